@@ -1,0 +1,44 @@
+# TerraPrompt developer commands. `make setup` then `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+ENV := source scripts/plugin_env.sh &&
+QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
+
+.PHONY: setup test test-core run screenshots bench package translations clean eval-landcover eval-change
+
+setup:
+	bash scripts/setup.sh
+
+test:
+	$(ENV) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests
+
+test-core:
+	$(ENV) $(PY) -m pytest -q tests/core
+
+run:
+	@mkdir -p out
+	$(QP) run terraprompt:extract_landcover --json -- INPUT=resources/sample_s2_beirut.tif \
+	  PROMPT="water and vegetation" OUTPUT_RASTER=out/landcover.tif OUTPUT_VECTOR=out/landcover.gpkg > out/run.json
+	@$(PY) scripts/print_run.py out/run.json
+
+screenshots:
+	$(ENV) $(PY) scripts/screenshots.py
+
+bench:
+	$(ENV) $(PY) benchmarks/run.py
+
+package:
+	$(PY) scripts/package.py
+
+translations:
+	bash scripts/translations.sh
+
+eval-landcover:
+	$(ENV) $(PY) -m training.eval_landcover
+
+eval-change:
+	$(ENV) $(PY) -m training.eval_change
+
+clean:
+	rm -rf out dist build .qgis .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""Processing provider 'terraprompt' and its algorithms (thin adapters over plugin.core)."""

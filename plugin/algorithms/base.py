@@ -1,0 +1,43 @@
+"""Shared helpers for TerraPrompt algorithms: feedback bridging and error translation."""
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.PyQt.QtGui import QIcon
+
+from ..i18n import tr
+from .provider import ICON
+
+
+class TerraPromptAlgorithm(QgsProcessingAlgorithm):
+    """Base class: group, icon, help and TerraPromptError → QgsProcessingException."""
+
+    def group(self) -> str:
+        return tr("Segmentation")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "segmentation"
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def run_core(self, fn, feedback: QgsProcessingFeedback):
+        """Call a core function with progress/cancel wired to feedback; errors become QgsProcessingException."""
+        from ..core.errors import TerraPromptError
+
+        try:
+            return fn(progress=feedback.setProgress, is_cancelled=feedback.isCanceled)
+        except TerraPromptError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+
+def layer_path(layer) -> str:
+    """The file path of a raster layer's source (strips GDAL open options such as '|layername')."""
+    if layer is None:
+        return ""
+    src = layer.source()
+    return src.split("|")[0] if os.path.exists(src.split("|")[0]) else src

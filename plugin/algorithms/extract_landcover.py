@@ -1,0 +1,103 @@
+"""terraprompt:extract_landcover: a few lines from Processing parameters to core.extract_landcover."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm, layer_path
+
+MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
+ENGINES = ["auto", "spectral", "network"]
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
+    """Extract land-cover concepts named in a free-text prompt as a class raster and polygons."""
+
+    def name(self) -> str:
+        return "extract_landcover"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Extract land cover from a prompt")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class "
+            "raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with "
+            "area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. "
+            "The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
+        p.setHelp(tr("The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("PROMPT", tr("Prompt"), defaultValue="water")
+        p.setHelp(tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha'."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("MODALITY", tr("Modality (band roles)"), options=MODALITIES, defaultValue=0)
+        p.setHelp(tr("How to read the bands. 'auto' detects it from band descriptions, band count and values."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterLayer("SAR_INPUT", tr("SAR raster (optional, VV/VH)"), optional=True)
+        p.setHelp(tr("A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterLayer("DSM_INPUT", tr("DSM / nDSM raster (optional)"), optional=True)
+        p.setHelp(tr("Heights of the same place; reprojected onto the input's grid."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("ENGINE", tr("Engine"), options=ENGINES, defaultValue=0)
+        p.setHelp(tr("'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
+        p.setHelp(tr("Where networks run. The explanation reports the device actually used."))
+        self.addParameter(p)
+        p = QgsProcessingParameterExtent("EXTENT", tr("Extent (optional)"), optional=True)
+        p.setHelp(tr("Process only this extent (snapped to the input's pixels). Empty: the whole raster."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Class raster"))
+        p.setHelp(tr("uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata."))
+        self.addParameter(p)
+        p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Polygons"), QgsProcessing.TypeVectorPolygon, optional=True, createByDefault=True)
+        p.setHelp(tr("GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputString("EXPLANATION", tr("Explanation")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ..core.landcover.extract import ExtractRequest, extract_landcover
+
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
+        sar = self.parameterAsRasterLayer(parameters, "SAR_INPUT", context)
+        dsm = self.parameterAsRasterLayer(parameters, "DSM_INPUT", context)
+        extent = None
+        if parameters.get("EXTENT"):
+            r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+            if not r.isNull() and not r.isEmpty():
+                extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
+        out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)
+        out_vector = self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context) if parameters.get("OUTPUT_VECTOR") is not None else None
+        req = ExtractRequest(
+            input=layer_path(layer),
+            prompt=self.parameterAsString(parameters, "PROMPT", context),
+            output_raster=out_raster,
+            output_vector=out_vector or None,
+            modality=MODALITIES[self.parameterAsEnum(parameters, "MODALITY", context)],
+            sar_input=layer_path(sar) or None,
+            dsm_input=layer_path(dsm) or None,
+            engine=ENGINES[self.parameterAsEnum(parameters, "ENGINE", context)],
+            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+            extent=extent,
+        )
+        result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
+        feedback.pushInfo(result.explanation)
+        return {"OUTPUT_RASTER": result.output_raster, "OUTPUT_VECTOR": result.output_vector, "EXPLANATION": result.explanation}

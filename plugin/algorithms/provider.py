@@ -1,0 +1,38 @@
+"""The 'terraprompt' Processing provider."""
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..i18n import tr
+
+ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "resources", "icon.png")
+
+
+def algorithm_classes() -> list:
+    """All algorithm classes of the provider (imported lazily so loading stays fast)."""
+    from .extract_landcover import ExtractLandcoverAlgorithm
+
+    return [ExtractLandcoverAlgorithm]
+
+
+class TerraPromptProvider(QgsProcessingProvider):
+    """Registers TerraPrompt's algorithms in the Processing toolbox and qgis_process."""
+
+    def id(self) -> str:  # noqa: A003
+        return "terraprompt"
+
+    def name(self) -> str:
+        return "TerraPrompt"
+
+    def longName(self) -> str:  # noqa: N802
+        return tr("TerraPrompt: prompt-driven segmentation and change detection")
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON)
+
+    def loadAlgorithms(self) -> None:  # noqa: N802
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())

@@ -1,0 +1,1 @@
+"""TerraPrompt core: plain Python + numpy/rasterio/onnxruntime, no qgis, no Qt."""

@@ -1,0 +1,1 @@
+"""Land-cover extraction engines (spectral priors, networks) and their explanation."""

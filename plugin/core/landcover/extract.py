@@ -1,0 +1,285 @@
+"""extract_landcover: prompt → concepts → engine over tiles → class raster, polygons, explanation.
+
+This is the one core function behind the Processing algorithm
+``terraprompt:extract_landcover`` and the dock's Land cover tab.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from rasterio.transform import from_bounds
+from rasterio.windows import Window, from_bounds as window_from_bounds
+
+from ..errors import InputError, ModalityError
+from ..modalities import Modality, resolve_modality
+from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
+from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
+from ..runtime import DeviceReport, numpy_device
+from ..stack import BandSet, ModalityStack, make_layer
+from ..tiling import TileSpec, run_tiled
+from ..vectors import AreaCalculator, polygonize, write_polygons
+from ..writers import GeoTiffWriter, check_output_path, class_colormap, remove_quietly
+from .spectral import SpectralEngine
+
+ENGINE_CHOICES = ["auto", "spectral", "network"]
+NODATA = 255
+SOURCE = "TerraPrompt"
+
+
+@dataclass
+class ExtractRequest:
+    """Everything extract_landcover needs; paths are plain file paths."""
+
+    input: str
+    prompt: str
+    output_raster: str
+    output_vector: Optional[str] = None
+    modality: str = "auto"
+    sar_input: Optional[str] = None
+    dsm_input: Optional[str] = None
+    engine: str = "auto"
+    device: str = "auto"
+    extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax in INPUT's CRS
+    tiles: TileSpec = field(default_factory=TileSpec)
+
+
+@dataclass
+class ExtractResult:
+    """Outputs and the plain-language explanation of a run."""
+
+    output_raster: str
+    output_vector: Optional[str]
+    explanation: str
+    classes: dict[int, str]
+    areas_m2: dict[str, float]
+    valid_area_m2: float
+    engine: str
+    device: DeviceReport
+    modality: str
+    details: dict = field(default_factory=dict)
+
+
+def _sample_bandset(stack: ModalityStack, roles: set[str], window: Window, max_pixels: int = 400_000) -> BandSet:
+    """A decimated BandSet over a window of the stack's grid (for threshold fitting)."""
+    h, w = int(window.height), int(window.width)
+    f = max(1.0, float(np.sqrt(h * w / max_pixels)))
+    if f <= 1.0:
+        return stack.read(window, roles)
+    g = stack.grid
+    tr = g.window_transform(window)
+    west, north = tr.c, tr.f
+    east, south = west + tr.a * w, north + tr.e * h
+    sh, sw = max(1, int(h / f)), max(1, int(w / f))
+    sub = Grid(g.crs, from_bounds(min(west, east), min(south, north), max(west, east), max(south, north), sw, sh), sw, sh)
+    bands: dict[str, np.ndarray] = {}
+    valid = np.ones((sh, sw), dtype=bool)
+    for layer in stack.layers:
+        want = {r: b for r, b in layer.modality.roles.items() if r in roles and r not in bands}
+        if not want:
+            continue
+        idx = sorted(set(want.values()))
+        data = layer.src.read_on_grid(sub, bands=idx)
+        valid &= ~np.ma.getmaskarray(data).any(axis=0)
+        arr = layer.scaling.apply(np.asarray(data.data))
+        for r, b in want.items():
+            bands[r] = arr[idx.index(b)]
+    return BandSet(bands, valid)
+
+
+def _window_for_extent(src: RasterSource, extent) -> Window:
+    """The pixel window (snapped to INPUT's grid) of an extent, or the whole raster."""
+    full = Window(0, 0, src.width, src.height)
+    if extent is None:
+        return full
+    win = window_from_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
+    try:
+        win = win.intersection(full)
+    except Exception as exc:
+        raise InputError("The chosen extent does not overlap the input raster.", "Pick an extent over the raster, or leave it empty for the whole layer.") from exc
+    if win.width < 1 or win.height < 1:
+        raise InputError("The chosen extent does not overlap the input raster.", "Pick an extent over the raster, or leave it empty for the whole layer.")
+    return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))
+
+
+def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
+    """Geodesic area (m²) of one pixel in each row of a grid (pixels of a row have equal area)."""
+    from shapely.geometry import box
+
+    calc = AreaCalculator(grid.crs)
+    tr = grid.transform
+    out = np.empty(rows, dtype=np.float64)
+    cx = grid.width // 2
+    for i in range(rows):
+        r = row0 + i
+        x0, y0 = tr * (cx, r)
+        x1, y1 = tr * (cx + 1, r + 1)
+        out[i] = calc.area_m2(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return out
+
+
+def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[str, str]:
+    """Resolve ENGINE=auto to a real engine and say why."""
+    if engine == "network":
+        from .network import network_available
+
+        ok, why = network_available(concepts, roles)
+        if not ok:
+            raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
+        return "network", "network engine chosen by the analyst"
+    if engine == "spectral":
+        return "spectral", "spectral engine chosen by the analyst"
+    try:
+        from .network import network_available
+
+        ok, why = network_available(concepts, roles)
+    except ImportError:
+        ok, why = False, "no network engine in this installation"
+    if ok:
+        return "network", f"auto: the bundled network covers {', '.join(concepts)} with these bands"
+    return "spectral", f"auto: spectral priors ({why})"
+
+
+def _make_engine(name: str, concepts: list[str], roles: set[str], device: str):
+    if name == "network":
+        from .network import NetworkEngine
+
+        return NetworkEngine(concepts, roles, device)
+    return SpectralEngine(concepts, roles)
+
+
+def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
+                      is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
+    """Run a land-cover extraction; on any error or cancel, no output is left behind."""
+    parsed: ParsedPrompt = parse_prompt(req.prompt)
+    src = open_raster(req.input)
+    inputs = [p for p in (req.input, req.sar_input, req.dsm_input) if p]
+    out_raster = check_output_path(req.output_raster, inputs, (".tif", ".tiff"))
+    out_vector = check_output_path(req.output_vector, inputs, (".gpkg",)) if req.output_vector else None
+    if out_vector and os.path.abspath(out_vector) == out_raster:
+        raise InputError("The raster and vector outputs are the same file.", "Give them different names.")
+    check_has_valid_pixels(src)
+    modality = resolve_modality(src, req.modality)
+    secondaries = []
+    for path, name in ((req.sar_input, "sar"), (req.dsm_input, "dsm")):
+        if path:
+            s = open_raster(path)
+            secondaries.append(make_layer(s, resolve_modality(s, name)))
+    stack = ModalityStack(make_layer(src, modality), secondaries)
+    roles = stack.roles()
+    names = parsed.names
+    wanted_ids = names + [m.concept for m in parsed.excluded]
+    engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
+    engine = _make_engine(engine_name, wanted_ids, roles, req.device)
+    window = _window_for_extent(src, req.extent)
+    engine.fit(_sample_bandset(stack, engine.needed_roles(), window))
+    device = getattr(engine, "device_report", None) or numpy_device(req.device)
+
+    grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
+    cat = catalogue()
+    classes = {i + 1: n for i, n in enumerate(names)}
+    colors = [(i + 1, tuple(cat[n]["color"])) for i, n in enumerate(names)]
+    K, E = len(names), len(parsed.excluded)
+    tmpdir = tempfile.mkdtemp(prefix="terraprompt-")
+    conf_path = os.path.join(tmpdir, "confidence.tif")
+    writer = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=req.tiles.stride,
+                           colormap=class_colormap(colors), descriptions=["class"],
+                           tags={"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
+                                 "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name})
+    conf_writer = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
+    counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
+    nodata_area = [0.0]
+    conf_sum = [0.0, 0.0]
+    area_rows = row_pixel_areas(grid, 0, grid.height)
+    roles_needed = engine.needed_roles()
+
+    def process(wins):
+        out = []
+        for w in wins:
+            src_win = Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height)
+            bs = stack.read(src_win, roles_needed)
+            sc = engine.scores(bs)
+            out.append(np.concatenate([sc, bs.valid[None].astype(np.float32)]))
+        return out
+
+    def sink(w: Window, block: np.ndarray) -> None:
+        scores, valid = block[:-1], block[-1] >= 0.5
+        inc = scores[:K]
+        best = np.argmax(inc, axis=0)
+        top = np.take_along_axis(inc, best[None], 0)[0]
+        cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
+        if E:
+            excl = scores[K:].max(axis=0) >= 0.5
+            cls[excl] = 0
+        conf = np.where(cls > 0, top, 1.0 - inc.max(axis=0))
+        cls[~valid] = NODATA
+        writer.write(w, cls)
+        conf_writer.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
+        ra = area_rows[int(w.row_off): int(w.row_off + w.height)][:, None]
+        for k in range(K + 1):
+            counts[k] += float((ra * (cls == k)).sum())
+        nodata_area[0] += float((ra * ~valid).sum())
+        conf_sum[0] += float(conf[valid].sum())
+        conf_sum[1] += float(valid.sum())
+
+    try:
+        run_tiled(grid.width, grid.height, process, sink, req.tiles,
+                  progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
+                  is_cancelled=is_cancelled)
+        conf_writer.close()
+        writer.close()
+    except BaseException:
+        writer.abort()
+        conf_writer.abort()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
+    areas = {classes[k]: counts[k] for k in classes}
+    valid_area = float(counts.sum())
+    common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
+              "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
+              "prompt": parsed.text}
+    details = {"nodata_m2": nodata_area[0], "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
+               "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
+               "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers]}
+    explanation = explain(parsed, engine_name, details, areas, valid_area, device)
+    try:
+        if out_vector:
+            polys = polygonize(out_raster, conf_path, is_cancelled=is_cancelled)
+            written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
+                                     description=explanation)
+            details["vector_areas_m2"] = written
+    except BaseException:
+        remove_quietly(out_raster)
+        raise
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    if progress:
+        progress(100.0)
+    return ExtractResult(out_raster, out_vector, explanation, classes, areas, valid_area, engine_name, device, modality.name, details)
+
+
+def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
+    """The plain-language explanation of a run."""
+    cat = catalogue()
+    lines = ["Understood: " + "; ".join(f"{cat[m.concept]['label']} (from {m.via}, {m.score:.0%} sure)" for m in parsed.concepts)]
+    if parsed.excluded:
+        lines.append("Excluded: " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded))
+    if parsed.min_area_m2:
+        lines.append(f"Minimum object area: {parsed.min_area_m2:g} m² (polygons smaller are dropped)")
+    lines.append(f"Engine: {engine} — {details['engine_why']}")
+    for s in details["stack"]:
+        lines.append(f"Input: {s}")
+    for r in details["rules"]:
+        lines.append(f"Rule: {r}")
+    lines.append(f"Device: {device}")
+    lines.append("Areas (of valid pixels):")
+    for name, a in areas.items():
+        pct = 100.0 * a / valid_area if valid_area else 0.0
+        lines.append(f"  {cat[name]['label']}: {a:,.0f} m² = {a / 1e4:,.2f} ha = {pct:.1f} %")
+    lines.append(f"Nodata excluded: {details['nodata_m2']:,.0f} m²")
+    lines.append(f"Mean confidence: {details['mean_confidence']:.0%}")
+    return "\n".join(lines)

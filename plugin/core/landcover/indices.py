@@ -1,0 +1,81 @@
+"""Spectral indices as plain numpy functions of physical bands (reflectance or dB).
+
+Each returns float32 with NaN where undefined. References: NDVI (Rouse 1974),
+NDWI (McFeeters 1996), MNDWI (Xu 2006), AWEIsh (Feyisa 2014), NDBI (Zha 2003),
+BSI (Rikimaru 2002), NDSI (Hall 1995), NBR (Key & Benson 2006), ExG (Woebbecke 1995).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _nd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Normalised difference (a - b) / (a + b), NaN where the sum is ~0."""
+    a = a.astype(np.float32, copy=False)
+    b = b.astype(np.float32, copy=False)
+    s = a + b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (a - b) / s
+    out[~np.isfinite(out) | (np.abs(s) < 1e-6)] = np.nan
+    return out
+
+
+def ndvi(red: np.ndarray, nir: np.ndarray) -> np.ndarray:
+    """Normalised difference vegetation index."""
+    return _nd(nir, red)
+
+
+def ndwi(green: np.ndarray, nir: np.ndarray) -> np.ndarray:
+    """McFeeters' normalised difference water index."""
+    return _nd(green, nir)
+
+
+def mndwi(green: np.ndarray, swir1: np.ndarray) -> np.ndarray:
+    """Modified NDWI (Xu): green vs SWIR1, robust to built-up noise."""
+    return _nd(green, swir1)
+
+
+def awei_sh(blue: np.ndarray, green: np.ndarray, nir: np.ndarray, swir1: np.ndarray, swir2: np.ndarray) -> np.ndarray:
+    """Automated water extraction index, shadow variant (Feyisa 2014)."""
+    return (blue + 2.5 * green - 1.5 * (nir + swir1) - 0.25 * swir2).astype(np.float32)
+
+
+def ndbi(nir: np.ndarray, swir1: np.ndarray) -> np.ndarray:
+    """Normalised difference built-up index."""
+    return _nd(swir1, nir)
+
+
+def bsi(blue: np.ndarray, red: np.ndarray, nir: np.ndarray, swir1: np.ndarray) -> np.ndarray:
+    """Bare soil index."""
+    return _nd(swir1 + red, nir + blue)
+
+
+def ndsi(green: np.ndarray, swir1: np.ndarray) -> np.ndarray:
+    """Normalised difference snow index."""
+    return _nd(green, swir1)
+
+
+def nbr(nir: np.ndarray, swir2: np.ndarray) -> np.ndarray:
+    """Normalised burn ratio."""
+    return _nd(nir, swir2)
+
+
+def exg(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
+    """Excess-green index on chromatic coordinates (RGB-only vegetation)."""
+    s = red + green + blue
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r, g, b = red / s, green / s, blue / s
+    out = (2 * g - r - b).astype(np.float32)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def rgb_water(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
+    """A weak RGB-only water evidence: blue/green dominance over red, penalised by brightness."""
+    s = red + green + blue
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dom = ((green + blue) / 2 - red) / s
+    bright = s / 3
+    out = (dom - 0.5 * bright).astype(np.float32)
+    out[~np.isfinite(out)] = np.nan
+    return out

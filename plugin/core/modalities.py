@@ -1,0 +1,202 @@
+"""Modalities: which physical quantity each band holds (its role), detected and overridable.
+
+A :class:`Modality` maps roles (blue, green, red, nir, swir1, vv, height ...)
+to 1-based band indices of one raster. Presets live in ``models/modalities.json``;
+detection uses band descriptions first, then band count, dtype and values.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from .catalog import load_json
+from .errors import ModalityError
+from .raster import RasterSource
+
+MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
+"""The modality names offered to analysts (Processing enum order)."""
+
+
+@dataclass
+class Modality:
+    """Band roles of one raster: ``roles[role] = band index (1-based)``."""
+
+    name: str
+    label: str
+    roles: dict[str, int]
+    scaling: dict
+    reason: str = ""
+    band_count: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def band(self, role: str) -> Optional[int]:
+        """1-based band index of a role, or None."""
+        return self.roles.get(role)
+
+    def has(self, *roles: str) -> bool:
+        """True when every role is present."""
+        return all(r in self.roles for r in roles)
+
+    @property
+    def family(self) -> str:
+        """'optical', 'sar', 'height' or 'generic'."""
+        if self.has("vv") or self.has("vh") or self.has("hh") or self.has("hv"):
+            return "sar"
+        if self.has("height"):
+            return "height"
+        if self.has("red") or self.has("green") or self.has("nir"):
+            return "optical"
+        return "generic"
+
+    def describe(self) -> str:
+        """One line for explanations: preset, bands and how it was chosen."""
+        bands = ", ".join(f"{r}=b{i}" for r, i in sorted(self.roles.items(), key=lambda kv: kv[1]))
+        return f"{self.label} [{bands}] ({self.reason})"
+
+
+def presets() -> dict:
+    """The preset table from models/modalities.json."""
+    return {k: v for k, v in load_json("modalities.json")["presets"].items()}
+
+
+def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analyst") -> Modality:
+    """Apply a named preset to a raster, checking that the band count fits."""
+    table = presets()
+    if name not in table:
+        raise ModalityError(f"Unknown modality '{name}'.", f"Use one of: {', '.join(MODALITY_CHOICES)}.")
+    p = table[name]
+    roles_list = p["roles"]
+    if name == "generic":
+        roles = {f"band{i}": i for i in range(1, src.count + 1)}
+    elif name == "sar":
+        if src.count > 2 and not src.is_complex:
+            raise ModalityError(
+                f"The SAR preset expects 1 or 2 bands (VV[, VH]); '{_base(src)}' has {src.count}.",
+                "Choose 'generic', or split the bands with Raster > Extraction.")
+        roles = _roles_from_descriptions(src) or {r: i + 1 for i, r in enumerate(roles_list[: src.count])}
+    elif name == "dsm":
+        if src.count != 1:
+            raise ModalityError(f"The DSM preset expects 1 band; '{_base(src)}' has {src.count}.", "Pick the height band with Raster > Extraction, or choose 'generic'.")
+        roles = {"height": 1}
+    else:
+        if src.count < len(roles_list):
+            raise ModalityError(
+                f"The {p['label']} preset needs {len(roles_list)} bands; '{_base(src)}' has {src.count}.",
+                "Choose the modality that matches the file, or 'auto'.")
+        roles = {r: i + 1 for i, r in enumerate(roles_list)}
+    return Modality(name, p["label"], roles, dict(p["scaling"]), reason, src.count)
+
+
+def _base(src: RasterSource) -> str:
+    import os
+
+    return os.path.basename(src.path)
+
+
+def _match_role(desc: str) -> Optional[str]:
+    """The role a band description names, or None."""
+    pats = load_json("modalities.json")["description_patterns"]
+    d = desc.strip().lower()
+    if not d:
+        return None
+    for role, patterns in pats.items():
+        if role.startswith("_"):
+            continue
+        for pat in patterns:
+            if re.fullmatch(pat, d):
+                return role
+    return None
+
+
+def _landsat_roles(src: RasterSource) -> dict[str, int]:
+    """Roles from Landsat-style descriptions ('band 5 reflectance', 'ETM+ B7 SWIR2')."""
+    table = load_json("modalities.json")["landsat_band_numbers"]
+    numbers = table["oli"] if any("oli" in d.lower() for d in src.descriptions) else table["tm_etm"]
+    roles: dict[str, int] = {}
+    for i, desc in enumerate(src.descriptions, start=1):
+        d = desc.lower()
+        if re.search(r"temperature|thermal", d):
+            roles.setdefault("thermal", i)
+            continue
+        m = re.search(r"\bb(?:and)?\s*(\d{1,2})\b", d)
+        if m and m.group(1) in numbers:
+            roles.setdefault(numbers[m.group(1)], i)
+    return roles
+
+
+def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
+    """Roles named by the band descriptions (empty when they name fewer than all bands)."""
+    roles: dict[str, int] = {}
+    for i, desc in enumerate(src.descriptions, start=1):
+        role = _match_role(desc)
+        if role is None or role in roles:
+            continue
+        roles[role] = i
+    return roles
+
+
+def detect_modality(src: RasterSource) -> Modality:
+    """Guess the modality of a raster from descriptions, band count, dtype and values."""
+    n = src.count
+    if src.is_complex:
+        return Modality("sar", "SAR (complex → intensity)", {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"}, "complex data type", n)
+    named = _roles_from_descriptions(src)
+    named_count = sum(1 for d in src.descriptions if d.strip())
+    if any(k in named for k in ("vv", "vh", "hh", "hv")) and n <= 4:
+        return Modality("sar", "SAR", named, {"kind": "sar_db"}, "band descriptions name polarisations", n)
+    if "height" in named and n == 1:
+        return Modality("dsm", "DSM / nDSM (height)", named, {"kind": "metres"}, "band description names a height", n)
+    if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
+        name, label, scaling = _optical_family(named, n)
+        return Modality(name, label, named, scaling, "band descriptions", n)
+    lroles = _landsat_roles(src) if named_count == n else {}
+    if len(lroles) >= 4 and lroles.keys() & {"red", "nir"}:
+        return Modality("landsat457", "Landsat TM/ETM+", lroles, presets()["landsat457"]["scaling"], "Landsat band descriptions", n)
+    for name, p in presets().items():
+        if n in p.get("counts", []):
+            if n == 4:
+                return from_preset(name, src, "4 bands, assumed R, G, B, NIR order; choose 'sentinel2_l1c'/'generic' or set band descriptions if not")
+            if n == 2 and not src.dtypes[0].startswith("float"):
+                break
+            return from_preset(name, src, f"{n} bands")
+    if n == 1:
+        return _single_band(src)
+    raise ModalityError(
+        f"'{_base(src)}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.",
+        "Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir.")
+
+
+def _optical_family(named: dict[str, int], n: int) -> tuple[str, str, dict]:
+    """Name an optical modality from the roles its descriptions give."""
+    table = presets()
+    if named.keys() & {"rededge1", "rededge2", "nir08", "watervapour", "cirrus"}:
+        name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
+        return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])
+    if "swir1" in named:
+        return "landsat457", f"Multispectral ({n} bands)", dict(table["landsat457"]["scaling"])
+    if "nir" in named:
+        return "rgbn", "RGB + NIR", dict(table["rgbn"]["scaling"])
+    return "rgb", "RGB", dict(table["rgb"]["scaling"])
+
+
+def _single_band(src: RasterSource) -> Modality:
+    """One band: SAR when the values look like backscatter, height when they look like metres."""
+    s = src.sample(bands=[1], max_pixels=100_000).compressed()
+    if s.size == 0:
+        raise ModalityError(f"'{_base(src)}' has one band with no valid pixels.", "Check the nodata value.")
+    med = float(np.median(s))
+    if src.dtypes[0].startswith("float") and (med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
+        return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)
+    if src.dtypes[0] in ("uint8",):
+        return Modality("generic", "Single band (panchromatic)", {"band1": 1}, {"kind": "range"}, "one 8-bit band", 1)
+    return Modality("dsm", "DSM / nDSM (height)", {"height": 1}, {"kind": "metres"}, "one band with height-like values", 1)
+
+
+def resolve_modality(src: RasterSource, name: str = "auto") -> Modality:
+    """The modality to use: detected for 'auto', else the named preset."""
+    if not name or name == "auto":
+        return detect_modality(src)
+    return from_preset(name, src)

@@ -1,0 +1,195 @@
+"""RasterSource: a small read-only view over anything GDAL opens, through rasterio.
+
+It exposes the facts every engine needs (CRS, transform, size, bands, dtypes,
+descriptions, nodata, masks) and reads windows with a band subset, optionally
+resampled onto another grid, without ever reading the whole raster.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+import rasterio
+from rasterio.crs import CRS
+from rasterio.enums import Resampling
+from rasterio.errors import RasterioIOError
+from rasterio.transform import Affine
+from rasterio.vrt import WarpedVRT
+from rasterio.windows import Window
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A raster grid: CRS, affine transform and size in pixels."""
+
+    crs: CRS
+    transform: Affine
+    width: int
+    height: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, cols) as numpy orders them."""
+        return self.height, self.width
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) in the grid's CRS."""
+        from rasterio.transform import array_bounds
+
+        return tuple(array_bounds(self.height, self.width, self.transform))  # west, south, east, north
+
+    def window_transform(self, window: Window) -> Affine:
+        """Affine transform of a window of this grid."""
+        return rasterio.windows.transform(window, self.transform)
+
+
+@dataclass
+class RasterSource:
+    """An opened raster: metadata plus windowed reads. Use :func:`open_raster`."""
+
+    path: str
+    grid: Grid
+    count: int
+    dtypes: tuple[str, ...]
+    descriptions: tuple[str, ...]
+    nodata: Optional[float]
+    tags: dict = field(default_factory=dict)
+    is_complex: bool = False
+    overviews: tuple[int, ...] = ()
+
+    @property
+    def width(self) -> int:
+        return self.grid.width
+
+    @property
+    def height(self) -> int:
+        return self.grid.height
+
+    @property
+    def crs(self) -> CRS:
+        return self.grid.crs
+
+    @property
+    def transform(self) -> Affine:
+        return self.grid.transform
+
+    def read(
+        self,
+        window: Optional[Window] = None,
+        bands: Optional[Sequence[int]] = None,
+        out_shape: Optional[tuple[int, int]] = None,
+        resampling: Resampling = Resampling.bilinear,
+    ) -> np.ma.MaskedArray:
+        """Read a window (default: all) of the given 1-based bands as float32, masked where invalid.
+
+        Complex bands are returned as intensity (|z|^2). ``out_shape`` resamples
+        the window (GDAL picks overviews when they exist).
+        """
+        bands = list(bands) if bands else list(range(1, self.count + 1))
+        with rasterio.open(self.path) as ds:
+            kw = {}
+            if out_shape is not None:
+                kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
+            data = ds.read(bands, window=window, masked=True, **kw)
+        return _to_float(data, self.is_complex)
+
+    def read_on_grid(
+        self,
+        grid: Grid,
+        window: Optional[Window] = None,
+        bands: Optional[Sequence[int]] = None,
+        resampling: Resampling = Resampling.bilinear,
+    ) -> np.ma.MaskedArray:
+        """Read bands reprojected/resampled onto another grid (a window of it), masked outside."""
+        bands = list(bands) if bands else list(range(1, self.count + 1))
+        window = window or Window(0, 0, grid.width, grid.height)
+        with rasterio.open(self.path) as ds:
+            nodata = ds.nodata if ds.nodata is not None else _fill_for(ds.dtypes[0])
+            with WarpedVRT(
+                ds,
+                crs=grid.crs,
+                transform=grid.transform,
+                width=grid.width,
+                height=grid.height,
+                resampling=resampling,
+                src_nodata=ds.nodata,
+                nodata=nodata,
+            ) as vrt:
+                data = vrt.read(bands, window=window, masked=True)
+        return _to_float(data, self.is_complex)
+
+    def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
+        """A decimated read of the whole raster (from overviews when present) for statistics."""
+        scale = max(1.0, float(np.sqrt(self.width * self.height / max_pixels)))
+        shape = (max(1, int(self.height / scale)), max(1, int(self.width / scale)))
+        return self.read(bands=bands, out_shape=shape, resampling=Resampling.nearest)
+
+
+def _fill_for(dtype: str) -> float:
+    """A fill value for warped reads of a raster without nodata."""
+    return 0
+
+
+def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
+    """float32 with a full boolean mask; complex → intensity; NaN masked."""
+    mask = np.ma.getmaskarray(data)
+    arr = np.asarray(data.data)
+    if is_complex:
+        arr = (arr.real.astype(np.float64) ** 2 + arr.imag.astype(np.float64) ** 2)
+    arr = arr.astype(np.float32, copy=False)
+    nan = ~np.isfinite(arr)
+    if nan.any():
+        mask = mask | nan
+        arr = np.where(nan, 0, arr)
+    return np.ma.MaskedArray(arr, mask=mask)
+
+
+def open_raster(path: str, require_crs: bool = True) -> RasterSource:
+    """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used."""
+    if not path:
+        raise InputError("No input raster was given.", "Choose a raster layer or file.")
+    if not os.path.exists(path) and not path.startswith(("/vsi", "NETCDF:", "HDF5:", "SENTINEL2_")):
+        raise InputError(f"The raster '{path}' does not exist.", "Check the path or pick another layer.")
+    try:
+        with rasterio.open(path) as ds:
+            if ds.count == 0:
+                raise InputError(f"'{path}' has no raster bands.", "Choose a raster with at least one band.")
+            if require_crs and ds.crs is None:
+                raise InputError(
+                    f"The raster '{os.path.basename(path)}' has no coordinate reference system.",
+                    "Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again.",
+                )
+            dtypes = tuple(ds.dtypes)
+            src = RasterSource(
+                path=path,
+                grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
+                count=ds.count,
+                dtypes=dtypes,
+                descriptions=tuple(d or "" for d in ds.descriptions),
+                nodata=ds.nodata,
+                tags=dict(ds.tags()),
+                is_complex=any(d.startswith("complex") for d in dtypes),
+                overviews=tuple(ds.overviews(1)),
+            )
+    except InputError:
+        raise
+    except RasterioIOError as exc:
+        raise InputError(
+            f"GDAL cannot read '{os.path.basename(path)}': {exc}.",
+            "The file may be corrupt or incomplete; re-export or re-download it.",
+        ) from exc
+    return src
+
+
+def check_has_valid_pixels(src: RasterSource) -> None:
+    """Raise when a sample of the raster is entirely nodata."""
+    sample = src.sample(bands=[1], max_pixels=250_000)
+    if np.ma.getmaskarray(sample).all():
+        raise InputError(
+            f"The raster '{os.path.basename(src.path)}' contains only nodata pixels.",
+            "Check its nodata value (Layer Properties > Transparency) or choose another raster.",
+        )

@@ -1,0 +1,87 @@
+"""Runtimes: device choice (auto/cpu/cuda) for onnxruntime and torch, with an honest report.
+
+Nothing here pretends: the report says which device was asked for, which one
+actually runs, and why (e.g. "cuda asked, CUDAExecutionProvider not available").
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+DEVICE_CHOICES = ["auto", "cpu", "cuda"]
+
+
+@dataclass
+class DeviceReport:
+    """What was asked for, what runs, and why."""
+
+    requested: str
+    used: str
+    backend: str
+    reason: str
+    threads: int
+
+    def __str__(self) -> str:
+        return f"{self.used} via {self.backend} ({self.reason}; {self.threads} CPU threads)"
+
+
+def default_threads() -> int:
+    """CPU threads to use: TERRAPROMPT_THREADS or all cores."""
+    env = os.environ.get("TERRAPROMPT_THREADS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, os.cpu_count() or 1)
+
+
+def onnx_providers(device: str = "auto") -> tuple[list[str], DeviceReport]:
+    """onnxruntime execution providers for a device request, and the report of what will run."""
+    threads = default_threads()
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return [], DeviceReport(device, "none", "onnxruntime", "onnxruntime is not installed", threads)
+    available = ort.get_available_providers()
+    has_cuda = "CUDAExecutionProvider" in available
+    if device == "cuda" and not has_cuda:
+        return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", "cuda asked for, but CUDAExecutionProvider is not available in this onnxruntime build", threads)
+    if device in ("cuda", "auto") and has_cuda:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"], DeviceReport(device, "cuda", "onnxruntime", "CUDAExecutionProvider available", threads)
+    why = "cpu asked for" if device == "cpu" else "no CUDA provider available"
+    return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", why, threads)
+
+
+def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] = None):
+    """An onnxruntime InferenceSession and the report of the provider it really uses."""
+    import onnxruntime as ort
+
+    providers, report = onnx_providers(device)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads or default_threads()
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(model_path, sess_options=opts, providers=providers)
+    used = sess.get_providers()[0]
+    report.used = "cuda" if used == "CUDAExecutionProvider" else "cpu"
+    report.threads = opts.intra_op_num_threads
+    return sess, report
+
+
+def torch_device(device: str = "auto") -> DeviceReport:
+    """The torch device for a request (torch imported lazily)."""
+    threads = default_threads()
+    try:
+        import torch
+    except ImportError:
+        return DeviceReport(device, "none", "torch", "torch is not installed", threads)
+    cuda = torch.cuda.is_available()
+    if device == "cuda" and not cuda:
+        return DeviceReport(device, "cpu", "torch", "cuda asked for, but torch sees no CUDA device", threads)
+    if device in ("cuda", "auto") and cuda:
+        return DeviceReport(device, "cuda", "torch", torch.cuda.get_device_name(0), threads)
+    return DeviceReport(device, "cpu", "torch", "cpu asked for" if device == "cpu" else "no CUDA device", threads)
+
+
+def numpy_device(device: str = "auto") -> DeviceReport:
+    """The report for engines that run in numpy on the CPU whatever is asked."""
+    why = "numpy engine runs on the CPU" + (" (cuda was asked for; this engine has no GPU path)" if device == "cuda" else "")
+    return DeviceReport(device, "cpu", "numpy", why, default_threads())

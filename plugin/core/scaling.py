@@ -1,0 +1,110 @@
+"""Scaling raw values to physical ones: DN → reflectance, SAR → dB, heights in metres.
+
+The parameters are fitted once per raster from a decimated sample (overviews
+when present), never from a full read, and then applied tile by tile.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .modalities import Modality
+from .raster import RasterSource
+
+
+@dataclass
+class BandStats:
+    """Per-band robust statistics from a sample: 2nd/50th/98th percentiles, mean, std."""
+
+    p2: np.ndarray
+    p50: np.ndarray
+    p98: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    valid_fraction: float
+
+
+def band_stats(src: RasterSource, bands: list[int], max_pixels: int = 250_000) -> BandStats:
+    """Statistics of some bands from a decimated read of the whole raster."""
+    data = src.sample(bands=bands, max_pixels=max_pixels)
+    mask = np.ma.getmaskarray(data).any(axis=0)
+    vals = np.asarray(data.data)[:, ~mask].astype(np.float64)
+    if vals.shape[1] == 0:
+        z = np.zeros(len(bands))
+        return BandStats(z, z, z, z, z + 1, 0.0)
+    p2, p50, p98 = np.percentile(vals, [2, 50, 98], axis=1)
+    return BandStats(p2, p50, p98, vals.mean(axis=1), vals.std(axis=1) + 1e-12, float((~mask).mean()))
+
+
+@dataclass
+class Scaling:
+    """A fitted per-band linear map (value * scale + offset) or a dB conversion."""
+
+    kind: str
+    scale: float
+    offset: float
+    to_db: bool
+    note: str
+
+    def apply(self, data: np.ndarray) -> np.ndarray:
+        """Physical values (float32) for raw values of any band of this raster."""
+        x = data.astype(np.float32, copy=False)
+        if self.to_db:
+            return (10.0 * np.log10(np.maximum(x, 1e-6))).astype(np.float32)
+        if self.scale == 1.0 and self.offset == 0.0:
+            return x
+        return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32)
+
+
+def _s2_offset(src: RasterSource) -> float:
+    """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from metadata."""
+    for key, val in src.tags.items():
+        if re.search(r"(BOA|RADIO)_ADD_OFFSET", key.upper()):
+            try:
+                return float(val)
+            except ValueError:
+                pass
+        if key.upper() in ("PROCESSING_BASELINE",):
+            try:
+                if float(val) >= 4.0:
+                    return -1000.0
+            except ValueError:
+                pass
+    return 0.0
+
+
+def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
+    """Choose the scaling for a raster from its modality, dtype and sampled values."""
+    kind = modality.scaling.get("kind", "range")
+    dtype = src.dtypes[0]
+    bands = sorted(set(modality.roles.values())) or [1]
+    if kind == "sar_db":
+        s = src.sample(bands=bands[:1], max_pixels=100_000).compressed()
+        if src.is_complex:
+            return Scaling(kind, 1.0, 0.0, True, "complex → intensity → dB")
+        if s.size and (np.percentile(s, 5) < 0):
+            return Scaling(kind, 1.0, 0.0, False, "values already in dB")
+        return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")
+    if kind == "metres":
+        return Scaling(kind, 1.0, 0.0, False, "heights used as metres")
+    st = band_stats(src, bands, max_pixels=100_000)
+    top = float(np.max(st.p98)) if st.p98.size else 1.0
+    if kind == "reflectance":
+        if dtype.startswith("float") and top <= 3.0:
+            return Scaling(kind, 1.0, 0.0, False, "values already reflectance (0–1)")
+        if dtype == "uint8":
+            return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)")
+        if modality.name.startswith("landsat") and top > 20000:
+            return Scaling(kind, 2.75e-05, -0.2, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
+        off = _s2_offset(src) if modality.name.startswith("sentinel2") else 0.0
+        note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
+        return Scaling(kind, 1e-4, off * 1e-4, False, note)
+    # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
+    if dtype == "uint8":
+        return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1")
+    if dtype.startswith("float") and top <= 3.0:
+        return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
+    top = top if top > 0 else 1.0
+    return Scaling(kind, 1.0 / top, 0.0, False, f"values scaled by the sampled 98th percentile ({top:g})")

@@ -1,0 +1,109 @@
+"""A modality stack: several rasters (e.g. Sentinel-2 + Sentinel-1 + DSM) read on one grid.
+
+The first raster is primary: its grid is the output grid. Secondary rasters are
+reprojected/resampled onto it window by window (GDAL warping), so they may have
+another CRS, pixel size or extent as long as they overlap the primary.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+from rasterio.errors import CRSError
+from rasterio.warp import transform_bounds
+from rasterio.windows import Window
+
+from .errors import InputError
+from .modalities import Modality
+from .raster import Grid, RasterSource
+from .scaling import Scaling, fit_scaling
+
+
+@dataclass
+class Layer:
+    """One raster of the stack with its modality and fitted scaling."""
+
+    src: RasterSource
+    modality: Modality
+    scaling: Scaling
+
+
+@dataclass
+class BandSet:
+    """Physical values by role for one window, plus the window's validity mask."""
+
+    bands: dict[str, np.ndarray]
+    valid: np.ndarray
+
+    def get(self, role: str) -> Optional[np.ndarray]:
+        """The band of a role, or None."""
+        return self.bands.get(role)
+
+    def has(self, *roles: str) -> bool:
+        """True when every role is present."""
+        return all(r in self.bands for r in roles)
+
+
+class ModalityStack:
+    """Rasters on the primary's grid; :meth:`read` returns a :class:`BandSet` per window."""
+
+    def __init__(self, primary: Layer, secondaries: Optional[list[Layer]] = None) -> None:
+        self.primary = primary
+        self.secondaries = list(secondaries or [])
+        for layer in self.secondaries:
+            check_overlap(primary.src, layer.src)
+
+    @property
+    def grid(self) -> Grid:
+        return self.primary.src.grid
+
+    @property
+    def layers(self) -> list[Layer]:
+        return [self.primary, *self.secondaries]
+
+    def roles(self) -> set[str]:
+        """All roles available in the stack (primary wins on duplicates)."""
+        out: set[str] = set()
+        for layer in self.layers:
+            out |= set(layer.modality.roles)
+        return out
+
+    def read(self, window: Window, roles: Optional[set[str]] = None) -> BandSet:
+        """Read the wanted roles (default: all) for a window of the primary grid."""
+        bands: dict[str, np.ndarray] = {}
+        valid = np.ones((int(window.height), int(window.width)), dtype=bool)
+        for k, layer in enumerate(self.layers):
+            want = {r: b for r, b in layer.modality.roles.items() if (roles is None or r in roles) and r not in bands}
+            if not want:
+                continue
+            idx = sorted(set(want.values()))
+            if k == 0:
+                data = layer.src.read(window=window, bands=idx)
+            else:
+                data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
+            valid &= ~np.ma.getmaskarray(data).any(axis=0)
+            arr = layer.scaling.apply(np.asarray(data.data))
+            for role, b in want.items():
+                bands[role] = arr[idx.index(b)]
+        return BandSet(bands, valid)
+
+
+def make_layer(src: RasterSource, modality: Modality) -> Layer:
+    """A stack layer with its scaling fitted from a sample."""
+    return Layer(src, modality, fit_scaling(src, modality))
+
+
+def check_overlap(primary: RasterSource, other: RasterSource) -> None:
+    """Raise when a secondary raster cannot be put on the primary grid."""
+    name = os.path.basename(other.path)
+    if other.tags.get("_no_crs") or other.crs is None:
+        raise InputError(f"'{name}' has no CRS, so it cannot be reprojected onto the input's grid.", "Assign its CRS in QGIS and run again.")
+    try:
+        b = transform_bounds(other.crs, primary.crs, *other.grid.bounds(), densify_pts=21)
+    except (CRSError, Exception) as exc:  # pyproj/GDAL raise several types
+        raise InputError(f"'{name}' cannot be reprojected to the input's CRS ({exc}).", "Reproject it in QGIS first (Raster > Projections > Warp).") from exc
+    p = primary.grid.bounds()
+    if b[0] >= p[2] or b[2] <= p[0] or b[1] >= p[3] or b[3] <= p[1] or not np.all(np.isfinite(b)):
+        raise InputError(f"'{name}' does not overlap the input raster.", "Choose a raster covering the same place.")

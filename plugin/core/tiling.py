@@ -1,0 +1,132 @@
+"""Tiling engine: overlapping tiles, batched processing, seamless blending, streamed output.
+
+Tiles of ``size`` pixels overlap by ``overlap`` pixels. Inside an overlap the
+two tiles' results are blended with complementary linear ramps (weights sum to
+one), so no seams show. Finished blocks (``size - overlap`` pixels square) are
+handed to a sink in row-major order as soon as no later tile can touch them, so
+memory holds one tile row's overlap strip, never the raster: memory grows with
+the raster's width times ``overlap``, not with its area.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator, Optional, Sequence
+
+import numpy as np
+from rasterio.windows import Window
+
+from .errors import Cancelled
+
+ProcessFn = Callable[[Sequence[Window]], Sequence[np.ndarray]]
+"""Batch function: windows → one float32 (C, h, w) array per window."""
+SinkFn = Callable[[Window, np.ndarray], None]
+"""Receives a finished, blended block (C, h, w) and where it lies."""
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    """Tile size, overlap and batch size (pixels, pixels, tiles)."""
+
+    size: int = 512
+    overlap: int = 64
+    batch: int = 4
+
+    def __post_init__(self) -> None:
+        if self.size < 16 or self.overlap < 0 or 2 * self.overlap > self.size:
+            raise ValueError("tile size must be >= 16 and overlap at most half the tile size")
+
+    @property
+    def stride(self) -> int:
+        return self.size - self.overlap
+
+
+def tile_starts(length: int, spec: TileSpec) -> list[int]:
+    """Start offsets of the tiles along one axis (the last tile is clipped at the edge)."""
+    if length <= spec.size:
+        return [0]
+    n = max(1, math.ceil((length - spec.overlap) / spec.stride))
+    return [i * spec.stride for i in range(n)]
+
+
+def iter_windows(width: int, height: int, spec: TileSpec) -> Iterator[Window]:
+    """All tile windows in row-major order."""
+    for y in tile_starts(height, spec):
+        for x in tile_starts(width, spec):
+            yield Window(x, y, min(spec.size, width - x), min(spec.size, height - y))
+
+
+def _ramp(n: int, overlap: int, ramp_start: bool, ramp_end: bool) -> np.ndarray:
+    """1-D blending weights: linear ramps over the overlaps at internal edges, 1 elsewhere."""
+    w = np.ones(n, dtype=np.float32)
+    if overlap > 0:
+        r = (np.arange(overlap, dtype=np.float32) + 0.5) / overlap
+        if ramp_start:
+            w[:overlap] = r[: min(overlap, n)]
+        if ramp_end:
+            w[-overlap:] = np.minimum(w[-overlap:], r[::-1][-min(overlap, n):])
+    return w
+
+
+def run_tiled(
+    width: int,
+    height: int,
+    process: ProcessFn,
+    sink: SinkFn,
+    spec: TileSpec = TileSpec(),
+    progress: Optional[Callable[[float], None]] = None,
+    is_cancelled: Optional[Callable[[], bool]] = None,
+) -> int:
+    """Process a width x height raster tile by tile and stream blended blocks to ``sink``.
+
+    Returns the number of tiles processed. Raises :class:`Cancelled` when
+    ``is_cancelled()`` becomes true (the sink has then seen only part of the raster).
+    """
+    xs, ys = tile_starts(width, spec), tile_starts(height, spec)
+    ov = spec.overlap
+    total = len(xs) * len(ys)
+    done = 0
+    row_carry: Optional[np.ndarray] = None  # (C+1, ov, width): previous tile row's bottom overlap
+    for r, y0 in enumerate(ys):
+        th = min(spec.size, height - y0)
+        last_row = r == len(ys) - 1
+        fr = th if last_row else spec.stride
+        wy = _ramp(th, ov, r > 0, not last_row)
+        new_carry: Optional[np.ndarray] = None
+        col_carry: Optional[np.ndarray] = None  # (C+1, th, ov): previous tile's right overlap
+        windows = [Window(x0, y0, min(spec.size, width - x0), th) for x0 in xs]
+        for b0 in range(0, len(windows), spec.batch):
+            if is_cancelled is not None and is_cancelled():
+                raise Cancelled()
+            batch = windows[b0 : b0 + spec.batch]
+            results = process(batch)
+            for k, (win, res) in enumerate(zip(batch, results)):
+                c = b0 + k
+                x0, tw = int(win.col_off), int(win.width)
+                last_col = c == len(xs) - 1
+                fc = tw if last_col else spec.stride
+                wx = _ramp(tw, ov, c > 0, not last_col)
+                w2 = wy[:, None] * wx[None, :]
+                res = np.asarray(res, dtype=np.float32)
+                full = np.empty((res.shape[0] + 1, th, tw), dtype=np.float32)
+                full[:-1] = res * w2
+                full[-1] = w2
+                if row_carry is None and r > 0:
+                    raise RuntimeError("internal tiling error: missing row carry")
+                if r > 0 and ov:
+                    full[:, :ov, :fc] += row_carry[:, :, x0 : x0 + fc]
+                if c > 0 and ov and col_carry is not None:
+                    full[:, :, :ov] += col_carry
+                if new_carry is None and not last_row and ov:
+                    new_carry = np.zeros((full.shape[0], ov, width), dtype=np.float32)
+                if not last_row and ov:
+                    new_carry[:, :, x0 : x0 + fc] = full[:, fr:, :fc]
+                col_carry = full[:, :, fc:].copy() if not last_col else None
+                block = full[:, :fr, :fc]
+                wsum = np.maximum(block[-1], 1e-12)
+                sink(Window(x0, y0, fc, fr), block[:-1] / wsum)
+                done += 1
+                if progress is not None:
+                    progress(100.0 * done / total)
+        row_carry = new_carry
+    return done

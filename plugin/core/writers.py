@@ -1,0 +1,131 @@
+"""Writers: tiled, compressed GeoTIFFs and GeoPackage polygons, replaced atomically.
+
+Every output is written to a hidden temporary file next to its destination and
+renamed over it only when complete; on error or cancel the temporary file is
+removed, so an existing output is never half-replaced and inputs are never touched.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from typing import Iterable, Optional, Sequence
+
+import numpy as np
+import rasterio
+from rasterio.windows import Window
+
+from .errors import OutputError
+from .raster import Grid
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequence[str] = ()) -> str:
+    """Validate an output path: not an input, folder writable, known extension. Returns the absolute path."""
+    if not path:
+        raise OutputError("No output path was given.", "Choose a file name, or a temporary output.")
+    path = os.path.abspath(path)
+    for src in inputs:
+        if src and (os.path.abspath(src) == path or _same_file(src, path)):
+            raise OutputError(f"The output '{os.path.basename(path)}' is one of the inputs.", "Choose another output file name; inputs are never overwritten.")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"Cannot create the folder '{folder}' ({exc.strerror}).", "Choose an output in a folder you can write to.") from exc
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"The folder '{folder}' is not writable.", "Choose an output in a folder you can write to.")
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise OutputError(f"The file '{path}' exists and is read-only.", "Choose another name or make it writable.")
+    if extensions and not path.lower().endswith(tuple(extensions)):
+        raise OutputError(f"The output '{os.path.basename(path)}' has an unsupported extension.", f"Use one of: {', '.join(extensions)}.")
+    return path
+
+
+def temp_path_for(path: str) -> str:
+    """A hidden temporary file name next to ``path`` with the same extension."""
+    folder, name = os.path.split(os.path.abspath(path))
+    stem, ext = os.path.splitext(name)
+    return os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
+
+
+def remove_quietly(path: str) -> None:
+    """Remove a file and its GDAL/SQLite side files, ignoring what is absent."""
+    for p in (path, path + ".aux.xml", path + "-wal", path + "-shm", path + "-journal"):
+        try:
+            os.remove(p)
+        except OSError:
+            pass
+
+
+def commit(tmp: str, final: str) -> None:
+    """Move a finished temporary file over the destination (atomic on one filesystem)."""
+    if os.path.exists(final + ".aux.xml"):
+        remove_quietly(final + ".aux.xml")
+    os.replace(tmp, final)
+    if os.path.exists(tmp + ".aux.xml"):
+        os.replace(tmp + ".aux.xml", final + ".aux.xml")
+
+
+class GeoTiffWriter:
+    """A tiled, DEFLATE-compressed GeoTIFF on a grid, written by windows, committed at the end."""
+
+    def __init__(self, path: str, grid: Grid, count: int, dtype: str, nodata: Optional[float] = None,
+                 block: int = 256, colormap: Optional[dict] = None, descriptions: Sequence[str] = (),
+                 tags: Optional[dict] = None) -> None:
+        self.path = path
+        self.tmp = temp_path_for(path)
+        block = block if block % 16 == 0 and block >= 16 else 256
+        profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=count, dtype=dtype,
+                       crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
+                       tiled=True, blockxsize=block, blockysize=block, BIGTIFF="IF_SAFER")
+        if dtype in ("uint8", "uint16", "int16", "int32", "uint32"):
+            profile["predictor"] = 2
+        try:
+            self.ds = rasterio.open(self.tmp, "w", **profile)
+        except Exception as exc:
+            raise OutputError(f"Cannot write '{path}': {exc}.", "Choose an output in a folder you can write to.") from exc
+        if colormap:
+            self.ds.write_colormap(1, colormap)
+        for i, d in enumerate(descriptions, start=1):
+            self.ds.set_band_description(i, d)
+        if tags:
+            self.ds.update_tags(**{k: str(v) for k, v in tags.items()})
+
+    def write(self, window: Window, data: np.ndarray) -> None:
+        """Write (count, h, w) or (h, w) data at a window."""
+        if data.ndim == 2:
+            data = data[None]
+        self.ds.write(data.astype(self.ds.dtypes[0], copy=False), window=window)
+
+    def close(self) -> None:
+        """Finish and atomically move the file into place."""
+        self.ds.close()
+        commit(self.tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the temporary file; the destination is left as it was."""
+        try:
+            self.ds.close()
+        finally:
+            remove_quietly(self.tmp)
+
+
+def class_colormap(colors: Iterable[tuple[int, tuple[int, int, int]]]) -> dict:
+    """A GDAL colour table: value → RGBA, background transparent-grey, nodata black."""
+    cmap = {0: (230, 230, 230, 0), 255: (0, 0, 0, 0)}
+    for value, rgb in colors:
+        cmap[int(value)] = (*rgb, 255)
+    return cmap
+
+
+def temp_dir() -> str:
+    """Where intermediate files go (honours TMPDIR)."""
+    return tempfile.gettempdir()

@@ -1,0 +1,1 @@
+"""Dock, map tools, tasks and layer styling: thin adapters over plugin.core."""

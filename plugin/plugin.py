@@ -1,0 +1,80 @@
+"""TerraPrompt plugin shell: Processing provider, toolbar button, menu entry and dock."""
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsApplication
+
+from .i18n import install_translator, remove_translator, tr
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class TerraPromptPlugin:
+    """Registered by classFactory; ``iface`` is None under qgis_process (Processing only)."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.provider = None
+        self.action = None
+        self.dock = None
+        install_translator(PLUGIN_DIR)
+
+    def initProcessing(self) -> None:  # noqa: N802
+        """Register the Processing provider (also called by qgis_process)."""
+        if self.provider is None:
+            from .algorithms.provider import TerraPromptProvider
+
+            self.provider = TerraPromptProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802
+        """Provider plus, with a desktop, a toolbar button and menu entry that toggle the dock."""
+        self.initProcessing()
+        if self.iface is None:
+            return
+        from qgis.PyQt.QtGui import QIcon
+        from qgis.PyQt.QtWidgets import QAction
+
+        self.action = QAction(QIcon(os.path.join(PLUGIN_DIR, "resources", "icon.png")), tr("TerraPrompt"), self.iface.mainWindow())
+        self.action.setObjectName("terrapromptToggleDock")
+        self.action.setCheckable(True)
+        self.action.setToolTip(tr("Show or hide the TerraPrompt panel"))
+        self.action.toggled.connect(self.toggle_dock)
+        self.iface.addToolBarIcon(self.action)
+        self.iface.addPluginToRasterMenu(tr("&TerraPrompt"), self.action)
+
+    def toggle_dock(self, visible: bool) -> None:
+        """Create the dock on first use, then show or hide it."""
+        if self.dock is None:
+            if not visible:
+                return
+            from qgis.PyQt.QtCore import Qt
+
+            from .gui.dock import TerraPromptDock
+
+            self.dock = TerraPromptDock(self.iface)
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._dock_visibility)
+        self.dock.setVisible(visible)
+
+    def _dock_visibility(self, visible: bool) -> None:
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.setChecked(visible)
+
+    def unload(self) -> None:
+        """Remove everything initGui/initProcessing added."""
+        if self.dock is not None:
+            self.dock.shutdown()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.action is not None:
+            self.iface.removePluginRasterMenu(tr("&TerraPrompt"), self.action)
+            self.iface.removeToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator()

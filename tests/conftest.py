@@ -1,0 +1,105 @@
+"""Test harness: real QGIS offscreen, the plugin loaded from the hidden .qgis/plugins link.
+
+Core tests (tests/core) need no QGIS; the fixtures here start QGIS only when asked for.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
+SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+SAMPLE_S2 = os.path.join(ROOT, "resources", "sample_s2_beirut.tif")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
+
+
+def _ensure_plugin_link() -> None:
+    os.makedirs(PLUGINS, exist_ok=True)
+    link = os.path.join(PLUGINS, "terraprompt")
+    if not os.path.islink(link):
+        os.symlink(ROOT, link)
+
+
+_ensure_plugin_link()
+if PLUGINS not in sys.path:
+    sys.path.insert(0, PLUGINS)
+
+
+def shared(*parts: str) -> str:
+    """Path under ../shared/data; the test is skipped when it is absent."""
+    p = os.path.join(SHARED, *parts)
+    if not os.path.exists(p):
+        pytest.skip(f"shared data not available: {p}")
+    return p
+
+
+@pytest.fixture(scope="session")
+def qgis_app_session():
+    """One QgsApplication for the session (cleanup=False avoids the exit-crash pitfall)."""
+    from qgis.testing import start_app
+
+    app = start_app(cleanup=False)
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    return app
+
+
+@pytest.fixture(scope="session")
+def plugin(qgis_app_session):
+    """TerraPrompt loaded and started through qgis.utils, with a mocked-iface main window and real canvas."""
+    import qgis.utils
+    from qgis.testing.mocked import get_iface
+
+    iface = get_iface()
+    qgis.utils.iface = iface
+    if PLUGINS not in qgis.utils.plugin_paths:
+        qgis.utils.plugin_paths.insert(0, PLUGINS)
+    qgis.utils.updateAvailablePlugins()
+    assert qgis.utils.loadPlugin("terraprompt"), "the plugin failed to load"
+    assert qgis.utils.startPlugin("terraprompt"), "the plugin failed to start"
+    yield qgis.utils.plugins["terraprompt"]
+
+
+def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, nodata=None, descriptions=None) -> str:
+    """Write a small GeoTIFF (bands, rows, cols) for tests."""
+    if data.ndim == 2:
+        data = data[None]
+    transform = transform or from_origin(500000, 4500000, 10, 10)
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=data.shape[0],
+                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as ds:
+        ds.write(data)
+        for i, d in enumerate(descriptions or [], start=1):
+            ds.set_band_description(i, d)
+    return path
+
+
+def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 13-band L1C-like uint16 scene with a lake (left), a forest (middle) and bare land; returns (data, water, veg)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    water = (xx - w * 0.25) ** 2 + (yy - h * 0.5) ** 2 < (min(h, w) * 0.25) ** 2
+    veg = (xx > w * 0.55) & (xx < w * 0.8)
+    refl = np.full((13, h, w), 0.2, dtype=np.float32)  # bare soil-ish
+    refl[7][veg] = 0.45  # nir
+    refl[8][veg] = 0.45
+    refl[3][veg] = 0.05  # red
+    refl[2][veg] = 0.08
+    for b in (7, 8, 11, 12):
+        refl[b][water] = 0.02
+    refl[2][water] = 0.08
+    refl[1][water] = 0.09
+    refl[3][water] = 0.05
+    refl += rng.normal(0, 0.005, refl.shape).astype(np.float32)
+    return (np.clip(refl, 0, 1) * 10000).astype(np.uint16), water, veg
+
+
+S2_NAMES = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]

@@ -1,0 +1,83 @@
+"""extract_landcover through real Processing (processing.run) and real qgis_process.bin."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT, S2_NAMES, SAMPLE_S2, synthetic_s2, write_raster
+
+
+def test_provider_registered(plugin):
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().algorithmById("terraprompt:extract_landcover")
+    assert alg is not None
+    for name in ("INPUT", "PROMPT", "MODALITY", "SAR_INPUT", "DSM_INPUT", "ENGINE", "DEVICE", "EXTENT", "OUTPUT_RASTER", "OUTPUT_VECTOR"):
+        p = alg.parameterDefinition(name)
+        assert p is not None, name
+        assert p.help(), f"parameter {name} has no help text"
+
+
+def test_processing_run_synthetic(plugin, tmp_path):
+    import processing
+
+    data, water, veg = synthetic_s2()
+    src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": src, "PROMPT": "lakes and vegetation", "OUTPUT_RASTER": str(tmp_path / "lc.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "lc.gpkg")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        cls = ds.read(1)
+        assert ds.crs.to_epsg() == 32633 and ds.transform == rasterio.open(src).transform
+    iou_w = ((cls == 1) & water).sum() / ((cls == 1) | water).sum()
+    iou_v = ((cls == 2) & veg).sum() / ((cls == 2) | veg).sum()
+    assert iou_w > 0.95 and iou_v > 0.95
+    assert "Water" in res["EXPLANATION"] and "ha" in res["EXPLANATION"]
+    import fiona
+
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        feats = list(fc)
+    classes = {f["properties"]["class"] for f in feats}
+    assert classes == {"water", "vegetation"}
+    lake = [f for f in feats if f["properties"]["class"] == "water"]
+    assert len(lake) == 1  # one lake, one feature even though it spans tiles
+    assert abs(lake[0]["properties"]["area_m2"] - water.sum() * 100) / (water.sum() * 100) < 0.05
+
+
+def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    out = tmp_path / "lc.tif"
+    with pytest.raises(QgsProcessingException, match="empty"):
+        processing.run("terraprompt:extract_landcover", {"INPUT": SAMPLE_S2, "PROMPT": "  ", "OUTPUT_RASTER": str(out)})
+    assert not out.exists()
+    assert [p for p in os.listdir(tmp_path)] == []
+
+
+def test_qgis_process_bin(tmp_path):
+    env = dict(os.environ)
+    env.update({
+        "QT_QPA_PLATFORM": "offscreen",
+        "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins"),
+        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+        "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", ""),
+    })
+    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
+    ini.mkdir(parents=True)
+    (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n")
+    out = tmp_path / "lc.tif"
+    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:extract_landcover", "--json", "--",
+                           f"INPUT={SAMPLE_S2}", "PROMPT=water", f"OUTPUT_RASTER={out}", f"OUTPUT_VECTOR={tmp_path / 'lc.gpkg'}"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    doc = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert "Water" in doc["results"]["EXPLANATION"]
+    with rasterio.open(out) as ds:
+        v = ds.read(1)
+        assert set(np.unique(v)) <= {0, 1, 255}
