@@ -108,18 +108,18 @@ class RasterSource:
         bands = list(bands) if bands else list(range(1, self.count + 1))
         window = window or Window(0, 0, grid.width, grid.height)
         with rasterio.open(self.path) as ds:
-            nodata = ds.nodata if ds.nodata is not None else _fill_for(ds.dtypes[0])
-            with WarpedVRT(
-                ds,
-                crs=grid.crs,
-                transform=grid.transform,
-                width=grid.width,
-                height=grid.height,
-                resampling=resampling,
-                src_nodata=ds.nodata,
-                nodata=nodata,
-            ) as vrt:
-                data = vrt.read(bands, window=window, masked=True)
+            if ds.nodata is not None:
+                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                               resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
+                    data = vrt.read(bands, window=window, masked=True)
+            else:
+                # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
+                # so let the warper mark coverage in an alpha band (it honours internal masks too).
+                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                               resampling=resampling, add_alpha=True) as vrt:
+                    raw = vrt.read(bands + [vrt.count], window=window)
+                alpha = raw[-1] == 0
+                data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         return _to_float(data, self.is_complex)
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:

@@ -1,0 +1,185 @@
+"""RasterSource: GeoTIFF/VRT/ENVI/complex SAR metadata, masks, windowed band-subset reads, reprojection."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from osgeo import gdal
+from pyproj import Transformer
+from rasterio.transform import from_origin
+from rasterio.windows import Window
+
+from conftest import write_raster
+from terraprompt.plugin.core.errors import InputError
+from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster
+
+UTM = "EPSG:32633"
+TR = from_origin(500000, 4500000, 10, 10)
+
+
+def _cube(bands=3, h=40, w=60, dtype=np.uint16):
+    """Band b, row r, col c holds 1000*b + 10*r + c/10 (distinct per band and position)."""
+    b, r, c = np.mgrid[1:bands + 1, 0:h, 0:w]
+    return (1000 * b + 10 * r + c // 10).astype(dtype)
+
+
+def test_geotiff_metadata(tmp_path):
+    data = _cube()
+    p = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR, nodata=0, descriptions=["B02", "B03", "B04"])
+    src = open_raster(p)
+    assert src.crs.to_epsg() == 32633
+    assert src.transform == TR
+    assert (src.width, src.height, src.count) == (60, 40, 3)
+    assert src.grid.shape == (40, 60)
+    assert src.dtypes == ("uint16",) * 3
+    assert src.descriptions == ("B02", "B03", "B04")
+    assert src.nodata == 0
+    assert not src.is_complex
+    assert src.grid.bounds() == pytest.approx((500000, 4500000 - 400, 500600, 4500000))
+
+
+def test_window_band_subset_read(tmp_path):
+    data = _cube()
+    p = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR)
+    src = open_raster(p)
+    arr = src.read(Window(5, 7, 20, 10), bands=[3, 1])
+    assert arr.shape == (2, 10, 20) and arr.dtype == np.float32
+    np.testing.assert_array_equal(arr.data[0], data[2, 7:17, 5:25])
+    np.testing.assert_array_equal(arr.data[1], data[0, 7:17, 5:25])
+    assert not np.ma.getmaskarray(arr).any()
+
+
+def test_nodata_and_nan_are_masked(tmp_path):
+    data = _cube(2).astype(np.float32)
+    data[:, 0, :] = -9999
+    data[1, 5, 5] = np.nan
+    p = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR, nodata=-9999)
+    arr = open_raster(p).read()
+    m = np.ma.getmaskarray(arr)
+    assert m[:, 0, :].all()
+    assert m[1, 5, 5] and not m[0, 5, 5]
+    assert m.sum() == 2 * 60 + 1
+    assert np.isfinite(arr.data).all()
+
+
+def test_internal_mask_band(tmp_path):
+    p = str(tmp_path / "m.tif")
+    data = _cube(1)
+    with rasterio.Env(GDAL_TIFF_INTERNAL_MASK=True):
+        with rasterio.open(p, "w", driver="GTiff", width=60, height=40, count=1, dtype="uint16", crs=UTM, transform=TR) as ds:
+            ds.write(data)
+            msk = np.full((40, 60), 255, np.uint8)
+            msk[:10] = 0
+            ds.write_mask(msk)
+    arr = open_raster(p).read()
+    assert np.ma.getmaskarray(arr)[0, :10].all() and not np.ma.getmaskarray(arr)[0, 10:].any()
+
+
+def test_vrt_and_envi(tmp_path):
+    data = _cube()
+    tif = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR, descriptions=["B02", "B03", "B04"])
+    vrt = str(tmp_path / "a.vrt")
+    gdal.BuildVRT(vrt, [tif]).FlushCache()
+    envi = str(tmp_path / "a.img")
+    gdal.Translate(envi, tif, format="ENVI").FlushCache()
+    for p in (vrt, envi):
+        src = open_raster(p)
+        assert src.crs.to_epsg() == 32633, p
+        assert src.transform.almost_equals(TR), p
+        assert src.count == 3 and src.dtypes[0] == "uint16"
+        np.testing.assert_array_equal(src.read(Window(10, 3, 7, 5), bands=[2]).data[0], data[1, 3:8, 10:17])
+
+
+def test_complex_sar_becomes_intensity(tmp_path):
+    z = (np.arange(12 * 8).reshape(1, 8, 12) + 1j * 2).astype(np.complex64)
+    p = write_raster(str(tmp_path / "slc.tif"), z, crs=UTM, transform=TR)
+    src = open_raster(p)
+    assert src.is_complex and src.dtypes == ("complex64",)
+    arr = src.read()
+    np.testing.assert_allclose(arr.data, (np.abs(z) ** 2).astype(np.float32), rtol=1e-6)
+
+
+def test_sample_is_decimated(tmp_path):
+    data = _cube(1, 400, 500)
+    p = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR)
+    s = open_raster(p).sample(max_pixels=5000)
+    assert s.shape[0] == 1 and s.shape[1] * s.shape[2] <= 5000
+
+
+def test_missing_and_no_crs(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        open_raster(str(tmp_path / "nope.tif"))
+    p = str(tmp_path / "nocrs.tif")
+    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8") as ds:
+        ds.write(np.ones((1, 4, 4), np.uint8))
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        open_raster(p)
+    assert open_raster(p, require_crs=False).count == 1
+
+
+def test_all_nodata_detected(tmp_path):
+    p = write_raster(str(tmp_path / "a.tif"), np.zeros((2, 30, 30), np.uint16), crs=UTM, transform=TR, nodata=0)
+    with pytest.raises(InputError, match="only nodata"):
+        check_has_valid_pixels(open_raster(p))
+
+
+def _lin_utm(tmp_path, nodata=None):
+    """UTM 33N raster (10 m) whose value is easting/1000 at each pixel centre: bilinear-exact."""
+    h, w = 300, 300
+    x = 500000 + (np.arange(w) + 0.5) * 10
+    data = np.broadcast_to((x / 1000.0).astype(np.float32), (h, w))[None].copy()
+    return write_raster(str(tmp_path / "utm.tif"), data, crs=UTM, transform=TR, nodata=nodata)
+
+
+@pytest.mark.parametrize("nodata", [None, -1.0])
+def test_read_on_grid_utm_to_4326(tmp_path, nodata):
+    src = open_raster(_lin_utm(tmp_path, nodata))
+    to_ll = Transformer.from_crs(UTM, "EPSG:4326", always_xy=True)
+    lon0, lat0 = to_ll.transform(500000 - 500, 4500000 + 500)
+    res = 1e-4
+    grid = Grid(rasterio.crs.CRS.from_epsg(4326), from_origin(lon0, lat0, res, res), 500, 500)
+    arr = src.read_on_grid(grid)
+    assert arr.shape == (1, 500, 500)
+    rows, cols = np.mgrid[0:500:7, 0:500:7]
+    lon = lon0 + (cols + 0.5) * res
+    lat = lat0 - (rows + 0.5) * res
+    x, y = Transformer.from_crs("EPSG:4326", UTM, always_xy=True).transform(lon, lat)
+    inside = (x > 500000 + 10) & (x < 503000 - 10) & (y < 4500000 - 10) & (y > 4497000 + 10)
+    outside = (x < 500000 - 10) | (x > 503000 + 10) | (y > 4500000 + 10) | (y < 4497000 - 10)
+    got = arr[0][rows, cols]
+    m = np.ma.getmaskarray(got)
+    assert not m[inside].any(), "pixels inside the source must be valid"
+    assert m[outside].all(), "pixels outside the source must be masked"
+    np.testing.assert_allclose(got.data[inside], x[inside] / 1000.0, atol=0.011)
+    # a window of the grid reads the same values as the full grid
+    sub = src.read_on_grid(grid, window=Window(100, 50, 64, 32))
+    np.testing.assert_allclose(sub.data, arr.data[:, 50:82, 100:164], atol=1e-5)
+
+
+def test_zero_is_valid_without_nodata(tmp_path):
+    """A secondary without nodata (e.g. a DSM at sea level) keeps its zeros valid on another grid."""
+    data = np.zeros((1, 50, 50), np.float32)
+    data[0, :, 25:] = 5
+    src = open_raster(write_raster(str(tmp_path / "dsm.tif"), data, crs=UTM, transform=TR))
+    grid = Grid(src.crs, from_origin(499900, 4500100, 10, 10), 80, 80)
+    arr = src.read_on_grid(grid)
+    m = np.ma.getmaskarray(arr)[0]
+    assert not m[10:60, 10:60].any()
+    assert m.sum() == 80 * 80 - 50 * 50
+    assert arr.data[0, 30, 20] == 0 and arr.data[0, 30, 50] == 5
+
+
+def test_read_on_grid_4326_to_utm(tmp_path):
+    h, w, res = 400, 400, 1e-4
+    lon0, lat0 = 15.0, 40.7
+    lon = lon0 + (np.arange(w) + 0.5) * res
+    data = np.broadcast_to(((lon - 15) * 1000).astype(np.float32), (h, w))[None].copy()
+    p = write_raster(str(tmp_path / "ll.tif"), data, crs="EPSG:4326", transform=from_origin(lon0, lat0, res, res), nodata=-9999)
+    src = open_raster(p)
+    x0, y0 = Transformer.from_crs("EPSG:4326", UTM, always_xy=True).transform(lon0 + 0.005, lat0 - 0.005)
+    grid = Grid(rasterio.crs.CRS.from_string(UTM), from_origin(x0, y0, 10, 10), 200, 200)
+    arr = src.read_on_grid(grid)
+    rows, cols = np.mgrid[0:200:9, 0:200:9]
+    lo, la = Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(x0 + (cols + 0.5) * 10, y0 - (rows + 0.5) * 10)
+    assert not np.ma.getmaskarray(arr).any()
+    np.testing.assert_allclose(arr.data[0][rows, cols], (lo - 15) * 1000, atol=0.11)
