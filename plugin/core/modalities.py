@@ -152,8 +152,10 @@ def detect_modality(src: RasterSource) -> Modality:
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n)
         return Modality(name, label, named, scaling, "band descriptions", n)
-    lroles = _landsat_roles(src) if named_count == n else {}
-    if len(lroles) >= 4 and lroles.keys() & {"red", "nir"}:
+    # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
+    # descriptions of the others still decide.
+    lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}
+    if len(lroles) >= 4 and {"red", "nir"} <= lroles.keys():
         return Modality("landsat457", "Landsat TM/ETM+", lroles, presets()["landsat457"]["scaling"], "Landsat band descriptions", n)
     for name, p in presets().items():
         if n in p.get("counts", []):

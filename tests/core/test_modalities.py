@@ -1,0 +1,122 @@
+"""Modality detection from descriptions and band counts, on generated and real (shared) rasters; overrides."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import S2_NAMES, shared, write_raster
+from terraprompt.plugin.core.errors import ModalityError
+from terraprompt.plugin.core.modalities import detect_modality, from_preset, resolve_modality
+from terraprompt.plugin.core.raster import open_raster
+
+
+def _src(tmp_path, bands, dtype=np.uint16, descriptions=None, name="r.tif", value=1000):
+    data = np.full((bands, 20, 20), value, dtype=dtype)
+    return open_raster(write_raster(str(tmp_path / name), data, descriptions=descriptions))
+
+
+def test_s2_descriptions(tmp_path):
+    m = detect_modality(_src(tmp_path, 13, descriptions=S2_NAMES))
+    assert m.name == "sentinel2_l1c"
+    assert m.roles["blue"] == 2 and m.roles["nir"] == 8 and m.roles["nir08"] == 9
+    assert m.roles["swir1"] == 12 and m.roles["swir2"] == 13 and m.roles["cirrus"] == 11
+    assert m.family == "optical" and "band descriptions" in m.reason
+
+
+def test_s2_l2a_12_bands_by_descriptions(tmp_path):
+    names = [n for n in S2_NAMES if n != "B10"]
+    m = detect_modality(_src(tmp_path, 12, descriptions=names))
+    assert m.name == "sentinel2_l2a" and m.roles["swir1"] == 11 and m.roles["swir2"] == 12
+
+
+@pytest.mark.parametrize("count,name", [(13, "sentinel2_l1c"), (12, "sentinel2_l2a"), (10, "sentinel2_10band"),
+                                        (7, "landsat89"), (6, "landsat457"), (3, "rgb"), (4, "rgbn")])
+def test_counts_without_descriptions(tmp_path, count, name):
+    m = detect_modality(_src(tmp_path, count))
+    assert m.name == name
+    assert m.band_count == count
+    assert max(m.roles.values()) <= count
+
+
+def test_rgbn_descriptions_any_order(tmp_path):
+    m = detect_modality(_src(tmp_path, 4, descriptions=["nir", "red", "green", "blue"]))
+    assert m.name == "rgbn" and m.roles == {"nir": 1, "red": 2, "green": 3, "blue": 4}
+
+
+def test_sar_and_dsm(tmp_path):
+    m = detect_modality(_src(tmp_path, 2, np.float32, ["VV", "VH"], value=-12))
+    assert m.name == "sar" and m.roles == {"vv": 1, "vh": 2} and m.family == "sar"
+    m = detect_modality(_src(tmp_path, 1, np.float32, ["height"], name="h.tif"))
+    assert m.name == "dsm" and m.roles == {"height": 1}
+    m = detect_modality(_src(tmp_path, 1, np.float32, name="h2.tif", value=35.0))
+    assert m.family == "height"
+    m = detect_modality(_src(tmp_path, 1, np.float32, name="s.tif", value=-15.0))
+    assert m.family == "sar"
+
+
+def test_complex_is_sar(tmp_path):
+    z = np.ones((1, 8, 8), np.complex64)
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "c.tif"), z)))
+    assert m.name == "sar" and m.roles == {"vv": 1}
+
+
+def test_five_bands_without_descriptions_fails_clearly(tmp_path):
+    src = _src(tmp_path, 5, name="five.tif")
+    with pytest.raises(ModalityError) as err:
+        resolve_modality(src, "auto")
+    msg = str(err.value)
+    assert "five.tif" in msg and "5 bands" in msg and "fits no modality" in msg
+    assert "generic" in err.value.fix  # the fix names what to do
+
+
+def test_overrides(tmp_path):
+    src = _src(tmp_path, 13, descriptions=S2_NAMES)
+    assert resolve_modality(src, "generic").roles == {f"band{i}": i for i in range(1, 14)}
+    m = resolve_modality(src, "sentinel2_l1c")
+    assert m.reason == "chosen by the analyst"
+    src5 = _src(tmp_path, 5, name="five.tif")
+    assert resolve_modality(src5, "rgbn").roles == {"red": 1, "green": 2, "blue": 3, "nir": 4}
+    with pytest.raises(ModalityError, match="needs 13 bands"):
+        from_preset("sentinel2_l1c", src5)
+    with pytest.raises(ModalityError, match="Unknown modality"):
+        resolve_modality(src5, "hyperspectral")
+    with pytest.raises(ModalityError, match="1 or 2 bands"):
+        resolve_modality(src5, "sar")
+    with pytest.raises(ModalityError, match="expects 1 band"):
+        resolve_modality(src5, "dsm")
+
+
+# --- real rasters from ../shared/data -------------------------------------------------------------
+
+def test_shared_oscd_13_band():
+    src = open_raster(shared("oscd", "rennes", "rennes_t1.tif"))
+    m = detect_modality(src)
+    assert src.count == 13 and m.name == "sentinel2_l1c"
+    assert (m.roles["green"], m.roles["red"], m.roles["nir"], m.roles["swir1"]) == (3, 4, 8, 12)
+
+
+def test_shared_sen1floods11_s1_s2():
+    s1 = open_raster(shared("sen1floods11", "Spain_7370579_top_S1Hand.tif"))
+    m1 = detect_modality(s1)
+    assert m1.name == "sar" and m1.roles == {"vv": 1, "vh": 2}
+    s2 = open_raster(shared("sen1floods11", "Spain_7370579_top_S2Hand.tif"))
+    m2 = detect_modality(s2)
+    assert s2.count == 13 and s2.dtypes[0] == "int16" and s2.nodata == 0
+    assert m2.name == "sentinel2_l1c" and m2.roles["swir1"] == 12 and m2.roles["nir"] == 8
+
+
+def test_shared_landsat_etm_band_n_reflectance():
+    src = open_raster(shared("landsat8", "LE70220491999322EDC01_stack.tif"))
+    assert src.count == 8 and src.nodata == -9999
+    m = detect_modality(src)
+    assert m.name == "landsat457"
+    # ETM+ numbering: file band 6 is 'band 7 reflectance' (SWIR2), band 7 is 'band 6 temperature'
+    assert m.roles["blue"] == 1 and m.roles["nir"] == 4 and m.roles["swir1"] == 5
+    assert m.roles["swir2"] == 6 and m.roles["thermal"] == 7 and 8 not in m.roles.values()
+
+
+def test_shared_landsat_taizhou_uint8():
+    src = open_raster(shared("landsat_taizhou", "taizhou_2000-03-17.tif"))
+    m = detect_modality(src)
+    assert src.count == 6 and src.dtypes[0] == "uint8"
+    assert m.roles == {"blue": 1, "green": 2, "red": 3, "nir": 4, "swir1": 5, "swir2": 6}
