@@ -111,7 +111,7 @@ def run_tiled(
                 full = np.empty((res.shape[0] + 1, th, tw), dtype=np.float32)
                 full[:-1] = res * w2
                 full[-1] = w2
-                if row_carry is None and r > 0:
+                if row_carry is None and r > 0 and ov:
                     raise RuntimeError("internal tiling error: missing row carry")
                 if r > 0 and ov:
                     full[:, :ov, :fc] += row_carry[:, :, x0 : x0 + fc]
