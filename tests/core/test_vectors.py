@@ -1,0 +1,147 @@
+"""Polygons: merged across window edges, geodesic areas in m² in EPSG:4326 and UTM, min-area filter."""
+from __future__ import annotations
+
+import math
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from shapely.geometry import box, shape
+
+from conftest import write_raster
+from terraprompt.plugin.core.raster import Grid
+from terraprompt.plugin.core.vectors import AreaCalculator, polygonize, write_polygons
+
+A, F = 6378137.0, 1 / 298.257223563
+E2 = F * (2 - F)
+E = math.sqrt(E2)
+
+
+def quad_area(lat1, lat2, dlon_deg):
+    """Exact area (m²) of a latitude/longitude quadrangle on the WGS 84 ellipsoid (authalic formula)."""
+    def q(phi):
+        s = math.sin(math.radians(phi))
+        return s / (1 - E2 * s * s) + math.log((1 + E * s) / (1 - E * s)) / (2 * E)
+    b2 = A * A * (1 - E2)
+    return b2 * math.radians(dlon_deg) / 2 * (q(lat2) - q(lat1))
+
+
+@pytest.mark.parametrize("lat", [0.0, 60.0, -45.0])
+def test_area_4326_small_box(lat):
+    calc = AreaCalculator(CRS.from_epsg(4326))
+    got = calc.area_m2(box(10.0, lat, 10.01, lat + 0.01))
+    truth = quad_area(lat, lat + 0.01, 0.01)
+    assert got == pytest.approx(truth, rel=1e-5)
+    if lat == 0.0:
+        assert got == pytest.approx(1.2308e6, rel=1e-3)  # ~1113 m x 1106 m
+    if lat == 60.0:
+        assert got == pytest.approx(0.5 * 1.2308e6, rel=0.02)  # cos(60°) ≈ 1/2 (longer meridian degree up north)
+
+
+def test_area_utm_is_true_not_planar():
+    calc = AreaCalculator(CRS.from_epsg(32633))
+    # 1 km square on the central meridian: grid scale factor k0 = 0.9996, so true area = 1e6 / k0²
+    got = calc.area_m2(box(500000, 4500000, 501000, 4501000))
+    assert got == pytest.approx(1e6 / 0.9996 ** 2, rel=2e-5)
+    # 200 km east of the central meridian the grid exaggerates more: k ≈ 0.9996 (1 + x²/2R²)
+    got_e = calc.area_m2(box(700000, 4500000, 701000, 4501000))
+    k = 0.9996 * (1 + 200000.0 ** 2 / (2 * 6371000.0 ** 2))
+    assert got_e == pytest.approx(1e6 / k ** 2, rel=2e-4)
+
+
+def _class_raster(tmp_path, cls, crs="EPSG:32633", transform=None, name="cls.tif"):
+    return write_raster(str(tmp_path / name), cls.astype(np.uint8), crs=crs, transform=transform, nodata=255)
+
+
+def test_object_spanning_windows_is_one_polygon(tmp_path):
+    cls = np.zeros((100, 100), np.uint8)
+    cls[10:90, 45:55] = 1             # vertical bar crossing 3 window rows (window 32)
+    cls[45:55, 10:90] = 1             # horizontal bar: a cross spanning 9 windows
+    cls[60:80, 62:66] = 2             # a class-2 object wholly inside one window
+    cls[30:34, 28:36] = 2             # a class-2 object straddling the window corner (32, 32)
+    ring = np.zeros_like(cls, bool)
+    ring[2:40, 60:98] = True
+    ring[10:30, 70:90] = False        # a ring (with a hole) spanning a window edge at col 64
+    cls[ring] = 3
+    cls[95:, 95:] = 255               # nodata is never a polygon
+    p = _class_raster(tmp_path, cls)
+    polys = list(polygonize(p, window_size=32))
+    by_class = {}
+    for poly in polys:
+        by_class.setdefault(poly.value, []).append(poly)
+    assert sorted(by_class) == [1, 2, 3]
+    assert len(by_class[1]) == 1 and len(by_class[2]) == 2 and len(by_class[3]) == 1
+    cross = by_class[1][0]
+    assert cross.geom.geom_type == "Polygon"
+    assert cross.geom.area == pytest.approx((cls == 1).sum() * 100)
+    assert cross.pixels == (cls == 1).sum()
+    r = by_class[3][0].geom
+    assert len(r.interiors) == 1 and r.area == pytest.approx(ring.sum() * 100)
+    # same result as one big window
+    single = sorted((p.value, round(p.geom.area)) for p in polygonize(p, window_size=4096))
+    assert sorted((p.value, round(p.geom.area)) for p in polys) == single
+
+
+def test_diagonal_neighbours_stay_apart(tmp_path):
+    cls = np.zeros((64, 64), np.uint8)
+    cls[28:32, 28:32] = 1
+    cls[32:36, 32:36] = 1  # touches the first only at a corner, on the window corner
+    polys = list(polygonize(_class_raster(tmp_path, cls), window_size=32))
+    assert len(polys) == 2  # 4-connectivity, like a single-window run
+    assert len(list(polygonize(_class_raster(tmp_path, cls, name="b.tif"), window_size=64))) == 2
+
+
+def test_write_polygons_4326_areas_and_min_area(tmp_path):
+    res = 1e-4  # ~11 m at the equator
+    tr = from_origin(20.0, 0.05, res, res)
+    cls = np.zeros((500, 500), np.uint8)
+    cls[0:100, 0:100] = 1      # 0.01° x 0.01° box, spans windows of 64 px
+    cls[300:302, 300:302] = 1  # 4 px ≈ 490 m², below the minimum area
+    grid = Grid(CRS.from_epsg(4326), tr, 500, 500)
+    p = _class_raster(tmp_path, cls, crs="EPSG:4326", transform=tr)
+    out = str(tmp_path / "poly.gpkg")
+    totals = write_polygons(out, polygonize(p, window_size=64), grid, {1: "water"},
+                            {"source": "x.tif", "modality": "m", "engine": "spectral", "model": "", "model_sha256": "",
+                             "prompt": "water"}, min_area_m2=1000)
+    truth = quad_area(0.04, 0.05, 0.01)
+    with fiona.open(out) as fc:
+        feats = list(fc)
+        assert fc.crs_wkt and CRS.from_wkt(fc.crs_wkt).to_epsg() == 4326
+    assert len(feats) == 1
+    props = feats[0]["properties"]
+    assert props["class"] == "water" and props["engine"] == "spectral" and props["created_utc"]
+    assert props["area_m2"] == pytest.approx(truth, rel=1e-4)
+    assert totals["water"] == pytest.approx(truth, rel=1e-4)
+    assert shape(feats[0]["geometry"]).geom_type == "MultiPolygon"
+    assert [f for f in tmp_path.iterdir() if f.name.startswith(".")] == []  # no temporary file left
+
+
+def test_write_polygons_utm_areas(tmp_path):
+    tr = from_origin(500000, 4500000, 10, 10)
+    cls = np.zeros((120, 120), np.uint8)
+    cls[10:110, 10:110] = 1  # 1 km x 1 km on the central meridian
+    grid = Grid(CRS.from_epsg(32633), tr, 120, 120)
+    out = str(tmp_path / "poly.gpkg")
+    write_polygons(out, polygonize(_class_raster(tmp_path, cls, transform=tr), window_size=50), grid, {1: "water"}, {})
+    with fiona.open(out) as fc:
+        (feat,) = list(fc)
+        assert CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+    assert feat["properties"]["area_m2"] == pytest.approx(1e6 / 0.9996 ** 2, rel=1e-4)
+
+
+def test_write_polygons_abort_keeps_old_output(tmp_path):
+    out = tmp_path / "poly.gpkg"
+    out.write_bytes(b"old")
+    grid = Grid(CRS.from_epsg(32633), from_origin(0, 0, 1, 1), 10, 10)
+
+    def broken():
+        yield from ()
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_polygons(str(out), broken(), grid, {}, {})
+    assert out.read_bytes() == b"old"
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["poly.gpkg"]
