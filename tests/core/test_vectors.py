@@ -135,7 +135,7 @@ def test_write_polygons_utm_areas(tmp_path):
 def test_write_polygons_abort_keeps_old_output(tmp_path):
     out = tmp_path / "poly.gpkg"
     out.write_bytes(b"old")
-    grid = Grid(CRS.from_epsg(32633), from_origin(0, 0, 1, 1), 10, 10)
+    grid = Grid(CRS.from_epsg(32633), from_origin(100, 100, 1, 1), 10, 10)
 
     def broken():
         yield from ()

@@ -1,0 +1,86 @@
+"""Writers: CRS/transform/nodata preserved, tiled + compressed, colour table, atomic replace, output checks."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from rasterio.windows import Window
+
+from terraprompt.plugin.core.errors import OutputError
+from terraprompt.plugin.core.raster import Grid
+from terraprompt.plugin.core.writers import GeoTiffWriter, check_output_path, class_colormap
+
+
+@pytest.mark.parametrize("crs,tr", [
+    ("EPSG:4326", from_origin(12.3456, 45.678, 8.983e-5, 8.983e-5)),
+    ("EPSG:32633", from_origin(512345.0, 4987650.0, 10.0, 10.0)),
+])
+def test_geotiff_preserves_grid(tmp_path, crs, tr):
+    grid = Grid(CRS.from_string(crs), tr, 300, 200)
+    out = str(tmp_path / "out.tif")
+    w = GeoTiffWriter(out, grid, 1, "uint8", 255, block=64, colormap=class_colormap([(1, (0, 0, 255))]),
+                      descriptions=["class"], tags={"TERRAPROMPT_PROMPT": "water"})
+    data = (np.arange(200 * 300) % 7).reshape(200, 300).astype(np.uint8)
+    for r in range(0, 200, 64):
+        for c in range(0, 300, 64):
+            win = Window(c, r, min(64, 300 - c), min(64, 200 - r))
+            w.write(win, data[r:r + int(win.height), c:c + int(win.width)])
+    assert not os.path.exists(out)  # nothing at the destination until close
+    w.close()
+    with rasterio.open(out) as ds:
+        assert ds.crs == CRS.from_string(crs)
+        assert ds.transform.almost_equals(tr, precision=1e-12)
+        assert ds.nodata == 255 and ds.dtypes[0] == "uint8"
+        assert ds.profile["tiled"] and ds.block_shapes[0] == (64, 64)
+        assert ds.compression.name.lower() == "deflate"
+        assert ds.colormap(1)[1] == (0, 0, 255, 255)
+        assert ds.descriptions[0] == "class" and ds.tags()["TERRAPROMPT_PROMPT"] == "water"
+        np.testing.assert_array_equal(ds.read(1), data)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
+
+
+def test_abort_keeps_existing_output(tmp_path):
+    out = tmp_path / "out.tif"
+    out.write_bytes(b"previous result")
+    grid = Grid(CRS.from_epsg(32633), from_origin(100, 100, 1, 1), 64, 64)
+    w = GeoTiffWriter(str(out), grid, 1, "uint8", 255, block=32)
+    w.write(Window(0, 0, 32, 32), np.ones((32, 32), np.uint8))
+    w.abort()
+    assert out.read_bytes() == b"previous result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tif"]
+
+
+def test_close_replaces_existing_output(tmp_path):
+    out = tmp_path / "out.tif"
+    out.write_bytes(b"previous result")
+    (tmp_path / "out.tif.aux.xml").write_text("<stale/>")
+    grid = Grid(CRS.from_epsg(32633), from_origin(100, 100, 1, 1), 16, 16)
+    w = GeoTiffWriter(str(out), grid, 1, "uint8", 255, block=16)
+    w.write(Window(0, 0, 16, 16), np.full((16, 16), 3, np.uint8))
+    w.close()
+    with rasterio.open(out) as ds:
+        assert (ds.read(1) == 3).all()
+    assert not (tmp_path / "out.tif.aux.xml").exists()
+
+
+def test_check_output_path(tmp_path):
+    inp = tmp_path / "in.tif"
+    inp.write_bytes(b"x")
+    with pytest.raises(OutputError, match="is one of the inputs"):
+        check_output_path(str(inp), [str(inp)])
+    os.symlink(inp, tmp_path / "alias.tif")
+    with pytest.raises(OutputError, match="is one of the inputs"):
+        check_output_path(str(tmp_path / "alias.tif"), [str(inp)])
+    with pytest.raises(OutputError, match="No output"):
+        check_output_path("")
+    with pytest.raises(OutputError, match="unsupported extension"):
+        check_output_path(str(tmp_path / "o.png"), [], (".tif",))
+    # a folder that cannot exist, even for root: its parent is a regular file
+    with pytest.raises(OutputError, match="Cannot create the folder"):
+        check_output_path(str(inp / "sub" / "o.tif"))
+    assert not (tmp_path / "sub").exists()
+    assert check_output_path(str(tmp_path / "new" / "o.tif")) == str(tmp_path / "new" / "o.tif")
