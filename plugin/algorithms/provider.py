@@ -13,9 +13,10 @@ ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
 
 def algorithm_classes() -> list:
     """All algorithm classes of the provider (imported lazily so loading stays fast)."""
+    from .diagnostics import DiagnosticsAlgorithm
     from .extract_landcover import ExtractLandcoverAlgorithm
 
-    return [ExtractLandcoverAlgorithm]
+    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm]
 
 
 class TerraPromptProvider(QgsProcessingProvider):

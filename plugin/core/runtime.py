@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 DEVICE_CHOICES = ["auto", "cpu", "cuda"]
+LAST_REPORT: dict = {}
+"""The device report of the last run, by backend ('onnxruntime', 'torch', 'numpy'), for diagnostics."""
 
 
 @dataclass
@@ -63,6 +65,8 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     used = sess.get_providers()[0]
     report.used = "cuda" if used == "CUDAExecutionProvider" else "cpu"
     report.threads = opts.intra_op_num_threads
+    report.reason += f"; session providers: {', '.join(sess.get_providers())}"
+    LAST_REPORT["onnxruntime"] = report
     return sess, report
 
 

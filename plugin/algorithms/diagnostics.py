@@ -1,0 +1,64 @@
+"""terraprompt:diagnostics: the copyable environment report (also shown in the dock's Setup tab)."""
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsProcessingOutputString, QgsProcessingParameterFileDestination
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm
+
+
+def qgis_report() -> str:
+    """core.diagnostics.report filled in with what only QGIS knows (version, profile, caches)."""
+    from ..bootstrap import profile_dir
+    from ..core.diagnostics import report
+
+    return report(qgis_version=f"{Qgis.QGIS_VERSION} ({Qgis.QGIS_RELEASE_NAME})", profile_dir=profile_dir(),
+                  cache_dirs=cache_dirs())
+
+
+def cache_dirs() -> dict:
+    """TerraPrompt's cache folders inside the QGIS profile."""
+    import os
+
+    from ..bootstrap import profile_dir
+
+    return {"embeddings": os.path.join(profile_dir(), "cache", "terraprompt")}
+
+
+class DiagnosticsAlgorithm(TerraPromptAlgorithm):
+    """Write the diagnostics report: versions, dependencies, devices, caches, model checksums."""
+
+    def name(self) -> str:
+        return "diagnostics"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Diagnostics report")
+
+    def group(self) -> str:
+        return tr("Tools")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "tools"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr("Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime "
+                  "providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. "
+                  "Attach it to bug reports.")
+
+    def flags(self):
+        return super().flags() | self.FlagNoThreading
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterFileDestination("OUTPUT", tr("Report file (optional)"), fileFilter="Text (*.txt)", optional=True, createByDefault=False)
+        p.setHelp(tr("Also save the report to this text file."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        text = qgis_report()
+        feedback.pushInfo(text)
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context) if parameters.get("OUTPUT") else ""
+        if out:
+            with open(out, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        return {"REPORT": text, "OUTPUT": out or None}

@@ -1,0 +1,143 @@
+"""Dependencies: which Python packages are importable, what needs them, and the plugin-private folder.
+
+Packages the plugin installs itself go into a private folder per Python version
+and ABI (e.g. ``<profile>/python/terraprompt-deps/cp311-linux_x86_64``), which is
+added to ``sys.path`` at load time. QGIS's own installation and the user's
+site-packages are never touched. Only the standard library is imported at
+module level, so this works before any dependency is installed.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import platform
+import sys
+import sysconfig
+from dataclasses import dataclass
+from typing import Optional
+
+from .catalog import load_json
+
+DEPS_FOLDER = "terraprompt-deps"
+
+
+@dataclass
+class DepStatus:
+    """One package: importable or not, its version and where it comes from."""
+
+    name: str
+    module: str
+    ok: bool
+    version: str
+    path: str
+    needed_for: list[str]
+    optional: bool
+    provided_by_qgis: bool
+    error: str = ""
+
+
+def python_tag() -> str:
+    """Python version + platform tag naming the private folder, e.g. 'cp311-linux_x86_64'."""
+    impl = "cp" if platform.python_implementation() == "CPython" else "py"
+    plat = sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    return f"{impl}{sys.version_info.major}{sys.version_info.minor}-{plat}"
+
+
+def private_root(profile_dir: str) -> str:
+    """Root of all private dependency folders inside a QGIS profile."""
+    return os.path.join(profile_dir, "python", DEPS_FOLDER)
+
+
+def private_prefix(profile_dir: str) -> str:
+    """The pip --prefix for this Python in a profile."""
+    return os.path.join(private_root(profile_dir), python_tag())
+
+
+def site_dirs(prefix: str) -> list[str]:
+    """The site-packages/dist-packages folders pip --prefix created under a prefix (layouts differ by platform)."""
+    found = []
+    for root, dirs, _files in os.walk(prefix):
+        depth = root[len(prefix):].count(os.sep)
+        for d in dirs:
+            if d in ("site-packages", "dist-packages"):
+                found.append(os.path.join(root, d))
+        if depth >= 4:
+            dirs[:] = []
+        else:
+            dirs[:] = [d for d in dirs if d not in ("site-packages", "dist-packages")]
+    return sorted(found)
+
+
+def activate_private_site(profile_dir: str) -> list[str]:
+    """Append the private folder(s) of this Python to sys.path; returns the paths added."""
+    added = []
+    for p in site_dirs(private_prefix(profile_dir)):
+        if p not in sys.path:
+            sys.path.append(p)
+            added.append(p)
+    if added:
+        importlib.invalidate_caches()
+    return added
+
+
+def stale_private_folders(profile_dir: str) -> list[str]:
+    """Private folders made for another Python (e.g. before a QGIS upgrade)."""
+    root = private_root(profile_dir)
+    if not os.path.isdir(root):
+        return []
+    return sorted(os.path.join(root, d) for d in os.listdir(root) if d != python_tag() and not d.startswith("."))
+
+
+def package_table() -> list[dict]:
+    """The dependency table from models/dependencies.json."""
+    return load_json("dependencies.json")["packages"]
+
+
+def check(pkg: dict) -> DepStatus:
+    """Try to import one package and report its version and location."""
+    module = pkg["import"]
+    try:
+        mod = importlib.import_module(module)
+        version = str(getattr(mod, "__version__", "") or _dist_version(pkg["pip"]))
+        path = os.path.dirname(getattr(mod, "__file__", "") or "")
+        return DepStatus(pkg["name"], module, True, version, path, pkg["needed_for"], pkg.get("optional", False), pkg["provided_by_qgis"])
+    except Exception as exc:  # ImportError, but also broken binaries (e.g. numpy ABI errors)
+        return DepStatus(pkg["name"], module, False, "", "", pkg["needed_for"], pkg.get("optional", False), pkg["provided_by_qgis"], f"{type(exc).__name__}: {exc}")
+
+
+def _dist_version(dist: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def check_all() -> list[DepStatus]:
+    """Status of every dependency."""
+    return [check(p) for p in package_table()]
+
+
+def missing(statuses: Optional[list[DepStatus]] = None, include_optional: bool = False) -> list[DepStatus]:
+    """The dependencies that do not import (optional ones only when asked)."""
+    statuses = statuses if statuses is not None else check_all()
+    return [s for s in statuses if not s.ok and (include_optional or not s.optional)]
+
+
+def capability_summary(statuses: list[DepStatus]) -> list[str]:
+    """Lines such as 'network engine: needs onnxruntime (missing)' for what cannot run."""
+    lines = []
+    for s in statuses:
+        if not s.ok:
+            what = ", ".join(s.needed_for)
+            lines.append(f"{s.name} is missing — needed for: {what}" + (" (optional)" if s.optional else ""))
+    return lines
+
+
+def nvidia_driver_present() -> bool:
+    """True when an NVIDIA driver is installed (Linux /proc entry or nvidia-smi on PATH)."""
+    import shutil
+
+    return os.path.exists("/proc/driver/nvidia/version") or shutil.which("nvidia-smi") is not None

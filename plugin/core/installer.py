@@ -1,0 +1,254 @@
+"""Installer: pip as a subprocess of QGIS's own Python, into the plugin-private folder.
+
+* Constraints pin what QGIS provides (numpy, GDAL, PyQt5, shapely ...) so pip can
+  never shadow them (numpy 2 over a numpy-1 GDAL is the known breakage): pip then
+  fails with a clear conflict instead of installing.
+* Sources: PyPI (pip honours the system proxy and PIP_* settings), or an offline
+  wheelhouse folder or .zip (air-gapped sites).
+* Everything is installed into a fresh staging folder that replaces the private
+  folder only when pip succeeded, so a broken wheelhouse or a cancel leaves the
+  previous working state intact.
+Only the standard library is imported here: it must work before anything is installed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from . import deps
+from .errors import Cancelled, TerraPromptError
+
+
+class InstallError(TerraPromptError):
+    """pip could not install the packages; the previous state is kept."""
+
+
+@dataclass
+class InstallPlan:
+    """What will be installed, from where, with which Python, into which folder, and why."""
+
+    python: list[str]
+    prefix: str
+    packages: list[str]
+    constraints: list[str]
+    wheelhouse: Optional[str] = None
+    cuda: bool = False
+    proxy: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """A few lines for the log and the dock."""
+        src = f"wheelhouse {self.wheelhouse}" if self.wheelhouse else "PyPI (system proxy and PIP_* settings apply)"
+        lines = [f"Packages: {' '.join(self.packages)}", f"Source: {src}", f"Into: {self.prefix}",
+                 f"Python: {' '.join(self.python)}", f"Build: {'CUDA' if self.cuda else 'CPU'}",
+                 f"Pinned (provided by QGIS): {', '.join(self.constraints) or 'none'}"]
+        return "\n".join(lines + self.notes)
+
+
+def python_command() -> list[str]:
+    """The command that runs the same Python as QGIS (sys.executable is often the QGIS binary)."""
+    ver = f"{sys.version_info.major}.{sys.version_info.minor}"
+    exe_names = [f"python{ver}", "python3", "python"] if os.name != "nt" else ["python.exe", "python3.exe"]
+    candidates = []
+    if os.path.basename(sys.executable).lower().startswith("python"):
+        candidates.append(sys.executable)
+    for base in (sys.prefix, sys.exec_prefix, getattr(sys, "base_prefix", sys.prefix)):
+        for name in exe_names:
+            candidates += [os.path.join(base, "bin", name), os.path.join(base, name)]
+    for name in exe_names:
+        found = shutil.which(name)
+        if found:
+            candidates.append(found)
+    for cand in dict.fromkeys(candidates):
+        if os.path.isfile(cand) and _python_version(cand) == ver:
+            return [cand]
+    raise InstallError(f"Cannot find the Python {ver} interpreter QGIS uses.", "Install the matching python3 package, or install the dependencies by hand (see README).")
+
+
+def _python_version(exe: str) -> str:
+    try:
+        out = subprocess.run([exe, "-c", "import sys;print('%d.%d'%sys.version_info[:2])"], capture_output=True, text=True, timeout=30)
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def qgis_constraints() -> list[str]:
+    """'name==version' for the compiled packages this QGIS already provides (they must not change)."""
+    from importlib import metadata
+
+    names = deps.load_json("dependencies.json")["constraint_names"]
+    out = {}
+    for name in names:
+        try:
+            out[name.lower()] = f"{name}=={metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return sorted(out.values())
+
+
+def default_packages(cuda: bool = False, include_optional: bool = False) -> list[str]:
+    """pip requirement names for the missing dependencies (CUDA build of onnxruntime when asked)."""
+    names = []
+    for st, pkg in zip(deps.check_all(), deps.package_table()):
+        if st.ok or pkg["provided_by_qgis"] or (pkg.get("optional") and not include_optional):
+            continue
+        names.append(pkg.get("pip_cuda", pkg["pip"]) if cuda else pkg["pip"])
+    return names
+
+
+def plan_install(profile_dir: str, packages: Optional[list[str]] = None, wheelhouse: Optional[str] = None,
+                 cuda: Optional[bool] = None, proxy: Optional[str] = None) -> InstallPlan:
+    """Decide what to install; CPU by default, CUDA only when asked (and say if a driver is present)."""
+    driver = deps.nvidia_driver_present()
+    notes = [f"NVIDIA driver {'found' if driver else 'not found'}: "
+             + ("the CUDA build is offered; CPU was chosen unless you asked for CUDA" if driver and not cuda
+                else "using the CUDA build as asked" if cuda else "using the CPU build")]
+    use_cuda = bool(cuda)
+    pkgs = packages if packages is not None else default_packages(use_cuda)
+    if wheelhouse:
+        if not os.path.exists(wheelhouse):
+            raise InstallError(f"The wheelhouse '{wheelhouse}' does not exist.", "Choose the folder or .zip made by 'make wheelhouse'.")
+        if not (os.path.isdir(wheelhouse) or zipfile.is_zipfile(wheelhouse)):
+            raise InstallError(f"'{wheelhouse}' is neither a folder nor a .zip file.", "Choose the folder or .zip made by 'make wheelhouse'.")
+    return InstallPlan(python_command(), deps.private_prefix(profile_dir), list(pkgs), qgis_constraints(), wheelhouse, use_cuda, proxy, notes)
+
+
+def _pip_base(plan: InstallPlan, wheel_dir: Optional[str]) -> list[str]:
+    """`python -m pip`, or pip run from a pip wheel in the wheelhouse when the Python has no pip module."""
+    probe = subprocess.run(plan.python + ["-m", "pip", "--version"], capture_output=True, text=True)
+    if probe.returncode == 0:
+        return plan.python + ["-m", "pip"]
+    if wheel_dir:
+        for f in sorted(os.listdir(wheel_dir)):
+            if f.startswith("pip-") and f.endswith(".whl"):
+                return plan.python + [os.path.join(wheel_dir, f, "pip")]
+    raise InstallError("This Python has no pip.", "Install pip for QGIS's Python (e.g. the python3-pip package), or add a pip wheel to the wheelhouse.")
+
+
+def pip_command(plan: InstallPlan, staging: str, constraints_file: str, wheel_dir: Optional[str]) -> list[str]:
+    """The full pip command line for a plan."""
+    cmd = _pip_base(plan, wheel_dir) + ["install", "--prefix", staging, "--no-warn-script-location",
+                                        "--disable-pip-version-check", "-c", constraints_file]
+    if wheel_dir:
+        cmd += ["--no-index", "--find-links", wheel_dir]
+    if plan.proxy:
+        cmd += ["--proxy", plan.proxy]
+    return cmd + plan.packages
+
+
+def _subprocess_env(exclude: str) -> dict:
+    """Environment for pip: QGIS's sys.path as PYTHONPATH (so provided packages count as installed), minus the private folder."""
+    env = dict(os.environ)
+    paths = [p for p in sys.path if p and os.path.isdir(p) and not os.path.abspath(p).startswith(os.path.abspath(exclude))]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.pop("PYTHONHOME", None)
+    env["PIP_NO_INPUT"] = "1"
+    return env
+
+
+_MISSING = re.compile(r"No matching distribution found for ([^\s]+)")
+_WRONG_PLATFORM = re.compile(r"is not a supported wheel on this platform|none of the wheels")
+
+
+def explain_pip_failure(output: str, plan: InstallPlan) -> InstallError:
+    """Turn pip's output into a message naming the problem and the fix."""
+    m = _MISSING.search(output)
+    if m and plan.wheelhouse:
+        return InstallError(f"The wheelhouse has no wheel of {m.group(1)} for this QGIS (Python {deps.python_tag()}).",
+                            "Rebuild it with 'make wheelhouse' on a machine with the same platform and Python, then try again. The previous installation is unchanged.")
+    if m:
+        return InstallError(f"pip found no installable {m.group(1)} for Python {deps.python_tag()}.", "Check the internet/proxy settings, or install from a wheelhouse. The previous installation is unchanged.")
+    if _WRONG_PLATFORM.search(output):
+        return InstallError(f"A wheel in the wheelhouse is for another platform (this QGIS is {deps.python_tag()}).", "Rebuild the wheelhouse for this platform. The previous installation is unchanged.")
+    if "ResolutionImpossible" in output or "conflict" in output.lower():
+        return InstallError("The packages need versions of numpy/GDAL/PyQt other than those QGIS provides.", "Use a wheelhouse made for this QGIS version. Nothing was changed.")
+    tail = "\n".join(output.strip().splitlines()[-6:])
+    return InstallError(f"pip failed:\n{tail}", "See the log for details. The previous installation is unchanged.")
+
+
+def run_install(plan: InstallPlan, on_line: Optional[Callable[[str], None]] = None,
+                progress: Optional[Callable[[float], None]] = None,
+                is_cancelled: Optional[Callable[[], bool]] = None) -> list[str]:
+    """Run pip into a staging folder, then swap it in; returns the site folders to add to sys.path."""
+    os.makedirs(os.path.dirname(plan.prefix), exist_ok=True)
+    work = tempfile.mkdtemp(prefix=".tp-install-", dir=os.path.dirname(plan.prefix))
+    staging = os.path.join(work, "prefix")
+    try:
+        wheel_dir = None
+        if plan.wheelhouse:
+            if zipfile.is_zipfile(plan.wheelhouse):
+                wheel_dir = os.path.join(work, "wheelhouse")
+                with zipfile.ZipFile(plan.wheelhouse) as zf:
+                    zf.extractall(wheel_dir)
+                subs = [os.path.join(wheel_dir, d) for d in os.listdir(wheel_dir)]
+                if len(subs) == 1 and os.path.isdir(subs[0]):
+                    wheel_dir = subs[0]
+            else:
+                wheel_dir = plan.wheelhouse
+        cons = os.path.join(work, "constraints.txt")
+        with open(cons, "w") as fh:
+            fh.write("\n".join(plan.constraints) + "\n")
+        cmd = pip_command(plan, staging, cons, wheel_dir)
+        if on_line:
+            on_line("$ " + " ".join(cmd))
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_subprocess_env(plan.prefix))
+        lines: list[str] = []
+        steps = 0
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip())
+            if on_line:
+                on_line(line.rstrip())
+            if line.startswith(("Collecting", "Processing", "Downloading", "Installing", "Successfully")):
+                steps += 1
+                if progress:
+                    progress(min(95.0, 5.0 + steps * 6.0))
+            if is_cancelled is not None and is_cancelled():
+                proc.kill()
+                proc.wait()
+                raise Cancelled()
+        rc = proc.wait()
+        if rc != 0:
+            raise explain_pip_failure("\n".join(lines), plan)
+        _swap_in(staging, plan.prefix)
+        if progress:
+            progress(100.0)
+        return deps.site_dirs(plan.prefix)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap_in(staging: str, prefix: str) -> None:
+    """Replace the private folder with the staging folder (old one removed only after the move)."""
+    if not os.path.isdir(staging):
+        os.makedirs(staging)
+    old = None
+    if os.path.exists(prefix):
+        old = f"{prefix}.old-{uuid.uuid4().hex[:6]}"
+        os.replace(prefix, old)
+    os.replace(staging, prefix)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_wheelhouse(dest: str, requirements: list[str], constraints: list[str], python: Optional[list[str]] = None) -> list[str]:
+    """Download wheels for this platform (plus pip itself) into ``dest``; returns the wheel files."""
+    os.makedirs(dest, exist_ok=True)
+    python = python or [sys.executable]
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write("\n".join(constraints) + "\n")
+        cons = fh.name
+    try:
+        subprocess.run(python + ["-m", "pip", "download", "--only-binary=:all:", "-d", dest, "-c", cons, "pip", *requirements], check=True)
+    finally:
+        os.remove(cons)
+    return sorted(f for f in os.listdir(dest) if f.endswith(".whl"))
