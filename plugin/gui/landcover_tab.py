@@ -1,0 +1,560 @@
+"""Land cover tab: pick a raster, type a prompt, run extract_landcover in a QgsTask, see the result.
+
+Thin: it gathers choices into an ExtractRequest, runs the core function in a
+CoreTask, and hands the outputs to layers.add_result_layers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Optional
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateTransform,
+    QgsMapLayerProxyModel,
+    QgsMessageLog,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from . import settings
+from .chart import AreaChart
+from .settings_tab import device_labels
+from .tasks import LOG_TAG, CoreTask, error_message, start_task
+
+NON_FILE_PROVIDERS = ["wms", "wcs", "arcgismapserver", "postgresraster", "virtualraster", "mdal"]
+EXTENT_MODES = ["layer", "canvas", "drawn"]
+
+
+def modality_labels() -> dict[str, str]:
+    """Translated labels of the modality presets (keys as in core.modalities.MODALITY_CHOICES)."""
+    return {
+        "auto": tr("Detect automatically"), "sentinel2_l1c": tr("Sentinel-2 L1C"), "sentinel2_l2a": tr("Sentinel-2 L2A"),
+        "landsat89": tr("Landsat 8/9 OLI"), "landsat457": tr("Landsat 4-7 TM/ETM+"), "rgb": tr("RGB"),
+        "rgbn": tr("RGB + NIR"), "sar": tr("SAR (VV/VH)"), "dsm": tr("DSM / nDSM (heights)"), "generic": tr("Generic N-band"),
+    }
+
+
+def engine_labels() -> dict[str, str]:
+    """Translated labels of the engine choices."""
+    return {"auto": tr("Automatic (best available)"), "spectral": tr("Spectral indices"), "network": tr("Network (bundled model)")}
+
+
+def layer_file(layer) -> str:
+    """The file behind a raster layer ('' for none)."""
+    if layer is None:
+        return ""
+    src = layer.source().split("|")[0]
+    return src
+
+
+def describe_prompt(text: str) -> tuple[bool, str]:
+    """(ok, line) saying which concepts a prompt resolves to, or why it does not."""
+    from ..core.errors import TerraPromptError
+    from ..core.prompts import concepts, parse_prompt
+
+    try:
+        parsed = parse_prompt(text)
+    except TerraPromptError as exc:
+        return False, str(exc)
+    cat = concepts()
+    parts = [tr("{label} = class {value}").format(label=cat[m.concept]["label"], value=i + 1) for i, m in enumerate(parsed.concepts)]
+    line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
+    if parsed.excluded:
+        line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(cat[m.concept]["label"] for m in parsed.excluded))
+    if parsed.min_area_m2:
+        line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
+    return True, line
+
+
+class LandcoverTab(QWidget):
+    """Prompt-driven land-cover extraction for the chosen raster."""
+
+    def __init__(self, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.task: Optional[CoreTask] = None
+        self.temp_dir: Optional[str] = None
+        self.drawn_extent: Optional[QgsRectangle] = None
+        self.drawn_crs = None
+        self.extent_tool: Optional[QgsMapToolExtent] = None
+        self.previous_tool = None
+        self.last_result = None
+        self._build()
+        self._narrow()
+        self._restore()
+        self._connect()
+        self.layer_changed()
+        self.prompt_changed(self.prompt_edit.text())
+
+    # ---------------------------------------------------------------- building
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        body = QWidget(scroll)
+        layout = QVBoxLayout(body)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+
+        box = QGroupBox(tr("Input"), body)
+        form = QFormLayout(box)
+        self.layer_combo = QgsMapLayerComboBox(box)
+        self.layer_combo.setObjectName("landcoverLayer")
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.layer_combo.setExcludedProviders(NON_FILE_PROVIDERS)
+        self.layer_combo.setAllowEmptyLayer(True)
+        self.layer_combo.setToolTip(tr("The raster to segment (only raster layers are offered)."))
+        form.addRow(tr("Raster"), self.layer_combo)
+        self.modality_combo = QComboBox(box)
+        self.modality_combo.setObjectName("landcoverModality")
+        for key, label in modality_labels().items():
+            self.modality_combo.addItem(label, key)
+        self.modality_combo.setToolTip(tr("How to read the bands; detected automatically, override it when the guess is wrong."))
+        form.addRow(tr("Modality"), self.modality_combo)
+        self.bands_label = QLabel(box)
+        self.bands_label.setObjectName("landcoverBands")
+        self.bands_label.setWordWrap(True)
+        self.bands_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form.addRow(self.bands_label)
+        self.sar_combo = self._optional_layer_combo(box, "landcoverSar", tr("A SAR raster (VV/VH) of the same place, fused with the input."))
+        form.addRow(tr("SAR (optional)"), self.sar_combo)
+        self.dsm_combo = self._optional_layer_combo(box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
+        form.addRow(tr("DSM (optional)"), self.dsm_combo)
+        layout.addWidget(box)
+
+        box = QGroupBox(tr("What to extract"), body)
+        pl = QVBoxLayout(box)
+        self.prompt_edit = QLineEdit(box)
+        self.prompt_edit.setObjectName("landcoverPrompt")
+        self.prompt_edit.setPlaceholderText(tr("e.g. lakes and rivers, vegetation except grass larger than 1 ha"))
+        self.prompt_edit.setClearButtonEnabled(True)
+        pl.addWidget(self.prompt_edit)
+        self.prompt_status = QLabel(box)
+        self.prompt_status.setObjectName("landcoverPromptStatus")
+        self.prompt_status.setWordWrap(True)
+        pl.addWidget(self.prompt_status)
+        layout.addWidget(box)
+
+        box = QGroupBox(tr("Options"), body)
+        form = QFormLayout(box)
+        self.engine_combo = QComboBox(box)
+        self.engine_combo.setObjectName("landcoverEngine")
+        for key, label in engine_labels().items():
+            self.engine_combo.addItem(label, key)
+        form.addRow(tr("Engine"), self.engine_combo)
+        self.device_combo = QComboBox(box)
+        self.device_combo.setObjectName("landcoverDevice")
+        for key, label in device_labels().items():
+            self.device_combo.addItem(label, key)
+        self.device_combo.setToolTip(tr("Where networks run; the explanation reports the device actually used."))
+        form.addRow(tr("Device"), self.device_combo)
+        row = QHBoxLayout()
+        self.extent_combo = QComboBox(box)
+        self.extent_combo.setObjectName("landcoverExtent")
+        self.extent_combo.addItem(tr("Whole layer"), "layer")
+        self.extent_combo.addItem(tr("Current map view"), "canvas")
+        self.extent_combo.addItem(tr("Drawn rectangle"), "drawn")
+        row.addWidget(self.extent_combo, 1)
+        self.draw_button = QPushButton(tr("Draw"), box)
+        self.draw_button.setObjectName("landcoverDraw")
+        self.draw_button.setToolTip(tr("Drag a rectangle on the map to process only that area."))
+        row.addWidget(self.draw_button)
+        form.addRow(tr("Extent"), row)
+        out = QVBoxLayout()
+        orow = QVBoxLayout()
+        self.temp_radio = QRadioButton(tr("Temporary layers"), box)
+        self.temp_radio.setObjectName("landcoverTemporary")
+        self.file_radio = QRadioButton(tr("Save to file"), box)
+        self.file_radio.setObjectName("landcoverToFile")
+        self.output_group = QButtonGroup(self)
+        self.output_group.addButton(self.temp_radio)
+        self.output_group.addButton(self.file_radio)
+        orow.addWidget(self.temp_radio)
+        orow.addWidget(self.file_radio)
+        out.addLayout(orow)
+        self.file_widget = QgsFileWidget(box)
+        self.file_widget.setObjectName("landcoverOutputFile")
+        self.file_widget.setStorageMode(QgsFileWidget.SaveFile)
+        self.file_widget.setFilter(tr("GeoTIFF (*.tif *.tiff)"))
+        self.file_widget.setDialogTitle(tr("Class raster to write (polygons go next to it as .gpkg)"))
+        self.file_widget.setToolTip(tr("The class raster; polygons are written next to it with the .gpkg extension."))
+        out.addWidget(self.file_widget)
+        form.addRow(tr("Output"), out)
+        layout.addWidget(box)
+
+        row = QHBoxLayout()
+        self.run_button = QPushButton(tr("Run"), body)
+        self.run_button.setObjectName("landcoverRun")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton(tr("Cancel"), body)
+        self.cancel_button.setObjectName("landcoverCancel")
+        self.cancel_button.setEnabled(False)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        layout.addLayout(row)
+        self.progress = QProgressBar(body)
+        self.progress.setObjectName("landcoverProgress")
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        layout.addWidget(self.progress)
+
+        box = QGroupBox(tr("Result"), body)
+        rl = QVBoxLayout(box)
+        self.chart = AreaChart(box)
+        rl.addWidget(self.chart)
+        self.explanation = QPlainTextEdit(box)
+        self.explanation.setObjectName("landcoverExplanation")
+        self.explanation.setReadOnly(True)
+        self.explanation.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        self.explanation.setPlaceholderText(tr("After a run: what was understood, which engine, bands and thresholds were used, and the area per class."))
+        self.explanation.setMinimumHeight(140)
+        rl.addWidget(self.explanation, 1)
+        layout.addWidget(box, 1)
+
+    def _optional_layer_combo(self, parent, name: str, tip: str) -> QgsMapLayerComboBox:
+        combo = QgsMapLayerComboBox(parent)
+        combo.setObjectName(name)
+        combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        combo.setExcludedProviders(NON_FILE_PROVIDERS)
+        combo.setAllowEmptyLayer(True)
+        combo.setLayer(None)
+        combo.setToolTip(tip)
+        return combo
+
+    def _narrow(self) -> None:
+        """Let the dock be narrow: combos shrink and elide instead of widening the panel."""
+        for combo in self.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(3)
+
+    def _connect(self) -> None:
+        self.layer_combo.layerChanged.connect(self.layer_changed)
+        self.modality_combo.currentIndexChanged.connect(self.layer_changed)
+        self.prompt_edit.textChanged.connect(self.prompt_changed)
+        self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
+        self.draw_button.clicked.connect(self.start_drawing)
+        self.temp_radio.toggled.connect(self._output_mode_changed)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        for w in (self.modality_combo, self.engine_combo, self.device_combo, self.extent_combo):
+            w.currentIndexChanged.connect(self.save_settings)
+        self.prompt_edit.editingFinished.connect(self.save_settings)
+        self.temp_radio.toggled.connect(self.save_settings)
+        self.file_widget.fileChanged.connect(self.save_settings)
+        self.layer_combo.layerChanged.connect(self.save_settings)
+
+    # ------------------------------------------------------------- settings
+    def _restore(self) -> None:
+        """Put back the choices of the last session."""
+        self.prompt_edit.setText(str(settings.value("landcover/prompt", "water and vegetation")))
+        self._select(self.modality_combo, settings.value("landcover/modality", "auto"))
+        self._select(self.engine_combo, settings.value("landcover/engine", "auto"))
+        self._select(self.extent_combo, settings.value("landcover/extent", "layer"))
+        self.apply_settings()
+        to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
+        (self.file_radio if to_file else self.temp_radio).setChecked(True)
+        self.file_widget.setFilePath(str(settings.value("landcover/output_path", "")))
+        self._output_mode_changed()
+        self._extent_mode_changed()
+        source = str(settings.value("landcover/layer", ""))
+        for layer in QgsProject.instance().mapLayers().values():
+            if source and layer_file(layer) == source and self.layer_combo.findText(layer.name()) >= 0:
+                self.layer_combo.setLayer(layer)
+                break
+        else:
+            self._pick_first_layer()
+
+    def _pick_first_layer(self) -> None:
+        if self.layer_combo.currentLayer() is None and self.layer_combo.count() > 1:
+            self.layer_combo.setCurrentIndex(1)
+
+    @staticmethod
+    def _select(combo: QComboBox, key) -> None:
+        i = combo.findData(str(key))
+        combo.setCurrentIndex(max(0, i))
+
+    def save_settings(self, *_args) -> None:
+        """Persist the tab's choices in QgsSettings."""
+        settings.set_value("landcover/prompt", self.prompt_edit.text())
+        settings.set_value("landcover/modality", self.modality_combo.currentData())
+        settings.set_value("landcover/engine", self.engine_combo.currentData())
+        settings.set_value("device", self.device_combo.currentData())
+        settings.set_value("landcover/extent", self.extent_combo.currentData())
+        settings.set_value("landcover/output_mode", "temporary" if self.temp_radio.isChecked() else "file")
+        settings.set_value("landcover/output_path", self.file_widget.filePath())
+        settings.set_value("landcover/layer", layer_file(self.layer_combo.currentLayer()))
+
+    def apply_settings(self) -> None:
+        """Follow the default device chosen in the Settings tab."""
+        self.device_combo.blockSignals(True)
+        self._select(self.device_combo, settings.value("device"))
+        self.device_combo.blockSignals(False)
+
+    # ------------------------------------------------------------ reactions
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._pick_first_layer()
+
+    def layer_changed(self, *_args) -> None:
+        """Detect (or apply the chosen) modality and show the band mapping."""
+        from ..core.errors import TerraPromptError
+        from ..core.modalities import resolve_modality
+        from ..core.raster import open_raster
+
+        layer = self.layer_combo.currentLayer()
+        if layer is None:
+            self.bands_label.setText(tr("Choose a raster layer."))
+            self.modality_combo.setItemText(0, modality_labels()["auto"])
+            return
+        choice = self.modality_combo.currentData() or "auto"
+        try:
+            src = open_raster(layer_file(layer))
+            modality = resolve_modality(src, choice)
+        except TerraPromptError as exc:
+            self.bands_label.setText(f"<span style='color:#b00020'>{_html(str(exc))}</span>")
+            return
+        except Exception as exc:  # noqa: BLE001 - show, do not crash the dock
+            self.bands_label.setText(f"<span style='color:#b00020'>{_html(error_message(exc))}</span>")
+            return
+        if choice == "auto":
+            self.modality_combo.setItemText(0, tr("Detect automatically ({label})").format(label=modality.label))
+        bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
+        self.bands_label.setText(f"<b>{_html(modality.label)}</b> ({_html(modality.reason)})<br>"
+                                 + _html(tr("Bands: {bands}").format(bands=bands)))
+
+    def prompt_changed(self, text: str) -> None:
+        """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
+        ok, line = describe_prompt(text)
+        color = "#1b7f3b" if ok else "#b00020"
+        self.prompt_status.setText(f"<span style='color:{color}'>{_html(line)}</span>")
+        self.prompt_ok = ok
+        self.run_button.setEnabled(ok and self.task is None)
+
+    def _extent_mode_changed(self, *_args) -> None:
+        self.draw_button.setEnabled(self.extent_combo.currentData() == "drawn")
+
+    def _output_mode_changed(self, *_args) -> None:
+        self.file_widget.setEnabled(self.file_radio.isChecked())
+
+    def start_drawing(self) -> None:
+        """Let the analyst drag a rectangle on the map canvas."""
+        canvas = self.iface.mapCanvas()
+        if self.extent_tool is None:
+            self.extent_tool = QgsMapToolExtent(canvas)
+            self.extent_tool.extentChanged.connect(self.set_drawn_extent)
+        tool = canvas.mapTool()
+        if tool is not self.extent_tool:
+            self.previous_tool = tool
+        canvas.setMapTool(self.extent_tool)
+        self._message(tr("Drag a rectangle on the map to set the extent."), Qgis.Info)
+
+    def set_drawn_extent(self, rect: QgsRectangle) -> None:
+        """Keep a drawn rectangle (in the canvas CRS) and give the previous map tool back."""
+        canvas = self.iface.mapCanvas()
+        if rect is None or rect.isEmpty():
+            return
+        self.drawn_extent = QgsRectangle(rect)
+        self.drawn_crs = canvas.mapSettings().destinationCrs()
+        self._select(self.extent_combo, "drawn")
+        self.draw_button.setText(tr("Redraw"))
+        if self.previous_tool is not None and canvas.mapTool() is self.extent_tool:
+            canvas.setMapTool(self.previous_tool)
+        elif canvas.mapTool() is self.extent_tool:
+            canvas.unsetMapTool(self.extent_tool)
+
+    # ------------------------------------------------------------------ run
+    def extent_in_layer_crs(self, layer) -> Optional[tuple[float, float, float, float]]:
+        """The chosen extent in the layer's CRS, None for the whole layer."""
+        mode = self.extent_combo.currentData()
+        if mode == "layer":
+            return None
+        if mode == "canvas":
+            canvas = self.iface.mapCanvas()
+            rect, crs = canvas.extent(), canvas.mapSettings().destinationCrs()
+        else:
+            if self.drawn_extent is None:
+                raise ValueError(tr("No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent."))
+            rect, crs = self.drawn_extent, self.drawn_crs
+        if crs is not None and crs.isValid() and crs != layer.crs():
+            rect = QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()).transformBoundingBox(rect)
+        return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+
+    def output_paths(self) -> tuple[str, str]:
+        """(class raster, polygons) paths: a fresh temporary folder or next to the chosen file."""
+        if self.temp_radio.isChecked():
+            self.temp_dir = tempfile.mkdtemp(prefix="terraprompt-", dir=QgsProcessingUtils.tempFolder())
+            return os.path.join(self.temp_dir, "landcover.tif"), os.path.join(self.temp_dir, "landcover.gpkg")
+        path = self.file_widget.filePath().strip()
+        if not path:
+            raise ValueError(tr("No output file is chosen. Pick a .tif file, or choose Temporary layers."))
+        root, ext = os.path.splitext(path)
+        if ext.lower() not in (".tif", ".tiff"):
+            root, ext = path, ".tif"
+        return root + ext, root + ".gpkg"
+
+    def build_request(self):
+        """The ExtractRequest for the current choices (raises ValueError with a message for the analyst)."""
+        from ..core.landcover.extract import ExtractRequest
+
+        layer = self.layer_combo.currentLayer()
+        if layer is None:
+            raise ValueError(tr("No raster layer is chosen. Add a raster to the project and pick it under Input."))
+        if not self.prompt_ok:
+            raise ValueError(describe_prompt(self.prompt_edit.text())[1])
+        extent = self.extent_in_layer_crs(layer)
+        raster, vector = self.output_paths()
+        return ExtractRequest(
+            input=layer_file(layer), prompt=self.prompt_edit.text(), output_raster=raster, output_vector=vector,
+            modality=self.modality_combo.currentData(),
+            sar_input=layer_file(self.sar_combo.currentLayer()) or None,
+            dsm_input=layer_file(self.dsm_combo.currentLayer()) or None,
+            engine=self.engine_combo.currentData(), device=self.device_combo.currentData(),
+            extent=extent, tiles=settings.tile_spec())
+
+    def run(self) -> Optional[CoreTask]:
+        """Start extract_landcover in a QgsTask; returns the task (None when the choices are not valid)."""
+        from ..core.landcover.extract import extract_landcover
+
+        if self.task is not None:
+            return self.task
+        self.save_settings()
+        settings.apply_threads()
+        try:
+            req = self.build_request()
+        except ValueError as exc:
+            self._discard_temp()
+            self._message(str(exc), Qgis.Warning)
+            return None
+        layer = self.layer_combo.currentLayer()
+        self.request = req
+        self.layer_name = layer.name()
+        self.task = CoreTask(tr("TerraPrompt: {prompt}").format(prompt=req.prompt),
+                             lambda progress, is_cancelled: extract_landcover(req, progress, is_cancelled), self._finished)
+        self.task.progressChanged.connect(self._progress)
+        self._set_running(True)
+        self.explanation.setPlainText(tr("Running ..."))
+        self.chart.clear()
+        QgsMessageLog.logMessage(tr("Land cover started: '{prompt}' on {layer}").format(prompt=req.prompt, layer=req.input), LOG_TAG, Qgis.Info)
+        return start_task(self.task)
+
+    def cancel(self) -> None:
+        """Ask the running task to stop; it removes its partial outputs."""
+        if self.task is not None:
+            self.cancel_button.setEnabled(False)
+            self.explanation.setPlainText(tr("Cancelling ..."))
+            self.task.cancel()
+
+    def _progress(self, value: float) -> None:
+        self.progress.setValue(int(value))
+
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False))
+        self.cancel_button.setEnabled(running)
+        if not running:
+            self.progress.setValue(0)
+
+    def _finished(self, result, error: Optional[BaseException]) -> None:
+        """Main thread: add layers, show explanation and chart, or report the failure."""
+        from ..core.errors import Cancelled
+
+        self.task = None
+        self._set_running(False)
+        if error is not None:
+            self._discard_temp()
+            self.explanation.setPlainText(error_message(error))
+            if isinstance(error, Cancelled):
+                self._message(tr("Cancelled. No output was written."), Qgis.Info)
+            else:
+                self._message(error_message(error), Qgis.Critical)
+            return
+        self.temp_dir = None
+        self.last_result = result
+        self.show_result(result)
+        from .layers import add_result_layers, concept_style
+
+        try:
+
+            add_result_layers(result.output_raster, result.classes, result.output_vector, result.explanation,
+                              name=f"{self.layer_name} - {self.request.prompt}")
+        except Exception as exc:  # noqa: BLE001 - the files exist; say why they were not added
+            self._message(error_message(exc), Qgis.Critical)
+            return
+        total = sum(result.areas_m2.values())
+        self._message(tr("Land cover done: {classes} ({area} classified).").format(
+            classes=", ".join(concept_style(c)[0] for c in result.classes.values()), area=_fmt_area(total)), Qgis.Success)
+        QgsMessageLog.logMessage(result.explanation, LOG_TAG, Qgis.Info)
+
+    def show_result(self, result) -> None:
+        """Fill the explanation box and the area chart."""
+        from .layers import concept_style
+
+        self.explanation.setPlainText(result.explanation)
+        rows = []
+        for _value, concept in sorted(result.classes.items()):
+            label, color = concept_style(concept)
+            rows.append((label, float(result.areas_m2.get(concept, 0.0)), color))
+        self.chart.set_data(rows, result.valid_area_m2)
+
+    def _discard_temp(self) -> None:
+        if self.temp_dir:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+            self.temp_dir = None
+
+    def _message(self, text: str, level) -> None:
+        """Message bar and log."""
+        try:
+            self.iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=8 if level != Qgis.Critical else 0)
+        except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
+            pass
+        QgsMessageLog.logMessage(text, LOG_TAG, level)
+
+    def shutdown(self) -> None:
+        """Cancel a running task (its outputs are removed) and release the map tool."""
+        if self.task is not None:
+            task, self.task = self.task, None
+            task.detach()
+            task.waitForFinished(10000)
+            self._discard_temp()
+        if self.extent_tool is not None:
+            canvas = self.iface.mapCanvas()
+            if canvas.mapTool() is self.extent_tool:
+                canvas.unsetMapTool(self.extent_tool)
+            self.extent_tool.deleteLater()
+            self.extent_tool = None
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _fmt_area(m2: float) -> str:
+    from .chart import format_area
+
+    return format_area(m2)
+

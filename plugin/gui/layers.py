@@ -1,0 +1,120 @@
+"""Add TerraPrompt results to the project with styles an analyst expects.
+
+Class rasters get a paletted renderer (concept colours from models/concepts.json,
+falling back to the file's colour table), polygons a categorised renderer with
+translucent fills outlined in the class colour. The explanation becomes each
+layer's metadata abstract, so it travels with the project.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLayerTreeGroup,
+    QgsPalettedRasterRenderer,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+from ..i18n import tr
+
+GROUP_NAME = "TerraPrompt"
+
+
+def concept_style(concept: str) -> tuple[str, QColor]:
+    """Label and colour of a concept id (grey for unknown ids)."""
+    from ..core.prompts import concepts
+
+    c = concepts().get(concept)
+    if c is None:
+        return concept, QColor(128, 128, 128)
+    return c["label"], QColor(*c["color"])
+
+
+def set_abstract(layer, text: str) -> None:
+    """Put the explanation in the layer's metadata abstract."""
+    md = layer.metadata()
+    md.setAbstract(text)
+    layer.setMetadata(md)
+
+
+def style_class_raster(layer: QgsRasterLayer, classes: dict[int, str]) -> None:
+    """Paletted renderer: background transparent, each class value in its concept colour."""
+    provider = layer.dataProvider()
+    table = {c.value: c for c in QgsPalettedRasterRenderer.colorTableToClassData(provider.colorTable(1))}
+    items = []
+    for value, concept in sorted(classes.items()):
+        label, color = concept_style(concept)
+        if concept not in _known() and value in table:
+            color = table[value].color
+        items.append(QgsPalettedRasterRenderer.Class(int(value), color, label))
+    background = QColor(230, 230, 230, 0)
+    items.insert(0, QgsPalettedRasterRenderer.Class(0, background, tr("Background")))
+    renderer = QgsPalettedRasterRenderer(provider, 1, items)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+
+
+def _known() -> set[str]:
+    from ..core.prompts import concepts
+
+    return set(concepts())
+
+
+def style_polygons(layer: QgsVectorLayer, field: str = "class") -> None:
+    """Categorised renderer on the concept field: translucent fill, 0.6 mm outline in the class colour."""
+    idx = layer.fields().indexOf(field)
+    if idx < 0:
+        return
+    categories = []
+    for value in sorted(v for v in layer.uniqueValues(idx) if v is not None):
+        label, color = concept_style(str(value))
+        fill = QColor(color)
+        fill.setAlpha(70)
+        symbol = QgsFillSymbol.createSimple({
+            "color": f"{fill.red()},{fill.green()},{fill.blue()},{fill.alpha()}",
+            "outline_color": f"{color.red()},{color.green()},{color.blue()},255",
+            "outline_width": "0.6", "outline_width_unit": "MM"})
+        categories.append(QgsRendererCategory(value, symbol, label))
+    layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+    layer.triggerRepaint()
+
+
+def _group(project: QgsProject) -> QgsLayerTreeGroup:
+    """The project's TerraPrompt group (created at the top when missing)."""
+    root = project.layerTreeRoot()
+    group = root.findGroup(GROUP_NAME)
+    if group is None:
+        group = root.insertGroup(0, GROUP_NAME)
+    return group
+
+
+def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Optional[str] = None,
+                      explanation: str = "", name: str = "", project: Optional[QgsProject] = None) -> list:
+    """Load, style and add a class raster (and its polygons) to the project; returns the layers added."""
+    project = project or QgsProject.instance()
+    base = name or os.path.splitext(os.path.basename(raster_path))[0]
+    added = []
+    raster = QgsRasterLayer(raster_path, tr("{name} (classes)").format(name=base), "gdal")
+    if not raster.isValid():
+        raise RuntimeError(tr("QGIS could not open the result raster {path}.").format(path=raster_path))
+    style_class_raster(raster, classes)
+    set_abstract(raster, explanation)
+    added.append(raster)
+    if vector_path and os.path.exists(vector_path):
+        vector = QgsVectorLayer(vector_path, tr("{name} (polygons)").format(name=base), "ogr")
+        if vector.isValid():
+            style_polygons(vector)
+            set_abstract(vector, explanation)
+            added.insert(0, vector)
+    group = _group(project)
+    for i, layer in enumerate(added):
+        project.addMapLayer(layer, False)
+        group.insertLayer(i, layer)
+    return added

@@ -1,0 +1,87 @@
+"""CoreTask: run one Qt-free core function in a QgsTask, report back on the main thread.
+
+Any tab (land cover, change, interactive ...) wraps its core call as
+``fn(progress, is_cancelled)`` and gets ``on_done(result, error)`` in the GUI
+thread when it ends. The UI never waits on the work.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable, Optional
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
+
+from ..i18n import tr
+
+LOG_TAG = "TerraPrompt"
+
+CoreFn = Callable[..., Any]
+"""A core function called as ``fn(progress=callable(float 0..100), is_cancelled=callable() -> bool)``."""
+DoneFn = Callable[[Any, Optional[BaseException]], None]
+"""Called on the main thread with (result, None) on success or (None, exception) on failure/cancel."""
+
+
+class CoreTask(QgsTask):
+    """A cancellable QgsTask around a core function; progress goes to setProgress."""
+
+    def __init__(self, description: str, fn: CoreFn, on_done: Optional[DoneFn] = None) -> None:
+        super().__init__(description, QgsTask.CanCancel)
+        self.fn = fn
+        self.on_done = on_done
+        self.result: Any = None
+        self.error: Optional[BaseException] = None
+        self.trace = ""
+
+    def run(self) -> bool:  # worker thread: no widgets here
+        """Call the core function; never raises (exceptions are kept for finished())."""
+        try:
+            self.result = self.fn(progress=self._progress, is_cancelled=self.isCanceled)
+            return not self.isCanceled()
+        except BaseException as exc:  # noqa: BLE001 - reported on the main thread
+            self.error = exc
+            self.trace = traceback.format_exc()
+            return False
+
+    def _progress(self, value: float) -> None:
+        self.setProgress(max(0.0, min(100.0, float(value))))
+
+    def finished(self, ok: bool) -> None:  # main thread
+        """Hand the outcome to on_done; a cancel without an exception becomes Cancelled."""
+        error = None if ok else (self.error or _cancelled())
+        if error is not None and self.trace and not _is_expected(error):
+            QgsMessageLog.logMessage(self.trace, LOG_TAG, Qgis.Critical)
+        callback, self.on_done = self.on_done, None
+        if callback is not None:
+            callback(self.result if ok else None, error)
+
+    def detach(self) -> None:
+        """Forget the callback (its widgets are going away) and cancel."""
+        self.on_done = None
+        self.cancel()
+
+
+def _cancelled() -> BaseException:
+    from ..core.errors import Cancelled
+
+    return Cancelled()
+
+
+def _is_expected(error: BaseException) -> bool:
+    """TerraPromptError messages are written for analysts; other exceptions are bugs worth a traceback."""
+    from ..core.errors import TerraPromptError
+
+    return isinstance(error, TerraPromptError)
+
+
+def start_task(task: CoreTask) -> CoreTask:
+    """Queue a task on QGIS's task manager and return it (keep a reference while it runs)."""
+    QgsApplication.taskManager().addTask(task)
+    return task
+
+
+def error_message(error: BaseException) -> str:
+    """The analyst-facing text of an error: TerraPromptError as written, anything else with its type."""
+    if _is_expected(error):
+        return str(error)
+    return tr("Unexpected error: {name}: {text}. Details are in the TerraPrompt log.").format(
+        name=type(error).__name__, text=error)
