@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench package translations clean eval-landcover eval-change
+.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change
 
 setup:
 	bash scripts/setup.sh
@@ -29,6 +29,9 @@ bench:
 
 package:
 	$(PY) scripts/package.py
+
+wheelhouse:
+	$(PY) scripts/wheelhouse.py
 
 translations:
 	bash scripts/translations.sh

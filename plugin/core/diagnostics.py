@@ -44,7 +44,8 @@ def model_checks(models_dir: str = MODELS_DIR) -> list[tuple[str, str, bool, str
     out = []
     for card_path in sorted(glob.glob(os.path.join(models_dir, "*.json"))):
         try:
-            card = json.load(open(card_path, encoding="utf-8"))
+            with open(card_path, encoding="utf-8") as fh:
+                card = json.load(fh)
         except (OSError, ValueError) as exc:
             out.append((os.path.basename(card_path), "", False, f"unreadable card: {exc}"))
             continue

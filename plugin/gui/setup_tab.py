@@ -1,0 +1,203 @@
+"""Setup tab: which dependencies are missing and what needs them, the installer, and diagnostics.
+
+Imports only the standard-library parts of the core, so it works in a QGIS
+that has none of TerraPrompt's Python packages yet.
+"""
+from __future__ import annotations
+
+from qgis.core import QgsSettings
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from .tasks import CoreTask, start_task
+
+
+class _LineSignal(QObject):
+    """Carries pip's output lines from the worker thread to the log widget (queued signal)."""
+
+    line = pyqtSignal(str)
+
+
+def qgis_proxy_url() -> str:
+    """The proxy configured in QGIS's network settings as a pip --proxy URL ('' when none)."""
+    s = QgsSettings()
+    if str(s.value("proxy/proxyEnabled", "false")).lower() != "true":
+        return ""
+    host, port = s.value("proxy/proxyHost", ""), s.value("proxy/proxyPort", "")
+    if not host:
+        return ""
+    user, pwd = s.value("proxy/proxyUser", ""), s.value("proxy/proxyPassword", "")
+    auth = f"{user}:{pwd}@" if user else ""
+    return f"http://{auth}{host}" + (f":{port}" if port else "")
+
+
+class SetupTab(QWidget):
+    """Dependency status, 'Install dependencies' (PyPI or offline wheelhouse, CPU/CUDA) and the diagnostics report."""
+
+    def __init__(self, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.task = None
+        self._signal = _LineSignal()
+        self._signal.line.connect(self._append_log)
+        lay = QVBoxLayout(self)
+
+        self.status = QLabel(self)
+        self.status.setObjectName("setupStatus")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+        box = QGroupBox(tr("Install dependencies"), self)
+        bl = QVBoxLayout(box)
+        self.from_pypi = QRadioButton(tr("From the internet (PyPI; QGIS proxy settings apply)"), box)
+        self.from_wheelhouse = QRadioButton(tr("From an offline wheelhouse (folder or .zip)"), box)
+        self.from_pypi.setChecked(True)
+        self.wheelhouse = QgsFileWidget(box)
+        self.wheelhouse.setStorageMode(QgsFileWidget.GetFile)
+        self.wheelhouse.setFilter(tr("Wheelhouse (*.zip)"))
+        self.wheelhouse.setEnabled(False)
+        self.from_wheelhouse.toggled.connect(self.wheelhouse.setEnabled)
+        self.cuda = QCheckBox(tr("Use the CUDA (NVIDIA GPU) build"), box)
+        self.cuda.setObjectName("setupCuda")
+        row = QHBoxLayout()
+        self.install_btn = QPushButton(tr("Install dependencies"), box)
+        self.install_btn.setObjectName("setupInstall")
+        self.cancel_btn = QPushButton(tr("Cancel"), box)
+        self.cancel_btn.setEnabled(False)
+        row.addWidget(self.install_btn)
+        row.addWidget(self.cancel_btn)
+        self.progress = QProgressBar(box)
+        self.log = QPlainTextEdit(box)
+        self.log.setObjectName("setupLog")
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        for w in (self.from_pypi, self.from_wheelhouse, self.wheelhouse, self.cuda):
+            bl.addWidget(w)
+        bl.addLayout(row)
+        bl.addWidget(self.progress)
+        bl.addWidget(self.log)
+        lay.addWidget(box)
+
+        drow = QHBoxLayout()
+        self.diag_btn = QPushButton(tr("Diagnostics"), self)
+        self.diag_btn.setObjectName("setupDiagnostics")
+        self.copy_btn = QPushButton(tr("Copy report"), self)
+        drow.addWidget(self.diag_btn)
+        drow.addWidget(self.copy_btn)
+        lay.addLayout(drow)
+        self.report = QPlainTextEdit(self)
+        self.report.setObjectName("setupReport")
+        self.report.setReadOnly(True)
+        lay.addWidget(self.report)
+
+        self.install_btn.clicked.connect(self.install)
+        self.cancel_btn.clicked.connect(self.cancel)
+        self.diag_btn.clicked.connect(self.show_diagnostics)
+        self.copy_btn.clicked.connect(lambda: QApplication.clipboard().setText(self.report.toPlainText()))
+        self.refresh()
+
+    def refresh(self) -> list:
+        """Re-check the dependencies and show what is missing and what needs it."""
+        from ..bootstrap import STATE
+        from ..core import deps
+
+        statuses = deps.check_all()
+        missing = deps.missing(statuses)
+        lines = []
+        if missing:
+            lines.append(tr("Missing Python packages:"))
+            lines += ["• " + l for l in deps.capability_summary(missing)]
+        else:
+            lines.append(tr("All required Python packages are available."))
+        for st in deps.missing(statuses, include_optional=True):
+            if st.optional:
+                lines.append("• " + tr("{name} (optional) is not installed — needed for: {what}").format(name=st.name, what=", ".join(st.needed_for)))
+        for stale in STATE.get("stale", []):
+            lines.append(tr("A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.").format(path=stale))
+        driver = deps.nvidia_driver_present()
+        self.cuda.setEnabled(driver)
+        self.cuda.setToolTip(tr("An NVIDIA driver was found.") if driver else tr("No NVIDIA driver was found: the CPU build will be installed."))
+        self.status.setText("\n".join(lines))
+        return missing
+
+    def install(self) -> None:
+        """Plan and start the pip install in a QgsTask."""
+        from ..bootstrap import profile_dir
+        from ..core import installer
+        from ..core.errors import TerraPromptError
+
+        wheelhouse = self.wheelhouse.filePath() if self.from_wheelhouse.isChecked() else None
+        try:
+            plan = installer.plan_install(profile_dir(), wheelhouse=wheelhouse or None, cuda=self.cuda.isChecked(), proxy=qgis_proxy_url() or None)
+        except TerraPromptError as exc:
+            self._append_log(str(exc))
+            return
+        if not plan.packages:
+            self._append_log(tr("Nothing to install: every required package is available."))
+            return
+        self.log.clear()
+        self._append_log(plan.describe())
+        self.install_btn.setEnabled(False)
+        self.cancel_btn.setEnabled(True)
+        emit = self._signal.line.emit
+
+        def work(progress, is_cancelled):
+            return installer.run_install(plan, on_line=emit, progress=progress, is_cancelled=is_cancelled)
+
+        self.task = CoreTask(tr("TerraPrompt: installing dependencies"), work, self._done)
+        self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        start_task(self.task)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _done(self, sites, error) -> None:
+        from ..bootstrap import profile_dir
+        from ..core import deps
+
+        self.task = None
+        self.install_btn.setEnabled(True)
+        self.cancel_btn.setEnabled(False)
+        if error is not None:
+            self._append_log(tr("Installation failed: {error}").format(error=error))
+            if self.iface is not None:
+                self.iface.messageBar().pushWarning("TerraPrompt", str(error))
+            return
+        deps.activate_private_site(profile_dir())
+        still = self.refresh()
+        msg = tr("Dependencies installed.") if not still else tr("Installed, but still missing: {names}. Restart QGIS.").format(names=", ".join(s.name for s in still))
+        self._append_log(msg)
+        self.progress.setValue(100)
+        if self.iface is not None:
+            self.iface.messageBar().pushSuccess("TerraPrompt", msg)
+
+    def _append_log(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    def show_diagnostics(self) -> str:
+        """Fill the report box with the diagnostics report."""
+        from ..algorithms.diagnostics import qgis_report
+
+        text = qgis_report()
+        self.report.setPlainText(text)
+        return text
+
+    def shutdown(self) -> None:
+        if self.task is not None:
+            self.task.detach()
+            self.task = None
