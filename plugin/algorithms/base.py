@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtGui import QIcon
@@ -41,3 +42,16 @@ def layer_path(layer) -> str:
         return ""
     src = layer.source()
     return src.split("|")[0] if os.path.exists(src.split("|")[0]) else src
+
+
+@contextmanager
+def dependencies_needed():
+    """Turn a missing Python package into a message that says how to install it (no traceback)."""
+    try:
+        yield
+    except ImportError as exc:
+        name = getattr(exc, "name", None) or str(exc)
+        raise QgsProcessingException(
+            tr("TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. "
+               "Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).").format(name=name)
+        ) from exc

@@ -14,7 +14,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from .base import TerraPromptAlgorithm, layer_path
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
 
 MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
 ENGINES = ["auto", "spectral", "network"]
@@ -72,7 +72,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         self.addOutput(QgsProcessingOutputString("EXPLANATION", tr("Explanation")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ..core.landcover.extract import ExtractRequest, extract_landcover
+        with dependencies_needed():
+            from ..core.landcover.extract import ExtractRequest, extract_landcover
 
         layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
         if layer is None:
