@@ -43,6 +43,37 @@ class TerraPromptPlugin:
         self.action.toggled.connect(self.toggle_dock)
         self.iface.addToolBarIcon(self.action)
         self.iface.addPluginToRasterMenu(tr("&TerraPrompt"), self.action)
+        self.announce_missing_dependencies()
+
+    def announce_missing_dependencies(self) -> str:
+        """Say in the message bar what is missing (or stale after a QGIS upgrade), with a button to the Setup tab."""
+        from .bootstrap import STATE
+        from .core import deps
+
+        missing = deps.missing()
+        if not missing and not STATE.get("stale"):
+            return ""
+        if missing:
+            text = tr("TerraPrompt: missing Python packages ({names}); some engines are unavailable.").format(names=", ".join(m.name for m in missing))
+        else:
+            text = tr("TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.")
+        from qgis.PyQt.QtWidgets import QPushButton
+
+        bar = self.iface.messageBar()
+        item = bar.createMessage(text)
+        button = QPushButton(tr("Open Setup"), item)
+        button.clicked.connect(self.open_setup)
+        item.layout().addWidget(button)
+        from qgis.core import Qgis
+
+        bar.pushWidget(item, Qgis.Warning)
+        return text
+
+    def open_setup(self) -> None:
+        """Show the dock on its Setup tab."""
+        self.action.setChecked(True)
+        if self.dock is not None:
+            self.dock.show_tab("setup_tab")
 
     def toggle_dock(self, visible: bool) -> None:
         """Create the dock on first use, then show or hide it."""

@@ -59,7 +59,11 @@ def plugin(qgis_app_session):
     import qgis.utils
     from qgis.testing.mocked import get_iface
 
+    from qgis.gui import QgsMessageBar
+
     iface = get_iface()
+    bar = QgsMessageBar(iface.mainWindow())
+    iface.messageBar.return_value = bar  # a real message bar, so messages and their buttons are testable
     qgis.utils.iface = iface
     if PLUGINS not in qgis.utils.plugin_paths:
         qgis.utils.plugin_paths.insert(0, PLUGINS)

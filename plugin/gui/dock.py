@@ -64,6 +64,12 @@ class TerraPromptDock(QgsDockWidget):
             label.setWordWrap(True)
             return label
 
+    def show_tab(self, module: str) -> None:
+        """Bring the tab built from a TABS module name to the front."""
+        tab = self.tabs.get(module)
+        if tab is not None:
+            self.tab_widget.setCurrentWidget(tab)
+
     def tab(self, module: str):
         """The tab instance built from a TABS module name, or None."""
         return self.tabs.get(module)

@@ -70,3 +70,23 @@ def test_install_from_wheelhouse_zip_and_broken_wheelhouse(plugin, tmp_path, mon
     assert "no wheel of tpabsent" in tab.log.toPlainText()
     assert deps.site_dirs(deps.private_prefix(profile))
     assert tab.install_btn.isEnabled()
+
+
+def test_missing_packages_announced_with_button_to_setup(plugin, monkeypatch):
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    from terraprompt.plugin.core import deps
+
+    fake = deps.DepStatus("onnxruntime", "onnxruntime", False, "", "", ["network engine"], False, False, "ModuleNotFoundError")
+    monkeypatch.setattr(deps, "missing", lambda statuses=None, include_optional=False: [fake])
+    text = plugin.announce_missing_dependencies()
+    assert "onnxruntime" in text
+    bar = plugin.iface.messageBar()
+    item = bar.currentItem()
+    assert item is not None and "onnxruntime" in item.text()
+    buttons = item.findChildren(QPushButton)
+    assert buttons
+    plugin.dock and plugin.dock.tab_widget.setCurrentIndex(0)
+    buttons[-1].click()
+    assert plugin.dock.tab_widget.currentWidget() is plugin.dock.tab("setup_tab")
+    bar.clearWidgets()
