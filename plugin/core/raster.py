@@ -14,6 +14,7 @@ import numpy as np
 import rasterio
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
+from rasterio._err import CPLE_BaseError
 from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
@@ -90,11 +91,14 @@ class RasterSource:
         the window (GDAL picks overviews when they exist).
         """
         bands = list(bands) if bands else list(range(1, self.count + 1))
-        with rasterio.open(self.path) as ds:
-            kw = {}
-            if out_shape is not None:
-                kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
-            data = ds.read(bands, window=window, masked=True, **kw)
+        try:
+            with rasterio.open(self.path) as ds:
+                kw = {}
+                if out_shape is not None:
+                    kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
+                data = ds.read(bands, window=window, masked=True, **kw)
+        except (RasterioIOError, CPLE_BaseError) as exc:
+            raise _read_error(self.path, exc) from exc
         return _to_float(data, self.is_complex)
 
     def read_on_grid(
@@ -107,19 +111,22 @@ class RasterSource:
         """Read bands reprojected/resampled onto another grid (a window of it), masked outside."""
         bands = list(bands) if bands else list(range(1, self.count + 1))
         window = window or Window(0, 0, grid.width, grid.height)
-        with rasterio.open(self.path) as ds:
-            if ds.nodata is not None:
-                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                               resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
-                    data = vrt.read(bands, window=window, masked=True)
-            else:
-                # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
-                # so let the warper mark coverage in an alpha band (it honours internal masks too).
-                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                               resampling=resampling, add_alpha=True) as vrt:
-                    raw = vrt.read(bands + [vrt.count], window=window)
-                alpha = raw[-1] == 0
-                data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
+        try:
+            with rasterio.open(self.path) as ds:
+                if ds.nodata is not None:
+                    with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                                   resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
+                        data = vrt.read(bands, window=window, masked=True)
+                else:
+                    # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
+                    # so let the warper mark coverage in an alpha band (it honours internal masks too).
+                    with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                                   resampling=resampling, add_alpha=True) as vrt:
+                        raw = vrt.read(bands + [vrt.count], window=window)
+                    alpha = raw[-1] == 0
+                    data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
+        except (RasterioIOError, CPLE_BaseError) as exc:
+            raise _read_error(self.path, exc) from exc
         return _to_float(data, self.is_complex)
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
@@ -129,9 +136,12 @@ class RasterSource:
         return self.read(bands=bands, out_shape=shape, resampling=Resampling.nearest)
 
 
-def _fill_for(dtype: str) -> float:
-    """A fill value for warped reads of a raster without nodata."""
-    return 0
+def _read_error(path: str, exc: Exception) -> InputError:
+    """The analyst-facing error for a raster that opens but cannot be read (truncated, corrupt blocks)."""
+    return InputError(
+        f"GDAL cannot read part of '{os.path.basename(path)}': {exc}.",
+        "The file may be corrupt or incomplete (e.g. an interrupted download or copy); re-export or re-download it.",
+    )
 
 
 def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
@@ -177,7 +187,7 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
             )
     except InputError:
         raise
-    except RasterioIOError as exc:
+    except (RasterioIOError, CPLE_BaseError) as exc:
         raise InputError(
             f"GDAL cannot read '{os.path.basename(path)}': {exc}.",
             "The file may be corrupt or incomplete; re-export or re-download it.",

@@ -105,9 +105,18 @@ class GeoTiffWriter:
             data = data[None]
         self.ds.write(data.astype(self.ds.dtypes[0], copy=False), window=window)
 
-    def close(self) -> None:
-        """Finish and atomically move the file into place."""
+    def close(self, commit_now: bool = True) -> None:
+        """Finish and atomically move the file into place.
+
+        With ``commit_now=False`` the finished file stays at :attr:`tmp` (readable, e.g. to polygonise
+        it) until :meth:`commit` is called, so a later failure can still leave the old output untouched.
+        """
         self.ds.close()
+        if commit_now:
+            self.commit()
+
+    def commit(self) -> None:
+        """Move a closed, finished temporary file over the destination."""
         commit(self.tmp, self.path)
 
     def abort(self) -> None:

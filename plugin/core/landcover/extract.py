@@ -186,11 +186,18 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     K, E = len(names), len(parsed.excluded)
     tmpdir = tempfile.mkdtemp(prefix="terraprompt-")
     conf_path = os.path.join(tmpdir, "confidence.tif")
-    writer = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=req.tiles.stride,
-                           colormap=class_colormap(colors), descriptions=["class"],
-                           tags={"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
-                                 "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name})
-    conf_writer = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
+    writer = conf_writer = None
+    try:
+        writer = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=req.tiles.stride,
+                               colormap=class_colormap(colors), descriptions=["class"],
+                               tags={"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
+                                     "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name})
+        conf_writer = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
     counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
     nodata_area = [0.0]
     conf_sum = [0.0, 0.0]
@@ -231,29 +238,27 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                   progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                   is_cancelled=is_cancelled)
         conf_writer.close()
-        writer.close()
-    except BaseException:
-        writer.abort()
-        conf_writer.abort()
-        shutil.rmtree(tmpdir, ignore_errors=True)
-        raise
-    areas = {classes[k]: counts[k] for k in classes}
-    valid_area = float(counts.sum())
-    common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
-              "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
-              "prompt": parsed.text}
-    details = {"nodata_m2": nodata_area[0], "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
-               "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
-               "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers]}
-    explanation = explain(parsed, engine_name, details, areas, valid_area, device)
-    try:
+        # The class raster stays in its temporary file until the polygons are written too, so a cancel
+        # or error while polygonising leaves the analyst's previous outputs untouched.
+        writer.close(commit_now=False)
+        areas = {classes[k]: counts[k] for k in classes}
+        valid_area = float(counts.sum())
+        common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
+                  "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
+                  "prompt": parsed.text}
+        details = {"nodata_m2": nodata_area[0], "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
+                   "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
+                   "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers]}
+        explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
-            polys = polygonize(out_raster, conf_path, is_cancelled=is_cancelled)
+            polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled)
             written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
                                      description=explanation)
             details["vector_areas_m2"] = written
+        writer.commit()
     except BaseException:
-        remove_quietly(out_raster)
+        writer.abort()
+        conf_writer.abort()
         raise
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
