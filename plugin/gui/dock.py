@@ -2,12 +2,11 @@
 
 Each entry is ``(module, class, label)`` with the module relative to
 ``plugin.gui``; the class is a QWidget taking ``(iface, parent=None)`` with a
-``shutdown()`` method. Tabs are imported lazily so a broken tab shows its
+``shutdown()`` method. Tabs are imported lazily (on first opening of the dock) so a broken tab shows its
 error instead of breaking the dock. Append an entry to add a tab.
 """
 from __future__ import annotations
 
-import importlib
 import traceback
 
 from qgis.core import Qgis, QgsMessageLog
@@ -54,7 +53,8 @@ class TerraPromptDock(QgsDockWidget):
     def _build_tab(self, module: str, cls: str) -> QWidget:
         """Import and build one tab; on failure a label with the error (and the log keeps the traceback)."""
         try:
-            mod = importlib.import_module(f"{__package__}.{module}")
+            # __import__ (not importlib) so qgis.utils tracks the module and unloads it with the plugin
+            mod = __import__(f"{__package__}.{module}", fromlist=[cls])
             tab = getattr(mod, cls)(self.iface, self.tab_widget)
             self.tabs[module] = tab
             return tab

@@ -1,0 +1,310 @@
+"""The dock in real QGIS (offscreen): toggling, layer filtering, prompt feedback, runs through QgsTask, cancel, settings."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SAMPLE_S2, write_raster
+
+
+def _wait(cond, timeout=120.0) -> bool:
+    """Spin the Qt event loop until cond() holds (task results arrive through it)."""
+    from qgis.core import QgsApplication
+
+    t0 = time.time()
+    while not cond() and time.time() - t0 < timeout:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    return cond()
+
+
+@pytest.fixture()
+def project():
+    from qgis.core import QgsProject
+
+    QgsProject.instance().removeAllMapLayers()
+    yield QgsProject.instance()
+    QgsProject.instance().removeAllMapLayers()
+    root = QgsProject.instance().layerTreeRoot()
+    for g in list(root.findGroups()):
+        root.removeChildNode(g)
+
+
+@pytest.fixture()
+def tab(plugin, project):
+    """The Land cover tab of the plugin's dock (opened through the toolbar action)."""
+    plugin.action.setChecked(True)
+    t = plugin.dock.tab("landcover_tab")
+    assert t is not None
+    yield t
+    if t.task is not None:
+        t.cancel()
+        _wait(lambda: t.task is None, 60)
+
+
+def _sample_layer(project):
+    from qgis.core import QgsRasterLayer
+
+    layer = QgsRasterLayer(SAMPLE_S2, "sample s2")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    return layer
+
+
+def test_action_toggles_dock(plugin):
+    plugin.action.setChecked(False)
+    plugin.action.setChecked(True)
+    dock = plugin.dock
+    # the mocked iface's main window is never shown, so ask whether the dock itself is shown
+    assert dock is not None and not dock.isHidden()
+    assert dock.tab_widget.count() >= 2
+    labels = [dock.tab_widget.tabText(i) for i in range(dock.tab_widget.count())]
+    assert "Land cover" in labels and "Settings" in labels
+    plugin.action.setChecked(False)
+    assert dock.isHidden()
+    plugin.action.setChecked(True)
+    assert plugin.dock is dock and not dock.isHidden()
+
+
+def test_only_raster_layers_offered(tab, project, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    raster = _sample_layer(project)
+    vector = QgsVectorLayer("Polygon?crs=EPSG:4326", "some polygons", "memory")
+    project.addMapLayer(vector)
+    for combo in (tab.layer_combo, tab.sar_combo, tab.dsm_combo):
+        offered = [combo.layer(i) for i in range(combo.count())]
+        offered = [lyr for lyr in offered if lyr is not None]
+        assert raster in offered
+        assert vector not in offered
+
+
+def test_layer_shows_detected_modality_and_override(tab, project):
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    assert "Sentinel-2" in tab.bands_label.text() and "nir=8" in tab.bands_label.text()
+    tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("rgb"))
+    assert "cannot" in tab.bands_label.text().lower() or "RGB" in tab.bands_label.text()
+    tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
+    assert "Sentinel-2" in tab.bands_label.text()
+
+
+def test_prompt_feedback_while_typing(tab):
+    from qgis.PyQt.QtTest import QTest
+
+    tab.prompt_edit.clear()
+    assert "empty" in tab.prompt_status.text()
+    assert not tab.run_button.isEnabled()
+    QTest.keyClicks(tab.prompt_edit, "lakes and forest larger than 2 ha")
+    text = tab.prompt_status.text()
+    assert "Water = class 1" in text and "Forest" in text and "20,000" in text
+    assert tab.run_button.isEnabled()
+    tab.prompt_edit.setText("blorp")
+    assert "does not name a land cover" in tab.prompt_status.text()
+    assert not tab.run_button.isEnabled()
+
+
+def test_run_adds_styled_layers(tab, project):
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer
+
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    tab.prompt_edit.setText("water and vegetation")
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+    tab.temp_radio.setChecked(True)
+    task = tab.run()
+    assert task is not None
+    assert not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
+    assert _wait(lambda: tab.task is None), "the task did not finish"
+    assert tab.last_result is not None, tab.explanation.toPlainText()
+    names = [lyr.name() for lyr in project.mapLayers().values()]
+    raster = next(l for l in project.mapLayers().values() if l.name().endswith("(classes)"))
+    vector = next(l for l in project.mapLayers().values() if l.name().endswith("(polygons)"))
+    assert len(names) == 3
+    assert isinstance(raster.renderer(), QgsPalettedRasterRenderer)
+    labels = {c.value: c.label for c in raster.renderer().classes()}
+    assert labels[1] == "Water" and labels[2] == "Vegetation"
+    assert isinstance(vector.renderer(), QgsCategorizedSymbolRenderer)
+    assert {c.value() for c in vector.renderer().categories()} <= {"water", "vegetation"}
+    assert "Understood" in raster.metadata().abstract()
+    assert os.path.exists(raster.source()) and vector.featureCount() > 0
+    assert "Understood" in tab.explanation.toPlainText()
+    assert project.layerTreeRoot().findGroup("TerraPrompt").findLayer(raster.id()) is not None
+    # the chart shows one bar per concept in the concept colour
+    assert len(tab.chart.rows) == 2
+    img = tab.chart.grab().toImage()
+    colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)}
+    assert "#1f78dc" in colours  # water blue from models/concepts.json
+
+
+def test_run_on_drawn_extent_in_other_crs(tab, project):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsRectangle
+
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    tab.prompt_edit.setText("water")
+    canvas = tab.iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    tab.start_drawing()
+    assert canvas.mapTool() is tab.extent_tool
+    e = layer.extent()
+    # the lower-left quarter of the sample, given in EPSG:3857 as the tool would report it
+    from qgis.core import QgsCoordinateTransform
+
+    xf = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:3857"), project)
+    quarter = QgsRectangle(QgsPointXY(e.xMinimum(), e.yMinimum()), QgsPointXY(e.center().x(), e.center().y()))
+    tab.extent_tool.extentChanged.emit(xf.transformBoundingBox(quarter))
+    assert canvas.mapTool() is not tab.extent_tool
+    assert tab.extent_combo.currentData() == "drawn"
+    ext = tab.extent_in_layer_crs(layer)
+    assert abs(ext[0] - e.xMinimum()) < 1e-3 and abs(ext[3] - e.center().y()) < 1e-3
+    assert tab.run() is not None
+    assert _wait(lambda: tab.task is None)
+    assert tab.last_result is not None, tab.explanation.toPlainText()
+    from qgis.core import QgsRasterLayer
+
+    out = QgsRasterLayer(tab.last_result.output_raster, "out")
+    assert abs(out.width() - layer.width() / 2) <= 1 and abs(out.height() - layer.height() / 2) <= 1
+
+
+def test_drawn_extent_missing_is_reported(tab, project):
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    tab.prompt_edit.setText("water")
+    tab.drawn_extent = None
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("drawn"))
+    assert tab.run() is None and tab.task is None
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+
+
+def test_cancel_leaves_no_output(tab, project, tmp_path):
+    from qgis.core import QgsRasterLayer
+
+    from terraprompt.plugin.gui import settings
+
+    rng = np.random.default_rng(1)
+    data = rng.integers(200, 4000, size=(4, 1500, 1500), dtype=np.uint16)
+    path = write_raster(str(tmp_path / "big_rgbn.tif"), data, descriptions=["red", "green", "blue", "nir"])
+    layer = QgsRasterLayer(path, "big")
+    project.addMapLayer(layer)
+    tab.layer_combo.setLayer(layer)
+    tab.prompt_edit.setText("water")
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    tab.file_radio.setChecked(True)
+    tab.file_widget.setFilePath(str(outdir / "result.tif"))
+    settings.set_value("tile_size", 64)
+    settings.set_value("tile_overlap", 0)
+    try:
+        assert tab.run() is not None
+        assert _wait(lambda: tab.progress.value() >= 1 or tab.task is None, 60)
+        assert tab.task is not None, "the run finished before it could be cancelled"
+        tab.cancel()
+        assert _wait(lambda: tab.task is None, 60)
+    finally:
+        settings.set_value("tile_size", 512)
+        settings.set_value("tile_overlap", 64)
+        tab.temp_radio.setChecked(True)
+    assert tab.last_result is None or tab.last_result.output_raster != str(outdir / "result.tif")
+    assert os.listdir(outdir) == []
+    assert "Cancelled" in tab.explanation.toPlainText()
+    assert tab.run_button.isEnabled() and not tab.cancel_button.isEnabled()
+    assert len(project.mapLayers()) == 1
+
+
+def test_choices_persist(tab, plugin):
+    from qgis.core import QgsSettings
+
+    from terraprompt.plugin.gui.landcover_tab import LandcoverTab
+
+    tab.prompt_edit.setText("forest and water")
+    tab.prompt_edit.editingFinished.emit()
+    tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("spectral"))
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("canvas"))
+    tab.file_radio.setChecked(True)
+    assert QgsSettings().value("terraprompt/landcover/prompt") == "forest and water"
+    fresh = LandcoverTab(tab.iface)
+    try:
+        assert fresh.prompt_edit.text() == "forest and water"
+        assert fresh.engine_combo.currentData() == "spectral"
+        assert fresh.extent_combo.currentData() == "canvas"
+        assert fresh.file_radio.isChecked()
+    finally:
+        fresh.shutdown()
+        fresh.deleteLater()
+        tab.temp_radio.setChecked(True)
+        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
+
+
+def test_settings_tab_device_threads_tiles(plugin, tab):
+    from qgis.core import QgsSettings
+
+    from terraprompt.plugin.gui import settings
+
+    st = plugin.dock.tab("settings_tab")
+    plugin.dock.tab_widget.setCurrentWidget(st)
+    st.refresh_report()  # done on first show in QGIS; the mocked main window is never shown
+    report = st.report.toPlainText()
+    assert "onnxruntime" in report and "torch" in report and "cpu" in report
+    st.threads_spin.setValue(3)
+    assert QgsSettings().value("terraprompt/threads", type=int) == 3
+    assert os.environ.get("TERRAPROMPT_THREADS") == "3"
+    st.tile_spin.setValue(256)
+    st.overlap_spin.setValue(500)  # clamped to half a tile
+    assert settings.tile_spec().size == 256 and settings.tile_spec().overlap == 128
+    st.device_combo.setCurrentIndex(st.device_combo.findData("cpu"))
+    assert tab.device_combo.currentData() == "cpu"  # the land-cover tab follows the default device
+    assert "Requested device: cpu" in st.report.toPlainText()
+    st.threads_spin.setValue(0)
+    st.tile_spin.setValue(512)
+    st.overlap_spin.setValue(64)
+    st.device_combo.setCurrentIndex(st.device_combo.findData("auto"))
+    assert settings.tile_spec().size == 512 and settings.tile_spec().overlap == 64
+
+
+UNLOAD_SCRIPT = r"""
+import os, sys
+sys.path.insert(0, os.path.join(sys.argv[1], "tests"))
+import conftest
+from qgis.testing import start_app
+app = start_app(cleanup=False)
+sys.path.append("/usr/share/qgis/python/plugins")
+from processing.core.Processing import Processing
+Processing.initialize()
+import qgis.utils
+from qgis.core import QgsApplication
+from qgis.testing.mocked import get_iface
+qgis.utils.iface = get_iface()
+qgis.utils.plugin_paths.insert(0, conftest.PLUGINS)
+qgis.utils.updateAvailablePlugins()
+reg = QgsApplication.processingRegistry()
+for round_ in range(2):
+    assert qgis.utils.loadPlugin("terraprompt") and qgis.utils.startPlugin("terraprompt"), "start failed"
+    p = qgis.utils.plugins["terraprompt"]
+    assert reg.providerById("terraprompt") is not None
+    p.action.setChecked(True)
+    assert not p.dock.isHidden()
+    assert qgis.utils.unloadPlugin("terraprompt"), "unload failed"
+    assert "terraprompt" not in qgis.utils.plugins
+    assert reg.providerById("terraprompt") is None, "provider left behind"
+    assert p.dock is None and p.action is None
+    # parent packages (terraprompt.plugin ...) are not tracked by qgis.utils; every module we import is
+    left = sorted(m for m in sys.modules if m == "terraprompt" or m.startswith("terraprompt.plugin.gui."))
+    assert not left, "modules left behind: %s" % left
+print("UNLOAD-OK")
+"""
+
+
+def test_plugin_unloads_and_loads_again(tmp_path):
+    """Unload then load/start again, twice, in a fresh QGIS (keeps the session's plugin fixture intact)."""
+    script = tmp_path / "unload.py"
+    script.write_text(UNLOAD_SCRIPT)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, str(script), ROOT], env=env, capture_output=True, text=True, timeout=300)
+    assert "UNLOAD-OK" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
