@@ -24,7 +24,7 @@ from ..stack import BandSet, ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, remove_quietly
-from .spectral import SpectralEngine
+from .spectral import Context, SpectralEngine
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -136,7 +136,7 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
     try:
         from .network import network_available
 
-        ok, why = network_available(concepts, roles)
+        ok, why = network_available(concepts, roles, for_auto=True)
     except ImportError:
         ok, why = False, "no network engine in this installation"
     if ok:
@@ -144,12 +144,33 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
     return "spectral", f"auto: spectral priors ({why})"
 
 
-def _make_engine(name: str, concepts: list[str], roles: set[str], device: str):
+def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, context: Optional[Context] = None):
     if name == "network":
         from .network import NetworkEngine
 
         return NetworkEngine(concepts, roles, device)
-    return SpectralEngine(concepts, roles)
+    return SpectralEngine(concepts, roles, context)
+
+
+def pixel_size_m(grid: Grid) -> float:
+    """Approximate ground size (m) of one pixel of a grid (geographic CRS: at the grid's centre latitude)."""
+    tr = grid.transform
+    size = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d)))
+    if grid.crs is not None and grid.crs.is_geographic:
+        lat = tr.f + tr.e * grid.height / 2
+        return size * 111_320.0 * float(np.sqrt(max(np.cos(np.radians(lat)), 1e-3)))
+    try:
+        factor = grid.crs.linear_units_factor[1] if grid.crs is not None else 1.0
+    except Exception:  # CRS without linear units
+        factor = 1.0
+    return size * float(factor)
+
+
+def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Context:
+    """Scene facts for the spectral rules: pixel size, product level (cloud network), device."""
+    note = stack.primary.scaling.note.lower()
+    level = "l2a" if modality.name == "sentinel2_l2a" or "collection 2" in note else "l1c"
+    return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device)
 
 
 def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
@@ -174,7 +195,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
-    engine = _make_engine(engine_name, wanted_ids, roles, req.device)
+    engine = _make_engine(engine_name, wanted_ids, roles, req.device, scene_context(stack, modality, req.device))
     window = _window_for_extent(src, req.extent)
     engine.fit(_sample_bandset(stack, engine.needed_roles(), window))
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
@@ -200,6 +221,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         raise
     counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
     nodata_area = [0.0]
+    cloud_area = [0.0]
+    low_conf = [0.0]
+    class_conf = np.zeros((K + 1, 2), dtype=np.float64)
     conf_sum = [0.0, 0.0]
     area_rows = row_pixel_areas(grid, 0, grid.height)
     roles_needed = engine.needed_roles()
@@ -210,11 +234,13 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             src_win = Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height)
             bs = stack.read(src_win, roles_needed)
             sc = engine.scores(bs)
-            out.append(np.concatenate([sc, bs.valid[None].astype(np.float32)]))
+            ex = engine.excluded(bs, sc, K) if hasattr(engine, "excluded") else None
+            ex = np.zeros(bs.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
+            out.append(np.concatenate([sc, ex[None], bs.valid[None].astype(np.float32)]))
         return out
 
     def sink(w: Window, block: np.ndarray) -> None:
-        scores, valid = block[:-1], block[-1] >= 0.5
+        scores, cloudy, valid = block[:-2], block[-2] >= 0.5, block[-1] >= 0.5
         inc = scores[:K]
         best = np.argmax(inc, axis=0)
         top = np.take_along_axis(inc, best[None], 0)[0]
@@ -223,15 +249,23 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             excl = scores[K:].max(axis=0) >= 0.5
             cls[excl] = 0
         conf = np.where(cls > 0, top, 1.0 - inc.max(axis=0))
+        cloudy &= valid
+        valid &= ~cloudy
         cls[~valid] = NODATA
         writer.write(w, cls)
         conf_writer.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
         ra = area_rows[int(w.row_off): int(w.row_off + w.height)][:, None]
         for k in range(K + 1):
             counts[k] += float((ra * (cls == k)).sum())
-        nodata_area[0] += float((ra * ~valid).sum())
+        nodata_area[0] += float((ra * (~valid & ~cloudy)).sum())
+        cloud_area[0] += float((ra * cloudy).sum())
         conf_sum[0] += float(conf[valid].sum())
         conf_sum[1] += float(valid.sum())
+        low_conf[0] += float((valid & (conf < 0.65)).sum())
+        for k in range(K + 1):
+            m = valid & (cls == k)
+            class_conf[k, 0] += float(conf[m].sum())
+            class_conf[k, 1] += float(m.sum())
 
     try:
         run_tiled(grid.width, grid.height, process, sink, req.tiles,
@@ -246,9 +280,17 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
                   "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
                   "prompt": parsed.text}
-        details = {"nodata_m2": nodata_area[0], "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
+        details = {"nodata_m2": nodata_area[0], "cloud_excluded_m2": cloud_area[0],
+                   "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
+                   "low_confidence_fraction": low_conf[0] / max(conf_sum[1], 1),
                    "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
-                   "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers]}
+                   "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
+                   "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),
+                   "concepts_understood": [{"concept": m.concept, "label": cat[m.concept]["label"], "score": m.score, "via": m.via}
+                                           for m in parsed.concepts],
+                   "excluded_concepts": [m.concept for m in parsed.excluded],
+                   "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
+                   "areas": area_table(classes, counts, class_conf, valid_area, cat)}
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled)
@@ -267,10 +309,32 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     return ExtractResult(out_raster, out_vector, explanation, classes, areas, valid_area, engine_name, device, modality.name, details)
 
 
+def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarray, valid_area: float, cat: dict) -> list[dict]:
+    """Areas per concept as data (m², ha, % of valid area, mean confidence, colour) for the dock's bar chart."""
+    rows = []
+    for k, name in classes.items():
+        a = float(counts[k])
+        rows.append({"class": k, "concept": name, "label": cat[name]["label"], "m2": a, "ha": a / 1e4,
+                     "pct": 100.0 * a / valid_area if valid_area else 0.0,
+                     "mean_confidence": class_conf[k, 0] / class_conf[k, 1] if class_conf[k, 1] else None,
+                     "color": list(cat[name]["color"])})
+    return rows
+
+
+def _sure(score: float) -> str:
+    """Words for a match score."""
+    return "certain" if score >= 0.99 else "fairly sure" if score >= 0.6 else "unsure"
+
+
 def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
-    """The plain-language explanation of a run."""
+    """The plain-language explanation of a run: concepts, engine and rules, areas, exclusions, confidence."""
     cat = catalogue()
-    lines = ["Understood: " + "; ".join(f"{cat[m.concept]['label']} (from {m.via}, {m.score:.0%} sure)" for m in parsed.concepts)]
+    lines = ["Understood: " + "; ".join(f"{cat[m.concept]['label']} (from {m.via}, {m.score:.0%} sure: {_sure(m.score)})"
+                                       for m in parsed.concepts)]
+    if getattr(parsed, "method", None):
+        lines.append(f"Prompt matching: {parsed.method}")
+    for note in getattr(parsed, "notes", []) or []:
+        lines.append(f"Prompt: {note}")
     if parsed.excluded:
         lines.append("Excluded: " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded))
     if parsed.min_area_m2:
@@ -281,10 +345,21 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     for r in details["rules"]:
         lines.append(f"Rule: {r}")
     lines.append(f"Device: {device}")
-    lines.append("Areas (of valid pixels):")
+    cloud = details.get("cloud_excluded_m2", 0.0)
+    lines.append("Areas (% of valid" + (", cloud-free" if cloud else "") + " area):")
+    conf_by = {r["concept"]: r.get("mean_confidence") for r in details.get("areas", [])}
     for name, a in areas.items():
         pct = 100.0 * a / valid_area if valid_area else 0.0
-        lines.append(f"  {cat[name]['label']}: {a:,.0f} m² = {a / 1e4:,.2f} ha = {pct:.1f} %")
+        c = conf_by.get(name)
+        lines.append(f"  {cat[name]['label']}: {a:,.0f} m² = {a / 1e4:,.2f} ha = {pct:.1f} %"
+                     + (f" (mean confidence {c:.0%})" if c is not None else ""))
+    lines.append(f"Valid area: {valid_area:,.0f} m² = {valid_area / 1e4:,.2f} ha")
     lines.append(f"Nodata excluded: {details['nodata_m2']:,.0f} m²")
-    lines.append(f"Mean confidence: {details['mean_confidence']:.0%}")
+    if cloud or any("clouds/shadows" in r for r in details["rules"]):
+        lines.append(f"Clouds/shadows excluded: {cloud:,.0f} m² = {cloud / 1e4:,.2f} ha")
+    mc = details["mean_confidence"]
+    low = details.get("low_confidence_fraction", 0.0)
+    verdict = "high" if mc >= 0.85 and low < 0.1 else "moderate" if mc >= 0.7 else "low"
+    lines.append(f"Confidence: {verdict} — mean {mc:.0%}, {low:.0%} of valid pixels below 65 %"
+                 + ("; prompt matched by meaning, check the concept above" if any(m.score < 0.99 for m in parsed.concepts) else ""))
     return "\n".join(lines)

@@ -79,3 +79,33 @@ def rgb_water(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarra
     out = (dom - 0.5 * bright).astype(np.float32)
     out[~np.isfinite(out)] = np.nan
     return out
+
+
+def visible_brightness(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
+    """Mean visible reflectance (clouds, sand and snow are bright; water, forest and asphalt dark)."""
+    return ((red + green + blue) / 3.0).astype(np.float32)
+
+
+def despeckle_db(db: np.ndarray, size: int = 5) -> np.ndarray:
+    """SAR backscatter (dB) averaged over size x size pixels in linear power (a boxcar speckle filter)."""
+    from scipy import ndimage
+
+    lin = np.power(10.0, np.nan_to_num(db, nan=-40.0) / 10.0, dtype=np.float32)
+    out = 10.0 * np.log10(np.maximum(ndimage.uniform_filter(lin, size, mode="reflect"), 1e-8))
+    out = out.astype(np.float32)
+    out[~np.isfinite(db)] = np.nan
+    return out
+
+
+def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 40.0) -> np.ndarray:
+    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~40 m)."""
+    h = height.astype(np.float32, copy=False)
+    if not is_dsm:
+        return h
+    from scipy import ndimage
+
+    size = int(max(3, min(201, round(ground_window_m / max(pixel_m, 1e-3)))))
+    filled = np.where(np.isfinite(h), h, np.nanmax(h) if np.isfinite(h).any() else 0.0)
+    ground = ndimage.grey_opening(filled, size=(size, size), mode="nearest")
+    out = (h - ground).astype(np.float32)
+    return out

@@ -1,141 +1,391 @@
-"""Spectral-prior engine: concepts from indices and backscatter with scene-adaptive thresholds.
+"""Spectral-prior engine: concepts from indices, backscatter and height with scene-adaptive thresholds.
 
-No training: each concept has rules (an index, a direction, a plausible
-threshold range). The best rules the available bands allow are chosen, their
-thresholds fitted by Otsu on a decimated sample of the scene, and each rule
-gives a soft score (a logistic of the distance to the threshold). Several rules
-for one concept (e.g. MNDWI and SAR VV for water) are fused by averaging logits.
+No training. The rules live in ``models/spectral_rules.json``: per concept a
+list of variants (optical, RGB, SAR, height, cloud network), each a set of
+terms "index above/below threshold". For every concept the best variants the
+bands allow are chosen; Otsu thresholds are fitted on a decimated sample of
+the scene and clamped to a plausible range; each term gives a soft logit
+(distance to the threshold / softness). Evidence terms are averaged (a
+consensus of indices), required terms are ANDed (soft minimum), and variants
+of different families (e.g. Sentinel-2 MNDWI/NDWI/AWEI and Sentinel-1 VV/VH
+for water) are fused by a weighted mean of logits.
+
+Clouds and shadows come from the ukis-csmask network when blue, green, red
+and NIR reflectance are present; the same mask removes cloudy pixels from the
+other concepts (SAR evidence still decides there) and the removed area is
+reported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Optional
+from dataclasses import dataclass, field
+from typing import Optional
 
 import numpy as np
 
+from ..catalog import load_json
 from ..errors import ModalityError
 from ..stack import BandSet
 from . import indices as ix
 from .thresholds import adaptive_threshold
 
-
-@dataclass(frozen=True)
-class Rule:
-    """index(bands) compared with a threshold: score high on the ``above`` side."""
-
-    name: str
-    needs: tuple[str, ...]
-    index: Callable[[BandSet], np.ndarray]
-    above: bool
-    default: float
-    lo: float
-    hi: float
-    softness: float
-    family: str = "optical"
+MIN_BIMODALITY = 0.5
+"""Otsu's effectiveness (between-class / total variance) below which the sample is not two classes: the default threshold is used."""
 
 
-def _b(bs: BandSet, *roles: str) -> list[np.ndarray]:
-    return [bs.bands[r] for r in roles]
+def rules_table() -> dict:
+    """The rule catalogue (models/spectral_rules.json)."""
+    return load_json("spectral_rules.json")
 
 
-RULES: dict[str, list[Rule]] = {
-    "water": [
-        Rule("MNDWI", ("green", "swir1"), lambda bs: ix.mndwi(*_b(bs, "green", "swir1")), True, 0.1, 0.0, 0.4, 0.05),
-        Rule("NDWI", ("green", "nir"), lambda bs: ix.ndwi(*_b(bs, "green", "nir")), True, 0.05, -0.05, 0.3, 0.05),
-        Rule("SAR VV (dB)", ("vv",), lambda bs: bs.bands["vv"], False, -16.0, -22.0, -12.0, 1.0, "sar"),
-        Rule("SAR VH (dB)", ("vh",), lambda bs: bs.bands["vh"], False, -23.0, -30.0, -18.0, 1.0, "sar"),
-        Rule("RGB blue/green dominance", ("red", "green", "blue"), lambda bs: ix.rgb_water(*_b(bs, "red", "green", "blue")), True, 0.0, -0.15, 0.1, 0.03, "rgb"),
-    ],
-    "vegetation": [
-        Rule("NDVI", ("red", "nir"), lambda bs: ix.ndvi(*_b(bs, "red", "nir")), True, 0.35, 0.2, 0.55, 0.05),
-        Rule("ExG (excess green)", ("red", "green", "blue"), lambda bs: ix.exg(*_b(bs, "red", "green", "blue")), True, 0.05, 0.0, 0.15, 0.02, "rgb"),
-    ],
-}
-"""Rules per concept, best first within a family."""
-
-
-def concept_rules(concept: str, roles: set[str]) -> list[Rule]:
-    """The rules used for a concept: the best optical rule (or RGB fallback) plus the best SAR rule."""
-    chosen: list[Rule] = []
-    families_done: set[str] = set()
-    for rule in RULES.get(concept, []):
-        fam = "optical" if rule.family == "rgb" else rule.family
-        if fam in families_done or not set(rule.needs) <= roles:
-            continue
-        chosen.append(rule)
-        families_done.add(fam)
-    return chosen
-
-
-def supported_concepts() -> list[str]:
-    """Concepts this engine can extract with some bands."""
-    return list(RULES)
+def index_roles(name: str) -> tuple[str, ...]:
+    """Bands an index needs."""
+    return tuple(rules_table()["indices"][name])
 
 
 @dataclass
-class FittedRule:
-    """A rule with its scene threshold and how it was found."""
+class Context:
+    """Scene facts the rules need beyond the bands: pixel size, DSM or nDSM, product level."""
 
-    rule: Rule
-    threshold: float
-    how: str
+    pixel_m: float = 10.0
+    height_is_dsm: Optional[bool] = None
+    product_level: str = "l1c"
+    device: str = "auto"
+    cloud_mask: bool = True
 
-    def score(self, bs: BandSet) -> np.ndarray:
-        """Logit of the rule's evidence (positive = concept)."""
-        v = self.rule.index(bs)
-        d = (v - self.threshold) if self.rule.above else (self.threshold - v)
-        out = (d / self.rule.softness).astype(np.float32)
-        return np.nan_to_num(out, nan=-10.0)
+
+class IndexCache:
+    """Indices of one BandSet computed once (several concepts share MNDWI, NDVI, the cloud network ...)."""
+
+    def __init__(self, bs: BandSet, ctx: Context, clouds=None) -> None:
+        self.bs, self.ctx, self.clouds = bs, ctx, clouds
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __call__(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            self._cache[name] = self._compute(name)
+        return self._cache[name]
+
+    def cloud_probabilities(self) -> Optional[np.ndarray]:
+        """(3, h, w) clear/cloud/shadow probabilities from the network, or None."""
+        if self.clouds is None:
+            return None
+        if "_csm" not in self._cache:
+            self._cache["_csm"] = self.clouds.probabilities(self.bs.bands, self.bs.valid)
+        return self._cache["_csm"]
+
+    def _compute(self, name: str) -> np.ndarray:
+        b = self.bs.bands
+        if name == "vv_db":
+            return ix.despeckle_db(b["vv"])
+        if name == "vh_db":
+            return ix.despeckle_db(b["vh"])
+        if name == "height_above_ground":
+            return ix.height_above_ground(b["height"], bool(self.ctx.height_is_dsm), self.ctx.pixel_m)
+        if name in ("csmask_cloud", "csmask_shadow"):
+            p = self.cloud_probabilities()
+            return p[1 if name == "csmask_cloud" else 2]
+        if name in b and name in ("green", "nir", "swir1", "red", "blue"):
+            return b[name].astype(np.float32, copy=False)
+        fn = getattr(ix, name)
+        return fn(*[b[r] for r in index_roles(name)])
+
+
+@dataclass
+class Term:
+    """One comparison 'index above/below threshold' with a soft margin."""
+
+    index: str
+    above: bool
+    t: float
+    softness: float
+    otsu: Optional[tuple[float, float]] = None
+    optional: bool = False
+    how: str = "fixed"
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Term":
+        return cls(d["index"], bool(d["above"]), float(d["t"]), float(d["softness"]),
+                   tuple(d["otsu"]) if "otsu" in d else None, bool(d.get("optional", False)))
+
+    def needs(self) -> tuple[str, ...]:
+        return index_roles(self.index)
+
+    def fit(self, values: np.ndarray) -> None:
+        """Scene-adaptive threshold: Otsu on the sample, clamped; the default when not bimodal."""
+        if self.otsu is None:
+            self.how = "fixed"
+            return
+        v = values[np.isfinite(values)]
+        eta = bimodality(v)
+        if v.size < 64 or eta < MIN_BIMODALITY:
+            self.how = f"default (scene not bimodal, η={eta:.2f})"
+            return
+        t, how = adaptive_threshold(v, self.t, *self.otsu)
+        self.t, self.how = float(t), how
+
+    def logit(self, cache: IndexCache) -> np.ndarray:
+        v = cache(self.index)
+        d = (v - self.t) if self.above else (self.t - v)
+        return np.nan_to_num((d / self.softness).astype(np.float32), nan=-10.0)
 
     def describe(self) -> str:
-        side = ">" if self.rule.above else "<"
-        return f"{self.rule.name} {side} {self.threshold:.3f} ({self.how}; bands {', '.join(self.rule.needs)})"
+        return f"{self.index.upper() if len(self.index) <= 6 else self.index} {'>' if self.above else '<'} {self.t:.3g} ({self.how})"
+
+
+@dataclass
+class Variant:
+    """Evidence terms (averaged) and required terms (ANDed) of one family of inputs."""
+
+    family: str
+    evidence: list[Term]
+    requires: list[Term]
+    name: str = ""
+
+    @classmethod
+    def from_json(cls, d: dict, roles: set[str]) -> Optional["Variant"]:
+        """The variant restricted to the bands present, or None when it cannot run."""
+        ev = [Term.from_json(t) for t in d.get("evidence", [])]
+        ev = [t for t in ev if set(t.needs()) <= roles]
+        if not ev:
+            return None
+        req = []
+        for t in (Term.from_json(x) for x in d.get("requires", [])):
+            if set(t.needs()) <= roles:
+                req.append(t)
+            elif not t.optional:
+                return None
+        return cls(d["family"], ev, req, d.get("name", ""))
+
+    def terms(self) -> list[Term]:
+        return self.evidence + self.requires
+
+    def logit(self, cache: IndexCache) -> np.ndarray:
+        z = np.mean([t.logit(cache) for t in self.evidence], axis=0) if len(self.evidence) > 1 else self.evidence[0].logit(cache)
+        for t in self.requires:
+            z = np.minimum(z, t.logit(cache))
+        return z
+
+    def describe(self) -> str:
+        s = (self.name + ": " if self.name else "") + " and ".join(
+            [("mean of " if len(self.evidence) > 1 else "") + ", ".join(t.describe() for t in self.evidence)]
+            + [t.describe() for t in self.requires])
+        return f"[{self.family}] {s}"
+
+
+@dataclass
+class ConceptRules:
+    """The variants used for one concept and how they are combined."""
+
+    concept: str
+    variants: list[Variant]
+    weights: dict[str, float] = field(default_factory=dict)
+    cloud_masked: bool = True
+
+    def families(self) -> set[str]:
+        return {v.family for v in self.variants}
+
+
+def bimodality(v: np.ndarray) -> float:
+    """Otsu's effectiveness η = between-class variance / total variance (1 = two sharp classes)."""
+    from .thresholds import otsu
+
+    v = v[np.isfinite(v)]
+    if v.size < 16 or float(v.var()) <= 0:
+        return 0.0
+    t = otsu(v)
+    lo, hi = v[v <= t], v[v > t]
+    if lo.size == 0 or hi.size == 0:
+        return 0.0
+    w0 = lo.size / v.size
+    return float(w0 * (1 - w0) * (hi.mean() - lo.mean()) ** 2 / v.var())
+
+
+def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Optional[ConceptRules]:
+    """The variants of a concept that the bands allow (None when none can run)."""
+    spec = rules_table()["concepts"].get(concept)
+    if spec is None:
+        return None
+    usable = []
+    for d in spec["variants"]:
+        if d["family"] == "cloudnet" and not cloudnet_ok:
+            continue
+        v = Variant.from_json(d, roles)
+        if v is not None:
+            usable.append(v)
+    if not usable:
+        return None
+    if spec.get("combine", "first") == "first":
+        chosen = usable[:1]
+    else:
+        chosen, fams = [], set()
+        has_optical = any(v.family == "optical" for v in usable)
+        for v in usable:
+            if v.family in fams or (v.family == "rgb" and has_optical):
+                continue
+            chosen.append(v)
+            fams.add(v.family)
+    return ConceptRules(concept, chosen, dict(spec.get("family_weights", {})), bool(spec.get("cloud_masked", True)))
+
+
+def supported_concepts() -> list[str]:
+    """Concepts this engine knows rules for."""
+    return list(rules_table()["concepts"])
+
+
+def engine_available(concepts: list[str], roles: set[str]) -> tuple[bool, str]:
+    """Whether every concept has a usable variant with these bands, and which does not."""
+    from .clouds import available as cloud_ok
+
+    ok, _ = cloud_ok(roles)
+    missing = [c for c in concepts if select_rules(c, roles, ok) is None]
+    if missing:
+        return False, f"no spectral rule for {', '.join(missing)} with bands {', '.join(sorted(roles))}"
+    return True, ""
 
 
 class SpectralEngine:
     """Soft scores for several concepts from the bands of a stack."""
 
     name = "spectral"
+    model_name = "spectral-priors"
+    model_sha256 = ""
 
-    def __init__(self, concepts: list[str], roles: set[str]) -> None:
+    def __init__(self, concepts: list[str], roles: set[str], context: Optional[Context] = None) -> None:
+        from .clouds import available as cloud_available
+
         self.concepts = list(concepts)
-        self.rules: dict[str, list[Rule]] = {}
+        self.roles = set(roles)
+        # without a scene context (e.g. a teacher on arrays) the cloud network is not run
+        self.ctx = context or Context(cloud_mask=False)
+        cloud_ok, self.cloud_why = cloud_available(roles)
+        self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
-            rules = concept_rules(c, roles)
-            if not rules:
+            r = select_rules(c, roles, cloud_ok)
+            if r is None:
                 raise ModalityError(
-                    f"The spectral engine cannot extract '{c}' from the bands given ({', '.join(sorted(roles))}).",
-                    "Add bands that show it (e.g. NIR/SWIR for vegetation and water, VV for water on SAR), or change the prompt.")
-            self.rules[c] = rules
-        self.fitted: dict[str, list[FittedRule]] = {}
+                    f"The spectral engine cannot extract '{c}' from the bands given ({', '.join(sorted(roles)) or 'none'}).",
+                    _hint(c))
+            self.rules[c] = r
+        self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
+            any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values())
+            or any("cloudnet" in r.families() for r in self.rules.values()))
+        self.clouds = None
+        self.device_report = None
+        if self.use_cloud_mask:
+            from .clouds import CloudMasker
+
+            self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
+            self.device_report = self.clouds.device_report
+        self._last_cache: Optional[IndexCache] = None
+
+    def set_context(self, ctx: Context) -> None:
+        """Update scene facts (before :meth:`fit`)."""
+        self.ctx = ctx
 
     def needed_roles(self) -> set[str]:
-        """Bands to read for all rules."""
-        return {r for rules in self.rules.values() for rule in rules for r in rule.needs}
+        """Bands to read for all rules (and the cloud network)."""
+        out = {r for cr in self.rules.values() for v in cr.variants for t in v.terms() for r in t.needs()}
+        if self.clouds is not None:
+            out |= set(self.clouds.bands)
+        return out
 
     def fit(self, sample: BandSet) -> None:
-        """Fit every rule's threshold on a decimated sample of the scene."""
-        for c, rules in self.rules.items():
-            fitted = []
-            for rule in rules:
-                v = rule.index(sample)[sample.valid]
-                t, how = adaptive_threshold(v, rule.default, rule.lo, rule.hi)
-                fitted.append(FittedRule(rule, t, how))
-            self.fitted[c] = fitted
+        """Fit every scene-adaptive threshold on a decimated sample of the scene."""
+        if "height" in sample.bands and self.ctx.height_is_dsm is None:
+            h = sample.bands["height"][sample.valid]
+            h = h[np.isfinite(h)]
+            # an nDSM has its ground near 0 m; a DSM is elevation above sea level
+            self.ctx.height_is_dsm = bool(h.size and (abs(float(np.percentile(h, 5))) > 2.0))
+        cache = IndexCache(sample, self.ctx, None)
+        for cr in self.rules.values():
+            for v in cr.variants:
+                for t in v.terms():
+                    if t.otsu is not None and not t.index.startswith("csmask"):
+                        t.fit(cache(t.index)[sample.valid])
+
+    def _concept_logit(self, cr: ConceptRules, cache: IndexCache, cloudy: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        """Fused logit of a concept and where it has no evidence (cloudy without SAR), or None."""
+        num, den = 0.0, 0.0
+        sar_num, sar_den = 0.0, 0.0
+        for v in cr.variants:
+            w = cr.weights.get(v.family, 1.0)
+            z = v.logit(cache)
+            num = num + w * z
+            den += w
+            if v.family == "sar":
+                sar_num, sar_den = sar_num + w * z, sar_den + w
+        z = num / den
+        if cloudy is None or not cr.cloud_masked or not (cr.families() - {"sar", "cloudnet"}):
+            return z, None
+        if sar_den:
+            z = np.where(cloudy, sar_num / sar_den, z)
+            return z, None
+        return z, cloudy
+
+    def cloudy(self, cache: IndexCache) -> Optional[np.ndarray]:
+        """Pixels the cloud network calls cloud or shadow, or None without the network."""
+        p = cache.cloud_probabilities() if self.use_cloud_mask else None
+        if p is None:
+            return None
+        return np.argmax(p, axis=0) > 0
 
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
+        cache = IndexCache(bs, self.ctx, self.clouds)
+        self._last_cache = cache
+        cloudy = self.cloudy(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
+        no_evidence = np.zeros(bs.valid.shape, dtype=bool) if cloudy is not None else None
+        self._masked_k = []
         for k, c in enumerate(self.concepts):
-            logits = [fr.score(bs) for fr in self.fitted[c]]
-            z = np.mean(logits, axis=0) if len(logits) > 1 else logits[0]
+            z, blind = self._concept_logit(self.rules[c], cache, cloudy)
+            if blind is not None:
+                z = np.where(blind, -10.0, z)
+                self._masked_k.append(k)
             out[k] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        self._cloudy = cloudy
         return out
 
+    def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
+        """Pixels without evidence: cloud/shadow per the network, unless a cloud, shadow or SAR-decided concept claims them."""
+        cloudy = getattr(self, "_cloudy", None)
+        if cloudy is None:
+            return None
+        claimed = np.zeros(cloudy.shape, dtype=bool)
+        for k in range(n_wanted):
+            if k not in self._masked_k:
+                claimed |= scores[k] >= 0.5
+        return cloudy & ~claimed
+
     def explain(self) -> list[str]:
-        """One line per concept: the rules and thresholds used."""
+        """One line per concept: the variants, indices, thresholds and fusion used."""
         lines = []
         for c in self.concepts:
-            rules = " fused with ".join(fr.describe() for fr in self.fitted.get(c, []))
-            lines.append(f"{c}: {rules}")
+            cr = self.rules[c]
+            parts = [v.describe() for v in cr.variants]
+            s = " fused with ".join(parts)
+            if len(cr.variants) > 1:
+                s += " (weights " + ", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants) + ")"
+            lines.append(f"{c}: {s}")
+        if self.clouds is not None:
+            lines.append("clouds/shadows: " + self.clouds.describe() + "; cloudy pixels are excluded from the other concepts"
+                         + (" (SAR still decides under clouds)" if any("sar" in r.families() for r in self.rules.values()) else ""))
+        elif self.ctx.cloud_mask:
+            lines.append(f"clouds/shadows: not masked ({self.cloud_why})")
         return lines
+
+    def structured(self) -> dict:
+        """Rules per concept as data (for the dock and layer metadata)."""
+        return {c: [{"family": v.family, "name": v.name,
+                     "terms": [{"index": t.index, "op": ">" if t.above else "<", "threshold": t.t, "how": t.how,
+                                "bands": list(t.needs()), "role": "evidence" if t in v.evidence else "requires"}
+                               for t in v.terms()]} for v in cr.variants]
+                for c, cr in self.rules.items()}
+
+
+def _hint(concept: str) -> str:
+    """What bands would let the engine extract a concept."""
+    fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])})
+    need = {"optical": "multispectral bands (green, red, NIR, SWIR)", "rgb": "RGB", "sar": "SAR VV/VH (SAR_INPUT)",
+            "height": "a DSM/nDSM (DSM_INPUT) with optical or RGB bands", "cloudnet": "blue, green, red and NIR reflectance"}
+    return "Give " + " or ".join(need.get(f, f) for f in fams) + ", or change the prompt."

@@ -1,0 +1,122 @@
+"""Clouds and cloud shadows with the pretrained ukis-csmask network (ONNX, DLR).
+
+The package ships U-Nets (EfficientNet-B4 encoder) for 6 bands (blue, green,
+red, NIR, SWIR 1.6 µm, SWIR 2.2 µm) and 4 bands (blue, green, red, NIR), each
+for L1C (top of atmosphere) and L2A (surface) reflectance, trained at ~30 m on
+fixed 256 x 256 inputs. A tile is averaged down to ~30 m, padded to 256 x 256
+windows, normalised with the model card's statistics, run, and the class
+probabilities (clear, cloud, shadow) are brought back to the tile's pixels.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Optional
+
+import numpy as np
+
+SIX = ("blue", "green", "red", "nir", "swir1", "swir2")
+FOUR = ("blue", "green", "red", "nir")
+TARGET_M = 30.0
+SIZE = 256
+
+
+def csmask_dir() -> Optional[str]:
+    """Folder of the installed ukis_csmask package (its ONNX models), or None."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("ukis_csmask")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    d = os.path.dirname(spec.origin)
+    return d if os.path.isfile(os.path.join(d, "model_4b_l1c.onnx")) else None
+
+
+def csmask_bands(roles: set[str]) -> Optional[tuple[str, ...]]:
+    """The bands the network will use (6 or 4), or None when the stack lacks them."""
+    if set(SIX) <= roles:
+        return SIX
+    if set(FOUR) <= roles:
+        return FOUR
+    return None
+
+
+def available(roles: set[str]) -> tuple[bool, str]:
+    """Whether the cloud network can run on these bands, and why not."""
+    if csmask_dir() is None:
+        return False, "the ukis-csmask package is not installed"
+    if csmask_bands(roles) is None:
+        return False, "it needs blue, green, red and NIR reflectance (better also SWIR1 and SWIR2)"
+    return True, ""
+
+
+_SESSIONS: dict = {}
+
+
+class CloudMasker:
+    """Cloud / shadow probabilities for tiles of a reflectance stack."""
+
+    def __init__(self, roles: set[str], pixel_m: float, product_level: str = "l1c", device: str = "auto",
+                 threads: Optional[int] = None) -> None:
+        from ..runtime import onnx_session
+
+        bands = csmask_bands(roles)
+        if bands is None or csmask_dir() is None:
+            raise RuntimeError("ukis-csmask cannot run on these bands")
+        self.bands = bands
+        name = f"model_{len(bands)}b_{product_level}"
+        path = os.path.join(csmask_dir(), name + ".onnx")
+        with open(os.path.join(csmask_dir(), name + ".json")) as f:
+            card = json.load(f)
+        stats = card["data"]["dataset_statistics"]
+        self.mean = np.asarray(stats["img"][0], dtype=np.float32)[:, None, None]
+        self.std = np.asarray(stats["img"][1], dtype=np.float32)[:, None, None]
+        self.model_version = card["model"]["version"]
+        key = (path, device, threads)
+        if key not in _SESSIONS:
+            _SESSIONS[key] = onnx_session(path, device, threads)
+        self.session, self.device_report = _SESSIONS[key]
+        self.input_name = self.session.get_inputs()[0].name
+        self.factor = int(max(1, min(8, round(TARGET_M / max(pixel_m, 1e-3)))))
+        self.pixel_m = pixel_m
+        self.product_level = product_level
+
+    def describe(self) -> str:
+        """One line for explanations."""
+        return (f"ukis-csmask {self.model_version} ({len(self.bands)} bands: {', '.join(self.bands)}; "
+                f"{self.pixel_m:.0f} m pixels averaged x{self.factor} to ~{self.pixel_m * self.factor:.0f} m)")
+
+    def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
+        """(3, h, w) probabilities of clear, cloud and shadow for one tile."""
+        h, w = valid.shape
+        f = self.factor
+        hh, ww = -(-h // f), -(-w // f)
+        x = np.empty((len(self.bands), hh, ww), dtype=np.float32)
+        for i, b in enumerate(self.bands):
+            a = np.where(valid, np.nan_to_num(bands[b], nan=0.0), 0.0).astype(np.float32)
+            x[i] = _block_mean(a, f, hh, ww)
+        x = (x - self.mean) / self.std
+        prob = np.zeros((3, hh, ww), dtype=np.float32)
+        for y0 in range(0, hh, SIZE):
+            for x0 in range(0, ww, SIZE):
+                chunk = x[:, y0:y0 + SIZE, x0:x0 + SIZE]
+                ch, cw = chunk.shape[1:]
+                pad = np.pad(chunk, ((0, 0), (0, SIZE - ch), (0, SIZE - cw)), mode="reflect" if min(ch, cw) > 1 else "edge")
+                logits = self.session.run(None, {self.input_name: pad[None]})[0][0]
+                e = np.exp(logits - logits.max(axis=0, keepdims=True))
+                prob[:, y0:y0 + ch, x0:x0 + cw] = (e / e.sum(axis=0, keepdims=True))[:, :ch, :cw]
+        if f > 1:
+            prob = np.repeat(np.repeat(prob, f, axis=1), f, axis=2)[:, :h, :w]
+        return prob
+
+
+def _block_mean(a: np.ndarray, f: int, hh: int, ww: int) -> np.ndarray:
+    """Mean over f x f blocks (edge blocks padded by edge values)."""
+    if f == 1:
+        return a
+    h, w = a.shape
+    p = np.pad(a, ((0, hh * f - h), (0, ww * f - w)), mode="edge")
+    return p.reshape(hh, f, ww, f).mean(axis=(1, 3))

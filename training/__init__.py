@@ -1,0 +1,1 @@
+"""Training and evaluation code (never shipped in the plugin zip)."""

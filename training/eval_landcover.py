@@ -1,0 +1,345 @@
+"""Land-cover accuracy on ../shared/data: `python -m training.eval_landcover` (or `make eval-landcover`).
+
+Prints, for every engine that can run (spectral always; network when bundled):
+* sen1floods11 (hand-labelled flood chip, top half): water IoU from Sentinel-2 13 bands, Sentinel-1 VV/VH alone,
+  S2 + S1 fused (SAR_INPUT, same grid), and RGB only (B4, B3, B2 of the same scene), end to end through
+  extract_landcover (files in, class raster out).
+* hls_water_chips: pooled water IoU (ΣTP / Σ(TP+FP+FN)), 7 bands vs RGB only, over all shared chips (no chip was
+  used to set a spectral rule) and over the network's held-out location groups; vegetation IoU against ESA
+  WorldCover (tree/shrub/grass/moss = vegetation, built-up/bare/snow/water = not; crop and wetland ignored). The
+  README warns that the water masks are noisy (flood extents of another date), so the ceiling is low.
+* landsat8 (Landsat-7 ETM+ crop, 30 hand-digitised polygons): per-polygon accuracy (majority class) and pixel
+  accuracy per class for water / forest / herbaceous / urban / barren.
+* cloud_chips: Cohen's kappa (clear / cloud / shadow) of TerraPrompt's cloud and cloud-shadow concepts against the
+  reference masks, next to the ukis-csmask package's own output (its test suite asks kappa >= 0.75).
+Anything absent from ../shared/data is skipped with a message. Nothing here is tuned per scene.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("TERRAPROMPT_SHARED", ROOT.parent / "shared" / "data"))
+sys.path.insert(0, str(ROOT / ".qgis" / "plugins"))
+warnings.filterwarnings("ignore")
+os.environ.setdefault("PROJ_DATA", "/usr/share/proj")
+
+import rasterio  # noqa: E402
+
+from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover  # noqa: E402
+from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine  # noqa: E402
+from terraprompt.plugin.core.stack import BandSet  # noqa: E402
+
+HLS_ROLES = ["coastal", "blue", "green", "red", "nir", "swir1", "swir2"]
+
+
+def _read(path, bands=None) -> np.ndarray:
+    with rasterio.open(path) as src:
+        return src.read(bands)
+
+
+def iou(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray) -> tuple[int, int, int]:
+    """(TP, FP, FN) over valid pixels."""
+    p, t = pred & valid, truth & valid
+    return int((p & t).sum()), int((p & ~t).sum()), int((~p & t).sum())
+
+
+def _ratio(c) -> float:
+    tp, fp, fn = c
+    return tp / max(tp + fp + fn, 1)
+
+
+def network_ok(concepts, roles) -> tuple[bool, str]:
+    """Whether the bundled network engine can run (another module; absent in some installs)."""
+    try:
+        from terraprompt.plugin.core.landcover.network import network_available
+
+        return network_available(concepts, roles)
+    except Exception as exc:  # no network module or model yet
+        return False, f"network engine unavailable ({type(exc).__name__}: {exc})"
+
+
+def engine_scores(engine: str, concepts: list[str], bands: dict, valid: np.ndarray, ctx: Context) -> np.ndarray:
+    """(K, h, w) probabilities of an engine fitted on (and applied to) one scene of arrays."""
+    if engine == "network":
+        from terraprompt.plugin.core.landcover.network import NetworkEngine
+
+        eng = NetworkEngine(concepts, set(bands), "cpu")
+    else:
+        eng = SpectralEngine(concepts, set(bands), ctx)
+    bs = BandSet(bands, valid)
+    eng.fit(bs)
+    return eng.scores(bs)
+
+
+def rgb_like_file(refl: dict) -> dict:
+    """RGB bands scaled as TerraPrompt scales an uncalibrated RGB raster (by the sampled 98th percentile)."""
+    rgb = {r: refl[r] for r in ("red", "green", "blue")}
+    top = max(float(np.nanpercentile(v, 98)) for v in rgb.values()) or 1.0
+    return {r: (v / top).astype(np.float32) for r, v in rgb.items()}
+
+
+# ------------------------------------------------------------------------------------------------ sen1floods11
+
+def eval_sen1floods11(engines: list[str]) -> None:
+    d = SHARED / "sen1floods11"
+    s2p, s1p, lp = (d / f"Spain_7370579_top_{k}.tif" for k in ("S2Hand", "S1Hand", "LabelHand"))
+    if not (s2p.exists() and s1p.exists() and lp.exists()):
+        print("sen1floods11: skipped (not in ../shared/data)")
+        return
+    lab = _read(lp)[0]
+    valid, truth = lab >= 0, lab == 1
+    print(f"sen1floods11 Spain_7370579 top half ({valid.sum()} labelled px, {truth[valid].mean():.1%} water), water IoU:")
+    with tempfile.TemporaryDirectory() as tmp:
+        with rasterio.open(s2p) as src:
+            prof = src.profile
+            rgb = src.read([4, 3, 2])
+        prof.update(count=3)
+        rgbp = os.path.join(tmp, "rgb.tif")
+        with rasterio.open(rgbp, "w", **prof) as dst:
+            dst.write(rgb)
+            for i, n in enumerate(("red", "green", "blue"), 1):
+                dst.set_band_description(i, n)
+        cases = [("S2 13 bands", str(s2p), None, "auto"), ("S1 VV+VH alone", str(s1p), None, "sar"),
+                 ("S2 + S1 fused (SAR_INPUT)", str(s2p), str(s1p), "auto"), ("RGB only (B4,B3,B2)", rgbp, None, "rgb")]
+        for engine in engines:
+            for name, inp, sar, mod in cases:
+                out = os.path.join(tmp, "out.tif")
+                t = time.perf_counter()
+                try:
+                    r = extract_landcover(ExtractRequest(input=inp, prompt="water", output_raster=out, sar_input=sar,
+                                                         modality=mod, engine=engine))
+                except Exception as exc:
+                    print(f"  [{engine}] {name:28s} not run: {exc}")
+                    continue
+                cls = _read(out)[0]
+                print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.3f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
+    print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
+
+
+# ------------------------------------------------------------------------------------------------ HLS chips
+
+def hls_test_ids(ids: list[str]) -> set[str]:
+    """The network's held-out HLS location groups (same rule as training/landcover_net/prepare.py)."""
+    try:
+        from training.landcover_net.prepare import HLS_TEST_FRACTION, hls_groups
+    except Exception:
+        return set()
+    import hashlib
+
+    groups = hls_groups(ids)
+    members: dict[str, list[str]] = {}
+    for i, g in groups.items():
+        members.setdefault(g, []).append(i)
+    order = sorted(members, key=lambda g: hashlib.md5(min(members[g]).encode()).hexdigest())
+    test: set[str] = set()
+    for g in order:
+        if len(test) >= HLS_TEST_FRACTION * len(ids):
+            break
+        test |= set(members[g])
+    return test
+
+
+def eval_hls(engines: list[str], limit: int = 0) -> None:
+    d = SHARED / "hls_water_chips"
+    if not d.exists():
+        print("hls_water_chips: skipped (not in ../shared/data)")
+        return
+    ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))
+    if limit:
+        ids = ids[:limit]
+    test = hls_test_ids(ids)
+    ctx = Context(pixel_m=30.0, cloud_mask=False)
+    print(f"hls_water_chips: {len(ids)} chips (network held-out split: {len(test)} chips); pooled IoU, per-chip scene-adaptive thresholds")
+    for engine in engines:
+        acc = {k: np.zeros(3, np.int64) for k in ("w13", "wrgb", "w13_test", "wrgb_test", "v13", "vrgb")}
+        t0 = time.perf_counter()
+        for i in ids:
+            img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
+            valid = img[7] != 255
+            refl = {r: img[k] / 10000.0 for k, r in enumerate(HLS_ROLES)}
+            truth = _read(d / "labels" / f"{i}_water.tif")[0] == 1
+            wc = _read(d / "aux" / f"{i}_aux.tif", [3])[0]
+            try:
+                p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
+                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, ctx)
+            except Exception as exc:
+                print(f"  [{engine}] not run: {exc}")
+                break
+            for key, p in (("13", p13), ("rgb", prgb)):
+                c = np.array(iou(p[0] >= 0.5, truth, valid))
+                acc["w" + key] += c
+                if i in test:
+                    acc["w" + key + "_test"] += c
+                veg_t = np.isin(wc, (10, 20, 30, 100))
+                veg_valid = valid & np.isin(wc, (10, 20, 30, 100, 50, 60, 70, 80))
+                acc["v" + key] += np.array(iou(p[1] >= 0.5, veg_t, veg_valid))
+        else:
+            print(f"  [{engine}] water, 7 bands: all {_ratio(acc['w13']):.3f}, held-out {_ratio(acc['w13_test']):.3f} | "
+                  f"RGB only: all {_ratio(acc['wrgb']):.3f}, held-out {_ratio(acc['wrgb_test']):.3f}")
+            print(f"  [{engine}] vegetation vs WorldCover, 7 bands {_ratio(acc['v13']):.3f} | RGB only {_ratio(acc['vrgb']):.3f}"
+                  f"   ({time.perf_counter() - t0:.0f} s)")
+    print("  reference (data README): MNDWI>0 0.601, MNDWI+Otsu 0.405, Fmask water bit 0.662 (shared chips)")
+
+
+# ------------------------------------------------------------------------------------------------ OSCD RGB vs 13
+
+def eval_oscd_rgb_agreement(engines: list[str]) -> None:
+    d = SHARED / "oscd"
+    if not d.exists():
+        print("oscd: skipped (not in ../shared/data)")
+        return
+    cities = sorted(p.name for p in d.iterdir() if p.is_dir())
+    roles13 = ["coastal", "blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "watervapour", "cirrus", "swir1", "swir2"]
+    ctx = Context(pixel_m=10.0, cloud_mask=False)
+    print(f"oscd ({len(cities)} cities, date 1): agreement IoU of RGB-only with the 13-band result (no labels)")
+    for engine in engines:
+        acc = {"water": np.zeros(3, np.int64), "vegetation": np.zeros(3, np.int64)}
+        for city in cities:
+            img = _read(d / city / f"{city}_t1.tif").astype(np.float32) / 10000.0
+            refl = {r: img[k] for k, r in enumerate(roles13)}
+            valid = np.ones(img.shape[1:], bool)
+            try:
+                p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
+                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, ctx)
+            except Exception as exc:
+                print(f"  [{engine}] not run: {exc}")
+                break
+            for k, c in enumerate(("water", "vegetation")):
+                acc[c] += np.array(iou(prgb[k] >= 0.5, p13[k] >= 0.5, valid))
+        else:
+            print(f"  [{engine}] water {_ratio(acc['water']):.3f}, vegetation {_ratio(acc['vegetation']):.3f}")
+
+
+# ------------------------------------------------------------------------------------------------ landsat8 polygons
+
+LANDSAT_CLASSES = {"water": ("water",), "forest": ("forest",), "herbaceous": ("grassland", "cropland"),
+                   "urban": ("built_up",), "barren": ("bare_soil",)}
+
+
+def eval_landsat(engines: list[str]) -> None:
+    d = SHARED / "landsat8"
+    img, polys = d / "LE70220491999322EDC01_stack.tif", d / "training_polygons.gpkg"
+    if not (img.exists() and polys.exists()):
+        print("landsat8: skipped (not in ../shared/data)")
+        return
+    import fiona
+    from rasterio.features import rasterize
+    from shapely.geometry import shape
+
+    prompt = "water, forest, grassland, cropland, built-up and bare soil"
+    names = ["water", "forest", "grassland", "cropland", "built_up", "bare_soil"]
+    with rasterio.open(img) as src:
+        transform, shp = src.transform, (src.height, src.width)
+    with fiona.open(polys) as f:
+        feats = [(shape(ft["geometry"]), ft["properties"]["label"]) for ft in f]
+    print(f"landsat8 (Landsat-7 ETM+, {len(feats)} polygons): prompt '{prompt}'")
+    for engine in engines:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out.tif")
+            try:
+                extract_landcover(ExtractRequest(input=str(img), prompt=prompt, output_raster=out, modality="landsat457", engine=engine))
+            except Exception as exc:
+                print(f"  [{engine}] not run: {exc}")
+                continue
+            cls = _read(out)[0]
+        per = {}
+        for geom, label in feats:
+            m = rasterize([(geom, 1)], out_shape=shp, transform=transform, all_touched=False).astype(bool)
+            if not m.any():
+                m = rasterize([(geom, 1)], out_shape=shp, transform=transform, all_touched=True).astype(bool)
+            vals = cls[m]
+            vals = vals[vals != 255]
+            ok_ids = [names.index(n) + 1 for n in LANDSAT_CLASSES[label]]
+            counts = np.bincount(vals, minlength=len(names) + 1)
+            major = int(np.argmax(counts))
+            p = per.setdefault(label, [0, 0, 0, 0])
+            p[0] += 1
+            p[1] += int(major in ok_ids)
+            p[2] += int(np.isin(vals, ok_ids).sum())
+            p[3] += int(vals.size)
+        tot = np.array(list(per.values())).sum(axis=0)
+        print(f"  [{engine}] " + "; ".join(f"{k} {v[1]}/{v[0]} polygons ({v[2] / max(v[3], 1):.0%} px)" for k, v in per.items())
+              + f"; all {tot[1]}/{tot[0]} polygons, {tot[2] / max(tot[3], 1):.0%} px")
+
+
+# ------------------------------------------------------------------------------------------------ cloud chips
+
+def kappa(a: np.ndarray, b: np.ndarray, k: int = 3) -> float:
+    """Cohen's kappa of two label arrays with values 0..k-1."""
+    cm = np.bincount(a.ravel() * k + b.ravel(), minlength=k * k).reshape(k, k).astype(np.float64)
+    n = cm.sum()
+    po = np.trace(cm) / n
+    pe = (cm.sum(0) * cm.sum(1)).sum() / n ** 2
+    return float((po - pe) / (1 - pe)) if pe < 1 else 1.0
+
+
+def eval_clouds() -> None:
+    d = SHARED / "cloud_chips"
+    chips = sorted(p.name[: -len("_image.tif")] for p in d.glob("*_image.tif")) if d.exists() else []
+    if not chips:
+        print("cloud_chips: skipped (not in ../shared/data)")
+        return
+    print("cloud_chips: Cohen's kappa (clear / cloud / shadow) against the reference masks")
+    roles = ["blue", "green", "red", "nir", "swir1", "swir2"]
+    for chip in chips:
+        img = _read(d / f"{chip}_image.tif").astype(np.float32)
+        truth = _read(d / f"{chip}_label.tif")[0].astype(np.int64)
+        valid = np.isfinite(img).all(axis=0)
+        eng = SpectralEngine(["cloud", "cloud_shadow"], set(roles), Context(pixel_m=30.0, cloud_mask=True))
+        bs = BandSet({r: img[k] for k, r in enumerate(roles)}, valid)
+        eng.fit(bs)
+        sc = eng.scores(bs)
+        best = np.argmax(sc, axis=0)
+        ours = np.where(np.take_along_axis(sc, best[None], 0)[0] >= 0.5, best + 1, 0)
+        line = f"  {chip:12s} TerraPrompt kappa {kappa(truth, ours):.3f} (cloud IoU {_ratio(iou(ours == 1, truth == 1, valid)):.3f}, shadow IoU {_ratio(iou(ours == 2, truth == 2, valid)):.3f})"
+        try:
+            from ukis_csmask.mask import CSmask
+
+            pkg = CSmask(np.moveaxis(img, 0, -1), ["blue", "green", "red", "nir", "swir16", "swir22"], product_level="l1c").csm[..., 0]
+            line += f" | ukis-csmask package kappa {kappa(truth, pkg.astype(np.int64)):.3f}; agreement kappa {kappa(pkg.astype(np.int64), ours):.3f}"
+        except Exception as exc:
+            line += f" | package not run ({exc})"
+        print(line)
+    print("  reference: the package's test suite requires kappa >= 0.75 on its chips")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--engines", default="auto", help="comma list of spectral,network (auto: spectral + network when bundled)")
+    ap.add_argument("--only", default="", help="comma list of sen1floods11,hls,oscd,landsat8,clouds")
+    ap.add_argument("--hls-limit", type=int, default=0, help="evaluate only the first N HLS chips (quick checks)")
+    a = ap.parse_args(argv)
+    if a.engines == "auto":
+        engines = ["spectral"]
+        ok, why = network_ok(["water", "vegetation"], {"blue", "green", "red", "nir", "swir1", "swir2"})
+        if ok:
+            engines.append("network")
+        else:
+            print(f"network engine: skipped ({why})")
+    else:
+        engines = a.engines.split(",")
+    only = set(a.only.split(",")) if a.only else {"sen1floods11", "hls", "oscd", "landsat8", "clouds"}
+    print(f"shared data: {SHARED}")
+    if "sen1floods11" in only:
+        eval_sen1floods11(engines)
+    if "hls" in only:
+        eval_hls(engines, a.hls_limit)
+    if "oscd" in only:
+        eval_oscd_rgb_agreement(engines)
+    if "landsat8" in only:
+        eval_landsat(engines)
+    if "clouds" in only:
+        eval_clouds()
+
+
+if __name__ == "__main__":
+    main()
