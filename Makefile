@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change
+.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover bench-network
 
 setup:
 	bash scripts/setup.sh
@@ -35,6 +35,12 @@ wheelhouse:
 
 translations:
 	bash scripts/translations.sh
+
+train-landcover:
+	$(ENV) $(PY) -m training.landcover_net
+
+bench-network:
+	$(ENV) $(PY) benchmarks/network.py
 
 eval-landcover:
 	$(ENV) $(PY) -m training.eval_landcover

@@ -1,0 +1,215 @@
+"""Network engine: the bundled land-cover network (ONNX) over any subset of bands.
+
+The network (``models/landcover_net.onnx``, trained by ``make train-landcover``)
+takes fixed canonical band slots (blue, green, red, nir, swir1, swir2 in
+reflectance; vv, vh in dB) plus a per-slot availability vector, so RGB only,
+RGB+NIR, full optical, SAR only or optical+SAR are all valid inputs. Its model
+card (``models/landcover_net.json``) lists slots, classes, sha256 and the
+held-out metrics; the file is checked against the sha256 before it is loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from typing import Optional
+
+import numpy as np
+
+from ..catalog import MODELS_DIR
+from ..errors import ModalityError, ModelError
+from ..runtime import DeviceReport, onnx_session
+from ..stack import BandSet
+
+MODEL_FILE = os.path.join(MODELS_DIR, "landcover_net.onnx")
+CARD_FILE = os.path.join(MODELS_DIR, "landcover_net.json")
+RGB = ("red", "green", "blue")
+AUTO_CONCEPTS = ("water", "vegetation")
+"""Concepts for which ENGINE=auto prefers the network (clouds stay with the dedicated cloud masker)."""
+REBUILD = "Reinstall the plugin, or rebuild the model with `make train-landcover`."
+
+
+def load_card(card_path: str = CARD_FILE) -> dict:
+    """The model card (JSON) of the bundled network; ModelError when missing or unreadable."""
+    try:
+        with open(card_path, encoding="utf-8") as fh:
+            card = json.load(fh)
+    except FileNotFoundError as exc:
+        raise ModelError(f"The model card '{os.path.basename(card_path)}' is missing.", REBUILD) from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"The model card '{os.path.basename(card_path)}' cannot be read ({exc}).", REBUILD) from exc
+    for key in ("sha256", "inputs", "concepts", "stride"):
+        if key not in card:
+            raise ModelError(f"The model card '{os.path.basename(card_path)}' has no '{key}' entry.", REBUILD)
+    return card
+
+
+def file_sha256(path: str) -> str:
+    """Hex sha256 of a file (read in 1 MiB chunks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def usable_slots(card: dict, roles: set[str]) -> list[str]:
+    """The model's input slots the bands can fill (optical slots only together with full RGB)."""
+    slots = card["inputs"]["bands"]["slots"]
+    has_rgb = set(RGB) <= roles
+    sar = {"vv", "vh"}
+    use = []
+    for s in slots:
+        if s not in roles:
+            continue
+        if s in sar:
+            if "vv" in roles:  # VH alone was never seen in training
+                use.append(s)
+        elif has_rgb:
+            use.append(s)
+    return use
+
+
+def network_available(concepts: list[str], roles: set[str], for_auto: bool = False,
+                      model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> tuple[bool, str]:
+    """Whether the network can extract these concepts from these bands, and why not."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False, "onnxruntime is not installed"
+    if not os.path.exists(model_path) or not os.path.exists(card_path):
+        return False, f"the model file {os.path.basename(model_path)} or its card is missing"
+    try:
+        card = load_card(card_path)
+    except ModelError as exc:
+        return False, exc.problem
+    known = card["concepts"]
+    missing = [c for c in concepts if c not in known]
+    if missing:
+        return False, f"the network does not predict {', '.join(missing)} (it predicts {', '.join(known)})"
+    if for_auto:
+        other = [c for c in concepts if c not in AUTO_CONCEPTS]
+        if other:
+            return False, f"{', '.join(other)} is better served by the dedicated rules"
+    has_rgb, has_sar = set(RGB) <= roles, "vv" in roles
+    if not (has_rgb or has_sar):
+        return False, "the network needs at least red, green and blue bands, or SAR VV"
+    if "cloud" in concepts and not has_rgb:
+        return False, "clouds need optical (RGB) bands"
+    return True, f"bands used: {', '.join(usable_slots(card, roles))}"
+
+
+def _metric_line(card: dict, slots: list[str]) -> str:
+    """The held-out metric of the card that fits this band subset, as a phrase ('' when none)."""
+    m = card.get("metrics", {})
+    s = set(slots)
+    if {"swir1", "vv"} <= s:
+        key = "optical_sar"
+    elif "swir1" in s:
+        key = "full_optical"
+    elif "nir" in s:
+        key = "rgbn"
+    elif set(RGB) <= s:
+        key = "rgb"
+    else:
+        key = "sar"
+    parts = []
+    for name, table in m.items():
+        if isinstance(table, dict) and isinstance(table.get(key), (int, float)):
+            parts.append(f"{name} {table[key]:.2f}")
+    return f"held-out IoU with these bands ({key}): " + ", ".join(parts) if parts else ""
+
+
+class NetworkEngine:
+    """Probabilities for water / vegetation / cloud from the bundled ONNX network."""
+
+    name = "network"
+
+    def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
+                 model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
+        ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
+        if not ok:
+            raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
+        card = load_card(card_path)
+        digest = file_sha256(model_path)
+        if digest != card["sha256"]:
+            raise ModelError(
+                f"The network file '{os.path.basename(model_path)}' is corrupt or does not match its model card "
+                f"(sha256 {digest[:12]}… instead of {card['sha256'][:12]}…).", REBUILD)
+        try:
+            self.session, self.device_report = onnx_session(model_path, device)
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"The network file '{os.path.basename(model_path)}' cannot be loaded ({exc}).", REBUILD) from exc
+        self.card = card
+        self.concepts = list(concepts)
+        self.slots: list[str] = card["inputs"]["bands"]["slots"]
+        self.used = usable_slots(card, roles)
+        self.available = np.array([[1.0 if s in self.used else 0.0 for s in self.slots]], dtype=np.float32)
+        self.index = [int(card["concepts"][c]) for c in self.concepts]
+        self.stride = int(card["stride"])
+        self.model_name = f"{card.get('name', 'landcover_net')} v{card.get('version', '?')}"
+        self.model_sha256 = card["sha256"]
+        self.device_report: DeviceReport = self.device_report
+        self._sample_note = ""
+
+    def needed_roles(self) -> set[str]:
+        """Bands the network reads."""
+        return set(self.used)
+
+    def fit(self, sample: BandSet) -> None:
+        """No fitting: the network's normalisation is fixed. Notes the valid share of the sample for the explanation."""
+        v = sample.valid
+        self._sample_note = f"{100.0 * float(v.mean()) if v.size else 0.0:.0f} % of the sampled pixels valid"
+
+    def prepare(self, bs: BandSet) -> np.ndarray:
+        """The (1, slots, H, W) input of one window, edge-padded to a multiple of the stride."""
+        h, w = bs.valid.shape
+        ph = int(math.ceil(h / self.stride) * self.stride) - h
+        pw = int(math.ceil(w / self.stride) * self.stride) - w
+        x = np.zeros((1, len(self.slots), h + ph, w + pw), dtype=np.float32)
+        for i, s in enumerate(self.slots):
+            if s in self.used:
+                band = np.nan_to_num(bs.bands[s].astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
+                x[0, i] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band
+        return x
+
+    def run(self, x: np.ndarray) -> np.ndarray:
+        """The raw network output (1, classes, H, W) for a prepared input."""
+        return self.session.run(None, {"bands": x, "available": self.available})[0]
+
+    def scores(self, bs: BandSet) -> np.ndarray:
+        """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
+        h, w = bs.valid.shape
+        raw = self.run(self.prepare(bs))[0]
+        cloud = self.card["concepts"].get("cloud")
+        self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
+        return np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
+
+    @property
+    def masks_clouds(self) -> bool:
+        """Clouds are masked from the other concepts when optical bands are used and no SAR can see through them."""
+        return set(RGB) <= set(self.used) and "vv" not in self.used and "cloud" not in self.concepts
+
+    def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
+        """Pixels the network calls cloud (probability ≥ 0.5) and no wanted concept claims; None when not masking."""
+        cloud = getattr(self, "_cloud", None)
+        if cloud is None or cloud.shape != bs.valid.shape:
+            return None
+        claimed = (scores[:n_wanted] >= 0.5).any(axis=0) if n_wanted else np.zeros(cloud.shape, dtype=bool)
+        return (cloud >= 0.5) & ~claimed
+
+    def explain(self) -> list[str]:
+        """What the network is, which bands it used and how well it did on held-out data."""
+        missing = [s for s in self.slots if s not in self.used]
+        lines = [f"{', '.join(self.concepts)}: bundled network {self.model_name} (ONNX, sha256 {self.model_sha256[:12]}…, "
+                 f"{self.card.get('architecture', 'U-Net')}); class = highest probability ≥ 0.5"]
+        lines.append(f"network inputs: {', '.join(self.used)}" + (f"; not given (masked as unavailable): {', '.join(missing)}" if missing else ""))
+        if self.masks_clouds:
+            lines.append("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts")
+        metric = _metric_line(self.card, self.used)
+        if metric:
+            lines.append(metric)
+        if self._sample_note:
+            lines.append(f"network: {self._sample_note}")
+        return lines

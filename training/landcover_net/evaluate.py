@@ -1,0 +1,114 @@
+"""Held-out IoU of the bundled network (run through the plugin's NetworkEngine) per band subset.
+
+``python -m training.landcover_net.evaluate`` prints the table and writes it
+into the model card's ``metrics`` (``--no-write`` to only print). Baselines: the
+spectral engine (scene-fitted Otsu rules) on the same pixels and bands.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+from .common import CARD, DATA, IGNORE, MODEL, SLOTS
+from .train import load_scenes
+
+sys.path.insert(0, str(DATA.parents[2]))
+from plugin.core.landcover.network import NetworkEngine  # noqa: E402
+from plugin.core.landcover.spectral import SpectralEngine  # noqa: E402
+from plugin.core.stack import BandSet  # noqa: E402
+
+EVAL_MODES = {
+    "full_optical": ["blue", "green", "red", "nir", "swir1", "swir2"],
+    "rgbn": ["blue", "green", "red", "nir"],
+    "rgb": ["blue", "green", "red"],
+    "sar": ["vv", "vh"],
+    "vv": ["vv"],
+    "optical_sar": SLOTS,
+}
+TABLES = [  # (metric name, concept, class row in labels, scene prefix)
+    ("water_sen1floods11_hand", "water", 0, "sen1floods11"),
+    ("water_hls_given_masks", "water", 0, "hls"),
+    ("water_oscd_teacher", "water", 0, "oscd"),
+    ("vegetation_oscd_teacher", "vegetation", 1, "oscd"),
+    ("vegetation_sen1floods11_teacher", "vegetation", 1, "sen1floods11"),
+    ("vegetation_hls_teacher", "vegetation", 1, "hls"),
+    ("cloud_chips_reference", "cloud", 2, "cloud"),
+]
+
+
+def _bandset(scene: dict, slots: list[str]) -> BandSet:
+    return BandSet({s: scene["x"][SLOTS.index(s)] for s in slots}, scene["valid"])
+
+
+def _counts(pred: np.ndarray, lab: np.ndarray) -> np.ndarray:
+    m = lab != IGNORE
+    p, t = pred[m], lab[m] == 1
+    return np.array([(p & t).sum(), (p & ~t).sum(), (~p & t).sum()], dtype=np.float64)
+
+
+def iou(c: np.ndarray) -> float:
+    """TP / (TP + FP + FN) of pooled counts."""
+    return float(c[0] / max(c.sum(), 1.0))
+
+
+def evaluate(write: bool = True) -> dict:
+    """Pooled IoU per table and band subset for the network and the spectral baseline."""
+    scenes = load_scenes("test")
+    metrics: dict[str, dict[str, float]] = {}
+    baselines: dict[str, dict[str, float]] = {}
+    for name, concept, row, prefix in TABLES:
+        group = [s for s in scenes if s["source"] == prefix]
+        if not group:
+            continue
+        for mode, slots in EVAL_MODES.items():
+            if not all(s["has"][SLOTS.index(sl)] for s in group for sl in slots):
+                continue
+            if concept == "cloud" and "red" not in slots:
+                continue
+            net_c, base_c = np.zeros(3), np.zeros(3)
+            base_ok = True
+            for s in group:
+                bs = _bandset(s, slots)
+                eng = NetworkEngine([concept], set(slots), "cpu", str(MODEL), str(CARD))
+                net_c += _counts(eng.scores(bs)[0] >= 0.5, s["y"][row])
+                try:
+                    sp = SpectralEngine([concept], set(slots))
+                    sp.fit(bs)
+                    base_c += _counts(sp.scores(bs)[0] >= 0.5, s["y"][row])
+                except Exception:
+                    base_ok = False
+            metrics.setdefault(name, {})[mode] = round(iou(net_c), 3)
+            if base_ok:
+                baselines.setdefault(name, {})[mode] = round(iou(base_c), 3)
+    if write:
+        card = json.loads(CARD.read_text())
+        card["metrics"] = metrics
+        card["baselines_spectral_engine"] = baselines
+        card["metrics_note"] = ("Pooled IoU (sum TP / sum(TP+FP+FN)) on the held-out split, prediction = probability >= 0.5, "
+                                "run through plugin.core.landcover.network.NetworkEngine. full_optical = the 6 optical slots "
+                                "(what a 13-band Sentinel-2 input gives); *_teacher = against spectral pseudo-labels; "
+                                "*_hand / *_reference = against hand/reference labels. Print: python -m training.landcover_net.evaluate --no-write")
+        CARD.write_text(json.dumps(card, indent=1) + "\n")
+    return {"metrics": metrics, "baselines": baselines}
+
+
+def print_table(res: dict) -> None:
+    """Network vs spectral baseline, one row per table."""
+    modes = list(EVAL_MODES)
+    print(f"{'held-out IoU (network / spectral)':34s}" + "".join(f"{m:>16s}" for m in modes))
+    for name, row in res["metrics"].items():
+        base = res["baselines"].get(name, {})
+        cells = []
+        for m in modes:
+            if m in row:
+                b = f"{base[m]:.3f}" if m in base else "  -  "
+                cells.append(f"{row[m]:.3f} / {b}")
+            else:
+                cells.append("")
+        print(f"{name:34s}" + "".join(f"{c:>16s}" for c in cells))
+
+
+if __name__ == "__main__":
+    print_table(evaluate(write="--no-write" not in sys.argv))

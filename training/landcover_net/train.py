@@ -1,0 +1,160 @@
+"""Train the land-cover network with modality/band dropout (2 CPU threads, fixed seed and step count)."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .common import DATA, IGNORE, OPTICAL, RUNS, SLOTS
+from .model import LandcoverNet
+
+SEED = 1234
+STEPS = 1200
+BATCH = 12
+PATCH = 64
+LR = 3e-3
+TIME_BUDGET_S = 14 * 60
+"""Wall-clock budget: on a busy machine the schedule is compressed to fit it (steps done go in the card)."""
+SOURCE_WEIGHTS = {"hls": 0.35, "oscd": 0.35, "sen1floods11": 0.15, "cloud": 0.15}
+MODES_SAR = [("full_optical", 0.2), ("rgbn", 0.1), ("rgb", 0.15), ("sar", 0.2), ("vv", 0.1), ("optical_sar", 0.15), ("rgb_sar", 0.1)]
+MODES_OPT = [("full_optical", 0.35), ("rgbn", 0.25), ("rgb", 0.3), ("partial", 0.1)]
+MODE_SLOTS = {"full_optical": OPTICAL, "rgbn": ["blue", "green", "red", "nir"], "rgb": ["blue", "green", "red"],
+              "sar": ["vv", "vh"], "vv": ["vv"], "optical_sar": SLOTS,
+              "rgb_sar": ["blue", "green", "red", "vv", "vh"]}
+
+
+def load_scenes(split: str) -> list[dict]:
+    """All prepared scenes of one split."""
+    out = []
+    for f in sorted(DATA.glob("*.npz")):
+        z = np.load(f)
+        if str(z["split"]) != split:
+            continue
+        out.append({"name": f.stem, "source": f.stem.split("_")[0], "x": z["x"], "has": z["has"], "y": z["y"], "valid": z["valid"]})
+    return out
+
+
+def slot_stats(scenes: list[dict]) -> tuple[list[float], list[float]]:
+    """Per-slot mean and std over valid pixels of the training scenes."""
+    mean, std = [], []
+    for i in range(len(SLOTS)):
+        vals = np.concatenate([s["x"][i][s["valid"]][::7] for s in scenes if s["has"][i]])
+        mean.append(round(float(vals.mean()), 4))
+        std.append(round(float(vals.std()) + 1e-3, 4))
+    return mean, std
+
+
+class Sampler:
+    """Random patches with modality dropout and radiometric/geometric augmentation."""
+
+    def __init__(self, scenes: list[dict], rng: np.random.RandomState) -> None:
+        self.rng = rng
+        self.by_source: dict[str, list[dict]] = {}
+        for s in scenes:
+            self.by_source.setdefault(s["source"], []).append(s)
+        names = [k for k in SOURCE_WEIGHTS if k in self.by_source]
+        w = np.array([SOURCE_WEIGHTS[k] for k in names])
+        self.sources, self.source_p = names, w / w.sum()
+
+    def mode(self, has: np.ndarray) -> list[str]:
+        sar = bool(has[SLOTS.index("vv")])
+        table = MODES_SAR if sar else MODES_OPT
+        p = np.array([t[1] for t in table])
+        name = table[self.rng.choice(len(table), p=p / p.sum())][0]
+        if name == "partial":  # a random optical subset that keeps RGB
+            extra = [s for s in ("nir", "swir1", "swir2") if self.rng.rand() < 0.5]
+            return ["blue", "green", "red", *extra]
+        return MODE_SLOTS[name]
+
+    def patch(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rng = self.rng
+        src = self.sources[rng.choice(len(self.sources), p=self.source_p)]
+        pool = self.by_source[src]
+        areas = np.array([s["valid"].size for s in pool], dtype=np.float64)
+        s = pool[rng.choice(len(pool), p=areas / areas.sum())]
+        _, h, w = s["x"].shape
+        y0 = rng.randint(0, max(1, h - PATCH + 1))
+        x0 = rng.randint(0, max(1, w - PATCH + 1))
+        x = np.zeros((len(SLOTS), PATCH, PATCH), dtype=np.float32)
+        y = np.full((3, PATCH, PATCH), IGNORE, dtype=np.uint8)
+        cx = s["x"][:, y0:y0 + PATCH, x0:x0 + PATCH]
+        x[:, :cx.shape[1], :cx.shape[2]] = cx
+        y[:, :cx.shape[1], :cx.shape[2]] = s["y"][:, y0:y0 + PATCH, x0:x0 + PATCH]
+        use = [sl for sl in self.mode(s["has"]) if s["has"][SLOTS.index(sl)]]
+        avail = np.array([sl in use for sl in SLOTS], dtype=np.float32)
+        # radiometry: optical gain (wide for RGB/RGBN, whose scaling may be uncalibrated), SAR dB offset
+        opt = avail[:6] > 0
+        wide = not avail[4] and not avail[5]
+        g = np.exp(rng.uniform(np.log(0.6), np.log(3.5))) if wide else np.exp(rng.uniform(np.log(0.85), np.log(1.2)))
+        x[:6] *= (g * rng.uniform(0.95, 1.05, 6)).astype(np.float32)[:, None, None]
+        x[6:] += rng.uniform(-1.5, 1.5)
+        x *= avail[:, None, None]
+        if not opt.any():
+            y[2] = IGNORE  # clouds are not visible to SAR
+        k = rng.randint(4)
+        x, y = np.rot90(x, k, (1, 2)), np.rot90(y, k, (1, 2))
+        if rng.rand() < 0.5:
+            x, y = x[:, :, ::-1], y[:, :, ::-1]
+        return np.ascontiguousarray(x), avail, np.ascontiguousarray(y)
+
+    def batch(self, n: int):
+        xs, avs, ys = zip(*(self.patch() for _ in range(n)))
+        return torch.from_numpy(np.stack(xs)), torch.from_numpy(np.stack(avs)), torch.from_numpy(np.stack(ys))
+
+
+def masked_bce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean BCE over labelled pixels, averaged over classes."""
+    m = (y != IGNORE).float()
+    t = (y == 1).float()
+    loss = F.binary_cross_entropy_with_logits(logits, t, reduction="none") * m
+    return (loss.sum(dim=(0, 2, 3)) / m.sum(dim=(0, 2, 3)).clamp(min=1.0)).mean()
+
+
+def train(steps: int = STEPS, out: Path = RUNS) -> Path:
+    """Train and save the weights + normalisation to ``out/model.pt``; returns the path."""
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    rng = np.random.RandomState(SEED)
+    scenes = load_scenes("train")
+    mean, std = slot_stats(scenes)
+    net = LandcoverNet(mean, std)
+    opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
+    sampler = Sampler(scenes, rng)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    log = []
+    done = 0
+    for step in range(steps):
+        # progress by steps or by wall clock, whichever is further: warm-up then cosine decay to 0
+        p = max(step / steps, (time.time() - t0) / TIME_BUDGET_S)
+        if p >= 1.0:
+            print(f"time budget reached after {done} of {steps} steps", flush=True)
+            break
+        lr = LR * min(1.0, p / 0.05) * 0.5 * (1 + np.cos(np.pi * p))
+        for grp in opt.param_groups:
+            grp["lr"] = lr
+        x, a, y = sampler.batch(BATCH)
+        loss = masked_bce(net.logits(x, a), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        done = step + 1
+        log.append(loss.item())
+        if step % 50 == 0 or step == steps - 1:
+            print(f"step {step:5d}  loss {np.mean(log[-50:]):.4f}  lr {lr:.2e}  {time.time() - t0:6.0f} s", flush=True)
+    meta = {"mean": mean, "std": std, "steps": done, "steps_planned": steps, "batch": BATCH, "patch": PATCH,
+            "seed": SEED, "train_seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(log[-50:])),
+            "train_scenes": [s["name"] for s in scenes]}
+    torch.save({"state": net.state_dict(), "meta": meta}, out / "model.pt")
+    (out / "train_meta.json").write_text(json.dumps(meta, indent=1))
+    return out / "model.pt"
+
+
+if __name__ == "__main__":
+    import sys
+
+    train(int(sys.argv[1]) if len(sys.argv) > 1 else STEPS)
