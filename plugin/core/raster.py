@@ -7,6 +7,7 @@ resampled onto another grid, without ever reading the whole raster.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -61,6 +62,22 @@ class RasterSource:
     tags: dict = field(default_factory=dict)
     is_complex: bool = False
     overviews: tuple[int, ...] = ()
+    _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+
+    def dataset(self):
+        """The open rasterio dataset of this thread (opened once: reopening a big VRT per tile is slow)."""
+        ds = getattr(self._local, "ds", None)
+        if ds is None or ds.closed:
+            ds = rasterio.open(self.path)
+            self._local.ds = ds
+        return ds
+
+    def close(self) -> None:
+        """Close this thread's dataset handle (it reopens on the next read)."""
+        ds = getattr(self._local, "ds", None)
+        if ds is not None:
+            ds.close()
+            self._local.ds = None
 
     @property
     def width(self) -> int:
@@ -92,11 +109,10 @@ class RasterSource:
         """
         bands = list(bands) if bands else list(range(1, self.count + 1))
         try:
-            with rasterio.open(self.path) as ds:
-                kw = {}
-                if out_shape is not None:
-                    kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
-                data = ds.read(bands, window=window, masked=True, **kw)
+            kw = {}
+            if out_shape is not None:
+                kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
+            data = self.dataset().read(bands, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
         return _to_float(data, self.is_complex)
@@ -112,19 +128,19 @@ class RasterSource:
         bands = list(bands) if bands else list(range(1, self.count + 1))
         window = window or Window(0, 0, grid.width, grid.height)
         try:
-            with rasterio.open(self.path) as ds:
-                if ds.nodata is not None:
-                    with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                                   resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
-                        data = vrt.read(bands, window=window, masked=True)
-                else:
-                    # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
-                    # so let the warper mark coverage in an alpha band (it honours internal masks too).
-                    with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                                   resampling=resampling, add_alpha=True) as vrt:
-                        raw = vrt.read(bands + [vrt.count], window=window)
-                    alpha = raw[-1] == 0
-                    data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
+            ds = self.dataset()
+            if ds.nodata is not None:
+                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                               resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
+                    data = vrt.read(bands, window=window, masked=True)
+            else:
+                # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
+                # so let the warper mark coverage in an alpha band (it honours internal masks too).
+                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
+                               resampling=resampling, add_alpha=True) as vrt:
+                    raw = vrt.read(bands + [vrt.count], window=window)
+                alpha = raw[-1] == 0
+                data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
         return _to_float(data, self.is_complex)

@@ -19,7 +19,7 @@ from rasterio.windows import Window
 from .errors import Cancelled
 
 ProcessFn = Callable[[Sequence[Window]], Sequence[np.ndarray]]
-"""Batch function: windows → one float32 (C, h, w) array per window."""
+"""Batch function: windows → one float32 (C, h, w) array per window (consumed: run_tiled may weight it in place)."""
 SinkFn = Callable[[Window, np.ndarray], None]
 """Receives a finished, blended block (C, h, w) and where it lies."""
 
@@ -68,6 +68,14 @@ def _ramp(n: int, overlap: int, ramp_start: bool, ramp_end: bool) -> np.ndarray:
     return w
 
 
+def _owned_float32(res) -> np.ndarray:
+    """A float32 (C, h, w) array the engine may modify in place (copied only when it is a view or read-only)."""
+    arr = np.asarray(res)
+    if arr.dtype != np.float32 or arr.base is not None or not arr.flags.writeable or not arr.flags.c_contiguous:
+        arr = np.array(arr, dtype=np.float32, order="C")
+    return arr
+
+
 def run_tiled(
     width: int,
     height: int,
@@ -86,14 +94,14 @@ def run_tiled(
     ov = spec.overlap
     total = len(xs) * len(ys)
     done = 0
-    row_carry: Optional[np.ndarray] = None  # (C+1, ov, width): previous tile row's bottom overlap
+    row_carry: Optional[np.ndarray] = None  # (C, ov, width): previous tile row's weighted bottom overlap
     for r, y0 in enumerate(ys):
         th = min(spec.size, height - y0)
         last_row = r == len(ys) - 1
         fr = th if last_row else spec.stride
         wy = _ramp(th, ov, r > 0, not last_row)
         new_carry: Optional[np.ndarray] = None
-        col_carry: Optional[np.ndarray] = None  # (C+1, th, ov): previous tile's right overlap
+        col_carry: Optional[np.ndarray] = None  # (C, th, ov): previous tile's weighted right overlap
         windows = [Window(x0, y0, min(spec.size, width - x0), th) for x0 in xs]
         for b0 in range(0, len(windows), spec.batch):
             if is_cancelled is not None and is_cancelled():
@@ -105,26 +113,30 @@ def run_tiled(
                 x0, tw = int(win.col_off), int(win.width)
                 last_col = c == len(xs) - 1
                 fc = tw if last_col else spec.stride
-                wx = _ramp(tw, ov, c > 0, not last_col)
-                w2 = wy[:, None] * wx[None, :]
-                res = np.asarray(res, dtype=np.float32)
-                full = np.empty((res.shape[0] + 1, th, tw), dtype=np.float32)
-                full[:-1] = res * w2
-                full[-1] = w2
-                if row_carry is None and r > 0 and ov:
-                    raise RuntimeError("internal tiling error: missing row carry")
-                if r > 0 and ov:
-                    full[:, :ov, :fc] += row_carry[:, :, x0 : x0 + fc]
-                if c > 0 and ov and col_carry is not None:
-                    full[:, :, :ov] += col_carry
-                if new_carry is None and not last_row and ov:
-                    new_carry = np.zeros((full.shape[0], ov, width), dtype=np.float32)
-                if not last_row and ov:
-                    new_carry[:, :, x0 : x0 + fc] = full[:, fr:, :fc]
-                col_carry = full[:, :, fc:].copy() if not last_col else None
-                block = full[:, :fr, :fc]
-                wsum = np.maximum(block[-1], 1e-12)
-                sink(Window(x0, y0, fc, fr), block[:-1] / wsum)
+                full = _owned_float32(res)
+                if ov:
+                    # Complementary ramps sum to one in every overlap (and their products in the corners),
+                    # so only the overlap strips are weighted and no normalisation pass is needed.
+                    if r > 0:
+                        full[:, :ov, :] *= wy[:ov, None]
+                    if not last_row:
+                        full[:, th - ov :, :] *= wy[th - ov :, None]
+                    if c > 0:
+                        full[:, :, :ov] *= _ramp(tw, ov, True, False)[:ov]
+                    if not last_col:
+                        full[:, :, tw - ov :] *= _ramp(tw, ov, False, True)[tw - ov :]
+                    if r > 0:
+                        if row_carry is None:
+                            raise RuntimeError("internal tiling error: missing row carry")
+                        full[:, :ov, :fc] += row_carry[:, :, x0 : x0 + fc]
+                    if c > 0 and col_carry is not None:
+                        full[:, :, :ov] += col_carry
+                    if not last_row:
+                        if new_carry is None:
+                            new_carry = np.zeros((full.shape[0], ov, width), dtype=np.float32)
+                        new_carry[:, :, x0 : x0 + fc] = full[:, fr:, :fc]
+                    col_carry = full[:, :, fc:].copy() if not last_col else None
+                sink(Window(x0, y0, fc, fr), full[:, :fr, :fc])
                 done += 1
                 if progress is not None:
                     progress(100.0 * done / total)
