@@ -34,9 +34,11 @@ class ClassicalEngine:
 
     def __init__(self, step: int = 4, compactness: float = 0.002, beta: float = 0.1,
                  smooth: float = 0.7, max_bands: int = 16, min_nodes: int = 3,
-                 size_penalty: float = 1.0, size_scale: float = 2000.0) -> None:
+                 size_penalty: float = 1.0, size_scale: float = 2000.0, max_fraction: float = 0.5) -> None:
         self.params = dict(step=step, compactness=compactness, beta=beta, smooth=smooth,
-                           max_bands=max_bands, min_nodes=min_nodes, size_penalty=size_penalty, size_scale=size_scale)
+                           max_bands=max_bands, min_nodes=min_nodes, size_penalty=size_penalty, size_scale=size_scale,
+                           max_fraction=max_fraction)
+        self.max_fraction = max_fraction
         self.size_penalty = size_penalty
         self.size_scale = size_scale
         self.step = step
@@ -128,10 +130,10 @@ class ClassicalEngine:
             cx, cy = f["centroids"][:, 0], f["centroids"][:, 1]
             inside = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
             allowed = inside
-            ring = inside & ((cx < x0 + self.step * 1.5) | (cx > x1 - self.step * 1.5) | (cy < y0 + self.step * 1.5) | (cy > y1 - self.step * 1.5))
             if not pos_nodes:
                 pos_nodes = self._box_centre_nodes(f, (x0, y0, x1, y1), inside)
-            neg_nodes.extend(np.flatnonzero(ring & ~np.isin(np.arange(n), pos_nodes)).tolist())
+            outside_box = np.flatnonzero(~inside)
+            neg_nodes.extend(outside_box[np.isin(outside_box, _neighbours(f, inside))].tolist())
         if not pos_nodes:
             return np.zeros((h, w), dtype=bool), 0.0
         graph = self._graph(f)
@@ -194,13 +196,18 @@ class ClassicalEngine:
         diff_l = np.bincount(lo, weights=wlen, minlength=m + 1) - np.bincount(hi, weights=wlen, minlength=m + 1)
         cut_g = np.cumsum(diff_g)[:m]
         cut_l = np.cumsum(diff_l)[:m]
-        contrast = cut_g / np.maximum(cut_l, 1e-9)  # index k-1 ↔ prefix of size k
+        # index k-1 ↔ prefix of size k; lengths are whole pixels, so < 0.5 is a closed region (or rounding noise)
+        contrast = np.where(cut_l > 0.5, cut_g / np.maximum(cut_l, 1.0), 0.0)
         area = np.cumsum(f["counts"][order].astype(np.float64))
         total = float(f["counts"].sum())
         k_min = min(self.min_nodes, m)
         # strongest boundary, with a mild preference for smaller objects so that one click does not swallow the window
-        score_k = contrast - self.size_penalty * np.log1p(area / self.size_scale)
+        score_k = contrast / (1.0 + self.size_penalty * np.log1p(area / self.size_scale))
         score_k[: k_min - 1] = -np.inf
+        # an object is at most half the encoded window (larger ones touch its border, and the session grows it)
+        score_k[area > self.max_fraction * total] = -np.inf
+        if not np.isfinite(score_k).any() and m:
+            score_k[0] = 0.0
         k = int(np.argmax(score_k)) + 1 if m else 0
         region = np.zeros(n, dtype=bool)
         region[order[:k]] = True
@@ -248,6 +255,12 @@ def _adjacency(lab: np.ndarray, grad: np.ndarray, n: int):
     length = np.bincount(inv).astype(np.float32)
     gsum = np.bincount(inv, weights=g).astype(np.float32)
     return (uniq // n).astype(np.int32), (uniq % n).astype(np.int32), gsum / np.maximum(length, 1), length
+
+
+def _neighbours(f: dict, nodes: np.ndarray) -> np.ndarray:
+    """Nodes adjacent to a set of nodes (given as a boolean array)."""
+    ei, ej = f["edge_i"], f["edge_j"]
+    return np.unique(np.concatenate([ej[nodes[ei]], ei[nodes[ej]]]))
 
 
 def _fill_small_holes(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:

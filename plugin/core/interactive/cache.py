@@ -1,0 +1,148 @@
+"""On-disk cache of encoded windows ("embeddings"), reused across sessions, with a size cap and LRU eviction.
+
+Keys hash everything that changes the features: raster identity (absolute path,
+size, mtime), band mapping, window, encoded shape/resolution and the engine's
+name and model hash. Entries are ``.npz`` files written to a temporary name and
+renamed, so a crash never leaves a half entry; the least recently used entries
+are removed when the folder grows beyond ``max_bytes``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from typing import Optional
+
+import numpy as np
+
+DEFAULT_MAX_BYTES = 2 * 1024 ** 3
+
+
+def default_cache_dir() -> str:
+    """TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings (XDG_CACHE_HOME honoured)."""
+    env = os.environ.get("TERRAPROMPT_CACHE")
+    if env:
+        return env
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "terraprompt", "embeddings")
+
+
+def raster_identity(path: str) -> dict:
+    """What identifies a raster's content cheaply: absolute path, byte size and modification time."""
+    p = os.path.abspath(path) if os.path.exists(path) else path
+    try:
+        st = os.stat(p)
+        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns)}
+    except OSError:
+        return {"path": p, "size": -1, "mtime_ns": -1}
+
+
+def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: str, extra: Optional[dict] = None) -> str:
+    """The cache key (hex sha256) of one encoded window."""
+    doc = {
+        "raster": raster_identity(path), "bands": [int(b) for b in bands],
+        "window": [int(v) for v in window], "shape": [int(v) for v in shape],
+        "engine": engine_name, "model": model_sha256, "extra": extra or {},
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """A folder of ``<key>.npz`` entries with LRU eviction beyond ``max_bytes``."""
+
+    def __init__(self, folder: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.folder = folder or default_cache_dir()
+        self.max_bytes = int(max_bytes)
+        self.hits = 0
+        self.misses = 0
+        os.makedirs(self.folder, exist_ok=True)
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.folder, f"{key}.npz")
+
+    def get(self, key: str) -> Optional[dict[str, np.ndarray]]:
+        """The cached features for a key (and mark them recently used), or None."""
+        p = self._path(key)
+        try:
+            with np.load(p, allow_pickle=False) as z:
+                out = {k: z[k] for k in z.files}
+        except (OSError, ValueError, EOFError):
+            self.misses += 1
+            if os.path.exists(p):  # unreadable entry: drop it
+                _remove(p)
+            return None
+        _touch(p)
+        self.hits += 1
+        return out
+
+    def put(self, key: str, features: dict[str, np.ndarray]) -> None:
+        """Store features atomically, then evict the least recently used entries beyond the cap."""
+        tmp = os.path.join(self.folder, f".{key}.{uuid.uuid4().hex[:8]}.tmp.npz")
+        try:
+            np.savez(tmp, **{k: np.asarray(v) for k, v in features.items()})
+            os.replace(tmp, self._path(key))
+            _touch(self._path(key))
+        except OSError:
+            _remove(tmp)
+            return  # a cache that cannot be written is not an error: encoding just is not reused
+        self.evict()
+
+    def entries(self) -> list[tuple[str, int, float]]:
+        """(path, bytes, last use) of every entry, least recently used first."""
+        out = []
+        for name in os.listdir(self.folder):
+            if name.endswith(".npz") and not name.startswith("."):
+                p = os.path.join(self.folder, name)
+                try:
+                    st = os.stat(p)
+                except OSError:
+                    continue
+                out.append((p, int(st.st_size), st.st_mtime_ns))
+        return sorted(out, key=lambda e: e[2])
+
+    def size_bytes(self) -> int:
+        """Total size of the entries."""
+        return sum(e[1] for e in self.entries())
+
+    def evict(self) -> int:
+        """Remove least recently used entries until the folder fits ``max_bytes``; returns how many went."""
+        entries = self.entries()
+        total = sum(e[1] for e in entries)
+        removed = 0
+        for p, size, _ in entries:
+            if total <= self.max_bytes:
+                break
+            _remove(p)
+            total -= size
+            removed += 1
+        return removed
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        for p, _, _ in self.entries():
+            _remove(p)
+
+    def __contains__(self, key: str) -> bool:
+        return os.path.exists(self._path(key))
+
+
+_LAST_STAMP = [0]
+
+
+def _touch(path: str) -> None:
+    """Mark an entry as just used (strictly increasing stamps, so LRU order is exact even within a tick)."""
+    now = max(time.time_ns(), _LAST_STAMP[0] + 1000)
+    _LAST_STAMP[0] = now
+    try:
+        os.utime(path, ns=(now, now))
+    except OSError:
+        pass
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass

@@ -1,0 +1,89 @@
+"""Encoding a raster window once: read it at a resolution, hand it to an engine, cache the features.
+
+An engine is any object with ``name``, ``sha256``, ``label``, ``max_side``,
+``select_bands(count, modality)``, ``encode(image, valid) -> dict`` and
+``decode(features, points, labels, box) -> (mask, score)``; points and boxes
+are in pixel coordinates (col, row) of the encoded window.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+from rasterio.transform import Affine
+from rasterio.windows import Window
+
+from ..errors import InputError
+from ..raster import RasterSource
+from .cache import EmbeddingCache, make_key
+
+
+@dataclass
+class EncodedWindow:
+    """Features of one window: the native-pixel window, the encoded grid (shape, transform) and validity."""
+
+    window: Window
+    shape: tuple[int, int]
+    transform: Affine
+    features: dict
+    valid: np.ndarray
+    from_cache: bool = False
+
+    def to_pixel(self, xy: np.ndarray) -> np.ndarray:
+        """Map coordinates (x, y) in the raster CRS → (col, row) pixel coordinates of the encoded grid."""
+        inv = ~self.transform
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        cols, rows = inv * (xy[:, 0], xy[:, 1])
+        return np.stack([np.asarray(cols, dtype=np.float64), np.asarray(rows, dtype=np.float64)], axis=1)
+
+
+def clip_window(src: RasterSource, window: Window) -> Window:
+    """The part of a window (native pixels, rounded outwards) inside the raster; raises when empty."""
+    c0 = max(0, int(math.floor(window.col_off)))
+    r0 = max(0, int(math.floor(window.row_off)))
+    c1 = min(src.width, int(math.ceil(window.col_off + window.width)))
+    r1 = min(src.height, int(math.ceil(window.row_off + window.height)))
+    if c1 <= c0 or r1 <= r0:
+        raise InputError("The area to encode lies outside the raster.", "Pan to the raster or choose a window inside it.")
+    return Window(c0, r0, c1 - c0, r1 - r0)
+
+
+def encoded_shape(src: RasterSource, window: Window, resolution: Optional[float], max_side: int) -> tuple[int, int]:
+    """(rows, cols) of the encoded grid: the window at ``resolution`` (CRS units per pixel), at most ``max_side``."""
+    native = abs(src.transform.a)
+    factor = 1.0 if not resolution else max(float(resolution) / native, 1e-9)
+    h, w = window.height / factor, window.width / factor
+    shrink = max(1.0, max(h, w) / max_side)
+    return max(1, int(round(h / shrink))), max(1, int(round(w / shrink)))
+
+
+def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(image float32 (bands, rows, cols), valid bool) of a window resampled to ``shape``."""
+    same = (int(window.height), int(window.width)) == tuple(shape)
+    data = src.read(window=window, bands=list(bands), out_shape=None if same else shape)
+    valid = ~np.ma.getmaskarray(data).any(axis=0)
+    return np.asarray(data.data, dtype=np.float32), valid
+
+
+def encode_window(src: RasterSource, window: Window, engine, resolution: Optional[float] = None,
+                  bands: Optional[Sequence[int]] = None, cache: Optional[EmbeddingCache] = None,
+                  modality=None) -> EncodedWindow:
+    """Encode a window (features from the cache when the same raster/bands/window/model were encoded before)."""
+    window = clip_window(src, window)
+    shape = encoded_shape(src, window, resolution, engine.max_side)
+    bands = list(bands) if bands else engine.select_bands(src.count, modality)
+    transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
+    key = None
+    if cache is not None:
+        key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name, engine.sha256)
+        feats = cache.get(key)
+        if feats is not None and "_valid" in feats:
+            valid = feats.pop("_valid").astype(bool)
+            return EncodedWindow(window, shape, transform, feats, valid, from_cache=True)
+    image, valid = read_window(src, window, bands, shape)
+    feats = engine.encode(image, valid)
+    if cache is not None and key is not None:
+        cache.put(key, {**feats, "_valid": valid})
+    return EncodedWindow(window, shape, transform, feats, valid, from_cache=False)

@@ -1,0 +1,226 @@
+"""An interactive session: encode a window once, decode every prompt, grow the window when the object is cut.
+
+Prompts are given in map coordinates of the raster's CRS (the GUI and the
+Processing algorithm transform them from the project/layer CRS first). When the
+decoded mask touches a side of the encoded window that is not the raster's
+edge, the window grows on that side, is encoded (or taken from the cache) and
+the prompts are decoded again, so objects larger than the view are not cut.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+from rasterio.transform import Affine
+from rasterio.windows import Window
+
+from ..errors import PromptError
+from ..raster import RasterSource
+from .cache import EmbeddingCache
+from .encoder import EncodedWindow, clip_window, encode_window
+from .prompts import Prompt, PromptHistory
+
+
+@dataclass
+class DecodeResult:
+    """A decoded mask on the encoded grid of ``window`` (``transform`` maps its pixels to raster-CRS)."""
+
+    mask: np.ndarray
+    score: float
+    transform: Affine
+    window: Window
+    grown: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not bool(self.mask.any())
+
+    def pixel_area(self) -> float:
+        """Area of one encoded pixel in CRS units²."""
+        return abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d)
+
+
+class InteractiveSession:
+    """Encode once, decode per prompt, with undo/redo and window growth."""
+
+    def __init__(self, source: RasterSource, window: Optional[Window] = None, resolution: Optional[float] = None,
+                 engine=None, cache: Optional[EmbeddingCache] = None, bands: Optional[Sequence[int]] = None,
+                 modality=None, grow: bool = True, max_grow: int = 4, max_window: int = 16384) -> None:
+        if engine is None:
+            from .classical import ClassicalEngine
+
+            engine = ClassicalEngine()
+        self.source = source
+        self.window = clip_window(source, window or Window(0, 0, source.width, source.height))
+        self.resolution = resolution
+        self.engine = engine
+        self.cache = cache
+        self.bands = list(bands) if bands else engine.select_bands(source.count, modality)
+        self.modality = modality
+        self.grow = grow
+        self.max_grow = max_grow
+        self.max_window = max_window
+        self.history = PromptHistory()
+        self.encoded: Optional[EncodedWindow] = None
+        self.last: Optional[DecodeResult] = None
+
+    # ------------------------------------------------------------- encoding
+    def encode(self) -> EncodedWindow:
+        """Encode the current window (no-op when it is already encoded)."""
+        if self.encoded is None or self.encoded.window != self.window:
+            self.encoded = encode_window(self.source, self.window, self.engine, self.resolution, self.bands, self.cache, self.modality)
+        return self.encoded
+
+    def set_window(self, window: Window) -> None:
+        """Move/resize the encoded window (encoded lazily on the next decode)."""
+        self.window = clip_window(self.source, window)
+
+    # ------------------------------------------------------------- prompts
+    def add_point(self, x: float, y: float, positive: bool = True) -> DecodeResult:
+        """Add a click (raster-CRS coordinates) and decode."""
+        p = Prompt.point(x, y, positive)
+        self._check_point(p)
+        self.history.add(p)
+        return self.run()
+
+    def add_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> DecodeResult:
+        """Add (or replace) the box prompt and decode."""
+        p = Prompt.box(xmin, ymin, xmax, ymax)
+        self._check_box(p)
+        self.history.add(p)
+        return self.run()
+
+    def undo(self) -> Optional[DecodeResult]:
+        """Undo the last prompt and decode what remains (None when nothing remains)."""
+        self.history.undo()
+        return self.run() if len(self.history) else self._empty()
+
+    def redo(self) -> Optional[DecodeResult]:
+        """Redo the last undone prompt and decode."""
+        self.history.redo()
+        return self.run() if len(self.history) else self._empty()
+
+    def clear(self) -> None:
+        """Forget every prompt (the encoding is kept)."""
+        self.history.clear()
+        self.last = None
+
+    def run(self) -> DecodeResult:
+        """Decode the prompts in the history (growing the window when the mask is cut by it)."""
+        pts = self.history.points()
+        xy = np.array([p.coords for p in pts], dtype=np.float64).reshape(-1, 2)
+        labels = np.array([1 if p.positive else 0 for p in pts], dtype=np.int64)
+        box = self.history.box()
+        self.decode(xy, labels, box.coords if box else None)
+        return self.last
+
+    def decode(self, points, labels, box=None) -> tuple[np.ndarray, float]:
+        """Mask and score for points (raster-CRS x, y) with labels 1/0 and an optional box (xmin, ymin, xmax, ymax)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        labels = np.asarray(labels).reshape(-1)
+        if points.shape[0] != labels.shape[0]:
+            raise PromptError("Every point needs a label (1 positive, 0 negative).", "Give as many labels as points.")
+        for (x, y), l in zip(points, labels):
+            self._check_point(Prompt.point(x, y, bool(l)))
+        if box is not None:
+            self._check_box(Prompt.box(*box))
+        if not (labels > 0).any() and box is None:
+            raise PromptError("There is no positive click and no box.", "Click inside the object (left click) or drag a box around it.")
+        self._include_prompts(points, box)
+        grown = 0
+        while True:
+            enc = self.encode()
+            px = enc.to_pixel(points)
+            bx = None
+            if box is not None:
+                c = enc.to_pixel(np.array([[box[0], box[1]], [box[2], box[3]]]))
+                bx = np.array([c[:, 0].min(), c[:, 1].min(), c[:, 0].max(), c[:, 1].max()])
+            mask, score = self.engine.decode(enc.features, px, labels, bx)
+            mask = np.asarray(mask, dtype=bool) & enc.valid
+            sides = self._cut_sides(mask)
+            if not sides or not self.grow or grown >= self.max_grow or not self._grow(sides):
+                break
+            grown += 1
+        self.last = DecodeResult(mask, float(score), enc.transform, enc.window, grown)
+        return mask, float(score)
+
+    # ------------------------------------------------------------- checks and growth
+    def _check_point(self, p: Prompt) -> None:
+        """Raise PromptError for a click outside the raster, or a positive click on nodata."""
+        col, row = ~self.source.transform * p.coords
+        if not (0 <= col < self.source.width and 0 <= row < self.source.height):
+            raise PromptError(
+                f"The click at ({p.coords[0]:.6g}, {p.coords[1]:.6g}) lies outside the raster '{self.source.path.split('/')[-1]}'.",
+                "Click inside the raster; prompts are transformed to the raster's CRS, so check the layer's CRS too.")
+        if p.positive:
+            data = self.source.read(window=Window(int(col), int(row), 1, 1), bands=self.bands[:1])
+            if np.ma.getmaskarray(data).all():
+                raise PromptError(
+                    f"The click at ({p.coords[0]:.6g}, {p.coords[1]:.6g}) is on a nodata pixel.",
+                    "Click on valid image pixels inside the object.")
+
+    def _check_box(self, p: Prompt) -> None:
+        """Raise PromptError for a box that does not overlap the raster."""
+        b = self.source.grid.bounds()
+        x0, y0, x1, y1 = p.coords
+        if x1 <= b[0] or x0 >= b[2] or y1 <= b[1] or y0 >= b[3]:
+            raise PromptError("The box lies outside the raster.", "Drag the box over the raster; check the layer's CRS.")
+
+    def _include_prompts(self, points: np.ndarray, box) -> None:
+        """Grow the window so every prompt is inside it (with a margin)."""
+        xy = points
+        if box is not None:
+            xy = np.vstack([xy, [[box[0], box[1]], [box[2], box[3]]]])
+        if not len(xy):
+            return
+        inv = ~self.source.transform
+        cols, rows = inv * (xy[:, 0], xy[:, 1])
+        cols, rows = np.asarray(cols), np.asarray(rows)
+        w = self.window
+        inside = (cols >= w.col_off) & (cols < w.col_off + w.width) & (rows >= w.row_off) & (rows < w.row_off + w.height)
+        if inside.all():
+            return
+        margin = 32
+        c0 = min(w.col_off, cols.min() - margin)
+        r0 = min(w.row_off, rows.min() - margin)
+        c1 = max(w.col_off + w.width, cols.max() + margin)
+        r1 = max(w.row_off + w.height, rows.max() + margin)
+        if (c0, r0, c1, r1) != (w.col_off, w.row_off, w.col_off + w.width, w.row_off + w.height):
+            self.set_window(Window(c0, r0, c1 - c0, r1 - r0))
+
+    def _cut_sides(self, mask: np.ndarray) -> set[str]:
+        """Sides of the encoded window the mask touches where the raster goes on."""
+        if not mask.any():
+            return set()
+        w, src = self.window, self.source
+        sides = set()
+        if mask[0].any() and w.row_off > 0:
+            sides.add("top")
+        if mask[-1].any() and w.row_off + w.height < src.height:
+            sides.add("bottom")
+        if mask[:, 0].any() and w.col_off > 0:
+            sides.add("left")
+        if mask[:, -1].any() and w.col_off + w.width < src.width:
+            sides.add("right")
+        return sides
+
+    def _grow(self, sides: set[str]) -> bool:
+        """Extend the window by half its size on each cut side; False when it cannot grow any more."""
+        w = self.window
+        if max(w.width, w.height) >= self.max_window:
+            return False
+        dx, dy = max(64, w.width // 2), max(64, w.height // 2)
+        c0 = w.col_off - (dx if "left" in sides else 0)
+        r0 = w.row_off - (dy if "top" in sides else 0)
+        c1 = w.col_off + w.width + (dx if "right" in sides else 0)
+        r1 = w.row_off + w.height + (dy if "bottom" in sides else 0)
+        new = clip_window(self.source, Window(c0, r0, c1 - c0, r1 - r0))
+        if new == w:
+            return False
+        self.window = new
+        return True
+
+    def _empty(self) -> Optional[DecodeResult]:
+        self.last = None
+        return None

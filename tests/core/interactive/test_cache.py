@@ -1,0 +1,47 @@
+"""EmbeddingCache: keys, hit/miss, LRU eviction under a size cap, broken entries."""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+
+from terraprompt.plugin.core.interactive.cache import EmbeddingCache, make_key
+
+
+def _feats(n=1000, v=0):
+    return {"a": np.full(n, v, np.float32), "b": np.arange(10)}
+
+
+def test_key_changes_with_everything(tmp_path):
+    p = tmp_path / "r.tif"
+    p.write_bytes(b"x" * 10)
+    base = make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "classical", "abc")
+    assert base == make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "classical", "abc")
+    assert base != make_key(str(p), [3, 2, 1], (0, 0, 10, 10), (10, 10), "classical", "abc")
+    assert base != make_key(str(p), [1, 2, 3], (5, 0, 10, 10), (10, 10), "classical", "abc")
+    assert base != make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (5, 5), "classical", "abc")
+    assert base != make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "sam", "abc")
+    assert base != make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "classical", "abd")
+    time.sleep(0.01)
+    p.write_bytes(b"y" * 11)  # the raster changed on disk
+    assert base != make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "classical", "abc")
+
+
+def test_hit_miss_and_lru_eviction(tmp_path):
+    cache = EmbeddingCache(str(tmp_path), max_bytes=10_000)  # room for two ~4.5 kB entries
+    assert cache.get("k1") is None and cache.misses == 1
+    cache.put("k1", _feats(v=1))
+    cache.put("k2", _feats(v=2))
+    assert cache.get("k1")["a"][0] == 1 and cache.hits == 1  # k1 is now the most recent
+    cache.put("k3", _feats(v=3))  # evicts the least recently used: k2
+    assert "k1" in cache and "k3" in cache and "k2" not in cache
+    assert cache.size_bytes() <= 10_000
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]  # no temporary files left
+
+
+def test_broken_entry_is_a_miss_and_removed(tmp_path):
+    cache = EmbeddingCache(str(tmp_path))
+    (tmp_path / "bad.npz").write_bytes(b"not a zip")
+    assert cache.get("bad") is None
+    assert not (tmp_path / "bad.npz").exists()

@@ -1,0 +1,105 @@
+"""The classical engine on generated scenes and real building crops."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from terraprompt.plugin.core.interactive.classical import ClassicalEngine
+
+from interactive_helpers import scene
+
+
+def _iou(a, b):
+    return (a & b).sum() / max((a | b).sum(), 1)
+
+
+def _centre(m):
+    rr, cc = np.nonzero(m)
+    return np.array([[cc.mean() + 0.5, rr.mean() + 0.5]])
+
+
+@pytest.mark.parametrize("bands", [1, 3, 6])
+def test_one_click_segments_each_object(bands):
+    data, masks = scene(bands=bands)
+    eng = ClassicalEngine()
+    f = eng.encode(data, np.ones(data.shape[1:], bool))
+    for k, gt in masks.items():
+        mask, score = eng.decode(f, _centre(gt), np.array([1]))
+        assert _iou(mask, gt) > 0.9, (bands, k, _iou(mask, gt))
+        assert 0.0 < score <= 1.0
+
+
+def test_negative_click_removes_leak():
+    # two touching objects of the same colour: one click takes both, a negative click on the second separates them
+    data, masks = scene(objects=[("rect", 60, 60, 40, 40, (200, 200, 200)), ("rect", 60, 100, 40, 40, (190, 190, 190))], noise=2)
+    eng = ClassicalEngine()
+    f = eng.encode(data, np.ones(data.shape[1:], bool))
+    both = masks[1] | masks[2]
+    m1, _ = eng.decode(f, _centre(masks[1]), np.array([1]))
+    assert _iou(m1, both) > 0.8
+    pts = np.vstack([_centre(masks[1]), _centre(masks[2])])
+    m2, _ = eng.decode(f, pts, np.array([1, 0]))
+    assert _iou(m2, masks[1]) > 0.75 and not (m2 & masks[2])[5:-5].any()
+
+
+def test_box_prompt_alone():
+    data, masks = scene()
+    eng = ClassicalEngine()
+    f = eng.encode(data, np.ones(data.shape[1:], bool))
+    gt = masks[1]
+    rr, cc = np.nonzero(gt)
+    box = np.array([cc.min() - 3, rr.min() - 3, cc.max() + 4, rr.max() + 4], float)
+    mask, _ = eng.decode(f, np.zeros((0, 2)), np.zeros(0), box)
+    assert _iou(mask, gt) > 0.85
+
+
+def test_no_valid_seed_gives_empty_mask():
+    data, masks = scene()
+    valid = np.ones(data.shape[1:], bool)
+    valid[:20, :20] = False
+    eng = ClassicalEngine()
+    f = eng.encode(data, valid)
+    mask, score = eng.decode(f, np.array([[5.0, 5.0]]), np.array([1]))
+    assert not mask.any() and score == 0.0
+
+
+def test_invalid_pixels_never_in_mask():
+    data, masks = scene()
+    valid = np.ones(data.shape[1:], bool)
+    valid[45:55, 60:70] = False  # a nodata hole inside object 1
+    eng = ClassicalEngine()
+    f = eng.encode(data, valid)
+    mask, _ = eng.decode(f, np.array([[52.0, 65.0]]), np.array([1]))
+    assert mask.any() and not mask[~valid].any()
+
+
+def test_real_building_crop(shared_buildings):
+    image, inst = shared_buildings
+    eng = ClassicalEngine()
+    f = eng.encode(image, np.ones(inst.shape, bool))
+    from scipy import ndimage
+
+    ious = []
+    for k in np.unique(inst)[1:]:
+        gt = inst == k
+        if gt.sum() < 300:
+            continue
+        d = ndimage.distance_transform_edt(np.pad(gt, 1))[1:-1, 1:-1]
+        r, c = np.unravel_index(np.argmax(d), d.shape)
+        m, _ = eng.decode(f, np.array([[c + 0.5, r + 0.5]]), np.array([1]))
+        ious.append(_iou(m, gt))
+    # the classical baseline on 0.5 m panchromatic Atlanta buildings (see training/eval_interactive.py)
+    assert np.mean(ious) > 0.3
+
+
+@pytest.fixture
+def shared_buildings():
+    import rasterio
+    from conftest import shared
+
+    img = shared("buildings", "atl_r0c0_image.tif")
+    with rasterio.open(img) as ds:
+        image = ds.read().astype(np.float32)
+    with rasterio.open(img.replace("_image", "_instances")) as ds:
+        inst = ds.read(1)
+    return image, inst
