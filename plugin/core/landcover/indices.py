@@ -97,8 +97,8 @@ def despeckle_db(db: np.ndarray, size: int = 5) -> np.ndarray:
     return out
 
 
-def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 40.0) -> np.ndarray:
-    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~40 m)."""
+def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 120.0) -> np.ndarray:
+    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~120 m, wider than most buildings)."""
     h = height.astype(np.float32, copy=False)
     if not is_dsm:
         return h

@@ -26,10 +26,18 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..stack import BandSet
 from . import indices as ix
-from .thresholds import adaptive_threshold
+from .thresholds import bimodality, threshold_in_range
 
 MIN_BIMODALITY = 0.5
 """Otsu's effectiveness (between-class / total variance) below which the sample is not two classes: the default threshold is used."""
+
+
+DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI", "ndbi": "NDBI", "bsi": "BSI", "ndsi": "NDSI",
+           "nbr": "NBR", "exg": "ExG", "rgb_water": "RGB water index", "visible_brightness": "visible brightness",
+           "green": "green reflectance", "nir": "NIR reflectance", "swir1": "SWIR1 reflectance",
+           "vv_db": "VV dB (5x5 despeckled)", "vh_db": "VH dB (5x5 despeckled)", "height_above_ground": "height above ground (m)",
+           "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability"}
+"""Names of the indices in explanations."""
 
 
 def rules_table() -> dict:
@@ -115,12 +123,7 @@ class Term:
         if self.otsu is None:
             self.how = "fixed"
             return
-        v = values[np.isfinite(values)]
-        eta = bimodality(v)
-        if v.size < 64 or eta < MIN_BIMODALITY:
-            self.how = f"default (scene not bimodal, η={eta:.2f})"
-            return
-        t, how = adaptive_threshold(v, self.t, *self.otsu)
+        t, how = threshold_in_range(values, self.t, *self.otsu, min_eta=MIN_BIMODALITY)
         self.t, self.how = float(t), how
 
     def logit(self, cache: IndexCache) -> np.ndarray:
@@ -129,7 +132,8 @@ class Term:
         return np.nan_to_num((d / self.softness).astype(np.float32), nan=-10.0)
 
     def describe(self) -> str:
-        return f"{self.index.upper() if len(self.index) <= 6 else self.index} {'>' if self.above else '<'} {self.t:.3g} ({self.how})"
+        name = DISPLAY.get(self.index, self.index)
+        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({self.how})"
 
 
 @dataclass
@@ -183,21 +187,6 @@ class ConceptRules:
 
     def families(self) -> set[str]:
         return {v.family for v in self.variants}
-
-
-def bimodality(v: np.ndarray) -> float:
-    """Otsu's effectiveness η = between-class variance / total variance (1 = two sharp classes)."""
-    from .thresholds import otsu
-
-    v = v[np.isfinite(v)]
-    if v.size < 16 or float(v.var()) <= 0:
-        return 0.0
-    t = otsu(v)
-    lo, hi = v[v <= t], v[v > t]
-    if lo.size == 0 or hi.size == 0:
-        return 0.0
-    w0 = lo.size / v.size
-    return float(w0 * (1 - w0) * (hi.mean() - lo.mean()) ** 2 / v.var())
 
 
 def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Optional[ConceptRules]:
@@ -271,7 +260,7 @@ class SpectralEngine:
             or any("cloudnet" in r.families() for r in self.rules.values()))
         self.clouds = None
         self.device_report = None
-        if self.use_cloud_mask:
+        if self.use_cloud_mask or any("cloudnet" in r.families() for r in self.rules.values()):
             from .clouds import CloudMasker
 
             self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
@@ -349,8 +338,8 @@ class SpectralEngine:
     def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
         """Pixels without evidence: cloud/shadow per the network, unless a cloud, shadow or SAR-decided concept claims them."""
         cloudy = getattr(self, "_cloudy", None)
-        if cloudy is None:
-            return None
+        if cloudy is None or not any(k < n_wanted for k in self._masked_k):
+            return None  # no clouds known, or every wanted concept still has evidence (SAR) under them
         claimed = np.zeros(cloudy.shape, dtype=bool)
         for k in range(n_wanted):
             if k not in self._masked_k:
@@ -367,7 +356,7 @@ class SpectralEngine:
             if len(cr.variants) > 1:
                 s += " (weights " + ", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants) + ")"
             lines.append(f"{c}: {s}")
-        if self.clouds is not None:
+        if self.clouds is not None and self.use_cloud_mask:
             lines.append("clouds/shadows: " + self.clouds.describe() + "; cloudy pixels are excluded from the other concepts"
                          + (" (SAR still decides under clouds)" if any("sar" in r.families() for r in self.rules.values()) else ""))
         elif self.ctx.cloud_mask:

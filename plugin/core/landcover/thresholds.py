@@ -33,3 +33,39 @@ def adaptive_threshold(values: np.ndarray, default: float, lo: float, hi: float)
         c = float(np.clip(t, lo, hi))
         return c, f"Otsu {t:.3f} clamped to {c:.3f} (plausible range {lo:g}..{hi:g})"
     return t, f"Otsu {t:.3f}"
+
+
+def bimodality(v: np.ndarray, t: float | None = None) -> float:
+    """Otsu's effectiveness η = between-class / total variance of a split (1 = two sharp classes)."""
+    v = v[np.isfinite(v)]
+    if v.size < 16 or float(v.var()) <= 0:
+        return 0.0
+    t = otsu(v) if t is None else t
+    lo, hi = v[v <= t], v[v > t]
+    if lo.size == 0 or hi.size == 0:
+        return 0.0
+    w0 = lo.size / v.size
+    return float(w0 * (1 - w0) * (hi.mean() - lo.mean()) ** 2 / v.var())
+
+
+def threshold_in_range(values: np.ndarray, default: float, lo: float, hi: float, min_eta: float = 0.5,
+                       depth: int = 2) -> tuple[float, str]:
+    """Otsu's split that falls in the plausible range [lo, hi].
+
+    When the scene's main split lies outside the range (e.g. vegetation vs the rest for a water index), Otsu is
+    repeated inside the class on the range's side (a multi-level Otsu), at most ``depth`` times. A sample that is
+    not two classes (η < min_eta) gives the default. Returns (threshold, how).
+    """
+    v = values[np.isfinite(values)]
+    for level in range(depth + 1):
+        eta = bimodality(v)
+        if v.size < 64 or eta < min_eta:
+            return default, f"default {default:g} (no clear split in the scene, η={eta:.2f})"
+        t = otsu(v)
+        if lo <= t <= hi:
+            return t, f"Otsu {t:.3f}" + (f" (level {level + 1})" if level else "")
+        if level == depth:
+            break
+        v = v[v > t] if t < lo else v[v <= t]
+    c = float(np.clip(t, lo, hi))
+    return c, f"Otsu {t:.3f} clamped to {c:.3f} (plausible range {lo:g}..{hi:g})"

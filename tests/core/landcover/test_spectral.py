@@ -1,0 +1,208 @@
+"""Spectral engine on real crops from ../shared/data (skipped when absent) and on generated height scenes."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+from conftest import S2_NAMES, shared, synthetic_s2, write_raster
+from terraprompt.plugin.core.errors import ModalityError
+from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
+from terraprompt.plugin.core.prompts import concepts
+from terraprompt.plugin.core.stack import BandSet
+
+S2_ROLES = {"coastal", "blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "watervapour", "cirrus", "swir1", "swir2"}
+
+
+def _iou(pred, truth, valid):
+    p, t = pred & valid, truth & valid
+    return (p & t).sum() / max((p | t).sum(), 1)
+
+
+def _run(tmp_path, name="out.tif", **kw):
+    out = str(tmp_path / name)
+    r = extract_landcover(ExtractRequest(output_raster=out, engine="spectral", **kw))
+    with rasterio.open(out) as ds:
+        return r, ds.read(1)
+
+
+@pytest.fixture(scope="module")
+def flood():
+    """The sen1floods11 chip (top half): S2, S1 and label paths."""
+    d = shared("sen1floods11")
+    s2, s1, lab = (os.path.join(d, f"Spain_7370579_top_{k}.tif") for k in ("S2Hand", "S1Hand", "LabelHand"))
+    with rasterio.open(lab) as ds:
+        y = ds.read(1)
+    return s2, s1, y == 1, y >= 0
+
+
+def test_every_catalogue_concept_has_rules():
+    assert set(concepts()) == set(supported_concepts())
+    for c in concepts():
+        assert select_rules(c, S2_ROLES) is not None, c
+
+
+def test_missing_bands_give_clear_error():
+    with pytest.raises(ModalityError) as err:
+        SpectralEngine(["snow_ice"], {"red", "green", "blue"})
+    assert "snow_ice" in err.value.problem and "SWIR" in err.value.fix
+
+
+def test_water_s2_s1_fused_same_grid(flood, tmp_path):
+    s2, s1, truth, valid = flood
+    _, a = _run(tmp_path, "s2.tif", input=s2, prompt="water")
+    _, b = _run(tmp_path, "s1.tif", input=s1, prompt="water", modality="sar")
+    r, c = _run(tmp_path, "fused.tif", input=s2, sar_input=s1, prompt="water")
+    i2, i1, ifu = _iou(a == 1, truth, valid), _iou(b == 1, truth, valid), _iou(c == 1, truth, valid)
+    assert i2 > 0.75 and i1 > 0.55
+    assert ifu >= i2 and ifu > i1, (i2, i1, ifu)
+    assert "[sar]" in r.explanation and "fused with" in r.explanation and "VV dB" in r.explanation
+
+
+def test_water_fused_s1_on_another_grid(flood, tmp_path):
+    """S1 reprojected to UTM 20 m: the stack warps it back onto the S2 grid."""
+    s2, s1, truth, valid = flood
+    utm = str(tmp_path / "s1_utm.tif")
+    with rasterio.open(s1) as src:
+        tr, w, h = calculate_default_transform(src.crs, "EPSG:32630", src.width, src.height, *src.bounds, resolution=20)
+        prof = src.profile | {"crs": "EPSG:32630", "transform": tr, "width": w, "height": h}
+        with rasterio.open(utm, "w", **prof) as dst:
+            for i in (1, 2):
+                reproject(rasterio.band(src, i), rasterio.band(dst, i), resampling=Resampling.average)
+                dst.set_band_description(i, src.descriptions[i - 1])
+    _, same = _run(tmp_path, "same.tif", input=s2, sar_input=s1, prompt="water")
+    _, other = _run(tmp_path, "other.tif", input=s2, sar_input=utm, prompt="water")
+    assert abs(_iou(other == 1, truth, valid) - _iou(same == 1, truth, valid)) < 0.03
+    assert other.shape == truth.shape
+
+
+def test_single_band_sar(flood, tmp_path):
+    s2, s1, truth, valid = flood
+    with rasterio.open(s1) as src:
+        vv = src.read(1)
+        p = write_raster(str(tmp_path / "vv.tif"), vv, crs=src.crs, transform=src.transform)
+    r, cls = _run(tmp_path, input=p, prompt="open water")
+    assert r.modality == "sar"
+    assert _iou(cls == 1, truth, valid) > 0.5
+    assert "[sar]" in r.explanation and "Areas" in r.explanation
+
+
+def test_rgb_only(flood, tmp_path):
+    s2, _, truth, valid = flood
+    with rasterio.open(s2) as src:
+        rgb = src.read([4, 3, 2])
+        p = write_raster(str(tmp_path / "rgb.tif"), rgb, crs=src.crs, transform=src.transform, descriptions=["red", "green", "blue"])
+    r, cls = _run(tmp_path, input=p, prompt="water and vegetation")
+    assert r.modality == "rgb"
+    assert "[rgb]" in r.explanation and "ExG" in r.explanation
+    assert _iou(cls == 1, truth, valid) > 0.25  # weak per-pixel prior; the network engine does better
+    assert (cls == 2).mean() > 0.05
+
+
+def test_nodata_is_excluded_and_reported(flood, tmp_path):
+    s2, _, _, _ = flood
+    with rasterio.open(s2) as src:
+        data, prof = src.read(), src.profile
+    data[:, :64, :128] = 0  # the file's nodata value
+    p = str(tmp_path / "holes.tif")
+    with rasterio.open(p, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = tuple(S2_NAMES[i] for i in range(13))
+    r, cls = _run(tmp_path, input=p, prompt="water")
+    assert (cls[:64, :128] == 255).all() and (cls[64:, 128:] != 255).all()
+    assert r.details["nodata_m2"] > 0.9 * 64 * 128 * 70  # ~10 x 7.8 m pixels at 39° N
+    assert "Nodata excluded" in r.explanation
+
+
+@pytest.fixture(scope="module")
+def cloudy_scene(tmp_path_factory):
+    """The Sentinel-2 cloud chip (6 bands, no CRS in the source) written with a UTM grid, and its reference."""
+    d = shared("cloud_chips")
+    with rasterio.open(os.path.join(d, "sentinel2_image.tif")) as ds:
+        img = ds.read()
+    with rasterio.open(os.path.join(d, "sentinel2_label.tif")) as ds:
+        lab = ds.read(1)
+    p = write_raster(str(tmp_path_factory.mktemp("cloud") / "s2_6b.tif"), img, transform=from_origin(500000, 4500000, 30, 30),
+                     descriptions=["blue", "green", "red", "nir", "swir1", "swir2"])
+    return p, lab
+
+
+def test_clouds_and_shadows_agree_with_reference(cloudy_scene, tmp_path):
+    p, lab = cloudy_scene
+    r, cls = _run(tmp_path, input=p, prompt="clouds and their shadows")
+    ours = np.where(cls == 255, 0, cls).astype(int)
+    cm = np.bincount(lab.ravel().astype(int) * 3 + ours.ravel(), minlength=9).reshape(3, 3).astype(float)
+    po, pe = np.trace(cm) / cm.sum(), (cm.sum(0) * cm.sum(1)).sum() / cm.sum() ** 2
+    assert (po - pe) / (1 - pe) > 0.7
+    assert "ukis-csmask" in r.explanation
+
+
+def test_cloud_mask_excludes_clouds_from_other_concepts(cloudy_scene, tmp_path):
+    p, lab = cloudy_scene
+    r, cls = _run(tmp_path, input=p, prompt="water and vegetation")
+    excluded = cls == 255
+    assert r.details["cloud_excluded_m2"] > 0.5 * (lab > 0).sum() * 900
+    assert (excluded & (lab > 0)).sum() / max(excluded.sum(), 1) > 0.7
+    assert (lab[excluded] > 0).mean() > 0.7
+    assert "Clouds/shadows excluded" in r.explanation
+
+
+def _height_scene(tmp_path, dsm: bool):
+    data, water, veg = synthetic_s2(120, 160, seed=3)
+    h = np.zeros(veg.shape, np.float32)
+    trees = veg & ((np.arange(160)[None, :] % 10) < 6)
+    h[trees] = 12.0
+    houses = np.zeros_like(veg)
+    for y0, x0 in ((80, 10), (95, 25), (10, 130), (30, 140)):
+        houses[y0:y0 + 6, x0:x0 + 8] = True  # 60 x 80 m blocks on bare land (low NDVI)
+    h[houses] = 7.0
+    if dsm:
+        yy, xx = np.mgrid[0:120, 0:160]
+        h = h + 250.0 + 0.05 * xx + 0.02 * yy  # terrain: a gentle slope
+    s2 = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    dp = write_raster(str(tmp_path / "dsm.tif"), h, descriptions=["dsm" if dsm else "ndsm"])
+    return s2, dp, trees, houses
+
+
+@pytest.mark.parametrize("dsm", [False, True])
+def test_height_rules_buildings_and_trees(tmp_path, dsm):
+    s2, dp, trees, houses = _height_scene(tmp_path, dsm)
+    r, cls = _run(tmp_path, input=s2, dsm_input=dp, prompt="buildings and trees")
+    valid = np.ones_like(trees)
+    assert _iou(cls == 1, houses, valid) > 0.8
+    assert _iou(cls == 2, trees, valid) > 0.8
+    assert "height above ground (m) > 2.5" in r.explanation and "height above ground (m) > 3" in r.explanation
+
+
+def test_engine_on_arrays_all_concepts_run():
+    data, water, veg = synthetic_s2(64, 96)
+    roles = ["coastal", "blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "watervapour", "cirrus", "swir1", "swir2"]
+    bs = BandSet({r: data[i] / 10000.0 for i, r in enumerate(roles)}, np.ones(water.shape, bool))
+    eng = SpectralEngine(list(concepts()), set(roles), Context(pixel_m=10, cloud_mask=False))
+    eng.fit(bs)
+    sc = eng.scores(bs)
+    assert sc.shape == (len(concepts()), 64, 96) and np.isfinite(sc).all()
+    k = list(concepts())
+    assert sc[k.index("water")][water].mean() > 0.9 and sc[k.index("water")][~water].mean() < 0.2
+    assert sc[k.index("vegetation")][veg].mean() > 0.9
+
+
+def test_explanation_content_and_details(flood, tmp_path):
+    s2, s1, _, _ = flood
+    r, _ = _run(tmp_path, input=s2, sar_input=s1, prompt="wooded areas and lakes larger than 1 ha")
+    e = r.explanation
+    for s in ("Understood: Forest / trees", "meaning of 'wooded areas'", "Water (from synonym 'lakes'", "Minimum object area: 10000 m²",
+              "Engine: spectral", "NDVI", "MNDWI", "Otsu", "m² =", " ha = ", " %", "Valid area", "Nodata excluded",
+              "Clouds/shadows excluded", "Confidence:"):
+        assert s in e, s
+    rows = r.details["areas"]
+    assert [row["concept"] for row in rows] == ["forest", "water"]
+    assert rows[1]["m2"] == pytest.approx(r.areas_m2["water"]) and rows[1]["ha"] == pytest.approx(rows[1]["m2"] / 1e4)
+    assert 0 < rows[1]["pct"] < 100 and len(rows[1]["color"]) == 3
+    assert r.details["concepts_understood"][0]["score"] < 1.0
+    assert "water" in r.details["rules_structured"]
