@@ -13,7 +13,7 @@ test:
 	$(ENV) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests
 
 test-core:
-	$(ENV) $(PY) -m pytest -q tests/core
+	$(ENV) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/core
 
 run:
 	@mkdir -p out
