@@ -1,0 +1,275 @@
+"""SAM / SAM 2 encoder–decoder ONNX pairs in the layout common exporters produce, as an interactive engine.
+
+Encoder: one image input, either NCHW ``[1, 3, S, S]`` float (ImageNet-normalised
+0–255 RGB, longest side resized to S and padded bottom/right; SAM's
+``export_onnx_model`` style) or HWC ``[H, W, 3]`` (pre-processing inside the
+graph, as some exporters do). Its outputs are the "embeddings": ``image_embeddings``
+(SAM) or ``image_embed`` plus ``high_res_feats_*`` (SAM 2).
+
+Decoder inputs: ``image_embeddings`` (or ``image_embed``), ``point_coords``
+``[1, N, 2]`` in the resized S-frame, ``point_labels`` ``[1, N]`` (1 positive,
+0 negative, 2/3 box corners, -1 padding), ``mask_input`` ``[1, 1, 256, 256]``,
+``has_mask_input`` ``[1]``, optionally ``orig_im_size`` ``[2]`` and any further
+encoder outputs by name. Outputs: ``masks`` (logits), ``iou_predictions``,
+optionally ``low_res_masks``. Every file is checked (it loads, the names and
+ranks fit, its sha256 matches the model card when one is given) and a
+:class:`ModelError` says what does not fit.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Optional
+
+import numpy as np
+from scipy import ndimage
+
+from ..errors import ModelError
+from ..runtime import onnx_session
+
+PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
+PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
+DECODER_REQUIRED = ("point_coords", "point_labels", "mask_input", "has_mask_input")
+EMBEDDING_NAMES = ("image_embeddings", "image_embed")
+
+
+def file_sha256(path: str) -> str:
+    """sha256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _open(path: str, role: str, device: str):
+    """An onnxruntime session for one file of the pair, or a ModelError naming the file and the fix."""
+    name = os.path.basename(path)
+    if not os.path.isfile(path):
+        raise ModelError(f"The SAM {role} '{path}' does not exist.", "Choose the encoder/decoder .onnx pair exported from SAM or SAM 2.")
+    try:
+        return onnx_session(path, device)
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/InvalidGraph types
+        raise ModelError(f"The SAM {role} '{name}' is not a valid ONNX model ({str(exc).splitlines()[0][:200]}).",
+                         "Re-export or re-download the model; the file may be truncated.") from exc
+
+
+class SamOnnxEngine:
+    """An interactive engine backed by a SAM / SAM 2 ONNX encoder–decoder pair."""
+
+    name = "sam_onnx"
+
+    def __init__(self, encoder_path: str, decoder_path: str, device: str = "auto",
+                 expected_sha256: Optional[dict] = None, label: Optional[str] = None) -> None:
+        self.encoder_path = encoder_path
+        self.decoder_path = decoder_path
+        self.encoder_sha256 = file_sha256(encoder_path) if os.path.isfile(encoder_path) else ""
+        self.decoder_sha256 = file_sha256(decoder_path) if os.path.isfile(decoder_path) else ""
+        for role, want in (expected_sha256 or {}).items():
+            got = {"encoder": self.encoder_sha256, "decoder": self.decoder_sha256}.get(role)
+            if got is not None and want and got.lower() != str(want).lower():
+                raise ModelError(f"The SAM {role} does not match its model card (sha256 {got[:12]}… instead of {str(want)[:12]}…).",
+                                 "The file was changed or corrupted; download it again or update the model card.")
+        self.enc, self.report = _open(encoder_path, "encoder", device)
+        self.dec, _ = _open(decoder_path, "decoder", device)
+        self._label = label or os.path.splitext(os.path.basename(encoder_path))[0].replace("_encoder", "").replace(".encoder", "")
+        self._check_encoder()
+        self._check_decoder()
+
+    # ------------------------------------------------------------- identity
+    @property
+    def sha256(self) -> str:
+        """One hash for the pair (sha256 of both files' hashes)."""
+        return hashlib.sha256((self.encoder_sha256 + self.decoder_sha256).encode()).hexdigest()
+
+    @property
+    def label(self) -> str:
+        return f"SAM ONNX ({self._label})"
+
+    @property
+    def max_side(self) -> int:
+        return self.size
+
+    def select_bands(self, count: int, modality=None) -> list[int]:
+        """Red, green, blue from the modality when it names them; else the first three bands (one band is repeated)."""
+        if modality is not None and all(modality.band(r) for r in ("red", "green", "blue")):
+            return [modality.band("red"), modality.band("green"), modality.band("blue")]
+        return [1, 2, 3] if count >= 3 else [1]
+
+    # ------------------------------------------------------------- validation
+    def _check_encoder(self) -> None:
+        ins = self.enc.get_inputs()
+        name = os.path.basename(self.encoder_path)
+        if len(ins) != 1:
+            raise ModelError(f"The SAM encoder '{name}' has {len(ins)} inputs ({', '.join(i.name for i in ins)}); one image input is expected.",
+                             "Choose the image encoder of the pair, not the decoder.")
+        shape = ins[0].shape
+        if len(shape) == 4 and shape[1] in (3, "3"):
+            self.layout = "nchw"
+            self.size = shape[2] if isinstance(shape[2], int) else 1024
+        elif len(shape) == 3 and shape[2] in (3, "3"):
+            self.layout = "hwc"
+            self.size = 1024
+        else:
+            raise ModelError(f"The SAM encoder '{name}' takes an input of shape {shape}; [1, 3, S, S] or [H, W, 3] is expected.",
+                             "Export the encoder with SAM's or SAM 2's ONNX exporter.")
+        self.enc_input = ins[0].name
+        self.enc_outputs = [o.name for o in self.enc.get_outputs()]
+        if not any(n in self.enc_outputs for n in EMBEDDING_NAMES) and len(self.enc_outputs) != 1:
+            raise ModelError(f"The SAM encoder '{name}' has no 'image_embeddings' output (it has {', '.join(self.enc_outputs)}).",
+                             "Export the encoder with SAM's or SAM 2's ONNX exporter.")
+
+    def _check_decoder(self) -> None:
+        name = os.path.basename(self.decoder_path)
+        ins = {i.name: i for i in self.dec.get_inputs()}
+        outs = [o.name for o in self.dec.get_outputs()]
+        missing = [n for n in DECODER_REQUIRED if n not in ins]
+        if not any(n in ins for n in EMBEDDING_NAMES):
+            missing.insert(0, "image_embeddings")
+        if missing:
+            raise ModelError(f"The SAM decoder '{name}' lacks the inputs {', '.join(missing)} (it has {', '.join(ins)}).",
+                             "Choose the prompt decoder exported with SAM's or SAM 2's ONNX exporter (image_embeddings, point_coords, point_labels, mask_input, has_mask_input, orig_im_size).")
+        known = set(DECODER_REQUIRED) | set(EMBEDDING_NAMES) | {"orig_im_size"} | set(self.enc_outputs)
+        unknown = [n for n in ins if n not in known]
+        if unknown:
+            raise ModelError(f"The SAM decoder '{name}' needs inputs the encoder does not give: {', '.join(unknown)}.",
+                             "Use an encoder and a decoder exported together from the same model.")
+        if "masks" not in outs or "iou_predictions" not in outs:
+            raise ModelError(f"The SAM decoder '{name}' lacks the outputs masks/iou_predictions (it has {', '.join(outs)}).",
+                             "Export the decoder with SAM's or SAM 2's ONNX exporter.")
+        if len(ins["point_coords"].shape) != 3:
+            raise ModelError(f"The SAM decoder '{name}' takes point_coords of shape {ins['point_coords'].shape}; [1, N, 2] is expected.",
+                             "Export the decoder with dynamic point count (SAM's exporter does).")
+        self.dec_inputs = ins
+        self.dec_outputs = outs
+
+    # ------------------------------------------------------------- encode / decode
+    def _prepare(self, image: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, float]:
+        """8-bit-like RGB (robust stretch), longest side resized to S; returns (HWC float32, scale)."""
+        if image.ndim == 2:
+            image = image[None]
+        if image.shape[0] == 1:
+            image = np.repeat(image, 3, axis=0)
+        image = image[:3]
+        rgb = np.zeros(image.shape, dtype=np.float32)
+        for b in range(3):
+            vals = image[b][valid] if valid.any() else image[b].ravel()
+            lo, hi = np.percentile(vals, [1, 99]) if vals.size else (0.0, 1.0)
+            rgb[b] = np.clip((image[b] - lo) / max(hi - lo, 1e-6), 0, 1) * 255.0
+        rgb[:, ~valid] = 0
+        h, w = rgb.shape[1:]
+        scale = self.size / max(h, w)
+        if abs(scale - 1.0) > 1e-6:
+            nh, nw = max(1, int(round(h * scale))), max(1, int(round(w * scale)))
+            rgb = np.stack([ndimage.zoom(b, (nh / h, nw / w), order=1) for b in rgb])
+        return np.ascontiguousarray(rgb.transpose(1, 2, 0)), scale
+
+    def encode(self, image: np.ndarray, valid: np.ndarray) -> dict[str, np.ndarray]:
+        """Run the image encoder once; the outputs (embeddings) are the features."""
+        h, w = image.shape[-2:]
+        hwc, scale = self._prepare(np.asarray(image, np.float32), np.asarray(valid, bool))
+        if self.layout == "nchw":
+            x = np.zeros((self.size, self.size, 3), dtype=np.float32)
+            x[: hwc.shape[0], : hwc.shape[1]] = (hwc - PIXEL_MEAN) / PIXEL_STD
+            feed = x.transpose(2, 0, 1)[None]
+        else:
+            feed = hwc
+        outs = self.enc.run(None, {self.enc_input: feed.astype(np.float32)})
+        feats = {name: np.asarray(v) for name, v in zip(self.enc_outputs, outs)}
+        feats["_orig_hw"] = np.array([h, w], dtype=np.int64)
+        feats["_resized_hw"] = np.array(hwc.shape[:2], dtype=np.int64)
+        feats["_scale"] = np.array(scale, dtype=np.float64)
+        return feats
+
+    def decode(self, f: dict, points: np.ndarray, labels: np.ndarray, box: Optional[np.ndarray] = None) -> tuple[np.ndarray, float]:
+        """Mask on the encoded window and the decoder's predicted IoU (best of its masks)."""
+        h, w = (int(v) for v in f["_orig_hw"])
+        scale = float(f["_scale"])
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2) * scale
+        lbl = np.asarray(labels, dtype=np.float64).reshape(-1)
+        lbl = np.where(lbl > 0, 1.0, 0.0)
+        if box is not None:
+            b = np.asarray(box, dtype=np.float64).reshape(2, 2) * scale
+            pts = np.vstack([pts, b])
+            lbl = np.concatenate([lbl, [2.0, 3.0]])
+        else:
+            pts = np.vstack([pts, [[0.0, 0.0]]])
+            lbl = np.concatenate([lbl, [-1.0]])
+        feed = {}
+        for name, meta in self.dec_inputs.items():
+            if name == "point_coords":
+                v = pts[None]
+            elif name == "point_labels":
+                v = lbl[None]
+            elif name == "mask_input":
+                v = np.zeros((1, 1, 256, 256))
+            elif name == "has_mask_input":
+                v = np.zeros(1)
+            elif name == "orig_im_size":
+                v = np.array([h, w])
+            elif name in f:
+                v = f[name]
+            elif name in EMBEDDING_NAMES:
+                v = next((f[n] for n in EMBEDDING_NAMES if n in f), f[self.enc_outputs[0]])
+            else:  # validated away in _check_decoder
+                raise ModelError(f"The SAM decoder needs '{name}', which the encoder did not produce.", "Use a matching encoder/decoder pair.")
+            feed[name] = np.asarray(v, dtype=_np_type(meta.type))
+        outs = dict(zip(self.dec_outputs, self.dec.run(None, feed)))
+        masks = np.asarray(outs["masks"])
+        ious = np.asarray(outs["iou_predictions"]).reshape(-1)
+        masks = masks.reshape(-1, *masks.shape[-2:])
+        best = int(np.argmax(ious)) if ious.size == masks.shape[0] else 0
+        logits = self._to_window(masks[best].astype(np.float32), f)
+        return logits > 0.0, float(np.clip(ious[best] if ious.size else 0.0, 0.0, 1.0))
+
+    def _to_window(self, logits: np.ndarray, f: dict) -> np.ndarray:
+        """Bring decoder logits to the encoded window's shape (low-res padded square → crop → resize)."""
+        h, w = (int(v) for v in f["_orig_hw"])
+        if logits.shape == (h, w):
+            return logits
+        rh, rw = (int(v) for v in f["_resized_hw"])
+        mh, mw = logits.shape
+        if mh == mw:  # a square frame covering the padded S x S input: crop the image part first
+            logits = logits[: max(1, int(round(rh * mh / self.size))), : max(1, int(round(rw * mw / self.size)))]
+        return ndimage.zoom(logits, (h / logits.shape[0], w / logits.shape[1]), order=1)[:h, :w]
+
+
+def _np_type(onnx_type: str):
+    """numpy dtype for an onnxruntime type string."""
+    return {"tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(int64)": np.int64,
+            "tensor(int32)": np.int32, "tensor(float16)": np.float16}.get(onnx_type, np.float32)
+
+
+def find_pair(path: str) -> tuple[str, str, dict]:
+    """(encoder, decoder, expected sha256) from a model card (.json), one .onnx of the pair, or a folder."""
+    if os.path.isdir(path):
+        onnx = sorted(n for n in os.listdir(path) if n.endswith(".onnx"))
+        enc = [n for n in onnx if "encoder" in n.lower()]
+        dec = [n for n in onnx if "decoder" in n.lower()]
+        if len(enc) != 1 or len(dec) != 1:
+            raise ModelError(f"The folder '{path}' does not hold exactly one *encoder*.onnx and one *decoder*.onnx.",
+                             "Point MODEL to the encoder file, or to a model card (.json) naming both files.")
+        return os.path.join(path, enc[0]), os.path.join(path, dec[0]), {}
+    if not os.path.exists(path):
+        raise ModelError(f"The model '{path}' does not exist.", "Choose 'classical', or a SAM encoder/decoder .onnx pair or its model card.")
+    if path.lower().endswith(".json"):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                card = json.load(fh)
+            folder = os.path.dirname(os.path.abspath(path))
+            enc, dec = os.path.join(folder, card["encoder"]), os.path.join(folder, card["decoder"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"The model card '{os.path.basename(path)}' cannot be read ({exc}).",
+                             "A card is JSON with 'encoder', 'decoder' (file names next to it) and optionally 'sha256': {encoder, decoder}.") from exc
+        return enc, dec, dict(card.get("sha256") or {})
+    folder, name = os.path.split(os.path.abspath(path))
+    low = name.lower()
+    if "encoder" in low:
+        i = low.index("encoder")
+        return path, os.path.join(folder, name[:i] + "decoder" + name[i + 7:]), {}
+    if "decoder" in low:
+        i = low.index("decoder")
+        return os.path.join(folder, name[:i] + "encoder" + name[i + 7:]), path, {}
+    raise ModelError(f"Cannot tell whether '{name}' is a SAM encoder or decoder.",
+                     "Name the files *encoder*.onnx / *decoder*.onnx, or give a model card (.json) naming both.")
