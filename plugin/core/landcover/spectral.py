@@ -59,6 +59,8 @@ class Context:
     product_level: str = "l1c"
     device: str = "auto"
     cloud_mask: bool = True
+    reflectance: bool = True
+    """False when the optical values are only rescaled (8-bit RGB/RGBN): the cloud network then is not run."""
 
 
 class IndexCache:
@@ -247,6 +249,8 @@ class SpectralEngine:
         # without a scene context (e.g. a teacher on arrays) the cloud network is not run
         self.ctx = context or Context(cloud_mask=False)
         cloud_ok, self.cloud_why = cloud_available(roles)
+        if cloud_ok and not self.ctx.reflectance:
+            cloud_ok, self.cloud_why = False, "the optical values are not calibrated reflectance"
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
             r = select_rules(c, roles, cloud_ok)
