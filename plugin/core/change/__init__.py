@@ -1,0 +1,1 @@
+"""Change detection between two rasters of a place: alignment, methods, semantic change, outputs."""

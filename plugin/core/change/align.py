@@ -1,0 +1,293 @@
+"""Align AFTER onto BEFORE's grid: common extent, bands matched by role, radiometry, nodata.
+
+The BEFORE raster's grid is the output grid. AFTER is reprojected/resampled onto
+it window by window (GDAL warping through :meth:`RasterSource.read_on_grid`), so
+the two may differ in CRS, pixel size, extent, band count or sensor. Bands are
+paired by role (red with red, swir1 with swir1 ...), converted to physical values
+by each raster's own scaling, and AFTER can be radiometrically normalised onto
+BEFORE (histogram matching, or a relative linear normalisation fitted on the
+pixels IR-MAD finds unchanged). Every step is recorded in :attr:`AlignedPair.report`.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+from rasterio.enums import Resampling
+from rasterio.warp import transform_bounds
+from rasterio.windows import Window, from_bounds as window_from_bounds
+
+from ..errors import InputError, ModalityError
+from ..modalities import Modality
+from ..raster import Grid, RasterSource
+from ..stack import Layer, make_layer
+
+NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
+"""Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
+
+ATMOSPHERIC_ROLES = ("coastal", "watervapour", "cirrus", "thermal")
+"""Roles that see the atmosphere more than the ground; left out when surface bands are shared."""
+
+
+@dataclass
+class PairBlock:
+    """Both dates for one window: (p, h, w) physical values in role order, and validity (h, w)."""
+
+    roles: list[str]
+    before: np.ndarray
+    after: np.ndarray
+    valid: np.ndarray
+
+    def bands(self, which: str) -> dict[str, np.ndarray]:
+        """role → band of one date ('before' or 'after')."""
+        arr = self.before if which == "before" else self.after
+        return {r: arr[i] for i, r in enumerate(self.roles)}
+
+    def pixels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Valid pixels as (n, p) float64 matrices for both dates."""
+        v = self.valid
+        return self.before[:, v].T.astype(np.float64), self.after[:, v].T.astype(np.float64)
+
+
+@dataclass
+class Normalisation:
+    """Per-role map of AFTER values onto BEFORE's radiometry: linear gain/offset or quantile mapping."""
+
+    kind: str = "none"
+    gain: Optional[np.ndarray] = None
+    offset: Optional[np.ndarray] = None
+    q_after: Optional[np.ndarray] = None
+    q_before: Optional[np.ndarray] = None
+    note: str = "no radiometric normalisation"
+
+    def apply(self, after: np.ndarray) -> np.ndarray:
+        """Normalised copy of a (p, h, w) AFTER block."""
+        if self.kind == "relative":
+            return (after * self.gain[:, None, None].astype(np.float32) + self.offset[:, None, None].astype(np.float32)).astype(np.float32)
+        if self.kind == "histogram":
+            out = np.empty_like(after)
+            for i in range(after.shape[0]):
+                out[i] = np.interp(after[i], self.q_after[i], self.q_before[i]).astype(np.float32)
+            return out
+        return after
+
+
+@dataclass
+class AlignedPair:
+    """BEFORE and AFTER on BEFORE's grid: read windows of paired, scaled, normalised bands."""
+
+    before: Layer
+    after: Layer
+    grid: Grid
+    window: Window
+    roles: list[str]
+    same_grid: bool
+    resampling: Resampling
+    norm: Normalisation = field(default_factory=Normalisation)
+    report: list[str] = field(default_factory=list)
+    _sample: Optional[list[PairBlock]] = None
+
+    @property
+    def family(self) -> str:
+        """'sar' when the paired bands are polarisations, 'optical', or 'generic'."""
+        if set(self.roles) & {"vv", "vh", "hh", "hv"}:
+            return "sar"
+        if set(self.roles) & {"red", "green", "blue", "nir"}:
+            return "optical"
+        return "generic"
+
+    def read_raw(self, window: Window) -> PairBlock:
+        """Scaled but not normalised values of both dates for a window of BEFORE's grid."""
+        bidx = [self.before.modality.roles[r] for r in self.roles]
+        aidx = [self.after.modality.roles[r] for r in self.roles]
+        b = self.before.src.read(window=window, bands=bidx)
+        if self.same_grid:
+            a = self.after.src.read(window=window, bands=aidx)
+        else:
+            a = self.after.src.read_on_grid(self.grid, window=window, bands=aidx, resampling=self.resampling)
+        valid = ~(np.ma.getmaskarray(b).any(axis=0) | np.ma.getmaskarray(a).any(axis=0))
+        bv = self.before.scaling.apply(np.asarray(b.data))
+        av = self.after.scaling.apply(np.asarray(a.data))
+        valid &= np.isfinite(bv).all(axis=0) & np.isfinite(av).all(axis=0)
+        return PairBlock(list(self.roles), bv, av, valid)
+
+    def read(self, window: Window) -> PairBlock:
+        """Paired, scaled and normalised values for a window of BEFORE's grid."""
+        blk = self.read_raw(window)
+        blk.after = self.norm.apply(blk.after)
+        return blk
+
+    def sample_raw(self, max_pixels: int = 400_000, block: int = 128, seed: int = 0) -> list[PairBlock]:
+        """Full-resolution blocks spread over the common extent (all of it when small), cached."""
+        if self._sample is None:
+            self._sample = [self.read_raw(w) for w in sample_windows(self.window, max_pixels, block, seed)]
+        return self._sample
+
+    def sample(self, max_pixels: int = 400_000) -> list[PairBlock]:
+        """Normalised sample blocks (for fitting methods and thresholds)."""
+        return [PairBlock(b.roles, b.before, self.norm.apply(b.after), b.valid) for b in self.sample_raw(max_pixels)]
+
+
+def sample_windows(window: Window, max_pixels: int, block: int = 128, seed: int = 0) -> list[Window]:
+    """The whole window when small, else up to max_pixels/block² random block windows inside it."""
+    c0, r0, w, h = int(window.col_off), int(window.row_off), int(window.width), int(window.height)
+    if w * h <= max_pixels:
+        return [Window(c0, r0, w, h)]
+    bw, bh = min(block, w), min(block, h)
+    cols, rows = w // bw, h // bh
+    n = max(1, min(cols * rows, max_pixels // (bw * bh)))
+    rng = np.random.default_rng(seed)
+    picks = rng.choice(cols * rows, size=n, replace=False)
+    return [Window(c0 + int(k % cols) * bw, r0 + int(k // cols) * bh, bw, bh) for k in sorted(picks)]
+
+
+def common_window(before: RasterSource, after: RasterSource) -> Window:
+    """The window of BEFORE's grid covered by AFTER; raise when they do not overlap."""
+    bname, aname = os.path.basename(before.path), os.path.basename(after.path)
+    try:
+        b = transform_bounds(after.crs, before.crs, *after.grid.bounds(), densify_pts=21)
+    except Exception as exc:  # pyproj/GDAL raise several types
+        raise InputError(f"'{aname}' cannot be reprojected to the CRS of '{bname}' ({exc}).",
+                         "Reproject one of them in QGIS first (Raster > Projections > Warp).") from exc
+    if not np.all(np.isfinite(b)):
+        raise InputError(f"The extent of '{aname}' cannot be expressed in the CRS of '{bname}'.",
+                         "Reproject one of them in QGIS first (Raster > Projections > Warp).")
+    p = before.grid.bounds()
+    left, bottom, right, top = max(b[0], p[0]), max(b[1], p[1]), min(b[2], p[2]), min(b[3], p[3])
+    no_overlap = InputError(
+        f"The AFTER raster '{aname}' does not overlap the BEFORE raster '{bname}'.",
+        "Choose two rasters of the same place (check both CRSs in Layer Properties > Information).")
+    if left >= right or bottom >= top:
+        raise no_overlap
+    win = window_from_bounds(left, bottom, right, top, transform=before.transform)
+    c0, r0 = max(0, math.floor(win.col_off + 1e-6)), max(0, math.floor(win.row_off + 1e-6))
+    c1 = min(before.width, math.ceil(win.col_off + win.width - 1e-6))
+    r1 = min(before.height, math.ceil(win.row_off + win.height - 1e-6))
+    if c1 - c0 < 1 or r1 - r0 < 1:
+        raise no_overlap
+    return Window(c0, r0, c1 - c0, r1 - r0)
+
+
+def common_roles(bm: Modality, am: Modality) -> list[str]:
+    """Roles both rasters have, surface bands first, in BEFORE's band order; raise when none."""
+    shared = [r for r, _ in sorted(bm.roles.items(), key=lambda kv: kv[1]) if r in am.roles]
+    surface = [r for r in shared if r not in ATMOSPHERIC_ROLES]
+    roles = surface or shared
+    if not roles:
+        raise ModalityError(
+            f"BEFORE ({bm.describe()}) and AFTER ({am.describe()}) share no band role, so nothing can be compared.",
+            "Choose rasters with common bands (e.g. red, green, blue, NIR), or set MODALITY so the band roles match.")
+    return roles
+
+
+def same_grid(a: Grid, b: Grid) -> bool:
+    """True when two grids are identical (no warping needed)."""
+    return a.width == b.width and a.height == b.height and a.crs == b.crs and a.transform.almost_equals(b.transform, 1e-9)
+
+
+def pixel_size_in(before: RasterSource, after: RasterSource) -> float:
+    """AFTER's pixel size expressed in BEFORE's CRS units (approximate, at the centre)."""
+    l, b, r, t = after.grid.bounds()
+    try:
+        bb = transform_bounds(after.crs, before.crs, l, b, r, t, densify_pts=21)
+    except Exception:
+        return abs(before.transform.a)
+    return math.sqrt(abs((bb[2] - bb[0]) * (bb[3] - bb[1])) / max(after.width * after.height, 1))
+
+
+def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: Modality,
+               normalisation: str = "auto") -> AlignedPair:
+    """Pair two rasters on BEFORE's grid over the common extent and fit the normalisation."""
+    if normalisation not in NORMALISATION_CHOICES:
+        raise InputError(f"Unknown normalisation '{normalisation}'.", f"Use one of: {', '.join(NORMALISATION_CHOICES)}.")
+    window = common_window(before, after)
+    roles = common_roles(bmod, amod)
+    blayer, alayer = make_layer(before, bmod), make_layer(after, amod)
+    identical = same_grid(before.grid, after.grid)
+    report = [f"BEFORE: {os.path.basename(before.path)} — {bmod.describe()}; {blayer.scaling.note}",
+              f"AFTER: {os.path.basename(after.path)} — {amod.describe()}; {alayer.scaling.note}"]
+    resampling = Resampling.bilinear
+    if identical:
+        report.append("Grids: identical, no resampling")
+    else:
+        bpx, apx = abs(before.transform.a), pixel_size_in(before, after)
+        resampling = Resampling.average if apx < bpx / 1.5 else Resampling.bilinear
+        report.append(f"Grids: AFTER ({after.crs.to_string()}, {after.width}x{after.height} px) reprojected onto BEFORE's grid "
+                      f"({before.crs.to_string()}, pixel {bpx:.6g}) with {resampling.name} resampling")
+    full = window.width == before.width and window.height == before.height
+    share = 100.0 * window.width * window.height / (before.width * before.height)
+    report.append("Common extent: all of BEFORE" if full else
+                  f"Common extent: {int(window.width)}x{int(window.height)} px of BEFORE ({share:.0f} %); outside it the outputs are nodata")
+    dropped = [r for r in bmod.roles if r in amod.roles and r not in roles]
+    report.append(f"Bands paired by role: {', '.join(roles)}" + (f" (left out: {', '.join(dropped)})" if dropped else ""))
+    pair = AlignedPair(blayer, alayer, before.grid, window, roles, identical, resampling, report=report)
+    raw = pair.sample_raw()
+    n_valid = sum(int(b.valid.sum()) for b in raw)
+    if n_valid == 0:
+        raise InputError("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap).",
+                         "Check the nodata values of both rasters, or choose rasters that overlap with data.")
+    pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
+    report.append(f"Radiometry: {pair.norm.note}")
+    return pair
+
+
+def _auto_normalisation(blayer: Layer, alayer: Layer) -> str:
+    """'none' for SAR/heights (dB and metres compare as they are), else 'relative'."""
+    if blayer.scaling.kind in ("sar_db", "metres") and alayer.scaling.kind == blayer.scaling.kind:
+        return "none"
+    return "relative"
+
+
+def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer: Layer) -> Normalisation:
+    """Fit AFTER → BEFORE radiometric normalisation on sample blocks."""
+    why = ""
+    if kind == "auto":
+        kind = _auto_normalisation(blayer, alayer)
+        why = " (auto: " + ("SAR dB / heights compare as they are" if kind == "none" else "dates and sensors differ in gain and offset") + ")"
+    if kind == "none":
+        return Normalisation("none", note="no radiometric normalisation" + why)
+    X = np.concatenate([b.pixels()[0] for b in blocks])
+    Y = np.concatenate([b.pixels()[1] for b in blocks])
+    if kind == "histogram":
+        qs = np.linspace(0, 100, 257)
+        qa = np.percentile(Y, qs, axis=0).T
+        qb = np.percentile(X, qs, axis=0).T
+        for i in range(qa.shape[0]):
+            qa[i] = _strictly_increasing(qa[i])
+        return Normalisation("histogram", q_after=qa, q_before=qb, note="AFTER histogram-matched to BEFORE per band" + why)
+    from .irmad import fit_irmad, no_change_probability
+
+    model = fit_irmad(X, Y)
+    pnc = no_change_probability(model, X, Y)
+    sel = pnc > 0.9
+    if sel.sum() < max(50, 0.05 * len(pnc)):
+        sel = pnc >= np.quantile(pnc, 0.75)
+    gain, offset = orthogonal_regression(Y[sel], X[sel])
+    return Normalisation("relative", gain=gain, offset=offset,
+                         note=f"relative normalisation: per-band orthogonal regression of BEFORE on AFTER over {int(sel.sum())} "
+                              f"no-change pixels found by IR-MAD (gains {', '.join(f'{g:.2f}' for g in gain)})" + why)
+
+
+def _strictly_increasing(q: np.ndarray) -> np.ndarray:
+    """Quantiles nudged to be strictly increasing (np.interp needs it)."""
+    eps = max(1e-9, 1e-9 * float(np.abs(q).max()))
+    return q + eps * np.arange(q.size)
+
+
+def orthogonal_regression(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-column total-least-squares fit y ≈ gain·x + offset (symmetric in the two dates)."""
+    gains, offsets = [], []
+    for i in range(x.shape[1]):
+        xi, yi = x[:, i], y[:, i]
+        c = np.cov(xi, yi)
+        sxx, syy, sxy = c[0, 0], c[1, 1], c[0, 1]
+        if abs(sxy) < 1e-12 or sxx < 1e-12:
+            g = 1.0
+        else:
+            g = (syy - sxx + math.sqrt((syy - sxx) ** 2 + 4 * sxy ** 2)) / (2 * sxy)
+        gains.append(g)
+        offsets.append(yi.mean() - g * xi.mean())
+    return np.array(gains), np.array(offsets)

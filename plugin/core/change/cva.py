@@ -1,0 +1,73 @@
+"""Change vector analysis: magnitude and direction of the spectral difference vector.
+
+Each band's difference is standardised by its robust spread in the scene (so a
+noisy SWIR band does not outweigh a quiet blue band), the magnitude of the
+difference vector is averaged over 3×3 pixels (single-pixel noise and
+misregistration) and thresholded with the minimum-error rule on a sample
+(scene-adaptive), and
+the direction says whether change brightens or darkens the surface (angle of
+the vector with the all-bands brightness axis).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from .align import PairBlock
+from .methods import ChangeMethod, LogisticCalibration
+
+
+def difference(block: PairBlock, scale: np.ndarray) -> np.ndarray:
+    """(p, h, w) standardised difference after − before."""
+    return (block.after - block.before) / scale[:, None, None].astype(np.float32)
+
+
+def magnitude(diff: np.ndarray) -> np.ndarray:
+    """(h, w) Euclidean norm of the difference vectors."""
+    return np.sqrt((diff.astype(np.float32) ** 2).sum(axis=0))
+
+
+def direction_degrees(diff: np.ndarray) -> np.ndarray:
+    """(h, w) angle (0°: uniform brightening, 180°: uniform darkening) to the brightness axis."""
+    p = diff.shape[0]
+    mag = magnitude(diff)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cos = diff.sum(axis=0) / (np.sqrt(p) * mag)
+    return np.degrees(np.arccos(np.clip(np.nan_to_num(cos), -1, 1))).astype(np.float32)
+
+
+class CVA(ChangeMethod):
+    """CVA magnitude → probability (logistic centred on the scene's Otsu threshold)."""
+
+    name = "cva"
+    overlap = 4
+
+    def fit(self, blocks: list[PairBlock]) -> None:
+        d = np.concatenate([(b.after - b.before)[:, b.valid] for b in blocks], axis=1)
+        q25, q75 = np.percentile(d, [25, 75], axis=1)
+        self.scale = np.maximum((q75 - q25) / 1.349, 1e-6)
+        mags = np.concatenate([self.smoothed(b)[b.valid] for b in blocks])
+        self.calib = LogisticCalibration(mags)
+        changed = magnitude(d / self.scale[:, None]) > self.calib.center
+        dirs = direction_degrees(d[:, changed] / self.scale[:, None]) if changed.any() else np.zeros(0)
+        bright = float((dirs < 90).mean()) if dirs.size else 0.0
+        self.notes = [
+            f"CVA on {d.shape[0]} bands (differences standardised by their robust spread), fitted on {d.shape[1]:,} sample pixels",
+            f"Threshold: {self.calib.how} on the 3x3-mean magnitude → {self.calib.center:.2f} (robust standard deviations)",
+            f"Direction: {bright:.0%} of changed sample pixels brighten, {1 - bright:.0%} darken",
+        ]
+
+    def smoothed(self, block: PairBlock) -> np.ndarray:
+        """(h, w) magnitude averaged over 3×3 valid pixels."""
+        return smooth_valid(magnitude(difference(block, self.scale)), block.valid)
+
+    def probability(self, block: PairBlock) -> np.ndarray:
+        return self.calib(self.smoothed(block))
+
+
+def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
+    """Mean of x over the valid pixels of a size×size window (invalid pixels do not leak in)."""
+    xv = np.where(valid, x, 0).astype(np.float32)
+    num = ndimage.uniform_filter(xv, size, mode="nearest")
+    den = ndimage.uniform_filter(valid.astype(np.float32), size, mode="nearest")
+    return np.where(den > 0, num / np.maximum(den, 1e-6), 0).astype(np.float32)

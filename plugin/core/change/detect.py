@@ -1,0 +1,295 @@
+"""detect_change: BEFORE + AFTER → change probability, binary change, from→to polygons, summary.
+
+The one core function behind ``terraprompt:detect_change`` and the dock's Change
+tab. AFTER is aligned onto BEFORE's grid (:mod:`.align`), a method (:mod:`.cva`,
+:mod:`.irmad`, :mod:`.logratio`) is fitted on a sample and applied tile by tile
+through :func:`run_tiled` (memory independent of raster size), both dates are
+mapped into land-cover classes for the from→to change matrix, and a prompt can
+keep only some transitions. Outputs are staged next to their destinations and
+moved into place together at the end; on error or cancel nothing is left.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import glob
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from rasterio.windows import Window
+
+from ..errors import InputError, OutputError
+from ..modalities import resolve_modality
+from ..raster import RasterSource, check_has_valid_pixels, open_raster
+from ..runtime import DeviceReport, numpy_device
+from ..tiling import TileSpec, run_tiled
+from ..vectors import polygonize, write_polygons
+from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for
+from ..landcover.extract import row_pixel_areas
+from .align import AlignedPair, align_pair
+from .methods import choose_method, make_method
+from .semantic import ClassMaps, build_class_maps, parse_change_prompt, select_transitions
+from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
+
+SOURCE = "TerraPrompt"
+
+
+@dataclass
+class ChangeRequest:
+    """Everything detect_change needs; paths are plain file paths."""
+
+    before: str
+    after: str
+    output_probability: Optional[str] = None
+    output_change: Optional[str] = None
+    output_vector: Optional[str] = None
+    modality: str = "auto"
+    method: str = "auto"
+    prompt: str = ""
+    reference_map: Optional[str] = None
+    device: str = "auto"
+    min_area_m2: float = 0.0
+    normalisation: str = "auto"
+    threshold: Optional[float] = None  # None: the method's scene-adaptive threshold
+    tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 8, 1))
+
+
+@dataclass
+class ChangeResult:
+    """Outputs, figures and the plain-language summary of a run."""
+
+    output_probability: Optional[str]
+    output_change: Optional[str]
+    output_vector: Optional[str]
+    summary: str
+    method: str
+    threshold: float
+    changed_area_m2: float
+    valid_area_m2: float
+    from_classes: list[str]
+    to_classes: list[str]
+    matrix_m2: np.ndarray  # (K_from, K_to) area of changed pixels per transition (after the prompt)
+    device: DeviceReport
+    dates: tuple[str, str]
+    details: dict = field(default_factory=dict)
+
+
+def guess_date(src: RasterSource) -> str:
+    """Acquisition date (YYYY-MM-DD) from metadata, the file name or an OSCD-style dates.txt; '' if unknown."""
+    for key, val in src.tags.items():
+        if re.search(r"DATE|TIME", key.upper()):
+            m = re.search(r"(\d{4})[-:/]?(\d{2})[-:/]?(\d{2})", str(val))
+            if m:
+                return _iso(*m.groups())
+    name = os.path.basename(src.path)
+    m = re.search(r"(?<!\d)(19\d{2}|20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name)
+    if m:
+        return _iso(*m.groups())
+    folder = os.path.dirname(src.path)
+    t = re.search(r"_t([12])\.", name)
+    dates = os.path.join(folder, "dates.txt")
+    if t and os.path.exists(dates):
+        with open(dates, encoding="utf-8", errors="ignore") as fh:
+            for line in fh:
+                m = re.match(rf"\s*date_{t.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
+                if m:
+                    return _iso(*m.groups())
+    return ""
+
+
+def _iso(y: str, m: str, d: str) -> str:
+    try:
+        return _dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return ""
+
+
+def _stage(path: Optional[str]) -> Optional[str]:
+    return temp_path_for(path) if path else None
+
+
+def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
+    """Detect change between two rasters; on any error or cancel, no output is left behind."""
+    prompt = parse_change_prompt(req.prompt)
+    before, after = open_raster(req.before), open_raster(req.after)
+    inputs = [p for p in (req.before, req.after, req.reference_map) if p]
+    if not (req.output_probability or req.output_change or req.output_vector):
+        raise OutputError("No output was chosen.", "Choose at least one of the probability, change or polygon outputs.")
+    outs = {}
+    for key, path, ext in (("prob", req.output_probability, (".tif", ".tiff")), ("change", req.output_change, (".tif", ".tiff")),
+                           ("vector", req.output_vector, (".gpkg",))):
+        outs[key] = check_output_path(path, inputs, ext) if path else None
+    chosen = [p for p in outs.values() if p]
+    if len(set(chosen)) != len(chosen):
+        raise OutputError("Two outputs have the same file name.", "Give each output its own name.")
+    if req.min_area_m2 < 0:
+        raise InputError(f"MIN_AREA_M2 is negative ({req.min_area_m2:g}).", "Use 0 or a positive area in square metres.")
+    if req.threshold is not None and not 0 <= req.threshold <= 1:
+        raise InputError(f"The threshold {req.threshold:g} is outside 0..1.", "Choose a probability between 0 and 1, or leave it empty.")
+    check_has_valid_pixels(before)
+    check_has_valid_pixels(after)
+    bmod = resolve_modality(before, req.modality)
+    amod = resolve_modality(after, req.modality)
+    pair = align_pair(before, after, bmod, amod, req.normalisation)
+    method_name, method_why = choose_method(req.method, pair)
+    method = make_method(method_name)
+    sample = pair.sample()
+    method.fit(sample)
+    threshold = float(req.threshold) if req.threshold is not None else 0.5
+    maps = build_class_maps(pair.roles, sample, req.reference_map, pair.grid)
+    table, kept = select_transitions(prompt, maps)
+    device = numpy_device(req.device)
+    dates = (guess_date(before), guess_date(after))
+    if progress:
+        progress(2.0)
+
+    grid, win = pair.grid, pair.window
+    kf, kt = len(maps.from_names), len(maps.to_names)
+    tags = {"TERRAPROMPT_METHOD": method_name, "TERRAPROMPT_THRESHOLD": f"{threshold:.4f}", "TERRAPROMPT_PROMPT": prompt.label,
+            "TERRAPROMPT_BEFORE": os.path.basename(req.before), "TERRAPROMPT_AFTER": os.path.basename(req.after),
+            "TERRAPROMPT_DATES": f"{dates[0]}/{dates[1]}"}
+    tmpdir = tempfile.mkdtemp(prefix="terraprompt-change-")
+    stage = {k: _stage(v) for k, v in outs.items()}
+    prob_path = stage["prob"] or os.path.join(tmpdir, "probability.tif")
+    writers: list[GeoTiffWriter] = []
+    matrix_all = np.zeros((kf, kt))
+    matrix_changed = np.zeros((kf, kt))
+    area = {"valid": 0.0, "changed": 0.0, "nodata": 0.0}
+    area_rows = row_pixel_areas(grid, 0, grid.height)
+    spec = TileSpec(req.tiles.size, max(req.tiles.overlap, method.overlap) if method.overlap else req.tiles.overlap, req.tiles.batch)
+    semantic = maps.available or maps.reference is not None
+    try:
+        prob_w = GeoTiffWriter(prob_path, grid, 1, "float32", PROB_NODATA, descriptions=["change probability"], tags=tags)
+        writers.append(prob_w)
+        change_w = None
+        if stage["change"]:
+            change_w = GeoTiffWriter(stage["change"], grid, 1, "uint8", CHANGE_NODATA, colormap=CHANGE_COLORS,
+                                     descriptions=["change"], tags=tags)
+            writers.append(change_w)
+        code_w = None
+        if stage["vector"]:
+            code_w = GeoTiffWriter(os.path.join(tmpdir, "transitions.tif"), grid, 1, "uint8", CHANGE_NODATA)
+            writers.append(code_w)
+
+        def process(wins):
+            res = []
+            for w in wins:
+                out = np.zeros((2 + kf + kt, int(w.height), int(w.width)), dtype=np.float32)
+                if not _intersects(w, win):
+                    res.append(out)
+                    continue
+                blk = pair.read(w)
+                if blk.valid.any():
+                    out[0] = np.where(blk.valid, method.probability(blk), 0)
+                    out[1] = blk.valid
+                    if semantic:
+                        fs, ts = maps.scores(blk, grid, w)
+                        out[2:2 + kf], out[2 + kf:] = fs, ts
+                res.append(out)
+            return res
+
+        def sink(w: Window, block: np.ndarray) -> None:
+            valid = block[1] >= 0.5
+            prob = np.clip(block[0], 0, 1)
+            fr = np.argmax(block[2:2 + kf], axis=0) if semantic else np.full(valid.shape, kf - 1)
+            to = np.argmax(block[2 + kf:], axis=0) if semantic else np.full(valid.shape, kt - 1)
+            keep = table[fr, to]
+            prob = np.where(keep, prob, 0).astype(np.float32)
+            prob[~valid] = PROB_NODATA
+            prob_w.write(w, prob)
+            ch = threshold_change(prob, threshold, valid)
+            if change_w:
+                change_w.write(w, ch)
+            if code_w:
+                code = np.where(ch == 1, 1 + fr * kt + to, 0).astype(np.uint8)
+                code[ch == CHANGE_NODATA] = CHANGE_NODATA
+                code_w.write(w, code)
+            ra = np.broadcast_to(area_rows[int(w.row_off): int(w.row_off + w.height)][:, None], valid.shape)
+            np.add.at(matrix_all, (fr[valid], to[valid]), ra[valid])
+            changed = ch == 1
+            np.add.at(matrix_changed, (fr[changed], to[changed]), ra[changed])
+            area["valid"] += float(ra[valid].sum())
+            area["changed"] += float(ra[changed].sum())
+            area["nodata"] += float(ra[~valid].sum())
+
+        scale = 0.85 if stage["vector"] else 0.98
+        run_tiled(grid.width, grid.height, process, sink, spec,
+                  progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled)
+        for wr in writers:
+            wr.close()
+        writers = []
+        from_names = maps.from_names
+        to_names = maps.to_names
+        summary = make_summary(pair, method_name, method_why, method.explain(), threshold, prompt, kept, maps,
+                               matrix_changed, matrix_all, area, dates, device, semantic)
+        if stage["vector"]:
+            names = {1 + i * kt + j: (from_names[i], to_names[j]) for i in range(kf) for j in range(kt)}
+            common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
+                      "engine": method_name, "model": f"{method_name} (unsupervised, fitted on this pair)", "model_sha256": "",
+                      "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
+
+            def polys():
+                for poly in polygonize(os.path.join(tmpdir, "transitions.tif"), prob_path, is_cancelled=is_cancelled):
+                    f, t = names.get(poly.value, ("", ""))
+                    poly.attrs = {"mean_probability": round(poly.confidence, 4),
+                                  "from_class": f if semantic else "", "to_class": t if semantic else ""}
+                    yield poly
+
+            write_polygons(stage["vector"], polys(), grid, {v: "change" for v in names}, common, min_area_m2=req.min_area_m2,
+                           layer="change", description=summary,
+                           extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str", "method": "str",
+                                         "date_before": "str", "date_after": "str"})
+        for key in ("prob", "change", "vector"):
+            if stage[key]:
+                commit(stage[key], outs[key])
+    except BaseException:
+        for wr in writers:
+            wr.abort()
+        for key in ("prob", "change", "vector"):
+            if stage[key]:
+                remove_quietly(stage[key])
+        raise
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        for leftover in glob.glob(os.path.join(tmpdir, "*")):
+            remove_quietly(leftover)
+    if progress:
+        progress(100.0)
+    return ChangeResult(outs["prob"], outs["change"], outs["vector"], summary, method_name, threshold, area["changed"],
+                        area["valid"], list(maps.from_names), list(maps.to_names), matrix_changed, device, dates,
+                        {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": matrix_all,
+                         "nodata_m2": area["nodata"], "prompt": prompt, "transitions": kept})
+
+
+def _intersects(a: Window, b: Window) -> bool:
+    return (a.col_off < b.col_off + b.width and b.col_off < a.col_off + a.width
+            and a.row_off < b.row_off + b.height and b.row_off < a.row_off + a.height)
+
+
+def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], threshold: float, prompt, kept: str,
+                 maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
+                 device: DeviceReport, semantic: bool) -> str:
+    """The plain-language summary: alignment, method, threshold, areas and the change matrix."""
+    lines = [f"Change: {prompt.label}" + (f" (from {prompt.via})" if prompt.text else "") + f"; {kept}"]
+    if dates[0] or dates[1]:
+        lines.append(f"Dates: {dates[0] or 'unknown'} → {dates[1] or 'unknown'}")
+    lines += [f"Alignment: {r}" for r in pair.report]
+    lines.append(f"Method: {method} — {why}")
+    lines += [f"  {n}" for n in notes]
+    lines.append(f"Change threshold on the probability: {threshold:.2f}")
+    lines.append(f"Device: {device}")
+    pct = 100.0 * area["changed"] / area["valid"] if area["valid"] else 0.0
+    lines.append(f"Changed area: {area['changed']:,.0f} m² = {area['changed'] / 1e4:,.2f} ha = {pct:.2f} % of {area['valid'] / 1e4:,.2f} ha compared")
+    lines.append(f"Nodata (outside the common extent or masked): {area['nodata'] / 1e4:,.2f} ha")
+    lines += [f"  {n}" for n in maps.notes]
+    if semantic:
+        lines.append("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):")
+        lines.append("  " + "from \\ to".ljust(22) + "".join(n[:14].rjust(15) for n in maps.to_names))
+        for i, fname in enumerate(maps.from_names):
+            lines.append("  " + fname[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(maps.to_names))))
+    return "\n".join(lines)

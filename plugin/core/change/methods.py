@@ -1,0 +1,141 @@
+"""What every change method shares: fit on a sample, per-tile probability, a scene-adaptive threshold.
+
+A method turns a :class:`PairBlock` (both dates on one grid) into a change
+probability in [0, 1]. Its statistics are fitted once on sample blocks
+(:meth:`AlignedPair.sample`) and then applied tile by tile, so the result does
+not depend on how the raster is tiled. ``threshold`` is the probability above
+which a pixel is called changed; methods set it from the scene (Otsu).
+"""
+from __future__ import annotations
+
+import math
+import numpy as np
+
+from ..errors import ModelError, ModalityError
+from ..landcover.thresholds import otsu
+from .align import AlignedPair, PairBlock
+
+METHOD_CHOICES = ["auto", "network", "irmad", "cva", "logratio"]
+"""Methods offered to analysts (Processing enum order)."""
+
+
+class ChangeMethod:
+    """Base class: ``fit(blocks)``, ``probability(block)``, ``threshold`` and ``explain()``."""
+
+    name = "base"
+    overlap = 0  # pixels of context a tile needs on each side (spatial filters)
+
+    def __init__(self) -> None:
+        self.threshold = 0.5
+        self.notes: list[str] = []
+
+    def fit(self, blocks: list[PairBlock]) -> None:
+        """Fit the statistics on sample blocks."""
+        raise NotImplementedError
+
+    def probability(self, block: PairBlock) -> np.ndarray:
+        """(h, w) float32 change probability in [0, 1] (any value where the block is invalid)."""
+        raise NotImplementedError
+
+    def explain(self) -> list[str]:
+        """Plain-language lines on what was fitted."""
+        return list(self.notes)
+
+
+def kittler_illingworth(values: np.ndarray, bins: int = 256) -> float:
+    """Minimum-error threshold (Kittler & Illingworth 1986) of a 1-D sample.
+
+    Unlike Otsu it models the two classes with their own spread and prior, so it
+    holds when change is a few per cent of the scene (Otsu then cuts far too low).
+    """
+    v = values[np.isfinite(values)]
+    if v.size < 16:
+        return float("nan")
+    lo, hi = np.percentile(v, [0.5, 99.9])
+    if hi <= lo:
+        return float(hi)
+    hist, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
+    p = hist.astype(np.float64) / hist.sum()
+    c = (edges[:-1] + edges[1:]) / 2
+    p0 = np.cumsum(p)
+    m0s = np.cumsum(p * c)
+    s0s = np.cumsum(p * c * c)
+    p1 = 1.0 - p0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m0 = m0s / p0
+        m1 = (m0s[-1] - m0s) / p1
+        v0 = s0s / p0 - m0 ** 2
+        v1 = (s0s[-1] - s0s) / p1 - m1 ** 2
+        j = 1 + p0 * np.log(np.maximum(v0, 1e-12)) + p1 * np.log(np.maximum(v1, 1e-12)) - 2 * (p0 * np.log(p0) + p1 * np.log(p1))
+    ok = (p0 > 1e-6) & (p1 > 1e-6) & (v0 > 0) & (v1 > 0)
+    ok[:2] = False
+    ok[-2:] = False
+    if not ok.any():
+        return float("nan")
+    j[~ok] = np.inf
+    return float(edges[int(np.argmin(j)) + 1])
+
+
+class LogisticCalibration:
+    """Score → probability: 0.5 at the scene's minimum-error threshold, 0.05 at the sample median."""
+
+    def __init__(self, scores: np.ndarray) -> None:
+        s = scores[np.isfinite(scores)]
+        if s.size < 16:
+            raise ModalityError("Too few valid pixels in common to fit a change threshold.", "Use larger rasters or check their nodata.")
+        t = kittler_illingworth(s)
+        self.how = "minimum-error (Kittler-Illingworth)"
+        med = float(np.median(s))
+        if not np.isfinite(t) or t <= med:
+            t = otsu(s)
+            self.how = "Otsu (minimum-error found no bimodality)"
+        if not np.isfinite(t) or t <= med:
+            t = float(np.percentile(s, 95))
+            self.how = "95th percentile (the sample shows no change mode)"
+        self.center = float(t)
+        self.scale = max((t - med) / math.log(19.0), 1e-9)
+        self.median = med
+
+    def __call__(self, scores: np.ndarray) -> np.ndarray:
+        z = np.clip((scores - self.center) / self.scale, -40, 40)
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
+    """Resolve METHOD (auto → a real method) and say why; refuse what cannot run on these bands."""
+    fam = pair.family
+    if method == "network":
+        raise ModelError("The 'network' change method is not bundled yet in this version of TerraPrompt.",
+                         "Choose METHOD=auto, irmad, cva or logratio.")
+    if method == "logratio":
+        if fam != "sar":
+            raise ModalityError(f"The log-ratio method is for SAR intensity pairs; these rasters are {fam} ({', '.join(pair.roles)}).",
+                                "Choose METHOD=auto, irmad or cva, or set MODALITY=sar if the bands are backscatter.")
+        return "logratio", "log-ratio chosen by the analyst"
+    if method in ("irmad", "cva"):
+        if method == "irmad" and len(pair.roles) < 2:
+            raise ModalityError("IR-MAD needs at least 2 common bands; these rasters share 1.", "Choose METHOD=cva or auto.")
+        return method, f"{method} chosen by the analyst"
+    if method != "auto":
+        raise ModalityError(f"Unknown change method '{method}'.", f"Use one of: {', '.join(METHOD_CHOICES)}.")
+    if fam == "sar":
+        return "logratio", "auto: SAR backscatter pair → log-ratio"
+    return "cva", (f"auto: optical/generic pair with {len(pair.roles)} common band(s) → change vector analysis on "
+                   "normalised radiometry (measured best on OSCD and Taizhou, see make eval-change)")
+
+
+def make_method(name: str) -> ChangeMethod:
+    """An unfitted method instance by name."""
+    if name == "irmad":
+        from .irmad import IRMAD
+
+        return IRMAD()
+    if name == "cva":
+        from .cva import CVA
+
+        return CVA()
+    if name == "logratio":
+        from .logratio import LogRatio
+
+        return LogRatio()
+    raise ModalityError(f"Unknown change method '{name}'.", f"Use one of: {', '.join(METHOD_CHOICES)}.")
