@@ -32,13 +32,14 @@ class ClassicalEngine:
     name = "classical"
     max_side = 2048  # encoded windows are at most this many pixels on a side
 
-    def __init__(self, step: int = 4, compactness: float = 0.002, beta: float = 0.1,
+    def __init__(self, step: int = 4, compactness: float = 0.0, beta: float = 0.1,
                  smooth: float = 0.7, max_bands: int = 16, min_nodes: int = 3,
                  size_penalty: float = 1.0, size_scale: float = 2000.0, max_fraction: float = 0.5) -> None:
         self.params = dict(step=step, compactness=compactness, beta=beta, smooth=smooth,
                            max_bands=max_bands, min_nodes=min_nodes, size_penalty=size_penalty, size_scale=size_scale,
                            max_fraction=max_fraction)
         self.max_fraction = max_fraction
+        self.search_limit = 8.0  # geodesic units (≈ boundary crossings of median strength) of the first search
         self.size_penalty = size_penalty
         self.size_scale = size_scale
         self.step = step
@@ -137,18 +138,36 @@ class ClassicalEngine:
         if not pos_nodes:
             return np.zeros((h, w), dtype=bool), 0.0
         graph = self._graph(f)
-        dpos = dijkstra(graph, directed=False, indices=np.unique(pos_nodes), min_only=True)
-        cand = allowed & np.isfinite(dpos)
-        if neg_nodes:
-            dneg = dijkstra(graph, directed=False, indices=np.unique(neg_nodes), min_only=True)
-            cand &= dpos < dneg
-        cand[np.unique(pos_nodes)] = True
-        region, score = self._choose_extent(f, dpos, cand, has_negatives=bool(neg_nodes) or box is not None)
+        pos_idx = np.unique(pos_nodes)
+        neg_idx = np.unique(neg_nodes) if neg_nodes else None
+        # geodesic distances only as far as needed: grow the search radius until the chosen extent is well inside it
+        limit = self.search_limit
+        while True:
+            region, score, frontier = self._decode_within(f, graph, pos_idx, neg_idx, allowed, limit, box is not None)
+            if not frontier or not np.isfinite(limit):
+                break
+            limit = limit * 3 if limit * 3 < self.search_limit * 100 else np.inf
         node_mask = np.zeros(n + 1, dtype=bool)
         node_mask[:n] = region
         mask = node_mask[lab]  # lab == -1 → last entry (False)
         mask = _fill_small_holes(mask, lab >= 0)
         return mask, score
+
+    def _decode_within(self, f, graph, pos_idx, neg_idx, allowed, limit, has_box):
+        """Region and score from distances up to ``limit``; ``frontier`` says the extent reached the limit."""
+        dpos = dijkstra(graph, directed=True, indices=pos_idx, min_only=True, limit=limit)
+        cand = allowed & np.isfinite(dpos)
+        if neg_idx is not None:
+            dneg = dijkstra(graph, directed=True, indices=neg_idx, min_only=True, limit=limit)
+            cand &= dpos < dneg
+        cand[pos_idx] = True
+        region, score = self._choose_extent(f, dpos, cand, has_negatives=neg_idx is not None or has_box)
+        reached = np.isfinite(dpos)
+        frontier = False
+        if np.isfinite(limit) and region.any():
+            # the extent reached the search limit when it holds nodes in the outer fifth of the explored distances
+            frontier = bool(dpos[region].max() > 0.8 * limit) or int(region.sum()) >= int(reached.sum() * 0.8)
+        return region, score, frontier
 
     def _graph(self, f: dict) -> csr_matrix:
         """The undirected superpixel graph with geodesic edge costs (memoised per feature set)."""
@@ -159,7 +178,9 @@ class ClassicalEngine:
         n = int(f["counts"].size)
         gs = float(f["grad_scale"]) or 1.0
         cost = f["edge_grad"] / gs + self.beta * f["edge_color"] + 1e-4
-        g = csr_matrix((cost.astype(np.float64), (f["edge_i"], f["edge_j"])), shape=(n, n))
+        i = np.concatenate([f["edge_i"], f["edge_j"]])
+        j = np.concatenate([f["edge_j"], f["edge_i"]])
+        g = csr_matrix((np.concatenate([cost, cost]).astype(np.float64), (i, j)), shape=(n, n))  # symmetric: no per-call transposes
         if len(self._graph_cache) > 8:
             self._graph_cache.clear()
         self._graph_cache[key] = (f["edge_i"], g)
