@@ -31,7 +31,7 @@ def test_one_click_segments_each_object(bands):
 
 def test_negative_click_removes_leak():
     # two touching objects of the same colour: one click takes both, a negative click on the second separates them
-    data, masks = scene(objects=[("rect", 60, 60, 40, 40, (200, 200, 200)), ("rect", 60, 100, 40, 40, (190, 190, 190))], noise=2)
+    data, masks = scene(objects=[("rect", 60, 60, 40, 40, (200, 200, 200)), ("rect", 60, 100, 40, 40, (200, 200, 200))], noise=2)
     eng = ClassicalEngine()
     f = eng.encode(data, np.ones(data.shape[1:], bool))
     both = masks[1] | masks[2]
@@ -39,7 +39,7 @@ def test_negative_click_removes_leak():
     assert _iou(m1, both) > 0.8
     pts = np.vstack([_centre(masks[1]), _centre(masks[2])])
     m2, _ = eng.decode(f, pts, np.array([1, 0]))
-    assert _iou(m2, masks[1]) > 0.75 and not (m2 & masks[2])[5:-5].any()
+    assert _iou(m2, masks[1]) > 0.75 and (m2 & masks[2]).sum() < 0.1 * masks[2].sum()
 
 
 def test_box_prompt_alone():
