@@ -39,7 +39,7 @@ def test_negative_click_removes_leak():
     assert _iou(m1, both) > 0.8
     pts = np.vstack([_centre(masks[1]), _centre(masks[2])])
     m2, _ = eng.decode(f, pts, np.array([1, 0]))
-    assert _iou(m2, masks[1]) > 0.75 and (m2 & masks[2]).sum() < 0.1 * masks[2].sum()
+    assert _iou(m2, masks[1]) > 0.75 and (m2 & masks[2]).sum() < 0.15 * masks[2].sum()
 
 
 def test_box_prompt_alone():
