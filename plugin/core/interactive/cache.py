@@ -13,6 +13,7 @@ import json
 import os
 import time
 import uuid
+from collections import OrderedDict
 from typing import Optional
 
 import numpy as np
@@ -52,9 +53,11 @@ def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: st
 class EmbeddingCache:
     """A folder of ``<key>.npz`` entries with LRU eviction beyond ``max_bytes``."""
 
-    def __init__(self, folder: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, folder: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES, memory_items: int = 0) -> None:
         self.folder = folder or default_cache_dir()
         self.max_bytes = int(max_bytes)
+        self.memory_items = int(memory_items)
+        self._memory: "OrderedDict[str, dict]" = OrderedDict()
         self.hits = 0
         self.misses = 0
         os.makedirs(self.folder, exist_ok=True)
@@ -64,6 +67,10 @@ class EmbeddingCache:
 
     def get(self, key: str) -> Optional[dict[str, np.ndarray]]:
         """The cached features for a key (and mark them recently used), or None."""
+        if key in self._memory:
+            self._memory.move_to_end(key)
+            self.hits += 1
+            return dict(self._memory[key])
         p = self._path(key)
         try:
             with np.load(p, allow_pickle=False) as z:
@@ -75,10 +82,12 @@ class EmbeddingCache:
             return None
         _touch(p)
         self.hits += 1
+        self._remember(key, out)
         return out
 
     def put(self, key: str, features: dict[str, np.ndarray]) -> None:
         """Store features atomically, then evict the least recently used entries beyond the cap."""
+        self._remember(key, features)
         tmp = os.path.join(self.folder, f".{key}.{uuid.uuid4().hex[:8]}.tmp.npz")
         try:
             np.savez(tmp, **{k: np.asarray(v) for k, v in features.items()})
@@ -88,6 +97,15 @@ class EmbeddingCache:
             _remove(tmp)
             return  # a cache that cannot be written is not an error: encoding just is not reused
         self.evict()
+
+    def _remember(self, key: str, features: dict) -> None:
+        """Keep the last few entries in memory too (batch runs revisit the same windows)."""
+        if self.memory_items <= 0:
+            return
+        self._memory[key] = dict(features)
+        self._memory.move_to_end(key)
+        while len(self._memory) > self.memory_items:
+            self._memory.popitem(last=False)
 
     def entries(self) -> list[tuple[str, int, float]]:
         """(path, bytes, last use) of every entry, least recently used first."""
@@ -121,6 +139,7 @@ class EmbeddingCache:
 
     def clear(self) -> None:
         """Remove every entry."""
+        self._memory.clear()
         for p, _, _ in self.entries():
             _remove(p)
 

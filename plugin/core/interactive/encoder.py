@@ -80,7 +80,8 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name, engine.sha256)
         feats = cache.get(key)
         if feats is not None and "_valid" in feats:
-            valid = feats.pop("_valid").astype(bool)
+            valid = feats["_valid"].astype(bool)
+            feats = {k: v for k, v in feats.items() if k != "_valid"}
             return EncodedWindow(window, shape, transform, feats, valid, from_cache=True)
     image, valid = read_window(src, window, bands, shape)
     feats = engine.encode(image, valid)

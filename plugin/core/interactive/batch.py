@@ -1,0 +1,188 @@
+"""Batch prompts: many objects (points and boxes per object_id) segmented in one run, written as polygons and a raster.
+
+Each object is decoded in a window around its prompts, snapped to a grid so that
+nearby objects share encodings (held in memory and in the on-disk cache, so a
+second run on the same raster encodes nothing); windows grow when an object is
+cut by them. Prompts arrive in the raster's CRS (the algorithm transforms them).
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from rasterio.features import rasterize
+from rasterio.windows import Window
+
+from ..errors import Cancelled, InputError, PromptError
+from ..raster import open_raster
+from ..writers import GeoTiffWriter, check_output_path, remove_quietly
+from .cache import EmbeddingCache
+from .engines import load_engine
+from .objects import AcceptedObject, make_object, mask_to_geometry, write_objects
+from .session import InteractiveSession
+
+SNAP = 256
+
+
+@dataclass
+class PromptObject:
+    """The prompts of one object in raster-CRS coordinates: points (x, y, positive) and an optional box."""
+
+    object_id: int
+    points: list[tuple[float, float, bool]] = field(default_factory=list)
+    box: Optional[tuple[float, float, float, float]] = None
+
+    @property
+    def n_positive(self) -> int:
+        return sum(1 for p in self.points if p[2])
+
+    @property
+    def n_negative(self) -> int:
+        return sum(1 for p in self.points if not p[2])
+
+    def prompt_type(self) -> str:
+        has_pts = bool(self.points)
+        return "box+points" if self.box and has_pts else ("box" if self.box else "points")
+
+
+@dataclass
+class SegmentRequest:
+    """Inputs of :func:`segment_prompts`."""
+
+    input: str
+    objects: list[PromptObject]
+    output_vector: str
+    output_raster: Optional[str] = None
+    model: str = "classical"
+    device: str = "auto"
+    class_name: str = "object"
+    window_size: int = 512
+    cache_dir: Optional[str] = None  # None: the default cache folder; "": no disk cache
+    cache_max_bytes: int = 2 * 1024 ** 3
+
+
+@dataclass
+class SegmentResult:
+    """What was written and what was skipped (with reasons)."""
+
+    output_vector: str
+    output_raster: Optional[str]
+    objects: int
+    skipped: list[str]
+    report: str
+
+
+def _group_window(src, obj: PromptObject, size: int) -> Window:
+    """A window of at least ``size`` pixels around the prompts, snapped to a 256-pixel grid (shared encodings)."""
+    xy = [(p[0], p[1]) for p in obj.points]
+    if obj.box:
+        xy += [(obj.box[0], obj.box[1]), (obj.box[2], obj.box[3])]
+    inv = ~src.transform
+    cr = np.array([inv * p for p in xy])
+    c0, r0 = cr.min(axis=0)
+    c1, r1 = cr.max(axis=0)
+    side = max(size, int(math.ceil(max(c1 - c0, r1 - r0) * 2 / SNAP)) * SNAP)
+    cc, rc = (c0 + c1) / 2, (r0 + r1) / 2
+    col = int(math.floor((cc - side / 2) / SNAP)) * SNAP
+    row = int(math.floor((rc - side / 2) / SNAP)) * SNAP
+    col = max(0, min(col, src.width - side))
+    row = max(0, min(row, src.height - side))
+    return Window(col, row, side + SNAP, side + SNAP)
+
+
+def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], None]] = None,
+                    is_cancelled: Optional[Callable[[], bool]] = None) -> SegmentResult:
+    """Segment every object of the request and write the polygons (and the object-id raster)."""
+    progress = progress or (lambda v: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    src = open_raster(req.input)
+    out_vec = check_output_path(req.output_vector, [req.input], (".gpkg",))
+    out_ras = check_output_path(req.output_raster, [req.input], (".tif", ".tiff")) if req.output_raster else None
+    if not req.objects:
+        raise PromptError("There are no prompts.", "Give a point layer with object_id and positive fields, or boxes with object_id.")
+    engine, report = load_engine(req.model, req.device)
+    modality = None
+    try:
+        from ..modalities import detect_modality
+
+        modality = detect_modality(src)
+    except Exception:  # band roles only help SAM pick RGB; the classical engine uses every band
+        modality = None
+    cache = None
+    if req.cache_dir != "":
+        try:
+            cache = EmbeddingCache(req.cache_dir, req.cache_max_bytes, memory_items=6)
+        except OSError:
+            cache = None
+    accepted: list[AcceptedObject] = []
+    skipped: list[str] = []
+    objects = sorted(req.objects, key=lambda o: o.object_id)
+    for i, obj in enumerate(objects):
+        if is_cancelled():
+            raise Cancelled()
+        if obj.n_positive == 0 and obj.box is None:
+            skipped.append(f"object {obj.object_id}: no positive point and no box")
+            continue
+        session = InteractiveSession(src, _group_window(src, obj, req.window_size), engine=engine, cache=cache, modality=modality)
+        try:
+            pts = np.array([(p[0], p[1]) for p in obj.points], dtype=np.float64).reshape(-1, 2)
+            labels = np.array([1 if p[2] else 0 for p in obj.points], dtype=np.int64)
+            session.decode(pts, labels, obj.box)
+        except (PromptError, InputError) as exc:
+            skipped.append(f"object {obj.object_id}: {exc.problem}")
+            continue
+        res = session.last
+        geom = mask_to_geometry(res.mask, res.transform)
+        if geom is None:
+            skipped.append(f"object {obj.object_id}: nothing was found at its prompts")
+            continue
+        accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
+                                    obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
+        progress(100.0 * (i + 1) / len(objects) * 0.9)
+    if not accepted:
+        raise PromptError("No object could be segmented: " + "; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "") + ".",
+                          "Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1.")
+    write_objects(out_vec, accepted, src.crs)
+    if out_ras:
+        try:
+            _write_id_raster(out_ras, src.grid, accepted, is_cancelled)
+        except BaseException:
+            remove_quietly(out_vec)
+            raise
+    progress(100.0)
+    hits = f", cache {cache.hits} hits / {cache.misses} misses" if cache is not None else ""
+    text = (f"{len(accepted)} objects segmented with {engine.label} on {report}{hits}"
+            + (f"; {len(skipped)} skipped: " + "; ".join(skipped) if skipped else "") + ".")
+    return SegmentResult(out_vec, out_ras, len(accepted), skipped, text)
+
+
+def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelled, block: int = 1024) -> None:
+    """object_id per pixel on the input's grid (0 background), rasterised from the polygons block by block."""
+    max_id = max(o.attrs["object_id"] for o in objects)
+    dtype = "uint16" if max_id < 65535 else "uint32"
+    writer = GeoTiffWriter(path, grid, 1, dtype, nodata=None, descriptions=["object_id"])
+    try:
+        from shapely.geometry import box as shp_box
+
+        bounds = [(o.geometry.bounds, o) for o in objects]
+        for r0 in range(0, grid.height, block):
+            for c0 in range(0, grid.width, block):
+                if is_cancelled():
+                    raise Cancelled()
+                win = Window(c0, r0, min(block, grid.width - c0), min(block, grid.height - r0))
+                wtr = grid.window_transform(win)
+                x0, y1 = wtr * (0, 0)
+                x1, y0 = wtr * (win.width, win.height)
+                wb = shp_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                shapes_ = [(o.geometry, o.attrs["object_id"]) for b, o in bounds if wb.intersects(shp_box(*b))]
+                data = np.zeros((int(win.height), int(win.width)), dtype=dtype)
+                if shapes_:
+                    data = rasterize(shapes_, out_shape=data.shape, transform=wtr, fill=0, dtype=dtype)
+                writer.write(win, data)
+        writer.close()
+    except BaseException:
+        writer.abort()
+        raise

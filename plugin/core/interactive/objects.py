@@ -1,0 +1,125 @@
+"""Accepted objects: mask → (multi)polygon with the interactive attributes, written to a GeoPackage.
+
+Used by the batch algorithm (one file written atomically) and by the map tool
+(objects appended to a layer created on first use).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import numpy as np
+from rasterio.features import shapes
+from shapely.geometry import MultiPolygon, mapping, shape
+from shapely.ops import unary_union
+
+from ..errors import OutputError
+from ..vectors import AreaCalculator
+from ..writers import commit, remove_quietly, temp_path_for
+
+OBJECT_FIELDS = {
+    "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
+    "n_negative": "int", "prompt_type": "str", "model": "str", "model_sha256": "str", "source": "str",
+    "created_utc": "str",
+}
+LAYER = "objects"
+
+
+@dataclass
+class AcceptedObject:
+    """One object: geometry in the raster CRS plus its attributes (see OBJECT_FIELDS)."""
+
+    geometry: MultiPolygon
+    attrs: dict
+
+
+def utc_now() -> str:
+    """ISO 8601 UTC timestamp without microseconds."""
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def mask_to_geometry(mask: np.ndarray, transform, simplify_pixels: float = 0.0) -> Optional[MultiPolygon]:
+    """The union of a mask's pixels as a MultiPolygon in the transform's CRS (None when empty)."""
+    if not mask.any():
+        return None
+    polys = [shape(g) for g, v in shapes(mask.astype(np.uint8), mask=mask, connectivity=4, transform=transform) if v]
+    geom = unary_union(polys)
+    if simplify_pixels > 0:
+        geom = geom.simplify(simplify_pixels * abs(transform.a), preserve_topology=True)
+    if geom.is_empty:
+        return None
+    if geom.geom_type == "Polygon":
+        geom = MultiPolygon([geom])
+    elif geom.geom_type != "MultiPolygon":
+        geom = MultiPolygon([g for g in getattr(geom, "geoms", []) if g.geom_type == "Polygon"])
+    return geom
+
+
+def make_object(geometry: MultiPolygon, crs, object_id: int, class_name: str, score: float, n_positive: int,
+                n_negative: int, prompt_type: str, model: str, model_sha256: str, source: str) -> AcceptedObject:
+    """An object with every attribute filled, area in true square metres."""
+    attrs = {
+        "object_id": int(object_id), "class": class_name, "area_m2": round(AreaCalculator(crs).area_m2(geometry), 3),
+        "score": round(float(score), 4), "n_positive": int(n_positive), "n_negative": int(n_negative),
+        "prompt_type": prompt_type, "model": model, "model_sha256": model_sha256, "source": os.path.basename(source),
+        "created_utc": utc_now(),
+    }
+    return AcceptedObject(geometry, attrs)
+
+
+def _records(objects: Iterable[AcceptedObject]):
+    for o in objects:
+        props = {k: o.attrs.get(k) for k in OBJECT_FIELDS}
+        yield {"geometry": mapping(o.geometry), "properties": props}
+
+
+def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
+    """Write objects to a new GeoPackage atomically (temporary file renamed at the end)."""
+    import fiona
+
+    tmp = temp_path_for(path)
+    schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
+    try:
+        with fiona.open(tmp, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
+            out.writerecords(list(_records(objects)))
+        commit(tmp, path)
+    except BaseException:
+        remove_quietly(tmp)
+        raise
+    return path
+
+
+def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
+    """Append objects to a GeoPackage layer, creating it on first use (the map tool's Enter)."""
+    import fiona
+
+    if not os.path.exists(path):
+        return write_objects(path, objects, crs, layer)
+    try:
+        with fiona.open(path, "a", layer=layer) as out:
+            missing = [k for k in OBJECT_FIELDS if k not in out.schema["properties"]]
+            if missing:
+                raise OutputError(f"The layer '{layer}' in '{os.path.basename(path)}' lacks the fields {', '.join(missing)}.",
+                                  "Choose a new GeoPackage for accepted objects.")
+            out.writerecords(list(_records(objects)))
+    except OutputError:
+        raise
+    except Exception as exc:
+        raise OutputError(f"Cannot append to '{path}': {exc}.", "Choose a GeoPackage you can write to, or a new file.") from exc
+    return path
+
+
+def next_object_id(path: str, layer: str = LAYER) -> int:
+    """1 + the largest object_id already in a GeoPackage layer (1 when it does not exist)."""
+    import fiona
+
+    if not os.path.exists(path):
+        return 1
+    try:
+        with fiona.open(path, layer=layer) as src:
+            ids = [f["properties"].get("object_id") or 0 for f in src]
+    except Exception:
+        return 1
+    return (max(ids) if ids else 0) + 1

@@ -1,0 +1,68 @@
+"""segment_prompts (core): many objects, polygons with attributes, object-id raster, skipped prompts, bad outputs."""
+from __future__ import annotations
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import write_raster
+from interactive_helpers import TRANSFORM, scene
+from terraprompt.plugin.core.errors import OutputError, PromptError
+from terraprompt.plugin.core.interactive.batch import PromptObject, SegmentRequest, segment_prompts
+
+
+def _xy(r, c):
+    return TRANSFORM * (c + 0.5, r + 0.5)
+
+
+@pytest.fixture
+def img(tmp_path):
+    data, masks = scene(h=256, w=256)
+    return write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM), masks
+
+
+def test_objects_written_with_attributes_and_raster(img, tmp_path):
+    path, masks = img
+    x0, y1 = TRANSFORM * (47, 37)
+    x1, y0 = TRANSFORM * (98, 73)
+    objs = [PromptObject(7, [(*_xy(55, 70), True)]),
+            PromptObject(3, [(*_xy(150, 170), True), (*_xy(60, 70), False)]),
+            PromptObject(9, [], box=(x0, y0, x1, y1)),
+            PromptObject(11, [(1.0, 2.0, True)])]  # outside the raster: skipped with a reason
+    req = SegmentRequest(path, objs, str(tmp_path / "o.gpkg"), str(tmp_path / "o.tif"), cache_dir=str(tmp_path / "cache"))
+    res = segment_prompts(req)
+    assert res.objects == 3 and len(res.skipped) == 1 and "object 11" in res.skipped[0] and "outside" in res.skipped[0]
+    with fiona.open(res.output_vector) as fc:
+        feats = {f["properties"]["object_id"]: f["properties"] for f in fc}
+        assert fc.schema["geometry"] == "MultiPolygon"
+    assert set(feats) == {3, 7, 9}
+    p = feats[3]
+    assert p["n_positive"] == 1 and p["n_negative"] == 1 and p["prompt_type"] == "points"
+    assert feats[9]["prompt_type"] == "box" and p["class"] == "object" and p["source"] == "img.tif"
+    assert p["model"].startswith("classical") and len(p["model_sha256"]) == 64 and p["created_utc"].endswith("+00:00")
+    assert abs(feats[3]["area_m2"] - masks[2].sum() * 0.25) / (masks[2].sum() * 0.25) < 0.15  # 0.5 m pixels
+    with rasterio.open(res.output_raster) as ds:
+        ids = ds.read(1)
+        assert ds.crs.to_epsg() == 32633 and ds.transform == TRANSFORM and ds.shape == (256, 256)
+    inter = ((ids == 3) & masks[2]).sum() / ((ids == 3) | masks[2]).sum()
+    assert inter > 0.85
+    assert ((ids == 9) & masks[1]).sum() > 0.8 * masks[1].sum()
+    # second run: every window comes from the cache
+    res2 = segment_prompts(SegmentRequest(path, objs[:1], str(tmp_path / "o2.gpkg"), cache_dir=str(tmp_path / "cache")))
+    assert "0 misses" in res2.report
+
+
+def test_all_prompts_invalid_raises_and_leaves_nothing(img, tmp_path):
+    path, _ = img
+    req = SegmentRequest(path, [PromptObject(1, [(0.0, 0.0, True)]), PromptObject(2, [(*_xy(10, 10), False)])],
+                         str(tmp_path / "o.gpkg"), str(tmp_path / "o.tif"), cache_dir="")
+    with pytest.raises(PromptError, match="No object could be segmented"):
+        segment_prompts(req)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
+
+
+def test_output_equal_to_input_is_refused(img, tmp_path):
+    path, _ = img
+    with pytest.raises(OutputError, match="one of the inputs"):
+        segment_prompts(SegmentRequest(path, [PromptObject(1, [(*_xy(55, 70), True)])], str(tmp_path / "o.gpkg"), path, cache_dir=""))
