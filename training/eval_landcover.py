@@ -121,7 +121,7 @@ def eval_sen1floods11(engines: list[str]) -> None:
                     print(f"  [{engine}] {name:28s} not run: {exc}")
                     continue
                 cls = _read(out)[0]
-                print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.3f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
+                print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.4f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
     print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
 
 

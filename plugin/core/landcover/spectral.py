@@ -28,6 +28,8 @@ from ..stack import BandSet
 from . import indices as ix
 from .thresholds import bimodality, threshold_in_range
 
+SHADOW_TRUST = 2.0
+"""Logit from which an optical decision is kept under a cloud shadow (the index is 2 softness units past its threshold)."""
 MIN_BIMODALITY = 0.5
 """Otsu's effectiveness (between-class / total variance) below which the sample is not two classes: the default threshold is used."""
 
@@ -296,8 +298,14 @@ class SpectralEngine:
                     if t.otsu is not None and not t.index.startswith("csmask"):
                         t.fit(cache(t.index)[sample.valid])
 
-    def _concept_logit(self, cr: ConceptRules, cache: IndexCache, cloudy: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
-        """Fused logit of a concept and where it has no evidence (cloudy without SAR), or None."""
+    def _concept_logit(self, cr: ConceptRules, cache: IndexCache, cloud: Optional[np.ndarray],
+                       shadow: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        """Fused logit of a concept and where it has no usable evidence (under clouds without SAR), or None.
+
+        Under a cloud the optical evidence is blind. Under a cloud shadow it is dimmed, not gone: ratio indices
+        still hold, so a confident optical decision (logit >= SHADOW_TRUST) is kept there and only weak ones are
+        dropped (dark water is otherwise often called shadow by the network).
+        """
         num, den = 0.0, 0.0
         sar_num, sar_den = 0.0, 0.0
         for v in cr.variants:
@@ -308,47 +316,45 @@ class SpectralEngine:
             if v.family == "sar":
                 sar_num, sar_den = sar_num + w * z, sar_den + w
         z = num / den
-        if cloudy is None or not cr.cloud_masked or not (cr.families() - {"sar", "cloudnet"}):
+        if cloud is None or not cr.cloud_masked or not (cr.families() - {"sar", "cloudnet"}):
             return z, None
+        blind = cloud | (shadow & (z < SHADOW_TRUST))
         if sar_den:
-            z = np.where(cloudy, sar_num / sar_den, z)
-            return z, None
-        return z, cloudy
+            return np.where(blind, sar_num / sar_den, z), None
+        return np.where(blind, -10.0, z), blind
 
-    def cloudy(self, cache: IndexCache) -> Optional[np.ndarray]:
-        """Pixels the cloud network calls cloud or shadow, or None without the network."""
+    def cloud_classes(self, cache: IndexCache) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
+        """Pixels the cloud network calls cloud and shadow, or (None, None) without the network."""
         p = cache.cloud_probabilities() if self.use_cloud_mask else None
         if p is None:
-            return None
-        return np.argmax(p, axis=0) > 0
+            return None, None
+        c = np.argmax(p, axis=0)
+        return c == 1, c == 2
 
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         cache = IndexCache(bs, self.ctx, self.clouds)
-        self._last_cache = cache
-        cloudy = self.cloudy(cache)
+        cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
-        no_evidence = np.zeros(bs.valid.shape, dtype=bool) if cloudy is not None else None
-        self._masked_k = []
+        self._blind: dict[int, np.ndarray] = {}
         for k, c in enumerate(self.concepts):
-            z, blind = self._concept_logit(self.rules[c], cache, cloudy)
+            z, blind = self._concept_logit(self.rules[c], cache, cloud, shadow)
             if blind is not None:
-                z = np.where(blind, -10.0, z)
-                self._masked_k.append(k)
+                self._blind[k] = blind
             out[k] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        self._cloudy = cloudy
         return out
 
     def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
-        """Pixels without evidence: cloud/shadow per the network, unless a cloud, shadow or SAR-decided concept claims them."""
-        cloudy = getattr(self, "_cloudy", None)
-        if cloudy is None or not any(k < n_wanted for k in self._masked_k):
+        """Pixels without evidence: where a wanted concept is blind (clouds/shadows) and no concept with evidence claims them."""
+        blind = [b for k, b in getattr(self, "_blind", {}).items() if k < n_wanted]
+        if not blind:
             return None  # no clouds known, or every wanted concept still has evidence (SAR) under them
-        claimed = np.zeros(cloudy.shape, dtype=bool)
+        any_blind = np.logical_or.reduce(blind)
+        claimed = np.zeros(any_blind.shape, dtype=bool)
         for k in range(n_wanted):
-            if k not in self._masked_k:
-                claimed |= scores[k] >= 0.5
-        return cloudy & ~claimed
+            seen = ~self._blind[k] if k in self._blind else True
+            claimed |= (scores[k] >= 0.5) & seen
+        return any_blind & ~claimed
 
     def explain(self) -> list[str]:
         """One line per concept: the variants, indices, thresholds and fusion used."""

@@ -60,8 +60,33 @@ def test_water_s2_s1_fused_same_grid(flood, tmp_path):
     r, c = _run(tmp_path, "fused.tif", input=s2, sar_input=s1, prompt="water")
     i2, i1, ifu = _iou(a == 1, truth, valid), _iou(b == 1, truth, valid), _iou(c == 1, truth, valid)
     assert i2 > 0.75 and i1 > 0.55
-    assert ifu >= i2 and ifu > i1, (i2, i1, ifu)
+    assert ifu >= i2 - 0.005 and ifu > i1 + 0.1, (i2, i1, ifu)  # on this cloud-free chip SAR only breaks ties
     assert "[sar]" in r.explanation and "fused with" in r.explanation and "VV dB" in r.explanation
+
+
+def test_sar_decides_water_under_clouds(flood, tmp_path):
+    """A painted cloud over part of the S2 chip: S2 alone excludes it, S2 + S1 still maps water there from SAR."""
+    s2, s1, truth, valid = flood
+    with rasterio.open(s2) as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    from scipy import ndimage
+
+    tex = ndimage.gaussian_filter(np.random.default_rng(0).normal(0, 1, (160, 200)), 6)
+    tex = 1 + 0.15 * tex / tex.std()  # a cloud is bright, white, cooler in SWIR, and textured
+    for band, refl in ((0, .55), (1, .55), (2, .52), (3, .5), (4, .5), (5, .5), (6, .5), (7, .5), (8, .5), (9, .2), (10, .05), (11, .35), (12, .25)):
+        data[band, 40:200, 250:450] = (refl * tex * 10000).astype(data.dtype)
+    p = str(tmp_path / "cloudy.tif")
+    with rasterio.open(p, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    r_opt, a = _run(tmp_path, "opt.tif", input=p, prompt="water")
+    r_fus, b = _run(tmp_path, "fus.tif", input=p, sar_input=s1, prompt="water")
+    box = np.zeros_like(valid)
+    box[60:180, 270:430] = True
+    assert (a[box] == 255).mean() > 0.9 and r_opt.details["cloud_excluded_m2"] > 0
+    assert (b[box] != 255).all() and r_fus.details["cloud_excluded_m2"] == 0
+    assert _iou(b == 1, truth, valid & box) > 0.45  # SAR-only quality inside the cloud
+    assert _iou(b == 1, truth, valid) > _iou(a == 1, truth, valid)
 
 
 def test_water_fused_s1_on_another_grid(flood, tmp_path):
