@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
 )
-from qgis.gui import QgsFileWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox, QgsMapToolExtent
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
@@ -142,11 +142,17 @@ class LandcoverTab(QWidget):
         self.bands_label.setWordWrap(True)
         self.bands_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form.addRow(self.bands_label)
-        self.sar_combo = self._optional_layer_combo(box, "landcoverSar", tr("A SAR raster (VV/VH) of the same place, fused with the input."))
-        form.addRow(tr("SAR (optional)"), self.sar_combo)
-        self.dsm_combo = self._optional_layer_combo(box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
-        form.addRow(tr("DSM (optional)"), self.dsm_combo)
         layout.addWidget(box)
+
+        self.extra_box = QgsCollapsibleGroupBox(tr("Extra layers (optional)"), body)
+        self.extra_box.setObjectName("landcoverExtraLayers")
+        form = QFormLayout(self.extra_box)
+        self.sar_combo = self._optional_layer_combo(self.extra_box, "landcoverSar", tr("A SAR raster (VV/VH) of the same place, fused with the input."))
+        form.addRow(tr("SAR"), self.sar_combo)
+        self.dsm_combo = self._optional_layer_combo(self.extra_box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
+        form.addRow(tr("DSM"), self.dsm_combo)
+        self.extra_box.setCollapsed(True)
+        layout.addWidget(self.extra_box)
 
         box = QGroupBox(tr("What to extract"), body)
         pl = QVBoxLayout(box)
@@ -187,10 +193,12 @@ class LandcoverTab(QWidget):
         row.addWidget(self.draw_button)
         form.addRow(tr("Extent"), row)
         out = QVBoxLayout()
-        orow = QVBoxLayout()
-        self.temp_radio = QRadioButton(tr("Temporary layers"), box)
+        orow = QHBoxLayout()
+        self.temp_radio = QRadioButton(tr("Temporary"), box)
+        self.temp_radio.setToolTip(tr("Write to a temporary folder; the layers last until QGIS closes unless you save them."))
         self.temp_radio.setObjectName("landcoverTemporary")
         self.file_radio = QRadioButton(tr("Save to file"), box)
+        self.file_radio.setToolTip(tr("Write the class raster to the file below and the polygons next to it (.gpkg)."))
         self.file_radio.setObjectName("landcoverToFile")
         self.output_group = QButtonGroup(self)
         self.output_group.addButton(self.temp_radio)
@@ -217,12 +225,12 @@ class LandcoverTab(QWidget):
         self.cancel_button.setEnabled(False)
         row.addWidget(self.run_button)
         row.addWidget(self.cancel_button)
-        layout.addLayout(row)
         self.progress = QProgressBar(body)
         self.progress.setObjectName("landcoverProgress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
-        layout.addWidget(self.progress)
+        row.addWidget(self.progress, 1)
+        layout.addLayout(row)
 
         box = QGroupBox(tr("Result"), body)
         rl = QVBoxLayout(box)
@@ -343,7 +351,7 @@ class LandcoverTab(QWidget):
             self.bands_label.setText(f"<span style='color:#b00020'>{_html(error_message(exc))}</span>")
             return
         if choice == "auto":
-            self.modality_combo.setItemText(0, tr("Detect automatically ({label})").format(label=modality.label))
+            self.modality_combo.setItemText(0, tr("Auto: {label}").format(label=modality.label))
         bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
         self.bands_label.setText(f"<b>{_html(modality.label)}</b> ({_html(modality.reason)})<br>"
                                  + _html(tr("Bands: {bands}").format(bands=bands)))
@@ -495,13 +503,14 @@ class LandcoverTab(QWidget):
             return
         self.temp_dir = None
         self.last_result = result
+        self.progress.setValue(100)
         self.show_result(result)
         from .layers import add_result_layers, concept_style
 
         try:
 
             add_result_layers(result.output_raster, result.classes, result.output_vector, result.explanation,
-                              name=f"{self.layer_name} - {self.request.prompt}")
+                              name=self.request.prompt)
         except Exception as exc:  # noqa: BLE001 - the files exist; say why they were not added
             self._message(error_message(exc), Qgis.Critical)
             return

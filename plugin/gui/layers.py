@@ -116,5 +116,7 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
     group = _group(project)
     for i, layer in enumerate(added):
         project.addMapLayer(layer, False)
-        group.insertLayer(i, layer)
+        group.insertLayer(i, layer).setExpanded(True)  # legend shows the class colours
+    group.setExpanded(False)  # toggled so the layer tree view hears it and shows the new layers
+    group.setExpanded(True)
     return added
