@@ -15,8 +15,9 @@ def algorithm_classes() -> list:
     """All algorithm classes of the provider (imported lazily so loading stays fast)."""
     from .diagnostics import DiagnosticsAlgorithm
     from .extract_landcover import ExtractLandcoverAlgorithm
+    from .segment_prompts import SegmentPromptsAlgorithm
 
-    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm]
+    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, SegmentPromptsAlgorithm]
 
 
 class TerraPromptProvider(QgsProcessingProvider):

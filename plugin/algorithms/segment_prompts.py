@@ -1,0 +1,137 @@
+"""terraprompt:segment_prompts: point/box layers (any CRS) → prompts in the raster's CRS → core.segment_prompts."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm, layer_path
+
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+def _int_field(feature, name: str, layer_name: str) -> int:
+    """An integer attribute, or a QgsProcessingException naming the layer and the field."""
+    try:
+        value = feature[name]
+        return int(value)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise QgsProcessingException(
+            tr("The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.").format(
+                layer_name, name, feature.id(), feature.attribute(name) if name in feature.fields().names() else None)) from exc
+
+
+class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
+    """Segment one object per object_id from positive/negative points and optional boxes."""
+
+    def name(self) -> str:
+        return "segment_prompts"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Segment objects from point and box prompts")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, "
+            "positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon "
+            "with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and "
+            "created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
+        p.setHelp(tr("The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterFeatureSource("POINTS", tr("Point prompts"), [QgsProcessing.TypeVectorPoint], optional=True)
+        p.setHelp(tr("Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS."))
+        self.addParameter(p)
+        p = QgsProcessingParameterFeatureSource("BOXES", tr("Box prompts (optional)"), [QgsProcessing.TypeVectorPolygon], optional=True)
+        p.setHelp(tr("Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="classical")
+        p.setHelp(tr("'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file "
+                     "(its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
+        p.setHelp(tr("Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="object", optional=True)
+        p.setHelp(tr("Free label written to the 'class' attribute of every object (e.g. building, tree, field)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
+        p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Object id raster (optional)"), optional=True, createByDefault=False)
+        p.setHelp(tr("GeoTIFF on the input's grid with the object_id of each pixel, 0 for background."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputNumber("OBJECTS", tr("Objects segmented")))
+        self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ..core.interactive.batch import PromptObject, SegmentRequest, segment_prompts
+
+        raster = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if raster is None:
+            raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
+        objects: dict[int, PromptObject] = {}
+        points = self.parameterAsSource(parameters, "POINTS", context)
+        boxes = self.parameterAsSource(parameters, "BOXES", context)
+        if points is None and boxes is None:
+            raise QgsProcessingException(tr("Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id)."))
+        if points is not None:
+            for name in ("object_id", "positive"):
+                if points.fields().indexOf(name) < 0:
+                    raise QgsProcessingException(tr("The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).").format(name))
+            xform = QgsCoordinateTransform(points.sourceCrs(), raster.crs(), context.transformContext())
+            for f in points.getFeatures():
+                if f.geometry().isEmpty():
+                    continue
+                oid = _int_field(f, "object_id", points.sourceName())
+                pos = _int_field(f, "positive", points.sourceName()) > 0
+                g = f.geometry()
+                g.transform(xform)
+                for part in g.constParts():
+                    objects.setdefault(oid, PromptObject(oid)).points.append((part.x(), part.y(), pos))
+        if boxes is not None:
+            if boxes.fields().indexOf("object_id") < 0:
+                raise QgsProcessingException(tr("The box layer has no field 'object_id'. Add an integer field object_id."))
+            xform = QgsCoordinateTransform(boxes.sourceCrs(), raster.crs(), context.transformContext())
+            for f in boxes.getFeatures():
+                if f.geometry().isEmpty():
+                    continue
+                oid = _int_field(f, "object_id", boxes.sourceName())
+                g = f.geometry()
+                g.transform(xform)
+                r = g.boundingBox()
+                obj = objects.setdefault(oid, PromptObject(oid))
+                if obj.box:
+                    r.combineExtentWith(obj.box[0], obj.box[1])
+                    r.combineExtentWith(obj.box[2], obj.box[3])
+                obj.box = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
+        out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context) if parameters.get("OUTPUT_RASTER") else None
+        req = SegmentRequest(
+            input=layer_path(raster),
+            objects=list(objects.values()),
+            output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
+            output_raster=out_raster or None,
+            model=self.parameterAsString(parameters, "MODEL", context) or "classical",
+            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+            class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
+        )
+        result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
+        for msg in result.skipped:
+            feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
+        feedback.pushInfo(result.report)
+        return {"OUTPUT_VECTOR": result.output_vector, "OUTPUT_RASTER": result.output_raster,
+                "OBJECTS": result.objects, "REPORT": result.report}

@@ -1,0 +1,128 @@
+"""terraprompt:segment_prompts through processing.run with prompt layers in CRSs other than the raster's."""
+from __future__ import annotations
+
+import os
+import sys
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from conftest import write_raster
+
+TRANSFORM = from_origin(500000, 4500000, 0.5, 0.5)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Keep the embedding cache of these tests out of the user's cache folder."""
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path_factory.mktemp("cache")))
+
+
+def _scene():
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from interactive_helpers import scene
+
+    return scene(h=256, w=256)
+
+
+def _memory_layer(kind, crs, fields):
+    from qgis.core import QgsVectorLayer
+
+    spec = f"{kind}?crs={crs}" + "".join(f"&field={n}:integer" for n in fields)
+    lyr = QgsVectorLayer(spec, kind.lower(), "memory")
+    assert lyr.isValid()
+    return lyr
+
+
+def _add(lyr, geom, attrs):
+    from qgis.core import QgsFeature
+
+    f = QgsFeature(lyr.fields())
+    f.setGeometry(geom)
+    f.setAttributes(attrs)
+    lyr.dataProvider().addFeature(f)
+
+
+def _to(crs_from, crs_to, x, y):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+
+    t = QgsCoordinateTransform(QgsCoordinateReferenceSystem(crs_from), QgsCoordinateReferenceSystem(crs_to), QgsProject.instance())
+    return t.transform(QgsPointXY(x, y))
+
+
+def test_registered_with_help(plugin):
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().algorithmById("terraprompt:segment_prompts")
+    assert alg is not None
+    for name in ("INPUT", "POINTS", "BOXES", "MODEL", "DEVICE", "CLASS", "OUTPUT_VECTOR", "OUTPUT_RASTER"):
+        p = alg.parameterDefinition(name)
+        assert p is not None and p.help(), name
+
+
+def test_points_and_boxes_in_other_crs(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle
+
+    data, masks = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:4326", ["object_id", "positive"])
+    for oid, (r, c), pos in [(1, (55, 70), 1), (2, (150, 170), 1), (2, (55, 70), 0), (5, (-4000, -4000), 1)]:
+        x, y = TRANSFORM * (c + 0.5, r + 0.5)
+        p = _to("EPSG:32633", "EPSG:4326", x, y)
+        _add(pts, QgsGeometry.fromPointXY(p), [oid, pos])
+    boxes = _memory_layer("Polygon", "EPSG:3857", ["object_id"])
+    x0, y1 = TRANSFORM * (37, 177)
+    x1, y0 = TRANSFORM * (68, 223)
+    a, b = _to("EPSG:32633", "EPSG:3857", x0, y0), _to("EPSG:32633", "EPSG:3857", x1, y1)
+    _add(boxes, QgsGeometry.fromRect(QgsRectangle(a.x(), a.y(), b.x(), b.y())), [3])
+    res = processing.run("terraprompt:segment_prompts", {
+        "INPUT": src, "POINTS": pts, "BOXES": boxes, "CLASS": "building",
+        "OUTPUT_VECTOR": str(tmp_path / "obj.gpkg"), "OUTPUT_RASTER": str(tmp_path / "ids.tif")})
+    assert res["OBJECTS"] == 3 and "object 5" in res["REPORT"]
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        props = {f["properties"]["object_id"]: f["properties"] for f in fc}
+        assert "32633" in fc.crs_wkt or fc.crs.get("init", "").endswith("32633") or "UTM zone 33N" in fc.crs_wkt
+    assert set(props) == {1, 2, 3}
+    assert props[2]["n_negative"] == 1 and props[3]["prompt_type"] == "box" and props[1]["class"] == "building"
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        ids = ds.read(1)
+    for oid, k in ((1, 1), (2, 2), (3, 3)):
+        gt = masks[k]
+        iou = ((ids == oid) & gt).sum() / ((ids == oid) | gt).sum()
+        assert iou > 0.8, (oid, iou)
+
+
+def test_missing_field_and_no_prompts(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id"])
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1])
+    with pytest.raises(QgsProcessingException, match="positive"):
+        processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    with pytest.raises(QgsProcessingException, match="POINTS"):
+        processing.run("terraprompt:segment_prompts", {"INPUT": src, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
+
+
+def test_bad_model_is_a_clear_error(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
+    bad = tmp_path / "junk_encoder.onnx"
+    bad.write_bytes(b"junk")
+    (tmp_path / "junk_decoder.onnx").write_bytes(b"junk")
+    with pytest.raises(QgsProcessingException, match="not a valid ONNX model"):
+        processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "MODEL": str(bad),
+                                                        "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert not (tmp_path / "o.gpkg").exists()
