@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover bench-network
+.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover bench-network eval-interactive bench-interactive
 
 setup:
 	bash scripts/setup.sh
@@ -47,6 +47,12 @@ eval-landcover:
 
 eval-change:
 	$(ENV) $(PY) -m training.eval_change
+
+eval-interactive:
+	$(ENV) $(PY) -m training.eval_interactive
+
+bench-interactive:
+	$(ENV) $(PY) benchmarks/interactive.py
 
 clean:
 	rm -rf out dist build .qgis .pytest_cache
