@@ -194,6 +194,18 @@ def load_encoder() -> Optional[dict]:
         return state
 
 
+def encoder_ready() -> bool:
+    """True once the encoder is loaded (or known to be unavailable): matching then never blocks."""
+    return "state" in _ENCODER
+
+
+def preload_encoder() -> threading.Thread:
+    """Load the encoder in a background thread (call at plugin start so the first prompt does not wait)."""
+    th = threading.Thread(target=load_encoder, name="terraprompt-encoder", daemon=True)
+    th.start()
+    return th
+
+
 def encoder_status() -> str:
     """One line: whether prompts are matched by meaning, and why not."""
     st = load_encoder()
@@ -325,8 +337,16 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
     return sorted(found.values(), key=lambda m: m.position), unmatched
 
 
-def parse_prompt(text: str, use_encoder: bool = True) -> ParsedPrompt:
-    """Parse a prompt; raise :class:`PromptError` when it is empty or names no known concept confidently."""
+def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = True) -> ParsedPrompt:
+    """Parse a prompt; raise :class:`PromptError` when it is empty or names no known concept confidently.
+
+    ``wait_for_encoder=False`` (for live feedback while typing) never waits for the encoder to load: until it
+    is ready, matching uses synonyms only and the load is started in the background.
+    """
+    if use_encoder and not wait_for_encoder and not encoder_ready():
+        if not any(t.name == "terraprompt-encoder" for t in threading.enumerate()):
+            preload_encoder()
+        use_encoder = False
     if text is None or not text.strip():
         raise PromptError("The prompt is empty.", "Type what to extract, e.g. 'water' or 'vegetation except grass'.")
     if len(text) > MAX_PROMPT_CHARS:
@@ -338,7 +358,7 @@ def parse_prompt(text: str, use_encoder: bool = True) -> ParsedPrompt:
     enc = use_encoder and load_encoder() is not None
     wanted, unmatched = _match_part(include_text, 0, enc)
     excluded, unmatched_ex = _match_part(exclude_text, len(include_text), enc) if exclude_text.strip() else ([], [])
-    method = encoder_status() if use_encoder else "exact synonyms only (encoder not used)"
+    method = encoder_status() if use_encoder else "exact synonyms only (sentence encoder not used or still loading)"
     notes = []
     if unmatched or unmatched_ex:
         notes.append("not understood: " + ", ".join(f"'{p}'" for p in unmatched + unmatched_ex))

@@ -117,3 +117,11 @@ def test_matching_is_fast_after_first():
 def test_describe_for_the_dock():
     s = P.describe(P.parse_prompt("water and forest larger than 1 ha except clouds"))
     assert "Water (100%)" in s and "Forest" in s and "except Cloud" in s and "10000 m²" in s
+
+
+def test_live_feedback_never_waits_for_the_encoder(monkeypatch):
+    monkeypatch.setattr(P, "_ENCODER", {})  # as if nothing were loaded yet
+    monkeypatch.setattr(P, "preload_encoder", lambda: None)
+    p = P.parse_prompt("lakes", wait_for_encoder=False)
+    assert p.names == ["water"] and "still loading" in p.method
+    assert not P.encoder_ready()
