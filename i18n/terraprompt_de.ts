@@ -1,0 +1,1042 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE" sourcelanguage="en_GB">
+    <context>
+        <name>TerraPrompt</name>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="18" />
+            <source>Segmentation</source>
+            <translation>Segmentierung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="54" />
+            <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
+            <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="32" />
+            <source>Detect change between two dates</source>
+            <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="35" />
+            <source>Change detection</source>
+            <translation>Veränderungserkennung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="41" />
+            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
+            <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert, Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert. Methoden: Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="52" />
+            <source>Before (earlier raster)</source>
+            <translation>Vorher (früheres Raster)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="53" />
+            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
+            <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <source>After (later raster)</source>
+            <translation>Nachher (späteres Raster)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="56" />
+            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
+            <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="48" />
+            <source>Modality (band roles)</source>
+            <translation>Modalität (Bandrollen)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="60" />
+            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
+            <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <source>Method</source>
+            <translation>Methode</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="63" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA.</source>
+            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenabhängiger Schwellenwert); „irmad“: iterativ neu gewichtetes MAD (Nielsen 2007), unempfindlich gegen Unterschiede in Verstärkung und Versatz; „logratio“: Log-Ratio der SAR-Intensität; „network“: ein trainiertes siamesisches Netz (noch nicht enthalten); „auto“: Log-Ratio für SAR, sonst CVA.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="67" />
+            <source>Change of interest (optional)</source>
+            <translation>Gesuchte Veränderung (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <source>Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'.</source>
+            <translation>Welche Veränderung behalten wird: „any change“ (Standard), „new buildings“, „vegetation loss“, „vegetation gain“, „deforestation“, „water to land“, „land to water“.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <source>Pre-change land-cover map (optional)</source>
+            <translation>Landbedeckungskarte vor der Veränderung (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="72" />
+            <source>A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead of the spectral land-cover map.</source>
+            <translation>Ein Klassenraster des VORHER-Zeitpunkts (z. B. aus „Landbedeckung extrahieren“); seine Klassen werden zu from_class anstelle der spektralen Landbedeckungskarte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="75" />
+            <source>Radiometric normalisation</source>
+            <translation>Radiometrische Normalisierung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="76" />
+            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
+            <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <source>Device</source>
+            <translation>Gerät</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
+            <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
+            <source>Minimum polygon area (m²)</source>
+            <translation>Minimale Polygonfläche (m²)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
+            <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <source>Change probability</source>
+            <translation>Veränderungswahrscheinlichkeit</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="88" />
+            <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
+            <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Change</source>
+            <translation>Veränderung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
+            <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="93" />
+            <source>Change polygons</source>
+            <translation>Veränderungspolygone</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
+            <translation>GeoPackage-Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <source>Summary</source>
+            <translation>Zusammenfassung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="35" />
+            <source>Diagnostics report</source>
+            <translation>Diagnosebericht</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="38" />
+            <source>Tools</source>
+            <translation>Werkzeuge</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="44" />
+            <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
+            <translation>Gibt die Versionen von QGIS, Python, GDAL und PROJ aus, jede Abhängigkeit mit Version und Pfad, die onnxruntime-Provider (und den beim letzten Lauf verwendeten), die CUDA-Verfügbarkeit für torch, Cache-Größen und Modell-Prüfsummen. Hängen Sie ihn an Fehlerberichte an.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="52" />
+            <source>Report file (optional)</source>
+            <translation>Berichtsdatei (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="53" />
+            <source>Also save the report to this text file.</source>
+            <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <source>Report</source>
+            <translation>Bericht</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
+            <source>Extract land cover from a prompt</source>
+            <translation>Landbedeckung aus einer Anweisung extrahieren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <source>Input raster</source>
+            <translation>Eingaberaster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
+            <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
+            <translation>Das zu segmentierende Raster: jedes von GDAL lesbare Raster mit KBS (GeoTIFF, VRT, JP2, ...).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <source>Prompt</source>
+            <translation>Anweisung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha'.</source>
+            <translation>Freier Text, der Landbedeckungen nennt, z. B. „Seen und Flüsse“, „alle Vegetation außer Gras“, „Siedlungsfläche größer als 1 ha“.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
+            <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
+            <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <source>SAR raster (optional, VV/VH)</source>
+            <translation>SAR-Raster (optional, VV/VH)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
+            <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <source>DSM / nDSM raster (optional)</source>
+            <translation>DOM-/nDOM-Raster (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <source>Heights of the same place; reprojected onto the input's grid.</source>
+            <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <source>Engine</source>
+            <translation>Engine</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
+            <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <source>Where networks run. The explanation reports the device actually used.</source>
+            <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <source>Extent (optional)</source>
+            <translation>Ausdehnung (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
+            <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet). Leer: das ganze Raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <source>Class raster</source>
+            <translation>Klassenraster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
+            <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <source>Polygons</source>
+            <translation>Polygone</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
+            <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <source>Explanation</source>
+            <translation>Erklärung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/provider.py" line="34" />
+            <source>TerraPrompt: prompt-driven segmentation and change detection</source>
+            <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="30" />
+            <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
+            <translation>Der Layer „{0}“ benötigt ein Ganzzahlfeld „{1}“ (Objekt {2} hat {3!r}). Fügen Sie das Feld hinzu und füllen Sie es.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <source>Segment objects from point and box prompts</source>
+            <translation>Objekte aus Punkt- und Rechteck-Anweisungen segmentieren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
+            <translation>Stapelversion des interaktiven Kartenwerkzeugs: jede object_id des Layers POINTS (positive=1 im Objekt, positive=0 auf dem, was ausgeschlossen werden soll) und des optionalen Layers BOXES (sein umschließendes Rechteck) wird zu einem Polygon mit object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source und created_utc. Die Anweisungen dürfen in jedem KBS vorliegen. Kodierungen werden auf der Festplatte zwischengespeichert, daher ist ein erneuter Lauf auf demselben Raster schnell.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
+            <translation>Das zu segmentierende Bild: jedes von GDAL lesbare Raster mit KBS (einkanalig, RGB, multispektral, SAR, DOM).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="56" />
+            <source>Point prompts</source>
+            <translation>Punkt-Anweisungen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
+            <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="59" />
+            <source>Box prompts (optional)</source>
+            <translation>Rechteck-Anweisungen (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
+            <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
+            <source>'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
+            <translation>„classical“ (mitgelieferte Engine, kein Download) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
+            <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
+            <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <source>Class label</source>
+            <translation>Klassenbezeichnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
+            <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
+            <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <source>Objects</source>
+            <translation>Objekte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="73" />
+            <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
+            <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <source>Object id raster (optional)</source>
+            <translation>Objekt-ID-Raster (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
+            <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
+            <source>Objects segmented</source>
+            <translation>Segmentierte Objekte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
+            <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
+            <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
+            <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="134" />
+            <source>Skipped {0}</source>
+            <translation>Übersprungen: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="16" />
+            <source>{value} km²</source>
+            <translation>{value} km²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="18" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="19" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="31" />
+            <source>Area per class over the valid pixels of the processed extent</source>
+            <translation>Fläche je Klasse über die gültigen Pixel der verarbeiteten Ausdehnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="54" />
+            <source>No result yet</source>
+            <translation>Noch kein Ergebnis</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="77" />
+            <source>{area} ({percent} %)</source>
+            <translation>{area} ({percent} %)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Land cover</source>
+            <translation>Landbedeckung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Settings</source>
+            <translation>Einstellungen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Interactive</source>
+            <translation>Interaktiv</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Setup</source>
+            <translation>Einrichtung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="39" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="63" />
+            <source>This tab could not be loaded: {error}</source>
+            <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Detect automatically</source>
+            <translation>Automatisch erkennen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Sentinel-2 L1C</source>
+            <translation>Sentinel-2 L1C</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Sentinel-2 L2A</source>
+            <translation>Sentinel-2 L2A</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>Landsat 8/9 OLI</source>
+            <translation>Landsat 8/9 OLI</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>Landsat 4-7 TM/ETM+</source>
+            <translation>Landsat 4-7 TM/ETM+</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>RGB</source>
+            <translation>RGB</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>RGB + NIR</source>
+            <translation>RGB + NIR</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>SAR (VV/VH)</source>
+            <translation>SAR (VV/VH)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>DSM / nDSM (heights)</source>
+            <translation>DOM / nDOM (Höhen)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>Generic N-band</source>
+            <translation>Generisch, N Bänder</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Automatic (best available)</source>
+            <translation>Automatisch (beste verfügbare)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Spectral indices</source>
+            <translation>Spektralindizes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Network (bundled model)</source>
+            <translation>Netz (mitgeliefertes Modell)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="83" />
+            <source>{label} = class {value}</source>
+            <translation>{label} = Klasse {value}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="84" />
+            <source>Will extract: {concepts}</source>
+            <translation>Wird extrahiert: {concepts}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <source>excluding: {concepts}</source>
+            <translation>ausgenommen: {concepts}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <source>objects of at least {area} m²</source>
+            <translation>Objekte ab {area} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <source>Input</source>
+            <translation>Eingabe</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <source>The raster to segment (only raster layers are offered).</source>
+            <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <source>Raster</source>
+            <translation>Raster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
+            <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <source>Modality</source>
+            <translation>Modalität</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <source>Extra layers (optional)</source>
+            <translation>Zusätzliche Layer (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="150" />
+            <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
+            <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="151" />
+            <source>SAR</source>
+            <translation>SAR</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
+            <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <source>DSM</source>
+            <translation>DOM</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <source>What to extract</source>
+            <translation>Was extrahiert werden soll</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
+            <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <source>Options</source>
+            <translation>Optionen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <source>Where networks run; the explanation reports the device actually used.</source>
+            <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <source>Whole layer</source>
+            <translation>Ganzer Layer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <source>Current map view</source>
+            <translation>Aktueller Kartenausschnitt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <source>Drawn rectangle</source>
+            <translation>Gezeichnetes Rechteck</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <source>Draw</source>
+            <translation>Zeichnen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <source>Drag a rectangle on the map to process only that area.</source>
+            <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <source>Extent</source>
+            <translation>Ausdehnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <source>Temporary</source>
+            <translation>Temporär</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
+            <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <source>Save to file</source>
+            <translation>In Datei speichern</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <source>Write the class raster to the file below and the polygons next to it (.gpkg).</source>
+            <translation>Das Klassenraster in die Datei unten schreiben und die Polygone daneben (.gpkg).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <source>GeoTIFF (*.tif *.tiff)</source>
+            <translation>GeoTIFF (*.tif *.tiff)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <source>Class raster to write (polygons go next to it as .gpkg)</source>
+            <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
+            <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <source>Output</source>
+            <translation>Ausgabe</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <source>Run</source>
+            <translation>Ausführen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <source>Result</source>
+            <translation>Ergebnis</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <source>Choose a raster layer.</source>
+            <translation>Wählen Sie einen Rasterlayer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="354" />
+            <source>Auto: {label}</source>
+            <translation>Auto: {label}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <source>Bands: {bands}</source>
+            <translation>Bänder: {bands}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <source>Drag a rectangle on the map to set the extent.</source>
+            <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <source>Redraw</source>
+            <translation>Neu zeichnen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
+            <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="423" />
+            <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
+            <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporär.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
+            <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <source>TerraPrompt: {prompt}</source>
+            <translation>TerraPrompt: {prompt}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="469" />
+            <source>Running ...</source>
+            <translation>Läuft ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <source>Land cover started: '{prompt}' on {layer}</source>
+            <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <source>Cancelling ...</source>
+            <translation>Wird abgebrochen ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="500" />
+            <source>Cancelled. No output was written.</source>
+            <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <source>Land cover done: {classes} ({area} classified).</source>
+            <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="58" />
+            <source>Background</source>
+            <translation>Hintergrund</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="104" />
+            <source>{name} (classes)</source>
+            <translation>{name} (Klassen)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="106" />
+            <source>QGIS could not open the result raster {path}.</source>
+            <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="111" />
+            <source>{name} (polygons)</source>
+            <translation>{name} (Polygone)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>Automatic (GPU when available)</source>
+            <translation>Automatisch (GPU, falls verfügbar)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>CUDA GPU</source>
+            <translation>CUDA-GPU</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="30" />
+            <source>Requested device: {device}</source>
+            <translation>Angefordertes Gerät: {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <source>onnxruntime (network engines): {report}</source>
+            <translation>onnxruntime (Netz-Engines): {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="33" />
+            <source>torch: {report}</source>
+            <translation>torch: {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <source>Spectral engine: {report}</source>
+            <translation>Spektral-Engine: {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="48" />
+            <source>Processing</source>
+            <translation>Verarbeitung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="54" />
+            <source>Where networks run by default. The explanation of each run says what was really used.</source>
+            <translation>Wo Netze standardmäßig laufen. Die Erklärung jedes Laufs sagt, was tatsächlich verwendet wurde.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="55" />
+            <source>Default device</source>
+            <translation>Standardgerät</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="59" />
+            <source>Automatic</source>
+            <translation>Automatisch</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="60" />
+            <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
+            <translation>CPU-Threads für die Engines; Automatisch verwendet TERRAPROMPT_THREADS, falls gesetzt, sonst alle Kerne.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="61" />
+            <source>CPU threads</source>
+            <translation>CPU-Threads</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="73" />
+            <source> px</source>
+            <translation> px</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="67" />
+            <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
+            <translation>Kachelkante in Pixeln; der Speicherbedarf wächst mit ihr, nicht mit der Rastergröße.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="68" />
+            <source>Tile size</source>
+            <translation>Kachelgröße</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="74" />
+            <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
+            <translation>Überlappung zwischen Kacheln, überblendet, damit keine Nähte sichtbar sind; höchstens die halbe Kachelgröße.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="75" />
+            <source>Tile overlap</source>
+            <translation>Kachelüberlappung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <source>Devices</source>
+            <translation>Geräte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <source>Checking the available devices ...</source>
+            <translation>Verfügbare Geräte werden geprüft ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="85" />
+            <source>Check devices again</source>
+            <translation>Geräte erneut prüfen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="138" />
+            <source>The device check failed: {error}</source>
+            <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <source>Install dependencies</source>
+            <translation>Abhängigkeiten installieren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="66" />
+            <source>From the internet (PyPI; QGIS proxy settings apply)</source>
+            <translation>Aus dem Internet (PyPI; die Proxy-Einstellungen von QGIS gelten)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <source>From an offline wheelhouse (folder or .zip)</source>
+            <translation>Aus einem Offline-Wheelhouse (Ordner oder .zip)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="71" />
+            <source>Wheelhouse (*.zip)</source>
+            <translation>Wheelhouse (*.zip)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <source>Use the CUDA (NVIDIA GPU) build</source>
+            <translation>Die CUDA-Version (NVIDIA-GPU) verwenden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="96" />
+            <source>Diagnostics</source>
+            <translation>Diagnose</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="98" />
+            <source>Copy report</source>
+            <translation>Bericht kopieren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="122" />
+            <source>Missing Python packages:</source>
+            <translation>Fehlende Python-Pakete:</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="125" />
+            <source>All required Python packages are available.</source>
+            <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="128" />
+            <source>{name} (optional) is not installed — needed for: {what}</source>
+            <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="130" />
+            <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
+            <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <source>An NVIDIA driver was found.</source>
+            <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <source>No NVIDIA driver was found: the CPU build will be installed.</source>
+            <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="150" />
+            <source>Nothing to install: every required package is available.</source>
+            <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <source>TerraPrompt: installing dependencies</source>
+            <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
+            <source>Installation failed: {error}</source>
+            <translation>Installation fehlgeschlagen: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <source>Dependencies installed.</source>
+            <translation>Abhängigkeiten installiert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <source>Installed, but still missing: {names}. Restart QGIS.</source>
+            <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/tasks.py" line="86" />
+            <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
+            <translation>Unerwarteter Fehler: {name}: {text}. Details stehen im TerraPrompt-Protokoll.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="42" />
+            <source>Show or hide the TerraPrompt panel</source>
+            <translation>TerraPrompt-Bedienfeld ein- oder ausblenden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="104" />
+            <source>&amp;TerraPrompt</source>
+            <translation>&amp;TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="57" />
+            <source>TerraPrompt: missing Python packages ({names}); some engines are unavailable.</source>
+            <translation>TerraPrompt: fehlende Python-Pakete ({names}); einige Engines sind nicht verfügbar.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="59" />
+            <source>TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.</source>
+            <translation>TerraPrompt: Das Python von QGIS hat sich seit der Installation der Abhängigkeiten geändert; installieren Sie sie erneut.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="64" />
+            <source>Open Setup</source>
+            <translation>Einrichtung öffnen</translation>
+        </message>
+    </context>
+</TS>

@@ -1,0 +1,1042 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR" sourcelanguage="en_GB">
+    <context>
+        <name>TerraPrompt</name>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="18" />
+            <source>Segmentation</source>
+            <translation>Segmentation</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="54" />
+            <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
+            <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="32" />
+            <source>Detect change between two dates</source>
+            <translation>Détecter les changements entre deux dates</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="35" />
+            <source>Change detection</source>
+            <translation>Détection de changements</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="41" />
+            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
+            <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune, les bandes sont appariées par rôle et la radiométrie est normalisée. Méthodes : analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="52" />
+            <source>Before (earlier raster)</source>
+            <translation>Avant (raster antérieur)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="53" />
+            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
+            <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <source>After (later raster)</source>
+            <translation>Après (raster postérieur)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="56" />
+            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
+            <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="48" />
+            <source>Modality (band roles)</source>
+            <translation>Modalité (rôles des bandes)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="60" />
+            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
+            <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <source>Method</source>
+            <translation>Méthode</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="63" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA.</source>
+            <translation>« cva » : analyse du vecteur de changement (amplitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux différences de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : un réseau siamois entraîné (pas encore fourni) ; « auto » : log-ratio pour le SAR, sinon CVA.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="67" />
+            <source>Change of interest (optional)</source>
+            <translation>Changement recherché (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <source>Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'.</source>
+            <translation>Le changement à garder : « any change » (par défaut), « new buildings », « vegetation loss », « vegetation gain », « deforestation », « water to land », « land to water ».</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <source>Pre-change land-cover map (optional)</source>
+            <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="72" />
+            <source>A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead of the spectral land-cover map.</source>
+            <translation>Un raster de classes de la date AVANT (p. ex. issu de « Extraire l'occupation du sol ») ; ses classes deviennent from_class à la place de la carte spectrale d'occupation du sol.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="75" />
+            <source>Radiometric normalisation</source>
+            <translation>Normalisation radiométrique</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="76" />
+            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
+            <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <source>Device</source>
+            <translation>Périphérique</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
+            <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
+            <source>Minimum polygon area (m²)</source>
+            <translation>Surface minimale des polygones (m²)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
+            <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <source>Change probability</source>
+            <translation>Probabilité de changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="88" />
+            <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
+            <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Change</source>
+            <translation>Changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
+            <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="93" />
+            <source>Change polygons</source>
+            <translation>Polygones de changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
+            <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <source>Summary</source>
+            <translation>Résumé</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="35" />
+            <source>Diagnostics report</source>
+            <translation>Rapport de diagnostic</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="38" />
+            <source>Tools</source>
+            <translation>Outils</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="44" />
+            <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
+            <translation>Affiche les versions de QGIS, Python, GDAL et PROJ, chaque dépendance avec sa version et son chemin, les fournisseurs onnxruntime (et celui utilisé par le dernier calcul), la disponibilité de CUDA pour torch, la taille des caches et les sommes de contrôle des modèles. Joignez-le aux rapports de bogue.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="52" />
+            <source>Report file (optional)</source>
+            <translation>Fichier de rapport (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="53" />
+            <source>Also save the report to this text file.</source>
+            <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <source>Report</source>
+            <translation>Rapport</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
+            <source>Extract land cover from a prompt</source>
+            <translation>Extraire l'occupation du sol à partir d'une consigne</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <source>Input raster</source>
+            <translation>Raster en entrée</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
+            <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
+            <translation>Le raster à segmenter : tout raster lisible par GDAL avec un SCR (GeoTIFF, VRT, JP2, ...).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <source>Prompt</source>
+            <translation>Consigne</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha'.</source>
+            <translation>Texte libre nommant des occupations du sol, p. ex. « lacs et rivières », « toute la végétation sauf l'herbe », « bâti de plus de 1 ha ».</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
+            <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
+            <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <source>SAR raster (optional, VV/VH)</source>
+            <translation>Raster SAR (facultatif, VV/VH)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
+            <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <source>DSM / nDSM raster (optional)</source>
+            <translation>Raster MNS / MNSn (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <source>Heights of the same place; reprojected onto the input's grid.</source>
+            <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <source>Engine</source>
+            <translation>Moteur</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
+            <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <source>Where networks run. The explanation reports the device actually used.</source>
+            <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <source>Extent (optional)</source>
+            <translation>Emprise (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
+            <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée). Vide : tout le raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <source>Class raster</source>
+            <translation>Raster de classes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
+            <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <source>Polygons</source>
+            <translation>Polygones</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
+            <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <source>Explanation</source>
+            <translation>Explication</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/provider.py" line="34" />
+            <source>TerraPrompt: prompt-driven segmentation and change detection</source>
+            <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="30" />
+            <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
+            <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <source>Segment objects from point and box prompts</source>
+            <translation>Segmenter des objets à partir de points et de rectangles</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
+            <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
+            <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="56" />
+            <source>Point prompts</source>
+            <translation>Points de consigne</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
+            <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="59" />
+            <source>Box prompts (optional)</source>
+            <translation>Rectangles de consigne (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
+            <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
+            <source>Model</source>
+            <translation>Modèle</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
+            <source>'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
+            <translation>« classical » (moteur fourni, aucun téléchargement) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
+            <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
+            <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <source>Class label</source>
+            <translation>Étiquette de classe</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
+            <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
+            <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <source>Objects</source>
+            <translation>Objets</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="73" />
+            <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
+            <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <source>Object id raster (optional)</source>
+            <translation>Raster des identifiants d'objets (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
+            <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
+            <source>Objects segmented</source>
+            <translation>Objets segmentés</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
+            <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
+            <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
+            <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="134" />
+            <source>Skipped {0}</source>
+            <translation>Ignoré : {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="16" />
+            <source>{value} km²</source>
+            <translation>{value} km²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="18" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="19" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="31" />
+            <source>Area per class over the valid pixels of the processed extent</source>
+            <translation>Surface par classe sur les pixels valides de l'emprise traitée</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="54" />
+            <source>No result yet</source>
+            <translation>Pas encore de résultat</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="77" />
+            <source>{area} ({percent} %)</source>
+            <translation>{area} ({percent} %)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Land cover</source>
+            <translation>Occupation du sol</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Settings</source>
+            <translation>Paramètres</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Interactive</source>
+            <translation>Interactif</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="29" />
+            <source>Setup</source>
+            <translation>Installation</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="39" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="63" />
+            <source>This tab could not be loaded: {error}</source>
+            <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Detect automatically</source>
+            <translation>Détection automatique</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Sentinel-2 L1C</source>
+            <translation>Sentinel-2 L1C</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="54" />
+            <source>Sentinel-2 L2A</source>
+            <translation>Sentinel-2 L2A</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>Landsat 8/9 OLI</source>
+            <translation>Landsat 8/9 OLI</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>Landsat 4-7 TM/ETM+</source>
+            <translation>Landsat 4-7 TM/ETM+</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="55" />
+            <source>RGB</source>
+            <translation>RVB</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>RGB + NIR</source>
+            <translation>RVB + PIR</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>SAR (VV/VH)</source>
+            <translation>SAR (VV/VH)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>DSM / nDSM (heights)</source>
+            <translation>MNS / MNSn (hauteurs)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="56" />
+            <source>Generic N-band</source>
+            <translation>Générique à N bandes</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Automatic (best available)</source>
+            <translation>Automatique (le meilleur disponible)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Spectral indices</source>
+            <translation>Indices spectraux</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Network (bundled model)</source>
+            <translation>Réseau (modèle fourni)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="83" />
+            <source>{label} = class {value}</source>
+            <translation>{label} = classe {value}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="84" />
+            <source>Will extract: {concepts}</source>
+            <translation>Sera extrait : {concepts}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <source>excluding: {concepts}</source>
+            <translation>sauf : {concepts}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <source>objects of at least {area} m²</source>
+            <translation>objets d'au moins {area} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <source>Input</source>
+            <translation>Entrée</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <source>The raster to segment (only raster layers are offered).</source>
+            <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <source>Raster</source>
+            <translation>Raster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
+            <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <source>Modality</source>
+            <translation>Modalité</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <source>Extra layers (optional)</source>
+            <translation>Couches supplémentaires (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="150" />
+            <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
+            <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="151" />
+            <source>SAR</source>
+            <translation>SAR</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
+            <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <source>DSM</source>
+            <translation>MNS</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <source>What to extract</source>
+            <translation>Quoi extraire</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
+            <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <source>Options</source>
+            <translation>Options</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <source>Where networks run; the explanation reports the device actually used.</source>
+            <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <source>Whole layer</source>
+            <translation>Toute la couche</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <source>Current map view</source>
+            <translation>Vue actuelle de la carte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <source>Drawn rectangle</source>
+            <translation>Rectangle dessiné</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <source>Draw</source>
+            <translation>Dessiner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <source>Drag a rectangle on the map to process only that area.</source>
+            <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <source>Extent</source>
+            <translation>Emprise</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <source>Temporary</source>
+            <translation>Temporaire</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
+            <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <source>Save to file</source>
+            <translation>Enregistrer dans un fichier</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <source>Write the class raster to the file below and the polygons next to it (.gpkg).</source>
+            <translation>Écrire le raster de classes dans le fichier ci-dessous et les polygones à côté (.gpkg).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <source>GeoTIFF (*.tif *.tiff)</source>
+            <translation>GeoTIFF (*.tif *.tiff)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <source>Class raster to write (polygons go next to it as .gpkg)</source>
+            <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
+            <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <source>Output</source>
+            <translation>Sortie</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <source>Run</source>
+            <translation>Lancer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <source>Cancel</source>
+            <translation>Annuler</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <source>Result</source>
+            <translation>Résultat</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <source>Choose a raster layer.</source>
+            <translation>Choisissez une couche raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="354" />
+            <source>Auto: {label}</source>
+            <translation>Auto : {label}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <source>Bands: {bands}</source>
+            <translation>Bandes : {bands}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <source>Drag a rectangle on the map to set the extent.</source>
+            <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <source>Redraw</source>
+            <translation>Redessiner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
+            <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="423" />
+            <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
+            <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou l'option Temporaire.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
+            <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <source>TerraPrompt: {prompt}</source>
+            <translation>TerraPrompt : {prompt}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="469" />
+            <source>Running ...</source>
+            <translation>Calcul en cours ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <source>Land cover started: '{prompt}' on {layer}</source>
+            <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <source>Cancelling ...</source>
+            <translation>Annulation ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="500" />
+            <source>Cancelled. No output was written.</source>
+            <translation>Annulé. Aucune sortie n'a été écrite.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <source>Land cover done: {classes} ({area} classified).</source>
+            <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="58" />
+            <source>Background</source>
+            <translation>Fond</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="104" />
+            <source>{name} (classes)</source>
+            <translation>{name} (classes)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="106" />
+            <source>QGIS could not open the result raster {path}.</source>
+            <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="111" />
+            <source>{name} (polygons)</source>
+            <translation>{name} (polygones)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>Automatic (GPU when available)</source>
+            <translation>Automatique (GPU si disponible)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <source>CUDA GPU</source>
+            <translation>GPU CUDA</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="30" />
+            <source>Requested device: {device}</source>
+            <translation>Périphérique demandé : {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <source>onnxruntime (network engines): {report}</source>
+            <translation>onnxruntime (moteurs à réseau) : {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="33" />
+            <source>torch: {report}</source>
+            <translation>torch : {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <source>Spectral engine: {report}</source>
+            <translation>Moteur spectral : {report}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="48" />
+            <source>Processing</source>
+            <translation>Traitement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="54" />
+            <source>Where networks run by default. The explanation of each run says what was really used.</source>
+            <translation>Où tournent les réseaux par défaut. L'explication de chaque calcul dit ce qui a réellement servi.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="55" />
+            <source>Default device</source>
+            <translation>Périphérique par défaut</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="59" />
+            <source>Automatic</source>
+            <translation>Automatique</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="60" />
+            <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
+            <translation>Threads CPU des moteurs ; Automatique utilise TERRAPROMPT_THREADS s'il est défini, sinon tous les cœurs.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="61" />
+            <source>CPU threads</source>
+            <translation>Threads CPU</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="73" />
+            <source> px</source>
+            <translation> px</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="67" />
+            <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
+            <translation>Côté des tuiles en pixels ; la mémoire utilisée croît avec lui, pas avec la taille du raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="68" />
+            <source>Tile size</source>
+            <translation>Taille des tuiles</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="74" />
+            <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
+            <translation>Recouvrement entre tuiles, fondu pour qu'aucune couture ne se voie ; au plus la moitié de la taille des tuiles.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="75" />
+            <source>Tile overlap</source>
+            <translation>Recouvrement des tuiles</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <source>Devices</source>
+            <translation>Périphériques</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <source>Checking the available devices ...</source>
+            <translation>Vérification des périphériques disponibles ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="85" />
+            <source>Check devices again</source>
+            <translation>Vérifier à nouveau les périphériques</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="138" />
+            <source>The device check failed: {error}</source>
+            <translation>La vérification des périphériques a échoué : {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <source>Install dependencies</source>
+            <translation>Installer les dépendances</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="66" />
+            <source>From the internet (PyPI; QGIS proxy settings apply)</source>
+            <translation>Depuis Internet (PyPI ; les réglages de proxy de QGIS s'appliquent)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <source>From an offline wheelhouse (folder or .zip)</source>
+            <translation>Depuis un dépôt de wheels hors ligne (dossier ou .zip)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="71" />
+            <source>Wheelhouse (*.zip)</source>
+            <translation>Dépôt de wheels (*.zip)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <source>Use the CUDA (NVIDIA GPU) build</source>
+            <translation>Utiliser la version CUDA (GPU NVIDIA)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="96" />
+            <source>Diagnostics</source>
+            <translation>Diagnostic</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="98" />
+            <source>Copy report</source>
+            <translation>Copier le rapport</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="122" />
+            <source>Missing Python packages:</source>
+            <translation>Paquets Python manquants :</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="125" />
+            <source>All required Python packages are available.</source>
+            <translation>Tous les paquets Python requis sont disponibles.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="128" />
+            <source>{name} (optional) is not installed — needed for: {what}</source>
+            <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="130" />
+            <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
+            <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <source>An NVIDIA driver was found.</source>
+            <translation>Un pilote NVIDIA a été trouvé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <source>No NVIDIA driver was found: the CPU build will be installed.</source>
+            <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="150" />
+            <source>Nothing to install: every required package is available.</source>
+            <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <source>TerraPrompt: installing dependencies</source>
+            <translation>TerraPrompt : installation des dépendances</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
+            <source>Installation failed: {error}</source>
+            <translation>L'installation a échoué : {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <source>Dependencies installed.</source>
+            <translation>Dépendances installées.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <source>Installed, but still missing: {names}. Restart QGIS.</source>
+            <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/tasks.py" line="86" />
+            <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
+            <translation>Erreur inattendue : {name} : {text}. Les détails sont dans le journal TerraPrompt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="42" />
+            <source>Show or hide the TerraPrompt panel</source>
+            <translation>Afficher ou masquer le panneau TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="104" />
+            <source>&amp;TerraPrompt</source>
+            <translation>&amp;TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="57" />
+            <source>TerraPrompt: missing Python packages ({names}); some engines are unavailable.</source>
+            <translation>TerraPrompt : paquets Python manquants ({names}) ; certains moteurs sont indisponibles.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="59" />
+            <source>TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.</source>
+            <translation>TerraPrompt : le Python de QGIS a changé depuis l'installation des dépendances ; réinstallez-les.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="64" />
+            <source>Open Setup</source>
+            <translation>Ouvrir Installation</translation>
+        </message>
+    </context>
+</TS>
