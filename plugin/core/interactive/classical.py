@@ -49,6 +49,7 @@ class ClassicalEngine:
         self.max_bands = max_bands
         self.min_nodes = min_nodes
         self._graph_cache: dict[int, tuple] = {}
+        self._dist_cache: dict[tuple, tuple] = {}
 
     @property
     def sha256(self) -> str:
@@ -126,48 +127,71 @@ class ClassicalEngine:
             if 0 <= r < h and 0 <= c < w and lab[r, c] >= 0:
                 (pos_nodes if l > 0 else neg_nodes).append(int(lab[r, c]))
         allowed = np.ones(n, dtype=bool)
+        implicit_neg: list[int] = []
+        pos_groups = [(p,) for p in dict.fromkeys(pos_nodes)]
+        neg_groups = [(q,) for q in dict.fromkeys(neg_nodes) if q not in pos_nodes]
         if box is not None:
             x0, y0, x1, y1 = [float(v) for v in box]
             cx, cy = f["centroids"][:, 0], f["centroids"][:, 1]
             inside = (cx >= x0) & (cx <= x1) & (cy >= y0) & (cy <= y1)
             allowed = inside
-            if not pos_nodes:
-                pos_nodes = self._box_centre_nodes(f, (x0, y0, x1, y1), inside)
+            if not pos_groups:
+                seeds = self._box_centre_nodes(f, (x0, y0, x1, y1), inside)
+                pos_groups = [tuple(sorted(seeds))] if seeds else []
             outside_box = np.flatnonzero(~inside)
-            neg_nodes.extend(outside_box[np.isin(outside_box, _neighbours(f, inside))].tolist())
-        if not pos_nodes:
+            implicit_neg = outside_box[np.isin(outside_box, _neighbours(f, inside))].tolist()
+        if not pos_groups:
             return np.zeros((h, w), dtype=bool), 0.0
-        graph = self._graph(f)
-        pos_idx = np.unique(pos_nodes)
-        neg_idx = np.unique(neg_nodes) if neg_nodes else None
-        # geodesic distances only as far as needed: grow the search radius until the chosen extent is well inside it
-        limit = self.search_limit
-        while True:
-            region, score, frontier = self._decode_within(f, graph, pos_idx, neg_idx, allowed, limit, box is not None)
-            if not frontier or not np.isfinite(limit):
-                break
-            limit = limit * 3 if limit * 3 < self.search_limit * 100 else np.inf
+        # every click edits the mask locally: a positive click adds the region grown from it (where it is nearer
+        # than any negative), a negative click removes the region grown from it (where it is nearer than any positive)
+        implicit = (tuple(sorted(set(implicit_neg))),) if implicit_neg else ()
+        region = np.zeros(n, dtype=bool)
+        scores = []
+        for g in pos_groups:
+            r_, s_ = self._grow(f, g, tuple(neg_groups) + implicit, allowed, has_competitors=bool(neg_groups or implicit))
+            region |= r_
+            scores.append(s_)
+        ones = np.ones(n, dtype=bool)
+        for g in neg_groups:
+            r_, _ = self._grow(f, g, tuple(pos_groups), ones, has_competitors=True)
+            region &= ~r_
+        for g in pos_groups:
+            region[list(g)] = True
         node_mask = np.zeros(n + 1, dtype=bool)
         node_mask[:n] = region
         mask = node_mask[lab]  # lab == -1 → last entry (False)
         mask = _fill_small_holes(mask, lab >= 0)
-        return mask, score
+        return mask, float(np.mean(scores)) if scores else 0.0
 
-    def _decode_within(self, f, graph, pos_idx, neg_idx, allowed, limit, has_box):
-        """Region and score from distances up to ``limit``; ``frontier`` says the extent reached the limit."""
-        dpos = dijkstra(graph, directed=True, indices=pos_idx, min_only=True, limit=limit)
-        cand = allowed & np.isfinite(dpos)
-        if neg_idx is not None:
-            dneg = dijkstra(graph, directed=True, indices=neg_idx, min_only=True, limit=limit)
-            cand &= dpos < dneg
-        cand[pos_idx] = True
-        region, score = self._choose_extent(f, dpos, cand, has_negatives=neg_idx is not None or has_box)
-        reached = np.isfinite(dpos)
-        frontier = False
-        if np.isfinite(limit) and region.any():
-            # the extent reached the search limit when it holds nodes in the outer fifth of the explored distances
-            frontier = bool(dpos[region].max() > 0.8 * limit) or int(region.sum()) >= int(reached.sum() * 0.8)
-        return region, score, frontier
+    def _distances(self, f: dict, group: tuple, limit: float) -> np.ndarray:
+        """Geodesic distances from a group of seed nodes up to ``limit`` (memoised: clicks are decoded again and again)."""
+        key = (id(f["edge_i"]), group, limit)
+        hit = self._dist_cache.get(key)
+        if hit is not None and hit[0] is f["edge_i"]:
+            return hit[1]
+        d = dijkstra(self._graph(f), directed=True, indices=np.array(group), min_only=True, limit=limit)
+        self._dist_cache[key] = (f["edge_i"], d)
+        while len(self._dist_cache) > 64:
+            self._dist_cache.pop(next(iter(self._dist_cache)))
+        return d
+
+    def _grow(self, f, group, competitors, allowed, has_competitors):
+        """Region grown from one seed group where it is nearer than every competitor, with its extent chosen."""
+        limit = self.search_limit
+        while True:
+            d = self._distances(f, group, limit)
+            cand = allowed & np.isfinite(d)
+            for c in competitors:
+                cand &= d < self._distances(f, c, limit)
+            cand[list(group)] = True
+            region, score = self._choose_extent(f, d, cand, has_negatives=has_competitors)
+            frontier = False
+            if np.isfinite(limit) and region.any():
+                # the extent reached the search limit: it holds nodes in the outer fifth of the explored distances
+                frontier = bool(d[region].max() > 0.8 * limit) or int(region.sum()) >= int(np.isfinite(d).sum() * 0.8)
+            if not frontier:
+                return region, score
+            limit = limit * 3 if limit * 3 < self.search_limit * 100 else np.inf
 
     def _graph(self, f: dict) -> csr_matrix:
         """The undirected superpixel graph with geodesic edge costs (memoised per feature set)."""
