@@ -139,7 +139,8 @@ def test_run_adds_styled_layers(tab, project):
     assert len(tab.chart.rows) == 2
     img = tab.chart.grab().toImage()
     colours = {img.pixelColor(x, y).name() for x in range(0, img.width(), 2) for y in range(0, img.height(), 2)}
-    assert "#1f78dc" in colours  # water blue from models/concepts.json
+    # vegetation green from models/concepts.json (the Beirut sample has (almost) no water, so its bar may be empty)
+    assert "#3caa3c" in colours
 
 
 def test_run_on_drawn_extent_in_other_crs(tab, project):
