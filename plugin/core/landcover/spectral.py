@@ -28,6 +28,8 @@ from ..stack import BandSet
 from . import indices as ix
 from .thresholds import bimodality, threshold_in_range
 
+CLOUDNET_PIXEL_M = (5.0, 120.0)
+"""Pixel sizes (m) the cloud network is run on (trained on Sentinel-2/Landsat at ~30 m; a tile is averaged x1-x8)."""
 SHADOW_TRUST = 2.0
 """Logit from which an optical decision is kept under a cloud shadow (the index is 2 softness units past its threshold)."""
 MIN_BIMODALITY = 0.5
@@ -253,6 +255,9 @@ class SpectralEngine:
         cloud_ok, self.cloud_why = cloud_available(roles)
         if cloud_ok and not self.ctx.reflectance:
             cloud_ok, self.cloud_why = False, "the optical values are not calibrated reflectance"
+        elif cloud_ok and not (CLOUDNET_PIXEL_M[0] <= self.ctx.pixel_m <= CLOUDNET_PIXEL_M[1]):
+            cloud_ok, self.cloud_why = False, (f"the pixels are {self.ctx.pixel_m:.3g} m; the network is made for "
+                                               f"{CLOUDNET_PIXEL_M[0]:g}-{CLOUDNET_PIXEL_M[1]:g} m satellite imagery")
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
             r = select_rules(c, roles, cloud_ok)
