@@ -99,7 +99,7 @@
             <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -244,7 +244,7 @@
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -609,59 +609,59 @@
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <location filename="../plugin/gui/landcover_tab.py" line="158" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <location filename="../plugin/gui/landcover_tab.py" line="171" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="189" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <location filename="../plugin/gui/landcover_tab.py" line="195" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="197" />
-            <source>Temporary</source>
-            <translation>Temporär</translation>
+            <source>Temporary layers</source>
+            <translation>Temporäre Layer</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="198" />
@@ -670,13 +670,13 @@
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="200" />
-            <source>Save to file</source>
-            <translation>In Datei speichern</translation>
+            <source>File</source>
+            <translation>Datei</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="201" />
-            <source>Write the class raster to the file below and the polygons next to it (.gpkg).</source>
-            <translation>Das Klassenraster in die Datei unten schreiben und die Polygone daneben (.gpkg).</translation>
+            <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
+            <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="212" />
@@ -694,12 +694,12 @@
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <location filename="../plugin/gui/landcover_tab.py" line="221" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -709,82 +709,82 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="236" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="244" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="354" />
+            <location filename="../plugin/gui/landcover_tab.py" line="355" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <location filename="../plugin/gui/landcover_tab.py" line="384" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <location filename="../plugin/gui/landcover_tab.py" line="394" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <location filename="../plugin/gui/landcover_tab.py" line="411" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="423" />
+            <location filename="../plugin/gui/landcover_tab.py" line="424" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
-            <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporär.</translation>
+            <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <location filename="../plugin/gui/landcover_tab.py" line="436" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="466" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="469" />
+            <location filename="../plugin/gui/landcover_tab.py" line="470" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <location filename="../plugin/gui/landcover_tab.py" line="479" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="500" />
+            <location filename="../plugin/gui/landcover_tab.py" line="501" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="519" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -99,7 +99,7 @@
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -244,7 +244,7 @@
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -609,59 +609,59 @@
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <location filename="../plugin/gui/landcover_tab.py" line="158" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <location filename="../plugin/gui/landcover_tab.py" line="171" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="189" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <location filename="../plugin/gui/landcover_tab.py" line="195" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="197" />
-            <source>Temporary</source>
-            <translation>Temporaire</translation>
+            <source>Temporary layers</source>
+            <translation>Couches temporaires</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="198" />
@@ -670,13 +670,13 @@
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="200" />
-            <source>Save to file</source>
-            <translation>Enregistrer dans un fichier</translation>
+            <source>File</source>
+            <translation>Fichier</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="201" />
-            <source>Write the class raster to the file below and the polygons next to it (.gpkg).</source>
-            <translation>Écrire le raster de classes dans le fichier ci-dessous et les polygones à côté (.gpkg).</translation>
+            <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
+            <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="212" />
@@ -694,12 +694,12 @@
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <location filename="../plugin/gui/landcover_tab.py" line="221" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -709,82 +709,82 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="236" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="244" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="354" />
+            <location filename="../plugin/gui/landcover_tab.py" line="355" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <location filename="../plugin/gui/landcover_tab.py" line="384" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <location filename="../plugin/gui/landcover_tab.py" line="394" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <location filename="../plugin/gui/landcover_tab.py" line="411" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="423" />
+            <location filename="../plugin/gui/landcover_tab.py" line="424" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
-            <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou l'option Temporaire.</translation>
+            <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <location filename="../plugin/gui/landcover_tab.py" line="436" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="466" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="469" />
+            <location filename="../plugin/gui/landcover_tab.py" line="470" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <location filename="../plugin/gui/landcover_tab.py" line="479" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="500" />
+            <location filename="../plugin/gui/landcover_tab.py" line="501" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="519" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
