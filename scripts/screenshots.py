@@ -88,7 +88,14 @@ def inner() -> None:
 
     def rgb_layer() -> QgsRasterLayer:
         """The sample as a true-colour B4/B3/B2 composite with a 2-98 % cumulative-cut stretch."""
-        layer = QgsRasterLayer(os.path.join(ROOT, "resources", "sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
+        # a copy: QGIS writes histograms into the .aux.xml next to the file, and the shipped sample must stay as it is
+        import shutil
+
+        data = os.path.join(OUT, "screenshot_data")
+        os.makedirs(data, exist_ok=True)
+        for ext in ("", ".aux.xml"):
+            shutil.copyfile(os.path.join(ROOT, "resources", "sample_s2_beirut.tif" + ext), os.path.join(data, "sample_s2_beirut.tif" + ext))
+        layer = QgsRasterLayer(os.path.join(data, "sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
         provider = layer.dataProvider()
         renderer = QgsMultiBandColorRenderer(provider, 4, 3, 2)
         setters = (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement, renderer.setBlueContrastEnhancement)
