@@ -94,7 +94,12 @@ def inner() -> None:
         data = os.path.join(OUT, "screenshot_data")
         os.makedirs(data, exist_ok=True)
         for ext in ("", ".aux.xml"):
-            shutil.copyfile(os.path.join(ROOT, "resources", "sample_s2_beirut.tif" + ext), os.path.join(data, "sample_s2_beirut.tif" + ext))
+            src = os.path.join(ROOT, "resources", "sample_s2_beirut.tif" + ext)
+            dst = os.path.join(data, "sample_s2_beirut.tif" + ext)
+            if os.path.exists(src):
+                shutil.copyfile(src, dst)
+            elif os.path.exists(dst):
+                os.remove(dst)
         layer = QgsRasterLayer(os.path.join(data, "sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
         provider = layer.dataProvider()
         renderer = QgsMultiBandColorRenderer(provider, 4, 3, 2)
