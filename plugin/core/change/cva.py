@@ -40,7 +40,7 @@ class CVA(ChangeMethod):
     """CVA magnitude → probability (logistic centred on the scene's Otsu threshold)."""
 
     name = "cva"
-    overlap = 4
+    context = 1
 
     def fit(self, blocks: list[PairBlock]) -> None:
         d = np.concatenate([(b.after - b.before)[:, b.valid] for b in blocks], axis=1)

@@ -31,11 +31,13 @@ from ..vectors import polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair
-from .methods import choose_method, make_method
+from .methods import choose_method, make_method, padded_window
 from .semantic import ClassMaps, build_class_maps, parse_change_prompt, select_transitions
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
+SEMANTIC_CONTEXT = 2
+"""Pixels of context the land-cover rules need around a tile (5x5 SAR despeckling)."""
 
 
 @dataclass
@@ -55,7 +57,7 @@ class ChangeRequest:
     min_area_m2: float = 0.0
     normalisation: str = "auto"
     threshold: Optional[float] = None  # None: the method's scene-adaptive threshold
-    tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 8, 1))
+    tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
 
 
 @dataclass
@@ -161,7 +163,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     matrix_changed = np.zeros((kf, kt))
     area = {"valid": 0.0, "changed": 0.0, "nodata": 0.0}
     area_rows = row_pixel_areas(grid, 0, grid.height)
-    spec = TileSpec(req.tiles.size, max(req.tiles.overlap, method.overlap) if method.overlap else req.tiles.overlap, req.tiles.batch)
+    pad = max(method.context, SEMANTIC_CONTEXT if (maps.available or maps.reference is not None) else 0)
     semantic = maps.available or maps.reference is not None
     try:
         prob_w = GeoTiffWriter(prob_path, grid, 1, "float32", PROB_NODATA, descriptions=["change probability"], tags=tags)
@@ -183,13 +185,15 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                 if not _intersects(w, win):
                     res.append(out)
                     continue
-                blk = pair.read(w)
-                if blk.valid.any():
-                    out[0] = np.where(blk.valid, method.probability(blk), 0)
-                    out[1] = blk.valid
+                big, crop = padded_window(w, pad, grid.width, grid.height)
+                blk = pair.read(big)
+                valid = blk.valid[crop]
+                if valid.any():
+                    out[0] = np.where(valid, method.probability(blk)[crop], 0)
+                    out[1] = valid
                     if semantic:
-                        fs, ts = maps.scores(blk, grid, w)
-                        out[2:2 + kf], out[2 + kf:] = fs, ts
+                        fs, ts = maps.scores(blk, grid, big)
+                        out[2:2 + kf], out[2 + kf:] = fs[(slice(None),) + crop], ts[(slice(None),) + crop]
                 res.append(out)
             return res
 
@@ -218,7 +222,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             area["nodata"] += float(ra[~valid].sum())
 
         scale = 0.85 if stage["vector"] else 0.98
-        run_tiled(grid.width, grid.height, process, sink, spec,
+        run_tiled(grid.width, grid.height, process, sink, req.tiles,
                   progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled)
         for wr in writers:
             wr.close()

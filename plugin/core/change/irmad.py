@@ -2,7 +2,8 @@
 
 Canonical correlation analysis of the two dates gives MAD variates (differences
 of canonical variates) ordered by how little the dates agree. Their sum of
-squares, standardised by the no-change variances 2(1 − ρ), is chi-square with p
+squares, standardised by the no-change spread of each variate (theoretically
+2(1 − ρ); here its robust estimate, see :func:`fit_irmad`), is chi-square with p
 degrees of freedom for unchanged pixels. Iterating with each pixel weighted by
 its no-change probability lets the statistics converge on the invariant
 background. Invariant to linear (gain/offset) differences per band, so sensors
@@ -75,8 +76,15 @@ def fit_irmad(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-
         lam, a = linalg.eigh(s12 @ s22_inv @ s12.T, s11)  # ascending ρ²: MAD1 = least correlated
         rho = np.sqrt(np.clip(lam, 1e-12, 1 - 1e-9))
         b = s22_inv @ s12.T @ a / rho
-        sigma = np.sqrt(np.maximum(2.0 * (1.0 - rho), 1e-12))
-        model = IRMADModel(m[:p], m[p:], a, b, rho, sigma, it, False)
+        # The no-change variance of each MAD variate is 2(1 − ρ) under the weights; but weighting by the
+        # no-change probability also down-weights the tails of the unchanged pixels, so that variance
+        # shrinks every iteration and unchanged pixels drift into 'change'. A robust spread (MAD of
+        # the variate over all pixels, immune to the changed minority) does not shrink.
+        model = IRMADModel(m[:p], m[p:], a, b, rho, np.ones(p), it, False)
+        mad = (x - model.mean_x) @ a - (y - model.mean_y) @ b
+        med = np.median(mad, axis=0)
+        robust = 1.4826 * np.median(np.abs(mad - med), axis=0)
+        model.sigma = np.maximum(robust, np.sqrt(np.maximum(2.0 * (1.0 - rho), 1e-12)) * 1e-3)
         z = model.chi_square(x, y)
         w = 1.0 - chi2.cdf(z, p)
         if np.max(np.abs(rho - rho_old)) < tol:
@@ -98,7 +106,7 @@ class IRMAD(ChangeMethod):
     """IR-MAD change probability: chi-square of the standardised MAD variates, calibrated to the scene."""
 
     name = "irmad"
-    overlap = 4
+    context = 1
 
     def fit(self, blocks: list[PairBlock]) -> None:
         x = np.concatenate([b.pixels()[0] for b in blocks])

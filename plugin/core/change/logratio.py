@@ -1,7 +1,7 @@
 """SAR log-ratio change detection for intensity pairs.
 
 Backscatter is speckle-filtered (a 5×5 mean in the linear domain, which needs a
-2-pixel tile overlap) and compared as |10·log10(I_after / I_before)| in dB,
+2-pixel context around each tile) and compared as |10·log10(I_after / I_before)| in dB,
 averaged over the polarisations both dates have. Multiplicative speckle becomes
 additive in the log domain, so one threshold fits dark and bright areas alike;
 it is found with Otsu on a sample of the scene.
@@ -39,7 +39,7 @@ class LogRatio(ChangeMethod):
     """|log-ratio| (dB) → probability with a scene-adaptive Otsu threshold."""
 
     name = "logratio"
-    overlap = 8
+    context = 2
 
     def fit(self, blocks: list[PairBlock]) -> None:
         lr = np.concatenate([log_ratio(b)[b.valid] for b in blocks])

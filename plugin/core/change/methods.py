@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numpy as np
+from rasterio.windows import Window
 
 from ..errors import ModelError, ModalityError
 from ..landcover.thresholds import otsu
@@ -23,7 +24,7 @@ class ChangeMethod:
     """Base class: ``fit(blocks)``, ``probability(block)``, ``threshold`` and ``explain()``."""
 
     name = "base"
-    overlap = 0  # pixels of context a tile needs on each side (spatial filters)
+    context = 0  # pixels of context a window needs on each side (spatial filters); see window_probability
 
     def __init__(self) -> None:
         self.threshold = 0.5
@@ -90,8 +91,13 @@ class LogisticCalibration:
             t = otsu(s)
             self.how = "Otsu (minimum-error found no bimodality)"
         if not np.isfinite(t) or t <= med:
-            t = float(np.percentile(s, 95))
-            self.how = "95th percentile (the sample shows no change mode)"
+            t = float(np.percentile(s, 99))
+            self.how = "99th percentile (the sample shows no change mode)"
+        spread = float(np.percentile(s, 99) - np.percentile(s, 1))
+        if t <= med or spread <= 1e-6 * max(1.0, abs(med)):
+            t = float(s.max()) + max(1.0, abs(med))
+            self.how = "no variation between the dates in the sample (nothing called change)"
+            med = t - 1.0
         self.center = float(t)
         self.scale = max((t - med) / math.log(19.0), 1e-9)
         self.median = med
@@ -99,6 +105,25 @@ class LogisticCalibration:
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         z = np.clip((scores - self.center) / self.scale, -40, 40)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def padded_window(window: Window, pad: int, width: int, height: int) -> tuple[Window, tuple[slice, slice]]:
+    """The window grown by ``pad`` pixels (clipped to the grid) and the slices that cut the original back out."""
+    c0, r0 = int(window.col_off), int(window.row_off)
+    c1, r1 = c0 + int(window.width), r0 + int(window.height)
+    pc0, pr0, pc1, pr1 = max(0, c0 - pad), max(0, r0 - pad), min(width, c1 + pad), min(height, r1 + pad)
+    crop = (slice(r0 - pr0, r0 - pr0 + (r1 - r0)), slice(c0 - pc0, c0 - pc0 + (c1 - c0)))
+    return Window(pc0, pr0, pc1 - pc0, pr1 - pr0), crop
+
+
+def window_probability(pair: AlignedPair, method: ChangeMethod, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    """(probability, valid) of a window, computed with the method's spatial context read around it.
+
+    Reading the context makes every tile exact: tiled and whole-raster results are identical.
+    """
+    big, crop = padded_window(window, method.context, pair.grid.width, pair.grid.height)
+    blk = pair.read(big)
+    return method.probability(blk)[crop], blk.valid[crop]
 
 
 def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:

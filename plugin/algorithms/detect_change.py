@@ -1,0 +1,126 @@
+"""terraprompt:detect_change: a few lines from Processing parameters to core.change.detect_change."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm, layer_path
+
+MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
+METHODS = ["auto", "network", "irmad", "cva", "logratio"]
+DEVICES = ["auto", "cpu", "cuda"]
+NORMALISATIONS = ["auto", "none", "histogram", "relative"]
+
+
+class DetectChangeAlgorithm(TerraPromptAlgorithm):
+    """Detect what changed between two rasters of a place: probability, binary change, from→to polygons."""
+
+    def name(self) -> str:
+        return "detect_change"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Detect change between two dates")
+
+    def group(self) -> str:
+        return tr("Change detection")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "change"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band "
+            "count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role "
+            "and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); "
+            "'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster "
+            "(0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes "
+            "before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', "
+            "'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterRasterLayer("BEFORE", tr("Before (earlier raster)"))
+        p.setHelp(tr("The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterLayer("AFTER", tr("After (later raster)"))
+        p.setHelp(tr("The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. "
+                     "Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("MODALITY", tr("Modality (band roles)"), options=MODALITIES, defaultValue=0)
+        p.setHelp(tr("How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
+        p.setHelp(tr("'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD "
+                     "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a "
+                     "trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
+        p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', "
+                     "'deforestation', 'water to land', 'land to water'."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True)
+        p.setHelp(tr("A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead "
+                     "of the spectral land-cover map."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("NORMALISATION", tr("Radiometric normalisation"), options=NORMALISATIONS, defaultValue=0)
+        p.setHelp(tr("How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds "
+                     "unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative."))
+        p.setFlags(p.flags() | p.FlagAdvanced)
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
+        p.setHelp(tr("Where networks run. The classical methods run on the CPU; the summary reports the device actually used."))
+        self.addParameter(p)
+        p = QgsProcessingParameterNumber("MIN_AREA_M2", tr("Minimum polygon area (m²)"), QgsProcessingParameterNumber.Double,
+                                         defaultValue=0.0, minValue=0.0)
+        p.setHelp(tr("Change polygons smaller than this (true area in m²) are left out of the polygon output."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True)
+        p.setHelp(tr("float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata."))
+        self.addParameter(p)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_CHANGE", tr("Change"))
+        p.setHelp(tr("uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Change polygons"), QgsProcessing.TypeVectorPolygon,
+                                                    optional=True, createByDefault=True)
+        p.setHelp(tr("GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputString("SUMMARY", tr("Summary")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ..core.change.detect import ChangeRequest, detect_change
+
+        before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
+        after = self.parameterAsRasterLayer(parameters, "AFTER", context)
+        if before is None or after is None:
+            raise QgsProcessingException(tr("The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it."))
+        ref = self.parameterAsRasterLayer(parameters, "REFERENCE_MAP", context)
+
+        def out(name):
+            return self.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else None
+
+        req = ChangeRequest(
+            before=layer_path(before), after=layer_path(after),
+            output_probability=out("OUTPUT_PROBABILITY") or None, output_change=out("OUTPUT_CHANGE") or None,
+            output_vector=out("OUTPUT_VECTOR") or None,
+            modality=MODALITIES[self.parameterAsEnum(parameters, "MODALITY", context)],
+            method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
+            prompt=self.parameterAsString(parameters, "PROMPT", context),
+            reference_map=layer_path(ref) or None,
+            device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
+            min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
+            normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],
+        )
+        result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
+        feedback.pushInfo(result.summary)
+        return {"OUTPUT_PROBABILITY": result.output_probability, "OUTPUT_CHANGE": result.output_change,
+                "OUTPUT_VECTOR": result.output_vector, "SUMMARY": result.summary}

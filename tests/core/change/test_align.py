@@ -1,0 +1,152 @@
+"""Alignment of AFTER onto BEFORE: CRS, pixel size, partial/no overlap, roles, normalisation, nodata."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.crs import CRS
+from rasterio.transform import from_origin
+from rasterio.warp import calculate_default_transform, reproject, Resampling
+from rasterio.windows import Window
+
+from conftest import S2_NAMES, write_raster
+from terraprompt.plugin.core.change.align import align_pair, common_window, orthogonal_regression
+from terraprompt.plugin.core.errors import InputError, ModalityError
+from terraprompt.plugin.core.modalities import resolve_modality
+from terraprompt.plugin.core.raster import open_raster
+
+from change_pairs import change_pair
+
+
+def _pair(pb, pa, norm="auto"):
+    b, a = open_raster(pb), open_raster(pa)
+    return align_pair(b, a, resolve_modality(b), resolve_modality(a), norm)
+
+
+def _warp(src_path, dst_path, crs, res):
+    """Reproject a raster to another CRS and pixel size (a different sensor grid)."""
+    with rasterio.open(src_path) as src:
+        tr, w, h = calculate_default_transform(src.crs, crs, src.width, src.height, *src.bounds, resolution=res)
+        data = np.zeros((src.count, h, w), dtype=src.dtypes[0])
+        for i in range(src.count):
+            reproject(rasterio.band(src, i + 1), data[i], dst_transform=tr, dst_crs=crs, resampling=Resampling.bilinear, dst_nodata=0)
+        write_raster(dst_path, data, crs=crs, transform=tr, nodata=0, descriptions=S2_NAMES)
+    return dst_path
+
+
+def test_identical_grids_read_directly(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), b, descriptions=S2_NAMES)
+    pair = _pair(pb, pa, "none")
+    assert pair.same_grid and pair.window == Window(0, 0, 200, 160)
+    assert "coastal" not in pair.roles and "cirrus" not in pair.roles and {"red", "nir", "swir1"} <= set(pair.roles)
+    blk = pair.read(Window(0, 0, 200, 160))
+    np.testing.assert_array_equal(blk.before, blk.after)
+    assert blk.valid.all()
+
+
+def test_other_crs_and_pixel_size(tmp_path):
+    b, a, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = _warp(write_raster(str(tmp_path / "a_utm.tif"), b, descriptions=S2_NAMES), str(tmp_path / "a_4326.tif"), "EPSG:4326", 0.0002)
+    pair = _pair(pb, pa, "none")
+    assert not pair.same_grid
+    assert any("reprojected onto BEFORE's grid" in r for r in pair.report)
+    blk = pair.read(Window(0, 0, 200, 160))
+    assert blk.before.shape == blk.after.shape == (len(pair.roles), 160, 200)
+    inner = blk.valid[5:-5, 5:-5]
+    assert inner.mean() > 0.95
+    # same scene on a coarser geographic grid: values agree away from edges (resampling smooths only)
+    red = pair.roles.index("red")
+    diff = np.abs(blk.before[red] - blk.after[red])[blk.valid]
+    assert np.median(diff) < 0.01
+
+
+def test_partial_overlap_window_and_mask(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    # AFTER covers the right half only, shifted by 100 columns (1000 m)
+    pa = write_raster(str(tmp_path / "a.tif"), b[:, :, 100:], transform=from_origin(501000, 4500000, 10, 10), descriptions=S2_NAMES)
+    pair = _pair(pb, pa, "none")
+    assert pair.window == Window(100, 0, 100, 160)
+    assert any("Common extent: 100x160" in r for r in pair.report)
+    blk = pair.read(Window(0, 0, 200, 160))
+    assert not blk.valid[:, :100].any() and blk.valid[:, 101:].all()
+
+
+def test_no_overlap_refused(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), b, transform=from_origin(600000, 4500000, 10, 10), descriptions=S2_NAMES)
+    with pytest.raises(InputError, match="does not overlap"):
+        _pair(pb, pa)
+    far = write_raster(str(tmp_path / "far.tif"), b, crs="EPSG:4326", transform=from_origin(-120, 40, 0.0001, 0.0001), descriptions=S2_NAMES)
+    with pytest.raises(InputError, match="does not overlap"):
+        _pair(pb, far)
+
+
+def test_no_common_roles_refused(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    sar = write_raster(str(tmp_path / "s1.tif"), np.full((2, 160, 200), -12.0, dtype=np.float32), descriptions=["VV", "VH"])
+    with pytest.raises(ModalityError, match="share no band role"):
+        _pair(pb, sar)
+
+
+def test_only_nodata_in_common_refused(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    a = b.copy()
+    a[:, :, :150] = 0
+    pa = write_raster(str(tmp_path / "a.tif"), a, nodata=0, descriptions=S2_NAMES)
+    bb = b.copy()
+    bb[:, :, 140:] = 0
+    pb2 = write_raster(str(tmp_path / "b2.tif"), bb, nodata=0, descriptions=S2_NAMES)
+    with pytest.raises(InputError, match="no valid pixel in common"):
+        _pair(pb2, pa)
+
+
+def test_nodata_masked(tmp_path):
+    b, a, _ = change_pair()
+    a = a.copy()
+    a[:, 10:20, 10:20] = 0
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), a, nodata=0, descriptions=S2_NAMES)
+    blk = _pair(pb, pa).read(Window(0, 0, 200, 160))
+    assert not blk.valid[10:20, 10:20].any() and blk.valid[30:, 30:].all()
+
+
+@pytest.mark.parametrize("kind", ["relative", "histogram"])
+def test_normalisation_removes_gain_offset(tmp_path, kind):
+    b, a, truth = change_pair(gain=1.3, offset=400)
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), a, descriptions=S2_NAMES)
+    pair = _pair(pb, pa, kind)
+    assert pair.norm.kind == kind
+    blk = pair.read(Window(0, 0, 200, 160))
+    raw = pair.read_raw(Window(0, 0, 200, 160))
+    same = ~truth
+    before_err = np.abs(raw.after - raw.before)[:, same].mean()
+    after_err = np.abs(blk.after - blk.before)[:, same].mean()
+    assert after_err < 0.25 * before_err
+    if kind == "relative":
+        for role in ("red", "nir", "swir1"):  # bands with scene contrast (the synthetic red-edge bands are flat)
+            assert abs(pair.norm.gain[pair.roles.index(role)] - 1 / 1.3) < 0.05
+
+
+def test_orthogonal_regression_recovers_line():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, (1000, 2))
+    y = 2.0 * x + 0.5
+    g, o = orthogonal_regression(x, y)
+    np.testing.assert_allclose(g, 2.0, atol=1e-6)
+    np.testing.assert_allclose(o, 0.5, atol=1e-6)
+
+
+def test_common_window_other_crs(tmp_path):
+    b, _, _ = change_pair()
+    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
+    pa = _warp(pb, str(tmp_path / "a.tif"), "EPSG:3857", 15)
+    w = common_window(open_raster(pb), open_raster(pa))
+    assert w.col_off == 0 and w.row_off == 0 and w.width == 200 and w.height == 160
