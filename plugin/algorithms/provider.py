@@ -13,11 +13,12 @@ ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
 
 def algorithm_classes() -> list:
     """All algorithm classes of the provider (imported lazily so loading stays fast)."""
+    from .detect_change import DetectChangeAlgorithm
     from .diagnostics import DiagnosticsAlgorithm
     from .extract_landcover import ExtractLandcoverAlgorithm
     from .segment_prompts import SegmentPromptsAlgorithm
 
-    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, SegmentPromptsAlgorithm]
+    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, DetectChangeAlgorithm, SegmentPromptsAlgorithm]
 
 
 class TerraPromptProvider(QgsProcessingProvider):
