@@ -15,10 +15,11 @@ def algorithm_classes() -> list:
     """All algorithm classes of the provider (imported lazily so loading stays fast)."""
     from .detect_change import DetectChangeAlgorithm
     from .diagnostics import DiagnosticsAlgorithm
+    from .encode_image import EncodeImageAlgorithm
     from .extract_landcover import ExtractLandcoverAlgorithm
     from .segment_prompts import SegmentPromptsAlgorithm
 
-    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, DetectChangeAlgorithm, SegmentPromptsAlgorithm]
+    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, DetectChangeAlgorithm, SegmentPromptsAlgorithm, EncodeImageAlgorithm]
 
 
 class TerraPromptProvider(QgsProcessingProvider):

@@ -126,3 +126,21 @@ def test_bad_model_is_a_clear_error(plugin, tmp_path):
         processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "MODEL": str(bad),
                                                         "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
     assert not (tmp_path / "o.gpkg").exists()
+
+
+def test_encode_image_then_segment_prompts_uses_cache(plugin, tmp_path, monkeypatch):
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY
+
+    data, masks = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    cache = tmp_path / "cache"
+    res = processing.run("terraprompt:encode_image", {"INPUT": src, "CACHE_DIR": str(cache)})
+    assert res["TILES"] == 1 and res["ENCODED"] == 1 and "1 encoded" in res["REPORT"]
+    res = processing.run("terraprompt:encode_image", {"INPUT": src, "CACHE_DIR": str(cache)})
+    assert res["ENCODED"] == 0
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(cache))
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
+    out = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert "0 misses" in out["REPORT"]

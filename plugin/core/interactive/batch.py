@@ -7,8 +7,6 @@ cut by them. Prompts arrive in the raster's CRS (the algorithm transforms them).
 """
 from __future__ import annotations
 
-import math
-import os
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -20,11 +18,11 @@ from ..errors import Cancelled, InputError, PromptError
 from ..raster import open_raster
 from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
+from .encoder import TILE, tile_for
 from .engines import load_engine
 from .objects import AcceptedObject, make_object, mask_to_geometry, write_objects
 from .session import InteractiveSession
 
-SNAP = 256
 
 
 @dataclass
@@ -59,7 +57,7 @@ class SegmentRequest:
     model: str = "classical"
     device: str = "auto"
     class_name: str = "object"
-    window_size: int = 512
+    window_size: int = TILE
     cache_dir: Optional[str] = None  # None: the default cache folder; "": no disk cache
     cache_max_bytes: int = 2 * 1024 ** 3
 
@@ -76,21 +74,13 @@ class SegmentResult:
 
 
 def _group_window(src, obj: PromptObject, size: int) -> Window:
-    """A window of at least ``size`` pixels around the prompts, snapped to a 256-pixel grid (shared encodings)."""
+    """The tile of the shared grid around the prompts (nearby objects share it; encode_image precomputes it)."""
     xy = [(p[0], p[1]) for p in obj.points]
     if obj.box:
         xy += [(obj.box[0], obj.box[1]), (obj.box[2], obj.box[3])]
     inv = ~src.transform
     cr = np.array([inv * p for p in xy])
-    c0, r0 = cr.min(axis=0)
-    c1, r1 = cr.max(axis=0)
-    side = max(size, int(math.ceil(max(c1 - c0, r1 - r0) * 2 / SNAP)) * SNAP)
-    cc, rc = (c0 + c1) / 2, (r0 + r1) / 2
-    col = int(math.floor((cc - side / 2) / SNAP)) * SNAP
-    row = int(math.floor((rc - side / 2) / SNAP)) * SNAP
-    col = max(0, min(col, src.width - side))
-    row = max(0, min(row, src.height - side))
-    return Window(col, row, side + SNAP, side + SNAP)
+    return tile_for(src, cr[:, 0], cr[:, 1], size)
 
 
 def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], None]] = None,

@@ -50,6 +50,40 @@ def clip_window(src: RasterSource, window: Window) -> Window:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
+TILE = 1024
+"""Side (native pixels) of the shared tile grid; tiles overlap by half, so every object lies well inside one."""
+
+
+def tile_origins(length: int, size: int = TILE) -> list[int]:
+    """Offsets of the half-overlapping tiles covering ``length`` pixels."""
+    stride = size // 2
+    last = max(0, length - size)
+    offs = list(range(0, last + 1, stride))
+    if offs[-1] != last:
+        offs.append(last)
+    return offs
+
+
+def tile_grid(src: RasterSource, size: int = TILE) -> list[Window]:
+    """Every tile of the shared grid (what terraprompt:encode_image precomputes)."""
+    return [clip_window(src, Window(c, r, size, size)) for r in tile_origins(src.height, size) for c in tile_origins(src.width, size)]
+
+
+def tile_for(src: RasterSource, cols, rows, size: int = TILE) -> Window:
+    """The tile of the shared grid whose centre is nearest the centre of some pixel positions (larger when they span more)."""
+    cols, rows = np.asarray(cols, float), np.asarray(rows, float)
+    span = max(cols.max() - cols.min(), rows.max() - rows.min())
+    while span > size / 2 and size < 16384:
+        size *= 2
+    cc, rc = (cols.min() + cols.max()) / 2, (rows.min() + rows.max()) / 2
+
+    def nearest(centre: float, length: int) -> int:
+        offs = tile_origins(length, size)
+        return min(offs, key=lambda o: abs(o + min(size, length) / 2 - centre))
+
+    return clip_window(src, Window(nearest(cc, src.width), nearest(rc, src.height), size, size))
+
+
 def encoded_shape(src: RasterSource, window: Window, resolution: Optional[float], max_side: int) -> tuple[int, int]:
     """(rows, cols) of the encoded grid: the window at ``resolution`` (CRS units per pixel), at most ``max_side``."""
     native = abs(src.transform.a)

@@ -1,0 +1,71 @@
+"""terraprompt:encode_image: precompute the interactive encodings of a whole raster into the on-disk cache."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+)
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm, layer_path
+
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class EncodeImageAlgorithm(TerraPromptAlgorithm):
+    """Encode every tile of a raster once, so interactive clicks and segment_prompts start instantly."""
+
+    def name(self) -> str:
+        return "encode_image"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Precompute interactive encodings of a raster")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(
+            "Encodes the raster on the shared grid of half-overlapping tiles and stores the encodings in the on-disk cache "
+            "(keyed by the raster's path, size and modification time, the bands, the tile and the model's hash). The map tool "
+            "and segment_prompts then reuse them; tiles already cached are skipped. The least recently used encodings are "
+            "evicted when the cache exceeds its size cap."
+        )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
+        p.setHelp(tr("The raster to encode (any GDAL raster with a CRS)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="classical")
+        p.setHelp(tr("'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
+        p.setHelp(tr("Where ONNX models run; the report states the device actually used."))
+        self.addParameter(p)
+        p = QgsProcessingParameterFile("CACHE_DIR", tr("Cache folder (optional)"), behavior=QgsProcessingParameterFile.Folder, optional=True)
+        p.setHelp(tr("Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings."))
+        self.addParameter(p)
+        p = QgsProcessingParameterNumber("CACHE_MB", tr("Cache size cap (MB)"), QgsProcessingParameterNumber.Integer, defaultValue=2048, minValue=16)
+        p.setHelp(tr("The least recently used encodings are removed beyond this size."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputNumber("TILES", tr("Tiles")))
+        self.addOutput(QgsProcessingOutputNumber("ENCODED", tr("Tiles encoded now")))
+        self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from qgis.core import QgsProcessingException
+
+        from ..core.interactive.precompute import encode_raster
+
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
+        model = self.parameterAsString(parameters, "MODEL", context) or "classical"
+        device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
+        cache_dir = self.parameterAsFile(parameters, "CACHE_DIR", context) or None
+        cap = self.parameterAsInt(parameters, "CACHE_MB", context) * 1024 * 1024
+        res = self.run_core(lambda **kw: encode_raster(layer_path(layer), model, device, cache_dir=cache_dir, cache_max_bytes=cap, **kw), feedback)
+        feedback.pushInfo(res.report)
+        return {"TILES": res.tiles, "ENCODED": res.encoded, "REPORT": res.report}

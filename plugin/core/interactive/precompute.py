@@ -1,0 +1,57 @@
+"""Precomputing encodings for a whole raster (terraprompt:encode_image) on the shared tile grid."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from ..errors import Cancelled
+from ..raster import check_has_valid_pixels, open_raster
+from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
+from .encoder import TILE, encode_window, tile_grid
+from .engines import load_engine
+
+
+@dataclass
+class EncodeResult:
+    """How many tiles were encoded now and how many were already cached."""
+
+    tiles: int
+    encoded: int
+    cached: int
+    cache_dir: str
+    report: str
+
+
+def encode_raster(path: str, model: str = "classical", device: str = "auto", tile: int = TILE,
+                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES,
+                  progress: Optional[Callable[[float], None]] = None,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> EncodeResult:
+    """Encode every tile of a raster into the on-disk cache (tiles already there are skipped)."""
+    progress = progress or (lambda v: None)
+    is_cancelled = is_cancelled or (lambda: False)
+    src = open_raster(path)
+    check_has_valid_pixels(src)
+    engine, report = load_engine(model, device)
+    modality = None
+    try:
+        from ..modalities import detect_modality
+
+        modality = detect_modality(src)
+    except Exception:
+        modality = None
+    cache = EmbeddingCache(cache_dir, cache_max_bytes)
+    tiles = tile_grid(src, tile)
+    encoded = cached = 0
+    for i, win in enumerate(tiles):
+        if is_cancelled():
+            raise Cancelled()
+        enc = encode_window(src, win, engine, None, None, cache, modality)
+        cached += int(enc.from_cache)
+        encoded += int(not enc.from_cache)
+        progress(100.0 * (i + 1) / len(tiles))
+    total = cache.size_bytes()
+    text = (f"{len(tiles)} tiles of {tile} px: {encoded} encoded, {cached} already cached, with {engine.label} on {report}; "
+            f"cache {cache.folder} holds {total / 1e6:.1f} MB (cap {cache.max_bytes / 1e6:.0f} MB).")
+    if total > cache.max_bytes * 0.95:
+        text += " The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster."
+    return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
