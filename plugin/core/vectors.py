@@ -19,6 +19,7 @@ from rasterio.features import shapes
 from rasterio.windows import Window
 from scipy import ndimage
 from shapely.geometry import mapping, shape
+from shapely.geometry.polygon import orient
 from shapely.ops import transform as shp_transform, unary_union
 
 from .raster import Grid
@@ -49,8 +50,10 @@ class AreaCalculator:
     def area_m2(self, geom) -> float:
         """True area of a geometry in square metres."""
         g = geom if self._to_lonlat is None else shp_transform(self._to_lonlat.transform, geom)
-        area, _ = _GEOD.geometry_area_perimeter(g)
-        return abs(float(area))
+        # pyproj signs ring areas by orientation: holes must run opposite to their shell or they are added
+        parts = list(g.geoms) if hasattr(g, "geoms") else [g]
+        return float(sum(abs(_GEOD.geometry_area_perimeter(orient(p, 1.0))[0]) if p.geom_type == "Polygon"
+                         else abs(_GEOD.geometry_area_perimeter(p)[0]) for p in parts))
 
 
 def _touch_internal_edges(labels: np.ndarray, win: Window, width: int, height: int) -> set[int]:
