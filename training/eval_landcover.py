@@ -2,7 +2,7 @@
 
 Prints, for every engine that can run (spectral always; network when bundled):
 * sen1floods11 (hand-labelled flood chip, top half): water IoU from Sentinel-2 13 bands, Sentinel-1 VV/VH alone,
-  S2 + S1 fused (SAR_INPUT, same grid), and RGB only (B4, B3, B2 of the same scene), end to end through
+  S2 + S1 fused (SAR_INPUT, same grid), and RGB only (B4, B3, B2 of the same scene, as DN and as 0-1 reflectance), end to end through
   extract_landcover (files in, class raster out).
 * hls_water_chips: pooled water IoU (ΣTP / Σ(TP+FP+FN)), 7 bands vs RGB only, over all shared chips (no chip was
   used to set a spectral rule) and over the network's held-out location groups; vegetation IoU against ESA
@@ -108,8 +108,14 @@ def eval_sen1floods11(engines: list[str]) -> None:
             dst.write(rgb)
             for i, n in enumerate(("red", "green", "blue"), 1):
                 dst.set_band_description(i, n)
+        rgbf = os.path.join(tmp, "rgb_refl.tif")
+        with rasterio.open(rgbf, "w", **(prof | {"dtype": "float32", "nodata": None})) as dst:
+            dst.write((rgb / 10000.0).astype(np.float32))
+            for i, n in enumerate(("red", "green", "blue"), 1):
+                dst.set_band_description(i, n)
         cases = [("S2 13 bands", str(s2p), None, "auto"), ("S1 VV+VH alone", str(s1p), None, "sar"),
-                 ("S2 + S1 fused (SAR_INPUT)", str(s2p), str(s1p), "auto"), ("RGB only (B4,B3,B2)", rgbp, None, "rgb")]
+                 ("S2 + S1 fused (SAR_INPUT)", str(s2p), str(s1p), "auto"), ("RGB only (B4,B3,B2 DN)", rgbp, None, "rgb"),
+                 ("RGB only (reflectance 0-1)", rgbf, None, "rgb")]
         for engine in engines:
             for name, inp, sar, mod in cases:
                 out = os.path.join(tmp, "out.tif")
@@ -160,7 +166,7 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
     ctx = Context(pixel_m=30.0, cloud_mask=False)
     print(f"hls_water_chips: {len(ids)} chips (network held-out split: {len(test)} chips); pooled IoU, per-chip scene-adaptive thresholds")
     for engine in engines:
-        acc = {k: np.zeros(3, np.int64) for k in ("w13", "wrgb", "w13_test", "wrgb_test", "v13", "vrgb")}
+        acc = {k: np.zeros(3, np.int64) for k in ("w13", "wrgb", "wrefl", "w13_test", "wrgb_test", "wrefl_test", "v13", "vrgb", "vrefl")}
         t0 = time.perf_counter()
         for i in ids:
             img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
@@ -171,10 +177,11 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
             try:
                 p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
                 prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, ctx)
+                prefl = engine_scores(engine, ["water", "vegetation"], {r: refl[r] for r in ("red", "green", "blue")}, valid, ctx)
             except Exception as exc:
                 print(f"  [{engine}] not run: {exc}")
                 break
-            for key, p in (("13", p13), ("rgb", prgb)):
+            for key, p in (("13", p13), ("rgb", prgb), ("refl", prefl)):
                 c = np.array(iou(p[0] >= 0.5, truth, valid))
                 acc["w" + key] += c
                 if i in test:
@@ -184,9 +191,10 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
                 acc["v" + key] += np.array(iou(p[1] >= 0.5, veg_t, veg_valid))
         else:
             print(f"  [{engine}] water, 7 bands: all {_ratio(acc['w13']):.3f}, held-out {_ratio(acc['w13_test']):.3f} | "
-                  f"RGB only: all {_ratio(acc['wrgb']):.3f}, held-out {_ratio(acc['wrgb_test']):.3f}")
-            print(f"  [{engine}] vegetation vs WorldCover, 7 bands {_ratio(acc['v13']):.3f} | RGB only {_ratio(acc['vrgb']):.3f}"
-                  f"   ({time.perf_counter() - t0:.0f} s)")
+                  f"RGB DN-scaled: all {_ratio(acc['wrgb']):.3f}, held-out {_ratio(acc['wrgb_test']):.3f} | "
+                  f"RGB reflectance: all {_ratio(acc['wrefl']):.3f}, held-out {_ratio(acc['wrefl_test']):.3f}")
+            print(f"  [{engine}] vegetation vs WorldCover, 7 bands {_ratio(acc['v13']):.3f} | RGB DN-scaled {_ratio(acc['vrgb']):.3f}"
+                  f" | RGB reflectance {_ratio(acc['vrefl']):.3f}   ({time.perf_counter() - t0:.0f} s)")
     print("  reference (data README): MNDWI>0 0.601, MNDWI+Otsu 0.405, Fmask water bit 0.662 (shared chips)")
 
 
