@@ -231,3 +231,14 @@ def test_explanation_content_and_details(flood, tmp_path):
     assert 0 < rows[1]["pct"] < 100 and len(rows[1]["color"]) == 3
     assert r.details["concepts_understood"][0]["score"] < 1.0
     assert "water" in r.details["rules_structured"]
+
+
+def test_catalogue_modalities_match_the_rules():
+    """models/concepts.json says which modalities can extract a concept; the spectral rules must agree."""
+    from terraprompt.plugin.core.landcover.spectral import rules_table
+
+    fam = {"optical": "optical", "rgb": "rgb", "sar": "sar", "height": "height", "cloudnet": "optical"}
+    for cid, c in concepts().items():
+        fams = {fam[v["family"]] for v in rules_table()["concepts"][cid]["variants"]}
+        assert fams == set(c["modalities"]), cid
+        assert "spectral" in c["engines"], cid
