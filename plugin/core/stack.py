@@ -6,6 +6,7 @@ another CRS, pixel size or extent as long as they overlap the primary.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import Optional
@@ -87,6 +88,35 @@ class ModalityStack:
             arr = layer.scaling.apply(np.asarray(data.data))
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
+        return BandSet(bands, valid)
+
+
+    def read_sample(self, window: Window, roles: Optional[set[str]] = None, max_pixels: int = 400_000,
+                    patch: int = 64) -> BandSet:
+        """A BandSet of about ``max_pixels`` pixels that represents a window, for fitting thresholds.
+
+        Small windows are read whole. Larger ones are sampled as a regular grid of full-resolution
+        patches laid out as a mosaic image, so only those patches are read: a decimated read of a
+        big raster would make GDAL touch (and a warper buffer) every block of it.
+        """
+        h, w = int(window.height), int(window.width)
+        if h * w <= max_pixels:
+            return self.read(window, roles)
+        n = max(1, int(round(math.sqrt(max_pixels) / patch)))
+        ph, pw = max(1, min(patch, h // n)), max(1, min(patch, w // n))
+        rows = [int(window.row_off) + int((i + 0.5) * h / n - ph / 2) for i in range(n)]
+        cols = [int(window.col_off) + int((j + 0.5) * w / n - pw / 2) for j in range(n)]
+        bands: dict[str, np.ndarray] = {}
+        valid = np.zeros((n * ph, n * pw), dtype=bool)
+        for i, r in enumerate(rows):
+            for j, c in enumerate(cols):
+                bs = self.read(Window(c, r, pw, ph), roles)
+                sl = (slice(i * ph, (i + 1) * ph), slice(j * pw, (j + 1) * pw))
+                for role, arr in bs.bands.items():
+                    if role not in bands:
+                        bands[role] = np.zeros((n * ph, n * pw), dtype=arr.dtype)
+                    bands[role][sl] = arr
+                valid[sl] = bs.valid
         return BandSet(bands, valid)
 
 

@@ -198,7 +198,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, scene_context(stack, modality, req.device))
     window = _window_for_extent(src, req.extent)
-    engine.fit(_sample_bandset(stack, engine.needed_roles(), window))
+    engine.fit(stack.read_sample(window, engine.needed_roles()))
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))

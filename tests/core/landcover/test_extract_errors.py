@@ -18,6 +18,15 @@ from terraprompt.plugin.core.tiling import TileSpec
 OLD = b"old output, must survive"
 
 
+@pytest.fixture(autouse=True)
+def private_tmp(tmp_path, monkeypatch):
+    """A private temporary folder, so leftovers are ours (other test runs share /tmp)."""
+    d = tmp_path / "tmp"
+    d.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(d))
+    return d
+
+
 @pytest.fixture
 def ws(tmp_path):
     """An input folder with a good S2 scene, and an output folder holding previous outputs."""
