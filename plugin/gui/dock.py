@@ -17,6 +17,7 @@ from ..i18n import tr
 
 TABS = [
     ("landcover_tab", "LandcoverTab", "Land cover"),
+    ("interactive_tab", "InteractiveTab", "Interactive"),
     ("settings_tab", "SettingsTab", "Settings"),
     ("setup_tab", "SetupTab", "Setup"),
 ]

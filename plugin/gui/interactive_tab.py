@@ -1,0 +1,134 @@
+"""Interactive tab: pick a raster, a model, a class label and an output GeoPackage; click objects on the map.
+
+Thin: the widgets feed a PromptController (gui/maptools.py), which owns the
+session and the preview; the PromptMapTool turns mouse and keys into prompts.
+"""
+from __future__ import annotations
+
+import os
+
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsMessageLog, QgsProject
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from . import settings
+from .maptools import PromptController, PromptMapTool
+from .tasks import LOG_TAG
+
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class InteractiveTab(QWidget):
+    """Point/box prompting on the canvas with undo/redo and accept into a GeoPackage."""
+
+    def __init__(self, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.canvas = iface.mapCanvas() if iface is not None else None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.layer_combo = QgsMapLayerComboBox(self)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.layer_combo.setToolTip(tr("The raster to segment; prompts in any project CRS are transformed to its CRS."))
+        form.addRow(tr("Raster"), self.layer_combo)
+        self.model_edit = QLineEdit(settings.value("interactive_model", "classical"), self)
+        self.model_edit.setToolTip(tr("'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card."))
+        form.addRow(tr("Model"), self.model_edit)
+        self.device_combo = QComboBox(self)
+        for d in DEVICES:
+            self.device_combo.addItem(d, d)
+        form.addRow(tr("Device"), self.device_combo)
+        self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
+        self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
+        form.addRow(tr("Class"), self.class_edit)
+        self.output_widget = QgsFileWidget(self)
+        self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
+        self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
+        self.output_widget.setFilePath(settings.value("interactive_output", ""))
+        form.addRow(tr("Objects file"), self.output_widget)
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.start_button = QPushButton(tr("Prompt on map"), self)
+        self.start_button.setCheckable(True)
+        self.start_button.setToolTip(tr("Left click: object · right click or Shift+click: not object · drag: box · "
+                                        "Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear"))
+        self.undo_button = QPushButton(tr("Undo"), self)
+        self.redo_button = QPushButton(tr("Redo"), self)
+        self.clear_button = QPushButton(tr("Clear"), self)
+        self.accept_button = QPushButton(tr("Accept"), self)
+        for b in (self.start_button, self.undo_button, self.redo_button, self.clear_button, self.accept_button):
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        self.controller = PromptController(self.canvas, QgsProject.instance(), self._message)
+        self.controller.changed.connect(self.status.setText)
+        self.tool = PromptMapTool(self.canvas) if self.canvas is not None else None
+        if self.tool is not None:
+            self.tool.pointPrompt.connect(self.controller.add_point)
+            self.tool.boxPrompt.connect(self.controller.add_box)
+            self.tool.undoRequested.connect(self.controller.undo)
+            self.tool.redoRequested.connect(self.controller.redo)
+            self.tool.acceptRequested.connect(self.accept)
+            self.tool.clearRequested.connect(self.controller.clear)
+            self.tool.deactivated.connect(lambda: self.start_button.setChecked(False))
+        self.start_button.toggled.connect(self._toggle_tool)
+        self.undo_button.clicked.connect(self.controller.undo)
+        self.redo_button.clicked.connect(self.controller.redo)
+        self.clear_button.clicked.connect(self.controller.clear)
+        self.accept_button.clicked.connect(self.accept)
+        self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
+
+    def apply_choices(self) -> None:
+        """Hand the dock's choices to the controller and remember them."""
+        out = self.output_widget.filePath().strip()
+        if out and not out.lower().endswith(".gpkg"):
+            out += ".gpkg"
+        self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "classical",
+                                  self.device_combo.currentData(), self.class_edit.text().strip() or "object", out)
+        settings.set_value("interactive_model", self.model_edit.text().strip())
+        settings.set_value("interactive_class", self.class_edit.text().strip())
+        settings.set_value("interactive_output", out)
+
+    def _toggle_tool(self, on: bool) -> None:
+        if self.tool is None:
+            return
+        if on:
+            self.apply_choices()
+            self.canvas.setMapTool(self.tool)
+        elif self.canvas.mapTool() is self.tool:
+            self.canvas.unsetMapTool(self.tool)
+
+    def accept(self):
+        """Accept the current mask (Enter on the map or the Accept button)."""
+        self.apply_choices()
+        return self.controller.accept()
+
+    def _message(self, text: str, level: str = "info") -> None:
+        lvl = {"info": Qgis.Info, "warning": Qgis.Warning, "critical": Qgis.Critical}.get(level, Qgis.Info)
+        QgsMessageLog.logMessage(text, LOG_TAG, lvl)
+        bar = self.iface.messageBar() if self.iface is not None and hasattr(self.iface, "messageBar") else None
+        if bar is not None and level != "info":
+            try:
+                bar.pushMessage("TerraPrompt", text, lvl, 6)
+            except Exception:  # a mocked iface's bar may not accept pushes
+                pass
+
+    def shutdown(self) -> None:
+        """Deactivate the tool, cancel encoding and remove canvas items (dock closing or plugin unloading)."""
+        if self.tool is not None and self.canvas is not None and self.canvas.mapTool() is self.tool:
+            self.canvas.unsetMapTool(self.tool)
+        self.controller.shutdown()

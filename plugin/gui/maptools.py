@@ -1,0 +1,339 @@
+"""Canvas prompting: a map tool for clicks and boxes, a rubber-band mask preview, and the controller between them.
+
+PromptMapTool: left click = positive point, right click (or Shift + left) = negative point, left drag = box,
+Ctrl+Z undo, Ctrl+Shift+Z (or Ctrl+Y) redo, Enter accept, Esc clear. It only emits signals in canvas coordinates.
+PromptController: transforms prompts from the project CRS to the raster's CRS, encodes the view once in a
+QgsTask (cache-backed), decodes each prompt, shows the mask, and on accept appends the object to a GeoPackage.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Optional
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.gui import QgsMapTool, QgsRubberBand
+from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor
+
+from ..i18n import tr
+from .tasks import CoreTask, error_message, start_task
+
+DRAG_PIXELS = 6
+
+
+class PromptMapTool(QgsMapTool):
+    """Clicks and boxes on the canvas, reported as signals in canvas (project) coordinates."""
+
+    pointPrompt = pyqtSignal(QgsPointXY, bool)  # noqa: N815
+    boxPrompt = pyqtSignal(QgsRectangle)  # noqa: N815
+    undoRequested = pyqtSignal()  # noqa: N815
+    redoRequested = pyqtSignal()  # noqa: N815
+    acceptRequested = pyqtSignal()  # noqa: N815
+    clearRequested = pyqtSignal()  # noqa: N815
+
+    def __init__(self, canvas) -> None:
+        super().__init__(canvas)
+        self._press: Optional[QPoint] = None
+        self._press_map: Optional[QgsPointXY] = None
+        self._band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self._band.setColor(QColor(255, 200, 0, 60))
+        self._band.setStrokeColor(QColor(255, 160, 0))
+        self._band.setWidth(1)
+
+    def canvasPressEvent(self, e) -> None:  # noqa: N802
+        self._press = e.pos()
+        self._press_map = self.toMapCoordinates(e.pos())
+
+    def canvasMoveEvent(self, e) -> None:  # noqa: N802
+        if self._press is None or e.buttons() != Qt.LeftButton or not self._dragging(e.pos()):
+            return
+        self._band.setToGeometry(QgsGeometry.fromRect(QgsRectangle(self._press_map, self.toMapCoordinates(e.pos()))), None)
+
+    def canvasReleaseEvent(self, e) -> None:  # noqa: N802
+        if self._press is None:
+            return
+        start, start_map = self._press, self._press_map
+        self._press = self._press_map = None
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        end_map = self.toMapCoordinates(e.pos())
+        if e.button() == Qt.LeftButton and self._dragging(e.pos(), start):
+            self.boxPrompt.emit(QgsRectangle(start_map, end_map))
+            return
+        negative = e.button() == Qt.RightButton or bool(e.modifiers() & Qt.ShiftModifier)
+        if e.button() in (Qt.LeftButton, Qt.RightButton):
+            self.pointPrompt.emit(end_map, not negative)
+
+    def keyPressEvent(self, e) -> None:  # noqa: N802
+        ctrl = bool(e.modifiers() & Qt.ControlModifier)
+        shift = bool(e.modifiers() & Qt.ShiftModifier)
+        if ctrl and e.key() == Qt.Key_Z:
+            (self.redoRequested if shift else self.undoRequested).emit()
+        elif ctrl and e.key() == Qt.Key_Y:
+            self.redoRequested.emit()
+        elif e.key() in (Qt.Key_Return, Qt.Key_Enter):
+            self.acceptRequested.emit()
+        elif e.key() == Qt.Key_Escape:
+            self.clearRequested.emit()
+        else:
+            e.ignore()
+            return
+        e.accept()
+
+    def deactivate(self) -> None:
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        super().deactivate()
+
+    def _dragging(self, pos: QPoint, start: Optional[QPoint] = None) -> bool:
+        start = start or self._press
+        return start is not None and (abs(pos.x() - start.x()) > DRAG_PIXELS or abs(pos.y() - start.y()) > DRAG_PIXELS)
+
+
+class MaskPreview:
+    """The live mask drawn as a rubber band (geometry given in the raster's CRS)."""
+
+    def __init__(self, canvas) -> None:
+        self.canvas = canvas
+        self.band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.band.setColor(QColor(0, 170, 255, 80))
+        self.band.setStrokeColor(QColor(0, 90, 200))
+        self.band.setWidth(2)
+
+    def show(self, wkt: Optional[str], crs) -> None:
+        """Draw a geometry (WKT in ``crs``), or clear the preview when None."""
+        if not wkt:
+            self.clear()
+            return
+        self.band.setToGeometry(QgsGeometry.fromWkt(wkt), crs)
+
+    def clear(self) -> None:
+        self.band.reset(QgsWkbTypes.PolygonGeometry)
+
+    def remove(self) -> None:
+        self.clear()
+        self.canvas.scene().removeItem(self.band)
+
+
+class PromptController(QObject):
+    """Prompts → session (raster CRS) → preview; accept → GeoPackage. Encoding runs in a QgsTask."""
+
+    changed = pyqtSignal(str)  # status text for the dock
+    accepted = pyqtSignal(int)  # object_id written
+
+    def __init__(self, canvas, project: Optional[QgsProject] = None, message=None) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.project = project or QgsProject.instance()
+        self.message = message or (lambda text, level="info": None)
+        self.preview = MaskPreview(canvas)
+        self.layer = None
+        self.model = "classical"
+        self.device = "auto"
+        self.class_name = "object"
+        self.output_path = ""
+        self.cache_dir: Optional[str] = None
+        self.session = None
+        self.engine = None
+        self.task: Optional[CoreTask] = None
+        self._pending: list = []
+        self.last_latency_ms = 0.0
+        self.output_layer: Optional[QgsVectorLayer] = None
+
+    # ------------------------------------------------------------- configuration
+    def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None) -> None:
+        """Set the raster layer, model and output; a new layer or model drops the current session."""
+        if layer is not self.layer or model != self.model or device != self.device:
+            self.reset()
+        self.layer, self.model, self.device = layer, model or "classical", device or "auto"
+        self.class_name = class_name or "object"
+        self.output_path = output_path
+        self.cache_dir = cache_dir
+
+    def reset(self) -> None:
+        """Forget the session and the preview (the cache keeps the encodings)."""
+        if self.task is not None:
+            self.task.detach()
+            self.task = None
+        self.session = None
+        self._pending.clear()
+        self.preview.clear()
+
+    # ------------------------------------------------------------- prompts
+    def _to_raster(self, pt: QgsPointXY) -> QgsPointXY:
+        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
+        return xf.transform(pt)
+
+    def add_point(self, pt: QgsPointXY, positive: bool) -> None:
+        """A click in canvas coordinates."""
+        if not self._ready():
+            return
+        p = self._to_raster(pt)
+        self._submit(("point", p.x(), p.y(), positive))
+
+    def add_box(self, rect: QgsRectangle) -> None:
+        """A box in canvas coordinates."""
+        if not self._ready():
+            return
+        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
+        r = xf.transformBoundingBox(rect)
+        self._submit(("box", r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()))
+
+    def undo(self) -> None:
+        if self.session is not None and self.task is None:
+            self._show(self.session.undo())
+
+    def redo(self) -> None:
+        if self.session is not None and self.task is None:
+            self._show(self.session.redo())
+
+    def clear(self) -> None:
+        if self.session is not None:
+            self.session.clear()
+        self.preview.clear()
+        self.changed.emit(tr("Cleared."))
+
+    def _ready(self) -> bool:
+        if self.layer is None:
+            self.message(tr("Choose a raster layer first."), "warning")
+            return False
+        return True
+
+    def _submit(self, prompt: tuple) -> None:
+        """Decode now when the view is encoded, else queue it behind the encoding task."""
+        self._pending.append(prompt)
+        if self.session is None and self.task is None:
+            self._start_encoding()
+        elif self.task is None:
+            self._drain()
+
+    def _start_encoding(self) -> None:
+        """Encode the raster window under the current view in a QgsTask."""
+        from rasterio.windows import Window
+
+        from ..core.interactive.cache import EmbeddingCache
+        from ..core.interactive.engines import load_engine
+        from ..core.interactive.session import InteractiveSession
+        from ..core.raster import open_raster
+
+        layer = self.layer
+        path = layer.source().split("|")[0]
+        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
+        view = xf.transformBoundingBox(self.canvas.extent())
+        model, device, cache_dir = self.model, self.device, self.cache_dir
+        self.changed.emit(tr("Encoding the view…"))
+
+        def work(progress, is_cancelled):
+            src = open_raster(path)
+            engine, _ = load_engine(model, device)
+            inv = ~src.transform
+            c0, r0 = inv * (view.xMinimum(), view.yMaximum())
+            c1, r1 = inv * (view.xMaximum(), view.yMinimum())
+            win = Window(min(c0, c1), min(r0, r1), abs(c1 - c0), abs(r1 - r0))
+            try:
+                from ..core.interactive.encoder import clip_window
+
+                win = clip_window(src, win)
+            except Exception:  # view outside the raster: encode the whole raster (clicks outside are refused later)
+                win = Window(0, 0, src.width, src.height)
+            cache = EmbeddingCache(cache_dir) if cache_dir != "" else None
+            session = InteractiveSession(src, win, engine=engine, cache=cache)
+            session.encode()
+            return session
+
+        def done(session, error):
+            self.task = None
+            if error is not None:
+                self._pending.clear()
+                self.message(error_message(error), "critical")
+                self.changed.emit(error_message(error))
+                return
+            self.session = session
+            self.engine = session.engine
+            self._drain()
+
+        self.task = start_task(CoreTask(tr("TerraPrompt: encoding the view"), work, done))
+
+    def _drain(self) -> None:
+        from ..core.errors import TerraPromptError
+
+        while self._pending:
+            kind, *args = self._pending.pop(0)
+            t0 = time.perf_counter()
+            try:
+                res = self.session.add_point(*args) if kind == "point" else self.session.add_box(*args)
+            except TerraPromptError as exc:
+                self.message(str(exc), "warning")
+                self.changed.emit(str(exc))
+                continue
+            self.last_latency_ms = (time.perf_counter() - t0) * 1000
+            self._show(res)
+
+    def _show(self, res) -> None:
+        """Preview a decode result (None clears)."""
+        from ..core.interactive.objects import mask_to_geometry
+
+        if res is None or res.empty:
+            self.preview.clear()
+            self.changed.emit(tr("No object under the prompts.") if res is not None else tr("No prompts."))
+            return
+        geom = mask_to_geometry(res.mask, res.transform)
+        self.preview.show(geom.wkt if geom is not None else None, self.layer.crs())
+        h = self.session.history
+        self.changed.emit(tr("score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms").format(
+            score=res.score, pos=h.n_positive, neg=h.n_negative, ms=self.last_latency_ms))
+
+    # ------------------------------------------------------------- accept
+    def accept(self) -> Optional[int]:
+        """Append the current mask to the output GeoPackage; returns the object_id written."""
+        from ..core.errors import TerraPromptError
+        from ..core.interactive.objects import append_objects, make_object, mask_to_geometry, next_object_id
+
+        if self.session is None or self.session.last is None or self.session.last.empty:
+            self.message(tr("Nothing to accept: click inside an object first."), "warning")
+            return None
+        if not self.output_path:
+            self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
+            return None
+        res, h = self.session.last, self.session.history
+        src = self.session.source
+        geom = mask_to_geometry(res.mask, res.transform)
+        oid = next_object_id(self.output_path)
+        obj = make_object(geom, src.crs, oid, self.class_name, res.score, h.n_positive, h.n_negative, h.prompt_type(),
+                          self.engine.label, self.engine.sha256, src.path)
+        try:
+            append_objects(self.output_path, [obj], src.crs)
+        except TerraPromptError as exc:
+            self.message(str(exc), "critical")
+            return None
+        self._refresh_output_layer()
+        self.session.clear()
+        self.preview.clear()
+        self.accepted.emit(oid)
+        self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=os.path.basename(self.output_path)))
+        return oid
+
+    def _refresh_output_layer(self) -> None:
+        """Add the output layer to the project on first use, else reload it."""
+        lyr = self.output_layer
+        alive = lyr is not None and self.project.mapLayer(lyr.id()) is not None
+        if alive and lyr.source().split("|")[0] == self.output_path:
+            lyr.dataProvider().reloadData()
+            lyr.triggerRepaint()
+            return
+        lyr = QgsVectorLayer(f"{self.output_path}|layername=objects", os.path.splitext(os.path.basename(self.output_path))[0], "ogr")
+        if lyr.isValid():
+            self.project.addMapLayer(lyr)
+            self.output_layer = lyr
+
+    def shutdown(self) -> None:
+        """Cancel work and remove canvas items."""
+        self.reset()
+        self.preview.remove()

@@ -1,0 +1,181 @@
+"""Interactive tab and map tool on a real QgsMapCanvas (offscreen): simulated mouse and keys, canvas CRS ≠ raster CRS."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import fiona
+import numpy as np
+import pytest
+from rasterio.transform import from_origin
+
+from conftest import write_raster
+
+TRANSFORM = from_origin(500000, 4500000, 0.5, 0.5)
+
+
+def _wait(cond, timeout=60.0) -> bool:
+    from qgis.core import QgsApplication
+
+    t0 = time.time()
+    while not cond() and time.time() - t0 < timeout:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    return cond()
+
+
+@pytest.fixture()
+def setup(plugin, tmp_path, monkeypatch):
+    """A raster in EPSG:32633 shown on a canvas in EPSG:3857, and the tab with its tool active."""
+    import qgis.utils
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from interactive_helpers import scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, masks = scene(h=256, w=256)
+    path = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    layer = QgsRasterLayer(path, "img")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    iface = qgis.utils.iface
+    canvas = iface.mapCanvas()
+    win = canvas.window()
+    was_visible, old_crs, old_extent = win.isVisible(), canvas.mapSettings().destinationCrs(), canvas.extent()
+    win.resize(700, 700)
+    win.show()
+    canvas.resize(640, 640)
+    _wait(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
+    web = QgsCoordinateReferenceSystem("EPSG:3857")
+    canvas.setDestinationCrs(web)
+    xf = QgsCoordinateTransform(layer.crs(), web, project)
+    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
+    canvas.refresh()
+    _wait(lambda: False, 0.2)
+    from terraprompt.plugin.gui.interactive_tab import InteractiveTab
+
+    tab = InteractiveTab(iface)
+    tab.layer_combo.setLayer(layer)
+    tab.class_edit.setText("building")
+    tab.output_widget.setFilePath(str(tmp_path / "accepted.gpkg"))
+    tab.start_button.setChecked(True)
+    assert canvas.mapTool() is tab.tool
+    yield tab, canvas, layer, masks, xf, tmp_path
+    tab.shutdown()
+    project.removeAllMapLayers()
+    canvas.setDestinationCrs(old_crs)
+    canvas.setExtent(old_extent)
+    if not was_visible:
+        win.hide()
+
+
+def _screen(canvas, xf, r, c):
+    """Canvas pixel of raster pixel (row, col)."""
+    from qgis.core import QgsPointXY
+    from qgis.PyQt.QtCore import QPoint
+
+    x, y = TRANSFORM * (c + 0.5, r + 0.5)
+    p = canvas.getCoordinateTransform().transform(xf.transform(QgsPointXY(x, y)))
+    return QPoint(int(round(p.x())), int(round(p.y())))
+
+
+def _click(canvas, pos, button=None, modifier=None):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    QTest.mouseClick(canvas.viewport(), button or Qt.LeftButton, modifier or Qt.NoModifier, pos)
+
+
+def _mask_on_raster(controller):
+    """The preview mask pasted on the full raster grid."""
+    res = controller.session.last
+    out = np.zeros((256, 256), bool)
+    w = res.window
+    out[w.row_off:w.row_off + w.height, w.col_off:w.col_off + w.width] = res.mask
+    return out
+
+
+def _iou(a, b):
+    return (a & b).sum() / max((a | b).sum(), 1)
+
+
+def test_click_undo_redo_accept(setup):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert _wait(lambda: ctl.session is not None and ctl.session.last is not None)
+    first = _mask_on_raster(ctl)
+    assert _iou(first, masks[1]) > 0.85
+    assert not ctl.preview.band.asGeometry().isEmpty()
+    # preview drawn in the canvas CRS: its centre is near the clicked object's centre
+    c = ctl.preview.band.asGeometry().centroid().asPoint()
+    from qgis.core import QgsPointXY
+
+    expect = xf.transform(QgsPointXY(*(TRANSFORM * (72.5, 55))))
+    assert abs(c.x() - expect.x()) < 5 and abs(c.y() - expect.y()) < 5
+    # a second positive click on another object, then a negative (right) click on it
+    _click(canvas, _screen(canvas, xf, 150, 170))
+    two = (_mask_on_raster(ctl) & masks[2]).sum()
+    assert two > 0.8 * masks[2].sum()
+    _click(canvas, _screen(canvas, xf, 140, 160), Qt.RightButton)
+    assert ctl.session.history.n_negative == 1
+    assert (_mask_on_raster(ctl) & masks[2]).sum() < 0.9 * two  # the negative took its side of the object away
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # undo the negative
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # undo the second positive
+    assert ctl.session.history.n_positive == 1
+    assert np.array_equal(_mask_on_raster(ctl), first)
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo the second positive
+    assert ctl.session.history.n_positive == 2
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)
+    QTest.keyClick(canvas, Qt.Key_Return)
+    out = tmp / "accepted.gpkg"
+    assert _wait(lambda: out.exists(), 10)
+    with fiona.open(str(out)) as fc:
+        feats = list(fc)
+    assert len(feats) == 1
+    p = feats[0]["properties"]
+    assert p["object_id"] == 1 and p["class"] == "building" and p["n_positive"] == 1 and p["n_negative"] == 0
+    assert p["prompt_type"] == "points" and p["source"] == "img.tif" and len(p["model_sha256"]) == 64
+    assert abs(p["area_m2"] - masks[1].sum() * 0.25) < 0.15 * masks[1].sum() * 0.25
+    assert ctl.output_layer is not None and ctl.output_layer.featureCount() == 1
+    # next object: drag a box around object 3, accept with the button
+    _drag(canvas, _screen(canvas, xf, 175, 35), _screen(canvas, xf, 224, 70))
+    assert ctl.session.history.prompt_type() == "box"
+    assert _iou(_mask_on_raster(ctl), masks[3]) > 0.8
+    assert tab.accept() == 2
+    ctl.output_layer.reload()
+    assert ctl.output_layer.featureCount() == 2
+
+
+def _drag(canvas, a, b):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    vp = canvas.viewport()
+    QTest.mousePress(vp, Qt.LeftButton, Qt.NoModifier, a)
+    mid = a + (b - a) / 2
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent
+
+    canvas.mapTool().canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.MouseMove, mid, Qt.LeftButton, Qt.LeftButton, Qt.NoModifier))
+    QTest.mouseRelease(vp, Qt.LeftButton, Qt.NoModifier, b)
+
+
+def test_click_outside_raster_is_reported(setup):
+    from qgis.PyQt.QtCore import QPoint
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    canvas.zoomByFactor(4.0)  # the raster now covers only the middle of the view
+    canvas.refresh()
+    _wait(lambda: False, 0.2)
+    _click(canvas, QPoint(3, 3))
+    assert _wait(lambda: "outside the raster" in tab.status.text(), 30), tab.status.text()
+    assert tab.controller.session is not None and tab.controller.session.last is None
+    assert tab.accept() is None and not (tmp / "accepted.gpkg").exists()
