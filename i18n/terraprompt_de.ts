@@ -99,7 +99,7 @@
             <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="183" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -129,7 +129,7 @@
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Change</source>
             <translation>Veränderung</translation>
         </message>
@@ -189,6 +189,76 @@
             <translation>Bericht</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="27" />
+            <source>Precompute interactive encodings of a raster</source>
+            <translation>Interaktive Kodierungen eines Rasters vorberechnen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="30" />
+            <source>Encodes the raster on the shared grid of half-overlapping tiles and stores the encodings in the on-disk cache (keyed by the raster's path, size and modification time, the bands, the tile and the model's hash). The map tool and segment_prompts then reuse them; tiles already cached are skipped. The least recently used encodings are evicted when the cache exceeds its size cap.</source>
+            <translation>Kodiert das Raster auf dem gemeinsamen Gitter halb überlappender Kacheln und legt die Kodierungen im Festplatten-Cache ab (Schlüssel: Pfad, Größe und Änderungszeit des Rasters, die Bänder, die Kachel und der Hash des Modells). Das Kartenwerkzeug und segment_prompts verwenden sie dann wieder; bereits zwischengespeicherte Kacheln werden übersprungen. Die am längsten nicht verwendeten Kodierungen werden entfernt, wenn der Cache seine Größengrenze überschreitet.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <source>Input raster</source>
+            <translation>Eingaberaster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="39" />
+            <source>The raster to encode (any GDAL raster with a CRS).</source>
+            <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="42" />
+            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
+            <translation>„classical“ (mitgeliefert) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte (.json).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="45" />
+            <source>Where ONNX models run; the report states the device actually used.</source>
+            <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="47" />
+            <source>Cache folder (optional)</source>
+            <translation>Cache-Ordner (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="48" />
+            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings.</source>
+            <translation>Wo Kodierungen gespeichert werden. Leer: TERRAPROMPT_CACHE, sonst ~/.cache/terraprompt/embeddings.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="50" />
+            <source>Cache size cap (MB)</source>
+            <translation>Maximale Cache-Größe (MB)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <source>The least recently used encodings are removed beyond this size.</source>
+            <translation>Oberhalb dieser Größe werden die am längsten nicht verwendeten Kodierungen entfernt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="53" />
+            <source>Tiles</source>
+            <translation>Kacheln</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="54" />
+            <source>Tiles encoded now</source>
+            <translation>Jetzt kodierte Kacheln</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
             <source>Extract land cover from a prompt</source>
             <translation>Landbedeckung aus einer Anweisung extrahieren</translation>
@@ -197,11 +267,6 @@
             <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
-            <source>Input raster</source>
-            <translation>Eingaberaster</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
@@ -244,7 +309,7 @@
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -294,12 +359,7 @@
             <translation>Erklärung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
-            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
-            <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/provider.py" line="34" />
+            <location filename="../plugin/algorithms/provider.py" line="35" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
         </message>
@@ -342,11 +402,6 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
-            <source>Model</source>
-            <translation>Modell</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
@@ -444,22 +499,22 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Land cover</source>
             <translation>Landbedeckung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Settings</source>
             <translation>Einstellungen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Interactive</source>
             <translation>Interaktiv</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Setup</source>
             <translation>Einrichtung</translation>
         </message>
@@ -469,9 +524,79 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="63" />
+            <location filename="../plugin/gui/dock.py" line="64" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="42" />
+            <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
+            <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="144" />
+            <source>Raster</source>
+            <translation>Raster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
+            <translation>„classical“ (mitgeliefert) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="52" />
+            <source>Label written to the 'class' attribute of accepted objects.</source>
+            <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <source>Class</source>
+            <translation>Klasse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <source>Objects file</source>
+            <translation>Objektdatei</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <source>Prompt on map</source>
+            <translation>Auf der Karte zeigen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
+            <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen · Eingabe: annehmen · Esc: leeren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Undo</source>
+            <translation>Rückgängig</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <source>Redo</source>
+            <translation>Wiederholen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <source>Clear</source>
+            <translation>Leeren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <source>Accept</source>
+            <translation>Annehmen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <source>Choose a raster and press 'Prompt on map'.</source>
+            <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="54" />
@@ -539,167 +664,167 @@
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="83" />
+            <location filename="../plugin/gui/landcover_tab.py" line="86" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="84" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <source>(by meaning, {score} sure)</source>
+            <translation>(nach Bedeutung, {score} sicher)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="143" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
-            <source>Raster</source>
-            <translation>Raster</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="149" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="150" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <location filename="../plugin/gui/landcover_tab.py" line="158" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="150" />
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="151" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="158" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="162" />
+            <location filename="../plugin/gui/landcover_tab.py" line="173" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="171" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="202" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="204" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="206" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="225" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="221" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -709,82 +834,82 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="236" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="244" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="352" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
+            <location filename="../plugin/gui/landcover_tab.py" line="368" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="384" />
+            <location filename="../plugin/gui/landcover_tab.py" line="407" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="394" />
+            <location filename="../plugin/gui/landcover_tab.py" line="417" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="411" />
+            <location filename="../plugin/gui/landcover_tab.py" line="434" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="424" />
+            <location filename="../plugin/gui/landcover_tab.py" line="447" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="436" />
+            <location filename="../plugin/gui/landcover_tab.py" line="459" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="489" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="470" />
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="472" />
+            <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="479" />
+            <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="501" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="519" />
+            <location filename="../plugin/gui/landcover_tab.py" line="542" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -807,6 +932,56 @@
             <location filename="../plugin/gui/layers.py" line="111" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="201" />
+            <source>Cleared.</source>
+            <translation>Geleert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="205" />
+            <source>Choose a raster layer first.</source>
+            <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="231" />
+            <source>Encoding the view…</source>
+            <translation>Ansicht wird kodiert…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="262" />
+            <source>TerraPrompt: encoding the view</source>
+            <translation>TerraPrompt: Ansicht wird kodiert</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>No object under the prompts.</source>
+            <translation>Kein Objekt unter den Anweisungen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>No prompts.</source>
+            <translation>Keine Anweisungen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="290" />
+            <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
+            <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="300" />
+            <source>Nothing to accept: click inside an object first.</source>
+            <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="303" />
+            <source>Choose the GeoPackage for accepted objects in the dock.</source>
+            <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="320" />
+            <source>Object {id} added to {file}.</source>
+            <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="22" />

@@ -99,7 +99,7 @@
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="183" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -129,7 +129,7 @@
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Change</source>
             <translation>Changement</translation>
         </message>
@@ -189,6 +189,76 @@
             <translation>Rapport</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="27" />
+            <source>Precompute interactive encodings of a raster</source>
+            <translation>Précalculer les encodages interactifs d'un raster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="30" />
+            <source>Encodes the raster on the shared grid of half-overlapping tiles and stores the encodings in the on-disk cache (keyed by the raster's path, size and modification time, the bands, the tile and the model's hash). The map tool and segment_prompts then reuse them; tiles already cached are skipped. The least recently used encodings are evicted when the cache exceeds its size cap.</source>
+            <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <source>Input raster</source>
+            <translation>Raster en entrée</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="39" />
+            <source>The raster to encode (any GDAL raster with a CRS).</source>
+            <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
+            <source>Model</source>
+            <translation>Modèle</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="42" />
+            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
+            <translation>« classical » (fourni) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="45" />
+            <source>Where ONNX models run; the report states the device actually used.</source>
+            <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="47" />
+            <source>Cache folder (optional)</source>
+            <translation>Dossier du cache (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="48" />
+            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings.</source>
+            <translation>Où les encodages sont stockés. Vide : TERRAPROMPT_CACHE, sinon ~/.cache/terraprompt/embeddings.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="50" />
+            <source>Cache size cap (MB)</source>
+            <translation>Taille maximale du cache (Mo)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <source>The least recently used encodings are removed beyond this size.</source>
+            <translation>Au-delà de cette taille, les encodages les moins récemment utilisés sont supprimés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="53" />
+            <source>Tiles</source>
+            <translation>Tuiles</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/encode_image.py" line="54" />
+            <source>Tiles encoded now</source>
+            <translation>Tuiles encodées maintenant</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
+            <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
             <source>Extract land cover from a prompt</source>
             <translation>Extraire l'occupation du sol à partir d'une consigne</translation>
@@ -197,11 +267,6 @@
             <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
-            <source>Input raster</source>
-            <translation>Raster en entrée</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
@@ -244,7 +309,7 @@
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -294,12 +359,7 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
-            <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
-            <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/provider.py" line="34" />
+            <location filename="../plugin/algorithms/provider.py" line="35" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
@@ -342,11 +402,6 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
-            <source>Model</source>
-            <translation>Modèle</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
@@ -444,22 +499,22 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Land cover</source>
             <translation>Occupation du sol</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Settings</source>
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Interactive</source>
             <translation>Interactif</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="29" />
+            <location filename="../plugin/gui/dock.py" line="30" />
             <source>Setup</source>
             <translation>Installation</translation>
         </message>
@@ -469,9 +524,79 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="63" />
+            <location filename="../plugin/gui/dock.py" line="64" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="42" />
+            <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
+            <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="144" />
+            <source>Raster</source>
+            <translation>Raster</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
+            <translation>« classical » (fourni) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="52" />
+            <source>Label written to the 'class' attribute of accepted objects.</source>
+            <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <source>Class</source>
+            <translation>Classe</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <source>GeoPackage (*.gpkg)</source>
+            <translation>GeoPackage (*.gpkg)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <source>Objects file</source>
+            <translation>Fichier des objets</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <source>Prompt on map</source>
+            <translation>Désigner sur la carte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
+            <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Undo</source>
+            <translation>Annuler</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <source>Redo</source>
+            <translation>Rétablir</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <source>Clear</source>
+            <translation>Effacer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <source>Accept</source>
+            <translation>Accepter</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <source>Choose a raster and press 'Prompt on map'.</source>
+            <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="54" />
@@ -539,167 +664,167 @@
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="83" />
+            <location filename="../plugin/gui/landcover_tab.py" line="86" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="84" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <source>(by meaning, {score} sure)</source>
+            <translation>(par le sens, sûr à {score})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="143" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
-            <source>Raster</source>
-            <translation>Raster</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="149" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="150" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <location filename="../plugin/gui/landcover_tab.py" line="158" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="150" />
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="151" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="158" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="162" />
+            <location filename="../plugin/gui/landcover_tab.py" line="173" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="171" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="202" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="204" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="206" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="225" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="221" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -709,82 +834,82 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="236" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="244" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="352" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
+            <location filename="../plugin/gui/landcover_tab.py" line="368" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="384" />
+            <location filename="../plugin/gui/landcover_tab.py" line="407" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="394" />
+            <location filename="../plugin/gui/landcover_tab.py" line="417" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="411" />
+            <location filename="../plugin/gui/landcover_tab.py" line="434" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="424" />
+            <location filename="../plugin/gui/landcover_tab.py" line="447" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="436" />
+            <location filename="../plugin/gui/landcover_tab.py" line="459" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="489" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="470" />
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="472" />
+            <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="479" />
+            <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="501" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="519" />
+            <location filename="../plugin/gui/landcover_tab.py" line="542" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -807,6 +932,56 @@
             <location filename="../plugin/gui/layers.py" line="111" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="201" />
+            <source>Cleared.</source>
+            <translation>Effacé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="205" />
+            <source>Choose a raster layer first.</source>
+            <translation>Choisissez d'abord une couche raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="231" />
+            <source>Encoding the view…</source>
+            <translation>Encodage de la vue…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="262" />
+            <source>TerraPrompt: encoding the view</source>
+            <translation>TerraPrompt : encodage de la vue</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>No object under the prompts.</source>
+            <translation>Aucun objet sous les consignes.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>No prompts.</source>
+            <translation>Aucune consigne.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="290" />
+            <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
+            <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="300" />
+            <source>Nothing to accept: click inside an object first.</source>
+            <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="303" />
+            <source>Choose the GeoPackage for accepted objects in the dock.</source>
+            <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="320" />
+            <source>Object {id} added to {file}.</source>
+            <translation>Objet {id} ajouté à {file}.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="22" />

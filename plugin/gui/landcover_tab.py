@@ -20,7 +20,7 @@ from qgis.core import (
     QgsRectangle,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox, QgsMapToolExtent
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -71,21 +71,29 @@ def layer_file(layer) -> str:
 
 
 def describe_prompt(text: str) -> tuple[bool, str]:
-    """(ok, line) saying which concepts a prompt resolves to, or why it does not."""
+    """(ok, line) saying which concepts a prompt resolves to, or why it does not; never waits for the encoder."""
     from ..core.errors import TerraPromptError
     from ..core.prompts import concepts, parse_prompt
 
     try:
-        parsed = parse_prompt(text)
+        # live feedback: synonyms only until the sentence encoder has loaded in the background
+        parsed = parse_prompt(text, wait_for_encoder=False)
     except TerraPromptError as exc:
         return False, str(exc)
     cat = concepts()
-    parts = [tr("{label} = class {value}").format(label=cat[m.concept]["label"], value=i + 1) for i, m in enumerate(parsed.concepts)]
+    parts = []
+    for i, m in enumerate(parsed.concepts):
+        part = tr("{label} = class {value}").format(label=cat[m.concept]["label"], value=i + 1)
+        if m.score < 0.999:
+            part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
+        parts.append(part)
     line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
     if parsed.excluded:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(cat[m.concept]["label"] for m in parsed.excluded))
     if parsed.min_area_m2:
         line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
+    if getattr(parsed, "notes", None):
+        line += "; " + "; ".join(parsed.notes)
     return True, line
 
 
@@ -102,6 +110,9 @@ class LandcoverTab(QWidget):
         self.extent_tool: Optional[QgsMapToolExtent] = None
         self.previous_tool = None
         self.last_result = None
+        self.encoder_timer = QTimer(self)
+        self.encoder_timer.setInterval(500)
+        self.encoder_timer.timeout.connect(self._encoder_check)
         self._build()
         self._narrow()
         self._restore()
@@ -359,11 +370,23 @@ class LandcoverTab(QWidget):
 
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
+        from ..core.prompts import encoder_ready
+
         ok, line = describe_prompt(text)
+        if not encoder_ready() and not self.encoder_timer.isActive():
+            self.encoder_timer.start()  # say it again once matching by meaning is available
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{_html(line)}</span>")
         self.prompt_ok = ok
         self.run_button.setEnabled(ok and self.task is None)
+
+    def _encoder_check(self) -> None:
+        """Refresh the prompt feedback when the background encoder load has finished."""
+        from ..core.prompts import encoder_ready
+
+        if encoder_ready():
+            self.encoder_timer.stop()
+            self.prompt_changed(self.prompt_edit.text())
 
     def _extent_mode_changed(self, *_args) -> None:
         self.draw_button.setEnabled(self.extent_combo.currentData() == "drawn")
@@ -546,6 +569,7 @@ class LandcoverTab(QWidget):
 
     def shutdown(self) -> None:
         """Cancel a running task (its outputs are removed) and release the map tool."""
+        self.encoder_timer.stop()
         if self.task is not None:
             task, self.task = self.task, None
             task.detach()

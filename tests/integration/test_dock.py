@@ -218,6 +218,27 @@ def test_cancel_leaves_no_output(tab, project, tmp_path):
     assert len(project.mapLayers()) == 1
 
 
+def test_failed_run_reports_and_adds_nothing(tab, project, tmp_path):
+    """Output path equal to the input: the core refuses, the panel says why, nothing is added or written."""
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    tab.prompt_edit.setText("water")
+    tab.file_radio.setChecked(True)
+    tab.file_widget.setFilePath(SAMPLE_S2)
+    before = os.path.getmtime(SAMPLE_S2)
+    try:
+        assert tab.run() is not None
+        assert _wait(lambda: tab.task is None)
+    finally:
+        tab.temp_radio.setChecked(True)
+    assert tab.last_result is None or tab.last_result.output_raster != SAMPLE_S2
+    assert "input" in tab.explanation.toPlainText().lower()
+    assert len(project.mapLayers()) == 1
+    assert os.path.getmtime(SAMPLE_S2) == before
+    assert not os.path.exists(os.path.splitext(SAMPLE_S2)[0] + ".gpkg")
+    assert tab.run_button.isEnabled() and tab.progress.value() == 0
+
+
 def test_choices_persist(tab, plugin):
     from qgis.core import QgsSettings
 
@@ -275,9 +296,6 @@ sys.path.insert(0, os.path.join(sys.argv[1], "tests"))
 import conftest
 from qgis.testing import start_app
 app = start_app(cleanup=False)
-sys.path.append("/usr/share/qgis/python/plugins")
-from processing.core.Processing import Processing
-Processing.initialize()
 import qgis.utils
 from qgis.core import QgsApplication
 from qgis.testing.mocked import get_iface
