@@ -10,7 +10,7 @@ def change_pair(h: int = 160, w: int = 200, seed: int = 0, gain: float = 1.08, o
     """A 13-band S2 scene, and the same scene later with two changed squares and a radiometric gain/offset.
 
     Returns (before, after, truth): uint16 arrays and the boolean change mask. Square A (rows 20-50, cols 120-150)
-    turns vegetation into bright bare/built surface; square B (rows 100-130, cols 150-185) turns bare land into water.
+    turns vegetation into bright bare/built surface; square B (rows 100-130, cols 165-195) turns bare land into water.
     """
     before, water, veg = synthetic_s2(h, w, seed)
     refl = before.astype(np.float32) / 10000
@@ -21,7 +21,7 @@ def change_pair(h: int = 160, w: int = 200, seed: int = 0, gain: float = 1.08, o
     after[(11,) + a] = 0.35
     after[(12,) + a] = 0.3
     truth[a] = True
-    b = (slice(100, 130), slice(150, 185))
+    b = (slice(100, 130), slice(165, 195))
     for band in (7, 8, 11, 12):
         after[(band,) + b] = 0.02
     after[(1,) + b], after[(2,) + b], after[(3,) + b] = 0.09, 0.08, 0.05

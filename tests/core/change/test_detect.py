@@ -1,0 +1,255 @@
+"""detect_change end to end: outputs on BEFORE's grid, attributes, prompts, threshold, bad inputs, cancel."""
+from __future__ import annotations
+
+import os
+
+import fiona
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+
+from change_pairs import iou, write_pair
+from conftest import S2_NAMES, write_raster
+from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change, guess_date
+from terraprompt.plugin.core.change.semantic import parse_change_prompt
+from terraprompt.plugin.core.change.threshold import rethreshold, threshold_change
+from terraprompt.plugin.core.errors import Cancelled, InputError, OutputError, PromptError
+from terraprompt.plugin.core.raster import open_raster
+from terraprompt.plugin.core.tiling import TileSpec
+
+
+def _req(tmp_path, pb, pa, **kw):
+    base = dict(output_probability=str(tmp_path / "out" / "prob.tif"), output_change=str(tmp_path / "out" / "change.tif"),
+                output_vector=str(tmp_path / "out" / "change.gpkg"), tiles=TileSpec(64, 0, 2))
+    base.update(kw)
+    return ChangeRequest(pb, pa, **base)
+
+
+def test_outputs_on_before_grid_with_attributes(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pa, min_area_m2=500))
+    with rasterio.open(pb) as b, rasterio.open(res.output_probability) as p, rasterio.open(res.output_change) as c:
+        for ds in (p, c):
+            assert ds.crs == b.crs and ds.transform == b.transform and ds.shape == b.shape
+        assert p.dtypes[0] == "float32" and p.nodata == -1
+        assert c.dtypes[0] == "uint8" and c.nodata == 255
+        prob, ch = p.read(1), c.read(1)
+        assert p.tags()["TERRAPROMPT_METHOD"] == res.method == "cva"
+    assert prob.min() >= 0 and prob.max() <= 1
+    assert set(np.unique(ch)) <= {0, 1}
+    assert iou(ch == 1, truth) > 0.8
+    np.testing.assert_array_equal(ch, threshold_change(prob, res.threshold))
+    assert abs(res.changed_area_m2 - truth.sum() * 100) / (truth.sum() * 100) < 0.2
+    with fiona.open(res.output_vector) as fc:
+        feats = list(fc)
+        fields = fc.schema["properties"]
+    for f in ("area_m2", "mean_probability", "from_class", "to_class", "method", "model", "date_before", "date_after"):
+        assert f in fields
+    from shapely.geometry import shape
+
+    total = 0.0
+    for f in feats:
+        pr = f["properties"]
+        assert pr["area_m2"] >= 500 and 0.5 <= pr["mean_probability"] <= 1
+        assert pr["method"] == "cva" and pr["date_before"] == "2020-06-01" and pr["date_after"] == "2022-06-01"
+        assert pr["from_class"] and pr["to_class"]
+        c = shape(f["geometry"]).representative_point()
+        col, row = (c.x - 500000) / 10, (4500000 - c.y) / 10
+        if 20 <= row < 50 and 120 <= col < 150:
+            assert pr["from_class"] == "vegetation" and pr["to_class"] != "vegetation"
+        if 100 <= row < 130 and 165 <= col < 195:
+            assert pr["to_class"] == "water" and pr["from_class"] != "water"
+        total += pr["area_m2"]
+    assert abs(total - truth.sum() * 100) / (truth.sum() * 100) < 0.2
+    assert "Changed area" in res.summary and "Change matrix" in res.summary and "Dates: 2020-06-01 → 2022-06-01" in res.summary
+    assert sorted(os.listdir(tmp_path / "out")) == ["change.gpkg", "change.tif", "prob.tif"]
+
+
+def test_polygon_with_hole_area():
+    from rasterio.crs import CRS
+    from shapely.geometry import Polygon
+
+    from terraprompt.plugin.core.vectors import AreaCalculator
+
+    ring = Polygon([(0, 0), (320, 0), (320, 320), (0, 320)], [[(10, 10), (310, 10), (310, 310), (10, 310)]])
+    ring = Polygon([(500000 + x, 4500000 + y) for x, y in ring.exterior.coords], [[(500000 + x, 4500000 + y) for x, y in ring.interiors[0].coords]])
+    assert abs(AreaCalculator(CRS.from_epsg(32633)).area_m2(ring) - 12400) < 50
+
+
+def test_min_area_filters_polygons(tmp_path):
+    pb, pa, _ = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pa, min_area_m2=100_000, output_probability=None, output_change=None))
+    with fiona.open(res.output_vector) as fc:
+        assert len(fc) == 0
+
+
+def test_identical_inputs_no_change(tmp_path):
+    pb, _, _ = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pb, output_vector=None))
+    ch = rasterio.open(res.output_change).read(1)
+    assert (ch == 1).mean() < 0.005
+    assert res.changed_area_m2 < 0.005 * res.valid_area_m2
+
+
+@pytest.mark.parametrize("method", ["irmad", "cva"])
+def test_methods_through_detect(tmp_path, method):
+    pb, pa, truth = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pa, method=method, output_vector=None))
+    assert res.method == method
+    assert iou(rasterio.open(res.output_change).read(1) == 1, truth) > 0.8
+
+
+def test_prompts_select_transitions(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    a = np.zeros_like(truth)
+    a[20:50, 120:150] = True  # vegetation → bare/built
+    b = truth & ~a  # bare → water
+    res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation loss", output_vector=None))
+    ch = rasterio.open(res.output_change).read(1) == 1
+    assert ch[a].mean() > 0.8 and ch[b].mean() < 0.05
+    assert "vegetation loss" in res.summary
+    res = detect_change(_req(tmp_path, pb, pa, prompt="flooding", output_vector=None))
+    ch = rasterio.open(res.output_change).read(1) == 1
+    assert ch[b].mean() > 0.8 and ch[a].mean() < 0.05
+    prob = rasterio.open(res.output_probability).read(1)
+    assert prob[a].max() == 0  # unselected transitions have probability 0
+
+
+def test_change_prompt_catalogue():
+    assert parse_change_prompt("").id == "any_change"
+    assert parse_change_prompt("Show me the new buildings").id == "new_buildings"
+    assert parse_change_prompt("deforestation since 2019").id == "deforestation"
+    assert parse_change_prompt("water to land").id == "water_to_land"
+    with pytest.raises(PromptError, match="does not name a change"):
+        parse_change_prompt("purple elephants")
+
+
+def test_unknown_prompt_leaves_nothing(tmp_path):
+    pb, pa, _ = write_pair(tmp_path)
+    with pytest.raises(PromptError, match="new buildings"):
+        detect_change(_req(tmp_path, pb, pa, prompt="purple elephants"))
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+def test_partial_overlap_nodata_outside(tmp_path):
+    pb, pa, _ = write_pair(tmp_path)
+    a = rasterio.open(pa).read()
+    right = write_raster(str(tmp_path / "right.tif"), a[:, :, 100:], transform=from_origin(501000, 4500000, 10, 10), descriptions=S2_NAMES)
+    res = detect_change(_req(tmp_path, pb, right, output_vector=None))
+    ch = rasterio.open(res.output_change).read(1)
+    prob = rasterio.open(res.output_probability).read(1)
+    assert (ch[:, :100] == 255).all() and (prob[:, :100] == -1).all()
+    assert (ch[:, 100:] != 255).all()
+    assert (ch[20:50, 120:150] == 1).mean() > 0.8
+
+
+def test_other_crs_after(tmp_path):
+    from rasterio.warp import calculate_default_transform, reproject, Resampling
+
+    pb, pa, truth = write_pair(tmp_path)
+    with rasterio.open(pa) as src:
+        tr, w, h = calculate_default_transform(src.crs, "EPSG:4326", src.width, src.height, *src.bounds, resolution=0.00015)
+        data = np.zeros((src.count, h, w), np.uint16)
+        for i in range(src.count):
+            reproject(rasterio.band(src, i + 1), data[i], dst_transform=tr, dst_crs="EPSG:4326", resampling=Resampling.bilinear, dst_nodata=0)
+    pa2 = write_raster(str(tmp_path / "after_4326.tif"), data, crs="EPSG:4326", transform=tr, nodata=0, descriptions=S2_NAMES)
+    res = detect_change(_req(tmp_path, pb, pa2, output_vector=None))
+    ch = rasterio.open(res.output_change).read(1)
+    assert ch.shape == truth.shape
+    from scipy import ndimage
+
+    from conftest import synthetic_s2
+
+    _, water, veg = synthetic_s2(160, 200, 0)
+    edges = ndimage.binary_dilation(ndimage.morphological_gradient(water * 1 + veg * 2, size=3) > 0, iterations=3)
+    pred = ch == 1
+    assert pred[truth].mean() > 0.9
+    # a coarser, twice-resampled AFTER blurs sharp edges: only they may be flagged besides the real change
+    assert pred[~truth & ~edges].mean() < 0.05
+    assert "reprojected" in res.summary
+
+
+def test_reference_map_gives_from_classes(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    lc = np.full(truth.shape, 2, np.uint8)
+    lc[:, :100] = 1
+    ref = write_raster(str(tmp_path / "lc.tif"), lc)
+    with rasterio.open(ref, "r+") as ds:
+        ds.update_tags(TERRAPROMPT_CLASSES="1=water;2=cropland")
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=ref))
+    assert res.from_classes == ["water", "cropland", "other"]
+    with fiona.open(res.output_vector) as fc:
+        assert {f["properties"]["from_class"] for f in fc} == {"cropland"}
+
+
+def test_cancel_leaves_nothing_and_keeps_existing(tmp_path):
+    pb, pa, _ = write_pair(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "change.tif").write_bytes(b"previous result")
+    calls = {"n": 0}
+
+    def cancel():
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    with pytest.raises(Cancelled):
+        detect_change(_req(tmp_path, pb, pa), is_cancelled=cancel)
+    assert sorted(os.listdir(out)) == ["change.tif"]
+    assert (out / "change.tif").read_bytes() == b"previous result"
+
+
+def test_bad_inputs(tmp_path):
+    pb, pa, _ = write_pair(tmp_path)
+    with pytest.raises(OutputError, match="one of the inputs"):
+        detect_change(_req(tmp_path, pb, pa, output_change=pb))
+    with pytest.raises(InputError, match="does not exist"):
+        detect_change(_req(tmp_path, pb, str(tmp_path / "missing.tif")))
+    with pytest.raises(OutputError, match="No output"):
+        detect_change(ChangeRequest(pb, pa))
+    with pytest.raises(InputError, match="negative"):
+        detect_change(_req(tmp_path, pb, pa, min_area_m2=-1))
+    nocrs = tmp_path / "nocrs.tif"
+    with rasterio.open(nocrs, "w", driver="GTiff", width=10, height=10, count=1, dtype="uint8") as ds:
+        ds.write(np.ones((1, 10, 10), np.uint8))
+    with pytest.raises(InputError, match="no coordinate reference system"):
+        detect_change(_req(tmp_path, pb, str(nocrs)))
+    empty = write_raster(str(tmp_path / "empty.tif"), np.zeros((13, 50, 50), np.uint16), nodata=0, descriptions=S2_NAMES)
+    with pytest.raises(InputError, match="only nodata"):
+        detect_change(_req(tmp_path, pb, empty))
+    with pytest.raises(Exception, match="not bundled yet"):
+        detect_change(_req(tmp_path, pb, pa, method="network"))
+    assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
+
+
+def test_threshold_function():
+    p = np.array([[0.1, 0.5, 0.9], [-1.0, np.nan, 0.49]], np.float32)
+    np.testing.assert_array_equal(threshold_change(p, 0.5), [[0, 1, 1], [255, 255, 0]])
+    np.testing.assert_array_equal(threshold_change(p, 0.95), [[0, 0, 0], [255, 255, 0]])
+    valid = np.array([[True, False, True], [True, True, True]])
+    assert threshold_change(p, 0.5, valid)[0, 1] == 255
+    with pytest.raises(InputError):
+        threshold_change(p, 1.5)
+
+
+def test_rethreshold_file_without_recomputing(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pa, output_vector=None))
+    prob = rasterio.open(res.output_probability).read(1)
+    counts = rethreshold(res.output_probability, str(tmp_path / "re.tif"), 0.9)
+    ch = rasterio.open(tmp_path / "re.tif").read(1)
+    np.testing.assert_array_equal(ch, threshold_change(prob, 0.9))
+    assert counts["change"] == int((ch == 1).sum()) and counts["change"] <= int((prob >= 0.5).sum())
+    with pytest.raises(OutputError):
+        rethreshold(res.output_probability, res.output_probability, 0.5)
+
+
+def test_guess_date(tmp_path):
+    p = write_raster(str(tmp_path / "scene_20190704.tif"), np.ones((1, 4, 4), np.uint8))
+    assert guess_date(open_raster(p)) == "2019-07-04"
+    q = write_raster(str(tmp_path / "x_t2.tif"), np.ones((1, 4, 4), np.uint8))
+    (tmp_path / "dates.txt").write_text("date_1: 20150820\ndate_2: 20171003\n")
+    assert guess_date(open_raster(q)) == "2017-10-03"
+    r = write_raster(str(tmp_path / "nodate.tif"), np.ones((1, 4, 4), np.uint8))
+    assert guess_date(open_raster(r)) == ""

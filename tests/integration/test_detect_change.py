@@ -1,0 +1,87 @@
+"""terraprompt:detect_change through real Processing (processing.run) and qgis_process.bin."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
+from change_pairs import iou, write_pair  # noqa: E402
+
+
+def test_registered_with_help(plugin):
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().algorithmById("terraprompt:detect_change")
+    assert alg is not None
+    for name in ("BEFORE", "AFTER", "MODALITY", "METHOD", "PROMPT", "REFERENCE_MAP", "DEVICE", "MIN_AREA_M2",
+                 "OUTPUT_PROBABILITY", "OUTPUT_CHANGE", "OUTPUT_VECTOR"):
+        p = alg.parameterDefinition(name)
+        assert p is not None, name
+        assert p.help(), f"parameter {name} has no help text"
+    assert alg.outputDefinition("SUMMARY") is not None
+    assert alg.parameterDefinition("METHOD").options() == ["auto", "network", "irmad", "cva", "logratio"]
+
+
+def test_processing_run(plugin, tmp_path):
+    import fiona
+    import processing
+
+    pb, pa, truth = write_pair(tmp_path)
+    res = processing.run("terraprompt:detect_change", {
+        "BEFORE": pb, "AFTER": pa, "METHOD": 3, "PROMPT": "any change", "MIN_AREA_M2": 200,
+        "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"), "OUTPUT_CHANGE": str(tmp_path / "c.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "v.gpkg")})
+    with rasterio.open(res["OUTPUT_CHANGE"]) as ds, rasterio.open(pb) as b:
+        assert ds.transform == b.transform and ds.crs == b.crs
+        ch = ds.read(1)
+    assert iou(ch == 1, truth) > 0.8
+    assert rasterio.open(res["OUTPUT_PROBABILITY"]).dtypes[0] == "float32"
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        feats = list(fc)
+    assert feats and all(f["properties"]["method"] == "cva" and f["properties"]["area_m2"] >= 200 for f in feats)
+    assert "Changed area" in res["SUMMARY"] and "Method: cva" in res["SUMMARY"]
+
+
+def test_processing_errors_leave_nothing(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    pb, pa, _ = write_pair(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(QgsProcessingException, match="not bundled yet"):
+        processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 1, "OUTPUT_CHANGE": str(out / "c.tif")})
+    with pytest.raises(QgsProcessingException, match="does not name a change"):
+        processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "PROMPT": "purple elephants",
+                                                     "OUTPUT_CHANGE": str(out / "c.tif")})
+    assert os.listdir(out) == []
+
+
+def test_qgis_process_bin(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    env = dict(os.environ)
+    env.update({"QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins"),
+                "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+                "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")})
+    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
+    ini.mkdir(parents=True)
+    (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n")
+    out = tmp_path / "c.tif"
+    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:detect_change", "--json", "--",
+                           f"BEFORE={pb}", f"AFTER={pa}", "PROMPT=land to water", f"OUTPUT_CHANGE={out}",
+                           f"OUTPUT_VECTOR={tmp_path / 'v.gpkg'}"], env=env, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    doc = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert "land to water" in doc["results"]["SUMMARY"]
+    ch = rasterio.open(out).read(1) == 1
+    b = np.zeros_like(truth)
+    b[100:130, 165:195] = True
+    assert ch[b].mean() > 0.8 and ch[truth & ~b].mean() < 0.05
