@@ -70,13 +70,17 @@ def exg(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
     return out
 
 
-def rgb_water(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
-    """A weak RGB-only water evidence: blue/green dominance over red, penalised by brightness."""
+def rgb_water(red: np.ndarray, green: np.ndarray, blue: np.ndarray, reference: float = 0.1) -> np.ndarray:
+    """A weak RGB-only water evidence: blue/green dominance over red, penalised by brightness.
+
+    Brightness counts relative to the scene's median visible brightness (``reference``), so the index is the
+    same for reflectance, 8-bit or 16-bit DN (at reference 0.1, typical of reflectance, it is dom - 0.5 * brightness).
+    """
     s = red + green + blue
     with np.errstate(divide="ignore", invalid="ignore"):
         dom = ((green + blue) / 2 - red) / s
     bright = s / 3
-    out = (dom - 0.5 * bright).astype(np.float32)
+    out = (dom - 0.05 * bright / max(float(reference), 1e-6)).astype(np.float32)
     out[~np.isfinite(out)] = np.nan
     return out
 

@@ -17,7 +17,7 @@ reported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 import numpy as np
@@ -64,6 +64,8 @@ class Context:
     device: str = "auto"
     cloud_mask: bool = True
     reflectance: bool = True
+    brightness_reference: Optional[float] = None
+    """Median visible brightness of the scene (fitted), the reference of scale-free RGB indices."""
     """False when the optical values are only rescaled (8-bit RGB/RGBN): the cloud network then is not run."""
 
 
@@ -95,6 +97,8 @@ class IndexCache:
             return ix.despeckle_db(b["vh"])
         if name == "height_above_ground":
             return ix.height_above_ground(b["height"], bool(self.ctx.height_is_dsm), self.ctx.pixel_m)
+        if name == "rgb_water":
+            return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
         if name in ("csmask_cloud", "csmask_shadow"):
             p = self.cloud_probabilities()
             return p[1 if name == "csmask_cloud" else 2]
@@ -139,7 +143,8 @@ class Term:
 
     def describe(self) -> str:
         name = DISPLAY.get(self.index, self.index)
-        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({self.how})"
+        bands = ", ".join(self.needs())
+        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({self.how}; {bands})"
 
 
 @dataclass
@@ -251,7 +256,7 @@ class SpectralEngine:
         self.concepts = list(concepts)
         self.roles = set(roles)
         # without a scene context (e.g. a teacher on arrays) the cloud network is not run
-        self.ctx = context or Context(cloud_mask=False)
+        self.ctx = replace(context) if context is not None else Context(cloud_mask=False)  # fit() fills scene facts in
         cloud_ok, self.cloud_why = cloud_available(roles)
         if cloud_ok and not self.ctx.reflectance:
             cloud_ok, self.cloud_why = False, "the optical values are not calibrated reflectance"
@@ -296,6 +301,10 @@ class SpectralEngine:
             h = h[np.isfinite(h)]
             # an nDSM has its ground near 0 m; a DSM is elevation above sea level
             self.ctx.height_is_dsm = bool(h.size and (abs(float(np.percentile(h, 5))) > 2.0))
+        if {"red", "green", "blue"} <= set(sample.bands) and self.ctx.brightness_reference is None:
+            vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"], sample.bands["blue"])[sample.valid]
+            vb = vb[np.isfinite(vb)]
+            self.ctx.brightness_reference = float(np.median(vb)) if vb.size else None
         cache = IndexCache(sample, self.ctx, None)
         for cr in self.rules.values():
             for v in cr.variants:

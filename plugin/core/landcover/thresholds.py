@@ -49,18 +49,21 @@ def bimodality(v: np.ndarray, t: float | None = None) -> float:
 
 
 def threshold_in_range(values: np.ndarray, default: float, lo: float, hi: float, min_eta: float = 0.5,
-                       depth: int = 2) -> tuple[float, str]:
+                       depth: int = 2, descend_eta: float = 0.75) -> tuple[float, str]:
     """Otsu's split that falls in the plausible range [lo, hi].
 
     When the scene's main split lies outside the range (e.g. vegetation vs the rest for a water index), Otsu is
     repeated inside the class on the range's side (a multi-level Otsu), at most ``depth`` times. A sample that is
-    not two classes (η < min_eta) gives the default. Returns (threshold, how).
+    not two classes (η < min_eta) gives the default. Inside a class the split must be clearly bimodal
+    (η >= descend_eta; a single Gaussian already gives η ≈ 0.64), else the default is used: a scene without
+    water must not get a water threshold cut into its land. Returns (threshold, how).
     """
     v = values[np.isfinite(values)]
     for level in range(depth + 1):
         eta = bimodality(v)
-        if v.size < 64 or eta < min_eta:
-            return default, f"default {default:g} (no clear split in the scene, η={eta:.2f})"
+        if v.size < 64 or eta < (min_eta if level == 0 else descend_eta):
+            why = "no clear split in the scene" if level == 0 else "no clear second class inside the plausible range"
+            return default, f"default {default:g} ({why}, η={eta:.2f})"
         t = otsu(v)
         if lo <= t <= hi:
             return t, f"Otsu {t:.3f}" + (f" (level {level + 1})" if level else "")
