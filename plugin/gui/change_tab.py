@@ -1,0 +1,310 @@
+"""Change tab: pick BEFORE and AFTER, a method and a prompt, run detect_change in a QgsTask, tune the threshold.
+
+Thin: it gathers choices into a ChangeRequest, runs the core function in a
+CoreTask and adds the outputs. The threshold slider restyles the probability
+layer at once and rewrites the change raster from the stored probabilities
+(core.change.threshold.rethreshold): probabilities are never recomputed.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Optional
+
+from qgis.core import (
+    Qgis,
+    QgsColorRampShader,
+    QgsMapLayerProxyModel,
+    QgsMessageLog,
+    QgsProcessingUtils,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsMapLayerComboBox
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from . import settings
+from .chart import AreaChart, format_area
+from .tasks import LOG_TAG, CoreTask, error_message, start_task
+
+METHODS = ["auto", "irmad", "cva", "logratio", "network"]
+
+
+def method_labels() -> dict[str, str]:
+    """Translated labels of the change methods."""
+    return {"auto": tr("Automatic (best for the bands)"), "irmad": tr("IR-MAD (Nielsen 2007)"),
+            "cva": tr("Change vector analysis"), "logratio": tr("SAR log-ratio"), "network": tr("Siamese network (not bundled yet)")}
+
+
+def layer_file(layer) -> str:
+    """The file behind a raster layer ('' for none)."""
+    return layer.source().split("|")[0] if layer is not None else ""
+
+
+def threshold_renderer(layer: QgsRasterLayer, threshold: float) -> None:
+    """Show probabilities at or above the threshold in red, the rest transparent (no recomputation)."""
+    shader_fn = QgsColorRampShader(0.0, 1.0)
+    shader_fn.setColorRampType(QgsColorRampShader.Discrete)
+    below = max(0.0, threshold - 1e-6)
+    shader_fn.setColorRampItemList([
+        QgsColorRampShader.ColorRampItem(below, QColor(0, 0, 0, 0), tr("no change (< {t})").format(t=f"{threshold:.2f}")),
+        QgsColorRampShader.ColorRampItem(1.0, QColor(230, 30, 30, 200), tr("change (≥ {t})").format(t=f"{threshold:.2f}")),
+    ])
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(shader_fn)
+    layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
+    layer.triggerRepaint()
+
+
+def matrix_rows(result, limit: int = 8) -> list[tuple[str, float, QColor]]:
+    """The largest from → to transitions of a result as chart rows (label, m², colour of the 'to' class)."""
+    from .layers import concept_style
+
+    rows = []
+    m = result.matrix_m2
+    for i, f in enumerate(result.from_classes):
+        for j, t in enumerate(result.to_classes):
+            if m[i, j] > 0:
+                rows.append((f"{concept_style(f)[0]} → {concept_style(t)[0]}", float(m[i, j]), concept_style(t)[1]))
+    rows.sort(key=lambda r: -r[1])
+    return rows[:limit]
+
+
+class ChangeTab(QWidget):
+    """The dock's Change tab."""
+
+    def __init__(self, iface, parent=None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.task: Optional[CoreTask] = None
+        self.rethreshold_task: Optional[CoreTask] = None
+        self.temp_dir: Optional[str] = None
+        self.last_result = None
+        self.prob_layer: Optional[QgsRasterLayer] = None
+        self._build()
+        self._restore()
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.before_combo = QgsMapLayerComboBox(self)
+        self.after_combo = QgsMapLayerComboBox(self)
+        for combo in (self.before_combo, self.after_combo):
+            combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.before_combo.setObjectName("terrapromptChangeBefore")
+        self.after_combo.setObjectName("terrapromptChangeAfter")
+        self.before_combo.setToolTip(tr("The earlier image; its grid is the grid of the results"))
+        self.after_combo.setToolTip(tr("The later image; reprojected onto BEFORE's grid over the common extent"))
+        form.addRow(tr("Before"), self.before_combo)
+        form.addRow(tr("After"), self.after_combo)
+        self.method_combo = QComboBox(self)
+        for key, label in method_labels().items():
+            self.method_combo.addItem(label, key)
+        form.addRow(tr("Method"), self.method_combo)
+        self.prompt_edit = QLineEdit(self)
+        self.prompt_edit.setPlaceholderText(tr("any change, new buildings, vegetation loss, water to land ..."))
+        from ..core.change.semantic import catalogue
+
+        self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))
+        form.addRow(tr("Change of interest"), self.prompt_edit)
+        lay.addLayout(form)
+        row = QHBoxLayout()
+        self.run_button = QPushButton(tr("Run"), self)
+        self.cancel_button = QPushButton(tr("Cancel"), self)
+        self.cancel_button.setEnabled(False)
+        row.addWidget(self.run_button)
+        row.addWidget(self.cancel_button)
+        lay.addLayout(row)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        lay.addWidget(self.progress)
+        trow = QHBoxLayout()
+        trow.addWidget(QLabel(tr("Threshold"), self))
+        self.slider = QSlider(Qt.Horizontal, self)
+        self.slider.setRange(1, 99)
+        self.slider.setValue(50)
+        self.slider.setEnabled(False)
+        self.slider.setToolTip(tr("Change probability at which a pixel counts as changed; moving it does not recompute"))
+        self.threshold_label = QLabel("0.50", self)
+        trow.addWidget(self.slider)
+        trow.addWidget(self.threshold_label)
+        lay.addLayout(trow)
+        lay.addWidget(QLabel(tr("Changed area by transition (before → after)"), self))
+        self.chart = AreaChart(self)
+        lay.addWidget(self.chart)
+        self.summary = QPlainTextEdit(self)
+        self.summary.setReadOnly(True)
+        lay.addWidget(self.summary, 1)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.slider.valueChanged.connect(self.threshold_changed)
+        self.slider.sliderReleased.connect(self.apply_threshold)
+
+    def _restore(self) -> None:
+        i = self.method_combo.findData(settings.value("change/method", "auto"))
+        self.method_combo.setCurrentIndex(max(0, i))
+        self.prompt_edit.setText(settings.value("change/prompt", "") or "")
+
+    def save_settings(self) -> None:
+        settings.set_value("change/method", self.method_combo.currentData())
+        settings.set_value("change/prompt", self.prompt_edit.text())
+
+    @property
+    def threshold(self) -> float:
+        return self.slider.value() / 100.0
+
+    def build_request(self):
+        """A ChangeRequest from the widgets, outputs in a fresh temporary folder."""
+        from ..core.change.detect import ChangeRequest
+
+        before, after = self.before_combo.currentLayer(), self.after_combo.currentLayer()
+        if before is None or after is None:
+            raise ValueError(tr("Choose a BEFORE and an AFTER raster layer."))
+        if before.id() == after.id():
+            raise ValueError(tr("BEFORE and AFTER are the same layer; choose two dates."))
+        self.temp_dir = tempfile.mkdtemp(prefix="change-", dir=QgsProcessingUtils.tempFolder())
+        return ChangeRequest(layer_file(before), layer_file(after),
+                             output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
+                             output_change=os.path.join(self.temp_dir, "change.tif"),
+                             output_vector=os.path.join(self.temp_dir, "change.gpkg"),
+                             method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
+                             device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec())
+
+    def run(self) -> Optional[CoreTask]:
+        """Start detect_change in a QgsTask; returns the task (None when the choices are not valid)."""
+        from ..core.change.detect import detect_change
+
+        if self.task is not None:
+            return self.task
+        self.save_settings()
+        try:
+            req = self.build_request()
+        except ValueError as exc:
+            self._message(str(exc), Qgis.Warning)
+            return None
+        self.request = req
+        self.task = CoreTask(tr("TerraPrompt: change detection"),
+                             lambda progress, is_cancelled: detect_change(req, progress, is_cancelled), self._finished)
+        self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.summary.setPlainText(tr("Running ..."))
+        self.chart.clear()
+        return start_task(self.task)
+
+    def cancel(self) -> None:
+        """Ask the running task to stop; it removes its partial outputs."""
+        if self.task is not None:
+            self.cancel_button.setEnabled(False)
+            self.task.cancel()
+
+    def _finished(self, result, error: Optional[BaseException]) -> None:
+        from ..core.errors import Cancelled
+
+        self.task = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(0 if error else 100)
+        if error is not None:
+            self._discard_temp()
+            self.summary.setPlainText(error_message(error))
+            self._message(tr("Cancelled. No output was written.") if isinstance(error, Cancelled) else error_message(error),
+                          Qgis.Info if isinstance(error, Cancelled) else Qgis.Critical)
+            return
+        self.last_result = result
+        self.summary.setPlainText(result.summary)
+        self.chart.set_data(matrix_rows(result), result.valid_area_m2)
+        self._add_layers(result)
+        self.slider.blockSignals(True)
+        self.slider.setValue(int(round(result.threshold * 100)))
+        self.slider.blockSignals(False)
+        self.threshold_label.setText(f"{result.threshold:.2f}")
+        self.slider.setEnabled(True)
+        self._message(tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2),
+                                                                          method=result.method), Qgis.Success)
+        QgsMessageLog.logMessage(result.summary, LOG_TAG, Qgis.Info)
+
+    def _add_layers(self, result) -> None:
+        project = QgsProject.instance()
+        self.prob_layer = QgsRasterLayer(result.output_probability, tr("Change probability"), "gdal")
+        if self.prob_layer.isValid():
+            threshold_renderer(self.prob_layer, result.threshold)
+            project.addMapLayer(self.prob_layer)
+        if result.output_vector:
+            vec = QgsVectorLayer(result.output_vector, tr("Change polygons"), "ogr")
+            if vec.isValid():
+                sym = vec.renderer().symbol()
+                sym.setColor(QColor(230, 30, 30, 60))
+                sym.symbolLayer(0).setStrokeColor(QColor(230, 30, 30))
+                project.addMapLayer(vec)
+
+    def threshold_changed(self, value: int) -> None:
+        """Restyle the probability layer at the new threshold (instant, nothing recomputed)."""
+        t = value / 100.0
+        self.threshold_label.setText(f"{t:.2f}")
+        if self.prob_layer is not None and self.prob_layer.isValid():
+            threshold_renderer(self.prob_layer, t)
+
+    def apply_threshold(self) -> Optional[CoreTask]:
+        """Rewrite the change raster from the stored probabilities at the slider's threshold."""
+        from ..core.change.threshold import rethreshold
+
+        if self.last_result is None or not self.last_result.output_change or self.rethreshold_task is not None:
+            return None
+        res, t = self.last_result, self.threshold
+        self.rethreshold_task = CoreTask(tr("TerraPrompt: change threshold"),
+                                         lambda progress, is_cancelled: rethreshold(res.output_probability, res.output_change, t,
+                                                                                    progress, is_cancelled),
+                                         self._rethresholded)
+        return start_task(self.rethreshold_task)
+
+    def _rethresholded(self, counts, error) -> None:
+        self.rethreshold_task = None
+        if error is not None:
+            self._message(error_message(error), Qgis.Warning)
+            return
+        self.last_counts = counts
+        self.last_result.threshold = self.threshold
+
+    def _discard_temp(self) -> None:
+        if self.temp_dir:
+            shutil.rmtree(self.temp_dir, ignore_errors=True)
+            self.temp_dir = None
+
+    def _message(self, text: str, level) -> None:
+        try:
+            self.iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=8 if level != Qgis.Critical else 0)
+        except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
+            pass
+        QgsMessageLog.logMessage(text, LOG_TAG, level)
+
+    def shutdown(self) -> None:
+        """Cancel running tasks (their outputs are removed)."""
+        for name in ("task", "rethreshold_task"):
+            task = getattr(self, name)
+            if task is not None:
+                setattr(self, name, None)
+                task.detach()
+                task.waitForFinished(10000)
+        if self.last_result is None:
+            self._discard_temp()

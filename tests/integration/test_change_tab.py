@@ -1,0 +1,102 @@
+"""The dock's Change tab in real QGIS (offscreen): run through a QgsTask, threshold slider without recomputation, chart."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
+from change_pairs import iou, write_pair  # noqa: E402
+
+
+def _wait(cond, timeout=120.0) -> bool:
+    from qgis.core import QgsApplication
+
+    t0 = time.time()
+    while not cond() and time.time() - t0 < timeout:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    return cond()
+
+
+@pytest.fixture()
+def project():
+    from qgis.core import QgsProject
+
+    QgsProject.instance().removeAllMapLayers()
+    yield QgsProject.instance()
+    QgsProject.instance().removeAllMapLayers()
+
+
+@pytest.fixture()
+def tab(plugin, project):
+    plugin.action.setChecked(True)
+    t = plugin.dock.tab("change_tab")
+    assert t is not None, "the Change tab is not in the dock"
+    yield t
+    if t.task is not None:
+        t.cancel()
+        _wait(lambda: t.task is None, 60)
+
+
+def _layers(project, tmp_path):
+    from qgis.core import QgsRasterLayer
+
+    pb, pa, truth = write_pair(tmp_path)
+    b, a = QgsRasterLayer(pb, "before"), QgsRasterLayer(pa, "after")
+    assert b.isValid() and a.isValid()
+    project.addMapLayer(b)
+    project.addMapLayer(a)
+    return b, a, truth
+
+
+def test_run_threshold_and_chart(tab, project, tmp_path):
+    b, a, truth = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
+    tab.prompt_edit.setText("any change")
+    assert tab.run() is not None
+    assert _wait(lambda: tab.task is None), "the task did not finish"
+    res = tab.last_result
+    assert res is not None and "Changed area" in tab.summary.toPlainText()
+    assert tab.chart.rows and tab.slider.isEnabled()
+    names = [l.name() for l in project.mapLayers().values()]
+    assert "Change probability" in names and "Change polygons" in names
+    before = rasterio.open(res.output_change).read(1)
+    assert iou(before == 1, truth) > 0.8
+    prob = rasterio.open(res.output_probability).read(1)
+    mtime = os.path.getmtime(res.output_probability)
+    tab.slider.setValue(95)  # restyles at once
+    assert tab.threshold_label.text() == "0.95"
+    shader = tab.prob_layer.renderer().shader().rasterShaderFunction()
+    assert abs(shader.colorRampItemList()[0].value - 0.95) < 1e-3
+    assert tab.apply_threshold() is not None
+    assert _wait(lambda: tab.rethreshold_task is None, 60)
+    after = rasterio.open(res.output_change).read(1)
+    np.testing.assert_array_equal(after == 1, prob >= 0.95)
+    assert os.path.getmtime(res.output_probability) == mtime  # probabilities were not recomputed
+
+
+def test_same_layer_refused(tab, project, tmp_path):
+    b, _, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(b)
+    assert tab.run() is None and tab.task is None
+
+
+def test_unknown_prompt_reported(tab, project, tmp_path):
+    b, a, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    tab.prompt_edit.setText("purple elephants")
+    tab.run()
+    assert _wait(lambda: tab.task is None)
+    assert "does not name a change" in tab.summary.toPlainText()
+    assert tab.temp_dir is None
