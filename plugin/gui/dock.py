@@ -18,6 +18,7 @@ from ..i18n import tr
 TABS = [
     ("landcover_tab", "LandcoverTab", "Land cover"),
     ("interactive_tab", "InteractiveTab", "Interactive"),
+    ("change_tab", "ChangeTab", "Change"),
     ("settings_tab", "SettingsTab", "Settings"),
     ("setup_tab", "SetupTab", "Setup"),
 ]
