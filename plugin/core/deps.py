@@ -94,16 +94,33 @@ def package_table() -> list[dict]:
     return load_json("dependencies.json")["packages"]
 
 
-def check(pkg: dict) -> DepStatus:
-    """Try to import one package and report its version and location."""
+def check(pkg: dict, import_it: bool = False) -> DepStatus:
+    """Whether one package is available, its version and location.
+
+    By default only looks the package up (fast: importing torch at QGIS start
+    costs seconds); ``import_it=True`` really imports it, which also catches
+    broken binaries (e.g. a numpy ABI mismatch), for the diagnostics report.
+    """
     module = pkg["import"]
+    args = (pkg["needed_for"], pkg.get("optional", False), pkg["provided_by_qgis"])
+    if not import_it:
+        try:
+            spec = importlib.util.find_spec(module)
+        except (ImportError, ValueError) as exc:
+            spec, err = None, f"{type(exc).__name__}: {exc}"
+        else:
+            err = f"ModuleNotFoundError: No module named '{module}'"
+        if spec is None:
+            return DepStatus(pkg["name"], module, False, "", "", *args, err)
+        origin = spec.origin or (list(spec.submodule_search_locations or [""])[0])
+        return DepStatus(pkg["name"], module, True, _dist_version(pkg["pip"]), os.path.dirname(origin or ""), *args)
     try:
         mod = importlib.import_module(module)
         version = str(getattr(mod, "__version__", "") or _dist_version(pkg["pip"]))
         path = os.path.dirname(getattr(mod, "__file__", "") or "")
-        return DepStatus(pkg["name"], module, True, version, path, pkg["needed_for"], pkg.get("optional", False), pkg["provided_by_qgis"])
+        return DepStatus(pkg["name"], module, True, version, path, *args)
     except Exception as exc:  # ImportError, but also broken binaries (e.g. numpy ABI errors)
-        return DepStatus(pkg["name"], module, False, "", "", pkg["needed_for"], pkg.get("optional", False), pkg["provided_by_qgis"], f"{type(exc).__name__}: {exc}")
+        return DepStatus(pkg["name"], module, False, "", "", *args, f"{type(exc).__name__}: {exc}")
 
 
 def _dist_version(dist: str) -> str:
@@ -115,9 +132,9 @@ def _dist_version(dist: str) -> str:
         return ""
 
 
-def check_all() -> list[DepStatus]:
-    """Status of every dependency."""
-    return [check(p) for p in package_table()]
+def check_all(import_them: bool = False) -> list[DepStatus]:
+    """Status of every dependency (looked up, or really imported when asked)."""
+    return [check(p, import_them) for p in package_table()]
 
 
 def missing(statuses: Optional[list[DepStatus]] = None, include_optional: bool = False) -> list[DepStatus]:

@@ -82,7 +82,7 @@ def report(qgis_version: str = "", profile_dir: Optional[str] = None, cache_dirs
     lines = ["TerraPrompt diagnostics", "=======================",
              f"QGIS: {qgis_version or 'unknown'}", f"Python: {sys.version.split()[0]} ({sys.executable}); tag {deps.python_tag()}",
              f"Platform: {platform.platform()}", f"GDAL: {gdal_v}", f"PROJ: {proj_v}", "", "Dependencies:"]
-    for st in deps.check_all():
+    for st in deps.check_all(import_them=True):
         if st.ok:
             lines.append(f"  [ok]      {st.name} {st.version} — {st.path}")
         else:
