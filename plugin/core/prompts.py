@@ -355,15 +355,21 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     min_area, t = parse_size(t)
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
-    enc = use_encoder and load_encoder() is not None
-    wanted, unmatched = _match_part(include_text, 0, enc)
-    excluded, unmatched_ex = _match_part(exclude_text, len(include_text), enc) if exclude_text.strip() else ([], [])
-    method = encoder_status() if use_encoder else "exact synonyms only (sentence encoder not used or still loading)"
+    # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)
+    wanted, unmatched = _match_part(include_text, 0, use_encoder)
+    excluded, unmatched_ex = _match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip() else ([], [])
+    if not use_encoder:
+        method = "exact synonyms only (sentence encoder not used or still loading)"
+    elif encoder_ready():
+        method = encoder_status()
+    else:
+        method = "exact synonyms (every phrase is a known synonym; the sentence encoder was not needed)"
     notes = []
     if unmatched or unmatched_ex:
         notes.append("not understood: " + ", ".join(f"'{p}'" for p in unmatched + unmatched_ex))
     if not wanted:
-        close = closest_concepts(include_text or t) if enc else []
+        close = closest_concepts(include_text or t) if use_encoder else []
+        enc = use_encoder and load_encoder() is not None
         cat = concepts()
         if close:
             hint = "Closest concepts: " + ", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close) + \
