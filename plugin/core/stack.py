@@ -95,8 +95,9 @@ class ModalityStack:
                     patch: int = 64) -> BandSet:
         """A BandSet of about ``max_pixels`` pixels that represents a window, for fitting thresholds.
 
-        Small windows are read whole. Larger ones are sampled as a regular grid of full-resolution
-        patches laid out as a mosaic image, so only those patches are read: a decimated read of a
+        Small windows are read whole. Larger ones are sampled as full-resolution patches, one at a
+        seeded random place in each cell of a regular grid, laid out as a mosaic image, so only those
+        patches are read: a decimated read of a
         big raster would make GDAL touch (and a warper buffer) every block of it.
         """
         h, w = int(window.height), int(window.width)
@@ -104,12 +105,15 @@ class ModalityStack:
             return self.read(window, roles)
         n = max(1, int(round(math.sqrt(max_pixels) / patch)))
         ph, pw = max(1, min(patch, h // n)), max(1, min(patch, w // n))
-        rows = [int(window.row_off) + int((i + 0.5) * h / n - ph / 2) for i in range(n)]
-        cols = [int(window.col_off) + int((j + 0.5) * w / n - pw / 2) for j in range(n)]
+        # One patch at a random (seeded) place in each cell of an n x n grid: stratified, and no aliasing
+        # with periodic structures (fields, mosaics of identical tiles) that a regular grid would hit.
+        rng = np.random.default_rng(20240611)
         bands: dict[str, np.ndarray] = {}
         valid = np.zeros((n * ph, n * pw), dtype=bool)
-        for i, r in enumerate(rows):
-            for j, c in enumerate(cols):
+        for i in range(n):
+            for j in range(n):
+                r = int(window.row_off) + int(i * h / n + rng.uniform(0, max(0.0, h / n - ph)))
+                c = int(window.col_off) + int(j * w / n + rng.uniform(0, max(0.0, w / n - pw)))
                 bs = self.read(Window(c, r, pw, ph), roles)
                 sl = (slice(i * ph, (i + 1) * ph), slice(j * pw, (j + 1) * pw))
                 for role, arr in bs.bands.items():

@@ -120,11 +120,47 @@ def polygonize(
     for value, parts in pending.items():
         merged = unary_union([p.geom for p in parts])
         geoms = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
-        for g in geoms:
-            inside = [p for p in parts if g.intersects(p.geom.representative_point())]
-            px = sum(p.pixels for p in inside) or 1
-            conf = sum(p.confidence * p.pixels for p in inside) / px
-            yield Polygon(g, value, float(conf), int(px))
+        pixels = np.zeros(len(geoms), dtype=np.int64)
+        weighted = np.zeros(len(geoms), dtype=np.float64)
+        query = _spatial_index(geoms)
+        for p in parts:  # each part lies in exactly one merged object: find it through a spatial index
+            pt = p.geom.representative_point()
+            for i in query(pt):
+                if geoms[i].intersects(pt):
+                    pixels[i] += p.pixels
+                    weighted[i] += p.confidence * p.pixels
+                    break
+        for i, g in enumerate(geoms):
+            px = int(pixels[i]) or 1
+            yield Polygon(g, value, float(weighted[i] / px), px)
+
+
+def _spatial_index(geoms: list) -> Callable[[object], list[int]]:
+    """geometry → indices of ``geoms`` whose envelopes it touches (shapely 1.8 and 2.x STRtree)."""
+    import warnings
+
+    from shapely.strtree import STRtree
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tree = STRtree(geoms)
+    ids = {id(g): i for i, g in enumerate(geoms)}
+
+    def query(geom) -> list[int]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hits = tree.query(geom)
+        out = []
+        for h in hits:
+            if isinstance(h, (int, np.integer)):
+                out.append(int(h))  # shapely 2: indices
+            elif id(h) in ids:
+                out.append(ids[id(h)])  # shapely 1.8: the stored geometries
+            else:  # a copy: fall back to equality
+                out.extend(i for i, g in enumerate(geoms) if g.equals(h))
+        return out
+
+    return query
 
 
 SCHEMA_FIELDS = {

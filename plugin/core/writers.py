@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import uuid
-from typing import Iterable, Optional, Sequence
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 import rasterio
@@ -138,3 +140,51 @@ def class_colormap(colors: Iterable[tuple[int, tuple[int, int, int]]]) -> dict:
 def temp_dir() -> str:
     """Where intermediate files go (honours TMPDIR)."""
     return tempfile.gettempdir()
+
+
+_cache_lock = threading.Lock()
+_cache_users = [0, None]  # active runs, GDAL cache size to restore
+
+
+@contextmanager
+def bounded_gdal_cache(mb: Optional[int] = None) -> Iterator[None]:
+    """Cap GDAL's block cache during a run (TERRAPROMPT_GDAL_CACHE_MB, default 64 MB; never raised).
+
+    Blocks written to an output stay in GDAL's cache until evicted, so with a large cache the memory
+    of a run grows with the output size up to GDAL_CACHEMAX (5 % of RAM by default). Capping it keeps
+    peak memory independent of raster size; the previous size is restored when the last run ends.
+    """
+    if mb is None:
+        env = os.environ.get("TERRAPROMPT_GDAL_CACHE_MB", "64")
+        mb = int(env) if env.isdigit() and int(env) > 0 else 64
+    try:
+        from osgeo import gdal
+    except ImportError:  # rasterio wheels without the GDAL bindings: leave the cache alone
+        yield
+        return
+    with _cache_lock:
+        if _cache_users[0] == 0:
+            _cache_users[1] = gdal.GetCacheMax()
+            if _cache_users[1] > mb * 1024 * 1024:
+                gdal.SetCacheMax(mb * 1024 * 1024)
+        _cache_users[0] += 1
+    try:
+        yield
+    finally:
+        with _cache_lock:
+            _cache_users[0] -= 1
+            if _cache_users[0] == 0 and _cache_users[1] is not None:
+                gdal.SetCacheMax(_cache_users[1])
+                _cache_users[1] = None
+
+
+def with_bounded_gdal_cache(fn):
+    """Decorator: run ``fn`` under :func:`bounded_gdal_cache` (for the core's long-running entry points)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with bounded_gdal_cache():
+            return fn(*args, **kwargs)
+
+    return wrapper

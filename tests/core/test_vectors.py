@@ -145,3 +145,19 @@ def test_write_polygons_abort_keeps_old_output(tmp_path):
         write_polygons(str(out), broken(), grid, {}, {})
     assert out.read_bytes() == b"old"
     assert sorted(f.name for f in tmp_path.iterdir()) == ["poly.gpkg"]
+
+
+def test_many_edge_objects_match_single_window(tmp_path):
+    """Thousands of objects cut by window edges: same polygons, pixel counts and confidences as one window."""
+    rng = np.random.default_rng(1)
+    cls = (rng.random((256, 256)) < 0.35).astype(np.uint8) * rng.integers(1, 3, (256, 256)).astype(np.uint8)
+    conf = rng.integers(0, 101, (256, 256)).astype(np.uint8)
+    p = _class_raster(tmp_path, cls)
+    cp = write_raster(str(tmp_path / "conf.tif"), conf)
+
+    def summary(ws):
+        return sorted((q.value, round(q.geom.area), q.pixels, round(q.confidence, 3)) for q in polygonize(p, cp, window_size=ws))
+
+    tiled = summary(32)
+    assert len(tiled) > 2000
+    assert tiled == summary(4096)

@@ -84,3 +84,28 @@ def test_check_output_path(tmp_path):
         check_output_path(str(inp / "sub" / "o.tif"))
     assert not (tmp_path / "sub").exists()
     assert check_output_path(str(tmp_path / "new" / "o.tif")) == str(tmp_path / "new" / "o.tif")
+
+
+def test_bounded_gdal_cache_caps_and_restores():
+    from osgeo import gdal
+
+    from terraprompt.plugin.core.writers import bounded_gdal_cache
+
+    before = gdal.GetCacheMax()
+    gdal.SetCacheMax(256 * 1024 * 1024)
+    try:
+        with bounded_gdal_cache(64):
+            assert gdal.GetCacheMax() == 64 * 1024 * 1024
+            with bounded_gdal_cache(16):  # nested runs keep the outer cap, and the outer restores
+                assert gdal.GetCacheMax() == 64 * 1024 * 1024
+            assert gdal.GetCacheMax() == 64 * 1024 * 1024
+        assert gdal.GetCacheMax() == 256 * 1024 * 1024
+        gdal.SetCacheMax(32 * 1024 * 1024)
+        with bounded_gdal_cache(64):  # never raised
+            assert gdal.GetCacheMax() == 32 * 1024 * 1024
+        with pytest.raises(RuntimeError):
+            with bounded_gdal_cache(8):
+                raise RuntimeError("run failed")
+        assert gdal.GetCacheMax() == 32 * 1024 * 1024
+    finally:
+        gdal.SetCacheMax(before)

@@ -23,7 +23,7 @@ from ..runtime import DeviceReport, numpy_device
 from ..stack import BandSet, ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
-from ..writers import GeoTiffWriter, check_output_path, class_colormap, remove_quietly
+from ..writers import GeoTiffWriter, check_output_path, class_colormap, remove_quietly, with_bounded_gdal_cache
 from .spectral import Context, SpectralEngine
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
@@ -174,6 +174,7 @@ def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Cont
     return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device, reflectance=refl)
 
 
+@with_bounded_gdal_cache
 def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
                       is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
     """Run a land-cover extraction; on any error or cancel, no output is left behind."""
