@@ -87,12 +87,14 @@ class ClassicalEngine:
         markers[~valid] = 0
         labels = watershed(grad, markers, compactness=self.compactness, mask=valid).astype(np.int32)
         # renumber to 0..n-1 for valid pixels, -1 for invalid
-        used, inv = np.unique(labels, return_inverse=True)
-        inv = inv.reshape(h, w).astype(np.int32)
-        if used.size and used[0] == 0:
-            inv -= 1
-        n = int((used > 0).sum())
-        lab = np.where(valid, inv, -1).astype(np.int32)
+        # renumber the surviving markers to 0..n-1 (a lookup table, not a sort), -1 outside the valid area
+        present = np.zeros(int(labels.max()) + 1, dtype=bool)
+        present[labels.ravel()] = True
+        present[0] = False
+        lut = np.cumsum(present).astype(np.int32) - 1
+        lut[0] = -1
+        n = int(present.sum())
+        lab = np.where(valid, lut[labels], -1).astype(np.int32)
         flat = lab.ravel()
         ok = flat >= 0
         counts = np.bincount(flat[ok], minlength=n).astype(np.float32)
