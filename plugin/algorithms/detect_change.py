@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingParameterBoolean,
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
@@ -77,6 +78,11 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
                      "unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative."))
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
+        p = QgsProcessingParameterBoolean("MASK_CLOUDS", tr("Mask clouds and shadows"), defaultValue=True)
+        p.setHelp(tr("Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat "
+                     "cloud and shadow pixels as nodata. The summary says whether it ran and why not."))
+        p.setFlags(p.flags() | p.FlagAdvanced)
+        self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where networks run. The classical methods run on the CPU; the summary reports the device actually used."))
         self.addParameter(p)
@@ -119,6 +125,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
             normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],
+            cloud_mask=self.parameterAsBoolean(parameters, "MASK_CLOUDS", context),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
         feedback.pushInfo(result.summary)

@@ -88,6 +88,7 @@ class AlignedPair:
     resampling: Resampling
     norm: Normalisation = field(default_factory=Normalisation)
     report: list[str] = field(default_factory=list)
+    clouds: Optional[list] = None  # [CloudMasker for BEFORE, CloudMasker for AFTER] when clouds are masked
     _sample: Optional[list[PairBlock]] = None
 
     @property
@@ -112,7 +113,16 @@ class AlignedPair:
         bv = self.before.scaling.apply(np.asarray(b.data))
         av = self.after.scaling.apply(np.asarray(a.data))
         valid &= np.isfinite(bv).all(axis=0) & np.isfinite(av).all(axis=0)
-        return PairBlock(list(self.roles), bv, av, valid)
+        blk = PairBlock(list(self.roles), bv, av, valid)
+        if self.clouds and valid.any():
+            blk.valid = valid & ~self.cloudy(blk, "before") & ~self.cloudy(blk, "after")
+        return blk
+
+    def cloudy(self, blk: PairBlock, which: str) -> np.ndarray:
+        """Pixels ukis-csmask calls cloud or cloud shadow on one date."""
+        masker = self.clouds[0 if which == "before" else 1]
+        prob = masker.probabilities(blk.bands(which), blk.valid)
+        return np.argmax(prob, axis=0) > 0
 
     def read(self, window: Window) -> PairBlock:
         """Paired, scaled and normalised values for a window of BEFORE's grid."""
@@ -199,7 +209,7 @@ def pixel_size_in(before: RasterSource, after: RasterSource) -> float:
 
 
 def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: Modality,
-               normalisation: str = "auto") -> AlignedPair:
+               normalisation: str = "auto", cloud_mask: bool = True, device: str = "auto") -> AlignedPair:
     """Pair two rasters on BEFORE's grid over the common extent and fit the normalisation."""
     if normalisation not in NORMALISATION_CHOICES:
         raise InputError(f"Unknown normalisation '{normalisation}'.", f"Use one of: {', '.join(NORMALISATION_CHOICES)}.")
@@ -224,7 +234,15 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     dropped = [r for r in bmod.roles if r in amod.roles and r not in roles]
     report.append(f"Bands paired by role: {', '.join(roles)}" + (f" (left out: {', '.join(dropped)})" if dropped else ""))
     pair = AlignedPair(blayer, alayer, before.grid, window, roles, identical, resampling, report=report)
+    pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, "not asked for")
     raw = pair.sample_raw()
+    if pair.clouds:
+        total = sum(b.valid.size for b in raw)
+        kept = sum(int(b.valid.sum()) for b in raw)
+        report.append(f"Clouds: {pair.clouds[0].describe()} on both dates; cloud and shadow pixels of either date are nodata "
+                      f"({100.0 * (1 - kept / max(total, 1)):.1f} % of the sample)")
+    else:
+        report.append(f"Clouds: not masked ({why})")
     n_valid = sum(int(b.valid.sum()) for b in raw)
     if n_valid == 0:
         raise InputError("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap).",
@@ -232,6 +250,24 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(f"Radiometry: {pair.norm.note}")
     return pair
+
+
+def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
+    """ukis-csmask for both dates when both are optical reflectance with the bands it needs, else (None, why)."""
+    from ..landcover.clouds import CloudMasker, available
+    from ..landcover.extract import pixel_size_m
+
+    ok, why = available(set(pair.roles))
+    if not ok:
+        return None, why
+    for layer in (pair.before, pair.after):
+        if layer.scaling.kind != "reflectance" or "not calibrated" in layer.scaling.note:
+            return None, "the values are not calibrated reflectance"
+    px = pixel_size_m(pair.grid)
+    try:
+        return [CloudMasker(set(pair.roles), px, "l2a" if m.name == "sentinel2_l2a" else "l1c", device) for m in (bmod, amod)], ""
+    except Exception as exc:  # noqa: BLE001 - a missing/broken model only disables masking, and says so
+        return None, f"the cloud network could not start ({exc})"
 
 
 def _auto_normalisation(blayer: Layer, alayer: Layer) -> str:

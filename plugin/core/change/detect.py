@@ -57,6 +57,7 @@ class ChangeRequest:
     min_area_m2: float = 0.0
     normalisation: str = "auto"
     threshold: Optional[float] = None  # None: the method's scene-adaptive threshold
+    cloud_mask: bool = True  # ukis-csmask on both dates when the bands allow
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
 
 
@@ -137,7 +138,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
     amod = resolve_modality(after, req.modality)
-    pair = align_pair(before, after, bmod, amod, req.normalisation)
+    pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device)
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name)
     sample = pair.sample()

@@ -9,7 +9,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import calculate_default_transform, reproject, Resampling
 from rasterio.windows import Window
 
-from conftest import S2_NAMES, write_raster
+from conftest import S2_NAMES, shared, write_raster
 from terraprompt.plugin.core.change.align import align_pair, common_window, orthogonal_regression
 from terraprompt.plugin.core.errors import InputError, ModalityError
 from terraprompt.plugin.core.modalities import resolve_modality
@@ -150,3 +150,24 @@ def test_common_window_other_crs(tmp_path):
     pa = _warp(pb, str(tmp_path / "a.tif"), "EPSG:3857", 15)
     w = common_window(open_raster(pb), open_raster(pa))
     assert w.col_off == 0 and w.row_off == 0 and w.width == 200 and w.height == 160
+
+
+def test_clouds_masked_on_real_chip(tmp_path):
+    """ukis-csmask removes cloudy and shadowed pixels of either date (real Sentinel-2 chip with reference mask)."""
+    d = shared("cloud_chips")
+    with rasterio.open(f"{d}/sentinel2_image.tif") as ds:
+        img, desc = ds.read(), ds.descriptions
+    label = rasterio.open(f"{d}/sentinel2_label.tif").read(1)
+    clear = np.clip(np.where(label == 0, img, np.median(img, axis=(1, 2), keepdims=True)), 0, 1)
+    pb = write_raster(str(tmp_path / "b.tif"), clear.astype(np.float32), transform=from_origin(500000, 4500000, 30, 30), descriptions=desc)
+    pa = write_raster(str(tmp_path / "a.tif"), img.astype(np.float32), transform=from_origin(500000, 4500000, 30, 30), descriptions=desc)
+    b, a = open_raster(pb), open_raster(pa)
+    pair = align_pair(b, a, resolve_modality(b), resolve_modality(a))
+    if pair.clouds is None:
+        pytest.skip("ukis-csmask not available: " + " ".join(pair.report))
+    assert any(r.startswith("Clouds: ukis-csmask") for r in pair.report)
+    valid = pair.read(Window(0, 0, 512, 512)).valid
+    assert (~valid[label == 1]).mean() > 0.7  # clouds of the AFTER date
+    assert valid[label == 0].mean() > 0.6
+    off = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+    assert off.clouds is None and off.read(Window(0, 0, 512, 512)).valid.all()
