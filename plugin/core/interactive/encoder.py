@@ -101,6 +101,22 @@ def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: 
     return np.asarray(data.data, dtype=np.float32), valid
 
 
+def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5) -> np.ndarray:
+    """Values engines can compare: SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB; others are kept."""
+    if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
+        return image
+    from scipy import ndimage
+
+    lin = image.astype(np.float32)
+    if np.percentile(lin[:, valid], 5) < 0:  # given in dB: back to intensity for the multilook average
+        lin = np.power(10.0, lin / 10.0, dtype=np.float32)
+    w = ndimage.uniform_filter(valid.astype(np.float32), looks)
+    out = np.empty_like(lin)
+    for b in range(lin.shape[0]):
+        out[b] = ndimage.uniform_filter(np.where(valid, lin[b], 0), looks) / np.maximum(w, 1e-6)
+    return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32)
+
+
 def encode_window(src: RasterSource, window: Window, engine, resolution: Optional[float] = None,
                   bands: Optional[Sequence[int]] = None, cache: Optional[EmbeddingCache] = None,
                   modality=None) -> EncodedWindow:
@@ -118,7 +134,7 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
             feats = {k: v for k, v in feats.items() if k != "_valid"}
             return EncodedWindow(window, shape, transform, feats, valid, from_cache=True)
     image, valid = read_window(src, window, bands, shape)
-    feats = engine.encode(image, valid)
+    feats = engine.encode(to_physical(image, valid, modality), valid)
     if cache is not None and key is not None:
         cache.put(key, {**feats, "_valid": valid})
     return EncodedWindow(window, shape, transform, feats, valid, from_cache=False)

@@ -41,6 +41,16 @@ class DecodeResult:
         return abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d)
 
 
+def _detect(source: RasterSource):
+    """The raster's modality when it can be told (band roles help SAM pick RGB and SAR become dB), else None."""
+    try:
+        from ..modalities import detect_modality
+
+        return detect_modality(source)
+    except Exception:  # an unrecognised band layout is fine here: every band is used as it is
+        return None
+
+
 class InteractiveSession:
     """Encode once, decode per prompt, with undo/redo and window growth."""
 
@@ -51,6 +61,8 @@ class InteractiveSession:
             from .classical import ClassicalEngine
 
             engine = ClassicalEngine()
+        if modality is None:
+            modality = _detect(source)
         self.source = source
         self.window = clip_window(source, window or Window(0, 0, source.width, source.height))
         self.resolution = resolution
