@@ -127,7 +127,9 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
     if cache is not None:
-        key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name, engine.sha256)
+        prep = "sar-multilook5-db" if getattr(modality, "family", "") == "sar" else "none"
+        key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
+                       engine.sha256, {"prep": prep})
         feats = cache.get(key)
         if feats is not None and "_valid" in feats:
             valid = feats["_valid"].astype(bool)
