@@ -32,7 +32,7 @@ CLOUDNET_PIXEL_M = (5.0, 120.0)
 """Pixel sizes (m) the cloud network is run on (trained on Sentinel-2/Landsat at ~30 m; a tile is averaged x1-x8)."""
 SHADOW_TRUST = 2.0
 """Logit from which an optical decision is kept under a cloud shadow (the index is 2 softness units past its threshold)."""
-MIN_BIMODALITY = 0.5
+MIN_BIMODALITY = 0.7
 """Otsu's effectiveness (between-class / total variance) below which the sample is not two classes: the default threshold is used."""
 
 
@@ -118,12 +118,14 @@ class Term:
     softness: float
     otsu: Optional[tuple[float, float]] = None
     optional: bool = False
+    min_eta: float = 0.0
     how: str = "fixed"
 
     @classmethod
     def from_json(cls, d: dict) -> "Term":
         return cls(d["index"], bool(d["above"]), float(d["t"]), float(d["softness"]),
-                   tuple(d["otsu"]) if "otsu" in d else None, bool(d.get("optional", False)))
+                   tuple(d["otsu"]) if "otsu" in d else None, bool(d.get("optional", False)),
+                   float(d.get("min_eta", MIN_BIMODALITY)))
 
     def needs(self) -> tuple[str, ...]:
         return index_roles(self.index)
@@ -133,7 +135,7 @@ class Term:
         if self.otsu is None:
             self.how = "fixed"
             return
-        t, how = threshold_in_range(values, self.t, *self.otsu, min_eta=MIN_BIMODALITY)
+        t, how = threshold_in_range(values, self.t, *self.otsu, min_eta=self.min_eta)
         self.t, self.how = float(t), how
 
     def logit(self, cache: IndexCache) -> np.ndarray:
