@@ -90,6 +90,18 @@ def test_vrt_and_envi(tmp_path):
         np.testing.assert_array_equal(src.read(Window(10, 3, 7, 5), bands=[2]).data[0], data[1, 3:8, 10:17])
 
 
+def test_jp2(tmp_path):
+    if gdal.GetDriverByName("JP2OpenJPEG") is None:
+        pytest.skip("GDAL has no JP2OpenJPEG driver")
+    data = _cube(2, 64, 64)
+    tif = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR)
+    jp2 = str(tmp_path / "a.jp2")
+    gdal.Translate(jp2, tif, format="JP2OpenJPEG", creationOptions=["QUALITY=100", "REVERSIBLE=YES"]).FlushCache()
+    src = open_raster(jp2)
+    assert src.crs.to_epsg() == 32633 and src.transform.almost_equals(TR) and src.count == 2
+    np.testing.assert_array_equal(src.read(Window(8, 4, 16, 16), bands=[2]).data[0], data[1, 4:20, 8:24])
+
+
 def test_complex_sar_becomes_intensity(tmp_path):
     z = (np.arange(12 * 8).reshape(1, 8, 12) + 1j * 2).astype(np.complex64)
     p = write_raster(str(tmp_path / "slc.tif"), z, crs=UTM, transform=TR)
