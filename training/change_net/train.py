@@ -1,0 +1,155 @@
+"""Train ChangeNet on OSCD training cities (+ synthetic pasted changes) and DSIFN RGB tiles, within a time budget."""
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .common import DATA, REGIMES, RUNS, SLOTS, avail
+from .model import ChangeNet
+
+SEED = 1234
+PATCH = 64
+BATCH = 8
+LR = 2e-3
+BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1260"))
+P_DSIFN = 0.15
+P_PASTE = 0.5
+REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
+
+
+def load_scenes() -> tuple[list[dict], list[dict]]:
+    """OSCD and DSIFN training scenes from training/data/change_net/."""
+    oscd, dsifn = [], []
+    for f in sorted(DATA.glob("*.npz")):
+        z = np.load(f)
+        s = {"name": f.stem, "before": z["before"].astype(np.float32), "after": z["after"].astype(np.float32), "label": z["label"]}
+        s["changed"] = np.argwhere(s["label"] > 0)
+        (dsifn if bool(z["rgb_only"]) else oscd).append(s)
+    return oscd, dsifn
+
+
+def blob(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A random irregular blob mask (size x size): union of a few ellipses."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    m = np.zeros((size, size), bool)
+    for _ in range(rng.integers(1, 4)):
+        cy, cx = rng.uniform(0.3, 0.7, 2) * size
+        ry, rx = rng.uniform(0.15, 0.45, 2) * size
+        m |= ((yy - cy) / ry) ** 2 + ((xx - cx) / rx) ** 2 <= 1
+    return m
+
+
+def crop(rng: np.random.Generator, s: dict, p: int, focus: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A p x p crop (before, after, label), centred on a changed pixel with probability ``focus``."""
+    h, w = s["label"].shape
+    if len(s["changed"]) and rng.random() < focus:
+        cy, cx = s["changed"][rng.integers(len(s["changed"]))]
+        r0 = int(np.clip(cy - rng.integers(8, p - 8), 0, h - p))
+        c0 = int(np.clip(cx - rng.integers(8, p - 8), 0, w - p))
+    else:
+        r0, c0 = int(rng.integers(0, h - p + 1)), int(rng.integers(0, w - p + 1))
+    sl = (slice(r0, r0 + p), slice(c0, c0 + p))
+    return s["before"][(slice(None),) + sl].copy(), s["after"][(slice(None),) + sl].copy(), s["label"][sl].astype(np.float32)
+
+
+def paste(rng: np.random.Generator, after: np.ndarray, label: np.ndarray, donors: list[dict], av: np.ndarray) -> None:
+    """Paste 1-3 real image blobs from elsewhere into AFTER and mark them changed where they differ (in place)."""
+    p = label.shape[0]
+    for _ in range(rng.integers(1, 4)):
+        size = int(rng.integers(6, 32))
+        m = blob(rng, size)
+        d = donors[rng.integers(len(donors))]
+        dh, dw = d["label"].shape
+        r, c = int(rng.integers(0, dh - size)), int(rng.integers(0, dw - size))
+        src = d["after" if rng.random() < 0.5 else "before"][:, r:r + size, c:c + size]
+        y, x = int(rng.integers(0, p - size)), int(rng.integers(0, p - size))
+        region = after[:, y:y + size, x:x + size]
+        diff = np.sqrt((((src - region) ** 2) * av[:, None, None]).sum(0) / max(av.sum(), 1))
+        region[:, m] = src[:, m]
+        lab = label[y:y + size, x:x + size]
+        lab[m & (diff > 0.7)] = 1.0
+
+
+def sample(rng: np.random.Generator, oscd: list[dict], dsifn: list[dict]) -> tuple[np.ndarray, ...]:
+    """One training example: before, after, available, label."""
+    if dsifn and rng.random() < P_DSIFN:
+        s = dsifn[rng.integers(len(dsifn))]
+        b, a, y = crop(rng, s, PATCH, focus=0.3)
+        av = avail("rgb")
+        donors = dsifn
+    else:
+        weights = np.array([x["label"].size for x in oscd], float)
+        s = oscd[rng.choice(len(oscd), p=weights / weights.sum())]
+        b, a, y = crop(rng, s, PATCH)
+        regime = rng.choice(list(REGIME_P), p=list(REGIME_P.values()))
+        av = avail(regime)
+        donors = oscd
+    if rng.random() < P_PASTE:
+        paste(rng, a, y, donors, av)
+    if rng.random() < 0.5:
+        b, a = a, b
+    k = int(rng.integers(4))
+    b, a, y = np.rot90(b, k, (1, 2)), np.rot90(a, k, (1, 2)), np.rot90(y, k)
+    if rng.random() < 0.5:
+        b, a, y = b[:, :, ::-1], a[:, :, ::-1], y[:, ::-1]
+    return (np.ascontiguousarray(b * av[:, None, None]), np.ascontiguousarray(a * av[:, None, None]), av, np.ascontiguousarray(y))
+
+
+def loss_fn(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """BCE with positive weight 3 plus soft Dice of the change class (2 % of OSCD pixels change)."""
+    bce = F.binary_cross_entropy_with_logits(logit, y, pos_weight=torch.tensor(3.0))
+    p = torch.sigmoid(logit)
+    inter = (p * y).sum()
+    dice = 1 - (2 * inter + 1) / (p.sum() + y.sum() + 1)
+    return bce + dice
+
+
+def train() -> dict:
+    """Train for BUDGET_S seconds (cosine learning rate over the budget); saves training/runs/change_net/model.pt."""
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    oscd, dsifn = load_scenes()
+    if not oscd:
+        raise SystemExit(f"no prepared scenes in {DATA}: run python -m training.change_net.prepare")
+    net = ChangeNet(len(SLOTS))
+    opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
+    t0 = time.time()
+    step, losses = 0, []
+    RUNS.mkdir(parents=True, exist_ok=True)
+    while True:
+        frac = (time.time() - t0) / BUDGET_S
+        if frac >= 1:
+            break
+        for g in opt.param_groups:
+            g["lr"] = LR * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
+        ex = [sample(rng, oscd, dsifn) for _ in range(BATCH)]
+        b, a, av, y = (torch.from_numpy(np.stack(z)) for z in zip(*ex))
+        net.train()
+        logit = net.logits(b, a, av)
+        loss = loss_fn(logit, y[:, None])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+        step += 1
+        if step % 50 == 0:
+            print(f"step {step}  {time.time() - t0:6.0f} s  loss {np.mean(losses[-50:]):.4f}  lr {opt.param_groups[0]['lr']:.2e}", flush=True)
+        if step % 500 == 0:
+            torch.save({"state": net.state_dict(), "meta": {"steps": step}}, RUNS / "model.pt")
+    meta = {"steps": step, "batch": BATCH, "patch": PATCH, "seed": SEED, "train_seconds": round(time.time() - t0, 1),
+            "final_loss": float(np.mean(losses[-100:])), "scenes": [s["name"] for s in oscd + dsifn],
+            "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P}
+    torch.save({"state": net.state_dict(), "meta": meta}, RUNS / "model.pt")
+    (RUNS / "train_meta.json").write_text(json.dumps(meta, indent=1))
+    print(f"trained {step} steps in {meta['train_seconds']} s, final loss {meta['final_loss']:.4f}")
+    return meta
+
+
+if __name__ == "__main__":
+    train()
