@@ -17,6 +17,8 @@ PATCH = 64
 BATCH = 8
 LR = 2e-3
 BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1260"))
+RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
+"""Continue from training/runs/change_net/model.pt (a second cosine cycle at half the learning rate)."""
 P_DSIFN = 0.15
 P_PASTE = 0.5
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
@@ -118,7 +120,13 @@ def train() -> dict:
     if not oscd:
         raise SystemExit(f"no prepared scenes in {DATA}: run python -m training.change_net.prepare")
     net = ChangeNet(len(SLOTS))
-    opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
+    lr, done = LR, 0
+    if RESUME:
+        blob = torch.load(RUNS / "model.pt", map_location="cpu")
+        net.load_state_dict(blob["state"])
+        lr, done = LR / 2, int(blob["meta"].get("steps", 0))
+        rng = np.random.default_rng(SEED + done)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     t0 = time.time()
     step, losses = 0, []
     RUNS.mkdir(parents=True, exist_ok=True)
@@ -127,7 +135,7 @@ def train() -> dict:
         if frac >= 1:
             break
         for g in opt.param_groups:
-            g["lr"] = LR * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
+            g["lr"] = lr * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
         ex = [sample(rng, oscd, dsifn) for _ in range(BATCH)]
         b, a, av, y = (torch.from_numpy(np.stack(z)) for z in zip(*ex))
         net.train()
@@ -141,13 +149,14 @@ def train() -> dict:
         if step % 50 == 0:
             print(f"step {step}  {time.time() - t0:6.0f} s  loss {np.mean(losses[-50:]):.4f}  lr {opt.param_groups[0]['lr']:.2e}", flush=True)
         if step % 500 == 0:
-            torch.save({"state": net.state_dict(), "meta": {"steps": step}}, RUNS / "model.pt")
-    meta = {"steps": step, "batch": BATCH, "patch": PATCH, "seed": SEED, "train_seconds": round(time.time() - t0, 1),
+            torch.save({"state": net.state_dict(), "meta": {"steps": done + step}}, RUNS / "checkpoint.pt")
+    before_s = float(blob["meta"].get("train_seconds", 0)) if RESUME else 0.0
+    meta = {"steps": done + step, "batch": BATCH, "patch": PATCH, "seed": SEED, "train_seconds": round(time.time() - t0 + before_s, 1),
             "final_loss": float(np.mean(losses[-100:])), "scenes": [s["name"] for s in oscd + dsifn],
             "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P}
     torch.save({"state": net.state_dict(), "meta": meta}, RUNS / "model.pt")
     (RUNS / "train_meta.json").write_text(json.dumps(meta, indent=1))
-    print(f"trained {step} steps in {meta['train_seconds']} s, final loss {meta['final_loss']:.4f}")
+    print(f"trained {meta['steps']} steps in {meta['train_seconds']} s, final loss {meta['final_loss']:.4f}")
     return meta
 
 
