@@ -27,3 +27,17 @@ MODES = {
     "optical_sar": SLOTS,
 }
 """Band subsets seen in training (modality dropout) and evaluated."""
+
+VIS_TARGET = 0.08
+"""Without SWIR (RGB / RGB+NIR, possibly uncalibrated) optical bands are scaled so the scene median of
+(blue+green+red)/3 becomes this value, in training (per scene) and in the engine (fit on the scene sample)."""
+
+
+def vis_median(blue, green, red, valid) -> float:
+    """Median of the mean visible reflectance over valid pixels (1.0 when undefined)."""
+    import numpy as np
+
+    v = ((blue + green + red) / 3.0)[valid]
+    v = v[np.isfinite(v)]
+    m = float(np.median(v)) if v.size else 0.0
+    return m if m > 1e-4 else 1.0

@@ -72,6 +72,7 @@ def evaluate(write: bool = True) -> dict:
             for s in group:
                 bs = _bandset(s, slots)
                 eng = NetworkEngine([concept], set(slots), "cpu", str(MODEL), str(CARD))
+                eng.fit(bs)
                 net_c += _counts(eng.scores(bs)[0] >= 0.5, s["y"][row])
                 try:
                     sp = SpectralEngine([concept], set(slots))

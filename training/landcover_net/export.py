@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .common import CARD, CLASSES, MODEL, RUNS, SLOTS
+from .common import CARD, CLASSES, MODEL, RUNS, SLOTS, VIS_TARGET
 from .model import STRIDE, LandcoverNet
 
 LICENCES = [
@@ -89,6 +89,10 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
         },
         "normalisation": {"where": "inside the network: clamp((x - mean) / std, -6, 6) * available",
                           "mean": meta["mean"], "std": meta["std"]},
+        "rgb_normalisation": {"when": "swir1 not given (RGB, RGB+NIR: the scaling may be uncalibrated)",
+                              "statistic": "median of (blue+green+red)/3 over the valid pixels of the scene sample",
+                              "target": VIS_TARGET, "apply": "multiply all optical slots by target / statistic",
+                              "where": "in the engine (fit on the scene sample) and per scene in training"},
         "band_subsets_trained": ["RGB", "RGB+NIR", "RGB + any of NIR/SWIR1/SWIR2", "full optical (6 slots)",
                                  "SAR VV+VH", "SAR VV only", "RGB + SAR", "full optical + SAR"],
         "requires": "blue+green+red (any further optical slots optional) and/or SAR VV (VH optional)",
@@ -104,8 +108,9 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
                      "sentinel2 + landsat5, left 384 columns (reference cloud masks)",
             "held_out": "hls location groups (41 chips, union-find on identical DEM/label bytes), oscd bordeaux + hongkong, "
                         "sen1floods11 top half right 256 columns, cloud_chips right 128 columns",
-            "augmentation": "modality/band dropout per patch, optical gain x0.6-3.5 for RGB/RGBN (uncalibrated inputs), "
-                            "x0.85-1.2 otherwise, SAR +-1.5 dB, rotations and flips",
+            "augmentation": "modality/band dropout per patch; without SWIR scene brightness normalisation (rgb_normalisation) "
+                            "then gain x0.8-1.25, with SWIR gain x0.85-1.2; SAR +-1.5 dB; rotations and flips",
+            "loss": "masked BCE + 0.5 soft Dice per class (ignore label 255)",
         },
         "metrics": {},
         "licences": LICENCES,

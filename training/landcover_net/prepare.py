@@ -25,7 +25,7 @@ import sys
 import numpy as np
 import rasterio
 
-from .common import DATA, IGNORE, SHARED, SLOTS
+from .common import DATA, IGNORE, SHARED, SLOTS, vis_median
 
 sys.path.insert(0, str(DATA.parents[2]))
 from plugin.core.landcover.spectral import SpectralEngine  # noqa: E402
@@ -57,7 +57,8 @@ def _scene(x: dict[str, np.ndarray], valid: np.ndarray, water, veg, cloud) -> di
             has[i] = True
     labels = np.stack([water, veg, cloud]).astype(np.uint8)
     labels[:, ~valid] = IGNORE
-    return {"x": arr, "has": has, "y": labels, "valid": valid}
+    vm = vis_median(arr[0], arr[1], arr[2], valid)
+    return {"x": arr, "has": has, "y": labels, "valid": valid, "vis_median": np.float32(vm)}
 
 
 def teacher(x: dict[str, np.ndarray], valid: np.ndarray, fit_on: BandSet | None = None) -> np.ndarray:
@@ -148,7 +149,7 @@ def prepare_hls() -> list[tuple[str, str, dict]]:
             water = lab.astype(np.uint8)  # held out: the labels as given
         else:
             water = lab.astype(np.uint8).copy()
-            dry = (lab == 1) & ~(mndwi > -0.1) & ~(ndwi > -0.1)
+            dry = (lab == 1) & ~(mndwi > 0.0) & ~(ndwi > 0.0)  # flood-time masks over dry land: unusable
             wet = (lab == 0) & ((mndwi > 0.25) | (wc == 80))
             water[dry | wet] = IGNORE
         veg = confident(p[1], 0.3, 0.7)
@@ -225,7 +226,9 @@ def prepare_clouds() -> list[tuple[str, str, dict]]:
 
 
 def _crop(sc: dict, rows: slice, cols: slice) -> dict:
-    return {"x": sc["x"][:, rows, cols], "has": sc["has"], "y": sc["y"][:, rows, cols], "valid": sc["valid"][rows, cols]}
+    x, valid = sc["x"][:, rows, cols], sc["valid"][rows, cols]
+    return {"x": x, "has": sc["has"], "y": sc["y"][:, rows, cols], "valid": valid,
+            "vis_median": np.float32(vis_median(x[0], x[1], x[2], valid))}
 
 
 def main() -> None:

@@ -152,15 +152,30 @@ class NetworkEngine:
         self.model_sha256 = card["sha256"]
         self.device_report: DeviceReport = self.device_report
         self._sample_note = ""
+        self.gain = 1.0
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads."""
         return set(self.used)
 
+    @property
+    def normalises_brightness(self) -> bool:
+        """Without SWIR (RGB, RGB+NIR, maybe uncalibrated) the scene brightness is normalised as in training."""
+        return "rgb_normalisation" in self.card and set(RGB) <= set(self.used) and "swir1" not in self.used
+
     def fit(self, sample: BandSet) -> None:
-        """No fitting: the network's normalisation is fixed. Notes the valid share of the sample for the explanation."""
-        v = sample.valid
-        self._sample_note = f"{100.0 * float(v.mean()) if v.size else 0.0:.0f} % of the sampled pixels valid"
+        """Scene statistics: the brightness gain for RGB/RGB+NIR inputs (1 otherwise); the network itself is fixed."""
+        self.gain = 1.0
+        self._sample_note = ""
+        if not self.normalises_brightness:
+            return
+        vis = (sample.bands["blue"] + sample.bands["green"] + sample.bands["red"]) / 3.0
+        v = vis[sample.valid & np.isfinite(vis)]
+        med = float(np.median(v)) if v.size else 0.0
+        if med > 1e-4:
+            self.gain = float(self.card["rgb_normalisation"]["target"]) / med
+            self._sample_note = (f"no SWIR given, so the scene brightness was normalised as in training: median visible "
+                                 f"value {med:.3f} scaled by {self.gain:.2f}")
 
     def prepare(self, bs: BandSet) -> np.ndarray:
         """The (1, slots, H, W) input of one window, edge-padded to a multiple of the stride."""
@@ -171,6 +186,8 @@ class NetworkEngine:
         for i, s in enumerate(self.slots):
             if s in self.used:
                 band = np.nan_to_num(bs.bands[s].astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
+                if s not in ("vv", "vh") and self.gain != 1.0:
+                    band = band * np.float32(self.gain)
                 x[0, i] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band
         return x
 
@@ -212,4 +229,6 @@ class NetworkEngine:
             lines.append(metric)
         if self._sample_note:
             lines.append(f"network: {self._sample_note}")
+        elif self.normalises_brightness:
+            lines.append("network: no SWIR given and no scene sample fitted; brightness used as it is")
         return lines

@@ -1,0 +1,189 @@
+"""Network engine: model integrity, any band subset on real crops, corrupt model, end-to-end extraction."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.windows import Window
+
+from conftest import ROOT, SAMPLE_S2
+from terraprompt.plugin.core.errors import ModalityError, ModelError
+from terraprompt.plugin.core.landcover import network as net
+from terraprompt.plugin.core.landcover.extract import ExtractRequest, choose_engine, extract_landcover
+from terraprompt.plugin.core.landcover.indices import mndwi, ndvi
+from terraprompt.plugin.core.modalities import resolve_modality
+from terraprompt.plugin.core.raster import open_raster
+from terraprompt.plugin.core.stack import BandSet, ModalityStack, make_layer
+
+S1_CROP = os.path.join(ROOT, "tests", "data", "sen1floods11_s1_crop.tif")
+S1_LABEL = os.path.join(ROOT, "tests", "data", "sen1floods11_label_crop.tif")
+RGBN = {"blue", "green", "red", "nir"}
+RGB = {"blue", "green", "red"}
+
+
+@pytest.fixture(scope="module")
+def beirut() -> BandSet:
+    """The 13-band Sentinel-2 sample as physical values (all roles)."""
+    src = open_raster(SAMPLE_S2)
+    stack = ModalityStack(make_layer(src, resolve_modality(src, "auto")))
+    return stack.read(Window(0, 0, src.width, src.height))
+
+
+def _subset(bs: BandSet, roles: set[str]) -> BandSet:
+    return BandSet({r: bs.bands[r] for r in roles}, bs.valid)
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max((a | b).sum(), 1))
+
+
+def test_model_card_matches_model_file():
+    card = net.load_card()
+    assert net.file_sha256(net.MODEL_FILE) == card["sha256"]
+    assert os.path.getsize(net.MODEL_FILE) == card["size_bytes"] < 20 * 1024 * 1024
+    assert card["inputs"]["bands"]["slots"][:3] == ["blue", "green", "red"]
+    assert {"water", "vegetation"} <= set(card["concepts"])
+    assert card["metrics"], "the card carries held-out metrics"
+
+
+def test_availability_rules():
+    assert net.network_available(["water", "vegetation"], RGB)[0]
+    assert net.network_available(["water"], {"vv"})[0]
+    ok, why = net.network_available(["vegetation"], {"nir", "swir1"})
+    assert not ok and "red, green and blue" in why
+    ok, why = net.network_available(["built_up"], RGBN)
+    assert not ok and "built_up" in why
+    assert net.network_available(["cloud"], RGBN)[0]
+    assert not net.network_available(["cloud"], RGBN, for_auto=True)[0]
+    assert not net.network_available(["cloud"], {"vv", "vh"})[0]
+
+
+@pytest.mark.parametrize("roles", [None, RGBN, RGB], ids=["13band", "rgbn", "rgb"])
+def test_optical_subsets_give_sane_vegetation_on_beirut(beirut, roles):
+    bs = beirut if roles is None else _subset(beirut, roles)
+    eng = net.NetworkEngine(["water", "vegetation"], set(bs.bands), "cpu")
+    eng.fit(bs)
+    p = eng.scores(bs)
+    assert p.shape == (2, 384, 384) and p.dtype == np.float32
+    assert np.isfinite(p).all() and p.min() >= 0 and p.max() <= 1
+    nd = ndvi(beirut.bands["red"], beirut.bands["nir"])
+    veg = p[1] >= 0.5
+    assert veg[nd > 0.45].mean() > 0.7, "clearly green pixels (NDVI > 0.45) are found"
+    assert (nd[veg] > 0.2).mean() > (0.9 if roles != RGB else 0.5), "what is called vegetation is mostly green"
+    assert veg.mean() < 0.25, "a dense city is not called vegetation"
+    wet = mndwi(beirut.bands["green"], beirut.bands["swir1"]) > 0.3
+    assert (p[0] >= 0.5).mean() < wet.mean() + 0.05, "no water invented over the city"
+    if roles is None:
+        assert eng.needed_roles() == {"blue", "green", "red", "nir", "swir1", "swir2"}
+        assert any("held-out IoU" in line for line in eng.explain())
+
+
+def test_rgb_result_close_to_13band(beirut):
+    full = net.NetworkEngine(["vegetation"], set(beirut.bands), "cpu").scores(beirut)[0] >= 0.5
+    eng = net.NetworkEngine(["vegetation"], RGB, "cpu")
+    eng.fit(_subset(beirut, RGB))
+    assert eng.gain != 1.0 and any("brightness was normalised" in line for line in eng.explain())
+    rgb = eng.scores(_subset(beirut, RGB))[0] >= 0.5
+    assert rgb[full].mean() > 0.7, "RGB finds most of what the 13-band input calls vegetation"
+
+
+@pytest.mark.parametrize("roles", [{"vv", "vh"}, {"vv"}], ids=["vv_vh", "vv_only"])
+def test_sar_only_finds_water(roles):
+    with rasterio.open(S1_CROP) as s:
+        sar = s.read().astype(np.float32)
+    with rasterio.open(S1_LABEL) as s:
+        lab = s.read(1)
+    bs = BandSet({r: sar[["vv", "vh"].index(r)] for r in roles}, np.ones(lab.shape, dtype=bool))
+    eng = net.NetworkEngine(["water", "vegetation"], roles, "cpu")
+    p = eng.scores(bs)
+    assert p.shape == (2, 96, 96) and np.isfinite(p).all()
+    m = lab >= 0
+    assert _iou((p[0] >= 0.5) & m, (lab == 1) & m) > 0.5
+
+
+def test_odd_window_is_padded_internally(beirut):
+    bs = BandSet({r: a[5:42, 3:56] for r, a in beirut.bands.items()}, beirut.valid[5:42, 3:56])
+    p = net.NetworkEngine(["water"], set(bs.bands), "cpu").scores(bs)
+    assert p.shape == (1, 37, 53)
+    whole = net.NetworkEngine(["water"], set(bs.bands), "cpu").scores(beirut)
+    assert np.isfinite(p).all() and whole.shape == (1, 384, 384)
+
+
+def _copy_model(tmp_path):
+    m, c = tmp_path / "m.onnx", tmp_path / "m.json"
+    shutil.copy(net.MODEL_FILE, m)
+    shutil.copy(net.CARD_FILE, c)
+    return str(m), str(c)
+
+
+def test_corrupt_model_raises_model_error(tmp_path):
+    m, c = _copy_model(tmp_path)
+    data = bytearray(open(m, "rb").read())
+    data[len(data) // 2] ^= 0xFF
+    open(m, "wb").write(bytes(data))
+    with pytest.raises(ModelError, match="corrupt or does not match its model card"):
+        net.NetworkEngine(["water"], RGB, "cpu", model_path=m, card_path=c)
+
+
+def test_unloadable_model_with_matching_card_raises_model_error(tmp_path):
+    m, c = _copy_model(tmp_path)
+    open(m, "wb").write(b"not an onnx model")
+    card = json.loads(open(c).read())
+    card["sha256"] = net.file_sha256(m)
+    open(c, "w").write(json.dumps(card))
+    with pytest.raises(ModelError, match="cannot be loaded"):
+        net.NetworkEngine(["water"], RGB, "cpu", model_path=m, card_path=c)
+
+
+def test_missing_card_and_wrong_bands(tmp_path):
+    m, _ = _copy_model(tmp_path)
+    with pytest.raises(ModalityError):
+        net.NetworkEngine(["water"], RGB, "cpu", model_path=m, card_path=str(tmp_path / "nope.json"))
+    with pytest.raises(ModelError, match="missing"):
+        net.load_card(str(tmp_path / "nope.json"))
+    with pytest.raises(ModalityError, match="red, green and blue"):
+        net.NetworkEngine(["water"], {"nir"}, "cpu")
+
+
+def test_auto_picks_network_for_water_and_vegetation():
+    s2_roles = {"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}
+    name, why = choose_engine("auto", ["water", "vegetation"], s2_roles)
+    assert name == "network" and "network" in why
+    assert choose_engine("auto", ["built_up"], s2_roles)[0] == "spectral"
+
+
+def test_extract_landcover_with_network_end_to_end(tmp_path):
+    req = ExtractRequest(input=SAMPLE_S2, prompt="water and vegetation", output_raster=str(tmp_path / "lc.tif"),
+                         output_vector=str(tmp_path / "lc.gpkg"), engine="network", device="cpu")
+    res = extract_landcover(req)
+    assert res.engine == "network"
+    assert "landcover_net" in res.explanation and "Engine: network" in res.explanation
+    with rasterio.open(res.output_raster) as ds:
+        cls = ds.read(1)
+        assert ds.tags()["TERRAPROMPT_ENGINE"] == "network"
+    veg_share = res.areas_m2["vegetation"] / res.valid_area_m2
+    assert 0.005 < veg_share < 0.25
+    assert set(np.unique(cls)) <= {0, 1, 2, 255}
+    assert os.path.exists(res.output_vector)
+
+
+def test_uncalibrated_8bit_rgb_file_gets_vegetation(tmp_path, beirut):
+    """An RGB-only user with a stretched 8-bit image still gets vegetation close to the 13-band result."""
+    from conftest import write_raster
+
+    rgb = np.stack([beirut.bands[r] for r in ("red", "green", "blue")])
+    img = np.clip(rgb / np.percentile(rgb, 99) * 255, 0, 255).astype(np.uint8)
+    with rasterio.open(SAMPLE_S2) as s:
+        path = write_raster(str(tmp_path / "rgb.tif"), img, crs=s.crs, transform=s.transform)
+    res8 = extract_landcover(ExtractRequest(input=path, prompt="vegetation", output_raster=str(tmp_path / "a.tif"),
+                                            modality="rgb", engine="network", device="cpu"))
+    res13 = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="vegetation", output_raster=str(tmp_path / "b.tif"),
+                                             engine="network", device="cpu"))
+    with rasterio.open(res8.output_raster) as a, rasterio.open(res13.output_raster) as b:
+        v8, v13 = a.read(1) == 1, b.read(1) == 1
+    assert v8[v13].mean() > 0.6 and v8.mean() < 0.25
+    assert "brightness was normalised" in res8.explanation
