@@ -215,5 +215,7 @@ def test_good_run_replaces_old_outputs(ws):
     res = extract_landcover(_req(out, s2))
     assert sorted(os.listdir(out)) == ["lc.gpkg", "lc.tif"]
     with rasterio.open(res.output_raster) as ds:
-        assert ds.count == 1 and set(np.unique(ds.read(1))) <= {0, 1, 2}
+        cls = ds.read(1)
+        assert ds.count == 1 and set(np.unique(cls)) <= {0, 1, 2, 255}  # 255: nodata (or masked clouds)
+        assert (cls == 1).any() and (cls == 2).any()
     assert _temp_leftovers() <= tmp_before
