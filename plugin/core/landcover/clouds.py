@@ -120,3 +120,52 @@ def _block_mean(a: np.ndarray, f: int, hh: int, ww: int) -> np.ndarray:
     h, w = a.shape
     p = np.pad(a, ((0, hh * f - h), (0, ww * f - w)), mode="edge")
     return p.reshape(hh, f, ww, f).mean(axis=(1, 3))
+
+
+class BlockCache:
+    """Cloud probabilities on a fixed grid of blocks of the scene, so every tile sees the same wide context.
+
+    A block is SIZE x factor source pixels (one network window at ~30 m, 7.7 km for Sentinel-2); a tile takes
+    its probabilities from the blocks it overlaps, whatever the tile size. Blocks are kept (as float16 at the
+    network's resolution) in a small LRU, which holds a few block rows of a raster of any width.
+    """
+
+    def __init__(self, masker: CloudMasker, reader, width: int, height: int, keep: int = 96) -> None:
+        self.masker, self.reader = masker, reader
+        self.width, self.height = width, height
+        self.block = SIZE * masker.factor
+        self.keep = keep
+        self._blocks: "dict[tuple[int, int], np.ndarray]" = {}
+
+    def _get(self, by: int, bx: int) -> np.ndarray:
+        key = (by, bx)
+        if key in self._blocks:
+            self._blocks[key] = self._blocks.pop(key)  # most recently used last
+            return self._blocks[key]
+        from rasterio.windows import Window
+
+        r0, c0 = by * self.block, bx * self.block
+        h, w = min(self.block, self.height - r0), min(self.block, self.width - c0)
+        bands, valid = self.reader(Window(c0, r0, w, h))
+        p = self.masker.probabilities(bands, valid)  # (3, h, w) at source resolution
+        f = self.masker.factor
+        small = p[:, ::f, ::f].astype(np.float16) if f > 1 else p.astype(np.float16)
+        self._blocks[key] = small
+        while len(self._blocks) > self.keep:
+            self._blocks.pop(next(iter(self._blocks)))
+        return small
+
+    def window(self, col_off: int, row_off: int, width: int, height: int) -> np.ndarray:
+        """(3, height, width) probabilities for a window of the scene grid."""
+        out = np.empty((3, height, width), dtype=np.float32)
+        f, B = self.masker.factor, self.block
+        for by in range(row_off // B, (row_off + height - 1) // B + 1):
+            for bx in range(col_off // B, (col_off + width - 1) // B + 1):
+                small = self._get(by, bx)
+                r0, c0 = by * B, bx * B
+                y0, y1 = max(row_off, r0), min(row_off + height, r0 + B)
+                x0, x1 = max(col_off, c0), min(col_off + width, c0 + B)
+                ys = ((np.arange(y0, y1) - r0) // f).clip(0, small.shape[1] - 1)
+                xs = ((np.arange(x0, x1) - c0) // f).clip(0, small.shape[2] - 1)
+                out[:, y0 - row_off:y1 - row_off, x0 - col_off:x1 - col_off] = small[:, ys][:, :, xs]
+        return out

@@ -200,6 +200,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, scene_context(stack, modality, req.device))
     window = _window_for_extent(src, req.extent)
     engine.fit(stack.read_sample(window, engine.needed_roles()))
+    if hasattr(engine, "attach_scene"):
+        engine.attach_scene(stack, window)
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
@@ -235,6 +237,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         for w in wins:
             src_win = Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height)
             bs = stack.read(src_win, roles_needed)
+            if hasattr(engine, "set_tile"):
+                engine.set_tile(w)
             sc = engine.scores(bs)
             ex = engine.excluded(bs, sc, K) if hasattr(engine, "excluded") else None
             ex = np.zeros(bs.valid.shape, np.float32) if ex is None else ex.astype(np.float32)

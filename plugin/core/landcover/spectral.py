@@ -72,8 +72,8 @@ class Context:
 class IndexCache:
     """Indices of one BandSet computed once (several concepts share MNDWI, NDVI, the cloud network ...)."""
 
-    def __init__(self, bs: BandSet, ctx: Context, clouds=None) -> None:
-        self.bs, self.ctx, self.clouds = bs, ctx, clouds
+    def __init__(self, bs: BandSet, ctx: Context, clouds=None, tile_clouds: Optional[np.ndarray] = None) -> None:
+        self.bs, self.ctx, self.clouds, self.tile_clouds = bs, ctx, clouds, tile_clouds
         self._cache: dict[str, np.ndarray] = {}
 
     def __call__(self, name: str) -> np.ndarray:
@@ -82,11 +82,14 @@ class IndexCache:
         return self._cache[name]
 
     def cloud_probabilities(self) -> Optional[np.ndarray]:
-        """(3, h, w) clear/cloud/shadow probabilities from the network, or None."""
+        """(3, h, w) clear/cloud/shadow probabilities from the network (scene blocks when set), or None."""
         if self.clouds is None:
             return None
         if "_csm" not in self._cache:
-            self._cache["_csm"] = self.clouds.probabilities(self.bs.bands, self.bs.valid)
+            if self.tile_clouds is not None and self.tile_clouds.shape[1:] == self.bs.valid.shape:
+                self._cache["_csm"] = self.tile_clouds
+            else:
+                self._cache["_csm"] = self.clouds.probabilities(self.bs.bands, self.bs.valid)
         return self._cache["_csm"]
 
     def _compute(self, name: str) -> np.ndarray:
@@ -347,9 +350,42 @@ class SpectralEngine:
         c = np.argmax(p, axis=0)
         return c == 1, c == 2
 
+    def attach_scene(self, stack, window) -> None:
+        """Let the cloud network see the scene in fixed wide blocks (same result whatever the tile size).
+
+        ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window.
+        """
+        if self.clouds is None:
+            return
+        from .clouds import BlockCache
+
+        roles = set(self.clouds.bands)
+        c0, r0 = int(window.col_off), int(window.row_off)
+
+        def reader(w):
+            from rasterio.windows import Window
+
+            bs = stack.read(Window(w.col_off + c0, w.row_off + r0, w.width, w.height), roles)
+            return bs.bands, bs.valid
+
+        self._blocks = BlockCache(self.clouds, reader, int(window.width), int(window.height))
+        self._tile = None
+
+    def set_tile(self, window) -> None:
+        """The window (relative to the attached scene window) of the next :meth:`scores` call."""
+        self._tile = window
+
+    def _tile_clouds(self, shape) -> Optional[np.ndarray]:
+        blocks, w = getattr(self, "_blocks", None), getattr(self, "_tile", None)
+        if blocks is None or w is None or (int(w.height), int(w.width)) != tuple(shape):
+            return None
+        return blocks.window(int(w.col_off), int(w.row_off), int(w.width), int(w.height))
+
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
-        cache = IndexCache(bs, self.ctx, self.clouds)
+        tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
+        self._tile = None
+        cache = IndexCache(bs, self.ctx, self.clouds, tile_clouds)
         cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
         self._blind: dict[int, np.ndarray] = {}
