@@ -242,3 +242,12 @@ def test_catalogue_modalities_match_the_rules():
         fams = {fam[v["family"]] for v in rules_table()["concepts"][cid]["variants"]}
         assert fams == set(c["modalities"]), cid
         assert "spectral" in c["engines"], cid
+
+
+def test_cloud_mask_does_not_depend_on_tile_size(cloudy_scene, tmp_path):
+    from terraprompt.plugin.core.tiling import TileSpec
+
+    p, _ = cloudy_scene
+    _, big = _run(tmp_path, "big.tif", input=p, prompt="clouds and their shadows")
+    _, small = _run(tmp_path, "small.tif", input=p, prompt="clouds and their shadows", tiles=TileSpec(96, 16, 4))
+    assert (big == small).mean() > 0.99
