@@ -47,6 +47,18 @@ class AreaCalculator:
         self._geographic = pcrs.is_geographic
         self._to_lonlat = None if self._geographic and pcrs.equals(PCRS.from_epsg(4326)) else Transformer.from_crs(pcrs, "EPSG:4326", always_xy=True)
 
+    def box_areas_m2(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """True areas (m²) of many axis-aligned boxes of this CRS (e.g. one pixel per row), vectorised."""
+        xs = np.stack([x0, x1, x1, x0], axis=-1).astype(np.float64)
+        ys = np.stack([y0, y0, y1, y1], axis=-1).astype(np.float64)
+        if self._to_lonlat is not None:
+            xs, ys = self._to_lonlat.transform(xs, ys)
+        out = np.empty(xs.shape[0], dtype=np.float64)
+        for i in range(xs.shape[0]):
+            area, _ = _GEOD.polygon_area_perimeter(xs[i], ys[i])
+            out[i] = abs(area)
+        return out
+
     def area_m2(self, geom) -> float:
         """True area of a geometry in square metres."""
         g = geom if self._to_lonlat is None else shp_transform(self._to_lonlat.transform, geom)

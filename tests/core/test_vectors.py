@@ -161,3 +161,19 @@ def test_many_edge_objects_match_single_window(tmp_path):
     tiled = summary(32)
     assert len(tiled) > 2000
     assert tiled == summary(4096)
+
+
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32633"])
+def test_box_areas_vectorised_match_single(crs):
+    calc = AreaCalculator(CRS.from_string(crs))
+    if crs == "EPSG:4326":
+        x0, y0 = np.array([10.0, 10.0, -70.0]), np.array([0.0, 60.0, -45.0])
+        d = 0.01
+    else:
+        x0, y0 = np.array([500000.0, 700000.0, 300000.0]), np.array([4500000.0, 4500000.0, 6000000.0])
+        d = 1000.0
+    got = calc.box_areas_m2(x0, y0, x0 + d, y0 + d)
+    want = [calc.area_m2(box(a, b, a + d, b + d)) for a, b in zip(x0, y0)]
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+    if crs == "EPSG:4326":
+        assert got[1] == pytest.approx(quad_area(60.0, 60.01, 0.01), rel=1e-5)

@@ -108,18 +108,12 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
     """Geodesic area (m²) of one pixel in each row of a grid (pixels of a row have equal area)."""
-    from shapely.geometry import box
-
-    calc = AreaCalculator(grid.crs)
     tr = grid.transform
-    out = np.empty(rows, dtype=np.float64)
     cx = grid.width // 2
-    for i in range(rows):
-        r = row0 + i
-        x0, y0 = tr * (cx, r)
-        x1, y1 = tr * (cx + 1, r + 1)
-        out[i] = calc.area_m2(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return out
+    r = np.arange(row0, row0 + rows, dtype=np.float64)
+    x0, y0 = tr * (np.full_like(r, cx), r)
+    x1, y1 = tr * (np.full_like(r, cx + 1), r + 1)
+    return AreaCalculator(grid.crs).box_areas_m2(x0, y0, x1, y1)
 
 
 def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[str, str]:
