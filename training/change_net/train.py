@@ -14,7 +14,7 @@ from .model import ChangeNet
 
 SEED = 1234
 PATCH = 64
-BATCH = 8
+BATCH = 12
 LR = 2e-3
 BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1260"))
 RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
@@ -22,6 +22,9 @@ RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
 P_DSIFN = 0.15
 P_PASTE = 0.5
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
+THREADS = int(os.environ.get("CHANGE_NET_THREADS", "1"))
+"""1 thread by default: on the shared, oversubscribed 2-core machine two OpenMP threads spin at barriers and a step
+took 1-10 s instead of 0.2 s (measured); set CHANGE_NET_THREADS=2 on an idle machine."""
 
 
 def load_scenes() -> tuple[list[dict], list[dict]]:
@@ -113,7 +116,7 @@ def loss_fn(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 def train() -> dict:
     """Train for BUDGET_S seconds (cosine learning rate over the budget); saves training/runs/change_net/model.pt."""
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     oscd, dsifn = load_scenes()
