@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover bench-network eval-interactive bench-interactive
+.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive
 
 setup:
 	bash scripts/setup.sh
@@ -38,6 +38,12 @@ translations:
 
 train-landcover:
 	$(ENV) $(PY) -m training.landcover_net
+
+train-change:
+	$(ENV) $(PY) -m training.change_net
+
+bench-change-network:
+	$(ENV) $(PY) benchmarks/change_network.py
 
 bench-network:
 	$(ENV) $(PY) benchmarks/network.py

@@ -140,13 +140,13 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     amod = resolve_modality(after, req.modality)
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device)
     method_name, method_why = choose_method(req.method, pair)
-    method = make_method(method_name)
+    method = make_method(method_name, req.device)
     sample = pair.sample()
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     maps = build_class_maps(pair.roles, sample, req.reference_map, pair.grid)
     table, kept = select_transitions(prompt, maps)
-    device = numpy_device(req.device)
+    device = getattr(method, "device_report", None) or numpy_device(req.device)
     dates = (guess_date(before), guess_date(after))
     if progress:
         progress(2.0)
@@ -235,7 +235,9 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         if stage["vector"]:
             names = {1 + i * kt + j: (from_names[i], to_names[j]) for i in range(kf) for j in range(kt)}
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
-                      "engine": method_name, "model": f"{method_name} (unsupervised, fitted on this pair)", "model_sha256": "",
+                      "engine": method_name,
+                      "model": getattr(method, "model_name", f"{method_name} (unsupervised, fitted on this pair)"),
+                      "model_sha256": getattr(method, "model_sha256", ""),
                       "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
 
             def polys():

@@ -1,0 +1,171 @@
+"""METHOD=network benchmark: throughput (Mpx/s) and overhead against the bare ONNX change model on the same tiles.
+
+Input: a pair of VRT mosaics (BEFORE = date 1, AFTER = date 2) of one real 13-band OSCD city (../shared/data/oscd,
+default beihai) repeated to --size x --size pixels on a 10 m UTM grid under out/bench_change_network/. Runs with
+TERRAPROMPT_THREADS=2 (2 CPU cores).
+
+(a) detect_change(METHOD=network, probability + binary change rasters): Mpx/s over the whole raster, the time a
+    10980 x 10980 Sentinel-2 tile pair would take at that rate, and peak RSS of the process.
+(b) Overhead on the same tiles (512 px + the method's 32 px context): NetworkChange.probability(PairBlock) against a
+    bare onnxruntime session.run on the already prepared arrays. Target ratio <= 1.2.
+(c) The whole pipeline (alignment, reads, scaling, network, writes, summary) against the bare model time over all
+    its tiles.
+
+Usage: python benchmarks/change_network.py [--size 2048] [--city beihai] [--tiles 8] [--json out/bench_change_network.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import time
+
+os.environ.setdefault("TERRAPROMPT_THREADS", "2")
+import numpy as np  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
+OUT = os.path.join(ROOT, "out", "bench_change_network")
+OSCD = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "oscd"))
+S2 = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
+
+
+def _plugin_path() -> None:
+    os.makedirs(PLUGINS, exist_ok=True)
+    link = os.path.join(PLUGINS, "terraprompt")
+    if not os.path.islink(link):
+        os.symlink(ROOT, link)
+    if PLUGINS not in sys.path:
+        sys.path.insert(0, PLUGINS)
+
+
+def make_mosaic(src: str, name: str, size: int) -> str:
+    """A size x size 13-band VRT mosaic of one OSCD date on a 10 m UTM grid."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    os.makedirs(OUT, exist_ok=True)
+    base = os.path.join(OUT, f"{name}.tif")
+    with rasterio.open(src) as s:
+        data = s.read()
+    n = min(data.shape[1], data.shape[2])
+    data = data[:, :n, :n]
+    with rasterio.open(base, "w", driver="GTiff", width=n, height=n, count=13, dtype=data.dtype, crs="EPSG:32650",
+                       transform=from_origin(300000, 2400000, 10, 10), tiled=True, blockxsize=128, blockysize=128) as d:
+        d.write(data)
+        for i, t in enumerate(S2, 1):
+            d.set_band_description(i, t)
+    vrt = os.path.join(OUT, f"{name}_{size}.vrt")
+    k = -(-size // n)
+    parts = [f'<VRTDataset rasterXSize="{size}" rasterYSize="{size}">',
+             '<SRS>EPSG:32650</SRS><GeoTransform>300000, 10, 0, 2400000, 0, -10</GeoTransform>']
+    for b in range(1, 14):
+        parts.append(f'<VRTRasterBand dataType="UInt16" band="{b}"><Description>{S2[b - 1]}</Description>')
+        for i in range(k):
+            for j in range(k):
+                parts.append(f'<SimpleSource><SourceFilename relativeToVRT="1">{os.path.basename(base)}</SourceFilename>'
+                             f'<SourceBand>{b}</SourceBand><SrcRect xOff="0" yOff="0" xSize="{n}" ySize="{n}"/>'
+                             f'<DstRect xOff="{j * n}" yOff="{i * n}" xSize="{n}" ySize="{n}"/></SimpleSource>')
+        parts.append("</VRTRasterBand>")
+    parts.append("</VRTDataset>")
+    with open(vrt, "w") as fh:
+        fh.write("\n".join(parts))
+    return vrt
+
+
+def rss_mb() -> float:
+    """Peak RSS of this process in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def overhead(before: str, after: str, n_tiles: int) -> dict:
+    """NetworkChange.probability vs bare session.run on the same tiles (prepared outside the timed bare loop)."""
+    from rasterio.windows import Window
+
+    from terraprompt.plugin.core.change.align import align_pair
+    from terraprompt.plugin.core.change.methods import padded_window
+    from terraprompt.plugin.core.change.network import NetworkChange
+    from terraprompt.plugin.core.modalities import resolve_modality
+    from terraprompt.plugin.core.raster import open_raster
+
+    b, a = open_raster(before), open_raster(after)
+    pair = align_pair(b, a, resolve_modality(b, "auto"), resolve_modality(a, "auto"), "auto", False, "cpu")
+    m = NetworkChange("cpu")
+    m.fit(pair.sample())
+    wins = []
+    cols, rows = max(1, pair.grid.width // 512), max(1, pair.grid.height // 512)
+    for i in range(min(n_tiles, cols * rows)):
+        w = Window((i % cols) * 512, (i // cols) * 512, 512, 512)
+        wins.append(padded_window(w, m.context, pair.grid.width, pair.grid.height)[0])
+    blocks = [pair.read(w) for w in wins]
+    prepared = [m.prepare(blk) for blk in blocks]
+    m.run(*prepared[0])  # warm-up
+    t0 = time.perf_counter()
+    for x in prepared:
+        m.run(*x)
+    bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for blk in blocks:
+        m.probability(blk)
+    method = time.perf_counter() - t0
+    px = sum(int(w.width * w.height) for w in wins)
+    return {"tiles": len(wins), "tile_px": "512 + 2x32 context", "bare_s": round(bare, 3), "method_s": round(method, 3),
+            "ratio": round(method / bare, 3), "bare_mpx_s": round(px / bare / 1e6, 3), "device": str(m.device_report),
+            "bare_per_tile_s": bare / len(wins)}
+
+
+def pipeline(before: str, after: str, size: int, per_tile_bare: float) -> dict:
+    """detect_change(METHOD=network) over the whole mosaic pair; time, rate, peak RSS and the pipeline/bare ratio."""
+    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+
+    prob, change = os.path.join(OUT, "prob.tif"), os.path.join(OUT, "change.tif")
+    for p in (prob, change):
+        if os.path.exists(p):
+            os.remove(p)
+    t0 = time.perf_counter()
+    res = detect_change(ChangeRequest(before, after, output_probability=prob, output_change=change, method="network",
+                                      device="cpu", cloud_mask=False))
+    total = time.perf_counter() - t0
+    n_tiles = -(-size // 512) ** 2
+    bare_all = per_tile_bare * n_tiles
+    mpx = size * size / 1e6
+    return {"size": size, "seconds": round(total, 1), "mpx_s": round(mpx / total, 3),
+            "full_tile_10980_min": round(10980 * 10980 / 1e6 / (mpx / total) / 60, 1),
+            "peak_rss_mb": round(rss_mb(), 0), "tiles": n_tiles, "bare_model_all_tiles_s": round(bare_all, 1),
+            "pipeline_over_bare": round(total / bare_all, 3), "method": res.method, "device": str(res.device)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", type=int, default=2048)
+    ap.add_argument("--city", default="beihai")
+    ap.add_argument("--tiles", type=int, default=8)
+    ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_change_network.json"))
+    args = ap.parse_args()
+    _plugin_path()
+    d = os.path.join(OSCD, args.city)
+    if not os.path.isdir(d):
+        print(f"skipped: OSCD city {d} not found")
+        return
+    before = make_mosaic(os.path.join(d, f"{args.city}_t1.tif"), "before", args.size)
+    after = make_mosaic(os.path.join(d, f"{args.city}_t2.tif"), "after", args.size)
+    ov = overhead(before, after, args.tiles)
+    print(f"(b) overhead on {ov['tiles']} tiles ({ov['tile_px']}): bare {ov['bare_s']} s, NetworkChange.probability "
+          f"{ov['method_s']} s, ratio {ov['ratio']} (target <= 1.2); bare {ov['bare_mpx_s']} Mpx/s on {ov['device']}")
+    pl = pipeline(before, after, args.size, ov.pop("bare_per_tile_s"))
+    print(f"(a) detect_change network {args.size}x{args.size}: {pl['seconds']} s = {pl['mpx_s']} Mpx/s -> 10980x10980 pair "
+          f"~{pl['full_tile_10980_min']} min (target < 10); peak RSS {pl['peak_rss_mb']:.0f} MB (target < 2048)")
+    print(f"(c) whole pipeline / bare model over its {pl['tiles']} tiles: {pl['pipeline_over_bare']} "
+          f"(bare {pl['bare_model_all_tiles_s']} s)")
+    os.makedirs(os.path.dirname(args.json), exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump({"overhead": ov, "pipeline": pl, "cpu": platform.processor() or platform.machine(),
+                   "threads": os.environ.get("TERRAPROMPT_THREADS")}, fh, indent=1)
+    print(f"written {args.json}")
+
+
+if __name__ == "__main__":
+    main()

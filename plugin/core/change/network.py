@@ -1,0 +1,192 @@
+"""METHOD=network: the bundled Siamese change network (ONNX) over RGB, RGB+NIR or 10-band Sentinel-2 pairs.
+
+The network (``models/change_net.onnx``, trained by ``make train-change`` on
+OSCD Sentinel-2 cities, pasted synthetic changes and DSIFN RGB tiles) takes both
+dates in fixed band slots plus a per-slot availability vector. Each date is
+standardised band by band with its own statistics (fitted once on the pair's
+sample, so tiles do not change the result), which makes DN, L1C/L2A
+reflectance, 8-bit aerial RGB and a global radiometric shift between dates alike. Its model card (``models/change_net.json``)
+lists the slots, the trained band subsets, the sha256 and held-out metrics; the
+file is checked against the sha256 before it is loaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Optional
+
+import numpy as np
+
+from ..catalog import MODELS_DIR
+from ..errors import ModalityError, ModelError
+from ..runtime import DeviceReport, onnx_session
+from .align import PairBlock
+from .methods import ChangeMethod
+
+MODEL_FILE = os.path.join(MODELS_DIR, "change_net.onnx")
+CARD_FILE = os.path.join(MODELS_DIR, "change_net.json")
+REBUILD = "Reinstall the plugin, or rebuild the model with `make train-change`."
+RGB = ("red", "green", "blue")
+
+
+def load_card(card_path: str = CARD_FILE) -> dict:
+    """The change network's model card; ModelError when missing, unreadable or incomplete."""
+    name = os.path.basename(card_path)
+    try:
+        with open(card_path, encoding="utf-8") as fh:
+            card = json.load(fh)
+    except FileNotFoundError as exc:
+        raise ModelError(f"The model card '{name}' of the change network is missing.", REBUILD) from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"The model card '{name}' cannot be read ({exc}).", REBUILD) from exc
+    for key in ("sha256", "inputs", "stride", "band_subsets_trained"):
+        if key not in card:
+            raise ModelError(f"The model card '{name}' has no '{key}' entry.", REBUILD)
+    return card
+
+
+def file_sha256(path: str) -> str:
+    """Hex sha256 of a file (read in 1 MiB chunks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def band_subset(card: dict, roles) -> tuple[str, list[str]]:
+    """The largest band subset the network was trained on that these roles provide: (name, slots); ('', []) if none."""
+    have = set(roles)
+    best = ("", [])
+    for name, slots in card["band_subsets_trained"].items():
+        if set(slots) <= have and len(slots) > len(best[1]):
+            best = (name, list(slots))
+    return best
+
+
+def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> str:
+    """Raise ModelError (no runtime/model/card) or ModalityError (bands) when METHOD=network cannot run; else say which bands."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise ModelError("The change network needs onnxruntime, which is not installed.",
+                         "Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva.") from exc
+    if not os.path.exists(model_path):
+        raise ModelError(f"The change network file '{os.path.basename(model_path)}' is missing.", REBUILD)
+    card = load_card(card_path)
+    name, slots = band_subset(card, roles)
+    if not slots:
+        raise ModalityError(f"The change network needs red, green and blue on both dates; the pair shares {', '.join(roles)}.",
+                            "Choose METHOD=auto, irmad or cva, or set MODALITY so the bands get their roles.")
+    return f"band subset {name}: {', '.join(slots)}"
+
+
+def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> tuple[bool, str]:
+    """Whether METHOD=network can run on these paired band roles, and why (not)."""
+    try:
+        return True, check_network(roles, model_path, card_path)
+    except (ModelError, ModalityError) as exc:
+        return False, exc.problem
+
+
+def held_out_f1(card: dict, subset: str) -> str:
+    """'pooled held-out F1 …' phrase from the card's metrics for a band subset ('' when absent)."""
+    try:
+        s = card["metrics"]["oscd_held_out"][subset]["pooled"]
+        return f"pooled F1 {s['F1']:.2f} (precision {s['P']:.2f}, recall {s['R']:.2f}) on held-out OSCD cities with these bands"
+    except (KeyError, TypeError):
+        return ""
+
+
+class NetworkChange(ChangeMethod):
+    """Change probability from the bundled Siamese network; per-date, per-band mean/std fitted on the pair's sample."""
+
+    name = "network"
+    context = 32  # pixels of context read around a tile so tile edges see their neighbourhood
+
+    def __init__(self, device: str = "auto", model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
+        super().__init__()
+        card = load_card(card_path)
+        base = os.path.basename(model_path)
+        if not os.path.exists(model_path):
+            raise ModelError(f"The change network file '{base}' is missing.", REBUILD)
+        digest = file_sha256(model_path)
+        if digest != card["sha256"]:
+            raise ModelError(f"The change network file '{base}' is corrupt or does not match its model card "
+                             f"(sha256 {digest[:12]}… instead of {card['sha256'][:12]}…).", REBUILD)
+        try:
+            self.session, self.device_report = onnx_session(model_path, device)
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"The change network file '{base}' cannot be loaded ({exc}).", REBUILD) from exc
+        self.card = card
+        self.slots: list[str] = list(card["inputs"]["before"]["slots"])
+        self.stride = int(card["stride"])
+        self.model_name = f"{card.get('name', 'change_net')} v{card.get('version', '?')}"
+        self.model_sha256 = card["sha256"]
+        self.device_report: DeviceReport = self.device_report
+        self.subset = ""
+        self.used: list[str] = []
+        self.mean: Optional[np.ndarray] = None
+        self.std: Optional[np.ndarray] = None
+        self.available = np.zeros((1, len(self.slots)), np.float32)
+
+    def fit(self, blocks: list[PairBlock]) -> None:
+        """Choose the band subset and fit per-date, per-slot mean/std on the valid sample pixels."""
+        if not blocks:
+            raise ModalityError("No sample of the pair to fit the change network on.", "Use rasters that overlap with data.")
+        roles = blocks[0].roles
+        self.subset, self.used = band_subset(self.card, roles)
+        if not self.used:
+            raise ModalityError(f"The change network needs red, green and blue on both dates; the pair shares {', '.join(roles)}.",
+                                "Choose METHOD=auto, irmad or cva.")
+        self.mean = np.zeros((2, len(self.slots)), np.float32)
+        self.std = np.ones((2, len(self.slots)), np.float32)
+        for d, which in enumerate(("before", "after")):
+            for k, s in enumerate(self.slots):
+                if s not in self.used:
+                    continue
+                i = roles.index(s)
+                v = np.concatenate([getattr(b, which)[i][b.valid].astype(np.float64) for b in blocks])
+                v = v[np.isfinite(v)]
+                if v.size < 16:
+                    raise ModalityError("Too few valid pixels in common to fit the change network.",
+                                        "Use larger rasters or check their nodata.")
+                self.mean[d, k], self.std[d, k] = float(v.mean()), float(v.std()) + 1e-6
+        self.available = np.array([[1.0 if s in self.used else 0.0 for s in self.slots]], np.float32)
+        dropped = [r for r in roles if r not in self.used]
+        self.notes = [f"{self.model_name} (sha256 {self.model_sha256[:12]}…) on {self.device_report}",
+                      f"band subset '{self.subset}': {', '.join(self.used)}" + (f" (not used: {', '.join(dropped)})" if dropped else ""),
+                      "each date standardised band by band with its own mean/std from the pair's sample"]
+        metric = held_out_f1(self.card, self.subset)
+        if metric:
+            self.notes.append(metric)
+
+    def prepare(self, block: PairBlock) -> tuple[np.ndarray, np.ndarray]:
+        """Standardised (1, slots, H, W) inputs of both dates, invalid pixels 0, edge-padded to the network stride."""
+        if self.mean is None:
+            raise RuntimeError("NetworkChange.fit must be called before probability")
+        h, w = block.valid.shape
+        ph, pw = (-h) % self.stride, (-w) % self.stride
+        out = []
+        for d, arr in enumerate((block.before, block.after)):
+            x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
+            for k, s in enumerate(self.slots):
+                if s not in self.used:
+                    continue
+                band = (arr[block.roles.index(s)].astype(np.float32) - self.mean[d, k]) / self.std[d, k]
+                band = np.where(block.valid & np.isfinite(band), np.clip(band, -8, 8), 0).astype(np.float32)
+                x[0, k] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band
+            out.append(x)
+        return out[0], out[1]
+
+    def run(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
+        """The bare network: (1, 1, H, W) probability for prepared inputs."""
+        return self.session.run(None, {"before": before, "after": after, "available": self.available})[0]
+
+    def probability(self, block: PairBlock) -> np.ndarray:
+        """(h, w) float32 change probability in [0, 1]."""
+        h, w = block.valid.shape
+        b, a = self.prepare(block)
+        p = self.run(b, a)[0, 0, :h, :w]
+        return np.clip(p, 0, 1).astype(np.float32)
