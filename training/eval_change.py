@@ -32,6 +32,18 @@ from terraprompt.plugin.core.errors import TerraPromptError  # noqa: E402
 METHODS = ["cva", "irmad", "auto", "network"]
 
 
+def network_held_out() -> tuple[set, set]:
+    """OSCD cities and DSIFN tiles the bundled change network never saw (from models/change_net.json; empty if absent)."""
+    import json
+
+    try:
+        with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
+            data = json.load(fh)["data"]
+        return set(data["held_out_cities"]), set(data["dsifn_held_out_tiles"])
+    except (OSError, ValueError, KeyError):
+        return set(), set()
+
+
 def run(before: str, after: str, method: str, workdir: str) -> np.ndarray:
     """Binary change (0/1, 255 nodata) from detect_change."""
     out = os.path.join(workdir, f"change_{method}.tif")
@@ -66,8 +78,12 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
         return {}
     print(f"== OSCD ({len(cities)} cities, change class)")
     pooled = {}
+    held, _ = network_held_out()
+    if held:
+        print(f"  (the network was trained on the other cities; HELD-OUT = {', '.join(sorted(held))}, compare methods there)")
     for m in methods:
         total = np.zeros(4, dtype=np.int64)
+        total_held = np.zeros(4, dtype=np.int64)
         t0 = time.time()
         try:
             for d in cities:
@@ -76,12 +92,18 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
                 pred = run(os.path.join(d, f"{c}_t1.tif"), os.path.join(d, f"{c}_t2.tif"), m, tmp)
                 k = counts(pred, truth)
                 total += k
-                print(f"  {m:8s} {c:12s} {fmt(scores(k))}")
+                if c in held:
+                    total_held += k
+                seen = " (network trained on it)" if held and c not in held and m in ("network", "auto") else ""
+                print(f"  {m:8s} {c:12s} {fmt(scores(k))}{seen}")
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
         pooled[m] = scores(total)
         print(f"  {m:8s} {'POOLED':12s} {fmt(pooled[m])}   ({time.time() - t0:.0f} s)")
+        if held:
+            pooled[m + "_held_out"] = scores(total_held)
+            print(f"  {m:8s} {'HELD-OUT':12s} {fmt(pooled[m + '_held_out'])}")
     return pooled
 
 
@@ -133,8 +155,10 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
         return {}
     print(f"== DSIFN samples ({len(tiles)} RGB tiles; no georeferencing: nominal 2 m grid assigned to temporary copies)")
     out = {}
+    _, held = network_held_out()
     for m in methods:
         total = np.zeros(4, dtype=np.int64)
+        total_held = np.zeros(4, dtype=np.int64)
         try:
             for t1 in tiles:
                 name = os.path.basename(t1)
@@ -143,12 +167,19 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
                 truth = rasterio.open(os.path.join(root, "mask", name)).read(1) == 1
                 k = counts(run(b, a, m, tmp), truth)
                 total += k
-                print(f"  {m:8s} {name:10s} {fmt(scores(k))}")
+                tile = os.path.splitext(name)[0]
+                if tile in held:
+                    total_held += k
+                seen = " (network trained on it)" if held and tile not in held and m in ("network", "auto") else ""
+                print(f"  {m:8s} {name:10s} {fmt(scores(k))}{seen}")
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
         out[m] = scores(total)
         print(f"  {m:8s} {'POOLED':10s} {fmt(out[m])}")
+        if held:
+            out[m + "_held_out"] = scores(total_held)
+            print(f"  {m:8s} {'HELD-OUT':10s} {fmt(out[m + '_held_out'])}")
     return out
 
 
