@@ -95,6 +95,7 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
     b, a, _ = _layers(project, tmp_path)
     tab.before_combo.setLayer(b)
     tab.after_combo.setLayer(a)
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("purple elephants")
     tab.run()
     assert _wait(lambda: tab.task is None)

@@ -57,8 +57,8 @@ def test_processing_errors_leave_nothing(plugin, tmp_path):
     pb, pa, _ = write_pair(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(QgsProcessingException, match="not bundled yet"):
-        processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 1, "OUTPUT_CHANGE": str(out / "c.tif")})
+    with pytest.raises(QgsProcessingException, match="log-ratio method is for SAR"):
+        processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 4, "OUTPUT_CHANGE": str(out / "c.tif")})
     with pytest.raises(QgsProcessingException, match="does not name a change"):
         processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "PROMPT": "purple elephants",
                                                      "OUTPUT_CHANGE": str(out / "c.tif")})
@@ -76,7 +76,7 @@ def test_qgis_process_bin(tmp_path):
     (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n")
     out = tmp_path / "c.tif"
     proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:detect_change", "--json", "--",
-                           f"BEFORE={pb}", f"AFTER={pa}", "PROMPT=land to water", f"OUTPUT_CHANGE={out}",
+                           f"BEFORE={pb}", f"AFTER={pa}", "METHOD=3", "PROMPT=land to water", f"OUTPUT_CHANGE={out}",
                            f"OUTPUT_VECTOR={tmp_path / 'v.gpkg'}"], env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-2000:]
     doc = json.loads(proc.stdout[proc.stdout.index("{"):])

@@ -20,7 +20,7 @@ from terraprompt.plugin.core.tiling import TileSpec
 
 
 def _req(tmp_path, pb, pa, **kw):
-    base = dict(output_probability=str(tmp_path / "out" / "prob.tif"), output_change=str(tmp_path / "out" / "change.tif"),
+    base = dict(method="cva", cloud_mask=False, output_probability=str(tmp_path / "out" / "prob.tif"), output_change=str(tmp_path / "out" / "change.tif"),
                 output_vector=str(tmp_path / "out" / "change.gpkg"), tiles=TileSpec(64, 0, 2))
     base.update(kw)
     return ChangeRequest(pb, pa, **base)
@@ -28,7 +28,7 @@ def _req(tmp_path, pb, pa, **kw):
 
 def test_outputs_on_before_grid_with_attributes(tmp_path):
     pb, pa, truth = write_pair(tmp_path)
-    res = detect_change(_req(tmp_path, pb, pa, min_area_m2=500))
+    res = detect_change(_req(tmp_path, pb, pa, min_area_m2=500, cloud_mask=True))
     with rasterio.open(pb) as b, rasterio.open(res.output_probability) as p, rasterio.open(res.output_change) as c:
         for ds in (p, c):
             assert ds.crs == b.crs and ds.transform == b.transform and ds.shape == b.shape
@@ -218,8 +218,8 @@ def test_bad_inputs(tmp_path):
     empty = write_raster(str(tmp_path / "empty.tif"), np.zeros((13, 50, 50), np.uint16), nodata=0, descriptions=S2_NAMES)
     with pytest.raises(InputError, match="only nodata"):
         detect_change(_req(tmp_path, pb, empty))
-    with pytest.raises(Exception, match="not bundled yet"):
-        detect_change(_req(tmp_path, pb, pa, method="network"))
+    with pytest.raises(Exception, match="log-ratio method is for SAR"):
+        detect_change(_req(tmp_path, pb, pa, method="logratio"))
     assert not (tmp_path / "out").exists() or os.listdir(tmp_path / "out") == []
 
 
