@@ -158,6 +158,41 @@ def _concept_texts() -> tuple[list[str], list[str]]:
     return ids, texts
 
 
+def _embedding_cache_file(path: str, texts: list[str]) -> str:
+    """Where the catalogue's embeddings are cached: keyed by the model files and the catalogue texts."""
+    import hashlib
+
+    h = hashlib.sha256("\n".join(texts).encode("utf-8"))
+    for name in ("model.safetensors", "pytorch_model.bin", "config.json"):
+        f = os.path.join(path, name)
+        if os.path.exists(f):
+            st = os.stat(f)
+            h.update(f"{name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "terraprompt", f"concept_embeddings_{h.hexdigest()[:16]}.npy")
+
+
+def _cached_embeddings(model, path: str, texts: list[str]) -> np.ndarray:
+    """Unit embeddings of the catalogue texts, from the on-disk cache when the model and catalogue are unchanged."""
+    cache = _embedding_cache_file(path, texts)
+    try:
+        emb = np.load(cache)
+        if emb.shape[0] == len(texts):
+            return emb.astype(np.float32)
+    except (OSError, ValueError):
+        pass
+    emb = model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
+                       show_progress_bar=False).astype(np.float32)
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        tmp = f"{cache}.{os.getpid()}.tmp.npy"
+        np.save(tmp, emb)
+        os.replace(tmp, cache)
+    except OSError:  # read-only home: embed again next time
+        pass
+    return emb
+
+
 def load_encoder() -> Optional[dict]:
     """The cached encoder and concept embeddings (loaded on first use, offline), or None when unavailable."""
     with _ENCODER_LOCK:
@@ -181,8 +216,7 @@ def load_encoder() -> Optional[dict]:
 
                 model = SentenceTransformer(path, device="cpu")
                 ids, texts = _concept_texts()
-                emb = model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True,
-                                   show_progress_bar=False)
+                emb = _cached_embeddings(model, path, texts)
                 state = {"model": model, "ids": ids, "texts": texts, "emb": emb.astype(np.float32),
                          "concepts": sorted(set(ids), key=ids.index)}
             except Exception as exc:  # missing torch/transformers, broken install: synonyms only

@@ -125,3 +125,23 @@ def test_live_feedback_never_waits_for_the_encoder(monkeypatch):
     p = P.parse_prompt("lakes", wait_for_encoder=False)
     assert p.names == ["water"] and "still loading" in p.method
     assert not P.encoder_ready()
+
+
+def test_catalogue_embeddings_are_cached_on_disk(tmp_path, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    class Model:
+        calls = 0
+
+        def encode(self, texts, **kw):
+            Model.calls += 1
+            return np.ones((len(texts), 4), np.float32)
+
+    texts = ["water", "lake"]
+    a = P._cached_embeddings(Model(), str(tmp_path), texts)
+    b = P._cached_embeddings(Model(), str(tmp_path), texts)
+    assert Model.calls == 1 and np.array_equal(a, b)
+    P._cached_embeddings(Model(), str(tmp_path), texts + ["river"])  # another catalogue: embedded again
+    assert Model.calls == 2
