@@ -94,13 +94,14 @@ def run_tiled(
     ov = spec.overlap
     total = len(xs) * len(ys)
     done = 0
-    row_carry: Optional[np.ndarray] = None  # (C, ov, width): previous tile row's weighted bottom overlap
+    # (C, ov, width): the previous tile row's weighted bottom overlap. One buffer serves both rows: a tile
+    # first adds the columns it covers, then overwrites them with its own bottom overlap.
+    row_carry: Optional[np.ndarray] = None
     for r, y0 in enumerate(ys):
         th = min(spec.size, height - y0)
         last_row = r == len(ys) - 1
         fr = th if last_row else spec.stride
         wy = _ramp(th, ov, r > 0, not last_row)
-        new_carry: Optional[np.ndarray] = None
         col_carry: Optional[np.ndarray] = None  # (C, th, ov): previous tile's weighted right overlap
         windows = [Window(x0, y0, min(spec.size, width - x0), th) for x0 in xs]
         for b0 in range(0, len(windows), spec.batch):
@@ -132,13 +133,12 @@ def run_tiled(
                     if c > 0 and col_carry is not None:
                         full[:, :, :ov] += col_carry
                     if not last_row:
-                        if new_carry is None:
-                            new_carry = np.zeros((full.shape[0], ov, width), dtype=np.float32)
-                        new_carry[:, :, x0 : x0 + fc] = full[:, fr:, :fc]
+                        if row_carry is None:
+                            row_carry = np.zeros((full.shape[0], ov, width), dtype=np.float32)
+                        row_carry[:, :, x0 : x0 + fc] = full[:, fr:, :fc]
                     col_carry = full[:, :, fc:].copy() if not last_col else None
                 sink(Window(x0, y0, fc, fr), full[:, :fr, :fc])
                 done += 1
                 if progress is not None:
                     progress(100.0 * done / total)
-        row_carry = new_carry
     return done
