@@ -128,3 +128,17 @@ def shared_buildings():
     with rasterio.open(img.replace("_image", "_instances")) as ds:
         inst = ds.read(1)
     return image, inst
+
+
+def test_model_card_matches_the_code():
+    import json
+    import os
+
+    from terraprompt.plugin.core.catalog import MODELS_DIR
+    from terraprompt.plugin.core.interactive.classical import ENGINE_VERSION
+
+    with open(os.path.join(MODELS_DIR, "interactive_classical.json"), encoding="utf-8") as fh:
+        card = json.load(fh)
+    eng = ClassicalEngine()
+    assert card["version"] == ENGINE_VERSION and card["parameters"] == eng.params and card["parameters_sha256"] == eng.sha256
+    assert "sha256" not in card  # no weights file: diagnostics' model checks must not look for one
