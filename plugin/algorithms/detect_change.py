@@ -90,7 +90,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
                                          defaultValue=0.0, minValue=0.0)
         p.setHelp(tr("Change polygons smaller than this (true area in m²) are left out of the polygon output."))
         self.addParameter(p)
-        p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True,
+                                                    createByDefault=True)
         p.setHelp(tr("float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_CHANGE", tr("Change"))
