@@ -7,6 +7,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterMapLayer,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
@@ -69,9 +70,11 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', "
                      "'deforestation', 'water to land', 'land to water'."))
         self.addParameter(p)
-        p = QgsProcessingParameterRasterLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True)
-        p.setHelp(tr("A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead "
-                     "of the spectral land-cover map."))
+        p = QgsProcessingParameterMapLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True,
+                                           types=[QgsProcessing.TypeRaster, QgsProcessing.TypeVectorPolygon])
+        p.setHelp(tr("A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a "
+                     "class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class "
+                     "instead of the spectral land-cover map."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("NORMALISATION", tr("Radiometric normalisation"), options=NORMALISATIONS, defaultValue=0)
         p.setHelp(tr("How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds "
@@ -110,7 +113,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)
         if before is None or after is None:
             raise QgsProcessingException(tr("The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it."))
-        ref = self.parameterAsRasterLayer(parameters, "REFERENCE_MAP", context)
+        ref = self.parameterAsLayer(parameters, "REFERENCE_MAP", context)
 
         def out(name):
             return self.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else None

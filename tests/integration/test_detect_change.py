@@ -50,6 +50,22 @@ def test_processing_run(plugin, tmp_path):
     assert "Changed area" in res["SUMMARY"] and "Method: cva" in res["SUMMARY"]
 
 
+def test_processing_reference_polygons(plugin, tmp_path):
+    import fiona
+    import processing
+    from shapely.geometry import box, mapping
+
+    pb, pa, truth = write_pair(tmp_path)
+    path = str(tmp_path / "lc.gpkg")
+    with fiona.open(path, "w", driver="GPKG", crs="EPSG:32633", layer="lc",
+                    schema={"geometry": "Polygon", "properties": {"label": "str"}}) as out:
+        out.write({"geometry": mapping(box(500000, 4498400, 502000, 4500000)), "properties": {"label": "farmland"}})
+    res = processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 3, "REFERENCE_MAP": path,
+                                                       "OUTPUT_CHANGE": str(tmp_path / "c.tif"), "OUTPUT_VECTOR": str(tmp_path / "v.gpkg")})
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        assert {f["properties"]["from_class"] for f in fc if f["properties"]["area_m2"] > 5000} == {"farmland"}
+
+
 def test_processing_errors_leave_nothing(plugin, tmp_path):
     import processing
     from qgis.core import QgsProcessingException

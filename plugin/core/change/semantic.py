@@ -67,7 +67,7 @@ class ClassMaps:
     to_names: list[str]
     before_engine: Optional[SpectralEngine] = None
     after_engine: Optional[SpectralEngine] = None
-    reference: Optional[RasterSource] = None
+    reference: Optional[RasterSource] = None  # or a VectorReference (same interface)
     reference_values: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -130,8 +130,9 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes)
     if reference:
         from ..raster import open_raster
+        from .reference import VectorReference, is_vector
 
-        ref = open_raster(reference)
+        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference)
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]

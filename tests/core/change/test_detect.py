@@ -253,3 +253,28 @@ def test_guess_date(tmp_path):
     assert guess_date(open_raster(q)) == "2017-10-03"
     r = write_raster(str(tmp_path / "nodate.tif"), np.ones((1, 4, 4), np.uint8))
     assert guess_date(open_raster(r)) == ""
+
+
+def test_reference_polygons_in_other_crs(tmp_path):
+    """A polygon land-cover map (any CRS) gives the BEFORE classes: rasterised window by window."""
+    from pyproj import Transformer
+    from shapely.geometry import box, mapping
+
+    pb, pa, truth = write_pair(tmp_path)
+    to_ll = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+
+    def ll_box(c0, r0, c1, r1):
+        xs, ys = to_ll.transform([500000 + 10 * c0, 500000 + 10 * c1], [4500000 - 10 * r1, 4500000 - 10 * r0])
+        return box(min(xs), min(ys), max(xs), max(ys))
+
+    path = str(tmp_path / "lc.gpkg")
+    schema = {"geometry": "Polygon", "properties": {"class": "str"}}
+    with fiona.open(path, "w", driver="GPKG", crs="EPSG:4326", schema=schema) as out:
+        out.write({"geometry": mapping(ll_box(100, 0, 160, 80)), "properties": {"class": "orchard"}})
+        out.write({"geometry": mapping(ll_box(160, 80, 200, 160)), "properties": {"class": "fallow"}})
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=path))
+    assert res.from_classes == ["fallow", "orchard", "other"]
+    with fiona.open(res.output_vector) as fc:
+        froms = {f["properties"]["from_class"] for f in fc if f["properties"]["area_m2"] > 5000}
+    assert froms == {"fallow", "orchard"}
+    assert "reference map 'lc.gpkg'" in res.summary
