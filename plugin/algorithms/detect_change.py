@@ -63,8 +63,10 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         self.addParameter(p)
         p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
         p.setHelp(tr("'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD "
-                     "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a "
-                     "trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA."))
+                     "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the "
+                     "bundled Siamese change network (refused with a clear message when it is not installed or the bands do not "
+                     "fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary "
+                     "says which method ran and why."))
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
         p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', "

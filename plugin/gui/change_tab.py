@@ -53,7 +53,7 @@ METHODS = ["auto", "irmad", "cva", "logratio", "network"]
 def method_labels() -> dict[str, str]:
     """Translated labels of the change methods."""
     return {"auto": tr("Automatic (best for the bands)"), "irmad": tr("IR-MAD (Nielsen 2007)"),
-            "cva": tr("Change vector analysis"), "logratio": tr("SAR log-ratio"), "network": tr("Siamese network (not bundled yet)")}
+            "cva": tr("Change vector analysis"), "logratio": tr("SAR log-ratio"), "network": tr("Siamese change network")}
 
 
 def layer_file(layer) -> str:
