@@ -83,16 +83,35 @@ def evaluate(write: bool = True) -> dict:
             metrics.setdefault(name, {})[mode] = round(iou(net_c), 3)
             if base_ok:
                 baselines.setdefault(name, {})[mode] = round(iou(base_c), 3)
+    auto = auto_preference(metrics, baselines)
     if write:
         card = json.loads(CARD.read_text())
         card["metrics"] = metrics
+        card["auto_water"] = auto
         card["baselines_spectral_engine"] = baselines
         card["metrics_note"] = ("Pooled IoU (sum TP / sum(TP+FP+FN)) on the held-out split, prediction = probability >= 0.5, "
                                 "run through plugin.core.landcover.network.NetworkEngine. full_optical = the 6 optical slots "
                                 "(what a 13-band Sentinel-2 input gives); *_teacher = against spectral pseudo-labels; "
                                 "*_hand / *_reference = against hand/reference labels. Print: python -m training.landcover_net.evaluate --no-write")
         CARD.write_text(json.dumps(card, indent=1) + "\n")
-    return {"metrics": metrics, "baselines": baselines}
+    return {"metrics": metrics, "baselines": baselines, "auto_water": auto}
+
+
+FAIR_WATER = ("water_sen1floods11_hand", "water_hls_given_masks")
+"""Water tables with hand/given labels: the only fair network-vs-spectral comparison (the others use teacher labels)."""
+
+
+def auto_preference(metrics: dict, baselines: dict) -> dict:
+    """Per band subset: mean held-out water IoU of network and spectral rules, and which ENGINE=auto should prefer."""
+    out = {}
+    for mode in EVAL_MODES:
+        tables = [t for t in FAIR_WATER if mode in metrics.get(t, {}) and mode in baselines.get(t, {})]
+        if not tables:
+            continue
+        n = float(np.mean([metrics[t][mode] for t in tables]))
+        b = float(np.mean([baselines[t][mode] for t in tables]))
+        out[mode] = {"network": round(n, 3), "spectral": round(b, 3), "prefer": "network" if n > b else "spectral"}
+    return out
 
 
 def print_table(res: dict) -> None:
@@ -109,6 +128,7 @@ def print_table(res: dict) -> None:
             else:
                 cells.append("")
         print(f"{name:34s}" + "".join(f"{c:>16s}" for c in cells))
+    print("ENGINE=auto for water: " + ", ".join(f"{m} -> {v['prefer']}" for m, v in res.get("auto_water", {}).items()))
 
 
 if __name__ == "__main__":

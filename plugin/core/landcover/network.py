@@ -88,32 +88,41 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
     missing = [c for c in concepts if c not in known]
     if missing:
         return False, f"the network does not predict {', '.join(missing)} (it predicts {', '.join(known)})"
-    if for_auto:
-        other = [c for c in concepts if c not in AUTO_CONCEPTS]
-        if other:
-            return False, f"{', '.join(other)} is better served by the dedicated rules"
     has_rgb, has_sar = set(RGB) <= roles, "vv" in roles
     if not (has_rgb or has_sar):
         return False, "the network needs at least red, green and blue bands, or SAR VV"
     if "cloud" in concepts and not has_rgb:
         return False, "clouds need optical (RGB) bands"
-    return True, f"bands used: {', '.join(usable_slots(card, roles))}"
+    used = usable_slots(card, roles)
+    if for_auto:
+        other = [c for c in concepts if c not in AUTO_CONCEPTS]
+        if other:
+            return False, f"{', '.join(other)} is better served by the dedicated rules"
+        pref = card.get("auto_water", {}).get(mode_key(used))
+        if "water" in concepts and pref and pref.get("prefer") == "spectral":
+            return False, (f"with these bands the spectral rules found water better on held-out data "
+                           f"(IoU {pref['spectral']:.2f} vs network {pref['network']:.2f})")
+    return True, f"bands used: {', '.join(used)}"
+
+
+def mode_key(slots: list[str]) -> str:
+    """The evaluated band subset (model card metrics key) closest to the slots used."""
+    s = set(slots)
+    if {"swir1", "vv"} <= s:
+        return "optical_sar"
+    if "swir1" in s:
+        return "full_optical"
+    if "nir" in s:
+        return "rgbn"
+    if set(RGB) <= s:
+        return "rgb"
+    return "sar" if "vh" in s else "vv"
 
 
 def _metric_line(card: dict, slots: list[str]) -> str:
     """The held-out metric of the card that fits this band subset, as a phrase ('' when none)."""
     m = card.get("metrics", {})
-    s = set(slots)
-    if {"swir1", "vv"} <= s:
-        key = "optical_sar"
-    elif "swir1" in s:
-        key = "full_optical"
-    elif "nir" in s:
-        key = "rgbn"
-    elif set(RGB) <= s:
-        key = "rgb"
-    else:
-        key = "sar"
+    key = mode_key(slots)
     parts = []
     for name, table in m.items():
         if isinstance(table, dict) and isinstance(table.get(key), (int, float)):

