@@ -128,6 +128,14 @@ class ChangeTab(QWidget):
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))
         form.addRow(tr("Change of interest"), self.prompt_edit)
         lay.addLayout(form)
+        prow = QHBoxLayout()
+        self.show_before = QPushButton(tr("Show before"), self)
+        self.show_after = QPushButton(tr("Show after"), self)
+        for b, tip in ((self.show_before, tr("Show only the BEFORE layer on the map (flicker to compare the dates)")),
+                       (self.show_after, tr("Show only the AFTER layer on the map"))):
+            b.setToolTip(tip)
+            prow.addWidget(b)
+        lay.addLayout(prow)
         row = QHBoxLayout()
         self.run_button = QPushButton(tr("Run"), self)
         self.cancel_button = QPushButton(tr("Cancel"), self)
@@ -156,6 +164,8 @@ class ChangeTab(QWidget):
         self.summary.setReadOnly(True)
         lay.addWidget(self.summary, 1)
         self.run_button.clicked.connect(self.run)
+        self.show_before.clicked.connect(lambda: self.preview("before"))
+        self.show_after.clicked.connect(lambda: self.preview("after"))
         self.cancel_button.clicked.connect(self.cancel)
         self.slider.valueChanged.connect(self.threshold_changed)
         self.slider.sliderReleased.connect(self.apply_threshold)
@@ -164,6 +174,16 @@ class ChangeTab(QWidget):
         i = self.method_combo.findData(settings.value("change/method", "auto"))
         self.method_combo.setCurrentIndex(max(0, i))
         self.prompt_edit.setText(settings.value("change/prompt", "") or "")
+
+    def preview(self, which: str) -> None:
+        """Side-by-side in time: make one date visible and hide the other in the layer tree."""
+        root = QgsProject.instance().layerTreeRoot()
+        shown, hidden = (self.before_combo, self.after_combo) if which == "before" else (self.after_combo, self.before_combo)
+        for combo, visible in ((shown, True), (hidden, False)):
+            layer = combo.currentLayer()
+            node = root.findLayer(layer.id()) if layer is not None else None
+            if node is not None:
+                node.setItemVisibilityChecked(visible)
 
     def save_settings(self) -> None:
         settings.set_value("change/method", self.method_combo.currentData())

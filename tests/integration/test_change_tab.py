@@ -101,3 +101,14 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
     assert _wait(lambda: tab.task is None)
     assert "does not name a change" in tab.summary.toPlainText()
     assert tab.temp_dir is None
+
+
+def test_before_after_preview(tab, project, tmp_path):
+    b, a, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    root = project.layerTreeRoot()
+    tab.show_before.click()
+    assert root.findLayer(b.id()).isVisible() and not root.findLayer(a.id()).isVisible()
+    tab.show_after.click()
+    assert root.findLayer(a.id()).isVisible() and not root.findLayer(b.id()).isVisible()
