@@ -23,7 +23,7 @@ from scipy import ndimage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-ENGINE_VERSION = "classical-geodesic-3"
+ENGINE_VERSION = "classical-geodesic-4"
 
 
 class ClassicalEngine:
@@ -34,10 +34,12 @@ class ClassicalEngine:
 
     def __init__(self, step: int = 4, compactness: float = 0.0, beta: float = 0.1,
                  smooth: float = 0.7, max_bands: int = 16, min_nodes: int = 3,
-                 size_penalty: float = 1.0, size_scale: float = 2000.0, max_fraction: float = 0.5) -> None:
+                 size_penalty: float = 1.0, size_scale: float = 2000.0, max_fraction: float = 0.5,
+                 implicit_box: float = 0.15) -> None:
         self.params = dict(step=step, compactness=compactness, beta=beta, smooth=smooth,
                            max_bands=max_bands, min_nodes=min_nodes, size_penalty=size_penalty, size_scale=size_scale,
-                           max_fraction=max_fraction)
+                           max_fraction=max_fraction, implicit_box=implicit_box)
+        self.implicit_box = implicit_box
         self.max_fraction = max_fraction
         self.search_limit = 8.0  # geodesic units (≈ boundary crossings of median strength) of the first search
         self.size_penalty = size_penalty
@@ -140,8 +142,7 @@ class ClassicalEngine:
             if not pos_groups:
                 seeds = self._box_centre_nodes(f, (x0, y0, x1, y1), inside)
                 pos_groups = [tuple(sorted(seeds))] if seeds else []
-            outside_box = np.flatnonzero(~inside)
-            implicit_neg = outside_box[np.isin(outside_box, _neighbours(f, inside))].tolist()
+            implicit_neg = _outer_ring(f, inside).tolist()
         if not pos_groups:
             return np.zeros((h, w), dtype=bool), 0.0
         # every click edits the mask locally: a positive click adds the region grown from it (where it is nearer
@@ -160,6 +161,14 @@ class ClassicalEngine:
             region &= ~r_
         for g in pos_groups:
             region[list(g)] = True
+        if self.implicit_box > 0 and box is None and len(points) >= 2 and region.any():
+            # from the second click on, the clicks and the current mask say roughly where the object is: decode again
+            # as a box prompt around them (+15 %), i.e. a geodesic Voronoi split between the positives and the
+            # negatives plus the box border (measured: mIoU@3 buildings 0.51→0.55, clouds 0.49→0.58, DSIFN 0.44→0.51)
+            cxy = np.vstack([f["centroids"][region], points])
+            lo, hi = cxy.min(axis=0), cxy.max(axis=0)
+            pad = (hi - lo) * self.implicit_box + self.step
+            return self.decode(f, points, labels, np.array([lo[0] - pad[0], lo[1] - pad[1], hi[0] + pad[0], hi[1] + pad[1]]))
         node_mask = np.zeros(n + 1, dtype=bool)
         node_mask[:n] = region
         mask = node_mask[lab]  # lab == -1 → last entry (False)
@@ -316,10 +325,11 @@ def _adjacency(lab: np.ndarray, grad: np.ndarray, n: int):
     return (uniq // n).astype(np.int32), (uniq % n).astype(np.int32), gsum / np.maximum(length, 1), length
 
 
-def _neighbours(f: dict, nodes: np.ndarray) -> np.ndarray:
-    """Nodes adjacent to a set of nodes (given as a boolean array)."""
+def _outer_ring(f: dict, nodes: np.ndarray) -> np.ndarray:
+    """Nodes outside a set (boolean array) that touch it."""
     ei, ej = f["edge_i"], f["edge_j"]
-    return np.unique(np.concatenate([ej[nodes[ei]], ei[nodes[ej]]]))
+    a, b = nodes[ei], nodes[ej]
+    return np.unique(np.concatenate([ej[a & ~b], ei[b & ~a]]))
 
 
 def _fill_small_holes(mask: np.ndarray, valid: np.ndarray) -> np.ndarray:
