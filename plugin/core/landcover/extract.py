@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
-from rasterio.transform import from_bounds
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError
@@ -20,10 +19,10 @@ from ..modalities import Modality, resolve_modality
 from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
-from ..stack import BandSet, ModalityStack, make_layer
+from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
-from ..writers import GeoTiffWriter, check_output_path, class_colormap, remove_quietly, with_bounded_gdal_cache
+from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .spectral import Context, SpectralEngine
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
@@ -62,33 +61,6 @@ class ExtractResult:
     device: DeviceReport
     modality: str
     details: dict = field(default_factory=dict)
-
-
-def _sample_bandset(stack: ModalityStack, roles: set[str], window: Window, max_pixels: int = 400_000) -> BandSet:
-    """A decimated BandSet over a window of the stack's grid (for threshold fitting)."""
-    h, w = int(window.height), int(window.width)
-    f = max(1.0, float(np.sqrt(h * w / max_pixels)))
-    if f <= 1.0:
-        return stack.read(window, roles)
-    g = stack.grid
-    tr = g.window_transform(window)
-    west, north = tr.c, tr.f
-    east, south = west + tr.a * w, north + tr.e * h
-    sh, sw = max(1, int(h / f)), max(1, int(w / f))
-    sub = Grid(g.crs, from_bounds(min(west, east), min(south, north), max(west, east), max(south, north), sw, sh), sw, sh)
-    bands: dict[str, np.ndarray] = {}
-    valid = np.ones((sh, sw), dtype=bool)
-    for layer in stack.layers:
-        want = {r: b for r, b in layer.modality.roles.items() if r in roles and r not in bands}
-        if not want:
-            continue
-        idx = sorted(set(want.values()))
-        data = layer.src.read_on_grid(sub, bands=idx)
-        valid &= ~np.ma.getmaskarray(data).any(axis=0)
-        arr = layer.scaling.apply(np.asarray(data.data))
-        for r, b in want.items():
-            bands[r] = arr[idx.index(b)]
-    return BandSet(bands, valid)
 
 
 def _window_for_extent(src: RasterSource, extent) -> Window:
