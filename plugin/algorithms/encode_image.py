@@ -45,7 +45,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Where ONNX models run; the report states the device actually used."))
         self.addParameter(p)
         p = QgsProcessingParameterFile("CACHE_DIR", tr("Cache folder (optional)"), behavior=QgsProcessingParameterFile.Folder, optional=True)
-        p.setHelp(tr("Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings."))
+        p.setHelp(tr("Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics)."))
         self.addParameter(p)
         p = QgsProcessingParameterNumber("CACHE_MB", tr("Cache size cap (MB)"), QgsProcessingParameterNumber.Integer, defaultValue=2048, minValue=16)
         p.setHelp(tr("The least recently used encodings are removed beyond this size."))
@@ -64,7 +64,9 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
             raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
         model = self.parameterAsString(parameters, "MODEL", context) or "classical"
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
-        cache_dir = self.parameterAsFile(parameters, "CACHE_DIR", context) or None
+        from .segment_prompts import embedding_cache_dir
+
+        cache_dir = self.parameterAsFile(parameters, "CACHE_DIR", context) or embedding_cache_dir()
         cap = self.parameterAsInt(parameters, "CACHE_MB", context) * 1024 * 1024
         res = self.run_core(lambda **kw: encode_raster(layer_path(layer), model, device, cache_dir=cache_dir, cache_max_bytes=cap, **kw), feedback)
         feedback.pushInfo(res.report)

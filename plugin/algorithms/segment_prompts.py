@@ -21,6 +21,18 @@ from .base import TerraPromptAlgorithm, layer_path
 DEVICES = ["auto", "cpu", "cuda"]
 
 
+def embedding_cache_dir():
+    """Where QGIS-side runs keep encodings: TERRAPROMPT_CACHE when set (None lets core read it), else the profile's
+    cache folder that terraprompt:diagnostics reports."""
+    import os
+
+    if os.environ.get("TERRAPROMPT_CACHE"):
+        return None
+    from .diagnostics import cache_dirs
+
+    return cache_dirs()["embeddings"]
+
+
 def _int_field(feature, name: str, layer_name: str) -> int:
     """An integer attribute, or a QgsProcessingException naming the layer and the field."""
     try:
@@ -128,6 +140,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             model=self.parameterAsString(parameters, "MODEL", context) or "classical",
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
+            cache_dir=embedding_cache_dir(),
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

@@ -97,8 +97,11 @@ class InteractiveTab(QWidget):
         out = self.output_widget.filePath().strip()
         if out and not out.lower().endswith(".gpkg"):
             out += ".gpkg"
+        from ..algorithms.segment_prompts import embedding_cache_dir
+
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "classical",
-                                  self.device_combo.currentData(), self.class_edit.text().strip() or "object", out)
+                                  self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
+                                  embedding_cache_dir())
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
         settings.set_value("interactive_output", out)

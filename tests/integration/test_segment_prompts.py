@@ -144,3 +144,16 @@ def test_encode_image_then_segment_prompts_uses_cache(plugin, tmp_path, monkeypa
     _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
     out = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
     assert "0 misses" in out["REPORT"]
+
+
+def test_default_cache_is_the_profile_folder_diagnostics_reports(plugin, tmp_path, monkeypatch):
+    import processing
+
+    from terraprompt.plugin.algorithms.diagnostics import cache_dirs
+
+    monkeypatch.delenv("TERRAPROMPT_CACHE", raising=False)
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    res = processing.run("terraprompt:encode_image", {"INPUT": src})
+    folder = cache_dirs()["embeddings"]
+    assert folder in res["REPORT"] and any(n.endswith(".npz") for n in os.listdir(folder))
