@@ -135,3 +135,29 @@ def test_sar_is_despeckled_whatever_its_scale(tmp_path, in_db):
     assert s.modality is not None and s.modality.family == "sar"
     r = s.add_point(*_xy(100, 90))
     assert _iou(_full(r, (h, w), s.window), lake) > 0.85
+
+
+def test_sentinel2_13_bands_lake(tmp_path):
+    from conftest import S2_NAMES, synthetic_s2
+    from rasterio.transform import from_origin
+
+    data, water, _ = synthetic_s2()
+    tr = from_origin(500000, 4500000, 10, 10)
+    src = open_raster(write_raster(str(tmp_path / "s2.tif"), data, transform=tr, descriptions=S2_NAMES))
+    s = InteractiveSession(src)
+    assert s.modality.name.startswith("sentinel2") and len(s.bands) == 13
+    rr, cc = np.nonzero(water)
+    r = s.add_point(*(tr * (cc.mean() + 0.5, rr.mean() + 0.5)))
+    assert _iou(_full(r, water.shape, s.window), water) > 0.9
+
+
+def test_dsm_heights_building(tmp_path):
+    rng = np.random.default_rng(5)
+    dsm = (120 + rng.normal(0, 0.3, (160, 160))).astype(np.float32)
+    house = np.zeros((160, 160), bool)
+    house[50:80, 60:110] = True
+    dsm[house] += 7.5
+    src = open_raster(write_raster(str(tmp_path / "dsm.tif"), dsm[None], transform=TRANSFORM, nodata=-9999.0))
+    s = InteractiveSession(src)
+    r = s.add_point(*_xy(65, 85))
+    assert _iou(_full(r, house.shape, s.window), house) > 0.9
