@@ -5,8 +5,6 @@ session and the preview; the PromptMapTool turns mouse and keys into prompts.
 """
 from __future__ import annotations
 
-import os
-
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsMessageLog, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (

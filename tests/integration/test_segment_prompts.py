@@ -65,7 +65,7 @@ def test_registered_with_help(plugin):
 
 def test_points_and_boxes_in_other_crs(plugin, tmp_path):
     import processing
-    from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle
+    from qgis.core import QgsGeometry, QgsRectangle
 
     data, masks = _scene()
     src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
