@@ -23,6 +23,7 @@ run:
 
 screenshots:
 	$(ENV) $(PY) scripts/screenshots.py
+	$(ENV) $(PY) scripts/screenshots_setup.py
 
 bench:
 	$(ENV) $(PY) benchmarks/run.py

@@ -54,13 +54,13 @@ class TerraPromptPlugin:
         if not missing and not STATE.get("stale"):
             return ""
         if missing:
-            text = tr("TerraPrompt: missing Python packages ({names}); some engines are unavailable.").format(names=", ".join(m.name for m in missing))
+            text = tr("missing {names}: some engines are unavailable.").format(names=", ".join(m.name for m in missing))
         else:
-            text = tr("TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.")
+            text = tr("QGIS's Python changed since the dependencies were installed: install them again.")
         from qgis.PyQt.QtWidgets import QPushButton
 
         bar = self.iface.messageBar()
-        item = bar.createMessage(text)
+        item = bar.createMessage("TerraPrompt", text)
         button = QPushButton(tr("Open Setup"), item)
         button.clicked.connect(self.open_setup)
         item.layout().addWidget(button)
