@@ -73,6 +73,35 @@ def plugin(qgis_app_session):
     yield qgis.utils.plugins["terraprompt"]
 
 
+def wait_for(cond, timeout: float = 120.0) -> bool:
+    """Spin the Qt event loop until cond() holds (task results arrive through it); returns cond()."""
+    import time
+
+    from qgis.core import QgsApplication
+
+    t0 = time.time()
+    while not cond() and time.time() - t0 < timeout:
+        QgsApplication.processEvents()
+        time.sleep(0.01)
+    return cond()
+
+
+@pytest.fixture()
+def project():
+    """The QGIS project, emptied of layers and groups before and after the test."""
+    from qgis.core import QgsProject
+
+    def clear():
+        QgsProject.instance().removeAllMapLayers()
+        root = QgsProject.instance().layerTreeRoot()
+        for g in list(root.findGroups()):
+            root.removeChildNode(g)
+
+    clear()
+    yield QgsProject.instance()
+    clear()
+
+
 def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, nodata=None, descriptions=None) -> str:
     """Write a small GeoTIFF (bands, rows, cols) for tests."""
     if data.ndim == 2:

@@ -3,35 +3,19 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT
+from conftest import ROOT, wait_for
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
 from change_pairs import iou, write_pair  # noqa: E402
 
 
-def _wait(cond, timeout=120.0) -> bool:
-    from qgis.core import QgsApplication
-
-    t0 = time.time()
-    while not cond() and time.time() - t0 < timeout:
-        QgsApplication.processEvents()
-        time.sleep(0.01)
-    return cond()
 
 
-@pytest.fixture()
-def project():
-    from qgis.core import QgsProject
-
-    QgsProject.instance().removeAllMapLayers()
-    yield QgsProject.instance()
-    QgsProject.instance().removeAllMapLayers()
 
 
 @pytest.fixture()
@@ -42,7 +26,7 @@ def tab(plugin, project):
     yield t
     if t.task is not None:
         t.cancel()
-        _wait(lambda: t.task is None, 60)
+        wait_for(lambda: t.task is None, 60)
 
 
 def _layers(project, tmp_path):
@@ -63,7 +47,7 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("any change")
     assert tab.run() is not None
-    assert _wait(lambda: tab.task is None), "the task did not finish"
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
     res = tab.last_result
     assert res is not None and "Changed area" in tab.summary.toPlainText()
     assert tab.chart.rows and tab.slider.isEnabled()
@@ -78,7 +62,7 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     shader = tab.prob_layer.renderer().shader().rasterShaderFunction()
     assert abs(shader.colorRampItemList()[0].value - 0.95) < 1e-3
     assert tab.apply_threshold() is not None
-    assert _wait(lambda: tab.rethreshold_task is None, 60)
+    assert wait_for(lambda: tab.rethreshold_task is None, 60)
     after = rasterio.open(res.output_change).read(1)
     np.testing.assert_array_equal(after == 1, prob >= 0.95)
     assert os.path.getmtime(res.output_probability) == mtime  # probabilities were not recomputed
@@ -98,7 +82,7 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("purple elephants")
     tab.run()
-    assert _wait(lambda: tab.task is None)
+    assert wait_for(lambda: tab.task is None)
     assert "does not name a change" in tab.summary.toPlainText()
     assert tab.temp_dir is None
 

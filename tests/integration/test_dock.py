@@ -4,35 +4,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, SAMPLE_S2, write_raster
+from conftest import ROOT, SAMPLE_S2, wait_for, write_raster
 
 
-def _wait(cond, timeout=120.0) -> bool:
-    """Spin the Qt event loop until cond() holds (task results arrive through it)."""
-    from qgis.core import QgsApplication
-
-    t0 = time.time()
-    while not cond() and time.time() - t0 < timeout:
-        QgsApplication.processEvents()
-        time.sleep(0.01)
-    return cond()
 
 
-@pytest.fixture()
-def project():
-    from qgis.core import QgsProject
-
-    QgsProject.instance().removeAllMapLayers()
-    yield QgsProject.instance()
-    QgsProject.instance().removeAllMapLayers()
-    root = QgsProject.instance().layerTreeRoot()
-    for g in list(root.findGroups()):
-        root.removeChildNode(g)
 
 
 @pytest.fixture()
@@ -44,7 +24,7 @@ def tab(plugin, project):
     yield t
     if t.task is not None:
         t.cancel()
-        _wait(lambda: t.task is None, 60)
+        wait_for(lambda: t.task is None, 60)
 
 
 def _sample_layer(project):
@@ -120,7 +100,7 @@ def test_run_adds_styled_layers(tab, project):
     task = tab.run()
     assert task is not None
     assert not tab.run_button.isEnabled() and tab.cancel_button.isEnabled()
-    assert _wait(lambda: tab.task is None), "the task did not finish"
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
     assert tab.last_result is not None, tab.explanation.toPlainText()
     names = [lyr.name() for lyr in project.mapLayers().values()]
     raster = next(l for l in project.mapLayers().values() if l.name().endswith("(classes)"))
@@ -165,7 +145,7 @@ def test_run_on_drawn_extent_in_other_crs(tab, project):
     ext = tab.extent_in_layer_crs(layer)
     assert abs(ext[0] - e.xMinimum()) < 1e-3 and abs(ext[3] - e.center().y()) < 1e-3
     assert tab.run() is not None
-    assert _wait(lambda: tab.task is None)
+    assert wait_for(lambda: tab.task is None)
     assert tab.last_result is not None, tab.explanation.toPlainText()
     from qgis.core import QgsRasterLayer
 
@@ -203,10 +183,10 @@ def test_cancel_leaves_no_output(tab, project, tmp_path):
     settings.set_value("tile_overlap", 0)
     try:
         assert tab.run() is not None
-        assert _wait(lambda: tab.progress.value() >= 1 or tab.task is None, 60)
+        assert wait_for(lambda: tab.progress.value() >= 1 or tab.task is None, 60)
         assert tab.task is not None, "the run finished before it could be cancelled"
         tab.cancel()
-        assert _wait(lambda: tab.task is None, 60)
+        assert wait_for(lambda: tab.task is None, 60)
     finally:
         settings.set_value("tile_size", 512)
         settings.set_value("tile_overlap", 64)
@@ -228,7 +208,7 @@ def test_failed_run_reports_and_adds_nothing(tab, project, tmp_path):
     before = os.path.getmtime(SAMPLE_S2)
     try:
         assert tab.run() is not None
-        assert _wait(lambda: tab.task is None)
+        assert wait_for(lambda: tab.task is None)
     finally:
         tab.temp_radio.setChecked(True)
     assert tab.last_result is None or tab.last_result.output_raster != SAMPLE_S2

@@ -3,26 +3,17 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 import fiona
 import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import write_raster
+from conftest import wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 0.5, 0.5)
 
 
-def _wait(cond, timeout=60.0) -> bool:
-    from qgis.core import QgsApplication
-
-    t0 = time.time()
-    while not cond() and time.time() - t0 < timeout:
-        QgsApplication.processEvents()
-        time.sleep(0.01)
-    return cond()
 
 
 @pytest.fixture()
@@ -49,13 +40,13 @@ def setup(plugin, tmp_path, monkeypatch):
     win.resize(700, 700)
     win.show()
     canvas.resize(640, 640)
-    _wait(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
+    wait_for(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
     web = QgsCoordinateReferenceSystem("EPSG:3857")
     canvas.setDestinationCrs(web)
     xf = QgsCoordinateTransform(layer.crs(), web, project)
     canvas.setExtent(xf.transformBoundingBox(layer.extent()))
     canvas.refresh()
-    _wait(lambda: False, 0.2)
+    wait_for(lambda: False, 0.2)
     from terraprompt.plugin.gui.interactive_tab import InteractiveTab
 
     tab = InteractiveTab(iface)
@@ -110,7 +101,7 @@ def test_click_undo_redo_accept(setup):
     tab, canvas, layer, masks, xf, tmp = setup
     ctl = tab.controller
     _click(canvas, _screen(canvas, xf, 55, 70))
-    assert _wait(lambda: ctl.session is not None and ctl.session.last is not None)
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
     first = _mask_on_raster(ctl)
     assert _iou(first, masks[1]) > 0.85
     assert not ctl.preview.band.asGeometry().isEmpty()
@@ -136,7 +127,7 @@ def test_click_undo_redo_accept(setup):
     QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)
     QTest.keyClick(canvas, Qt.Key_Return)
     out = tmp / "accepted.gpkg"
-    assert _wait(lambda: out.exists(), 10)
+    assert wait_for(lambda: out.exists(), 10)
     with fiona.open(str(out)) as fc:
         feats = list(fc)
     assert len(feats) == 1
@@ -174,8 +165,8 @@ def test_click_outside_raster_is_reported(setup):
     tab, canvas, layer, masks, xf, tmp = setup
     canvas.zoomByFactor(4.0)  # the raster now covers only the middle of the view
     canvas.refresh()
-    _wait(lambda: False, 0.2)
+    wait_for(lambda: False, 0.2)
     _click(canvas, QPoint(3, 3))
-    assert _wait(lambda: "outside the raster" in tab.status.text(), 30), tab.status.text()
+    assert wait_for(lambda: "outside the raster" in tab.status.text(), 30), tab.status.text()
     assert tab.controller.session is not None and tab.controller.session.last is None
     assert tab.accept() is None and not (tmp / "accepted.gpkg").exists()

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 import zipfile
 
+from conftest import wait_for
 from wheels import make_wheel
 
 
@@ -14,14 +14,6 @@ def _dock(plugin):
     return plugin.dock.tab("setup_tab")
 
 
-def _wait(cond, timeout=120):
-    from qgis.core import QgsApplication
-
-    t0 = time.time()
-    while not cond() and time.time() - t0 < timeout:
-        QgsApplication.processEvents()
-        time.sleep(0.02)
-    return cond()
 
 
 def test_setup_tab_status_and_diagnostics(plugin):
@@ -51,7 +43,7 @@ def test_install_from_wheelhouse_zip_and_broken_wheelhouse(plugin, tmp_path, mon
     tab.wheelhouse.setFilePath(str(zpath))
     tab.install()
     assert tab.task is not None and not tab.install_btn.isEnabled()
-    assert _wait(lambda: tab.task is None)
+    assert wait_for(lambda: tab.task is None)
     log = tab.log.toPlainText()
     assert "Successfully installed tpsetupdummy-2.0" in log and "Dependencies installed" in log
     try:
@@ -66,7 +58,7 @@ def test_install_from_wheelhouse_zip_and_broken_wheelhouse(plugin, tmp_path, mon
     # a wheelhouse without the wanted wheel: clear message, previous install intact
     monkeypatch.setattr(installer, "default_packages", lambda cuda=False, include_optional=False: ["tpsetupdummy", "tpabsent"])
     tab.install()
-    assert _wait(lambda: tab.task is None)
+    assert wait_for(lambda: tab.task is None)
     assert "no wheel of tpabsent" in tab.log.toPlainText()
     assert deps.site_dirs(deps.private_prefix(profile))
     assert tab.install_btn.isEnabled()
