@@ -27,7 +27,8 @@ fi
 stamp=".venv/.requirements-$(sha256sum requirements.txt constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "setup: installing pip requirements"
-  .venv/bin/pip install -q -c constraints.txt -r requirements.txt
+  # (the filter only hides pip's notes about unusable local index folders; pipefail keeps pip's exit status)
+  .venv/bin/pip install -q -c constraints.txt -r requirements.txt 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
   rm -f .venv/.requirements-*
   touch "$stamp"
 else
