@@ -14,37 +14,37 @@
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="32" />
+            <location filename="../plugin/algorithms/detect_change.py" line="34" />
             <source>Detect change between two dates</source>
             <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="35" />
+            <location filename="../plugin/algorithms/detect_change.py" line="37" />
             <source>Change detection</source>
             <translation>Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="41" />
+            <location filename="../plugin/algorithms/detect_change.py" line="43" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert, Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert. Methoden: Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="52" />
+            <location filename="../plugin/algorithms/detect_change.py" line="54" />
             <source>Before (earlier raster)</source>
             <translation>Vorher (früheres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="53" />
+            <location filename="../plugin/algorithms/detect_change.py" line="55" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <location filename="../plugin/algorithms/detect_change.py" line="57" />
             <source>After (later raster)</source>
             <translation>Nachher (späteres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="56" />
+            <location filename="../plugin/algorithms/detect_change.py" line="58" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
@@ -54,49 +54,59 @@
             <translation>Modalität (Bandrollen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="60" />
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="123" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="63" />
-            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA.</source>
-            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenabhängiger Schwellenwert); „irmad“: iterativ neu gewichtetes MAD (Nielsen 2007), unempfindlich gegen Unterschiede in Verstärkung und Versatz; „logratio“: Log-Ratio der SAR-Intensität; „network“: ein trainiertes siamesisches Netz (noch nicht enthalten); „auto“: Log-Ratio für SAR, sonst CVA.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="65" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary says which method ran and why.</source>
+            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenabhängiger Schwellenwert); „irmad“: iterativ neu gewichtetes MAD (Nielsen 2007), unempfindlich gegen Unterschiede in Verstärkung und Versatz; „logratio“: Log-Ratio der SAR-Intensität; „network“: das mitgelieferte siamesische Netz zur Veränderungserkennung (mit einer klaren Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR, für optische Paare das Netz, sofern mitgeliefert, sonst CVA. Die Zusammenfassung nennt die verwendete Methode und den Grund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="67" />
+            <location filename="../plugin/algorithms/detect_change.py" line="71" />
             <source>Change of interest (optional)</source>
             <translation>Gesuchte Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <location filename="../plugin/algorithms/detect_change.py" line="72" />
             <source>Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'.</source>
             <translation>Welche Veränderung behalten wird: „any change“ (Standard), „new buildings“, „vegetation loss“, „vegetation gain“, „deforestation“, „water to land“, „land to water“.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <location filename="../plugin/algorithms/detect_change.py" line="75" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Landbedeckungskarte vor der Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="72" />
-            <source>A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead of the spectral land-cover map.</source>
-            <translation>Ein Klassenraster des VORHER-Zeitpunkts (z. B. aus „Landbedeckung extrahieren“); seine Klassen werden zu from_class anstelle der spektralen Landbedeckungskarte.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="77" />
+            <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
+            <translation>Eine Landbedeckungskarte des VORHER-Zeitpunkts: ein Klassenraster (z. B. aus „Landbedeckung extrahieren“) oder Polygone mit einem Klassenfeld („class“, „label“, „name“ oder das erste Textfeld), in beliebigem KBS. Ihre Klassen werden anstelle der spektralen Landbedeckungskarte zu from_class.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="75" />
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
             <source>Radiometric normalisation</source>
             <translation>Radiometrische Normalisierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="76" />
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
             <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="86" />
+            <source>Mask clouds and shadows</source>
+            <translation>Wolken und Wolkenschatten maskieren</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <source>Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat cloud and shadow pixels as nodata. The summary says whether it ran and why not.</source>
+            <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="194" />
@@ -104,57 +114,57 @@
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <location filename="../plugin/algorithms/detect_change.py" line="92" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="83" />
+            <location filename="../plugin/algorithms/detect_change.py" line="94" />
             <source>Minimum polygon area (m²)</source>
             <translation>Minimale Polygonfläche (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="96" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <location filename="../plugin/gui/change_tab.py" line="269" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="88" />
+            <location filename="../plugin/algorithms/detect_change.py" line="100" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Change</source>
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <location filename="../plugin/algorithms/detect_change.py" line="103" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="93" />
+            <location filename="../plugin/gui/change_tab.py" line="274" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <location filename="../plugin/algorithms/detect_change.py" line="107" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>GeoPackage-Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -179,12 +189,17 @@
             <translation>Berichtsdatei (optional)</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="52" />
+            <source>Text files (*.txt)</source>
+            <translation>Textdateien (*.txt)</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="53" />
             <source>Also save the report to this text file.</source>
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
             <source>Report</source>
             <translation>Bericht</translation>
         </message>
@@ -199,7 +214,7 @@
             <translation>Kodiert das Raster auf dem gemeinsamen Gitter halb überlappender Kacheln und legt die Kodierungen im Festplatten-Cache ab (Schlüssel: Pfad, Größe und Änderungszeit des Rasters, die Bänder, die Kachel und der Hash des Modells). Das Kartenwerkzeug und segment_prompts verwenden sie dann wieder; bereits zwischengespeicherte Kacheln werden übersprungen. Die am längsten nicht verwendeten Kodierungen werden entfernt, wenn der Cache seine Größengrenze überschreitet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
             <source>Input raster</source>
             <translation>Eingaberaster</translation>
         </message>
@@ -209,7 +224,7 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="46" />
+            <location filename="../plugin/gui/interactive_tab.py" line="43" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
@@ -230,8 +245,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="48" />
-            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings.</source>
-            <translation>Wo Kodierungen gespeichert werden. Leer: TERRAPROMPT_CACHE, sonst ~/.cache/terraprompt/embeddings.</translation>
+            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
+            <translation>Wo die Kodierungen gespeichert werden. Leer: TERRAPROMPT_CACHE, falls gesetzt, sonst der Ordner cache/terraprompt des QGIS-Profils (angezeigt von terraprompt:diagnostics).</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="50" />
@@ -254,7 +269,7 @@
             <translation>Jetzt kodierte Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -364,109 +379,259 @@
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="30" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>Der Layer „{0}“ benötigt ein Ganzzahlfeld „{1}“ (Objekt {2} hat {3!r}). Fügen Sie das Feld hinzu und füllen Sie es.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
             <source>Segment objects from point and box prompts</source>
             <translation>Objekte aus Punkt- und Rechteck-Anweisungen segmentieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Stapelversion des interaktiven Kartenwerkzeugs: jede object_id des Layers POINTS (positive=1 im Objekt, positive=0 auf dem, was ausgeschlossen werden soll) und des optionalen Layers BOXES (sein umschließendes Rechteck) wird zu einem Polygon mit object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source und created_utc. Die Anweisungen dürfen in jedem KBS vorliegen. Kodierungen werden auf der Festplatte zwischengespeichert, daher ist ein erneuter Lauf auf demselben Raster schnell.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="66" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>Das zu segmentierende Bild: jedes von GDAL lesbare Raster mit KBS (einkanalig, RGB, multispektral, SAR, DOM).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="56" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
             <source>Point prompts</source>
             <translation>Punkt-Anweisungen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="59" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="71" />
             <source>Box prompts (optional)</source>
             <translation>Rechteck-Anweisungen (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
             <source>'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>„classical“ (mitgelieferte Engine, kein Download) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Class label</source>
             <translation>Klassenbezeichnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
             <source>Objects</source>
             <translation>Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="73" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="87" />
             <source>Object id raster (optional)</source>
             <translation>Objekt-ID-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
             <source>Objects segmented</source>
             <translation>Segmentierte Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="134" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <source>Automatic (best for the bands)</source>
+            <translation>Automatisch (passend zu den Bändern)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <source>IR-MAD (Nielsen 2007)</source>
+            <translation>IR-MAD (Nielsen 2007)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>Change vector analysis</source>
+            <translation>Change-Vector-Analyse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>SAR log-ratio</source>
+            <translation>SAR-Log-Ratio</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>Siamese change network</source>
+            <translation>Siamesisches Veränderungsnetz</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="69" />
+            <source>no change (&lt; {t})</source>
+            <translation>keine Veränderung (&lt; {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="69" />
+            <source>change (≥ {t})</source>
+            <translation>Veränderung (≥ {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <source>The earlier image; its grid is the grid of the results</source>
+            <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
+            <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <source>Before</source>
+            <translation>Vorher</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <source>After</source>
+            <translation>Nachher</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <source>any change, new buildings, vegetation loss, water to land ...</source>
+            <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <source>Change of interest</source>
+            <translation>Gesuchte Veränderung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <source>Show before</source>
+            <translation>Vorher zeigen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <source>Show after</source>
+            <translation>Nachher zeigen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
+            <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <source>Show only the AFTER layer on the map</source>
+            <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <source>Run</source>
+            <translation>Ausführen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <source>Threshold</source>
+            <translation>Schwellenwert</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="155" />
+            <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
+            <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <source>Changed area by transition (before → after)</source>
+            <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <source>Choose a BEFORE and an AFTER raster layer.</source>
+            <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <source>BEFORE and AFTER are the same layer; choose two dates.</source>
+            <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="226" />
+            <source>TerraPrompt: change detection</source>
+            <translation>TerraPrompt: Veränderungserkennung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
+            <source>Running ...</source>
+            <translation>Läuft ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <source>Cancelled. No output was written.</source>
+            <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <source>Change done: {area} changed ({method}).</source>
+            <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <source>TerraPrompt: change threshold</source>
+            <translation>TerraPrompt: Veränderungsschwellenwert</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="63" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/chart.py" line="16" />
@@ -499,37 +664,32 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Land cover</source>
             <translation>Landbedeckung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Settings</source>
             <translation>Einstellungen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Interactive</source>
             <translation>Interaktiv</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Setup</source>
             <translation>Einrichtung</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="39" />
-            <source>TerraPrompt</source>
-            <translation>TerraPrompt</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/dock.py" line="64" />
+            <location filename="../plugin/gui/dock.py" line="65" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="42" />
+            <location filename="../plugin/gui/interactive_tab.py" line="39" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
@@ -539,62 +699,62 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <location filename="../plugin/gui/interactive_tab.py" line="42" />
             <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>„classical“ (mitgeliefert) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="52" />
+            <location filename="../plugin/gui/interactive_tab.py" line="49" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="50" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <location filename="../plugin/gui/interactive_tab.py" line="53" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <location filename="../plugin/gui/interactive_tab.py" line="58" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <location filename="../plugin/gui/interactive_tab.py" line="60" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="62" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
@@ -824,16 +984,6 @@
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
-            <source>Run</source>
-            <translation>Ausführen</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
-            <source>Cancel</source>
-            <translation>Abbrechen</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Result</source>
             <translation>Ergebnis</translation>
@@ -889,11 +1039,6 @@
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="493" />
-            <source>Running ...</source>
-            <translation>Läuft ...</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
@@ -902,11 +1047,6 @@
             <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
-            <source>Cancelled. No output was written.</source>
-            <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="542" />
@@ -1200,13 +1340,13 @@
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="57" />
-            <source>TerraPrompt: missing Python packages ({names}); some engines are unavailable.</source>
-            <translation>TerraPrompt: fehlende Python-Pakete ({names}); einige Engines sind nicht verfügbar.</translation>
+            <source>missing {names}: some engines are unavailable.</source>
+            <translation>fehlende Pakete: {names}; einige Engines sind nicht verfügbar.</translation>
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="59" />
-            <source>TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.</source>
-            <translation>TerraPrompt: Das Python von QGIS hat sich seit der Installation der Abhängigkeiten geändert; installieren Sie sie erneut.</translation>
+            <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
+            <translation>Das Python von QGIS hat sich seit der Installation der Abhängigkeiten geändert: installieren Sie sie erneut.</translation>
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="64" />

@@ -14,37 +14,37 @@
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="32" />
+            <location filename="../plugin/algorithms/detect_change.py" line="34" />
             <source>Detect change between two dates</source>
             <translation>Détecter les changements entre deux dates</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="35" />
+            <location filename="../plugin/algorithms/detect_change.py" line="37" />
             <source>Change detection</source>
             <translation>Détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="41" />
+            <location filename="../plugin/algorithms/detect_change.py" line="43" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune, les bandes sont appariées par rôle et la radiométrie est normalisée. Méthodes : analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="52" />
+            <location filename="../plugin/algorithms/detect_change.py" line="54" />
             <source>Before (earlier raster)</source>
             <translation>Avant (raster antérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="53" />
+            <location filename="../plugin/algorithms/detect_change.py" line="55" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <location filename="../plugin/algorithms/detect_change.py" line="57" />
             <source>After (later raster)</source>
             <translation>Après (raster postérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="56" />
+            <location filename="../plugin/algorithms/detect_change.py" line="58" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
@@ -54,49 +54,59 @@
             <translation>Modalité (rôles des bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="60" />
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="123" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="63" />
-            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': a trained Siamese network (not bundled yet); 'auto': log-ratio for SAR, else CVA.</source>
-            <translation>« cva » : analyse du vecteur de changement (amplitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux différences de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : un réseau siamois entraîné (pas encore fourni) ; « auto » : log-ratio pour le SAR, sinon CVA.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="65" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary says which method ran and why.</source>
+            <translation>« cva » : analyse du vecteur de changement (amplitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux différences de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de détection de changements fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR, le réseau pour les paires optiques s'il est fourni, sinon CVA. Le résumé indique quelle méthode a été utilisée et pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="67" />
+            <location filename="../plugin/algorithms/detect_change.py" line="71" />
             <source>Change of interest (optional)</source>
             <translation>Changement recherché (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <location filename="../plugin/algorithms/detect_change.py" line="72" />
             <source>Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'.</source>
             <translation>Le changement à garder : « any change » (par défaut), « new buildings », « vegetation loss », « vegetation gain », « deforestation », « water to land », « land to water ».</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <location filename="../plugin/algorithms/detect_change.py" line="75" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="72" />
-            <source>A class raster of the BEFORE date (e.g. from 'Extract land cover'); its classes become from_class instead of the spectral land-cover map.</source>
-            <translation>Un raster de classes de la date AVANT (p. ex. issu de « Extraire l'occupation du sol ») ; ses classes deviennent from_class à la place de la carte spectrale d'occupation du sol.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="77" />
+            <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
+            <translation>Une carte d'occupation du sol à la date AVANT : un raster de classes (p. ex. issu de « Extraire l'occupation du sol ») ou des polygones avec un champ de classe (« class », « label », « name » ou le premier champ texte), dans n'importe quel SCR. Ses classes deviennent from_class à la place de la carte d'occupation du sol spectrale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="75" />
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
             <source>Radiometric normalisation</source>
             <translation>Normalisation radiométrique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="76" />
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="86" />
+            <source>Mask clouds and shadows</source>
+            <translation>Masquer les nuages et leurs ombres</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <source>Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat cloud and shadow pixels as nodata. The summary says whether it ran and why not.</source>
+            <translation>Applique le réseau de détection des nuages ukis-csmask aux deux dates (réflectance optique avec bleu, vert, rouge et PIR) et traite les pixels de nuage et d'ombre comme sans donnée. Le résumé indique s'il a été appliqué, et sinon pourquoi.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="194" />
@@ -104,57 +114,57 @@
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <location filename="../plugin/algorithms/detect_change.py" line="92" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="83" />
+            <location filename="../plugin/algorithms/detect_change.py" line="94" />
             <source>Minimum polygon area (m²)</source>
             <translation>Surface minimale des polygones (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="96" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <location filename="../plugin/gui/change_tab.py" line="269" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="88" />
+            <location filename="../plugin/algorithms/detect_change.py" line="100" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Change</source>
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <location filename="../plugin/algorithms/detect_change.py" line="103" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="93" />
+            <location filename="../plugin/gui/change_tab.py" line="274" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <location filename="../plugin/algorithms/detect_change.py" line="107" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -179,12 +189,17 @@
             <translation>Fichier de rapport (facultatif)</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="52" />
+            <source>Text files (*.txt)</source>
+            <translation>Fichiers texte (*.txt)</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="53" />
             <source>Also save the report to this text file.</source>
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -199,7 +214,7 @@
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
@@ -209,7 +224,7 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="46" />
+            <location filename="../plugin/gui/interactive_tab.py" line="43" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
@@ -230,8 +245,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="48" />
-            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE, else ~/.cache/terraprompt/embeddings.</source>
-            <translation>Où les encodages sont stockés. Vide : TERRAPROMPT_CACHE, sinon ~/.cache/terraprompt/embeddings.</translation>
+            <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
+            <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="50" />
@@ -254,7 +269,7 @@
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -364,109 +379,259 @@
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="30" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="66" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="56" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="59" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="71" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="63" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
             <source>'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« classical » (moteur fourni, aucun téléchargement) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="73" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="87" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="134" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <source>Automatic (best for the bands)</source>
+            <translation>Automatique (la plus adaptée aux bandes)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <source>IR-MAD (Nielsen 2007)</source>
+            <translation>IR-MAD (Nielsen 2007)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>Change vector analysis</source>
+            <translation>Analyse du vecteur de changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>SAR log-ratio</source>
+            <translation>Log-ratio SAR</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <source>Siamese change network</source>
+            <translation>Réseau siamois de détection de changements</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="69" />
+            <source>no change (&lt; {t})</source>
+            <translation>pas de changement (&lt; {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="69" />
+            <source>change (≥ {t})</source>
+            <translation>changement (≥ {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <source>The earlier image; its grid is the grid of the results</source>
+            <translation>L'image antérieure ; sa grille est celle des résultats</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
+            <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <source>Before</source>
+            <translation>Avant</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <source>After</source>
+            <translation>Après</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <source>any change, new buildings, vegetation loss, water to land ...</source>
+            <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <source>Change of interest</source>
+            <translation>Changement recherché</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <source>Show before</source>
+            <translation>Afficher avant</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <source>Show after</source>
+            <translation>Afficher après</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
+            <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <source>Show only the AFTER layer on the map</source>
+            <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <source>Run</source>
+            <translation>Lancer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <source>Cancel</source>
+            <translation>Annuler</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <source>Threshold</source>
+            <translation>Seuil</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="155" />
+            <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
+            <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <source>Changed area by transition (before → after)</source>
+            <translation>Surface changée par transition (avant → après)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <source>Choose a BEFORE and an AFTER raster layer.</source>
+            <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <source>BEFORE and AFTER are the same layer; choose two dates.</source>
+            <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="226" />
+            <source>TerraPrompt: change detection</source>
+            <translation>TerraPrompt : détection de changements</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
+            <source>Running ...</source>
+            <translation>Calcul en cours ...</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <source>Cancelled. No output was written.</source>
+            <translation>Annulé. Aucune sortie n'a été écrite.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <source>Change done: {area} changed ({method}).</source>
+            <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <source>TerraPrompt: change threshold</source>
+            <translation>TerraPrompt : seuil de changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="63" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/chart.py" line="16" />
@@ -499,37 +664,32 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Land cover</source>
             <translation>Occupation du sol</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Settings</source>
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Interactive</source>
             <translation>Interactif</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="30" />
+            <location filename="../plugin/gui/dock.py" line="31" />
             <source>Setup</source>
             <translation>Installation</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="39" />
-            <source>TerraPrompt</source>
-            <translation>TerraPrompt</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/dock.py" line="64" />
+            <location filename="../plugin/gui/dock.py" line="65" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="42" />
+            <location filename="../plugin/gui/interactive_tab.py" line="39" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
@@ -539,62 +699,62 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <location filename="../plugin/gui/interactive_tab.py" line="42" />
             <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>« classical » (fourni) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="52" />
+            <location filename="../plugin/gui/interactive_tab.py" line="49" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="50" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <location filename="../plugin/gui/interactive_tab.py" line="53" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <location filename="../plugin/gui/interactive_tab.py" line="58" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <location filename="../plugin/gui/interactive_tab.py" line="60" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="62" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
@@ -824,16 +984,6 @@
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
-            <source>Run</source>
-            <translation>Lancer</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
-            <source>Cancel</source>
-            <translation>Annuler</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Result</source>
             <translation>Résultat</translation>
@@ -889,11 +1039,6 @@
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="493" />
-            <source>Running ...</source>
-            <translation>Calcul en cours ...</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
@@ -902,11 +1047,6 @@
             <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
-            <source>Cancelled. No output was written.</source>
-            <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="542" />
@@ -1200,13 +1340,13 @@
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="57" />
-            <source>TerraPrompt: missing Python packages ({names}); some engines are unavailable.</source>
-            <translation>TerraPrompt : paquets Python manquants ({names}) ; certains moteurs sont indisponibles.</translation>
+            <source>missing {names}: some engines are unavailable.</source>
+            <translation>paquets manquants : {names} ; certains moteurs ne sont pas disponibles.</translation>
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="59" />
-            <source>TerraPrompt: QGIS's Python changed since the dependencies were installed; install them again.</source>
-            <translation>TerraPrompt : le Python de QGIS a changé depuis l'installation des dépendances ; réinstallez-les.</translation>
+            <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
+            <translation>Le Python de QGIS a changé depuis l'installation des dépendances : réinstallez-les.</translation>
         </message>
         <message>
             <location filename="../plugin/plugin.py" line="64" />

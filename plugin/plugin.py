@@ -60,7 +60,7 @@ class TerraPromptPlugin:
         from qgis.PyQt.QtWidgets import QPushButton
 
         bar = self.iface.messageBar()
-        item = bar.createMessage("TerraPrompt", text)
+        item = bar.createMessage(tr("TerraPrompt"), text)
         button = QPushButton(tr("Open Setup"), item)
         button.clicked.connect(self.open_setup)
         item.layout().addWidget(button)

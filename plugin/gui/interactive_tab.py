@@ -21,9 +21,8 @@ from qgis.PyQt.QtWidgets import (
 from ..i18n import tr
 from . import settings
 from .maptools import PromptController, PromptMapTool
+from .settings_tab import device_labels
 from .tasks import LOG_TAG
-
-DEVICES = ["auto", "cpu", "cuda"]
 
 
 class InteractiveTab(QWidget):
@@ -43,8 +42,8 @@ class InteractiveTab(QWidget):
         self.model_edit.setToolTip(tr("'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card."))
         form.addRow(tr("Model"), self.model_edit)
         self.device_combo = QComboBox(self)
-        for d in DEVICES:
-            self.device_combo.addItem(d, d)
+        for key, label in device_labels().items():
+            self.device_combo.addItem(label, key)
         form.addRow(tr("Device"), self.device_combo)
         self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
         self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
@@ -124,7 +123,7 @@ class InteractiveTab(QWidget):
         bar = self.iface.messageBar() if self.iface is not None and hasattr(self.iface, "messageBar") else None
         if bar is not None and level != "info":
             try:
-                bar.pushMessage("TerraPrompt", text, lvl, 6)
+                bar.pushMessage(tr("TerraPrompt"), text, lvl, 6)
             except Exception:  # a mocked iface's bar may not accept pushes
                 pass
 

@@ -176,7 +176,7 @@ class SetupTab(QWidget):
         if error is not None:
             self._append_log(tr("Installation failed: {error}").format(error=error))
             if self.iface is not None:
-                self.iface.messageBar().pushWarning("TerraPrompt", str(error))
+                self.iface.messageBar().pushWarning(tr("TerraPrompt"), str(error))
             return
         deps.activate_private_site(profile_dir())
         still = self.refresh()
@@ -184,7 +184,7 @@ class SetupTab(QWidget):
         self._append_log(msg)
         self.progress.setValue(100)
         if self.iface is not None:
-            self.iface.messageBar().pushSuccess("TerraPrompt", msg)
+            self.iface.messageBar().pushSuccess(tr("TerraPrompt"), msg)
 
     def _append_log(self, text: str) -> None:
         self.log.appendPlainText(text)
