@@ -7,7 +7,6 @@ CUDA, cache folders and sizes, and every bundled model checked against its card.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import platform
@@ -16,15 +15,7 @@ from typing import Optional
 
 from . import deps
 from .catalog import MODELS_DIR
-
-
-def sha256_file(path: str, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
+from .modelcards import file_sha256
 
 
 def folder_size(path: str) -> int:
@@ -56,7 +47,7 @@ def model_checks(models_dir: str = MODELS_DIR) -> list[tuple[str, str, bool, str
         if not os.path.exists(path):
             out.append((os.path.basename(card_path), fname, False, "model file missing"))
             continue
-        digest = sha256_file(path)
+        digest = file_sha256(path)
         ok = digest == card["sha256"]
         out.append((os.path.basename(card_path), fname, ok, "sha256 ok" if ok else f"sha256 mismatch: {digest[:12]}… vs card {card['sha256'][:12]}…"))
     return out

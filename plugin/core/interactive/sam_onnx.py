@@ -26,21 +26,13 @@ import numpy as np
 from scipy import ndimage
 
 from ..errors import ModelError
+from ..modelcards import file_sha256
 from ..runtime import onnx_session
 
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
 DECODER_REQUIRED = ("point_coords", "point_labels", "mask_input", "has_mask_input")
 EMBEDDING_NAMES = ("image_embeddings", "image_embed")
-
-
-def file_sha256(path: str) -> str:
-    """sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _open(path: str, role: str, device: str):

@@ -9,14 +9,13 @@ held-out metrics; the file is checked against the sha256 before it is loaded.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 from typing import Optional
 
 import numpy as np
 
+from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..runtime import DeviceReport, onnx_session
@@ -31,27 +30,8 @@ REBUILD = "Reinstall the plugin, or rebuild the model with `make train-landcover
 
 
 def load_card(card_path: str = CARD_FILE) -> dict:
-    """The model card (JSON) of the bundled network; ModelError when missing or unreadable."""
-    try:
-        with open(card_path, encoding="utf-8") as fh:
-            card = json.load(fh)
-    except FileNotFoundError as exc:
-        raise ModelError(f"The model card '{os.path.basename(card_path)}' is missing.", REBUILD) from exc
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"The model card '{os.path.basename(card_path)}' cannot be read ({exc}).", REBUILD) from exc
-    for key in ("sha256", "inputs", "concepts", "stride"):
-        if key not in card:
-            raise ModelError(f"The model card '{os.path.basename(card_path)}' has no '{key}' entry.", REBUILD)
-    return card
-
-
-def file_sha256(path: str) -> str:
-    """Hex sha256 of a file (read in 1 MiB chunks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """The model card (JSON) of the bundled network; ModelError when missing, unreadable or incomplete."""
+    return modelcards.load_card(card_path, ("sha256", "inputs", "concepts", "stride"), REBUILD)
 
 
 def usable_slots(card: dict, roles: set[str]) -> list[str]:
@@ -141,11 +121,7 @@ class NetworkEngine:
         if not ok:
             raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
         card = load_card(card_path)
-        digest = file_sha256(model_path)
-        if digest != card["sha256"]:
-            raise ModelError(
-                f"The network file '{os.path.basename(model_path)}' is corrupt or does not match its model card "
-                f"(sha256 {digest[:12]}… instead of {card['sha256'][:12]}…).", REBUILD)
+        modelcards.check_sha256(model_path, card["sha256"], REBUILD)
         try:
             self.session, self.device_report = onnx_session(model_path, device)
         except Exception as exc:  # onnxruntime raises its own exception types

@@ -12,6 +12,7 @@ from rasterio.windows import Window
 
 from conftest import ROOT, SAMPLE_S2
 from terraprompt.plugin.core.errors import ModalityError, ModelError
+from terraprompt.plugin.core.modelcards import file_sha256
 from terraprompt.plugin.core.landcover import network as net
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, choose_engine, extract_landcover
 from terraprompt.plugin.core.landcover.indices import mndwi, ndvi
@@ -43,7 +44,7 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
 
 def test_model_card_matches_model_file():
     card = net.load_card()
-    assert net.file_sha256(net.MODEL_FILE) == card["sha256"]
+    assert file_sha256(net.MODEL_FILE) == card["sha256"]
     assert os.path.getsize(net.MODEL_FILE) == card["size_bytes"] < 20 * 1024 * 1024
     assert card["inputs"]["bands"]["slots"][:3] == ["blue", "green", "red"]
     assert {"water", "vegetation"} <= set(card["concepts"])
@@ -133,7 +134,7 @@ def test_unloadable_model_with_matching_card_raises_model_error(tmp_path):
     m, c = _copy_model(tmp_path)
     open(m, "wb").write(b"not an onnx model")
     card = json.loads(open(c).read())
-    card["sha256"] = net.file_sha256(m)
+    card["sha256"] = file_sha256(m)
     open(c, "w").write(json.dumps(card))
     with pytest.raises(ModelError, match="cannot be loaded"):
         net.NetworkEngine(["water"], RGB, "cpu", model_path=m, card_path=c)

@@ -1,0 +1,53 @@
+"""Model cards: the JSON next to each bundled model, and the sha256 check every loader makes.
+
+One place for what the land-cover network, the change network, SAM pairs and
+the diagnostics report all need: hash a file, read a card, and open an ONNX
+model only when its bytes are the ones the card describes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import Sequence
+
+from .errors import ModelError
+
+
+def file_sha256(path: str) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_card(card_path: str, required: Sequence[str] = ("sha256",), fix: str = "") -> dict:
+    """A model card; ModelError naming the card when it is missing, unreadable or lacks a key."""
+    name = os.path.basename(card_path)
+    try:
+        with open(card_path, encoding="utf-8") as fh:
+            card = json.load(fh)
+    except FileNotFoundError as exc:
+        raise ModelError(f"The model card '{name}' is missing.", fix) from exc
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"The model card '{name}' cannot be read ({exc}).", fix) from exc
+    if not isinstance(card, dict):
+        raise ModelError(f"The model card '{name}' is not a JSON object.", fix)
+    for key in required:
+        if key not in card:
+            raise ModelError(f"The model card '{name}' has no '{key}' entry.", fix)
+    return card
+
+
+def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
+    """The file's sha256; ModelError when the file is missing or its bytes differ from the card's."""
+    name = os.path.basename(model_path)
+    if not os.path.isfile(model_path):
+        raise ModelError(f"The model file '{name}' is missing.", fix)
+    digest = file_sha256(model_path)
+    if digest != expected:
+        raise ModelError(f"The model file '{name}' is corrupt or does not match its model card "
+                         f"(sha256 {digest[:12]}… instead of {expected[:12]}…).", fix)
+    return digest
