@@ -26,7 +26,7 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..stack import BandSet
 from . import indices as ix
-from .thresholds import threshold_in_range
+from ..thresholds import threshold_in_range
 
 CLOUDNET_PIXEL_M = (5.0, 120.0)
 """Pixel sizes (m) the cloud network is run on (trained on Sentinel-2/Landsat at ~30 m; a tile is averaged x1-x8)."""

@@ -10,7 +10,8 @@ from change_pairs import iou, write_pair
 from conftest import S2_NAMES, shared, write_raster
 from terraprompt.plugin.core.change.align import align_pair
 from terraprompt.plugin.core.change.irmad import fit_irmad, no_change_probability
-from terraprompt.plugin.core.change.methods import choose_method, kittler_illingworth, make_method, window_probability
+from terraprompt.plugin.core.change.methods import choose_method, make_method, window_probability
+from terraprompt.plugin.core.thresholds import kittler_illingworth
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.modalities import resolve_modality
 from terraprompt.plugin.core.raster import open_raster
