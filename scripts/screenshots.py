@@ -8,14 +8,14 @@ saves out/qgis_window.png (full window) and out/dock.png (dock only).
 """
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 
 # under `qgis --code` the file is exec'd without __file__; the launcher passes the root in the environment
 ROOT = os.environ.get("TERRAPROMPT_ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "out")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import desktop  # noqa: E402
 PROMPT = "water and vegetation larger than 0.5 ha"
 SIZE = (1600, 1000)
 
@@ -36,31 +36,14 @@ def launch() -> int:
     if "terraprompt=true" not in text:
         with open(ini, "a", encoding="utf-8") as fh:
             fh.write("\n[PythonPlugins]\nterraprompt=true\n")
-    report = os.path.join(OUT, "screenshots.json")
-    if os.path.exists(report):
-        os.remove(report)
-    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24", "qgis", "--nologo", "--noversioncheck",
-           "--code", os.path.join(ROOT, "scripts", "screenshots.py")]
-    try:
-        rc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=240).returncode
-    except subprocess.TimeoutExpired:
-        print("QGIS did not finish within 240 s", file=sys.stderr)
-        return 1
-    if not os.path.exists(report):
-        print(f"QGIS exited with {rc} and wrote no report", file=sys.stderr)
-        return rc or 1
-    info = json.load(open(report, encoding="utf-8"))
-    print(json.dumps(info, indent=1))
-    return 0 if info.get("ok") else 1
+    script = os.path.join(ROOT, "scripts", "screenshots.py")
+    return desktop.run_desktop(script, env, os.path.join(OUT, "screenshots.json"), SIZE, 240)
 
 
 def inner() -> None:
     """Inside the QGIS desktop: build the scene, run the dock, grab the window and the dock."""
-    import time
-
     import qgis.utils
     from qgis.core import (
-        QgsApplication,
         QgsContrastEnhancement,
         QgsMultiBandColorRenderer,
         QgsProject,
@@ -75,16 +58,9 @@ def inner() -> None:
         info["steps"].append(step)
 
     def finish(code: int) -> None:
-        with open(os.path.join(OUT, "screenshots.json"), "w", encoding="utf-8") as fh:
-            json.dump(info, fh, indent=1)
-        QgsApplication.exit(code)
+        desktop.finish(info, os.path.join(OUT, "screenshots.json"), code)
 
-    def wait(cond, timeout: float) -> bool:
-        t0 = time.time()
-        while not cond() and time.time() - t0 < timeout:
-            QgsApplication.processEvents()
-            time.sleep(0.02)
-        return cond()
+    wait = desktop.wait
 
     def rgb_layer() -> QgsRasterLayer:
         """The sample as a true-colour B4/B3/B2 composite with a 2-98 % cumulative-cut stretch."""

@@ -7,7 +7,6 @@ it saves out/setup_missing.png (message bar + Setup tab), out/setup_installing.p
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -15,6 +14,8 @@ import sys
 
 ROOT = os.environ.get("TERRAPROMPT_ROOT") or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "out")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import desktop  # noqa: E402
 SIZE = (1400, 900)
 
 
@@ -40,46 +41,22 @@ def launch() -> int:
     env.update({"PATH": "/usr/bin:/bin", "QGIS_CUSTOM_CONFIG_PATH": profile, "TERRAPROMPT_SHOT_INNER": "1",
                 "TERRAPROMPT_ROOT": ROOT, "TERRAPROMPT_WHEELHOUSE": wheelhouse(),
                 "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins")})
-    report = os.path.join(OUT, "screenshots_setup.json")
-    if os.path.exists(report):
-        os.remove(report)
-    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SIZE[0]}x{SIZE[1]}x24", "qgis", "--nologo", "--noversioncheck",
-           "--code", os.path.join(ROOT, "scripts", "screenshots_setup.py")]
-    try:
-        subprocess.run(cmd, env=env, cwd=ROOT, timeout=300)
-    except subprocess.TimeoutExpired:
-        print("QGIS did not finish within 300 s", file=sys.stderr)
-        return 1
-    if not os.path.exists(report):
-        print("QGIS wrote no report", file=sys.stderr)
-        return 1
-    info = json.load(open(report, encoding="utf-8"))
-    print(json.dumps(info, indent=1))
-    return 0 if info.get("ok") else 1
+    script = os.path.join(ROOT, "scripts", "screenshots_setup.py")
+    return desktop.run_desktop(script, env, os.path.join(OUT, "screenshots_setup.json"), SIZE, 300)
 
 
 def inner() -> None:
     """Inside the stock desktop: missing state, install in progress, diagnostics."""
-    import time
-
     import qgis.utils
-    from qgis.core import QgsApplication
     from qgis.PyQt.QtCore import Qt, QTimer
 
     iface = qgis.utils.iface
     info = {"ok": False, "steps": []}
 
     def finish(code: int) -> None:
-        with open(os.path.join(OUT, "screenshots_setup.json"), "w", encoding="utf-8") as fh:
-            json.dump(info, fh, indent=1)
-        QgsApplication.exit(code)
+        desktop.finish(info, os.path.join(OUT, "screenshots_setup.json"), code)
 
-    def wait(cond, timeout: float) -> bool:
-        t0 = time.time()
-        while not cond() and time.time() - t0 < timeout:
-            QgsApplication.processEvents()
-            time.sleep(0.02)
-        return cond()
+    wait = desktop.wait
 
     def run() -> None:
         try:
@@ -114,7 +91,7 @@ def inner() -> None:
             info["files"] = ["out/setup_missing.png", "out/setup_installing.png", "out/setup_diagnostics.png"]
             info["ok"] = "Dependencies installed" in tab.log.toPlainText()
             finish(0 if info["ok"] else 5)
-        except Exception as exc:  # noqa: BLE001 - the report must say what broke
+        except Exception:  # noqa: BLE001 - the report must say what broke
             import traceback
 
             info["steps"].append("error: " + traceback.format_exc())
