@@ -45,7 +45,7 @@ from qgis.PyQt.QtWidgets import (
 from ..i18n import tr
 from . import settings
 from .chart import AreaChart, format_area
-from .tasks import LOG_TAG, CoreTask, error_message, start_task
+from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
 
@@ -312,11 +312,8 @@ class ChangeTab(QWidget):
             self.temp_dir = None
 
     def _message(self, text: str, level) -> None:
-        try:
-            self.iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=8 if level != Qgis.Critical else 0)
-        except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
-            pass
-        QgsMessageLog.logMessage(text, LOG_TAG, level)
+        """Message bar and log."""
+        notify(self.iface, text, level)
 
     def shutdown(self) -> None:
         """Cancel running tasks (their outputs are removed)."""

@@ -5,7 +5,7 @@ session and the preview; the PromptMapTool turns mouse and keys into prompts.
 """
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsMessageLog, QgsProject
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -22,7 +22,7 @@ from ..i18n import tr
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
-from .tasks import LOG_TAG
+from .tasks import notify
 
 
 class InteractiveTab(QWidget):
@@ -118,14 +118,9 @@ class InteractiveTab(QWidget):
         return self.controller.accept()
 
     def _message(self, text: str, level: str = "info") -> None:
+        """Log every message; warnings and errors also go to the message bar."""
         lvl = {"info": Qgis.Info, "warning": Qgis.Warning, "critical": Qgis.Critical}.get(level, Qgis.Info)
-        QgsMessageLog.logMessage(text, LOG_TAG, lvl)
-        bar = self.iface.messageBar() if self.iface is not None and hasattr(self.iface, "messageBar") else None
-        if bar is not None and level != "info":
-            try:
-                bar.pushMessage(tr("TerraPrompt"), text, lvl, 6)
-            except Exception:  # a mocked iface's bar may not accept pushes
-                pass
+        notify(self.iface, text, lvl, bar=level != "info")
 
     def shutdown(self) -> None:
         """Deactivate the tool, cancel encoding and remove canvas items (dock closing or plugin unloading)."""

@@ -42,7 +42,7 @@ from ..i18n import tr
 from . import settings
 from .chart import AreaChart
 from .settings_tab import device_labels
-from .tasks import LOG_TAG, CoreTask, error_message, start_task
+from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 NON_FILE_PROVIDERS = ["wms", "wcs", "arcgismapserver", "postgresraster", "virtualraster", "mdal"]
 EXTENT_MODES = ["layer", "canvas", "drawn"]
@@ -561,11 +561,7 @@ class LandcoverTab(QWidget):
 
     def _message(self, text: str, level) -> None:
         """Message bar and log."""
-        try:
-            self.iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=8 if level != Qgis.Critical else 0)
-        except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
-            pass
-        QgsMessageLog.logMessage(text, LOG_TAG, level)
+        notify(self.iface, text, level)
 
     def shutdown(self) -> None:
         """Cancel a running task (its outputs are removed) and release the map tool."""

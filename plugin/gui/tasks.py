@@ -85,3 +85,14 @@ def error_message(error: BaseException) -> str:
         return str(error)
     return tr("Unexpected error: {name}: {text}. Details are in the TerraPrompt log.").format(
         name=type(error).__name__, text=error)
+
+
+def notify(iface, text: str, level=Qgis.Info, bar: bool = True) -> None:
+    """Log a message under the TerraPrompt tag and, when asked, show it in the message bar."""
+    QgsMessageLog.logMessage(text, LOG_TAG, level)
+    if not bar or iface is None:
+        return
+    try:
+        iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=0 if level == Qgis.Critical else 8)
+    except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
+        pass
