@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from rasterio.windows import Window
 
 from terraprompt.plugin.core.errors import Cancelled
 from terraprompt.plugin.core.tiling import TileSpec, iter_windows, run_tiled, tile_starts

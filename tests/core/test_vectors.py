@@ -6,7 +6,6 @@ import math
 import fiona
 import numpy as np
 import pytest
-import rasterio
 from rasterio.crs import CRS
 from rasterio.transform import from_origin
 from shapely.geometry import box, shape

@@ -44,8 +44,10 @@ import onnxruntime  # noqa: E402
 res["onnxruntime_from"] = onnxruntime.__file__
 result = processing.run("terraprompt:extract_landcover", params)
 res["network_after"] = result["EXPLANATION"]
-from osgeo import gdal_array  # noqa: E402,F401
-import rasterio  # noqa: E402,F401
+from osgeo import gdal_array  # noqa: E402
+import rasterio  # noqa: E402
+
+res["still_import"] = [gdal_array.__name__, rasterio.__version__]  # numpy/GDAL untouched by the install
 
 res["numpy_from"] = __import__("numpy").__file__
 print("RESULT " + json.dumps(res))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rasterio
-from rasterio.crs import CRS
 from rasterio.transform import from_origin
 from rasterio.warp import calculate_default_transform, reproject, Resampling
 from rasterio.windows import Window
@@ -96,7 +95,6 @@ def test_no_common_roles_refused(tmp_path):
 
 def test_only_nodata_in_common_refused(tmp_path):
     b, _, _ = change_pair()
-    pb = write_raster(str(tmp_path / "b.tif"), b, descriptions=S2_NAMES)
     a = b.copy()
     a[:, :, :150] = 0
     pa = write_raster(str(tmp_path / "a.tif"), a, nodata=0, descriptions=S2_NAMES)
