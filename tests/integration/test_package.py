@@ -155,3 +155,39 @@ def test_zip_installs_and_runs_in_qgis_process(plugin_zip, tmp_path):
     assert (out / "lc.tif").is_file() and (out / "lc.gpkg").is_file()
     # the algorithm really ran from the unpacked zip, not from the checkout
     assert not (installed / "tests").exists() and not (installed / "scripts").exists()
+
+
+DESKTOP_SMOKE = """
+import json, os, qgis.utils
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QTimer
+def done():
+    p = qgis.utils.plugins.get("terraprompt")
+    ok = p is not None and QgsApplication.processingRegistry().algorithmById("terraprompt:extract_landcover") is not None
+    if ok:
+        p.action.setChecked(True)
+        ok = p.dock is not None and p.dock.tab("landcover_tab") is not None
+    info = {"ok": ok, "active": sorted(qgis.utils.active_plugins),
+            "from": os.path.dirname(qgis.utils.sys.modules["terraprompt"].__file__) if "terraprompt" in qgis.utils.sys.modules else ""}
+    json.dump(info, open(os.environ["SMOKE_REPORT"], "w"))
+    QgsApplication.exit(0 if ok else 3)
+QTimer.singleShot(1500, done)
+"""
+
+
+def test_zip_loads_in_the_desktop_under_xvfb(plugin_zip, tmp_path):
+    plugins = tmp_path / "plugins"
+    with zipfile.ZipFile(plugin_zip) as zf:
+        zf.extractall(plugins)
+    env = _env(str(plugins), str(tmp_path / "profile"))
+    env.pop("QT_QPA_PLATFORM")  # the desktop needs a (virtual) display
+    env["SMOKE_REPORT"] = str(tmp_path / "report.json")
+    script = tmp_path / "smoke.py"
+    script.write_text(DESKTOP_SMOKE)
+    proc = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "qgis", "--nologo", "--noversioncheck",
+                           "--code", str(script)], env=env, capture_output=True, text=True, timeout=240)
+    assert (tmp_path / "report.json").exists(), proc.stderr[-3000:]
+    info = json.loads((tmp_path / "report.json").read_text())
+    assert info["ok"], info
+    assert info["from"] == str(plugins / "terraprompt")
+    assert proc.returncode == 0
