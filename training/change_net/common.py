@@ -11,7 +11,7 @@ import rasterio
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = (ROOT / ".." / "shared" / "data").resolve()
 DATA = ROOT / "training" / "data" / "change_net"
-RUNS = ROOT / "training" / "runs" / "change_net"
+RUNS = Path(os.environ.get("CHANGE_NET_RUNS", str(ROOT / "training" / "runs" / "change_net")))
 MODEL = ROOT / "models" / "change_net.onnx"
 CARD = ROOT / "models" / "change_net.json"
 

@@ -53,3 +53,19 @@ class ChangeNet(nn.Module):
     def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
         """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
         return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)
+
+
+class Ensemble(nn.Module):
+    """Mean of the logits of several ChangeNets (independent training runs), one calibrated output."""
+
+    def __init__(self, nets: list[ChangeNet]) -> None:
+        super().__init__()
+        self.nets = nn.ModuleList(nets)
+        self.register_buffer("bias_shift", torch.zeros(1))
+
+    def logits(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
+        return torch.stack([n.logits(before, after, available) for n in self.nets]).mean(0)
+
+    def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
+        """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
+        return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)

@@ -16,11 +16,11 @@ SEED = 1234
 PATCH = 64
 BATCH = 12
 LR = 2e-3
-BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1260"))
+BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1200"))
 RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
 """Continue from training/runs/change_net/model.pt (a second cosine cycle at half the learning rate)."""
 P_DSIFN = 0.15
-P_PASTE = 0.5
+P_PASTE = float(os.environ.get("CHANGE_NET_PASTE", "0.15"))
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
 THREADS = int(os.environ.get("CHANGE_NET_THREADS", "1"))
 """1 thread by default: on the shared, oversubscribed 2-core machine two OpenMP threads spin at barriers and a step

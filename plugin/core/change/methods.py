@@ -113,12 +113,11 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
     if fam == "sar":
         return "logratio", "auto: SAR backscatter pair → log-ratio"
     if fam == "optical":
-        from .network import network_available
+        from .network import auto_prefers_network
 
-        ok, why = network_available(pair.roles)
+        ok, why = auto_prefers_network(pair.roles)
         if ok:
-            return "network", (f"auto: optical pair with red, green and blue → the bundled change network ({why}; "
-                               "measured best on held-out OSCD cities, see make eval-change)")
+            return "network", f"auto: optical pair → the bundled change network ({why})"
     return "cva", (f"auto: optical/generic pair with {len(pair.roles)} common band(s) → change vector analysis on "
                    "normalised radiometry (measured best on OSCD and Taizhou, see make eval-change)")
 

@@ -90,6 +90,17 @@ def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD
         return False, exc.problem
 
 
+def auto_prefers_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> tuple[bool, str]:
+    """Whether METHOD=auto should use the network for these bands (the card's ``auto_subsets``, set from held-out scores)."""
+    ok, _ = network_available(roles, model_path, card_path)
+    if not ok:
+        return False, ""
+    card = load_card(card_path)
+    name, _ = band_subset(card, roles)
+    verdict = card.get("auto_subsets", {}).get(name, "")
+    return verdict.startswith("METHOD=auto uses the network"), f"band subset {name}: {verdict}"
+
+
 def held_out_f1(card: dict, subset: str) -> str:
     """'pooled held-out F1 …' phrase from the card's metrics for a band subset ('' when absent)."""
     try:
