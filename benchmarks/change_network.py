@@ -129,7 +129,7 @@ def pipeline(before: str, after: str, size: int, per_tile_bare: float) -> dict:
     res = detect_change(ChangeRequest(before, after, output_probability=prob, output_change=change, method="network",
                                       device="cpu", cloud_mask=False))
     total = time.perf_counter() - t0
-    n_tiles = -(-size // 512) ** 2
+    n_tiles = (-(-size // 512)) ** 2
     bare_all = per_tile_bare * n_tiles
     mpx = size * size / 1e6
     return {"size": size, "seconds": round(total, 1), "mpx_s": round(mpx / total, 3),
