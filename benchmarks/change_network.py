@@ -24,7 +24,6 @@ import sys
 import time
 
 os.environ.setdefault("TERRAPROMPT_THREADS", "2")
-import numpy as np  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")

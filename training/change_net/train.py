@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .common import DATA, REGIMES, RUNS, SLOTS, avail
+from .common import DATA, RUNS, SLOTS, avail
 from .model import ChangeNet
 
 SEED = 1234

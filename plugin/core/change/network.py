@@ -11,13 +11,13 @@ file is checked against the sha256 before it is loaded.
 """
 from __future__ import annotations
 
-import hashlib
-import json
+import importlib.util
 import os
 from typing import Optional
 
 import numpy as np
 
+from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..runtime import DeviceReport, onnx_session
@@ -32,27 +32,7 @@ RGB = ("red", "green", "blue")
 
 def load_card(card_path: str = CARD_FILE) -> dict:
     """The change network's model card; ModelError when missing, unreadable or incomplete."""
-    name = os.path.basename(card_path)
-    try:
-        with open(card_path, encoding="utf-8") as fh:
-            card = json.load(fh)
-    except FileNotFoundError as exc:
-        raise ModelError(f"The model card '{name}' of the change network is missing.", REBUILD) from exc
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"The model card '{name}' cannot be read ({exc}).", REBUILD) from exc
-    for key in ("sha256", "inputs", "stride", "band_subsets_trained"):
-        if key not in card:
-            raise ModelError(f"The model card '{name}' has no '{key}' entry.", REBUILD)
-    return card
-
-
-def file_sha256(path: str) -> str:
-    """Hex sha256 of a file (read in 1 MiB chunks)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return modelcards.load_card(card_path, ("sha256", "inputs", "stride", "band_subsets_trained"), REBUILD)
 
 
 def band_subset(card: dict, roles) -> tuple[str, list[str]]:
@@ -67,11 +47,9 @@ def band_subset(card: dict, roles) -> tuple[str, list[str]]:
 
 def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> str:
     """Raise ModelError (no runtime/model/card) or ModalityError (bands) when METHOD=network cannot run; else say which bands."""
-    try:
-        import onnxruntime  # noqa: F401
-    except ImportError as exc:
+    if importlib.util.find_spec("onnxruntime") is None:
         raise ModelError("The change network needs onnxruntime, which is not installed.",
-                         "Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva.") from exc
+                         "Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva.")
     if not os.path.exists(model_path):
         raise ModelError(f"The change network file '{os.path.basename(model_path)}' is missing.", REBUILD)
     card = load_card(card_path)
@@ -120,12 +98,7 @@ class NetworkChange(ChangeMethod):
         super().__init__()
         card = load_card(card_path)
         base = os.path.basename(model_path)
-        if not os.path.exists(model_path):
-            raise ModelError(f"The change network file '{base}' is missing.", REBUILD)
-        digest = file_sha256(model_path)
-        if digest != card["sha256"]:
-            raise ModelError(f"The change network file '{base}' is corrupt or does not match its model card "
-                             f"(sha256 {digest[:12]}… instead of {card['sha256'][:12]}…).", REBUILD)
+        modelcards.check_sha256(model_path, card["sha256"], REBUILD)
         try:
             self.session, self.device_report = onnx_session(model_path, device)
         except Exception as exc:  # onnxruntime raises its own exception types

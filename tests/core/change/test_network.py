@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 
 import fiona
 import numpy as np
@@ -16,10 +15,10 @@ from change_pairs import write_pair
 from conftest import S2_NAMES, shared, write_raster
 from terraprompt.plugin.core.change.align import align_pair
 from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
-from terraprompt.plugin.core.change.methods import choose_method, make_method, padded_window, window_probability
-from terraprompt.plugin.core.change.network import (CARD_FILE, MODEL_FILE, NetworkChange, band_subset, check_network,
-                                                   file_sha256, load_card)
+from terraprompt.plugin.core.change.methods import choose_method, make_method, window_probability
+from terraprompt.plugin.core.change.network import CARD_FILE, MODEL_FILE, NetworkChange, band_subset, check_network, load_card
 from terraprompt.plugin.core.errors import ModalityError, ModelError
+from terraprompt.plugin.core.modelcards import file_sha256
 from terraprompt.plugin.core.modalities import resolve_modality
 from terraprompt.plugin.core.raster import open_raster
 from terraprompt.plugin.core.tiling import TileSpec
