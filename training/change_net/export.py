@@ -120,10 +120,10 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "training": {**{k: meta.get(k) for k in ("steps", "batch", "patch", "seed", "train_seconds", "final_loss",
                                                   "p_dsifn", "p_paste", "regime_p")},
                      "loss": "BCE (positive weight 3) + soft Dice",
-                     "augmentation": "band dropout per patch (full 10 slots / RGBN / RGB), synthetic changes: 1-3 blobs of "
+                     "augmentation": "band dropout per patch (full 10 slots / RGBN / RGB), synthetic changes (in p_paste of the patches): 1-3 blobs of "
                                      "real imagery from elsewhere pasted into AFTER (labelled change where they differ), "
                                      "date swap, rotations and flips; 50 % of OSCD patches centred on a changed pixel",
-                     "threads": 2},
+                     "threads": 1},
         "data": {
             "oscd_bands_used": OSCD_BANDS,
             "train_cities": train_cities,
@@ -138,7 +138,7 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
                      "a rerun takes as many steps as the machine allows and gives a different file.",
         "metrics": {},
         "licences": LICENCES,
-        "reproduce": "make train-change  (prepare -> train ~21 min -> calibrate -> export -> evaluate, 2 CPU threads); "
+        "reproduce": "make train-change  (prepare -> train 20 min (1 thread) -> calibrate -> export -> evaluate, 2 CPU threads); "
                      "metrics again: .venv/bin/python -m training.change_net.evaluate; through the plugin: make eval-change",
         "limitations": "Trained briefly on 7 small OSCD cities (urban change) and 4 DSIFN RGB tiles; change of other kinds "
                        "(crops, floods, forest) is learnt only from pasted patches. Labels are non-commercial (CC BY-NC-SA).",
