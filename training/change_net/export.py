@@ -138,7 +138,7 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
                      "a rerun takes as many steps as the machine allows and gives a different file.",
         "metrics": {},
         "licences": LICENCES,
-        "reproduce": "make train-change  (prepare -> train 20 min (1 thread) -> calibrate -> export -> evaluate, 2 CPU threads); "
+        "reproduce": "make train-change  (prepare -> train 20 min (1 thread) -> calibrate -> export -> evaluate); "
                      "metrics again: .venv/bin/python -m training.change_net.evaluate; through the plugin: make eval-change",
         "limitations": "Trained briefly on 7 small OSCD cities (urban change) and 4 DSIFN RGB tiles; change of other kinds "
                        "(crops, floods, forest) is learnt only from pasted patches. Labels are non-commercial (CC BY-NC-SA).",
