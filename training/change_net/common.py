@@ -12,8 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = (ROOT / ".." / "shared" / "data").resolve()
 DATA = ROOT / "training" / "data" / "change_net"
 RUNS = Path(os.environ.get("CHANGE_NET_RUNS", str(ROOT / "training" / "runs" / "change_net")))
-MODEL = ROOT / "models" / "change_net.onnx"
-CARD = ROOT / "models" / "change_net.json"
+OUT = Path(os.environ.get("CHANGE_NET_OUT", str(ROOT / "models")))
+"""Where the ONNX file and its card go (models/; another folder for a smoke run)."""
+MODEL = OUT / "change_net.onnx"
+CARD = OUT / "change_net.json"
 
 SLOTS = ["blue", "green", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08", "swir1", "swir2"]
 """Input slots (roles of plugin.core.modalities); Sentinel-2 B02 B03 B04 B05 B06 B07 B08 B8A B11 B12."""
