@@ -55,15 +55,16 @@ def scores(c: np.ndarray) -> dict:
             "F1": round(2 * tp / max(2 * tp + fp + fn, 1), 4), "IoU": round(tp / max(tp + fp + fn, 1), 4)}
 
 
-def calibrate(net) -> float:
-    """Probability threshold maximising the mean (over regimes) pooled F1 on the OSCD training cities."""
+def calibrate(net, city: str = "") -> float:
+    """Probability threshold maximising the mean (over regimes) pooled F1 on the validation city, else the training cities."""
     run = torch_runner(net)
+    files = [DATA / f"oscd_{city}.npz"] if city else sorted(DATA.glob("oscd_*.npz"))
     thr = np.linspace(0.05, 0.95, 37)
     f1s = []
     for regime in REGIMES:
         av = avail(regime)
         tot = np.zeros((len(thr), 4), np.int64)
-        for f in sorted(DATA.glob("oscd_*.npz")):
+        for f in files:
             z = np.load(f)
             logit = predict(run, z["before"].astype(np.float32), z["after"].astype(np.float32), av)
             prob = 1 / (1 + np.exp(-logit))
@@ -73,7 +74,7 @@ def calibrate(net) -> float:
         f1s.append([scores(c)["F1"] for c in tot])
     mean = np.mean(f1s, axis=0)
     best = float(thr[int(np.argmax(mean))])
-    print("calibration on training cities: " + ", ".join(f"{r} F1 {max(f):.3f}" for r, f in zip(REGIMES, f1s))
+    print(f"calibration on {city or 'training cities'}: " + ", ".join(f"{r} F1 {max(f):.3f}" for r, f in zip(REGIMES, f1s))
           + f"; threshold {best:.3f} (mean F1 {mean.max():.3f})")
     return best
 
