@@ -19,26 +19,17 @@ import argparse
 import json
 import os
 import platform
-import resource
-import sys
 import time
 
 os.environ.setdefault("TERRAPROMPT_THREADS", "2")
+
+from common import plugin_on_path, repeat_vrt, rss_mb  # noqa: E402 (benchmarks/ is the script folder)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
 OUT = os.path.join(ROOT, "out", "bench_change_network")
 OSCD = os.path.abspath(os.path.join(ROOT, "..", "shared", "data", "oscd"))
 S2 = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
-
-
-def _plugin_path() -> None:
-    os.makedirs(PLUGINS, exist_ok=True)
-    link = os.path.join(PLUGINS, "terraprompt")
-    if not os.path.islink(link):
-        os.symlink(ROOT, link)
-    if PLUGINS not in sys.path:
-        sys.path.insert(0, PLUGINS)
 
 
 def make_mosaic(src: str, name: str, size: int) -> str:
@@ -57,27 +48,7 @@ def make_mosaic(src: str, name: str, size: int) -> str:
         d.write(data)
         for i, t in enumerate(S2, 1):
             d.set_band_description(i, t)
-    vrt = os.path.join(OUT, f"{name}_{size}.vrt")
-    k = -(-size // n)
-    parts = [f'<VRTDataset rasterXSize="{size}" rasterYSize="{size}">',
-             '<SRS>EPSG:32650</SRS><GeoTransform>300000, 10, 0, 2400000, 0, -10</GeoTransform>']
-    for b in range(1, 14):
-        parts.append(f'<VRTRasterBand dataType="UInt16" band="{b}"><Description>{S2[b - 1]}</Description>')
-        for i in range(k):
-            for j in range(k):
-                parts.append(f'<SimpleSource><SourceFilename relativeToVRT="1">{os.path.basename(base)}</SourceFilename>'
-                             f'<SourceBand>{b}</SourceBand><SrcRect xOff="0" yOff="0" xSize="{n}" ySize="{n}"/>'
-                             f'<DstRect xOff="{j * n}" yOff="{i * n}" xSize="{n}" ySize="{n}"/></SimpleSource>')
-        parts.append("</VRTRasterBand>")
-    parts.append("</VRTDataset>")
-    with open(vrt, "w") as fh:
-        fh.write("\n".join(parts))
-    return vrt
-
-
-def rss_mb() -> float:
-    """Peak RSS of this process in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return repeat_vrt(base, size, os.path.join(OUT, f"{name}_{size}.vrt"))
 
 
 def overhead(before: str, after: str, n_tiles: int) -> dict:
@@ -144,7 +115,7 @@ def main() -> None:
     ap.add_argument("--tiles", type=int, default=8)
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_change_network.json"))
     args = ap.parse_args()
-    _plugin_path()
+    plugin_on_path()
     d = os.path.join(OSCD, args.city)
     if not os.path.isdir(d):
         print(f"skipped: OSCD city {d} not found")

@@ -18,24 +18,16 @@ import json
 import os
 import platform
 import resource
-import sys
 import time
 
 os.environ.setdefault("TERRAPROMPT_THREADS", "2")
+
+from common import plugin_on_path, repeat_vrt  # noqa: E402 (benchmarks/ is the script folder)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
 OUT = os.path.join(ROOT, "out", "bench_network")
 SAMPLE = os.path.join(ROOT, "resources", "sample_s2_beirut.tif")
-
-
-def _plugin_path() -> None:
-    os.makedirs(PLUGINS, exist_ok=True)
-    link = os.path.join(PLUGINS, "terraprompt")
-    if not os.path.islink(link):
-        os.symlink(ROOT, link)
-    if PLUGINS not in sys.path:
-        sys.path.insert(0, PLUGINS)
 
 
 def make_mosaic(size: int) -> str:
@@ -53,23 +45,7 @@ def make_mosaic(size: int) -> str:
             d.write(data)
             for i, t in enumerate(desc, 1):
                 d.set_band_description(i, t)
-    vrt = os.path.join(OUT, f"mosaic_{size}.vrt")
-    k = -(-size // n)
-    parts = [f'<VRTDataset rasterXSize="{size}" rasterYSize="{size}">',
-             '<SRS>EPSG:32636</SRS><GeoTransform>300000, 10, 0, 3750000, 0, -10</GeoTransform>']
-    for b in range(1, 14):
-        parts.append(f'<VRTRasterBand dataType="UInt16" band="{b}"><Description>{desc[b - 1]}</Description>')
-        for r in range(k):
-            for c in range(k):
-                w, h = min(n, size - c * n), min(n, size - r * n)
-                parts.append(f'<SimpleSource><SourceFilename relativeToVRT="1">tile.tif</SourceFilename>'
-                             f'<SourceBand>{b}</SourceBand><SrcRect xOff="0" yOff="0" xSize="{w}" ySize="{h}"/>'
-                             f'<DstRect xOff="{c * n}" yOff="{r * n}" xSize="{w}" ySize="{h}"/></SimpleSource>')
-        parts.append("</VRTRasterBand>")
-    parts.append("</VRTDataset>")
-    with open(vrt, "w") as fh:
-        fh.write("\n".join(parts))
-    return vrt
+    return repeat_vrt(base, size, os.path.join(OUT, f"mosaic_{size}.vrt"))
 
 
 def bench_extract(path: str, size: int) -> dict:
@@ -126,7 +102,7 @@ def main() -> None:
     ap.add_argument("--tiles", type=int, default=16)
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_network.json"))
     a = ap.parse_args()
-    _plugin_path()
+    plugin_on_path()
     path = make_mosaic(a.size)
     ov = bench_overhead(path, a.tiles)
     ex = bench_extract(path, a.size)

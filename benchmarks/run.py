@@ -23,6 +23,8 @@ import time
 
 import numpy as np
 
+from common import plugin_on_path, repeat_vrt  # noqa: E402 (benchmarks/ is the script folder)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
 OUT = os.path.join(ROOT, "out")
@@ -31,15 +33,6 @@ TILE = 1000  # pixels of the base GeoTIFF the mosaics repeat
 S2_NAMES = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
 ORIGIN = (300000.0, 5000000.0)  # UTM 33N
 RES = 10.0
-
-
-def _plugin_path() -> None:
-    os.makedirs(PLUGINS, exist_ok=True)
-    link = os.path.join(PLUGINS, "terraprompt")
-    if not os.path.islink(link):
-        os.symlink(ROOT, link)
-    if PLUGINS not in sys.path:
-        sys.path.insert(0, PLUGINS)
 
 
 def base_tile(path: str) -> str:
@@ -72,33 +65,7 @@ def base_tile(path: str) -> str:
 
 def mosaic_vrt(tile: str, size: int) -> str:
     """A size x size VRT repeating the base tile (the last row/column of tiles clipped)."""
-    path = os.path.join(BENCH, f"s2_{size}.vrt")
-    if os.path.exists(path):
-        return path
-    n = -(-size // TILE)
-    bands = []
-    for b in range(1, 14):
-        srcs = []
-        for r in range(n):
-            for c in range(n):
-                w, h = min(TILE, size - c * TILE), min(TILE, size - r * TILE)
-                srcs.append(
-                    f'<SimpleSource><SourceFilename relativeToVRT="1">{os.path.basename(tile)}</SourceFilename>'
-                    f'<SourceBand>{b}</SourceBand><SourceProperties RasterXSize="{TILE}" RasterYSize="{TILE}" '
-                    f'DataType="UInt16" BlockXSize="256" BlockYSize="256"/>'
-                    f'<SrcRect xOff="0" yOff="0" xSize="{w}" ySize="{h}"/>'
-                    f'<DstRect xOff="{c * TILE}" yOff="{r * TILE}" xSize="{w}" ySize="{h}"/></SimpleSource>')
-        bands.append(f'<VRTRasterBand dataType="UInt16" band="{b}"><Description>{S2_NAMES[b - 1]}</Description>'
-                     + "".join(srcs) + "</VRTRasterBand>")
-    from rasterio.crs import CRS
-
-    wkt = CRS.from_epsg(32633).to_wkt()
-    xml = (f'<VRTDataset rasterXSize="{size}" rasterYSize="{size}"><SRS>{wkt}</SRS>'
-           f"<GeoTransform>{ORIGIN[0]}, {RES}, 0, {ORIGIN[1]}, 0, {-RES}</GeoTransform>" + "".join(bands) + "</VRTDataset>")
-    with open(path + ".part", "w") as f:
-        f.write(xml)
-    os.replace(path + ".part", path)
-    return path
+    return repeat_vrt(tile, size, os.path.join(BENCH, f"s2_{size}.vrt"))
 
 
 def _rss_mb() -> float:
@@ -111,7 +78,7 @@ def child_extract(src: str, out: str, clouds: str = "on") -> dict:
     ``clouds="off"`` turns the spectral engine's cloud network off (through the scene context the
     engine is given), to measure the streaming engine itself; "on" is what analysts run.
     """
-    _plugin_path()
+    plugin_on_path()
     from terraprompt.plugin.core.landcover import extract as X
     from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
     from terraprompt.plugin.core.prompts import parse_prompt
@@ -157,7 +124,7 @@ def run_rss(runs: list[tuple[int, str]]) -> list[dict]:
 
 def run_tiling(size: int = 4096, repeats: int = 5) -> dict:
     """run_tiled vs a bare loop over the same windows with the same read + compute + write."""
-    _plugin_path()
+    plugin_on_path()
     from rasterio.windows import Window
 
     from terraprompt.plugin.core.landcover.spectral import SpectralEngine
