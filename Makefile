@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive
+.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive
 
 setup:
 	bash scripts/setup.sh
@@ -25,8 +25,12 @@ screenshots:
 	$(ENV) $(PY) scripts/screenshots.py
 	$(ENV) $(PY) scripts/screenshots_setup.py
 
-bench:
+bench: bench-core bench-network bench-change-network bench-interactive
+	@echo "bench: results in out/bench*.json"
+
+bench-core:
 	$(ENV) $(PY) benchmarks/run.py
+	$(ENV) $(PY) benchmarks/bench_prompts.py
 
 package:
 	$(PY) scripts/package.py
