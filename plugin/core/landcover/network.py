@@ -81,7 +81,7 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
         pref = card.get("auto_water", {}).get(mode_key(used))
         if "water" in concepts and pref and pref.get("prefer") == "spectral":
             return False, (f"with these bands the spectral rules found water better on held-out data "
-                           f"(IoU {pref['spectral']:.2f} vs network {pref['network']:.2f})")
+                           f"(IoU {pref['spectral']:.3f} vs network {pref['network']:.3f})")
     return True, f"bands used: {', '.join(used)}"
 
 
