@@ -55,15 +55,12 @@ def qgis_app_session():
 
 @pytest.fixture(scope="session")
 def plugin(qgis_app_session):
-    """TerraPrompt loaded and started through qgis.utils, with a mocked-iface main window and real canvas."""
+    """TerraPrompt loaded and started through qgis.utils, with a real main window, canvas, message bar and toolbar."""
     import qgis.utils
-    from qgis.testing.mocked import get_iface
 
-    from qgis.gui import QgsMessageBar
+    from desktop_iface import DesktopInterface
 
-    iface = get_iface()
-    bar = QgsMessageBar(iface.mainWindow())
-    iface.messageBar.return_value = bar  # a real message bar, so messages and their buttons are testable
+    iface = DesktopInterface()
     qgis.utils.iface = iface
     if PLUGINS not in qgis.utils.plugin_paths:
         qgis.utils.plugin_paths.insert(0, PLUGINS)

@@ -40,7 +40,7 @@ def test_action_toggles_dock(plugin):
     plugin.action.setChecked(False)
     plugin.action.setChecked(True)
     dock = plugin.dock
-    # the mocked iface's main window is never shown, so ask whether the dock itself is shown
+    # the test main window is never shown, so ask whether the dock itself is shown
     assert dock is not None and not dock.isHidden()
     assert dock.tab_widget.count() >= 2
     labels = [dock.tab_widget.tabText(i) for i in range(dock.tab_widget.count())]
@@ -251,7 +251,7 @@ def test_settings_tab_device_threads_tiles(plugin, tab):
 
     st = plugin.dock.tab("settings_tab")
     plugin.dock.tab_widget.setCurrentWidget(st)
-    st.refresh_report()  # done on first show in QGIS; the mocked main window is never shown
+    st.refresh_report()  # done on first show in QGIS; the test main window is never shown
     report = st.report.toPlainText()
     assert "onnxruntime" in report and "torch" in report and "cpu" in report
     st.threads_spin.setValue(3)
@@ -278,8 +278,8 @@ from qgis.testing import start_app
 app = start_app(cleanup=False)
 import qgis.utils
 from qgis.core import QgsApplication
-from qgis.testing.mocked import get_iface
-qgis.utils.iface = get_iface()
+from desktop_iface import DesktopInterface
+qgis.utils.iface = DesktopInterface()
 qgis.utils.plugin_paths.insert(0, conftest.PLUGINS)
 qgis.utils.updateAvailablePlugins()
 reg = QgsApplication.processingRegistry()
@@ -307,3 +307,14 @@ def test_plugin_unloads_and_loads_again(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, str(script), ROOT], env=env, capture_output=True, text=True, timeout=300)
     assert "UNLOAD-OK" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_toolbar_menu_and_docking_are_real(plugin):
+    from qgis.PyQt.QtCore import Qt
+
+    iface = plugin.iface
+    assert plugin.action in iface.toolbar.actions()
+    menus = [a.menu() for a in iface.raster_menu.actions() if a.menu() is not None]
+    assert any(plugin.action in m.actions() for m in menus), "the action is in the Raster > TerraPrompt menu"
+    plugin.action.setChecked(True)
+    assert iface.mainWindow().dockWidgetArea(plugin.dock) == Qt.RightDockWidgetArea
