@@ -374,7 +374,72 @@
             <translation>Erklärung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/provider.py" line="35" />
+            <location filename="../plugin/algorithms/find_similar.py" line="27" />
+            <source>Find objects similar to exemplars</source>
+            <translation>Objekte ähnlich den Beispielen finden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="30" />
+            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their appearance against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Geben Sie zwei oder drei gute Polygone dessen an, wovon Sie mehr suchen (z. B. Dächer); TerraPrompt lernt ihr Aussehen im Vergleich zum Rest der Szene und liefert jedes Objekt mit ähnlichem Aussehen und ähnlicher Größe, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <source>The raster to search (any modality).</source>
+            <translation>Der zu durchsuchende Raster (beliebige Modalität).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="38" />
+            <source>Exemplar polygons</source>
+            <translation>Beispielpolygone</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="39" />
+            <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
+            <translation>Polygone guter Beispiele in beliebigem KBS; für eine Auswahl „Nur gewählte Objekte“ verwenden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="41" />
+            <source>Similarity threshold</source>
+            <translation>Ähnlichkeitsschwelle</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="42" />
+            <source>0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches.</source>
+            <translation>0..1: Ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, diesen Wert erreicht. Höher findet weniger, dafür ähnlichere Treffer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
+            <source>Class label</source>
+            <translation>Klassenbezeichnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <source>Written to the 'class' field of every object found.</source>
+            <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="147" />
+            <source>Similar objects</source>
+            <translation>Ähnliche Objekte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
+            <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="50" />
+            <source>Objects found</source>
+            <translation>Gefundene Objekte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <source>The exemplar layer could not be opened.</source>
+            <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/provider.py" line="37" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
         </message>
@@ -427,11 +492,6 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
-            <source>Class label</source>
-            <translation>Klassenbezeichnung</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
@@ -629,11 +689,6 @@
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
-            <source>TerraPrompt</source>
-            <translation>TerraPrompt</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/chart.py" line="16" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
@@ -682,6 +737,11 @@
             <location filename="../plugin/gui/dock.py" line="31" />
             <source>Setup</source>
             <translation>Einrichtung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="63" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/dock.py" line="65" />
@@ -754,9 +814,44 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
+            <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <source>Find similar</source>
+            <translation>Ähnliche finden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <source>Find objects that look like the exemplar polygons, anywhere in the raster.</source>
+            <translation>Objekte im gesamten Raster finden, die den Beispielpolygonen ähneln.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <source>Exemplars</source>
+            <translation>Beispiele</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <source>Choose a raster and a polygon layer of exemplars.</source>
+            <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="133" />
+            <source>Finding objects similar to {n} exemplar(s)…</source>
+            <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="134" />
+            <source>TerraPrompt: find similar</source>
+            <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="54" />

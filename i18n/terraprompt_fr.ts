@@ -374,7 +374,72 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/provider.py" line="35" />
+            <location filename="../plugin/algorithms/find_similar.py" line="27" />
+            <source>Find objects similar to exemplars</source>
+            <translation>Trouver des objets semblables aux exemples</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="30" />
+            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their appearance against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Donnez deux ou trois bons polygones de ce que vous cherchez (par ex. des toits) ; TerraPrompt apprend leur apparence par rapport au reste de la scène et renvoie chaque objet d'aspect et de taille semblables, avec un score. Cochez « Entités sélectionnées uniquement » pour n'utiliser que les polygones sélectionnés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <source>The raster to search (any modality).</source>
+            <translation>Le raster à parcourir (toute modalité).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="38" />
+            <source>Exemplar polygons</source>
+            <translation>Polygones d'exemple</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="39" />
+            <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
+            <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="41" />
+            <source>Similarity threshold</source>
+            <translation>Seuil de similarité</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="42" />
+            <source>0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches.</source>
+            <translation>0..1 : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples atteint cette valeur. Plus haut : moins de résultats, plus proches.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
+            <source>Class label</source>
+            <translation>Étiquette de classe</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <source>Written to the 'class' field of every object found.</source>
+            <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="147" />
+            <source>Similar objects</source>
+            <translation>Objets semblables</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
+            <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="50" />
+            <source>Objects found</source>
+            <translation>Objets trouvés</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <source>The exemplar layer could not be opened.</source>
+            <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/provider.py" line="37" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
@@ -427,11 +492,6 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
-            <source>Class label</source>
-            <translation>Étiquette de classe</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
@@ -629,11 +689,6 @@
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
-            <source>TerraPrompt</source>
-            <translation>TerraPrompt</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/chart.py" line="16" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
@@ -682,6 +737,11 @@
             <location filename="../plugin/gui/dock.py" line="31" />
             <source>Setup</source>
             <translation>Installation</translation>
+        </message>
+        <message>
+            <location filename="../plugin/plugin.py" line="63" />
+            <source>TerraPrompt</source>
+            <translation>TerraPrompt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/dock.py" line="65" />
@@ -754,9 +814,44 @@
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
+            <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <source>Find similar</source>
+            <translation>Trouver des semblables</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <source>Find objects that look like the exemplar polygons, anywhere in the raster.</source>
+            <translation>Trouver, partout dans le raster, les objets qui ressemblent aux polygones d'exemple.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <source>Exemplars</source>
+            <translation>Exemples</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <source>Choose a raster and a polygon layer of exemplars.</source>
+            <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="133" />
+            <source>Finding objects similar to {n} exemplar(s)…</source>
+            <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="134" />
+            <source>TerraPrompt: find similar</source>
+            <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="54" />

@@ -17,9 +17,11 @@ def algorithm_classes() -> list:
     from .diagnostics import DiagnosticsAlgorithm
     from .encode_image import EncodeImageAlgorithm
     from .extract_landcover import ExtractLandcoverAlgorithm
+    from .find_similar import FindSimilarAlgorithm
     from .segment_prompts import SegmentPromptsAlgorithm
 
-    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, DetectChangeAlgorithm, SegmentPromptsAlgorithm, EncodeImageAlgorithm]
+    return [ExtractLandcoverAlgorithm, DiagnosticsAlgorithm, DetectChangeAlgorithm, SegmentPromptsAlgorithm, EncodeImageAlgorithm,
+            FindSimilarAlgorithm]
 
 
 class TerraPromptProvider(QgsProcessingProvider):

@@ -92,8 +92,12 @@ def polygonize(
     background: int = 0,
     nodata: int = 255,
     is_cancelled: Optional[Callable[[], bool]] = None,
+    confidence_scale: float = 1.0,
 ) -> Iterator[Polygon]:
-    """Yield polygons of every class value except background/nodata, merged across windows."""
+    """Yield polygons of every class value except background/nodata, merged across windows.
+
+    ``confidence_scale`` maps the confidence raster's values to 0..1 (0.01 for a uint8 percent raster).
+    """
     from .errors import Cancelled
 
     pending: dict[int, list[Polygon]] = {}
@@ -107,7 +111,7 @@ def polygonize(
                         raise Cancelled()
                     win = Window(c0, r0, min(window_size, width - c0), min(window_size, height - r0))
                     cls = ds.read(1, window=win)
-                    conf = conf_ds.read(1, window=win).astype(np.float32) if conf_ds else None
+                    conf = conf_ds.read(1, window=win).astype(np.float32) * np.float32(confidence_scale) if conf_ds else None
                     wtr = rasterio.windows.transform(win, tr)
                     for value in np.unique(cls):
                         if value in (background, nodata):

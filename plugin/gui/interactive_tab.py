@@ -66,6 +66,18 @@ class InteractiveTab(QWidget):
         for b in (self.start_button, self.undo_button, self.redo_button, self.clear_button, self.accept_button):
             row.addWidget(b)
         layout.addLayout(row)
+        similar = QHBoxLayout()
+        self.exemplar_combo = QgsMapLayerComboBox(self)
+        self.exemplar_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.exemplar_combo.setToolTip(tr("Polygons of good examples; the selected ones are used (all when none is selected)."))
+        self.similar_button = QPushButton(tr("Find similar"), self)
+        self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons, anywhere in the raster."))
+        similar.addWidget(self.exemplar_combo, 1)
+        similar.addWidget(self.similar_button)
+        form2 = QFormLayout()
+        form2.addRow(tr("Exemplars"), similar)
+        layout.addLayout(form2)
+        self.similar_task = None
         self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -88,6 +100,54 @@ class InteractiveTab(QWidget):
         self.clear_button.clicked.connect(self.controller.clear)
         self.accept_button.clicked.connect(self.accept)
         self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
+        self.similar_button.clicked.connect(self.find_similar)
+
+    def find_similar(self) -> None:
+        """Run find_similar in a QgsTask on the chosen raster with the selected (or all) exemplar polygons."""
+        import os
+        import tempfile
+
+        from qgis.core import QgsCoordinateTransform
+        from shapely import wkt
+
+        from ..core.interactive.exemplars import SimilarRequest, find_similar
+        from ..algorithms.base import layer_path
+        from .tasks import CoreTask, start_task
+
+        raster, vec = self.layer_combo.currentLayer(), self.exemplar_combo.currentLayer()
+        if raster is None or vec is None:
+            self._message(tr("Choose a raster and a polygon layer of exemplars."), "warning")
+            return
+        feats = vec.selectedFeatures() or list(vec.getFeatures())
+        xf = QgsCoordinateTransform(vec.crs(), raster.crs(), QgsProject.instance())
+        geoms = []
+        for f in feats:
+            g = f.geometry()
+            if not g.isEmpty():
+                g.transform(xf)
+                geoms.append(wkt.loads(g.asWkt()))
+        out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
+        label = self.class_edit.text().strip() or "similar"
+        req = SimilarRequest(layer_path(raster), geoms, out, label=label)
+        self.similar_button.setEnabled(False)
+        self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
+        self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), lambda **kw: find_similar(req, **kw), self._similar_done))
+
+    def _similar_done(self, result, error) -> None:
+        from qgis.core import QgsVectorLayer
+
+        from .tasks import error_message
+
+        self.similar_task = None
+        self.similar_button.setEnabled(True)
+        if error is not None:
+            self._message(error_message(error), "warning")
+            self.status.setText(error_message(error))
+            return
+        layer = QgsVectorLayer(result.output_vector, tr("Similar objects"), "ogr")
+        QgsProject.instance().addMapLayer(layer)
+        self.status.setText(result.summary)
+        self._message(result.summary)
 
     def apply_choices(self) -> None:
         """Hand the dock's choices to the controller and remember them."""
@@ -127,3 +187,6 @@ class InteractiveTab(QWidget):
         if self.tool is not None and self.canvas is not None and self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)
         self.controller.shutdown()
+        if self.similar_task is not None:
+            self.similar_task.detach()
+            self.similar_task = None

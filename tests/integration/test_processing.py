@@ -43,6 +43,7 @@ def test_processing_run_synthetic(plugin, tmp_path):
     with fiona.open(res["OUTPUT_VECTOR"]) as fc:
         feats = list(fc)
     classes = {f["properties"]["class"] for f in feats}
+    assert all(0.0 <= f["properties"]["confidence"] <= 1.0 for f in feats), "confidence is a 0..1 fraction"
     assert classes == {"water", "vegetation"}
     lake = [f for f in feats if f["properties"]["class"] == "water" and f["properties"]["area_m2"] > 1000]
     assert len(lake) == 1  # one lake, one feature (isolated noise pixels aside)

@@ -265,7 +265,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                    "areas": area_table(classes, counts, class_conf, valid_area, cat)}
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
-            polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled)
+            polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01)
             written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
                                      description=explanation)
             details["vector_areas_m2"] = written

@@ -1,0 +1,78 @@
+"""terraprompt:find_similar: exemplar polygons (any CRS; selected features with the toolbox's checkbox) → similar objects."""
+from __future__ import annotations
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..i18n import tr
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
+
+
+class FindSimilarAlgorithm(TerraPromptAlgorithm):
+    """Objects that look like the exemplar polygons, found anywhere in the raster."""
+
+    def name(self) -> str:
+        return "find_similar"
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr("Find objects similar to exemplars")
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr("Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their "
+                  "appearance against the rest of the scene and returns every object that looks alike and has a "
+                  "similar size, with a score. Tick 'Selected features only' to use the selected polygons.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
+        p.setHelp(tr("The raster to search (any modality)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterFeatureSource("EXEMPLARS", tr("Exemplar polygons"), [QgsProcessing.TypeVectorPolygon])
+        p.setHelp(tr("Polygons of good examples, in any CRS; use 'Selected features only' for a selection."))
+        self.addParameter(p)
+        p = QgsProcessingParameterNumber("THRESHOLD", tr("Similarity threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
+        p.setHelp(tr("0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches."))
+        self.addParameter(p)
+        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="similar")
+        p.setHelp(tr("Written to the 'class' field of every object found."))
+        self.addParameter(p)
+        p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Similar objects"), QgsProcessing.TypeVectorPolygon)
+        p.setHelp(tr("GeoPackage polygons with object_id, class, score, area_m2 and provenance fields."))
+        self.addParameter(p)
+        self.addOutput(QgsProcessingOutputNumber("COUNT", tr("Objects found")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        with dependencies_needed():
+            from shapely import wkt
+
+            from ..core.interactive.exemplars import SimilarRequest, find_similar
+
+        layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
+        if layer is None:
+            raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
+        source = self.parameterAsSource(parameters, "EXEMPLARS", context)
+        if source is None:
+            raise QgsProcessingException(tr("The exemplar layer could not be opened."))
+        xform = QgsCoordinateTransform(source.sourceCrs(), layer.crs(), context.transformContext())
+        geoms = []
+        for feat in source.getFeatures():
+            g = feat.geometry()
+            if g.isNull() or g.isEmpty():
+                continue
+            g.transform(xform)
+            geoms.append(wkt.loads(g.asWkt()))
+        req = SimilarRequest(input=layer_path(layer), exemplars=geoms,
+                             output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
+                             threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
+                             label=self.parameterAsString(parameters, "CLASS", context) or "similar")
+        result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
+        feedback.pushInfo(result.summary)
+        return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}

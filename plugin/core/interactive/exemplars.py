@@ -1,0 +1,176 @@
+"""Find similar: objects that look like the analyst's exemplar polygons, anywhere in a raster.
+
+An appearance model is fitted on the exemplars' pixels (per-band mean and spread
+of the physical band values, one diagonal Gaussian) against a background model
+fitted on a sample of the whole scene. Every pixel gets the posterior probability
+of "looks like the exemplars" (log-likelihood ratio through a logistic), streamed
+tile by tile; pixels above THRESHOLD form candidate objects, which are merged
+across tiles and kept when their area is close to the exemplars' (shape prior).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+from rasterio.features import geometry_mask
+from rasterio.windows import Window, from_bounds
+
+from ..errors import InputError
+from ..modalities import resolve_modality
+from ..raster import Grid, check_has_valid_pixels, open_raster
+from ..stack import ModalityStack, make_layer
+from ..tiling import TileSpec, run_tiled
+from ..vectors import AreaCalculator, polygonize, write_polygons
+from ..writers import GeoTiffWriter, check_output_path
+
+MODEL_NAME = "exemplar-appearance-v1"
+AREA_RANGE = (0.25, 4.0)
+"""Candidates keep an area between these multiples of the smallest / largest exemplar."""
+
+
+@dataclass
+class SimilarRequest:
+    """The raster, exemplar geometries (shapely, in the raster's CRS), threshold and output."""
+
+    input: str
+    exemplars: list
+    output_vector: str
+    threshold: float = 0.5
+    label: str = "similar"
+    modality: str = "auto"
+    tiles: TileSpec = field(default_factory=TileSpec)
+
+
+@dataclass
+class SimilarResult:
+    """What was written and a short summary."""
+
+    output_vector: str
+    count: int
+    summary: str
+
+
+@dataclass
+class AppearanceModel:
+    """Diagonal Gaussians of the exemplars and of the scene over the same bands."""
+
+    roles: list[str]
+    mean: np.ndarray
+    std: np.ndarray
+    bg_mean: np.ndarray
+    bg_std: np.ndarray
+
+    def probability(self, feats: np.ndarray) -> np.ndarray:
+        """P(exemplar-like) per pixel for features (n_roles, h, w)."""
+        m, s = self.mean[:, None, None], self.std[:, None, None]
+        bm, bs = self.bg_mean[:, None, None], self.bg_std[:, None, None]
+        llr = (-0.5 * ((feats - m) / s) ** 2 - np.log(s)) - (-0.5 * ((feats - bm) / bs) ** 2 - np.log(bs))
+        z = llr.sum(axis=0) / max(1.0, np.sqrt(len(self.roles)))
+        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+def fit_appearance(exemplar_pixels: np.ndarray, background: np.ndarray, roles: list[str]) -> AppearanceModel:
+    """Fit the two Gaussians; the exemplar spread is floored at a quarter of the scene's, so one flat roof still generalises."""
+    bg_mean, bg_std = background.mean(axis=1), background.std(axis=1) + 1e-6
+    mean, std = exemplar_pixels.mean(axis=1), exemplar_pixels.std(axis=1)
+    std = np.maximum(std, 0.25 * bg_std)
+    return AppearanceModel(roles, mean, std, bg_mean, bg_std)
+
+
+def _features(bs, roles: list[str]) -> np.ndarray:
+    return np.stack([bs.bands[r] for r in roles]).astype(np.float32)
+
+
+def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
+    """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
+    if not req.exemplars:
+        raise InputError("No exemplar polygons were given.", "Select two or three good polygons of the objects you want more of.")
+    if not 0.0 < req.threshold < 1.0:
+        raise InputError(f"THRESHOLD must be between 0 and 1 (got {req.threshold}).", "Use e.g. 0.5; higher finds fewer, closer matches.")
+    src = open_raster(req.input)
+    out = check_output_path(req.output_vector, [req.input], (".gpkg",))
+    check_has_valid_pixels(src)
+    modality = resolve_modality(src, req.modality)
+    stack = ModalityStack(make_layer(src, modality))
+    roles = sorted(modality.roles, key=lambda r: modality.roles[r])
+    full = Window(0, 0, src.width, src.height)
+    areas = AreaCalculator(src.crs)
+    pixels, ex_areas = [], []
+    for geom in req.exemplars:
+        if geom is None or geom.is_empty or geom.area == 0:
+            continue
+        win = from_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
+        win = Window(int(win.col_off) - 1, int(win.row_off) - 1, int(win.width) + 2, int(win.height) + 2)
+        try:
+            win = win.intersection(full)
+        except Exception:  # rasterio raises WindowError when they do not overlap
+            continue
+        bs = stack.read(win, set(roles))
+        inside = ~geometry_mask([geom], out_shape=bs.valid.shape, transform=src.grid.window_transform(win)) & bs.valid
+        if inside.sum() >= 1:
+            pixels.append(_features(bs, roles)[:, inside])
+            ex_areas.append(areas.area_m2(geom))
+    if not pixels or sum(p.shape[1] for p in pixels) < 4:
+        raise InputError("The exemplar polygons cover fewer than 4 valid pixels of the raster.",
+                         "Draw exemplars over the raster, each at least a few pixels large.")
+    sample = stack.read_sample(full, set(roles))
+    background = _features(sample, roles)[:, sample.valid]
+    model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
+
+    grid = src.grid
+    tmp = tempfile.mkdtemp(prefix="terraprompt-similar-")
+    cls_path, conf_path = os.path.join(tmp, "match.tif"), os.path.join(tmp, "score.tif")
+    try:
+        cls_w = GeoTiffWriter(cls_path, grid, 1, "uint8", 255, block=req.tiles.stride)
+        conf_w = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
+
+        def process(wins):
+            res = []
+            for w in wins:
+                bs = stack.read(w, set(roles))
+                res.append(np.stack([model.probability(_features(bs, roles)), bs.valid.astype(np.float32)]))
+            return res
+
+        def sink(w, block):
+            p, valid = block[0], block[1] >= 0.5
+            cls = np.where(p >= req.threshold, 1, 0).astype(np.uint8)
+            cls[~valid] = 255
+            cls_w.write(w, cls)
+            conf_w.write(w, np.clip(p * 100, 0, 100).astype(np.uint8))
+
+        try:
+            run_tiled(grid.width, grid.height, process, sink, req.tiles,
+                      progress=(lambda v: progress(0.8 * v)) if progress else None, is_cancelled=is_cancelled)
+            cls_w.close()
+            conf_w.close()
+        except BaseException:
+            cls_w.abort()
+            conf_w.abort()
+            raise
+        lo, hi = AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)
+        kept = []
+
+        def candidates():
+            for poly in polygonize(cls_path, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01):
+                a = areas.area_m2(poly.geom)
+                if lo <= a <= hi:
+                    poly.attrs = {"object_id": len(kept) + 1, "score": round(poly.confidence, 4)}
+                    kept.append(a)
+                    yield poly
+
+        common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
+                  "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
+        summary = (f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
+                   f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
+        write_polygons(out, candidates(), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
+                       layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if progress:
+        progress(100.0)
+    return SimilarResult(out, len(kept), f"Found {len(kept)} similar object(s). " + summary)

@@ -1,0 +1,72 @@
+"""Find similar: exemplar polygons → similar objects elsewhere, not different-looking or different-sized ones."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasterio.transform import from_origin
+from shapely.geometry import box
+
+from conftest import write_raster
+from terraprompt.plugin.core.errors import InputError
+from terraprompt.plugin.core.interactive.exemplars import SimilarRequest, find_similar
+from terraprompt.plugin.core.tiling import TileSpec
+
+TR = from_origin(500000, 4500000, 1.0, 1.0)
+
+
+def scene():
+    """An RGB scene: 9 red roofs (12 px), 3 blue roofs, one large red field; returns data and roof boxes (row, col)."""
+    rng = np.random.default_rng(3)
+    data = np.full((3, 300, 300), 90.0) + rng.normal(0, 6, (3, 300, 300))
+    data[1] += 40  # greenish ground
+    red = [(20 + 90 * i, 20 + 90 * j) for i in range(3) for j in range(3)]
+    for r, c in red:
+        data[:, r:r + 12, c:c + 12] = np.array([200, 60, 50])[:, None, None] + rng.normal(0, 6, (3, 12, 12))
+    blue = [(60, 60), (150, 150), (240, 60)]
+    for r, c in blue:
+        data[:, r:r + 12, c:c + 12] = np.array([50, 70, 210])[:, None, None] + rng.normal(0, 6, (3, 12, 12))
+    data[:, 235:295, 130:190] = np.array([200, 60, 50])[:, None, None] + rng.normal(0, 6, (3, 60, 60))
+    return np.clip(data, 0, 255).astype(np.uint8), red, blue
+
+
+def geom(r, c, n=12):
+    x0, y0 = TR * (c, r)
+    return box(x0 + 1, y0 - n + 1, x0 + n - 1, y0 - 1)
+
+
+def test_finds_the_other_roofs_only(tmp_path):
+    import fiona
+
+    data, red, blue = scene()
+    src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
+    res = find_similar(SimilarRequest(src, [geom(*red[0]), geom(*red[4])], str(tmp_path / "similar.gpkg"),
+                                      threshold=0.5, label="roof", tiles=TileSpec(128, 16, 2)))
+    with fiona.open(res.output_vector) as fc:
+        feats = list(fc)
+    found = [f for f in feats]
+    assert res.count == len(found)
+    centres = [tuple(np.mean(np.array(f["geometry"]["coordinates"][0][0]), axis=0)) for f in found]
+    hits = 0
+    for r, c in red:
+        x, y = TR * (c + 6, r + 6)
+        hits += any(abs(cx - x) < 6 and abs(cy - y) < 6 for cx, cy in centres)
+    assert hits == len(red), f"found {hits} of {len(red)} red roofs"
+    for r, c in blue:  # other colour
+        x, y = TR * (c + 6, r + 6)
+        assert not any(abs(cx - x) < 6 and abs(cy - y) < 6 for cx, cy in centres)
+    assert all(f["properties"]["area_m2"] < 600 for f in found), "the large red field is not a roof"
+    assert {f["properties"]["class"] for f in found} == {"roof"}
+    assert all(0.5 <= f["properties"]["score"] <= 1.0 for f in found)
+
+
+def test_bad_exemplars_and_threshold(tmp_path):
+    data, red, _ = scene()
+    src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
+    out = tmp_path / "s.gpkg"
+    with pytest.raises(InputError, match="No exemplar"):
+        find_similar(SimilarRequest(src, [], str(out)))
+    with pytest.raises(InputError, match="fewer than 4 valid pixels"):
+        find_similar(SimilarRequest(src, [box(0, 0, 1, 1)], str(out)))  # far outside the raster
+    with pytest.raises(InputError, match="THRESHOLD"):
+        find_similar(SimilarRequest(src, [geom(*red[0])], str(out), threshold=1.5))
+    assert not out.exists()
