@@ -69,6 +69,31 @@ def fmt(s: dict) -> str:
     return "  ".join(f"{k}={v:.3f}" for k, v in s.items())
 
 
+class Tally:
+    """Confusion counts of one method over items: pooled, and over the items the network never saw."""
+
+    def __init__(self, method: str, held: set, width: int) -> None:
+        self.method, self.held, self.width = method, held, width
+        self.total = np.zeros(4, dtype=np.int64)
+        self.total_held = np.zeros(4, dtype=np.int64)
+
+    def add(self, item: str, label: str, k: np.ndarray) -> None:
+        """Count one city/tile and print its row (flagged when the network trained on it)."""
+        self.total += k
+        if item in self.held:
+            self.total_held += k
+        seen = " (network trained on it)" if self.held and item not in self.held and self.method in ("network", "auto") else ""
+        print(f"  {self.method:8s} {label:{self.width}s} {fmt(scores(k))}{seen}")
+
+    def finish(self, out: dict, suffix: str = "") -> None:
+        """Print and store the pooled (and held-out) scores."""
+        out[self.method] = scores(self.total)
+        print(f"  {self.method:8s} {'POOLED':{self.width}s} {fmt(out[self.method])}{suffix}")
+        if self.held:
+            out[self.method + "_held_out"] = scores(self.total_held)
+            print(f"  {self.method:8s} {'HELD-OUT':{self.width}s} {fmt(out[self.method + '_held_out'])}")
+
+
 def eval_oscd(methods: list[str], tmp: str) -> dict:
     """Per-city and pooled scores on OSCD."""
     root = os.path.join(SHARED, "oscd")
@@ -82,28 +107,18 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
     if held:
         print(f"  (the network was trained on the other cities; HELD-OUT = {', '.join(sorted(held))}, compare methods there)")
     for m in methods:
-        total = np.zeros(4, dtype=np.int64)
-        total_held = np.zeros(4, dtype=np.int64)
+        tally = Tally(m, held, 12)
         t0 = time.time()
         try:
             for d in cities:
                 c = os.path.basename(d)
                 truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
                 pred = run(os.path.join(d, f"{c}_t1.tif"), os.path.join(d, f"{c}_t2.tif"), m, tmp)
-                k = counts(pred, truth)
-                total += k
-                if c in held:
-                    total_held += k
-                seen = " (network trained on it)" if held and c not in held and m in ("network", "auto") else ""
-                print(f"  {m:8s} {c:12s} {fmt(scores(k))}{seen}")
+                tally.add(c, c, counts(pred, truth))
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
-        pooled[m] = scores(total)
-        print(f"  {m:8s} {'POOLED':12s} {fmt(pooled[m])}   ({time.time() - t0:.0f} s)")
-        if held:
-            pooled[m + "_held_out"] = scores(total_held)
-            print(f"  {m:8s} {'HELD-OUT':12s} {fmt(pooled[m + '_held_out'])}")
+        tally.finish(pooled, f"   ({time.time() - t0:.0f} s)")
     return pooled
 
 
@@ -157,29 +172,18 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
     out = {}
     _, held = network_held_out()
     for m in methods:
-        total = np.zeros(4, dtype=np.int64)
-        total_held = np.zeros(4, dtype=np.int64)
+        tally = Tally(m, held, 10)
         try:
             for t1 in tiles:
                 name = os.path.basename(t1)
                 b = georeferenced_copy(t1, os.path.join(tmp, "t1_" + name))
                 a = georeferenced_copy(os.path.join(root, "t2", name), os.path.join(tmp, "t2_" + name))
                 truth = rasterio.open(os.path.join(root, "mask", name)).read(1) == 1
-                k = counts(run(b, a, m, tmp), truth)
-                total += k
-                tile = os.path.splitext(name)[0]
-                if tile in held:
-                    total_held += k
-                seen = " (network trained on it)" if held and tile not in held and m in ("network", "auto") else ""
-                print(f"  {m:8s} {name:10s} {fmt(scores(k))}{seen}")
+                tally.add(os.path.splitext(name)[0], name, counts(run(b, a, m, tmp), truth))
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
-        out[m] = scores(total)
-        print(f"  {m:8s} {'POOLED':10s} {fmt(out[m])}")
-        if held:
-            out[m + "_held_out"] = scores(total_held)
-            print(f"  {m:8s} {'HELD-OUT':10s} {fmt(out[m + '_held_out'])}")
+        tally.finish(out)
     return out
 
 

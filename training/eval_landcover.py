@@ -136,22 +136,10 @@ def eval_sen1floods11(engines: list[str]) -> None:
 def hls_test_ids(ids: list[str]) -> set[str]:
     """The network's held-out HLS location groups (same rule as training/landcover_net/prepare.py)."""
     try:
-        from training.landcover_net.prepare import HLS_TEST_FRACTION, hls_groups
+        from training.landcover_net.prepare import hls_test_ids as training_split
     except Exception:
         return set()
-    import hashlib
-
-    groups = hls_groups(ids)
-    members: dict[str, list[str]] = {}
-    for i, g in groups.items():
-        members.setdefault(g, []).append(i)
-    order = sorted(members, key=lambda g: hashlib.md5(min(members[g]).encode()).hexdigest())
-    test: set[str] = set()
-    for g in order:
-        if len(test) >= HLS_TEST_FRACTION * len(ids):
-            break
-        test |= set(members[g])
-    return test
+    return training_split(ids)
 
 
 def eval_hls(engines: list[str], limit: int = 0) -> None:

@@ -51,3 +51,14 @@ def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
         raise ModelError(f"The model file '{name}' is corrupt or does not match its model card "
                          f"(sha256 {digest[:12]}… instead of {expected[:12]}…).", fix)
     return digest
+
+
+def open_verified(model_path: str, card: dict, device: str, fix: str = "", what: str = "model"):
+    """An onnxruntime session (and its device report) for a model whose sha256 matches its card."""
+    from .runtime import onnx_session
+
+    check_sha256(model_path, card["sha256"], fix)
+    try:
+        return onnx_session(model_path, device)
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise ModelError(f"The {what} file '{os.path.basename(model_path)}' cannot be loaded ({exc}).", fix) from exc

@@ -4,16 +4,27 @@ from __future__ import annotations
 import numpy as np
 
 
-def otsu(values: np.ndarray, bins: int = 256) -> float:
-    """Otsu's threshold of a 1-D sample (NaN ignored)."""
+def clipped_histogram(values: np.ndarray, top_pct: float, bins: int = 256):
+    """Normalised histogram of the finite values clipped to [0.5th, top_pct] percentiles.
+
+    Returns (p, edges), or a float (NaN for fewer than 16 values, the single value of a flat sample).
+    """
     v = values[np.isfinite(values)]
     if v.size < 16:
         return float("nan")
-    lo, hi = np.percentile(v, [0.5, 99.5])
+    lo, hi = np.percentile(v, [0.5, top_pct])
     if hi <= lo:
-        return float(lo)
+        return float(hi)
     hist, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
-    p = hist.astype(np.float64) / hist.sum()
+    return hist.astype(np.float64) / hist.sum(), edges
+
+
+def otsu(values: np.ndarray, bins: int = 256) -> float:
+    """Otsu's threshold of a 1-D sample (NaN ignored)."""
+    h = clipped_histogram(values, 99.5, bins)
+    if isinstance(h, float):
+        return h
+    p, edges = h
     centers = (edges[:-1] + edges[1:]) / 2
     w0 = np.cumsum(p)
     m0 = np.cumsum(p * centers)
@@ -80,14 +91,10 @@ def kittler_illingworth(values: np.ndarray, bins: int = 256) -> float:
     Unlike Otsu it models the two classes with their own spread and prior, so it
     holds when change is a few per cent of the scene (Otsu then cuts far too low).
     """
-    v = values[np.isfinite(values)]
-    if v.size < 16:
-        return float("nan")
-    lo, hi = np.percentile(v, [0.5, 99.9])
-    if hi <= lo:
-        return float(hi)
-    hist, edges = np.histogram(np.clip(v, lo, hi), bins=bins, range=(lo, hi))
-    p = hist.astype(np.float64) / hist.sum()
+    h = clipped_histogram(values, 99.9, bins)
+    if isinstance(h, float):
+        return h
+    p, edges = h
     c = (edges[:-1] + edges[1:]) / 2
     p0 = np.cumsum(p)
     m0s = np.cumsum(p * c)

@@ -1,13 +1,14 @@
 """Export the trained, calibrated network to ONNX (opset 17, dynamic N/H/W) and write its model card."""
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from plugin.core.modelcards import file_sha256
 
 from .common import CARD, DSIFN_HELD_OUT, HELD_OUT, MODEL, OSCD_BANDS, REGIMES, RUNS, SLOTS, oscd_cities
 from .model import CH, STRIDE, ChangeNet, Ensemble
@@ -19,15 +20,6 @@ LICENCES = [
     "dsifn_samples: DSIFN (Zhang et al. 2020, ISPRS J. 166) via wgcban/ChangeFormer samples_DSIFN; 'available for "
     "scientific research'; Google Earth imagery (Google's terms apply, research use only).",
 ]
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_trained(ckpt: Path = RUNS / "model.pt", extra: tuple = ()) -> tuple[torch.nn.Module, dict]:
@@ -85,7 +77,7 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "name": "change_net",
         "version": 1,
         "file": out.name,
-        "sha256": sha256(out),
+        "sha256": file_sha256(str(out)),
         "size_bytes": out.stat().st_size,
         "format": "ONNX opset 17 (torch.onnx.export, dynamo=False), dynamic batch/height/width",
         "architecture": (f"FC-Siam-diff-lite (after Caye Daudt et al. 2018): shared-weight 4-level encoder, channels "

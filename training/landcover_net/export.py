@@ -1,12 +1,13 @@
 """Export the trained network to ONNX (opset 17, dynamic N/H/W) and write its model card."""
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from plugin.core.modelcards import file_sha256
 
 from .common import CARD, CLASSES, MODEL, RUNS, SLOTS, VIS_TARGET
 from .model import STRIDE, LandcoverNet
@@ -20,15 +21,6 @@ LICENCES = [
     "Sentinel-1/-2 data; Bonafilia et al., CVPRW 2020).",
     "cloud_chips: ukis-csmask test chips (Apache-2.0).",
 ]
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[LandcoverNet, dict]:
@@ -73,7 +65,7 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
         "name": "landcover_net",
         "version": 1,
         "file": out.name,
-        "sha256": sha256(out),
+        "sha256": file_sha256(str(out)),
         "size_bytes": out.stat().st_size,
         "format": "ONNX opset 17 (torch.onnx.export, dynamo=False), dynamic batch/height/width",
         "architecture": f"4-level U-Net, channels 12-24-32-48, additive skips, {params} parameters",

@@ -109,14 +109,10 @@ def hls_groups(ids: list[str]) -> dict[str, int]:
     return {i: find(i) for i in ids}
 
 
-def prepare_hls() -> list[tuple[str, str, dict]]:
-    d = SHARED / "hls_water_chips"
-    if not d.exists():
-        return []
-    ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))
-    groups = hls_groups(ids)
+def hls_test_ids(ids: list[str]) -> set[str]:
+    """The held-out HLS chips: whole location groups in a fixed hashed order until HLS_TEST_FRACTION is reached."""
     members: dict[str, list[str]] = {}
-    for i, g in groups.items():
+    for i, g in hls_groups(ids).items():
         members.setdefault(g, []).append(i)
     order = sorted(members, key=lambda g: hashlib.md5(min(members[g]).encode()).hexdigest())
     test: set[str] = set()
@@ -124,6 +120,15 @@ def prepare_hls() -> list[tuple[str, str, dict]]:
         if len(test) >= HLS_TEST_FRACTION * len(ids):
             break
         test |= set(members[g])
+    return test
+
+
+def prepare_hls() -> list[tuple[str, str, dict]]:
+    d = SHARED / "hls_water_chips"
+    if not d.exists():
+        return []
+    ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))
+    test = hls_test_ids(ids)
     chips = []
     for i in ids:
         img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)

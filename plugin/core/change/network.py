@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..runtime import DeviceReport, onnx_session
+from ..runtime import DeviceReport
 from .align import PairBlock
 from .methods import ChangeMethod
 
@@ -97,12 +97,7 @@ class NetworkChange(ChangeMethod):
     def __init__(self, device: str = "auto", model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
         super().__init__()
         card = load_card(card_path)
-        base = os.path.basename(model_path)
-        modelcards.check_sha256(model_path, card["sha256"], REBUILD)
-        try:
-            self.session, self.device_report = onnx_session(model_path, device)
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelError(f"The change network file '{base}' cannot be loaded ({exc}).", REBUILD) from exc
+        self.session, self.device_report = modelcards.open_verified(model_path, card, device, REBUILD, "change network")
         self.card = card
         self.slots: list[str] = list(card["inputs"]["before"]["slots"])
         self.stride = int(card["stride"])

@@ -18,7 +18,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..runtime import DeviceReport, onnx_session
+from ..runtime import DeviceReport
 from ..stack import BandSet
 
 MODEL_FILE = os.path.join(MODELS_DIR, "landcover_net.onnx")
@@ -121,11 +121,7 @@ class NetworkEngine:
         if not ok:
             raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
         card = load_card(card_path)
-        modelcards.check_sha256(model_path, card["sha256"], REBUILD)
-        try:
-            self.session, self.device_report = onnx_session(model_path, device)
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelError(f"The network file '{os.path.basename(model_path)}' cannot be loaded ({exc}).", REBUILD) from exc
+        self.session, self.device_report = modelcards.open_verified(model_path, card, device, REBUILD, "network")
         self.card = card
         self.concepts = list(concepts)
         self.slots: list[str] = card["inputs"]["bands"]["slots"]
