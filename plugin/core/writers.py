@@ -37,12 +37,10 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
         if src and (os.path.abspath(src) == path or _same_file(src, path)):
             raise OutputError(f"The output '{os.path.basename(path)}' is one of the inputs.", "Choose another output file name; inputs are never overwritten.")
     folder = os.path.dirname(path) or "."
-    if not os.path.isdir(folder):
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"Cannot create the folder '{folder}' ({exc.strerror}).", "Choose an output in a folder you can write to.") from exc
-    if not os.access(folder, os.W_OK):
+    existing = _nearest_existing(folder)
+    if not os.path.isdir(existing):
+        raise OutputError(f"Cannot create the folder '{folder}': '{existing}' is a file.", "Choose an output in a folder you can write to.")
+    if not os.access(existing, os.W_OK):
         raise OutputError(f"The folder '{folder}' is not writable.", "Choose an output in a folder you can write to.")
     if os.path.exists(path) and not os.access(path, os.W_OK):
         raise OutputError(f"The file '{path}' exists and is read-only.", "Choose another name or make it writable.")
@@ -51,9 +49,21 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
     return path
 
 
+def _nearest_existing(folder: str) -> str:
+    """The folder itself or its nearest existing ancestor (what decides whether it can be created)."""
+    folder = os.path.abspath(folder)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    return folder
+
+
 def temp_path_for(path: str) -> str:
-    """A hidden temporary file name next to ``path`` with the same extension."""
+    """A hidden temporary file name next to ``path`` with the same extension; creates a missing folder only now, when writing starts."""
     folder, name = os.path.split(os.path.abspath(path))
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Cannot create the folder '{folder}' ({exc.strerror}).", "Choose an output in a folder you can write to.") from exc
     stem, ext = os.path.splitext(name)
     return os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
 

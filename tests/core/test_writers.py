@@ -12,7 +12,7 @@ from rasterio.windows import Window
 
 from terraprompt.plugin.core.errors import OutputError
 from terraprompt.plugin.core.raster import Grid
-from terraprompt.plugin.core.writers import GeoTiffWriter, check_output_path, class_colormap
+from terraprompt.plugin.core.writers import GeoTiffWriter, check_output_path, class_colormap, temp_path_for
 
 
 @pytest.mark.parametrize("crs,tr", [
@@ -84,6 +84,9 @@ def test_check_output_path(tmp_path):
         check_output_path(str(inp / "sub" / "o.tif"))
     assert not (tmp_path / "sub").exists()
     assert check_output_path(str(tmp_path / "new" / "o.tif")) == str(tmp_path / "new" / "o.tif")
+    assert not (tmp_path / "new").exists(), "validation must not create folders (a later failure would leave them behind)"
+    tmp = temp_path_for(str(tmp_path / "new" / "o.tif"))
+    assert os.path.dirname(tmp) == str(tmp_path / "new") and (tmp_path / "new").is_dir()
 
 
 def test_bounded_gdal_cache_caps_and_restores():
