@@ -5,6 +5,13 @@ Processing algorithm transform them from the project/layer CRS first). When the
 decoded mask touches a side of the encoded window that is not the raster's
 edge, the window grows on that side, is encoded (or taken from the cache) and
 the prompts are decoded again, so objects larger than the view are not cut.
+
+A session may start from a mask instead of from nothing (a text candidate the
+analyst refines, :meth:`InteractiveSession.set_base`): positive prompts then add
+the region the engine decodes for them, and each negative click removes the
+region the engine decodes when it is taken as the object (the positive clicks
+and a point inside the base competing with it). Only ``engine.decode`` is used,
+so this works for every engine; undo/redo step through the clicks as usual.
 """
 from __future__ import annotations
 
@@ -39,6 +46,45 @@ class DecodeResult:
     def pixel_area(self) -> float:
         """Area of one encoded pixel in CRS units²."""
         return abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d)
+
+
+@dataclass
+class BaseMask:
+    """A starting mask on the encoded grid of a window (its transform maps pixels to raster-CRS)."""
+
+    mask: np.ndarray
+    transform: Affine
+    window: Window
+    score: float
+    _geometry: object = None
+
+    def on(self, enc: EncodedWindow) -> np.ndarray:
+        """The mask on another encoded grid (the same pixels when the grid is the same)."""
+        if enc.window == self.window and tuple(enc.shape) == self.mask.shape and enc.transform == self.transform:
+            return self.mask
+        from rasterio.features import rasterize
+
+        if self._geometry is None:
+            from .objects import mask_to_geometry
+
+            self._geometry = mask_to_geometry(self.mask, self.transform)
+        if self._geometry is None:
+            return np.zeros(tuple(enc.shape), dtype=bool)
+        return rasterize([(self._geometry, 1)], out_shape=tuple(enc.shape), transform=enc.transform, fill=0,
+                         dtype="uint8").astype(bool)
+
+
+def _anchor(mask: np.ndarray) -> Optional[tuple[float, float]]:
+    """(col, row) of the mask pixel farthest from its border, or None for an empty mask."""
+    if not mask.any():
+        return None
+    from scipy import ndimage
+
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    crop = mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    d = ndimage.distance_transform_edt(np.pad(crop, 1))[1:-1, 1:-1]
+    r, c = np.unravel_index(int(np.argmax(d)), d.shape)
+    return float(cols[0] + c + 0.5), float(rows[0] + r + 0.5)
 
 
 def _detect(source: RasterSource):
@@ -76,6 +122,7 @@ class InteractiveSession:
         self.history = PromptHistory()
         self.encoded: Optional[EncodedWindow] = None
         self.last: Optional[DecodeResult] = None
+        self.base: Optional[BaseMask] = None
 
     # ------------------------------------------------------------- encoding
     def encode(self) -> EncodedWindow:
@@ -87,6 +134,21 @@ class InteractiveSession:
     def set_window(self, window: Window) -> None:
         """Move/resize the encoded window (encoded lazily on the next decode)."""
         self.window = clip_window(self.source, window)
+
+    # ------------------------------------------------------------- starting mask
+    def set_base(self, mask: np.ndarray, transform: Affine, window: Window, score: float = 1.0) -> DecodeResult:
+        """Start the object from a mask on the encoded grid of ``window`` (e.g. a text candidate); clicks then edit it."""
+        self.history.clear()
+        if window != self.window:
+            self.set_window(window)
+        self.base = BaseMask(np.asarray(mask, dtype=bool), transform, self.window, float(score))
+        return self.run()
+
+    def prompt_type(self) -> str:
+        """How the current object was prompted: 'points', 'box', 'box+points', 'text' or 'text+points' ..."""
+        if self.base is None:
+            return self.history.prompt_type()
+        return "text" if not len(self.history) else "text+" + self.history.prompt_type()
 
     # ------------------------------------------------------------- prompts
     def add_point(self, x: float, y: float, positive: bool = True) -> DecodeResult:
@@ -106,16 +168,17 @@ class InteractiveSession:
     def undo(self) -> Optional[DecodeResult]:
         """Undo the last prompt and decode what remains (None when nothing remains)."""
         self.history.undo()
-        return self.run() if len(self.history) else self._empty()
+        return self.run() if len(self.history) or self.base is not None else self._empty()
 
     def redo(self) -> Optional[DecodeResult]:
         """Redo the last undone prompt and decode."""
         self.history.redo()
-        return self.run() if len(self.history) else self._empty()
+        return self.run() if len(self.history) or self.base is not None else self._empty()
 
     def clear(self) -> None:
-        """Forget every prompt (the encoding is kept)."""
+        """Forget every prompt and the starting mask (the encoding is kept)."""
         self.history.clear()
+        self.base = None
         self.last = None
 
     def run(self) -> DecodeResult:
@@ -137,7 +200,7 @@ class InteractiveSession:
             self._check_point(Prompt.point(x, y, bool(l)))
         if box is not None:
             self._check_box(Prompt.box(*box))
-        if not (labels > 0).any() and box is None:
+        if not (labels > 0).any() and box is None and self.base is None:
             raise PromptError("There is no positive click and no box.", "Click inside the object (left click) or drag a box around it.")
         self._include_prompts(points, box)
         grown = 0
@@ -148,14 +211,41 @@ class InteractiveSession:
             if box is not None:
                 c = enc.to_pixel(np.array([[box[0], box[1]], [box[2], box[3]]]))
                 bx = np.array([c[:, 0].min(), c[:, 1].min(), c[:, 0].max(), c[:, 1].max()])
-            mask, score = self.engine.decode(enc.features, px, labels, bx)
-            mask = np.asarray(mask, dtype=bool) & enc.valid
-            sides = self._cut_sides(mask)
+            if self.base is None:
+                mask, score = self.engine.decode(enc.features, px, labels, bx)
+                mask = np.asarray(mask, dtype=bool) & enc.valid
+                added = mask
+            else:
+                mask, score, added = self._edit_base(enc, px, labels, bx)
+            sides = self._cut_sides(added)
             if not sides or not self.grow or grown >= self.max_grow or not self._grow(sides):
                 break
             grown += 1
         self.last = DecodeResult(mask, float(score), enc.transform, enc.window, grown)
         return mask, float(score)
+
+    def _edit_base(self, enc: EncodedWindow, px: np.ndarray, labels: np.ndarray, bx) -> tuple[np.ndarray, float, np.ndarray]:
+        """(mask, score, added part): the base plus what positive prompts decode, minus what each negative click decodes."""
+        base = self.base.on(enc) & enc.valid
+        added = np.zeros_like(base)
+        score = self.base.score
+        pos, neg = labels > 0, labels <= 0
+        if pos.any() or bx is not None:
+            add, s = self.engine.decode(enc.features, px, labels, bx)
+            added = np.asarray(add, dtype=bool) & enc.valid
+            score = (score + float(s)) / 2
+        mask = base | added
+        if neg.any():
+            anchor = _anchor(base & ~added) if pos.any() else _anchor(base)
+            rivals = [px[pos]] + ([np.array([anchor])] if anchor is not None else [])
+            rivals = np.vstack(rivals).reshape(-1, 2)
+            for q in px[neg]:
+                # the region under the negative click, taken as the object, competing with the positives and the base's core
+                pts = np.vstack([q[None], rivals])
+                lab = np.array([1] + [0] * len(rivals), dtype=np.int64)
+                cut, _ = self.engine.decode(enc.features, pts, lab, None)
+                mask &= ~np.asarray(cut, dtype=bool)
+        return mask, score, added
 
     # ------------------------------------------------------------- checks and growth
     def _check_point(self, p: Prompt) -> None:

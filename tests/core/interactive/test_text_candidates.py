@@ -1,0 +1,160 @@
+"""Text prompts in the interactive session: land-cover concepts on the encoded window become candidate objects."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rasterio.transform import from_origin
+
+from conftest import S2_NAMES, write_raster
+
+PIXEL = 10.0
+
+
+def s2_scene(h: int = 200, w: int = 200, nodata_rows: int = 0, seed: int = 0):
+    """A 13-band L1C-like scene (10 m pixels): a big lake joined to a pond by a channel, a small lake, a 9-pixel puddle,
+    a field of vegetation; the last ``nodata_rows`` rows are nodata (0). Returns (data, masks by name)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    lake = (yy - 60) ** 2 + (xx - 60) ** 2 < 30 ** 2
+    pond = (yy >= 50) & (yy < 70) & (xx >= 100) & (xx < 120)
+    channel = (yy >= 59) & (yy < 61) & (xx >= 85) & (xx < 100)
+    small = (yy >= 150) & (yy < 170) & (xx >= 120) & (xx < 150)
+    puddle = (yy >= 120) & (yy < 123) & (xx >= 30) & (xx < 33)
+    veg = (yy >= 110) & (yy < 150) & (xx >= 160) & (xx < 190)
+    water = lake | pond | channel | small | puddle
+    refl = np.full((13, h, w), 0.2, dtype=np.float32)
+    refl[7][veg] = 0.45
+    refl[8][veg] = 0.45
+    refl[3][veg] = 0.05
+    refl[2][veg] = 0.08
+    for b in (7, 8, 11, 12):
+        refl[b][water] = 0.02
+    refl[2][water] = 0.08
+    refl[1][water] = 0.09
+    refl[3][water] = 0.05
+    refl += rng.normal(0, 0.005, refl.shape).astype(np.float32)
+    data = (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
+    valid = np.ones((h, w), bool)
+    if nodata_rows:
+        data[:, h - nodata_rows:, :] = 0
+        valid[h - nodata_rows:, :] = False
+    masks = {"lake+pond": lake | pond | channel, "lake": lake, "pond": pond, "small": small, "puddle": puddle, "veg": veg,
+             "valid": valid}
+    return data, masks
+
+
+@pytest.fixture()
+def session_for(tmp_path):
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.raster import open_raster
+
+    def make(nodata_rows: int = 0, window=None):
+        data, masks = s2_scene(nodata_rows=nodata_rows)
+        path = write_raster(str(tmp_path / "s2.tif"), data, transform=from_origin(500000, 4500000, PIXEL, PIXEL),
+                            nodata=0 if nodata_rows else None, descriptions=S2_NAMES)
+        return InteractiveSession(open_raster(path), window), masks
+
+    return make
+
+
+def _on_grid(c):
+    return c.mask()
+
+
+def test_water_regions_become_candidates_with_true_areas(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, m = session_for()
+    cs = find_candidates(s, "water")
+    assert [c.concept for c in cs.candidates] == ["water", "water"]  # the 9-pixel puddle is dropped (default 16 pixels)
+    big, small = cs.candidates
+    assert np.array_equal(big.mask(), m["lake+pond"]) and np.array_equal(small.mask(), m["small"])
+    assert big.area_m2 == pytest.approx(m["lake+pond"].sum() * PIXEL ** 2, rel=0.01)  # geodesic ≈ UTM area here
+    assert small.area_m2 == pytest.approx(600 * PIXEL ** 2, rel=0.01)
+    assert big.score > 0.9 and big.candidate_id == 1 and big.label == "Water"
+    assert cs.total == 2 and cs.dropped_small >= 1 and "2 found" in cs.summary  # the puddle and single noisy pixels
+    assert cs.shape == (200, 200) and cs.window == s.window
+    geom = small.geometry()
+    assert geom.area == pytest.approx(600 * PIXEL ** 2) and geom.bounds == (501200.0, 4498300.0, 501500.0, 4498500.0)
+    x, y = small.interior_point()
+    assert 501200 < x < 501500 and 4498300 < y < 4498500
+
+
+def test_size_qualifier_sort_cap_and_two_concepts(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, m = session_for()
+    assert [c.pixels for c in find_candidates(s, "lakes larger than 10 ha").candidates] == [m["lake+pond"].sum()]
+    both = find_candidates(s, "water and vegetation", max_count=2)
+    assert both.total == 3 and len(both.candidates) == 2 and "largest of 3" in both.summary
+    assert [c.concept for c in both.candidates] == ["water", "vegetation"]
+    assert np.array_equal(find_candidates(s, "vegetation").candidates[0].mask(), m["veg"])
+    assert find_candidates(s, "water", min_pixels=4).total == 3  # the puddle is back
+    by_score = find_candidates(s, "water and vegetation", sort="score")
+    assert [c.score for c in by_score.candidates] == sorted((c.score for c in by_score.candidates), reverse=True)
+
+
+def test_exclusion_removes_pixels(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, _ = session_for()
+    cs = find_candidates(s, "water except flooded areas")  # same evidence as water: everything is excluded
+    assert [m.concept for m in cs.prompt.excluded] == ["flooded_area"] and cs.candidates == []
+
+
+def test_unknown_prompt_is_a_prompt_error(session_for):
+    from terraprompt.plugin.core.errors import PromptError
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, _ = session_for()
+    with pytest.raises(PromptError, match="does not name a land cover"):
+        find_candidates(s, "qwzx blorp")
+    with pytest.raises(PromptError, match="empty"):
+        find_candidates(s, "  ")
+
+
+def test_nodata_is_never_a_candidate(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, m = session_for(nodata_rows=40)  # the small lake (rows 150-170) and the bottom of the field are nodata
+    cs = find_candidates(s, "water and vegetation")
+    union = np.logical_or.reduce([c.mask() for c in cs.candidates])
+    assert not (union & ~m["valid"]).any()
+    assert [c.pixels for c in cs.candidates if c.concept == "vegetation"] == [(m["veg"] & m["valid"]).sum()]
+    assert not any(np.array_equal(c.mask(), m["small"]) for c in cs.candidates)
+
+
+def test_window_and_resolution_follow_the_session(session_for):
+    from rasterio.windows import Window
+
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, m = session_for(window=Window(0, 0, 140, 120))
+    s.resolution = 20.0  # encoded at half resolution: 70 x 60 pixels
+    cs = find_candidates(s, "water")
+    assert cs.shape == (60, 70) and cs.candidates[0].shape == (60, 70)
+    # the 2-pixel channel is blurred away at 20 m: the largest candidate is the lake
+    assert cs.candidates[0].area_m2 == pytest.approx(m["lake"].sum() * PIXEL ** 2, rel=0.1)
+
+
+def test_refine_a_candidate_with_clicks_undo_redo(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, m = session_for()
+    cand = find_candidates(s, "water").candidates[0]
+    res = s.set_base(cand.mask(), cand.transform, s.window, cand.score)
+    assert np.array_equal(res.mask, m["lake+pond"]) and s.prompt_type() == "text"
+    tr = s.source.transform
+    # a negative click on the pond cuts it (and the channel's far end) away; the lake stays
+    res = s.add_point(*(tr * (110, 60)), positive=False)
+    assert (res.mask & m["pond"]).sum() <= 0.05 * m["pond"].sum()
+    assert (res.mask & m["lake"]).sum() >= 0.97 * m["lake"].sum()
+    assert s.prompt_type() == "text+points" and s.history.n_negative == 1
+    # a positive click on the small lake adds it
+    res = s.add_point(*(tr * (135, 160)), positive=True)
+    assert (res.mask & m["small"]).sum() >= 0.9 * m["small"].sum() and (res.mask & m["pond"]).sum() <= 0.05 * m["pond"].sum()
+    assert s.undo() is not None and not (s.last.mask & m["small"]).any()
+    assert np.array_equal(s.undo().mask, m["lake+pond"])  # back to the candidate
+    assert (s.redo().mask & m["pond"]).sum() <= 0.05 * m["pond"].sum()
+    s.clear()
+    assert s.base is None and s.last is None
