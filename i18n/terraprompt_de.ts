@@ -59,7 +59,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="123" />
+            <location filename="../plugin/gui/change_tab.py" line="124" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -129,7 +129,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="269" />
+            <location filename="../plugin/gui/change_tab.py" line="327" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -149,7 +149,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="274" />
+            <location filename="../plugin/gui/change_tab.py" line="332" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -419,7 +419,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="147" />
+            <location filename="../plugin/gui/interactive_tab.py" line="156" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -544,6 +544,96 @@
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/candidates.py" line="89" />
+            <source>e.g. lakes larger than 1 ha, trees, buildings</source>
+            <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="90" />
+            <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
+            <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="91" />
+            <source>Find objects</source>
+            <translation>Objekte finden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="92" />
+            <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
+            <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Accept</source>
+            <translation>Annehmen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="102" />
+            <source>Write the selected candidates to the objects file.</source>
+            <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="103" />
+            <source>Reject</source>
+            <translation>Verwerfen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="104" />
+            <source>Drop the selected candidates.</source>
+            <translation>Verwirft die ausgewählten Kandidaten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="105" />
+            <source>Accept all</source>
+            <translation>Alle übernehmen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="106" />
+            <source>Refine</source>
+            <translation>Verfeinern</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="107" />
+            <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
+            <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="208" />
+            <source>Choose a raster layer first.</source>
+            <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="133" />
+            <source>Type what to find, e.g. 'water' or 'trees'.</source>
+            <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="162" />
+            <source>Finding '{prompt}' in the view…</source>
+            <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="163" />
+            <source>TerraPrompt: find objects</source>
+            <translation>TerraPrompt: Objekte finden</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="169" />
+            <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
+            <translation>{n}. {label} · {ha:.2f} ha · Wert {score:.2f}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="346" />
+            <source>Choose the GeoPackage for accepted objects in the dock.</source>
+            <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="217" />
+            <source>{n} object(s) added to the objects file.</source>
+            <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/change_tab.py" line="55" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
@@ -579,54 +669,74 @@
             <translation>Veränderung (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <location filename="../plugin/gui/change_tab.py" line="117" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="119" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <location filename="../plugin/gui/change_tab.py" line="126" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <location filename="../plugin/gui/change_tab.py" line="130" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <location filename="../plugin/gui/change_tab.py" line="134" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="135" />
+            <source>Swipe</source>
+            <translation>Wischen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="137" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="137" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
+            <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <source>Swipe line</source>
+            <translation>Wischlinie</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <source>Position of the swipe line across the map, from the left edge</source>
+            <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="232" />
@@ -639,32 +749,37 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="155" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="174" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
+            <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="260" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <location filename="../plugin/gui/change_tab.py" line="262" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="226" />
+            <location filename="../plugin/gui/change_tab.py" line="284" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
@@ -679,12 +794,12 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <location filename="../plugin/gui/change_tab.py" line="321" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="353" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
@@ -809,11 +924,6 @@
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
-            <source>Accept</source>
-            <translation>Annehmen</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
@@ -834,22 +944,27 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="81" />
+            <location filename="../plugin/gui/interactive_tab.py" line="82" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <source>Text</source>
+            <translation>Text</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="128" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="133" />
+            <location filename="../plugin/gui/interactive_tab.py" line="142" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="134" />
+            <location filename="../plugin/gui/interactive_tab.py" line="143" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
@@ -1169,52 +1284,42 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="201" />
+            <location filename="../plugin/gui/maptools.py" line="204" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="205" />
-            <source>Choose a raster layer first.</source>
-            <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="231" />
+            <location filename="../plugin/gui/maptools.py" line="223" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="262" />
+            <location filename="../plugin/gui/maptools.py" line="236" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="328" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="328" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="290" />
+            <location filename="../plugin/gui/maptools.py" line="333" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="300" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="303" />
-            <source>Choose the GeoPackage for accepted objects in the dock.</source>
-            <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="320" />
+            <location filename="../plugin/gui/maptools.py" line="366" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

@@ -59,7 +59,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="123" />
+            <location filename="../plugin/gui/change_tab.py" line="124" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -129,7 +129,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="269" />
+            <location filename="../plugin/gui/change_tab.py" line="327" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -149,7 +149,7 @@
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="274" />
+            <location filename="../plugin/gui/change_tab.py" line="332" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
@@ -419,7 +419,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="147" />
+            <location filename="../plugin/gui/interactive_tab.py" line="156" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -544,6 +544,96 @@
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/candidates.py" line="89" />
+            <source>e.g. lakes larger than 1 ha, trees, buildings</source>
+            <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="90" />
+            <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
+            <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="91" />
+            <source>Find objects</source>
+            <translation>Trouver les objets</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="92" />
+            <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
+            <translation>Applique les concepts d&apos;occupation du sol à la vue et liste les régions comme candidats.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Accept</source>
+            <translation>Accepter</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="102" />
+            <source>Write the selected candidates to the objects file.</source>
+            <translation>Écrit les candidats sélectionnés dans le fichier d&apos;objets.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="103" />
+            <source>Reject</source>
+            <translation>Rejeter</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="104" />
+            <source>Drop the selected candidates.</source>
+            <translation>Écarte les candidats sélectionnés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="105" />
+            <source>Accept all</source>
+            <translation>Tout accepter</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="106" />
+            <source>Refine</source>
+            <translation>Affiner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="107" />
+            <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
+            <translation>Fait du candidat sélectionné l&apos;objet courant : cliquez pour ajouter ou retirer des parties, Entrée l&apos;accepte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="208" />
+            <source>Choose a raster layer first.</source>
+            <translation>Choisissez d'abord une couche raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="133" />
+            <source>Type what to find, e.g. 'water' or 'trees'.</source>
+            <translation>Tapez ce qu&apos;il faut trouver, p. ex. « water » ou « trees ».</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="162" />
+            <source>Finding '{prompt}' in the view…</source>
+            <translation>Recherche de « {prompt} » dans la vue…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="163" />
+            <source>TerraPrompt: find objects</source>
+            <translation>TerraPrompt : trouver les objets</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="169" />
+            <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
+            <translation>{n}. {label} · {ha:.2f} ha · score {score:.2f}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="346" />
+            <source>Choose the GeoPackage for accepted objects in the dock.</source>
+            <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="217" />
+            <source>{n} object(s) added to the objects file.</source>
+            <translation>{n} objet(s) ajouté(s) au fichier d&apos;objets.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/change_tab.py" line="55" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
@@ -579,54 +669,74 @@
             <translation>changement (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <location filename="../plugin/gui/change_tab.py" line="117" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="119" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <location filename="../plugin/gui/change_tab.py" line="126" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <location filename="../plugin/gui/change_tab.py" line="130" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <location filename="../plugin/gui/change_tab.py" line="134" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="135" />
+            <source>Swipe</source>
+            <translation>Balayage</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="137" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="137" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
+            <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <source>Swipe line</source>
+            <translation>Ligne de balayage</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <source>Position of the swipe line across the map, from the left edge</source>
+            <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="232" />
@@ -639,32 +749,37 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="155" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="174" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
+            <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="260" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <location filename="../plugin/gui/change_tab.py" line="262" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="226" />
+            <location filename="../plugin/gui/change_tab.py" line="284" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
@@ -679,12 +794,12 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <location filename="../plugin/gui/change_tab.py" line="321" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="353" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
@@ -809,11 +924,6 @@
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
-            <source>Accept</source>
-            <translation>Accepter</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
@@ -834,22 +944,27 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="81" />
+            <location filename="../plugin/gui/interactive_tab.py" line="82" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <source>Text</source>
+            <translation>Texte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="128" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="133" />
+            <location filename="../plugin/gui/interactive_tab.py" line="142" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="134" />
+            <location filename="../plugin/gui/interactive_tab.py" line="143" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
@@ -1169,52 +1284,42 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="201" />
+            <location filename="../plugin/gui/maptools.py" line="204" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="205" />
-            <source>Choose a raster layer first.</source>
-            <translation>Choisissez d'abord une couche raster.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="231" />
+            <location filename="../plugin/gui/maptools.py" line="223" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="262" />
+            <location filename="../plugin/gui/maptools.py" line="236" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="328" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="328" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="290" />
+            <location filename="../plugin/gui/maptools.py" line="333" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="300" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="303" />
-            <source>Choose the GeoPackage for accepted objects in the dock.</source>
-            <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="320" />
+            <location filename="../plugin/gui/maptools.py" line="366" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

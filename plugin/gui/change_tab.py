@@ -101,6 +101,7 @@ class ChangeTab(QWidget):
         self.temp_dir: Optional[str] = None
         self.last_result = None
         self.prob_layer: Optional[QgsRasterLayer] = None
+        self.swipe = None
         self._build()
         self._restore()
 
@@ -131,11 +132,24 @@ class ChangeTab(QWidget):
         prow = QHBoxLayout()
         self.show_before = QPushButton(tr("Show before"), self)
         self.show_after = QPushButton(tr("Show after"), self)
+        self.swipe_button = QPushButton(tr("Swipe"), self)
+        self.swipe_button.setCheckable(True)
         for b, tip in ((self.show_before, tr("Show only the BEFORE layer on the map (flicker to compare the dates)")),
-                       (self.show_after, tr("Show only the AFTER layer on the map"))):
+                       (self.show_after, tr("Show only the AFTER layer on the map")),
+                       (self.swipe_button, tr("BEFORE left of a line, AFTER right of it; drag on the map or move the "
+                                              "slider to move the line. Click again to leave swipe mode."))):
             b.setToolTip(tip)
             prow.addWidget(b)
         lay.addLayout(prow)
+        srow = QHBoxLayout()
+        srow.addWidget(QLabel(tr("Swipe line"), self))
+        self.swipe_slider = QSlider(Qt.Horizontal, self)
+        self.swipe_slider.setRange(0, 100)
+        self.swipe_slider.setValue(50)
+        self.swipe_slider.setEnabled(False)
+        self.swipe_slider.setToolTip(tr("Position of the swipe line across the map, from the left edge"))
+        srow.addWidget(self.swipe_slider)
+        lay.addLayout(srow)
         row = QHBoxLayout()
         self.run_button = QPushButton(tr("Run"), self)
         self.cancel_button = QPushButton(tr("Cancel"), self)
@@ -166,7 +180,11 @@ class ChangeTab(QWidget):
         self.run_button.clicked.connect(self.run)
         self.show_before.clicked.connect(lambda: self.preview("before"))
         self.show_after.clicked.connect(lambda: self.preview("after"))
+        self.swipe_button.toggled.connect(self.set_swipe)
+        self.swipe_slider.valueChanged.connect(lambda v: self.swipe.set_fraction(v / 100.0) if self.swipe else None)
         self.cancel_button.clicked.connect(self.cancel)
+        self.before_combo.layerChanged.connect(self._layers_changed)
+        self.after_combo.layerChanged.connect(self._layers_changed)
         self.slider.valueChanged.connect(self.threshold_changed)
         self.slider.sliderReleased.connect(self.apply_threshold)
 
@@ -175,8 +193,48 @@ class ChangeTab(QWidget):
         self.method_combo.setCurrentIndex(max(0, i))
         self.prompt_edit.setText(settings.value("change/prompt", "") or "")
 
+    def set_swipe(self, on: bool) -> None:
+        """Enter or leave swipe mode on the map canvas (BEFORE left of the line, AFTER right)."""
+        from .swipe import SwipeController
+
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if not on:
+            if self.swipe is not None:
+                self.swipe.stop()
+            self.swipe_slider.setEnabled(False)
+            return
+        before, after = self.before_combo.currentLayer(), self.after_combo.currentLayer()
+        if canvas is None or before is None or after is None or before.id() == after.id():
+            self._message(tr("Choose a BEFORE and an AFTER raster layer (two different layers) to swipe."), Qgis.Warning)
+            self.swipe_button.setChecked(False)
+            return
+        if self.swipe is None:
+            self.swipe = SwipeController(canvas, QgsProject.instance())
+            self.swipe.stopped.connect(self._swipe_stopped)
+            self.swipe.fraction_changed.connect(self._swipe_moved)
+        self.swipe.start(before, after, self.swipe_slider.value() / 100.0)
+        self.swipe_slider.setEnabled(True)
+
+    def _swipe_stopped(self) -> None:
+        self.swipe_slider.setEnabled(False)
+        self.swipe_button.blockSignals(True)
+        self.swipe_button.setChecked(False)
+        self.swipe_button.blockSignals(False)
+
+    def _swipe_moved(self, fraction: float) -> None:
+        self.swipe_slider.blockSignals(True)
+        self.swipe_slider.setValue(int(round(fraction * 100)))
+        self.swipe_slider.blockSignals(False)
+
+    def _layers_changed(self) -> None:
+        """A new BEFORE or AFTER while swiping: swipe between the new pair."""
+        if self.swipe is not None and self.swipe.active:
+            self.set_swipe(True)
+
     def preview(self, which: str) -> None:
-        """Side-by-side in time: make one date visible and hide the other in the layer tree."""
+        """Flicker between the dates: make one visible and hide the other in the layer tree (leaves swipe mode)."""
+        if self.swipe is not None and self.swipe.active:
+            self.swipe.stop()
         root = QgsProject.instance().layerTreeRoot()
         shown, hidden = (self.before_combo, self.after_combo) if which == "before" else (self.after_combo, self.before_combo)
         for combo, visible in ((shown, True), (hidden, False)):
@@ -316,7 +374,10 @@ class ChangeTab(QWidget):
         notify(self.iface, text, level)
 
     def shutdown(self) -> None:
-        """Cancel running tasks (their outputs are removed)."""
+        """Leave swipe mode, cancel running tasks (their outputs are removed)."""
+        if self.swipe is not None:
+            self.swipe.shutdown()
+            self.swipe = None
         for name in ("task", "rethreshold_task"):
             task = getattr(self, name)
             if task is not None:

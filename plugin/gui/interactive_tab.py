@@ -77,6 +77,7 @@ class InteractiveTab(QWidget):
         form2 = QFormLayout()
         form2.addRow(tr("Exemplars"), similar)
         layout.addLayout(form2)
+        self.candidates_row = layout.count()  # the text candidates panel goes here (it needs the controller)
         self.similar_task = None
         self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
         self.status.setWordWrap(True)
@@ -85,6 +86,13 @@ class InteractiveTab(QWidget):
 
         self.controller = PromptController(self.canvas, QgsProject.instance(), self._message)
         self.controller.changed.connect(self.status.setText)
+        from .candidates import CandidatePanel
+
+        self.candidates = CandidatePanel(self.controller, self._message, self.status.setText, self.apply_choices,
+                                         lambda: self.start_button.setChecked(True), self)
+        text_form = QFormLayout()
+        text_form.addRow(tr("Text"), self.candidates)
+        layout.insertLayout(self.candidates_row, text_form)
         self.tool = PromptMapTool(self.canvas) if self.canvas is not None else None
         if self.tool is not None:
             self.tool.pointPrompt.connect(self.controller.add_point)
@@ -100,6 +108,7 @@ class InteractiveTab(QWidget):
         self.clear_button.clicked.connect(self.controller.clear)
         self.accept_button.clicked.connect(self.accept)
         self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
+        self.layer_combo.layerChanged.connect(lambda _l: self.candidates.clear())
         self.similar_button.clicked.connect(self.find_similar)
 
     def find_similar(self) -> None:
@@ -186,6 +195,7 @@ class InteractiveTab(QWidget):
         """Deactivate the tool, cancel encoding and remove canvas items (dock closing or plugin unloading)."""
         if self.tool is not None and self.canvas is not None and self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)
+        self.candidates.shutdown()
         self.controller.shutdown()
         if self.similar_task is not None:
             self.similar_task.detach()

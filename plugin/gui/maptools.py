@@ -146,6 +146,7 @@ class PromptController(QObject):
         self._pending: list = []
         self.last_latency_ms = 0.0
         self.output_layer: Optional[QgsVectorLayer] = None
+        self.origin: Optional[dict] = None  # class/model of a refined text candidate
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None) -> None:
@@ -163,6 +164,7 @@ class PromptController(QObject):
             self.task.detach()
             self.task = None
         self.session = None
+        self.origin = None
         self._pending.clear()
         self.preview.clear()
 
@@ -197,6 +199,7 @@ class PromptController(QObject):
     def clear(self) -> None:
         if self.session is not None:
             self.session.clear()
+        self.origin = None
         self.preview.clear()
         self.changed.emit(tr("Cleared."))
 
@@ -216,6 +219,24 @@ class PromptController(QObject):
 
     def _start_encoding(self) -> None:
         """Encode the raster window under the current view in a QgsTask."""
+        work = self.session_work()
+        self.changed.emit(tr("Encoding the view…"))
+
+        def done(session, error):
+            self.task = None
+            if error is not None:
+                self._pending.clear()
+                self.message(error_message(error), "critical")
+                self.changed.emit(error_message(error))
+                return
+            self.session = session
+            self.engine = session.engine
+            self._drain()
+
+        self.task = start_task(CoreTask(tr("TerraPrompt: encoding the view"), work, done))
+
+    def session_work(self):
+        """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view."""
         from rasterio.windows import Window
 
         from ..core.interactive.cache import EmbeddingCache
@@ -228,7 +249,6 @@ class PromptController(QObject):
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
         view = xf.transformBoundingBox(self.canvas.extent())
         model, device, cache_dir = self.model, self.device, self.cache_dir
-        self.changed.emit(tr("Encoding the view…"))
 
         def work(progress, is_cancelled):
             src = open_raster(path)
@@ -248,18 +268,41 @@ class PromptController(QObject):
             session.encode()
             return session
 
-        def done(session, error):
-            self.task = None
-            if error is not None:
-                self._pending.clear()
-                self.message(error_message(error), "critical")
-                self.changed.emit(error_message(error))
-                return
-            self.session = session
-            self.engine = session.engine
-            self._drain()
+        return work
 
-        self.task = start_task(CoreTask(tr("TerraPrompt: encoding the view"), work, done))
+    def adopt(self, session) -> None:
+        """Use an encoded session made elsewhere (the text search encodes the view itself); prompts start afresh."""
+        self.reset()
+        self.session = session
+        self.engine = session.engine
+        self.origin = None
+
+    def refine(self, mask, transform, window, score: float, origin: dict) -> None:
+        """Make a mask (a text candidate on the session's grid) the current object; clicks then edit it, Enter accepts it.
+
+        ``origin`` holds the attributes the object keeps from where it came from: class, model, model_sha256.
+        """
+        if self.session is None:
+            return
+        self.origin = dict(origin)
+        self.last_latency_ms = 0.0
+        self._show(self.session.set_base(mask, transform, window, score))
+
+    def write(self, objects: list) -> bool:
+        """Append ready objects (e.g. accepted text candidates) to the output GeoPackage; False (and a message) on failure."""
+        from ..core.errors import TerraPromptError
+        from ..core.interactive.objects import append_objects
+
+        if not self.output_path:
+            self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
+            return False
+        try:
+            append_objects(self.output_path, objects, self.session.source.crs)
+        except TerraPromptError as exc:
+            self.message(str(exc), "critical")
+            return False
+        self._refresh_output_layer()
+        return True
 
     def _drain(self) -> None:
         from ..core.errors import TerraPromptError
@@ -306,8 +349,10 @@ class PromptController(QObject):
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform)
         oid = next_object_id(self.output_path)
-        obj = make_object(geom, src.crs, oid, self.class_name, res.score, h.n_positive, h.n_negative, h.prompt_type(),
-                          self.engine.label, self.engine.sha256, src.path)
+        o = self.origin if self.session.base is not None and self.origin else None
+        obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
+                          self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
+                          self.engine.sha256, src.path)
         try:
             append_objects(self.output_path, [obj], src.crs)
         except TerraPromptError as exc:
@@ -315,6 +360,7 @@ class PromptController(QObject):
             return None
         self._refresh_output_layer()
         self.session.clear()
+        self.origin = None
         self.preview.clear()
         self.accepted.emit(oid)
         self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=os.path.basename(self.output_path)))

@@ -96,3 +96,34 @@ def test_before_after_preview(tab, project, tmp_path):
     assert root.findLayer(b.id()).isVisible() and not root.findLayer(a.id()).isVisible()
     tab.show_after.click()
     assert root.findLayer(a.id()).isVisible() and not root.findLayer(b.id()).isVisible()
+
+
+def test_swipe_button_and_slider(tab, project, tmp_path):
+    b, a, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    root = project.layerTreeRoot()
+    canvas = tab.iface.mapCanvas()
+    tab.swipe_button.setChecked(True)
+    assert tab.swipe is not None and tab.swipe.active and tab.swipe_slider.isEnabled()
+    assert tab.swipe.item in canvas.scene().items() and canvas.mapTool() is tab.swipe.tool
+    assert not root.findLayer(a.id()).isVisible() and root.findLayer(b.id()).isVisible()
+    tab.swipe_slider.setValue(30)
+    assert abs(tab.swipe.item.fraction - 0.30) < 1e-6
+    tab.swipe.set_fraction(0.8)  # dragging on the map moves the slider
+    assert tab.swipe_slider.value() == 80
+    tab.swipe_button.setChecked(False)
+    assert not tab.swipe.active and not tab.swipe_slider.isEnabled() and canvas.mapTool() is None
+    assert root.findLayer(a.id()).isVisible() and root.findLayer(b.id()).isVisible()
+    tab.swipe_button.setChecked(True)
+    tab.show_before.click()  # flicker leaves swipe mode and unchecks the button
+    assert not tab.swipe.active and not tab.swipe_button.isChecked()
+    assert root.findLayer(b.id()).isVisible() and not root.findLayer(a.id()).isVisible()
+
+
+def test_swipe_needs_two_layers(tab, project, tmp_path):
+    b, _, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(b)
+    tab.swipe_button.setChecked(True)
+    assert not tab.swipe_button.isChecked() and (tab.swipe is None or not tab.swipe.active)

@@ -15,6 +15,7 @@ A candidate the analyst refines becomes the session's base mask
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
@@ -200,9 +201,31 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     summary = (f"{what}: {shown} ({engine_name} engine, {w} x {h} pixels, {seconds:.1f} s){size}"
                + (f"; {len(parsed.excluded)} concept(s) excluded" if parsed.excluded else ""))
     model = getattr(eng, "model_name", "") or "spectral-priors"
-    return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or "", enc.window,
+    return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or rules_sha256(), enc.window,
                         enc.transform, shape, seconds, summary, small,
                         {"engine_why": engine_why, "rules": eng.explain()})
+
+
+def rules_sha256() -> str:
+    """sha256 of the spectral rule catalogue: what identifies the spectral 'model' in the attributes of objects."""
+    import hashlib
+
+    from ..catalog import load_json
+
+    return hashlib.sha256(json.dumps(load_json("spectral_rules.json"), sort_keys=True).encode()).hexdigest()
+
+
+def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, source: str):
+    """An accepted candidate as an object with the interactive attributes (class = concept, prompt_type 'text')."""
+    from .objects import make_object
+
+    return make_object(cand.geometry(), crs, object_id, cand.concept, cand.score, 0, 0, "text", cset.model,
+                       cset.model_sha256, source)
+
+
+def origin(cset: CandidateSet, cand: Candidate) -> dict:
+    """What a refined candidate keeps from the text search: class, model and model hash."""
+    return {"class": cand.concept, "model": cset.model, "model_sha256": cset.model_sha256}
 
 
 def _regions(cls: np.ndarray, conf: np.ndarray, wanted: list[str], grid: Grid, min_area_m2: float, min_pixels: int,

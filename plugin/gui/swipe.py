@@ -1,0 +1,216 @@
+"""Swipe preview: the AFTER layer drawn over the canvas, clipped at a vertical line the analyst drags.
+
+QGIS 3.22 has no built-in swipe. SwipeItem is a canvas item that renders one
+layer for the canvas's current view into an image (a parallel render job,
+re-run when the view changes or the layer repaints) and paints only the part
+right of the swipe line. SwipeController hides that layer in the layer tree
+while swiping (so the canvas itself shows BEFORE left of the line), and puts the
+layer-tree visibility back when swiping stops. SwipeMapTool moves the line by
+clicking or dragging on the map.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject
+from qgis.gui import QgsMapCanvasItem, QgsMapTool
+from qgis.PyQt.QtCore import QObject, QRectF, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QPen
+
+
+class SwipeItem(QgsMapCanvasItem):
+    """Paints one layer, rendered for the current view, right of a vertical line at `fraction` of the width."""
+
+    def __init__(self, canvas, layer) -> None:
+        super().__init__(canvas)
+        self.canvas = canvas
+        self.layer = layer
+        self.fraction = 0.5
+        self.image = None
+        self.job: Optional[QgsMapRendererParallelJob] = None
+        self._extent = None
+        self.setZValue(-5)  # above the map, below rubber bands and other canvas items
+        canvas.extentsChanged.connect(self.refresh)
+        canvas.destinationCrsChanged.connect(self.refresh)
+        layer.repaintRequested.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Render the layer for the canvas's view in the background (a running render is cancelled)."""
+        self._cancel()
+        settings = QgsMapSettings(self.canvas.mapSettings())
+        settings.setLayers([self.layer])
+        settings.setBackgroundColor(QColor(0, 0, 0, 0))
+        self._extent = settings.visibleExtent()
+        job = QgsMapRendererParallelJob(settings)
+        job.finished.connect(lambda: self._rendered(job))
+        self.job = job
+        job.start()
+
+    def _rendered(self, job) -> None:
+        if job is not self.job:
+            return
+        self.image = job.renderedImage()
+        self.setRect(self._extent)
+        self.update()
+
+    def wait(self) -> None:
+        """Block until the current render is done (tests, screenshots)."""
+        if self.job is not None and self.job.isActive():
+            self.job.waitForFinished()
+        if self.job is not None:
+            self._rendered(self.job)
+
+    def set_fraction(self, fraction: float) -> None:
+        """Move the swipe line to a fraction (0 = left edge, 1 = right edge) of the canvas width."""
+        self.fraction = min(1.0, max(0.0, float(fraction)))
+        self.update()
+
+    def paint(self, painter, option=None, widget=None) -> None:  # noqa: D102 (Qt API)
+        if self.image is None or self.image.isNull():
+            return
+        ratio = self.image.devicePixelRatioF() or 1.0
+        w, h = self.image.width() / ratio, self.image.height() / ratio
+        x = self.fraction * w
+        painter.save()
+        painter.setClipRect(QRectF(x, 0, w - x, h))
+        painter.drawImage(QRectF(0, 0, w, h), self.image)
+        painter.setClipping(False)
+        painter.setPen(QPen(QColor(255, 255, 255, 230), 2))
+        painter.drawLine(int(round(x)), 0, int(round(x)), int(h))
+        painter.restore()
+
+    def _cancel(self) -> None:
+        job, self.job = self.job, None
+        if job is not None and job.isActive():
+            job.cancel()  # blocking but quick; its late 'finished' is ignored (job is no longer self.job)
+
+    def detach(self) -> None:
+        """Stop rendering, disconnect and leave the canvas."""
+        self._cancel()
+        for signal, slot in ((self.canvas.extentsChanged, self.refresh), (self.canvas.destinationCrsChanged, self.refresh),
+                             (self.layer.repaintRequested, self.refresh)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        scene = self.canvas.scene()
+        if scene is not None:
+            scene.removeItem(self)
+        self.canvas.refresh()
+
+
+class SwipeMapTool(QgsMapTool):
+    """Click or drag on the map to move the swipe line; emits the new fraction of the canvas width."""
+
+    moved = pyqtSignal(float)
+
+    def __init__(self, canvas) -> None:
+        super().__init__(canvas)
+        self.setCursor(Qt.SplitHCursor)
+        self._down = False
+
+    def _emit(self, e) -> None:
+        width = max(1, self.canvas().width())
+        self.moved.emit(min(1.0, max(0.0, e.pos().x() / width)))
+
+    def canvasPressEvent(self, e) -> None:  # noqa: N802
+        if e.button() == Qt.LeftButton:
+            self._down = True
+            self._emit(e)
+
+    def canvasMoveEvent(self, e) -> None:  # noqa: N802
+        if self._down:
+            self._emit(e)
+
+    def canvasReleaseEvent(self, e) -> None:  # noqa: N802
+        if self._down:
+            self._down = False
+            self._emit(e)
+
+
+class SwipeController(QObject):
+    """Swipe mode on one canvas: BEFORE shown by the canvas, AFTER by a SwipeItem right of the line."""
+
+    stopped = pyqtSignal()
+    fraction_changed = pyqtSignal(float)
+
+    def __init__(self, canvas, project: Optional[QgsProject] = None) -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.project = project or QgsProject.instance()
+        self.item: Optional[SwipeItem] = None
+        self.tool: Optional[SwipeMapTool] = None
+        self._previous_tool = None
+        self._visibility: dict[str, bool] = {}
+        self.fraction = 0.5
+        self.project.layersWillBeRemoved.connect(self._layers_removed)
+
+    @property
+    def active(self) -> bool:
+        return self.item is not None
+
+    def start(self, before, after, fraction: Optional[float] = None, with_tool: bool = True) -> None:
+        """Swipe between two layers: BEFORE visible in the layer tree, AFTER hidden there and drawn by the item."""
+        self.stop()
+        if fraction is not None:
+            self.fraction = min(1.0, max(0.0, float(fraction)))
+        root = self.project.layerTreeRoot()
+        self._visibility = {}
+        self._ids = (before.id(), after.id())
+        for layer, visible in ((before, True), (after, False)):
+            node = root.findLayer(layer.id())
+            if node is not None:
+                self._visibility[layer.id()] = node.itemVisibilityChecked()
+                node.setItemVisibilityChecked(visible)
+        self.item = SwipeItem(self.canvas, after)
+        self.item.set_fraction(self.fraction)
+        if with_tool:
+            self.tool = SwipeMapTool(self.canvas)
+            self.tool.moved.connect(self.set_fraction)
+            self._previous_tool = self.canvas.mapTool()
+            self.canvas.setMapTool(self.tool)
+        self.canvas.refresh()
+
+    def set_fraction(self, fraction: float) -> None:
+        """Move the swipe line (fraction of the canvas width from the left)."""
+        self.fraction = min(1.0, max(0.0, float(fraction)))
+        if self.item is not None:
+            self.item.set_fraction(self.fraction)
+        self.fraction_changed.emit(self.fraction)
+
+    def stop(self) -> None:
+        """Leave swipe mode: remove the item and the map tool, restore the layers' visibility."""
+        if self.item is None:
+            return
+        item, self.item = self.item, None
+        item.detach()
+        if self.tool is not None:
+            if self.canvas.mapTool() is self.tool:
+                if self._previous_tool is not None:
+                    self.canvas.setMapTool(self._previous_tool)
+                else:
+                    self.canvas.unsetMapTool(self.tool)
+            self.tool = None
+        self._previous_tool = None
+        root = self.project.layerTreeRoot()
+        for layer_id, visible in self._visibility.items():
+            node = root.findLayer(layer_id)
+            if node is not None:
+                node.setItemVisibilityChecked(visible)
+        self._visibility = {}
+        self.canvas.refresh()
+        self.stopped.emit()
+
+    def _layers_removed(self, ids) -> None:
+        if self.item is not None and set(ids) & set(self._ids):
+            self._visibility = {k: v for k, v in self._visibility.items() if k not in ids}
+            self.stop()
+
+    def shutdown(self) -> None:
+        """Stop and disconnect from the project (tab closing, plugin unloading)."""
+        self.stop()
+        try:
+            self.project.layersWillBeRemoved.disconnect(self._layers_removed)
+        except TypeError:
+            pass

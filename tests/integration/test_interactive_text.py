@@ -1,0 +1,156 @@
+"""Text in the Interactive tab on a real QgsMapCanvas (offscreen, canvas CRS ≠ raster CRS): find, accept, reject, refine."""
+from __future__ import annotations
+
+import os
+import sys
+
+import fiona
+import numpy as np
+import pytest
+from rasterio.transform import from_origin
+
+from conftest import S2_NAMES, wait_for, write_raster
+
+TRANSFORM = from_origin(500000, 4500000, 10, 10)
+
+
+@pytest.fixture()
+def setup(plugin, tmp_path, monkeypatch):
+    """A 13-band scene with lakes in EPSG:32633 on a canvas in EPSG:3857, and the Interactive tab."""
+    import qgis.utils
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from test_text_candidates import s2_scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, masks = s2_scene()
+    path = write_raster(str(tmp_path / "s2.tif"), data, transform=TRANSFORM, descriptions=S2_NAMES)
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    layer = QgsRasterLayer(path, "s2")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    iface = qgis.utils.iface
+    canvas = iface.mapCanvas()
+    win = canvas.window()
+    was_visible, old_crs, old_extent = win.isVisible(), canvas.mapSettings().destinationCrs(), canvas.extent()
+    win.resize(700, 700)
+    win.show()
+    canvas.resize(640, 640)
+    wait_for(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
+    web = QgsCoordinateReferenceSystem("EPSG:3857")
+    canvas.setDestinationCrs(web)
+    xf = QgsCoordinateTransform(layer.crs(), web, project)
+    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
+    canvas.refresh()
+    wait_for(lambda: False, 0.2)
+    from terraprompt.plugin.gui.interactive_tab import InteractiveTab
+
+    tab = InteractiveTab(iface)
+    tab.layer_combo.setLayer(layer)
+    tab.class_edit.setText("object")
+    tab.output_widget.setFilePath(str(tmp_path / "accepted.gpkg"))
+    yield tab, canvas, masks, xf, tmp_path
+    tab.shutdown()
+    project.removeAllMapLayers()
+    canvas.setDestinationCrs(old_crs)
+    canvas.setExtent(old_extent)
+    if not was_visible:
+        win.hide()
+
+
+def _find(tab, prompt):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    panel = tab.candidates
+    panel.prompt_edit.setText(prompt)
+    QTest.mouseClick(panel.find_button, Qt.LeftButton)
+    assert wait_for(lambda: panel.task is None and panel.find_button.isEnabled(), 60)
+    return panel
+
+
+def _features(path):
+    with fiona.open(str(path)) as fc:
+        return [f["properties"] for f in fc]
+
+
+def _on_raster(controller):
+    res = controller.session.last
+    out = np.zeros((200, 200), bool)
+    w = res.window
+    out[w.row_off:w.row_off + w.height, w.col_off:w.col_off + w.width] = res.mask
+    return out
+
+
+def test_find_accept_reject(setup):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    tab, canvas, masks, xf, tmp = setup
+    panel = _find(tab, "water")
+    assert panel.list.count() == 2 and "2 found" in tab.status.text(), tab.status.text()
+    assert not panel.outlines.all.asGeometry().isEmpty()
+    # the outlines are drawn in the canvas CRS: their extent is the lakes' extent transformed to EPSG:3857
+    from qgis.core import QgsRectangle
+
+    lakes = xf.transformBoundingBox(QgsRectangle(*(TRANSFORM * (31, 171)), *(TRANSFORM * (150, 30))))
+    box = panel.outlines.all.asGeometry().boundingBox()
+    assert abs(box.xMinimum() - lakes.xMinimum()) < 15 and abs(box.yMaximum() - lakes.yMaximum()) < 15
+    panel.list.item(1).setSelected(True)
+    assert not panel.outlines.selected.asGeometry().isEmpty()
+    assert panel.accept(panel.selected_rows()) == [1]
+    props = _features(tmp / "accepted.gpkg")
+    assert len(props) == 1
+    p = props[0]
+    assert p["prompt_type"] == "text" and p["class"] == "water" and p["object_id"] == 1
+    assert p["n_positive"] == 0 and p["n_negative"] == 0 and p["source"] == "s2.tif" and p["created_utc"]
+    assert p["model"] == "spectral-priors" and len(p["model_sha256"]) == 64 and p["score"] > 0.9
+    assert p["area_m2"] == pytest.approx(600 * 100, rel=0.01)  # the small lake
+    assert panel.list.count() == 1 and tab.controller.output_layer.featureCount() == 1
+    panel.list.item(0).setSelected(True)
+    QTest.mouseClick(panel.reject_button, Qt.LeftButton)
+    assert panel.list.count() == 0 and panel.outlines.all.asGeometry().isEmpty()
+    assert len(_features(tmp / "accepted.gpkg")) == 1
+
+
+def _screen(canvas, xf, r, c):
+    """Canvas pixel of raster pixel (row, col)."""
+    from qgis.core import QgsPointXY
+    from qgis.PyQt.QtCore import QPoint
+
+    x, y = TRANSFORM * (c + 0.5, r + 0.5)
+    p = canvas.getCoordinateTransform().transform(xf.transform(QgsPointXY(x, y)))
+    return QPoint(int(round(p.x())), int(round(p.y())))
+
+
+def test_refine_with_a_negative_click_then_enter(setup):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    tab, canvas, masks, xf, tmp = setup
+    panel = _find(tab, "lakes larger than 10 ha")
+    assert panel.list.count() == 1  # the lake with its pond; the small lake (6 ha) is filtered out
+    panel.list.item(0).setSelected(True)
+    QTest.mouseClick(panel.refine_button, Qt.LeftButton)
+    ctl = tab.controller
+    assert canvas.mapTool() is tab.tool and panel.list.count() == 0
+    assert np.array_equal(_on_raster(ctl), masks["lake+pond"]) and ctl.session.prompt_type() == "text"
+    assert not ctl.preview.band.asGeometry().isEmpty()
+    QTest.mouseClick(canvas.viewport(), Qt.RightButton, Qt.NoModifier, _screen(canvas, xf, 60, 110))  # on the pond
+    after = _on_raster(ctl)
+    assert (after & masks["pond"]).sum() <= 0.05 * masks["pond"].sum()
+    assert (after & masks["lake"]).sum() >= 0.97 * masks["lake"].sum()
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # undo: the candidate again
+    assert np.array_equal(_on_raster(ctl), masks["lake+pond"])
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo
+    QTest.keyClick(canvas, Qt.Key_Return)
+    assert wait_for(lambda: (tmp / "accepted.gpkg").exists(), 10)
+    (p,) = _features(tmp / "accepted.gpkg")
+    assert p["prompt_type"] == "text+points" and p["class"] == "water" and p["n_negative"] == 1 and p["n_positive"] == 0
+    assert p["model"].startswith("spectral-priors + classical") and len(p["model_sha256"]) == 64
+    assert p["area_m2"] == pytest.approx(after.sum() * 100, rel=0.02)
+    # a prompt that cannot be run is reported and leaves no candidates (unknown words: see the core tests)
+    panel = _find(tab, "water except water")
+    assert "excludes everything" in tab.status.text() and panel.list.count() == 0

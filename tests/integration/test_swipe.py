@@ -1,0 +1,124 @@
+"""Swipe preview in real QGIS (offscreen): a real canvas bridged to the layer tree, two RGB rasters of different colours."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import wait_for, write_raster
+
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+
+
+def _rgb(path, colour) -> str:
+    data = np.empty((3, 64, 64), np.uint8)
+    for i, c in enumerate(colour):
+        data[i] = c
+    return write_raster(str(path), data)
+
+
+@pytest.fixture()
+def scene(qgis_app_session, project, tmp_path):
+    """BEFORE red, AFTER blue (AFTER on top), on a 300 x 200 canvas that follows the layer tree."""
+    from qgis.core import QgsMultiBandColorRenderer, QgsRasterLayer
+    from qgis.gui import QgsLayerTreeMapCanvasBridge, QgsMapCanvas
+    from qgis.PyQt.QtCore import QSize
+
+    before = QgsRasterLayer(_rgb(tmp_path / "before.tif", RED), "before")
+    after = QgsRasterLayer(_rgb(tmp_path / "after.tif", BLUE), "after")
+    assert before.isValid() and after.isValid()
+    for layer in (before, after):
+        layer.setRenderer(QgsMultiBandColorRenderer(layer.dataProvider(), 1, 2, 3))  # no stretch: colours as stored
+    project.addMapLayer(before)
+    project.addMapLayer(after)
+    canvas = QgsMapCanvas()
+    canvas.resize(QSize(300, 200))
+    canvas.show()
+    bridge = QgsLayerTreeMapCanvasBridge(project.layerTreeRoot(), canvas)
+    canvas.setDestinationCrs(before.crs())
+    ext = before.extent()
+    ext.scale(0.5)  # a view well inside both rasters: every canvas pixel shows a layer
+    canvas.setExtent(ext)
+    yield canvas, before, after
+    from qgis.PyQt import sip
+
+    sip.delete(bridge)  # before the canvas: a live bridge would update a deleted canvas on later layer changes
+    canvas.close()
+    sip.delete(canvas)
+
+
+def _grab(canvas, item=None):
+    """The canvas as drawn (map + canvas items) into an RGB array."""
+    from qgis.core import QgsApplication
+
+    canvas.refresh()
+    canvas.waitWhileRendering()
+    if item is not None:
+        item.wait()
+    for _ in range(5):
+        QgsApplication.processEvents()
+    img = canvas.grab().toImage()
+    w, h = img.width(), img.height()
+    ptr = img.convertToFormat(img.Format_RGB888)
+    bpl = ptr.bytesPerLine()
+    arr = np.frombuffer(ptr.constBits().asstring(bpl * h), np.uint8).reshape(h, bpl)[:, :w * 3].reshape(h, w, 3)
+    return arr
+
+
+def _colour_fraction(arr, colour, cols) -> float:
+    """Share of pixels within 30 of `colour` in the column slice."""
+    part = arr[20:-20, cols].astype(int)
+    return float((np.abs(part - np.array(colour)).max(axis=2) < 30).mean())
+
+
+def test_swipe_left_before_right_after(scene, project):
+    from terraprompt.plugin.gui.swipe import SwipeController
+
+    canvas, before, after = scene
+    arr = _grab(canvas)
+    assert _colour_fraction(arr, BLUE, slice(None)) > 0.95  # AFTER is on top before swiping
+    sw = SwipeController(canvas, project)
+    sw.start(before, after, 0.5)
+    root = project.layerTreeRoot()
+    assert root.findLayer(before.id()).isVisible() and not root.findLayer(after.id()).isVisible()
+    arr = _grab(canvas, sw.item)
+    w = arr.shape[1]
+    assert _colour_fraction(arr, RED, slice(5, w // 2 - 5)) > 0.95
+    assert _colour_fraction(arr, BLUE, slice(w // 2 + 5, w - 5)) > 0.95
+    sw.set_fraction(0.2)  # moving the line: more of AFTER shows
+    arr = _grab(canvas, sw.item)
+    assert _colour_fraction(arr, RED, slice(5, int(w * 0.2) - 5)) > 0.95
+    assert _colour_fraction(arr, BLUE, slice(int(w * 0.2) + 5, w - 5)) > 0.95
+    canvas.zoomScale(canvas.scale() / 2)  # zooming in: the item re-renders for the new view
+    arr = _grab(canvas, sw.item)
+    assert _colour_fraction(arr, BLUE, slice(int(w * 0.2) + 5, w - 5)) > 0.95
+    sw.stop()
+    assert sw.item is None and canvas.mapTool() is None
+    assert root.findLayer(after.id()).isVisible() and root.findLayer(before.id()).isVisible()
+    arr = _grab(canvas)
+    assert _colour_fraction(arr, BLUE, slice(None)) > 0.95  # back as it was
+    assert not [i for i in canvas.scene().items() if type(i).__name__ == "SwipeItem"]
+    sw.shutdown()
+
+
+def test_swipe_map_tool_moves_line(scene, project):
+    from qgis.core import QgsPointXY
+    from qgis.gui import QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    from terraprompt.plugin.gui.swipe import SwipeController
+
+    canvas, before, after = scene
+    sw = SwipeController(canvas, project)
+    sw.start(before, after, 0.5)
+    assert canvas.mapTool() is sw.tool
+    ev = QgsMapMouseEvent(canvas, QEvent.MouseButtonPress, QPoint(75, 100), Qt.LeftButton, Qt.LeftButton, Qt.NoModifier)
+    sw.tool.canvasPressEvent(ev)
+    assert abs(sw.fraction - 75 / canvas.width()) < 1e-6 and abs(sw.item.fraction - sw.fraction) < 1e-6
+    sw.tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, QPoint(240, 100), Qt.LeftButton,
+                                                Qt.NoButton, Qt.NoModifier))
+    assert abs(sw.fraction - 240 / canvas.width()) < 1e-6
+    assert isinstance(sw.tool.toMapCoordinates(QPoint(1, 1)), QgsPointXY)
+    project.removeMapLayer(after.id())  # removing a swiped layer leaves swipe mode
+    assert wait_for(lambda: sw.item is None, 5)
+    assert project.layerTreeRoot().findLayer(before.id()).isVisible()
+    sw.shutdown()
