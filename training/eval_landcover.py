@@ -129,6 +129,74 @@ def eval_sen1floods11(engines: list[str]) -> None:
                 cls = _read(out)[0]
                 print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.4f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
     print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
+    eval_sen1floods11_fusion(engines, s2p, s1p, lab)
+
+
+def _crop(path, window, out: str, blank=None) -> str:
+    """Write a window of a raster to ``out`` (optionally with columns ``blank`` = (c0, c1) set to the nodata value 0)."""
+    from rasterio.windows import Window
+
+    with rasterio.open(path) as src:
+        prof = src.profile.copy()
+        data = src.read(window=Window(*window))
+        descr = src.descriptions
+        prof.update(width=window[2], height=window[3], transform=src.window_transform(Window(*window)))
+    if blank is not None:
+        data[:, :, blank[0]: blank[1]] = 0
+        prof.update(nodata=0)
+    with rasterio.open(out, "w", **prof) as dst:
+        dst.write(data)
+        for i, d in enumerate(descr, 1):
+            if d:
+                dst.set_band_description(i, d)
+    return out
+
+
+FUSION_PARTS = (("left half (design)", (0, 0, 256, 256)), ("right half (held out)", (256, 0, 256, 256)))
+"""Column halves of the chip: the fusion rule was designed looking at the left half only (the network trains on it too)."""
+
+
+def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> None:
+    """Fused S2+S1 water vs each alone per half (thresholds fitted per half) and pooled; then S2 with a nodata third."""
+    print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves):")
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in engines:
+            pooled = {k: np.zeros(3, np.int64) for k in ("S2", "S1", "S2+S1")}
+            for part, win in FUSION_PARTS:
+                c0, r0, w, h = win
+                l = lab[r0:r0 + h, c0:c0 + w]
+                s2c, s1c = _crop(s2p, win, os.path.join(tmp, "s2.tif")), _crop(s1p, win, os.path.join(tmp, "s1.tif"))
+                row = []
+                for name, inp, sar, mod in (("S2", s2c, None, "auto"), ("S1", s1c, None, "sar"), ("S2+S1", s2c, s1c, "auto")):
+                    c = _landcover_water(engine, inp, sar, mod, tmp)
+                    if c is None:
+                        row.append(f"{name} not run")
+                        continue
+                    counts = np.array(iou(c, l == 1, l >= 0))
+                    pooled[name] += counts
+                    row.append(f"{name} {_ratio(counts):.3f}")
+                print(f"  [{engine}] {part:22s} " + " | ".join(row))
+            print(f"  [{engine}] {'pooled (both halves)':22s} " + " | ".join(f"{k} {_ratio(v):.3f}" for k, v in pooled.items()))
+        # S2 nodata (as under a missing swath or a masked cloud) over the middle third: SAR must decide there
+        third = (lab.shape[1] // 3, 2 * lab.shape[1] // 3)
+        s2n = _crop(s2p, (0, 0, lab.shape[1], lab.shape[0]), os.path.join(tmp, "s2_blank.tif"), blank=third)
+        for engine in engines:
+            row = []
+            for name, inp, sar in (("S2 (a third nodata)", s2n, None), ("S2 (a third nodata) + S1", s2n, str(s1p))):
+                c = _landcover_water(engine, inp, sar, "auto", tmp)
+                row.append(f"{name} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
+            print(f"  [{engine}] S2 nodata in columns {third[0]}-{third[1] - 1}: " + " | ".join(row))
+
+
+def _landcover_water(engine: str, inp: str, sar, modality: str, tmp: str):
+    """The water mask of one extract_landcover run, or None when the engine cannot run."""
+    out = os.path.join(tmp, "fused_out.tif")
+    try:
+        extract_landcover(ExtractRequest(input=inp, prompt="water", output_raster=out, sar_input=sar, modality=modality,
+                                         engine=engine))
+    except Exception:
+        return None
+    return _read(out)[0] == 1
 
 
 # ------------------------------------------------------------------------------------------------ HLS chips

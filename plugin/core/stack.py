@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
 
 import numpy as np
 from rasterio.errors import CRSError
@@ -37,6 +37,18 @@ class BandSet:
 
     bands: dict[str, np.ndarray]
     valid: np.ndarray
+    role_valid: dict[str, np.ndarray] = field(default_factory=dict)
+    """Validity of each role's own layer (``valid`` is their intersection); empty when all roles share ``valid``."""
+
+    def valid_for(self, roles: Iterable[str]) -> np.ndarray:
+        """Pixels where every given role is valid in its own layer (e.g. SAR valid where the optical image is nodata)."""
+        out = None
+        for r in roles:
+            m = self.role_valid.get(r)
+            if m is None:
+                continue
+            out = m.copy() if out is None else out & m
+        return self.valid.copy() if out is None else out
 
     def get(self, role: str) -> Optional[np.ndarray]:
         """The band of a role, or None."""
@@ -74,6 +86,7 @@ class ModalityStack:
     def read(self, window: Window, roles: Optional[set[str]] = None) -> BandSet:
         """Read the wanted roles (default: all) for a window of the primary grid."""
         bands: dict[str, np.ndarray] = {}
+        role_valid: dict[str, np.ndarray] = {}
         valid = np.ones((int(window.height), int(window.width)), dtype=bool)
         for k, layer in enumerate(self.layers):
             want = {r: b for r, b in layer.modality.roles.items() if (roles is None or r in roles) and r not in bands}
@@ -84,11 +97,13 @@ class ModalityStack:
                 data = layer.src.read(window=window, bands=idx)
             else:
                 data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
-            valid &= ~np.ma.getmaskarray(data).any(axis=0)
+            layer_valid = ~np.ma.getmaskarray(data).any(axis=0)
+            valid &= layer_valid
             arr = layer.scaling.apply(np.asarray(data.data))
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
-        return BandSet(bands, valid)
+                role_valid[role] = layer_valid
+        return BandSet(bands, valid, role_valid)
 
 
     def read_sample(self, window: Window, roles: Optional[set[str]] = None, max_pixels: int = 400_000,
@@ -109,6 +124,7 @@ class ModalityStack:
         # with periodic structures (fields, mosaics of identical tiles) that a regular grid would hit.
         rng = np.random.default_rng(20240611)
         bands: dict[str, np.ndarray] = {}
+        role_valid: dict[str, np.ndarray] = {}
         valid = np.zeros((n * ph, n * pw), dtype=bool)
         for i in range(n):
             for j in range(n):
@@ -120,8 +136,12 @@ class ModalityStack:
                     if role not in bands:
                         bands[role] = np.zeros((n * ph, n * pw), dtype=arr.dtype)
                     bands[role][sl] = arr
+                for role, m in bs.role_valid.items():
+                    if role not in role_valid:
+                        role_valid[role] = np.zeros((n * ph, n * pw), dtype=bool)
+                    role_valid[role][sl] = m
                 valid[sl] = bs.valid
-        return BandSet(bands, valid)
+        return BandSet(bands, valid, role_valid)
 
 
 def make_layer(src: RasterSource, modality: Modality) -> Layer:

@@ -192,6 +192,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
     nodata_area = [0.0]
     cloud_area = [0.0]
+    sar_only_area = [0.0]
     low_conf = [0.0]
     class_conf = np.zeros((K + 1, 2), dtype=np.float64)
     conf_sum = [0.0, 0.0]
@@ -208,11 +209,15 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             sc = engine.scores(bs)
             ex = engine.excluded(bs, sc, K) if hasattr(engine, "excluded") else None
             ex = np.zeros(bs.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
-            out.append(np.concatenate([sc, ex[None], bs.valid[None].astype(np.float32)]))
+            # SAR fused with optical decides alone where the optical image is nodata: those pixels stay valid
+            valid = engine.decidable(bs) if hasattr(engine, "decidable") else bs.valid
+            so = engine.sar_only(K) if hasattr(engine, "sar_only") else None
+            so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
+            out.append(np.concatenate([sc, ex[None], valid[None].astype(np.float32), so[None]]))
         return out
 
     def sink(w: Window, block: np.ndarray) -> None:
-        scores, cloudy, valid = block[:-2], block[-2] >= 0.5, block[-1] >= 0.5
+        scores, cloudy, valid, sar_only = block[:-3], block[-3] >= 0.5, block[-2] >= 0.5, block[-1] >= 0.5
         inc = scores[:K]
         best = np.argmax(inc, axis=0)
         top = np.take_along_axis(inc, best[None], 0)[0]
@@ -231,6 +236,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             counts[k] += float((ra * (cls == k)).sum())
         nodata_area[0] += float((ra * (~valid & ~cloudy)).sum())
         cloud_area[0] += float((ra * cloudy).sum())
+        sar_only_area[0] += float((ra * (sar_only & valid)).sum())
         conf_sum[0] += float(conf[valid].sum())
         conf_sum[1] += float(valid.sum())
         low_conf[0] += float((valid & (conf < 0.65)).sum())
@@ -252,7 +258,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
                   "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
                   "prompt": parsed.text}
-        details = {"nodata_m2": nodata_area[0], "cloud_excluded_m2": cloud_area[0],
+        details = {"nodata_m2": nodata_area[0], "cloud_excluded_m2": cloud_area[0], "sar_only_m2": sar_only_area[0],
+                   "sar_fused": bool(getattr(engine, "rules", None)) and any(
+                       getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
                    "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
                    "low_confidence_fraction": low_conf[0] / max(conf_sum[1], 1),
                    "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
@@ -329,6 +337,11 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     lines.append(f"Nodata excluded: {details['nodata_m2']:,.0f} m²")
     if cloud or any("clouds/shadows" in r for r in details["rules"]):
         lines.append(f"Clouds/shadows excluded: {cloud:,.0f} m² = {cloud / 1e4:,.2f} ha")
+    sar_only = details.get("sar_only_m2", 0.0)
+    if sar_only or details.get("sar_fused"):
+        pct = 100.0 * sar_only / valid_area if valid_area else 0.0
+        lines.append(f"Decided by SAR alone (optical image nodata or cloudy): {sar_only:,.0f} m² = {sar_only / 1e4:,.2f} ha"
+                     f" = {pct:.1f} % of the valid area")
     mc = details["mean_confidence"]
     low = details.get("low_confidence_fraction", 0.0)
     verdict = "high" if mc >= 0.85 and low < 0.1 else "moderate" if mc >= 0.7 else "low"

@@ -7,8 +7,14 @@ bands allow are chosen; Otsu thresholds are fitted on a decimated sample of
 the scene and clamped to a plausible range; each term gives a soft logit
 (distance to the threshold / softness). Evidence terms are averaged (a
 consensus of indices), required terms are ANDed (soft minimum), and variants
-of different families (e.g. Sentinel-2 MNDWI/NDWI/AWEI and Sentinel-1 VV/VH
-for water) are fused by a weighted mean of logits.
+of different families are combined by a weighted mean of logits.
+
+Optical and SAR evidence of one concept (water, flooded area) is fused as a sum
+of log-odds, per pixel: optical + w * SAR, where the SAR weight w grows from its
+clear-sky value (``sar_clear_weight`` in the rules) to 1 with the cloud
+network's cloud + shadow probability (SAR sees through both, the optical view is
+impaired there). Where the optical image is nodata or cloudy SAR decides alone;
+where SAR is nodata the optical evidence decides alone (with its cloud masking).
 
 Clouds and shadows come from the ukis-csmask network when blue, green, red
 and NIR reflectance are present; the same mask removes cloudy pixels from the
@@ -89,8 +95,13 @@ class IndexCache:
             if self.tile_clouds is not None and self.tile_clouds.shape[1:] == self.bs.valid.shape:
                 self._cache["_csm"] = self.tile_clouds
             else:
-                self._cache["_csm"] = self.clouds.probabilities(self.bs.bands, self.bs.valid)
+                self._cache["_csm"] = self.clouds.probabilities(self.bs.bands, self.bs.valid_for(self.clouds.bands))
         return self._cache["_csm"]
+
+    def impairment(self) -> Optional[np.ndarray]:
+        """Per-pixel probability that the optical view is impaired (cloud + shadow from the network), or None."""
+        p = self.cloud_probabilities()
+        return None if p is None else np.clip(p[1] + p[2], 0.0, 1.0).astype(np.float32)
 
     def _compute(self, name: str) -> np.ndarray:
         b = self.bs.bands
@@ -200,9 +211,21 @@ class ConceptRules:
     variants: list[Variant]
     weights: dict[str, float] = field(default_factory=dict)
     cloud_masked: bool = True
+    sar_clear_weight: float = 0.0
+    """Weight of the SAR log-odds next to clear-sky optical evidence (rises to 1 under clouds/shadows)."""
 
     def families(self) -> set[str]:
         return {v.family for v in self.variants}
+
+    @property
+    def fused(self) -> bool:
+        """True when SAR evidence is fused with optical/RGB evidence (SAR can then decide alone)."""
+        fams = self.families()
+        return "sar" in fams and bool(fams & {"optical", "rgb"})
+
+    def roles_of(self, sar: bool) -> set[str]:
+        """Bands of the SAR variants (sar=True) or of the others."""
+        return {r for v in self.variants if (v.family == "sar") == sar for t in v.terms() for r in t.needs()}
 
 
 def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Optional[ConceptRules]:
@@ -229,7 +252,8 @@ def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Opt
                 continue
             chosen.append(v)
             fams.add(v.family)
-    return ConceptRules(concept, chosen, dict(spec.get("family_weights", {})), bool(spec.get("cloud_masked", True)))
+    return ConceptRules(concept, chosen, dict(spec.get("family_weights", {})), bool(spec.get("cloud_masked", True)),
+                        float(spec.get("sar_clear_weight", 0.0)))
 
 
 def supported_concepts() -> list[str]:
@@ -302,7 +326,7 @@ class SpectralEngine:
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
-            h = sample.bands["height"][sample.valid]
+            h = sample.bands["height"][sample.valid_for(["height"])]
             h = h[np.isfinite(h)]
             # an nDSM has its ground near 0 m; a DSM is elevation above sea level
             self.ctx.height_is_dsm = bool(h.size and (abs(float(np.percentile(h, 5))) > 2.0))
@@ -315,7 +339,7 @@ class SpectralEngine:
             for v in cr.variants:
                 for t in v.terms():
                     if t.otsu is not None and not t.index.startswith("csmask"):
-                        t.fit(cache(t.index)[sample.valid])
+                        t.fit(cache(t.index)[sample.valid_for(t.needs())])
 
     def _concept_logit(self, cr: ConceptRules, cache: IndexCache, cloud: Optional[np.ndarray],
                        shadow: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
@@ -325,6 +349,8 @@ class SpectralEngine:
         still hold, so a confident optical decision (logit >= SHADOW_TRUST) is kept there and only weak ones are
         dropped (dark water is otherwise often called shadow by the network).
         """
+        if cr.fused:
+            return self._fused_logit(cr, cache, cloud, shadow)
         num, den = 0.0, 0.0
         sar_num, sar_den = 0.0, 0.0
         for v in cr.variants:
@@ -341,6 +367,55 @@ class SpectralEngine:
         if sar_den:
             return np.where(blind, sar_num / sar_den, z), None
         return np.where(blind, -10.0, z), blind
+
+    def _fused_logit(self, cr: ConceptRules, cache: IndexCache, cloud: Optional[np.ndarray],
+                     shadow: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
+        """Optical + SAR log-odds per pixel; SAR alone where the optical view is nodata or cloudy, and vice versa.
+
+        The SAR weight is ``sar_clear_weight`` under a clear sky and rises to 1 with the cloud network's
+        cloud + shadow probability: no number is fitted to a scene. Sets ``self._last_sar_only``.
+        """
+        num, den = 0.0, 0.0
+        for v in cr.variants:
+            if v.family != "sar":
+                w = cr.weights.get(v.family, 1.0)
+                num, den = num + w * v.logit(cache), den + w
+        z_opt = num / den
+        sar = [v.logit(cache) for v in cr.variants if v.family == "sar"]
+        z_sar = sar[0] if len(sar) == 1 else np.mean(sar, axis=0)
+        bs = cache.bs
+        opt_ok, sar_ok = bs.valid_for(cr.roles_of(False)), bs.valid_for(cr.roles_of(True))
+        masked = cr.cloud_masked and cloud is not None
+        imp = cache.impairment() if masked else None
+        w0 = cr.sar_clear_weight
+        w_sar = w0 if imp is None else w0 + (1.0 - w0) * imp
+        z = z_opt + w_sar * z_sar
+        optical_absent = ~opt_ok | (cloud if masked else False)
+        z = np.where(optical_absent, z_sar, z)
+        blind = None
+        if not sar_ok.all():  # no SAR here: optical alone, masked as without SAR
+            z_alone = z_opt
+            if masked:
+                b = cloud | (shadow & (z_opt < SHADOW_TRUST))
+                z_alone = np.where(b, -10.0, z_opt)
+                blind = b & ~sar_ok
+            z = np.where(sar_ok, z, z_alone)
+        self._last_sar_only = optical_absent & sar_ok
+        return z.astype(np.float32, copy=False), (blind if blind is not None and blind.any() else None)
+
+    def decidable(self, bs: BandSet) -> np.ndarray:
+        """Pixels the engine decides: all bands valid, or, when every concept fuses SAR, optical or SAR valid."""
+        if not self.rules or not all(cr.fused for cr in self.rules.values()):
+            return bs.valid
+        out = bs.valid.copy()
+        for cr in self.rules.values():
+            out |= bs.valid_for(cr.roles_of(True)) | bs.valid_for(cr.roles_of(False))
+        return out
+
+    def sar_only(self, n_wanted: int) -> Optional[np.ndarray]:
+        """Pixels of the last :meth:`scores` where SAR decided alone (optical nodata or cloud), or None."""
+        masks = [m for k, m in getattr(self, "_sar_only", {}).items() if k < n_wanted]
+        return np.logical_or.reduce(masks) if masks else None
 
     def cloud_classes(self, cache: IndexCache) -> tuple[Optional[np.ndarray], Optional[np.ndarray]]:
         """Pixels the cloud network calls cloud and shadow, or (None, None) without the network."""
@@ -389,10 +464,14 @@ class SpectralEngine:
         cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
         self._blind: dict[int, np.ndarray] = {}
+        self._sar_only: dict[int, np.ndarray] = {}
         for k, c in enumerate(self.concepts):
+            self._last_sar_only = None
             z, blind = self._concept_logit(self.rules[c], cache, cloud, shadow)
             if blind is not None:
                 self._blind[k] = blind
+            if self._last_sar_only is not None:
+                self._sar_only[k] = self._last_sar_only
             out[k] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return out
 
@@ -415,7 +494,14 @@ class SpectralEngine:
             cr = self.rules[c]
             parts = [v.describe() for v in cr.variants]
             s = " fused with ".join(parts)
-            if len(cr.variants) > 1:
+            if cr.fused:
+                w0 = cr.sar_clear_weight
+                rise = ("rising to 1 with the cloud network's cloud + shadow probability" if self.use_cloud_mask and cr.cloud_masked
+                        else "(no cloud network here, so it stays there)")
+                s += (f" (sum of log-odds: optical + SAR x weight, the weight {w0:g} under a clear sky {rise}; SAR alone where "
+                      "the optical image is nodata" + (" or cloudy" if self.use_cloud_mask and cr.cloud_masked else "")
+                      + ", optical alone where SAR is nodata)")
+            elif len(cr.variants) > 1:
                 s += " (weights " + ", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants) + ")"
             lines.append(f"{c}: {s}")
         if self.clouds is not None and self.use_cloud_mask:
