@@ -32,7 +32,7 @@ from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, 
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair
 from .methods import choose_method, make_method, padded_window
-from .semantic import ClassMaps, build_class_maps, parse_change_prompt, select_transitions
+from .semantic import OTHER, ClassMaps, build_class_maps, parse_change_prompt, select_transitions
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
@@ -58,6 +58,7 @@ class ChangeRequest:
     normalisation: str = "auto"
     threshold: Optional[float] = None  # None: the method's scene-adaptive threshold
     cloud_mask: bool = True  # ukis-csmask on both dates when the bands allow
+    classes: Optional[bool] = None  # from→to land-cover classes; None: when a prompt, reference map or polygons need them
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
 
 
@@ -144,7 +145,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     sample = pair.sample()
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
-    maps = build_class_maps(pair.roles, sample, req.reference_map, pair.grid)
+    want_classes = needs_classes(req, prompt)
+    maps = build_class_maps(pair.roles, sample, req.reference_map, pair.grid) if want_classes else no_class_maps()
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)
     dates = (guess_date(before), guess_date(after))
@@ -201,26 +203,38 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         def sink(w: Window, block: np.ndarray) -> None:
             valid = block[1] >= 0.5
             prob = np.clip(block[0], 0, 1)
-            fr = np.argmax(block[2:2 + kf], axis=0) if semantic else np.full(valid.shape, kf - 1)
-            to = np.argmax(block[2 + kf:], axis=0) if semantic else np.full(valid.shape, kt - 1)
-            keep = table[fr, to]
-            prob = np.where(keep, prob, 0).astype(np.float32)
+            if semantic:
+                fr = np.argmax(block[2:2 + kf], axis=0)
+                to = np.argmax(block[2 + kf:], axis=0)
+                prob = np.where(table[fr, to], prob, 0).astype(np.float32)
+            else:  # every pixel is other → other; the prompt keeps all or (checked before) needs classes
+                fr = to = None
+                if not table[kf - 1, kt - 1]:
+                    prob = np.zeros_like(prob)
             prob[~valid] = PROB_NODATA
             prob_w.write(w, prob)
             ch = threshold_change(prob, threshold, valid)
             if change_w:
                 change_w.write(w, ch)
+            changed = ch == 1
             if code_w:
-                code = np.where(ch == 1, 1 + fr * kt + to, 0).astype(np.uint8)
+                code = (np.where(changed, 1 + fr * kt + to, 0) if semantic else changed * np.uint8(kf * kt)).astype(np.uint8)
                 code[ch == CHANGE_NODATA] = CHANGE_NODATA
                 code_w.write(w, code)
-            ra = np.broadcast_to(area_rows[int(w.row_off): int(w.row_off + w.height)][:, None], valid.shape)
-            np.add.at(matrix_all, (fr[valid], to[valid]), ra[valid])
-            changed = ch == 1
-            np.add.at(matrix_changed, (fr[changed], to[changed]), ra[changed])
-            area["valid"] += float(ra[valid].sum())
-            area["changed"] += float(ra[changed].sum())
-            area["nodata"] += float(ra[~valid].sum())
+            rows = area_rows[int(w.row_off): int(w.row_off + w.height)]
+            a_valid = float(valid.sum(axis=1) @ rows)  # pixel area varies by row only
+            a_changed = float(changed.sum(axis=1) @ rows)
+            if semantic:
+                ra = np.broadcast_to(rows[:, None], valid.shape)
+                code_all = fr * kt + to
+                matrix_all[:] += np.bincount(code_all[valid], ra[valid], kf * kt).reshape(kf, kt)
+                matrix_changed[:] += np.bincount(code_all[changed], ra[changed], kf * kt).reshape(kf, kt)
+            else:
+                matrix_all[kf - 1, kt - 1] += a_valid
+                matrix_changed[kf - 1, kt - 1] += a_changed
+            area["valid"] += a_valid
+            area["changed"] += a_changed
+            area["nodata"] += float(rows.sum()) * int(w.width) - a_valid
 
         scale = 0.85 if stage["vector"] else 0.98
         run_tiled(grid.width, grid.height, process, sink, req.tiles,
@@ -271,6 +285,19 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                         area["valid"], list(maps.from_names), list(maps.to_names), matrix_changed, device, dates,
                         {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": matrix_all,
                          "nodata_m2": area["nodata"], "prompt": prompt, "transitions": kept})
+
+
+def needs_classes(req: ChangeRequest, prompt) -> bool:
+    """Whether from→to land-cover classes are worth computing: asked for, or needed by the prompt, reference map or polygons."""
+    if req.classes is not None:
+        return bool(req.classes)
+    return prompt.id != "any_change" or bool(req.reference_map) or bool(req.output_vector)
+
+
+def no_class_maps() -> ClassMaps:
+    """Class maps that put every pixel in 'other' on both dates (classes not computed)."""
+    return ClassMaps([OTHER], [OTHER], notes=["Land cover: from/to classes not computed (no prompt, reference map or "
+                                              "polygon output needs them); every changed pixel counts as other → other"])
 
 
 def _intersects(a: Window, b: Window) -> bool:

@@ -278,3 +278,25 @@ def test_reference_polygons_in_other_crs(tmp_path):
         froms = {f["properties"]["from_class"] for f in fc if f["properties"]["area_m2"] > 5000}
     assert froms == {"fallow", "orchard"}
     assert "reference map 'lc.gpkg'" in res.summary
+
+
+def test_classes_only_when_needed(tmp_path):
+    """Without prompt, reference map or polygons no land-cover classes are computed; areas and probabilities are unchanged."""
+    pb, pa, _ = write_pair(tmp_path)
+    lean = detect_change(_req(tmp_path, pb, pa, output_vector=None, output_probability=str(tmp_path / "a" / "p.tif"),
+                              output_change=str(tmp_path / "a" / "c.tif")))
+    full = detect_change(_req(tmp_path, pb, pa, output_vector=None, classes=True, output_probability=str(tmp_path / "b" / "p.tif"),
+                              output_change=str(tmp_path / "b" / "c.tif")))
+    assert lean.from_classes == lean.to_classes == ["other"] and "not computed" in lean.summary
+    assert "Change matrix" not in lean.summary and "Change matrix" in full.summary and len(full.to_classes) > 1
+    assert abs(lean.changed_area_m2 - full.changed_area_m2) < 1e-6 * full.valid_area_m2
+    assert abs(lean.valid_area_m2 - full.valid_area_m2) < 1e-6 * full.valid_area_m2
+    assert abs(lean.matrix_m2.sum() - full.matrix_m2.sum()) < 1e-6 * full.valid_area_m2
+    assert abs(lean.details["nodata_m2"] - full.details["nodata_m2"]) < 1e-3 * full.valid_area_m2
+    np.testing.assert_array_equal(rasterio.open(lean.output_probability).read(1), rasterio.open(full.output_probability).read(1))
+    with pytest.raises(PromptError):  # a semantic prompt still gets (and needs) the classes: refused without them
+        detect_change(_req(tmp_path, pb, pa, output_vector=None, classes=False, prompt="vegetation loss",
+                           output_probability=str(tmp_path / "c" / "p.tif"), output_change=str(tmp_path / "c" / "c.tif")))
+    veg = detect_change(_req(tmp_path, pb, pa, output_vector=None, prompt="vegetation loss",
+                             output_probability=str(tmp_path / "d" / "p.tif"), output_change=str(tmp_path / "d" / "c.tif")))
+    assert "vegetation" in veg.from_classes
