@@ -80,6 +80,7 @@ class CandidatePanel(QWidget):
         self.start_tool = start_tool or (lambda: None)
         self.task: Optional[CoreTask] = None
         self.cset = None
+        self.session = None  # the encoded session the candidates were found on
         self.items: list = []  # (candidate, wkt) in list order
         self.crs = None
         layout = QVBoxLayout(self)
@@ -153,7 +154,7 @@ class CandidatePanel(QWidget):
                 return
             session, cset, wkts = result
             ctl.adopt(session)
-            self.cset, self.crs = cset, crs
+            self.cset, self.crs, self.session = cset, crs, session
             self.items = list(zip(cset.candidates, wkts))
             self._fill_list()
             self.status(cset.summary)
@@ -201,16 +202,16 @@ class CandidatePanel(QWidget):
         from ..core.interactive.text_candidates import candidate_object
 
         ctl = self.controller
-        if not rows or self.cset is None or ctl.session is None:
+        if not rows or self.cset is None:
             return []
         self.before_run()
         if not ctl.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return []
         first = next_object_id(ctl.output_path)
-        src = ctl.session.source
+        src = self.session.source
         objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, src.path) for k, r in enumerate(rows)]
-        if not ctl.write(objs):
+        if not ctl.write(objs, src.crs):
             return []
         self._drop(rows)
         ids = [o.attrs["object_id"] for o in objs]
@@ -226,16 +227,18 @@ class CandidatePanel(QWidget):
         from ..core.interactive.text_candidates import origin
 
         rows = self.selected_rows()
-        if len(rows) != 1 or self.cset is None or self.controller.session is None:
+        if len(rows) != 1 or self.cset is None:
             return
         cand = self.items[rows[0]][0]
         self.start_tool()
+        if self.controller.session is not self.session:  # the dock's choices dropped it, or clicks went elsewhere
+            self.controller.adopt(self.session)
         self.controller.refine(cand.mask(), cand.transform, self.cset.window, cand.score, origin(self.cset, cand))
         self._drop(rows)
 
     def clear(self) -> None:
         """Forget the candidates (a new search, another raster)."""
-        self.cset = None
+        self.cset = self.session = None
         self.items = []
         self.list.clear()
         if self.outlines is not None:

@@ -288,8 +288,8 @@ class PromptController(QObject):
         self.last_latency_ms = 0.0
         self._show(self.session.set_base(mask, transform, window, score))
 
-    def write(self, objects: list) -> bool:
-        """Append ready objects (e.g. accepted text candidates) to the output GeoPackage; False (and a message) on failure."""
+    def write(self, objects: list, crs) -> bool:
+        """Append ready objects (e.g. accepted text candidates, in ``crs``) to the output GeoPackage; False (and a message) on failure."""
         from ..core.errors import TerraPromptError
         from ..core.interactive.objects import append_objects
 
@@ -297,7 +297,7 @@ class PromptController(QObject):
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return False
         try:
-            append_objects(self.output_path, objects, self.session.source.crs)
+            append_objects(self.output_path, objects, crs)
         except TerraPromptError as exc:
             self.message(str(exc), "critical")
             return False

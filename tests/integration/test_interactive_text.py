@@ -100,6 +100,7 @@ def test_find_accept_reject(setup):
     assert abs(box.xMinimum() - lakes.xMinimum()) < 15 and abs(box.yMaximum() - lakes.yMaximum()) < 15
     panel.list.item(1).setSelected(True)
     assert not panel.outlines.selected.asGeometry().isEmpty()
+    tab.controller.reset()  # e.g. another model chosen in the dock: the candidates can still be accepted
     assert panel.accept(panel.selected_rows()) == [1]
     props = _features(tmp / "accepted.gpkg")
     assert len(props) == 1
