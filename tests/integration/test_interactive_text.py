@@ -50,6 +50,7 @@ def setup(plugin, tmp_path, monkeypatch):
     tab = InteractiveTab(iface)
     tab.layer_combo.setLayer(layer)
     tab.class_edit.setText("object")
+    tab.model_edit.setText("classical")
     tab.output_widget.setFilePath(str(tmp_path / "accepted.gpkg"))
     yield tab, canvas, masks, xf, tmp_path
     tab.shutdown()

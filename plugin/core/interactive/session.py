@@ -244,7 +244,13 @@ class InteractiveSession:
                 pts = np.vstack([q[None], rivals])
                 lab = np.array([1] + [0] * len(rivals), dtype=np.int64)
                 cut, _ = self.engine.decode(enc.features, pts, lab, None)
-                mask &= ~np.asarray(cut, dtype=bool)
+                cut = np.asarray(cut, dtype=bool)
+                if anchor is not None and cut.any():
+                    # what the engine calls the base's core object (the anchor against the click) is protected:
+                    # the engines that do not split space between competing seeds (networks) then cut no more
+                    keep, _ = self.engine.decode(enc.features, np.vstack([[anchor], q[None]]), np.array([1, 0]), None)
+                    cut &= ~np.asarray(keep, dtype=bool)
+                mask &= ~cut
         return mask, score, added
 
     # ------------------------------------------------------------- checks and growth
