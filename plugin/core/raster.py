@@ -166,7 +166,10 @@ def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
     arr = np.asarray(data.data)
     if is_complex:
         arr = (arr.real.astype(np.float64) ** 2 + arr.imag.astype(np.float64) ** 2)
+    integer = arr.dtype.kind in "iub"
     arr = arr.astype(np.float32, copy=False)
+    if integer:  # integers are always finite: skip the NaN pass
+        return np.ma.MaskedArray(arr, mask=mask)
     nan = ~np.isfinite(arr)
     if nan.any():
         mask = mask | nan

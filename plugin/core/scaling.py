@@ -55,7 +55,7 @@ class Scaling:
             return (10.0 * np.log10(np.maximum(x, 1e-6))).astype(np.float32)
         if self.scale == 1.0 and self.offset == 0.0:
             return x
-        return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32)
+        return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32, copy=False)
 
 
 def _s2_offset(src: RasterSource) -> float:

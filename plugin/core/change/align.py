@@ -112,7 +112,9 @@ class AlignedPair:
         valid = ~(np.ma.getmaskarray(b).any(axis=0) | np.ma.getmaskarray(a).any(axis=0))
         bv = self.before.scaling.apply(np.asarray(b.data))
         av = self.after.scaling.apply(np.asarray(a.data))
-        valid &= np.isfinite(bv).all(axis=0) & np.isfinite(av).all(axis=0)
+        for arr, src in ((bv, self.before.src), (av, self.after.src)):
+            if not all(np.dtype(d).kind in "iub" for d in src.dtypes):  # scaled integers are finite already
+                valid &= np.isfinite(arr).all(axis=0)
         blk = PairBlock(list(self.roles), bv, av, valid)
         if self.clouds and valid.any():
             blk.valid = valid & ~self.cloudy(blk, "before") & ~self.cloudy(blk, "after")

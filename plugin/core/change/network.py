@@ -148,14 +148,22 @@ class NetworkChange(ChangeMethod):
         h, w = block.valid.shape
         ph, pw = (-h) % self.stride, (-w) % self.stride
         out = []
+        invalid = ~block.valid
         for d, arr in enumerate((block.before, block.after)):
             x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
             for k, s in enumerate(self.slots):
                 if s not in self.used:
                     continue
-                band = (arr[block.roles.index(s)].astype(np.float32) - self.mean[d, k]) / self.std[d, k]
-                band = np.where(block.valid & np.isfinite(band), np.clip(band, -8, 8), 0).astype(np.float32)
-                x[0, k] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band
+                band = x[0, k, :h, :w]  # computed in place: one pass per step, no temporaries
+                np.subtract(arr[block.roles.index(s)], self.mean[d, k], out=band, casting="unsafe")
+                np.divide(band, self.std[d, k], out=band)
+                bad = invalid | ~np.isfinite(band)
+                np.clip(band, -8, 8, out=band)
+                band[bad] = 0
+                if ph:
+                    x[0, k, h:, :w] = band[-1:, :]
+                if pw:
+                    x[0, k, :, w:] = x[0, k, :, w - 1:w]
             out.append(x)
         return out[0], out[1]
 
