@@ -114,7 +114,8 @@ def _decimated(bs: BandSet, max_pixels: int = 400_000) -> BandSet:
     n = max(1, int(np.ceil(np.sqrt(bs.valid.size / max_pixels))))
     if n == 1:
         return bs
-    return BandSet({r: a[::n, ::n] for r, a in bs.bands.items()}, bs.valid[::n, ::n])
+    return BandSet({r: a[::n, ::n] for r, a in bs.bands.items()}, bs.valid[::n, ::n],
+                   {r: a[::n, ::n] for r, a in getattr(bs, "role_valid", {}).items()})
 
 
 def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +176,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
         out = []
         for win in wins:
             sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
-            tile = BandSet({r: a[sl] for r, a in bs.bands.items()}, bs.valid[sl])
+            tile = BandSet({r: a[sl] for r, a in bs.bands.items()}, bs.valid[sl],
+                           {r: a[sl] for r, a in getattr(bs, "role_valid", {}).items()})
             sc = eng.scores(tile)
             ex = eng.excluded(tile, sc, K) if hasattr(eng, "excluded") else None
             ex = np.zeros(tile.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
