@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive
+.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive train-interactive
 
 setup:
 	bash scripts/setup.sh
@@ -46,6 +46,9 @@ train-landcover:
 
 train-change:
 	$(ENV) $(PY) -m training.change_net
+
+train-interactive:
+	$(ENV) $(PY) -m training.promptable_net
 
 bench-change-network:
 	$(ENV) $(PY) benchmarks/change_network.py

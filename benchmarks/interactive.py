@@ -5,7 +5,9 @@ Image: the shared VHR building tiles mirrored to 1024 x 1024 when present (reali
 else a generated scene. Clicks follow the evaluation protocol (first click inside an object,
 then corrective clicks), so the graph sizes are those of real use.
 
-Run: `source scripts/plugin_env.sh && .venv/bin/python benchmarks/interactive.py [--size 1024] [--clicks 200]`
+Engines: the bundled promptable network (ONNX) and the classical engine, side by side (``--engines``).
+
+Run: `source scripts/plugin_env.sh && .venv/bin/python benchmarks/interactive.py [--size 1024] [--clicks 200] [--engines network,classical]`
 """
 from __future__ import annotations
 
@@ -110,9 +112,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=1024)
     ap.add_argument("--clicks", type=int, default=200)
+    ap.add_argument("--engines", default="network,classical")
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_interactive.json"))
     args = ap.parse_args()
-    res = run(args.size, args.clicks)
+    res = {}
+    for name in args.engines.split(","):
+        engine = None
+        if name == "network":
+            from terraprompt.plugin.core.errors import ModelError
+            from terraprompt.plugin.core.interactive.network import NetworkEngine
+
+            try:
+                engine = NetworkEngine(device="cpu")
+            except ModelError as exc:
+                print(f"[skip] network: {exc}")
+                continue
+        res[name] = run(args.size, args.clicks, engine)
     print(json.dumps(res, indent=2))
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as fh:

@@ -150,8 +150,19 @@ def dsifn():
 DATASETS = {"buildings": buildings, "clouds": clouds, "dsifn": dsifn}
 
 
+NETWORK_TRAIN_TILES = ("rio_img56", "atl_r0c0")
+"""Building tiles the promptable network was trained on (rio_img52 is held out); see training/promptable_net/common.py."""
+
+
+def split_of(dataset: str, tile: str) -> str:
+    """'held_out' or 'seen' (by the network's training): only building tiles were used with their labels."""
+    if dataset == "buildings":
+        return "seen" if tile in NETWORK_TRAIN_TILES else "held_out"
+    return "held_out"
+
+
 def evaluate(engine, datasets: list[str], log=print) -> dict:
-    """Run the protocol on every available data set; returns {dataset: summary}."""
+    """Run the protocol on every available data set; returns {dataset: summary} (+ buildings held-out / seen splits)."""
     out = {}
     for name in datasets:
         folder = {"buildings": "buildings", "clouds": "cloud_chips", "dsifn": "dsifn_samples"}[name]
@@ -159,6 +170,7 @@ def evaluate(engine, datasets: list[str], log=print) -> dict:
             log(f"[skip] {name}: {os.path.join(SHARED, folder)} is absent")
             continue
         curves, t_enc, t_dec, box_ious = [], [], [], []
+        groups: dict[str, tuple[list, list]] = {}
         for tile, image, valid, objs in DATASETS[name]():
             t0 = time.perf_counter()
             feats = engine.encode(image, valid)
@@ -172,13 +184,18 @@ def evaluate(engine, datasets: list[str], log=print) -> dict:
 
             tile_curves = [simulate(decode, gt) for gt in objs]
             curves += tile_curves
+            tile_boxes = []
             for gt in objs:
                 rr, cc = np.nonzero(gt)
                 box = np.array([cc.min() - 2, rr.min() - 2, cc.max() + 3, rr.max() + 3], dtype=float)
                 m, _ = engine.decode(feats, np.zeros((0, 2)), np.zeros(0), box)
-                box_ious.append(iou(m, gt))
+                tile_boxes.append(iou(m, gt))
+            box_ious += tile_boxes
+            g = groups.setdefault(split_of(name, tile), ([], []))
+            g[0].extend(tile_curves)
+            g[1].extend(tile_boxes)
             if tile_curves:
-                log(f"  {tile}: {len(objs)} objects, {summarise(tile_curves)}")
+                log(f"  {tile} [{split_of(name, tile)}]: {len(objs)} objects, {summarise(tile_curves)}")
         if not curves:
             log(f"[skip] {name}: no objects found")
             continue
@@ -188,20 +205,56 @@ def evaluate(engine, datasets: list[str], log=print) -> dict:
         s["decode_ms_p95"] = round(float(np.percentile(t_dec, 95) * 1000), 1)
         out[name] = s
         log(f"{name}: {json.dumps(s)}")
+        if name == "buildings":
+            for split, (cv, bx) in sorted(groups.items()):
+                if cv:
+                    out[f"buildings_{split}"] = {**summarise(cv), "box_miou": round(float(np.mean(bx)), 3)}
     return out
+
+
+COLUMNS = ("objects", "miou@1", "miou@3", "miou@5", "noc@85", "noc@90", "box_miou")
+LABELS = {"buildings": "buildings, all 3 tiles (network: 2 of them seen in training)",
+          "buildings_held_out": "buildings rio_img52 (held out from network training)",
+          "buildings_seen": "buildings rio_img56 + atl_r0c0 (network training tiles)",
+          "clouds": "clouds (cloud_chips, unseen)", "dsifn": "dsifn change components (labels unseen)"}
+
+
+def table(results: dict) -> str:
+    """Side-by-side text table: one row per data set and engine."""
+    lines = [f"{'data set':62s} {'engine':10s} " + " ".join(f"{c:>8s}" for c in COLUMNS)]
+    keys = [k for k in LABELS if any(k in r for r in results.values())]
+    for k in keys:
+        for eng, r in results.items():
+            if k in r:
+                lines.append(f"{LABELS[k]:62s} {eng:10s} " + " ".join(f"{r[k].get(c, ''):>8}" for c in COLUMNS))
+    return "\n".join(lines)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default="buildings,clouds,dsifn")
+    ap.add_argument("--engines", default="network,classical", help="comma-separated: network, classical")
     ap.add_argument("--params", default="{}", help="classical engine parameters as JSON (for tuning)")
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "eval_interactive.json"))
     args = ap.parse_args(argv)
+    from terraprompt.plugin.core.errors import ModelError
     from terraprompt.plugin.core.interactive.classical import ClassicalEngine
 
-    engine = ClassicalEngine(**json.loads(args.params))
-    print(f"engine: {engine.label}")
-    res = {"classical": evaluate(engine, args.datasets.split(","))}
+    res = {}
+    for name in args.engines.split(","):
+        if name == "classical":
+            engine = ClassicalEngine(**json.loads(args.params))
+        else:
+            from terraprompt.plugin.core.interactive.network import NetworkEngine
+
+            try:
+                engine = NetworkEngine(device="cpu")
+            except ModelError as exc:
+                print(f"[skip] network: {exc}")
+                continue
+        print(f"engine: {engine.label}")
+        res[name] = evaluate(engine, args.datasets.split(","))
+    print(table(res))
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as fh:
         json.dump(res, fh, indent=2)

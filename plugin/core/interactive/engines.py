@@ -1,18 +1,42 @@
-"""Choosing an interactive engine from the MODEL setting: the bundled classical engine or a SAM ONNX pair."""
+"""Choosing an interactive engine from the MODEL setting: the bundled network, the classical engine or a SAM ONNX pair."""
 from __future__ import annotations
 
+from ..errors import ModelError
 from ..runtime import DeviceReport, numpy_device
 
-BUNDLED = ("", "bundled", "classical", "default")
+BUNDLED = ("", "bundled", "default")
+"""Settings meaning 'the bundled engine': the promptable network when its card verifies, else the classical engine."""
+CLASSICAL = ("classical",)
+NETWORK = ("network", "promptable_net")
+BUNDLED_PREFERS = "classical"
+"""Which engine 'bundled' means when both are available (measured: see models/promptable_net.json, metrics)."""
 
 
-def load_engine(model: str = "classical", device: str = "auto") -> tuple[object, DeviceReport]:
-    """The engine for a model setting ('classical'/'bundled' or a path to a SAM pair) and the device report."""
+def load_engine(model: str = "bundled", device: str = "auto") -> tuple[object, DeviceReport]:
+    """The engine for a model setting ('bundled', 'network', 'classical' or a path to a SAM pair) and the device report."""
     model = (model or "").strip()
-    if model.lower() in BUNDLED:
+    key = model.lower()
+    if key in CLASSICAL or (key in BUNDLED and BUNDLED_PREFERS == "classical"):
         from .classical import ClassicalEngine
 
         return ClassicalEngine(), numpy_device(device)
+    if key in NETWORK:
+        from .network import NetworkEngine
+
+        engine = NetworkEngine(device=device)
+        return engine, engine.report
+    if key in BUNDLED:
+        from .network import NetworkEngine
+
+        try:
+            engine = NetworkEngine(device=device)
+            return engine, engine.report
+        except ModelError as exc:
+            from .classical import ClassicalEngine
+
+            report = numpy_device(device)
+            report.reason += f"; bundled network unavailable, classical engine used instead: {exc}"
+            return ClassicalEngine(), report
     from .sam_onnx import SamOnnxEngine, find_pair
 
     enc, dec, sha = find_pair(model)

@@ -1,0 +1,1 @@
+"""Training of the bundled promptable segmentation network (never shipped with the plugin)."""
