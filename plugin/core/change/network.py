@@ -158,7 +158,7 @@ class NetworkChange(ChangeMethod):
                 np.subtract(arr[block.roles.index(s)], self.mean[d, k], out=band, casting="unsafe")
                 np.divide(band, self.std[d, k], out=band)
                 bad = invalid | ~np.isfinite(band)
-                np.clip(band, -8, 8, out=band)
+                np.minimum(np.maximum(band, -8, out=band), 8, out=band)  # np.clip(out=) is slower in numpy 1.24
                 band[bad] = 0
                 if ph:
                     x[0, k, h:, :w] = band[-1:, :]
@@ -175,5 +175,5 @@ class NetworkChange(ChangeMethod):
         """(h, w) float32 change probability in [0, 1]."""
         h, w = block.valid.shape
         b, a = self.prepare(block)
-        p = self.run(b, a)[0, 0, :h, :w]
-        return np.clip(p, 0, 1).astype(np.float32)
+        p = np.array(self.run(b, a)[0, 0, :h, :w], dtype=np.float32)
+        return np.minimum(np.maximum(p, 0, out=p), 1, out=p)
