@@ -48,12 +48,17 @@ class Scaling:
     to_db: bool
     note: str
 
-    def apply(self, data: np.ndarray) -> np.ndarray:
-        """Physical values (float32) for raw values of any band of this raster."""
+    def apply(self, data: np.ndarray, inplace: bool = False) -> np.ndarray:
+        """Physical values (float32) for raw values of any band of this raster (``inplace``: may overwrite float32 data)."""
         x = data.astype(np.float32, copy=False)
         if self.to_db:
             return (10.0 * np.log10(np.maximum(x, 1e-6))).astype(np.float32)
         if self.scale == 1.0 and self.offset == 0.0:
+            return x
+        if inplace and x is data:  # one pass, no temporary
+            np.multiply(x, np.float32(self.scale), out=x)
+            if self.offset:
+                np.add(x, np.float32(self.offset), out=x)
             return x
         return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32, copy=False)
 

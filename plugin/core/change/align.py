@@ -110,8 +110,8 @@ class AlignedPair:
         else:
             a = self.after.src.read_on_grid(self.grid, window=window, bands=aidx, resampling=self.resampling)
         valid = ~(np.ma.getmaskarray(b).any(axis=0) | np.ma.getmaskarray(a).any(axis=0))
-        bv = self.before.scaling.apply(np.asarray(b.data))
-        av = self.after.scaling.apply(np.asarray(a.data))
+        bv = self.before.scaling.apply(np.asarray(b.data), inplace=True)  # fresh arrays from this read
+        av = self.after.scaling.apply(np.asarray(a.data), inplace=True)
         for arr, src in ((bv, self.before.src), (av, self.after.src)):
             if not all(np.dtype(d).kind in "iub" for d in src.dtypes):  # scaled integers are finite already
                 valid &= np.isfinite(arr).all(axis=0)
