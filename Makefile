@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-network eval-interactive bench-interactive train-interactive
+.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive
 
 setup:
 	bash scripts/setup.sh
@@ -25,7 +25,7 @@ screenshots:
 	$(ENV) $(PY) scripts/screenshots.py
 	$(ENV) $(PY) scripts/screenshots_setup.py
 
-bench: bench-core bench-network bench-change-network bench-interactive
+bench: bench-core bench-network bench-change-network bench-change-methods bench-interactive
 	@echo "bench: results in out/bench*.json"
 
 bench-core:
@@ -52,6 +52,9 @@ train-interactive:
 
 bench-change-network:
 	$(ENV) $(PY) benchmarks/change_network.py
+
+bench-change-methods:
+	$(ENV) $(PY) benchmarks/change_methods.py
 
 bench-network:
 	$(ENV) $(PY) benchmarks/network.py
