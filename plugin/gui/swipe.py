@@ -14,7 +14,7 @@ from typing import Optional
 
 from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject
 from qgis.gui import QgsMapCanvasItem, QgsMapTool
-from qgis.PyQt.QtCore import QObject, QRectF, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QPen
 
 
@@ -69,15 +69,14 @@ class SwipeItem(QgsMapCanvasItem):
     def paint(self, painter, option=None, widget=None) -> None:  # noqa: D102 (Qt API)
         if self.image is None or self.image.isNull():
             return
-        ratio = self.image.devicePixelRatioF() or 1.0
-        w, h = self.image.width() / ratio, self.image.height() / ratio
-        x = self.fraction * w
+        rect = self.boundingRect()  # the rendered extent in canvas pixels (scaled/shifted until the next render lands)
+        x = self.fraction * self.canvas.width() - self.pos().x()  # the line in item coordinates
         painter.save()
-        painter.setClipRect(QRectF(x, 0, w - x, h))
-        painter.drawImage(QRectF(0, 0, w, h), self.image)
+        painter.setClipRect(QRectF(x, rect.top(), max(0.0, rect.right() - x), rect.height()))
+        painter.drawImage(rect, self.image)
         painter.setClipping(False)
         painter.setPen(QPen(QColor(255, 255, 255, 230), 2))
-        painter.drawLine(int(round(x)), 0, int(round(x)), int(h))
+        painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
         painter.restore()
 
     def _cancel(self) -> None:
