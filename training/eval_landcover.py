@@ -158,7 +158,8 @@ FUSION_PARTS = (("left half (design)", (0, 0, 256, 256)), ("right half (held out
 
 def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> None:
     """Fused S2+S1 water vs each alone per half (thresholds fitted per half) and pooled; then S2 with a nodata third."""
-    print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves):")
+    print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves; the fusion rule was"
+          " designed on the left half, which is also the network's training half):")
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
             pooled = {k: np.zeros(3, np.int64) for k in ("S2", "S1", "S2+S1")}
