@@ -34,7 +34,7 @@ ATMOSPHERIC_ROLES = ("coastal", "watervapour", "cirrus", "thermal")
 
 @dataclass
 class PairBlock:
-    """Both dates for one window: (p, h, w) physical values in role order, and validity (h, w)."""
+    """Both dates for one window: (p, h, w) physical values in role order, and validity (h, w); valid pixels are finite."""
 
     roles: list[str]
     before: np.ndarray

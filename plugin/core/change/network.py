@@ -148,7 +148,8 @@ class NetworkChange(ChangeMethod):
         h, w = block.valid.shape
         ph, pw = (-h) % self.stride, (-w) % self.stride
         out = []
-        invalid = ~block.valid
+        # PairBlock contract (AlignedPair.read_raw): valid pixels hold finite values, so only invalid ones need zeroing
+        invalid = None if block.valid.all() else ~block.valid
         for d, arr in enumerate((block.before, block.after)):
             x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
             for k, s in enumerate(self.slots):
@@ -157,9 +158,9 @@ class NetworkChange(ChangeMethod):
                 band = x[0, k, :h, :w]  # computed in place: one pass per step, no temporaries
                 np.subtract(arr[block.roles.index(s)], self.mean[d, k], out=band, casting="unsafe")
                 np.divide(band, self.std[d, k], out=band)
-                bad = invalid | ~np.isfinite(band)
                 np.minimum(np.maximum(band, -8, out=band), 8, out=band)  # np.clip(out=) is slower in numpy 1.24
-                band[bad] = 0
+                if invalid is not None:
+                    band[invalid] = 0
                 if ph:
                     x[0, k, h:, :w] = band[-1:, :]
                 if pw:

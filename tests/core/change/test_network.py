@@ -224,3 +224,37 @@ def test_detect_change_end_to_end_on_before_grid(tmp_path):
         assert 0 <= pr["mean_probability"] <= 1 and pr["area_m2"] > 0
     assert "Method: network" in res.summary and "change_net" in res.summary
     assert sorted(os.listdir(tmp_path / "out")) == ["change.gpkg", "change.tif", "prob.tif"]
+
+
+def test_prepare_standardises_clips_zeroes_invalid_and_pads():
+    """The network's inputs: (x - mean) / std per band and date, clipped to ±8, 0 where invalid, edge-padded to the stride."""
+    from terraprompt.plugin.core.change.align import PairBlock
+
+    roles = ["blue", "green", "red", "nir"]
+    rng = np.random.default_rng(1)
+    m = NetworkChange("cpu")
+    fit = PairBlock(roles, rng.random((4, 40, 40), dtype=np.float32), rng.random((4, 40, 40), dtype=np.float32),
+                    np.ones((40, 40), bool))
+    m.fit([fit])
+    h, w = 37, 45  # not multiples of the stride
+    before = rng.random((4, h, w), dtype=np.float32)
+    after = rng.random((4, h, w), dtype=np.float32)
+    before[2, 1, 1] = 1e6  # clipped to +8
+    valid = np.ones((h, w), bool)
+    valid[5, 6] = False
+    before[:, 5, 6] = np.nan  # invalid pixels may hold anything
+    for blk_valid in (valid, np.ones((h, w), bool)):
+        b, a = m.prepare(PairBlock(roles, before if not blk_valid.all() else np.nan_to_num(before), after, blk_valid))
+        assert b.shape[2] % m.stride == 0 and b.shape[3] % m.stride == 0 and b.shape[2] >= h and b.shape[3] >= w
+        for d, (x, arr) in enumerate(((b, before), (a, after))):
+            for k, s in enumerate(m.slots):
+                if s not in m.used:
+                    assert not x[0, k].any()
+                    continue
+                ref = np.clip((np.nan_to_num(arr[roles.index(s)]) - m.mean[d, k]) / m.std[d, k], -8, 8)
+                ref[~blk_valid] = 0
+                np.testing.assert_allclose(x[0, k, :h, :w], ref, rtol=1e-6, atol=1e-6)
+                np.testing.assert_array_equal(x[0, k, h:, :w], np.repeat(x[0, k, h - 1:h, :w], x.shape[2] - h, axis=0))
+                np.testing.assert_array_equal(x[0, k, :, w:], np.repeat(x[0, k, :, w - 1:w], x.shape[3] - w, axis=1))
+        assert b[0, m.slots.index("red"), 1, 1] == 8
+    assert np.isfinite(m.prepare(PairBlock(roles, before, after, valid))[0]).all()  # the NaN of the invalid pixel became 0
