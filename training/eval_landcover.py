@@ -187,6 +187,31 @@ def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> N
                 c = _landcover_water(engine, inp, sar, "auto", tmp)
                 row.append(f"{name} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
             print(f"  [{engine}] S2 nodata in columns {third[0]}-{third[1] - 1}: " + " | ".join(row))
+        # a painted cloud (bright, white, textured) over rows 40-199, columns 250-449: the cloud network finds it
+        cloudy = _paint_cloud(s2p, os.path.join(tmp, "s2_cloud.tif"))
+        for engine in engines:
+            row = []
+            for name, inp, sar in (("S2 (painted cloud)", cloudy, None), ("S2 (painted cloud) + S1", cloudy, str(s1p))):
+                c = _landcover_water(engine, inp, sar, "auto", tmp)
+                row.append(f"{name} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
+            print(f"  [{engine}] S2 under a painted cloud: " + " | ".join(row))
+
+
+def _paint_cloud(s2p, out: str) -> str:
+    """The S2 chip with a synthetic textured cloud (as in tests/core/landcover/test_spectral.py)."""
+    from scipy import ndimage
+
+    with rasterio.open(s2p) as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    tex = ndimage.gaussian_filter(np.random.default_rng(0).normal(0, 1, (160, 200)), 6)
+    tex = 1 + 0.15 * tex / tex.std()
+    for band, refl in ((0, .55), (1, .55), (2, .52), (3, .5), (4, .5), (5, .5), (6, .5), (7, .5), (8, .5), (9, .2),
+                       (10, .05), (11, .35), (12, .25)):
+        data[band, 40:200, 250:450] = (refl * tex * 10000).astype(data.dtype)
+    with rasterio.open(out, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    return out
 
 
 def _landcover_water(engine: str, inp: str, sar, modality: str, tmp: str):
