@@ -259,7 +259,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                   "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
                   "prompt": parsed.text}
         details = {"nodata_m2": nodata_area[0], "cloud_excluded_m2": cloud_area[0], "sar_only_m2": sar_only_area[0],
-                   "sar_fused": bool(getattr(engine, "rules", None)) and any(
+                   "sar_fused": bool(getattr(engine, "sar_fills_optical", False)) or any(
                        getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
                    "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
                    "low_confidence_fraction": low_conf[0] / max(conf_sum[1], 1),

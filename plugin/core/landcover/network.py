@@ -25,6 +25,8 @@ MODEL_FILE = os.path.join(MODELS_DIR, "landcover_net.onnx")
 CARD_FILE = os.path.join(MODELS_DIR, "landcover_net.json")
 RGB = ("red", "green", "blue")
 AUTO_CONCEPTS = ("water", "vegetation")
+SAR_CONCEPTS = ("water",)
+"""Concepts the network can give from SAR alone (it was trained with SAR-only patches for water)."""
 """Concepts for which ENGINE=auto prefers the network (clouds stay with the dedicated cloud masker)."""
 REBUILD = "Reinstall the plugin, or rebuild the model with `make train-landcover`."
 
@@ -177,12 +179,54 @@ class NetworkEngine:
         return self.session.run(None, {"bands": x, "available": self.available})[0]
 
     def scores(self, bs: BandSet) -> np.ndarray:
-        """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
+        """(K, h, w) probabilities in [0, 1] for the concepts, in order.
+
+        With optical and SAR slots, pixels whose optical bands are nodata get the network's SAR-only output
+        (a second run with the optical slots marked unavailable), when every concept can come from SAR.
+        """
         h, w = bs.valid.shape
         raw = self.run(self.prepare(bs))[0]
         cloud = self.card["concepts"].get("cloud")
         self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
-        return np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
+        out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
+        self._sar_only = None
+        if self.sar_fills_optical:
+            hole = bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots)
+            if hole.any():
+                sar = self.session.run(None, {"bands": self.prepare(bs), "available": self.sar_available})[0][0]
+                out = np.where(hole[None], np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
+                self._sar_only = hole
+        return out
+
+    @property
+    def optical_slots(self) -> list[str]:
+        """The optical slots used."""
+        return [s for s in self.used if s not in ("vv", "vh")]
+
+    @property
+    def sar_slots(self) -> list[str]:
+        """The SAR slots used."""
+        return [s for s in self.used if s in ("vv", "vh")]
+
+    @property
+    def sar_fills_optical(self) -> bool:
+        """True when optical and SAR are both used and every concept can come from SAR (water)."""
+        return bool(self.optical_slots and self.sar_slots) and all(c in SAR_CONCEPTS for c in self.concepts)
+
+    @property
+    def sar_available(self) -> np.ndarray:
+        """The availability vector with only the SAR slots on."""
+        return np.array([[1.0 if s in self.sar_slots else 0.0 for s in self.slots]], dtype=np.float32)
+
+    def decidable(self, bs: BandSet) -> np.ndarray:
+        """Pixels the engine decides: all bands valid, or SAR valid when SAR can stand in for missing optical bands."""
+        if not self.sar_fills_optical:
+            return bs.valid
+        return bs.valid | (bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots))
+
+    def sar_only(self, n_wanted: int) -> Optional[np.ndarray]:
+        """Pixels of the last :meth:`scores` decided by the SAR-only run (optical nodata), or None."""
+        return getattr(self, "_sar_only", None)
 
     @property
     def masks_clouds(self) -> bool:
@@ -205,6 +249,8 @@ class NetworkEngine:
         lines.append(f"network inputs: {', '.join(self.used)}" + (f"; not given (masked as unavailable): {', '.join(missing)}" if missing else ""))
         if self.masks_clouds:
             lines.append("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts")
+        if self.sar_fills_optical:
+            lines.append("where the optical image is nodata, the network's SAR-only output (optical slots marked unavailable) decides")
         metric = _metric_line(self.card, self.used)
         if metric:
             lines.append(metric)

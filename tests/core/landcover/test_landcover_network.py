@@ -106,6 +106,37 @@ def test_sar_only_finds_water(roles):
     assert _iou((p[0] >= 0.5) & m, (lab == 1) & m) > 0.5
 
 
+def test_sar_decides_where_optical_is_nodata():
+    """S2 + S1 with the optical bands nodata on the left: water there is the network's SAR-only output."""
+    with rasterio.open(S1_CROP) as s:
+        sar = s.read().astype(np.float32)
+    with rasterio.open(S1_LABEL) as s:
+        lab = s.read(1)
+    h, w = lab.shape
+    rng = np.random.default_rng(0)
+    opt = {r: (0.05 + 0.1 * rng.random((h, w))).astype(np.float32) for r in ("blue", "green", "red", "nir", "swir1", "swir2")}
+    opt_valid = np.zeros((h, w), dtype=bool)
+    opt_valid[:, w // 2:] = True
+    for a in opt.values():
+        a[~opt_valid] = 0.0  # what a nodata fill reads as
+    sar_valid = np.ones((h, w), dtype=bool)
+    bands = {**opt, "vv": sar[0], "vh": sar[1]}
+    role_valid = {r: (sar_valid if r in ("vv", "vh") else opt_valid) for r in bands}
+    bs = BandSet(bands, opt_valid & sar_valid, role_valid)
+    eng = net.NetworkEngine(["water"], set(bands), "cpu")
+    p = eng.scores(bs)
+    alone = net.NetworkEngine(["water"], {"vv", "vh"}, "cpu").scores(BandSet({"vv": sar[0], "vh": sar[1]}, sar_valid))
+    assert eng.decidable(bs).all() and eng.sar_only(1)[:, : w // 2].all() and not eng.sar_only(1)[:, w // 2:].any()
+    assert np.allclose(p[0][:, : w // 2], alone[0][:, : w // 2], atol=1e-5)
+    m = (lab >= 0) & ~opt_valid
+    assert _iou((p[0] >= 0.5) & m, (lab == 1) & m) > 0.5
+    assert any("SAR-only output" in line for line in eng.explain())
+    # vegetation cannot come from SAR: then only pixels valid in every layer are decided
+    both = net.NetworkEngine(["water", "vegetation"], set(bands), "cpu")
+    both.scores(bs)
+    assert (both.decidable(bs) == bs.valid).all() and both.sar_only(2) is None
+
+
 def test_odd_window_is_padded_internally(beirut):
     bs = BandSet({r: a[5:42, 3:56] for r, a in beirut.bands.items()}, beirut.valid[5:42, 3:56])
     p = net.NetworkEngine(["water"], set(bs.bands), "cpu").scores(bs)
