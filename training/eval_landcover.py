@@ -115,7 +115,7 @@ def eval_sen1floods11(engines: list[str]) -> None:
                 dst.set_band_description(i, n)
         cases = [("S2 13 bands", str(s2p), None, "auto"), ("S1 VV+VH alone", str(s1p), None, "sar"),
                  ("S2 + S1 fused (SAR_INPUT)", str(s2p), str(s1p), "auto"), ("RGB only (B4,B3,B2 DN)", rgbp, None, "rgb"),
-                 ("RGB only (reflectance 0-1)", rgbf, None, "rgb")]
+                 ("RGB only (reflectance 0-1)", rgbf, None, "rgb"), ("RGB + S1 (SAR_INPUT)", rgbp, str(s1p), "rgb")]
         for engine in engines:
             for name, inp, sar, mod in cases:
                 out = os.path.join(tmp, "out.tif")

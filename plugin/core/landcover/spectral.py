@@ -9,12 +9,14 @@ the scene and clamped to a plausible range; each term gives a soft logit
 consensus of indices), required terms are ANDed (soft minimum), and variants
 of different families are combined by a weighted mean of logits.
 
-Optical and SAR evidence of one concept (water, flooded area) is fused as a sum
-of log-odds, per pixel: optical + w * SAR, where the SAR weight w grows from its
-clear-sky value (``sar_clear_weight`` in the rules) to 1 with the cloud
-network's cloud + shadow probability (SAR sees through both, the optical view is
-impaired there). Where the optical image is nodata or cloudy SAR decides alone;
-where SAR is nodata the optical evidence decides alone (with its cloud masking).
+Optical (or RGB) and SAR evidence of one concept (water, flooded area) is
+fused as a sum of log-odds, per pixel: a * optical + w * SAR, with clear-sky
+weights (a, w) per optical family (``sar_fusion`` in the rules: multispectral
+indices lead, RGB water evidence is weaker than SAR); the SAR weight grows to 1
+with the cloud network's cloud + shadow probability (SAR sees through both, the
+optical view is impaired there). Where the optical image is nodata or cloudy SAR
+decides alone; where SAR is nodata the optical evidence decides alone (with its
+cloud masking).
 
 Clouds and shadows come from the ukis-csmask network when blue, green, red
 and NIR reflectance are present; the same mask removes cloudy pixels from the
@@ -211,8 +213,14 @@ class ConceptRules:
     variants: list[Variant]
     weights: dict[str, float] = field(default_factory=dict)
     cloud_masked: bool = True
-    sar_clear_weight: float = 0.0
-    """Weight of the SAR log-odds next to clear-sky optical evidence (rises to 1 under clouds/shadows)."""
+    sar_fusion: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Clear-sky weights (optical family, SAR) of the log-odds sum per optical family; SAR's rises to 1 under clouds."""
+
+    def fusion_weights(self) -> tuple[str, float, float]:
+        """The optical family fused with SAR and its clear-sky weights (family, a, w)."""
+        fam = next(v.family for v in self.variants if v.family not in ("sar", "cloudnet"))
+        a, w = self.sar_fusion.get(fam, (1.0, 0.0))
+        return fam, float(a), float(w)
 
     def families(self) -> set[str]:
         return {v.family for v in self.variants}
@@ -253,7 +261,7 @@ def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Opt
             chosen.append(v)
             fams.add(v.family)
     return ConceptRules(concept, chosen, dict(spec.get("family_weights", {})), bool(spec.get("cloud_masked", True)),
-                        float(spec.get("sar_clear_weight", 0.0)))
+                        {k: tuple(v) for k, v in spec.get("sar_fusion", {}).items()})
 
 
 def supported_concepts() -> list[str]:
@@ -372,7 +380,7 @@ class SpectralEngine:
                      shadow: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray]]:
         """Optical + SAR log-odds per pixel; SAR alone where the optical view is nodata or cloudy, and vice versa.
 
-        The SAR weight is ``sar_clear_weight`` under a clear sky and rises to 1 with the cloud network's
+        Clear-sky weights come from ``sar_fusion``; the SAR weight rises to 1 with the cloud network's
         cloud + shadow probability: no number is fitted to a scene. Sets ``self._last_sar_only``.
         """
         num, den = 0.0, 0.0
@@ -387,9 +395,9 @@ class SpectralEngine:
         opt_ok, sar_ok = bs.valid_for(cr.roles_of(False)), bs.valid_for(cr.roles_of(True))
         masked = cr.cloud_masked and cloud is not None
         imp = cache.impairment() if masked else None
-        w0 = cr.sar_clear_weight
-        w_sar = w0 if imp is None else w0 + (1.0 - w0) * imp
-        z = z_opt + w_sar * z_sar
+        _, a, w0 = cr.fusion_weights()
+        w_sar = w0 if imp is None or w0 >= 1.0 else w0 + (1.0 - w0) * imp
+        z = a * z_opt + w_sar * z_sar
         optical_absent = ~opt_ok | (cloud if masked else False)
         z = np.where(optical_absent, z_sar, z)
         blind = None
@@ -495,12 +503,12 @@ class SpectralEngine:
             parts = [v.describe() for v in cr.variants]
             s = " fused with ".join(parts)
             if cr.fused:
-                w0 = cr.sar_clear_weight
-                rise = ("rising to 1 with the cloud network's cloud + shadow probability" if self.use_cloud_mask and cr.cloud_masked
-                        else "(no cloud network here, so it stays there)")
-                s += (f" (sum of log-odds: optical + SAR x weight, the weight {w0:g} under a clear sky {rise}; SAR alone where "
-                      "the optical image is nodata" + (" or cloudy" if self.use_cloud_mask and cr.cloud_masked else "")
-                      + ", optical alone where SAR is nodata)")
+                fam, a, w0 = cr.fusion_weights()
+                masked = self.use_cloud_mask and cr.cloud_masked
+                rise = ("" if w0 >= 1.0 else ", SAR's rising to 1 with the cloud network's cloud + shadow probability" if masked
+                        else " (no cloud network here)")
+                s += (f" (sum of log-odds: {fam} x {a:g} + SAR x {w0:g} under a clear sky{rise}; SAR alone where "
+                      "the optical image is nodata" + (" or cloudy" if masked else "") + f", {fam} alone where SAR is nodata)")
             elif len(cr.variants) > 1:
                 s += " (weights " + ", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants) + ")"
             lines.append(f"{c}: {s}")

@@ -148,6 +148,20 @@ def test_single_band_sar(flood, tmp_path):
     assert "[sar]" in r.explanation and "Areas" in r.explanation
 
 
+def test_rgb_with_sar_is_led_by_sar(flood, tmp_path):
+    """RGB water evidence is weak: with S1 given, SAR leads (clear-sky weights rgb 0, SAR 1) instead of RGB."""
+    s2, s1, truth, valid = flood
+    with rasterio.open(s2) as src:
+        p = write_raster(str(tmp_path / "rgb.tif"), src.read([4, 3, 2]), crs=src.crs, transform=src.transform,
+                         descriptions=["red", "green", "blue"])
+    _, rgb = _run(tmp_path, "rgb_out.tif", input=p, prompt="water")
+    _, sar = _run(tmp_path, "sar_out.tif", input=s1, prompt="water", modality="sar")
+    r, fus = _run(tmp_path, "fus_out.tif", input=p, sar_input=s1, prompt="water")
+    i_rgb, i_sar, i_fus = (_iou(x == 1, truth, valid) for x in (rgb, sar, fus))
+    assert i_fus >= i_sar - 0.005 and i_fus > i_rgb + 0.1, (i_rgb, i_sar, i_fus)
+    assert "rgb x 0 + SAR x 1" in r.explanation
+
+
 def test_rgb_only(flood, tmp_path):
     s2, _, truth, valid = flood
     with rasterio.open(s2) as src:
