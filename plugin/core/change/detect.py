@@ -184,7 +184,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         def process(wins):
             res = []
             for w in wins:
-                out = np.zeros((2 + kf + kt, int(w.height), int(w.width)), dtype=np.float32)
+                out = np.zeros((2 + (kf + kt if semantic else 0), int(w.height), int(w.width)), dtype=np.float32)
                 if not _intersects(w, win):
                     res.append(out)
                     continue
