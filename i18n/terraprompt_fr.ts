@@ -59,7 +59,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="124" />
+            <location filename="../plugin/gui/change_tab.py" line="125" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -129,7 +129,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="327" />
+            <location filename="../plugin/gui/change_tab.py" line="359" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -149,7 +149,7 @@
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="332" />
+            <location filename="../plugin/gui/change_tab.py" line="364" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
@@ -199,7 +199,7 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -224,52 +224,52 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="43" />
+            <location filename="../plugin/gui/interactive_tab.py" line="45" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="42" />
-            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
-            <translation>« classical » (fourni) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
+            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
+            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="45" />
+            <location filename="../plugin/algorithms/encode_image.py" line="46" />
             <source>Where ONNX models run; the report states the device actually used.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="47" />
+            <location filename="../plugin/algorithms/encode_image.py" line="48" />
             <source>Cache folder (optional)</source>
             <translation>Dossier du cache (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="48" />
+            <location filename="../plugin/algorithms/encode_image.py" line="49" />
             <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
             <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="50" />
+            <location filename="../plugin/algorithms/encode_image.py" line="51" />
             <source>Cache size cap (MB)</source>
             <translation>Taille maximale du cache (Mo)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <location filename="../plugin/algorithms/encode_image.py" line="52" />
             <source>The least recently used encodings are removed beyond this size.</source>
             <translation>Au-delà de cette taille, les encodages les moins récemment utilisés sont supprimés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="53" />
+            <location filename="../plugin/algorithms/encode_image.py" line="54" />
             <source>Tiles</source>
             <translation>Tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="54" />
+            <location filename="../plugin/algorithms/encode_image.py" line="55" />
             <source>Tiles encoded now</source>
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>0..1 : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples atteint cette valeur. Plus haut : moins de résultats, plus proches.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
@@ -419,7 +419,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="156" />
+            <location filename="../plugin/gui/interactive_tab.py" line="158" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -485,118 +485,118 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
-            <source>'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
-            <translation>« classical » (moteur fourni, aucun téléchargement) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
+            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
+            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="87" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="89" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="89" />
+            <location filename="../plugin/gui/candidates.py" line="90" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="90" />
+            <location filename="../plugin/gui/candidates.py" line="91" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="91" />
+            <location filename="../plugin/gui/candidates.py" line="92" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="92" />
+            <location filename="../plugin/gui/candidates.py" line="93" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
-            <translation>Applique les concepts d&apos;occupation du sol à la vue et liste les régions comme candidats.</translation>
+            <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="102" />
+            <location filename="../plugin/gui/candidates.py" line="103" />
             <source>Write the selected candidates to the objects file.</source>
-            <translation>Écrit les candidats sélectionnés dans le fichier d&apos;objets.</translation>
+            <translation>Écrit les candidats sélectionnés dans le fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="103" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>Reject</source>
             <translation>Rejeter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Drop the selected candidates.</source>
             <translation>Écarte les candidats sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="106" />
             <source>Accept all</source>
             <translation>Tout accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="107" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="108" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
-            <translation>Fait du candidat sélectionné l&apos;objet courant : cliquez pour ajouter ou retirer des parties, Entrée l&apos;accepte.</translation>
+            <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="208" />
@@ -604,22 +604,22 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="133" />
+            <location filename="../plugin/gui/candidates.py" line="134" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
-            <translation>Tapez ce qu&apos;il faut trouver, p. ex. « water » ou « trees ».</translation>
+            <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="162" />
+            <location filename="../plugin/gui/candidates.py" line="163" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="163" />
+            <location filename="../plugin/gui/candidates.py" line="164" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="169" />
+            <location filename="../plugin/gui/candidates.py" line="170" />
             <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
             <translation>{n}. {label} · {ha:.2f} ha · score {score:.2f}</translation>
         </message>
@@ -629,9 +629,9 @@
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="217" />
+            <location filename="../plugin/gui/candidates.py" line="218" />
             <source>{n} object(s) added to the objects file.</source>
-            <translation>{n} objet(s) ajouté(s) au fichier d&apos;objets.</translation>
+            <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="55" />
@@ -669,72 +669,82 @@
             <translation>changement (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="119" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="121" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="126" />
+            <location filename="../plugin/gui/change_tab.py" line="127" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="130" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <location filename="../plugin/gui/change_tab.py" line="134" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="135" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="135" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <location filename="../plugin/gui/change_tab.py" line="138" />
+            <source>Side by side</source>
+            <translation>Côte à côte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="140" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <location filename="../plugin/gui/change_tab.py" line="140" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <location filename="../plugin/gui/change_tab.py" line="140" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="140" />
+            <source>AFTER in a second map window that pans and zooms with the main map</source>
+            <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="154" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
@@ -749,37 +759,47 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="168" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="173" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="178" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="260" />
+            <location filename="../plugin/gui/change_tab.py" line="234" />
+            <source>Choose an AFTER raster layer to show side by side.</source>
+            <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="240" />
+            <source>After: {name}</source>
+            <translation>Après : {name}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="292" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="262" />
+            <location filename="../plugin/gui/change_tab.py" line="294" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="284" />
+            <location filename="../plugin/gui/change_tab.py" line="316" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
@@ -794,12 +814,12 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="321" />
+            <location filename="../plugin/gui/change_tab.py" line="353" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="353" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
@@ -875,96 +895,96 @@
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="42" />
-            <source>'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
-            <translation>« classical » (fourni) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
+            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
+            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="49" />
+            <location filename="../plugin/gui/interactive_tab.py" line="51" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="50" />
+            <location filename="../plugin/gui/interactive_tab.py" line="52" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <location filename="../plugin/gui/interactive_tab.py" line="57" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="60" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="60" />
+            <location filename="../plugin/gui/interactive_tab.py" line="62" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="62" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <location filename="../plugin/gui/interactive_tab.py" line="75" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Find objects that look like the exemplar polygons, anywhere in the raster.</source>
             <translation>Trouver, partout dans le raster, les objets qui ressemblent aux polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="80" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="82" />
+            <location filename="../plugin/gui/interactive_tab.py" line="84" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="128" />
+            <location filename="../plugin/gui/interactive_tab.py" line="130" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="142" />
+            <location filename="../plugin/gui/interactive_tab.py" line="144" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="143" />
+            <location filename="../plugin/gui/interactive_tab.py" line="145" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>

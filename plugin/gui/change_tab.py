@@ -102,6 +102,7 @@ class ChangeTab(QWidget):
         self.last_result = None
         self.prob_layer: Optional[QgsRasterLayer] = None
         self.swipe = None
+        self.side = None
         self._build()
         self._restore()
 
@@ -134,10 +135,13 @@ class ChangeTab(QWidget):
         self.show_after = QPushButton(tr("Show after"), self)
         self.swipe_button = QPushButton(tr("Swipe"), self)
         self.swipe_button.setCheckable(True)
+        self.side_button = QPushButton(tr("Side by side"), self)
+        self.side_button.setCheckable(True)
         for b, tip in ((self.show_before, tr("Show only the BEFORE layer on the map (flicker to compare the dates)")),
                        (self.show_after, tr("Show only the AFTER layer on the map")),
                        (self.swipe_button, tr("BEFORE left of a line, AFTER right of it; drag on the map or move the "
-                                              "slider to move the line. Click again to leave swipe mode."))):
+                                              "slider to move the line. Click again to leave swipe mode.")),
+                       (self.side_button, tr("AFTER in a second map window that pans and zooms with the main map"))):
             b.setToolTip(tip)
             prow.addWidget(b)
         lay.addLayout(prow)
@@ -181,6 +185,7 @@ class ChangeTab(QWidget):
         self.show_before.clicked.connect(lambda: self.preview("before"))
         self.show_after.clicked.connect(lambda: self.preview("after"))
         self.swipe_button.toggled.connect(self.set_swipe)
+        self.side_button.toggled.connect(self.set_side_by_side)
         self.swipe_slider.valueChanged.connect(lambda v: self.swipe.set_fraction(v / 100.0) if self.swipe else None)
         self.cancel_button.clicked.connect(self.cancel)
         self.before_combo.layerChanged.connect(self._layers_changed)
@@ -215,6 +220,31 @@ class ChangeTab(QWidget):
         self.swipe.start(before, after, self.swipe_slider.value() / 100.0)
         self.swipe_slider.setEnabled(True)
 
+    def set_side_by_side(self, on: bool) -> None:
+        """Open or close a second map window showing AFTER, its extent tied to the main map's."""
+        from .swipe import SideBySide
+
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if not on:
+            if self.side is not None:
+                self.side.stop()
+            return
+        after = self.after_combo.currentLayer()
+        if canvas is None or after is None:
+            self._message(tr("Choose an AFTER raster layer to show side by side."), Qgis.Warning)
+            self.side_button.setChecked(False)
+            return
+        if self.side is None:
+            self.side = SideBySide(canvas)
+            self.side.closed.connect(self._side_closed)
+        self.side.title = tr("After: {name}").format(name=after.name())
+        self.side.start(after)
+
+    def _side_closed(self) -> None:
+        self.side_button.blockSignals(True)
+        self.side_button.setChecked(False)
+        self.side_button.blockSignals(False)
+
     def _swipe_stopped(self) -> None:
         self.swipe_slider.setEnabled(False)
         self.swipe_button.blockSignals(True)
@@ -230,6 +260,8 @@ class ChangeTab(QWidget):
         """A new BEFORE or AFTER while swiping: swipe between the new pair."""
         if self.swipe is not None and self.swipe.active:
             self.set_swipe(True)
+        if self.side is not None and self.side.active:
+            self.set_side_by_side(True)
 
     def preview(self, which: str) -> None:
         """Flicker between the dates: make one visible and hide the other in the layer tree (leaves swipe mode)."""
@@ -378,6 +410,9 @@ class ChangeTab(QWidget):
         if self.swipe is not None:
             self.swipe.shutdown()
             self.swipe = None
+        if self.side is not None:
+            self.side.stop()
+            self.side = None
         for name in ("task", "rethreshold_task"):
             task = getattr(self, name)
             if task is not None:

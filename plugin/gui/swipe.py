@@ -213,3 +213,82 @@ class SwipeController(QObject):
             self.project.layersWillBeRemoved.disconnect(self._layers_removed)
         except TypeError:
             pass
+
+
+class SideBySide(QObject):
+    """A second map canvas in its own window that shows one layer (AFTER) with the main canvas's extent, both ways."""
+
+    closed = pyqtSignal()
+
+    def __init__(self, canvas, title: str = "") -> None:
+        super().__init__()
+        self.canvas = canvas
+        self.title = title
+        self.view = None
+        self._syncing = False
+
+    @property
+    def active(self) -> bool:
+        return self.view is not None
+
+    def start(self, layer) -> None:
+        """Open (or retarget) the second view on `layer`, at the main canvas's extent and CRS."""
+        from qgis.gui import QgsMapCanvas
+
+        if self.view is None:
+            self.view = QgsMapCanvas()
+            self.view.setWindowFlags(Qt.Tool)
+            self.view.setAttribute(Qt.WA_DeleteOnClose, False)
+            self.view.resize(self.canvas.size())
+            self.canvas.extentsChanged.connect(self._follow_main)
+            self.view.extentsChanged.connect(self._follow_view)
+            self.view.installEventFilter(self)
+        self.view.setWindowTitle(self.title or layer.name())
+        self.view.setLayers([layer])
+        self.view.setDestinationCrs(self.canvas.mapSettings().destinationCrs())
+        self._follow_main()
+        self.view.show()
+        self.view.refresh()
+
+    def _follow_main(self) -> None:
+        if self.view is None or self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.view.setDestinationCrs(self.canvas.mapSettings().destinationCrs())
+            self.view.setExtent(self.canvas.extent())
+            self.view.refresh()
+        finally:
+            self._syncing = False
+
+    def _follow_view(self) -> None:
+        if self.view is None or self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.canvas.setExtent(self.view.extent())
+            self.canvas.refresh()
+        finally:
+            self._syncing = False
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        from qgis.PyQt.QtCore import QEvent
+
+        if obj is self.view and event.type() == QEvent.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """Close the second view and stop following the main canvas."""
+        if self.view is None:
+            return
+        view, self.view = self.view, None
+        for signal, slot in ((self.canvas.extentsChanged, self._follow_main), (view.extentsChanged, self._follow_view)):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        view.removeEventFilter(self)
+        view.hide()
+        view.deleteLater()
+        self.closed.emit()

@@ -127,3 +127,16 @@ def test_swipe_needs_two_layers(tab, project, tmp_path):
     tab.after_combo.setLayer(b)
     tab.swipe_button.setChecked(True)
     assert not tab.swipe_button.isChecked() and (tab.swipe is None or not tab.swipe.active)
+
+
+def test_side_by_side_button(tab, project, tmp_path):
+    b, a, _ = _layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    tab.side_button.setChecked(True)
+    assert tab.side is not None and tab.side.active and tab.side.view.layers() == [a]
+    tab.side.view.close()  # closing the window unchecks the button
+    assert not tab.side.active and not tab.side_button.isChecked()
+    tab.side_button.setChecked(True)
+    tab.side_button.setChecked(False)
+    assert not tab.side.active

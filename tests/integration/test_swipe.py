@@ -122,3 +122,32 @@ def test_swipe_map_tool_moves_line(scene, project):
     assert wait_for(lambda: sw.item is None, 5)
     assert project.layerTreeRoot().findLayer(before.id()).isVisible()
     sw.shutdown()
+
+
+def test_side_by_side_follows_both_ways(scene, project):
+    from qgis.core import QgsApplication
+
+    from terraprompt.plugin.gui.swipe import SideBySide
+
+    canvas, before, after = scene
+    side = SideBySide(canvas, "after")
+    side.start(after)
+    view = side.view
+    assert side.active and view.isVisible() and view.layers() == [after]
+    assert view.mapSettings().destinationCrs() == canvas.mapSettings().destinationCrs()
+    assert view.extent().contains(canvas.extent().center())
+    canvas.zoomScale(canvas.scale() / 2)  # the main map zooms: the second view follows
+    assert abs(view.scale() - canvas.scale()) / canvas.scale() < 0.05
+    c = canvas.extent().center()
+    view.setCenter(type(c)(c.x() + 50, c.y()))  # panning the second view pans the main map
+    assert abs(canvas.extent().center().x() - (c.x() + 50)) < 1
+    view.waitWhileRendering()
+    img = view.grab().toImage()
+    px = img.pixelColor(img.width() // 2, img.height() // 2)
+    assert (px.red(), px.green(), px.blue()) == BLUE  # the second view shows AFTER
+    closed = []
+    side.closed.connect(lambda: closed.append(True))
+    view.close()  # closing its window leaves side-by-side mode
+    QgsApplication.processEvents()
+    assert not side.active and closed
+    canvas.zoomScale(canvas.scale() * 2)  # no longer followed, no error
