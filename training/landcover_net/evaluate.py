@@ -26,6 +26,7 @@ EVAL_MODES = {
     "sar": ["vv", "vh"],
     "vv": ["vv"],
     "optical_sar": SLOTS,
+    "rgb_sar": ["blue", "green", "red", "vv", "vh"],
 }
 TABLES = [  # (metric name, concept, class row in labels, scene prefix)
     ("water_sen1floods11_hand", "water", 0, "sen1floods11"),

@@ -96,6 +96,8 @@ def mode_key(slots: list[str]) -> str:
         return "full_optical"
     if "nir" in s:
         return "rgbn"
+    if set(RGB) <= s and "vv" in s:
+        return "rgb_sar"
     if set(RGB) <= s:
         return "rgb"
     return "sar" if "vh" in s else "vv"

@@ -181,8 +181,8 @@ def test_missing_card_and_wrong_bands(tmp_path):
         net.NetworkEngine(["water"], {"nir"}, "cpu")
 
 
-@pytest.mark.parametrize("roles", [{"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}, RGBN, RGB, {"vv", "vh"}],
-                         ids=["s2", "rgbn", "rgb", "sar"])
+@pytest.mark.parametrize("roles", [{"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}, RGBN, RGB, {"vv", "vh"},
+                                   RGB | {"vv", "vh"}], ids=["s2", "rgbn", "rgb", "sar", "rgb_sar"])
 def test_auto_follows_the_held_out_comparison(roles):
     card = net.load_card()
     key = net.mode_key(net.usable_slots(card, roles))
