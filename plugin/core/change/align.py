@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -29,6 +30,16 @@ NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
 """Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
 
 ATMOSPHERIC_ROLES = ("coastal", "watervapour", "cirrus", "thermal")
+_HELPER: Optional[ThreadPoolExecutor] = None
+
+
+def in_helper_thread(fn, *args) -> Future:
+    """Run fn(*args) in a shared helper thread: the two dates are read and prepared at once (GDAL and numpy release
+    the GIL), which uses the second core while the caller works on the first date."""
+    global _HELPER
+    if _HELPER is None:
+        _HELPER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="terraprompt-date")
+    return _HELPER.submit(fn, *args)
 """Roles that see the atmosphere more than the ground; left out when surface bands are shared."""
 
 
@@ -101,24 +112,29 @@ class AlignedPair:
         return "generic"
 
     def read_raw(self, window: Window) -> PairBlock:
-        """Scaled but not normalised values of both dates for a window of BEFORE's grid."""
-        bidx = [self.before.modality.roles[r] for r in self.roles]
-        aidx = [self.after.modality.roles[r] for r in self.roles]
-        b = self.before.src.read(window=window, bands=bidx)
-        if self.same_grid:
-            a = self.after.src.read(window=window, bands=aidx)
-        else:
-            a = self.after.src.read_on_grid(self.grid, window=window, bands=aidx, resampling=self.resampling)
-        valid = ~(np.ma.getmaskarray(b).any(axis=0) | np.ma.getmaskarray(a).any(axis=0))
-        bv = self.before.scaling.apply(np.asarray(b.data), inplace=True)  # fresh arrays from this read
-        av = self.after.scaling.apply(np.asarray(a.data), inplace=True)
-        for arr, src in ((bv, self.before.src), (av, self.after.src)):
-            if not all(np.dtype(d).kind in "iub" for d in src.dtypes):  # scaled integers are finite already
-                valid &= np.isfinite(arr).all(axis=0)
-        blk = PairBlock(list(self.roles), bv, av, valid)
+        """Scaled but not normalised values of both dates for a window of BEFORE's grid (AFTER read in a helper thread)."""
+        later = in_helper_thread(self._read_date, "after", window)
+        bv, bbad = self._read_date("before", window)
+        av, abad = later.result()
+        blk = PairBlock(list(self.roles), bv, av, ~(bbad | abad))
+        valid = blk.valid
         if self.clouds and valid.any():
             blk.valid = valid & ~self.cloudy(blk, "before") & ~self.cloudy(blk, "after")
         return blk
+
+    def _read_date(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """(p, h, w) scaled values of one date on BEFORE's grid and where they are invalid (h, w)."""
+        layer = self.before if which == "before" else self.after
+        idx = [layer.modality.roles[r] for r in self.roles]
+        if which == "before" or self.same_grid:
+            data = layer.src.read(window=window, bands=idx)
+        else:
+            data = layer.src.read_on_grid(self.grid, window=window, bands=idx, resampling=self.resampling)
+        bad = np.ma.getmaskarray(data).any(axis=0)
+        vals = layer.scaling.apply(np.asarray(data.data), inplace=True)  # a fresh array from this read
+        if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
+            bad |= ~np.isfinite(vals).all(axis=0)
+        return vals, bad
 
     def cloudy(self, blk: PairBlock, which: str) -> np.ndarray:
         """Pixels ukis-csmask calls cloud or cloud shadow on one date."""

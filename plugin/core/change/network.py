@@ -21,7 +21,7 @@ from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..runtime import DeviceReport
-from .align import PairBlock
+from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
 
 MODEL_FILE = os.path.join(MODELS_DIR, "change_net.onnx")
@@ -145,28 +145,31 @@ class NetworkChange(ChangeMethod):
         """Standardised (1, slots, H, W) inputs of both dates, invalid pixels 0, edge-padded to the network stride."""
         if self.mean is None:
             raise RuntimeError("NetworkChange.fit must be called before probability")
-        h, w = block.valid.shape
-        ph, pw = (-h) % self.stride, (-w) % self.stride
-        out = []
         # PairBlock contract (AlignedPair.read_raw): valid pixels hold finite values, so only invalid ones need zeroing
         invalid = None if block.valid.all() else ~block.valid
-        for d, arr in enumerate((block.before, block.after)):
-            x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
-            for k, s in enumerate(self.slots):
-                if s not in self.used:
-                    continue
-                band = x[0, k, :h, :w]  # computed in place: one pass per step, no temporaries
-                np.subtract(arr[block.roles.index(s)], self.mean[d, k], out=band, casting="unsafe")
-                np.divide(band, self.std[d, k], out=band)
-                np.minimum(np.maximum(band, -8, out=band), 8, out=band)  # np.clip(out=) is slower in numpy 1.24
-                if invalid is not None:
-                    band[invalid] = 0
-                if ph:
-                    x[0, k, h:, :w] = band[-1:, :]
-                if pw:
-                    x[0, k, :, w:] = x[0, k, :, w - 1:w]
-            out.append(x)
-        return out[0], out[1]
+        later = in_helper_thread(self._prepare_date, block, 1, invalid)  # AFTER on the other core
+        return self._prepare_date(block, 0, invalid), later.result()
+
+    def _prepare_date(self, block: PairBlock, d: int, invalid: Optional[np.ndarray]) -> np.ndarray:
+        """(1, slots, H, W) standardised input of one date (0 = BEFORE, 1 = AFTER)."""
+        h, w = block.valid.shape
+        ph, pw = (-h) % self.stride, (-w) % self.stride
+        arr = block.before if d == 0 else block.after
+        x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
+        for k, s in enumerate(self.slots):
+            if s not in self.used:
+                continue
+            band = x[0, k, :h, :w]  # computed in place: one pass per step, no temporaries
+            np.subtract(arr[block.roles.index(s)], self.mean[d, k], out=band, casting="unsafe")
+            np.divide(band, self.std[d, k], out=band)
+            np.minimum(np.maximum(band, -8, out=band), 8, out=band)  # np.clip(out=) is slower in numpy 1.24
+            if invalid is not None:
+                band[invalid] = 0
+            if ph:
+                x[0, k, h:, :w] = band[-1:, :]
+            if pw:
+                x[0, k, :, w:] = x[0, k, :, w - 1:w]
+        return x
 
     def run(self, before: np.ndarray, after: np.ndarray) -> np.ndarray:
         """The bare network: (1, 1, H, W) probability for prepared inputs."""
