@@ -97,7 +97,7 @@ class GeoTiffWriter:
         block = block if block % 16 == 0 and block >= 16 else 256
         profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=count, dtype=dtype,
                        crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
-                       tiled=True, blockxsize=block, blockysize=block, BIGTIFF="IF_SAFER")
+                       tiled=True, blockxsize=block, blockysize=block, BIGTIFF="IF_SAFER", NUM_THREADS="2")
         if dtype in ("uint8", "uint16", "int16", "int32", "uint32"):
             profile["predictor"] = 2
         elif dtype in ("float32", "float64"):  # floating-point predictor + fast level: 2x faster and smaller than level 6

@@ -109,6 +109,7 @@ class NetworkChange(ChangeMethod):
         self.mean: Optional[np.ndarray] = None
         self.std: Optional[np.ndarray] = None
         self.available = np.zeros((1, len(self.slots)), np.float32)
+        self._buffers: dict[int, np.ndarray] = {}  # per date: the last input buffer, reused by probability()
 
     def fit(self, blocks: list[PairBlock]) -> None:
         """Choose the band subset and fit per-date, per-slot mean/std on the valid sample pixels."""
@@ -141,21 +142,29 @@ class NetworkChange(ChangeMethod):
         if metric:
             self.notes.append(metric)
 
-    def prepare(self, block: PairBlock) -> tuple[np.ndarray, np.ndarray]:
-        """Standardised (1, slots, H, W) inputs of both dates, invalid pixels 0, edge-padded to the network stride."""
+    def prepare(self, block: PairBlock, reuse: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Standardised (1, slots, H, W) inputs of both dates, invalid pixels 0, edge-padded to the network stride.
+
+        ``reuse``: fill this object's buffers of the last call instead of fresh arrays (fresh 17 MB arrays cost page
+        faults that took as long as the arithmetic); the result is then only valid until the next call."""
         if self.mean is None:
             raise RuntimeError("NetworkChange.fit must be called before probability")
         # PairBlock contract (AlignedPair.read_raw): valid pixels hold finite values, so only invalid ones need zeroing
         invalid = None if block.valid.all() else ~block.valid
-        later = in_helper_thread(self._prepare_date, block, 1, invalid)  # AFTER on the other core
-        return self._prepare_date(block, 0, invalid), later.result()
+        later = in_helper_thread(self._prepare_date, block, 1, invalid, reuse)  # AFTER on the other core
+        return self._prepare_date(block, 0, invalid, reuse), later.result()
 
-    def _prepare_date(self, block: PairBlock, d: int, invalid: Optional[np.ndarray]) -> np.ndarray:
+    def _prepare_date(self, block: PairBlock, d: int, invalid: Optional[np.ndarray], reuse: bool) -> np.ndarray:
         """(1, slots, H, W) standardised input of one date (0 = BEFORE, 1 = AFTER)."""
         h, w = block.valid.shape
         ph, pw = (-h) % self.stride, (-w) % self.stride
         arr = block.before if d == 0 else block.after
-        x = np.zeros((1, len(self.slots), h + ph, w + pw), np.float32)
+        shape = (1, len(self.slots), h + ph, w + pw)
+        x = self._buffers.get(d) if reuse else None
+        if x is None or x.shape != shape:
+            x = np.zeros(shape, np.float32)  # slots not used stay 0; every other value is written below
+            if reuse:
+                self._buffers[d] = x
         for k, s in enumerate(self.slots):
             if s not in self.used:
                 continue
@@ -178,6 +187,6 @@ class NetworkChange(ChangeMethod):
     def probability(self, block: PairBlock) -> np.ndarray:
         """(h, w) float32 change probability in [0, 1]."""
         h, w = block.valid.shape
-        b, a = self.prepare(block)
+        b, a = self.prepare(block, reuse=True)
         p = np.array(self.run(b, a)[0, 0, :h, :w], dtype=np.float32)
         return np.minimum(np.maximum(p, 0, out=p), 1, out=p)
