@@ -93,11 +93,11 @@ class Encoder(nn.Module):
         """Embedding; ``freeze`` first blocks (and the stem, when > 0) run without gradients (cheaper training)."""
         grad = torch.is_grad_enabled()
         feats = {}
-        with torch.set_grad_enabled(grad and freeze == 0):
+        with torch.set_grad_enabled(bool(grad and freeze == 0)):
             x = (image - self.mean) / self.std
             x = F.relu6(self._bn0(self._conv_stem(x)))
         for i, b in enumerate(self._blocks):
-            with torch.set_grad_enabled(grad and i >= freeze):
+            with torch.set_grad_enabled(bool(grad and i >= freeze)):
                 x = b(x)
             if i == 2:
                 feats[4] = x

@@ -8,7 +8,7 @@ BUNDLED = ("", "bundled", "default")
 """Settings meaning 'the bundled engine': the promptable network when its card verifies, else the classical engine."""
 CLASSICAL = ("classical",)
 NETWORK = ("network", "promptable_net")
-BUNDLED_PREFERS = "classical"
+BUNDLED_PREFERS = "network"
 """Which engine 'bundled' means when both are available (measured: see models/promptable_net.json, metrics)."""
 
 
