@@ -38,8 +38,9 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
         p.setHelp(tr("The raster to encode (any GDAL raster with a CRS)."))
         self.addParameter(p)
-        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="classical")
-        p.setHelp(tr("'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json)."))
+        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="bundled")
+        p.setHelp(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled "
+                     "region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where ONNX models run; the report states the device actually used."))
@@ -62,7 +63,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
         if layer is None:
             raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
-        model = self.parameterAsString(parameters, "MODEL", context) or "classical"
+        model = self.parameterAsString(parameters, "MODEL", context) or "bundled"
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         from .segment_prompts import embedding_cache_dir
 

@@ -71,8 +71,9 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterFeatureSource("BOXES", tr("Box prompts (optional)"), [QgsProcessing.TypeVectorPolygon], optional=True)
         p.setHelp(tr("Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS."))
         self.addParameter(p)
-        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="classical")
-        p.setHelp(tr("'classical' (bundled engine, no download) or the path to a SAM / SAM 2 ONNX encoder or decoder file "
+        p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="bundled")
+        p.setHelp(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled "
+                     "region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file "
                      "(its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
@@ -137,7 +138,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             objects=list(objects.values()),
             output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
             output_raster=out_raster or None,
-            model=self.parameterAsString(parameters, "MODEL", context) or "classical",
+            model=self.parameterAsString(parameters, "MODEL", context) or "bundled",
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
             cache_dir=embedding_cache_dir(),

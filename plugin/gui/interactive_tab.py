@@ -38,8 +38,10 @@ class InteractiveTab(QWidget):
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         self.layer_combo.setToolTip(tr("The raster to segment; prompts in any project CRS are transformed to its CRS."))
         form.addRow(tr("Raster"), self.layer_combo)
-        self.model_edit = QLineEdit(settings.value("interactive_model", "classical"), self)
-        self.model_edit.setToolTip(tr("'classical' (bundled) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card."))
+        self.model_edit = QLineEdit(settings.value("interactive_model", "bundled"), self)
+        self.model_edit.setToolTip(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' "
+                                       "(the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair "
+                                       "or its model card."))
         form.addRow(tr("Model"), self.model_edit)
         self.device_combo = QComboBox(self)
         for key, label in device_labels().items():
@@ -165,7 +167,7 @@ class InteractiveTab(QWidget):
             out += ".gpkg"
         from ..algorithms.segment_prompts import embedding_cache_dir
 
-        self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "classical",
+        self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
                                   self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
                                   embedding_cache_dir())
         settings.set_value("interactive_model", self.model_edit.text().strip())

@@ -135,7 +135,7 @@ class PromptController(QObject):
         self.message = message or (lambda text, level="info": None)
         self.preview = MaskPreview(canvas)
         self.layer = None
-        self.model = "classical"
+        self.model = "bundled"
         self.device = "auto"
         self.class_name = "object"
         self.output_path = ""
@@ -153,7 +153,7 @@ class PromptController(QObject):
         """Set the raster layer, model and output; a new layer or model drops the current session."""
         if layer is not self.layer or model != self.model or device != self.device:
             self.reset()
-        self.layer, self.model, self.device = layer, model or "classical", device or "auto"
+        self.layer, self.model, self.device = layer, model or "bundled", device or "auto"
         self.class_name = class_name or "object"
         self.output_path = output_path
         self.cache_dir = cache_dir

@@ -175,3 +175,10 @@ def test_roi_and_paste_geometry():
     logits = np.full((96, 96), 5.0, np.float32)
     out = paste(logits, np.array([10.0, 20.0, 42.0, 52.0]), (64, 64))
     assert (out > 0).sum() == 32 * 32 and out[20, 10] > 0 and out[19, 10] < 0
+
+
+def test_bundled_means_the_network_when_it_verifies():
+    eng, report = engines.load_engine("bundled", "cpu")
+    assert eng.name == ("promptable_net" if engines.BUNDLED_PREFERS == "network" else "classical")
+    assert engines.load_engine("", "cpu")[0].name == eng.name and engines.load_engine("network", "cpu")[0].name == "promptable_net"
+    assert report.used == "cpu"
