@@ -25,7 +25,7 @@ import torch.nn.functional as F
 from plugin.core.interactive.network import paste, roi_for
 
 from .common import DATA, RUNS
-from .model import R, STRIDE, PromptableNet
+from .model import R, PromptableNet
 
 SEED = 7
 S = 160

@@ -20,7 +20,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ModelError
-from ..modelcards import check_sha256, load_card
+from ..modelcards import load_card
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CARD = os.path.join(PLUGIN_DIR, "models", "promptable_net.json")
@@ -30,6 +30,8 @@ BASE_ROI = 112.0
 """ROI side (pixels of the encoded window) of a first click without a box."""
 GROW = 1.8
 MAX_GROW = 2
+THRESHOLD = 0.0
+"""Logit above which a pixel is in the mask."""
 
 
 def normalise_image(image: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -208,7 +210,7 @@ class NetworkEngine:
                 break
         for k in range(first, len(points) + 1):
             logit = self._decode_once(f, points[:k], labels[:k], box, prev)
-            prev = logit > 0
+            prev = logit > THRESHOLD
             self._memo[key_base + (points[:k].tobytes(), labels[:k].tobytes())] = (prev, logit)
             while len(self._memo) > 24:
                 self._memo.popitem(last=False)
