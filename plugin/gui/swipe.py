@@ -151,7 +151,7 @@ class SwipeController(QObject):
 
     def start(self, before, after, fraction: Optional[float] = None, with_tool: bool = True) -> None:
         """Swipe between two layers: BEFORE visible in the layer tree, AFTER hidden there and drawn by the item."""
-        self.stop()
+        self.stop(notify=False)  # a new pair while swiping: still swiping
         if fraction is not None:
             self.fraction = min(1.0, max(0.0, float(fraction)))
         root = self.project.layerTreeRoot()
@@ -178,8 +178,8 @@ class SwipeController(QObject):
             self.item.set_fraction(self.fraction)
         self.fraction_changed.emit(self.fraction)
 
-    def stop(self) -> None:
-        """Leave swipe mode: remove the item and the map tool, restore the layers' visibility."""
+    def stop(self, notify: bool = True) -> None:
+        """Leave swipe mode: remove the item and the map tool, restore the layers' visibility (``stopped`` if notify)."""
         if self.item is None:
             return
         item, self.item = self.item, None
@@ -199,7 +199,8 @@ class SwipeController(QObject):
                 node.setItemVisibilityChecked(visible)
         self._visibility = {}
         self.canvas.refresh()
-        self.stopped.emit()
+        if notify:
+            self.stopped.emit()
 
     def _layers_removed(self, ids) -> None:
         if self.item is not None and set(ids) & set(self._ids):

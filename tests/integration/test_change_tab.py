@@ -140,3 +140,21 @@ def test_side_by_side_button(tab, project, tmp_path):
     tab.side_button.setChecked(True)
     tab.side_button.setChecked(False)
     assert not tab.side.active
+
+
+def test_swipe_follows_a_new_after_layer(tab, project, tmp_path):
+    from qgis.core import QgsRasterLayer
+
+    b, a, _ = _layers(project, tmp_path)
+    other = QgsRasterLayer(a.source(), "after 2")
+    project.addMapLayer(other)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    tab.swipe_button.setChecked(True)
+    tab.after_combo.setLayer(other)  # swiping goes on with the new AFTER; the old one is visible again
+    assert tab.swipe.active and tab.swipe_button.isChecked() and tab.swipe_slider.isEnabled()
+    assert tab.swipe.item.layer is other
+    root = project.layerTreeRoot()
+    assert root.findLayer(a.id()).isVisible() and not root.findLayer(other.id()).isVisible()
+    tab.swipe_button.setChecked(False)
+    assert root.findLayer(other.id()).isVisible()
