@@ -4,6 +4,7 @@ Core tests (tests/core) need no QGIS; the fixtures here start QGIS only when ask
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -112,12 +113,10 @@ def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, 
     return path
 
 
-def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A 13-band L1C-like uint16 scene with a lake (left), a forest (middle) and bare land; returns (data, water, veg)."""
+def paint_s2(water: np.ndarray, veg: np.ndarray, seed: int = 0) -> np.ndarray:
+    """13-band L1C-like uint16 digital numbers: bare soil everywhere, water and vegetation spectra where the masks say, mild noise; never 0."""
     rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:h, 0:w]
-    water = (xx - w * 0.25) ** 2 + (yy - h * 0.5) ** 2 < (min(h, w) * 0.25) ** 2
-    veg = (xx > w * 0.55) & (xx < w * 0.8)
+    h, w = water.shape
     refl = np.full((13, h, w), 0.2, dtype=np.float32)  # bare soil-ish
     refl[7][veg] = 0.45  # nir
     refl[8][veg] = 0.45
@@ -129,7 +128,58 @@ def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray,
     refl[1][water] = 0.09
     refl[3][water] = 0.05
     refl += rng.normal(0, 0.005, refl.shape).astype(np.float32)
-    return (np.clip(refl, 0, 1) * 10000).astype(np.uint16), water, veg
+    return (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
+
+
+def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 13-band L1C-like uint16 scene with a lake (left), a forest (middle) and bare land; returns (data, water, veg)."""
+    yy, xx = np.mgrid[0:h, 0:w]
+    water = (xx - w * 0.25) ** 2 + (yy - h * 0.5) ** 2 < (min(h, w) * 0.25) ** 2
+    veg = (xx > w * 0.55) & (xx < w * 0.8)
+    return paint_s2(water, veg, seed), water, veg
 
 
 S2_NAMES = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
+
+
+@contextlib.contextmanager
+def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str):
+    """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas."""
+    import qgis.utils
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
+
+    from terraprompt.plugin.gui.interactive_tab import InteractiveTab
+
+    project = QgsProject.instance()
+    project.removeAllMapLayers()
+    layer = QgsRasterLayer(path, name)
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    iface = qgis.utils.iface
+    canvas = iface.mapCanvas()
+    win = canvas.window()
+    was_visible, old_crs, old_extent = win.isVisible(), canvas.mapSettings().destinationCrs(), canvas.extent()
+    win.resize(700, 700)
+    win.show()
+    canvas.resize(640, 640)
+    wait_for(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
+    web = QgsCoordinateReferenceSystem("EPSG:3857")
+    canvas.setDestinationCrs(web)
+    xf = QgsCoordinateTransform(layer.crs(), web, project)
+    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
+    canvas.refresh()
+    wait_for(lambda: False, 0.2)
+    tab = InteractiveTab(iface)
+    tab.layer_combo.setLayer(layer)
+    tab.class_edit.setText(label)
+    tab.model_edit.setText(model)
+    tab.output_widget.setFilePath(output)
+    try:
+        yield tab, canvas, layer, xf
+    finally:
+        tab.shutdown()
+        project.removeAllMapLayers()
+        canvas.setDestinationCrs(old_crs)
+        canvas.setExtent(old_extent)
+        if not was_visible:
+            win.hide()

@@ -9,60 +9,25 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import wait_for, write_raster
+from conftest import interactive_tab_on_web_canvas, wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 0.5, 0.5)
-
-
 
 
 @pytest.fixture()
 def setup(plugin, tmp_path, monkeypatch):
     """A raster in EPSG:32633 shown on a canvas in EPSG:3857, and the tab with its tool active."""
-    import qgis.utils
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
-
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from interactive_helpers import scene
 
     monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
     data, masks = scene(h=256, w=256)
     path = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
-    project = QgsProject.instance()
-    project.removeAllMapLayers()
-    layer = QgsRasterLayer(path, "img")
-    assert layer.isValid()
-    project.addMapLayer(layer)
-    iface = qgis.utils.iface
-    canvas = iface.mapCanvas()
-    win = canvas.window()
-    was_visible, old_crs, old_extent = win.isVisible(), canvas.mapSettings().destinationCrs(), canvas.extent()
-    win.resize(700, 700)
-    win.show()
-    canvas.resize(640, 640)
-    wait_for(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
-    web = QgsCoordinateReferenceSystem("EPSG:3857")
-    canvas.setDestinationCrs(web)
-    xf = QgsCoordinateTransform(layer.crs(), web, project)
-    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
-    canvas.refresh()
-    wait_for(lambda: False, 0.2)
-    from terraprompt.plugin.gui.interactive_tab import InteractiveTab
-
-    tab = InteractiveTab(iface)
-    tab.layer_combo.setLayer(layer)
-    tab.class_edit.setText("building")
-    tab.model_edit.setText("classical")  # flat synthetic shapes: the classical engine is exact there (the network is not)
-    tab.output_widget.setFilePath(str(tmp_path / "accepted.gpkg"))
-    tab.start_button.setChecked(True)
-    assert canvas.mapTool() is tab.tool
-    yield tab, canvas, layer, masks, xf, tmp_path
-    tab.shutdown()
-    project.removeAllMapLayers()
-    canvas.setDestinationCrs(old_crs)
-    canvas.setExtent(old_extent)
-    if not was_visible:
-        win.hide()
+    # flat synthetic shapes: the classical engine is exact there (the network is not)
+    with interactive_tab_on_web_canvas(path, "img", "building", "classical", str(tmp_path / "accepted.gpkg")) as (tab, canvas, layer, xf):
+        tab.start_button.setChecked(True)
+        assert canvas.mapTool() is tab.tool
+        yield tab, canvas, layer, masks, xf, tmp_path
 
 
 def _screen(canvas, xf, r, c):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, wait_for, write_raster
+from conftest import S2_NAMES, interactive_tab_on_web_canvas, wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 10, 10)
 
@@ -17,48 +17,14 @@ TRANSFORM = from_origin(500000, 4500000, 10, 10)
 @pytest.fixture()
 def setup(plugin, tmp_path, monkeypatch):
     """A 13-band scene with lakes in EPSG:32633 on a canvas in EPSG:3857, and the Interactive tab."""
-    import qgis.utils
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
-
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from test_text_candidates import s2_scene
 
     monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
     data, masks = s2_scene()
     path = write_raster(str(tmp_path / "s2.tif"), data, transform=TRANSFORM, descriptions=S2_NAMES)
-    project = QgsProject.instance()
-    project.removeAllMapLayers()
-    layer = QgsRasterLayer(path, "s2")
-    assert layer.isValid()
-    project.addMapLayer(layer)
-    iface = qgis.utils.iface
-    canvas = iface.mapCanvas()
-    win = canvas.window()
-    was_visible, old_crs, old_extent = win.isVisible(), canvas.mapSettings().destinationCrs(), canvas.extent()
-    win.resize(700, 700)
-    win.show()
-    canvas.resize(640, 640)
-    wait_for(lambda: canvas.viewport().width() > 300 and canvas.viewport().height() > 300, 5)
-    web = QgsCoordinateReferenceSystem("EPSG:3857")
-    canvas.setDestinationCrs(web)
-    xf = QgsCoordinateTransform(layer.crs(), web, project)
-    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
-    canvas.refresh()
-    wait_for(lambda: False, 0.2)
-    from terraprompt.plugin.gui.interactive_tab import InteractiveTab
-
-    tab = InteractiveTab(iface)
-    tab.layer_combo.setLayer(layer)
-    tab.class_edit.setText("object")
-    tab.model_edit.setText("classical")
-    tab.output_widget.setFilePath(str(tmp_path / "accepted.gpkg"))
-    yield tab, canvas, masks, xf, tmp_path
-    tab.shutdown()
-    project.removeAllMapLayers()
-    canvas.setDestinationCrs(old_crs)
-    canvas.setExtent(old_extent)
-    if not was_visible:
-        win.hide()
+    with interactive_tab_on_web_canvas(path, "s2", "object", "classical", str(tmp_path / "accepted.gpkg")) as (tab, canvas, _, xf):
+        yield tab, canvas, masks, xf, tmp_path
 
 
 def _find(tab, prompt):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, write_raster
+from conftest import S2_NAMES, paint_s2, write_raster
 
 PIXEL = 10.0
 
@@ -13,7 +13,6 @@ PIXEL = 10.0
 def s2_scene(h: int = 200, w: int = 200, nodata_rows: int = 0, seed: int = 0):
     """A 13-band L1C-like scene (10 m pixels): a big lake joined to a pond by a channel, a small lake, a 9-pixel puddle,
     a field of vegetation; the last ``nodata_rows`` rows are nodata (0). Returns (data, masks by name)."""
-    rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:h, 0:w]
     lake = (yy - 60) ** 2 + (xx - 60) ** 2 < 30 ** 2
     pond = (yy >= 50) & (yy < 70) & (xx >= 100) & (xx < 120)
@@ -22,18 +21,7 @@ def s2_scene(h: int = 200, w: int = 200, nodata_rows: int = 0, seed: int = 0):
     puddle = (yy >= 120) & (yy < 123) & (xx >= 30) & (xx < 33)
     veg = (yy >= 110) & (yy < 150) & (xx >= 160) & (xx < 190)
     water = lake | pond | channel | small | puddle
-    refl = np.full((13, h, w), 0.2, dtype=np.float32)
-    refl[7][veg] = 0.45
-    refl[8][veg] = 0.45
-    refl[3][veg] = 0.05
-    refl[2][veg] = 0.08
-    for b in (7, 8, 11, 12):
-        refl[b][water] = 0.02
-    refl[2][water] = 0.08
-    refl[1][water] = 0.09
-    refl[3][water] = 0.05
-    refl += rng.normal(0, 0.005, refl.shape).astype(np.float32)
-    data = (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
+    data = paint_s2(water, veg, seed)
     valid = np.ones((h, w), bool)
     if nodata_rows:
         data[:, h - nodata_rows:, :] = 0
