@@ -64,14 +64,12 @@ def main() -> None:
     if args.child:
         print(json.dumps(one(*args.child)))
         return
-    from change_network import OSCD, make_mosaic
+    from change_network import city_mosaics
 
-    d = os.path.join(OSCD, args.city)
-    if not os.path.isdir(d):
-        print(f"skipped: OSCD city {d} not found")
+    pair = city_mosaics(args.city, args.size)
+    if pair is None:
         return
-    before = make_mosaic(os.path.join(d, f"{args.city}_t1.tif"), "before", args.size)
-    after = make_mosaic(os.path.join(d, f"{args.city}_t2.tif"), "after", args.size)
+    before, after = pair
     results = []
     for m in args.methods.split(","):
         out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", m, before, after],

@@ -53,6 +53,16 @@ def make_mosaic(src: str, name: str, size: int) -> str:
     return repeat_vrt(base, size, os.path.join(OUT, f"{name}_{size}.vrt"))
 
 
+
+def city_mosaics(city: str, size: int):
+    """(before, after) VRT mosaics of an OSCD city's pair at ``size``², or None (with a message) when the city is absent."""
+    d = os.path.join(OSCD, city)
+    if not os.path.isdir(d):
+        print(f"skipped: OSCD city {d} not found")
+        return None
+    return (make_mosaic(os.path.join(d, f"{city}_t1.tif"), "before", size),
+            make_mosaic(os.path.join(d, f"{city}_t2.tif"), "after", size))
+
 def overhead(before: str, after: str, n_tiles: int) -> dict:
     """NetworkChange.probability vs bare session.run on the same tiles (prepared outside the timed bare loop)."""
     from rasterio.windows import Window
@@ -134,12 +144,10 @@ def main() -> None:
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_change_network.json"))
     args = ap.parse_args()
     plugin_on_path()
-    d = os.path.join(OSCD, args.city)
-    if not os.path.isdir(d):
-        print(f"skipped: OSCD city {d} not found")
+    pair = city_mosaics(args.city, args.size)
+    if pair is None:
         return
-    before = make_mosaic(os.path.join(d, f"{args.city}_t1.tif"), "before", args.size)
-    after = make_mosaic(os.path.join(d, f"{args.city}_t2.tif"), "after", args.size)
+    before, after = pair
     ov = overhead(before, after, args.tiles)
     print(f"(b) overhead on {ov['tiles']} tiles ({ov['tile_px']}): bare {ov['bare_s']} s, NetworkChange.probability "
           f"{ov['method_s']} s, ratio {ov['ratio']} (target <= 1.2); bare {ov['bare_mpx_s']} Mpx/s on {ov['device']}")

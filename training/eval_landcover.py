@@ -182,19 +182,22 @@ def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> N
         third = (lab.shape[1] // 3, 2 * lab.shape[1] // 3)
         s2n = _crop(s2p, (0, 0, lab.shape[1], lab.shape[0]), os.path.join(tmp, "s2_blank.tif"), blank=third)
         for engine in engines:
-            row = []
-            for name, inp, sar in (("S2 (a third nodata)", s2n, None), ("S2 (a third nodata) + S1", s2n, str(s1p))):
-                c = _landcover_water(engine, inp, sar, "auto", tmp)
-                row.append(f"{name} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
-            print(f"  [{engine}] S2 nodata in columns {third[0]}-{third[1] - 1}: " + " | ".join(row))
+            print(f"  [{engine}] S2 nodata in columns {third[0]}-{third[1] - 1}: "
+                  + _with_and_without_sar(engine, "S2 (a third nodata)", s2n, str(s1p), lab, tmp))
         # a painted cloud (bright, white, textured) over rows 40-199, columns 250-449: the cloud network finds it
         cloudy = _paint_cloud(s2p, os.path.join(tmp, "s2_cloud.tif"))
         for engine in engines:
-            row = []
-            for name, inp, sar in (("S2 (painted cloud)", cloudy, None), ("S2 (painted cloud) + S1", cloudy, str(s1p))):
-                c = _landcover_water(engine, inp, sar, "auto", tmp)
-                row.append(f"{name} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
-            print(f"  [{engine}] S2 under a painted cloud: " + " | ".join(row))
+            print(f"  [{engine}] S2 under a painted cloud: "
+                  + _with_and_without_sar(engine, "S2 (painted cloud)", cloudy, str(s1p), lab, tmp))
+
+
+def _with_and_without_sar(engine: str, name: str, s2: str, s1: str, lab: np.ndarray, tmp: str) -> str:
+    """Water IoU of a stressed S2 input alone and with S1, as one printed row."""
+    row = []
+    for label, sar in ((name, None), (f"{name} + S1", s1)):
+        c = _landcover_water(engine, s2, sar, "auto", tmp)
+        row.append(f"{label} " + ("not run" if c is None else f"{_ratio(iou(c, lab == 1, lab >= 0)):.3f}"))
+    return " | ".join(row)
 
 
 def _paint_cloud(s2p, out: str) -> str:
