@@ -1,10 +1,23 @@
-"""`make screenshots`: the real QGIS desktop under Xvfb, the plugin's dock after a land-cover run, saved to PNG.
+"""`make screenshots`: the real QGIS desktop under Xvfb, the plugin's dock after real runs, saved to PNG.
 
 Run without arguments, it prepares the profile in .qgis/config and starts
 ``xvfb-run qgis --code scripts/screenshots.py``; inside QGIS (TERRAPROMPT_SHOT_INNER=1)
-the same file loads resources/sample_s2_beirut.tif as an RGB (B4/B3/B2) stretch,
-runs the Land cover tab exactly as an analyst would (prompt, Run, QgsTask) and
-saves out/qgis_window.png (full window) and out/dock.png (dock only).
+the same file drives the dock exactly as an analyst would (widgets, buttons, QgsTasks)
+in three scenes, each on its own project:
+
+- Land cover: resources/sample_s2_beirut.tif as an RGB (B4/B3/B2) stretch, a prompt, Run
+  → out/qgis_window.png (full window) and out/dock.png (dock only).
+- Change: a 256 x 256 crop of the OSCD Hong Kong pair (../shared/data/oscd, centred on the
+  densest labelled change; else the bundled 128 x 128 crop in tests/data/change) in EPSG:3857,
+  "new buildings", Run, then Swipe at 50 % → out/change_swipe.png and out/dock_change.png.
+- Interactive: the Beirut sample zoomed on its parks, text "vegetation" (TERRAPROMPT_SHOT_TEXT;
+  the sample is inland: "water" finds only small dark false positives), Find objects with the
+  default engine, the first candidate selected → out/interactive_candidates.png and
+  out/dock_interactive.png (cut below the status line).
+
+A scene whose data is absent is skipped with a message in out/screenshots.json.
+Compact 256-colour copies of the change and interactive shots (for docs/images, < 400 KB)
+go to out/docs/. TERRAPROMPT_SHOT_SCENES=change,interactive renders only those scenes.
 """
 from __future__ import annotations
 
@@ -17,7 +30,14 @@ OUT = os.path.join(ROOT, "out")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import desktop  # noqa: E402
 PROMPT = "water and vegetation larger than 0.5 ha"
+CHANGE_PROMPT = "new buildings"
+TEXT_PROMPT = os.environ.get("TERRAPROMPT_SHOT_TEXT", "vegetation")
 SIZE = (1600, 1000)
+DOCK_WIDTH = 430
+SHARED = os.environ.get("TERRAPROMPT_SHARED_DATA") or os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
+DATA = os.path.join(OUT, "screenshot_data")
+CROP = 256
+COMPACT = ("change_swipe.png", "dock_change.png", "interactive_candidates.png", "dock_interactive.png")
 
 
 def launch() -> int:
@@ -37,51 +57,136 @@ def launch() -> int:
         with open(ini, "a", encoding="utf-8") as fh:
             fh.write("\n[PythonPlugins]\nterraprompt=true\n")
     script = os.path.join(ROOT, "scripts", "screenshots.py")
-    return desktop.run_desktop(script, env, os.path.join(OUT, "screenshots.json"), SIZE, 240)
+    report = os.path.join(OUT, "screenshots.json")
+    rc = desktop.run_desktop(script, env, report, SIZE, 600)
+    if os.path.exists(report):
+        import json
+
+        with open(report, encoding="utf-8") as fh:
+            made = json.load(fh).get("files", [])
+        for name in COMPACT:
+            if f"out/{name}" in made:
+                print(f"{compact(os.path.join(OUT, name), os.path.join(OUT, 'docs', name)) // 1024} KB out/docs/{name}")
+    return rc
+
+
+def compact(src: str, dst: str) -> int:
+    """A 256-colour copy of a PNG for docs/images (a 1600 x 1000 window: ~150 KB instead of ~600 KB); its size."""
+    from PIL import Image
+
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    img = Image.open(src).convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG)
+    img.save(dst + ".tmp.png", optimize=True)
+    os.replace(dst + ".tmp.png", dst)
+    return os.path.getsize(dst)
+
+
+def copy_sample(name: str) -> str:
+    """A copy of a shipped raster in out/screenshot_data (QGIS writes .aux.xml histograms next to what it opens)."""
+    import shutil
+
+    os.makedirs(DATA, exist_ok=True)
+    for ext in ("", ".aux.xml"):
+        src = os.path.join(ROOT, "resources", name + ext)
+        dst = os.path.join(DATA, name + ext)
+        if os.path.exists(src):
+            shutil.copyfile(src, dst)
+        elif os.path.exists(dst):
+            os.remove(dst)
+    return os.path.join(DATA, name)
+
+
+def change_pair() -> tuple[str, str, str, tuple[int, int, int]]:
+    """BEFORE, AFTER, a description and the 1-based R/G/B bands of a real pair; ('', '', why, ()) when none is here.
+
+    The OSCD Hong Kong pair (13 bands) cropped to the CROP x CROP window with the most labelled change, else the
+    bundled 128 x 128 B02/B03/B04/B08 crop of the same scene in tests/data/change.
+    """
+    import shutil
+
+    import numpy as np
+    import rasterio
+    from rasterio.windows import Window
+
+    os.makedirs(DATA, exist_ok=True)
+    city = os.path.join(SHARED, "oscd", "hongkong")
+    if all(os.path.exists(os.path.join(city, f"hongkong_{k}.tif")) for k in ("t1", "t2", "cm")):
+        with rasterio.open(os.path.join(city, "hongkong_cm.tif")) as src:
+            cm = src.read(1) > 0
+        sums = np.pad(cm.cumsum(0).cumsum(1), ((1, 0), (1, 0)))  # summed-area table: change inside every window
+        k = CROP // 3
+        core = sums[k:, k:] - sums[:-k, k:] - sums[k:, :-k] + sums[:-k, :-k]
+        r, c = np.unravel_index(int(np.argmax(core)), core.shape)  # the densest change, centred in the crop
+        n = min(CROP, *cm.shape)
+        r = int(min(max(0, r + k // 2 - n // 2), cm.shape[0] - n))
+        c = int(min(max(0, c + k // 2 - n // 2), cm.shape[1] - n))
+        window = Window(c, r, n, n)
+        dates = {}
+        for line in open(os.path.join(city, "dates.txt"), encoding="utf-8"):
+            key, _, value = line.partition(":")
+            dates[key.strip()[-1:]] = value.strip()
+        out = []
+        for k in ("t1", "t2"):
+            d = dates.get(k[1], k)  # YYYYMMDD → YYYY-MM-DD in the name: the summary then shows the dates
+            dst_path = os.path.join(DATA, f"hongkong_{d[:4]}-{d[4:6]}-{d[6:]}_crop.tif" if len(d) == 8 else f"hongkong_{k}_crop.tif")
+            with rasterio.open(os.path.join(city, f"hongkong_{k}.tif")) as src:
+                prof = src.profile.copy()
+                prof.update(width=n, height=n, transform=src.window_transform(window), compress="deflate")
+                with rasterio.open(dst_path + ".tmp.tif", "w", **prof) as dst:
+                    dst.write(src.read(window=window))
+                    dst.descriptions = src.descriptions
+            os.replace(dst_path + ".tmp.tif", dst_path)
+            out.append(dst_path)
+        return out[0], out[1], f"OSCD Hong Kong {n}x{n} crop at row {r}, col {c}", (4, 3, 2)
+    bundled = [os.path.join(ROOT, "tests", "data", "change", f"hongkong_rgbn_{d}.tif") for d in ("2016-09-27", "2018-03-23")]
+    if all(os.path.exists(p) for p in bundled):
+        out = []
+        for p in bundled:
+            dst = os.path.join(DATA, os.path.basename(p))
+            shutil.copyfile(p, dst)
+            out.append(dst)
+        return out[0], out[1], f"bundled 128x128 crop ({city} is absent)", (3, 2, 1)
+    return "", "", f"no change pair: neither {city} nor tests/data/change/hongkong_rgbn_*.tif is here", ()
 
 
 def inner() -> None:
-    """Inside the QGIS desktop: build the scene, run the dock, grab the window and the dock."""
+    """Inside the QGIS desktop: build each scene, drive the dock, grab the window and the dock."""
     import qgis.utils
     from qgis.core import (
         QgsContrastEnhancement,
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
         QgsMultiBandColorRenderer,
         QgsProject,
         QgsRasterLayer,
+        QgsRectangle,
     )
     from qgis.PyQt.QtCore import Qt, QTimer
 
     iface = qgis.utils.iface
-    info = {"ok": False, "steps": []}
+    info = {"ok": False, "steps": [], "files": [], "skipped": []}
+    report = os.path.join(OUT, "screenshots.json")
 
     def log(step: str) -> None:
         info["steps"].append(step)
 
     def finish(code: int) -> None:
-        desktop.finish(info, os.path.join(OUT, "screenshots.json"), code)
+        try:
+            QgsProject.instance().removeAllMapLayers()  # now: QGIS 3.22 can crash removing them while it quits
+        finally:
+            desktop.finish(info, report, code)
 
     wait = desktop.wait
 
-    def rgb_layer() -> QgsRasterLayer:
-        """The sample as a true-colour B4/B3/B2 composite with a 2-98 % cumulative-cut stretch."""
-        # a copy: QGIS writes histograms into the .aux.xml next to the file, and the shipped sample must stay as it is
-        import shutil
-
-        data = os.path.join(OUT, "screenshot_data")
-        os.makedirs(data, exist_ok=True)
-        for ext in ("", ".aux.xml"):
-            src = os.path.join(ROOT, "resources", "sample_s2_beirut.tif" + ext)
-            dst = os.path.join(data, "sample_s2_beirut.tif" + ext)
-            if os.path.exists(src):
-                shutil.copyfile(src, dst)
-            elif os.path.exists(dst):
-                os.remove(dst)
-        layer = QgsRasterLayer(os.path.join(data, "sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
+    def rgb_layer(path: str, name: str, bands=(4, 3, 2), stretch_from=None) -> QgsRasterLayer:
+        """True colour with a 2-98 % cumulative-cut stretch (taken from ``stretch_from`` to compare two dates)."""
+        layer = QgsRasterLayer(path, name)
         provider = layer.dataProvider()
-        renderer = QgsMultiBandColorRenderer(provider, 4, 3, 2)
+        ref = (stretch_from or layer)
+        renderer = QgsMultiBandColorRenderer(provider, *bands)
         setters = (renderer.setRedContrastEnhancement, renderer.setGreenContrastEnhancement, renderer.setBlueContrastEnhancement)
-        for band, setter in zip((4, 3, 2), setters):
-            lo, hi = provider.cumulativeCut(band, 0.02, 0.98, layer.extent(), 250000)
+        for band, setter in zip(bands, setters):
+            lo, hi = ref.dataProvider().cumulativeCut(band, 0.02, 0.98, ref.extent(), 250000)
             ce = QgsContrastEnhancement(provider.dataType(band))
             ce.setContrastEnhancementAlgorithm(QgsContrastEnhancement.StretchToMinimumMaximum, True)
             ce.setMinimumValue(lo)
@@ -89,6 +194,184 @@ def inner() -> None:
             setter(ce)
         layer.setRenderer(renderer)
         return layer
+
+    def fresh_project() -> None:
+        """An empty project (and message bar) for the next scene."""
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()  # the plugin's empty output group too
+        iface.messageBar().clearWidgets()
+        wait(lambda: False, 0.3)
+
+    def add_layers(*layers, crs=None) -> None:
+        """Add the layers and put project and canvas in ``crs`` (default: the first layer's CRS).
+
+        QGIS sets the project CRS from the first layer of an empty project in a queued call: wait for it first,
+        or it overrides the CRS (and the extent) set here.
+        """
+        for lyr in layers:
+            QgsProject.instance().addMapLayer(lyr)
+        wait(lambda: False, 0.5)
+        crs = crs or layers[0].crs()
+        QgsProject.instance().setCrs(crs)
+        iface.mapCanvas().setDestinationCrs(crs)
+
+    def zoom_to(layer, margin: float = 0.03) -> None:
+        """The canvas on the layer's extent (in the canvas CRS) with a small margin, fully rendered."""
+        canvas = iface.mapCanvas()
+        xf = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+        ext = xf.transformBoundingBox(layer.extent())
+        ext.grow(margin * max(ext.width(), ext.height()))
+        canvas.setExtent(ext)
+        canvas.refresh()
+        settle()
+
+    def settle() -> None:
+        """Let the canvas render and the message bar settle; the plugin's own message stays on top."""
+        wait(lambda: False, 1.5)
+        wait(lambda: not iface.mapCanvas().isDrawing(), 20)
+        bar = iface.messageBar()
+        for item in list(bar.items()):
+            if item.title().startswith("Task complete") and len(bar.items()) > 1:
+                bar.popWidget(item)
+        wait(lambda: False, 0.3)
+
+    def collapse(*layers) -> None:
+        """The band legends of the backdrops are noise in the layer panel."""
+        root = QgsProject.instance().layerTreeRoot()
+        for lyr in layers:
+            node = root.findLayer(lyr.id())
+            if node is not None:
+                node.setExpanded(False)
+
+    def shoot(window_png: str, dock_png: str, last_widget=None) -> None:
+        """Save the window and the dock (cut below ``last_widget`` when the tab leaves empty space)."""
+        win, dock = iface.mainWindow(), qgis.utils.plugins["terraprompt"].dock
+        win.grab().save(os.path.join(OUT, window_png))
+        img = dock.grab()
+        if last_widget is not None:
+            bottom = last_widget.mapTo(dock, last_widget.rect().bottomLeft()).y() + 16
+            img = img.copy(0, 0, img.width(), min(img.height(), bottom))
+        img.save(os.path.join(OUT, dock_png))
+        info["files"] += [f"out/{window_png}", f"out/{dock_png}"]
+
+    def show_tab(name: str):
+        dock = qgis.utils.plugins["terraprompt"].dock
+        tab = dock.tab(name)
+        dock.tab_widget.setCurrentWidget(tab)
+        iface.mainWindow().resizeDocks([dock], [DOCK_WIDTH], Qt.Horizontal)
+        return tab
+
+    def scene_landcover() -> bool:
+        """Land cover tab: the prompt on the Beirut sample, Run, the class layers and the area chart."""
+        if not os.path.exists(os.path.join(ROOT, "resources", "sample_s2_beirut.tif")):
+            info["skipped"].append("land cover: resources/sample_s2_beirut.tif is absent")
+            return True
+        fresh_project()
+        layer = rgb_layer(copy_sample("sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
+        add_layers(layer)
+        iface.setActiveLayer(layer)
+        tab = show_tab("landcover_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
+        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
+        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+        tab.temp_radio.setChecked(True)
+        tab.prompt_edit.setText(PROMPT)
+        tab.prompt_edit.setCursorPosition(0)
+        log("land cover prompt: " + tab.prompt_status.text())
+        tab.run_button.click()
+        if not wait(lambda: tab.task is None, 120):
+            log("the land-cover task did not finish in 120 s")
+            return False
+        if tab.last_result is None:
+            log("land-cover run failed: " + tab.explanation.toPlainText())
+            return False
+        log("land cover done: " + ", ".join(f"{k}={v:.0f} m2" for k, v in tab.last_result.areas_m2.items()))
+        collapse(layer)
+        zoom_to(layer, 0.0)
+        shoot("qgis_window.png", "dock.png")
+        return True
+
+    def scene_change() -> bool:
+        """Change tab: a real pair, 'new buildings', Run, then Swipe at 50 % with the change layers on top."""
+        before_path, after_path, what, bands = change_pair()
+        if not before_path:
+            info["skipped"].append("change: " + what)
+            log("change scene skipped: " + what)
+            return True
+        log("change pair: " + what)
+        fresh_project()
+        before = rgb_layer(before_path, "Before 2016-09-27", bands)
+        after = rgb_layer(after_path, "After 2018-03-23", bands, stretch_from=before)
+        add_layers(before, after, crs=QgsCoordinateReferenceSystem("EPSG:3857"))  # true shape, not tilted as in UTM
+        tab = show_tab("change_tab")
+        tab.before_combo.setLayer(before)
+        tab.after_combo.setLayer(after)
+        tab.method_combo.setCurrentIndex(tab.method_combo.findData("auto"))
+        tab.prompt_edit.setText(CHANGE_PROMPT)
+        tab.prompt_edit.setCursorPosition(0)
+        tab.run_button.click()
+        if not wait(lambda: tab.task is None, 120):
+            log("the change task did not finish in 120 s")
+            return False
+        if tab.last_result is None:
+            log("change run failed: " + tab.summary.toPlainText())
+            return False
+        res = tab.last_result
+        crs = iface.mapCanvas().mapSettings().destinationCrs().authid()
+        log(f"change done (canvas {crs}): {res.method}, {res.changed_area_m2:.0f} m2 changed, chart rows {len(tab.chart.rows)}")
+        collapse(before, after)
+        zoom_to(before)
+        tab.swipe_button.click()
+        tab.swipe_slider.setValue(50)
+        if tab.swipe is None or not tab.swipe.active:
+            log("swipe did not start")
+            return False
+        tab.swipe.item.wait()
+        settle()
+        tab.summary.moveCursor(tab.summary.textCursor().Start)
+        shoot("change_swipe.png", "dock_change.png")
+        tab.swipe_button.click()  # leave swipe mode: the layers' visibility is put back
+        return True
+
+    def scene_interactive() -> bool:
+        """Interactive tab: text candidates for TEXT_PROMPT on the Beirut sample with the default engine."""
+        if not os.path.exists(os.path.join(ROOT, "resources", "sample_s2_beirut.tif")):
+            info["skipped"].append("interactive: resources/sample_s2_beirut.tif is absent")
+            return True
+        fresh_project()
+        layer = rgb_layer(copy_sample("sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
+        add_layers(layer)
+        iface.setActiveLayer(layer)
+        collapse(layer)
+        # the text search works on the view: zoom on the north-west, the pine forest and the parks around it
+        ext = layer.extent()
+        iface.mapCanvas().setExtent(QgsRectangle(ext.xMinimum() + 0.05 * ext.width(), ext.yMinimum() + 0.45 * ext.height(),
+                                                 ext.xMinimum() + 0.6 * ext.width(), ext.yMaximum()))
+        iface.mapCanvas().refresh()
+        settle()
+        tab = show_tab("interactive_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.model_edit.setText(tab.model_edit.text() or "bundled")
+        log("interactive model: " + tab.model_edit.text())
+        tab.class_edit.setText(TEXT_PROMPT)
+        objects = os.path.relpath(os.path.join(DATA, "parks.gpkg"), ROOT)  # QGIS runs in ROOT; a short path in the shot
+        if os.path.exists(objects):
+            os.remove(objects)
+        tab.output_widget.setFilePath(objects)
+        panel = tab.candidates
+        panel.prompt_edit.setText(TEXT_PROMPT)
+        panel.find_button.click()
+        if not wait(lambda: panel.task is None and panel.find_button.isEnabled(), 180):
+            log("the text search did not finish in 180 s")
+            return False
+        log(f"text '{TEXT_PROMPT}': {panel.list.count()} candidates; status: {tab.status.text()}")
+        if panel.list.count() == 0:
+            return False
+        panel.list.item(0).setSelected(True)  # the first candidate filled, the others outlined
+        settle()
+        shoot("interactive_candidates.png", "dock_interactive.png", tab.status)
+        return True
 
     def run() -> None:
         try:
@@ -101,42 +384,13 @@ def inner() -> None:
                 finish(3)
                 return
             log("plugin loaded")
-            layer = rgb_layer()
-            QgsProject.instance().addMapLayer(layer)
-            iface.setActiveLayer(layer)
             plugin.action.setChecked(True)
-            dock = plugin.dock
-            win.resizeDocks([dock], [430], Qt.Horizontal)
-            tab = dock.tab("landcover_tab")
-            dock.tab_widget.setCurrentWidget(tab)
-            tab.layer_combo.setLayer(layer)
-            tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
-            tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
-            tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
-            tab.temp_radio.setChecked(True)
-            tab.prompt_edit.setText(PROMPT)
-            tab.prompt_edit.setCursorPosition(0)
-            log("prompt: " + tab.prompt_status.text())
-            tab.run_button.click()
-            if not wait(lambda: tab.task is None, 120):
-                log("the land-cover task did not finish in 120 s")
-                finish(4)
-                return
-            if tab.last_result is None:
-                log("run failed: " + tab.explanation.toPlainText())
-                finish(5)
-                return
-            log("run done: " + ", ".join(f"{k}={v:.0f} m2" for k, v in tab.last_result.areas_m2.items()))
-            root = QgsProject.instance().layerTreeRoot()
-            root.findLayer(layer.id()).setExpanded(False)  # the band legend of the backdrop is noise here
-            iface.mapCanvas().setExtent(layer.extent())
-            iface.mapCanvas().refresh()
-            wait(lambda: False, 1.5)  # let the canvas render and the message bar settle
-            wait(lambda: not iface.mapCanvas().isDrawing(), 20)
-            win.grab().save(os.path.join(OUT, "qgis_window.png"))
-            dock.grab().save(os.path.join(OUT, "dock.png"))
-            info["files"] = ["out/qgis_window.png", "out/dock.png"]
-            info["layers"] = [lyr.name() for lyr in QgsProject.instance().mapLayers().values()]
+            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive}
+            wanted = os.environ.get("TERRAPROMPT_SHOT_SCENES", ",".join(scenes)).split(",")
+            for name in wanted:
+                if not scenes[name]():
+                    finish(4)
+                    return
             info["ok"] = True
             finish(0)
         except Exception as exc:  # noqa: BLE001 - the report must say what broke
@@ -146,7 +400,7 @@ def inner() -> None:
             finish(2)
 
     QTimer.singleShot(1500, run)
-    QTimer.singleShot(180_000, lambda: (log("gave up after 180 s"), finish(6)))  # never hang `make`
+    QTimer.singleShot(540_000, lambda: (log("gave up after 540 s"), finish(6)))  # never hang `make`
 
 
 if os.environ.get("TERRAPROMPT_SHOT_INNER") == "1" and "qgis.utils" in sys.modules and getattr(sys.modules["qgis.utils"], "iface", None) is not None:
