@@ -3,14 +3,15 @@
 QGIS 3.22 has no built-in swipe. SwipeItem is a canvas item that renders one
 layer for the canvas's current view into an image (a parallel render job,
 re-run when the view changes or the layer repaints) and paints only the part
-right of the swipe line. SwipeController hides that layer in the layer tree
+right of the swipe line. Layers above both swiped layers in the layer tree (the
+change result, polygons) are rendered over it, so results show on both sides. SwipeController hides that layer in the layer tree
 while swiping (so the canvas itself shows BEFORE left of the line), and puts the
 layer-tree visibility back when swiping stops. SwipeMapTool moves the line by
 clicking or dragging on the map.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject
 from qgis.gui import QgsMapCanvasItem, QgsMapTool
@@ -19,12 +20,13 @@ from qgis.PyQt.QtGui import QColor, QPen
 
 
 class SwipeItem(QgsMapCanvasItem):
-    """Paints one layer, rendered for the current view, right of a vertical line at `fraction` of the width."""
+    """Paints one layer (with the overlays above it), rendered for the current view, right of a vertical line."""
 
-    def __init__(self, canvas, layer) -> None:
+    def __init__(self, canvas, layer, overlays: Callable[[], list] = list) -> None:
         super().__init__(canvas)
         self.canvas = canvas
         self.layer = layer
+        self.overlays = overlays
         self.fraction = 0.5
         self.image = None
         self.job: Optional[QgsMapRendererParallelJob] = None
@@ -32,14 +34,24 @@ class SwipeItem(QgsMapCanvasItem):
         self.setZValue(-5)  # above the map, below rubber bands and other canvas items
         canvas.extentsChanged.connect(self.refresh)
         canvas.destinationCrsChanged.connect(self.refresh)
+        canvas.layersChanged.connect(self.refresh)
+        canvas.mapCanvasRefreshed.connect(self._overlays_changed)
         layer.repaintRequested.connect(self.refresh)
+        self._rendered_layers: list = []
         self.refresh()
+
+    def _overlays_changed(self) -> None:
+        """After a canvas redraw: render again only when the overlay set has changed (a toggled result layer)."""
+        if [lyr.id() for lyr in self.overlays()] != self._rendered_layers[:-1]:
+            self.refresh()
 
     def refresh(self) -> None:
         """Render the layer for the canvas's view in the background (a running render is cancelled)."""
         self._cancel()
         settings = QgsMapSettings(self.canvas.mapSettings())
-        settings.setLayers([self.layer])
+        layers = list(self.overlays()) + [self.layer]  # top first
+        self._rendered_layers = [lyr.id() for lyr in layers]
+        settings.setLayers(layers)
         settings.setBackgroundColor(QColor(0, 0, 0, 0))
         self._extent = settings.visibleExtent()
         job = QgsMapRendererParallelJob(settings)
@@ -88,6 +100,7 @@ class SwipeItem(QgsMapCanvasItem):
         """Stop rendering, disconnect and leave the canvas."""
         self._cancel()
         for signal, slot in ((self.canvas.extentsChanged, self.refresh), (self.canvas.destinationCrsChanged, self.refresh),
+                             (self.canvas.layersChanged, self.refresh), (self.canvas.mapCanvasRefreshed, self._overlays_changed),
                              (self.layer.repaintRequested, self.refresh)):
             try:
                 signal.disconnect(slot)
@@ -142,6 +155,7 @@ class SwipeController(QObject):
         self.tool: Optional[SwipeMapTool] = None
         self._previous_tool = None
         self._visibility: dict[str, bool] = {}
+        self._ids: tuple = ()
         self.fraction = 0.5
         self.project.layersWillBeRemoved.connect(self._layers_removed)
 
@@ -162,7 +176,7 @@ class SwipeController(QObject):
             if node is not None:
                 self._visibility[layer.id()] = node.itemVisibilityChecked()
                 node.setItemVisibilityChecked(visible)
-        self.item = SwipeItem(self.canvas, after)
+        self.item = SwipeItem(self.canvas, after, self._overlays)
         self.item.set_fraction(self.fraction)
         if with_tool:
             self.tool = SwipeMapTool(self.canvas)
@@ -170,6 +184,12 @@ class SwipeController(QObject):
             self._previous_tool = self.canvas.mapTool()
             self.canvas.setMapTool(self.tool)
         self.canvas.refresh()
+
+    def _overlays(self) -> list:
+        """Layers shown on the canvas above both swiped layers in the layer tree (results), top first."""
+        order = [lyr.id() for lyr in self.project.layerTreeRoot().layerOrder()]
+        top = min((order.index(i) for i in self._ids if i in order), default=0)
+        return [lyr for lyr in self.canvas.layers() if lyr.id() in order[:top]]
 
     def set_fraction(self, fraction: float) -> None:
         """Move the swipe line (fraction of the canvas width from the left)."""

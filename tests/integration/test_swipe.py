@@ -6,7 +6,7 @@ import pytest
 
 from conftest import wait_for, write_raster
 
-RED, BLUE = (220, 20, 20), (20, 20, 220)
+RED, BLUE, GREEN = (220, 20, 20), (20, 20, 220), (20, 200, 20)
 
 
 def _rgb(path, colour) -> str:
@@ -151,3 +151,38 @@ def test_side_by_side_follows_both_ways(scene, project):
     QgsApplication.processEvents()
     assert not side.active and closed
     canvas.zoomScale(canvas.scale() * 2)  # no longer followed, no error
+
+
+def test_swipe_keeps_result_layers_on_both_sides(scene, project, tmp_path):
+    """A result layer above BEFORE and AFTER (a green band across the middle rows) shows left and right of the line."""
+    from qgis.core import QgsMultiBandColorRenderer, QgsRasterLayer
+    from rasterio.transform import from_origin
+
+    from terraprompt.plugin.gui.swipe import SwipeController
+
+    canvas, before, after = scene
+    data = np.empty((3, 8, 64), np.uint8)
+    for i, c in enumerate(GREEN):
+        data[i] = c
+    g = before.extent()
+    band = write_raster(str(tmp_path / "result.tif"), data,
+                        transform=from_origin(g.xMinimum(), g.center().y() + 4 * g.height() / 64, g.width() / 64, g.height() / 64))
+    result = QgsRasterLayer(band, "result")
+    result.setRenderer(QgsMultiBandColorRenderer(result.dataProvider(), 1, 2, 3))
+    project.addMapLayer(result)  # added last: on top of the layer tree
+    sw = SwipeController(canvas, project)
+    sw.start(before, after, 0.5)
+    try:
+        arr = _grab(canvas, sw.item)
+        h, w = arr.shape[:2]
+        mid = arr[h // 2 - 3:h // 2 + 3]
+        green = np.abs(mid.astype(int) - np.array(GREEN)).max(axis=2) < 30
+        assert green[:, 5:w // 2 - 5].mean() > 0.95 and green[:, w // 2 + 5:w - 5].mean() > 0.95
+        assert _colour_fraction(arr, BLUE, slice(w // 2 + 5, w - 5)) > 0.6  # AFTER still shows right of the line, around the band
+        root = project.layerTreeRoot()
+        root.findLayer(result.id()).setItemVisibilityChecked(False)  # hiding the result: gone on both sides
+        arr = _grab(canvas, sw.item)
+        mid = arr[h // 2 - 3:h // 2 + 3]
+        assert (np.abs(mid[:, w // 2 + 5:w - 5].astype(int) - np.array(BLUE)).max(axis=2) < 30).mean() > 0.95
+    finally:
+        sw.shutdown()  # also after a failed assert: a live item on a deleted canvas aborts the process
