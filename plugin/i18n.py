@@ -5,6 +5,8 @@ import os
 
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
+from .core import messages
+
 CONTEXT = "TerraPrompt"
 _translator = None
 
@@ -14,11 +16,17 @@ def tr(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
-def install_translator(plugin_dir: str) -> str:
-    """Load i18n/terraprompt_<lang>.qm for the QGIS locale; returns the language loaded or ''."""
-    global _translator
+def plugin_language() -> str:
+    """The two-letter language of the QGIS locale ('locale/userLocale', else the system's)."""
     locale = QSettings().value("locale/userLocale", "") or QLocale.system().name()
-    lang = str(locale)[:2]
+    return str(locale)[:2]
+
+
+def install_translator(plugin_dir: str) -> str:
+    """Load i18n/terraprompt_<lang>.qm for the QGIS locale and set the core's language; returns the language loaded or ''."""
+    global _translator
+    lang = plugin_language()
+    messages.set_language(lang)  # explanations and summaries built in the Qt-free core follow the UI language
     path = os.path.join(plugin_dir, "i18n", f"terraprompt_{lang}.qm")
     if not os.path.exists(path):
         return ""
@@ -31,8 +39,9 @@ def install_translator(plugin_dir: str) -> str:
 
 
 def remove_translator() -> None:
-    """Uninstall the translator on unload."""
+    """Uninstall the translator on unload (core text back to English)."""
     global _translator
+    messages.set_language(messages.DEFAULT)
     if _translator is not None:
         QCoreApplication.removeTranslator(_translator)
         _translator = None

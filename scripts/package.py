@@ -1,7 +1,7 @@
 """Build dist/terraprompt.zip: the installable plugin (top folder ``terraprompt/``), runtime files only.
 
 Included: metadata.txt, __init__.py, LICENSE, README.md, plugin/**/*.py, models/ (*.onnx, *.json),
-resources/ (icon, sample raster ...), i18n/*.qm. Never: tests, training, benchmarks, scripts, docs,
+resources/ (icon, sample raster ...), i18n/*.qm and core_*.json. Never: tests, training, benchmarks, scripts, docs,
 .ci, __pycache__, dot files, temporary files. Run: ``make package`` (prints the file count and size).
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ TREES = {  # folder → file patterns shipped from it (recursively)
     "plugin": ["*.py"],
     "models": ["*.onnx", "*.json"],
     "resources": ["*"],
-    "i18n": ["*.qm"],
+    "i18n": ["*.qm", "core_*.json"],
 }
 NEVER = ["*.pyc", "*.pyo", "*.tmp-*", "*.part", "*~", "*.orig", "*.rej"]
 MAX_BYTES = 25 * 1024 * 1024

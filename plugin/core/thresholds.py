@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .messages import t as _t
+
 
 def clipped_histogram(values: np.ndarray, top_pct: float, bins: int = 256):
     """Normalised histogram of the finite values clipped to [0.5th, top_pct] percentiles.
@@ -39,10 +41,11 @@ def adaptive_threshold(values: np.ndarray, default: float, lo: float, hi: float)
     """Otsu threshold clamped to [lo, hi]; the default when the sample is not usable. Returns (t, how)."""
     t = otsu(values)
     if not np.isfinite(t):
-        return default, f"default {default:g} (too few valid pixels for Otsu)"
+        return default, _t("default {value} (too few valid pixels for Otsu)", value=f"{default:g}")
     if t < lo or t > hi:
         c = float(np.clip(t, lo, hi))
-        return c, f"Otsu {t:.3f} clamped to {c:.3f} (plausible range {lo:g}..{hi:g})"
+        return c, _t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value=f"{t:.3f}", clamped=f"{c:.3f}",
+                     lo=f"{lo:g}", hi=f"{hi:g}")
     return t, f"Otsu {t:.3f}"
 
 
@@ -73,16 +76,17 @@ def threshold_in_range(values: np.ndarray, default: float, lo: float, hi: float,
     for level in range(depth + 1):
         eta = bimodality(v)
         if v.size < 64 or eta < (min_eta if level == 0 else descend_eta):
-            why = "no clear split in the scene" if level == 0 else "no clear second class inside the plausible range"
-            return default, f"default {default:g} ({why}, η={eta:.2f})"
+            why = _t("no clear split in the scene") if level == 0 else _t("no clear second class inside the plausible range")
+            return default, _t("default {value} ({why}, η={eta})", value=f"{default:g}", why=why, eta=f"{eta:.2f}")
         t = otsu(v)
         if lo <= t <= hi:
-            return t, f"Otsu {t:.3f}" + (f" (level {level + 1})" if level else "")
+            return t, (_t("Otsu {value} (level {level})", value=f"{t:.3f}", level=level + 1) if level else f"Otsu {t:.3f}")
         if level == depth:
             break
         v = v[v > t] if t < lo else v[v <= t]
     c = float(np.clip(t, lo, hi))
-    return c, f"Otsu {t:.3f} clamped to {c:.3f} (plausible range {lo:g}..{hi:g})"
+    return c, _t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value=f"{t:.3f}", clamped=f"{c:.3f}",
+                 lo=f"{lo:g}", hi=f"{hi:g}")
 
 
 def kittler_illingworth(values: np.ndarray, bins: int = 256) -> float:

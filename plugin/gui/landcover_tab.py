@@ -38,6 +38,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.messages import t as core_t
 from ..i18n import tr
 from . import settings
 from .chart import AreaChart
@@ -83,13 +84,13 @@ def describe_prompt(text: str) -> tuple[bool, str]:
     cat = concepts()
     parts = []
     for i, m in enumerate(parsed.concepts):
-        part = tr("{label} = class {value}").format(label=cat[m.concept]["label"], value=i + 1)
+        part = tr("{label} = class {value}").format(label=core_t(cat[m.concept]["label"]), value=i + 1)
         if m.score < 0.999:
             part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
         parts.append(part)
     line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
     if parsed.excluded:
-        line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(cat[m.concept]["label"] for m in parsed.excluded))
+        line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))
     if parsed.min_area_m2:
         line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
     if getattr(parsed, "notes", None):

@@ -29,12 +29,13 @@ GROUP_NAME = "TerraPrompt"
 
 def concept_style(concept: str) -> tuple[str, QColor]:
     """Label and colour of a concept id (grey for unknown ids)."""
+    from ..core.messages import t
     from ..core.prompts import concepts
 
     c = concepts().get(concept)
     if c is None:
         return concept, QColor(128, 128, 128)
-    return c["label"], QColor(*c["color"])
+    return t(c["label"]), QColor(*c["color"])
 
 
 def set_abstract(layer, text: str) -> None:

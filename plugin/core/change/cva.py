@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
 
@@ -52,9 +53,11 @@ class CVA(ChangeMethod):
         dirs = direction_degrees(d[:, changed] / self.scale[:, None]) if changed.any() else np.zeros(0)
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
         self.notes = [
-            f"CVA on {d.shape[0]} bands (differences standardised by their robust spread), fitted on {d.shape[1]:,} sample pixels",
-            f"Threshold: {self.calib.how} on the 3x3-mean magnitude → {self.calib.center:.2f} (robust standard deviations)",
-            f"Direction: {bright:.0%} of changed sample pixels brighten, {1 - bright:.0%} darken",
+            t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
+              bands=d.shape[0], pixels=f"{d.shape[1]:,}"),
+            t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
+              value=f"{self.calib.center:.2f}"),
+            t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),
         ]
 
     def smoothed(self, block: PairBlock) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, OutputError
+from ..messages import t
 from ..modalities import resolve_modality
 from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
@@ -296,8 +297,8 @@ def needs_classes(req: ChangeRequest, prompt) -> bool:
 
 def no_class_maps() -> ClassMaps:
     """Class maps that put every pixel in 'other' on both dates (classes not computed)."""
-    return ClassMaps([OTHER], [OTHER], notes=["Land cover: from/to classes not computed (no prompt, reference map or "
-                                              "polygon output needs them); every changed pixel counts as other → other"])
+    return ClassMaps([OTHER], [OTHER], notes=[t("Land cover: from/to classes not computed (no prompt, reference map or "
+                                                "polygon output needs them); every changed pixel counts as other → other")])
 
 
 def _intersects(a: Window, b: Window) -> bool:
@@ -309,21 +310,25 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
                  maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
                  device: DeviceReport, semantic: bool) -> str:
     """The plain-language summary: alignment, method, threshold, areas and the change matrix."""
-    lines = [f"Change: {prompt.label}" + (f" (from {prompt.via})" if prompt.text else "") + f"; {kept}"]
+    label = t(prompt.label)
+    lines = [t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
+             else t("Change: {label}; {kept}", label=label, kept=kept)]
     if dates[0] or dates[1]:
-        lines.append(f"Dates: {dates[0] or 'unknown'} → {dates[1] or 'unknown'}")
-    lines += [f"Alignment: {r}" for r in pair.report]
-    lines.append(f"Method: {method} — {why}")
+        lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
+    lines += [t("Alignment: {note}", note=r) for r in pair.report]
+    lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]
-    lines.append(f"Change threshold on the probability: {threshold:.2f}")
-    lines.append(f"Device: {device}")
+    lines.append(t("Change threshold on the probability: {threshold}", threshold=f"{threshold:.2f}"))
+    lines.append(t("Device: {device}", device=device))
     pct = 100.0 * area["changed"] / area["valid"] if area["valid"] else 0.0
-    lines.append(f"Changed area: {area['changed']:,.0f} m² = {area['changed'] / 1e4:,.2f} ha = {pct:.2f} % of {area['valid'] / 1e4:,.2f} ha compared")
-    lines.append(f"Nodata (outside the common extent or masked): {area['nodata'] / 1e4:,.2f} ha")
+    lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=f"{area['changed']:,.0f}",
+                   ha=f"{area['changed'] / 1e4:,.2f}", pct=f"{pct:.2f}", valid_ha=f"{area['valid'] / 1e4:,.2f}"))
+    lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=f"{area['nodata'] / 1e4:,.2f}"))
     lines += [f"  {n}" for n in maps.notes]
     if semantic:
-        lines.append("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):")
-        lines.append("  " + "from \\ to".ljust(22) + "".join(n[:14].rjust(15) for n in maps.to_names))
+        to_names = [t(n) for n in maps.to_names]
+        lines.append(t("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):"))
+        lines.append("  " + t("from \\ to").ljust(22) + "".join(n[:14].rjust(15) for n in to_names))
         for i, fname in enumerate(maps.from_names):
-            lines.append("  " + fname[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(maps.to_names))))
+            lines.append("  " + t(fname)[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(to_names))))
     return "\n".join(lines)

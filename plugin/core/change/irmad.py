@@ -21,6 +21,7 @@ from scipy import linalg
 from scipy.stats import chi2
 
 from ..errors import ModalityError
+from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
 
@@ -119,11 +120,11 @@ class IRMAD(ChangeMethod):
         self.calib = LogisticCalibration(z)
         m = self.model
         self.notes = [
-            f"IR-MAD on {len(blocks[0].roles)} bands, fitted on {x.shape[0]:,} sample pixels; "
-            f"{m.iterations} iterations ({'converged' if m.converged else 'not converged'}); "
-            f"canonical correlations {', '.join(f'{r:.3f}' for r in m.rho)}",
-            f"Threshold: {self.calib.how} on the 3x3-mean chi² → {self.calib.center:.1f} ({m.dof} d.o.f.; "
-            f"chi-square P = {chi2.cdf(self.calib.center, m.dof):.3f})",
+            t("IR-MAD on {bands} bands, fitted on {pixels} sample pixels; {iterations} iterations ({converged}); "
+              "canonical correlations {rho}", bands=len(blocks[0].roles), pixels=f"{x.shape[0]:,}", iterations=m.iterations,
+              converged=t("converged") if m.converged else t("not converged"), rho=", ".join(f"{r:.3f}" for r in m.rho)),
+            t("Threshold: {how} on the 3x3-mean chi² → {value} ({dof} d.o.f.; chi-square P = {p})", how=self.calib.how,
+              value=f"{self.calib.center:.1f}", dof=m.dof, p=f"{chi2.cdf(self.calib.center, m.dof):.3f}"),
         ]
 
     def chi_square(self, block: PairBlock) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
 
@@ -45,8 +46,9 @@ class LogRatio(ChangeMethod):
         lr = np.concatenate([log_ratio(b)[b.valid] for b in blocks])
         self.calib = LogisticCalibration(lr)
         self.notes = [
-            f"Log-ratio on {', '.join(blocks[0].roles)} (dB, {WINDOW}x{WINDOW} speckle mean), fitted on {lr.size:,} sample pixels",
-            f"Threshold: Otsu → |log-ratio| ≥ {self.calib.center:.2f} dB",
+            t("Log-ratio on {bands} (dB, {window}x{window} speckle mean), fitted on {pixels} sample pixels",
+              bands=", ".join(blocks[0].roles), window=WINDOW, pixels=f"{lr.size:,}"),
+            t("Threshold: Otsu → |log-ratio| ≥ {value} dB", value=f"{self.calib.center:.2f}"),
         ]
 
     def probability(self, block: PairBlock) -> np.ndarray:

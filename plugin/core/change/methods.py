@@ -13,6 +13,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import ModalityError
+from ..messages import t as _t
 from ..thresholds import kittler_illingworth, otsu
 from .align import AlignedPair, PairBlock
 
@@ -51,18 +52,18 @@ class LogisticCalibration:
         if s.size < 16:
             raise ModalityError("Too few valid pixels in common to fit a change threshold.", "Use larger rasters or check their nodata.")
         t = kittler_illingworth(s)
-        self.how = "minimum-error (Kittler-Illingworth)"
+        self.how = _t("minimum-error (Kittler-Illingworth)")
         med = float(np.median(s))
         if not np.isfinite(t) or t <= med:
             t = otsu(s)
-            self.how = "Otsu (minimum-error found no bimodality)"
+            self.how = _t("Otsu (minimum-error found no bimodality)")
         if not np.isfinite(t) or t <= med:
             t = float(np.percentile(s, 99))
-            self.how = "99th percentile (the sample shows no change mode)"
+            self.how = _t("99th percentile (the sample shows no change mode)")
         spread = float(np.percentile(s, 99) - np.percentile(s, 1))
         if t <= med or spread <= 1e-6 * max(1.0, abs(med)):
             t = float(s.max()) + max(1.0, abs(med))
-            self.how = "no variation between the dates in the sample (nothing called change)"
+            self.how = _t("no variation between the dates in the sample (nothing called change)")
             med = t - 1.0
         self.center = float(t)
         self.scale = max((t - med) / math.log(19.0), 1e-9)
@@ -98,28 +99,28 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
     if method == "network":
         from .network import check_network
 
-        return "network", f"network chosen by the analyst ({check_network(pair.roles)})"
+        return "network", _t("network chosen by the analyst ({why})", why=check_network(pair.roles))
     if method == "logratio":
         if fam != "sar":
             raise ModalityError(f"The log-ratio method is for SAR intensity pairs; these rasters are {fam} ({', '.join(pair.roles)}).",
                                 "Choose METHOD=auto, irmad or cva, or set MODALITY=sar if the bands are backscatter.")
-        return "logratio", "log-ratio chosen by the analyst"
+        return "logratio", _t("log-ratio chosen by the analyst")
     if method in ("irmad", "cva"):
         if method == "irmad" and len(pair.roles) < 2:
             raise ModalityError("IR-MAD needs at least 2 common bands; these rasters share 1.", "Choose METHOD=cva or auto.")
-        return method, f"{method} chosen by the analyst"
+        return method, _t("{method} chosen by the analyst", method=method)
     if method != "auto":
         raise ModalityError(f"Unknown change method '{method}'.", f"Use one of: {', '.join(METHOD_CHOICES)}.")
     if fam == "sar":
-        return "logratio", "auto: SAR backscatter pair → log-ratio"
+        return "logratio", _t("auto: SAR backscatter pair → log-ratio")
     if fam == "optical":
         from .network import auto_prefers_network
 
         ok, why = auto_prefers_network(pair.roles)
         if ok:
-            return "network", f"auto: optical pair → the bundled change network ({why})"
-    return "cva", (f"auto: optical/generic pair with {len(pair.roles)} common band(s) → change vector analysis on "
-                   "normalised radiometry (measured best on OSCD and Taizhou, see make eval-change)")
+            return "network", _t("auto: optical pair → the bundled change network ({why})", why=why)
+    return "cva", _t("auto: optical/generic pair with {n} common band(s) → change vector analysis on normalised radiometry "
+                     "(measured best on OSCD and Taizhou, see make eval-change)", n=len(pair.roles))
 
 
 def make_method(name: str, device: str = "auto") -> ChangeMethod:

@@ -20,6 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
+from ..messages import t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -83,7 +84,8 @@ def held_out_f1(card: dict, subset: str) -> str:
     """'pooled held-out F1 …' phrase from the card's metrics for a band subset ('' when absent)."""
     try:
         s = card["metrics"]["oscd_held_out"][subset]["pooled"]
-        return f"pooled F1 {s['F1']:.2f} (precision {s['P']:.2f}, recall {s['R']:.2f}) on held-out OSCD cities with these bands"
+        return t("pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities with these bands", f1=f"{s['F1']:.2f}",
+                 p=f"{s['P']:.2f}", r=f"{s['R']:.2f}")
     except (KeyError, TypeError):
         return ""
 
@@ -136,8 +138,10 @@ class NetworkChange(ChangeMethod):
         self.available = np.array([[1.0 if s in self.used else 0.0 for s in self.slots]], np.float32)
         dropped = [r for r in roles if r not in self.used]
         self.notes = [f"{self.model_name} (sha256 {self.model_sha256[:12]}…) on {self.device_report}",
-                      f"band subset '{self.subset}': {', '.join(self.used)}" + (f" (not used: {', '.join(dropped)})" if dropped else ""),
-                      "each date standardised band by band with its own mean/std from the pair's sample"]
+                      t("band subset '{subset}': {bands} (not used: {dropped})", subset=self.subset, bands=", ".join(self.used),
+                        dropped=", ".join(dropped)) if dropped
+                      else t("band subset '{subset}': {bands}", subset=self.subset, bands=", ".join(self.used)),
+                      t("each date standardised band by band with its own mean/std from the pair's sample")]
         metric = held_out_f1(self.card, self.subset)
         if metric:
             self.notes.append(metric)

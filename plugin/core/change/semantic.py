@@ -18,6 +18,7 @@ from rasterio.windows import Window
 
 from ..catalog import load_json
 from ..errors import InputError, PromptError
+from ..messages import t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from ..prompts import normalise
 from ..raster import Grid, RasterSource
@@ -46,7 +47,7 @@ def parse_change_prompt(text: Optional[str]) -> ChangePrompt:
     """Match a prompt to the catalogue (empty → any change); raise PromptError when unknown."""
     prompts = catalogue()["prompts"]
     if text is None or not text.strip():
-        return ChangePrompt("any_change", prompts["any_change"]["label"], "no prompt given", "")
+        return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "")
     t = normalise(text)
     best: Optional[tuple[int, str, str]] = None
     for pid, p in prompts.items():
@@ -56,7 +57,7 @@ def parse_change_prompt(text: Optional[str]) -> ChangePrompt:
     if best is None:
         raise PromptError(f"'{text.strip()}' does not name a change TerraPrompt knows.",
                           "Try one of: " + ", ".join(f"'{p['label']}'" for p in prompts.values()) + ".")
-    return ChangePrompt(best[1], prompts[best[1]]["label"], f"phrase '{best[2]}'", text.strip())
+    return ChangePrompt(best[1], prompts[best[1]]["label"], _t("phrase '{phrase}'", phrase=best[2]), text.strip())
 
 
 @dataclass
@@ -124,9 +125,11 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
             valid = np.ones_like(next(iter(bands.values())), dtype=bool)
             eng.fit(BandSet(bands, valid))
-            notes.append(f"Land cover {which.upper()}: " + "; ".join(eng.explain()))
+            rules = "; ".join(eng.explain())
+            notes.append(_t("Land cover BEFORE: {rules}", rules=rules) if which == "before"
+                         else _t("Land cover AFTER: {rules}", rules=rules))
     else:
-        notes.append("Land cover: the land-cover engine maps no class with these bands, so from/to classes are unknown")
+        notes.append(_t("Land cover: the land-cover engine maps no class with these bands, so from/to classes are unknown"))
     maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes)
     if reference:
         from ..raster import open_raster
@@ -136,7 +139,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]
-        maps.notes.insert(0, f"BEFORE classes from the reference map '{os.path.basename(reference)}': {', '.join(names)}")
+        maps.notes.insert(0, _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
+                                classes=", ".join(names)))
     return maps
 
 
@@ -183,7 +187,7 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     p = catalogue()["prompts"][prompt.id]
     kf, kt = len(maps.from_names), len(maps.to_names)
     if prompt.id == "any_change":
-        return np.ones((kf, kt), dtype=bool), "all changes are kept"
+        return np.ones((kf, kt), dtype=bool), _t("all changes are kept")
     if not maps.available and maps.reference is None:
         raise PromptError(f"The prompt '{prompt.label}' needs land-cover classes, but none can be mapped from these bands.",
                           "Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, or prompt 'any change'.")
@@ -199,5 +203,5 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         kept_from = {maps.from_names[i] for i in np.nonzero(fm)[0]}
         tm = np.array([n not in kept_from for n in maps.to_names])
     table = fm[:, None] & tm[None, :]
-    kept = [f"{maps.from_names[i]} → {maps.to_names[j]}" for i, j in zip(*np.nonzero(table))]
-    return table, "kept transitions: " + (", ".join(kept) if kept else "none")
+    kept = [f"{_t(maps.from_names[i])} → {_t(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
+    return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))

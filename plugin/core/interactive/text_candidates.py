@@ -26,6 +26,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ..errors import InputError
+from ..messages import label_in_text, t
 from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
 from ..raster import Grid
 from ..stack import BandSet, ModalityStack, make_layer
@@ -196,12 +197,17 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
         progress(100.0)
     seconds = time.perf_counter() - t0
     cat = catalogue()
-    what = ", ".join(cat[c]["label"].lower() for c in wanted)
-    size = f"; objects ≥ {parsed.min_area_m2:g} m²" if parsed.min_area_m2 else f"; regions under {min_pixels} pixels dropped"
-    shown = f"showing the {len(cands)} {'largest' if sort == 'area' else 'best scored'} of {total}" if total > len(cands) \
-        else f"{total} found"
-    summary = (f"{what}: {shown} ({engine_name} engine, {w} x {h} pixels, {seconds:.1f} s){size}"
-               + (f"; {len(parsed.excluded)} concept(s) excluded" if parsed.excluded else ""))
+    what = ", ".join(label_in_text(t(cat[c]["label"])) for c in wanted)
+    size = (t("; objects ≥ {area} m²", area=f"{parsed.min_area_m2:g}") if parsed.min_area_m2
+            else t("; regions under {pixels} pixels dropped", pixels=min_pixels))
+    if total > len(cands):
+        shown = (t("showing the {count} largest of {total}", count=len(cands), total=total) if sort == "area"
+                 else t("showing the {count} best scored of {total}", count=len(cands), total=total))
+    else:
+        shown = t("{total} found", total=total)
+    summary = (t("{what}: {shown} ({engine} engine, {width} x {height} pixels, {seconds} s)", what=what, shown=shown,
+                 engine=engine_name, width=w, height=h, seconds=f"{seconds:.1f}") + size
+               + (t("; {count} concept(s) excluded", count=len(parsed.excluded)) if parsed.excluded else ""))
     model = getattr(eng, "model_name", "") or "spectral-priors"
     return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or rules_sha256(), enc.window,
                         enc.transform, shape, seconds, summary, small,

@@ -15,6 +15,7 @@ import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError
+from ..messages import t
 from ..modalities import Modality, resolve_modality
 from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
@@ -96,18 +97,18 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
         ok, why = network_available(concepts, roles)
         if not ok:
             raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
-        return "network", "network engine chosen by the analyst"
+        return "network", t("network engine chosen by the analyst")
     if engine == "spectral":
-        return "spectral", "spectral engine chosen by the analyst"
+        return "spectral", t("spectral engine chosen by the analyst")
     try:
         from .network import network_available
 
         ok, why = network_available(concepts, roles, for_auto=True)
     except ImportError:
-        ok, why = False, "no network engine in this installation"
+        ok, why = False, t("no network engine in this installation")
     if ok:
-        return "network", f"auto: the bundled network covers {', '.join(concepts)} with these bands"
-    return "spectral", f"auto: spectral priors ({why})"
+        return "network", t("auto: the bundled network covers {concepts} with these bands", concepts=", ".join(concepts))
+    return "spectral", t("auto: spectral priors ({why})", why=why)
 
 
 def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, context: Optional[Context] = None):
@@ -266,7 +267,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                    "engine_why": engine_why, "rules": engine.explain(), "parsed": parsed, "modality": modality,
                    "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
                    "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),
-                   "concepts_understood": [{"concept": m.concept, "label": cat[m.concept]["label"], "score": m.score, "via": m.via}
+                   "concepts_understood": [{"concept": m.concept, "label": t(cat[m.concept]["label"]), "score": m.score, "via": m.via}
                                            for m in parsed.concepts],
                    "excluded_concepts": [m.concept for m in parsed.excluded],
                    "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
@@ -294,7 +295,7 @@ def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarr
     rows = []
     for k, name in classes.items():
         a = float(counts[k])
-        rows.append({"class": k, "concept": name, "label": cat[name]["label"], "m2": a, "ha": a / 1e4,
+        rows.append({"class": k, "concept": name, "label": t(cat[name]["label"]), "m2": a, "ha": a / 1e4,
                      "pct": 100.0 * a / valid_area if valid_area else 0.0,
                      "mean_confidence": class_conf[k, 0] / class_conf[k, 1] if class_conf[k, 1] else None,
                      "color": list(cat[name]["color"])})
@@ -303,48 +304,52 @@ def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarr
 
 def _sure(score: float) -> str:
     """Words for a match score."""
-    return "certain" if score >= 0.99 else "fairly sure" if score >= 0.6 else "unsure"
+    return t("certain") if score >= 0.99 else t("fairly sure") if score >= 0.6 else t("unsure")
 
 
 def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
     """The plain-language explanation of a run: concepts, engine and rules, areas, exclusions, confidence."""
     cat = catalogue()
-    lines = ["Understood: " + "; ".join(f"{cat[m.concept]['label']} (from {m.via}, {m.score:.0%} sure: {_sure(m.score)})"
-                                       for m in parsed.concepts)]
+    lines = [t("Understood: {concepts}", concepts="; ".join(
+        t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
+          score=f"{m.score:.0%}", certainty=_sure(m.score)) for m in parsed.concepts))]
     if getattr(parsed, "method", None):
-        lines.append(f"Prompt matching: {parsed.method}")
+        lines.append(t("Prompt matching: {method}", method=parsed.method))
     for note in getattr(parsed, "notes", []) or []:
-        lines.append(f"Prompt: {note}")
+        lines.append(t("Prompt: {note}", note=note))
     if parsed.excluded:
-        lines.append("Excluded: " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded))
+        lines.append(t("Excluded: {concepts}", concepts=", ".join(t(cat[m.concept]["label"]) for m in parsed.excluded)))
     if parsed.min_area_m2:
-        lines.append(f"Minimum object area: {parsed.min_area_m2:g} m² (polygons smaller are dropped)")
-    lines.append(f"Engine: {engine} — {details['engine_why']}")
+        lines.append(t("Minimum object area: {area} m² (polygons smaller are dropped)", area=f"{parsed.min_area_m2:g}"))
+    lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
-        lines.append(f"Input: {s}")
+        lines.append(t("Input: {input}", input=s))
     for r in details["rules"]:
-        lines.append(f"Rule: {r}")
-    lines.append(f"Device: {device}")
+        lines.append(t("Rule: {rule}", rule=r))
+    lines.append(t("Device: {device}", device=device))
     cloud = details.get("cloud_excluded_m2", 0.0)
-    lines.append("Areas (% of valid" + (", cloud-free" if cloud else "") + " area):")
+    lines.append(t("Areas (% of valid, cloud-free area):") if cloud else t("Areas (% of valid area):"))
     conf_by = {r["concept"]: r.get("mean_confidence") for r in details.get("areas", [])}
     for name, a in areas.items():
         pct = 100.0 * a / valid_area if valid_area else 0.0
         c = conf_by.get(name)
-        lines.append(f"  {cat[name]['label']}: {a:,.0f} m² = {a / 1e4:,.2f} ha = {pct:.1f} %"
-                     + (f" (mean confidence {c:.0%})" if c is not None else ""))
-    lines.append(f"Valid area: {valid_area:,.0f} m² = {valid_area / 1e4:,.2f} ha")
-    lines.append(f"Nodata excluded: {details['nodata_m2']:,.0f} m²")
-    if cloud or any("clouds/shadows" in r for r in details["rules"]):
-        lines.append(f"Clouds/shadows excluded: {cloud:,.0f} m² = {cloud / 1e4:,.2f} ha")
+        fields = dict(label=t(cat[name]["label"]), m2=f"{a:,.0f}", ha=f"{a / 1e4:,.2f}", pct=f"{pct:.1f}")
+        lines.append("  " + (t("{label}: {m2} m² = {ha} ha = {pct} % (mean confidence {conf})", conf=f"{c:.0%}", **fields)
+                             if c is not None else t("{label}: {m2} m² = {ha} ha = {pct} %", **fields)))
+    lines.append(t("Valid area: {m2} m² = {ha} ha", m2=f"{valid_area:,.0f}", ha=f"{valid_area / 1e4:,.2f}"))
+    lines.append(t("Nodata excluded: {m2} m²", m2=f"{details['nodata_m2']:,.0f}"))
+    if cloud or any(r.startswith(t("clouds/shadows") + ":") for r in details["rules"]):
+        lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=f"{cloud:,.0f}", ha=f"{cloud / 1e4:,.2f}"))
     sar_only = details.get("sar_only_m2", 0.0)
     if sar_only or details.get("sar_fused"):
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0
-        lines.append(f"Decided by SAR alone (optical image nodata or cloudy): {sar_only:,.0f} m² = {sar_only / 1e4:,.2f} ha"
-                     f" = {pct:.1f} % of the valid area")
+        lines.append(t("Decided by SAR alone (optical image nodata or cloudy): {m2} m² = {ha} ha = {pct} % of the valid area",
+                       m2=f"{sar_only:,.0f}", ha=f"{sar_only / 1e4:,.2f}", pct=f"{pct:.1f}"))
     mc = details["mean_confidence"]
     low = details.get("low_confidence_fraction", 0.0)
-    verdict = "high" if mc >= 0.85 and low < 0.1 else "moderate" if mc >= 0.7 else "low"
-    lines.append(f"Confidence: {verdict} — mean {mc:.0%}, {low:.0%} of valid pixels below 65 %"
-                 + ("; prompt matched by meaning, check the concept above" if any(m.score < 0.99 for m in parsed.concepts) else ""))
+    verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
+    fields = dict(verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}")
+    lines.append(t("Confidence: {verdict} — mean {mean}, {low} of valid pixels below 65 %; prompt matched by meaning, "
+                   "check the concept above", **fields) if any(m.score < 0.99 for m in parsed.concepts)
+                 else t("Confidence: {verdict} — mean {mean}, {low} of valid pixels below 65 %", **fields))
     return "\n".join(lines)

@@ -18,6 +18,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
+from ..messages import t
 from ..runtime import DeviceReport
 from ..stack import BandSet
 
@@ -111,7 +112,7 @@ def _metric_line(card: dict, slots: list[str]) -> str:
     for name, table in m.items():
         if isinstance(table, dict) and isinstance(table.get(key), (int, float)):
             parts.append(f"{name} {table[key]:.2f}")
-    return f"held-out IoU with these bands ({key}): " + ", ".join(parts) if parts else ""
+    return t("held-out IoU with these bands ({mode}): {scores}", mode=key, scores=", ".join(parts)) if parts else ""
 
 
 class NetworkEngine:
@@ -159,8 +160,8 @@ class NetworkEngine:
         med = float(np.median(v)) if v.size else 0.0
         if med > 1e-4:
             self.gain = float(self.card["rgb_normalisation"]["target"]) / med
-            self._sample_note = (f"no SWIR given, so the scene brightness was normalised as in training: median visible "
-                                 f"value {med:.3f} scaled by {self.gain:.2f}")
+            self._sample_note = t("no SWIR given, so the scene brightness was normalised as in training: median visible "
+                                  "value {median} scaled by {gain}", median=f"{med:.3f}", gain=f"{self.gain:.2f}")
 
     def prepare(self, bs: BandSet) -> np.ndarray:
         """The (1, slots, H, W) input of one window, edge-padded to a multiple of the stride."""
@@ -246,18 +247,20 @@ class NetworkEngine:
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""
         missing = [s for s in self.slots if s not in self.used]
-        lines = [f"{', '.join(self.concepts)}: bundled network {self.model_name} (ONNX, sha256 {self.model_sha256[:12]}…, "
-                 f"{self.card.get('architecture', 'U-Net')}); class = highest probability ≥ 0.5"]
-        lines.append(f"network inputs: {', '.join(self.used)}" + (f"; not given (masked as unavailable): {', '.join(missing)}" if missing else ""))
+        lines = [t("{concepts}: bundled network {model} (ONNX, sha256 {sha}…, {architecture}); class = highest probability ≥ 0.5",
+                   concepts=", ".join(self.concepts), model=self.model_name, sha=self.model_sha256[:12],
+                   architecture=self.card.get("architecture", "U-Net"))]
+        lines.append(t("network inputs: {inputs}; not given (masked as unavailable): {missing}", inputs=", ".join(self.used),
+                       missing=", ".join(missing)) if missing else t("network inputs: {inputs}", inputs=", ".join(self.used)))
         if self.masks_clouds:
-            lines.append("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts")
+            lines.append(t("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts"))
         if self.sar_fills_optical:
-            lines.append("where the optical image is nodata, the network's SAR-only output (optical slots marked unavailable) decides")
+            lines.append(t("where the optical image is nodata, the network's SAR-only output (optical slots marked unavailable) decides"))
         metric = _metric_line(self.card, self.used)
         if metric:
             lines.append(metric)
         if self._sample_note:
-            lines.append(f"network: {self._sample_note}")
+            lines.append(t("network: {note}", note=self._sample_note))
         elif self.normalises_brightness:
-            lines.append("network: no SWIR given and no scene sample fitted; brightness used as it is")
+            lines.append(t("network: no SWIR given and no scene sample fitted; brightness used as it is"))
         return lines

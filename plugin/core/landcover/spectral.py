@@ -32,6 +32,7 @@ import numpy as np
 
 from ..catalog import load_json
 from ..errors import ModalityError
+from ..messages import t
 from ..stack import BandSet
 from . import indices as ix
 from ..thresholds import threshold_in_range
@@ -162,7 +163,8 @@ class Term:
     def describe(self) -> str:
         name = DISPLAY.get(self.index, self.index)
         bands = ", ".join(self.needs())
-        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({self.how}; {bands})"
+        how = t("fixed") if self.how == "fixed" else self.how
+        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({how}; {bands})"
 
 
 @dataclass
@@ -199,8 +201,8 @@ class Variant:
         return z
 
     def describe(self) -> str:
-        s = (self.name + ": " if self.name else "") + " and ".join(
-            [("mean of " if len(self.evidence) > 1 else "") + ", ".join(t.describe() for t in self.evidence)]
+        s = (self.name + ": " if self.name else "") + t(" and ").join(
+            [(t("mean of ") if len(self.evidence) > 1 else "") + ", ".join(t.describe() for t in self.evidence)]
             + [t.describe() for t in self.requires])
         return f"[{self.family}] {s}"
 
@@ -296,10 +298,11 @@ class SpectralEngine:
         self.ctx = replace(context) if context is not None else Context(cloud_mask=False)  # fit() fills scene facts in
         cloud_ok, self.cloud_why = cloud_available(roles)
         if cloud_ok and not self.ctx.reflectance:
-            cloud_ok, self.cloud_why = False, "the optical values are not calibrated reflectance"
+            cloud_ok, self.cloud_why = False, t("the optical values are not calibrated reflectance")
         elif cloud_ok and not (CLOUDNET_PIXEL_M[0] <= self.ctx.pixel_m <= CLOUDNET_PIXEL_M[1]):
-            cloud_ok, self.cloud_why = False, (f"the pixels are {self.ctx.pixel_m:.3g} m; the network is made for "
-                                               f"{CLOUDNET_PIXEL_M[0]:g}-{CLOUDNET_PIXEL_M[1]:g} m satellite imagery")
+            cloud_ok, self.cloud_why = False, t("the pixels are {size} m; the network is made for {lo}-{hi} m satellite imagery",
+                                                size=f"{self.ctx.pixel_m:.3g}", lo=f"{CLOUDNET_PIXEL_M[0]:g}",
+                                                hi=f"{CLOUDNET_PIXEL_M[1]:g}")
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
             r = select_rules(c, roles, cloud_ok)
@@ -501,22 +504,29 @@ class SpectralEngine:
         for c in self.concepts:
             cr = self.rules[c]
             parts = [v.describe() for v in cr.variants]
-            s = " fused with ".join(parts)
+            s = t(" fused with ").join(parts)
             if cr.fused:
                 fam, a, w0 = cr.fusion_weights()
                 masked = self.use_cloud_mask and cr.cloud_masked
-                rise = ("" if w0 >= 1.0 else ", SAR's rising to 1 with the cloud network's cloud + shadow probability" if masked
-                        else " (no cloud network here)")
-                s += (f" (sum of log-odds: {fam} x {a:g} + SAR x {w0:g} under a clear sky{rise}; SAR alone where "
-                      "the optical image is nodata" + (" or cloudy" if masked else "") + f", {fam} alone where SAR is nodata)")
+                f = dict(fam=fam, a=f"{a:g}", w=f"{w0:g}")
+                if masked:
+                    rise = "" if w0 >= 1.0 else t(", SAR's rising to 1 with the cloud network's cloud + shadow probability")
+                    s += " " + t("(sum of log-odds: {fam} x {a} + SAR x {w} under a clear sky{rise}; SAR alone where the optical "
+                                 "image is nodata or cloudy, {fam} alone where SAR is nodata)", rise=rise, **f)
+                else:
+                    rise = "" if w0 >= 1.0 else t(" (no cloud network here)")
+                    s += " " + t("(sum of log-odds: {fam} x {a} + SAR x {w} under a clear sky{rise}; SAR alone where the optical "
+                                 "image is nodata, {fam} alone where SAR is nodata)", rise=rise, **f)
             elif len(cr.variants) > 1:
-                s += " (weights " + ", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants) + ")"
+                s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{c}: {s}")
         if self.clouds is not None and self.use_cloud_mask:
-            lines.append("clouds/shadows: " + self.clouds.describe() + "; cloudy pixels are excluded from the other concepts"
-                         + (" (SAR still decides under clouds)" if any("sar" in r.families() for r in self.rules.values()) else ""))
+            sar = any("sar" in r.families() for r in self.rules.values())
+            lines.append(t("clouds/shadows") + ": " + (
+                t("{model}; cloudy pixels are excluded from the other concepts (SAR still decides under clouds)", model=self.clouds.describe())
+                if sar else t("{model}; cloudy pixels are excluded from the other concepts", model=self.clouds.describe())))
         elif self.ctx.cloud_mask:
-            lines.append(f"clouds/shadows: not masked ({self.cloud_why})")
+            lines.append(t("clouds/shadows") + ": " + t("not masked ({why})", why=self.cloud_why))
         return lines
 
     def structured(self) -> dict:

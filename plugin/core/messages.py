@@ -1,0 +1,66 @@
+"""Translated text built in the Qt-free core (explanations, summaries), without Qt.
+
+The English template is the key: ``t("Valid area: {area} m²", area=...)`` looks the
+template up in ``i18n/core_<lang>.json`` ({english: translation}) and formats the
+translation with the named fields; untranslated templates stay English. The QGIS
+layer calls :func:`set_language` once with the locale its Qt translator uses.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from typing import Optional
+
+I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "i18n")
+DEFAULT = "en"
+
+_language = DEFAULT
+_catalogues: dict[str, dict[str, str]] = {}
+
+
+def normalise(code: Optional[str]) -> str:
+    """'fr_FR', 'de-DE.UTF-8', 'FR' → 'fr'; empty, 'C' or 'POSIX' → 'en'."""
+    lang = re.split(r"[_\-.@]", str(code or "").strip())[0].lower()
+    return DEFAULT if lang in ("", "c", "posix") else lang
+
+
+def set_language(code: Optional[str]) -> str:
+    """Choose the language of core text for this process; returns the normalised code."""
+    global _language
+    _language = normalise(code)
+    return _language
+
+
+def language() -> str:
+    """The language core text is currently produced in ('en' by default)."""
+    return _language
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """The {english: translation} catalogue of a language, read once ({} when there is none)."""
+    lang = normalise(lang)
+    if lang not in _catalogues:
+        data: dict[str, str] = {}
+        path = os.path.join(I18N_DIR, f"core_{lang}.json")
+        if lang != DEFAULT and os.path.isfile(path):
+            with open(path, encoding="utf-8") as fh:
+                data = {k: v for k, v in json.load(fh).items() if not k.startswith("_") and isinstance(v, str) and v}
+        _catalogues[lang] = data
+    return _catalogues[lang]
+
+
+def t(template: str, **fields) -> str:
+    """The template in the current language, formatted with the named fields (English when untranslated)."""
+    text = catalogue(_language).get(template, template) if _language != DEFAULT else template
+    if not fields:
+        return text
+    try:
+        return text.format(**fields)
+    except (KeyError, IndexError, ValueError):  # a broken translation never hides the result: fall back to English
+        return template.format(**fields)
+
+
+def label_in_text(label: str) -> str:
+    """A concept label inside a sentence: lower case, except in German where nouns keep their capital."""
+    return label if _language == "de" else label.lower()

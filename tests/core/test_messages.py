@@ -1,0 +1,154 @@
+"""Core messages: language choice, English fallback, field formatting, catalogue coverage, French/German explanations."""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import string
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, paint_s2, synthetic_s2, write_raster
+from terraprompt.plugin.core import messages
+from terraprompt.plugin.core.messages import set_language, t
+
+LANGS = ("fr", "de")
+CORE = os.path.join(ROOT, "plugin", "core")
+CALLS = {"t", "_t"}  # the names plugin/core imports messages.t under
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """Every test leaves the core in English (the default the other tests expect)."""
+    yield
+    set_language("en")
+
+
+def _literals(node: ast.AST) -> list[str]:
+    """String templates of a t(...) first argument (a literal or a conditional between literals)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _literals(node.body) + _literals(node.orelse)
+    return []
+
+
+def core_templates() -> dict[str, str]:
+    """Every template passed literally to t()/_t() in plugin/core → the file it is in; f-strings are refused."""
+    found: dict[str, str] = {}
+    for folder, _, files in os.walk(CORE):
+        for name in files:
+            if not name.endswith(".py"):
+                continue
+            path = os.path.join(folder, name)
+            for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALLS and node.args:
+                    assert not isinstance(node.args[0], ast.JoinedStr), f"f-string passed to t() in {path}: use named fields"
+                    for s in _literals(node.args[0]):
+                        found.setdefault(s, os.path.relpath(path, ROOT))
+    return found
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    with open(os.path.join(ROOT, "i18n", f"core_{lang}.json"), encoding="utf-8") as fh:
+        return {k: v for k, v in json.load(fh).items() if not k.startswith("_")}
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+def test_language_codes_are_normalised():
+    assert set_language("fr_FR") == "fr" and messages.language() == "fr"
+    assert set_language("de-DE.UTF-8") == "de"
+    assert set_language("") == "en" and set_language(None) == "en" and set_language("C") == "en"
+
+
+def test_untranslated_text_falls_back_to_english_with_fields():
+    set_language("fr")
+    assert t("No such template {n} here", n=3) == "No such template 3 here"
+    set_language("xx")  # a language without a catalogue
+    assert t("Valid area: {m2} m² = {ha} ha", m2="1,000", ha="0.10") == "Valid area: 1,000 m² = 0.10 ha"
+
+
+def test_fields_are_formatted_and_reordered():
+    set_language("en")
+    assert t("Valid area: {m2} m² = {ha} ha", m2="12,500", ha="1.25") == "Valid area: 12,500 m² = 1.25 ha"
+    set_language("fr")
+    assert t("Valid area: {m2} m² = {ha} ha", m2="12,500", ha="1.25") == "Surface valide : 12,500 m² = 1.25 ha"
+    assert t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value="0.9", clamped="0.5", lo="0", hi="0.5") == \
+        "Otsu 0.9 ramené à 0.5 (plage plausible 0..0.5)"
+    set_language("de_AT")
+    assert t("Nodata excluded: {m2} m²", m2="7") == "NoData ausgeschlossen: 7 m²"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_core_template_is_translated_with_the_same_fields(lang):
+    templates = core_templates()
+    assert len(templates) > 80, "the scan found too few t() calls"
+    cat = _catalogue(lang)
+    missing = sorted(f"{s!r} ({p})" for s, p in templates.items() if s not in cat)
+    assert not missing, f"add to i18n/core_{lang}.json: {missing[:10]}"
+    bad = sorted(k for k, v in cat.items() if _fields(k) != _fields(v) or not v.strip())
+    assert not bad, f"translations in core_{lang}.json whose fields differ from the English: {bad[:10]}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_concept_and_change_labels_are_translated(lang):
+    from terraprompt.plugin.core.catalog import load_json
+    from terraprompt.plugin.core.prompts import concepts
+
+    cat = _catalogue(lang)
+    change = load_json("change_prompts.json")
+    labels = [c["label"] for c in concepts().values()] + [p["label"] for p in change["prompts"].values()]
+    labels += list(change["semantic_classes"]) + ["other"]
+    assert not [x for x in labels if x not in cat], f"concept/change labels missing from core_{lang}.json"
+
+
+EXPECTED = {
+    "fr": ("Compris : Eau (d'après", "Moteur : spectral — moteur spectral choisi par l'analyste", "Surface valide :",
+           "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : water:"),
+    "de": ("Verstanden: Wasser (aus", "Verfahren: spectral — Spektral-Verfahren vom Analysten gewählt", "Gültige Fläche:",
+           "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: water:"),
+    "en": ("Understood: Water (from", "Engine: spectral — spectral engine chosen by the analyst", "Valid area:",
+           "Nodata excluded:", "Confidence:", "Areas (% of valid area):", "Rule: water:"),
+}
+
+
+@pytest.fixture(scope="module")
+def s2_scene(tmp_path_factory):
+    data, water, _ = synthetic_s2(60, 90)
+    return write_raster(str(tmp_path_factory.mktemp("msg") / "s2.tif"), data)
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_landcover_explanation_in_the_chosen_language(s2_scene, tmp_path, lang):
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    set_language(lang)
+    r = extract_landcover(ExtractRequest(s2_scene, "water and vegetation", str(tmp_path / "lc.tif"), engine="spectral"))
+    for s in EXPECTED[lang]:
+        assert s in r.explanation, (s, r.explanation)
+    labels = [row["label"] for row in r.details["areas"]]
+    assert labels == {"fr": ["Eau", "Végétation"], "de": ["Wasser", "Vegetation"], "en": ["Water", "Vegetation"]}[lang]
+    if lang != "en":
+        assert "Understood" not in r.explanation and "Valid area" not in r.explanation
+
+
+def test_change_summary_and_matrix_in_french(tmp_path):
+    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+
+    data, water, veg = synthetic_s2(60, 90)
+    after_water = water.copy()
+    after_water[10:30, 60:80] = True  # part of the forest flooded
+    before = write_raster(str(tmp_path / "before.tif"), data)
+    after = write_raster(str(tmp_path / "after.tif"), paint_s2(after_water, veg & ~after_water, seed=1))
+    set_language("fr")
+    res = detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
+                                      cloud_mask=False, prompt="land to water"))
+    s = res.summary
+    for part in ("Changement : terre vers eau (d'après l'expression « land to water »)", "Méthode : cva — cva choisi par l'analyste",
+                 "CVA sur", "Surface changée :", "Matrice de changement", "de \\ vers", "transitions conservées :", " eau"):
+        assert part in s, (part, s)
+    assert "Changed area" not in s and "Method:" not in s
