@@ -22,6 +22,7 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError
+from ..messages import t as _t
 from ..modalities import Modality
 from ..raster import Grid, RasterSource
 from ..stack import Layer, make_layer
@@ -239,34 +240,37 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
               f"AFTER: {os.path.basename(after.path)} — {amod.describe()}; {alayer.scaling.note}"]
     resampling = Resampling.bilinear
     if identical:
-        report.append("Grids: identical, no resampling")
+        report.append(_t("Grids: identical, no resampling"))
     else:
         bpx, apx = abs(before.transform.a), pixel_size_in(before, after)
         resampling = Resampling.average if apx < bpx / 1.5 else Resampling.bilinear
-        report.append(f"Grids: AFTER ({after.crs.to_string()}, {after.width}x{after.height} px) reprojected onto BEFORE's grid "
-                      f"({before.crs.to_string()}, pixel {bpx:.6g}) with {resampling.name} resampling")
+        report.append(_t("Grids: AFTER ({after_crs}, {width}x{height} px) reprojected onto BEFORE's grid ({before_crs}, pixel {pixel}) "
+                         "with {resampling} resampling", after_crs=after.crs.to_string(), width=after.width, height=after.height,
+                         before_crs=before.crs.to_string(), pixel=f"{bpx:.6g}", resampling=resampling.name))
     full = window.width == before.width and window.height == before.height
     share = 100.0 * window.width * window.height / (before.width * before.height)
-    report.append("Common extent: all of BEFORE" if full else
-                  f"Common extent: {int(window.width)}x{int(window.height)} px of BEFORE ({share:.0f} %); outside it the outputs are nodata")
+    report.append(_t("Common extent: all of BEFORE") if full else
+                  _t("Common extent: {width}x{height} px of BEFORE ({share} %); outside it the outputs are nodata",
+                     width=int(window.width), height=int(window.height), share=f"{share:.0f}"))
     dropped = [r for r in bmod.roles if r in amod.roles and r not in roles]
-    report.append(f"Bands paired by role: {', '.join(roles)}" + (f" (left out: {', '.join(dropped)})" if dropped else ""))
+    report.append(_t("Bands paired by role: {bands} (left out: {dropped})", bands=", ".join(roles), dropped=", ".join(dropped))
+                  if dropped else _t("Bands paired by role: {bands}", bands=", ".join(roles)))
     pair = AlignedPair(blayer, alayer, before.grid, window, roles, identical, resampling, report=report)
-    pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, "not asked for")
+    pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
     raw = pair.sample_raw()
     if pair.clouds:
         total = sum(b.valid.size for b in raw)
         kept = sum(int(b.valid.sum()) for b in raw)
-        report.append(f"Clouds: {pair.clouds[0].describe()} on both dates; cloud and shadow pixels of either date are nodata "
-                      f"({100.0 * (1 - kept / max(total, 1)):.1f} % of the sample)")
+        report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
+                         model=pair.clouds[0].describe(), pct=f"{100.0 * (1 - kept / max(total, 1)):.1f}"))
     else:
-        report.append(f"Clouds: not masked ({why})")
+        report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)
     if n_valid == 0:
         raise InputError("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap).",
                          "Check the nodata values of both rasters, or choose rasters that overlap with data.")
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
-    report.append(f"Radiometry: {pair.norm.note}")
+    report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
 
 
@@ -306,9 +310,10 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
     why = ""
     if kind == "auto":
         kind = _auto_normalisation(blayer, alayer)
-        why = " (auto: " + ("both dates are in physical units" if kind == "none" else "values are not calibrated alike, so gains and offsets differ") + ")"
+        why = " " + (_t("(auto: both dates are in physical units)") if kind == "none"
+                     else _t("(auto: values are not calibrated alike, so gains and offsets differ)"))
     if kind == "none":
-        return Normalisation("none", note="no radiometric normalisation" + why)
+        return Normalisation("none", note=_t("no radiometric normalisation") + why)
     X = np.concatenate([b.pixels()[0] for b in blocks])
     Y = np.concatenate([b.pixels()[1] for b in blocks])
     if kind == "histogram":
@@ -317,7 +322,7 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
         qb = np.percentile(X, qs, axis=0).T
         for i in range(qa.shape[0]):
             qa[i] = _strictly_increasing(qa[i])
-        return Normalisation("histogram", q_after=qa, q_before=qb, note="AFTER histogram-matched to BEFORE per band" + why)
+        return Normalisation("histogram", q_after=qa, q_before=qb, note=_t("AFTER histogram-matched to BEFORE per band") + why)
     from .irmad import fit_irmad, no_change_probability
 
     model = fit_irmad(X, Y)
@@ -327,8 +332,9 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
         sel = pnc >= np.quantile(pnc, 0.75)
     gain, offset = orthogonal_regression(Y[sel], X[sel])
     return Normalisation("relative", gain=gain, offset=offset,
-                         note=f"relative normalisation: per-band orthogonal regression of BEFORE on AFTER over {int(sel.sum())} "
-                              f"no-change pixels found by IR-MAD (gains {', '.join(f'{g:.2f}' for g in gain)})" + why)
+                         note=_t("relative normalisation: per-band orthogonal regression of BEFORE on AFTER over {pixels} no-change "
+                                 "pixels found by IR-MAD (gains {gains})", pixels=int(sel.sum()),
+                                 gains=", ".join(f"{g:.2f}" for g in gain)) + why)
 
 
 def _strictly_increasing(q: np.ndarray) -> np.ndarray:
