@@ -106,6 +106,17 @@ def test_concept_and_change_labels_are_translated(lang):
     assert not [x for x in labels if x not in cat], f"concept/change labels missing from core_{lang}.json"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_index_and_rule_names_are_translated(lang):
+    from terraprompt.plugin.core.landcover.spectral import DISPLAY, rules_table
+
+    cat = _catalogue(lang)
+    names = [v for v in DISPLAY.values() if " " in v]  # one-word names are acronyms (NDVI, AWEIsh ...): kept
+    names += [v["name"] for c in rules_table()["concepts"].values() for v in c.get("variants", []) if v.get("name")]
+    missing = sorted(n for n in names if n not in cat)
+    assert not missing, f"index/rule names missing from core_{lang}.json: {missing[:10]}"
+
+
 EXPECTED = {
     "fr": ("Compris : Eau (d'après", "Moteur : spectral — moteur spectral choisi par l'analyste", "Surface valide :",
            "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : water:"),

@@ -161,7 +161,7 @@ class Term:
         return np.nan_to_num((d / self.softness).astype(np.float32), nan=-10.0)
 
     def describe(self) -> str:
-        name = DISPLAY.get(self.index, self.index)
+        name = t(DISPLAY.get(self.index, self.index))  # index names and rule names are catalogue keys (i18n/core_*.json)
         bands = ", ".join(self.needs())
         how = t("fixed") if self.how == "fixed" else self.how
         return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({how}; {bands})"
@@ -201,7 +201,7 @@ class Variant:
         return z
 
     def describe(self) -> str:
-        s = (self.name + ": " if self.name else "") + t(" and ").join(
+        s = (t(self.name) + ": " if self.name else "") + t(" and ").join(
             [(t("mean of ") if len(self.evidence) > 1 else "") + ", ".join(t.describe() for t in self.evidence)]
             + [t.describe() for t in self.requires])
         return f"[{self.family}] {s}"
