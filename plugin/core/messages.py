@@ -44,8 +44,11 @@ def catalogue(lang: str) -> dict[str, str]:
         data: dict[str, str] = {}
         path = os.path.join(I18N_DIR, f"core_{lang}.json")
         if lang != DEFAULT and os.path.isfile(path):
-            with open(path, encoding="utf-8") as fh:
-                data = {k: v for k, v in json.load(fh).items() if not k.startswith("_") and isinstance(v, str) and v}
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    data = {k: v for k, v in json.load(fh).items() if not k.startswith("_") and isinstance(v, str) and v}
+            except (OSError, ValueError, AttributeError):  # a damaged catalogue never breaks a run: English instead
+                data = {}
         _catalogues[lang] = data
     return _catalogues[lang]
 

@@ -163,3 +163,11 @@ def test_change_summary_and_matrix_in_french(tmp_path):
                  "CVA sur", "Surface changée :", "Matrice de changement", "de \\ vers", "transitions conservées :", " eau"):
         assert part in s, (part, s)
     assert "Changed area" not in s and "Method:" not in s
+
+
+def test_damaged_catalogue_falls_back_to_english(tmp_path, monkeypatch):
+    (tmp_path / "core_fr.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(messages, "I18N_DIR", str(tmp_path))
+    monkeypatch.setattr(messages, "_catalogues", {})
+    set_language("fr")
+    assert t("Valid area: {m2} m² = {ha} ha", m2="1", ha="2") == "Valid area: 1 m² = 2 ha"
