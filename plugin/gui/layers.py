@@ -34,7 +34,8 @@ def concept_style(concept: str) -> tuple[str, QColor]:
 
     c = concepts().get(concept)
     if c is None:
-        return concept, QColor(128, 128, 128)
+        label = t(concept)  # 'other' and other non-concept ids: translated, capitalised like the concept labels
+        return label[:1].upper() + label[1:], QColor(128, 128, 128)
     return t(c["label"]), QColor(*c["color"])
 
 

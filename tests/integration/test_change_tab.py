@@ -14,10 +14,6 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
 from change_pairs import iou, write_pair  # noqa: E402
 
 
-
-
-
-
 @pytest.fixture()
 def tab(plugin, project):
     plugin.action.setChecked(True)
@@ -158,3 +154,20 @@ def test_swipe_follows_a_new_after_layer(tab, project, tmp_path):
     assert root.findLayer(a.id()).isVisible() and not root.findLayer(other.id()).isVisible()
     tab.swipe_button.setChecked(False)
     assert root.findLayer(other.id()).isVisible()
+
+
+def test_matrix_rows_label_other_like_the_concepts(plugin):
+    """Chart rows: the catch-all class reads 'Other' (translated, capitalised like the concept labels)."""
+    from types import SimpleNamespace
+
+    from terraprompt.plugin.core import messages
+    from terraprompt.plugin.gui.change_tab import matrix_rows
+
+    res = SimpleNamespace(from_classes=["vegetation", "other"], to_classes=["built_up"],
+                          matrix_m2=np.array([[500.0], [20.0]]))
+    assert [r[0] for r in matrix_rows(res)] == ["Vegetation → Built-up", "Other → Built-up"]
+    messages.set_language("fr")
+    try:
+        assert matrix_rows(res)[1][0] == "Autre → Bâti"
+    finally:
+        messages.set_language("en")
