@@ -48,7 +48,7 @@ train-change:
 	$(ENV) $(PY) -m training.change_net
 
 train-interactive:
-	$(ENV) $(PY) -m training.promptable_net
+	$(ENV) $(PY) -m training.promptable_net --minutes 37 --finetune-minutes 38
 
 bench-change-network:
 	$(ENV) $(PY) benchmarks/change_network.py

@@ -1,19 +1,27 @@
-"""``make train-interactive``: prepare data → train (wall-clock budget) → export ONNX + card → evaluate.
+"""``make train-interactive``: prepare data → train (wall-clock budget) → [continued training] → export ONNX + card → evaluate.
 
-``python -m training.promptable_net [--minutes M] [--batch B]``; the evaluation (training/eval_interactive.py,
-network and classical side by side) writes its figures into the card's ``metrics``.
+``python -m training.promptable_net [--minutes M] [--batch B] [--finetune-minutes F]``; with ``F > 0`` the first
+model is trained further from its checkpoint (train.FINETUNE options: lower learning rate, up to 6 corrective
+clicks, boundary-weighted loss, validation building objects left out) and that second checkpoint is exported.
+The evaluation (training/eval_interactive.py, network and classical side by side) writes its figures into the
+card's ``metrics``.
 """
 from __future__ import annotations
 
 import time
 
 from . import evaluate, export, prepare, train
+from .common import RUNS
 
 if __name__ == "__main__":
     args = train.parse_args()
     t0 = time.time()
     prepare.main()
     train.train(args.minutes, args.batch)
-    export.export()
+    ckpt = RUNS / "model.pt"
+    if args.finetune_minutes > 0:
+        ckpt = RUNS / "model_ft.pt"
+        train.train(args.finetune_minutes, args.batch, init=RUNS / "model.pt", out=ckpt, **train.FINETUNE)
+    export.export(ckpt)
     evaluate.main()
     print(f"make train-interactive: done in {(time.time() - t0) / 60:.1f} min")

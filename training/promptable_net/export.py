@@ -9,7 +9,10 @@ import torch
 
 from plugin.core.modelcards import file_sha256
 
-from .common import CARD, DECODER, ENCODER, HELD_OUT_BUILDINGS, RUNS, TRAIN_BUILDINGS
+from .common import CARD as BUNDLED_CARD
+from .common import DECODER as BUNDLED_DECODER
+from .common import ENCODER as BUNDLED_ENCODER
+from .common import HELD_OUT_BUILDINGS, RUNS, TRAIN_BUILDINGS
 from .model import EMB, R, STRIDE, PromptableNet, n_params
 
 LICENCES = [
@@ -41,9 +44,15 @@ def _save(tmp: Path, out: Path) -> None:
     tmp.replace(out)
 
 
-def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None) -> dict:
-    """Write both ONNX graphs, check them against torch, write the card (metrics filled in by evaluate)."""
+def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Path | None = None) -> dict:
+    """Write both ONNX graphs, check them against torch, write the card (metrics filled in by evaluate).
+
+    ``dest``: another folder (e.g. to validate a checkpoint before it replaces the bundled model in models/)."""
     import onnxruntime as ort
+
+    folder = Path(dest) if dest else BUNDLED_CARD.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    ENCODER, DECODER, CARD = (folder / BUNDLED_ENCODER.name, folder / BUNDLED_DECODER.name, folder / BUNDLED_CARD.name)
 
     net, meta = load_trained(ckpt)
     x = torch.rand(1, 3, 128, 160)
@@ -89,7 +98,14 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None) -> dict:
     import hashlib
 
     combined = hashlib.sha256((files["encoder"]["sha256"] + files["decoder"]["sha256"]).encode()).hexdigest()
-    old = json.loads(CARD.read_text()) if CARD.exists() else {}
+    opts = meta.get("options") or {}
+    stage2 = ""
+    if opts.get("init"):
+        stage2 = (f"; then continued training (warm start from the first model, learning rate x{opts.get('lr_scale')}, "
+                  f"0-{opts.get('max_iter')} corrective clicks, building objects with an id divisible by 4 left out as "
+                  f"validation objects)")
+    old_card = CARD if CARD.exists() else BUNDLED_CARD
+    old = json.loads(old_card.read_text()) if old_card.exists() else {}
     doc = {
         "name": "promptable_net",
         "version": 1,
@@ -121,7 +137,8 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None) -> dict:
                     "decoder": {"logits": f"(1, 1, {R}, {R}) mask logits on the ROI grid (threshold 0), pasted bilinearly"}},
         "runtime": "plugin/core/interactive/network.py (NetworkEngine): ROI rule, growth when the mask reaches the ROI "
                    "border (x1.8, twice at most), previous mask = decode of the prompt prefix, only connected parts holding "
-                   "a positive click are kept, nodata removed",
+                   "a positive click are kept, nodata removed; the probability is snapped to image edges by a guided filter "
+                   "(grey guide, radius 2, eps 0.01; network.SNAP) before the threshold",
         "training": meta,
         "data": {
             "train": f"buildings {', '.join(TRAIN_BUILDINGS)} (instance masks); vhr_trees (3 images, 377 crown boxes → "
@@ -132,15 +149,19 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None) -> dict:
             "split": "by tile: the building tile rio_img52 is the only building data never used in training",
             "simulation": "first click at the farthest interior point (65 %) or a random point well inside (35 %), or a "
                           "jittered box (20 %, trees 50 %); then 0-3 corrective clicks at the centre of the largest error "
-                          "region from the network's own masks (no gradient), each decode with the previous mask",
+                          "region from the network's own masks (no gradient), each decode with the previous mask" + stage2,
             "augmentation": "zoom (buildings x0.6-1.6, trees x0.35-0.9), 4 rotations, flips, gain 0.75-1.3, bias +-0.12, "
                             "grayscale 30 % (panchromatic), noise",
-            "loss": "BCE + soft Dice on the ROI grid of the last decode",
+            "loss": "BCE + soft Dice on the ROI grid of the last decode" + (
+                f" (BCE weighted x{1 + opts['boundary_weight']:g} on a 2-cell band around the object boundary)"
+                if opts.get("boundary_weight") else ""),
         },
         "metrics": (metrics if metrics is not None else old.get("metrics", {})),
         "licences": LICENCES,
-        "reproduce": "make train-interactive  (prepare → train (40 min wall-clock budget on 2 CPU threads) → export → "
-                     "evaluate); make eval-interactive prints the table; make bench-interactive the latencies",
+        "reproduce": ("make train-interactive  (prepare → train (40 min wall-clock budget on 2 CPU threads) → export → "
+                      "evaluate); make eval-interactive prints the table; make bench-interactive the latencies") + (
+            f"; this model: python -m training.promptable_net --minutes 37 --finetune-minutes {meta['minutes_budget']:g} "
+            "(first run + continued training with train.FINETUNE)" if opts.get("init") else ""),
         "limitations": [
             "trained on about 70 real building instances (two tiles) plus pseudo-objects: accuracy on other cities, "
             "sensors and object types is uncertain; the single held-out building tile has 20 instances",
@@ -166,4 +187,4 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None) -> dict:
 if __name__ == "__main__":
     import sys
 
-    export(Path(sys.argv[1]) if len(sys.argv) > 1 else RUNS / "model.pt")
+    export(Path(sys.argv[1]) if len(sys.argv) > 1 else RUNS / "model.pt", dest=Path(sys.argv[2]) if len(sys.argv) > 2 else None)

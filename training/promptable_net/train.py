@@ -9,6 +9,12 @@ masks (RITM-style), each decode getting the previous mask, exactly as the engine
 
 ``python -m training.promptable_net.train [--minutes M] [--batch B]``; the learning rate follows the
 fraction of the time budget used (cosine), so a busy machine gives fewer steps, recorded in the checkpoint.
+
+Continued training (warm start): ``--init CKPT --lr-scale 0.3 --max-iter 6 --boundary-weight 2 --holdout-val
+--out training/runs/promptable/model_ft.pt``. ``--holdout-val`` leaves the validation building objects
+(:func:`is_val_object`, every 4th instance id of the training tiles) out of the sampled targets, so run-time
+choices can be made on them without touching the held-out tile. The checkpoint is saved every ``--save-every``
+seconds, so stopping the run early is safe. The defaults reproduce the from-scratch run of ``make train-interactive``.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ import torch.nn.functional as F
 
 from plugin.core.interactive.network import paste, roi_for
 
-from .common import DATA, RUNS
+from .common import DATA, RUNS, TRAIN_BUILDINGS
 from .model import R, PromptableNet
 
 SEED = 7
@@ -33,6 +39,25 @@ FREEZE = 3
 """The stem and lite0 blocks 0-2 (the high-resolution, costly part) keep their ImageNet weights."""
 KIND_WEIGHTS = {"buildings": 0.55, "trees": 0.15, "segments": 0.3}
 ZOOM = {"buildings": (0.6, 1.6), "trees": (0.35, 0.9), "segments": (0.6, 1.5)}
+ITER_P = {3: [0.4, 0.3, 0.2, 0.1], 6: [0.2, 0.2, 0.15, 0.15, 0.1, 0.1, 0.1]}
+"""Probabilities of 0..max corrective clicks simulated before the loss decode."""
+
+
+FINETUNE = {"seed": 11, "lr_scale": 0.5, "max_iter": 6, "boundary_weight": 2.0, "holdout_val": True,
+            "buildings_weight": 0.65, "save_every": 240.0}
+"""Options of the continued-training stage (``python -m training.promptable_net --finetune-minutes F``)."""
+
+
+def is_val_object(tile: str, object_id: int) -> bool:
+    """Validation building objects carved from the training tiles: every 4th instance id (ids divisible by 4)."""
+    return tile in TRAIN_BUILDINGS and int(object_id) % 4 == 0
+
+
+def boundary_band(target: torch.Tensor, k: int = 5) -> torch.Tensor:
+    """1 on a band of ~k // 2 cells around the target boundary (dilation minus erosion), else 0."""
+    dil = F.max_pool2d(target, k, 1, k // 2)
+    ero = -F.max_pool2d(-target, k, 1, k // 2)
+    return (dil - ero > 0.05).float()
 
 
 def lite0_path() -> str:
@@ -72,11 +97,12 @@ def next_click(gt: np.ndarray, pred: np.ndarray) -> tuple[float, float, int]:
 class Sampler:
     """Random windows around random objects of the prepared sources, augmented."""
 
-    def __init__(self, sources: list[dict], seed: int) -> None:
+    def __init__(self, sources: list[dict], seed: int, kind_weights: dict | None = None) -> None:
         self.rng = np.random.default_rng(seed)
-        self.by_kind = {k: [s for s in sources if s["kind"] == k and len(s["ids"])] for k in KIND_WEIGHTS}
-        self.kinds = [k for k in KIND_WEIGHTS if self.by_kind[k]]
-        w = np.array([KIND_WEIGHTS[k] for k in self.kinds])
+        kind_weights = kind_weights or KIND_WEIGHTS
+        self.by_kind = {k: [s for s in sources if s["kind"] == k and len(s["ids"])] for k in kind_weights}
+        self.kinds = [k for k in kind_weights if self.by_kind[k]]
+        w = np.array([kind_weights[k] for k in self.kinds])
         self.p = w / w.sum()
 
     def sample(self) -> tuple[np.ndarray, np.ndarray, str]:
@@ -183,23 +209,72 @@ def first_prompt(gt: np.ndarray, kind: str, rng) -> dict:
     return {"pts": [(x, y)], "lab": [1], "box": None}
 
 
-def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20) -> dict:
-    """Train for a wall-clock budget; writes RUNS/model.pt and returns the training metadata."""
+def without_val(sources: list[dict]) -> list[dict]:
+    """The sources with the validation building objects removed from the sampled targets."""
+    out = []
+    for s in sources:
+        if s["kind"] == "buildings":
+            s = {**s, "ids": np.array([k for k in s["ids"] if not is_val_object(s["name"], k)])}
+        out.append(s)
+    return out
+
+
+def save(net: PromptableNet, meta: dict, out) -> None:
+    """Checkpoint (state + metadata) written atomically."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    torch.save({"state": net.state_dict(), "meta": meta}, tmp)
+    tmp.replace(out)
+
+
+def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20, init=None, lr_scale: float = 1.0,
+          max_iter: int = 3, boundary_weight: float = 0.0, holdout_val: bool = False, out=None,
+          save_every: float = 300.0, buildings_weight: float | None = None) -> dict:
+    """Train for a wall-clock budget (from ImageNet, or warm from ``init``); writes ``out`` (RUNS/model.pt) and returns the metadata."""
+    from pathlib import Path
+
+    out = Path(out) if out else RUNS / "model.pt"
     torch.manual_seed(seed)
     torch.set_num_threads(2)
     rng = np.random.default_rng(seed)
     sources = list(np.load(DATA / "sources.npy", allow_pickle=True))
-    sampler = Sampler(sources, seed)
+    if holdout_val:
+        sources = without_val(sources)
+    kind_weights = dict(KIND_WEIGHTS)
+    if buildings_weight is not None:
+        kind_weights["buildings"] = buildings_weight
+    sampler = Sampler(sources, seed, kind_weights)
     net = PromptableNet()
-    copied = net.encoder.load_imagenet(lite0_path())
-    print(f"lite0 ImageNet tensors copied: {copied}", flush=True)
+    init_meta = None
+    if init:
+        blob = torch.load(init, map_location="cpu")
+        net.load_state_dict(blob["state"])
+        init_meta = blob.get("meta")
+        copied = (init_meta or {}).get("imagenet_tensors", 0)
+        print(f"warm start from {init}", flush=True)
+    else:
+        copied = net.encoder.load_imagenet(lite0_path())
+        print(f"lite0 ImageNet tensors copied: {copied}", flush=True)
     frozen = ("_conv_stem", "_bn0") + tuple(f"_blocks.{i}." for i in range(FREEZE))
     for n, p in net.encoder.named_parameters():
         if n.startswith(frozen):
             p.requires_grad_(False)
     enc_params = [p for n, p in net.encoder.named_parameters() if n.startswith("_") and p.requires_grad]
     new_params = [p for n, p in net.encoder.named_parameters() if not n.startswith("_")] + list(net.decoder.parameters())
-    opt = torch.optim.AdamW([{"params": enc_params, "lr": 4e-4}, {"params": new_params, "lr": 2e-3}], weight_decay=1e-4)
+    opt = torch.optim.AdamW([{"params": enc_params, "lr": 4e-4 * lr_scale}, {"params": new_params, "lr": 2e-3 * lr_scale}],
+                            weight_decay=1e-4)
+    iter_p = ITER_P[max_iter] if max_iter in ITER_P else [1.0 / (max_iter + 1)] * (max_iter + 1)
+    options = {"init": str(init) if init else None, "lr_scale": lr_scale, "max_iter": max_iter,
+               "boundary_weight": boundary_weight, "holdout_val": holdout_val}
+
+    def metadata() -> dict:
+        return {"steps": step, "batch": batch, "window": S, "minutes_budget": minutes, "seed": seed,
+                "train_seconds": round(time.time() - t0, 1),
+                "final_loss": round(float(np.mean([h[0] for h in hist[-50:]])), 4) if hist else None,
+                "final_grid_iou": round(float(np.mean([h[1] for h in hist[-50:]])), 4) if hist else None,
+                "kind_weights": kind_weights, "zoom": ZOOM, "imagenet_tensors": copied, "frozen_blocks": FREEZE,
+                "options": options, **({"init_meta": init_meta} if init else {})}
+    last_save = time.time()
     base = [g["lr"] for g in opt.param_groups]
     budget = minutes * 60
     t0 = time.time()
@@ -208,7 +283,7 @@ def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20)
         frac = (time.time() - t0) / budget
         if frac >= 1:
             break
-        warm = min(1.0, (step + 1) / 50)
+        warm = min(1.0, (step + 1) / (20 if init else 50))
         for g, b in zip(opt.param_groups, base):
             g["lr"] = b * warm * 0.5 * (1 + math.cos(math.pi * frac))
         net.train()
@@ -223,7 +298,7 @@ def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20)
         prompts = [first_prompt(g, s[2], rng) for g, s in zip(gts, samples)]
         prev = np.zeros((batch, S, S), bool)
         has_prev = [False] * batch
-        n_iter = int(rng.choice([0, 1, 2, 3], p=[0.4, 0.3, 0.2, 0.1]))
+        n_iter = int(rng.choice(len(iter_p), p=iter_p))
         for it in range(n_iter + 1):
             for i, p in enumerate(prompts):
                 p["roi"] = roi_for(np.array(p["pts"], np.float32).reshape(-1, 2), np.array(p["lab"]), p["box"],
@@ -248,7 +323,11 @@ def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20)
                 logits = net.decoder(emb, img, pm, roi, pts, lab, box)
         target = roi_grid_target(gt_t, roi)
         prob = torch.sigmoid(logits)
-        bce = F.binary_cross_entropy_with_logits(logits, target)
+        if boundary_weight > 0:
+            wgt = 1 + boundary_weight * boundary_band(target)
+            bce = (F.binary_cross_entropy_with_logits(logits, target, reduction="none") * wgt).sum() / wgt.sum()
+        else:
+            bce = F.binary_cross_entropy_with_logits(logits, target)
         inter = (prob * target).sum((1, 2, 3))
         dice = 1 - (2 * inter + 1) / (prob.sum((1, 2, 3)) + target.sum((1, 2, 3)) + 1)
         loss = bce + dice.mean()
@@ -264,14 +343,14 @@ def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20)
             h = np.array(hist[-log_every:])
             print(f"step {step} t={time.time() - t0:.0f}s frac={frac:.2f} loss={h[:, 0].mean():.3f} grid-iou={h[:, 1].mean():.3f}",
                   flush=True)
-    RUNS.mkdir(parents=True, exist_ok=True)
-    meta = {"steps": step, "batch": batch, "window": S, "minutes_budget": minutes, "seed": seed,
-            "train_seconds": round(time.time() - t0, 1), "final_loss": round(float(np.mean([h[0] for h in hist[-50:]])), 4),
-            "final_grid_iou": round(float(np.mean([h[1] for h in hist[-50:]])), 4), "kind_weights": KIND_WEIGHTS,
-            "zoom": ZOOM, "imagenet_tensors": copied, "frozen_blocks": FREEZE}
-    torch.save({"state": net.state_dict(), "meta": meta}, RUNS / "model.pt")
-    (RUNS / "meta.json").write_text(json.dumps(meta, indent=1))
-    print(f"saved {RUNS / 'model.pt'}: {json.dumps(meta)}", flush=True)
+        if time.time() - last_save > save_every:
+            save(net, metadata(), out)
+            last_save = time.time()
+            print(f"checkpoint {out} at step {step}", flush=True)
+    meta = metadata()
+    save(net, meta, out)
+    out.with_name(out.stem + "_meta.json" if out.name != "model.pt" else "meta.json").write_text(json.dumps(meta, indent=1))
+    print(f"saved {out}: {json.dumps(meta)}", flush=True)
     return meta
 
 
@@ -280,9 +359,26 @@ def parse_args(argv=None):
     ap = argparse.ArgumentParser(description="train the promptable network")
     ap.add_argument("--minutes", type=float, default=40.0)
     ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--init", default=None, help="warm start from this checkpoint (continued training)")
+    ap.add_argument("--lr-scale", type=float, default=1.0, help="multiplies the base learning rates (e.g. 0.3 for a warm start)")
+    ap.add_argument("--max-iter", type=int, default=3, help="most corrective clicks simulated before the loss decode")
+    ap.add_argument("--boundary-weight", type=float, default=0.0, help="extra BCE weight on a band around object boundaries")
+    ap.add_argument("--holdout-val", action="store_true", help="leave the validation building objects out of training")
+    ap.add_argument("--buildings-weight", type=float, default=None, help="sampling weight of building objects")
+    ap.add_argument("--out", default=None, help="checkpoint path (default training/runs/promptable/model.pt)")
+    ap.add_argument("--save-every", type=float, default=300.0, help="seconds between periodic checkpoints")
+    ap.add_argument("--finetune-minutes", type=float, default=0.0,
+                    help="python -m training.promptable_net only: continued-training stage with train.FINETUNE options")
     return ap.parse_args(argv)
 
 
+def run(a) -> dict:
+    """train() with the parsed options."""
+    return train(a.minutes, a.batch, seed=a.seed, init=a.init, lr_scale=a.lr_scale, max_iter=a.max_iter,
+                 boundary_weight=a.boundary_weight, holdout_val=a.holdout_val, out=a.out, save_every=a.save_every,
+                 buildings_weight=a.buildings_weight)
+
+
 if __name__ == "__main__":
-    a = parse_args(sys.argv[1:])
-    train(a.minutes, a.batch)
+    run(parse_args(sys.argv[1:]))

@@ -7,7 +7,8 @@ a 32-channel stride-4 embedding, cached as float16 with the normalised image (ui
 Decode: a region of interest around the prompts (the box; else the positive clicks and the previous
 mask; a first click gets a fixed ROI) is resampled inside the decoder graph to a 96 x 96 grid together
 with click cones, the box and the previous mask; the logits are pasted back into the window. When the
-mask reaches the ROI border the ROI grows (twice at most). The previous mask of a click sequence is the
+mask reaches the ROI border the ROI grows (twice at most). The probability is then snapped to the image edges
+by a small guided filter (SNAP). The previous mask of a click sequence is the
 decode of its prefix (kept in a small memo), so a sequence always gives the same result whatever the
 order in which the analyst reached it. The helpers here (normalisation, ROI, paste) are also used in training.
 """
@@ -32,6 +33,13 @@ GROW = 1.8
 MAX_GROW = 2
 THRESHOLD = 0.0
 """Logit above which a pixel is in the mask."""
+SNAP = "guided"
+"""Run-time refinement of the decoded probability: "" (none), "guided" (guided filter, grey image as guide, radius 2,
+eps 0.01: 2-7 ms; chosen on validation objects of the training tiles, box mIoU +0.01-0.02, clicks about even) or
+"superpixel" (mean probability within image superpixels of the ROI; too slow for large ROIs)."""
+SNAP_RADIUS = 2
+SNAP_EPS = 0.01
+SNAP_MIX = 0.5
 
 
 def normalise_image(image: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -123,6 +131,47 @@ def touches_border(logits: np.ndarray) -> bool:
     return int(m[0].sum() + m[-1].sum() + m[:, 0].sum() + m[:, -1].sum()) >= 3
 
 
+def _box_mean(a: np.ndarray, r: int) -> np.ndarray:
+    """Mean over a (2r+1)^2 window (edges: reflected)."""
+    from scipy import ndimage
+
+    return ndimage.uniform_filter(a, size=2 * r + 1, mode="reflect")
+
+
+def snap_logits(logit: np.ndarray, image_u8: np.ndarray, mode: str, radius: int = SNAP_RADIUS, eps: float = SNAP_EPS,
+                mix: float = SNAP_MIX) -> np.ndarray:
+    """Decoded logits snapped to the image: a guided filter (grey guide) or superpixel averaging of the probability,
+    on the part of the window the decoder covered; returns logits again (same shape)."""
+    inside = logit > -19.5
+    if not mode or not inside.any():
+        return logit
+    rr, cc = np.flatnonzero(inside.any(axis=1)), np.flatnonzero(inside.any(axis=0))
+    r0, r1, c0, c1 = rr[0], rr[-1] + 1, cc[0], cc[-1] + 1
+    p = 1 / (1 + np.exp(-np.clip(logit[r0:r1, c0:c1], -20, 20)))
+    guide = image_u8[:, r0:r1, c0:c1].astype(np.float32).mean(axis=0) / 255.0
+    if mode == "guided":
+        mi, mp = _box_mean(guide, radius), _box_mean(p, radius)
+        cov = _box_mean(guide * p, radius) - mi * mp
+        var = _box_mean(guide * guide, radius) - mi * mi
+        a = cov / (var + eps)
+        b = mp - a * mi
+        q = _box_mean(a, radius) * guide + _box_mean(b, radius)
+    elif mode == "superpixel":
+        from skimage.segmentation import felzenszwalb
+
+        rgb = np.moveaxis(image_u8[:, r0:r1, c0:c1], 0, -1).astype(np.float32) / 255.0
+        seg = felzenszwalb(rgb, scale=float(radius) * 25, sigma=0.5, min_size=8)
+        n = int(seg.max()) + 1
+        mean = np.bincount(seg.ravel(), p.ravel(), n) / np.maximum(np.bincount(seg.ravel(), None, n), 1)
+        q = mix * mean[seg] + (1 - mix) * p
+    else:
+        raise ValueError(f"unknown snap mode {mode!r}")
+    q = np.clip(q, 1e-6, 1 - 1e-6)
+    out = logit.copy()
+    out[r0:r1, c0:c1] = np.where(inside[r0:r1, c0:c1], np.log(q / (1 - q)), logit[r0:r1, c0:c1])
+    return out
+
+
 def keep_prompted(mask: np.ndarray, points: np.ndarray, labels: np.ndarray, box: Optional[np.ndarray]) -> np.ndarray:
     """Only the connected parts of the mask that hold a positive click (all parts for a box without clicks)."""
     from scipy import ndimage
@@ -145,6 +194,11 @@ class NetworkEngine:
 
     name = "promptable_net"
     max_side = 1024
+    threshold = THRESHOLD
+    snap = SNAP
+    snap_radius = SNAP_RADIUS
+    snap_eps = SNAP_EPS
+    snap_mix = SNAP_MIX
 
     def __init__(self, card_path: Optional[str] = None, device: str = "auto") -> None:
         from ..modelcards import open_verified
@@ -199,7 +253,8 @@ class NetworkEngine:
             return np.zeros(valid.shape, bool), 0.0
         start = 0 if box is not None else 1
         emb = f["embedding"]
-        key_base = (id(emb), emb.shape, hash(emb.reshape(-1)[::997].tobytes()), None if box is None else box.tobytes())
+        key_base = (id(emb), emb.shape, hash(emb.reshape(-1)[::997].tobytes()), None if box is None else box.tobytes(),
+                    self.threshold, self.snap, self.snap_radius, self.snap_eps, self.snap_mix)
         prev, logit = None, None
         first = start
         for k in range(len(points), start - 1, -1):  # the longest memoised prefix
@@ -210,7 +265,9 @@ class NetworkEngine:
                 break
         for k in range(first, len(points) + 1):
             logit = self._decode_once(f, points[:k], labels[:k], box, prev)
-            prev = logit > THRESHOLD
+            if self.snap:
+                logit = snap_logits(logit, f["image"], self.snap, self.snap_radius, self.snap_eps, self.snap_mix)
+            prev = logit > self.threshold
             self._memo[key_base + (points[:k].tobytes(), labels[:k].tobytes())] = (prev, logit)
             while len(self._memo) > 24:
                 self._memo.popitem(last=False)

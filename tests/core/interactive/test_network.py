@@ -182,3 +182,19 @@ def test_bundled_means_the_network_when_it_verifies():
     assert eng.name == ("promptable_net" if engines.BUNDLED_PREFERS == "network" else "classical")
     assert engines.load_engine("", "cpu")[0].name == eng.name and engines.load_engine("network", "cpu")[0].name == "promptable_net"
     assert report.used == "cpu"
+
+
+def test_guided_snap_pulls_a_blurred_boundary_onto_the_image_edge():
+    image = np.zeros((3, 64, 64), np.uint8)
+    image[:, :, 30:] = 200  # a vertical edge between columns 29 and 30
+    cols = np.arange(64, dtype=np.float32)
+    logit = np.full((64, 64), -20.0, np.float32)
+    logit[8:56, 8:56] = np.broadcast_to((cols[8:56] - 28.5) * 1.0, (48, 48))  # object = the bright part, boundary 1 px early
+    out = network.snap_logits(logit, image, "guided", radius=2, eps=0.01)
+    assert out.shape == logit.shape and (out[:8] == -20).all() and (out[:, :8] == -20).all()
+    before = int(np.argmax(logit[30] > 0))
+    after = int(np.argmax(out[30] > 0))
+    assert before == 29 and after == 30
+    assert network.snap_logits(logit, image, "") is logit
+    with pytest.raises(ValueError):
+        network.snap_logits(logit, image, "nonsense")
