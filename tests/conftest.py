@@ -183,3 +183,24 @@ def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, 
         canvas.setExtent(old_extent)
         if not was_visible:
             win.hide()
+
+
+def run_qgis_process(tmp_path, algorithm: str, params: list[str], locale: str = "", timeout: float = 180):
+    """Run an algorithm with the real qgis_process.bin, the plugin from this tree and a fresh profile; returns (process, results)."""
+    import json
+    import subprocess
+
+    env = dict(os.environ)
+    env.update({"QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": PLUGINS,
+                "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+                "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")})
+    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
+    ini.mkdir(parents=True)
+    ini_text = "[PythonPlugins]\nterraprompt=true\n"
+    if locale:
+        ini_text += f"\n[locale]\noverrideFlag=true\nuserLocale={locale}\n"
+    (ini / "QGIS3.ini").write_text(ini_text)
+    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", algorithm, "--json", "--", *params],
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc, json.loads(proc.stdout[proc.stdout.index("{"):])["results"]

@@ -1,11 +1,7 @@
 """Core text (explanation, SUMMARY) follows the plugin's QGIS locale: in QGIS (processing.run) and in qgis_process."""
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
-from conftest import ROOT, SAMPLE_S2, S2_NAMES, synthetic_s2, write_raster
+from conftest import ROOT, S2_NAMES, SAMPLE_S2, run_qgis_process, synthetic_s2, write_raster
 
 
 def test_processing_explanation_follows_the_plugin_language(plugin, tmp_path):
@@ -38,20 +34,8 @@ def test_processing_explanation_follows_the_plugin_language(plugin, tmp_path):
 
 
 def test_qgis_process_summary_in_german(tmp_path):
-    env = dict(os.environ)
-    env.update({
-        "QT_QPA_PLATFORM": "offscreen",
-        "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins"),
-        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
-        "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", ""),
-    })
-    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
-    ini.mkdir(parents=True)
-    (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n\n[locale]\noverrideFlag=true\nuserLocale=de_DE\n")
     out = tmp_path / "lc.tif"
-    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:extract_landcover", "--json", "--",
-                           f"INPUT={SAMPLE_S2}", "PROMPT=water", f"OUTPUT_RASTER={out}"],
-                          env=env, capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    text = json.loads(proc.stdout[proc.stdout.index("{"):])["results"]["EXPLANATION"]
+    _, results = run_qgis_process(tmp_path, "terraprompt:extract_landcover",
+                                  [f"INPUT={SAMPLE_S2}", "PROMPT=water", f"OUTPUT_RASTER={out}"], locale="de_DE")
+    text = results["EXPLANATION"]
     assert "Verstanden: Wasser" in text and "Gültige Fläche" in text, text

@@ -1,16 +1,14 @@
 """terraprompt:detect_change through real Processing (processing.run) and qgis_process.bin."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT
+from conftest import ROOT, run_qgis_process
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
 from change_pairs import iou, write_pair  # noqa: E402
@@ -83,20 +81,11 @@ def test_processing_errors_leave_nothing(plugin, tmp_path):
 
 def test_qgis_process_bin(tmp_path):
     pb, pa, truth = write_pair(tmp_path)
-    env = dict(os.environ)
-    env.update({"QT_QPA_PLATFORM": "offscreen", "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins"),
-                "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
-                "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", "")})
-    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
-    ini.mkdir(parents=True)
-    (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n")
     out = tmp_path / "c.tif"
-    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:detect_change", "--json", "--",
-                           f"BEFORE={pb}", f"AFTER={pa}", "METHOD=3", "PROMPT=land to water", f"OUTPUT_CHANGE={out}",
-                           f"OUTPUT_VECTOR={tmp_path / 'v.gpkg'}"], env=env, capture_output=True, text=True, timeout=180)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    doc = json.loads(proc.stdout[proc.stdout.index("{"):])
-    assert "land to water" in doc["results"]["SUMMARY"]
+    _, results = run_qgis_process(tmp_path, "terraprompt:detect_change",
+                                  [f"BEFORE={pb}", f"AFTER={pa}", "METHOD=3", "PROMPT=land to water", f"OUTPUT_CHANGE={out}",
+                                   f"OUTPUT_VECTOR={tmp_path / 'v.gpkg'}"])
+    assert "land to water" in results["SUMMARY"]
     ch = rasterio.open(out).read(1) == 1
     b = np.zeros_like(truth)
     b[100:130, 165:195] = True

@@ -1,15 +1,13 @@
 """extract_landcover through real Processing (processing.run) and real qgis_process.bin."""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 
 import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT, S2_NAMES, SAMPLE_S2, synthetic_s2, write_raster
+from conftest import S2_NAMES, SAMPLE_S2, run_qgis_process, synthetic_s2, write_raster
 
 
 def test_provider_registered(plugin):
@@ -62,23 +60,11 @@ def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):
 
 
 def test_qgis_process_bin(tmp_path):
-    env = dict(os.environ)
-    env.update({
-        "QT_QPA_PLATFORM": "offscreen",
-        "QGIS_PLUGINPATH": os.path.join(ROOT, ".qgis", "plugins"),
-        "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
-        "PATH": os.path.join(ROOT, ".venv", "bin") + os.pathsep + env.get("PATH", ""),
-    })
-    ini = tmp_path / "profile" / "profiles" / "default" / "QGIS"
-    ini.mkdir(parents=True)
-    (ini / "QGIS3.ini").write_text("[PythonPlugins]\nterraprompt=true\n")
     out = tmp_path / "lc.tif"
-    proc = subprocess.run(["/usr/bin/qgis_process.bin", "run", "terraprompt:extract_landcover", "--json", "--",
-                           f"INPUT={SAMPLE_S2}", "PROMPT=water", f"OUTPUT_RASTER={out}", f"OUTPUT_VECTOR={tmp_path / 'lc.gpkg'}"],
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    doc = json.loads(proc.stdout[proc.stdout.index("{"):])
-    assert "Water" in doc["results"]["EXPLANATION"]
+    _, results = run_qgis_process(tmp_path, "terraprompt:extract_landcover",
+                                  [f"INPUT={SAMPLE_S2}", "PROMPT=water", f"OUTPUT_RASTER={out}", f"OUTPUT_VECTOR={tmp_path / 'lc.gpkg'}"],
+                                  timeout=120)
+    assert "Water" in results["EXPLANATION"]
     with rasterio.open(out) as ds:
         v = ds.read(1)
         assert set(np.unique(v)) <= {0, 1, 255}
