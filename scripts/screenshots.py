@@ -261,15 +261,22 @@ def inner() -> None:
         iface.mainWindow().resizeDocks([dock], [DOCK_WIDTH], Qt.Horizontal)
         return tab
 
-    def scene_landcover() -> bool:
-        """Land cover tab: the prompt on the Beirut sample, Run, the class layers and the area chart."""
+    def beirut_scene(scene: str):
+        """A fresh project showing the Beirut sample as the active RGB layer, or None (noted as skipped) when it is absent."""
         if not os.path.exists(os.path.join(ROOT, "resources", "sample_s2_beirut.tif")):
-            info["skipped"].append("land cover: resources/sample_s2_beirut.tif is absent")
-            return True
+            info["skipped"].append(f"{scene}: resources/sample_s2_beirut.tif is absent")
+            return None
         fresh_project()
         layer = rgb_layer(copy_sample("sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
         add_layers(layer)
         iface.setActiveLayer(layer)
+        return layer
+
+    def scene_landcover() -> bool:
+        """Land cover tab: the prompt on the Beirut sample, Run, the class layers and the area chart."""
+        layer = beirut_scene("land cover")
+        if layer is None:
+            return True
         tab = show_tab("landcover_tab")
         tab.layer_combo.setLayer(layer)
         tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
@@ -336,13 +343,9 @@ def inner() -> None:
 
     def scene_interactive() -> bool:
         """Interactive tab: text candidates for TEXT_PROMPT on the Beirut sample with the default engine."""
-        if not os.path.exists(os.path.join(ROOT, "resources", "sample_s2_beirut.tif")):
-            info["skipped"].append("interactive: resources/sample_s2_beirut.tif is absent")
+        layer = beirut_scene("interactive")
+        if layer is None:
             return True
-        fresh_project()
-        layer = rgb_layer(copy_sample("sample_s2_beirut.tif"), "Sentinel-2 Beirut (B4/B3/B2)")
-        add_layers(layer)
-        iface.setActiveLayer(layer)
         collapse(layer)
         # the text search works on the view: zoom on the north-west, the pine forest and the parks around it
         ext = layer.extent()
