@@ -16,6 +16,7 @@ from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError
 from ..messages import t
+from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
@@ -254,6 +255,10 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         # The class raster stays in its temporary file until the polygons are written too, so a cancel
         # or error while polygonising leaves the analyst's previous outputs untouched.
         writer.close(commit_now=False)
+        mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
+        removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled)
+        if removed_px:
+            counts, class_conf = class_area_table(writer.tmp, conf_path, K, area_rows)
         areas = {classes[k]: counts[k] for k in classes}
         valid_area = float(counts.sum())
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
@@ -320,7 +325,8 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     if parsed.excluded:
         lines.append(t("Excluded: {concepts}", concepts=", ".join(t(cat[m.concept]["label"]) for m in parsed.excluded)))
     if parsed.min_area_m2:
-        lines.append(t("Minimum object area: {area} m² (polygons smaller are dropped)", area=f"{parsed.min_area_m2:g}"))
+        lines.append(t("Minimum object area: {area} m² (smaller regions are removed from the raster and the polygons)",
+                       area=f"{parsed.min_area_m2:g}"))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))

@@ -1,0 +1,82 @@
+"""Minimum mapping unit for class rasters: regions of a class smaller than a size become background, in place.
+
+A prompt such as "lakes larger than 1 ha" filters the polygons by their exact
+geodesic area; this applies the same idea to the class raster, so the raster and
+the polygons agree. Each class is sieved on its own (8-connected regions, GDAL's
+streaming sieve, memory independent of the raster size): a small region of that
+class becomes 0; holes inside larger regions are left as they are.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable, Optional
+
+import numpy as np
+from osgeo import gdal
+
+from .errors import Cancelled
+
+BLOCK_ROWS = 1024
+
+
+def _row_blocks(height: int, rows: int = BLOCK_ROWS):
+    """(row offset, row count) of the horizontal strips covering ``height`` rows."""
+    for y in range(0, height, rows):
+        yield y, min(rows, height - y)
+
+
+def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: str,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> int:
+    """Set to 0 every 8-connected region of each class with fewer than ``min_pixels`` pixels; returns the pixels removed."""
+    if min_pixels < 2:
+        return 0
+    ds = gdal.Open(path, gdal.GA_Update)
+    if ds is None:
+        raise OSError(f"cannot open {path} for update")
+    band = ds.GetRasterBand(1)
+    w, h = ds.RasterXSize, ds.RasterYSize
+    removed = 0
+    mask_path = os.path.join(scratch, "mmu_mask.tif")
+    try:
+        for k in classes:
+            if is_cancelled and is_cancelled():
+                raise Cancelled()
+            mask_ds = gdal.GetDriverByName("GTiff").Create(mask_path, w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
+            mband = mask_ds.GetRasterBand(1)
+            for y, n in _row_blocks(h):
+                mband.WriteArray((band.ReadAsArray(0, y, w, n) == k).astype(np.uint8), 0, y)
+            gdal.SieveFilter(mband, None, mband, int(min_pixels), 8)
+            for y, n in _row_blocks(h):
+                cls = band.ReadAsArray(0, y, w, n)
+                drop = (cls == k) & (mband.ReadAsArray(0, y, w, n) == 0)
+                if drop.any():
+                    cls[drop] = 0
+                    band.WriteArray(cls, 0, y)
+                    removed += int(drop.sum())
+            mask_ds = mband = None
+            gdal.GetDriverByName("GTiff").Delete(mask_path)
+        ds.FlushCache()
+    finally:
+        band = ds = None
+        if os.path.exists(mask_path):
+            os.remove(mask_path)
+    return removed
+
+
+def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Area (m²) per class 0..n and (confidence sum, pixel count) per class, read back from a class raster and its confidence (0..100)."""
+    ds, cds = gdal.Open(path), gdal.Open(confidence_path)
+    band, cband = ds.GetRasterBand(1), cds.GetRasterBand(1)
+    w, h = ds.RasterXSize, ds.RasterYSize
+    counts = np.zeros(n_classes + 1, dtype=np.float64)
+    conf = np.zeros((n_classes + 1, 2), dtype=np.float64)
+    for y, n in _row_blocks(h):
+        cls = band.ReadAsArray(0, y, w, n)
+        c = cband.ReadAsArray(0, y, w, n).astype(np.float64) / 100.0
+        ra = np.broadcast_to(row_areas[y:y + n][:, None], cls.shape)
+        ok = cls <= n_classes
+        idx = cls[ok].astype(np.int64)
+        counts += np.bincount(idx, weights=ra[ok], minlength=n_classes + 1)
+        conf[:, 0] += np.bincount(idx, weights=c[ok], minlength=n_classes + 1)
+        conf[:, 1] += np.bincount(idx, minlength=n_classes + 1)
+    return counts, conf

@@ -1,0 +1,77 @@
+"""Minimum mapping unit: small regions of each class become background in the class raster; holes stay; areas agree."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+from scipy import ndimage
+
+from conftest import S2_NAMES, paint_s2, write_raster
+from terraprompt.plugin.core.errors import Cancelled
+from terraprompt.plugin.core.mmu import class_area_table, sieve_classes
+
+
+def _classes(tmp_path):
+    cls = np.zeros((60, 80), np.uint8)
+    cls[5:25, 5:25] = 1      # 400 px of class 1 ...
+    cls[12:14, 12:14] = 0    # ... with a 4 px hole, which must stay a hole
+    cls[40, 40] = cls[41, 41] = cls[42, 42] = 1  # 3 px diagonal chain: one 8-connected region, removed
+    cls[30:32, 60:62] = 2    # 4 px of class 2, removed
+    cls[40:55, 60:75] = 2    # 225 px of class 2, kept
+    cls[0, 79] = 255         # nodata untouched
+    return write_raster(str(tmp_path / "cls.tif"), cls[None], nodata=255), cls
+
+
+def test_small_regions_removed_holes_kept(tmp_path):
+    path, before = _classes(tmp_path)
+    removed = sieve_classes(path, [1, 2], 10, str(tmp_path))
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert removed == 3 + 4
+    assert (after[12:14, 12:14] == 0).all()
+    assert after[40, 40] == after[41, 41] == after[42, 42] == 0 and (after[30:32, 60:62] == 0).all()
+    assert (after[5:12, 5:25] == 1).all() and (after[40:55, 60:75] == 2).all() and after[0, 79] == 255
+    for k in (1, 2):
+        lab, n = ndimage.label(after == k, structure=np.ones((3, 3)))
+        assert n and min(np.bincount(lab.ravel())[1:]) >= 10
+    assert list(tmp_path.iterdir()) == [tmp_path / "cls.tif"]  # the scratch mask is gone
+    assert sieve_classes(path, [1, 2], 1, str(tmp_path)) == 0  # a 1-pixel unit changes nothing
+
+
+def test_cancel_between_classes(tmp_path):
+    path, _ = _classes(tmp_path)
+    with pytest.raises(Cancelled):
+        sieve_classes(path, [1, 2], 10, str(tmp_path), is_cancelled=lambda: True)
+
+
+def test_area_table(tmp_path):
+    path, cls = _classes(tmp_path)
+    conf = write_raster(str(tmp_path / "conf.tif"), np.full((1, 60, 80), 80, np.uint8))
+    counts, cc = class_area_table(path, conf, 2, np.full(60, 4.0))
+    assert counts.tolist() == [4.0 * (cls == k).sum() for k in range(3)]
+    assert np.allclose(cc[:, 0] / cc[:, 1], 0.8)
+
+
+def test_extract_raster_follows_the_size_qualifier(tmp_path):
+    """'water larger than 1 ha' on 10 m pixels: the 9-pixel pond leaves the raster, the lake stays, areas match the raster."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    yy, xx = np.mgrid[0:120, 0:120]
+    lake = (yy - 40) ** 2 + (xx - 40) ** 2 < 20 ** 2           # ~1250 px = 12.5 ha
+    pond = (yy >= 90) & (yy < 93) & (xx >= 90) & (xx < 93)     # 9 px = 0.09 ha
+    data = paint_s2(lake | pond, np.zeros_like(lake))
+    src = write_raster(str(tmp_path / "s2.tif"), data, transform=from_origin(500000, 4500000, 10, 10), descriptions=S2_NAMES)
+    out = str(tmp_path / "water.tif")
+    r = extract_landcover(ExtractRequest(input=src, prompt="water larger than 1 ha", output_raster=out, engine="spectral"))
+    with rasterio.open(out) as ds:
+        got = ds.read(1)
+    assert (got[pond] == 0).all(), "a region below the size qualifier stays in the raster"
+    assert (got[lake] == 1).mean() > 0.95
+    full = extract_landcover(ExtractRequest(input=src, prompt="water", output_raster=str(tmp_path / "all.tif"), engine="spectral"))
+    with rasterio.open(full.output_raster) as ds:
+        n_full = int((ds.read(1) == 1).sum())
+    per_px = full.areas_m2["water"] / n_full  # geodesic m² of one pixel here (~100)
+    assert n_full - (got == 1).sum() == pond.sum()
+    assert r.areas_m2["water"] == pytest.approx(full.areas_m2["water"] - pond.sum() * per_px, rel=1e-4)  # areas from the sieved raster
+    assert "removed from the raster" in r.explanation
