@@ -105,11 +105,6 @@ def parse_size(text: str) -> tuple[float, str]:
     return best, t
 
 
-def match_synonyms(text: str) -> list[ConceptMatch]:
-    """Concepts whose synonym phrases occur in the text (longest phrase wins an overlap)."""
-    return _synonym_hits(text)[0]
-
-
 def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
     """Synonym matches (first occurrence per concept) and all character spans synonyms cover."""
     hits: list[tuple[int, int, str, str]] = []

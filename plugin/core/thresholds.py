@@ -37,18 +37,6 @@ def otsu(values: np.ndarray, bins: int = 256) -> float:
     return float(centers[int(np.argmax(between))])
 
 
-def adaptive_threshold(values: np.ndarray, default: float, lo: float, hi: float) -> tuple[float, str]:
-    """Otsu threshold clamped to [lo, hi]; the default when the sample is not usable. Returns (t, how)."""
-    t = otsu(values)
-    if not np.isfinite(t):
-        return default, _t("default {value} (too few valid pixels for Otsu)", value=f"{default:g}")
-    if t < lo or t > hi:
-        c = float(np.clip(t, lo, hi))
-        return c, _t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value=f"{t:.3f}", clamped=f"{c:.3f}",
-                     lo=f"{lo:g}", hi=f"{hi:g}")
-    return t, f"Otsu {t:.3f}"
-
-
 def bimodality(v: np.ndarray, t: float | None = None) -> float:
     """Otsu's effectiveness η = between-class / total variance of a split (1 = two sharp classes)."""
     v = v[np.isfinite(v)]

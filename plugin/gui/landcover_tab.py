@@ -477,7 +477,6 @@ class LandcoverTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
-        settings.apply_threads()
         try:
             req = self.build_request()
         except ValueError as exc:

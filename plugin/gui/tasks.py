@@ -74,7 +74,10 @@ def _is_expected(error: BaseException) -> bool:
 
 
 def start_task(task: CoreTask) -> CoreTask:
-    """Queue a task on QGIS's task manager and return it (keep a reference while it runs)."""
+    """Queue a task on QGIS's task manager and return it (keep a reference while it runs); every task runs with the thread setting."""
+    from . import settings
+
+    settings.apply_threads()
     QgsApplication.taskManager().addTask(task)
     return task
 

@@ -270,6 +270,25 @@ def test_settings_tab_device_threads_tiles(plugin, tab):
     assert settings.tile_spec().size == 512 and settings.tile_spec().overlap == 64
 
 
+
+def test_every_task_runs_with_the_thread_setting(plugin, monkeypatch):
+    """The thread setting is exported when any tab starts a task (not only the land-cover tab)."""
+    from qgis.core import QgsSettings
+
+    from terraprompt.plugin.gui.tasks import CoreTask, start_task
+
+    QgsSettings().setValue("terraprompt/threads", 2)
+    monkeypatch.delenv("TERRAPROMPT_THREADS", raising=False)
+    done = []
+    try:
+        task = start_task(CoreTask("threads", lambda progress, is_cancelled: os.environ.get("TERRAPROMPT_THREADS"),
+                                   lambda result, error: done.append(result)))
+        assert wait_for(lambda: done, 30)
+        assert done == ["2"] and task is not None
+    finally:
+        QgsSettings().setValue("terraprompt/threads", 0)
+
+
 UNLOAD_SCRIPT = r"""
 import os, sys
 sys.path.insert(0, os.path.join(sys.argv[1], "tests"))

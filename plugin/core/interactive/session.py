@@ -43,10 +43,6 @@ class DecodeResult:
     def empty(self) -> bool:
         return not bool(self.mask.any())
 
-    def pixel_area(self) -> float:
-        """Area of one encoded pixel in CRS units²."""
-        return abs(self.transform.a * self.transform.e - self.transform.b * self.transform.d)
-
 
 @dataclass
 class BaseMask:

@@ -271,17 +271,6 @@ def supported_concepts() -> list[str]:
     return list(rules_table()["concepts"])
 
 
-def engine_available(concepts: list[str], roles: set[str]) -> tuple[bool, str]:
-    """Whether every concept has a usable variant with these bands, and which does not."""
-    from .clouds import available as cloud_ok
-
-    ok, _ = cloud_ok(roles)
-    missing = [c for c in concepts if select_rules(c, roles, ok) is None]
-    if missing:
-        return False, f"no spectral rule for {', '.join(missing)} with bands {', '.join(sorted(roles))}"
-    return True, ""
-
-
 class SpectralEngine:
     """Soft scores for several concepts from the bands of a stack."""
 
@@ -322,10 +311,6 @@ class SpectralEngine:
             self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
             self.device_report = self.clouds.device_report
         self._last_cache: Optional[IndexCache] = None
-
-    def set_context(self, ctx: Context) -> None:
-        """Update scene facts (before :meth:`fit`)."""
-        self.ctx = ctx
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
