@@ -5,10 +5,11 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from plugin.core.modelcards import file_sha256
+
+from ..onnx_export import export_checked
 
 from .common import CARD, DSIFN_HELD_OUT, HELD_OUT, MODEL, OSCD_BANDS, REGIMES, RUNS, SLOTS, oscd_cities
 from .model import CH, STRIDE, ChangeNet, Ensemble
@@ -49,27 +50,11 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
     net.bias_shift.fill_(math.log(threshold / (1 - threshold)))
     s = len(SLOTS)
     args = (torch.randn(1, s, 64, 96), torch.randn(1, s, 64, 96), torch.ones(1, s))
-    tmp = out.with_suffix(".onnx.tmp")
-    torch.onnx.export(net, args, str(tmp), opset_version=17, dynamo=False,
-                      input_names=["before", "after", "available"], output_names=["probability"],
-                      dynamic_axes={"before": {0: "n", 2: "h", 3: "w"}, "after": {0: "n", 2: "h", 3: "w"},
-                                    "available": {0: "n"}, "probability": {0: "n", 2: "h", 3: "w"}})
-    import onnx
-    import onnxruntime as ort
-
-    model = onnx.load(str(tmp))
-    model.producer_name = "terraprompt-training"
-    onnx.save(model, str(tmp))
-    sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
     b, a = torch.randn(2, s, 40, 72), torch.randn(2, s, 40, 72)
     av = torch.tensor([[1, 1, 1] + [0] * (s - 3), [1] * s], dtype=torch.float32)
-    got = sess.run(None, {"before": b.numpy(), "after": a.numpy(), "available": av.numpy()})[0]
-    with torch.no_grad():
-        ref = net(b, a, av).numpy()
-    err = float(np.abs(got - ref).max())
-    if err > 1e-4:
-        raise RuntimeError(f"ONNX and torch disagree (max abs diff {err})")
-    tmp.replace(out)
+    err = export_checked(net, args, out, ["before", "after", "available"], ["probability"],
+                         {"before": {0: "n", 2: "h", 3: "w"}, "after": {0: "n", 2: "h", 3: "w"},
+                          "available": {0: "n"}, "probability": {0: "n", 2: "h", 3: "w"}}, (b, a, av))
     params = sum(p.numel() for p in net.parameters())
     members = len(net.nets) if isinstance(net, Ensemble) else 1
     train_cities = [c for c in oscd_cities() if c not in HELD_OUT]

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from plugin.core.modelcards import file_sha256
+
+from ..onnx_export import export_checked
 
 from .common import CARD, CLASSES, MODEL, RUNS, SLOTS, VIS_TARGET
 from .model import STRIDE, LandcoverNet
@@ -38,28 +39,11 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
     net, meta = load_trained(ckpt)
     x = torch.rand(1, len(SLOTS), 64, 96) * 0.3
     a = torch.ones(1, len(SLOTS))
-    tmp = out.with_suffix(".onnx.tmp")
-    torch.onnx.export(net, (x, a), str(tmp), opset_version=17, dynamo=False,
-                      input_names=["bands", "available"], output_names=["probabilities"],
-                      dynamic_axes={"bands": {0: "n", 2: "h", 3: "w"}, "available": {0: "n"},
-                                    "probabilities": {0: "n", 2: "h", 3: "w"}})
-    import onnx
-
-    model = onnx.load(str(tmp))
-    model.producer_name = "terraprompt-training"
-    onnx.save(model, str(tmp))
-    import onnxruntime as ort
-
-    sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
     xt = torch.rand(2, len(SLOTS), 40, 72) * 0.3
     at = torch.tensor([[1, 1, 1, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1]], dtype=torch.float32)
-    got = sess.run(None, {"bands": xt.numpy(), "available": at.numpy()})[0]
-    with torch.no_grad():
-        ref = net(xt, at).numpy()
-    err = float(np.abs(got - ref).max())
-    if err > 1e-4:
-        raise RuntimeError(f"ONNX and torch disagree (max abs diff {err})")
-    tmp.replace(out)
+    err = export_checked(net, (x, a), out, ["bands", "available"], ["probabilities"],
+                         {"bands": {0: "n", 2: "h", 3: "w"}, "available": {0: "n"}, "probabilities": {0: "n", 2: "h", 3: "w"}},
+                         (xt, at))
     params = sum(p.numel() for p in net.parameters())
     doc = {
         "name": "landcover_net",

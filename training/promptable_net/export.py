@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from plugin.core.modelcards import file_sha256
+
+from ..onnx_export import export_checked
 
 from .common import CARD as BUNDLED_CARD
 from .common import DECODER as BUNDLED_DECODER
@@ -35,20 +36,10 @@ def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[PromptableNet, dict]:
     return net, blob["meta"]
 
 
-def _save(tmp: Path, out: Path) -> None:
-    import onnx
-
-    model = onnx.load(str(tmp))
-    model.producer_name = "terraprompt-training"
-    onnx.save(model, str(tmp))
-    tmp.replace(out)
-
-
 def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Path | None = None) -> dict:
     """Write both ONNX graphs, check them against torch, write the card (metrics filled in by evaluate).
 
     ``dest``: another folder (e.g. to validate a checkpoint before it replaces the bundled model in models/)."""
-    import onnxruntime as ort
 
     folder = Path(dest) if dest else BUNDLED_CARD.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,18 +47,9 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Pa
 
     net, meta = load_trained(ckpt)
     x = torch.rand(1, 3, 128, 160)
-    tmp = ENCODER.with_suffix(".onnx.tmp")
-    torch.onnx.export(net.encoder, (x,), str(tmp), opset_version=17, dynamo=False, input_names=["image"],
-                      output_names=["embedding"], dynamic_axes={"image": {0: "n", 2: "h", 3: "w"},
-                                                               "embedding": {0: "n", 2: "h4", 3: "w4"}})
-    sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
-    xt = torch.rand(1, 3, 96, 64)
-    with torch.no_grad():
-        ref = net.encoder(xt).numpy()
-    err_e = float(np.abs(sess.run(None, {"image": xt.numpy()})[0] - ref).max())
-    if err_e > 1e-3:
-        raise RuntimeError(f"encoder: ONNX and torch disagree (max abs diff {err_e})")
-    _save(tmp, ENCODER)
+    err_e = export_checked(net.encoder, (x,), ENCODER, ["image"], ["embedding"],
+                           {"image": {0: "n", 2: "h", 3: "w"}, "embedding": {0: "n", 2: "h4", 3: "w4"}},
+                           (torch.rand(1, 3, 96, 64),), tol=1e-3, what="encoder")
 
     with torch.no_grad():
         emb = net.encoder(torch.rand(1, 3, 64, 80))
@@ -75,23 +57,14 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Pa
     args = (emb, img, torch.zeros(1, 1, 64, 80), torch.tensor([[4.0, 2.0, 60.0, 58.0]]), torch.tensor([[[30.0, 30.0], [10.0, 12.0]]]),
             torch.tensor([[1.0, 0.0]]), torch.zeros(1, 4))
     names = ["embedding", "image", "prev_mask", "roi", "points", "labels", "box"]
-    tmp = DECODER.with_suffix(".onnx.tmp")
-    torch.onnx.export(net.decoder, args, str(tmp), opset_version=17, dynamo=False, input_names=names, output_names=["logits"],
-                      dynamic_axes={"embedding": {2: "he", 3: "we"}, "image": {2: "h", 3: "w"}, "prev_mask": {2: "h", 3: "w"},
-                                    "points": {1: "k"}, "labels": {1: "k"}})
-    sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
     with torch.no_grad():
         emb2 = net.encoder(torch.rand(1, 3, 48, 96))
     args2 = (emb2, torch.rand(1, 3, 46, 94), (torch.rand(1, 1, 46, 94) > 0.5).float(), torch.tensor([[-10.0, 3.0, 50.0, 63.0]]),
              torch.tensor([[[20.0, 30.0], [10.0, 12.0], [40.0, 20.0]]]), torch.tensor([[1.0, 0.0, 1.0]]),
              torch.tensor([[5.0, 5.0, 40.0, 40.0]]))
-    with torch.no_grad():
-        ref = net.decoder(*args2).numpy()
-    got = sess.run(None, {n: a.numpy() for n, a in zip(names, args2)})[0]
-    err_d = float(np.abs(got - ref).max())
-    if err_d > 1e-3:
-        raise RuntimeError(f"decoder: ONNX and torch disagree (max abs diff {err_d})")
-    _save(tmp, DECODER)
+    err_d = export_checked(net.decoder, args, DECODER, names, ["logits"],
+                           {"embedding": {2: "he", 3: "we"}, "image": {2: "h", 3: "w"}, "prev_mask": {2: "h", 3: "w"},
+                            "points": {1: "k"}, "labels": {1: "k"}}, args2, tol=1e-3, what="decoder")
 
     files = {"encoder": {"file": ENCODER.name, "sha256": file_sha256(str(ENCODER)), "size_bytes": ENCODER.stat().st_size},
              "decoder": {"file": DECODER.name, "sha256": file_sha256(str(DECODER)), "size_bytes": DECODER.stat().st_size}}
