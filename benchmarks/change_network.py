@@ -25,7 +25,7 @@ import time
 
 os.environ.setdefault("TERRAPROMPT_THREADS", "2")
 
-from common import plugin_on_path, repeat_vrt, rss_mb  # noqa: E402 (benchmarks/ is the script folder)
+from common import plugin_on_path, repeat_vrt, rss_mb, write_tile  # noqa: E402 (benchmarks/ is the script folder)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
@@ -37,7 +37,6 @@ S2 = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10
 def make_mosaic(src: str, name: str, size: int) -> str:
     """A size x size 13-band VRT mosaic of one OSCD date on a 10 m UTM grid."""
     import rasterio
-    from rasterio.transform import from_origin
 
     os.makedirs(OUT, exist_ok=True)
     base = os.path.join(OUT, f"{name}.tif")
@@ -45,11 +44,7 @@ def make_mosaic(src: str, name: str, size: int) -> str:
         data = s.read()
     n = min(data.shape[1], data.shape[2])
     data = data[:, :n, :n]
-    with rasterio.open(base, "w", driver="GTiff", width=n, height=n, count=13, dtype=data.dtype, crs="EPSG:32650",
-                       transform=from_origin(300000, 2400000, 10, 10), tiled=True, blockxsize=128, blockysize=128) as d:
-        d.write(data)
-        for i, t in enumerate(S2, 1):
-            d.set_band_description(i, t)
+    write_tile(base, data, S2, "EPSG:32650", (300000, 2400000))
     return repeat_vrt(base, size, os.path.join(OUT, f"{name}_{size}.vrt"))
 
 

@@ -24,6 +24,20 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def write_tile(path: str, data, descriptions, crs: str, origin: tuple[float, float]) -> str:
+    """A square tiled GeoTIFF of a (bands, n, n) array on a 10 m grid, band descriptions kept (what repeat_vrt repeats)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    n = data.shape[1]
+    with rasterio.open(path, "w", driver="GTiff", width=n, height=n, count=data.shape[0], dtype=data.dtype, crs=crs,
+                       transform=from_origin(origin[0], origin[1], 10, 10), tiled=True, blockxsize=128, blockysize=128) as d:
+        d.write(data)
+        for i, t in enumerate(descriptions, 1):
+            d.set_band_description(i, t)
+    return path
+
+
 def repeat_vrt(tile: str, size: int, vrt: str) -> str:
     """A size x size VRT that repeats a GeoTIFF tile (same bands, CRS and pixel size; last row/column clipped)."""
     import rasterio

@@ -22,7 +22,7 @@ import time
 
 os.environ.setdefault("TERRAPROMPT_THREADS", "2")
 
-from common import plugin_on_path, repeat_vrt  # noqa: E402 (benchmarks/ is the script folder)
+from common import plugin_on_path, repeat_vrt, write_tile  # noqa: E402 (benchmarks/ is the script folder)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
@@ -33,18 +33,13 @@ SAMPLE = os.path.join(ROOT, "resources", "sample_s2_beirut.tif")
 def make_mosaic(size: int) -> str:
     """A size x size 13-band VRT mosaic of the Beirut sample on a 10 m UTM grid (built in seconds)."""
     import rasterio
-    from rasterio.transform import from_origin
 
     os.makedirs(OUT, exist_ok=True)
     base = os.path.join(OUT, "tile.tif")
     with rasterio.open(SAMPLE) as s:
-        data, desc, n = s.read(), s.descriptions, s.width
+        data, desc = s.read(), s.descriptions
     if not os.path.exists(base):
-        with rasterio.open(base, "w", driver="GTiff", width=n, height=n, count=13, dtype=data.dtype, crs="EPSG:32636",
-                           transform=from_origin(300000, 3750000, 10, 10), tiled=True, blockxsize=128, blockysize=128) as d:
-            d.write(data)
-            for i, t in enumerate(desc, 1):
-                d.set_band_description(i, t)
+        write_tile(base, data, desc, "EPSG:32636", (300000, 3750000))
     return repeat_vrt(base, size, os.path.join(OUT, f"mosaic_{size}.vrt"))
 
 

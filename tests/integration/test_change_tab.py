@@ -36,10 +36,16 @@ def _layers(project, tmp_path):
     return b, a, truth
 
 
-def test_run_threshold_and_chart(tab, project, tmp_path):
+def _picked(tab, project, tmp_path, same: bool = False):
+    """The pair added to the project and picked in the tab (BEFORE also as AFTER when ``same``)."""
     b, a, truth = _layers(project, tmp_path)
     tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(a)
+    tab.after_combo.setLayer(b if same else a)
+    return b, a, truth
+
+
+def test_run_threshold_and_chart(tab, project, tmp_path):
+    b, a, truth = _picked(tab, project, tmp_path)
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("any change")
     assert tab.run() is not None
@@ -65,16 +71,12 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
 
 
 def test_same_layer_refused(tab, project, tmp_path):
-    b, _, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(b)
+    b, _, _ = _picked(tab, project, tmp_path, same=True)
     assert tab.run() is None and tab.task is None
 
 
 def test_unknown_prompt_reported(tab, project, tmp_path):
-    b, a, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(a)
+    b, a, _ = _picked(tab, project, tmp_path)
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("purple elephants")
     tab.run()
@@ -84,9 +86,7 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
 
 
 def test_before_after_preview(tab, project, tmp_path):
-    b, a, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(a)
+    b, a, _ = _picked(tab, project, tmp_path)
     root = project.layerTreeRoot()
     tab.show_before.click()
     assert root.findLayer(b.id()).isVisible() and not root.findLayer(a.id()).isVisible()
@@ -95,9 +95,7 @@ def test_before_after_preview(tab, project, tmp_path):
 
 
 def test_swipe_button_and_slider(tab, project, tmp_path):
-    b, a, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(a)
+    b, a, _ = _picked(tab, project, tmp_path)
     root = project.layerTreeRoot()
     canvas = tab.iface.mapCanvas()
     tab.swipe_button.setChecked(True)
@@ -118,17 +116,13 @@ def test_swipe_button_and_slider(tab, project, tmp_path):
 
 
 def test_swipe_needs_two_layers(tab, project, tmp_path):
-    b, _, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(b)
+    b, _, _ = _picked(tab, project, tmp_path, same=True)
     tab.swipe_button.setChecked(True)
     assert not tab.swipe_button.isChecked() and (tab.swipe is None or not tab.swipe.active)
 
 
 def test_side_by_side_button(tab, project, tmp_path):
-    b, a, _ = _layers(project, tmp_path)
-    tab.before_combo.setLayer(b)
-    tab.after_combo.setLayer(a)
+    b, a, _ = _picked(tab, project, tmp_path)
     tab.side_button.setChecked(True)
     assert tab.side is not None and tab.side.active and tab.side.view.layers() == [a]
     tab.side.view.close()  # closing the window unchecks the button
