@@ -624,6 +624,16 @@
             <translation>{n}. {label} · {ha:.2f} ha · Wert {score:.2f}</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/candidates.py" line="174" />
+            <source>cut at the search limit</source>
+            <translation>an der Suchgrenze abgeschnitten</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="176" />
+            <source>completed beyond the view</source>
+            <translation>über die Ansicht hinaus vervollständigt</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/maptools.py" line="346" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>

@@ -624,6 +624,16 @@
             <translation>{n}. {label} · {ha:.2f} ha · score {score:.2f}</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/candidates.py" line="174" />
+            <source>cut at the search limit</source>
+            <translation>coupé à la limite de la recherche</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="176" />
+            <source>completed beyond the view</source>
+            <translation>complété au-delà de la vue</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/maptools.py" line="346" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>

@@ -4,6 +4,7 @@ Thin: the search (encode the view, run the land-cover concepts on it, connected
 regions → candidates) is core/interactive/text_candidates.find_candidates in a
 QgsTask; accepting writes through the PromptController; refining hands the
 candidate's mask to the controller's session as the starting mask for clicks.
+Candidates cut by the view are completed beyond it by the search and say so in the list.
 """
 from __future__ import annotations
 
@@ -169,6 +170,10 @@ class CandidatePanel(QWidget):
         for cand, _ in self.items:
             text = tr("{n}. {label} · {ha:.2f} ha · score {score:.2f}").format(
                 n=cand.candidate_id, label=cand.label, ha=cand.area_m2 / 1e4, score=cand.score)
+            if cand.cut:
+                text += " · " + tr("cut at the search limit")
+            elif cand.grown:
+                text += " · " + tr("completed beyond the view")
             QListWidgetItem(text, self.list)
         self._redraw()
 
@@ -224,7 +229,7 @@ class CandidatePanel(QWidget):
 
     def refine(self) -> None:
         """Make the selected candidate the current object for clicks (Enter accepts it)."""
-        from ..core.interactive.text_candidates import origin
+        from ..core.interactive.text_candidates import origin, refine_base
 
         rows = self.selected_rows()
         if len(rows) != 1 or self.cset is None:
@@ -233,7 +238,9 @@ class CandidatePanel(QWidget):
         self.start_tool()
         if self.controller.session is not self.session:  # the dock's choices dropped it, or clicks went elsewhere
             self.controller.adopt(self.session)
-        self.controller.refine(cand.mask(), cand.transform, self.cset.window, cand.score, origin(self.cset, cand))
+        # a candidate completed beyond the view enlarges the session's window to the whole object (encoded here)
+        mask, transform, window = refine_base(self.cset, cand, self.session.source)
+        self.controller.refine(mask, transform, window, cand.score, origin(self.cset, cand))
         self._drop(rows)
 
     def clear(self) -> None:

@@ -12,6 +12,15 @@ confidence. Regions smaller than the prompt's size qualifier (or a few pixels)
 are dropped; the largest (or best scored) ``max_count`` are kept.
 A candidate the analyst refines becomes the session's base mask
 (:meth:`InteractiveSession.set_base`), which clicks then edit.
+
+Objects are not cut by the view: where a region touches a side of the encoded
+window and the raster goes on, the surroundings are classified at the same
+resolution, with the same fitted engine, block by block (half the view's side
+each) as the regions reach them, at most ``max_grow`` view sides beyond each
+side and ``max_extra`` times the view's pixels in all, never beyond the raster;
+each candidate keeps its whole connected region (``grown``), and one still
+touching an unclassified block at the limit says so (``cut``). Regions only in
+the surroundings are not candidates; the view's own classes are kept as they are.
 """
 from __future__ import annotations
 
@@ -36,6 +45,10 @@ MAX_CANDIDATES = 200
 MIN_PIXELS = 16
 """Regions smaller than this many encoded pixels are noise, unless the prompt gives its own size."""
 SORT_KEYS = ("area", "score")
+MAX_GROW = 2.0
+"""Regions cut by the view are completed at most this many view sides beyond each of its sides."""
+MAX_EXTRA = 8.0
+"""... and with at most this many times the view's pixels classified beyond it (keeps a search of 'forest' in a forest quick)."""
 
 
 @dataclass
@@ -53,12 +66,19 @@ class Candidate:
     col_off: int
     transform: Affine
     shape: tuple[int, int]
+    grown: bool = False
+    """The region was completed beyond the view (its crop reaches outside the encoded grid: negative or large offsets)."""
+    cut: bool = False
+    """The region still touches surroundings left unclassified at the growth limit (it may go on further)."""
 
     def mask(self) -> np.ndarray:
-        """The candidate's mask on the whole encoded grid."""
+        """The candidate's mask on the encoded grid of the view (a grown candidate is clipped to it; the crop is whole)."""
         out = np.zeros(self.shape, dtype=bool)
         h, w = self.crop.shape
-        out[self.row_off:self.row_off + h, self.col_off:self.col_off + w] = self.crop
+        r0, c0 = max(0, self.row_off), max(0, self.col_off)
+        r1, c1 = min(self.shape[0], self.row_off + h), min(self.shape[1], self.col_off + w)
+        if r1 > r0 and c1 > c0:
+            out[r0:r1, c0:c1] = self.crop[r0 - self.row_off:r1 - self.row_off, c0 - self.col_off:c1 - self.col_off]
         return out
 
     def crop_transform(self) -> Affine:
@@ -132,6 +152,33 @@ def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], va
     return cls, top.astype(np.float32)
 
 
+def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_cancelled=None) -> tuple[np.ndarray, np.ndarray]:
+    """(class, confidence) of every pixel of a BandSet with a fitted engine, tile by tile."""
+    h, w = valid.shape
+    cls = np.zeros((h, w), dtype=np.uint8)
+    conf = np.zeros((h, w), dtype=np.float32)
+
+    def process(wins):
+        out = []
+        for win in wins:
+            sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
+            tile = BandSet({r: a[sl] for r, a in bs.bands.items()}, bs.valid[sl],
+                           {r: a[sl] for r, a in getattr(bs, "role_valid", {}).items()})
+            sc = eng.scores(tile)
+            ex = eng.excluded(tile, sc, K) if hasattr(eng, "excluded") else None
+            ex = np.zeros(tile.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
+            out.append(np.concatenate([sc, ex[None]]))
+        return out
+
+    def sink(win, block):
+        sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
+        c, t = classify(block[:-1], K, block[-1] >= 0.5, valid[sl])
+        cls[sl], conf[sl] = c, t
+
+    run_tiled(w, h, process, sink, TileSpec(size=1024, overlap=32), progress=progress, is_cancelled=is_cancelled)
+    return cls, conf
+
+
 def _pixel_areas(grid: Grid) -> np.ndarray:
     """Geodesic area (m²) of one pixel per row of the encoded grid."""
     from ..landcover.extract import row_pixel_areas
@@ -142,8 +189,13 @@ def _pixel_areas(grid: Grid) -> np.ndarray:
 def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_pixels: int = MIN_PIXELS,
                     sort: str = "area", engine: str = "auto", device: str = "auto",
                     progress: Optional[Callable[[float], None]] = None,
-                    is_cancelled: Optional[Callable[[], bool]] = None) -> CandidateSet:
-    """Candidates of a text prompt on the session's encoded window (PromptError for a prompt that names nothing known)."""
+                    is_cancelled: Optional[Callable[[], bool]] = None, max_grow: float = MAX_GROW,
+                    max_extra: float = MAX_EXTRA) -> CandidateSet:
+    """Candidates of a text prompt on the session's encoded window, completed beyond it (PromptError for an unknown prompt).
+
+    ``max_grow`` (view sides beyond each side) and ``max_extra`` (classified pixels beyond the view, as a multiple
+    of the view's) bound the completion of regions cut by the view; ``max_grow=0`` keeps every candidate inside it.
+    """
     from ..landcover.extract import _make_engine, choose_engine, pixel_size_m, scene_context
     from ..modalities import resolve_modality
 
@@ -169,30 +221,13 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     eng.fit(_decimated(bs))
     K = len(wanted)
     h, w = shape
-    cls = np.zeros(shape, dtype=np.uint8)
-    conf = np.zeros(shape, dtype=np.float32)
-    valid = bs.valid & enc.valid
-
-    def process(wins):
-        out = []
-        for win in wins:
-            sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
-            tile = BandSet({r: a[sl] for r, a in bs.bands.items()}, bs.valid[sl],
-                           {r: a[sl] for r, a in getattr(bs, "role_valid", {}).items()})
-            sc = eng.scores(tile)
-            ex = eng.excluded(tile, sc, K) if hasattr(eng, "excluded") else None
-            ex = np.zeros(tile.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
-            out.append(np.concatenate([sc, ex[None]]))
-        return out
-
-    def sink(win, block):
-        sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
-        c, t = classify(block[:-1], K, block[-1] >= 0.5, valid[sl])
-        cls[sl], conf[sl] = c, t
-
-    run_tiled(w, h, process, sink, TileSpec(size=1024, overlap=32),
-              progress=(lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled=is_cancelled)
-    cands, total, small = _regions(cls, conf, wanted, grid, parsed.min_area_m2, min_pixels, sort, max_count, is_cancelled)
+    pad = 32 if engine_name == "network" else 0  # a network sees context around each block; spectral rules are per pixel
+    cls, conf = _classify(eng, bs, bs.valid & enc.valid, K,
+                          (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled)
+    around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad)
+    mosaic = around.complete(cls, conf, (lambda p: progress(80 + 0.15 * p)) if progress else None, is_cancelled)
+    cands, total, small = _regions(mosaic, wanted, src.crs, enc.transform, parsed.min_area_m2, min_pixels, sort, max_count,
+                                   is_cancelled)
     if progress:
         progress(100.0)
     seconds = time.perf_counter() - t0
@@ -208,6 +243,9 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     summary = (t("{what}: {shown} ({engine} engine, {width} x {height} pixels, {seconds} s)", what=what, shown=shown,
                  engine=engine_name, width=w, height=h, seconds=f"{seconds:.1f}") + size
                + (t("; {count} concept(s) excluded", count=len(parsed.excluded)) if parsed.excluded else ""))
+    n_grown, n_cut = sum(c.grown for c in cands), sum(c.cut for c in cands)
+    summary += t("; {count} completed beyond the view", count=n_grown) if n_grown else ""
+    summary += t("; {count} still cut at the search limit", count=n_cut) if n_cut else ""
     model = getattr(eng, "model_name", "") or "spectral-priors"
     return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or rules_sha256(), enc.window,
                         enc.transform, shape, seconds, summary, small,
@@ -231,17 +269,190 @@ def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, s
                        cset.model_sha256, source)
 
 
+def refine_base(cset: CandidateSet, cand: Candidate, source) -> tuple[np.ndarray, Affine, Window]:
+    """(mask, transform, window) for :meth:`InteractiveSession.set_base`, so refining a candidate edits the whole object.
+
+    A candidate inside the view is its mask on the view's grid (the session's encoding is reused). A grown one is
+    its whole crop, with the session's window enlarged to cover it (and a margin of 8 encoded pixels): the session
+    encodes that window (at most its engine's ``max_side`` pixels a side, so a coarser grid than the view's when the
+    object is much larger), the crop is rasterized onto it, clicks edit the whole object and Enter accepts it whole.
+    """
+    if not cand.grown:
+        return cand.mask(), cand.transform, cset.window
+    from .encoder import clip_window
+
+    ch, cw = cand.crop.shape
+    tr = cand.crop_transform()
+    xs, ys = tr * (np.array([0.0, cw, 0.0, cw]), np.array([0.0, 0.0, ch, ch]))
+    cols, rows = ~source.transform * (xs, ys)
+    cols, rows = np.asarray(cols), np.asarray(rows)
+    w = cset.window
+    mx, my = 8 * w.width / cset.shape[1], 8 * w.height / cset.shape[0]
+    c0, r0 = min(w.col_off, cols.min() - mx), min(w.row_off, rows.min() - my)
+    c1, r1 = max(w.col_off + w.width, cols.max() + mx), max(w.row_off + w.height, rows.max() + my)
+    return cand.crop, tr, clip_window(source, Window(c0, r0, c1 - c0, r1 - r0))
+
+
 def origin(cset: CandidateSet, cand: Candidate) -> dict:
     """What a refined candidate keeps from the text search: class, model and model hash."""
     return {"class": cand.concept, "model": cset.model, "model_sha256": cset.model_sha256}
 
 
-def _regions(cls: np.ndarray, conf: np.ndarray, wanted: list[str], grid: Grid, min_area_m2: float, min_pixels: int,
+def _spans(n: int, step: int, lo: int, hi: int) -> dict[int, tuple[int, int]]:
+    """Block index → [start, end) along one axis of the view's grid: 0 is the view (0..n), ±1, ±2 … blocks beyond it, within lo..hi."""
+    spans = {0: (0, n)}
+    k, s = -1, 0
+    while s > lo:
+        spans[k] = (max(lo, s - step), s)
+        s, k = s - step, k - 1
+    k, e = 1, n
+    while e < hi:
+        spans[k] = (e, min(hi, e + step))
+        e, k = e + step, k + 1
+    return spans
+
+
+@dataclass
+class _Mosaic:
+    """Classes and confidences on the view's grid extended over the classified blocks, with each concept's regions."""
+
+    cls: np.ndarray
+    conf: np.ndarray
+    row0: int
+    col0: int
+    view: tuple[int, int]
+    labels: list  # per concept: (label image or None, number of regions)
+    cut: list  # per concept: labels of the regions touching surroundings left unclassified
+
+    def view_slices(self) -> tuple[slice, slice]:
+        """Where the view lies in the mosaic."""
+        h, w = self.view
+        return slice(-self.row0, -self.row0 + h), slice(-self.col0, -self.col0 + w)
+
+
+class _Surroundings:
+    """The view's grid continued beyond it in blocks of half its side, classified only where regions of the view reach."""
+
+    def __init__(self, stack: ModalityStack, window: Window, shape: tuple[int, int], max_grow: float, max_extra: float,
+                 eng, roles: set[str], n_wanted: int, pad: int) -> None:
+        h, w = shape
+        src = stack.primary.src
+        self.stack, self.window, self.view, self.eng, self.roles, self.K, self.pad = stack, window, shape, eng, roles, n_wanted, pad
+        self.fx, self.fy = window.width / w, window.height / h
+
+        def room(native: float, f: float, n: int) -> int:  # whole encoded pixels of raster beyond a side, at most max_grow views
+            return max(0, min(int(max_grow * n), int(np.floor(native / f + 1e-6))))
+
+        top, left = room(window.row_off, self.fy, h), room(window.col_off, self.fx, w)
+        bottom = room(src.height - window.row_off - window.height, self.fy, h)
+        right = room(src.width - window.col_off - window.width, self.fx, w)
+        self.lo, self.hi = (-top, -left), (h + bottom, w + right)
+        self.rows = _spans(h, max(1, (h + 1) // 2), -top, h + bottom)
+        self.cols = _spans(w, max(1, (w + 1) // 2), -left, w + right)
+        self.budget = max_extra * h * w
+        self.blocks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _box(self, b: tuple[int, int]) -> tuple[int, int, int, int]:
+        (r0, r1), (c0, c1) = self.rows[b[0]], self.cols[b[1]]
+        return r0, r1, c0, c1
+
+    def _classify_block(self, b: tuple[int, int], is_cancelled) -> None:
+        """Read one block (with context for a network) at the view's resolution and classify it with the fitted engine."""
+        r0, r1, c0, c1 = self._box(b)
+        p = self.pad
+        pr0, pr1 = max(self.lo[0], r0 - p), min(self.hi[0], r1 + p)
+        pc0, pc1 = max(self.lo[1], c0 - p), min(self.hi[1], c1 + p)
+        win = Window(self.window.col_off + pc0 * self.fx, self.window.row_off + pr0 * self.fy,
+                     (pc1 - pc0) * self.fx, (pr1 - pr0) * self.fy)
+        bs = read_resampled(self.stack, win, (pr1 - pr0, pc1 - pc0), self.roles)
+        cls, conf = _classify(self.eng, bs, bs.valid, self.K, None, is_cancelled)
+        sl = (slice(r0 - pr0, r1 - pr0), slice(c0 - pc0, c1 - pc0))
+        self.blocks[b] = (cls[sl], conf[sl])
+
+    def _mosaic(self) -> _Mosaic:
+        """The classified blocks pasted on their bounding box (unclassified blocks in it are class 0), regions labelled."""
+        if len(self.blocks) == 1:
+            (cls, conf), = self.blocks.values()
+            row0 = col0 = 0
+        else:
+            ii, jj = [b[0] for b in self.blocks], [b[1] for b in self.blocks]
+            row0, row1 = self.rows[min(ii)][0], self.rows[max(ii)][1]
+            col0, col1 = self.cols[min(jj)][0], self.cols[max(jj)][1]
+            cls = np.zeros((row1 - row0, col1 - col0), dtype=np.uint8)
+            conf = np.zeros(cls.shape, dtype=np.float32)
+            for b, (c, f) in self.blocks.items():
+                r0, r1, c0, c1 = self._box(b)
+                cls[r0 - row0:r1 - row0, c0 - col0:c1 - col0] = c
+                conf[r0 - row0:r1 - row0, c0 - col0:c1 - col0] = f
+        labels = []
+        for k in range(1, self.K + 1):
+            m = cls == k
+            labels.append(ndimage.label(m) if m.any() else (None, 0))
+        return _Mosaic(cls, conf, row0, col0, self.view, labels, [set() for _ in range(self.K)])
+
+    def _frontier(self, mo: _Mosaic) -> dict:
+        """Unclassified blocks next to classified ones → per concept, the labels of the view's regions that reach them."""
+        vr, vc = mo.view_slices()
+        seeds = [np.unique(lab[vr, vc]) if lab is not None else None for lab, _ in mo.labels]
+        out: dict = {}
+        for (i, j) in self.blocks:
+            r0, r1, c0, c1 = self._box((i, j))
+            r0, r1, c0, c1 = r0 - mo.row0, r1 - mo.row0, c0 - mo.col0, c1 - mo.col0
+            edges = {(i - 1, j): (r0, slice(c0, c1)), (i + 1, j): (r1 - 1, slice(c0, c1)),
+                     (i, j - 1): (slice(r0, r1), c0), (i, j + 1): (slice(r0, r1), c1 - 1)}
+            for nb, edge in edges.items():
+                if nb in self.blocks or nb[0] not in self.rows or nb[1] not in self.cols:
+                    continue
+                for k, (lab, _) in enumerate(mo.labels):
+                    if lab is None:
+                        continue
+                    hit = np.intersect1d(lab[edge], seeds[k])
+                    hit = hit[hit > 0]
+                    if hit.size:
+                        out.setdefault(nb, [set() for _ in range(self.K)])[k].update(hit.tolist())
+        return out
+
+    def complete(self, cls: np.ndarray, conf: np.ndarray, progress=None, is_cancelled=None) -> _Mosaic:
+        """Classify the blocks the view's regions reach, wave by wave, until none is cut or the limits are reached."""
+        from ..errors import Cancelled
+
+        self.blocks = {(0, 0): (cls, conf)}
+        used = 0
+        skipped: set = set()
+        while True:
+            mo = self._mosaic()
+            front = self._frontier(mo)
+            todo = sorted((b for b in front if b not in skipped), key=lambda b: (abs(b[0]) + abs(b[1]), b))
+            done_any = False
+            for b in todo:
+                if is_cancelled is not None and is_cancelled():
+                    raise Cancelled()
+                r0, r1, c0, c1 = self._box(b)
+                if used + (r1 - r0) * (c1 - c0) > self.budget:
+                    skipped.add(b)
+                    continue
+                self._classify_block(b, is_cancelled)
+                used += (r1 - r0) * (c1 - c0)
+                done_any = True
+                if progress:
+                    progress(min(100.0, 100.0 * used / max(self.budget, 1)))
+            if not done_any:
+                for b, labs in front.items():
+                    for k, ls in enumerate(labs):
+                        mo.cut[k] |= ls
+                return mo
+
+
+def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2: float, min_pixels: int,
              sort: str, max_count: int, is_cancelled=None) -> tuple[list[Candidate], int, int]:
-    """Connected regions per concept → candidates (filtered by size, sorted, capped); also the total and how many were too small."""
+    """Regions of each concept that lie (partly) in the view → candidates (filtered by size on their whole extent, sorted,
+    capped); also the total and how many were too small."""
     cat = catalogue()
-    row_area = _pixel_areas(grid)
-    rows_idx = np.broadcast_to(np.arange(cls.shape[0])[:, None], cls.shape)
+    hm, wm = mo.cls.shape
+    h, w = mo.view
+    row_area = _pixel_areas(Grid(crs, transform * Affine.translation(mo.col0, mo.row0), wm, hm))
+    rows_idx = np.broadcast_to(np.arange(hm)[:, None], mo.cls.shape)
+    vr, vc = mo.view_slices()
     found = []
     small = 0
     for k, concept in enumerate(wanted, start=1):
@@ -249,27 +460,32 @@ def _regions(cls: np.ndarray, conf: np.ndarray, wanted: list[str], grid: Grid, m
             from ..errors import Cancelled
 
             raise Cancelled()
-        m = cls == k
-        if not m.any():
+        lab, n = mo.labels[k - 1]
+        if lab is None:
             continue
-        lab, n = ndimage.label(m)
         flat = lab.ravel()
         sel = flat > 0
         idx = flat[sel]
         pixels = np.bincount(idx, minlength=n + 1)
         area = np.bincount(idx, weights=row_area[rows_idx.ravel()[sel]], minlength=n + 1)
-        score = np.bincount(idx, weights=conf.ravel()[sel], minlength=n + 1) / np.maximum(pixels, 1)
-        ok = (pixels >= (1 if min_area_m2 > 0 else min_pixels)) & (area >= min_area_m2)
-        ok[0] = False
-        small += int(n - ok[1:].sum())
+        score = np.bincount(idx, weights=mo.conf.ravel()[sel], minlength=n + 1) / np.maximum(pixels, 1)
+        in_view = np.zeros(n + 1, dtype=bool)
+        in_view[np.unique(lab[vr, vc])] = True  # regions only in the surroundings are not candidates
+        in_view[0] = False
+        ok = in_view & (pixels >= (1 if min_area_m2 > 0 else min_pixels)) & (area >= min_area_m2)
+        small += int((in_view & ~ok).sum())
         slices = ndimage.find_objects(lab)
         for i in np.flatnonzero(ok):
-            found.append((concept, int(i), lab, slices[i - 1], float(area[i]), float(score[i]), int(pixels[i])))
+            found.append((concept, int(i), lab, slices[i - 1], float(area[i]), float(score[i]), int(pixels[i]),
+                          int(i) in mo.cut[k - 1]))
     total = len(found)
     key = (lambda f: (-f[4], -f[5])) if sort == "area" else (lambda f: (-f[5], -f[4]))
     found.sort(key=key)
     out = []
-    for n_, (concept, i, lab, sl, area, score, px) in enumerate(found[:max_count], start=1):
-        out.append(Candidate(n_, concept, cat[concept]["label"], area, score, px, lab[sl] == i, int(sl[0].start),
-                             int(sl[1].start), grid.transform, cls.shape))
+    for n_, (concept, i, lab, sl, area, score, px, cut) in enumerate(found[:max_count], start=1):
+        r0, c0 = int(sl[0].start) + mo.row0, int(sl[1].start) + mo.col0
+        r1, c1 = int(sl[0].stop) + mo.row0, int(sl[1].stop) + mo.col0
+        grown = r0 < 0 or c0 < 0 or r1 > h or c1 > w
+        out.append(Candidate(n_, concept, cat[concept]["label"], area, score, px, lab[sl] == i, r0, c0, transform, (h, w),
+                             grown, cut))
     return out, total, small
