@@ -451,7 +451,6 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
     hm, wm = mo.cls.shape
     h, w = mo.view
     row_area = _pixel_areas(Grid(crs, transform * Affine.translation(mo.col0, mo.row0), wm, hm))
-    rows_idx = np.broadcast_to(np.arange(hm)[:, None], mo.cls.shape)
     vr, vc = mo.view_slices()
     found = []
     small = 0
@@ -467,7 +466,7 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
         sel = flat > 0
         idx = flat[sel]
         pixels = np.bincount(idx, minlength=n + 1)
-        area = np.bincount(idx, weights=row_area[rows_idx.ravel()[sel]], minlength=n + 1)
+        area = np.bincount(idx, weights=row_area[np.flatnonzero(sel) // wm], minlength=n + 1)  # row of each pixel
         score = np.bincount(idx, weights=mo.conf.ravel()[sel], minlength=n + 1) / np.maximum(pixels, 1)
         in_view = np.zeros(n + 1, dtype=bool)
         in_view[np.unique(lab[vr, vc])] = True  # regions only in the surroundings are not candidates
