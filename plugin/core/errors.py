@@ -5,6 +5,8 @@ Every error names the problem and the fix, so the dock, the message bar and
 """
 from __future__ import annotations
 
+from .messages import t
+
 
 class TerraPromptError(Exception):
     """Base error: ``problem`` says what is wrong, ``fix`` what to do about it."""
@@ -39,4 +41,4 @@ class Cancelled(TerraPromptError):
     """The analyst cancelled the run; nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__("Cancelled.", "No output was written.")
+        super().__init__(t("Cancelled."), t("No output was written."))

@@ -25,6 +25,7 @@ from typing import Callable, Optional
 
 from . import deps
 from .errors import Cancelled, TerraPromptError
+from .messages import t
 
 
 class InstallError(TerraPromptError):
@@ -70,7 +71,8 @@ def python_command() -> list[str]:
     for cand in dict.fromkeys(candidates):
         if os.path.isfile(cand) and _python_version(cand) == ver:
             return [cand]
-    raise InstallError(f"Cannot find the Python {ver} interpreter QGIS uses.", "Install the matching python3 package, or install the dependencies by hand (see README).")
+    raise InstallError(t("Cannot find the Python {version} interpreter QGIS uses.", version=ver),
+                       t("Install the matching python3 package, or install the dependencies by hand (see README)."))
 
 
 def _python_version(exe: str) -> str:
@@ -116,9 +118,10 @@ def plan_install(profile_dir: str, packages: Optional[list[str]] = None, wheelho
     pkgs = packages if packages is not None else default_packages(use_cuda)
     if wheelhouse:
         if not os.path.exists(wheelhouse):
-            raise InstallError(f"The wheelhouse '{wheelhouse}' does not exist.", "Choose the folder or .zip made by 'make wheelhouse'.")
+            raise InstallError(t("The wheelhouse '{path}' does not exist.", path=wheelhouse), t("Choose the folder or .zip made by 'make wheelhouse'."))
         if not (os.path.isdir(wheelhouse) or zipfile.is_zipfile(wheelhouse)):
-            raise InstallError(f"'{wheelhouse}' is neither a folder nor a .zip file.", "Choose the folder or .zip made by 'make wheelhouse'.")
+            raise InstallError(t("'{path}' is neither a folder nor a .zip file.", path=wheelhouse),
+                               t("Choose the folder or .zip made by 'make wheelhouse'."))
     return InstallPlan(python_command(), deps.private_prefix(profile_dir), list(pkgs), qgis_constraints(), wheelhouse, use_cuda, proxy, notes)
 
 
@@ -131,7 +134,8 @@ def _pip_base(plan: InstallPlan, wheel_dir: Optional[str]) -> list[str]:
         for f in sorted(os.listdir(wheel_dir)):
             if f.startswith("pip-") and f.endswith(".whl"):
                 return plan.python + [os.path.join(wheel_dir, f, "pip")]
-    raise InstallError("This Python has no pip.", "Install pip for QGIS's Python (e.g. the python3-pip package), or add a pip wheel to the wheelhouse.")
+    raise InstallError(t("This Python has no pip."),
+                       t("Install pip for QGIS's Python (e.g. the python3-pip package), or add a pip wheel to the wheelhouse."))
 
 
 def pip_command(plan: InstallPlan, staging: str, constraints_file: str, wheel_dir: Optional[str]) -> list[str]:
@@ -163,16 +167,21 @@ def explain_pip_failure(output: str, plan: InstallPlan) -> InstallError:
     """Turn pip's output into a message naming the problem and the fix."""
     m = _MISSING.search(output)
     if m and plan.wheelhouse:
-        return InstallError(f"The wheelhouse has no wheel of {m.group(1)} for this QGIS (Python {deps.python_tag()}).",
-                            "Rebuild it with 'make wheelhouse' on a machine with the same platform and Python, then try again. The previous installation is unchanged.")
+        return InstallError(t("The wheelhouse has no wheel of {package} for this QGIS (Python {python}).", package=m.group(1),
+                              python=deps.python_tag()),
+                            t("Rebuild it with 'make wheelhouse' on a machine with the same platform and Python, then try again. "
+                              "The previous installation is unchanged."))
     if m:
-        return InstallError(f"pip found no installable {m.group(1)} for Python {deps.python_tag()}.", "Check the internet/proxy settings, or install from a wheelhouse. The previous installation is unchanged.")
+        return InstallError(t("pip found no installable {package} for Python {python}.", package=m.group(1), python=deps.python_tag()),
+                            t("Check the internet/proxy settings, or install from a wheelhouse. The previous installation is unchanged."))
     if _WRONG_PLATFORM.search(output):
-        return InstallError(f"A wheel in the wheelhouse is for another platform (this QGIS is {deps.python_tag()}).", "Rebuild the wheelhouse for this platform. The previous installation is unchanged.")
+        return InstallError(t("A wheel in the wheelhouse is for another platform (this QGIS is {python}).", python=deps.python_tag()),
+                            t("Rebuild the wheelhouse for this platform. The previous installation is unchanged."))
     if "ResolutionImpossible" in output or "conflict" in output.lower():
-        return InstallError("The packages need versions of numpy/GDAL/PyQt other than those QGIS provides.", "Use a wheelhouse made for this QGIS version. Nothing was changed.")
+        return InstallError(t("The packages need versions of numpy/GDAL/PyQt other than those QGIS provides."),
+                            t("Use a wheelhouse made for this QGIS version. Nothing was changed."))
     tail = "\n".join(output.strip().splitlines()[-6:])
-    return InstallError(f"pip failed:\n{tail}", "See the log for details. The previous installation is unchanged.")
+    return InstallError(t("pip failed:\n{tail}", tail=tail), t("See the log for details. The previous installation is unchanged."))
 
 
 def run_install(plan: InstallPlan, on_line: Optional[Callable[[str], None]] = None,

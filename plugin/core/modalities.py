@@ -14,6 +14,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import ModalityError
+from .messages import t
 from .raster import RasterSource
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
@@ -66,7 +67,7 @@ def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analy
     """Apply a named preset to a raster, checking that the band count fits."""
     table = presets()
     if name not in table:
-        raise ModalityError(f"Unknown modality '{name}'.", f"Use one of: {', '.join(MODALITY_CHOICES)}.")
+        raise ModalityError(t("Unknown modality '{name}'.", name=name), t("Use one of: {choices}.", choices=", ".join(MODALITY_CHOICES)))
     p = table[name]
     roles_list = p["roles"]
     if name == "generic":
@@ -74,18 +75,20 @@ def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analy
     elif name == "sar":
         if src.count > 2 and not src.is_complex:
             raise ModalityError(
-                f"The SAR preset expects 1 or 2 bands (VV[, VH]); '{_base(src)}' has {src.count}.",
-                "Choose 'generic', or split the bands with Raster > Extraction.")
+                t("The SAR preset expects 1 or 2 bands (VV[, VH]); '{name}' has {count}.", name=_base(src), count=src.count),
+                t("Choose 'generic', or split the bands with Raster > Extraction."))
         roles = _roles_from_descriptions(src) or {r: i + 1 for i, r in enumerate(roles_list[: src.count])}
     elif name == "dsm":
         if src.count != 1:
-            raise ModalityError(f"The DSM preset expects 1 band; '{_base(src)}' has {src.count}.", "Pick the height band with Raster > Extraction, or choose 'generic'.")
+            raise ModalityError(t("The DSM preset expects 1 band; '{name}' has {count}.", name=_base(src), count=src.count),
+                                t("Pick the height band with Raster > Extraction, or choose 'generic'."))
         roles = {"height": 1}
     else:
         if src.count < len(roles_list):
             raise ModalityError(
-                f"The {p['label']} preset needs {len(roles_list)} bands; '{_base(src)}' has {src.count}.",
-                "Choose the modality that matches the file, or 'auto'.")
+                t("The {preset} preset needs {n} bands; '{name}' has {count}.", preset=p["label"], n=len(roles_list),
+                  name=_base(src), count=src.count),
+                t("Choose the modality that matches the file, or 'auto'."))
         roles = {r: i + 1 for i, r in enumerate(roles_list)}
     return Modality(name, p["label"], roles, dict(p["scaling"]), reason, src.count)
 
@@ -167,8 +170,8 @@ def detect_modality(src: RasterSource) -> Modality:
     if n == 1:
         return _single_band(src)
     raise ModalityError(
-        f"'{_base(src)}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.",
-        "Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir.")
+        t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
+        t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
 
 
 def _optical_family(named: dict[str, int], n: int) -> tuple[str, str, dict]:
@@ -188,7 +191,7 @@ def _single_band(src: RasterSource) -> Modality:
     """One band: SAR when the values look like backscatter, height when they look like metres."""
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
     if s.size == 0:
-        raise ModalityError(f"'{_base(src)}' has one band with no valid pixels.", "Check the nodata value.")
+        raise ModalityError(t("'{name}' has one band with no valid pixels.", name=_base(src)), t("Check the nodata value."))
     med = float(np.median(s))
     if src.dtypes[0].startswith("float") and (med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
         return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)

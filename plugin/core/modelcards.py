@@ -12,6 +12,7 @@ import os
 from typing import Sequence
 
 from .errors import ModelError
+from .messages import t
 
 
 def file_sha256(path: str) -> str:
@@ -30,14 +31,14 @@ def load_card(card_path: str, required: Sequence[str] = ("sha256",), fix: str = 
         with open(card_path, encoding="utf-8") as fh:
             card = json.load(fh)
     except FileNotFoundError as exc:
-        raise ModelError(f"The model card '{name}' is missing.", fix) from exc
+        raise ModelError(t("The model card '{name}' is missing.", name=name), fix) from exc
     except (OSError, ValueError) as exc:
-        raise ModelError(f"The model card '{name}' cannot be read ({exc}).", fix) from exc
+        raise ModelError(t("The model card '{name}' cannot be read ({reason}).", name=name, reason=exc), fix) from exc
     if not isinstance(card, dict):
-        raise ModelError(f"The model card '{name}' is not a JSON object.", fix)
+        raise ModelError(t("The model card '{name}' is not a JSON object.", name=name), fix)
     for key in required:
         if key not in card:
-            raise ModelError(f"The model card '{name}' has no '{key}' entry.", fix)
+            raise ModelError(t("The model card '{name}' has no '{key}' entry.", name=name, key=key), fix)
     return card
 
 
@@ -45,11 +46,11 @@ def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
     """The file's sha256; ModelError when the file is missing or its bytes differ from the card's."""
     name = os.path.basename(model_path)
     if not os.path.isfile(model_path):
-        raise ModelError(f"The model file '{name}' is missing.", fix)
+        raise ModelError(t("The model file '{name}' is missing.", name=name), fix)
     digest = file_sha256(model_path)
     if digest != expected:
-        raise ModelError(f"The model file '{name}' is corrupt or does not match its model card "
-                         f"(sha256 {digest[:12]}… instead of {expected[:12]}…).", fix)
+        raise ModelError(t("The model file '{name}' is corrupt or does not match its model card "
+                           "(sha256 {got}… instead of {want}…).", name=name, got=digest[:12], want=expected[:12]), fix)
     return digest
 
 
@@ -61,4 +62,5 @@ def open_verified(model_path: str, card: dict, device: str, fix: str = "", what:
     try:
         return onnx_session(model_path, device)
     except Exception as exc:  # onnxruntime raises its own exception types
-        raise ModelError(f"The {what} file '{os.path.basename(model_path)}' cannot be loaded ({exc}).", fix) from exc
+        raise ModelError(t("The {what} file '{name}' cannot be loaded ({reason}).", what=what, name=os.path.basename(model_path),
+                             reason=exc), fix) from exc

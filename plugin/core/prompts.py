@@ -378,9 +378,10 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
             preload_encoder()
         use_encoder = False
     if text is None or not text.strip():
-        raise PromptError("The prompt is empty.", "Type what to extract, e.g. 'water' or 'vegetation except grass'.")
+        raise PromptError(_t("The prompt is empty."), _t("Type what to extract, e.g. 'water' or 'vegetation except grass'."))
     if len(text) > MAX_PROMPT_CHARS:
-        raise PromptError(f"The prompt is {len(text)} characters long.", f"Keep it under {MAX_PROMPT_CHARS} characters: name the land covers, e.g. 'lakes and rivers'.")
+        raise PromptError(_t("The prompt is {n} characters long.", n=len(text)),
+                          _t("Keep it under {max} characters: name the land covers, e.g. 'lakes and rivers'.", max=MAX_PROMPT_CHARS))
     t = normalise(text)
     min_area, t = parse_size(t)
     ex = _EXCLUDE.search(t)
@@ -402,16 +403,19 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
         if close:
-            hint = "Closest concepts: " + ", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close) + \
-                   f" (a match needs {MATCH_THRESHOLD:.2f}). Name one of them, e.g. '{cat[close[0][0]]['synonyms'][0]}'."
+            hint = _t("Closest concepts: {concepts} (a match needs {needed}). Name one of them, e.g. '{example}'.",
+                      concepts=", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close),
+                      needed=f"{MATCH_THRESHOLD:.2f}", example=cat[close[0][0]]["synonyms"][0])
         else:
-            hint = "Try one of: " + ", ".join(c["label"].lower() for c in cat.values()) + "." + \
-                   ("" if enc else " (Matching by meaning is off: " + encoder_status() + ".)")
-        raise PromptError(f"'{text.strip()}' does not name a land cover TerraPrompt knows.", hint)
+            # the concept names stay English: they are what the analyst can type (prompts are matched in English)
+            hint = _t("Try one of: {concepts}.", concepts=", ".join(c["label"].lower() for c in cat.values())) + \
+                   ("" if enc else " " + _t("(Matching by meaning is off: {status}.)", status=encoder_status()))
+        raise PromptError(_t("'{prompt}' does not name a land cover TerraPrompt knows.", prompt=text.strip()), hint)
     excluded_ids = {m.concept for m in excluded}
     wanted = [m for m in wanted if m.concept not in excluded_ids]
     if not wanted:
-        raise PromptError(f"'{text.strip()}' excludes everything it asks for.", "Remove the exclusion or name another land cover.")
+        raise PromptError(_t("'{prompt}' excludes everything it asks for.", prompt=text.strip()),
+                          _t("Remove the exclusion or name another land cover."))
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes)
 
 

@@ -22,6 +22,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
 from .errors import InputError
+from .messages import t
 
 
 @dataclass(frozen=True)
@@ -155,8 +156,8 @@ class RasterSource:
 def _read_error(path: str, exc: Exception) -> InputError:
     """The analyst-facing error for a raster that opens but cannot be read (truncated, corrupt blocks)."""
     return InputError(
-        f"GDAL cannot read part of '{os.path.basename(path)}': {exc}.",
-        "The file may be corrupt or incomplete (e.g. an interrupted download or copy); re-export or re-download it.",
+        t("GDAL cannot read part of '{name}': {reason}.", name=os.path.basename(path), reason=exc),
+        t("The file may be corrupt or incomplete (e.g. an interrupted download or copy); re-export or re-download it."),
     )
 
 
@@ -180,17 +181,17 @@ def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
 def open_raster(path: str, require_crs: bool = True) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used."""
     if not path:
-        raise InputError("No input raster was given.", "Choose a raster layer or file.")
+        raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
     if not os.path.exists(path) and not path.startswith(("/vsi", "NETCDF:", "HDF5:", "SENTINEL2_")):
-        raise InputError(f"The raster '{path}' does not exist.", "Check the path or pick another layer.")
+        raise InputError(t("The raster '{path}' does not exist.", path=path), t("Check the path or pick another layer."))
     try:
         with rasterio.open(path) as ds:
             if ds.count == 0:
-                raise InputError(f"'{path}' has no raster bands.", "Choose a raster with at least one band.")
+                raise InputError(t("'{path}' has no raster bands.", path=path), t("Choose a raster with at least one band."))
             if require_crs and ds.crs is None:
                 raise InputError(
-                    f"The raster '{os.path.basename(path)}' has no coordinate reference system.",
-                    "Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again.",
+                    t("The raster '{name}' has no coordinate reference system.", name=os.path.basename(path)),
+                    t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."),
                 )
             dtypes = tuple(ds.dtypes)
             src = RasterSource(
@@ -208,8 +209,8 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
         raise
     except (RasterioIOError, CPLE_BaseError) as exc:
         raise InputError(
-            f"GDAL cannot read '{os.path.basename(path)}': {exc}.",
-            "The file may be corrupt or incomplete; re-export or re-download it.",
+            t("GDAL cannot read '{name}': {reason}.", name=os.path.basename(path), reason=exc),
+            t("The file may be corrupt or incomplete; re-export or re-download it."),
         ) from exc
     return src
 
@@ -219,6 +220,6 @@ def check_has_valid_pixels(src: RasterSource) -> None:
     sample = src.sample(bands=[1], max_pixels=250_000)
     if np.ma.getmaskarray(sample).all():
         raise InputError(
-            f"The raster '{os.path.basename(src.path)}' contains only nodata pixels.",
-            "Check its nodata value (Layer Properties > Transparency) or choose another raster.",
+            t("The raster '{name}' contains only nodata pixels.", name=os.path.basename(src.path)),
+            t("Check its nodata value (Layer Properties > Transparency) or choose another raster."),
         )

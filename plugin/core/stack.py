@@ -17,6 +17,7 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from .errors import InputError
+from .messages import t
 from .modalities import Modality
 from .raster import Grid, RasterSource
 from .scaling import Scaling, fit_scaling
@@ -153,11 +154,13 @@ def check_overlap(primary: RasterSource, other: RasterSource) -> None:
     """Raise when a secondary raster cannot be put on the primary grid."""
     name = os.path.basename(other.path)
     if other.tags.get("_no_crs") or other.crs is None:
-        raise InputError(f"'{name}' has no CRS, so it cannot be reprojected onto the input's grid.", "Assign its CRS in QGIS and run again.")
+        raise InputError(t("'{name}' has no CRS, so it cannot be reprojected onto the input's grid.", name=name),
+                         t("Assign its CRS in QGIS and run again."))
     try:
         b = transform_bounds(other.crs, primary.crs, *other.grid.bounds(), densify_pts=21)
     except (CRSError, Exception) as exc:  # pyproj/GDAL raise several types
-        raise InputError(f"'{name}' cannot be reprojected to the input's CRS ({exc}).", "Reproject it in QGIS first (Raster > Projections > Warp).") from exc
+        raise InputError(t("'{name}' cannot be reprojected to the input's CRS ({reason}).", name=name, reason=exc),
+                         t("Reproject it in QGIS first (Raster > Projections > Warp).")) from exc
     p = primary.grid.bounds()
     if b[0] >= p[2] or b[2] <= p[0] or b[1] >= p[3] or b[3] <= p[1] or not np.all(np.isfinite(b)):
-        raise InputError(f"'{name}' does not overlap the input raster.", "Choose a raster covering the same place.")
+        raise InputError(t("'{name}' does not overlap the input raster.", name=name), t("Choose a raster covering the same place."))

@@ -18,6 +18,9 @@ import rasterio
 from rasterio.windows import Window
 
 from .errors import OutputError
+from .messages import t
+
+WRITABLE = "Choose an output in a folder you can write to."
 from .raster import Grid
 
 
@@ -31,21 +34,23 @@ def _same_file(a: str, b: str) -> bool:
 def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequence[str] = ()) -> str:
     """Validate an output path: not an input, folder writable, known extension. Returns the absolute path."""
     if not path:
-        raise OutputError("No output path was given.", "Choose a file name, or a temporary output.")
+        raise OutputError(t("No output path was given."), t("Choose a file name, or a temporary output."))
     path = os.path.abspath(path)
     for src in inputs:
         if src and (os.path.abspath(src) == path or _same_file(src, path)):
-            raise OutputError(f"The output '{os.path.basename(path)}' is one of the inputs.", "Choose another output file name; inputs are never overwritten.")
+            raise OutputError(t("The output '{name}' is one of the inputs.", name=os.path.basename(path)),
+                              t("Choose another output file name; inputs are never overwritten."))
     folder = os.path.dirname(path) or "."
     existing = _nearest_existing(folder)
     if not os.path.isdir(existing):
-        raise OutputError(f"Cannot create the folder '{folder}': '{existing}' is a file.", "Choose an output in a folder you can write to.")
+        raise OutputError(t("Cannot create the folder '{folder}': '{existing}' is a file.", folder=folder, existing=existing), t(WRITABLE))
     if not os.access(existing, os.W_OK):
-        raise OutputError(f"The folder '{folder}' is not writable.", "Choose an output in a folder you can write to.")
+        raise OutputError(t("The folder '{folder}' is not writable.", folder=folder), t(WRITABLE))
     if os.path.exists(path) and not os.access(path, os.W_OK):
-        raise OutputError(f"The file '{path}' exists and is read-only.", "Choose another name or make it writable.")
+        raise OutputError(t("The file '{path}' exists and is read-only.", path=path), t("Choose another name or make it writable."))
     if extensions and not path.lower().endswith(tuple(extensions)):
-        raise OutputError(f"The output '{os.path.basename(path)}' has an unsupported extension.", f"Use one of: {', '.join(extensions)}.")
+        raise OutputError(t("The output '{name}' has an unsupported extension.", name=os.path.basename(path)),
+                          t("Use one of: {choices}.", choices=", ".join(extensions)))
     return path
 
 
@@ -63,7 +68,7 @@ def temp_path_for(path: str) -> str:
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Cannot create the folder '{folder}' ({exc.strerror}).", "Choose an output in a folder you can write to.") from exc
+        raise OutputError(t("Cannot create the folder '{folder}' ({reason}).", folder=folder, reason=exc.strerror), t(WRITABLE)) from exc
     stem, ext = os.path.splitext(name)
     return os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
 
@@ -105,7 +110,7 @@ class GeoTiffWriter:
         try:
             self.ds = rasterio.open(self.tmp, "w", **profile)
         except Exception as exc:
-            raise OutputError(f"Cannot write '{path}': {exc}.", "Choose an output in a folder you can write to.") from exc
+            raise OutputError(t("Cannot write '{path}': {reason}.", path=path, reason=exc), t(WRITABLE)) from exc
         if colormap:
             self.ds.write_colormap(1, colormap)
         for i, d in enumerate(descriptions, start=1):

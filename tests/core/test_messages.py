@@ -25,27 +25,44 @@ def english_after():
     set_language("en")
 
 
-def _literals(node: ast.AST) -> list[str]:
-    """String templates of a t(...) first argument (a literal or a conditional between literals)."""
+def _literals(node: ast.AST, constants: dict[str, str]) -> list[str]:
+    """String templates of a t(...) first argument: a literal, a module-level string constant, or a conditional between them."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.Name) and node.id in constants:
+        return [constants[node.id]]
     if isinstance(node, ast.IfExp):
-        return _literals(node.body) + _literals(node.orelse)
+        return _literals(node.body, constants) + _literals(node.orelse, constants)
     return []
 
 
+def _module_constants(tree: ast.Module) -> dict[str, str]:
+    """NAME = "text" assignments at module level (e.g. FIX texts wrapped as t(FIX) where they are raised)."""
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            out.update({tgt.id: node.value.value for tgt in node.targets if isinstance(tgt, ast.Name)})
+    return out
+
+
 def core_templates() -> dict[str, str]:
-    """Every template passed literally to t()/_t() in plugin/core → the file it is in; f-strings are refused."""
+    """Every template passed to t()/_t() in plugin/core (literal or module constant) → its file; f-strings are refused."""
     found: dict[str, str] = {}
     for folder, _, files in os.walk(CORE):
         for name in files:
             if not name.endswith(".py"):
                 continue
             path = os.path.join(folder, name)
-            for node in ast.walk(ast.parse(open(path, encoding="utf-8").read())):
+            tree = ast.parse(open(path, encoding="utf-8").read())
+            constants = _module_constants(tree)
+            for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CALLS and node.args:
-                    assert not isinstance(node.args[0], ast.JoinedStr), f"f-string passed to t() in {path}: use named fields"
-                    for s in _literals(node.args[0]):
+                    arg = node.args[0]
+                    assert not isinstance(arg, ast.JoinedStr), f"f-string passed to t() in {path}: use named fields"
+                    literals = _literals(arg, constants)
+                    assert not isinstance(arg, ast.BinOp), \
+                        f"t() in {path} line {node.lineno} gets a built string (+ or %): pass one literal template"
+                    for s in literals:
                         found.setdefault(s, os.path.relpath(path, ROOT))
     return found
 
@@ -86,7 +103,10 @@ def test_fields_are_formatted_and_reordered():
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_core_template_is_translated_with_the_same_fields(lang):
     templates = core_templates()
-    assert len(templates) > 80, "the scan found too few t() calls"
+    assert len(templates) > 300, "the scan found too few t() calls"
+    # error texts too: a multi-line raise, and a module-level FIX constant wrapped as t(FIX) where it is raised
+    assert "The SAM decoder '{name}' lacks the inputs {missing} (it has {inputs})." in templates
+    assert "Reinstall the plugin, or rebuild the model with `make train-change`." in templates
     cat = _catalogue(lang)
     missing = sorted(f"{s!r} ({p})" for s, p in templates.items() if s not in cat)
     assert not missing, f"add to i18n/core_{lang}.json: {missing[:10]}"

@@ -33,6 +33,40 @@ def test_processing_explanation_follows_the_plugin_language(plugin, tmp_path):
     assert messages.language() == "en"
 
 
+def test_processing_error_follows_the_plugin_language(plugin, tmp_path):
+    """A core error raised under processing.run reaches the analyst in the plugin's language (problem and fix)."""
+    import numpy as np
+    import processing
+    import pytest
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtCore import QSettings
+
+    from terraprompt.plugin.core import messages
+    from terraprompt.plugin.i18n import install_translator, remove_translator
+
+    five = write_raster(str(tmp_path / "five.tif"), np.full((5, 40, 40), 900, np.uint16))
+    params = {"INPUT": five, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "lc.tif")}
+    settings = QSettings()
+    old = settings.value("locale/userLocale", "")
+    try:
+        settings.setValue("locale/userLocale", "fr_FR")
+        remove_translator()
+        assert install_translator(ROOT) == "fr"
+        with pytest.raises(QgsProcessingException) as info:
+            processing.run("terraprompt:extract_landcover", params)
+        text = str(info.value)
+        assert "« five.tif » a 5 bandes sans descriptions de bande reconnues par TerraPrompt" in text, text
+        assert "Choisissez la modalité à la main" in text and "fits no modality" not in text, text
+    finally:
+        settings.setValue("locale/userLocale", old)
+        remove_translator()
+        install_translator(ROOT)
+    assert messages.language() == "en"
+    with pytest.raises(QgsProcessingException, match="5 bands .*fits no modality"):
+        processing.run("terraprompt:extract_landcover", params)
+    assert not (tmp_path / "lc.tif").exists()
+
+
 def test_qgis_process_summary_in_german(tmp_path):
     out = tmp_path / "lc.tif"
     _, results = run_qgis_process(tmp_path, "terraprompt:extract_landcover",

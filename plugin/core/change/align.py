@@ -179,16 +179,16 @@ def common_window(before: RasterSource, after: RasterSource) -> Window:
     try:
         b = transform_bounds(after.crs, before.crs, *after.grid.bounds(), densify_pts=21)
     except Exception as exc:  # pyproj/GDAL raise several types
-        raise InputError(f"'{aname}' cannot be reprojected to the CRS of '{bname}' ({exc}).",
-                         "Reproject one of them in QGIS first (Raster > Projections > Warp).") from exc
+        raise InputError(_t("'{after}' cannot be reprojected to the CRS of '{before}' ({reason}).", after=aname, before=bname, reason=exc),
+                         _t("Reproject one of them in QGIS first (Raster > Projections > Warp).")) from exc
     if not np.all(np.isfinite(b)):
-        raise InputError(f"The extent of '{aname}' cannot be expressed in the CRS of '{bname}'.",
-                         "Reproject one of them in QGIS first (Raster > Projections > Warp).")
+        raise InputError(_t("The extent of '{after}' cannot be expressed in the CRS of '{before}'.", after=aname, before=bname),
+                         _t("Reproject one of them in QGIS first (Raster > Projections > Warp)."))
     p = before.grid.bounds()
     left, bottom, right, top = max(b[0], p[0]), max(b[1], p[1]), min(b[2], p[2]), min(b[3], p[3])
     no_overlap = InputError(
-        f"The AFTER raster '{aname}' does not overlap the BEFORE raster '{bname}'.",
-        "Choose two rasters of the same place (check both CRSs in Layer Properties > Information).")
+        _t("The AFTER raster '{after}' does not overlap the BEFORE raster '{before}'.", after=aname, before=bname),
+        _t("Choose two rasters of the same place (check both CRSs in Layer Properties > Information)."))
     if left >= right or bottom >= top:
         raise no_overlap
     win = window_from_bounds(left, bottom, right, top, transform=before.transform)
@@ -207,8 +207,9 @@ def common_roles(bm: Modality, am: Modality) -> list[str]:
     roles = surface or shared
     if not roles:
         raise ModalityError(
-            f"BEFORE ({bm.describe()}) and AFTER ({am.describe()}) share no band role, so nothing can be compared.",
-            "Choose rasters with common bands (e.g. red, green, blue, NIR), or set MODALITY so the band roles match.")
+            _t("BEFORE ({before}) and AFTER ({after}) share no band role, so nothing can be compared.",
+               before=bm.describe(), after=am.describe()),
+            _t("Choose rasters with common bands (e.g. red, green, blue, NIR), or set MODALITY so the band roles match."))
     return roles
 
 
@@ -231,7 +232,8 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
                normalisation: str = "auto", cloud_mask: bool = True, device: str = "auto") -> AlignedPair:
     """Pair two rasters on BEFORE's grid over the common extent and fit the normalisation."""
     if normalisation not in NORMALISATION_CHOICES:
-        raise InputError(f"Unknown normalisation '{normalisation}'.", f"Use one of: {', '.join(NORMALISATION_CHOICES)}.")
+        raise InputError(_t("Unknown normalisation '{name}'.", name=normalisation),
+                         _t("Use one of: {choices}.", choices=", ".join(NORMALISATION_CHOICES)))
     window = common_window(before, after)
     roles = common_roles(bmod, amod)
     blayer, alayer = make_layer(before, bmod), make_layer(after, amod)
@@ -267,8 +269,8 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)
     if n_valid == 0:
-        raise InputError("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap).",
-                         "Check the nodata values of both rasters, or choose rasters that overlap with data.")
+        raise InputError(_t("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap)."),
+                         _t("Check the nodata values of both rasters, or choose rasters that overlap with data."))
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair

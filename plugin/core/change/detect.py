@@ -124,18 +124,19 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     before, after = open_raster(req.before), open_raster(req.after)
     inputs = [p for p in (req.before, req.after, req.reference_map) if p]
     if not (req.output_probability or req.output_change or req.output_vector):
-        raise OutputError("No output was chosen.", "Choose at least one of the probability, change or polygon outputs.")
+        raise OutputError(t("No output was chosen."), t("Choose at least one of the probability, change or polygon outputs."))
     outs = {}
     for key, path, ext in (("prob", req.output_probability, (".tif", ".tiff")), ("change", req.output_change, (".tif", ".tiff")),
                            ("vector", req.output_vector, (".gpkg",))):
         outs[key] = check_output_path(path, inputs, ext) if path else None
     chosen = [p for p in outs.values() if p]
     if len(set(chosen)) != len(chosen):
-        raise OutputError("Two outputs have the same file name.", "Give each output its own name.")
+        raise OutputError(t("Two outputs have the same file name."), t("Give each output its own name."))
     if req.min_area_m2 < 0:
-        raise InputError(f"MIN_AREA_M2 is negative ({req.min_area_m2:g}).", "Use 0 or a positive area in square metres.")
+        raise InputError(t("MIN_AREA_M2 is negative ({value}).", value=f"{req.min_area_m2:g}"), t("Use 0 or a positive area in square metres."))
     if req.threshold is not None and not 0 <= req.threshold <= 1:
-        raise InputError(f"The threshold {req.threshold:g} is outside 0..1.", "Choose a probability between 0 and 1, or leave it empty.")
+        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=f"{req.threshold:g}"),
+                         t("Choose a probability between 0 and 1, or leave it empty."))
     check_has_valid_pixels(before)
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)

@@ -62,8 +62,8 @@ def fit_irmad(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-
     """Fit IR-MAD on (n, p) samples of both dates (regularised for near-singular bands)."""
     n, p = x.shape
     if n < 4 * p + 10:
-        raise ModalityError(f"IR-MAD needs more valid pixels in common ({n} found for {p} bands).",
-                            "Use larger rasters, fewer bands, or METHOD=cva.")
+        raise ModalityError(t("IR-MAD needs more valid pixels in common ({n} found for {p} bands).", n=n, p=p),
+                            t("Use larger rasters, fewer bands, or METHOD=cva."))
     w = np.ones(n)
     rho_old = np.zeros(p)
     converged = False

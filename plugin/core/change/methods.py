@@ -50,7 +50,8 @@ class LogisticCalibration:
     def __init__(self, scores: np.ndarray) -> None:
         s = scores[np.isfinite(scores)]
         if s.size < 16:
-            raise ModalityError("Too few valid pixels in common to fit a change threshold.", "Use larger rasters or check their nodata.")
+            raise ModalityError(_t("Too few valid pixels in common to fit a change threshold."),
+                                _t("Use larger rasters or check their nodata."))
         t = kittler_illingworth(s)
         self.how = _t("minimum-error (Kittler-Illingworth)")
         med = float(np.median(s))
@@ -102,15 +103,17 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
         return "network", _t("network chosen by the analyst ({why})", why=check_network(pair.roles))
     if method == "logratio":
         if fam != "sar":
-            raise ModalityError(f"The log-ratio method is for SAR intensity pairs; these rasters are {fam} ({', '.join(pair.roles)}).",
-                                "Choose METHOD=auto, irmad or cva, or set MODALITY=sar if the bands are backscatter.")
+            raise ModalityError(_t("The log-ratio method is for SAR intensity pairs; these rasters are {family} ({roles}).",
+                                   family=fam, roles=", ".join(pair.roles)),
+                                _t("Choose METHOD=auto, irmad or cva, or set MODALITY=sar if the bands are backscatter."))
         return "logratio", _t("log-ratio chosen by the analyst")
     if method in ("irmad", "cva"):
         if method == "irmad" and len(pair.roles) < 2:
-            raise ModalityError("IR-MAD needs at least 2 common bands; these rasters share 1.", "Choose METHOD=cva or auto.")
+            raise ModalityError(_t("IR-MAD needs at least 2 common bands; these rasters share 1."), _t("Choose METHOD=cva or auto."))
         return method, _t("{method} chosen by the analyst", method=method)
     if method != "auto":
-        raise ModalityError(f"Unknown change method '{method}'.", f"Use one of: {', '.join(METHOD_CHOICES)}.")
+        raise ModalityError(_t("Unknown change method '{name}'.", name=method),
+                            _t("Use one of: {choices}.", choices=", ".join(METHOD_CHOICES)))
     if fam == "sar":
         return "logratio", _t("auto: SAR backscatter pair → log-ratio")
     if fam == "optical":
@@ -141,4 +144,5 @@ def make_method(name: str, device: str = "auto") -> ChangeMethod:
         from .logratio import LogRatio
 
         return LogRatio()
-    raise ModalityError(f"Unknown change method '{name}'.", f"Use one of: {', '.join(METHOD_CHOICES)}.")
+    raise ModalityError(_t("Unknown change method '{name}'.", name=name),
+                        _t("Use one of: {choices}.", choices=", ".join(METHOD_CHOICES)))

@@ -33,7 +33,7 @@ RGB = ("red", "green", "blue")
 
 def load_card(card_path: str = CARD_FILE) -> dict:
     """The change network's model card; ModelError when missing, unreadable or incomplete."""
-    return modelcards.load_card(card_path, ("sha256", "inputs", "stride", "band_subsets_trained"), REBUILD)
+    return modelcards.load_card(card_path, ("sha256", "inputs", "stride", "band_subsets_trained"), t(REBUILD))
 
 
 def band_subset(card: dict, roles) -> tuple[str, list[str]]:
@@ -49,15 +49,16 @@ def band_subset(card: dict, roles) -> tuple[str, list[str]]:
 def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> str:
     """Raise ModelError (no runtime/model/card) or ModalityError (bands) when METHOD=network cannot run; else say which bands."""
     if importlib.util.find_spec("onnxruntime") is None:
-        raise ModelError("The change network needs onnxruntime, which is not installed.",
-                         "Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva.")
+        raise ModelError(t("The change network needs onnxruntime, which is not installed."),
+                         t("Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva."))
     if not os.path.exists(model_path):
-        raise ModelError(f"The change network file '{os.path.basename(model_path)}' is missing.", REBUILD)
+        raise ModelError(t("The change network file '{name}' is missing.", name=os.path.basename(model_path)), t(REBUILD))
     card = load_card(card_path)
     name, slots = band_subset(card, roles)
     if not slots:
-        raise ModalityError(f"The change network needs red, green and blue on both dates; the pair shares {', '.join(roles)}.",
-                            "Choose METHOD=auto, irmad or cva, or set MODALITY so the bands get their roles.")
+        raise ModalityError(t("The change network needs red, green and blue on both dates; the pair shares {roles}.",
+                              roles=", ".join(roles)),
+                            t("Choose METHOD=auto, irmad or cva, or set MODALITY so the bands get their roles."))
     return f"band subset {name}: {', '.join(slots)}"
 
 
@@ -99,7 +100,7 @@ class NetworkChange(ChangeMethod):
     def __init__(self, device: str = "auto", model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
         super().__init__()
         card = load_card(card_path)
-        self.session, self.device_report = modelcards.open_verified(model_path, card, device, REBUILD, "change network")
+        self.session, self.device_report = modelcards.open_verified(model_path, card, device, t(REBUILD), t("change network"))
         self.card = card
         self.slots: list[str] = list(card["inputs"]["before"]["slots"])
         self.stride = int(card["stride"])
@@ -116,12 +117,12 @@ class NetworkChange(ChangeMethod):
     def fit(self, blocks: list[PairBlock]) -> None:
         """Choose the band subset and fit per-date, per-slot mean/std on the valid sample pixels."""
         if not blocks:
-            raise ModalityError("No sample of the pair to fit the change network on.", "Use rasters that overlap with data.")
+            raise ModalityError(t("No sample of the pair to fit the change network on."), t("Use rasters that overlap with data."))
         roles = blocks[0].roles
         self.subset, self.used = band_subset(self.card, roles)
         if not self.used:
-            raise ModalityError(f"The change network needs red, green and blue on both dates; the pair shares {', '.join(roles)}.",
-                                "Choose METHOD=auto, irmad or cva.")
+            raise ModalityError(t("The change network needs red, green and blue on both dates; the pair shares {roles}.",
+                                  roles=", ".join(roles)), t("Choose METHOD=auto, irmad or cva."))
         self.mean = np.zeros((2, len(self.slots)), np.float32)
         self.std = np.ones((2, len(self.slots)), np.float32)
         for d, which in enumerate(("before", "after")):
@@ -132,8 +133,8 @@ class NetworkChange(ChangeMethod):
                 v = np.concatenate([getattr(b, which)[i][b.valid].astype(np.float64) for b in blocks])
                 v = v[np.isfinite(v)]
                 if v.size < 16:
-                    raise ModalityError("Too few valid pixels in common to fit the change network.",
-                                        "Use larger rasters or check their nodata.")
+                    raise ModalityError(t("Too few valid pixels in common to fit the change network."),
+                                        t("Use larger rasters or check their nodata."))
                 self.mean[d, k], self.std[d, k] = float(v.mean()), float(v.std()) + 1e-6
         self.available = np.array([[1.0 if s in self.used else 0.0 for s in self.slots]], np.float32)
         dropped = [r for r in roles if r not in self.used]

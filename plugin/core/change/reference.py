@@ -13,6 +13,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from ..errors import InputError
+from ..messages import t as _t
 from ..raster import Grid
 
 VECTOR_EXTENSIONS = (".gpkg", ".shp", ".geojson", ".json", ".fgb", ".kml", ".gml", ".sqlite")
@@ -41,20 +42,22 @@ class VectorReference:
                 field = next((f for f in fields if f.lower() in CLASS_FIELDS), None) or next(
                     (f for f, t in fields.items() if t.startswith("str")), None)
                 if field is None:
-                    raise InputError(f"The reference polygons '{name}' have no class field.",
-                                     "Add a text field such as 'class' naming the land cover of each polygon.")
+                    raise InputError(_t("The reference polygons '{name}' have no class field.", name=name),
+                                     _t("Add a text field such as 'class' naming the land cover of each polygon."))
                 to_crs = Transformer.from_crs(src.crs_wkt or "EPSG:4326", crs.to_wkt(), always_xy=True)
                 feats = [(shape(f["geometry"]), f["properties"][field]) for f in src if f["geometry"]]
         except InputError:
             raise
         except Exception as exc:  # fiona raises several types for unreadable files
-            raise InputError(f"The reference map '{name}' cannot be read ({exc}).", "Choose a class raster or a polygon file GDAL reads.") from exc
+            raise InputError(_t("The reference map '{name}' cannot be read ({reason}).", name=name, reason=exc),
+                             _t("Choose a class raster or a polygon file GDAL reads.")) from exc
         names = sorted({str(v) for _, v in feats if v not in (None, "")})
         if not names:
-            raise InputError(f"The reference polygons '{name}' hold no class values.", "Fill the class field, or choose another map.")
+            raise InputError(_t("The reference polygons '{name}' hold no class values.", name=name),
+                             _t("Fill the class field, or choose another map."))
         if len(names) > max_classes:
-            raise InputError(f"The reference polygons have {len(names)} classes; at most {max_classes} are supported.",
-                             "Merge classes (e.g. with Vector > Geoprocessing > Dissolve on a reclassified field) and run again.")
+            raise InputError(_t("The reference polygons have {n} classes; at most {max} are supported.", n=len(names), max=max_classes),
+                             _t("Merge classes (e.g. with Vector > Geoprocessing > Dissolve on a reclassified field) and run again."))
         index = {n: i + 1 for i, n in enumerate(names)}
         self.shapes = [(mapping(shp_transform(to_crs.transform, g)), index[str(v)]) for g, v in feats if v not in (None, "")]
         self.bounds = np.array([shape(g).bounds for g, _ in self.shapes]) if self.shapes else np.zeros((0, 4))

@@ -55,8 +55,8 @@ def parse_change_prompt(text: Optional[str]) -> ChangePrompt:
             if re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", t) and (best is None or len(syn) > best[0]):
                 best = (len(syn), pid, syn)
     if best is None:
-        raise PromptError(f"'{text.strip()}' does not name a change TerraPrompt knows.",
-                          "Try one of: " + ", ".join(f"'{p['label']}'" for p in prompts.values()) + ".")
+        raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
+                          _t("Try one of: {prompts}.", prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
     return ChangePrompt(best[1], prompts[best[1]]["label"], _t("phrase '{phrase}'", phrase=best[2]), text.strip())
 
 
@@ -157,15 +157,16 @@ def reference_classes(ref: RasterSource, max_classes: int = 14) -> tuple[list[st
     else:
         s = ref.sample(bands=[1], max_pixels=250_000).compressed()
         if s.size and not np.allclose(s, np.round(s)):
-            raise InputError(f"The reference map '{os.path.basename(ref.path)}' has fractional values; it must be a class raster.",
-                             "Use a land-cover map with integer class values (e.g. the output of extract_landcover).")
+            raise InputError(_t("The reference map '{name}' has fractional values; it must be a class raster.", name=os.path.basename(ref.path)),
+                             _t("Use a land-cover map with integer class values (e.g. the output of extract_landcover)."))
         vals = [int(v) for v in np.unique(s) if int(v) not in (0, 255)]
         pairs = [(v, f"class {v}") for v in vals]
     if not pairs:
-        raise InputError(f"The reference map '{os.path.basename(ref.path)}' holds no class values.", "Choose a land-cover class raster.")
+        raise InputError(_t("The reference map '{name}' holds no class values.", name=os.path.basename(ref.path)),
+                         _t("Choose a land-cover class raster."))
     if len(pairs) > max_classes:
-        raise InputError(f"The reference map has {len(pairs)} classes; at most {max_classes} are supported.",
-                         "Reclassify it to fewer classes (Raster > Reclassify by table) and run again.")
+        raise InputError(_t("The reference map has {n} classes; at most {max} are supported.", n=len(pairs), max=max_classes),
+                         _t("Reclassify it to fewer classes (Raster > Reclassify by table) and run again."))
     return [n for _, n in pairs], [v for v, _ in pairs]
 
 
@@ -189,13 +190,16 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if prompt.id == "any_change":
         return np.ones((kf, kt), dtype=bool), _t("all changes are kept")
     if not maps.available and maps.reference is None:
-        raise PromptError(f"The prompt '{prompt.label}' needs land-cover classes, but none can be mapped from these bands.",
-                          "Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, or prompt 'any change'.")
+        raise PromptError(_t("The prompt '{label}' needs land-cover classes, but none can be mapped from these bands.", label=_t(prompt.label)),
+                          _t("Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, "
+                             "or prompt 'any change'."))
     fm, tm = _side_mask(p["from"], maps.from_names), _side_mask(p["to"], maps.to_names)
     for mask, spec in ((fm, p["from"]), (tm, p["to"])):
         if mask is not None and not mask.any():
-            raise PromptError(f"The prompt '{prompt.label}' needs the class '{spec[0][0]}', which cannot be mapped from these bands.",
-                              "Use rasters with the bands that show it (e.g. NIR for vegetation), give a REFERENCE_MAP, or prompt 'any change'.")
+            raise PromptError(_t("The prompt '{label}' needs the class '{cls}', which cannot be mapped from these bands.",
+                                 label=_t(prompt.label), cls=_t(spec[0][0])),
+                              _t("Use rasters with the bands that show it (e.g. NIR for vegetation), give a REFERENCE_MAP, "
+                                 "or prompt 'any change'."))
     if fm is None:
         kept_to = {maps.to_names[j] for j in np.nonzero(tm)[0]}
         fm = np.array([n not in kept_to for n in maps.from_names])

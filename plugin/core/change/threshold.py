@@ -12,6 +12,7 @@ import rasterio
 from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError
+from ..messages import t
 from ..raster import Grid
 from ..writers import GeoTiffWriter, check_output_path
 
@@ -23,7 +24,8 @@ CHANGE_COLORS = {0: (230, 230, 230, 0), 1: (230, 30, 30, 255), 255: (0, 0, 0, 0)
 def threshold_change(probability: np.ndarray, threshold: float, valid: Optional[np.ndarray] = None) -> np.ndarray:
     """uint8 change map: 1 where probability ≥ threshold, 0 below, 255 where invalid (NaN, < 0 or masked)."""
     if not 0.0 <= threshold <= 1.0:
-        raise InputError(f"The threshold {threshold:g} is outside 0..1.", "Choose a probability between 0 and 1.")
+        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=f"{threshold:g}"),
+                         t("Choose a probability between 0 and 1."))
     p = np.asarray(probability, dtype=np.float32)
     ok = np.isfinite(p) & (p >= 0)
     if valid is not None:

@@ -15,6 +15,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError, PromptError
+from ..messages import t
 from ..raster import open_raster
 from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
@@ -92,7 +93,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     out_vec = check_output_path(req.output_vector, [req.input], (".gpkg",))
     out_ras = check_output_path(req.output_raster, [req.input], (".tif", ".tiff")) if req.output_raster else None
     if not req.objects:
-        raise PromptError("There are no prompts.", "Give a point layer with object_id and positive fields, or boxes with object_id.")
+        raise PromptError(t("There are no prompts."), t("Give a point layer with object_id and positive fields, or boxes with object_id."))
     engine, report = load_engine(req.model, req.device)
     modality = None
     try:
@@ -114,7 +115,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         if is_cancelled():
             raise Cancelled()
         if obj.n_positive == 0 and obj.box is None:
-            skipped.append(f"object {obj.object_id}: no positive point and no box")
+            skipped.append(t("object {id}: no positive point and no box", id=obj.object_id))
             continue
         session = InteractiveSession(src, _group_window(src, obj, req.window_size), engine=engine, cache=cache, modality=modality)
         try:
@@ -122,19 +123,19 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             labels = np.array([1 if p[2] else 0 for p in obj.points], dtype=np.int64)
             session.decode(pts, labels, obj.box)
         except (PromptError, InputError) as exc:
-            skipped.append(f"object {obj.object_id}: {exc.problem}")
+            skipped.append(t("object {id}: {reason}", id=obj.object_id, reason=exc.problem))
             continue
         res = session.last
         geom = mask_to_geometry(res.mask, res.transform)
         if geom is None:
-            skipped.append(f"object {obj.object_id}: nothing was found at its prompts")
+            skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id))
             continue
         accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
                                     obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
         progress(100.0 * (i + 1) / len(objects) * 0.9)
     if not accepted:
-        raise PromptError("No object could be segmented: " + "; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "") + ".",
-                          "Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1.")
+        raise PromptError(t("No object could be segmented: {reasons}.", reasons="; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
+                          t("Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1."))
     write_objects(out_vec, accepted, src.crs)
     if out_ras:
         try:

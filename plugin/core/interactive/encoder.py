@@ -16,6 +16,7 @@ from rasterio.transform import Affine
 from rasterio.windows import Window
 
 from ..errors import InputError
+from ..messages import t
 from ..raster import RasterSource
 from .cache import EmbeddingCache, make_key
 
@@ -46,7 +47,7 @@ def clip_window(src: RasterSource, window: Window) -> Window:
     c1 = min(src.width, int(math.ceil(window.col_off + window.width)))
     r1 = min(src.height, int(math.ceil(window.row_off + window.height)))
     if c1 <= c0 or r1 <= r0:
-        raise InputError("The area to encode lies outside the raster.", "Pan to the raster or choose a window inside it.")
+        raise InputError(t("The area to encode lies outside the raster."), t("Pan to the raster or choose a window inside it."))
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 

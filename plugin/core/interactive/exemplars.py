@@ -20,6 +20,7 @@ from rasterio.features import geometry_mask
 from rasterio.windows import Window, from_bounds
 
 from ..errors import InputError
+from ..messages import t
 from ..modalities import resolve_modality
 from ..raster import Grid, check_has_valid_pixels, open_raster
 from ..stack import ModalityStack, make_layer
@@ -89,9 +90,10 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
                  is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
     if not req.exemplars:
-        raise InputError("No exemplar polygons were given.", "Select two or three good polygons of the objects you want more of.")
+        raise InputError(t("No exemplar polygons were given."), t("Select two or three good polygons of the objects you want more of."))
     if not 0.0 < req.threshold < 1.0:
-        raise InputError(f"THRESHOLD must be between 0 and 1 (got {req.threshold}).", "Use e.g. 0.5; higher finds fewer, closer matches.")
+        raise InputError(t("THRESHOLD must be between 0 and 1 (got {value}).", value=req.threshold),
+                         t("Use e.g. 0.5; higher finds fewer, closer matches."))
     src = open_raster(req.input)
     out = check_output_path(req.output_vector, [req.input], (".gpkg",))
     check_has_valid_pixels(src)
@@ -116,8 +118,8 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
             pixels.append(_features(bs, roles)[:, inside])
             ex_areas.append(areas.area_m2(geom))
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
-        raise InputError("The exemplar polygons cover fewer than 4 valid pixels of the raster.",
-                         "Draw exemplars over the raster, each at least a few pixels large.")
+        raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
+                         t("Draw exemplars over the raster, each at least a few pixels large."))
     sample = stack.read_sample(full, set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)

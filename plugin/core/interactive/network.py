@@ -21,6 +21,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ModelError
+from ..messages import t
 from ..modelcards import load_card
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -204,16 +205,17 @@ class NetworkEngine:
         from ..modelcards import open_verified
 
         card_path = card_path or CARD
-        self.card = load_card(card_path, ("sha256", "files"), FIX)
+        self.card = load_card(card_path, ("sha256", "files"), t(FIX))
         folder = os.path.dirname(os.path.abspath(card_path))
         files = self.card["files"]
         for part in ("encoder", "decoder"):
             if part not in files or "file" not in files[part] or "sha256" not in files[part]:
-                raise ModelError(f"The model card '{os.path.basename(card_path)}' does not describe the {part}.", FIX)
-        self.enc, self.report = open_verified(os.path.join(folder, files["encoder"]["file"]), files["encoder"], device, FIX,
-                                              "promptable network encoder")
-        self.dec, _ = open_verified(os.path.join(folder, files["decoder"]["file"]), files["decoder"], device, FIX,
-                                    "promptable network decoder")
+                raise ModelError(t("The model card '{name}' does not describe the {part}.", name=os.path.basename(card_path),
+                                   part=t("encoder") if part == "encoder" else t("decoder")), t(FIX))
+        self.enc, self.report = open_verified(os.path.join(folder, files["encoder"]["file"]), files["encoder"], device, t(FIX),
+                                              t("promptable network encoder"))
+        self.dec, _ = open_verified(os.path.join(folder, files["decoder"]["file"]), files["decoder"], device, t(FIX),
+                                    t("promptable network decoder"))
         self.sha256 = self.card["sha256"]
         self.version = self.card.get("version", "?")
         self._memo: OrderedDict = OrderedDict()

@@ -16,6 +16,7 @@ from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.ops import unary_union
 
 from ..errors import OutputError
+from ..messages import t
 from ..vectors import AreaCalculator
 from ..writers import commit, remove_quietly, temp_path_for
 
@@ -101,13 +102,14 @@ def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = L
         with fiona.open(path, "a", layer=layer) as out:
             missing = [k for k in OBJECT_FIELDS if k not in out.schema["properties"]]
             if missing:
-                raise OutputError(f"The layer '{layer}' in '{os.path.basename(path)}' lacks the fields {', '.join(missing)}.",
-                                  "Choose a new GeoPackage for accepted objects.")
+                raise OutputError(t("The layer '{layer}' in '{name}' lacks the fields {fields}.", layer=layer, name=os.path.basename(path),
+                                    fields=", ".join(missing)), t("Choose a new GeoPackage for accepted objects."))
             out.writerecords(list(_records(objects)))
     except OutputError:
         raise
     except Exception as exc:
-        raise OutputError(f"Cannot append to '{path}': {exc}.", "Choose a GeoPackage you can write to, or a new file.") from exc
+        raise OutputError(t("Cannot append to '{path}': {reason}.", path=path, reason=exc),
+                          t("Choose a GeoPackage you can write to, or a new file.")) from exc
     return path
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import PromptError
+from ..messages import t
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Prompt:
         x0, x1 = sorted((float(xmin), float(xmax)))
         y0, y1 = sorted((float(ymin), float(ymax)))
         if x1 - x0 <= 0 or y1 - y0 <= 0:
-            raise PromptError("The box has no area.", "Drag a box with a width and a height.")
+            raise PromptError(t("The box has no area."), t("Drag a box with a width and a height."))
         return Prompt("box", (x0, y0, x1, y1), True)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..errors import ModelError
+from ..messages import t
 from ..modelcards import file_sha256
 from ..runtime import onnx_session
 
@@ -35,16 +36,23 @@ DECODER_REQUIRED = ("point_coords", "point_labels", "mask_input", "has_mask_inpu
 EMBEDDING_NAMES = ("image_embeddings", "image_embed")
 
 
+def _role(role: str) -> str:
+    """'encoder' / 'decoder' in the current language (the part of the pair an error is about)."""
+    return t("encoder") if role == "encoder" else t("decoder")
+
+
 def _open(path: str, role: str, device: str):
     """An onnxruntime session for one file of the pair, or a ModelError naming the file and the fix."""
     name = os.path.basename(path)
     if not os.path.isfile(path):
-        raise ModelError(f"The SAM {role} '{path}' does not exist.", "Choose the encoder/decoder .onnx pair exported from SAM or SAM 2.")
+        raise ModelError(t("The SAM {role} '{path}' does not exist.", role=_role(role), path=path),
+                         t("Choose the encoder/decoder .onnx pair exported from SAM or SAM 2."))
     try:
         return onnx_session(path, device)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/InvalidGraph types
-        raise ModelError(f"The SAM {role} '{name}' is not a valid ONNX model ({str(exc).splitlines()[0][:200]}).",
-                         "Re-export or re-download the model; the file may be truncated.") from exc
+        raise ModelError(t("The SAM {role} '{name}' is not a valid ONNX model ({reason}).", role=_role(role), name=name,
+                           reason=(str(exc).splitlines() or [""])[0][:200]),
+                         t("Re-export or re-download the model; the file may be truncated.")) from exc
 
 
 class SamOnnxEngine:
@@ -61,8 +69,9 @@ class SamOnnxEngine:
         for role, want in (expected_sha256 or {}).items():
             got = {"encoder": self.encoder_sha256, "decoder": self.decoder_sha256}.get(role)
             if got is not None and want and got.lower() != str(want).lower():
-                raise ModelError(f"The SAM {role} does not match its model card (sha256 {got[:12]}… instead of {str(want)[:12]}…).",
-                                 "The file was changed or corrupted; download it again or update the model card.")
+                raise ModelError(t("The SAM {role} does not match its model card (sha256 {got}… instead of {want}…).",
+                                   role=_role(role), got=got[:12], want=str(want)[:12]),
+                                 t("The file was changed or corrupted; download it again or update the model card."))
         self.enc, self.report = _open(encoder_path, "encoder", device)
         self.dec, _ = _open(decoder_path, "decoder", device)
         self._label = label or os.path.splitext(os.path.basename(encoder_path))[0].replace("_encoder", "").replace(".encoder", "")
@@ -94,8 +103,9 @@ class SamOnnxEngine:
         ins = self.enc.get_inputs()
         name = os.path.basename(self.encoder_path)
         if len(ins) != 1:
-            raise ModelError(f"The SAM encoder '{name}' has {len(ins)} inputs ({', '.join(i.name for i in ins)}); one image input is expected.",
-                             "Choose the image encoder of the pair, not the decoder.")
+            raise ModelError(t("The SAM encoder '{name}' has {n} inputs ({inputs}); one image input is expected.",
+                               name=name, n=len(ins), inputs=", ".join(i.name for i in ins)),
+                             t("Choose the image encoder of the pair, not the decoder."))
         shape = ins[0].shape
         if len(shape) == 4 and shape[1] in (3, "3"):
             self.layout = "nchw"
@@ -104,13 +114,13 @@ class SamOnnxEngine:
             self.layout = "hwc"
             self.size = 1024
         else:
-            raise ModelError(f"The SAM encoder '{name}' takes an input of shape {shape}; [1, 3, S, S] or [H, W, 3] is expected.",
-                             "Export the encoder with SAM's or SAM 2's ONNX exporter.")
+            raise ModelError(t("The SAM encoder '{name}' takes an input of shape {shape}; [1, 3, S, S] or [H, W, 3] is expected.",
+                               name=name, shape=shape), t("Export the encoder with SAM's or SAM 2's ONNX exporter."))
         self.enc_input = ins[0].name
         self.enc_outputs = [o.name for o in self.enc.get_outputs()]
         if not any(n in self.enc_outputs for n in EMBEDDING_NAMES) and len(self.enc_outputs) != 1:
-            raise ModelError(f"The SAM encoder '{name}' has no 'image_embeddings' output (it has {', '.join(self.enc_outputs)}).",
-                             "Export the encoder with SAM's or SAM 2's ONNX exporter.")
+            raise ModelError(t("The SAM encoder '{name}' has no 'image_embeddings' output (it has {outputs}).",
+                               name=name, outputs=", ".join(self.enc_outputs)), t("Export the encoder with SAM's or SAM 2's ONNX exporter."))
 
     def _check_decoder(self) -> None:
         name = os.path.basename(self.decoder_path)
@@ -120,19 +130,22 @@ class SamOnnxEngine:
         if not any(n in ins for n in EMBEDDING_NAMES):
             missing.insert(0, "image_embeddings")
         if missing:
-            raise ModelError(f"The SAM decoder '{name}' lacks the inputs {', '.join(missing)} (it has {', '.join(ins)}).",
-                             "Choose the prompt decoder exported with SAM's or SAM 2's ONNX exporter (image_embeddings, point_coords, point_labels, mask_input, has_mask_input, orig_im_size).")
+            raise ModelError(t("The SAM decoder '{name}' lacks the inputs {missing} (it has {inputs}).",
+                               name=name, missing=", ".join(missing), inputs=", ".join(ins)),
+                             t("Choose the prompt decoder exported with SAM's or SAM 2's ONNX exporter (image_embeddings, point_coords, "
+                               "point_labels, mask_input, has_mask_input, orig_im_size)."))
         known = set(DECODER_REQUIRED) | set(EMBEDDING_NAMES) | {"orig_im_size"} | set(self.enc_outputs)
         unknown = [n for n in ins if n not in known]
         if unknown:
-            raise ModelError(f"The SAM decoder '{name}' needs inputs the encoder does not give: {', '.join(unknown)}.",
-                             "Use an encoder and a decoder exported together from the same model.")
+            raise ModelError(t("The SAM decoder '{name}' needs inputs the encoder does not give: {inputs}.", name=name, inputs=", ".join(unknown)),
+                             t("Use an encoder and a decoder exported together from the same model."))
         if "masks" not in outs or "iou_predictions" not in outs:
-            raise ModelError(f"The SAM decoder '{name}' lacks the outputs masks/iou_predictions (it has {', '.join(outs)}).",
-                             "Export the decoder with SAM's or SAM 2's ONNX exporter.")
+            raise ModelError(t("The SAM decoder '{name}' lacks the outputs masks/iou_predictions (it has {outputs}).",
+                               name=name, outputs=", ".join(outs)), t("Export the decoder with SAM's or SAM 2's ONNX exporter."))
         if len(ins["point_coords"].shape) != 3:
-            raise ModelError(f"The SAM decoder '{name}' takes point_coords of shape {ins['point_coords'].shape}; [1, N, 2] is expected.",
-                             "Export the decoder with dynamic point count (SAM's exporter does).")
+            raise ModelError(t("The SAM decoder '{name}' takes point_coords of shape {shape}; [1, N, 2] is expected.",
+                               name=name, shape=ins["point_coords"].shape),
+                             t("Export the decoder with dynamic point count (SAM's exporter does)."))
         self.dec_inputs = ins
         self.dec_outputs = outs
 
@@ -205,7 +218,8 @@ class SamOnnxEngine:
             elif name in EMBEDDING_NAMES:
                 v = next((f[n] for n in EMBEDDING_NAMES if n in f), f[self.enc_outputs[0]])
             else:  # validated away in _check_decoder
-                raise ModelError(f"The SAM decoder needs '{name}', which the encoder did not produce.", "Use a matching encoder/decoder pair.")
+                raise ModelError(t("The SAM decoder needs '{name}', which the encoder did not produce.", name=name),
+                                 t("Use a matching encoder/decoder pair."))
             feed[name] = np.asarray(v, dtype=_np_type(meta.type))
         outs = dict(zip(self.dec_outputs, self.dec.run(None, feed)))
         masks = np.asarray(outs["masks"])
@@ -240,11 +254,12 @@ def find_pair(path: str) -> tuple[str, str, dict]:
         enc = [n for n in onnx if "encoder" in n.lower()]
         dec = [n for n in onnx if "decoder" in n.lower()]
         if len(enc) != 1 or len(dec) != 1:
-            raise ModelError(f"The folder '{path}' does not hold exactly one *encoder*.onnx and one *decoder*.onnx.",
-                             "Point MODEL to the encoder file, or to a model card (.json) naming both files.")
+            raise ModelError(t("The folder '{path}' does not hold exactly one *encoder*.onnx and one *decoder*.onnx.", path=path),
+                             t("Point MODEL to the encoder file, or to a model card (.json) naming both files."))
         return os.path.join(path, enc[0]), os.path.join(path, dec[0]), {}
     if not os.path.exists(path):
-        raise ModelError(f"The model '{path}' does not exist.", "Choose 'classical', or a SAM encoder/decoder .onnx pair or its model card.")
+        raise ModelError(t("The model '{path}' does not exist.", path=path),
+                         t("Choose 'classical', or a SAM encoder/decoder .onnx pair or its model card."))
     if path.lower().endswith(".json"):
         try:
             with open(path, encoding="utf-8") as fh:
@@ -252,8 +267,8 @@ def find_pair(path: str) -> tuple[str, str, dict]:
             folder = os.path.dirname(os.path.abspath(path))
             enc, dec = os.path.join(folder, card["encoder"]), os.path.join(folder, card["decoder"])
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"The model card '{os.path.basename(path)}' cannot be read ({exc}).",
-                             "A card is JSON with 'encoder', 'decoder' (file names next to it) and optionally 'sha256': {encoder, decoder}.") from exc
+            raise ModelError(t("The model card '{name}' cannot be read ({reason}).", name=os.path.basename(path), reason=exc),
+                             t("A card is JSON with 'encoder', 'decoder' (file names next to it) and optionally 'sha256': {encoder, decoder}.")) from exc
         return enc, dec, dict(card.get("sha256") or {})
     folder, name = os.path.split(os.path.abspath(path))
     low = name.lower()
@@ -263,5 +278,5 @@ def find_pair(path: str) -> tuple[str, str, dict]:
     if "decoder" in low:
         i = low.index("decoder")
         return os.path.join(folder, name[:i] + "encoder" + name[i + 7:]), path, {}
-    raise ModelError(f"Cannot tell whether '{name}' is a SAM encoder or decoder.",
-                     "Name the files *encoder*.onnx / *decoder*.onnx, or give a model card (.json) naming both.")
+    raise ModelError(t("Cannot tell whether '{name}' is a SAM encoder or decoder.", name=name),
+                     t("Name the files *encoder*.onnx / *decoder*.onnx, or give a model card (.json) naming both."))

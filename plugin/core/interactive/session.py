@@ -23,6 +23,7 @@ from rasterio.transform import Affine
 from rasterio.windows import Window
 
 from ..errors import PromptError
+from ..messages import t
 from ..raster import RasterSource
 from .cache import EmbeddingCache
 from .encoder import EncodedWindow, clip_window, encode_window
@@ -191,13 +192,13 @@ class InteractiveSession:
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         labels = np.asarray(labels).reshape(-1)
         if points.shape[0] != labels.shape[0]:
-            raise PromptError("Every point needs a label (1 positive, 0 negative).", "Give as many labels as points.")
+            raise PromptError(t("Every point needs a label (1 positive, 0 negative)."), t("Give as many labels as points."))
         for (x, y), l in zip(points, labels):
             self._check_point(Prompt.point(x, y, bool(l)))
         if box is not None:
             self._check_box(Prompt.box(*box))
         if not (labels > 0).any() and box is None and self.base is None:
-            raise PromptError("There is no positive click and no box.", "Click inside the object (left click) or drag a box around it.")
+            raise PromptError(t("There is no positive click and no box."), t("Click inside the object (left click) or drag a box around it."))
         self._include_prompts(points, box)
         grown = 0
         while True:
@@ -255,21 +256,22 @@ class InteractiveSession:
         col, row = ~self.source.transform * p.coords
         if not (0 <= col < self.source.width and 0 <= row < self.source.height):
             raise PromptError(
-                f"The click at ({p.coords[0]:.6g}, {p.coords[1]:.6g}) lies outside the raster '{self.source.path.split('/')[-1]}'.",
-                "Click inside the raster; prompts are transformed to the raster's CRS, so check the layer's CRS too.")
+                t("The click at ({x}, {y}) lies outside the raster '{name}'.", x=f"{p.coords[0]:.6g}", y=f"{p.coords[1]:.6g}",
+                  name=self.source.path.split("/")[-1]),
+                t("Click inside the raster; prompts are transformed to the raster's CRS, so check the layer's CRS too."))
         if p.positive:
             data = self.source.read(window=Window(int(col), int(row), 1, 1), bands=self.bands[:1])
             if np.ma.getmaskarray(data).all():
                 raise PromptError(
-                    f"The click at ({p.coords[0]:.6g}, {p.coords[1]:.6g}) is on a nodata pixel.",
-                    "Click on valid image pixels inside the object.")
+                    t("The click at ({x}, {y}) is on a nodata pixel.", x=f"{p.coords[0]:.6g}", y=f"{p.coords[1]:.6g}"),
+                    t("Click on valid image pixels inside the object."))
 
     def _check_box(self, p: Prompt) -> None:
         """Raise PromptError for a box that does not overlap the raster."""
         b = self.source.grid.bounds()
         x0, y0, x1, y1 = p.coords
         if x1 <= b[0] or x0 >= b[2] or y1 <= b[1] or y0 >= b[3]:
-            raise PromptError("The box lies outside the raster.", "Drag the box over the raster; check the layer's CRS.")
+            raise PromptError(t("The box lies outside the raster."), t("Drag the box over the raster; check the layer's CRS."))
 
     def _include_prompts(self, points: np.ndarray, box) -> None:
         """Grow the window so every prompt is inside it (with a margin)."""

@@ -74,9 +74,11 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
     try:
         win = win.intersection(full)
     except Exception as exc:
-        raise InputError("The chosen extent does not overlap the input raster.", "Pick an extent over the raster, or leave it empty for the whole layer.") from exc
+        raise InputError(t("The chosen extent does not overlap the input raster."),
+                         t("Pick an extent over the raster, or leave it empty for the whole layer.")) from exc
     if win.width < 1 or win.height < 1:
-        raise InputError("The chosen extent does not overlap the input raster.", "Pick an extent over the raster, or leave it empty for the whole layer.")
+        raise InputError(t("The chosen extent does not overlap the input raster."),
+                         t("Pick an extent over the raster, or leave it empty for the whole layer."))
     return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))
 
 
@@ -97,7 +99,7 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
 
         ok, why = network_available(concepts, roles)
         if not ok:
-            raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
+            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
         return "network", t("network engine chosen by the analyst")
     if engine == "spectral":
         return "spectral", t("spectral engine chosen by the analyst")
@@ -152,7 +154,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     out_raster = check_output_path(req.output_raster, inputs, (".tif", ".tiff"))
     out_vector = check_output_path(req.output_vector, inputs, (".gpkg",)) if req.output_vector else None
     if out_vector and os.path.abspath(out_vector) == out_raster:
-        raise InputError("The raster and vector outputs are the same file.", "Give them different names.")
+        raise InputError(t("The raster and vector outputs are the same file."), t("Give them different names."))
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)
     secondaries = []

@@ -34,7 +34,7 @@ REBUILD = "Reinstall the plugin, or rebuild the model with `make train-landcover
 
 def load_card(card_path: str = CARD_FILE) -> dict:
     """The model card (JSON) of the bundled network; ModelError when missing, unreadable or incomplete."""
-    return modelcards.load_card(card_path, ("sha256", "inputs", "concepts", "stride"), REBUILD)
+    return modelcards.load_card(card_path, ("sha256", "inputs", "concepts", "stride"), t(REBUILD))
 
 
 def usable_slots(card: dict, roles: set[str]) -> list[str]:
@@ -60,9 +60,9 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
-        return False, "onnxruntime is not installed"
+        return False, t("onnxruntime is not installed")
     if not os.path.exists(model_path) or not os.path.exists(card_path):
-        return False, f"the model file {os.path.basename(model_path)} or its card is missing"
+        return False, t("the model file {name} or its card is missing", name=os.path.basename(model_path))
     try:
         card = load_card(card_path)
     except ModelError as exc:
@@ -70,21 +70,21 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
     known = card["concepts"]
     missing = [c for c in concepts if c not in known]
     if missing:
-        return False, f"the network does not predict {', '.join(missing)} (it predicts {', '.join(known)})"
+        return False, t("the network does not predict {missing} (it predicts {known})", missing=", ".join(missing), known=", ".join(known))
     has_rgb, has_sar = set(RGB) <= roles, "vv" in roles
     if not (has_rgb or has_sar):
-        return False, "the network needs at least red, green and blue bands, or SAR VV"
+        return False, t("the network needs at least red, green and blue bands, or SAR VV")
     if "cloud" in concepts and not has_rgb:
-        return False, "clouds need optical (RGB) bands"
+        return False, t("clouds need optical (RGB) bands")
     used = usable_slots(card, roles)
     if for_auto:
         other = [c for c in concepts if c not in AUTO_CONCEPTS]
         if other:
-            return False, f"{', '.join(other)} is better served by the dedicated rules"
+            return False, t("{concepts} is better served by the dedicated rules", concepts=", ".join(other))
         pref = card.get("auto_water", {}).get(mode_key(used))
         if "water" in concepts and pref and pref.get("prefer") == "spectral":
-            return False, (f"with these bands the spectral rules found water better on held-out data "
-                           f"(IoU {pref['spectral']:.3f} vs network {pref['network']:.3f})")
+            return False, t("with these bands the spectral rules found water better on held-out data "
+                            "(IoU {spectral} vs network {network})", spectral=f"{pref['spectral']:.3f}", network=f"{pref['network']:.3f}")
     return True, f"bands used: {', '.join(used)}"
 
 
@@ -124,9 +124,9 @@ class NetworkEngine:
                  model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
-            raise ModalityError(f"The network engine cannot run: {why}.", "Choose ENGINE=spectral or auto.")
+            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
         card = load_card(card_path)
-        self.session, self.device_report = modelcards.open_verified(model_path, card, device, REBUILD, "network")
+        self.session, self.device_report = modelcards.open_verified(model_path, card, device, t(REBUILD), t("network"))
         self.card = card
         self.concepts = list(concepts)
         self.slots: list[str] = card["inputs"]["bands"]["slots"]

@@ -297,7 +297,8 @@ class SpectralEngine:
             r = select_rules(c, roles, cloud_ok)
             if r is None:
                 raise ModalityError(
-                    f"The spectral engine cannot extract '{c}' from the bands given ({', '.join(sorted(roles)) or 'none'}).",
+                    t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=c,
+                      bands=", ".join(sorted(roles)) or t("none")),
                     _hint(c))
             self.rules[c] = r
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
@@ -526,6 +527,6 @@ class SpectralEngine:
 def _hint(concept: str) -> str:
     """What bands would let the engine extract a concept."""
     fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])})
-    need = {"optical": "multispectral bands (green, red, NIR, SWIR)", "rgb": "RGB", "sar": "SAR VV/VH (SAR_INPUT)",
-            "height": "a DSM/nDSM (DSM_INPUT) with optical or RGB bands", "cloudnet": "blue, green, red and NIR reflectance"}
-    return "Give " + " or ".join(need.get(f, f) for f in fams) + ", or change the prompt."
+    need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
+            "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance")}
+    return t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
