@@ -15,8 +15,9 @@ A candidate the analyst refines becomes the session's base mask
 
 Objects are not cut by the view: where a region touches a side of the encoded
 window and the raster goes on, the surroundings are classified at the same
-resolution, with the same fitted engine, block by block (half the view's side
-each) as the regions reach them, at most ``max_grow`` view sides beyond each
+resolution, with the same fitted engine, block by block as the regions reach
+them (blocks a quarter of the view's side long, an eighth of it deep next to the
+view and twice as deep each step out), at most ``max_grow`` view sides beyond each
 side and ``max_extra`` times the view's pixels in all, never beyond the raster;
 each candidate keeps its whole connected region (``grown``), and one still
 touching an unclassified block at the limit says so (``cut``). Regions only in
@@ -47,7 +48,7 @@ MIN_PIXELS = 16
 SORT_KEYS = ("area", "score")
 MAX_GROW = 2.0
 """Regions cut by the view are completed at most this many view sides beyond each of its sides."""
-MAX_EXTRA = 8.0
+MAX_EXTRA = 4.0
 """... and with at most this many times the view's pixels classified beyond it (keeps a search of 'forest' in a forest quick)."""
 
 
@@ -200,7 +201,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     from ..modalities import resolve_modality
 
     if sort not in SORT_KEYS:
-        raise InputError(t("Unknown sort key '{name}'.", name=sort), t("Use one of {choices}.", choices=", ".join(SORT_KEYS)))
+        raise InputError(f"Unknown sort key '{sort}'.", f"Use one of {', '.join(SORT_KEYS)}.")
     t0 = time.perf_counter()
     parsed = parse_prompt(prompt)
     enc = session.encode()
@@ -298,18 +299,25 @@ def origin(cset: CandidateSet, cand: Candidate) -> dict:
     return {"class": cand.concept, "model": cset.model, "model_sha256": cset.model_sha256}
 
 
-def _spans(n: int, step: int, lo: int, hi: int) -> dict[int, tuple[int, int]]:
-    """Block index → [start, end) along one axis of the view's grid: 0 is the view (0..n), ±1, ±2 … blocks beyond it, within lo..hi."""
-    spans = {0: (0, n)}
-    k, s = -1, 0
-    while s > lo:
-        spans[k] = (max(lo, s - step), s)
-        s, k = s - step, k - 1
-    k, e = 1, n
+def _spans(n: int, lo: int, hi: int) -> tuple[dict[int, tuple[int, int]], int]:
+    """Block index → [start, end) along one axis of the view's grid, and the last index inside the view.
+
+    The view is cut in four parts (indices 0..last); beyond each side come strips an eighth of the view deep, each
+    next one twice as deep as the one before, within lo..hi: most cut objects end in the first, thin strips.
+    """
+    part = max(16, -(-n // 4))
+    spans = {k: (s0, min(n, s0 + part)) for k, s0 in enumerate(range(0, n, part))}
+    last = len(spans) - 1
+    first = max(16, -(-n // 8))
+    k, s0, step = -1, 0, first
+    while s0 > lo:
+        spans[k] = (max(lo, s0 - step), s0)
+        k, s0, step = k - 1, s0 - step, step * 2
+    k, e, step = last + 1, n, first
     while e < hi:
         spans[k] = (e, min(hi, e + step))
-        e, k = e + step, k + 1
-    return spans
+        k, e, step = k + 1, e + step, step * 2
+    return spans, last
 
 
 @dataclass
@@ -331,7 +339,7 @@ class _Mosaic:
 
 
 class _Surroundings:
-    """The view's grid continued beyond it in blocks of half its side, classified only where regions of the view reach."""
+    """The view's grid continued beyond it in blocks (strips of a quarter of its side), classified only where its regions reach."""
 
     def __init__(self, stack: ModalityStack, window: Window, shape: tuple[int, int], max_grow: float, max_extra: float,
                  eng, roles: set[str], n_wanted: int, pad: int) -> None:
@@ -347,10 +355,17 @@ class _Surroundings:
         bottom = room(src.height - window.row_off - window.height, self.fy, h)
         right = room(src.width - window.col_off - window.width, self.fx, w)
         self.lo, self.hi = (-top, -left), (h + bottom, w + right)
-        self.rows = _spans(h, max(1, (h + 1) // 2), -top, h + bottom)
-        self.cols = _spans(w, max(1, (w + 1) // 2), -left, w + right)
+        self.rows, self.last_row = _spans(h, -top, h + bottom)
+        self.cols, self.last_col = _spans(w, -left, w + right)
         self.budget = max_extra * h * w
         self.blocks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _ring(self, b: tuple[int, int]) -> int:
+        """How many blocks out from the view a block lies (0: in the view)."""
+        def out(k: int, last: int) -> int:
+            return -k if k < 0 else max(0, k - last)
+
+        return max(out(b[0], self.last_row), out(b[1], self.last_col))
 
     def _box(self, b: tuple[int, int]) -> tuple[int, int, int, int]:
         (r0, r1), (c0, c1) = self.rows[b[0]], self.cols[b[1]]
@@ -371,8 +386,8 @@ class _Surroundings:
 
     def _mosaic(self) -> _Mosaic:
         """The classified blocks pasted on their bounding box (unclassified blocks in it are class 0), regions labelled."""
-        if len(self.blocks) == 1:
-            (cls, conf), = self.blocks.values()
+        if len(self.blocks) == self.n_view:
+            cls, conf = self.view_cls, self.view_conf
             row0 = col0 = 0
         else:
             ii, jj = [b[0] for b in self.blocks], [b[1] for b in self.blocks]
@@ -416,13 +431,19 @@ class _Surroundings:
         """Classify the blocks the view's regions reach, wave by wave, until none is cut or the limits are reached."""
         from ..errors import Cancelled
 
-        self.blocks = {(0, 0): (cls, conf)}
+        self.view_cls, self.view_conf = cls, conf
+        self.blocks = {}
+        for i in range(self.last_row + 1):
+            for j in range(self.last_col + 1):
+                r0, r1, c0, c1 = self._box((i, j))
+                self.blocks[(i, j)] = (cls[r0:r1, c0:c1], conf[r0:r1, c0:c1])
+        self.n_view = len(self.blocks)
         used = 0
         skipped: set = set()
         while True:
             mo = self._mosaic()
             front = self._frontier(mo)
-            todo = sorted((b for b in front if b not in skipped), key=lambda b: (abs(b[0]) + abs(b[1]), b))
+            todo = sorted((b for b in front if b not in skipped), key=lambda b: (self._ring(b), b))
             done_any = False
             for b in todo:
                 if is_cancelled is not None and is_cancelled():

@@ -112,7 +112,7 @@ def test_limits_mark_the_candidate_cut(scene):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s = scene()
-    cs = find_candidates(s, "water", max_extra=0.1)  # not even one block (a quarter of the view) beyond it
+    cs = find_candidates(s, "water", max_extra=0.01)  # not even one block (1/32 of the view) beyond it
     across = by_overlap(cs.candidates, ellipse("across"), s.source)
     assert across.cut and not across.grown and "still cut at the search limit" in cs.summary
 
@@ -156,3 +156,17 @@ def test_refine_and_accept_a_grown_candidate(scene):
     assert mask_to_geometry(res.mask, res.transform).area < 0.9 * true_area
     res = s.undo()
     assert mask_to_geometry(res.mask, res.transform).area == pytest.approx(true_area, rel=0.02)
+
+
+def test_progress_and_cancel_while_completing(scene):
+    from terraprompt.plugin.core.errors import Cancelled
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s = scene()
+    seen = []
+    find_candidates(s, "water", progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 100 and any(80 < p < 100 for p in seen)  # the surroundings report too
+    seen.clear()
+    with pytest.raises(Cancelled):  # cancelled once the view is classified: no block beyond it is read
+        find_candidates(s, "water", progress=seen.append, is_cancelled=lambda: bool(seen) and seen[-1] >= 80)
+    assert max(seen) == pytest.approx(80)
