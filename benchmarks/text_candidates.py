@@ -48,10 +48,11 @@ def main() -> None:
     ap.add_argument("--surround", action="store_true", help="a 3x larger image; the window is its centre")
     args = ap.parse_args()
     plugin_on_path()
+    from rasterio.windows import Window
+
     from terraprompt.plugin.core.interactive.session import InteractiveSession
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
     from terraprompt.plugin.core.raster import open_raster
-    from rasterio.windows import Window
 
     with tempfile.TemporaryDirectory() as tmp:
         n = args.size
