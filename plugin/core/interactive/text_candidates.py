@@ -201,7 +201,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     from ..modalities import resolve_modality
 
     if sort not in SORT_KEYS:
-        raise InputError(f"Unknown sort key '{sort}'.", f"Use one of {', '.join(SORT_KEYS)}.")
+        raise InputError(t("Unknown sort key '{name}'.", name=sort), t("Use one of {choices}.", choices=", ".join(SORT_KEYS)))
     t0 = time.perf_counter()
     parsed = parse_prompt(prompt)
     enc = session.encode()
