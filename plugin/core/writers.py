@@ -62,24 +62,88 @@ def _nearest_existing(folder: str) -> str:
     return folder
 
 
+_folders_lock = threading.Lock()
+_created_folders: dict[str, int] = {}  # folder made for an output and holding none yet → temporary files pending under it
+_pending_folders: dict[str, list[str]] = {}  # temporary file → the created folders it keeps (deepest first)
+
+
+def _missing_folders(folder: str) -> list[str]:
+    """The folder and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    folder = os.path.abspath(folder)
+    while not os.path.exists(folder) and os.path.dirname(folder) != folder:
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    return missing
+
+
+def _ancestors(folder: str) -> list[str]:
+    """The folder and all its ancestors, deepest first."""
+    out = [folder]
+    while os.path.dirname(out[-1]) != out[-1]:
+        out.append(os.path.dirname(out[-1]))
+    return out
+
+
 def temp_path_for(path: str) -> str:
-    """A hidden temporary file name next to ``path`` with the same extension; creates a missing folder only now, when writing starts."""
+    """A hidden temporary file name next to ``path`` with the same extension; creates a missing folder only now, when writing starts.
+
+    Folders made here are remembered with the temporary file: :func:`remove_quietly` on it (abort) removes
+    them again when no other pending output is under them, :func:`commit` keeps them. So a run that fails or
+    is cancelled leaves no empty folder behind, and folders that existed before are never removed.
+    """
     folder, name = os.path.split(os.path.abspath(path))
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(t("Cannot create the folder '{folder}' ({reason}).", folder=folder, reason=exc.strerror), t(WRITABLE)) from exc
     stem, ext = os.path.splitext(name)
-    return os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
+    tmp = os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
+    with _folders_lock:
+        missing = _missing_folders(folder)
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            _remove_empty(missing)
+            raise OutputError(t("Cannot create the folder '{folder}' ({reason}).", folder=folder, reason=exc.strerror), t(WRITABLE)) from exc
+        for f in missing:
+            _created_folders.setdefault(f, 0)
+        mine = [f for f in _ancestors(folder) if f in _created_folders]
+        for f in mine:
+            _created_folders[f] += 1
+        if mine:
+            _pending_folders[tmp] = mine
+    return tmp
+
+
+def _remove_empty(folders: Sequence[str]) -> None:
+    """rmdir each folder (deepest first); one that is not empty is left alone."""
+    for f in folders:
+        try:
+            os.rmdir(f)
+        except OSError:
+            pass
+
+
+def _release_folders(tmp: str, keep: bool) -> None:
+    """The temporary file ``tmp`` is gone: keep its created folders (an output is in them) or remove those now unused."""
+    with _folders_lock:
+        for f in _pending_folders.pop(tmp, []):
+            if f not in _created_folders:
+                continue
+            if keep:
+                del _created_folders[f]
+                continue
+            _created_folders[f] -= 1
+            if _created_folders[f] <= 0:
+                del _created_folders[f]
+                _remove_empty([f])
 
 
 def remove_quietly(path: str) -> None:
-    """Remove a file and its GDAL/SQLite side files, ignoring what is absent."""
+    """Remove a file and its GDAL/SQLite side files, ignoring what is absent (and folders made only for it)."""
     for p in (path, path + ".aux.xml", path + "-wal", path + "-shm", path + "-journal"):
         try:
             os.remove(p)
         except OSError:
             pass
+    _release_folders(os.path.abspath(path), keep=False)
 
 
 def commit(tmp: str, final: str) -> None:
@@ -89,6 +153,8 @@ def commit(tmp: str, final: str) -> None:
     os.replace(tmp, final)
     if os.path.exists(tmp + ".aux.xml"):
         os.replace(tmp + ".aux.xml", final + ".aux.xml")
+    # committed into another pending temporary file (a staged output): that one still holds the folders
+    _release_folders(os.path.abspath(tmp), keep=os.path.abspath(final) not in _pending_folders)
 
 
 class GeoTiffWriter:
@@ -110,6 +176,7 @@ class GeoTiffWriter:
         try:
             self.ds = rasterio.open(self.tmp, "w", **profile)
         except Exception as exc:
+            remove_quietly(self.tmp)
             raise OutputError(t("Cannot write '{path}': {reason}.", path=path, reason=exc), t(WRITABLE)) from exc
         if colormap:
             self.ds.write_colormap(1, colormap)

@@ -12,7 +12,8 @@ from rasterio.windows import Window
 
 from terraprompt.plugin.core.errors import OutputError
 from terraprompt.plugin.core.raster import Grid
-from terraprompt.plugin.core.writers import GeoTiffWriter, check_output_path, class_colormap, temp_path_for
+from terraprompt.plugin.core.writers import (GeoTiffWriter, check_output_path, class_colormap, commit, remove_quietly,
+                                              temp_path_for)
 
 
 @pytest.mark.parametrize("crs,tr", [
@@ -112,3 +113,49 @@ def test_bounded_gdal_cache_caps_and_restores():
         assert gdal.GetCacheMax() == 32 * 1024 * 1024
     finally:
         gdal.SetCacheMax(before)
+
+
+def test_aborted_writer_removes_only_the_folders_it_made(tmp_path):
+    """A writer into a missing nested folder makes it; abort removes what it made, never a folder that existed."""
+    grid = Grid(CRS.from_epsg(32633), from_origin(100, 100, 1, 1), 16, 16)
+    (tmp_path / "kept").mkdir()
+    w = GeoTiffWriter(str(tmp_path / "kept" / "a" / "b" / "o.tif"), grid, 1, "uint8", 255, block=16)
+    assert (tmp_path / "kept" / "a" / "b").is_dir()
+    w.write(Window(0, 0, 16, 16), np.ones((16, 16), np.uint8))
+    w.abort()
+    assert os.listdir(tmp_path) == ["kept"] and os.listdir(tmp_path / "kept") == []
+    # a folder that already existed but is empty stays too
+    (tmp_path / "kept" / "empty").mkdir()
+    remove_quietly(temp_path_for(str(tmp_path / "kept" / "empty" / "o.tif")))
+    assert (tmp_path / "kept" / "empty").is_dir()
+
+
+def test_created_folders_shared_by_two_outputs(tmp_path):
+    """Two pending outputs in one new folder: it goes only when both are aborted, and stays once one is committed."""
+    new = tmp_path / "new" / "sub"
+    a, b = temp_path_for(str(new / "a.tif")), temp_path_for(str(new / "b.gpkg"))
+    open(a, "wb").close()
+    open(b, "wb").close()
+    remove_quietly(a)  # the first abort: the other output is still pending there
+    assert new.is_dir()
+    remove_quietly(b)
+    assert not (tmp_path / "new").exists()
+    a, b = temp_path_for(str(new / "a.tif")), temp_path_for(str(new / "b.gpkg"))
+    c = temp_path_for(str(tmp_path / "new" / "c.tif"))  # in the parent made for the first two
+    open(a, "wb").close()
+    commit(a, str(new / "a.tif"))
+    remove_quietly(b)
+    remove_quietly(c)
+    assert sorted(os.listdir(new)) == ["a.tif"] and os.listdir(tmp_path / "new") == ["sub"]
+
+
+def test_commit_into_a_staged_temporary_keeps_the_folder_pending(tmp_path):
+    """Writing into a staged (temporary) output and committing there does not pin the folder: aborting the stage removes it."""
+    stage = temp_path_for(str(tmp_path / "new" / "o.gpkg"))
+    inner = temp_path_for(stage)
+    open(inner, "wb").close()
+    commit(inner, stage)
+    assert os.path.exists(stage)
+    remove_quietly(stage)
+    assert os.listdir(tmp_path) == []
+

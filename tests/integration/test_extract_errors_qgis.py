@@ -76,3 +76,25 @@ def test_cancel_keeps_previous_outputs(plugin, tmp_path, s2):
         processing.run("terraprompt:extract_landcover", params, feedback=CancelAfterFirstTile())
     assert (out / "lc.tif").read_bytes() == b"old" and (out / "lc.gpkg").read_bytes() == b"old"
     assert sorted(os.listdir(out)) == ["lc.gpkg", "lc.tif"]
+
+
+def test_cancel_into_a_new_folder_leaves_no_folder(plugin, tmp_path, s2):
+    """Outputs into nested folders that do not exist yet: a cancelled Processing run leaves no folder; a full run makes them."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    class CancelAfterFirstTile(QgsProcessingFeedback):
+        def setProgress(self, p):  # noqa: N802
+            super().setProgress(p)
+            if 0 < p < 100:
+                self.cancel()
+
+    new = tmp_path / "new"
+    params = {"INPUT": s2, "PROMPT": "water and vegetation", "OUTPUT_RASTER": str(new / "a" / "lc.tif"),
+              "OUTPUT_VECTOR": str(new / "b" / "c" / "lc.gpkg")}
+    with pytest.raises(QgsProcessingException, match="[Cc]ancel"):
+        processing.run("terraprompt:extract_landcover", params, feedback=CancelAfterFirstTile())
+    assert not new.exists() and sorted(os.listdir(tmp_path)) == ["in", "out"]
+    res = processing.run("terraprompt:extract_landcover", params)
+    assert res["OUTPUT_RASTER"] == str(new / "a" / "lc.tif") and os.listdir(new / "a") == ["lc.tif"]
+    assert os.listdir(new / "b" / "c") == ["lc.gpkg"]

@@ -136,11 +136,20 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     if not accepted:
         raise PromptError(t("No object could be segmented: {reasons}.", reasons="; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
                           t("Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1."))
-    write_objects(out_vec, accepted, src.crs)
-    if out_ras:
+    # the id raster first, kept in its temporary file until the polygons are written too: a cancel or error
+    # leaves no output (and no folder made for them) behind
+    writer = _write_id_raster(out_ras, src.grid, accepted, is_cancelled) if out_ras else None
+    try:
+        write_objects(out_vec, accepted, src.crs)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    if writer is not None:
         try:
-            _write_id_raster(out_ras, src.grid, accepted, is_cancelled)
+            writer.commit()
         except BaseException:
+            writer.abort()
             remove_quietly(out_vec)
             raise
     progress(100.0)
@@ -150,8 +159,8 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text)
 
 
-def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelled, block: int = 1024) -> None:
-    """object_id per pixel on the input's grid (0 background), rasterised from the polygons block by block."""
+def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelled, block: int = 1024) -> GeoTiffWriter:
+    """object_id per pixel on the input's grid (0 background), rasterised block by block; returned closed, not yet committed."""
     max_id = max(o.attrs["object_id"] for o in objects)
     dtype = "uint16" if max_id < 65535 else "uint32"
     writer = GeoTiffWriter(path, grid, 1, dtype, nodata=None, descriptions=["object_id"])
@@ -173,7 +182,8 @@ def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelle
                 if shapes_:
                     data = rasterize(shapes_, out_shape=data.shape, transform=wtr, fill=0, dtype=dtype)
                 writer.write(win, data)
-        writer.close()
+        writer.close(commit_now=False)
     except BaseException:
         writer.abort()
         raise
+    return writer

@@ -300,3 +300,22 @@ def test_classes_only_when_needed(tmp_path):
     veg = detect_change(_req(tmp_path, pb, pa, output_vector=None, prompt="vegetation loss",
                              output_probability=str(tmp_path / "d" / "p.tif"), output_change=str(tmp_path / "d" / "c.tif")))
     assert "vegetation" in veg.from_classes
+
+
+def test_cancel_into_a_new_folder_leaves_no_folder(tmp_path):
+    """Outputs staged in a nested folder that did not exist: a cancel removes the folders the run made."""
+    pb, pa, _ = write_pair(tmp_path)
+    calls = {"n": 0}
+
+    def cancel():
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    new = tmp_path / "new" / "sub"
+    kw = dict(output_probability=str(new / "prob.tif"), output_change=str(new / "change.tif"), output_vector=str(new / "change.gpkg"))
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(Cancelled):
+        detect_change(_req(tmp_path, pb, pa, **kw), is_cancelled=cancel)
+    assert sorted(os.listdir(tmp_path)) == before and not (tmp_path / "new").exists()
+    res = detect_change(_req(tmp_path, pb, pa, **kw))
+    assert res.output_vector == str(new / "change.gpkg") and sorted(os.listdir(new)) == ["change.gpkg", "change.tif", "prob.tif"]

@@ -66,3 +66,24 @@ def test_output_equal_to_input_is_refused(img, tmp_path):
     path, _ = img
     with pytest.raises(OutputError, match="one of the inputs"):
         segment_prompts(SegmentRequest(path, [PromptObject(1, [(*_xy(55, 70), True)])], str(tmp_path / "o.gpkg"), path, cache_dir=""))
+
+
+def test_cancel_while_writing_the_id_raster_leaves_no_new_folder(img, tmp_path):
+    """Outputs into a folder that does not exist yet: a cancel leaves neither outputs nor the folder; a full run makes it."""
+    from terraprompt.plugin.core.errors import Cancelled
+
+    path, _ = img
+    calls = []
+
+    def cancel_in_raster():  # one check per object, then one per raster block: cancel at the first block
+        calls.append(1)
+        return len(calls) > 1
+
+    objs = [PromptObject(7, [(*_xy(55, 70), True)])]
+    new = tmp_path / "new" / "sub"
+    req = SegmentRequest(path, objs, str(new / "o.gpkg"), str(new / "o.tif"), cache_dir="")
+    with pytest.raises(Cancelled):
+        segment_prompts(req, is_cancelled=cancel_in_raster)
+    assert len(calls) == 2 and sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
+    res = segment_prompts(req)
+    assert res.objects == 1 and sorted(p.name for p in new.iterdir()) == ["o.gpkg", "o.tif"]

@@ -219,3 +219,28 @@ def test_good_run_replaces_old_outputs(ws):
         assert ds.count == 1 and set(np.unique(cls)) <= {0, 1, 2, 255}  # 255: nodata (or masked clouds)
         assert (cls == 1).any() and (cls == 2).any()
     assert _temp_leftovers() <= tmp_before
+
+
+@pytest.mark.parametrize("stage", ["tiles", "polygons"])
+def test_cancel_into_a_new_folder_leaves_no_folder(ws, tmp_path, stage):
+    """Outputs into nested folders that do not exist yet: a cancel (while tiling or polygonising) removes the folders the run made."""
+    inp, _, s2 = ws
+    new = tmp_path / "new" / "a" / "b"
+    req = _req(new, s2)
+    req.output_vector = str(tmp_path / "new" / "v" / "lc.gpkg")
+    seen = []
+    cancel = (lambda: bool(seen)) if stage == "tiles" else (lambda: bool(seen) and seen[-1] >= 80.0 - 1e-6)
+    with pytest.raises(Cancelled):
+        extract_landcover(req, progress=seen.append, is_cancelled=cancel)
+    assert not (tmp_path / "new").exists(), "folders made for the outputs must go when the run is cancelled"
+    assert sorted(os.listdir(tmp_path)) == ["in", "out", "tmp"]
+
+
+def test_good_run_into_a_new_nested_folder(ws, tmp_path):
+    """The control: the same outputs into new nested folders are written, and the folders kept."""
+    _, _, s2 = ws
+    req = _req(tmp_path / "new" / "a" / "b", s2)
+    req.output_vector = str(tmp_path / "new" / "v" / "lc.gpkg")
+    res = extract_landcover(req)
+    assert os.listdir(tmp_path / "new" / "a" / "b") == ["lc.tif"] and os.listdir(tmp_path / "new" / "v") == ["lc.gpkg"]
+    assert res.output_raster == str(tmp_path / "new" / "a" / "b" / "lc.tif")
