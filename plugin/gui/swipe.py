@@ -1,22 +1,25 @@
 """Swipe preview: the AFTER layer drawn over the canvas, clipped at a vertical line the analyst drags.
 
 QGIS 3.22 has no built-in swipe. SwipeItem is a canvas item that renders one
-layer for the canvas's current view into an image (a parallel render job,
-re-run when the view changes or the layer repaints) and paints only the part
-right of the swipe line. Layers above both swiped layers in the layer tree (the
-change result, polygons) are rendered over it, so results show on both sides. SwipeController hides that layer in the layer tree
-while swiping (so the canvas itself shows BEFORE left of the line), and puts the
-layer-tree visibility back when swiping stops. SwipeMapTool moves the line by
-clicking or dragging on the map.
+layer for the canvas's current view into an image (a parallel render job with
+the canvas's own map settings, rotation included, re-run when the view changes
+or the layer repaints) and paints only the part right of the swipe line, a
+vertical line in screen coordinates, also on a rotated canvas. Layers above
+both swiped layers in the layer tree (the change result, polygons) are rendered
+over it, so results show on both sides. SwipeController hides that layer in the
+layer tree while swiping (so the canvas itself shows BEFORE left of the line),
+and puts the layer-tree visibility back when swiping stops. SwipeMapTool moves
+the line by clicking or dragging on the map. SideBySide follows the main canvas
+(CRS, rotation, centre, scale) in a second window, both ways.
 """
 from __future__ import annotations
 
 from typing import Callable, Optional
 
-from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject
+from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
 from qgis.gui import QgsMapCanvasItem, QgsMapTool
-from qgis.PyQt.QtCore import QObject, QPointF, QRectF, Qt, pyqtSignal
-from qgis.PyQt.QtGui import QColor, QPen
+from qgis.PyQt.QtCore import QLineF, QObject, QPointF, QRectF, Qt, pyqtSignal
+from qgis.PyQt.QtGui import QColor, QPainterPath, QPen, QPolygonF
 
 
 class SwipeItem(QgsMapCanvasItem):
@@ -30,7 +33,6 @@ class SwipeItem(QgsMapCanvasItem):
         self.fraction = 0.5
         self.image = None
         self.job: Optional[QgsMapRendererParallelJob] = None
-        self._extent = None
         self.setZValue(-5)  # above the map, below rubber bands and other canvas items
         canvas.extentsChanged.connect(self.refresh)
         canvas.destinationCrsChanged.connect(self.refresh)
@@ -48,12 +50,11 @@ class SwipeItem(QgsMapCanvasItem):
     def refresh(self) -> None:
         """Render the layer for the canvas's view in the background (a running render is cancelled)."""
         self._cancel()
-        settings = QgsMapSettings(self.canvas.mapSettings())
+        settings = QgsMapSettings(self.canvas.mapSettings())  # the canvas's extent, size and rotation
         layers = list(self.overlays()) + [self.layer]  # top first
         self._rendered_layers = [lyr.id() for lyr in layers]
         settings.setLayers(layers)
         settings.setBackgroundColor(QColor(0, 0, 0, 0))
-        self._extent = settings.visibleExtent()
         job = QgsMapRendererParallelJob(settings)
         job.finished.connect(lambda: self._rendered(job))
         self.job = job
@@ -63,7 +64,7 @@ class SwipeItem(QgsMapCanvasItem):
         if job is not self.job:
             return
         self.image = job.renderedImage()
-        self.setRect(self._extent)
+        self.setRect(image_rect(job.mapSettings(), self.image.width(), self.image.height(), self.image.devicePixelRatioF()))
         self.update()
 
     def wait(self) -> None:
@@ -81,14 +82,23 @@ class SwipeItem(QgsMapCanvasItem):
     def paint(self, painter, option=None, widget=None) -> None:  # noqa: D102 (Qt API)
         if self.image is None or self.image.isNull():
             return
-        rect = self.boundingRect()  # the rendered extent in canvas pixels (scaled/shifted until the next render lands)
-        x = self.fraction * self.canvas.width() - self.pos().x()  # the line in item coordinates
+        size = self.boundingRect().size()  # setRect() makes it 2 pixels larger than the image's place
+        rect = QRectF(0, 0, size.width() - 2, size.height() - 2)  # scaled/shifted/rotated until the next render lands
+        # the part right of the line in screen (viewport) pixels, mapped into item coordinates: on a rotated
+        # canvas, or while the item is turned until the next render lands, it is not an item-axis rectangle
+        x = self.fraction * self.canvas.width()
+        w, h = float(max(1, self.canvas.width())), float(max(1, self.canvas.height()))
+        to_scene, _ = self.canvas.viewportTransform().inverted()
+        right = self.mapFromScene(to_scene.map(QPolygonF(QRectF(x, -h, 2 * w, 3 * h))))
+        line = self.mapFromScene(to_scene.map(QPolygonF([QPointF(x, 0), QPointF(x, h)])))
         painter.save()
-        painter.setClipRect(QRectF(x, rect.top(), max(0.0, rect.right() - x), rect.height()))
+        path = QPainterPath()
+        path.addPolygon(right)
+        painter.setClipPath(path)
         painter.drawImage(rect, self.image)
         painter.setClipping(False)
         painter.setPen(QPen(QColor(255, 255, 255, 230), 2))
-        painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
+        painter.drawLine(QLineF(line[0], line[1]))
         painter.restore()
 
     def _cancel(self) -> None:
@@ -110,6 +120,18 @@ class SwipeItem(QgsMapCanvasItem):
         if scene is not None:
             scene.removeItem(self)
         self.canvas.refresh()
+
+
+def image_rect(settings: QgsMapSettings, width: int, height: int, ratio: float = 1.0) -> QgsRectangle:
+    """What QgsMapCanvasItem.setRect expects for an image rendered with `settings` (as QgsMapCanvas.imageRect does).
+
+    Not the rendered extent: the map point under the image's top-left pixel and the image size in map units
+    along the screen axes, so the item lands at the image's place and turns with the canvas's rotation.
+    """
+    m2p = settings.mapToPixel()
+    top_left = m2p.toMapCoordinates(0, 0)
+    res = m2p.mapUnitsPerPixel() / (ratio or 1.0)
+    return QgsRectangle(top_left.x(), top_left.y() - height * res, top_left.x() + width * res, top_left.y())
 
 
 class SwipeMapTool(QgsMapTool):
@@ -236,8 +258,23 @@ class SwipeController(QObject):
             pass
 
 
+def match_view(src, dst) -> None:
+    """Give canvas `dst` the CRS, rotation, centre and scale of canvas `src`.
+
+    Not src.extent(): on a rotated canvas that is the bounding box of the rotated view, so setting it
+    would zoom `dst` out (and, followed both ways, zoom both canvases out step by step).
+    """
+    dst.setDestinationCrs(src.mapSettings().destinationCrs())
+    dst.setRotation(src.rotation())
+    c, res = src.center(), src.mapUnitsPerPixel()
+    size = dst.contentsRect().size()  # the map's pixels (inside the frame), known before a new window is laid out
+    half_w, half_h = max(1, size.width()) * res / 2, max(1, size.height()) * res / 2
+    dst.setExtent(QgsRectangle(c.x() - half_w, c.y() - half_h, c.x() + half_w, c.y() + half_h))
+    dst.refresh()
+
+
 class SideBySide(QObject):
-    """A second map canvas in its own window that shows one layer (AFTER) with the main canvas's extent, both ways."""
+    """A second map canvas in its own window that shows one layer (AFTER) with the main canvas's view (rotation too), both ways."""
 
     closed = pyqtSignal()
 
@@ -266,7 +303,6 @@ class SideBySide(QObject):
             self.view.installEventFilter(self)
         self.view.setWindowTitle(self.title or layer.name())
         self.view.setLayers([layer])
-        self.view.setDestinationCrs(self.canvas.mapSettings().destinationCrs())
         self._follow_main()
         self.view.show()
         self.view.refresh()
@@ -276,9 +312,7 @@ class SideBySide(QObject):
             return
         self._syncing = True
         try:
-            self.view.setDestinationCrs(self.canvas.mapSettings().destinationCrs())
-            self.view.setExtent(self.canvas.extent())
-            self.view.refresh()
+            match_view(self.canvas, self.view)
         finally:
             self._syncing = False
 
@@ -287,8 +321,7 @@ class SideBySide(QObject):
             return
         self._syncing = True
         try:
-            self.canvas.setExtent(self.view.extent())
-            self.canvas.refresh()
+            match_view(self.view, self.canvas)
         finally:
             self._syncing = False
 

@@ -186,3 +186,96 @@ def test_swipe_keeps_result_layers_on_both_sides(scene, project, tmp_path):
         assert (np.abs(mid[:, w // 2 + 5:w - 5].astype(int) - np.array(BLUE)).max(axis=2) < 30).mean() > 0.95
     finally:
         sw.shutdown()  # also after a failed assert: a live item on a deleted canvas aborts the process
+
+
+def _pattern(path, a, b, block=8) -> str:
+    """A 64 x 64 RGB checkerboard of two colours in `block`-pixel squares (shows where each part of the raster lands)."""
+    yy, xx = np.mgrid[0:64, 0:64]
+    board = ((yy // block + xx // block) % 2).astype(bool)
+    data = np.empty((3, 64, 64), np.uint8)
+    for i in range(3):
+        data[i] = np.where(board, a[i], b[i])
+    return write_raster(str(path), data)
+
+
+def _same(arr, ref, cols) -> float:
+    """Share of pixels (inner rows, column slice) within 30 of the reference grab."""
+    return float((np.abs(arr[5:-5, cols].astype(int) - ref[5:-5, cols].astype(int)).max(axis=2) < 30).mean())
+
+
+def test_swipe_on_a_rotated_canvas(scene, project, tmp_path):
+    """With a rotated canvas the line stays a vertical screen line: left of it the canvas as BEFORE alone draws it,
+    right of it as AFTER alone draws it, pixel for pixel (patterned rasters, so a misplaced or unrotated AFTER shows)."""
+    from qgis.core import QgsMultiBandColorRenderer
+
+    from terraprompt.plugin.gui.swipe import SwipeController
+
+    canvas, before, after = scene
+    for layer, (a, b), block in ((before, (RED, GREEN), 16), (after, (BLUE, (240, 240, 240)), 8)):
+        src = _pattern(tmp_path / f"{layer.name()}_pattern.tif", a, b, block)
+        layer.setDataSource(src, layer.name(), "gdal")
+        layer.setRenderer(QgsMultiBandColorRenderer(layer.dataProvider(), 1, 2, 3))
+    canvas.setRotation(30)
+    canvas.setCenter(before.extent().center())
+    root = project.layerTreeRoot()
+    ref_after = _grab(canvas)  # AFTER on top
+    root.findLayer(after.id()).setItemVisibilityChecked(False)
+    ref_before = _grab(canvas)
+    root.findLayer(after.id()).setItemVisibilityChecked(True)
+    w = ref_after.shape[1]
+    assert _same(ref_before, ref_after, slice(None)) < 0.6  # the two views differ: the test can tell them apart
+    sw = SwipeController(canvas, project)
+    try:
+        for fraction in (0.5, 0.3):
+            sw.start(before, after, fraction) if not sw.active else sw.set_fraction(fraction)
+            arr = _grab(canvas, sw.item)
+            x = int(w * fraction)
+            assert _same(arr, ref_before, slice(3, x - 3)) > 0.97, fraction
+            assert _same(arr, ref_after, slice(x + 3, w - 3)) > 0.97, fraction
+        canvas.setRotation(-45)  # rotating while swiping: the item renders again with the new rotation
+        root.findLayer(after.id()).setItemVisibilityChecked(True)
+        sw.stop()
+        ref_after = _grab(canvas)
+        root.findLayer(after.id()).setItemVisibilityChecked(False)
+        ref_before = _grab(canvas)
+        sw.start(before, after, 0.6)
+        canvas.setRotation(30)
+        canvas.setRotation(-45)
+        arr = _grab(canvas, sw.item)
+        x = int(w * 0.6)
+        assert _same(arr, ref_before, slice(3, x - 3)) > 0.97
+        assert _same(arr, ref_after, slice(x + 3, w - 3)) > 0.97
+    finally:
+        sw.shutdown()
+
+
+def test_side_by_side_follows_a_rotated_canvas(scene, project, tmp_path):
+    """The second view takes the main canvas's rotation, centre and scale (not its extent, which is the rotated
+    view's bounding box), so it draws AFTER exactly as the main canvas would; rotating it turns the main canvas."""
+    from qgis.core import QgsMultiBandColorRenderer
+
+    from terraprompt.plugin.gui.swipe import SideBySide
+
+    canvas, before, after = scene
+    src = _pattern(tmp_path / "after_pattern.tif", BLUE, (240, 240, 240), 8)
+    after.setDataSource(src, "after", "gdal")
+    after.setRenderer(QgsMultiBandColorRenderer(after.dataProvider(), 1, 2, 3))
+    canvas.setRotation(30)
+    canvas.setCenter(before.extent().center())
+    side = SideBySide(canvas, "after")
+    side.start(after)
+    view = side.view
+    try:
+        view.resize(canvas.size())
+        ref = _grab(canvas)  # AFTER on top of the main canvas
+        arr = _grab(view)
+        assert view.rotation() == 30 and abs(view.scale() - canvas.scale()) / canvas.scale() < 1e-6
+        assert view.center().distance(canvas.center()) < canvas.mapUnitsPerPixel()
+        assert _same(arr, ref, slice(3, -3)) > 0.97
+        canvas.zoomScale(canvas.scale() / 1.5)  # zooming a rotated main canvas: the view keeps its scale, not a wider one
+        assert abs(view.scale() - canvas.scale()) / canvas.scale() < 1e-6 and view.rotation() == 30
+        view.setRotation(-20)  # rotating the second view turns the main canvas
+        assert canvas.rotation() == -20 and abs(view.scale() - canvas.scale()) / canvas.scale() < 1e-6
+        assert _same(_grab(view), _grab(canvas), slice(3, -3)) > 0.97
+    finally:
+        side.stop()
