@@ -122,6 +122,8 @@ def paint_s2(water: np.ndarray, veg: np.ndarray, seed: int = 0) -> np.ndarray:
     refl[8][veg] = 0.45
     refl[3][veg] = 0.05  # red
     refl[2][veg] = 0.08
+    refl[1][veg] = 0.04  # blue: a leaf absorbs it (0.2 here made the field blue-dominant, water-like in the visible)
+    refl[0][veg] = 0.04
     for b in (7, 8, 11, 12):
         refl[b][water] = 0.02
     refl[2][water] = 0.08

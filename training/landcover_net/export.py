@@ -22,6 +22,8 @@ LICENCES = [
     "Sentinel-1/-2 data; Bonafilia et al., CVPRW 2020).",
     "cloud_chips: ukis-csmask test chips (Apache-2.0).",
 ]
+SAR_WEIGHT = 0.25
+"""Clear-sky weight of SAR in the engine's late optical + SAR fusion (chosen on the training half of Sen1Floods11)."""
 
 
 def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[LandcoverNet, dict]:
@@ -69,6 +71,11 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
                               "statistic": "median of (blue+green+red)/3 over the valid pixels of the scene sample",
                               "target": VIS_TARGET, "apply": "multiply all optical slots by target / statistic",
                               "where": "in the engine (fit on the scene sample) and per scene in training"},
+        "sar_fusion": {"sar_weight": SAR_WEIGHT,
+                       "rule": "optical + SAR given, water only: late fusion of the optical-only and the SAR-only runs, "
+                               "(1 - c) * logit(optical) + (w + (1 - w) * c) * logit(SAR), c = the network's cloud "
+                               "probability from the optical run; SAR alone where the optical bands are nodata",
+                       "chosen_on": "Sen1Floods11 left half (the training half) among w = 0.25, 0.5, 0.75, 1"},
         "band_subsets_trained": ["RGB", "RGB+NIR", "RGB + any of NIR/SWIR1/SWIR2", "full optical (6 slots)",
                                  "SAR VV+VH", "SAR VV only", "RGB + SAR", "full optical + SAR"],
         "requires": "blue+green+red (any further optical slots optional) and/or SAR VV (VH optional)",

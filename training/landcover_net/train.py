@@ -18,7 +18,7 @@ from .common import DATA, IGNORE, OPTICAL, RUNS, SLOTS, VIS_TARGET
 from .model import LandcoverNet
 
 SEED = 1234
-STEPS = 2400
+STEPS = 16000
 """Schedule length (about 5 min on one free CPU core; the first model stopped at 454 of 1200 under load)."""
 BATCH = 12
 PATCH = 64

@@ -184,22 +184,62 @@ class NetworkEngine:
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order.
 
-        With optical and SAR slots, pixels whose optical bands are nodata get the network's SAR-only output
-        (a second run with the optical slots marked unavailable), when every concept can come from SAR.
+        With optical and SAR slots and only SAR-capable concepts (water), the optical-only and the SAR-only outputs
+        are fused per pixel (:meth:`fuse`); SAR alone decides where the optical bands are nodata.
         """
         h, w = bs.valid.shape
-        raw = self.run(self.prepare(bs))[0]
-        cloud = self.card["concepts"].get("cloud")
-        self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
-        out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
+        x = self.prepare(bs)
         self._sar_only = None
-        if self.sar_fills_optical:
-            hole = bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots)
-            if hole.any():
-                sar = self.session.run(None, {"bands": self.prepare(bs), "available": self.sar_available})[0][0]
-                out = np.where(hole[None], np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
-                self._sar_only = hole
+        if not self.late_fusion:
+            raw = self.run(x)[0]
+            cloud = self.card["concepts"].get("cloud")
+            self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
+            out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
+            if self.sar_fills_optical:  # RGB + SAR: the joint run, SAR alone where the optical bands are nodata
+                hole = bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots)
+                if hole.any():
+                    sar = self.session.run(None, {"bands": x, "available": self.sar_available})[0][0]
+                    out = np.where(hole[None], np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
+                    self._sar_only = hole
+            return out
+        self._cloud = None
+        opt = self.session.run(None, {"bands": x, "available": self.optical_available})[0][0]
+        sar = self.session.run(None, {"bands": x, "available": self.sar_available})[0][0]
+        cloud = opt[int(self.card["concepts"]["cloud"]), :h, :w]
+        out = self.fuse(opt[self.index, :h, :w], sar[self.index, :h, :w], cloud)
+        opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
+        out = np.where(opt_ok & ~sar_ok, np.clip(opt[self.index, :h, :w], 0.0, 1.0), out)
+        hole = sar_ok & ~opt_ok
+        out = np.where(hole, np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
+        self._sar_only = hole if hole.any() else None
         return out
+
+    @property
+    def late_fusion(self) -> bool:
+        """Optical (with NIR or SWIR) + SAR for water: fuse the two single-modality runs (measured better than the joint
+        run: held-out Sen1Floods11 water 0.868 vs 0.844, under a painted cloud 0.81 vs 0.58); RGB + SAR keeps the joint
+        run (RGB water evidence is too weak for an equal footing: 0.60 late vs 0.76 joint)."""
+        return self.sar_fills_optical and bool({"nir", "swir1", "swir2"} & set(self.optical_slots))
+
+    @property
+    def sar_weight(self) -> float:
+        """Clear-sky weight of the SAR log-odds in the late fusion (model card ``sar_fusion.sar_weight``)."""
+        return float(self.card.get("sar_fusion", {}).get("sar_weight", 0.25))
+
+    def fuse(self, p_opt: np.ndarray, p_sar: np.ndarray, cloud: np.ndarray) -> np.ndarray:
+        """Late fusion of optical-only and SAR-only probabilities: (1 - c) * logit(optical) + (w + (1 - w) * c) * logit(SAR).
+
+        c is the network's own cloud probability from the optical run, so SAR takes over under clouds (it sees
+        through them) and the optical evidence leads under a clear sky (weight w of SAR from the model card).
+        """
+        def logit(p):
+            p = np.clip(p, 1e-4, 1 - 1e-4)
+            return np.log(p / (1 - p))
+
+        c = np.clip(cloud, 0.0, 1.0)[None]
+        w = self.sar_weight
+        z = (1 - c) * logit(p_opt) + (w + (1 - w) * c) * logit(p_sar)
+        return (1 / (1 + np.exp(-z))).astype(np.float32)
 
     @property
     def optical_slots(self) -> list[str]:
@@ -215,6 +255,11 @@ class NetworkEngine:
     def sar_fills_optical(self) -> bool:
         """True when optical and SAR are both used and every concept can come from SAR (water)."""
         return bool(self.optical_slots and self.sar_slots) and all(c in SAR_CONCEPTS for c in self.concepts)
+
+    @property
+    def optical_available(self) -> np.ndarray:
+        """The availability vector with only the optical slots on."""
+        return np.array([[1.0 if s in self.optical_slots else 0.0 for s in self.slots]], dtype=np.float32)
 
     @property
     def sar_available(self) -> np.ndarray:
@@ -254,7 +299,12 @@ class NetworkEngine:
                        missing=", ".join(missing)) if missing else t("network inputs: {inputs}", inputs=", ".join(self.used)))
         if self.masks_clouds:
             lines.append(t("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts"))
-        if self.sar_fills_optical:
+        if self.late_fusion:
+            lines.append(t("optical and SAR fused late: the network runs on the optical bands alone and on SAR alone, and their "
+                           "log-odds are summed per pixel, SAR weighted {w} under a clear sky and rising to 1 (optical to 0) with "
+                           "the network's cloud probability; where the optical image is nodata SAR decides alone",
+                           w=f"{self.sar_weight:.2f}"))
+        elif self.sar_fills_optical:
             lines.append(t("where the optical image is nodata, the network's SAR-only output (optical slots marked unavailable) decides"))
         metric = _metric_line(self.card, self.used)
         if metric:

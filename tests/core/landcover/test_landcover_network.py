@@ -89,7 +89,10 @@ def test_rgb_result_close_to_13band(beirut):
     eng.fit(_subset(beirut, RGB))
     assert eng.gain != 1.0 and any("brightness was normalised" in line for line in eng.explain())
     rgb = eng.scores(_subset(beirut, RGB))[0] >= 0.5
-    assert rgb[full].mean() > 0.7, "RGB finds most of what the 13-band input calls vegetation"
+    # both ways: most of what the 13-band input calls vegetation, without much more (measured: IoU 0.50, recall 0.66,
+    # precision 0.69 with the 16000-step model; 0.47 / 0.84 / 0.51 with the 2400-step one)
+    assert rgb[full].mean() > 0.6, "RGB finds most of what the 13-band input calls vegetation"
+    assert (rgb & full).sum() / (rgb | full).sum() > 0.45, "RGB vegetation overlaps the 13-band result"
 
 
 @pytest.mark.parametrize("roles", [{"vv", "vh"}, {"vv"}], ids=["vv_vh", "vv_only"])
@@ -130,7 +133,7 @@ def test_sar_decides_where_optical_is_nodata():
     assert np.allclose(p[0][:, : w // 2], alone[0][:, : w // 2], atol=1e-5)
     m = (lab >= 0) & ~opt_valid
     assert _iou((p[0] >= 0.5) & m, (lab == 1) & m) > 0.5
-    assert any("SAR-only output" in line for line in eng.explain())
+    assert any("fused late" in line and "SAR decides alone" in line for line in eng.explain())
     # vegetation cannot come from SAR: then only pixels valid in every layer are decided
     both = net.NetworkEngine(["water", "vegetation"], set(bands), "cpu")
     both.scores(bs)
@@ -228,3 +231,34 @@ def test_uncalibrated_8bit_rgb_file_gets_vegetation(tmp_path, beirut):
         v8, v13 = a.read(1) == 1, b.read(1) == 1
     assert v8[v13].mean() > 0.6 and v8.mean() < 0.25
     assert "brightness was normalised" in res8.explanation
+
+
+def test_late_fusion_weights_follow_the_cloud_probability():
+    """Optical + SAR water: optical leads under a clear sky, SAR takes over under clouds, never outside 0..1."""
+    eng = net.NetworkEngine(["water"], {"blue", "green", "red", "nir", "swir1", "swir2", "vv", "vh"}, "cpu")
+    assert eng.late_fusion and 0 < eng.sar_weight < 1
+    p_opt, p_sar = np.full((1, 2, 2), 0.9, np.float32), np.full((1, 2, 2), 0.2, np.float32)
+    clear = eng.fuse(p_opt, p_sar, np.zeros((2, 2), np.float32))
+    cloudy = eng.fuse(p_opt, p_sar, np.ones((2, 2), np.float32))
+    assert (clear > 0.5).all() and np.allclose(cloudy, 0.2, atol=1e-4)
+    # agreement strengthens, and RGB + SAR keeps the joint run (RGB water is too weak for the late sum)
+    assert (eng.fuse(p_opt, np.full((1, 2, 2), 0.9, np.float32), np.zeros((2, 2), np.float32)) > 0.9).all()
+    assert not net.NetworkEngine(["water"], {"blue", "green", "red", "vv", "vh"}, "cpu").late_fusion
+
+
+def test_late_fusion_sees_water_under_a_cloud():
+    """A bright cloud painted over the optical bands of a real S1 crop's scene: the fused water follows SAR there."""
+    with rasterio.open(S1_CROP) as s:
+        sar = s.read().astype(np.float32)
+    with rasterio.open(S1_LABEL) as s:
+        lab = s.read(1)
+    h, w = lab.shape
+    cloud = {r: np.full((h, w), v, np.float32) for r, v in
+             (("blue", 0.55), ("green", 0.55), ("red", 0.52), ("nir", 0.5), ("swir1", 0.35), ("swir2", 0.25))}
+    bands = {**cloud, "vv": sar[0], "vh": sar[1]}
+    valid = np.ones((h, w), dtype=bool)
+    fused = net.NetworkEngine(["water"], set(bands), "cpu").scores(BandSet(bands, valid))[0] >= 0.5
+    optical = net.NetworkEngine(["water"], set(cloud), "cpu").scores(BandSet(cloud, valid))[0] >= 0.5
+    m = lab >= 0
+    truth = (lab == 1) & m
+    assert _iou(fused & m, truth) > 0.5 > _iou(optical & m, truth)
