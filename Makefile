@@ -48,7 +48,7 @@ train-change:
 	$(ENV) $(PY) -m training.change_net
 
 train-interactive:
-	$(ENV) $(PY) -m training.promptable_net --minutes 37 --finetune-minutes 38
+	$(ENV) $(PY) -m training.promptable_net --minutes 37 --finetune-minutes 38 --finetune2-minutes 65
 
 bench-change-network:
 	$(ENV) $(PY) benchmarks/change_network.py
