@@ -89,6 +89,7 @@ def evaluate(write: bool = True) -> dict:
         card = json.loads(CARD.read_text())
         card["metrics"] = metrics
         card["auto_water"] = auto
+        card["auto_margin"] = AUTO_MARGIN
         card["baselines_spectral_engine"] = baselines
         card["metrics_note"] = ("Pooled IoU (sum TP / sum(TP+FP+FN)) on the held-out split, prediction = probability >= 0.5, "
                                 "run through plugin.core.landcover.network.NetworkEngine. full_optical = the 6 optical slots "

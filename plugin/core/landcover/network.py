@@ -83,8 +83,10 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
             return False, t("{concepts} is better served by the dedicated rules", concepts=", ".join(other))
         pref = card.get("auto_water", {}).get(mode_key(used))
         if "water" in concepts and pref and pref.get("prefer") == "spectral":
-            return False, t("with these bands the spectral rules found water better on held-out data "
-                            "(IoU {spectral} vs network {network})", spectral=f"{pref['spectral']:.3f}", network=f"{pref['network']:.3f}")
+            return False, t("with these bands the network is not clearly better at water on held-out data (IoU {network} vs "
+                            "spectral rules {spectral}; it must lead by {margin}), so the transparent per-pixel rules are used",
+                            spectral=f"{pref['spectral']:.3f}", network=f"{pref['network']:.3f}",
+                            margin=f"{card.get('auto_margin', 0.0):.2f}")
     return True, f"bands used: {', '.join(used)}"
 
 
