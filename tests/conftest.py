@@ -144,6 +144,18 @@ def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray,
 S2_NAMES = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
 
 
+def find_in_tab(tab, prompt: str):
+    """Type a text prompt in the Interactive tab's candidate panel, press Find and wait for the task; returns the panel."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    panel = tab.candidates
+    panel.prompt_edit.setText(prompt)
+    QTest.mouseClick(panel.find_button, Qt.LeftButton)
+    assert wait_for(lambda: panel.task is None and panel.find_button.isEnabled(), 60)
+    return panel
+
+
 @contextlib.contextmanager
 def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str):
     """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas."""

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, interactive_tab_on_web_canvas, wait_for, write_raster
+from conftest import S2_NAMES, find_in_tab, interactive_tab_on_web_canvas, wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 10, 10)
 
@@ -25,17 +25,6 @@ def setup(plugin, tmp_path, monkeypatch):
     path = write_raster(str(tmp_path / "s2.tif"), data, transform=TRANSFORM, descriptions=S2_NAMES)
     with interactive_tab_on_web_canvas(path, "s2", "object", "classical", str(tmp_path / "accepted.gpkg")) as (tab, canvas, _, xf):
         yield tab, canvas, masks, xf, tmp_path
-
-
-def _find(tab, prompt):
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    panel = tab.candidates
-    panel.prompt_edit.setText(prompt)
-    QTest.mouseClick(panel.find_button, Qt.LeftButton)
-    assert wait_for(lambda: panel.task is None and panel.find_button.isEnabled(), 60)
-    return panel
 
 
 def _features(path):
@@ -56,7 +45,7 @@ def test_find_accept_reject(setup):
     from qgis.PyQt.QtTest import QTest
 
     tab, canvas, masks, xf, tmp = setup
-    panel = _find(tab, "water")
+    panel = find_in_tab(tab, "water")
     assert panel.list.count() == 2 and "2 found" in tab.status.text(), tab.status.text()
     assert not panel.outlines.all.asGeometry().isEmpty()
     # the outlines are drawn in the canvas CRS: their extent is the lakes' extent transformed to EPSG:3857
@@ -98,7 +87,7 @@ def test_refine_with_a_negative_click_then_enter(setup):
     from qgis.PyQt.QtTest import QTest
 
     tab, canvas, masks, xf, tmp = setup
-    panel = _find(tab, "lakes larger than 10 ha")
+    panel = find_in_tab(tab, "lakes larger than 10 ha")
     assert panel.list.count() == 1  # the lake with its pond; the small lake (6 ha) is filtered out
     panel.list.item(0).setSelected(True)
     QTest.mouseClick(panel.refine_button, Qt.LeftButton)
@@ -120,5 +109,5 @@ def test_refine_with_a_negative_click_then_enter(setup):
     assert p["model"].startswith("spectral-priors + classical") and len(p["model_sha256"]) == 64
     assert p["area_m2"] == pytest.approx(after.sum() * 100, rel=0.02)
     # a prompt that cannot be run is reported and leaves no candidates (unknown words: see the core tests)
-    panel = _find(tab, "water except water")
+    panel = find_in_tab(tab, "water except water")
     assert "excludes everything" in tab.status.text() and panel.list.count() == 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, interactive_tab_on_web_canvas, paint_s2, wait_for, write_raster
+from conftest import S2_NAMES, find_in_tab, interactive_tab_on_web_canvas, paint_s2, wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 10, 10)
 
@@ -33,17 +33,6 @@ def setup(plugin, tmp_path, monkeypatch):
         yield tab, canvas, scene, tmp_path
 
 
-def _find(tab, prompt):
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
-
-    panel = tab.candidates
-    panel.prompt_edit.setText(prompt)
-    QTest.mouseClick(panel.find_button, Qt.LeftButton)
-    assert wait_for(lambda: panel.task is None and panel.find_button.isEnabled(), 60)
-    return panel
-
-
 def _row(panel, scene, name):
     """The list row of the candidate that contains the centre of an ellipse."""
     from shapely.geometry import Point
@@ -64,7 +53,7 @@ def test_lake_across_the_view_is_listed_accepted_and_refined_whole(setup):
     from qgis.PyQt.QtTest import QTest
 
     tab, canvas, scene, tmp = setup
-    panel = _find(tab, "water")
+    panel = find_in_tab(tab, "water")
     assert "completed beyond the view" in tab.status.text(), tab.status.text()
     w = panel.session.window
     assert w.col_off + w.width < 240 and w.row_off > 20  # the view (not the whole raster) was encoded

@@ -34,6 +34,14 @@ def beirut() -> BandSet:
     return stack.read(Window(0, 0, src.width, src.height))
 
 
+def _s1_crop() -> tuple[np.ndarray, np.ndarray]:
+    """The Sen1Floods11 S1 crop (VV, VH dB) and its hand labels (1 water, 0 land, -1 unlabelled)."""
+    with rasterio.open(S1_CROP) as s:
+        sar = s.read().astype(np.float32)
+    with rasterio.open(S1_LABEL) as s:
+        return sar, s.read(1)
+
+
 def _subset(bs: BandSet, roles: set[str]) -> BandSet:
     return BandSet({r: bs.bands[r] for r in roles}, bs.valid)
 
@@ -97,10 +105,7 @@ def test_rgb_result_close_to_13band(beirut):
 
 @pytest.mark.parametrize("roles", [{"vv", "vh"}, {"vv"}], ids=["vv_vh", "vv_only"])
 def test_sar_only_finds_water(roles):
-    with rasterio.open(S1_CROP) as s:
-        sar = s.read().astype(np.float32)
-    with rasterio.open(S1_LABEL) as s:
-        lab = s.read(1)
+    sar, lab = _s1_crop()
     bs = BandSet({r: sar[["vv", "vh"].index(r)] for r in roles}, np.ones(lab.shape, dtype=bool))
     eng = net.NetworkEngine(["water", "vegetation"], roles, "cpu")
     p = eng.scores(bs)
@@ -111,10 +116,7 @@ def test_sar_only_finds_water(roles):
 
 def test_sar_decides_where_optical_is_nodata():
     """S2 + S1 with the optical bands nodata on the left: water there is the network's SAR-only output."""
-    with rasterio.open(S1_CROP) as s:
-        sar = s.read().astype(np.float32)
-    with rasterio.open(S1_LABEL) as s:
-        lab = s.read(1)
+    sar, lab = _s1_crop()
     h, w = lab.shape
     rng = np.random.default_rng(0)
     opt = {r: (0.05 + 0.1 * rng.random((h, w))).astype(np.float32) for r in ("blue", "green", "red", "nir", "swir1", "swir2")}
@@ -248,10 +250,7 @@ def test_late_fusion_weights_follow_the_cloud_probability():
 
 def test_late_fusion_sees_water_under_a_cloud():
     """A bright cloud painted over the optical bands of a real S1 crop's scene: the fused water follows SAR there."""
-    with rasterio.open(S1_CROP) as s:
-        sar = s.read().astype(np.float32)
-    with rasterio.open(S1_LABEL) as s:
-        lab = s.read(1)
+    sar, lab = _s1_crop()
     h, w = lab.shape
     cloud = {r: np.full((h, w), v, np.float32) for r, v in
              (("blue", 0.55), ("green", 0.55), ("red", 0.52), ("nir", 0.5), ("swir1", 0.35), ("swir2", 0.25))}
