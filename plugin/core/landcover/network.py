@@ -207,12 +207,12 @@ class NetworkEngine:
         self._cloud = None
         opt = self.session.run(None, {"bands": x, "available": self.optical_available})[0][0]
         sar = self.session.run(None, {"bands": x, "available": self.sar_available})[0][0]
-        cloud = opt[int(self.card["concepts"]["cloud"]), :h, :w]
-        out = self.fuse(opt[self.index, :h, :w], sar[self.index, :h, :w], cloud)
+        p_opt, p_sar = np.clip(opt[self.index, :h, :w], 0.0, 1.0), np.clip(sar[self.index, :h, :w], 0.0, 1.0)
+        out = self.fuse(p_opt, p_sar, opt[int(self.card["concepts"]["cloud"]), :h, :w])
         opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
-        out = np.where(opt_ok & ~sar_ok, np.clip(opt[self.index, :h, :w], 0.0, 1.0), out)
+        out = np.where(opt_ok & ~sar_ok, p_opt, out)
         hole = sar_ok & ~opt_ok
-        out = np.where(hole, np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
+        out = np.where(hole, p_sar, out).astype(np.float32)
         self._sar_only = hole if hole.any() else None
         return out
 
@@ -258,15 +258,19 @@ class NetworkEngine:
         """True when optical and SAR are both used and every concept can come from SAR (water)."""
         return bool(self.optical_slots and self.sar_slots) and all(c in SAR_CONCEPTS for c in self.concepts)
 
+    def _only(self, slots: list[str]) -> np.ndarray:
+        """The availability vector with only ``slots`` on."""
+        return np.array([[1.0 if s in slots else 0.0 for s in self.slots]], dtype=np.float32)
+
     @property
     def optical_available(self) -> np.ndarray:
         """The availability vector with only the optical slots on."""
-        return np.array([[1.0 if s in self.optical_slots else 0.0 for s in self.slots]], dtype=np.float32)
+        return self._only(self.optical_slots)
 
     @property
     def sar_available(self) -> np.ndarray:
         """The availability vector with only the SAR slots on."""
-        return np.array([[1.0 if s in self.sar_slots else 0.0 for s in self.slots]], dtype=np.float32)
+        return self._only(self.sar_slots)
 
     def decidable(self, bs: BandSet) -> np.ndarray:
         """Pixels the engine decides: all bands valid, or SAR valid when SAR can stand in for missing optical bands."""
