@@ -197,6 +197,8 @@ class PromptController(QObject):
             self._show(self.session.redo())
 
     def clear(self) -> None:
+        if self.task is not None:  # encoding under way: drop it and its session (the cache keeps what was encoded)
+            self.reset()
         if self.session is not None:
             self.session.clear()
         self.origin = None
@@ -286,7 +288,27 @@ class PromptController(QObject):
             return
         self.origin = dict(origin)
         self.last_latency_ms = 0.0
-        self._show(self.session.set_base(mask, transform, window, score))
+        session = self.session
+        if window == session.window:  # the candidate lies on the encoded grid: nothing to encode
+            self._show(session.set_base(mask, transform, window, score))
+            return
+        # a candidate completed beyond the view: its larger window is encoded in a task (clicks wait in the queue)
+        self.changed.emit(tr("Encoding the whole object…"))
+
+        def work(progress, is_cancelled):
+            return session.set_base(mask, transform, window, score)
+
+        def done(res, error):
+            self.task = None
+            if error is not None:
+                self._pending.clear()
+                self.message(error_message(error), "critical")
+                self.changed.emit(error_message(error))
+                return
+            self._show(res)
+            self._drain()
+
+        self.task = start_task(CoreTask(tr("TerraPrompt: encoding the object"), work, done))
 
     def write(self, objects: list, crs) -> bool:
         """Append ready objects (e.g. accepted text candidates, in ``crs``) to the output GeoPackage; False (and a message) on failure."""
@@ -339,6 +361,9 @@ class PromptController(QObject):
         from ..core.errors import TerraPromptError
         from ..core.interactive.objects import append_objects, make_object, mask_to_geometry, next_object_id
 
+        if self.task is not None:
+            self.message(tr("Still encoding: press Enter again when the object is shown."), "warning")
+            return None
         if self.session is None or self.session.last is None or self.session.last.empty:
             self.message(tr("Nothing to accept: click inside an object first."), "warning")
             return None

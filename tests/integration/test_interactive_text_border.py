@@ -72,6 +72,10 @@ def test_lake_across_the_view_is_listed_accepted_and_refined_whole(setup):
     panel.list.item(top).setSelected(True)
     QTest.mouseClick(panel.refine_button, Qt.LeftButton)
     ctl = tab.controller
+    assert ctl.task is not None  # the larger window is encoded in a task, not on the GUI thread
+    QTest.keyClick(canvas, Qt.Key_Return)  # too early: refused with a message, nothing written
+    assert wait_for(lambda: ctl.task is None, 20)
+    assert len(_areas(tmp / "accepted.gpkg")) == 1
     assert ctl.session.window.row_off == 0 and ctl.session.prompt_type() == "text"
     QTest.keyClick(canvas, Qt.Key_Return)
     assert wait_for(lambda: len(_areas(tmp / "accepted.gpkg")) == 2, 10)
