@@ -56,9 +56,10 @@ def scores(c: np.ndarray) -> dict:
 
 
 def calibrate(net, city: str = "") -> float:
-    """Probability threshold maximising the mean (over regimes) pooled F1 on the validation city, else the training cities."""
+    """Probability threshold maximising the mean (over regimes) pooled F1 on the validation cities (comma-separated),
+    else the training cities."""
     run = torch_runner(net)
-    files = [DATA / f"oscd_{city}.npz"] if city else sorted(DATA.glob("oscd_*.npz"))
+    files = [DATA / f"oscd_{c}.npz" for c in city.split(",")] if city else sorted(DATA.glob("oscd_*.npz"))
     thr = np.linspace(0.05, 0.95, 37)
     f1s = []
     for regime in REGIMES:

