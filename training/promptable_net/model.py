@@ -118,10 +118,12 @@ class Decoder(nn.Module):
     """ROI prompt decoder: resample inputs to an R x R grid, draw the prompts, small U-Net → logits (n, 1, R, R)."""
 
     IN = EMB + 3 + 1 + 2 + 1 + 1  # embedding, image, previous mask, click cones, box, ROI scale
+    CUES = 3  # image cues (version 3): embedding cosine to the positive / negative clicks, colour likeness to the positives
 
-    def __init__(self) -> None:
+    def __init__(self, cues: bool = False) -> None:
         super().__init__()
-        self.c96 = cbr(self.IN, 24)
+        self.cues = cues
+        self.c96 = cbr(self.IN + (self.CUES if cues else 0), 24)
         self.d48 = nn.Sequential(cbr(24, 48, 2), cbr(48, 48))
         self.d24 = nn.Sequential(cbr(48, 64, 2), cbr(64, 64, dil=2), cbr(64, 64, dil=4))
         self.p48 = nn.Conv2d(64, 48, 1)
@@ -162,7 +164,10 @@ class Decoder(nn.Module):
         inside = ((gxx >= bx0) & (gxx <= bx1) & (gyy >= by0) & (gyy <= by1)).float()
         boxc = (inside * has_box)[:, None] * 2 - has_box[:, None]  # 1 inside, -1 outside, 0 without a box
         scale = torch.log((x1 - x0) / 128.0).view(n, 1, 1, 1).expand(n, 1, R, R)
-        x = torch.cat([emb, img, prev, pos, neg, boxc, scale], dim=1)
+        parts = [emb, img, prev, pos, neg, boxc, scale]
+        if self.cues:
+            parts += image_cues(emb, img, points, labels, x0, y0, x1, y1)
+        x = torch.cat(parts, dim=1)
         f96 = self.c96(x)
         f48 = self.d48(f96)
         f24 = self.d24(f48)
@@ -172,13 +177,52 @@ class Decoder(nn.Module):
         return self.head(self.u96(u))
 
 
-class PromptableNet(nn.Module):
-    """Encoder + decoder (training only; exported as two ONNX graphs)."""
+def image_cues(emb, img, points, labels, x0, y0, x1, y1) -> list:
+    """Image-driven cue maps on the ROI grid, each (n, 1, R, R): cosine similarity of every cell's embedding to the
+    mean (unit) embedding at the positive clicks and at the negative clicks (0 without such clicks), and the colour
+    likeness exp(-d² / mean d²) to the mean 3 x 3 colour at the positive clicks. They make it easy for the decoder
+    to follow the image rather than draw a click-centred blob."""
+    n = emb.shape[0]
+    cx = 2 * (points[..., 0] - x0) / (x1 - x0) - 1  # (n, k) click positions in ROI grid coordinates
+    cy = 2 * (points[..., 1] - y0) / (y1 - y0) - 1
+    grid = torch.stack([cx, cy], dim=-1)[:, None]  # (n, 1, k, 2)
+    unit = F.normalize(emb, dim=1, eps=1e-6)
+    at = F.grid_sample(unit, grid, mode="bilinear", padding_mode="border", align_corners=False)[:, :, 0]  # (n, C, k)
+    col = F.grid_sample(F.avg_pool2d(img, 3, 1, 1, count_include_pad=False), grid, mode="bilinear",
+                        padding_mode="border", align_corners=False)[:, :, 0]  # (n, 3, k)
+    wpos = (labels > 0.5).float()[:, None]  # (n, 1, k)
+    wneg = ((labels > -0.5) & (labels < 0.5)).float()[:, None]
+    out = []
+    for w in (wpos, wneg):
+        proto = F.normalize((at * w).sum(-1), dim=1, eps=1e-6)  # (n, C); zero without clicks of that kind
+        out.append((unit * proto[:, :, None, None]).sum(1, keepdim=True))
+    npos = wpos.sum(-1)  # (n, 1)
+    c = (col * wpos).sum(-1) / torch.clamp(npos, min=1.0)  # (n, 3)
+    d2 = ((img - c[:, :, None, None]) ** 2).sum(1, keepdim=True)
+    like = torch.exp(-d2 / (d2.mean((2, 3), keepdim=True) + 1e-3))
+    out.append(like * (npos > 0).float().view(n, 1, 1, 1))
+    return out
 
-    def __init__(self) -> None:
+
+class PromptableNet(nn.Module):
+    """Encoder + decoder (training only; exported as two ONNX graphs); ``cues``: the version 3 decoder with image cues."""
+
+    def __init__(self, cues: bool = False) -> None:
         super().__init__()
         self.encoder = Encoder()
-        self.decoder = Decoder()
+        self.decoder = Decoder(cues)
+
+
+def has_cues(state: dict) -> bool:
+    """Whether a state dict holds the version 3 decoder (first convolution wider by the cue channels)."""
+    return state["decoder.c96.0.weight"].shape[1] == Decoder.IN + Decoder.CUES
+
+
+def add_cue_channels(state: dict) -> dict:
+    """A version 2 state dict widened for the cue channels, their first-convolution weights zero (same output at start)."""
+    w = state["decoder.c96.0.weight"]
+    extra = torch.zeros(w.shape[0], Decoder.CUES, *w.shape[2:], dtype=w.dtype)
+    return {**state, "decoder.c96.0.weight": torch.cat([w, extra], dim=1)}
 
 
 def n_params(m: nn.Module) -> int:
