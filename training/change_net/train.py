@@ -16,18 +16,18 @@ SEED = int(os.environ.get("CHANGE_NET_SEED", "1234"))
 PATCH = 64
 BATCH = 12
 LR = 2e-3
-BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "1200"))
+BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "900"))
 RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
 """Continue from training/runs/change_net/model.pt (a second cosine cycle at half the learning rate)."""
 P_DSIFN = 0.15
 P_PASTE = float(os.environ.get("CHANGE_NET_PASTE", "0.15"))
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
-VAL_CITY = os.environ.get("CHANGE_NET_VAL", "")
+VAL_CITY = os.environ.get("CHANGE_NET_VAL", "nantes,saclay_e")
 """Training cities (comma-separated) kept out of training for early stopping and calibration ('' = none)."""
 VAL_CITIES = [c for c in VAL_CITY.split(",") if c]
-VAL_DSIFN = [t for t in os.environ.get("CHANGE_NET_VAL_DSIFN", "").split(",") if t]
+VAL_DSIFN = [t for t in os.environ.get("CHANGE_NET_VAL_DSIFN", "5_3").split(",") if t]
 """DSIFN training tiles kept out for early stopping (their RGB F1 counts half of the validation score)."""
-ARCH = os.environ.get("CHANGE_NET_ARCH", "fc_siam_diff_lite")
+ARCH = os.environ.get("CHANGE_NET_ARCH", "siam_lite0")
 """fc_siam_diff_lite (ChangeNet, from scratch) or siam_lite0 (SiamLite0Net, ImageNet-initialised RGB encoder)."""
 STEPS = int(os.environ.get("CHANGE_NET_STEPS", "0"))
 """When > 0: train exactly this many steps (cosine schedule over steps; BUDGET_S still caps the time)."""
