@@ -225,17 +225,23 @@ class PromptController(QObject):
         self.changed.emit(tr("Encoding the view…"))
 
         def done(session, error):
-            self.task = None
-            if error is not None:
-                self._pending.clear()
-                self.message(error_message(error), "critical")
-                self.changed.emit(error_message(error))
+            if self._task_failed(error):
                 return
             self.session = session
             self.engine = session.engine
             self._drain()
 
         self.task = start_task(CoreTask(tr("TerraPrompt: encoding the view"), work, done))
+
+    def _task_failed(self, error) -> bool:
+        """Forget the finished task; on an error drop the queued prompts and say why (True)."""
+        self.task = None
+        if error is None:
+            return False
+        self._pending.clear()
+        self.message(error_message(error), "critical")
+        self.changed.emit(error_message(error))
+        return True
 
     def session_work(self):
         """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view."""
@@ -299,11 +305,7 @@ class PromptController(QObject):
             return session.set_base(mask, transform, window, score)
 
         def done(res, error):
-            self.task = None
-            if error is not None:
-                self._pending.clear()
-                self.message(error_message(error), "critical")
-                self.changed.emit(error_message(error))
+            if self._task_failed(error):
                 return
             self._show(res)
             self._drain()
