@@ -32,6 +32,18 @@ from terraprompt.plugin.core.errors import TerraPromptError  # noqa: E402
 METHODS = ["cva", "irmad", "auto", "network"]
 
 
+def network_validation() -> set:
+    """OSCD cities and DSIFN tiles the bundled change network chose its checkpoint on without training on them."""
+    import json
+
+    try:
+        with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
+            data = json.load(fh)["data"]
+        return set(data.get("validation_cities", [])) | set(data.get("dsifn_validation_tiles", []))
+    except (OSError, ValueError, KeyError):
+        return set()
+
+
 def network_held_out() -> tuple[set, set]:
     """OSCD cities and DSIFN tiles the bundled change network never saw (from models/change_net.json; empty if absent)."""
     import json
@@ -82,7 +94,9 @@ class Tally:
         self.total += k
         if item in self.held:
             self.total_held += k
-        seen = " (network trained on it)" if self.held and item not in self.held and self.method in ("network", "auto") else ""
+        seen = ""
+        if self.held and item not in self.held and self.method in ("network", "auto"):
+            seen = " (network validated on it)" if item.split(".")[0] in network_validation() else " (network trained on it)"
         print(f"  {self.method:8s} {label:{self.width}s} {fmt(scores(k))}{seen}")
 
     def finish(self, out: dict, suffix: str = "") -> None:
