@@ -18,7 +18,25 @@ def block(cin: int, cout: int) -> nn.Sequential:
                          nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
 
 
-class ChangeNet(nn.Module):
+class SiameseDiff(nn.Module):
+    """Both dates through the same encode(x, a) → |feature difference| skips → up blocks → head (subclasses build them)."""
+
+    def logits(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
+        fb, fa = self.encode(before, available), self.encode(after, available)
+        d = [torch.abs(p - q) for p, q in zip(fb, fa)]
+        x = d[3]
+        for i, up in enumerate(self.up):
+            skip = d[2 - i]
+            x = F.interpolate(x, scale_factor=2.0, mode="nearest")
+            x = up(torch.cat([x, skip], dim=1))
+        return self.head(x)
+
+    def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
+        """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
+        return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)
+
+
+class ChangeNet(SiameseDiff):
     """Inputs: standardised before/after (n, S, h, w) with h, w multiples of STRIDE, availability (n, S). Output: (n, 1, h, w)."""
 
     def __init__(self, slots: int = 10) -> None:
@@ -39,21 +57,6 @@ class ChangeNet(nn.Module):
             x = enc(x)
             feats.append(x)
         return feats
-
-    def logits(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
-        fb, fa = self.encode(before, available), self.encode(after, available)
-        d = [torch.abs(p - q) for p, q in zip(fb, fa)]
-        x = d[3]
-        for i, up in enumerate(self.up):
-            skip = d[2 - i]
-            x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-            x = up(torch.cat([x, skip], dim=1))
-        return self.head(x)
-
-    def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
-        """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
-        return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)
-
 
 class Ensemble(nn.Module):
     """Mean of the logits of several ChangeNets (independent training runs), one calibrated output."""

