@@ -190,11 +190,11 @@ class PromptController(QObject):
 
     def undo(self) -> None:
         if self.session is not None and self.task is None:
-            self._show(self.session.undo())
+            self._decoded(self.session.undo(encode=False))
 
     def redo(self) -> None:
         if self.session is not None and self.task is None:
-            self._show(self.session.redo())
+            self._decoded(self.session.redo(encode=False))
 
     def clear(self) -> None:
         if self.task is not None:  # encoding under way: drop it and its session (the cache keeps what was encoded)
@@ -299,10 +299,14 @@ class PromptController(QObject):
             self._show(session.set_base(mask, transform, window, score))
             return
         # a candidate completed beyond the view: its larger window is encoded in a task (clicks wait in the queue)
+        self._finish_in_task(lambda: session.set_base(mask, transform, window, score))
+
+    def _finish_in_task(self, decode) -> None:
+        """Run a decode that has to encode a larger window in a QgsTask; prompts made meanwhile queue behind it."""
         self.changed.emit(tr("Encoding the whole object…"))
 
         def work(progress, is_cancelled):
-            return session.set_base(mask, transform, window, score)
+            return decode()
 
         def done(res, error):
             if self._task_failed(error):
@@ -311,6 +315,17 @@ class PromptController(QObject):
             self._drain()
 
         self.task = start_task(CoreTask(tr("TerraPrompt: encoding the object"), work, done))
+
+    def _decoded(self, res) -> bool:
+        """Show a decode made on the GUI thread; when the window has to grow first, finish it in a task (True)."""
+        if res is not None and not res.complete:
+            if not res.empty:  # show the part inside the encoded window at once
+                self._show(res)
+            session = self.session
+            self._finish_in_task(session.run)
+            return True
+        self._show(res)
+        return False
 
     def write(self, objects: list, crs) -> bool:
         """Append ready objects (e.g. accepted text candidates, in ``crs``) to the output GeoPackage; False (and a message) on failure."""
@@ -331,17 +346,18 @@ class PromptController(QObject):
     def _drain(self) -> None:
         from ..core.errors import TerraPromptError
 
-        while self._pending:
+        while self._pending and self.task is None:
             kind, *args = self._pending.pop(0)
             t0 = time.perf_counter()
             try:
-                res = self.session.add_point(*args) if kind == "point" else self.session.add_box(*args)
+                add = self.session.add_point if kind == "point" else self.session.add_box
+                res = add(*args, encode=False)  # never encode on the GUI thread: a growing window goes to a task
             except TerraPromptError as exc:
                 self.message(str(exc), "warning")
                 self.changed.emit(str(exc))
                 continue
             self.last_latency_ms = (time.perf_counter() - t0) * 1000
-            self._show(res)
+            self._decoded(res)
 
     def _show(self, res) -> None:
         """Preview a decode result (None clears)."""

@@ -136,3 +136,38 @@ def test_click_outside_raster_is_reported(setup):
     assert wait_for(lambda: "outside the raster" in tab.status.text(), 30), tab.status.text()
     assert tab.controller.session is not None and tab.controller.session.last is None
     assert tab.accept() is None and not (tmp / "accepted.gpkg").exists()
+
+
+def test_object_cut_by_the_view_is_completed_off_the_gui_thread(setup, monkeypatch):
+    import threading
+
+    from qgis.core import QgsRectangle
+
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    encoded_on = []
+    original = InteractiveSession.encode
+
+    def encode(self):
+        if self.needs_encoding():
+            encoded_on.append(threading.current_thread() is threading.main_thread())
+        return original(self)
+
+    monkeypatch.setattr(InteractiveSession, "encode", encode)
+    statuses = []
+    tab.controller.changed.connect(statuses.append)
+    # the view shows rows 0-60, cols 0-75 of the raster: object 1 (rows 40-70, cols 50-95) is cut by its corner
+    x0, y1 = TRANSFORM * (0, 0)
+    x1, y0 = TRANSFORM * (75, 60)
+    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(x0, y0, x1, y1)))
+    canvas.refresh()
+    wait_for(lambda: False, 0.2)
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 50, 60))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None and ctl.task is None
+                    and ctl.session.last.complete and ctl.session.last.window.width > 75, 90), (statuses, encoded_on)
+    assert any("whole object" in s for s in statuses), statuses
+    assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+    assert len(encoded_on) >= 2 and not any(encoded_on), encoded_on  # the view, then the grown window: both in tasks
+    assert tab.accept() == 1

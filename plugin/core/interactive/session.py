@@ -5,6 +5,10 @@ Processing algorithm transform them from the project/layer CRS first). When the
 decoded mask touches a side of the encoded window that is not the raster's
 edge, the window grows on that side, is encoded (or taken from the cache) and
 the prompts are decoded again, so objects larger than the view are not cut.
+With ``encode=False`` a decode never encodes: it stops at the first window that
+is not encoded yet and returns what it has, marked incomplete, so an interactive
+caller can show it at once and finish with :meth:`InteractiveSession.run` in a
+background task.
 
 A session may start from a mask instead of from nothing (a text candidate the
 analyst refines, :meth:`InteractiveSession.set_base`): positive prompts then add
@@ -39,6 +43,8 @@ class DecodeResult:
     transform: Affine
     window: Window
     grown: int = 0
+    complete: bool = True
+    """False when the window has to grow (be encoded) before the mask is whole: call ``run()`` to finish it."""
 
     @property
     def empty(self) -> bool:
@@ -122,6 +128,10 @@ class InteractiveSession:
         self.base: Optional[BaseMask] = None
 
     # ------------------------------------------------------------- encoding
+    def needs_encoding(self) -> bool:
+        """True when the current window is not encoded yet (the next decode would encode it)."""
+        return self.encoded is None or self.encoded.window != self.window
+
     def encode(self) -> EncodedWindow:
         """Encode the current window (no-op when it is already encoded)."""
         if self.encoded is None or self.encoded.window != self.window:
@@ -148,29 +158,29 @@ class InteractiveSession:
         return "text" if not len(self.history) else "text+" + self.history.prompt_type()
 
     # ------------------------------------------------------------- prompts
-    def add_point(self, x: float, y: float, positive: bool = True) -> DecodeResult:
-        """Add a click (raster-CRS coordinates) and decode."""
+    def add_point(self, x: float, y: float, positive: bool = True, encode: bool = True) -> DecodeResult:
+        """Add a click (raster-CRS coordinates) and decode (without encoding a new window when ``encode`` is False)."""
         p = Prompt.point(x, y, positive)
         self._check_point(p)
         self.history.add(p)
-        return self.run()
+        return self.run(encode)
 
-    def add_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> DecodeResult:
-        """Add (or replace) the box prompt and decode."""
+    def add_box(self, xmin: float, ymin: float, xmax: float, ymax: float, encode: bool = True) -> DecodeResult:
+        """Add (or replace) the box prompt and decode (without encoding a new window when ``encode`` is False)."""
         p = Prompt.box(xmin, ymin, xmax, ymax)
         self._check_box(p)
         self.history.add(p)
-        return self.run()
+        return self.run(encode)
 
-    def undo(self) -> Optional[DecodeResult]:
+    def undo(self, encode: bool = True) -> Optional[DecodeResult]:
         """Undo the last prompt and decode what remains (None when nothing remains)."""
         self.history.undo()
-        return self.run() if len(self.history) or self.base is not None else self._empty()
+        return self.run(encode) if len(self.history) or self.base is not None else self._empty()
 
-    def redo(self) -> Optional[DecodeResult]:
+    def redo(self, encode: bool = True) -> Optional[DecodeResult]:
         """Redo the last undone prompt and decode."""
         self.history.redo()
-        return self.run() if len(self.history) or self.base is not None else self._empty()
+        return self.run(encode) if len(self.history) or self.base is not None else self._empty()
 
     def clear(self) -> None:
         """Forget every prompt and the starting mask (the encoding is kept)."""
@@ -178,17 +188,21 @@ class InteractiveSession:
         self.base = None
         self.last = None
 
-    def run(self) -> DecodeResult:
+    def run(self, encode: bool = True) -> DecodeResult:
         """Decode the prompts in the history (growing the window when the mask is cut by it)."""
         pts = self.history.points()
         xy = np.array([p.coords for p in pts], dtype=np.float64).reshape(-1, 2)
         labels = np.array([1 if p.positive else 0 for p in pts], dtype=np.int64)
         box = self.history.box()
-        self.decode(xy, labels, box.coords if box else None)
+        self.decode(xy, labels, box.coords if box else None, encode)
         return self.last
 
-    def decode(self, points, labels, box=None) -> tuple[np.ndarray, float]:
-        """Mask and score for points (raster-CRS x, y) with labels 1/0 and an optional box (xmin, ymin, xmax, ymax)."""
+    def decode(self, points, labels, box=None, encode: bool = True) -> tuple[np.ndarray, float]:
+        """Mask and score for points (raster-CRS x, y) with labels 1/0 and an optional box (xmin, ymin, xmax, ymax).
+
+        With ``encode=False`` nothing new is encoded: the result (``self.last``) is then the mask on the last encoded
+        window, marked incomplete, when the prompts or the grown mask need a window that is not encoded yet.
+        """
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         labels = np.asarray(labels).reshape(-1)
         if points.shape[0] != labels.shape[0]:
@@ -200,8 +214,10 @@ class InteractiveSession:
         if not (labels > 0).any() and box is None and self.base is None:
             raise PromptError(t("There is no positive click and no box."), t("Click inside the object (left click) or drag a box around it."))
         self._include_prompts(points, box)
-        grown = 0
+        grown, done = 0, None
         while True:
+            if not encode and self.needs_encoding():
+                break
             enc = self.encode()
             px = enc.to_pixel(points)
             bx = None
@@ -214,12 +230,15 @@ class InteractiveSession:
                 added = mask
             else:
                 mask, score, added = self._edit_base(enc, px, labels, bx)
+            done = DecodeResult(mask, float(score), enc.transform, enc.window, grown)
             sides = self._cut_sides(added)
             if not sides or not self.grow or grown >= self.max_grow or not self._grow(sides):
                 break
             grown += 1
-        self.last = DecodeResult(mask, float(score), enc.transform, enc.window, grown)
-        return mask, float(score)
+        if self.needs_encoding():  # stopped before a window that is not encoded yet
+            done = self._unfinished(done)
+        self.last = done
+        return done.mask, done.score
 
     def _edit_base(self, enc: EncodedWindow, px: np.ndarray, labels: np.ndarray, bx) -> tuple[np.ndarray, float, np.ndarray]:
         """(mask, score, added part): the base plus what positive prompts decode, minus what each negative click decodes."""
@@ -326,6 +345,15 @@ class InteractiveSession:
             return False
         self.window = new
         return True
+
+    def _unfinished(self, partial: Optional[DecodeResult]) -> DecodeResult:
+        """The mask decoded so far (empty on the last encoded window when none), marked incomplete."""
+        if partial is not None:
+            return DecodeResult(partial.mask, partial.score, partial.transform, partial.window, partial.grown, complete=False)
+        enc = self.encoded
+        if enc is None:  # nothing encoded yet
+            return DecodeResult(np.zeros((0, 0), bool), 0.0, self.source.transform, self.window, 0, complete=False)
+        return DecodeResult(np.zeros(enc.valid.shape, bool), 0.0, enc.transform, enc.window, 0, complete=False)
 
     def _empty(self) -> Optional[DecodeResult]:
         self.last = None

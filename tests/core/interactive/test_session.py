@@ -161,3 +161,21 @@ def test_dsm_heights_building(tmp_path):
     s = InteractiveSession(src)
     r = s.add_point(*_xy(65, 85))
     assert _iou(_full(r, house.shape, s.window), house) > 0.9
+
+
+def test_decode_without_encoding_stops_at_the_window_and_run_finishes(raster):
+    src, masks = raster
+    s = InteractiveSession(src, Window(0, 0, 75, 60))
+    s.encode()
+    part = s.add_point(*_xy(50, 60), positive=True, encode=False)
+    assert not part.complete and part.grown == 0 and part.window == Window(0, 0, 75, 60)
+    assert part.mask.any() and s.needs_encoding()  # the cut part is shown; the grown window waits to be encoded
+    whole = s.run()
+    assert whole.complete and whole.grown >= 0 and not s.needs_encoding()
+    assert _iou(_full(whole, (256, 256), s.window), masks[1]) > 0.9
+    # a click outside the encoded window: nothing decoded yet, an empty incomplete result
+    s2 = InteractiveSession(src, Window(0, 0, 60, 60))
+    s2.encode()
+    r = s2.add_point(*_xy(150, 170), positive=True, encode=False)
+    assert not r.complete and r.empty
+    assert _iou(_full(s2.run(), (256, 256), s2.window), masks[2]) > 0.9
