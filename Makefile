@@ -64,6 +64,7 @@ eval-landcover:
 
 eval-change:
 	$(ENV) $(PY) -m training.eval_change
+	$(ENV) $(PY) -m training.change_maps
 
 eval-interactive:
 	$(ENV) $(PY) -m training.eval_interactive
