@@ -9,11 +9,14 @@ from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
     QComboBox,
+    QCompleter,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +45,15 @@ class InteractiveTab(QWidget):
         self.model_edit.setToolTip(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' "
                                        "(the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair "
                                        "or its model card."))
-        form.addRow(tr("Model"), self.model_edit)
+        self.model_edit.setCompleter(QCompleter(["bundled", "network", "classical"], self))
+        self.model_button = QToolButton(self)
+        self.model_button.setText("…")
+        self.model_button.setToolTip(tr("Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card."))
+        self.model_button.clicked.connect(self.browse_model)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_edit)
+        model_row.addWidget(self.model_button)
+        form.addRow(tr("Model"), model_row)
         self.device_combo = QComboBox(self)
         for key, label in device_labels().items():
             self.device_combo.addItem(label, key)
@@ -159,6 +170,13 @@ class InteractiveTab(QWidget):
         QgsProject.instance().addMapLayer(layer)
         self.status.setText(result.summary)
         self._message(result.summary)
+
+    def browse_model(self) -> None:
+        """Pick a SAM ONNX file (either half of the pair) or its card; the pair is checked when the view is encoded."""
+        path, _ = QFileDialog.getOpenFileName(self, tr("SAM / SAM 2 ONNX model"), self.model_edit.text().strip(),
+                                              tr("ONNX models or model cards (*.onnx *.json)"))
+        if path:
+            self.model_edit.setText(path)
 
     def apply_choices(self) -> None:
         """Hand the dock's choices to the controller and remember them."""

@@ -171,3 +171,32 @@ def test_object_cut_by_the_view_is_completed_off_the_gui_thread(setup, monkeypat
     assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
     assert len(encoded_on) >= 2 and not any(encoded_on), encoded_on  # the view, then the grown window: both in tasks
     assert tab.accept() == 1
+
+
+def test_sam_pair_from_the_model_field_and_a_bad_model_file(setup):
+    """The Model field takes a SAM encoder path: the click decodes through the adapter; a broken file gets a clear message."""
+    import tiny_sam
+    from qgis.PyQt.QtWidgets import QToolButton
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    completer = tab.model_edit.completer()
+    completer.setCompletionPrefix("cla")
+    assert completer.currentCompletion() == "classical"
+    assert isinstance(tab.model_button, QToolButton) and tab.model_button.isEnabled()
+    enc = tiny_sam.encoder(str(tmp / "tiny_encoder.onnx"))
+    tiny_sam.decoder(str(tmp / "tiny_decoder.onnx"))
+    tab.model_edit.setText(enc)
+    tab.start_button.setChecked(False)
+    tab.start_button.setChecked(True)  # the tool picks up the dock's choices
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 128, 128))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None and ctl.task is None, 60), tab.status.text()
+    assert "SAM" in ctl.engine.label and _mask_on_raster(ctl)[128, 128]  # the tiny decoder's disk around the click
+    bad = tmp / "broken_encoder.onnx"
+    bad.write_bytes(b"not an onnx file")
+    (tmp / "broken_decoder.onnx").write_bytes(b"not an onnx file either")
+    tab.model_edit.setText(str(bad))
+    tab.start_button.setChecked(False)
+    tab.start_button.setChecked(True)
+    _click(canvas, _screen(canvas, xf, 128, 128))
+    assert wait_for(lambda: ctl.task is None and ctl.session is None and "broken_encoder" in tab.status.text(), 60), tab.status.text()
