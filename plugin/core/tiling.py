@@ -84,13 +84,23 @@ def run_tiled(
     spec: TileSpec = TileSpec(),
     progress: Optional[Callable[[float], None]] = None,
     is_cancelled: Optional[Callable[[], bool]] = None,
+    prefetch: Optional[Callable[[Sequence[Window]], None]] = None,
 ) -> int:
     """Process a width x height raster tile by tile and stream blended blocks to ``sink``.
 
     Returns the number of tiles processed. Raises :class:`Cancelled` when
     ``is_cancelled()`` becomes true (the sink has then seen only part of the raster).
+    ``prefetch`` (e.g. :meth:`Prefetcher.ahead`) is told each batch's windows one batch before ``process`` gets them.
     """
     xs, ys = tile_starts(width, spec), tile_starts(height, spec)
+
+    def row_windows(y0: int) -> list[Window]:
+        return [Window(x0, y0, min(spec.size, width - x0), min(spec.size, height - y0)) for x0 in xs]
+
+    batches = [ws[b0: b0 + spec.batch] for ws in map(row_windows, ys) for b0 in range(0, len(xs), spec.batch)]
+    if prefetch is not None:
+        prefetch(batches[0])
+    nb = 0
     ov = spec.overlap
     total = len(xs) * len(ys)
     done = 0
@@ -103,11 +113,14 @@ def run_tiled(
         fr = th if last_row else spec.stride
         wy = _ramp(th, ov, r > 0, not last_row)
         col_carry: Optional[np.ndarray] = None  # (C, th, ov): previous tile's weighted right overlap
-        windows = [Window(x0, y0, min(spec.size, width - x0), th) for x0 in xs]
+        windows = row_windows(y0)
         for b0 in range(0, len(windows), spec.batch):
             if is_cancelled is not None and is_cancelled():
                 raise Cancelled()
             batch = windows[b0 : b0 + spec.batch]
+            nb += 1
+            if prefetch is not None and nb < len(batches):
+                prefetch(batches[nb])
             results = process(batch)
             for k, (win, res) in enumerate(zip(batch, results)):
                 c = b0 + k

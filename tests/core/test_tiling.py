@@ -108,3 +108,58 @@ def test_bad_spec():
         TileSpec(64, 40)
     with pytest.raises(ValueError):
         TileSpec(8, 0)
+
+
+@pytest.mark.parametrize("h,w,spec", [(100, 130, TileSpec(32, 8, 3)), (50, 40, TileSpec(128, 32, 2))])
+def test_prefetch_is_told_each_batch_before_process_reads_it(h, w, spec):
+    import threading
+
+    from terraprompt.plugin.core.prefetch import Prefetcher
+
+    data = _field(h, w, seed=3)
+    read_on = []
+
+    def read(win):
+        read_on.append(threading.current_thread() is threading.main_thread())
+        r, c, hh, ww = int(win.row_off), int(win.col_off), int(win.height), int(win.width)
+        return data[:, r:r + hh, c:c + ww]
+
+    out = np.full((2, h, w), np.nan, np.float32)
+    told, processed = [], []
+    n_batches = -(-len(tile_starts(w, spec)) // spec.batch) * len(tile_starts(h, spec))
+    with Prefetcher(read) as reader:
+        def prefetch(wins):
+            told.append(list(wins))
+            reader.ahead(wins)
+
+        def process(wins):
+            processed.append(list(wins))
+            assert len(told) == min(len(processed) + 1, n_batches), "the next batch is queued before this one runs"
+            return [_op(reader.get(win)) for win in wins]
+
+        def sink(win, block):
+            r, c, hh, ww = int(win.row_off), int(win.col_off), int(win.height), int(win.width)
+            out[:, r:r + hh, c:c + ww] = block
+
+        run_tiled(w, h, process, sink, spec, prefetch=prefetch)
+    assert told == processed and len(read_on) == sum(len(b) for b in processed)
+    assert not any(read_on)  # every read ran in the worker thread
+    np.testing.assert_allclose(out, _op(data), rtol=1e-5, atol=1e-5)
+
+
+def test_prefetcher_reraises_read_errors_and_reads_unqueued_windows():
+    from rasterio.windows import Window
+
+    from terraprompt.plugin.core.prefetch import Prefetcher
+
+    def read(win):
+        if win.col_off == 5:
+            raise ValueError("bad block")
+        return int(win.col_off)
+
+    with Prefetcher(read) as reader:
+        reader.ahead([Window(5, 0, 1, 1), Window(1, 0, 1, 1)])
+        with pytest.raises(ValueError, match="bad block"):
+            reader.get(Window(5, 0, 1, 1))
+        assert reader.get(Window(1, 0, 1, 1)) == 1
+        assert reader.get(Window(7, 0, 1, 1)) == 7  # never queued: read now

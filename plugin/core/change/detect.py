@@ -25,6 +25,7 @@ from rasterio.windows import Window
 from ..errors import InputError, OutputError
 from ..messages import t
 from ..modalities import resolve_modality
+from ..prefetch import Prefetcher
 from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
@@ -191,7 +192,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                     res.append(out)
                     continue
                 big, crop = padded_window(w, pad, grid.width, grid.height)
-                blk = pair.read(big)
+                blk = reader.get(big)
                 valid = blk.valid[crop]
                 if valid.any():
                     out[0] = np.where(valid, method.probability(blk)[crop], 0)
@@ -239,8 +240,11 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             area["nodata"] += float(rows.sum()) * int(w.width) - a_valid
 
         scale = 0.85 if stage["vector"] else 0.98
-        run_tiled(grid.width, grid.height, process, sink, req.tiles,
-                  progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled)
+        with Prefetcher(pair.read) as reader:  # the next tile is read while the method runs on this one
+            run_tiled(grid.width, grid.height, process, sink, req.tiles,
+                      progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled,
+                      prefetch=lambda wins: reader.ahead([padded_window(w, pad, grid.width, grid.height)[0]
+                                                          for w in wins if _intersects(w, win)]))
         for wr in writers:
             wr.close()
         writers = []
