@@ -7,6 +7,7 @@ another CRS, pixel size or extent as long as they overlap the primary.
 from __future__ import annotations
 
 import math
+import threading
 import os
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -66,6 +67,7 @@ class ModalityStack:
     def __init__(self, primary: Layer, secondaries: Optional[list[Layer]] = None) -> None:
         self.primary = primary
         self.secondaries = list(secondaries or [])
+        self._lock = threading.Lock()  # one reader at a time: GDAL datasets are not safe to read from two threads
         for layer in self.secondaries:
             check_overlap(primary.src, layer.src)
 
@@ -85,7 +87,7 @@ class ModalityStack:
         return out
 
     def read(self, window: Window, roles: Optional[set[str]] = None) -> BandSet:
-        """Read the wanted roles (default: all) for a window of the primary grid."""
+        """Read the wanted roles (default: all) for a window of the primary grid (thread-safe: reads are serialised)."""
         bands: dict[str, np.ndarray] = {}
         role_valid: dict[str, np.ndarray] = {}
         valid = np.ones((int(window.height), int(window.width)), dtype=bool)
@@ -94,10 +96,11 @@ class ModalityStack:
             if not want:
                 continue
             idx = sorted(set(want.values()))
-            if k == 0:
-                data = layer.src.read(window=window, bands=idx)
-            else:
-                data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
+            with self._lock:
+                if k == 0:
+                    data = layer.src.read(window=window, bands=idx)
+                else:
+                    data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
             layer_valid = ~np.ma.getmaskarray(data).any(axis=0)
             valid &= layer_valid
             arr = layer.scaling.apply(np.asarray(data.data))

@@ -18,6 +18,7 @@ from ..errors import InputError, ModalityError
 from ..messages import t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
+from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
@@ -206,8 +207,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     def process(wins):
         out = []
         for w in wins:
-            src_win = Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height)
-            bs = stack.read(src_win, roles_needed)
+            bs = reader.get(w)
             if hasattr(engine, "set_tile"):
                 engine.set_tile(w)
             sc = engine.scores(bs)
@@ -235,24 +235,28 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         cls[~valid] = NODATA
         writer.write(w, cls)
         conf_writer.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
-        ra = area_rows[int(w.row_off): int(w.row_off + w.height)][:, None]
-        for k in range(K + 1):
-            counts[k] += float((ra * (cls == k)).sum())
-        nodata_area[0] += float((ra * (~valid & ~cloudy)).sum())
-        cloud_area[0] += float((ra * cloudy).sum())
-        sar_only_area[0] += float((ra * (sar_only & valid)).sum())
-        conf_sum[0] += float(conf[valid].sum())
-        conf_sum[1] += float(valid.sum())
-        low_conf[0] += float((valid & (conf < 0.65)).sum())
-        for k in range(K + 1):
-            m = valid & (cls == k)
-            class_conf[k, 0] += float(conf[m].sum())
-            class_conf[k, 1] += float(m.sum())
+        rows = area_rows[int(w.row_off): int(w.row_off + w.height)]
+        ra = rows[:, None]
+        # one pass per sum: class areas by row-weighted bincount (pixel area varies by row only)
+        counts[:] += np.bincount(cls.ravel(), np.broadcast_to(ra, cls.shape).ravel(), NODATA + 1)[:K + 1]
+        nodata_area[0] += float((~valid & ~cloudy).sum(axis=1) @ rows)
+        cloud_area[0] += float(cloudy.sum(axis=1) @ rows)
+        sar_only_area[0] += float((sar_only & valid).sum(axis=1) @ rows)
+        cv, kv = conf[valid], cls[valid]
+        conf_sum[0] += float(cv.sum())
+        conf_sum[1] += float(cv.size)
+        low_conf[0] += float((cv < 0.65).sum())
+        class_conf[:, 0] += np.bincount(kv, cv, K + 1)[:K + 1]
+        class_conf[:, 1] += np.bincount(kv, None, K + 1)[:K + 1]
+
+    def read(w: Window):
+        return stack.read(Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height), roles_needed)
 
     try:
-        run_tiled(grid.width, grid.height, process, sink, req.tiles,
-                  progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
-                  is_cancelled=is_cancelled)
+        with Prefetcher(read) as reader:  # the next tile is read while the engine runs on this one
+            run_tiled(grid.width, grid.height, process, sink, req.tiles,
+                      progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
+                      is_cancelled=is_cancelled, prefetch=reader.ahead)
         conf_writer.close()
         # The class raster stays in its temporary file until the polygons are written too, so a cancel
         # or error while polygonising leaves the analyst's previous outputs untouched.
