@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -54,8 +55,8 @@ def iou(c: np.ndarray) -> float:
     return float(c[0] / max(c.sum(), 1.0))
 
 
-def evaluate(write: bool = True) -> dict:
-    """Pooled IoU per table and band subset for the network and the spectral baseline."""
+def evaluate(write: bool = True, model: Path = MODEL, card_path: Path = CARD) -> dict:
+    """Pooled IoU per table and band subset for the network (``model`` + ``card_path``) and the spectral baseline."""
     scenes = load_scenes("test")
     metrics: dict[str, dict[str, float]] = {}
     baselines: dict[str, dict[str, float]] = {}
@@ -72,7 +73,7 @@ def evaluate(write: bool = True) -> dict:
             base_ok = True
             for s in group:
                 bs = _bandset(s, slots)
-                eng = NetworkEngine([concept], set(slots), "cpu", str(MODEL), str(CARD))
+                eng = NetworkEngine([concept], set(slots), "cpu", str(model), str(card_path))
                 eng.fit(bs)
                 net_c += _counts(eng.scores(bs)[0] >= 0.5, s["y"][row])
                 try:
@@ -86,7 +87,7 @@ def evaluate(write: bool = True) -> dict:
                 baselines.setdefault(name, {})[mode] = round(iou(base_c), 3)
     auto = auto_preference(metrics, baselines)
     if write:
-        card = json.loads(CARD.read_text())
+        card = json.loads(card_path.read_text())
         card["metrics"] = metrics
         card["auto_water"] = auto
         card["auto_margin"] = AUTO_MARGIN
@@ -95,7 +96,7 @@ def evaluate(write: bool = True) -> dict:
                                 "run through plugin.core.landcover.network.NetworkEngine. full_optical = the 6 optical slots "
                                 "(what a 13-band Sentinel-2 input gives); *_teacher = against spectral pseudo-labels; "
                                 "*_hand / *_reference = against hand/reference labels. Print: python -m training.landcover_net.evaluate --no-write")
-        CARD.write_text(json.dumps(card, indent=1) + "\n")
+        card_path.write_text(json.dumps(card, indent=1) + "\n")
     return {"metrics": metrics, "baselines": baselines, "auto_water": auto}
 
 
@@ -139,4 +140,11 @@ def print_table(res: dict) -> None:
 
 
 if __name__ == "__main__":
-    print_table(evaluate(write="--no-write" not in sys.argv))
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Held-out IoU of the land-cover network per band subset.")
+    ap.add_argument("--no-write", action="store_true", help="only print (do not write the card's metrics)")
+    ap.add_argument("--model", type=Path, default=MODEL, help="ONNX model (default: the bundled one)")
+    ap.add_argument("--card", type=Path, default=CARD, help="its model card (default: the bundled one)")
+    a = ap.parse_args()
+    print_table(evaluate(write=not a.no_write, model=a.model, card_path=a.card))

@@ -11,7 +11,8 @@ from plugin.core.modelcards import file_sha256
 from ..onnx_export import export_checked
 
 from .common import CARD, CLASSES, MODEL, RUNS, SLOTS, VIS_TARGET
-from .model import STRIDE, LandcoverNet
+from .model import STRIDE
+from .train import make_net
 
 LICENCES = [
     "hls_water_chips: GitHub shahed137003/Water-Segmentation-project (README says MIT, no LICENSE file; imagery "
@@ -22,15 +23,25 @@ LICENCES = [
     "Sentinel-1/-2 data; Bonafilia et al., CVPRW 2020).",
     "cloud_chips: ukis-csmask test chips (Apache-2.0).",
 ]
+VALIDATION = ("oscd nantes (both dates), 12 % of the training HLS chips as whole location groups, the bottom 64 rows of "
+              "the sen1floods11 training half, the left 64 columns of each training cloud chip")
 SAR_WEIGHT = 0.25
 """Clear-sky weight of SAR in the engine's late optical + SAR fusion (chosen on the training half of Sen1Floods11)."""
 
 
-def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[LandcoverNet, dict]:
+ARCHITECTURE = {
+    "unet": "4-level U-Net, channels 12-24-32-48, additive skips, {params} parameters",
+    "lite0": "Lite0-UNet: efficientnet-lite0 stem + blocks 0-4 on RGB (ImageNet-initialised, stem and blocks 0-2 frozen), "
+             "all-slot conv branch 12-24-32-48 at strides 1/2/4/8 concatenated with the lite0 features at strides 2/4/8, "
+             "U-Net decoder 48-32-16, {params} parameters",
+}
+
+
+def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[torch.nn.Module, dict]:
     """The trained torch network (eval mode) and its training metadata."""
     blob = torch.load(ckpt, map_location="cpu")
     meta = blob["meta"]
-    net = LandcoverNet(meta["mean"], meta["std"])
+    net = make_net(meta.get("arch", "unet"), meta["mean"], meta["std"])
     net.load_state_dict(blob["state"])
     net.eval()
     return net, meta
@@ -54,7 +65,7 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
         "sha256": file_sha256(str(out)),
         "size_bytes": out.stat().st_size,
         "format": "ONNX opset 17 (torch.onnx.export, dynamo=False), dynamic batch/height/width",
-        "architecture": f"4-level U-Net, channels 12-24-32-48, additive skips, {params} parameters",
+        "architecture": ARCHITECTURE[meta.get("arch", "unet")].format(params=params),
         "stride": STRIDE,
         "inputs": {
             "bands": {"shape": ["n", len(SLOTS), "h", "w"], "dtype": "float32", "slots": SLOTS,
@@ -83,8 +94,9 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
                                       "activation": "independent sigmoids (multi-label), threshold 0.5"}},
         "concepts": {c: i for i, c in enumerate(CLASSES)},
         "concept_needs": {"water": "RGB or SAR", "vegetation": "RGB", "cloud": "RGB (not from SAR)"},
-        "training": {k: meta.get(k) for k in ("steps", "steps_planned", "max_minutes", "batch", "patch",
-                                                   "rgb_water_pos_weight", "seed", "train_seconds", "final_loss")},
+        "training": {k: meta.get(k) for k in ("arch", "steps", "steps_planned", "max_minutes", "batch", "patch",
+                                                   "rgb_water_pos_weight", "seed", "train_seconds", "final_loss",
+                                                   "validation")},
         "data": {
             "train": "hls_water_chips (159 chips; cleaned water masks, NDVI-teacher vegetation checked with WorldCover, "
                      "Fmask cloud bit), oscd 8 cities x 2 dates (MNDWI/NDVI spectral-teacher pseudo-labels, confident "
@@ -109,6 +121,11 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
                        "RGB water IoU is well below the multispectral one and varies by scene; ENGINE=auto picks the "
                        "network or the spectral rules per band subset from held-out water IoU (see auto_water).",
     }
+    if meta.get("validation"):
+        v = meta["validation"]
+        doc["training"]["validation"] = {**v, "detail": {k: round(x, 3) for k, x in v["detail"].items()}}
+        doc["data"]["validation"] = ("checkpoint chosen on a validation part of the training split, not trained on: "
+                                     + VALIDATION + f" (best step {meta['validation']['best_step']})")
     card.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"exported {out} ({doc['size_bytes']} bytes, sha256 {doc['sha256'][:12]}, onnx-vs-torch max diff {err:.2e})")
     return doc

