@@ -26,7 +26,9 @@ PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
 if PLUGINS not in sys.path:
     sys.path.insert(0, PLUGINS)
 
-CACHE = os.path.join(ROOT, "training", "runs", "change_net", "fusion")
+CACHE = os.environ.get("FUSION_CACHE", os.path.join(ROOT, "training", "runs", "change_net", "fusion"))
+MODEL_DIR = os.environ.get("FUSION_MODEL_DIR", "")
+"""A folder with another change_net.onnx + change_net.json (a candidate run); '' = the bundled models/."""
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
 VAL_OSCD, VAL_DSIFN = ["nantes", "saclay_e"], ["5_3"]
 HELD_OSCD, HELD_DSIFN = ["aguasclaras", "hongkong", "rennes"], ["8_3", "9_3"]
@@ -56,7 +58,8 @@ def cache_item(name: str, before: str, after: str, truth: np.ndarray) -> None:
     b, a = open_raster(before), open_raster(after)
     pair = align_pair(b, a, resolve_modality(b, "auto"), resolve_modality(a, "auto"))
     sample = pair.sample()
-    net, cva = NetworkChange("cpu"), CVA()
+    paths = (os.path.join(MODEL_DIR, "change_net.onnx"), os.path.join(MODEL_DIR, "change_net.json")) if MODEL_DIR else ()
+    net, cva = NetworkChange("cpu", *paths), CVA()
     net.fit(sample)
     cva.fit(sample)
     blk = pair.read(Window(0, 0, pair.grid.width, pair.grid.height))
