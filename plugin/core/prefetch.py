@@ -2,8 +2,9 @@
 
 GDAL reads and ONNX Runtime runs release the GIL, so reading tile k+1 during the
 model run of tile k hides most of the read time. One worker thread reads the
-tiles in order; the caller's thread never reads through the same datasets at the
-same time (it only waits for the worker's result), so datasets need no locking.
+tiles in order, so its reads never overlap each other; a caller that also reads
+the same datasets itself meanwhile must serialise those reads (ModalityStack
+does, with a lock). Memory: one batch of tiles more than without prefetching.
 """
 from __future__ import annotations
 
