@@ -23,8 +23,8 @@ LICENCES = [
     "Sentinel-1/-2 data; Bonafilia et al., CVPRW 2020).",
     "cloud_chips: ukis-csmask test chips (Apache-2.0).",
 ]
-VALIDATION = ("oscd nantes (both dates), 12 % of the training HLS chips as whole location groups, the bottom 64 rows of "
-              "the sen1floods11 training half, the left 64 columns of each training cloud chip")
+VALIDATION = ("oscd nantes (both dates), 12 % of the training HLS chips as whole location groups, the left 64 columns of "
+              "each training cloud chip")
 SAR_WEIGHT = 0.25
 """Clear-sky weight of SAR in the engine's late optical + SAR fusion (chosen on the training half of Sen1Floods11)."""
 

@@ -6,6 +6,11 @@ them. The other slots (NIR, SWIR, SAR) and full-resolution detail come from a sm
 U-Net's encoder widths 12-24-32-48), fused with the pretrained features at strides 2, 4, 8 by concatenation, as in the
 change network's Siam-lite0-diff. Same interface as :class:`model.LandcoverNet`: physical values (N, 8, H, W) and
 availability (N, 8) in, probabilities (N, 3, H, W) out; H, W multiples of STRIDE (8: lite0 blocks 0-4).
+
+Not bundled (measured, held-out split of the card, 14000 steps, 26 min on one thread, 0.24 M parameters, 0.98 MB ONNX,
+bare ONNX 0.94 vs 1.50 Mpx/s for the U-Net): Sen1Floods11 RGB water 0.441 -> 0.496, but HLS RGB water 0.667 -> 0.386
+(chips that are all water are called land: brightness-normalised, without a shore the ImageNet features see land) and
+RGB vegetation HLS 0.834 -> 0.733, Sen1Floods11 0.342 -> 0.322; full optical, SAR and cloud within 0.01.
 """
 from __future__ import annotations
 

@@ -236,6 +236,7 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
     if val_scenes and done % VAL_EVERY:
         best_state = _validate(net, val_scenes, done, best, best_state, out)
     if best_state is not None:
+        torch.save({"state": net.state_dict(), "step": done}, out / "last.pt")
         net.load_state_dict(best_state)
     meta = {"arch": arch, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
             "validation": {"scenes": [s["name"] for s in val_scenes], "best_step": best["step"],
