@@ -1,4 +1,4 @@
-"""efficientnet-lite0 building blocks shared by the networks that start from its ImageNet weights (promptable, change)."""
+"""efficientnet-lite0 building blocks shared by the networks that start from its ImageNet weights (promptable, change, land cover)."""
 from __future__ import annotations
 
 import torch
@@ -47,6 +47,27 @@ def add_trunk(module: nn.Module, n_blocks: int) -> None:
         blocks.append(MBConv(cin, e, k, s, c))
         cin = c
     module._blocks = nn.ModuleList(blocks)
+
+
+def fused_pyramid(module: nn.Module, rgb: torch.Tensor, branch_in: torch.Tensor, drop=None) -> list[torch.Tensor]:
+    """Features at strides 1, 2, 4, 8: the all-slot branch ``module.extra`` joined with lite0 blocks 0, 2, 4 of ``rgb``.
+
+    ``drop`` (training only) maps the list of lite0 features to what the fusion sees (e.g. zeroed for some samples).
+    """
+    p = F.relu6(module._bn0(module._conv_stem(rgb)))
+    pre = []
+    for i, b in enumerate(module._blocks):
+        p = b(p)
+        if i in (0, 2, 4):
+            pre.append(p)
+    if drop is not None:
+        pre = drop(pre)
+    e = module.extra[0](branch_in)
+    feats = [e]
+    for i in range(3):
+        e = module.extra[i + 1](F.max_pool2d(e, 2))
+        feats.append(torch.cat([pre[i], e], dim=1))
+    return feats
 
 
 def load_imagenet(module: nn.Module, path: str) -> int:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-import torch.nn.functional as F
 
-from ..lite0 import add_trunk, load_imagenet
+from ..lite0 import add_trunk, fused_pyramid, load_imagenet
 from .model import SiameseDiff, block, single
 
 STRIDE = 8
@@ -54,15 +53,4 @@ class SiamLite0Net(SiameseDiff):
         x = x * am
         # standardised red, green, blue are already ~ zero mean / unit variance, as ImageNet-normalised images are
         rgb = torch.stack([x[:, 2], x[:, 1], x[:, 0]], dim=1)
-        p = F.relu6(self._bn0(self._conv_stem(rgb)))
-        pre = []
-        for i, b in enumerate(self._blocks):
-            p = b(p)
-            if i in (0, 2, 4):
-                pre.append(p)
-        e = self.extra[0](torch.cat([x, am.expand_as(x)], dim=1))
-        feats = [e]
-        for i in range(3):
-            e = self.extra[i + 1](F.max_pool2d(e, 2))
-            feats.append(torch.cat([pre[i], e], dim=1))
-        return feats
+        return fused_pyramid(self, rgb, torch.cat([x, am.expand_as(x)], dim=1))

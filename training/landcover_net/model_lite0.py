@@ -20,7 +20,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from ..lite0 import add_trunk, load_imagenet
+from ..lite0 import add_trunk, fused_pyramid, load_imagenet
 
 STRIDE = 8
 FREEZE = 3
@@ -73,20 +73,13 @@ class LandcoverLite0Net(nn.Module):
         xn = torch.clamp((x - self.mean) / self.std, -6.0, 6.0) * a
         # standardised red, green, blue are ~ zero mean / unit variance, as ImageNet-normalised images are
         rgb = torch.cat([xn[:, 2:3], xn[:, 1:2], xn[:, 0:1]], dim=1)
-        p = F.relu6(self._bn0(self._conv_stem(rgb)))
-        pre = []
-        for i, b in enumerate(self._blocks):
-            p = b(p)
-            if i in (0, 2, 4):
-                pre.append(p)
+        drop = None
         if self.training and self.pre_drop > 0:
             keep = (torch.rand(x.shape[0], 1, 1, 1) >= self.pre_drop).to(x.dtype)
-            pre = [f * keep for f in pre]
-        e = self.extra[0](torch.cat([xn, a * torch.ones_like(x[:, :1])], dim=1))
-        feats = [e]
-        for i in range(3):
-            e = self.extra[i + 1](F.max_pool2d(e, 2))
-            feats.append(torch.cat([pre[i], e], dim=1))
+
+            def drop(pre):
+                return [f * keep for f in pre]
+        feats = fused_pyramid(self, rgb, torch.cat([xn, a * torch.ones_like(x[:, :1])], dim=1), drop)
         h = feats[3]
         for i, up in enumerate(self.up):
             h = F.interpolate(h, scale_factor=2.0, mode="nearest")
