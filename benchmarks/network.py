@@ -9,7 +9,7 @@ grid) repeated to --size x --size pixels under out/bench_network/. Runs with TER
     onnxruntime session.run on the already prepared arrays. Target ratio <= 1.2.
 (c) The whole pipeline (read, scale, network, blend, write) against the bare model time over all its tiles.
 
-Usage: python benchmarks/network.py [--size 2048] [--tiles 16] [--json out/bench_network.json]
+Usage: python benchmarks/network.py [--size 10980] [--tiles 16] [--json out/bench_network.json]
 """
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def bench_overhead(path: str, n_tiles: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--size", type=int, default=2048)
+    ap.add_argument("--size", type=int, default=10980)
     ap.add_argument("--tiles", type=int, default=16)
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench_network.json"))
     a = ap.parse_args()
