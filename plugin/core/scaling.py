@@ -48,6 +48,11 @@ class Scaling:
     to_db: bool
     note: str
 
+    @property
+    def reflectance(self) -> bool:
+        """True when optical values are reflectance-like (calibrated, or floats already in 0–1), not rescaled DN."""
+        return (self.kind == "reflectance" and "not calibrated" not in self.note) or "as they are (0" in self.note
+
     def apply(self, data: np.ndarray, inplace: bool = False) -> np.ndarray:
         """Physical values (float32) for raw values of any band of this raster (``inplace``: may overwrite float32 data)."""
         x = data.astype(np.float32, copy=False)

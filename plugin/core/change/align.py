@@ -112,6 +112,11 @@ class AlignedPair:
             return "optical"
         return "generic"
 
+    @property
+    def reflectance(self) -> bool:
+        """True when both dates' optical values are reflectance-like (not rescaled DN)."""
+        return self.before.scaling.reflectance and self.after.scaling.reflectance
+
     def read_raw(self, window: Window) -> PairBlock:
         """Scaled but not normalised values of both dates for a window of BEFORE's grid (AFTER read in a helper thread)."""
         later = in_helper_thread(self._read_date, "after", window)

@@ -113,14 +113,17 @@ def semantic_concepts(roles: set[str]) -> list[str]:
 
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
-                     grid: Optional[Grid] = None) -> ClassMaps:
-    """Fit per-date land-cover engines on the sample (and read the reference map's classes)."""
+                     grid: Optional[Grid] = None, calibrated: bool = True) -> ClassMaps:
+    """Fit per-date land-cover engines on the sample (and read the reference map's classes).
+
+    ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first."""
     concepts = semantic_concepts(set(roles))
     to_names = concepts + [OTHER]
     notes: list[str] = []
     before_eng = after_eng = None
     if concepts:
-        before_eng, after_eng = (SpectralEngine(concepts, set(roles), Context(cloud_mask=False)) for _ in range(2))
+        before_eng, after_eng = (SpectralEngine(concepts, set(roles), Context(cloud_mask=False, reflectance=calibrated))
+                               for _ in range(2))
         for eng, which in ((before_eng, "before"), (after_eng, "after")):
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
             valid = np.ones_like(next(iter(bands.values())), dtype=bool)

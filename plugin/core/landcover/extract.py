@@ -141,8 +141,8 @@ def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Cont
     """Scene facts for the spectral rules: pixel size, product level (cloud network), device."""
     note = stack.primary.scaling.note.lower()
     level = "l2a" if modality.name == "sentinel2_l2a" or "collection 2" in note else "l1c"
-    refl = (stack.primary.scaling.kind == "reflectance" and "not calibrated" not in note) or "as they are (0" in note
-    return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device, reflectance=refl)
+    return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device,
+                   reflectance=stack.primary.scaling.reflectance)
 
 
 @with_bounded_gdal_cache

@@ -35,6 +35,7 @@ from ..errors import ModalityError
 from ..messages import t
 from ..stack import BandSet
 from . import indices as ix
+from .dark_objects import DARK_PERCENTILE, fit_dark_objects, needs_dark_objects, subtract_dark_objects
 from ..thresholds import threshold_in_range
 
 CLOUDNET_PIXEL_M = (5.0, 120.0)
@@ -312,6 +313,8 @@ class SpectralEngine:
             self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
             self.device_report = self.clouds.device_report
         self._last_cache: Optional[IndexCache] = None
+        self.dark: dict[str, float] = {}
+        """Dark-object values subtracted from uncalibrated optical bands (fitted in :meth:`fit`)."""
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
@@ -322,6 +325,8 @@ class SpectralEngine:
 
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
+        self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
+        sample = subtract_dark_objects(sample, self.dark)
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
             h = sample.bands["height"][sample.valid_for(["height"])]
             h = h[np.isfinite(h)]
@@ -457,6 +462,8 @@ class SpectralEngine:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
         self._tile = None
+        if self.dark:
+            bs = subtract_dark_objects(bs, self.dark)
         cache = IndexCache(bs, self.ctx, self.clouds, tile_clouds)
         cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
@@ -506,6 +513,11 @@ class SpectralEngine:
             elif len(cr.variants) > 1:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{c}: {s}")
+        if self.dark:
+            lines.append(t("optical values") + ": " + t("not calibrated reflectance, so each band's dark object (its {pct}th "
+                                                          "percentile in the scene) was subtracted first: {values}",
+                                                          pct=f"{DARK_PERCENTILE:g}",
+                                                          values=", ".join(f"{r} {v:.3g}" for r, v in self.dark.items())))
         if self.clouds is not None and self.use_cloud_mask:
             sar = any("sar" in r.families() for r in self.rules.values())
             lines.append(t("clouds/shadows") + ": " + (

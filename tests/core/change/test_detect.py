@@ -10,7 +10,7 @@ import rasterio
 from rasterio.transform import from_origin
 
 from change_pairs import iou, write_pair
-from conftest import S2_NAMES, write_raster
+from conftest import S2_NAMES, shared, write_raster
 from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change, guess_date
 from terraprompt.plugin.core.change.semantic import parse_change_prompt
 from terraprompt.plugin.core.change.threshold import rethreshold, threshold_change
@@ -319,3 +319,18 @@ def test_cancel_into_a_new_folder_leaves_no_folder(tmp_path):
     assert sorted(os.listdir(tmp_path)) == before and not (tmp_path / "new").exists()
     res = detect_change(_req(tmp_path, pb, pa, **kw))
     assert res.output_vector == str(new / "change.gpkg") and sorted(os.listdir(new)) == ["change.gpkg", "change.tif", "prob.tif"]
+
+
+def test_uncalibrated_landsat_pair_gets_plausible_from_to_classes(tmp_path):
+    """8-bit DN Landsat-7 pair of Taizhou (urban growth 2000-2003): without dark-object subtraction nearly every
+    changed pixel was 'water -> water' (MNDWI > 0.05 on half the hazy DN scene); now cropland and fields turning
+    into built-up land and bare building sites dominate."""
+    d = shared("landsat_taizhou")
+    res = detect_change(_req(tmp_path, os.path.join(d, "taizhou_2000-03-17.tif"), os.path.join(d, "taizhou_2003-02-06.tif"),
+                             prompt="any change", tiles=TileSpec(512, 0, 2)))
+    m, f, to = res.matrix_m2, res.from_classes, res.to_classes
+    changed = m.sum()
+    assert changed > 0.05 * res.valid_area_m2
+    assert m[f.index("water"), to.index("water")] < 0.1 * changed
+    veg_to_built = m[f.index("vegetation"), to.index("built_up")] + m[f.index("vegetation"), to.index("bare_soil")]
+    assert veg_to_built > 0.25 * changed
