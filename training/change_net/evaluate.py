@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import torch
@@ -55,11 +56,16 @@ def scores(c: np.ndarray) -> dict:
             "F1": round(2 * tp / max(2 * tp + fp + fn, 1), 4), "IoU": round(tp / max(tp + fp + fn, 1), 4)}
 
 
-def calibrate(net, city: str = "") -> float:
-    """Probability threshold maximising the mean (over regimes) pooled F1 on the validation cities (comma-separated),
-    else the training cities."""
+def calibrate(net, city: str) -> float:
+    """Probability threshold maximising the mean (over regimes) pooled F1 on the validation cities (comma-separated).
+
+    Never on training cities (a threshold fitted on them is too low for unseen ones): a run without validation cities
+    takes a fixed threshold instead (operating_point, CHANGE_NET_THRESHOLD)."""
+    if not city:
+        raise ValueError("no validation city to calibrate on: set CHANGE_NET_THRESHOLD (e.g. 0.9, the bundled model's "
+                         "calibration) for a run trained without validation cities")
     run = torch_runner(net)
-    files = [DATA / f"oscd_{c}.npz" for c in city.split(",")] if city else sorted(DATA.glob("oscd_*.npz"))
+    files = [DATA / f"oscd_{c}.npz" for c in city.split(",")]
     thr = np.linspace(0.05, 0.95, 37)
     f1s = []
     for regime in REGIMES:
@@ -75,9 +81,27 @@ def calibrate(net, city: str = "") -> float:
         f1s.append([scores(c)["F1"] for c in tot])
     mean = np.mean(f1s, axis=0)
     best = float(thr[int(np.argmax(mean))])
-    print(f"calibration on {city or 'training cities'}: " + ", ".join(f"{r} F1 {max(f):.3f}" for r, f in zip(REGIMES, f1s))
+    print(f"calibration on {city}: " + ", ".join(f"{r} F1 {max(f):.3f}" for r, f in zip(REGIMES, f1s))
           + f"; threshold {best:.3f} (mean F1 {mean.max():.3f})")
     return best
+
+
+def operating_point(net, meta: dict, fixed: str | None = None) -> tuple[float, str]:
+    """The probability threshold folded into the export and the card's text saying where it comes from.
+
+    ``fixed`` (default: env CHANGE_NET_THRESHOLD) is a threshold transferred from an earlier calibration, for a refit
+    on training + validation data; otherwise calibrate on the run's validation cities."""
+    fixed = os.environ.get("CHANGE_NET_THRESHOLD", "") if fixed is None else fixed
+    if fixed:
+        t = float(fixed)
+        if not 0 < t < 1:
+            raise ValueError(f"CHANGE_NET_THRESHOLD={fixed} is not a probability strictly between 0 and 1")
+        return t, (f"sigmoid(logit - logit({t:.3f})): {t:.3f} fixed (CHANGE_NET_THRESHOLD), transferred from an earlier "
+                   "calibration on validation cities; not fitted on this run's training cities")
+    val = meta.get("val_city", "")
+    t = calibrate(net, val)
+    return t, (f"sigmoid(logit - logit({t:.3f})): {t:.3f} maximised the mean F1 over the three band subsets on the "
+               f"validation cities {val} (not trained on)")
 
 
 def evaluate(write: bool = False) -> dict:

@@ -58,8 +58,11 @@ def load_trained(ckpt: Path = RUNS / "model.pt", extra: tuple = ()) -> tuple[tor
     return ens, meta
 
 
-def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD, extra: tuple = ()) -> dict:
-    """Fold the calibrated threshold into the output, write ONNX, check it against torch, write the card."""
+def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD, extra: tuple = (),
+           calibration: str = "") -> dict:
+    """Fold the calibrated threshold into the output, write ONNX, check it against torch, write the card.
+
+    ``calibration`` is the card's text on where the threshold comes from (evaluate.operating_point)."""
     net, meta = load_trained(ckpt, extra)
     net.bias_shift.fill_(math.log(threshold / (1 - threshold)))
     s = len(SLOTS)
@@ -106,10 +109,9 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         },
         "outputs": {"probability": {"shape": ["n", 1, "h", "w"], "range": "0..1",
                                     "meaning": "probability of change; 0.5 is the calibrated operating point",
-                                    "calibration": f"sigmoid(logit - logit({threshold:.3f})): {threshold:.3f} maximised "
-                                                   "the mean F1 over the three band subsets on the "
-                                                   + (f"validation cities {val} (not trained on)" if val
-                                                      else "training cities")}},
+                                    "calibration": calibration or (
+                                        f"sigmoid(logit - logit({threshold:.3f})): {threshold:.3f} maximised the mean F1 "
+                                        f"over the three band subsets on the validation cities {val} (not trained on)")}},
         "training": {**{k: meta.get(k) for k in ("steps", "batch", "patch", "seed", "train_seconds", "final_loss",
                                                   "p_dsifn", "p_paste", "regime_p", "arch", "val_city", "val_dsifn",
                                                   "val_f1", "best_step") if k in meta},
