@@ -48,6 +48,7 @@ MIN_BIMODALITY = 0.7
 
 DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI", "ndbi": "NDBI", "bsi": "BSI", "ndsi": "NDSI",
            "nbr": "NBR", "exg": "ExG", "rgb_water": "RGB water index", "visible_brightness": "visible brightness",
+           "relative_brightness": "visible brightness / scene median",
            "green": "green reflectance", "nir": "NIR reflectance", "swir1": "SWIR1 reflectance",
            "vv_db": "VV dB (5x5 despeckled)", "vh_db": "VH dB (5x5 despeckled)", "height_above_ground": "height above ground (m)",
            "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability"}
@@ -115,6 +116,9 @@ class IndexCache:
             return ix.despeckle_db(b["vh"])
         if name == "height_above_ground":
             return ix.height_above_ground(b["height"], bool(self.ctx.height_is_dsm), self.ctx.pixel_m)
+        if name == "relative_brightness":  # scale-free: the same on reflectance and on stretched 8-bit imagery
+            vb = ix.visible_brightness(b["red"], b["green"], b["blue"])
+            return vb / np.float32(self.ctx.brightness_reference or 0.1)
         if name == "rgb_water":
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
         if name in ("csmask_cloud", "csmask_shadow"):
