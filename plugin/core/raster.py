@@ -63,6 +63,8 @@ class RasterSource:
     tags: dict = field(default_factory=dict)
     is_complex: bool = False
     overviews: tuple[int, ...] = ()
+    zero_fill: bool = False
+    """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill`)."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -116,7 +118,14 @@ class RasterSource:
             data = self.dataset().read(bands, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return _to_float(data, self.is_complex)
+        return self._mask_zero_fill(_to_float(data, self.is_complex))
+
+    def _mask_zero_fill(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
+        """Mask the pixels that are 0 in every band of the read when the raster uses 0 as fill."""
+        if not self.zero_fill:
+            return data
+        fill = (np.asarray(data.data) == 0).all(axis=0)
+        return np.ma.MaskedArray(data.data, mask=np.ma.getmaskarray(data) | fill[None]) if fill.any() else data
 
     def read_on_grid(
         self,
@@ -144,7 +153,7 @@ class RasterSource:
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return _to_float(data, self.is_complex)
+        return self._mask_zero_fill(_to_float(data, self.is_complex))
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
         """A decimated read of the whole raster (from overviews when present) for statistics."""
@@ -178,6 +187,12 @@ def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
     return np.ma.MaskedArray(arr, mask=mask)
 
 
+def zero_is_fill(nodata: Optional[float], dtypes: Sequence[str]) -> bool:
+    """True for multiband integer imagery without a nodata value: 0 in every band is then the fill of collars and
+    mosaic gaps (the Sentinel-2 NO_DATA value, the Landsat fill, black borders of 8-bit exports), not a measurement."""
+    return nodata is None and len(dtypes) >= 3 and all(np.dtype(d).kind in "iu" for d in dtypes)
+
+
 def open_raster(path: str, require_crs: bool = True) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used."""
     if not path:
@@ -204,6 +219,7 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
                 tags=dict(ds.tags()),
                 is_complex=any(d.startswith("complex") for d in dtypes),
                 overviews=tuple(ds.overviews(1)),
+                zero_fill=zero_is_fill(ds.nodata, dtypes),
             )
     except InputError:
         raise

@@ -11,7 +11,7 @@ from rasterio.windows import Window
 
 from conftest import write_raster
 from terraprompt.plugin.core.errors import InputError
-from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster
+from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster, zero_is_fill
 
 UTM = "EPSG:32633"
 TR = from_origin(500000, 4500000, 10, 10)
@@ -195,3 +195,23 @@ def test_read_on_grid_4326_to_utm(tmp_path):
     lo, la = Transformer.from_crs(UTM, "EPSG:4326", always_xy=True).transform(x0 + (cols + 0.5) * 10, y0 - (rows + 0.5) * 10)
     assert not np.ma.getmaskarray(arr).any()
     np.testing.assert_allclose(arr.data[0][rows, cols], (lo - 15) * 1000, atol=0.11)
+
+
+def test_zero_in_every_band_is_fill_of_multiband_integer_imagery(tmp_path):
+    """A collar of zeros (reprojected tile, mosaic gap, 8-bit export) without a nodata value is nodata; a 0 in
+    one band of a valid pixel, a single-band raster's 0 (a DSM at sea level) and float rasters keep their zeros."""
+    data = _cube(4)
+    data[:, :, :5] = 0  # collar
+    data[2, 10, 10] = 0  # one dark band of a valid pixel
+    src = open_raster(write_raster(str(tmp_path / "collar.tif"), data, crs=UTM, transform=TR))
+    assert src.zero_fill
+    m = np.ma.getmaskarray(src.read())
+    assert m[:, :, :5].all() and not m[:, :, 5:].any()
+    assert np.ma.getmaskarray(src.read(bands=[1, 3]))[:, :, :5].all()  # a band subset too
+    grid = Grid(src.crs, TR, 60, 40)
+    assert np.ma.getmaskarray(src.read_on_grid(grid))[:, :, :5].all()  # and when warped onto a grid
+    assert np.ma.getmaskarray(src.sample(max_pixels=500)).any()
+    dsm = np.zeros((1, 40, 60), np.int16)
+    assert not open_raster(write_raster(str(tmp_path / "dsm.tif"), dsm, crs=UTM, transform=TR)).zero_fill
+    assert not zero_is_fill(None, ("float32",) * 4)
+    assert not zero_is_fill(0.0, ("uint16",) * 4)  # a declared nodata value decides alone

@@ -261,3 +261,33 @@ def test_late_fusion_sees_water_under_a_cloud():
     m = lab >= 0
     truth = (lab == 1) & m
     assert _iou(fused & m, truth) > 0.5 > _iou(optical & m, truth)
+
+
+@pytest.mark.parametrize("engine", ["network", "spectral"])
+def test_zero_collar_without_nodata_value_is_nodata(tmp_path, engine):
+    """The Beirut sample inside a 60 px collar of zeros and no nodata value (a reprojected or mosaicked tile): the
+    collar is nodata (255) and reported, not water (the network called 64 % of such a collar water), and the
+    scene itself is classified as without the collar."""
+    from rasterio.transform import Affine
+
+    with rasterio.open(SAMPLE_S2) as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    pad = np.zeros((data.shape[0], data.shape[1] + 120, data.shape[2] + 120), data.dtype)
+    pad[:, 60:-60, 60:-60] = data
+    prof.update(width=pad.shape[2], height=pad.shape[1], transform=prof["transform"] * Affine.translation(-60, -60), nodata=None)
+    path = str(tmp_path / "collar.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(pad)
+        dst.descriptions = desc
+    outs = {}
+    for name, inp in (("collar", path), ("plain", SAMPLE_S2)):
+        outs[name] = str(tmp_path / f"{name}_out.tif")
+        res = extract_landcover(ExtractRequest(input=inp, prompt="water and vegetation", output_raster=outs[name], engine=engine))
+        if name == "collar":
+            assert res.details["nodata_m2"] > 0.9 * (pad.shape[1] * pad.shape[2] - data.shape[1] * data.shape[2]) * 100
+    with rasterio.open(outs["collar"]) as a, rasterio.open(outs["plain"]) as b:
+        cls, ref = a.read(1), b.read(1)
+    inner = cls[60:-60, 60:-60].copy()
+    cls[60:-60, 60:-60] = 255
+    assert (cls == 255).all()
+    assert (inner == ref).mean() > 0.99
