@@ -1,4 +1,4 @@
-"""Minimum mapping unit for class rasters: regions of a class smaller than a size become background, in place.
+"""Minimum mapping unit for class rasters: regions of a class smaller (or larger) than a size become background, in place.
 
 A prompt such as "lakes larger than 1 ha" filters the polygons by their exact
 geodesic area; this applies the same idea to the class raster, so the raster and
@@ -26,40 +26,52 @@ def _row_blocks(height: int, rows: int = BLOCK_ROWS):
 
 
 def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: str,
-                  is_cancelled: Optional[Callable[[], bool]] = None) -> int:
-    """Set to 0 every 8-connected region of each class with fewer than ``min_pixels`` pixels; returns the pixels removed."""
-    if min_pixels < 2:
+                  is_cancelled: Optional[Callable[[], bool]] = None, max_pixels: int = 0) -> int:
+    """Set to 0 every 8-connected region of each class with fewer than ``min_pixels`` or more than ``max_pixels``
+    pixels (0: no maximum); returns the pixels removed."""
+    if min_pixels < 2 and max_pixels <= 0:
         return 0
     ds = gdal.Open(path, gdal.GA_Update)
     if ds is None:
         raise OSError(f"cannot open {path} for update")
     band = ds.GetRasterBand(1)
-    w, h = ds.RasterXSize, ds.RasterYSize
     removed = 0
     mask_path = os.path.join(scratch, "mmu_mask.tif")
     try:
         for k in classes:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            mask_ds = gdal.GetDriverByName("GTiff").Create(mask_path, w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
-            mband = mask_ds.GetRasterBand(1)
-            for y, n in _row_blocks(h):
-                mband.WriteArray((band.ReadAsArray(0, y, w, n) == k).astype(np.uint8), 0, y)
-            gdal.SieveFilter(mband, None, mband, int(min_pixels), 8)
-            for y, n in _row_blocks(h):
-                cls = band.ReadAsArray(0, y, w, n)
-                drop = (cls == k) & (mband.ReadAsArray(0, y, w, n) == 0)
-                if drop.any():
-                    cls[drop] = 0
-                    band.WriteArray(cls, 0, y)
-                    removed += int(drop.sum())
-            mask_ds = mband = None
-            gdal.GetDriverByName("GTiff").Delete(mask_path)
+            if min_pixels >= 2:
+                removed += _drop_regions(band, k, min_pixels, mask_path, small=True)
+            if max_pixels > 0:
+                removed += _drop_regions(band, k, max_pixels + 1, mask_path, small=False)
         ds.FlushCache()
     finally:
         band = ds = None
         if os.path.exists(mask_path):
             os.remove(mask_path)
+    return removed
+
+
+def _drop_regions(band, k: int, threshold: int, mask_path: str, small: bool) -> int:
+    """Set to 0 the regions of class ``k`` with fewer (``small``) or at least (not ``small``) ``threshold`` pixels."""
+    w, h = band.XSize, band.YSize
+    mask_ds = gdal.GetDriverByName("GTiff").Create(mask_path, w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
+    mband = mask_ds.GetRasterBand(1)
+    for y, n in _row_blocks(h):
+        mband.WriteArray((band.ReadAsArray(0, y, w, n) == k).astype(np.uint8), 0, y)
+    gdal.SieveFilter(mband, None, mband, int(threshold), 8)  # regions under the threshold take their surroundings' 0
+    removed = 0
+    for y, n in _row_blocks(h):
+        cls = band.ReadAsArray(0, y, w, n)
+        kept = mband.ReadAsArray(0, y, w, n) == (0 if small else 1)
+        drop = (cls == k) & kept
+        if drop.any():
+            cls[drop] = 0
+            band.WriteArray(cls, 0, y)
+            removed += int(drop.sum())
+    mask_ds = mband = None
+    gdal.GetDriverByName("GTiff").Delete(mask_path)
     return removed
 
 

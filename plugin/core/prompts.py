@@ -43,6 +43,9 @@ _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.
 _SIZE = re.compile(
     r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above|>=?|≥",
 )
+_MAX_SIZE = re.compile(
+    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to|<=?|≤",
+)
 _NUMBER_UNIT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True)) + r")(?![a-z])")
 _EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|ohne|außer)\b")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
@@ -72,6 +75,8 @@ class ParsedPrompt:
     min_area_m2: float = 0.0
     method: str = "synonyms"
     notes: list[str] = field(default_factory=list)
+    max_area_m2: float = 0.0
+    """Largest object area in m² (0: no limit), from 'smaller than 1 ha', 'at most 500 m2'."""
 
     @property
     def names(self) -> list[str]:
@@ -91,18 +96,39 @@ def normalise(text: str) -> str:
 
 
 def parse_size(text: str) -> tuple[float, str]:
-    """Minimum area in m² from a size qualifier, and the text without it."""
+    """Minimum area in m² from a size qualifier, and the text without the size qualifiers."""
+    smallest, _, rest = parse_size_range(text)
+    return smallest, rest
+
+
+def parse_size_range(text: str) -> tuple[float, float, str]:
+    """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
+
+    'larger than 1 ha', 'at least 500 m2', '> 2 km²' set the minimum; 'smaller than 1 ha', 'at most 500 m2',
+    'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha')."""
     t = text
-    best = 0.0
+    smallest, largest = 0.0, 0.0
     for m in _NUMBER_UNIT.finditer(t):
         before = t[max(0, m.start() - 25) : m.start()]
-        if _SIZE.search(before):
-            value = float(m.group(1).replace(",", "."))
-            best = max(best, value * _UNITS_M2[m.group(2)])
-    if best:
+        lo, hi = _last_match(_SIZE, before), _last_match(_MAX_SIZE, before)
+        if lo < 0 and hi < 0:
+            continue
+        value = float(m.group(1).replace(",", ".")) * _UNITS_M2[m.group(2)]
+        if hi > lo:  # the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')
+            largest = value if not largest else min(largest, value)
+        else:
+            smallest = max(smallest, value)
+    if smallest or largest:
         t = _NUMBER_UNIT.sub(" ", t)
         t = _SIZE.sub(" ", t)
-    return best, t
+        t = _MAX_SIZE.sub(" ", t)
+    return smallest, largest, t
+
+
+def _last_match(pattern: re.Pattern, text: str) -> int:
+    """End position of the last match of ``pattern`` in ``text``, or -1."""
+    ends = [m.end() for m in pattern.finditer(text)]
+    return ends[-1] if ends else -1
 
 
 def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
@@ -289,7 +315,8 @@ def closest_concepts(text: str, n: int = 3) -> list[tuple[str, float]]:
 def _content(phrase: str) -> str:
     """The phrase without stop words and punctuation (empty when nothing meaningful is left)."""
     words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", phrase)
-    return " ".join(w for w in words if w not in _STOP and len(w) > 1)
+    # one letter is no word in alphabetic scripts, but one CJK character is ('水', water)
+    return " ".join(w for w in words if w not in _STOP and (len(w) > 1 or not w.isascii()))
 
 
 def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
@@ -383,7 +410,11 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
         raise PromptError(_t("The prompt is {n} characters long.", n=len(text)),
                           _t("Keep it under {max} characters: name the land covers, e.g. 'lakes and rivers'.", max=MAX_PROMPT_CHARS))
     t = normalise(text)
-    min_area, t = parse_size(t)
+    min_area, max_area, t = parse_size_range(t)
+    if max_area and min_area > max_area:
+        raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
+                             low=f"{min_area:g}", high=f"{max_area:g}"),
+                          _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
     # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)
@@ -416,7 +447,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if not wanted:
         raise PromptError(_t("'{prompt}' excludes everything it asks for.", prompt=text.strip()),
                           _t("Remove the exclusion or name another land cover."))
-    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes)
+    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area)
 
 
 def describe(parsed: ParsedPrompt) -> str:
@@ -427,4 +458,6 @@ def describe(parsed: ParsedPrompt) -> str:
         s += " — except " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded)
     if parsed.min_area_m2:
         s += f" — objects ≥ {parsed.min_area_m2:g} m²"
+    if parsed.max_area_m2:
+        s += f" — objects ≤ {parsed.max_area_m2:g} m²"
     return s

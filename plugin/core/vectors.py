@@ -196,8 +196,10 @@ def write_polygons(
     layer: str = "landcover",
     description: str = "",
     extra_fields: Optional[dict] = None,
+    max_area_m2: float = 0.0,
 ) -> dict[str, float]:
-    """Write polygons to a GeoPackage atomically; returns area (m²) per class name written."""
+    """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
+    returns area (m²) per class name written."""
     import fiona
 
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
@@ -215,7 +217,7 @@ def write_polygons(
                 if g.is_empty:
                     continue
                 a = areas.area_m2(g)
-                if a < min_area_m2:
+                if a < min_area_m2 or (max_area_m2 and a > max_area_m2):
                     continue
                 if g.geom_type == "Polygon":
                     from shapely.geometry import MultiPolygon

@@ -93,6 +93,8 @@ def describe_prompt(text: str) -> tuple[bool, str]:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))
     if parsed.min_area_m2:
         line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
+    if getattr(parsed, "max_area_m2", 0):
+        line += "; " + tr("objects of at most {area} m²").format(area=f"{parsed.max_area_m2:,.0f}")
     if getattr(parsed, "notes", None):
         line += "; " + "; ".join(parsed.notes)
     return True, line

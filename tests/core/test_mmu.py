@@ -75,3 +75,42 @@ def test_extract_raster_follows_the_size_qualifier(tmp_path):
     assert n_full - (got == 1).sum() == pond.sum()
     assert r.areas_m2["water"] == pytest.approx(full.areas_m2["water"] - pond.sum() * per_px, rel=1e-4)  # areas from the sieved raster
     assert "removed from the raster" in r.explanation
+
+
+def test_large_regions_removed_with_a_maximum(tmp_path):
+    path, before = _classes(tmp_path)
+    removed = sieve_classes(path, [1, 2], 0, str(tmp_path), max_pixels=300)
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert (after[5:25, 5:25] == 0).all()  # the 396 px region of class 1 (with its hole) is over the maximum
+    assert after[40, 40] == after[41, 41] == after[42, 42] == 1 and (after[30:32, 60:62] == 2).all()  # small ones stay
+    assert (after[40:55, 60:75] == 2).all() and after[0, 79] == 255  # 225 px of class 2 stay, nodata untouched
+    assert removed == int((before == 1).sum()) - 3
+    path, _ = _classes(tmp_path)
+    both = sieve_classes(path, [1, 2], 10, str(tmp_path), max_pixels=300)  # a range: 10 <= pixels <= 300
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert set(np.unique(after)) == {0, 2, 255} and (after[40:55, 60:75] == 2).all() and both == 396 + 3 + 4
+
+
+def test_extract_keeps_only_objects_under_a_maximum(tmp_path):
+    """'ponds smaller than 1 ha': the 12.5 ha lake leaves the raster and the polygons, the 0.36 ha pond stays."""
+    import fiona
+
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    yy, xx = np.mgrid[0:120, 0:120]
+    lake = (yy - 40) ** 2 + (xx - 40) ** 2 < 20 ** 2
+    pond = (yy >= 90) & (yy < 96) & (xx >= 90) & (xx < 96)
+    src = write_raster(str(tmp_path / "s2.tif"), paint_s2(lake | pond, np.zeros_like(lake)),
+                       transform=from_origin(500000, 4500000, 10, 10), descriptions=S2_NAMES)
+    out, vec = str(tmp_path / "ponds.tif"), str(tmp_path / "ponds.gpkg")
+    r = extract_landcover(ExtractRequest(input=src, prompt="ponds smaller than 1 ha", output_raster=out, output_vector=vec,
+                                         engine="spectral"))
+    with rasterio.open(out) as ds:
+        got = ds.read(1)
+    assert (got[lake] == 0).all() and (got[pond] == 1).mean() > 0.9
+    with fiona.open(vec) as layer:
+        areas = [f["properties"]["area_m2"] for f in layer]
+    assert len(areas) == 1 and areas[0] < 10_000
+    assert "Maximum object area: 10000 m²" in r.explanation

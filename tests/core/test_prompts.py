@@ -145,3 +145,25 @@ def test_catalogue_embeddings_are_cached_on_disk(tmp_path, monkeypatch):
     assert Model.calls == 1 and np.array_equal(a, b)
     P._cached_embeddings(Model(), str(tmp_path), texts + ["river"])  # another catalogue: embedded again
     assert Model.calls == 2
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("ponds smaller than 1 ha", 0.0, 10_000.0),
+    ("buildings at most 500 m2", 0.0, 500.0),
+    ("water under 2 km²", 0.0, 2e6),
+    ("ponds larger than 100 m2 and smaller than 1 ha", 100.0, 10_000.0),
+    ("lakes larger than 1 ha", 10_000.0, 0.0),
+])
+def test_size_ranges(text, low, high):
+    p = P.parse_prompt(text)
+    assert (p.min_area_m2, p.max_area_m2) == (pytest.approx(low), pytest.approx(high))
+    assert not p.notes  # the qualifier is understood, not left over
+
+
+def test_minimum_above_maximum_is_refused():
+    with pytest.raises(PromptError, match="larger than 50000 m² and smaller than 10000 m²"):
+        P.parse_prompt("lakes larger than 5 ha and smaller than 1 ha")
+
+
+def test_one_cjk_character_is_a_word():
+    assert P.parse_prompt("水").names == ["water"]

@@ -84,6 +84,11 @@ def test_prompt_feedback_while_typing(tab):
     text = tab.prompt_status.text()
     assert "Water = class 1" in text and "Forest" in text and "20,000" in text
     assert tab.run_button.isEnabled()
+    tab.prompt_edit.setText("ponds larger than 100 m2 and smaller than 1 ha")
+    assert "at least 100 m²" in tab.prompt_status.text() and "at most 10,000 m²" in tab.prompt_status.text()
+    tab.prompt_edit.setText("ponds larger than 5 ha and smaller than 1 ha")
+    assert "larger than 50000 m² and smaller than 10000 m²" in tab.prompt_status.text()
+    assert not tab.run_button.isEnabled()
     tab.prompt_edit.setText("blorp")
     assert "does not name a land cover" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled()

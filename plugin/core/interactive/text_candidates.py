@@ -228,7 +228,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad)
     mosaic = around.complete(cls, conf, (lambda p: progress(80 + 0.15 * p)) if progress else None, is_cancelled)
     cands, total, small = _regions(mosaic, wanted, src.crs, enc.transform, parsed.min_area_m2, min_pixels, sort, max_count,
-                                   is_cancelled)
+                                   is_cancelled, parsed.max_area_m2)
     if progress:
         progress(100.0)
     seconds = time.perf_counter() - t0
@@ -236,6 +236,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     what = ", ".join(label_in_text(t(cat[c]["label"])) for c in wanted)
     size = (t("; objects ≥ {area} m²", area=f"{parsed.min_area_m2:g}") if parsed.min_area_m2
             else t("; regions under {pixels} pixels dropped", pixels=min_pixels))
+    if parsed.max_area_m2:
+        size += t("; objects ≤ {area} m²", area=f"{parsed.max_area_m2:g}")
     if total > len(cands):
         shown = (t("showing the {count} largest of {total}", count=len(cands), total=total) if sort == "area"
                  else t("showing the {count} best scored of {total}", count=len(cands), total=total))
@@ -465,9 +467,9 @@ class _Surroundings:
 
 
 def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2: float, min_pixels: int,
-             sort: str, max_count: int, is_cancelled=None) -> tuple[list[Candidate], int, int]:
+             sort: str, max_count: int, is_cancelled=None, max_area_m2: float = 0.0) -> tuple[list[Candidate], int, int]:
     """Regions of each concept that lie (partly) in the view → candidates (filtered by size on their whole extent, sorted,
-    capped); also the total and how many were too small."""
+    capped); also the total and how many were out of the size range."""
     cat = catalogue()
     hm, wm = mo.cls.shape
     h, w = mo.view
@@ -493,6 +495,8 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
         in_view[np.unique(lab[vr, vc])] = True  # regions only in the surroundings are not candidates
         in_view[0] = False
         ok = in_view & (pixels >= (1 if min_area_m2 > 0 else min_pixels)) & (area >= min_area_m2)
+        if max_area_m2:
+            ok &= area <= max_area_m2
         small += int((in_view & ~ok).sum())
         slices = ndimage.find_objects(lab)
         for i in np.flatnonzero(ok):

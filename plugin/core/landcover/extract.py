@@ -5,6 +5,8 @@ This is the one core function behind the Processing algorithm
 """
 from __future__ import annotations
 
+import math
+
 import os
 import shutil
 import tempfile
@@ -262,7 +264,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         # or error while polygonising leaves the analyst's previous outputs untouched.
         writer.close(commit_now=False)
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
-        removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled)
+        max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
+        removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
         if removed_px:
             counts, class_conf = class_area_table(writer.tmp, conf_path, K, area_rows)
         areas = {classes[k]: counts[k] for k in classes}
@@ -287,6 +290,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         if out_vector:
             polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01)
             written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
+                                     max_area_m2=parsed.max_area_m2,
                                      description=explanation)
             details["vector_areas_m2"] = written
         writer.commit()
@@ -333,6 +337,9 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     if parsed.min_area_m2:
         lines.append(t("Minimum object area: {area} m² (smaller regions are removed from the raster and the polygons)",
                        area=f"{parsed.min_area_m2:g}"))
+    if parsed.max_area_m2:
+        lines.append(t("Maximum object area: {area} m² (larger regions are removed from the raster and the polygons)",
+                       area=f"{parsed.max_area_m2:g}"))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))
