@@ -47,9 +47,10 @@ def test_fit_and_subtract():
     assert out.bands["vv"] is bands["vv"] and out.valid is valid
 
 
-def test_only_uncalibrated_multispectral_needs_it():
-    assert needs_dark_objects({"blue", "green", "red", "nir"}, calibrated=False)
-    assert not needs_dark_objects({"blue", "green", "red", "nir"}, calibrated=True)
+def test_only_uncalibrated_multispectral_with_swir_needs_it():
+    assert needs_dark_objects({"blue", "green", "red", "nir", "swir1", "swir2"}, calibrated=False)
+    assert not needs_dark_objects({"blue", "green", "red", "nir", "swir1", "swir2"}, calibrated=True)
+    assert not needs_dark_objects({"blue", "green", "red", "nir"}, calibrated=False)  # balanced 8-bit RGBN products
     assert not needs_dark_objects({"blue", "green", "red"}, calibrated=False)  # RGB rules are scale-free already
 
 
