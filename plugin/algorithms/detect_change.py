@@ -69,7 +69,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
                      "says which method ran and why."))
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
-        p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings', 'vegetation loss', 'vegetation gain', "
+        p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding "
+                     "included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', "
                      "'deforestation', 'water to land', 'land to water'."))
         self.addParameter(p)
         p = QgsProcessingParameterMapLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True,

@@ -119,6 +119,7 @@ def test_prompts_select_transitions(tmp_path):
 def test_change_prompt_catalogue():
     assert parse_change_prompt("").id == "any_change"
     assert parse_change_prompt("Show me the new buildings").id == "new_buildings"
+    assert parse_change_prompt("urban sprawl").id == "urban_expansion"
     assert parse_change_prompt("deforestation since 2019").id == "deforestation"
     assert parse_change_prompt("water to land").id == "water_to_land"
     with pytest.raises(PromptError, match="does not name a change"):
@@ -334,3 +335,40 @@ def test_uncalibrated_landsat_pair_gets_plausible_from_to_classes(tmp_path):
     assert m[f.index("water"), to.index("water")] < 0.1 * changed
     veg_to_built = m[f.index("vegetation"), to.index("built_up")] + m[f.index("vegetation"), to.index("bare_soil")]
     assert veg_to_built > 0.25 * changed
+
+
+def _paint(h: int, w: int, veg: np.ndarray, built: list, seed: int) -> np.ndarray:
+    """13-band uint16 S2 DN: bare soil, vegetation where ``veg``, built-up spectra [(mask, (visible, nir, swir))]."""
+    rng = np.random.default_rng(seed)
+    refl = np.full((13, h, w), 0.2, np.float32)
+    refl[7][veg] = refl[8][veg] = 0.45
+    refl[1][veg], refl[2][veg], refl[3][veg] = 0.04, 0.08, 0.05
+    for mask, (vis, nir, swir) in built:
+        for b in (0, 1, 2, 3):
+            refl[b][mask] = vis
+        refl[7][mask] = refl[8][mask] = nir
+        refl[11][mask] = refl[12][mask] = swir
+    refl += rng.normal(0, 0.004, refl.shape).astype(np.float32)
+    return (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
+
+
+def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path):
+    """A built-up block rebuilt (new, brighter roofs) is 'new buildings' but not 'urban expansion'; a field built
+    over is both."""
+    h, w = 80, 120
+    field = np.zeros((h, w), bool)
+    field[10:40, 10:40] = True
+    block = np.zeros((h, w), bool)
+    block[40:70, 70:100] = True
+    old_roofs, new_roofs = (0.12, 0.2, 0.28), (0.22, 0.27, 0.36)
+    before = _paint(h, w, field, [(block, old_roofs)], 1)
+    after = _paint(h, w, np.zeros_like(field), [(field, old_roofs), (block, new_roofs)], 2)
+    tr = from_origin(500000, 4500000, 10, 10)
+    pb = write_raster(str(tmp_path / "b.tif"), before, transform=tr, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), after, transform=tr, descriptions=S2_NAMES)
+    got = {}
+    for prompt in ("new buildings", "urban expansion"):
+        res = detect_change(_req(tmp_path, pb, pa, prompt=prompt, output_vector=None))
+        got[prompt] = rasterio.open(res.output_change).read(1) == 1
+    assert got["new buildings"][field].mean() > 0.8 and got["new buildings"][block].mean() > 0.8
+    assert got["urban expansion"][field].mean() > 0.8 and got["urban expansion"][block].mean() < 0.05
