@@ -4,7 +4,7 @@ Raw digital numbers (an 8-bit export, a DN product without its calibration) carr
 (haze) and the sensor's bias. Ratio indices such as MNDWI or NDVI are meaningless on them (on the 8-bit Landsat-7
 Taizhou pair MNDWI > 0.05 held for 45 % of the scene and NDVI > 0.35 for none). The classical first-order
 correction (DOS, as in Chavez 1988 and SCP's DOS1) takes the darkest values of each band as that offset and
-subtracts it, which makes the indices usable again (Taizhou: 2 % water, 51 % vegetation).
+subtracts it, which makes the indices usable again (Taizhou: MNDWI > 0.05 then on 2 %, NDVI > 0.35 on 51 %).
 
 Limit (that of DOS): each band needs a near-black object in the scene (deep shadow; water in NIR/SWIR). Where clear
 water itself is the darkest object in the green band, its green excess over SWIR is subtracted away with the haze.
