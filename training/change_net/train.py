@@ -21,6 +21,8 @@ RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
 """Continue from training/runs/change_net/model.pt (a second cosine cycle at half the learning rate)."""
 P_DSIFN = 0.15
 P_PASTE = float(os.environ.get("CHANGE_NET_PASTE", "0.15"))
+AUG = os.environ.get("CHANGE_NET_AUG", "") == "1"
+"""Radiometric and misregistration jitter of each example (:func:`jitter`); off in the bundled recipe."""
 REGIME_P = {"full": 0.4, "rgbn": 0.3, "rgb": 0.3}
 VAL_CITY = os.environ.get("CHANGE_NET_VAL", "nantes,saclay_e")
 """Training cities (comma-separated) kept out of training for early stopping and calibration ('' = none)."""
@@ -94,6 +96,33 @@ def paste(rng: np.random.Generator, after: np.ndarray, label: np.ndarray, donors
         lab[m & (diff > 0.7)] = 1.0
 
 
+def jitter(rng: np.random.Generator, b: np.ndarray, a: np.ndarray, av: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-date gain/offset and noise on the available standardised slots, a 1-pixel shift of AFTER (30 %) and a
+    3x3 blur of one date (20 %): cities differ in scene statistics, dates in co-registration and sharpness."""
+    on = av.astype(bool)
+    out = []
+    for x in (b, a):
+        x = x.copy()
+        g = rng.uniform(0.85, 1.15, on.sum()).astype(np.float32)[:, None, None]
+        o = rng.normal(0, 0.15, on.sum()).astype(np.float32)[:, None, None]
+        x[on] = x[on] * g + o + rng.normal(0, 0.03, x[on].shape).astype(np.float32)
+        out.append(x)
+    b, a = out
+    if rng.random() < 0.3:
+        dy, dx = 0, 0
+        while dy == 0 and dx == 0:
+            dy, dx = (int(v) for v in rng.integers(-1, 2, 2))
+        a = np.roll(a, (dy, dx), axis=(1, 2))
+    if rng.random() < 0.2:
+        from scipy import ndimage
+
+        k = int(rng.integers(2))
+        x = (b, a)[k].copy()
+        x[on] = ndimage.uniform_filter(x[on], size=(1, 3, 3), mode="nearest")
+        b, a = (x, a) if k == 0 else (b, x)
+    return b, a
+
+
 def sample(rng: np.random.Generator, oscd: list[dict], dsifn: list[dict]) -> tuple[np.ndarray, ...]:
     """One training example: before, after, available, label."""
     if dsifn and rng.random() < P_DSIFN:
@@ -116,6 +145,8 @@ def sample(rng: np.random.Generator, oscd: list[dict], dsifn: list[dict]) -> tup
     b, a, y = np.rot90(b, k, (1, 2)), np.rot90(a, k, (1, 2)), np.rot90(y, k)
     if rng.random() < 0.5:
         b, a, y = b[:, :, ::-1], a[:, :, ::-1], y[:, ::-1]
+    if AUG:
+        b, a = jitter(rng, b, a, av)
     return (np.ascontiguousarray(b * av[:, None, None]), np.ascontiguousarray(a * av[:, None, None]), av, np.ascontiguousarray(y))
 
 
@@ -232,7 +263,7 @@ def train() -> dict:
     before_s = float(blob["meta"].get("train_seconds", 0)) if RESUME else 0.0
     meta = {"steps": done + step, "batch": BATCH, "patch": PATCH, "seed": SEED, "train_seconds": round(time.time() - t0 + before_s, 1),
             "final_loss": float(np.mean(losses[-100:])), "scenes": [s["name"] for s in oscd + dsifn],
-            "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P, "arch": ARCH}
+            "p_dsifn": P_DSIFN, "p_paste": P_PASTE, "regime_p": REGIME_P, "arch": ARCH, "aug": AUG}
     if VAL_CITIES and best[2] is not None:
         net.load_state_dict(best[2])
         meta.update({"val_city": VAL_CITY, "val_f1": round(best[0], 4), "best_step": best[1]})
