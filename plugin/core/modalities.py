@@ -6,6 +6,7 @@ detection uses band descriptions first, then band count, dtype and values.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -117,17 +118,30 @@ def _match_role(desc: str) -> Optional[str]:
 def _landsat_roles(src: RasterSource) -> dict[str, int]:
     """Roles from Landsat-style descriptions ('band 5 reflectance', 'ETM+ B7 SWIR2')."""
     table = load_json("modalities.json")["landsat_band_numbers"]
-    numbers = table["oli"] if any("oli" in d.lower() for d in src.descriptions) else table["tm_etm"]
+    numbers = table["oli"] if _is_oli(src) else table["tm_etm"]
     roles: dict[str, int] = {}
     for i, desc in enumerate(src.descriptions, start=1):
         d = desc.lower()
-        if re.search(r"temperature|thermal", d):
+        if re.search(r"temperature|thermal|^st_b\d", d):
             roles.setdefault("thermal", i)
             continue
-        m = re.search(r"\bb(?:and)?\s*(\d{1,2})\b", d)
+        m = re.search(r"(?:^|[^a-z0-9])b(?:and)?\s*(\d{1,2})\b", d)  # 'band 5', 'ETM+ B7', Collection 2 'SR_B5'
         if m and m.group(1) in numbers:
             roles.setdefault(numbers[m.group(1)], i)
     return roles
+
+
+def _is_oli(src: RasterSource) -> bool:
+    """Landsat 8/9 OLI band numbering: named so, an 'SR_B6' band (SWIR1; TM/ETM+ band 6 is thermal, 'ST_B6'), or an
+    LC08/LC09 product name."""
+    descs = [d.strip().lower() for d in src.descriptions]
+    return (any("oli" in d for d in descs) or "sr_b6" in descs
+            or re.match(r"l[co]0?[89]", os.path.basename(src.path).lower()) is not None)
+
+
+def _is_collection2(src: RasterSource) -> bool:
+    """Band descriptions in the Landsat Collection 2 style ('SR_B4', 'ST_B10'), whose numbers depend on the sensor."""
+    return any(re.fullmatch(r"(sr|st)_b\d{1,2}", d.strip().lower()) for d in src.descriptions)
 
 
 def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
@@ -152,6 +166,12 @@ def detect_modality(src: RasterSource) -> Modality:
         return Modality("sar", "SAR", named, {"kind": "sar_db"}, "band descriptions name polarisations", n)
     if "height" in named and n == 1:
         return Modality("dsm", "DSM / nDSM (height)", named, {"kind": "metres"}, "band description names a height", n)
+    if _is_collection2(src):  # 'SR_B5' is NIR on Landsat 8/9 but SWIR1 on Landsat 4-7: the sensor decides
+        lroles = _landsat_roles(src)
+        if {"red", "nir"} <= lroles.keys():
+            name = "landsat89" if _is_oli(src) else "landsat457"
+            return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"],
+                            "Landsat Collection 2 band names", n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n)
         return Modality(name, label, named, scaling, "band descriptions", n)

@@ -106,7 +106,8 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 1.0, 0.0, False, "values already reflectance (0–1)")
         if dtype == "uint8":
             return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)")
-        if modality.name.startswith("landsat") and top > 20000:
+        # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
+        if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > 5000):
             return Scaling(kind, 2.75e-05, -0.2, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
         off = _s2_offset(src) if modality.name.startswith("sentinel2") else 0.0
         note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")

@@ -120,3 +120,31 @@ def test_shared_landsat_taizhou_uint8():
     m = detect_modality(src)
     assert src.count == 6 and src.dtypes[0] == "uint8"
     assert m.roles == {"blue": 1, "green": 2, "red": 3, "nir": 4, "swir1": 5, "swir2": 6}
+
+
+@pytest.mark.parametrize("name, descs, modality, roles", [
+    # Landsat 8/9 Collection 2 Level-2: SR_B5 is NIR, SR_B6 SWIR1 (OLI numbering)
+    ("LC09_L2SP_195028_20230801.tif", ["SR_B1", "SR_B2", "SR_B3", "SR_B4", "SR_B5", "SR_B6", "SR_B7"], "landsat89",
+     {"coastal": 1, "blue": 2, "green": 3, "red": 4, "nir": 5, "swir1": 6, "swir2": 7}),
+    # Landsat 4-7 Collection 2 Level-2: SR_B4 is NIR, SR_B5 SWIR1, ST_B6 thermal (TM numbering, no SR_B6)
+    ("scene.tif", ["SR_B1", "SR_B2", "SR_B3", "SR_B4", "SR_B5", "SR_B7", "ST_B6"], "landsat457",
+     {"blue": 1, "green": 2, "red": 3, "nir": 4, "swir1": 5, "swir2": 6, "thermal": 7}),
+])
+def test_landsat_collection2_band_names(tmp_path, name, descs, modality, roles):
+    """Collection 2 names were read as RGB only (SR_B2-4 matched the Sentinel-2 numbers, the NIR and SWIR were lost);
+    the values are scaled as Collection 2 (2.75e-5, -0.2) even in a dark scene."""
+    from terraprompt.plugin.core.scaling import fit_scaling
+
+    refl = np.random.default_rng(0).uniform(0.01, 0.25, (len(descs), 40, 40))
+    p = write_raster(str(tmp_path / name), ((refl + 0.2) / 2.75e-5).astype(np.uint16), descriptions=descs)
+    src = open_raster(p)
+    m = detect_modality(src)
+    assert (m.name, m.roles) == (modality, roles)
+    assert "Collection 2" in fit_scaling(src, m).note
+
+
+def test_worldview_style_nir1_nir2_red_edge(tmp_path):
+    descs = ["Coastal", "Blue", "Green", "Yellow", "Red", "Red Edge", "NIR1", "NIR2"]
+    p = write_raster(str(tmp_path / "wv.tif"), np.full((8, 20, 20), 900, np.uint16), descriptions=descs)
+    roles = detect_modality(open_raster(p)).roles
+    assert roles["nir"] == 7 and roles["nir08"] == 8 and roles["rededge1"] == 6 and roles["red"] == 5
