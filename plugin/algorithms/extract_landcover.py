@@ -43,7 +43,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...)."))
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Prompt"), defaultValue="water")
-        p.setHelp(tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha'."))
+        p.setHelp(tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', "
+                     "'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("MODALITY", tr("Modality (band roles)"), options=MODALITIES, defaultValue=0)
         p.setHelp(tr("How to read the bands. 'auto' detects it from band descriptions, band count and values."))
