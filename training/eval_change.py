@@ -56,10 +56,10 @@ def network_held_out() -> tuple[set, set]:
         return set(), set()
 
 
-def run(before: str, after: str, method: str, workdir: str) -> np.ndarray:
-    """Binary change (0/1, 255 nodata) from detect_change."""
+def run(before: str, after: str, method: str, workdir: str, prompt: str = "") -> np.ndarray:
+    """Binary change (0/1, 255 nodata) from detect_change (with a change prompt when given)."""
     out = os.path.join(workdir, f"change_{method}.tif")
-    detect_change(ChangeRequest(before, after, output_change=out, method=method))
+    detect_change(ChangeRequest(before, after, output_change=out, method=method, prompt=prompt or None))
     with rasterio.open(out) as ds:
         return ds.read(1)
 
@@ -136,6 +136,32 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
     return pooled
 
 
+PROMPTS = ("any change", "new buildings", "urban expansion")
+
+
+def eval_oscd_prompts(tmp: str) -> dict:
+    """Prompted change on the OSCD cities the network never trained on: OSCD labels urban change, so 'new buildings'
+    should keep most of it and 'urban expansion' (growth into non-built land only) less."""
+    root = os.path.join(SHARED, "oscd")
+    held, _ = network_held_out()
+    unseen = sorted(held | {c for c in network_validation() if os.path.isdir(os.path.join(root, c))})
+    unseen = [c for c in unseen if os.path.isdir(os.path.join(root, c))]
+    if not unseen:
+        print(f"OSCD prompts: skipped ({root} not found)")
+        return {}
+    print(f"== OSCD prompted change, method network, cities not trained on ({', '.join(unseen)}; labels = urban change)")
+    pooled = {}
+    for prompt in PROMPTS:
+        tally = Tally(prompt, set(held), 12)
+        for c in unseen:
+            d = os.path.join(root, c)
+            truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
+            pred = run(os.path.join(d, f"{c}_t1.tif"), os.path.join(d, f"{c}_t2.tif"), "network", tmp, prompt)
+            tally.add(c, c, counts(pred, truth))
+        tally.finish(pooled, "")
+    return pooled
+
+
 def eval_taizhou(methods: list[str], tmp: str) -> dict:
     """OA and kappa on Taizhou's labelled reference pixels."""
     root = os.path.join(SHARED, "landsat_taizhou")
@@ -204,13 +230,15 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods (default: %(default)s)")
-    ap.add_argument("--sets", default="oscd,taizhou,dsifn", help="comma-separated data sets (default: %(default)s)")
+    ap.add_argument("--sets", default="oscd,oscd_prompts,taizhou,dsifn", help="comma-separated data sets (default: %(default)s)")
     args = ap.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     sets = set(args.sets.split(","))
     with tempfile.TemporaryDirectory(prefix="eval-change-") as tmp:
         if "oscd" in sets:
             eval_oscd(methods, tmp)
+        if "oscd_prompts" in sets and "network" in methods:
+            eval_oscd_prompts(tmp)
         if "taizhou" in sets:
             eval_taizhou([m for m in methods], tmp)
         if "dsifn" in sets:
