@@ -42,15 +42,23 @@ def model_checks(models_dir: str = MODELS_DIR) -> list[tuple[str, str, bool, str
             continue
         if not isinstance(card, dict) or "sha256" not in card:
             continue
-        fname = card.get("file") or os.path.splitext(os.path.basename(card_path))[0] + ".onnx"
-        path = os.path.join(models_dir, fname)
-        if not os.path.exists(path):
-            out.append((os.path.basename(card_path), fname, False, "model file missing"))
-            continue
-        digest = file_sha256(path)
-        ok = digest == card["sha256"]
-        out.append((os.path.basename(card_path), fname, ok, "sha256 ok" if ok else f"sha256 mismatch: {digest[:12]}… vs card {card['sha256'][:12]}…"))
+        if isinstance(card.get("files"), dict):  # several files (e.g. an encoder and a decoder), each with its sha256
+            files = [(f["file"], f.get("sha256", "")) for f in card["files"].values() if isinstance(f, dict) and "file" in f]
+        else:
+            files = [(card.get("file") or os.path.splitext(os.path.basename(card_path))[0] + ".onnx", card["sha256"])]
+        for fname, expected in files:
+            out.append((os.path.basename(card_path), fname) + _file_check(os.path.join(models_dir, fname), expected))
     return out
+
+
+def _file_check(path: str, expected: str) -> tuple[bool, str]:
+    """(ok, detail) of a model file against the sha256 its card gives."""
+    if not os.path.exists(path):
+        return False, "model file missing"
+    digest = file_sha256(path)
+    if digest == expected:
+        return True, "sha256 ok"
+    return False, f"sha256 mismatch: {digest[:12]}… vs card {expected[:12]}…"
 
 
 def _gdal_proj() -> tuple[str, str]:
