@@ -144,8 +144,7 @@ def eval_oscd_prompts(tmp: str) -> dict:
     should keep most of it and 'urban expansion' (growth into non-built land only) less."""
     root = os.path.join(SHARED, "oscd")
     held, _ = network_held_out()
-    unseen = sorted(held | {c for c in network_validation() if os.path.isdir(os.path.join(root, c))})
-    unseen = [c for c in unseen if os.path.isdir(os.path.join(root, c))]
+    unseen = sorted(c for c in held | network_validation() if os.path.isdir(os.path.join(root, c)))
     if not unseen:
         print(f"OSCD prompts: skipped ({root} not found)")
         return {}

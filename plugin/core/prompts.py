@@ -95,12 +95,6 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def parse_size(text: str) -> tuple[float, str]:
-    """Minimum area in m² from a size qualifier, and the text without the size qualifiers."""
-    smallest, _, rest = parse_size_range(text)
-    return smallest, rest
-
-
 def parse_size_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
 

@@ -35,13 +35,19 @@ def test_jitter_keeps_missing_slots_and_shapes(train):
     assert not np.allclose(b, train.jitter(rng, b, a, av)[0]) and np.array_equal(b, b.copy())  # inputs untouched
 
 
-def test_off_by_default(train):
-    assert train.AUG is (os.environ.get("CHANGE_NET_AUG", "") == "1")
-    if not train.AUG:
-        rng1, rng2 = np.random.default_rng(3), np.random.default_rng(3)
-        scene = {"name": "s", "before": np.ones((10, 80, 80), np.float32), "after": np.ones((10, 80, 80), np.float32),
-                 "label": np.zeros((80, 80), np.uint8)}
-        scene["changed"] = np.argwhere(scene["label"] > 0)
-        x1 = train.sample(rng1, [scene], [])
-        x2 = train.sample(rng2, [scene], [])
-        assert all(np.array_equal(u, v) for u, v in zip(x1, x2))
+def test_sample_jitters_only_when_switched_on(train, monkeypatch):
+    """sample() calls jitter exactly when CHANGE_NET_AUG is on, and the examples then differ from the plain ones."""
+    scene = {"name": "s", "before": np.random.default_rng(1).normal(0, 1, (10, 80, 80)).astype(np.float32),
+             "after": np.random.default_rng(2).normal(0, 1, (10, 80, 80)).astype(np.float32),
+             "label": np.zeros((80, 80), np.uint8)}
+    scene["changed"] = np.argwhere(scene["label"] > 0)
+    calls = []
+    real = train.jitter
+    monkeypatch.setattr(train, "jitter", lambda *a: calls.append(1) or real(*a))
+    out = {}
+    for on in (False, True):
+        monkeypatch.setattr(train, "AUG", on)
+        out[on] = train.sample(np.random.default_rng(3), [scene], [])
+        assert len(calls) == int(on)
+    assert not np.allclose(out[False][0], out[True][0])
+    assert np.array_equal(out[False][3], out[True][3])  # the label is not jittered

@@ -115,6 +115,7 @@ class CandidateSet:
     seconds: float
     summary: str
     dropped_small: int = 0
+    """Regions in the view left out for their size (too few pixels, or outside the prompt's area range)."""
     details: dict = field(default_factory=dict)
 
 

@@ -6,7 +6,6 @@ This is the one core function behind the Processing algorithm
 from __future__ import annotations
 
 import math
-
 import os
 import shutil
 import tempfile

@@ -330,7 +330,8 @@ class SpectralEngine:
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
         self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
-        sample = subtract_dark_objects(sample, self.dark)
+        if self.dark:
+            sample = subtract_dark_objects(sample, self.dark)
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
             h = sample.bands["height"][sample.valid_for(["height"])]
             h = h[np.isfinite(h)]
