@@ -171,6 +171,40 @@ class Term:
         how = t("fixed") if self.how == "fixed" else self.how
         return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({how}; {bands})"
 
+    def as_dict(self, role: str) -> dict:
+        return {"index": self.index, "op": ">" if self.above else "<", "threshold": self.t, "how": self.how,
+                "bands": list(self.needs()), "role": role}
+
+
+@dataclass
+class AnyOf:
+    """Alternative required terms: holds where any of them holds (soft maximum of their logits)."""
+
+    alternatives: list[Term]
+    optional: bool = False
+    otsu = None  # no scene-adaptive threshold of its own
+
+    @classmethod
+    def from_json(cls, d: dict) -> "AnyOf":
+        return cls([Term.from_json(x) for x in d["any_of"]], bool(d.get("optional", False)))
+
+    def needs(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r for a in self.alternatives for r in a.needs()))
+
+    def logit(self, cache: IndexCache) -> np.ndarray:
+        return np.maximum.reduce([a.logit(cache) for a in self.alternatives])
+
+    def describe(self) -> str:
+        return "(" + t(" or ").join(a.describe() for a in self.alternatives) + ")"
+
+    def as_dict(self, role: str) -> dict:
+        return {"any_of": [a.as_dict(role) for a in self.alternatives], "role": role}
+
+
+def requirement_from_json(d: dict):
+    """A required term, or alternatives ('any_of') of which one must hold."""
+    return AnyOf.from_json(d) if "any_of" in d else Term.from_json(d)
+
 
 @dataclass
 class Variant:
@@ -178,7 +212,7 @@ class Variant:
 
     family: str
     evidence: list[Term]
-    requires: list[Term]
+    requires: list  # Term or AnyOf
     name: str = ""
 
     @classmethod
@@ -189,7 +223,7 @@ class Variant:
         if not ev:
             return None
         req = []
-        for t in (Term.from_json(x) for x in d.get("requires", [])):
+        for t in (requirement_from_json(x) for x in d.get("requires", [])):
             if set(t.needs()) <= roles:
                 req.append(t)
             elif not t.optional:
@@ -535,9 +569,8 @@ class SpectralEngine:
     def structured(self) -> dict:
         """Rules per concept as data (for the dock and layer metadata)."""
         return {c: [{"family": v.family, "name": v.name,
-                     "terms": [{"index": t.index, "op": ">" if t.above else "<", "threshold": t.t, "how": t.how,
-                                "bands": list(t.needs()), "role": "evidence" if t in v.evidence else "requires"}
-                               for t in v.terms()]} for v in cr.variants]
+                     "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
+                    for v in cr.variants]
                 for c, cr in self.rules.items()}
 
 

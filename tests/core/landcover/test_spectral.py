@@ -348,3 +348,65 @@ def test_burned_area_is_not_dark_urban_fabric(tmp_path):
     _, cls = _run(tmp_path, input=path, prompt="burned area")
     assert (cls[scar] == 1).mean() > 0.9
     assert (cls[roofs] == 1).mean() < 0.05
+
+
+def test_water_is_not_dark_grey_urban_under_haze(tmp_path):
+    """Hazy winter city (the OSCD Paris t1 spectra: green 0.095, NIR 0.08, SWIR1 0.075) passes MNDWI and NDWI but its
+    SWIR1 is close to its NIR: not water; a clear lake (SWIR1 0.02) stays water (turbid water, SWIR1 above 0.06 but well
+    below NIR: test_any_of_requirement_holds_where_either_term_holds). Without the SWIR requirement 63 % of OSCD Paris
+    was called water."""
+    rng = np.random.default_rng(3)
+    h, w = 60, 120
+    refl = np.empty((13, h, w), np.float32)
+    spectra = {  # coastal, blue, green, red | NIR | SWIR1, SWIR2
+        "field": ((0.10, 0.08, 0.08, 0.06), 0.35, (0.20, 0.12)),
+        "city": ((0.13, 0.11, 0.095, 0.08), 0.08, (0.075, 0.06)),
+        "lake": ((0.10, 0.08, 0.07, 0.05), 0.04, (0.02, 0.012)),
+    }
+    masks = {k: np.zeros((h, w), bool) for k in spectra}
+    masks["field"][:] = True
+    masks["city"][:, :100] = True  # a city with a river, a little farmland beside
+    masks["city"][25:33, :100] = False
+    masks["lake"][25:33, :100] = True
+    for k, (vis, nir, (s1, s2)) in spectra.items():
+        m = masks[k]
+        for b, v in enumerate(vis):
+            refl[b][m] = v
+        refl[4:7][:, m] = nir * 0.8
+        refl[7][m] = refl[8][m] = nir
+        refl[9][m], refl[10][m] = 0.02, 0.002
+        refl[11][m], refl[12][m] = s1, s2
+    city = masks["city"]  # grey materials and shadows: SWIR1 0.065-0.11, NIR 0.95-1.15 x SWIR1, green 0.09-0.12
+    refl[11][city] = rng.uniform(0.065, 0.11, city.sum())
+    refl[12][city] = refl[11][city] * 0.8
+    refl[7][city] = refl[8][city] = refl[11][city] * rng.uniform(0.95, 1.15, city.sum())
+    refl[2][city] = rng.uniform(0.09, 0.12, city.sum())
+    refl += rng.normal(0, 0.003, refl.shape).astype(np.float32)
+    path = write_raster(str(tmp_path / "city.tif"), (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16), descriptions=S2_NAMES)
+    r, cls = _run(tmp_path, input=path, prompt="water")
+    assert (cls[masks["lake"]] == 1).mean() > 0.95
+    assert (cls[masks["city"]] == 1).mean() < 0.05
+    assert "NDBI" in r.explanation and "SWIR1" in r.explanation
+
+
+def test_any_of_requirement_holds_where_either_term_holds():
+    """A required 'any_of' is the soft maximum of its terms: water needs SWIR1 dark OR SWIR1 well below NIR."""
+    from terraprompt.plugin.core.landcover.spectral import AnyOf, IndexCache, Variant
+
+    roles = {"green", "nir", "swir1"}
+    v = Variant.from_json({"family": "optical", "evidence": [{"index": "mndwi", "above": True, "t": 0.0, "softness": 0.05}],
+                           "requires": [{"any_of": [{"index": "swir1", "above": False, "t": 0.06, "softness": 0.01},
+                                                    {"index": "ndbi", "above": False, "t": -0.1, "softness": 0.05}],
+                                         "optional": True}]}, roles)
+    assert isinstance(v.requires[0], AnyOf) and set(v.requires[0].needs()) == {"swir1", "nir"}
+    green = np.array([[0.10, 0.10, 0.10, 0.10]], np.float32)
+    nir = np.array([[0.04, 0.15, 0.08, 0.02]], np.float32)  # dark SWIR / SWIR below NIR / grey / neither... but dark
+    swir1 = np.array([[0.02, 0.08, 0.075, 0.05]], np.float32)
+    bs = BandSet({"green": green, "nir": nir, "swir1": swir1}, np.ones((1, 4), bool))
+    z = v.logit(IndexCache(bs, Context()))
+    assert (z[0, [0, 1, 3]] > 0).all() and z[0, 2] < 0
+    # without SWIR the optional requirement is skipped (RGB + NIR inputs keep their water evidence)
+    v2 = Variant.from_json({"family": "optical", "evidence": [{"index": "ndwi", "above": True, "t": 0.0, "softness": 0.05}],
+                            "requires": [{"any_of": [{"index": "swir1", "above": False, "t": 0.06, "softness": 0.01}],
+                                          "optional": True}]}, {"green", "nir"})
+    assert v2.requires == []
