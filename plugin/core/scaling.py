@@ -5,6 +5,7 @@ when present), never from a full read, and then applied tile by tile.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ class BandStats:
     mean: np.ndarray
     std: np.ndarray
     valid_fraction: float
+    p01: np.ndarray | None = None
+    """0.1th percentile (the dark objects)."""
 
 
 def band_stats(src: RasterSource, bands: list[int], max_pixels: int = 250_000) -> BandStats:
@@ -34,8 +37,8 @@ def band_stats(src: RasterSource, bands: list[int], max_pixels: int = 250_000) -
     if vals.shape[1] == 0:
         z = np.zeros(len(bands))
         return BandStats(z, z, z, z, z + 1, 0.0)
-    p2, p50, p98 = np.percentile(vals, [2, 50, 98], axis=1)
-    return BandStats(p2, p50, p98, vals.mean(axis=1), vals.std(axis=1) + 1e-12, float((~mask).mean()))
+    p01, p2, p50, p98 = np.percentile(vals, [0.1, 2, 50, 98], axis=1)
+    return BandStats(p2, p50, p98, vals.mean(axis=1), vals.std(axis=1) + 1e-12, float((~mask).mean()), p01)
 
 
 @dataclass
@@ -68,6 +71,11 @@ class Scaling:
         return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32, copy=False)
 
 
+def _has_offset_tags(src: RasterSource) -> bool:
+    """Whether the metadata state the processing baseline or the radiometric offset (then nothing is inferred)."""
+    return any(re.search(r"(BOA|RADIO)_ADD_OFFSET|PROCESSING_BASELINE", k.upper()) for k in src.tags)
+
+
 def _s2_offset(src: RasterSource) -> float:
     """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from metadata."""
     for key, val in src.tags.items():
@@ -83,6 +91,49 @@ def _s2_offset(src: RasterSource) -> float:
             except ValueError:
                 pass
     return 0.0
+
+
+S2_OFFSET_SINCE = "20220125"
+"""Sentinel-2 products from processing baseline 04.00 (in operation since 25 January 2022) add 1000 DN to every band."""
+S2_OFFSET_DN = 1000.0
+S2_DARK_MARGIN = 100.0
+"""Without metadata the offset is inferred only when every band's dark objects (0.1th percentile) are at or above
+1000 DN and the scene has a signature of reflectance near 0 read just above 1000: the cirrus band (B10, near 0 under
+a clear sky) with its median under 1000 + S2_CIRRUS_MARGIN, or, without B10, the darkest band's dark objects (water and
+shadows in NIR/SWIR) under 1000 + S2_DARK_MARGIN. A scene whose darkest values are all 0.10-0.11 is unlikely."""
+S2_CIRRUS_MARGIN = 300.0
+
+
+def _s2_name_hint(src: RasterSource) -> str:
+    """Why the file name or tags point to processing baseline 04.00+ ('' when they do not)."""
+    text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()])
+    m = re.search(r"_N(\d{2})(\d{2})_", text)
+    if m:
+        return f"processing baseline {m.group(1)}.{m.group(2)} in the name" if int(m.group(1)) >= 4 else ""
+    dates = [d for d in re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)]
+    if dates and min(dates) >= S2_OFFSET_SINCE:
+        return f"sensed {min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}, after baseline 04.00 started"
+    return ""
+
+
+def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirrus: int | None) -> tuple[float, str]:
+    """The baseline 04.00 offset (DN) and why, for a Sentinel-2 raster whose metadata do not state it."""
+    if st.p01 is None or not st.p01.size or src.dtypes[0].startswith("float"):
+        return 0.0, ""
+    dark = float(np.min(st.p01))
+    if dark < S2_OFFSET_DN:
+        return 0.0, ""  # values below 1000 DN: no offset (or it was already removed)
+    hint = _s2_name_hint(src)
+    if hint:
+        return -S2_OFFSET_DN, hint
+    if cirrus in bands:
+        c = float(st.p50[bands.index(cirrus)])
+        if c < S2_OFFSET_DN + S2_CIRRUS_MARGIN:
+            return -S2_OFFSET_DN, f"the cirrus band B10, near 0 under a clear sky, reads {c:.0f} and no band goes below 1000 DN"
+        return 0.0, ""
+    if dark < S2_OFFSET_DN + S2_DARK_MARGIN:
+        return -S2_OFFSET_DN, f"every band's darkest values sit just above {S2_OFFSET_DN:g} DN ({dark:.0f})"
+    return 0.0, ""
 
 
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
@@ -111,6 +162,10 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 2.75e-05, -0.2, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
         off = _s2_offset(src) if modality.name.startswith("sentinel2") else 0.0
         note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
+        if modality.name.startswith("sentinel2") and not off and not _has_offset_tags(src):
+            off, why = _s2_offset_inferred(src, st, bands, modality.roles.get("cirrus"))
+            if off:
+                note += f" with offset {off:g} DN (inferred: {why}; no offset in the metadata)"
         return Scaling(kind, 1e-4, off * 1e-4, False, note)
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":

@@ -101,3 +101,62 @@ def test_shared_s1_db_and_stats_ignore_nodata():
     s2 = open_raster(shared("sen1floods11", "Spain_7370579_top_S2Hand.tif"))
     st = band_stats(s2, [4, 8])
     assert (st.p2 > 0).all() and 0 < st.valid_fraction <= 1  # nodata 0 excluded from statistics
+
+
+def _offset_scene(tmp_path, name: str, add: int, bright: bool = False, l2a: bool = False):
+    """The synthetic L1C scene (a lake, a forest, bare land) plus ``add`` DN, without any offset tag; optionally a scene
+    without dark objects (every band 0.15-0.3, as over a bright desert)."""
+    from conftest import synthetic_s2
+
+    data, water, _ = synthetic_s2(60, 90)
+    if bright:
+        data = np.clip(data, 1500, 3000)
+    data[10] = np.random.default_rng(1).integers(5, 40, data[10].shape)  # B10 cirrus: near 0 under a clear sky
+    names = S2_NAMES
+    if l2a:  # Level-2A has no B10
+        data, names = np.delete(data, 10, axis=0), [n for n in S2_NAMES if n != "B10"]
+    return open_raster(write_raster(str(tmp_path / name), (data.astype(np.int32) + add).astype(np.uint16),
+                                    descriptions=names)), data, water
+
+
+@pytest.mark.parametrize("l2a,why", [(False, "cirrus"), (True, "darkest")])
+def test_s2_offset_inferred_from_values_without_metadata(tmp_path, l2a, why):
+    """A baseline 04.00+ scene exported without its offset tag (rio stack, some portals): the cirrus band (L1C) or the
+    lake (L2A, no B10) reads just above 1000 DN and no band goes below, so the offset is inferred and said; reading it
+    as DN / 10000 would add 0.1 to every reflectance and break every index."""
+    src, data, water = _offset_scene(tmp_path, "stack.tif", 1000, l2a=l2a)
+    sc = fit_scaling(src, detect_modality(src))
+    assert "inferred" in sc.note and "-1000" in sc.note and why in sc.note
+    np.testing.assert_allclose(sc.apply(src.read().data), data / 10000.0, atol=1e-4)
+
+
+def test_s2_offset_inferred_from_the_sensing_date_in_the_name(tmp_path):
+    """No dark objects near 1000 DN (bright scene), but the product name says it was sensed after 25 January 2022."""
+    src, data, _ = _offset_scene(tmp_path, "S2B_MSIL2A_20230615T100559_R022_T32TQM.tif", 1000, bright=True)
+    sc = fit_scaling(src, detect_modality(src))
+    assert "inferred" in sc.note and "2023-06-15" in sc.note
+    np.testing.assert_allclose(sc.apply(src.read().data), data / 10000.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("name,bright,l2a", [
+    ("S2B_MSIL2A_20230615T100559_R022_T32TQM.tif", False, True),  # a 2023 product whose offset was already removed
+    ("S2A_MSIL1C_20190615T100559_N0207_R022_T32TQM.tif", True, True),  # old baseline, bright scene
+    ("desert.tif", True, True),  # L2A without dark objects (every band 0.15-0.3), no date: taken as they are
+    ("S2A_MSIL1C_20190615T100559_N0207_R022_T32TQM.tif", False, False)])
+def test_s2_offset_not_inferred(tmp_path, name, bright, l2a):
+    src, data, _ = _offset_scene(tmp_path, name, 0, bright, l2a)
+    sc = fit_scaling(src, detect_modality(src))
+    assert "offset" not in sc.note
+    np.testing.assert_allclose(sc.apply(src.read().data), data / 10000.0, atol=1e-6)
+
+
+def test_s2_offset_not_inferred_on_the_shared_scenes():
+    """Every Sentinel-2 scene in ../shared/data predates baseline 04.00: none gets an offset."""
+    import glob
+    import os
+
+    paths = glob.glob(os.path.join(shared("oscd"), "*", "*_t?.tif"))
+    assert paths
+    for p in paths:
+        src = open_raster(p)
+        assert "offset" not in fit_scaling(src, detect_modality(src)).note, p
