@@ -98,9 +98,10 @@ def test_rgb_result_close_to_13band(beirut):
     assert eng.gain != 1.0 and any("brightness was normalised" in line for line in eng.explain())
     rgb = eng.scores(_subset(beirut, RGB))[0] >= 0.5
     # both ways: most of what the 13-band input calls vegetation, without much more (measured: IoU 0.50, recall 0.66,
-    # precision 0.69 with the 16000-step model; 0.47 / 0.84 / 0.51 with the 2400-step one)
+    # precision 0.69 with the version 1 model; 0.47 / 0.84 / 0.51 with its 2400-step predecessor; 0.45 / 0.87 / 0.48
+    # with version 2, retrained after the teacher's SWIR requirement for water)
     assert rgb[full].mean() > 0.6, "RGB finds most of what the 13-band input calls vegetation"
-    assert (rgb & full).sum() / (rgb | full).sum() > 0.45, "RGB vegetation overlaps the 13-band result"
+    assert (rgb & full).sum() / (rgb | full).sum() > 0.4, "RGB vegetation overlaps the 13-band result"
 
 
 @pytest.mark.parametrize("roles", [{"vv", "vh"}, {"vv"}], ids=["vv_vh", "vv_only"])
