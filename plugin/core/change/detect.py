@@ -149,7 +149,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     want_classes = needs_classes(req, prompt)
-    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance) if want_classes
+    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.id) if want_classes
             else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)

@@ -106,18 +106,33 @@ class ClassMaps:
         return out
 
 
-def semantic_concepts(roles: set[str]) -> list[str]:
-    """Concepts from the catalogue's semantic list the land-cover engine can map with these bands."""
-    supported = set(supported_concepts())
-    return [c for c in catalogue()["semantic_classes"] if c in supported and select_rules(c, roles, False) is not None]
+def _mappable(concept: str, roles: set[str]) -> bool:
+    """Whether the land-cover engine has a rule for the concept with these bands."""
+    return concept in supported_concepts() and select_rules(concept, roles, False) is not None
+
+
+def semantic_concepts(roles: set[str], prompt_id: Optional[str] = None) -> list[str]:
+    """Concepts from the catalogue's semantic list the land-cover engine can map with these bands; a refinement the
+    prompt names first (forest for 'deforestation') takes its parent's place when it can be mapped."""
+    cat = catalogue()
+    concepts = [c for c in cat["semantic_classes"] if _mappable(c, roles)]
+    if prompt_id:
+        p = cat["prompts"][prompt_id]
+        named = [alt[0] for side in (p["from"], p["to"]) for alt in side[:1] if isinstance(alt, list) and alt]
+        for child in named:
+            parent = cat.get("refinements", {}).get(child)
+            if parent in concepts and _mappable(child, roles):
+                concepts[concepts.index(parent)] = child
+    return concepts
 
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
-                     grid: Optional[Grid] = None, calibrated: bool = True) -> ClassMaps:
+                     grid: Optional[Grid] = None, calibrated: bool = True, prompt_id: Optional[str] = None) -> ClassMaps:
     """Fit per-date land-cover engines on the sample (and read the reference map's classes).
 
-    ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first."""
-    concepts = semantic_concepts(set(roles))
+    ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
+    ``prompt_id``: the change prompt, whose finer classes (forest) replace their parent in the maps."""
+    concepts = semantic_concepts(set(roles), prompt_id)
     to_names = concepts + [OTHER]
     notes: list[str] = []
     before_eng = after_eng = None

@@ -372,3 +372,38 @@ def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path):
         got[prompt] = rasterio.open(res.output_change).read(1) == 1
     assert got["new buildings"][field].mean() > 0.8 and got["new buildings"][block].mean() > 0.8
     assert got["urban expansion"][field].mean() > 0.8 and got["urban expansion"][block].mean() < 0.05
+
+
+def test_deforestation_maps_forest_not_all_vegetation(tmp_path):
+    """'deforestation' maps forest (dense, dark canopy, low SWIR) in place of vegetation, so a cleared forest is kept
+    and a ploughed meadow (vegetation, not forest) is not; 'vegetation loss' keeps both. Before, deforestation fell
+    back to vegetation loss and kept the meadow too."""
+    h, w = 80, 120
+    forest = np.zeros((h, w), bool)
+    forest[10:40, 10:50] = True
+    meadow = np.zeros((h, w), bool)
+    meadow[45:75, 60:110] = True
+
+    def scene(seed, cleared):
+        rng = np.random.default_rng(seed)
+        refl = np.full((13, h, w), 0.2, np.float32)  # bare soil
+        if not cleared:
+            for m, (vis, nir, swir1, swir2) in ((forest, ((0.02, 0.03, 0.05, 0.03), 0.35, 0.14, 0.06)),
+                                                 (meadow, ((0.05, 0.06, 0.10, 0.07), 0.40, 0.26, 0.15))):
+                for b, v in enumerate(vis):
+                    refl[b][m] = v
+                refl[7][m] = refl[8][m] = nir
+                refl[11][m], refl[12][m] = swir1, swir2
+        refl += rng.normal(0, 0.004, refl.shape).astype(np.float32)
+        return (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
+
+    tr = from_origin(500000, 4500000, 10, 10)
+    pb = write_raster(str(tmp_path / "b.tif"), scene(1, False), transform=tr, descriptions=S2_NAMES)
+    pa = write_raster(str(tmp_path / "a.tif"), scene(2, True), transform=tr, descriptions=S2_NAMES)
+    got = {}
+    for prompt in ("deforestation", "vegetation loss"):
+        res = detect_change(_req(tmp_path, pb, pa, prompt=prompt, output_vector=None))
+        got[prompt] = (rasterio.open(res.output_change).read(1) == 1, res.summary)
+    assert "forest →" in got["deforestation"][1]
+    assert got["deforestation"][0][forest].mean() > 0.8 and got["deforestation"][0][meadow].mean() < 0.05
+    assert got["vegetation loss"][0][forest].mean() > 0.8 and got["vegetation loss"][0][meadow].mean() > 0.8
