@@ -1,7 +1,8 @@
 """Land-cover accuracy on ../shared/data: `python -m training.eval_landcover` (or `make eval-landcover`).
 
 Prints, for every engine that can run (spectral always; network when bundled):
-* sen1floods11 (hand-labelled flood chip, top half): water IoU from Sentinel-2 13 bands, Sentinel-1 VV/VH alone,
+* sen1floods11 (every hand-labelled chip <name>_S2Hand/_S1Hand/_LabelHand.tif in the folder; shared: the top half of
+  Spain_7370579): water IoU from Sentinel-2 13 bands, Sentinel-1 VV/VH alone,
   S2 + S1 fused (SAR_INPUT, same grid), and RGB only (B4, B3, B2 of the same scene, as DN and as 0-1 reflectance), end to end through
   extract_landcover (files in, class raster out).
 * hls_water_chips: pooled water IoU (ΣTP / Σ(TP+FP+FN)), 7 bands vs RGB only, over all shared chips (no chip was
@@ -89,15 +90,36 @@ def rgb_like_file(refl: dict) -> dict:
 
 # ------------------------------------------------------------------------------------------------ sen1floods11
 
-def eval_sen1floods11(engines: list[str]) -> None:
+SEN1FLOODS11_KNOWN = "Spain_7370579_top"
+"""The shared chip (top half); its network split and README baselines are printed with it."""
+
+
+def sen1floods11_chips() -> list[tuple[str, Path, Path, Path]]:
+    """(name, S2, S1, label) of every Sen1Floods11 chip in the folder (<name>_S2Hand/_S1Hand/_LabelHand.tif)."""
     d = SHARED / "sen1floods11"
-    s2p, s1p, lp = (d / f"Spain_7370579_top_{k}.tif" for k in ("S2Hand", "S1Hand", "LabelHand"))
-    if not (s2p.exists() and s1p.exists() and lp.exists()):
+    out = []
+    for s2p in sorted(d.glob("*_S2Hand.tif")) if d.exists() else []:
+        name = s2p.name[: -len("_S2Hand.tif")]
+        s1p, lp = d / f"{name}_S1Hand.tif", d / f"{name}_LabelHand.tif"
+        if s1p.exists() and lp.exists():
+            out.append((name, s2p, s1p, lp))
+    return out
+
+
+def eval_sen1floods11(engines: list[str]) -> None:
+    chips = sen1floods11_chips()
+    if not chips:
         print("sen1floods11: skipped (not in ../shared/data)")
         return
+    for name, s2p, s1p, lp in chips:
+        eval_sen1floods11_chip(engines, name, s2p, s1p, lp)
+
+
+def eval_sen1floods11_chip(engines: list[str], chip: str, s2p: Path, s1p: Path, lp: Path) -> None:
+    """Water IoU of every input combination on one chip (label -1 = unlabelled)."""
     lab = _read(lp)[0]
     valid, truth = lab >= 0, lab == 1
-    print(f"sen1floods11 Spain_7370579 top half ({valid.sum()} labelled px, {truth[valid].mean():.1%} water), water IoU:")
+    print(f"sen1floods11 {chip} ({valid.sum()} labelled px, {truth[valid].mean():.1%} water), water IoU:")
     with tempfile.TemporaryDirectory() as tmp:
         with rasterio.open(s2p) as src:
             prof = src.profile
@@ -128,8 +150,9 @@ def eval_sen1floods11(engines: list[str]) -> None:
                     continue
                 cls = _read(out)[0]
                 print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.4f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
-    print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
-    eval_sen1floods11_fusion(engines, s2p, s1p, lab)
+    if chip == SEN1FLOODS11_KNOWN:
+        print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
+    eval_sen1floods11_fusion(engines, s2p, s1p, lab, chip == SEN1FLOODS11_KNOWN)
 
 
 def _crop(path, window, out: str, blank=None) -> str:
@@ -153,17 +176,26 @@ def _crop(path, window, out: str, blank=None) -> str:
 
 
 FUSION_PARTS = (("left half (design)", (0, 0, 256, 256)), ("right half (held out)", (256, 0, 256, 256)))
-"""Column halves of the chip: the fusion rule was designed looking at the left half only (the network trains on it too)."""
+"""Column halves of the shared chip: the fusion rule was designed looking at the left half only (the network trains on it too)."""
 
 
-def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> None:
+def fusion_parts(shape: tuple[int, int], known: bool) -> tuple:
+    """The two column halves of a chip, named by their role for the shared chip."""
+    h, w = shape
+    if known and (h, w) == (256, 512):
+        return FUSION_PARTS
+    return (("left half", (0, 0, w // 2, h)), ("right half", (w // 2, 0, w - w // 2, h)))
+
+
+def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray, known: bool = True) -> None:
     """Fused S2+S1 water vs each alone per half (thresholds fitted per half) and pooled; then S2 with a nodata third."""
-    print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves; the fusion rule was"
-          " designed on the left half, which is also the network's training half):")
+    print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves"
+          + ("; the fusion rule was designed on the left half, which is also the network's training half):" if known
+             else "; neither half was used for design or training):"))
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
             pooled = {k: np.zeros(3, np.int64) for k in ("S2", "S1", "S2+S1")}
-            for part, win in FUSION_PARTS:
+            for part, win in fusion_parts(lab.shape, known):
                 c0, r0, w, h = win
                 l = lab[r0:r0 + h, c0:c0 + w]
                 s2c, s1c = _crop(s2p, win, os.path.join(tmp, "s2.tif")), _crop(s1p, win, os.path.join(tmp, "s1.tif"))
@@ -184,7 +216,7 @@ def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray) -> N
         for engine in engines:
             print(f"  [{engine}] S2 nodata in columns {third[0]}-{third[1] - 1}: "
                   + _with_and_without_sar(engine, "S2 (a third nodata)", s2n, str(s1p), lab, tmp))
-        # a painted cloud (bright, white, textured) over rows 40-199, columns 250-449: the cloud network finds it
+        # a painted cloud (bright, white, textured) over rows 40-199, columns 250-449 (scaled on other chip sizes): the cloud network finds it
         cloudy = _paint_cloud(s2p, os.path.join(tmp, "s2_cloud.tif"))
         for engine in engines:
             print(f"  [{engine}] S2 under a painted cloud: "
@@ -206,11 +238,13 @@ def _paint_cloud(s2p, out: str) -> str:
 
     with rasterio.open(s2p) as src:
         data, prof, desc = src.read(), src.profile, src.descriptions
-    tex = ndimage.gaussian_filter(np.random.default_rng(0).normal(0, 1, (160, 200)), 6)
+    h, w = data.shape[1:]  # rows 40-199, columns 250-449 of the shared 256 x 512 chip, scaled to other chip sizes
+    r0, r1, c0, c1 = h * 40 // 256, h * 200 // 256, w * 250 // 512, w * 450 // 512
+    tex = ndimage.gaussian_filter(np.random.default_rng(0).normal(0, 1, (r1 - r0, c1 - c0)), 6)
     tex = 1 + 0.15 * tex / tex.std()
     for band, refl in ((0, .55), (1, .55), (2, .52), (3, .5), (4, .5), (5, .5), (6, .5), (7, .5), (8, .5), (9, .2),
                        (10, .05), (11, .35), (12, .25)):
-        data[band, 40:200, 250:450] = (refl * tex * 10000).astype(data.dtype)
+        data[band, r0:r1, c0:c1] = (refl * tex * 10000).astype(data.dtype)
     with rasterio.open(out, "w", **prof) as dst:
         dst.write(data)
         dst.descriptions = desc
