@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from typing import Iterable
 
 import numpy as np
 import rasterio
@@ -44,16 +45,32 @@ def network_validation() -> set:
         return set()
 
 
-def network_held_out() -> tuple[set, set]:
-    """OSCD cities and DSIFN tiles the bundled change network never saw (from models/change_net.json; empty if absent)."""
+def network_seen() -> tuple[set, set]:
+    """OSCD cities and DSIFN tiles the bundled change network trained or chose its checkpoint on (models/change_net.json)."""
     import json
 
     try:
         with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
             data = json.load(fh)["data"]
-        return set(data["held_out_cities"]), set(data["dsifn_held_out_tiles"])
+        return (set(data.get("train_cities", [])) | set(data.get("validation_cities", [])),
+                set(data.get("dsifn_train_tiles", [])) | set(data.get("dsifn_validation_tiles", [])))
     except (OSError, ValueError, KeyError):
         return set(), set()
+
+
+def network_held_out(cities: Iterable[str] = (), tiles: Iterable[str] = ()) -> tuple[set, set]:
+    """OSCD cities and DSIFN tiles the bundled change network never saw: the card's held-out lists plus any city or
+    tile present here that it neither trained nor validated on (test cities dropped into ../shared/data)."""
+    import json
+
+    try:
+        with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
+            data = json.load(fh)["data"]
+        listed = set(data["held_out_cities"]), set(data["dsifn_held_out_tiles"])
+    except (OSError, ValueError, KeyError):
+        return set(), set()
+    seen_cities, seen_tiles = network_seen()
+    return listed[0] | (set(cities) - seen_cities), listed[1] | (set(tiles) - seen_tiles)
 
 
 def run(before: str, after: str, method: str, workdir: str, prompt: str = "") -> np.ndarray:
@@ -108,16 +125,28 @@ class Tally:
             print(f"  {self.method:8s} {'HELD-OUT':{self.width}s} {fmt(out[self.method + '_held_out'])}")
 
 
+def labelled_cities(root: str) -> list[str]:
+    """City folders with both dates and a change label (<city>_t1/_t2/_cm.tif); others are named and skipped."""
+    out = []
+    for d in sorted(d for d in glob.glob(os.path.join(root, "*")) if os.path.isdir(d)):
+        c = os.path.basename(d)
+        if all(os.path.isfile(os.path.join(d, f"{c}_{k}.tif")) for k in ("t1", "t2", "cm")):
+            out.append(d)
+        else:
+            print(f"  [skip] OSCD {c}: needs {c}_t1.tif, {c}_t2.tif and {c}_cm.tif")
+    return out
+
+
 def eval_oscd(methods: list[str], tmp: str) -> dict:
     """Per-city and pooled scores on OSCD."""
     root = os.path.join(SHARED, "oscd")
-    cities = sorted(d for d in glob.glob(os.path.join(root, "*")) if os.path.isdir(d))
+    cities = labelled_cities(root)
     if not cities:
         print(f"OSCD: skipped ({root} not found)")
         return {}
     print(f"== OSCD ({len(cities)} cities, change class)")
     pooled = {}
-    held, _ = network_held_out()
+    held, _ = network_held_out([os.path.basename(d) for d in cities])
     if held:
         print(f"  (the network was trained on the other cities; HELD-OUT = {', '.join(sorted(held))}, compare methods there)")
     for m in methods:
@@ -143,8 +172,8 @@ def eval_oscd_prompts(tmp: str) -> dict:
     """Prompted change on the OSCD cities the network never trained on: OSCD labels urban change, so 'new buildings'
     should keep most of it and 'urban expansion' (growth into non-built land only) less."""
     root = os.path.join(SHARED, "oscd")
-    held, _ = network_held_out()
-    unseen = sorted(c for c in held | network_validation() if os.path.isdir(os.path.join(root, c)))
+    held, _ = network_held_out([os.path.basename(d) for d in labelled_cities(root)])
+    unseen = sorted(c for c in held | network_validation() if os.path.isfile(os.path.join(root, c, f"{c}_cm.tif")))
     if not unseen:
         print(f"OSCD prompts: skipped ({root} not found)")
         return {}
@@ -209,7 +238,7 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
         return {}
     print(f"== DSIFN samples ({len(tiles)} RGB tiles; no georeferencing: nominal 2 m grid assigned to temporary copies)")
     out = {}
-    _, held = network_held_out()
+    _, held = network_held_out(tiles=[os.path.splitext(os.path.basename(t))[0] for t in tiles])
     for m in methods:
         tally = Tally(m, held, 10)
         try:
