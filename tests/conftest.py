@@ -71,6 +71,29 @@ def plugin(qgis_app_session):
     yield qgis.utils.plugins["terraprompt"]
 
 
+LEFTOVER_TASKS: list[str] = []
+"""Tasks still running when a test ended (each cancelled and waited for by the fixture below)."""
+
+
+@pytest.fixture(autouse=True)
+def _drain_leftover_tasks(request):
+    """After each test, cancel and wait for QGIS tasks it left running: a leftover task holds one of the task
+    manager's threads (two on this machine), so a later test's task could wait behind it and time out."""
+    yield
+    if "qgis.core" not in sys.modules:
+        return
+    from qgis.core import QgsApplication
+
+    if QgsApplication.instance() is None:
+        return
+    tm = QgsApplication.taskManager()
+    if not tm.countActiveTasks():
+        return
+    LEFTOVER_TASKS.extend(f"{request.node.nodeid}: {t.description()}" for t in tm.activeTasks())
+    tm.cancelAll()
+    wait_for(lambda: not tm.countActiveTasks(), 120)
+
+
 def wait_for(cond, timeout: float = 120.0) -> bool:
     """Spin the Qt event loop until cond() holds (task results arrive through it); returns cond()."""
     import time
@@ -218,3 +241,9 @@ def run_qgis_process(tmp_path, algorithm: str, params: list[str], locale: str = 
                           env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc, json.loads(proc.stdout[proc.stdout.index("{"):])["results"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Name the tests that left QGIS tasks running (the autouse fixture cancelled them)."""
+    if LEFTOVER_TASKS:
+        terminalreporter.write_line("QGIS tasks left running at the end of a test (cancelled): " + "; ".join(LEFTOVER_TASKS))

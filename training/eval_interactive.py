@@ -108,13 +108,29 @@ def _read(path: str) -> np.ndarray:
         return ds.read().astype(np.float32)
 
 
+def valid_pixels(path: str, image: np.ndarray) -> np.ndarray:
+    """Valid pixels as the plugin sees them: not nodata; in multiband integer imagery without a nodata value, not 0 in
+    every band (the black no-image areas some tiles have; plugin.core.raster.zero_is_fill)."""
+    import rasterio
+
+    from terraprompt.plugin.core.raster import zero_is_fill
+
+    with rasterio.open(path) as ds:
+        nodata, dtypes = ds.nodata, ds.dtypes
+    if nodata is not None:
+        return ~(image == nodata).all(axis=0)
+    if zero_is_fill(nodata, dtypes):
+        return ~(image == 0).all(axis=0)
+    return np.ones(image.shape[1:], bool)
+
+
 def buildings() -> Iterable[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """(name, image, valid, object masks) for every building tile (instances ≥ 50 px)."""
     for img in sorted(glob.glob(os.path.join(SHARED, "buildings", "*_image.tif"))):
         inst = _read(img.replace("_image.tif", "_instances.tif"))[0].astype(np.int64)
         image = _read(img)
         objs = [inst == k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 50]
-        yield os.path.basename(img).replace("_image.tif", ""), image, np.ones(inst.shape, bool), objs
+        yield os.path.basename(img).replace("_image.tif", ""), image, valid_pixels(img, image), objs
 
 
 def components(label: np.ndarray, value: int, min_px: int, max_objects: int = 40) -> list[np.ndarray]:
