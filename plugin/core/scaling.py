@@ -110,7 +110,7 @@ def _s2_name_hint(src: RasterSource) -> str:
     m = re.search(r"_N(\d{2})(\d{2})_", text)
     if m:
         return f"processing baseline {m.group(1)}.{m.group(2)} in the name" if int(m.group(1)) >= 4 else ""
-    dates = [d for d in re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)]
+    dates = re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)
     if dates and min(dates) >= S2_OFFSET_SINCE:
         return f"sensed {min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}, after baseline 04.00 started"
     return ""
