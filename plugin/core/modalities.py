@@ -197,6 +197,9 @@ def detect_modality(src: RasterSource) -> Modality:
 def _optical_family(named: dict[str, int], n: int) -> tuple[str, str, dict]:
     """Name an optical modality from the roles its descriptions give."""
     table = presets()
+    if "yellow" in named and "swir1" not in named:  # a yellow band: WorldView-2/3 or PlanetScope SuperDove, not Sentinel-2
+        return ("vhr_multispectral", f"Multispectral VHR ({n} bands, WorldView / PlanetScope style)",
+                dict(table["vhr_multispectral"]["scaling"]))
     if named.keys() & {"rededge1", "rededge2", "nir08", "watervapour", "cirrus"}:
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
         return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])

@@ -93,6 +93,9 @@ def _s2_offset(src: RasterSource) -> float:
     return 0.0
 
 
+VHR_RAW_DN_MAX = 2047.0
+"""WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
+reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
 S2_OFFSET_SINCE = "20220125"
 """Sentinel-2 products from processing baseline 04.00 (in operation since 25 January 2022) add 1000 DN to every band."""
 S2_OFFSET_DN = 1000.0
@@ -160,6 +163,9 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
         if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > 5000):
             return Scaling(kind, 2.75e-05, -0.2, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
+        if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
+            return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
+                           f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)")
         off = _s2_offset(src) if modality.name.startswith("sentinel2") else 0.0
         note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
         if modality.name.startswith("sentinel2") and not off and not _has_offset_tags(src):

@@ -148,3 +148,46 @@ def test_worldview_style_nir1_nir2_red_edge(tmp_path):
     p = write_raster(str(tmp_path / "wv.tif"), np.full((8, 20, 20), 900, np.uint16), descriptions=descs)
     roles = detect_modality(open_raster(p)).roles
     assert roles["nir"] == 7 and roles["nir08"] == 8 and roles["rededge1"] == 6 and roles["red"] == 5
+
+
+@pytest.mark.parametrize("descs", [
+    ["Coastal", "Blue", "Green", "Yellow", "Red", "Red Edge", "NIR1", "NIR2"],  # WorldView-2/3
+    ["coastal_blue", "blue", "green_i", "green", "yellow", "red", "rededge", "nir"]])  # PlanetScope SuperDove
+def test_eight_band_vhr_is_not_called_sentinel2(tmp_path, descs):
+    """A yellow band names WorldView / PlanetScope imagery: labelled so (it was 'Sentinel-2 (8 bands)'), without the
+    Sentinel-2 scaling rules (baseline offset inference); 11-bit raw DN are scaled as uncalibrated, SR x 10000 as
+    reflectance."""
+    from terraprompt.plugin.core.scaling import fit_scaling
+
+    rng = np.random.default_rng(0)
+    raw = rng.integers(1000, 2000, (8, 20, 20)).astype(np.uint16)  # 11-bit DN, all >= 1000 (no offset to infer)
+    src = open_raster(write_raster(str(tmp_path / "raw.tif"), raw, descriptions=descs))
+    m = detect_modality(src)
+    assert m.name == "vhr_multispectral" and "Sentinel-2" not in m.label and m.band("yellow") == descs.index(
+        next(d for d in descs if d.lower() == "yellow")) + 1
+    sc = fit_scaling(src, m)
+    assert "not calibrated" in sc.note and "offset" not in sc.note
+    sr = rng.integers(300, 4500, (8, 20, 20)).astype(np.uint16)  # surface reflectance x 10000 (vegetation NIR)
+    src = open_raster(write_raster(str(tmp_path / "sr.tif"), sr, descriptions=descs))
+    sc = fit_scaling(src, detect_modality(src))
+    assert sc.note == "reflectance = DN / 10000"
+
+
+def test_eight_band_vhr_extracts_water_and_vegetation(tmp_path):
+    """End to end on an 8-band VHR raster (SR x 10000, 2 m): the RGB + NIR rules find the lake and the forest."""
+    from rasterio.transform import from_origin
+
+    from conftest import synthetic_s2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    s2, water, veg = synthetic_s2(60, 90)
+    vhr = s2[[0, 1, 2, 2, 3, 4, 7, 8]]  # coastal, blue, green, yellow (~green), red, red edge, NIR1, NIR2
+    p = write_raster(str(tmp_path / "vhr.tif"), vhr, transform=from_origin(500000, 4500000, 2, 2),
+                     descriptions=["Coastal", "Blue", "Green", "Yellow", "Red", "Red Edge", "NIR1", "NIR2"])
+    out = str(tmp_path / "lc.tif")
+    r = extract_landcover(ExtractRequest(input=p, prompt="water and vegetation", output_raster=out))
+    import rasterio
+
+    cls = rasterio.open(out).read(1)
+    assert "Multispectral VHR" in r.explanation
+    assert (cls[water] == 1).mean() > 0.9 and (cls[veg] == 2).mean() > 0.9
