@@ -172,6 +172,7 @@ class Term:
         return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({how}; {bands})"
 
     def as_dict(self, role: str) -> dict:
+        """The term as data (dock, layer metadata)."""
         return {"index": self.index, "op": ">" if self.above else "<", "threshold": self.t, "how": self.how,
                 "bands": list(self.needs()), "role": role}
 
@@ -189,19 +190,23 @@ class AnyOf:
         return cls([Term.from_json(x) for x in d["any_of"]], bool(d.get("optional", False)))
 
     def needs(self) -> tuple[str, ...]:
+        """Bands of all alternatives (the requirement is used only when all are present)."""
         return tuple(dict.fromkeys(r for a in self.alternatives for r in a.needs()))
 
     def logit(self, cache: IndexCache) -> np.ndarray:
+        """Soft OR: the largest logit of the alternatives."""
         return np.maximum.reduce([a.logit(cache) for a in self.alternatives])
 
     def describe(self) -> str:
+        """'(term or term)' for the explanation."""
         return "(" + t(" or ").join(a.describe() for a in self.alternatives) + ")"
 
     def as_dict(self, role: str) -> dict:
+        """The alternatives as data."""
         return {"any_of": [a.as_dict(role) for a in self.alternatives], "role": role}
 
 
-def requirement_from_json(d: dict):
+def requirement_from_json(d: dict) -> "Term | AnyOf":
     """A required term, or alternatives ('any_of') of which one must hold."""
     return AnyOf.from_json(d) if "any_of" in d else Term.from_json(d)
 
@@ -212,7 +217,7 @@ class Variant:
 
     family: str
     evidence: list[Term]
-    requires: list  # Term or AnyOf
+    requires: list["Term | AnyOf"]
     name: str = ""
 
     @classmethod
