@@ -33,44 +33,40 @@ from terraprompt.plugin.core.errors import TerraPromptError  # noqa: E402
 METHODS = ["cva", "irmad", "auto", "network"]
 
 
-def network_validation() -> set:
-    """OSCD cities and DSIFN tiles the bundled change network chose its checkpoint on without training on them."""
+def _card_data() -> dict:
+    """The 'data' section of models/change_net.json (which cities and tiles the network trained, validated and was
+    held out on); empty when the card is absent or unreadable."""
     import json
 
     try:
         with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
-            data = json.load(fh)["data"]
-        return set(data.get("validation_cities", [])) | set(data.get("dsifn_validation_tiles", []))
+            return dict(json.load(fh)["data"])
     except (OSError, ValueError, KeyError):
-        return set()
+        return {}
+
+
+def network_validation() -> set:
+    """OSCD cities and DSIFN tiles the bundled change network chose its checkpoint on without training on them."""
+    data = _card_data()
+    return set(data.get("validation_cities", [])) | set(data.get("dsifn_validation_tiles", []))
 
 
 def network_seen() -> tuple[set, set]:
-    """OSCD cities and DSIFN tiles the bundled change network trained or chose its checkpoint on (models/change_net.json)."""
-    import json
-
-    try:
-        with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
-            data = json.load(fh)["data"]
-        return (set(data.get("train_cities", [])) | set(data.get("validation_cities", [])),
-                set(data.get("dsifn_train_tiles", [])) | set(data.get("dsifn_validation_tiles", [])))
-    except (OSError, ValueError, KeyError):
-        return set(), set()
+    """OSCD cities and DSIFN tiles the bundled change network trained or chose its checkpoint on."""
+    data = _card_data()
+    return (set(data.get("train_cities", [])) | set(data.get("validation_cities", [])),
+            set(data.get("dsifn_train_tiles", [])) | set(data.get("dsifn_validation_tiles", [])))
 
 
 def network_held_out(cities: Iterable[str] = (), tiles: Iterable[str] = ()) -> tuple[set, set]:
     """OSCD cities and DSIFN tiles the bundled change network never saw: the card's held-out lists plus any city or
     tile present here that it neither trained nor validated on (test cities dropped into ../shared/data)."""
-    import json
-
-    try:
-        with open(os.path.join(ROOT, "models", "change_net.json"), encoding="utf-8") as fh:
-            data = json.load(fh)["data"]
-        listed = set(data["held_out_cities"]), set(data["dsifn_held_out_tiles"])
-    except (OSError, ValueError, KeyError):
+    data = _card_data()
+    if "held_out_cities" not in data or "dsifn_held_out_tiles" not in data:
         return set(), set()
     seen_cities, seen_tiles = network_seen()
-    return listed[0] | (set(cities) - seen_cities), listed[1] | (set(tiles) - seen_tiles)
+    return (set(data["held_out_cities"]) | (set(cities) - seen_cities),
+            set(data["dsifn_held_out_tiles"]) | (set(tiles) - seen_tiles))
 
 
 def run(before: str, after: str, method: str, workdir: str, prompt: str = "") -> np.ndarray:

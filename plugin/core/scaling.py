@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -71,26 +72,25 @@ class Scaling:
         return (x * np.float32(self.scale) + np.float32(self.offset)).astype(np.float32, copy=False)
 
 
-def _has_offset_tags(src: RasterSource) -> bool:
-    """Whether the metadata state the processing baseline or the radiometric offset (then nothing is inferred)."""
-    return any(re.search(r"(BOA|RADIO)_ADD_OFFSET|PROCESSING_BASELINE", k.upper()) for k in src.tags)
-
-
-def _s2_offset(src: RasterSource) -> float:
-    """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from metadata."""
+def _s2_offset(src: RasterSource) -> Optional[float]:
+    """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from metadata; None when the metadata
+    state neither the offset nor the baseline (then it may be inferred, see :func:`_s2_offset_inferred`)."""
+    stated = None
     for key, val in src.tags.items():
-        if re.search(r"(BOA|RADIO)_ADD_OFFSET", key.upper()):
+        k = key.upper()
+        if re.search(r"(BOA|RADIO)_ADD_OFFSET", k):
             try:
                 return float(val)
             except ValueError:
-                pass
-        if key.upper() in ("PROCESSING_BASELINE",):
+                stated = 0.0
+        elif k == "PROCESSING_BASELINE":
             try:
                 if float(val) >= 4.0:
                     return -1000.0
             except ValueError:
                 pass
-    return 0.0
+            stated = 0.0
+    return stated
 
 
 VHR_RAW_DN_MAX = 2047.0
@@ -166,12 +166,13 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
                            f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)")
-        off = _s2_offset(src) if modality.name.startswith("sentinel2") else 0.0
+        off, why = 0.0, ""
+        if modality.name.startswith("sentinel2"):
+            stated = _s2_offset(src)
+            off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, modality.roles.get("cirrus"))
         note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
-        if modality.name.startswith("sentinel2") and not off and not _has_offset_tags(src):
-            off, why = _s2_offset_inferred(src, st, bands, modality.roles.get("cirrus"))
-            if off:
-                note += f" with offset {off:g} DN (inferred: {why}; no offset in the metadata)"
+        if why:
+            note += f" (inferred: {why}; no offset in the metadata)"
         return Scaling(kind, 1e-4, off * 1e-4, False, note)
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
