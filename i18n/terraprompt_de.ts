@@ -49,7 +49,7 @@
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
             <source>Modality (band roles)</source>
             <translation>Modalität (Bandrollen)</translation>
         </message>
@@ -109,7 +109,7 @@
             <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -295,81 +295,81 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area).</source>
-            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche).</translation>
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground).</source>
+            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>
@@ -759,7 +759,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="237" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -814,12 +814,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="495" />
+            <location filename="../plugin/gui/landcover_tab.py" line="497" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="526" />
+            <location filename="../plugin/gui/landcover_tab.py" line="528" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -899,7 +899,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <location filename="../plugin/gui/landcover_tab.py" line="149" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1109,207 +1109,212 @@
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <source>height above ground {range} (needs a DSM)</source>
+            <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="146" />
+            <location filename="../plugin/gui/landcover_tab.py" line="148" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <location filename="../plugin/gui/landcover_tab.py" line="154" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="166" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="172" />
+            <location filename="../plugin/gui/landcover_tab.py" line="174" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="203" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="204" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="203" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="205" />
+            <location filename="../plugin/gui/landcover_tab.py" line="207" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="209" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="233" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="260" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="371" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="373" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <location filename="../plugin/gui/landcover_tab.py" line="412" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="420" />
+            <location filename="../plugin/gui/landcover_tab.py" line="422" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="437" />
+            <location filename="../plugin/gui/landcover_tab.py" line="439" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="450" />
+            <location filename="../plugin/gui/landcover_tab.py" line="452" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="462" />
+            <location filename="../plugin/gui/landcover_tab.py" line="464" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="491" />
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="499" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="504" />
+            <location filename="../plugin/gui/landcover_tab.py" line="506" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="544" />
+            <location filename="../plugin/gui/landcover_tab.py" line="546" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -49,7 +49,7 @@
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
             <source>Modality (band roles)</source>
             <translation>Modalité (rôles des bandes)</translation>
         </message>
@@ -109,7 +109,7 @@
             <translation>Applique le réseau de détection des nuages ukis-csmask aux deux dates (réflectance optique avec bleu, vert, rouge et PIR) et traite les pixels de nuage et d'ombre comme sans donnée. Le résumé indique s'il a été appliqué, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="197" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -295,81 +295,81 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area).</source>
-            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface).</translation>
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground).</source>
+            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>Raster SAR (facultatif, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>Raster MNS / MNSn (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>Explanation</source>
             <translation>Explication</translation>
         </message>
@@ -759,7 +759,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="237" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -814,12 +814,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="495" />
+            <location filename="../plugin/gui/landcover_tab.py" line="497" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="526" />
+            <location filename="../plugin/gui/landcover_tab.py" line="528" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -899,7 +899,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="147" />
+            <location filename="../plugin/gui/landcover_tab.py" line="149" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1109,207 +1109,212 @@
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <source>height above ground {range} (needs a DSM)</source>
+            <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="146" />
+            <location filename="../plugin/gui/landcover_tab.py" line="148" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <location filename="../plugin/gui/landcover_tab.py" line="154" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="166" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="172" />
+            <location filename="../plugin/gui/landcover_tab.py" line="174" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="203" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="204" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="203" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="205" />
+            <location filename="../plugin/gui/landcover_tab.py" line="207" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="209" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="233" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="260" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="371" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="373" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="410" />
+            <location filename="../plugin/gui/landcover_tab.py" line="412" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="420" />
+            <location filename="../plugin/gui/landcover_tab.py" line="422" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="437" />
+            <location filename="../plugin/gui/landcover_tab.py" line="439" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="450" />
+            <location filename="../plugin/gui/landcover_tab.py" line="452" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="462" />
+            <location filename="../plugin/gui/landcover_tab.py" line="464" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="491" />
+            <location filename="../plugin/gui/landcover_tab.py" line="493" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="499" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="504" />
+            <location filename="../plugin/gui/landcover_tab.py" line="506" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="544" />
+            <location filename="../plugin/gui/landcover_tab.py" line="546" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

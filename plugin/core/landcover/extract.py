@@ -20,13 +20,15 @@ from ..messages import t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
-from ..prompts import ParsedPrompt, concepts as catalogue, parse_prompt
+from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
+from .height import filter_by_height, looks_like_dsm
+from .indices import height_above_ground
 from .spectral import Context, SpectralEngine
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
@@ -166,6 +168,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             secondaries.append(make_layer(s, resolve_modality(s, name)))
     stack = ModalityStack(make_layer(src, modality), secondaries)
     roles = stack.roles()
+    if parsed.has_height and "height" not in roles:
+        raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
+                         t("Give a DSM or nDSM of the same place (DSM_INPUT; the DSM box in the dock), or remove the height from the prompt."))
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
@@ -203,7 +208,18 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     class_conf = np.zeros((K + 1, 2), dtype=np.float64)
     conf_sum = [0.0, 0.0]
     area_rows = row_pixel_areas(grid, 0, grid.height)
-    roles_needed = engine.needed_roles()
+    roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
+    height_writer, height_path, is_dsm, pixel_m = None, os.path.join(tmpdir, "height.tif"), False, pixel_size_m(grid)
+    if parsed.has_height:
+        hs = stack.read_sample(window, {"height"})
+        is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
+        try:
+            height_writer = GeoTiffWriter(height_path, grid, 1, "float32", None, block=req.tiles.stride)
+        except BaseException:
+            writer.abort()
+            conf_writer.abort()
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
 
     def process(wins):
         out = []
@@ -218,10 +234,17 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             valid = engine.decidable(bs) if hasattr(engine, "decidable") else bs.valid
             so = engine.sar_only(K) if hasattr(engine, "sar_only") else None
             so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
-            out.append(np.concatenate([sc, ex[None], valid[None].astype(np.float32), so[None]]))
+            parts = [sc, ex[None], valid[None].astype(np.float32), so[None]]
+            if height_writer is not None:  # height above ground, NaN where the DSM has no value
+                hag = height_above_ground(bs.bands["height"], is_dsm, pixel_m)
+                parts.append(np.where(bs.valid_for(["height"]), hag, np.nan)[None].astype(np.float32))
+            out.append(np.concatenate(parts))
         return out
 
     def sink(w: Window, block: np.ndarray) -> None:
+        if height_writer is not None:
+            height_writer.write(w, block[-1])
+            block = block[:-1]
         scores, cloudy, valid, sar_only = block[:-3], block[-3] >= 0.5, block[-2] >= 0.5, block[-1] >= 0.5
         inc = scores[:K]
         best = np.argmax(inc, axis=0)
@@ -259,12 +282,17 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                       progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                       is_cancelled=is_cancelled, prefetch=reader.ahead)
         conf_writer.close()
+        if height_writer is not None:
+            height_writer.close()
         # The class raster stays in its temporary file until the polygons are written too, so a cancel
         # or error while polygonising leaves the analyst's previous outputs untouched.
         writer.close(commit_now=False)
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
         max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
         removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
+        heights = filter_by_height(writer.tmp, height_path, classes, parsed.min_height_m, parsed.max_height_m, is_cancelled) \
+            if parsed.has_height else None
+        removed_px += heights.removed_px if heights else 0
         if removed_px:
             counts, class_conf = class_area_table(writer.tmp, conf_path, K, area_rows)
         areas = {classes[k]: counts[k] for k in classes}
@@ -284,7 +312,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                                            for m in parsed.concepts],
                    "excluded_concepts": [m.concept for m in parsed.excluded],
                    "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
-                   "areas": area_table(classes, counts, class_conf, valid_area, cat)}
+                   "areas": area_table(classes, counts, class_conf, valid_area, cat),
+                   "height_filter": None if heights is None else {
+                       "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if is_dsm else "nDSM",
+                       "objects_kept": heights.kept, "objects_removed": heights.removed,
+                       "objects_without_height": heights.no_height}}
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01)
@@ -296,6 +328,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     except BaseException:
         writer.abort()
         conf_writer.abort()
+        if height_writer is not None:
+            height_writer.abort()
         raise
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
@@ -339,6 +373,12 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     if parsed.max_area_m2:
         lines.append(t("Maximum object area: {area} m² (larger regions are removed from the raster and the polygons)",
                        area=f"{parsed.max_area_m2:g}"))
+    hf = details.get("height_filter")
+    if hf:
+        lines.append(t("Height: objects whose median height above ground is {range} ({source}; heights from a DSM are the DSM minus "
+                       "a ground estimate): {kept} kept, {removed} removed ({none} without height data)",
+                       range=height_range_text(parsed), source=hf["heights_from"], kept=hf["objects_kept"],
+                       removed=hf["objects_removed"], none=hf["objects_without_height"]))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))

@@ -35,6 +35,7 @@ from ..errors import ModalityError
 from ..messages import t
 from ..stack import BandSet
 from . import indices as ix
+from .height import looks_like_dsm
 from .dark_objects import DARK_PERCENTILE, fit_dark_objects, needs_dark_objects, subtract_dark_objects
 from ..thresholds import threshold_in_range
 
@@ -372,10 +373,7 @@ class SpectralEngine:
         if self.dark:
             sample = subtract_dark_objects(sample, self.dark)
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
-            h = sample.bands["height"][sample.valid_for(["height"])]
-            h = h[np.isfinite(h)]
-            # an nDSM has its ground near 0 m; a DSM is elevation above sea level
-            self.ctx.height_is_dsm = bool(h.size and (abs(float(np.percentile(h, 5))) > 2.0))
+            self.ctx.height_is_dsm = looks_like_dsm(sample.bands["height"][sample.valid_for(["height"])])
         if {"red", "green", "blue"} <= set(sample.bands) and self.ctx.brightness_reference is None:
             vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"], sample.bands["blue"])[sample.valid]
             vb = vb[np.isfinite(vb)]

@@ -101,6 +101,16 @@ def test_unknown_prompt_is_a_prompt_error(session_for):
         find_candidates(s, "  ")
 
 
+def test_height_qualifier_is_refused_with_a_fix(session_for):
+    from terraprompt.plugin.core.errors import InputError
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, _ = session_for()
+    with pytest.raises(InputError) as err:
+        find_candidates(s, "buildings taller than 10 m")
+    assert "≥ 10 m" in err.value.problem and "DSM" in err.value.fix
+
+
 def test_nodata_is_never_a_candidate(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
