@@ -41,24 +41,55 @@ SECOND_MARGIN = 0.03
 _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.0, "square metres": 1.0,
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
              "km2": 1e6, "km²": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856}
-_SIZE = re.compile(
-    r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above|>=?|≥",
+def _words(alternatives: str) -> re.Pattern:
+    """A pattern of qualifier words that match only as whole words ('über' not in 'überschwemmung', 'over' not in 'cover')."""
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?![^\W\d_])")
+
+
+_SIZE = _words(
+    r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above|>=?|≥"
+    r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|supérieur(?:e|s|es)?\s+à"
+    r"|(?:größer|grösser|mehr)\s+als|mindestens|über",
 )
-_MAX_SIZE = re.compile(
-    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to|<=?|≤",
+_MAX_SIZE = _words(
+    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to|<=?|≤"
+    r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
+    r"|(?:kleiner|weniger)\s+als|höchstens|unter",
 )
-_NUMBER_UNIT = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True)) + r")(?![a-z])")
-_UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "ft": 0.3048, "foot": 0.3048, "feet": 0.3048}
-_NUMBER_LENGTH = re.compile(r"([0-9]+(?:[.,][0-9]+)?)\s*(" + "|".join(sorted(_UNITS_M, key=len, reverse=True)) + r")(?![a-z0-9²³])")
-_TALLER = re.compile(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above|>=?|≥")
-_LOWER = re.compile(r"(?:shorter|lower|smaller|less)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to|<=?|≤")
-_HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights)\b")
-_EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|ohne|außer)\b")
+_NUM = r"([0-9]+(?:[.,][0-9]+)?)"
+_AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True))
+_NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
+STOREY_M = 3.0
+"""Height of one storey ('buildings with more than 5 floors' = taller than 15 m)."""
+_UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "mètres": 1.0,
+            "ft": 0.3048, "foot": 0.3048, "feet": 0.3048, "floor": STOREY_M, "floors": STOREY_M, "storey": STOREY_M,
+            "storeys": STOREY_M, "story": STOREY_M, "stories": STOREY_M, "étages": STOREY_M, "stockwerke": STOREY_M,
+            "geschosse": STOREY_M}
+_LENGTH_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M), key=len, reverse=True))
+_NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")(?![a-z0-9²³])")
+_TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above|>=?|≥"
+                     r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über")
+_LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to|<=?|≤"
+                    r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter")
+_HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe)\b")
+
+
+def _between(unit: str) -> re.Pattern:
+    """'between 100 m2 and 1 ha', 'from 1 to 5 ha', 'entre 1 et 5 ha', '5-20 m': groups (a, unit a, b, unit b) or (.., a, unit a, b, unit b)."""
+    lead, sep = r"(?:between|from|entre|de|zwischen|von)", r"(?:and|to|et|à|und|bis|-|–)"
+    return re.compile(rf"(?:\b{lead}\s+{_NUM}\s*(?:({unit})\s+)?{sep}\s*|\b{_NUM}\s*(?:({unit})\s*)?(?:-|–|\bto\b)\s*)"
+                      rf"{_NUM}\s*({unit})(?![a-z0-9²³])")
+
+
+_AREA_BETWEEN = _between(_AREA_UNIT)
+_LENGTH_BETWEEN = _between(_LENGTH_UNIT)
+_EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|sans|ohne|außer)\b")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
 being area areas region regions zone zones pixel pixels part parts land cover type types kind kinds class classes everything
-image scene raster layer only just also their its them it bodies body surface surfaces""".split())
+image scene raster layer only just also their its them it bodies body surface surfaces
+de du des la le les un une avec tous toutes tout der die das den dem ein eine mit alle el los las con y""".split())
 
 
 @dataclass
@@ -110,18 +141,28 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def _parse_range(text: str, number_unit: re.Pattern, units: dict[str, float], lower: re.Pattern,
+def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units: dict[str, float], lower: re.Pattern,
                  upper: re.Pattern) -> tuple[float, float, str]:
     """(minimum, maximum) of the quantities ``number_unit`` finds after a ``lower`` or ``upper`` qualifier (0: none),
     and the text without those qualified quantities; the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')."""
     smallest, largest = 0.0, 0.0
     spans = []
+    for m in between.finditer(text):  # a range first: 'between 100 m2 and 1 ha'
+        a, ua = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        b, ub = m.group(5), m.group(6)
+        lo, hi = sorted((_number(a) * units[ua or ub], _number(b) * units[ub]))
+        smallest, largest = max(smallest, lo), (hi if not largest else min(largest, hi))
+        spans.append(m.span())
+    if spans:
+        for a_, b_ in reversed(spans):
+            text = text[:a_] + " " + text[b_:]
+        spans = []
     for m in number_unit.finditer(text):
         start = max(0, m.start() - 25)
         lo, hi = _last_span(lower, text[start : m.start()]), _last_span(upper, text[start : m.start()])
         if lo is None and hi is None:
             continue
-        value = float(m.group(1).replace(",", ".")) * units[m.group(2)]
+        value = _number(m.group(1)) * units[m.group(2)]
         if hi is not None and (lo is None or hi[1] > lo[1]):
             largest = value if not largest else min(largest, value)
             spans.append((start + hi[0], m.end()))
@@ -133,12 +174,17 @@ def _parse_range(text: str, number_unit: re.Pattern, units: dict[str, float], lo
     return smallest, largest, text
 
 
+def _number(text: str) -> float:
+    """'1,5' or '1.5' → 1.5."""
+    return float(text.replace(",", "."))
+
+
 def parse_size_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
 
     'larger than 1 ha', 'at least 500 m2', '> 2 km²' set the minimum; 'smaller than 1 ha', 'at most 500 m2',
     'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha')."""
-    return _parse_range(text, _NUMBER_UNIT, _UNITS_M2, _SIZE, _MAX_SIZE)
+    return _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
 
 
 def parse_height_range(text: str) -> tuple[float, float, str]:
@@ -146,7 +192,7 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
 
     'taller than 10 m', 'over 5 m tall', 'at least 30 ft' set the minimum; 'lower than 3 m', 'under 2 m' the maximum.
     A length unit (m, metres, ft) is what makes it a height: areas are m², ha ... (parse_size_range)."""
-    low, high, rest = _parse_range(text, _NUMBER_LENGTH, _UNITS_M, _TALLER, _LOWER)
+    low, high, rest = _parse_range(text, _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
     if low or high:
         rest = _HEIGHT_WORDS.sub(" ", rest)
     return low, high, rest

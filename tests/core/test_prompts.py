@@ -185,6 +185,35 @@ def test_height_ranges(text, low, high, area):
         assert "height" in P.describe(p)
 
 
+@pytest.mark.parametrize("text, area, height", [
+    ("ponds between 100 m2 and 1 ha", (100.0, 10_000.0), (0.0, 0.0)),
+    ("lakes from 1 to 5 ha", (10_000.0, 50_000.0), (0.0, 0.0)),
+    ("lakes 1-5 ha", (10_000.0, 50_000.0), (0.0, 0.0)),
+    ("lakes between 5 ha and 1 ha", (10_000.0, 50_000.0), (0.0, 0.0)),
+    ("trees between 5 and 20 m", (0.0, 0.0), (5.0, 20.0)),
+    ("buildings 10-30 m tall", (0.0, 0.0), (10.0, 30.0)),
+    ("buildings with more than 5 floors", (0.0, 0.0), (15.0, 0.0)),
+    # French and German qualifiers and names (the dock is translated)
+    ("forêts de plus de 2 ha", (20_000.0, 0.0), (0.0, 0.0)),
+    ("lacs entre 1 et 5 ha", (10_000.0, 50_000.0), (0.0, 0.0)),
+    ("bâtiments plus hauts que 10 m", (0.0, 0.0), (10.0, 0.0)),
+    ("Wasserflächen größer als 1 ha", (10_000.0, 0.0), (0.0, 0.0)),
+    ("Gebäude mit mehr als 5 Stockwerke", (0.0, 0.0), (15.0, 0.0)),
+])
+def test_ranges_storeys_and_other_languages(text, area, height):
+    p = P.parse_prompt(text, use_encoder=False)
+    assert (p.min_area_m2, p.max_area_m2) == (pytest.approx(area[0]), pytest.approx(area[1]))
+    assert (p.min_height_m, p.max_height_m) == (pytest.approx(height[0]), pytest.approx(height[1]))
+    assert not p.notes and p.concepts[0].score == 1.0, "understood by synonyms, nothing left over"
+
+
+def test_qualifiers_are_whole_words():
+    # 'über' inside 'überschwemmung' and 'over' inside 'cover' are no size qualifiers
+    assert P.parse_prompt("überschwemmung 1 ha", use_encoder=False).min_area_m2 == 0.0
+    assert P.parse_prompt("überschwemmung", use_encoder=False).names == ["flooded_area"]
+    assert P.parse_prompt("tree cover 5 m", use_encoder=False).min_height_m == 0.0
+
+
 def test_height_minimum_above_maximum_is_refused():
     with pytest.raises(PromptError, match="taller than 20 m and lower than 10 m"):
         P.parse_prompt("buildings over 20 m and under 10 m")
