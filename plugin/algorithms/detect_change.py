@@ -71,7 +71,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
         p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding "
                      "included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', "
-                     "'deforestation', 'water to land', 'land to water'."))
+                     "'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', "
+                     "'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') "
+                     "filters the polygons."))
         self.addParameter(p)
         p = QgsProcessingParameterMapLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True,
                                            types=[QgsProcessing.TypeRaster, QgsProcessing.TypeVectorPolygon])

@@ -7,6 +7,7 @@ layer at once and rewrites the change raster from the stored probabilities
 """
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import tempfile
@@ -129,6 +130,10 @@ class ChangeTab(QWidget):
 
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))
         form.addRow(tr("Change of interest"), self.prompt_edit)
+        self.prompt_status = QLabel(self)
+        self.prompt_status.setObjectName("changePromptStatus")
+        self.prompt_status.setWordWrap(True)
+        form.addRow("", self.prompt_status)
         lay.addLayout(form)
         prow = QHBoxLayout()
         self.show_before = QPushButton(tr("Show before"), self)
@@ -182,6 +187,7 @@ class ChangeTab(QWidget):
         self.summary.setReadOnly(True)
         lay.addWidget(self.summary, 1)
         self.run_button.clicked.connect(self.run)
+        self.prompt_edit.textChanged.connect(self.prompt_changed)
         self.show_before.clicked.connect(lambda: self.preview("before"))
         self.show_after.clicked.connect(lambda: self.preview("after"))
         self.swipe_button.toggled.connect(self.set_swipe)
@@ -197,6 +203,7 @@ class ChangeTab(QWidget):
         i = self.method_combo.findData(settings.value("change/method", "auto"))
         self.method_combo.setCurrentIndex(max(0, i))
         self.prompt_edit.setText(settings.value("change/prompt", "") or "")
+        self.prompt_changed(self.prompt_edit.text())
 
     def set_swipe(self, on: bool) -> None:
         """Enter or leave swipe mode on the map canvas (BEFORE left of the line, AFTER right)."""
@@ -274,6 +281,15 @@ class ChangeTab(QWidget):
             node = root.findLayer(layer.id()) if layer is not None else None
             if node is not None:
                 node.setItemVisibilityChecked(visible)
+
+    def prompt_changed(self, text: str) -> None:
+        """Say, as the analyst types, which change the prompt keeps (or why it is refused)."""
+        from ..core.change.semantic import describe_change_prompt
+
+        ok, line = describe_change_prompt(text)
+        color = "#1b7f3b" if ok else "#b00020"
+        self.prompt_status.setText(f"<span style='color:{color}'>{html.escape(line)}</span>")
+        self.run_button.setEnabled(ok and self.task is None)
 
     def save_settings(self) -> None:
         settings.set_value("change/method", self.method_combo.currentData())

@@ -85,6 +85,16 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
     assert tab.temp_dir is None
 
 
+def test_prompt_feedback_while_typing(tab):
+    tab.prompt_edit.setText("forest to urban larger than 1 ha")
+    line = tab.prompt_status.text()
+    assert "Will keep: forest / trees → built-up" in line and "≥ 10000 m²" in line
+    tab.prompt_edit.setText("grass to crops")
+    assert "same change-map class" in tab.prompt_status.text() and not tab.run_button.isEnabled()
+    tab.prompt_edit.setText("")
+    assert "any change" in tab.prompt_status.text() and tab.run_button.isEnabled()
+
+
 def test_before_after_preview(tab, project, tmp_path):
     b, a, _ = _picked(tab, project, tmp_path)
     root = project.layerTreeRoot()

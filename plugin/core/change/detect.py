@@ -149,7 +149,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     want_classes = needs_classes(req, prompt)
-    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.id) if want_classes
+    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec) if want_classes
             else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)
@@ -268,7 +268,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                                   "from_class": f if semantic else "", "to_class": t if semantic else ""}
                     yield poly
 
-            write_polygons(stage["vector"], polys(), grid, {v: "change" for v in names}, common, min_area_m2=req.min_area_m2,
+            write_polygons(stage["vector"], polys(), grid, {v: "change" for v in names}, common,
+                           min_area_m2=max(req.min_area_m2, prompt.min_area_m2), max_area_m2=prompt.max_area_m2,
                            layer="change", description=summary,
                            extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str", "method": "str",
                                          "date_before": "str", "date_after": "str"})
@@ -319,6 +320,10 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     label = t(prompt.label)
     lines = [t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
              else t("Change: {label}; {kept}", label=label, kept=kept)]
+    lines += [t("Prompt: {note}", note=n) for n in prompt.notes]
+    if prompt.min_area_m2 or prompt.max_area_m2:
+        lines.append(t("Polygons from the prompt's size: {range}", range=" ".join(
+            ([f"≥ {prompt.min_area_m2:g} m²"] if prompt.min_area_m2 else []) + ([f"≤ {prompt.max_area_m2:g} m²"] if prompt.max_area_m2 else []))))
     if dates[0] or dates[1]:
         lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
     lines += [t("Alignment: {note}", note=r) for r in pair.report]

@@ -3,7 +3,12 @@
 Both dates are mapped with the land-cover engine (:class:`SpectralEngine`,
 thresholds fitted per date), or the BEFORE classes come from a reference map.
 A change prompt ("new buildings", "vegetation loss" ...) selects from→to
-transitions; the catalogue is ``models/change_prompts.json``.
+transitions; the catalogue is ``models/change_prompts.json``. Besides its
+phrases, any land-cover concept the change maps follow may be named: "forest to
+built-up", "from water to vegetation", "farmland converted to housing" (from →
+to), "loss of water", "demolished buildings" (from → anything else), "new
+sand" (anything else → to); size qualifiers ("larger than 1 ha") filter the
+change polygons.
 """
 from __future__ import annotations
 
@@ -20,7 +25,7 @@ from ..catalog import load_json
 from ..errors import InputError, PromptError
 from ..messages import t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
-from ..prompts import normalise
+from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
 from ..raster import Grid, RasterSource
 from ..stack import BandSet
 from .align import PairBlock
@@ -41,23 +46,129 @@ class ChangePrompt:
     label: str
     via: str
     text: str = ""
+    spec: dict = field(default_factory=dict)
+    """{"from": [...], "to": [...]}: the transitions kept (see the catalogue's _doc)."""
+    notes: list[str] = field(default_factory=list)
+    min_area_m2: float = 0.0
+    max_area_m2: float = 0.0
 
 
-def parse_change_prompt(text: Optional[str]) -> ChangePrompt:
-    """Match a prompt to the catalogue (empty → any change); raise PromptError when unknown."""
+_FROM_TO = re.compile(r"^(?:(?:changes?|conversion|transitions?)\s+)?(?:from|de|von)?\s*(?P<x>.+?)\s+"
+                      r"(?:to|into|→|->|converted\s+(?:to|into)|turned\s+(?:to|into)|changed\s+(?:to|into)|became|becomes|"
+                      r"replaced\s+by|vers|zu)\s+(?P<y>.+)$")
+_LOSS = re.compile(r"^(?:(?:loss|removal|demolition|disappearance|decline|decrease|clearing)\s+of|lost|removed|demolished|"
+                   r"destroyed|disappearing|disappeared|vanished|perte\s+d[e']|disparition\s+d[e']|verlust\s+von)\s*(?P<x>.+)$"
+                   r"|^(?P<y>.+?)\s+(?:loss|losses|lost|removed|removal|demolished|disappeared|disappear|disappears|vanished|"
+                   r"decline|decrease|verlust)$")
+_GAIN = re.compile(r"^(?:new|gain\s+of|more|appearing|appeared|emerging|nouveaux|nouvelles|nouveau|nouvelle|neue|neuer|neues)\s+(?P<x>.+)$"
+                   r"|^(?P<y>.+?)\s+(?:gain|gains|growth|expansion|increase|appeared|appearing)$")
+_LEAD = re.compile(r"^(?:(?:show|find|map|detect|highlight|mark|where|which|what)(?:\s+(?:me|us|are|is|did|were|was|the|all|any))*\s+)+")
+
+
+def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> ChangePrompt:
+    """Match a prompt to the catalogue or to a from → to transition of land-cover concepts (empty → any change);
+    raise PromptError when unknown. ``wait_for_encoder=False`` (live feedback) matches land covers by synonyms until
+    the sentence encoder has loaded."""
     prompts = catalogue()["prompts"]
     if text is None or not text.strip():
-        return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "")
-    t = normalise(text)
-    best: Optional[tuple[int, str, str]] = None
-    for pid, p in prompts.items():
-        for syn in p["synonyms"]:
-            if re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", t) and (best is None or len(syn) > best[0]):
-                best = (len(syn), pid, syn)
-    if best is None:
-        raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
-                          _t("Try one of: {prompts}.", prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
-    return ChangePrompt(best[1], prompts[best[1]]["label"], _t("phrase '{phrase}'", phrase=best[2]), text.strip())
+        return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
+    low, high, t = parse_size_range(normalise(text))
+    if high and low > high:
+        raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².", low=f"{low:g}", high=f"{high:g}"),
+                          _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
+    full = re.sub(r"\s+", " ", t).strip(" .?!")
+    t = _LEAD.sub("", full).strip()
+    exact = [pid for pid, p in prompts.items() if t in p["synonyms"]]
+    out = (ChangePrompt(exact[0], prompts[exact[0]]["label"], _t("phrase '{phrase}'", phrase=t), text.strip(), prompts[exact[0]])
+           if exact else _transition(t, text.strip(), wait_for_encoder))
+    if out is None:
+        best: Optional[tuple[int, str, str]] = None
+        for pid, p in prompts.items():
+            for syn in p["synonyms"]:
+                if re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", full) and (best is None or len(syn) > best[0]):
+                    best = (len(syn), pid, syn)
+        if best is None:
+            raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
+                              _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
+                                 prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
+        out = ChangePrompt(best[1], prompts[best[1]]["label"], _t("phrase '{phrase}'", phrase=best[2]), text.strip(), prompts[best[1]])
+    out.min_area_m2, out.max_area_m2 = low, high
+    return out
+
+
+def _concepts_of(phrase: str, wait_for_encoder: bool = True) -> Optional[ParsedPrompt]:
+    """The land-cover concepts a phrase names, or None when it names none ('2018', 'land')."""
+    try:
+        return parse_prompt(phrase, wait_for_encoder=wait_for_encoder)
+    except PromptError:
+        return None
+
+
+def class_label(name: str) -> str:
+    """A change-map class as the analyst reads it: the concept's label in lower case ('built-up'), or 'other'."""
+    cat = concepts()
+    return _t(cat[name]["label"]).lower() if name in cat else _t(name)
+
+
+def _classes_of(parsed: ParsedPrompt, notes: list[str]) -> list[str]:
+    """Change-map classes of the concepts a side names (cropland → vegetation, with a note); PromptError when one has none."""
+    table = {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    out = []
+    for m in parsed.concepts:
+        cls = table.get(m.concept)
+        if cls is None:
+            follow = sorted({class_label(c) for c in table.values()})
+            raise PromptError(_t("'{concept}' cannot be followed between two dates: the change maps know {classes}.",
+                                 concept=class_label(m.concept), classes=", ".join(follow)),
+                              _t("Name one of those classes, or prompt 'any change'."))
+        if m.score < 0.999:
+            notes.append(_t("{via} → '{concept}' ({score} sure)", via=m.via, concept=class_label(m.concept), score=f"{m.score:.0%}"))
+        if cls != m.concept:
+            notes.append(_t("'{concept}' is followed as '{cls}' (the change maps do not separate them)",
+                            concept=class_label(m.concept), cls=class_label(cls)))
+        if cls not in out:
+            out.append(cls)
+    return out
+
+
+def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optional[ChangePrompt]:
+    """A from → to, loss or gain prompt of land-cover concepts, or None when the text is not one."""
+    notes: list[str] = []
+    m = _FROM_TO.match(t)
+    if m:
+        x, y = _concepts_of(m.group("x"), wait_for_encoder), _concepts_of(m.group("y"), wait_for_encoder)
+        if x is not None and y is not None:
+            a, b = _classes_of(x, notes), _classes_of(y, notes)
+            a, b = _forest_sides(a, b, notes), _forest_sides(b, a, notes)
+            if set(a) & set(b):
+                raise PromptError(_t("'{prompt}' names the same change-map class on both dates ({cls}).", prompt=original,
+                                     cls=", ".join(class_label(c) for c in sorted(set(a) & set(b)))),
+                                  _t("Name classes that differ (water, vegetation, forest, built-up, bare soil), or prompt 'any change'."))
+            label = f"{' + '.join(class_label(c) for c in a)} → {' + '.join(class_label(c) for c in b)}"
+            return ChangePrompt("transition", label, _t("land covers '{before}' → '{after}'", before=m.group("x"), after=m.group("y")),
+                                original, {"from": [a], "to": [b]}, notes)
+    for pattern, kind in ((_LOSS, "loss"), (_GAIN, "gain")):
+        m = pattern.match(t)
+        phrase = m and (m.group("x") or m.group("y"))
+        parsed = _concepts_of(phrase, wait_for_encoder) if phrase else None
+        if parsed is None:
+            continue
+        a = _classes_of(parsed, notes)
+        what = " + ".join(class_label(c) for c in a)
+        if kind == "loss":
+            return ChangePrompt("transition", _t("loss of {what}", what=what), _t("land cover '{phrase}' lost", phrase=phrase),
+                                original, {"from": [a], "to": ["not_from"]}, notes)
+        return ChangePrompt("transition", _t("new {what}", what=what), _t("land cover '{phrase}' gained", phrase=phrase),
+                            original, {"from": ["not_to"], "to": [a]}, notes)
+    return None
+
+
+def _forest_sides(side: list[str], other: list[str], notes: list[str]) -> list[str]:
+    """With forest named on the other side the maps split vegetation into forest and 'other': vegetation here becomes 'other'."""
+    if "forest" in other and "vegetation" in side:
+        notes.append(_t("vegetation that is not forest counts as 'other' (forest is mapped on its own)"))
+        return [OTHER if c == "vegetation" else c for c in side]
+    return side
 
 
 @dataclass
@@ -111,14 +222,13 @@ def _mappable(concept: str, roles: set[str]) -> bool:
     return concept in supported_concepts() and select_rules(concept, roles, False) is not None
 
 
-def semantic_concepts(roles: set[str], prompt_id: Optional[str] = None) -> list[str]:
+def semantic_concepts(roles: set[str], spec: Optional[dict] = None) -> list[str]:
     """Concepts from the catalogue's semantic list the land-cover engine can map with these bands; a refinement the
     prompt names first (forest for 'deforestation') takes its parent's place when it can be mapped."""
     cat = catalogue()
     concepts = [c for c in cat["semantic_classes"] if _mappable(c, roles)]
-    if prompt_id:
-        p = cat["prompts"][prompt_id]
-        named = [alt[0] for side in (p["from"], p["to"]) for alt in side[:1] if isinstance(alt, list) and alt]
+    if spec:
+        named = [c for side in (spec["from"], spec["to"]) for alt in side[:1] if isinstance(alt, list) for c in alt]
         for child in named:
             parent = cat.get("refinements", {}).get(child)
             if parent in concepts and _mappable(child, roles):
@@ -127,12 +237,12 @@ def semantic_concepts(roles: set[str], prompt_id: Optional[str] = None) -> list[
 
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
-                     grid: Optional[Grid] = None, calibrated: bool = True, prompt_id: Optional[str] = None) -> ClassMaps:
+                     grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None) -> ClassMaps:
     """Fit per-date land-cover engines on the sample (and read the reference map's classes).
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
-    ``prompt_id``: the change prompt, whose finer classes (forest) replace their parent in the maps."""
-    concepts = semantic_concepts(set(roles), prompt_id)
+    ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
+    concepts = semantic_concepts(set(roles), spec)
     to_names = concepts + [OTHER]
     notes: list[str] = []
     before_eng = after_eng = None
@@ -203,7 +313,7 @@ def _side_mask(spec: list, names: list[str]) -> Optional[np.ndarray]:
 
 def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarray, str]:
     """(K_from, K_to) boolean table of transitions the prompt keeps, and a sentence saying which."""
-    p = catalogue()["prompts"][prompt.id]
+    p = prompt.spec or catalogue()["prompts"][prompt.id]
     kf, kt = len(maps.from_names), len(maps.to_names)
     if prompt.id == "any_change":
         return np.ones((kf, kt), dtype=bool), _t("all changes are kept")
@@ -227,3 +337,14 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     table = fm[:, None] & tm[None, :]
     kept = [f"{_t(maps.from_names[i])} → {_t(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
     return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))
+
+
+def describe_change_prompt(text: str) -> tuple[bool, str]:
+    """(ok, line) for the dock as the analyst types: the change a prompt keeps, or why it is refused; never waits."""
+    try:
+        p = parse_change_prompt(text, wait_for_encoder=False)
+    except PromptError as exc:
+        return False, str(exc)
+    line = _t("Will keep: {change}", change=_t(p.label))
+    size = ([f"≥ {p.min_area_m2:g} m²"] if p.min_area_m2 else []) + ([f"≤ {p.max_area_m2:g} m²"] if p.max_area_m2 else [])
+    return True, "; ".join([line] + ([_t("polygons {range}", range=" ".join(size))] if size else []) + p.notes)

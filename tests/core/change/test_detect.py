@@ -126,6 +126,53 @@ def test_change_prompt_catalogue():
         parse_change_prompt("purple elephants")
 
 
+@pytest.mark.parametrize("text, start, end", [
+    ("forest to urban", [["forest"]], [["built_up"]]),
+    ("change from water to vegetation", [["water"]], [["vegetation"]]),
+    ("farmland converted to housing", [["vegetation"]], [["built_up"]]),
+    ("cropland to forest", [["other"]], [["forest"]]),  # with forest mapped, the rest of the vegetation is 'other'
+    ("where did the trees disappear?", [["forest"]], ["not_from"]),
+    ("demolished buildings", [["built_up"]], ["not_from"]),
+    ("loss of water", [["water"]], ["not_from"]),
+    ("new sand", ["not_to"], [["bare_soil"]]),
+    ("de forêt vers bâti", [["forest"]], [["built_up"]]),
+    ("perte de forêt", [["forest"]], ["not_from"]),
+])
+def test_free_change_prompts_name_land_covers(text, start, end):
+    p = parse_change_prompt(text)
+    assert p.id == "transition" and (p.spec["from"], p.spec["to"]) == (start, end)
+
+
+def test_change_prompt_phrases_sizes_and_refusals():
+    assert parse_change_prompt("what changed between 2018 and 2020").id == "any_change"
+    assert parse_change_prompt("changes from 2018 to 2020").id == "any_change"  # dates are no land covers
+    assert parse_change_prompt("vegetation loss in the city").id == "vegetation_loss"
+    assert parse_change_prompt("Entwaldung").id == "deforestation" and parse_change_prompt("nouveaux bâtiments").id == "new_buildings"
+    p = parse_change_prompt("new buildings larger than 500 m2")
+    assert p.id == "new_buildings" and p.min_area_m2 == 500.0
+    assert "cropland" in " ".join(parse_change_prompt("crops to water").notes)  # coarser class said
+    with pytest.raises(PromptError, match="same change-map class"):
+        parse_change_prompt("grass to crops")
+    with pytest.raises(PromptError, match="cannot be followed between two dates"):
+        parse_change_prompt("snow loss")
+
+
+def test_free_prompt_and_its_size_through_detect(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    a = np.zeros_like(truth)
+    a[20:50, 120:150] = True  # vegetation → bare/built (9 ha)
+    b = truth & ~a
+    res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation disappeared larger than 5 ha"))
+    ch = rasterio.open(res.output_change).read(1) == 1
+    assert ch[a].mean() > 0.8 and ch[b].mean() < 0.05
+    assert "loss of vegetation" in res.summary and "≥ 50000 m²" in res.summary
+    with fiona.open(res.output_vector) as fc:
+        assert len(fc) >= 1 and all(f["properties"]["from_class"] == "vegetation" for f in fc)
+    res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation disappeared larger than 10 ha"))
+    with fiona.open(res.output_vector) as fc:
+        assert len(fc) == 0, "the 9 ha clearing is under the prompt's 10 ha"
+
+
 def test_unknown_prompt_leaves_nothing(tmp_path):
     pb, pa, _ = write_pair(tmp_path)
     with pytest.raises(PromptError, match="new buildings"):
