@@ -34,7 +34,7 @@ from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, 
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair
 from .methods import choose_method, make_method, padded_window
-from .semantic import OTHER, ClassMaps, build_class_maps, parse_change_prompt, select_transitions
+from .semantic import OTHER, ClassMaps, build_class_maps, class_label, parse_change_prompt, select_transitions
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
@@ -337,9 +337,9 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=f"{area['nodata'] / 1e4:,.2f}"))
     lines += [f"  {n}" for n in maps.notes]
     if semantic:
-        to_names = [t(n) for n in maps.to_names]
+        to_names = [class_label(n) for n in maps.to_names]
         lines.append(t("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):"))
         lines.append("  " + t("from \\ to").ljust(22) + "".join(n[:14].rjust(15) for n in to_names))
         for i, fname in enumerate(maps.from_names):
-            lines.append("  " + t(fname)[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(to_names))))
+            lines.append("  " + class_label(fname)[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(to_names))))
     return "\n".join(lines)

@@ -335,7 +335,7 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         kept_from = {maps.from_names[i] for i in np.nonzero(fm)[0]}
         tm = np.array([n not in kept_from for n in maps.to_names])
     table = fm[:, None] & tm[None, :]
-    kept = [f"{_t(maps.from_names[i])} → {_t(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
+    kept = [f"{class_label(maps.from_names[i])} → {class_label(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
     return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))
 
 

@@ -451,6 +451,6 @@ def test_deforestation_maps_forest_not_all_vegetation(tmp_path):
     for prompt in ("deforestation", "vegetation loss"):
         res = detect_change(_req(tmp_path, pb, pa, prompt=prompt, output_vector=None))
         got[prompt] = (rasterio.open(res.output_change).read(1) == 1, res.summary)
-    assert "forest →" in got["deforestation"][1]
+    assert "forest / trees →" in got["deforestation"][1]
     assert got["deforestation"][0][forest].mean() > 0.8 and got["deforestation"][0][meadow].mean() < 0.05
     assert got["vegetation loss"][0][forest].mean() > 0.8 and got["vegetation loss"][0][meadow].mean() > 0.8
