@@ -15,7 +15,7 @@ from typing import Callable, Optional
 import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
-from ..errors import InputError, ModalityError
+from ..errors import InputError, ModalityError, PromptError
 from ..messages import t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
@@ -168,6 +168,12 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             secondaries.append(make_layer(s, resolve_modality(s, name)))
     stack = ModalityStack(make_layer(src, modality), secondaries)
     roles = stack.roles()
+    cat = catalogue()
+    tall = [n for n in parsed.names if cat[n].get("height_filter")]  # the height range applies to what stands above ground
+    if parsed.has_height and not tall:
+        raise PromptError(t("A height ({range}) applies to {concepts}; the prompt names none of them.", range=height_range_text(parsed),
+                            concepts=", ".join(t(c["label"]).lower() for c in cat.values() if c.get("height_filter"))),
+                          t("Name buildings, trees, vegetation or built-up with the height, or remove the height from the prompt."))
     if parsed.has_height and "height" not in roles:
         raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
                          t("Give a DSM or nDSM of the same place (DSM_INPUT; the DSM box in the dock), or remove the height from the prompt."))
@@ -182,7 +188,6 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
-    cat = catalogue()
     classes = {i + 1: n for i, n in enumerate(names)}
     colors = [(i + 1, tuple(cat[n]["color"])) for i, n in enumerate(names)]
     K, E = len(names), len(parsed.excluded)
@@ -290,7 +295,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
         max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
         removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
-        heights = filter_by_height(writer.tmp, height_path, classes, parsed.min_height_m, parsed.max_height_m, is_cancelled) \
+        heights = filter_by_height(writer.tmp, height_path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
+                                   parsed.max_height_m, is_cancelled) \
             if parsed.has_height else None
         removed_px += heights.removed_px if heights else 0
         if removed_px:
@@ -315,6 +321,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                    "areas": area_table(classes, counts, class_conf, valid_area, cat),
                    "height_filter": None if heights is None else {
                        "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if is_dsm else "nDSM",
+                       "concepts": tall,
                        "objects_kept": heights.kept, "objects_removed": heights.removed,
                        "objects_without_height": heights.no_height}}
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
@@ -375,10 +382,11 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                        area=f"{parsed.max_area_m2:g}"))
     hf = details.get("height_filter")
     if hf:
-        lines.append(t("Height: objects whose median height above ground is {range} ({source}; heights from a DSM are the DSM minus "
-                       "a ground estimate): {kept} kept, {removed} removed ({none} without height data)",
-                       range=height_range_text(parsed), source=hf["heights_from"], kept=hf["objects_kept"],
-                       removed=hf["objects_removed"], none=hf["objects_without_height"]))
+        lines.append(t("Height: {concepts}: objects whose median height above ground is {range} ({source}; heights from a DSM are "
+                       "the DSM minus a ground estimate): {kept} kept, {removed} removed ({none} without height data)",
+                       concepts=", ".join(t(cat[n]["label"]).lower() for n in hf["concepts"]), range=height_range_text(parsed),
+                       source=hf["heights_from"], kept=hf["objects_kept"], removed=hf["objects_removed"],
+                       none=hf["objects_without_height"]))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))

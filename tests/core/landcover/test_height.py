@@ -8,7 +8,7 @@ import pytest
 import rasterio
 
 from conftest import S2_NAMES, synthetic_s2, write_raster
-from terraprompt.plugin.core.errors import InputError
+from terraprompt.plugin.core.errors import InputError, PromptError
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.landcover.height import looks_like_dsm, object_medians
 from terraprompt.plugin.core.tiling import TileSpec
@@ -65,7 +65,7 @@ def test_taller_than_keeps_only_tall_buildings(tmp_path, dsm):
     hf = r.details["height_filter"]
     assert hf["min_m"] == 10.0 and hf["objects_kept"] == 2 and hf["objects_removed"] >= 2
     assert hf["heights_from"] == ("DSM" if dsm else "nDSM")
-    assert "Height: objects whose median height above ground is ≥ 10 m" in r.explanation
+    assert "Height: buildings: objects whose median height above ground is ≥ 10 m" in r.explanation
     import fiona
 
     with fiona.open(vec) as src:
@@ -79,6 +79,16 @@ def test_lower_than_and_a_range(tmp_path):
     r, cls, _ = _run(tmp_path, s2, dp, "buildings taller than 5 m and lower than 12 m larger than 1 ha", "none")
     assert (cls == 1).sum() == 0, "4800 m² houses are all under 1 ha"
     assert r.areas_m2["buildings"] == 0.0
+
+
+def test_height_applies_to_what_stands_above_ground_only(tmp_path):
+    s2, dp, low, tall = _scene(tmp_path, False)
+    r, cls, _ = _run(tmp_path, s2, dp, "buildings taller than 10 m and lakes", "mixed")
+    assert (cls[tall] == 1).mean() > 0.9 and (cls[low] == 1).mean() == 0.0
+    assert (cls == 2).sum() > 1000, "the lake (height 0) is not removed by the buildings' height"
+    assert r.details["height_filter"]["concepts"] == ["buildings"]
+    with pytest.raises(PromptError, match="applies to"):
+        _run(tmp_path, s2, dp, "lakes deeper than 2 m taller than 2 m", "lakes")
 
 
 def test_height_without_heights_is_refused_and_leaves_nothing(tmp_path):
