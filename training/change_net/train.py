@@ -13,8 +13,9 @@ from .common import DATA, RUNS, SLOTS, avail
 from .model import make_net
 
 SEED = int(os.environ.get("CHANGE_NET_SEED", "1234"))
-PATCH = 64
-BATCH = 12
+PATCH = int(os.environ.get("CHANGE_NET_PATCH", "64"))
+"""Training crop side (pixels); 64 in the bundled recipe."""
+BATCH = int(os.environ.get("CHANGE_NET_BATCH", "12"))
 LR = 2e-3
 BUDGET_S = float(os.environ.get("CHANGE_NET_SECONDS", "900"))
 RESUME = os.environ.get("CHANGE_NET_RESUME", "") == "1"
