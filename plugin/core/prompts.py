@@ -40,7 +40,9 @@ SECOND_MARGIN = 0.03
 
 _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.0, "square metres": 1.0,
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
-             "km2": 1e6, "km²": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856}
+             "km2": 1e6, "km²": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
+             "sq ft": 0.09290304, "ft2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
+             "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
 def _words(alternatives: str) -> re.Pattern:
     """A pattern of qualifier words that match only as whole words ('über' not in 'überschwemmung', 'over' not in 'cover')."""
     return re.compile(r"(?<!\w)(?:" + alternatives + r")(?![^\W\d_])")

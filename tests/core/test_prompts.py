@@ -153,6 +153,9 @@ def test_catalogue_embeddings_are_cached_on_disk(tmp_path, monkeypatch):
     ("water under 2 km²", 0.0, 2e6),
     ("ponds larger than 100 m2 and smaller than 1 ha", 100.0, 10_000.0),
     ("lakes larger than 1 ha", 10_000.0, 0.0),
+    ("buildings larger than 2000 sq ft", 185.806, 0.0),
+    ("ponds under 5000 ft²", 0.0, 464.515),
+    ("lakes bigger than 1 square mile", 2_589_988.11, 0.0),
 ])
 def test_size_ranges(text, low, high):
     p = P.parse_prompt(text)
