@@ -375,9 +375,13 @@ class LandcoverTab(QWidget):
 
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
-        from ..core.prompts import encoder_ready
+        from ..core.prompts import encoder_ready, normalise, parse_height_range
 
         ok, line = describe_prompt(text)
+        if ok and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):
+            # a height range needs heights: show where to give them (a single-band DSM as the input also does)
+            self.extra_box.setCollapsed(False)
+            line += "; " + tr("choose the DSM below, unless the input itself is a DSM")
         if not encoder_ready() and not self.encoder_timer.isActive():
             self.encoder_timer.start()  # say it again once matching by meaning is available
         color = "#1b7f3b" if ok else "#b00020"
