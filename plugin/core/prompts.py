@@ -43,6 +43,8 @@ _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.
              "km2": 1e6, "km²": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
              "sq ft": 0.09290304, "ft2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
              "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
+
+
 def _words(alternatives: str) -> re.Pattern:
     """A pattern of qualifier words that match only as whole words ('über' not in 'überschwemmung', 'over' not in 'cover')."""
     return re.compile(r"(?<!\w)(?:" + alternatives + r")(?![^\W\d_])")
@@ -148,17 +150,14 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
     """(minimum, maximum) of the quantities ``number_unit`` finds after a ``lower`` or ``upper`` qualifier (0: none),
     and the text without those qualified quantities; the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')."""
     smallest, largest = 0.0, 0.0
-    spans = []
-    for m in between.finditer(text):  # a range first: 'between 100 m2 and 1 ha'
+    ranges = list(between.finditer(text))
+    for m in ranges:  # a range first: 'between 100 m2 and 1 ha'
         a, ua = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         b, ub = m.group(5), m.group(6)
         lo, hi = sorted((_number(a) * units[ua or ub], _number(b) * units[ub]))
         smallest, largest = max(smallest, lo), (hi if not largest else min(largest, hi))
-        spans.append(m.span())
-    if spans:
-        for a_, b_ in reversed(spans):
-            text = text[:a_] + " " + text[b_:]
-        spans = []
+    text = _cut(text, [m.span() for m in ranges])
+    spans = []
     for m in number_unit.finditer(text):
         start = max(0, m.start() - 25)
         lo, hi = _last_span(lower, text[start : m.start()]), _last_span(upper, text[start : m.start()])
@@ -171,9 +170,14 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
         else:
             smallest = max(smallest, value)
             spans.append((start + lo[0], m.end()))
+    return smallest, largest, _cut(text, spans)
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each (start, end) span replaced by a space (spans in order, not overlapping)."""
     for a, b in reversed(spans):
         text = text[:a] + " " + text[b:]
-    return smallest, largest, text
+    return text
 
 
 def _number(text: str) -> float:

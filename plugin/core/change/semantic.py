@@ -325,7 +325,7 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     for mask, spec in ((fm, p["from"]), (tm, p["to"])):
         if mask is not None and not mask.any():
             raise PromptError(_t("The prompt '{label}' needs the class '{cls}', which cannot be mapped from these bands.",
-                                 label=_t(prompt.label), cls=_t(spec[0][0])),
+                                 label=_t(prompt.label), cls=class_label(spec[0][0])),
                               _t("Use rasters with the bands that show it (e.g. NIR for vegetation), give a REFERENCE_MAP, "
                                  "or prompt 'any change'."))
     if fm is None:
