@@ -161,12 +161,13 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
     return pooled
 
 
-PROMPTS = ("any change", "new buildings", "urban expansion")
+PROMPTS = ("any change", "new buildings", "urban expansion", "vegetation to built-up")
+"""'vegetation to built-up' is a free from → to prompt (land covers, not a catalogue phrase)."""
 
 
 def eval_oscd_prompts(tmp: str) -> dict:
     """Prompted change on the OSCD cities the network never trained on: OSCD labels urban change, so 'new buildings'
-    should keep most of it and 'urban expansion' (growth into non-built land only) less."""
+    should keep most of it, 'urban expansion' (growth into non-built land only) and 'vegetation to built-up' less."""
     root = os.path.join(SHARED, "oscd")
     held, _ = network_held_out([os.path.basename(d) for d in labelled_cities(root)])
     unseen = sorted(c for c in held | network_validation() if os.path.isfile(os.path.join(root, c, f"{c}_cm.tif")))
@@ -176,7 +177,7 @@ def eval_oscd_prompts(tmp: str) -> dict:
     print(f"== OSCD prompted change, method network, cities not trained on ({', '.join(unseen)}; labels = urban change)")
     pooled = {}
     for prompt in PROMPTS:
-        tally = Tally(prompt, set(held), 12)
+        tally = Tally(prompt, set(held), 22)
         for c in unseen:
             d = os.path.join(root, c)
             truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
