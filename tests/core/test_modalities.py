@@ -191,3 +191,28 @@ def test_eight_band_vhr_extracts_water_and_vegetation(tmp_path):
     cls = rasterio.open(out).read(1)
     assert "Multispectral VHR" in r.explanation
     assert (cls[water] == 1).mean() > 0.9 and (cls[veg] == 2).mean() > 0.9
+
+
+@pytest.mark.parametrize("dtype", ["uint16", "uint8"])
+def test_four_undescribed_bands_order_from_the_spread_of_blue(tmp_path, dtype):
+    """A Sentinel-2 10 m stack (B, G, R, NIR) and the same bands as R, G, B, NIR: blue varies less than red."""
+    import rasterio
+
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        bgrn = ds.read([2, 3, 4, 8]).astype(np.float64)
+    if dtype == "uint8":
+        bgrn = np.clip(bgrn / 10000 * 255 * 3, 0, 255)  # one scale for all bands, as 8-bit exports do
+    for order, idx in (("bgrn", [0, 1, 2, 3]), ("rgbn", [2, 1, 0, 3])):
+        m = detect_modality(open_raster(write_raster(str(tmp_path / f"{order}.tif"), bgrn[idx].astype(dtype))))
+        assert m.name == "rgbn" and m.roles["nir"] == 4
+        assert (m.roles["blue"], m.roles["red"]) == ((1, 3) if order == "bgrn" else (3, 1)), (order, m.reason)
+        assert "spread ratio" in m.reason
+
+
+def test_four_bands_that_vary_alike_keep_the_rgbn_default(tmp_path):
+    rng = np.random.default_rng(0)
+    data = rng.integers(0, 255, (4, 40, 40)).astype(np.uint8)  # per-band stretched: no spread difference
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "flat.tif"), data)))
+    assert (m.roles["red"], m.roles["blue"]) == (1, 3) and "assumed R, G, B, NIR order" in m.reason
