@@ -78,22 +78,32 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
                           _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
     full = re.sub(r"\s+", " ", t).strip(" .?!")
     t = _LEAD.sub("", full).strip()
-    exact = [pid for pid, p in prompts.items() if t in p["synonyms"]]
-    out = (ChangePrompt(exact[0], prompts[exact[0]]["label"], _t("phrase '{phrase}'", phrase=t), text.strip(), prompts[exact[0]])
-           if exact else _transition(t, text.strip(), wait_for_encoder))
+    # a catalogue phrase of several words ('new buildings since 2019') outranks reading land covers; one word
+    # ('buildings' in 'demolished buildings') does not
+    hit = _catalogue_phrase(t, exact=True) or _catalogue_phrase(full, min_words=2)
+    out = _transition(t, text.strip(), wait_for_encoder) if hit is None else None
+    hit = hit or (_catalogue_phrase(full) if out is None else None)
+    if out is None and hit is None:
+        raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
+                          _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
+                             prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
     if out is None:
-        best: Optional[tuple[int, str, str]] = None
-        for pid, p in prompts.items():
-            for syn in p["synonyms"]:
-                if re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", full) and (best is None or len(syn) > best[0]):
-                    best = (len(syn), pid, syn)
-        if best is None:
-            raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
-                              _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
-                                 prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
-        out = ChangePrompt(best[1], prompts[best[1]]["label"], _t("phrase '{phrase}'", phrase=best[2]), text.strip(), prompts[best[1]])
+        pid, phrase = hit
+        out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), text.strip(), prompts[pid])
     out.min_area_m2, out.max_area_m2 = low, high
     return out
+
+
+def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Optional[tuple[str, str]]:
+    """(prompt id, phrase) of the longest catalogue phrase in the text (or equal to it), with at least ``min_words`` words."""
+    best: Optional[tuple[str, str]] = None
+    for pid, p in catalogue()["prompts"].items():
+        for syn in p["synonyms"]:
+            if len(syn.split()) < min_words or (best is not None and len(syn) <= len(best[1])):
+                continue
+            if (syn == text) if exact else re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", text):
+                best = (pid, syn)
+    return best
 
 
 def _concepts_of(phrase: str, wait_for_encoder: bool = True) -> Optional[ParsedPrompt]:

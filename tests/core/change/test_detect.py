@@ -147,6 +147,7 @@ def test_change_prompt_phrases_sizes_and_refusals():
     assert parse_change_prompt("what changed between 2018 and 2020").id == "any_change"
     assert parse_change_prompt("changes from 2018 to 2020").id == "any_change"  # dates are no land covers
     assert parse_change_prompt("vegetation loss in the city").id == "vegetation_loss"
+    assert parse_change_prompt("new buildings since 2019").id == "new_buildings"  # a catalogue phrase outranks 'new <land cover>'
     assert parse_change_prompt("Entwaldung").id == "deforestation" and parse_change_prompt("nouveaux bâtiments").id == "new_buildings"
     p = parse_change_prompt("new buildings larger than 500 m2")
     assert p.id == "new_buildings" and p.min_area_m2 == 500.0
