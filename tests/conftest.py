@@ -180,8 +180,10 @@ def find_in_tab(tab, prompt: str):
 
 
 @contextlib.contextmanager
-def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str):
-    """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas."""
+def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str, provider: str = "gdal", extent=None):
+    """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas.
+
+    ``provider``/``extent``: another data provider (e.g. 'wms' for XYZ tiles) and the view (layer CRS; default: the layer's extent)."""
     import qgis.utils
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
 
@@ -189,7 +191,7 @@ def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, 
 
     project = QgsProject.instance()
     project.removeAllMapLayers()
-    layer = QgsRasterLayer(path, name)
+    layer = QgsRasterLayer(path, name, provider)
     assert layer.isValid()
     project.addMapLayer(layer)
     iface = qgis.utils.iface
@@ -203,7 +205,7 @@ def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, 
     web = QgsCoordinateReferenceSystem("EPSG:3857")
     canvas.setDestinationCrs(web)
     xf = QgsCoordinateTransform(layer.crs(), web, project)
-    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
+    canvas.setExtent(xf.transformBoundingBox(extent if extent is not None else layer.extent()))
     canvas.refresh()
     wait_for(lambda: False, 0.2)
     tab = InteractiveTab(iface)

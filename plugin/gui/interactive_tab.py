@@ -5,6 +5,8 @@ session and the preview; the PromptMapTool turns mouse and keys into prompts.
 """
 from __future__ import annotations
 
+import shutil
+
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
@@ -134,6 +136,7 @@ class InteractiveTab(QWidget):
 
         from ..core.interactive.exemplars import SimilarRequest, find_similar
         from ..algorithms.base import layer_path
+        from .snapshot import view_rendering
         from .tasks import CoreTask, start_task
 
         raster, vec = self.layer_combo.currentLayer(), self.exemplar_combo.currentLayer()
@@ -150,10 +153,19 @@ class InteractiveTab(QWidget):
                 geoms.append(wkt.loads(g.asWkt()))
         out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
         label = self.class_edit.text().strip() or "similar"
-        req = SimilarRequest(layer_path(raster), geoms, out, label=label)
+        render, folder = view_rendering(self.canvas, raster)
+
+        def work(**kw):
+            if render is None:
+                return find_similar(SimilarRequest(layer_path(raster), geoms, out, label=label), **kw)
+            try:  # a web layer: search its view, rendered in this task
+                return find_similar(SimilarRequest(render(), geoms, out, label=label), **kw)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
-        self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), lambda **kw: find_similar(req, **kw), self._similar_done))
+        self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), work, self._similar_done))
 
     def _similar_done(self, result, error) -> None:
         from qgis.core import QgsVectorLayer

@@ -46,6 +46,9 @@ from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 NON_FILE_PROVIDERS = ["wms", "wcs", "arcgismapserver", "postgresraster", "virtualraster", "mdal"]
+RENDERED_PROVIDERS = ("wms", "arcgismapserver")
+"""Web imagery (XYZ, WMS/WMTS, ArcGIS MapServer) may be the input: its view is rendered as RGB (gui/snapshot.py); SAR and
+DSM inputs must be files with values."""
 EXTENT_MODES = ["layer", "canvas", "drawn"]
 
 
@@ -143,7 +146,7 @@ class LandcoverTab(QWidget):
         self.layer_combo = QgsMapLayerComboBox(box)
         self.layer_combo.setObjectName("landcoverLayer")
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
-        self.layer_combo.setExcludedProviders(NON_FILE_PROVIDERS)
+        self.layer_combo.setExcludedProviders([p for p in NON_FILE_PROVIDERS if p not in RENDERED_PROVIDERS])
         self.layer_combo.setAllowEmptyLayer(True)
         self.layer_combo.setToolTip(tr("The raster to segment (only raster layers are offered)."))
         form.addRow(tr("Raster"), self.layer_combo)
@@ -358,6 +361,13 @@ class LandcoverTab(QWidget):
             self.modality_combo.setItemText(0, modality_labels()["auto"])
             return
         choice = self.modality_combo.currentData() or "auto"
+        from .snapshot import is_file_raster
+
+        if not is_file_raster(layer):
+            self.bands_label.setText(_html(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
+                                              "(red, green, blue) at the map's resolution when you run; the extent is the "
+                                              "map view or a drawn rectangle.").format(name=layer.name(), provider=layer.providerType())))
+            return
         try:
             src = open_raster(layer_file(layer))
             modality = resolve_modality(src, choice)
@@ -494,8 +504,21 @@ class LandcoverTab(QWidget):
         layer = self.layer_combo.currentLayer()
         self.request = req
         self.layer_name = layer.name()
-        self.task = CoreTask(tr("TerraPrompt: {prompt}").format(prompt=req.prompt),
-                             lambda progress, is_cancelled: extract_landcover(req, progress, is_cancelled), self._finished)
+        from .snapshot import view_rendering
+
+        # a web layer's view (the chosen rectangle or the map view; 'layer' would be the whole world for tiles)
+        render, folder = view_rendering(self.iface.mapCanvas(), layer, QgsRectangle(*req.extent) if req.extent else None)
+
+        def work(progress, is_cancelled):
+            if render is None:
+                return extract_landcover(req, progress, is_cancelled)
+            try:  # a web layer: its view, rendered in this task, is the input
+                req.input, req.extent = render(), None
+                return extract_landcover(req, progress, is_cancelled)
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        self.task = CoreTask(tr("TerraPrompt: {prompt}").format(prompt=req.prompt), work, self._finished)
         self.task.progressChanged.connect(self._progress)
         self._set_running(True)
         self.explanation.setPlainText(tr("Running ..."))

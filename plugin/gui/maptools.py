@@ -147,6 +147,7 @@ class PromptController(QObject):
         self.last_latency_ms = 0.0
         self.output_layer: Optional[QgsVectorLayer] = None
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
+        self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None) -> None:
@@ -158,12 +159,14 @@ class PromptController(QObject):
         self.output_path = output_path
         self.cache_dir = cache_dir
 
-    def reset(self) -> None:
-        """Forget the session and the preview (the cache keeps the encodings)."""
+    def reset(self, keep_snapshots: bool = False) -> None:
+        """Forget the session and the preview (the cache keeps the encodings; ``keep_snapshots`` keeps rendered views)."""
         if self.task is not None:
             self.task.detach()
             self.task = None
         self.session = None
+        if not keep_snapshots:
+            self._drop_snapshots()
         self.origin = None
         self._pending.clear()
         self.preview.clear()
@@ -178,7 +181,17 @@ class PromptController(QObject):
         if not self._ready():
             return
         p = self._to_raster(pt)
+        self._new_view_if_moved(p)
         self._submit(("point", p.x(), p.y(), positive))
+
+    def _new_view_if_moved(self, p: QgsPointXY) -> None:
+        """A rendered view (web layer) holds only what was on screen: a first click outside it renders the new view."""
+        s = self.session
+        if self.snapshots is None or s is None or self.task is not None or len(s.history) or s.base is not None:
+            return
+        b = s.source.grid.bounds()
+        if not (b[0] <= p.x() <= b[2] and b[1] <= p.y() <= b[3]):
+            self.reset()
 
     def add_box(self, rect: QgsRectangle) -> None:
         """A box in canvas coordinates."""
@@ -252,14 +265,21 @@ class PromptController(QObject):
         from ..core.interactive.session import InteractiveSession
         from ..core.raster import open_raster
 
+        from .snapshot import view_rendering
+
         layer = self.layer
         path = layer.source().split("|")[0]
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
         view = xf.transformBoundingBox(self.canvas.extent())
         model, device, cache_dir = self.model, self.device, self.cache_dir
+        # a web (or other non-file) layer: the view as it draws, at screen resolution
+        render, folder = view_rendering(self.canvas, layer, folder=self.snapshots)
+        if render is not None:
+            self.snapshots = folder
+            cache_dir = ""  # a rendering is encoded once: nothing worth caching
 
         def work(progress, is_cancelled):
-            src = open_raster(path)
+            src = open_raster(render() if render is not None else path)
             engine, _ = load_engine(model, device)
             inv = ~src.transform
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())
@@ -280,7 +300,7 @@ class PromptController(QObject):
 
     def adopt(self, session) -> None:
         """Use an encoded session made elsewhere (the text search encodes the view itself); prompts start afresh."""
-        self.reset()
+        self.reset(keep_snapshots=True)  # the session may read a rendered view
         self.session = session
         self.engine = session.engine
         self.origin = None
@@ -395,7 +415,7 @@ class PromptController(QObject):
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
                           self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
-                          self.engine.sha256, src.path)
+                          self.engine.sha256, self.source_label())
         try:
             append_objects(self.output_path, [obj], src.crs)
         except TerraPromptError as exc:
@@ -421,6 +441,20 @@ class PromptController(QObject):
         if lyr.isValid():
             self.project.addMapLayer(lyr)
             self.output_layer = lyr
+
+    def source_label(self) -> str:
+        """The 'source' of accepted objects: the raster file, or the layer whose rendered view was segmented."""
+        if self.snapshots is not None and self.layer is not None:
+            return tr("{name} (rendered view)").format(name=self.layer.name())
+        return self.session.source.path if self.session is not None else ""
+
+    def _drop_snapshots(self) -> None:
+        """Remove the rendered views (their session is gone)."""
+        if self.snapshots is not None:
+            import shutil
+
+            shutil.rmtree(self.snapshots, ignore_errors=True)
+            self.snapshots = None
 
     def shutdown(self) -> None:
         """Cancel work and remove canvas items."""

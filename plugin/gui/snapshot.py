@@ -1,0 +1,87 @@
+"""Web and other non-file raster layers (XYZ tiles, WMS/WMTS, ...) as input: render the view to a GeoTIFF.
+
+The engines read files. A layer that is not one is rendered, as it draws on the map, over an extent at the
+canvas resolution into a temporary GeoTIFF (the provider and renderer are cloned on the GUI thread, the
+rendering itself runs in the task that needs it); ``core/snapshot.py`` keeps its red, green and blue.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from typing import Callable, Optional
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsProject,
+    QgsRasterFileWriter,
+    QgsRasterPipe,
+    QgsRectangle,
+)
+
+MAX_SIDE = 2048
+"""Longest side of a rendering in pixels (the canvas resolution is coarsened beyond it)."""
+
+
+def is_file_raster(layer) -> bool:
+    """True for a raster layer read from a file by GDAL (the engines open it directly)."""
+    if layer is None:
+        return False
+    path = layer.source().split("|")[0]
+    return layer.providerType() == "gdal" and (os.path.exists(path) or path.startswith("/vsi"))
+
+
+def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None) -> tuple[int, int]:
+    """(width, height) in pixels of an extent at a resolution, never finer than the layer's finest native resolution
+    (tiles at their deepest zoom: zooming in further adds no detail) and the longest side at most MAX_SIDE."""
+    native = [r for r in (layer.dataProvider().nativeResolutions() if layer is not None else []) if r > 0]
+    if native:
+        units_per_pixel = max(units_per_pixel, min(native))
+    w, h = extent.width() / units_per_pixel, extent.height() / units_per_pixel
+    k = max(1.0, max(w, h) / MAX_SIDE)
+    return max(1, int(round(w / k))), max(1, int(round(h / k)))
+
+
+def snapshot_work(layer, extent: QgsRectangle, width: int, height: int, folder: str) -> Callable[[], str]:
+    """A function (for a task) that renders ``layer`` over ``extent`` (its CRS) into an RGB GeoTIFF in ``folder``; returns its path."""
+    from ..core.errors import InputError
+    from ..core.messages import t
+    from ..core.snapshot import rgb_from_rendering
+
+    provider, renderer = layer.dataProvider().clone(), layer.renderer().clone()
+    crs, name = layer.crs(), layer.name()
+    extent = QgsRectangle(extent)
+
+    def work() -> str:
+        pipe = QgsRasterPipe()
+        if not (pipe.set(provider) and pipe.set(renderer)):
+            raise InputError(t("The layer '{name}' cannot be rendered.", name=name),
+                             t("Save the layer as a GeoTIFF (right-click › Export › Save As) and use that file."))
+        os.makedirs(folder, exist_ok=True)
+        stem = os.path.join(folder, f"rendered_{uuid.uuid4().hex[:8]}")
+        rgba = stem + "_rgba.tif"
+        code = QgsRasterFileWriter(rgba).writeRaster(pipe, width, height, extent, crs, QgsCoordinateTransformContext())
+        if code != QgsRasterFileWriter.NoError or not os.path.exists(rgba):
+            raise InputError(t("Rendering the layer '{name}' failed (error {code}).", name=name, code=int(code)),
+                             t("Check that the layer shows on the map here (network, credentials, zoom range), then try again."))
+        try:
+            return rgb_from_rendering(rgba, stem + ".tif", name)
+        finally:
+            os.remove(rgba)
+
+    return work
+
+
+def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder: Optional[str] = None) -> tuple:
+    """(render function, folder) for the map view of ``layer`` (or ``extent``, in the layer's CRS) at the canvas
+    resolution; (None, None) when the layer is a file. The folder is created (a new temporary one unless given)."""
+    if is_file_raster(layer) or canvas is None:
+        return None, None
+    xf = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance())
+    view = xf.transformBoundingBox(canvas.extent())
+    rect = QgsRectangle(extent) if extent is not None else view
+    size = canvas.mapSettings().outputSize()
+    upp = max(view.width() / max(size.width(), 1), view.height() / max(size.height(), 1))
+    folder = folder or tempfile.mkdtemp(prefix="terraprompt-view-")
+    return snapshot_work(layer, rect, *render_size(rect, upp, layer), folder), folder
