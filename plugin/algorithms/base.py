@@ -37,9 +37,18 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
 
 
 def layer_path(layer) -> str:
-    """The file path of a raster layer's source (strips GDAL open options such as '|layername')."""
+    """The file path of a raster layer's source (strips GDAL open options such as '|layername'); a raster layer that is
+    not a file (web tiles, WMS ...) is refused with the fix (the dock renders such layers, Processing needs files)."""
     if layer is None:
         return ""
+    from qgis.core import QgsRasterLayer
+
+    if isinstance(layer, QgsRasterLayer) and layer.providerType() != "gdal":
+        raise QgsProcessingException(
+            tr("'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.").format(
+                name=layer.name(), provider=layer.providerType()) + " " +
+            tr("Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the "
+               "TerraPrompt panel, which renders web layers over the map view."))
     src = layer.source()
     return src.split("|")[0] if os.path.exists(src.split("|")[0]) else src
 

@@ -146,3 +146,16 @@ def test_land_cover_of_a_web_layer_view(plugin, project, tmp_path):
         assert cls[row, col] == 1, "the green disk is vegetation"
     assert abs(b.left - (TRANSFORM * (0, 0))[0]) < 2 and abs(b.right - (TRANSFORM * (256, 0))[0]) < 2
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "terraprompt-view-*"))) == before, "the rendering is removed"
+
+
+def test_processing_refuses_a_web_layer_with_the_fix(plugin, project, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException, QgsRasterLayer
+
+    uri, _ = _tiles(tmp_path)
+    layer = QgsRasterLayer(uri, "web tiles", "wms")
+    project.addMapLayer(layer)
+    with pytest.raises(QgsProcessingException, match="is a wms layer, not a file") as err:
+        processing.run("terraprompt:extract_landcover", {"INPUT": layer, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "o.tif")})
+    assert "Save the part you need as a GeoTIFF" in str(err.value)
+    assert not (tmp_path / "o.tif").exists()
