@@ -31,16 +31,16 @@ def web(plugin, tmp_path, monkeypatch):
         yield tab, canvas, layer, masks, tmp_path
 
 
-def _tiles(tmp_path):
+def _tiles(tmp_path, name: str = "tiles", objects=None):
     """XYZ tiles (file://) of a synthetic scene in EPSG:3857: (layer URI, {id: object mask on the scene grid})."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from interactive_helpers import scene
 
-    data, masks = scene(h=256, w=256, noise=1.0)
-    src = write_raster(str(tmp_path / "scene_3857.tif"), data.astype(np.uint8), crs="EPSG:3857", transform=TRANSFORM)
+    data, masks = scene(h=256, w=256, noise=1.0, objects=objects)
+    src = write_raster(str(tmp_path / f"{name}_3857.tif"), data.astype(np.uint8), crs="EPSG:3857", transform=TRANSFORM)
     subprocess.run([sys.executable, "-m", "osgeo_utils.gdal2tiles", "--xyz", "-z", "17-19", "-w", "none", "-q", src,
-                    str(tmp_path / "tiles")], check=True)
-    return f"type=xyz&url=file://{tmp_path}/tiles/{{z}}/{{x}}/{{y}}.png&zmin=17&zmax=19", masks
+                    str(tmp_path / name)], check=True)
+    return f"type=xyz&url=file://{tmp_path}/{name}/{{z}}/{{x}}/{{y}}.png&zmin=17&zmax=19", masks
 
 
 def _quarter(r0: int, c0: int, size: int = 128):
@@ -159,3 +159,44 @@ def test_processing_refuses_a_web_layer_with_the_fix(plugin, project, tmp_path):
         processing.run("terraprompt:extract_landcover", {"INPUT": layer, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "o.tif")})
     assert "Save the part you need as a GeoTIFF" in str(err.value)
     assert not (tmp_path / "o.tif").exists()
+
+
+def test_change_between_two_web_layers(plugin, project, tmp_path):
+    """Two 'dates' of web imagery: both views are rendered on one grid and compared; the new building is found."""
+    import glob
+    import tempfile
+
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+    old = [("rect", 40, 50, 30, 45, (200, 170, 150)), ("disk", 150, 170, 28, 0, (90, 160, 60))]
+    new = old + [("rect", 180, 40, 40, 25, (230, 230, 235))]  # a new bright roof at rows 180-220, cols 40-65
+    layers = []
+    for name, objs in (("before", old), ("after", new)):
+        uri, _ = _tiles(tmp_path, name, objs)
+        layers.append(QgsRasterLayer(uri, f"web {name}", "wms"))
+        project.addMapLayer(layers[-1])
+    canvas = plugin.iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    canvas.setExtent(_quarter(0, 0, 256))
+    plugin.action.setChecked(True)
+    tab = plugin.dock.tab("change_tab")
+    tab.before_combo.setLayer(layers[0])
+    tab.after_combo.setLayer(layers[1])
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
+    tab.prompt_edit.setText("")
+    before = set(glob.glob(os.path.join(tempfile.gettempdir(), "terraprompt-view-*")))
+    try:
+        assert tab.run() is not None
+        assert wait_for(lambda: tab.task is None, 120)
+    finally:
+        tab.method_combo.setCurrentIndex(tab.method_combo.findData("auto"))
+        tab.save_settings()
+    res = tab.last_result
+    assert res is not None, tab.summary.toPlainText()
+    with rasterio.open(res.output_change) as ds:
+        ch = ds.read(1) == 1
+        assert ds.crs.to_epsg() == 3857
+        r, c = ds.index(*(TRANSFORM * (52.5, 200.5)))  # the new roof's centre
+        r0, c0 = ds.index(*(TRANSFORM * (72.5, 55.5)))  # the unchanged rectangle's centre
+    assert ch[r, c] and not ch[r0, c0]
+    assert set(glob.glob(os.path.join(tempfile.gettempdir(), "terraprompt-view-*"))) == before, "the renderings are removed"
