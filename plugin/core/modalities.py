@@ -156,7 +156,17 @@ def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
 
 
 def detect_modality(src: RasterSource) -> Modality:
-    """Guess the modality of a raster from descriptions, band count, dtype and values."""
+    """Guess the modality of a raster from descriptions, band count, dtype and values (and say when it is a rendered
+    map view of a web layer, core/snapshot.py)."""
+    from .snapshot import TAG
+
+    m = _detect_modality(src)
+    layer = (getattr(src, "tags", None) or {}).get(TAG)
+    return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
+
+
+def _detect_modality(src: RasterSource) -> Modality:
+    """The modality from descriptions, band count, dtype and values."""
     n = src.count
     if src.is_complex:
         return Modality("sar", "SAR (complex → intensity)", {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"}, "complex data type", n)

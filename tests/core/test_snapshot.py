@@ -26,6 +26,7 @@ def test_rgba_rendering_to_rgb_with_fill(tmp_path):
     r = open_raster(out)
     m = detect_modality(r)
     assert m.name == "rgb" and (m.roles["red"], m.roles["blue"]) == (1, 3)
+    assert "the map view of the layer 'Satellite'" in m.reason, "explanations say where the pixels came from"
     read = r.read()
     assert np.ma.getmaskarray(read)[:, :, 30:].all() and not np.ma.getmaskarray(read)[:, :, :30].any(), "fill is nodata"
 
