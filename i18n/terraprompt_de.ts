@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="375" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="380" />
+            <location filename="../plugin/gui/change_tab.py" line="407" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -819,7 +819,7 @@
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="332" />
+            <location filename="../plugin/gui/change_tab.py" line="344" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
@@ -834,12 +834,12 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="369" />
+            <location filename="../plugin/gui/change_tab.py" line="396" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="401" />
+            <location filename="../plugin/gui/change_tab.py" line="428" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
@@ -1412,11 +1412,6 @@
             <location filename="../plugin/gui/maptools.py" line="429" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="448" />
-            <source>{name} (rendered view)</source>
-            <translation>{name} (gerenderte Ansicht)</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="22" />

@@ -139,7 +139,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="375" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="380" />
+            <location filename="../plugin/gui/change_tab.py" line="407" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
@@ -819,7 +819,7 @@
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="332" />
+            <location filename="../plugin/gui/change_tab.py" line="344" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
@@ -834,12 +834,12 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="369" />
+            <location filename="../plugin/gui/change_tab.py" line="396" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="401" />
+            <location filename="../plugin/gui/change_tab.py" line="428" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
@@ -1412,11 +1412,6 @@
             <location filename="../plugin/gui/maptools.py" line="429" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="448" />
-            <source>{name} (rendered view)</source>
-            <translation>{name} (vue rendue)</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="22" />

@@ -445,7 +445,7 @@ class PromptController(QObject):
     def source_label(self) -> str:
         """The 'source' of accepted objects: the raster file, or the layer whose rendered view was segmented."""
         if self.snapshots is not None and self.layer is not None:
-            return tr("{name} (rendered view)").format(name=self.layer.name())
+            return f"{self.layer.name()} (rendered view)"  # data, the same in every language
         return self.session.source.path if self.session is not None else ""
 
     def _drop_snapshots(self) -> None:
