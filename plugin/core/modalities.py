@@ -248,6 +248,10 @@ def _optical_family(named: dict[str, int], n: int) -> tuple[str, str, dict]:
     return "rgb", "RGB", dict(table["rgb"]["scaling"])
 
 
+_POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
+"""A polarisation named in a file name ('s1a-iw-grd-vv-...', 'scene_VH.tif'); HH/HV are read as VV/VH (co-/cross-pol)."""
+
+
 def _single_band(src: RasterSource) -> Modality:
     """One band: SAR when the values look like backscatter, height when they look like metres."""
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
@@ -256,6 +260,11 @@ def _single_band(src: RasterSource) -> Modality:
     med = float(np.median(s))
     if src.dtypes[0].startswith("float") and (med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
         return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)
+    pol = _POLARISATION_IN_NAME.search(_base(src).lower())
+    if pol:  # e.g. a Sentinel-1 GRD measurement file 's1a-iw-grd-vv-...tiff' (uint16 amplitude): not a DSM
+        role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
+        return Modality("sar", "SAR (single band)", {role: 1}, {"kind": "sar_db"},
+                        f"the file name names the polarisation '{pol.group(1).upper()}'", 1)
     if src.dtypes[0] in ("uint8",):
         return Modality("generic", "Single band (panchromatic)", {"band1": 1}, {"kind": "range"}, "one 8-bit band", 1)
     return Modality("dsm", "DSM / nDSM (height)", {"height": 1}, {"kind": "metres"}, "one band with height-like values", 1)

@@ -60,8 +60,8 @@ class Scaling:
     def apply(self, data: np.ndarray, inplace: bool = False) -> np.ndarray:
         """Physical values (float32) for raw values of any band of this raster (``inplace``: may overwrite float32 data)."""
         x = data.astype(np.float32, copy=False)
-        if self.to_db:
-            return (10.0 * np.log10(np.maximum(x, 1e-6))).astype(np.float32)
+        if self.to_db:  # intensity: 10·log10(x); amplitude: scale 2 (20·log10) and the offset of its calibration
+            return (np.float32(10.0 * self.scale) * np.log10(np.maximum(x, 1e-6)) + np.float32(self.offset)).astype(np.float32)
         if self.scale == 1.0 and self.offset == 0.0:
             return x
         if inplace and x is data:  # one pass, no temporary
@@ -93,6 +93,9 @@ def _s2_offset(src: RasterSource) -> Optional[float]:
     return stated
 
 
+S1_AMPLITUDE_DB = 53.4
+"""Sentinel-1 GRD (IW) amplitude DN to σ0: σ0 = DN² / A² with A ≈ 470 (the sigmaNought calibration LUT's typical value),
+so σ0 dB ≈ 20·log10(DN) − 53.4: open water (DN 20-60) about −27 to −18 dB, land (DN 150-400) −17 to −9 dB."""
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
@@ -150,6 +153,9 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 1.0, 0.0, True, "complex → intensity → dB")
         if s.size and (np.percentile(s, 5) < 0):
             return Scaling(kind, 1.0, 0.0, False, "values already in dB")
+        if not src.dtypes[0].startswith("float") and s.size and float(np.percentile(s, 50)) > 20:
+            return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, f"integer values read as amplitude DN (Sentinel-1 GRD style): dB = "
+                           f"20·log10(DN) − {S1_AMPLITUDE_DB:g}, an approximate calibration (calibrate to σ0 for exact values)")
         return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")
     if kind == "metres":
         return Scaling(kind, 1.0, 0.0, False, "heights used as metres")

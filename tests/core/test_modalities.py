@@ -216,3 +216,32 @@ def test_four_bands_that_vary_alike_keep_the_rgbn_default(tmp_path):
     data = rng.integers(0, 255, (4, 40, 40)).astype(np.uint8)  # per-band stretched: no spread difference
     m = detect_modality(open_raster(write_raster(str(tmp_path / "flat.tif"), data)))
     assert (m.roles["red"], m.roles["blue"]) == (1, 3) and "assumed R, G, B, NIR order" in m.reason
+
+
+def test_sentinel1_grd_amplitude_file_is_sar_not_a_dsm(tmp_path):
+    """A raw GRD measurement file: one uint16 band of amplitude DN, the polarisation only in its name."""
+    import os
+
+    import rasterio
+
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+    from terraprompt.plugin.core.scaling import S1_AMPLITUDE_DB
+
+    crop = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "sen1floods11_s1_crop.tif")
+    with rasterio.open(crop) as ds:
+        vv_db, profile = ds.read(1), ds.profile
+    dn = np.where(np.isfinite(vv_db), np.round(10 ** ((vv_db + S1_AMPLITUDE_DB) / 20)), 0).astype(np.uint16)
+    grd = str(tmp_path / "s1a-iw-grd-vv-20190920t061553-crop.tiff")
+    profile.update(count=1, dtype="uint16", nodata=0)
+    with rasterio.open(grd, "w", **profile) as out:
+        out.write(dn, 1)
+    m = detect_modality(open_raster(grd))
+    assert m.name == "sar" and m.roles == {"vv": 1} and "polarisation 'VV'" in m.reason
+    ref = write_raster(str(tmp_path / "vv_db.tif"), vv_db[None], crs=profile["crs"], transform=profile["transform"],
+                       descriptions=["VV"])
+    a = extract_landcover(ExtractRequest(input=grd, prompt="water", output_raster=str(tmp_path / "a.tif"), engine="spectral"))
+    b = extract_landcover(ExtractRequest(input=ref, prompt="water", output_raster=str(tmp_path / "b.tif"), engine="spectral"))
+    assert "amplitude DN" in a.explanation
+    with rasterio.open(a.output_raster) as da, rasterio.open(b.output_raster) as db:
+        wa, wb = da.read(1) == 1, db.read(1) == 1
+    assert wb.sum() > 100 and (wa & wb).sum() / (wa | wb).sum() > 0.95, "amplitude DN give the water of the dB values"
