@@ -199,6 +199,10 @@ def _detect_modality(src: RasterSource) -> Modality:
             return from_preset(name, src, f"{n} bands")
     if n == 1:
         return _single_band(src)
+    pols = _POLARISATION_IN_NAME.findall(_base(src).lower())
+    if n == 2 and len(pols) == 2 and pols[0] != pols[1]:  # 's1_vv_vh.tif': integer amplitude of two polarisations
+        return Modality("sar", "SAR", {"vv": 1, "vh": 2}, {"kind": "sar_db"},
+                        f"the file name names the polarisations '{pols[0].upper()}', '{pols[1].upper()}' (read as VV, VH)", n)
     raise ModalityError(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))

@@ -245,3 +245,10 @@ def test_sentinel1_grd_amplitude_file_is_sar_not_a_dsm(tmp_path):
     with rasterio.open(a.output_raster) as da, rasterio.open(b.output_raster) as db:
         wa, wb = da.read(1) == 1, db.read(1) == 1
     assert wb.sum() > 100 and (wa & wb).sum() / (wa | wb).sum() > 0.95, "amplitude DN give the water of the dB values"
+
+
+def test_two_integer_bands_named_by_polarisations_in_the_file_name(tmp_path):
+    m = detect_modality(_src(tmp_path, 2, name="s1b_grd_vv_vh_20200101.tif", value=300))
+    assert m.name == "sar" and m.roles == {"vv": 1, "vh": 2}
+    with pytest.raises(ModalityError):
+        detect_modality(_src(tmp_path, 2, name="two_bands.tif", value=300))
