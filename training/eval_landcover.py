@@ -346,6 +346,43 @@ def eval_oscd_rgb_agreement(engines: list[str]) -> None:
             print(f"  [{engine}] water {_ratio(acc['water']):.3f}, vegetation {_ratio(acc['vegetation']):.3f}")
 
 
+def eval_oscd_four_band_files(engines: list[str]) -> None:
+    """Four undescribed bands (Sentinel-2 B2, B3, B4, B8 stacks as uint16 files, in B, G, R, NIR and in R, G, B, NIR
+    order), read by the plugin's modality detection: agreement with the 13-band file's result."""
+    d = SHARED / "oscd"
+    if not d.exists():
+        print("oscd 4-band files: skipped (not in ../shared/data)")
+        return
+    cities = sorted(p.name for p in d.iterdir() if (p / f"{p.name}_t1.tif").exists())
+    print(f"oscd ({len(cities)} cities, date 1): 4-band files without band descriptions, agreement IoU with the 13-band result")
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine in engines:
+            acc = {o: {"water": np.zeros(3, np.int64), "vegetation": np.zeros(3, np.int64)} for o in ("bgrn", "rgbn")}
+            for city in cities:
+                src = d / city / f"{city}_t1.tif"
+                ref = _classes(src, engine, os.path.join(tmp, "ref.tif"))
+                with rasterio.open(src) as ds:
+                    prof, bgrn = ds.profile, ds.read([2, 3, 4, 8])
+                prof.update(count=4, nodata=None)
+                for order, idx in (("bgrn", [0, 1, 2, 3]), ("rgbn", [2, 1, 0, 3])):
+                    path = os.path.join(tmp, f"{order}.tif")
+                    with rasterio.open(path, "w", **prof) as out:
+                        out.write(bgrn[idx])
+                    got = _classes(path, engine, os.path.join(tmp, f"{order}_classes.tif"))
+                    for k, c in enumerate(("water", "vegetation"), start=1):
+                        acc[order][c] += np.array(iou(got == k, ref == k, ref != 255))
+            print(f"  [{engine}] B, G, R, NIR order: water {_ratio(acc['bgrn']['water']):.3f}, vegetation "
+                  f"{_ratio(acc['bgrn']['vegetation']):.3f} | R, G, B, NIR order: water {_ratio(acc['rgbn']['water']):.3f}, "
+                  f"vegetation {_ratio(acc['rgbn']['vegetation']):.3f}")
+
+
+def _classes(path, engine: str, out: str) -> np.ndarray:
+    """The 'water and vegetation' class raster of a file (1 water, 2 vegetation, 255 nodata)."""
+    extract_landcover(ExtractRequest(input=str(path), prompt="water and vegetation", output_raster=out, engine=engine))
+    with rasterio.open(out) as ds:
+        return ds.read(1)
+
+
 # ------------------------------------------------------------------------------------------------ landsat8 polygons
 
 LANDSAT_CLASSES = {"water": ("water",), "forest": ("forest",), "herbaceous": ("grassland", "cropland"),
@@ -462,6 +499,7 @@ def main(argv=None) -> None:
         eval_hls(engines, a.hls_limit)
     if "oscd" in only:
         eval_oscd_rgb_agreement(engines)
+        eval_oscd_four_band_files(engines)
     if "landsat8" in only:
         eval_landsat(engines)
     if "clouds" in only:
