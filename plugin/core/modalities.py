@@ -192,8 +192,8 @@ def _detect_modality(src: RasterSource) -> Modality:
         return Modality("landsat457", "Landsat TM/ETM+", lroles, presets()["landsat457"]["scaling"], "Landsat band descriptions", n)
     for name, p in presets().items():
         if n in p.get("counts", []):
-            if n == 4:
-                return _four_bands(src)
+            if n in (3, 4):
+                return _band_order(src, name)
             if n == 2 and not src.dtypes[0].startswith("float"):
                 break
             return from_preset(name, src, f"{n} bands")
@@ -209,30 +209,35 @@ def _detect_modality(src: RasterSource) -> Modality:
 
 
 BLUE_RANGE_RATIO = 0.8
-"""Four undescribed bands: band 1 is blue (B, G, R, NIR order) when its 2-98 % range is below this fraction of band 3's,
-red (R, G, B, NIR) above its inverse. Blue varies less than red over land: 0.40-0.77 (5th-95th percentile) on 203 HLS
+"""Three (not 8-bit) or four undescribed bands: band 1 is blue (B, G, R[, NIR] order) when its 2-98 % range is below this
+fraction of band 3's, red (R, G, B[, NIR]) above its inverse. Blue varies less than red over land: 0.40-0.77 (5th-95th percentile) on 203 HLS
 surface-reflectance chips, 0.50-0.71 on 28 OSCD top-of-atmosphere scenes; a dark-object test fails on surface
 reflectance, where atmospheric correction leaves blue darker than red."""
 
 
-def _four_bands(src: RasterSource) -> Modality:
-    """Four bands without descriptions: RGB + NIR in R, G, B, NIR order (aerial, NAIP) or B, G, R, NIR order (Sentinel-2
-    10 m stacks, PlanetScope, Pléiades), told apart by the spread of bands 1 and 3; R, G, B when they cannot be told apart."""
-    base = from_preset("rgbn", src, "")
+def _band_order(src: RasterSource, preset: str) -> Modality:
+    """Three or four bands without descriptions: R, G, B[, NIR] (aerial photos, NAIP) or B, G, R[, NIR] (Sentinel-2
+    stacks in band order, PlanetScope, Pléiades), told apart by the spread of bands 1 and 3; R, G, B when they cannot be
+    told apart. 8-bit three-band photos are colour-balanced (band 1/band 3 spread 1.03-1.43 on the shared aerial tiles)
+    and always stay R, G, B."""
+    base = from_preset(preset, src, "")
+    n, nir = src.count, ", NIR" if preset == "rgbn" else ""
+    if n == 3 and src.dtypes[0] == "uint8":
+        return replace(base, reason="3 bands, 8-bit: R, G, B order")
     s = src.sample(bands=[1, 3], max_pixels=200_000)
     ok = ~np.ma.getmaskarray(s).any(axis=0)
     spread = [float(np.subtract(*np.percentile(np.asarray(s.data[i])[ok], [98, 2]))) if ok.sum() > 100 else 0.0 for i in (0, 1)]
     ratio = spread[0] / spread[1] if spread[1] > 0 else 1.0
     if ratio < BLUE_RANGE_RATIO:
-        roles = {"blue": 1, "green": 2, "red": 3, "nir": 4}
-        why = (f"4 bands in B, G, R, NIR order: band 1 varies less than band 3 (2-98 % spread ratio {ratio:.2f}), as blue does; "
-               "set band descriptions if not")
-        return replace(base, label="RGB + NIR (blue, green, red, NIR order)", roles=roles, reason=why)
+        roles = {"blue": 1, "green": 2, "red": 3, **({"nir": 4} if nir else {})}
+        why = (f"{n} bands in B, G, R{nir} order: band 1 varies less than band 3 (2-98 % spread ratio {ratio:.2f}), as blue "
+               "does; set band descriptions if not")
+        return replace(base, label=f"{base.label} (blue, green, red{nir} order)", roles=roles, reason=why)
     if ratio > 1 / BLUE_RANGE_RATIO:
-        why = f"4 bands in R, G, B, NIR order: band 3 varies less than band 1 (spread ratio {ratio:.2f}), as blue does"
+        why = f"{n} bands in R, G, B{nir} order: band 3 varies less than band 1 (spread ratio {ratio:.2f}), as blue does"
     else:
-        why = (f"4 bands, assumed R, G, B, NIR order (bands 1 and 3 vary alike, spread ratio {ratio:.2f}); set band "
-               "descriptions (e.g. B02/B03/B04/B08) if not")
+        why = (f"{n} bands, assumed R, G, B{nir} order (bands 1 and 3 vary alike, spread ratio {ratio:.2f}); set band "
+               "descriptions (e.g. B02/B03/B04{}) if not".format("/B08" if nir else ""))
     return replace(base, reason=why)
 
 

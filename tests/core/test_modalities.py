@@ -252,3 +252,19 @@ def test_two_integer_bands_named_by_polarisations_in_the_file_name(tmp_path):
     assert m.name == "sar" and m.roles == {"vv": 1, "vh": 2}
     with pytest.raises(ModalityError):
         detect_modality(_src(tmp_path, 2, name="two_bands.tif", value=300))
+
+
+def test_three_undescribed_bands_order(tmp_path):
+    """Sentinel-2 B2, B3, B4 stacked in band order (uint16) is B, G, R; 8-bit photos stay R, G, B whatever their spread."""
+    import rasterio
+
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        bgr = ds.read([2, 3, 4])
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "bgr.tif"), bgr)))
+    assert m.name == "rgb" and (m.roles["blue"], m.roles["red"]) == (1, 3) and "B, G, R order" in m.reason
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "rgb.tif"), bgr[::-1].copy())))
+    assert (m.roles["red"], m.roles["blue"]) == (1, 3)
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "bgr8.tif"), np.clip(bgr / 40, 0, 255).astype(np.uint8))))
+    assert (m.roles["red"], m.roles["blue"]) == (1, 3) and "8-bit" in m.reason
