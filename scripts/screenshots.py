@@ -14,6 +14,10 @@ in three scenes, each on its own project:
   the sample is inland: "water" finds only small dark false positives), Find objects with the
   default engine, the first candidate selected → out/interactive_candidates.png and
   out/dock_interactive.png (cut below the status line).
+- Web: XYZ tiles made here (gdal2tiles, served from file://) of the held-out 0.5 m building tile
+  ../shared/data/buildings/rio_img52, shown through the web-tile provider; six mid-sized roofs, each with three clicks
+  placed as the evaluation protocol places them (deepest point, then the centre of the largest error), with the
+  bundled network, accepted → out/web_interactive.png.
 
 A scene whose data is absent is skipped with a message in out/screenshots.json.
 Compact 256-colour copies of the change and interactive shots (for docs/images, < 400 KB)
@@ -37,7 +41,7 @@ DOCK_WIDTH = 430
 SHARED = os.environ.get("TERRAPROMPT_SHARED_DATA") or os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
 DATA = os.path.join(OUT, "screenshot_data")
 CROP = 256
-COMPACT = ("change_swipe.png", "dock_change.png", "interactive_candidates.png", "dock_interactive.png")
+COMPACT = ("change_swipe.png", "dock_change.png", "interactive_candidates.png", "dock_interactive.png", "web_interactive.png")
 
 
 def launch() -> int:
@@ -376,6 +380,78 @@ def inner() -> None:
         shoot("interactive_candidates.png", "dock_interactive.png", tab.status)
         return True
 
+    def scene_web() -> bool:
+        """Interactive tab on web tiles: the view is rendered, one click per roof, each accepted."""
+        import subprocess
+
+        import numpy as np
+        import rasterio
+        from qgis.core import QgsPointXY
+        from scipy import ndimage
+
+        img = os.path.join(SHARED, "buildings", "rio_img52_image.tif")
+        if not os.path.exists(img):
+            info["skipped"].append(f"web: {img} is absent")
+            return True
+        fresh_project()
+        tiles = os.path.join(DATA, "rio_tiles")
+        if not os.path.isdir(tiles):
+            subprocess.run([sys.executable, "-m", "osgeo_utils.gdal2tiles", "--xyz", "-z", "16-19", "-w", "none", "-q", img, tiles],
+                           check=True)
+        layer = QgsRasterLayer(f"type=xyz&url=file://{tiles}/{{z}}/{{x}}/{{y}}.png&zmin=16&zmax=19",
+                               "Web tiles: Rio de Janeiro 0.5 m (XYZ, file://)", "wms")
+        add_layers(layer, crs=QgsCoordinateReferenceSystem("EPSG:3857"))
+        with rasterio.open(img) as ds:
+            b, tr = ds.bounds, ds.transform
+            inst = rasterio.open(img.replace("_image.tif", "_instances.tif")).read(1)
+        xf = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:3857"),
+                                    QgsProject.instance())
+        canvas = iface.mapCanvas()
+        canvas.setExtent(xf.transformBoundingBox(QgsRectangle(b.left, b.bottom, b.right, b.top)))
+        canvas.refresh()
+        settle()
+        tab = show_tab("interactive_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.model_edit.setText("bundled")
+        tab.class_edit.setText("building")
+        objects = os.path.relpath(os.path.join(DATA, "web_buildings.gpkg"), ROOT)
+        if os.path.exists(objects):
+            os.remove(objects)
+        tab.output_widget.setFilePath(objects)
+        tab.start_button.setChecked(True)
+        ids = [k for k in np.unique(inst) if k > 0]
+        sizes = {k: int((inst == k).sum()) for k in ids}
+        done = 0
+        sys.path.insert(0, ROOT)
+        from rasterio.warp import Resampling, reproject
+
+        from training.eval_interactive import farthest_interior_point, next_click
+
+        ctl = tab.controller
+        ranked = sorted(ids, key=lambda k: sizes[k])
+        for k in ranked[len(ranked) // 3:][:6]:  # six single roofs above the smallest third (the largest are merged blocks)
+            r, c, positive = (*farthest_interior_point(inst == k), True)
+            x, y = tr * (c + 0.5, r + 0.5)
+            for _ in range(3):
+                ctl.add_point(xf.transform(QgsPointXY(x, y)), positive)
+                if not wait(lambda: ctl.task is None and ctl.session is not None and ctl.session.last is not None, 120):
+                    log("a click on the web layer got no mask in 120 s")
+                    return False
+                res = ctl.session.last
+                truth = np.zeros(res.mask.shape, np.uint8)  # the roof on the rendered grid (EPSG:3857)
+                reproject((inst == k).astype(np.uint8), truth, src_transform=tr, src_crs="EPSG:4326", dst_transform=res.transform,
+                          dst_crs="EPSG:3857", resampling=Resampling.nearest)
+                r, c, positive = next_click(truth > 0, res.mask)
+                x, y = res.transform * (c + 0.5, r + 0.5)
+                x, y = xf.transform(QgsPointXY(x, y), QgsCoordinateTransform.ReverseTransform)
+            done += tab.accept() is not None
+        log(f"web layer: {done} roofs accepted; status: {tab.status.text()}")
+        tab.start_button.setChecked(False)
+        settle()
+        iface.mainWindow().grab().save(os.path.join(OUT, "web_interactive.png"))
+        info["files"].append("out/web_interactive.png")
+        return done > 0
+
     def run() -> None:
         try:
             win = iface.mainWindow()
@@ -388,7 +464,7 @@ def inner() -> None:
                 return
             log("plugin loaded")
             plugin.action.setChecked(True)
-            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive}
+            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive, "web": scene_web}
             wanted = os.environ.get("TERRAPROMPT_SHOT_SCENES", ",".join(scenes)).split(",")
             for name in wanted:
                 if not scenes[name]():

@@ -218,6 +218,8 @@ class NetworkEngine:
                                     t("promptable network decoder"))
         self.sha256 = self.card["sha256"]
         self.version = self.card.get("version", "?")
+        self.working_gsd_m: Optional[float] = float(self.card.get("working_gsd_m") or 0) or None
+        """Pixel size (m) the network was trained at; finer rasters are encoded at it (encoder.working_resolution)."""
         self._memo: OrderedDict = OrderedDict()
 
     @property

@@ -137,7 +137,14 @@ def pixel_size_m(grid: Grid) -> float:
         factor = grid.crs.linear_units_factor[1] if grid.crs is not None else 1.0
     except Exception:  # CRS without linear units
         factor = 1.0
+    if grid.crs is not None and grid.crs.to_epsg() in WEB_MERCATOR:  # metres on the map, cos(latitude) of that on the ground
+        y = tr.f + tr.e * grid.height / 2
+        factor *= float(np.cos(2 * np.arctan(np.exp(y / 6_378_137.0)) - np.pi / 2))
     return size * float(factor)
+
+
+WEB_MERCATOR = (3857, 900913, 3395)
+"""Mercator CRSs (web tiles are rendered in EPSG:3857): a map metre is cos(latitude) ground metres."""
 
 
 def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Context:
