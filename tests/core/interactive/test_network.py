@@ -200,9 +200,10 @@ def test_guided_snap_pulls_a_blurred_boundary_onto_the_image_edge():
         network.snap_logits(logit, image, "nonsense")
 
 
-def test_finer_pixels_are_encoded_at_the_working_pixel_size(tmp_path):
-    """The held-out crop upsampled to ~0.2 m (an aerial or web-tile pixel): encoded at the card's 0.5 m, one click per
-    roof finds the roofs as at 0.5 m; encoded at 0.2 m the network answers with roofs the size it learnt (much worse)."""
+@pytest.mark.parametrize("zoom, margin", [(2.5, 0.2), (0.5, 0.1)])
+def test_pixels_are_encoded_at_the_working_pixel_size(tmp_path, zoom, margin):
+    """The held-out crop resampled to ~0.2 m (an aerial or web-tile pixel) or ~1 m: encoded at the card's 0.5 m, one
+    click per roof finds the roofs about as at 0.5 m; at its own pixels the network answers with roofs the size it learnt."""
     import rasterio
     from rasterio.transform import Affine
     from rasterio.warp import Resampling, reproject
@@ -215,10 +216,11 @@ def test_finer_pixels_are_encoded_at_the_working_pixel_size(tmp_path):
         prof, data, tr = ds.profile, ds.read(), ds.transform
     with rasterio.open(DATA + "instances.tif") as ds:
         inst = ds.read(1)
-    up = ndimage.zoom(data, (1, 2.5, 2.5), order=1).astype(np.uint8)
-    path = str(tmp_path / "fine.tif")
-    with rasterio.open(path, "w", **dict(prof, width=up.shape[2], height=up.shape[1], transform=tr * Affine.scale(0.4))) as out:
-        out.write(up)
+    scaled = ndimage.zoom(data, (1, zoom, zoom), order=1).astype(np.uint8)
+    path = str(tmp_path / "scaled.tif")
+    with rasterio.open(path, "w", **dict(prof, width=scaled.shape[2], height=scaled.shape[1],
+                                          transform=tr * Affine.scale(1 / zoom))) as out:
+        out.write(scaled)
     src = open_raster(path)
     mean = {}
     for policy in ("working", "native"):
@@ -227,7 +229,7 @@ def test_finer_pixels_are_encoded_at_the_working_pixel_size(tmp_path):
         if policy == "native":
             eng.working_gsd_m = None
         else:
-            assert working_resolution(src, eng) == pytest.approx(abs(src.transform.a) * 0.5 / 0.185, rel=0.1)
+            assert working_resolution(src, eng) == pytest.approx(abs(tr.a), rel=0.15), "back to about the crop's 0.46 m"
         session = InteractiveSession(src, engine=eng)
         ious = []
         for k in [k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 30]:
@@ -241,5 +243,5 @@ def test_finer_pixels_are_encoded_at_the_working_pixel_size(tmp_path):
             ious.append(_iou(res.mask, truth > 0))
         mean[policy] = float(np.mean(ious))
         if policy == "working":
-            assert max(session.encoded.shape) < 140, "encoded near the crop's own 128 px, not at 320"
-    assert mean["working"] > 0.55 and mean["working"] > mean["native"] + 0.2, mean
+            assert 110 < max(session.encoded.shape) < 140, "encoded near the crop's own 128 px"
+    assert mean["working"] > 0.5 and mean["working"] > mean["native"] + margin, mean
