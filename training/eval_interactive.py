@@ -124,9 +124,14 @@ def valid_pixels(path: str, image: np.ndarray) -> np.ndarray:
     return np.ones(image.shape[1:], bool)
 
 
+TILE_PATHS: dict[str, str] = {}
+"""Georeferenced tiles by name (filled by the data sets): their pixel size decides the working scale (see at_working_scale)."""
+
+
 def buildings() -> Iterable[tuple[str, np.ndarray, np.ndarray, list[np.ndarray]]]:
     """(name, image, valid, object masks) for every building tile (instances ≥ 50 px)."""
     for img in sorted(glob.glob(os.path.join(SHARED, "buildings", "*_image.tif"))):
+        TILE_PATHS[os.path.basename(img).replace("_image.tif", "")] = img
         inst = _read(img.replace("_image.tif", "_instances.tif"))[0].astype(np.int64)
         image = _read(img)
         objs = [inst == k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 50]
@@ -177,6 +182,23 @@ def split_of(dataset: str, tile: str) -> str:
     return "held_out"
 
 
+def at_working_scale(engine, tile: str, image: np.ndarray, valid: np.ndarray, objs: list[np.ndarray]):
+    """The tile as the plugin encodes it: resampled to the engine's working pixel size when the plugin would
+    (plugin.core.interactive.encoder.working_resolution, e.g. a 0.3 m tile for the 0.5 m network); the zoom factor too."""
+    from terraprompt.plugin.core.interactive.encoder import working_resolution
+    from terraprompt.plugin.core.raster import open_raster
+
+    path = TILE_PATHS.get(tile)
+    res = working_resolution(open_raster(path), engine) if path else None
+    if not res:
+        return image, valid, objs, 1.0
+    src = open_raster(path)
+    z = abs(src.transform.a) / res
+    image = ndimage.zoom(image, (1, z, z), order=1)
+    valid = ndimage.zoom(valid.astype(np.uint8), z, order=0) > 0
+    return image, valid, [ndimage.zoom(o.astype(np.uint8), z, order=0) > 0 for o in objs], z
+
+
 def evaluate(engine, datasets: list[str], log=print) -> dict:
     """Run the protocol on every available data set; returns {dataset: summary} (+ buildings held-out / seen splits)."""
     out = {}
@@ -188,6 +210,9 @@ def evaluate(engine, datasets: list[str], log=print) -> dict:
         curves, t_enc, t_dec, box_ious = [], [], [], []
         groups: dict[str, tuple[list, list]] = {}
         for tile, image, valid, objs in DATASETS[name]():
+            image, valid, objs, zoom = at_working_scale(engine, tile, image, valid, objs)
+            if zoom != 1.0:
+                log(f"  {tile}: resampled x{zoom:.2f} to the engine's working pixel ({engine.working_gsd_m:g} m), as the plugin does")
             t0 = time.perf_counter()
             feats = engine.encode(image, valid)
             t_enc.append(time.perf_counter() - t0)
