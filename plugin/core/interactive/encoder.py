@@ -144,7 +144,8 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
                   bands: Optional[Sequence[int]] = None, cache: Optional[EmbeddingCache] = None,
                   modality=None) -> EncodedWindow:
     """Encode a window (features from the cache when the same raster/bands/window/model were encoded before); without a
-    ``resolution``, pixels finer than the engine's working pixel size are encoded at it (:func:`working_resolution`)."""
+    ``resolution``, pixels finer (or somewhat coarser) than the engine's working pixel size are encoded at it
+    (:func:`working_resolution`)."""
     window = clip_window(src, window)
     if resolution is None:
         resolution = working_resolution(src, engine)
