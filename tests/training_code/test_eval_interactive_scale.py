@@ -27,5 +27,5 @@ def test_a_fine_tile_is_scored_at_the_working_pixel(tmp_path, monkeypatch):
     monkeypatch.setattr(eval_interactive, "SHARED", str(tmp_path))
     lines: list[str] = []
     got = eval_interactive.evaluate(NetworkEngine(device="cpu"), ["buildings"], log=lines.append)
-    assert any("rio_fine: resampled x0.3" in ln and "working pixel (0.5 m)" in ln for ln in lines), lines
+    assert any("rio_fine: resampled x0.5" in ln and "working pixel (0.5 m)" in ln for ln in lines), lines
     assert got["buildings"]["miou@1"] > 0.5, got  # at its own 0.2 m pixels the network scores about 0.27 here

@@ -97,14 +97,18 @@ def encoded_shape(src: RasterSource, window: Window, resolution: Optional[float]
 UPSAMPLE_UP_TO = 2.5
 """Rasters up to this many times coarser than the working pixel are upsampled to it (1 m → 0.5 m); coarser ones (10-30 m
 satellite pixels, clouds) keep their pixels."""
+DOWNSAMPLE_AT_MOST = 2.0
+"""Finer rasters are coarsened at most this much (0.1 m → 0.2 m, not 0.5 m): the network segments best objects some
+20-25 px across, and small objects at very fine pixels (3.5 m tree crowns at 0.1 m: one-click IoU 0.46 at 0.1 m, 0.69 at
+0.15 m, 0.61 at 0.2 m, 0.21 at 0.5 m) would shrink to a few pixels at the buildings' 0.5 m."""
 
 
 def working_resolution(src: RasterSource, engine) -> Optional[float]:
-    """CRS units per pixel at which ``engine`` should see ``src``: its ``working_gsd_m`` (from the model card) when the
-    raster's pixels are finer than 90 % of it or coarser than 110 % (up to UPSAMPLE_UP_TO times), else None (the native
-    pixels). A network trained at 0.5 m sees a 0.2 m roof 2.5 times too large and a 1 m roof half its size, and answers
-    with the size it learnt: one click on the shared building tiles, IoU 0.32 at 1 m, 0.47 at 0.67 m, 0.52 at 0.5 m;
-    encoded at 0.5 m, 0.51 from both."""
+    """CRS units per pixel at which ``engine`` should see ``src``: towards its ``working_gsd_m`` (from the model card)
+    when the raster's pixels are finer than 90 % of it (coarsened at most DOWNSAMPLE_AT_MOST times) or coarser than 110 %
+    (up to UPSAMPLE_UP_TO times), else None (the native pixels). A network trained at 0.5 m sees a 0.2 m roof 2.5 times
+    too large and a 1 m roof half its size, and answers with the size it learnt: one click on the shared building tiles,
+    IoU 0.32 at 1 m, 0.47 at 0.67 m, 0.52 at 0.5 m; encoded at 0.5 m, 0.51 from both."""
     gsd = getattr(engine, "working_gsd_m", None)
     if not gsd:
         return None
@@ -113,7 +117,8 @@ def working_resolution(src: RasterSource, engine) -> Optional[float]:
     native_m = pixel_size_m(src.grid)
     if not native_m > 0 or 0.9 * gsd <= native_m <= 1.1 * gsd or native_m > UPSAMPLE_UP_TO * gsd:
         return None
-    return abs(src.transform.a) * gsd / native_m
+    target_m = min(gsd, DOWNSAMPLE_AT_MOST * native_m) if native_m < gsd else gsd
+    return abs(src.transform.a) * target_m / native_m
 
 
 def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
