@@ -94,6 +94,16 @@ def test_click_on_a_web_layer_segments_its_rendered_view(web):
     assert wait_for(lambda: tab.similar_task is None, 120)
     assert tab.status.text().startswith("Found "), tab.status.text()
     assert set(glob.glob(os.path.join(tempfile.gettempdir(), "terraprompt-view-*"))) - before <= {ctl.snapshots}
+    # text candidates on the web layer: its view is rendered and classified ('vegetation': the green disk is in view)
+    canvas.setExtent(_quarter(0, 0, 256))
+    canvas.refresh()
+    panel = tab.candidates
+    panel.prompt_edit.setText("vegetation")
+    panel.find_button.click()
+    assert wait_for(lambda: panel.task is None and panel.find_button.isEnabled(), 120)
+    assert panel.list.count() >= 1, tab.status.text()
+    assert ctl.session is not None and os.path.dirname(ctl.session.source.path) == ctl.snapshots
+    ctl.reset()
     # the analyst zooms out to the whole scene and clicks the disk (centre row 150, col 170, radius 28), outside the
     # first view: the new view is rendered
     canvas.setExtent(_quarter(0, 0, 256))
