@@ -189,10 +189,10 @@ def at_working_scale(engine, tile: str, image: np.ndarray, valid: np.ndarray, ob
     from terraprompt.plugin.core.raster import open_raster
 
     path = TILE_PATHS.get(tile)
-    res = working_resolution(open_raster(path), engine) if path else None
+    src = open_raster(path) if path else None
+    res = working_resolution(src, engine) if src is not None else None
     if not res:
         return image, valid, objs, 1.0
-    src = open_raster(path)
     z = abs(src.transform.a) / res
     image = ndimage.zoom(image, (1, z, z), order=1)
     valid = ndimage.zoom(valid.astype(np.uint8), z, order=0) > 0

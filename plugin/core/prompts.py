@@ -189,8 +189,14 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
 
     'larger than 1 ha', 'at least 500 m2', '> 2 km²' set the minimum; 'smaller than 1 ha', 'at most 500 m2',
-    'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha')."""
-    return _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha'). PromptError when the
+    minimum is above the maximum."""
+    low, high, rest = _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    if high and low > high:
+        raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
+                             low=f"{low:g}", high=f"{high:g}"),
+                          _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
+    return low, high, rest
 
 
 def parse_height_range(text: str) -> tuple[float, float, str]:
@@ -199,6 +205,9 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
     'taller than 10 m', 'over 5 m tall', 'at least 30 ft' set the minimum; 'lower than 3 m', 'under 2 m' the maximum.
     A length unit (m, metres, ft) is what makes it a height: areas are m², ha ... (parse_size_range)."""
     low, high, rest = _parse_range(text, _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
+    if high and low > high:
+        raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=f"{low:g}", high=f"{high:g}"),
+                          _t("Give a minimum height below the maximum, e.g. 'buildings taller than 10 m and lower than 30 m'."))
     if low or high:
         rest = _HEIGHT_WORDS.sub(" ", rest)
     return low, high, rest
@@ -490,15 +499,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                           _t("Keep it under {max} characters: name the land covers, e.g. 'lakes and rivers'.", max=MAX_PROMPT_CHARS))
     t = normalise(text)
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
-    if max_height and min_height > max_height:
-        raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.",
-                             low=f"{min_height:g}", high=f"{max_height:g}"),
-                          _t("Give a minimum height below the maximum, e.g. 'buildings taller than 10 m and lower than 30 m'."))
     min_area, max_area, t = parse_size_range(t)
-    if max_area and min_area > max_area:
-        raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
-                             low=f"{min_area:g}", high=f"{max_area:g}"),
-                          _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
     # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)

@@ -239,3 +239,24 @@ def check_has_valid_pixels(src: RasterSource) -> None:
             t("The raster '{name}' contains only nodata pixels.", name=os.path.basename(src.path)),
             t("Check its nodata value (Layer Properties > Transparency) or choose another raster."),
         )
+
+
+def pixel_size_m(grid: Grid) -> float:
+    """Approximate ground size (m) of one pixel of a grid (geographic CRS: at the grid's centre latitude)."""
+    tr = grid.transform
+    size = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d)))
+    if grid.crs is not None and grid.crs.is_geographic:
+        lat = tr.f + tr.e * grid.height / 2
+        return size * 111_320.0 * float(np.sqrt(max(np.cos(np.radians(lat)), 1e-3)))
+    try:
+        factor = grid.crs.linear_units_factor[1] if grid.crs is not None else 1.0
+    except Exception:  # CRS without linear units
+        factor = 1.0
+    if grid.crs is not None and grid.crs.to_epsg() in WEB_MERCATOR:  # metres on the map, cos(latitude) of that on the ground
+        y = tr.f + tr.e * grid.height / 2
+        factor *= float(np.cos(2 * np.arctan(np.exp(y / 6_378_137.0)) - np.pi / 2))
+    return size * float(factor)
+
+
+WEB_MERCATOR = (3857, 900913, 3395)
+"""Mercator CRSs (web tiles are rendered in EPSG:3857): a map metre is cos(latitude) ground metres."""

@@ -329,17 +329,16 @@ class ChangeTab(QWidget):
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
-        renders, folder = self._renderings()
+        from .snapshot import rendered, view_rendering
+
+        # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        before = view_rendering(canvas, self.before_combo.currentLayer())
+        after = view_rendering(canvas, self.after_combo.currentLayer())
 
         def work(progress, is_cancelled):
-            if not renders:
+            with rendered(*before, req.before) as req.before, rendered(*after, req.after) as req.after:
                 return detect_change(req, progress, is_cancelled)
-            try:  # web layers: their map view, rendered in this task, are the dates
-                req.before = renders["before"]() if "before" in renders else req.before
-                req.after = renders["after"]() if "after" in renders else req.after
-                return detect_change(req, progress, is_cancelled)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
 
         self.task = CoreTask(tr("TerraPrompt: change detection"), work, self._finished)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
@@ -348,22 +347,6 @@ class ChangeTab(QWidget):
         self.summary.setPlainText(tr("Running ..."))
         self.chart.clear()
         return start_task(self.task)
-
-    def _renderings(self) -> tuple[dict, Optional[str]]:
-        """({'before'/'after': render function}, folder) for the dates that are web layers (XYZ, WMS ...): each is
-        rendered over the map view at the map's resolution; a file date is used as it is (the alignment does the rest)."""
-        from .snapshot import view_rendering
-
-        canvas = self.iface.mapCanvas() if self.iface is not None else None
-        folder = tempfile.mkdtemp(prefix="terraprompt-view-")
-        renders = {}
-        for key, combo in (("before", self.before_combo), ("after", self.after_combo)):
-            render, _ = view_rendering(canvas, combo.currentLayer(), folder=os.path.join(folder, key))
-            if render is not None:
-                renders[key] = render
-        if not renders:
-            shutil.rmtree(folder, ignore_errors=True)
-        return renders, (folder if renders else None)
 
     def cancel(self) -> None:
         """Ask the running task to stop; it removes its partial outputs."""

@@ -5,8 +5,6 @@ session and the preview; the PromptMapTool turns mouse and keys into prompts.
 """
 from __future__ import annotations
 
-import shutil
-
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
@@ -136,7 +134,7 @@ class InteractiveTab(QWidget):
 
         from ..core.interactive.exemplars import SimilarRequest, find_similar
         from ..algorithms.base import layer_path
-        from .snapshot import view_rendering
+        from .snapshot import rendered, view_rendering
         from .tasks import CoreTask, start_task
 
         raster, vec = self.layer_combo.currentLayer(), self.exemplar_combo.currentLayer()
@@ -153,15 +151,12 @@ class InteractiveTab(QWidget):
                 geoms.append(wkt.loads(g.asWkt()))
         out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
         label = self.class_edit.text().strip() or "similar"
-        render, folder = view_rendering(self.canvas, raster)
+        render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
+        path = layer_path(raster) if render is None else ""
 
         def work(**kw):
-            if render is None:
-                return find_similar(SimilarRequest(layer_path(raster), geoms, out, label=label), **kw)
-            try:  # a web layer: search its view, rendered in this task
-                return find_similar(SimilarRequest(render(), geoms, out, label=label), **kw)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
+            with rendered(render, folder, path) as raster_file:
+                return find_similar(SimilarRequest(raster_file, geoms, out, label=label), **kw)
 
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))

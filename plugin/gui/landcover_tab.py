@@ -504,19 +504,16 @@ class LandcoverTab(QWidget):
         layer = self.layer_combo.currentLayer()
         self.request = req
         self.layer_name = layer.name()
-        from .snapshot import view_rendering
+        from .snapshot import rendered, view_rendering
 
         # a web layer's view (the chosen rectangle or the map view; 'layer' would be the whole world for tiles)
         render, folder = view_rendering(self.iface.mapCanvas(), layer, QgsRectangle(*req.extent) if req.extent else None)
 
         def work(progress, is_cancelled):
-            if render is None:
+            with rendered(render, folder, req.input) as path:
+                if render is not None:  # the rendered view is the whole input
+                    req.input, req.extent = path, None
                 return extract_landcover(req, progress, is_cancelled)
-            try:  # a web layer: its view, rendered in this task, is the input
-                req.input, req.extent = render(), None
-                return extract_landcover(req, progress, is_cancelled)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
 
         self.task = CoreTask(tr("TerraPrompt: {prompt}").format(prompt=req.prompt), work, self._finished)
         self.task.progressChanged.connect(self._progress)

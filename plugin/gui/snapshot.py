@@ -7,9 +7,11 @@ rendering itself runs in the task that needs it); ``core/snapshot.py`` keeps its
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
-from typing import Callable, Optional
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional
 
 from qgis.core import (
     QgsCoordinateTransform,
@@ -85,3 +87,16 @@ def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder:
     upp = max(view.width() / max(size.width(), 1), view.height() / max(size.height(), 1))
     folder = folder or tempfile.mkdtemp(prefix="terraprompt-view-")
     return snapshot_work(layer, rect, *render_size(rect, upp, layer), folder), folder
+
+
+@contextmanager
+def rendered(render: Optional[Callable[[], str]], folder: Optional[str], path: str = "") -> Iterator[str]:
+    """In a task: the file to read, rendered now (``path`` when there is nothing to render); the rendering's folder is
+    removed afterwards, whatever happens."""
+    if render is None:
+        yield path
+        return
+    try:
+        yield render()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -284,7 +284,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
 def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
     """ukis-csmask for both dates when both are optical reflectance with the bands it needs, else (None, why)."""
     from ..landcover.clouds import CloudMasker, available
-    from ..landcover.extract import pixel_size_m
+    from ..raster import pixel_size_m
 
     ok, why = available(set(pair.roles))
     if not ok:

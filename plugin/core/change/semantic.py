@@ -73,9 +73,6 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     if text is None or not text.strip():
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
     low, high, t = parse_size_range(normalise(text))
-    if high and low > high:
-        raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².", low=f"{low:g}", high=f"{high:g}"),
-                          _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
     full = re.sub(r"\s+", " ", t).strip(" .?!")
     t = _LEAD.sub("", full).strip()
     # a catalogue phrase of several words ('new buildings since 2019') outranks reading land covers; one word

@@ -112,7 +112,7 @@ def working_resolution(src: RasterSource, engine) -> Optional[float]:
     gsd = getattr(engine, "working_gsd_m", None)
     if not gsd:
         return None
-    from ..landcover.extract import pixel_size_m
+    from ..raster import pixel_size_m
 
     native_m = pixel_size_m(src.grid)
     if not native_m > 0 or 0.9 * gsd <= native_m <= 1.1 * gsd or native_m > UPSAMPLE_UP_TO * gsd:

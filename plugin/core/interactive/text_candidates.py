@@ -198,7 +198,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     ``max_grow`` (view sides beyond each side) and ``max_extra`` (classified pixels beyond the view, as a multiple
     of the view's) bound the completion of regions cut by the view; ``max_grow=0`` keeps every candidate inside it.
     """
-    from ..landcover.extract import _make_engine, choose_engine, pixel_size_m, scene_context
+    from ..landcover.extract import _make_engine, choose_engine, scene_context
+    from ..raster import pixel_size_m
     from ..modalities import resolve_modality
 
     if sort not in SORT_KEYS:

@@ -21,7 +21,7 @@ from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
-from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster
+from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
@@ -126,27 +126,6 @@ def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, c
     return SpectralEngine(concepts, roles, context)
 
 
-def pixel_size_m(grid: Grid) -> float:
-    """Approximate ground size (m) of one pixel of a grid (geographic CRS: at the grid's centre latitude)."""
-    tr = grid.transform
-    size = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d)))
-    if grid.crs is not None and grid.crs.is_geographic:
-        lat = tr.f + tr.e * grid.height / 2
-        return size * 111_320.0 * float(np.sqrt(max(np.cos(np.radians(lat)), 1e-3)))
-    try:
-        factor = grid.crs.linear_units_factor[1] if grid.crs is not None else 1.0
-    except Exception:  # CRS without linear units
-        factor = 1.0
-    if grid.crs is not None and grid.crs.to_epsg() in WEB_MERCATOR:  # metres on the map, cos(latitude) of that on the ground
-        y = tr.f + tr.e * grid.height / 2
-        factor *= float(np.cos(2 * np.arctan(np.exp(y / 6_378_137.0)) - np.pi / 2))
-    return size * float(factor)
-
-
-WEB_MERCATOR = (3857, 900913, 3395)
-"""Mercator CRSs (web tiles are rendered in EPSG:3857): a map metre is cos(latitude) ground metres."""
-
-
 def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Context:
     """Scene facts for the spectral rules: pixel size, product level (cloud network), device."""
     note = stack.primary.scaling.note.lower()
@@ -187,8 +166,12 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
-    engine = _make_engine(engine_name, wanted_ids, roles, req.device, scene_context(stack, modality, req.device))
     window = _window_for_extent(src, req.extent)
+    ctx = scene_context(stack, modality, req.device)
+    if parsed.has_height:  # one DSM-or-nDSM decision for the height filter and the spectral rules
+        hs = stack.read_sample(window, {"height"})
+        ctx.height_is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
+    engine = _make_engine(engine_name, wanted_ids, roles, req.device, ctx)
     engine.fit(stack.read_sample(window, engine.needed_roles()))
     if hasattr(engine, "attach_scene"):
         engine.attach_scene(stack, window)
@@ -200,16 +183,19 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     K, E = len(names), len(parsed.excluded)
     tmpdir = tempfile.mkdtemp(prefix="terraprompt-")
     conf_path = os.path.join(tmpdir, "confidence.tif")
-    writer = conf_writer = None
+    writer = conf_writer = height_writer = None
     try:
         writer = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=req.tiles.stride,
                                colormap=class_colormap(colors), descriptions=["class"],
                                tags={"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
                                      "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name})
         conf_writer = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
+        if parsed.has_height:  # height above ground per pixel, for the object filter after the tiles
+            height_writer = GeoTiffWriter(os.path.join(tmpdir, "height.tif"), grid, 1, "float32", None, block=req.tiles.stride)
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        for wr in (writer, conf_writer):
+            if wr is not None:
+                wr.abort()
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
     counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
@@ -221,17 +207,6 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     conf_sum = [0.0, 0.0]
     area_rows = row_pixel_areas(grid, 0, grid.height)
     roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
-    height_writer, height_path, is_dsm, pixel_m = None, os.path.join(tmpdir, "height.tif"), False, pixel_size_m(grid)
-    if parsed.has_height:
-        hs = stack.read_sample(window, {"height"})
-        is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
-        try:
-            height_writer = GeoTiffWriter(height_path, grid, 1, "float32", None, block=req.tiles.stride)
-        except BaseException:
-            writer.abort()
-            conf_writer.abort()
-            shutil.rmtree(tmpdir, ignore_errors=True)
-            raise
 
     def process(wins):
         out = []
@@ -248,7 +223,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
             parts = [sc, ex[None], valid[None].astype(np.float32), so[None]]
             if height_writer is not None:  # height above ground, NaN where the DSM has no value
-                hag = height_above_ground(bs.bands["height"], is_dsm, pixel_m)
+                hag = height_above_ground(bs.bands["height"], bool(ctx.height_is_dsm), ctx.pixel_m)
                 parts.append(np.where(bs.valid_for(["height"]), hag, np.nan)[None].astype(np.float32))
             out.append(np.concatenate(parts))
         return out
@@ -302,7 +277,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
         max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
         removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
-        heights = filter_by_height(writer.tmp, height_path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
+        heights = filter_by_height(writer.tmp, height_writer.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
                                    parsed.max_height_m, is_cancelled) \
             if parsed.has_height else None
         removed_px += heights.removed_px if heights else 0
@@ -327,7 +302,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                    "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
                    "areas": area_table(classes, counts, class_conf, valid_area, cat),
                    "height_filter": None if heights is None else {
-                       "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if is_dsm else "nDSM",
+                       "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
                        "concepts": tall,
                        "objects_kept": heights.kept, "objects_removed": heights.removed,
                        "objects_without_height": heights.no_height}}

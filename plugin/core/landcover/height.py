@@ -84,15 +84,12 @@ def filter_by_height(class_path: str, height_path: str, classes: Iterable[int], 
             if not n:
                 continue
             med = object_medians(labels, heights, n)
-            ok = np.isfinite(med)
-            if min_m:
-                ok &= np.nan_to_num(med, nan=-np.inf) >= min_m
-            if max_m:
-                ok &= np.nan_to_num(med, nan=np.inf) <= max_m
+            known = np.isfinite(med)
+            ok = known & (med >= (min_m or -np.inf)) & (med <= (max_m or np.inf))  # NaN compares False: no height, dropped
             drop = np.concatenate([[False], ~ok])[labels]
             res.kept += int(ok.sum())
             res.removed += int((~ok).sum())
-            res.no_height += int((~np.isfinite(med)).sum())
+            res.no_height += int((~known).sum())
             if drop.any():
                 res.removed_px += int(drop.sum())
                 cls[drop] = 0
