@@ -262,7 +262,8 @@ _POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
 
 
 def _single_band(src: RasterSource) -> Modality:
-    """One band: SAR when the values look like backscatter, height when they look like metres."""
+    """One band: SAR when the values look like backscatter; else height or panchromatic by its file name, its unit, then
+    its data type."""
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
     if s.size == 0:
         raise ModalityError(t("'{name}' has one band with no valid pixels.", name=_base(src)), t("Check the nodata value."))
@@ -274,9 +275,33 @@ def _single_band(src: RasterSource) -> Modality:
         role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
         return Modality("sar", "SAR (single band)", {role: 1}, {"kind": "sar_db"},
                         f"the file name names the polarisation '{pol.group(1).upper()}'", 1)
-    if src.dtypes[0] in ("uint8",):
-        return Modality("generic", "Single band (panchromatic)", {"band1": 1}, {"kind": "range"}, "one 8-bit band", 1)
-    return Modality("dsm", "DSM / nDSM (height)", {"height": 1}, {"kind": "metres"}, "one band with height-like values", 1)
+    named = _single_band_named(src)
+    if named:
+        kind, why = named
+    elif src.dtypes[0] == "uint8":
+        kind, why = "panchromatic", "one 8-bit band"
+    elif src.dtypes[0] in ("uint16", "uint32"):
+        kind, why = "panchromatic", ("one unsigned integer band, as panchromatic images store their DN (heights come as "
+                                     "float or signed values); choose the 'dsm' modality if it holds heights")
+    else:
+        kind, why = "height", "one band with height-like values"
+    if kind == "panchromatic":
+        return Modality("generic", "Single band (panchromatic)", {"band1": 1}, {"kind": "range"}, why, 1)
+    return Modality("dsm", "DSM / nDSM (height)", {"height": 1}, {"kind": "metres"}, why, 1)
+
+
+def _single_band_named(src: RasterSource) -> Optional[tuple[str, str]]:
+    """('height' or 'panchromatic', why) when a one-band file's name or unit says what it holds, else None."""
+    table = load_json("modalities.json")["single_band_names"]
+    words = set(re.findall(r"[^\W\d_]+", _base(src).rsplit(".", 1)[0].lower()))
+    for kind in ("height", "panchromatic"):
+        hit = sorted(words & set(table[kind]))
+        if hit:
+            return kind, f"the file name says '{hit[0]}'"
+    unit = (src.units[0] if src.units else "").strip().lower()
+    if unit in table["height_units"]:
+        return "height", f"the band's unit is '{unit}'"
+    return None
 
 
 def resolve_modality(src: RasterSource, name: str = "auto") -> Modality:

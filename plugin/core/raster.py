@@ -61,6 +61,8 @@ class RasterSource:
     descriptions: tuple[str, ...]
     nodata: Optional[float]
     tags: dict = field(default_factory=dict)
+    units: tuple[str, ...] = ()
+    """Each band's unit as GDAL reports it ('' when unset), e.g. 'm' on many DSMs."""
     is_complex: bool = False
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
@@ -217,6 +219,7 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
                 descriptions=tuple(d or "" for d in ds.descriptions),
                 nodata=ds.nodata,
                 tags=dict(ds.tags()),
+                units=tuple(u or "" for u in ds.units),
                 is_complex=any(d.startswith("complex") for d in dtypes),
                 overviews=tuple(ds.overviews(1)),
                 zero_fill=zero_is_fill(ds.nodata, dtypes),

@@ -96,6 +96,9 @@ def _s2_offset(src: RasterSource) -> Optional[float]:
 S1_AMPLITUDE_DB = 53.4
 """Sentinel-1 GRD (IW) amplitude DN to σ0: σ0 = DN² / A² with A ≈ 470 (the sigmaNought calibration LUT's typical value),
 so σ0 dB ≈ 20·log10(DN) − 53.4: open water (DN 20-60) about −27 to −18 dB, land (DN 150-400) −17 to −9 dB."""
+FOOT_M = 0.3048
+FEET_UNITS = ("ft", "foot", "feet", "us survey foot", "international foot")
+"""Band units (GDAL's unit type) of heights in feet, common on US lidar DSMs in State Plane coordinates."""
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
@@ -158,6 +161,9 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                            f"20·log10(DN) − {S1_AMPLITUDE_DB:g}, an approximate calibration (calibrate to σ0 for exact values)")
         return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")
     if kind == "metres":
+        unit = src.units[bands[0] - 1].strip().lower() if len(src.units) >= bands[0] else ""
+        if unit in FEET_UNITS:
+            return Scaling(kind, FOOT_M, 0.0, False, f"heights in feet (the band's unit is '{unit}') converted to metres")
         return Scaling(kind, 1.0, 0.0, False, "heights used as metres")
     st = band_stats(src, bands, max_pixels=100_000)
     top = float(np.max(st.p98)) if st.p98.size else 1.0

@@ -268,3 +268,52 @@ def test_three_undescribed_bands_order(tmp_path):
     assert (m.roles["red"], m.roles["blue"]) == (1, 3)
     m = detect_modality(open_raster(write_raster(str(tmp_path / "bgr8.tif"), np.clip(bgr / 40, 0, 255).astype(np.uint8))))
     assert (m.roles["red"], m.roles["blue"]) == (1, 3) and "8-bit" in m.reason
+
+
+def test_unsigned_16_bit_single_band_is_panchromatic_not_a_dsm(tmp_path):
+    """WorldView/Pléiades pan images store 11-12 bit DN in uint16; read as metres, every pixel was a 'building'."""
+    m = detect_modality(_src(tmp_path, 1, np.uint16, name="scene.tif", value=540))
+    assert m.name == "generic" and "panchromatic" in m.label and m.family == "generic"
+    assert "choose the 'dsm' modality" in m.reason
+    assert detect_modality(_src(tmp_path, 1, np.int16, name="srtm_38_03.tif", value=540)).family == "height"
+    assert detect_modality(_src(tmp_path, 1, np.float32, name="f.tif", value=35.0)).family == "height"
+
+
+@pytest.mark.parametrize("name,dtype,family", [
+    ("city_dsm_2020.tif", np.uint16, "height"), ("lidar50cm.tif", np.uint16, "height"), ("dom1_32_691_5334.tif", np.uint16, "height"),
+    ("Copernicus_DSM_COG_10_N45_00_E006_00_DEM.tif", np.uint16, "height"), ("nDSM.tif", np.uint16, "height"),
+    ("WV3_pan_ortho.tif", np.float32, "generic"), ("pleiades-PAN.tif", np.int16, "generic"),
+    ("panorama_2020.tif", np.int16, "height"), ("tandem.tif", np.uint16, "generic")])
+def test_single_band_file_names_say_height_or_pan(tmp_path, name, dtype, family):
+    m = detect_modality(_src(tmp_path, 1, dtype, name=name, value=300))
+    assert m.family == family, (name, m.reason)
+    if family != detect_modality(_src(tmp_path, 1, dtype, name="x" + name[-4:], value=300)).family:
+        assert "file name says" in m.reason
+
+
+def test_single_band_unit_metres_is_a_dsm_and_feet_become_metres(tmp_path):
+    import rasterio
+
+    from terraprompt.plugin.core.scaling import fit_scaling
+
+    for unit in ("m", "ft"):
+        p = write_raster(str(tmp_path / f"u_{unit}.tif"), np.full((1, 20, 20), 300, np.uint16))
+        with rasterio.open(p, "r+") as ds:
+            ds.units = (unit,)
+        src = open_raster(p)
+        m = detect_modality(src)
+        assert m.family == "height" and f"unit is '{unit}'" in m.reason
+        sc = fit_scaling(src, m)
+        assert sc.scale == pytest.approx(1.0 if unit == "m" else 0.3048)
+
+
+def test_shared_atlanta_panchromatic_tile(tmp_path):
+    from terraprompt.plugin.core.errors import TerraPromptError
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    path = shared("buildings", "atl_r0c0_image.tif")
+    m = detect_modality(open_raster(path))
+    assert m.family == "generic" and "panchromatic" in m.label
+    with pytest.raises(TerraPromptError, match="buildings"):  # was: 99.9 % of the tile 'buildings' (DN read as metres)
+        extract_landcover(ExtractRequest(input=path, prompt="buildings", output_raster=str(tmp_path / "b.tif")))
+    assert not (tmp_path / "b.tif").exists()
