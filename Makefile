@@ -68,6 +68,7 @@ eval-change:
 
 eval-interactive:
 	$(ENV) $(PY) -m training.eval_interactive
+	$(ENV) $(PY) -m training.eval_similar
 
 bench-interactive:
 	$(ENV) $(PY) benchmarks/interactive.py
