@@ -35,7 +35,7 @@ from rasterio.transform import Affine
 from rasterio.windows import Window
 from scipy import ndimage
 
-from ..errors import InputError
+from ..errors import InputError, ModalityError
 from ..messages import label_in_text, t
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..raster import Grid
@@ -221,7 +221,12 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     shape = tuple(int(v) for v in enc.shape)
     grid = Grid(src.crs, enc.transform, shape[1], shape[0])
     ctx = replace(scene_context(stack, modality, device), pixel_m=pixel_size_m(grid))
-    eng = _make_engine(engine_name, ids, roles, device, ctx)
+    try:
+        eng = _make_engine(engine_name, ids, roles, device, ctx)
+    except ModalityError as exc:  # the land-cover fix names DSM_INPUT, which this tab does not have
+        raise ModalityError(exc.problem,
+                            t("Click one of them and press Enter to accept it, then press Find similar with the accepted "
+                              "objects as exemplars; or use the Land cover tab with the bands or DSM it needs.")) from exc
     bs = read_resampled(stack, enc.window, shape, eng.needed_roles())
     if progress:
         progress(10.0)

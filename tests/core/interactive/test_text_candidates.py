@@ -111,6 +111,22 @@ def test_height_qualifier_is_refused_with_a_fix(session_for):
     assert "≥ 10 m" in err.value.problem and "DSM" in err.value.fix
 
 
+def test_buildings_on_rgb_point_to_clicks_and_find_similar(tmp_path):
+    """RGB alone cannot tell roofs from roads: the refusal's fix is the tab's own workflow, not DSM_INPUT."""
+    import os
+
+    from terraprompt.plugin.core.errors import ModalityError
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+    from terraprompt.plugin.core.raster import open_raster
+
+    crop = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "rio_buildings_crop_image.tif")
+    s = InteractiveSession(open_raster(crop))
+    with pytest.raises(ModalityError) as err:
+        find_candidates(s, "buildings")
+    assert "'buildings'" in err.value.problem and "Find similar" in err.value.fix and "DSM_INPUT" not in err.value.fix
+
+
 def test_nodata_is_never_a_candidate(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
