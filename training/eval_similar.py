@@ -3,8 +3,8 @@
 Protocol: on each building tile, three buildings drawn at random (three draws, seeds 0-2, among footprints of at least
 100 pixels) are the exemplars handed to ``find_similar`` exactly as the Processing algorithm does; the polygons it
 writes are matched one-to-one with the other footprints (greedy, IoU >= 0.5). A found polygon on an exemplar counts
-neither way. Reported per method: objects found, precision, recall and F1 (pooled over tiles and draws), and the mean
-IoU of the matched objects. On the tree-crown image (boxes only) a polygon matches a crown when its bounding box
+neither way. Reported: objects found, precision, recall and F1 (pooled over tiles and draws), and the mean IoU of the
+matched objects. On the tree-crown image (boxes only) a polygon matches a crown when its bounding box
 reaches IoU >= 0.5 with the crown's box.
 
 Data (skipped with a message when absent): ../shared/data/buildings, ../shared/data/vhr_trees/OSBS_029.
@@ -103,7 +103,7 @@ def crown_tiles() -> Iterable[tuple[str, str, list]]:
         yield "OSBS_029", img, [(g, True) for _, g in read_polygons(gpkg, "crowns")]
 
 
-def run(method: str, path: str, truth: list, seed: int, threshold: float, score=iou) -> dict:
+def run(path: str, truth: list, seed: int, threshold: float, score=iou) -> dict:
     """One draw: pick exemplars, run find_similar, match."""
     from terraprompt.plugin.core.interactive.exemplars import SimilarRequest, find_similar
 
@@ -113,7 +113,7 @@ def run(method: str, path: str, truth: list, seed: int, threshold: float, score=
     exemplars = [truth[i][0] for i in sorted(pick)]
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "similar.gpkg")
-        find_similar(SimilarRequest(input=path, exemplars=exemplars, output_vector=out, threshold=threshold, method=method))
+        find_similar(SimilarRequest(input=path, exemplars=exemplars, output_vector=out, threshold=threshold))
         found = [g for _, g in read_polygons(out)]
     rest = [g for i, (g, _) in enumerate(truth) if i not in pick]
     return match(found, rest, exemplars, score)
@@ -121,28 +121,25 @@ def run(method: str, path: str, truth: list, seed: int, threshold: float, score=
 
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--methods", default="network,appearance")
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "eval_similar.json"))
     args = ap.parse_args(argv)
     sets = {"buildings": (building_tiles, iou), "tree crowns (boxes)": (crown_tiles, box_iou)}
     res: dict = {}
-    for method in args.methods.split(","):
-        for label, (tiles, score) in sets.items():
-            rows = []
-            for name, path, truth in tiles():
-                tile_rows = [run(method, path, truth, s, args.threshold, score) for s in DRAWS]
-                print(f"  {method} {name}: {summarise(tile_rows)}")
-                rows += tile_rows
-            if not rows:
-                print(f"[skip] {label}: data absent under {SHARED}")
-                continue
-            res.setdefault(method, {})[label] = summarise(rows)
+    for label, (tiles, score) in sets.items():
+        rows = []
+        for name, path, truth in tiles():
+            tile_rows = [run(path, truth, s, args.threshold, score) for s in DRAWS]
+            print(f"  {name}: {summarise(tile_rows)}")
+            rows += tile_rows
+        if not rows:
+            print(f"[skip] {label}: data absent under {SHARED}")
+            continue
+        res[label] = summarise(rows)
     cols = ("draws", "found", "truth", "precision", "recall", "f1", "matched_iou")
-    print(f"{'find similar (3 exemplars)':30s} {'method':11s} " + " ".join(f"{c:>11s}" for c in cols))
-    for method, r in res.items():
-        for label, s in r.items():
-            print(f"{label:30s} {method:11s} " + " ".join(f"{s[c]:>11}" for c in cols))
+    print(f"{'find similar (3 exemplars)':30s} " + " ".join(f"{c:>11s}" for c in cols))
+    for label, s in res.items():
+        print(f"{label:30s} " + " ".join(f"{s[c]:>11}" for c in cols))
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as fh:
         json.dump(res, fh, indent=2)

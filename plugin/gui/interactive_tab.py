@@ -84,9 +84,7 @@ class InteractiveTab(QWidget):
         self.exemplar_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.exemplar_combo.setToolTip(tr("Polygons of good examples; the selected ones are used (all when none is selected)."))
         self.similar_button = QPushButton(tr("Find similar"), self)
-        self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons (the selected ones, else all), "
-                                          "anywhere in the raster: places that the promptable network sees alike are "
-                                          "clicked and segmented; with Model = classical, pixels of alike colour."))
+        self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons, anywhere in the raster."))
         similar.addWidget(self.exemplar_combo, 1)
         similar.addWidget(self.similar_button)
         form2 = QFormLayout()
@@ -156,15 +154,9 @@ class InteractiveTab(QWidget):
         render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
         path = layer_path(raster) if render is None else ""
 
-        from ..algorithms.segment_prompts import embedding_cache_dir
-
-        method = "appearance" if (self.model_edit.text().strip() or "bundled") == "classical" else "auto"
-        cache_dir = embedding_cache_dir()
-
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
-                return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir),
-                                    **kw)
+                return find_similar(SimilarRequest(raster_file, geoms, out, label=label), **kw)
 
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))

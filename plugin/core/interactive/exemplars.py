@@ -43,11 +43,6 @@ class SimilarRequest:
     threshold: float = 0.5
     label: str = "similar"
     modality: str = "auto"
-    method: str = "auto"
-    """'network' (the promptable network's features and masks), 'appearance' (band values), or 'auto' (the network when
-    its files verify and its card says it finds similar objects better: ``find_similar.auto``)."""
-    cache_dir: Optional[str] = None
-    """Encodings of the network method: None, the default cache folder; "", none kept on disk."""
     tiles: TileSpec = field(default_factory=TileSpec)
 
 
@@ -125,8 +120,6 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
-    if _use_network(req.method):
-        return _find_with_network(req, src, modality, out, areas, progress, is_cancelled)
     sample = stack.read_sample(full, set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
@@ -183,55 +176,3 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if progress:
         progress(100.0)
     return SimilarResult(out, len(kept), f"Found {len(kept)} similar object(s). " + summary)
-
-
-def _use_network(method: str) -> bool:
-    """Whether a run uses the promptable network ('auto': when its files verify and its card's find_similar.auto says so,
-    from `make eval-interactive`)."""
-    if method not in ("auto", "network", "appearance"):
-        raise InputError(t("Unknown find-similar method '{name}'.", name=method), t("Use auto, network or appearance."))
-    if method == "appearance":
-        return False
-    if method == "network":
-        return True
-    from ..errors import ModelError
-    from .network import NetworkEngine
-
-    try:
-        engine = NetworkEngine(device="cpu")
-    except ModelError:
-        return False
-    return bool(engine.card.get("find_similar", {}).get("auto", False))
-
-
-def _find_with_network(req: SimilarRequest, src, modality, out: str, areas: AreaCalculator, progress,
-                       is_cancelled) -> SimilarResult:
-    """find_similar with the promptable network (similar_objects.py): masks decoded where the embedding resembles the
-    exemplars."""
-    from .network import NetworkEngine
-    from .objects import mask_to_geometry
-    from .similar_objects import similar_objects
-
-    from ..vectors import Polygon
-
-    from .cache import EmbeddingCache
-
-    engine = NetworkEngine(device="auto")
-    cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
-    geoms = [g for g in req.exemplars if g is not None and not g.is_empty and g.area > 0]
-    found, note = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache,
-                                  progress=(lambda v: progress(0.9 * v)) if progress else None, is_cancelled=is_cancelled)
-    polys = []
-    for mask, transform, score in found:
-        g = mask_to_geometry(mask, transform)
-        if g is not None:
-            polys.append(Polygon(g, 1, score, int(mask.sum()), {"object_id": len(polys) + 1, "score": score}))
-    grid = src.grid
-    common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
-              "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
-    summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
-    write_polygons(out, iter(polys), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
-                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
-    if progress:
-        progress(100.0)
-    return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary)

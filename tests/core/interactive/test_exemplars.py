@@ -40,8 +40,7 @@ def test_finds_the_other_roofs_only(tmp_path):
     data, red, blue = scene()
     src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
     res = find_similar(SimilarRequest(src, [geom(*red[0]), geom(*red[4])], str(tmp_path / "similar.gpkg"),
-                                      threshold=0.5, label="roof", tiles=TileSpec(128, 16, 2),
-                                      method="appearance"))
+                                      threshold=0.5, label="roof", tiles=TileSpec(128, 16, 2)))
     with fiona.open(res.output_vector) as fc:
         feats = list(fc)
     found = [f for f in feats]
