@@ -47,8 +47,11 @@ train-landcover:
 train-change:
 	$(ENV) $(PY) -m training.change_net
 
+V2 = training/data/promptable/v2
 train-interactive:
-	$(ENV) $(PY) -m training.promptable_net --minutes 37 --finetune-minutes 38 --finetune2-minutes 65
+	mkdir -p $(V2)
+	for f in promptable_net_encoder.onnx promptable_net_decoder.onnx promptable_net.json; do git show 795df9c:models/$$f > $(V2)/$$f; done
+	$(ENV) $(PY) -m training.promptable_net.revive --minutes 90 --init-dir $(V2)
 
 bench-change-network:
 	$(ENV) $(PY) benchmarks/change_network.py

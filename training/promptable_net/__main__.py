@@ -1,4 +1,8 @@
-"""``make train-interactive``: prepare data → train (wall-clock budget) → [continued training] → export ONNX + card → evaluate.
+"""The recipe of versions 1-2: prepare data → train (wall-clock budget) → [continued training] → export ONNX + card → evaluate.
+
+The bundled version 3 is made by ``make train-interactive`` instead: training/promptable_net/revive.py on version 2's
+files. Versions 1-2 were trained with a ReLU in the encoder's FPN fuse that died (model.FUSE_SLOPE); run from scratch,
+this recipe now trains the leaky fuse (not measured).
 
 ``python -m training.promptable_net [--minutes M] [--batch B] [--finetune-minutes F] [--finetune2-minutes G]``; with
 ``F > 0`` the first model is trained further from its checkpoint (train.FINETUNE options: lower learning rate, up to 6

@@ -23,6 +23,10 @@ EMB = 32
 R = 96
 CONE = 10.0
 """Click cone radius in ROI grid cells (the encoding of a click: max(0, 1 - d / CONE))."""
+FUSE_SLOPE = 0.1
+"""Negative slope of the FPN fuse activation (version 3). Versions 1-2 used a ReLU there, and it died in training (the
+encoder's BatchNorm layers were kept in eval mode, so the fresh fuse BatchNorm never normalised): every fuse
+pre-activation went negative and the embedding was one constant vector; the decoder worked from the image alone."""
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 
@@ -35,7 +39,7 @@ class Encoder(nn.Module):
         self.lat4 = nn.Conv2d(24, EMB, 1)
         self.lat8 = nn.Conv2d(40, EMB, 1)
         self.lat16 = nn.Conv2d(112, EMB, 1)
-        self.fuse = nn.Sequential(nn.Conv2d(EMB, EMB, 3, padding=1, bias=False), bn(EMB), nn.ReLU(),
+        self.fuse = nn.Sequential(nn.Conv2d(EMB, EMB, 3, padding=1, bias=False), bn(EMB), nn.LeakyReLU(FUSE_SLOPE),
                                   nn.Conv2d(EMB, EMB, 1))
         self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
