@@ -262,20 +262,21 @@ _POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
 
 
 def _single_band(src: RasterSource) -> Modality:
-    """One band: SAR when the values look like backscatter; else height or panchromatic by its file name, its unit, then
-    its data type."""
+    """One band: SAR when its file name names a polarisation; height or panchromatic when its name or unit says so; SAR
+    when its values look like backscatter; else by its data type (unsigned integer: panchromatic)."""
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
     if s.size == 0:
         raise ModalityError(t("'{name}' has one band with no valid pixels.", name=_base(src)), t("Check the nodata value."))
     med = float(np.median(s))
-    if src.dtypes[0].startswith("float") and (med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
-        return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)
     pol = _POLARISATION_IN_NAME.search(_base(src).lower())
     if pol:  # e.g. a Sentinel-1 GRD measurement file 's1a-iw-grd-vv-...tiff' (uint16 amplitude): not a DSM
         role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
         return Modality("sar", "SAR (single band)", {role: 1}, {"kind": "sar_db"},
                         f"the file name names the polarisation '{pol.group(1).upper()}'", 1)
-    named = _single_band_named(src)
+    named = _single_band_named(src)  # a name or unit outranks the value test below (a flat nDSM, a 0-1 pan)
+    if not named and src.dtypes[0].startswith("float") and (
+            med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
+        return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)
     if named:
         kind, why = named
     elif src.dtypes[0] == "uint8":

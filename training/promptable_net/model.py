@@ -26,7 +26,8 @@ CONE = 10.0
 FUSE_SLOPE = 0.1
 """Negative slope of the FPN fuse activation (version 3). Versions 1-2 used a ReLU there, and it died in training (the
 encoder's BatchNorm layers were kept in eval mode, so the fresh fuse BatchNorm never normalised): every fuse
-pre-activation went negative and the embedding was one constant vector; the decoder worked from the image alone."""
+pre-activation went negative and the embedding was one constant vector; the decoder worked from the image alone.
+train.py now keeps only the ImageNet trunk's BatchNorm statistics frozen (all of them with --freeze-bn)."""
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 

@@ -88,7 +88,7 @@ def bundled_embedding_constant(encoder: Path) -> np.ndarray:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--minutes", type=float, default=90.0)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init-dir", type=Path, default=ENCODER.parent, help="folder of the version 2 ONNX pair and card")
@@ -129,7 +129,7 @@ def card_v3(doc: dict, v2: dict) -> dict:
             card[key] = v2[key]
     card["architecture"] = dict(card["architecture"], encoder=card["architecture"]["encoder"].replace(
         "top-down FPN", "top-down FPN fused by 3x3 conv + BatchNorm + LeakyReLU(0.1) + 1x1 conv,"))
-    card["reproduce"] = ("make train-interactive: the version 2 ONNX pair from git (commit af10e2f) → python -m "
+    card["reproduce"] = ("make train-interactive: the version 2 ONNX pair and card from git (commit 795df9c) → python -m "
                          "training.promptable_net.revive --minutes 90 (fuse re-initialised, embedding input silenced, "
                          "continued training with train.FINETUNE2 options, lr x0.5, seed 41, one thread) → export; make "
                          "eval-interactive prints the table. Steps depend on the machine's load.")

@@ -320,8 +320,8 @@ def train(minutes: float, batch: int = 8, seed: int = SEED, log_every: int = 20,
         for g, b in zip(opt.param_groups, base):
             g["lr"] = b * warm * 0.5 * (1 + math.cos(math.pi * frac))
         net.train()
-        for m in (net if freeze_bn else net.encoder).modules():  # frozen BN statistics (small batches; folded BN)
-            if isinstance(m, torch.nn.BatchNorm2d):
+        for name, m in net.named_modules():  # frozen statistics: the ImageNet trunk's, or all with folded BN
+            if isinstance(m, torch.nn.BatchNorm2d) and (freeze_bn or name.startswith("encoder._")):
                 m.eval()
         samples = [sampler.sample() for _ in range(batch)]
         img = torch.from_numpy(np.stack([s[0] for s in samples]))
