@@ -271,6 +271,14 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def write_report(path: str, res: dict) -> None:
+    """Write an evaluation's figures as JSON (folders made as needed) and say where."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        json.dump(res, fh, indent=2)
+    print(f"written {path}")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default="buildings,clouds,dsifn")
@@ -297,10 +305,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"engine: {engine.label}")
         res[name] = evaluate(engine, args.datasets.split(","))
     print(table(res))
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as fh:
-        json.dump(res, fh, indent=2)
-    print(f"written {args.json}")
+    write_report(args.json, res)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import os
 import sys
 import tempfile
@@ -21,25 +20,20 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
-if os.path.join(ROOT, ".qgis", "plugins") not in sys.path:
-    sys.path.insert(0, os.path.join(ROOT, ".qgis", "plugins"))
+from training.eval_interactive import ROOT, SHARED, write_report
 
 MATCH_IOU = 0.5
 DRAWS = (0, 1, 2)
 N_EXEMPLARS = 3
 
 
-def read_polygons(path: str, layer: Optional[str] = None, where: Optional[str] = None) -> list[tuple[dict, object]]:
+def read_polygons(path: str, layer: Optional[str] = None) -> list[tuple[dict, object]]:
     """(attributes, shapely geometry) of every feature of a vector layer."""
     from osgeo import ogr
     from shapely import wkb
 
     ds = ogr.Open(path)
     lyr = ds.GetLayerByName(layer) if layer else ds.GetLayer(0)
-    if where:
-        lyr.SetAttributeFilter(where)
     out = []
     for f in lyr:
         g = f.GetGeometryRef()
@@ -140,10 +134,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     print(f"{'find similar (3 exemplars)':30s} " + " ".join(f"{c:>11s}" for c in cols))
     for label, s in res.items():
         print(f"{label:30s} " + " ".join(f"{s[c]:>11}" for c in cols))
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as fh:
-        json.dump(res, fh, indent=2)
-    print(f"written {args.json}")
+    write_report(args.json, res)
     return 0
 
 
