@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="407" />
+            <location filename="../plugin/gui/change_tab.py" line="390" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -234,7 +234,7 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="57" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
@@ -384,39 +384,54 @@
             <translation>Erklärung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="27" />
+            <location filename="../plugin/algorithms/find_similar.py" line="33" />
             <source>Find objects similar to exemplars</source>
             <translation>Objekte ähnlich den Beispielen finden</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="30" />
-            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their appearance against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
-            <translation>Geben Sie zwei oder drei gute Polygone dessen an, wovon Sie mehr suchen (z. B. Dächer); TerraPrompt lernt ihr Aussehen im Vergleich zum Rest der Szene und liefert jedes Objekt mit ähnlichem Aussehen und ähnlicher Größe, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Geben Sie zwei oder drei gute Polygone dessen an, wovon Sie mehr möchten (z. B. Dächer); TerraPrompt lernt, wie sie sich vom Rest der Szene abheben, und liefert jedes Objekt, das ihnen ähnelt und ähnlich groß ist, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <location filename="../plugin/algorithms/find_similar.py" line="42" />
             <source>The raster to search (any modality).</source>
             <translation>Der zu durchsuchende Raster (beliebige Modalität).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="38" />
+            <location filename="../plugin/algorithms/find_similar.py" line="44" />
             <source>Exemplar polygons</source>
             <translation>Beispielpolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="39" />
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygone guter Beispiele in beliebigem KBS; für eine Auswahl „Nur gewählte Objekte“ verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="41" />
+            <location filename="../plugin/algorithms/find_similar.py" line="47" />
             <source>Similarity threshold</source>
             <translation>Ähnlichkeitsschwelle</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="42" />
-            <source>0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches.</source>
-            <translation>0..1: Ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, diesen Wert erreicht. Höher findet weniger, dafür ähnlichere Treffer.</translation>
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
+            <translation>0..1, höher findet weniger, ähnlichere Objekte. network: Ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzwerkmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: Ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="53" />
+            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
+            <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="59" />
+            <source>Search extent</source>
+            <translation>Suchausdehnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="60" />
+            <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
+            <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
@@ -424,27 +439,27 @@
             <translation>Klassenbezeichnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="196" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="50" />
+            <location filename="../plugin/algorithms/find_similar.py" line="68" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="81" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
@@ -574,7 +589,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="80" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -819,27 +834,27 @@
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="344" />
+            <location filename="../plugin/gui/change_tab.py" line="343" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="555" />
+            <location filename="../plugin/gui/landcover_tab.py" line="552" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="396" />
+            <location filename="../plugin/gui/change_tab.py" line="379" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="428" />
+            <location filename="../plugin/gui/change_tab.py" line="411" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
@@ -904,7 +919,7 @@
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="44" />
+            <location filename="../plugin/gui/interactive_tab.py" line="43" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
@@ -914,112 +929,122 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="47" />
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="52" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
-            <source>Find objects that look like the exemplar polygons, anywhere in the raster.</source>
-            <translation>Objekte im gesamten Raster finden, die den Beispielpolygonen ähneln.</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
+            <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <source>In view</source>
+            <translation>In der Ansicht</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
+            <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="103" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="144" />
+            <location filename="../plugin/gui/interactive_tab.py" line="150" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="167" />
+            <location filename="../plugin/gui/interactive_tab.py" line="182" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="168" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="188" />
+            <location filename="../plugin/gui/interactive_tab.py" line="203" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="188" />
+            <location filename="../plugin/gui/interactive_tab.py" line="203" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1319,22 +1344,22 @@
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="521" />
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="526" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="533" />
+            <location filename="../plugin/gui/landcover_tab.py" line="530" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="573" />
+            <location filename="../plugin/gui/landcover_tab.py" line="570" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -139,7 +139,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="407" />
+            <location filename="../plugin/gui/change_tab.py" line="390" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
@@ -234,7 +234,7 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="57" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
@@ -384,39 +384,54 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="27" />
+            <location filename="../plugin/algorithms/find_similar.py" line="33" />
             <source>Find objects similar to exemplars</source>
             <translation>Trouver des objets semblables aux exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="30" />
-            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their appearance against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
-            <translation>Donnez deux ou trois bons polygones de ce que vous cherchez (par ex. des toits) ; TerraPrompt apprend leur apparence par rapport au reste de la scène et renvoie chaque objet d'aspect et de taille semblables, avec un score. Cochez « Entités sélectionnées uniquement » pour n'utiliser que les polygones sélectionnés.</translation>
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Donnez deux ou trois bons polygones de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <location filename="../plugin/algorithms/find_similar.py" line="42" />
             <source>The raster to search (any modality).</source>
             <translation>Le raster à parcourir (toute modalité).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="38" />
+            <location filename="../plugin/algorithms/find_similar.py" line="44" />
             <source>Exemplar polygons</source>
             <translation>Polygones d'exemple</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="39" />
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="41" />
+            <location filename="../plugin/algorithms/find_similar.py" line="47" />
             <source>Similarity threshold</source>
             <translation>Seuil de similarité</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="42" />
-            <source>0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches.</source>
-            <translation>0..1 : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples atteint cette valeur. Plus haut : moins de résultats, plus proches.</translation>
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
+            <translation>0..1, plus haut trouve moins d'objets, plus proches. network : un objet est gardé quand le cosinus entre ses caractéristiques réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="53" />
+            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
+            <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="59" />
+            <source>Search extent</source>
+            <translation>Emprise de recherche</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="60" />
+            <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
+            <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
@@ -424,27 +439,27 @@
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="196" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="50" />
+            <location filename="../plugin/algorithms/find_similar.py" line="68" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="81" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
@@ -574,7 +589,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="80" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -819,27 +834,27 @@
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="344" />
+            <location filename="../plugin/gui/change_tab.py" line="343" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="555" />
+            <location filename="../plugin/gui/landcover_tab.py" line="552" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="396" />
+            <location filename="../plugin/gui/change_tab.py" line="379" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="428" />
+            <location filename="../plugin/gui/change_tab.py" line="411" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
@@ -904,7 +919,7 @@
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="44" />
+            <location filename="../plugin/gui/interactive_tab.py" line="43" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
@@ -914,112 +929,122 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="47" />
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="52" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="63" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
-            <source>Find objects that look like the exemplar polygons, anywhere in the raster.</source>
-            <translation>Trouver, partout dans le raster, les objets qui ressemblent aux polygones d'exemple.</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
+            <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <source>In view</source>
+            <translation>Dans la vue</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
+            <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="103" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="144" />
+            <location filename="../plugin/gui/interactive_tab.py" line="150" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="167" />
+            <location filename="../plugin/gui/interactive_tab.py" line="182" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="168" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="188" />
+            <location filename="../plugin/gui/interactive_tab.py" line="203" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="188" />
+            <location filename="../plugin/gui/interactive_tab.py" line="203" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1319,22 +1344,22 @@
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="521" />
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="526" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="533" />
+            <location filename="../plugin/gui/landcover_tab.py" line="530" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="573" />
+            <location filename="../plugin/gui/landcover_tab.py" line="570" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

@@ -6,6 +6,8 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
@@ -15,6 +17,10 @@ from qgis.core import (
 
 from ..i18n import tr
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
+from .segment_prompts import embedding_cache_dir
+
+
+METHODS = ["auto", "network", "appearance"]
 
 
 class FindSimilarAlgorithm(TerraPromptAlgorithm):
@@ -27,8 +33,8 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         return tr("Find objects similar to exemplars")
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return tr("Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns their "
-                  "appearance against the rest of the scene and returns every object that looks alike and has a "
+        return tr("Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what "
+                  "they look like against the rest of the scene and returns every object that looks alike and has a "
                   "similar size, with a score. Tick 'Selected features only' to use the selected polygons.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -39,7 +45,19 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Polygons of good examples, in any CRS; use 'Selected features only' for a selection."))
         self.addParameter(p)
         p = QgsProcessingParameterNumber("THRESHOLD", tr("Similarity threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
-        p.setHelp(tr("0..1: a pixel belongs to a candidate when its probability of looking like the exemplars reaches this value. Higher finds fewer, closer matches."))
+        p.setHelp(tr("0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its "
+                     "network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a "
+                     "candidate when its probability of looking like the exemplars reaches it."))
+        self.addParameter(p)
+        p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
+        p.setHelp(tr("network: places whose promptable-network features resemble the exemplars are clicked and "
+                     "segmented like a click in the Interactive tab, and the masks the network is sure of that resemble "
+                     "the exemplars are kept (auto uses it when the bundled network is installed; about a minute per "
+                     "million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' "
+                     "(fast; for objects told apart by colour alone)."))
+        self.addParameter(p)
+        p = QgsProcessingParameterExtent("EXTENT", tr("Search extent"), optional=True)
+        p.setHelp(tr("Search only inside this extent (any CRS); empty: the whole raster."))
         self.addParameter(p)
         p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="similar")
         p.setHelp(tr("Written to the 'class' field of every object found."))
@@ -69,10 +87,16 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                 continue
             g.transform(xform)
             geoms.append(wkt.loads(g.asWkt()))
-        req = SimilarRequest(input=layer_path(layer), exemplars=geoms,
+        extent = None
+        if parameters.get("EXTENT"):
+            r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+            extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
+        req = SimilarRequest(input=layer_path(layer), exemplars=geoms, extent=extent,
                              output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
                              threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
-                             label=self.parameterAsString(parameters, "CLASS", context) or "similar")
+                             label=self.parameterAsString(parameters, "CLASS", context) or "similar",
+                             method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
+                             cache_dir=embedding_cache_dir())
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}

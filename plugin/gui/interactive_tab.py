@@ -8,6 +8,7 @@ from __future__ import annotations
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFileDialog,
@@ -84,8 +85,15 @@ class InteractiveTab(QWidget):
         self.exemplar_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.exemplar_combo.setToolTip(tr("Polygons of good examples; the selected ones are used (all when none is selected)."))
         self.similar_button = QPushButton(tr("Find similar"), self)
-        self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons, anywhere in the raster."))
+        self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons (the selected ones, else all): "
+                                          "places that the promptable network sees alike are clicked and segmented; "
+                                          "with Model = classical, pixels of alike colour."))
+        self.in_view_check = QCheckBox(tr("In view"), self)
+        self.in_view_check.setChecked(settings.value("similar_in_view", "true") == "true")
+        self.in_view_check.setToolTip(tr("Search the current map view only (about a minute per million pixels with the "
+                                         "network on 2 CPU cores); unticked, the whole raster."))
         similar.addWidget(self.exemplar_combo, 1)
+        similar.addWidget(self.in_view_check)
         similar.addWidget(self.similar_button)
         form2 = QFormLayout()
         form2.addRow(tr("Exemplars"), similar)
@@ -154,9 +162,21 @@ class InteractiveTab(QWidget):
         render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
         path = layer_path(raster) if render is None else ""
 
+        from ..algorithms.segment_prompts import embedding_cache_dir
+
+        method = "appearance" if (self.model_edit.text().strip() or "bundled") == "classical" else "auto"
+        cache_dir = embedding_cache_dir()
+        settings.set_value("similar_in_view", "true" if self.in_view_check.isChecked() else "false")
+        extent = None
+        if render is None and self.in_view_check.isChecked() and self.canvas is not None:
+            view = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), raster.crs(),
+                                          QgsProject.instance()).transformBoundingBox(self.canvas.extent())
+            extent = (view.xMinimum(), view.yMinimum(), view.xMaximum(), view.yMaximum())
+
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
-                return find_similar(SimilarRequest(raster_file, geoms, out, label=label), **kw)
+                return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
+                                                   extent=extent), **kw)
 
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))

@@ -25,7 +25,7 @@ def test_find_similar_with_exemplars_in_wgs84(plugin, tmp_path):
         f.setGeometry(g)
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
-    res = processing.run("terraprompt:find_similar", {"INPUT": src, "EXEMPLARS": layer, "THRESHOLD": 0.5, "CLASS": "roof",
+    res = processing.run("terraprompt:find_similar", {"INPUT": src, "EXEMPLARS": layer, "THRESHOLD": 0.5, "CLASS": "roof", "METHOD": 2,
                                                       "OUTPUT_VECTOR": str(tmp_path / "similar.gpkg")})
     assert res["COUNT"] == len(red)
     with fiona.open(res["OUTPUT_VECTOR"]) as fc:
@@ -69,7 +69,22 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     tab = plugin.dock.tab("interactive_tab")
     tab.layer_combo.setLayer(raster)
     tab.exemplar_combo.setLayer(vec)
+    tab.model_edit.setText("classical")  # flat colour squares: the appearance method
+    tab.in_view_check.setChecked(False)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
     found = [l for l in project.mapLayers().values() if l.name() == "Similar objects"]
     assert found and found[0].featureCount() == len(red), tab.status.text()
+    # in view: the canvas shows the top rows of the raster (in another CRS), so the first row of roofs only
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsRectangle
+
+    canvas = tab.iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    xf = QgsCoordinateTransform(raster.crs(), canvas.mapSettings().destinationCrs(), project)
+    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(*(TR * (0, 60)), *(TR * (300, 0)))))
+    project.removeMapLayer(found[0].id())
+    tab.in_view_check.setChecked(True)
+    tab.similar_button.click()
+    assert wait_for(lambda: tab.similar_task is None, 60)
+    found = [l for l in project.mapLayers().values() if l.name() == "Similar objects"]
+    assert found and found[0].featureCount() == 3, tab.status.text()

@@ -29,6 +29,7 @@ from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path
 
 MODEL_NAME = "exemplar-appearance-v1"
+METHODS = ("auto", "network", "appearance")
 AREA_RANGE = (0.25, 4.0)
 """Candidates keep an area between these multiples of the smallest / largest exemplar."""
 
@@ -43,6 +44,13 @@ class SimilarRequest:
     threshold: float = 0.5
     label: str = "similar"
     modality: str = "auto"
+    method: str = "auto"
+    """'network' (the promptable network's features and masks), 'appearance' (band values), or 'auto' (the network when
+    its files verify and its card says it finds similar objects better: ``find_similar.auto``)."""
+    extent: Optional[tuple] = None
+    """(xmin, ymin, xmax, ymax) in the raster's CRS: search only there (the dock's current view); None, everywhere."""
+    cache_dir: Optional[str] = None
+    """Encodings of the network method: None, the default cache folder; "", none kept on disk."""
     tiles: TileSpec = field(default_factory=TileSpec)
 
 
@@ -94,6 +102,8 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if not 0.0 < req.threshold < 1.0:
         raise InputError(t("THRESHOLD must be between 0 and 1 (got {value}).", value=req.threshold),
                          t("Use e.g. 0.5; higher finds fewer, closer matches."))
+    if req.method not in METHODS:
+        raise InputError(t("Unknown find-similar method '{name}'.", name=req.method), t("Use auto, network or appearance."))
     src = open_raster(req.input)
     out = check_output_path(req.output_vector, [req.input], (".gpkg",))
     check_has_valid_pixels(src)
@@ -120,11 +130,14 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
+    area = search_window(src, req.extent)
+    if _use_network(req.method):
+        return _find_with_network(req, src, modality, out, areas, area, progress, is_cancelled)
     sample = stack.read_sample(full, set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
 
-    grid = src.grid
+    grid = Grid(src.crs, src.grid.window_transform(area), int(area.width), int(area.height))
     tmp = tempfile.mkdtemp(prefix="terraprompt-similar-")
     cls_path, conf_path = os.path.join(tmp, "match.tif"), os.path.join(tmp, "score.tif")
     try:
@@ -134,7 +147,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
         def process(wins):
             res = []
             for w in wins:
-                bs = stack.read(w, set(roles))
+                bs = stack.read(Window(w.col_off + area.col_off, w.row_off + area.row_off, w.width, w.height), set(roles))
                 res.append(np.stack([model.probability(_features(bs, roles)), bs.valid.astype(np.float32)]))
             return res
 
@@ -176,3 +189,68 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if progress:
         progress(100.0)
     return SimilarResult(out, len(kept), f"Found {len(kept)} similar object(s). " + summary)
+
+
+def search_window(src, extent: Optional[tuple]) -> Window:
+    """The raster window (native pixels, rounded outwards) to search: the whole raster, or its part inside ``extent``."""
+    full = Window(0, 0, src.width, src.height)
+    if extent is None:
+        return full
+    win = from_bounds(*extent, transform=src.transform)
+    c0, r0 = max(0, int(np.floor(win.col_off))), max(0, int(np.floor(win.row_off)))
+    c1 = min(src.width, int(np.ceil(win.col_off + win.width)))
+    r1 = min(src.height, int(np.ceil(win.row_off + win.height)))
+    if c1 <= c0 or r1 <= r0:
+        raise InputError(t("The search extent lies outside the raster."),
+                         t("Pan the map over the raster, or search the whole raster."))
+    return Window(c0, r0, c1 - c0, r1 - r0)
+
+
+def _use_network(method: str) -> bool:
+    """Whether a run uses the promptable network ('auto': when its files verify and its card's find_similar.auto says so,
+    from `make eval-interactive`)."""
+    if method == "appearance":
+        return False
+    if method == "network":
+        return True
+    from ..errors import ModelError
+    from .network import NetworkEngine
+
+    try:
+        engine = NetworkEngine(device="cpu")
+    except ModelError:
+        return False
+    return bool(engine.card.get("find_similar", {}).get("auto", False))
+
+
+def _find_with_network(req: SimilarRequest, src, modality, out: str, areas: AreaCalculator, area: Window, progress,
+                       is_cancelled) -> SimilarResult:
+    """find_similar with the promptable network (similar_objects.py): masks decoded where the embedding resembles the
+    exemplars."""
+    from .network import NetworkEngine
+    from .objects import mask_to_geometry
+    from .similar_objects import similar_objects
+
+    from ..vectors import Polygon
+
+    from .cache import EmbeddingCache
+
+    engine = NetworkEngine(device="auto")
+    cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
+    geoms = [g for g in req.exemplars if g is not None and not g.is_empty and g.area > 0]
+    found, note = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
+                                  progress=(lambda v: progress(0.9 * v)) if progress else None, is_cancelled=is_cancelled)
+    polys = []
+    for mask, transform, score in found:
+        g = mask_to_geometry(mask, transform)
+        if g is not None:
+            polys.append(Polygon(g, 1, score, int(mask.sum()), {"object_id": len(polys) + 1, "score": score}))
+    grid = src.grid
+    common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
+              "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
+    summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
+    write_polygons(out, iter(polys), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
+                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
+    if progress:
+        progress(100.0)
+    return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary)

@@ -225,9 +225,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
         eng = _make_engine(engine_name, ids, roles, device, ctx)
     except ModalityError as exc:  # the land-cover fix names DSM_INPUT, which this tab does not have
         raise ModalityError(exc.problem,
-                            t("Click them one by one (Enter accepts each; Find similar with accepted ones as exemplars "
-                              "finds more when they stand out by colour), or use the Land cover tab with the bands or DSM "
-                              "it needs.")) from exc
+                            t("Click a few of them (Enter accepts each), then press Find similar with the accepted ones "
+                              "as exemplars to find more; or use the Land cover tab with the bands or DSM it needs.")) from exc
     bs = read_resampled(stack, enc.window, shape, eng.needed_roles())
     if progress:
         progress(10.0)

@@ -40,7 +40,8 @@ def test_finds_the_other_roofs_only(tmp_path):
     data, red, blue = scene()
     src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
     res = find_similar(SimilarRequest(src, [geom(*red[0]), geom(*red[4])], str(tmp_path / "similar.gpkg"),
-                                      threshold=0.5, label="roof", tiles=TileSpec(128, 16, 2)))
+                                      threshold=0.5, label="roof", tiles=TileSpec(128, 16, 2),
+                                      method="appearance"))
     with fiona.open(res.output_vector) as fc:
         feats = list(fc)
     found = [f for f in feats]
@@ -69,4 +70,24 @@ def test_bad_exemplars_and_threshold(tmp_path):
         find_similar(SimilarRequest(src, [box(0, 0, 1, 1)], str(out)))  # far outside the raster
     with pytest.raises(InputError, match="THRESHOLD"):
         find_similar(SimilarRequest(src, [geom(*red[0])], str(out), threshold=1.5))
+    assert not out.exists()
+
+
+def test_extent_limits_the_search_and_outside_is_refused(tmp_path):
+    import fiona
+    from shapely.geometry import shape
+
+    data, red, _ = scene()
+    src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
+    x0, y0 = TR * (0, 0)
+    top = (x0, y0 - 100, x0 + 300, y0)  # rows 0-100: the first row of red roofs only
+    res = find_similar(SimilarRequest(src, [geom(*red[0]), geom(*red[4])], str(tmp_path / "top.gpkg"),
+                                      tiles=TileSpec(128, 16, 2), method="appearance", extent=top))
+    with fiona.open(res.output_vector) as fc:
+        found = [shape(f["geometry"]) for f in fc]
+    assert res.count == 3 and all(g.centroid.y > y0 - 100 for g in found)
+    out = tmp_path / "none.gpkg"
+    with pytest.raises(InputError, match="search extent lies outside"):
+        find_similar(SimilarRequest(src, [geom(*red[0])], str(out), method="appearance",
+                                    extent=(x0 - 1000, y0 + 500, x0 - 900, y0 + 600)))
     assert not out.exists()
