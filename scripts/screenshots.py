@@ -452,6 +452,45 @@ def inner() -> None:
         info["files"].append("out/web_interactive.png")
         return done > 0
 
+    def scene_similar() -> bool:
+        """Interactive tab: Find similar from three roofs of a Rio tile, in the map view."""
+        from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+        img = os.path.join(SHARED, "buildings", "rio_img56_image.tif")
+        if not os.path.exists(img):
+            info["skipped"].append(f"similar: {img} is absent")
+            return True
+        fresh_project()
+        layer = QgsRasterLayer(img, "Rio de Janeiro 0.5 m (SpaceNet)")
+        foot = QgsVectorLayer(img.replace("_image.tif", "_footprints.gpkg") + "|layername=footprints", "footprints", "ogr")
+        feats = sorted(foot.getFeatures(), key=lambda f: -f["area_px"])
+        vec = QgsVectorLayer("Polygon?crs=EPSG:4326", "Exemplars (3 roofs)", "memory")
+        for f in feats[2:9:3]:  # three mid-sized roofs, not the merged blocks
+            g = QgsFeature()
+            g.setGeometry(QgsGeometry(f.geometry()))
+            vec.dataProvider().addFeatures([g])
+        vec.renderer().setSymbol(vec.renderer().symbol().createSimple(
+            {"color": "0,0,0,0", "outline_color": "255,40,200,255", "outline_width": "0.9", "outline_width_unit": "MM"}))
+        add_layers(layer, vec)
+        collapse(layer)
+        iface.mapCanvas().setExtent(layer.extent())
+        iface.mapCanvas().refresh()
+        settle()
+        tab = show_tab("interactive_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.model_edit.setText("bundled")
+        tab.class_edit.setText("building")
+        tab.exemplar_combo.setLayer(vec)
+        tab.in_view_check.setChecked(True)
+        tab.similar_button.click()
+        if not wait(lambda: tab.similar_task is None, 240):
+            log("find similar did not finish in 240 s")
+            return False
+        log(f"find similar: {tab.status.text()}")
+        settle()
+        shoot("find_similar.png", "dock_find_similar.png", tab.status)
+        return True
+
     def run() -> None:
         try:
             win = iface.mainWindow()
@@ -464,7 +503,8 @@ def inner() -> None:
                 return
             log("plugin loaded")
             plugin.action.setChecked(True)
-            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive, "web": scene_web}
+            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive, "web": scene_web,
+                      "similar": scene_similar}
             wanted = os.environ.get("TERRAPROMPT_SHOT_SCENES", ",".join(scenes)).split(",")
             for name in wanted:
                 if not scenes[name]():

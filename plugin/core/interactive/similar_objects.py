@@ -6,7 +6,8 @@ direction); an exemplar's prototype is the unit-length mean of its standardised 
 (spacing a third of the exemplars' diameter) where a cell's cosine with the nearest prototype reaches CLICK_MIN_COS;
 each click is decoded as one positive click of the Interactive tab. A mask is kept when the decoder's score reaches the
 card's ``find_similar.min_decoder_score`` (objectness), its area is near the exemplars' and the cosine of its mean
-standardised embedding with the nearest prototype reaches THRESHOLD; overlapping masks keep the surer one. Tiles
+standardised embedding with the nearest prototype reaches THRESHOLD; overlapping masks keep the surer one, and masks
+lying mostly on an exemplar are left out (the analyst has those). Tiles
 overlap by half; an object belongs to the tile whose core holds its click. Measured on the shared building tiles and
 tree crowns by training/eval_similar.py.
 """
@@ -198,7 +199,8 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
                 continue
             covered |= mask
             cands.append((dscore, s, mask))
-        taken = np.zeros(enc.shape, bool)
+        # the exemplars count as objects kept already: their own outlines are not returned again
+        taken = ~geometry_mask(exemplars, out_shape=enc.shape, transform=enc.transform, all_touched=False)
         for dscore, s, mask in sorted(cands, key=lambda c: -c[0]):
             if (mask & taken).sum() > MAX_OVERLAP * mask.sum():
                 continue

@@ -93,6 +93,9 @@ def test_network_finds_other_roofs_of_a_real_tile(tmp_path):
             props = feats[0]["properties"]
             assert props["model"] == "promptable_net" and len(props["model_sha256"]) == 64
             assert all(0.5 <= f["properties"]["score"] <= 1 for f in feats)
+            for f in feats:  # the exemplars are not returned again
+                g = shape(f["geometry"])
+                assert all(g.intersection(e).area <= 0.3 * g.area + 1e-12 for e in exemplars)
     net, app = res["network"], res["appearance"]
     print(res)
     assert net["tp"] >= 8, net
