@@ -31,6 +31,14 @@ def test_find_similar_with_exemplars_in_wgs84(plugin, tmp_path):
     with fiona.open(res["OUTPUT_VECTOR"]) as fc:
         props = [f["properties"] for f in fc]
     assert {p["class"] for p in props} == {"roof"} and sorted(p["object_id"] for p in props) == list(range(1, len(red) + 1))
+    # EXTENT in another CRS: the top 100 rows (the first row of roofs) given in WGS 84
+    from qgis.core import QgsRectangle
+
+    top = xf.transformBoundingBox(QgsRectangle(*(TR * (0, 100)), *(TR * (300, 0))))
+    res = processing.run("terraprompt:find_similar", {
+        "INPUT": src, "EXEMPLARS": layer, "METHOD": 2, "OUTPUT_VECTOR": str(tmp_path / "top.gpkg"),
+        "EXTENT": f"{top.xMinimum()},{top.xMaximum()},{top.yMinimum()},{top.yMaximum()} [EPSG:4326]"})
+    assert res["COUNT"] == 3
 
 
 def test_find_similar_without_exemplars_leaves_nothing(plugin, tmp_path):
