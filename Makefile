@@ -75,6 +75,7 @@ eval-interactive:
 
 bench-interactive:
 	$(ENV) $(PY) benchmarks/interactive.py
+	$(ENV) $(PY) benchmarks/find_similar.py
 
 clean:
 	rm -rf out dist build .qgis .pytest_cache

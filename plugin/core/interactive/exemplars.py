@@ -61,6 +61,8 @@ class SimilarResult:
     output_vector: str
     count: int
     summary: str
+    decoded: int = 0
+    """Clicks the network method decoded (0 for the appearance method)."""
 
 
 @dataclass
@@ -238,7 +240,7 @@ def _find_with_network(req: SimilarRequest, src, modality, out: str, areas: Area
     engine = NetworkEngine(device="auto")
     cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
     geoms = [g for g in req.exemplars if g is not None and not g.is_empty and g.area > 0]
-    found, note = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
+    found, note, clicks = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
                                   progress=(lambda v: progress(0.9 * v)) if progress else None, is_cancelled=is_cancelled)
     polys = []
     for mask, transform, score in found:
@@ -253,4 +255,4 @@ def _find_with_network(req: SimilarRequest, src, modality, out: str, areas: Area
                    layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
     if progress:
         progress(100.0)
-    return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary)
+    return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary, clicks)

@@ -247,8 +247,9 @@ class NetworkEngine:
         return {"embedding": emb.astype(np.float16), "image": np.round(img * 255).astype(np.uint8), "valid": valid}
 
     def decode(self, f: dict[str, np.ndarray], points: np.ndarray, labels: np.ndarray,
-               box: Optional[np.ndarray] = None) -> tuple[np.ndarray, float]:
-        """Mask (bool, window shape) and score in [0, 1] for clicks (col, row) labelled 1/0 and an optional box."""
+               box: Optional[np.ndarray] = None, remember: bool = True) -> tuple[np.ndarray, float]:
+        """Mask (bool, window shape) and score in [0, 1] for clicks (col, row) labelled 1/0 and an optional box;
+        ``remember=False`` neither reads nor fills the prefix memo (one-off decodes on throw-away windows)."""
         points = np.asarray(points, np.float32).reshape(-1, 2)
         labels = np.asarray(labels).reshape(-1).astype(np.float32)
         box = None if box is None else np.asarray(box, np.float32).reshape(4)
@@ -261,7 +262,7 @@ class NetworkEngine:
                     self.threshold, self.snap, self.snap_radius, self.snap_eps, self.snap_mix)
         prev, logit = None, None
         first = start
-        for k in range(len(points), start - 1, -1):  # the longest memoised prefix
+        for k in range(len(points), start - 1, -1) if remember else ():  # the longest memoised prefix
             hit = self._memo.get(key_base + (points[:k].tobytes(), labels[:k].tobytes()))
             if hit is not None:
                 prev, logit, first = hit[0], hit[1], k + 1
@@ -272,9 +273,10 @@ class NetworkEngine:
             if self.snap:
                 logit = snap_logits(logit, f["image"], self.snap, self.snap_radius, self.snap_eps, self.snap_mix)
             prev = logit > self.threshold
-            self._memo[key_base + (points[:k].tobytes(), labels[:k].tobytes())] = (prev, logit)
-            while len(self._memo) > 24:
-                self._memo.popitem(last=False)
+            if remember:
+                self._memo[key_base + (points[:k].tobytes(), labels[:k].tobytes())] = (prev, logit)
+                while len(self._memo) > 24:
+                    self._memo.popitem(last=False)
         mask = keep_prompted(prev & valid, points, labels, box)
         # a click on nodata, or clicks only negative: nothing to segment there
         pos = points[labels == 1]

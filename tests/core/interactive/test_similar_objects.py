@@ -9,7 +9,14 @@ import pytest
 from conftest import shared
 from terraprompt.plugin.core.errors import InputError
 from terraprompt.plugin.core.interactive.exemplars import SimilarRequest, find_similar
-from terraprompt.plugin.core.interactive.similar_objects import STRIDE, click_points, fit_prototypes, mask_cells
+from terraprompt.plugin.core.interactive.similar_objects import (
+    STRIDE,
+    click_points,
+    fit_prototypes,
+    local_cells,
+    mask_cells,
+    sub_features,
+)
 
 
 def test_click_points_skip_dissimilar_and_invalid_cells_most_similar_first():
@@ -30,6 +37,25 @@ def test_mask_cells_takes_the_cell_centre_pixel():
     mask[0:4, 0:4] = True  # covers the centre (2, 2) of cell (0, 0) only
     cells = mask_cells(mask, (3, 3))
     assert cells.shape == (3, 3) and cells[0, 0] and cells.sum() == 1
+
+
+def test_cropped_masks_and_sub_windows_line_up_with_the_window():
+    rng = np.random.default_rng(1)
+    full = rng.random((37, 45)) > 0.6
+    r0, c0 = 9, 14
+    crop = full[r0:30, c0:40].copy()
+    placed = np.zeros_like(full)
+    placed[r0:30, c0:40] = crop
+    cells = (10, 12)
+    assert (local_cells(crop, r0, c0, cells) == mask_cells(placed, cells)).all()
+    feats = {"embedding": rng.random((2, 10, 12)), "image": rng.random((3, 37, 45)), "valid": full}
+    sub, sr, sc = sub_features(feats, 30.0, 20.0, side=16)
+    assert sr % STRIDE == 0 and sc % STRIDE == 0 and sub["valid"].shape == (20, 20)
+    assert sr <= 20 < sr + 20 and sc <= 30 < sc + 20
+    assert (sub["valid"] == full[sr:sr + 20, sc:sc + 20]).all()
+    assert (sub["embedding"] == feats["embedding"][:, sr // STRIDE:sr // STRIDE + 5, sc // STRIDE:sc // STRIDE + 5]).all()
+    edge, er, ec = sub_features(feats, 44.0, 36.0, side=16)  # at the corner: the part ends with the window
+    assert (er, ec) == (20, 28) and edge["valid"].shape == (17, 17)
 
 
 def test_prototype_similarity_ranks_like_cells_first():
