@@ -62,7 +62,8 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     opts.intra_op_num_threads = threads or default_threads()
     opts.inter_op_num_threads = 1
     # idle worker threads sleep instead of spinning: the Python work between runs (reading, pasting, filters) gets the
-    # cores (measured: promptable decode p95 23 -> 14 ms, find similar 1.5x faster, a full-tile land-cover run 50 -> 43 s)
+    # cores (measured: promptable decode p95 23 -> 14 ms, find similar 1.5x faster, a full-tile land-cover run 50 -> 43 s,
+    # a full-tile change pair 105 -> 96 s)
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     sess = ort.InferenceSession(model_path, sess_options=opts, providers=providers)
     used = sess.get_providers()[0]

@@ -133,8 +133,9 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
     area = search_window(src, req.extent)
-    if _use_network(req.method):
-        return _find_with_network(req, src, modality, out, areas, area, progress, is_cancelled)
+    engine = _network_engine(req.method)
+    if engine is not None:
+        return _find_with_network(req, engine, src, modality, out, areas, area, progress, is_cancelled)
     sample = stack.read_sample(full, set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
@@ -208,40 +209,37 @@ def search_window(src, extent: Optional[tuple]) -> Window:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
-def _use_network(method: str) -> bool:
-    """Whether a run uses the promptable network ('auto': when its files verify and its card's find_similar.auto says so,
-    from `make eval-interactive`)."""
+def _network_engine(method: str):
+    """The promptable network when a run uses it, else None ('auto': when its files verify and its card's
+    find_similar.auto says so, from `make eval-interactive`; 'network': always, so a broken model file is reported)."""
     if method == "appearance":
-        return False
-    if method == "network":
-        return True
+        return None
     from ..errors import ModelError
     from .network import NetworkEngine
 
+    if method == "network":
+        return NetworkEngine(device="auto")
     try:
-        engine = NetworkEngine(device="cpu")
+        engine = NetworkEngine(device="auto")
     except ModelError:
-        return False
-    return bool(engine.card.get("find_similar", {}).get("auto", False))
+        return None
+    return engine if engine.card.get("find_similar", {}).get("auto", False) else None
 
 
-def _find_with_network(req: SimilarRequest, src, modality, out: str, areas: AreaCalculator, area: Window, progress,
+def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, areas: AreaCalculator, area: Window, progress,
                        is_cancelled) -> SimilarResult:
     """find_similar with the promptable network (similar_objects.py): masks decoded where the embedding resembles the
     exemplars."""
-    from .network import NetworkEngine
+    from ..vectors import Polygon
+    from .cache import EmbeddingCache
     from .objects import mask_to_geometry
     from .similar_objects import similar_objects
 
-    from ..vectors import Polygon
-
-    from .cache import EmbeddingCache
-
-    engine = NetworkEngine(device="auto")
     cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
     geoms = [g for g in req.exemplars if g is not None and not g.is_empty and g.area > 0]
     found, note, clicks = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
-                                  progress=(lambda v: progress(0.9 * v)) if progress else None, is_cancelled=is_cancelled)
+                                          progress=(lambda v: progress(0.9 * v)) if progress else None,
+                                          is_cancelled=is_cancelled)
     polys = []
     for mask, transform, score in found:
         g = mask_to_geometry(mask, transform)

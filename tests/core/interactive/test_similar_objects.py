@@ -150,3 +150,39 @@ def test_network_search_keeps_to_the_extent(tmp_path):
         if extent is not None:
             assert all(g.intersects(box(*extent)) for g in geoms)
     assert 0 < counts["left"] < counts["all"], counts
+
+
+def test_auto_falls_back_to_appearance_when_the_network_does_not_verify(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    import fiona
+    from shapely.geometry import box
+
+    from terraprompt.plugin.core.errors import ModelError
+    from terraprompt.plugin.core.interactive import network
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    card = json.load(open(network.CARD))
+    for part in card["files"].values():
+        shutil.copy(os.path.join(os.path.dirname(network.CARD), part["file"]), folder / part["file"])
+    with open(folder / card["files"]["decoder"]["file"], "ab") as fh:
+        fh.write(b"x")  # a damaged download: the sha256 no longer matches
+    json.dump(card, open(folder / "promptable_net.json", "w"))
+    monkeypatch.setattr(network, "CARD", str(folder / "promptable_net.json"))
+    src = os.path.join(os.path.dirname(__file__), "..", "..", "data", "rio_buildings_crop_image.tif")
+    import rasterio
+
+    with rasterio.open(src) as ds:
+        x0, y0 = ds.transform * (40, 20)
+        x1, y1 = ds.transform * (52, 32)
+    ex = [box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
+    out = tmp_path / "auto.gpkg"
+    r = find_similar(SimilarRequest(src, ex, str(out), method="auto", cache_dir=""))
+    assert r.decoded == 0 and "bands red, green, blue" in r.summary  # the appearance method's summary
+    with fiona.open(out) as fc:
+        assert {f["properties"]["model"] for f in fc} <= {"exemplar-appearance-v1"}
+    with pytest.raises(ModelError):
+        find_similar(SimilarRequest(src, ex, str(tmp_path / "net.gpkg"), method="network", cache_dir=""))
+    assert not (tmp_path / "net.gpkg").exists()
