@@ -420,8 +420,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="53" />
-            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
-            <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
+            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
+            <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist und die Pixel 1,25 m oder feiner sind; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />
@@ -444,7 +444,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="196" />
+            <location filename="../plugin/gui/interactive_tab.py" line="198" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -1039,12 +1039,12 @@
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="203" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="203" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>

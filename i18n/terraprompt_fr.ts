@@ -420,8 +420,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="53" />
-            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
-            <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
+            <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
+            <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />
@@ -444,7 +444,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="196" />
+            <location filename="../plugin/gui/interactive_tab.py" line="198" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -1039,12 +1039,12 @@
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="203" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="203" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>

@@ -52,8 +52,8 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
         p.setHelp(tr("network: places whose promptable-network features resemble the exemplars are clicked and "
                      "segmented like a click in the Interactive tab, and the masks the network is sure of that resemble "
-                     "the exemplars are kept (auto uses it when the bundled network is installed; about a minute per "
-                     "million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' "
+                     "the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m "
+                     "or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' "
                      "(fast; for objects told apart by colour alone)."))
         self.addParameter(p)
         p = QgsProcessingParameterExtent("EXTENT", tr("Search extent"), optional=True)

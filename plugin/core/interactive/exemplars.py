@@ -133,7 +133,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
     area = search_window(src, req.extent)
-    engine = _network_engine(req.method)
+    engine, why = _network_engine(req.method, src)
     if engine is not None:
         return _find_with_network(req, engine, src, modality, out, areas, area, progress, is_cancelled)
     sample = stack.read_sample(full, set(roles))
@@ -183,7 +183,8 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
                   "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
-        summary = (f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
+        summary = ((why + "; " if why else "") +
+                   f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
                    f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
         write_polygons(out, candidates(), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
                        layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
@@ -209,21 +210,31 @@ def search_window(src, extent: Optional[tuple]) -> Window:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
-def _network_engine(method: str):
-    """The promptable network when a run uses it, else None ('auto': when its files verify and its card's
-    find_similar.auto says so, from `make eval-interactive`; 'network': always, so a broken model file is reported)."""
+def _network_engine(method: str, src) -> tuple[object, str]:
+    """(the promptable network or None, why the appearance method runs instead). 'auto' uses the network when its files
+    verify, its card's find_similar.auto says so (from `make eval-interactive`) and the raster's pixels are within its
+    reach (at most encoder.UPSAMPLE_UP_TO times its working pixel: at 10 m it returned round blobs all over farmland
+    for lake exemplars); 'network' always, so a broken model file is reported."""
     if method == "appearance":
-        return None
+        return None, ""
     from ..errors import ModelError
+    from ..raster import pixel_size_m
+    from .encoder import UPSAMPLE_UP_TO
     from .network import NetworkEngine
 
     if method == "network":
-        return NetworkEngine(device="auto")
+        return NetworkEngine(device="auto"), ""
     try:
         engine = NetworkEngine(device="auto")
-    except ModelError:
-        return None
-    return engine if engine.card.get("find_similar", {}).get("auto", False) else None
+    except ModelError as exc:
+        return None, f"appearance method: the promptable network is not usable ({exc.problem})"
+    if not engine.card.get("find_similar", {}).get("auto", False):
+        return None, "appearance method: the promptable network's card does not enable it"
+    gsd, native = engine.working_gsd_m, pixel_size_m(src.grid)
+    if gsd and native > UPSAMPLE_UP_TO * gsd:
+        return None, (f"appearance method: {native:.3g} m pixels are too coarse for the promptable network "
+                      f"(trained at {gsd:g} m; up to {UPSAMPLE_UP_TO * gsd:g} m)")
+    return engine, ""
 
 
 def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, areas: AreaCalculator, area: Window, progress,

@@ -91,3 +91,19 @@ def test_extent_limits_the_search_and_outside_is_refused(tmp_path):
         find_similar(SimilarRequest(src, [geom(*red[0])], str(out), method="appearance",
                                     extent=(x0 - 1000, y0 + 500, x0 - 900, y0 + 600)))
     assert not out.exists()
+
+
+def test_auto_uses_the_appearance_method_on_coarse_pixels(tmp_path):
+    """10 m pixels are far beyond the promptable network's 0.5 m: auto says so and runs the appearance method."""
+    data, red, _ = scene()
+    tr10 = from_origin(500000, 4500000, 10.0, 10.0)
+    src = write_raster(str(tmp_path / "s2like.tif"), data, transform=tr10)
+
+    def geom10(r, c, n=12):
+        x0, y0 = tr10 * (c, r)
+        return box(x0 + 10, y0 - 10 * (n - 1), x0 + 10 * (n - 1), y0 - 10)
+
+    res = find_similar(SimilarRequest(src, [geom10(*red[0]), geom10(*red[4])], str(tmp_path / "s.gpkg"),
+                                      tiles=TileSpec(128, 16, 2), method="auto", cache_dir=""))
+    assert res.decoded == 0 and "too coarse for the promptable network" in res.summary
+    assert res.count == len(red)
