@@ -164,10 +164,12 @@ def pixel_area_m2(areas, transform: Affine, shape: tuple[int, int]) -> float:
 
 
 def similar_objects(src: RasterSource, modality, engine, exemplars: list, threshold: float, areas,
-                    cache=None, size: int = TILE, area: Optional[Window] = None, progress: Optional[Callable[[float], None]] = None,
+                    cache=None, size: int = TILE, area: Optional[Window] = None,
+                    progress: Optional[Callable[[float], None]] = None,
                     is_cancelled: Optional[Callable[[], bool]] = None) -> tuple[list[tuple[np.ndarray, Affine, float]], str, int]:
-    """([(mask, transform, similarity)], note, clicks decoded) of objects (each mask cut to its bounding box) resembling the exemplars (shapely, raster CRS) over the raster;
-    ``areas`` is the raster's AreaCalculator; with an ``area`` (native-pixel window), only objects clicked inside it."""
+    """([(mask, transform, similarity)], note, clicks decoded) of objects resembling the exemplars (shapely, raster CRS)
+    over the raster, each mask cut to its bounding box; ``areas`` is the raster's AreaCalculator; with an ``area``
+    (native-pixel window), only objects clicked inside it."""
     def encode(win: Window) -> EncodedWindow:
         return encode_window(src, win, engine, cache=cache, modality=modality)
 
