@@ -7,9 +7,9 @@ direction); an exemplar's prototype is the unit-length mean of its standardised 
 each click is decoded as one positive click of the Interactive tab. A mask is kept when the decoder's score reaches the
 card's ``find_similar.min_decoder_score`` (objectness), its area is near the exemplars' and the cosine of its mean
 standardised embedding with the nearest prototype reaches THRESHOLD; overlapping masks keep the surer one, and masks
-lying mostly on an exemplar are left out (the analyst has those). Tiles
-overlap by half; an object belongs to the tile whose core holds its click. Measured on the shared building tiles and
-tree crowns by training/eval_similar.py.
+lying mostly on an exemplar are left out (the analyst has those). Tiles overlap by half; an object belongs to the tile
+whose core holds its click, and a mask lying mostly on an object kept in a neighbouring tile is a duplicate. Measured
+on the shared building tiles and tree crowns by training/eval_similar.py.
 """
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ import numpy as np
 from rasterio.features import geometry_mask
 from rasterio.transform import Affine
 from rasterio.windows import Window
+from rasterio.windows import bounds as window_bounds
 
 from ..errors import Cancelled, InputError
 from ..messages import t
 from ..raster import RasterSource
 from .encoder import EncodedWindow, TILE, encode_window, tile_grid, tile_for
+from .objects import mask_to_geometry
 
 STRIDE = 4
 """Encoded pixels per embedding cell side (the network's output stride)."""
@@ -73,6 +75,11 @@ class Prototypes:
         v = self.standardise(np.asarray(emb, np.float32)[:, cells]).mean(axis=1)
         v = v / max(float(np.linalg.norm(v)), 1e-6)
         return float((self.vectors @ v).max())
+
+
+def _boxes_meet(a: tuple, b: tuple) -> bool:
+    """Whether two (minx, miny, maxx, maxy) boxes meet."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
 def cell_transform(enc: EncodedWindow) -> Affine:
@@ -196,6 +203,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
     min_ds = float(getattr(engine, "card", {}).get("find_similar", {}).get("min_decoder_score", MIN_DECODER_SCORE))
     lo, hi = AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)
     found: list[tuple[np.ndarray, Affine, float]] = []
+    kept_geoms: list = []
     clicks = 0
     for i, win in enumerate(tiles):
         if is_cancelled and is_cancelled():
@@ -210,6 +218,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
         px_area = pixel_area_m2(areas, enc.transform, enc.shape)
         covered = np.zeros(enc.shape, bool)
         cands = []
+        earlier = [g for g in kept_geoms if _boxes_meet(g.bounds, window_bounds(win, src.transform))]
         for x, y in click_points(sim, cell_valid, step):
             nc, nr = win.col_off + x * fx, win.row_off + y * fy
             if not (c0 <= nc < c1 and r0 <= nr < r1) or covered[min(int(y), enc.shape[0] - 1), min(int(x), enc.shape[1] - 1)]:
@@ -236,8 +245,15 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
             part = taken[mr:mr + mask.shape[0], mc:mc + mask.shape[1]]
             if (mask & part).sum() > MAX_OVERLAP * mask.sum():
                 continue
+            transform = enc.transform * Affine.translation(mc, mr)
+            if len(tiles) > 1:  # an object on a core border may have been clicked from the neighbouring tile too
+                geom = mask_to_geometry(mask, transform)
+                if geom is None or any(_boxes_meet(geom.bounds, g.bounds) and geom.intersects(g)
+                                       and geom.intersection(g).area > MAX_OVERLAP * geom.area for g in earlier):
+                    continue
+                kept_geoms.append(geom)
             part |= mask
-            found.append((mask, enc.transform * Affine.translation(mc, mr), round(float(np.clip(s, 0, 1)), 4)))
+            found.append((mask, transform, round(float(np.clip(s, 0, 1)), 4)))
         if progress:
             progress(100.0 * (i + 1) / len(tiles))
     note = (f"promptable-network features: {len(exemplars)} prototype(s), clicks every {step} px where a cell's cosine "

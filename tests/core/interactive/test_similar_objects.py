@@ -186,3 +186,30 @@ def test_auto_falls_back_to_appearance_when_the_network_does_not_verify(tmp_path
     with pytest.raises(ModelError):
         find_similar(SimilarRequest(src, ex, str(tmp_path / "net.gpkg"), method="network", cache_dir=""))
     assert not (tmp_path / "net.gpkg").exists()
+
+
+def test_objects_on_tile_borders_are_returned_once(tmp_path):
+    """Tiles of 256 px over the 438 x 406 Rio tile (several half-overlapping tiles): no object comes back twice."""
+    import fiona
+    from shapely.geometry import shape
+
+    from terraprompt.plugin.core.interactive.network import NetworkEngine
+    from terraprompt.plugin.core.interactive.objects import mask_to_geometry
+    from terraprompt.plugin.core.interactive.similar_objects import similar_objects
+    from terraprompt.plugin.core.modalities import resolve_modality
+    from terraprompt.plugin.core.raster import open_raster
+    from terraprompt.plugin.core.vectors import AreaCalculator
+
+    img = shared("buildings", "rio_img56_image.tif")
+    with fiona.open(img.replace("_image.tif", "_footprints.gpkg"), layer="footprints") as fc:
+        truth = sorted((shape(f["geometry"]) for f in fc if f["properties"]["area_px"] >= 50), key=lambda g: -g.area)
+    src = open_raster(img)
+    found, note, clicks = similar_objects(src, resolve_modality(src, "auto"), NetworkEngine(device="cpu"),
+                                          [truth[i] for i in (2, 5, 8)], 0.5, AreaCalculator(src.crs), size=256)
+    import re
+
+    assert int(re.search(r"over (\d+) tile", note).group(1)) > 1 and len(found) >= 10, note
+    geoms = [mask_to_geometry(m, tr) for m, tr, _ in found]
+    for i, a in enumerate(geoms):
+        for b in geoms[i + 1:]:
+            assert a.intersection(b).area <= 0.3 * min(a.area, b.area) + 1e-15
