@@ -1,6 +1,8 @@
-"""Shared benchmark helpers: the plugin on sys.path, peak RSS, and big rasters made as VRT mosaics of one tile."""
+"""Shared benchmark helpers: the plugin on sys.path, peak RSS, the JSON report, and big rasters made as VRT mosaics of
+one tile."""
 from __future__ import annotations
 
+import json
 import os
 import resource
 import sys
@@ -22,6 +24,14 @@ def plugin_on_path() -> None:
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def report(res: dict, path: str) -> None:
+    """Print a benchmark's figures as JSON and write them to ``path`` (folders made as needed)."""
+    print(json.dumps(res, indent=2))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as fh:
+        json.dump(res, fh, indent=2)
 
 
 def write_tile(path: str, data, descriptions, crs: str, origin: tuple[float, float]) -> str:

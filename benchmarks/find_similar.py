@@ -9,7 +9,6 @@ Run: `source scripts/plugin_env.sh && .venv/bin/python benchmarks/find_similar.p
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -20,7 +19,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TERRA
 
 import numpy as np  # noqa: E402
 
-from common import plugin_on_path, rss_mb  # noqa: E402
+from common import plugin_on_path, report, rss_mb  # noqa: E402
 from interactive import test_image  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -95,10 +94,7 @@ def main() -> int:
         res["network"]["bare_model_s"] = round(bare, 2)
         res["network"]["overhead_vs_bare"] = round(res["network"]["seconds"] / bare, 3)
     res["load_average_1min"] = round(os.getloadavg()[0], 2)
-    print(json.dumps(res, indent=2))
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as fh:
-        json.dump(res, fh, indent=2)
+    report(res, args.json)
     return 0
 
 

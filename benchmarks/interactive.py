@@ -12,7 +12,6 @@ Run: `source scripts/plugin_env.sh && .venv/bin/python benchmarks/interactive.py
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -21,6 +20,8 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TERRA
     os.environ.setdefault(var, "2")
 
 import numpy as np  # noqa: E402
+
+from common import report  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, ".qgis", "plugins"))
@@ -128,10 +129,7 @@ def main() -> int:
                 print(f"[skip] network: {exc}")
                 continue
         res[name] = run(args.size, args.clicks, engine)
-    print(json.dumps(res, indent=2))
-    os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    with open(args.json, "w") as fh:
-        json.dump(res, fh, indent=2)
+    report(res, args.json)
     return 0
 
 

@@ -276,6 +276,16 @@ def inner() -> None:
         iface.setActiveLayer(layer)
         return layer
 
+    def rio_scene(scene: str, tile: str):
+        """A fresh project for a scene on a shared Rio building tile: the image path, or None (noted as skipped) when it
+        is absent."""
+        img = os.path.join(SHARED, "buildings", f"{tile}_image.tif")
+        if not os.path.exists(img):
+            info["skipped"].append(f"{scene}: {img} is absent")
+            return None
+        fresh_project()
+        return img
+
     def scene_landcover() -> bool:
         """Land cover tab: the prompt on the Beirut sample, Run, the class layers and the area chart."""
         layer = beirut_scene("land cover")
@@ -389,11 +399,9 @@ def inner() -> None:
         from qgis.core import QgsPointXY
         from scipy import ndimage
 
-        img = os.path.join(SHARED, "buildings", "rio_img52_image.tif")
-        if not os.path.exists(img):
-            info["skipped"].append(f"web: {img} is absent")
+        img = rio_scene("web", "rio_img52")
+        if img is None:
             return True
-        fresh_project()
         tiles = os.path.join(DATA, "rio_tiles")
         if not os.path.isdir(tiles):
             subprocess.run([sys.executable, "-m", "osgeo_utils.gdal2tiles", "--xyz", "-z", "16-19", "-w", "none", "-q", img, tiles],
@@ -456,11 +464,9 @@ def inner() -> None:
         """Interactive tab: Find similar from three roofs of a Rio tile, in the map view."""
         from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
-        img = os.path.join(SHARED, "buildings", "rio_img56_image.tif")
-        if not os.path.exists(img):
-            info["skipped"].append(f"similar: {img} is absent")
+        img = rio_scene("similar", "rio_img56")
+        if img is None:
             return True
-        fresh_project()
         layer = QgsRasterLayer(img, "Rio de Janeiro 0.5 m (SpaceNet)")
         foot = QgsVectorLayer(img.replace("_image.tif", "_footprints.gpkg") + "|layername=footprints", "footprints", "ogr")
         feats = sorted(foot.getFeatures(), key=lambda f: -f["area_px"])

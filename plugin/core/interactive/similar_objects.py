@@ -26,10 +26,9 @@ from ..errors import Cancelled, InputError
 from ..messages import t
 from ..raster import RasterSource
 from .encoder import EncodedWindow, TILE, encode_window, tile_grid, tile_for
+from .network import STRIDE
 from .objects import mask_to_geometry
 
-STRIDE = 4
-"""Encoded pixels per embedding cell side (the network's output stride)."""
 AREA_RANGE = (0.25, 4.0)
 """Objects keep an area between these multiples of the smallest / largest exemplar."""
 MAX_OVERLAP = 0.3
@@ -85,12 +84,6 @@ def _boxes_meet(a: tuple, b: tuple) -> bool:
 def cell_transform(enc: EncodedWindow) -> Affine:
     """Transform of the embedding cells of an encoded window."""
     return enc.transform * Affine.scale(STRIDE)
-
-
-def mask_cells(mask: np.ndarray, cells_shape: tuple[int, int]) -> np.ndarray:
-    """The embedding cells (bool, cells_shape) whose centre pixel a mask of the encoded window covers."""
-    m = mask[STRIDE // 2::STRIDE, STRIDE // 2::STRIDE][: cells_shape[0], : cells_shape[1]]
-    return np.pad(m, ((0, cells_shape[0] - m.shape[0]), (0, cells_shape[1] - m.shape[1])))
 
 
 def sub_features(features: dict, x: float, y: float, side: int = SUB) -> tuple[dict, int, int]:
@@ -211,7 +204,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
         enc = encode(win)
         emb = enc.features["embedding"]
         sim = protos.cell_similarity(emb)
-        cell_valid = mask_cells(enc.valid, sim.shape)
+        cell_valid = local_cells(enc.valid, 0, 0, sim.shape)
         c0, r0, c1, r1 = _core(win, src, size)
         c0, r0, c1, r1 = max(c0, a0), max(r0, b0), min(c1, a1), min(r1, b1)
         fx, fy = win.width / enc.shape[1], win.height / enc.shape[0]

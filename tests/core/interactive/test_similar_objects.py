@@ -14,7 +14,6 @@ from terraprompt.plugin.core.interactive.similar_objects import (
     click_points,
     fit_prototypes,
     local_cells,
-    mask_cells,
     sub_features,
 )
 
@@ -32,10 +31,10 @@ def test_click_points_skip_dissimilar_and_invalid_cells_most_similar_first():
     assert tuple(cells[0]) == (0, 7)
 
 
-def test_mask_cells_takes_the_cell_centre_pixel():
+def test_cells_take_the_cell_centre_pixel():
     mask = np.zeros((10, 10), bool)
     mask[0:4, 0:4] = True  # covers the centre (2, 2) of cell (0, 0) only
-    cells = mask_cells(mask, (3, 3))
+    cells = local_cells(mask, 0, 0, (3, 3))
     assert cells.shape == (3, 3) and cells[0, 0] and cells.sum() == 1
 
 
@@ -47,7 +46,7 @@ def test_cropped_masks_and_sub_windows_line_up_with_the_window():
     placed = np.zeros_like(full)
     placed[r0:30, c0:40] = crop
     cells = (10, 12)
-    assert (local_cells(crop, r0, c0, cells) == mask_cells(placed, cells)).all()
+    assert (local_cells(crop, r0, c0, cells) == local_cells(placed, 0, 0, cells)).all()
     feats = {"embedding": rng.random((2, 10, 12)), "image": rng.random((3, 37, 45)), "valid": full}
     sub, sr, sc = sub_features(feats, 30.0, 20.0, side=16)
     assert sr % STRIDE == 0 and sc % STRIDE == 0 and sub["valid"].shape == (20, 20)
