@@ -197,17 +197,15 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
 
 def search_window(src, extent: Optional[tuple]) -> Window:
     """The raster window (native pixels, rounded outwards) to search: the whole raster, or its part inside ``extent``."""
-    full = Window(0, 0, src.width, src.height)
+    from .encoder import clip_window
+
     if extent is None:
-        return full
-    win = from_bounds(*extent, transform=src.transform)
-    c0, r0 = max(0, int(np.floor(win.col_off))), max(0, int(np.floor(win.row_off)))
-    c1 = min(src.width, int(np.ceil(win.col_off + win.width)))
-    r1 = min(src.height, int(np.ceil(win.row_off + win.height)))
-    if c1 <= c0 or r1 <= r0:
+        return Window(0, 0, src.width, src.height)
+    try:
+        return clip_window(src, from_bounds(*extent, transform=src.transform))
+    except InputError as exc:
         raise InputError(t("The search extent lies outside the raster."),
-                         t("Pan the map over the raster, or search the whole raster."))
-    return Window(c0, r0, c1 - c0, r1 - r0)
+                         t("Pan the map over the raster, or search the whole raster.")) from exc
 
 
 def _network_engine(method: str, src) -> tuple[object, str]:
@@ -256,11 +254,10 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, are
         g = mask_to_geometry(mask, transform)
         if g is not None:
             polys.append(Polygon(g, 1, score, int(mask.sum()), {"object_id": len(polys) + 1, "score": score}))
-    grid = src.grid
     common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
               "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
     summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
-    write_polygons(out, iter(polys), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
+    write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
                    layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
     if progress:
         progress(100.0)

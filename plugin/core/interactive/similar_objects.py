@@ -156,11 +156,9 @@ def _core(win: Window, src: RasterSource, size: int) -> tuple[float, float, floa
 
 def pixel_area_m2(areas, transform: Affine, shape: tuple[int, int]) -> float:
     """Ground area (m²) of one pixel of a grid, at its centre."""
-    from shapely.geometry import box
-
-    x, y = transform * (shape[1] / 2, shape[0] / 2)
+    x0, y0 = transform * (shape[1] / 2, shape[0] / 2)
     x1, y1 = transform * (shape[1] / 2 + 1, shape[0] / 2 + 1)
-    return areas.area_m2(box(min(x, x1), min(y, y1), max(x, x1), max(y, y1)))
+    return float(areas.box_areas_m2(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))[0])
 
 
 def similar_objects(src: RasterSource, modality, engine, exemplars: list, threshold: float, areas,
