@@ -136,6 +136,17 @@ def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, 
     return path
 
 
+def write_rgba(path: str, data: np.ndarray, alpha: np.ndarray, **profile) -> str:
+    """An RGB(A) GeoTIFF whose last band GDAL calls alpha (as orthophoto and QGIS 'rendered image' exports are)."""
+    from rasterio.enums import ColorInterp
+
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=4, dtype="uint8",
+                       photometric="RGB", alpha="YES", **profile) as ds:
+        ds.write(np.concatenate([data, alpha[None]]))
+        ds.colorinterp = [ColorInterp.red, ColorInterp.green, ColorInterp.blue, ColorInterp.alpha]
+    return path
+
+
 def paint_s2(water: np.ndarray, veg: np.ndarray, seed: int = 0) -> np.ndarray:
     """13-band L1C-like uint16 digital numbers: bare soil everywhere, water and vegetation spectra where the masks say, mild noise; never 0."""
     rng = np.random.default_rng(seed)

@@ -7,6 +7,7 @@ resampled onto another grid, without ever reading the whole raster.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
@@ -14,7 +15,7 @@ from typing import Optional, Sequence
 import numpy as np
 import rasterio
 from rasterio.crs import CRS
-from rasterio.enums import Resampling
+from rasterio.enums import ColorInterp, Resampling
 from rasterio._err import CPLE_BaseError
 from rasterio.errors import RasterioIOError
 from rasterio.transform import Affine
@@ -67,6 +68,9 @@ class RasterSource:
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
     """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill`)."""
+    alpha_band: Optional[int] = None
+    """The file's trailing alpha band (RGBA orthophotos, QGIS 'rendered image' exports): coverage, not data. It is left
+    out of ``count`` and the per-band tuples; GDAL turns it into the mask of every read."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -147,9 +151,10 @@ class RasterSource:
                     data = vrt.read(bands, window=window, masked=True)
             else:
                 # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
-                # so let the warper mark coverage in an alpha band (it honours internal masks too).
+                # so let the warper mark coverage in an alpha band (it honours internal masks too; a file's own
+                # alpha band is warped as that band).
                 with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                               resampling=resampling, add_alpha=True) as vrt:
+                               resampling=resampling, add_alpha=self.alpha_band is None) as vrt:
                     raw = vrt.read(bands + [vrt.count], window=window)
                 alpha = raw[-1] == 0
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
@@ -195,11 +200,38 @@ def zero_is_fill(nodata: Optional[float], dtypes: Sequence[str]) -> bool:
     return nodata is None and len(dtypes) >= 3 and all(np.dtype(d).kind in "iu" for d in dtypes)
 
 
+_CONNECTION = re.compile(r"^(/vsi[a-z0-9_]+/|[A-Z][A-Z0-9_]+:)")
+"""A GDAL virtual path or a driver's connection string: 'GPKG:file.gpkg:table' (a GeoPackage holding several rasters, as
+QGIS names such layers), 'NETCDF:file.nc:var', 'HDF5:...', 'SENTINEL2_L1C:...', '/vsizip/...' (a Windows drive letter
+is one letter, so 'C:' is a path)."""
+
+
+def is_gdal_source(path: str) -> bool:
+    """True for an existing file or a GDAL virtual path / connection string (which os.path.exists cannot check)."""
+    return bool(path) and (os.path.exists(path) or bool(_CONNECTION.match(path)))
+
+
+def trailing_alpha_band(ds) -> Optional[int]:
+    """The 1-based index of the last band when it is a coverage band, else None.
+
+    GDAL must call it alpha and its values must be only 0 and full scale: GDAL also calls the fourth band of any 8-bit
+    four-band GeoTIFF written without PHOTOMETRIC alpha, which is then an RGBN file's near-infrared band."""
+    if ds.count < 2 or ds.colorinterp[-1] != ColorInterp.alpha:
+        return None
+    kind = np.dtype(ds.dtypes[-1])
+    if kind.kind not in "iu":
+        return None
+    scale = max(1.0, (ds.width * ds.height / 65536) ** 0.5)
+    shape = (max(1, int(ds.height / scale)), max(1, int(ds.width / scale)))
+    values = ds.read(ds.count, out_shape=shape, resampling=Resampling.nearest)
+    return ds.count if np.isin(values, (0, np.iinfo(kind).max)).all() else None
+
+
 def open_raster(path: str, require_crs: bool = True) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used."""
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
-    if not os.path.exists(path) and not path.startswith(("/vsi", "NETCDF:", "HDF5:", "SENTINEL2_")):
+    if not is_gdal_source(path):
         raise InputError(t("The raster '{path}' does not exist.", path=path), t("Check the path or pick another layer."))
     try:
         with rasterio.open(path) as ds:
@@ -210,19 +242,22 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
                     t("The raster '{name}' has no coordinate reference system.", name=os.path.basename(path)),
                     t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."),
                 )
-            dtypes = tuple(ds.dtypes)
+            alpha = trailing_alpha_band(ds)
+            n = ds.count - (alpha is not None)
+            dtypes = tuple(ds.dtypes)[:n]
             src = RasterSource(
                 path=path,
                 grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
-                count=ds.count,
+                count=n,
                 dtypes=dtypes,
-                descriptions=tuple(d or "" for d in ds.descriptions),
+                descriptions=tuple(d or "" for d in ds.descriptions)[:n],
                 nodata=ds.nodata,
                 tags=dict(ds.tags()),
-                units=tuple(u or "" for u in ds.units),
+                units=tuple(u or "" for u in ds.units)[:n],
                 is_complex=any(d.startswith("complex") for d in dtypes),
                 overviews=tuple(ds.overviews(1)),
-                zero_fill=zero_is_fill(ds.nodata, dtypes),
+                zero_fill=zero_is_fill(ds.nodata, dtypes) and alpha is None,
+                alpha_band=alpha,
             )
     except InputError:
         raise

@@ -30,8 +30,9 @@ def is_file_raster(layer) -> bool:
     """True for a raster layer read from a file by GDAL (the engines open it directly)."""
     if layer is None:
         return False
-    path = layer.source().split("|")[0]
-    return layer.providerType() == "gdal" and (os.path.exists(path) or path.startswith("/vsi"))
+    from ..core.raster import is_gdal_source
+
+    return layer.providerType() == "gdal" and is_gdal_source(layer.source().split("|")[0])
 
 
 def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None) -> tuple[int, int]:

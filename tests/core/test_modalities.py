@@ -1,10 +1,12 @@
 """Modality detection from descriptions and band counts, on generated and real (shared) rasters; overrides."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
-from conftest import S2_NAMES, shared, write_raster
+from conftest import ROOT, S2_NAMES, shared, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.modalities import detect_modality, from_preset, resolve_modality
 from terraprompt.plugin.core.raster import open_raster
@@ -317,3 +319,15 @@ def test_shared_atlanta_panchromatic_tile(tmp_path):
     with pytest.raises(TerraPromptError, match="buildings"):  # was: 99.9 % of the tile 'buildings' (DN read as metres)
         extract_landcover(ExtractRequest(input=path, prompt="buildings", output_raster=str(tmp_path / "b.tif")))
     assert not (tmp_path / "b.tif").exists()
+
+
+def test_rgba_orthophoto_is_rgb_not_rgbn(tmp_path):
+    """A real RGB crop with an alpha band: the alpha is no NIR band (it would make every pixel 'vegetation')."""
+    import rasterio
+
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")) as ds:
+        data, crs, tr = ds.read(), ds.crs, ds.transform
+    alpha = np.full(data.shape[1:], 255, np.uint8)
+    alpha[:, :20] = 0
+    m = detect_modality(open_raster(write_rgba(str(tmp_path / "ortho.tif"), data, alpha, crs=crs, transform=tr)))
+    assert m.name == "rgb" and m.roles == {"red": 1, "green": 2, "blue": 3}

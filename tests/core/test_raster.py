@@ -9,7 +9,7 @@ from pyproj import Transformer
 from rasterio.transform import from_origin
 from rasterio.windows import Window
 
-from conftest import write_raster
+from conftest import write_raster, write_rgba
 from terraprompt.plugin.core.errors import InputError
 from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster, zero_is_fill
 
@@ -215,3 +215,22 @@ def test_zero_in_every_band_is_fill_of_multiband_integer_imagery(tmp_path):
     assert not open_raster(write_raster(str(tmp_path / "dsm.tif"), dsm, crs=UTM, transform=TR)).zero_fill
     assert not zero_is_fill(None, ("float32",) * 4)
     assert not zero_is_fill(0.0, ("uint16",) * 4)  # a declared nodata value decides alone
+
+
+def test_alpha_band_is_coverage_not_data(tmp_path):
+    """An RGBA file has 3 data bands; its alpha masks every read, also reprojected (fails when alpha counts as a band)."""
+    data = (_cube(3) % 251).astype(np.uint8)
+    alpha = np.full((40, 60), 255, np.uint8)
+    alpha[:10] = 0
+    src = open_raster(write_rgba(str(tmp_path / "rgba.tif"), data, alpha, crs=UTM, transform=TR))
+    assert (src.count, src.alpha_band, len(src.dtypes), len(src.descriptions)) == (3, 4, 3, 3)
+    arr = src.read()
+    assert arr.shape == (3, 40, 60)
+    m = np.ma.getmaskarray(arr)
+    assert m[:, :10].all() and not m[:, 10:].any()
+    np.testing.assert_array_equal(arr.data[:, 10:], data[:, 10:])
+    same = src.read_on_grid(src.grid)
+    assert np.ma.getmaskarray(same)[:, :10].all() and not np.ma.getmaskarray(same)[:, 10:].any()
+    grid = Grid(rasterio.crs.CRS.from_string(UTM), from_origin(499900, 4500100, 10, 10), 80, 70)
+    moved = np.ma.getmaskarray(src.read_on_grid(grid))[0]
+    assert moved[:10 + 10].all() and not moved[20:50, 10:70].any() and moved[50:].all()

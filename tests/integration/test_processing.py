@@ -91,3 +91,33 @@ def test_qgis_process_bin(tmp_path):
     with rasterio.open(out) as ds:
         v = ds.read(1)
         assert set(np.unique(v)) <= {0, 1, 255}
+
+
+def test_processing_reads_a_raster_table_of_a_geopackage(plugin, tmp_path):
+    """A GeoPackage with several rasters: QGIS names the layer 'GPKG:file:table', which is no file path but GDAL opens it
+    (it was refused as 'does not exist', and the dock drew it as a screen rendering)."""
+    import processing
+    from osgeo import gdal
+    from qgis.core import QgsRasterLayer
+
+    from terraprompt.plugin.gui.snapshot import is_file_raster
+
+    with rasterio.open(SAMPLE_S2) as src:
+        rgb = np.clip(src.read([4, 3, 2]) / 10000 * 255 * 3, 0, 255).astype(np.uint8)
+        crs, tr = src.crs, src.transform
+    tif = write_raster(str(tmp_path / "rgb.tif"), rgb, crs=crs, transform=tr, descriptions=["red", "green", "blue"])
+    gpkg = str(tmp_path / "rasters.gpkg")
+    for table, options in (("scene", []), ("other", ["APPEND_SUBDATASET=YES"])):
+        gdal.Translate(gpkg, tif, format="GPKG", creationOptions=[f"RASTER_TABLE={table}", "TILE_FORMAT=PNG", *options])
+    layer = QgsRasterLayer(f"GPKG:{gpkg}:scene", "scene")
+    assert layer.isValid() and layer.source().startswith("GPKG:")
+    assert is_file_raster(layer)
+    res = processing.run("terraprompt:extract_landcover", {"INPUT": layer, "PROMPT": "vegetation",
+                                                          "OUTPUT_RASTER": str(tmp_path / "lc.tif")})
+    direct = processing.run("terraprompt:extract_landcover", {"INPUT": tif, "PROMPT": "vegetation",
+                                                           "OUTPUT_RASTER": str(tmp_path / "lc_tif.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as a, rasterio.open(direct["OUTPUT_RASTER"]) as b:
+        got, want = a.read(1), b.read(1)
+        assert a.transform.almost_equals(b.transform, 1e-9) and a.shape == b.shape
+    assert (got == 1).mean() > 0.01
+    np.testing.assert_array_equal(got, want)

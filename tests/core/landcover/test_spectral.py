@@ -9,7 +9,7 @@ import rasterio
 from rasterio.transform import from_origin
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from conftest import S2_NAMES, shared, synthetic_s2, write_raster
+from conftest import SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
@@ -173,6 +173,25 @@ def test_rgb_only(flood, tmp_path):
     assert _iou(cls == 1, truth, valid) > 0.25  # weak per-pixel prior; the network engine does better
     assert (cls == 2).mean() > 0.05
 
+
+
+def test_rgba_orthophoto_alpha_is_nodata_not_nir(tmp_path):
+    """An 8-bit RGB export with an alpha band gives the RGB result, and its transparent part is nodata (with alpha read
+    as NIR, every opaque pixel had NDVI > 0)."""
+    with rasterio.open(SAMPLE_S2) as src:
+        rgb = np.clip(src.read([4, 3, 2]) / 10000 * 255 * 3, 0, 255).astype(np.uint8)
+        crs, tr = src.crs, src.transform
+    alpha = np.full(rgb.shape[1:], 255, np.uint8)
+    alpha[:, :96] = 0
+    rgb[:, alpha == 0] = 0
+    plain = write_raster(str(tmp_path / "rgb.tif"), rgb, crs=crs, transform=tr, nodata=0)
+    rgba = write_rgba(str(tmp_path / "rgba.tif"), rgb, alpha, crs=crs, transform=tr)
+    r_plain, c_plain = _run(tmp_path, "plain.tif", input=plain, prompt="vegetation")
+    r_rgba, c_rgba = _run(tmp_path, "rgba_out.tif", input=rgba, prompt="vegetation")
+    assert r_plain.modality == r_rgba.modality == "rgb"
+    assert (c_rgba[:, :96] == 255).all()
+    assert 0.005 < (c_rgba[:, 96:] == 1).mean() < 0.5
+    np.testing.assert_array_equal(c_rgba, c_plain)
 
 def test_nodata_is_excluded_and_reported(flood, tmp_path):
     s2, _, _, _ = flood
