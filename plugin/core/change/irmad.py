@@ -71,8 +71,9 @@ def fit_irmad(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-
     for it in range(1, max_iter + 1):
         m, c = _weighted_cov(np.hstack([x, y]), w)
         s11, s22, s12 = c[:p, :p], c[p:, p:], c[:p, p:]
-        s11 = s11 + reg * np.trace(s11) / p * np.eye(p)
-        s22 = s22 + reg * np.trace(s22) / p * np.eye(p)
+        # the absolute floor keeps constant bands (an empty band, a flat test image) invertible
+        s11 = s11 + (reg * np.trace(s11) / p + 1e-12) * np.eye(p)
+        s22 = s22 + (reg * np.trace(s22) / p + 1e-12) * np.eye(p)
         s22_inv = np.linalg.inv(s22)
         lam, a = linalg.eigh(s12 @ s22_inv @ s12.T, s11)  # ascending ρ²: MAD1 = least correlated
         rho = np.sqrt(np.clip(lam, 1e-12, 1 - 1e-9))

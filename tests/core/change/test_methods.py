@@ -58,6 +58,16 @@ def test_irmad_is_invariant_to_linear_radiometry():
     assert m1.converged
 
 
+
+def test_irmad_on_constant_bands_is_no_change():
+    """Flat images (an empty band everywhere, a blank test raster) must not break the fit (singular covariance)."""
+    x = np.full((500, 3), 0.5)
+    m = fit_irmad(x, x.copy())
+    assert (no_change_probability(m, x, x) > 0.99).all()
+    y = x.copy()
+    y[:, 1] = np.random.default_rng(0).normal(0.5, 0.05, 500)
+    assert np.isfinite(no_change_probability(fit_irmad(x, y), x, y)).all()
+
 def test_kittler_illingworth_handles_rare_change():
     rng = np.random.default_rng(2)
     v = np.concatenate([rng.normal(1, 0.3, 98000), rng.normal(6, 0.8, 2000)])
