@@ -123,6 +123,11 @@ def project():
     clear()
 
 
+GDAL_S2_10_20M = [(4, "B4", 665), (3, "B3", 560), (2, "B2", 490), (8, "B8", 842), (5, "B5", 705), (6, "B6", 740),
+                  (7, "B7", 783), (9, "B8A", 865), (12, "B11", 1610), (13, "B12", 2190)]
+"""The bands of GDAL's SENTINEL2 driver (10 m then 20 m subdataset order) as (band of the 13-band sample, name, nm)."""
+
+
 def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, nodata=None, descriptions=None) -> str:
     """Write a small GeoTIFF (bands, rows, cols) for tests."""
     if data.ndim == 2:

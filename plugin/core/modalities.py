@@ -100,18 +100,25 @@ def _base(src: RasterSource) -> str:
     return os.path.basename(src.path)
 
 
+_WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:=]?\s*)?(?P<nm>\d{3,4}(\.\d+)?)\s*nm\W*$")
+"""A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm'."""
+
+
 def _match_role(desc: str) -> Optional[str]:
-    """The role a band description names, or None."""
-    pats = load_json("modalities.json")["description_patterns"]
+    """The role a band description names (its name, else its wavelength), or None."""
+    table = load_json("modalities.json")
     d = desc.strip().lower()
     if not d:
         return None
-    for role, patterns in pats.items():
-        if role.startswith("_"):
-            continue
-        for pat in patterns:
-            if re.fullmatch(pat, d):
+    qualified = _WAVELENGTH.match(d)
+    names = [qualified.group("name").strip(), d] if qualified and qualified.group("name").strip() else [d]
+    for name in names:
+        for role, patterns in table["description_patterns"].items():
+            if not role.startswith("_") and any(re.fullmatch(pat, name) for pat in patterns):
                 return role
+    if qualified:
+        nm = float(qualified.group("nm"))
+        return next((role for lo, hi, role in table["wavelength_roles_nm"] if lo <= nm < hi), None)
     return None
 
 
@@ -152,6 +159,8 @@ def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
         if role is None or role in roles:
             continue
         roles[role] = i
+    if "nir08" in roles and "nir" not in roles:  # a Sentinel-2 20 m stack (B8A only), a sensor's one NIR band at 865 nm
+        roles["nir"] = roles["nir08"]
     return roles
 
 

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import ROOT, S2_NAMES, shared, write_raster, write_rgba
+from conftest import GDAL_S2_10_20M, ROOT, S2_NAMES, shared, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.modalities import detect_modality, from_preset, resolve_modality
 from terraprompt.plugin.core.raster import open_raster
@@ -331,3 +331,30 @@ def test_rgba_orthophoto_is_rgb_not_rgbn(tmp_path):
     alpha[:, :20] = 0
     m = detect_modality(open_raster(write_rgba(str(tmp_path / "ortho.tif"), data, alpha, crs=crs, transform=tr)))
     assert m.name == "rgb" and m.roles == {"red": 1, "green": 2, "blue": 3}
+
+
+def test_gdal_sentinel2_driver_descriptions_and_order(tmp_path):
+    """'B4, central wavelength 665 nm' (GDAL's SENTINEL2 driver, and COGs translated from it), red first: the roles follow
+    the descriptions (they were unmatched, and 10 bands were then read in B2..B12 order, red and blue swapped)."""
+    import rasterio
+
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        data = ds.read([b for b, _, _ in GDAL_S2_10_20M])
+    descs = [f"{name}, central wavelength {nm} nm" for _, name, nm in GDAL_S2_10_20M]
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "s2.tif"), data, descriptions=descs)))
+    assert m.name.startswith("sentinel2")
+    assert {r: m.roles[r] for r in ("red", "green", "blue", "nir", "nir08", "swir1", "swir2")} == \
+        {"red": 1, "green": 2, "blue": 3, "nir": 4, "nir08": 8, "swir1": 9, "swir2": 10}
+    twenty = detect_modality(open_raster(write_raster(str(tmp_path / "s2_20m.tif"), data[4:],
+                                                      descriptions=[f"{n} ({nm} nm)" for _, n, nm in GDAL_S2_10_20M[4:]])))
+    assert twenty.roles["nir"] == twenty.roles["nir08"] == 4 and twenty.roles["swir2"] == 6  # B8A stands in for NIR
+
+
+@pytest.mark.parametrize("descs", [["Sigma0_VH_db", "Sigma0_VV_db"], ["Gamma0_VH_db", "Gamma0_VV_db"], ["Amplitude_VH", "Amplitude_VV"]])
+def test_snap_sar_band_names(tmp_path, descs):
+    """SNAP's band names decide the polarisations (VH first here: the band-count default would say VV, VH)."""
+    data = np.random.default_rng(0).normal(-12, 3, (2, 30, 30)).astype(np.float32)
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "s1.tif"), data, descriptions=descs)))
+    assert m.name == "sar" and m.roles == {"vh": 1, "vv": 2}

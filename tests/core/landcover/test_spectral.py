@@ -9,7 +9,7 @@ import rasterio
 from rasterio.transform import from_origin
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from conftest import SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
+from conftest import GDAL_S2_10_20M, SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
@@ -429,3 +429,22 @@ def test_any_of_requirement_holds_where_either_term_holds():
                             "requires": [{"any_of": [{"index": "swir1", "above": False, "t": 0.06, "softness": 0.01}],
                                           "optional": True}]}, {"green", "nir"})
     assert v2.requires == []
+
+
+def test_gdal_sentinel2_band_order_gives_the_same_result(tmp_path):
+    """The same 10 bands, in GDAL's SENTINEL2-driver order and descriptions or in band order with B02..B12 names, give the
+    same water and vegetation."""
+    with rasterio.open(SAMPLE_S2) as src:
+        crs, tr = src.crs, src.transform
+        gdal_order = src.read([b for b, _, _ in GDAL_S2_10_20M])
+        band_order = src.read(sorted(b for b, _, _ in GDAL_S2_10_20M))
+    names = {b: n for b, n, _ in GDAL_S2_10_20M}
+    a = write_raster(str(tmp_path / "gdal.tif"), gdal_order, crs=crs, transform=tr,
+                     descriptions=[f"{n}, central wavelength {nm} nm" for _, n, nm in GDAL_S2_10_20M])
+    b = write_raster(str(tmp_path / "plain.tif"), band_order, crs=crs, transform=tr,
+                     descriptions=[names[k].replace("B", "B0") if len(names[k]) == 2 else names[k] for k in sorted(names)])
+    ra, ca = _run(tmp_path, "a.tif", input=a, prompt="water and vegetation")
+    rb, cb = _run(tmp_path, "b.tif", input=b, prompt="water and vegetation")
+    assert ra.modality == rb.modality
+    assert (cb == 2).mean() > 0.01
+    np.testing.assert_array_equal(ca, cb)
