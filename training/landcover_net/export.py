@@ -113,6 +113,10 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
         "licences": LICENCES,
         "reproduce": "make train-landcover  (prepare -> train -> export -> evaluate; the full step schedule, no wall-clock "
                      "limit unless --max-minutes is given; see training.train_seconds for the time on 2 CPU cores)",
+        "trained_pixel_m": [10, 30],
+        "trained_pixel_m_note": "ground pixel sizes of the training scenes (Sentinel-2 OSCD and Sen1Floods11 10 m, HLS 30 m, "
+                                "cloud chips 30 m); other sizes get a caution in the explanation (core/landcover/network.py "
+                                "PIXEL_TOLERANCE)",
         "limitations": "Trained on a few small scenes; SAR learnt from a single 256 x 256 Sen1Floods11 crop; no height "
                        "slot (DSM inputs are not used by this network); vegetation metrics are against spectral "
                        "pseudo-labels, not hand labels (the teacher is the spectral engine of the same commit). "

@@ -122,7 +122,7 @@ def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, c
     if name == "network":
         from .network import NetworkEngine
 
-        return NetworkEngine(concepts, roles, device)
+        return NetworkEngine(concepts, roles, device, pixel_m=context.pixel_m if context is not None else None)
     return SpectralEngine(concepts, roles, context)
 
 

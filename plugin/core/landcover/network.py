@@ -117,13 +117,17 @@ def _metric_line(card: dict, slots: list[str]) -> str:
     return t("held-out IoU with these bands ({mode}): {scores}", mode=key, scores=", ".join(parts)) if parts else ""
 
 
+PIXEL_TOLERANCE = 2.0
+"""Pixels up to this factor finer or coarser than the card's trained_pixel_m get no caution."""
+
+
 class NetworkEngine:
     """Probabilities for water / vegetation / cloud from the bundled ONNX network."""
 
     name = "network"
 
     def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
-                 model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> None:
+                 model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
             raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
@@ -141,6 +145,8 @@ class NetworkEngine:
         self.device_report: DeviceReport = self.device_report
         self._sample_note = ""
         self.gain = 1.0
+        self.pixel_m = pixel_m
+        """Ground size of the raster's pixels (m), compared with the card's trained_pixel_m in the explanation."""
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads."""
@@ -295,6 +301,16 @@ class NetworkEngine:
         claimed = (scores[:n_wanted] >= 0.5).any(axis=0) if n_wanted else np.zeros(cloud.shape, dtype=bool)
         return (cloud >= 0.5) & ~claimed
 
+    def pixel_caution(self) -> str:
+        """A warning when the raster's pixels are far finer or coarser than those the network was trained on ('' else)."""
+        lo, hi = self.card.get("trained_pixel_m", (0, float("inf")))
+        if self.pixel_m is None or lo / PIXEL_TOLERANCE <= self.pixel_m <= hi * PIXEL_TOLERANCE:
+            return ""
+        return t("caution: the pixels are {size} m and the network was trained on {lo}-{hi} m satellite pixels; its held-out "
+                 "figures do not cover this pixel size (in very-high-resolution images, shadows and dark roofs can read as "
+                 "water): check the result, or compare with ENGINE=spectral", size=f"{self.pixel_m:.3g}", lo=f"{lo:g}",
+                 hi=f"{hi:g}")
+
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""
         missing = [s for s in self.slots if s not in self.used]
@@ -315,6 +331,9 @@ class NetworkEngine:
         metric = _metric_line(self.card, self.used)
         if metric:
             lines.append(metric)
+        caution = self.pixel_caution()
+        if caution:
+            lines.append(caution)
         if self._sample_note:
             lines.append(t("network: {note}", note=self._sample_note))
         elif self.normalises_brightness:

@@ -292,3 +292,12 @@ def test_zero_collar_without_nodata_value_is_nodata(tmp_path, engine):
     cls[60:-60, 60:-60] = 255
     assert (cls == 255).all()
     assert (inner == ref).mean() > 0.99
+
+
+def test_explanation_cautions_on_pixels_far_from_the_training_sizes(tmp_path):
+    """0.5 m aerial RGB (the network learnt 10-30 m pixels) gets a caution; the 10 m sample scene does not."""
+    crop = os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")
+    fine = extract_landcover(ExtractRequest(input=crop, prompt="water", engine="network", output_raster=str(tmp_path / "a.tif")))
+    assert "caution: the pixels are 0.48 m" in fine.explanation and "10-30 m" in fine.explanation
+    s2 = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="water", engine="network", output_raster=str(tmp_path / "b.tif")))
+    assert "caution" not in s2.explanation
