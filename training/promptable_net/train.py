@@ -32,12 +32,15 @@ from plugin.core.interactive.network import paste, roi_for
 
 from .common import DATA, RUNS, TRAIN_BUILDINGS
 from .model import R, PromptableNet, add_cue_channels, has_cues
+from .synthetic import synthetic_roof
 
 SEED = 7
 S = 160
 FREEZE = 3
 """The stem and lite0 blocks 0-2 (the high-resolution, costly part) keep their ImageNet weights."""
 KIND_WEIGHTS = {"buildings": 0.55, "trees": 0.15, "segments": 0.3}
+"""Sampling weights of the object kinds; ``--kind-weights`` may add "synthetic" (synthetic.synthetic_roof: generated roofs
+on the sources' images, sized for 0.5 m; tried 2026-12-06, see the card's experiments_not_bundled)."""
 ZOOM = {"buildings": (0.6, 1.6), "trees": (0.35, 0.9), "segments": (0.6, 1.5)}
 ITER_P = {3: [0.4, 0.3, 0.2, 0.1], 6: [0.2, 0.2, 0.15, 0.15, 0.1, 0.1, 0.1]}
 """Probabilities of 0..max corrective clicks simulated before the loss decode."""
@@ -121,7 +124,8 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
         kind_weights = kind_weights or KIND_WEIGHTS
         self.by_kind = {k: [s for s in sources if s["kind"] == k and len(s["ids"])] for k in kind_weights}
-        self.kinds = [k for k in kind_weights if self.by_kind[k]]
+        self.backgrounds = [s["image"] for s in sources]
+        self.kinds = [k for k in kind_weights if self.by_kind[k] or k == "synthetic"]
         w = np.array([kind_weights[k] for k in self.kinds])
         self.p = w / w.sum()
 
@@ -136,6 +140,9 @@ class Sampler:
         """One draw, possibly with an empty mask."""
         rng = self.rng
         kind = self.kinds[int(rng.choice(len(self.kinds), p=self.p))]
+        if kind == "synthetic":
+            img, gt = synthetic_roof(self.backgrounds, rng, S)
+            return (*augment(img, gt, rng), kind)
         srcs = self.by_kind[kind]
         src = srcs[int(rng.integers(len(srcs)))]
         k = int(src["ids"][int(rng.integers(len(src["ids"])))])
@@ -165,20 +172,24 @@ class Sampler:
         outside = ((ys < -0.5) | (ys > h - 0.5))[:, None] | ((xs < -0.5) | (xs > w - 0.5))[None, :]
         img[:, outside] = 0
         gt &= ~outside
-        # augment
-        rot = int(rng.integers(4))
-        img, gt = np.rot90(img, rot, axes=(1, 2)), np.rot90(gt, rot)
-        if rng.random() < 0.5:
-            img, gt = img[:, :, ::-1], gt[:, ::-1]
-        img = np.ascontiguousarray(img)
-        if rng.random() < 0.3:
-            img = np.repeat(img.mean(axis=0, keepdims=True), 3, axis=0)
-        gain, bias = rng.uniform(0.75, 1.3), rng.uniform(-0.12, 0.12)
-        img = img * gain + bias + rng.normal(0, 0.015, size=3)[:, None, None]
-        if rng.random() < 0.3:
-            img = img + rng.normal(0, 0.03, img.shape)
-        img = np.clip(img, 0, 1).astype(np.float32)
-        return img, np.ascontiguousarray(gt), kind
+        return (*augment(img, gt, rng), kind)
+
+
+def augment(img: np.ndarray, gt: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Rotations, flips, grayscale (panchromatic), gain/bias and noise of a window and its mask."""
+    rot = int(rng.integers(4))
+    img, gt = np.rot90(img, rot, axes=(1, 2)), np.rot90(gt, rot)
+    if rng.random() < 0.5:
+        img, gt = img[:, :, ::-1], gt[:, ::-1]
+    img = np.ascontiguousarray(img)
+    if rng.random() < 0.3:
+        img = np.repeat(img.mean(axis=0, keepdims=True), 3, axis=0)
+    gain, bias = rng.uniform(0.75, 1.3), rng.uniform(-0.12, 0.12)
+    img = img * gain + bias + rng.normal(0, 0.015, size=3)[:, None, None]
+    if rng.random() < 0.3:
+        img = img + rng.normal(0, 0.03, img.shape)
+    img = np.clip(img, 0, 1).astype(np.float32)
+    return img, np.ascontiguousarray(gt)
 
 
 def bilinear(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
