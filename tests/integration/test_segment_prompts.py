@@ -111,6 +111,21 @@ def test_missing_field_and_no_prompts(plugin, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
 
 
+
+def test_points_outside_the_raster_are_named(plugin, tmp_path):
+    """Every prompt off the raster: the message names the object and the point, in one clean sentence."""
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (7000, 55)))), [4, 1])
+    with pytest.raises(QgsProcessingException, match="object 4: The click at .* lies outside the raster") as exc:
+        processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert ".." not in str(exc.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
+
 def test_bad_model_is_a_clear_error(plugin, tmp_path):
     import processing
     from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException

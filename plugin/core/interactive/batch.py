@@ -123,7 +123,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             labels = np.array([1 if p[2] else 0 for p in obj.points], dtype=np.int64)
             session.decode(pts, labels, obj.box)
         except (PromptError, InputError) as exc:
-            skipped.append(t("object {id}: {reason}", id=obj.object_id, reason=exc.problem))
+            skipped.append(t("object {id}: {reason}", id=obj.object_id, reason=exc.problem.rstrip(".")))
             continue
         res = session.last
         geom = mask_to_geometry(res.mask, res.transform)
