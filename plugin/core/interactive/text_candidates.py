@@ -260,6 +260,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     n_grown, n_cut = sum(c.grown for c in cands), sum(c.cut for c in cands)
     summary += t("; {count} completed beyond the view", count=n_grown) if n_grown else ""
     summary += t("; {count} still cut at the search limit", count=n_cut) if n_cut else ""
+    caution = eng.pixel_caution() if hasattr(eng, "pixel_caution") else ""  # e.g. the 10-30 m network on aerial pixels
+    summary += "\n" + caution[:1].upper() + caution[1:] if caution else ""
     model = getattr(eng, "model_name", "") or "spectral-priors"
     return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or rules_sha256(), enc.window,
                         enc.transform, shape, seconds, summary, small,

@@ -68,6 +68,21 @@ def test_water_regions_become_candidates_with_true_areas(session_for):
     assert 501200 < x < 501500 and 4498300 < y < 4498500
 
 
+
+def test_network_on_aerial_pixels_says_it_is_outside_its_training_sizes():
+    """The 0.5 m building crop: the land-cover network (10-30 m) answers, and the summary the dock shows says so."""
+    import os
+
+    from conftest import ROOT
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+    from terraprompt.plugin.core.raster import open_raster
+
+    s = InteractiveSession(open_raster(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")))
+    cs = find_candidates(s, "vegetation", engine="network", max_grow=0)
+    assert cs.engine == "network" and "\nCaution: the pixels are 0.48 m" in cs.summary
+    assert "Caution" not in find_candidates(s, "vegetation", engine="spectral", max_grow=0).summary
+
 def test_size_qualifier_sort_cap_and_two_concepts(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
