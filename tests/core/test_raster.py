@@ -233,4 +233,5 @@ def test_alpha_band_is_coverage_not_data(tmp_path):
     assert np.ma.getmaskarray(same)[:, :10].all() and not np.ma.getmaskarray(same)[:, 10:].any()
     grid = Grid(rasterio.crs.CRS.from_string(UTM), from_origin(499900, 4500100, 10, 10), 80, 70)
     moved = np.ma.getmaskarray(src.read_on_grid(grid))[0]
-    assert moved[:10 + 10].all() and not moved[20:50, 10:70].any() and moved[50:].all()
+    # the grid starts 10 rows above the raster, whose first 10 rows are transparent: rows 0-19 masked, 20-49 data
+    assert moved[:20].all() and not moved[20:50, 10:70].any() and moved[50:].all()
