@@ -64,6 +64,10 @@ class RasterSource:
     tags: dict = field(default_factory=dict)
     units: tuple[str, ...] = ()
     """Each band's unit as GDAL reports it ('' when unset), e.g. 'm' on many DSMs."""
+    scales: tuple[float, ...] = ()
+    """Each band's GDAL scale (1.0 when unset): physical value = raw × scale + offset."""
+    offsets: tuple[float, ...] = ()
+    """Each band's GDAL offset (0.0 when unset)."""
     is_complex: bool = False
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
@@ -262,6 +266,8 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
                 nodata=ds.nodata,
                 tags=dict(ds.tags()),
                 units=tuple(u or "" for u in ds.units)[:n],
+                scales=tuple(float(v) for v in ds.scales)[:n],
+                offsets=tuple(float(v) for v in ds.offsets)[:n],
                 is_complex=any(d.startswith("complex") for d in dtypes),
                 overviews=tuple(ds.overviews(1)),
                 zero_fill=zero_is_fill(ds.nodata, dtypes) and alpha is None,

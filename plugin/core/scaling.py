@@ -145,11 +145,53 @@ def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirr
     return 0.0, ""
 
 
+def stated_scale_offset(src: RasterSource, bands: list[int]) -> Optional[tuple[float, float]]:
+    """The GDAL scale and offset the file states for ``bands`` (physical = raw × scale + offset), when they are set and
+    the same on all of them; None otherwise (then the values' size and the modality decide)."""
+    pairs = {(src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
+             for b in bands}
+    if len(pairs) != 1:
+        return None
+    scale, offset = pairs.pop()
+    if (scale == 1.0 and offset == 0.0) or scale == 0.0 or not (np.isfinite(scale) and np.isfinite(offset)):
+        return None
+    return scale, offset
+
+
+STATED_NOTE = "value × {scale:g} + {offset:g} (the scale and offset stated in the file's metadata)"
+
+
+def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[Scaling]:
+    """The scaling the file's own scale/offset metadata give, when they give physical values of the modality's kind:
+    reflectance within 0-3, dB (negative 5th percentile), or heights; None otherwise."""
+    stated = stated_scale_offset(src, bands)
+    if stated is None or kind not in ("reflectance", "sar_db", "metres") or src.is_complex:
+        return None
+    scale, offset = stated
+    note = STATED_NOTE.format(scale=scale, offset=offset)
+    if kind == "metres":
+        unit = src.units[bands[0] - 1].strip().lower() if len(src.units) >= bands[0] else ""
+        if unit in FEET_UNITS:
+            return Scaling(kind, scale * FOOT_M, offset * FOOT_M, False, f"heights in feet (the band's unit is '{unit}'), "
+                           f"{note}, converted to metres")
+        return Scaling(kind, scale, offset, False, f"heights in metres = {note}")
+    s = src.sample(bands=bands[:1] if kind == "sar_db" else bands, max_pixels=100_000).compressed()
+    if not s.size:
+        return None
+    phys = s.astype(np.float64) * scale + offset
+    if kind == "sar_db":
+        return Scaling(kind, scale, offset, False, f"dB = {note}") if np.percentile(phys, 5) < 0 else None
+    return Scaling(kind, scale, offset, False, f"reflectance = {note}") if np.percentile(phys, 98) <= 3.0 else None
+
+
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
-    """Choose the scaling for a raster from its modality, dtype and sampled values."""
+    """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
     dtype = src.dtypes[0]
     bands = sorted(set(modality.roles.values())) or [1]
+    stated = _stated_scaling(src, kind, bands)
+    if stated is not None:
+        return stated
     if kind == "sar_db":
         s = src.sample(bands=bands[:1], max_pixels=100_000).compressed()
         if src.is_complex:

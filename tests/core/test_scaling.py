@@ -160,3 +160,58 @@ def test_s2_offset_not_inferred_on_the_shared_scenes():
     for p in paths:
         src = open_raster(p)
         assert "offset" not in fit_scaling(src, detect_modality(src)).note, p
+
+
+def _with_scale_offset(path: str, scales, offsets) -> str:
+    """Set GDAL scale/offset metadata on every band of a written raster."""
+    with rasterio.open(path, "r+") as ds:
+        ds.scales, ds.offsets = scales, offsets
+    return path
+
+
+@pytest.mark.parametrize("tags", [{}, {"PROCESSING_BASELINE": "04.00"}])
+def test_stated_scale_and_offset_win_over_the_inferred_ones(tmp_path, tags):
+    """A baseline 04.00 S2 file that states scale 1e-4 and offset -0.1 (as some COG collections do) is scaled by them,
+    with no other clue to the offset (values far above 1000 DN) and without subtracting it twice when the tag is there."""
+    p = write_raster(str(tmp_path / "s2.tif"), np.full((13, 30, 30), 3500, np.uint16), descriptions=S2_NAMES)
+    with rasterio.open(p, "r+") as ds:
+        ds.update_tags(**tags)
+    src = open_raster(_with_scale_offset(p, [1e-4] * 13, [-0.1] * 13))
+    sc = fit_scaling(src, detect_modality(src))
+    np.testing.assert_allclose(sc.apply(np.array([3500], np.uint16)), [0.25], rtol=1e-5)
+    assert "metadata" in sc.note and "-0.1" in sc.note
+
+
+def test_stated_scale_that_differs_between_bands_is_not_used(tmp_path):
+    p = write_raster(str(tmp_path / "s2.tif"), np.full((13, 30, 30), 2500, np.uint16), descriptions=S2_NAMES)
+    src = open_raster(_with_scale_offset(p, [1e-4] * 12 + [2e-4], [0.0] * 13))
+    sc = fit_scaling(src, detect_modality(src))
+    assert "metadata" not in sc.note
+    np.testing.assert_allclose(sc.apply(np.array([2500], np.uint16)), [0.25], rtol=1e-6)
+
+
+def test_stated_scale_giving_no_reflectance_is_not_used(tmp_path):
+    """A scale that would give reflectance far above 1 (a unit mistake) is ignored: the values decide as before."""
+    p = write_raster(str(tmp_path / "s2.tif"), np.full((13, 30, 30), 2500, np.uint16), descriptions=S2_NAMES)
+    src = open_raster(_with_scale_offset(p, [0.01] * 13, [0.0] * 13))
+    sc = fit_scaling(src, detect_modality(src))
+    assert "metadata" not in sc.note and "10000" in sc.note
+
+
+def test_sar_db_stored_as_scaled_integers(tmp_path):
+    """σ0 in hundredths of a dB (int16, scale 0.01) is read as dB, not taken for linear intensity."""
+    rng = np.random.default_rng(1)
+    db = rng.uniform(-25, -5, (2, 40, 40))
+    p = write_raster(str(tmp_path / "s1.tif"), np.round(db * 100).astype(np.int16), descriptions=["VV", "VH"])
+    src = open_raster(_with_scale_offset(p, [0.01, 0.01], [0.0, 0.0]))
+    sc = fit_scaling(src, detect_modality(src))
+    assert not sc.to_db and "metadata" in sc.note
+    np.testing.assert_allclose(sc.apply(np.array([-1234], np.int16)), [-12.34], rtol=1e-5)
+
+
+def test_dsm_in_centimetres_with_a_stated_scale(tmp_path):
+    p = write_raster(str(tmp_path / "dsm.tif"), np.full((1, 30, 30), 12345, np.int32), descriptions=["DSM"])
+    src = open_raster(_with_scale_offset(p, [0.01], [0.0]))
+    sc = fit_scaling(src, resolve_modality(src, "dsm"))
+    np.testing.assert_allclose(sc.apply(np.array([12345], np.int32)), [123.45], rtol=1e-6)
+    assert "metres" in sc.note

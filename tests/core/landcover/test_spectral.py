@@ -448,3 +448,19 @@ def test_gdal_sentinel2_band_order_gives_the_same_result(tmp_path):
     assert ra.modality == rb.modality
     assert (cb == 2).mean() > 0.01
     np.testing.assert_array_equal(ca, cb)
+
+
+def test_stated_scale_offset_gives_the_same_result(tmp_path):
+    """The sample scene stored with the baseline 04.00 offset (+1000 DN) and GDAL scale/offset metadata saying so gives
+    the classes of the plain file, and the explanation says the metadata gave the scaling (not a guess from dark values)."""
+    with rasterio.open(SAMPLE_S2) as src:
+        data, crs, tr, desc = src.read(), src.crs, src.transform, src.descriptions
+    shifted = write_raster(str(tmp_path / "shifted.tif"), (data.astype(np.uint32) + 1000).astype(np.uint16), crs=crs,
+                           transform=tr, descriptions=list(desc))
+    with rasterio.open(shifted, "r+") as ds:
+        ds.scales, ds.offsets = [1e-4] * ds.count, [-0.1] * ds.count
+    r0, c0 = _run(tmp_path, "plain.tif", input=SAMPLE_S2, prompt="water and vegetation")
+    r1, c1 = _run(tmp_path, "shifted_out.tif", input=shifted, prompt="water and vegetation")
+    assert (c0 == 1).mean() > 0.001 and (c0 == 2).mean() > 0.01
+    assert (c1 == c0).mean() > 0.999
+    assert "stated in the file's metadata" in r1.explanation
