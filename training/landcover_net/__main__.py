@@ -13,8 +13,8 @@ if __name__ == "__main__":
     args = train.parse_args()
     t0 = time.time()
     prepare.main()
-    train.train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch, val=args.val,
-                pre_drop=args.pre_drop)
+    train.train(args.steps, args.out, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch,
+                val=args.val, pre_drop=args.pre_drop, width=args.width, patch=args.patch)
     export.export()
     evaluate.print_table(evaluate.evaluate(write=True))
     print(f"make train-landcover: done in {(time.time() - t0) / 60:.1f} min")

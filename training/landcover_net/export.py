@@ -12,7 +12,7 @@ from ..onnx_export import export_checked
 
 from .common import CARD, CLASSES, MODEL, RUNS, SLOTS, VIS_TARGET
 from .model import STRIDE
-from .train import make_net
+from .train import UNET_CHANNELS, make_net
 
 LICENCES = [
     "hls_water_chips: GitHub shahed137003/Water-Segmentation-project (README says MIT, no LICENSE file; imagery "
@@ -30,7 +30,7 @@ SAR_WEIGHT = 0.25
 
 
 ARCHITECTURE = {
-    "unet": "4-level U-Net, channels 12-24-32-48, additive skips, {params} parameters",
+    "unet": "4-level U-Net, channels {channels}, additive skips, {params} parameters",
     "lite0": "Lite0-UNet: efficientnet-lite0 stem + blocks 0-4 on RGB (ImageNet-initialised, stem and blocks 0-2 frozen), "
              "all-slot conv branch 12-24-32-48 at strides 1/2/4/8 concatenated with the lite0 features at strides 2/4/8, "
              "U-Net decoder 48-32-16, {params} parameters",
@@ -41,7 +41,7 @@ def load_trained(ckpt: Path = RUNS / "model.pt") -> tuple[torch.nn.Module, dict]
     """The trained torch network (eval mode) and its training metadata."""
     blob = torch.load(ckpt, map_location="cpu")
     meta = blob["meta"]
-    net = make_net(meta.get("arch", "unet"), meta["mean"], meta["std"])
+    net = make_net(meta.get("arch", "unet"), meta["mean"], meta["std"], width=meta.get("width", 1.0))
     net.load_state_dict(blob["state"])
     net.eval()
     return net, meta
@@ -65,7 +65,8 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
         "sha256": file_sha256(str(out)),
         "size_bytes": out.stat().st_size,
         "format": "ONNX opset 17 (torch.onnx.export, dynamo=False), dynamic batch/height/width",
-        "architecture": ARCHITECTURE[meta.get("arch", "unet")].format(params=params),
+        "architecture": ARCHITECTURE[meta.get("arch", "unet")].format(
+            params=params, channels="-".join(str(int(round(c * meta.get("width", 1.0)))) for c in UNET_CHANNELS)),
         "stride": STRIDE,
         "inputs": {
             "bands": {"shape": ["n", len(SLOTS), "h", "w"], "dtype": "float32", "slots": SLOTS,

