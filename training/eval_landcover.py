@@ -433,6 +433,12 @@ def eval_landsat(engines: list[str]) -> None:
         tot = np.array(list(per.values())).sum(axis=0)
         print(f"  [{engine}] " + "; ".join(f"{k} {v[1]}/{v[0]} polygons ({v[2] / max(v[3], 1):.0%} px)" for k, v in per.items())
               + f"; all {tot[1]}/{tot[0]} polygons, {tot[2] / max(tot[3], 1):.0%} px")
+    px_m2 = abs(transform.a * transform.e)
+    for label in sorted({lb for _, lb in feats}):
+        areas = np.array([g.area for g, lb in feats if lb == label])
+        if np.median(areas) < 2 * px_m2:
+            print(f"  note: the {label} polygons are {areas.min():.0f}-{areas.max():.0f} m2 (median {np.median(areas) / px_m2:.1f} "
+                  f"pixels of {px_m2:.0f} m2): mixed pixels, below what either engine can resolve at this pixel size")
 
 
 # ------------------------------------------------------------------------------------------------ cloud chips
