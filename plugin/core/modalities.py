@@ -192,7 +192,7 @@ def _detect_modality(src: RasterSource) -> Modality:
             return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"],
                             "Landsat Collection 2 band names", n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
-        name, label, scaling = _optical_family(named, n)
+        name, label, scaling = _optical_family(named, n, src.descriptions)
         return Modality(name, label, named, scaling, "band descriptions", n)
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
     # descriptions of the others still decide.
@@ -250,9 +250,29 @@ def _band_order(src: RasterSource, preset: str) -> Modality:
     return replace(base, reason=why)
 
 
-def _optical_family(named: dict[str, int], n: int) -> tuple[str, str, dict]:
-    """Name an optical modality from the roles its descriptions give."""
+_S2_BAND_NAME = re.compile(r"b(0[1-9]|8a|1[0-2])")
+"""Sentinel-2's two-digit band names (B02, B8A, B11); one-digit 'B4' is also Landsat's (where B4 is NIR on TM/ETM+)."""
+
+
+def _sentinel2_named(descriptions: tuple[str, ...]) -> bool:
+    """True when band descriptions use Sentinel-2 band names ('B02', 'B8A', 'B11') or GDAL's SENTINEL2-driver style
+    ('B4, central wavelength 665 nm'), as exports of a band subset (B02/B03/B04/B08, B02-B12 without B01/B09) keep."""
+    for desc in descriptions:
+        d = desc.strip().lower()
+        qualified = _WAVELENGTH.match(d)
+        if "central wavelength" in d or _S2_BAND_NAME.fullmatch(qualified.group("name").strip() if qualified else d):
+            return True
+    return False
+
+
+def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...] = ()) -> tuple[str, str, dict]:
+    """Name an optical modality from the roles its descriptions give (and Sentinel-2 band names among them)."""
     table = presets()
+    if _sentinel2_named(descriptions) and "yellow" not in named:  # a Sentinel-2 band subset: DN / 10000 and its offset
+        if set(named) == {"blue", "green", "red", "nir"}:
+            return "sentinel2_4band", table["sentinel2_4band"]["label"], dict(table["sentinel2_4band"]["scaling"])
+        name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
+        return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])
     if "yellow" in named and "swir1" not in named:  # a yellow band: WorldView-2/3 or PlanetScope SuperDove, not Sentinel-2
         return ("vhr_multispectral", f"Multispectral VHR ({n} bands, WorldView / PlanetScope style)",
                 dict(table["vhr_multispectral"]["scaling"]))

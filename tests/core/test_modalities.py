@@ -358,3 +358,26 @@ def test_snap_sar_band_names(tmp_path, descs):
     data = np.random.default_rng(0).normal(-12, 3, (2, 30, 30)).astype(np.float32)
     m = detect_modality(open_raster(write_raster(str(tmp_path / "s1.tif"), data, descriptions=descs)))
     assert m.name == "sar" and m.roles == {"vh": 1, "vv": 2}
+
+
+@pytest.mark.parametrize("names, preset", [
+    (["B02", "B03", "B04", "B08"], "sentinel2_4band"),
+    (["B02", "B03", "B04", "B08", "B11", "B12"], "sentinel2_l2a"),
+    (["B4, central wavelength 665 nm", "B3, central wavelength 560 nm", "B2, central wavelength 490 nm",
+      "B8, central wavelength 842 nm"], "sentinel2_4band"),
+])
+def test_sentinel2_band_subsets_are_sentinel2(tmp_path, names, preset):
+    """Exports of a few Sentinel-2 bands keep their band names: they are Sentinel-2 (DN / 10000, baseline offset), not a
+    generic 'RGB + NIR' (scaled by its 98th percentile) or 'Multispectral' stack (no offset)."""
+    src = open_raster(write_raster(str(tmp_path / "subset.tif"), np.full((len(names), 20, 20), 2500, np.uint16),
+                                   descriptions=names))
+    m = detect_modality(src)
+    assert m.name == preset and "Sentinel-2" in m.label
+    assert m.scaling["kind"] == "reflectance"
+
+
+def test_one_digit_band_names_stay_ambiguous(tmp_path):
+    """'B4' is red on Sentinel-2 but NIR on Landsat TM/ETM+: one-digit names alone do not make a Sentinel-2 file."""
+    src = open_raster(write_raster(str(tmp_path / "b.tif"), np.full((4, 20, 20), 2500, np.uint16),
+                                   descriptions=["B2", "B3", "B4", "B8"]))
+    assert detect_modality(src).name == "rgbn"

@@ -464,3 +464,19 @@ def test_stated_scale_offset_gives_the_same_result(tmp_path):
     assert (c0 == 1).mean() > 0.001 and (c0 == 2).mean() > 0.01
     assert (c1 == c0).mean() > 0.999
     assert "stated in the file's metadata" in r1.explanation
+
+
+def test_sentinel2_six_band_subset_with_the_baseline_offset(tmp_path):
+    """B02, B03, B04, B08, B11, B12 of the sample scene with the baseline 04.00 offset (+1000 DN, no metadata saying so,
+    a 2023 product name) give the classes of the same bands without it: the band names make it Sentinel-2, whose offset
+    the sensing date in the name implies (it was read as a generic 6-band stack, offset kept)."""
+    bands, names = [2, 3, 4, 8, 12, 13], ["B02", "B03", "B04", "B08", "B11", "B12"]
+    with rasterio.open(SAMPLE_S2) as src:
+        data, crs, tr = src.read(bands), src.crs, src.transform
+    plain = write_raster(str(tmp_path / "plain.tif"), data, crs=crs, transform=tr, descriptions=names)
+    shifted = write_raster(str(tmp_path / "S2B_MSIL2A_20230612T103629_subset.tif"),
+                           (data.astype(np.uint32) + 1000).astype(np.uint16), crs=crs, transform=tr, descriptions=names)
+    r0, c0 = _run(tmp_path, "p.tif", input=plain, prompt="water and vegetation")
+    r1, c1 = _run(tmp_path, "s.tif", input=shifted, prompt="water and vegetation")
+    assert r1.modality == "sentinel2_l2a" and "offset -1000 DN" in r1.explanation and (c0 == 2).mean() > 0.01
+    assert (c1 == c0).mean() > 0.99
