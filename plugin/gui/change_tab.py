@@ -46,6 +46,7 @@ from qgis.PyQt.QtWidgets import (
 from ..i18n import tr
 from . import settings
 from .chart import AreaChart, format_area
+from .layers import layer_file
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
@@ -55,11 +56,6 @@ def method_labels() -> dict[str, str]:
     """Translated labels of the change methods."""
     return {"auto": tr("Automatic (best for the bands)"), "irmad": tr("IR-MAD (Nielsen 2007)"),
             "cva": tr("Change vector analysis"), "logratio": tr("SAR log-ratio"), "network": tr("Siamese change network")}
-
-
-def layer_file(layer) -> str:
-    """The file behind a raster layer ('' for none)."""
-    return layer.source().split("|")[0] if layer is not None else ""
 
 
 def threshold_renderer(layer: QgsRasterLayer, threshold: float) -> None:

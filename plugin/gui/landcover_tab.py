@@ -42,6 +42,7 @@ from ..core.messages import t as core_t
 from ..i18n import tr
 from . import settings
 from .chart import AreaChart
+from .layers import layer_file
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -64,14 +65,6 @@ def modality_labels() -> dict[str, str]:
 def engine_labels() -> dict[str, str]:
     """Translated labels of the engine choices."""
     return {"auto": tr("Automatic (best available)"), "spectral": tr("Spectral indices"), "network": tr("Network (bundled model)")}
-
-
-def layer_file(layer) -> str:
-    """The file behind a raster layer ('' for none)."""
-    if layer is None:
-        return ""
-    src = layer.source().split("|")[0]
-    return src
 
 
 def describe_prompt(text: str) -> tuple[bool, str]:
