@@ -40,9 +40,9 @@ SECOND_MARGIN = 0.03
 
 _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.0, "square metres": 1.0,
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
-             "km2": 1e6, "km²": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
-             "sq ft": 0.09290304, "ft2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
-             "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
+             "m^2": 1.0, "sq. m": 1.0, "km2": 1e6, "km²": 1e6, "km^2": 1e6, "sq km": 1e6, "square kilometre": 1e6, "square kilometer": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
+             "sq ft": 0.09290304, "sq. ft": 0.09290304, "ft2": 0.09290304, "ft^2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
+             "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
 
 
 def _words(alternatives: str) -> re.Pattern:
@@ -60,7 +60,10 @@ _MAX_SIZE = _words(
     r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
     r"|(?:kleiner|weniger)\s+als|höchstens|unter",
 )
-_NUM = r"([0-9]+(?:[.,][0-9]+)?)"
+_NUM = r"((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+)(?:\.[0-9]+)?|[0-9]+(?:[.,][0-9]+)?)"
+"""A number: '10,000' and '10 000' with thousands separators (a comma before exactly three digits groups them), else
+'1.5' or '1,5' with a decimal point or comma."""
+_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?")
 _AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True))
 _NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
 STOREY_M = 3.0
@@ -181,7 +184,9 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _number(text: str) -> float:
-    """'1,5' or '1.5' → 1.5."""
+    """'1,5' or '1.5' → 1.5; '10,000' or '10 000' → 10000."""
+    if _GROUPED.fullmatch(text):
+        return float(text.replace(",", "").replace(" ", ""))
     return float(text.replace(",", "."))
 
 

@@ -50,6 +50,13 @@ def test_exclusions(text, wanted, excluded):
     ("buildings at least 500 m2", 500.0),
     ("forest bigger than 0.5 km²", 500_000.0),
     ("water over 2,5 hectares", 25_000.0),
+    ("water over 10,000 m2", 10_000.0),
+    ("water over 10 000 m2", 10_000.0),
+    ("ponds larger than 1,500.5 m2", 1_500.5),
+    ("fields over 0,500 ha", 5_000.0),
+    ("water min 500 m^2", 500.0),
+    ("lakes bigger than 2 km^2", 2e6),
+    ("roofs over 1,000 sq. ft", 92.90304),
     ("water", 0.0),
 ])
 def test_size_filters(text, m2):
