@@ -59,7 +59,7 @@
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>Modality (band roles)</source>
             <translation>Modalität (Bandrollen)</translation>
         </message>
@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="126" />
+            <location filename="../plugin/gui/change_tab.py" line="122" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -119,7 +119,7 @@
             <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="385" />
+            <location filename="../plugin/gui/change_tab.py" line="381" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="390" />
+            <location filename="../plugin/gui/change_tab.py" line="386" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -305,81 +305,81 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground).</source>
-            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten).</translation>
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
+            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
             <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>
@@ -669,122 +669,122 @@
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="57" />
+            <location filename="../plugin/gui/change_tab.py" line="58" />
             <source>Change vector analysis</source>
             <translation>Change-Vector-Analyse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="57" />
+            <location filename="../plugin/gui/change_tab.py" line="58" />
             <source>SAR log-ratio</source>
             <translation>SAR-Log-Ratio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="57" />
+            <location filename="../plugin/gui/change_tab.py" line="58" />
             <source>Siamese change network</source>
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="70" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>no change (&lt; {t})</source>
             <translation>keine Veränderung (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="70" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>change (≥ {t})</source>
             <translation>Veränderung (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="115" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="116" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="121" />
+            <location filename="../plugin/gui/change_tab.py" line="117" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="122" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="128" />
+            <location filename="../plugin/gui/change_tab.py" line="124" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="128" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="139" />
+            <location filename="../plugin/gui/change_tab.py" line="135" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="140" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="137" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="143" />
+            <location filename="../plugin/gui/change_tab.py" line="139" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="141" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="141" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="141" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="141" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="154" />
+            <location filename="../plugin/gui/change_tab.py" line="150" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="155" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="237" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -794,67 +794,67 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="173" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="174" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="183" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="241" />
+            <location filename="../plugin/gui/change_tab.py" line="237" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Wählen Sie eine NACHHER-Rasterebene für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="247" />
+            <location filename="../plugin/gui/change_tab.py" line="243" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="308" />
+            <location filename="../plugin/gui/change_tab.py" line="304" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="310" />
+            <location filename="../plugin/gui/change_tab.py" line="306" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="343" />
+            <location filename="../plugin/gui/change_tab.py" line="339" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="521" />
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="552" />
+            <location filename="../plugin/gui/landcover_tab.py" line="549" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="379" />
+            <location filename="../plugin/gui/change_tab.py" line="375" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="411" />
+            <location filename="../plugin/gui/change_tab.py" line="407" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
@@ -924,7 +924,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="152" />
+            <location filename="../plugin/gui/landcover_tab.py" line="149" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1049,337 +1049,342 @@
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="58" />
+            <location filename="../plugin/gui/landcover_tab.py" line="59" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="58" />
+            <location filename="../plugin/gui/landcover_tab.py" line="59" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="58" />
+            <location filename="../plugin/gui/landcover_tab.py" line="59" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="66" />
+            <location filename="../plugin/gui/landcover_tab.py" line="67" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="66" />
+            <location filename="../plugin/gui/landcover_tab.py" line="67" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="66" />
+            <location filename="../plugin/gui/landcover_tab.py" line="67" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="83" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="85" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
+            <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="95" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="102" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="144" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="151" />
+            <location filename="../plugin/gui/landcover_tab.py" line="148" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <location filename="../plugin/gui/landcover_tab.py" line="154" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="158" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="169" />
+            <location filename="../plugin/gui/landcover_tab.py" line="166" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="171" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="172" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="174" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="198" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="206" />
+            <location filename="../plugin/gui/landcover_tab.py" line="203" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="204" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="207" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="219" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="233" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="236" />
+            <location filename="../plugin/gui/landcover_tab.py" line="233" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="255" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="260" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="360" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="367" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="381" />
+            <location filename="../plugin/gui/landcover_tab.py" line="378" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <location filename="../plugin/gui/landcover_tab.py" line="380" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="394" />
+            <location filename="../plugin/gui/landcover_tab.py" line="391" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="426" />
+            <location filename="../plugin/gui/landcover_tab.py" line="423" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="436" />
+            <location filename="../plugin/gui/landcover_tab.py" line="433" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="453" />
+            <location filename="../plugin/gui/landcover_tab.py" line="450" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="463" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <location filename="../plugin/gui/landcover_tab.py" line="475" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="515" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="523" />
+            <location filename="../plugin/gui/landcover_tab.py" line="520" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="530" />
+            <location filename="../plugin/gui/landcover_tab.py" line="527" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="570" />
+            <location filename="../plugin/gui/landcover_tab.py" line="567" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="60" />
+            <location filename="../plugin/gui/layers.py" line="65" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="106" />
+            <location filename="../plugin/gui/layers.py" line="111" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="108" />
+            <location filename="../plugin/gui/layers.py" line="113" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="113" />
+            <location filename="../plugin/gui/layers.py" line="118" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>

@@ -95,7 +95,8 @@ _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\
 _STOP = set("""a an the all any every some of in on at by with from to for and or me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
 being area areas region regions zone zones pixel pixels part parts land cover type types kind kinds class classes everything
-image scene raster layer only just also their its them it bodies body surface surfaces
+image scene raster layer only just also their its them it bodies body surface surfaces object objects feature features
+polygon polygons patch patches
 de du des la le les un une avec tous toutes tout der die das den dem ein eine mit alle el los las con y""".split())
 
 
@@ -125,6 +126,9 @@ class ParsedPrompt:
     """Least object height above ground in metres (0: no limit), from 'taller than 10 m' (needs a DSM/nDSM)."""
     max_height_m: float = 0.0
     """Greatest object height above ground in metres (0: no limit), from 'lower than 3 m'."""
+    full_map: bool = False
+    """The prompt asks for a whole land-cover map ('everything', 'land cover map'): a run keeps the map's classes that
+    its engine can extract from the bands given (:func:`land_cover_map`)."""
 
     @property
     def has_height(self) -> bool:
@@ -140,6 +144,25 @@ class ParsedPrompt:
 def concepts() -> dict:
     """The concept catalogue."""
     return load_json("concepts.json")["concepts"]
+
+
+def land_cover_map() -> dict:
+    """What a prompt for a whole land-cover map names ('phrases', 'whole_prompt_only') and wants ('concepts')."""
+    return load_json("concepts.json")["land_cover_map"]
+
+
+def _map_request(include_text: str) -> tuple[str, str]:
+    """The land-cover-map phrase of the wanted part of a prompt ('' when none) and the part without it."""
+    spec = land_cover_map()
+    bare = include_text.strip(" .!?")
+    words = [w for w in re.split(r"\s+", bare) if w]
+    if len(words) == 1 and words[0] in spec["whole_prompt_only"]:
+        return words[0], ""
+    for phrase in sorted(spec["phrases"], key=len, reverse=True):
+        m = re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", include_text)
+        if m:
+            return phrase, include_text[: m.start()] + " " + include_text[m.end():]
+    return "", include_text
 
 
 def normalise(text: str) -> str:
@@ -505,10 +528,17 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     t = normalise(text)
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
     min_area, max_area, t = parse_size_range(t)
+    t = re.sub(r"\b(all|everything|anything)\s+but\b", r"\1 except", t)  # 'all but water'
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
+    map_phrase, include_text = _map_request(include_text)
     # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)
-    wanted, unmatched = _match_part(include_text, 0, use_encoder)
+    wanted, unmatched = _match_part(include_text, 0, use_encoder) if include_text.strip() else ([], [])
+    if map_phrase and wanted:  # 'forest land cover', 'urban land use': the phrase only qualifies what is named
+        map_phrase = ""
+    elif map_phrase:
+        wanted = [ConceptMatch(c, 1.0, _t("land-cover map ('{phrase}')", phrase=map_phrase), i)
+                  for i, c in enumerate(land_cover_map()["concepts"])]
     excluded, unmatched_ex = _match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip() else ([], [])
     if not use_encoder:
         method = "exact synonyms only (sentence encoder not used or still loading)"
@@ -537,7 +567,8 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if not wanted:
         raise PromptError(_t("'{prompt}' excludes everything it asks for.", prompt=text.strip()),
                           _t("Remove the exclusion or name another land cover."))
-    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height)
+    return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
+                        full_map=bool(map_phrase))
 
 
 def height_range_text(parsed: ParsedPrompt) -> str:

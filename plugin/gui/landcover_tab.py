@@ -84,7 +84,11 @@ def describe_prompt(text: str) -> tuple[bool, str]:
         if m.score < 0.999:
             part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
         parts.append(part)
-    line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
+    if parsed.full_map:  # the bands decide which of the map's classes run, so their values are known only then
+        line = tr("Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)").format(
+            concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.concepts))
+    else:
+        line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
     if parsed.excluded:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))
     if parsed.min_area_m2:

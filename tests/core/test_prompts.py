@@ -231,3 +231,29 @@ def test_height_minimum_above_maximum_is_refused():
 
 def test_one_cjk_character_is_a_word():
     assert P.parse_prompt("水").names == ["water"]
+
+
+MAP = ["water", "forest", "grassland", "cropland", "built_up", "bare_soil", "snow_ice"]
+
+
+@pytest.mark.parametrize("text, wanted, excluded, full_map", [
+    ("land cover map", MAP, [], True),
+    ("show me the land cover", MAP, [], True),
+    ("everything except water", [c for c in MAP if c != "water"], ["water"], True),
+    ("all but water", [c for c in MAP if c != "water"], ["water"], True),
+    ("all", MAP, [], True),
+    ("occupation du sol sauf eau", [c for c in MAP if c != "water"], ["water"], True),
+    ("forest land cover", ["forest"], [], False),
+    ("urban land use", ["built_up"], [], False),
+    ("all vegetation", ["vegetation"], [], False),
+])
+def test_land_cover_map_prompts(text, wanted, excluded, full_map):
+    """'everything', 'land cover map', 'all but water' ask for the whole map (its classes in models/concepts.json); a
+    named land cover with 'land cover'/'land use' is just that land cover, as before."""
+    p = P.parse_prompt(text)
+    assert p.names == wanted and [m.concept for m in p.excluded] == excluded and p.full_map is full_map
+
+
+def test_land_cover_map_with_a_size_filter():
+    p = P.parse_prompt("land cover map, objects larger than 1 ha")
+    assert p.full_map and p.min_area_m2 == 10_000.0

@@ -96,6 +96,10 @@ def test_prompt_feedback_while_typing(tab):
     tab.prompt_edit.setText("blorp")
     assert "does not name a land cover" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled()
+    tab.prompt_edit.setText("everything except water")
+    text = tab.prompt_status.text()
+    assert "land-cover map" in text and "Built-up" in text and "excluding: Water" in text
+    assert tab.run_button.isEnabled()
 
 
 def test_run_adds_styled_layers(tab, project):

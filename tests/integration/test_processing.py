@@ -48,6 +48,20 @@ def test_processing_run_synthetic(plugin, tmp_path):
     assert abs(lake[0]["properties"]["area_m2"] - water.sum() * 100) / (water.sum() * 100) < 0.05
 
 
+def test_processing_land_cover_map(plugin, tmp_path):
+    """'everything except water' through Processing: polygons of the map's classes, none of them water."""
+    import fiona
+    import processing
+
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": SAMPLE_S2, "PROMPT": "everything except water", "OUTPUT_RASTER": str(tmp_path / "map.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "map.gpkg")})
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        classes = {f["properties"]["class"] for f in fc}
+    assert "built_up" in classes and "water" not in classes and len(classes) >= 3
+    assert "land-cover map ('everything')" in res["EXPLANATION"]
+
+
 def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):
     import processing
     from qgis.core import QgsProcessingException

@@ -198,7 +198,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     ``max_grow`` (view sides beyond each side) and ``max_extra`` (classified pixels beyond the view, as a multiple
     of the view's) bound the completion of regions cut by the view; ``max_grow=0`` keeps every candidate inside it.
     """
-    from ..landcover.extract import _make_engine, choose_engine, scene_context
+    from ..landcover.extract import _make_engine, choose_engine, fit_map_to_bands, scene_context
     from ..raster import pixel_size_m
     from ..modalities import resolve_modality
 
@@ -215,6 +215,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     modality = resolve_modality(src, "auto")
     stack = ModalityStack(make_layer(src, modality))
     roles = stack.roles()
+    parsed = fit_map_to_bands(parsed, roles, engine)
     wanted = parsed.names
     ids = wanted + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(engine, ids, roles)

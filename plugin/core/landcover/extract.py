@@ -9,7 +9,7 @@ import math
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
@@ -29,7 +29,7 @@ from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
 from .indices import height_above_ground
-from .spectral import Context, SpectralEngine
+from .spectral import Context, SpectralEngine, select_rules
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -118,6 +118,30 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
     return "spectral", t("auto: spectral priors ({why})", why=why)
 
 
+def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> ParsedPrompt:
+    """For a land-cover-map prompt ('everything', 'land cover map'), keep the map's classes that the engine can extract
+    from these bands and note the others; other prompts unchanged (each concept must then be extractable)."""
+    if not parsed.full_map:
+        return parsed
+    if engine == "network":
+        from .network import network_available
+
+        possible = [m.concept for m in parsed.concepts if network_available([m.concept], roles)[0]]
+    else:
+        possible = [m.concept for m in parsed.concepts if select_rules(m.concept, roles) is not None]
+    cat = catalogue()
+    left_out = [t(cat[m.concept]["label"]).lower() for m in parsed.concepts if m.concept not in possible]
+    if not possible:
+        raise ModalityError(
+            t("None of the land-cover map's classes ({classes}) can be extracted from the bands given ({bands}).",
+              classes=", ".join(t(cat[m.concept]["label"]).lower() for m in parsed.concepts), bands=", ".join(sorted(roles)) or t("none")),
+            t("Give an optical raster (RGB at least; NIR and SWIR for most classes), or name the land covers to extract."))
+    notes = list(parsed.notes)
+    if left_out:
+        notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
+    return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes)
+
+
 def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, context: Optional[Context] = None):
     if name == "network":
         from .network import NetworkEngine
@@ -163,6 +187,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     if parsed.has_height and "height" not in roles:
         raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
                          t("Give a DSM or nDSM of the same place (DSM_INPUT; the DSM box in the dock), or remove the height from the prompt."))
+    parsed = fit_map_to_bands(parsed, roles, req.engine)
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)

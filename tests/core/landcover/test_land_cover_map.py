@@ -1,0 +1,54 @@
+"""A land-cover-map prompt ('everything', 'land cover map'): the map's classes the bands allow, the others named."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import rasterio
+
+from conftest import ROOT, SAMPLE_S2
+from terraprompt.plugin.core.errors import ModalityError
+from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+
+def _run(tmp_path, inp, prompt, engine="auto"):
+    out = str(tmp_path / "classes.tif")
+    r = extract_landcover(ExtractRequest(input=inp, prompt=prompt, output_raster=out, engine=engine))
+    with rasterio.open(out) as ds:
+        return r, ds.read(1), ds.tags()["TERRAPROMPT_CLASSES"]
+
+
+def test_everything_except_water_on_sentinel2(tmp_path):
+    """All seven map classes run from 13 bands; 'except water' leaves water out of the classes and its pixels unclassed."""
+    r_all, c_all, classes_all = _run(tmp_path, SAMPLE_S2, "land cover map")
+    assert classes_all.split(";")[0] == "1=water" and "5=built_up" in classes_all
+    assert "not possible from these bands" not in r_all.explanation
+    r, c, classes = _run(tmp_path, SAMPLE_S2, "everything except water")
+    assert "water" not in classes and "built_up" in classes
+    water = c_all == 1
+    assert water.mean() > 0.001
+    assert (c[water] == 0).mean() > 0.95  # the water pixels stay background
+    value = {v: int(k) for k, v in (kv.split("=") for kv in classes.split(";"))}
+    assert (c == value["built_up"]).mean() > 0.3  # Beirut: mostly city
+
+
+def test_sar_alone_gives_the_water_class_and_names_the_others(tmp_path):
+    """From SAR only water is possible: the map keeps it and says which classes these bands cannot give."""
+    r, c, classes = _run(tmp_path, os.path.join(ROOT, "tests", "data", "sen1floods11_s1_crop.tif"), "everything")
+    assert classes == "1=water"
+    assert "not possible from these bands: forest / trees, grassland, cropland, built-up, bare soil, snow / ice" in r.explanation
+    assert (c == 1).mean() > 0.05
+
+
+def test_no_map_class_from_a_panchromatic_band(tmp_path):
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")) as ds:
+        prof = ds.profile | {"count": 1, "dtype": "uint16"}
+        pan = ds.read().mean(axis=0).astype(np.uint16)[None] * 4
+    src = str(tmp_path / "pan.tif")
+    with rasterio.open(src, "w", **prof) as dst:
+        dst.write(pan)
+    out = tmp_path / "classes.tif"
+    with pytest.raises(ModalityError, match="None of the land-cover map's classes"):
+        extract_landcover(ExtractRequest(input=src, prompt="land cover map", output_raster=str(out)))
+    assert not out.exists()
