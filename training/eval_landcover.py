@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from dataclasses import replace
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TERRAPROMPT_SHARED", ROOT.parent / "shared" / "data"))
@@ -295,7 +296,7 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
             wc = _read(d / "aux" / f"{i}_aux.tif", [3])[0]
             try:
                 p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
-                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, ctx)
+                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, replace(ctx, reflectance=False))
                 prefl = engine_scores(engine, ["water", "vegetation"], {r: refl[r] for r in ("red", "green", "blue")}, valid, ctx)
             except Exception as exc:
                 print(f"  [{engine}] not run: {exc}")
@@ -336,7 +337,7 @@ def eval_oscd_rgb_agreement(engines: list[str]) -> None:
             valid = np.ones(img.shape[1:], bool)
             try:
                 p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
-                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, ctx)
+                prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, replace(ctx, reflectance=False))
             except Exception as exc:
                 print(f"  [{engine}] not run: {exc}")
                 break

@@ -6,6 +6,8 @@ BSI (Rikimaru 2002), NDSI (Hall 1995), NBR (Key & Benson 2006), ExG (Woebbecke 1
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 
@@ -83,6 +85,32 @@ def rgb_water(red: np.ndarray, green: np.ndarray, blue: np.ndarray, reference: f
     out = (dom - 0.05 * bright / max(float(reference), 1e-6)).astype(np.float32)
     out[~np.isfinite(out)] = np.nan
     return out
+
+
+BALANCE_PERCENTILES = (80.0, 99.0)
+"""Bright surfaces for the colour balance: pixels between these percentiles of visible brightness (roofs, roads, bare
+soil; vegetation and water are dark in the visible, the top 1 % may be saturated)."""
+
+
+def bright_surface_balance(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> Optional[tuple[float, float, float]]:
+    """Gains (red, green, blue) that make the scene's bright surfaces neutral grey, so an uncalibrated image's colour
+    cast (WorldView RGB: blue 20 % below red on grey roofs, every roof 'greener' than neutral) does not pass for
+    vegetation in the chromatic ExG; None with too few valid pixels."""
+    rgb = np.stack([red, green, blue]).astype(np.float64)
+    ok = np.isfinite(rgb).all(axis=0) & (rgb > 0).all(axis=0)
+    if ok.sum() < 100:
+        return None
+    v = rgb[:, ok]
+    br = v.sum(axis=0)
+    lo, hi = np.percentile(br, BALANCE_PERCENTILES)
+    sel = (br >= lo) & (br <= hi)
+    if sel.sum() < 50:
+        return None
+    med = np.median(v[:, sel], axis=1)
+    if (med <= 0).any():
+        return None
+    gains = med.mean() / med
+    return float(gains[0]), float(gains[1]), float(gains[2])
 
 
 def visible_brightness(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ import rasterio
 from rasterio.transform import from_origin
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
-from conftest import GDAL_S2_10_20M, SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
+from conftest import GDAL_S2_10_20M, ROOT, SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
@@ -480,3 +480,17 @@ def test_sentinel2_six_band_subset_with_the_baseline_offset(tmp_path):
     r1, c1 = _run(tmp_path, "s.tif", input=shifted, prompt="water and vegetation")
     assert r1.modality == "sentinel2_l2a" and "offset -1000 DN" in r1.explanation and (c0 == 2).mean() > 0.01
     assert (c1 == c0).mean() > 0.99
+
+
+def test_vhr_rgb_colour_cast_is_balanced_before_excess_green(tmp_path):
+    """WorldView RGB (0.5 m, 8-bit) has a yellow-green cast: blue 20 % below red on grey roofs, so every roof passed the
+    chromatic ExG as vegetation (98 % of roof pixels). Balanced on the scene's bright surfaces, roofs separate from the
+    rest; the explanation gives the gains."""
+    crop = os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_instances.tif")) as ds:
+        roof = ds.read(1) > 0
+    r, c = _run(tmp_path, input=crop, prompt="vegetation")
+    assert (c[roof] == 1).mean() < 0.75 and (c[~roof] == 1).mean() > (c[roof] == 1).mean() + 0.15
+    assert "bright surfaces grey: gains red" in r.explanation
+    r, c = _run(tmp_path, "trees.tif", input=crop, prompt="trees")
+    assert (c[roof] == 1).mean() < 0.4
