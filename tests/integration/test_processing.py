@@ -59,7 +59,7 @@ def test_processing_land_cover_map(plugin, tmp_path):
     with fiona.open(res["OUTPUT_VECTOR"]) as fc:
         classes = {f["properties"]["class"] for f in fc}
     assert "built_up" in classes and "water" not in classes and len(classes) >= 3
-    assert "land-cover map ('everything')" in res["EXPLANATION"]
+    assert "Understood: land-cover map ('everything'): Forest / trees, Grassland" in res["EXPLANATION"]
 
 
 def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):

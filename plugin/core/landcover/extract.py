@@ -372,9 +372,13 @@ def _sure(score: float) -> str:
 def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
     """The plain-language explanation of a run: concepts, engine and rules, areas, exclusions, confidence."""
     cat = catalogue()
-    lines = [t("Understood: {concepts}", concepts="; ".join(
-        t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
-          score=f"{m.score:.0%}", certainty=_sure(m.score)) for m in parsed.concepts))]
+    if getattr(parsed, "full_map", False):  # one 'via' for all the map's classes: say it once
+        understood = t("{via}: {labels}", via=parsed.concepts[0].via,
+                       labels=", ".join(t(cat[m.concept]["label"]) for m in parsed.concepts))
+    else:
+        understood = "; ".join(t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
+                                 score=f"{m.score:.0%}", certainty=_sure(m.score)) for m in parsed.concepts)
+    lines = [t("Understood: {concepts}", concepts=understood)]
     if getattr(parsed, "method", None):
         lines.append(t("Prompt matching: {method}", method=parsed.method))
     for note in getattr(parsed, "notes", []) or []:
