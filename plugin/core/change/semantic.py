@@ -144,7 +144,10 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
     m = _FROM_TO.match(t)
     if m:
         x, y = _concepts_of(m.group("x"), wait_for_encoder), _concepts_of(m.group("y"), wait_for_encoder)
-        if x is not None and y is not None:
+        if x is not None and y is not None and x.full_map != y.full_map:  # 'forest to anything', 'anything to water'
+            kind, side, phrase = ("loss", x, m.group("x")) if y.full_map else ("gain", y, m.group("y"))
+            return _loss_or_gain(kind, _classes_of(side, notes), phrase, original, notes)
+        if x is not None and y is not None and not (x.full_map and y.full_map):
             a, b = _classes_of(x, notes), _classes_of(y, notes)
             a, b = _forest_sides(a, b, notes), _forest_sides(b, a, notes)
             if set(a) & set(b):
@@ -160,14 +163,18 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
         parsed = _concepts_of(phrase, wait_for_encoder) if phrase else None
         if parsed is None:
             continue
-        a = _classes_of(parsed, notes)
-        what = " + ".join(class_label(c) for c in a)
-        if kind == "loss":
-            return ChangePrompt("transition", _t("loss of {what}", what=what), _t("land cover '{phrase}' lost", phrase=phrase),
-                                original, {"from": [a], "to": ["not_from"]}, notes)
-        return ChangePrompt("transition", _t("new {what}", what=what), _t("land cover '{phrase}' gained", phrase=phrase),
-                            original, {"from": ["not_to"], "to": [a]}, notes)
+        return _loss_or_gain(kind, _classes_of(parsed, notes), phrase, original, notes)
     return None
+
+
+def _loss_or_gain(kind: str, classes: list[str], phrase: str, original: str, notes: list[str]) -> ChangePrompt:
+    """The change prompt keeping the loss ('from' the classes to anything else) or the gain of change-map classes."""
+    what = " + ".join(class_label(c) for c in classes)
+    if kind == "loss":
+        return ChangePrompt("transition", _t("loss of {what}", what=what), _t("land cover '{phrase}' lost", phrase=phrase),
+                            original, {"from": [classes], "to": ["not_from"]}, notes)
+    return ChangePrompt("transition", _t("new {what}", what=what), _t("land cover '{phrase}' gained", phrase=phrase),
+                        original, {"from": ["not_to"], "to": [classes]}, notes)
 
 
 def _forest_sides(side: list[str], other: list[str], notes: list[str]) -> list[str]:

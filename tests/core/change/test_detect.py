@@ -122,6 +122,8 @@ def test_change_prompt_catalogue():
     assert parse_change_prompt("urban sprawl").id == "urban_expansion"
     assert parse_change_prompt("deforestation since 2019").id == "deforestation"
     assert parse_change_prompt("water to land").id == "water_to_land"
+    assert parse_change_prompt("everything").id == "any_change"
+    assert parse_change_prompt("everything to everything").id == "any_change"
     with pytest.raises(PromptError, match="does not name a change"):
         parse_change_prompt("purple elephants")
 
@@ -137,6 +139,8 @@ def test_change_prompt_catalogue():
     ("new sand", ["not_to"], [["bare_soil"]]),
     ("de forêt vers bâti", [["forest"]], [["built_up"]]),
     ("perte de forêt", [["forest"]], ["not_from"]),
+    ("from forest to anything", [["forest"]], ["not_from"]),  # 'anything' on one side: a loss or a gain
+    ("anything to water", ["not_to"], [["water"]]),
 ])
 def test_free_change_prompts_name_land_covers(text, start, end):
     p = parse_change_prompt(text)
