@@ -137,7 +137,10 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
               classes=", ".join(t(cat[m.concept]["label"]).lower() for m in parsed.concepts), bands=", ".join(sorted(roles)) or t("none")),
             t("Give an optical raster (RGB at least; NIR and SWIR for most classes), or name the land covers to extract."))
     notes = list(parsed.notes)
-    if left_out:
+    if left_out and engine == "network":
+        notes.append(t("land-cover map: not predicted by the network engine from these bands: {classes} (ENGINE=auto or "
+                       "spectral maps more classes)", classes=", ".join(left_out)))
+    elif left_out:
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
     return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes)
 

@@ -52,3 +52,9 @@ def test_no_map_class_from_a_panchromatic_band(tmp_path):
     with pytest.raises(ModalityError, match="None of the land-cover map's classes"):
         extract_landcover(ExtractRequest(input=src, prompt="land cover map", output_raster=str(out)))
     assert not out.exists()
+
+
+def test_network_engine_map_keeps_what_it_predicts(tmp_path):
+    r, c, classes = _run(tmp_path, SAMPLE_S2, "land cover map", engine="network")
+    assert classes == "1=water"
+    assert "not predicted by the network engine from these bands: forest / trees" in r.explanation
