@@ -563,10 +563,15 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                    ("" if enc else " " + _t("(Matching by meaning is off: {status}.)", status=encoder_status()))
         raise PromptError(_t("'{prompt}' does not name a land cover TerraPrompt knows.", prompt=text.strip()), hint)
     excluded_ids = {m.concept for m in excluded}
-    wanted = [m for m in wanted if m.concept not in excluded_ids]
-    if not wanted:
-        raise PromptError(_t("'{prompt}' excludes everything it asks for.", prompt=text.strip()),
-                          _t("Remove the exclusion or name another land cover."))
+    kept = [m for m in wanted if m.concept not in excluded_ids]
+    if not kept:
+        cat = concepts()
+        same = [m for m in excluded if m.concept in {w.concept for w in wanted}]
+        raise PromptError(_t("'{prompt}' excludes everything it asks for: {pairs}.", prompt=text.strip(), pairs="; ".join(
+                              _t("{via} is read as {label}, which the prompt also asks for", via=m.via, label=_t(cat[m.concept]["label"]))
+                              for m in same)),
+                          _t("TerraPrompt cannot tell these apart: remove the exclusion or name another land cover."))
+    wanted = kept
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
                         full_map=bool(map_phrase))
 

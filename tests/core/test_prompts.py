@@ -36,8 +36,8 @@ def test_clouds_and_their_shadows():
     ("built-up areas excluding roads", ["built_up"], ["roads"]),
 ])
 def test_exclusions(text, wanted, excluded):
-    if wanted is None:
-        with pytest.raises(PromptError, match="excludes everything"):
+    if wanted is None:  # the message says which phrase was read as the concept asked for
+        with pytest.raises(PromptError, match="excludes everything it asks for: synonym 'rivers' is read as Water"):
             P.parse_prompt(text)
         return
     p = P.parse_prompt(text)
