@@ -63,8 +63,9 @@ def test_find_accept_reject(setup):
     p = props[0]
     assert p["prompt_type"] == "text" and p["class"] == "water" and p["object_id"] == 1
     assert p["n_positive"] == 0 and p["n_negative"] == 0 and p["source"] == "s2.tif" and p["created_utc"]
-    assert p["model"] == "spectral-priors" and len(p["model_sha256"]) == 64 and p["score"] > 0.9
-    assert p["area_m2"] == pytest.approx(600 * 100, rel=0.01)  # the small lake
+    # ENGINE=auto: the land-cover network for 13-band water (model card auto_water), close to the true shapes, not exact
+    assert p["model"] and len(p["model_sha256"]) == 64 and p["score"] > 0.9
+    assert p["area_m2"] == pytest.approx(600 * 100, rel=0.08)  # the small lake (20 x 30 px; a half-pixel edge is 5 %)
     assert panel.list.count() == 1 and tab.controller.output_layer.featureCount() == 1
     panel.list.item(0).setSelected(True)
     QTest.mouseClick(panel.reject_button, Qt.LeftButton)
@@ -93,20 +94,21 @@ def test_refine_with_a_negative_click_then_enter(setup):
     QTest.mouseClick(panel.refine_button, Qt.LeftButton)
     ctl = tab.controller
     assert canvas.mapTool() is tab.tool and panel.list.count() == 0
-    assert np.array_equal(_on_raster(ctl), masks["lake+pond"]) and ctl.session.prompt_type() == "text"
+    got = _on_raster(ctl)
+    assert (got & masks["lake+pond"]).sum() / (got | masks["lake+pond"]).sum() > 0.95 and ctl.session.prompt_type() == "text"
     assert not ctl.preview.band.asGeometry().isEmpty()
     QTest.mouseClick(canvas.viewport(), Qt.RightButton, Qt.NoModifier, _screen(canvas, xf, 60, 110))  # on the pond
     after = _on_raster(ctl)
     assert (after & masks["pond"]).sum() <= 0.05 * masks["pond"].sum()
     assert (after & masks["lake"]).sum() >= 0.97 * masks["lake"].sum()
     QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # undo: the candidate again
-    assert np.array_equal(_on_raster(ctl), masks["lake+pond"])
+    assert np.array_equal(_on_raster(ctl), got)
     QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)  # redo
     QTest.keyClick(canvas, Qt.Key_Return)
     assert wait_for(lambda: (tmp / "accepted.gpkg").exists(), 10)
     (p,) = _features(tmp / "accepted.gpkg")
     assert p["prompt_type"] == "text+points" and p["class"] == "water" and p["n_negative"] == 1 and p["n_positive"] == 0
-    assert p["model"].startswith("spectral-priors + classical") and len(p["model_sha256"]) == 64
+    assert " + classical" in p["model"] and len(p["model_sha256"]) == 64  # the text engine + the click engine
     assert p["area_m2"] == pytest.approx(after.sum() * 100, rel=0.02)
     # a prompt that cannot be run is reported and leaves no candidates (unknown words: see the core tests)
     panel = find_in_tab(tab, "water except water")

@@ -66,7 +66,7 @@ def test_lake_across_the_view_is_listed_accepted_and_refined_whole(setup):
     assert panel.outlines.all.asGeometry().boundingBox().xMaximum() > ext.xMaximum()
     assert panel.accept([across]) == [1]
     true_across = scene.ellipse("across").sum() * 100
-    assert _areas(tmp / "accepted.gpkg") == [pytest.approx(true_across, rel=0.01)]
+    assert _areas(tmp / "accepted.gpkg") == [pytest.approx(true_across, rel=0.03)]  # ENGINE=auto's network: close, not exact
     # refining the lake cut by the raster's top edge: the session encodes the whole lake, Enter writes it whole
     top = _row(panel, scene, "raster_edge")
     panel.list.item(top).setSelected(True)

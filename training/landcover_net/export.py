@@ -95,7 +95,7 @@ def export(ckpt: Path = RUNS / "model.pt", out: Path = MODEL, card: Path = CARD)
                                       "activation": "independent sigmoids (multi-label), threshold 0.5"}},
         "concepts": {c: i for i, c in enumerate(CLASSES)},
         "concept_needs": {"water": "RGB or SAR", "vegetation": "RGB", "cloud": "RGB (not from SAR)"},
-        "training": {k: meta.get(k) for k in ("arch", "pre_drop", "steps", "steps_planned", "max_minutes", "batch", "patch",
+        "training": {k: meta.get(k) for k in ("arch", "width", "pre_drop", "steps", "steps_planned", "max_minutes", "batch", "patch",
                                                    "rgb_water_pos_weight", "seed", "train_seconds", "final_loss",
                                                    "validation")},
         "data": {

@@ -1,4 +1,6 @@
-"""Text prompts in the interactive session: land-cover concepts on the encoded window become candidate objects."""
+"""Text prompts in the interactive session: land-cover concepts on the encoded window become candidate objects.
+The candidate mechanics are checked pixel-exactly with ENGINE=spectral (auto picks the network for 13-band water, whose
+masks of synthetic shapes are close but not exact)."""
 from __future__ import annotations
 
 import numpy as np
@@ -53,7 +55,7 @@ def test_water_regions_become_candidates_with_true_areas(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s, m = session_for()
-    cs = find_candidates(s, "water")
+    cs = find_candidates(s, "water", engine="spectral")
     assert [c.concept for c in cs.candidates] == ["water", "water"]  # the 9-pixel puddle is dropped (default 16 pixels)
     big, small = cs.candidates
     assert np.array_equal(big.mask(), m["lake+pond"]) and np.array_equal(small.mask(), m["small"])
@@ -87,13 +89,13 @@ def test_size_qualifier_sort_cap_and_two_concepts(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s, m = session_for()
-    assert [c.pixels for c in find_candidates(s, "lakes larger than 10 ha").candidates] == [m["lake+pond"].sum()]
-    both = find_candidates(s, "water and vegetation", max_count=2)
+    assert [c.pixels for c in find_candidates(s, "lakes larger than 10 ha", engine="spectral").candidates] == [m["lake+pond"].sum()]
+    both = find_candidates(s, "water and vegetation", max_count=2, engine="spectral")
     assert both.total == 3 and len(both.candidates) == 2 and "largest of 3" in both.summary
     assert [c.concept for c in both.candidates] == ["water", "vegetation"]
-    assert np.array_equal(find_candidates(s, "vegetation").candidates[0].mask(), m["veg"])
-    assert find_candidates(s, "water", min_pixels=4).total == 3  # the puddle is back
-    by_score = find_candidates(s, "water and vegetation", sort="score")
+    assert np.array_equal(find_candidates(s, "vegetation", engine="spectral").candidates[0].mask(), m["veg"])
+    assert find_candidates(s, "water", min_pixels=4, engine="spectral").total == 3  # the puddle is back
+    by_score = find_candidates(s, "water and vegetation", sort="score", engine="spectral")
     assert [c.score for c in by_score.candidates] == sorted((c.score for c in by_score.candidates), reverse=True)
 
 
@@ -101,7 +103,7 @@ def test_exclusion_removes_pixels(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s, _ = session_for()
-    cs = find_candidates(s, "water except flooded areas")  # same evidence as water: everything is excluded
+    cs = find_candidates(s, "water except flooded areas", engine="spectral")  # same evidence as water: everything is excluded
     assert [m.concept for m in cs.prompt.excluded] == ["flooded_area"] and cs.candidates == []
 
 
@@ -111,9 +113,9 @@ def test_unknown_prompt_is_a_prompt_error(session_for):
 
     s, _ = session_for()
     with pytest.raises(PromptError, match="does not name a land cover"):
-        find_candidates(s, "qwzx blorp")
+        find_candidates(s, "qwzx blorp", engine="spectral")
     with pytest.raises(PromptError, match="empty"):
-        find_candidates(s, "  ")
+        find_candidates(s, "  ", engine="spectral")
 
 
 def test_height_qualifier_is_refused_with_a_fix(session_for):
@@ -122,7 +124,7 @@ def test_height_qualifier_is_refused_with_a_fix(session_for):
 
     s, _ = session_for()
     with pytest.raises(InputError) as err:
-        find_candidates(s, "buildings taller than 10 m")
+        find_candidates(s, "buildings taller than 10 m", engine="spectral")
     assert "≥ 10 m" in err.value.problem and "DSM" in err.value.fix
 
 
@@ -138,7 +140,7 @@ def test_buildings_on_rgb_point_to_clicks_and_find_similar(tmp_path):
     crop = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "rio_buildings_crop_image.tif")
     s = InteractiveSession(open_raster(crop))
     with pytest.raises(ModalityError) as err:
-        find_candidates(s, "buildings")
+        find_candidates(s, "buildings", engine="spectral")
     assert "'buildings'" in err.value.problem and "Find similar" in err.value.fix and "DSM_INPUT" not in err.value.fix
 
 
@@ -146,7 +148,7 @@ def test_nodata_is_never_a_candidate(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s, m = session_for(nodata_rows=40)  # the small lake (rows 150-170) and the bottom of the field are nodata
-    cs = find_candidates(s, "water and vegetation")
+    cs = find_candidates(s, "water and vegetation", engine="spectral")
     union = np.logical_or.reduce([c.mask() for c in cs.candidates])
     assert not (union & ~m["valid"]).any()
     assert [c.pixels for c in cs.candidates if c.concept == "vegetation"] == [(m["veg"] & m["valid"]).sum()]
@@ -160,7 +162,7 @@ def test_window_and_resolution_follow_the_session(session_for):
 
     s, m = session_for(window=Window(0, 0, 140, 120))
     s.resolution = 20.0  # encoded at half resolution: 70 x 60 pixels
-    cs = find_candidates(s, "water")
+    cs = find_candidates(s, "water", engine="spectral")
     assert cs.shape == (60, 70) and cs.candidates[0].shape == (60, 70)
     # the 2-pixel channel is blurred away at 20 m: the largest candidate is the lake
     assert cs.candidates[0].area_m2 == pytest.approx(m["lake"].sum() * PIXEL ** 2, rel=0.1)
@@ -170,7 +172,7 @@ def test_refine_a_candidate_with_clicks_undo_redo(session_for):
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
 
     s, m = session_for()
-    cand = find_candidates(s, "water").candidates[0]
+    cand = find_candidates(s, "water", engine="spectral").candidates[0]
     res = s.set_base(cand.mask(), cand.transform, s.window, cand.score)
     assert np.array_equal(res.mask, m["lake+pond"]) and s.prompt_type() == "text"
     tr = s.source.transform
