@@ -23,10 +23,10 @@ import sys
 import tempfile
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from dataclasses import replace
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TERRAPROMPT_SHARED", ROOT.parent / "shared" / "data"))

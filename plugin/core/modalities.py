@@ -104,20 +104,26 @@ _WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:
 """A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm'."""
 
 
+def _split_wavelength(desc: str) -> tuple[str, Optional[float]]:
+    """A band description, lower case, without its trailing wavelength qualifier ('' when it is only a wavelength), and
+    that wavelength in nm (None when it has none)."""
+    d = desc.strip().lower()
+    qualified = _WAVELENGTH.match(d)
+    return (qualified.group("name").strip(), float(qualified.group("nm"))) if qualified else (d, None)
+
+
 def _match_role(desc: str) -> Optional[str]:
     """The role a band description names (its name, else its wavelength), or None."""
     table = load_json("modalities.json")
     d = desc.strip().lower()
     if not d:
         return None
-    qualified = _WAVELENGTH.match(d)
-    names = [qualified.group("name").strip(), d] if qualified and qualified.group("name").strip() else [d]
-    for name in names:
+    name, nm = _split_wavelength(d)
+    for candidate in ([name, d] if name and name != d else [d]):
         for role, patterns in table["description_patterns"].items():
-            if not role.startswith("_") and any(re.fullmatch(pat, name) for pat in patterns):
+            if not role.startswith("_") and any(re.fullmatch(pat, candidate) for pat in patterns):
                 return role
-    if qualified:
-        nm = float(qualified.group("nm"))
+    if nm is not None:
         return next((role for lo, hi, role in table["wavelength_roles_nm"] if lo <= nm < hi), None)
     return None
 
@@ -257,12 +263,7 @@ _S2_BAND_NAME = re.compile(r"b(0[1-9]|8a|1[0-2])")
 def _sentinel2_named(descriptions: tuple[str, ...]) -> bool:
     """True when band descriptions use Sentinel-2 band names ('B02', 'B8A', 'B11') or GDAL's SENTINEL2-driver style
     ('B4, central wavelength 665 nm'), as exports of a band subset (B02/B03/B04/B08, B02-B12 without B01/B09) keep."""
-    for desc in descriptions:
-        d = desc.strip().lower()
-        qualified = _WAVELENGTH.match(d)
-        if "central wavelength" in d or _S2_BAND_NAME.fullmatch(qualified.group("name").strip() if qualified else d):
-            return True
-    return False
+    return any("central wavelength" in d.lower() or _S2_BAND_NAME.fullmatch(_split_wavelength(d)[0]) for d in descriptions)
 
 
 def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...] = ()) -> tuple[str, str, dict]:

@@ -60,10 +60,11 @@ _MAX_SIZE = _words(
     r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
     r"|(?:kleiner|weniger)\s+als|höchstens|unter",
 )
-_NUM = r"((?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+)(?:\.[0-9]+)?|[0-9]+(?:[.,][0-9]+)?)"
-"""A number: '10,000' and '10 000' with thousands separators (a comma before exactly three digits groups them), else
-'1.5' or '1,5' with a decimal point or comma."""
-_GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?")
+_GROUPED_NUM = r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
+"""A number with thousands separators: '10,000', '10 000' (a comma before exactly three digits groups them)."""
+_NUM = r"(" + _GROUPED_NUM + r"|[0-9]+(?:[.,][0-9]+)?)"
+"""A number: grouped thousands, else '1.5' or '1,5' with a decimal point or comma."""
+_GROUPED = re.compile(_GROUPED_NUM)
 _AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True))
 _NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
 STOREY_M = 3.0

@@ -145,6 +145,11 @@ def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirr
     return 0.0, ""
 
 
+def _band_unit(src: RasterSource, band: int) -> str:
+    """A band's unit as GDAL reports it, lower case ('' when unset)."""
+    return src.units[band - 1].strip().lower() if len(src.units) >= band else ""
+
+
 def stated_scale_offset(src: RasterSource, bands: list[int]) -> Optional[tuple[float, float]]:
     """The GDAL scale and offset the file states for ``bands`` (physical = raw × scale + offset), when they are set and
     the same on all of them; None otherwise (then the values' size and the modality decide)."""
@@ -170,7 +175,7 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     scale, offset = stated
     note = STATED_NOTE.format(scale=scale, offset=offset)
     if kind == "metres":
-        unit = src.units[bands[0] - 1].strip().lower() if len(src.units) >= bands[0] else ""
+        unit = _band_unit(src, bands[0])
         if unit in FEET_UNITS:
             return Scaling(kind, scale * FOOT_M, offset * FOOT_M, False, f"heights in feet (the band's unit is '{unit}'), "
                            f"{note}, converted to metres")
@@ -203,7 +208,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                            f"20·log10(DN) − {S1_AMPLITUDE_DB:g}, an approximate calibration (calibrate to σ0 for exact values)")
         return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")
     if kind == "metres":
-        unit = src.units[bands[0] - 1].strip().lower() if len(src.units) >= bands[0] else ""
+        unit = _band_unit(src, bands[0])
         if unit in FEET_UNITS:
             return Scaling(kind, FOOT_M, 0.0, False, f"heights in feet (the band's unit is '{unit}') converted to metres")
         return Scaling(kind, 1.0, 0.0, False, "heights used as metres")

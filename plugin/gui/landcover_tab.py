@@ -78,16 +78,16 @@ def describe_prompt(text: str) -> tuple[bool, str]:
     except TerraPromptError as exc:
         return False, str(exc)
     cat = concepts()
-    parts = []
-    for i, m in enumerate(parsed.concepts):
-        part = tr("{label} = class {value}").format(label=core_t(cat[m.concept]["label"]), value=i + 1)
-        if m.score < 0.999:
-            part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
-        parts.append(part)
     if parsed.full_map:  # the bands decide which of the map's classes run, so their values are known only then
         line = tr("Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)").format(
             concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.concepts))
     else:
+        parts = []
+        for i, m in enumerate(parsed.concepts):
+            part = tr("{label} = class {value}").format(label=core_t(cat[m.concept]["label"]), value=i + 1)
+            if m.score < 0.999:
+                part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
+            parts.append(part)
         line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
     if parsed.excluded:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))

@@ -147,7 +147,7 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
         if x is not None and y is not None and x.full_map != y.full_map:  # 'forest to anything', 'anything to water'
             kind, side, phrase = ("loss", x, m.group("x")) if y.full_map else ("gain", y, m.group("y"))
             return _loss_or_gain(kind, _classes_of(side, notes), phrase, original, notes)
-        if x is not None and y is not None and not (x.full_map and y.full_map):
+        if x is not None and y is not None and not x.full_map:  # both land covers ('everything to everything': any change)
             a, b = _classes_of(x, notes), _classes_of(y, notes)
             a, b = _forest_sides(a, b, notes), _forest_sides(b, a, notes)
             if set(a) & set(b):
