@@ -21,6 +21,8 @@ import numpy as np
 import rasterio
 from rasterio.transform import from_origin
 
+from training.charts import grouped_bars
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
 PLUGINS = os.path.join(ROOT, ".qgis", "plugins")
@@ -31,6 +33,9 @@ from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change  
 from terraprompt.plugin.core.errors import TerraPromptError  # noqa: E402
 
 METHODS = ["cva", "irmad", "auto", "network"]
+OUT = os.path.join(ROOT, "out", "eval_change")
+TARGET_F1 = 0.60
+"""The issue's pooled F1 target for the network on unseen OSCD cities (the dashed line of the chart)."""
 
 
 def _card_data() -> dict:
@@ -101,10 +106,12 @@ class Tally:
         self.method, self.held, self.width = method, held, width
         self.total = np.zeros(4, dtype=np.int64)
         self.total_held = np.zeros(4, dtype=np.int64)
+        self.items: dict[str, dict] = {}
 
     def add(self, item: str, label: str, k: np.ndarray) -> None:
         """Count one city/tile and print its row (flagged when the network trained on it)."""
         self.total += k
+        self.items[item] = scores(k)
         if item in self.held:
             self.total_held += k
         seen = ""
@@ -141,7 +148,8 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
         print(f"OSCD: skipped ({root} not found)")
         return {}
     print(f"== OSCD ({len(cities)} cities, change class)")
-    pooled = {}
+    pooled: dict = {}
+    per_city: dict = {}
     held, _ = network_held_out([os.path.basename(d) for d in cities])
     if held:
         print(f"  (the network was trained on the other cities; HELD-OUT = {', '.join(sorted(held))}, compare methods there)")
@@ -158,7 +166,24 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
             print(f"  {m:8s} not available: {exc}")
             continue
         tally.finish(pooled, f"   ({time.time() - t0:.0f} s)")
+        per_city[m] = tally
+    chart_oscd(per_city, held)
     return pooled
+
+
+def chart_oscd(tallies: dict, held: set) -> None:
+    """F1 per city and method, then pooled over all cities and over the held-out ones (out/eval_change/oscd_f1.png)."""
+    if not tallies:
+        return
+    rows: dict[str, dict[str, float]] = {}
+    for m, t in tallies.items():
+        for city, s in t.items.items():
+            rows.setdefault(city + (" *" if city in held else ""), {})[m] = s["F1"]
+        rows.setdefault("POOLED", {})[m] = scores(t.total)["F1"]
+        if held:
+            rows.setdefault("HELD-OUT *", {})[m] = scores(t.total_held)["F1"]
+    grouped_bars(rows, os.path.join(OUT, "oscd_f1.png"), "OSCD change F1 per city (* = never seen by the network)",
+                 "F1 of the change class", target=TARGET_F1, highlight=tuple(r for r in rows if r.endswith("*")))
 
 
 PROMPTS = ("any change", "new buildings", "urban expansion", "vegetation to built-up")

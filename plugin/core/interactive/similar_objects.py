@@ -217,8 +217,9 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
             if is_cancelled and is_cancelled():
                 raise Cancelled(t("Cancelled."))
             sub, sr, sc = sub_features(enc.features, x, y)
+            # the plain threshold: the decoder-score and size cut-offs here were chosen with it
             mask, dscore = engine.decode(sub, np.array([[x - sc, y - sr]], np.float32), np.ones(1, np.float32),
-                                         remember=False)
+                                         remember=False, first_click_threshold=engine.threshold)
             clicks += 1
             n = int(mask.sum())
             if n == 0 or dscore < min_ds or not lo <= n * px_area <= hi:

@@ -142,6 +142,31 @@ def test_clicks_on_held_out_buildings_beat_classical(eng, crop, feats):
     assert net[0] > cls[0] and net[2] > cls[2], (net, cls)
 
 
+def test_one_click_is_cut_lower_and_feeds_the_next_click(eng, crop, feats):
+    """A single positive click uses FIRST_CLICK_THRESHOLD (the network under-segments from one click): on the held-out
+    crop's buildings the masks grow and the mean IoU rises; its mask is the previous mask of the second click."""
+    image, inst = crop
+    objs = [inst == k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 50]
+    low, plain = [], []
+    for gt in objs:
+        pt = _interior(gt)
+        a, _ = eng.decode(feats, pt, np.array([1]))
+        b, _ = eng.decode(feats, pt, np.array([1]), first_click_threshold=network.THRESHOLD)
+        assert (b & ~a).sum() <= 0.01 * max(1, b.sum())  # a lower cut only adds pixels (keep_prompted aside)
+        low.append(_iou(a, gt))
+        plain.append(_iou(b, gt))
+    assert network.FIRST_CLICK_THRESHOLD < network.THRESHOLD
+    assert np.mean(low) > np.mean(plain), (np.mean(low), np.mean(plain))
+    gt = _largest(inst)
+    pt = _interior(gt)
+    far = np.array([[2.5, 2.5]]) if not gt[2, 2] else np.array([[125.5, 125.5]])
+    two = (np.concatenate([pt, far]), np.array([1, 0]))
+    fresh = NetworkEngine(device="cpu")
+    m_low, _ = fresh.decode(feats, *two)
+    m_plain, _ = fresh.decode(feats, *two, first_click_threshold=network.THRESHOLD)
+    assert m_low.sum() != m_plain.sum()  # the memo keeps the two prefixes apart
+
+
 def test_box_prompt(eng, crop, feats):
     gt = _largest(crop[1])
     rr, cc = np.nonzero(gt)
