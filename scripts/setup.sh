@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APT_PKGS="qgis python3-qgis qgis-providers xvfb xauth python3-venv python3-numpy python3-gdal python3-rasterio
-python3-shapely python3-fiona python3-scipy python3-skimage python3-pytest python3-mock python3-pil
+python3-shapely python3-fiona python3-scipy python3-skimage python3-pytest python3-mock python3-pil python3-matplotlib
 imagemagick x11-apps qttools5-dev-tools pyqt5-dev-tools zip"
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
