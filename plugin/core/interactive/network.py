@@ -23,6 +23,7 @@ import numpy as np
 from ..errors import ModelError
 from ..messages import t
 from ..modelcards import load_card
+from ..resample import interp_matrix
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CARD = os.path.join(PLUGIN_DIR, "models", "promptable_net.json")
@@ -96,19 +97,6 @@ def roi_for(points: np.ndarray, labels: np.ndarray, box: Optional[np.ndarray], p
     side = max(max(xs) - min(xs), max(ys) - min(ys)) * pad + 8
     side = max(side, minimum)
     return np.array([cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2], np.float32)
-
-
-def interp_matrix(n_out: int, start: float, length: float, n_grid: int) -> np.ndarray:
-    """(n_out, n_grid) bilinear weights sampling grid cells (centres at start + (i + .5) * length / n_grid) at pixel centres."""
-    u = (np.arange(n_out) + 0.5 - start) / length * n_grid - 0.5
-    u = np.clip(u, 0, n_grid - 1)
-    i0 = np.floor(u).astype(int)
-    i1 = np.minimum(i0 + 1, n_grid - 1)
-    w1 = (u - i0).astype(np.float32)
-    m = np.zeros((n_out, n_grid), np.float32)
-    m[np.arange(n_out), i0] += 1 - w1
-    m[np.arange(n_out), i1] += w1
-    return m
 
 
 def paste(logits: np.ndarray, roi: np.ndarray, shape: tuple[int, int]) -> np.ndarray:

@@ -15,6 +15,8 @@ from typing import Optional
 
 import numpy as np
 
+from ..resample import block_mean
+
 SIX = ("blue", "green", "red", "nir", "swir1", "swir2")
 FOUR = ("blue", "green", "red", "nir")
 TARGET_M = 30.0
@@ -97,7 +99,7 @@ class CloudMasker:
         x = np.empty((len(self.bands), hh, ww), dtype=np.float32)
         for i, b in enumerate(self.bands):
             a = np.where(valid, np.nan_to_num(bands[b], nan=0.0), 0.0).astype(np.float32)
-            x[i] = _block_mean(a, f, hh, ww)
+            x[i] = block_mean(a, f, hh, ww)
         x = (x - self.mean) / self.std
         prob = np.zeros((3, hh, ww), dtype=np.float32)
         for y0 in range(0, hh, SIZE):
@@ -111,15 +113,6 @@ class CloudMasker:
         if f > 1:
             prob = np.repeat(np.repeat(prob, f, axis=1), f, axis=2)[:, :h, :w]
         return prob
-
-
-def _block_mean(a: np.ndarray, f: int, hh: int, ww: int) -> np.ndarray:
-    """Mean over f x f blocks (edge blocks padded by edge values)."""
-    if f == 1:
-        return a
-    h, w = a.shape
-    p = np.pad(a, ((0, hh * f - h), (0, ww * f - w)), mode="edge")
-    return p.reshape(hh, f, ww, f).mean(axis=(1, 3))
 
 
 class BlockCache:
