@@ -40,3 +40,16 @@ def block_upsample(a: np.ndarray, f: int, h: int, w: int) -> np.ndarray:
     hh, ww = a.shape[-2:]
     wy, wx = interp_matrix(h, 0.0, hh * f, hh), interp_matrix(w, 0.0, ww * f, ww)
     return (wy @ a.astype(np.float32) @ wx.T).astype(np.float32)
+
+
+def drop_small_regions(mask: np.ndarray, min_pixels: int) -> np.ndarray:
+    """The mask without its 8-connected regions smaller than ``min_pixels`` (the mask itself when min_pixels <= 1)."""
+    if min_pixels <= 1 or not mask.any():
+        return mask
+    from scipy import ndimage
+
+    lab, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    sizes = np.bincount(lab.ravel(), minlength=n + 1)
+    keep = sizes >= min_pixels
+    keep[0] = False
+    return keep[lab]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from terraprompt.plugin.core.resample import block_mean, block_upsample, valid_block_mean
+from terraprompt.plugin.core.resample import block_mean, block_upsample, drop_small_regions, valid_block_mean
 
 
 def test_block_mean_pads_partial_blocks_with_edge_values():
@@ -38,3 +38,13 @@ def test_block_upsample_keeps_constants_and_block_centre_values():
     assert up[1, 1] == 0.0 and up[2, 2] == 0.375  # within half a block of the first centre: its value; then the ramp
     assert np.all(np.diff(up, axis=1) >= -1e-6) and np.all(np.diff(up, axis=0) >= -1e-6)  # monotone ramp
     np.testing.assert_allclose(block_upsample(np.full((1, 3, 2), 0.7, np.float32), 5, 13, 9), 0.7, atol=1e-6)
+
+
+def test_drop_small_regions_keeps_large_8_connected_regions():
+    m = np.zeros((8, 8), bool)
+    m[0:3, 0:3] = True  # 9 px
+    m[3, 3] = True  # touches the block diagonally: part of it (10 px)
+    m[6:8, 6:8] = True  # 4 px
+    kept = drop_small_regions(m, 5)
+    assert kept[0:3, 0:3].all() and kept[3, 3] and not kept[6:8, 6:8].any()
+    assert drop_small_regions(m, 1) is m

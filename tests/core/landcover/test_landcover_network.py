@@ -303,6 +303,11 @@ def test_explanation_cautions_on_pixels_far_from_the_training_sizes(tmp_path):
     assert "for water it ran on blocks of 11 x 11 pixels averaged to 5.28 m" in fine.explanation
     with rasterio.open(str(tmp_path / "a.tif")) as ds:
         assert (ds.read(1) == 1).mean() < 0.005  # a yard and some grass, no water (1.3 % water at the 0.48 m pixels)
+    veg = extract_landcover(ExtractRequest(input=crop, prompt="vegetation", engine="network", output_raster=str(tmp_path / "v.tif")))
+    assert "regions under 900 m² that the network calls cloud are kept" in veg.explanation
+    assert "Clouds/shadows excluded" not in veg.explanation  # white roofs of 0.5 m images are not clouds
+    with rasterio.open(str(tmp_path / "v.tif")) as ds:
+        assert not (ds.read(1) == 255).any()
     s2 = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="water", engine="network", output_raster=str(tmp_path / "b.tif")))
     assert "caution" not in s2.explanation
 
