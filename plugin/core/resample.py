@@ -13,10 +13,19 @@ def block_mean(a: np.ndarray, f: int, hh: int, ww: int) -> np.ndarray:
     return p.reshape(hh, f, ww, f).mean(axis=(1, 3))
 
 
+def _blocks(shape: tuple[int, int], f: int) -> tuple[int, int]:
+    """Rows and columns of f x f blocks covering a (h, w) window."""
+    return -(-shape[0] // f), -(-shape[1] // f)
+
+
+def block_any(mask: np.ndarray, f: int) -> np.ndarray:
+    """The f x f blocks holding any True pixel of ``mask``."""
+    return block_mean(mask.astype(np.float32), f, *_blocks(mask.shape, f)) > 0
+
+
 def valid_block_mean(a: np.ndarray, valid: np.ndarray, f: int) -> tuple[np.ndarray, np.ndarray]:
     """Block means of ``a`` over its valid pixels only, and the blocks holding any valid pixel."""
-    h, w = valid.shape
-    hh, ww = -(-h // f), -(-w // f)
+    hh, ww = _blocks(valid.shape, f)
     share = block_mean(valid.astype(np.float32), f, hh, ww)
     total = block_mean(np.where(valid, np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0), 0.0).astype(np.float32), f, hh, ww)
     return (total / np.maximum(share, 1e-6)).astype(np.float32), share > 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from terraprompt.plugin.core.resample import block_mean, block_upsample, drop_small_regions, valid_block_mean
+from terraprompt.plugin.core.resample import block_any, block_mean, block_upsample, drop_small_regions, valid_block_mean
 
 
 def test_block_mean_pads_partial_blocks_with_edge_values():
@@ -26,6 +26,7 @@ def test_valid_block_mean_ignores_nodata_and_flags_empty_blocks():
     assert m.shape == ok.shape == (2, 3)
     assert not ok[0, 0] and ok[1:].all() and ok[0, 1:].all()
     np.testing.assert_allclose(m[ok], 10.0)
+    np.testing.assert_array_equal(block_any(valid, 2), ok)
 
 
 def test_block_upsample_keeps_constants_and_block_centre_values():

@@ -19,7 +19,7 @@ from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..messages import t
-from ..resample import block_upsample, drop_small_regions, valid_block_mean
+from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
 from ..stack import BandSet
 
@@ -201,13 +201,19 @@ class NetworkEngine:
         return self.session.run(None, {"bands": x, "available": self.available})[0]
 
     @property
+    def finest_m(self) -> Optional[float]:
+        """The finest pixel size (m) within PIXEL_TOLERANCE of the trained range when the raster's pixels are finer
+        still; None otherwise (pixel size unknown, or within or above the range)."""
+        lo = float(self.card.get("trained_pixel_m", (0.0,))[0] or 0.0) / PIXEL_TOLERANCE
+        return lo if self.pixel_m and self.pixel_m < lo else None
+
+    @property
     def coarsen(self) -> int:
         """Pixels averaged per block side for the concepts in COARSE_CONCEPTS (1: as given): pixels finer than the
-        trained range (by more than PIXEL_TOLERANCE) are averaged into blocks at least that coarse."""
-        lo = float(self.card.get("trained_pixel_m", (0.0,))[0] or 0.0)
-        if not self.pixel_m or not lo or not any(c in COARSE_CONCEPTS for c in self.concepts):
+        trained range (by more than PIXEL_TOLERANCE) are averaged into blocks at least :attr:`finest_m` wide."""
+        if self.finest_m is None or not any(c in COARSE_CONCEPTS for c in self.concepts):
             return 1
-        return max(1, math.ceil(lo / PIXEL_TOLERANCE / self.pixel_m - 1e-9))
+        return max(1, math.ceil(self.finest_m / self.pixel_m - 1e-9))
 
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order; the COARSE_CONCEPTS from :attr:`coarsen` blocks
@@ -224,7 +230,7 @@ class NetworkEngine:
             bands[role], valid = valid_block_mean(band, bs.valid_for([role]), f)
             if role in bs.role_valid:
                 role_valid[role] = valid
-        valid = valid_block_mean(bs.valid.astype(np.float32), bs.valid, f)[1]
+        valid = block_any(bs.valid, f)
         out = np.clip(block_upsample(self._scores(BandSet(bands, valid, role_valid)), f, h, w), 0.0, 1.0)
         if native is not None:
             out[fine] = native[fine]
@@ -349,10 +355,7 @@ class NetworkEngine:
     @property
     def min_cloud_pixels(self) -> int:
         """Smallest cloud region kept as cloud, in pixels: MIN_CLOUD_M2 on pixels finer than the trained range, else 1."""
-        lo = float(self.card.get("trained_pixel_m", (0.0,))[0] or 0.0)
-        if not self.pixel_m or not lo or self.pixel_m >= lo / PIXEL_TOLERANCE:
-            return 1
-        return int(math.ceil(MIN_CLOUD_M2 / self.pixel_m ** 2))
+        return 1 if self.finest_m is None else int(math.ceil(MIN_CLOUD_M2 / self.pixel_m ** 2))
 
     def pixel_caution(self) -> str:
         """A warning when the raster's pixels are far finer or coarser than those the network was trained on ('' else)."""
