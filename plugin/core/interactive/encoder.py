@@ -162,7 +162,7 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     if cache is not None:
         prep = "sar-multilook5-db" if getattr(modality, "family", "") == "sar" else "none"
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
-                       engine.sha256, {"prep": prep})
+                       engine.sha256, {"prep": prep, **getattr(engine, "cache_extra", {})})
         feats = cache.get(key)
         if feats is not None and "_valid" in feats:
             valid = feats["_valid"].astype(bool)
