@@ -11,6 +11,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
+from xml.sax.saxutils import escape
 
 import numpy as np
 import rasterio
@@ -75,13 +76,17 @@ class RasterSource:
     alpha_band: Optional[int] = None
     """The file's trailing alpha band (RGBA orthophotos, QGIS 'rendered image' exports): coverage, not data. It is left
     out of ``count`` and the per-band tuples; GDAL turns it into the mask of every read."""
+    open_path: Optional[str] = None
+    """What GDAL opens when it is not ``path`` itself: the red/green/blue VRT of a paletted raster (:func:`palette_vrt`)."""
+    palette_expanded: bool = False
+    """True when ``path`` is one band of palette indices read through its colour table as red, green and blue."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
         """The open rasterio dataset of this thread (opened once: reopening a big VRT per tile is slow)."""
         ds = getattr(self._local, "ds", None)
         if ds is None or ds.closed:
-            ds = rasterio.open(self.path)
+            ds = rasterio.open(self.open_path or self.path)
             self._local.ds = ds
         return ds
 
@@ -239,8 +244,9 @@ def trailing_alpha_band(ds) -> Optional[int]:
     return ds.count if np.isin(sample, (0, np.iinfo(kind).max)).all() else None
 
 
-def open_raster(path: str, require_crs: bool = True) -> RasterSource:
-    """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used."""
+def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True) -> RasterSource:
+    """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used. A paletted one-band image
+    is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values)."""
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
     if not is_gdal_source(path):
@@ -254,25 +260,11 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
                     t("The raster '{name}' has no coordinate reference system.", name=os.path.basename(path)),
                     t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."),
                 )
-            alpha = trailing_alpha_band(ds)
-            n = ds.count - (alpha is not None)
-            dtypes = tuple(ds.dtypes)[:n]
-            src = RasterSource(
-                path=path,
-                grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
-                count=n,
-                dtypes=dtypes,
-                descriptions=tuple(d or "" for d in ds.descriptions)[:n],
-                nodata=ds.nodata,
-                tags=dict(ds.tags()),
-                units=tuple(u or "" for u in ds.units)[:n],
-                scales=tuple(float(v) for v in ds.scales)[:n],
-                offsets=tuple(float(v) for v in ds.offsets)[:n],
-                is_complex=any(d.startswith("complex") for d in dtypes),
-                overviews=tuple(ds.overviews(1)),
-                zero_fill=zero_is_fill(ds.nodata, dtypes) and alpha is None,
-                alpha_band=alpha,
-            )
+            vrt = palette_vrt(ds, path) if expand_palette else None
+            if vrt is None:
+                return _source(ds, path)
+        with rasterio.open(vrt) as ds:
+            return _source(ds, path, open_path=vrt, palette_expanded=True)
     except InputError:
         raise
     except (RasterioIOError, CPLE_BaseError) as exc:
@@ -280,7 +272,62 @@ def open_raster(path: str, require_crs: bool = True) -> RasterSource:
             t("GDAL cannot read '{name}': {reason}.", name=os.path.basename(path), reason=exc),
             t("The file may be corrupt or incomplete; re-export or re-download it."),
         ) from exc
-    return src
+
+
+def _source(ds, path: str, **extra) -> RasterSource:
+    """The RasterSource of an open dataset (a trailing alpha band left out of the bands)."""
+    alpha = trailing_alpha_band(ds)
+    n = ds.count - (alpha is not None)
+    dtypes = tuple(ds.dtypes)[:n]
+    return RasterSource(
+        path=path,
+        grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
+        count=n,
+        dtypes=dtypes,
+        descriptions=tuple(d or "" for d in ds.descriptions)[:n],
+        nodata=ds.nodata,
+        tags=dict(ds.tags()),
+        units=tuple(u or "" for u in ds.units)[:n],
+        scales=tuple(float(v) for v in ds.scales)[:n],
+        offsets=tuple(float(v) for v in ds.offsets)[:n],
+        is_complex=any(d.startswith("complex") for d in dtypes),
+        overviews=tuple(ds.overviews(1)),
+        zero_fill=zero_is_fill(ds.nodata, dtypes) and alpha is None,
+        alpha_band=alpha,
+        **extra,
+    )
+
+
+def palette_vrt(ds, path: str) -> Optional[str]:
+    """For one band of palette indices (an 8-bit colour-table GeoTIFF, GIF or PNG export), a VRT (XML text GDAL opens
+    directly) reading it through its colour table as red, green and blue; its nodata index and transparent colours
+    become the mask. None for any other raster: the index values themselves mean nothing to the engines."""
+    if ds.count != 1 or ds.colorinterp[0] != ColorInterp.palette:
+        return None
+    try:
+        table = ds.colormap(1)
+    except ValueError:
+        return None
+    if not table:
+        return None
+
+    def source(component: int, nodata: str = "") -> str:
+        return (f"<ComplexSource><SourceFilename relativeToVRT=\"0\">{escape(path)}</SourceFilename><SourceBand>1</SourceBand>"
+                f"<SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{ds.width}\" ySize=\"{ds.height}\"/>"
+                f"<DstRect xOff=\"0\" yOff=\"0\" xSize=\"{ds.width}\" ySize=\"{ds.height}\"/>{nodata}"
+                f"<ColorTableComponent>{component}</ColorTableComponent></ComplexSource>")
+
+    bands = "".join(f"<VRTRasterBand dataType=\"Byte\" band=\"{i}\"><ColorInterp>{name}</ColorInterp>"
+                    f"<Description>{name}</Description>{source(i)}</VRTRasterBand>"
+                    for i, name in enumerate(("Red", "Green", "Blue"), 1))
+    mask = ""
+    if ds.nodata is not None or any(len(c) > 3 and c[3] < 255 for c in table.values()):
+        nodata = f"<NODATA>{ds.nodata:g}</NODATA>" if ds.nodata is not None else ""
+        mask = f"<MaskBand><VRTRasterBand dataType=\"Byte\">{source(4, nodata)}</VRTRasterBand></MaskBand>"
+    srs = f"<SRS>{escape(ds.crs.to_wkt())}</SRS>" if ds.crs is not None else ""
+    geo = ", ".join(repr(float(v)) for v in ds.transform.to_gdal())
+    return (f"<VRTDataset rasterXSize=\"{ds.width}\" rasterYSize=\"{ds.height}\">{srs}<GeoTransform>{geo}</GeoTransform>"
+            f"{bands}{mask}</VRTDataset>")
 
 
 def check_has_valid_pixels(src: RasterSource) -> None:

@@ -235,3 +235,46 @@ def test_alpha_band_is_coverage_not_data(tmp_path):
     moved = np.ma.getmaskarray(src.read_on_grid(grid))[0]
     # the grid starts 10 rows above the raster, whose first 10 rows are transparent: rows 0-19 masked, 20-49 data
     assert moved[:20].all() and not moved[20:50, 10:70].any() and moved[50:].all()
+
+
+def _paletted(path, index, table, nodata=None, crs=UTM):
+    with rasterio.open(path, "w", driver="GTiff", width=index.shape[1], height=index.shape[0], count=1, dtype="uint8",
+                       crs=crs, transform=TR, nodata=nodata) as ds:
+        ds.write(index, 1)
+        ds.write_colormap(1, table)
+    return path
+
+
+def test_paletted_image_is_read_as_rgb_through_its_colour_table(tmp_path):
+    """An 8-bit colour-table image (GIF/PNG-style exports): the engines see red, green, blue, not palette indices; the
+    nodata index and transparent colours are masked; read_on_grid (warping) works on it; a class map keeps its values."""
+    from terraprompt.plugin.core.modalities import detect_modality
+
+    rng = np.random.default_rng(0)
+    index = rng.integers(0, 4, (30, 50)).astype(np.uint8)
+    index[0, :5] = 9
+    index[1, :5] = 7
+    table = {0: (10, 120, 30, 255), 1: (200, 40, 40, 255), 2: (20, 40, 220, 255), 3: (250, 250, 250, 255),
+             7: (0, 0, 0, 0), 9: (90, 90, 90, 255)}
+    src = open_raster(_paletted(str(tmp_path / "p.tif"), index, table, nodata=9))
+    assert src.palette_expanded and src.count == 3 and src.dtypes == ("uint8",) * 3
+    assert src.descriptions == ("Red", "Green", "Blue") and src.path.endswith("p.tif")
+    assert detect_modality(src).roles == {"red": 1, "green": 2, "blue": 3}
+    data = src.read()
+    lut = np.array([table.get(k, (0, 0, 0, 0))[:3] for k in range(256)], np.float32)
+    ok = (index != 9) & (index != 7)
+    for b in range(3):
+        assert np.array_equal(data[b].data[ok], lut[index, b][ok])
+    assert np.array_equal(np.ma.getmaskarray(data[0]), ~ok)
+    sub = src.read(window=Window(10, 5, 20, 10), bands=[3])
+    assert np.array_equal(sub[0].data, lut[index[5:15, 10:30], 2])
+    on = src.read_on_grid(Grid(src.crs, TR * rasterio.Affine.scale(2), 25, 15), bands=[1], resampling=rasterio.enums.Resampling.nearest)
+    assert on.shape == (1, 15, 25) and np.ma.getmaskarray(on).sum() < 15 * 25
+    classes = open_raster(src.path, expand_palette=False)
+    assert not classes.palette_expanded and classes.count == 1 and np.array_equal(classes.read()[0].data[ok], index[ok])
+    # a palette without transparent entries or nodata: no mask at all
+    plain = open_raster(_paletted(str(tmp_path / "q.tif"), index % 4, {k: table[k] for k in range(4)}))
+    assert not np.ma.getmaskarray(plain.read()).any()
+    # a one-band grey image is not touched
+    grey = open_raster(write_raster(str(tmp_path / "g.tif"), index[None] * 50, crs=UTM, transform=TR))
+    assert not grey.palette_expanded and grey.count == 1

@@ -277,7 +277,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
 
-        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference)
+        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False)
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]

@@ -361,3 +361,41 @@ def test_small_objects_at_very_fine_pixels_are_coarsened_at_most_twice():
             ious.append(_iou(res.mask, truth > 0))
         mean[policy] = float(np.mean(ious))
     assert mean["working"] > mean["native"] + 0.08, mean
+
+
+def test_paletted_copy_segments_like_the_rgb_image(tmp_path):
+    """A 256-colour paletted copy of the held-out crop (GDAL median-cut palette, as GIF/PNG exports make): read through its
+    colour table, one click per roof gives about the masks of the RGB file (not a segmentation of palette indices)."""
+    from osgeo import gdal
+
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.raster import open_raster
+
+    rgb = gdal.Open(DATA + "image.tif")
+    path = str(tmp_path / "paletted.tif")
+    out = gdal.GetDriverByName("GTiff").Create(path, rgb.RasterXSize, rgb.RasterYSize, 1, gdal.GDT_Byte)
+    out.SetGeoTransform(rgb.GetGeoTransform())
+    out.SetProjection(rgb.GetProjection())
+    table = gdal.ColorTable()
+    bands = [rgb.GetRasterBand(i) for i in (1, 2, 3)]
+    assert gdal.ComputeMedianCutPCT(*bands, 256, table) == 0
+    out.GetRasterBand(1).SetRasterColorTable(table)
+    out.GetRasterBand(1).SetRasterColorInterpretation(gdal.GCI_PaletteIndex)
+    assert gdal.DitherRGB2PCT(*bands, out.GetRasterBand(1), table) == 0
+    out = None
+    src_rgb, src_pal = open_raster(DATA + "image.tif"), open_raster(path)
+    assert src_pal.palette_expanded and not src_rgb.palette_expanded
+    import rasterio
+
+    with rasterio.open(DATA + "instances.tif") as ds:
+        inst, tr = ds.read(1), ds.transform
+    sessions = [InteractiveSession(s, engine=NetworkEngine(device="cpu")) for s in (src_rgb, src_pal)]
+    agree = []
+    for k in [k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 50]:
+        x, y = tr * tuple(_interior(inst == k)[0])
+        masks = []
+        for s in sessions:
+            s.clear()
+            masks.append(s.add_point(x, y, True).mask)
+        agree.append(_iou(*masks))
+    assert np.mean(agree) > 0.8, agree
