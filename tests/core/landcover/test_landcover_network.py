@@ -189,7 +189,8 @@ def test_missing_card_and_wrong_bands(tmp_path):
 
 
 @pytest.mark.parametrize("roles", [{"coastal", "blue", "green", "red", "nir", "swir1", "swir2"}, RGBN, RGB, {"vv", "vh"},
-                                   RGB | {"vv", "vh"}], ids=["s2", "rgbn", "rgb", "sar", "rgb_sar"])
+                                   RGB | {"vv", "vh"}, {"coastal", "blue", "green", "red", "nir", "swir1", "swir2", "vv", "vh"}],
+                         ids=["s2", "rgbn", "rgb", "sar", "rgb_sar", "s2_sar"])
 def test_auto_follows_the_held_out_comparison(roles):
     card = net.load_card()
     key = net.mode_key(net.usable_slots(card, roles))
