@@ -176,6 +176,8 @@ def detect_modality(src: RasterSource) -> Modality:
     from .snapshot import TAG
 
     m = _detect_modality(src)
+    if getattr(src, "palette_expanded", False):
+        m = replace(m, reason=f"{m.reason}: one band of palette indices read through its colour table")
     layer = (getattr(src, "tags", None) or {}).get(TAG)
     return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
 

@@ -260,6 +260,7 @@ def test_paletted_image_is_read_as_rgb_through_its_colour_table(tmp_path):
     assert src.palette_expanded and src.count == 3 and src.dtypes == ("uint8",) * 3
     assert src.descriptions == ("Red", "Green", "Blue") and src.path.endswith("p.tif")
     assert detect_modality(src).roles == {"red": 1, "green": 2, "blue": 3}
+    assert "colour table" in detect_modality(src).reason
     data = src.read()
     lut = np.array([table.get(k, (0, 0, 0, 0))[:3] for k in range(256)], np.float32)
     ok = (index != 9) & (index != 7)
