@@ -276,8 +276,11 @@ def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...]
             return "sentinel2_4band", table["sentinel2_4band"]["label"], dict(table["sentinel2_4band"]["scaling"])
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
         return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])
-    if "yellow" in named and "swir1" not in named:  # a yellow band: WorldView-2/3 or PlanetScope SuperDove, not Sentinel-2
-        return ("vhr_multispectral", f"Multispectral VHR ({n} bands, WorldView / PlanetScope style)",
+    s2_only = {"rededge2", "rededge3", "nir08", "watervapour", "cirrus", "swir1", "swir2"}
+    if ("yellow" in named and "swir1" not in named) or ("rededge1" in named and not named.keys() & s2_only):
+        # a yellow band (WorldView-2/3, PlanetScope SuperDove) or one red-edge band without SWIR (Pléiades Neo, RapidEye):
+        # not Sentinel-2, whose processing-baseline offset must not be inferred for them
+        return ("vhr_multispectral", f"Multispectral VHR ({n} bands, WorldView / PlanetScope / Pléiades Neo style)",
                 dict(table["vhr_multispectral"]["scaling"]))
     if named.keys() & {"rededge1", "rededge2", "nir08", "watervapour", "cirrus"}:
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"

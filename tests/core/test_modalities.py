@@ -154,22 +154,27 @@ def test_worldview_style_nir1_nir2_red_edge(tmp_path):
 
 @pytest.mark.parametrize("descs", [
     ["Coastal", "Blue", "Green", "Yellow", "Red", "Red Edge", "NIR1", "NIR2"],  # WorldView-2/3
-    ["coastal_blue", "blue", "green_i", "green", "yellow", "red", "rededge", "nir"]])  # PlanetScope SuperDove
-def test_eight_band_vhr_is_not_called_sentinel2(tmp_path, descs):
-    """A yellow band names WorldView / PlanetScope imagery: labelled so (it was 'Sentinel-2 (8 bands)'), without the
-    Sentinel-2 scaling rules (baseline offset inference); 11-bit raw DN are scaled as uncalibrated, SR x 10000 as
-    reflectance."""
+    ["coastal_blue", "blue", "green_i", "green", "yellow", "red", "rededge", "nir"],  # PlanetScope SuperDove
+    ["Deep Blue", "Blue", "Green", "Red", "Red Edge", "NIR"],  # Pléiades Neo
+    ["Blue", "Green", "Red", "Red Edge", "NIR"]])  # RapidEye
+def test_vhr_multispectral_is_not_called_sentinel2(tmp_path, descs):
+    """A yellow band names WorldView / PlanetScope imagery, one red-edge band without SWIR Pléiades Neo or RapidEye
+    ('Deep Blue' is the coastal band, not blue): labelled so (it was 'Sentinel-2 (n bands)'), without the Sentinel-2
+    scaling rules (baseline offset inference); 11-bit raw DN are scaled as uncalibrated, SR x 10000 as reflectance."""
     from terraprompt.plugin.core.scaling import fit_scaling
 
     rng = np.random.default_rng(0)
-    raw = rng.integers(1000, 2000, (8, 20, 20)).astype(np.uint16)  # 11-bit DN, all >= 1000 (no offset to infer)
+    raw = rng.integers(1000, 2000, (len(descs), 20, 20)).astype(np.uint16)  # 11-bit DN, all >= 1000 (no offset to infer)
     src = open_raster(write_raster(str(tmp_path / "raw.tif"), raw, descriptions=descs))
     m = detect_modality(src)
     assert m.name == "vhr_multispectral" and "Sentinel-2" not in m.label
-    assert m.band("yellow") == [d.lower() for d in descs].index("yellow") + 1
+    lower = [d.lower() for d in descs]
+    assert m.band("blue") == lower.index("blue") + 1 and m.band("red") == lower.index("red") + 1
+    if "yellow" in lower:
+        assert m.band("yellow") == lower.index("yellow") + 1
     sc = fit_scaling(src, m)
     assert "not calibrated" in sc.note and "offset" not in sc.note
-    sr = rng.integers(300, 4500, (8, 20, 20)).astype(np.uint16)  # surface reflectance x 10000 (vegetation NIR)
+    sr = rng.integers(300, 4500, (len(descs), 20, 20)).astype(np.uint16)  # surface reflectance x 10000 (vegetation NIR)
     src = open_raster(write_raster(str(tmp_path / "sr.tif"), sr, descriptions=descs))
     sc = fit_scaling(src, detect_modality(src))
     assert sc.note == "reflectance = DN / 10000"
