@@ -159,6 +159,10 @@ def _is_collection2(src: RasterSource) -> bool:
 
 def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
     """Roles named by the band descriptions (empty when they name fewer than all bands)."""
+    descs = [d.strip().lower() for d in src.descriptions]
+    if "b0" in descs:  # SPOT / Pléiades numbering: B0 is blue (B1 is not Sentinel-2's coastal band there)
+        airbus = load_json("modalities.json")["airbus_band_numbers"]
+        return {airbus[d]: i for i, d in enumerate(descs, start=1) if d in airbus}
     roles: dict[str, int] = {}
     for i, desc in enumerate(src.descriptions, start=1):
         role = _match_role(desc)

@@ -386,3 +386,15 @@ def test_one_digit_band_names_stay_ambiguous(tmp_path):
     src = open_raster(write_raster(str(tmp_path / "b.tif"), np.full((4, 20, 20), 2500, np.uint16),
                                    descriptions=["B2", "B3", "B4", "B8"]))
     assert detect_modality(src).name == "rgbn"
+
+
+@pytest.mark.parametrize("descs, order", [(["B2", "B1", "B0", "B3"], ("red", "green", "blue", "nir")),
+                                          (["B0", "B1", "B2"], ("blue", "green", "red"))])
+def test_spot_pleiades_band_ids(tmp_path, descs, order):
+    """SPOT 6/7 and Pléiades number their bands B0 blue, B1 green, B2 red, B3 NIR (DIMAP files come in B2, B1, B0, B3
+    order): a band named B0 says so; read with Sentinel-2 numbering B1 was 'coastal' and B0 nothing."""
+    rng = np.random.default_rng(1)
+    data = rng.integers(200, 3000, (len(descs), 20, 20)).astype(np.uint16)
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "pleiades.tif"), data, descriptions=descs)))
+    assert {r: m.band(r) for r in order} == {r: i for i, r in enumerate(order, start=1)}
+    assert "coastal" not in m.roles and not m.name.startswith("sentinel2")
