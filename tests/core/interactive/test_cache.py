@@ -45,3 +45,30 @@ def test_broken_entry_is_a_miss_and_removed(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     assert cache.get("bad") is None
     assert not (tmp_path / "bad.npz").exists()
+
+
+def test_encode_window_caches_the_mirrored_view_apart(tmp_path):
+    """The network's mirrored view is part of the cached features and of the key: embeddings cached by a one-view
+    engine are not taken for mirrored decodes (nor the reverse), and a mirrored entry read back decodes as freshly."""
+    from rasterio.windows import Window
+
+    from terraprompt.plugin.core.interactive.encoder import encode_window
+    from terraprompt.plugin.core.interactive.network import NetworkEngine
+    from terraprompt.plugin.core.raster import open_raster
+
+    src = open_raster(os.path.join(os.path.dirname(__file__), "..", "..", "data", "rio_buildings_crop_image.tif"))
+    cache = EmbeddingCache(str(tmp_path))
+    one = NetworkEngine(device="cpu")
+    one.mirror = False
+    two = NetworkEngine(device="cpu")
+    win = Window(0, 0, src.width, src.height)
+    a = encode_window(src, win, one, cache=cache)
+    b = encode_window(src, win, two, cache=cache)
+    assert not a.from_cache and not b.from_cache  # different keys
+    assert "embedding_mirror" not in a.features and "embedding_mirror" in b.features
+    c = encode_window(src, win, two, cache=cache)
+    assert c.from_cache and np.array_equal(c.features["embedding_mirror"], b.features["embedding_mirror"])
+    click = np.array([[64.0, 64.0]], np.float32)
+    assert np.array_equal(two.decode(c.features, click, np.ones(1), remember=False)[0],
+                          two.decode(b.features, click, np.ones(1), remember=False)[0])
+    assert encode_window(src, win, one, cache=cache).from_cache
