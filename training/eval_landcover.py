@@ -193,6 +193,7 @@ def eval_sen1floods11_fusion(engines: list[str], s2p, s1p, lab: np.ndarray, know
     print("  fusion per part (each part a scene of its own; pooled = ΣTP/Σ(TP+FP+FN) over both halves"
           + ("; the fusion rule was designed on the left half, which is also the network's training half):" if known
              else "; neither half was used for design or training):"))
+    engines = [*engines, "auto"]  # what ENGINE=auto gives for each input (it may pick other engines with and without SAR)
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
             pooled = {k: np.zeros(3, np.int64) for k in ("S2", "S1", "S2+S1")}
