@@ -242,16 +242,16 @@ class NetworkEngine:
             image = image[None]
         valid = np.asarray(valid, bool) & np.isfinite(image).all(axis=0)
         img = normalise_image(image, valid)
-        h, w = valid.shape
-        ph, pw = -h % 16, -w % 16
-        x = np.pad(img, ((0, 0), (0, ph), (0, pw)), mode="reflect" if min(h, w) > 16 else "edge")[None]
-        he, we = (h + STRIDE - 1) // STRIDE, (w + STRIDE - 1) // STRIDE
-        out = {"embedding": self.enc.run(None, {"image": x})[0][0][:, :he, :we].astype(np.float16),
-               "image": np.round(img * 255).astype(np.uint8), "valid": valid}
+        out = {"embedding": self._embed(img), "image": np.round(img * 255).astype(np.uint8), "valid": valid}
         if self.mirror:  # the mirror padded on its own right, like any window
-            xm = np.pad(img[:, :, ::-1], ((0, 0), (0, ph), (0, pw)), mode="reflect" if min(h, w) > 16 else "edge")[None]
-            out["embedding_mirror"] = self.enc.run(None, {"image": xm})[0][0][:, :he, :we].astype(np.float16)
+            out["embedding_mirror"] = self._embed(img[:, :, ::-1])
         return out
+
+    def _embed(self, img: np.ndarray) -> np.ndarray:
+        """The encoder's embedding (float16) of a normalised image, padded by reflection to a multiple of 16."""
+        h, w = img.shape[1:]
+        x = np.pad(img, ((0, 0), (0, -h % 16), (0, -w % 16)), mode="reflect" if min(h, w) > 16 else "edge")[None]
+        return self.enc.run(None, {"image": x})[0][0][:, :(h + STRIDE - 1) // STRIDE, :(w + STRIDE - 1) // STRIDE].astype(np.float16)
 
     @property
     def cache_extra(self) -> dict:
