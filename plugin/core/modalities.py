@@ -138,9 +138,9 @@ def _landsat_roles(src: RasterSource) -> dict[str, int]:
         if re.search(r"temperature|thermal|^st_b\d", d):
             roles.setdefault("thermal", i)
             continue
-        m = re.search(r"(?:^|[^a-z0-9])b(?:and)?\s*(\d{1,2})\b", d)  # 'band 5', 'ETM+ B7', Collection 2 'SR_B5'
-        if m and m.group(1) in numbers:
-            roles.setdefault(numbers[m.group(1)], i)
+        m = re.search(r"(?:^|[^a-z0-9])b(?:and)?\s*(\d{1,2})\b", d)  # 'band 5', 'ETM+ B7', Collection 2 'SR_B5', HLS 'B05'
+        if m and str(int(m.group(1))) in numbers:
+            roles.setdefault(numbers[str(int(m.group(1)))], i)
     return roles
 
 
@@ -148,8 +148,52 @@ def _is_oli(src: RasterSource) -> bool:
     """Landsat 8/9 OLI band numbering: named so, an 'SR_B6' band (SWIR1; TM/ETM+ band 6 is thermal, 'ST_B6'), or an
     LC08/LC09 product name."""
     descs = [d.strip().lower() for d in src.descriptions]
-    return (any("oli" in d for d in descs) or "sr_b6" in descs
-            or re.match(r"l[co]0?[89]", os.path.basename(src.path).lower()) is not None)
+    named = load_json("modalities.json")["landsat_names"]
+    return (any("oli" in d for d in descs) or "sr_b6" in descs or _has_two_thermal_numbers(descs)
+            or re.search(named["oli_file_name"], _base(src).lower()) is not None)
+
+
+def _band_numbers(descs: list[str]) -> set[int]:
+    """The numbers of bare band names ('B4', 'B05', 'band 10') among lower-case descriptions."""
+    pattern = load_json("modalities.json")["landsat_names"]["band_name"]
+    return {int(m.group(2)) for m in (re.fullmatch(pattern, d) for d in descs) if m}
+
+
+def _has_two_thermal_numbers(descs: list[str]) -> bool:
+    """B10 and B11 without B12 and B8A: Landsat 8/9's two thermal bands, which Sentinel-2 numbering lacks."""
+    numbers = _band_numbers(descs)
+    return {10, 11} <= numbers and 12 not in numbers and "b8a" not in descs
+
+
+def _landsat_numbered(src: RasterSource) -> str:
+    """Why bare band numbers ('B1' ... 'B11') are Landsat's here rather than Sentinel-2's ('' when they are not)."""
+    descs = [d.strip().lower() for d in src.descriptions if d.strip()]
+    if len(_band_numbers(descs)) < 3 or "b8a" in descs or "b0" in descs:
+        return ""
+    name = _base(src).lower()
+    if re.search(load_json("modalities.json")["landsat_names"]["file_name"], name):
+        return f"band numbers read as Landsat's: the file name '{_base(src)}' says Landsat"
+    if _has_two_thermal_numbers(descs):
+        return "band numbers read as Landsat 8/9's: B10 and B11 without B12 are its thermal bands"
+    return ""
+
+
+def _modis_roles(src: RasterSource) -> dict[str, int]:
+    """Roles from MODIS band names ('sur_refl_b01', 'Nadir_Reflectance_Band1'), or from band numbers or band order in a
+    file named MOD*/MYD*/MCD*; empty when neither says MODIS."""
+    table = load_json("modalities.json")["modis_band_numbers"]
+    descs = [d.strip().lower() for d in src.descriptions]
+    by_file = re.match(table["file_name"], _base(src).lower()) is not None
+    if not by_file and not any(re.match(table["named_band"], d) for d in descs):
+        return {}
+    if by_file and not any(descs) and src.count == len(table["numbers"]):
+        return {role: int(k) for k, role in table["numbers"].items()}
+    roles: dict[str, int] = {}
+    for i, d in enumerate(descs, start=1):
+        m = re.match(table["band_name"] + r"(?!\d)", d)
+        if m and m.groups()[-1] in table["numbers"]:
+            roles.setdefault(table["numbers"][m.groups()[-1]], i)
+    return roles if {"red", "nir"} <= roles.keys() else {}
 
 
 def _is_collection2(src: RasterSource) -> bool:
@@ -197,12 +241,18 @@ def _detect_modality(src: RasterSource) -> Modality:
         return Modality("sar", "SAR", named, {"kind": "sar_db"}, "band descriptions name polarisations", n)
     if "height" in named and n == 1:
         return Modality("dsm", "DSM / nDSM (height)", named, {"kind": "metres"}, "band description names a height", n)
-    if _is_collection2(src):  # 'SR_B5' is NIR on Landsat 8/9 but SWIR1 on Landsat 4-7: the sensor decides
+    landsat_why = "Landsat Collection 2 band names" if _is_collection2(src) else _landsat_numbered(src)
+    if landsat_why:  # 'SR_B5' / 'B5' is NIR on Landsat 8/9 but SWIR1 on Landsat 4-7 (and red edge on Sentinel-2)
         lroles = _landsat_roles(src)
         if {"red", "nir"} <= lroles.keys():
             name = "landsat89" if _is_oli(src) else "landsat457"
-            return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"],
-                            "Landsat Collection 2 band names", n)
+            return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"], landsat_why, n)
+    modis = _modis_roles(src)
+    if modis:
+        p = presets()["modis"]
+        why = (f"the file name '{_base(src)}' says MODIS" if re.match(load_json("modalities.json")["modis_band_numbers"]["file_name"],
+                                                                      _base(src).lower()) else "MODIS band names")
+        return Modality("modis", p["label"], modis, dict(p["scaling"]), why, n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n, src.descriptions)
         return Modality(name, label, named, scaling, "band descriptions", n)

@@ -398,3 +398,73 @@ def test_spot_pleiades_band_ids(tmp_path, descs, order):
     m = detect_modality(open_raster(write_raster(str(tmp_path / "pleiades.tif"), data, descriptions=descs)))
     assert {r: m.band(r) for r in order} == {r: i for i, r in enumerate(order, start=1)}
     assert "coastal" not in m.roles and not m.name.startswith("sentinel2")
+
+
+LANDSAT_BARE = [
+    ("LC08_L1TP_044034_20200101.tif", ["B1", "B2", "B3", "B4", "B5", "B6", "B7"], "landsat89",
+     {"coastal": 1, "blue": 2, "red": 4, "nir": 5, "swir1": 6, "swir2": 7}),
+    ("LE07_L2SP_scene.tif", ["B1", "B2", "B3", "B4", "B5", "B6", "B7"], "landsat457",
+     {"blue": 1, "red": 3, "nir": 4, "swir1": 5, "thermal": 6, "swir2": 7}),
+    ("HLS.L30.T10SEG.2020001.v2.0.tif", ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "Fmask"], "landsat89",
+     {"blue": 2, "red": 4, "nir": 5, "swir1": 6, "swir2": 7}),
+    ("export.tif", ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "B11"], "landsat89",
+     {"blue": 2, "red": 4, "nir": 5, "swir1": 6, "swir2": 7, "thermal": 8}),
+]
+
+
+@pytest.mark.parametrize("name, descs, modality, roles", LANDSAT_BARE)
+def test_bare_landsat_band_numbers(tmp_path, name, descs, modality, roles):
+    """Google Earth Engine and HLS L30 name Landsat bands 'B1'...'B11' / 'B01'...: read with Sentinel-2 numbering B5 was
+    a red-edge band and NIR was missing; the file name (or B10 + B11 without B12) says Landsat."""
+    m = detect_modality(_src(tmp_path, len(descs), descriptions=descs, name=name))
+    assert m.name == modality and "Landsat" in m.reason
+    assert {r: m.band(r) for r in roles} == roles
+    assert not {"rededge1", "cirrus"} & set(m.roles)
+
+
+@pytest.mark.parametrize("descs", [S2_NAMES, ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B8A", "B9", "B10", "B11", "B12"]])
+def test_sentinel2_numbers_stay_sentinel2_in_a_landsat_like_count(tmp_path, descs):
+    """Earth Engine's Sentinel-2 names ('B1' ... 'B12' with B8A) are not taken for Landsat: B12 and B8A exist only there."""
+    m = detect_modality(_src(tmp_path, len(descs), descriptions=descs, name="export.tif"))
+    assert m.name == "sentinel2_l1c" and m.band("rededge1") == 5 and m.band("swir1") == 12
+
+
+@pytest.mark.parametrize("name, descs", [
+    ("stack.tif", [f"sur_refl_b0{i}" for i in range(1, 8)]),
+    ("mcd.tif", [f"Nadir_Reflectance_Band{i}" for i in range(1, 8)]),
+    ("MOD09A1.A2020001.h17v04.061.tif", None),
+])
+def test_modis_bands(tmp_path, name, descs):
+    """MODIS numbers bands 1 red, 2 NIR, 3 blue, 4 green, 6 SWIR1, 7 SWIR2: by count alone 7 bands read as Landsat 8 (red as
+    coastal); MODIS band names or a MOD*/MYD*/MCD* file name say otherwise."""
+    m = detect_modality(_src(tmp_path, 7, descriptions=descs, name=name))
+    assert m.name == "modis" and "MODIS" in m.reason
+    assert {r: m.band(r) for r in ("red", "nir", "blue", "green", "swir1", "swir2")} == {
+        "red": 1, "nir": 2, "blue": 3, "green": 4, "swir1": 6, "swir2": 7}
+    assert m.scaling["kind"] == "reflectance"
+
+
+@pytest.mark.parametrize("name, order, descs", [
+    ("MOD09A1_flood.tif", [4, 9, 2, 3, 9, 12, 13], [""] * 7),
+    ("export.tif", [1, 2, 3, 4, 9, 12, 13, 13, 13], ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "B11"]),
+])
+def test_real_flood_chip_in_modis_and_landsat_band_order_finds_the_water(tmp_path, name, order, descs):
+    """The Sen1Floods11 flood chip's bands re-stacked in MODIS / Earth Engine Landsat 8 order: the water against the hand
+    label is as good as from the Sentinel-2 file (0.81 vs 0.83 spectral), where the wrong numbering lost NIR and SWIR."""
+    import rasterio
+
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(shared("sen1floods11", "Spain_7370579_top_S2Hand.tif")) as ds:
+        data, crs, transform = ds.read(), ds.crs, ds.transform
+    with rasterio.open(shared("sen1floods11", "Spain_7370579_top_LabelHand.tif")) as ds:
+        label = ds.read(1)
+    path = write_raster(str(tmp_path / name), data[[i - 1 for i in order]], crs=crs, transform=transform,
+                        descriptions=[d for d in descs] if any(descs) else None)
+    out = str(tmp_path / "water.tif")
+    res = extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=out, engine="spectral"))
+    with rasterio.open(out) as ds:
+        water = ds.read(1) == 1
+    ok, truth = label >= 0, label == 1
+    iou = (water & truth & ok).sum() / ((water | truth) & ok).sum()
+    assert res.modality in ("modis", "landsat89") and iou > 0.75, (res.modality, iou)
