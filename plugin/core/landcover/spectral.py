@@ -603,8 +603,13 @@ class SpectralEngine:
 
 
 def _hint(concept: str) -> str:
-    """What bands would let the engine extract a concept."""
+    """What bands would let the engine extract a concept (and, for objects such as buildings, the by-example route that
+    needs no other bands)."""
     fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])})
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
             "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance")}
-    return t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
+    hint = t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
+    if load_json("concepts.json")["concepts"].get(concept, {}).get("objects_by_example"):
+        hint += " " + t("Or, on this image as it is: click a few of them in the Interactive tab, accept them (Enter), then "
+                        "'Find similar' (terraprompt:find_similar) finds the others.")
+    return hint
