@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import warnings
+from typing import Optional
 from dataclasses import replace
 from pathlib import Path
 
@@ -112,14 +113,25 @@ def eval_sen1floods11(engines: list[str]) -> None:
     if not chips:
         print("sen1floods11: skipped (not in ../shared/data)")
         return
+    unseen: dict[tuple[str, str], np.ndarray] = {}
     for name, s2p, s1p, lp in chips:
-        eval_sen1floods11_chip(engines, name, s2p, s1p, lp)
+        eval_sen1floods11_chip(engines, name, s2p, s1p, lp, unseen)
+    if unseen:  # the shared chip's right half and every chip dropped in beside it (whole)
+        print(f"sen1floods11 pooled over the pixels the network never trained on ({len(chips)} chip(s): the shared chip's "
+              "right half, other chips whole), water IoU:")
+        for (engine, case), c in unseen.items():
+            print(f"  [{engine}] {case:28s} IoU {_ratio(c):.4f}")
 
 
-def eval_sen1floods11_chip(engines: list[str], chip: str, s2p: Path, s1p: Path, lp: Path) -> None:
-    """Water IoU of every input combination on one chip (label -1 = unlabelled)."""
+def eval_sen1floods11_chip(engines: list[str], chip: str, s2p: Path, s1p: Path, lp: Path,
+                           unseen: Optional[dict] = None) -> None:
+    """Water IoU of every input combination on one chip (label -1 = unlabelled); counts over the pixels the network never
+    trained on are added to ``unseen`` per (engine, input)."""
     lab = _read(lp)[0]
     valid, truth = lab >= 0, lab == 1
+    held = valid.copy()
+    if chip == SEN1FLOODS11_KNOWN:
+        held[:, :FUSION_PARTS[1][1][0]] = False  # its left half is training data
     print(f"sen1floods11 {chip} ({valid.sum()} labelled px, {truth[valid].mean():.1%} water), water IoU:")
     with tempfile.TemporaryDirectory() as tmp:
         with rasterio.open(s2p) as src:
@@ -151,6 +163,9 @@ def eval_sen1floods11_chip(engines: list[str], chip: str, s2p: Path, s1p: Path, 
                     continue
                 cls = _read(out)[0]
                 print(f"  [{engine}] {name:28s} IoU {_ratio(iou(cls == 1, truth, valid)):.4f}   ({time.perf_counter() - t:.1f} s, engine {r.engine})")
+                if unseen is not None:
+                    key = (engine, name)
+                    unseen[key] = unseen.get(key, np.zeros(3, np.int64)) + np.array(iou(cls == 1, truth, held))
     if chip == SEN1FLOODS11_KNOWN:
         print("  reference (data README): MNDWI+Otsu 0.794, VV+Otsu 0.626 on this half; 0.719 / 0.567 on the whole chip")
     eval_sen1floods11_fusion(engines, s2p, s1p, lab, chip == SEN1FLOODS11_KNOWN)
@@ -267,7 +282,7 @@ def _landcover_water(engine: str, inp: str, sar, modality: str, tmp: str):
 # ------------------------------------------------------------------------------------------------ HLS chips
 
 def hls_test_ids(ids: list[str]) -> set[str]:
-    """The network's held-out HLS location groups (same rule as training/landcover_net/prepare.py)."""
+    """The HLS chips the network never trained on (training/landcover_net/prepare.py: all but its fixed training list)."""
     try:
         from training.landcover_net.prepare import hls_test_ids as training_split
     except Exception:
@@ -285,7 +300,8 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
         ids = ids[:limit]
     test = hls_test_ids(ids)
     ctx = Context(pixel_m=30.0, cloud_mask=False)
-    print(f"hls_water_chips: {len(ids)} chips (network held-out split: {len(test)} chips); pooled IoU, per-chip scene-adaptive thresholds")
+    print(f"hls_water_chips: {len(ids)} chips (held out from network training: {len(test)} chips, every chip not in "
+          "training/landcover_net/hls_train_ids.json); pooled IoU, per-chip scene-adaptive thresholds")
     for engine in engines:
         acc = {k: np.zeros(3, np.int64) for k in ("w13", "wrgb", "wrefl", "w13_test", "wrgb_test", "wrefl_test", "v13", "vrgb", "vrefl")}
         t0 = time.perf_counter()

@@ -55,3 +55,18 @@ def test_absent_folder_is_skipped(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(eval_landcover, "SHARED", tmp_path)
     eval_landcover.eval_sen1floods11(["spectral"])
     assert "skipped" in capsys.readouterr().out
+
+
+def test_hls_chips_added_later_are_held_out_and_training_chips_stay_training():
+    """The HLS split is the fixed list of chips the network trained on: the 103 hidden chips dropped in beside the 203
+    shared ones are all held out, and no training chip moves into the held-out score (as a split recomputed over all chips
+    present, by location groups up to a 20 % quota, could)."""
+    sys.path.insert(0, ROOT)
+    from training.landcover_net import prepare
+
+    folder = shared("hls_water_chips", "images")
+    ids = sorted(n.split("_")[0] for n in os.listdir(folder) if n.endswith("_hls.tif"))
+    test = prepare.hls_test_ids(ids)
+    assert test == prepare.group_split(ids) and len(test) == 44  # the list is the split of the shared chips
+    added = [f"9{k:02d}" for k in range(103)]
+    assert prepare.hls_test_ids(ids + added) == test | set(added)

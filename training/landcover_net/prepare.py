@@ -20,7 +20,9 @@ of the sen1floods11 chip and the right quarter of each cloud chip.
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
+from pathlib import Path
 
 import numpy as np
 import rasterio
@@ -109,8 +111,21 @@ def hls_groups(ids: list[str]) -> dict[str, int]:
     return {i: find(i) for i in ids}
 
 
+HLS_TRAIN_IDS = Path(__file__).with_name("hls_train_ids.json")
+"""The chips version 3 trained on (group_split of the 203 shared chips), fixed so that added chips are held out."""
+
+
 def hls_test_ids(ids: list[str]) -> set[str]:
-    """The held-out HLS chips: whole location groups in a fixed hashed order until HLS_TEST_FRACTION is reached."""
+    """The held-out HLS chips: every chip not in hls_train_ids.json (chips dropped in later are never trained on nor
+    swap sides with training chips); without that file, group_split."""
+    if HLS_TRAIN_IDS.exists():
+        train = set(json.loads(HLS_TRAIN_IDS.read_text(encoding="utf-8"))["train"])
+        return set(ids) - train
+    return group_split(ids)
+
+
+def group_split(ids: list[str]) -> set[str]:
+    """Held-out HLS chips by location: whole location groups in a fixed hashed order until HLS_TEST_FRACTION is reached."""
     members: dict[str, list[str]] = {}
     for i, g in hls_groups(ids).items():
         members.setdefault(g, []).append(i)
