@@ -42,7 +42,8 @@ def test_every_sen1floods11_chip_is_scored(tmp_path, monkeypatch, capsys):
     eval_landcover.eval_sen1floods11(["spectral"])
     out = capsys.readouterr().out
     assert "sen1floods11 Other_1 (" in out and "sen1floods11 Spain_7370579_top (" in out
-    assert out.count("[spectral] S2 13 bands") == 2
+    assert out.count("[spectral] S2 13 bands") == 3  # each chip, then pooled over the pixels never trained on
+    assert "pooled over the pixels the network never trained on (2 chip(s)" in out
     # the shared chip keeps its design/held-out halves and README baselines; another chip gets plain halves
     assert "right half (held out)" in out and "neither half was used" in out
     assert out.count("reference (data README)") == 1
