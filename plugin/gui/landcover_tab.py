@@ -67,14 +67,18 @@ def engine_labels() -> dict[str, str]:
     return {"auto": tr("Automatic (best available)"), "spectral": tr("Spectral indices"), "network": tr("Network (bundled model)")}
 
 
-def describe_prompt(text: str) -> tuple[bool, str]:
-    """(ok, line) saying which concepts a prompt resolves to, or why it does not; never waits for the encoder."""
+def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto") -> tuple[bool, str]:
+    """(ok, line) saying which concepts a prompt resolves to, or why it does not (also when the input's bands ``roles``
+    cannot give them with this engine); never waits for the encoder."""
     from ..core.errors import TerraPromptError
+    from ..core.landcover.extract import check_bands_fit
     from ..core.prompts import concepts, height_range_text, parse_prompt
 
     try:
         # live feedback: synonyms only until the sentence encoder has loaded in the background
         parsed = parse_prompt(text, wait_for_encoder=False)
+        if roles:
+            check_bands_fit(parsed, set(roles), engine)
     except TerraPromptError as exc:
         return False, str(exc)
     cat = concepts()
@@ -109,6 +113,7 @@ class LandcoverTab(QWidget):
         super().__init__(parent)
         self.iface = iface
         self.task: Optional[CoreTask] = None
+        self.roles: Optional[set] = None  # the input's band roles (layer_changed)
         self.temp_dir: Optional[str] = None
         self.drawn_extent: Optional[QgsRectangle] = None
         self.drawn_crs = None
@@ -282,6 +287,9 @@ class LandcoverTab(QWidget):
         self.layer_combo.layerChanged.connect(self.layer_changed)
         self.modality_combo.currentIndexChanged.connect(self.layer_changed)
         self.prompt_edit.textChanged.connect(self.prompt_changed)
+        for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
+            combo.layerChanged.connect(lambda *_: self.prompt_changed(self.prompt_edit.text()))
+        self.engine_combo.currentIndexChanged.connect(lambda *_: self.prompt_changed(self.prompt_edit.text()))
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
         self.draw_button.clicked.connect(self.start_drawing)
         self.temp_radio.toggled.connect(self._output_mode_changed)
@@ -347,7 +355,21 @@ class LandcoverTab(QWidget):
         self._pick_first_layer()
 
     def layer_changed(self, *_args) -> None:
-        """Detect (or apply the chosen) modality and show the band mapping."""
+        """Detect (or apply the chosen) modality, show the band mapping, and check the prompt against the bands."""
+        self.roles = self._show_modality()
+        self.prompt_changed(self.prompt_edit.text())
+
+    def input_roles(self) -> Optional[set]:
+        """The band roles a run would have: the input's, SAR and heights when those layers are chosen (None: unknown)."""
+        if not self.roles:
+            return None
+        extra = ({"vv", "vh"} if self.sar_combo.currentLayer() is not None else set()) | (
+            {"height"} if self.dsm_combo.currentLayer() is not None else set())
+        return set(self.roles) | extra
+
+    def _show_modality(self) -> Optional[set]:
+        """Show the input's modality and band mapping; its band roles (red, green, blue for a rendered web layer), or
+        None when unknown."""
         from ..core.errors import TerraPromptError
         from ..core.modalities import resolve_modality
         from ..core.raster import open_raster
@@ -356,7 +378,7 @@ class LandcoverTab(QWidget):
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
             self.modality_combo.setItemText(0, modality_labels()["auto"])
-            return
+            return None
         choice = self.modality_combo.currentData() or "auto"
         from .snapshot import is_file_raster
 
@@ -364,27 +386,28 @@ class LandcoverTab(QWidget):
             self.bands_label.setText(_html(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
                                               "(red, green, blue) at the map's resolution when you run; the extent is the "
                                               "map view or a drawn rectangle.").format(name=layer.name(), provider=layer.providerType())))
-            return
+            return {"red", "green", "blue"}
         try:
             src = open_raster(layer_file(layer))
             modality = resolve_modality(src, choice)
         except TerraPromptError as exc:
             self.bands_label.setText(f"<span style='color:#b00020'>{_html(str(exc))}</span>")
-            return
+            return None
         except Exception as exc:  # noqa: BLE001 - show, do not crash the dock
             self.bands_label.setText(f"<span style='color:#b00020'>{_html(error_message(exc))}</span>")
-            return
+            return None
         if choice == "auto":
             self.modality_combo.setItemText(0, tr("Auto: {label}").format(label=modality.label))
         bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
         self.bands_label.setText(f"<b>{_html(modality.label)}</b> ({_html(modality.reason)})<br>"
                                  + _html(tr("Bands: {bands}").format(bands=bands)))
+        return set(modality.roles)
 
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
         from ..core.prompts import encoder_ready, normalise, parse_height_range
 
-        ok, line = describe_prompt(text)
+        ok, line = describe_prompt(text, self.input_roles(), self.engine_combo.currentData() or "auto")
         if ok and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):
             # a height range needs heights: show where to give them (a single-band DSM as the input also does)
             self.extra_box.setCollapsed(False)

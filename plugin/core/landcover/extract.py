@@ -29,7 +29,7 @@ from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
 from .indices import height_above_ground
-from .spectral import Context, SpectralEngine, select_rules
+from .spectral import Context, SpectralEngine, cannot_extract, select_rules
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -143,6 +143,22 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
     elif left_out:
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
     return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes)
+
+
+def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto") -> None:
+    """Raise the ModalityError a run would raise because the bands cannot give the prompt's concepts, before any pixel is
+    read (the dock says it as the analyst types). Optimistic about the cloud network, which also needs calibrated
+    10-60 m reflectance: no false alarm, and the run still says so when that fails."""
+    from .clouds import available
+
+    parsed = fit_map_to_bands(parsed, roles, engine)
+    names = parsed.names + [m.concept for m in parsed.excluded]
+    if choose_engine(engine, names, roles)[0] != "spectral":
+        return
+    cloud_ok = available(roles)[0]
+    for concept in names:
+        if select_rules(concept, roles, cloud_ok) is None:
+            raise cannot_extract(concept, roles)
 
 
 def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, context: Optional[Context] = None):

@@ -353,10 +353,7 @@ class SpectralEngine:
         for c in self.concepts:
             r = select_rules(c, roles, cloud_ok)
             if r is None:
-                raise ModalityError(
-                    t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=c,
-                      bands=", ".join(sorted(roles)) or t("none")),
-                    _hint(c))
+                raise cannot_extract(c, roles)
             self.rules[c] = r
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
             any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values())
@@ -600,6 +597,12 @@ class SpectralEngine:
                      "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
                     for v in cr.variants]
                 for c, cr in self.rules.items()}
+
+
+def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
+    """The error for a concept no rule can extract from these bands: what is missing and how to get it."""
+    return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept,
+                           bands=", ".join(sorted(roles)) or t("none")), _hint(concept))
 
 
 def _hint(concept: str) -> str:
