@@ -95,8 +95,7 @@ def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analy
 
 
 def _base(src: RasterSource) -> str:
-    import os
-
+    """The raster's file name (messages and file-name hints)."""
     return os.path.basename(src.path)
 
 
@@ -178,22 +177,23 @@ def _landsat_numbered(src: RasterSource) -> str:
     return ""
 
 
-def _modis_roles(src: RasterSource) -> dict[str, int]:
+def _modis_roles(src: RasterSource) -> tuple[dict[str, int], str]:
     """Roles from MODIS band names ('sur_refl_b01', 'Nadir_Reflectance_Band1'), or from band numbers or band order in a
-    file named MOD*/MYD*/MCD*; empty when neither says MODIS."""
+    file named MOD*/MYD*/MCD*, and why; ({}, '') when neither says MODIS."""
     table = load_json("modalities.json")["modis_band_numbers"]
     descs = [d.strip().lower() for d in src.descriptions]
     by_file = re.match(table["file_name"], _base(src).lower()) is not None
     if not by_file and not any(re.match(table["named_band"], d) for d in descs):
-        return {}
+        return {}, ""
+    why = f"the file name '{_base(src)}' says MODIS" if by_file else "MODIS band names"
     if by_file and not any(descs) and src.count == len(table["numbers"]):
-        return {role: int(k) for k, role in table["numbers"].items()}
+        return {role: int(k) for k, role in table["numbers"].items()}, why
     roles: dict[str, int] = {}
     for i, d in enumerate(descs, start=1):
         m = re.match(table["band_name"] + r"(?!\d)", d)
         if m and m.groups()[-1] in table["numbers"]:
             roles.setdefault(table["numbers"][m.groups()[-1]], i)
-    return roles if {"red", "nir"} <= roles.keys() else {}
+    return (roles, why) if {"red", "nir"} <= roles.keys() else ({}, "")
 
 
 def _is_collection2(src: RasterSource) -> bool:
@@ -247,12 +247,10 @@ def _detect_modality(src: RasterSource) -> Modality:
         if {"red", "nir"} <= lroles.keys():
             name = "landsat89" if _is_oli(src) else "landsat457"
             return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"], landsat_why, n)
-    modis = _modis_roles(src)
+    modis, modis_why = _modis_roles(src)
     if modis:
         p = presets()["modis"]
-        why = (f"the file name '{_base(src)}' says MODIS" if re.match(load_json("modalities.json")["modis_band_numbers"]["file_name"],
-                                                                      _base(src).lower()) else "MODIS band names")
-        return Modality("modis", p["label"], modis, dict(p["scaling"]), why, n)
+        return Modality("modis", p["label"], modis, dict(p["scaling"]), modis_why, n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n, src.descriptions)
         return Modality(name, label, named, scaling, "band descriptions", n)
