@@ -123,6 +123,12 @@ class LandcoverTab(QWidget):
         self.encoder_timer = QTimer(self)
         self.encoder_timer.setInterval(500)
         self.encoder_timer.timeout.connect(self._encoder_check)
+        # the prompt is checked against the bands once layer changes have settled: a combo announces its new layer while
+        # the project is still deleting layers, when asking the other combos for theirs could touch a deleted one
+        self.recheck_timer = QTimer(self)
+        self.recheck_timer.setSingleShot(True)
+        self.recheck_timer.setInterval(0)
+        self.recheck_timer.timeout.connect(self._recheck_prompt)
         self._build()
         self._narrow()
         self._restore()
@@ -288,8 +294,8 @@ class LandcoverTab(QWidget):
         self.modality_combo.currentIndexChanged.connect(self.layer_changed)
         self.prompt_edit.textChanged.connect(self.prompt_changed)
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
-            combo.layerChanged.connect(lambda *_: self.prompt_changed(self.prompt_edit.text()))
-        self.engine_combo.currentIndexChanged.connect(lambda *_: self.prompt_changed(self.prompt_edit.text()))
+            combo.layerChanged.connect(self._schedule_recheck)
+        self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
         self.draw_button.clicked.connect(self.start_drawing)
         self.temp_radio.toggled.connect(self._output_mode_changed)
@@ -357,6 +363,14 @@ class LandcoverTab(QWidget):
     def layer_changed(self, *_args) -> None:
         """Detect (or apply the chosen) modality, show the band mapping, and check the prompt against the bands."""
         self.roles = self._show_modality()
+        self._schedule_recheck()
+
+    def _schedule_recheck(self, *_args) -> None:
+        """Check the prompt against the bands once the event loop is back (see recheck_timer)."""
+        self.recheck_timer.start()
+
+    def _recheck_prompt(self) -> None:
+        """Check the prompt again against the bands (after a layer, SAR, DSM or engine change)."""
         self.prompt_changed(self.prompt_edit.text())
 
     def input_roles(self) -> Optional[set]:

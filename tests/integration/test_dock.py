@@ -117,6 +117,7 @@ def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
         project.addMapLayer(layer)
     tab.layer_combo.setLayer(photo)
     tab.dsm_combo.setLayer(None)
+    wait_for(lambda: False, 0.1)  # the bands are checked once layer changes settle
     tab.prompt_edit.setText("buildings")
     text = tab.prompt_status.text()
     assert "cannot extract 'buildings'" in text and "find_similar" in text and "b00020" in text, text
@@ -125,7 +126,11 @@ def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
     assert "Water = class 1" in tab.prompt_status.text() and tab.run_button.isEnabled()
     tab.prompt_edit.setText("buildings")
     tab.dsm_combo.setLayer(heights)
-    assert "Buildings = class 1" in tab.prompt_status.text() and tab.run_button.isEnabled()
+    assert wait_for(lambda: "Buildings = class 1" in tab.prompt_status.text(), 5), tab.prompt_status.text()
+    assert tab.run_button.isEnabled()
+    project.removeAllMapLayers()  # the combos announce their new (empty) layer while layers are being deleted
+    wait_for(lambda: False, 0.1)
+    assert tab.input_roles() is None
 
 
 def test_run_adds_styled_layers(tab, project):
