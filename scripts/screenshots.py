@@ -313,6 +313,27 @@ def inner() -> None:
         shoot("qgis_window.png", "dock.png")
         return True
 
+    def scene_landcover_bands() -> bool:
+        """Land cover tab: 'buildings' typed over a plain RGB photo (a Rio tile): the prompt checked against its bands."""
+        img = rio_scene("land cover bands", "rio_img52")
+        if img is None:
+            return True
+        layer = QgsRasterLayer(img, "Rio de Janeiro 0.5 m (RGB)")
+        add_layers(layer)
+        iface.setActiveLayer(layer)
+        tab = show_tab("landcover_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.dsm_combo.setLayer(None)
+        tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
+        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
+        wait(lambda: False, 0.3)
+        tab.prompt_edit.setText("buildings")
+        tab.prompt_edit.setCursorPosition(0)
+        log("land cover prompt on RGB: " + tab.prompt_status.text())
+        zoom_to(layer)
+        shoot("qgis_window_bands.png", "dock_bands.png", last_widget=tab.run_button)
+        return True
+
     def scene_change() -> bool:
         """Change tab: a real pair, 'new buildings', Run, then Swipe at 50 % with the change layers on top."""
         before_path, after_path, what, bands = change_pair()
@@ -509,7 +530,7 @@ def inner() -> None:
                 return
             log("plugin loaded")
             plugin.action.setChecked(True)
-            scenes = {"landcover": scene_landcover, "change": scene_change, "interactive": scene_interactive, "web": scene_web,
+            scenes = {"landcover": scene_landcover, "bands": scene_landcover_bands, "change": scene_change, "interactive": scene_interactive, "web": scene_web,
                       "similar": scene_similar}
             wanted = os.environ.get("TERRAPROMPT_SHOT_SCENES", ",".join(scenes)).split(",")
             for name in wanted:

@@ -117,11 +117,12 @@ def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
         project.addMapLayer(layer)
     tab.layer_combo.setLayer(photo)
     tab.dsm_combo.setLayer(None)
+    tab.extra_box.setCollapsed(True)
     wait_for(lambda: False, 0.1)  # the bands are checked once layer changes settle
     tab.prompt_edit.setText("buildings")
     text = tab.prompt_status.text()
     assert "cannot extract 'buildings'" in text and "find_similar" in text and "b00020" in text, text
-    assert not tab.run_button.isEnabled()
+    assert not tab.run_button.isEnabled() and not tab.extra_box.isCollapsed()  # where the DSM goes is shown
     tab.prompt_edit.setText("water")
     assert "Water = class 1" in tab.prompt_status.text() and tab.run_button.isEnabled()
     tab.prompt_edit.setText("buildings")
