@@ -4,67 +4,67 @@
     <context>
         <name>TerraPrompt</name>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="18" />
+            <location filename="../plugin/algorithms/base.py" line="23" />
             <source>Segmentation</source>
             <translation>Segmentierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="47" />
+            <location filename="../plugin/algorithms/base.py" line="52" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>„{name}“ ist ein {provider}-Layer, keine Datei: Verarbeitungsalgorithmen lesen Rasterdateien.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="47" />
+            <location filename="../plugin/algorithms/base.py" line="52" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="63" />
+            <location filename="../plugin/algorithms/base.py" line="68" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="34" />
+            <location filename="../plugin/algorithms/detect_change.py" line="33" />
             <source>Detect change between two dates</source>
             <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="37" />
+            <location filename="../plugin/algorithms/detect_change.py" line="36" />
             <source>Change detection</source>
             <translation>Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="43" />
+            <location filename="../plugin/algorithms/detect_change.py" line="42" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert, Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert. Methoden: Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="54" />
+            <location filename="../plugin/algorithms/detect_change.py" line="53" />
             <source>Before (earlier raster)</source>
             <translation>Vorher (früheres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <location filename="../plugin/algorithms/detect_change.py" line="54" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="57" />
+            <location filename="../plugin/algorithms/detect_change.py" line="56" />
             <source>After (later raster)</source>
             <translation>Nachher (späteres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="58" />
+            <location filename="../plugin/algorithms/detect_change.py" line="57" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
             <source>Modality (band roles)</source>
             <translation>Modalität (Bandrollen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/algorithms/detect_change.py" line="61" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
@@ -74,67 +74,67 @@
             <translation>Methode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="65" />
+            <location filename="../plugin/algorithms/detect_change.py" line="64" />
             <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary says which method ran and why.</source>
             <translation>„cva“: Change-Vector-Analyse (Betrag, szenenabhängiger Schwellenwert); „irmad“: iterativ neu gewichtetes MAD (Nielsen 2007), unempfindlich gegen Unterschiede in Verstärkung und Versatz; „logratio“: Log-Ratio der SAR-Intensität; „network“: das mitgelieferte siamesische Netz zur Veränderungserkennung (mit einer klaren Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR, für optische Paare das Netz, sofern mitgeliefert, sonst CVA. Die Zusammenfassung nennt die verwendete Methode und den Grund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <location filename="../plugin/algorithms/detect_change.py" line="70" />
             <source>Change of interest (optional)</source>
             <translation>Gesuchte Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="72" />
+            <location filename="../plugin/algorithms/detect_change.py" line="71" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Welche Änderung behalten: 'any change' (Standard), 'new buildings' (nach der Änderung bebaut, Neubau an bebauter Stelle inbegriffen), 'urban expansion' (Bebauung auf zuvor unbebautem Land), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; oder Landbedeckungen: 'forest to built-up', 'loss of water', 'new vegetation' (verfolgte Klassen: Wasser, Vegetation, Wald, bebaut, offener Boden). Eine Größe ('larger than 1 ha') filtert die Polygone.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="78" />
+            <location filename="../plugin/algorithms/detect_change.py" line="77" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Landbedeckungskarte vor der Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="80" />
+            <location filename="../plugin/algorithms/detect_change.py" line="79" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Eine Landbedeckungskarte des VORHER-Zeitpunkts: ein Klassenraster (z. B. aus „Landbedeckung extrahieren“) oder Polygone mit einem Klassenfeld („class“, „label“, „name“ oder das erste Textfeld), in beliebigem KBS. Ihre Klassen werden anstelle der spektralen Landbedeckungskarte zu from_class.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
             <source>Radiometric normalisation</source>
             <translation>Radiometrische Normalisierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="84" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
             <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <location filename="../plugin/algorithms/detect_change.py" line="88" />
             <source>Mask clouds and shadows</source>
             <translation>Wolken und Wolkenschatten maskieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="90" />
+            <location filename="../plugin/algorithms/detect_change.py" line="89" />
             <source>Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat cloud and shadow pixels as nodata. The summary says whether it ran and why not.</source>
             <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <location filename="../plugin/algorithms/detect_change.py" line="94" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="96" />
             <source>Minimum polygon area (m²)</source>
             <translation>Minimale Polygonfläche (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
@@ -144,7 +144,7 @@
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="102" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="106" />
+            <location filename="../plugin/algorithms/detect_change.py" line="105" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
@@ -164,17 +164,17 @@
             <translation>Veränderungspolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>GeoPackage-Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="112" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="120" />
+            <location filename="../plugin/algorithms/detect_change.py" line="119" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -284,102 +284,102 @@
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="30" />
             <source>Extract land cover from a prompt</source>
             <translation>Landbedeckung aus einer Anweisung extrahieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="33" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="42" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Das zu segmentierende Raster: jedes von GDAL lesbare Raster mit KBS (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="44" />
             <source>Prompt</source>
             <translation>Anweisung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
             <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
             <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Process only this extent (snapped to the input's pixels). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>
@@ -784,7 +784,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="237" />
+            <location filename="../plugin/gui/landcover_tab.py" line="249" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -839,12 +839,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="558" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="549" />
+            <location filename="../plugin/gui/landcover_tab.py" line="589" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -924,7 +924,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="149" />
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1099,272 +1099,282 @@
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
+            <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <source>MODIS (bands 1-7)</source>
+            <translation>MODIS (Bänder 1-7)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="83" />
-            <source>{label} = class {value}</source>
-            <translation>{label} = Klasse {value}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="85" />
-            <source>(by meaning, {score} sure)</source>
-            <translation>(nach Bedeutung, {score} sicher)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <source>{label} = class {value}</source>
+            <translation>{label} = Klasse {value}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <source>(by meaning, {score} sure)</source>
+            <translation>(nach Bedeutung, {score} sicher)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="96" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="95" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="97" />
+            <location filename="../plugin/gui/landcover_tab.py" line="102" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="104" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="141" />
+            <location filename="../plugin/gui/landcover_tab.py" line="153" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="148" />
+            <location filename="../plugin/gui/landcover_tab.py" line="160" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="154" />
+            <location filename="../plugin/gui/landcover_tab.py" line="166" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="155" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="175" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="179" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="168" />
+            <location filename="../plugin/gui/landcover_tab.py" line="180" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="169" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="174" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="178" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="210" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="203" />
+            <location filename="../plugin/gui/landcover_tab.py" line="215" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="204" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="205" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="219" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="209" />
+            <location filename="../plugin/gui/landcover_tab.py" line="221" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="225" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="226" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="240" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="233" />
+            <location filename="../plugin/gui/landcover_tab.py" line="245" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="264" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
+            <location filename="../plugin/gui/landcover_tab.py" line="394" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="401" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="378" />
+            <location filename="../plugin/gui/landcover_tab.py" line="415" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="380" />
+            <location filename="../plugin/gui/landcover_tab.py" line="417" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="391" />
+            <location filename="../plugin/gui/landcover_tab.py" line="431" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="423" />
+            <location filename="../plugin/gui/landcover_tab.py" line="463" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="433" />
+            <location filename="../plugin/gui/landcover_tab.py" line="473" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="450" />
+            <location filename="../plugin/gui/landcover_tab.py" line="490" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="463" />
+            <location filename="../plugin/gui/landcover_tab.py" line="503" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="475" />
+            <location filename="../plugin/gui/landcover_tab.py" line="515" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="515" />
+            <location filename="../plugin/gui/landcover_tab.py" line="555" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="520" />
+            <location filename="../plugin/gui/landcover_tab.py" line="560" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="527" />
+            <location filename="../plugin/gui/landcover_tab.py" line="567" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="567" />
+            <location filename="../plugin/gui/landcover_tab.py" line="607" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -10,6 +10,11 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import tr
 from .provider import ICON
 
+MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
+              "vhr_multispectral", "modis"]
+"""The MODALITY enum of the algorithms: core.modalities.MODALITY_CHOICES, written out because the algorithms load before the
+core's dependencies may be installed (tests/integration check that the two agree)."""
+
 
 class TerraPromptAlgorithm(QgsProcessingAlgorithm):
     """Base class: group, icon, help and TerraPromptError → QgsProcessingException."""

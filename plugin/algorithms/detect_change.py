@@ -16,9 +16,8 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from .base import TerraPromptAlgorithm, layer_path
+from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 
-MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
 DEVICES = ["auto", "cpu", "cuda"]
 NORMALISATIONS = ["auto", "none", "histogram", "relative"]

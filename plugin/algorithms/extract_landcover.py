@@ -14,9 +14,8 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
+from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
 
-MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
 ENGINES = ["auto", "spectral", "network"]
 DEVICES = ["auto", "cpu", "cuda"]
 

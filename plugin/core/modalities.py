@@ -18,8 +18,9 @@ from .errors import ModalityError
 from .messages import t
 from .raster import RasterSource
 
-MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic"]
-"""The modality names offered to analysts (Processing enum order)."""
+MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
+                    "vhr_multispectral", "modis"]
+"""The modality names offered to analysts (Processing enum order: new ones go at the end, so saved models keep theirs)."""
 
 
 @dataclass

@@ -135,3 +135,24 @@ def test_processing_reads_a_raster_table_of_a_geopackage(plugin, tmp_path):
         assert a.transform.almost_equals(b.transform, 1e-9) and a.shape == b.shape
     assert (got == 1).mean() > 0.01
     np.testing.assert_array_equal(got, want)
+
+
+def test_modality_choices_agree_and_modis_can_be_chosen(plugin, tmp_path):
+    """The MODALITY enum of the algorithms, the core's choices and the dock's list are one list; an undescribed 7-band
+    MODIS stack (read as Landsat 8 by its band count) is read right when MODALITY names MODIS."""
+    import processing
+
+    from terraprompt.plugin.algorithms.base import MODALITIES
+    from terraprompt.plugin.core.modalities import MODALITY_CHOICES
+    from terraprompt.plugin.gui.landcover_tab import modality_labels
+
+    assert MODALITIES == MODALITY_CHOICES == list(modality_labels())
+    data, water, _ = synthetic_s2()
+    stack = write_raster(str(tmp_path / "stack.tif"), data[[3, 8, 1, 2, 8, 11, 12]])  # B4, B8A, B2, B3, -, B11, B12
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": stack, "PROMPT": "water", "MODALITY": MODALITIES.index("modis"), "ENGINE": 1,
+        "OUTPUT_RASTER": str(tmp_path / "lc.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        cls = ds.read(1)
+    assert ((cls == 1) & water).sum() / ((cls == 1) | water).sum() > 0.95
+    assert "MODIS" in res["EXPLANATION"]
