@@ -30,7 +30,8 @@ from ..stack import Layer, make_layer
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
 """Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
 
-ATMOSPHERIC_ROLES = ("coastal", "watervapour", "cirrus", "thermal")
+ATMOSPHERIC_ROLES = ("coastal", "watervapour", "cirrus", "thermal", "thermal2")
+"""Bands compared only when no surface-reflectance band is shared: atmosphere and temperature change by the day."""
 _HELPER: Optional[ThreadPoolExecutor] = None
 
 

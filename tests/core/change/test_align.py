@@ -169,3 +169,16 @@ def test_clouds_masked_on_real_chip(tmp_path):
     assert valid[label == 0].mean() > 0.6
     off = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
     assert off.clouds is None and off.read(Window(0, 0, 512, 512)).valid.all()
+
+
+def test_landsat_pair_compares_surface_bands_not_thermal(tmp_path):
+    """Two Earth Engine style Landsat 8 exports (B1 ... B7, B10, B11): their two thermal bands and the coastal band are
+    left out of the comparison (temperature and haze change by the day), the six surface bands are compared."""
+    from terraprompt.plugin.core.change.align import common_roles
+
+    names = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B10", "B11"]
+    data = np.random.default_rng(0).integers(5000, 20000, (9, 20, 20)).astype(np.uint16)
+    mods = [resolve_modality(open_raster(write_raster(str(tmp_path / f"LC08_{d}.tif"), data, descriptions=names)))
+            for d in ("2019", "2021")]
+    assert mods[0].name == "landsat89" and {"thermal", "thermal2"} <= set(mods[0].roles)
+    assert common_roles(*mods) == ["blue", "green", "red", "nir", "swir1", "swir2"]
