@@ -225,10 +225,22 @@ def detect_modality(src: RasterSource) -> Modality:
     from .snapshot import TAG
 
     m = _detect_modality(src)
+    quality = quality_bands(src, m)
+    if quality:
+        m = replace(m, reason=f"{m.reason}; quality band(s) {', '.join(quality)} left out (masks, not data)")
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: one band of palette indices read through its colour table")
     layer = (getattr(src, "tags", None) or {}).get(TAG)
     return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
+
+
+def quality_bands(src: RasterSource, modality: Modality) -> list[str]:
+    """Bands whose descriptions name a quality or cloud-mask layer (SCL, QA_PIXEL, Fmask, QA60 ...) and that no role
+    reads, as 'b7 SCL'."""
+    patterns = load_json("modalities.json")["quality_bands"]["patterns"]
+    used = set(modality.roles.values())
+    return [f"b{i} {d.strip()}" for i, d in enumerate(src.descriptions, start=1)
+            if i not in used and any(re.fullmatch(p, d.strip().lower()) for p in patterns)]
 
 
 def _detect_modality(src: RasterSource) -> Modality:

@@ -468,3 +468,16 @@ def test_real_flood_chip_in_modis_and_landsat_band_order_finds_the_water(tmp_pat
     ok, truth = label >= 0, label == 1
     iou = (water & truth & ok).sum() / ((water | truth) & ok).sum()
     assert res.modality in ("modis", "landsat89") and iou > 0.75, (res.modality, iou)
+
+
+@pytest.mark.parametrize("descs, quality", [
+    (["B02", "B03", "B04", "B08", "B11", "B12", "SCL"], "b7 SCL"),
+    (["SR_B1", "SR_B2", "SR_B3", "SR_B4", "SR_B5", "SR_B6", "SR_B7", "QA_PIXEL"], "b8 QA_PIXEL"),
+    (["CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask"], "b8 QA_Fmask"),
+])
+def test_quality_bands_are_named_and_left_out(tmp_path, descs, quality):
+    """A stack's quality / cloud-mask band (Sen2Cor SCL, Landsat QA_PIXEL, HLS Fmask) is no role and the analyst is told
+    it was left out."""
+    m = detect_modality(_src(tmp_path, len(descs), descriptions=descs))
+    assert len(descs) not in m.roles.values()
+    assert f"quality band(s) {quality} left out" in m.reason
