@@ -364,6 +364,8 @@ class LandcoverTab(QWidget):
     def layer_changed(self, *_args) -> None:
         """Detect (or apply the chosen) modality, show the band mapping, and check the prompt against the bands."""
         self.roles = self._show_modality()
+        if self.task is None:
+            self.progress.setValue(0)  # the bar spoke of the last run, not of this input
         self._schedule_recheck()
 
     def _schedule_recheck(self, *_args) -> None:
