@@ -23,9 +23,9 @@ import sys
 import tempfile
 import time
 import warnings
-from typing import Optional
 from dataclasses import replace
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 

@@ -139,14 +139,15 @@ def _landsat_roles(src: RasterSource) -> dict[str, int]:
             roles.setdefault("thermal", i)
             continue
         m = re.search(r"(?:^|[^a-z0-9])b(?:and)?\s*(\d{1,2})\b", d)  # 'band 5', 'ETM+ B7', Collection 2 'SR_B5', HLS 'B05'
-        if m and str(int(m.group(1))) in numbers:
-            roles.setdefault(numbers[str(int(m.group(1)))], i)
+        number = str(int(m.group(1))) if m else ""
+        if number in numbers:
+            roles.setdefault(numbers[number], i)
     return roles
 
 
 def _is_oli(src: RasterSource) -> bool:
-    """Landsat 8/9 OLI band numbering: named so, an 'SR_B6' band (SWIR1; TM/ETM+ band 6 is thermal, 'ST_B6'), or an
-    LC08/LC09 product name."""
+    """Landsat 8/9 OLI band numbering: named so, an 'SR_B6' band (SWIR1; TM/ETM+ band 6 is thermal, 'ST_B6'), B10 and B11
+    without B12 (its two thermal bands), or a file name saying so (LC08/LC09 product ids, 'landsat 8', HLS L30)."""
     descs = [d.strip().lower() for d in src.descriptions]
     named = load_json("modalities.json")["landsat_names"]
     return (any("oli" in d for d in descs) or "sr_b6" in descs or _has_two_thermal_numbers(descs)
@@ -170,9 +171,9 @@ def _landsat_numbered(src: RasterSource) -> str:
     descs = [d.strip().lower() for d in src.descriptions if d.strip()]
     if len(_band_numbers(descs)) < 3 or "b8a" in descs or "b0" in descs:
         return ""
-    name = _base(src).lower()
-    if re.search(load_json("modalities.json")["landsat_names"]["file_name"], name):
-        return f"band numbers read as Landsat's: the file name '{_base(src)}' says Landsat"
+    name = _base(src)
+    if re.search(load_json("modalities.json")["landsat_names"]["file_name"], name.lower()):
+        return f"band numbers read as Landsat's: the file name '{name}' says Landsat"
     if _has_two_thermal_numbers(descs):
         return "band numbers read as Landsat 8/9's: B10 and B11 without B12 are its thermal bands"
     return ""

@@ -424,8 +424,9 @@ class LandcoverTab(QWidget):
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
         from ..core.prompts import encoder_ready, normalise, parse_height_range
 
-        ok, line = describe_prompt(text, self.input_roles(), self.engine_combo.currentData() or "auto")
-        if not ok and self.input_roles() and describe_prompt(text)[0]:
+        roles = self.input_roles()
+        ok, line = describe_prompt(text, roles, self.engine_combo.currentData() or "auto")
+        if not ok and roles and describe_prompt(text)[0]:
             self.extra_box.setCollapsed(False)  # the bands are what is missing: show where a DSM or SAR layer goes
         if ok and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):
             # a height range needs heights: show where to give them (a single-band DSM as the input also does)
