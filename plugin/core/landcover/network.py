@@ -18,6 +18,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
+from ..gapfill import fill_nearest
 from ..messages import t
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
@@ -183,14 +184,15 @@ class NetworkEngine:
                                   "value {median} scaled by {gain}", median=f"{med:.3f}", gain=f"{self.gain:.2f}")
 
     def prepare(self, bs: BandSet) -> np.ndarray:
-        """The (1, slots, H, W) input of one window, edge-padded to a multiple of the stride."""
+        """The (1, slots, H, W) input of one window, nodata filled from the nearest valid pixel (a nodata wall reads as water
+        along it), edge-padded to a multiple of the stride."""
         h, w = bs.valid.shape
         ph = int(math.ceil(h / self.stride) * self.stride) - h
         pw = int(math.ceil(w / self.stride) * self.stride) - w
         x = np.zeros((1, len(self.slots), h + ph, w + pw), dtype=np.float32)
         for i, s in enumerate(self.slots):
             if s in self.used:
-                band = np.nan_to_num(bs.bands[s].astype(np.float32, copy=False), nan=0.0, posinf=0.0, neginf=0.0)
+                band = fill_nearest(bs.bands[s].astype(np.float32, copy=False), bs.valid_for([s]))
                 if s not in ("vv", "vh") and self.gain != 1.0:
                     band = band * np.float32(self.gain)
                 x[0, i] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band

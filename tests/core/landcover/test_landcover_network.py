@@ -351,3 +351,25 @@ def test_vegetation_stays_at_the_pixels_when_water_is_averaged(beirut):
     assert both.coarsen == 3 and a.shape == b.shape == (2, 480, 480)
     np.testing.assert_array_equal(a[1], b[1])
     assert np.abs(a[0] - b[0]).max() > 0.01
+
+
+def test_nodata_rows_leave_no_water_along_their_edge(tmp_path):
+    """The Beirut sample with its top 100 rows set to nodata (-9999, int16): the network's water on the rest matches the
+    plain sample's. Before the gaps were filled from the nearest valid pixel, the nodata wall read as water along the whole
+    first valid row (417 water pixels there instead of 33)."""
+    with rasterio.open(SAMPLE_S2) as src:
+        data, prof, desc = src.read().astype(np.int16), src.profile, src.descriptions
+    data[:, :100] = -9999
+    prof.update(dtype="int16", nodata=-9999)
+    path = str(tmp_path / "gap.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    water = {}
+    for name, inp in (("gap", path), ("plain", SAMPLE_S2)):
+        out = str(tmp_path / f"{name}_out.tif")
+        extract_landcover(ExtractRequest(input=inp, prompt="water", output_raster=out, engine="network", device="cpu"))
+        with rasterio.open(out) as ds:
+            water[name] = ds.read(1)[100:] == 1
+    assert water["gap"][0].sum() <= water["plain"][0].sum() + 3
+    assert water["gap"].sum() <= 1.2 * water["plain"].sum() + 10
