@@ -53,6 +53,8 @@ class PairBlock:
     before: np.ndarray
     after: np.ndarray
     valid: np.ndarray
+    cloudy: int = 0
+    """Pixels with data on both dates that the cloud masking took out of ``valid``."""
 
     def bands(self, which: str) -> dict[str, np.ndarray]:
         """role → band of one date ('before' or 'after')."""
@@ -127,6 +129,7 @@ class AlignedPair:
         valid = blk.valid
         if self.clouds and valid.any():
             blk.valid = valid & ~self.cloudy(blk, "before") & ~self.cloudy(blk, "after")
+            blk.cloudy = int(valid.sum() - blk.valid.sum())
         return blk
 
     def _read_date(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
@@ -267,10 +270,10 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
     raw = pair.sample_raw()
     if pair.clouds:
-        total = sum(b.valid.size for b in raw)
-        kept = sum(int(b.valid.sum()) for b in raw)
+        cloudy = sum(b.cloudy for b in raw)
+        data = cloudy + sum(int(b.valid.sum()) for b in raw)
         report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
-                         model=pair.clouds[0].describe(), pct=f"{100.0 * (1 - kept / max(total, 1)):.1f}"))
+                         model=pair.clouds[0].describe(), pct=f"{100.0 * cloudy / max(data, 1):.1f}"))
     else:
         report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)

@@ -171,6 +171,27 @@ def test_clouds_masked_on_real_chip(tmp_path):
     assert off.clouds is None and off.read(Window(0, 0, 512, 512)).valid.all()
 
 
+def test_cloud_share_counts_clouds_not_nodata(tmp_path):
+    """The reported cloud share is of the pixels with data: a clear scene whose top quarter is nodata reports about 0 %,
+    not the 26 % of nodata (as it did)."""
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as src:
+        data, prof, desc = src.read().astype(np.int16), src.profile, src.descriptions
+    data[:, :100] = -9999
+    prof.update(dtype="int16", nodata=-9999)
+    path = str(tmp_path / "gap.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    src = open_raster(path)
+    pair = align_pair(src, src, resolve_modality(src), resolve_modality(src))
+    if pair.clouds is None:
+        pytest.skip("ukis-csmask not available: " + " ".join(pair.report))
+    line = next(r for r in pair.report if r.startswith("Clouds: ukis-csmask"))
+    assert float(line.rsplit("(", 1)[1].split(" %")[0]) < 2.0, line
+
+
 def test_landsat_pair_compares_surface_bands_not_thermal(tmp_path):
     """Two Earth Engine style Landsat 8 exports (B1 ... B7, B10, B11): their two thermal bands and the coastal band are
     left out of the comparison (temperature and haze change by the day), the six surface bands are compared."""
