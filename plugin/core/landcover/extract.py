@@ -87,13 +87,15 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
 
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
-    """Geodesic area (m²) of one pixel in each row of a grid (pixels of a row have equal area)."""
+    """Geodesic area (m²) of one pixel in each row of a grid (pixels of a row have equal area).
+
+    Measured on a north-up square of the pixel's map-unit area around its centre: the pixel itself on a north-up grid,
+    and still the right size on a rotated or sheared one (the box between its opposite corners is not)."""
     tr = grid.transform
-    cx = grid.width // 2
-    r = np.arange(row0, row0 + rows, dtype=np.float64)
-    x0, y0 = tr * (np.full_like(r, cx), r)
-    x1, y1 = tr * (np.full_like(r, cx + 1), r + 1)
-    return AreaCalculator(grid.crs).box_areas_m2(x0, y0, x1, y1)
+    half = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d))) / 2
+    r = np.arange(row0, row0 + rows, dtype=np.float64) + 0.5
+    xc, yc = tr * (np.full_like(r, grid.width // 2 + 0.5), r)
+    return AreaCalculator(grid.crs).box_areas_m2(xc - half, yc - half, xc + half, yc + half)
 
 
 def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[str, str]:

@@ -494,3 +494,24 @@ def test_vhr_rgb_colour_cast_is_balanced_before_excess_green(tmp_path):
     assert "bright surfaces grey: gains red" in r.explanation
     r, c = _run(tmp_path, "trees.tif", input=crop, prompt="trees")
     assert (c[roof] == 1).mean() < 0.4
+
+
+def test_rotated_grid_reports_the_same_areas_as_north_up(tmp_path):
+    """The Beirut sample on a 10 m UTM grid, north-up and rotated by 30°: the same pixels, so the same areas (a rotated
+    pixel was measured by the box between its opposite corners: half its area at 30°)."""
+    from rasterio.transform import Affine
+
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(SAMPLE_S2) as src:
+        data, desc = src.read(), src.descriptions
+    c, s = np.cos(np.radians(30)), np.sin(np.radians(30))
+    res = {}
+    for name, tr in (("north_up", Affine(10, 0, 700000, 0, -10, 3750000)),
+                     ("rotated", Affine(10 * c, 10 * s, 700000, 10 * s, -10 * c, 3750000))):
+        path = write_raster(str(tmp_path / f"{name}.tif"), data, crs="EPSG:32636", transform=tr, descriptions=desc)
+        res[name] = extract_landcover(ExtractRequest(input=path, prompt="water and vegetation", engine="spectral",
+                                                     output_raster=str(tmp_path / f"{name}_out.tif")))
+    assert res["rotated"].valid_area_m2 == pytest.approx(res["north_up"].valid_area_m2, rel=0.005)
+    assert res["north_up"].valid_area_m2 == pytest.approx(data.shape[1] * data.shape[2] * 100, rel=0.01)
+    assert res["rotated"].areas_m2["vegetation"] == pytest.approx(res["north_up"].areas_m2["vegetation"], rel=0.01)
