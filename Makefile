@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive
+.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive eval-prompts
 
 setup:
 	bash scripts/setup.sh
@@ -68,6 +68,9 @@ eval-landcover:
 eval-change:
 	$(ENV) $(PY) -m training.eval_change
 	$(ENV) $(PY) -m training.change_maps
+
+eval-prompts:
+	$(ENV) $(PY) -m training.prompt_threshold
 
 eval-interactive:
 	$(ENV) $(PY) -m training.eval_interactive

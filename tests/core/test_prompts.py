@@ -257,3 +257,28 @@ def test_land_cover_map_prompts(text, wanted, excluded, full_map):
 def test_land_cover_map_with_a_size_filter():
     p = P.parse_prompt("land cover map, objects larger than 1 ha")
     assert p.full_map and p.min_area_m2 == 10_000.0
+
+
+@pytest.mark.parametrize("text", ["asdfgh", "banana", "blue", "computer"])
+def test_words_that_name_no_land_cover_are_refused_with_the_closest(text):
+    """Gibberish and colour words came within the old threshold of a concept ('asdfgh' → buildings through the German
+    'dach', 'blue' → vegetation through 'green'); now they get the closest concepts and no match."""
+    _encoder_or_skip()
+    with pytest.raises(PromptError) as err:
+        P.parse_prompt(text)
+    assert "Closest concepts" in str(err.value)
+
+
+def test_other_languages_and_colour_words_still_match_as_written():
+    """Exact-only phrases (other languages, 'green') name their concept when typed, without the encoder."""
+    for text, cid in (("wasser", "water"), ("forêts", "forest"), ("green", "vegetation"), ("gebäude und straßen", "buildings")):
+        assert P.parse_prompt(text, use_encoder=False).names[0] == cid
+    assert "dach" not in P._concept_texts()[1] and "green" not in P._concept_texts()[1]
+
+
+def test_exact_only_phrases_are_no_synonym_of_another_concept():
+    """Each phrase names one concept, whichever list it is in."""
+    seen: dict[str, str] = {}
+    for cid, c in P.concepts().items():
+        for phrase in P.written_phrases(c):
+            assert seen.setdefault(phrase, cid) == cid, phrase
