@@ -16,6 +16,10 @@ from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
 
 WINDOW = 5
+FLOOR_DB = 1.0
+"""Smallest |log-ratio| (dB) called change: after the 5x5 mean, speckle alone moves a pixel's ratio by about 1 dB
+(two estimates of some 25 looks each), so a scene-adaptive threshold below it splits noise (a pair that differs only
+by rounding had 2 % called change)."""
 
 
 def _smooth_linear(db: np.ndarray, valid: np.ndarray, size: int = WINDOW) -> np.ndarray:
@@ -44,11 +48,11 @@ class LogRatio(ChangeMethod):
 
     def fit(self, blocks: list[PairBlock]) -> None:
         lr = np.concatenate([log_ratio(b)[b.valid] for b in blocks])
-        self.calib = LogisticCalibration(lr)
+        self.calib = LogisticCalibration(lr, floor=FLOOR_DB)
         self.notes = [
             t("Log-ratio on {bands} (dB, {window}x{window} speckle mean), fitted on {pixels} sample pixels",
               bands=", ".join(blocks[0].roles), window=WINDOW, pixels=f"{lr.size:,}"),
-            t("Threshold: Otsu → |log-ratio| ≥ {value} dB", value=f"{self.calib.center:.2f}"),
+            t("Threshold: {how} → |log-ratio| ≥ {value} dB", how=self.calib.how, value=f"{self.calib.center:.2f}"),
         ]
 
     def probability(self, block: PairBlock) -> np.ndarray:

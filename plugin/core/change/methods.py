@@ -47,7 +47,8 @@ class ChangeMethod:
 class LogisticCalibration:
     """Score → probability: 0.5 at the scene's minimum-error threshold, 0.05 at the sample median."""
 
-    def __init__(self, scores: np.ndarray) -> None:
+    def __init__(self, scores: np.ndarray, floor: float = 0.0) -> None:
+        """``floor``: the smallest score that can be change whatever the scene (e.g. a log-ratio within speckle)."""
         s = scores[np.isfinite(scores)]
         if s.size < 16:
             raise ModalityError(_t("Too few valid pixels in common to fit a change threshold."),
@@ -66,6 +67,9 @@ class LogisticCalibration:
             t = float(s.max()) + max(1.0, abs(med))
             self.how = _t("no variation between the dates in the sample (nothing called change)")
             med = t - 1.0
+        if t < floor:
+            t = floor
+            self.how = _t("{how}, raised to the method's floor {floor}", how=self.how, floor=f"{floor:g}")
         self.center = float(t)
         self.scale = max((t - med) / math.log(19.0), 1e-9)
         self.median = med
