@@ -4,7 +4,8 @@
 by the land-cover prompt parser, the land-cover engine that extract_landcover
 would choose (auto: bundled network or spectral priors) runs on exactly the
 session's encoded window (the view at the session resolution, read resampled
-to the encoded grid), every pixel gets the best wanted concept (probability
+to the encoded grid) with its thresholds fitted on the whole raster as
+extract_landcover fits them (so they do not change as the view moves), every pixel gets the best wanted concept (probability
 ≥ 0.5, excluded concepts and clouds removed, nodata never), and each
 4-connected region of one concept becomes a candidate: a mask on the encoded
 grid (kept as its bounding-box crop), its concept, true area and mean
@@ -132,15 +133,6 @@ def read_resampled(stack: ModalityStack, window: Window, shape: tuple[int, int],
     return BandSet({r: arr[idx.index(b)] for r, b in want.items()}, valid)
 
 
-def _decimated(bs: BandSet, max_pixels: int = 400_000) -> BandSet:
-    """Every n-th pixel of a BandSet (thresholds are fitted on a sample, as extract_landcover does)."""
-    n = max(1, int(np.ceil(np.sqrt(bs.valid.size / max_pixels))))
-    if n == 1:
-        return bs
-    return BandSet({r: a[::n, ::n] for r, a in bs.bands.items()}, bs.valid[::n, ::n],
-                   {r: a[::n, ::n] for r, a in getattr(bs, "role_valid", {}).items()})
-
-
 def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(class 0..K with 0 = none, confidence of the class) per pixel, as extract_landcover decides them."""
     inc = scores[:n_wanted]
@@ -231,7 +223,9 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     bs = read_resampled(stack, enc.window, shape, eng.needed_roles())
     if progress:
         progress(10.0)
-    eng.fit(_decimated(bs))
+    # thresholds and brightness from the whole raster, as extract_landcover fits them: the same prompt gives the same
+    # classes in the Land cover tab and here, whatever the view
+    eng.fit(stack.read_sample(Window(0, 0, src.width, src.height), eng.needed_roles()))
     K = len(wanted)
     h, w = shape
     pad = 32 if engine_name == "network" else 0  # a network sees context around each block; spectral rules are per pixel

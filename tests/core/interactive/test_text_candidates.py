@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from rasterio.transform import from_origin
+from rasterio.windows import Window
 
 from conftest import S2_NAMES, paint_s2, write_raster
 
@@ -189,3 +190,29 @@ def test_refine_a_candidate_with_clicks_undo_redo(session_for):
     assert (s.redo().mask & m["pond"]).sum() <= 0.05 * m["pond"].sum()
     s.clear()
     assert s.base is None and s.last is None
+
+
+def test_candidates_in_a_view_follow_the_whole_raster_run(tmp_path):
+    """A view over the top-left quarter of the OSCD Hong Kong scene: its water candidates are the water a whole-raster
+    extract_landcover finds there (thresholds fitted on the view gave water IoU 0.55 with the whole run)."""
+    import rasterio
+
+    from conftest import shared
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+    from terraprompt.plugin.core.raster import open_raster
+
+    path = shared("oscd", "hongkong", "hongkong_t1.tif")
+    out = str(tmp_path / "whole.tif")
+    extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=out, engine="spectral"))
+    with rasterio.open(out) as ds:
+        h, w = ds.height // 2, ds.width // 2
+        whole = ds.read(1)[:h, :w] == 1
+    s = InteractiveSession(open_raster(path), Window(0, 0, w, h))
+    cs = find_candidates(s, "water", engine="spectral", min_pixels=1, max_count=100_000)
+    assert tuple(cs.shape) == whole.shape
+    got = np.zeros(whole.shape, bool)
+    for c in cs.candidates:
+        got |= c.mask()
+    assert (got & whole).sum() / max((got | whole).sum(), 1) > 0.95

@@ -515,3 +515,23 @@ def test_rotated_grid_reports_the_same_areas_as_north_up(tmp_path):
     assert res["rotated"].valid_area_m2 == pytest.approx(res["north_up"].valid_area_m2, rel=0.005)
     assert res["north_up"].valid_area_m2 == pytest.approx(data.shape[1] * data.shape[2] * 100, rel=0.01)
     assert res["rotated"].areas_m2["vegetation"] == pytest.approx(res["north_up"].areas_m2["vegetation"], rel=0.01)
+
+
+def test_an_extent_gets_the_classes_of_the_whole_raster_run(tmp_path):
+    """EXTENT over the top-left quarter of the OSCD Hong Kong scene: the same water as the whole run there (fitted on
+    the quarter alone, the scene-adaptive threshold moved: water IoU 0.55), and the explanation says how it was fitted."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    path = shared("oscd", "hongkong", "hongkong_t1.tif")
+    whole = str(tmp_path / "whole.tif")
+    extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=whole, engine="spectral"))
+    with rasterio.open(path) as src:
+        h, w, tr = src.height // 2, src.width // 2, src.transform
+    (x0, y0), (x1, y1) = tr * (0, 0), tr * (w, h)
+    part = str(tmp_path / "part.tif")
+    res = extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=part, engine="spectral",
+                                           extent=(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    with rasterio.open(whole) as a, rasterio.open(part) as b:
+        ref, got = a.read(1)[:b.height, :b.width] == 1, b.read(1) == 1
+    assert (ref & got).sum() / max((ref | got).sum(), 1) > 0.99
+    assert "fitted on a sample of the whole raster" in res.explanation
