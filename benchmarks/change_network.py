@@ -64,7 +64,7 @@ def overhead(before: str, after: str, n_tiles: int) -> dict:
     from rasterio.windows import Window
 
     from terraprompt.plugin.core.change.align import align_pair
-    from terraprompt.plugin.core.change.methods import padded_window
+    from terraprompt.plugin.core.change.align import padded_window
     from terraprompt.plugin.core.change.network import NetworkChange
     from terraprompt.plugin.core.modalities import resolve_modality
     from terraprompt.plugin.core.raster import open_raster

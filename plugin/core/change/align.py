@@ -20,6 +20,7 @@ import numpy as np
 from rasterio.enums import Resampling
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window, from_bounds as window_from_bounds
+from scipy import ndimage
 
 from ..errors import InputError, ModalityError
 from ..messages import t as _t
@@ -104,6 +105,8 @@ class AlignedPair:
     norm: Normalisation = field(default_factory=Normalisation)
     report: list[str] = field(default_factory=list)
     clouds: Optional[list] = None  # [CloudMasker for BEFORE, CloudMasker for AFTER] when clouds are masked
+    smooth: int = 1
+    """BEFORE pixels per AFTER pixel side when AFTER is coarser: BEFORE is low-passed to AFTER's detail (1: as read)."""
     _sample: Optional[list[PairBlock]] = None
 
     @property
@@ -136,6 +139,8 @@ class AlignedPair:
         """(p, h, w) scaled values of one date on BEFORE's grid and where they are invalid (h, w)."""
         layer = self.before if which == "before" else self.after
         idx = [layer.modality.roles[r] for r in self.roles]
+        if which == "before" and self.smooth > 1:
+            return self._read_before_smoothed(window, idx)
         if which == "before" or self.same_grid:
             data = layer.src.read(window=window, bands=idx)
         else:
@@ -145,6 +150,24 @@ class AlignedPair:
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad
+
+    def _read_before_smoothed(self, window: Window, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """BEFORE's window low-passed to AFTER's coarser detail: a valid-pixel box mean over ``smooth`` pixels, twice (the
+        box of a coarse pixel and the bilinear tent that put it on BEFORE's grid), read with the context it needs."""
+        f = self.smooth
+        big, crop = padded_window(window, f, self.grid.width, self.grid.height)
+        data = self.before.src.read(window=big, bands=idx)
+        bad = np.ma.getmaskarray(data).any(axis=0)
+        vals = self.before.scaling.apply(np.asarray(data.data), inplace=True)
+        bad |= ~np.isfinite(vals).all(axis=0)
+        ok = (~bad).astype(np.float32)
+        den = ndimage.uniform_filter(ndimage.uniform_filter(ok, f, mode="nearest"), f, mode="nearest")
+        out = np.empty_like(vals, dtype=np.float32)
+        for i in range(vals.shape[0]):
+            num = ndimage.uniform_filter(ndimage.uniform_filter(np.where(bad, 0, vals[i]).astype(np.float32), f, mode="nearest"),
+                                         f, mode="nearest")
+            out[i] = num / np.maximum(den, 1e-6)
+        return out[:, crop[0], crop[1]], bad[crop]
 
     def cloudy(self, blk: PairBlock, which: str) -> np.ndarray:
         """Pixels ukis-csmask calls cloud or cloud shadow on one date."""
@@ -222,6 +245,15 @@ def common_roles(bm: Modality, am: Modality) -> list[str]:
     return roles
 
 
+def padded_window(window: Window, pad: int, width: int, height: int) -> tuple[Window, tuple[slice, slice]]:
+    """The window grown by ``pad`` pixels (clipped to the grid) and the slices that cut the original back out."""
+    c0, r0 = int(window.col_off), int(window.row_off)
+    c1, r1 = c0 + int(window.width), r0 + int(window.height)
+    pc0, pr0, pc1, pr1 = max(0, c0 - pad), max(0, r0 - pad), min(width, c1 + pad), min(height, r1 + pad)
+    crop = (slice(r0 - pr0, r0 - pr0 + (r1 - r0)), slice(c0 - pc0, c0 - pc0 + (c1 - c0)))
+    return Window(pc0, pr0, pc1 - pc0, pr1 - pr0), crop
+
+
 def same_grid(a: Grid, b: Grid) -> bool:
     """True when two grids are identical (no warping needed)."""
     return a.width == b.width and a.height == b.height and a.crs == b.crs and a.transform.almost_equals(b.transform, 1e-9)
@@ -249,12 +281,13 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     identical = same_grid(before.grid, after.grid)
     report = [f"BEFORE: {os.path.basename(before.path)} — {bmod.describe()}; {blayer.scaling.note}",
               f"AFTER: {os.path.basename(after.path)} — {amod.describe()}; {alayer.scaling.note}"]
-    resampling = Resampling.bilinear
+    resampling, smooth = Resampling.bilinear, 1
     if identical:
         report.append(_t("Grids: identical, no resampling"))
     else:
         bpx, apx = abs(before.transform.a), pixel_size_in(before, after)
         resampling = Resampling.average if apx < bpx / 1.5 else Resampling.bilinear
+        smooth = int(round(apx / bpx)) if apx > 1.5 * bpx else 1
         report.append(_t("Grids: AFTER ({after_crs}, {width}x{height} px) reprojected onto BEFORE's grid ({before_crs}, pixel {pixel}) "
                          "with {resampling} resampling", after_crs=after.crs.to_string(), width=after.width, height=after.height,
                          before_crs=before.crs.to_string(), pixel=f"{bpx:.6g}", resampling=resampling.name))
@@ -267,6 +300,10 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     report.append(_t("Bands paired by role: {bands} (left out: {dropped})", bands=", ".join(roles), dropped=", ".join(dropped))
                   if dropped else _t("Bands paired by role: {bands}", bands=", ".join(roles)))
     pair = AlignedPair(blayer, alayer, before.grid, window, roles, identical, resampling, report=report)
+    if not identical and smooth > 1:
+        pair.smooth = smooth
+        report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is smoothed to AFTER's detail (mean over "
+                         "{factor}x{factor} pixels, twice) and finer detail is not called change", factor=smooth))
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
     raw = pair.sample_raw()
     if pair.clouds:

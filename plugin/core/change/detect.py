@@ -32,8 +32,8 @@ from ..tiling import TileSpec, run_tiled
 from ..vectors import polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for
 from ..landcover.extract import row_pixel_areas
-from .align import AlignedPair, align_pair
-from .methods import choose_method, make_method, padded_window
+from .align import AlignedPair, align_pair, padded_window
+from .methods import choose_method, make_method
 from .semantic import OTHER, ClassMaps, build_class_maps, class_label, parse_change_prompt, select_transitions
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 

@@ -15,7 +15,7 @@ from rasterio.windows import Window
 from ..errors import ModalityError
 from ..messages import t as _t
 from ..thresholds import kittler_illingworth, otsu
-from .align import AlignedPair, PairBlock
+from .align import AlignedPair, PairBlock, padded_window
 
 METHOD_CHOICES = ["auto", "network", "irmad", "cva", "logratio"]
 """Methods offered to analysts (Processing enum order)."""
@@ -77,15 +77,6 @@ class LogisticCalibration:
     def __call__(self, scores: np.ndarray) -> np.ndarray:
         z = np.clip((scores - self.center) / self.scale, -40, 40)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
-
-
-def padded_window(window: Window, pad: int, width: int, height: int) -> tuple[Window, tuple[slice, slice]]:
-    """The window grown by ``pad`` pixels (clipped to the grid) and the slices that cut the original back out."""
-    c0, r0 = int(window.col_off), int(window.row_off)
-    c1, r1 = c0 + int(window.width), r0 + int(window.height)
-    pc0, pr0, pc1, pr1 = max(0, c0 - pad), max(0, r0 - pad), min(width, c1 + pad), min(height, r1 + pad)
-    crop = (slice(r0 - pr0, r0 - pr0 + (r1 - r0)), slice(c0 - pc0, c0 - pc0 + (c1 - c0)))
-    return Window(pc0, pr0, pc1 - pc0, pr1 - pr0), crop
 
 
 def window_probability(pair: AlignedPair, method: ChangeMethod, window: Window) -> tuple[np.ndarray, np.ndarray]:
