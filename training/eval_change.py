@@ -212,6 +212,54 @@ def eval_oscd_prompts(tmp: str) -> dict:
     return pooled
 
 
+def landsat_copy(s2_path: str, out: str) -> str:
+    """A Sentinel-2 date as a Landsat 8 Collection 2 L2 file would hold it: SR_B1 ... SR_B7 (coastal, blue, green, red,
+    NIR, SWIR1, SWIR2 from B01, B02, B03, B04, B8A, B11, B12), 30 m pixels (area mean) in UTM, DN = (reflectance + 0.2)
+    / 0.0000275, 0 nodata."""
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    with rasterio.open(s2_path) as s:
+        lon, lat = (s.bounds.left + s.bounds.right) / 2, (s.bounds.bottom + s.bounds.top) / 2
+        utm = f"EPSG:{(32600 if lat >= 0 else 32700) + int((lon + 180) // 6) + 1}"
+        tr, w, h = calculate_default_transform(s.crs, utm, s.width, s.height, *s.bounds, resolution=30)
+        refl = np.zeros((7, h, w), np.float32)
+        for k, b in enumerate((1, 2, 3, 4, 9, 12, 13)):
+            reproject(s.read(b).astype(np.float32) / 10000, refl[k], src_transform=s.transform, src_crs=s.crs,
+                      dst_transform=tr, dst_crs=utm, resampling=Resampling.average)
+    dn = np.clip((refl + 0.2) / 0.0000275, 1, 65535).astype(np.uint16)
+    with rasterio.open(out, "w", driver="GTiff", width=w, height=h, count=7, dtype="uint16", crs=utm, transform=tr,
+                       nodata=0) as dst:
+        dst.write(dn)
+        dst.descriptions = tuple(f"SR_B{k}" for k in range(1, 8))
+    return out
+
+
+def eval_oscd_landsat(methods: list[str], tmp: str) -> dict:
+    """OSCD with each city's second date as a 30 m Landsat 8 file (Sentinel-2 then Landsat: other sensor, bands, grid)."""
+    root = os.path.join(SHARED, "oscd")
+    cities = labelled_cities(root)
+    if not cities:
+        print(f"OSCD as Sentinel-2 then Landsat: skipped ({root} not found)")
+        return {}
+    print(f"== OSCD, AFTER as a 30 m Landsat 8 Collection 2 file made from its Sentinel-2 date ({len(cities)} cities)")
+    held, _ = network_held_out([os.path.basename(d) for d in cities])
+    pooled: dict = {}
+    afters = {os.path.basename(d): landsat_copy(os.path.join(d, f"{os.path.basename(d)}_t2.tif"),
+                                                os.path.join(tmp, f"LC08_L2SP_{os.path.basename(d)}.tif")) for d in cities}
+    for m in methods:
+        tally = Tally(m, held, 12)
+        try:
+            for d in cities:
+                c = os.path.basename(d)
+                truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
+                tally.add(c, c, counts(run(os.path.join(d, f"{c}_t1.tif"), afters[c], m, tmp), truth))
+        except TerraPromptError as exc:
+            print(f"  {m:8s} not available: {exc}")
+            continue
+        tally.finish(pooled)
+    return pooled
+
+
 def eval_taizhou(methods: list[str], tmp: str) -> dict:
     """OA and kappa on Taizhou's labelled reference pixels."""
     root = os.path.join(SHARED, "landsat_taizhou")
@@ -280,7 +328,7 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods (default: %(default)s)")
-    ap.add_argument("--sets", default="oscd,oscd_prompts,taizhou,dsifn", help="comma-separated data sets (default: %(default)s)")
+    ap.add_argument("--sets", default="oscd,oscd_prompts,oscd_landsat,taizhou,dsifn", help="comma-separated data sets (default: %(default)s)")
     args = ap.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     sets = set(args.sets.split(","))
@@ -289,6 +337,8 @@ def main(argv=None) -> int:
             eval_oscd(methods, tmp)
         if "oscd_prompts" in sets and "network" in methods:
             eval_oscd_prompts(tmp)
+        if "oscd_landsat" in sets:
+            eval_oscd_landsat(methods, tmp)
         if "taizhou" in sets:
             eval_taizhou([m for m in methods], tmp)
         if "dsifn" in sets:
