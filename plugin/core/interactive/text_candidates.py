@@ -5,8 +5,9 @@ by the land-cover prompt parser, the land-cover engine that extract_landcover
 would choose (auto: bundled network or spectral priors) runs on exactly the
 session's encoded window (the view at the session resolution, read resampled
 to the encoded grid) with its thresholds fitted on the whole raster as
-extract_landcover fits them (so they do not change as the view moves), every pixel gets the best wanted concept (probability
-≥ 0.5, excluded concepts and clouds removed, nodata never), and each
+extract_landcover fits them (so they do not change as the view moves), every
+pixel gets the best wanted concept (probability ≥ 0.5, excluded concepts and
+clouds removed, nodata never), and each
 4-connected region of one concept becomes a candidate: a mask on the encoded
 grid (kept as its bounding-box crop), its concept, true area and mean
 confidence. Regions smaller than the prompt's size qualifier (or a few pixels)
