@@ -488,24 +488,23 @@ class SpectralEngine:
         return c == 1, c == 2
 
     def attach_scene(self, stack, window) -> None:
-        """Let the cloud network see the scene in fixed wide blocks (same result whatever the tile size).
+        """Let the cloud network see the scene in fixed wide blocks of the whole raster's grid (same result whatever the
+        tile size, and whatever extent is processed).
 
-        ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window.
+        ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window in it.
         """
         if self.clouds is None:
             return
         from .clouds import BlockCache
 
         roles = set(self.clouds.bands)
-        c0, r0 = int(window.col_off), int(window.row_off)
+        self._origin = (int(window.col_off), int(window.row_off))
 
         def reader(w):
-            from rasterio.windows import Window
-
-            bs = stack.read(Window(w.col_off + c0, w.row_off + r0, w.width, w.height), roles)
+            bs = stack.read(w, roles)
             return bs.bands, bs.valid
 
-        self._blocks = BlockCache(self.clouds, reader, int(window.width), int(window.height))
+        self._blocks = BlockCache(self.clouds, reader, int(stack.grid.width), int(stack.grid.height))
         self._tile = None
 
     def set_tile(self, window) -> None:
@@ -516,7 +515,8 @@ class SpectralEngine:
         blocks, w = getattr(self, "_blocks", None), getattr(self, "_tile", None)
         if blocks is None or w is None or (int(w.height), int(w.width)) != tuple(shape):
             return None
-        return blocks.window(int(w.col_off), int(w.row_off), int(w.width), int(w.height))
+        c0, r0 = self._origin
+        return blocks.window(int(w.col_off) + c0, int(w.row_off) + r0, int(w.width), int(w.height))
 
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
