@@ -41,8 +41,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
     def shortHelpString(self) -> str:  # noqa: N802
         return tr(
             "Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band "
-            "count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent, bands are paired by role "
-            "and radiometry is normalised. Methods: change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); "
+            "count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, "
+            "BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised. Methods: the bundled "
+            "Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); "
             "'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster "
             "(0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes "
             "before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', "
