@@ -49,6 +49,18 @@ def tile_starts(length: int, spec: TileSpec) -> list[int]:
     return [i * spec.stride for i in range(n)]
 
 
+def covering_tiles(start: int, stop: int, length: int, spec: TileSpec) -> tuple[int, int]:
+    """The span [a, b) of the whole-raster tiles (along one axis of ``length`` pixels) that cover [start, stop).
+
+    Tiled from ``a``, that span has the same tiles, overlaps and blending over [start, stop) as the whole raster: a
+    part of a raster (an extent) run over it gives what the whole run gives there, network context included.
+    """
+    starts = tile_starts(length, spec)
+    ends = [min(length, s + spec.size) for s in starts]
+    used = [k for k, (s, e) in enumerate(zip(starts, ends)) if s < stop and e > start]
+    return starts[used[0]], ends[used[-1]]
+
+
 def iter_windows(width: int, height: int, spec: TileSpec) -> Iterator[Window]:
     """All tile windows in row-major order."""
     for y in tile_starts(height, spec):

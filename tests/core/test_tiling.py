@@ -163,3 +163,17 @@ def test_prefetcher_reraises_read_errors_and_reads_unqueued_windows():
             reader.get(Window(5, 0, 1, 1))
         assert reader.get(Window(1, 0, 1, 1)) == 1
         assert reader.get(Window(7, 0, 1, 1)) == 7  # never queued: read now
+
+
+def test_covering_tiles_span_has_the_whole_rasters_tiles_over_the_part():
+    """Tiling the span from its start gives, over the part, the same tile windows as tiling the whole axis."""
+    from terraprompt.plugin.core.tiling import covering_tiles, tile_starts
+
+    spec = TileSpec(size=64, overlap=16)
+    for length in (50, 64, 200, 333):
+        whole = [(s, min(length, s + spec.size)) for s in tile_starts(length, spec)]
+        for start in range(0, length, 7):
+            for stop in range(start + 1, length + 1, 11):
+                a, b = covering_tiles(start, stop, length, spec)
+                part = [(a + s, a + min(b - a, s + spec.size)) for s in tile_starts(b - a, spec)]
+                assert part == [t for t in whole if t[0] < stop and t[1] > start], (length, start, stop)

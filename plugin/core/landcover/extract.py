@@ -24,7 +24,7 @@ from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, pa
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
-from ..tiling import TileSpec, run_tiled
+from ..tiling import TileSpec, covering_tiles, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
@@ -84,6 +84,14 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
         raise InputError(t("The chosen extent does not overlap the input raster."),
                          t("Pick an extent over the raster, or leave it empty for the whole layer."))
     return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))
+
+
+def _tiled_span(window: Window, src: RasterSource, spec: TileSpec) -> Window:
+    """The window to tile for an extent: the whole raster's tiles that cover it, so the engines see the context and
+    the tile layout of a whole run there (the extent's own result is cut out of it)."""
+    c0, c1 = covering_tiles(int(window.col_off), int(window.col_off + window.width), src.width, spec)
+    r0, r1 = covering_tiles(int(window.row_off), int(window.row_off + window.height), src.height, spec)
+    return Window(c0, r0, c1 - c0, r1 - r0)
 
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
@@ -223,8 +231,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         ctx.height_is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, ctx)
     engine.fit(stack.read_sample(scene, engine.needed_roles()))
+    run_win = _tiled_span(window, src, req.tiles)  # the extent with the whole run's tiles around it
     if hasattr(engine, "attach_scene"):
-        engine.attach_scene(stack, window)
+        engine.attach_scene(stack, run_win)
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
@@ -311,11 +320,21 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         class_conf[:, 1] += np.bincount(kv, None, K + 1)[:K + 1]
 
     def read(w: Window):
-        return stack.read(Window(w.col_off + window.col_off, w.row_off + window.row_off, w.width, w.height), roles_needed)
+        return stack.read(Window(w.col_off + run_win.col_off, w.row_off + run_win.row_off, w.width, w.height), roles_needed)
+
+    dx, dy = int(window.col_off - run_win.col_off), int(window.row_off - run_win.row_off)
+
+    def sink_extent(w: Window, block: np.ndarray) -> None:
+        """Pass on the part of a finished block inside the extent, on the output grid."""
+        c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
+        c1, r1 = min(int(w.col_off + w.width), dx + grid.width), min(int(w.row_off + w.height), dy + grid.height)
+        if c1 > c0 and r1 > r0:
+            sub = block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)]
+            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0), np.ascontiguousarray(sub))
 
     try:
         with Prefetcher(read) as reader:  # the next tile is read while the engine runs on this one
-            run_tiled(grid.width, grid.height, process, sink, req.tiles,
+            run_tiled(int(run_win.width), int(run_win.height), process, sink_extent, req.tiles,
                       progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                       is_cancelled=is_cancelled, prefetch=reader.ahead)
         conf_writer.close()

@@ -373,3 +373,22 @@ def test_nodata_rows_leave_no_water_along_their_edge(tmp_path):
             water[name] = ds.read(1)[100:] == 1
     assert water["gap"][0].sum() <= water["plain"][0].sum() + 3
     assert water["gap"].sum() <= 1.2 * water["plain"].sum() + 10
+
+
+def test_an_extent_is_the_whole_run_there_across_tiles(tmp_path):
+    """The network on the Beirut sample in 128 px tiles, whole and over an extent that cuts tiles: the extent's classes are
+    the whole run's, pixel for pixel (the extent is run inside the whole raster's tiles that cover it, with their context)."""
+    from terraprompt.plugin.core.tiling import TileSpec
+
+    with rasterio.open(SAMPLE_S2) as src:
+        tr = src.transform
+    (x0, y0), (x1, y1) = tr * (100, 90), tr * (260, 250)
+    outs = {}
+    for name, extent in (("whole", None), ("part", (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))):
+        outs[name] = str(tmp_path / f"{name}.tif")
+        extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="water and vegetation", output_raster=outs[name],
+                                         engine="network", device="cpu", extent=extent, tiles=TileSpec(128, 32)))
+    with rasterio.open(outs["whole"]) as a, rasterio.open(outs["part"]) as b:
+        ref, got = a.read(1)[90:250, 100:260], b.read(1)
+    assert got.shape == (160, 160) and (ref == 2).mean() > 0.01
+    assert np.array_equal(ref, got)
