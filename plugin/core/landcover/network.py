@@ -192,7 +192,9 @@ class NetworkEngine:
         x = np.zeros((1, len(self.slots), h + ph, w + pw), dtype=np.float32)
         for i, s in enumerate(self.slots):
             if s in self.used:
-                band = fill_nearest(bs.bands[s].astype(np.float32, copy=False), bs.valid_for([s]))
+                band = bs.bands[s].astype(np.float32, copy=False)
+                ok = bs.role_valid.get(s, bs.valid)
+                band = np.nan_to_num(band, nan=0.0, posinf=0.0, neginf=0.0) if ok.all() else fill_nearest(band, ok)
                 if s not in ("vv", "vh") and self.gain != 1.0:
                     band = band * np.float32(self.gain)
                 x[0, i] = np.pad(band, ((0, ph), (0, pw)), mode="edge") if (ph or pw) else band
