@@ -189,6 +189,11 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     return Scaling(kind, scale, offset, False, f"reflectance = {note}") if np.percentile(phys, 98) <= 3.0 else None
 
 
+PERCENT_MAX = 150.0
+"""A float reflectance raster whose 98th percentile is above 3 and at most this holds percent (0-100, bright clouds a
+little over): as DN / 10000 its brightest land would read as 0.005 and the whole scene as water."""
+
+
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
@@ -217,6 +222,9 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     if kind == "reflectance":
         if dtype.startswith("float") and top <= 3.0:
             return Scaling(kind, 1.0, 0.0, False, "values already reflectance (0–1)")
+        if dtype.startswith("float") and top <= PERCENT_MAX:
+            return Scaling(kind, 0.01, 0.0, False, f"values look like reflectance in percent (sampled 98th percentile {top:.3g} "
+                           f"<= {PERCENT_MAX:g}): divided by 100")
         if dtype == "uint8":
             return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)")
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values

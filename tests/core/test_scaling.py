@@ -215,3 +215,23 @@ def test_dsm_in_centimetres_with_a_stated_scale(tmp_path):
     sc = fit_scaling(src, resolve_modality(src, "dsm"))
     np.testing.assert_allclose(sc.apply(np.array([12345], np.int32)), [123.45], rtol=1e-6)
     assert "metres" in sc.note
+
+
+def test_float_reflectance_in_percent_is_divided_by_100(tmp_path):
+    """The Beirut sample as float reflectance in percent (0-100): read as percent, and the same classes as the DN file
+    (read as DN / 10000 it was 100 % water)."""
+    from conftest import SAMPLE_S2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(SAMPLE_S2) as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    path = write_raster(str(tmp_path / "percent.tif"), (data / 100.0).astype(np.float32), crs=prof["crs"],
+                        transform=prof["transform"], descriptions=desc)
+    sc = fit_scaling(open_raster(path), resolve_modality(open_raster(path)))
+    assert sc.scale == pytest.approx(0.01) and "percent" in sc.note and sc.reflectance
+    out = {}
+    for name, p in (("percent", path), ("dn", SAMPLE_S2)):
+        res = extract_landcover(ExtractRequest(input=p, prompt="water and vegetation", output_raster=str(tmp_path / f"{name}_classes.tif")))
+        out[name] = res.areas_m2
+    assert out["percent"]["water"] == pytest.approx(out["dn"]["water"], rel=0.05, abs=1000)
+    assert out["percent"]["vegetation"] == pytest.approx(out["dn"]["vegetation"], rel=0.02)
