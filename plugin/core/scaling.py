@@ -217,6 +217,10 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if unit in FEET_UNITS:
             return Scaling(kind, FOOT_M, 0.0, False, f"heights in feet (the band's unit is '{unit}') converted to metres")
         return Scaling(kind, 1.0, 0.0, False, "heights used as metres")
+    # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
+    # float reflectance (0-1) read as DN / 10000 or as percent
+    reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
+    bands = reflective if kind == "reflectance" else bands
     st = band_stats(src, bands, max_pixels=100_000)
     top = float(np.max(st.p98)) if st.p98.size else 1.0
     if kind == "reflectance":

@@ -235,3 +235,22 @@ def test_float_reflectance_in_percent_is_divided_by_100(tmp_path):
         out[name] = res.areas_m2
     assert out["percent"]["water"] == pytest.approx(out["dn"]["water"], rel=0.05, abs=1000)
     assert out["percent"]["vegetation"] == pytest.approx(out["dn"]["vegetation"], rel=0.02)
+
+
+@pytest.mark.parametrize("unit, offset", [("kelvin", 273.15), ("celsius", 0.0)])
+def test_float_landsat_stack_with_thermal_is_read_as_reflectance(tmp_path, unit, offset):
+    """The Landsat 7 crop as float reflectance (0-1) with its thermal band in kelvin or degrees Celsius: the thermal
+    values (about 300 or 25) no longer decide the scaling (they made it DN / 10000 or percent)."""
+    src = shared("landsat8", "LE70220491999322EDC01_stack.tif")
+    with rasterio.open(src) as s:
+        data, prof, desc = s.read().astype(np.float32), s.profile, s.descriptions
+    data[:6] /= 10000
+    data[6] = 25.0 + offset + np.random.default_rng(0).normal(0, 3, data[6].shape)
+    prof.update(dtype="float32")
+    path = str(tmp_path / f"LE07_float_{unit}.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    r = open_raster(path)
+    m = resolve_modality(r)
+    assert "thermal" in m.roles and fit_scaling(r, m).note == "values already reflectance (0–1)"
