@@ -329,12 +329,12 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
         c1, r1 = min(int(w.col_off + w.width), dx + grid.width), min(int(w.row_off + w.height), dy + grid.height)
         if c1 > c0 and r1 > r0:
-            sub = block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)]
-            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0), np.ascontiguousarray(sub))
+            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0),
+                 block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)])
 
     try:
         with Prefetcher(read) as reader:  # the next tile is read while the engine runs on this one
-            run_tiled(int(run_win.width), int(run_win.height), process, sink_extent, req.tiles,
+            run_tiled(int(run_win.width), int(run_win.height), process, sink if run_win == window else sink_extent, req.tiles,
                       progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                       is_cancelled=is_cancelled, prefetch=reader.ahead)
         conf_writer.close()
