@@ -107,6 +107,8 @@ class AlignedPair:
     clouds: Optional[list] = None  # [CloudMasker for BEFORE, CloudMasker for AFTER] when clouds are masked
     smooth: int = 1
     """BEFORE pixels per AFTER pixel side when AFTER is coarser: BEFORE is low-passed to AFTER's detail (1: as read)."""
+    shift: tuple[int, int] = (0, 0)
+    """(dx, dy) co-registration: AFTER's content for BEFORE's pixel (row, col) is read at (row + dy, col + dx)."""
     _sample: Optional[list[PairBlock]] = None
 
     @property
@@ -137,6 +139,12 @@ class AlignedPair:
 
     def _read_date(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(p, h, w) scaled values of one date on BEFORE's grid and where they are invalid (h, w)."""
+        if which == "after" and self.shift != (0, 0):
+            return self._read_after_shifted(window)
+        return self._read_unshifted(which, window)
+
+    def _read_unshifted(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`_read_date` without the co-registration shift."""
         layer = self.before if which == "before" else self.after
         idx = [layer.modality.roles[r] for r in self.roles]
         if which == "before" and self.smooth > 1:
@@ -149,6 +157,20 @@ class AlignedPair:
         vals = layer.scaling.apply(np.asarray(data.data), inplace=True)  # a fresh array from this read
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
+        return vals, bad
+
+    def _read_after_shifted(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """AFTER for a window of BEFORE's grid read ``shift`` pixels away (co-registration); invalid off the grid."""
+        dx, dy = self.shift
+        c0, r0, w, h = int(window.col_off) + dx, int(window.row_off) + dy, int(window.width), int(window.height)
+        cc0, rr0 = max(c0, 0), max(r0, 0)
+        cc1, rr1 = min(c0 + w, self.grid.width), min(r0 + h, self.grid.height)
+        vals = np.zeros((len(self.roles), h, w), np.float32)
+        bad = np.ones((h, w), bool)
+        if cc1 > cc0 and rr1 > rr0:
+            v, b = self._read_unshifted("after", Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
+            vals[:, rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = v
+            bad[rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = b
         return vals, bad
 
     def _read_before_smoothed(self, window: Window, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -304,6 +326,8 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         pair.smooth = smooth
         report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is smoothed to AFTER's detail (mean over "
                          "{factor}x{factor} pixels, twice) and finer detail is not called change", factor=smooth))
+    if pair.family != "sar":  # speckle has no edges to line up; the log-ratio's 5x5 mean absorbs small shifts
+        report.append(coregister(pair))
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
     raw = pair.sample_raw()
     if pair.clouds:
@@ -320,6 +344,26 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def coregister(pair: AlignedPair, size: int = 512) -> str:
+    """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what."""
+    from .coregister import MAX_SHIFT, estimate_shift
+
+    w = pair.window
+    ww, hh = min(size, int(w.width)), min(size, int(w.height))
+    win = Window(int(w.col_off) + (int(w.width) - ww) // 2, int(w.row_off) + (int(w.height) - hh) // 2, ww, hh)
+    role = next((r for r in ("nir", "red", "green") if r in pair.roles), pair.roles[0])
+    i = pair.roles.index(role)
+    bv, bbad = pair._read_unshifted("before", win)
+    av, abad = pair._read_unshifted("after", win)
+    dx, dy, ratio = estimate_shift(bv[i], av[i], ~(bbad | abad))
+    pair.shift = (dx, dy)
+    if (dx, dy) == (0, 0):
+        return _t("Co-registration: no shift of a whole pixel found (phase correlation of {band} edges, up to {max} px)",
+                  band=role, max=MAX_SHIFT)
+    return _t("Co-registration: AFTER was {dx} px right, {dy} px down of BEFORE and is read shifted back (phase correlation "
+              "of {band} edges, peak {ratio} times the next)", dx=dx, dy=dy, band=role, ratio=f"{ratio:.1f}")
 
 
 def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
