@@ -30,7 +30,7 @@ def _edges(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
 def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray) -> tuple[int, int, float]:
     """(dx, dy, peak ratio): AFTER's content at BEFORE's pixel (row, col) lies at (row + dy, col + dx); (0, 0, ratio)
     when no shift within MAX_SHIFT stands out."""
-    if valid.sum() < 64 * 64:
+    if valid.sum() < 64 * 64 or min(valid.shape) < 16 * MAX_SHIFT:  # too little, or too thin a strip, to tell
         return 0, 0, 0.0
     a, b = _edges(before, valid), _edges(after, valid)
     fa, fb = np.fft.fft2(a), np.fft.fft2(b)
