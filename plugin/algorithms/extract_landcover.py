@@ -63,7 +63,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Where networks run. The explanation reports the device actually used."))
         self.addParameter(p)
         p = QgsProcessingParameterExtent("EXTENT", tr("Extent (optional)"), optional=True)
-        p.setHelp(tr("Process only this extent (snapped to the input's pixels). Empty: the whole raster."))
+        p.setHelp(tr("Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster "
+                     "gives there (thresholds are fitted on the whole raster). Empty: the whole raster."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Class raster"))
         p.setHelp(tr("uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata."))
