@@ -149,10 +149,18 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
         return {}
     print(f"== OSCD ({len(cities)} cities, change class)")
     pooled: dict = {}
-    per_city: dict = {}
     held, _ = network_held_out([os.path.basename(d) for d in cities])
     if held:
         print(f"  (the network was trained on the other cities; HELD-OUT = {', '.join(sorted(held))}, compare methods there)")
+    per_city = tally_cities(methods, cities, held, {}, tmp, pooled)
+    chart_oscd(per_city, held)
+    return pooled
+
+
+def tally_cities(methods: list[str], cities: list[str], held: set, afters: dict, tmp: str, pooled: dict) -> dict:
+    """Run each method on every city (AFTER from ``afters`` by city name, else its own second date), print the rows and
+    store the pooled scores in ``pooled``; returns the tallies of the methods that ran."""
+    tallies = {}
     for m in methods:
         tally = Tally(m, held, 12)
         t0 = time.time()
@@ -160,15 +168,14 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
             for d in cities:
                 c = os.path.basename(d)
                 truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
-                pred = run(os.path.join(d, f"{c}_t1.tif"), os.path.join(d, f"{c}_t2.tif"), m, tmp)
-                tally.add(c, c, counts(pred, truth))
+                after = afters.get(c, os.path.join(d, f"{c}_t2.tif"))
+                tally.add(c, c, counts(run(os.path.join(d, f"{c}_t1.tif"), after, m, tmp), truth))
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
         tally.finish(pooled, f"   ({time.time() - t0:.0f} s)")
-        per_city[m] = tally
-    chart_oscd(per_city, held)
-    return pooled
+        tallies[m] = tally
+    return tallies
 
 
 def chart_oscd(tallies: dict, held: set) -> None:
@@ -246,17 +253,7 @@ def eval_oscd_landsat(methods: list[str], tmp: str) -> dict:
     pooled: dict = {}
     afters = {os.path.basename(d): landsat_copy(os.path.join(d, f"{os.path.basename(d)}_t2.tif"),
                                                 os.path.join(tmp, f"LC08_L2SP_{os.path.basename(d)}.tif")) for d in cities}
-    for m in methods:
-        tally = Tally(m, held, 12)
-        try:
-            for d in cities:
-                c = os.path.basename(d)
-                truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
-                tally.add(c, c, counts(run(os.path.join(d, f"{c}_t1.tif"), afters[c], m, tmp), truth))
-        except TerraPromptError as exc:
-            print(f"  {m:8s} not available: {exc}")
-            continue
-        tally.finish(pooled)
+    tally_cities(methods, cities, held, afters, tmp, pooled)
     return pooled
 
 
