@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import Optional
 
 import numpy as np
 import pytest
@@ -139,6 +140,21 @@ def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, 
         for i, d in enumerate(descriptions or [], start=1):
             ds.set_band_description(i, d)
     return path
+
+
+def copy_with_nodata(src: str, out: str, mask: np.ndarray, nodata: float = -9999, dtype: Optional[str] = None) -> str:
+    """A copy of a raster (profile and band descriptions kept, optionally cast to ``dtype``) whose ``mask`` pixels are
+    ``nodata`` in every band (swath edges, SLC-off gaps)."""
+    with rasterio.open(src) as s:
+        data, prof, desc = s.read(), s.profile, s.descriptions
+    if dtype:
+        data = data.astype(dtype)
+    data[:, mask] = nodata
+    prof.update(dtype=str(data.dtype), nodata=nodata)
+    with rasterio.open(out, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = desc
+    return out
 
 
 def write_rgba(path: str, data: np.ndarray, alpha: np.ndarray, **profile) -> str:

@@ -357,14 +357,11 @@ def test_nodata_rows_leave_no_water_along_their_edge(tmp_path):
     """The Beirut sample with its top 100 rows set to nodata (-9999, int16): the network's water on the rest matches the
     plain sample's. Before the gaps were filled from the nearest valid pixel, the nodata wall read as water along the whole
     first valid row (417 water pixels there instead of 33)."""
-    with rasterio.open(SAMPLE_S2) as src:
-        data, prof, desc = src.read().astype(np.int16), src.profile, src.descriptions
-    data[:, :100] = -9999
-    prof.update(dtype="int16", nodata=-9999)
-    path = str(tmp_path / "gap.tif")
-    with rasterio.open(path, "w", **prof) as dst:
-        dst.write(data)
-        dst.descriptions = desc
+    from conftest import copy_with_nodata
+
+    top = np.zeros((384, 384), bool)
+    top[:100] = True
+    path = copy_with_nodata(SAMPLE_S2, str(tmp_path / "gap.tif"), top, dtype="int16")
     water = {}
     for name, inp in (("gap", path), ("plain", SAMPLE_S2)):
         out = str(tmp_path / f"{name}_out.tif")
@@ -398,18 +395,13 @@ def test_landsat7_slc_off_gaps_leave_no_water_along_them(tmp_path):
     """The Landsat 7 ETM+ crop with slanted 3 px nodata gaps every 35 px (as the SLC-off scenes since 2003 have): the
     network's classes off the gaps are the plain crop's (before the gaps were filled from the nearest valid pixel, 4073
     pixels along them were water and vegetation lost 4175)."""
-    from conftest import shared
+    from conftest import copy_with_nodata, shared
 
     src = shared("landsat8", "LE70220491999322EDC01_stack.tif")
     with rasterio.open(src) as s:
-        data, prof, desc = s.read(), s.profile, s.descriptions
-    yy, xx = np.mgrid[:data.shape[1], :data.shape[2]]
+        yy, xx = np.mgrid[:s.height, :s.width]
     gaps = ((xx + 0.15 * yy) % 35) < 3
-    data[:, gaps] = -9999
-    path = str(tmp_path / "LE07_slc_off.tif")
-    with rasterio.open(path, "w", **prof) as dst:
-        dst.write(data)
-        dst.descriptions = desc
+    path = copy_with_nodata(src, str(tmp_path / "LE07_slc_off.tif"), gaps)
     cls = {}
     for name, inp in (("plain", src), ("gaps", path)):
         out = str(tmp_path / f"{name}_out.tif")
