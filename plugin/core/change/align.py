@@ -144,11 +144,17 @@ class AlignedPair:
         return self._read_unshifted(which, window)
 
     def _read_unshifted(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_read_date` without the co-registration shift."""
+        """:meth:`_read_date` without the co-registration shift (BEFORE smoothed to AFTER's detail when it is finer)."""
+        if which == "before" and self.smooth > 1:  # read with the context the smoothing needs, then cut it off
+            big, crop = padded_window(window, self.smooth, self.grid.width, self.grid.height)
+            vals, bad = self._read_plain("before", big)
+            return valid_box_mean(vals, bad, self.smooth)[:, crop[0], crop[1]], bad[crop]
+        return self._read_plain(which, window)
+
+    def _read_plain(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """One date's scaled values as read (AFTER warped onto BEFORE's grid when the grids differ)."""
         layer = self.before if which == "before" else self.after
         idx = [layer.modality.roles[r] for r in self.roles]
-        if which == "before" and self.smooth > 1:
-            return self._read_before_smoothed(window, idx)
         if which == "before" or self.same_grid:
             data = layer.src.read(window=window, bands=idx)
         else:
@@ -172,24 +178,6 @@ class AlignedPair:
             vals[:, rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = v
             bad[rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = b
         return vals, bad
-
-    def _read_before_smoothed(self, window: Window, idx: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """BEFORE's window low-passed to AFTER's coarser detail: a valid-pixel box mean over ``smooth`` pixels, twice (the
-        box of a coarse pixel and the bilinear tent that put it on BEFORE's grid), read with the context it needs."""
-        f = self.smooth
-        big, crop = padded_window(window, f, self.grid.width, self.grid.height)
-        data = self.before.src.read(window=big, bands=idx)
-        bad = np.ma.getmaskarray(data).any(axis=0)
-        vals = self.before.scaling.apply(np.asarray(data.data), inplace=True)
-        bad |= ~np.isfinite(vals).all(axis=0)
-        ok = (~bad).astype(np.float32)
-        den = ndimage.uniform_filter(ndimage.uniform_filter(ok, f, mode="nearest"), f, mode="nearest")
-        out = np.empty_like(vals, dtype=np.float32)
-        for i in range(vals.shape[0]):
-            num = ndimage.uniform_filter(ndimage.uniform_filter(np.where(bad, 0, vals[i]).astype(np.float32), f, mode="nearest"),
-                                         f, mode="nearest")
-            out[i] = num / np.maximum(den, 1e-6)
-        return out[:, crop[0], crop[1]], bad[crop]
 
     def cloudy(self, blk: PairBlock, which: str) -> np.ndarray:
         """Pixels ukis-csmask calls cloud or cloud shadow on one date."""
@@ -265,6 +253,16 @@ def common_roles(bm: Modality, am: Modality) -> list[str]:
                before=bm.describe(), after=am.describe()),
             _t("Choose rasters with common bands (e.g. red, green, blue, NIR), or set MODALITY so the band roles match."))
     return roles
+
+
+def valid_box_mean(vals: np.ndarray, bad: np.ndarray, f: int) -> np.ndarray:
+    """(p, h, w) mean over f x f valid pixels, twice: the box of a pixel f times coarser and the bilinear tent that put it
+    on the finer grid (how a coarser date's detail looks there); invalid pixels do not leak in."""
+    def box2(x: np.ndarray) -> np.ndarray:
+        return ndimage.uniform_filter(ndimage.uniform_filter(x, f, mode="nearest"), f, mode="nearest")
+
+    den = np.maximum(box2((~bad).astype(np.float32)), 1e-6)
+    return np.stack([box2(np.where(bad, 0, v).astype(np.float32)) / den for v in vals])
 
 
 def padded_window(window: Window, pad: int, width: int, height: int) -> tuple[Window, tuple[slice, slice]]:
