@@ -544,6 +544,8 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
     map_phrase, include_text = _map_request(include_text)
+    if not map_phrase and exclude_text.strip() and not _content(include_text):
+        map_phrase = text.strip()  # only exclusions ('not water', 'no clouds'): the whole map without them
     # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)
     wanted, unmatched = _match_part(include_text, 0, use_encoder) if include_text.strip() else ([], [])
     if map_phrase and wanted:  # 'forest land cover', 'urban land use': the phrase only qualifies what is named
@@ -565,7 +567,11 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
         close = closest_concepts(include_text or t) if use_encoder else []
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
-        if close:
+        if close and close[0][1] >= MATCH_THRESHOLD:  # only generic words ('land', 'areas'), which name no land cover
+            hint = _t("Its words are too general to choose a land cover (closest: {concepts}). Name one, e.g. '{example}'.",
+                      concepts=", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close),
+                      example=cat[close[0][0]]["synonyms"][0])
+        elif close:
             hint = _t("Closest concepts: {concepts} (a match needs {needed}). Name one of them, e.g. '{example}'.",
                       concepts=", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close),
                       needed=f"{MATCH_THRESHOLD:.2f}", example=cat[close[0][0]]["synonyms"][0])

@@ -246,6 +246,8 @@ MAP = ["water", "forest", "grassland", "cropland", "built_up", "bare_soil", "sno
     ("forest land cover", ["forest"], [], False),
     ("urban land use", ["built_up"], [], False),
     ("all vegetation", ["vegetation"], [], False),
+    ("not water", [c for c in MAP if c != "water"], ["water"], True),
+    ("without snow or ice", [c for c in MAP if c != "snow_ice"], ["snow_ice"], True),
 ])
 def test_land_cover_map_prompts(text, wanted, excluded, full_map):
     """'everything', 'land cover map', 'all but water' ask for the whole map (its classes in models/concepts.json); a
@@ -267,6 +269,22 @@ def test_words_that_name_no_land_cover_are_refused_with_the_closest(text):
     with pytest.raises(PromptError) as err:
         P.parse_prompt(text)
     assert "Closest concepts" in str(err.value)
+
+
+def test_generic_words_alone_are_called_too_general():
+    """'land' or 'areas' alone name no land cover; the message says so rather than listing concepts whose scores pass
+    the threshold as if they had failed it."""
+    _encoder_or_skip()
+    for text in ("land", "areas"):
+        with pytest.raises(PromptError) as err:
+            P.parse_prompt(text)
+        assert "too general" in str(err.value.fix) and "a match needs" not in str(err.value.fix)
+
+
+def test_parks_and_gardens_are_vegetation():
+    """'parks' matched roads by meaning (0.66) before they were vegetation synonyms."""
+    for text in ("parks", "urban green spaces", "gardens"):
+        assert P.parse_prompt(text, use_encoder=False).names == ["vegetation"], text
 
 
 def test_other_languages_and_colour_words_still_match_as_written():
