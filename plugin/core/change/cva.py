@@ -16,6 +16,7 @@ from scipy import ndimage
 from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
+from .noise import gate, noise_note
 
 
 def difference(block: PairBlock, scale: np.ndarray) -> np.ndarray:
@@ -58,6 +59,7 @@ class CVA(ChangeMethod):
             t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
               value=f"{self.calib.center:.2f}"),
             t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),
+            noise_note(blocks),
         ]
 
     def smoothed(self, block: PairBlock) -> np.ndarray:
@@ -65,7 +67,7 @@ class CVA(ChangeMethod):
         return smooth_valid(magnitude(difference(block, self.scale)), block.valid)
 
     def probability(self, block: PairBlock) -> np.ndarray:
-        return self.calib(self.smoothed(block))
+        return gate(self.calib(self.smoothed(block)), block)
 
 
 def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:

@@ -24,6 +24,7 @@ from ..errors import ModalityError
 from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
+from .noise import gate, noise_note
 
 
 @dataclass
@@ -126,6 +127,7 @@ class IRMAD(ChangeMethod):
               converged=t("converged") if m.converged else t("not converged"), rho=", ".join(f"{r:.3f}" for r in m.rho)),
             t("Threshold: {how} on the 3x3-mean chi² → {value} ({dof} d.o.f.; chi-square P = {p})", how=self.calib.how,
               value=f"{self.calib.center:.1f}", dof=m.dof, p=f"{chi2.cdf(self.calib.center, m.dof):.3f}"),
+            noise_note(blocks),
         ]
 
     def chi_square(self, block: PairBlock) -> np.ndarray:
@@ -148,4 +150,4 @@ class IRMAD(ChangeMethod):
         return smooth_valid(self.chi_square(block), block.valid)
 
     def probability(self, block: PairBlock) -> np.ndarray:
-        return self.calib(self.smoothed(block))
+        return gate(self.calib(self.smoothed(block)), block)

@@ -11,6 +11,7 @@ from conftest import S2_NAMES, shared, write_raster
 from terraprompt.plugin.core.change.align import align_pair
 from terraprompt.plugin.core.change.irmad import fit_irmad, no_change_probability
 from terraprompt.plugin.core.change.methods import choose_method, make_method, window_probability
+from terraprompt.plugin.core.change.noise import MIN_CHANGE, noise_cap
 from terraprompt.plugin.core.thresholds import kittler_illingworth
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.modalities import resolve_modality
@@ -43,6 +44,28 @@ def test_identical_inputs_give_no_change(tmp_path, name):
     pb, _, _ = write_pair(tmp_path)
     prob, _ = _predict(_aligned(pb, pb), name)
     assert (prob >= 0.5).mean() < 0.005
+
+
+@pytest.mark.parametrize("name", ["cva", "irmad"])
+def test_noise_only_differences_give_no_change(tmp_path, name):
+    """A copy that differs by 1-2 DN of jitter, or by rounding to 0.001 reflectance, is no change (IR-MAD called half
+    of such a pair changed, CVA 1 %, before the noise floor)."""
+    pb, _, _ = write_pair(tmp_path)
+    with rasterio.open(pb) as ds:
+        dn = ds.read().astype(np.int32)
+    jitter = np.clip(dn + np.random.default_rng(3).integers(-2, 3, dn.shape), 0, 65535).astype(np.uint16)
+    pj = write_raster(str(tmp_path / "jitter_2022-06-01.tif"), jitter, descriptions=S2_NAMES)
+    pr = write_raster(str(tmp_path / "rounded_2022-06-01.tif"), np.round(dn / 10000, 3).astype(np.float32), descriptions=S2_NAMES)
+    for pa in (pj, pr):
+        prob, m = _predict(_aligned(pb, pa), name)
+        assert (prob >= 0.5).mean() < 0.001, m.explain()
+        assert any("Noise floor" in line for line in m.notes)
+
+
+def test_noise_cap_is_continuous_and_spares_real_change():
+    """The cap is 0 up to half the floor, 0.5 at it and 1 from 1.5 times it."""
+    rms = np.array([0.0, 0.5, 1.0, 1.25, 1.5, 10.0], np.float32) * MIN_CHANGE
+    np.testing.assert_allclose(noise_cap(rms), [0, 0, 0.5, 0.75, 1, 1], atol=1e-6)
 
 
 def test_irmad_is_invariant_to_linear_radiometry():
