@@ -128,6 +128,15 @@ def test_change_prompt_catalogue():
         parse_change_prompt("purple elephants")
 
 
+@pytest.mark.parametrize("text, cid", [
+    ("burned areas", "vegetation_loss"), ("fire damage", "vegetation_loss"), ("cleared land", "vegetation_loss"),
+    ("tree cutting", "deforestation"), ("drained lakes", "water_to_land"), ("coastal erosion", "land_to_water"),
+])
+def test_fire_clearing_drainage_and_erosion_prompts(text, cid):
+    """Everyday words for these changes were refused ('does not name a change') before they joined the catalogue."""
+    assert parse_change_prompt(text).id == cid
+
+
 @pytest.mark.parametrize("text, start, end", [
     ("forest to urban", [["forest"]], [["built_up"]]),
     ("change from water to vegetation", [["water"]], [["vegetation"]]),
