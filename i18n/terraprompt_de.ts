@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="381" />
+            <location filename="../plugin/gui/change_tab.py" line="386" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="386" />
+            <location filename="../plugin/gui/change_tab.py" line="391" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -849,12 +849,17 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="375" />
+            <location filename="../plugin/gui/change_tab.py" line="376" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="407" />
+            <location filename="../plugin/gui/change_tab.py" line="378" />
+            <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
+            <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="412" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>

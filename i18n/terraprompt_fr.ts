@@ -139,7 +139,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="381" />
+            <location filename="../plugin/gui/change_tab.py" line="386" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="386" />
+            <location filename="../plugin/gui/change_tab.py" line="391" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
@@ -849,12 +849,17 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="375" />
+            <location filename="../plugin/gui/change_tab.py" line="376" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="407" />
+            <location filename="../plugin/gui/change_tab.py" line="378" />
+            <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
+            <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="412" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>

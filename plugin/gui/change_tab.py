@@ -351,6 +351,7 @@ class ChangeTab(QWidget):
             self.task.cancel()
 
     def _finished(self, result, error: Optional[BaseException]) -> None:
+        from ..core.change.detect import dates_reversed
         from ..core.errors import Cancelled
 
         self.task = None
@@ -372,8 +373,12 @@ class ChangeTab(QWidget):
         self.slider.blockSignals(False)
         self.threshold_label.setText(f"{result.threshold:.2f}")
         self.slider.setEnabled(True)
-        self._message(tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2),
-                                                                          method=result.method), Qgis.Success)
+        done = tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2), method=result.method)
+        if dates_reversed(result.dates):
+            self._message(done + " " + tr("AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.").format(
+                before=result.dates[0], after=result.dates[1]), Qgis.Warning)
+        else:
+            self._message(done, Qgis.Success)
         QgsMessageLog.logMessage(result.summary, LOG_TAG, Qgis.Info)
 
     def _add_layers(self, result) -> None:

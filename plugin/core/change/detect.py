@@ -107,6 +107,11 @@ def guess_date(src: RasterSource) -> str:
     return ""
 
 
+def dates_reversed(dates: tuple[str, str]) -> bool:
+    """True when both dates are known (ISO) and AFTER is older than BEFORE: probably swapped pickers."""
+    return bool(dates[0] and dates[1] and dates[1] < dates[0])
+
+
 def _iso(y: str, m: str, d: str) -> str:
     try:
         return _dt.date(int(y), int(m), int(d)).isoformat()
@@ -326,6 +331,10 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
             ([f"≥ {prompt.min_area_m2:g} m²"] if prompt.min_area_m2 else []) + ([f"≤ {prompt.max_area_m2:g} m²"] if prompt.max_area_m2 else []))))
     if dates[0] or dates[1]:
         lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
+    if dates_reversed(dates):
+        lines.append(t("Caution: AFTER ({after}) is older than BEFORE ({before}); 'from' and 'to' classes and prompts such as "
+                       "'new buildings' follow the order given: swap BEFORE and AFTER if that is not meant.",
+                       before=dates[0], after=dates[1]))
     lines += [t("Alignment: {note}", note=r) for r in pair.report]
     lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]

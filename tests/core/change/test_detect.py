@@ -317,6 +317,17 @@ def test_guess_date(tmp_path):
     assert guess_date(open_raster(r)) == ""
 
 
+def test_swapped_dates_get_a_caution(tmp_path):
+    """BEFORE dated after AFTER (swapped pickers) is run as given, with a caution in the summary; the right order has none."""
+    pb, pa, _ = write_pair(tmp_path)  # before_2020-06-01, after_2022-06-01
+    swapped = detect_change(_req(tmp_path, pa, pb))
+    assert swapped.dates == ("2022-06-01", "2020-06-01")
+    assert "Caution: AFTER (2020-06-01) is older than BEFORE (2022-06-01)" in swapped.summary
+    right = detect_change(_req(tmp_path, pb, pa, output_probability=str(tmp_path / "o2" / "p.tif"),
+                               output_change=None, output_vector=None))
+    assert "Caution" not in right.summary
+
+
 def test_reference_polygons_in_other_crs(tmp_path):
     """A polygon land-cover map (any CRS) gives the BEFORE classes: rasterised window by window."""
     from pyproj import Transformer
