@@ -119,7 +119,7 @@
             <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -334,7 +334,7 @@
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="205" />
+            <location filename="../plugin/gui/landcover_tab.py" line="206" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -784,7 +784,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="249" />
+            <location filename="../plugin/gui/landcover_tab.py" line="250" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -839,12 +839,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="561" />
+            <location filename="../plugin/gui/landcover_tab.py" line="562" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="592" />
+            <location filename="../plugin/gui/landcover_tab.py" line="593" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -929,7 +929,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1114,272 +1114,277 @@
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
+            <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="95" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="101" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="102" />
+            <location filename="../plugin/gui/landcover_tab.py" line="103" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="104" />
+            <location filename="../plugin/gui/landcover_tab.py" line="105" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="154" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="160" />
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="175" />
+            <location filename="../plugin/gui/landcover_tab.py" line="176" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="178" />
+            <location filename="../plugin/gui/landcover_tab.py" line="179" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="179" />
+            <location filename="../plugin/gui/landcover_tab.py" line="180" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="180" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="219" />
+            <location filename="../plugin/gui/landcover_tab.py" line="220" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="221" />
+            <location filename="../plugin/gui/landcover_tab.py" line="222" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="225" />
+            <location filename="../plugin/gui/landcover_tab.py" line="226" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="227" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="245" />
+            <location filename="../plugin/gui/landcover_tab.py" line="246" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="396" />
+            <location filename="../plugin/gui/landcover_tab.py" line="397" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="403" />
+            <location filename="../plugin/gui/landcover_tab.py" line="404" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="417" />
+            <location filename="../plugin/gui/landcover_tab.py" line="418" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="419" />
+            <location filename="../plugin/gui/landcover_tab.py" line="420" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="434" />
+            <location filename="../plugin/gui/landcover_tab.py" line="435" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="467" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="476" />
+            <location filename="../plugin/gui/landcover_tab.py" line="477" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="493" />
+            <location filename="../plugin/gui/landcover_tab.py" line="494" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="506" />
+            <location filename="../plugin/gui/landcover_tab.py" line="507" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="519" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="558" />
+            <location filename="../plugin/gui/landcover_tab.py" line="559" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="564" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="570" />
+            <location filename="../plugin/gui/landcover_tab.py" line="571" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="610" />
+            <location filename="../plugin/gui/landcover_tab.py" line="611" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

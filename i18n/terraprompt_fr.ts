@@ -119,7 +119,7 @@
             <translation>Applique le réseau de détection des nuages ukis-csmask aux deux dates (réflectance optique avec bleu, vert, rouge et PIR) et traite les pixels de nuage et d'ombre comme sans donnée. Le résumé indique s'il a été appliqué, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -334,7 +334,7 @@
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="205" />
+            <location filename="../plugin/gui/landcover_tab.py" line="206" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -784,7 +784,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="249" />
+            <location filename="../plugin/gui/landcover_tab.py" line="250" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -839,12 +839,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="561" />
+            <location filename="../plugin/gui/landcover_tab.py" line="562" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="592" />
+            <location filename="../plugin/gui/landcover_tab.py" line="593" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -929,7 +929,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1114,272 +1114,277 @@
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
+            <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="95" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="101" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="102" />
+            <location filename="../plugin/gui/landcover_tab.py" line="103" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="104" />
+            <location filename="../plugin/gui/landcover_tab.py" line="105" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="153" />
+            <location filename="../plugin/gui/landcover_tab.py" line="154" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="160" />
+            <location filename="../plugin/gui/landcover_tab.py" line="161" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="166" />
+            <location filename="../plugin/gui/landcover_tab.py" line="167" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="175" />
+            <location filename="../plugin/gui/landcover_tab.py" line="176" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="178" />
+            <location filename="../plugin/gui/landcover_tab.py" line="179" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="179" />
+            <location filename="../plugin/gui/landcover_tab.py" line="180" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="180" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="219" />
+            <location filename="../plugin/gui/landcover_tab.py" line="220" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="221" />
+            <location filename="../plugin/gui/landcover_tab.py" line="222" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="225" />
+            <location filename="../plugin/gui/landcover_tab.py" line="226" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="227" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="245" />
+            <location filename="../plugin/gui/landcover_tab.py" line="246" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="396" />
+            <location filename="../plugin/gui/landcover_tab.py" line="397" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="403" />
+            <location filename="../plugin/gui/landcover_tab.py" line="404" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="417" />
+            <location filename="../plugin/gui/landcover_tab.py" line="418" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="419" />
+            <location filename="../plugin/gui/landcover_tab.py" line="420" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="434" />
+            <location filename="../plugin/gui/landcover_tab.py" line="435" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="467" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="476" />
+            <location filename="../plugin/gui/landcover_tab.py" line="477" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="493" />
+            <location filename="../plugin/gui/landcover_tab.py" line="494" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="506" />
+            <location filename="../plugin/gui/landcover_tab.py" line="507" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="519" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="558" />
+            <location filename="../plugin/gui/landcover_tab.py" line="559" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="564" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="570" />
+            <location filename="../plugin/gui/landcover_tab.py" line="571" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="610" />
+            <location filename="../plugin/gui/landcover_tab.py" line="611" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

@@ -364,34 +364,40 @@ def eval_oscd_rgb_agreement(engines: list[str]) -> None:
             print(f"  [{engine}] water {_ratio(acc['water']):.3f}, vegetation {_ratio(acc['vegetation']):.3f}")
 
 
-def eval_oscd_four_band_files(engines: list[str]) -> None:
-    """Four undescribed bands (Sentinel-2 B2, B3, B4, B8 stacks as uint16 files, in B, G, R, NIR and in R, G, B, NIR
-    order), read by the plugin's modality detection: agreement with the 13-band file's result."""
+UNDESCRIBED_ORDERS = {"B, G, R, NIR": [2, 3, 4, 8], "R, G, B, NIR": [4, 3, 2, 8],
+                      "B, G, R, RE, NIR": [2, 3, 4, 5, 8], "B, G, R, NIR, RE": [2, 3, 4, 8, 5]}
+"""Band stacks (1-based bands of the 13-band OSCD file) written without descriptions: Sentinel-2 / PlanetScope and
+aerial (NAIP) 4-band orders, RapidEye and MicaSense 5-band orders (B5, 705 nm, as the red edge)."""
+
+
+def eval_oscd_undescribed_files(engines: list[str]) -> None:
+    """4- and 5-band files without descriptions (UNDESCRIBED_ORDERS, uint16), read by the plugin's modality detection:
+    agreement with the 13-band file's result."""
     d = SHARED / "oscd"
     if not d.exists():
-        print("oscd 4-band files: skipped (not in ../shared/data)")
+        print("oscd 4- and 5-band files: skipped (not in ../shared/data)")
         return
     cities = sorted(p.name for p in d.iterdir() if (p / f"{p.name}_t1.tif").exists())
-    print(f"oscd ({len(cities)} cities, date 1): 4-band files without band descriptions, agreement IoU with the 13-band result")
+    print(f"oscd ({len(cities)} cities, date 1): 4- and 5-band files without band descriptions, agreement IoU with the "
+          f"13-band result")
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
-            acc = {o: {"water": np.zeros(3, np.int64), "vegetation": np.zeros(3, np.int64)} for o in ("bgrn", "rgbn")}
+            acc = {o: {"water": np.zeros(3, np.int64), "vegetation": np.zeros(3, np.int64)} for o in UNDESCRIBED_ORDERS}
             for city in cities:
                 src = d / city / f"{city}_t1.tif"
                 ref = _classes(src, engine, os.path.join(tmp, "ref.tif"))
-                with rasterio.open(src) as ds:
-                    prof, bgrn = ds.profile, ds.read([2, 3, 4, 8])
-                prof.update(count=4, nodata=None)
-                for order, idx in (("bgrn", [0, 1, 2, 3]), ("rgbn", [2, 1, 0, 3])):
-                    path = os.path.join(tmp, f"{order}.tif")
+                for k_order, (order, bands) in enumerate(UNDESCRIBED_ORDERS.items()):
+                    with rasterio.open(src) as ds:
+                        prof, data = ds.profile, ds.read(bands)
+                    prof.update(count=len(bands), nodata=None)
+                    path = os.path.join(tmp, f"order{k_order}.tif")
                     with rasterio.open(path, "w", **prof) as out:
-                        out.write(bgrn[idx])
-                    got = _classes(path, engine, os.path.join(tmp, f"{order}_classes.tif"))
+                        out.write(data)
+                    got = _classes(path, engine, os.path.join(tmp, f"order{k_order}_classes.tif"))
                     for k, c in enumerate(("water", "vegetation"), start=1):
                         acc[order][c] += np.array(iou(got == k, ref == k, ref != 255))
-            print(f"  [{engine}] B, G, R, NIR order: water {_ratio(acc['bgrn']['water']):.3f}, vegetation "
-                  f"{_ratio(acc['bgrn']['vegetation']):.3f} | R, G, B, NIR order: water {_ratio(acc['rgbn']['water']):.3f}, "
-                  f"vegetation {_ratio(acc['rgbn']['vegetation']):.3f}")
+            print(f"  [{engine}] " + " | ".join(f"{order}: water {_ratio(a['water']):.3f}, vegetation {_ratio(a['vegetation']):.3f}"
+                                               for order, a in acc.items()))
 
 
 def _classes(path, engine: str, out: str) -> np.ndarray:
@@ -523,7 +529,7 @@ def main(argv=None) -> None:
         eval_hls(engines, a.hls_limit)
     if "oscd" in only:
         eval_oscd_rgb_agreement(engines)
-        eval_oscd_four_band_files(engines)
+        eval_oscd_undescribed_files(engines)
     if "landsat8" in only:
         eval_landsat(engines)
     if "clouds" in only:

@@ -11,7 +11,7 @@ from ..i18n import tr
 from .provider import ICON
 
 MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
-              "vhr_multispectral", "modis"]
+              "vhr_multispectral", "modis", "multispectral5"]
 """The MODALITY enum of the algorithms: core.modalities.MODALITY_CHOICES, written out because the algorithms load before the
 core's dependencies may be installed (tests/integration check that the two agree)."""
 

@@ -19,7 +19,7 @@ from .messages import t
 from .raster import RasterSource
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
-                    "vhr_multispectral", "modis"]
+                    "vhr_multispectral", "modis", "multispectral5"]
 """The modality names offered to analysts (Processing enum order: new ones go at the end, so saved models keep theirs)."""
 
 
@@ -277,6 +277,8 @@ def _detect_modality(src: RasterSource) -> Modality:
         if n in p.get("counts", []):
             if n in (3, 4):
                 return _band_order(src, name)
+            if n == 5:
+                return _five_band_order(src, name)
             if n == 2 and not src.dtypes[0].startswith("float"):
                 break
             return from_preset(name, src, f"{n} bands")
@@ -322,6 +324,25 @@ def _band_order(src: RasterSource, preset: str) -> Modality:
         why = (f"{n} bands, assumed R, G, B{nir} order (bands 1 and 3 vary alike, spread ratio {ratio:.2f}); set band "
                "descriptions (e.g. B02/B03/B04{}) if not".format("/B08" if nir else ""))
     return replace(base, reason=why)
+
+
+def _five_band_order(src: RasterSource, preset: str) -> Modality:
+    """Five bands without descriptions: blue, green, red, then red edge and NIR (RapidEye) or NIR and red edge
+    (MicaSense stacks), told apart by the brighter of bands 4 and 5 (NIR reflects more than red edge over vegetation
+    and most land)."""
+    base = from_preset(preset, src, "")
+    s = src.sample(bands=[4, 5], max_pixels=200_000)
+    ok = ~np.ma.getmaskarray(s).any(axis=0)
+    if ok.sum() > 100:
+        p4, p5 = (float(np.percentile(np.asarray(s.data[i])[ok], 90)) for i in (0, 1))
+        if p4 > p5:
+            roles = {"blue": 1, "green": 2, "red": 3, "nir": 4, "rededge1": 5}
+            return replace(base, label=f"{base.label} (NIR before red edge)", roles=roles, reason=(
+                f"5 bands: blue, green, red, NIR, red edge (MicaSense order): band 4 is brighter than band 5 (90th "
+                f"percentile {p4:.4g} vs {p5:.4g}), as NIR is; set band descriptions if not"))
+        return replace(base, reason=(f"5 bands: blue, green, red, red edge, NIR (RapidEye order): band 5 is brighter than "
+                                     f"band 4 (90th percentile {p5:.4g} vs {p4:.4g}), as NIR is; set band descriptions if not"))
+    return replace(base, reason="5 bands, assumed blue, green, red, red edge, NIR (RapidEye order); set band descriptions if not")
 
 
 _S2_BAND_NAME = re.compile(r"b(0[1-9]|8a|1[0-2])")

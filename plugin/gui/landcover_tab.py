@@ -60,6 +60,7 @@ def modality_labels() -> dict[str, str]:
         "landsat89": tr("Landsat 8/9 OLI"), "landsat457": tr("Landsat 4-7 TM/ETM+"), "rgb": tr("RGB"),
         "rgbn": tr("RGB + NIR"), "sar": tr("SAR (VV/VH)"), "dsm": tr("DSM / nDSM (heights)"), "generic": tr("Generic N-band"),
         "vhr_multispectral": tr("Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)"), "modis": tr("MODIS (bands 1-7)"),
+        "multispectral5": tr("5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)"),
     }
 
 

@@ -60,10 +60,10 @@ def test_band_count_and_threshold_errors_in_german(tmp_path):
     from terraprompt.plugin.core.modalities import resolve_modality
     from terraprompt.plugin.core.raster import open_raster
 
-    five = write_raster(str(tmp_path / "five.tif"), np.full((5, 20, 20), 900, np.uint16))
+    nine = write_raster(str(tmp_path / "nine.tif"), np.full((9, 20, 20), 900, np.uint16))
     set_language("de")
-    err = _error(ModalityError, resolve_modality, open_raster(five), "auto")
-    assert err.problem == ("„five.tif“ hat 5 Bänder ohne Bandbeschreibungen, die TerraPrompt erkennt; "
+    err = _error(ModalityError, resolve_modality, open_raster(nine), "auto")
+    assert err.problem == ("„nine.tif“ hat 9 Bänder ohne Bandbeschreibungen, die TerraPrompt erkennt; "
                            "das passt zu keiner Modalität."), err.problem
     assert err.fix.startswith("Wählen Sie die Modalität von Hand (z. B. „generic“)")
     err = _error(InputError, threshold_change, np.zeros((2, 2), np.float32), 1.5)

@@ -62,12 +62,12 @@ def test_complex_is_sar(tmp_path):
     assert m.name == "sar" and m.roles == {"vv": 1}
 
 
-def test_five_bands_without_descriptions_fails_clearly(tmp_path):
-    src = _src(tmp_path, 5, name="five.tif")
+def test_nine_bands_without_descriptions_fails_clearly(tmp_path):
+    src = _src(tmp_path, 9, name="nine.tif")
     with pytest.raises(ModalityError) as err:
         resolve_modality(src, "auto")
     msg = str(err.value)
-    assert "five.tif" in msg and "5 bands" in msg and "fits no modality" in msg
+    assert "nine.tif" in msg and "9 bands" in msg and "fits no modality" in msg
     assert "generic" in err.value.fix  # the fix names what to do
 
 
@@ -216,6 +216,31 @@ def test_four_undescribed_bands_order_from_the_spread_of_blue(tmp_path, dtype):
         assert m.name == "rgbn" and m.roles["nir"] == 4
         assert (m.roles["blue"], m.roles["red"]) == ((1, 3) if order == "bgrn" else (3, 1)), (order, m.reason)
         assert "spread ratio" in m.reason
+
+
+def test_five_undescribed_bands_rapideye_and_micasense_orders(tmp_path):
+    """Five undescribed bands were refused ('fits no modality'); now blue, green, red and the red edge / NIR pair in
+    either order (RapidEye: RE then NIR; MicaSense stacks: NIR then RE; told by the brighter band), and vegetation from
+    the MicaSense-style float reflectance file agrees with the 13-band run."""
+    import rasterio
+
+    from conftest import SAMPLE_S2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        five = ds.read([2, 3, 4, 5, 8])
+    for name, idx, nir in (("rapideye", [0, 1, 2, 3, 4], 5), ("micasense", [0, 1, 2, 4, 3], 4)):
+        m = detect_modality(open_raster(write_raster(str(tmp_path / f"{name}.tif"), five[idx])))
+        assert m.name == "multispectral5" and m.roles["nir"] == nir and m.roles["rededge1"] == 9 - nir, (name, m.reason)
+        assert (m.roles["blue"], m.roles["green"], m.roles["red"]) == (1, 2, 3)
+    drone = write_raster(str(tmp_path / "micasense_reflectance.tif"), (five[[0, 1, 2, 4, 3]] / 10000).astype(np.float32))
+    got = extract_landcover(ExtractRequest(input=drone, prompt="vegetation", output_raster=str(tmp_path / "v5.tif"),
+                                           engine="spectral"))
+    ref = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="vegetation", output_raster=str(tmp_path / "v13.tif"),
+                                           engine="spectral"))
+    a, b = (rasterio.open(r.output_raster).read(1) == 1 for r in (got, ref))
+    assert "5-band multispectral" in got.explanation and b.any()
+    assert (a & b).sum() / (a | b).sum() > 0.8
 
 
 def test_four_bands_that_vary_alike_keep_the_rgbn_default(tmp_path):

@@ -44,8 +44,8 @@ def test_processing_error_follows_the_plugin_language(plugin, tmp_path):
     from terraprompt.plugin.core import messages
     from terraprompt.plugin.i18n import install_translator, remove_translator
 
-    five = write_raster(str(tmp_path / "five.tif"), np.full((5, 40, 40), 900, np.uint16))
-    params = {"INPUT": five, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "lc.tif")}
+    nine = write_raster(str(tmp_path / "nine.tif"), np.full((9, 40, 40), 900, np.uint16))
+    params = {"INPUT": nine, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "lc.tif")}
     settings = QSettings()
     old = settings.value("locale/userLocale", "")
     try:
@@ -55,14 +55,14 @@ def test_processing_error_follows_the_plugin_language(plugin, tmp_path):
         with pytest.raises(QgsProcessingException) as info:
             processing.run("terraprompt:extract_landcover", params)
         text = str(info.value)
-        assert "« five.tif » a 5 bandes sans descriptions de bande reconnues par TerraPrompt" in text, text
+        assert "« nine.tif » a 9 bandes sans descriptions de bande reconnues par TerraPrompt" in text, text
         assert "Choisissez la modalité à la main" in text and "fits no modality" not in text, text
     finally:
         settings.setValue("locale/userLocale", old)
         remove_translator()
         install_translator(ROOT)
     assert messages.language() == "en"
-    with pytest.raises(QgsProcessingException, match="5 bands .*fits no modality"):
+    with pytest.raises(QgsProcessingException, match="9 bands .*fits no modality"):
         processing.run("terraprompt:extract_landcover", params)
     assert not (tmp_path / "lc.tif").exists()
 

@@ -40,8 +40,8 @@ def test_band_count_fits_no_modality(plugin, tmp_path):
     from qgis.core import QgsProcessingException
 
     (tmp_path / "out").mkdir()
-    p = write_raster(str(tmp_path / "five.tif"), np.full((5, 40, 40), 900, np.uint16))
-    with pytest.raises(QgsProcessingException, match="5 bands .*fits no modality"):
+    p = write_raster(str(tmp_path / "nine.tif"), np.full((9, 40, 40), 900, np.uint16))
+    with pytest.raises(QgsProcessingException, match="9 bands .*fits no modality"):
         _run({"INPUT": p, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "out" / "lc.tif")})
     assert os.listdir(tmp_path / "out") == []
 

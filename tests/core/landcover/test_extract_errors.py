@@ -104,8 +104,8 @@ def test_all_nodata(ws):
 
 def test_band_count_fits_no_modality(ws):
     inp, out, _ = ws
-    p = write_raster(str(inp / "five.tif"), np.full((5, 40, 40), 900, np.uint16))
-    e = _expect(_req(out, p), ModalityError, "five.tif", "5 bands", "fits no modality")
+    p = write_raster(str(inp / "nine.tif"), np.full((9, 40, 40), 900, np.uint16))
+    e = _expect(_req(out, p), ModalityError, "nine.tif", "9 bands", "fits no modality")
     assert "generic" in e.fix
 
 
