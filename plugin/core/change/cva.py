@@ -16,12 +16,7 @@ from scipy import ndimage
 from ..messages import t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration
-from .noise import gate, noise_note
-
-
-def difference(block: PairBlock, scale: np.ndarray) -> np.ndarray:
-    """(p, h, w) standardised difference after − before."""
-    return (block.after - block.before) / scale[:, None, None].astype(np.float32)
+from .noise import gate, noise_note, squared_differences
 
 
 def magnitude(diff: np.ndarray) -> np.ndarray:
@@ -64,14 +59,17 @@ class CVA(ChangeMethod):
 
     def smoothed(self, block: PairBlock) -> np.ndarray:
         """(h, w) magnitude averaged over 3×3 valid pixels."""
-        return smooth_valid(magnitude(difference(block, self.scale)), block.valid)
+        return smooth_valid(np.sqrt(squared_differences(block, self.scale)[1]), block.valid)
 
     def probability(self, block: PairBlock) -> np.ndarray:
-        return gate(self.calib(self.smoothed(block)), block)
+        msq, mag2 = squared_differences(block, self.scale)
+        return gate(self.calib(smooth_valid(np.sqrt(mag2), block.valid)), block, msq)
 
 
 def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
     """Mean of x over the valid pixels of a size×size window (invalid pixels do not leak in)."""
+    if valid.all():  # the common case: one filter
+        return ndimage.uniform_filter(x.astype(np.float32, copy=False), size, mode="nearest")
     xv = np.where(valid, x, 0).astype(np.float32)
     num = ndimage.uniform_filter(xv, size, mode="nearest")
     den = ndimage.uniform_filter(valid.astype(np.float32), size, mode="nearest")

@@ -9,6 +9,8 @@ scaled DN), cannot reach probability 0.5.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from ..messages import t
@@ -21,12 +23,28 @@ over the 10 OSCD city pairs is 0.006, and 0.02 % of their labelled change pixels
 it)."""
 
 
-def rms_difference(block: PairBlock) -> np.ndarray:
-    """(h, w) root-mean-square difference over the bands, averaged over 3x3 valid pixels."""
+def squared_differences(block: PairBlock, scale: Optional[np.ndarray] = None) -> tuple[np.ndarray, Optional[np.ndarray]]:
+    """(h, w) mean squared difference over the bands and, with a per-band ``scale``, the sum of squared standardised
+    differences (CVA's squared magnitude); band by band, without a (p, h, w) temporary."""
+    msq = np.zeros(block.valid.shape, np.float32)
+    mag2 = None if scale is None else np.zeros(block.valid.shape, np.float32)
+    for i, (b, a) in enumerate(zip(block.before, block.after)):
+        d = (a - b).astype(np.float32, copy=False)
+        msq += d * d
+        if mag2 is not None:
+            d = d / np.float32(scale[i])
+            mag2 += d * d
+    msq /= np.float32(max(len(block.before), 1))
+    return msq, mag2
+
+
+def rms_difference(block: PairBlock, mean_square: Optional[np.ndarray] = None) -> np.ndarray:
+    """(h, w) root-mean-square difference over the bands, averaged over 3x3 valid pixels (from ``mean_square`` when
+    the caller has it)."""
     from .cva import smooth_valid
 
-    d = (block.after - block.before).astype(np.float32)
-    return smooth_valid(np.sqrt((d * d).mean(axis=0)), block.valid)
+    msq = squared_differences(block)[0] if mean_square is None else mean_square
+    return smooth_valid(np.sqrt(msq), block.valid)
 
 
 def noise_cap(rms: np.ndarray) -> np.ndarray:
@@ -34,9 +52,9 @@ def noise_cap(rms: np.ndarray) -> np.ndarray:
     return np.clip(rms / np.float32(MIN_CHANGE) - np.float32(0.5), 0.0, 1.0).astype(np.float32)
 
 
-def gate(probability: np.ndarray, block: PairBlock) -> np.ndarray:
+def gate(probability: np.ndarray, block: PairBlock, mean_square: Optional[np.ndarray] = None) -> np.ndarray:
     """The probability capped by :func:`noise_cap` of the block's differences."""
-    return np.minimum(probability, noise_cap(rms_difference(block))).astype(np.float32)
+    return np.minimum(probability, noise_cap(rms_difference(block, mean_square))).astype(np.float32)
 
 
 def noise_note(blocks: list[PairBlock]) -> str:
