@@ -102,6 +102,13 @@ FEET_UNITS = ("ft", "foot", "feet", "us survey foot", "international foot")
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
+C2_SCALE, C2_OFFSET = 2.75e-05, -0.2
+"""Landsat Collection 2 Level-2 surface reflectance: reflectance = DN x 2.75e-5 - 0.2 (reflectance 0 is DN 7273)."""
+C2_DARK_DN = 5000.0
+"""Every band's dark objects (2nd percentile) above this: the DN of Collection 2 Level-2 (water and shadows at
+reflectance 0.01-0.05 read 7600-9100); reflectance x 10000 products put them at 0-1500."""
+C2_MAX_DN = 43636.0
+"""Reflectance 1.0 in Collection 2 Level-2 DN: a scene whose 98th percentile is above it is not such a file."""
 S2_OFFSET_SINCE = "20220125"
 """Sentinel-2 products from processing baseline 04.00 (in operation since 25 January 2022) add 1000 DN to every band."""
 S2_OFFSET_DN = 1000.0
@@ -232,8 +239,8 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if dtype == "uint8":
             return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)")
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
-        if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > 5000):
-            return Scaling(kind, 2.75e-05, -0.2, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
+        if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > C2_DARK_DN):
+            return Scaling(kind, C2_SCALE, C2_OFFSET, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
                            f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)")
@@ -248,6 +255,13 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
         return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1")
+    optical = bool({"red", "green", "blue", "nir"} & set(modality.roles))
+    if optical and not dtype.startswith("float") and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
+        # an undescribed RGB / RGBN stack of Landsat Collection 2 Level-2 bands (e.g. a virtual raster of SR_B2-SR_B5):
+        # divided by its 98th percentile, the offset of 7273 DN would flatten every index (vegetation was lost)
+        return Scaling(kind, C2_SCALE, C2_OFFSET, False, f"values look like Landsat Collection 2 Level-2 DN (every band's "
+                       f"dark objects above {C2_DARK_DN:g}): reflectance = DN x 2.75e-5 - 0.2; choose a modality or set "
+                       "band descriptions if not")
     if dtype.startswith("float") and top <= 3.0:
         return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
     top = top if top > 0 else 1.0

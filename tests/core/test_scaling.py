@@ -254,3 +254,26 @@ def test_float_landsat_stack_with_thermal_is_read_as_reflectance(tmp_path, unit,
     r = open_raster(path)
     m = resolve_modality(r)
     assert "thermal" in m.roles and fit_scaling(r, m).note == "values already reflectance (0–1)"
+
+
+def test_undescribed_rgbn_stack_of_landsat_collection2_bands(tmp_path):
+    """B, G, R, NIR of Collection 2 Level-2 DN without descriptions (a virtual raster of SR_B2-SR_B5) was divided by its
+    98th percentile, the 7273 DN offset flattening every index (vegetation IoU with the 13-band run 0.01); now it reads
+    as reflectance, and reflectance x 10000 or 16-bit photos keep their scaling."""
+    from conftest import SAMPLE_S2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        refl = ds.read([2, 3, 4, 8]).astype(np.float64) / 10000
+    c2 = write_raster(str(tmp_path / "c2_bgrn.tif"), np.round((refl + 0.2) / 2.75e-5).astype(np.uint16))
+    src = open_raster(c2)
+    sc = fit_scaling(src, detect_modality(src))
+    assert (sc.scale, sc.offset) == (2.75e-05, -0.2) and "Collection 2" in sc.note
+    np.testing.assert_allclose(sc.apply(np.array([7273, 25455], np.uint16)), [0.0, 0.5], atol=1e-4)
+    got = extract_landcover(ExtractRequest(input=c2, prompt="vegetation", output_raster=str(tmp_path / "v.tif"), engine="spectral"))
+    ref = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="vegetation", output_raster=str(tmp_path / "r.tif"), engine="spectral"))
+    a, b = (rasterio.open(r.output_raster).read(1) == 1 for r in (got, ref))
+    assert b.any() and (a & b).sum() / (a | b).sum() > 0.9
+    for name, data in (("x10000.tif", np.round(refl * 10000)), ("photo16.tif", np.clip(refl * 65535 * 3, 0, 65535))):
+        other = open_raster(write_raster(str(tmp_path / name), data.astype(np.uint16)))
+        assert "Collection 2" not in fit_scaling(other, detect_modality(other)).note, name
