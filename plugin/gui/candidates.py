@@ -98,6 +98,9 @@ class CandidatePanel(QWidget):
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.list.setMaximumHeight(140)
+        # long rows ('completed beyond the view') are elided, their whole text in the tooltip: no sideways scrolling
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.ElideRight)
         layout.addWidget(self.list)
         buttons = QHBoxLayout()
         self.accept_button = QPushButton(tr("Accept"), self)
@@ -174,7 +177,7 @@ class CandidatePanel(QWidget):
                 text += " · " + tr("cut at the search limit")
             elif cand.grown:
                 text += " · " + tr("completed beyond the view")
-            QListWidgetItem(text, self.list)
+            QListWidgetItem(text, self.list).setToolTip(text)
         self._redraw()
 
     def selected_rows(self) -> list[int]:
