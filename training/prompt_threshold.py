@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import numpy as np
 
-from terraprompt.plugin.core import prompts
-
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), ".qgis", "plugins"))  # the 'terraprompt' link plugin_env.sh makes
+
+from terraprompt.plugin.core import prompts  # noqa: E402
 
 
 def main() -> None:
