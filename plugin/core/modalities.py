@@ -150,8 +150,9 @@ def _is_oli(src: RasterSource) -> bool:
     without B12 (its two thermal bands), or a file name saying so (LC08/LC09 product ids, 'landsat 8', HLS L30)."""
     descs = [d.strip().lower() for d in src.descriptions]
     named = load_json("modalities.json")["landsat_names"]
+    names = [_base(src)] + list(src.band_sources)  # a virtual raster's band files: LC09_L2SP_..._SR_B4.TIF
     return (any("oli" in d for d in descs) or "sr_b6" in descs or _has_two_thermal_numbers(descs)
-            or re.search(named["oli_file_name"], _base(src).lower()) is not None)
+            or any(re.search(named["oli_file_name"], n.lower()) for n in names))
 
 
 def _band_numbers(descs: list[str]) -> set[int]:
@@ -267,7 +268,8 @@ def _detect_modality(src: RasterSource) -> Modality:
         return Modality("modis", p["label"], modis, dict(p["scaling"]), modis_why, n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n, src.descriptions)
-        return Modality(name, label, named, scaling, "band descriptions", n)
+        why = "band names in the virtual raster's source file names" if src.names_from_sources else "band descriptions"
+        return Modality(name, label, named, scaling, why, n)
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
     # descriptions of the others still decide.
     lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}

@@ -80,6 +80,10 @@ class RasterSource:
     """What GDAL opens when it is not ``path`` itself: the red/green/blue VRT of a paletted raster (:func:`palette_vrt`)."""
     palette_expanded: bool = False
     """True when ``path`` is one band of palette indices read through its colour table as red, green and blue."""
+    band_sources: tuple[str, ...] = ()
+    """For a virtual raster (VRT), the file name each band reads from ('' where unknown); empty for other rasters."""
+    names_from_sources: bool = False
+    """True when ``descriptions`` are the band names in ``band_sources`` (the VRT itself describes no band)."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -279,12 +283,18 @@ def _source(ds, path: str, **extra) -> RasterSource:
     alpha = trailing_alpha_band(ds)
     n = ds.count - (alpha is not None)
     dtypes = tuple(ds.dtypes)[:n]
+    sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "palette_expanded" not in extra else ()
+    descriptions = tuple(d or "" for d in ds.descriptions)[:n]
+    named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()
+    descriptions = named if any(named) else descriptions
     return RasterSource(
         path=path,
         grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
         count=n,
         dtypes=dtypes,
-        descriptions=tuple(d or "" for d in ds.descriptions)[:n],
+        descriptions=descriptions,
+        band_sources=sources,
+        names_from_sources=any(named),
         nodata=ds.nodata,
         tags=dict(ds.tags()),
         units=tuple(u or "" for u in ds.units)[:n],
@@ -296,6 +306,41 @@ def _source(ds, path: str, **extra) -> RasterSource:
         alpha_band=alpha,
         **extra,
     )
+
+
+def vrt_band_sources(path: str, count: int) -> tuple[str, ...]:
+    """The file name (without folder) each band of a virtual raster reads from ('' where GDAL does not say)."""
+    try:
+        from osgeo import gdal
+
+        ds = gdal.Open(path)
+        names = []
+        for i in range(1, count + 1):
+            xml = " ".join((ds.GetRasterBand(i).GetMetadata("vrt_sources") or {}).values())
+            m = re.search(r"<SourceFilename[^>]*>([^<]+)</SourceFilename>", xml)
+            names.append(os.path.basename(m.group(1).strip()) if m else "")
+        return tuple(names)
+    except Exception:  # a VRT GDAL opens through rasterio but not here: band names then come from elsewhere
+        return ()
+
+
+_BAND_FILE_NAMES = (
+    re.compile(r"_(B(?:0[1-9]|8A|1[0-2]))(?:_\d{2}m)?\.(?:jp2|tiff?)$", re.I),  # Sentinel-2: T31UFQ_..._B04_10m.jp2
+    re.compile(r"^L[CE]0\d_.*_((?:SR|ST)_B\d{1,2})\.tiff?$", re.I),  # Landsat Collection 2: LC09_L2SP_..._SR_B4.TIF
+)
+"""File names of single-band product files that name their band; a virtual raster stacking them (QGIS' Build
+Virtual Raster, gdalbuildvrt -separate) has no band descriptions, and the band names in its source file names are
+used instead."""
+
+
+def band_name_in_file_name(name: str) -> str:
+    """The band a product file's name gives ('B04' for T31UFQ_20230612T105031_B04_10m.jp2, 'SR_B4' for a Landsat
+    Collection 2 file), '' when it names none."""
+    for pattern in _BAND_FILE_NAMES:
+        m = pattern.search(name)
+        if m:
+            return m.group(1).upper()
+    return ""
 
 
 def palette_vrt(ds, path: str) -> Optional[str]:

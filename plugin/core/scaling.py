@@ -122,7 +122,7 @@ S2_CIRRUS_MARGIN = 300.0
 
 def _s2_name_hint(src: RasterSource) -> str:
     """Why the file name or tags point to processing baseline 04.00+ ('' when they do not)."""
-    text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()])
+    text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()] + list(src.band_sources))
     m = re.search(r"_N(\d{2})(\d{2})_", text)
     if m:
         return f"processing baseline {m.group(1)}.{m.group(2)} in the name" if int(m.group(1)) >= 4 else ""
