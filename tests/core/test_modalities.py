@@ -570,3 +570,17 @@ def test_vrt_of_landsat_collection2_band_files(tmp_path, sensor, names, modality
     m = detect_modality(src)
     assert m.name == modality and (m.roles["blue"], m.roles["red"], m.roles["nir"]) == (1, 3, 4), m.reason
     assert (fit_scaling(src, m).scale, fit_scaling(src, m).offset) == (2.75e-05, -0.2)
+
+
+def test_vrt_of_sentinel1_polarisation_files_is_sar(tmp_path):
+    """A VRT of a VV and a VH measurement file (names as the SAFE or ASF RTC products write them) is SAR, VV then VH;
+    band names are read from Landsat product files only as SR_/ST_ names (a Collection 1 '_B10.TIF' is not S2's B10)."""
+    from terraprompt.plugin.core.raster import band_name_in_file_name
+
+    db = np.stack([np.full((60, 60), -12.0), np.full((60, 60), -19.0)]).astype(np.float32)
+    names = ["s1a-iw-grd-vv-20230101t052012-20230101t052037-046583-0595a4-001.tiff",
+             "S1A_IW_20230101T052012_DVP_RTC30_G_gpuned_5B4C_VH.tif"]
+    m = detect_modality(open_raster(_band_files_vrt(tmp_path, names, db)))
+    assert m.family == "sar" and (m.roles["vv"], m.roles["vh"]) == (1, 2), m.reason
+    assert band_name_in_file_name("LC08_L1TP_022049_20200101_20200113_01_T1_B10.TIF") == ""
+    assert band_name_in_file_name("LC08_L2SP_022049_20200101_20200113_02_T1_ST_B10.TIF") == "ST_B10"
