@@ -102,6 +102,8 @@ FEET_UNITS = ("ft", "foot", "feet", "us survey foot", "international foot")
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
+S2_PRODUCT_NAME = re.compile(r"(?:^|[_.])(?:S2[A-D]_MSIL(?:1C|2A)|T\d{2}[A-Z]{3}_\d{8}T\d{6})")
+"""A Sentinel-2 product or band-file name: S2B_MSIL2A_20230612T..., T36SYC_20230612T081609_B04_10m."""
 C2_SCALE, C2_OFFSET = 2.75e-05, -0.2
 """Landsat Collection 2 Level-2 surface reflectance: reflectance = DN x 2.75e-5 - 0.2 (reflectance 0 is DN 7273)."""
 C2_DARK_DN = 5000.0
@@ -262,6 +264,13 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         return Scaling(kind, C2_SCALE, C2_OFFSET, False, f"values look like Landsat Collection 2 Level-2 DN (every band's "
                        f"dark objects above {C2_DARK_DN:g}): reflectance = DN x 2.75e-5 - 0.2; choose a modality or set "
                        "band descriptions if not")
+    if optical and not dtype.startswith("float") and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
+        # an undescribed stack named as a Sentinel-2 product (S2B_MSIL2A_..., T36SYC_20230612T081609_...): its DN are
+        # reflectance x 10000, with the baseline 04.00 offset when the metadata, the name or the values say so
+        stated = _s2_offset(src)
+        off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, None)
+        note = "the file is named as a Sentinel-2 product: reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
+        return Scaling(kind, 1e-4, off * 1e-4, False, note + (f" (inferred: {why})" if why else ""))
     if dtype.startswith("float") and top <= 3.0:
         return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
     top = top if top > 0 else 1.0

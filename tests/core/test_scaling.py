@@ -277,3 +277,23 @@ def test_undescribed_rgbn_stack_of_landsat_collection2_bands(tmp_path):
     for name, data in (("x10000.tif", np.round(refl * 10000)), ("photo16.tif", np.clip(refl * 65535 * 3, 0, 65535))):
         other = open_raster(write_raster(str(tmp_path / name), data.astype(np.uint16)))
         assert "Collection 2" not in fit_scaling(other, detect_modality(other)).note, name
+
+
+def test_undescribed_stack_named_as_a_sentinel2_product(tmp_path):
+    """B, G, R, NIR without descriptions but named as a 2023 L2A product: DN / 10000 less the 1000 DN offset (it was
+    divided by its 98th percentile with the offset left in); the same file named plainly keeps the plain scaling."""
+    from conftest import SAMPLE_S2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        dn = (ds.read([2, 3, 4, 8]).astype(np.int32) + 1000).astype(np.uint16)
+    named = write_raster(str(tmp_path / "S2B_MSIL2A_20230612T081609_N0509_R121_T36SYC_20230612T100000_10m.tif"), dn)
+    src = open_raster(named)
+    sc = fit_scaling(src, detect_modality(src))
+    assert sc.scale == 1e-4 and sc.offset == pytest.approx(-0.1) and "Sentinel-2 product" in sc.note
+    got = extract_landcover(ExtractRequest(input=named, prompt="vegetation", output_raster=str(tmp_path / "v.tif"), engine="spectral"))
+    ref = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="vegetation", output_raster=str(tmp_path / "r.tif"), engine="spectral"))
+    a, b = (rasterio.open(r.output_raster).read(1) == 1 for r in (got, ref))
+    assert b.any() and (a & b).sum() / (a | b).sum() > 0.9
+    plain = open_raster(write_raster(str(tmp_path / "stack.tif"), dn))
+    assert "Sentinel-2" not in fit_scaling(plain, detect_modality(plain)).note
