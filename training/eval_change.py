@@ -322,16 +322,51 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
     return out
 
 
+SCAN_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def eval_oscd_thresholds(tmp: str) -> dict:
+    """The network's precision, recall and F1 per probability threshold, pooled over the validation cities and over the
+    held-out ones: the operating points the Change tab's threshold slider moves between (models/change_net.json)."""
+    root = os.path.join(SHARED, "oscd")
+    cities = {os.path.basename(d): d for d in labelled_cities(root)} if os.path.isdir(root) else {}
+    groups = {"validation": sorted(network_validation() & cities.keys()),
+              "held-out": sorted(network_held_out(list(cities))[0])}
+    if not any(groups.values()):
+        print("OSCD threshold scan: skipped (no validation or held-out city in ../shared/data/oscd)")
+        return {}
+    print("== OSCD, network threshold scan (pooled per group; 0.5 is the calibrated operating point)")
+    out = {}
+    for group, names in groups.items():
+        k = np.zeros((len(SCAN_THRESHOLDS), 4), np.int64)
+        for c in names:
+            prob = os.path.join(tmp, f"scan_{c}.tif")
+            detect_change(ChangeRequest(os.path.join(cities[c], f"{c}_t1.tif"), os.path.join(cities[c], f"{c}_t2.tif"),
+                                        output_probability=prob, method="network"))
+            with rasterio.open(prob) as ds, rasterio.open(os.path.join(cities[c], f"{c}_cm.tif")) as lab:
+                p, truth = ds.read(1), lab.read(1) == 1
+            for i, th in enumerate(SCAN_THRESHOLDS):
+                k[i] += counts(np.where(p < 0, 255, (p >= th).astype(np.uint8)), truth)
+        out[group] = {f"{th:.1f}": {m: round(v, 3) for m, v in scores(k[i]).items()} for i, th in enumerate(SCAN_THRESHOLDS)}
+        print(f"  {group} ({', '.join(names)}): " + " | ".join(
+            f"{th:.1f}: P {out[group][f'{th:.1f}']['P']:.2f} R {out[group][f'{th:.1f}']['R']:.2f} F1 {out[group][f'{th:.1f}']['F1']:.3f}"
+            for th in SCAN_THRESHOLDS))
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods (default: %(default)s)")
-    ap.add_argument("--sets", default="oscd,oscd_prompts,oscd_landsat,taizhou,dsifn", help="comma-separated data sets (default: %(default)s)")
+    ap.add_argument("--sets", default="oscd,oscd_thresholds,oscd_prompts,oscd_landsat,taizhou,dsifn",
+                    help="comma-separated data sets (default: %(default)s)")
     args = ap.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
     sets = set(args.sets.split(","))
     with tempfile.TemporaryDirectory(prefix="eval-change-") as tmp:
         if "oscd" in sets:
             eval_oscd(methods, tmp)
+        if "oscd_thresholds" in sets and "network" in methods:
+            eval_oscd_thresholds(tmp)
         if "oscd_prompts" in sets and "network" in methods:
             eval_oscd_prompts(tmp)
         if "oscd_landsat" in sets:

@@ -91,6 +91,17 @@ def held_out_f1(card: dict, subset: str) -> str:
         return ""
 
 
+def operating_points(card: dict, subset: str) -> str:
+    """What the threshold slider trades on held-out cities (the card's threshold scan for this band subset; '' when
+    absent): precision and recall at a lower, the default and a higher threshold."""
+    scan = card.get("metrics", {}).get("oscd_threshold_scan", {})
+    if scan.get("subset") != subset or not scan.get("held_out"):
+        return ""
+    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=f"{v['P']:.2f}", r=f"{v['R']:.2f}")
+                    for k, v in sorted(scan["held_out"].items()))
+    return t("threshold slider on held-out OSCD cities: {points} (lower finds more change, higher keeps the surer)", points=pts)
+
+
 class NetworkChange(ChangeMethod):
     """Change probability from the bundled Siamese network; per-date, per-band mean/std fitted on the pair's sample."""
 
@@ -146,6 +157,9 @@ class NetworkChange(ChangeMethod):
         metric = held_out_f1(self.card, self.subset)
         if metric:
             self.notes.append(metric)
+        points = operating_points(self.card, self.subset)
+        if points:
+            self.notes.append(points)
 
     def prepare(self, block: PairBlock, reuse: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Standardised (1, slots, H, W) inputs of both dates, invalid pixels 0, edge-padded to the network stride.
