@@ -49,20 +49,21 @@ _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.
              "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
 
 
-def _words(alternatives: str) -> re.Pattern:
-    """A pattern of qualifier words that match only as whole words ('über' not in 'überschwemmung', 'over' not in 'cover')."""
-    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?![^\W\d_])")
+def _words(alternatives: str, symbols: str = "") -> re.Pattern:
+    """A pattern of qualifier words that match only as whole words ('über' not in 'überschwemmung', 'over' not in
+    'cover'), or of ``symbols`` anywhere ('trees>5m', 'forest>=1ha')."""
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?![^\W\d_])" + (f"|{symbols}" if symbols else ""))
 
 
 _SIZE = _words(
-    r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above|>=?|≥"
+    r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above"
     r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|supérieur(?:e|s|es)?\s+à"
-    r"|(?:größer|grösser|mehr)\s+als|mindestens|über",
+    r"|(?:größer|grösser|mehr)\s+als|mindestens|über", r">=?|≥",
 )
 _MAX_SIZE = _words(
-    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to|<=?|≤"
+    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to"
     r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
-    r"|(?:kleiner|weniger)\s+als|höchstens|unter",
+    r"|(?:kleiner|weniger)\s+als|höchstens|unter", r"<=?|≤",
 )
 _GROUPED_NUM = r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
 """A number with thousands separators: '10,000', '10 000' (a comma before exactly three digits groups them)."""
@@ -79,10 +80,10 @@ _UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, 
             "geschosse": STOREY_M}
 _LENGTH_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M), key=len, reverse=True))
 _NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")(?![a-z0-9²³])")
-_TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above|>=?|≥"
-                     r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über")
-_LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to|<=?|≤"
-                    r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter")
+_TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above"
+                 r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über", r">=?|≥")
+_LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to"
+                r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter", r"<=?|≤")
 _HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe)\b")
 
 
@@ -97,7 +98,7 @@ _AREA_BETWEEN = _between(_AREA_UNIT)
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
 _EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|sans|ohne|außer)\b")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
-_STOP = set("""a an the all any every some of in on at by with from to for and or me my our us please show find extract map
+_STOP = set("""a an the all any every some of in on at by with from to for and or but me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
 being area areas region regions zone zones pixel pixels part parts land cover type types kind kinds class classes everything
 image scene raster layer only just also their its them it bodies body surface surfaces object objects feature features
@@ -244,6 +245,13 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
     if low or high:
         rest = _HEIGHT_WORDS.sub(" ", rest)
     return low, high, rest
+
+
+def _minus_exclusions(text: str) -> str:
+    """Search-engine style exclusions: 'water -clouds -shadows' → 'water except clouds, shadows' ('built-up' and
+    '5-20 m' keep their hyphens: only a minus after a space and before a letter excludes)."""
+    parts = re.split(r"(?:^|(?<=\s))-(?=[^\W\d_])", text)
+    return text if len(parts) == 1 else parts[0] + " except " + ", ".join(parts[1:])
 
 
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
@@ -541,6 +549,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
     min_area, max_area, t = parse_size_range(t)
     t = re.sub(r"\b(all|everything|anything)\s+but\b", r"\1 except", t)  # 'all but water'
+    t = _minus_exclusions(t)
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
     map_phrase, include_text = _map_request(include_text)

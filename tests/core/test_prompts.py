@@ -300,3 +300,21 @@ def test_exact_only_phrases_are_no_synonym_of_another_concept():
     for cid, c in P.concepts().items():
         for phrase in P.written_phrases(c):
             assert seen.setdefault(phrase, cid) == cid, phrase
+
+
+@pytest.mark.parametrize("text, names, excluded, area, height", [
+    ("trees>5m", ["forest"], [], (0, 0), (5, 0)),
+    ("forest>=1ha", ["forest"], [], (10_000, 0), (0, 0)),
+    ("buildings<=200m2", ["buildings"], [], (0, 200), (0, 0)),
+    ("grass≤2 m", ["grassland"], [], (0, 0), (0, 2)),
+    ("water -clouds -cloud shadows", ["water"], ["cloud", "cloud_shadow"], (0, 0), (0, 0)),
+    ("built-up -roads", ["built_up"], ["roads"], (0, 0), (0, 0)),
+])
+def test_symbols_glued_to_words_and_minus_exclusions(text, names, excluded, area, height):
+    """'trees>5m' and 'forest>=1ha' lost their filter silently (the operator was glued to the word before it), and
+    'water -clouds' left 'clouds' not understood; now the operators count wherever they stand and a minus before a
+    word excludes it (hyphenated words keep their hyphen)."""
+    p = P.parse_prompt(text, use_encoder=False)
+    assert p.names == names and [m.concept for m in p.excluded] == excluded
+    assert (p.min_area_m2, p.max_area_m2) == area and (p.min_height_m, p.max_height_m) == height
+    assert not p.notes
