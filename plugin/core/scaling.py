@@ -120,6 +120,9 @@ S2_DARK_MARGIN = 100.0
 a clear sky) with its median under 1000 + S2_CIRRUS_MARGIN, or, without B10, the darkest band's dark objects (water and
 shadows in NIR/SWIR) under 1000 + S2_DARK_MARGIN. A scene whose darkest values are all 0.10-0.11 is unlikely."""
 S2_CIRRUS_MARGIN = 300.0
+S2_DARK_RANGE_MAX = 10000.0
+"""Reflectance 1 in Sentinel-2 DN: with the offset caution of undescribed stacks, a 98th percentile up to twice this
+still looks like Sentinel-2 DN (16-bit photos spread over 0-65535 do not)."""
 
 
 def _s2_name_hint(src: RasterSource) -> str:
@@ -274,4 +277,12 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     if dtype.startswith("float") and top <= 3.0:
         return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
     top = top if top > 0 else 1.0
-    return Scaling(kind, 1.0 / top, 0.0, False, f"values scaled by the sampled 98th percentile ({top:g})")
+    note = f"values scaled by the sampled 98th percentile ({top:g})"
+    if optical and not dtype.startswith("float") and st.p01 is not None and st.p01.size and \
+            S2_OFFSET_DN <= float(np.min(st.p01)) and top <= 2 * S2_DARK_RANGE_MAX:
+        # an undescribed Sentinel-2 stack of baseline 04.00+ keeps its 1000 DN offset here (it flattens the indices);
+        # the values alone cannot prove it (a bright desert without offset looks alike), so the analyst is told
+        note += (f"; caution: no pixel is darker than {S2_OFFSET_DN:g} DN in any band: if these are Sentinel-2 bands of "
+                 "processing baseline 04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: "
+                 "give the file its product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed")
+    return Scaling(kind, 1.0 / top, 0.0, False, note)

@@ -296,4 +296,9 @@ def test_undescribed_stack_named_as_a_sentinel2_product(tmp_path):
     a, b = (rasterio.open(r.output_raster).read(1) == 1 for r in (got, ref))
     assert b.any() and (a & b).sum() / (a | b).sum() > 0.9
     plain = open_raster(write_raster(str(tmp_path / "stack.tif"), dn))
-    assert "Sentinel-2" not in fit_scaling(plain, detect_modality(plain)).note
+    note = fit_scaling(plain, detect_modality(plain)).note
+    assert "98th percentile" in note and "the file is named as a Sentinel-2 product" not in note
+    # the values alone cannot prove the offset: the analyst is told what to do (and nothing when dark pixels exist)
+    assert "caution" in note and "1000 DN offset is still in the values" in note and "B02, B03, B04, B08" in note
+    no_offset = open_raster(write_raster(str(tmp_path / "stack0.tif"), (dn.astype(np.int32) - 1000).astype(np.uint16)))
+    assert "caution" not in fit_scaling(no_offset, detect_modality(no_offset)).note
