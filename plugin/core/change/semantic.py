@@ -196,6 +196,14 @@ class ClassMaps:
     reference: Optional[RasterSource] = None  # or a VectorReference (same interface)
     reference_values: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    from_ids: list[str] = field(default_factory=list)
+    """With a reference map, the change-map class each of its classes stands for ('tree cover' → forest), matched
+    against prompts; ``from_names`` keep the map's own names for the outputs."""
+
+    @property
+    def from_keys(self) -> list[str]:
+        """The BEFORE classes as change-map classes (prompts are matched against these)."""
+        return self.from_ids or self.from_names
 
     @property
     def available(self) -> bool:
@@ -281,9 +289,26 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]
+        maps.from_ids = reference_class_ids(names, maps.notes) + [OTHER]
         maps.notes.insert(0, _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
                                 classes=", ".join(names)))
     return maps
+
+
+def reference_class_ids(names: list[str], notes: list[str]) -> list[str]:
+    """The change-map class each reference class name stands for ('tree cover' → forest, 'Cropland' → vegetation, as
+    prompts are read), or the name itself when it names none ('class 10'); a note lists the readings."""
+    table = {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    out, read = [], []
+    for name in names:
+        parsed = _concepts_of(name.lower())
+        cls = next((table[m.concept] for m in parsed.concepts if m.concept in table), None) if parsed else None
+        out.append(cls or name)
+        if cls:
+            read.append(f"{name} → {class_label(cls)}")
+    if read:
+        notes.append(_t("reference classes read as change-map classes: {pairs}", pairs=", ".join(read)))
+    return out
 
 
 def reference_classes(ref: RasterSource, max_classes: int = 14) -> tuple[list[str], list[int]]:
@@ -312,14 +337,21 @@ def reference_classes(ref: RasterSource, max_classes: int = 14) -> tuple[list[st
     return [n for _, n in pairs], [v for v, _ in pairs]
 
 
+def _with_parents(names) -> set[str]:
+    """Change-map classes and the classes they refine (forest is vegetation too)."""
+    parents = {k: v for k, v in catalogue().get("refinements", {}).items() if not k.startswith("_")}
+    return set(names) | {parents[n] for n in names if n in parents}
+
+
 def _side_mask(spec: list, names: list[str]) -> Optional[np.ndarray]:
-    """Which classes a side of a prompt keeps; None for 'not_to'/'not_from' (resolved against the other side)."""
+    """Which classes a side of a prompt keeps (a refined class counts as its parent: forest is vegetation); None for
+    'not_to'/'not_from' (resolved against the other side)."""
     if spec in (["not_to"], ["not_from"]):
         return None
     if spec == ["*"]:
         return np.ones(len(names), dtype=bool)
     for alt in spec:
-        mask = np.array([n in alt for n in names])
+        mask = np.array([bool(_with_parents([n]) & set(alt)) for n in names])
         if mask.any():
             return mask
     return np.zeros(len(names), dtype=bool)
@@ -335,19 +367,27 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         raise PromptError(_t("The prompt '{label}' needs land-cover classes, but none can be mapped from these bands.", label=_t(prompt.label)),
                           _t("Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, "
                              "or prompt 'any change'."))
-    fm, tm = _side_mask(p["from"], maps.from_names), _side_mask(p["to"], maps.to_names)
+    fm, tm = _side_mask(p["from"], maps.from_keys), _side_mask(p["to"], maps.to_names)
     for mask, spec in ((fm, p["from"]), (tm, p["to"])):
+        if mask is not None and not mask.any() and spec is p["from"] and maps.reference is not None:
+            raise PromptError(_t("The prompt '{label}' needs the BEFORE class '{cls}', and no class of the reference map "
+                                 "names it ({classes}).", label=_t(prompt.label), cls=class_label(spec[0][0]),
+                                 classes=", ".join(maps.from_names[:-1])),
+                              _t("Name the reference map's classes (a polygon map with a class field, or the raster tag "
+                                 "TERRAPROMPT_CLASSES such as '1=water;2=forest'), or prompt 'any change'."))
         if mask is not None and not mask.any():
             raise PromptError(_t("The prompt '{label}' needs the class '{cls}', which cannot be mapped from these bands.",
                                  label=_t(prompt.label), cls=class_label(spec[0][0])),
                               _t("Use rasters with the bands that show it (e.g. NIR for vegetation), give a REFERENCE_MAP, "
                                  "or prompt 'any change'."))
+    # the other side of a loss or gain: any class that is not the kept one nor refines it (forest to grassland is
+    # deforestation; cropland to forest is no vegetation loss)
     if fm is None:
         kept_to = {maps.to_names[j] for j in np.nonzero(tm)[0]}
-        fm = np.array([n not in kept_to for n in maps.from_names])
+        fm = np.array([not (_with_parents([n]) & kept_to) for n in maps.from_keys])
     if tm is None:
-        kept_from = {maps.from_names[i] for i in np.nonzero(fm)[0]}
-        tm = np.array([n not in kept_from for n in maps.to_names])
+        kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
+        tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
     table = fm[:, None] & tm[None, :]
     kept = [f"{class_label(maps.from_names[i])} → {class_label(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
     return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))

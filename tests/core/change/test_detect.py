@@ -245,6 +245,36 @@ def test_reference_map_gives_from_classes(tmp_path):
         assert {f["properties"]["from_class"] for f in fc} == {"cropland"}
 
 
+@pytest.mark.parametrize("classes, prompt, from_class", [
+    ("1=water;2=cropland", "vegetation loss", "cropland"),
+    ("1=Water;2=Tree cover", "deforestation", "Tree cover"),
+])
+def test_reference_class_names_are_read_as_change_map_classes(tmp_path, classes, prompt, from_class):
+    """A reference map naming its classes in its own words ('cropland', 'Tree cover') was refused for prompts that
+    name a BEFORE class ('needs the class vegetation, which cannot be mapped from these bands'); its names are now read
+    as prompts are (cropland → vegetation, tree cover → forest) and kept for the outputs."""
+    pb, pa, truth = write_pair(tmp_path)
+    lc = np.full(truth.shape, 2, np.uint8)
+    lc[:, :100] = 1
+    ref = write_raster(str(tmp_path / "lc.tif"), lc)
+    with rasterio.open(ref, "r+") as ds:
+        ds.update_tags(TERRAPROMPT_CLASSES=classes)
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=ref, prompt=prompt))
+    assert res.from_classes[1] == from_class and res.changed_area_m2 > 0
+    assert "reference classes read as change-map classes" in res.summary
+    with fiona.open(res.output_vector) as fc:
+        assert {f["properties"]["from_class"] for f in fc} == {from_class}
+
+
+def test_unnamed_reference_classes_get_a_fix_for_a_class_prompt(tmp_path):
+    pb, pa, truth = write_pair(tmp_path)
+    ref = write_raster(str(tmp_path / "lc.tif"), np.full((1, *truth.shape), 3, np.uint8))
+    with pytest.raises(PromptError, match="no class of the reference map names it") as err:
+        detect_change(_req(tmp_path, pb, pa, reference_map=ref, prompt="vegetation loss"))
+    assert "TERRAPROMPT_CLASSES" in err.value.fix
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_cancel_leaves_nothing_and_keeps_existing(tmp_path):
     pb, pa, _ = write_pair(tmp_path)
     out = tmp_path / "out"
