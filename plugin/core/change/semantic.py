@@ -295,6 +295,43 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     return maps
 
 
+def legend_class_names(path: str) -> dict[int, str]:
+    """Class names of a published land-cover map recognised by its file name (models/legends.json: ESA WorldCover,
+    Dynamic World, Esri LULC); empty when the name is none of them."""
+    name = os.path.basename(path).lower()
+    for key, legend in load_json("legends.json").items():
+        if not key.startswith("_") and re.search(legend["file_name"], name):
+            return {int(v): n for v, n in legend["classes"].items()}
+    return {}
+
+
+def gdal_class_names(path: str) -> dict[int, str]:
+    """Class names a raster stores itself: GDAL category names (value = index) or a raster attribute table with a
+    name column; empty when it stores none. Read through gdal.Info's JSON (the bindings' GetCategoryNames returns None
+    for categories kept in a .aux.xml)."""
+    try:
+        from osgeo import gdal
+
+        gdal.PushErrorHandler("CPLQuietErrorHandler")
+        try:
+            info = gdal.Info(path, format="json", showMetadata=False)
+        finally:
+            gdal.PopErrorHandler()
+        band = info["bands"][0]
+    except Exception:  # not a GDAL raster here (a polygon map)
+        return {}
+    out = {i: str(n).strip() for i, n in enumerate(band.get("categories") or []) if str(n).strip()}
+    rat = band.get("rat") or info.get("rat") or {}  # GDAL 3.6 puts the first band's table at the top level
+    cols = {f.get("usage"): f.get("index") for f in rat.get("fieldDefn", [])}
+    name_col, value_col = cols.get(gdal.GFU_Name), cols.get(gdal.GFU_MinMax, cols.get(gdal.GFU_Min))
+    if not out and name_col is not None and value_col is not None:
+        for row in rat.get("row", []):
+            f = row.get("f", [])
+            if max(name_col, value_col) < len(f) and str(f[name_col]).strip():
+                out[int(f[value_col])] = str(f[name_col]).strip()
+    return out
+
+
 def reference_class_ids(names: list[str], notes: list[str]) -> list[str]:
     """The change-map class each reference class name stands for ('tree cover' → forest, 'Cropland' → vegetation, as
     prompts are read), or the name itself when it names none ('class 10'); a note lists the readings."""
@@ -326,8 +363,10 @@ def reference_classes(ref: RasterSource, max_classes: int = 14) -> tuple[list[st
         if s.size and not np.allclose(s, np.round(s)):
             raise InputError(_t("The reference map '{name}' has fractional values; it must be a class raster.", name=os.path.basename(ref.path)),
                              _t("Use a land-cover map with integer class values (e.g. the output of extract_landcover)."))
-        vals = [int(v) for v in np.unique(s) if int(v) not in (0, 255)]
-        pairs = [(v, f"class {v}") for v in vals]
+        named = {**legend_class_names(ref.path), **gdal_class_names(ref.path)}
+        # 0 and 255 are fill in most class rasters, unless the map names them (Dynamic World's water is 0)
+        vals = [int(v) for v in np.unique(s) if int(v) not in (0, 255) or int(v) in named]
+        pairs = [(v, named.get(v) or f"class {v}") for v in vals]
     if not pairs:
         raise InputError(_t("The reference map '{name}' holds no class values.", name=os.path.basename(ref.path)),
                          _t("Choose a land-cover class raster."))

@@ -266,6 +266,42 @@ def test_reference_class_names_are_read_as_change_map_classes(tmp_path, classes,
         assert {f["properties"]["from_class"] for f in fc} == {from_class}
 
 
+def test_worldcover_and_category_names_name_the_reference_classes(tmp_path):
+    """An ESA WorldCover tile (its file name) and a raster with GDAL category names give named BEFORE classes, which
+    class prompts then use ('class 10' ... before)."""
+    from osgeo import gdal
+
+    pb, pa, truth = write_pair(tmp_path)
+    lc = np.full(truth.shape, 40, np.uint8)  # cropland
+    lc[:, :100] = 80  # permanent water bodies
+    lc[:10] = 10  # tree cover
+    wc = write_raster(str(tmp_path / "ESA_WorldCover_10m_2021_v200_N45E015_Map.tif"), lc)
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=wc, prompt="vegetation loss"))
+    assert res.from_classes == ["tree cover", "cropland", "permanent water bodies", "other"]
+    assert res.changed_area_m2 > 0
+    cats = write_raster(str(tmp_path / "my_map.tif"), (lc == 40).astype(np.uint8) + 1)  # 1 water-ish, 2 fields
+    ds = gdal.Open(cats, gdal.GA_Update)
+    ds.GetRasterBand(1).SetCategoryNames(["", "lake", "fields"])
+    ds = None
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=cats, prompt="vegetation loss",
+                             output_probability=None, output_change=str(tmp_path / "o2" / "c.tif"), output_vector=None))
+    assert res.from_classes == ["lake", "fields", "other"] and "fields → vegetation" in res.summary
+    # a raster attribute table with a name column (as QGIS and ArcGIS class rasters carry)
+    ds = gdal.Open(write_raster(str(tmp_path / "rat_map.tif"), (lc == 40).astype(np.uint8) + 1), gdal.GA_Update)
+    rat = gdal.RasterAttributeTable()
+    rat.CreateColumn("Value", gdal.GFT_Integer, gdal.GFU_MinMax)
+    rat.CreateColumn("Class_name", gdal.GFT_String, gdal.GFU_Name)
+    rat.SetRowCount(2)
+    for row, (value, name) in enumerate(((1, "open water"), (2, "farmland"))):
+        rat.SetValueAsInt(row, 0, value)
+        rat.SetValueAsString(row, 1, name)
+    ds.GetRasterBand(1).SetDefaultRAT(rat)
+    ds = None
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=str(tmp_path / "rat_map.tif"), prompt="vegetation loss",
+                             output_probability=None, output_change=str(tmp_path / "o3" / "c.tif"), output_vector=None))
+    assert res.from_classes == ["open water", "farmland", "other"] and "farmland → vegetation" in res.summary
+
+
 def test_unnamed_reference_classes_get_a_fix_for_a_class_prompt(tmp_path):
     pb, pa, truth = write_pair(tmp_path)
     ref = write_raster(str(tmp_path / "lc.tif"), np.full((1, *truth.shape), 3, np.uint8))
