@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="122" />
+            <location filename="../plugin/gui/change_tab.py" line="130" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="386" />
+            <location filename="../plugin/gui/change_tab.py" line="395" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="400" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
@@ -594,32 +594,32 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="107" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="108" />
             <source>Reject</source>
             <translation>Verwerfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="109" />
             <source>Drop the selected candidates.</source>
             <translation>Verwirft die ausgewählten Kandidaten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="110" />
             <source>Accept all</source>
             <translation>Alle übernehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="108" />
+            <location filename="../plugin/gui/candidates.py" line="111" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="109" />
+            <location filename="../plugin/gui/candidates.py" line="112" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
@@ -629,32 +629,32 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="135" />
+            <location filename="../plugin/gui/candidates.py" line="138" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="164" />
+            <location filename="../plugin/gui/candidates.py" line="167" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="165" />
+            <location filename="../plugin/gui/candidates.py" line="168" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="171" />
+            <location filename="../plugin/gui/candidates.py" line="174" />
             <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
             <translation>{n}. {label} · {ha:.2f} ha · Wert {score:.2f}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="177" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="176" />
+            <location filename="../plugin/gui/candidates.py" line="179" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
@@ -664,7 +664,7 @@
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="223" />
+            <location filename="../plugin/gui/candidates.py" line="226" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
@@ -725,61 +725,71 @@
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="124" />
+            <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
+            <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="126" />
+            <source>Reference map</source>
+            <translation>Referenzkarte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="128" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="135" />
+            <location filename="../plugin/gui/change_tab.py" line="143" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="136" />
+            <location filename="../plugin/gui/change_tab.py" line="144" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <location filename="../plugin/gui/change_tab.py" line="145" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="139" />
+            <location filename="../plugin/gui/change_tab.py" line="147" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="158" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="155" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
@@ -794,47 +804,47 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="177" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="182" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="179" />
+            <location filename="../plugin/gui/change_tab.py" line="187" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="216" />
+            <location filename="../plugin/gui/change_tab.py" line="224" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="237" />
+            <location filename="../plugin/gui/change_tab.py" line="245" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Wählen Sie eine NACHHER-Rasterebene für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="243" />
+            <location filename="../plugin/gui/change_tab.py" line="251" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="304" />
+            <location filename="../plugin/gui/change_tab.py" line="312" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="306" />
+            <location filename="../plugin/gui/change_tab.py" line="314" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="339" />
+            <location filename="../plugin/gui/change_tab.py" line="348" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
@@ -849,17 +859,17 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="376" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="378" />
+            <location filename="../plugin/gui/change_tab.py" line="387" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="412" />
+            <location filename="../plugin/gui/change_tab.py" line="421" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>

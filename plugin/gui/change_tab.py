@@ -116,6 +116,14 @@ class ChangeTab(QWidget):
         self.after_combo.setToolTip(tr("The later image; reprojected onto BEFORE's grid over the common extent"))
         form.addRow(tr("Before"), self.before_combo)
         form.addRow(tr("After"), self.after_combo)
+        self.reference_combo = QgsMapLayerComboBox(self)
+        self.reference_combo.setFilters(QgsMapLayerProxyModel.RasterLayer | QgsMapLayerProxyModel.PolygonLayer)
+        self.reference_combo.setAllowEmptyLayer(True)
+        self.reference_combo.setLayer(None)
+        self.reference_combo.setObjectName("terrapromptChangeReference")
+        self.reference_combo.setToolTip(tr("Optional land-cover map of the BEFORE date (class raster or polygons with a class "
+                                           "field): its classes become the 'from' classes of the change"))
+        form.addRow(tr("Reference map"), self.reference_combo)
         self.method_combo = QComboBox(self)
         for key, label in method_labels().items():
             self.method_combo.addItem(label, key)
@@ -310,6 +318,7 @@ class ChangeTab(QWidget):
                              output_change=os.path.join(self.temp_dir, "change.tif"),
                              output_vector=os.path.join(self.temp_dir, "change.gpkg"),
                              method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
+                             reference_map=layer_file(self.reference_combo.currentLayer()) or None,
                              device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec())
 
     def run(self) -> Optional[CoreTask]:

@@ -70,6 +70,32 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     assert os.path.getmtime(res.output_probability) == mtime  # probabilities were not recomputed
 
 
+def test_reference_map_picker_gives_the_from_classes(tab, project, tmp_path):
+    """The optional reference map of the dock (empty by default) reaches detect_change: its named classes become the
+    'from' classes and a class prompt uses them."""
+    from qgis.core import QgsRasterLayer
+
+    from conftest import write_raster
+
+    b, a, truth = _picked(tab, project, tmp_path)
+    assert tab.reference_combo.currentLayer() is None
+    lc = np.full(truth.shape, 2, np.uint8)
+    lc[:, :100] = 1
+    path = write_raster(str(tmp_path / "lc.tif"), lc)
+    with rasterio.open(path, "r+") as ds:
+        ds.update_tags(TERRAPROMPT_CLASSES="1=lake;2=fields")
+    ref = QgsRasterLayer(path, "land cover 2020")
+    project.addMapLayer(ref)
+    tab.reference_combo.setLayer(ref)
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
+    tab.prompt_edit.setText("vegetation loss")
+    assert tab.run() is not None
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
+    res = tab.last_result
+    assert res is not None and res.from_classes == ["lake", "fields", "other"]
+    assert "BEFORE classes from the reference map 'lc.tif'" in tab.summary.toPlainText()
+
+
 def test_same_layer_refused(tab, project, tmp_path):
     b, _, _ = _picked(tab, project, tmp_path, same=True)
     assert tab.run() is None and tab.task is None
