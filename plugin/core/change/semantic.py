@@ -73,6 +73,7 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     if text is None or not text.strip():
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
     low, high, t = parse_size_range(normalise(text))
+    t = re.sub(r"\s*(?:->|=>|→)\s*", " to ", t)  # 'water->land' reads as 'water to land' (a catalogue phrase)
     full = re.sub(r"\s+", " ", t).strip(" .?!")
     t = _LEAD.sub("", full).strip()
     # a catalogue phrase of several words ('new buildings since 2019') outranks reading land covers; one word

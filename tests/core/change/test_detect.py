@@ -122,6 +122,7 @@ def test_change_prompt_catalogue():
     assert parse_change_prompt("urban sprawl").id == "urban_expansion"
     assert parse_change_prompt("deforestation since 2019").id == "deforestation"
     assert parse_change_prompt("water to land").id == "water_to_land"
+    assert parse_change_prompt("water->land").id == "water_to_land"  # refused before: the arrow needed spaces
     assert parse_change_prompt("everything").id == "any_change"
     assert parse_change_prompt("everything to everything").id == "any_change"
     with pytest.raises(PromptError, match="does not name a change"):
@@ -150,6 +151,7 @@ def test_fire_clearing_drainage_and_erosion_prompts(text, cid):
     ("perte de forêt", [["forest"]], ["not_from"]),
     ("from forest to anything", [["forest"]], ["not_from"]),  # 'anything' on one side: a loss or a gain
     ("anything to water", ["not_to"], [["water"]]),
+    ("forest=>built-up", [["forest"]], [["built_up"]]),  # an arrow without spaces (refused before)
 ])
 def test_free_change_prompts_name_land_covers(text, start, end):
     p = parse_change_prompt(text)
