@@ -11,11 +11,10 @@ the vector with the all-bands brightness axis).
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from ..messages import t
 from .align import PairBlock
-from .methods import ChangeMethod, LogisticCalibration
+from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note, squared_differences
 
 
@@ -64,13 +63,3 @@ class CVA(ChangeMethod):
     def probability(self, block: PairBlock) -> np.ndarray:
         msq, mag2 = squared_differences(block, self.scale)
         return gate(self.calib(smooth_valid(np.sqrt(mag2), block.valid)), block, msq)
-
-
-def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
-    """Mean of x over the valid pixels of a size×size window (invalid pixels do not leak in)."""
-    if valid.all():  # the common case: one filter
-        return ndimage.uniform_filter(x.astype(np.float32, copy=False), size, mode="nearest")
-    xv = np.where(valid, x, 0).astype(np.float32)
-    num = ndimage.uniform_filter(xv, size, mode="nearest")
-    den = ndimage.uniform_filter(valid.astype(np.float32), size, mode="nearest")
-    return np.where(den > 0, num / np.maximum(den, 1e-6), 0).astype(np.float32)

@@ -23,7 +23,7 @@ from scipy.stats import chi2
 from ..errors import ModalityError
 from ..messages import t
 from .align import PairBlock
-from .methods import ChangeMethod, LogisticCalibration
+from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note
 
 
@@ -145,8 +145,6 @@ class IRMAD(ChangeMethod):
 
     def smoothed(self, block: PairBlock) -> np.ndarray:
         """(h, w) chi-square statistic averaged over 3×3 valid pixels."""
-        from .cva import smooth_valid
-
         return smooth_valid(self.chi_square(block), block.valid)
 
     def probability(self, block: PairBlock) -> np.ndarray:

@@ -9,11 +9,10 @@ it is found with Otsu on a sample of the scene.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from ..messages import t
 from .align import PairBlock
-from .methods import ChangeMethod, LogisticCalibration
+from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 
 WINDOW = 5
 FLOOR_DB = 1.0
@@ -24,12 +23,9 @@ by rounding had 2 % called change)."""
 
 def _smooth_linear(db: np.ndarray, valid: np.ndarray, size: int = WINDOW) -> np.ndarray:
     """Mean of linear intensity over valid pixels in a size×size window, back in dB."""
-    lin = np.where(valid, 10.0 ** (db / 10.0), 0.0).astype(np.float32)
-    num = ndimage.uniform_filter(lin, size, mode="nearest")
-    den = ndimage.uniform_filter(valid.astype(np.float32), size, mode="nearest")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 10.0 * np.log10(np.maximum(num / np.maximum(den, 1e-6), 1e-10))
-    return out.astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        lin = smooth_valid(np.where(valid, 10.0 ** (db / 10.0), 0.0).astype(np.float32), valid, size)
+    return (10.0 * np.log10(np.maximum(lin, 1e-10))).astype(np.float32)
 
 
 def log_ratio(block: PairBlock) -> np.ndarray:

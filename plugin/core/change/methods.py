@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numpy as np
+from scipy import ndimage
 from rasterio.windows import Window
 
 from ..errors import ModalityError
@@ -42,6 +43,16 @@ class ChangeMethod:
     def explain(self) -> list[str]:
         """Plain-language lines on what was fitted."""
         return list(self.notes)
+
+
+def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
+    """Mean of x over the valid pixels of a size×size window (invalid pixels do not leak in)."""
+    if valid.all():  # the common case: one filter
+        return ndimage.uniform_filter(x.astype(np.float32, copy=False), size, mode="nearest")
+    xv = np.where(valid, x, 0).astype(np.float32)
+    num = ndimage.uniform_filter(xv, size, mode="nearest")
+    den = ndimage.uniform_filter(valid.astype(np.float32), size, mode="nearest")
+    return np.where(den > 0, num / np.maximum(den, 1e-6), 0).astype(np.float32)
 
 
 class LogisticCalibration:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..messages import t
 from .align import PairBlock
+from .methods import smooth_valid
 
 MIN_CHANGE = 0.005
 """Smallest RMS difference over the bands that can be change: 0.5 % reflectance, 50 Sentinel-2 DN, 1.3 grey levels
@@ -41,8 +42,6 @@ def squared_differences(block: PairBlock, scale: Optional[np.ndarray] = None) ->
 def rms_difference(block: PairBlock, mean_square: Optional[np.ndarray] = None) -> np.ndarray:
     """(h, w) root-mean-square difference over the bands, averaged over 3x3 valid pixels (from ``mean_square`` when
     the caller has it)."""
-    from .cva import smooth_valid
-
     msq = squared_differences(block)[0] if mean_square is None else mean_square
     return smooth_valid(np.sqrt(msq), block.valid)
 
