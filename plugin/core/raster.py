@@ -325,7 +325,8 @@ def vrt_band_sources(path: str, count: int) -> tuple[str, ...]:
 
 
 _BAND_FILE_NAMES = (
-    re.compile(r"_(B(?:0[1-9]|8A|1[0-2]))(?:_\d{2}m)?\.(?:jp2|tiff?)$", re.I),  # Sentinel-2: T31UFQ_..._B04_10m.jp2
+    # Sentinel-2: T31UFQ_..._B04_10m.jp2 (not a Landsat product file, whose 'B10' is thermal, not S2's cirrus)
+    re.compile(r"^(?!L[COTEM]0\d_).*_(B(?:0[1-9]|8A|1[0-2]))(?:_\d{2}m)?\.(?:jp2|tiff?)$", re.I),
     re.compile(r"^L[COTEM]0\d_.*_((?:SR|ST)_B\d{1,2})\.tiff?$", re.I),  # Landsat Collection 2: LC09_L2SP_..._SR_B4.TIF
     re.compile(r"(?:^|[-_])(VV|VH|HH|HV)(?:[-_.][^/]*)?\.tiff?$", re.I),  # Sentinel-1: s1a-iw-grd-vv-....tiff, ..._VH.tif
 )
@@ -337,8 +338,7 @@ used instead."""
 def band_name_in_file_name(name: str) -> str:
     """The band a product file's name gives ('B04' for T31UFQ_20230612T105031_B04_10m.jp2, 'SR_B4' for a Landsat
     Collection 2 file, 'VV' for a Sentinel-1 measurement file), '' when it names none."""
-    landsat = re.match(r"L[COTEM]0\d_", name, re.I) is not None  # only its SR_/ST_ names: 'B10' is not Sentinel-2's
-    for pattern in _BAND_FILE_NAMES[1:] if landsat else _BAND_FILE_NAMES:
+    for pattern in _BAND_FILE_NAMES:
         m = pattern.search(name)
         if m:
             return m.group(1).upper()
