@@ -120,9 +120,9 @@ S2_DARK_MARGIN = 100.0
 a clear sky) with its median under 1000 + S2_CIRRUS_MARGIN, or, without B10, the darkest band's dark objects (water and
 shadows in NIR/SWIR) under 1000 + S2_DARK_MARGIN. A scene whose darkest values are all 0.10-0.11 is unlikely."""
 S2_CIRRUS_MARGIN = 300.0
-S2_DARK_RANGE_MAX = 10000.0
-"""Reflectance 1 in Sentinel-2 DN: with the offset caution of undescribed stacks, a 98th percentile up to twice this
-still looks like Sentinel-2 DN (16-bit photos spread over 0-65535 do not)."""
+S2_DN_TOP_MAX = 20000.0
+"""The offset caution of undescribed stacks: a 98th percentile up to reflectance 2 in Sentinel-2 DN still looks like
+Sentinel-2 DN (16-bit photos spread over 0-65535 do not)."""
 
 
 def _s2_name_hint(src: RasterSource) -> str:
@@ -155,6 +155,18 @@ def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirr
     if dark < S2_OFFSET_DN + S2_DARK_MARGIN:
         return -S2_OFFSET_DN, f"every band's darkest values sit just above {S2_OFFSET_DN:g} DN ({dark:.0f})"
     return 0.0, ""
+
+
+def _s2_dn_scaling(src: RasterSource, kind: str, st: BandStats, bands: list[int], cirrus: int | None,
+                   lead: str = "") -> Scaling:
+    """Sentinel-2 DN as reflectance (DN / 10000), less the baseline 04.00 offset the metadata state or the name or
+    values give; ``lead`` starts the note (why these are Sentinel-2 DN)."""
+    stated = _s2_offset(src)
+    off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, cirrus)
+    note = lead + "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
+    if why:
+        note += f" (inferred: {why}; no offset in the metadata)"
+    return Scaling(kind, 1e-4, off * 1e-4, False, note)
 
 
 def _band_unit(src: RasterSource, band: int) -> str:
@@ -249,37 +261,28 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
                            f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)")
-        off, why = 0.0, ""
         if modality.name.startswith("sentinel2"):
-            stated = _s2_offset(src)
-            off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, modality.roles.get("cirrus"))
-        note = "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
-        if why:
-            note += f" (inferred: {why}; no offset in the metadata)"
-        return Scaling(kind, 1e-4, off * 1e-4, False, note)
+            return _s2_dn_scaling(src, kind, st, bands, modality.roles.get("cirrus"))
+        return Scaling(kind, 1e-4, 0.0, False, "reflectance = DN / 10000")
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
         return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1")
-    optical = bool({"red", "green", "blue", "nir"} & set(modality.roles))
-    if optical and not dtype.startswith("float") and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
+    integer_optical = bool({"red", "green", "blue", "nir"} & set(modality.roles)) and not dtype.startswith("float")
+    if integer_optical and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
         # an undescribed RGB / RGBN stack of Landsat Collection 2 Level-2 bands (e.g. a virtual raster of SR_B2-SR_B5):
         # divided by its 98th percentile, the offset of 7273 DN would flatten every index (vegetation was lost)
         return Scaling(kind, C2_SCALE, C2_OFFSET, False, f"values look like Landsat Collection 2 Level-2 DN (every band's "
                        f"dark objects above {C2_DARK_DN:g}): reflectance = DN x 2.75e-5 - 0.2; choose a modality or set "
                        "band descriptions if not")
-    if optical and not dtype.startswith("float") and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
+    if integer_optical and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
         # an undescribed stack named as a Sentinel-2 product (S2B_MSIL2A_..., T36SYC_20230612T081609_...): its DN are
         # reflectance x 10000, with the baseline 04.00 offset when the metadata, the name or the values say so
-        stated = _s2_offset(src)
-        off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, None)
-        note = "the file is named as a Sentinel-2 product: reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
-        return Scaling(kind, 1e-4, off * 1e-4, False, note + (f" (inferred: {why})" if why else ""))
+        return _s2_dn_scaling(src, kind, st, bands, None, "the file is named as a Sentinel-2 product: ")
     if dtype.startswith("float") and top <= 3.0:
         return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
     top = top if top > 0 else 1.0
     note = f"values scaled by the sampled 98th percentile ({top:g})"
-    if optical and not dtype.startswith("float") and st.p01 is not None and st.p01.size and \
-            S2_OFFSET_DN <= float(np.min(st.p01)) and top <= 2 * S2_DARK_RANGE_MAX:
+    if integer_optical and st.p01 is not None and st.p01.size and S2_OFFSET_DN <= float(np.min(st.p01)) and top <= S2_DN_TOP_MAX:
         # an undescribed Sentinel-2 stack of baseline 04.00+ keeps its 1000 DN offset here (it flattens the indices);
         # the values alone cannot prove it (a bright desert without offset looks alike), so the analyst is told
         note += (f"; caution: no pixel is darker than {S2_OFFSET_DN:g} DN in any band: if these are Sentinel-2 bands of "
