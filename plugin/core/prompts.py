@@ -576,14 +576,15 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
         close = closest_concepts(include_text or t) if use_encoder else []
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
-        if close and close[0][1] >= MATCH_THRESHOLD:  # only generic words ('land', 'areas'), which name no land cover
-            hint = _t("Its words are too general to choose a land cover (closest: {concepts}). Name one, e.g. '{example}'.",
-                      concepts=", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close),
-                      example=cat[close[0][0]]["synonyms"][0])
-        elif close:
-            hint = _t("Closest concepts: {concepts} (a match needs {needed}). Name one of them, e.g. '{example}'.",
-                      concepts=", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close),
-                      needed=f"{MATCH_THRESHOLD:.2f}", example=cat[close[0][0]]["synonyms"][0])
+        if close:
+            listed = ", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close)
+            example = cat[close[0][0]]["synonyms"][0]
+            if close[0][1] >= MATCH_THRESHOLD:  # only generic words ('land', 'areas'), which name no land cover
+                hint = _t("Its words are too general to choose a land cover (closest: {concepts}). Name one, e.g. '{example}'.",
+                          concepts=listed, example=example)
+            else:
+                hint = _t("Closest concepts: {concepts} (a match needs {needed}). Name one of them, e.g. '{example}'.",
+                          concepts=listed, needed=f"{MATCH_THRESHOLD:.2f}", example=example)
         else:
             # the concept names stay English: they are what the analyst can type (prompts are matched in English)
             hint = _t("Try one of: {concepts}.", concepts=", ".join(c["label"].lower() for c in cat.values())) + \
