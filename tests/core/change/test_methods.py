@@ -62,7 +62,7 @@ def test_noise_only_differences_give_no_change(tmp_path, name):
         assert any("Noise floor" in line for line in m.notes)
 
 
-def test_noise_cap_is_continuous_and_spares_real_change():
+def test_noise_cap_is_continuous():
     """The cap is 0 up to half the floor, 0.5 at it and 1 from 1.5 times it."""
     rms = np.array([0.0, 0.5, 1.0, 1.25, 1.5, 10.0], np.float32) * MIN_CHANGE
     np.testing.assert_allclose(noise_cap(rms), [0, 0, 0.5, 0.75, 1, 1], atol=1e-6)
