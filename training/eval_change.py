@@ -30,6 +30,7 @@ if PLUGINS not in sys.path:
     sys.path.insert(0, PLUGINS)
 
 from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change  # noqa: E402
+from terraprompt.plugin.core.change.threshold import threshold_change  # noqa: E402
 from terraprompt.plugin.core.errors import TerraPromptError  # noqa: E402
 
 METHODS = ["cva", "irmad", "auto", "network"]
@@ -346,11 +347,10 @@ def eval_oscd_thresholds(tmp: str) -> dict:
             with rasterio.open(prob) as ds, rasterio.open(os.path.join(cities[c], f"{c}_cm.tif")) as lab:
                 p, truth = ds.read(1), lab.read(1) == 1
             for i, th in enumerate(SCAN_THRESHOLDS):
-                k[i] += counts(np.where(p < 0, 255, (p >= th).astype(np.uint8)), truth)
+                k[i] += counts(threshold_change(p, th), truth)
         out[group] = {f"{th:.1f}": {m: round(v, 3) for m, v in scores(k[i]).items()} for i, th in enumerate(SCAN_THRESHOLDS)}
         print(f"  {group} ({', '.join(names)}): " + " | ".join(
-            f"{th:.1f}: P {out[group][f'{th:.1f}']['P']:.2f} R {out[group][f'{th:.1f}']['R']:.2f} F1 {out[group][f'{th:.1f}']['F1']:.3f}"
-            for th in SCAN_THRESHOLDS))
+            f"{th}: P {r['P']:.2f} R {r['R']:.2f} F1 {r['F1']:.3f}" for th, r in out[group].items()))
     return out
 
 
