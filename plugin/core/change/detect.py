@@ -123,11 +123,9 @@ def _stage(path: Optional[str]) -> Optional[str]:
     return temp_path_for(path) if path else None
 
 
-def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
-                  is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
-    """Detect change between two rasters; on any error or cancel, no output is left behind."""
-    prompt = parse_change_prompt(req.prompt)
-    before, after = open_raster(req.before), open_raster(req.after)
+def _checked_outputs(req: ChangeRequest) -> dict[str, Optional[str]]:
+    """The output paths by key (prob, change, vector), checked: one chosen at least, right extensions, no input
+    overwritten, no two alike; and the request's numbers in range."""
     inputs = [p for p in (req.before, req.after, req.reference_map) if p]
     if not (req.output_probability or req.output_change or req.output_vector):
         raise OutputError(t("No output was chosen."), t("Choose at least one of the probability, change or polygon outputs."))
@@ -143,6 +141,75 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     if req.threshold is not None and not 0 <= req.threshold <= 1:
         raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=f"{req.threshold:g}"),
                          t("Choose a probability between 0 and 1, or leave it empty."))
+    return outs
+
+
+def transition_probability(block: np.ndarray, table: np.ndarray, semantic: bool) -> tuple[np.ndarray, Optional[np.ndarray],
+                                                                                         Optional[np.ndarray]]:
+    """The change probability kept by the prompt's transitions (``table[from, to]``), with the from/to class per pixel
+    (None without classes: every pixel is other → other)."""
+    kf, kt = table.shape
+    prob = np.clip(block[0], 0, 1)
+    if not semantic:  # the prompt keeps all, or (checked before) needs classes
+        return (prob if table[kf - 1, kt - 1] else np.zeros_like(prob)), None, None
+    fr = np.argmax(block[2:2 + kf], axis=0)
+    to = np.argmax(block[2 + kf:], axis=0)
+    return np.where(table[fr, to], prob, 0).astype(np.float32), fr, to
+
+
+class ChangeTally:
+    """Valid, changed and nodata areas (m²) and the from→to matrices of all and of changed pixels, added block by block."""
+
+    def __init__(self, kf: int, kt: int, area_rows: np.ndarray) -> None:
+        self.kf, self.kt, self.area_rows = kf, kt, area_rows
+        self.matrix_all = np.zeros((kf, kt))
+        self.matrix_changed = np.zeros((kf, kt))
+        self.area = {"valid": 0.0, "changed": 0.0, "nodata": 0.0}
+
+    def add(self, w: Window, valid: np.ndarray, changed: np.ndarray, fr: Optional[np.ndarray], to: Optional[np.ndarray]) -> None:
+        """Count one block (``fr``/``to`` None: every pixel is other → other)."""
+        kf, kt = self.kf, self.kt
+        rows = self.area_rows[int(w.row_off): int(w.row_off + w.height)]
+        a_valid = float(valid.sum(axis=1) @ rows)  # pixel area varies by row only
+        a_changed = float(changed.sum(axis=1) @ rows)
+        if fr is not None:
+            ra = np.broadcast_to(rows[:, None], valid.shape)
+            code_all = fr * kt + to
+            self.matrix_all += np.bincount(code_all[valid], ra[valid], kf * kt).reshape(kf, kt)
+            self.matrix_changed += np.bincount(code_all[changed], ra[changed], kf * kt).reshape(kf, kt)
+        else:
+            self.matrix_all[kf - 1, kt - 1] += a_valid
+            self.matrix_changed[kf - 1, kt - 1] += a_changed
+        self.area["valid"] += a_valid
+        self.area["changed"] += a_changed
+        self.area["nodata"] += float(rows.sum()) * int(w.width) - a_valid
+
+
+def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: ClassMaps, semantic: bool, common: dict,
+                           min_area_m2: float, max_area_m2: float, summary: str, is_cancelled) -> None:
+    """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability."""
+    kt = len(maps.to_names)
+    names = {1 + i * kt + j: (f, to) for i, f in enumerate(maps.from_names) for j, to in enumerate(maps.to_names)}
+
+    def polys():
+        for poly in polygonize(codes, prob_path, is_cancelled=is_cancelled):
+            f, to = names.get(poly.value, ("", ""))
+            poly.attrs = {"mean_probability": round(poly.confidence, 4),
+                          "from_class": f if semantic else "", "to_class": to if semantic else ""}
+            yield poly
+
+    write_polygons(path, polys(), grid, {v: "change" for v in names}, common, min_area_m2=min_area_m2, max_area_m2=max_area_m2,
+                   layer="change", description=summary,
+                   extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str", "method": "str",
+                                 "date_before": "str", "date_after": "str"})
+
+
+def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
+    """Detect change between two rasters; on any error or cancel, no output is left behind."""
+    prompt = parse_change_prompt(req.prompt)
+    before, after = open_raster(req.before), open_raster(req.after)
+    outs = _checked_outputs(req)
     check_has_valid_pixels(before)
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
@@ -153,9 +220,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     sample = pair.sample()
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
-    want_classes = needs_classes(req, prompt)
-    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec) if want_classes
-            else no_class_maps())
+    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec)
+            if needs_classes(req, prompt) else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)
     dates = (guess_date(before), guess_date(after))
@@ -170,13 +236,11 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     tmpdir = tempfile.mkdtemp(prefix="terraprompt-change-")
     stage = {k: _stage(v) for k, v in outs.items()}
     prob_path = stage["prob"] or os.path.join(tmpdir, "probability.tif")
+    codes_path = os.path.join(tmpdir, "transitions.tif")
     writers: list[GeoTiffWriter] = []
-    matrix_all = np.zeros((kf, kt))
-    matrix_changed = np.zeros((kf, kt))
-    area = {"valid": 0.0, "changed": 0.0, "nodata": 0.0}
-    area_rows = row_pixel_areas(grid, 0, grid.height)
-    pad = max(method.context, SEMANTIC_CONTEXT if (maps.available or maps.reference is not None) else 0)
+    tally = ChangeTally(kf, kt, row_pixel_areas(grid, 0, grid.height))
     semantic = maps.available or maps.reference is not None
+    pad = max(method.context, SEMANTIC_CONTEXT if semantic else 0)
     try:
         prob_w = GeoTiffWriter(prob_path, grid, 1, "float32", PROB_NODATA, descriptions=["change probability"], tags=tags)
         writers.append(prob_w)
@@ -187,7 +251,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             writers.append(change_w)
         code_w = None
         if stage["vector"]:
-            code_w = GeoTiffWriter(os.path.join(tmpdir, "transitions.tif"), grid, 1, "uint8", CHANGE_NODATA)
+            code_w = GeoTiffWriter(codes_path, grid, 1, "uint8", CHANGE_NODATA)
             writers.append(code_w)
 
         def process(wins):
@@ -211,15 +275,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
         def sink(w: Window, block: np.ndarray) -> None:
             valid = block[1] >= 0.5
-            prob = np.clip(block[0], 0, 1)
-            if semantic:
-                fr = np.argmax(block[2:2 + kf], axis=0)
-                to = np.argmax(block[2 + kf:], axis=0)
-                prob = np.where(table[fr, to], prob, 0).astype(np.float32)
-            else:  # every pixel is other → other; the prompt keeps all or (checked before) needs classes
-                fr = to = None
-                if not table[kf - 1, kt - 1]:
-                    prob = np.zeros_like(prob)
+            prob, fr, to = transition_probability(block, table, semantic)
             prob[~valid] = PROB_NODATA
             prob_w.write(w, prob)
             ch = threshold_change(prob, threshold, valid)
@@ -230,20 +286,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                 code = (np.where(changed, 1 + fr * kt + to, 0) if semantic else changed * np.uint8(kf * kt)).astype(np.uint8)
                 code[ch == CHANGE_NODATA] = CHANGE_NODATA
                 code_w.write(w, code)
-            rows = area_rows[int(w.row_off): int(w.row_off + w.height)]
-            a_valid = float(valid.sum(axis=1) @ rows)  # pixel area varies by row only
-            a_changed = float(changed.sum(axis=1) @ rows)
-            if semantic:
-                ra = np.broadcast_to(rows[:, None], valid.shape)
-                code_all = fr * kt + to
-                matrix_all[:] += np.bincount(code_all[valid], ra[valid], kf * kt).reshape(kf, kt)
-                matrix_changed[:] += np.bincount(code_all[changed], ra[changed], kf * kt).reshape(kf, kt)
-            else:
-                matrix_all[kf - 1, kt - 1] += a_valid
-                matrix_changed[kf - 1, kt - 1] += a_changed
-            area["valid"] += a_valid
-            area["changed"] += a_changed
-            area["nodata"] += float(rows.sum()) * int(w.width) - a_valid
+            tally.add(w, valid, changed, fr, to)
 
         scale = 0.85 if stage["vector"] else 0.98
         with Prefetcher(pair.read) as reader:  # the next tile is read while the method runs on this one
@@ -254,30 +297,16 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         for wr in writers:
             wr.close()
         writers = []
-        from_names = maps.from_names
-        to_names = maps.to_names
         summary = make_summary(pair, method_name, method_why, method.explain(), threshold, prompt, kept, maps,
-                               matrix_changed, matrix_all, area, dates, device, semantic)
+                               tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic)
         if stage["vector"]:
-            names = {1 + i * kt + j: (from_names[i], to_names[j]) for i in range(kf) for j in range(kt)}
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
                       "model": getattr(method, "model_name", f"{method_name} (unsupervised, fitted on this pair)"),
                       "model_sha256": getattr(method, "model_sha256", ""),
                       "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
-
-            def polys():
-                for poly in polygonize(os.path.join(tmpdir, "transitions.tif"), prob_path, is_cancelled=is_cancelled):
-                    f, t = names.get(poly.value, ("", ""))
-                    poly.attrs = {"mean_probability": round(poly.confidence, 4),
-                                  "from_class": f if semantic else "", "to_class": t if semantic else ""}
-                    yield poly
-
-            write_polygons(stage["vector"], polys(), grid, {v: "change" for v in names}, common,
-                           min_area_m2=max(req.min_area_m2, prompt.min_area_m2), max_area_m2=prompt.max_area_m2,
-                           layer="change", description=summary,
-                           extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str", "method": "str",
-                                         "date_before": "str", "date_after": "str"})
+            _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
+                                   max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary, is_cancelled)
         for key in ("prob", "change", "vector"):
             if stage[key]:
                 commit(stage[key], outs[key])
@@ -294,10 +323,10 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             remove_quietly(leftover)
     if progress:
         progress(100.0)
-    return ChangeResult(outs["prob"], outs["change"], outs["vector"], summary, method_name, threshold, area["changed"],
-                        area["valid"], list(maps.from_names), list(maps.to_names), matrix_changed, device, dates,
-                        {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": matrix_all,
-                         "nodata_m2": area["nodata"], "prompt": prompt, "transitions": kept})
+    return ChangeResult(outs["prob"], outs["change"], outs["vector"], summary, method_name, threshold, tally.area["changed"],
+                        tally.area["valid"], list(maps.from_names), list(maps.to_names), tally.matrix_changed, device, dates,
+                        {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": tally.matrix_all,
+                         "nodata_m2": tally.area["nodata"], "prompt": prompt, "transitions": kept})
 
 
 def needs_classes(req: ChangeRequest, prompt) -> bool:

@@ -187,27 +187,28 @@ def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Cont
                    reflectance=stack.primary.scaling.reflectance)
 
 
-@with_bounded_gdal_cache
-def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
-                      is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
-    """Run a land-cover extraction; on any error or cancel, no output is left behind."""
-    parsed: ParsedPrompt = parse_prompt(req.prompt)
-    src = open_raster(req.input)
+def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:
+    """The raster and (optional) vector output paths, checked: right extension, no input overwritten, not one file."""
     inputs = [p for p in (req.input, req.sar_input, req.dsm_input) if p]
     out_raster = check_output_path(req.output_raster, inputs, (".tif", ".tiff"))
     out_vector = check_output_path(req.output_vector, inputs, (".gpkg",)) if req.output_vector else None
     if out_vector and os.path.abspath(out_vector) == out_raster:
         raise InputError(t("The raster and vector outputs are the same file."), t("Give them different names."))
-    check_has_valid_pixels(src)
-    modality = resolve_modality(src, req.modality)
+    return out_raster, out_vector
+
+
+def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> ModalityStack:
+    """INPUT with the optional SAR and DSM rasters, each read through its own modality."""
     secondaries = []
     for path, name in ((req.sar_input, "sar"), (req.dsm_input, "dsm")):
         if path:
             s = open_raster(path)
             secondaries.append(make_layer(s, resolve_modality(s, name)))
-    stack = ModalityStack(make_layer(src, modality), secondaries)
-    roles = stack.roles()
-    cat = catalogue()
+    return ModalityStack(make_layer(src, modality), secondaries)
+
+
+def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict) -> list[str]:
+    """The prompt's concepts a height range applies to; refuses a height range with none of them or without heights."""
     tall = [n for n in parsed.names if cat[n].get("height_filter")]  # the height range applies to what stands above ground
     if parsed.has_height and not tall:
         raise PromptError(t("A height ({range}) applies to {concepts}; the prompt names none of them.", range=height_range_text(parsed),
@@ -216,6 +217,122 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     if parsed.has_height and "height" not in roles:
         raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
                          t("Give a DSM or nDSM of the same place (DSM_INPUT; the DSM box in the dock), or remove the height from the prompt."))
+    return tall
+
+
+def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], pixel_m: float) -> np.ndarray:
+    """One tile's engine output as a stack: K + E concept scores, cloud, valid, SAR-only (and height above ground)."""
+    if hasattr(engine, "set_tile"):
+        engine.set_tile(w)
+    sc = engine.scores(bs)
+    ex = engine.excluded(bs, sc, k) if hasattr(engine, "excluded") else None
+    ex = np.zeros(bs.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
+    # SAR fused with optical decides alone where the optical image is nodata: those pixels stay valid
+    valid = engine.decidable(bs) if hasattr(engine, "decidable") else bs.valid
+    so = engine.sar_only(k) if hasattr(engine, "sar_only") else None
+    so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
+    parts = [sc, ex[None], valid[None].astype(np.float32), so[None]]
+    if height_is_dsm is not None:  # height above ground, NaN where the DSM has no value
+        hag = height_above_ground(bs.bands["height"], height_is_dsm, pixel_m)
+        parts.append(np.where(bs.valid_for(["height"]), hag, np.nan)[None].astype(np.float32))
+    return np.concatenate(parts)
+
+
+def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Class per pixel (the best of the K wanted concepts at probability >= 0.5, 0 otherwise or where an excluded concept
+    wins, NODATA where invalid or cloudy), its confidence, and the valid mask without clouds."""
+    inc = scores[:k]
+    best = np.argmax(inc, axis=0)
+    top = np.take_along_axis(inc, best[None], 0)[0]
+    cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
+    if len(scores) > k:
+        cls[scores[k:].max(axis=0) >= 0.5] = 0
+    conf = np.where(cls > 0, top, 1.0 - inc.max(axis=0))
+    valid = valid & ~cloudy
+    cls[~valid] = NODATA
+    return cls, conf, valid
+
+
+class AreaTally:
+    """Areas (m²) per class, of nodata, clouds and SAR-only pixels, and confidence sums, added block by block."""
+
+    def __init__(self, k: int, area_rows: np.ndarray) -> None:
+        self.k, self.area_rows = k, area_rows
+        self.counts = np.zeros(k + 1, dtype=np.float64)  # area m² per class (0 = background)
+        self.class_conf = np.zeros((k + 1, 2), dtype=np.float64)  # confidence sum and pixel count per class
+        self.nodata = self.cloud = self.sar_only = 0.0
+        self.conf_sum = self.conf_n = self.low_conf = 0.0
+
+    def add(self, w: Window, cls: np.ndarray, conf: np.ndarray, valid: np.ndarray, cloudy: np.ndarray, sar_only: np.ndarray) -> None:
+        """Count one block (``valid`` without clouds, ``cloudy`` within the valid pixels)."""
+        k = self.k
+        rows = self.area_rows[int(w.row_off): int(w.row_off + w.height)]
+        # one pass per sum: class areas by row-weighted bincount (pixel area varies by row only)
+        self.counts += np.bincount(cls.ravel(), np.broadcast_to(rows[:, None], cls.shape).ravel(), NODATA + 1)[:k + 1]
+        self.nodata += float((~valid & ~cloudy).sum(axis=1) @ rows)
+        self.cloud += float(cloudy.sum(axis=1) @ rows)
+        self.sar_only += float((sar_only & valid).sum(axis=1) @ rows)
+        cv, kv = conf[valid], cls[valid]
+        self.conf_sum += float(cv.sum())
+        self.conf_n += float(cv.size)
+        self.low_conf += float((cv < 0.65).sum())
+        self.class_conf[:, 0] += np.bincount(kv, cv, k + 1)[:k + 1]
+        self.class_conf[:, 1] += np.bincount(kv, None, k + 1)[:k + 1]
+
+
+class _Writers:
+    """The class raster (staged until commit), its confidence and the optional height above ground, written per block."""
+
+    def __init__(self, out_raster: str, grid: Grid, tmpdir: str, block: int, classes: dict[int, str], colors, tags: dict,
+                 height: bool) -> None:
+        self.classes = self.confidence = self.height = None
+        try:
+            self.classes = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=block, colormap=class_colormap(colors),
+                                         descriptions=["class"], tags=tags)
+            self.confidence = GeoTiffWriter(os.path.join(tmpdir, "confidence.tif"), grid, 1, "uint8", None, block=block)
+            if height:  # height above ground per pixel, for the object filter after the tiles
+                self.height = GeoTiffWriter(os.path.join(tmpdir, "height.tif"), grid, 1, "float32", None, block=block)
+        except BaseException:
+            self.abort()
+            raise
+
+    def abort(self) -> None:
+        """Remove whatever was written."""
+        for wr in (self.classes, self.confidence, self.height):
+            if wr is not None:
+                wr.abort()
+
+
+def _sink_within(window: Window, run_win: Window, sink: Callable[[Window, np.ndarray], None]) -> Callable[[Window, np.ndarray], None]:
+    """A sink for the tiles of ``run_win`` that passes on only their part inside ``window``, on window's grid."""
+    if run_win == window:
+        return sink
+    dx, dy = int(window.col_off - run_win.col_off), int(window.row_off - run_win.row_off)
+    width, height = int(window.width), int(window.height)
+
+    def sink_extent(w: Window, block: np.ndarray) -> None:
+        c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
+        c1, r1 = min(int(w.col_off + w.width), dx + width), min(int(w.row_off + w.height), dy + height)
+        if c1 > c0 and r1 > r0:
+            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0),
+                 block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)])
+
+    return sink_extent
+
+
+@with_bounded_gdal_cache
+def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
+                      is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
+    """Run a land-cover extraction; on any error or cancel, no output is left behind."""
+    parsed: ParsedPrompt = parse_prompt(req.prompt)
+    src = open_raster(req.input)
+    out_raster, out_vector = _checked_outputs(req)
+    check_has_valid_pixels(src)
+    modality = resolve_modality(src, req.modality)
+    stack = _input_stack(req, src, modality)
+    roles = stack.roles()
+    cat = catalogue()
+    tall = _tall_concepts(parsed, roles, cat)
     parsed = fit_map_to_bands(parsed, roles, req.engine)
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
@@ -238,165 +355,103 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
     classes = {i + 1: n for i, n in enumerate(names)}
-    colors = [(i + 1, tuple(cat[n]["color"])) for i, n in enumerate(names)]
-    K, E = len(names), len(parsed.excluded)
+    K = len(names)
     tmpdir = tempfile.mkdtemp(prefix="terraprompt-")
-    conf_path = os.path.join(tmpdir, "confidence.tif")
-    writer = conf_writer = height_writer = None
     try:
-        writer = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=req.tiles.stride,
-                               colormap=class_colormap(colors), descriptions=["class"],
-                               tags={"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
-                                     "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name})
-        conf_writer = GeoTiffWriter(conf_path, grid, 1, "uint8", None, block=req.tiles.stride)
-        if parsed.has_height:  # height above ground per pixel, for the object filter after the tiles
-            height_writer = GeoTiffWriter(os.path.join(tmpdir, "height.tif"), grid, 1, "float32", None, block=req.tiles.stride)
+        out = _Writers(out_raster, grid, tmpdir, req.tiles.stride, classes, [(k, tuple(cat[n]["color"])) for k, n in classes.items()],
+                       {"TERRAPROMPT_CLASSES": ";".join(f"{k}={v}" for k, v in classes.items()),
+                        "TERRAPROMPT_PROMPT": parsed.text, "TERRAPROMPT_ENGINE": engine_name}, parsed.has_height)
     except BaseException:
-        for wr in (writer, conf_writer):
-            if wr is not None:
-                wr.abort()
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
-    counts = np.zeros(K + 1, dtype=np.float64)  # area m² per class (0 = background)
-    nodata_area = [0.0]
-    cloud_area = [0.0]
-    sar_only_area = [0.0]
-    low_conf = [0.0]
-    class_conf = np.zeros((K + 1, 2), dtype=np.float64)
-    conf_sum = [0.0, 0.0]
     area_rows = row_pixel_areas(grid, 0, grid.height)
+    tally = AreaTally(K, area_rows)
     roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
+    height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
 
     def process(wins):
-        out = []
-        for w in wins:
-            bs = reader.get(w)
-            if hasattr(engine, "set_tile"):
-                engine.set_tile(w)
-            sc = engine.scores(bs)
-            ex = engine.excluded(bs, sc, K) if hasattr(engine, "excluded") else None
-            ex = np.zeros(bs.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
-            # SAR fused with optical decides alone where the optical image is nodata: those pixels stay valid
-            valid = engine.decidable(bs) if hasattr(engine, "decidable") else bs.valid
-            so = engine.sar_only(K) if hasattr(engine, "sar_only") else None
-            so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
-            parts = [sc, ex[None], valid[None].astype(np.float32), so[None]]
-            if height_writer is not None:  # height above ground, NaN where the DSM has no value
-                hag = height_above_ground(bs.bands["height"], bool(ctx.height_is_dsm), ctx.pixel_m)
-                parts.append(np.where(bs.valid_for(["height"]), hag, np.nan)[None].astype(np.float32))
-            out.append(np.concatenate(parts))
-        return out
+        return [engine_block(engine, w, reader.get(w), K, height_is_dsm, ctx.pixel_m) for w in wins]
 
     def sink(w: Window, block: np.ndarray) -> None:
-        if height_writer is not None:
-            height_writer.write(w, block[-1])
+        if out.height is not None:
+            out.height.write(w, block[-1])
             block = block[:-1]
-        scores, cloudy, valid, sar_only = block[:-3], block[-3] >= 0.5, block[-2] >= 0.5, block[-1] >= 0.5
-        inc = scores[:K]
-        best = np.argmax(inc, axis=0)
-        top = np.take_along_axis(inc, best[None], 0)[0]
-        cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
-        if E:
-            excl = scores[K:].max(axis=0) >= 0.5
-            cls[excl] = 0
-        conf = np.where(cls > 0, top, 1.0 - inc.max(axis=0))
-        cloudy &= valid
-        valid &= ~cloudy
-        cls[~valid] = NODATA
-        writer.write(w, cls)
-        conf_writer.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
-        rows = area_rows[int(w.row_off): int(w.row_off + w.height)]
-        ra = rows[:, None]
-        # one pass per sum: class areas by row-weighted bincount (pixel area varies by row only)
-        counts[:] += np.bincount(cls.ravel(), np.broadcast_to(ra, cls.shape).ravel(), NODATA + 1)[:K + 1]
-        nodata_area[0] += float((~valid & ~cloudy).sum(axis=1) @ rows)
-        cloud_area[0] += float(cloudy.sum(axis=1) @ rows)
-        sar_only_area[0] += float((sar_only & valid).sum(axis=1) @ rows)
-        cv, kv = conf[valid], cls[valid]
-        conf_sum[0] += float(cv.sum())
-        conf_sum[1] += float(cv.size)
-        low_conf[0] += float((cv < 0.65).sum())
-        class_conf[:, 0] += np.bincount(kv, cv, K + 1)[:K + 1]
-        class_conf[:, 1] += np.bincount(kv, None, K + 1)[:K + 1]
+        valid, sar_only = block[-2] >= 0.5, block[-1] >= 0.5
+        cloudy = (block[-3] >= 0.5) & valid
+        cls, conf, valid = classify_block(block[:-3], K, valid, cloudy)
+        out.classes.write(w, cls)
+        out.confidence.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
+        tally.add(w, cls, conf, valid, cloudy, sar_only)
 
     def read(w: Window):
         return stack.read(Window(w.col_off + run_win.col_off, w.row_off + run_win.row_off, w.width, w.height), roles_needed)
 
-    dx, dy = int(window.col_off - run_win.col_off), int(window.row_off - run_win.row_off)
-
-    def sink_extent(w: Window, block: np.ndarray) -> None:
-        """Pass on the part of a finished block inside the extent, on the output grid."""
-        c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
-        c1, r1 = min(int(w.col_off + w.width), dx + grid.width), min(int(w.row_off + w.height), dy + grid.height)
-        if c1 > c0 and r1 > r0:
-            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0),
-                 block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)])
-
     try:
         with Prefetcher(read) as reader:  # the next tile is read while the engine runs on this one
-            run_tiled(int(run_win.width), int(run_win.height), process, sink if run_win == window else sink_extent, req.tiles,
+            run_tiled(int(run_win.width), int(run_win.height), process, _sink_within(window, run_win, sink), req.tiles,
                       progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                       is_cancelled=is_cancelled, prefetch=reader.ahead)
-        conf_writer.close()
-        if height_writer is not None:
-            height_writer.close()
+        out.confidence.close()
+        if out.height is not None:
+            out.height.close()
         # The class raster stays in its temporary file until the polygons are written too, so a cancel
         # or error while polygonising leaves the analyst's previous outputs untouched.
-        writer.close(commit_now=False)
+        out.classes.close(commit_now=False)
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
         max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
-        removed_px = sieve_classes(writer.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
-        heights = filter_by_height(writer.tmp, height_writer.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
+        removed_px = sieve_classes(out.classes.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
+        heights = filter_by_height(out.classes.tmp, out.height.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
                                    parsed.max_height_m, is_cancelled) \
             if parsed.has_height else None
         removed_px += heights.removed_px if heights else 0
         if removed_px:
-            counts, class_conf = class_area_table(writer.tmp, conf_path, K, area_rows)
-        areas = {classes[k]: counts[k] for k in classes}
-        valid_area = float(counts.sum())
-        common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
-                  "model": getattr(engine, "model_name", "") or "spectral-priors", "model_sha256": getattr(engine, "model_sha256", ""),
-                  "prompt": parsed.text}
-        details = {"nodata_m2": nodata_area[0], "cloud_excluded_m2": cloud_area[0], "sar_only_m2": sar_only_area[0],
-                   "sar_fused": bool(getattr(engine, "sar_fills_optical", False)) or any(
-                       getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
-                   "mean_confidence": conf_sum[0] / max(conf_sum[1], 1),
-                   "low_confidence_fraction": low_conf[0] / max(conf_sum[1], 1),
-                   "engine_why": engine_why, "rules": engine.explain() + ([t(
-                       "scene statistics (thresholds, brightness) fitted on a sample of the whole raster, so the extent gets "
-                       "the classes a run over the whole raster gives there")] if req.extent is not None else []),
-                   "parsed": parsed, "modality": modality,
-                   "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
-                   "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),
-                   "concepts_understood": [{"concept": m.concept, "label": t(cat[m.concept]["label"]), "score": m.score, "via": m.via}
-                                           for m in parsed.concepts],
-                   "excluded_concepts": [m.concept for m in parsed.excluded],
-                   "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
-                   "areas": area_table(classes, counts, class_conf, valid_area, cat),
-                   "height_filter": None if heights is None else {
-                       "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
-                       "concepts": tall,
-                       "objects_kept": heights.kept, "objects_removed": heights.removed,
-                       "objects_without_height": heights.no_height}}
+            tally.counts, tally.class_conf = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
+        areas = {classes[k]: tally.counts[k] for k in classes}
+        valid_area = float(tally.counts.sum())
+        details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx)
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
-            polys = polygonize(writer.tmp, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01)
-            written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
-                                     max_area_m2=parsed.max_area_m2,
-                                     description=explanation)
-            details["vector_areas_m2"] = written
-        writer.commit()
+            common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
+                      "model": getattr(engine, "model_name", "") or "spectral-priors",
+                      "model_sha256": getattr(engine, "model_sha256", ""), "prompt": parsed.text}
+            polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01)
+            details["vector_areas_m2"] = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
+                                                        max_area_m2=parsed.max_area_m2, description=explanation)
+        out.classes.commit()
     except BaseException:
-        writer.abort()
-        conf_writer.abort()
-        if height_writer is not None:
-            height_writer.abort()
+        out.abort()
         raise
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     if progress:
         progress(100.0)
     return ExtractResult(out_raster, out_vector, explanation, classes, areas, valid_area, engine_name, device, modality.name, details)
+
+
+def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str, modality: Modality, stack: ModalityStack,
+             tally: AreaTally, classes: dict[int, str], cat: dict, heights, tall: list[str], ctx: Context) -> dict:
+    """The run's facts as data: what explain() words, what the dock charts and what the result carries."""
+    valid_area = float(tally.counts.sum())
+    return {"nodata_m2": tally.nodata, "cloud_excluded_m2": tally.cloud, "sar_only_m2": tally.sar_only,
+            "sar_fused": bool(getattr(engine, "sar_fills_optical", False)) or any(
+                getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
+            "mean_confidence": tally.conf_sum / max(tally.conf_n, 1),
+            "low_confidence_fraction": tally.low_conf / max(tally.conf_n, 1),
+            "engine_why": engine_why, "rules": engine.explain() + ([t(
+                "scene statistics (thresholds, brightness) fitted on a sample of the whole raster, so the extent gets "
+                "the classes a run over the whole raster gives there")] if req.extent is not None else []),
+            "parsed": parsed, "modality": modality,
+            "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
+            "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),
+            "concepts_understood": [{"concept": m.concept, "label": t(cat[m.concept]["label"]), "score": m.score, "via": m.via}
+                                    for m in parsed.concepts],
+            "excluded_concepts": [m.concept for m in parsed.excluded],
+            "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
+            "areas": area_table(classes, tally.counts, tally.class_conf, valid_area, cat),
+            "height_filter": None if heights is None else {
+                "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
+                "concepts": tall, "objects_kept": heights.kept, "objects_removed": heights.removed,
+                "objects_without_height": heights.no_height}}
 
 
 def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarray, valid_area: float, cat: dict) -> list[dict]:

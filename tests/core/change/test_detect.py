@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.transform import from_origin
+from rasterio.windows import Window
 
 from change_pairs import iou, write_pair
 from conftest import S2_NAMES, shared, write_raster
@@ -547,3 +548,22 @@ def test_deforestation_maps_forest_not_all_vegetation(tmp_path):
     assert "forest / trees →" in got["deforestation"][1]
     assert got["deforestation"][0][forest].mean() > 0.8 and got["deforestation"][0][meadow].mean() < 0.05
     assert got["vegetation loss"][0][forest].mean() > 0.8 and got["vegetation loss"][0][meadow].mean() > 0.8
+
+
+def test_transition_probability_keeps_the_prompted_transitions_and_tally_counts_them():
+    from terraprompt.plugin.core.change.detect import ChangeTally, transition_probability
+
+    table = np.array([[False, True], [False, False]])  # only class 0 → class 1 is kept
+    prob = np.array([[0.9, 0.8, 1.3]], np.float32)
+    from_scores = np.array([[[1, 0, 1]], [[0, 1, 0]]], np.float32)  # from classes 0, 1, 0
+    to_scores = np.array([[[0, 0, 0]], [[1, 1, 1]]], np.float32)  # to class 1 everywhere
+    block = np.concatenate([prob[None], np.ones((1, 1, 3), np.float32), from_scores, to_scores])
+    p, fr, to = transition_probability(block, table, True)
+    assert p.tolist() == [[pytest.approx(0.9), 0.0, 1.0]] and fr.tolist() == [[0, 1, 0]] and to.tolist() == [[1, 1, 1]]
+    p, fr, to = transition_probability(block, table, False)  # without classes: other → other (the last cell) decides
+    assert fr is None and not p.any()
+    tally = ChangeTally(2, 2, np.array([100.0]))
+    fr, to = np.array([[0, 1, 0]]), np.array([[1, 1, 1]])
+    tally.add(Window(0, 0, 3, 1), np.array([[True, True, False]]), np.array([[True, False, False]]), fr, to)
+    assert tally.area == {"valid": 200.0, "changed": 100.0, "nodata": 100.0}
+    assert tally.matrix_changed.tolist() == [[0, 100.0], [0, 0]] and tally.matrix_all.tolist() == [[0, 100.0], [0, 100.0]]
