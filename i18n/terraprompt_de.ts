@@ -209,7 +209,7 @@
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Report</source>
             <translation>Bericht</translation>
         </message>
@@ -224,7 +224,7 @@
             <translation>Kodiert das Raster auf dem gemeinsamen Gitter halb überlappender Kacheln und legt die Kodierungen im Festplatten-Cache ab (Schlüssel: Pfad, Größe und Änderungszeit des Rasters, die Bänder, die Kachel und der Hash des Modells). Das Kartenwerkzeug und segment_prompts verwenden sie dann wieder; bereits zwischengespeicherte Kacheln werden übersprungen. Die am längsten nicht verwendeten Kodierungen werden entfernt, wenn der Cache seine Größengrenze überschreitet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
             <source>Input raster</source>
             <translation>Eingaberaster</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Jetzt kodierte Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="110" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -434,7 +434,7 @@
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
             <source>Class label</source>
             <translation>Klassenbezeichnung</translation>
         </message>
@@ -444,22 +444,22 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="198" />
+            <location filename="../plugin/gui/interactive_tab.py" line="206" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="66" />
+            <location filename="../plugin/algorithms/find_similar.py" line="67" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="68" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="81" />
+            <location filename="../plugin/algorithms/find_similar.py" line="82" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
@@ -469,102 +469,117 @@
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Straight outlines (buildings)</source>
+            <translation>Gerade Umrisse (Gebäude)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="40" />
+            <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
+            <translation>Rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden, statt des pixelgenauen Umrisses. Ein Teil, den das Begradigen stark verändern würde (IoU unter 0,75 mit seinem Umriss), behält den pixelgenauen Umriss.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="52" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>Der Layer „{0}“ benötigt ein Ganzzahlfeld „{1}“ (Objekt {2} hat {3!r}). Fügen Sie das Feld hinzu und füllen Sie es.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="64" />
             <source>Segment objects from point and box prompts</source>
             <translation>Objekte aus Punkt- und Rechteck-Anweisungen segmentieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Stapelversion des interaktiven Kartenwerkzeugs: jede object_id des Layers POINTS (positive=1 im Objekt, positive=0 auf dem, was ausgeschlossen werden soll) und des optionalen Layers BOXES (sein umschließendes Rechteck) wird zu einem Polygon mit object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source und created_utc. Die Anweisungen dürfen in jedem KBS vorliegen. Kodierungen werden auf der Festplatte zwischengespeichert, daher ist ein erneuter Lauf auf demselben Raster schnell.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="66" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>Das zu segmentierende Bild: jedes von GDAL lesbare Raster mit KBS (einkanalig, RGB, multispektral, SAR, DOM).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
             <source>Point prompts</source>
             <translation>Punkt-Anweisungen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="71" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Box prompts (optional)</source>
             <translation>Rechteck-Anweisungen (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine, ohne Modelldatei) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <source>The object id raster is drawn from the same polygons.</source>
+            <translation>Das Objekt-ID-Raster wird aus denselben Polygonen gezeichnet.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>Objects</source>
             <translation>Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
             <source>Object id raster (optional)</source>
             <translation>Objekt-ID-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="89" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="100" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
             <source>Objects segmented</source>
             <translation>Segmentierte Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="132" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
         </message>
@@ -589,7 +604,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -624,7 +639,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="223" />
+            <location filename="../plugin/gui/maptools.py" line="229" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -634,37 +649,37 @@
             <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="167" />
+            <location filename="../plugin/gui/candidates.py" line="168" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="168" />
+            <location filename="../plugin/gui/candidates.py" line="169" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="175" />
             <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
             <translation>{n}. {label} · {ha:.2f} ha · Wert {score:.2f}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="177" />
+            <location filename="../plugin/gui/candidates.py" line="178" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="179" />
+            <location filename="../plugin/gui/candidates.py" line="180" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="409" />
+            <location filename="../plugin/gui/maptools.py" line="415" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="226" />
+            <location filename="../plugin/gui/candidates.py" line="228" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
@@ -965,101 +980,106 @@
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, in the preview, accepted objects, text candidates and Find similar. A part that squaring would change much keeps its traced outline.</source>
+            <translation>Rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden, in der Vorschau, bei übernommenen Objekten, Textkandidaten und „Ähnliche finden“. Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="83" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="84" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="85" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="106" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="103" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="122" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="150" />
+            <location filename="../plugin/gui/interactive_tab.py" line="157" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="182" />
+            <location filename="../plugin/gui/interactive_tab.py" line="190" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="191" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="208" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="208" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1419,57 +1439,57 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="219" />
+            <location filename="../plugin/gui/maptools.py" line="225" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="238" />
+            <location filename="../plugin/gui/maptools.py" line="244" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="247" />
+            <location filename="../plugin/gui/maptools.py" line="253" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="326" />
+            <location filename="../plugin/gui/maptools.py" line="332" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="337" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="388" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="388" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="393" />
+            <location filename="../plugin/gui/maptools.py" line="399" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="403" />
+            <location filename="../plugin/gui/maptools.py" line="409" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="406" />
+            <location filename="../plugin/gui/maptools.py" line="412" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="429" />
+            <location filename="../plugin/gui/maptools.py" line="435" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

@@ -209,7 +209,7 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -224,7 +224,7 @@
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="110" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -434,7 +434,7 @@
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
@@ -444,22 +444,22 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="198" />
+            <location filename="../plugin/gui/interactive_tab.py" line="206" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="66" />
+            <location filename="../plugin/algorithms/find_similar.py" line="67" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="68" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="81" />
+            <location filename="../plugin/algorithms/find_similar.py" line="82" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
@@ -469,102 +469,117 @@
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="42" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <source>Straight outlines (buildings)</source>
+            <translation>Contours rectilignes (bâtiments)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="40" />
+            <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
+            <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, au lieu du contour tracé au pixel. Une partie que l'équerrage changerait beaucoup (IoU inférieur à 0,75 avec son contour tracé) garde le contour tracé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="52" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="54" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="64" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="66" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="69" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="71" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <source>The object id raster is drawn from the same polygons.</source>
+            <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="89" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="100" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="132" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
@@ -589,7 +604,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -624,7 +639,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="223" />
+            <location filename="../plugin/gui/maptools.py" line="229" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -634,37 +649,37 @@
             <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="167" />
+            <location filename="../plugin/gui/candidates.py" line="168" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="168" />
+            <location filename="../plugin/gui/candidates.py" line="169" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="175" />
             <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
             <translation>{n}. {label} · {ha:.2f} ha · score {score:.2f}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="177" />
+            <location filename="../plugin/gui/candidates.py" line="178" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="179" />
+            <location filename="../plugin/gui/candidates.py" line="180" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="409" />
+            <location filename="../plugin/gui/maptools.py" line="415" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="226" />
+            <location filename="../plugin/gui/candidates.py" line="228" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
@@ -965,101 +980,106 @@
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, in the preview, accepted objects, text candidates and Find similar. A part that squaring would change much keeps its traced outline.</source>
+            <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, dans l'aperçu, les objets acceptés, les candidats du texte et Trouver similaires. Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="83" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="84" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="85" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="106" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="103" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="122" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="150" />
+            <location filename="../plugin/gui/interactive_tab.py" line="157" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="182" />
+            <location filename="../plugin/gui/interactive_tab.py" line="190" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="191" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="208" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="208" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1419,57 +1439,57 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="219" />
+            <location filename="../plugin/gui/maptools.py" line="225" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="238" />
+            <location filename="../plugin/gui/maptools.py" line="244" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="247" />
+            <location filename="../plugin/gui/maptools.py" line="253" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="326" />
+            <location filename="../plugin/gui/maptools.py" line="332" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="337" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="388" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="388" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="393" />
+            <location filename="../plugin/gui/maptools.py" line="399" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="403" />
+            <location filename="../plugin/gui/maptools.py" line="409" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="406" />
+            <location filename="../plugin/gui/maptools.py" line="412" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="429" />
+            <location filename="../plugin/gui/maptools.py" line="435" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

@@ -17,7 +17,7 @@ in three scenes, each on its own project:
 - Web: XYZ tiles made here (gdal2tiles, served from file://) of the held-out 0.5 m building tile
   ../shared/data/buildings/rio_img52, shown through the web-tile provider; six mid-sized roofs, each with three clicks
   placed as the evaluation protocol places them (deepest point, then the centre of the largest error), with the
-  bundled network, accepted → out/web_interactive.png.
+  bundled network, straight outlines, accepted → out/web_interactive.png.
 
 A scene whose data is absent is skipped with a message in out/screenshots.json.
 Compact 256-colour copies of the change and interactive shots (for docs/images, < 400 KB)
@@ -443,6 +443,7 @@ def inner() -> None:
         tab.layer_combo.setLayer(layer)
         tab.model_edit.setText("bundled")
         tab.class_edit.setText("building")
+        tab.straight_check.setChecked(True)  # roofs with right-angled outlines
         objects = os.path.relpath(os.path.join(DATA, "web_buildings.gpkg"), ROOT)
         if os.path.exists(objects):
             os.remove(objects)
@@ -478,6 +479,7 @@ def inner() -> None:
         tab.start_button.setChecked(False)
         settle()
         iface.mainWindow().grab().save(os.path.join(OUT, "web_interactive.png"))
+        tab.straight_check.setChecked(False)  # remembered in the settings: the other scenes keep traced outlines
         info["files"].append("out/web_interactive.png")
         return done > 0
 

@@ -17,7 +17,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
-from .segment_prompts import embedding_cache_dir
+from .segment_prompts import embedding_cache_dir, straight_outlines_parameter
 
 
 METHODS = ["auto", "network", "appearance"]
@@ -62,6 +62,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="similar")
         p.setHelp(tr("Written to the 'class' field of every object found."))
         self.addParameter(p)
+        self.addParameter(straight_outlines_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Similar objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage polygons with object_id, class, score, area_m2 and provenance fields."))
         self.addParameter(p)
@@ -96,7 +97,8 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
                              label=self.parameterAsString(parameters, "CLASS", context) or "similar",
                              method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
-                             cache_dir=embedding_cache_dir())
+                             cache_dir=embedding_cache_dir(),
+                             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context))
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}

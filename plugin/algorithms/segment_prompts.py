@@ -7,6 +7,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterRasterDestination,
@@ -31,6 +32,15 @@ def embedding_cache_dir():
     from .diagnostics import cache_dirs
 
     return cache_dirs()["embeddings"]
+
+
+def straight_outlines_parameter(note: str = "") -> QgsProcessingParameterBoolean:
+    """STRAIGHT_OUTLINES: right-angled polygon outlines (buildings), shared by segment_prompts and find_similar."""
+    p = QgsProcessingParameterBoolean("STRAIGHT_OUTLINES", tr("Straight outlines (buildings)"), defaultValue=False, optional=True)
+    p.setHelp((tr("Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced "
+                  "pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps "
+                  "the traced one.") + " " + note).strip())
+    return p
 
 
 def _int_field(feature, name: str, layer_name: str) -> int:
@@ -82,6 +92,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="object", optional=True)
         p.setHelp(tr("Free label written to the 'class' attribute of every object (e.g. building, tree, field)."))
         self.addParameter(p)
+        self.addParameter(straight_outlines_parameter(tr("The object id raster is drawn from the same polygons.")))
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
         self.addParameter(p)
@@ -142,6 +153,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
             cache_dir=embedding_cache_dir(),
+            straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

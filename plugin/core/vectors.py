@@ -22,6 +22,7 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import transform as shp_transform, unary_union
 
+from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid
 from .writers import commit, remove_quietly, temp_path_for
 
@@ -197,15 +198,18 @@ def write_polygons(
     description: str = "",
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
+    straight: bool = False,
 ) -> dict[str, float]:
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
-    returns area (m²) per class name written."""
+    returns area (m²) per class name written. ``straight``: right-angled outlines (buildings; :mod:`.outlines`) instead
+    of simplified pixel outlines."""
     import fiona
 
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     schema = {"geometry": "MultiPolygon", "properties": fields}
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * abs(grid.transform.a)
+    pixel = pixel_side(grid.transform)
     tmp = temp_path_for(path)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     totals: dict[str, float] = {}
@@ -213,7 +217,7 @@ def write_polygons(
         with fiona.open(tmp, "w", driver="GPKG", layer=layer, crs_wkt=grid.crs.to_wkt(), schema=schema) as out:
             batch = []
             for poly in polygons:
-                g = poly.geom.simplify(tol, preserve_topology=True) if tol > 0 else poly.geom
+                g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom)) if straight else poly.geom.simplify(tol, preserve_topology=True) if tol > 0 else poly.geom
                 if g.is_empty:
                     continue
                 a = areas.area_m2(g)

@@ -142,11 +142,12 @@ class CandidatePanel(QWidget):
         self.clear()
         make_session = ctl.session_work()
         crs = ctl.layer.crs()
+        straight = ctl.straight
 
         def work(progress, is_cancelled):
             session = make_session(lambda p: progress(0.3 * p), is_cancelled)
             cset = find_candidates(session, prompt, progress=lambda p: progress(30 + 0.65 * p), is_cancelled=is_cancelled)
-            wkts = [c.geometry().wkt for c in cset.candidates]
+            wkts = [c.geometry(straight, session.source.crs).wkt for c in cset.candidates]
             return session, cset, wkts
 
         def done(result, error):
@@ -218,7 +219,8 @@ class CandidatePanel(QWidget):
             return []
         first = next_object_id(ctl.output_path)
         src = self.session.source
-        objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, src.path) for k, r in enumerate(rows)]
+        objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, src.path, ctl.straight)
+                for k, r in enumerate(rows)]
         if not ctl.write(objs, src.crs):
             return []
         self._drop(rows)

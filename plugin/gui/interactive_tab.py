@@ -62,6 +62,13 @@ class InteractiveTab(QWidget):
         self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
         self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
         form.addRow(tr("Class"), self.class_edit)
+        self.straight_check = QCheckBox(tr("Straight outlines (buildings)"), self)
+        self.straight_check.setChecked(settings.value("interactive_straight", "false") == "true")
+        self.straight_check.setToolTip(tr("Right-angled polygon edges along each object's main direction, as roofs are drawn, "
+                                          "in the preview, accepted objects, text candidates and Find similar. A part that "
+                                          "squaring would change much keeps its traced outline."))
+        self.straight_check.toggled.connect(lambda _on: self.apply_choices())
+        form.addRow("", self.straight_check)
         self.output_widget = QgsFileWidget(self)
         self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
@@ -159,6 +166,7 @@ class InteractiveTab(QWidget):
                 geoms.append(wkt.loads(g.asWkt()))
         out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
         label = self.class_edit.text().strip() or "similar"
+        straight = self.straight_check.isChecked()
         render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
         path = layer_path(raster) if render is None else ""
 
@@ -176,7 +184,7 @@ class InteractiveTab(QWidget):
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
                 return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
-                                                   extent=extent), **kw)
+                                                   extent=extent, straight=straight), **kw)
 
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
@@ -219,7 +227,8 @@ class InteractiveTab(QWidget):
 
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
                                   self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
-                                  embedding_cache_dir())
+                                  embedding_cache_dir(), self.straight_check.isChecked())
+        settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
         settings.set_value("interactive_output", out)

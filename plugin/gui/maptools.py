@@ -139,6 +139,7 @@ class PromptController(QObject):
         self.device = "auto"
         self.class_name = "object"
         self.output_path = ""
+        self.straight = False  # right-angled outlines (buildings) in the preview and the accepted polygons
         self.cache_dir: Optional[str] = None
         self.session = None
         self.engine = None
@@ -150,7 +151,8 @@ class PromptController(QObject):
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
 
     # ------------------------------------------------------------- configuration
-    def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None) -> None:
+    def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
+                  straight: bool = False) -> None:
         """Set the raster layer, model and output; a new layer or model drops the current session."""
         if layer is not self.layer or model != self.model or device != self.device:
             self.reset()
@@ -158,6 +160,10 @@ class PromptController(QObject):
         self.class_name = class_name or "object"
         self.output_path = output_path
         self.cache_dir = cache_dir
+        if straight != self.straight:
+            self.straight = straight
+            if self.session is not None and self.session.last is not None and self.task is None:
+                self._show(self.session.last)  # the preview shows the outline Accept will write
 
     def reset(self, keep_snapshots: bool = False) -> None:
         """Forget the session and the preview (the cache keeps the encodings; ``keep_snapshots`` keeps rendered views)."""
@@ -387,7 +393,7 @@ class PromptController(QObject):
             self.preview.clear()
             self.changed.emit(tr("No object under the prompts.") if res is not None else tr("No prompts."))
             return
-        geom = mask_to_geometry(res.mask, res.transform)
+        geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=self.session.source.crs)
         self.preview.show(geom.wkt if geom is not None else None, self.layer.crs())
         h = self.session.history
         self.changed.emit(tr("score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms").format(
@@ -410,7 +416,7 @@ class PromptController(QObject):
             return None
         res, h = self.session.last, self.session.history
         src = self.session.source
-        geom = mask_to_geometry(res.mask, res.transform)
+        geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
         oid = next_object_id(self.output_path)
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,

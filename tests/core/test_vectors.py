@@ -176,3 +176,22 @@ def test_box_areas_vectorised_match_single(crs):
     np.testing.assert_allclose(got, want, rtol=1e-9)
     if crs == "EPSG:4326":
         assert got[1] == pytest.approx(quad_area(60.0, 60.01, 0.01), rel=1e-5)
+
+
+def test_write_polygons_straight_outlines_square_a_turned_roof(tmp_path):
+    from rasterio.features import rasterize
+    from shapely import affinity
+
+    tr = from_origin(500000, 4500000, 0.5, 0.5)
+    roof = affinity.rotate(box(500010, 4499970, 500025, 4499980), 33)  # 15 m x 10 m, turned
+    cls = rasterize([(roof, 1)], out_shape=(80, 80), transform=tr).astype(np.uint8)
+    grid = Grid(CRS.from_epsg(32633), tr, 80, 80)
+    rings = {}
+    for straight in (False, True):
+        out = str(tmp_path / f"poly_{straight}.gpkg")
+        write_polygons(out, polygonize(_class_raster(tmp_path, cls, transform=tr)), grid, {1: "building"}, {}, straight=straight)
+        with fiona.open(out) as fc:
+            rings[straight] = shape(next(iter(fc))["geometry"])
+    assert len(rings[True].geoms[0].exterior.coords) == 5 < len(rings[False].geoms[0].exterior.coords)
+    iou = lambda g: g.intersection(roof).area / g.union(roof).area  # noqa: E731
+    assert iou(rings[True]) > iou(rings[False]) and iou(rings[True]) > 0.93

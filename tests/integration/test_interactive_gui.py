@@ -200,3 +200,25 @@ def test_sam_pair_from_the_model_field_and_a_bad_model_file(setup):
     tab.start_button.setChecked(True)
     _click(canvas, _screen(canvas, xf, 128, 128))
     assert wait_for(lambda: ctl.task is None and ctl.session is None and "broken_encoder" in tab.status.text(), 60), tab.status.text()
+
+
+def test_straight_outlines_in_the_preview_and_the_accepted_object(setup):
+    """The dock's 'Straight outlines' box: the preview turns into the squared outline at once, and Accept writes it."""
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    tab.straight_check.setChecked(False)
+    _click(canvas, _screen(canvas, xf, 150, 170))  # the disk: a traced outline of many corners
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    traced = ctl.preview.band.asGeometry()
+    assert traced.constGet().nCoordinates() > 20
+    try:
+        tab.straight_check.setChecked(True)
+        squared = ctl.preview.band.asGeometry()
+        assert squared.constGet().nCoordinates() <= 10
+        assert abs(squared.area() - traced.area()) < 0.15 * traced.area()
+        assert tab.accept() == 1
+        with fiona.open(str(tmp / "accepted.gpkg")) as fc:
+            ring = next(iter(fc))["geometry"]["coordinates"][0][0]
+        assert len(ring) <= 9
+    finally:
+        tab.straight_check.setChecked(False)  # the box is remembered in the settings

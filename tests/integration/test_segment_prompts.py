@@ -172,3 +172,52 @@ def test_default_cache_is_the_profile_folder_diagnostics_reports(plugin, tmp_pat
     res = processing.run("terraprompt:encode_image", {"INPUT": src})
     folder = cache_dirs()["embeddings"]
     assert folder in res["REPORT"] and any(n.endswith(".npz") for n in os.listdir(folder))
+
+
+def test_straight_outlines_square_the_roofs_of_a_real_tile(plugin, tmp_path):
+    """STRAIGHT_OUTLINES on the bundled network's masks of real roofs (Rio crop): right-angled polygons, few corners,
+    about the area of the traced masks; the object id raster is drawn from the same polygons."""
+    import math
+
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY
+    from scipy import ndimage
+
+    base = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "rio_buildings_crop_")
+    with rasterio.open(base + "instances.tif") as ds:
+        inst, tr = ds.read(1), ds.transform
+    pts = _memory_layer("Point", "EPSG:4326", ["object_id", "positive"])
+    ids = [k for k in np.unique(inst) if k > 0 and (inst == k).sum() >= 150]
+    for k in ids:
+        d = ndimage.distance_transform_edt(inst == k)
+        r, c = np.unravel_index(int(np.argmax(d)), d.shape)
+        _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(tr * (c + 0.5, r + 0.5)))), [int(k), 1])
+    runs = {}
+    for straight in (False, True):
+        res = processing.run("terraprompt:segment_prompts", {
+            "INPUT": base + "image.tif", "POINTS": pts, "MODEL": "network", "STRAIGHT_OUTLINES": straight,
+            "OUTPUT_VECTOR": str(tmp_path / f"obj_{straight}.gpkg"), "OUTPUT_RASTER": str(tmp_path / f"ids_{straight}.tif")})
+        with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+            runs[straight] = {f["properties"]["object_id"]: f for f in fc}
+        with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+            runs[(straight, "raster")] = ds.read(1)
+    assert len(ids) >= 3 and set(runs[True]) == set(runs[False]) == set(ids)
+    for k in ids:
+        a, b = runs[(True, "raster")] == k, runs[(False, "raster")] == k
+        assert 0.75 < (a & b).sum() / (a | b).sum() < 1.0
+    squared = 0
+    for k in ids:
+        traced, straight = runs[False][k], runs[True][k]
+        a0, a1 = traced["properties"]["area_m2"], straight["properties"]["area_m2"]
+        assert abs(a1 - a0) / a0 < 0.2, (k, a0, a1)
+        ring = straight["geometry"]["coordinates"][0][0][:-1]
+        corners = len(ring)
+        assert corners < len(traced["geometry"]["coordinates"][0][0]) - 1
+        # right angles on the ground: degrees of longitude scaled to the latitude's
+        angles = []
+        for i in range(corners):
+            (x0, y0), (x1, y1), (x2, y2) = ring[i - 1], ring[i], ring[(i + 1) % corners]
+            u, v = ((x1 - x0) * math.cos(math.radians(y1)), y1 - y0), ((x2 - x1) * math.cos(math.radians(y1)), y2 - y1)
+            angles.append(abs(u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v)))
+        squared += max(angles) < 0.02  # right angles (degrees of longitude scaled at the latitude)
+    assert squared >= len(ids) - 1

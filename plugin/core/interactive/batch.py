@@ -61,6 +61,7 @@ class SegmentRequest:
     window_size: int = TILE
     cache_dir: Optional[str] = None  # None: the default cache folder; "": no disk cache
     cache_max_bytes: int = 2 * 1024 ** 3
+    straight: bool = False  # right-angled outlines (buildings) for the polygons and the id raster drawn from them
 
 
 @dataclass
@@ -126,7 +127,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             skipped.append(t("object {id}: {reason}", id=obj.object_id, reason=exc.problem.rstrip(".")))
             continue
         res = session.last
-        geom = mask_to_geometry(res.mask, res.transform)
+        geom = mask_to_geometry(res.mask, res.transform, straight=req.straight, crs=src.crs)
         if geom is None:
             skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id))
             continue

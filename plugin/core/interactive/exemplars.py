@@ -52,6 +52,8 @@ class SimilarRequest:
     cache_dir: Optional[str] = None
     """Encodings of the network method: None, the default cache folder; "", none kept on disk."""
     tiles: TileSpec = field(default_factory=TileSpec)
+    straight: bool = False
+    """Right-angled polygon outlines along each object's main direction (buildings)."""
 
 
 @dataclass
@@ -187,7 +189,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
                    f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
                    f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
         write_polygons(out, candidates(), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
-                       layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
+                       layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
@@ -258,7 +260,7 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, are
               "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
     summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
     write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
-                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"})
+                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
     if progress:
         progress(100.0)
     return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary, clicks)

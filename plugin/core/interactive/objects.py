@@ -17,6 +17,7 @@ from shapely.ops import unary_union
 
 from ..errors import OutputError
 from ..messages import t
+from ..outlines import ground_x_scale, pixel_side, straighten
 from ..vectors import AreaCalculator
 from ..writers import commit, remove_quietly, temp_path_for
 
@@ -41,13 +42,17 @@ def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def mask_to_geometry(mask: np.ndarray, transform, simplify_pixels: float = 0.0) -> Optional[MultiPolygon]:
-    """The union of a mask's pixels as a MultiPolygon in the transform's CRS (None when empty)."""
+def mask_to_geometry(mask: np.ndarray, transform, simplify_pixels: float = 0.0, straight: bool = False,
+                     crs=None) -> Optional[MultiPolygon]:
+    """The union of a mask's pixels as a MultiPolygon in the transform's CRS (None when empty); ``straight``: right-angled
+    outlines along each part's main direction (buildings; :mod:`..outlines`), square on the ground in ``crs``."""
     if not mask.any():
         return None
     polys = [shape(g) for g, v in shapes(mask.astype(np.uint8), mask=mask, connectivity=4, transform=transform) if v]
     geom = unary_union(polys)
-    if simplify_pixels > 0:
+    if straight:
+        geom = straighten(geom, pixel_side(transform), ground_x_scale(crs, geom))
+    elif simplify_pixels > 0:
         geom = geom.simplify(simplify_pixels * abs(transform.a), preserve_topology=True)
     if geom.is_empty:
         return None

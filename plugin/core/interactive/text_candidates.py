@@ -88,11 +88,11 @@ class Candidate:
         """Pixel → raster-CRS transform of the crop."""
         return self.transform * Affine.translation(self.col_off, self.row_off)
 
-    def geometry(self):
-        """The candidate as a shapely MultiPolygon in the raster's CRS."""
+    def geometry(self, straight: bool = False, crs=None):
+        """The candidate as a shapely MultiPolygon in the raster's CRS ``crs`` (``straight``: right-angled outlines)."""
         from .objects import mask_to_geometry
 
-        return mask_to_geometry(self.crop, self.crop_transform())
+        return mask_to_geometry(self.crop, self.crop_transform(), straight=straight, crs=crs)
 
     def interior_point(self) -> tuple[float, float]:
         """Raster-CRS (x, y) of the pixel farthest from the candidate's border (a click that surely lies inside)."""
@@ -273,11 +273,11 @@ def rules_sha256() -> str:
     return hashlib.sha256(json.dumps(load_json("spectral_rules.json"), sort_keys=True).encode()).hexdigest()
 
 
-def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, source: str):
+def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, source: str, straight: bool = False):
     """An accepted candidate as an object with the interactive attributes (class = concept, prompt_type 'text')."""
     from .objects import make_object
 
-    return make_object(cand.geometry(), crs, object_id, cand.concept, cand.score, 0, 0, "text", cset.model,
+    return make_object(cand.geometry(straight, crs), crs, object_id, cand.concept, cand.score, 0, 0, "text", cset.model,
                        cset.model_sha256, source)
 
 
