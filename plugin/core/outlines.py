@@ -22,6 +22,8 @@ MIN_EDGE_PX = 2.5
 """Edges shorter than this (pixels) after snapping are folded into their neighbours (steps of the pixel staircase)."""
 MIN_IOU = 0.75
 """A squared outline must keep this IoU with the traced one, else the traced outline is kept."""
+MAX_CORNERS = 400
+"""A part whose simplified outline has more corners than this is kept traced (no building has; squaring is quadratic)."""
 
 
 def main_direction(poly: Polygon) -> float:
@@ -112,6 +114,8 @@ def straight_polygon(poly: Polygon, pixel: float) -> Polygon:
     simple = poly.simplify(pixel, preserve_topology=True)
     if simple.is_empty or simple.geom_type != "Polygon" or simple.area < 16 * pixel * pixel:
         return simple if simple.geom_type == "Polygon" and not simple.is_empty else poly
+    if len(simple.exterior.coords) > MAX_CORNERS:  # a coastline or a field system, not a building: kept traced
+        return simple
     best, fit = simple, MIN_IOU
     for angle in (main_direction(simple), rectangle_direction(simple)):
         squared = _squared(simple, angle, pixel)

@@ -66,3 +66,16 @@ def test_map_units_and_several_parts():
     geom = mask_to_geometry(m, tr, straight=True)
     assert len(geom.geoms) == 2 and geom.is_valid and all(_right_angles(p) for p in geom.geoms)
     assert abs(geom.area - mask_to_geometry(m, tr).area) / geom.area < 0.05
+
+
+def test_outlines_of_hundreds_of_corners_stay_traced_and_fast():
+    import time
+
+    rng = np.random.default_rng(0)
+    a = np.linspace(0, 2 * np.pi, 2000, endpoint=False)
+    r = 400 + rng.uniform(-6, 6, a.size)
+    coast = Polygon(np.c_[r * np.cos(a), r * np.sin(a)])  # a jagged island 800 px across: no building
+    t = time.perf_counter()
+    kept = straighten(coast, 1.0).geoms[0]
+    assert time.perf_counter() - t < 1.0
+    assert len(kept.exterior.coords) > 400 and _iou(kept, coast) > 0.99
