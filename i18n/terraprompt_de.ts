@@ -59,7 +59,7 @@
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>Modality (band roles)</source>
             <translation>Modalität (Bandrollen)</translation>
         </message>
@@ -119,7 +119,7 @@
             <translation>Wendet das Wolkennetz ukis-csmask auf beide Zeitpunkte an (optische Reflexion mit Blau, Grün, Rot und NIR) und behandelt Wolken- und Schattenpixel als keine Daten. Die Zusammenfassung sagt, ob es angewendet wurde und, falls nicht, warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -284,102 +284,112 @@
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="30" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
             <source>Extract land cover from a prompt</source>
             <translation>Landbedeckung aus einer Anweisung extrahieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="33" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="42" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Das zu segmentierende Raster: jedes von GDAL lesbare Raster mit KBS (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="44" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
             <source>Prompt</source>
             <translation>Anweisung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
             <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
             <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="206" />
+            <location filename="../plugin/gui/landcover_tab.py" line="207" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet); sie erhält die Klassen, die ein Lauf über das ganze Raster dort ergibt (die Schwellen werden am ganzen Raster angepasst). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="248" />
+            <source>Straight building outlines</source>
+            <translation>Gerade Gebäudeumrisse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
+            <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel, wie Grundrisse gezeichnet werden) statt pixelgenauer Umrisse; andere Begriffe behalten ihre. Für DOMs/nDOMs und sehr hoch aufgelöste Bilder: bei 10-30 m sind Gebäude Blöcke bebauter Pixel.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>
@@ -809,7 +819,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <location filename="../plugin/gui/landcover_tab.py" line="256" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -864,12 +874,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="562" />
+            <location filename="../plugin/gui/landcover_tab.py" line="571" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="593" />
+            <location filename="../plugin/gui/landcover_tab.py" line="602" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -954,7 +964,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="162" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1084,337 +1094,342 @@
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <location filename="../plugin/gui/landcover_tab.py" line="64" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="95" />
+            <location filename="../plugin/gui/landcover_tab.py" line="96" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="97" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="101" />
+            <location filename="../plugin/gui/landcover_tab.py" line="102" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="103" />
+            <location filename="../plugin/gui/landcover_tab.py" line="104" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="105" />
+            <location filename="../plugin/gui/landcover_tab.py" line="106" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="154" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="168" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="179" />
+            <location filename="../plugin/gui/landcover_tab.py" line="180" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="180" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="201" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="218" />
+            <location filename="../plugin/gui/landcover_tab.py" line="219" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <location filename="../plugin/gui/landcover_tab.py" line="221" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="222" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="224" />
+            <location filename="../plugin/gui/landcover_tab.py" line="225" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="227" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="231" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="244" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="246" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
+            <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="397" />
+            <location filename="../plugin/gui/landcover_tab.py" line="406" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="404" />
+            <location filename="../plugin/gui/landcover_tab.py" line="413" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="418" />
+            <location filename="../plugin/gui/landcover_tab.py" line="427" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="420" />
+            <location filename="../plugin/gui/landcover_tab.py" line="429" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <location filename="../plugin/gui/landcover_tab.py" line="444" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="467" />
+            <location filename="../plugin/gui/landcover_tab.py" line="476" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="477" />
+            <location filename="../plugin/gui/landcover_tab.py" line="486" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="494" />
+            <location filename="../plugin/gui/landcover_tab.py" line="503" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="507" />
+            <location filename="../plugin/gui/landcover_tab.py" line="516" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="519" />
+            <location filename="../plugin/gui/landcover_tab.py" line="528" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="559" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="573" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="571" />
+            <location filename="../plugin/gui/landcover_tab.py" line="580" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="611" />
+            <location filename="../plugin/gui/landcover_tab.py" line="620" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -59,7 +59,7 @@
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="50" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>Modality (band roles)</source>
             <translation>Modalité (rôles des bandes)</translation>
         </message>
@@ -119,7 +119,7 @@
             <translation>Applique le réseau de détection des nuages ukis-csmask aux deux dates (réflectance optique avec bleu, vert, rouge et PIR) et traite les pixels de nuage et d'ombre comme sans donnée. Le résumé indique s'il a été appliqué, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -284,102 +284,112 @@
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="30" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
             <source>Extract land cover from a prompt</source>
             <translation>Extraire l'occupation du sol à partir d'une consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="33" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="42" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Le raster à segmenter : tout raster lisible par GDAL avec un SCR (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="44" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
             <source>Prompt</source>
             <translation>Consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
             <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
             <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="53" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>Raster SAR (facultatif, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>Raster MNS / MNSn (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="206" />
+            <location filename="../plugin/gui/landcover_tab.py" line="207" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée) ; elle reçoit les classes qu'un calcul sur tout le raster y donne (les seuils sont ajustés sur tout le raster). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="248" />
+            <source>Straight building outlines</source>
+            <translation>Contours rectilignes des bâtiments</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
+            <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits, comme on dessine les emprises) au lieu des contours tracés au pixel ; les autres concepts gardent les leurs. Pour les MNS/MNSn et les images à très haute résolution : à 10-30 m, les bâtiments sont des blocs de pixels bâtis.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
             <source>Explanation</source>
             <translation>Explication</translation>
         </message>
@@ -809,7 +819,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <location filename="../plugin/gui/landcover_tab.py" line="256" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -864,12 +874,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="562" />
+            <location filename="../plugin/gui/landcover_tab.py" line="571" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="593" />
+            <location filename="../plugin/gui/landcover_tab.py" line="602" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -954,7 +964,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="162" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1084,337 +1094,342 @@
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <location filename="../plugin/gui/landcover_tab.py" line="64" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="95" />
+            <location filename="../plugin/gui/landcover_tab.py" line="96" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="97" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="101" />
+            <location filename="../plugin/gui/landcover_tab.py" line="102" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="103" />
+            <location filename="../plugin/gui/landcover_tab.py" line="104" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="105" />
+            <location filename="../plugin/gui/landcover_tab.py" line="106" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="154" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="161" />
+            <location filename="../plugin/gui/landcover_tab.py" line="162" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="167" />
+            <location filename="../plugin/gui/landcover_tab.py" line="168" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="168" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="179" />
+            <location filename="../plugin/gui/landcover_tab.py" line="180" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="180" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="201" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="217" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="218" />
+            <location filename="../plugin/gui/landcover_tab.py" line="219" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="220" />
+            <location filename="../plugin/gui/landcover_tab.py" line="221" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="222" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="224" />
+            <location filename="../plugin/gui/landcover_tab.py" line="225" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="226" />
+            <location filename="../plugin/gui/landcover_tab.py" line="227" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="231" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="244" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="246" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
+            <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="397" />
+            <location filename="../plugin/gui/landcover_tab.py" line="406" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="404" />
+            <location filename="../plugin/gui/landcover_tab.py" line="413" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="418" />
+            <location filename="../plugin/gui/landcover_tab.py" line="427" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="420" />
+            <location filename="../plugin/gui/landcover_tab.py" line="429" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="435" />
+            <location filename="../plugin/gui/landcover_tab.py" line="444" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="467" />
+            <location filename="../plugin/gui/landcover_tab.py" line="476" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="477" />
+            <location filename="../plugin/gui/landcover_tab.py" line="486" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="494" />
+            <location filename="../plugin/gui/landcover_tab.py" line="503" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="507" />
+            <location filename="../plugin/gui/landcover_tab.py" line="516" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="519" />
+            <location filename="../plugin/gui/landcover_tab.py" line="528" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="559" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="573" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="571" />
+            <location filename="../plugin/gui/landcover_tab.py" line="580" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="611" />
+            <location filename="../plugin/gui/landcover_tab.py" line="620" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

@@ -5,6 +5,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterRasterDestination,
@@ -72,6 +73,11 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Polygons"), QgsProcessing.TypeVectorPolygon, optional=True, createByDefault=True)
         p.setHelp(tr("GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields."))
         self.addParameter(p)
+        p = QgsProcessingParameterBoolean("STRAIGHT_OUTLINES", tr("Straight building outlines"), defaultValue=False, optional=True)
+        p.setHelp(tr("Building polygons squared along each building's main direction (right angles, as footprints are drawn) "
+                     "instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution "
+                     "images: at 10-30 m buildings are blocks of built-up pixels."))
+        self.addParameter(p)
         self.addOutput(QgsProcessingOutputString("EXPLANATION", tr("Explanation")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -101,6 +107,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
             engine=ENGINES[self.parameterAsEnum(parameters, "ENGINE", context)],
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             extent=extent,
+            straight_outlines=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
         )
         result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
         feedback.pushInfo(result.explanation)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional
+from typing import Callable, Collection, Iterator, Optional, Union
 
 import numpy as np
 import rasterio
@@ -198,11 +198,11 @@ def write_polygons(
     description: str = "",
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
-    straight: bool = False,
+    straight: Union[bool, Collection[int]] = False,
 ) -> dict[str, float]:
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
     returns area (m²) per class name written. ``straight``: right-angled outlines (buildings; :mod:`.outlines`) instead
-    of simplified pixel outlines."""
+    of simplified pixel outlines, for every polygon (True) or those of these class values."""
     import fiona
 
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
@@ -217,7 +217,10 @@ def write_polygons(
         with fiona.open(tmp, "w", driver="GPKG", layer=layer, crs_wkt=grid.crs.to_wkt(), schema=schema) as out:
             batch = []
             for poly in polygons:
-                g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom)) if straight else poly.geom.simplify(tol, preserve_topology=True) if tol > 0 else poly.geom
+                if straight is True or (straight and poly.value in straight):
+                    g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
+                else:
+                    g = poly.geom.simplify(tol, preserve_topology=True) if tol > 0 else poly.geom
                 if g.is_empty:
                     continue
                 a = areas.area_m2(g)

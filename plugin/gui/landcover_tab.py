@@ -23,6 +23,7 @@ from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox,
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -244,6 +245,11 @@ class LandcoverTab(QWidget):
         frow.addWidget(self.file_widget, 1)
         out.addLayout(frow)
         form.addRow(tr("Output"), out)
+        self.straight_check = QCheckBox(tr("Straight building outlines"), box)
+        self.straight_check.setObjectName("landcoverStraight")
+        self.straight_check.setToolTip(tr("Building polygons squared along each building's main direction (right angles), "
+                                          "as footprints are drawn; other concepts keep their traced outlines."))
+        form.addRow("", self.straight_check)
         layout.addWidget(box)
 
         row = QHBoxLayout()
@@ -309,6 +315,7 @@ class LandcoverTab(QWidget):
         self.temp_radio.toggled.connect(self.save_settings)
         self.file_widget.fileChanged.connect(self.save_settings)
         self.layer_combo.layerChanged.connect(self.save_settings)
+        self.straight_check.toggled.connect(self.save_settings)
 
     # ------------------------------------------------------------- settings
     def _restore(self) -> None:
@@ -317,6 +324,7 @@ class LandcoverTab(QWidget):
         self._select(self.modality_combo, settings.value("landcover/modality", "auto"))
         self._select(self.engine_combo, settings.value("landcover/engine", "auto"))
         self._select(self.extent_combo, settings.value("landcover/extent", "layer"))
+        self.straight_check.setChecked(str(settings.value("landcover/straight", "false")) == "true")
         self.apply_settings()
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
         (self.file_radio if to_file else self.temp_radio).setChecked(True)
@@ -349,6 +357,7 @@ class LandcoverTab(QWidget):
         settings.set_value("landcover/extent", self.extent_combo.currentData())
         settings.set_value("landcover/output_mode", "temporary" if self.temp_radio.isChecked() else "file")
         settings.set_value("landcover/output_path", self.file_widget.filePath())
+        settings.set_value("landcover/straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("landcover/layer", layer_file(self.layer_combo.currentLayer()))
 
     def apply_settings(self) -> None:
@@ -527,7 +536,7 @@ class LandcoverTab(QWidget):
             sar_input=layer_file(self.sar_combo.currentLayer()) or None,
             dsm_input=layer_file(self.dsm_combo.currentLayer()) or None,
             engine=self.engine_combo.currentData(), device=self.device_combo.currentData(),
-            extent=extent, tiles=settings.tile_spec())
+            extent=extent, tiles=settings.tile_spec(), straight_outlines=self.straight_check.isChecked())
 
     def run(self) -> Optional[CoreTask]:
         """Start extract_landcover in a QgsTask; returns the task (None when the choices are not valid)."""

@@ -160,6 +160,12 @@ def test_run_adds_styled_layers(tab, project):
     assert os.path.exists(raster.source()) and vector.featureCount() > 0
     assert "Understood" in tab.explanation.toPlainText()
     assert project.layerTreeRoot().findGroup("TerraPrompt").findLayer(raster.id()) is not None
+    assert not tab.build_request().straight_outlines
+    tab.straight_check.setChecked(True)  # the box reaches the request (and the polygons of buildings)
+    try:
+        assert tab.build_request().straight_outlines
+    finally:
+        tab.straight_check.setChecked(False)
     # the chart shows one bar per concept in the concept colour
     assert len(tab.chart.rows) == 2
     img = tab.chart.grab().toImage()
@@ -274,6 +280,7 @@ def test_choices_persist(tab, plugin):
     tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("spectral"))
     tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("canvas"))
     tab.file_radio.setChecked(True)
+    tab.straight_check.setChecked(True)
     assert QgsSettings().value("terraprompt/landcover/prompt") == "forest and water"
     fresh = LandcoverTab(tab.iface)
     try:
@@ -281,9 +288,11 @@ def test_choices_persist(tab, plugin):
         assert fresh.engine_combo.currentData() == "spectral"
         assert fresh.extent_combo.currentData() == "canvas"
         assert fresh.file_radio.isChecked()
+        assert fresh.straight_check.isChecked()
     finally:
         fresh.shutdown()
         fresh.deleteLater()
+        tab.straight_check.setChecked(False)
         tab.temp_radio.setChecked(True)
         tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
         tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))

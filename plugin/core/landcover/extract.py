@@ -51,6 +51,7 @@ class ExtractRequest:
     device: str = "auto"
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax in INPUT's CRS
     tiles: TileSpec = field(default_factory=TileSpec)
+    straight_outlines: bool = False  # right-angled polygons for the concepts the catalogue marks (buildings)
 
 
 @dataclass
@@ -416,7 +417,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                       "model_sha256": getattr(engine, "model_sha256", ""), "prompt": parsed.text}
             polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01)
             details["vector_areas_m2"] = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
-                                                        max_area_m2=parsed.max_area_m2, description=explanation)
+                                                        max_area_m2=parsed.max_area_m2, description=explanation,
+                                                        straight=straight_values(req, classes, cat))
         out.classes.commit()
     except BaseException:
         out.abort()
@@ -426,6 +428,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     if progress:
         progress(100.0)
     return ExtractResult(out_raster, out_vector, explanation, classes, areas, valid_area, engine_name, device, modality.name, details)
+
+
+def straight_values(req: ExtractRequest, classes: dict[int, str], cat: dict) -> set[int]:
+    """Class values whose polygons get straight outlines: with STRAIGHT_OUTLINES, the concepts marked straight_outlines."""
+    return {k for k, n in classes.items() if cat[n].get("straight_outlines")} if req.straight_outlines else set()
 
 
 def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str, modality: Modality, stack: ModalityStack,
@@ -448,6 +455,8 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
             "excluded_concepts": [m.concept for m in parsed.excluded],
             "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
             "areas": area_table(classes, tally.counts, tally.class_conf, valid_area, cat),
+            "straight_outlines": [t(cat[classes[k]]["label"]).lower() for k in sorted(straight_values(req, classes, cat))]
+            if req.straight_outlines and req.output_vector else None,
             "height_filter": None if heights is None else {
                 "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
                 "concepts": tall, "objects_kept": heights.kept, "objects_removed": heights.removed,
@@ -500,6 +509,12 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                        concepts=", ".join(t(cat[n]["label"]).lower() for n in hf["concepts"]), range=height_range_text(parsed),
                        source=hf["heights_from"], kept=hf["objects_kept"], removed=hf["objects_removed"],
                        none=hf["objects_without_height"]))
+    so = details.get("straight_outlines")
+    if so is not None:
+        lines.append(t("Polygons: straight outlines for {concepts} (right angles along each object's main direction; a part "
+                       "that squaring would change much keeps its traced outline)", concepts=", ".join(so)) if so else
+                     t("Polygons: straight outlines were asked for, but none of the prompt's concepts takes them ({concepts} do)",
+                       concepts=", ".join(t(c["label"]).lower() for c in cat.values() if c.get("straight_outlines"))))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))

@@ -100,3 +100,36 @@ def test_height_without_heights_is_refused_and_leaves_nothing(tmp_path):
                                          output_vector=str(out / "x.gpkg"), engine="spectral"))
     assert "≥ 10 m" in err.value.problem and "DSM" in err.value.fix
     assert os.listdir(out) == []
+
+
+def test_straight_outlines_square_buildings_only(tmp_path):
+    """STRAIGHT_OUTLINES: a turned house on an nDSM gets four right-angled corners; vegetation keeps its traced outline."""
+    import fiona
+    from rasterio.features import rasterize
+    from shapely import affinity
+    from shapely.geometry import box, shape
+
+    data, _, veg = synthetic_s2(120, 160, seed=3)
+    with rasterio.open(write_raster(str(tmp_path / "probe.tif"), data[:1], descriptions=S2_NAMES[:1])) as ds:
+        tr = ds.transform
+    x0, y1 = tr * (60, 40)
+    house = affinity.rotate(box(x0, y1 - 14 * abs(tr.e), x0 + 24 * tr.a, y1), 30)
+    h = rasterize([(house, 9.0)], out_shape=veg.shape, transform=tr).astype(np.float32)
+    s2 = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    dp = write_raster(str(tmp_path / "ndsm.tif"), h, descriptions=["ndsm"])
+    feats = {}
+    for straight in (False, True):
+        out, vec = str(tmp_path / f"c{straight}.tif"), str(tmp_path / f"c{straight}.gpkg")
+        r = extract_landcover(ExtractRequest(input=s2, dsm_input=dp, prompt="buildings and vegetation", output_raster=out,
+                                             output_vector=vec, engine="spectral", straight_outlines=straight))
+        with fiona.open(vec) as fc:
+            feats[straight] = {c: [shape(f["geometry"]) for f in fc if f["properties"]["class"] == c] for c in ("buildings", "vegetation")}
+    (b,) = feats[True]["buildings"]
+    assert len(b.geoms) == 1 and len(b.geoms[0].exterior.coords) == 5
+    assert b.intersection(house).area / b.union(house).area > feats[False]["buildings"][0].intersection(house).area / \
+        feats[False]["buildings"][0].union(house).area
+    assert feats[True]["vegetation"] and [g.wkt for g in feats[True]["vegetation"]] == [g.wkt for g in feats[False]["vegetation"]]
+    assert "Polygons: straight outlines for buildings" in r.explanation
+    r = extract_landcover(ExtractRequest(input=s2, prompt="vegetation", output_raster=str(tmp_path / "v.tif"),
+                                         output_vector=str(tmp_path / "v.gpkg"), engine="spectral", straight_outlines=True))
+    assert "none of the prompt's concepts takes them (buildings do)" in r.explanation
