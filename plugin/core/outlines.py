@@ -139,11 +139,11 @@ def ground_x_scale(crs, geom: BaseGeometry) -> float:
 def straighten(geom: BaseGeometry, pixel: float, x_scale: float = 1.0) -> MultiPolygon:
     """Every polygon of a (multi)polygon with straight outlines (see straight_polygon); ``pixel`` in the geometry's y units.
     ``x_scale`` (ground_x_scale) makes the corners right angles on the ground, not in degrees of a geographic CRS."""
-    if x_scale != 1.0:
-        flat = affinity.scale(geom, xfact=x_scale, yfact=1.0, origin=(0, 0))
-        return affinity.scale(straighten(flat, pixel), xfact=1.0 / x_scale, yfact=1.0, origin=(0, 0))
-    parts = [geom] if geom.geom_type == "Polygon" else list(getattr(geom, "geoms", []))
+    flat = affinity.scale(geom, xfact=x_scale, yfact=1.0, origin=(0, 0)) if x_scale != 1.0 else geom
+    parts = [flat] if flat.geom_type == "Polygon" else list(getattr(flat, "geoms", []))
     out = [q for q in (straight_polygon(p, pixel) for p in parts if p.geom_type == "Polygon" and not p.is_empty) if not q.is_empty]
+    if x_scale != 1.0:
+        out = [affinity.scale(q, xfact=1.0 / x_scale, yfact=1.0, origin=(0, 0)) for q in out]
     multi = MultiPolygon(out)
     if multi.is_valid:
         return multi

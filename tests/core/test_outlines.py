@@ -79,3 +79,19 @@ def test_outlines_of_hundreds_of_corners_stay_traced_and_fast():
     kept = straighten(coast, 1.0).geoms[0]
     assert time.perf_counter() - t < 1.0
     assert len(kept.exterior.coords) > 400 and _iou(kept, coast) > 0.99
+
+
+def test_random_masks_give_valid_multipolygons_on_geographic_and_turned_grids():
+    from rasterio.crs import CRS
+    from scipy import ndimage
+
+    rng = np.random.default_rng(1)
+    grids = [(from_origin(-43.2, -22.9, 4.5e-6, 4.5e-6), CRS.from_epsg(4326)), (Affine(0.5, 0.2, 100, 0.1, -0.5, 200), None)]
+    for i in range(250):  # messy masks: many touching parts, holes (draw 246 once gave touching squared parts)
+        m = rng.random((64, 64)) < rng.uniform(0.05, 0.7)
+        m = ndimage.binary_opening(m, iterations=rng.integers(0, 3)) if i % 2 else ndimage.binary_closing(m, iterations=2)
+        if i % 3 == 1 or not m.any():
+            continue
+        tr, crs = grids[i % 3 // 2]
+        g = mask_to_geometry(m, tr, straight=True, crs=crs)
+        assert g is not None and g.geom_type == "MultiPolygon" and g.is_valid, i
