@@ -119,8 +119,9 @@ def straight_polygon(poly: Polygon, pixel: float) -> Polygon:
     best, fit = simple, MIN_IOU
     for angle in (main_direction(simple), rectangle_direction(simple)):
         squared = _squared(simple, angle, pixel)
-        if squared is not None and _iou(squared, simple) >= fit:
-            best, fit = squared, _iou(squared, simple)
+        score = _iou(squared, simple) if squared is not None else 0.0
+        if score >= fit:
+            best, fit = squared, score
     return best
 
 
