@@ -56,11 +56,16 @@ def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
 
 def open_verified(model_path: str, card: dict, device: str, fix: str = "", what: str = "model"):
     """An onnxruntime session (and its device report) for a model whose sha256 matches its card."""
-    from .runtime import onnx_session
+    from .runtime import onnx_session, too_new_for_runtime
 
     check_sha256(model_path, card["sha256"], fix)
     try:
         return onnx_session(model_path, device)
     except Exception as exc:  # onnxruntime raises its own exception types
+        newer = too_new_for_runtime(exc)
+        if newer:
+            raise ModelError(t("The {what} file '{name}' needs a newer onnxruntime: {reason}.", what=what,
+                               name=os.path.basename(model_path), reason=newer),
+                             t("Update onnxruntime (Setup tab, Install dependencies).")) from exc
         raise ModelError(t("The {what} file '{name}' cannot be loaded ({reason}).", what=what, name=os.path.basename(model_path),
                              reason=exc), fix) from exc

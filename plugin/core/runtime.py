@@ -74,6 +74,30 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     return sess, report
 
 
+def too_new_for_runtime(exc: Exception) -> Optional[str]:
+    """Why onnxruntime refused a model made for a newer ONNX Runtime (its opset or IR version), or None for other errors."""
+    import re
+
+    from .messages import t
+
+    text = str(exc)
+    try:
+        import onnxruntime as ort
+
+        version = ort.__version__
+    except ImportError:
+        version = "?"
+    m = re.search(r"Opset (\d+) is under development.*?till opset (\d+)", text, re.S)
+    if m:
+        return t("it uses ONNX opset {opset}; onnxruntime {version} reads up to opset {max}", opset=m.group(1), version=version,
+                 max=m.group(2))
+    m = re.search(r"Unsupported model IR version: (\d+), max supported IR version: (\d+)", text)
+    if m:
+        return t("it is an ONNX IR version {ir} file; onnxruntime {version} reads up to IR version {max}", ir=m.group(1),
+                 version=version, max=m.group(2))
+    return None
+
+
 def torch_device(device: str = "auto") -> DeviceReport:
     """The torch device for a request (torch imported lazily)."""
     threads = default_threads()

@@ -28,7 +28,7 @@ from scipy import ndimage
 from ..errors import ModelError
 from ..messages import t
 from ..modelcards import file_sha256
-from ..runtime import onnx_session
+from ..runtime import onnx_session, too_new_for_runtime
 
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
@@ -50,6 +50,12 @@ def _open(path: str, role: str, device: str):
     try:
         return onnx_session(path, device)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/InvalidGraph types
+        newer = too_new_for_runtime(exc)
+        if newer:
+            raise ModelError(t("The SAM {role} '{name}' was exported for a newer ONNX Runtime: {reason}.", role=_role(role),
+                               name=name, reason=newer),
+                             t("Export it again with an older opset (e.g. opset_version=17 in torch.onnx.export), or update "
+                               "onnxruntime (Setup tab, Install dependencies).")) from exc
         raise ModelError(t("The SAM {role} '{name}' is not a valid ONNX model ({reason}).", role=_role(role), name=name,
                            reason=(str(exc).splitlines() or [""])[0][:200]),
                          t("Re-export or re-download the model; the file may be truncated.")) from exc

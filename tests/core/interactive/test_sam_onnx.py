@@ -127,3 +127,19 @@ def _copy(src, dst):
 
     shutil.copy(src, dst)
     return str(dst)
+
+
+@pytest.mark.parametrize("ir,opset,told", [(8, 40, r"uses ONNX opset 40; onnxruntime .* reads up to opset \d+"),
+                                           (99, 17, r"is an ONNX IR version 99 file; onnxruntime .* reads up to IR version \d+")])
+def test_a_model_made_for_a_newer_onnx_runtime_is_named_so(sam_pair, tmp_path, ir, opset, told):
+    import onnx
+
+    enc, dec = sam_pair
+    newer = str(tmp_path / "new_encoder.onnx")
+    m = onnx.load(enc)
+    m.ir_version, m.opset_import[0].version = ir, opset
+    onnx.save(m, newer)
+    _copy(dec, tmp_path / "new_decoder.onnx")
+    with pytest.raises(ModelError, match="exported for a newer ONNX Runtime: it " + told) as err:
+        load_engine(newer)
+    assert "older opset" in err.value.fix and "truncated" not in str(err.value)
