@@ -63,8 +63,9 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / union) if union else 1.0
 
 
-def simulate(decode: Callable, gt: np.ndarray, max_clicks: int = MAX_CLICKS) -> list[float]:
-    """IoU after each of up to ``max_clicks`` simulated clicks; ``decode(points, labels)`` → mask."""
+def simulate(decode: Callable, gt: np.ndarray, max_clicks: int = MAX_CLICKS, accepted: Optional[Callable] = None) -> list[float]:
+    """IoU after each of up to ``max_clicks`` simulated clicks; ``decode(points, labels)`` → mask. ``accepted``: what
+    Accept would write from a mask (scored instead of it; the clicks still follow the masks)."""
     pts: list[tuple[float, float]] = []
     lbl: list[int] = []
     r, c = farthest_interior_point(gt)
@@ -77,7 +78,7 @@ def simulate(decode: Callable, gt: np.ndarray, max_clicks: int = MAX_CLICKS) -> 
         pts.append((c + 0.5, r + 0.5))
         lbl.append(1 if pos else 0)
         pred = decode(np.array(pts), np.array(lbl))
-        ious.append(iou(pred, gt))
+        ious.append(iou(accepted(pred) if accepted else pred, gt))
     return ious
 
 
@@ -202,8 +203,9 @@ def at_working_scale(engine, tile: str, image: np.ndarray, valid: np.ndarray, ob
     return image, valid, [ndimage.zoom(o.astype(np.uint8), z, order=0) > 0 for o in objs], z
 
 
-def evaluate(engine, datasets: list[str], log=print) -> dict:
-    """Run the protocol on every available data set; returns {dataset: summary} (+ buildings held-out / seen splits)."""
+def evaluate(engine, datasets: list[str], log=print, accepted: Optional[Callable] = None) -> dict:
+    """Run the protocol on every available data set; returns {dataset: summary} (+ buildings held-out / seen splits);
+    ``accepted`` as in simulate (the box prompt's mask too)."""
     out = {}
     for name in datasets:
         folder = {"buildings": "buildings", "clouds": "cloud_chips", "dsifn": "dsifn_samples"}[name]
@@ -226,14 +228,14 @@ def evaluate(engine, datasets: list[str], log=print) -> dict:
                 t_dec.append(time.perf_counter() - t1)
                 return m
 
-            tile_curves = [simulate(decode, gt) for gt in objs]
+            tile_curves = [simulate(decode, gt, accepted=accepted) for gt in objs]
             curves += tile_curves
             tile_boxes = []
             for gt in objs:
                 rr, cc = np.nonzero(gt)
                 box = np.array([cc.min() - 2, rr.min() - 2, cc.max() + 3, rr.max() + 3], dtype=float)
                 m, _ = engine.decode(feats, np.zeros((0, 2)), np.zeros(0), box)
-                tile_boxes.append(iou(m, gt))
+                tile_boxes.append(iou(accepted(m) if accepted else m, gt))
             box_ious += tile_boxes
             g = groups.setdefault(split_of(name, tile), ([], [], []))
             g[0].extend(tile_curves)
@@ -298,6 +300,18 @@ def write_report(path: str, res: dict) -> None:
     print(f"written {path}")
 
 
+def straight_mask(mask: np.ndarray) -> np.ndarray:
+    """The straight outline (plugin.core.outlines) the Interactive tab accepts with 'Straight outlines (buildings)' ticked,
+    drawn back on the pixel grid."""
+    from rasterio.features import rasterize
+    from rasterio.transform import Affine
+
+    from terraprompt.plugin.core.interactive.objects import mask_to_geometry
+
+    geom = mask_to_geometry(mask, Affine.identity(), straight=True)
+    return rasterize([geom], out_shape=mask.shape, transform=Affine.identity()).astype(bool) if geom is not None else mask
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", default="buildings,clouds,dsifn")
@@ -305,6 +319,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     ap.add_argument("--params", default="{}", help="classical engine parameters as JSON (for tuning)")
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "eval_interactive.json"))
     ap.add_argument("--card", default=None, help="model card of a candidate network (default: the bundled one)")
+    ap.add_argument("--straight", action="store_true",
+                    help="score the straight outlines Accept writes with the 'Straight outlines' box ticked (clicks follow the masks)")
     args = ap.parse_args(argv)
     from terraprompt.plugin.core.errors import ModelError
     from terraprompt.plugin.core.interactive.classical import ClassicalEngine
@@ -321,8 +337,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             except ModelError as exc:
                 print(f"[skip] network: {exc}")
                 continue
-        print(f"engine: {engine.label}")
-        res[name] = evaluate(engine, args.datasets.split(","))
+        print(f"engine: {engine.label}" + (" (scored: the straight outlines Accept writes)" if args.straight else ""))
+        res[name] = evaluate(engine, args.datasets.split(","), accepted=straight_mask if args.straight else None)
     print(table(res))
     write_report(args.json, res)
     click_curves(res, os.path.splitext(args.json)[0] + ".png", targets=TARGETS, titles=CHART_TITLES)

@@ -64,9 +64,10 @@ class InteractiveTab(QWidget):
         form.addRow(tr("Class"), self.class_edit)
         self.straight_check = QCheckBox(tr("Straight outlines (buildings)"), self)
         self.straight_check.setChecked(settings.value("interactive_straight", "false") == "true")
-        self.straight_check.setToolTip(tr("Right-angled polygon edges along each object's main direction, as roofs are drawn, "
-                                          "in the preview, accepted objects, text candidates and Find similar. A part that "
-                                          "squaring would change much keeps its traced outline."))
+        self.straight_check.setToolTip(tr("Accepted objects, text candidates and Find similar get right-angled polygon edges "
+                                          "along each object's main direction, as roofs are drawn (dashed in the preview; "
+                                          "clicks still edit the mask). A part that squaring would change much keeps its "
+                                          "traced outline."))
         self.straight_check.toggled.connect(lambda _on: self.apply_choices())
         form.addRow("", self.straight_check)
         self.output_widget = QgsFileWidget(self)

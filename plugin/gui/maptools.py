@@ -98,7 +98,8 @@ class PromptMapTool(QgsMapTool):
 
 
 class MaskPreview:
-    """The live mask drawn as a rubber band (geometry given in the raster's CRS)."""
+    """The live mask drawn as a rubber band (geometry given in the raster's CRS), and the straight outline Accept will
+    write, when asked for, as a dashed line over it."""
 
     def __init__(self, canvas) -> None:
         self.canvas = canvas
@@ -106,20 +107,30 @@ class MaskPreview:
         self.band.setColor(QColor(0, 170, 255, 80))
         self.band.setStrokeColor(QColor(0, 90, 200))
         self.band.setWidth(2)
+        self.outline = QgsRubberBand(canvas, QgsWkbTypes.LineGeometry)
+        self.outline.setColor(QColor(255, 140, 0))
+        self.outline.setWidth(2)
+        self.outline.setLineStyle(Qt.DashLine)
 
-    def show(self, wkt: Optional[str], crs) -> None:
-        """Draw a geometry (WKT in ``crs``), or clear the preview when None."""
+    def show(self, wkt: Optional[str], crs, outline_wkt: Optional[str] = None) -> None:
+        """Draw a geometry (WKT in ``crs``) and optionally the outline to be written, or clear the preview when None."""
         if not wkt:
             self.clear()
             return
         self.band.setToGeometry(QgsGeometry.fromWkt(wkt), crs)
+        if outline_wkt:
+            self.outline.setToGeometry(QgsGeometry.fromWkt(outline_wkt).convertToType(QgsWkbTypes.LineGeometry, True), crs)
+        else:
+            self.outline.reset(QgsWkbTypes.LineGeometry)
 
     def clear(self) -> None:
         self.band.reset(QgsWkbTypes.PolygonGeometry)
+        self.outline.reset(QgsWkbTypes.LineGeometry)
 
     def remove(self) -> None:
         self.clear()
         self.canvas.scene().removeItem(self.band)
+        self.canvas.scene().removeItem(self.outline)
 
 
 class PromptController(QObject):
@@ -139,7 +150,7 @@ class PromptController(QObject):
         self.device = "auto"
         self.class_name = "object"
         self.output_path = ""
-        self.straight = False  # right-angled outlines (buildings) in the preview and the accepted polygons
+        self.straight = False  # right-angled outlines (buildings) for accepted polygons, previewed as a dashed line
         self.cache_dir: Optional[str] = None
         self.session = None
         self.engine = None
@@ -163,7 +174,7 @@ class PromptController(QObject):
         if straight != self.straight:
             self.straight = straight
             if self.session is not None and self.session.last is not None and self.task is None:
-                self._show(self.session.last)  # the preview shows the outline Accept will write
+                self._show(self.session.last)  # the dashed outline Accept will write appears or goes
 
     def reset(self, keep_snapshots: bool = False) -> None:
         """Forget the session and the preview (the cache keeps the encodings; ``keep_snapshots`` keeps rendered views)."""
@@ -393,8 +404,9 @@ class PromptController(QObject):
             self.preview.clear()
             self.changed.emit(tr("No object under the prompts.") if res is not None else tr("No prompts."))
             return
-        geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=self.session.source.crs)
-        self.preview.show(geom.wkt if geom is not None else None, self.layer.crs())
+        geom = mask_to_geometry(res.mask, res.transform)  # the mask the next click edits
+        square = mask_to_geometry(res.mask, res.transform, straight=True, crs=self.session.source.crs) if self.straight else None
+        self.preview.show(geom.wkt if geom is not None else None, self.layer.crs(), square.wkt if square is not None else None)
         h = self.session.history
         self.changed.emit(tr("score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms").format(
             score=res.score, pos=h.n_positive, neg=h.n_negative, ms=self.last_latency_ms))

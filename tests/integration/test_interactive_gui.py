@@ -203,7 +203,8 @@ def test_sam_pair_from_the_model_field_and_a_bad_model_file(setup):
 
 
 def test_straight_outlines_in_the_preview_and_the_accepted_object(setup):
-    """The dock's 'Straight outlines' box: the preview turns into the squared outline at once, and Accept writes it."""
+    """The dock's 'Straight outlines' box: the squared outline appears at once as a dashed line over the mask (which the
+    next click still edits), and Accept writes it."""
     tab, canvas, layer, masks, xf, tmp = setup
     ctl = tab.controller
     tab.straight_check.setChecked(False)
@@ -211,11 +212,13 @@ def test_straight_outlines_in_the_preview_and_the_accepted_object(setup):
     assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
     traced = ctl.preview.band.asGeometry()
     assert traced.constGet().nCoordinates() > 20
+    assert ctl.preview.outline.asGeometry().isEmpty()
     try:
         tab.straight_check.setChecked(True)
-        squared = ctl.preview.band.asGeometry()
-        assert squared.constGet().nCoordinates() <= 10
-        assert abs(squared.area() - traced.area()) < 0.15 * traced.area()
+        assert ctl.preview.band.asGeometry().constGet().nCoordinates() == traced.constGet().nCoordinates()
+        squared = ctl.preview.outline.asGeometry()
+        assert 5 <= squared.constGet().nCoordinates() <= 10
+        assert abs(squared.length() - traced.length()) < 0.3 * traced.length()
         assert tab.accept() == 1
         with fiona.open(str(tmp / "accepted.gpkg")) as fc:
             ring = next(iter(fc))["geometry"]["coordinates"][0][0]
