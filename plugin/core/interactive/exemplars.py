@@ -98,9 +98,8 @@ def _features(bs, roles: list[str]) -> np.ndarray:
     return np.stack([bs.bands[r] for r in roles]).astype(np.float32)
 
 
-def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]] = None,
-                 is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
-    """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
+def _check_request(req: SimilarRequest) -> None:
+    """Refuse a request without exemplars, with a threshold outside (0, 1) or an unknown method."""
     if not req.exemplars:
         raise InputError(t("No exemplar polygons were given."), t("Select two or three good polygons of the objects you want more of."))
     if not 0.0 < req.threshold < 1.0:
@@ -108,16 +107,13 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
                          t("Use e.g. 0.5; higher finds fewer, closer matches."))
     if req.method not in METHODS:
         raise InputError(t("Unknown find-similar method '{name}'.", name=req.method), t("Use auto, network or appearance."))
-    src = open_raster(req.input)
-    out = check_output_path(req.output_vector, [req.input], (".gpkg",))
-    check_has_valid_pixels(src)
-    modality = resolve_modality(src, req.modality)
-    stack = ModalityStack(make_layer(src, modality))
-    roles = sorted(modality.roles, key=lambda r: modality.roles[r])
+
+
+def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list, areas: AreaCalculator) -> tuple[list, list]:
+    """(band features of the valid pixels inside each usable exemplar, its area in m²); refuses fewer than 4 pixels."""
     full = Window(0, 0, src.width, src.height)
-    areas = AreaCalculator(src.crs)
     pixels, ex_areas = [], []
-    for geom in req.exemplars:
+    for geom in exemplars:
         if geom is None or geom.is_empty or geom.area == 0:
             continue
         win = from_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
@@ -134,11 +130,35 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
+    return pixels, ex_areas
+
+
+def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]] = None,
+                 is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
+    """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
+    _check_request(req)
+    src = open_raster(req.input)
+    out = check_output_path(req.output_vector, [req.input], (".gpkg",))
+    check_has_valid_pixels(src)
+    modality = resolve_modality(src, req.modality)
+    stack = ModalityStack(make_layer(src, modality))
+    roles = sorted(modality.roles, key=lambda r: modality.roles[r])
+    areas = AreaCalculator(src.crs)
+    pixels, ex_areas = exemplar_pixels(stack, src, roles, req.exemplars, areas)
     area = search_window(src, req.extent)
     engine, why = _network_engine(req.method, src)
     if engine is not None:
         return _find_with_network(req, engine, src, modality, out, areas, area, progress, is_cancelled)
-    sample = stack.read_sample(full, set(roles))
+    return _find_with_appearance(req, stack, src, modality, roles, pixels, ex_areas, why, out, areas, area, progress,
+                                 is_cancelled)
+
+
+def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modality, roles: list[str], pixels: list,
+                          ex_areas: list, why: str, out: str, areas: AreaCalculator, area: Window, progress,
+                          is_cancelled) -> SimilarResult:
+    """find_similar by band values: pixels scored against the exemplars' appearance model, regions of exemplar-like
+    size kept as objects."""
+    sample = stack.read_sample(Window(0, 0, src.width, src.height), set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
 
@@ -188,8 +208,8 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
         summary = ((why + "; " if why else "") +
                    f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
                    f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
-        write_polygons(out, candidates(), Grid(grid.crs, grid.transform, grid.width, grid.height), {1: req.label}, common,
-                       layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
+        write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
+                       extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
