@@ -97,8 +97,24 @@ def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LA
     return path
 
 
+def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[AcceptedObject]:
+    """The objects with their geometries in another CRS (given as WKT; unchanged when it is the same or unknown)."""
+    from pyproj import CRS as PCRS, Transformer
+    from shapely.ops import transform as shp_transform
+
+    if not target_wkt or crs is None:
+        return objects
+    target = PCRS.from_wkt(target_wkt)
+    source = PCRS.from_wkt(crs.to_wkt())
+    if source.equals(target, ignore_axis_order=True):
+        return objects
+    xf = Transformer.from_crs(source, target, always_xy=True)
+    return [AcceptedObject(shp_transform(xf.transform, o.geometry), o.attrs) for o in objects]
+
+
 def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
-    """Append objects to a GeoPackage layer, creating it on first use (the map tool's Enter)."""
+    """Append objects (geometries in ``crs``) to a GeoPackage layer, creating it on first use (the map tool's Enter); a
+    layer made from a raster in another CRS gets them reprojected into its own CRS (area_m2 is true area either way)."""
     import fiona
 
     if not os.path.exists(path):
@@ -109,7 +125,7 @@ def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = L
             if missing:
                 raise OutputError(t("The layer '{layer}' in '{name}' lacks the fields {fields}.", layer=layer, name=os.path.basename(path),
                                     fields=", ".join(missing)), t("Choose a new GeoPackage for accepted objects."))
-            out.writerecords(list(_records(objects)))
+            out.writerecords(list(_records(in_crs(objects, crs, out.crs_wkt))))
     except OutputError:
         raise
     except Exception as exc:

@@ -1,0 +1,42 @@
+"""Accepted objects: appended to a GeoPackage layer made earlier, also from a raster in another CRS."""
+from __future__ import annotations
+
+import fiona
+import pytest
+from pyproj import Transformer
+from rasterio.crs import CRS
+from shapely.geometry import MultiPolygon, box, shape
+
+from terraprompt.plugin.core.errors import OutputError
+from terraprompt.plugin.core.interactive.objects import append_objects, make_object, next_object_id
+
+
+def _roof(crs, x0, y0, x1, y1, oid, source):
+    return make_object(MultiPolygon([box(x0, y0, x1, y1)]), crs, oid, "building", 0.9, 1, 0, "points", "m", "0" * 64, source)
+
+
+def test_objects_from_a_raster_in_another_crs_land_in_place(tmp_path):
+    path = str(tmp_path / "roofs.gpkg")
+    utm, geo = CRS.from_epsg(32633), CRS.from_epsg(4326)
+    append_objects(path, [_roof(utm, 500000, 4500000, 500010, 4500010, 1, "utm.tif")], utm)
+    to_geo = Transformer.from_crs(32633, 4326, always_xy=True)
+    (x0, y0), (x1, y1) = to_geo.transform(500020, 4500000), to_geo.transform(500030, 4500010)
+    assert next_object_id(path) == 2
+    append_objects(path, [_roof(geo, x0, y0, x1, y1, 2, "web view (EPSG:4326)")], geo)  # e.g. a rendered web layer
+    with fiona.open(path) as fc:
+        assert CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+        feats = {f["properties"]["object_id"]: f for f in fc}
+    b = shape(feats[2]["geometry"]).bounds
+    assert b == pytest.approx((500020, 4500000, 500030, 4500010), abs=0.01)  # in the layer's CRS, beside object 1
+    assert feats[2]["properties"]["area_m2"] == pytest.approx(feats[1]["properties"]["area_m2"], rel=1e-3)
+
+
+def test_a_layer_without_the_object_fields_is_refused(tmp_path):
+    path = str(tmp_path / "other.gpkg")
+    utm = CRS.from_epsg(32633)
+    with fiona.open(path, "w", driver="GPKG", layer="objects", crs_wkt=utm.to_wkt(),
+                    schema={"geometry": "MultiPolygon", "properties": {"name": "str"}}) as out:
+        out.write({"geometry": {"type": "MultiPolygon", "coordinates": [[[(0, 0), (1, 0), (1, 1), (0, 0)]]]},
+                   "properties": {"name": "x"}})
+    with pytest.raises(OutputError, match="lacks the fields"):
+        append_objects(path, [_roof(utm, 0, 0, 1, 1, 1, "a.tif")], utm)
