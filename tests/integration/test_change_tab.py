@@ -54,7 +54,7 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     assert res is not None and "Changed area" in tab.summary.toPlainText()
     assert tab.chart.rows and tab.slider.isEnabled()
     names = [l.name() for l in project.mapLayers().values()]
-    assert "Change probability" in names and "Change polygons" in names
+    assert "Change probability" in names and f"Change polygons (threshold {res.threshold:.2f})" in names
     before = rasterio.open(res.output_change).read(1)
     assert iou(before == 1, truth) > 0.8
     prob = rasterio.open(res.output_probability).read(1)
@@ -68,6 +68,11 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     after = rasterio.open(res.output_change).read(1)
     np.testing.assert_array_equal(after == 1, prob >= 0.95)
     assert os.path.getmtime(res.output_probability) == mtime  # probabilities were not recomputed
+    # the summary says what the new threshold changed, and that the polygons and chart keep the run's threshold
+    head = tab.summary.toPlainText().splitlines()[0]
+    share = (after == 1).sum() / (after != 255).sum()
+    assert head.startswith("Threshold 0.95:") and f"{100 * share:.2f} % of the compared area" in head
+    assert "keep the run's threshold 0.50" in head
 
 
 def test_reference_map_picker_gives_the_from_classes(tab, project, tmp_path):
