@@ -135,11 +135,22 @@ def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = L
 
 
 def next_object_id(path: str, layer: str = LAYER) -> int:
-    """1 + the largest object_id already in a GeoPackage layer (1 when it does not exist)."""
+    """1 + the largest object_id already in a GeoPackage layer (1 when it does not exist). Asked of SQLite directly: reading
+    every feature took 0.5 s an Accept with 20 000 objects."""
+    import pathlib
+    import sqlite3
+    from contextlib import closing
+
     import fiona
 
     if not os.path.exists(path):
         return 1
+    try:
+        with closing(sqlite3.connect(pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro", uri=True)) as db:
+            top = db.execute(f'SELECT MAX("object_id") FROM "{layer.replace(chr(34), chr(34) * 2)}"').fetchone()[0]
+        return int(top or 0) + 1
+    except (sqlite3.Error, TypeError, ValueError):  # not a GeoPackage table of that name: read it as OGR does
+        pass
     try:
         with fiona.open(path, layer=layer) as src:
             ids = [f["properties"].get("object_id") or 0 for f in src]

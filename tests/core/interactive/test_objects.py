@@ -40,3 +40,14 @@ def test_a_layer_without_the_object_fields_is_refused(tmp_path):
                    "properties": {"name": "x"}})
     with pytest.raises(OutputError, match="lacks the fields"):
         append_objects(path, [_roof(utm, 0, 0, 1, 1, 1, "a.tif")], utm)
+
+
+def test_next_object_id_in_odd_paths_and_other_layers(tmp_path):
+    folder = tmp_path / "Données été"
+    folder.mkdir()
+    path = str(folder / "toits #1.gpkg")
+    utm = CRS.from_epsg(32633)
+    assert next_object_id(path) == 1
+    append_objects(path, [_roof(utm, 0, 0, 1, 1, 7, "a.tif"), _roof(utm, 2, 0, 3, 1, 3, "a.tif")], utm)
+    assert next_object_id(path) == 8
+    assert next_object_id(path, layer="no_such_layer") == 1
