@@ -454,7 +454,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="207" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -614,7 +614,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -649,7 +649,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="240" />
+            <location filename="../plugin/gui/maptools.py" line="276" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -684,7 +684,7 @@
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="427" />
+            <location filename="../plugin/gui/maptools.py" line="464" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -1020,86 +1020,86 @@
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="82" />
-            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
-            <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen · Eingabe: annehmen · Esc: leeren</translation>
+            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
+            <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="84" />
+            <location filename="../plugin/gui/interactive_tab.py" line="85" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="85" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="102" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="158" />
+            <location filename="../plugin/gui/interactive_tab.py" line="159" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="192" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="192" />
+            <location filename="../plugin/gui/interactive_tab.py" line="193" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="217" />
+            <location filename="../plugin/gui/interactive_tab.py" line="218" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="217" />
+            <location filename="../plugin/gui/interactive_tab.py" line="218" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1464,57 +1464,67 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="236" />
+            <location filename="../plugin/gui/maptools.py" line="244" />
+            <source>Object {id} could not be removed from {file}.</source>
+            <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="257" />
+            <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
+            <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="272" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="255" />
+            <location filename="../plugin/gui/maptools.py" line="291" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="264" />
+            <location filename="../plugin/gui/maptools.py" line="300" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="343" />
+            <location filename="../plugin/gui/maptools.py" line="379" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="354" />
+            <location filename="../plugin/gui/maptools.py" line="390" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="405" />
+            <location filename="../plugin/gui/maptools.py" line="442" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="405" />
+            <location filename="../plugin/gui/maptools.py" line="442" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="411" />
+            <location filename="../plugin/gui/maptools.py" line="448" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="421" />
+            <location filename="../plugin/gui/maptools.py" line="458" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="424" />
+            <location filename="../plugin/gui/maptools.py" line="461" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="447" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

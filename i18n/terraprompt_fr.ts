@@ -454,7 +454,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="207" />
+            <location filename="../plugin/gui/interactive_tab.py" line="208" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -614,7 +614,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -649,7 +649,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="240" />
+            <location filename="../plugin/gui/maptools.py" line="276" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -684,7 +684,7 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="427" />
+            <location filename="../plugin/gui/maptools.py" line="464" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -1020,86 +1020,86 @@
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="82" />
-            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear</source>
-            <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir · Entrée : accepter · Échap : effacer</translation>
+            <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
+            <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="84" />
+            <location filename="../plugin/gui/interactive_tab.py" line="85" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="85" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="102" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="158" />
+            <location filename="../plugin/gui/interactive_tab.py" line="159" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="192" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="192" />
+            <location filename="../plugin/gui/interactive_tab.py" line="193" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="217" />
+            <location filename="../plugin/gui/interactive_tab.py" line="218" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="217" />
+            <location filename="../plugin/gui/interactive_tab.py" line="218" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1464,57 +1464,67 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="236" />
+            <location filename="../plugin/gui/maptools.py" line="244" />
+            <source>Object {id} could not be removed from {file}.</source>
+            <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="257" />
+            <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
+            <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="272" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="255" />
+            <location filename="../plugin/gui/maptools.py" line="291" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="264" />
+            <location filename="../plugin/gui/maptools.py" line="300" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="343" />
+            <location filename="../plugin/gui/maptools.py" line="379" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="354" />
+            <location filename="../plugin/gui/maptools.py" line="390" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="405" />
+            <location filename="../plugin/gui/maptools.py" line="442" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="405" />
+            <location filename="../plugin/gui/maptools.py" line="442" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="411" />
+            <location filename="../plugin/gui/maptools.py" line="448" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="421" />
+            <location filename="../plugin/gui/maptools.py" line="458" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="424" />
+            <location filename="../plugin/gui/maptools.py" line="461" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="447" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

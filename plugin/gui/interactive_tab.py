@@ -80,7 +80,8 @@ class InteractiveTab(QWidget):
         self.start_button = QPushButton(tr("Prompt on map"), self)
         self.start_button.setCheckable(True)
         self.start_button.setToolTip(tr("Left click: object · right click or Shift+click: not object · drag: box · "
-                                        "Ctrl+Z / Ctrl+Shift+Z: undo / redo · Enter: accept · Esc: clear"))
+                                        "Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · "
+                                        "Enter: accept · Esc: clear"))
         self.undo_button = QPushButton(tr("Undo"), self)
         self.redo_button = QPushButton(tr("Redo"), self)
         self.clear_button = QPushButton(tr("Clear"), self)

@@ -13,6 +13,7 @@ from typing import Optional
 
 from qgis.core import (
     QgsCoordinateTransform,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
     QgsProject,
@@ -159,6 +160,7 @@ class PromptController(QObject):
         self.last_latency_ms = 0.0
         self.output_layer: Optional[QgsVectorLayer] = None
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
+        self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
 
     # ------------------------------------------------------------- configuration
@@ -185,6 +187,7 @@ class PromptController(QObject):
         if not keep_snapshots:
             self._drop_snapshots()
         self.origin = None
+        self.last_accepted = None
         self._pending.clear()
         self.preview.clear()
 
@@ -220,7 +223,40 @@ class PromptController(QObject):
 
     def undo(self) -> None:
         if self.session is not None and self.task is None:
+            if not len(self.session.history) and self.session.base is None and self.last_accepted is not None:
+                self.take_back()
+                return
             self._decoded(self.session.undo(encode=False))
+
+    def take_back(self) -> Optional[int]:
+        """Undo the last Accept: remove its object from the file and put its prompts back (Ctrl+Z right after Enter)."""
+        from ..core.errors import TerraPromptError
+        from ..core.interactive.objects import remove_object
+
+        last, self.last_accepted = self.last_accepted, None
+        if last is None or self.session is None or last["path"] != self.output_path:
+            return None
+        lyr = self.output_layer
+        if lyr is not None and self.project.mapLayer(lyr.id()) is not None and lyr.source().split("|")[0] == last["path"]:
+            # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
+            request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
+            if not lyr.dataProvider().deleteFeatures([f.id() for f in lyr.getFeatures(request)]):
+                self.message(tr("Object {id} could not be removed from {file}.").format(
+                    id=last["object_id"], file=os.path.basename(last["path"])), "critical")
+                return None
+        else:
+            try:
+                remove_object(last["path"], last["object_id"])
+            except TerraPromptError as exc:
+                self.message(str(exc), "critical")
+                return None
+        self._refresh_output_layer()
+        self.session.history.restore(last["prompts"])
+        self.session.base, self.origin = last["base"], last["origin"]
+        self._decoded(self.session.run(encode=False))
+        self.changed.emit(tr("Object {id} taken back from {file}: edit it and press Enter again.").format(
+            id=last["object_id"], file=os.path.basename(last["path"])))
+        return last["object_id"]
 
     def redo(self) -> None:
         if self.session is not None and self.task is None:
@@ -372,6 +408,7 @@ class PromptController(QObject):
         if not self.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return False
+        self.last_accepted = None  # Ctrl+Z takes back objects accepted on the map only
         try:
             append_objects(self.output_path, objects, crs)
         except TerraPromptError as exc:
@@ -440,6 +477,8 @@ class PromptController(QObject):
             self.message(str(exc), "critical")
             return None
         self._refresh_output_layer()
+        self.last_accepted = {"object_id": oid, "path": self.output_path, "prompts": h.prompts, "base": self.session.base,
+                              "origin": self.origin}
         self.session.clear()
         self.origin = None
         self.preview.clear()

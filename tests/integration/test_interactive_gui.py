@@ -225,3 +225,36 @@ def test_straight_outlines_in_the_preview_and_the_accepted_object(setup):
         assert len(ring) <= 9
     finally:
         tab.straight_check.setChecked(False)  # the box is remembered in the settings
+
+
+def test_ctrl_z_right_after_enter_takes_the_object_back(setup):
+    """Ctrl+Z after Enter removes the accepted object from the file and puts its prompts back, to edit and accept again."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    out = str(tmp / "accepted.gpkg")
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    first = _mask_on_raster(ctl)
+    QTest.keyClick(canvas, Qt.Key_Return)
+    assert wait_for(lambda: os.path.exists(out), 10)
+    assert ctl.output_layer.featureCount() == 1 and not len(ctl.session.history)
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)
+    with fiona.open(out) as fc:
+        assert len(list(fc)) == 0
+    assert ctl.output_layer.featureCount() == 0
+    assert ctl.session.history.n_positive == 1 and np.array_equal(_mask_on_raster(ctl), first)
+    assert "taken back" in tab.status.text()
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # then Ctrl+Z undoes the click as before
+    assert not len(ctl.session.history)
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    QTest.keyClick(canvas, Qt.Key_Return)
+    with fiona.open(out) as fc:
+        assert [f["properties"]["object_id"] for f in fc] == [1]
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # a take-back after a reload of the file
+    QTest.keyClick(canvas, Qt.Key_Escape)
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # nothing left to take back: nothing happens
+    with fiona.open(out) as fc:
+        assert len(list(fc)) == 0

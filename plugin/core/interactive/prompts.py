@@ -69,6 +69,11 @@ class PromptHistory:
         self._done.clear()
         self._undone.clear()
 
+    def restore(self, prompts: list[Prompt]) -> None:
+        """Start again from these prompts (an accepted object taken back), nothing to redo."""
+        self._done = list(prompts)
+        self._undone.clear()
+
     @property
     def can_undo(self) -> bool:
         return bool(self._done)

@@ -51,3 +51,15 @@ def test_next_object_id_in_odd_paths_and_other_layers(tmp_path):
     append_objects(path, [_roof(utm, 0, 0, 1, 1, 7, "a.tif"), _roof(utm, 2, 0, 3, 1, 3, "a.tif")], utm)
     assert next_object_id(path) == 8
     assert next_object_id(path, layer="no_such_layer") == 1
+
+
+def test_remove_object_takes_one_object_out(tmp_path):
+    from terraprompt.plugin.core.interactive.objects import remove_object
+
+    path = str(tmp_path / "roofs.gpkg")
+    utm = CRS.from_epsg(32633)
+    append_objects(path, [_roof(utm, 0, 0, 1, 1, 1, "a.tif"), _roof(utm, 2, 0, 3, 1, 2, "a.tif")], utm)
+    assert remove_object(path, 2) == 1 and remove_object(path, 9) == 0
+    with fiona.open(path) as fc:
+        assert [f["properties"]["object_id"] for f in fc] == [1]
+    assert next_object_id(path) == 2
