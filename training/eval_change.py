@@ -158,9 +158,10 @@ def eval_oscd(methods: list[str], tmp: str) -> dict:
     return pooled
 
 
-def tally_cities(methods: list[str], cities: list[str], held: set, afters: dict, tmp: str, pooled: dict) -> dict:
-    """Run each method on every city (AFTER from ``afters`` by city name, else its own second date), print the rows and
-    store the pooled scores in ``pooled``; returns the tallies of the methods that ran."""
+def tally_cities(methods: list[str], cities: list[str], held: set, afters: dict, tmp: str, pooled: dict,
+                 befores: Optional[dict] = None) -> dict:
+    """Run each method on every city (BEFORE / AFTER from ``befores`` / ``afters`` by city name, else its own dates), print
+    the rows and store the pooled scores in ``pooled``; returns the tallies of the methods that ran."""
     tallies = {}
     for m in methods:
         tally = Tally(m, held, 12)
@@ -170,7 +171,8 @@ def tally_cities(methods: list[str], cities: list[str], held: set, afters: dict,
                 c = os.path.basename(d)
                 truth = rasterio.open(os.path.join(d, f"{c}_cm.tif")).read(1) == 1
                 after = afters.get(c, os.path.join(d, f"{c}_t2.tif"))
-                tally.add(c, c, counts(run(os.path.join(d, f"{c}_t1.tif"), after, m, tmp), truth))
+                before = (befores or {}).get(c, os.path.join(d, f"{c}_t1.tif"))
+                tally.add(c, c, counts(run(before, after, m, tmp), truth))
         except TerraPromptError as exc:
             print(f"  {m:8s} not available: {exc}")
             continue
@@ -255,6 +257,34 @@ def eval_oscd_landsat(methods: list[str], tmp: str) -> dict:
     afters = {os.path.basename(d): landsat_copy(os.path.join(d, f"{os.path.basename(d)}_t2.tif"),
                                                 os.path.join(tmp, f"LC08_L2SP_{os.path.basename(d)}.tif")) for d in cities}
     tally_cities(methods, cities, held, afters, tmp, pooled)
+    return pooled
+
+
+def rgbn_copy(s2_path: str, out: str) -> str:
+    """A Sentinel-2 date as a 4-band 10 m blue, green, red, NIR stack (B02, B03, B04, B08), as many S2 downloads are."""
+    with rasterio.open(s2_path) as s:
+        prof, data = s.profile, s.read([2, 3, 4, 8])
+    prof.update(count=4)
+    with rasterio.open(out, "w", **prof) as dst:
+        dst.write(data)
+        dst.descriptions = ("B2", "B3", "B4", "B8")
+    return out
+
+
+def eval_oscd_rgbn(methods: list[str], tmp: str) -> dict:
+    """OSCD with both dates as 4-band RGBN stacks (the evidence for METHOD=auto on 10 m RGBN pairs)."""
+    root = os.path.join(SHARED, "oscd")
+    cities = labelled_cities(root)
+    if not cities:
+        print(f"OSCD as RGBN stacks: skipped ({root} not found)")
+        return {}
+    print(f"== OSCD, both dates as 10 m RGBN stacks (B2, B3, B4, B8; {len(cities)} cities)")
+    held, _ = network_held_out([os.path.basename(d) for d in cities])
+    pooled: dict = {}
+    names = [os.path.basename(d) for d in cities]
+    befores = {c: rgbn_copy(os.path.join(root, c, f"{c}_t1.tif"), os.path.join(tmp, f"{c}_rgbn_t1.tif")) for c in names}
+    afters = {c: rgbn_copy(os.path.join(root, c, f"{c}_t2.tif"), os.path.join(tmp, f"{c}_rgbn_t2.tif")) for c in names}
+    tally_cities(methods, cities, held, afters, tmp, pooled, befores)
     return pooled
 
 
@@ -357,7 +387,7 @@ def eval_oscd_thresholds(tmp: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods (default: %(default)s)")
-    ap.add_argument("--sets", default="oscd,oscd_thresholds,oscd_prompts,oscd_landsat,taizhou,dsifn",
+    ap.add_argument("--sets", default="oscd,oscd_thresholds,oscd_prompts,oscd_rgbn,oscd_landsat,taizhou,dsifn",
                     help="comma-separated data sets (default: %(default)s)")
     args = ap.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
@@ -369,6 +399,8 @@ def main(argv=None) -> int:
             eval_oscd_thresholds(tmp)
         if "oscd_prompts" in sets and "network" in methods:
             eval_oscd_prompts(tmp)
+        if "oscd_rgbn" in sets:
+            eval_oscd_rgbn(methods, tmp)
         if "oscd_landsat" in sets:
             eval_oscd_landsat(methods, tmp)
         if "taizhou" in sets:

@@ -105,8 +105,13 @@ def export(threshold: float, ckpt: Path = RUNS / "model.pt", out: Path = MODEL, 
         "auto_subsets": {
             "full": "METHOD=auto uses the network: held-out OSCD pooled F1 0.36 vs CVA 0.32 (make eval-change)",
             "rgb": "METHOD=auto uses the network: held-out DSIFN tiles F1 0.53 vs CVA 0.33, IR-MAD 0.35 (make eval-change)",
-            "rgbn": "not used by METHOD=auto: Landsat Taizhou kappa 0.44 vs CVA 0.98 (make eval-change)",
+            "rgbn": "METHOD=auto uses the network: held-out OSCD cities as 10 m RGBN stacks pooled F1 0.42 vs CVA 0.26, "
+                    "IR-MAD 0.20 (make eval-change, set oscd_rgbn; up to auto_max_pixel_m)",
         },
+        "auto_max_pixel_m": 15,
+        "auto_max_pixel_m_why": "trained on 10 m OSCD and 0.5-2 m DSIFN pixels; with a 30 m date it loses to CVA: Landsat "
+                                "Taizhou kappa 0.45 vs 0.98, held-out OSCD cities with AFTER as a 30 m Landsat file F1 0.17 "
+                                "vs 0.33 (make eval-change, sets taizhou, oscd_landsat)",
         "outputs": {"probability": {"shape": ["n", 1, "h", "w"], "range": "0..1",
                                     "meaning": "probability of change; 0.5 is the calibrated operating point",
                                     "calibration": calibration or (

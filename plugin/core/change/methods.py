@@ -123,13 +123,18 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
     if fam == "sar":
         return "logratio", _t("auto: SAR backscatter pair → log-ratio")
     if fam == "optical":
+        from ..raster import pixel_size_m
         from .network import auto_prefers_network
 
-        ok, why = auto_prefers_network(pair.roles)
+        coarser = max(pixel_size_m(pair.before.src.grid), pixel_size_m(pair.after.src.grid))
+        ok, why = auto_prefers_network(pair.roles, coarser)
         if ok:
             return "network", _t("auto: optical pair → the bundled change network ({why})", why=why)
+        not_network = "; " + _t("not the change network: {why}", why=why) if why else ""
+    else:
+        not_network = ""
     return "cva", _t("auto: optical/generic pair with {n} common band(s) → change vector analysis on normalised radiometry "
-                     "(measured best on OSCD and Taizhou, see make eval-change)", n=len(pair.roles))
+                     "(measured best on OSCD and Taizhou, see make eval-change)", n=len(pair.roles)) + not_network
 
 
 def make_method(name: str, device: str = "auto") -> ChangeMethod:

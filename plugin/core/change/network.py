@@ -70,14 +70,20 @@ def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD
         return False, exc.problem
 
 
-def auto_prefers_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> tuple[bool, str]:
-    """Whether METHOD=auto should use the network for these bands (the card's ``auto_subsets``, set from held-out scores)."""
+def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FILE,
+                         card_path: str = CARD_FILE) -> tuple[bool, str]:
+    """Whether METHOD=auto should use the network for these bands and the coarser date's pixel size ``pixel_m`` (the
+    card's ``auto_subsets`` and ``auto_max_pixel_m``, set from held-out scores); with the reason."""
     ok, _ = network_available(roles, model_path, card_path)
     if not ok:
         return False, ""
     card = load_card(card_path)
     name, _ = band_subset(card, roles)
     verdict = card.get("auto_subsets", {}).get(name, "")
+    limit = card.get("auto_max_pixel_m")
+    if limit and pixel_m > limit:
+        return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=f"{pixel_m:.3g}", limit=f"{limit:g}",
+                        why=card.get("auto_max_pixel_m_why", ""))
     return verdict.startswith("METHOD=auto uses the network"), f"band subset {name}: {verdict}"
 
 
