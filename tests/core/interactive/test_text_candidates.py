@@ -69,6 +69,13 @@ def test_water_regions_become_candidates_with_true_areas(session_for):
     assert geom.area == pytest.approx(600 * PIXEL ** 2) and geom.bounds == (501200.0, 4498300.0, 501500.0, 4498500.0)
     x, y = small.interior_point()
     assert 501200 < x < 501500 and 4498300 < y < 4498500
+    from terraprompt.plugin.core.interactive.text_candidates import candidate_object
+
+    obj = candidate_object(cs, big, 7, s.source.crs, s.source.path, straight=True)  # 'Straight outlines' ticked
+    traced = big.geometry()
+    assert obj.attrs["object_id"] == 7 and obj.geometry.is_valid
+    assert sum(len(p.exterior.coords) for p in obj.geometry.geoms) <= sum(len(p.exterior.coords) for p in traced.geoms)
+    assert obj.attrs["area_m2"] == pytest.approx(obj.geometry.area, rel=0.02)  # the area of what is written
 
 
 
