@@ -93,6 +93,10 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Free label written to the 'class' attribute of every object (e.g. building, tree, field)."))
         self.addParameter(p)
         self.addParameter(straight_outlines_parameter(tr("The object id raster is drawn from the same polygons.")))
+        p = QgsProcessingParameterBoolean("NO_OVERLAP", tr("No overlaps between objects"), defaultValue=False, optional=True)
+        p.setHelp(tr("Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an "
+                     "edge instead of overlapping); an object left with nothing is skipped and named in the report."))
+        self.addParameter(p)
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
         self.addParameter(p)
@@ -154,6 +158,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
             cache_dir=embedding_cache_dir(),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
+            no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

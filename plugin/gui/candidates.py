@@ -209,6 +209,7 @@ class CandidatePanel(QWidget):
         """Write the candidates of these rows to the objects file; returns the object ids written."""
         from ..core.interactive.objects import next_object_id
         from ..core.interactive.text_candidates import candidate_object
+        from ..core.outlines import pixel_side
 
         ctl = self.controller
         if not rows or self.cset is None:
@@ -221,10 +222,11 @@ class CandidatePanel(QWidget):
         src = self.session.source
         objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, src.path, ctl.straight)
                 for k, r in enumerate(rows)]
-        if not ctl.write(objs, src.crs):
+        written = ctl.write(objs, src.crs, pixel_side(src.transform))
+        if not written:
             return []
         self._drop(rows)
-        ids = [o.attrs["object_id"] for o in objs]
+        ids = [o.attrs["object_id"] for o in written]
         self.status(tr("{n} object(s) added to the objects file.").format(n=len(ids)))
         return ids
 

@@ -69,7 +69,17 @@ class InteractiveTab(QWidget):
                                           "clicks still edit the mask). A part that squaring would change much keeps its "
                                           "traced outline."))
         self.straight_check.toggled.connect(lambda _on: self.apply_choices())
-        form.addRow("", self.straight_check)
+        self.overlap_check = QCheckBox(tr("No overlap"), self)
+        self.overlap_check.setChecked(settings.value("interactive_no_overlap", "false") == "true")
+        self.overlap_check.setToolTip(tr("Accepted objects and text candidates leave out what objects already in the objects "
+                                         "file cover, so neighbouring roofs share an edge instead of overlapping; an object "
+                                         "that lies wholly on accepted ones is not added."))
+        self.overlap_check.toggled.connect(lambda _on: self.apply_choices())
+        boxes = QHBoxLayout()
+        boxes.addWidget(self.straight_check)
+        boxes.addWidget(self.overlap_check)
+        boxes.addStretch(1)
+        form.addRow("", boxes)
         self.output_widget = QgsFileWidget(self)
         self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
@@ -229,8 +239,9 @@ class InteractiveTab(QWidget):
 
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
                                   self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
-                                  embedding_cache_dir(), self.straight_check.isChecked())
+                                  embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked())
         settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")
+        settings.set_value("interactive_no_overlap", "true" if self.overlap_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
         settings.set_value("interactive_output", out)

@@ -152,6 +152,7 @@ class PromptController(QObject):
         self.class_name = "object"
         self.output_path = ""
         self.straight = False  # right-angled outlines (buildings) for accepted polygons, previewed as a dashed line
+        self.no_overlap = False  # accepted objects leave out what objects already in the file cover
         self.cache_dir: Optional[str] = None
         self.session = None
         self.engine = None
@@ -165,7 +166,7 @@ class PromptController(QObject):
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
-                  straight: bool = False) -> None:
+                  straight: bool = False, no_overlap: bool = False) -> None:
         """Set the raster layer, model and output; a new layer or model drops the current session."""
         if layer is not self.layer or model != self.model or device != self.device:
             self.reset()
@@ -173,6 +174,7 @@ class PromptController(QObject):
         self.class_name = class_name or "object"
         self.output_path = output_path
         self.cache_dir = cache_dir
+        self.no_overlap = no_overlap
         if straight != self.straight:
             self.straight = straight
             if self.session is not None and self.session.last is not None and self.task is None:
@@ -400,22 +402,29 @@ class PromptController(QObject):
         self._show(res)
         return False
 
-    def write(self, objects: list, crs) -> bool:
-        """Append ready objects (e.g. accepted text candidates, in ``crs``) to the output GeoPackage; False (and a message) on failure."""
+    def write(self, objects: list, crs, pixel: float = 0.0) -> list:
+        """Append ready objects (e.g. accepted text candidates, in ``crs``; ``pixel``: the raster's pixel side, for No
+        overlap) to the output GeoPackage; returns those written ([] and a message on failure)."""
         from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import append_objects
+        from ..core.interactive.objects import append_objects, free_of
 
         if not self.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
-            return False
+            return []
         self.last_accepted = None  # Ctrl+Z takes back objects accepted on the map only
+        if self.no_overlap:
+            objects, dropped = free_of(objects, self.output_path, crs, pixel)
+            if dropped:
+                self.message(tr("{n} object(s) lie on objects accepted before and were not added.").format(n=dropped), "info")
+            if not objects:
+                return []
         try:
             append_objects(self.output_path, objects, crs)
         except TerraPromptError as exc:
             self.message(str(exc), "critical")
-            return False
+            return []
         self._refresh_output_layer()
-        return True
+        return objects
 
     def _drain(self) -> None:
         from ..core.errors import TerraPromptError
@@ -452,7 +461,9 @@ class PromptController(QObject):
     def accept(self) -> Optional[int]:
         """Append the current mask to the output GeoPackage; returns the object_id written."""
         from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import append_objects, make_object, mask_to_geometry, next_object_id
+        from ..core.interactive.objects import (accepted_near, append_objects, make_object, mask_to_geometry, next_object_id,
+                                                without_overlaps)
+        from ..core.outlines import pixel_side
 
         if self.task is not None:
             self.message(tr("Still encoding: press Enter again when the object is shown."), "warning")
@@ -466,6 +477,12 @@ class PromptController(QObject):
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
+        if self.no_overlap:
+            geom = without_overlaps(geom, accepted_near(self.output_path, geom, src.crs), pixel_side(res.transform))
+            if geom is None:
+                self.message(tr("The object lies on objects accepted before: nothing was added (untick No overlap to "
+                                "add it anyway)."), "warning")
+                return None
         oid = next_object_id(self.output_path)
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,

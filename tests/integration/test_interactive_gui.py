@@ -258,3 +258,29 @@ def test_ctrl_z_right_after_enter_takes_the_object_back(setup):
     QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)  # nothing left to take back: nothing happens
     with fiona.open(out) as fc:
         assert len(list(fc)) == 0
+
+
+def test_no_overlap_keeps_a_second_object_off_the_first(setup):
+    """'No overlap': a roof accepted twice is refused the second time, with its prompts kept; unticked, it is added."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+    from shapely.geometry import shape
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    out = str(tmp / "accepted.gpkg")
+    tab.overlap_check.setChecked(True)
+    try:
+        _click(canvas, _screen(canvas, xf, 55, 70))
+        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+        assert tab.accept() == 1
+        _click(canvas, _screen(canvas, xf, 56, 72))  # the same roof again
+        assert wait_for(lambda: ctl.session.last is not None and not ctl.session.last.empty)
+        assert tab.accept() is None and len(ctl.session.history) == 1  # refused, the prompts kept
+        tab.overlap_check.setChecked(False)
+        assert tab.accept() == 2  # untick to add it anyway
+    finally:
+        tab.overlap_check.setChecked(False)  # the box is remembered in the settings
+    with fiona.open(out) as fc:
+        geoms = [shape(f["geometry"]) for f in fc]
+    assert len(geoms) == 2 and geoms[0].intersection(geoms[1]).area > 0.9 * geoms[0].area

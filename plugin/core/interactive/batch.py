@@ -16,12 +16,13 @@ from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError, PromptError
 from ..messages import t
+from ..outlines import pixel_side
 from ..raster import open_raster
 from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
 from .engines import load_engine
-from .objects import AcceptedObject, make_object, mask_to_geometry, write_objects
+from .objects import AcceptedObject, make_object, mask_to_geometry, without_overlaps, write_objects
 from .session import InteractiveSession
 
 
@@ -62,6 +63,7 @@ class SegmentRequest:
     cache_dir: Optional[str] = None  # None: the default cache folder; "": no disk cache
     cache_max_bytes: int = 2 * 1024 ** 3
     straight: bool = False  # right-angled outlines (buildings) for the polygons and the id raster drawn from them
+    no_overlap: bool = False  # each object (in object_id order) leaves out what the objects before it cover
 
 
 @dataclass
@@ -131,6 +133,11 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         if geom is None:
             skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id))
             continue
+        if req.no_overlap:
+            geom = without_overlaps(geom, [a.geometry for a in accepted], pixel_side(src.transform))
+            if geom is None:
+                skipped.append(t("object {id}: it lies on objects before it", id=obj.object_id))
+                continue
         accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
                                     obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
         progress(100.0 * (i + 1) / len(objects) * 0.9)

@@ -97,6 +97,57 @@ def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LA
     return path
 
 
+def without_overlaps(geom: MultiPolygon, others: list, pixel: float) -> Optional[MultiPolygon]:
+    """``geom`` minus the objects it overlaps (neighbouring roofs accepted before keep their outline); what is left in
+    parts narrower than 2 pixels (slivers along shared edges) or smaller than 4 pixels is dropped; None when nothing is."""
+    near = [g for g in others if g is not None and not g.is_empty and g.intersects(geom)]
+    if not near:
+        return geom
+    rest = geom.difference(unary_union(near))
+    parts = [p for p in getattr(rest, "geoms", [rest]) if p.geom_type == "Polygon" and p.area >= 4 * pixel * pixel
+             and not p.buffer(-0.99 * pixel).is_empty]
+    return MultiPolygon(parts) if parts else None
+
+
+def free_of(objects: list[AcceptedObject], path: str, crs, pixel: float) -> tuple[list[AcceptedObject], int]:
+    """The objects without what the objects already in the file ``path`` and those before them in the list cover (areas
+    recomputed); returns them and how many were left with nothing (dropped)."""
+    kept: list[AcceptedObject] = []
+    dropped = 0
+    for o in objects:
+        others = accepted_near(path, o.geometry, crs) + [k.geometry for k in kept]
+        geom = without_overlaps(o.geometry, others, pixel)
+        if geom is None:
+            dropped += 1
+            continue
+        attrs = dict(o.attrs, area_m2=round(AreaCalculator(crs).area_m2(geom), 3)) if geom is not o.geometry else o.attrs
+        kept.append(AcceptedObject(geom, attrs))
+    return kept, dropped
+
+
+def accepted_near(path: str, geom, crs, layer: str = LAYER) -> list:
+    """The geometries (in ``crs``) of the objects in a GeoPackage layer whose bounding boxes meet ``geom``'s."""
+    import fiona
+    from pyproj import CRS as PCRS, Transformer
+    from shapely.ops import transform as shp_transform
+
+    if not os.path.exists(path):
+        return []
+    try:
+        with fiona.open(path, layer=layer) as src:
+            file_crs = PCRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
+            same = file_crs is None or file_crs.equals(PCRS.from_wkt(crs.to_wkt()), ignore_axis_order=True)
+            to_file = None if same else Transformer.from_crs(PCRS.from_wkt(crs.to_wkt()), file_crs, always_xy=True)
+            box = (shp_transform(to_file.transform, geom) if to_file else geom).bounds
+            found = [shape(f["geometry"]) for f in src.filter(bbox=box) if f["geometry"] is not None]
+    except Exception:  # noqa: BLE001 - an unreadable file is reported when the object is appended
+        return []
+    if to_file is not None:
+        back = Transformer.from_crs(file_crs, PCRS.from_wkt(crs.to_wkt()), always_xy=True)
+        found = [shp_transform(back.transform, g) for g in found]
+    return found
+
+
 def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[AcceptedObject]:
     """The objects with their geometries in another CRS (given as WKT; unchanged when it is the same or unknown)."""
     from pyproj import CRS as PCRS, Transformer

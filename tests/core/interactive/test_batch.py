@@ -87,3 +87,26 @@ def test_cancel_while_writing_the_id_raster_leaves_no_new_folder(img, tmp_path):
     assert len(calls) == 2 and sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
     res = segment_prompts(req)
     assert res.objects == 1 and sorted(p.name for p in new.iterdir()) == ["o.gpkg", "o.tif"]
+
+
+def test_no_overlap_leaves_out_what_earlier_objects_cover(img, tmp_path):
+    """NO_OVERLAP in object_id order: a roof prompted twice is written once (the second is named as skipped), other
+    objects are unchanged (partial overlaps: tests/core/interactive/test_objects.py)."""
+    from shapely.geometry import shape
+
+    path, masks = img
+    x0, y1 = TRANSFORM * (40, 30)
+    x1, y0 = TRANSFORM * (110, 80)
+    objs = [PromptObject(1, [(*_xy(55, 70), True)]),  # the roof
+            PromptObject(2, [], box=(x0, y0, x1, y1)),  # the same roof by a box around it
+            PromptObject(3, [(*_xy(150, 170), True)])]  # the disk
+    runs = {}
+    for flag in (False, True):
+        res = segment_prompts(SegmentRequest(path, objs, str(tmp_path / f"o{flag}.gpkg"), str(tmp_path / f"o{flag}.tif"),
+                                             cache_dir=str(tmp_path / "cache"), no_overlap=flag))
+        with fiona.open(res.output_vector) as fc:
+            runs[flag] = {f["properties"]["object_id"]: shape(f["geometry"]) for f in fc}
+        runs[(flag, "skipped")] = res.skipped
+    assert set(runs[False]) == {1, 2, 3} and runs[False][1].intersection(runs[False][2]).area > 0.9 * runs[False][1].area
+    assert set(runs[True]) == {1, 3} and any("object 2" in s and "before it" in s for s in runs[(True, "skipped")])
+    assert runs[True][1].equals(runs[False][1]) and runs[True][3].equals(runs[False][3])

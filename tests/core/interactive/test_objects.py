@@ -63,3 +63,29 @@ def test_remove_object_takes_one_object_out(tmp_path):
     with fiona.open(path) as fc:
         assert [f["properties"]["object_id"] for f in fc] == [1]
     assert next_object_id(path) == 2
+
+
+def test_without_overlaps_keeps_neighbours_apart_and_drops_slivers():
+    from terraprompt.plugin.core.interactive.objects import without_overlaps
+
+    first = box(0, 0, 10, 10)
+    new = MultiPolygon([box(8, 0, 20, 10)])  # leaks 2 m into the roof accepted before
+    cut = without_overlaps(new, [first, box(100, 100, 101, 101)], 0.5)  # 0.5 m pixels
+    assert cut.area == pytest.approx(100.0) and cut.intersection(first).area == 0
+    assert without_overlaps(MultiPolygon([box(1, 1, 9, 9)]), [first], 0.5) is None  # all of it lies on the first
+    assert without_overlaps(MultiPolygon([box(0, 0, 10.8, 10)]), [first], 0.5) is None  # a 0.8 m strip along its edge
+    assert without_overlaps(new, [box(30, 30, 40, 40)], 0.5) is new  # nothing near: unchanged
+
+
+def test_accepted_near_reads_the_file_in_the_raster_crs(tmp_path):
+    from terraprompt.plugin.core.interactive.objects import accepted_near
+
+    path = str(tmp_path / "roofs.gpkg")
+    utm, geo = CRS.from_epsg(32633), CRS.from_epsg(4326)
+    append_objects(path, [_roof(utm, 500000, 4500000, 500010, 4500010, 1, "a.tif"),
+                          _roof(utm, 501000, 4500000, 501010, 4500010, 2, "a.tif")], utm)
+    to_geo = Transformer.from_crs(32633, 4326, always_xy=True)
+    (x0, y0), (x1, y1) = to_geo.transform(500005, 4500000), to_geo.transform(500015, 4500010)
+    near = accepted_near(path, box(x0, y0, x1, y1), geo)  # a roof clicked on a layer in EPSG:4326
+    assert len(near) == 1 and near[0].bounds[0] == pytest.approx(to_geo.transform(500000, 4500000)[0], abs=1e-7)
+    assert accepted_near(str(tmp_path / "none.gpkg"), box(0, 0, 1, 1), utm) == []
