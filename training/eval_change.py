@@ -15,7 +15,7 @@ import os
 import sys
 import tempfile
 import time
-from typing import Iterable
+from typing import Iterable, Optional
 
 import numpy as np
 import rasterio
@@ -244,20 +244,29 @@ def landsat_copy(s2_path: str, out: str) -> str:
     return out
 
 
-def eval_oscd_landsat(methods: list[str], tmp: str) -> dict:
-    """OSCD with each city's second date as a 30 m Landsat 8 file (Sentinel-2 then Landsat: other sensor, bands, grid)."""
+def eval_oscd_copies(methods: list[str], tmp: str, title: str, before: Optional[tuple] = None,
+                     after: Optional[tuple] = None) -> dict:
+    """OSCD with the first and/or second date replaced by copies, each given as (make(path, out), file name pattern with
+    {c} for the city): the same cities, labels and tallies as the OSCD set."""
     root = os.path.join(SHARED, "oscd")
     cities = labelled_cities(root)
     if not cities:
-        print(f"OSCD as Sentinel-2 then Landsat: skipped ({root} not found)")
+        print(f"OSCD, {title}: skipped ({root} not found)")
         return {}
-    print(f"== OSCD, AFTER as a 30 m Landsat 8 Collection 2 file made from its Sentinel-2 date ({len(cities)} cities)")
+    print(f"== OSCD, {title} ({len(cities)} cities)")
     held, _ = network_held_out([os.path.basename(d) for d in cities])
+    names = [os.path.basename(d) for d in cities]
+    copies = [{c: make(os.path.join(root, c, f"{c}_{t}.tif"), os.path.join(tmp, pattern.format(c=c))) for c in names}
+              if make else {} for (make, pattern), t in ((before or (None, ""), "t1"), (after or (None, ""), "t2"))]
     pooled: dict = {}
-    afters = {os.path.basename(d): landsat_copy(os.path.join(d, f"{os.path.basename(d)}_t2.tif"),
-                                                os.path.join(tmp, f"LC08_L2SP_{os.path.basename(d)}.tif")) for d in cities}
-    tally_cities(methods, cities, held, afters, tmp, pooled)
+    tally_cities(methods, cities, held, copies[1], tmp, pooled, copies[0])
     return pooled
+
+
+def eval_oscd_landsat(methods: list[str], tmp: str) -> dict:
+    """OSCD with each city's second date as a 30 m Landsat 8 file (Sentinel-2 then Landsat: other sensor, bands, grid)."""
+    return eval_oscd_copies(methods, tmp, "AFTER as a 30 m Landsat 8 Collection 2 file made from its Sentinel-2 date",
+                            after=(landsat_copy, "LC08_L2SP_{c}.tif"))
 
 
 def rgbn_copy(s2_path: str, out: str) -> str:
@@ -273,19 +282,8 @@ def rgbn_copy(s2_path: str, out: str) -> str:
 
 def eval_oscd_rgbn(methods: list[str], tmp: str) -> dict:
     """OSCD with both dates as 4-band RGBN stacks (the evidence for METHOD=auto on 10 m RGBN pairs)."""
-    root = os.path.join(SHARED, "oscd")
-    cities = labelled_cities(root)
-    if not cities:
-        print(f"OSCD as RGBN stacks: skipped ({root} not found)")
-        return {}
-    print(f"== OSCD, both dates as 10 m RGBN stacks (B2, B3, B4, B8; {len(cities)} cities)")
-    held, _ = network_held_out([os.path.basename(d) for d in cities])
-    pooled: dict = {}
-    names = [os.path.basename(d) for d in cities]
-    befores = {c: rgbn_copy(os.path.join(root, c, f"{c}_t1.tif"), os.path.join(tmp, f"{c}_rgbn_t1.tif")) for c in names}
-    afters = {c: rgbn_copy(os.path.join(root, c, f"{c}_t2.tif"), os.path.join(tmp, f"{c}_rgbn_t2.tif")) for c in names}
-    tally_cities(methods, cities, held, afters, tmp, pooled, befores)
-    return pooled
+    return eval_oscd_copies(methods, tmp, "both dates as 10 m RGBN stacks (B2, B3, B4, B8)",
+                            before=(rgbn_copy, "{c}_rgbn_t1.tif"), after=(rgbn_copy, "{c}_rgbn_t2.tif"))
 
 
 def eval_taizhou(methods: list[str], tmp: str) -> dict:
