@@ -659,7 +659,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="277" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="475" />
+            <location filename="../plugin/gui/maptools.py" line="476" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -1484,77 +1484,72 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="245" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="259" />
+            <location filename="../plugin/gui/maptools.py" line="258" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="274" />
+            <location filename="../plugin/gui/maptools.py" line="273" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="293" />
+            <location filename="../plugin/gui/maptools.py" line="292" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="302" />
+            <location filename="../plugin/gui/maptools.py" line="301" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="381" />
+            <location filename="../plugin/gui/maptools.py" line="380" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="392" />
+            <location filename="../plugin/gui/maptools.py" line="391" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="418" />
-            <source>{n} object(s) lie on objects accepted before and were not added.</source>
-            <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt.</translation>
+            <location filename="../plugin/gui/maptools.py" line="417" />
+            <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
+            <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="451" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="451" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="457" />
+            <location filename="../plugin/gui/maptools.py" line="460" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="469" />
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="472" />
+            <location filename="../plugin/gui/maptools.py" line="473" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="483" />
-            <source>The object lies on objects accepted before: nothing was added (untick No overlap to add it anyway).</source>
-            <translation>Das Objekt liegt auf bereits übernommenen Objekten: nichts wurde hinzugefügt (Keine Überlappung abwählen, um es trotzdem hinzuzufügen).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="503" />
+            <location filename="../plugin/gui/maptools.py" line="494" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

@@ -659,7 +659,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="277" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="475" />
+            <location filename="../plugin/gui/maptools.py" line="476" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -1484,77 +1484,72 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="245" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="259" />
+            <location filename="../plugin/gui/maptools.py" line="258" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="274" />
+            <location filename="../plugin/gui/maptools.py" line="273" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="293" />
+            <location filename="../plugin/gui/maptools.py" line="292" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="302" />
+            <location filename="../plugin/gui/maptools.py" line="301" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="381" />
+            <location filename="../plugin/gui/maptools.py" line="380" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="392" />
+            <location filename="../plugin/gui/maptools.py" line="391" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="418" />
-            <source>{n} object(s) lie on objects accepted before and were not added.</source>
-            <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés.</translation>
+            <location filename="../plugin/gui/maptools.py" line="417" />
+            <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
+            <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="451" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="451" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="457" />
+            <location filename="../plugin/gui/maptools.py" line="460" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="469" />
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="472" />
+            <location filename="../plugin/gui/maptools.py" line="473" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="483" />
-            <source>The object lies on objects accepted before: nothing was added (untick No overlap to add it anyway).</source>
-            <translation>L'objet est posé sur des objets déjà acceptés : rien n'a été ajouté (décochez Sans chevauchement pour l'ajouter quand même).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="503" />
+            <location filename="../plugin/gui/maptools.py" line="494" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

@@ -6,8 +6,11 @@ actually runs, and why (e.g. "cuda asked, CUDAExecutionProvider not available").
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Optional
+
+from .messages import t
 
 DEVICE_CHOICES = ["auto", "cpu", "cuda"]
 LAST_REPORT: dict = {}
@@ -76,10 +79,6 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
 
 def too_new_for_runtime(exc: Exception) -> Optional[str]:
     """Why onnxruntime refused a model made for a newer ONNX Runtime (its opset or IR version), or None for other errors."""
-    import re
-
-    from .messages import t
-
     text = str(exc)
     try:
         import onnxruntime as ort

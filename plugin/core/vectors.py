@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Callable, Collection, Iterator, Optional, Union
+from typing import Callable, Collection, Iterator, Optional
 
 import numpy as np
 import rasterio
@@ -198,11 +198,11 @@ def write_polygons(
     description: str = "",
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
-    straight: Union[bool, Collection[int]] = False,
+    straight: Collection[int] = (),
 ) -> dict[str, float]:
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
-    returns area (m²) per class name written. ``straight``: right-angled outlines (buildings; :mod:`.outlines`) instead
-    of simplified pixel outlines, for every polygon (True) or those of these class values."""
+    returns area (m²) per class name written. ``straight``: the class values whose polygons get right-angled outlines
+    (buildings; :mod:`.outlines`) instead of simplified pixel outlines."""
     import fiona
 
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
@@ -217,7 +217,7 @@ def write_polygons(
         with fiona.open(tmp, "w", driver="GPKG", layer=layer, crs_wkt=grid.crs.to_wkt(), schema=schema) as out:
             batch = []
             for poly in polygons:
-                if straight is True or (straight and poly.value in straight):
+                if poly.value in straight:
                     g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
                 else:
                     g = poly.geom.simplify(tol, preserve_topology=True) if tol > 0 else poly.geom

@@ -238,9 +238,8 @@ class PromptController(QObject):
         last, self.last_accepted = self.last_accepted, None
         if last is None or self.session is None or last["path"] != self.output_path:
             return None
-        lyr = self.output_layer
-        if lyr is not None and self.project.mapLayer(lyr.id()) is not None and lyr.source().split("|")[0] == last["path"]:
-            # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
+        lyr = self._loaded_output_layer()
+        if lyr is not None:  # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
             request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
             if not lyr.dataProvider().deleteFeatures([f.id() for f in lyr.getFeatures(request)]):
                 self.message(tr("Object {id} could not be removed from {file}.").format(
@@ -402,9 +401,9 @@ class PromptController(QObject):
         self._show(res)
         return False
 
-    def write(self, objects: list, crs, pixel: float = 0.0) -> list:
-        """Append ready objects (e.g. accepted text candidates, in ``crs``; ``pixel``: the raster's pixel side, for No
-        overlap) to the output GeoPackage; returns those written ([] and a message on failure)."""
+    def write(self, objects: list, crs, pixel: float) -> list:
+        """Append objects (the map's accepted one or text candidates, in ``crs``; ``pixel``: the raster's pixel side, for
+        No overlap) to the output GeoPackage; returns those written ([] and a message when none is)."""
         from ..core.errors import TerraPromptError
         from ..core.interactive.objects import append_objects, free_of
 
@@ -415,7 +414,8 @@ class PromptController(QObject):
         if self.no_overlap:
             objects, dropped = free_of(objects, self.output_path, crs, pixel)
             if dropped:
-                self.message(tr("{n} object(s) lie on objects accepted before and were not added.").format(n=dropped), "info")
+                self.message(tr("{n} object(s) lie on objects accepted before and were not added (untick No overlap to add "
+                                "them anyway).").format(n=len(dropped)), "warning")
             if not objects:
                 return []
         try:
@@ -445,14 +445,17 @@ class PromptController(QObject):
     def _show(self, res) -> None:
         """Preview a decode result (None clears)."""
         from ..core.interactive.objects import mask_to_geometry
+        from ..core.outlines import ground_x_scale, pixel_side, straighten
 
         if res is None or res.empty:
             self.preview.clear()
             self.changed.emit(tr("No object under the prompts.") if res is not None else tr("No prompts."))
             return
         geom = mask_to_geometry(res.mask, res.transform)  # the mask the next click edits
-        square = mask_to_geometry(res.mask, res.transform, straight=True, crs=self.session.source.crs) if self.straight else None
-        self.preview.show(geom.wkt if geom is not None else None, self.layer.crs(), square.wkt if square is not None else None)
+        square = (straighten(geom, pixel_side(res.transform), ground_x_scale(self.session.source.crs, geom))
+                  if self.straight and geom is not None else None)
+        self.preview.show(geom.wkt if geom is not None else None, self.layer.crs(),
+                          square.wkt if square is not None and not square.is_empty else None)
         h = self.session.history
         self.changed.emit(tr("score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms").format(
             score=res.score, pos=h.n_positive, neg=h.n_negative, ms=self.last_latency_ms))
@@ -460,9 +463,7 @@ class PromptController(QObject):
     # ------------------------------------------------------------- accept
     def accept(self) -> Optional[int]:
         """Append the current mask to the output GeoPackage; returns the object_id written."""
-        from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import (accepted_near, append_objects, make_object, mask_to_geometry, next_object_id,
-                                                without_overlaps)
+        from ..core.interactive.objects import make_object, mask_to_geometry, next_object_id
         from ..core.outlines import pixel_side
 
         if self.task is not None:
@@ -477,23 +478,13 @@ class PromptController(QObject):
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
-        if self.no_overlap:
-            geom = without_overlaps(geom, accepted_near(self.output_path, geom, src.crs), pixel_side(res.transform))
-            if geom is None:
-                self.message(tr("The object lies on objects accepted before: nothing was added (untick No overlap to "
-                                "add it anyway)."), "warning")
-                return None
         oid = next_object_id(self.output_path)
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
                           self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
                           self.engine.sha256, self.source_label())
-        try:
-            append_objects(self.output_path, [obj], src.crs)
-        except TerraPromptError as exc:
-            self.message(str(exc), "critical")
-            return None
-        self._refresh_output_layer()
+        if not self.write([obj], src.crs, pixel_side(res.transform)):
+            return None  # refused (No overlap) or not written: the message is out, the prompts stay
         self.last_accepted = {"object_id": oid, "path": self.output_path, "prompts": h.prompts, "base": self.session.base,
                               "origin": self.origin}
         self.session.clear()
@@ -503,11 +494,17 @@ class PromptController(QObject):
         self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=os.path.basename(self.output_path)))
         return oid
 
+    def _loaded_output_layer(self) -> Optional[QgsVectorLayer]:
+        """The project's layer of the objects file, or None when it is not loaded (removed, or another file chosen)."""
+        lyr = self.output_layer
+        if lyr is not None and self.project.mapLayer(lyr.id()) is not None and lyr.source().split("|")[0] == self.output_path:
+            return lyr
+        return None
+
     def _refresh_output_layer(self) -> None:
         """Add the output layer to the project on first use, else reload it."""
-        lyr = self.output_layer
-        alive = lyr is not None and self.project.mapLayer(lyr.id()) is not None
-        if alive and lyr.source().split("|")[0] == self.output_path:
+        lyr = self._loaded_output_layer()
+        if lyr is not None:
             lyr.dataProvider().reloadData()
             lyr.triggerRepaint()
             return

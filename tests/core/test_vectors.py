@@ -189,7 +189,8 @@ def test_write_polygons_straight_outlines_square_a_turned_roof(tmp_path):
     rings = {}
     for straight in (False, True):
         out = str(tmp_path / f"poly_{straight}.gpkg")
-        write_polygons(out, polygonize(_class_raster(tmp_path, cls, transform=tr)), grid, {1: "building"}, {}, straight=straight)
+        write_polygons(out, polygonize(_class_raster(tmp_path, cls, transform=tr)), grid, {1: "building"}, {},
+                       straight={1} if straight else ())
         with fiona.open(out) as fc:
             rings[straight] = shape(next(iter(fc))["geometry"])
     assert len(rings[True].geoms[0].exterior.coords) == 5 < len(rings[False].geoms[0].exterior.coords)

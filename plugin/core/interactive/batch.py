@@ -22,7 +22,7 @@ from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
 from .engines import load_engine
-from .objects import AcceptedObject, make_object, mask_to_geometry, without_overlaps, write_objects
+from .objects import AcceptedObject, free_of, make_object, mask_to_geometry, write_objects
 from .session import InteractiveSession
 
 
@@ -133,14 +133,12 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         if geom is None:
             skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id))
             continue
-        if req.no_overlap:
-            geom = without_overlaps(geom, [a.geometry for a in accepted], pixel_side(src.transform))
-            if geom is None:
-                skipped.append(t("object {id}: it lies on objects before it", id=obj.object_id))
-                continue
         accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
                                     obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
         progress(100.0 * (i + 1) / len(objects) * 0.9)
+    if req.no_overlap:  # in object_id order: each leaves out what the objects before it cover
+        accepted, dropped = free_of(accepted, "", src.crs, pixel_side(src.transform))
+        skipped += [t("object {id}: it lies on objects before it", id=o.attrs["object_id"]) for o in dropped]
     if not accepted:
         raise PromptError(t("No object could be segmented: {reasons}.", reasons="; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
                           t("Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1."))

@@ -209,7 +209,7 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
                    f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
                    f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
         write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
-                       extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
+                       extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
@@ -280,7 +280,7 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, are
               "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
     summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
     write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
-                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight=req.straight)
+                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     if progress:
         progress(100.0)
     return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary, clicks)

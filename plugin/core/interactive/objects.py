@@ -109,58 +109,60 @@ def without_overlaps(geom: MultiPolygon, others: list, pixel: float) -> Optional
     return MultiPolygon(parts) if parts else None
 
 
-def free_of(objects: list[AcceptedObject], path: str, crs, pixel: float) -> tuple[list[AcceptedObject], int]:
-    """The objects without what the objects already in the file ``path`` and those before them in the list cover (areas
-    recomputed); returns them and how many were left with nothing (dropped)."""
+def free_of(objects: list[AcceptedObject], path: str, crs, pixel: float) -> tuple[list[AcceptedObject], list[AcceptedObject]]:
+    """(kept, dropped): the objects without what the objects already in the file ``path`` (if any) and those before them
+    in the list cover, areas recomputed (:func:`without_overlaps`); dropped, those left with nothing."""
+    if not objects:
+        return [], []
+    x0, y0, x1, y1 = zip(*(o.geometry.bounds for o in objects))
+    in_file = accepted_near(path, (min(x0), min(y0), max(x1), max(y1)), crs)  # one read for them all
+    areas = AreaCalculator(crs)
     kept: list[AcceptedObject] = []
-    dropped = 0
+    dropped: list[AcceptedObject] = []
     for o in objects:
-        others = accepted_near(path, o.geometry, crs) + [k.geometry for k in kept]
-        geom = without_overlaps(o.geometry, others, pixel)
+        geom = without_overlaps(o.geometry, in_file + [k.geometry for k in kept], pixel)
         if geom is None:
-            dropped += 1
-            continue
-        attrs = dict(o.attrs, area_m2=round(AreaCalculator(crs).area_m2(geom), 3)) if geom is not o.geometry else o.attrs
-        kept.append(AcceptedObject(geom, attrs))
+            dropped.append(o)
+        else:
+            kept.append(o if geom is o.geometry else AcceptedObject(geom, dict(o.attrs, area_m2=round(areas.area_m2(geom), 3))))
     return kept, dropped
 
 
-def accepted_near(path: str, geom, crs, layer: str = LAYER) -> list:
-    """The geometries (in ``crs``) of the objects in a GeoPackage layer whose bounding boxes meet ``geom``'s."""
-    import fiona
+def _reprojector(source_wkt: str, target_wkt: str):
+    """A shapely geometry → geometry function from one CRS to another (WKT), or None when they are the same or unknown."""
     from pyproj import CRS as PCRS, Transformer
     from shapely.ops import transform as shp_transform
 
-    if not os.path.exists(path):
+    if not source_wkt or not target_wkt:
+        return None
+    source, target = PCRS.from_wkt(source_wkt), PCRS.from_wkt(target_wkt)
+    if source.equals(target, ignore_axis_order=True):
+        return None
+    xf = Transformer.from_crs(source, target, always_xy=True)
+    return lambda g: shp_transform(xf.transform, g)
+
+
+def accepted_near(path: str, bounds: tuple[float, float, float, float], crs, layer: str = LAYER) -> list:
+    """The geometries (in ``crs``) of the objects in a GeoPackage layer whose bounding boxes meet ``bounds`` (in ``crs``)."""
+    import fiona
+    from shapely.geometry import box
+
+    if not path or not os.path.exists(path):
         return []
     try:
         with fiona.open(path, layer=layer) as src:
-            file_crs = PCRS.from_wkt(src.crs_wkt) if src.crs_wkt else None
-            same = file_crs is None or file_crs.equals(PCRS.from_wkt(crs.to_wkt()), ignore_axis_order=True)
-            to_file = None if same else Transformer.from_crs(PCRS.from_wkt(crs.to_wkt()), file_crs, always_xy=True)
-            box = (shp_transform(to_file.transform, geom) if to_file else geom).bounds
-            found = [shape(f["geometry"]) for f in src.filter(bbox=box) if f["geometry"] is not None]
+            to_file, back = _reprojector(crs.to_wkt(), src.crs_wkt), _reprojector(src.crs_wkt, crs.to_wkt())
+            query = (to_file(box(*bounds)) if to_file else box(*bounds)).bounds
+            found = [shape(f["geometry"]) for f in src.filter(bbox=query) if f["geometry"] is not None]
     except Exception:  # noqa: BLE001 - an unreadable file is reported when the object is appended
         return []
-    if to_file is not None:
-        back = Transformer.from_crs(file_crs, PCRS.from_wkt(crs.to_wkt()), always_xy=True)
-        found = [shp_transform(back.transform, g) for g in found]
-    return found
+    return [back(g) for g in found] if back else found
 
 
 def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[AcceptedObject]:
     """The objects with their geometries in another CRS (given as WKT; unchanged when it is the same or unknown)."""
-    from pyproj import CRS as PCRS, Transformer
-    from shapely.ops import transform as shp_transform
-
-    if not target_wkt or crs is None:
-        return objects
-    target = PCRS.from_wkt(target_wkt)
-    source = PCRS.from_wkt(crs.to_wkt())
-    if source.equals(target, ignore_axis_order=True):
-        return objects
-    xf = Transformer.from_crs(source, target, always_xy=True)
-    return [AcceptedObject(shp_transform(xf.transform, o.geometry), o.attrs) for o in objects]
+    to_target = _reprojector(crs.to_wkt() if crs is not None else "", target_wkt)
+    return objects if to_target is None else [AcceptedObject(to_target(o.geometry), o.attrs) for o in objects]
 
 
 def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:

@@ -409,7 +409,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             tally.counts, tally.class_conf = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
         areas = {classes[k]: tally.counts[k] for k in classes}
         valid_area = float(tally.counts.sum())
-        details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx)
+        squared = straight_values(req, classes, cat)
+        details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
@@ -418,7 +419,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01)
             details["vector_areas_m2"] = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
                                                         max_area_m2=parsed.max_area_m2, description=explanation,
-                                                        straight=straight_values(req, classes, cat))
+                                                        straight=squared)
         out.classes.commit()
     except BaseException:
         out.abort()
@@ -436,7 +437,8 @@ def straight_values(req: ExtractRequest, classes: dict[int, str], cat: dict) -> 
 
 
 def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str, modality: Modality, stack: ModalityStack,
-             tally: AreaTally, classes: dict[int, str], cat: dict, heights, tall: list[str], ctx: Context) -> dict:
+             tally: AreaTally, classes: dict[int, str], cat: dict, heights, tall: list[str], ctx: Context,
+             squared: set[int]) -> dict:
     """The run's facts as data: what explain() words, what the dock charts and what the result carries."""
     valid_area = float(tally.counts.sum())
     return {"nodata_m2": tally.nodata, "cloud_excluded_m2": tally.cloud, "sar_only_m2": tally.sar_only,
@@ -455,7 +457,7 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
             "excluded_concepts": [m.concept for m in parsed.excluded],
             "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
             "areas": area_table(classes, tally.counts, tally.class_conf, valid_area, cat),
-            "straight_outlines": [t(cat[classes[k]]["label"]).lower() for k in sorted(straight_values(req, classes, cat))]
+            "straight_outlines": [t(cat[classes[k]]["label"]).lower() for k in sorted(squared)]
             if req.straight_outlines and req.output_vector else None,
             "height_filter": None if heights is None else {
                 "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",

@@ -86,6 +86,6 @@ def test_accepted_near_reads_the_file_in_the_raster_crs(tmp_path):
                           _roof(utm, 501000, 4500000, 501010, 4500010, 2, "a.tif")], utm)
     to_geo = Transformer.from_crs(32633, 4326, always_xy=True)
     (x0, y0), (x1, y1) = to_geo.transform(500005, 4500000), to_geo.transform(500015, 4500010)
-    near = accepted_near(path, box(x0, y0, x1, y1), geo)  # a roof clicked on a layer in EPSG:4326
+    near = accepted_near(path, box(x0, y0, x1, y1).bounds, geo)  # a roof clicked on a layer in EPSG:4326
     assert len(near) == 1 and near[0].bounds[0] == pytest.approx(to_geo.transform(500000, 4500000)[0], abs=1e-7)
-    assert accepted_near(str(tmp_path / "none.gpkg"), box(0, 0, 1, 1), utm) == []
+    assert accepted_near(str(tmp_path / "none.gpkg"), (0, 0, 1, 1), utm) == []
