@@ -95,7 +95,6 @@ class ChangeTab(QWidget):
         self.iface = iface
         self.task: Optional[CoreTask] = None
         self.rethreshold_task: Optional[CoreTask] = None
-        self.run_threshold: Optional[float] = None  # the threshold of the last run (its polygons and chart)
         self.temp_dir: Optional[str] = None
         self.last_result = None
         self.prob_layer: Optional[QgsRasterLayer] = None
@@ -375,7 +374,6 @@ class ChangeTab(QWidget):
                           Qgis.Info if isinstance(error, Cancelled) else Qgis.Critical)
             return
         self.last_result = result
-        self.run_threshold = result.threshold
         self.summary.setPlainText(result.summary)
         self.chart.set_data(matrix_rows(result), result.valid_area_m2)
         self._add_layers(result)
@@ -431,15 +429,12 @@ class ChangeTab(QWidget):
         if error is not None:
             self._message(error_message(error), Qgis.Warning)
             return
-        self.last_counts = counts
-        res = self.last_result
-        run_t = self.run_threshold if self.run_threshold is not None else res.threshold
-        res.threshold = self.threshold
+        res = self.last_result  # keeps the run's threshold: its polygons and chart
         share = counts["change"] / max(counts["change"] + counts["no_change"], 1)
         note = tr("Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and "
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
             t=f"{self.threshold:.2f}", area=format_area(share * res.valid_area_m2), pct=f"{100 * share:.2f}",
-            area0=format_area(res.changed_area_m2), t0=f"{run_t:.2f}")
+            area0=format_area(res.changed_area_m2), t0=f"{res.threshold:.2f}")
         self.summary.setPlainText(note + "\n\n" + res.summary)
 
     def _discard_temp(self) -> None:
