@@ -232,6 +232,9 @@ def detect_modality(src: RasterSource) -> Modality:
         m = replace(m, reason=f"{m.reason}; quality band(s) {', '.join(quality)} left out (masks, not data)")
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: one band of palette indices read through its colour table")
+    if getattr(src, "gcp_count", 0):
+        m = replace(m, reason=f"{m.reason}; placed by its {src.gcp_count} ground control points (no map grid of its own): "
+                              "read warped onto a north-up grid, as QGIS draws it")
     layer = (getattr(src, "tags", None) or {}).get(TAG)
     return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
 

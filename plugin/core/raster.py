@@ -77,9 +77,13 @@ class RasterSource:
     """The file's trailing alpha band (RGBA orthophotos, QGIS 'rendered image' exports): coverage, not data. It is left
     out of ``count`` and the per-band tuples; GDAL turns it into the mask of every read."""
     open_path: Optional[str] = None
-    """What GDAL opens when it is not ``path`` itself: the red/green/blue VRT of a paletted raster (:func:`palette_vrt`)."""
+    """What GDAL opens when it is not ``path`` itself: the red/green/blue VRT of a paletted raster (:func:`palette_vrt`)
+    or the warped VRT of a raster placed by ground control points (:func:`gcp_warped_vrt`)."""
     palette_expanded: bool = False
     """True when ``path`` is one band of palette indices read through its colour table as red, green and blue."""
+    gcp_count: int = 0
+    """How many ground control points placed the raster when it has no geotransform (read warped by them, see
+    :func:`gcp_warped_vrt`); 0 for a raster with its own grid."""
     band_sources: tuple[str, ...] = ()
     """For a virtual raster (VRT), the file name each band reads from ('' where unknown); empty for other rasters."""
     names_from_sources: bool = False
@@ -260,10 +264,11 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
             if ds.count == 0:
                 raise InputError(t("'{path}' has no raster bands.", path=path), t("Choose a raster with at least one band."))
             if require_crs and ds.crs is None:
-                raise InputError(
-                    t("The raster '{name}' has no coordinate reference system.", name=os.path.basename(path)),
-                    t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."),
-                )
+                vrt = gcp_warped_vrt(path) if ds.gcps[0] and ds.gcps[1] is not None else None
+                if vrt is None:
+                    raise _no_crs_error(ds, path)
+                with rasterio.open(vrt) as warped:
+                    return _source(warped, path, open_path=vrt, gcp_count=len(ds.gcps[0]))
             vrt = palette_vrt(ds, path) if expand_palette else None
             if vrt is None:
                 return _source(ds, path)
@@ -278,12 +283,61 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
         ) from exc
 
 
+def _no_crs_error(ds, path: str) -> InputError:
+    """What to do with a raster that has no CRS (placed by RPCs only, e.g. a satellite product before
+    orthorectification, or not at all)."""
+    name = os.path.basename(path)
+    if ds.rpcs:
+        return InputError(t("The raster '{name}' is placed only by rational polynomial coefficients (RPCs): it is not "
+                            "orthorectified and has no map grid.", name=name),
+                          t("Orthorectify it first (Raster > Projections > Warp (Reproject) with 'Use RPC', or "
+                            "gdalwarp -rpc with a DEM) and run on the result."))
+    return InputError(t("The raster '{name}' has no coordinate reference system.", name=name),
+                      t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."))
+
+
+def gcp_warped_vrt(path: str) -> Optional[str]:
+    """For a raster placed only by ground control points (a Sentinel-1 GRD measurement file, a scanned map with GCPs),
+    the XML of a virtual raster warping it onto a north-up grid in the GCPs' CRS, as QGIS draws such a layer (GDAL's
+    automatic warp: nearest neighbour, error threshold 0.125 px); coverage becomes an alpha band and band descriptions,
+    units, scales and offsets are kept. None when GDAL cannot warp it."""
+    from osgeo import gdal
+
+    mem = f"/vsimem/terraprompt_gcp_{threading.get_ident()}_{id(path)}.vrt"
+    try:
+        src = gdal.OpenEx(path, gdal.OF_RASTER)
+        warped = gdal.Warp(mem, src, format="VRT", dstAlpha=True, errorThreshold=0.125, resampleAlg="near") if src else None
+        if warped is None:
+            return None
+        for i in range(1, src.RasterCount + 1):
+            a, b = src.GetRasterBand(i), warped.GetRasterBand(i)
+            b.SetDescription(a.GetDescription())
+            b.SetUnitType(a.GetUnitType() or "")
+            b.SetScale(a.GetScale() if a.GetScale() is not None else 1.0)
+            b.SetOffset(a.GetOffset() if a.GetOffset() is not None else 0.0)
+        warped = None  # writes the VRT
+        f = gdal.VSIFOpenL(mem, "rb")
+        if f is None:
+            return None
+        try:
+            gdal.VSIFSeekL(f, 0, 2)
+            size = gdal.VSIFTellL(f)
+            gdal.VSIFSeekL(f, 0, 0)
+            return gdal.VSIFReadL(1, size, f).decode("utf-8")
+        finally:
+            gdal.VSIFCloseL(f)
+    except RuntimeError:
+        return None
+    finally:
+        gdal.Unlink(mem)
+
+
 def _source(ds, path: str, **extra) -> RasterSource:
     """The RasterSource of an open dataset (a trailing alpha band left out of the bands)."""
     alpha = trailing_alpha_band(ds)
     n = ds.count - (alpha is not None)
     dtypes = tuple(ds.dtypes)[:n]
-    sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "palette_expanded" not in extra else ()
+    sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "open_path" not in extra else ()
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
     named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()
     descriptions = named if any(named) else descriptions

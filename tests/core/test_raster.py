@@ -111,6 +111,67 @@ def test_complex_sar_becomes_intensity(tmp_path):
     np.testing.assert_allclose(arr.data, (np.abs(z) ** 2).astype(np.float32), rtol=1e-6)
 
 
+def _write_placed_by_gcps(path: str, data: np.ndarray, gcps, descriptions=None) -> str:
+    """A GeoTIFF with no geotransform, placed only by ground control points (as Sentinel-1 GRD files are)."""
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[2], height=data.shape[1], count=data.shape[0],
+                       dtype=data.dtype, gcps=gcps, crs=UTM) as ds:
+        ds.write(data)
+        for i, d in enumerate(descriptions or [], start=1):
+            ds.set_band_description(i, d)
+        ds.scales = [0.5] * data.shape[0]
+    return path
+
+
+def test_raster_placed_by_gcps_is_read_warped_onto_a_north_up_grid(tmp_path):
+    """A descending-pass file (rows and columns reversed, placed by GCPs) reads back north up on the GCPs' grid, with its
+    band names and scales (failed before: 'has no coordinate reference system')."""
+    from rasterio.control import GroundControlPoint
+
+    data = _cube(2, 40, 60)
+    flipped = np.ascontiguousarray(data[:, ::-1, ::-1])
+    gcps = [GroundControlPoint(row=r, col=c, x=TR.c + (60 - c) * 10, y=TR.f - (40 - r) * 10)
+            for r in (0, 20, 40) for c in (0, 30, 60)]
+    src = open_raster(_write_placed_by_gcps(str(tmp_path / "s1a-iw-grd-vv.tiff"), flipped, gcps, ["VV", "VH"]))
+    assert src.crs.to_epsg() == 32633 and src.transform.almost_equals(TR) and (src.width, src.height) == (60, 40)
+    assert src.count == 2 and src.descriptions == ("VV", "VH") and src.scales == (0.5, 0.5) and src.gcp_count == 9
+    arr = src.read()
+    assert not arr.mask.any()
+    np.testing.assert_array_equal(arr.data, data.astype(np.float32))
+    from terraprompt.plugin.core.modalities import detect_modality
+
+    assert "9 ground control points" in detect_modality(src).reason
+
+
+def test_raster_placed_by_turned_gcps_masks_what_it_does_not_cover(tmp_path):
+    """GCPs of an image turned by 30°: the north-up grid's corners lie outside the image and are masked."""
+    from rasterio.control import GroundControlPoint
+
+    a, h, w = np.radians(30), 50, 50
+    gcps = [GroundControlPoint(row=r, col=c, x=TR.c + 10 * (c * np.cos(a) + r * np.sin(a)),
+                               y=TR.f - 10 * (-c * np.sin(a) + r * np.cos(a))) for r in (0, 25, 50) for c in (0, 25, 50)]
+    src = open_raster(_write_placed_by_gcps(str(tmp_path / "turned.tif"), _cube(1, h, w), gcps))
+    m = np.ma.getmaskarray(src.read())[0]
+    assert m[0, 0] and m[-1, -1] and not m[m.shape[0] // 2, m.shape[1] // 2]
+    assert 0.2 < m.mean() < 0.5  # a turned square in its bounding square leaves 2 sin cos / (sin + cos)² = 0.37 out
+
+
+def test_raster_placed_by_rpcs_only_is_named_with_the_fix(tmp_path):
+    """RPCs are no map grid: the message says so and names orthorectification (not 'assign a CRS')."""
+    p = str(tmp_path / "l1.tif")
+    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8") as ds:
+        ds.write(np.ones((1, 4, 4), np.uint8))
+    ds = gdal.Open(p, gdal.GA_Update)
+    coeffs = " ".join(["1"] + ["0"] * 19)
+    ds.SetMetadata({"LINE_OFF": "2", "SAMP_OFF": "2", "LAT_OFF": "45", "LONG_OFF": "7", "HEIGHT_OFF": "0",
+                    "LINE_SCALE": "2", "SAMP_SCALE": "2", "LAT_SCALE": "0.01", "LONG_SCALE": "0.01", "HEIGHT_SCALE": "100",
+                    "LINE_NUM_COEFF": coeffs, "LINE_DEN_COEFF": coeffs, "SAMP_NUM_COEFF": coeffs, "SAMP_DEN_COEFF": coeffs},
+                   "RPC")
+    ds = None
+    with pytest.raises(InputError, match="rational polynomial coefficients") as e:
+        open_raster(p)
+    assert "Orthorectify" in e.value.fix
+
+
 def test_sample_is_decimated(tmp_path):
     data = _cube(1, 400, 500)
     p = write_raster(str(tmp_path / "a.tif"), data, crs=UTM, transform=TR)

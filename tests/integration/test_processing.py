@@ -156,3 +156,43 @@ def test_modality_choices_agree_and_modis_can_be_chosen(plugin, tmp_path):
         cls = ds.read(1)
     assert ((cls == 1) & water).sum() / ((cls == 1) | water).sum() > 0.95
     assert "MODIS" in res["EXPLANATION"]
+
+
+def test_processing_on_a_sar_file_placed_by_gcps(plugin, tmp_path):
+    """A Sentinel-1 GRD-style file (descending: rows and columns reversed, no geotransform, placed by ground control
+    points) runs through processing.run: the class raster lies north up on the grid the GCPs give, where QGIS draws the
+    layer, and the water is where it is on the ground (failed before: 'has no coordinate reference system')."""
+    import processing
+    from qgis.core import QgsRasterLayer
+    from rasterio.control import GroundControlPoint
+    from rasterio.transform import from_origin
+
+    h, w = 120, 160
+    rng = np.random.default_rng(3)
+    db = rng.normal(-8.0, 1.0, (h, w))
+    water = np.zeros((h, w), bool)
+    water[20:70, 30:90] = True
+    db[water] = rng.normal(-21.0, 1.0, int(water.sum()))
+    dn = np.clip(10 ** ((db + 53.4) / 20), 1, 65535).astype(np.uint16)  # amplitude DN as GRD files store it
+    tr = from_origin(600000, 5000000, 10, 10)
+    gcps = [GroundControlPoint(row=r, col=c, x=tr.c + (w - c) * 10, y=tr.f - (h - r) * 10)
+            for r in (0, h // 2, h) for c in (0, w // 2, w)]
+    path = str(tmp_path / "s1b-iw-grd-vv-20200101t055000-20200101t055025-000000-000000-001.tiff")
+    with rasterio.open(path, "w", driver="GTiff", width=w, height=h, count=1, dtype="uint16", gcps=gcps,
+                       crs="EPSG:32631") as ds:
+        ds.write(dn[::-1, ::-1], 1)
+    layer = QgsRasterLayer(path, "grd")
+    assert layer.isValid()
+    e = layer.extent()
+    assert np.allclose([e.xMinimum(), e.yMaximum(), e.width(), e.height()], [tr.c, tr.f, w * 10, h * 10], atol=1e-3)
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": layer, "PROMPT": "water", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / "water.tif")})
+    north_up = write_raster(str(tmp_path / "north_up.tif"), dn[None], crs="EPSG:32631", transform=tr, descriptions=["VV"])
+    ref = processing.run("terraprompt:extract_landcover", {
+        "INPUT": north_up, "PROMPT": "water", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / "water_north_up.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds, rasterio.open(ref["OUTPUT_RASTER"]) as ds_ref:
+        assert ds.crs.to_epsg() == 32631 and ds.transform.almost_equals(tr) and ds.shape == (h, w)
+        got = ds.read(1)
+        np.testing.assert_array_equal(got, ds_ref.read(1))  # the same file with a geotransform gives the same map
+    assert ((got == 1) & water).sum() / ((got == 1) | water).sum() > 0.8
+    assert "9 ground control points" in res["EXPLANATION"]
