@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench bench-core package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive eval-prompts
+.PHONY: setup test test-core run screenshots bench bench-core bench-polygons package wheelhouse translations clean eval-landcover eval-change train-landcover train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive eval-prompts
 
 setup:
 	bash scripts/setup.sh
@@ -25,12 +25,15 @@ screenshots:
 	$(ENV) $(PY) scripts/screenshots.py
 	$(ENV) $(PY) scripts/screenshots_setup.py
 
-bench: bench-core bench-network bench-change-network bench-change-methods bench-interactive
+bench: bench-core bench-polygons bench-network bench-change-network bench-change-methods bench-interactive
 	@echo "bench: results in out/bench*.json"
 
 bench-core:
 	$(ENV) $(PY) benchmarks/run.py
 	$(ENV) $(PY) benchmarks/bench_prompts.py
+
+bench-polygons:
+	$(ENV) $(PY) benchmarks/polygons.py
 
 package:
 	$(PY) scripts/package.py

@@ -51,6 +51,31 @@ def test_area_utm_is_true_not_planar():
     assert got_e == pytest.approx(1e6 / k ** 2, rel=2e-4)
 
 
+@pytest.mark.parametrize("crs, x0, y0, px", [("EPSG:4326", 10.0, 70.0, 1e-4), ("EPSG:4326", -60.0, -3.0, 1e-4),
+                                             ("EPSG:32633", 780000.0, 7000000.0, 10.0), ("EPSG:3857", 1e6, 8e6, 10.0)])
+def test_area_of_a_pixel_outline_is_the_sum_of_its_pixels(crs, x0, y0, px):
+    """A diagonal staircase of pixels 3 km long (an outline straight on the map, as polygons of a class raster are):
+    its area is the sum of its pixels' true areas, through the local scale (small objects) and on the ellipsoid
+    (the same staircase with the local path switched off)."""
+    from shapely.ops import unary_union
+
+    calc = AreaCalculator(CRS.from_string(crs))
+    cells = [(i + j, i) for i in range(300) for j in range(4)]  # 4 pixels wide, 300 rows
+    xs = np.array([x0 + c * px for c, _ in cells])
+    ys = np.array([y0 - r * px for _, r in cells])
+    truth = calc.box_areas_m2(xs, ys - px, xs + px, ys).sum()
+    stairs = unary_union([box(x, y - px, x + px, y) for x, y in zip(xs, ys)])
+    assert calc.area_m2(stairs) == pytest.approx(truth, rel=1e-4)
+    calc._local_span = 0.0  # every object measured on the ellipsoid
+    assert calc.area_m2(stairs) == pytest.approx(truth, rel=5e-3)
+
+
+def test_a_large_object_is_measured_on_the_ellipsoid():
+    calc = AreaCalculator(CRS.from_epsg(32633))
+    big = box(300000, 4500000, 350000, 4550000)  # 50 km: beyond the local scale's span
+    assert calc.area_m2(big) == calc.outline_area_m2(big)
+
+
 def _class_raster(tmp_path, cls, crs="EPSG:32633", transform=None, name="cls.tif"):
     return write_raster(str(tmp_path / name), cls.astype(np.uint8), crs=crs, transform=transform, nodata=255)
 
@@ -172,7 +197,7 @@ def test_box_areas_vectorised_match_single(crs):
         x0, y0 = np.array([500000.0, 700000.0, 300000.0]), np.array([4500000.0, 4500000.0, 6000000.0])
         d = 1000.0
     got = calc.box_areas_m2(x0, y0, x0 + d, y0 + d)
-    want = [calc.area_m2(box(a, b, a + d, b + d)) for a, b in zip(x0, y0)]
+    want = [calc.outline_area_m2(box(a, b, a + d, b + d)) for a, b in zip(x0, y0)]
     np.testing.assert_allclose(got, want, rtol=1e-9)
     if crs == "EPSG:4326":
         assert got[1] == pytest.approx(quad_area(60.0, 60.01, 0.01), rel=1e-5)
