@@ -3,8 +3,9 @@
 A class raster is polygonised window by window. Objects wholly inside a window
 are emitted at once; objects touching an internal window edge are kept aside
 and unioned with their neighbours at the end, so an object spanning tiles
-becomes one feature. Areas are geodesic (WGS 84 ellipsoid) in square metres,
-whatever the CRS.
+becomes one feature. Areas are true areas on the WGS 84 ellipsoid in square metres,
+whatever the CRS (objects up to a few km through the map's local area scale).
+Features are written through OGR (WKB geometries, typed fields, transactions).
 """
 from __future__ import annotations
 
