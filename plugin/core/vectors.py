@@ -244,17 +244,17 @@ def write_polygons(
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
-) -> dict[str, float]:
+) -> "Written":
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
-    returns area (m²) per class name written. ``straight``: the class values whose polygons get right-angled outlines
-    (buildings; :mod:`.outlines`) instead of simplified pixel outlines."""
+    returns what was written. ``straight``: the class values whose polygons get right-angled outlines (buildings;
+    :mod:`.outlines`) instead of simplified pixel outlines."""
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * abs(grid.transform.a)
     pixel = pixel_side(grid.transform)
     tmp = temp_path_for(path)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    totals: dict[str, float] = {}
+    written = Written()
     out = None
     try:
         out = _GeoPackageLayer(tmp, layer, grid.crs, fields)
@@ -276,7 +276,9 @@ def write_polygons(
                           "confidence": round(poly.confidence, 4), "created_utc": created})
             props.update(poly.attrs)
             out.add(g, props)
-            totals[name] = totals.get(name, 0.0) + a
+            written.areas_m2[name] = written.areas_m2.get(name, 0.0) + a
+            written.features += 1
+            written.tiny += poly.pixels <= TINY_PIXELS
         out.close(description)
         out = None
         commit(tmp, path)
@@ -285,7 +287,20 @@ def write_polygons(
             out.abandon()
         remove_quietly(tmp)
         raise
-    return totals
+    return written
+
+
+TINY_PIXELS = 4
+"""Objects of at most this many pixels count as isolated pixels of a per-pixel classification (:class:`Written`)."""
+
+
+@dataclass
+class Written:
+    """What :func:`write_polygons` wrote: area (m²) per class name, features, and features of at most TINY_PIXELS."""
+
+    areas_m2: dict[str, float] = field(default_factory=dict)
+    features: int = 0
+    tiny: int = 0
 
 
 class _GeoPackageLayer:

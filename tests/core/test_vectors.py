@@ -138,7 +138,8 @@ def test_write_polygons_4326_areas_and_min_area(tmp_path):
     props = feats[0]["properties"]
     assert props["class"] == "water" and props["engine"] == "spectral" and props["created_utc"]
     assert props["area_m2"] == pytest.approx(truth, rel=1e-4)
-    assert totals["water"] == pytest.approx(truth, rel=1e-4)
+    assert totals.areas_m2["water"] == pytest.approx(truth, rel=1e-4)
+    assert (totals.features, totals.tiny) == (1, 0)  # the 4-pixel object is under the minimum area: not written
     assert shape(feats[0]["geometry"]).geom_type == "MultiPolygon"
     assert [f for f in tmp_path.iterdir() if f.name.startswith(".")] == []  # no temporary file left
 
