@@ -244,7 +244,7 @@ def write_polygons(
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
-) -> "Written":
+) -> Written:
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
     returns what was written. ``straight``: the class values whose polygons get right-angled outlines (buildings;
     :mod:`.outlines`) instead of simplified pixel outlines."""
