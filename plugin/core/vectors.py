@@ -132,10 +132,13 @@ def polygonize(
     nodata: int = 255,
     is_cancelled: Optional[Callable[[], bool]] = None,
     confidence_scale: float = 1.0,
+    progress: Optional[Callable[[float], None]] = None,
 ) -> Iterator[Polygon]:
     """Yield polygons of every class value except background/nodata, merged across windows.
 
-    ``confidence_scale`` maps the confidence raster's values to 0..1 (0.01 for a uint8 percent raster).
+    ``confidence_scale`` maps the confidence raster's values to 0..1 (0.01 for a uint8 percent raster); ``progress``
+    gets the fraction done (0..1) after each window and after each class's merged objects (a speckled map spends
+    most of a run here).
     """
     from .errors import Cancelled
 
@@ -143,11 +146,16 @@ def polygonize(
     with rasterio.open(class_path) as ds:
         width, height, tr = ds.width, ds.height, ds.transform
         conf_ds = rasterio.open(confidence_path) if confidence_path else None
+        n_windows = -(-height // window_size) * -(-width // window_size)
+        done = 0
         try:
             for r0 in range(0, height, window_size):
                 for c0 in range(0, width, window_size):
                     if is_cancelled is not None and is_cancelled():
                         raise Cancelled()
+                    if progress is not None:
+                        progress(0.9 * done / n_windows)
+                    done += 1
                     win = Window(c0, r0, min(window_size, width - c0), min(window_size, height - r0))
                     cls = ds.read(1, window=win)
                     conf = conf_ds.read(1, window=win).astype(np.float32) * np.float32(confidence_scale) if conf_ds else None
@@ -165,7 +173,10 @@ def polygonize(
                         rows, cols = np.array(ndimage.center_of_mass(ones, labels, idx)).reshape(-1, 2).T
                         cx, cy = wtr * (cols + 0.5, rows + 0.5)
                         edge = _touch_internal_edges(labels, win, width, height)
-                        for geom, lab in shapes(labels.astype(np.int32), mask=labels > 0, connectivity=4, transform=wtr):
+                        for k, (geom, lab) in enumerate(shapes(labels.astype(np.int32), mask=labels > 0, connectivity=4,
+                                                                transform=wtr)):
+                            if k % 4096 == 4095 and is_cancelled is not None and is_cancelled():
+                                raise Cancelled()  # a speckled window holds 100 000s of polygons
                             lab = int(lab)
                             poly = Polygon(shape(geom), int(value), float(means[lab - 1]), int(counts[lab - 1]),
                                            centre=(float(cx[lab - 1]), float(cy[lab - 1])))
@@ -176,7 +187,11 @@ def polygonize(
         finally:
             if conf_ds:
                 conf_ds.close()
-    for value, parts in pending.items():
+    for k, (value, parts) in enumerate(pending.items()):
+        if progress is not None:
+            progress(0.9 + 0.1 * k / len(pending))
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled()
         merged = unary_union([p.geom for p in parts])
         geoms = list(merged.geoms) if hasattr(merged, "geoms") else [merged]
         pixels = np.zeros(len(geoms), dtype=np.int64)

@@ -222,3 +222,26 @@ def test_write_polygons_straight_outlines_square_a_turned_roof(tmp_path):
     assert len(rings[True].geoms[0].exterior.coords) == 5 < len(rings[False].geoms[0].exterior.coords)
     iou = lambda g: g.intersection(roof).area / g.union(roof).area  # noqa: E731
     assert iou(rings[True]) > iou(rings[False]) and iou(rings[True]) > 0.93
+
+
+def test_polygonize_reports_progress_and_stops_on_cancel(tmp_path):
+    """Progress rises per window to 1 (the merge of objects crossing windows last); a cancel stops it inside a window
+    of many polygons (a speckled map spends most of a run polygonising)."""
+    from terraprompt.plugin.core.errors import Cancelled
+
+    cls = np.zeros((200, 200), np.uint8)
+    cls[::2, ::2] = 1  # 10 000 isolated pixels
+    cls[50:150, 50:150] = 2  # one object crossing the four windows
+    path = _class_raster(tmp_path, cls)
+    seen: list[float] = []
+    polys = list(polygonize(path, window_size=100, progress=seen.append))
+    assert len(polys) == 100 * 100 - 50 * 50 + 1  # the isolated pixels outside the square, and the square
+    assert seen == sorted(seen) and seen[0] == 0.0 and seen[-1] >= 0.9 and len(seen) >= 5
+    calls = []
+
+    def cancel_after_the_first_check() -> bool:
+        calls.append(1)
+        return len(calls) > 1
+
+    with pytest.raises(Cancelled):  # one window, nothing to merge: only the check inside the window can stop it
+        list(polygonize(path, window_size=200, is_cancelled=cancel_after_the_first_check))

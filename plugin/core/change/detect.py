@@ -186,13 +186,15 @@ class ChangeTally:
 
 
 def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: ClassMaps, semantic: bool, common: dict,
-                           min_area_m2: float, max_area_m2: float, summary: str, is_cancelled) -> None:
-    """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability."""
+                           min_area_m2: float, max_area_m2: float, summary: str, is_cancelled,
+                           progress: Optional[Callable[[float], None]] = None) -> None:
+    """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability
+    (``progress``: the fraction done, 0..1)."""
     kt = len(maps.to_names)
     names = {1 + i * kt + j: (f, to) for i, f in enumerate(maps.from_names) for j, to in enumerate(maps.to_names)}
 
     def polys():
-        for poly in polygonize(codes, prob_path, is_cancelled=is_cancelled):
+        for poly in polygonize(codes, prob_path, is_cancelled=is_cancelled, progress=progress):
             f, to = names.get(poly.value, ("", ""))
             poly.attrs = {"mean_probability": round(poly.confidence, 4),
                           "from_class": f if semantic else "", "to_class": to if semantic else ""}
@@ -306,7 +308,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                       "model_sha256": getattr(method, "model_sha256", ""),
                       "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
             _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
-                                   max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary, is_cancelled)
+                                   max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary, is_cancelled,
+                                   (lambda f: progress(87.0 + 13.0 * f)) if progress else None)
         for key in ("prob", "change", "vector"):
             if stage[key]:
                 commit(stage[key], outs[key])

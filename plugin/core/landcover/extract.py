@@ -416,7 +416,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
                       "model": getattr(engine, "model_name", "") or "spectral-priors",
                       "model_sha256": getattr(engine, "model_sha256", ""), "prompt": parsed.text}
-            polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01)
+            polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01,
+                               progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None)
             written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
                                      max_area_m2=parsed.max_area_m2, description=explanation, straight=squared)
             details["vector_areas_m2"] = written.areas_m2
