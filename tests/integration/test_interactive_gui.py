@@ -284,3 +284,39 @@ def test_no_overlap_keeps_a_second_object_off_the_first(setup):
     with fiona.open(out) as fc:
         geoms = [shape(f["geometry"]) for f in fc]
     assert len(geoms) == 2 and geoms[0].intersection(geoms[1]).area > 0.9 * geoms[0].area
+
+
+def test_a_raster_placed_by_gcps_is_clicked_where_qgis_draws_it(plugin, tmp_path, monkeypatch):
+    """The scene stored upside down and mirrored, with no geotransform, placed by ground control points (as a
+    descending Sentinel-1 GRD file is): a click where QGIS draws an object segments that object, and the accepted
+    polygon lies on it on the map."""
+    import rasterio
+    from qgis.core import QgsPointXY
+    from rasterio.control import GroundControlPoint
+    from shapely.geometry import shape
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from interactive_helpers import scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, masks = scene(h=256, w=256)
+    gcps = [GroundControlPoint(row=r, col=c, x=TRANSFORM.c + (256 - c) * 0.5, y=TRANSFORM.f - (256 - r) * 0.5)
+            for r in (0, 128, 256) for c in (0, 128, 256)]
+    path = str(tmp_path / "placed_by_gcps.tif")
+    with rasterio.open(path, "w", driver="GTiff", width=256, height=256, count=data.shape[0], dtype="uint8", gcps=gcps,
+                       crs="EPSG:32633") as ds:
+        ds.write(np.ascontiguousarray(data.astype(np.uint8)[:, ::-1, ::-1]))
+    out = tmp_path / "accepted.gpkg"
+    with interactive_tab_on_web_canvas(path, "gcps", "building", "classical", str(out)) as (tab, canvas, layer, xf):
+        tab.start_button.setChecked(True)
+        ctl = tab.controller
+        _click(canvas, _screen(canvas, xf, 55, 70))
+        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+        assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+        assert tab.accept() == 1
+    with fiona.open(str(out)) as fc:
+        (feat,) = list(fc)
+    got = shape(feat["geometry"]).centroid
+    rows, cols = np.nonzero(masks[1])
+    x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
+    assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0
