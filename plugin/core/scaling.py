@@ -57,6 +57,14 @@ class Scaling:
         """True when optical values are reflectance-like (calibrated, or floats already in 0–1), not rescaled DN."""
         return (self.kind == "reflectance" and "not calibrated" not in self.note) or "as they are (0" in self.note
 
+    def no_measurement(self, data: np.ndarray) -> Optional[np.ndarray]:
+        """(rows, cols) True where raw (bands, rows, cols) values are no measurement under this scaling: 0 or less in a
+        linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no
+        nodata value). None when every value is a measurement."""
+        if not self.to_db:
+            return None
+        return (np.asarray(data) <= 0).any(axis=0)
+
     def apply(self, data: np.ndarray, inplace: bool = False) -> np.ndarray:
         """Physical values (float32) for raw values of any band of this raster (``inplace``: may overwrite float32 data)."""
         x = data.astype(np.float32, copy=False)

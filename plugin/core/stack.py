@@ -102,6 +102,9 @@ class ModalityStack:
                 else:
                     data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
             layer_valid = ~np.ma.getmaskarray(data).any(axis=0)
+            empty = layer.scaling.no_measurement(data.data)
+            if empty is not None:
+                layer_valid &= ~empty
             valid &= layer_valid
             arr = layer.scaling.apply(np.asarray(data.data))
             for role, b in want.items():

@@ -130,20 +130,23 @@ def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: 
     return np.asarray(data.data, dtype=np.float32), valid
 
 
-def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5) -> np.ndarray:
-    """Values engines can compare: SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB; others are kept."""
+def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """(values engines can compare, valid): SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB,
+    its linear values of 0 (the zero fill of Sentinel-1 GRD swath borders) made invalid; others are kept."""
     if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
-        return image
+        return image, valid
     from scipy import ndimage
 
     lin = image.astype(np.float32)
     if np.percentile(lin[:, valid], 5) < 0:  # given in dB: back to intensity for the multilook average
         lin = np.power(10.0, lin / 10.0, dtype=np.float32)
+    else:
+        valid = valid & (lin > 0).all(axis=0)
     w = ndimage.uniform_filter(valid.astype(np.float32), looks)
     out = np.empty_like(lin)
     for b in range(lin.shape[0]):
         out[b] = ndimage.uniform_filter(np.where(valid, lin[b], 0), looks) / np.maximum(w, 1e-6)
-    return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32)
+    return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32), valid
 
 
 def encode_window(src: RasterSource, window: Window, engine, resolution: Optional[float] = None,
@@ -160,7 +163,7 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
     if cache is not None:
-        prep = "sar-multilook5-db" if getattr(modality, "family", "") == "sar" else "none"
+        prep = "sar-multilook5-db-zero-fill" if getattr(modality, "family", "") == "sar" else "none"
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
                        engine.sha256, {"prep": prep, **getattr(engine, "cache_extra", {})})
         feats = cache.get(key)
@@ -169,7 +172,8 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
             feats = {k: v for k, v in feats.items() if k != "_valid"}
             return EncodedWindow(window, shape, transform, feats, valid, from_cache=True)
     image, valid = read_window(src, window, bands, shape)
-    feats = engine.encode(to_physical(image, valid, modality), valid)
+    image, valid = to_physical(image, valid, modality)
+    feats = engine.encode(image, valid)
     if cache is not None and key is not None:
         cache.put(key, {**feats, "_valid": valid})
     return EncodedWindow(window, shape, transform, feats, valid, from_cache=False)
