@@ -240,7 +240,8 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 1.0, 0.0, True, "complex → intensity → dB")
         if s.size and (np.percentile(s, 5) < 0):
             return Scaling(kind, 1.0, 0.0, False, "values already in dB")
-        if not src.dtypes[0].startswith("float") and s.size and float(np.percentile(s, 50)) > 20:
+        measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
+        if not src.dtypes[0].startswith("float") and measured.size and float(np.percentile(measured, 50)) > 20:
             return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, f"integer values read as amplitude DN (Sentinel-1 GRD style): dB = "
                            f"20·log10(DN) − {S1_AMPLITUDE_DB:g}, an approximate calibration (calibrate to σ0 for exact values)")
         return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")

@@ -66,3 +66,18 @@ def test_the_interactive_encoder_leaves_zero_sar_values_out():
     assert not ok[:, :4].any() and ok[:, 4:].all() and np.isfinite(out).all()
     db, ok_db = to_physical(np.full((1, 20, 20), -12.0, np.float32), valid, sar)  # dB values below 0 are measurements
     assert ok_db.all()
+
+
+def test_a_mostly_zero_filled_grd_crop_is_still_read_as_amplitude(tmp_path):
+    """A crop mostly outside the swath (60 % zero fill): the DN → dB scaling is chosen on the measured pixels."""
+    from terraprompt.plugin.core.modalities import detect_modality
+    from terraprompt.plugin.core.raster import open_raster
+    from terraprompt.plugin.core.scaling import fit_scaling
+
+    path = _grd(tmp_path, "s1a-iw-grd-vv-20190920t061553-edge.tiff", border=False)
+    with rasterio.open(path, "r+") as ds:
+        dn = ds.read(1)
+        dn[:, : int(dn.shape[1] * 0.6)] = 0
+        ds.write(dn, 1)
+    src = open_raster(path)
+    assert "amplitude DN" in fit_scaling(src, detect_modality(src)).note
