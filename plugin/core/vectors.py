@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Callable, Collection, Iterator, Optional
+from typing import Callable, Collection, Iterator, Optional, Union
 
 import numpy as np
 import rasterio
@@ -255,14 +255,15 @@ def write_polygons(
     min_area_m2: float = 0.0,
     simplify_pixels: float = 0.5,
     layer: str = "landcover",
-    description: str = "",
+    description: Union[str, Callable[["Written"], str]] = "",
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
 ) -> Written:
     """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
-    returns what was written. ``straight``: the class values whose polygons get right-angled outlines (buildings;
-    :mod:`.outlines`) instead of simplified pixel outlines."""
+    returns what was written. ``description``: the layer's description, or a function of what was written that gives
+    it. ``straight``: the class values whose polygons get right-angled outlines (buildings; :mod:`.outlines`) instead
+    of simplified pixel outlines."""
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * abs(grid.transform.a)
@@ -294,7 +295,7 @@ def write_polygons(
             written.areas_m2[name] = written.areas_m2.get(name, 0.0) + a
             written.features += 1
             written.tiny += poly.pixels <= TINY_PIXELS
-        out.close(description)
+        out.close(description(written) if callable(description) else description)
         out = None
         commit(tmp, path)
     except BaseException:

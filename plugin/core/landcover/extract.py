@@ -418,12 +418,16 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                       "model_sha256": getattr(engine, "model_sha256", ""), "prompt": parsed.text}
             polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01,
                                progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None)
+            pixel_m2 = float(np.median(area_rows))
+
+            def described(written: Written) -> str:
+                hint = speckle_hint(written, pixel_m2, parsed)
+                return explanation + "\n" + hint if hint else explanation
+
             written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
-                                     max_area_m2=parsed.max_area_m2, description=explanation, straight=squared)
+                                     max_area_m2=parsed.max_area_m2, description=described, straight=squared)
             details["vector_areas_m2"] = written.areas_m2
-            hint = speckle_hint(written, float(np.median(area_rows)), parsed)
-            if hint:
-                explanation += "\n" + hint
+            explanation = described(written)  # the layer's description and the run's explanation say the same
         out.classes.commit()
     except BaseException:
         out.abort()

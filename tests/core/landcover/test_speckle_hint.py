@@ -34,6 +34,11 @@ def test_a_speckled_run_says_how_to_get_fewer_polygons(tmp_path, monkeypatch):
     res = extract_landcover(ExtractRequest(input=src, prompt="vegetation", output_raster=str(tmp_path / "a.tif"),
                                            output_vector=str(tmp_path / "a.gpkg"), engine="spectral"))
     assert "isolated pixels" in res.explanation and "'larger than 0.1 ha'" in res.explanation
+    from osgeo import ogr
+
+    ds = ogr.Open(str(tmp_path / "a.gpkg"))
+    assert ds.GetLayer(0).GetMetadataItem("DESCRIPTION") == res.explanation  # the layer says the same
+    ds = None
     res = extract_landcover(ExtractRequest(input=src, prompt="vegetation larger than 0.1 ha", output_raster=str(tmp_path / "b.tif"),
                                            output_vector=str(tmp_path / "b.gpkg"), engine="spectral"))
     assert "isolated pixels" not in res.explanation
