@@ -267,8 +267,11 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
                 vrt = gcp_warped_vrt(path) if ds.gcps[0] and ds.gcps[1] is not None else None
                 if vrt is None:
                     raise _no_crs_error(ds, path)
+                # zeros are fill as they would be in the same file with a geotransform (the warp's alpha only adds
+                # what lies outside the GCPs' footprint)
+                fill = zero_is_fill(ds.nodata, ds.dtypes) and trailing_alpha_band(ds) is None
                 with rasterio.open(vrt) as warped:
-                    return _source(warped, path, open_path=vrt, gcp_count=len(ds.gcps[0]))
+                    return _source(warped, path, open_path=vrt, gcp_count=len(ds.gcps[0]), zero_fill=fill)
             vrt = palette_vrt(ds, path) if expand_palette else None
             if vrt is None:
                 return _source(ds, path)
@@ -356,9 +359,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
         offsets=tuple(float(v) for v in ds.offsets)[:n],
         is_complex=any(d.startswith("complex") for d in dtypes),
         overviews=tuple(ds.overviews(1)),
-        zero_fill=zero_is_fill(ds.nodata, dtypes) and alpha is None,
         alpha_band=alpha,
-        **extra,
+        **{"zero_fill": zero_is_fill(ds.nodata, dtypes) and alpha is None, **extra},
     )
 
 

@@ -142,6 +142,21 @@ def test_raster_placed_by_gcps_is_read_warped_onto_a_north_up_grid(tmp_path):
     assert "9 ground control points" in detect_modality(src).reason
 
 
+def test_raster_placed_by_gcps_keeps_its_zero_fill(tmp_path):
+    """A three-band integer image with a black collar and no nodata value: placed by GCPs, its collar is masked as it
+    is in the same file with a geotransform."""
+    from rasterio.control import GroundControlPoint
+
+    data = _cube(3, 40, 60)
+    data[:, :, :7] = 0
+    gcps = [GroundControlPoint(row=r, col=c, x=TR.c + c * 10, y=TR.f - r * 10) for r in (0, 40) for c in (0, 60)]
+    placed = open_raster(_write_placed_by_gcps(str(tmp_path / "collar_gcps.tif"), data, gcps))
+    north_up = open_raster(write_raster(str(tmp_path / "collar.tif"), data, crs=UTM, transform=TR))
+    assert placed.zero_fill and north_up.zero_fill
+    np.testing.assert_array_equal(np.ma.getmaskarray(placed.read()), np.ma.getmaskarray(north_up.read()))
+    assert np.ma.getmaskarray(placed.read())[:, :, :7].all()
+
+
 def test_raster_placed_by_turned_gcps_masks_what_it_does_not_cover(tmp_path):
     """GCPs of an image turned by 30°: the north-up grid's corners lie outside the image and are masked."""
     from rasterio.control import GroundControlPoint
