@@ -308,6 +308,8 @@ def write_polygons(
 
 TINY_PIXELS = 4
 """Objects of at most this many pixels count as isolated pixels of a per-pixel classification (:class:`Written`)."""
+SPECKLE_MIN_FEATURES = 10_000
+"""Polygon outputs from this many features up are checked for isolated pixels (:attr:`Written.speckled`)."""
 
 
 @dataclass
@@ -317,6 +319,22 @@ class Written:
     areas_m2: dict[str, float] = field(default_factory=dict)
     features: int = 0
     tiny: int = 0
+
+    @property
+    def speckled(self) -> bool:
+        """True when many polygons were written and most are isolated pixels (a per-pixel result's speckle)."""
+        return self.features >= SPECKLE_MIN_FEATURES and self.tiny * 2 >= self.features
+
+    @property
+    def tiny_percent(self) -> str:
+        """The share of isolated-pixel polygons, as '83'."""
+        return f"{100 * self.tiny / max(self.features, 1):.0f}"
+
+
+def ten_pixels(pixel_m2: float) -> str:
+    """About ten pixels' area as a prompt would say it: '0.1 ha' for 10 m pixels, '2.5 m2' for 0.5 m pixels."""
+    ten = 10 * pixel_m2
+    return f"{ten / 1e4:.2g} ha" if ten >= 1000 else f"{ten:.2g} m2"
 
 
 class _GeoPackageLayer:

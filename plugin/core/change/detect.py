@@ -29,7 +29,7 @@ from ..prefetch import Prefetcher
 from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
-from ..vectors import polygonize, write_polygons
+from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
@@ -187,9 +187,10 @@ class ChangeTally:
 
 def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: ClassMaps, semantic: bool, common: dict,
                            min_area_m2: float, max_area_m2: float, summary: str, is_cancelled,
-                           progress: Optional[Callable[[float], None]] = None) -> None:
+                           progress: Optional[Callable[[float], None]] = None, prompt_text: str = "any change") -> str:
     """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability
-    (``progress``: the fraction done, 0..1)."""
+    (``progress``: the fraction done, 0..1); returns the summary, with advice when most polygons are isolated pixels
+    (also the layer's description)."""
     kt = len(maps.to_names)
     names = {1 + i * kt + j: (f, to) for i, f in enumerate(maps.from_names) for j, to in enumerate(maps.to_names)}
 
@@ -200,10 +201,22 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
                           "from_class": f if semantic else "", "to_class": to if semantic else ""}
             yield poly
 
-    write_polygons(path, polys(), grid, {v: "change" for v in names}, common, min_area_m2=min_area_m2, max_area_m2=max_area_m2,
-                   layer="change", description=summary,
-                   extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str", "method": "str",
-                                 "date_before": "str", "date_after": "str"})
+    pixel_m2 = float(np.median(row_pixel_areas(grid, 0, grid.height)))
+
+    def described(written: Written) -> str:
+        if min_area_m2 or not written.speckled:
+            return summary
+        return summary + "\n" + t(
+            "Polygons: {n} written, {pct} % of them {px} pixels or smaller (isolated pixels): set a minimum area "
+            "(MIN_AREA_M2, or in the change of interest, e.g. '{prompt} larger than {example}') to keep whole changed "
+            "objects and write far fewer polygons", n=f"{written.features:,}", pct=written.tiny_percent, px=TINY_PIXELS,
+            prompt=prompt_text, example=ten_pixels(pixel_m2))
+
+    written = write_polygons(path, polys(), grid, {v: "change" for v in names}, common, min_area_m2=min_area_m2,
+                             max_area_m2=max_area_m2, layer="change", description=described,
+                             extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str",
+                                           "method": "str", "date_before": "str", "date_after": "str"})
+    return described(written)
 
 
 def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
@@ -307,9 +320,10 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                       "model": getattr(method, "model_name", f"{method_name} (unsupervised, fitted on this pair)"),
                       "model_sha256": getattr(method, "model_sha256", ""),
                       "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
-            _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
-                                   max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary, is_cancelled,
-                                   (lambda f: progress(87.0 + 13.0 * f)) if progress else None)
+            summary = _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
+                                             max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary,
+                                             is_cancelled, (lambda f: progress(87.0 + 13.0 * f)) if progress else None,
+                                             req.prompt.strip() or "any change")
         for key in ("prob", "change", "vector"):
             if stage[key]:
                 commit(stage[key], outs[key])

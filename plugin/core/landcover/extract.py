@@ -25,7 +25,7 @@ from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pi
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
-from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, write_polygons
+from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
 from .indices import height_above_ground
@@ -439,20 +439,14 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     return ExtractResult(out_raster, out_vector, explanation, classes, areas, valid_area, engine_name, device, modality.name, details)
 
 
-SPECKLE_MIN_FEATURES = 10_000
-"""Polygon outputs from this many features up are checked for isolated pixels (:func:`speckle_hint`)."""
-
-
 def speckle_hint(written: Written, pixel_m2: float, parsed: ParsedPrompt) -> str:
     """Advice when most polygons written are isolated pixels (a per-pixel classification's speckle) and the prompt set
     no minimum area: a minimum area of about ten pixels keeps whole objects and writes far fewer polygons. '' otherwise."""
-    if parsed.min_area_m2 or written.features < SPECKLE_MIN_FEATURES or written.tiny * 2 < written.features:
+    if parsed.min_area_m2 or not written.speckled:
         return ""
-    ten = 10 * pixel_m2
-    example = f"{ten / 1e4:.2g} ha" if ten >= 1000 else f"{ten:.2g} m2"
     return t("Polygons: {n} written, {pct} % of them {px} pixels or smaller (isolated pixels): add a minimum area to the "
              "prompt, e.g. 'larger than {example}', to keep whole objects and write far fewer polygons",
-             n=f"{written.features:,}", pct=f"{100 * written.tiny / written.features:.0f}", px=TINY_PIXELS, example=example)
+             n=f"{written.features:,}", pct=written.tiny_percent, px=TINY_PIXELS, example=ten_pixels(pixel_m2))
 
 
 def straight_values(req: ExtractRequest, classes: dict[int, str], cat: dict) -> set[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import S2_NAMES, paint_s2, write_raster
-from terraprompt.plugin.core.landcover import extract as extract_module
+from terraprompt.plugin.core import vectors
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover, speckle_hint
 from terraprompt.plugin.core.prompts import parse_prompt
 from terraprompt.plugin.core.vectors import Written
@@ -23,7 +23,7 @@ def test_hint_only_for_many_mostly_tiny_polygons_and_no_minimum_area():
 def test_a_speckled_run_says_how_to_get_fewer_polygons(tmp_path, monkeypatch):
     """Scattered single vegetation pixels over bare land: the run's explanation names the share of isolated pixels and
     a minimum area; with that minimum area in the prompt the polygons are the few whole fields."""
-    monkeypatch.setattr(extract_module, "SPECKLE_MIN_FEATURES", 200)
+    monkeypatch.setattr(vectors, "SPECKLE_MIN_FEATURES", 200)
     rng = np.random.default_rng(1)
     h, w = 120, 160
     veg = np.zeros((h, w), bool)
@@ -46,3 +46,4 @@ def test_a_speckled_run_says_how_to_get_fewer_polygons(tmp_path, monkeypatch):
 
     with fiona.open(str(tmp_path / "b.gpkg")) as fc:
         assert len(fc) == 2
+
