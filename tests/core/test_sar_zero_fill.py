@@ -81,3 +81,17 @@ def test_a_mostly_zero_filled_grd_crop_is_still_read_as_amplitude(tmp_path):
         ds.write(dn, 1)
     src = open_raster(path)
     assert "amplitude DN" in fit_scaling(src, detect_modality(src)).note
+
+
+def test_a_click_on_the_zero_fill_is_a_click_on_nodata(tmp_path):
+    import pytest
+
+    from terraprompt.plugin.core.errors import PromptError
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.raster import open_raster
+
+    src = open_raster(_grd(tmp_path, "s1a-iw-grd-vv-20190920t061553-border.tiff", border=True))
+    s = InteractiveSession(src)
+    with pytest.raises(PromptError, match="nodata"):
+        s.add_point(*(src.transform * (BORDER / 2, 20.5)))
+    assert s.add_point(*(src.transform * (BORDER + 30.5, 20.5))).mask.any()

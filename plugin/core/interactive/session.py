@@ -126,6 +126,7 @@ class InteractiveSession:
         self.encoded: Optional[EncodedWindow] = None
         self.last: Optional[DecodeResult] = None
         self.base: Optional[BaseMask] = None
+        self._scaling = None  # the SAR scaling, fitted on the first click that needs it (see _no_measurement)
 
     # ------------------------------------------------------------- encoding
     def needs_encoding(self) -> bool:
@@ -280,10 +281,22 @@ class InteractiveSession:
                 t("Click inside the raster; prompts are transformed to the raster's CRS, so check the layer's CRS too."))
         if p.positive:
             data = self.source.read(window=Window(int(col), int(row), 1, 1), bands=self.bands[:1])
-            if np.ma.getmaskarray(data).all():
+            if np.ma.getmaskarray(data).all() or self._no_measurement(np.asarray(data.data)):
                 raise PromptError(
                     t("The click at ({x}, {y}) is on a nodata pixel.", x=f"{p.coords[0]:.6g}", y=f"{p.coords[1]:.6g}"),
                     t("Click on valid image pixels inside the object."))
+
+    def _no_measurement(self, raw: np.ndarray) -> bool:
+        """True when raw values of a SAR raster read in linear units are no measurement (0: the zero fill of GRD swath
+        borders, which the encoder leaves out too)."""
+        if getattr(self.modality, "family", "") != "sar":
+            return False
+        if self._scaling is None:
+            from ..scaling import fit_scaling
+
+            self._scaling = fit_scaling(self.source, self.modality)
+        empty = self._scaling.no_measurement(raw)
+        return bool(empty is not None and empty.all())
 
     def _check_box(self, p: Prompt) -> None:
         """Raise PromptError for a box that does not overlap the raster."""
