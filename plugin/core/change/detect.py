@@ -30,7 +30,7 @@ from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
-from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for
+from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
@@ -219,6 +219,7 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
     return described(written)
 
 
+@with_bounded_gdal_cache
 def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
     """Detect change between two rasters; on any error or cancel, no output is left behind."""
