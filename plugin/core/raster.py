@@ -340,6 +340,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
     alpha = trailing_alpha_band(ds)
     n = ds.count - (alpha is not None)
     dtypes = tuple(ds.dtypes)[:n]
+    zero_fill = extra.pop("zero_fill", zero_is_fill(ds.nodata, dtypes) and alpha is None)  # a GCP warp says its own
     sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "open_path" not in extra else ()
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
     named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()
@@ -360,7 +361,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
         is_complex=any(d.startswith("complex") for d in dtypes),
         overviews=tuple(ds.overviews(1)),
         alpha_band=alpha,
-        **{"zero_fill": zero_is_fill(ds.nodata, dtypes) and alpha is None, **extra},
+        zero_fill=zero_fill,
+        **extra,
     )
 
 

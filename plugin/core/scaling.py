@@ -57,6 +57,16 @@ class Scaling:
         """True when optical values are reflectance-like (calibrated, or floats already in 0–1), not rescaled DN."""
         return (self.kind == "reflectance" and "not calibrated" not in self.note) or "as they are (0" in self.note
 
+    def measured(self, data: np.ma.MaskedArray, inplace: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(physical values, valid) of a masked read (bands, rows, cols): valid where no band is masked and every value
+        is a measurement (:meth:`no_measurement`); ``inplace`` as in :meth:`apply`."""
+        raw = np.asarray(data.data)
+        valid = ~np.ma.getmaskarray(data).any(axis=0)
+        empty = self.no_measurement(raw)
+        if empty is not None:
+            valid &= ~empty
+        return self.apply(raw, inplace=inplace), valid
+
     def no_measurement(self, data: np.ndarray) -> Optional[np.ndarray]:
         """(rows, cols) True where raw (bands, rows, cols) values are no measurement under this scaling: 0 or less in a
         linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no

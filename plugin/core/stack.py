@@ -101,12 +101,8 @@ class ModalityStack:
                     data = layer.src.read(window=window, bands=idx)
                 else:
                     data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
-            layer_valid = ~np.ma.getmaskarray(data).any(axis=0)
-            empty = layer.scaling.no_measurement(data.data)
-            if empty is not None:
-                layer_valid &= ~empty
+            arr, layer_valid = layer.scaling.measured(data)
             valid &= layer_valid
-            arr = layer.scaling.apply(np.asarray(data.data))
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
                 role_valid[role] = layer_valid

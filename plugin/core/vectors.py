@@ -255,7 +255,7 @@ def write_polygons(
     min_area_m2: float = 0.0,
     simplify_pixels: float = 0.5,
     layer: str = "landcover",
-    description: Union[str, Callable[["Written"], str]] = "",
+    description: Union[str, Callable[[Written], str]] = "",
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),

@@ -159,11 +159,8 @@ class AlignedPair:
             data = layer.src.read(window=window, bands=idx)
         else:
             data = layer.src.read_on_grid(self.grid, window=window, bands=idx, resampling=self.resampling)
-        bad = np.ma.getmaskarray(data).any(axis=0)
-        empty = layer.scaling.no_measurement(data.data)
-        if empty is not None:
-            bad |= empty
-        vals = layer.scaling.apply(np.asarray(data.data), inplace=True)  # a fresh array from this read
+        vals, ok = layer.scaling.measured(data, inplace=True)  # a fresh array from this read
+        bad = ~ok
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad

@@ -187,10 +187,11 @@ class ChangeTally:
 
 def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: ClassMaps, semantic: bool, common: dict,
                            min_area_m2: float, max_area_m2: float, summary: str, is_cancelled,
-                           progress: Optional[Callable[[float], None]] = None, prompt_text: str = "any change") -> str:
+                           progress: Optional[Callable[[float], None]] = None, prompt_text: str = "any change",
+                           pixel_m2: float = 0.0) -> str:
     """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability
     (``progress``: the fraction done, 0..1); returns the summary, with advice when most polygons are isolated pixels
-    (also the layer's description)."""
+    (also the layer's description; ``prompt_text`` and ``pixel_m2`` make its example)."""
     kt = len(maps.to_names)
     names = {1 + i * kt + j: (f, to) for i, f in enumerate(maps.from_names) for j, to in enumerate(maps.to_names)}
 
@@ -200,8 +201,6 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
             poly.attrs = {"mean_probability": round(poly.confidence, 4),
                           "from_class": f if semantic else "", "to_class": to if semantic else ""}
             yield poly
-
-    pixel_m2 = float(np.median(row_pixel_areas(grid, 0, grid.height)))
 
     def described(written: Written) -> str:
         if min_area_m2 or not written.speckled:
@@ -324,7 +323,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             summary = _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
                                              max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary,
                                              is_cancelled, (lambda f: progress(87.0 + 13.0 * f)) if progress else None,
-                                             req.prompt.strip() or "any change")
+                                             req.prompt.strip() or "any change", float(np.median(tally.area_rows)))
         for key in ("prob", "change", "vector"):
             if stage[key]:
                 commit(stage[key], outs[key])

@@ -129,11 +129,7 @@ def read_resampled(stack: ModalityStack, window: Window, shape: tuple[int, int],
     want = {r: b for r, b in layer.modality.roles.items() if r in roles}
     idx = sorted(set(want.values()))
     data = layer.src.read(window=window, bands=idx, out_shape=tuple(shape))
-    valid = ~np.ma.getmaskarray(data).any(axis=0)
-    empty = layer.scaling.no_measurement(data.data)
-    if empty is not None:
-        valid &= ~empty
-    arr = layer.scaling.apply(np.asarray(data.data))
+    arr, valid = layer.scaling.measured(data)
     return BandSet({r: arr[idx.index(b)] for r, b in want.items()}, valid)
 
 
