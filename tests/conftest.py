@@ -212,10 +212,12 @@ def find_in_tab(tab, prompt: str):
 
 
 @contextlib.contextmanager
-def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str, provider: str = "gdal", extent=None):
+def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str, provider: str = "gdal", extent=None,
+                                  crs: str = ""):
     """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas.
 
-    ``provider``/``extent``: another data provider (e.g. 'wms' for XYZ tiles) and the view (layer CRS; default: the layer's extent)."""
+    ``provider``/``extent``: another data provider (e.g. 'wms' for XYZ tiles) and the view (layer CRS; default: the layer's extent);
+    ``crs``: a CRS set on the layer in QGIS (Layer Properties > Source), not the file's."""
     import qgis.utils
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRasterLayer
 
@@ -225,6 +227,8 @@ def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, 
     project.removeAllMapLayers()
     layer = QgsRasterLayer(path, name, provider)
     assert layer.isValid()
+    if crs:
+        layer.setCrs(QgsCoordinateReferenceSystem(crs))
     project.addMapLayer(layer)
     iface = qgis.utils.iface
     canvas = iface.mapCanvas()

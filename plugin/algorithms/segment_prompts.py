@@ -17,6 +17,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from ..layer_crs import layer_crs
 from .base import TerraPromptAlgorithm, layer_path
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -159,6 +160,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             cache_dir=embedding_cache_dir(),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
             no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
+            layer_crs=layer_crs(raster),
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

@@ -16,7 +16,7 @@ import numpy as np
 from .catalog import load_json
 from .errors import ModalityError
 from .messages import t
-from .raster import RasterSource
+from .raster import RasterSource, crs_label
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
                     "vhr_multispectral", "modis", "multispectral5"]
@@ -235,6 +235,9 @@ def detect_modality(src: RasterSource) -> Modality:
     if getattr(src, "gcp_count", 0):
         m = replace(m, reason=f"{m.reason}; placed by its {src.gcp_count} ground control points (no map grid of its own): "
                               "read warped onto a north-up grid, as QGIS draws it")
+    if getattr(src, "file_crs", ""):
+        said = "has none" if src.file_crs == "none" else f"says {src.file_crs}"
+        m = replace(m, reason=f"{m.reason}; placed in the CRS set on its layer in QGIS, {crs_label(src.crs)} (the file {said})")
     layer = (getattr(src, "tags", None) or {}).get(TAG)
     return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
 

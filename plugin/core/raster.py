@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 from xml.sax.saxutils import escape
 
@@ -18,7 +18,7 @@ import rasterio
 from rasterio.crs import CRS
 from rasterio.enums import ColorInterp, Resampling
 from rasterio._err import CPLE_BaseError
-from rasterio.errors import RasterioIOError
+from rasterio.errors import CRSError, RasterioIOError
 from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
@@ -88,6 +88,9 @@ class RasterSource:
     """For a virtual raster (VRT), the file name each band reads from ('' where unknown); empty for other rasters."""
     names_from_sources: bool = False
     """True when ``descriptions`` are the band names in ``band_sources`` (the VRT itself describes no band)."""
+    file_crs: str = ""
+    """When ``grid.crs`` is the CRS the analyst set on the layer in QGIS instead of the file's: what the file says
+    ('none' for a file without one); '' when the grid's CRS is the file's own."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -163,15 +166,15 @@ class RasterSource:
         try:
             ds = self.dataset()
             if ds.nodata is not None:
-                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                               resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
+                with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
+                               height=grid.height, resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
                     data = vrt.read(bands, window=window, masked=True)
             else:
                 # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
                 # so let the warper mark coverage in an alpha band (it honours internal masks too; a file's own
                 # alpha band is warped as that band).
-                with WarpedVRT(ds, crs=grid.crs, transform=grid.transform, width=grid.width, height=grid.height,
-                               resampling=resampling, add_alpha=self.alpha_band is None) as vrt:
+                with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
+                               height=grid.height, resampling=resampling, add_alpha=self.alpha_band is None) as vrt:
                     raw = vrt.read(bands + [vrt.count], window=window)
                 alpha = raw[-1] == 0
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
@@ -252,31 +255,40 @@ def trailing_alpha_band(ds) -> Optional[int]:
     return ds.count if np.isin(sample, (0, np.iinfo(kind).max)).all() else None
 
 
-def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True) -> RasterSource:
+def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True,
+                crs: Optional[str] = None) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used. A paletted one-band image
-    is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values)."""
+    is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values).
+    ``crs`` (WKT or an authority code) is the CRS the analyst set on the raster's layer in QGIS where the file has none
+    or states another: the raster is read in it, as QGIS draws it."""
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
     if not is_gdal_source(path):
         raise InputError(t("The raster '{path}' does not exist.", path=path), t("Check the path or pick another layer."))
+    layer_crs = _layer_crs(path, crs) if crs else None
     try:
         with rasterio.open(path) as ds:
             if ds.count == 0:
                 raise InputError(t("'{path}' has no raster bands.", path=path), t("Choose a raster with at least one band."))
-            if require_crs and ds.crs is None:
-                vrt = gcp_warped_vrt(path) if ds.gcps[0] and ds.gcps[1] is not None else None
+            if ds.crs is None and ds.gcps[0] and ds.gcps[1] is not None:
+                vrt = gcp_warped_vrt(path)
                 if vrt is None:
                     raise _no_crs_error(ds, path)
                 # zeros are fill as they would be in the same file with a geotransform (the warp's alpha only adds
                 # what lies outside the GCPs' footprint)
                 fill = zero_is_fill(ds.nodata, ds.dtypes) and trailing_alpha_band(ds) is None
                 with rasterio.open(vrt) as warped:
-                    return _source(warped, path, open_path=vrt, gcp_count=len(ds.gcps[0]), zero_fill=fill)
+                    src = _source(warped, path, open_path=vrt, gcp_count=len(ds.gcps[0]), zero_fill=fill)
+                return _in_layer_crs(src, layer_crs, src.crs)
+            unplaced = ds.transform.is_identity and layer_crs is not None  # a layer CRS needs the file's geotransform
+            if ds.crs is None and ((require_crs and layer_crs is None) or unplaced):
+                raise _no_crs_error(ds, path)
             vrt = palette_vrt(ds, path) if expand_palette else None
             if vrt is None:
-                return _source(ds, path)
+                return _in_layer_crs(_source(ds, path), layer_crs, ds.crs)
+            own = ds.crs
         with rasterio.open(vrt) as ds:
-            return _source(ds, path, open_path=vrt, palette_expanded=True)
+            return _in_layer_crs(_source(ds, path, open_path=vrt, palette_expanded=True), layer_crs, own)
     except InputError:
         raise
     except (RasterioIOError, CPLE_BaseError) as exc:
@@ -286,15 +298,46 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
         ) from exc
 
 
+def _layer_crs(path: str, crs: str) -> CRS:
+    """The CRS set on the raster's layer in QGIS, parsed (a clear error when GDAL does not know it)."""
+    try:
+        return CRS.from_user_input(crs)
+    except CRSError as exc:
+        raise InputError(t("The coordinate reference system set on the layer of '{name}' is not one GDAL knows: {reason}.",
+                           name=os.path.basename(path), reason=exc),
+                         t("Set another one in QGIS (Layer Properties > Source) and run again.")) from exc
+
+
+def _in_layer_crs(src: RasterSource, layer_crs: Optional[CRS], own: Optional[CRS]) -> RasterSource:
+    """The raster placed in the CRS its QGIS layer has, the file's own CRS (``own``) kept in ``file_crs``."""
+    if layer_crs is None or (own is not None and own == layer_crs):
+        return src
+    return replace(src, grid=replace(src.grid, crs=layer_crs), file_crs=crs_label(own) if own is not None else "none")
+
+
+def crs_label(crs: CRS) -> str:
+    """A CRS as analysts read it: its EPSG code when it has one, else GDAL's name for it."""
+    code = crs.to_epsg()
+    if code:
+        return f"EPSG:{code}"
+    match = re.match(r'\s*\w+\["([^"]*)"', crs.to_wkt())
+    return match.group(1) if match else crs.to_string()
+
+
 def _no_crs_error(ds, path: str) -> InputError:
     """What to do with a raster that has no CRS (placed by RPCs only, e.g. a satellite product before
-    orthorectification, or not at all)."""
+    orthorectification, by a geotransform without a CRS, or not at all)."""
     name = os.path.basename(path)
     if ds.rpcs:
         return InputError(t("The raster '{name}' is placed only by rational polynomial coefficients (RPCs): it is not "
                             "orthorectified and has no map grid.", name=name),
                           t("Orthorectify it first (Raster > Projections > Warp (Reproject) with 'Use RPC', or "
                             "gdalwarp -rpc with a DEM) and run on the result."))
+    if ds.transform.is_identity:
+        return InputError(t("The raster '{name}' is not georeferenced: it has neither a coordinate reference system nor a "
+                            "position on the map (no geotransform, world file or ground control points).", name=name),
+                          t("Georeference it first (Raster > Georeferencer), or put its world file beside it, and run on "
+                            "the result."))
     return InputError(t("The raster '{name}' has no coordinate reference system.", name=name),
                       t("Assign one in QGIS (Layer Properties > Source, or Raster > Projections > Assign Projection) and run again."))
 

@@ -26,6 +26,7 @@ from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
+from ..layer_crs import assigned_crs
 from .tasks import CoreTask, error_message, start_task
 
 DRAG_PIXELS = 6
@@ -323,6 +324,7 @@ class PromptController(QObject):
 
         layer = self.layer
         path = layer.source().split("|")[0]
+        crs = assigned_crs(layer)
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
         view = xf.transformBoundingBox(self.canvas.extent())
         model, device, cache_dir = self.model, self.device, self.cache_dir
@@ -333,7 +335,7 @@ class PromptController(QObject):
             cache_dir = ""  # a rendering is encoded once: nothing worth caching
 
         def work(progress, is_cancelled):
-            src = open_raster(render() if render is not None else path)
+            src = open_raster(render()) if render is not None else open_raster(path, crs=crs)
             engine, _ = load_engine(model, device)
             inv = ~src.transform
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())

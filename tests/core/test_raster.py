@@ -198,11 +198,47 @@ def test_missing_and_no_crs(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         open_raster(str(tmp_path / "nope.tif"))
     p = str(tmp_path / "nocrs.tif")
-    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8") as ds:
+    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8", transform=TR) as ds:
         ds.write(np.ones((1, 4, 4), np.uint8))
-    with pytest.raises(InputError, match="no coordinate reference system"):
+    with pytest.raises(InputError, match="no coordinate reference system.*Assign one in QGIS"):
         open_raster(p)
     assert open_raster(p, require_crs=False).count == 1
+
+
+def test_a_raster_without_geotransform_is_not_georeferenced(tmp_path):
+    """A picture with neither a geotransform, a world file nor GCPs: assigning a CRS would not place it, so the fix is
+    to georeference it (it said 'Assign one'), also when its QGIS layer has a CRS."""
+    p = str(tmp_path / "photo.tif")
+    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="uint8") as ds:
+        ds.write(np.ones((1, 4, 4), np.uint8))
+    for crs in (None, UTM):
+        with pytest.raises(InputError, match="not georeferenced.*Georeferencer"):
+            open_raster(p, crs=crs)
+
+
+def test_the_crs_set_on_the_layer_in_qgis_places_the_raster(tmp_path):
+    """A file without a CRS (or with a wrong one) whose layer was given a CRS in QGIS is read in the layer's CRS, as QGIS
+    draws it: the grid, reads onto grids in that CRS and the modality's reason (it was refused or read in the file's)."""
+    from terraprompt.plugin.core.modalities import resolve_modality
+
+    data = _cube(3, 40, 60, np.uint8)
+    bare = str(tmp_path / "bare.tif")
+    with rasterio.open(bare, "w", driver="GTiff", width=60, height=40, count=3, dtype="uint8", transform=TR) as ds:
+        ds.write(data)
+    src = open_raster(bare, crs=UTM)
+    assert src.crs == rasterio.crs.CRS.from_user_input(UTM) and src.file_crs == "none"
+    assert "set on its layer in QGIS, EPSG:32633 (the file has none)" in resolve_modality(src, "auto").reason
+    wrong = write_raster(str(tmp_path / "wrong_zone.tif"), data, crs="EPSG:32634", transform=TR)
+    src = open_raster(wrong, crs=UTM)
+    assert src.file_crs == "EPSG:32634" and "(the file says EPSG:32634)" in resolve_modality(src, "auto").reason
+    # read onto the layer's own grid: the pixels as they are (read in the file's zone, they would lie 500 km away)
+    got = src.read_on_grid(Grid(src.crs, TR, 60, 40))
+    assert not np.ma.getmaskarray(got).any()
+    np.testing.assert_array_equal(got.data, data.astype(np.float32))
+    same = open_raster(wrong, crs="EPSG:32634")
+    assert same.file_crs == "" and same.crs.to_epsg() == 32634
+    with pytest.raises(InputError, match="not one GDAL knows.*Layer Properties"):
+        open_raster(wrong, crs="EPSG:999999")
 
 
 def test_all_nodata_detected(tmp_path):

@@ -101,6 +101,30 @@ def test_reference_map_picker_gives_the_from_classes(tab, project, tmp_path):
     assert "BEFORE classes from the reference map 'lc.tif'" in tab.summary.toPlainText()
 
 
+def test_run_with_a_crs_set_on_a_layer_in_qgis(tab, project, tmp_path):
+    """AFTER's file has no CRS and is given one on its layer in QGIS: the tab's run compares the dates as drawn (it was
+    refused: 'has no coordinate reference system')."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+    b, a, truth = _picked(tab, project, tmp_path)
+    with rasterio.open(a.source()) as src:
+        profile, data = src.profile, src.read()
+    bare = str(tmp_path / "after_no_crs.tif")
+    with rasterio.open(bare, "w", **{**profile, "crs": None}) as ds:
+        ds.write(data)
+    after = QgsRasterLayer(bare, "after, no CRS in the file")
+    after.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    project.addMapLayer(after)
+    tab.after_combo.setLayer(after)
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
+    tab.prompt_edit.setText("any change")
+    assert tab.run() is not None
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
+    res = tab.last_result
+    assert res is not None, tab.summary.toPlainText()
+    assert iou(rasterio.open(res.output_change).read(1) == 1, truth) > 0.8
+
+
 def test_same_layer_refused(tab, project, tmp_path):
     b, _, _ = _picked(tab, project, tmp_path, same=True)
     assert tab.run() is None and tab.task is None

@@ -48,6 +48,28 @@ def test_processing_run(plugin, tmp_path):
     assert "Changed area" in res["SUMMARY"] and "Method: cva" in res["SUMMARY"]
 
 
+def test_processing_run_with_a_crs_corrected_in_qgis(plugin, tmp_path):
+    """BEFORE's file states the wrong UTM zone, corrected on its layer in QGIS: the pair overlaps as drawn and the change
+    lies on BEFORE's grid in the layer's CRS (it was refused: the extents do not overlap)."""
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+    pb, pa, truth = write_pair(tmp_path)
+    with rasterio.open(pb) as src:
+        profile, data = src.profile, src.read()
+    wrong = str(tmp_path / "before_wrong_zone.tif")
+    with rasterio.open(wrong, "w", **{**profile, "crs": "EPSG:32634"}) as ds:
+        ds.write(data)
+    before = QgsRasterLayer(wrong, "before")
+    before.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    res = processing.run("terraprompt:detect_change", {
+        "BEFORE": before, "AFTER": pa, "METHOD": 3, "OUTPUT_CHANGE": str(tmp_path / "c.tif")})
+    with rasterio.open(res["OUTPUT_CHANGE"]) as ds, rasterio.open(pb) as b:
+        assert ds.transform == b.transform and ds.crs.to_epsg() == 32633
+        assert iou(ds.read(1) == 1, truth) > 0.8
+    assert "Grids: identical" in res["SUMMARY"]
+
+
 def test_processing_reference_polygons(plugin, tmp_path):
     import fiona
     import processing

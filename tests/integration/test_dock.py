@@ -174,6 +174,33 @@ def test_run_adds_styled_layers(tab, project):
     assert "#3caa3c" in colours
 
 
+def test_run_on_a_layer_whose_crs_was_set_in_qgis(tab, project, tmp_path):
+    """A raster whose file has no CRS, given one on its layer in QGIS: the tab shows its bands (not 'has no coordinate
+    reference system') and the run's layers lie in the layer's CRS, on the file's grid."""
+    import rasterio
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+    from conftest import S2_NAMES, synthetic_s2
+
+    data, _, _ = synthetic_s2(60, 80)
+    path = write_raster(str(tmp_path / "no_crs.tif"), data, crs=None, descriptions=S2_NAMES)
+    layer = QgsRasterLayer(path, "no crs")
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    project.addMapLayer(layer)
+    tab.layer_combo.setLayer(layer)
+    assert "Sentinel-2" in tab.bands_label.text() and "coordinate reference" not in tab.bands_label.text()
+    tab.prompt_edit.setText("water")
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+    tab.temp_radio.setChecked(True)
+    assert tab.run() is not None
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
+    assert tab.last_result is not None, tab.explanation.toPlainText()
+    raster = next(l for l in project.mapLayers().values() if l.name().endswith("(classes)"))
+    assert raster.crs().authid() == "EPSG:32633" and raster.extent() == layer.extent()
+    with rasterio.open(raster.source()) as ds:
+        assert ds.crs.to_epsg() == 32633
+
+
 def test_run_on_drawn_extent_in_other_crs(tab, project):
     from qgis.core import QgsCoordinateReferenceSystem, QgsPointXY, QgsRectangle
 

@@ -6,6 +6,7 @@ import os
 import numpy as np
 import pytest
 import rasterio
+from rasterio.transform import from_origin
 
 from conftest import S2_NAMES, synthetic_s2, write_raster
 
@@ -29,7 +30,8 @@ def test_raster_without_crs(plugin, tmp_path, s2):
 
     p = str(tmp_path / "in" / "nocrs.tif")
     data, _, _ = synthetic_s2(50, 50)
-    with rasterio.open(p, "w", driver="GTiff", width=50, height=50, count=13, dtype="uint16") as ds:
+    with rasterio.open(p, "w", driver="GTiff", width=50, height=50, count=13, dtype="uint16",
+                       transform=from_origin(500000, 4000000, 10, 10)) as ds:  # placed, but in no CRS
         ds.write(data)
     with pytest.raises(QgsProcessingException, match="no coordinate reference system"):
         _run({"INPUT": p, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "out" / "lc.tif")})

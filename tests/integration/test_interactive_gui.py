@@ -320,3 +320,35 @@ def test_a_raster_placed_by_gcps_is_clicked_where_qgis_draws_it(plugin, tmp_path
     rows, cols = np.nonzero(masks[1])
     x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
     assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0
+
+
+def test_a_raster_is_clicked_in_the_crs_set_on_its_layer(plugin, tmp_path, monkeypatch):
+    """A file that states a wrong CRS (the next UTM zone), corrected on its layer in QGIS: a click where QGIS draws a roof
+    segments it and the accepted polygon lies on it, in the layer's CRS (it was written in the file's, 500 km away)."""
+    import rasterio
+    from shapely.geometry import shape
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from interactive_helpers import scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, masks = scene(h=256, w=256)
+    path = str(tmp_path / "wrong_zone.tif")
+    with rasterio.open(path, "w", driver="GTiff", width=256, height=256, count=data.shape[0], dtype="uint8",
+                       transform=TRANSFORM, crs="EPSG:32634") as ds:
+        ds.write(data.astype(np.uint8))
+    out = tmp_path / "accepted.gpkg"
+    with interactive_tab_on_web_canvas(path, "corrected", "building", "classical", str(out), crs="EPSG:32633") as (tab, canvas, layer, xf):
+        tab.start_button.setChecked(True)
+        ctl = tab.controller
+        _click(canvas, _screen(canvas, xf, 55, 70))
+        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+        assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+        assert tab.accept() == 1
+    with fiona.open(str(out)) as fc:
+        assert fc.crs_wkt and rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+        (feat,) = list(fc)
+    got = shape(feat["geometry"]).centroid
+    rows, cols = np.nonzero(masks[1])
+    x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
+    assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0

@@ -158,6 +158,32 @@ def test_modality_choices_agree_and_modis_can_be_chosen(plugin, tmp_path):
     assert "MODIS" in res["EXPLANATION"]
 
 
+def test_processing_uses_the_crs_set_on_the_layer_in_qgis(plugin, tmp_path):
+    """A file placed by a geotransform but in no CRS (a world-file export, a GeoTIFF whose CRS was lost), given its CRS on
+    the layer in QGIS: processing.run on the layer maps it in that CRS, on the file's grid (it was refused: 'has no
+    coordinate reference system'), and the explanation says where the CRS came from."""
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+    data, water, _ = synthetic_s2(120, 160)
+    path = write_raster(str(tmp_path / "no_crs.tif"), data, crs=None, descriptions=S2_NAMES)
+    layer = QgsRasterLayer(path, "no crs")
+    assert layer.isValid() and not layer.dataProvider().crs().isValid()
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": layer, "PROMPT": "water", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / "water.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "water.gpkg")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds, rasterio.open(path) as src:
+        assert ds.crs.to_epsg() == 32633 and ds.transform == src.transform
+        got = ds.read(1)
+    assert ((got == 1) & water).sum() / ((got == 1) | water).sum() > 0.95
+    assert "set on its layer in QGIS, EPSG:32633 (the file has none)" in res["EXPLANATION"]
+    import fiona
+
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        assert rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+
+
 def test_processing_on_a_sar_file_placed_by_gcps(plugin, tmp_path):
     """A Sentinel-1 GRD-style file (descending: rows and columns reversed, no geotransform, placed by ground control
     points) runs through processing.run: the class raster lies north up on the grid the GCPs give, where QGIS draws the

@@ -96,6 +96,32 @@ def test_points_and_boxes_in_other_crs(plugin, tmp_path):
         assert iou > 0.8, (oid, iou)
 
 
+def test_points_on_a_raster_whose_crs_was_set_in_qgis(plugin, tmp_path):
+    """A raster file without a CRS, given one on its layer in QGIS, and points in longitude/latitude: the points land on
+    the roofs as QGIS draws them and the objects are written in the layer's CRS (the run was refused: no CRS)."""
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsRasterLayer
+
+    data, masks = _scene()
+    path = write_raster(str(tmp_path / "img_no_crs.tif"), data.astype(np.uint8), crs=None, transform=TRANSFORM)
+    layer = QgsRasterLayer(path, "no crs")
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
+    pts = _memory_layer("Point", "EPSG:4326", ["object_id", "positive"])
+    for oid, (r, c) in ((1, (55, 70)), (2, (150, 170))):
+        _add(pts, QgsGeometry.fromPointXY(_to("EPSG:32633", "EPSG:4326", *(TRANSFORM * (c + 0.5, r + 0.5)))), [oid, 1])
+    res = processing.run("terraprompt:segment_prompts", {
+        "INPUT": layer, "POINTS": pts, "MODEL": "classical", "OUTPUT_VECTOR": str(tmp_path / "obj.gpkg"),
+        "OUTPUT_RASTER": str(tmp_path / "ids.tif")})
+    assert res["OBJECTS"] == 2
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        assert rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        assert ds.crs.to_epsg() == 32633 and ds.transform == TRANSFORM
+        ids = ds.read(1)
+    for oid in (1, 2):
+        assert ((ids == oid) & masks[oid]).sum() / ((ids == oid) | masks[oid]).sum() > 0.8
+
+
 def test_missing_field_and_no_prompts(plugin, tmp_path):
     import processing
     from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException

@@ -62,6 +62,8 @@ class ChangeRequest:
     cloud_mask: bool = True  # ukis-csmask on both dates when the bands allow
     classes: Optional[bool] = None  # from→to land-cover classes; None: when a prompt, reference map or polygons need them
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
+    layer_crs: dict[str, str] = field(default_factory=dict)
+    """The CRS set in QGIS on input layers whose files have none or another, by file path (see raster.open_raster)."""
 
 
 @dataclass
@@ -223,7 +225,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
     """Detect change between two rasters; on any error or cancel, no output is left behind."""
     prompt = parse_change_prompt(req.prompt)
-    before, after = open_raster(req.before), open_raster(req.after)
+    before = open_raster(req.before, crs=req.layer_crs.get(req.before))
+    after = open_raster(req.after, crs=req.layer_crs.get(req.after))
     outs = _checked_outputs(req)
     check_has_valid_pixels(before)
     check_has_valid_pixels(after)
@@ -235,7 +238,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     sample = pair.sample()
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
-    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec)
+    maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec,
+                             req.layer_crs.get(req.reference_map or ""))
             if needs_classes(req, prompt) else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)

@@ -260,8 +260,10 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None) -> list[str]
 
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
-                     grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None) -> ClassMaps:
-    """Fit per-date land-cover engines on the sample (and read the reference map's classes).
+                     grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None,
+                     reference_crs: Optional[str] = None) -> ClassMaps:
+    """Fit per-date land-cover engines on the sample (and read the reference map's classes; ``reference_crs``: the CRS
+    set on its raster layer in QGIS, see raster.open_raster).
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
     ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
@@ -286,7 +288,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
 
-        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False)
+        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False, crs=reference_crs)
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]

@@ -23,13 +23,14 @@ class EncodeResult:
 
 
 def encode_raster(path: str, model: str = "classical", device: str = "auto", tile: int = TILE,
-                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES,
+                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES, crs: Optional[str] = None,
                   progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> EncodeResult:
-    """Encode every tile of a raster into the on-disk cache (tiles already there are skipped)."""
+    """Encode every tile of a raster into the on-disk cache (tiles already there are skipped); ``crs``: the CRS set on
+    its layer in QGIS (see raster.open_raster)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
-    src = open_raster(path)
+    src = open_raster(path, crs=crs)
     check_has_valid_pixels(src)
     engine, report = load_engine(model, device)
     modality = None

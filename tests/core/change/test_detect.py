@@ -342,7 +342,8 @@ def test_bad_inputs(tmp_path):
     with pytest.raises(InputError, match="negative"):
         detect_change(_req(tmp_path, pb, pa, min_area_m2=-1))
     nocrs = tmp_path / "nocrs.tif"
-    with rasterio.open(nocrs, "w", driver="GTiff", width=10, height=10, count=1, dtype="uint8") as ds:
+    with rasterio.open(nocrs, "w", driver="GTiff", width=10, height=10, count=1, dtype="uint8",
+                       transform=from_origin(500000, 4000000, 10, 10)) as ds:  # placed, but in no CRS
         ds.write(np.ones((1, 10, 10), np.uint8))
     with pytest.raises(InputError, match="no coordinate reference system"):
         detect_change(_req(tmp_path, pb, str(nocrs)))
