@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -136,7 +136,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
             normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],
             cloud_mask=self.parameterAsBoolean(parameters, "MASK_CLOUDS", context),
-            layer_crs=layer_crs(before, after, ref),
+            layers=settings_by_path(before, after, ref),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
         feedback.pushInfo(result.summary)

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_crs import assigned_crs
+from ..layer_settings import layer_settings
 from .base import TerraPromptAlgorithm, layer_path
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -71,6 +71,6 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         cache_dir = self.parameterAsFile(parameters, "CACHE_DIR", context) or embedding_cache_dir()
         cap = self.parameterAsInt(parameters, "CACHE_MB", context) * 1024 * 1024
         res = self.run_core(lambda **kw: encode_raster(layer_path(layer), model, device, cache_dir=cache_dir, cache_max_bytes=cap,
-                                                        crs=assigned_crs(layer), **kw), feedback)
+                                                        layer=layer_settings(layer), **kw), feedback)
         feedback.pushInfo(res.report)
         return {"TILES": res.tiles, "ENCODED": res.encoded, "REPORT": res.report}

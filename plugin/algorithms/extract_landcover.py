@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
 
 ENGINES = ["auto", "spectral", "network"]
@@ -109,7 +109,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             extent=extent,
             straight_outlines=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
-            layer_crs=layer_crs(layer, sar, dsm),
+            layers=settings_by_path(layer, sar, dsm),
         )
         result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
         feedback.pushInfo(result.explanation)

@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
 from .segment_prompts import embedding_cache_dir, straight_outlines_parameter
 
@@ -93,7 +93,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         if parameters.get("EXTENT"):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
             extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
-        req = SimilarRequest(input=layer_path(layer), exemplars=geoms, extent=extent, layer_crs=layer_crs(layer),
+        req = SimilarRequest(input=layer_path(layer), exemplars=geoms, extent=extent, layers=settings_by_path(layer),
                              output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
                              threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
                              label=self.parameterAsString(parameters, "CLASS", context) or "similar",

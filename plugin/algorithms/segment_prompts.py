@@ -17,7 +17,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from .base import TerraPromptAlgorithm, layer_path
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -160,7 +160,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             cache_dir=embedding_cache_dir(),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
             no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
-            layer_crs=layer_crs(raster),
+            layers=settings_by_path(raster),
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

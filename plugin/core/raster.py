@@ -28,6 +28,18 @@ from .messages import t
 
 
 @dataclass(frozen=True)
+class LayerSettings:
+    """What the analyst set on a raster's layer in QGIS that its file does not say; QGIS draws the layer with it, so the
+    raster is read with it too."""
+
+    crs: Optional[str] = None
+    """The layer's CRS (WKT or an authority code) where the file has none or states another (Layer Properties > Source)."""
+    nodata: tuple[tuple[float, float], ...] = ()
+    """Value ranges (low, high; one value: low == high) that are nodata in every band besides the file's own nodata
+    (Layer Properties > Transparency, 'Additional no data value')."""
+
+
+@dataclass(frozen=True)
 class Grid:
     """A raster grid: CRS, affine transform and size in pixels."""
 
@@ -88,6 +100,8 @@ class RasterSource:
     """For a virtual raster (VRT), the file name each band reads from ('' where unknown); empty for other rasters."""
     names_from_sources: bool = False
     """True when ``descriptions`` are the band names in ``band_sources`` (the VRT itself describes no band)."""
+    user_nodata: tuple[tuple[float, float], ...] = ()
+    """Value ranges set as nodata on the layer in QGIS (:class:`LayerSettings`), masked in every band of every read."""
     file_crs: str = ""
     """When ``grid.crs`` is the CRS the analyst set on the layer in QGIS instead of the file's: what the file says
     ('none' for a file without one); '' when the grid's CRS is the file's own."""
@@ -144,14 +158,20 @@ class RasterSource:
             data = self.dataset().read(bands, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_zero_fill(_to_float(data, self.is_complex))
+        return self._mask_fill(_to_float(data, self.is_complex))
 
-    def _mask_zero_fill(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
-        """Mask the pixels that are 0 in every band of the read when the raster uses 0 as fill."""
-        if not self.zero_fill:
+    def _mask_fill(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
+        """Mask the values set as nodata on the layer in QGIS, and the pixels that are 0 in every band of the read when
+        the raster uses 0 as fill."""
+        if not self.user_nodata and not self.zero_fill:
             return data
-        fill = (np.asarray(data.data) == 0).all(axis=0)
-        return np.ma.MaskedArray(data.data, mask=np.ma.getmaskarray(data) | fill[None]) if fill.any() else data
+        values = np.asarray(data.data)
+        fill = np.zeros(values.shape, bool)
+        for low, high in self.user_nodata:
+            fill |= (values >= np.float32(low)) & (values <= np.float32(high))
+        if self.zero_fill:
+            fill |= (values == 0).all(axis=0)[None]
+        return np.ma.MaskedArray(values, mask=np.ma.getmaskarray(data) | fill) if fill.any() else data
 
     def read_on_grid(
         self,
@@ -165,9 +185,12 @@ class RasterSource:
         window = window or Window(0, 0, grid.width, grid.height)
         try:
             ds = self.dataset()
-            if ds.nodata is not None:
+            nodata = ds.nodata
+            if nodata is None and len(self.user_nodata) == 1 and self.user_nodata[0][0] == self.user_nodata[0][1]:
+                nodata = self.user_nodata[0][0]  # one value set in QGIS: the warper leaves it out of the resampling
+            if nodata is not None:
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
-                               height=grid.height, resampling=resampling, src_nodata=ds.nodata, nodata=ds.nodata) as vrt:
+                               height=grid.height, resampling=resampling, src_nodata=nodata, nodata=nodata) as vrt:
                     data = vrt.read(bands, window=window, masked=True)
             else:
                 # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
@@ -180,7 +203,7 @@ class RasterSource:
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_zero_fill(_to_float(data, self.is_complex))
+        return self._mask_fill(_to_float(data, self.is_complex))
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
         """A decimated read of the whole raster (from overviews when present) for statistics."""
@@ -256,11 +279,17 @@ def trailing_alpha_band(ds) -> Optional[int]:
 
 
 def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True,
-                crs: Optional[str] = None) -> RasterSource:
+                layer: Optional[LayerSettings] = None) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used. A paletted one-band image
     is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values).
-    ``crs`` (WKT or an authority code) is the CRS the analyst set on the raster's layer in QGIS where the file has none
-    or states another: the raster is read in it, as QGIS draws it."""
+    ``layer``: what the analyst set on the raster's layer in QGIS (its CRS, nodata values): the raster is read with it,
+    as QGIS draws it."""
+    src = _open_raster(path, require_crs, expand_palette, layer.crs if layer is not None else None)
+    return replace(src, user_nodata=layer.nodata) if layer is not None and layer.nodata else src
+
+
+def _open_raster(path: str, require_crs: bool, expand_palette: bool, crs: Optional[str]) -> RasterSource:
+    """open_raster in the layer's CRS ``crs`` (None: the file's)."""
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
     if not is_gdal_source(path):

@@ -44,7 +44,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from . import settings
 from .chart import AreaChart, format_area
 from .layers import layer_file
@@ -321,7 +321,7 @@ class ChangeTab(QWidget):
                              method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
                              reference_map=layer_file(self.reference_combo.currentLayer()) or None,
                              device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec(),
-                             layer_crs=layer_crs(before, after, self.reference_combo.currentLayer()))
+                             layers=settings_by_path(before, after, self.reference_combo.currentLayer()))
 
     def run(self) -> Optional[CoreTask]:
         """Start detect_change in a QgsTask; returns the task (None when the choices are not valid)."""

@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layer_crs import layer_crs
+from ..layer_settings import settings_by_path
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
@@ -182,7 +182,7 @@ class InteractiveTab(QWidget):
         straight = self.straight_check.isChecked()
         render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
         path = layer_path(raster) if render is None else ""
-        crs = layer_crs(raster)
+        layers = settings_by_path(raster)
 
         from ..algorithms.segment_prompts import embedding_cache_dir
 
@@ -198,7 +198,7 @@ class InteractiveTab(QWidget):
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
                 return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
-                                                   extent=extent, straight=straight, layer_crs=crs), **kw)
+                                                   extent=extent, straight=straight, layers=layers), **kw)
 
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))

@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.messages import t as core_t
 from ..i18n import tr
-from ..layer_crs import assigned_crs, layer_crs
+from ..layer_settings import layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
 from .layers import layer_file
@@ -416,7 +416,7 @@ class LandcoverTab(QWidget):
                                               "map view or a drawn rectangle.").format(name=layer.name(), provider=layer.providerType())))
             return {"red", "green", "blue"}
         try:
-            src = open_raster(layer_file(layer), crs=assigned_crs(layer))
+            src = open_raster(layer_file(layer), layer=layer_settings(layer))
             modality = resolve_modality(src, choice)
         except TerraPromptError as exc:
             self.bands_label.setText(f"<span style='color:#b00020'>{_html(str(exc))}</span>")
@@ -538,7 +538,7 @@ class LandcoverTab(QWidget):
             dsm_input=layer_file(self.dsm_combo.currentLayer()) or None,
             engine=self.engine_combo.currentData(), device=self.device_combo.currentData(),
             extent=extent, tiles=settings.tile_spec(), straight_outlines=self.straight_check.isChecked(),
-            layer_crs=layer_crs(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()))
+            layers=settings_by_path(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()))
 
     def run(self) -> Optional[CoreTask]:
         """Start extract_landcover in a QgsTask; returns the task (None when the choices are not valid)."""

@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
-from ..layer_crs import assigned_crs
+from ..layer_settings import layer_settings
 from .tasks import CoreTask, error_message, start_task
 
 DRAG_PIXELS = 6
@@ -324,7 +324,7 @@ class PromptController(QObject):
 
         layer = self.layer
         path = layer.source().split("|")[0]
-        crs = assigned_crs(layer)
+        overrides = layer_settings(layer)
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
         view = xf.transformBoundingBox(self.canvas.extent())
         model, device, cache_dir = self.model, self.device, self.cache_dir
@@ -335,7 +335,7 @@ class PromptController(QObject):
             cache_dir = ""  # a rendering is encoded once: nothing worth caching
 
         def work(progress, is_cancelled):
-            src = open_raster(render()) if render is not None else open_raster(path, crs=crs)
+            src = open_raster(render()) if render is not None else open_raster(path, layer=overrides)
             engine, _ = load_engine(model, device)
             inv = ~src.transform
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())

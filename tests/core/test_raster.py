@@ -11,7 +11,7 @@ from rasterio.windows import Window
 
 from conftest import write_raster, write_rgba
 from terraprompt.plugin.core.errors import InputError
-from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster, zero_is_fill
+from terraprompt.plugin.core.raster import Grid, LayerSettings, check_has_valid_pixels, open_raster, zero_is_fill
 
 UTM = "EPSG:32633"
 TR = from_origin(500000, 4500000, 10, 10)
@@ -213,7 +213,28 @@ def test_a_raster_without_geotransform_is_not_georeferenced(tmp_path):
         ds.write(np.ones((1, 4, 4), np.uint8))
     for crs in (None, UTM):
         with pytest.raises(InputError, match="not georeferenced.*Georeferencer"):
-            open_raster(p, crs=crs)
+            open_raster(p, layer=LayerSettings(crs))
+
+
+def test_nodata_values_set_on_the_layer_in_qgis_are_nodata(tmp_path):
+    """A DSM whose -9999 fill the file does not declare, marked 'Additional no data value' on its layer in QGIS: every read
+    masks it, a resampled read does not blend it into its neighbours, and a range masks every value in it."""
+    from terraprompt.plugin.core.modalities import resolve_modality
+
+    heights = np.full((40, 60), 12.5, np.float32)
+    heights[10:20, 15:30] = -9999.0
+    heights[30:, :10] = 250.0
+    path = write_raster(str(tmp_path / "dsm.tif"), heights, crs=UTM, transform=TR)
+    assert not np.ma.getmaskarray(open_raster(path).read()).any()  # without the layer's setting: heights of -9999 m
+    src = open_raster(path, layer=LayerSettings(nodata=((-9999.0, -9999.0),)))
+    got = src.read()
+    np.testing.assert_array_equal(np.ma.getmaskarray(got)[0], heights == -9999.0)
+    assert "-9999 nodata as set on its layer in QGIS" in resolve_modality(src, "auto").reason
+    half = Grid(src.crs, TR * rasterio.Affine.translation(0.5, 0.5), 59, 39)  # half a pixel off: every value resampled
+    warped = src.read_on_grid(half, resampling=rasterio.enums.Resampling.bilinear)
+    assert warped.count() > 0 and warped.min() >= 12.5  # no pixel blended with -9999
+    ranged = open_raster(path, layer=LayerSettings(nodata=((-10000.0, 0.0), (200.0, 300.0))))
+    np.testing.assert_array_equal(np.ma.getmaskarray(ranged.read())[0], (heights < 0) | (heights > 200))
 
 
 def test_the_crs_set_on_the_layer_in_qgis_places_the_raster(tmp_path):
@@ -225,20 +246,20 @@ def test_the_crs_set_on_the_layer_in_qgis_places_the_raster(tmp_path):
     bare = str(tmp_path / "bare.tif")
     with rasterio.open(bare, "w", driver="GTiff", width=60, height=40, count=3, dtype="uint8", transform=TR) as ds:
         ds.write(data)
-    src = open_raster(bare, crs=UTM)
+    src = open_raster(bare, layer=LayerSettings(UTM))
     assert src.crs == rasterio.crs.CRS.from_user_input(UTM) and src.file_crs == "none"
     assert "set on its layer in QGIS, EPSG:32633 (the file has none)" in resolve_modality(src, "auto").reason
     wrong = write_raster(str(tmp_path / "wrong_zone.tif"), data, crs="EPSG:32634", transform=TR)
-    src = open_raster(wrong, crs=UTM)
+    src = open_raster(wrong, layer=LayerSettings(UTM))
     assert src.file_crs == "EPSG:32634" and "(the file says EPSG:32634)" in resolve_modality(src, "auto").reason
     # read onto the layer's own grid: the pixels as they are (read in the file's zone, they would lie 500 km away)
     got = src.read_on_grid(Grid(src.crs, TR, 60, 40))
     assert not np.ma.getmaskarray(got).any()
     np.testing.assert_array_equal(got.data, data.astype(np.float32))
-    same = open_raster(wrong, crs="EPSG:32634")
+    same = open_raster(wrong, layer=LayerSettings("EPSG:32634"))
     assert same.file_crs == "" and same.crs.to_epsg() == 32634
     with pytest.raises(InputError, match="not one GDAL knows.*Layer Properties"):
-        open_raster(wrong, crs="EPSG:999999")
+        open_raster(wrong, layer=LayerSettings("EPSG:999999"))
 
 
 def test_all_nodata_detected(tmp_path):

@@ -184,6 +184,34 @@ def test_processing_uses_the_crs_set_on_the_layer_in_qgis(plugin, tmp_path):
         assert rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
 
 
+def test_processing_honours_nodata_values_set_on_the_layer_in_qgis(plugin, tmp_path):
+    """Float reflectances with an undeclared -9999 fill, marked 'Additional no data value' on the layer in QGIS: the fill
+    is nodata in the class raster, not land cover (without the setting it was mapped as a class)."""
+    import processing
+    from qgis.core import QgsRasterLayer, QgsRasterRange
+
+    data, water, _ = synthetic_s2(120, 160)
+    refl = data.astype(np.float32) / 10000
+    refl[:, :, 140:] = -9999.0
+    path = write_raster(str(tmp_path / "float_s2.tif"), refl, descriptions=S2_NAMES)
+    layer = QgsRasterLayer(path, "float s2")
+    for band in range(1, layer.bandCount() + 1):
+        layer.dataProvider().setUserNoDataValue(band, [QgsRasterRange(-9999.0, -9999.0)])
+
+    def classes(inp, name):
+        res = processing.run("terraprompt:extract_landcover", {
+            "INPUT": inp, "PROMPT": "water", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / name)})
+        with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+            return ds.read(1, masked=True), res["EXPLANATION"]
+
+    got, explanation = classes(layer, "with_setting.tif")
+    assert np.ma.getmaskarray(got)[:, 140:].all() and not np.ma.getmaskarray(got)[:, :140].any()
+    assert ((got == 1) & water).sum() / ((got == 1) | water).sum() > 0.95
+    assert "-9999 nodata as set on its layer in QGIS" in explanation
+    plain, _ = classes(path, "file_only.tif")
+    assert not np.ma.getmaskarray(plain)[:, 140:].all()  # the file alone does not say
+
+
 def test_processing_on_a_sar_file_placed_by_gcps(plugin, tmp_path):
     """A Sentinel-1 GRD-style file (descending: rows and columns reversed, no geotransform, placed by ground control
     points) runs through processing.run: the class raster lies north up on the grid the GCPs give, where QGIS draws the

@@ -26,7 +26,7 @@ from ..errors import InputError, OutputError
 from ..messages import t
 from ..modalities import resolve_modality
 from ..prefetch import Prefetcher
-from ..raster import RasterSource, check_has_valid_pixels, open_raster
+from ..raster import LayerSettings, RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
@@ -62,8 +62,8 @@ class ChangeRequest:
     cloud_mask: bool = True  # ukis-csmask on both dates when the bands allow
     classes: Optional[bool] = None  # from→to land-cover classes; None: when a prompt, reference map or polygons need them
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
-    layer_crs: dict[str, str] = field(default_factory=dict)
-    """The CRS set in QGIS on input layers whose files have none or another, by file path (see raster.open_raster)."""
+    layers: dict[str, LayerSettings] = field(default_factory=dict)
+    """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
 
 
 @dataclass
@@ -225,8 +225,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
     """Detect change between two rasters; on any error or cancel, no output is left behind."""
     prompt = parse_change_prompt(req.prompt)
-    before = open_raster(req.before, crs=req.layer_crs.get(req.before))
-    after = open_raster(req.after, crs=req.layer_crs.get(req.after))
+    before = open_raster(req.before, layer=req.layers.get(req.before))
+    after = open_raster(req.after, layer=req.layers.get(req.after))
     outs = _checked_outputs(req)
     check_has_valid_pixels(before)
     check_has_valid_pixels(after)
@@ -239,7 +239,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     method.fit(sample)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec,
-                             req.layer_crs.get(req.reference_map or ""))
+                             req.layers.get(req.reference_map or ""))
             if needs_classes(req, prompt) else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)

@@ -26,7 +26,7 @@ from ..errors import InputError, PromptError
 from ..messages import t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
-from ..raster import Grid, RasterSource
+from ..raster import Grid, LayerSettings, RasterSource
 from ..stack import BandSet
 from .align import PairBlock
 
@@ -261,9 +261,9 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None) -> list[str]
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
                      grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None,
-                     reference_crs: Optional[str] = None) -> ClassMaps:
-    """Fit per-date land-cover engines on the sample (and read the reference map's classes; ``reference_crs``: the CRS
-    set on its raster layer in QGIS, see raster.open_raster).
+                     reference_layer: Optional[LayerSettings] = None) -> ClassMaps:
+    """Fit per-date land-cover engines on the sample (and read the reference map's classes; ``reference_layer``: what
+    was set on its raster layer in QGIS, see raster.LayerSettings).
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
     ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
@@ -288,7 +288,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
 
-        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False, crs=reference_crs)
+        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False, layer=reference_layer)
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]

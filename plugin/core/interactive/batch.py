@@ -17,7 +17,7 @@ from rasterio.windows import Window
 from ..errors import Cancelled, InputError, PromptError
 from ..messages import t
 from ..outlines import pixel_side
-from ..raster import open_raster
+from ..raster import LayerSettings, open_raster
 from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
@@ -64,8 +64,8 @@ class SegmentRequest:
     cache_max_bytes: int = 2 * 1024 ** 3
     straight: bool = False  # right-angled outlines (buildings) for the polygons and the id raster drawn from them
     no_overlap: bool = False  # each object (in object_id order) leaves out what the objects before it cover
-    layer_crs: dict[str, str] = field(default_factory=dict)
-    """The CRS set in QGIS on input layers whose files have none or another, by file path (see raster.open_raster)."""
+    layers: dict[str, LayerSettings] = field(default_factory=dict)
+    """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
 
 
 @dataclass
@@ -94,7 +94,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     """Segment every object of the request and write the polygons (and the object-id raster)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
-    src = open_raster(req.input, crs=req.layer_crs.get(req.input))
+    src = open_raster(req.input, layer=req.layers.get(req.input))
     out_vec = check_output_path(req.output_vector, [req.input], (".gpkg",))
     out_ras = check_output_path(req.output_raster, [req.input], (".tif", ".tiff")) if req.output_raster else None
     if not req.objects:

@@ -22,7 +22,7 @@ from rasterio.windows import Window, from_bounds
 from ..errors import InputError
 from ..messages import t
 from ..modalities import resolve_modality
-from ..raster import Grid, check_has_valid_pixels, open_raster
+from ..raster import Grid, LayerSettings, check_has_valid_pixels, open_raster
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
@@ -54,8 +54,8 @@ class SimilarRequest:
     tiles: TileSpec = field(default_factory=TileSpec)
     straight: bool = False
     """Right-angled polygon outlines along each object's main direction (buildings)."""
-    layer_crs: dict[str, str] = field(default_factory=dict)
-    """The CRS set in QGIS on input layers whose files have none or another, by file path (see raster.open_raster)."""
+    layers: dict[str, LayerSettings] = field(default_factory=dict)
+    """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
 
 
 @dataclass
@@ -139,7 +139,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
                  is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
     _check_request(req)
-    src = open_raster(req.input, crs=req.layer_crs.get(req.input))
+    src = open_raster(req.input, layer=req.layers.get(req.input))
     out = check_output_path(req.output_vector, [req.input], (".gpkg",))
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)

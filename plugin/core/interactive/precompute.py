@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..errors import Cancelled
-from ..raster import check_has_valid_pixels, open_raster
+from ..raster import LayerSettings, check_has_valid_pixels, open_raster
 from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
 from .encoder import TILE, encode_window, tile_grid
 from .engines import load_engine
@@ -23,14 +23,15 @@ class EncodeResult:
 
 
 def encode_raster(path: str, model: str = "classical", device: str = "auto", tile: int = TILE,
-                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES, crs: Optional[str] = None,
+                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES,
+                  layer: Optional[LayerSettings] = None,
                   progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> EncodeResult:
-    """Encode every tile of a raster into the on-disk cache (tiles already there are skipped); ``crs``: the CRS set on
-    its layer in QGIS (see raster.open_raster)."""
+    """Encode every tile of a raster into the on-disk cache (tiles already there are skipped); ``layer``: what was set
+    on its layer in QGIS (see raster.LayerSettings)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
-    src = open_raster(path, crs=crs)
+    src = open_raster(path, layer=layer)
     check_has_valid_pixels(src)
     engine, report = load_engine(model, device)
     modality = None

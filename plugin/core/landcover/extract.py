@@ -21,7 +21,7 @@ from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
-from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
+from ..raster import Grid, LayerSettings, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
@@ -52,8 +52,8 @@ class ExtractRequest:
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax in INPUT's CRS
     tiles: TileSpec = field(default_factory=TileSpec)
     straight_outlines: bool = False  # right-angled polygons for the concepts the catalogue marks (buildings)
-    layer_crs: dict[str, str] = field(default_factory=dict)
-    """The CRS set in QGIS on input layers whose files have none or another, by file path (see raster.open_raster)."""
+    layers: dict[str, LayerSettings] = field(default_factory=dict)
+    """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
 
 
 @dataclass
@@ -205,7 +205,7 @@ def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> 
     secondaries = []
     for path, name in ((req.sar_input, "sar"), (req.dsm_input, "dsm")):
         if path:
-            s = open_raster(path, crs=req.layer_crs.get(path))
+            s = open_raster(path, layer=req.layers.get(path))
             secondaries.append(make_layer(s, resolve_modality(s, name)))
     return ModalityStack(make_layer(src, modality), secondaries)
 
@@ -328,7 +328,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                       is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
     """Run a land-cover extraction; on any error or cancel, no output is left behind."""
     parsed: ParsedPrompt = parse_prompt(req.prompt)
-    src = open_raster(req.input, crs=req.layer_crs.get(req.input))
+    src = open_raster(req.input, layer=req.layers.get(req.input))
     out_raster, out_vector = _checked_outputs(req)
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)

@@ -1,0 +1,35 @@
+"""What an analyst set on a raster layer in QGIS that its file does not say: a CRS (Layer Properties > Source) where the
+file has none or another, and extra nodata values (Layer Properties > Transparency, 'Additional no data value').
+
+QGIS draws such a layer with these settings; the core reads files, so the adapters hand them over by file path (the
+``layers`` of the core requests, ``layer`` of :func:`core.raster.open_raster`) and results match what the analyst sees.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+
+from .core.raster import LayerSettings
+
+
+def layer_settings(layer) -> Optional[LayerSettings]:
+    """The CRS and nodata values set on a file raster layer in QGIS beyond its file's (None when there are none)."""
+    if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
+        return None
+    provider = layer.dataProvider()
+    crs = None
+    if layer.crs().isValid() and layer.crs() != provider.crs():
+        crs = layer.crs().toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL)
+    ranges = {(r.min(), r.max()) for band in range(1, provider.bandCount() + 1) for r in provider.userNoDataValues(band)}
+    return LayerSettings(crs, tuple(sorted(ranges))) if crs or ranges else None
+
+
+def settings_by_path(*layers) -> dict[str, LayerSettings]:
+    """{file path: settings} for the given layers (None entries skipped) that have settings their files lack."""
+    out = {}
+    for layer in layers:
+        settings = layer_settings(layer) if layer is not None else None
+        if settings is not None:
+            out[layer.source().split("|")[0]] = settings
+    return out
