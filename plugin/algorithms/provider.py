@@ -42,3 +42,19 @@ class TerraPromptProvider(QgsProcessingProvider):
     def loadAlgorithms(self) -> None:  # noqa: N802
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
+
+    def supportedOutputVectorLayerExtensions(self) -> list[str]:  # noqa: N802
+        """GeoPackage only: its layer metadata carries the explanation and its field names are not cut to 10 characters
+        (so the output pickers offer no format the algorithms would refuse after the run)."""
+        return ["gpkg"]
+
+    def supportedOutputRasterLayerExtensions(self) -> list[str]:  # noqa: N802
+        """GeoTIFF only (tiled, compressed, with the class colour table)."""
+        return ["tif", "tiff"]
+
+    def defaultVectorFileExtension(self, hasGeometry: bool = True) -> str:  # noqa: N802,N803
+        return "gpkg"
+
+    def defaultRasterFileExtension(self) -> str:  # noqa: N802
+        return "tif"
+

@@ -21,6 +21,23 @@ def test_provider_registered(plugin):
         assert p.help(), f"parameter {name} has no help text"
 
 
+def test_output_pickers_offer_the_formats_the_algorithms_write(plugin):
+    """The Processing dialogs' file pickers and temporary outputs offer GeoPackage polygons and GeoTIFF rasters only (a
+    Shapefile or PNG picked there was refused after the run)."""
+    from qgis.core import QgsApplication
+
+    for alg_id, vector, raster in (("extract_landcover", "OUTPUT_VECTOR", "OUTPUT_RASTER"),
+                                   ("detect_change", "OUTPUT_VECTOR", "OUTPUT_CHANGE"),
+                                   ("find_similar", "OUTPUT_VECTOR", None), ("segment_prompts", "OUTPUT_VECTOR", "OUTPUT_RASTER")):
+        alg = QgsApplication.processingRegistry().algorithmById(f"terraprompt:{alg_id}")
+        v = alg.parameterDefinition(vector)
+        assert v.supportedOutputVectorLayerExtensions() == ["gpkg"] and v.defaultFileExtension() == "gpkg", alg_id
+        assert "gpkg" in v.createFileFilter() and "shp" not in v.createFileFilter()
+        if raster:
+            r = alg.parameterDefinition(raster)
+            assert r.defaultFileExtension() == "tif" and "png" not in r.createFileFilter(), alg_id
+
+
 def test_processing_run_synthetic(plugin, tmp_path):
     import processing
 
