@@ -24,127 +24,127 @@
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="33" />
+            <location filename="../plugin/algorithms/detect_change.py" line="36" />
             <source>Detect change between two dates</source>
             <translation>Détecter les changements entre deux dates</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="36" />
+            <location filename="../plugin/algorithms/detect_change.py" line="39" />
             <source>Change detection</source>
             <translation>Détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="42" />
+            <location filename="../plugin/algorithms/detect_change.py" line="45" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune (quand les pixels d'APRÈS sont plus grossiers, AVANT est lissé à leur niveau de détail), les bandes sont appariées par rôle et la radiométrie est normalisée. Méthodes : le réseau siamois de changement fourni (network), analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="54" />
+            <location filename="../plugin/algorithms/detect_change.py" line="57" />
             <source>Before (earlier raster)</source>
             <translation>Avant (raster antérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="55" />
+            <location filename="../plugin/algorithms/detect_change.py" line="58" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="57" />
+            <location filename="../plugin/algorithms/detect_change.py" line="60" />
             <source>After (later raster)</source>
             <translation>Après (raster postérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="58" />
+            <location filename="../plugin/algorithms/detect_change.py" line="61" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
             <source>Modality (band roles)</source>
             <translation>Modalité (rôles des bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/algorithms/detect_change.py" line="65" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="131" />
+            <location filename="../plugin/gui/change_tab.py" line="113" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="65" />
+            <location filename="../plugin/algorithms/detect_change.py" line="68" />
             <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary says which method ran and why.</source>
             <translation>« cva » : analyse du vecteur de changement (amplitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux différences de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de détection de changements fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR, le réseau pour les paires optiques s'il est fourni, sinon CVA. Le résumé indique quelle méthode a été utilisée et pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
+            <location filename="../plugin/algorithms/detect_change.py" line="74" />
             <source>Change of interest (optional)</source>
             <translation>Changement recherché (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="72" />
+            <location filename="../plugin/algorithms/detect_change.py" line="75" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Quel changement garder : 'any change' (par défaut), 'new buildings' (bâti après le changement, reconstruction comprise), 'urban expansion' (bâti sur un terrain qui ne l'était pas), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water' ; ou des occupations du sol : 'forest to built-up', 'loss of water', 'new vegetation' (classes suivies : eau, végétation, forêt, bâti, sol nu). Une taille ('larger than 1 ha') filtre les polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="78" />
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="80" />
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Une carte d'occupation du sol à la date AVANT : un raster de classes (p. ex. issu de « Extraire l'occupation du sol ») ou des polygones avec un champ de classe (« class », « label », « name » ou le premier champ texte), dans n'importe quel SCR. Ses classes deviennent from_class à la place de la carte d'occupation du sol spectrale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <location filename="../plugin/algorithms/detect_change.py" line="87" />
             <source>Radiometric normalisation</source>
             <translation>Normalisation radiométrique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="88" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <location filename="../plugin/algorithms/detect_change.py" line="92" />
             <source>Mask clouds and shadows</source>
             <translation>Masquer les nuages et leurs ombres</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="90" />
+            <location filename="../plugin/algorithms/detect_change.py" line="93" />
             <source>Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat cloud and shadow pixels as nodata. The summary says whether it ran and why not.</source>
             <translation>Applique le réseau de détection des nuages ukis-csmask aux deux dates (réflectance optique avec bleu, vert, rouge et PIR) et traite les pixels de nuage et d'ombre comme sans donnée. Le résumé indique s'il a été appliqué, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="100" />
             <source>Minimum polygon area (m²)</source>
             <translation>Surface minimale des polygones (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="102" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="397" />
+            <location filename="../plugin/gui/change_tab.py" line="379" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="106" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
@@ -154,27 +154,27 @@
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="106" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="108" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="113" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="112" />
+            <location filename="../plugin/algorithms/detect_change.py" line="115" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="120" />
+            <location filename="../plugin/algorithms/detect_change.py" line="123" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -209,267 +209,267 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="27" />
+            <location filename="../plugin/algorithms/encode_image.py" line="28" />
             <source>Precompute interactive encodings of a raster</source>
             <translation>Précalculer les encodages interactifs d'un raster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="30" />
+            <location filename="../plugin/algorithms/encode_image.py" line="31" />
             <source>Encodes the raster on the shared grid of half-overlapping tiles and stores the encodings in the on-disk cache (keyed by the raster's path, size and modification time, the bands, the tile and the model's hash). The map tool and segment_prompts then reuse them; tiles already cached are skipped. The least recently used encodings are evicted when the cache exceeds its size cap.</source>
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="75" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="39" />
+            <location filename="../plugin/algorithms/encode_image.py" line="40" />
             <source>The raster to encode (any GDAL raster with a CRS).</source>
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="57" />
+            <location filename="../plugin/gui/interactive_tab.py" line="58" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="42" />
+            <location filename="../plugin/algorithms/encode_image.py" line="43" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="46" />
+            <location filename="../plugin/algorithms/encode_image.py" line="47" />
             <source>Where ONNX models run; the report states the device actually used.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="48" />
+            <location filename="../plugin/algorithms/encode_image.py" line="49" />
             <source>Cache folder (optional)</source>
             <translation>Dossier du cache (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="49" />
+            <location filename="../plugin/algorithms/encode_image.py" line="50" />
             <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
             <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <location filename="../plugin/algorithms/encode_image.py" line="52" />
             <source>Cache size cap (MB)</source>
             <translation>Taille maximale du cache (Mo)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="52" />
+            <location filename="../plugin/algorithms/encode_image.py" line="53" />
             <source>The least recently used encodings are removed beyond this size.</source>
             <translation>Au-delà de cette taille, les encodages les moins récemment utilisés sont supprimés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="54" />
+            <location filename="../plugin/algorithms/encode_image.py" line="55" />
             <source>Tiles</source>
             <translation>Tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="55" />
+            <location filename="../plugin/algorithms/encode_image.py" line="56" />
             <source>Tiles encoded now</source>
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="114" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="31" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
             <source>Extract land cover from a prompt</source>
             <translation>Extraire l'occupation du sol à partir d'une consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="37" />
             <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="43" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Le raster à segmenter : tout raster lisible par GDAL avec un SCR (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="45" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="48" />
             <source>Prompt</source>
             <translation>Consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
             <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
             <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="52" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>Raster SAR (facultatif, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>Raster MNS / MNSn (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée) ; elle reçoit les classes qu'un calcul sur tout le raster y donne (les seuils sont ajustés sur tout le raster). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="248" />
+            <location filename="../plugin/gui/landcover_tab.py" line="249" />
             <source>Straight building outlines</source>
             <translation>Contours rectilignes des bâtiments</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits, comme on dessine les emprises) au lieu des contours tracés au pixel ; les autres concepts gardent les leurs. Pour les MNS/MNSn et les images à très haute résolution : à 10-30 m, les bâtiments sont des blocs de pixels bâtis.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
             <source>Explanation</source>
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="33" />
+            <location filename="../plugin/algorithms/find_similar.py" line="34" />
             <source>Find objects similar to exemplars</source>
             <translation>Trouver des objets semblables aux exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <location filename="../plugin/algorithms/find_similar.py" line="37" />
             <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Donnez deux ou trois bons polygones de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="42" />
+            <location filename="../plugin/algorithms/find_similar.py" line="43" />
             <source>The raster to search (any modality).</source>
             <translation>Le raster à parcourir (toute modalité).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="44" />
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
             <source>Exemplar polygons</source>
             <translation>Polygones d'exemple</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="46" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="47" />
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
             <source>Similarity threshold</source>
             <translation>Seuil de similarité</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="49" />
             <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
             <translation>0..1, plus haut trouve moins d'objets, plus proches. network : un objet est gardé quand le cosinus entre ses caractéristiques réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="53" />
+            <location filename="../plugin/algorithms/find_similar.py" line="54" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="59" />
+            <location filename="../plugin/algorithms/find_similar.py" line="60" />
             <source>Search extent</source>
             <translation>Emprise de recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="60" />
+            <location filename="../plugin/algorithms/find_similar.py" line="61" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="64" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="218" />
+            <location filename="../plugin/gui/interactive_tab.py" line="220" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="67" />
+            <location filename="../plugin/algorithms/find_similar.py" line="68" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="69" />
+            <location filename="../plugin/algorithms/find_similar.py" line="70" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="82" />
+            <location filename="../plugin/algorithms/find_similar.py" line="83" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
@@ -479,127 +479,127 @@
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours rectilignes (bâtiments)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="40" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="41" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, au lieu du contour tracé au pixel. Une partie que l'équerrage changerait beaucoup (IoU inférieur à 0,75 avec son contour tracé) garde le contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="52" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="64" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="90" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="94" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
             <source>No overlaps between objects</source>
             <translation>Aucun chevauchement entre objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Chaque objet, dans l'ordre des object_id, laisse de côté ce que couvrent les objets précédents (des toits voisins partagent un bord au lieu de se chevaucher) ; un objet à qui il ne reste rien est ignoré et nommé dans le rapport.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="100" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="101" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="101" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="105" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="106" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="123" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="124" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="136" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="165" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="167" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
@@ -624,7 +624,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="277" />
+            <location filename="../plugin/gui/maptools.py" line="278" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="476" />
+            <location filename="../plugin/gui/maptools.py" line="478" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -704,132 +704,122 @@
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="57" />
+            <location filename="../plugin/gui/change_tab.py" line="55" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="57" />
+            <location filename="../plugin/gui/change_tab.py" line="55" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="58" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>Change vector analysis</source>
             <translation>Analyse du vecteur de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="58" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>SAR log-ratio</source>
             <translation>Log-ratio SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="58" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>Siamese change network</source>
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="66" />
-            <source>no change (&lt; {t})</source>
-            <translation>pas de changement (&lt; {t})</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/change_tab.py" line="66" />
-            <source>change (≥ {t})</source>
-            <translation>changement (≥ {t})</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <location filename="../plugin/gui/change_tab.py" line="98" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="117" />
+            <location filename="../plugin/gui/change_tab.py" line="99" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="100" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="101" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <location filename="../plugin/gui/change_tab.py" line="107" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="127" />
+            <location filename="../plugin/gui/change_tab.py" line="109" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="133" />
+            <location filename="../plugin/gui/change_tab.py" line="115" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="137" />
+            <location filename="../plugin/gui/change_tab.py" line="119" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="144" />
+            <location filename="../plugin/gui/change_tab.py" line="126" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="145" />
+            <location filename="../plugin/gui/change_tab.py" line="127" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="146" />
+            <location filename="../plugin/gui/change_tab.py" line="128" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="130" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="141" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="146" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -839,82 +829,82 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="183" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="170" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="225" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="246" />
+            <location filename="../plugin/gui/change_tab.py" line="228" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="252" />
+            <location filename="../plugin/gui/change_tab.py" line="234" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="313" />
+            <location filename="../plugin/gui/change_tab.py" line="295" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="315" />
+            <location filename="../plugin/gui/change_tab.py" line="297" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="349" />
+            <location filename="../plugin/gui/change_tab.py" line="332" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="571" />
+            <location filename="../plugin/gui/landcover_tab.py" line="573" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="602" />
+            <location filename="../plugin/gui/landcover_tab.py" line="604" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="387" />
+            <location filename="../plugin/gui/change_tab.py" line="369" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="389" />
+            <location filename="../plugin/gui/change_tab.py" line="371" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="384" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="423" />
+            <location filename="../plugin/gui/change_tab.py" line="403" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="439" />
+            <location filename="../plugin/gui/change_tab.py" line="416" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -979,577 +969,597 @@
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="43" />
+            <location filename="../plugin/gui/interactive_tab.py" line="44" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="46" />
+            <location filename="../plugin/gui/interactive_tab.py" line="47" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="52" />
+            <location filename="../plugin/gui/interactive_tab.py" line="53" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="63" />
+            <location filename="../plugin/gui/interactive_tab.py" line="64" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="73" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="75" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="85" />
+            <location filename="../plugin/gui/interactive_tab.py" line="86" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="90" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="92" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="105" />
+            <location filename="../plugin/gui/interactive_tab.py" line="106" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="106" />
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="118" />
+            <location filename="../plugin/gui/interactive_tab.py" line="119" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="122" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="134" />
+            <location filename="../plugin/gui/interactive_tab.py" line="135" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="169" />
+            <location filename="../plugin/gui/interactive_tab.py" line="170" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="202" />
+            <location filename="../plugin/gui/interactive_tab.py" line="204" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="203" />
+            <location filename="../plugin/gui/interactive_tab.py" line="205" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="228" />
+            <location filename="../plugin/gui/interactive_tab.py" line="230" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="228" />
+            <location filename="../plugin/gui/interactive_tab.py" line="230" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="60" />
+            <location filename="../plugin/gui/landcover_tab.py" line="61" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="61" />
+            <location filename="../plugin/gui/landcover_tab.py" line="62" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="62" />
+            <location filename="../plugin/gui/landcover_tab.py" line="63" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <location filename="../plugin/gui/landcover_tab.py" line="64" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="63" />
+            <location filename="../plugin/gui/landcover_tab.py" line="64" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="64" />
+            <location filename="../plugin/gui/landcover_tab.py" line="65" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="95" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="101" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="102" />
+            <location filename="../plugin/gui/landcover_tab.py" line="103" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="104" />
+            <location filename="../plugin/gui/landcover_tab.py" line="105" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="106" />
+            <location filename="../plugin/gui/landcover_tab.py" line="107" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="155" />
+            <location filename="../plugin/gui/landcover_tab.py" line="156" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="162" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="168" />
+            <location filename="../plugin/gui/landcover_tab.py" line="169" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="169" />
+            <location filename="../plugin/gui/landcover_tab.py" line="170" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="180" />
+            <location filename="../plugin/gui/landcover_tab.py" line="181" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="181" />
+            <location filename="../plugin/gui/landcover_tab.py" line="182" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="183" />
+            <location filename="../plugin/gui/landcover_tab.py" line="184" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="189" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="202" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="218" />
+            <location filename="../plugin/gui/landcover_tab.py" line="219" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="219" />
+            <location filename="../plugin/gui/landcover_tab.py" line="220" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="221" />
+            <location filename="../plugin/gui/landcover_tab.py" line="222" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="225" />
+            <location filename="../plugin/gui/landcover_tab.py" line="226" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="231" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="244" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="244" />
+            <location filename="../plugin/gui/landcover_tab.py" line="245" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="248" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="250" />
+            <location filename="../plugin/gui/landcover_tab.py" line="251" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="280" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="406" />
+            <location filename="../plugin/gui/landcover_tab.py" line="407" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="413" />
+            <location filename="../plugin/gui/landcover_tab.py" line="414" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="427" />
+            <location filename="../plugin/gui/landcover_tab.py" line="428" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="429" />
+            <location filename="../plugin/gui/landcover_tab.py" line="430" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="444" />
+            <location filename="../plugin/gui/landcover_tab.py" line="445" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="476" />
+            <location filename="../plugin/gui/landcover_tab.py" line="477" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="486" />
+            <location filename="../plugin/gui/landcover_tab.py" line="487" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="503" />
+            <location filename="../plugin/gui/landcover_tab.py" line="504" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="516" />
+            <location filename="../plugin/gui/landcover_tab.py" line="517" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="528" />
+            <location filename="../plugin/gui/landcover_tab.py" line="529" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="568" />
+            <location filename="../plugin/gui/landcover_tab.py" line="570" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="573" />
+            <location filename="../plugin/gui/landcover_tab.py" line="575" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="580" />
+            <location filename="../plugin/gui/landcover_tab.py" line="582" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="622" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="65" />
+            <location filename="../plugin/gui/layers.py" line="70" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="111" />
+            <location filename="../plugin/gui/layers.py" line="106" />
+            <source>no change (&lt; {t})</source>
+            <translation>pas de changement (&lt; {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="106" />
+            <source>change (≥ {t})</source>
+            <translation>changement (≥ {t})</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="121" />
+            <source>no change</source>
+            <translation>pas de changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="122" />
+            <source>change</source>
+            <translation>changement</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="150" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="113" />
+            <location filename="../plugin/gui/layers.py" line="152" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="118" />
+            <location filename="../plugin/gui/layers.py" line="157" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="245" />
+            <location filename="../plugin/gui/maptools.py" line="246" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="258" />
+            <location filename="../plugin/gui/maptools.py" line="259" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="273" />
+            <location filename="../plugin/gui/maptools.py" line="274" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="292" />
+            <location filename="../plugin/gui/maptools.py" line="293" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="301" />
+            <location filename="../plugin/gui/maptools.py" line="302" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="380" />
+            <location filename="../plugin/gui/maptools.py" line="382" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="391" />
+            <location filename="../plugin/gui/maptools.py" line="393" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="417" />
+            <location filename="../plugin/gui/maptools.py" line="419" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="452" />
+            <location filename="../plugin/gui/maptools.py" line="454" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="452" />
+            <location filename="../plugin/gui/maptools.py" line="454" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="460" />
+            <location filename="../plugin/gui/maptools.py" line="462" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="472" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="473" />
+            <location filename="../plugin/gui/maptools.py" line="475" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="494" />
+            <location filename="../plugin/gui/maptools.py" line="496" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

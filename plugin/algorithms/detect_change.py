@@ -17,6 +17,8 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..layer_settings import settings_by_path
+from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
+from .outputs import style_when_loaded
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -140,5 +142,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
         feedback.pushInfo(result.summary)
+        threshold = result.threshold
+        style_when_loaded(context, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), result.summary)
+        style_when_loaded(context, result.output_change, style_change_raster, result.summary)
+        style_when_loaded(context, result.output_vector, style_change_polygons, result.summary)
         return {"OUTPUT_PROBABILITY": result.output_probability, "OUTPUT_CHANGE": result.output_change,
                 "OUTPUT_VECTOR": result.output_vector, "SUMMARY": result.summary}

@@ -16,6 +16,8 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..layer_settings import settings_by_path
+from ..gui.layers import style_class_raster, style_polygons
+from .outputs import style_when_loaded
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
 
 ENGINES = ["auto", "spectral", "network"]
@@ -113,4 +115,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         )
         result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
         feedback.pushInfo(result.explanation)
+        classes = result.classes
+        style_when_loaded(context, result.output_raster, lambda lyr: style_class_raster(lyr, classes), result.explanation)
+        style_when_loaded(context, result.output_vector, style_polygons, result.explanation)
         return {"OUTPUT_RASTER": result.output_raster, "OUTPUT_VECTOR": result.output_vector, "EXPLANATION": result.explanation}

@@ -15,14 +15,11 @@ from typing import Optional
 
 from qgis.core import (
     Qgis,
-    QgsColorRampShader,
     QgsMapLayerProxyModel,
     QgsMessageLog,
     QgsProcessingUtils,
     QgsProject,
     QgsRasterLayer,
-    QgsRasterShader,
-    QgsSingleBandPseudoColorRenderer,
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
@@ -47,7 +44,7 @@ from ..i18n import tr
 from ..layer_settings import settings_by_path
 from . import settings
 from .chart import AreaChart, format_area
-from .layers import layer_file
+from .layers import layer_file, style_change_polygons, threshold_renderer
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
@@ -57,21 +54,6 @@ def method_labels() -> dict[str, str]:
     """Translated labels of the change methods."""
     return {"auto": tr("Automatic (best for the bands)"), "irmad": tr("IR-MAD (Nielsen 2007)"),
             "cva": tr("Change vector analysis"), "logratio": tr("SAR log-ratio"), "network": tr("Siamese change network")}
-
-
-def threshold_renderer(layer: QgsRasterLayer, threshold: float) -> None:
-    """Show probabilities at or above the threshold in red, the rest transparent (no recomputation)."""
-    shader_fn = QgsColorRampShader(0.0, 1.0)
-    shader_fn.setColorRampType(QgsColorRampShader.Discrete)
-    below = max(0.0, threshold - 1e-6)
-    shader_fn.setColorRampItemList([
-        QgsColorRampShader.ColorRampItem(below, QColor(0, 0, 0, 0), tr("no change (< {t})").format(t=f"{threshold:.2f}")),
-        QgsColorRampShader.ColorRampItem(1.0, QColor(230, 30, 30, 200), tr("change (≥ {t})").format(t=f"{threshold:.2f}")),
-    ])
-    shader = QgsRasterShader()
-    shader.setRasterShaderFunction(shader_fn)
-    layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
-    layer.triggerRepaint()
 
 
 def matrix_rows(result, limit: int = 8) -> list[tuple[str, float, QColor]]:
@@ -401,9 +383,7 @@ class ChangeTab(QWidget):
         if result.output_vector:
             vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=f"{result.threshold:.2f}"), "ogr")
             if vec.isValid():
-                sym = vec.renderer().symbol()
-                sym.setColor(QColor(230, 30, 30, 60))
-                sym.symbolLayer(0).setStrokeColor(QColor(230, 30, 30))
+                style_change_polygons(vec)
                 project.addMapLayer(vec)
 
     def threshold_changed(self, value: int) -> None:

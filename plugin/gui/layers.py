@@ -1,9 +1,10 @@
-"""Add TerraPrompt results to the project with styles an analyst expects.
+"""Add TerraPrompt results to the project with styles an analyst expects (the dock's and Processing's alike).
 
 Class rasters get a paletted renderer (concept colours from models/concepts.json,
 falling back to the file's colour table), polygons a categorised renderer with
-translucent fills outlined in the class colour. The explanation becomes each
-layer's metadata abstract, so it travels with the project.
+translucent fills outlined in the class colour; change probabilities show in red
+from the threshold up, change polygons in translucent red. The explanation becomes
+each layer's metadata abstract, so it travels with the project.
 """
 from __future__ import annotations
 
@@ -12,12 +13,16 @@ from typing import Optional
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsColorRampShader,
     QgsFillSymbol,
     QgsLayerTreeGroup,
     QgsPalettedRasterRenderer,
     QgsProject,
     QgsRasterLayer,
+    QgsRasterShader,
     QgsRendererCategory,
+    QgsSingleBandPseudoColorRenderer,
+    QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
@@ -90,6 +95,40 @@ def style_polygons(layer: QgsVectorLayer, field: str = "class") -> None:
             "outline_width": "0.6", "outline_width_unit": "MM"})
         categories.append(QgsRendererCategory(value, symbol, label))
     layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+    layer.triggerRepaint()
+
+
+def threshold_renderer(layer: QgsRasterLayer, threshold: float) -> None:
+    """Show probabilities at or above the threshold in red, the rest transparent (no recomputation)."""
+    shader_fn = QgsColorRampShader(0.0, 1.0)
+    shader_fn.setColorRampType(QgsColorRampShader.Discrete)
+    below = max(0.0, threshold - 1e-6)
+    shader_fn.setColorRampItemList([
+        QgsColorRampShader.ColorRampItem(below, QColor(0, 0, 0, 0), tr("no change (< {t})").format(t=f"{threshold:.2f}")),
+        QgsColorRampShader.ColorRampItem(1.0, QColor(230, 30, 30, 200), tr("change (≥ {t})").format(t=f"{threshold:.2f}")),
+    ])
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(shader_fn)
+    layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
+    layer.triggerRepaint()
+
+
+CHANGE_RED = (230, 30, 30)
+
+
+def style_change_raster(layer: QgsRasterLayer) -> None:
+    """The binary change map (0 no change, 1 change, 255 nodata): change in red, the rest transparent."""
+    items = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), tr("no change")),
+             QgsPalettedRasterRenderer.Class(1, QColor(*CHANGE_RED, 220), tr("change"))]
+    layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, items))
+    layer.triggerRepaint()
+
+
+def style_change_polygons(layer: QgsVectorLayer) -> None:
+    """Change polygons: translucent red fill, red outline."""
+    symbol = QgsFillSymbol.createSimple({"color": f"{CHANGE_RED[0]},{CHANGE_RED[1]},{CHANGE_RED[2]},60",
+                                         "outline_color": f"{CHANGE_RED[0]},{CHANGE_RED[1]},{CHANGE_RED[2]},255"})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     layer.triggerRepaint()
 
 

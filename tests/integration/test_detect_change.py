@@ -70,6 +70,27 @@ def test_processing_run_with_a_crs_corrected_in_qgis(plugin, tmp_path):
     assert "Grids: identical" in res["SUMMARY"]
 
 
+def test_outputs_loaded_by_processing_are_styled(plugin, project, tmp_path):
+    """Change outputs QGIS loads after a run: probabilities red from the run's threshold up, the change map red on
+    transparent, polygons translucent red, each with the summary as metadata (they came grey and single-symbol)."""
+    import processing
+    from qgis.core import QgsPalettedRasterRenderer, QgsSingleBandPseudoColorRenderer
+
+    pb, pa, _ = write_pair(tmp_path)
+    processing.runAndLoadResults("terraprompt:detect_change", {
+        "BEFORE": pb, "AFTER": pa, "METHOD": 3, "OUTPUT_PROBABILITY": str(tmp_path / "p.tif"),
+        "OUTPUT_CHANGE": str(tmp_path / "c.tif"), "OUTPUT_VECTOR": str(tmp_path / "v.gpkg")})
+    layers = {os.path.basename(l.source().split("|")[0]): l for l in project.mapLayers().values()}
+    prob, change, vector = layers["p.tif"], layers["c.tif"], layers["v.gpkg"]
+    assert isinstance(prob.renderer(), QgsSingleBandPseudoColorRenderer)
+    items = prob.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert items[1].color.red() == 230 and abs(items[0].value - 0.5) < 1e-3
+    assert isinstance(change.renderer(), QgsPalettedRasterRenderer)
+    assert [(c.value, c.color.alpha() > 0) for c in change.renderer().classes()] == [(0, False), (1, True)]
+    assert vector.renderer().symbol().color().red() == 230
+    assert all("Changed area" in l.metadata().abstract() for l in (prob, change, vector))
+
+
 def test_processing_reference_polygons(plugin, tmp_path):
     import fiona
     import processing

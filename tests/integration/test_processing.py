@@ -38,6 +38,26 @@ def test_output_pickers_offer_the_formats_the_algorithms_write(plugin):
             assert r.defaultFileExtension() == "tif" and "png" not in r.createFileFilter(), alg_id
 
 
+def test_outputs_loaded_by_processing_are_styled_as_in_the_dock(plugin, project, tmp_path):
+    """Outputs QGIS loads after a run (the toolbox dialog; here runAndLoadResults) get the concept colours and class
+    names, categorised polygons and the explanation as metadata (they came as a grey band and a single symbol)."""
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer
+
+    data, _, _ = synthetic_s2()
+    src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    processing.runAndLoadResults("terraprompt:extract_landcover", {
+        "INPUT": src, "PROMPT": "lakes and vegetation", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / "lc.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "lc.gpkg")})
+    layers = {os.path.basename(l.source().split("|")[0]): l for l in project.mapLayers().values()}
+    raster, vector = layers["lc.tif"], layers["lc.gpkg"]
+    assert isinstance(raster.renderer(), QgsPalettedRasterRenderer)
+    assert {c.value: c.label for c in raster.renderer().classes()}[1] == "Water"
+    assert isinstance(vector.renderer(), QgsCategorizedSymbolRenderer)
+    assert {c.value() for c in vector.renderer().categories()} == {"water", "vegetation"}
+    assert "Understood" in raster.metadata().abstract() and "Understood" in vector.metadata().abstract()
+
+
 def test_processing_run_synthetic(plugin, tmp_path):
     import processing
 
