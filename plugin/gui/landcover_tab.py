@@ -124,6 +124,7 @@ class LandcoverTab(QWidget):
         self.extent_tool: Optional[QgsMapToolExtent] = None
         self.previous_tool = None
         self.last_result = None
+        self.bands_task: Optional[CoreTask] = None  # the modality of a large raster, read off the main thread
         self.encoder_timer = QTimer(self)
         self.encoder_timer.setInterval(500)
         self.encoder_timer.timeout.connect(self._encoder_check)
@@ -398,10 +399,12 @@ class LandcoverTab(QWidget):
     def _show_modality(self) -> Optional[set]:
         """Show the input's modality and band mapping; its band roles (red, green, blue for a rendered web layer), or
         None when unknown."""
-        from ..core.errors import TerraPromptError
         from ..core.modalities import resolve_modality
-        from ..core.raster import open_raster
+        from ..core.raster import open_raster, sample_is_slow
 
+        if self.bands_task is not None:  # the bands of a layer no longer chosen
+            self.bands_task.detach()
+            self.bands_task = None
         layer = self.layer_combo.currentLayer()
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
@@ -417,13 +420,45 @@ class LandcoverTab(QWidget):
             return {"red", "green", "blue"}
         try:
             src = open_raster(layer_file(layer), layer=layer_settings(layer))
+            if sample_is_slow(src):
+                self._read_bands_in_background(src, choice, layer.name())
+                return None
             modality = resolve_modality(src, choice)
-        except TerraPromptError as exc:
-            self.bands_label.setText(f"<span style='color:#b00020'>{_html(str(exc))}</span>")
-            return None
         except Exception as exc:  # noqa: BLE001 - show, do not crash the dock
-            self.bands_label.setText(f"<span style='color:#b00020'>{_html(error_message(exc))}</span>")
+            self._show_bands_error(exc)
             return None
+        return self._show_bands(modality, choice)
+
+    def _show_bands_error(self, exc: BaseException) -> None:
+        from ..core.errors import TerraPromptError
+
+        text = str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
+        self.bands_label.setText(f"<span style='color:#b00020'>{_html(text)}</span>")
+
+    def _read_bands_in_background(self, src, choice: str, name: str) -> None:
+        """Detect the modality of a raster whose statistics take seconds (large, no overviews) in a task, so choosing it
+        does not freeze QGIS; the prompt is checked against its bands when they are known."""
+        from ..core.modalities import resolve_modality
+
+        self.bands_label.setText(_html(tr("Reading the bands of {name} (a large raster without overviews; building them, "
+                                          "Raster › Miscellaneous › Build Overviews, makes this faster)…").format(name=name)))
+        task = CoreTask(tr("TerraPrompt: reading the bands of {name}").format(name=name),
+                        lambda progress, is_cancelled: resolve_modality(src, choice))
+        task.on_done = lambda modality, error: self._bands_read(task, modality, error, choice)
+        self.bands_task = start_task(task)
+
+    def _bands_read(self, task, modality, error, choice: str) -> None:
+        if task is not self.bands_task:
+            return
+        self.bands_task = None
+        if error is not None:
+            self._show_bands_error(error)
+            return
+        self.roles = self._show_bands(modality, choice)
+        self._schedule_recheck()
+
+    def _show_bands(self, modality, choice: str) -> set:
+        """Show a modality and its band mapping; its band roles."""
         if choice == "auto":
             self.modality_combo.setItemText(0, tr("Auto: {label}").format(label=modality.label))
         bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
@@ -646,6 +681,9 @@ class LandcoverTab(QWidget):
     def shutdown(self) -> None:
         """Cancel a running task (its outputs are removed) and release the map tool."""
         self.encoder_timer.stop()
+        if self.bands_task is not None:
+            self.bands_task.detach()
+            self.bands_task = None
         if self.task is not None:
             task, self.task = self.task, None
             task.detach()

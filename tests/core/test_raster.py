@@ -11,7 +11,8 @@ from rasterio.windows import Window
 
 from conftest import write_raster, write_rgba
 from terraprompt.plugin.core.errors import InputError
-from terraprompt.plugin.core.raster import Grid, LayerSettings, check_has_valid_pixels, open_raster, zero_is_fill
+from terraprompt.plugin.core.raster import (Grid, LayerSettings, check_has_valid_pixels, open_raster, sample_is_slow,
+                                            zero_is_fill)
 
 UTM = "EPSG:32633"
 TR = from_origin(500000, 4500000, 10, 10)
@@ -412,3 +413,17 @@ def test_paletted_image_is_read_as_rgb_through_its_colour_table(tmp_path):
     # a one-band grey image is not touched
     grey = open_raster(write_raster(str(tmp_path / "g.tif"), index[None] * 50, crs=UTM, transform=TR))
     assert not grey.palette_expanded and grey.count == 1
+
+
+def test_a_large_raster_without_overviews_is_slow_to_sample(tmp_path):
+    """Over 30 Mpx without overviews, whole-raster statistics read every block (the dock reads them in a task); with
+    overviews, or small, they are quick."""
+    path = str(tmp_path / "large.tif")
+    with rasterio.open(path, "w", driver="GTiff", width=6000, height=6000, count=1, dtype="uint8", crs=UTM,
+                       transform=TR, tiled=True, compress="deflate") as ds:
+        ds.write(np.ones((1, 6000, 6000), np.uint8))
+    assert sample_is_slow(open_raster(path))
+    with rasterio.open(path, "r+") as ds:
+        ds.build_overviews([4, 16])
+    assert not sample_is_slow(open_raster(path))
+    assert not sample_is_slow(open_raster(write_raster(str(tmp_path / "small.tif"), np.ones((1, 500, 500), np.uint8))))

@@ -74,6 +74,26 @@ def test_layer_shows_detected_modality_and_override(tab, project):
     assert "Sentinel-2" in tab.bands_label.text()
 
 
+def test_bands_of_a_large_raster_are_read_in_the_background(tab, project, monkeypatch):
+    """A raster whose statistics take seconds (large, no overviews: here any raster, the size limit lowered) is read in
+    a task: the tab says so at once and stays usable, then shows the bands and checks the prompt against them."""
+    from terraprompt.plugin.core import raster
+
+    monkeypatch.setattr(raster, "SLOW_SAMPLE_PIXELS", 0)
+    tab.prompt_edit.setText("water")
+    layer = _sample_layer(project)
+    tab.layer_combo.setLayer(layer)
+    assert tab.bands_task is not None and "Reading the bands of sample s2" in tab.bands_label.text()
+    assert wait_for(lambda: tab.bands_task is None, 60)
+    assert "Sentinel-2" in tab.bands_label.text() and "nir=8" in tab.bands_label.text()
+    assert tab.roles and "swir1" in tab.roles
+    assert wait_for(lambda: "Will extract" in tab.prompt_status.text(), 10)
+    tab.layer_combo.setLayer(None)  # a newer choice forgets the read in flight
+    tab.layer_combo.setLayer(layer)
+    tab.layer_combo.setLayer(None)
+    assert tab.bands_task is None and "Choose a raster layer" in tab.bands_label.text()
+
+
 def test_prompt_feedback_while_typing(tab):
     from qgis.PyQt.QtTest import QTest
 
