@@ -18,8 +18,8 @@ from qgis.core import (
 from ..i18n import tr
 from ..layer_settings import settings_by_path
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
-from .outputs import style_when_loaded
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
+from .outputs import style_when_loaded
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
 DEVICES = ["auto", "cpu", "cuda"]

@@ -17,8 +17,8 @@ from qgis.core import (
 from ..i18n import tr
 from ..layer_settings import settings_by_path
 from ..gui.layers import style_class_raster, style_polygons
-from .outputs import style_when_loaded
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
+from .outputs import style_when_loaded
 
 ENGINES = ["auto", "spectral", "network"]
 DEVICES = ["auto", "cpu", "cuda"]

@@ -16,9 +16,11 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from ..gui.layers import style_objects
 from ..layer_settings import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
 from .segment_prompts import embedding_cache_dir, straight_outlines_parameter
+from .outputs import style_when_loaded
 
 
 METHODS = ["auto", "network", "appearance"]
@@ -102,4 +104,5 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context))
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)
+        style_when_loaded(context, result.output_vector, style_objects, result.summary)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}

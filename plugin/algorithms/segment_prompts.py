@@ -17,8 +17,10 @@ from qgis.core import (
 )
 
 from ..i18n import tr
+from ..gui.layers import style_objects
 from ..layer_settings import settings_by_path
 from .base import TerraPromptAlgorithm, layer_path
+from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
 
@@ -166,5 +168,6 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         for msg in result.skipped:
             feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
         feedback.pushInfo(result.report)
+        style_when_loaded(context, result.output_vector, style_objects, result.report)
         return {"OUTPUT_VECTOR": result.output_vector, "OUTPUT_RASTER": result.output_raster,
                 "OBJECTS": result.objects, "REPORT": result.report}

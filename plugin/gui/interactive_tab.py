@@ -215,12 +215,10 @@ class InteractiveTab(QWidget):
             self._message(error_message(error), "warning")
             self.status.setText(error_message(error))
             return
-        from qgis.core import QgsFillSymbol
+        from .layers import style_objects
 
         layer = QgsVectorLayer(result.output_vector, tr("Similar objects"), "ogr")
-        # a bright outline over any imagery (a concept's colour, e.g. the buildings' grey, vanishes on roofs)
-        layer.renderer().setSymbol(QgsFillSymbol.createSimple({"color": "255,230,0,40", "outline_color": "255,230,0,255",
-                                                               "outline_width": "0.6", "outline_width_unit": "MM"}))
+        style_objects(layer)
         QgsProject.instance().addMapLayer(layer)
         self.status.setText(result.summary)
         self._message(result.summary)

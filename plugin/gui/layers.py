@@ -132,6 +132,14 @@ def style_change_polygons(layer: QgsVectorLayer) -> None:
     layer.triggerRepaint()
 
 
+def style_objects(layer: QgsVectorLayer) -> None:
+    """Prompted and similar objects: a bright yellow outline over a faint fill, visible on any imagery (a concept's colour,
+    e.g. the buildings' grey, vanishes on roofs) and apart from the blue live preview."""
+    layer.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple({
+        "color": "255,230,0,40", "outline_color": "255,230,0,255", "outline_width": "0.6", "outline_width_unit": "MM"})))
+    layer.triggerRepaint()
+
+
 def _group(project: QgsProject) -> QgsLayerTreeGroup:
     """The project's TerraPrompt group (created at the top when missing)."""
     root = project.layerTreeRoot()

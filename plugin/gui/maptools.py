@@ -27,6 +27,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
 from ..layer_settings import layer_settings
+from .layers import style_objects
 from .tasks import CoreTask, error_message, start_task
 
 DRAG_PIXELS = 6
@@ -512,6 +513,7 @@ class PromptController(QObject):
             return
         lyr = QgsVectorLayer(f"{self.output_path}|layername=objects", os.path.splitext(os.path.basename(self.output_path))[0], "ogr")
         if lyr.isValid():
+            style_objects(lyr)
             self.project.addMapLayer(lyr)
             self.output_layer = lyr
 

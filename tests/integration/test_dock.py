@@ -77,6 +77,8 @@ def test_layer_shows_detected_modality_and_override(tab, project):
 def test_bands_of_a_large_raster_are_read_in_the_background(tab, project, monkeypatch):
     """A raster whose statistics take seconds (large, no overviews: here any raster, the size limit lowered) is read in
     a task: the tab says so at once and stays usable, then shows the bands and checks the prompt against them."""
+    from qgis.core import QgsApplication
+
     from terraprompt.plugin.core import raster
 
     monkeypatch.setattr(raster, "SLOW_SAMPLE_PIXELS", 0)
@@ -90,8 +92,12 @@ def test_bands_of_a_large_raster_are_read_in_the_background(tab, project, monkey
     assert wait_for(lambda: "Will extract" in tab.prompt_status.text(), 10)
     tab.layer_combo.setLayer(None)  # a newer choice forgets the read in flight
     tab.layer_combo.setLayer(layer)
+    assert tab.bands_task is not None
     tab.layer_combo.setLayer(None)
     assert tab.bands_task is None and "Choose a raster layer" in tab.bands_label.text()
+    assert wait_for(lambda: QgsApplication.taskManager().countActiveTasks() == 0, 60)
+    wait_for(lambda: False, 0.2)  # its outcome, if it were delivered, would land now
+    assert "Choose a raster layer" in tab.bands_label.text()
 
 
 def test_prompt_feedback_while_typing(tab):

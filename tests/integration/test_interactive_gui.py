@@ -345,6 +345,8 @@ def test_a_raster_is_clicked_in_the_crs_set_on_its_layer(plugin, tmp_path, monke
         assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
         assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
         assert tab.accept() == 1
+        symbol = ctl.output_layer.renderer().symbol()  # outlined like similar objects, not an opaque random fill
+        assert symbol.color().alpha() < 60 and symbol.symbolLayer(0).strokeColor().name() == "#ffe600"
     with fiona.open(str(out)) as fc:
         assert fc.crs_wkt and rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
         (feat,) = list(fc)

@@ -122,6 +122,24 @@ def test_points_on_a_raster_whose_crs_was_set_in_qgis(plugin, tmp_path):
         assert ((ids == oid) & masks[oid]).sum() / ((ids == oid) | masks[oid]).sum() > 0.8
 
 
+def test_objects_loaded_by_processing_are_outlined(plugin, project, tmp_path):
+    """Objects QGIS loads after a run get the dock's bright outline over a faint fill and the report as metadata (they
+    came as an opaque random fill hiding the roofs)."""
+    import processing
+    from qgis.core import QgsGeometry
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    _add(pts, QgsGeometry.fromPointXY(_to("EPSG:32633", "EPSG:32633", *(TRANSFORM * (70.5, 55.5)))), [1, 1])
+    processing.runAndLoadResults("terraprompt:segment_prompts", {
+        "INPUT": src, "POINTS": pts, "MODEL": "classical", "OUTPUT_VECTOR": str(tmp_path / "obj.gpkg")})
+    (layer,) = [l for l in project.mapLayers().values() if l.source().split("|")[0].endswith("obj.gpkg")]
+    symbol = layer.renderer().symbol()
+    assert symbol.color().alpha() < 60 and symbol.symbolLayer(0).strokeColor().name() == "#ffe600"
+    assert "object" in layer.metadata().abstract()
+
+
 def test_missing_field_and_no_prompts(plugin, tmp_path):
     import processing
     from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException
