@@ -64,6 +64,20 @@ def t(template: str, **fields) -> str:
         return template.format(**fields)
 
 
+SEPARATORS = {"fr": ("\u202f", ","), "de": (".", ",")}
+"""Thousands and decimal separators of the languages that do not write numbers as English does ('1 482,20' in French,
+'1.482,20' in German)."""
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number as the current language writes it, with thousands grouped: 1,482.20 / 1 482,20 / 1.482,20."""
+    text = f"{value:,.{decimals}f}"
+    if _language not in SEPARATORS:
+        return text
+    group, point = SEPARATORS[_language]
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
 def label_in_text(label: str) -> str:
     """A concept label inside a sentence: lower case, except in German where nouns keep their capital."""
     return label if _language == "de" else label.lower()

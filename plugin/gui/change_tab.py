@@ -43,6 +43,7 @@ from qgis.PyQt.QtWidgets import (
 from ..i18n import tr
 from ..layer_settings import settings_by_path
 from . import settings
+from ..core.messages import number
 from .chart import AreaChart, format_area
 from .layers import layer_file, style_change_polygons, threshold_renderer
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -415,7 +416,7 @@ class ChangeTab(QWidget):
         share = counts["change"] / max(counts["change"] + counts["no_change"], 1)
         note = tr("Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and "
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
-            t=f"{self.threshold:.2f}", area=format_area(share * res.valid_area_m2), pct=f"{100 * share:.2f}",
+            t=f"{self.threshold:.2f}", area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
             area0=format_area(res.changed_area_m2), t0=f"{res.threshold:.2f}")
         self.summary.setPlainText(note + "\n\n" + res.summary)
 

@@ -11,12 +11,14 @@ ROW = 22
 
 
 def format_area(m2: float) -> str:
-    """Area in the unit an analyst reads best: m², ha or km²."""
+    """Area in the unit an analyst reads best: m², ha or km² (numbers written as the plugin's language does)."""
+    from ..core.messages import number
+
     if m2 >= 1e7:
-        return tr("{value} km²").format(value=f"{m2 / 1e6:,.1f}")
+        return tr("{value} km²").format(value=number(m2 / 1e6, 1))
     if m2 >= 1e4:
-        return tr("{value} ha").format(value=f"{m2 / 1e4:,.1f}")
-    return tr("{value} m²").format(value=f"{m2:,.0f}")
+        return tr("{value} ha").format(value=number(m2 / 1e4, 1))
+    return tr("{value} m²").format(value=number(m2))
 
 
 class AreaChart(QWidget):
@@ -74,4 +76,6 @@ class AreaChart(QWidget):
 
     def _value_text(self, area: float) -> str:
         pct = 100.0 * area / self.total if self.total else 0.0
-        return tr("{area} ({percent} %)").format(area=format_area(area), percent=f"{pct:.1f}")
+        from ..core.messages import number
+
+        return tr("{area} ({percent} %)").format(area=format_area(area), percent=number(pct, 1))

@@ -39,6 +39,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.messages import number
 from ..core.messages import t as core_t
 from ..i18n import tr
 from ..layer_settings import layer_settings, settings_by_path
@@ -100,9 +101,9 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
     if parsed.excluded:
         line += "; " + tr("excluding: {concepts}").format(concepts=", ".join(core_t(cat[m.concept]["label"]) for m in parsed.excluded))
     if parsed.min_area_m2:
-        line += "; " + tr("objects of at least {area} m²").format(area=f"{parsed.min_area_m2:,.0f}")
+        line += "; " + tr("objects of at least {area} m²").format(area=number(parsed.min_area_m2))
     if parsed.max_area_m2:
-        line += "; " + tr("objects of at most {area} m²").format(area=f"{parsed.max_area_m2:,.0f}")
+        line += "; " + tr("objects of at most {area} m²").format(area=number(parsed.max_area_m2))
     if parsed.has_height:
         line += "; " + tr("height above ground {range} (needs a DSM)").format(range=height_range_text(parsed))
     if getattr(parsed, "notes", None):

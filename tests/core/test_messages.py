@@ -191,3 +191,16 @@ def test_damaged_catalogue_falls_back_to_english(tmp_path, monkeypatch):
     monkeypatch.setattr(messages, "_catalogues", {})
     set_language("fr")
     assert t("Valid area: {m2} m² = {ha} ha", m2="1", ha="2") == "Valid area: 1 m² = 2 ha"
+
+
+@pytest.mark.parametrize("lang, expected", [("en", "14,821,998 m² = 1,482.20 ha"), ("fr", "14\u202f821\u202f998 m² = 1\u202f482,20 ha"),
+                                            ("de", "14.821.998 m² = 1.482,20 ha")])
+def test_numbers_are_written_as_the_language_writes_them(lang, expected):
+    """Areas in explanations and summaries group thousands and mark decimals as the language does (French and German
+    read '1,482.20 ha' as one and a half hectares)."""
+    set_language(lang)
+    try:
+        assert f"{messages.number(14_821_998.4)} m² = {messages.number(148_220_49.0 / 1e4, 2)} ha" == expected
+        assert messages.number(-0.04, 1) in ("-0.0", "-0,0")
+    finally:
+        set_language("en")

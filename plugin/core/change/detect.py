@@ -23,7 +23,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, OutputError
-from ..messages import t
+from ..messages import number, t
 from ..modalities import resolve_modality
 from ..prefetch import Prefetcher
 from ..raster import LayerSettings, RasterSource, check_has_valid_pixels, open_raster
@@ -210,7 +210,7 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
         return summary + "\n" + t(
             "Polygons: {n} written, {pct} % of them {px} pixels or smaller (isolated pixels): set a minimum area "
             "(MIN_AREA_M2, or in the change of interest, e.g. '{prompt} larger than {example}') to keep whole changed "
-            "objects and write far fewer polygons", n=f"{written.features:,}", pct=written.tiny_percent, px=TINY_PIXELS,
+            "objects and write far fewer polygons", n=number(written.features), pct=written.tiny_percent, px=TINY_PIXELS,
             prompt=prompt_text, example=ten_pixels(pixel_m2))
 
     written = write_polygons(path, polys(), grid, {v: "change" for v in names}, common, min_area_m2=min_area_m2,
@@ -391,14 +391,14 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     lines.append(t("Change threshold on the probability: {threshold}", threshold=f"{threshold:.2f}"))
     lines.append(t("Device: {device}", device=device))
     pct = 100.0 * area["changed"] / area["valid"] if area["valid"] else 0.0
-    lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=f"{area['changed']:,.0f}",
-                   ha=f"{area['changed'] / 1e4:,.2f}", pct=f"{pct:.2f}", valid_ha=f"{area['valid'] / 1e4:,.2f}"))
-    lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=f"{area['nodata'] / 1e4:,.2f}"))
+    lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=number(area["changed"]),
+                   ha=number(area["changed"] / 1e4, 2), pct=number(pct, 2), valid_ha=number(area["valid"] / 1e4, 2)))
+    lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=number(area["nodata"] / 1e4, 2)))
     lines += [f"  {n}" for n in maps.notes]
     if semantic:
         to_names = [class_label(n) for n in maps.to_names]
         lines.append(t("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):"))
         lines.append("  " + t("from \\ to").ljust(22) + "".join(n[:14].rjust(15) for n in to_names))
         for i, fname in enumerate(maps.from_names):
-            lines.append("  " + class_label(fname)[:22].ljust(22) + "".join(f"{changed[i, j] / 1e4:15,.2f}" for j in range(len(to_names))))
+            lines.append("  " + class_label(fname)[:22].ljust(22) + "".join(number(changed[i, j] / 1e4, 2).rjust(15) for j in range(len(to_names))))
     return "\n".join(lines)

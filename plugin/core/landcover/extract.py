@@ -16,7 +16,7 @@ import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import t
+from ..messages import number, t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -448,7 +448,7 @@ def speckle_hint(written: Written, pixel_m2: float, parsed: ParsedPrompt) -> str
         return ""
     return t("Polygons: {n} written, {pct} % of them {px} pixels or smaller (isolated pixels): add a minimum area to the "
              "prompt, e.g. 'larger than {example}', to keep whole objects and write far fewer polygons",
-             n=f"{written.features:,}", pct=written.tiny_percent, px=TINY_PIXELS, example=ten_pixels(pixel_m2))
+             n=number(written.features), pct=written.tiny_percent, px=TINY_PIXELS, example=ten_pixels(pixel_m2))
 
 
 def straight_values(req: ExtractRequest, classes: dict[int, str], cat: dict) -> set[int]:
@@ -549,18 +549,18 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     for name, a in areas.items():
         pct = 100.0 * a / valid_area if valid_area else 0.0
         c = conf_by.get(name)
-        fields = dict(label=t(cat[name]["label"]), m2=f"{a:,.0f}", ha=f"{a / 1e4:,.2f}", pct=f"{pct:.1f}")
+        fields = dict(label=t(cat[name]["label"]), m2=number(a), ha=number(a / 1e4, 2), pct=number(pct, 1))
         lines.append("  " + (t("{label}: {m2} m² = {ha} ha = {pct} % (mean confidence {conf})", conf=f"{c:.0%}", **fields)
                              if c is not None else t("{label}: {m2} m² = {ha} ha = {pct} %", **fields)))
-    lines.append(t("Valid area: {m2} m² = {ha} ha", m2=f"{valid_area:,.0f}", ha=f"{valid_area / 1e4:,.2f}"))
-    lines.append(t("Nodata excluded: {m2} m²", m2=f"{details['nodata_m2']:,.0f}"))
+    lines.append(t("Valid area: {m2} m² = {ha} ha", m2=number(valid_area), ha=number(valid_area / 1e4, 2)))
+    lines.append(t("Nodata excluded: {m2} m²", m2=number(details["nodata_m2"])))
     if cloud or any(r.startswith(t("clouds/shadows") + ":") for r in details["rules"]):
-        lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=f"{cloud:,.0f}", ha=f"{cloud / 1e4:,.2f}"))
+        lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2)))
     sar_only = details.get("sar_only_m2", 0.0)
     if sar_only or details.get("sar_fused"):
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0
         lines.append(t("Decided by SAR alone (optical image nodata or cloudy): {m2} m² = {ha} ha = {pct} % of the valid area",
-                       m2=f"{sar_only:,.0f}", ha=f"{sar_only / 1e4:,.2f}", pct=f"{pct:.1f}"))
+                       m2=number(sar_only), ha=number(sar_only / 1e4, 2), pct=number(pct, 1)))
     mc = details["mean_confidence"]
     low = details.get("low_confidence_fraction", 0.0)
     verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
