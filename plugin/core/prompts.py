@@ -402,8 +402,8 @@ def encoder_status() -> str:
     """One line: whether prompts are matched by meaning, and why not."""
     st = load_encoder()
     if st is not None:
-        return f"sentence encoder {ENCODER_NAME} (offline) + exact synonyms"
-    return f"exact synonyms only (sentence encoder unavailable: {_ENCODER.get('error', 'unknown reason')})"
+        return _t("sentence encoder {name} (offline) + exact synonyms", name=ENCODER_NAME)
+    return _t("exact synonyms only (sentence encoder unavailable: {reason})", reason=_ENCODER.get("error", _t("unknown reason")))
 
 
 def _encode(model, texts: list[str]) -> np.ndarray:
@@ -564,14 +564,14 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                   for i, c in enumerate(land_cover_map()["concepts"])]
     excluded, unmatched_ex = _match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip() else ([], [])
     if not use_encoder:
-        method = "exact synonyms only (sentence encoder not used or still loading)"
+        method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():
         method = encoder_status()
     else:
-        method = "exact synonyms (every phrase is a known synonym; the sentence encoder was not needed)"
+        method = _t("exact synonyms (every phrase is a known synonym; the sentence encoder was not needed)")
     notes = []
     if unmatched or unmatched_ex:
-        notes.append("not understood: " + ", ".join(f"'{p}'" for p in unmatched + unmatched_ex))
+        notes.append(_t("not understood: {phrases}", phrases=", ".join(f"'{p}'" for p in unmatched + unmatched_ex)))
     if not wanted:
         close = closest_concepts(include_text or t) if use_encoder else []
         enc = use_encoder and load_encoder() is not None

@@ -16,7 +16,7 @@ import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import number, t
+from ..messages import label_in_text, number, t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -127,7 +127,9 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
     except ImportError:
         ok, why = False, t("no network engine in this installation")
     if ok:
-        return "network", t("auto: the bundled network covers {concepts} with these bands", concepts=", ".join(concepts))
+        cat = catalogue()
+        labels = ", ".join(label_in_text(t(cat[c]["label"])) if c in cat else c for c in concepts)
+        return "network", t("auto: the bundled network covers {concepts} with these bands", concepts=labels)
     return "spectral", t("auto: spectral priors ({why})", why=why)
 
 
