@@ -335,6 +335,42 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
     print("  reference (data README): MNDWI>0 0.601, MNDWI+Otsu 0.405, Fmask water bit 0.662 (shared chips)")
 
 
+WORLDCOVER_NAMES = {10: "tree", 20: "shrub", 30: "grass", 40: "crop", 50: "built-up", 60: "bare", 70: "snow/ice",
+                    80: "water", 90: "wetland", 100: "moss"}
+
+
+def eval_hls_built_up(limit: int = 0) -> None:
+    """Built-up and bare soil of the spectral engine (the only engine for them) against ESA WorldCover on the HLS chips:
+    pooled IoU, precision, recall, and which WorldCover classes the marked pixels fall in."""
+    d = SHARED / "hls_water_chips"
+    if not d.exists():
+        print("hls_water_chips built-up: skipped (not in ../shared/data)")
+        return
+    ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))[: limit or None]
+    ctx = Context(pixel_m=30.0, cloud_mask=False)
+    wanted = {"built_up": (50,), "bare_soil": (60,)}
+    acc = {k: np.zeros(3, np.int64) for k in wanted}
+    where = {k: np.zeros(101, np.int64) for k in wanted}
+    for i in ids:
+        img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
+        valid = img[7] != 255
+        refl = {r: img[k] / 10000.0 for k, r in enumerate(HLS_ROLES)}
+        wc = _read(d / "aux" / f"{i}_aux.tif", [3])[0]
+        scores = engine_scores("spectral", list(wanted), refl, valid, ctx)
+        for k, (name, classes) in enumerate(wanted.items()):
+            marked = (scores[k] >= 0.5) & valid
+            acc[name] += np.array(iou(marked, np.isin(wc, classes), valid))
+            where[name] += np.bincount(np.clip(wc[marked], 0, 100), minlength=101)
+    print(f"hls_water_chips: built-up and bare soil of the spectral engine (7 bands) vs ESA WorldCover, {len(ids)} chips "
+          "(WorldCover is the year's land cover: a field bare on the image date is 'crop' there)")
+    for name, c in acc.items():
+        tp, fp, fn = c
+        share = where[name] / max(where[name].sum(), 1)
+        top = ", ".join(f"{WORLDCOVER_NAMES.get(v, v)} {share[v]:.0%}" for v in np.argsort(-share)[:3] if share[v] > 0)
+        print(f"  [spectral] {name}: IoU {_ratio(c):.3f}, precision {tp / max(tp + fp, 1):.3f}, recall "
+              f"{tp / max(tp + fn, 1):.3f}; marked pixels in WorldCover: {top}")
+
+
 # ------------------------------------------------------------------------------------------------ OSCD RGB vs 13
 
 def eval_oscd_rgb_agreement(engines: list[str]) -> None:
@@ -527,6 +563,7 @@ def main(argv=None) -> None:
         eval_sen1floods11(engines)
     if "hls" in only:
         eval_hls(engines, a.hls_limit)
+        eval_hls_built_up(a.hls_limit)
     if "oscd" in only:
         eval_oscd_rgb_agreement(engines)
         eval_oscd_undescribed_files(engines)

@@ -33,6 +33,7 @@ import numpy as np
 from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import t
+from ..prompts import concepts
 from ..stack import BandSet
 from . import indices as ix
 from .height import looks_like_dsm
@@ -573,6 +574,9 @@ class SpectralEngine:
             elif len(cr.variants) > 1:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{c}: {s}")
+            caution = concepts().get(c, {}).get("caution")
+            if caution:
+                lines.append(f"{c}: " + t("caution: {text}", text=t(caution)))
         if self.dark:
             lines.append(t("optical values") + ": " + t("not calibrated reflectance, so each band's dark object (its {pct}th "
                                                           "percentile in the scene) was subtracted first: {values}",
