@@ -44,13 +44,18 @@ def _picked(tab, project, tmp_path, same: bool = False):
     return b, a, truth
 
 
-def test_run_threshold_and_chart(tab, project, tmp_path):
-    b, a, truth = _picked(tab, project, tmp_path)
+def _run_cva(tab, prompt: str):
+    """Run CVA with a change prompt from the tab and wait; the result (None when the run failed)."""
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
-    tab.prompt_edit.setText("any change")
+    tab.prompt_edit.setText(prompt)
     assert tab.run() is not None
     assert wait_for(lambda: tab.task is None), "the task did not finish"
-    res = tab.last_result
+    return tab.last_result
+
+
+def test_run_threshold_and_chart(tab, project, tmp_path):
+    b, a, truth = _picked(tab, project, tmp_path)
+    res = _run_cva(tab, "any change")
     assert res is not None and "Changed area" in tab.summary.toPlainText()
     assert tab.chart.rows and tab.slider.isEnabled()
     names = [l.name() for l in project.mapLayers().values()]
@@ -92,11 +97,7 @@ def test_reference_map_picker_gives_the_from_classes(tab, project, tmp_path):
     ref = QgsRasterLayer(path, "land cover 2020")
     project.addMapLayer(ref)
     tab.reference_combo.setLayer(ref)
-    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
-    tab.prompt_edit.setText("vegetation loss")
-    assert tab.run() is not None
-    assert wait_for(lambda: tab.task is None), "the task did not finish"
-    res = tab.last_result
+    res = _run_cva(tab, "vegetation loss")
     assert res is not None and res.from_classes == ["lake", "fields", "other"]
     assert "BEFORE classes from the reference map 'lc.tif'" in tab.summary.toPlainText()
 
@@ -116,11 +117,7 @@ def test_run_with_a_crs_set_on_a_layer_in_qgis(tab, project, tmp_path):
     after.setCrs(QgsCoordinateReferenceSystem("EPSG:32633"))
     project.addMapLayer(after)
     tab.after_combo.setLayer(after)
-    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
-    tab.prompt_edit.setText("any change")
-    assert tab.run() is not None
-    assert wait_for(lambda: tab.task is None), "the task did not finish"
-    res = tab.last_result
+    res = _run_cva(tab, "any change")
     assert res is not None, tab.summary.toPlainText()
     assert iou(rasterio.open(res.output_change).read(1) == 1, truth) > 0.8
 

@@ -286,14 +286,35 @@ def test_no_overlap_keeps_a_second_object_off_the_first(setup):
     assert len(geoms) == 2 and geoms[0].intersection(geoms[1]).area > 0.9 * geoms[0].area
 
 
+def _accept_roof_by_click(path: str, name: str, out, masks, crs: str = "") -> tuple[int, str]:
+    """Click where QGIS draws roof 1 of the scene (canvas in EPSG:3857; ``crs`` set on the layer), check the mask, accept,
+    and check that the accepted polygon lies on the roof; returns the objects layer's fill alpha and outline colour."""
+    from shapely.geometry import shape
+
+    with interactive_tab_on_web_canvas(path, name, "building", "classical", str(out), crs=crs) as (tab, canvas, layer, xf):
+        tab.start_button.setChecked(True)
+        ctl = tab.controller
+        _click(canvas, _screen(canvas, xf, 55, 70))
+        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+        assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+        assert tab.accept() == 1
+        symbol = ctl.output_layer.renderer().symbol()
+        style = symbol.color().alpha(), symbol.symbolLayer(0).strokeColor().name()
+    with fiona.open(str(out)) as fc:
+        (feat,) = list(fc)
+    got = shape(feat["geometry"]).centroid
+    rows, cols = np.nonzero(masks[1])
+    x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
+    assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0
+    return style
+
+
 def test_a_raster_placed_by_gcps_is_clicked_where_qgis_draws_it(plugin, tmp_path, monkeypatch):
     """The scene stored upside down and mirrored, with no geotransform, placed by ground control points (as a
     descending Sentinel-1 GRD file is): a click where QGIS draws an object segments that object, and the accepted
     polygon lies on it on the map."""
     import rasterio
-    from qgis.core import QgsPointXY
     from rasterio.control import GroundControlPoint
-    from shapely.geometry import shape
 
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from interactive_helpers import scene
@@ -307,26 +328,13 @@ def test_a_raster_placed_by_gcps_is_clicked_where_qgis_draws_it(plugin, tmp_path
                        crs="EPSG:32633") as ds:
         ds.write(np.ascontiguousarray(data.astype(np.uint8)[:, ::-1, ::-1]))
     out = tmp_path / "accepted.gpkg"
-    with interactive_tab_on_web_canvas(path, "gcps", "building", "classical", str(out)) as (tab, canvas, layer, xf):
-        tab.start_button.setChecked(True)
-        ctl = tab.controller
-        _click(canvas, _screen(canvas, xf, 55, 70))
-        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
-        assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
-        assert tab.accept() == 1
-    with fiona.open(str(out)) as fc:
-        (feat,) = list(fc)
-    got = shape(feat["geometry"]).centroid
-    rows, cols = np.nonzero(masks[1])
-    x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
-    assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0
+    _accept_roof_by_click(path, "gcps", out, masks)
 
 
 def test_a_raster_is_clicked_in_the_crs_set_on_its_layer(plugin, tmp_path, monkeypatch):
     """A file that states a wrong CRS (the next UTM zone), corrected on its layer in QGIS: a click where QGIS draws a roof
     segments it and the accepted polygon lies on it, in the layer's CRS (it was written in the file's, 500 km away)."""
     import rasterio
-    from shapely.geometry import shape
 
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from interactive_helpers import scene
@@ -338,19 +346,7 @@ def test_a_raster_is_clicked_in_the_crs_set_on_its_layer(plugin, tmp_path, monke
                        transform=TRANSFORM, crs="EPSG:32634") as ds:
         ds.write(data.astype(np.uint8))
     out = tmp_path / "accepted.gpkg"
-    with interactive_tab_on_web_canvas(path, "corrected", "building", "classical", str(out), crs="EPSG:32633") as (tab, canvas, layer, xf):
-        tab.start_button.setChecked(True)
-        ctl = tab.controller
-        _click(canvas, _screen(canvas, xf, 55, 70))
-        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
-        assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
-        assert tab.accept() == 1
-        symbol = ctl.output_layer.renderer().symbol()  # outlined like similar objects, not an opaque random fill
-        assert symbol.color().alpha() < 60 and symbol.symbolLayer(0).strokeColor().name() == "#ffe600"
+    fill_alpha, outline = _accept_roof_by_click(path, "corrected", out, masks, crs="EPSG:32633")
+    assert fill_alpha < 60 and outline == "#ffe600"  # outlined like similar objects, not an opaque random fill
     with fiona.open(str(out)) as fc:
         assert fc.crs_wkt and rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
-        (feat,) = list(fc)
-    got = shape(feat["geometry"]).centroid
-    rows, cols = np.nonzero(masks[1])
-    x, y = TRANSFORM * (cols.mean() + 0.5, rows.mean() + 0.5)
-    assert abs(got.x - x) < 1.0 and abs(got.y - y) < 1.0
