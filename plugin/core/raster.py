@@ -166,11 +166,10 @@ class RasterSource:
         if not self.user_nodata and not self.zero_fill:
             return data
         values = np.asarray(data.data)
-        fill = np.zeros(values.shape, bool)
+        fill = (values == 0).all(axis=0)[None] if self.zero_fill else None  # one plane, broadcast over the bands
         for low, high in self.user_nodata:
-            fill |= (values >= np.float32(low)) & (values <= np.float32(high))
-        if self.zero_fill:
-            fill |= (values == 0).all(axis=0)[None]
+            hit = (values >= np.float32(low)) & (values <= np.float32(high))
+            fill = hit if fill is None else fill | hit
         return np.ma.MaskedArray(values, mask=np.ma.getmaskarray(data) | fill) if fill.any() else data
 
     def read_on_grid(
