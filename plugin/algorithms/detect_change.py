@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded

@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_settings import layer_settings
+from ..qgis_layers import layer_settings
 from .base import TerraPromptAlgorithm, layer_path
 
 DEVICES = ["auto", "cpu", "cuda"]

@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from ..gui.layers import style_class_raster, style_polygons
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
 from .outputs import style_when_loaded

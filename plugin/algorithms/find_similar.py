@@ -17,7 +17,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..gui.layers import style_objects
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
 from .segment_prompts import embedding_cache_dir, straight_outlines_parameter
 from .outputs import style_when_loaded

@@ -18,7 +18,7 @@ from qgis.core import (
 
 from ..i18n import tr
 from ..gui.layers import style_objects
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded
 

@@ -24,19 +24,8 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
 from .errors import InputError
+from .layer_settings import LayerSettings
 from .messages import t
-
-
-@dataclass(frozen=True)
-class LayerSettings:
-    """What the analyst set on a raster's layer in QGIS that its file does not say; QGIS draws the layer with it, so the
-    raster is read with it too."""
-
-    crs: Optional[str] = None
-    """The layer's CRS (WKT or an authority code) where the file has none or states another (Layer Properties > Source)."""
-    nodata: tuple[tuple[float, float], ...] = ()
-    """Value ranges (low, high; one value: low == high) that are nodata in every band besides the file's own nodata
-    (Layer Properties > Transparency, 'Additional no data value')."""
 
 
 @dataclass(frozen=True)

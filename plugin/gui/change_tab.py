@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area

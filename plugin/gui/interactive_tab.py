@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layer_settings import settings_by_path
+from ..qgis_layers import settings_by_path
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels

@@ -39,10 +39,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.messages import number
-from ..core.messages import t as core_t
+from ..core.messages import number, t as core_t
 from ..i18n import tr
-from ..layer_settings import layer_settings, settings_by_path
+from ..qgis_layers import layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
 from .layers import layer_file
@@ -431,6 +430,7 @@ class LandcoverTab(QWidget):
         return self._show_bands(modality, choice)
 
     def _show_bands_error(self, exc: BaseException) -> None:
+        """Show why the input's bands cannot be read or named (in red)."""
         from ..core.errors import TerraPromptError
 
         text = str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
@@ -449,6 +449,7 @@ class LandcoverTab(QWidget):
         self.bands_task = start_task(task)
 
     def _bands_read(self, task, modality, error, choice: str) -> None:
+        """The background read is done: show the bands and check the prompt against them (a stale read is ignored)."""
         if task is not self.bands_task:
             return
         self.bands_task = None

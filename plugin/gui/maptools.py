@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
-from ..layer_settings import layer_settings
+from ..qgis_layers import layer_settings
 from .layers import style_objects
 from .tasks import CoreTask, error_message, start_task
 

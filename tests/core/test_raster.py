@@ -11,8 +11,8 @@ from rasterio.windows import Window
 
 from conftest import write_raster, write_rgba
 from terraprompt.plugin.core.errors import InputError
-from terraprompt.plugin.core.raster import (Grid, LayerSettings, check_has_valid_pixels, open_raster, sample_is_slow,
-                                            zero_is_fill)
+from terraprompt.plugin.core.layer_settings import LayerSettings
+from terraprompt.plugin.core.raster import Grid, check_has_valid_pixels, open_raster, sample_is_slow, zero_is_fill
 
 UTM = "EPSG:32633"
 TR = from_origin(500000, 4500000, 10, 10)

@@ -26,7 +26,8 @@ from ..errors import InputError, OutputError
 from ..messages import number, t
 from ..modalities import resolve_modality
 from ..prefetch import Prefetcher
-from ..raster import LayerSettings, RasterSource, check_has_valid_pixels, open_raster
+from ..layer_settings import LayerSettings
+from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons

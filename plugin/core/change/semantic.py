@@ -26,7 +26,8 @@ from ..errors import InputError, PromptError
 from ..messages import t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
-from ..raster import Grid, LayerSettings, RasterSource
+from ..layer_settings import LayerSettings
+from ..raster import Grid, RasterSource
 from ..stack import BandSet
 from .align import PairBlock
 

@@ -17,7 +17,8 @@ from rasterio.windows import Window
 from ..errors import Cancelled, InputError, PromptError
 from ..messages import t
 from ..outlines import pixel_side
-from ..raster import LayerSettings, open_raster
+from ..layer_settings import LayerSettings
+from ..raster import open_raster
 from ..writers import GeoTiffWriter, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for

@@ -22,7 +22,8 @@ from rasterio.windows import Window, from_bounds
 from ..errors import InputError
 from ..messages import t
 from ..modalities import resolve_modality
-from ..raster import Grid, LayerSettings, check_has_valid_pixels, open_raster
+from ..layer_settings import LayerSettings
+from ..raster import Grid, check_has_valid_pixels, open_raster
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..errors import Cancelled
-from ..raster import LayerSettings, check_has_valid_pixels, open_raster
+from ..layer_settings import LayerSettings
+from ..raster import check_has_valid_pixels, open_raster
 from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
 from .encoder import TILE, encode_window, tile_grid
 from .engines import load_engine

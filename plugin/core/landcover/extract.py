@@ -21,7 +21,8 @@ from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
-from ..raster import Grid, LayerSettings, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
+from ..layer_settings import LayerSettings
+from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled

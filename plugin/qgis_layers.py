@@ -10,7 +10,7 @@ from typing import Optional
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
 
-from .core.raster import LayerSettings
+from .core.layer_settings import LayerSettings  # plain data: the plugin loads before rasterio is installed
 
 
 def layer_settings(layer) -> Optional[LayerSettings]:

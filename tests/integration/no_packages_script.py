@@ -1,0 +1,50 @@
+"""Run by test_without_packages.py in a fresh interpreter: TerraPrompt loads, builds its whole dock and registers its
+algorithms in a QGIS Python without the packages the Setup tab installs (imports of them fail, as in a stock QGIS).
+
+argv: plugins_dir tests_dir. Prints one JSON line."""
+import importlib.abc
+import json
+import os
+import sys
+
+plugins, tests = sys.argv[1:3]
+BLOCKED = {"rasterio", "fiona", "scipy", "onnxruntime", "pyproj", "torch", "sentence_transformers", "skimage", "ukis_csmask"}
+
+
+class _Absent(importlib.abc.MetaPathFinder):
+    """Every import of a blocked package fails as it does where the package is not installed."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _Absent())
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import QgsApplication  # noqa: E402
+
+app = QgsApplication([], True)
+app.initQgis()
+sys.path.append("/usr/share/qgis/python/plugins")
+sys.path.insert(0, tests)
+import qgis.utils  # noqa: E402
+from desktop_iface import DesktopInterface  # noqa: E402
+
+qgis.utils.iface = DesktopInterface()
+qgis.utils.plugin_paths.insert(0, plugins)
+sys.path.insert(0, plugins)
+qgis.utils.updateAvailablePlugins()
+res = {"loaded": bool(qgis.utils.loadPlugin("terraprompt") and qgis.utils.startPlugin("terraprompt"))}
+plugin = qgis.utils.plugins.get("terraprompt")
+try:
+    plugin.action.setChecked(True)  # builds the dock and every tab
+    res["tabs"] = [plugin.dock.tab_widget.tabText(i) for i in range(plugin.dock.tab_widget.count())]
+except Exception as exc:  # noqa: BLE001 - reported to the test
+    res["dock_error"] = f"{type(exc).__name__}: {exc}"
+ids = [a.id() for a in QgsApplication.processingRegistry().algorithms() if a.provider() and a.provider().id() == "terraprompt"]
+res["algorithms"] = sorted(ids)
+res["blocked_loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+print("RESULT " + json.dumps(res))
+sys.stdout.flush()
+os._exit(0)
