@@ -17,7 +17,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from ..gui.layers import style_objects
+from ..gui.layers import style_object_ids, style_objects
 from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded
@@ -169,5 +169,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
         feedback.pushInfo(result.report)
         style_when_loaded(context, result.output_vector, style_objects, result.report)
+        ids = result.object_ids
+        style_when_loaded(context, result.output_raster, lambda lyr: style_object_ids(lyr, ids), result.report)
         return {"OUTPUT_VECTOR": result.output_vector, "OUTPUT_RASTER": result.output_raster,
                 "OBJECTS": result.objects, "REPORT": result.report}

@@ -140,6 +140,15 @@ def style_objects(layer: QgsVectorLayer) -> None:
     layer.triggerRepaint()
 
 
+def style_object_ids(layer: QgsRasterLayer, ids) -> None:
+    """An object-id raster: each id in its own colour (hues a golden angle apart), background 0 transparent."""
+    items = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), tr("Background"))]
+    for i, oid in enumerate(sorted(ids)):
+        items.append(QgsPalettedRasterRenderer.Class(int(oid), QColor.fromHsv(int(i * 137.508) % 360, 200, 255, 200), str(oid)))
+    layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, items))
+    layer.triggerRepaint()
+
+
 def _group(project: QgsProject) -> QgsLayerTreeGroup:
     """The project's TerraPrompt group (created at the top when missing)."""
     root = project.layerTreeRoot()

@@ -132,12 +132,17 @@ def test_objects_loaded_by_processing_are_outlined(plugin, project, tmp_path):
     src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
     pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
     _add(pts, QgsGeometry.fromPointXY(_to("EPSG:32633", "EPSG:32633", *(TRANSFORM * (70.5, 55.5)))), [1, 1])
+    _add(pts, QgsGeometry.fromPointXY(_to("EPSG:32633", "EPSG:32633", *(TRANSFORM * (170.5, 150.5)))), [7, 1])
     processing.runAndLoadResults("terraprompt:segment_prompts", {
-        "INPUT": src, "POINTS": pts, "MODEL": "classical", "OUTPUT_VECTOR": str(tmp_path / "obj.gpkg")})
+        "INPUT": src, "POINTS": pts, "MODEL": "classical", "OUTPUT_VECTOR": str(tmp_path / "obj.gpkg"),
+        "OUTPUT_RASTER": str(tmp_path / "ids.tif")})
     (layer,) = [l for l in project.mapLayers().values() if l.source().split("|")[0].endswith("obj.gpkg")]
     symbol = layer.renderer().symbol()
     assert symbol.color().alpha() < 60 and symbol.symbolLayer(0).strokeColor().name() == "#ffe600"
     assert "object" in layer.metadata().abstract()
+    (ids,) = [l for l in project.mapLayers().values() if l.source().endswith("ids.tif")]
+    classes = {c.value: c.color for c in ids.renderer().classes()}  # each object its colour, background transparent
+    assert set(classes) == {0, 1, 7} and classes[0].alpha() == 0 and classes[1] != classes[7]
 
 
 def test_missing_field_and_no_prompts(plugin, tmp_path):

@@ -78,6 +78,8 @@ class SegmentResult:
     objects: int
     skipped: list[str]
     report: str
+    object_ids: tuple[int, ...] = ()
+    """The ids written (the values of OUTPUT_RASTER besides 0)."""
 
 
 def _group_window(src, obj: PromptObject, size: int) -> Window:
@@ -165,7 +167,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     hits = f", cache {cache.hits} hits / {cache.misses} misses" if cache is not None else ""
     text = (f"{len(accepted)} objects segmented with {engine.label} on {report}{hits}"
             + (f"; {len(skipped)} skipped: " + "; ".join(skipped) if skipped else "") + ".")
-    return SegmentResult(out_vec, out_ras, len(accepted), skipped, text)
+    return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
 
 
 def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelled, block: int = 1024) -> GeoTiffWriter:
