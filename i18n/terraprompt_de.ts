@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="113" />
+            <location filename="../plugin/gui/change_tab.py" line="114" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -139,7 +139,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="379" />
+            <location filename="../plugin/gui/change_tab.py" line="380" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -209,7 +209,7 @@
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="110" />
             <source>Report</source>
             <translation>Bericht</translation>
         </message>
@@ -224,7 +224,7 @@
             <translation>Kodiert das Raster auf dem gemeinsamen Gitter halb überlappender Kacheln und legt die Kodierungen im Festplatten-Cache ab (Schlüssel: Pfad, Größe und Änderungszeit des Rasters, die Bänder, die Kachel und der Hash des Modells). Das Kartenwerkzeug und segment_prompts verwenden sie dann wieder; bereits zwischengespeicherte Kacheln werden übersprungen. Die am längsten nicht verwendeten Kodierungen werden entfernt, wenn der Cache seine Größengrenze überschreitet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
             <source>Input raster</source>
             <translation>Eingaberaster</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Jetzt kodierte Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="117" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -394,62 +394,62 @@
             <translation>Erklärung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="34" />
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
             <source>Find objects similar to exemplars</source>
             <translation>Objekte ähnlich den Beispielen finden</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="37" />
+            <location filename="../plugin/algorithms/find_similar.py" line="39" />
             <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Geben Sie zwei oder drei gute Polygone dessen an, wovon Sie mehr möchten (z. B. Dächer); TerraPrompt lernt, wie sie sich vom Rest der Szene abheben, und liefert jedes Objekt, das ihnen ähnelt und ähnlich groß ist, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="43" />
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
             <source>The raster to search (any modality).</source>
             <translation>Der zu durchsuchende Raster (beliebige Modalität).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="47" />
             <source>Exemplar polygons</source>
             <translation>Beispielpolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="46" />
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygone guter Beispiele in beliebigem KBS; für eine Auswahl „Nur gewählte Objekte“ verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="50" />
             <source>Similarity threshold</source>
             <translation>Ähnlichkeitsschwelle</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="49" />
+            <location filename="../plugin/algorithms/find_similar.py" line="51" />
             <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
             <translation>0..1, höher findet weniger, ähnlichere Objekte. network: Ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzwerkmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: Ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="54" />
+            <location filename="../plugin/algorithms/find_similar.py" line="56" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist und die Pixel 1,25 m oder feiner sind; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="60" />
+            <location filename="../plugin/algorithms/find_similar.py" line="62" />
             <source>Search extent</source>
             <translation>Suchausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="61" />
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
             <source>Class label</source>
             <translation>Klassenbezeichnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="64" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
@@ -459,17 +459,17 @@
             <translation>Ähnliche Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="68" />
+            <location filename="../plugin/algorithms/find_similar.py" line="70" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="70" />
+            <location filename="../plugin/algorithms/find_similar.py" line="72" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="83" />
+            <location filename="../plugin/algorithms/find_similar.py" line="85" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
@@ -484,122 +484,122 @@
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="41" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="43" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden, statt des pixelgenauen Umrisses. Ein Teil, den das Begradigen stark verändern würde (IoU unter 0,75 mit seinem Umriss), behält den pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="55" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>Der Layer „{0}“ benötigt ein Ganzzahlfeld „{1}“ (Objekt {2} hat {3!r}). Fügen Sie das Feld hinzu und füllen Sie es.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
             <source>Segment objects from point and box prompts</source>
             <translation>Objekte aus Punkt- und Rechteck-Anweisungen segmentieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Stapelversion des interaktiven Kartenwerkzeugs: jede object_id des Layers POINTS (positive=1 im Objekt, positive=0 auf dem, was ausgeschlossen werden soll) und des optionalen Layers BOXES (sein umschließendes Rechteck) wird zu einem Polygon mit object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source und created_utc. Die Anweisungen dürfen in jedem KBS vorliegen. Kodierungen werden auf der Festplatte zwischengespeichert, daher ist ein erneuter Lauf auf demselben Raster schnell.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>Das zu segmentierende Bild: jedes von GDAL lesbare Raster mit KBS (einkanalig, RGB, multispektral, SAR, DOM).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Point prompts</source>
             <translation>Punkt-Anweisungen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
             <source>Box prompts (optional)</source>
             <translation>Rechteck-Anweisungen (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine, ohne Modelldatei) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="94" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Das Objekt-ID-Raster wird aus denselben Polygonen gezeichnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
             <source>No overlaps between objects</source>
             <translation>Keine Überlappung zwischen Objekten</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="100" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Jedes Objekt lässt in der Reihenfolge der object_id aus, was die Objekte davor bedecken (benachbarte Dächer teilen eine Kante, statt sich zu überlappen); ein Objekt, von dem nichts bleibt, wird übersprungen und im Bericht genannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="101" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Objects</source>
             <translation>Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="106" />
             <source>Object id raster (optional)</source>
             <translation>Objekt-ID-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="105" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="109" />
             <source>Objects segmented</source>
             <translation>Segmentierte Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="124" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="126" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="139" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="167" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="279" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="478" />
+            <location filename="../plugin/gui/maptools.py" line="479" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -704,117 +704,117 @@
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>Change vector analysis</source>
             <translation>Change-Vector-Analyse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>SAR log-ratio</source>
             <translation>SAR-Log-Ratio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>Siamese change network</source>
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="98" />
+            <location filename="../plugin/gui/change_tab.py" line="99" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="99" />
+            <location filename="../plugin/gui/change_tab.py" line="100" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="100" />
+            <location filename="../plugin/gui/change_tab.py" line="101" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="101" />
+            <location filename="../plugin/gui/change_tab.py" line="102" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="107" />
+            <location filename="../plugin/gui/change_tab.py" line="108" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="109" />
+            <location filename="../plugin/gui/change_tab.py" line="110" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="115" />
+            <location filename="../plugin/gui/change_tab.py" line="116" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="126" />
+            <location filename="../plugin/gui/change_tab.py" line="127" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="127" />
+            <location filename="../plugin/gui/change_tab.py" line="128" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="128" />
+            <location filename="../plugin/gui/change_tab.py" line="129" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="130" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="142" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="146" />
+            <location filename="../plugin/gui/change_tab.py" line="147" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
@@ -824,117 +824,117 @@
             <translation>Ausführen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="165" />
+            <location filename="../plugin/gui/change_tab.py" line="166" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="228" />
+            <location filename="../plugin/gui/change_tab.py" line="229" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Wählen Sie eine NACHHER-Rasterebene für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="234" />
+            <location filename="../plugin/gui/change_tab.py" line="235" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="296" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="297" />
+            <location filename="../plugin/gui/change_tab.py" line="298" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="332" />
+            <location filename="../plugin/gui/change_tab.py" line="333" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="608" />
+            <location filename="../plugin/gui/landcover_tab.py" line="610" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="639" />
+            <location filename="../plugin/gui/landcover_tab.py" line="641" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="369" />
+            <location filename="../plugin/gui/change_tab.py" line="370" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="371" />
+            <location filename="../plugin/gui/change_tab.py" line="372" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="384" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="404" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="416" />
+            <location filename="../plugin/gui/change_tab.py" line="417" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="16" />
+            <location filename="../plugin/gui/chart.py" line="18" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="18" />
+            <location filename="../plugin/gui/chart.py" line="20" />
             <source>{value} ha</source>
             <translation>{value} ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="19" />
+            <location filename="../plugin/gui/chart.py" line="21" />
             <source>{value} m²</source>
             <translation>{value} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="31" />
+            <location filename="../plugin/gui/chart.py" line="33" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Fläche je Klasse über die gültigen Pixel der verarbeiteten Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="54" />
+            <location filename="../plugin/gui/chart.py" line="56" />
             <source>No result yet</source>
             <translation>Noch kein Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="77" />
+            <location filename="../plugin/gui/chart.py" line="81" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
@@ -1104,12 +1104,12 @@
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="228" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="228" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1394,77 +1394,77 @@
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="443" />
+            <location filename="../plugin/gui/landcover_tab.py" line="444" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="445" />
+            <location filename="../plugin/gui/landcover_tab.py" line="446" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="463" />
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="467" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="480" />
+            <location filename="../plugin/gui/landcover_tab.py" line="482" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="512" />
+            <location filename="../plugin/gui/landcover_tab.py" line="514" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="539" />
+            <location filename="../plugin/gui/landcover_tab.py" line="541" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="552" />
+            <location filename="../plugin/gui/landcover_tab.py" line="554" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="566" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="605" />
+            <location filename="../plugin/gui/landcover_tab.py" line="607" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="610" />
+            <location filename="../plugin/gui/landcover_tab.py" line="612" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="657" />
+            <location filename="../plugin/gui/landcover_tab.py" line="659" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="70" />
+            <location filename="../plugin/gui/layers.py" line="145" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
@@ -1489,289 +1489,314 @@
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="150" />
+            <location filename="../plugin/gui/layers.py" line="167" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="152" />
+            <location filename="../plugin/gui/layers.py" line="169" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="157" />
+            <location filename="../plugin/gui/layers.py" line="174" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="247" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="259" />
+            <location filename="../plugin/gui/maptools.py" line="260" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="274" />
+            <location filename="../plugin/gui/maptools.py" line="275" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="293" />
+            <location filename="../plugin/gui/maptools.py" line="294" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="302" />
+            <location filename="../plugin/gui/maptools.py" line="303" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="382" />
+            <location filename="../plugin/gui/maptools.py" line="383" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="393" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="419" />
+            <location filename="../plugin/gui/maptools.py" line="420" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="454" />
+            <location filename="../plugin/gui/maptools.py" line="455" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="454" />
+            <location filename="../plugin/gui/maptools.py" line="455" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="462" />
+            <location filename="../plugin/gui/maptools.py" line="463" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="472" />
+            <location filename="../plugin/gui/maptools.py" line="473" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="475" />
+            <location filename="../plugin/gui/maptools.py" line="476" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="496" />
+            <location filename="../plugin/gui/maptools.py" line="497" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>Automatic (GPU when available)</source>
             <translation>Automatisch (GPU, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="30" />
+            <location filename="../plugin/gui/settings_tab.py" line="32" />
             <source>Requested device: {device}</source>
             <translation>Angefordertes Gerät: {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <location filename="../plugin/gui/settings_tab.py" line="34" />
             <source>onnxruntime (network engines): {report}</source>
             <translation>onnxruntime (Netz-Engines): {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="33" />
+            <location filename="../plugin/gui/settings_tab.py" line="35" />
             <source>torch: {report}</source>
             <translation>torch: {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <location filename="../plugin/gui/settings_tab.py" line="36" />
             <source>Spectral engine: {report}</source>
             <translation>Spektral-Engine: {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="48" />
+            <location filename="../plugin/gui/settings_tab.py" line="51" />
             <source>Processing</source>
             <translation>Verarbeitung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="54" />
+            <location filename="../plugin/gui/settings_tab.py" line="57" />
             <source>Where networks run by default. The explanation of each run says what was really used.</source>
             <translation>Wo Netze standardmäßig laufen. Die Erklärung jedes Laufs sagt, was tatsächlich verwendet wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="55" />
+            <location filename="../plugin/gui/settings_tab.py" line="58" />
             <source>Default device</source>
             <translation>Standardgerät</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="59" />
+            <location filename="../plugin/gui/settings_tab.py" line="62" />
             <source>Automatic</source>
             <translation>Automatisch</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="60" />
+            <location filename="../plugin/gui/settings_tab.py" line="63" />
             <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
             <translation>CPU-Threads für die Engines; Automatisch verwendet TERRAPROMPT_THREADS, falls gesetzt, sonst alle Kerne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="61" />
+            <location filename="../plugin/gui/settings_tab.py" line="64" />
             <source>CPU threads</source>
             <translation>CPU-Threads</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="73" />
+            <location filename="../plugin/gui/settings_tab.py" line="76" />
             <source> px</source>
             <translation> px</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="67" />
+            <location filename="../plugin/gui/settings_tab.py" line="70" />
             <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
             <translation>Kachelkante in Pixeln; der Speicherbedarf wächst mit ihr, nicht mit der Rastergröße.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="68" />
+            <location filename="../plugin/gui/settings_tab.py" line="71" />
             <source>Tile size</source>
             <translation>Kachelgröße</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="74" />
+            <location filename="../plugin/gui/settings_tab.py" line="77" />
             <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
             <translation>Überlappung zwischen Kacheln, überblendet, damit keine Nähte sichtbar sind; höchstens die halbe Kachelgröße.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="75" />
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
             <source>Tile overlap</source>
             <translation>Kachelüberlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <location filename="../plugin/gui/settings_tab.py" line="81" />
             <source>Devices</source>
             <translation>Geräte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <location filename="../plugin/gui/settings_tab.py" line="86" />
             <source>Checking the available devices ...</source>
             <translation>Verfügbare Geräte werden geprüft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="85" />
+            <location filename="../plugin/gui/settings_tab.py" line="88" />
             <source>Check devices again</source>
             <translation>Geräte erneut prüfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="138" />
+            <location filename="../plugin/gui/settings_tab.py" line="142" />
+            <source>Checking what the runtimes offer…</source>
+            <translation>Prüfe, was die Laufzeitumgebungen bieten…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="143" />
+            <source>TerraPrompt: checking devices</source>
+            <translation>TerraPrompt: Geräte werden geprüft</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="153" />
             <source>The device check failed: {error}</source>
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>Install dependencies</source>
             <translation>Abhängigkeiten installieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="66" />
+            <location filename="../plugin/gui/setup_tab.py" line="67" />
             <source>From the internet (PyPI; QGIS proxy settings apply)</source>
             <translation>Aus dem Internet (PyPI; die Proxy-Einstellungen von QGIS gelten)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <location filename="../plugin/gui/setup_tab.py" line="68" />
             <source>From an offline wheelhouse (folder or .zip)</source>
             <translation>Aus einem Offline-Wheelhouse (Ordner oder .zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="71" />
+            <location filename="../plugin/gui/setup_tab.py" line="72" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Wheelhouse (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <location filename="../plugin/gui/setup_tab.py" line="75" />
             <source>Use the CUDA (NVIDIA GPU) build</source>
             <translation>Die CUDA-Version (NVIDIA-GPU) verwenden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="96" />
+            <location filename="../plugin/gui/setup_tab.py" line="97" />
             <source>Diagnostics</source>
             <translation>Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="98" />
+            <location filename="../plugin/gui/setup_tab.py" line="99" />
             <source>Copy report</source>
             <translation>Bericht kopieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="122" />
+            <location filename="../plugin/gui/setup_tab.py" line="123" />
             <source>Missing Python packages:</source>
             <translation>Fehlende Python-Pakete:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="125" />
+            <location filename="../plugin/gui/setup_tab.py" line="126" />
             <source>All required Python packages are available.</source>
             <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="128" />
+            <location filename="../plugin/gui/setup_tab.py" line="129" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="130" />
+            <location filename="../plugin/gui/setup_tab.py" line="131" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>An NVIDIA driver was found.</source>
             <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="150" />
+            <location filename="../plugin/gui/setup_tab.py" line="151" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="162" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="177" />
+            <location filename="../plugin/gui/setup_tab.py" line="178" />
             <source>Installation failed: {error}</source>
             <translation>Installation fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <location filename="../plugin/gui/setup_tab.py" line="184" />
             <source>Dependencies installed.</source>
             <translation>Abhängigkeiten installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <location filename="../plugin/gui/setup_tab.py" line="184" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="199" />
+            <source>Checking the environment…</source>
+            <translation>Prüfe die Umgebung…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="200" />
+            <source>TerraPrompt: diagnostics</source>
+            <translation>TerraPrompt: Diagnose</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="207" />
+            <source>The diagnostics failed: {error}</source>
+            <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
             <location filename="../plugin/gui/tasks.py" line="89" />

@@ -69,7 +69,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="113" />
+            <location filename="../plugin/gui/change_tab.py" line="114" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -139,7 +139,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="379" />
+            <location filename="../plugin/gui/change_tab.py" line="380" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -209,7 +209,7 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="108" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="110" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -224,7 +224,7 @@
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="76" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="78" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="117" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -394,62 +394,62 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="34" />
+            <location filename="../plugin/algorithms/find_similar.py" line="36" />
             <source>Find objects similar to exemplars</source>
             <translation>Trouver des objets semblables aux exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="37" />
+            <location filename="../plugin/algorithms/find_similar.py" line="39" />
             <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Donnez deux ou trois bons polygones de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="43" />
+            <location filename="../plugin/algorithms/find_similar.py" line="45" />
             <source>The raster to search (any modality).</source>
             <translation>Le raster à parcourir (toute modalité).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="47" />
             <source>Exemplar polygons</source>
             <translation>Polygones d'exemple</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="46" />
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="50" />
             <source>Similarity threshold</source>
             <translation>Seuil de similarité</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="49" />
+            <location filename="../plugin/algorithms/find_similar.py" line="51" />
             <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
             <translation>0..1, plus haut trouve moins d'objets, plus proches. network : un objet est gardé quand le cosinus entre ses caractéristiques réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="54" />
+            <location filename="../plugin/algorithms/find_similar.py" line="56" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="60" />
+            <location filename="../plugin/algorithms/find_similar.py" line="62" />
             <source>Search extent</source>
             <translation>Emprise de recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="61" />
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="64" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
@@ -459,17 +459,17 @@
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="68" />
+            <location filename="../plugin/algorithms/find_similar.py" line="70" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="70" />
+            <location filename="../plugin/algorithms/find_similar.py" line="72" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="83" />
+            <location filename="../plugin/algorithms/find_similar.py" line="85" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
@@ -484,122 +484,122 @@
             <translation>Contours rectilignes (bâtiments)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="41" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="43" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, au lieu du contour tracé au pixel. Une partie que l'équerrage changerait beaucoup (IoU inférieur à 0,75 avec son contour tracé) garde le contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="53" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="55" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="65" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="67" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="68" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="70" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="79" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="80" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="82" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="83" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="85" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="86" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="88" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="91" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="93" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="94" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="97" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
             <source>No overlaps between objects</source>
             <translation>Aucun chevauchement entre objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="100" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Chaque objet, dans l'ordre des object_id, laisse de côté ce que couvrent les objets précédents (des toits voisins partagent un bord au lieu de se chevaucher) ; un objet à qui il ne reste rien est ignoré et nommé dans le rapport.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="101" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="103" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="106" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="105" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="109" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="120" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="124" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="126" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="139" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="167" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="279" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="478" />
+            <location filename="../plugin/gui/maptools.py" line="479" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -704,117 +704,117 @@
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="55" />
+            <location filename="../plugin/gui/change_tab.py" line="56" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>Change vector analysis</source>
             <translation>Analyse du vecteur de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>SAR log-ratio</source>
             <translation>Log-ratio SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="56" />
+            <location filename="../plugin/gui/change_tab.py" line="57" />
             <source>Siamese change network</source>
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="98" />
+            <location filename="../plugin/gui/change_tab.py" line="99" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="99" />
+            <location filename="../plugin/gui/change_tab.py" line="100" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="100" />
+            <location filename="../plugin/gui/change_tab.py" line="101" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="101" />
+            <location filename="../plugin/gui/change_tab.py" line="102" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="107" />
+            <location filename="../plugin/gui/change_tab.py" line="108" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="109" />
+            <location filename="../plugin/gui/change_tab.py" line="110" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="115" />
+            <location filename="../plugin/gui/change_tab.py" line="116" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="126" />
+            <location filename="../plugin/gui/change_tab.py" line="127" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="127" />
+            <location filename="../plugin/gui/change_tab.py" line="128" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="128" />
+            <location filename="../plugin/gui/change_tab.py" line="129" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="130" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="142" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="146" />
+            <location filename="../plugin/gui/change_tab.py" line="147" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
@@ -824,117 +824,117 @@
             <translation>Lancer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="165" />
+            <location filename="../plugin/gui/change_tab.py" line="166" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="228" />
+            <location filename="../plugin/gui/change_tab.py" line="229" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="234" />
+            <location filename="../plugin/gui/change_tab.py" line="235" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="296" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="297" />
+            <location filename="../plugin/gui/change_tab.py" line="298" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="332" />
+            <location filename="../plugin/gui/change_tab.py" line="333" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="608" />
+            <location filename="../plugin/gui/landcover_tab.py" line="610" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="639" />
+            <location filename="../plugin/gui/landcover_tab.py" line="641" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="369" />
+            <location filename="../plugin/gui/change_tab.py" line="370" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="371" />
+            <location filename="../plugin/gui/change_tab.py" line="372" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="384" />
+            <location filename="../plugin/gui/change_tab.py" line="385" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="404" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="416" />
+            <location filename="../plugin/gui/change_tab.py" line="417" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="16" />
+            <location filename="../plugin/gui/chart.py" line="18" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="18" />
+            <location filename="../plugin/gui/chart.py" line="20" />
             <source>{value} ha</source>
             <translation>{value} ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="19" />
+            <location filename="../plugin/gui/chart.py" line="21" />
             <source>{value} m²</source>
             <translation>{value} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="31" />
+            <location filename="../plugin/gui/chart.py" line="33" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Surface par classe sur les pixels valides de l'emprise traitée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="54" />
+            <location filename="../plugin/gui/chart.py" line="56" />
             <source>No result yet</source>
             <translation>Pas encore de résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="77" />
+            <location filename="../plugin/gui/chart.py" line="81" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
@@ -1104,12 +1104,12 @@
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="228" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="228" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1394,77 +1394,77 @@
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="443" />
+            <location filename="../plugin/gui/landcover_tab.py" line="444" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="445" />
+            <location filename="../plugin/gui/landcover_tab.py" line="446" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="463" />
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="467" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="480" />
+            <location filename="../plugin/gui/landcover_tab.py" line="482" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="512" />
+            <location filename="../plugin/gui/landcover_tab.py" line="514" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="539" />
+            <location filename="../plugin/gui/landcover_tab.py" line="541" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="552" />
+            <location filename="../plugin/gui/landcover_tab.py" line="554" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="566" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="605" />
+            <location filename="../plugin/gui/landcover_tab.py" line="607" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="610" />
+            <location filename="../plugin/gui/landcover_tab.py" line="612" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="657" />
+            <location filename="../plugin/gui/landcover_tab.py" line="659" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="70" />
+            <location filename="../plugin/gui/layers.py" line="145" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
@@ -1489,289 +1489,314 @@
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="150" />
+            <location filename="../plugin/gui/layers.py" line="167" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="152" />
+            <location filename="../plugin/gui/layers.py" line="169" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="157" />
+            <location filename="../plugin/gui/layers.py" line="174" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="247" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="259" />
+            <location filename="../plugin/gui/maptools.py" line="260" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="274" />
+            <location filename="../plugin/gui/maptools.py" line="275" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="293" />
+            <location filename="../plugin/gui/maptools.py" line="294" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="302" />
+            <location filename="../plugin/gui/maptools.py" line="303" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="382" />
+            <location filename="../plugin/gui/maptools.py" line="383" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="393" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="419" />
+            <location filename="../plugin/gui/maptools.py" line="420" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="454" />
+            <location filename="../plugin/gui/maptools.py" line="455" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="454" />
+            <location filename="../plugin/gui/maptools.py" line="455" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="462" />
+            <location filename="../plugin/gui/maptools.py" line="463" />
             <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
             <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="472" />
+            <location filename="../plugin/gui/maptools.py" line="473" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="475" />
+            <location filename="../plugin/gui/maptools.py" line="476" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="496" />
+            <location filename="../plugin/gui/maptools.py" line="497" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>Automatic (GPU when available)</source>
             <translation>Automatique (GPU si disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="22" />
+            <location filename="../plugin/gui/settings_tab.py" line="25" />
             <source>CUDA GPU</source>
             <translation>GPU CUDA</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="30" />
+            <location filename="../plugin/gui/settings_tab.py" line="32" />
             <source>Requested device: {device}</source>
             <translation>Périphérique demandé : {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <location filename="../plugin/gui/settings_tab.py" line="34" />
             <source>onnxruntime (network engines): {report}</source>
             <translation>onnxruntime (moteurs à réseau) : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="33" />
+            <location filename="../plugin/gui/settings_tab.py" line="35" />
             <source>torch: {report}</source>
             <translation>torch : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <location filename="../plugin/gui/settings_tab.py" line="36" />
             <source>Spectral engine: {report}</source>
             <translation>Moteur spectral : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="48" />
+            <location filename="../plugin/gui/settings_tab.py" line="51" />
             <source>Processing</source>
             <translation>Traitement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="54" />
+            <location filename="../plugin/gui/settings_tab.py" line="57" />
             <source>Where networks run by default. The explanation of each run says what was really used.</source>
             <translation>Où tournent les réseaux par défaut. L'explication de chaque calcul dit ce qui a réellement servi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="55" />
+            <location filename="../plugin/gui/settings_tab.py" line="58" />
             <source>Default device</source>
             <translation>Périphérique par défaut</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="59" />
+            <location filename="../plugin/gui/settings_tab.py" line="62" />
             <source>Automatic</source>
             <translation>Automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="60" />
+            <location filename="../plugin/gui/settings_tab.py" line="63" />
             <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
             <translation>Threads CPU des moteurs ; Automatique utilise TERRAPROMPT_THREADS s'il est défini, sinon tous les cœurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="61" />
+            <location filename="../plugin/gui/settings_tab.py" line="64" />
             <source>CPU threads</source>
             <translation>Threads CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="73" />
+            <location filename="../plugin/gui/settings_tab.py" line="76" />
             <source> px</source>
             <translation> px</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="67" />
+            <location filename="../plugin/gui/settings_tab.py" line="70" />
             <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
             <translation>Côté des tuiles en pixels ; la mémoire utilisée croît avec lui, pas avec la taille du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="68" />
+            <location filename="../plugin/gui/settings_tab.py" line="71" />
             <source>Tile size</source>
             <translation>Taille des tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="74" />
+            <location filename="../plugin/gui/settings_tab.py" line="77" />
             <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
             <translation>Recouvrement entre tuiles, fondu pour qu'aucune couture ne se voie ; au plus la moitié de la taille des tuiles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="75" />
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
             <source>Tile overlap</source>
             <translation>Recouvrement des tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <location filename="../plugin/gui/settings_tab.py" line="81" />
             <source>Devices</source>
             <translation>Périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <location filename="../plugin/gui/settings_tab.py" line="86" />
             <source>Checking the available devices ...</source>
             <translation>Vérification des périphériques disponibles ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="85" />
+            <location filename="../plugin/gui/settings_tab.py" line="88" />
             <source>Check devices again</source>
             <translation>Vérifier à nouveau les périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="138" />
+            <location filename="../plugin/gui/settings_tab.py" line="142" />
+            <source>Checking what the runtimes offer…</source>
+            <translation>Vérification de ce que proposent les moteurs d’exécution…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="143" />
+            <source>TerraPrompt: checking devices</source>
+            <translation>TerraPrompt : vérification des processeurs</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/settings_tab.py" line="153" />
             <source>The device check failed: {error}</source>
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>Install dependencies</source>
             <translation>Installer les dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="66" />
+            <location filename="../plugin/gui/setup_tab.py" line="67" />
             <source>From the internet (PyPI; QGIS proxy settings apply)</source>
             <translation>Depuis Internet (PyPI ; les réglages de proxy de QGIS s'appliquent)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <location filename="../plugin/gui/setup_tab.py" line="68" />
             <source>From an offline wheelhouse (folder or .zip)</source>
             <translation>Depuis un dépôt de wheels hors ligne (dossier ou .zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="71" />
+            <location filename="../plugin/gui/setup_tab.py" line="72" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Dépôt de wheels (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <location filename="../plugin/gui/setup_tab.py" line="75" />
             <source>Use the CUDA (NVIDIA GPU) build</source>
             <translation>Utiliser la version CUDA (GPU NVIDIA)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="96" />
+            <location filename="../plugin/gui/setup_tab.py" line="97" />
             <source>Diagnostics</source>
             <translation>Diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="98" />
+            <location filename="../plugin/gui/setup_tab.py" line="99" />
             <source>Copy report</source>
             <translation>Copier le rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="122" />
+            <location filename="../plugin/gui/setup_tab.py" line="123" />
             <source>Missing Python packages:</source>
             <translation>Paquets Python manquants :</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="125" />
+            <location filename="../plugin/gui/setup_tab.py" line="126" />
             <source>All required Python packages are available.</source>
             <translation>Tous les paquets Python requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="128" />
+            <location filename="../plugin/gui/setup_tab.py" line="129" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="130" />
+            <location filename="../plugin/gui/setup_tab.py" line="131" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>An NVIDIA driver was found.</source>
             <translation>Un pilote NVIDIA a été trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="133" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="150" />
+            <location filename="../plugin/gui/setup_tab.py" line="151" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="162" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt : installation des dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="177" />
+            <location filename="../plugin/gui/setup_tab.py" line="178" />
             <source>Installation failed: {error}</source>
             <translation>L'installation a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <location filename="../plugin/gui/setup_tab.py" line="184" />
             <source>Dependencies installed.</source>
             <translation>Dépendances installées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="183" />
+            <location filename="../plugin/gui/setup_tab.py" line="184" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="199" />
+            <source>Checking the environment…</source>
+            <translation>Vérification de l’environnement…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="200" />
+            <source>TerraPrompt: diagnostics</source>
+            <translation>TerraPrompt : diagnostic</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="207" />
+            <source>The diagnostics failed: {error}</source>
+            <translation>Le diagnostic a échoué : {error}</translation>
         </message>
         <message>
             <location filename="../plugin/gui/tasks.py" line="89" />

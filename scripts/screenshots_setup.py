@@ -86,6 +86,7 @@ def inner() -> None:
                 return
             info["steps"].append("install log tail: " + " | ".join(tab.log.toPlainText().splitlines()[-2:]))
             tab.show_diagnostics()
+            wait(lambda: tab.diag_task is None, 60)
             wait(lambda: False, 0.5)
             dock.grab().save(os.path.join(OUT, "setup_diagnostics.png"))
             info["files"] = ["out/setup_missing.png", "out/setup_installing.png", "out/setup_diagnostics.png"]

@@ -1,6 +1,8 @@
 """Settings tab: default device, CPU threads, tile size/overlap, and the honest device report."""
 from __future__ import annotations
 
+from typing import Optional
+
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -15,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from . import settings
+from .tasks import CoreTask, start_task
 
 
 def device_labels() -> dict[str, str]:
@@ -22,11 +25,10 @@ def device_labels() -> dict[str, str]:
     return {"auto": tr("Automatic (GPU when available)"), "cpu": tr("CPU"), "cuda": tr("CUDA GPU")}
 
 
-def device_report_text() -> str:
-    """What each runtime would really use for the default device, and why."""
+def device_report_text(device: str) -> str:
+    """What each runtime would really use for a device choice, and why (imports torch: seconds the first time)."""
     from ..core.runtime import numpy_device, onnx_providers, torch_device
 
-    device = str(settings.value("device"))
     lines = [tr("Requested device: {device}").format(device=device)]
     _providers, onnx = onnx_providers(device)
     lines.append(tr("onnxruntime (network engines): {report}").format(report=onnx))
@@ -44,6 +46,7 @@ class SettingsTab(QWidget):
         super().__init__(parent)
         self.iface = iface
         self._report_done = False
+        self.report_task: Optional[CoreTask] = None  # the device report, built off the main thread
         layout = QVBoxLayout(self)
         box = QGroupBox(tr("Processing"), self)
         form = QFormLayout(box)
@@ -129,16 +132,31 @@ class SettingsTab(QWidget):
         if not self._report_done:
             self.refresh_report()
 
-    def refresh_report(self) -> None:
-        """Rebuild the device report from what the runtimes really offer."""
+    def refresh_report(self) -> CoreTask:
+        """Rebuild the device report from what the runtimes really offer, in a task (importing torch takes seconds, which
+        froze the panel the first time the tab was shown)."""
         self._report_done = True
-        try:
-            self.report.setPlainText(device_report_text())
-        except Exception as exc:  # noqa: BLE001 - the report must say why it failed
-            self.report.setPlainText(tr("The device check failed: {error}").format(error=exc))
+        if self.report_task is not None:  # a newer choice: its report replaces the one on its way
+            self.report_task.detach()
+        device = str(settings.value("device"))
+        self.report.setPlainText(tr("Checking what the runtimes offer…"))
+        task = CoreTask(tr("TerraPrompt: checking devices"), lambda progress, is_cancelled: device_report_text(device))
+        task.on_done = lambda text, error: self._reported(task, text, error)
+        self.report_task = start_task(task)
+        return task
+
+    def _reported(self, task, text, error) -> None:
+        """Show the device report (or why it failed) unless a newer one was asked for."""
+        if task is not self.report_task:
+            return
+        self.report_task = None
+        self.report.setPlainText(text if error is None else tr("The device check failed: {error}").format(error=error))
 
     def apply_settings(self) -> None:
         """Nothing to do: this tab is the source of the settings."""
 
     def shutdown(self) -> None:
-        """Nothing runs in the background here."""
+        """Forget a device report on its way."""
+        if self.report_task is not None:
+            self.report_task.detach()
+            self.report_task = None

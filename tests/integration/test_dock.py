@@ -359,6 +359,8 @@ def test_settings_tab_device_threads_tiles(plugin, tab):
     st = plugin.dock.tab("settings_tab")
     plugin.dock.tab_widget.setCurrentWidget(st)
     st.refresh_report()  # done on first show in QGIS; the test main window is never shown
+    assert "Checking what the runtimes offer" in st.report.toPlainText()  # in a task: torch takes seconds to import
+    assert wait_for(lambda: st.report_task is None, 60)
     report = st.report.toPlainText()
     assert "onnxruntime" in report and "torch" in report and "cpu" in report
     st.threads_spin.setValue(3)
@@ -369,6 +371,7 @@ def test_settings_tab_device_threads_tiles(plugin, tab):
     assert settings.tile_spec().size == 256 and settings.tile_spec().overlap == 128
     st.device_combo.setCurrentIndex(st.device_combo.findData("cpu"))
     assert tab.device_combo.currentData() == "cpu"  # the land-cover tab follows the default device
+    assert wait_for(lambda: st.report_task is None, 60)
     assert "Requested device: cpu" in st.report.toPlainText()
     st.threads_spin.setValue(0)
     st.tile_spin.setValue(512)
