@@ -15,9 +15,9 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded
 

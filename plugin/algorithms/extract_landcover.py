@@ -14,9 +14,9 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from ..gui.layers import style_class_raster, style_polygons
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from ..gui.layers import style_class_raster, style_polygons
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
 from .outputs import style_when_loaded
 

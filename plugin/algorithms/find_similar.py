@@ -15,8 +15,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..i18n import tr
 from ..gui.layers import style_objects
+from ..i18n import tr
 from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
 from .segment_prompts import embedding_cache_dir, straight_outlines_parameter

@@ -16,8 +16,8 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
-from ..i18n import tr
 from ..gui.layers import style_object_ids, style_objects
+from ..i18n import tr
 from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded
