@@ -1489,17 +1489,17 @@
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="167" />
+            <location filename="../plugin/gui/layers.py" line="168" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="169" />
+            <location filename="../plugin/gui/layers.py" line="170" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="174" />
+            <location filename="../plugin/gui/layers.py" line="175" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -1794,7 +1794,7 @@
             <translation>TerraPrompt: Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="207" />
+            <location filename="../plugin/gui/setup_tab.py" line="208" />
             <source>The diagnostics failed: {error}</source>
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>

@@ -237,7 +237,8 @@ def detect_modality(src: RasterSource) -> Modality:
                               "read warped onto a north-up grid, as QGIS draws it")
     if getattr(src, "file_crs", ""):
         said = "has none" if src.file_crs == "none" else f"says {src.file_crs}"
-        m = replace(m, reason=f"{m.reason}; placed in the CRS set on its layer in QGIS, {crs_label(src.crs)} (the file {said})")
+        m = replace(m, reason=f"{m.reason}; placed in the CRS set on its layer in QGIS, {crs_label(src.crs)} "
+                              f"(the file {said})")
     if getattr(src, "user_nodata", ()):
         values = ", ".join(f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}" for lo, hi in src.user_nodata)
         m = replace(m, reason=f"{m.reason}; {values} nodata as set on its layer in QGIS")

@@ -403,7 +403,8 @@ def encoder_status() -> str:
     st = load_encoder()
     if st is not None:
         return _t("sentence encoder {name} (offline) + exact synonyms", name=ENCODER_NAME)
-    return _t("exact synonyms only (sentence encoder unavailable: {reason})", reason=_ENCODER.get("error", _t("unknown reason")))
+    return _t("exact synonyms only (sentence encoder unavailable: {reason})",
+              reason=_ENCODER.get("error", _t("unknown reason")))
 
 
 def _encode(model, texts: list[str]) -> np.ndarray:

@@ -144,7 +144,8 @@ def style_object_ids(layer: QgsRasterLayer, ids) -> None:
     """An object-id raster: each id in its own colour (hues a golden angle apart), background 0 transparent."""
     items = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), tr("Background"))]
     for i, oid in enumerate(sorted(ids)):
-        items.append(QgsPalettedRasterRenderer.Class(int(oid), QColor.fromHsv(int(i * 137.508) % 360, 200, 255, 200), str(oid)))
+        colour = QColor.fromHsv(int(i * 137.508) % 360, 200, 255, 200)
+        items.append(QgsPalettedRasterRenderer.Class(int(oid), colour, str(oid)))
     layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, items))
     layer.triggerRepaint()
 

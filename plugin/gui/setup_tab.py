@@ -202,9 +202,11 @@ class SetupTab(QWidget):
         return self.diag_task
 
     def _diagnosed(self, text, error) -> None:
+        """Show the diagnostics report, or why it could not be built."""
         self.diag_task = None
         self.diag_btn.setEnabled(True)
-        self.report.setPlainText(text if error is None else tr("The diagnostics failed: {error}").format(error=error_message(error)))
+        failed = tr("The diagnostics failed: {error}").format(error=error_message(error)) if error is not None else ""
+        self.report.setPlainText(failed or text)
 
     def shutdown(self) -> None:
         if self.task is not None:

@@ -401,5 +401,6 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
         lines.append(t("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):"))
         lines.append("  " + t("from \\ to").ljust(22) + "".join(n[:14].rjust(15) for n in to_names))
         for i, fname in enumerate(maps.from_names):
-            lines.append("  " + class_label(fname)[:22].ljust(22) + "".join(number(changed[i, j] / 1e4, 2).rjust(15) for j in range(len(to_names))))
+            cells = "".join(number(changed[i, j] / 1e4, 2).rjust(15) for j in range(len(to_names)))
+            lines.append("  " + class_label(fname)[:22].ljust(22) + cells)
     return "\n".join(lines)

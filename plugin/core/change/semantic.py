@@ -264,7 +264,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                      grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None,
                      reference_layer: Optional[LayerSettings] = None) -> ClassMaps:
     """Fit per-date land-cover engines on the sample (and read the reference map's classes; ``reference_layer``: what
-    was set on its raster layer in QGIS, see raster.LayerSettings).
+    was set on its raster layer in QGIS, see layer_settings.LayerSettings).
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
     ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
@@ -289,7 +289,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
 
-        ref = VectorReference(reference, grid.crs) if is_vector(reference) else open_raster(reference, expand_palette=False, layer=reference_layer)
+        ref = (VectorReference(reference, grid.crs) if is_vector(reference)
+               else open_raster(reference, expand_palette=False, layer=reference_layer))
         names, values = reference_classes(ref)
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]

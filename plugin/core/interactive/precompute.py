@@ -29,7 +29,7 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
                   progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> EncodeResult:
     """Encode every tile of a raster into the on-disk cache (tiles already there are skipped); ``layer``: what was set
-    on its layer in QGIS (see raster.LayerSettings)."""
+    on its layer in QGIS (see layer_settings.LayerSettings)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
     src = open_raster(path, layer=layer)
