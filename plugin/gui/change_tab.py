@@ -28,6 +28,7 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QCompleter,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -122,6 +123,15 @@ class ChangeTab(QWidget):
         self.prompt_status.setObjectName("changePromptStatus")
         self.prompt_status.setWordWrap(True)
         form.addRow("", self.prompt_status)
+        self.min_area_spin = QDoubleSpinBox(self)  # as MIN_AREA_M2: changed objects smaller than this are not polygons
+        self.min_area_spin.setRange(0.0, 1e9)
+        self.min_area_spin.setDecimals(0)
+        self.min_area_spin.setSingleStep(100.0)
+        self.min_area_spin.setSuffix(" m²")
+        self.min_area_spin.setSpecialValueText(tr("none"))
+        self.min_area_spin.setToolTip(tr("Change polygons smaller than this are left out (a size in the change of interest, "
+                                         "e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies)."))
+        form.addRow(tr("Minimum area"), self.min_area_spin)
         lay.addLayout(form)
         prow = QHBoxLayout()
         self.show_before = QPushButton(tr("Show before"), self)
@@ -192,6 +202,7 @@ class ChangeTab(QWidget):
         self.method_combo.setCurrentIndex(max(0, i))
         self.prompt_edit.setText(settings.value("change/prompt", "") or "")
         self.prompt_changed(self.prompt_edit.text())
+        self.min_area_spin.setValue(float(settings.value("change/min_area", 0.0) or 0.0))
 
     def set_swipe(self, on: bool) -> None:
         """Enter or leave swipe mode on the map canvas (BEFORE left of the line, AFTER right)."""
@@ -282,6 +293,7 @@ class ChangeTab(QWidget):
     def save_settings(self) -> None:
         settings.set_value("change/method", self.method_combo.currentData())
         settings.set_value("change/prompt", self.prompt_edit.text())
+        settings.set_value("change/min_area", self.min_area_spin.value())
 
     @property
     def threshold(self) -> float:
@@ -302,6 +314,7 @@ class ChangeTab(QWidget):
                              output_change=os.path.join(self.temp_dir, "change.tif"),
                              output_vector=os.path.join(self.temp_dir, "change.gpkg"),
                              method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
+                             min_area_m2=self.min_area_spin.value(),
                              reference_map=layer_file(self.reference_combo.currentLayer()) or None,
                              device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec(),
                              layers=settings_by_path(before, after, self.reference_combo.currentLayer()))

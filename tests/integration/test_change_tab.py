@@ -10,6 +10,13 @@ import rasterio
 
 from conftest import ROOT, wait_for
 
+
+def settings_value(key):
+    """A TerraPrompt setting as the tabs read it."""
+    from terraprompt.plugin.gui import settings
+
+    return settings.value(key)
+
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
 from change_pairs import iou, write_pair  # noqa: E402
 
@@ -120,6 +127,27 @@ def test_run_with_a_crs_set_on_a_layer_in_qgis(tab, project, tmp_path):
     res = _run_cva(tab, "any change")
     assert res is not None, tab.summary.toPlainText()
     assert iou(rasterio.open(res.output_change).read(1) == 1, truth) > 0.8
+
+
+def test_minimum_area_leaves_small_change_polygons_out(tab, project, tmp_path):
+    """The tab's minimum area does what MIN_AREA_M2 does in Processing (it had no such field: only a size in the prompt
+    set one), and it is remembered."""
+    import fiona
+
+    _picked(tab, project, tmp_path)
+    tab.min_area_spin.setValue(0)
+    every = _run_cva(tab, "any change")
+    with fiona.open(every.output_vector) as fc:
+        areas = [f["properties"]["area_m2"] for f in fc]
+    limit = float(int(sorted(areas)[len(areas) // 2]) + 1)  # whole m², as the box shows; drops at least half of them
+    tab.min_area_spin.setValue(limit)
+    kept = _run_cva(tab, "any change")
+    with fiona.open(kept.output_vector) as fc:
+        kept_areas = [f["properties"]["area_m2"] for f in fc]
+    assert kept_areas and min(kept_areas) >= limit and len(kept_areas) < len(areas)
+    assert float(settings_value("change/min_area")) == limit
+    tab.min_area_spin.setValue(0)
+    tab.save_settings()
 
 
 def test_same_layer_refused(tab, project, tmp_path):

@@ -210,8 +210,8 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
             return summary
         return summary + "\n" + t(
             "Polygons: {n} written, {pct} % of them {px} pixels or smaller (isolated pixels): set a minimum area "
-            "(MIN_AREA_M2, or in the change of interest, e.g. '{prompt} larger than {example}') to keep whole changed "
-            "objects and write far fewer polygons", n=number(written.features), pct=written.tiny_percent, px=TINY_PIXELS,
+            "(MIN_AREA_M2, the Change tab's Minimum area, or in the change of interest, e.g. '{prompt} larger than "
+            "{example}') to keep whole changed objects and write far fewer polygons", n=number(written.features), pct=written.tiny_percent, px=TINY_PIXELS,
             prompt=prompt_text, example=ten_pixels(pixel_m2))
 
     written = write_polygons(path, polys(), grid, {v: "change" for v in names}, common, min_area_m2=min_area_m2,
