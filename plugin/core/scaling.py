@@ -51,11 +51,18 @@ class Scaling:
     offset: float
     to_db: bool
     note: str
+    """How the values were read, for the explanation (prose: code reads the flags below, not this)."""
+    calibrated: bool = True
+    """False when the values are rescaled DN, not physical units (8-bit DN, 11-bit raw DN, scaled by a percentile)."""
+    as_is: bool = False
+    """Float values in 0–1 used as they are, with no kind stated: taken as reflectance-like."""
+    surface: bool = False
+    """Surface (Level-2) reflectance by its scaling (Landsat Collection 2): the cloud network's L2A models fit."""
 
     @property
     def reflectance(self) -> bool:
         """True when optical values are reflectance-like (calibrated, or floats already in 0–1), not rescaled DN."""
-        return (self.kind == "reflectance" and "not calibrated" not in self.note) or "as they are (0" in self.note
+        return (self.kind == "reflectance" and self.calibrated) or self.as_is
 
     def measured(self, data: np.ma.MaskedArray, inplace: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(physical values, valid) of a masked read (bands, rows, cols): valid where no band is masked and every value
@@ -273,32 +280,33 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 0.01, 0.0, False, f"values look like reflectance in percent (sampled 98th percentile {top:.3g} "
                            f"<= {PERCENT_MAX:g}): divided by 100")
         if dtype == "uint8":
-            return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)")
+            return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)",
+                           calibrated=False)
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
         if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > C2_DARK_DN):
-            return Scaling(kind, C2_SCALE, C2_OFFSET, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2")
+            return Scaling(kind, C2_SCALE, C2_OFFSET, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2", surface=True)
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
-                           f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)")
+                           f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)", calibrated=False)
         if modality.name.startswith("sentinel2"):
             return _s2_dn_scaling(src, kind, st, bands, modality.roles.get("cirrus"))
         return Scaling(kind, 1e-4, 0.0, False, "reflectance = DN / 10000")
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
-        return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1")
+        return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1", calibrated=False)
     integer_optical = bool({"red", "green", "blue", "nir"} & set(modality.roles)) and not dtype.startswith("float")
     if integer_optical and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
         # an undescribed RGB / RGBN stack of Landsat Collection 2 Level-2 bands (e.g. a virtual raster of SR_B2-SR_B5):
         # divided by its 98th percentile, the offset of 7273 DN would flatten every index (vegetation was lost)
         return Scaling(kind, C2_SCALE, C2_OFFSET, False, f"values look like Landsat Collection 2 Level-2 DN (every band's "
                        f"dark objects above {C2_DARK_DN:g}): reflectance = DN x 2.75e-5 - 0.2; choose a modality or set "
-                       "band descriptions if not")
+                       "band descriptions if not", surface=True)
     if integer_optical and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
         # an undescribed stack named as a Sentinel-2 product (S2B_MSIL2A_..., T36SYC_20230612T081609_...): its DN are
         # reflectance x 10000, with the baseline 04.00 offset when the metadata, the name or the values say so
         return _s2_dn_scaling(src, kind, st, bands, None, "the file is named as a Sentinel-2 product: ")
     if dtype.startswith("float") and top <= 3.0:
-        return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)")
+        return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)", as_is=True)
     top = top if top > 0 else 1.0
     note = f"values scaled by the sampled 98th percentile ({top:g})"
     if integer_optical and st.p01 is not None and st.p01.size and S2_OFFSET_DN <= float(np.min(st.p01)) and top <= S2_DN_TOP_MAX:
@@ -307,4 +315,4 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         note += (f"; caution: no pixel is darker than {S2_OFFSET_DN:g} DN in any band: if these are Sentinel-2 bands of "
                  "processing baseline 04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: "
                  "give the file its product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed")
-    return Scaling(kind, 1.0 / top, 0.0, False, note)
+    return Scaling(kind, 1.0 / top, 0.0, False, note, calibrated=False)

@@ -373,7 +373,7 @@ def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str
     if not ok:
         return None, why
     for layer in (pair.before, pair.after):
-        if layer.scaling.kind != "reflectance" or "not calibrated" in layer.scaling.note:
+        if layer.scaling.kind != "reflectance" or not layer.scaling.calibrated:
             return None, "the values are not calibrated reflectance"
     px = pixel_size_m(pair.grid)
     try:
@@ -389,7 +389,7 @@ def _auto_normalisation(blayer: Layer, alayer: Layer) -> str:
     (0.27 → 0.22 for CVA); on 8-bit DN pairs (Landsat Taizhou) it is decisive (kappa −0.04 → 0.98).
     """
     physical = ("reflectance", "sar_db", "metres")
-    rescaled = "8-bit" in blayer.scaling.note + alayer.scaling.note or "not calibrated" in blayer.scaling.note + alayer.scaling.note
+    rescaled = not (blayer.scaling.calibrated and alayer.scaling.calibrated)
     if blayer.scaling.kind in physical and alayer.scaling.kind == blayer.scaling.kind and not rescaled:
         return "none"
     return "relative"

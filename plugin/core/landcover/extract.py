@@ -187,8 +187,7 @@ def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, c
 
 def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Context:
     """Scene facts for the spectral rules: pixel size, product level (cloud network), device."""
-    note = stack.primary.scaling.note.lower()
-    level = "l2a" if modality.name == "sentinel2_l2a" or "collection 2" in note else "l1c"
+    level = "l2a" if modality.name == "sentinel2_l2a" or stack.primary.scaling.surface else "l1c"
     return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device,
                    reflectance=stack.primary.scaling.reflectance)
 
