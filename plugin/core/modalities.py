@@ -222,11 +222,16 @@ def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
 
 
 def detect_modality(src: RasterSource) -> Modality:
-    """Guess the modality of a raster from descriptions, band count, dtype and values (and say when it is a rendered
-    map view of a web layer, core/snapshot.py)."""
+    """Guess the modality of a raster from descriptions, band count, dtype and values (and say what the source itself
+    says, :func:`with_source_notes`)."""
+    return with_source_notes(src, _detect_modality(src))
+
+
+def with_source_notes(src: RasterSource, m: Modality) -> Modality:
+    """A modality's reason completed with what the raster says beyond its bands: quality bands left out, a palette, the
+    GCPs that place it, the CRS and nodata set on its layer in QGIS, a rendered map view of a web layer (core/snapshot.py)."""
     from .snapshot import TAG
 
-    m = _detect_modality(src)
     quality = quality_bands(src, m)
     if quality:
         m = replace(m, reason=f"{m.reason}; quality band(s) {', '.join(quality)} left out (masks, not data)")
@@ -443,4 +448,4 @@ def resolve_modality(src: RasterSource, name: str = "auto") -> Modality:
     """The modality to use: detected for 'auto', else the named preset."""
     if not name or name == "auto":
         return detect_modality(src)
-    return from_preset(name, src)
+    return with_source_notes(src, from_preset(name, src))

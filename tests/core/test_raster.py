@@ -250,6 +250,8 @@ def test_the_crs_set_on_the_layer_in_qgis_places_the_raster(tmp_path):
     src = open_raster(bare, layer=LayerSettings(UTM))
     assert src.crs == rasterio.crs.CRS.from_user_input(UTM) and src.file_crs == "none"
     assert "set on its layer in QGIS, EPSG:32633 (the file has none)" in resolve_modality(src, "auto").reason
+    # also when the modality is chosen (as the SAR and DSM inputs always are): it said only 'chosen by the analyst'
+    assert "set on its layer in QGIS, EPSG:32633" in resolve_modality(src, "rgb").reason
     wrong = write_raster(str(tmp_path / "wrong_zone.tif"), data, crs="EPSG:32634", transform=TR)
     src = open_raster(wrong, layer=LayerSettings(UTM))
     assert src.file_crs == "EPSG:32634" and "(the file says EPSG:32634)" in resolve_modality(src, "auto").reason
