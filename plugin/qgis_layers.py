@@ -13,6 +13,12 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
 from .core.layer_settings import LayerSettings  # plain data: the plugin loads before rasterio is installed
 
 
+def layer_file(layer) -> str:
+    """The file (or GDAL connection string) behind a raster layer, without QGIS's '|option' suffixes ('' for none): what
+    the core opens, and the key of its layer settings."""
+    return layer.source().split("|")[0] if layer is not None else ""
+
+
 def layer_settings(layer) -> Optional[LayerSettings]:
     """The CRS and nodata values set on a file raster layer in QGIS beyond its file's (None when there are none)."""
     if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":
@@ -31,5 +37,5 @@ def settings_by_path(*layers) -> dict[str, LayerSettings]:
     for layer in layers:
         settings = layer_settings(layer) if layer is not None else None
         if settings is not None:
-            out[layer.source().split("|")[0]] = settings
+            out[layer_file(layer)] = settings
     return out

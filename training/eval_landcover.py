@@ -285,9 +285,18 @@ def hls_test_ids(ids: list[str]) -> set[str]:
     """The HLS chips the network never trained on (training/landcover_net/prepare.py: all but its fixed training list)."""
     try:
         from training.landcover_net.prepare import hls_test_ids as training_split
-    except Exception:
+    except Exception as exc:  # run as a file, not with -m: the training package is not importable
+        print(f"  (no held-out split: training.landcover_net.prepare cannot be imported ({exc}); run "
+              "'python -m training.eval_landcover' or 'make eval-landcover')")
         return set()
     return training_split(ids)
+
+
+def hls_chip(d: Path, chip: str) -> tuple[dict, np.ndarray, np.ndarray]:
+    """One HLS chip: reflectance per role, valid pixels (QA not fill) and its ESA WorldCover classes."""
+    img = _read(d / "images" / f"{chip}_hls.tif").astype(np.float32)
+    refl = {r: img[k] / 10000.0 for k, r in enumerate(HLS_ROLES)}
+    return refl, img[7] != 255, _read(d / "aux" / f"{chip}_aux.tif", [3])[0]
 
 
 def eval_hls(engines: list[str], limit: int = 0) -> None:
@@ -306,11 +315,8 @@ def eval_hls(engines: list[str], limit: int = 0) -> None:
         acc = {k: np.zeros(3, np.int64) for k in ("w13", "wrgb", "wrefl", "w13_test", "wrgb_test", "wrefl_test", "v13", "vrgb", "vrefl")}
         t0 = time.perf_counter()
         for i in ids:
-            img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
-            valid = img[7] != 255
-            refl = {r: img[k] / 10000.0 for k, r in enumerate(HLS_ROLES)}
+            refl, valid, wc = hls_chip(d, i)
             truth = _read(d / "labels" / f"{i}_water.tif")[0] == 1
-            wc = _read(d / "aux" / f"{i}_aux.tif", [3])[0]
             try:
                 p13 = engine_scores(engine, ["water", "vegetation"], refl, valid, ctx)
                 prgb = engine_scores(engine, ["water", "vegetation"], rgb_like_file(refl), valid, replace(ctx, reflectance=False))
@@ -352,10 +358,7 @@ def eval_hls_built_up(limit: int = 0) -> None:
     acc = {k: np.zeros(3, np.int64) for k in wanted}
     where = {k: np.zeros(101, np.int64) for k in wanted}
     for i in ids:
-        img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
-        valid = img[7] != 255
-        refl = {r: img[k] / 10000.0 for k, r in enumerate(HLS_ROLES)}
-        wc = _read(d / "aux" / f"{i}_aux.tif", [3])[0]
+        refl, valid, wc = hls_chip(d, i)
         scores = engine_scores("spectral", list(wanted), refl, valid, ctx)
         for k, (name, classes) in enumerate(wanted.items()):
             marked = (scores[k] >= 0.5) & valid

@@ -42,11 +42,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..qgis_layers import settings_by_path
+from ..qgis_layers import layer_file, settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
-from .layers import layer_file, style_change_polygons, threshold_renderer
+from .layers import style_change_polygons, threshold_renderer
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]

@@ -5,6 +5,7 @@ from qgis.PyQt.QtCore import QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from qgis.PyQt.QtWidgets import QSizePolicy, QWidget
 
+from ..core.messages import number
 from ..i18n import tr
 
 ROW = 22
@@ -12,8 +13,6 @@ ROW = 22
 
 def format_area(m2: float) -> str:
     """Area in the unit an analyst reads best: m², ha or km² (numbers written as the plugin's language does)."""
-    from ..core.messages import number
-
     if m2 >= 1e7:
         return tr("{value} km²").format(value=number(m2 / 1e6, 1))
     if m2 >= 1e4:
@@ -76,6 +75,4 @@ class AreaChart(QWidget):
 
     def _value_text(self, area: float) -> str:
         pct = 100.0 * area / self.total if self.total else 0.0
-        from ..core.messages import number
-
         return tr("{area} ({percent} %)").format(area=format_area(area), percent=number(pct, 1))

@@ -41,10 +41,9 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.messages import number, t as core_t
 from ..i18n import tr
-from ..qgis_layers import layer_settings, settings_by_path
+from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
-from .layers import layer_file
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -443,15 +442,13 @@ class LandcoverTab(QWidget):
 
         self.bands_label.setText(_html(tr("Reading the bands of {name} (a large raster without overviews; building them, "
                                           "Raster › Miscellaneous › Build Overviews, makes this faster)…").format(name=name)))
-        task = CoreTask(tr("TerraPrompt: reading the bands of {name}").format(name=name),
-                        lambda progress, is_cancelled: resolve_modality(src, choice))
-        task.on_done = lambda modality, error: self._bands_read(task, modality, error, choice)
-        self.bands_task = start_task(task)
+        self.bands_task = start_task(CoreTask(tr("TerraPrompt: reading the bands of {name}").format(name=name),
+                                              lambda progress, is_cancelled: resolve_modality(src, choice),
+                                              lambda modality, error: self._bands_read(modality, error, choice)))
 
-    def _bands_read(self, task, modality, error, choice: str) -> None:
-        """The background read is done: show the bands and check the prompt against them (a stale read is ignored)."""
-        if task is not self.bands_task:
-            return
+    def _bands_read(self, modality, error, choice: str) -> None:
+        """The background read is done: show the bands and check the prompt against them (a read for a layer no longer
+        chosen was detached and never gets here)."""
         self.bands_task = None
         if error is not None:
             self._show_bands_error(error)

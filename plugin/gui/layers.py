@@ -32,11 +32,6 @@ from ..i18n import tr
 GROUP_NAME = "TerraPrompt"
 
 
-def layer_file(layer) -> str:
-    """The file (or GDAL connection string) behind a raster layer, without QGIS's '|option' suffixes ('' for none)."""
-    return layer.source().split("|")[0] if layer is not None else ""
-
-
 def concept_style(concept: str) -> tuple[str, QColor]:
     """Label and colour of a concept id (grey for unknown ids)."""
     from ..core.messages import t

@@ -26,7 +26,7 @@ from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
-from ..qgis_layers import layer_settings
+from ..qgis_layers import layer_file, layer_settings
 from .layers import style_objects
 from .tasks import CoreTask, error_message, start_task
 
@@ -324,7 +324,7 @@ class PromptController(QObject):
         from .snapshot import view_rendering
 
         layer = self.layer
-        path = layer.source().split("|")[0]
+        path = layer_file(layer)
         overrides = layer_settings(layer)
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
         view = xf.transformBoundingBox(self.canvas.extent())

@@ -140,15 +140,12 @@ class SettingsTab(QWidget):
             self.report_task.detach()
         device = str(settings.value("device"))
         self.report.setPlainText(tr("Checking what the runtimes offer…"))
-        task = CoreTask(tr("TerraPrompt: checking devices"), lambda progress, is_cancelled: device_report_text(device))
-        task.on_done = lambda text, error: self._reported(task, text, error)
-        self.report_task = start_task(task)
-        return task
+        self.report_task = start_task(CoreTask(tr("TerraPrompt: checking devices"),
+                                               lambda progress, is_cancelled: device_report_text(device), self._reported))
+        return self.report_task
 
-    def _reported(self, task, text, error) -> None:
-        """Show the device report (or why it failed) unless a newer one was asked for."""
-        if task is not self.report_task:
-            return
+    def _reported(self, text, error) -> None:
+        """Show the device report (or why it failed); a report replaced by a newer one was detached and never gets here."""
         self.report_task = None
         self.report.setPlainText(text if error is None else tr("The device check failed: {error}").format(error=error))
 

@@ -25,7 +25,7 @@ from scipy import ndimage
 from ..errors import InputError, ModalityError
 from ..messages import t as _t
 from ..modalities import Modality
-from ..raster import Grid, RasterSource
+from ..raster import Grid, RasterSource, crs_label
 from ..stack import Layer, make_layer
 
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
@@ -309,8 +309,8 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         resampling = Resampling.average if apx < bpx / 1.5 else Resampling.bilinear
         smooth = int(round(apx / bpx)) if apx > 1.5 * bpx else 1
         report.append(_t("Grids: AFTER ({after_crs}, {width}x{height} px) reprojected onto BEFORE's grid ({before_crs}, pixel {pixel}) "
-                         "with {resampling} resampling", after_crs=after.crs.to_string(), width=after.width, height=after.height,
-                         before_crs=before.crs.to_string(), pixel=f"{bpx:.6g}", resampling=resampling.name))
+                         "with {resampling} resampling", after_crs=crs_label(after.crs), width=after.width, height=after.height,
+                         before_crs=crs_label(before.crs), pixel=f"{bpx:.6g}", resampling=resampling.name))
     full = window.width == before.width and window.height == before.height
     share = 100.0 * window.width * window.height / (before.width * before.height)
     report.append(_t("Common extent: all of BEFORE") if full else
