@@ -16,6 +16,7 @@ import numpy as np
 from .catalog import load_json
 from .errors import ModalityError
 from .messages import t
+from .quality import find_quality_band
 from .raster import RasterSource, crs_label
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
@@ -235,6 +236,9 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
     quality = quality_bands(src, m)
     if quality:
         m = replace(m, reason=f"{m.reason}; quality band(s) {', '.join(quality)} left out (masks, not data)")
+        qb = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
+        if qb is not None:
+            m = replace(m, reason=f"{m.reason}; {qb.label()} is the cloud and shadow mask")
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: one band of palette indices read through its colour table")
     if getattr(src, "gcp_count", 0):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import numpy as np
+from rasterio.enums import Resampling
 from rasterio.errors import CRSError
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
@@ -20,6 +21,7 @@ from rasterio.windows import Window
 from .errors import InputError
 from .messages import t
 from .modalities import Modality
+from .quality import ROLE as QA_ROLE, QualityBand, find_quality_band
 from .raster import Grid, RasterSource
 from .scaling import Scaling, fit_scaling
 
@@ -31,6 +33,8 @@ class Layer:
     src: RasterSource
     modality: Modality
     scaling: Scaling
+    quality: Optional[QualityBand] = None
+    """The product's cloud-mask band (SCL, QA_PIXEL, Fmask ...) when an optical raster carries one."""
 
 
 @dataclass
@@ -79,8 +83,13 @@ class ModalityStack:
     def layers(self) -> list[Layer]:
         return [self.primary, *self.secondaries]
 
+    @property
+    def quality(self) -> Optional[QualityBand]:
+        """The first layer's quality band (read under the role 'qa' when asked for), or None."""
+        return next((layer.quality for layer in self.layers if layer.quality is not None), None)
+
     def roles(self) -> set[str]:
-        """All roles available in the stack (primary wins on duplicates)."""
+        """All roles available in the stack (primary wins on duplicates; the quality band's 'qa' only when asked for)."""
         out: set[str] = set()
         for layer in self.layers:
             out |= set(layer.modality.roles)
@@ -106,7 +115,21 @@ class ModalityStack:
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
                 role_valid[role] = layer_valid
+        if roles is not None and QA_ROLE in roles and self.quality is not None:
+            bands[QA_ROLE], role_valid[QA_ROLE] = self._read_quality(window)
         return BandSet(bands, valid, role_valid)
+
+    def _read_quality(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """The quality band's raw values (NaN without data; nearest neighbour onto the grid) and where it has data."""
+        k, layer = next((k, layer) for k, layer in enumerate(self.layers) if layer.quality is not None)
+        band = [layer.quality.band]
+        with self._lock:
+            if k == 0:
+                data = layer.src.read(window=window, bands=band)
+            else:
+                data = layer.src.read_on_grid(self.grid, window=window, bands=band, resampling=Resampling.nearest)
+        ok = ~np.ma.getmaskarray(data)[0]
+        return np.where(ok, np.asarray(data.data[0], np.float32), np.float32(np.nan)), ok
 
 
     def read_sample(self, window: Window, roles: Optional[set[str]] = None, max_pixels: int = 400_000,
@@ -148,8 +171,11 @@ class ModalityStack:
 
 
 def make_layer(src: RasterSource, modality: Modality) -> Layer:
-    """A stack layer with its scaling fitted from a sample."""
-    return Layer(src, modality, fit_scaling(src, modality))
+    """A stack layer with its scaling fitted from a sample, and its product quality band when it is optical."""
+    quality = None
+    if modality.family == "optical":
+        quality = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(modality.roles.values()))
+    return Layer(src, modality, fit_scaling(src, modality), quality)
 
 
 def check_overlap(primary: RasterSource, other: RasterSource) -> None:

@@ -25,6 +25,7 @@ from scipy import ndimage
 from ..errors import InputError, ModalityError
 from ..messages import t as _t
 from ..modalities import Modality
+from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
 from ..stack import Layer, make_layer
 
@@ -104,7 +105,9 @@ class AlignedPair:
     resampling: Resampling
     norm: Normalisation = field(default_factory=Normalisation)
     report: list[str] = field(default_factory=list)
-    clouds: Optional[list] = None  # [CloudMasker for BEFORE, CloudMasker for AFTER] when clouds are masked
+    clouds: Optional[list] = None
+    """[masker for BEFORE, masker for AFTER] when clouds are masked: a QualityMasker (the product's quality band), a
+    CloudMasker (ukis-csmask), or None for a date that cannot be masked."""
     smooth: int = 1
     """BEFORE pixels per AFTER pixel side when AFTER is coarser: BEFORE is low-passed to AFTER's detail (1: as read)."""
     shift: tuple[int, int] = (0, 0)
@@ -133,7 +136,8 @@ class AlignedPair:
         blk = PairBlock(list(self.roles), bv, av, ~(bbad | abad))
         valid = blk.valid
         if self.clouds and valid.any():
-            blk.valid = valid & ~self.cloudy(blk, "before") & ~self.cloudy(blk, "after")
+            for which in ("before", "after"):
+                blk.valid = blk.valid & ~self.cloudy(blk, which, window)
             blk.cloudy = int(valid.sum() - blk.valid.sum())
         return blk
 
@@ -165,25 +169,50 @@ class AlignedPair:
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad
 
-    def _read_after_shifted(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
-        """AFTER for a window of BEFORE's grid read ``shift`` pixels away (co-registration); invalid off the grid."""
+    def _read_after_shifted(self, window: Window, reader=None, bands: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """AFTER for a window of BEFORE's grid read ``shift`` pixels away (co-registration); invalid off the grid.
+        ``reader(window)`` reads ``bands`` planes of AFTER (default: the paired bands)."""
+        reader = reader or (lambda w: self._read_unshifted("after", w))
         dx, dy = self.shift
         c0, r0, w, h = int(window.col_off) + dx, int(window.row_off) + dy, int(window.width), int(window.height)
         cc0, rr0 = max(c0, 0), max(r0, 0)
         cc1, rr1 = min(c0 + w, self.grid.width), min(r0 + h, self.grid.height)
-        vals = np.zeros((len(self.roles), h, w), np.float32)
+        vals = np.zeros((bands or len(self.roles), h, w), np.float32)
         bad = np.ones((h, w), bool)
         if cc1 > cc0 and rr1 > rr0:
-            v, b = self._read_unshifted("after", Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
+            v, b = reader(Window(cc0, rr0, cc1 - cc0, rr1 - rr0))
             vals[:, rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = v
             bad[rr0 - r0:rr1 - r0, cc0 - c0:cc1 - c0] = b
         return vals, bad
 
-    def cloudy(self, blk: PairBlock, which: str) -> np.ndarray:
-        """Pixels ukis-csmask calls cloud or cloud shadow on one date."""
+    def cloudy(self, blk: PairBlock, which: str, window: Window) -> np.ndarray:
+        """Pixels one date's quality band or ukis-csmask calls cloud or cloud shadow (none when the date is not masked)."""
         masker = self.clouds[0 if which == "before" else 1]
+        if masker is None:
+            return np.zeros(blk.valid.shape, bool)
+        if getattr(masker, "per_pixel", False):
+            raw, bad = self._read_quality(which, window)
+            return masker.cloudy(raw[0], ~bad)
         prob = masker.probabilities(blk.bands(which), blk.valid)
         return np.argmax(prob, axis=0) > 0
+
+    def _read_quality(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """(1, h, w) raw values of one date's quality band on BEFORE's grid (nearest neighbour, co-registered) and where
+        it has none."""
+        layer = self.before if which == "before" else self.after
+
+        def plain(w: Window) -> tuple[np.ndarray, np.ndarray]:
+            band = [layer.quality.band]
+            if which == "before" or self.same_grid:
+                data = layer.src.read(window=w, bands=band)
+            else:
+                data = layer.src.read_on_grid(self.grid, window=w, bands=band, resampling=Resampling.nearest)
+            bad = np.ma.getmaskarray(data)[0]
+            return np.where(bad, np.float32(np.nan), np.asarray(data.data, np.float32)), bad
+
+        if which == "after" and self.shift != (0, 0):
+            return self._read_after_shifted(window, plain, 1)
+        return plain(window)
 
     def read(self, window: Window) -> PairBlock:
         """Paired, scaled and normalised values for a window of BEFORE's grid."""
@@ -330,9 +359,16 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     raw = pair.sample_raw()
     if pair.clouds:
         cloudy = sum(b.cloudy for b in raw)
-        data = cloudy + sum(int(b.valid.sum()) for b in raw)
-        report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
-                         model=pair.clouds[0].describe(), pct=f"{100.0 * cloudy / max(data, 1):.1f}"))
+        pct = f"{100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1):.1f}"
+        bm, am = pair.clouds
+        if bm is not None and am is not None and bm.describe() == am.describe():
+            report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the "
+                             "sample)", model=bm.describe(), pct=pct))
+        else:
+            said = [_t("{date}: {model}", date=d, model=m.describe() if m is not None else _t("not masked ({why})", why=why))
+                    for d, m in (("BEFORE", bm), ("AFTER", am))]
+            report.append(_t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
+                             dates="; ".join(said), pct=pct))
     else:
         report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)
@@ -365,6 +401,16 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
 
 
 def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
+    """Per date, the product's quality band when it carries one, else ukis-csmask when both dates are optical reflectance
+    with the bands it needs; (None, why) when neither date can be masked (why: why the network cannot run)."""
+    unmasked = any(layer.quality is None for layer in (pair.before, pair.after))
+    nets, why = _network_maskers(pair, bmod, amod, device) if unmasked else (None, "")
+    maskers = [QualityMasker(layer.quality) if layer.quality is not None else (nets[i] if nets else None)
+               for i, layer in enumerate((pair.before, pair.after))]
+    return (maskers, why) if any(m is not None for m in maskers) else (None, why)
+
+
+def _network_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
     """ukis-csmask for both dates when both are optical reflectance with the bands it needs, else (None, why)."""
     from ..landcover.clouds import CloudMasker, available
     from ..raster import pixel_size_m

@@ -181,15 +181,16 @@ def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, c
     if name == "network":
         from .network import NetworkEngine
 
-        return NetworkEngine(concepts, roles, device, pixel_m=context.pixel_m if context is not None else None)
+        return NetworkEngine(concepts, roles, device, pixel_m=context.pixel_m if context is not None else None,
+                             quality=context.quality if context is not None else None)
     return SpectralEngine(concepts, roles, context)
 
 
 def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Context:
-    """Scene facts for the spectral rules: pixel size, product level (cloud network), device."""
+    """Scene facts for the spectral rules: pixel size, product level (cloud network), device, the product's quality band."""
     level = "l2a" if modality.name == "sentinel2_l2a" or stack.primary.scaling.surface else "l1c"
     return Context(pixel_m=pixel_size_m(stack.grid), product_level=level, device=device,
-                   reflectance=stack.primary.scaling.reflectance)
+                   reflectance=stack.primary.scaling.reflectance, quality=stack.quality)
 
 
 def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:

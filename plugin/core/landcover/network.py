@@ -20,6 +20,7 @@ from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
 from ..messages import t
+from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
 from ..stack import BandSet
@@ -137,7 +138,8 @@ class NetworkEngine:
     name = "network"
 
     def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
-                 model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None) -> None:
+                 model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None,
+                 quality: Optional[QualityBand] = None) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
             raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
@@ -159,10 +161,13 @@ class NetworkEngine:
         """Ground size of the raster's pixels (m), compared with the card's trained_pixel_m in the explanation."""
         self._cloud: Optional[np.ndarray] = None
         self._sar_only: Optional[np.ndarray] = None
+        self.quality = QualityMasker(quality) if quality is not None else None
+        """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
+        self._qa_cloudy: Optional[np.ndarray] = None
 
     def needed_roles(self) -> set[str]:
-        """Bands the network reads."""
-        return set(self.used)
+        """Bands the network reads (and the quality band when it masks the clouds)."""
+        return set(self.used) | ({QA_ROLE} if self.quality is not None and self.masks_clouds else set())
 
     @property
     def normalises_brightness(self) -> bool:
@@ -222,6 +227,12 @@ class NetworkEngine:
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order; the COARSE_CONCEPTS from :attr:`coarsen` blocks
         when the pixels are finer than the network's trained range (interpolated back between block centres)."""
+        self._qa_cloudy = None
+        if QA_ROLE in bs.bands:  # decoded at the pixels; the network never sees it
+            if self.quality is not None:
+                self._qa_cloudy = self.quality.cloudy(bs.bands[QA_ROLE], bs.valid_for([QA_ROLE]))
+            bs = BandSet({r: b for r, b in bs.bands.items() if r != QA_ROLE}, bs.valid,
+                         {r: v for r, v in bs.role_valid.items() if r != QA_ROLE})
         f = self.coarsen
         if f == 1:
             return self._scores(bs)
@@ -349,12 +360,16 @@ class NetworkEngine:
         return set(RGB) <= set(self.used) and "vv" not in self.used and "cloud" not in self.concepts
 
     def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
-        """Pixels the network calls cloud (probability ≥ 0.5) and no wanted concept claims; None when not masking."""
-        cloud = self._cloud
-        if cloud is None or cloud.shape != bs.valid.shape:
+        """Pixels the network calls cloud (probability ≥ 0.5), or the quality band cloud or shadow, that no wanted concept
+        claims; None when not masking."""
+        if self._qa_cloudy is not None and self.masks_clouds:
+            cloudy = self._qa_cloudy
+        elif self._cloud is None or self._cloud.shape != bs.valid.shape:
             return None
-        claimed = (scores[:n_wanted] >= 0.5).any(axis=0) if n_wanted else np.zeros(cloud.shape, dtype=bool)
-        return drop_small_regions(cloud >= 0.5, self.min_cloud_pixels) & ~claimed
+        else:
+            cloudy = drop_small_regions(self._cloud >= 0.5, self.min_cloud_pixels)
+        claimed = (scores[:n_wanted] >= 0.5).any(axis=0) if n_wanted else np.zeros(cloudy.shape, dtype=bool)
+        return cloudy & ~claimed
 
     @property
     def min_cloud_pixels(self) -> int:
@@ -386,7 +401,10 @@ class NetworkEngine:
                    architecture=self.card.get("architecture", "U-Net"))]
         lines.append(t("network inputs: {inputs}; not given (masked as unavailable): {missing}", inputs=", ".join(self.used),
                        missing=", ".join(missing)) if missing else t("network inputs: {inputs}", inputs=", ".join(self.used)))
-        if self.masks_clouds:
+        if self.masks_clouds and self.quality is not None:
+            lines.append(t("clouds/shadows: {model}; those pixels are excluded where the network finds none of the concepts",
+                           model=self.quality.describe()))
+        elif self.masks_clouds:
             lines.append(t("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts"))
             if self.min_cloud_pixels > 1:
                 lines.append(t("clouds: on these fine pixels, regions under {area} m² that the network calls cloud are kept as "

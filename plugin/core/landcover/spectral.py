@@ -18,10 +18,11 @@ optical view is impaired there). Where the optical image is nodata or cloudy SAR
 decides alone; where SAR is nodata the optical evidence decides alone (with its
 cloud masking).
 
-Clouds and shadows come from the ukis-csmask network when blue, green, red
-and NIR reflectance are present; the same mask removes cloudy pixels from the
-other concepts (SAR evidence still decides there) and the removed area is
-reported.
+Clouds and shadows come from the product's own quality band when the raster
+carries one (SCL, QA_PIXEL, Fmask ...: core/quality.py), else from the
+ukis-csmask network when blue, green, red and NIR reflectance are present; the
+same mask removes cloudy pixels from the other concepts (SAR evidence still
+decides there) and the removed area is reported.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import t
 from ..prompts import concepts
+from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
 from . import indices as ix
 from .height import looks_like_dsm
@@ -53,8 +55,13 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "relative_brightness": "visible brightness / scene median",
            "green": "green reflectance", "nir": "NIR reflectance", "swir1": "SWIR1 reflectance",
            "vv_db": "VV dB (5x5 despeckled)", "vh_db": "VH dB (5x5 despeckled)", "height_above_ground": "height above ground (m)",
-           "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability"}
+           "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability",
+           "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow"}
 """Names of the indices in explanations."""
+MASK_FAMILIES = {"cloudnet", "quality"}
+"""Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
+CLOUD_INDICES = {"csmask_cloud": 1, "csmask_shadow": 2, "qa_cloud": 1, "qa_shadow": 2}
+"""Indices that are a cloud mask's probability planes (1 cloud, 2 shadow)."""
 
 
 def rules_table() -> dict:
@@ -82,6 +89,8 @@ class Context:
     """Median visible brightness of the scene (fitted), the reference of scale-free RGB indices."""
     colour_balance: Optional[tuple[float, float, float]] = None
     """Gains (red, green, blue) that neutralise an uncalibrated image's colour cast for ExG (fitted; None: none)."""
+    quality: Optional[QualityBand] = None
+    """The product's cloud-mask band, used instead of the cloud network (read under the role 'qa')."""
 
 
 BALANCE_MAX_PIXEL_M = 5.0
@@ -135,9 +144,8 @@ class IndexCache:
             return ix.exg(b["red"] * gr, b["green"] * gg, b["blue"] * gb)
         if name == "rgb_water":
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
-        if name in ("csmask_cloud", "csmask_shadow"):
-            p = self.cloud_probabilities()
-            return p[1 if name == "csmask_cloud" else 2]
+        if name in CLOUD_INDICES:
+            return self.cloud_probabilities()[CLOUD_INDICES[name]]
         if name in b and name in ("green", "nir", "swir1", "red", "blue"):
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
@@ -278,7 +286,7 @@ class ConceptRules:
 
     def fusion_weights(self) -> tuple[str, float, float]:
         """The optical family fused with SAR and its clear-sky weights (family, a, w)."""
-        fam = next(v.family for v in self.variants if v.family not in ("sar", "cloudnet"))
+        fam = next(v.family for v in self.variants if v.family not in {"sar"} | MASK_FAMILIES)
         a, w = self.sar_fusion.get(fam, (1.0, 0.0))
         return fam, float(a), float(w)
 
@@ -303,7 +311,7 @@ def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Opt
         return None
     usable = []
     for d in spec["variants"]:
-        if d["family"] == "cloudnet" and not cloudnet_ok:
+        if d["family"] == "cloudnet" and (not cloudnet_ok or QA_ROLE in roles):
             continue
         v = Variant.from_json(d, roles)
         if v is not None:
@@ -344,7 +352,9 @@ class SpectralEngine:
         # without a scene context (e.g. a teacher on arrays) the cloud network is not run
         self.ctx = replace(context) if context is not None else Context(cloud_mask=False)  # fit() fills scene facts in
         cloud_ok, self.cloud_why = cloud_available(roles)
-        if cloud_ok and not self.ctx.reflectance:
+        if self.ctx.quality is not None:  # the product's own mask: any pixel size, also on uncalibrated values
+            roles, cloud_ok, self.cloud_why = roles | {QA_ROLE}, True, ""
+        elif cloud_ok and not self.ctx.reflectance:
             cloud_ok, self.cloud_why = False, t("the optical values are not calibrated reflectance")
         elif cloud_ok and not (CLOUDNET_PIXEL_M[0] <= self.ctx.pixel_m <= CLOUDNET_PIXEL_M[1]):
             cloud_ok, self.cloud_why = False, t("the pixels are {size} m; the network is made for {lo}-{hi} m satellite imagery",
@@ -356,16 +366,19 @@ class SpectralEngine:
             if r is None:
                 raise cannot_extract(c, roles)
             self.rules[c] = r
+        reads_mask = any(r.families() & MASK_FAMILIES for r in self.rules.values())
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
-            any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values())
-            or any("cloudnet" in r.families() for r in self.rules.values()))
+            any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values()) or reads_mask)
         self.clouds = None
         self.device_report = None
-        if self.use_cloud_mask or any("cloudnet" in r.families() for r in self.rules.values()):
-            from .clouds import CloudMasker
+        if self.use_cloud_mask or reads_mask:
+            if self.ctx.quality is not None:
+                self.clouds = QualityMasker(self.ctx.quality)
+            else:
+                from .clouds import CloudMasker
 
-            self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
-            self.device_report = self.clouds.device_report
+                self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
+                self.device_report = self.clouds.device_report
         self._last_cache: Optional[IndexCache] = None
         self.dark: dict[str, float] = {}
         """Dark-object values subtracted from uncalibrated optical bands (fitted in :meth:`fit`)."""
@@ -401,7 +414,7 @@ class SpectralEngine:
         for cr in self.rules.values():
             for v in cr.variants:
                 for t in v.terms():
-                    if t.otsu is not None and not t.index.startswith("csmask"):
+                    if t.otsu is not None and t.index not in CLOUD_INDICES:
                         t.fit(cache(t.index)[sample.valid_for(t.needs())])
 
     def _concept_logit(self, cr: ConceptRules, cache: IndexCache, cloud: Optional[np.ndarray],
@@ -424,7 +437,7 @@ class SpectralEngine:
             if v.family == "sar":
                 sar_num, sar_den = sar_num + w * z, sar_den + w
         z = num / den
-        if cloud is None or not cr.cloud_masked or not (cr.families() - {"sar", "cloudnet"}):
+        if cloud is None or not cr.cloud_masked or not (cr.families() - {"sar"} - MASK_FAMILIES):
             return z, None
         blind = cloud | (shadow & (z < SHADOW_TRUST))
         if sar_den:
@@ -494,7 +507,7 @@ class SpectralEngine:
 
         ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window in it.
         """
-        if self.clouds is None:
+        if self.clouds is None or getattr(self.clouds, "per_pixel", False):
             return
         from .clouds import BlockCache
 
@@ -614,7 +627,8 @@ def _hint(concept: str) -> str:
     needs no other bands)."""
     fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])})
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
-            "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance")}
+            "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance"),
+            "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster")}
     hint = t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
     if load_json("concepts.json")["concepts"].get(concept, {}).get("objects_by_example"):
         hint += " " + t("Or, on this image as it is: click a few of them in the Interactive tab, accept them (Enter), then "

@@ -1,0 +1,116 @@
+"""Cloud and shadow masks from a product's own quality band (Sen2Cor SCL, Landsat QA_PIXEL/BQA, HLS Fmask).
+
+Level-2 products ship the producer's cloud mask beside the bands (made with the thermal band, several dates or the
+full product's context that a stack of reflectance bands no longer has). When a raster carries such a band, named
+by its description, it is decoded per product (``models/quality_bands.json``) and used as the cloud/shadow mask in
+place of the ukis-csmask network: per pixel, at any pixel size, also on values that are not calibrated reflectance.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from .catalog import load_json
+from .messages import t
+
+ROLE = "qa"
+"""The role a quality band is read under (raw values, never scaled)."""
+
+
+def products() -> dict[str, dict]:
+    """The quality-band products by key (models/quality_bands.json)."""
+    return load_json("quality_bands.json")["products"]
+
+
+@dataclass(frozen=True)
+class QualityBand:
+    """A raster band holding a product's cloud mask: its 1-based index, description and product key."""
+
+    band: int
+    description: str
+    product: str
+
+    @property
+    def spec(self) -> dict:
+        return products()[self.product]
+
+    def label(self) -> str:
+        """'b8 QA_Fmask (HLS Fmask)' for explanations."""
+        return f"b{self.band} {self.description} ({t(self.spec['label'])})"
+
+
+def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], used: set[int]) -> Optional[QualityBand]:
+    """The first integer band that no role reads and whose description names a known quality product, or None."""
+    for i, desc in enumerate(descriptions, start=1):
+        name = desc.strip().lower()
+        if i in used or not name or np.dtype(dtypes[i - 1]).kind not in "iu":
+            continue
+        for key, spec in products().items():
+            if any(re.fullmatch(p, name) for p in spec["patterns"]):
+                return QualityBand(i, desc.strip(), key)
+    return None
+
+
+def _any_bit(values: np.ndarray, bits: list[int]) -> np.ndarray:
+    """Pixels with any of the bits set."""
+    mask = 0
+    for b in bits:
+        mask |= 1 << int(b)
+    return (values & mask) != 0 if mask else np.zeros(values.shape, bool)
+
+
+def _fields(values: np.ndarray, fields: list[list[int]]) -> np.ndarray:
+    """Pixels where any (shift, width, min) bit field is at least its minimum (e.g. a 'high confidence' code)."""
+    out = np.zeros(values.shape, bool)
+    for shift, width, low in fields:
+        out |= ((values >> int(shift)) & ((1 << int(width)) - 1)) >= int(low)
+    return out
+
+
+def decode(q: QualityBand, raw: np.ndarray, valid: Optional[np.ndarray] = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(cloud, shadow, fill) boolean masks of a quality band's raw values; fill also where ``valid`` is False or not finite."""
+    spec = q.spec
+    finite = np.isfinite(raw)
+    v = np.where(finite, raw, 0).astype(np.int64)
+    if spec["encoding"] == "classes":
+        cloud, shadow = np.isin(v, spec["cloud"]), np.isin(v, spec["shadow"])
+    else:
+        cloud, shadow = _any_bit(v, spec.get("cloud", [])), _any_bit(v, spec.get("shadow", []))
+        cloud |= _fields(v, spec.get("cloud_fields", []))
+        shadow |= _fields(v, spec.get("shadow_fields", []))
+    fill = ~finite | np.isin(v, spec.get("fill", [])) | _any_bit(v, spec.get("fill_bits", []))
+    if valid is not None:
+        fill |= ~valid
+    shadow &= ~cloud
+    return cloud & ~fill, shadow & ~fill, fill
+
+
+class QualityMasker:
+    """Cloud / shadow 'probabilities' (0 or 1) from a quality band, with the cloud network's interface."""
+
+    per_pixel = True
+    device_report = None
+
+    def __init__(self, quality: QualityBand) -> None:
+        self.quality = quality
+        self.bands = (ROLE,)
+
+    def describe(self) -> str:
+        """One line for explanations."""
+        return t("the product's quality band {band}: {what}", band=self.quality.label(), what=t(self.quality.spec["what"]))
+
+    def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
+        """(3, h, w) clear, cloud and shadow as 0/1 (clear where the quality band has no value)."""
+        cloud, shadow, _ = decode(self.quality, bands[ROLE], valid)
+        out = np.zeros((3, *cloud.shape), np.float32)
+        out[1], out[2] = cloud, shadow
+        out[0] = ~(cloud | shadow)
+        return out
+
+    def cloudy(self, raw: np.ndarray, valid: np.ndarray) -> np.ndarray:
+        """Pixels the band calls cloud or cloud shadow."""
+        cloud, shadow, _ = decode(self.quality, raw, valid)
+        return cloud | shadow

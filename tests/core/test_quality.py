@@ -1,0 +1,152 @@
+"""Product quality bands (SCL, QA_PIXEL, BQA, Fmask) as the cloud/shadow mask: decoding, detection, land cover, change."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import rasterio
+from rasterio.transform import from_origin
+from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+from conftest import shared, write_raster
+from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+from terraprompt.plugin.core.modalities import detect_modality
+from terraprompt.plugin.core.quality import QualityBand, decode, find_quality_band
+from terraprompt.plugin.core.raster import open_raster
+
+HLS_TRANSFORM = from_origin(500000, 4500000, 30, 30)
+
+
+def _decode(product, values):
+    return decode(QualityBand(1, "qa", product), np.asarray(values, np.float32))
+
+
+def test_scl_classes():
+    cloud, shadow, fill = _decode("scl", [0, 3, 4, 6, 8, 9, 10, 11])
+    assert cloud.tolist() == [False, False, False, False, True, True, True, False]
+    assert shadow.tolist() == [False, True, False, False, False, False, False, False]
+    assert fill.tolist() == [True] + [False] * 7
+
+
+def test_landsat_collection2_qa_pixel_bits():
+    # 21824 clear land, 21952 water, 22280 cloud (bits 3 and 1 set), 23888 shadow (bit 4), 1 fill, 54596 cirrus (bit 2)
+    cloud, shadow, fill = _decode("landsat_c2_qa_pixel", [21824, 21952, 22280, 23888, 1, 54596])
+    assert cloud.tolist() == [False, False, True, False, False, True]
+    assert shadow.tolist() == [False, False, False, True, False, False]
+    assert fill.tolist() == [False, False, False, False, True, False]
+
+
+def test_landsat_collection1_bqa_confidence_fields():
+    high_shadow, low_shadow, high_cirrus = 0b11 << 7, 0b01 << 7, 0b11 << 11
+    cloud, shadow, _ = _decode("landsat_c1_bqa", [high_shadow, low_shadow, high_cirrus, 1 << 4])
+    assert cloud.tolist() == [False, False, True, True]
+    assert shadow.tolist() == [True, False, False, False]
+
+
+def test_hls_fmask_bits_fill_and_missing_values():
+    cloud, shadow, fill = _decode("hls_fmask", [0, 2, 4, 8, 10, 32, 255, np.nan])
+    assert cloud.tolist() == [False, True, True, False, True, False, False, False]
+    assert shadow.tolist() == [False, False, False, True, False, False, False, False]  # cloud wins over shadow
+    assert fill.tolist() == [False] * 6 + [True, True]
+
+
+def test_found_by_description_on_integer_bands_no_role_reads():
+    descs = ("B2", "B3", "B4", "B8", "SCL")
+    assert find_quality_band(descs, ("uint16",) * 5, {1, 2, 3, 4}) == QualityBand(5, "SCL", "scl")
+    assert find_quality_band(descs, ("uint16",) * 4 + ("float32",), {1, 2, 3, 4}) is None  # resampled/converted: not classes
+    assert find_quality_band(descs, ("uint16",) * 5, {1, 2, 3, 4, 5}) is None
+    assert find_quality_band(("SR_B4", "QA_RADSAT", "QA_PIXEL"), ("uint16",) * 3, {1}).product == "landsat_c2_qa_pixel"
+    assert find_quality_band(("B1", "QA60"), ("uint16",) * 2, {1}) is None  # empty since 2022: would read as cloud-free
+
+
+@pytest.fixture(scope="module")
+def hls_cloudy(tmp_path_factory):
+    """HLS chip 025 (a quarter of it under Fmask clouds) as a georeferenced GeoTIFF, with its Fmask QA band."""
+    with rasterio.open(shared("hls_water_chips", "images", "025_hls.tif")) as s:
+        data, descs = s.read(), s.descriptions
+    assert descs[7] == "QA_Fmask"
+    path = write_raster(str(tmp_path_factory.mktemp("qa") / "hls025.tif"), data, crs="EPSG:32615",
+                        transform=HLS_TRANSFORM, descriptions=descs)
+    return path, data
+
+
+def test_modality_names_the_mask(hls_cloudy):
+    reason = detect_modality(open_raster(hls_cloudy[0])).reason
+    assert "b8 QA_Fmask (HLS Fmask) is the cloud and shadow mask" in reason
+
+
+def test_clouds_and_shadows_are_the_products_mask(hls_cloudy, tmp_path):
+    path, data = hls_cloudy
+    out = str(tmp_path / "c.tif")
+    r = extract_landcover(ExtractRequest(input=path, prompt="clouds and their shadows", output_raster=out))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    qa = data[7].astype(np.int64)
+    cloud, shadow = (qa & 0b110) != 0, ((qa & 0b1000) != 0) & ((qa & 0b110) == 0)
+    assert cloud.sum() > 3000 and shadow.sum() > 300
+    assert np.array_equal(cls == 1, cloud) and np.array_equal(cls == 2, shadow)
+    assert "quality band b8 QA_Fmask (HLS Fmask)" in r.explanation
+    assert "ukis-csmask" not in r.explanation
+
+
+@pytest.mark.parametrize("engine", ["spectral", "network"])
+def test_cloudy_pixels_are_left_out_of_water(hls_cloudy, tmp_path, engine):
+    path, data = hls_cloudy
+    out = str(tmp_path / f"w_{engine}.tif")
+    r = extract_landcover(ExtractRequest(input=path, prompt="water", engine=engine, output_raster=out))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    qa = data[7].astype(np.int64)
+    masked = (qa & 0b1110) != 0
+    assert (cls[masked] == 255).mean() > 0.95  # the network keeps what it is sure is water under a cloud
+    assert (cls[~masked] != 255).all()
+    assert r.details["cloud_excluded_m2"] == pytest.approx((cls == 255).sum() * 900.0, rel=0.01)
+    assert "QA_Fmask" in r.explanation
+
+
+def _with_qa(data, qa):
+    out = data.copy()
+    out[7] = qa
+    return out
+
+
+def test_change_masks_each_dates_quality_band_on_another_grid(hls_cloudy, tmp_path):
+    """Identical bands; AFTER's Fmask paints a cloud and AFTER lies on another CRS and pixel size: the cloud is nodata
+    in the change map, read from the warped quality band by nearest neighbour, and nothing else changes."""
+    path, data = hls_cloudy
+    clear = np.zeros_like(data[7])
+    cloud = clear.copy()
+    cloud[40:80, 30:90] = 2
+    pb = write_raster(str(tmp_path / "b.tif"), _with_qa(data, clear), crs="EPSG:32615", transform=HLS_TRANSFORM,
+                      descriptions=("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask"))
+    same = write_raster(str(tmp_path / "a_same.tif"), _with_qa(data, cloud), crs="EPSG:32615", transform=HLS_TRANSFORM,
+                        descriptions=("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask"))
+    with rasterio.open(same) as src:
+        tr, w, h = calculate_default_transform(src.crs, "EPSG:4326", src.width, src.height, *src.bounds)
+        warped = np.zeros((src.count, h, w), np.int16)
+        for i in range(src.count):
+            reproject(rasterio.band(src, i + 1), warped[i], dst_transform=tr, dst_crs="EPSG:4326",
+                      resampling=Resampling.nearest)
+        pa = write_raster(str(tmp_path / "a.tif"), warped, crs="EPSG:4326", transform=tr, descriptions=src.descriptions)
+    out = str(tmp_path / "change.tif")
+    r = detect_change(ChangeRequest(pb, pa, output_change=out, method="cva"))
+    with rasterio.open(out) as ds:
+        ch = ds.read(1)
+    inner = np.zeros(ch.shape, bool)
+    inner[43:77, 33:87] = True  # a pixel or two inside the painted cloud: the warp moves its edge
+    assert (ch[inner] == 255).all()
+    outside = np.ones(ch.shape, bool)
+    outside[36:84, 26:94] = False
+    outside[:3], outside[-3:], outside[:, :3], outside[:, -3:] = False, False, False, False  # the warped border
+    assert (ch[outside] != 255).mean() > 0.99
+    assert "Clouds: the product's quality band b8 QA_Fmask (HLS Fmask): bits 1" in r.summary
+    assert "on both dates" in r.summary
+
+
+def test_a_date_without_quality_band_keeps_the_cloud_network(hls_cloudy, tmp_path):
+    path, data = hls_cloudy
+    names = ("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2")
+    pb = write_raster(str(tmp_path / "b.tif"), data[:7], crs="EPSG:32615", transform=HLS_TRANSFORM, descriptions=names)
+    r = detect_change(ChangeRequest(pb, path, output_change=str(tmp_path / "c.tif"), method="cva"))
+    line = next(x for x in r.summary.splitlines() if "Clouds:" in x)
+    assert "BEFORE: ukis-csmask" in line and "AFTER: the product's quality band b8 QA_Fmask" in line
