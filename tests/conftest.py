@@ -142,6 +142,23 @@ def write_raster(path: str, data: np.ndarray, crs="EPSG:32633", transform=None, 
     return path
 
 
+def band_files_vrt(folder: str, names: list[str], bands: list[np.ndarray], vrt: str = "stack.vrt") -> str:
+    """One single-band GeoTIFF per name (the sample's grid, each band its own data type), stacked band by band into a
+    VRT as QGIS' Build Virtual Raster (separate) does: the VRT describes no band."""
+    from osgeo import gdal
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        prof = dict(ds.profile, count=1)
+    files = []
+    for name, band in zip(names, bands):
+        files.append(os.path.join(folder, name))
+        with rasterio.open(files[-1], "w", **dict(prof, dtype=str(band.dtype), height=band.shape[0], width=band.shape[1])) as out:
+            out.write(band, 1)
+    path = os.path.join(folder, vrt)
+    gdal.BuildVRT(path, files, separate=True).FlushCache()
+    return path
+
+
 def copy_with_nodata(src: str, out: str, mask: np.ndarray, nodata: float = -9999, dtype: Optional[str] = None) -> str:
     """A copy of a raster (profile and band descriptions kept, optionally cast to ``dtype``) whose ``mask`` pixels are
     ``nodata`` in every band (swath edges, SLC-off gaps)."""

@@ -444,8 +444,10 @@ def vrt_band_sources(path: str, count: int) -> tuple[str, ...]:
 
 _BAND_FILE_NAMES = (
     # Sentinel-2: T31UFQ_..._B04_10m.jp2 (not a Landsat product file, whose 'B10' is thermal, not S2's cirrus)
-    re.compile(r"^(?!L[COTEM]0\d_).*_(B(?:0[1-9]|8A|1[0-2]))(?:_\d{2}m)?\.(?:jp2|tiff?)$", re.I),
-    re.compile(r"^L[COTEM]0\d_.*_((?:SR|ST)_B\d{1,2})\.tiff?$", re.I),  # Landsat Collection 2: LC09_L2SP_..._SR_B4.TIF
+    # and the Sen2Cor scene classification T31UFQ_..._SCL_20m.jp2
+    re.compile(r"^(?!L[COTEM]0\d_).*_(B(?:0[1-9]|8A|1[0-2])|SCL)(?:_\d{2}m)?\.(?:jp2|tiff?)$", re.I),
+    # Landsat Collection 2: LC09_L2SP_..._SR_B4.TIF, ..._QA_PIXEL.TIF
+    re.compile(r"^L[COTEM]0\d_.*_((?:SR|ST)_B\d{1,2}|QA_PIXEL)\.tiff?$", re.I),
     re.compile(r"(?:^|[-_])(VV|VH|HH|HV)(?:[-_.][^/]*)?\.tiff?$", re.I),  # Sentinel-1: s1a-iw-grd-vv-....tiff, ..._VH.tif
 )
 """File names of single-band product files that name their band; a virtual raster stacking them (QGIS' Build
@@ -455,7 +457,8 @@ used instead."""
 
 def band_name_in_file_name(name: str) -> str:
     """The band a product file's name gives ('B04' for T31UFQ_20230612T105031_B04_10m.jp2, 'SR_B4' for a Landsat
-    Collection 2 file, 'VV' for a Sentinel-1 measurement file), '' when it names none."""
+    Collection 2 file, 'VV' for a Sentinel-1 measurement file, 'SCL' / 'QA_PIXEL' for the products' cloud masks), ''
+    when it names none."""
     for pattern in _BAND_FILE_NAMES:
         m = pattern.search(name)
         if m:

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from conftest import GDAL_S2_10_20M, ROOT, S2_NAMES, shared, write_raster, write_rgba
+from conftest import GDAL_S2_10_20M, ROOT, S2_NAMES, band_files_vrt, shared, write_raster, write_rgba
 from terraprompt.plugin.core.errors import ModalityError
 from terraprompt.plugin.core.modalities import detect_modality, from_preset, resolve_modality
 from terraprompt.plugin.core.raster import open_raster
@@ -509,23 +509,7 @@ def test_quality_bands_are_named_and_left_out(tmp_path, descs, quality):
 
 
 def _band_files_vrt(tmp_path, names, data, vrt="stack.vrt"):
-    """One single-band GeoTIFF per name (the sample's grid), stacked band by band into a VRT as QGIS' Build Virtual
-    Raster (separate) does: the VRT describes no band."""
-    import rasterio
-    from osgeo import gdal
-
-    from conftest import SAMPLE_S2
-
-    with rasterio.open(SAMPLE_S2) as ds:
-        prof = dict(ds.profile, count=1, dtype=str(data.dtype))
-    files = []
-    for name, band in zip(names, data):
-        files.append(str(tmp_path / name))
-        with rasterio.open(files[-1], "w", **prof) as out:
-            out.write(band, 1)
-    path = str(tmp_path / vrt)
-    gdal.BuildVRT(path, files, separate=True).FlushCache()
-    return path
+    return band_files_vrt(str(tmp_path), names, list(data), vrt)
 
 
 def test_vrt_of_sentinel2_band_files_takes_band_names_and_offset_from_them(tmp_path):

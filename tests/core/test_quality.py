@@ -150,3 +150,33 @@ def test_a_date_without_quality_band_keeps_the_cloud_network(hls_cloudy, tmp_pat
     r = detect_change(ChangeRequest(pb, path, output_change=str(tmp_path / "c.tif"), method="cva"))
     line = next(x for x in r.summary.splitlines() if "Clouds:" in x)
     assert "BEFORE: ukis-csmask" in line and "AFTER: the product's quality band b8 QA_Fmask" in line
+
+
+def test_vrt_of_sentinel2_band_files_with_the_scl_file(tmp_path):
+    """B02, B03, B04, B08 and the Sen2Cor SCL file stacked in a VRT (no band descriptions): the SCL file name makes the
+    fifth band the cloud mask, and its cloud and shadow classes are left out of the water map."""
+    from conftest import SAMPLE_S2, band_files_vrt
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        dn = (ds.read([2, 3, 4, 8]).astype(np.int32) + 1000).astype(np.uint16)
+    scl = np.full(dn.shape[1:], 4, np.uint8)
+    scl[10:40, 10:50], scl[60:80, 20:60] = 9, 3
+    names = [f"T36SYC_20230612T081609_{b}_10m.tif" for b in ("B02", "B03", "B04", "B08")] + ["T36SYC_20230612T081609_SCL_20m.tif"]
+    vrt = band_files_vrt(str(tmp_path), names, [*dn, scl])
+    out = str(tmp_path / "w.tif")
+    r = extract_landcover(ExtractRequest(input=vrt, prompt="water", engine="spectral", output_raster=out))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    assert (cls[10:40, 10:50] == 255).all() and (cls[60:80, 20:60] == 255).mean() > 0.9
+    assert (cls[scl == 4] != 255).all()
+    assert "quality band b5 SCL (Sentinel-2 Scene Classification)" in r.explanation
+
+
+def test_landsat_qa_pixel_file_in_a_vrt_is_the_mask(tmp_path):
+    from conftest import band_files_vrt
+
+    dn = np.full((4, 60, 60), 12000, np.uint16)
+    qa = np.full((60, 60), 21824, np.uint16)
+    files = [f"LC09_L2SP_174037_20230601_20230607_02_T1_{n}.TIF" for n in ("SR_B2", "SR_B3", "SR_B4", "SR_B5", "QA_PIXEL")]
+    m = detect_modality(open_raster(band_files_vrt(str(tmp_path), files, [*dn, qa])))
+    assert m.name == "landsat89" and "b5 QA_PIXEL (Landsat Collection 2 QA_PIXEL) is the cloud and shadow mask" in m.reason
