@@ -545,6 +545,41 @@ def eval_clouds() -> None:
     print("  reference: the package's test suite requires kappa >= 0.75 on its chips")
 
 
+def eval_hls_fmask_agreement(limit: int = 0) -> None:
+    """The ukis-csmask network (what runs when a raster has no quality band) against the HLS chips' own Fmask band (what
+    runs when it has one): how often the two cloud masks agree, pooled over the chips."""
+    from terraprompt.plugin.core.quality import QualityBand, decode
+
+    d = SHARED / "hls_water_chips"
+    if not d.exists():
+        print("hls_water_chips: Fmask agreement skipped (not in ../shared/data)")
+        return
+    ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))[: limit or None]
+    roles = HLS_ROLES[1:]
+    fmask = QualityBand(8, "QA_Fmask", "hls_fmask")
+    ours_all, ref_all, core_all = [], [], []
+    for i in ids:
+        img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
+        cloud, shadow, fill = decode(fmask, img[7])
+        valid = ~fill
+        eng = SpectralEngine(["cloud", "cloud_shadow"], set(roles), Context(pixel_m=30.0, product_level="l2a"))
+        bs = BandSet({r: img[k + 1] / 10000.0 for k, r in enumerate(roles)}, valid)
+        sc = eng.scores(bs)
+        best = np.argmax(sc, axis=0)
+        ours = np.where(np.take_along_axis(sc, best[None], 0)[0] >= 0.5, best + 1, 0)
+        ours_all.append(ours[valid])
+        ref_all.append(np.where(cloud, 1, np.where(shadow, 2, 0))[valid])
+        core_all.append(((img[7].astype(np.int64) & 0b10) != 0)[valid])  # the cloud bit alone, without the adjacent buffer
+    ours, ref = np.concatenate(ours_all).astype(np.int64), np.concatenate(ref_all).astype(np.int64)
+    ones, core = np.ones(ours.shape, bool), np.concatenate(core_all)
+    print(f"hls_water_chips: ukis-csmask (l2a, 6 bands) against the chips' Fmask (cloud + adjacent / shadow), {len(ids)} chips "
+          f"pooled: kappa {kappa(ref, ours):.3f}, cloud IoU {_ratio(iou(ours == 1, ref == 1, ones)):.3f}, shadow IoU "
+          f"{_ratio(iou(ours == 2, ref == 2, ones)):.3f}, cloud IoU against the cloud bit alone (without 'adjacent') "
+          f"{_ratio(iou(ours == 1, core, ones)):.3f}; Fmask cloud {100 * (ref == 1).mean():.1f} % ({100 * core.mean():.2f} % "
+          f"without 'adjacent'), shadow "
+          f"{100 * (ref == 2).mean():.1f} %; network cloud {100 * (ours == 1).mean():.1f} %, shadow {100 * (ours == 2).mean():.1f} %")
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engines", default="auto", help="comma list of spectral,network (auto: spectral + network when bundled)")
@@ -574,6 +609,7 @@ def main(argv=None) -> None:
         eval_landsat(engines)
     if "clouds" in only:
         eval_clouds()
+        eval_hls_fmask_agreement(a.hls_limit)
 
 
 if __name__ == "__main__":
