@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
+from rasterio.enums import Resampling
 
 from .catalog import load_json
 from .messages import t
@@ -52,6 +53,17 @@ def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], us
             if any(re.fullmatch(p, name) for p in spec["patterns"]):
                 return QualityBand(i, desc.strip(), key)
     return None
+
+
+def read_raw(src, band: int, window, grid=None, out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
+    """A quality band's raw values (NaN without data) and where it has data: a window of its raster, resampled to
+    ``out_shape`` or warped onto another ``grid``, always by nearest neighbour (classes and bits are never averaged)."""
+    if grid is not None:
+        data = src.read_on_grid(grid, window=window, bands=[band], resampling=Resampling.nearest)
+    else:
+        data = src.read(window=window, bands=[band], out_shape=out_shape, resampling=Resampling.nearest)
+    ok = ~np.ma.getmaskarray(data)[0]
+    return np.where(ok, np.asarray(data.data[0], np.float32), np.float32(np.nan)), ok
 
 
 def _any_bit(values: np.ndarray, bits: list[int]) -> np.ndarray:

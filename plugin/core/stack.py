@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 import numpy as np
-from rasterio.enums import Resampling
 from rasterio.errors import CRSError
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
@@ -21,7 +20,7 @@ from rasterio.windows import Window
 from .errors import InputError
 from .messages import t
 from .modalities import Modality
-from .quality import ROLE as QA_ROLE, QualityBand, find_quality_band
+from .quality import ROLE as QA_ROLE, QualityBand, find_quality_band, read_raw
 from .raster import Grid, RasterSource
 from .scaling import Scaling, fit_scaling
 
@@ -122,14 +121,8 @@ class ModalityStack:
     def _read_quality(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """The quality band's raw values (NaN without data; nearest neighbour onto the grid) and where it has data."""
         k, layer = next((k, layer) for k, layer in enumerate(self.layers) if layer.quality is not None)
-        band = [layer.quality.band]
         with self._lock:
-            if k == 0:
-                data = layer.src.read(window=window, bands=band)
-            else:
-                data = layer.src.read_on_grid(self.grid, window=window, bands=band, resampling=Resampling.nearest)
-        ok = ~np.ma.getmaskarray(data)[0]
-        return np.where(ok, np.asarray(data.data[0], np.float32), np.float32(np.nan)), ok
+            return read_raw(layer.src, layer.quality.band, window, grid=self.grid if k else None)
 
 
     def read_sample(self, window: Window, roles: Optional[set[str]] = None, max_pixels: int = 400_000,

@@ -180,3 +180,20 @@ def test_landsat_qa_pixel_file_in_a_vrt_is_the_mask(tmp_path):
     files = [f"LC09_L2SP_174037_20230601_20230607_02_T1_{n}.TIF" for n in ("SR_B2", "SR_B3", "SR_B4", "SR_B5", "QA_PIXEL")]
     m = detect_modality(open_raster(band_files_vrt(str(tmp_path), files, [*dn, qa])))
     assert m.name == "landsat89" and "b5 QA_PIXEL (Landsat Collection 2 QA_PIXEL) is the cloud and shadow mask" in m.reason
+
+
+def test_text_candidates_read_the_mask_by_nearest_neighbour(hls_cloudy):
+    """The Interactive tab's text reads a view encoded at a coarser resolution resampled: the quality band keeps its bit
+    codes (an average of 2 and 8 would be a mask no product wrote)."""
+    from rasterio.windows import Window
+
+    from terraprompt.plugin.core.interactive.text_candidates import read_resampled
+    from terraprompt.plugin.core.stack import ModalityStack, make_layer
+
+    src = open_raster(hls_cloudy[0])
+    stack = ModalityStack(make_layer(src, detect_modality(src)))
+    bs = read_resampled(stack, Window(0, 0, 128, 128), (50, 50), {"red", "qa"})
+    assert bs.bands["red"].shape == bs.bands["qa"].shape == (50, 50)
+    assert set(np.unique(bs.bands["qa"])) <= set(np.unique(hls_cloudy[1][7]).astype(np.float32))
+    cloud, _, _ = decode(stack.quality, bs.bands["qa"])
+    assert 0.15 < cloud.mean() < 0.35  # the chip is a quarter cloud (with Fmask's 'adjacent' buffer)

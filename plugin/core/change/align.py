@@ -25,7 +25,7 @@ from scipy import ndimage
 from ..errors import InputError, ModalityError
 from ..messages import t as _t
 from ..modalities import Modality
-from ..quality import QualityMasker
+from ..quality import QualityMasker, read_raw
 from ..raster import Grid, RasterSource, crs_label
 from ..stack import Layer, make_layer
 
@@ -202,13 +202,9 @@ class AlignedPair:
         layer = self.before if which == "before" else self.after
 
         def plain(w: Window) -> tuple[np.ndarray, np.ndarray]:
-            band = [layer.quality.band]
-            if which == "before" or self.same_grid:
-                data = layer.src.read(window=w, bands=band)
-            else:
-                data = layer.src.read_on_grid(self.grid, window=w, bands=band, resampling=Resampling.nearest)
-            bad = np.ma.getmaskarray(data)[0]
-            return np.where(bad, np.float32(np.nan), np.asarray(data.data, np.float32)), bad
+            own = which == "before" or self.same_grid
+            raw, ok = read_raw(layer.src, layer.quality.band, w, grid=None if own else self.grid)
+            return raw[None], ~ok
 
         if which == "after" and self.shift != (0, 0):
             return self._read_after_shifted(window, plain, 1)
