@@ -66,6 +66,47 @@ def read_raw(src, band: int, window, grid=None, out_shape: Optional[tuple[int, i
     return np.where(ok, np.asarray(data.data[0], np.float32), np.float32(np.nan)), ok
 
 
+_CHECKED: dict = {}
+
+
+def quality_band_of(src, used: set[int]) -> tuple[Optional[QualityBand], str]:
+    """The raster's quality band when its values are the product's codes; (None, why) when one is named but its values
+    show it was resampled with averaging; (None, '') when it has none."""
+    q = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), used)
+    if q is None:
+        return None, ""
+    key = (src.path, q.band, src.width, src.height)
+    if key not in _CHECKED:
+        _CHECKED[key] = looks_resampled(q, sample_codes(src, q.band))
+    why = _CHECKED[key]
+    return (None, why) if why else (q, "")
+
+
+def sample_codes(src, band: int, grid: int = 4, patch: int = 64) -> np.ndarray:
+    """Distinct values of a quality band in full-resolution patches spread over the raster (overviews of a mask are
+    often averaged, so they are not read)."""
+    from rasterio.windows import Window
+
+    values = set()
+    for i in range(grid):
+        for j in range(grid):
+            r, c = int((i + 0.5) * src.height / grid), int((j + 0.5) * src.width / grid)
+            w = Window(max(0, c - patch // 2), max(0, r - patch // 2), min(patch, src.width), min(patch, src.height))
+            data = src.read(window=w, bands=[band])
+            values.update(np.unique(np.asarray(data.data[0])[~np.ma.getmaskarray(data)[0]]).tolist())
+    return np.array(sorted(values), np.float64)
+
+
+def looks_resampled(q: QualityBand, codes: np.ndarray) -> str:
+    """Why a quality band's values cannot be the product's codes (resampled with averaging), or ''."""
+    spec = q.spec
+    if "max_value" in spec and codes.size and codes.max() > spec["max_value"]:
+        return t("values up to {value}, beyond the product's classes 0-{max}", value=f"{codes.max():g}", max=spec["max_value"])
+    if "max_codes" in spec and codes.size > spec["max_codes"]:
+        return t("{count} different values, where the product writes a few dozen codes", count=codes.size)
+    return ""
+
+
 def _any_bit(values: np.ndarray, bits: list[int]) -> np.ndarray:
     """Pixels with any of the bits set."""
     mask = 0

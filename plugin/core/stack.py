@@ -20,7 +20,7 @@ from rasterio.windows import Window
 from .errors import InputError
 from .messages import t
 from .modalities import Modality
-from .quality import ROLE as QA_ROLE, QualityBand, find_quality_band, read_raw
+from .quality import ROLE as QA_ROLE, QualityBand, quality_band_of, read_raw
 from .raster import Grid, RasterSource
 from .scaling import Scaling, fit_scaling
 
@@ -167,7 +167,7 @@ def make_layer(src: RasterSource, modality: Modality) -> Layer:
     """A stack layer with its scaling fitted from a sample, and its product quality band when it is optical."""
     quality = None
     if modality.family == "optical":
-        quality = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(modality.roles.values()))
+        quality, _ = quality_band_of(src, set(modality.roles.values()))
     return Layer(src, modality, fit_scaling(src, modality), quality)
 
 

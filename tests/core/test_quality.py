@@ -197,3 +197,23 @@ def test_text_candidates_read_the_mask_by_nearest_neighbour(hls_cloudy):
     assert set(np.unique(bs.bands["qa"])) <= set(np.unique(hls_cloudy[1][7]).astype(np.float32))
     cloud, _, _ = decode(stack.quality, bs.bands["qa"])
     assert 0.15 < cloud.mean() < 0.35  # the chip is a quarter cloud (with Fmask's 'adjacent' buffer)
+
+
+def test_a_quality_band_resampled_with_averaging_is_not_used(hls_cloudy, tmp_path):
+    """The chip upsampled x2 bilinearly, its Fmask band too: averaged bit codes (e.g. 64 and 66 give 65, a cirrus bit
+    the product never sets) would be read as clouds here and there; the band is left out and the cloud network masks."""
+    from rasterio.enums import Resampling as R
+
+    path, data = hls_cloudy
+    with rasterio.open(path) as s:
+        up = s.read(out_shape=(8, 256, 256), resampling=R.bilinear)
+    assert np.unique(up[7]).size > 64
+    p = write_raster(str(tmp_path / "up.tif"), up, crs="EPSG:32615", transform=from_origin(500000, 4500000, 15, 15),
+                     descriptions=("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask"))
+    src = open_raster(p)
+    from terraprompt.plugin.core.quality import quality_band_of
+
+    q, why = quality_band_of(src, set(range(1, 8)))
+    assert q is None and "different values" in why
+    r = extract_landcover(ExtractRequest(input=p, prompt="water", engine="spectral", output_raster=str(tmp_path / "w.tif")))
+    assert "ukis-csmask" in r.explanation and "quality band b8" not in r.explanation
