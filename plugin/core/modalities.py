@@ -66,8 +66,11 @@ def presets() -> dict:
     return {k: v for k, v in load_json("modalities.json")["presets"].items()}
 
 
-def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analyst") -> Modality:
-    """Apply a named preset to a raster, checking that the band count fits."""
+def from_preset(name: str, src: RasterSource, reason: Optional[str] = None) -> Modality:
+    """Apply a named preset to a raster, checking that the band count fits (``reason``: 'chosen by the analyst' when
+    not given, in the current language)."""
+    if reason is None:
+        reason = t("chosen by the analyst")
     table = presets()
     if name not in table:
         raise ModalityError(t("Unknown modality '{name}'.", name=name), t("Use one of: {choices}.", choices=", ".join(MODALITY_CHOICES)))
@@ -89,11 +92,11 @@ def from_preset(name: str, src: RasterSource, reason: str = "chosen by the analy
     else:
         if src.count < len(roles_list):
             raise ModalityError(
-                t("The {preset} preset needs {n} bands; '{name}' has {count}.", preset=p["label"], n=len(roles_list),
+                t("The {preset} preset needs {n} bands; '{name}' has {count}.", preset=t(p["label"]), n=len(roles_list),
                   name=_base(src), count=src.count),
                 t("Choose the modality that matches the file, or 'auto'."))
         roles = {r: i + 1 for i, r in enumerate(roles_list)}
-    return Modality(name, p["label"], roles, dict(p["scaling"]), reason, src.count)
+    return Modality(name, t(p["label"]), roles, dict(p["scaling"]), reason, src.count)
 
 
 def _base(src: RasterSource) -> str:
@@ -175,9 +178,9 @@ def _landsat_numbered(src: RasterSource) -> str:
         return ""
     name = _base(src)
     if re.search(load_json("modalities.json")["landsat_names"]["file_name"], name.lower()):
-        return f"band numbers read as Landsat's: the file name '{name}' says Landsat"
+        return t("band numbers read as Landsat's: the file name '{name}' says Landsat", name=name)
     if _has_two_thermal_numbers(descs):
-        return "band numbers read as Landsat 8/9's: B10 and B11 without B12 are its thermal bands"
+        return t("band numbers read as Landsat 8/9's: B10 and B11 without B12 are its thermal bands")
     return ""
 
 
@@ -189,7 +192,7 @@ def _modis_roles(src: RasterSource) -> tuple[dict[str, int], str]:
     by_file = re.match(table["file_name"], _base(src).lower()) is not None
     if not by_file and not any(re.match(table["named_band"], d) for d in descs):
         return {}, ""
-    why = f"the file name '{_base(src)}' says MODIS" if by_file else "MODIS band names"
+    why = t("the file name '{name}' says MODIS", name=_base(src)) if by_file else t("MODIS band names")
     if by_file and not any(descs) and src.count == len(table["numbers"]):
         return {role: int(k) for k, role in table["numbers"].items()}, why
     roles: dict[str, int] = {}
@@ -235,24 +238,28 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
 
     quality = quality_bands(src, m)
     if quality:
-        m = replace(m, reason=f"{m.reason}; quality band(s) {', '.join(quality)} left out (masks, not data)")
+        m = replace(m, reason=f"{m.reason}; " + t("quality band(s) {bands} left out (masks, not data)", bands=", ".join(quality)))
         qb = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
         if qb is not None:
-            m = replace(m, reason=f"{m.reason}; {qb.label()} is the cloud and shadow mask")
+            m = replace(m, reason=f"{m.reason}; " + t("{band} is the cloud and shadow mask", band=qb.label()))
     if getattr(src, "palette_expanded", False):
-        m = replace(m, reason=f"{m.reason}: one band of palette indices read through its colour table")
+        m = replace(m, reason=f"{m.reason}: " + t("one band of palette indices read through its colour table"))
     if getattr(src, "gcp_count", 0):
-        m = replace(m, reason=f"{m.reason}; placed by its {src.gcp_count} ground control points (no map grid of its own): "
-                              "read warped onto a north-up grid, as QGIS draws it")
+        m = replace(m, reason=f"{m.reason}; " + t("placed by its {n} ground control points (no map grid of its own): read warped "
+                                                 "onto a north-up grid, as QGIS draws it", n=src.gcp_count))
     if getattr(src, "file_crs", ""):
-        said = "has none" if src.file_crs == "none" else f"says {src.file_crs}"
-        m = replace(m, reason=f"{m.reason}; placed in the CRS set on its layer in QGIS, {crs_label(src.crs)} "
-                              f"(the file {said})")
+        said = (t("placed in the CRS set on its layer in QGIS, {crs} (the file has none)", crs=crs_label(src.crs))
+                if src.file_crs == "none" else
+                t("placed in the CRS set on its layer in QGIS, {crs} (the file says {file_crs})", crs=crs_label(src.crs),
+                  file_crs=src.file_crs))
+        m = replace(m, reason=f"{m.reason}; {said}")
     if getattr(src, "user_nodata", ()):
-        values = ", ".join(f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}" for lo, hi in src.user_nodata)
-        m = replace(m, reason=f"{m.reason}; {values} nodata as set on its layer in QGIS")
+        values = ", ".join(f"{lo:g}" if lo == hi else t("{lo} to {hi}", lo=f"{lo:g}", hi=f"{hi:g}") for lo, hi in src.user_nodata)
+        m = replace(m, reason=f"{m.reason}; " + t("{values} nodata as set on its layer in QGIS", values=values))
     layer = (getattr(src, "tags", None) or {}).get(TAG)
-    return replace(m, reason=f"{m.reason}; the map view of the layer '{layer}' as drawn, at the map's resolution") if layer else m
+    if not layer:
+        return m
+    return replace(m, reason=f"{m.reason}; " + t("the map view of the layer '{layer}' as drawn, at the map's resolution", layer=layer))
 
 
 def quality_bands(src: RasterSource, modality: Modality) -> list[str]:
@@ -268,32 +275,34 @@ def _detect_modality(src: RasterSource) -> Modality:
     """The modality from descriptions, band count, dtype and values."""
     n = src.count
     if src.is_complex:
-        return Modality("sar", "SAR (complex → intensity)", {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"}, "complex data type", n)
+        return Modality("sar", t("SAR (complex → intensity)"), {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"},
+                        t("complex data type"), n)
     named = _roles_from_descriptions(src)
     named_count = sum(1 for d in src.descriptions if d.strip())
     if any(k in named for k in ("vv", "vh", "hh", "hv")) and n <= 4:
-        return Modality("sar", "SAR", named, {"kind": "sar_db"}, "band descriptions name polarisations", n)
+        return Modality("sar", t("SAR"), named, {"kind": "sar_db"}, t("band descriptions name polarisations"), n)
     if "height" in named and n == 1:
-        return Modality("dsm", "DSM / nDSM (height)", named, {"kind": "metres"}, "band description names a height", n)
-    landsat_why = "Landsat Collection 2 band names" if _is_collection2(src) else _landsat_numbered(src)
+        return Modality("dsm", t("DSM / nDSM (height)"), named, {"kind": "metres"}, t("band description names a height"), n)
+    landsat_why = t("Landsat Collection 2 band names") if _is_collection2(src) else _landsat_numbered(src)
     if landsat_why:  # 'SR_B5' / 'B5' is NIR on Landsat 8/9 but SWIR1 on Landsat 4-7 (and red edge on Sentinel-2)
         lroles = _landsat_roles(src)
         if {"red", "nir"} <= lroles.keys():
             name = "landsat89" if _is_oli(src) else "landsat457"
-            return Modality(name, presets()[name].get("label", name), lroles, presets()[name]["scaling"], landsat_why, n)
+            return Modality(name, t(presets()[name].get("label", name)), lroles, presets()[name]["scaling"], landsat_why, n)
     modis, modis_why = _modis_roles(src)
     if modis:
         p = presets()["modis"]
-        return Modality("modis", p["label"], modis, dict(p["scaling"]), modis_why, n)
+        return Modality("modis", t(p["label"]), modis, dict(p["scaling"]), modis_why, n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n, src.descriptions)
-        why = "band names in the virtual raster's source file names" if src.names_from_sources else "band descriptions"
+        why = t("band names in the virtual raster's source file names") if src.names_from_sources else t("band descriptions")
         return Modality(name, label, named, scaling, why, n)
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
     # descriptions of the others still decide.
     lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}
     if len(lroles) >= 4 and {"red", "nir"} <= lroles.keys():
-        return Modality("landsat457", "Landsat TM/ETM+", lroles, presets()["landsat457"]["scaling"], "Landsat band descriptions", n)
+        return Modality("landsat457", t("Landsat TM/ETM+"), lroles, presets()["landsat457"]["scaling"],
+                        t("Landsat band descriptions"), n)
     for name, p in presets().items():
         if n in p.get("counts", []):
             if n in (3, 4):
@@ -302,13 +311,14 @@ def _detect_modality(src: RasterSource) -> Modality:
                 return _five_band_order(src, name)
             if n == 2 and not src.dtypes[0].startswith("float"):
                 break
-            return from_preset(name, src, f"{n} bands")
+            return from_preset(name, src, t("{n} bands", n=n))
     if n == 1:
         return _single_band(src)
     pols = _POLARISATION_IN_NAME.findall(_base(src).lower())
     if n == 2 and len(pols) == 2 and pols[0] != pols[1]:  # 's1_vv_vh.tif': integer amplitude of two polarisations
-        return Modality("sar", "SAR", {"vv": 1, "vh": 2}, {"kind": "sar_db"},
-                        f"the file name names the polarisations '{pols[0].upper()}', '{pols[1].upper()}' (read as VV, VH)", n)
+        return Modality("sar", t("SAR"), {"vv": 1, "vh": 2}, {"kind": "sar_db"},
+                        t("the file name names the polarisations '{first}', '{second}' (read as VV, VH)", first=pols[0].upper(),
+                          second=pols[1].upper()), n)
     raise ModalityError(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
@@ -329,21 +339,25 @@ def _band_order(src: RasterSource, preset: str) -> Modality:
     base = from_preset(preset, src, "")
     n, nir = src.count, ", NIR" if preset == "rgbn" else ""
     if n == 3 and src.dtypes[0] == "uint8":
-        return replace(base, reason="3 bands, 8-bit: R, G, B order")
+        return replace(base, reason=t("3 bands, 8-bit: R, G, B order"))
     s = src.sample(bands=[1, 3], max_pixels=200_000)
     ok = ~np.ma.getmaskarray(s).any(axis=0)
     spread = [float(np.subtract(*np.percentile(np.asarray(s.data[i])[ok], [98, 2]))) if ok.sum() > 100 else 0.0 for i in (0, 1)]
     ratio = spread[0] / spread[1] if spread[1] > 0 else 1.0
     if ratio < BLUE_RANGE_RATIO:
         roles = {"blue": 1, "green": 2, "red": 3, **({"nir": 4} if nir else {})}
-        why = (f"{n} bands in B, G, R{nir} order: band 1 varies less than band 3 (2-98 % spread ratio {ratio:.2f}), as blue "
-               "does; set band descriptions if not")
-        return replace(base, label=f"{base.label} (blue, green, red{nir} order)", roles=roles, reason=why)
+        why = t("{n} bands in {order} order: band 1 varies less than band 3 (2-98 % spread ratio {ratio}), as blue does; set "
+                "band descriptions if not", n=n, order=f"B, G, R{nir}", ratio=f"{ratio:.2f}")
+        label = (t("{label} (blue, green, red, NIR order)", label=base.label) if nir else
+                 t("{label} (blue, green, red order)", label=base.label))
+        return replace(base, label=label, roles=roles, reason=why)
     if ratio > 1 / BLUE_RANGE_RATIO:
-        why = f"{n} bands in R, G, B{nir} order: band 3 varies less than band 1 (spread ratio {ratio:.2f}), as blue does"
+        why = t("{n} bands in {order} order: band 3 varies less than band 1 (spread ratio {ratio}), as blue does", n=n,
+                order=f"R, G, B{nir}", ratio=f"{ratio:.2f}")
     else:
-        why = (f"{n} bands, assumed R, G, B{nir} order (bands 1 and 3 vary alike, spread ratio {ratio:.2f}); set band "
-               "descriptions (e.g. B02/B03/B04{}) if not".format("/B08" if nir else ""))
+        why = t("{n} bands, assumed {order} order (bands 1 and 3 vary alike, spread ratio {ratio}); set band descriptions "
+                "(e.g. {names}) if not", n=n, order=f"R, G, B{nir}", ratio=f"{ratio:.2f}",
+                names="B02/B03/B04" + ("/B08" if nir else ""))
     return replace(base, reason=why)
 
 
@@ -358,12 +372,14 @@ def _five_band_order(src: RasterSource, preset: str) -> Modality:
         p4, p5 = (float(np.percentile(np.asarray(s.data[i])[ok], 90)) for i in (0, 1))
         if p4 > p5:
             roles = {"blue": 1, "green": 2, "red": 3, "nir": 4, "rededge1": 5}
-            return replace(base, label=f"{base.label} (NIR before red edge)", roles=roles, reason=(
-                f"5 bands: blue, green, red, NIR, red edge (MicaSense order): band 4 is brighter than band 5 (90th "
-                f"percentile {p4:.4g} vs {p5:.4g}), as NIR is; set band descriptions if not"))
-        return replace(base, reason=(f"5 bands: blue, green, red, red edge, NIR (RapidEye order): band 5 is brighter than "
-                                     f"band 4 (90th percentile {p5:.4g} vs {p4:.4g}), as NIR is; set band descriptions if not"))
-    return replace(base, reason="5 bands, assumed blue, green, red, red edge, NIR (RapidEye order); set band descriptions if not")
+            return replace(base, label=t("{label} (NIR before red edge)", label=base.label), roles=roles, reason=t(
+                "5 bands: blue, green, red, NIR, red edge (MicaSense order): band 4 is brighter than band 5 (90th percentile "
+                "{p4} vs {p5}), as NIR is; set band descriptions if not", p4=f"{p4:.4g}", p5=f"{p5:.4g}"))
+        return replace(base, reason=t("5 bands: blue, green, red, red edge, NIR (RapidEye order): band 5 is brighter than band 4 "
+                                      "(90th percentile {p5} vs {p4}), as NIR is; set band descriptions if not",
+                                      p4=f"{p4:.4g}", p5=f"{p5:.4g}"))
+    return replace(base, reason=t("5 bands, assumed blue, green, red, red edge, NIR (RapidEye order); set band descriptions "
+                                  "if not"))
 
 
 _S2_BAND_NAME = re.compile(r"b(0[1-9]|8a|1[0-2])")
@@ -381,23 +397,23 @@ def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...]
     table = presets()
     if _sentinel2_named(descriptions) and "yellow" not in named:  # a Sentinel-2 band subset: DN / 10000 and its offset
         if set(named) == {"blue", "green", "red", "nir"}:
-            return "sentinel2_4band", table["sentinel2_4band"]["label"], dict(table["sentinel2_4band"]["scaling"])
+            return "sentinel2_4band", t(table["sentinel2_4band"]["label"]), dict(table["sentinel2_4band"]["scaling"])
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
-        return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])
+        return name, t("Sentinel-2 ({n} bands)", n=n), dict(table[name]["scaling"])
     s2_only = {"rededge2", "rededge3", "nir08", "watervapour", "cirrus", "swir1", "swir2"}
     if ("yellow" in named and "swir1" not in named) or ("rededge1" in named and not named.keys() & s2_only):
         # a yellow band (WorldView-2/3, PlanetScope SuperDove) or one red-edge band without SWIR (Pléiades Neo, RapidEye):
         # not Sentinel-2, whose processing-baseline offset must not be inferred for them
-        return ("vhr_multispectral", f"Multispectral VHR ({n} bands, WorldView / PlanetScope / Pléiades Neo style)",
+        return ("vhr_multispectral", t("Multispectral VHR ({n} bands, WorldView / PlanetScope / Pléiades Neo style)", n=n),
                 dict(table["vhr_multispectral"]["scaling"]))
     if named.keys() & {"rededge1", "rededge2", "nir08", "watervapour", "cirrus"}:
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
-        return name, f"Sentinel-2 ({n} bands)", dict(table[name]["scaling"])
+        return name, t("Sentinel-2 ({n} bands)", n=n), dict(table[name]["scaling"])
     if "swir1" in named:
-        return "landsat457", f"Multispectral ({n} bands)", dict(table["landsat457"]["scaling"])
+        return "landsat457", t("Multispectral ({n} bands)", n=n), dict(table["landsat457"]["scaling"])
     if "nir" in named:
-        return "rgbn", "RGB + NIR", dict(table["rgbn"]["scaling"])
-    return "rgb", "RGB", dict(table["rgb"]["scaling"])
+        return "rgbn", t("RGB + NIR"), dict(table["rgbn"]["scaling"])
+    return "rgb", t("RGB"), dict(table["rgb"]["scaling"])
 
 
 _POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
@@ -414,24 +430,24 @@ def _single_band(src: RasterSource) -> Modality:
     pol = _POLARISATION_IN_NAME.search(_base(src).lower())
     if pol:  # e.g. a Sentinel-1 GRD measurement file 's1a-iw-grd-vv-...tiff' (uint16 amplitude): not a DSM
         role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
-        return Modality("sar", "SAR (single band)", {role: 1}, {"kind": "sar_db"},
-                        f"the file name names the polarisation '{pol.group(1).upper()}'", 1)
+        return Modality("sar", t("SAR (single band)"), {role: 1}, {"kind": "sar_db"},
+                        t("the file name names the polarisation '{pol}'", pol=pol.group(1).upper()), 1)
     named = _single_band_named(src)  # a name or unit outranks the value test below (a flat nDSM, a 0-1 pan)
     if not named and src.dtypes[0].startswith("float") and (
             med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
-        return Modality("sar", "SAR (single band)", {"vv": 1}, {"kind": "sar_db"}, "one float band with backscatter-like values", 1)
+        return Modality("sar", t("SAR (single band)"), {"vv": 1}, {"kind": "sar_db"}, t("one float band with backscatter-like values"), 1)
     if named:
         kind, why = named
     elif src.dtypes[0] == "uint8":
-        kind, why = "panchromatic", "one 8-bit band"
+        kind, why = "panchromatic", t("one 8-bit band")
     elif src.dtypes[0] in ("uint16", "uint32"):
-        kind, why = "panchromatic", ("one unsigned integer band, as panchromatic images store their DN (heights come as "
-                                     "float or signed values); choose the 'dsm' modality if it holds heights")
+        kind, why = "panchromatic", t("one unsigned integer band, as panchromatic images store their DN (heights come as "
+                                      "float or signed values); choose the 'dsm' modality if it holds heights")
     else:
-        kind, why = "height", "one band with height-like values"
+        kind, why = "height", t("one band with height-like values")
     if kind == "panchromatic":
-        return Modality("generic", "Single band (panchromatic)", {"band1": 1}, {"kind": "range"}, why, 1)
-    return Modality("dsm", "DSM / nDSM (height)", {"height": 1}, {"kind": "metres"}, why, 1)
+        return Modality("generic", t("Single band (panchromatic)"), {"band1": 1}, {"kind": "range"}, why, 1)
+    return Modality("dsm", t("DSM / nDSM (height)"), {"height": 1}, {"kind": "metres"}, why, 1)
 
 
 def _single_band_named(src: RasterSource) -> Optional[tuple[str, str]]:
@@ -441,10 +457,10 @@ def _single_band_named(src: RasterSource) -> Optional[tuple[str, str]]:
     for kind in ("height", "panchromatic"):
         hit = sorted(words & set(table[kind]))
         if hit:
-            return kind, f"the file name says '{hit[0]}'"
+            return kind, t("the file name says '{word}'", word=hit[0])
     unit = (src.units[0] if src.units else "").strip().lower()
     if unit in table["height_units"]:
-        return "height", f"the band's unit is '{unit}'"
+        return "height", t("the band's unit is '{unit}'", unit=unit)
     return None
 
 

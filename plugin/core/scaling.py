@@ -12,6 +12,7 @@ from typing import Optional
 
 import numpy as np
 
+from .messages import t
 from .modalities import Modality
 from .raster import RasterSource
 
@@ -155,10 +156,10 @@ def _s2_name_hint(src: RasterSource) -> str:
     text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()] + list(src.band_sources))
     m = re.search(r"_N(\d{2})(\d{2})_", text)
     if m:
-        return f"processing baseline {m.group(1)}.{m.group(2)} in the name" if int(m.group(1)) >= 4 else ""
+        return t("processing baseline {baseline} in the name", baseline=f"{m.group(1)}.{m.group(2)}") if int(m.group(1)) >= 4 else ""
     dates = re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)
     if dates and min(dates) >= S2_OFFSET_SINCE:
-        return f"sensed {min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}, after baseline 04.00 started"
+        return t("sensed {date}, after baseline 04.00 started", date=f"{min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}")
     return ""
 
 
@@ -175,22 +176,26 @@ def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirr
     if cirrus in bands:
         c = float(st.p50[bands.index(cirrus)])
         if c < S2_OFFSET_DN + S2_CIRRUS_MARGIN:
-            return -S2_OFFSET_DN, f"the cirrus band B10, near 0 under a clear sky, reads {c:.0f} and no band goes below 1000 DN"
+            return -S2_OFFSET_DN, t("the cirrus band B10, near 0 under a clear sky, reads {value} and no band goes below 1000 DN",
+                                    value=f"{c:.0f}")
         return 0.0, ""
     if dark < S2_OFFSET_DN + S2_DARK_MARGIN:
-        return -S2_OFFSET_DN, f"every band's darkest values sit just above {S2_OFFSET_DN:g} DN ({dark:.0f})"
+        return -S2_OFFSET_DN, t("every band's darkest values sit just above {dn} DN ({dark})", dn=f"{S2_OFFSET_DN:g}",
+                                dark=f"{dark:.0f}")
     return 0.0, ""
 
 
 def _s2_dn_scaling(src: RasterSource, kind: str, st: BandStats, bands: list[int], cirrus: int | None,
                    lead: str = "") -> Scaling:
     """Sentinel-2 DN as reflectance (DN / 10000), less the baseline 04.00 offset the metadata state or the name or
-    values give; ``lead`` starts the note (why these are Sentinel-2 DN)."""
+    values give; ``lead`` starts the note, followed by ': ' (why these are Sentinel-2 DN)."""
     stated = _s2_offset(src)
     off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, cirrus)
-    note = lead + "reflectance = DN / 10000" + (f" with offset {off:g} DN" if off else "")
+    note = t("reflectance = DN / 10000 with offset {offset} DN", offset=f"{off:g}") if off else t("reflectance = DN / 10000")
+    if lead:
+        note = f"{lead}: {note}"
     if why:
-        note += f" (inferred: {why}; no offset in the metadata)"
+        note += " " + t("(inferred: {why}; no offset in the metadata)", why=why)
     return Scaling(kind, 1e-4, off * 1e-4, False, note)
 
 
@@ -222,20 +227,20 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     if stated is None or kind not in ("reflectance", "sar_db", "metres") or src.is_complex:
         return None
     scale, offset = stated
-    note = STATED_NOTE.format(scale=scale, offset=offset)
+    note = t(STATED_NOTE, scale=scale, offset=offset)
     if kind == "metres":
         unit = _band_unit(src, bands[0])
         if unit in FEET_UNITS:
-            return Scaling(kind, scale * FOOT_M, offset * FOOT_M, False, f"heights in feet (the band's unit is '{unit}'), "
-                           f"{note}, converted to metres")
-        return Scaling(kind, scale, offset, False, f"heights in metres = {note}")
+            return Scaling(kind, scale * FOOT_M, offset * FOOT_M, False,
+                           t("heights in feet (the band's unit is '{unit}'), {note}, converted to metres", unit=unit, note=note))
+        return Scaling(kind, scale, offset, False, t("heights in metres = {note}", note=note))
     s = src.sample(bands=bands[:1] if kind == "sar_db" else bands, max_pixels=100_000).compressed()
     if not s.size:
         return None
     phys = s.astype(np.float64) * scale + offset
     if kind == "sar_db":
-        return Scaling(kind, scale, offset, False, f"dB = {note}") if np.percentile(phys, 5) < 0 else None
-    return Scaling(kind, scale, offset, False, f"reflectance = {note}") if np.percentile(phys, 98) <= 3.0 else None
+        return Scaling(kind, scale, offset, False, t("dB = {note}", note=note)) if np.percentile(phys, 5) < 0 else None
+    return Scaling(kind, scale, offset, False, t("reflectance = {note}", note=note)) if np.percentile(phys, 98) <= 3.0 else None
 
 
 PERCENT_MAX = 150.0
@@ -254,19 +259,20 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     if kind == "sar_db":
         s = src.sample(bands=bands[:1], max_pixels=100_000).compressed()
         if src.is_complex:
-            return Scaling(kind, 1.0, 0.0, True, "complex → intensity → dB")
+            return Scaling(kind, 1.0, 0.0, True, t("complex → intensity → dB"))
         if s.size and (np.percentile(s, 5) < 0):
-            return Scaling(kind, 1.0, 0.0, False, "values already in dB")
+            return Scaling(kind, 1.0, 0.0, False, t("values already in dB"))
         measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
         if not src.dtypes[0].startswith("float") and measured.size and float(np.percentile(measured, 50)) > 20:
-            return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, f"integer values read as amplitude DN (Sentinel-1 GRD style): dB = "
-                           f"20·log10(DN) − {S1_AMPLITUDE_DB:g}, an approximate calibration (calibrate to σ0 for exact values)")
-        return Scaling(kind, 1.0, 0.0, True, "linear intensity → dB (10·log10)")
+            return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, t(
+                "integer values read as amplitude DN (Sentinel-1 GRD style): dB = 20·log10(DN) − {db}, an approximate "
+                "calibration (calibrate to σ0 for exact values)", db=f"{S1_AMPLITUDE_DB:g}"))
+        return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)"))
     if kind == "metres":
         unit = _band_unit(src, bands[0])
         if unit in FEET_UNITS:
-            return Scaling(kind, FOOT_M, 0.0, False, f"heights in feet (the band's unit is '{unit}') converted to metres")
-        return Scaling(kind, 1.0, 0.0, False, "heights used as metres")
+            return Scaling(kind, FOOT_M, 0.0, False, t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
+        return Scaling(kind, 1.0, 0.0, False, t("heights used as metres"))
     # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
     # float reflectance (0-1) read as DN / 10000 or as percent
     reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
@@ -275,44 +281,46 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     top = float(np.max(st.p98)) if st.p98.size else 1.0
     if kind == "reflectance":
         if dtype.startswith("float") and top <= 3.0:
-            return Scaling(kind, 1.0, 0.0, False, "values already reflectance (0–1)")
+            return Scaling(kind, 1.0, 0.0, False, t("values already reflectance (0–1)"))
         if dtype.startswith("float") and top <= PERCENT_MAX:
-            return Scaling(kind, 0.01, 0.0, False, f"values look like reflectance in percent (sampled 98th percentile {top:.3g} "
-                           f"<= {PERCENT_MAX:g}): divided by 100")
+            return Scaling(kind, 0.01, 0.0, False, t("values look like reflectance in percent (sampled 98th percentile {top} <= "
+                                                     "{max}): divided by 100", top=f"{top:.3g}", max=f"{PERCENT_MAX:g}"))
         if dtype == "uint8":
-            return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit DN scaled to 0–1 (not calibrated reflectance)",
+            return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit DN scaled to 0–1 (not calibrated reflectance)"),
                            calibrated=False)
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
         if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > C2_DARK_DN):
-            return Scaling(kind, C2_SCALE, C2_OFFSET, False, "Landsat Collection 2 scale 2.75e-5, offset -0.2", surface=True)
+            return Scaling(kind, C2_SCALE, C2_OFFSET, False, t("Landsat Collection 2 scale 2.75e-5, offset -0.2"), surface=True)
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
-            return Scaling(kind, 1.0 / top, 0.0, False, f"values look like 11-bit raw DN (sampled 98th percentile {top:g} "
-                           f"<= {VHR_RAW_DN_MAX:g}), scaled by it (not calibrated reflectance)", calibrated=False)
+            return Scaling(kind, 1.0 / top, 0.0, False, t("values look like 11-bit raw DN (sampled 98th percentile {top} <= {max}), "
+                                                          "scaled by it (not calibrated reflectance)", top=f"{top:g}",
+                                                          max=f"{VHR_RAW_DN_MAX:g}"), calibrated=False)
         if modality.name.startswith("sentinel2"):
             return _s2_dn_scaling(src, kind, st, bands, modality.roles.get("cirrus"))
-        return Scaling(kind, 1e-4, 0.0, False, "reflectance = DN / 10000")
+        return Scaling(kind, 1e-4, 0.0, False, t("reflectance = DN / 10000"))
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
-        return Scaling(kind, 1.0 / 255.0, 0.0, False, "8-bit values scaled to 0–1", calibrated=False)
+        return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit values scaled to 0–1"), calibrated=False)
     integer_optical = bool({"red", "green", "blue", "nir"} & set(modality.roles)) and not dtype.startswith("float")
     if integer_optical and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
         # an undescribed RGB / RGBN stack of Landsat Collection 2 Level-2 bands (e.g. a virtual raster of SR_B2-SR_B5):
         # divided by its 98th percentile, the offset of 7273 DN would flatten every index (vegetation was lost)
-        return Scaling(kind, C2_SCALE, C2_OFFSET, False, f"values look like Landsat Collection 2 Level-2 DN (every band's "
-                       f"dark objects above {C2_DARK_DN:g}): reflectance = DN x 2.75e-5 - 0.2; choose a modality or set "
-                       "band descriptions if not", surface=True)
+        return Scaling(kind, C2_SCALE, C2_OFFSET, False, t(
+            "values look like Landsat Collection 2 Level-2 DN (every band's dark objects above {dn}): reflectance = DN x 2.75e-5 "
+            "- 0.2; choose a modality or set band descriptions if not", dn=f"{C2_DARK_DN:g}"), surface=True)
     if integer_optical and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
         # an undescribed stack named as a Sentinel-2 product (S2B_MSIL2A_..., T36SYC_20230612T081609_...): its DN are
         # reflectance x 10000, with the baseline 04.00 offset when the metadata, the name or the values say so
-        return _s2_dn_scaling(src, kind, st, bands, None, "the file is named as a Sentinel-2 product: ")
+        return _s2_dn_scaling(src, kind, st, bands, None, t("the file is named as a Sentinel-2 product"))
     if dtype.startswith("float") and top <= 3.0:
-        return Scaling(kind, 1.0, 0.0, False, "values used as they are (0–1)", as_is=True)
+        return Scaling(kind, 1.0, 0.0, False, t("values used as they are (0–1)"), as_is=True)
     top = top if top > 0 else 1.0
-    note = f"values scaled by the sampled 98th percentile ({top:g})"
+    note = t("values scaled by the sampled 98th percentile ({top})", top=f"{top:g}")
     if integer_optical and st.p01 is not None and st.p01.size and S2_OFFSET_DN <= float(np.min(st.p01)) and top <= S2_DN_TOP_MAX:
         # an undescribed Sentinel-2 stack of baseline 04.00+ keeps its 1000 DN offset here (it flattens the indices);
         # the values alone cannot prove it (a bright desert without offset looks alike), so the analyst is told
-        note += (f"; caution: no pixel is darker than {S2_OFFSET_DN:g} DN in any band: if these are Sentinel-2 bands of "
-                 "processing baseline 04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: "
-                 "give the file its product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed")
+        note += "; " + t("caution: no pixel is darker than {dn} DN in any band: if these are Sentinel-2 bands of processing baseline "
+                         "04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: give the file its "
+                         "product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed",
+                         dn=f"{S2_OFFSET_DN:g}")
     return Scaling(kind, 1.0 / top, 0.0, False, note, calibrated=False)

@@ -165,6 +165,9 @@ def test_landcover_explanation_in_the_chosen_language(s2_scene, tmp_path, lang):
     assert labels == {"fr": ["Eau", "Végétation"], "de": ["Wasser", "Vegetation"], "en": ["Water", "Vegetation"]}[lang]
     if lang != "en":
         assert "Understood" not in r.explanation and "Valid area" not in r.explanation
+        # the Input line's modality (preset label, reason) and scaling note come translated too
+        assert "13 bands" not in r.explanation and "reflectance = DN" not in r.explanation, r.explanation
+        assert {"fr": "(13 bandes)", "de": "(13 Bänder)"}[lang] in r.explanation, r.explanation
 
 
 def test_change_summary_and_matrix_in_french(tmp_path):
@@ -183,6 +186,7 @@ def test_change_summary_and_matrix_in_french(tmp_path):
                  "CVA sur", "Surface changée :", "Matrice de changement", "de \\ vers", "transitions conservées :", " eau"):
         assert part in s, (part, s)
     assert "Changed area" not in s and "Method:" not in s
+    assert "réflectance = DN / 10000" in s and "reflectance" not in s and "13 bands" not in s, s  # the Alignment: BEFORE/AFTER lines
 
 
 def test_damaged_catalogue_falls_back_to_english(tmp_path, monkeypatch):
@@ -191,6 +195,71 @@ def test_damaged_catalogue_falls_back_to_english(tmp_path, monkeypatch):
     monkeypatch.setattr(messages, "_catalogues", {})
     set_language("fr")
     assert t("Valid area: {m2} m² = {ha} ha", m2="1", ha="2") == "Valid area: 1 m² = 2 ha"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_modality_preset_labels_are_translated(lang):
+    """Preset labels (models/modalities.json) are data strings, translated where a modality is made: t(p["label"])."""
+    from terraprompt.plugin.core.modalities import presets
+
+    cat = _catalogue(lang)
+    assert not [p["label"] for p in presets().values() if p["label"] not in cat], f"preset labels missing from core_{lang}.json"
+
+
+MODALITY_TEXT = {
+    "en": ("Sentinel-2 10 m bands (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (band descriptions; quality band(s) b5 SCL "
+           "left out (masks, not data); b5 SCL (Sentinel-2 Scene Classification (SCL)) is the cloud and shadow mask)",
+           "reflectance = DN / 10000"),
+    "fr": ("Sentinel-2 bandes à 10 m (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (descriptions des bandes; "
+           "bande(s) qualité b5 SCL écartée(s) (des masques, pas des données); b5 SCL (classification de scène Sentinel-2 (SCL)) "
+           "est le masque des nuages et des ombres)", "réflectance = DN / 10000"),
+    "de": ("Sentinel-2 10-m-Bänder (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (Bandbeschreibungen; "
+           "Qualitätsband/-bänder b5 SCL ausgelassen (Masken, keine Daten); b5 SCL ",
+           "Reflektanz = DN / 10000"),
+}
+ENGLISH_WORDS = ("band descriptions", "quality band", "left out", "masks, not data", "cloud and shadow mask", "reflectance",
+                 "bands)", "with offset", "inferred", "no offset in the metadata")
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_modality_and_scaling_note_in_the_chosen_language(tmp_path, lang):
+    """The modality (label, reason, source notes) and the scaling note, read into the land-cover explanation's Input line
+    and the change summary's Alignment lines, come in the chosen language; English stays as it was."""
+    from terraprompt.plugin.core.modalities import detect_modality
+    from terraprompt.plugin.core.scaling import fit_scaling
+
+    rng = np.random.default_rng(0)
+    data = rng.integers(200, 3000, size=(5, 40, 40), dtype=np.uint16)
+    data[4] = 4  # SCL: vegetation
+    path = write_raster(str(tmp_path / "s2_10m_scl.tif"), data, descriptions=["B02", "B03", "B04", "B08", "SCL"])
+    # the same file with every band's dark objects just above 1000 DN and B10-less: the baseline 04.00 offset inferred
+    dark = data[:4] // 20 + 1010
+    dark[:, :4] = 1010
+    offset = write_raster(str(tmp_path / "s2_offset.tif"), np.vstack([dark, data[4:]]), descriptions=["B02", "B03", "B04", "B08", "SCL"])
+    set_language(lang)
+    try:
+        m = detect_modality(_source(path))
+        text, note = m.describe(), fit_scaling(_source(path), m).note
+        inferred = fit_scaling(_source(offset), detect_modality(_source(offset))).note
+    finally:
+        set_language("en")
+    expected_text, expected_note = MODALITY_TEXT[lang]
+    assert text.startswith(expected_text), text
+    assert note == expected_note
+    if lang == "en":
+        assert inferred == ("reflectance = DN / 10000 with offset -1000 DN (inferred: every band's darkest values sit just "
+                            "above 1000 DN (1010); no offset in the metadata)")
+        return
+    for words in ENGLISH_WORDS:
+        assert words not in text and words not in note and words not in inferred, (words, text, note, inferred)
+    assert inferred.startswith({"fr": "réflectance = DN / 10000 avec un décalage de -1000 DN (déduit :",
+                                "de": "Reflektanz = DN / 10000 mit Versatz -1000 DN (abgeleitet:"}[lang]), inferred
+
+
+def _source(path: str):
+    from terraprompt.plugin.core.raster import open_raster
+
+    return open_raster(path)
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "14,821,998 m² = 1,482.20 ha"), ("fr", "14\u202f821\u202f998 m² = 1\u202f482,20 ha"),
