@@ -16,7 +16,7 @@ import numpy as np
 from .catalog import load_json
 from .errors import ModalityError
 from .messages import t
-from .quality import find_quality_band
+from .quality import find_quality_band, quality_band_of
 from .raster import RasterSource, crs_label
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
@@ -239,9 +239,13 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
     quality = quality_bands(src, m)
     if quality:
         m = replace(m, reason=f"{m.reason}; " + t("quality band(s) {bands} left out (masks, not data)", bands=", ".join(quality)))
-        qb = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
+        named = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
+        qb, why = quality_band_of(src, set(m.roles.values())) if named is not None else (None, "")
         if qb is not None:
             m = replace(m, reason=f"{m.reason}; " + t("{band} is the cloud and shadow mask", band=qb.label()))
+        elif why:
+            m = replace(m, reason=f"{m.reason}; " + t("{band} is not used as the cloud mask: {why} (resampled with averaging? "
+                                                      "resample quality bands by nearest neighbour)", band=named.label(), why=why))
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: " + t("one band of palette indices read through its colour table"))
     if getattr(src, "gcp_count", 0):

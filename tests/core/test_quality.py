@@ -215,5 +215,6 @@ def test_a_quality_band_resampled_with_averaging_is_not_used(hls_cloudy, tmp_pat
 
     q, why = quality_band_of(src, set(range(1, 8)))
     assert q is None and "different values" in why
+    assert "b8 QA_Fmask (HLS Fmask) is not used as the cloud mask" in detect_modality(src).reason
     r = extract_landcover(ExtractRequest(input=p, prompt="water", engine="spectral", output_raster=str(tmp_path / "w.tif")))
     assert "ukis-csmask" in r.explanation and "quality band b8" not in r.explanation
