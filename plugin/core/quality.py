@@ -44,10 +44,11 @@ class QualityBand:
 
 
 def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], used: set[int]) -> Optional[QualityBand]:
-    """The first integer band that no role reads and whose description names a known quality product, or None."""
+    """The first band that no role reads and whose description names a known quality product, or None (a float band
+    counts when its values are whole codes, as in exports that cast every band to one type: :func:`looks_resampled`)."""
     for i, desc in enumerate(descriptions, start=1):
         name = desc.strip().lower()
-        if i in used or not name or np.dtype(dtypes[i - 1]).kind not in "iu":
+        if i in used or not name or np.dtype(dtypes[i - 1]).kind not in "iuf":
             continue
         for key, spec in products().items():
             if any(re.fullmatch(p, name) for p in spec["patterns"]):
@@ -100,6 +101,11 @@ def sample_codes(src, band: int, grid: int = 4, patch: int = 64) -> np.ndarray:
 def looks_resampled(q: QualityBand, codes: np.ndarray) -> str:
     """Why a quality band's values cannot be the product's codes (resampled with averaging), or ''."""
     spec = q.spec
+    broken = codes[codes != np.round(codes)]
+    if broken.size:
+        return t("values that are not whole codes (e.g. {value})", value=f"{broken[0]:g}")
+    if codes.size and codes.min() < 0:
+        return t("negative values (e.g. {value})", value=f"{codes.min():g}")
     if "max_value" in spec and codes.size and codes.max() > spec["max_value"]:
         return t("values up to {value}, beyond the product's classes 0-{max}", value=f"{codes.max():g}", max=spec["max_value"])
     if "max_codes" in spec and codes.size > spec["max_codes"]:

@@ -53,7 +53,6 @@ def test_hls_fmask_bits_fill_and_missing_values():
 def test_found_by_description_on_integer_bands_no_role_reads():
     descs = ("B2", "B3", "B4", "B8", "SCL")
     assert find_quality_band(descs, ("uint16",) * 5, {1, 2, 3, 4}) == QualityBand(5, "SCL", "scl")
-    assert find_quality_band(descs, ("uint16",) * 4 + ("float32",), {1, 2, 3, 4}) is None  # resampled/converted: not classes
     assert find_quality_band(descs, ("uint16",) * 5, {1, 2, 3, 4, 5}) is None
     assert find_quality_band(("SR_B4", "QA_RADSAT", "QA_PIXEL"), ("uint16",) * 3, {1}).product == "landsat_c2_qa_pixel"
     assert find_quality_band(("B1", "QA60"), ("uint16",) * 2, {1}) is None  # empty since 2022: would read as cloud-free
@@ -218,3 +217,24 @@ def test_a_quality_band_resampled_with_averaging_is_not_used(hls_cloudy, tmp_pat
     assert "b8 QA_Fmask (HLS Fmask) is not used as the cloud mask" in detect_modality(src).reason
     r = extract_landcover(ExtractRequest(input=p, prompt="water", engine="spectral", output_raster=str(tmp_path / "w.tif")))
     assert "ukis-csmask" in r.explanation and "quality band b8" not in r.explanation
+
+
+def test_an_export_that_casts_every_band_to_float_keeps_its_mask(hls_cloudy, tmp_path):
+    """Exports that write one data type for all bands (e.g. Earth Engine, reflectance as float) keep the codes whole:
+    the mask is used; codes averaged into fractions are not."""
+    from terraprompt.plugin.core.quality import quality_band_of
+
+    path, data = hls_cloudy
+    names = ("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask")
+    as_float = np.vstack([data[:7] / 10000.0, data[7:]]).astype(np.float32)
+    p = write_raster(str(tmp_path / "f.tif"), as_float, crs="EPSG:32615", transform=HLS_TRANSFORM, descriptions=names)
+    q, why = quality_band_of(open_raster(p), set(range(1, 8)))
+    assert q is not None and why == ""
+    out = str(tmp_path / "c.tif")
+    extract_landcover(ExtractRequest(input=p, prompt="clouds", output_raster=out))
+    with rasterio.open(out) as ds:
+        assert np.array_equal(ds.read(1) == 1, (data[7].astype(np.int64) & 0b110) != 0)
+    as_float[7, :2, :] += 0.5
+    smeared = write_raster(str(tmp_path / "s.tif"), as_float, crs="EPSG:32615", transform=HLS_TRANSFORM, descriptions=names)
+    q, why = quality_band_of(open_raster(smeared), set(range(1, 8)))
+    assert q is None and "not whole codes" in why
