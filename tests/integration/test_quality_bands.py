@@ -1,0 +1,48 @@
+"""The product's quality band as the cloud mask through real Processing: extract_landcover and detect_change on layers."""
+from __future__ import annotations
+
+import numpy as np
+import rasterio
+from rasterio.transform import from_origin
+
+from conftest import shared, write_raster
+
+NAMES = ("CoastalAerosol", "Blue", "Green", "Red", "NIR", "SWIR1", "SWIR2", "QA_Fmask")
+
+
+def _chip(tmp_path, name, qa=None):
+    """HLS chip 025 (a quarter under Fmask clouds) as a georeferenced GeoTIFF, its Fmask band replaced when given."""
+    with rasterio.open(shared("hls_water_chips", "images", "025_hls.tif")) as s:
+        data = s.read()
+    if qa is not None:
+        data[7] = qa
+    return write_raster(str(tmp_path / name), data, crs="EPSG:32615", transform=from_origin(500000, 4500000, 30, 30),
+                        descriptions=NAMES), data
+
+
+def test_extract_landcover_and_detect_change_mask_with_the_quality_band(plugin, tmp_path):
+    import processing
+    from qgis.core import QgsRasterLayer
+
+    path, data = _chip(tmp_path, "hls.tif")
+    layer = QgsRasterLayer(path, "hls")
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": layer, "PROMPT": "vegetation", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / "veg.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        veg = ds.read(1)
+    qa = data[7].astype(np.int64)
+    cloud, shadow = (qa & 0b110) != 0, (qa & 0b1110) == 0b1000
+    assert (veg[cloud] == 255).all() and (veg[~(cloud | shadow)] != 255).all()  # under shadows a clear optical decision stands
+    assert "the product's quality band b8 QA_Fmask (HLS Fmask)" in res["EXPLANATION"]
+
+    cloud = np.zeros_like(data[7])
+    cloud[:64, :] = 2
+    before, _ = _chip(tmp_path, "before.tif", np.zeros_like(data[7]))
+    after, _ = _chip(tmp_path, "after.tif", cloud)
+    res = processing.run("terraprompt:detect_change", {
+        "BEFORE": QgsRasterLayer(before, "before"), "AFTER": QgsRasterLayer(after, "after"), "METHOD": 3,
+        "OUTPUT_CHANGE": str(tmp_path / "change.tif")})
+    with rasterio.open(res["OUTPUT_CHANGE"]) as ds:
+        ch = ds.read(1)
+    assert (ch[:64] == 255).all() and (ch[64:] == 0).mean() > 0.99  # same bands: no change where the sky is clear
+    assert "Clouds: the product's quality band b8 QA_Fmask" in res["SUMMARY"]
