@@ -90,8 +90,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
         p = QgsProcessingParameterBoolean("MASK_CLOUDS", tr("Mask clouds and shadows"), defaultValue=True)
-        p.setHelp(tr("Run the ukis-csmask cloud network on both dates (optical reflectance with blue, green, red and NIR) and treat "
-                     "cloud and shadow pixels as nodata. The summary says whether it ran and why not."))
+        p.setHelp(tr("Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one "
+                     "(SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, "
+                     "red and NIR). The summary says which ran, and why not."))
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
