@@ -70,6 +70,32 @@ def read_raw(src, band: int, window, grid=None, out_shape: Optional[tuple[int, i
 _CHECKED: dict = {}
 
 
+def mask_file(src) -> QualityBand:
+    """The quality band of a product's mask file given on its own (the cloud mask input): named by its band description
+    or, for a one-band file, by its file name; raises InputError when it names no known product or looks resampled."""
+    import os
+
+    from .errors import InputError
+
+    name = os.path.basename(src.path)
+    q = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set())
+    if q is None and src.count == 1 and np.dtype(src.dtypes[0]).kind in "iuf":
+        key = next((k for k, spec in products().items()
+                    if any(re.fullmatch(p, name.lower()) for p in spec.get("file_patterns", []))), None)
+        q = QualityBand(1, name, key) if key else None
+    if q is None:
+        raise InputError(t("'{name}' is not a cloud mask TerraPrompt can read: neither its band descriptions nor its file name "
+                           "name a product mask ({products}).", name=name, products=", ".join(
+                               t(spec["label"]) for spec in products().values())),
+                         t("Give the product's mask file as delivered (e.g. T31UFQ_20230612T105031_SCL_20m.jp2, "
+                           "LC09_..._QA_PIXEL.TIF, HLS.S30....Fmask.tif), or leave the cloud mask empty."))
+    why = looks_resampled(q, sample_codes(src, q.band))
+    if why:
+        raise InputError(t("'{name}' cannot be the cloud mask: {why}.", name=name, why=why),
+                         t("Give the product's original mask file, or resample it by nearest neighbour."))
+    return q
+
+
 def quality_band_of(src, used: set[int]) -> tuple[Optional[QualityBand], str]:
     """The raster's quality band when its values are the product's codes; (None, why) when one is named but its values
     show it was resampled with averaging; (None, '') when it has none."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 import numpy as np
@@ -20,7 +20,7 @@ from rasterio.windows import Window
 from .errors import InputError
 from .messages import t
 from .modalities import Modality
-from .quality import ROLE as QA_ROLE, QualityBand, quality_band_of, read_raw
+from .quality import ROLE as QA_ROLE, QualityBand, mask_file, quality_band_of, read_raw
 from .raster import Grid, RasterSource
 from .scaling import Scaling, fit_scaling
 
@@ -33,7 +33,23 @@ class Layer:
     modality: Modality
     scaling: Scaling
     quality: Optional[QualityBand] = None
-    """The product's cloud-mask band (SCL, QA_PIXEL, Fmask ...) when an optical raster carries one."""
+    """The product's cloud-mask band (SCL, QA_PIXEL, Fmask ...) when an optical raster carries one, or the mask file given."""
+    quality_src: Optional[RasterSource] = None
+    """The raster holding ``quality`` when it is a mask file of its own (read onto the grid), not one of this raster's bands."""
+
+    def read_quality(self, window: Window, grid: Optional[Grid] = None) -> tuple[np.ndarray, np.ndarray]:
+        """The quality band's raw values and where it has data, for a window of this raster's grid (or of ``grid``, warped
+        onto it by nearest neighbour; a mask file of its own is always read so)."""
+        if self.quality_src is not None:
+            return read_raw(self.quality_src, self.quality.band, window, grid=grid or self.src.grid)
+        return read_raw(self.src, self.quality.band, window, grid=grid)
+
+    def with_mask_file(self, mask: Optional[RasterSource]) -> "Layer":
+        """This layer masked by a product's mask file given on its own (it replaces a band of its own); checked to overlap."""
+        if mask is None:
+            return self
+        check_overlap(self.src, mask)
+        return replace(self, quality=mask_file(mask), quality_src=mask)
 
 
 @dataclass
@@ -122,7 +138,7 @@ class ModalityStack:
         """The quality band's raw values (NaN without data; nearest neighbour onto the grid) and where it has data."""
         k, layer = next((k, layer) for k, layer in enumerate(self.layers) if layer.quality is not None)
         with self._lock:
-            return read_raw(layer.src, layer.quality.band, window, grid=self.grid if k else None)
+            return layer.read_quality(window, grid=self.grid if k else None)
 
 
     def read_sample(self, window: Window, roles: Optional[set[str]] = None, max_pixels: int = 400_000,

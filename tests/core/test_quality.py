@@ -238,3 +238,60 @@ def test_an_export_that_casts_every_band_to_float_keeps_its_mask(hls_cloudy, tmp
     smeared = write_raster(str(tmp_path / "s.tif"), as_float, crs="EPSG:32615", transform=HLS_TRANSFORM, descriptions=names)
     q, why = quality_band_of(open_raster(smeared), set(range(1, 8)))
     assert q is None and "not whole codes" in why
+
+
+def _s2_and_scl_file(tmp_path):
+    """Sentinel-2 B02, B03, B04, B08 (10 m) in one GeoTIFF and the SCL file beside it at 20 m, as Sen2Cor delivers it:
+    a cloud (class 9) and a shadow (class 3) block."""
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        bands, transform, crs = ds.read([2, 3, 4, 8]), ds.transform, ds.crs
+    h, w = bands.shape[1:]
+    scl = np.full((h // 2, w // 2), 4, np.uint8)
+    scl[5:20, 5:25], scl[30:40, 10:30] = 9, 3
+    s2 = write_raster(str(tmp_path / "s2.tif"), bands, crs=crs, transform=transform, descriptions=("B02", "B03", "B04", "B08"))
+    scl_path = write_raster(str(tmp_path / "T36SYC_20230612T081609_SCL_20m.tif"), scl, crs=crs,
+                            transform=transform * transform.scale(2, 2))
+    return s2, scl_path, scl
+
+
+def test_the_products_mask_file_given_beside_the_bands(tmp_path):
+    s2, scl_path, scl = _s2_and_scl_file(tmp_path)
+    out = str(tmp_path / "w.tif")
+    r = extract_landcover(ExtractRequest(input=s2, prompt="water", engine="spectral", output_raster=out,
+                                         cloud_mask_input=scl_path))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    up = np.repeat(np.repeat(scl, 2, 0), 2, 1)[:cls.shape[0], :cls.shape[1]]  # nearest neighbour onto the 10 m grid
+    assert (cls[up == 9] == 255).all() and (cls[up == 4] != 255).all()
+    assert "quality band b1 T36SYC_20230612T081609_SCL_20m.tif (Sentinel-2 Scene Classification)" in r.explanation
+    out = str(tmp_path / "c.tif")
+    r = detect_change(ChangeRequest(s2, s2, output_change=out, method="cva", after_cloud_mask=scl_path))
+    with rasterio.open(out) as ds:
+        ch = ds.read(1)
+    assert (ch[up == 9] == 255).all() and (ch[up == 4] != 1).all()  # identical dates: no change (BEFORE by the network)
+    assert "AFTER: the product's quality band b1 T36SYC" in r.summary and "BEFORE: ukis-csmask" in r.summary
+
+
+def test_a_mask_file_that_names_no_product_or_was_resampled_is_refused(tmp_path):
+    from terraprompt.plugin.core.errors import InputError
+
+    s2, scl_path, scl = _s2_and_scl_file(tmp_path)
+    with rasterio.open(scl_path) as ds:
+        profile = ds.profile
+    odd = str(tmp_path / "mask.tif")
+    with rasterio.open(odd, "w", **profile) as ds:
+        ds.write(scl, 1)
+    out = str(tmp_path / "w.tif")
+    with pytest.raises(InputError, match="'mask.tif' is not a cloud mask TerraPrompt can read") as e:
+        extract_landcover(ExtractRequest(input=s2, prompt="water", output_raster=out, cloud_mask_input=odd))
+    assert "SCL_20m.jp2" in e.value.fix
+    smeared = str(tmp_path / "T36SYC_20230612T081609_SCL_10m.tif")
+    with rasterio.open(smeared, "w", **profile) as ds:
+        ds.write((scl * 3).astype(np.uint8), 1)  # 12, 27: not SCL classes
+    with pytest.raises(InputError, match="cannot be the cloud mask: values up to 27"):
+        detect_change(ChangeRequest(s2, s2, output_change=out, before_cloud_mask=smeared))
+    import os
+
+    assert not os.path.exists(out)

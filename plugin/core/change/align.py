@@ -25,7 +25,7 @@ from scipy import ndimage
 from ..errors import InputError, ModalityError
 from ..messages import t as _t
 from ..modalities import Modality
-from ..quality import QualityMasker, read_raw
+from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
 from ..stack import Layer, make_layer
 
@@ -203,7 +203,7 @@ class AlignedPair:
 
         def plain(w: Window) -> tuple[np.ndarray, np.ndarray]:
             own = which == "before" or self.same_grid
-            raw, ok = read_raw(layer.src, layer.quality.band, w, grid=None if own else self.grid)
+            raw, ok = layer.read_quality(w, grid=None if own else self.grid)
             return raw[None], ~ok
 
         if which == "after" and self.shift != (0, 0):
@@ -315,14 +315,16 @@ def pixel_size_in(before: RasterSource, after: RasterSource) -> float:
 
 
 def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: Modality,
-               normalisation: str = "auto", cloud_mask: bool = True, device: str = "auto") -> AlignedPair:
-    """Pair two rasters on BEFORE's grid over the common extent and fit the normalisation."""
+               normalisation: str = "auto", cloud_mask: bool = True, device: str = "auto",
+               mask_files: tuple[Optional[RasterSource], Optional[RasterSource]] = (None, None)) -> AlignedPair:
+    """Pair two rasters on BEFORE's grid over the common extent and fit the normalisation (``mask_files``: each date's
+    product mask given as a file of its own, e.g. its SCL file)."""
     if normalisation not in NORMALISATION_CHOICES:
         raise InputError(_t("Unknown normalisation '{name}'.", name=normalisation),
                          _t("Use one of: {choices}.", choices=", ".join(NORMALISATION_CHOICES)))
     window = common_window(before, after)
     roles = common_roles(bmod, amod)
-    blayer, alayer = make_layer(before, bmod), make_layer(after, amod)
+    blayer, alayer = make_layer(before, bmod).with_mask_file(mask_files[0]), make_layer(after, amod).with_mask_file(mask_files[1])
     identical = same_grid(before.grid, after.grid)
     report = [f"BEFORE: {os.path.basename(before.path)} — {bmod.describe()}; {blayer.scaling.note}",
               f"AFTER: {os.path.basename(after.path)} — {amod.describe()}; {alayer.scaling.note}"]

@@ -60,7 +60,11 @@ class ChangeRequest:
     min_area_m2: float = 0.0
     normalisation: str = "auto"
     threshold: Optional[float] = None  # None: the method's scene-adaptive threshold
-    cloud_mask: bool = True  # ukis-csmask on both dates when the bands allow
+    cloud_mask: bool = True  # each date's quality band, else ukis-csmask, when the bands allow
+    before_cloud_mask: Optional[str] = None
+    """BEFORE's product mask as a file of its own (SCL, QA_PIXEL, Fmask), used instead of a band or the cloud network."""
+    after_cloud_mask: Optional[str] = None
+    """The same for AFTER."""
     classes: Optional[bool] = None  # from→to land-cover classes; None: when a prompt, reference map or polygons need them
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
     layers: dict[str, LayerSettings] = field(default_factory=dict)
@@ -129,7 +133,7 @@ def _stage(path: Optional[str]) -> Optional[str]:
 def _checked_outputs(req: ChangeRequest) -> dict[str, Optional[str]]:
     """The output paths by key (prob, change, vector), checked: one chosen at least, right extensions, no input
     overwritten, no two alike; and the request's numbers in range."""
-    inputs = [p for p in (req.before, req.after, req.reference_map) if p]
+    inputs = [p for p in (req.before, req.after, req.reference_map, req.before_cloud_mask, req.after_cloud_mask) if p]
     if not (req.output_probability or req.output_change or req.output_vector):
         raise OutputError(t("No output was chosen."), t("Choose at least one of the probability, change or polygon outputs."))
     outs = {}
@@ -233,7 +237,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
     amod = resolve_modality(after, req.modality)
-    pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device)
+    masks = tuple(open_raster(p, layer=req.layers.get(p)) if p else None for p in (req.before_cloud_mask, req.after_cloud_mask))
+    pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)
     sample = pair.sample()

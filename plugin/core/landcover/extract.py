@@ -53,6 +53,8 @@ class ExtractRequest:
     extent: Optional[tuple[float, float, float, float]] = None  # xmin, ymin, xmax, ymax in INPUT's CRS
     tiles: TileSpec = field(default_factory=TileSpec)
     straight_outlines: bool = False  # right-angled polygons for the concepts the catalogue marks (buildings)
+    cloud_mask_input: Optional[str] = None
+    """The product's mask as a file of its own (e.g. its SCL file), used instead of a quality band or the cloud network."""
     layers: dict[str, LayerSettings] = field(default_factory=dict)
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
 
@@ -195,7 +197,7 @@ def scene_context(stack: ModalityStack, modality: Modality, device: str) -> Cont
 
 def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:
     """The raster and (optional) vector output paths, checked: right extension, no input overwritten, not one file."""
-    inputs = [p for p in (req.input, req.sar_input, req.dsm_input) if p]
+    inputs = [p for p in (req.input, req.sar_input, req.dsm_input, req.cloud_mask_input) if p]
     out_raster = check_output_path(req.output_raster, inputs, (".tif", ".tiff"))
     out_vector = check_output_path(req.output_vector, inputs, (".gpkg",)) if req.output_vector else None
     if out_vector and os.path.abspath(out_vector) == out_raster:
@@ -204,13 +206,14 @@ def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:
 
 
 def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> ModalityStack:
-    """INPUT with the optional SAR and DSM rasters, each read through its own modality."""
+    """INPUT with the optional SAR and DSM rasters, each read through its own modality, and its cloud mask file."""
     secondaries = []
     for path, name in ((req.sar_input, "sar"), (req.dsm_input, "dsm")):
         if path:
             s = open_raster(path, layer=req.layers.get(path))
             secondaries.append(make_layer(s, resolve_modality(s, name)))
-    return ModalityStack(make_layer(src, modality), secondaries)
+    mask = open_raster(req.cloud_mask_input, layer=req.layers.get(req.cloud_mask_input)) if req.cloud_mask_input else None
+    return ModalityStack(make_layer(src, modality).with_mask_file(mask), secondaries)
 
 
 def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict) -> list[str]:
