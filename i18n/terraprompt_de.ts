@@ -119,22 +119,37 @@
             <translation>Wolken- und Schattenpixel beider Zeitpunkte als NoData behandeln: aus dem Qualitätsband des Zeitpunkts, wenn er eines hat (SCL, QA_PIXEL, Fmask ...), sonst aus dem ukis-csmask-Wolkennetz (optische Reflektanz mit Blau, Grün, Rot und NIR). Die Zusammenfassung sagt, welches lief, und sonst warum nicht.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
+            <source>Cloud mask of BEFORE's product (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
+            <source>Cloud mask of AFTER's product (optional)</source>
+            <translation>Wolkenmaske des NACHHER-Produkts (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="101" />
+            <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
+            <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="107" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="101" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>Minimum polygon area (m²)</source>
             <translation>Minimale Polygonfläche (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
@@ -144,7 +159,7 @@
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="107" />
+            <location filename="../plugin/algorithms/detect_change.py" line="115" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
@@ -154,27 +169,27 @@
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="118" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="112" />
+            <location filename="../plugin/algorithms/detect_change.py" line="120" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="114" />
+            <location filename="../plugin/algorithms/detect_change.py" line="122" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>GeoPackage-Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="124" />
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="124" />
+            <location filename="../plugin/algorithms/detect_change.py" line="132" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -334,47 +349,57 @@
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <source>Cloud mask of the product (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
+            <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>„spectral“ verwendet Indizes mit szenenabhängigen Schwellenwerten; „network“ das mitgelieferte Modell; „auto“ wählt die beste verfügbare.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet); sie erhält die Klassen, die ein Lauf über das ganze Raster dort ergibt (die Schwellen werden am ganzen Raster angepasst). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="79" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="83" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
@@ -384,12 +409,12 @@
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="86" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel, wie Grundrisse gezeichnet werden) statt pixelgenauer Umrisse; andere Begriffe behalten ihre. Für DOMs/nDOMs und sehr hoch aufgelöste Bilder: bei 10-30 m sind Gebäude Blöcke bebauter Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>

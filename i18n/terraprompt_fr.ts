@@ -119,22 +119,37 @@
             <translation>Traiter les pixels de nuage et d'ombre de l'une ou l'autre date comme sans données : d'après la bande qualité de la date quand elle en porte une (SCL, QA_PIXEL, Fmask ...), sinon d'après le réseau de nuages ukis-csmask (réflectance optique avec bleu, vert, rouge et PIR). Le résumé dit lequel a tourné, et sinon pourquoi.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
+            <source>Cloud mask of BEFORE's product (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
+            <source>Cloud mask of AFTER's product (optional)</source>
+            <translation>Masque de nuages du produit APRÈS (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="101" />
+            <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
+            <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="107" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="101" />
+            <location filename="../plugin/algorithms/detect_change.py" line="109" />
             <source>Minimum polygon area (m²)</source>
             <translation>Surface minimale des polygones (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
@@ -144,7 +159,7 @@
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="107" />
+            <location filename="../plugin/algorithms/detect_change.py" line="115" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
@@ -154,27 +169,27 @@
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="118" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="112" />
+            <location filename="../plugin/algorithms/detect_change.py" line="120" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="114" />
+            <location filename="../plugin/algorithms/detect_change.py" line="122" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="124" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="124" />
+            <location filename="../plugin/algorithms/detect_change.py" line="132" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -334,47 +349,57 @@
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <source>Cloud mask of the product (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
+            <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available.</source>
             <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="67" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée) ; elle reçoit les classes qu'un calcul sur tout le raster y donne (les seuils sont ajustés sur tout le raster). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="73" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="79" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="83" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
@@ -384,12 +409,12 @@
             <translation>Contours rectilignes des bâtiments</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="86" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits, comme on dessine les emprises) au lieu des contours tracés au pixel ; les autres concepts gardent les leurs. Pour les MNS/MNSn et les images à très haute résolution : à 10-30 m, les bâtiments sont des blocs de pixels bâtis.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
             <source>Explanation</source>
             <translation>Explication</translation>
         </message>

@@ -95,6 +95,14 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
                      "red and NIR). The summary says which ran, and why not."))
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
+        for name, label in (("BEFORE_CLOUD_MASK", tr("Cloud mask of BEFORE's product (optional)")),
+                            ("AFTER_CLOUD_MASK", tr("Cloud mask of AFTER's product (optional)"))):
+            p = QgsProcessingParameterRasterLayer(name, label, optional=True)
+            p.setHelp(tr("The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat "
+                         "..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a "
+                         "quality band of the date's raster, else the ukis-csmask cloud network."))
+            p.setFlags(p.flags() | p.FlagAdvanced)
+            self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where networks run. The classical methods run on the CPU; the summary reports the device actually used."))
         self.addParameter(p)
@@ -123,6 +131,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         if before is None or after is None:
             raise QgsProcessingException(tr("The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it."))
         ref = self.parameterAsLayer(parameters, "REFERENCE_MAP", context)
+        bmask = self.parameterAsRasterLayer(parameters, "BEFORE_CLOUD_MASK", context)
+        amask = self.parameterAsRasterLayer(parameters, "AFTER_CLOUD_MASK", context)
 
         def out(name):
             return self.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else None
@@ -139,7 +149,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
             normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],
             cloud_mask=self.parameterAsBoolean(parameters, "MASK_CLOUDS", context),
-            layers=settings_by_path(before, after, ref),
+            before_cloud_mask=layer_path(bmask) or None, after_cloud_mask=layer_path(amask) or None,
+            layers=settings_by_path(before, after, ref, bmask, amask),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
         feedback.pushInfo(result.summary)

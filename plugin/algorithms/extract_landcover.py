@@ -60,6 +60,12 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterRasterLayer("DSM_INPUT", tr("DSM / nDSM raster (optional)"), optional=True)
         p.setHelp(tr("Heights of the same place; reprojected onto the input's grid."))
         self.addParameter(p)
+        p = QgsProcessingParameterRasterLayer("CLOUD_MASK", tr("Cloud mask of the product (optional)"), optional=True)
+        p.setHelp(tr("The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat "
+                     "..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality "
+                     "band of the input itself, else the ukis-csmask cloud network."))
+        p.setFlags(p.flags() | p.FlagAdvanced)
+        self.addParameter(p)
         p = QgsProcessingParameterEnum("ENGINE", tr("Engine"), options=ENGINES, defaultValue=0)
         p.setHelp(tr("'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available."))
         self.addParameter(p)
@@ -92,6 +98,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
             raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
         sar = self.parameterAsRasterLayer(parameters, "SAR_INPUT", context)
         dsm = self.parameterAsRasterLayer(parameters, "DSM_INPUT", context)
+        mask = self.parameterAsRasterLayer(parameters, "CLOUD_MASK", context)
         extent = None
         if parameters.get("EXTENT"):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
@@ -111,7 +118,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             extent=extent,
             straight_outlines=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
-            layers=settings_by_path(layer, sar, dsm),
+            cloud_mask_input=layer_path(mask) or None,
+            layers=settings_by_path(layer, sar, dsm, mask),
         )
         result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
         feedback.pushInfo(result.explanation)

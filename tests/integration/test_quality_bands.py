@@ -46,3 +46,27 @@ def test_extract_landcover_and_detect_change_mask_with_the_quality_band(plugin, 
         ch = ds.read(1)
     assert (ch[:64] == 255).all() and (ch[64:] == 0).mean() > 0.99  # same bands: no change where the sky is clear
     assert "Clouds: the product's quality band b8 QA_Fmask" in res["SUMMARY"]
+
+
+def test_the_products_mask_file_as_a_processing_parameter(plugin, tmp_path):
+    """CLOUD_MASK / AFTER_CLOUD_MASK: the Fmask band saved as HLS names its own file, beside a stack without it."""
+    import processing
+    from qgis.core import QgsRasterLayer
+
+    with rasterio.open(shared("hls_water_chips", "images", "025_hls.tif")) as s:
+        data = s.read()
+    grid = dict(crs="EPSG:32615", transform=from_origin(500000, 4500000, 30, 30))
+    stack = write_raster(str(tmp_path / "stack.tif"), data[:7], descriptions=NAMES[:7], **grid)
+    fmask = write_raster(str(tmp_path / "HLS.S30.T15SWC.2021189T170849.v2.0.Fmask.tif"), data[7], **grid)
+    cloud = (data[7].astype(np.int64) & 0b110) != 0
+    res = processing.run("terraprompt:extract_landcover", {
+        "INPUT": QgsRasterLayer(stack, "stack"), "PROMPT": "clouds", "CLOUD_MASK": QgsRasterLayer(fmask, "fmask"),
+        "OUTPUT_RASTER": str(tmp_path / "clouds.tif")})
+    with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+        assert np.array_equal(ds.read(1) == 1, cloud)
+    res = processing.run("terraprompt:detect_change", {
+        "BEFORE": QgsRasterLayer(stack, "b"), "AFTER": QgsRasterLayer(stack, "a"), "METHOD": 3,
+        "AFTER_CLOUD_MASK": QgsRasterLayer(fmask, "fmask"), "OUTPUT_CHANGE": str(tmp_path / "change.tif")})
+    with rasterio.open(res["OUTPUT_CHANGE"]) as ds:
+        assert (ds.read(1)[cloud] == 255).all()
+    assert "AFTER: the product's quality band b1 HLS.S30.T15SWC.2021189T170849.v2.0.Fmask.tif" in res["SUMMARY"]
