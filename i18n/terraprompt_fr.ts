@@ -121,7 +121,7 @@
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="98" />
             <source>Cloud mask of BEFORE's product (optional)</source>
-            <translation type="unfinished" />
+            <translation>Masque de nuages du produit AVANT (facultatif)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="98" />
@@ -351,7 +351,7 @@
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>Cloud mask of the product (optional)</source>
-            <translation type="unfinished" />
+            <translation>Masque de nuages du produit (facultatif)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
