@@ -46,6 +46,7 @@ from ..qgis_layers import layer_file, settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
+from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip
 from .layers import style_change_polygons, threshold_renderer
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -109,6 +110,17 @@ class ChangeTab(QWidget):
         self.reference_combo.setToolTip(tr("Optional land-cover map of the BEFORE date (class raster or polygons with a class "
                                            "field): its classes become the 'from' classes of the change"))
         form.addRow(tr("Reference map"), self.reference_combo)
+        self.mask_combos = []
+        for which, label in (("Before", tr("Before cloud mask")), ("After", tr("After cloud mask"))):
+            combo = QgsMapLayerComboBox(self)
+            combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            combo.setExcludedProviders(NON_FILE_PROVIDERS)
+            combo.setAllowEmptyLayer(True)
+            combo.setLayer(None)
+            combo.setObjectName(f"terrapromptChange{which}CloudMask")
+            combo.setToolTip(cloud_mask_tip())
+            form.addRow(label, combo)
+            self.mask_combos.append(combo)
         self.method_combo = QComboBox(self)
         for key, label in method_labels().items():
             self.method_combo.addItem(label, key)
@@ -316,8 +328,11 @@ class ChangeTab(QWidget):
                              method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
                              min_area_m2=self.min_area_spin.value(),
                              reference_map=layer_file(self.reference_combo.currentLayer()) or None,
+                             before_cloud_mask=layer_file(self.mask_combos[0].currentLayer()) or None,
+                             after_cloud_mask=layer_file(self.mask_combos[1].currentLayer()) or None,
                              device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec(),
-                             layers=settings_by_path(before, after, self.reference_combo.currentLayer()))
+                             layers=settings_by_path(before, after, self.reference_combo.currentLayer(),
+                                                     *(c.currentLayer() for c in self.mask_combos)))
 
     def run(self) -> Optional[CoreTask]:
         """Start detect_change in a QgsTask; returns the task (None when the choices are not valid)."""

@@ -54,6 +54,13 @@ DSM inputs must be files with values."""
 EXTENT_MODES = ["layer", "canvas", "drawn"]
 
 
+def cloud_mask_tip() -> str:
+    """Tooltip of the cloud mask pickers (Land cover and Change tabs)."""
+    return tr("The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), "
+              "read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the "
+              "ukis-csmask cloud network.")
+
+
 def modality_labels() -> dict[str, str]:
     """Translated labels of the modality presets (keys as in core.modalities.MODALITY_CHOICES)."""
     return {
@@ -182,6 +189,8 @@ class LandcoverTab(QWidget):
         form.addRow(tr("SAR"), self.sar_combo)
         self.dsm_combo = self._optional_layer_combo(self.extra_box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
         form.addRow(tr("DSM"), self.dsm_combo)
+        self.mask_combo = self._optional_layer_combo(self.extra_box, "landcoverCloudMask", cloud_mask_tip())
+        form.addRow(tr("Cloud mask"), self.mask_combo)
         self.extra_box.setSaveCollapsedState(False)
         self.extra_box.setCollapsed(True)
         layout.addWidget(self.extra_box)
@@ -570,9 +579,11 @@ class LandcoverTab(QWidget):
             modality=self.modality_combo.currentData(),
             sar_input=layer_file(self.sar_combo.currentLayer()) or None,
             dsm_input=layer_file(self.dsm_combo.currentLayer()) or None,
+            cloud_mask_input=layer_file(self.mask_combo.currentLayer()) or None,
             engine=self.engine_combo.currentData(), device=self.device_combo.currentData(),
             extent=extent, tiles=settings.tile_spec(), straight_outlines=self.straight_check.isChecked(),
-            layers=settings_by_path(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()))
+            layers=settings_by_path(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer(),
+                                    self.mask_combo.currentLayer()))
 
     def run(self) -> Optional[CoreTask]:
         """Start extract_landcover in a QgsTask; returns the task (None when the choices are not valid)."""

@@ -70,3 +70,52 @@ def test_the_products_mask_file_as_a_processing_parameter(plugin, tmp_path):
     with rasterio.open(res["OUTPUT_CHANGE"]) as ds:
         assert (ds.read(1)[cloud] == 255).all()
     assert "AFTER: the product's quality band b1 HLS.S30.T15SWC.2021189T170849.v2.0.Fmask.tif" in res["SUMMARY"]
+
+
+def _mask_pair(project, tmp_path):
+    """The HLS chip's bands (a stack without its Fmask) and its Fmask file as layers of the project."""
+    from qgis.core import QgsRasterLayer
+
+    with rasterio.open(shared("hls_water_chips", "images", "025_hls.tif")) as s:
+        data = s.read()
+    grid = dict(crs="EPSG:32615", transform=from_origin(500000, 4500000, 30, 30))
+    stack = QgsRasterLayer(write_raster(str(tmp_path / "stack.tif"), data[:7], descriptions=NAMES[:7], **grid), "stack")
+    fmask = QgsRasterLayer(write_raster(str(tmp_path / "HLS.S30.T15SWC.2021189T170849.v2.0.Fmask.tif"), data[7], **grid), "fmask")
+    for layer in (stack, fmask):
+        assert layer.isValid()
+        project.addMapLayer(layer)
+    return stack, fmask, (data[7].astype(np.int64) & 0b110) != 0
+
+
+def test_the_dock_takes_the_cloud_mask_file(plugin, project, tmp_path):
+    """The Land cover tab's Extra layers and the Change tab offer a cloud mask picker (empty by default); a run with the
+    Fmask file masks its clouds."""
+    from conftest import wait_for
+
+    plugin.action.setChecked(True)
+    stack, fmask, cloud = _mask_pair(project, tmp_path)
+    tab = plugin.dock.tab("landcover_tab")
+    assert tab.mask_combo.currentLayer() is None
+    tab.layer_combo.setLayer(stack)
+    tab.mask_combo.setLayer(fmask)
+    tab.prompt_edit.setText("water")
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+    tab.temp_radio.setChecked(True)
+    assert tab.run() is not None
+    assert wait_for(lambda: tab.task is None), "the task did not finish"
+    assert tab.last_result is not None, tab.explanation.toPlainText()
+    with rasterio.open(tab.last_result.output_raster) as ds:
+        assert (ds.read(1)[cloud] == 255).mean() > 0.95  # the network keeps what it is sure is water under a cloud
+    assert "Fmask.tif (HLS Fmask)" in tab.explanation.toPlainText()
+
+    change = plugin.dock.tab("change_tab")
+    assert [c.currentLayer() for c in change.mask_combos] == [None, None]
+    from qgis.core import QgsRasterLayer
+
+    later = QgsRasterLayer(stack.source(), "stack, a later date")
+    project.addMapLayer(later)
+    change.before_combo.setLayer(stack)
+    change.after_combo.setLayer(later)
+    change.mask_combos[1].setLayer(fmask)
+    req = change.build_request()
+    assert req.after_cloud_mask == fmask.source() and req.before_cloud_mask is None
