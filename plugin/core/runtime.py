@@ -28,7 +28,8 @@ class DeviceReport:
     threads: int
 
     def __str__(self) -> str:
-        return f"{self.used} via {self.backend} ({self.reason}; {self.threads} CPU threads)"
+        return t("{used} via {backend} ({reason}; {threads} CPU threads)", used=self.used, backend=self.backend, reason=self.reason,
+                 threads=self.threads)
 
 
 def default_threads() -> int:
@@ -45,14 +46,14 @@ def onnx_providers(device: str = "auto") -> tuple[list[str], DeviceReport]:
     try:
         import onnxruntime as ort
     except ImportError:
-        return [], DeviceReport(device, "none", "onnxruntime", "onnxruntime is not installed", threads)
+        return [], DeviceReport(device, "none", "onnxruntime", t("onnxruntime is not installed"), threads)
     available = ort.get_available_providers()
     has_cuda = "CUDAExecutionProvider" in available
     if device == "cuda" and not has_cuda:
-        return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", "cuda asked for, but CUDAExecutionProvider is not available in this onnxruntime build", threads)
+        return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", t("cuda asked for, but CUDAExecutionProvider is not available in this onnxruntime build"), threads)
     if device in ("cuda", "auto") and has_cuda:
-        return ["CUDAExecutionProvider", "CPUExecutionProvider"], DeviceReport(device, "cuda", "onnxruntime", "CUDAExecutionProvider available", threads)
-    why = "cpu asked for" if device == "cpu" else "no CUDA provider available"
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"], DeviceReport(device, "cuda", "onnxruntime", t("CUDAExecutionProvider available"), threads)
+    why = t("cpu asked for") if device == "cpu" else t("no CUDA provider available")
     return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", why, threads)
 
 
@@ -72,7 +73,7 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     used = sess.get_providers()[0]
     report.used = "cuda" if used == "CUDAExecutionProvider" else "cpu"
     report.threads = opts.intra_op_num_threads
-    report.reason += f"; session providers: {', '.join(sess.get_providers())}"
+    report.reason += "; " + t("session providers: {providers}", providers=", ".join(sess.get_providers()))
     LAST_REPORT["onnxruntime"] = report
     return sess, report
 
@@ -103,16 +104,16 @@ def torch_device(device: str = "auto") -> DeviceReport:
     try:
         import torch
     except ImportError:
-        return DeviceReport(device, "none", "torch", "torch is not installed", threads)
+        return DeviceReport(device, "none", "torch", t("torch is not installed"), threads)
     cuda = torch.cuda.is_available()
     if device == "cuda" and not cuda:
-        return DeviceReport(device, "cpu", "torch", "cuda asked for, but torch sees no CUDA device", threads)
+        return DeviceReport(device, "cpu", "torch", t("cuda asked for, but torch sees no CUDA device"), threads)
     if device in ("cuda", "auto") and cuda:
         return DeviceReport(device, "cuda", "torch", torch.cuda.get_device_name(0), threads)
-    return DeviceReport(device, "cpu", "torch", "cpu asked for" if device == "cpu" else "no CUDA device", threads)
+    return DeviceReport(device, "cpu", "torch", t("cpu asked for") if device == "cpu" else t("no CUDA device"), threads)
 
 
 def numpy_device(device: str = "auto") -> DeviceReport:
     """The report for engines that run in numpy on the CPU whatever is asked."""
-    why = "numpy engine runs on the CPU" + (" (cuda was asked for; this engine has no GPU path)" if device == "cuda" else "")
+    why = t("numpy engine runs on the CPU") + (" " + t("(cuda was asked for; this engine has no GPU path)") if device == "cuda" else "")
     return DeviceReport(device, "cpu", "numpy", why, default_threads())
