@@ -1,4 +1,5 @@
-"""Cloud and shadow masks from a product's own quality band (Sen2Cor SCL, Landsat QA_PIXEL/BQA, HLS Fmask).
+"""Cloud and shadow masks from a product's own quality band (Sen2Cor SCL, Landsat QA_PIXEL/BQA, HLS Fmask) or mask file
+(also PlanetScope UDM2 and Sentinel-2 L1C MSK_CLASSI, one flag band per class).
 
 Level-2 products ship the producer's cloud mask beside the bands (made with the thermal band, several dates or the
 full product's context that a stack of reflectance bands no longer has). When a raster carries such a band, named
@@ -28,7 +29,8 @@ def products() -> dict[str, dict]:
 
 @dataclass(frozen=True)
 class QualityBand:
-    """A raster band holding a product's cloud mask: its 1-based index, description and product key."""
+    """A raster band holding a product's cloud mask: its 1-based index, description and product key (for a product
+    with one flag band per class, the first of them: :meth:`read_bands`)."""
 
     band: int
     description: str
@@ -38,9 +40,16 @@ class QualityBand:
     def spec(self) -> dict:
         return products()[self.product]
 
+    def read_bands(self) -> list[int]:
+        """The bands to read: this band, or every flag band of the product (packed into one code: :func:`pack_flags`)."""
+        if self.spec["encoding"] != "flag_bands":
+            return [self.band]
+        return sorted(set(self.spec.get("cloud_bands", []) + self.spec.get("shadow_bands", [])))
+
     def label(self) -> str:
-        """'b8 QA_Fmask (HLS Fmask)' for explanations."""
-        return f"b{self.band} {self.description} ({t(self.spec['label'])})"
+        """'b8 QA_Fmask (HLS Fmask)' for explanations (a flag-band file by its name alone)."""
+        where = self.description if self.spec["encoding"] == "flag_bands" else f"b{self.band} {self.description}"
+        return f"{where} ({t(self.spec['label'])})"
 
 
 def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], used: set[int]) -> Optional[QualityBand]:
@@ -56,15 +65,26 @@ def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], us
     return None
 
 
-def read_raw(src, band: int, window, grid=None, out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
+def read_raw(src, q: QualityBand, window, grid=None, out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """A quality band's raw values (NaN without data) and where it has data: a window of its raster, resampled to
     ``out_shape`` or warped onto another ``grid``, always by nearest neighbour (classes and bits are never averaged)."""
+    bands = q.read_bands()
     if grid is not None:
-        data = src.read_on_grid(grid, window=window, bands=[band], resampling=Resampling.nearest)
+        data = src.read_on_grid(grid, window=window, bands=bands, resampling=Resampling.nearest)
     else:
-        data = src.read(window=window, bands=[band], out_shape=out_shape, resampling=Resampling.nearest)
-    ok = ~np.ma.getmaskarray(data)[0]
-    return np.where(ok, np.asarray(data.data[0], np.float32), np.float32(np.nan)), ok
+        data = src.read(window=window, bands=bands, out_shape=out_shape, resampling=Resampling.nearest)
+    ok = ~np.ma.getmaskarray(data).any(axis=0)
+    values = np.asarray(data.data, np.float32)
+    raw = values[0] if len(bands) == 1 else pack_flags(values)
+    return np.where(ok, raw, np.float32(np.nan)), ok
+
+
+def pack_flags(flags: np.ndarray) -> np.ndarray:
+    """(n, h, w) flag bands (non-zero: set) as one code per pixel, bit j for the j-th band read."""
+    code = np.zeros(flags.shape[1:], np.float32)
+    for j, f in enumerate(flags):
+        code += np.float32(1 << j) * (f > 0)
+    return code
 
 
 _CHECKED: dict = {}
@@ -79,9 +99,9 @@ def mask_file(src) -> QualityBand:
 
     name = os.path.basename(src.path)
     q = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set())
-    if q is None and src.count == 1 and np.dtype(src.dtypes[0]).kind in "iuf":
-        key = next((k for k, spec in products().items()
-                    if any(re.fullmatch(p, name.lower()) for p in spec.get("file_patterns", []))), None)
+    if q is None and np.dtype(src.dtypes[0]).kind in "iuf":
+        key = next((k for k, spec in products().items() if src.count == spec.get("band_count", 1)
+                    and any(re.fullmatch(p, name.lower()) for p in spec.get("file_patterns", []))), None)
         q = QualityBand(1, name, key) if key else None
     if q is None:
         raise InputError(t("'{name}' is not a cloud mask TerraPrompt can read: neither its band descriptions nor its file name "
@@ -89,7 +109,7 @@ def mask_file(src) -> QualityBand:
                                t(spec["label"]) for spec in products().values())),
                          t("Give the product's mask file as delivered (e.g. T31UFQ_20230612T105031_SCL_20m.jp2, "
                            "LC09_..._QA_PIXEL.TIF, HLS.S30....Fmask.tif), or leave the cloud mask empty."))
-    why = looks_resampled(q, sample_codes(src, q.band))
+    why = looks_resampled(q, sample_codes(src, q))
     if why:
         raise InputError(t("'{name}' cannot be the cloud mask: {why}.", name=name, why=why),
                          t("Give the product's original mask file, or resample it by nearest neighbour."))
@@ -104,12 +124,12 @@ def quality_band_of(src, used: set[int]) -> tuple[Optional[QualityBand], str]:
         return None, ""
     key = (src.path, q.band, src.width, src.height)
     if key not in _CHECKED:
-        _CHECKED[key] = looks_resampled(q, sample_codes(src, q.band))
+        _CHECKED[key] = looks_resampled(q, sample_codes(src, q))
     why = _CHECKED[key]
     return (None, why) if why else (q, "")
 
 
-def sample_codes(src, band: int, grid: int = 4, patch: int = 64) -> np.ndarray:
+def sample_codes(src, q: QualityBand, grid: int = 4, patch: int = 64) -> np.ndarray:
     """Distinct values of a quality band in full-resolution patches spread over the raster (overviews of a mask are
     often averaged, so they are not read)."""
     from rasterio.windows import Window
@@ -119,8 +139,8 @@ def sample_codes(src, band: int, grid: int = 4, patch: int = 64) -> np.ndarray:
         for j in range(grid):
             r, c = int((i + 0.5) * src.height / grid), int((j + 0.5) * src.width / grid)
             w = Window(max(0, c - patch // 2), max(0, r - patch // 2), min(patch, src.width), min(patch, src.height))
-            data = src.read(window=w, bands=[band])
-            values.update(np.unique(np.asarray(data.data[0])[~np.ma.getmaskarray(data)[0]]).tolist())
+            raw, ok = read_raw(src, q, w)
+            values.update(np.unique(raw[ok]).tolist())
     return np.array(sorted(values), np.float64)
 
 
@@ -162,6 +182,10 @@ def decode(q: QualityBand, raw: np.ndarray, valid: Optional[np.ndarray] = None) 
     v = np.where(finite, raw, 0).astype(np.int64)
     if spec["encoding"] == "classes":
         cloud, shadow = np.isin(v, spec["cloud"]), np.isin(v, spec["shadow"])
+    elif spec["encoding"] == "flag_bands":  # bit j: the j-th band of read_bands() is set
+        order = q.read_bands()
+        cloud = _any_bit(v, [order.index(b) for b in spec.get("cloud_bands", [])])
+        shadow = _any_bit(v, [order.index(b) for b in spec.get("shadow_bands", [])])
     else:
         cloud, shadow = _any_bit(v, spec.get("cloud", [])), _any_bit(v, spec.get("shadow", []))
         cloud |= _fields(v, spec.get("cloud_fields", []))

@@ -41,8 +41,8 @@ class Layer:
         """The quality band's raw values and where it has data, for a window of this raster's grid (or of ``grid``, warped
         onto it by nearest neighbour; a mask file of its own is always read so)."""
         if self.quality_src is not None:
-            return read_raw(self.quality_src, self.quality.band, window, grid=grid or self.src.grid)
-        return read_raw(self.src, self.quality.band, window, grid=grid)
+            return read_raw(self.quality_src, self.quality, window, grid=grid or self.src.grid)
+        return read_raw(self.src, self.quality, window, grid=grid)
 
     def with_mask_file(self, mask: Optional[RasterSource]) -> "Layer":
         """This layer masked by a product's mask file given on its own (it replaces a band of its own); checked to overlap."""

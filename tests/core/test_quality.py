@@ -295,3 +295,37 @@ def test_a_mask_file_that_names_no_product_or_was_resampled_is_refused(tmp_path)
     import os
 
     assert not os.path.exists(out)
+
+
+def test_planet_udm2_and_sentinel2_msk_classi_mask_files(tmp_path):
+    """Masks with one flag band per class: a PlanetScope UDM2 file (band 6 cloud, 3 shadow) beside a four-band image,
+    and a Sentinel-2 L1C MSK_CLASSI file (band 2 cirrus) at 60 m beside 10 m bands."""
+    from conftest import SAMPLE_S2
+
+    with rasterio.open(SAMPLE_S2) as ds:
+        bands, transform, crs = ds.read([2, 3, 4, 8]), ds.transform, ds.crs
+    h, w = bands.shape[1:]
+    image = write_raster(str(tmp_path / "20230612_101010_1050_3B_AnalyticMS_SR.tif"), bands, crs=crs, transform=transform,
+                         descriptions=("blue", "green", "red", "nir"))
+    udm2 = np.zeros((8, h, w), np.uint8)
+    udm2[0] = 1
+    udm2[5, 5:30, 5:40], udm2[2, 50:70, 10:40] = 1, 1
+    udm2[0, 5:30, 5:40], udm2[0, 50:70, 10:40] = 0, 0
+    mask = write_raster(str(tmp_path / "20230612_101010_1050_3B_udm2.tif"), udm2, crs=crs, transform=transform)
+    out = str(tmp_path / "w.tif")
+    r = extract_landcover(ExtractRequest(input=image, prompt="clouds and their shadows", output_raster=out,
+                                         cloud_mask_input=mask))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    assert np.array_equal(cls == 1, udm2[5] == 1) and np.array_equal(cls == 2, udm2[2] == 1)
+    assert "20230612_101010_1050_3B_udm2.tif (PlanetScope UDM2): bands 6 (cloud)" in r.explanation
+
+    classi = np.zeros((3, -(-h // 6), -(-w // 6)), np.uint8)
+    classi[1, 2:6, 2:6] = 1  # cirrus
+    msk = write_raster(str(tmp_path / "MSK_CLASSI_B00.tif"), classi, crs=crs, transform=transform * transform.scale(6, 6))
+    r = extract_landcover(ExtractRequest(input=image, prompt="water", engine="spectral", output_raster=out,
+                                         cloud_mask_input=msk))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    assert (cls[12:36, 12:36] == 255).all() and (cls[40:] != 255).all()
+    assert "MSK_CLASSI_B00.tif (Sentinel-2 L1C MSK_CLASSI)" in r.explanation
