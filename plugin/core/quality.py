@@ -138,7 +138,8 @@ def sample_codes(src, q: QualityBand, grid: int = 4, patch: int = 64) -> np.ndar
     for i in range(grid):
         for j in range(grid):
             r, c = int((i + 0.5) * src.height / grid), int((j + 0.5) * src.width / grid)
-            w = Window(max(0, c - patch // 2), max(0, r - patch // 2), min(patch, src.width), min(patch, src.height))
+            c0, r0 = max(0, min(c - patch // 2, src.width - patch)), max(0, min(r - patch // 2, src.height - patch))
+            w = Window(c0, r0, min(patch, src.width - c0), min(patch, src.height - r0))
             raw, ok = read_raw(src, q, w)
             values.update(np.unique(raw[ok]).tolist())
     return np.array(sorted(values), np.float64)
