@@ -7,7 +7,6 @@ layer at once and rewrites the change raster from the stored probabilities
 """
 from __future__ import annotations
 
-import html
 import os
 import shutil
 import tempfile
@@ -48,6 +47,7 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip
 from .layers import style_change_polygons, threshold_renderer
+from .richtext import escape
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
@@ -299,7 +299,7 @@ class ChangeTab(QWidget):
 
         ok, line = describe_change_prompt(text)
         color = "#1b7f3b" if ok else "#b00020"
-        self.prompt_status.setText(f"<span style='color:{color}'>{html.escape(line)}</span>")
+        self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.run_button.setEnabled(ok and self.task is None)
 
     def save_settings(self) -> None:

@@ -44,6 +44,7 @@ from ..i18n import tr
 from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
+from .richtext import escape
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -422,7 +423,7 @@ class LandcoverTab(QWidget):
         from .snapshot import is_file_raster
 
         if not is_file_raster(layer):
-            self.bands_label.setText(_html(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
+            self.bands_label.setText(escape(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
                                               "(red, green, blue) at the map's resolution when you run; the extent is the "
                                               "map view or a drawn rectangle.").format(name=layer.name(), provider=layer.providerType())))
             return {"red", "green", "blue"}
@@ -442,14 +443,14 @@ class LandcoverTab(QWidget):
         from ..core.errors import TerraPromptError
 
         text = str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
-        self.bands_label.setText(f"<span style='color:#b00020'>{_html(text)}</span>")
+        self.bands_label.setText(f"<span style='color:#b00020'>{escape(text)}</span>")
 
     def _read_bands_in_background(self, src, choice: str, name: str) -> None:
         """Detect the modality of a raster whose statistics take seconds (large, no overviews) in a task, so choosing it
         does not freeze QGIS; the prompt is checked against its bands when they are known."""
         from ..core.modalities import resolve_modality
 
-        self.bands_label.setText(_html(tr("Reading the bands of {name} (a large raster without overviews; building them, "
+        self.bands_label.setText(escape(tr("Reading the bands of {name} (a large raster without overviews; building them, "
                                           "Raster › Miscellaneous › Build Overviews, makes this faster)…").format(name=name)))
         self.bands_task = start_task(CoreTask(tr("TerraPrompt: reading the bands of {name}").format(name=name),
                                               lambda progress, is_cancelled: resolve_modality(src, choice),
@@ -470,8 +471,8 @@ class LandcoverTab(QWidget):
         if choice == "auto":
             self.modality_combo.setItemText(0, tr("Auto: {label}").format(label=modality.label))
         bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
-        self.bands_label.setText(f"<b>{_html(modality.label)}</b> ({_html(modality.reason)})<br>"
-                                 + _html(tr("Bands: {bands}").format(bands=bands)))
+        self.bands_label.setText(f"<b>{escape(modality.label)}</b> ({escape(modality.reason)})<br>"
+                                 + escape(tr("Bands: {bands}").format(bands=bands)))
         return set(modality.roles)
 
     def prompt_changed(self, text: str) -> None:
@@ -489,7 +490,7 @@ class LandcoverTab(QWidget):
         if not encoder_ready() and not self.encoder_timer.isActive():
             self.encoder_timer.start()  # say it again once matching by meaning is available
         color = "#1b7f3b" if ok else "#b00020"
-        self.prompt_status.setText(f"<span style='color:{color}'>{_html(line)}</span>")
+        self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
         self.run_button.setEnabled(ok and self.task is None)
 
@@ -705,10 +706,6 @@ class LandcoverTab(QWidget):
                 canvas.unsetMapTool(self.extent_tool)
             self.extent_tool.deleteLater()
             self.extent_tool = None
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _fmt_area(m2: float) -> str:
