@@ -186,7 +186,7 @@ class ChangeTab(QWidget):
         self.slider.setValue(50)
         self.slider.setEnabled(False)
         self.slider.setToolTip(tr("Change probability at which a pixel counts as changed; moving it does not recompute"))
-        self.threshold_label = QLabel("0.50", self)
+        self.threshold_label = QLabel(number(0.5, 2), self)
         trow.addWidget(self.slider)
         trow.addWidget(self.threshold_label)
         lay.addLayout(trow)
@@ -393,7 +393,7 @@ class ChangeTab(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(int(round(result.threshold * 100)))
         self.slider.blockSignals(False)
-        self.threshold_label.setText(f"{result.threshold:.2f}")
+        self.threshold_label.setText(number(result.threshold, 2))
         self.slider.setEnabled(True)
         done = tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2), method=result.method)
         if dates_reversed(result.dates):
@@ -410,7 +410,7 @@ class ChangeTab(QWidget):
             threshold_renderer(self.prob_layer, result.threshold)
             project.addMapLayer(self.prob_layer)
         if result.output_vector:
-            vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=f"{result.threshold:.2f}"), "ogr")
+            vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=number(result.threshold, 2)), "ogr")
             if vec.isValid():
                 style_change_polygons(vec)
                 project.addMapLayer(vec)
@@ -418,7 +418,7 @@ class ChangeTab(QWidget):
     def threshold_changed(self, value: int) -> None:
         """Restyle the probability layer at the new threshold (instant, nothing recomputed)."""
         t = value / 100.0
-        self.threshold_label.setText(f"{t:.2f}")
+        self.threshold_label.setText(number(t, 2))
         if self.prob_layer is not None and self.prob_layer.isValid():
             threshold_renderer(self.prob_layer, t)
 
@@ -444,8 +444,8 @@ class ChangeTab(QWidget):
         share = counts["change"] / max(counts["change"] + counts["no_change"], 1)
         note = tr("Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and "
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
-            t=f"{self.threshold:.2f}", area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
-            area0=format_area(res.changed_area_m2), t0=f"{res.threshold:.2f}")
+            t=number(self.threshold, 2), area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
+            area0=format_area(res.changed_area_m2), t0=number(res.threshold, 2))
         self.summary.setPlainText(note + "\n\n" + res.summary)
 
     def _discard_temp(self) -> None:
