@@ -134,7 +134,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -359,7 +359,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -404,7 +404,7 @@
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -629,22 +629,22 @@
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="91" />
+            <location filename="../plugin/gui/candidates.py" line="92" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="92" />
+            <location filename="../plugin/gui/candidates.py" line="93" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="94" />
             <source>Find objects</source>
             <translation>Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="95" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
@@ -654,32 +654,32 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="108" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="108" />
+            <location filename="../plugin/gui/candidates.py" line="109" />
             <source>Reject</source>
             <translation>Verwerfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="109" />
+            <location filename="../plugin/gui/candidates.py" line="110" />
             <source>Drop the selected candidates.</source>
             <translation>Verwirft die ausgewählten Kandidaten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="110" />
+            <location filename="../plugin/gui/candidates.py" line="111" />
             <source>Accept all</source>
             <translation>Alle übernehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="111" />
+            <location filename="../plugin/gui/candidates.py" line="112" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="112" />
+            <location filename="../plugin/gui/candidates.py" line="113" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
@@ -689,32 +689,32 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="138" />
+            <location filename="../plugin/gui/candidates.py" line="139" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="168" />
+            <location filename="../plugin/gui/candidates.py" line="169" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="169" />
+            <location filename="../plugin/gui/candidates.py" line="170" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="175" />
-            <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
-            <translation>{n}. {label} · {ha:.2f} ha · Wert {score:.2f}</translation>
+            <location filename="../plugin/gui/candidates.py" line="176" />
+            <source>{n}. {label} · {ha} ha · score {score}</source>
+            <translation>{n}. {label} · {ha} ha · Wert {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="178" />
+            <location filename="../plugin/gui/candidates.py" line="179" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="180" />
+            <location filename="../plugin/gui/candidates.py" line="181" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
@@ -724,7 +724,7 @@
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="230" />
+            <location filename="../plugin/gui/candidates.py" line="231" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
@@ -869,7 +869,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -924,12 +924,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="618" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="649" />
+            <location filename="../plugin/gui/landcover_tab.py" line="650" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -1024,7 +1024,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="171" />
+            <location filename="../plugin/gui/landcover_tab.py" line="172" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1164,362 +1164,362 @@
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei (z. B. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), mit nächstem Nachbarn auf das Raster gelesen. Leer: ein Qualitätsband des Rasters selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="71" />
+            <location filename="../plugin/gui/landcover_tab.py" line="72" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="101" />
+            <location filename="../plugin/gui/landcover_tab.py" line="102" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="103" />
+            <location filename="../plugin/gui/landcover_tab.py" line="104" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="105" />
+            <location filename="../plugin/gui/landcover_tab.py" line="106" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="107" />
+            <location filename="../plugin/gui/landcover_tab.py" line="108" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="109" />
+            <location filename="../plugin/gui/landcover_tab.py" line="110" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="111" />
+            <location filename="../plugin/gui/landcover_tab.py" line="112" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="113" />
+            <location filename="../plugin/gui/landcover_tab.py" line="114" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <location filename="../plugin/gui/landcover_tab.py" line="171" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="189" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="203" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="222" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="233" />
+            <location filename="../plugin/gui/landcover_tab.py" line="234" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="236" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="237" />
+            <location filename="../plugin/gui/landcover_tab.py" line="238" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="238" />
+            <location filename="../plugin/gui/landcover_tab.py" line="239" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="254" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="418" />
+            <location filename="../plugin/gui/landcover_tab.py" line="419" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="425" />
+            <location filename="../plugin/gui/landcover_tab.py" line="426" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="452" />
+            <location filename="../plugin/gui/landcover_tab.py" line="453" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="454" />
+            <location filename="../plugin/gui/landcover_tab.py" line="455" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="473" />
+            <location filename="../plugin/gui/landcover_tab.py" line="474" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="488" />
+            <location filename="../plugin/gui/landcover_tab.py" line="489" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="520" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="530" />
+            <location filename="../plugin/gui/landcover_tab.py" line="531" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="547" />
+            <location filename="../plugin/gui/landcover_tab.py" line="548" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="560" />
+            <location filename="../plugin/gui/landcover_tab.py" line="561" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="572" />
+            <location filename="../plugin/gui/landcover_tab.py" line="573" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="615" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="627" />
+            <location filename="../plugin/gui/landcover_tab.py" line="628" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="667" />
+            <location filename="../plugin/gui/landcover_tab.py" line="668" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1615,8 +1615,8 @@
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="463" />
-            <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
-            <translation>Score {score:.2f} · {pos} positiv, {neg} negativ · {ms:.0f} ms</translation>
+            <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
+            <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="473" />

@@ -134,7 +134,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -359,7 +359,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="217" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -404,7 +404,7 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Straight building outlines</source>
             <translation>Contours rectilignes des bâtiments</translation>
         </message>
@@ -629,22 +629,22 @@
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="91" />
+            <location filename="../plugin/gui/candidates.py" line="92" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="92" />
+            <location filename="../plugin/gui/candidates.py" line="93" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="94" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="95" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
@@ -654,32 +654,32 @@
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="108" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Écrit les candidats sélectionnés dans le fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="108" />
+            <location filename="../plugin/gui/candidates.py" line="109" />
             <source>Reject</source>
             <translation>Rejeter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="109" />
+            <location filename="../plugin/gui/candidates.py" line="110" />
             <source>Drop the selected candidates.</source>
             <translation>Écarte les candidats sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="110" />
+            <location filename="../plugin/gui/candidates.py" line="111" />
             <source>Accept all</source>
             <translation>Tout accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="111" />
+            <location filename="../plugin/gui/candidates.py" line="112" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="112" />
+            <location filename="../plugin/gui/candidates.py" line="113" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
@@ -689,32 +689,32 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="138" />
+            <location filename="../plugin/gui/candidates.py" line="139" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="168" />
+            <location filename="../plugin/gui/candidates.py" line="169" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="169" />
+            <location filename="../plugin/gui/candidates.py" line="170" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="175" />
-            <source>{n}. {label} · {ha:.2f} ha · score {score:.2f}</source>
-            <translation>{n}. {label} · {ha:.2f} ha · score {score:.2f}</translation>
+            <location filename="../plugin/gui/candidates.py" line="176" />
+            <source>{n}. {label} · {ha} ha · score {score}</source>
+            <translation>{n}. {label} · {ha} ha · score {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="178" />
+            <location filename="../plugin/gui/candidates.py" line="179" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="180" />
+            <location filename="../plugin/gui/candidates.py" line="181" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
@@ -724,7 +724,7 @@
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="230" />
+            <location filename="../plugin/gui/candidates.py" line="231" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
@@ -869,7 +869,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -924,12 +924,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="618" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="649" />
+            <location filename="../plugin/gui/landcover_tab.py" line="650" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -1024,7 +1024,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="171" />
+            <location filename="../plugin/gui/landcover_tab.py" line="172" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1164,362 +1164,362 @@
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="59" />
+            <location filename="../plugin/gui/landcover_tab.py" line="60" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part (p. ex. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), lu au plus proche voisin sur la grille du raster. Vide : une bande qualité du raster lui-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="67" />
+            <location filename="../plugin/gui/landcover_tab.py" line="68" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="68" />
+            <location filename="../plugin/gui/landcover_tab.py" line="69" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="69" />
+            <location filename="../plugin/gui/landcover_tab.py" line="70" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="70" />
+            <location filename="../plugin/gui/landcover_tab.py" line="71" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="71" />
+            <location filename="../plugin/gui/landcover_tab.py" line="72" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="78" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="101" />
+            <location filename="../plugin/gui/landcover_tab.py" line="102" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="103" />
+            <location filename="../plugin/gui/landcover_tab.py" line="104" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="105" />
+            <location filename="../plugin/gui/landcover_tab.py" line="106" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="107" />
+            <location filename="../plugin/gui/landcover_tab.py" line="108" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="109" />
+            <location filename="../plugin/gui/landcover_tab.py" line="110" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="111" />
+            <location filename="../plugin/gui/landcover_tab.py" line="112" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="113" />
+            <location filename="../plugin/gui/landcover_tab.py" line="114" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="170" />
+            <location filename="../plugin/gui/landcover_tab.py" line="171" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="176" />
+            <location filename="../plugin/gui/landcover_tab.py" line="177" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="177" />
+            <location filename="../plugin/gui/landcover_tab.py" line="178" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="189" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <location filename="../plugin/gui/landcover_tab.py" line="192" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="203" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="222" />
+            <location filename="../plugin/gui/landcover_tab.py" line="223" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="229" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="229" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="233" />
+            <location filename="../plugin/gui/landcover_tab.py" line="234" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="235" />
+            <location filename="../plugin/gui/landcover_tab.py" line="236" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="237" />
+            <location filename="../plugin/gui/landcover_tab.py" line="238" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="238" />
+            <location filename="../plugin/gui/landcover_tab.py" line="239" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="242" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="254" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="418" />
+            <location filename="../plugin/gui/landcover_tab.py" line="419" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="425" />
+            <location filename="../plugin/gui/landcover_tab.py" line="426" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="452" />
+            <location filename="../plugin/gui/landcover_tab.py" line="453" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="454" />
+            <location filename="../plugin/gui/landcover_tab.py" line="455" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="473" />
+            <location filename="../plugin/gui/landcover_tab.py" line="474" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="488" />
+            <location filename="../plugin/gui/landcover_tab.py" line="489" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="520" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="530" />
+            <location filename="../plugin/gui/landcover_tab.py" line="531" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="547" />
+            <location filename="../plugin/gui/landcover_tab.py" line="548" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="560" />
+            <location filename="../plugin/gui/landcover_tab.py" line="561" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="572" />
+            <location filename="../plugin/gui/landcover_tab.py" line="573" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="615" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="627" />
+            <location filename="../plugin/gui/landcover_tab.py" line="628" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="667" />
+            <location filename="../plugin/gui/landcover_tab.py" line="668" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1615,8 +1615,8 @@
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="463" />
-            <source>score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms</source>
-            <translation>score {score:.2f} · {pos} positifs, {neg} négatifs · {ms:.0f} ms</translation>
+            <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
+            <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="473" />

@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.messages import number, t as core_t
 from ..i18n import tr
 from .tasks import CoreTask, error_message, start_task
 
@@ -172,8 +173,8 @@ class CandidatePanel(QWidget):
     def _fill_list(self) -> None:
         self.list.clear()
         for cand, _ in self.items:
-            text = tr("{n}. {label} · {ha:.2f} ha · score {score:.2f}").format(
-                n=cand.candidate_id, label=cand.label, ha=cand.area_m2 / 1e4, score=cand.score)
+            text = tr("{n}. {label} · {ha} ha · score {score}").format(
+                n=cand.candidate_id, label=core_t(cand.label), ha=number(cand.area_m2 / 1e4, 2), score=number(cand.score, 2))
             if cand.cut:
                 text += " · " + tr("cut at the search limit")
             elif cand.grown:

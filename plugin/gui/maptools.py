@@ -25,6 +25,7 @@ from qgis.gui import QgsMapTool, QgsRubberBand
 from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
+from ..core.messages import number
 from ..i18n import tr
 from ..qgis_layers import layer_file, layer_settings
 from .layers import style_objects
@@ -460,8 +461,8 @@ class PromptController(QObject):
         self.preview.show(geom.wkt if geom is not None else None, self.layer.crs(),
                           square.wkt if square is not None and not square.is_empty else None)
         h = self.session.history
-        self.changed.emit(tr("score {score:.2f} · {pos} positive, {neg} negative · {ms:.0f} ms").format(
-            score=res.score, pos=h.n_positive, neg=h.n_negative, ms=self.last_latency_ms))
+        self.changed.emit(tr("score {score} · {pos} positive, {neg} negative · {ms} ms").format(
+            score=number(res.score, 2), pos=h.n_positive, neg=h.n_negative, ms=number(self.last_latency_ms)))
 
     # ------------------------------------------------------------- accept
     def accept(self) -> Optional[int]:

@@ -20,7 +20,7 @@ from rasterio.features import geometry_mask
 from rasterio.windows import Window, from_bounds
 
 from ..errors import InputError
-from ..messages import t
+from ..messages import number, t
 from ..modalities import resolve_modality
 from ..layer_settings import LayerSettings
 from ..raster import Grid, check_has_valid_pixels, open_raster
@@ -209,15 +209,16 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
                   "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
         summary = ((why + "; " if why else "") +
-                   f"{len(ex_areas)} exemplar(s), {sum(p.shape[1] for p in pixels)} pixels, bands {', '.join(roles)}; "
-                   f"threshold {req.threshold:g}; objects between {lo:,.0f} and {hi:,.0f} m² kept")
+                   t("{n} exemplar(s), {pixels} pixels, bands {bands}; threshold {threshold}; objects between {lo} and {hi} m² "
+                     "kept", n=len(ex_areas), pixels=sum(p.shape[1] for p in pixels), bands=", ".join(roles),
+                     threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi)))
         write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(100.0)
-    return SimilarResult(out, len(kept), f"Found {len(kept)} similar object(s). " + summary)
+    return SimilarResult(out, len(kept), t("Found {n} similar object(s).", n=len(kept)) + " " + summary)
 
 
 def search_window(src, extent: Optional[tuple]) -> Window:
@@ -281,9 +282,9 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, are
             polys.append(Polygon(g, 1, score, int(mask.sum()), {"object_id": len(polys) + 1, "score": score}))
     common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
               "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
-    summary = f"{len(geoms)} exemplar(s); {note}; threshold {req.threshold:g}"
+    summary = t("{n} exemplar(s); {note}; threshold {threshold}", n=len(geoms), note=note, threshold=f"{req.threshold:g}")
     write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
                    layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     if progress:
         progress(100.0)
-    return SimilarResult(out, len(polys), f"Found {len(polys)} similar object(s). " + summary, clicks)
+    return SimilarResult(out, len(polys), t("Found {n} similar object(s).", n=len(polys)) + " " + summary, clicks)

@@ -248,7 +248,8 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
             found.append((mask, transform, round(float(np.clip(s, 0, 1)), 4)))
         if progress:
             progress(100.0 * (i + 1) / len(tiles))
-    note = (f"promptable-network features: {len(exemplars)} prototype(s), clicks every {step} px where a cell's cosine "
-            f"reaches {CLICK_MIN_COS:g} ({clicks} decoded over {len(tiles)} tile(s)), masks with decoder score "
-            f">= {min_ds:g} and object cosine >= {threshold:g} kept")
+    note = t("promptable-network features: {n} prototype(s), clicks every {step} px where a cell's cosine reaches {cos} "
+             "({clicks} decoded over {tiles} tile(s)), masks with decoder score >= {score} and object cosine >= {threshold} "
+             "kept", n=len(exemplars), step=step, cos=f"{CLICK_MIN_COS:g}", clicks=clicks, tiles=len(tiles),
+             score=f"{min_ds:g}", threshold=f"{threshold:g}")
     return found, note, clicks
