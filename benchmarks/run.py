@@ -7,7 +7,9 @@
 (b) Tiling overhead: run_tiled (overlap, blending, streamed blocks) against a bare loop over the same
     windows with the same per-tile read + compute + write. Target ratio <= 1.10.
 
-The spread is compared with the cloud network off (the streaming engine); 5000 x 5000 also runs with it on.
+The spread is compared with the cloud network off (the streaming engine); 5000 x 5000 also runs with it on, and
+with the clouds from a product mask file instead (a Sen2Cor-style SCL file at 20 m beside the 10 m bands, CLOUD_MASK:
+read by nearest neighbour onto the grid tile by tile).
 Prints a table and writes out/bench.json. Options: --sizes 5000,20000 --cloud-sizes 5000 --skip-rss --skip-tiling
 """
 from __future__ import annotations
@@ -63,6 +65,26 @@ def base_tile(path: str) -> str:
     return path
 
 
+def scl_tile(path: str) -> str:
+    """A (TILE/2)² uint8 Sen2Cor-style SCL tile at 20 m over the base tile: vegetation, water and a cloud with its shadow."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    if os.path.exists(path):
+        return path
+    half = TILE // 2
+    scl = np.full((half, half), 4, np.uint8)
+    scl[150:250, 100:200] = 6
+    scl[300:380, 300:420], scl[390:430, 330:450] = 9, 3
+    tmp = path + ".part.tif"
+    with rasterio.open(tmp, "w", driver="GTiff", width=half, height=half, count=1, dtype="uint8", crs="EPSG:32633",
+                       transform=from_origin(*ORIGIN, 2 * RES, 2 * RES), tiled=True, blockxsize=256, blockysize=256) as ds:
+        ds.write(scl, 1)
+        ds.set_band_description(1, "SCL")  # found by its description (the mosaic VRT's name is not a product's)
+    os.replace(tmp, path)
+    return path
+
+
 def mosaic_vrt(tile: str, size: int) -> str:
     """A size x size VRT repeating the base tile (the last row/column of tiles clipped)."""
     return repeat_vrt(tile, size, os.path.join(BENCH, f"s2_{size}.vrt"))
@@ -72,11 +94,12 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def child_extract(src: str, out: str, clouds: str = "on") -> dict:
+def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dict:
     """Run extract_landcover once (in this fresh process) and report time, throughput and peak RSS.
 
     ``clouds="off"`` turns the spectral engine's cloud network off (through the scene context the
-    engine is given), to measure the streaming engine itself; "on" is what analysts run.
+    engine is given), to measure the streaming engine itself; "on" is what analysts run; "mask" masks with the
+    product mask file ``mask`` (CLOUD_MASK) instead of the network.
     """
     plugin_on_path()
     from terraprompt.plugin.core.landcover import extract as X
@@ -97,7 +120,8 @@ def child_extract(src: str, out: str, clouds: str = "on") -> dict:
     base = _rss_mb()
     r = open_raster(src)
     t = time.perf_counter()
-    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", output_raster=out, engine="spectral"))
+    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", output_raster=out, engine="spectral",
+                                           cloud_mask_input=mask or None))
     dt = time.perf_counter() - t
     mpx = r.width * r.height / 1e6
     return {"size": r.width, "clouds": clouds, "megapixels": mpx, "seconds": round(dt, 2), "mpx_per_s": round(mpx / dt, 2),
@@ -113,7 +137,9 @@ def run_rss(runs: list[tuple[int, str]]) -> list[dict]:
     for size, clouds in runs:
         src = mosaic_vrt(tile, size)
         out = os.path.join(BENCH, f"lc_{size}.tif")
-        proc = subprocess.run([sys.executable, __file__, "--child", src, out, clouds], capture_output=True, text=True)
+        mask = repeat_vrt(scl_tile(os.path.join(BENCH, "scl_tile.tif")), -(-size // 2),
+                          os.path.join(BENCH, f"scl_{size}.vrt")) if clouds == "mask" else ""
+        proc = subprocess.run([sys.executable, __file__, "--child", src, out, clouds, mask], capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"benchmark child for {size} failed:\n{proc.stderr[-3000:]}")
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -192,9 +218,10 @@ def run_tiling(size: int = 4096, repeats: int = 5) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--child", nargs=3, metavar=("SRC", "OUT", "CLOUDS"), help=argparse.SUPPRESS)
+    ap.add_argument("--child", nargs=4, metavar=("SRC", "OUT", "CLOUDS", "MASK"), help=argparse.SUPPRESS)
     ap.add_argument("--sizes", default="5000,20000", help="sizes compared for peak RSS (cloud network off)")
-    ap.add_argument("--cloud-sizes", default="5000", help="sizes also run with the cloud network on ('' for none)")
+    ap.add_argument("--cloud-sizes", default="5000", help="sizes also run with the cloud network on and with a product "
+                                                           "mask file ('' for none)")
     ap.add_argument("--tiling-size", type=int, default=4096)
     ap.add_argument("--skip-rss", action="store_true")
     ap.add_argument("--skip-tiling", action="store_true")
@@ -209,7 +236,7 @@ def main() -> None:
     if not args.skip_rss:
         print("(a) extract_landcover peak RSS, one subprocess per size", flush=True)
         sizes = [int(x) for x in args.sizes.split(",") if x]
-        runs = [(n, "off") for n in sizes] + [(int(x), "on") for x in args.cloud_sizes.split(",") if x]
+        runs = [(n, "off") for n in sizes] + [(int(x), c) for x in args.cloud_sizes.split(",") if x for c in ("on", "mask")]
         rows = run_rss(runs)
         peaks = [r["peak_rss_mb"] for r in rows if r["clouds"] == "off"]
         report["rss"] = rows
