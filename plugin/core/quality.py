@@ -8,6 +8,7 @@ place of the ukis-csmask network: per pixel, at any pixel size, also on values t
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -16,6 +17,7 @@ import numpy as np
 from rasterio.enums import Resampling
 
 from .catalog import load_json
+from .errors import InputError
 from .messages import t
 
 ROLE = "qa"
@@ -91,12 +93,19 @@ _CHECKED: dict = {}
 
 
 def mask_file(src) -> QualityBand:
-    """The quality band of a product's mask file given on its own (the cloud mask input): named by its band description
-    or, for a one-band file, by its file name; raises InputError when it names no known product or looks resampled."""
-    import os
+    """The quality band of a product's mask file given on its own (the cloud mask input), checked to hold the product's
+    codes: raises InputError when it names no known product (:func:`identify_mask`) or looks resampled."""
+    q = identify_mask(src)
+    why = looks_resampled(q, sample_codes(src, q))
+    if why:
+        raise InputError(t("'{name}' cannot be the cloud mask: {why}.", name=os.path.basename(src.path), why=why),
+                         t("Give the product's original mask file, or resample it by nearest neighbour."))
+    return q
 
-    from .errors import InputError
 
+def identify_mask(src) -> QualityBand:
+    """The product a mask file is, by its band descriptions or its file name and band count (no pixel is read: the dock
+    says it when the file is picked); raises InputError when it names none."""
     name = os.path.basename(src.path)
     q = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set())
     if q is None and np.dtype(src.dtypes[0]).kind in "iuf":
@@ -109,10 +118,6 @@ def mask_file(src) -> QualityBand:
                                t(spec["label"]) for spec in products().values())),
                          t("Give the product's mask file as delivered (e.g. T31UFQ_20230612T105031_SCL_20m.jp2, "
                            "LC09_..._QA_PIXEL.TIF, HLS.S30....Fmask.tif), or leave the cloud mask empty."))
-    why = looks_resampled(q, sample_codes(src, q))
-    if why:
-        raise InputError(t("'{name}' cannot be the cloud mask: {why}.", name=name, why=why),
-                         t("Give the product's original mask file, or resample it by nearest neighbour."))
     return q
 
 

@@ -45,7 +45,7 @@ from ..qgis_layers import layer_file, settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
-from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip
+from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import style_change_polygons, threshold_renderer
 from .richtext import escape
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -121,6 +121,12 @@ class ChangeTab(QWidget):
             combo.setToolTip(cloud_mask_tip())
             form.addRow(label, combo)
             self.mask_combos.append(combo)
+        self.mask_status = QLabel(self)
+        self.mask_status.setObjectName("changeCloudMaskStatus")
+        self.mask_status.setWordWrap(True)
+        self.mask_status.setVisible(False)
+        form.addRow("", self.mask_status)
+        self.masks_ok = self.prompt_ok = True
         self.method_combo = QComboBox(self)
         for key, label in method_labels().items():
             self.method_combo.addItem(label, key)
@@ -206,6 +212,8 @@ class ChangeTab(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.before_combo.layerChanged.connect(self._layers_changed)
         self.after_combo.layerChanged.connect(self._layers_changed)
+        for combo in self.mask_combos:
+            combo.layerChanged.connect(self.masks_changed)
         self.slider.valueChanged.connect(self.threshold_changed)
         self.slider.sliderReleased.connect(self.apply_threshold)
 
@@ -300,7 +308,22 @@ class ChangeTab(QWidget):
         ok, line = describe_change_prompt(text)
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
-        self.run_button.setEnabled(ok and self.task is None)
+        self.prompt_ok = ok
+        self.run_button.setEnabled(ok and self.masks_ok and self.task is None)
+
+    def masks_changed(self, *_args) -> None:
+        """Say, as soon as a date's cloud mask is chosen, which product it is or why it cannot be one (Run waits)."""
+        said = []
+        self.masks_ok = True
+        for date, combo in ((tr("Before"), self.mask_combos[0]), (tr("After"), self.mask_combos[1])):
+            ok, line = describe_mask(combo.currentLayer())
+            self.masks_ok &= ok
+            if line:
+                color = "#1b7f3b" if ok else "#b00020"
+                said.append(f"<span style='color:{color}'>{escape(date + ': ' + line)}</span>")
+        self.mask_status.setText("<br>".join(said))
+        self.mask_status.setVisible(bool(said))
+        self.run_button.setEnabled(self.prompt_ok and self.masks_ok and self.task is None)
 
     def save_settings(self) -> None:
         settings.set_value("change/method", self.method_combo.currentData())
@@ -320,6 +343,9 @@ class ChangeTab(QWidget):
             raise ValueError(tr("Choose a BEFORE and an AFTER raster layer."))
         if before.id() == after.id():
             raise ValueError(tr("BEFORE and AFTER are the same layer; choose two dates."))
+        refused = [describe_mask(c.currentLayer()) for c in self.mask_combos]
+        if not all(ok for ok, _ in refused):
+            raise ValueError(" ".join(line for ok, line in refused if not ok))
         self.temp_dir = tempfile.mkdtemp(prefix="change-", dir=QgsProcessingUtils.tempFolder())
         return ChangeRequest(layer_file(before), layer_file(after),
                              output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
@@ -377,7 +403,7 @@ class ChangeTab(QWidget):
         from ..core.errors import Cancelled
 
         self.task = None
-        self.run_button.setEnabled(True)
+        self.run_button.setEnabled(self.prompt_ok and self.masks_ok)
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0 if error else 100)
         if error is not None:

@@ -55,6 +55,24 @@ DSM inputs must be files with values."""
 EXTENT_MODES = ["layer", "canvas", "drawn"]
 
 
+def describe_mask(layer) -> tuple[bool, str]:
+    """Whether a layer chosen as the cloud mask is a product mask TerraPrompt reads, and what to say (the product, or the
+    problem and its fix); (True, '') when none is chosen. Reads only the file's header."""
+    if layer is None:
+        return True, ""
+    from ..core.errors import TerraPromptError
+    from ..core.quality import QualityMasker, identify_mask
+    from ..core.raster import open_raster
+
+    try:
+        q = identify_mask(open_raster(layer_file(layer), layer=layer_settings(layer)))
+    except TerraPromptError as exc:
+        return False, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a file GDAL cannot open is said, not raised in a Qt slot
+        return False, tr("The cloud mask cannot be read: {error}").format(error=exc)
+    return True, tr("Clouds and shadows from {mask}").format(mask=QualityMasker(q).describe())
+
+
 def cloud_mask_tip() -> str:
     """Tooltip of the cloud mask pickers (Land cover and Change tabs)."""
     return tr("The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), "
@@ -192,6 +210,12 @@ class LandcoverTab(QWidget):
         form.addRow(tr("DSM"), self.dsm_combo)
         self.mask_combo = self._optional_layer_combo(self.extra_box, "landcoverCloudMask", cloud_mask_tip())
         form.addRow(tr("Cloud mask"), self.mask_combo)
+        self.mask_status = QLabel(self.extra_box)
+        self.mask_status.setObjectName("landcoverCloudMaskStatus")
+        self.mask_status.setWordWrap(True)
+        self.mask_status.setVisible(False)
+        self.mask_ok = True
+        form.addRow(self.mask_status)
         self.extra_box.setSaveCollapsedState(False)
         self.extra_box.setCollapsed(True)
         layout.addWidget(self.extra_box)
@@ -314,6 +338,7 @@ class LandcoverTab(QWidget):
         self.prompt_edit.textChanged.connect(self.prompt_changed)
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
             combo.layerChanged.connect(self._schedule_recheck)
+        self.mask_combo.layerChanged.connect(self.mask_changed)
         self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
         self.draw_button.clicked.connect(self.start_drawing)
@@ -475,6 +500,14 @@ class LandcoverTab(QWidget):
                                  + escape(tr("Bands: {bands}").format(bands=bands)))
         return set(modality.roles)
 
+    def mask_changed(self, layer) -> None:
+        """Say, as soon as a cloud mask is chosen, which product it is or why it cannot be one (Run waits for a fit)."""
+        self.mask_ok, line = describe_mask(layer)
+        self.mask_status.setVisible(bool(line))
+        color = "#1b7f3b" if self.mask_ok else "#b00020"
+        self.mask_status.setText(f"<span style='color:{color}'>{escape(line)}</span>" if line else "")
+        self.run_button.setEnabled(getattr(self, "prompt_ok", False) and self.mask_ok and self.task is None)
+
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
         from ..core.prompts import encoder_ready, normalise, parse_height_range
@@ -492,7 +525,7 @@ class LandcoverTab(QWidget):
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
-        self.run_button.setEnabled(ok and self.task is None)
+        self.run_button.setEnabled(ok and self.mask_ok and self.task is None)
 
     def _encoder_check(self) -> None:
         """Refresh the prompt feedback when the background encoder load has finished."""
@@ -573,6 +606,8 @@ class LandcoverTab(QWidget):
             raise ValueError(tr("No raster layer is chosen. Add a raster to the project and pick it under Input."))
         if not self.prompt_ok:
             raise ValueError(describe_prompt(self.prompt_edit.text())[1])
+        if not self.mask_ok:
+            raise ValueError(describe_mask(self.mask_combo.currentLayer())[1])
         extent = self.extent_in_layer_crs(layer)
         raster, vector = self.output_paths()
         return ExtractRequest(
@@ -632,7 +667,7 @@ class LandcoverTab(QWidget):
         self.progress.setValue(int(value))
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False))
+        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False) and self.mask_ok)
         self.cancel_button.setEnabled(running)
         if not running:
             self.progress.setValue(0)

@@ -95,10 +95,13 @@ def test_the_dock_takes_the_cloud_mask_file(plugin, project, tmp_path):
     plugin.action.setChecked(True)
     stack, fmask, cloud = _mask_pair(project, tmp_path)
     tab = plugin.dock.tab("landcover_tab")
-    assert tab.mask_combo.currentLayer() is None
+    assert tab.mask_combo.currentLayer() is None and tab.mask_status.isHidden()
     tab.layer_combo.setLayer(stack)
-    tab.mask_combo.setLayer(fmask)
     tab.prompt_edit.setText("water")
+    tab.mask_combo.setLayer(stack)  # not a mask: said at once, Run waits
+    assert "'stack.tif' is not a cloud mask" in tab.mask_status.text() and not tab.run_button.isEnabled()
+    tab.mask_combo.setLayer(fmask)
+    assert "HLS Fmask" in tab.mask_status.text() and tab.run_button.isEnabled()
     tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
     tab.temp_radio.setChecked(True)
     assert tab.run() is not None
@@ -116,6 +119,10 @@ def test_the_dock_takes_the_cloud_mask_file(plugin, project, tmp_path):
     project.addMapLayer(later)
     change.before_combo.setLayer(stack)
     change.after_combo.setLayer(later)
+    change.mask_combos[0].setLayer(stack)
+    assert "Before: 'stack.tif' is not a cloud mask" in change.mask_status.text() and not change.run_button.isEnabled()
+    change.mask_combos[0].setLayer(None)
     change.mask_combos[1].setLayer(fmask)
+    assert "After: Clouds and shadows from" in change.mask_status.text() and change.run_button.isEnabled()
     req = change.build_request()
     assert req.after_cloud_mask == fmask.source() and req.before_cloud_mask is None
