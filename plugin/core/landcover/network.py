@@ -90,7 +90,7 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
                             "spectral rules {spectral}; it must lead by {margin}), so the transparent per-pixel rules are used",
                             spectral=f"{pref['spectral']:.3f}", network=f"{pref['network']:.3f}",
                             margin=f"{card.get('auto_margin', 0.0):.2f}")
-    return True, f"bands used: {', '.join(used)}"
+    return True, t("bands used: {bands}", bands=", ".join(used))
 
 
 def mode_key(slots: list[str]) -> str:
