@@ -251,13 +251,13 @@ def _network_engine(method: str, src) -> tuple[object, str]:
     try:
         engine = NetworkEngine(device="auto")
     except ModelError as exc:
-        return None, f"appearance method: the promptable network is not usable ({exc.problem})"
+        return None, t("appearance method: the promptable network is not usable ({why})", why=exc.problem)
     if not engine.card.get("find_similar", {}).get("auto", False):
-        return None, "appearance method: the promptable network's card does not enable it"
+        return None, t("appearance method: the promptable network's card does not enable it")
     gsd, native = engine.working_gsd_m, pixel_size_m(src.grid)
     if gsd and native > UPSAMPLE_UP_TO * gsd:
-        return None, (f"appearance method: {native:.3g} m pixels are too coarse for the promptable network "
-                      f"(trained at {gsd:g} m; up to {UPSAMPLE_UP_TO * gsd:g} m)")
+        return None, t("appearance method: {pixel} m pixels are too coarse for the promptable network (trained at {trained} m; "
+                       "up to {limit} m)", pixel=f"{native:.3g}", trained=f"{gsd:g}", limit=f"{UPSAMPLE_UP_TO * gsd:g}")
     return engine, ""
 
 
