@@ -341,3 +341,25 @@ def test_change_cloud_and_method_reasons_in_the_chosen_language(tmp_path, lang):
     if lang != "en":
         for words in ("bands:", "averaged", "not installed", "uses the network", "held-out"):
             assert words not in s + verdict + why_not, (words, s)
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_network_engine_cloud_line_in_every_language(tmp_path, lang):
+    """With the product's quality band masking the clouds, the network engine's explanation gives the cloud-excluded area
+    (0 here) in every language: whether to give it is decided on the engine's data, not by searching the translated rule
+    lines for 'clouds/shadows:' (French writes 'nuages/ombres :')."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    data, _, _ = synthetic_s2(48, 48)
+    bands = np.vstack([data[[1, 2, 3, 7]], np.full((1, 48, 48), 4, np.uint16)])  # B02, B03, B04, B08 and a clear SCL
+    path = write_raster(str(tmp_path / "s2_scl.tif"), bands.astype(np.uint16), descriptions=["B02", "B03", "B04", "B08", "SCL"])
+    set_language(lang)
+    try:
+        r = extract_landcover(ExtractRequest(path, "water", str(tmp_path / "lc.tif"), engine="network"))
+    finally:
+        set_language("en")
+    assert r.details["clouds_explained"]
+    line = {"fr": "Nuages/ombres exclus : 0 m²", "de": "Wolken/Schatten ausgeschlossen: 0 m²",
+            "en": "Clouds/shadows excluded: 0 m²"}[lang]
+    rule = {"fr": "nuages/ombres : la bande qualité", "de": "Wolken/Schatten: ", "en": "clouds/shadows: the product's quality band"}[lang]
+    assert line in r.explanation and rule in r.explanation, r.explanation

@@ -393,6 +393,11 @@ class NetworkEngine:
                  "water): check the result, or compare with ENGINE=spectral", size=f"{self.pixel_m:.3g}", lo=f"{lo:g}",
                  hi=f"{hi:g}")
 
+    @property
+    def explains_clouds(self) -> bool:
+        """Whether :meth:`explain` has a clouds/shadows line (the product's quality band masks the clouds)."""
+        return bool(self.masks_clouds and self.quality is not None)
+
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""
         missing = [s for s in self.slots if s not in self.used]
