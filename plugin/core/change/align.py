@@ -23,7 +23,7 @@ from rasterio.windows import Window, from_bounds as window_from_bounds
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import t as _t
+from ..messages import number, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
@@ -357,7 +357,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     raw = pair.sample_raw()
     if pair.clouds:
         cloudy = sum(b.cloudy for b in raw)
-        pct = f"{100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1):.1f}"
+        pct = number(100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1), 1)
         bm, am = pair.clouds
         if bm is not None and am is not None and bm.describe() == am.describe():
             report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the "

@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..messages import t
+from ..messages import number, t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -96,8 +96,8 @@ def held_out_f1(card: dict, subset: str) -> str:
     """'pooled held-out F1 …' phrase from the card's metrics for a band subset ('' when absent)."""
     try:
         s = card["metrics"]["oscd_held_out"][subset]["pooled"]
-        return t("pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities with these bands", f1=f"{s['F1']:.2f}",
-                 p=f"{s['P']:.2f}", r=f"{s['R']:.2f}")
+        return t("pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities with these bands", f1=number(s["F1"], 2),
+                 p=number(s["P"], 2), r=number(s["R"], 2))
     except (KeyError, TypeError):
         return ""
 
@@ -108,7 +108,7 @@ def operating_points(card: dict, subset: str) -> str:
     scan = card.get("metrics", {}).get("oscd_threshold_scan", {})
     if scan.get("subset") != subset or not scan.get("held_out"):
         return ""
-    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=f"{v['P']:.2f}", r=f"{v['R']:.2f}")
+    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=number(v["P"], 2), r=number(v["R"], 2))
                     for k, v in sorted(scan["held_out"].items()))
     return t("threshold slider on held-out OSCD cities: {points} (lower finds more change, higher keeps the surer)", points=pts)
 
