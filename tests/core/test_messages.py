@@ -363,3 +363,37 @@ def test_network_engine_cloud_line_in_every_language(tmp_path, lang):
             "en": "Clouds/shadows excluded: 0 m²"}[lang]
     rule = {"fr": "nuages/ombres : la bande qualité", "de": "Wolken/Schatten: ", "en": "clouds/shadows: the product's quality band"}[lang]
     assert line in r.explanation and rule in r.explanation, r.explanation
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_find_similar_appearance_reason_in_the_chosen_language(tmp_path, lang):
+    """find_similar on 10 m pixels: why the promptable network was not used, and the appearance method's summary, come
+    in the chosen language."""
+    from rasterio.transform import from_origin
+    from shapely.geometry import box
+
+    from terraprompt.plugin.core.interactive.exemplars import SimilarRequest, find_similar
+    from terraprompt.plugin.core.tiling import TileSpec
+
+    rng = np.random.default_rng(3)
+    data = np.full((3, 120, 120), 90.0) + rng.normal(0, 6, (3, 120, 120))
+    roofs = [(20, 20), (20, 80), (80, 50)]
+    for r, c in roofs:
+        data[:, r:r + 12, c:c + 12] = np.array([200, 60, 50])[:, None, None] + rng.normal(0, 6, (3, 12, 12))
+    tr = from_origin(500000, 4500000, 10.0, 10.0)
+    src = write_raster(str(tmp_path / "rgb10.tif"), np.clip(data, 0, 255).astype(np.uint8), transform=tr)
+
+    def geom(r, c, n=12):
+        x0, y0 = tr * (c, r)
+        return box(x0 + 10, y0 - 10 * (n - 1), x0 + 10 * (n - 1), y0 - 10)
+
+    set_language(lang)
+    try:
+        res = find_similar(SimilarRequest(src, [geom(*roofs[0]), geom(*roofs[1])], str(tmp_path / "s.gpkg"),
+                                          tiles=TileSpec(128, 16, 2), method="auto", cache_dir=""))
+    finally:
+        set_language("en")
+    expected = {"fr": ("méthode par apparence : des pixels de 10 m sont trop grossiers pour le réseau à invites", " ; 2 exemple(s)"),
+                "de": ("Erscheinungsmethode: 10-m-Pixel sind zu grob für das promptfähige Netz", "; 2 Beispiel(e)")}[lang]
+    assert all(e in res.summary for e in expected), res.summary
+    assert "appearance method" not in res.summary and "too coarse" not in res.summary

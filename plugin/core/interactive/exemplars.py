@@ -208,10 +208,11 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
                   "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
-        summary = ((why + "; " if why else "") +
-                   t("{n} exemplar(s), {pixels} pixels, bands {bands}; threshold {threshold}; objects between {lo} and {hi} m² "
-                     "kept", n=len(ex_areas), pixels=sum(p.shape[1] for p in pixels), bands=", ".join(roles),
-                     threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi)))
+        summary = t("{n} exemplar(s), {pixels} pixels, bands {bands}; threshold {threshold}; objects between {lo} and {hi} m² "
+                    "kept", n=len(ex_areas), pixels=sum(p.shape[1] for p in pixels), bands=", ".join(roles),
+                    threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi))
+        if why:
+            summary = t("{why}; {summary}", why=why, summary=summary)
         write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
