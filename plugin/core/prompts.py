@@ -381,7 +381,7 @@ def load_encoder() -> Optional[dict]:
                 _ENCODER["error"] = f"{type(exc).__name__}: {exc}"
                 state = None
         else:
-            _ENCODER["error"] = f"the package '{ENCODER_PACKAGE}' or sentence-transformers is not installed"
+            _ENCODER["error"] = ""  # not installed: said in the language of the moment by encoder_status
         _ENCODER["state"] = state
         return state
 
@@ -403,8 +403,14 @@ def encoder_status() -> str:
     st = load_encoder()
     if st is not None:
         return _t("sentence encoder {name} (offline) + exact synonyms", name=ENCODER_NAME)
-    return _t("exact synonyms only (sentence encoder unavailable: {reason})",
-              reason=_ENCODER.get("error", _t("unknown reason")))
+    error = _ENCODER.get("error")
+    if error is None:
+        reason = _t("unknown reason")
+    elif not error:
+        reason = _t("the package '{package}' or sentence-transformers is not installed", package=ENCODER_PACKAGE)
+    else:
+        reason = error  # the library's own exception text
+    return _t("exact synonyms only (sentence encoder unavailable: {reason})", reason=reason)
 
 
 def _encode(model, texts: list[str]) -> np.ndarray:

@@ -273,3 +273,127 @@ def test_numbers_are_written_as_the_language_writes_them(lang, expected):
         assert messages.number(-0.04, 1) in ("-0.0", "-0,0")
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_change_network_card_verdicts_are_translated(lang):
+    """The change network card's METHOD=auto verdicts and pixel-size reason are data strings the summary shows through
+    t(): a card rebuilt with new figures needs new catalogue entries."""
+    from terraprompt.plugin.core.change.network import load_card
+
+    card = load_card()
+    texts = [v for v in card.get("auto_subsets", {}).values() if v] + [card.get("auto_max_pixel_m_why", "")]
+    cat = _catalogue(lang)
+    assert not [x for x in texts if x and x not in cat], f"change_net.json verdicts missing from core_{lang}.json"
+
+
+def _s2_pair(tmp_path, seed: int = 0) -> tuple[str, str]:
+    """Two 4-band Sentinel-2 10 m rasters (B02, B03, B04, B08, uint16 DN) of the same place, a patch brightened on AFTER."""
+    rng = np.random.default_rng(seed)
+    before = rng.integers(300, 2500, size=(4, 64, 64), dtype=np.uint16)
+    after = before.copy()
+    after[:, 20:40, 20:40] = np.minimum(after[:, 20:40, 20:40].astype(np.uint32) + 3000, 10000).astype(np.uint16)
+    names = ["B02", "B03", "B04", "B08"]
+    return (write_raster(str(tmp_path / "before_20200101.tif"), before, descriptions=names),
+            write_raster(str(tmp_path / "after_20210101.tif"), after, descriptions=names))
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_change_cloud_and_method_reasons_in_the_chosen_language(tmp_path, lang):
+    """A real CVA run with the cloud masking asked for: the cloud line of the summary (ukis-csmask's description, or why it
+    could not run) and METHOD=auto's network verdict come in the chosen language; English stays as it was."""
+    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+    from terraprompt.plugin.core.change.network import auto_prefers_network
+    from terraprompt.plugin.core.landcover.clouds import available, csmask_dir
+
+    before, after = _s2_pair(tmp_path)
+    roles = ["blue", "green", "red", "nir"]
+    set_language(lang)
+    try:
+        res = detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
+                                          cloud_mask=True))
+        uses, verdict = auto_prefers_network(roles, 10.0)
+        coarse, why_not = auto_prefers_network(roles, 30.0)
+        no_nir = available({"blue", "green", "red"})[1]
+    finally:
+        set_language("en")
+    s = res.summary
+    assert uses and not coarse
+    csmask = csmask_dir() is not None
+    expected = {
+        "fr": ("sous-ensemble de bandes rgbn : METHOD=auto utilise le réseau : F1 global 0,42",
+               "entraîné sur des pixels OSCD de 10 m", "il lui faut la réflectance en bleu, vert, rouge et PIR",
+               "(4 bandes : blue, green, red, nir ; pixels de 10 m moyennés x3 à ~30 m)" if csmask
+               else "le paquet ukis-csmask n'est pas installé"),
+        "de": ("Bandauswahl rgbn: METHOD=auto verwendet das Netz: gepoolter F1 0,42", "trainiert auf 10-m-OSCD-",
+               "es braucht Reflektanz in Blau, Grün, Rot und NIR",
+               "(4 Bänder: blue, green, red, nir; 10-m-Pixel x3 auf ~30 m gemittelt)" if csmask
+               else "das Paket ukis-csmask ist nicht installiert"),
+        "en": ("band subset rgbn: METHOD=auto uses the network: held-out OSCD cities as 10 m RGBN stacks",
+               "trained on 10 m OSCD and 0.5-2 m DSIFN pixels", "it needs blue, green, red and NIR reflectance",
+               "(4 bands: blue, green, red, nir; 10 m pixels averaged x3 to ~30 m)" if csmask
+               else "the ukis-csmask package is not installed"),
+    }[lang]
+    assert verdict.startswith(expected[0]), verdict
+    assert expected[1] in why_not, why_not
+    assert no_nir.startswith(expected[2]), no_nir
+    assert expected[3] in s, s
+    if lang != "en":
+        for words in ("bands:", "averaged", "not installed", "uses the network", "held-out"):
+            assert words not in s + verdict + why_not, (words, s)
+
+
+@pytest.mark.parametrize("lang", ["fr", "de", "en"])
+def test_network_engine_cloud_line_in_every_language(tmp_path, lang):
+    """With the product's quality band masking the clouds, the network engine's explanation gives the cloud-excluded area
+    (0 here) in every language: whether to give it is decided on the engine's data, not by searching the translated rule
+    lines for 'clouds/shadows:' (French writes 'nuages/ombres :')."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    data, _, _ = synthetic_s2(48, 48)
+    bands = np.vstack([data[[1, 2, 3, 7]], np.full((1, 48, 48), 4, np.uint16)])  # B02, B03, B04, B08 and a clear SCL
+    path = write_raster(str(tmp_path / "s2_scl.tif"), bands.astype(np.uint16), descriptions=["B02", "B03", "B04", "B08", "SCL"])
+    set_language(lang)
+    try:
+        r = extract_landcover(ExtractRequest(path, "water", str(tmp_path / "lc.tif"), engine="network"))
+    finally:
+        set_language("en")
+    assert r.details["clouds_explained"]
+    line = {"fr": "Nuages/ombres exclus : 0 m²", "de": "Wolken/Schatten ausgeschlossen: 0 m²",
+            "en": "Clouds/shadows excluded: 0 m²"}[lang]
+    rule = {"fr": "nuages/ombres : la bande qualité", "de": "Wolken/Schatten: ", "en": "clouds/shadows: the product's quality band"}[lang]
+    assert line in r.explanation and rule in r.explanation, r.explanation
+
+
+@pytest.mark.parametrize("lang", ["fr", "de"])
+def test_find_similar_appearance_reason_in_the_chosen_language(tmp_path, lang):
+    """find_similar on 10 m pixels: why the promptable network was not used, and the appearance method's summary, come
+    in the chosen language."""
+    from rasterio.transform import from_origin
+    from shapely.geometry import box
+
+    from terraprompt.plugin.core.interactive.exemplars import SimilarRequest, find_similar
+    from terraprompt.plugin.core.tiling import TileSpec
+
+    rng = np.random.default_rng(3)
+    data = np.full((3, 120, 120), 90.0) + rng.normal(0, 6, (3, 120, 120))
+    roofs = [(20, 20), (20, 80), (80, 50)]
+    for r, c in roofs:
+        data[:, r:r + 12, c:c + 12] = np.array([200, 60, 50])[:, None, None] + rng.normal(0, 6, (3, 12, 12))
+    tr = from_origin(500000, 4500000, 10.0, 10.0)
+    src = write_raster(str(tmp_path / "rgb10.tif"), np.clip(data, 0, 255).astype(np.uint8), transform=tr)
+
+    def geom(r, c, n=12):
+        x0, y0 = tr * (c, r)
+        return box(x0 + 10, y0 - 10 * (n - 1), x0 + 10 * (n - 1), y0 - 10)
+
+    set_language(lang)
+    try:
+        res = find_similar(SimilarRequest(src, [geom(*roofs[0]), geom(*roofs[1])], str(tmp_path / "s.gpkg"),
+                                          tiles=TileSpec(128, 16, 2), method="auto", cache_dir=""))
+    finally:
+        set_language("en")
+    expected = {"fr": ("méthode par apparence : des pixels de 10 m sont trop grossiers pour le réseau à invites", " ; 2 exemple(s)"),
+                "de": ("Erscheinungsmethode: 10-m-Pixel sind zu grob für das promptfähige Netz", "; 2 Beispiel(e)")}[lang]
+    assert all(e in res.summary for e in expected), res.summary
+    assert "appearance method" not in res.summary and "too coarse" not in res.summary

@@ -23,7 +23,7 @@ from rasterio.windows import Window, from_bounds as window_from_bounds
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import t as _t
+from ..messages import number, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
@@ -78,7 +78,7 @@ class Normalisation:
     offset: Optional[np.ndarray] = None
     q_after: Optional[np.ndarray] = None
     q_before: Optional[np.ndarray] = None
-    note: str = "no radiometric normalisation"
+    note: str = field(default_factory=lambda: _t("no radiometric normalisation"))
 
     def apply(self, after: np.ndarray) -> np.ndarray:
         """Normalised copy of a (p, h, w) AFTER block."""
@@ -357,7 +357,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     raw = pair.sample_raw()
     if pair.clouds:
         cloudy = sum(b.cloudy for b in raw)
-        pct = f"{100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1):.1f}"
+        pct = number(100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1), 1)
         bm, am = pair.clouds
         if bm is not None and am is not None and bm.describe() == am.describe():
             report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the "
@@ -418,12 +418,12 @@ def _network_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: 
         return None, why
     for layer in (pair.before, pair.after):
         if layer.scaling.kind != "reflectance" or not layer.scaling.calibrated:
-            return None, "the values are not calibrated reflectance"
+            return None, _t("the values are not calibrated reflectance")
     px = pixel_size_m(pair.grid)
     try:
         return [CloudMasker(set(pair.roles), px, "l2a" if m.name == "sentinel2_l2a" else "l1c", device) for m in (bmod, amod)], ""
     except Exception as exc:  # noqa: BLE001 - a missing/broken model only disables masking, and says so
-        return None, f"the cloud network could not start ({exc})"
+        return None, _t("the cloud network could not start ({error})", error=exc)
 
 
 def _auto_normalisation(blayer: Layer, alayer: Layer) -> str:

@@ -394,7 +394,7 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     lines += [t("Alignment: {note}", note=r) for r in pair.report]
     lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]
-    lines.append(t("Change threshold on the probability: {threshold}", threshold=f"{threshold:.2f}"))
+    lines.append(t("Change threshold on the probability: {threshold}", threshold=number(threshold, 2)))
     lines.append(t("Device: {device}", device=device))
     pct = 100.0 * area["changed"] / area["valid"] if area["valid"] else 0.0
     lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=number(area["changed"]),

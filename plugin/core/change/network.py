@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..messages import t
+from ..messages import number, t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -29,6 +29,9 @@ MODEL_FILE = os.path.join(MODELS_DIR, "change_net.onnx")
 CARD_FILE = os.path.join(MODELS_DIR, "change_net.json")
 REBUILD = "Reinstall the plugin, or rebuild the model with `make train-change`."
 RGB = ("red", "green", "blue")
+AUTO_USES_NETWORK = "METHOD=auto uses the network"
+"""How the card's ``auto_subsets`` verdict of a band subset starts when METHOD=auto picks the network (card data, compared
+untranslated)."""
 
 
 def load_card(card_path: str = CARD_FILE) -> dict:
@@ -59,7 +62,7 @@ def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FIL
         raise ModalityError(t("The change network needs red, green and blue on both dates; the pair shares {roles}.",
                               roles=", ".join(roles)),
                             t("Choose METHOD=auto, irmad or cva, or set MODALITY so the bands get their roles."))
-    return f"band subset {name}: {', '.join(slots)}"
+    return t("band subset {name}: {bands}", name=name, bands=", ".join(slots))
 
 
 def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FILE) -> tuple[bool, str]:
@@ -82,17 +85,19 @@ def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FI
     verdict = card.get("auto_subsets", {}).get(name, "")
     limit = card.get("auto_max_pixel_m")
     if limit and pixel_m > limit:
+        why = card.get("auto_max_pixel_m_why", "")
         return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=f"{pixel_m:.3g}", limit=f"{limit:g}",
-                        why=card.get("auto_max_pixel_m_why", ""))
-    return verdict.startswith("METHOD=auto uses the network"), f"band subset {name}: {verdict}"
+                        why=t(why) if why else "")
+    # decided on the card's own (English) verdict, which is data; the analyst reads its translation
+    return verdict.startswith(AUTO_USES_NETWORK), t("band subset {name}: {verdict}", name=name, verdict=t(verdict) if verdict else "")
 
 
 def held_out_f1(card: dict, subset: str) -> str:
     """'pooled held-out F1 …' phrase from the card's metrics for a band subset ('' when absent)."""
     try:
         s = card["metrics"]["oscd_held_out"][subset]["pooled"]
-        return t("pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities with these bands", f1=f"{s['F1']:.2f}",
-                 p=f"{s['P']:.2f}", r=f"{s['R']:.2f}")
+        return t("pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities with these bands", f1=number(s["F1"], 2),
+                 p=number(s["P"], 2), r=number(s["R"], 2))
     except (KeyError, TypeError):
         return ""
 
@@ -103,7 +108,7 @@ def operating_points(card: dict, subset: str) -> str:
     scan = card.get("metrics", {}).get("oscd_threshold_scan", {})
     if scan.get("subset") != subset or not scan.get("held_out"):
         return ""
-    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=f"{v['P']:.2f}", r=f"{v['R']:.2f}")
+    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=number(v["P"], 2), r=number(v["R"], 2))
                     for k, v in sorted(scan["held_out"].items()))
     return t("threshold slider on held-out OSCD cities: {points} (lower finds more change, higher keeps the surer)", points=pts)
 
@@ -155,7 +160,7 @@ class NetworkChange(ChangeMethod):
                 self.mean[d, k], self.std[d, k] = float(v.mean()), float(v.std()) + 1e-6
         self.available = np.array([[1.0 if s in self.used else 0.0 for s in self.slots]], np.float32)
         dropped = [r for r in roles if r not in self.used]
-        self.notes = [f"{self.model_name} (sha256 {self.model_sha256[:12]}…) on {self.device_report}",
+        self.notes = [t("{model} (sha256 {sha}…) on {device}", model=self.model_name, sha=self.model_sha256[:12], device=self.device_report),
                       t("band subset '{subset}': {bands} (not used: {dropped})", subset=self.subset, bands=", ".join(self.used),
                         dropped=", ".join(dropped)) if dropped
                       else t("band subset '{subset}': {bands}", subset=self.subset, bands=", ".join(self.used)),

@@ -164,9 +164,9 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             remove_quietly(out_vec)
             raise
     progress(100.0)
-    hits = f", cache {cache.hits} hits / {cache.misses} misses" if cache is not None else ""
-    text = (f"{len(accepted)} objects segmented with {engine.label} on {report}{hits}"
-            + (f"; {len(skipped)} skipped: " + "; ".join(skipped) if skipped else "") + ".")
+    hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
+    text = (t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report) + hits
+            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons="; ".join(skipped)) if skipped else "") + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
 
 

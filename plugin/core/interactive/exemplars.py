@@ -208,10 +208,11 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
                   "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
-        summary = ((why + "; " if why else "") +
-                   t("{n} exemplar(s), {pixels} pixels, bands {bands}; threshold {threshold}; objects between {lo} and {hi} m² "
-                     "kept", n=len(ex_areas), pixels=sum(p.shape[1] for p in pixels), bands=", ".join(roles),
-                     threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi)))
+        summary = t("{n} exemplar(s), {pixels} pixels, bands {bands}; threshold {threshold}; objects between {lo} and {hi} m² "
+                    "kept", n=len(ex_areas), pixels=sum(p.shape[1] for p in pixels), bands=", ".join(roles),
+                    threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi))
+        if why:
+            summary = t("{why}; {summary}", why=why, summary=summary)
         write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
@@ -251,13 +252,13 @@ def _network_engine(method: str, src) -> tuple[object, str]:
     try:
         engine = NetworkEngine(device="auto")
     except ModelError as exc:
-        return None, f"appearance method: the promptable network is not usable ({exc.problem})"
+        return None, t("appearance method: the promptable network is not usable ({why})", why=exc.problem)
     if not engine.card.get("find_similar", {}).get("auto", False):
-        return None, "appearance method: the promptable network's card does not enable it"
+        return None, t("appearance method: the promptable network's card does not enable it")
     gsd, native = engine.working_gsd_m, pixel_size_m(src.grid)
     if gsd and native > UPSAMPLE_UP_TO * gsd:
-        return None, (f"appearance method: {native:.3g} m pixels are too coarse for the promptable network "
-                      f"(trained at {gsd:g} m; up to {UPSAMPLE_UP_TO * gsd:g} m)")
+        return None, t("appearance method: {pixel} m pixels are too coarse for the promptable network (trained at {trained} m; "
+                       "up to {limit} m)", pixel=f"{native:.3g}", trained=f"{gsd:g}", limit=f"{UPSAMPLE_UP_TO * gsd:g}")
     return engine, ""
 
 

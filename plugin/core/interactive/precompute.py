@@ -6,6 +6,7 @@ from typing import Callable, Optional
 
 from ..errors import Cancelled
 from ..layer_settings import LayerSettings
+from ..messages import t
 from ..raster import check_has_valid_pixels, open_raster
 from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
 from .encoder import TILE, encode_window, tile_grid
@@ -53,8 +54,9 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         encoded += int(not enc.from_cache)
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
-    text = (f"{len(tiles)} tiles of {tile} px: {encoded} encoded, {cached} already cached, with {engine.label} on {report}; "
-            f"cache {cache.folder} holds {total / 1e6:.1f} MB (cap {cache.max_bytes / 1e6:.0f} MB).")
+    text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
+             "holds {mb} MB (cap {cap} MB).", n=len(tiles), size=tile, encoded=encoded, cached=cached, engine=engine.label,
+             device=report, folder=cache.folder, mb=f"{total / 1e6:.1f}", cap=f"{cache.max_bytes / 1e6:.0f}")
     if total > cache.max_bytes * 0.95:
-        text += " The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster."
+        text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)

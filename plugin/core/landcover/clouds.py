@@ -15,6 +15,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..messages import t
 from ..resample import block_mean
 
 SIX = ("blue", "green", "red", "nir", "swir1", "swir2")
@@ -49,9 +50,9 @@ def csmask_bands(roles: set[str]) -> Optional[tuple[str, ...]]:
 def available(roles: set[str]) -> tuple[bool, str]:
     """Whether the cloud network can run on these bands, and why not."""
     if csmask_dir() is None:
-        return False, "the ukis-csmask package is not installed"
+        return False, t("the ukis-csmask package is not installed")
     if csmask_bands(roles) is None:
-        return False, "it needs blue, green, red and NIR reflectance (better also SWIR1 and SWIR2)"
+        return False, t("it needs blue, green, red and NIR reflectance (better also SWIR1 and SWIR2)")
     return True, ""
 
 
@@ -88,8 +89,9 @@ class CloudMasker:
 
     def describe(self) -> str:
         """One line for explanations."""
-        return (f"ukis-csmask {self.model_version} ({len(self.bands)} bands: {', '.join(self.bands)}; "
-                f"{self.pixel_m:.0f} m pixels averaged x{self.factor} to ~{self.pixel_m * self.factor:.0f} m)")
+        return t("ukis-csmask {version} ({n} bands: {bands}; {pixel} m pixels averaged x{factor} to ~{coarse} m)",
+                 version=self.model_version, n=len(self.bands), bands=", ".join(self.bands), pixel=f"{self.pixel_m:.0f}",
+                 factor=self.factor, coarse=f"{self.pixel_m * self.factor:.0f}")
 
     def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
         """(3, h, w) probabilities of clear, cloud and shadow for one tile."""

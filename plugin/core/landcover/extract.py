@@ -472,7 +472,8 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
                 getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
             "mean_confidence": tally.conf_sum / max(tally.conf_n, 1),
             "low_confidence_fraction": tally.low_conf / max(tally.conf_n, 1),
-            "engine_why": engine_why, "rules": engine.explain() + ([t(
+            "engine_why": engine_why, "clouds_explained": bool(getattr(engine, "explains_clouds", False)),
+            "rules": engine.explain() + ([t(
                 "scene statistics (thresholds, brightness) fitted on a sample of the whole raster, so the extent gets "
                 "the classes a run over the whole raster gives there")] if req.extent is not None else []),
             "parsed": parsed, "modality": modality,
@@ -560,7 +561,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                              if c is not None else t("{label}: {m2} m² = {ha} ha = {pct} %", **fields)))
     lines.append(t("Valid area: {m2} m² = {ha} ha", m2=number(valid_area), ha=number(valid_area / 1e4, 2)))
     lines.append(t("Nodata excluded: {m2} m²", m2=number(details["nodata_m2"])))
-    if cloud or any(r.startswith(t("clouds/shadows") + ":") for r in details["rules"]):
+    if cloud or details.get("clouds_explained"):  # decided on data: the rule lines are translated text
         lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2)))
     sar_only = details.get("sar_only_m2", 0.0)
     if sar_only or details.get("sar_fused"):

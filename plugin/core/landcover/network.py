@@ -90,7 +90,7 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
                             "spectral rules {spectral}; it must lead by {margin}), so the transparent per-pixel rules are used",
                             spectral=f"{pref['spectral']:.3f}", network=f"{pref['network']:.3f}",
                             margin=f"{card.get('auto_margin', 0.0):.2f}")
-    return True, f"bands used: {', '.join(used)}"
+    return True, t("bands used: {bands}", bands=", ".join(used))
 
 
 def mode_key(slots: list[str]) -> str:
@@ -392,6 +392,11 @@ class NetworkEngine:
                  "figures do not cover this pixel size (in very-high-resolution images, shadows and dark roofs can read as "
                  "water): check the result, or compare with ENGINE=spectral", size=f"{self.pixel_m:.3g}", lo=f"{lo:g}",
                  hi=f"{hi:g}")
+
+    @property
+    def explains_clouds(self) -> bool:
+        """Whether :meth:`explain` has a clouds/shadows line (the product's quality band masks the clouds)."""
+        return bool(self.masks_clouds and self.quality is not None)
 
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""

@@ -591,22 +591,27 @@ class SpectralEngine:
             if caution:
                 lines.append(f"{c}: " + t("caution: {text}", text=t(caution)))
         if self.dark:
-            lines.append(t("optical values") + ": " + t("not calibrated reflectance, so each band's dark object (its {pct}th "
+            lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so each band's dark object (its {pct}th "
                                                           "percentile in the scene) was subtracted first: {values}",
                                                           pct=f"{DARK_PERCENTILE:g}",
-                                                          values=", ".join(f"{r} {v:.3g}" for r, v in self.dark.items())))
+                                                          values=", ".join(f"{r} {v:.3g}" for r, v in self.dark.items()))))
         if self.ctx.colour_balance is not None:
-            lines.append(t("optical values") + ": " + t("not calibrated reflectance, so the excess-green index (ExG) uses the bands "
+            lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so the excess-green index (ExG) uses the bands "
                                                           "balanced to make the scene's bright surfaces grey: gains red {r}, green "
-                                                          "{g}, blue {b}", **dict(zip("rgb", (f"{g:.3g}" for g in self.ctx.colour_balance)))))
+                                                          "{g}, blue {b}", **dict(zip("rgb", (f"{g:.3g}" for g in self.ctx.colour_balance))))))
         if self.clouds is not None and self.use_cloud_mask:
             sar = any("sar" in r.families() for r in self.rules.values())
-            lines.append(t("clouds/shadows") + ": " + (
+            lines.append(t("clouds/shadows: {detail}", detail=(
                 t("{model}; cloudy pixels are excluded from the other concepts (SAR still decides under clouds)", model=self.clouds.describe())
-                if sar else t("{model}; cloudy pixels are excluded from the other concepts", model=self.clouds.describe())))
+                if sar else t("{model}; cloudy pixels are excluded from the other concepts", model=self.clouds.describe()))))
         elif self.ctx.cloud_mask:
-            lines.append(t("clouds/shadows") + ": " + t("not masked ({why})", why=self.cloud_why))
+            lines.append(t("clouds/shadows: {detail}", detail=t("not masked ({why})", why=self.cloud_why)))
         return lines
+
+    @property
+    def explains_clouds(self) -> bool:
+        """Whether :meth:`explain` has a clouds/shadows line (the explanation then gives the cloud-excluded area, even 0)."""
+        return bool((self.clouds is not None and self.use_cloud_mask) or self.ctx.cloud_mask)
 
     def structured(self) -> dict:
         """Rules per concept as data (for the dock and layer metadata)."""
