@@ -7,6 +7,9 @@ in three scenes, each on its own project:
 
 - Land cover: resources/sample_s2_beirut.tif as an RGB (B4/B3/B2) stretch, a prompt, Run
   → out/qgis_window.png (full window) and out/dock.png (dock only).
+- Clouds: HLS chip 025 (../shared/data/hls_water_chips, a quarter under clouds) as a band stack with its Fmask band
+  written as a file of its own, chosen as the Land cover tab's cloud mask, "water", Run
+  → out/qgis_window_clouds.png and out/dock_clouds.png.
 - Change: a 256 x 256 crop of the OSCD Hong Kong pair (../shared/data/oscd, centred on the
   densest labelled change; else the bundled 128 x 128 crop in tests/data/change) in EPSG:3857,
   "new buildings", Run, then Swipe at 50 % → out/change_swipe.png and out/dock_change.png.
@@ -334,6 +337,54 @@ def inner() -> None:
         shoot("qgis_window_bands.png", "dock_bands.png", last_widget=tab.run_button)
         return True
 
+    def scene_clouds() -> bool:
+        """Land cover tab: a cloudy HLS chip and its Fmask delivered as a file of its own, chosen as the cloud mask: the
+        tab names the product, Run, the clouds left out of the water map."""
+        chip = os.path.join(SHARED, "hls_water_chips", "images", "025_hls.tif")
+        if not os.path.exists(chip):
+            info["skipped"].append(f"clouds: {chip} is absent")
+            return True
+        import rasterio
+        from rasterio.transform import from_origin
+
+        fresh_project()
+        os.makedirs(DATA, exist_ok=True)
+        with rasterio.open(chip) as src:
+            data, names = src.read(), src.descriptions
+        grid = dict(driver="GTiff", height=data.shape[1], width=data.shape[2], crs="EPSG:32615",
+                    transform=from_origin(500000, 4500000, 30, 30))
+        stack, fmask = os.path.join(DATA, "hls_025_stack.tif"), os.path.join(DATA, "HLS.S30.T15RTN.2021189T170849.v2.0.Fmask.tif")
+        with rasterio.open(stack, "w", count=7, dtype=data.dtype, **grid) as dst:
+            dst.write(data[:7])
+            dst.descriptions = names[:7]
+        with rasterio.open(fmask, "w", count=1, dtype="uint8", **grid) as dst:
+            dst.write(data[7].astype("uint8"), 1)
+        layer = rgb_layer(stack, "HLS chip 025 (B4/B3/B2)")
+        mask = QgsRasterLayer(fmask, "Fmask")
+        add_layers(layer, mask)
+        QgsProject.instance().layerTreeRoot().findLayer(mask.id()).setItemVisibilityChecked(False)
+        iface.setActiveLayer(layer)
+        tab = show_tab("landcover_tab")
+        tab.layer_combo.setLayer(layer)
+        tab.extra_box.setCollapsed(False)
+        tab.mask_combo.setLayer(mask)
+        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
+        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+        tab.temp_radio.setChecked(True)
+        tab.prompt_edit.setText("water")
+        log("cloud mask: " + tab.mask_status.text())
+        tab.run_button.click()
+        if not wait(lambda: tab.task is None, 120):
+            log("the land-cover task with a cloud mask did not finish in 120 s")
+            return False
+        if tab.last_result is None:
+            log("land-cover run with a cloud mask failed: " + tab.explanation.toPlainText())
+            return False
+        collapse(layer, mask)
+        zoom_to(layer)
+        shoot("qgis_window_clouds.png", "dock_clouds.png")
+        return True
+
     def scene_change() -> bool:
         """Change tab: a real pair, 'new buildings', Run, then Swipe at 50 % with the change layers on top."""
         before_path, after_path, what, bands = change_pair()
@@ -532,8 +583,8 @@ def inner() -> None:
                 return
             log("plugin loaded")
             plugin.action.setChecked(True)
-            scenes = {"landcover": scene_landcover, "bands": scene_landcover_bands, "change": scene_change, "interactive": scene_interactive, "web": scene_web,
-                      "similar": scene_similar}
+            scenes = {"landcover": scene_landcover, "bands": scene_landcover_bands, "clouds": scene_clouds, "change": scene_change,
+                      "interactive": scene_interactive, "web": scene_web, "similar": scene_similar}
             wanted = os.environ.get("TERRAPROMPT_SHOT_SCENES", ",".join(scenes)).split(",")
             for name in wanted:
                 if not scenes[name]():
