@@ -16,7 +16,7 @@ import numpy as np
 from .catalog import load_json
 from .errors import ModalityError
 from .messages import t
-from .quality import find_quality_band, quality_band_of
+from .quality import find_quality_band, names_quality, quality_band_of
 from .raster import RasterSource, crs_label
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
@@ -271,8 +271,7 @@ def quality_bands(src: RasterSource, modality: Modality) -> list[str]:
     reads, as 'b7 SCL'."""
     patterns = load_json("modalities.json")["quality_bands"]["patterns"]
     used = set(modality.roles.values())
-    return [f"b{i} {d.strip()}" for i, d in enumerate(src.descriptions, start=1)
-            if i not in used and any(re.fullmatch(p, d.strip().lower()) for p in patterns)]
+    return [f"b{i} {d.strip()}" for i, d in enumerate(src.descriptions, start=1) if i not in used and names_quality(d, patterns)]
 
 
 def _detect_modality(src: RasterSource) -> Modality:

@@ -54,15 +54,27 @@ class QualityBand:
         return f"{where} ({t(self.spec['label'])})"
 
 
+def description_names(desc: str) -> list[str]:
+    """A band description and, when it has one, its name before a comma: GDAL's Sentinel-2 driver describes the L2A
+    scene classification as 'SCL, Scene Classification' (and bands as 'B4, central wavelength 665 nm')."""
+    name = desc.strip().lower()
+    head = name.split(",")[0].strip()
+    return [name, head] if head and head != name else [name] if name else []
+
+
+def names_quality(desc: str, patterns: list[str]) -> bool:
+    """Whether a band description (or its name before a comma) matches one of the patterns."""
+    return any(re.fullmatch(p, n) for n in description_names(desc) for p in patterns)
+
+
 def find_quality_band(descriptions: tuple[str, ...], dtypes: tuple[str, ...], used: set[int]) -> Optional[QualityBand]:
     """The first band that no role reads and whose description names a known quality product, or None (a float band
     counts when its values are whole codes, as in exports that cast every band to one type: :func:`looks_resampled`)."""
     for i, desc in enumerate(descriptions, start=1):
-        name = desc.strip().lower()
-        if i in used or not name or np.dtype(dtypes[i - 1]).kind not in "iuf":
+        if i in used or not desc.strip() or np.dtype(dtypes[i - 1]).kind not in "iuf":
             continue
         for key, spec in products().items():
-            if any(re.fullmatch(p, name) for p in spec["patterns"]):
+            if names_quality(desc, spec["patterns"]):
                 return QualityBand(i, desc.strip(), key)
     return None
 

@@ -329,3 +329,24 @@ def test_planet_udm2_and_sentinel2_msk_classi_mask_files(tmp_path):
         cls = ds.read(1)
     assert (cls[12:36, 12:36] == 255).all() and (cls[40:] != 255).all()
     assert "MSK_CLASSI_B00.tif (Sentinel-2 L1C MSK_CLASSI)" in r.explanation
+
+
+def test_the_scl_band_of_gdals_sentinel2_l2a_20m_subdataset(tmp_path):
+    """GDAL's SENTINEL2 driver describes the L2A 20 m subdataset's bands as 'B5, central wavelength 705 nm' … and its
+    scene classification as 'SCL, Scene Classification' (the name before the comma): that band is the cloud mask."""
+    descs = [f"{b}, central wavelength {nm} nm" for b, nm in (("B5", 705), ("B6", 740), ("B7", 783), ("B8A", 865),
+                                                               ("B11", 1610), ("B12", 2190), ("B2", 490), ("B3", 560),
+                                                               ("B4", 665))]
+    descs += ["AOT, Aerosol Optical Thickness map (at 550nm)", "SCL, Scene Classification", "WVP, Scene-average Water Vapour map"]
+    rng = np.random.default_rng(0)
+    data = rng.integers(1000, 3000, (12, 60, 60)).astype(np.uint16)
+    data[10] = 4
+    data[10, :20] = 9
+    path = write_raster(str(tmp_path / "l2a_20m.tif"), data, transform=from_origin(500000, 4500000, 20, 20), descriptions=descs)
+    src = open_raster(path)
+    m = detect_modality(src)
+    assert m.name == "sentinel2_l2a" and "b11 SCL, Scene Classification (Sentinel-2 Scene Classification) is the cloud" in m.reason
+    out = str(tmp_path / "c.tif")
+    extract_landcover(ExtractRequest(input=path, prompt="clouds", output_raster=out))
+    with rasterio.open(out) as ds:
+        assert np.array_equal(ds.read(1) == 1, data[10] == 9)
