@@ -44,7 +44,8 @@ DOCK_WIDTH = 430
 SHARED = os.environ.get("TERRAPROMPT_SHARED_DATA") or os.path.abspath(os.path.join(ROOT, "..", "shared", "data"))
 DATA = os.path.join(OUT, "screenshot_data")
 CROP = 256
-COMPACT = ("dock.png", "change_swipe.png", "dock_change.png", "interactive_candidates.png", "dock_interactive.png", "web_interactive.png")
+COMPACT = ("dock.png", "change_swipe.png", "dock_change.png", "interactive_candidates.png", "dock_interactive.png", "web_interactive.png",
+           "dock_clouds.png")
 
 
 def launch() -> int:
