@@ -246,6 +246,9 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
         elif why:
             m = replace(m, reason=f"{m.reason}; " + t("{band} is not used as the cloud mask: {why} (resampled with averaging? "
                                                       "resample quality bands by nearest neighbour)", band=named.label(), why=why))
+    if getattr(src, "validity_band", None):
+        m = replace(m, reason=f"{m.reason}; " + t("b{n} {name} marks where there is no data (left out)",
+                                                 n=src.validity_band, name=src.descriptions[src.validity_band - 1].strip()))
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: " + t("one band of palette indices read through its colour table"))
     if getattr(src, "gcp_count", 0):

@@ -74,6 +74,9 @@ class RasterSource:
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
     """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill`)."""
+    validity_band: Optional[int] = None
+    """A band described as the data mask ('dataMask' of openEO / Sentinel Hub exports: 1 data, 0 none): every read is
+    masked where it is 0 (where it is below 1 after resampling). It stays one of the bands (no role reads it)."""
     alpha_band: Optional[int] = None
     """The file's trailing alpha band (RGBA orthophotos, QGIS 'rendered image' exports): coverage, not data. It is left
     out of ``count`` and the per-band tuples; GDAL turns it into the mask of every read."""
@@ -140,14 +143,20 @@ class RasterSource:
         the window (GDAL picks overviews when they exist).
         """
         bands = list(bands) if bands else list(range(1, self.count + 1))
+        want = bands + ([self.validity_band] if self.validity_band else [])  # the data mask comes last, then goes
         try:
-            kw = {}
-            if out_shape is not None:
-                kw = {"out_shape": (len(bands), *out_shape), "resampling": resampling}
-            data = self.dataset().read(bands, window=window, masked=True, **kw)
+            kw = {"out_shape": (len(want), *out_shape), "resampling": resampling} if out_shape is not None else {}
+            data = self.dataset().read(want, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_fill(_to_float(data, self.is_complex))
+        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
+
+    def _mask_validity(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
+        """The bands of a read made with the data-mask band appended, masked where that band says no data."""
+        if not self.validity_band:
+            return data
+        none = ~(np.asarray(data.data[-1]) >= 0.999) | np.ma.getmaskarray(data)[-1]
+        return np.ma.MaskedArray(data.data[:-1], mask=np.ma.getmaskarray(data)[:-1] | none[None])
 
     def _mask_fill(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
         """Mask the values set as nodata on the layer in QGIS, and the pixels that are 0 in every band of the read when
@@ -176,6 +185,8 @@ class RasterSource:
             nodata = ds.nodata
             if nodata is None and len(self.user_nodata) == 1 and self.user_nodata[0][0] == self.user_nodata[0][1]:
                 nodata = self.user_nodata[0][0]  # one value set in QGIS: the warper leaves it out of the resampling
+            if self.validity_band:
+                bands = bands + [self.validity_band]
             if nodata is not None:
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
                                height=grid.height, resampling=resampling, src_nodata=nodata, nodata=nodata) as vrt:
@@ -191,7 +202,7 @@ class RasterSource:
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_fill(_to_float(data, self.is_complex))
+        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
         """A decimated read of the whole raster (from overviews when present) for statistics."""
@@ -422,8 +433,13 @@ def _source(ds, path: str, **extra) -> RasterSource:
         overviews=tuple(ds.overviews(1)),
         alpha_band=alpha,
         zero_fill=zero_fill,
+        validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
         **extra,
     )
+
+
+_VALIDITY = re.compile(r"data.?mask")
+"""Descriptions of a band that says where the other bands hold data (openEO / Sentinel Hub 'dataMask')."""
 
 
 def vrt_band_sources(path: str, count: int) -> tuple[str, ...]:

@@ -429,3 +429,37 @@ def test_a_large_raster_without_overviews_is_slow_to_sample(tmp_path):
         ds.build_overviews([4, 16])
     assert not sample_is_slow(open_raster(path))
     assert not sample_is_slow(open_raster(write_raster(str(tmp_path / "small.tif"), np.ones((1, 500, 500), np.uint8))))
+
+
+def test_a_data_mask_band_masks_every_read(tmp_path):
+    """openEO / Sentinel Hub exports carry a 'dataMask' band (1 data, 0 none) and fill the rest with 0 reflectance in
+    float32: those pixels are nodata in reads, resampled reads and reads warped onto another grid, and land cover leaves
+    them out (they were mapped as land cover)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    from conftest import synthetic_s2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+    from terraprompt.plugin.core.modalities import detect_modality
+    from terraprompt.plugin.core.raster import Grid
+
+    data, _, _ = synthetic_s2(90, 120)
+    refl = (data[[1, 2, 3, 7, 11]].astype(np.float32) / 10000.0)
+    mask = np.ones((90, 120), np.float32)
+    mask[:, :40] = 0
+    refl[:, :, :40] = 0.0
+    path = write_raster(str(tmp_path / "openeo.tif"), np.vstack([refl, mask[None]]),
+                        descriptions=["B02", "B03", "B04", "B08", "B11", "dataMask"])
+    src = open_raster(path)
+    assert src.validity_band == 6
+    assert np.ma.getmaskarray(src.read(bands=[1]))[0, :, :40].all() and not np.ma.getmaskarray(src.read(bands=[1]))[0, :, 40:].any()
+    assert np.ma.getmaskarray(src.read(bands=[1], out_shape=(45, 60)))[0, :, :19].all()
+    other = Grid(src.crs, from_origin(src.transform.c, src.transform.f, 5, 5), 240, 180)
+    warped = src.read_on_grid(other, bands=[1, 2])
+    assert np.ma.getmaskarray(warped)[:, :, :78].all() and not np.ma.getmaskarray(warped)[:, :, 82:].any()
+    assert "b6 dataMask marks where there is no data (left out)" in detect_modality(src).reason
+    out = str(tmp_path / "lc.tif")
+    extract_landcover(ExtractRequest(input=path, prompt="water and vegetation", engine="spectral", output_raster=out))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    assert (cls[:, :40] == 255).all() and (cls[:, 40:] != 255).all()
