@@ -134,7 +134,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="248" />
+            <location filename="../plugin/gui/landcover_tab.py" line="249" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -359,7 +359,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -404,7 +404,7 @@
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -869,12 +869,12 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="80" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
@@ -924,12 +924,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="654" />
+            <location filename="../plugin/gui/landcover_tab.py" line="655" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="685" />
+            <location filename="../plugin/gui/landcover_tab.py" line="686" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -1014,7 +1014,12 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="65" />
+            <location filename="../plugin/gui/dock.py" line="86" />
+            <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
+            <translation>Dieser Reiter braucht das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie den Reiter Einrichtung und klicken Sie auf „Abhängigkeiten installieren“: Der Reiter öffnet sich, sobald die Installation fertig ist.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="93" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
@@ -1024,7 +1029,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1164,372 +1169,372 @@
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="72" />
+            <location filename="../plugin/gui/landcover_tab.py" line="73" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Die Wolkenmaske kann nicht gelesen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="73" />
+            <location filename="../plugin/gui/landcover_tab.py" line="74" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Wolken und Schatten aus {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="78" />
+            <location filename="../plugin/gui/landcover_tab.py" line="79" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei (z. B. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), mit nächstem Nachbarn auf das Raster gelesen. Leer: ein Qualitätsband des Rasters selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="115" />
+            <location filename="../plugin/gui/landcover_tab.py" line="116" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="120" />
+            <location filename="../plugin/gui/landcover_tab.py" line="121" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="122" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="124" />
+            <location filename="../plugin/gui/landcover_tab.py" line="125" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="126" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="130" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="196" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="197" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="204" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="209" />
+            <location filename="../plugin/gui/landcover_tab.py" line="210" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="236" />
+            <location filename="../plugin/gui/landcover_tab.py" line="237" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="248" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="254" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="264" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="266" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="280" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="306" />
+            <location filename="../plugin/gui/landcover_tab.py" line="307" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="314" />
+            <location filename="../plugin/gui/landcover_tab.py" line="315" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="444" />
+            <location filename="../plugin/gui/landcover_tab.py" line="445" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="451" />
+            <location filename="../plugin/gui/landcover_tab.py" line="452" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <location filename="../plugin/gui/landcover_tab.py" line="479" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="480" />
+            <location filename="../plugin/gui/landcover_tab.py" line="481" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="498" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="499" />
+            <location filename="../plugin/gui/landcover_tab.py" line="500" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="554" />
+            <location filename="../plugin/gui/landcover_tab.py" line="555" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="565" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="581" />
+            <location filename="../plugin/gui/landcover_tab.py" line="582" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="594" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="607" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="651" />
+            <location filename="../plugin/gui/landcover_tab.py" line="652" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="656" />
+            <location filename="../plugin/gui/landcover_tab.py" line="657" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="663" />
+            <location filename="../plugin/gui/landcover_tab.py" line="664" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="703" />
+            <location filename="../plugin/gui/landcover_tab.py" line="704" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1764,107 +1769,107 @@
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
+            <location filename="../plugin/gui/setup_tab.py" line="81" />
             <source>Install dependencies</source>
             <translation>Abhängigkeiten installieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <location filename="../plugin/gui/setup_tab.py" line="70" />
             <source>From the internet (PyPI; QGIS proxy settings apply)</source>
             <translation>Aus dem Internet (PyPI; die Proxy-Einstellungen von QGIS gelten)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="68" />
+            <location filename="../plugin/gui/setup_tab.py" line="71" />
             <source>From an offline wheelhouse (folder or .zip)</source>
             <translation>Aus einem Offline-Wheelhouse (Ordner oder .zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="72" />
+            <location filename="../plugin/gui/setup_tab.py" line="75" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Wheelhouse (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>Use the CUDA (NVIDIA GPU) build</source>
             <translation>Die CUDA-Version (NVIDIA-GPU) verwenden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="97" />
+            <location filename="../plugin/gui/setup_tab.py" line="100" />
             <source>Diagnostics</source>
             <translation>Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="99" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
             <source>Copy report</source>
             <translation>Bericht kopieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="123" />
+            <location filename="../plugin/gui/setup_tab.py" line="126" />
             <source>Missing Python packages:</source>
             <translation>Fehlende Python-Pakete:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="126" />
+            <location filename="../plugin/gui/setup_tab.py" line="129" />
             <source>All required Python packages are available.</source>
             <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="129" />
+            <location filename="../plugin/gui/setup_tab.py" line="132" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="131" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="137" />
             <source>An NVIDIA driver was found.</source>
             <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="137" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="151" />
+            <location filename="../plugin/gui/setup_tab.py" line="154" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="162" />
+            <location filename="../plugin/gui/setup_tab.py" line="165" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="178" />
+            <location filename="../plugin/gui/setup_tab.py" line="181" />
             <source>Installation failed: {error}</source>
             <translation>Installation fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="184" />
+            <location filename="../plugin/gui/setup_tab.py" line="187" />
             <source>Dependencies installed.</source>
             <translation>Abhängigkeiten installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="184" />
+            <location filename="../plugin/gui/setup_tab.py" line="187" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="199" />
+            <location filename="../plugin/gui/setup_tab.py" line="204" />
             <source>Checking the environment…</source>
             <translation>Prüfe die Umgebung…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="200" />
+            <location filename="../plugin/gui/setup_tab.py" line="205" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt: Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="208" />
+            <location filename="../plugin/gui/setup_tab.py" line="213" />
             <source>The diagnostics failed: {error}</source>
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>

@@ -134,7 +134,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="248" />
+            <location filename="../plugin/gui/landcover_tab.py" line="249" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -359,7 +359,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="242" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -404,7 +404,7 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>Straight building outlines</source>
             <translation>Contours rectilignes des bâtiments</translation>
         </message>
@@ -869,12 +869,12 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="80" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
@@ -924,12 +924,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="654" />
+            <location filename="../plugin/gui/landcover_tab.py" line="655" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="685" />
+            <location filename="../plugin/gui/landcover_tab.py" line="686" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -1014,7 +1014,12 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="65" />
+            <location filename="../plugin/gui/dock.py" line="86" />
+            <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
+            <translation>Cet onglet a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez l'onglet Installation et cliquez sur « Installer les dépendances » : l'onglet s'ouvre une fois l'installation terminée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="93" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
@@ -1024,7 +1029,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1164,372 +1169,372 @@
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="72" />
+            <location filename="../plugin/gui/landcover_tab.py" line="73" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Le masque de nuages ne peut pas être lu : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="73" />
+            <location filename="../plugin/gui/landcover_tab.py" line="74" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Nuages et ombres d'après {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="78" />
+            <location filename="../plugin/gui/landcover_tab.py" line="79" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part (p. ex. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), lu au plus proche voisin sur la grille du raster. Vide : une bande qualité du raster lui-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="86" />
+            <location filename="../plugin/gui/landcover_tab.py" line="87" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="87" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="88" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="96" />
+            <location filename="../plugin/gui/landcover_tab.py" line="97" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="115" />
+            <location filename="../plugin/gui/landcover_tab.py" line="116" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="120" />
+            <location filename="../plugin/gui/landcover_tab.py" line="121" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="122" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="124" />
+            <location filename="../plugin/gui/landcover_tab.py" line="125" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="126" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="130" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="182" />
+            <location filename="../plugin/gui/landcover_tab.py" line="183" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="189" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="196" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="197" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="204" />
+            <location filename="../plugin/gui/landcover_tab.py" line="205" />
             <source>Extra layers (optional)</source>
             <translation>Couches supplémentaires (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="209" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="209" />
+            <location filename="../plugin/gui/landcover_tab.py" line="210" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="223" />
+            <location filename="../plugin/gui/landcover_tab.py" line="224" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="236" />
+            <location filename="../plugin/gui/landcover_tab.py" line="237" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="248" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="254" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="264" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="266" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="280" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="306" />
+            <location filename="../plugin/gui/landcover_tab.py" line="307" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="314" />
+            <location filename="../plugin/gui/landcover_tab.py" line="315" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="444" />
+            <location filename="../plugin/gui/landcover_tab.py" line="445" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="451" />
+            <location filename="../plugin/gui/landcover_tab.py" line="452" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="478" />
+            <location filename="../plugin/gui/landcover_tab.py" line="479" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="480" />
+            <location filename="../plugin/gui/landcover_tab.py" line="481" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="498" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="499" />
+            <location filename="../plugin/gui/landcover_tab.py" line="500" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="554" />
+            <location filename="../plugin/gui/landcover_tab.py" line="555" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="565" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="581" />
+            <location filename="../plugin/gui/landcover_tab.py" line="582" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="594" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="607" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="651" />
+            <location filename="../plugin/gui/landcover_tab.py" line="652" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="656" />
+            <location filename="../plugin/gui/landcover_tab.py" line="657" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="663" />
+            <location filename="../plugin/gui/landcover_tab.py" line="664" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="703" />
+            <location filename="../plugin/gui/landcover_tab.py" line="704" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1764,107 +1769,107 @@
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
+            <location filename="../plugin/gui/setup_tab.py" line="81" />
             <source>Install dependencies</source>
             <translation>Installer les dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="67" />
+            <location filename="../plugin/gui/setup_tab.py" line="70" />
             <source>From the internet (PyPI; QGIS proxy settings apply)</source>
             <translation>Depuis Internet (PyPI ; les réglages de proxy de QGIS s'appliquent)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="68" />
+            <location filename="../plugin/gui/setup_tab.py" line="71" />
             <source>From an offline wheelhouse (folder or .zip)</source>
             <translation>Depuis un dépôt de wheels hors ligne (dossier ou .zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="72" />
+            <location filename="../plugin/gui/setup_tab.py" line="75" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Dépôt de wheels (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>Use the CUDA (NVIDIA GPU) build</source>
             <translation>Utiliser la version CUDA (GPU NVIDIA)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="97" />
+            <location filename="../plugin/gui/setup_tab.py" line="100" />
             <source>Diagnostics</source>
             <translation>Diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="99" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
             <source>Copy report</source>
             <translation>Copier le rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="123" />
+            <location filename="../plugin/gui/setup_tab.py" line="126" />
             <source>Missing Python packages:</source>
             <translation>Paquets Python manquants :</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="126" />
+            <location filename="../plugin/gui/setup_tab.py" line="129" />
             <source>All required Python packages are available.</source>
             <translation>Tous les paquets Python requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="129" />
+            <location filename="../plugin/gui/setup_tab.py" line="132" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="131" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="137" />
             <source>An NVIDIA driver was found.</source>
             <translation>Un pilote NVIDIA a été trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="137" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="151" />
+            <location filename="../plugin/gui/setup_tab.py" line="154" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="162" />
+            <location filename="../plugin/gui/setup_tab.py" line="165" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt : installation des dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="178" />
+            <location filename="../plugin/gui/setup_tab.py" line="181" />
             <source>Installation failed: {error}</source>
             <translation>L'installation a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="184" />
+            <location filename="../plugin/gui/setup_tab.py" line="187" />
             <source>Dependencies installed.</source>
             <translation>Dépendances installées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="184" />
+            <location filename="../plugin/gui/setup_tab.py" line="187" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="199" />
+            <location filename="../plugin/gui/setup_tab.py" line="204" />
             <source>Checking the environment…</source>
             <translation>Vérification de l’environnement…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="200" />
+            <location filename="../plugin/gui/setup_tab.py" line="205" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt : diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="208" />
+            <location filename="../plugin/gui/setup_tab.py" line="213" />
             <source>The diagnostics failed: {error}</source>
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>

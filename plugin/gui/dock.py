@@ -51,6 +51,27 @@ class TerraPromptDock(QgsDockWidget):
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
             settings.settings_changed.connect(self._settings_changed)
+        setup = self.tabs.get("setup_tab")
+        if setup is not None and hasattr(setup, "installed"):
+            setup.installed.connect(self.rebuild_missing_tabs)
+
+    def rebuild_missing_tabs(self) -> list[str]:
+        """Build again, in place, the tabs that could not be built (a package was missing, now installed); the modules
+        built now."""
+        built = []
+        for i, (module, cls, label) in enumerate(TABS):
+            if module in self.tabs:
+                continue
+            current = self.tab_widget.currentIndex()
+            widget = self._build_tab(module, cls)
+            old = self.tab_widget.widget(i)
+            self.tab_widget.removeTab(i)
+            self.tab_widget.insertTab(i, widget, tr(label))
+            self.tab_widget.setCurrentIndex(current)
+            old.deleteLater()
+            if module in self.tabs:
+                built.append(module)
+        return built
 
     def _build_tab(self, module: str, cls: str) -> QWidget:
         """Import and build one tab; on failure a label with the error (and the log keeps the traceback)."""
@@ -60,6 +81,13 @@ class TerraPromptDock(QgsDockWidget):
             tab = getattr(mod, cls)(self.iface, self.tab_widget)
             self.tabs[module] = tab
             return tab
+        except ImportError as exc:  # a package the Setup tab installs: say so, and build the tab once it is installed
+            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.Warning)
+            label = QLabel(tr("This tab needs the Python package '{name}', which is not installed in this QGIS. Open the "
+                              "Setup tab and click 'Install dependencies': the tab opens when the installation is done.").format(
+                                  name=getattr(exc, "name", None) or exc))
+            label.setWordWrap(True)
+            return label
         except Exception as exc:  # noqa: BLE001 - one broken tab must not break the dock
             QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.Critical)
             label = QLabel(tr("This tab could not be loaded: {error}").format(error=exc))

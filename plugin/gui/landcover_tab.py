@@ -61,14 +61,15 @@ def describe_mask(layer) -> tuple[bool, str]:
     if layer is None:
         return True, ""
     from ..core.errors import TerraPromptError
-    from ..core.quality import QualityMasker, identify_mask
-    from ..core.raster import open_raster
 
     try:
+        from ..core.quality import QualityMasker, identify_mask
+        from ..core.raster import open_raster
+
         q = identify_mask(open_raster(layer_file(layer), layer=layer_settings(layer)))
     except TerraPromptError as exc:
         return False, str(exc)
-    except Exception as exc:  # noqa: BLE001 - a file GDAL cannot open is said, not raised in a Qt slot
+    except Exception as exc:  # noqa: BLE001 - a file GDAL cannot open (or a package missing) is said, not raised in a Qt slot
         return False, tr("The cloud mask cannot be read: {error}").format(error=exc)
     return True, tr("Clouds and shadows from {mask}").format(mask=QualityMasker(q).describe())
 

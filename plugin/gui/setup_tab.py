@@ -48,6 +48,9 @@ def qgis_proxy_url() -> str:
 class SetupTab(QWidget):
     """Dependency status, 'Install dependencies' (PyPI or offline wheelhouse, CPU/CUDA) and the diagnostics report."""
 
+    installed = pyqtSignal()
+    """Emitted after an installation that left nothing required missing (the dock then builds the tabs that needed it)."""
+
     def __init__(self, iface, parent=None) -> None:
         super().__init__(parent)
         self.iface = iface
@@ -183,6 +186,8 @@ class SetupTab(QWidget):
         still = self.refresh()
         msg = tr("Dependencies installed.") if not still else tr("Installed, but still missing: {names}. Restart QGIS.").format(names=", ".join(s.name for s in still))
         self._append_log(msg)
+        if not still:
+            self.installed.emit()
         self.progress.setValue(100)
         if self.iface is not None:
             self.iface.messageBar().pushSuccess(tr("TerraPrompt"), msg)

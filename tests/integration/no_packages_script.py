@@ -20,7 +20,8 @@ class _Absent(importlib.abc.MetaPathFinder):
         return None
 
 
-sys.meta_path.insert(0, _Absent())
+blocker = _Absent()
+sys.meta_path.insert(0, blocker)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from qgis.core import QgsApplication  # noqa: E402
 
@@ -40,11 +41,22 @@ plugin = qgis.utils.plugins.get("terraprompt")
 try:
     plugin.action.setChecked(True)  # builds the dock and every tab
     res["tabs"] = [plugin.dock.tab_widget.tabText(i) for i in range(plugin.dock.tab_widget.count())]
+    res["built"] = sorted(plugin.dock.tabs)
+    w = plugin.dock.tab_widget
+    res["unbuilt_text"] = [w.widget(i).text() for i in range(w.count()) if type(w.widget(i)).__name__ == "QLabel"]
 except Exception as exc:  # noqa: BLE001 - reported to the test
     res["dock_error"] = f"{type(exc).__name__}: {exc}"
 ids = [a.id() for a in QgsApplication.processingRegistry().algorithms() if a.provider() and a.provider().id() == "terraprompt"]
 res["algorithms"] = sorted(ids)
 res["blocked_loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+# the Setup tab's installation made the packages importable: the tabs that needed them are built in place
+sys.meta_path.remove(blocker)
+try:
+    plugin.dock.tab("setup_tab").installed.emit()
+    res["built_after_install"] = sorted(plugin.dock.tabs)
+    res["tabs_after_install"] = [plugin.dock.tab_widget.tabText(i) for i in range(plugin.dock.tab_widget.count())]
+except Exception as exc:  # noqa: BLE001 - reported to the test
+    res["rebuild_error"] = f"{type(exc).__name__}: {exc}"
 print("RESULT " + json.dumps(res))
 sys.stdout.flush()
 os._exit(0)

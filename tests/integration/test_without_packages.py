@@ -21,3 +21,9 @@ def test_plugin_dock_and_algorithms_load_without_the_installable_packages(tmp_pa
     assert res["loaded"] and "dock_error" not in res, res
     assert len(res["tabs"]) == 5 and "terraprompt:extract_landcover" in res["algorithms"], res
     assert res["blocked_loaded"] == [], res
+    # the tabs that need the packages (Land cover, Change) say which package and where to install it
+    assert set(res["built"]) >= {"setup_tab", "settings_tab"}, res
+    assert res["unbuilt_text"] and all("Setup tab" in t and "rasterio" in t for t in res["unbuilt_text"]), res
+    # and are built, in place, when the Setup tab's installation is done
+    assert "rebuild_error" not in res and len(res["built_after_install"]) == 5, res
+    assert res["tabs_after_install"] == res["tabs"], res
