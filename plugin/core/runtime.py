@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .messages import t
+from .messages import separator, t
 
 DEVICE_CHOICES = ["auto", "cpu", "cuda"]
 LAST_REPORT: dict = {}
@@ -73,7 +73,7 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     used = sess.get_providers()[0]
     report.used = "cuda" if used == "CUDAExecutionProvider" else "cpu"
     report.threads = opts.intra_op_num_threads
-    report.reason += "; " + t("session providers: {providers}", providers=", ".join(sess.get_providers()))
+    report.reason += separator() + t("session providers: {providers}", providers=", ".join(sess.get_providers()))
     LAST_REPORT["onnxruntime"] = report
     return sess, report
 

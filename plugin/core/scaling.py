@@ -12,7 +12,7 @@ from typing import Optional
 
 import numpy as np
 
-from .messages import t
+from .messages import separator, t
 from .modalities import Modality
 from .raster import RasterSource
 
@@ -319,7 +319,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     if integer_optical and st.p01 is not None and st.p01.size and S2_OFFSET_DN <= float(np.min(st.p01)) and top <= S2_DN_TOP_MAX:
         # an undescribed Sentinel-2 stack of baseline 04.00+ keeps its 1000 DN offset here (it flattens the indices);
         # the values alone cannot prove it (a bright desert without offset looks alike), so the analyst is told
-        note += "; " + t("caution: no pixel is darker than {dn} DN in any band: if these are Sentinel-2 bands of processing baseline "
+        note += separator() + t("caution: no pixel is darker than {dn} DN in any band: if these are Sentinel-2 bands of processing baseline "
                          "04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: give the file its "
                          "product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed",
                          dn=f"{S2_OFFSET_DN:g}")

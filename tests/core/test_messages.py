@@ -210,8 +210,8 @@ MODALITY_TEXT = {
     "en": ("Sentinel-2 10 m bands (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (band descriptions; quality band(s) b5 SCL "
            "left out (masks, not data); b5 SCL (Sentinel-2 Scene Classification) is the cloud and shadow mask)",
            "reflectance = DN / 10000"),
-    "fr": ("Sentinel-2 bandes à 10 m (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (descriptions des bandes; "
-           "bande(s) qualité b5 SCL écartée(s) (des masques, pas des données); b5 SCL (classification de scène Sentinel-2) "
+    "fr": ("Sentinel-2 bandes à 10 m (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (descriptions des bandes ; "
+           "bande(s) qualité b5 SCL écartée(s) (des masques, pas des données) ; b5 SCL (classification de scène Sentinel-2) "
            "est le masque des nuages et des ombres)", "réflectance = DN / 10000"),
     "de": ("Sentinel-2 10-m-Bänder (B2, B3, B4, B8) [blue=b1, green=b2, red=b3, nir=b4] (Bandbeschreibungen; "
            "Qualitätsband/-bänder b5 SCL ausgelassen (Masken, keine Daten); b5 SCL ",

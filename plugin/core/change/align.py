@@ -23,7 +23,7 @@ from rasterio.windows import Window, from_bounds as window_from_bounds
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import number, t as _t
+from ..messages import number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
@@ -366,7 +366,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
             said = [_t("{date}: {model}", date=d, model=m.describe() if m is not None else _t("not masked ({why})", why=why))
                     for d, m in (("BEFORE", bm), ("AFTER", am))]
             report.append(_t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
-                             dates="; ".join(said), pct=pct))
+                             dates=separator().join(said), pct=pct))
     else:
         report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)

@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..messages import number, t
+from ..messages import number, separator, t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -108,7 +108,7 @@ def operating_points(card: dict, subset: str) -> str:
     scan = card.get("metrics", {}).get("oscd_threshold_scan", {})
     if scan.get("subset") != subset or not scan.get("held_out"):
         return ""
-    pts = "; ".join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=number(v["P"], 2), r=number(v["R"], 2))
+    pts = separator().join(t("{threshold}: precision {p}, recall {r}", threshold=k, p=number(v["P"], 2), r=number(v["R"], 2))
                     for k, v in sorted(scan["held_out"].items()))
     return t("threshold slider on held-out OSCD cities: {points} (lower finds more change, higher keeps the surer)", points=pts)
 

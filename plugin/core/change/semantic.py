@@ -23,7 +23,7 @@ from rasterio.windows import Window
 
 from ..catalog import load_json
 from ..errors import InputError, PromptError
-from ..messages import t as _t
+from ..messages import separator, t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
@@ -279,7 +279,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
             valid = np.ones_like(next(iter(bands.values())), dtype=bool)
             eng.fit(BandSet(bands, valid))
-            rules = "; ".join(eng.explain())
+            rules = separator().join(eng.explain())
             notes.append(_t("Land cover BEFORE: {rules}", rules=rules) if which == "before"
                          else _t("Land cover AFTER: {rules}", rules=rules))
     else:
@@ -445,4 +445,4 @@ def describe_change_prompt(text: str) -> tuple[bool, str]:
         return False, str(exc)
     line = _t("Will keep: {change}", change=_t(p.label))
     size = ([f"≥ {p.min_area_m2:g} m²"] if p.min_area_m2 else []) + ([f"≤ {p.max_area_m2:g} m²"] if p.max_area_m2 else [])
-    return True, "; ".join([line] + ([_t("polygons {range}", range=" ".join(size))] if size else []) + p.notes)
+    return True, separator().join([line] + ([_t("polygons {range}", range=" ".join(size))] if size else []) + p.notes)

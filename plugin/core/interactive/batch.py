@@ -15,7 +15,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError, PromptError
-from ..messages import t
+from ..messages import separator, t
 from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
 from ..raster import open_raster
@@ -145,7 +145,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         accepted, dropped = free_of(accepted, "", src.crs, pixel_side(src.transform))
         skipped += [t("object {id}: it lies on objects before it", id=o.attrs["object_id"]) for o in dropped]
     if not accepted:
-        raise PromptError(t("No object could be segmented: {reasons}.", reasons="; ".join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
+        raise PromptError(t("No object could be segmented: {reasons}.", reasons=separator().join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
                           t("Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1."))
     # the id raster first, kept in its temporary file until the polygons are written too: a cancel or error
     # leaves no output (and no folder made for them) behind
@@ -166,7 +166,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     progress(100.0)
     hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
     text = (t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report) + hits
-            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons="; ".join(skipped)) if skipped else "") + ".")
+            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "") + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
 
 

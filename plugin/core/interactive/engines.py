@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ModelError
-from ..messages import t
+from ..messages import separator, t
 from ..runtime import DeviceReport, numpy_device
 
 BUNDLED = ("", "bundled", "default")
@@ -36,7 +36,7 @@ def load_engine(model: str = "bundled", device: str = "auto") -> tuple[object, D
             from .classical import ClassicalEngine
 
             report = numpy_device(device)
-            report.reason += "; " + t("bundled network unavailable, classical engine used instead: {error}", error=exc)
+            report.reason += separator() + t("bundled network unavailable, classical engine used instead: {error}", error=exc)
             return ClassicalEngine(), report
     from .sam_onnx import SamOnnxEngine, find_pair
 

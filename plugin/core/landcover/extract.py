@@ -16,7 +16,7 @@ import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import label_in_text, number, t
+from ..messages import label_in_text, number, separator, t
 from ..mmu import class_area_table, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -516,7 +516,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         understood = t("{via}: {labels}", via=parsed.concepts[0].via,
                        labels=", ".join(t(cat[m.concept]["label"]) for m in parsed.concepts))
     else:
-        understood = "; ".join(t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
+        understood = separator().join(t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
                                  score=f"{m.score:.0%}", certainty=_sure(m.score)) for m in parsed.concepts)
     lines = [t("Understood: {concepts}", concepts=understood)]
     if getattr(parsed, "method", None):
