@@ -290,6 +290,20 @@ def inner() -> None:
         fresh_project()
         return img
 
+    def run_landcover(tab, what: str) -> bool:
+        """Run the Land cover tab (automatic engine, whole layer, temporary layers) and wait; False (logged) on failure."""
+        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
+        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+        tab.temp_radio.setChecked(True)
+        tab.run_button.click()
+        if not wait(lambda: tab.task is None, 120):
+            log(f"the {what} task did not finish in 120 s")
+            return False
+        if tab.last_result is None:
+            log(f"{what} run failed: " + tab.explanation.toPlainText())
+            return False
+        return True
+
     def scene_landcover() -> bool:
         """Land cover tab: the prompt on the Beirut sample, Run, the class layers and the area chart."""
         layer = beirut_scene("land cover")
@@ -298,18 +312,10 @@ def inner() -> None:
         tab = show_tab("landcover_tab")
         tab.layer_combo.setLayer(layer)
         tab.modality_combo.setCurrentIndex(tab.modality_combo.findData("auto"))
-        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
-        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
-        tab.temp_radio.setChecked(True)
         tab.prompt_edit.setText(PROMPT)
         tab.prompt_edit.setCursorPosition(0)
         log("land cover prompt: " + tab.prompt_status.text())
-        tab.run_button.click()
-        if not wait(lambda: tab.task is None, 120):
-            log("the land-cover task did not finish in 120 s")
-            return False
-        if tab.last_result is None:
-            log("land-cover run failed: " + tab.explanation.toPlainText())
+        if not run_landcover(tab, "land-cover"):
             return False
         log("land cover done: " + ", ".join(f"{k}={v:.0f} m2" for k, v in tab.last_result.areas_m2.items()))
         collapse(layer)
@@ -369,17 +375,9 @@ def inner() -> None:
         tab.layer_combo.setLayer(layer)
         tab.extra_box.setCollapsed(False)
         tab.mask_combo.setLayer(mask)
-        tab.engine_combo.setCurrentIndex(tab.engine_combo.findData("auto"))
-        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
-        tab.temp_radio.setChecked(True)
         tab.prompt_edit.setText("water")
         log("cloud mask: " + tab.mask_status.text())
-        tab.run_button.click()
-        if not wait(lambda: tab.task is None, 120):
-            log("the land-cover task with a cloud mask did not finish in 120 s")
-            return False
-        if tab.last_result is None:
-            log("land-cover run with a cloud mask failed: " + tab.explanation.toPlainText())
+        if not run_landcover(tab, "land-cover (cloud mask)"):
             return False
         collapse(layer, mask)
         zoom_to(layer)
