@@ -69,6 +69,14 @@ SEPARATORS = {"fr": ("\u202f", ","), "de": (".", ",")}
 '1.482,20' in German)."""
 
 
+def decimal(text: str) -> str:
+    """A number already formatted the English way without grouping (f"{x:.3g}", f"{x:.2f}") with the language's decimal
+    point (0,05 in French and German)."""
+    if _language not in SEPARATORS:
+        return text
+    return text.replace(".", SEPARATORS[_language][1])
+
+
 def separator() -> str:
     """The '; ' between the parts of a composed line, as the language writes it (French puts a space before ';')."""
     return t("; ")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .messages import t as _t
+from .messages import decimal, t as _t
 
 
 def clipped_histogram(values: np.ndarray, top_pct: float, bins: int = 256):
@@ -65,16 +65,17 @@ def threshold_in_range(values: np.ndarray, default: float, lo: float, hi: float,
         eta = bimodality(v)
         if v.size < 64 or eta < (min_eta if level == 0 else descend_eta):
             why = _t("no clear split in the scene") if level == 0 else _t("no clear second class inside the plausible range")
-            return default, _t("default {value} ({why}, η={eta})", value=f"{default:g}", why=why, eta=f"{eta:.2f}")
+            return default, _t("default {value} ({why}, η={eta})", value=decimal(f"{default:g}"), why=why, eta=decimal(f"{eta:.2f}"))
         t = otsu(v)
         if lo <= t <= hi:
-            return t, (_t("Otsu {value} (level {level})", value=f"{t:.3f}", level=level + 1) if level else f"Otsu {t:.3f}")
+            return t, (_t("Otsu {value} (level {level})", value=decimal(f"{t:.3f}"), level=level + 1) if level
+                       else "Otsu " + decimal(f"{t:.3f}"))
         if level == depth:
             break
         v = v[v > t] if t < lo else v[v <= t]
     c = float(np.clip(t, lo, hi))
-    return c, _t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value=f"{t:.3f}", clamped=f"{c:.3f}",
-                 lo=f"{lo:g}", hi=f"{hi:g}")
+    return c, _t("Otsu {value} clamped to {clamped} (plausible range {lo}..{hi})", value=decimal(f"{t:.3f}"),
+                 clamped=decimal(f"{c:.3f}"), lo=decimal(f"{lo:g}"), hi=decimal(f"{hi:g}"))
 
 
 def kittler_illingworth(values: np.ndarray, bins: int = 256) -> float:

@@ -397,3 +397,24 @@ def test_find_similar_appearance_reason_in_the_chosen_language(tmp_path, lang):
                 "de": ("Erscheinungsmethode: 10-m-Pixel sind zu grob für das promptfähige Netz", "; 2 Beispiel(e)")}[lang]
     assert all(e in res.summary for e in expected), res.summary
     assert "appearance method" not in res.summary and "too coarse" not in res.summary
+
+
+@pytest.mark.parametrize("lang, point", [("fr", ","), ("de", ","), ("en", ".")])
+def test_rule_thresholds_are_written_with_the_languages_decimal_point(tmp_path, lang, point):
+    """The explanation's rule lines ('MNDWI > 0,05 (Otsu 0,048 …)') and the held-out IoU of the network line write decimals
+    as the language does (they kept the English point in French and German)."""
+    import re
+
+    from conftest import SAMPLE_S2
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    set_language(lang)
+    try:
+        spectral = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="water", engine="spectral",
+                                                    output_raster=str(tmp_path / "s.tif"))).explanation
+        network = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="water", engine="network",
+                                                   output_raster=str(tmp_path / "n.tif"))).explanation
+    finally:
+        set_language("en")
+    assert re.search(r"MNDWI [<>] -?\d+" + re.escape(point) + r"\d+", spectral), spectral
+    assert re.search(r"water_sen1floods11_hand 0" + re.escape(point) + r"\d\d", network), network

@@ -23,7 +23,7 @@ from rasterio.windows import Window, from_bounds as window_from_bounds
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import number, separator, t as _t
+from ..messages import decimal, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, crs_label
@@ -468,7 +468,7 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
     return Normalisation("relative", gain=gain, offset=offset,
                          note=_t("relative normalisation: per-band orthogonal regression of BEFORE on AFTER over {pixels} no-change "
                                  "pixels found by IR-MAD (gains {gains})", pixels=int(sel.sum()),
-                                 gains=", ".join(f"{g:.2f}" for g in gain)) + why)
+                                 gains=", ".join(decimal(f"{g:.2f}") for g in gain)) + why)
 
 
 def _strictly_increasing(q: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..messages import t
+from ..messages import decimal, number, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note, squared_differences
@@ -49,9 +49,9 @@ class CVA(ChangeMethod):
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
         self.notes = [
             t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
-              bands=d.shape[0], pixels=f"{d.shape[1]:,}"),
+              bands=d.shape[0], pixels=number(d.shape[1])),
             t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
-              value=f"{self.calib.center:.2f}"),
+              value=decimal(f"{self.calib.center:.2f}")),
             t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),
             noise_note(blocks),
         ]

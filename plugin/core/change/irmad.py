@@ -21,7 +21,7 @@ from scipy import linalg
 from scipy.stats import chi2
 
 from ..errors import ModalityError
-from ..messages import t
+from ..messages import decimal, number, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note
@@ -123,10 +123,10 @@ class IRMAD(ChangeMethod):
         m = self.model
         self.notes = [
             t("IR-MAD on {bands} bands, fitted on {pixels} sample pixels; {iterations} iterations ({converged}); "
-              "canonical correlations {rho}", bands=len(blocks[0].roles), pixels=f"{x.shape[0]:,}", iterations=m.iterations,
-              converged=t("converged") if m.converged else t("not converged"), rho=", ".join(f"{r:.3f}" for r in m.rho)),
+              "canonical correlations {rho}", bands=len(blocks[0].roles), pixels=number(x.shape[0]), iterations=m.iterations,
+              converged=t("converged") if m.converged else t("not converged"), rho=", ".join(decimal(f"{r:.3f}") for r in m.rho)),
             t("Threshold: {how} on the 3x3-mean chi² → {value} ({dof} d.o.f.; chi-square P = {p})", how=self.calib.how,
-              value=f"{self.calib.center:.1f}", dof=m.dof, p=f"{chi2.cdf(self.calib.center, m.dof):.3f}"),
+              value=decimal(f"{self.calib.center:.1f}"), dof=m.dof, p=decimal(f"{chi2.cdf(self.calib.center, m.dof):.3f}")),
             noise_note(blocks),
         ]
 

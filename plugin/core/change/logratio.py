@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..messages import t
+from ..messages import decimal, number, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 
@@ -47,8 +47,8 @@ class LogRatio(ChangeMethod):
         self.calib = LogisticCalibration(lr, floor=FLOOR_DB)
         self.notes = [
             t("Log-ratio on {bands} (dB, {window}x{window} speckle mean), fitted on {pixels} sample pixels",
-              bands=", ".join(blocks[0].roles), window=WINDOW, pixels=f"{lr.size:,}"),
-            t("Threshold: {how} → |log-ratio| ≥ {value} dB", how=self.calib.how, value=f"{self.calib.center:.2f}"),
+              bands=", ".join(blocks[0].roles), window=WINDOW, pixels=number(lr.size)),
+            t("Threshold: {how} → |log-ratio| ≥ {value} dB", how=self.calib.how, value=decimal(f"{self.calib.center:.2f}")),
         ]
 
     def probability(self, block: PairBlock) -> np.ndarray:

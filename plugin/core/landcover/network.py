@@ -19,7 +19,7 @@ from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
-from ..messages import t
+from ..messages import decimal, t
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
@@ -116,7 +116,7 @@ def _metric_line(card: dict, slots: list[str]) -> str:
     parts = []
     for name, table in m.items():
         if isinstance(table, dict) and isinstance(table.get(key), (int, float)):
-            parts.append(f"{name} {table[key]:.2f}")
+            parts.append(f"{name} {decimal(f'{table[key]:.2f}')}")
     return t("held-out IoU with these bands ({mode}): {scores}", mode=key, scores=", ".join(parts)) if parts else ""
 
 

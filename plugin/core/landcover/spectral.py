@@ -33,7 +33,7 @@ import numpy as np
 
 from ..catalog import load_json
 from ..errors import ModalityError
-from ..messages import t
+from ..messages import decimal, t
 from ..prompts import concepts
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
@@ -191,7 +191,7 @@ class Term:
         name = t(DISPLAY.get(self.index, self.index))  # index names and rule names are catalogue keys (i18n/core_*.json)
         bands = ", ".join(self.needs())
         how = t("fixed") if self.how == "fixed" else self.how
-        return f"{name} {'>' if self.above else '<'} {self.t:.3g} ({how}; {bands})"
+        return f"{name} {'>' if self.above else '<'} {decimal(f'{self.t:.3g}')} ({how}; {bands})"
 
     def as_dict(self, role: str) -> dict:
         """The term as data (dock, layer metadata)."""
