@@ -515,6 +515,16 @@ def kappa(a: np.ndarray, b: np.ndarray, k: int = 3) -> float:
     return float((po - pe) / (1 - pe)) if pe < 1 else 1.0
 
 
+def cloud_classes(bands: dict, valid: np.ndarray, ctx: Context) -> np.ndarray:
+    """0 clear, 1 cloud, 2 shadow per pixel from the spectral engine's cloud rules (the cloud network, no quality band)."""
+    eng = SpectralEngine(["cloud", "cloud_shadow"], set(bands), ctx)
+    bs = BandSet(bands, valid)
+    eng.fit(bs)
+    sc = eng.scores(bs)
+    best = np.argmax(sc, axis=0)
+    return np.where(np.take_along_axis(sc, best[None], 0)[0] >= 0.5, best + 1, 0)
+
+
 def eval_clouds() -> None:
     d = SHARED / "cloud_chips"
     chips = sorted(p.name[: -len("_image.tif")] for p in d.glob("*_image.tif")) if d.exists() else []
@@ -527,12 +537,7 @@ def eval_clouds() -> None:
         img = _read(d / f"{chip}_image.tif").astype(np.float32)
         truth = _read(d / f"{chip}_label.tif")[0].astype(np.int64)
         valid = np.isfinite(img).all(axis=0)
-        eng = SpectralEngine(["cloud", "cloud_shadow"], set(roles), Context(pixel_m=30.0, cloud_mask=True))
-        bs = BandSet({r: img[k] for k, r in enumerate(roles)}, valid)
-        eng.fit(bs)
-        sc = eng.scores(bs)
-        best = np.argmax(sc, axis=0)
-        ours = np.where(np.take_along_axis(sc, best[None], 0)[0] >= 0.5, best + 1, 0)
+        ours = cloud_classes({r: img[k] for k, r in enumerate(roles)}, valid, Context(pixel_m=30.0, cloud_mask=True))
         line = f"  {chip:12s} TerraPrompt kappa {kappa(truth, ours):.3f} (cloud IoU {_ratio(iou(ours == 1, truth == 1, valid)):.3f}, shadow IoU {_ratio(iou(ours == 2, truth == 2, valid)):.3f})"
         try:
             from ukis_csmask.mask import CSmask
@@ -562,11 +567,8 @@ def eval_hls_fmask_agreement(limit: int = 0) -> None:
         img = _read(d / "images" / f"{i}_hls.tif").astype(np.float32)
         cloud, shadow, fill = decode(fmask, img[7])
         valid = ~fill
-        eng = SpectralEngine(["cloud", "cloud_shadow"], set(roles), Context(pixel_m=30.0, product_level="l2a"))
-        bs = BandSet({r: img[k + 1] / 10000.0 for k, r in enumerate(roles)}, valid)
-        sc = eng.scores(bs)
-        best = np.argmax(sc, axis=0)
-        ours = np.where(np.take_along_axis(sc, best[None], 0)[0] >= 0.5, best + 1, 0)
+        ours = cloud_classes({r: img[k + 1] / 10000.0 for k, r in enumerate(roles)}, valid,
+                             Context(pixel_m=30.0, product_level="l2a"))
         ours_all.append(ours[valid])
         ref_all.append(np.where(cloud, 1, np.where(shadow, 2, 0))[valid])
         core_all.append(((img[7].astype(np.int64) & 0b10) != 0)[valid])  # the cloud bit alone, without the adjacent buffer

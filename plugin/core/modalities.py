@@ -16,7 +16,7 @@ import numpy as np
 from .catalog import load_json
 from .errors import ModalityError
 from .messages import separator, t
-from .quality import find_quality_band, names_quality, quality_band_of
+from .quality import names_quality, quality_band_of
 from .raster import RasterSource, crs_label
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
@@ -239,13 +239,12 @@ def with_source_notes(src: RasterSource, m: Modality) -> Modality:
     quality = quality_bands(src, m)
     if quality:
         m = replace(m, reason=m.reason + separator() + t("quality band(s) {bands} left out (masks, not data)", bands=", ".join(quality)))
-        named = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), set(m.roles.values())) if m.family == "optical" else None
-        qb, why = quality_band_of(src, set(m.roles.values())) if named is not None else (None, "")
-        if qb is not None:
+        qb, why = quality_band_of(src, set(m.roles.values())) if m.family == "optical" else (None, "")
+        if qb is not None and not why:
             m = replace(m, reason=m.reason + separator() + t("{band} is the cloud and shadow mask", band=qb.label()))
         elif why:
             m = replace(m, reason=m.reason + separator() + t("{band} is not used as the cloud mask: {why} (resampled with averaging? "
-                                                      "resample quality bands by nearest neighbour)", band=named.label(), why=why))
+                                                      "resample quality bands by nearest neighbour)", band=qb.label(), why=why))
     if getattr(src, "validity_band", None):
         m = replace(m, reason=m.reason + separator() + t("b{n} {name} marks where there is no data (left out)",
                                                  n=src.validity_band, name=src.descriptions[src.validity_band - 1].strip()))

@@ -134,16 +134,15 @@ def identify_mask(src) -> QualityBand:
 
 
 def quality_band_of(src, used: set[int]) -> tuple[Optional[QualityBand], str]:
-    """The raster's quality band when its values are the product's codes; (None, why) when one is named but its values
-    show it was resampled with averaging; (None, '') when it has none."""
+    """The quality band the raster's band descriptions name (None when none) and why it cannot be used: its values show
+    it was resampled with averaging ('' when it holds the product's codes)."""
     q = find_quality_band(tuple(src.descriptions), tuple(src.dtypes), used)
     if q is None:
         return None, ""
     key = (src.path, q.band, src.width, src.height)
     if key not in _CHECKED:
         _CHECKED[key] = looks_resampled(q, sample_codes(src, q))
-    why = _CHECKED[key]
-    return (None, why) if why else (q, "")
+    return q, _CHECKED[key]
 
 
 def sample_codes(src, q: QualityBand, grid: int = 4, patch: int = 64) -> np.ndarray:

@@ -37,12 +37,14 @@ class Layer:
     quality_src: Optional[RasterSource] = None
     """The raster holding ``quality`` when it is a mask file of its own (read onto the grid), not one of this raster's bands."""
 
-    def read_quality(self, window: Window, grid: Optional[Grid] = None) -> tuple[np.ndarray, np.ndarray]:
-        """The quality band's raw values and where it has data, for a window of this raster's grid (or of ``grid``, warped
-        onto it by nearest neighbour; a mask file of its own is always read so)."""
+    def read_quality(self, window: Window, grid: Optional[Grid] = None,
+                     out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
+        """The quality band's raw values and where it has data, for a window of this raster's grid (resampled to
+        ``out_shape``), or of ``grid``, warped onto it; always by nearest neighbour. A mask file of its own is warped onto
+        this raster's grid."""
         if self.quality_src is not None:
             return read_raw(self.quality_src, self.quality, window, grid=grid or self.src.grid)
-        return read_raw(self.src, self.quality, window, grid=grid)
+        return read_raw(self.src, self.quality, window, grid=grid, out_shape=out_shape)
 
     def with_mask_file(self, mask: Optional[RasterSource]) -> "Layer":
         """This layer masked by a product's mask file given on its own (it replaces a band of its own); checked to overlap."""
@@ -98,10 +100,15 @@ class ModalityStack:
     def layers(self) -> list[Layer]:
         return [self.primary, *self.secondaries]
 
+    def _quality_layer(self) -> tuple[int, Optional[Layer]]:
+        """The index and layer of the first layer with a quality band ((-1, None) when none has one)."""
+        return next(((k, layer) for k, layer in enumerate(self.layers) if layer.quality is not None), (-1, None))
+
     @property
     def quality(self) -> Optional[QualityBand]:
         """The first layer's quality band (read under the role 'qa' when asked for), or None."""
-        return next((layer.quality for layer in self.layers if layer.quality is not None), None)
+        layer = self._quality_layer()[1]
+        return layer.quality if layer is not None else None
 
     def roles(self) -> set[str]:
         """All roles available in the stack (primary wins on duplicates; the quality band's 'qa' only when asked for)."""
@@ -136,7 +143,7 @@ class ModalityStack:
 
     def _read_quality(self, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """The quality band's raw values (NaN without data; nearest neighbour onto the grid) and where it has data."""
-        k, layer = next((k, layer) for k, layer in enumerate(self.layers) if layer.quality is not None)
+        k, layer = self._quality_layer()
         with self._lock:
             return layer.read_quality(window, grid=self.grid if k else None)
 
@@ -183,7 +190,8 @@ def make_layer(src: RasterSource, modality: Modality) -> Layer:
     """A stack layer with its scaling fitted from a sample, and its product quality band when it is optical."""
     quality = None
     if modality.family == "optical":
-        quality, _ = quality_band_of(src, set(modality.roles.values()))
+        named, why = quality_band_of(src, set(modality.roles.values()))
+        quality = None if why else named
     return Layer(src, modality, fit_scaling(src, modality), quality)
 
 

@@ -126,7 +126,9 @@ class ChangeTab(QWidget):
         self.mask_status.setWordWrap(True)
         self.mask_status.setVisible(False)
         form.addRow("", self.mask_status)
-        self.masks_ok = self.prompt_ok = True
+        self.prompt_ok = True
+        self.mask_refusals: list[str] = []
+        """Why chosen cloud masks cannot be used (empty when they fit); Run waits while there are any."""
         self.method_combo = QComboBox(self)
         for key, label in method_labels().items():
             self.method_combo.addItem(label, key)
@@ -309,21 +311,22 @@ class ChangeTab(QWidget):
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
-        self.run_button.setEnabled(ok and self.masks_ok and self.task is None)
+        self.run_button.setEnabled(ok and not self.mask_refusals and self.task is None)
 
     def masks_changed(self, *_args) -> None:
         """Say, as soon as a date's cloud mask is chosen, which product it is or why it cannot be one (Run waits)."""
         said = []
-        self.masks_ok = True
+        self.mask_refusals = []
         for date, combo in ((tr("Before"), self.mask_combos[0]), (tr("After"), self.mask_combos[1])):
             ok, line = describe_mask(combo.currentLayer())
-            self.masks_ok &= ok
+            if not ok:
+                self.mask_refusals.append(line)
             if line:
                 color = "#1b7f3b" if ok else "#b00020"
                 said.append(f"<span style='color:{color}'>{escape(date + ': ' + line)}</span>")
         self.mask_status.setText("<br>".join(said))
         self.mask_status.setVisible(bool(said))
-        self.run_button.setEnabled(self.prompt_ok and self.masks_ok and self.task is None)
+        self.run_button.setEnabled(self.prompt_ok and not self.mask_refusals and self.task is None)
 
     def save_settings(self) -> None:
         settings.set_value("change/method", self.method_combo.currentData())
@@ -343,9 +346,8 @@ class ChangeTab(QWidget):
             raise ValueError(tr("Choose a BEFORE and an AFTER raster layer."))
         if before.id() == after.id():
             raise ValueError(tr("BEFORE and AFTER are the same layer; choose two dates."))
-        refused = [describe_mask(c.currentLayer()) for c in self.mask_combos]
-        if not all(ok for ok, _ in refused):
-            raise ValueError(" ".join(line for ok, line in refused if not ok))
+        if self.mask_refusals:
+            raise ValueError(" ".join(self.mask_refusals))
         self.temp_dir = tempfile.mkdtemp(prefix="change-", dir=QgsProcessingUtils.tempFolder())
         return ChangeRequest(layer_file(before), layer_file(after),
                              output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
@@ -403,7 +405,7 @@ class ChangeTab(QWidget):
         from ..core.errors import Cancelled
 
         self.task = None
-        self.run_button.setEnabled(self.prompt_ok and self.masks_ok)
+        self.run_button.setEnabled(self.prompt_ok and not self.mask_refusals)
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0 if error else 100)
         if error is not None:

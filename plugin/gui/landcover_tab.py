@@ -215,7 +215,8 @@ class LandcoverTab(QWidget):
         self.mask_status.setObjectName("landcoverCloudMaskStatus")
         self.mask_status.setWordWrap(True)
         self.mask_status.setVisible(False)
-        self.mask_ok = True
+        self.mask_refusal = ""
+        """Why the chosen cloud mask cannot be used ('' when none is chosen or it fits); Run waits while it is set."""
         form.addRow(self.mask_status)
         self.extra_box.setSaveCollapsedState(False)
         self.extra_box.setCollapsed(True)
@@ -503,11 +504,12 @@ class LandcoverTab(QWidget):
 
     def mask_changed(self, layer) -> None:
         """Say, as soon as a cloud mask is chosen, which product it is or why it cannot be one (Run waits for a fit)."""
-        self.mask_ok, line = describe_mask(layer)
+        ok, line = describe_mask(layer)
+        self.mask_refusal = "" if ok else line
         self.mask_status.setVisible(bool(line))
-        color = "#1b7f3b" if self.mask_ok else "#b00020"
+        color = "#1b7f3b" if ok else "#b00020"
         self.mask_status.setText(f"<span style='color:{color}'>{escape(line)}</span>" if line else "")
-        self.run_button.setEnabled(getattr(self, "prompt_ok", False) and self.mask_ok and self.task is None)
+        self.run_button.setEnabled(getattr(self, "prompt_ok", False) and not self.mask_refusal and self.task is None)
 
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
@@ -526,7 +528,7 @@ class LandcoverTab(QWidget):
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
-        self.run_button.setEnabled(ok and self.mask_ok and self.task is None)
+        self.run_button.setEnabled(ok and not self.mask_refusal and self.task is None)
 
     def _encoder_check(self) -> None:
         """Refresh the prompt feedback when the background encoder load has finished."""
@@ -607,8 +609,8 @@ class LandcoverTab(QWidget):
             raise ValueError(tr("No raster layer is chosen. Add a raster to the project and pick it under Input."))
         if not self.prompt_ok:
             raise ValueError(describe_prompt(self.prompt_edit.text())[1])
-        if not self.mask_ok:
-            raise ValueError(describe_mask(self.mask_combo.currentLayer())[1])
+        if self.mask_refusal:
+            raise ValueError(self.mask_refusal)
         extent = self.extent_in_layer_crs(layer)
         raster, vector = self.output_paths()
         return ExtractRequest(
@@ -668,7 +670,7 @@ class LandcoverTab(QWidget):
         self.progress.setValue(int(value))
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False) and self.mask_ok)
+        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False) and not self.mask_refusal)
         self.cancel_button.setEnabled(running)
         if not running:
             self.progress.setValue(0)

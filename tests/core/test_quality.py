@@ -212,8 +212,10 @@ def test_a_quality_band_resampled_with_averaging_is_not_used(hls_cloudy, tmp_pat
     src = open_raster(p)
     from terraprompt.plugin.core.quality import quality_band_of
 
+    from terraprompt.plugin.core.stack import make_layer
+
     q, why = quality_band_of(src, set(range(1, 8)))
-    assert q is None and "different values" in why
+    assert q.band == 8 and "different values" in why and make_layer(src, detect_modality(src)).quality is None
     assert "b8 QA_Fmask (HLS Fmask) is not used as the cloud mask" in detect_modality(src).reason
     r = extract_landcover(ExtractRequest(input=p, prompt="water", engine="spectral", output_raster=str(tmp_path / "w.tif")))
     assert "ukis-csmask" in r.explanation and "quality band b8" not in r.explanation
@@ -236,8 +238,11 @@ def test_an_export_that_casts_every_band_to_float_keeps_its_mask(hls_cloudy, tmp
         assert np.array_equal(ds.read(1) == 1, (data[7].astype(np.int64) & 0b110) != 0)
     as_float[7, :2, :] += 0.5
     smeared = write_raster(str(tmp_path / "s.tif"), as_float, crs="EPSG:32615", transform=HLS_TRANSFORM, descriptions=names)
-    q, why = quality_band_of(open_raster(smeared), set(range(1, 8)))
-    assert q is None and "not whole codes" in why
+    from terraprompt.plugin.core.stack import make_layer
+
+    src = open_raster(smeared)
+    q, why = quality_band_of(src, set(range(1, 8)))
+    assert q.band == 8 and "not whole codes" in why and make_layer(src, detect_modality(src)).quality is None
 
 
 def _s2_and_scl_file(tmp_path):

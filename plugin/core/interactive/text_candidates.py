@@ -40,7 +40,7 @@ from scipy import ndimage
 from ..errors import InputError, ModalityError
 from ..messages import label_in_text, t
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
-from ..quality import ROLE as QA_ROLE, read_raw
+from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
 from ..stack import BandSet, ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
@@ -133,7 +133,7 @@ def read_resampled(stack: ModalityStack, window: Window, shape: tuple[int, int],
     arr, valid = layer.scaling.measured(data)
     bands, role_valid = {r: arr[idx.index(b)] for r, b in want.items()}, {}
     if QA_ROLE in roles and layer.quality is not None:  # raw classes or bits: nearest neighbour, never averaged
-        bands[QA_ROLE], role_valid[QA_ROLE] = read_raw(layer.src, layer.quality, window, out_shape=tuple(shape))
+        bands[QA_ROLE], role_valid[QA_ROLE] = layer.read_quality(window, out_shape=tuple(shape))
     return BandSet(bands, valid, role_valid)
 
 

@@ -161,13 +161,13 @@ class NetworkEngine:
         """Ground size of the raster's pixels (m), compared with the card's trained_pixel_m in the explanation."""
         self._cloud: Optional[np.ndarray] = None
         self._sar_only: Optional[np.ndarray] = None
-        self.quality = QualityMasker(quality) if quality is not None else None
+        self.qa_masker = QualityMasker(quality) if quality is not None else None
         """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
         self._qa_cloudy: Optional[np.ndarray] = None
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads (and the quality band when it masks the clouds)."""
-        return set(self.used) | ({QA_ROLE} if self.quality is not None and self.masks_clouds else set())
+        return set(self.used) | ({QA_ROLE} if self.qa_masker is not None and self.masks_clouds else set())
 
     @property
     def normalises_brightness(self) -> bool:
@@ -229,8 +229,8 @@ class NetworkEngine:
         when the pixels are finer than the network's trained range (interpolated back between block centres)."""
         self._qa_cloudy = None
         if QA_ROLE in bs.bands:  # decoded at the pixels; the network never sees it
-            if self.quality is not None:
-                self._qa_cloudy = self.quality.cloudy(bs.bands[QA_ROLE], bs.valid_for([QA_ROLE]))
+            if self.qa_masker is not None:
+                self._qa_cloudy = self.qa_masker.cloudy(bs.bands[QA_ROLE], bs.valid_for([QA_ROLE]))
             bs = BandSet({r: b for r, b in bs.bands.items() if r != QA_ROLE}, bs.valid,
                          {r: v for r, v in bs.role_valid.items() if r != QA_ROLE})
         f = self.coarsen
@@ -396,7 +396,7 @@ class NetworkEngine:
     @property
     def explains_clouds(self) -> bool:
         """Whether :meth:`explain` has a clouds/shadows line (the product's quality band masks the clouds)."""
-        return bool(self.masks_clouds and self.quality is not None)
+        return bool(self.masks_clouds and self.qa_masker is not None)
 
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""
@@ -406,9 +406,9 @@ class NetworkEngine:
                    architecture=self.card.get("architecture", "U-Net"))]
         lines.append(t("network inputs: {inputs}; not given (masked as unavailable): {missing}", inputs=", ".join(self.used),
                        missing=", ".join(missing)) if missing else t("network inputs: {inputs}", inputs=", ".join(self.used)))
-        if self.masks_clouds and self.quality is not None:
+        if self.masks_clouds and self.qa_masker is not None:
             lines.append(t("clouds/shadows: {model}; those pixels are excluded where the network finds none of the concepts",
-                           model=self.quality.describe()))
+                           model=self.qa_masker.describe()))
         elif self.masks_clouds:
             lines.append(t("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts"))
             if self.min_cloud_pixels > 1:

@@ -311,7 +311,7 @@ def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Opt
         return None
     usable = []
     for d in spec["variants"]:
-        if d["family"] == "cloudnet" and (not cloudnet_ok or QA_ROLE in roles):
+        if d["family"] == "cloudnet" and not cloudnet_ok:
             continue
         v = Variant.from_json(d, roles)
         if v is not None:
