@@ -99,7 +99,8 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
 
     ``clouds="off"`` turns the spectral engine's cloud network off (through the scene context the
     engine is given), to measure the streaming engine itself; "on" is what analysts run; "mask" masks with the
-    product mask file ``mask`` (CLOUD_MASK) instead of the network.
+    product mask file ``mask`` (CLOUD_MASK) instead of the network; "map" asks for a whole land-cover map instead of
+    water and vegetation (forest, grassland, cropland, built-up and bare soil from the land-cover classifier), clouds off.
     """
     plugin_on_path()
     from terraprompt.plugin.core.landcover import extract as X
@@ -107,7 +108,8 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
     from terraprompt.plugin.core.prompts import parse_prompt
     from terraprompt.plugin.core.raster import open_raster
 
-    if clouds == "off" and hasattr(X, "scene_context"):
+    prompt = "land cover map" if clouds == "map" else "water and vegetation"
+    if clouds in ("off", "map") and hasattr(X, "scene_context"):
         real = X.scene_context
 
         def no_clouds(*a, **k):
@@ -120,7 +122,7 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
     base = _rss_mb()
     r = open_raster(src)
     t = time.perf_counter()
-    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", output_raster=out, engine="spectral",
+    res = extract_landcover(ExtractRequest(input=src, prompt=prompt, output_raster=out, engine="spectral",
                                            cloud_mask_input=mask or None))
     dt = time.perf_counter() - t
     mpx = r.width * r.height / 1e6
@@ -236,7 +238,7 @@ def main() -> None:
     if not args.skip_rss:
         print("(a) extract_landcover peak RSS, one subprocess per size", flush=True)
         sizes = [int(x) for x in args.sizes.split(",") if x]
-        runs = [(n, "off") for n in sizes] + [(int(x), c) for x in args.cloud_sizes.split(",") if x for c in ("on", "mask")]
+        runs = [(n, "off") for n in sizes] + [(int(x), c) for x in args.cloud_sizes.split(",") if x for c in ("on", "mask", "map")]
         rows = run_rss(runs)
         peaks = [r["peak_rss_mb"] for r in rows if r["clouds"] == "off"]
         report["rss"] = rows

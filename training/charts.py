@@ -11,7 +11,7 @@ from typing import Optional
 
 TARGET_STYLE = {"color": "0.35", "linestyle": "--", "linewidth": 1}
 COLOURS = {"network": "#1f6fb4", "classical": "#e07b18", "spectral": "#e07b18", "cva": "#e07b18", "irmad": "#6a9a3a",
-           "logratio": "#8a5fb0", "auto": "#888888"}
+           "logratio": "#8a5fb0", "auto": "#888888", "land-cover classifier": "#1f6fb4", "index rules": "#e07b18"}
 
 
 def _pyplot():

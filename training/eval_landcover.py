@@ -345,33 +345,59 @@ WORLDCOVER_NAMES = {10: "tree", 20: "shrub", 30: "grass", 40: "crop", 50: "built
                     80: "water", 90: "wetland", 100: "moss"}
 
 
-def eval_hls_built_up(limit: int = 0) -> None:
-    """Built-up and bare soil of the spectral engine (the only engine for them) against ESA WorldCover on the HLS chips:
-    pooled IoU, precision, recall, and which WorldCover classes the marked pixels fall in."""
+WORLDCOVER_CONCEPTS = {"forest": (10,), "grassland": (30,), "cropland": (40,), "built_up": (50,), "bare_soil": (60,)}
+"""Catalogue concepts scored against ESA WorldCover classes on the HLS chips."""
+
+
+def eval_hls_worldcover(limit: int = 0) -> None:
+    """Forest, grassland, cropland, built-up and bare soil of the spectral engine against ESA WorldCover on the HLS chips,
+    with the land-cover classifier (its family first where the bands allow) and with the index rules alone: pooled IoU,
+    precision, recall on the chips the classifier never trained on and on all, and which WorldCover classes the index
+    rules' built-up pixels fall in. Each concept is scored on its own (its probability >= 0.5), as a one-concept prompt."""
     d = SHARED / "hls_water_chips"
     if not d.exists():
-        print("hls_water_chips built-up: skipped (not in ../shared/data)")
+        print("hls_water_chips land cover: skipped (not in ../shared/data)")
         return
     ids = sorted(p.name.split("_")[0] for p in (d / "images").glob("*_hls.tif"))[: limit or None]
-    ctx = Context(pixel_m=30.0, cloud_mask=False)
-    wanted = {"built_up": (50,), "bare_soil": (60,)}
-    acc = {k: np.zeros(3, np.int64) for k in wanted}
-    where = {k: np.zeros(101, np.int64) for k in wanted}
+    test = hls_test_ids(ids)
+    names = list(WORLDCOVER_CONCEPTS)
+    acc = {(mode, split, c): np.zeros(3, np.int64) for mode in ("classifier", "rules") for split in ("held_out", "all")
+           for c in names}
+    where = np.zeros(101, np.int64)
     for i in ids:
         refl, valid, wc = hls_chip(d, i)
-        scores = engine_scores("spectral", list(wanted), refl, valid, ctx)
-        for k, (name, classes) in enumerate(wanted.items()):
-            marked = (scores[k] >= 0.5) & valid
-            acc[name] += np.array(iou(marked, np.isin(wc, classes), valid))
-            where[name] += np.bincount(np.clip(wc[marked], 0, 100), minlength=101)
-    print(f"hls_water_chips: built-up and bare soil of the spectral engine (7 bands) vs ESA WorldCover, {len(ids)} chips "
-          "(WorldCover is the year's land cover: a field bare on the image date is 'crop' there)")
-    for name, c in acc.items():
-        tp, fp, fn = c
-        share = where[name] / max(where[name].sum(), 1)
-        top = ", ".join(f"{WORLDCOVER_NAMES.get(v, v)} {share[v]:.0%}" for v in np.argsort(-share)[:3] if share[v] > 0)
-        print(f"  [spectral] {name}: IoU {_ratio(c):.3f}, precision {tp / max(tp + fp, 1):.3f}, recall "
-              f"{tp / max(tp + fn, 1):.3f}; marked pixels in WorldCover: {top}")
+        for mode in ("classifier", "rules"):
+            ctx = Context(pixel_m=30.0, cloud_mask=False, classifier=mode == "classifier")
+            scores = engine_scores("spectral", names, refl, valid, ctx)
+            for k, (name, classes) in enumerate(WORLDCOVER_CONCEPTS.items()):
+                marked = (scores[k] >= 0.5) & valid
+                c = np.array(iou(marked, np.isin(wc, classes), valid))
+                acc[(mode, "all", name)] += c
+                if i in test:
+                    acc[(mode, "held_out", name)] += c
+                if mode == "rules" and name == "built_up":
+                    where += np.bincount(np.clip(wc[marked], 0, 100), minlength=101)
+    print(f"hls_water_chips: land cover of the spectral engine (7 bands) vs ESA WorldCover, {len(ids)} chips ({len(test)} never "
+          "trained on by the land-cover classifier; WorldCover is the year's land cover: a field bare on the image date is "
+          "'crop' there); IoU / precision / recall")
+    for split in ("held_out", "all"):
+        for mode in ("classifier", "rules"):
+            row = []
+            for name in names:
+                tp, fp, fn = acc[(mode, split, name)]
+                row.append(f"{name} {_ratio(acc[(mode, split, name)]):.3f}/{tp / max(tp + fp, 1):.2f}/{tp / max(tp + fn, 1):.2f}")
+            label = "with the classifier" if mode == "classifier" else "index rules only"
+            print(f"  [{split}] {label:20s} " + ", ".join(row))
+    share = where / max(where.sum(), 1)
+    top = ", ".join(f"{WORLDCOVER_NAMES.get(v, v)} {share[v]:.0%}" for v in np.argsort(-share)[:3] if share[v] > 0)
+    print(f"  built-up pixels of the index rules in WorldCover: {top}")
+    if test:
+        from training.charts import grouped_bars
+
+        rows = {name.replace("_", "-"): {"land-cover classifier": _ratio(acc[("classifier", "held_out", name)]),
+                                         "index rules": _ratio(acc[("rules", "held_out", name)])} for name in names}
+        grouped_bars(rows, str(ROOT / "out" / "eval_landcover_worldcover.png"),
+                     f"Land cover vs ESA WorldCover, {len(test)} held-out HLS chips", "IoU")
 
 
 # ------------------------------------------------------------------------------------------------ OSCD RGB vs 13
@@ -603,7 +629,7 @@ def main(argv=None) -> None:
         eval_sen1floods11(engines)
     if "hls" in only:
         eval_hls(engines, a.hls_limit)
-        eval_hls_built_up(a.hls_limit)
+        eval_hls_worldcover(a.hls_limit)
     if "oscd" in only:
         eval_oscd_rgb_agreement(engines)
         eval_oscd_undescribed_files(engines)

@@ -33,11 +33,11 @@ import numpy as np
 
 from ..catalog import load_json
 from ..errors import ModalityError
-from ..messages import decimal, t
+from ..messages import decimal, label_in_text, t
 from ..prompts import concepts
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
-from . import indices as ix
+from . import indices as ix, pixel_classifier
 from .height import looks_like_dsm
 from .dark_objects import DARK_PERCENTILE, fit_dark_objects, needs_dark_objects, subtract_dark_objects
 from ..thresholds import threshold_in_range
@@ -56,7 +56,10 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "green": "green reflectance", "nir": "NIR reflectance", "swir1": "SWIR1 reflectance",
            "vv_db": "VV dB (5x5 despeckled)", "vh_db": "VH dB (5x5 despeckled)", "height_above_ground": "height above ground (m)",
            "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability",
-           "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow"}
+           "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow",
+           "lc_tree": "classifier log-odds of trees", "lc_grassland": "classifier log-odds of grassland",
+           "lc_cropland": "classifier log-odds of cropland", "lc_built_up": "classifier log-odds of built-up",
+           "lc_bare": "classifier log-odds of bare ground"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
@@ -91,6 +94,8 @@ class Context:
     """Gains (red, green, blue) that neutralise an uncalibrated image's colour cast for ExG (fitted; None: none)."""
     quality: Optional[QualityBand] = None
     """The product's cloud-mask band, used instead of the cloud network (read under the role 'qa')."""
+    classifier: bool = True
+    """Whether the land-cover pixel classifier may be used where the bands and pixel size allow (False: index rules only)."""
 
 
 BALANCE_MAX_PIXEL_M = 5.0
@@ -146,6 +151,11 @@ class IndexCache:
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
         if name in CLOUD_INDICES:
             return self.cloud_probabilities()[CLOUD_INDICES[name]]
+        if pixel_classifier.class_of_index(name):
+            if "_lc" not in self._cache:
+                clf = pixel_classifier.shared(self.ctx.device if self.ctx.device == "cuda" else "cpu")
+                self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
+            return self._cache["_lc"][pixel_classifier.class_of_index(name)]
         if name in b and name in ("green", "nir", "swir1", "red", "blue"):
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
@@ -304,14 +314,15 @@ class ConceptRules:
         return {r for v in self.variants if (v.family == "sar") == sar for t in v.terms() for r in t.needs()}
 
 
-def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True) -> Optional[ConceptRules]:
-    """The variants of a concept that the bands allow (None when none can run)."""
+def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True, classifier_ok: bool = True) -> Optional[ConceptRules]:
+    """The variants of a concept that the bands allow (None when none can run); ``classifier_ok``: whether the land-cover
+    classifier suits these pixels (calibrated reflectance, pixel size)."""
     spec = rules_table()["concepts"].get(concept)
     if spec is None:
         return None
     usable = []
     for d in spec["variants"]:
-        if d["family"] == "cloudnet" and not cloudnet_ok:
+        if (d["family"] == "cloudnet" and not cloudnet_ok) or (d["family"] == "classifier" and not classifier_ok):
             continue
         v = Variant.from_json(d, roles)
         if v is not None:
@@ -360,9 +371,12 @@ class SpectralEngine:
             cloud_ok, self.cloud_why = False, t("the pixels are {size} m; the network is made for {lo}-{hi} m satellite imagery",
                                                 size=f"{self.ctx.pixel_m:.3g}", lo=f"{CLOUDNET_PIXEL_M[0]:g}",
                                                 hi=f"{CLOUDNET_PIXEL_M[1]:g}")
+        classifier_ok, self.classifier_why = pixel_classifier.usable(roles, self.ctx.pixel_m, self.ctx.reflectance)
+        if not self.ctx.classifier:
+            classifier_ok, self.classifier_why = False, ""
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
-            r = select_rules(c, roles, cloud_ok)
+            r = select_rules(c, roles, cloud_ok, classifier_ok)
             if r is None:
                 raise cannot_extract(c, roles)
             self.rules[c] = r
@@ -386,6 +400,11 @@ class SpectralEngine:
     def _uses(self, index: str) -> bool:
         """True when a selected rule reads the named index."""
         return any(term.index == index for cr in self.rules.values() for v in cr.variants for term in v.terms())
+
+    @property
+    def uses_neighbourhood(self) -> bool:
+        """True when a rule reads more than its own pixel (the land-cover classifier's texture)."""
+        return any("classifier" in cr.families() for cr in self.rules.values())
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
@@ -588,8 +607,13 @@ class SpectralEngine:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{c}: {s}")
             caution = concepts().get(c, {}).get("caution")
-            if caution:
+            if caution and "classifier" not in cr.families():  # the cautions are about the index rules
                 lines.append(f"{c}: " + t("caution: {text}", text=t(caution)))
+        by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
+        if by_classifier:
+            lines.append(classifier_line(by_classifier))
+        elif self.classifier_why and any(has_classifier(c) for c in self.concepts):
+            lines.append(t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
         if self.dark:
             lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so each band's dark object (its {pct}th "
                                                           "percentile in the scene) was subtracted first: {values}",
@@ -621,6 +645,22 @@ class SpectralEngine:
                 for c, cr in self.rules.items()}
 
 
+def has_classifier(concept: str) -> bool:
+    """Whether the land-cover classifier can give a concept (a rule of family 'classifier')."""
+    return any(v["family"] == "classifier" for v in rules_table()["concepts"].get(concept, {}).get("variants", []))
+
+
+def classifier_line(concepts_used: list[str]) -> str:
+    """What the land-cover classifier is, and how well the concepts it gave did on chips it never trained on."""
+    card = pixel_classifier.load_card()
+    held = card.get("spectral_engine_held_out", {})
+    cat = concepts()
+    scores = ", ".join(f"{label_in_text(t(cat[c]['label']))} {decimal(f'{held[c]:.2f}')}" for c in concepts_used if c in held)
+    return t("land-cover classifier: {file} (bundled ONNX MLP, sha256 {sha}…; reflectance, indices and their texture over "
+             "90-210 m, trained on ESA WorldCover labels of 30 m HLS chips); held-out IoU against WorldCover: {scores}",
+             file=card["file"], sha=card["sha256"][:12], scores=scores or t("not measured"))
+
+
 def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
     """The error for a concept no rule can extract from these bands: what is missing and how to get it."""
     return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept,
@@ -630,7 +670,7 @@ def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
 def _hint(concept: str) -> str:
     """What bands would let the engine extract a concept (and, for objects such as buildings, the by-example route that
     needs no other bands)."""
-    fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])})
+    fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])} - {"classifier"})
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
             "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance"),
             "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster")}

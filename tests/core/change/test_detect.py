@@ -494,7 +494,16 @@ def _paint(h: int, w: int, veg: np.ndarray, built: list, seed: int) -> np.ndarra
     return (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
 
 
-def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path):
+@pytest.fixture
+def index_rules_only(monkeypatch):
+    """Land-cover maps from the index rules only: the painted scenes below are uniform patches without texture, which the
+    land-cover classifier never saw; they test the transition logic, not the classes."""
+    from terraprompt.plugin.core.landcover import pixel_classifier
+
+    monkeypatch.setattr(pixel_classifier, "usable", lambda *a: (False, "painted test scene"))
+
+
+def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path, index_rules_only):
     """A built-up block rebuilt (new, brighter roofs) is 'new buildings' but not 'urban expansion'; a field built
     over is both."""
     h, w = 80, 120
@@ -516,7 +525,7 @@ def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path):
     assert got["urban expansion"][field].mean() > 0.8 and got["urban expansion"][block].mean() < 0.05
 
 
-def test_deforestation_maps_forest_not_all_vegetation(tmp_path):
+def test_deforestation_maps_forest_not_all_vegetation(tmp_path, index_rules_only):
     """'deforestation' maps forest (dense, dark canopy, low SWIR) in place of vegetation, so a cleared forest is kept
     and a ploughed meadow (vegetation, not forest) is not; 'vegetation loss' keeps both. Before, deforestation fell
     back to vegetation loss and kept the meadow too."""
