@@ -65,6 +65,8 @@ def test_outputs_on_before_grid_with_attributes(tmp_path):
     assert abs(total - truth.sum() * 100) / (truth.sum() * 100) < 0.2
     assert "Changed area" in res.summary and "Change matrix" in res.summary and "Dates: 2020-06-01 → 2022-06-01" in res.summary
     assert sorted(os.listdir(tmp_path / "out")) == ["change.gpkg", "change.tif", "prob.tif"]
+    # the from/to maps come from the index rules, not the land-cover classifier (measured better for change prompts)
+    assert "Land cover BEFORE:" in res.summary and "[classifier]" not in res.summary and "[optical]" in res.summary
 
 
 def test_polygon_with_hole_area():
@@ -494,16 +496,7 @@ def _paint(h: int, w: int, veg: np.ndarray, built: list, seed: int) -> np.ndarra
     return (np.clip(refl, 0.001, 1) * 10000).astype(np.uint16)
 
 
-@pytest.fixture
-def index_rules_only(monkeypatch):
-    """Land-cover maps from the index rules only: the painted scenes below are uniform patches without texture, which the
-    land-cover classifier never saw; they test the transition logic, not the classes."""
-    from terraprompt.plugin.core.landcover import pixel_classifier
-
-    monkeypatch.setattr(pixel_classifier, "usable", lambda *a: (False, "painted test scene"))
-
-
-def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path, index_rules_only):
+def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path):
     """A built-up block rebuilt (new, brighter roofs) is 'new buildings' but not 'urban expansion'; a field built
     over is both."""
     h, w = 80, 120
@@ -525,7 +518,7 @@ def test_new_buildings_include_rebuilding_urban_expansion_does_not(tmp_path, ind
     assert got["urban expansion"][field].mean() > 0.8 and got["urban expansion"][block].mean() < 0.05
 
 
-def test_deforestation_maps_forest_not_all_vegetation(tmp_path, index_rules_only):
+def test_deforestation_maps_forest_not_all_vegetation(tmp_path):
     """'deforestation' maps forest (dense, dark canopy, low SWIR) in place of vegetation, so a cleared forest is kept
     and a ploughed meadow (vegetation, not forest) is not; 'vegetation loss' keeps both. Before, deforestation fell
     back to vegetation loss and kept the meadow too."""
