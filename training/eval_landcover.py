@@ -8,7 +8,10 @@ Prints, for every engine that can run (spectral always; network when bundled):
 * hls_water_chips: pooled water IoU (ΣTP / Σ(TP+FP+FN)), 7 bands vs RGB only, over all shared chips (no chip was
   used to set a spectral rule) and over the network's held-out location groups; vegetation IoU against ESA
   WorldCover (tree/shrub/grass/moss = vegetation, built-up/bare/snow/water = not; crop and wetland ignored). The
-  README warns that the water masks are noisy (flood extents of another date), so the ceiling is low.
+  README warns that the water masks are noisy (flood extents of another date), so the ceiling is low. Forest,
+  grassland, cropland, built-up and bare soil of the spectral engine against WorldCover, with the land-cover pixel
+  classifier and with the index rules alone, on the chips the classifier never trained on and on all
+  (out/eval_landcover_worldcover.png).
 * landsat8 (Landsat-7 ETM+ crop, 30 hand-digitised polygons): per-polygon accuracy (majority class) and pixel
   accuracy per class for water / forest / herbaceous / urban / barren.
 * cloud_chips: Cohen's kappa (clear / cloud / shadow) of TerraPrompt's cloud and cloud-shadow concepts against the
