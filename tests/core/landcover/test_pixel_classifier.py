@@ -121,3 +121,18 @@ def test_uncalibrated_values_fall_back_to_the_index_rules(tmp_path):
     res = extract_landcover(ExtractRequest(input=src, prompt="cropland", output_raster=str(tmp_path / "c.tif")))
     assert "[classifier]" not in res.explanation and "[optical]" in res.explanation
     assert "land-cover classifier: not used (the optical values are not calibrated reflectance); index rules instead" in res.explanation
+
+
+def test_a_damaged_model_file_stops_the_run_with_the_fix_and_leaves_nothing(tmp_path, monkeypatch):
+    """A model whose bytes do not match its card's sha256 (a damaged install) is refused with the fix; no output remains."""
+    from terraprompt.plugin.core.errors import ModelError
+
+    card = dict(pc.load_card(), sha256="0" * 64)
+    monkeypatch.setattr(pc, "load_card", lambda: card)
+    monkeypatch.setattr(pc, "_SHARED", {})
+    out = tmp_path / "b.tif"
+    with pytest.raises(ModelError) as err:
+        extract_landcover(ExtractRequest(input=CHIP, prompt="built-up areas", output_raster=str(out),
+                                         output_vector=str(tmp_path / "b.gpkg")))
+    assert "sha256" in err.value.problem and "Reinstall the plugin to restore models/landcover_mlp.onnx" in err.value.fix
+    assert sorted(os.listdir(tmp_path)) == []
