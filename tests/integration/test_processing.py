@@ -97,6 +97,8 @@ def test_processing_land_cover_map(plugin, tmp_path):
         classes = {f["properties"]["class"] for f in fc}
     assert "built_up" in classes and "water" not in classes and len(classes) >= 3
     assert "Understood: land-cover map ('everything'): Forest / trees, Grassland" in res["EXPLANATION"]
+    # forest, grassland, cropland, built-up and bare soil of 10 m Sentinel-2 reflectance come from the land-cover classifier
+    assert "built_up: [classifier]" in res["EXPLANATION"] and "land-cover classifier: landcover_mlp.onnx" in res["EXPLANATION"]
 
 
 def test_processing_bad_prompt_leaves_nothing(plugin, tmp_path):
