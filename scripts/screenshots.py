@@ -36,7 +36,7 @@ ROOT = os.environ.get("TERRAPROMPT_ROOT") or os.path.dirname(os.path.dirname(os.
 OUT = os.path.join(ROOT, "out")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import desktop  # noqa: E402
-PROMPT = "water and vegetation larger than 0.5 ha"
+PROMPT = "land cover map larger than 0.5 ha"
 CHANGE_PROMPT = "new buildings"
 TEXT_PROMPT = os.environ.get("TERRAPROMPT_SHOT_TEXT", "vegetation")
 SIZE = (1600, 1000)
