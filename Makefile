@@ -4,7 +4,7 @@ PY := .venv/bin/python
 ENV := source scripts/plugin_env.sh &&
 QP := $(ENV) QT_QPA_PLATFORM=offscreen /usr/bin/qgis_process.bin
 
-.PHONY: setup test test-core run screenshots bench bench-core bench-polygons package wheelhouse translations clean eval-landcover eval-change train-landcover train-pixel-classifier train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive eval-prompts
+.PHONY: setup test test-core run screenshots bench bench-core bench-polygons package wheelhouse translations clean eval-landcover eval-change train-landcover train-pixel-classifier train-buildings-head train-change bench-change-network bench-change-methods bench-network eval-interactive bench-interactive train-interactive eval-prompts
 
 setup:
 	bash scripts/setup.sh
@@ -49,6 +49,9 @@ train-landcover:
 
 train-pixel-classifier:
 	$(ENV) $(PY) -m training.pixel_classifier
+
+train-buildings-head:
+	$(ENV) $(PY) -m training.buildings_head
 
 train-change:
 	$(ENV) $(PY) -m training.change_net

@@ -324,7 +324,7 @@ def inner() -> None:
         return True
 
     def scene_landcover_bands() -> bool:
-        """Land cover tab: 'buildings' typed over a plain RGB photo (a Rio tile): the prompt checked against its bands."""
+        """Land cover tab: 'buildings' typed over a plain RGB photo (the held-out Rio tile), Run: the building head's roofs."""
         img = rio_scene("land cover bands", "rio_img52")
         if img is None:
             return True
@@ -340,8 +340,11 @@ def inner() -> None:
         tab.prompt_edit.setText("buildings")
         tab.prompt_edit.setCursorPosition(0)
         log("land cover prompt on RGB: " + tab.prompt_status.text())
+        if not run_landcover(tab, "buildings on RGB"):
+            return False
+        collapse(layer)
         zoom_to(layer)
-        shoot("qgis_window_bands.png", "dock_bands.png", last_widget=tab.run_button)
+        shoot("qgis_window_bands.png", "dock_bands.png")
         return True
 
     def scene_clouds() -> bool:

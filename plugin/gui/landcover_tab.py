@@ -97,9 +97,10 @@ def engine_labels() -> dict[str, str]:
     return {"auto": tr("Automatic (best available)"), "spectral": tr("Spectral indices"), "network": tr("Network (bundled model)")}
 
 
-def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto") -> tuple[bool, str]:
+def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto",
+                    pixel_m: Optional[float] = None) -> tuple[bool, str]:
     """(ok, line) saying which concepts a prompt resolves to, or why it does not (also when the input's bands ``roles``
-    cannot give them with this engine); never waits for the encoder."""
+    at ``pixel_m`` cannot give them with this engine); never waits for the encoder."""
     from ..core.errors import TerraPromptError
     from ..core.landcover.extract import check_bands_fit
     from ..core.prompts import concepts, height_range_text, parse_prompt
@@ -108,7 +109,7 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
         # live feedback: synonyms only until the sentence encoder has loaded in the background
         parsed = parse_prompt(text, wait_for_encoder=False)
         if roles:
-            check_bands_fit(parsed, set(roles), engine)
+            check_bands_fit(parsed, set(roles), engine, pixel_m)
     except TerraPromptError as exc:
         return False, str(exc)
     cat = concepts()
@@ -436,12 +437,13 @@ class LandcoverTab(QWidget):
         """Show the input's modality and band mapping; its band roles (red, green, blue for a rendered web layer), or
         None when unknown."""
         from ..core.modalities import resolve_modality
-        from ..core.raster import open_raster, sample_is_slow
+        from ..core.raster import open_raster, pixel_size_m, sample_is_slow
 
         if self.bands_task is not None:  # the bands of a layer no longer chosen
             self.bands_task.detach()
             self.bands_task = None
         layer = self.layer_combo.currentLayer()
+        self.pixel_m = None
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
             self.modality_combo.setItemText(0, modality_labels()["auto"])
@@ -456,6 +458,7 @@ class LandcoverTab(QWidget):
             return {"red", "green", "blue"}
         try:
             src = open_raster(layer_file(layer), layer=layer_settings(layer))
+            self.pixel_m = pixel_size_m(src.grid)
             if sample_is_slow(src):
                 self._read_bands_in_background(src, choice, layer.name())
                 return None
@@ -516,7 +519,7 @@ class LandcoverTab(QWidget):
         from ..core.prompts import encoder_ready, normalise, parse_height_range
 
         roles = self.input_roles()
-        ok, line = describe_prompt(text, roles, self.engine_combo.currentData() or "auto")
+        ok, line = describe_prompt(text, roles, self.engine_combo.currentData() or "auto", getattr(self, "pixel_m", None))
         if not ok and roles and describe_prompt(text)[0]:
             self.extra_box.setCollapsed(False)  # the bands are what is missing: show where a DSM or SAR layer goes
         if ok and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):

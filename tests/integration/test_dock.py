@@ -129,15 +129,16 @@ def test_prompt_feedback_while_typing(tab):
 
 
 def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
-    """On a plain RGB photo 'buildings' cannot run (no heights, no SWIR): the dock says so as the analyst types, with the
-    way out (a DSM, or clicks and Find similar), and Run stays off until a DSM layer is chosen."""
+    """On a plain RGB image at 2 m 'buildings' cannot run (no heights, no SWIR, pixels too coarse for the building head):
+    the dock says so as the analyst types, with the way out (a DSM, finer pixels, or clicks and Find similar), and Run
+    stays off until a DSM layer is chosen."""
     from qgis.core import QgsRasterLayer
     from rasterio.transform import from_origin
 
     rgb = np.random.default_rng(4).integers(0, 255, (3, 60, 60)).astype(np.uint8)
-    photo = QgsRasterLayer(write_raster(str(tmp_path / "photo.tif"), rgb, transform=from_origin(500000, 4500000, 0.5, 0.5)), "photo")
+    photo = QgsRasterLayer(write_raster(str(tmp_path / "photo.tif"), rgb, transform=from_origin(500000, 4500000, 2, 2)), "photo")
     heights = QgsRasterLayer(write_raster(str(tmp_path / "dsm.tif"), np.full((60, 60), 12.0, np.float32),
-                                          transform=from_origin(500000, 4500000, 0.5, 0.5)), "dsm")
+                                          transform=from_origin(500000, 4500000, 2, 2)), "dsm")
     for layer in (photo, heights):
         assert layer.isValid()
         project.addMapLayer(layer)
@@ -147,7 +148,7 @@ def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
     wait_for(lambda: False, 0.1)  # the bands are checked once layer changes settle
     tab.prompt_edit.setText("buildings")
     text = tab.prompt_status.text()
-    assert "cannot extract 'buildings'" in text and "find_similar" in text and "b00020" in text, text
+    assert "cannot extract 'buildings'" in text and "find_similar" in text and "0.25-1 m pixels" in text and "b00020" in text, text
     assert not tab.run_button.isEnabled() and not tab.extra_box.isCollapsed()  # where the DSM goes is shown
     tab.prompt_edit.setText("water")
     assert "Water = class 1" in tab.prompt_status.text() and tab.run_button.isEnabled()

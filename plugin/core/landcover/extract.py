@@ -163,10 +163,13 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
     return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes)
 
 
-def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto") -> None:
+def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto", pixel_m: Optional[float] = None) -> None:
     """Raise the ModalityError a run would raise because the bands cannot give the prompt's concepts, before any pixel is
     read (the dock says it as the analyst types). Optimistic about the cloud network, which also needs calibrated
-    10-60 m reflectance: no false alarm, and the run still says so when that fails."""
+    10-60 m reflectance: no false alarm, and the run still says so when that fails; ``pixel_m`` (when known) decides
+    whether the building head can read an RGB photo."""
+    from . import buildings_vhr
+
     from .clouds import available
 
     parsed = fit_map_to_bands(parsed, roles, engine)
@@ -174,8 +177,9 @@ def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto")
     if choose_engine(engine, names, roles)[0] != "spectral":
         return
     cloud_ok = available(roles)[0]
+    unusable = frozenset({"vhrnet"}) if pixel_m is not None and not buildings_vhr.usable(roles, pixel_m)[0] else frozenset()
     for concept in names:
-        if select_rules(concept, roles, cloud_ok) is None:
+        if select_rules(concept, roles, cloud_ok, unusable) is None:
             raise cannot_extract(concept, roles)
 
 

@@ -37,7 +37,7 @@ from ..messages import decimal, label_in_text, t
 from ..prompts import concepts
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
-from . import indices as ix, pixel_classifier
+from . import buildings_vhr, indices as ix, pixel_classifier
 from .height import looks_like_dsm
 from .dark_objects import DARK_PERCENTILE, fit_dark_objects, needs_dark_objects, subtract_dark_objects
 from ..thresholds import threshold_in_range
@@ -59,7 +59,7 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow",
            "lc_tree": "classifier log-odds of trees", "lc_grassland": "classifier log-odds of grassland",
            "lc_cropland": "classifier log-odds of cropland", "lc_built_up": "classifier log-odds of built-up",
-           "lc_bare": "classifier log-odds of bare ground"}
+           "lc_bare": "classifier log-odds of bare ground", "vhr_buildings": "building head log-odds"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
@@ -96,6 +96,8 @@ class Context:
     """The product's cloud-mask band, used instead of the cloud network (read under the role 'qa')."""
     classifier: bool = True
     """Whether the land-cover pixel classifier may be used where the bands and pixel size allow (False: index rules only)."""
+    rgb_stretch: Optional[tuple] = None
+    """(1st, 99th) percentiles of red, green, blue in the scene (fitted), the building head's stretch."""
 
 
 BALANCE_MAX_PIXEL_M = 5.0
@@ -156,6 +158,9 @@ class IndexCache:
                 clf = pixel_classifier.shared(self.ctx.device if self.ctx.device == "cuda" else "cpu")
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
             return self._cache["_lc"][pixel_classifier.class_of_index(name)]
+        if name == "vhr_buildings":
+            head = buildings_vhr.shared(self.ctx.device if self.ctx.device == "cuda" else "cpu")
+            return head.log_odds(b, self.bs.valid_for(buildings_vhr.ROLES), self.ctx.pixel_m, self.ctx.rgb_stretch)
         if name in b and name in ("green", "nir", "swir1", "red", "blue"):
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
@@ -314,15 +319,17 @@ class ConceptRules:
         return {r for v in self.variants if (v.family == "sar") == sar for t in v.terms() for r in t.needs()}
 
 
-def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True, classifier_ok: bool = True) -> Optional[ConceptRules]:
-    """The variants of a concept that the bands allow (None when none can run); ``classifier_ok``: whether the land-cover
-    classifier suits these pixels (calibrated reflectance, pixel size)."""
+def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True,
+                 unusable: frozenset = frozenset()) -> Optional[ConceptRules]:
+    """The variants of a concept that the bands allow (None when none can run); ``unusable``: families that cannot run
+    on these pixels although the bands are there (the land-cover classifier on uncalibrated values, the building head
+    at 10 m)."""
     spec = rules_table()["concepts"].get(concept)
     if spec is None:
         return None
     usable = []
     for d in spec["variants"]:
-        if (d["family"] == "cloudnet" and not cloudnet_ok) or (d["family"] == "classifier" and not classifier_ok):
+        if (d["family"] == "cloudnet" and not cloudnet_ok) or d["family"] in unusable:
             continue
         v = Variant.from_json(d, roles)
         if v is not None:
@@ -374,9 +381,12 @@ class SpectralEngine:
         classifier_ok, self.classifier_why = pixel_classifier.usable(roles, self.ctx.pixel_m, self.ctx.reflectance)
         if not self.ctx.classifier:
             classifier_ok, self.classifier_why = False, ""
+        vhr_ok, self.vhr_why = (buildings_vhr.usable(roles, self.ctx.pixel_m) if any(has_family(c, "vhrnet") for c in concepts)
+                                else (False, ""))
+        unusable = frozenset(f for f, ok in (("classifier", classifier_ok), ("vhrnet", vhr_ok)) if not ok)
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
-            r = select_rules(c, roles, cloud_ok, classifier_ok)
+            r = select_rules(c, roles, cloud_ok, unusable)
             if r is None:
                 raise cannot_extract(c, roles)
             self.rules[c] = r
@@ -399,12 +409,13 @@ class SpectralEngine:
 
     def _uses(self, index: str) -> bool:
         """True when a selected rule reads the named index."""
-        return any(term.index == index for cr in self.rules.values() for v in cr.variants for term in v.terms())
+        return any(index in (getattr(term, "index", None), *(a.index for a in getattr(term, "alternatives", ())))
+                   for cr in self.rules.values() for v in cr.variants for term in v.terms())
 
     @property
     def uses_neighbourhood(self) -> bool:
         """True when a rule reads more than its own pixel (the land-cover classifier's texture)."""
-        return any("classifier" in cr.families() for cr in self.rules.values())
+        return any(cr.families() & {"classifier", "vhrnet"} for cr in self.rules.values())
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
@@ -420,6 +431,8 @@ class SpectralEngine:
             sample = subtract_dark_objects(sample, self.dark)
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
             self.ctx.height_is_dsm = looks_like_dsm(sample.bands["height"][sample.valid_for(["height"])])
+        if self._uses("vhr_buildings") and self.ctx.rgb_stretch is None:
+            self.ctx.rgb_stretch = buildings_vhr.stretch_of(sample.bands, sample.valid_for(buildings_vhr.ROLES))
         if {"red", "green", "blue"} <= set(sample.bands) and self.ctx.brightness_reference is None:
             vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"], sample.bands["blue"])[sample.valid]
             vb = vb[np.isfinite(vb)]
@@ -612,8 +625,10 @@ class SpectralEngine:
         by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
         if by_classifier:
             lines.append(classifier_line(by_classifier))
-        elif self.classifier_why and any(has_classifier(c) for c in self.concepts):
+        elif self.classifier_why and any(has_family(c, "classifier") for c in self.concepts):
             lines.append(t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
+        if any("vhrnet" in self.rules[c].families() for c in self.concepts):
+            lines.append(building_head_line())
         if self.dark:
             lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so each band's dark object (its {pct}th "
                                                           "percentile in the scene) was subtracted first: {values}",
@@ -645,9 +660,20 @@ class SpectralEngine:
                 for c, cr in self.rules.items()}
 
 
-def has_classifier(concept: str) -> bool:
-    """Whether the land-cover classifier can give a concept (a rule of family 'classifier')."""
-    return any(v["family"] == "classifier" for v in rules_table()["concepts"].get(concept, {}).get("variants", []))
+def has_family(concept: str, family: str) -> bool:
+    """Whether a concept has a rule of this family (e.g. 'classifier': the land-cover classifier can give it)."""
+    return any(v["family"] == family for v in rules_table()["concepts"].get(concept, {}).get("variants", []))
+
+
+def building_head_line() -> str:
+    """What the building head is, and how it did on the building tile it never trained on."""
+    card = buildings_vhr.load_card()
+    m = card.get("metrics", {}).get("held_out", {})
+    return t("building head: {file} (bundled ONNX on the promptable network's encoder, sha256 {sha}…; red, green, blue read "
+             "at 0.5 m, trained on two 0.5 m building tiles of Rio de Janeiro and Atlanta); on a tile it never saw ({tile}) "
+             "pixel IoU {iou} (precision {p}, recall {r}), {found} buildings found: candidates to check, not a survey",
+             file=card["file"], sha=card["sha256"][:12], tile=m.get("tile", "?"), iou=decimal(f"{m.get('iou', 0):.2f}"),
+             p=decimal(f"{m.get('precision', 0):.2f}"), r=decimal(f"{m.get('recall', 0):.2f}"), found=m.get("buildings_found", "?"))
 
 
 def classifier_line(concepts_used: list[str]) -> str:
@@ -673,7 +699,8 @@ def _hint(concept: str) -> str:
     fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])} - {"classifier"})
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
             "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance"),
-            "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster")}
+            "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster"),
+            "vhrnet": t("red, green and blue at 0.25-1 m pixels")}
     hint = t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
     if load_json("concepts.json")["concepts"].get(concept, {}).get("objects_by_example"):
         hint += " " + t("Or, on this image as it is: click a few of them in the Interactive tab, accept them (Enter), then "

@@ -136,17 +136,41 @@ def test_height_qualifier_is_refused_with_a_fix(session_for):
     assert "≥ 10 m" in err.value.problem and "DSM" in err.value.fix
 
 
-def test_buildings_on_rgb_point_to_clicks_and_find_similar(tmp_path):
-    """RGB alone cannot tell roofs from roads: the refusal's fix is the tab's own workflow, not DSM_INPUT."""
+def test_buildings_on_a_photo_are_candidates_from_the_building_head():
+    """'buildings' on a 0.5 m RGB crop of the held-out Rio tile: candidates from the building head, most of them on a
+    reference building (before: refused, RGB alone has no rule for roofs)."""
     import os
 
-    from terraprompt.plugin.core.errors import ModalityError
+    import rasterio
+
     from terraprompt.plugin.core.interactive.session import InteractiveSession
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
     from terraprompt.plugin.core.raster import open_raster
 
     crop = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data", "rio_buildings_crop_image.tif")
+    with rasterio.open(crop.replace("_image", "_instances")) as ds:
+        truth = ds.read(1) > 0
     s = InteractiveSession(open_raster(crop))
+    cs = find_candidates(s, "buildings")
+    assert len(cs.candidates) >= 3 and {c.concept for c in cs.candidates} == {"buildings"}
+    assert s.encode().shape == truth.shape  # encoded at its own 0.5 m pixels: candidate masks on the reference grid
+    on_roofs = [truth[c.mask()].mean() > 0.5 for c in cs.candidates]
+    assert np.mean(on_roofs) > 0.5, on_roofs
+
+
+def test_buildings_on_coarse_rgb_point_to_clicks_and_find_similar(tmp_path):
+    """At 2 m RGB alone cannot tell roofs from roads: the refusal's fix is the tab's own workflow, not DSM_INPUT."""
+    from rasterio.transform import from_origin
+
+    from conftest import write_raster
+    from terraprompt.plugin.core.errors import ModalityError
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+    from terraprompt.plugin.core.raster import open_raster
+
+    rgb = np.random.default_rng(3).integers(0, 255, (3, 64, 64)).astype(np.uint8)
+    src = write_raster(str(tmp_path / "rgb2.tif"), rgb, transform=from_origin(500000, 4500000, 2, 2))
+    s = InteractiveSession(open_raster(src))
     with pytest.raises(ModalityError) as err:
         find_candidates(s, "buildings", engine="spectral")
     assert "'buildings'" in err.value.problem and "Find similar" in err.value.fix and "DSM_INPUT" not in err.value.fix

@@ -111,11 +111,12 @@ def test_band_count_fits_no_modality(ws):
 
 @pytest.mark.parametrize("prompt, by_example", [("buildings", True), ("roads", False)])
 def test_objects_the_bands_cannot_give_point_to_find_similar(ws, prompt, by_example):
-    """Buildings on a plain RGB photo: no rule can tell a roof from a road by colour, so the message says which inputs would
-    do it and, for objects (buildings), the by-example route that works on the photo as it is."""
+    """Buildings on a plain RGB image at 2 m (too coarse for the building head): no rule can tell a roof from a road by
+    colour, so the message says which inputs would do it and, for objects (buildings), the by-example route that works on
+    the image as it is."""
     inp, out, _ = ws
     rgb = np.random.default_rng(3).integers(0, 255, (3, 40, 40)).astype(np.uint8)
-    p = write_raster(str(inp / "photo.tif"), rgb, transform=from_origin(500000, 4500000, 0.5, 0.5))
+    p = write_raster(str(inp / "photo.tif"), rgb, transform=from_origin(500000, 4500000, 2, 2))
     e = _expect(_req(out, p, prompt=prompt), ModalityError, "cannot extract", "blue, green, red")
     assert "DSM" in e.fix or "SWIR" in e.fix
     assert ("find_similar" in e.fix) is by_example, e.fix
