@@ -85,6 +85,25 @@ def scl_tile(path: str) -> str:
     return path
 
 
+def photo_tile(path: str) -> str:
+    """The repository's 0.5 m RGB crop of a Rio tile (tests/data) as a 1024² UTM GeoTIFF (its 128² tiled by mirroring)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    if os.path.exists(path):
+        return path
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")) as ds:
+        crop = ds.read()
+    row = np.concatenate([crop, crop[:, :, ::-1]] * 4, axis=2)
+    data = np.concatenate([row, row[:, ::-1]] * 4, axis=1)
+    tmp = path + ".part.tif"
+    with rasterio.open(tmp, "w", driver="GTiff", width=1024, height=1024, count=3, dtype="uint8", crs="EPSG:32723",
+                       transform=from_origin(680000, 7460000, 0.5, 0.5), tiled=True, blockxsize=256, blockysize=256) as ds:
+        ds.write(data)
+    os.replace(tmp, path)
+    return path
+
+
 def mosaic_vrt(tile: str, size: int) -> str:
     """A size x size VRT repeating the base tile (the last row/column of tiles clipped)."""
     return repeat_vrt(tile, size, os.path.join(BENCH, f"s2_{size}.vrt"))
@@ -100,7 +119,8 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
     ``clouds="off"`` turns the spectral engine's cloud network off (through the scene context the
     engine is given), to measure the streaming engine itself; "on" is what analysts run; "mask" masks with the
     product mask file ``mask`` (CLOUD_MASK) instead of the network; "map" asks for a whole land-cover map instead of
-    water and vegetation (forest, grassland, cropland, built-up and bare soil from the land-cover classifier), clouds off.
+    water and vegetation (forest, grassland, cropland, built-up and bare soil from the land-cover classifier), clouds off;
+    "photo" asks for buildings on ``src``, a 0.5 m RGB mosaic (the building head).
     """
     plugin_on_path()
     from terraprompt.plugin.core.landcover import extract as X
@@ -108,7 +128,7 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
     from terraprompt.plugin.core.prompts import parse_prompt
     from terraprompt.plugin.core.raster import open_raster
 
-    prompt = "land cover map" if clouds == "map" else "water and vegetation"
+    prompt = {"map": "land cover map", "photo": "buildings"}.get(clouds, "water and vegetation")
     if clouds in ("off", "map") and hasattr(X, "scene_context"):
         real = X.scene_context
 
@@ -129,6 +149,7 @@ def child_extract(src: str, out: str, clouds: str = "on", mask: str = "") -> dic
     return {"size": r.width, "clouds": clouds, "megapixels": mpx, "seconds": round(dt, 2), "mpx_per_s": round(mpx / dt, 2),
             "peak_rss_mb": round(_rss_mb(), 1), "rss_before_run_mb": round(base, 1),
             "water_pct": round(100 * res.areas_m2.get("water", 0) / max(res.valid_area_m2, 1), 2),
+            "buildings_pct": round(100 * res.areas_m2.get("buildings", 0) / max(res.valid_area_m2, 1), 2),
             "gdal_cachemax": os.environ.get("GDAL_CACHEMAX", "(GDAL default)")}
 
 
@@ -137,7 +158,8 @@ def run_rss(runs: list[tuple[int, str]]) -> list[dict]:
     tile = base_tile(os.path.join(BENCH, "tile.tif"))
     rows = []
     for size, clouds in runs:
-        src = mosaic_vrt(tile, size)
+        src = (repeat_vrt(photo_tile(os.path.join(BENCH, "photo_tile.tif")), size, os.path.join(BENCH, f"photo_{size}.vrt"))
+               if clouds == "photo" else mosaic_vrt(tile, size))
         out = os.path.join(BENCH, f"lc_{size}.tif")
         mask = repeat_vrt(scl_tile(os.path.join(BENCH, "scl_tile.tif")), -(-size // 2),
                           os.path.join(BENCH, f"scl_{size}.vrt")) if clouds == "mask" else ""
@@ -238,7 +260,7 @@ def main() -> None:
     if not args.skip_rss:
         print("(a) extract_landcover peak RSS, one subprocess per size", flush=True)
         sizes = [int(x) for x in args.sizes.split(",") if x]
-        runs = [(n, "off") for n in sizes] + [(int(x), c) for x in args.cloud_sizes.split(",") if x for c in ("on", "mask", "map")]
+        runs = [(n, "off") for n in sizes] + [(int(x), c) for x in args.cloud_sizes.split(",") if x for c in ("on", "mask", "map", "photo")]
         rows = run_rss(runs)
         peaks = [r["peak_rss_mb"] for r in rows if r["clouds"] == "off"]
         report["rss"] = rows
