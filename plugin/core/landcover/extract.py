@@ -169,7 +169,6 @@ def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto",
     10-60 m reflectance: no false alarm, and the run still says so when that fails; ``pixel_m`` (when known) decides
     whether the building head can read an RGB photo."""
     from . import buildings_vhr
-
     from .clouds import available
 
     parsed = fit_map_to_bands(parsed, roles, engine)

@@ -18,7 +18,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..catalog import load_json
+from ..catalog import MODELS_DIR, load_json
 from ..messages import t
 
 ROLES = ("blue", "green", "red", "nir", "swir1", "swir2")
@@ -88,7 +88,6 @@ class PixelClassifier:
     """The ONNX classifier: log-odds per class of every pixel of a block."""
 
     def __init__(self, device: str = "cpu") -> None:
-        from ..catalog import MODELS_DIR
         from ..modelcards import open_verified
 
         self.card = load_card()

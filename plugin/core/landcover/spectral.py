@@ -153,14 +153,15 @@ class IndexCache:
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
         if name in CLOUD_INDICES:
             return self.cloud_probabilities()[CLOUD_INDICES[name]]
+        device = "cuda" if self.ctx.device == "cuda" else "cpu"  # the bundled models' sessions: CUDA only when asked
         if pixel_classifier.class_of_index(name):
             if "_lc" not in self._cache:
-                clf = pixel_classifier.shared(self.ctx.device if self.ctx.device == "cuda" else "cpu")
+                clf = pixel_classifier.shared(device)
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
             return self._cache["_lc"][pixel_classifier.class_of_index(name)]
         if name == "vhr_buildings":
-            head = buildings_vhr.shared(self.ctx.device if self.ctx.device == "cuda" else "cpu")
-            return head.log_odds(b, self.bs.valid_for(buildings_vhr.ROLES), self.ctx.pixel_m, self.ctx.rgb_stretch)
+            return buildings_vhr.shared(device).log_odds(b, self.bs.valid_for(buildings_vhr.ROLES), self.ctx.pixel_m,
+                                                         self.ctx.rgb_stretch)
         if name in b and name in ("green", "nir", "swir1", "red", "blue"):
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
@@ -414,7 +415,7 @@ class SpectralEngine:
 
     @property
     def uses_neighbourhood(self) -> bool:
-        """True when a rule reads more than its own pixel (the land-cover classifier's texture)."""
+        """True when a rule reads more than its own pixel (the land-cover classifier's texture, the building head)."""
         return any(cr.families() & {"classifier", "vhrnet"} for cr in self.rules.values())
 
     def needed_roles(self) -> set[str]:
