@@ -451,7 +451,7 @@ def _single_band(src: RasterSource) -> Modality:
     else:
         kind, why = "height", t("one band with height-like values")
     if kind == "panchromatic":
-        return Modality("generic", t("Single band (panchromatic)"), {"band1": 1}, {"kind": "range"}, why, 1)
+        return Modality("generic", t("Single band (panchromatic)"), {"pan": 1}, {"kind": "range"}, why, 1)
     return Modality("dsm", t("DSM / nDSM (height)"), {"height": 1}, {"kind": "metres"}, why, 1)
 
 

@@ -340,15 +340,16 @@ def test_single_band_unit_metres_is_a_dsm_and_feet_become_metres(tmp_path):
 
 
 def test_shared_atlanta_panchromatic_tile(tmp_path):
-    from terraprompt.plugin.core.errors import TerraPromptError
     from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 
     path = shared("buildings", "atl_r0c0_image.tif")
     m = detect_modality(open_raster(path))
     assert m.family == "generic" and "panchromatic" in m.label
-    with pytest.raises(TerraPromptError, match="buildings"):  # was: 99.9 % of the tile 'buildings' (DN read as metres)
-        extract_landcover(ExtractRequest(input=path, prompt="buildings", output_raster=str(tmp_path / "b.tif")))
-    assert not (tmp_path / "b.tif").exists()
+    assert m.roles == {"pan": 1}
+    # was: 99.9 % of the tile 'buildings' (DN read as metres); then refused; now the building head reads the band as grey
+    res = extract_landcover(ExtractRequest(input=path, prompt="buildings", output_raster=str(tmp_path / "b.tif")))
+    assert "building head log-odds (panchromatic)" in res.explanation
+    assert 0.02 < res.areas_m2["buildings"] / res.valid_area_m2 < 0.4
 
 
 def test_rgba_orthophoto_is_rgb_not_rgbn(tmp_path):

@@ -20,6 +20,8 @@ from ..catalog import MODELS_DIR, load_json
 from ..messages import t
 
 ROLES = ("red", "green", "blue")
+PAN = "pan"
+"""A panchromatic band is read as grey red = green = blue (the head learnt from a panchromatic tile too)."""
 CARD = "buildings_head.json"
 FIX = "Reinstall the plugin to restore models/buildings_head.onnx and the promptable network's encoder."
 STRIDE = 4
@@ -31,9 +33,9 @@ def load_card() -> dict:
 
 
 def usable(roles: set[str], pixel_m: float) -> tuple[bool, str]:
-    """Whether the head can run on these bands at this pixel size, and why not."""
+    """Whether the head can run on these bands (red, green, blue, or a panchromatic band) at this pixel size, and why not."""
     missing = [r for r in ROLES if r not in roles]
-    if missing:
+    if missing and PAN not in roles:
         return False, t("the building head needs {bands}", bands=", ".join(missing))
     absent = [p for p in ("onnxruntime", "scipy") if importlib.util.find_spec(p) is None]
     if absent:
@@ -43,6 +45,11 @@ def usable(roles: set[str], pixel_m: float) -> tuple[bool, str]:
         return False, t("the building head is made for {lo}-{hi} m pixels, these are {size} m", lo=f"{lo:g}", hi=f"{hi:g}",
                         size=f"{pixel_m:.3g}")
     return True, ""
+
+
+def as_rgb(bands: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Red, green and blue of a block: its own, or its panchromatic band three times."""
+    return {r: bands[r] for r in ROLES} if all(r in bands for r in ROLES) else {r: bands[PAN] for r in ROLES}
 
 
 def stretch_of(bands: dict[str, np.ndarray], valid: np.ndarray) -> tuple[tuple[float, float], ...]:

@@ -59,7 +59,8 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow",
            "lc_tree": "classifier log-odds of trees", "lc_grassland": "classifier log-odds of grassland",
            "lc_cropland": "classifier log-odds of cropland", "lc_built_up": "classifier log-odds of built-up",
-           "lc_bare": "classifier log-odds of bare ground", "vhr_buildings": "building head log-odds"}
+           "lc_bare": "classifier log-odds of bare ground", "vhr_buildings": "building head log-odds",
+           "vhr_buildings_pan": "building head log-odds (panchromatic)"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
@@ -159,9 +160,9 @@ class IndexCache:
                 clf = pixel_classifier.shared(device)
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
             return self._cache["_lc"][pixel_classifier.class_of_index(name)]
-        if name == "vhr_buildings":
-            return buildings_vhr.shared(device).log_odds(b, self.bs.valid_for(buildings_vhr.ROLES), self.ctx.pixel_m,
-                                                         self.ctx.rgb_stretch)
+        if name in ("vhr_buildings", "vhr_buildings_pan"):
+            return buildings_vhr.shared(device).log_odds(buildings_vhr.as_rgb(b), self.bs.valid_for(index_roles(name)),
+                                                         self.ctx.pixel_m, self.ctx.rgb_stretch)
         if name in b and name in ("green", "nir", "swir1", "red", "blue"):
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
@@ -432,8 +433,10 @@ class SpectralEngine:
             sample = subtract_dark_objects(sample, self.dark)
         if "height" in sample.bands and self.ctx.height_is_dsm is None:
             self.ctx.height_is_dsm = looks_like_dsm(sample.bands["height"][sample.valid_for(["height"])])
-        if self._uses("vhr_buildings") and self.ctx.rgb_stretch is None:
-            self.ctx.rgb_stretch = buildings_vhr.stretch_of(sample.bands, sample.valid_for(buildings_vhr.ROLES))
+        head_index = next((i for i in ("vhr_buildings", "vhr_buildings_pan") if self._uses(i)), None)
+        if head_index and self.ctx.rgb_stretch is None:
+            self.ctx.rgb_stretch = buildings_vhr.stretch_of(buildings_vhr.as_rgb(sample.bands),
+                                                            sample.valid_for(index_roles(head_index)))
         if {"red", "green", "blue"} <= set(sample.bands) and self.ctx.brightness_reference is None:
             vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"], sample.bands["blue"])[sample.valid]
             vb = vb[np.isfinite(vb)]
@@ -701,7 +704,7 @@ def _hint(concept: str) -> str:
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
             "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance"),
             "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster"),
-            "vhrnet": t("red, green and blue at 0.25-1 m pixels")}
+            "vhrnet": t("red, green and blue (or a panchromatic band) at 0.25-1 m pixels")}
     hint = t("Give {bands}, or change the prompt.", bands=t(" or ").join(need.get(f, f) for f in fams))
     if load_json("concepts.json")["concepts"].get(concept, {}).get("objects_by_example"):
         hint += " " + t("Or, on this image as it is: click a few of them in the Interactive tab, accept them (Enter), then "
