@@ -123,6 +123,19 @@ def check(pkg: dict, import_it: bool = False) -> DepStatus:
         return DepStatus(pkg["name"], module, False, "", "", *args, f"{type(exc).__name__}: {exc}")
 
 
+def absent(modules: tuple[str, ...]) -> list[str]:
+    """The modules of these that cannot be found (looked up, not imported: cheap enough to ask per run)."""
+    out = []
+    for module in modules:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            out.append(module)
+    return out
+
+
 def _dist_version(dist: str) -> str:
     from importlib import metadata
 

@@ -133,7 +133,7 @@ def export(head) -> str:
     return hashlib.sha256(MODEL.read_bytes()).hexdigest()
 
 
-def held_out_scores(eng) -> dict:
+def held_out_scores() -> dict:
     """Pixel IoU / precision / recall and the share of buildings found (>= half their pixels) on the held-out tile,
     through the plugin's own code path (plugin/core/landcover/buildings_vhr.py)."""
     from scipy import ndimage
@@ -141,7 +141,7 @@ def held_out_scores(eng) -> dict:
     from plugin.core.landcover.buildings_vhr import BuildingHead
 
     img, gt = read_tile(HELD_OUT)
-    prob = BuildingHead(eng).probability(img)
+    prob = BuildingHead().probability(img)
     pred = prob >= 0.5
     tp = float((pred & gt).sum())
     lab, n = ndimage.label(gt)
@@ -192,7 +192,7 @@ def main() -> None:
                        "typical false alarms. Meant as candidates to accept, reject or refine in the Interactive tab.",
     })
     CARD.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
-    card["metrics"]["held_out"] = held_out_scores(eng)  # through the plugin's code, which reads the card
+    card["metrics"]["held_out"] = held_out_scores()  # through the plugin's code, which reads the card
     CARD.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n")
     print(f"held out {HELD_OUT}: {card['metrics']['held_out']}")
     print(f"written {MODEL} (sha256 {sha[:12]}…) and {CARD}; {time.time() - t0:.0f} s")

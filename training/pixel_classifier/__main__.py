@@ -44,19 +44,14 @@ def chips() -> tuple[list[str], set[str]]:
 def chip_arrays(chip: str, rng=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features (F, h, w), valid, class index per pixel) of one chip, features exactly as the plugin computes them;
     with ``rng``, the bands first get a random haze (HAZE x one draw) and gain (0.85-1.15)."""
-    import rasterio
-
     from plugin.core.landcover.pixel_classifier import ROLES, features
+    from training.eval_landcover import hls_chip
 
-    with rasterio.open(SHARED / "images" / f"{chip}_hls.tif") as ds:
-        img = ds.read().astype(np.float32)
-    with rasterio.open(SHARED / "aux" / f"{chip}_aux.tif") as ds:
-        wc = ds.read(3)
-    bands = {r: img[k + 1] / 10000.0 for k, r in enumerate(ROLES)}  # band 1 is the coastal aerosol band
+    refl, valid, wc = hls_chip(SHARED, chip)
+    bands = {r: refl[r] for r in ROLES}
     if rng is not None:
         haze, gain = rng.uniform(0, 1), rng.uniform(0.85, 1.15)
         bands = {r: (v + HAZE[r] * haze) * gain for r, v in bands.items()}
-    valid = img[7] != 255
     label = np.zeros(wc.shape, np.int64)
     for k, codes in enumerate(WORLDCOVER.values()):
         if codes:

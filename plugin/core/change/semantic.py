@@ -244,7 +244,7 @@ class ClassMaps:
 
 def _mappable(concept: str, roles: set[str]) -> bool:
     """Whether the land-cover engine has a rule for the concept with these bands."""
-    return concept in supported_concepts() and select_rules(concept, roles, False) is not None
+    return concept in supported_concepts() and select_rules(concept, roles, frozenset({"cloudnet"})) is not None
 
 
 def semantic_concepts(roles: set[str], spec: Optional[dict] = None) -> list[str]:

@@ -232,8 +232,9 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     eng.fit(stack.read_sample(Window(0, 0, src.width, src.height), eng.needed_roles()))
     K = len(wanted)
     h, w = shape
-    # networks (and the classifier's texture, the building head) see context around each block; index rules are per pixel
-    pad = 32 if engine_name == "network" or getattr(eng, "uses_neighbourhood", False) else 0
+    # networks (the land-cover network, the classifier's texture, the building head) see context around each block;
+    # index rules are per pixel
+    pad = 32 if getattr(eng, "uses_neighbourhood", False) else 0
     cls, conf = _classify(eng, bs, bs.valid & enc.valid, K,
                           (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled)
     around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad)

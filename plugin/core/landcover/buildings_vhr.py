@@ -10,12 +10,13 @@ scene's percentiles, so every tile of a raster is read alike.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
+from functools import lru_cache
 from typing import Optional
 
 import numpy as np
 
+from .. import deps
 from ..catalog import MODELS_DIR, load_json
 from ..messages import t
 
@@ -37,7 +38,7 @@ def usable(roles: set[str], pixel_m: float) -> tuple[bool, str]:
     missing = [r for r in ROLES if r not in roles]
     if missing and PAN not in roles:
         return False, t("the building head needs {bands}", bands=", ".join(missing))
-    absent = [p for p in ("onnxruntime", "scipy") if importlib.util.find_spec(p) is None]
+    absent = deps.absent(("onnxruntime", "scipy"))
     if absent:
         return False, t("the building head needs the Python package(s) {packages} (Setup tab)", packages=", ".join(absent))
     lo, hi = load_card().get("pixel_m", [0.25, 1.0])
@@ -66,7 +67,7 @@ def stretch_of(bands: dict[str, np.ndarray], valid: np.ndarray) -> tuple[tuple[f
 class BuildingHead:
     """The frozen encoder and the head: building probability of a normalised image."""
 
-    def __init__(self, engine=None, device: str = "cpu") -> None:
+    def __init__(self, device: str = "cpu") -> None:
         from ..interactive.network import CARD as ENCODER_CARD
         from ..modelcards import open_verified
 
@@ -78,8 +79,7 @@ class BuildingHead:
 
             raise ModelError(t("The building head was trained on another promptable encoder than the one installed."),
                              t("Retrain it (make train-buildings-head) or reinstall the plugin."))
-        self.encoder = engine.enc if engine is not None else open_verified(
-            os.path.join(MODELS_DIR, enc["file"]), enc, device, t(FIX), t("promptable network encoder"))[0]
+        self.encoder = open_verified(os.path.join(MODELS_DIR, enc["file"]), enc, device, t(FIX), t("promptable network encoder"))[0]
         self.head, self.device_report = open_verified(os.path.join(MODELS_DIR, self.card["file"]), self.card, device, t(FIX),
                                                       t("building head"))
 
@@ -114,11 +114,7 @@ class BuildingHead:
         return np.log(p / (1 - p)).astype(np.float32)
 
 
-_SHARED: dict[str, BuildingHead] = {}
-
-
+@lru_cache(maxsize=None)
 def shared(device: str = "cpu") -> BuildingHead:
     """One head per device for the process."""
-    if device not in _SHARED:
-        _SHARED[device] = BuildingHead(device=device)
-    return _SHARED[device]
+    return BuildingHead(device)

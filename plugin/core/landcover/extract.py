@@ -176,9 +176,10 @@ def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto",
     if choose_engine(engine, names, roles)[0] != "spectral":
         return
     cloud_ok = available(roles)[0]
-    unusable = frozenset({"vhrnet"}) if pixel_m is not None and not buildings_vhr.usable(roles, pixel_m)[0] else frozenset()
+    unusable = frozenset(f for f, off in (("cloudnet", not cloud_ok),
+                                          ("vhrnet", pixel_m is not None and not buildings_vhr.usable(roles, pixel_m)[0])) if off)
     for concept in names:
-        if select_rules(concept, roles, cloud_ok, unusable) is None:
+        if select_rules(concept, roles, unusable) is None:
             raise cannot_extract(concept, roles)
 
 

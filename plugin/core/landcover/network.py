@@ -136,6 +136,8 @@ class NetworkEngine:
     """Probabilities for water / vegetation / cloud from the bundled ONNX network."""
 
     name = "network"
+    uses_neighbourhood = True
+    """A pixel's classes depend on its surroundings (blocks are classified with context around them)."""
 
     def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
                  model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None,

@@ -12,12 +12,13 @@ family 'classifier').
 """
 from __future__ import annotations
 
-import importlib.util
 import os
+from functools import lru_cache
 from typing import Optional
 
 import numpy as np
 
+from .. import deps
 from ..catalog import MODELS_DIR, load_json
 from ..messages import t
 
@@ -70,7 +71,7 @@ def usable(roles: set[str], pixel_m: float, reflectance: bool) -> tuple[bool, st
         return False, t("the land-cover classifier needs {bands}", bands=", ".join(missing))
     if not reflectance:
         return False, t("the optical values are not calibrated reflectance")
-    absent = [p for p in ("onnxruntime", "scipy") if importlib.util.find_spec(p) is None]
+    absent = deps.absent(("onnxruntime", "scipy"))
     if absent:
         return False, t("the land-cover classifier needs the Python package(s) {packages} (Setup tab)", packages=", ".join(absent))
     if not (PIXEL_M[0] <= pixel_m <= PIXEL_M[1]):
@@ -109,14 +110,10 @@ class PixelClassifier:
         return {c: z[:, k].reshape(h, w) for k, c in enumerate(self.classes)}
 
 
-_SHARED: dict[str, PixelClassifier] = {}
-
-
+@lru_cache(maxsize=None)
 def shared(device: str = "cpu") -> PixelClassifier:
     """One classifier per device for the process (the session is reused by every tile and run)."""
-    if device not in _SHARED:
-        _SHARED[device] = PixelClassifier(device)
-    return _SHARED[device]
+    return PixelClassifier(device)
 
 
 def class_of_index(name: str) -> Optional[str]:

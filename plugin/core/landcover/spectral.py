@@ -321,17 +321,16 @@ class ConceptRules:
         return {r for v in self.variants if (v.family == "sar") == sar for t in v.terms() for r in t.needs()}
 
 
-def select_rules(concept: str, roles: set[str], cloudnet_ok: bool = True,
-                 unusable: frozenset = frozenset()) -> Optional[ConceptRules]:
+def select_rules(concept: str, roles: set[str], unusable: frozenset = frozenset()) -> Optional[ConceptRules]:
     """The variants of a concept that the bands allow (None when none can run); ``unusable``: families that cannot run
-    on these pixels although the bands are there (the land-cover classifier on uncalibrated values, the building head
-    at 10 m)."""
+    on these pixels although the bands are there (the cloud network at 0.5 m, the land-cover classifier on uncalibrated
+    values, the building head at 10 m)."""
     spec = rules_table()["concepts"].get(concept)
     if spec is None:
         return None
     usable = []
     for d in spec["variants"]:
-        if (d["family"] == "cloudnet" and not cloudnet_ok) or d["family"] in unusable:
+        if d["family"] in unusable:
             continue
         v = Variant.from_json(d, roles)
         if v is not None:
@@ -383,12 +382,11 @@ class SpectralEngine:
         classifier_ok, self.classifier_why = pixel_classifier.usable(roles, self.ctx.pixel_m, self.ctx.reflectance)
         if not self.ctx.classifier:
             classifier_ok, self.classifier_why = False, ""
-        vhr_ok, self.vhr_why = (buildings_vhr.usable(roles, self.ctx.pixel_m) if any(has_family(c, "vhrnet") for c in concepts)
-                                else (False, ""))
-        unusable = frozenset(f for f, ok in (("classifier", classifier_ok), ("vhrnet", vhr_ok)) if not ok)
+        vhr_ok = any(has_family(c, "vhrnet") for c in concepts) and buildings_vhr.usable(roles, self.ctx.pixel_m)[0]
+        unusable = frozenset(f for f, ok in (("cloudnet", cloud_ok), ("classifier", classifier_ok), ("vhrnet", vhr_ok)) if not ok)
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
-            r = select_rules(c, roles, cloud_ok, unusable)
+            r = select_rules(c, roles, unusable)
             if r is None:
                 raise cannot_extract(c, roles)
             self.rules[c] = r

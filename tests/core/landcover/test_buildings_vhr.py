@@ -86,7 +86,7 @@ def test_coarse_rgb_is_refused_while_typing_and_at_run(tmp_path):
 def test_a_head_trained_on_another_encoder_is_refused(monkeypatch, tmp_path):
     card = dict(bv.load_card(), encoder={"sha256": "0" * 64})
     monkeypatch.setattr(bv, "load_card", lambda: card)
-    monkeypatch.setattr(bv, "_SHARED", {})
+    bv.shared.cache_clear()  # a model loaded by an earlier test would not be checked again
     with pytest.raises(ModelError, match="another promptable encoder"):
         extract_landcover(ExtractRequest(input=CROP, prompt="buildings", output_raster=str(tmp_path / "b.tif")))
     assert not os.listdir(tmp_path)

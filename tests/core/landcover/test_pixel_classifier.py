@@ -129,7 +129,7 @@ def test_a_damaged_model_file_stops_the_run_with_the_fix_and_leaves_nothing(tmp_
 
     card = dict(pc.load_card(), sha256="0" * 64)
     monkeypatch.setattr(pc, "load_card", lambda: card)
-    monkeypatch.setattr(pc, "_SHARED", {})
+    pc.shared.cache_clear()  # a model loaded by an earlier test would not be checked again
     out = tmp_path / "b.tif"
     with pytest.raises(ModelError) as err:
         extract_landcover(ExtractRequest(input=CHIP, prompt="built-up areas", output_raster=str(out),
