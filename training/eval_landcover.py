@@ -394,6 +394,7 @@ def eval_hls_worldcover(limit: int = 0) -> None:
     share = where / max(where.sum(), 1)
     top = ", ".join(f"{WORLDCOVER_NAMES.get(v, v)} {share[v]:.0%}" for v in np.argsort(-share)[:3] if share[v] > 0)
     print(f"  built-up pixels of the index rules in WorldCover: {top}")
+    eval_hls_worldcover_map(d, ids, test)
     if test:
         from training.charts import grouped_bars
 
@@ -401,6 +402,39 @@ def eval_hls_worldcover(limit: int = 0) -> None:
                                          "index rules": _ratio(acc[("rules", "held_out", name)])} for name in names}
         grouped_bars(rows, str(ROOT / "out" / "eval_landcover_worldcover.png"),
                      f"Land cover vs ESA WorldCover, {len(test)} held-out HLS chips", "IoU")
+
+
+MAP_WORLDCOVER = {"water": 80, "forest": 10, "grassland": 30, "cropland": 40, "built_up": 50, "bare_soil": 60, "snow_ice": 70}
+"""The ESA WorldCover class of each land-cover-map class (shrub, wetland, mangrove and moss pixels are not scored)."""
+
+
+def eval_hls_worldcover_map(d: Path, ids: list[str], test: set[str]) -> None:
+    """'land cover map' as a run classes it (extract.classify_block), unfilled and with its filling (a pixel under 0.5
+    takes its likeliest land class): overall accuracy against WorldCover, and the share left unclassified."""
+    from terraprompt.plugin.core.landcover.extract import classify_block
+    from terraprompt.plugin.core.prompts import land_cover_map
+
+    spec = land_cover_map()
+    names = spec["concepts"]
+    fill = [i for i, n in enumerate(names) if n in spec["fill_classes"]]
+    acc = {(mode, split): np.zeros(3, np.int64) for mode in ("unfilled", "filled") for split in ("held_out", "all")}
+    for i in ids:
+        refl, valid, wc = hls_chip(d, i)
+        scores = engine_scores("spectral", names, refl, valid, Context(pixel_m=30.0, cloud_mask=False))
+        truth = np.zeros(wc.shape, np.int64)
+        for k, n in enumerate(names):
+            truth[wc == MAP_WORLDCOVER[n]] = k + 1
+        scored = valid & (truth > 0)
+        for mode, f in (("unfilled", []), ("filled", fill)):
+            cls = classify_block(scores, len(names), valid, np.zeros_like(valid), f)[0]
+            c = np.array([(cls[scored] == truth[scored]).sum(), (cls[scored] == 0).sum(), scored.sum()])
+            acc[(mode, "all")] += c
+            if i in test:
+                acc[(mode, "held_out")] += c
+    for split in ("held_out", "all"):
+        row = ", ".join(f"{mode}: overall accuracy {a[0] / max(a[2], 1):.3f} ({a[1] / max(a[2], 1):.1%} unclassified)"
+                        for mode in ("unfilled", "filled") for a in [acc[(mode, split)]])
+        print(f"  [{split}] 'land cover map' (7 classes, WorldCover shrub/wetland/moss not scored): {row}")
 
 
 # ------------------------------------------------------------------------------------------------ OSCD RGB vs 13

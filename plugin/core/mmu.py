@@ -1,4 +1,5 @@
-"""Minimum mapping unit for class rasters: regions of a class smaller (or larger) than a size become background, in place.
+"""Minimum mapping unit for class rasters: regions of a class smaller (or larger) than a size become background, in place;
+on a whole land-cover map, small regions merge into their largest neighbour instead (:func:`merge_small_regions`).
 
 A prompt such as "lakes larger than 1 ha" filters the polygons by their exact
 geodesic area; this applies the same idea to the class raster, so the raster and
@@ -17,6 +18,7 @@ from osgeo import gdal
 from .errors import Cancelled
 
 BLOCK_ROWS = 1024
+MERGE_PASSES = 8
 
 
 def _row_blocks(height: int, rows: int = BLOCK_ROWS):
@@ -73,6 +75,52 @@ def _drop_regions(band, k: int, threshold: int, mask_path: str, small: bool) -> 
     mask_ds = mband = None
     gdal.GetDriverByName("GTiff").Delete(mask_path)
     return removed
+
+
+def merge_small_regions(path: str, min_pixels: int, nodata: int, scratch: str,
+                        is_cancelled: Optional[Callable[[], bool]] = None) -> int:
+    """Merge every 4-connected region (any class) with fewer than ``min_pixels`` pixels into its largest neighbour, in
+    place, nodata untouched: a land-cover map's minimum mapping unit, which leaves no holes; returns the pixels changed."""
+    if min_pixels < 2:
+        return 0
+    ds = gdal.Open(path, gdal.GA_Update)
+    if ds is None:
+        raise OSError(f"cannot open {path} for update")
+    band = ds.GetRasterBand(1)
+    w, h = band.XSize, band.YSize
+    merged_path = os.path.join(scratch, "mmu_merged.tif")
+    drv = gdal.GetDriverByName("GTiff")
+    out = drv.Create(merged_path, w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
+    mask = drv.Create(os.path.join(scratch, "mmu_valid.tif"), w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
+    changed = 0
+    try:
+        mband, oband = mask.GetRasterBand(1), out.GetRasterBand(1)
+        for y, n in _row_blocks(h):
+            mband.WriteArray((band.ReadAsArray(0, y, w, n) != nodata).astype(np.uint8), 0, y)
+        for _ in range(MERGE_PASSES):  # a small region among small ones merges only once a neighbour has grown
+            if is_cancelled and is_cancelled():
+                raise Cancelled()
+            gdal.SieveFilter(band, mband, oband, int(min_pixels), 4)
+            pass_changed = 0
+            for y, n in _row_blocks(h):
+                before, after = band.ReadAsArray(0, y, w, n), oband.ReadAsArray(0, y, w, n)
+                diff = (before != after) & (before != nodata)
+                if diff.any():
+                    before[diff] = after[diff]
+                    band.WriteArray(before, 0, y)
+                    pass_changed += int(diff.sum())
+            band.FlushCache()
+            changed += pass_changed
+            if not pass_changed:
+                break
+        ds.FlushCache()
+    finally:
+        band = ds = mband = oband = None
+        out = mask = None
+        for p in (merged_path, os.path.join(scratch, "mmu_valid.tif")):
+            if os.path.exists(p):
+                drv.Delete(p)
+    return changed
 
 
 def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -135,6 +135,9 @@ class ParsedPrompt:
     full_map: bool = False
     """The prompt asks for a whole land-cover map ('everything', 'land cover map'): a run keeps the map's classes that
     its engine can extract from the bands given (:func:`land_cover_map`)."""
+    map_complete: bool = False
+    """A land-cover-map prompt whose every wanted class the run can extract: each valid pixel then takes its most likely
+    class, as on a land-cover product (set by the run, not by parsing)."""
 
     @property
     def has_height(self) -> bool:

@@ -9,7 +9,7 @@ from scipy import ndimage
 
 from conftest import S2_NAMES, paint_s2, write_raster
 from terraprompt.plugin.core.errors import Cancelled
-from terraprompt.plugin.core.mmu import class_area_table, sieve_classes
+from terraprompt.plugin.core.mmu import class_area_table, merge_small_regions, sieve_classes
 
 
 def _classes(tmp_path):
@@ -21,6 +21,30 @@ def _classes(tmp_path):
     cls[40:55, 60:75] = 2    # 225 px of class 2, kept
     cls[0, 79] = 255         # nodata untouched
     return write_raster(str(tmp_path / "cls.tif"), cls[None], nodata=255), cls
+
+
+def test_a_whole_maps_small_regions_merge_into_their_largest_neighbour(tmp_path):
+    """A land-cover map's unit: no region under it is left, none becomes a hole, nodata stays nodata."""
+    cls = np.ones((40, 40), np.uint8)
+    cls[20:, :] = 2                # two large classes
+    cls[5:7, 5:7] = 3              # 4 px island inside class 1 -> 1
+    cls[19:21, 30:32] = 3          # 4 px across the border: 2 px touch 1 and 2 px touch 2 (largest neighbour wins)
+    cls[30:38, 30:38] = 3          # 64 px of class 3 inside class 2: kept
+    cls[0:3, 0:3] = 255            # nodata corner untouched, and not merged into
+    cls[3, 0] = 4                  # 1 px next to nodata: merges into class 1, not into nodata
+    path = write_raster(str(tmp_path / "map.tif"), cls[None], nodata=255)
+    changed = merge_small_regions(path, 10, 255, str(tmp_path))
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert changed == 4 + 4 + 1
+    assert (after[5:7, 5:7] == 1).all() and after[3, 0] == 1 and (after[0:3, 0:3] == 255).all()
+    assert set(np.unique(after[19:21, 30:32])) <= {1, 2} and (after[30:38, 30:38] == 3).all()
+    assert not (after == 0).any()  # no holes
+    for k in (1, 2, 3):
+        lab, n = ndimage.label(after == k)
+        assert min(np.bincount(lab.ravel())[1:]) >= 10
+    assert list(tmp_path.iterdir()) == [tmp_path / "map.tif"]  # scratch files gone
+    assert merge_small_regions(path, 1, 255, str(tmp_path)) == 0
 
 
 def test_small_regions_removed_holes_kept(tmp_path):

@@ -22,10 +22,10 @@ def _decode(product, values):
 
 
 def test_scl_classes():
-    cloud, shadow, fill = _decode("scl", [0, 3, 4, 6, 8, 9, 10, 11])
-    assert cloud.tolist() == [False, False, False, False, True, True, True, False]
-    assert shadow.tolist() == [False, True, False, False, False, False, False, False]
-    assert fill.tolist() == [True] + [False] * 7
+    cloud, shadow, fill = _decode("scl", [0, 1, 3, 4, 6, 8, 9, 10, 11])
+    assert cloud.tolist() == [False, False, False, False, False, True, True, True, False]
+    assert shadow.tolist() == [False, False, True, False, False, False, False, False, False]
+    assert fill.tolist() == [True, True] + [False] * 7  # 1: saturated or defective pixels carry no usable value
 
 
 def test_landsat_collection2_qa_pixel_bits():

@@ -10,17 +10,17 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from rasterio.windows import Window, from_bounds as window_from_bounds
 
 from ..errors import InputError, ModalityError, PromptError
 from ..messages import label_in_text, number, separator, t
-from ..mmu import class_area_table, sieve_classes
+from ..mmu import class_area_table, merge_small_regions, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
-from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
+from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
 from ..runtime import DeviceReport, numpy_device
@@ -160,7 +160,7 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
                        "spectral maps more classes)", classes=", ".join(left_out)))
     elif left_out:
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
-    return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes)
+    return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes, map_complete=not left_out)
 
 
 def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto", pixel_m: Optional[float] = None) -> None:
@@ -251,19 +251,31 @@ def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], p
     return np.concatenate(parts)
 
 
-def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray,
+                   fill: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Class per pixel (the best of the K wanted concepts at probability >= 0.5, 0 otherwise or where an excluded concept
-    wins, NODATA where invalid or cloudy), its confidence, and the valid mask without clouds."""
+    wins, NODATA where invalid or cloudy), its confidence, the valid mask without clouds, and the pixels filled. With
+    ``fill`` (indices among the K: a complete land-cover map's filling classes) a pixel no class reaches 0.5 in takes the
+    likeliest of those unless an excluded concept is likelier: a map has no holes, and its confidence raster shows these
+    pixels below 50 %."""
     inc = scores[:k]
     best = np.argmax(inc, axis=0)
     top = np.take_along_axis(inc, best[None], 0)[0]
     cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
-    if len(scores) > k:
-        cls[scores[k:].max(axis=0) >= 0.5] = 0
-    conf = np.where(cls > 0, top, 1.0 - inc.max(axis=0))
+    ex_top = scores[k:].max(axis=0) if len(scores) > k else np.zeros_like(top)
+    cls[ex_top >= 0.5] = 0
+    conf = np.where(cls > 0, top, 1.0 - top)
+    filled = np.zeros(cls.shape, bool)
+    if len(fill):
+        idx = np.asarray(fill)
+        f_best = np.argmax(inc[idx], axis=0)
+        f_top = np.take_along_axis(inc[idx], f_best[None], 0)[0]
+        filled = (cls == 0) & (top < 0.5) & (f_top > ex_top)
+        cls[filled] = idx[f_best[filled]] + 1
+        conf[filled] = f_top[filled]
     valid = valid & ~cloudy
     cls[~valid] = NODATA
-    return cls, conf, valid
+    return cls, conf, valid, filled & valid
 
 
 class AreaTally:
@@ -273,11 +285,13 @@ class AreaTally:
         self.k, self.area_rows = k, area_rows
         self.counts = np.zeros(k + 1, dtype=np.float64)  # area m² per class (0 = background)
         self.class_conf = np.zeros((k + 1, 2), dtype=np.float64)  # confidence sum and pixel count per class
-        self.nodata = self.cloud = self.sar_only = 0.0
+        self.nodata = self.cloud = self.sar_only = self.filled = 0.0
         self.conf_sum = self.conf_n = self.low_conf = 0.0
 
-    def add(self, w: Window, cls: np.ndarray, conf: np.ndarray, valid: np.ndarray, cloudy: np.ndarray, sar_only: np.ndarray) -> None:
-        """Count one block (``valid`` without clouds, ``cloudy`` within the valid pixels)."""
+    def add(self, w: Window, cls: np.ndarray, conf: np.ndarray, valid: np.ndarray, cloudy: np.ndarray, sar_only: np.ndarray,
+            filled: Optional[np.ndarray] = None) -> None:
+        """Count one block (``valid`` without clouds, ``cloudy`` within the valid pixels, ``filled`` the map's pixels that
+        took their most likely class below 0.5)."""
         k = self.k
         rows = self.area_rows[int(w.row_off): int(w.row_off + w.height)]
         # one pass per sum: class areas by row-weighted bincount (pixel area varies by row only)
@@ -285,6 +299,8 @@ class AreaTally:
         self.nodata += float((~valid & ~cloudy).sum(axis=1) @ rows)
         self.cloud += float(cloudy.sum(axis=1) @ rows)
         self.sar_only += float((sar_only & valid).sum(axis=1) @ rows)
+        if filled is not None:
+            self.filled += float(filled.sum(axis=1) @ rows)
         cv, kv = conf[valid], cls[valid]
         self.conf_sum += float(cv.sum())
         self.conf_n += float(cv.size)
@@ -379,6 +395,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         raise
     area_rows = row_pixel_areas(grid, 0, grid.height)
     tally = AreaTally(K, area_rows)
+    fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
     roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
     height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
 
@@ -391,10 +408,10 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             block = block[:-1]
         valid, sar_only = block[-2] >= 0.5, block[-1] >= 0.5
         cloudy = (block[-3] >= 0.5) & valid
-        cls, conf, valid = classify_block(block[:-3], K, valid, cloudy)
+        cls, conf, valid, filled = classify_block(block[:-3], K, valid, cloudy, fill)
         out.classes.write(w, cls)
         out.confidence.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
-        tally.add(w, cls, conf, valid, cloudy, sar_only)
+        tally.add(w, cls, conf, valid, cloudy, sar_only, filled)
 
     def read(w: Window):
         return stack.read(Window(w.col_off + run_win.col_off, w.row_off + run_win.row_off, w.width, w.height), roles_needed)
@@ -412,7 +429,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         out.classes.close(commit_now=False)
         mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
         max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
-        removed_px = sieve_classes(out.classes.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
+        if fill:  # a whole map keeps no holes: small regions merge into their largest neighbour
+            removed_px = merge_small_regions(out.classes.tmp, mmu_px, NODATA, tmpdir, is_cancelled)
+            removed_px += sieve_classes(out.classes.tmp, classes, 0, tmpdir, is_cancelled, max_px)
+        else:
+            removed_px = sieve_classes(out.classes.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
         heights = filter_by_height(out.classes.tmp, out.height.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
                                    parsed.max_height_m, is_cancelled) \
             if parsed.has_height else None
@@ -423,6 +444,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         valid_area = float(tally.counts.sum())
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
+        details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
@@ -436,7 +458,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                 hint = speckle_hint(written, pixel_m2, parsed)
                 return explanation + "\n" + hint if hint else explanation
 
-            written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=parsed.min_area_m2,
+            written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=0.0 if fill else parsed.min_area_m2,
                                      max_area_m2=parsed.max_area_m2, description=described, straight=squared)
             details["vector_areas_m2"] = written.areas_m2
             explanation = described(written)  # the layer's description and the run's explanation say the same
@@ -529,7 +551,10 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append(t("Prompt: {note}", note=note))
     if parsed.excluded:
         lines.append(t("Excluded: {concepts}", concepts=", ".join(t(cat[m.concept]["label"]) for m in parsed.excluded)))
-    if parsed.min_area_m2:
+    if parsed.min_area_m2 and details.get("map_filled_m2") is not None:
+        lines.append(t("Minimum mapping unit: {area} m² (smaller regions merge into their largest neighbour)",
+                       area=f"{parsed.min_area_m2:g}"))
+    elif parsed.min_area_m2:
         lines.append(t("Minimum object area: {area} m² (smaller regions are removed from the raster and the polygons)",
                        area=f"{parsed.min_area_m2:g}"))
     if parsed.max_area_m2:
@@ -572,6 +597,11 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0
         lines.append(t("Decided by SAR alone (optical image nodata or cloudy): {m2} m² = {ha} ha = {pct} % of the valid area",
                        m2=number(sar_only), ha=number(sar_only / 1e4, 2), pct=number(pct, 1)))
+    filled = details.get("map_filled_m2")
+    if filled:
+        lines.append(t("Land-cover map: {pct} % of the valid area reached no class at 50 % and took its most likely one "
+                       "(confidence below 50 % in the confidence raster)",
+                       pct=number(100.0 * filled / valid_area if valid_area else 0.0, 1)))
     mc = details["mean_confidence"]
     low = details.get("low_confidence_fraction", 0.0)
     verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")

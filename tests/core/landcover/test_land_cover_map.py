@@ -33,12 +33,42 @@ def test_everything_except_water_on_sentinel2(tmp_path):
     assert (c == value["built_up"]).mean() > 0.3  # Beirut: mostly city
 
 
+def test_a_complete_map_has_no_holes_and_merges_regions_under_its_unit(tmp_path):
+    """Every class possible: each valid pixel has one (those under 50 % take the likeliest land class, and say so); a
+    size in the prompt is the map's minimum mapping unit (small regions merge into a neighbour, not into holes)."""
+    r, c, _ = _run(tmp_path, SAMPLE_S2, "land cover map")
+    valid = c != 255
+    assert valid.mean() > 0.9 and (c[valid] > 0).all()
+    assert "reached no class at 50 % and took its most likely one" in r.explanation
+    filled = r.details["map_filled_m2"]
+    assert 0 < filled < 0.5 * r.valid_area_m2
+    assert sum(r.areas_m2.values()) == pytest.approx(r.valid_area_m2)
+    out_v = str(tmp_path / "map.gpkg")
+    r2 = extract_landcover(ExtractRequest(input=SAMPLE_S2, prompt="land cover map larger than 0.5 ha",
+                                          output_raster=str(tmp_path / "map.tif"), output_vector=out_v))
+    with rasterio.open(tmp_path / "map.tif") as ds:
+        c2 = ds.read(1)
+    assert (c2[valid] > 0).all()
+    px_m2 = r2.valid_area_m2 / valid.sum()
+    from scipy import ndimage
+    for k in np.unique(c2[valid]):
+        sizes = np.bincount(ndimage.label(c2 == k)[0].ravel())[1:]
+        assert sizes.min() * px_m2 >= 5000 * 0.95  # about 10 m pixels: 50 of them at least
+    assert "Minimum mapping unit: 5000 m²" in r2.explanation
+    assert sum(r2.areas_m2.values()) == pytest.approx(r2.valid_area_m2)
+    import fiona
+    with fiona.open(out_v) as f:
+        assert len(f) > 0
+
+
 def test_sar_alone_gives_the_water_class_and_names_the_others(tmp_path):
     """From SAR only water is possible: the map keeps it and says which classes these bands cannot give."""
     r, c, classes = _run(tmp_path, os.path.join(ROOT, "tests", "data", "sen1floods11_s1_crop.tif"), "everything")
     assert classes == "1=water"
     assert "not possible from these bands: forest / trees, grassland, cropland, built-up, bare soil, snow / ice" in r.explanation
     assert (c == 1).mean() > 0.05
+    assert (c == 0).mean() > 0.3  # an incomplete map is not filled: land is no class, not water
+    assert r.details["map_filled_m2"] is None and "took its most likely one" not in r.explanation
 
 
 def test_no_map_class_from_a_panchromatic_band(tmp_path):
