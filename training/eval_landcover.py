@@ -409,32 +409,47 @@ MAP_WORLDCOVER = {"water": 80, "forest": 10, "grassland": 30, "cropland": 40, "b
 
 
 def eval_hls_worldcover_map(d: Path, ids: list[str], test: set[str]) -> None:
-    """'land cover map' as a run classes it (extract.classify_block), unfilled and with its filling (a pixel under 0.5
-    takes its likeliest land class): overall accuracy against WorldCover, and the share left unclassified."""
+    """'land cover map' as a run classes it (extract.classify_block) against WorldCover and the chips' water labels: from
+    7 bands unfilled and with its filling (a pixel under 0.5 takes its likeliest land class); from RGB and RGB+NIR
+    (water and forest possible) with the index rules' water and the likeliest class, and as a run now (ENGINE=auto: the
+    land-cover network's water, water first)."""
     from terraprompt.plugin.core.landcover.extract import classify_block
     from terraprompt.plugin.core.prompts import land_cover_map
 
     spec = land_cover_map()
-    names = spec["concepts"]
-    fill = [i for i, n in enumerate(names) if n in spec["fill_classes"]]
-    acc = {(mode, split): np.zeros(3, np.int64) for mode in ("unfilled", "filled") for split in ("held_out", "all")}
+    cases = {"7 bands": (tuple(HLS_ROLES), spec["concepts"]), "RGB": (("red", "green", "blue"), ["water", "forest"]),
+             "RGB+NIR": (("red", "green", "blue", "nir"), ["water", "forest"])}
+    modes = {"7 bands": (("unfilled", False, False, False), ("filled", True, True, True)),
+             "RGB": (("index-rule water, likeliest class", False, False, False), ("network water first", False, True, True)),
+             "RGB+NIR": (("index-rule water, likeliest class", False, False, False), ("network water first", False, True, True))}
+    acc: dict = {}
     for i in ids:
         refl, valid, wc = hls_chip(d, i)
-        scores = engine_scores("spectral", names, refl, valid, Context(pixel_m=30.0, cloud_mask=False))
-        truth = np.zeros(wc.shape, np.int64)
-        for k, n in enumerate(names):
-            truth[wc == MAP_WORLDCOVER[n]] = k + 1
-        scored = valid & (truth > 0)
-        for mode, f in (("unfilled", []), ("filled", fill)):
-            cls = classify_block(scores, len(names), valid, np.zeros_like(valid), f)[0]
-            c = np.array([(cls[scored] == truth[scored]).sum(), (cls[scored] == 0).sum(), scored.sum()])
-            acc[(mode, "all")] += c
-            if i in test:
-                acc[(mode, "held_out")] += c
+        water = _read(d / "labels" / f"{i}_water.tif")[0] == 1
+        for case, (roles, names) in cases.items():
+            truth = np.zeros(wc.shape, np.int64)
+            for k, n in enumerate(names):
+                truth[wc == MAP_WORLDCOVER[n]] = k + 1
+            scored = valid & (truth > 0)
+            for mode, filled, net, water_first in modes[case]:
+                scores = engine_scores("spectral", names, {r: refl[r] for r in roles}, valid,
+                                       Context(pixel_m=30.0, cloud_mask=False, network=net))
+                fill = [k for k, n in enumerate(names) if n in spec["fill_classes"]] if filled else []
+                first = [names.index(n) for n in spec["first"] if n in names] if water_first else []
+                cls = classify_block(scores, len(names), valid, np.zeros_like(valid), fill, first)[0]
+                c = np.concatenate([[(cls[scored] == truth[scored]).sum(), (cls[scored] == 0).sum(), scored.sum()],
+                                    iou(cls == 1, water, valid), iou(cls == 2, wc == 10, valid)])
+                for split in ("all", "held_out") if i in test else ("all",):
+                    acc.setdefault((case, mode, split), np.zeros(9, np.int64))
+                    acc[(case, mode, split)] += c
+    print("  'land cover map' as a run classes it (WorldCover shrub/wetland/moss not scored; water against the chips' labels, "
+          "forest against WorldCover trees):")
     for split in ("held_out", "all"):
-        row = ", ".join(f"{mode}: overall accuracy {a[0] / max(a[2], 1):.3f} ({a[1] / max(a[2], 1):.1%} unclassified)"
-                        for mode in ("unfilled", "filled") for a in [acc[(mode, split)]])
-        print(f"  [{split}] 'land cover map' (7 classes, WorldCover shrub/wetland/moss not scored): {row}")
+        for case in cases:
+            row = "; ".join(f"{mode}: overall accuracy {a[0] / max(a[2], 1):.3f} ({a[1] / max(a[2], 1):.1%} unclassified), "
+                            f"water IoU {_ratio(a[3:6]):.3f}, forest IoU {_ratio(a[6:9]):.3f}"
+                            for mode, *_ in modes[case] for a in [acc.get((case, mode, split), np.zeros(9, np.int64))])
+            print(f"  [{split}] {case}: {row}")
 
 
 # ------------------------------------------------------------------------------------------------ OSCD RGB vs 13

@@ -251,16 +251,20 @@ def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], p
     return np.concatenate(parts)
 
 
-def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray,
-                   fill: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray, fill: Sequence[int] = (),
+                   first: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Class per pixel (the best of the K wanted concepts at probability >= 0.5, 0 otherwise or where an excluded concept
     wins, NODATA where invalid or cloudy), its confidence, the valid mask without clouds, and the pixels filled. With
     ``fill`` (indices among the K: a complete land-cover map's filling classes) a pixel no class reaches 0.5 in takes the
     likeliest of those unless an excluded concept is likelier: a map has no holes, and its confidence raster shows these
-    pixels below 50 %."""
+    pixels below 50 %. ``first`` (indices among the K, a map's precedence) win wherever they reach 0.5, whatever else
+    does (water over a vegetation index that green water also passes)."""
     inc = scores[:k]
     best = np.argmax(inc, axis=0)
     top = np.take_along_axis(inc, best[None], 0)[0]
+    for i in first:
+        won = inc[i] >= 0.5
+        best[won], top[won] = i, inc[i][won]
     cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
     ex_top = scores[k:].max(axis=0) if len(scores) > k else np.zeros_like(top)
     cls[ex_top >= 0.5] = 0
@@ -372,6 +376,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     # whole run fell to 0.36 on a Sen1Floods11 chip).
     scene = Window(0, 0, src.width, src.height)
     ctx = scene_context(stack, modality, req.device)
+    ctx.network = req.engine == "auto"  # water then comes from the network, as a 'water' prompt alone gets it
     if parsed.has_height:  # one DSM-or-nDSM decision for the height filter and the spectral rules
         hs = stack.read_sample(scene, {"height"})
         ctx.height_is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
@@ -396,6 +401,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     area_rows = row_pixel_areas(grid, 0, grid.height)
     tally = AreaTally(K, area_rows)
     fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
+    first = [names.index(n) for n in land_cover_map()["first"] if n in names] if parsed.full_map else []
     roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
     height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
 
@@ -408,7 +414,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             block = block[:-1]
         valid, sar_only = block[-2] >= 0.5, block[-1] >= 0.5
         cloudy = (block[-3] >= 0.5) & valid
-        cls, conf, valid, filled = classify_block(block[:-3], K, valid, cloudy, fill)
+        cls, conf, valid, filled = classify_block(block[:-3], K, valid, cloudy, fill, first)
         out.classes.write(w, cls)
         out.confidence.write(w, np.clip(conf * 100, 0, 100).astype(np.uint8))
         tally.add(w, cls, conf, valid, cloudy, sar_only, filled)
@@ -445,6 +451,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
+        details["map_first"] = [t(cat[names[i]]["label"]).lower() for i in first]
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
@@ -597,6 +604,9 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0
         lines.append(t("Decided by SAR alone (optical image nodata or cloudy): {m2} m² = {ha} ha = {pct} % of the valid area",
                        m2=number(sar_only), ha=number(sar_only / 1e4, 2), pct=number(pct, 1)))
+    if details.get("map_first"):
+        lines.append(t("Land-cover map: {classes} wherever its probability reaches 50 %, whatever other class is likelier",
+                       classes=", ".join(details["map_first"])))
     filled = details.get("map_filled_m2")
     if filled:
         lines.append(t("Land-cover map: {pct} % of the valid area reached no class at 50 % and took its most likely one "

@@ -141,7 +141,7 @@ class NetworkEngine:
 
     def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
                  model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None,
-                 quality: Optional[QualityBand] = None) -> None:
+                 quality: Optional[QualityBand] = None, own_clouds: bool = True) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
             raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
@@ -166,6 +166,9 @@ class NetworkEngine:
         self.qa_masker = QualityMasker(quality) if quality is not None else None
         """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
         self._qa_cloudy: Optional[np.ndarray] = None
+        self.own_clouds = own_clouds
+        """False when another engine masks the clouds (the spectral engine reading this network's water): its cloud
+        output is then not used."""
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads (and the quality band when it masks the clouds)."""
@@ -359,7 +362,7 @@ class NetworkEngine:
     @property
     def masks_clouds(self) -> bool:
         """Clouds are masked from the other concepts when optical bands are used and no SAR can see through them."""
-        return set(RGB) <= set(self.used) and "vv" not in self.used and "cloud" not in self.concepts
+        return self.own_clouds and set(RGB) <= set(self.used) and "vv" not in self.used and "cloud" not in self.concepts
 
     def excluded(self, bs: BandSet, scores: np.ndarray, n_wanted: int) -> Optional[np.ndarray]:
         """Pixels the network calls cloud (probability ≥ 0.5), or the quality band cloud or shadow, that no wanted concept

@@ -60,7 +60,7 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "lc_tree": "classifier log-odds of trees", "lc_grassland": "classifier log-odds of grassland",
            "lc_cropland": "classifier log-odds of cropland", "lc_built_up": "classifier log-odds of built-up",
            "lc_bare": "classifier log-odds of bare ground", "vhr_buildings": "building head log-odds",
-           "vhr_buildings_pan": "building head log-odds (panchromatic)"}
+           "vhr_buildings_pan": "building head log-odds (panchromatic)", "net_water": "land-cover network water log-odds"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
@@ -99,6 +99,9 @@ class Context:
     """Whether the land-cover pixel classifier may be used where the bands and pixel size allow (False: index rules only)."""
     rgb_stretch: Optional[tuple] = None
     """(1st, 99th) percentiles of red, green, blue in the scene (fitted), the building head's stretch."""
+    network: bool = False
+    """Whether water may come from the bundled land-cover network (rule family 'landnet'): set for ENGINE=auto runs, where
+    a 'water' prompt alone would get the network, so a map or a multi-concept prompt gets the same water."""
 
 
 BALANCE_MAX_PIXEL_M = 5.0
@@ -111,8 +114,11 @@ are mostly bare soil whose colour is real (HLS chips, vegetation IoU vs WorldCov
 class IndexCache:
     """Indices of one BandSet computed once (several concepts share MNDWI, NDVI, the cloud network ...)."""
 
-    def __init__(self, bs: BandSet, ctx: Context, clouds=None, tile_clouds: Optional[np.ndarray] = None) -> None:
+    def __init__(self, bs: BandSet, ctx: Context, clouds=None, tile_clouds: Optional[np.ndarray] = None,
+                 water_net=None, raw: Optional[BandSet] = None) -> None:
         self.bs, self.ctx, self.clouds, self.tile_clouds = bs, ctx, clouds, tile_clouds
+        self.water_net, self.raw = water_net, raw
+        """The fitted land-cover network for 'net_water', and the bands as read (before any dark-object subtraction)."""
         self._cache: dict[str, np.ndarray] = {}
 
     def __call__(self, name: str) -> np.ndarray:
@@ -160,6 +166,9 @@ class IndexCache:
                 clf = pixel_classifier.shared(device)
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
             return self._cache["_lc"][pixel_classifier.class_of_index(name)]
+        if name == "net_water":  # the network reads the bands as a 'water' run would (its own brightness normalisation)
+            p = np.clip(self.water_net.scores(self.raw or self.bs)[0], 1e-6, 1.0 - 1e-6)
+            return np.log(p / (1.0 - p)).astype(np.float32)
         if name in ("vhr_buildings", "vhr_buildings_pan"):
             return buildings_vhr.shared(device).log_odds(buildings_vhr.as_rgb(b), self.bs.valid_for(index_roles(name)),
                                                          self.ctx.pixel_m, self.ctx.rgb_stretch)
@@ -342,8 +351,9 @@ def select_rules(concept: str, roles: set[str], unusable: frozenset = frozenset(
     else:
         chosen, fams = [], set()
         has_optical = any(v.family == "optical" for v in usable)
+        has_net = any(v.family == "landnet" for v in usable)
         for v in usable:
-            if v.family in fams or (v.family == "rgb" and has_optical):
+            if v.family in fams or (v.family == "rgb" and has_optical) or (v.family in ("optical", "rgb") and has_net):
                 continue
             chosen.append(v)
             fams.add(v.family)
@@ -383,7 +393,9 @@ class SpectralEngine:
         if not self.ctx.classifier:
             classifier_ok, self.classifier_why = False, ""
         vhr_ok = any(has_family(c, "vhrnet") for c in concepts) and buildings_vhr.usable(roles, self.ctx.pixel_m)[0]
-        unusable = frozenset(f for f, ok in (("cloudnet", cloud_ok), ("classifier", classifier_ok), ("vhrnet", vhr_ok)) if not ok)
+        net_ok = self.ctx.network and any(has_family(c, "landnet") for c in concepts) and landnet_usable(roles)
+        unusable = frozenset(f for f, ok in (("cloudnet", cloud_ok), ("classifier", classifier_ok), ("vhrnet", vhr_ok),
+                                             ("landnet", net_ok)) if not ok)
         self.rules: dict[str, ConceptRules] = {}
         for c in self.concepts:
             r = select_rules(c, roles, unusable)
@@ -403,6 +415,11 @@ class SpectralEngine:
 
                 self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
                 self.device_report = self.clouds.device_report
+        self.water_net = None
+        if self._uses("net_water"):
+            from .network import NetworkEngine
+
+            self.water_net = NetworkEngine(["water"], self.roles, self.ctx.device, pixel_m=self.ctx.pixel_m, own_clouds=False)
         self._last_cache: Optional[IndexCache] = None
         self.dark: dict[str, float] = {}
         """Dark-object values subtracted from uncalibrated optical bands (fitted in :meth:`fit`)."""
@@ -414,18 +431,23 @@ class SpectralEngine:
 
     @property
     def uses_neighbourhood(self) -> bool:
-        """True when a rule reads more than its own pixel (the land-cover classifier's texture, the building head)."""
-        return any(cr.families() & {"classifier", "vhrnet"} for cr in self.rules.values())
+        """True when a rule reads more than its own pixel (the land-cover classifier's texture, the building head, the
+        land-cover network)."""
+        return any(cr.families() & {"classifier", "vhrnet", "landnet"} for cr in self.rules.values())
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
         out = {r for cr in self.rules.values() for v in cr.variants for t in v.terms() for r in t.needs()}
         if self.clouds is not None:
             out |= set(self.clouds.bands)
+        if self.water_net is not None:
+            out |= self.water_net.needed_roles()
         return out
 
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
+        if self.water_net is not None:
+            self.water_net.fit(sample)  # on the bands as read, as a 'water' run fits it
         self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
         if self.dark:
             sample = subtract_dark_objects(sample, self.dark)
@@ -570,9 +592,10 @@ class SpectralEngine:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
         self._tile = None
+        raw = bs
         if self.dark:
             bs = subtract_dark_objects(bs, self.dark)
-        cache = IndexCache(bs, self.ctx, self.clouds, tile_clouds)
+        cache = IndexCache(bs, self.ctx, self.clouds, tile_clouds, self.water_net, raw)
         cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
         self._blind: dict[int, np.ndarray] = {}
@@ -631,6 +654,8 @@ class SpectralEngine:
             lines.append(t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
         if any("vhrnet" in self.rules[c].families() for c in self.concepts):
             lines.append(building_head_line())
+        if self.water_net is not None:
+            lines += self.water_net.explain()
         if self.dark:
             lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so each band's dark object (its {pct}th "
                                                           "percentile in the scene) was subtracted first: {values}",
@@ -660,6 +685,19 @@ class SpectralEngine:
                      "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
                     for v in cr.variants]
                 for c, cr in self.rules.items()}
+
+
+def landnet_usable(roles: set[str]) -> bool:
+    """Whether water may come from the land-cover network within a spectral run: no SWIR and no SAR are given (where the
+    rules' water is weak: RGB 0.39 vs the network's 0.68 held out; with SWIR the rules are within 0.02 of it, with SAR
+    they fuse it themselves), the network is bundled and its card prefers it for these bands."""
+    if {"vv", "vh", "swir1"} & roles:
+        return False
+    try:
+        from .network import network_available
+    except ImportError:
+        return False
+    return network_available(["water"], roles, for_auto=True)[0]
 
 
 def has_family(concept: str, family: str) -> bool:

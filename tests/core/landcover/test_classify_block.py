@@ -48,3 +48,15 @@ def test_area_tally_weights_rows_by_pixel_area():
     assert (tally.nodata, tally.cloud) == (20.0, 20.0)
     assert tally.low_conf == 1 and tally.conf_n == 4
     assert np.allclose(tally.class_conf[1], [1.6, 2])
+
+
+def test_a_maps_first_class_wins_wherever_it_reaches_half():
+    scores = np.array([[[0.6, 0.6, 0.3]],    # water (first)
+                       [[0.9, 0.4, 0.9]]],   # forest
+                      np.float32)
+    valid = np.ones((1, 3), bool)
+    cls, conf, _, _ = classify_block(scores, 2, valid, np.zeros_like(valid))
+    assert cls.tolist() == [[2, 1, 2]]  # the likelier class
+    cls, conf, _, _ = classify_block(scores, 2, valid, np.zeros_like(valid), first=[0])
+    assert cls.tolist() == [[1, 1, 2]]  # water at 0.6 wins over forest at 0.9; under 0.5 it does not
+    assert np.allclose(conf[0], [0.6, 0.6, 0.9])

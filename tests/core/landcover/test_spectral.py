@@ -302,7 +302,7 @@ def test_catalogue_modalities_match_the_rules():
     from terraprompt.plugin.core.landcover.spectral import rules_table
 
     fam = {"optical": "optical", "rgb": "rgb", "sar": "sar", "height": "height", "cloudnet": "optical", "quality": "optical",
-           "classifier": "optical", "vhrnet": "optical"}
+           "classifier": "optical", "vhrnet": "optical", "landnet": "rgb"}
     for cid, c in concepts().items():
         fams = {fam[v["family"]] for v in rules_table()["concepts"][cid]["variants"]}
         assert fams == set(c["modalities"]), cid
