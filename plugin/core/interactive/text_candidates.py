@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from rasterio.transform import Affine
@@ -39,7 +39,7 @@ from scipy import ndimage
 
 from ..errors import InputError, ModalityError
 from ..messages import label_in_text, t
-from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
+from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
 from ..stack import BandSet, ModalityStack, make_layer
@@ -137,20 +137,22 @@ def read_resampled(stack: ModalityStack, window: Window, shape: tuple[int, int],
     return BandSet(bands, valid, role_valid)
 
 
-def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(class 0..K with 0 = none, confidence of the class) per pixel, as extract_landcover decides them."""
+def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], valid: np.ndarray,
+             first: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """(class 0..K with 0 = none, confidence of the class) per pixel, as extract_landcover decides them (a map's ``first``
+    classes included; its filling is not: a candidate is a region that reaches 50 %)."""
+    from ..landcover.extract import NODATA, classify_block
+
+    cloud = np.zeros(valid.shape, bool) if cloudy is None else cloudy & valid
+    cls, _, _, _ = classify_block(scores, n_wanted, valid, cloud, (), first)
+    cls[cls == NODATA] = 0
     inc = scores[:n_wanted]
-    best = np.argmax(inc, axis=0)
-    top = np.take_along_axis(inc, best[None], 0)[0]
-    cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
-    if scores.shape[0] > n_wanted:
-        cls[scores[n_wanted:].max(axis=0) >= 0.5] = 0
-    keep = valid if cloudy is None else valid & ~cloudy
-    cls[~keep] = 0
+    top = np.where(cls > 0, np.take_along_axis(inc, np.maximum(cls.astype(np.int64) - 1, 0)[None], 0)[0], inc.max(axis=0))
     return cls, top.astype(np.float32)
 
 
-def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_cancelled=None) -> tuple[np.ndarray, np.ndarray]:
+def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_cancelled=None,
+              first: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray]:
     """(class, confidence) of every pixel of a BandSet with a fitted engine, tile by tile."""
     h, w = valid.shape
     cls = np.zeros((h, w), dtype=np.uint8)
@@ -170,7 +172,7 @@ def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_can
 
     def sink(win, block):
         sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
-        c, t = classify(block[:-1], K, block[-1] >= 0.5, valid[sl])
+        c, t = classify(block[:-1], K, block[-1] >= 0.5, valid[sl], first)
         cls[sl], conf[sl] = c, t
 
     run_tiled(w, h, process, sink, TileSpec(size=1024, overlap=32), progress=progress, is_cancelled=is_cancelled)
@@ -217,7 +219,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     engine_name, engine_why = choose_engine(engine, ids, roles)
     shape = tuple(int(v) for v in enc.shape)
     grid = Grid(src.crs, enc.transform, shape[1], shape[0])
-    ctx = replace(scene_context(stack, modality, device), pixel_m=pixel_size_m(grid))
+    ctx = replace(scene_context(stack, modality, device), pixel_m=pixel_size_m(grid), network=engine == "auto")
+    first = [wanted.index(n) for n in land_cover_map()["first"] if n in wanted] if parsed.full_map else []
     try:
         eng = _make_engine(engine_name, ids, roles, device, ctx)
     except ModalityError as exc:  # the land-cover fix names DSM_INPUT, which this tab does not have
@@ -236,8 +239,8 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     # index rules are per pixel
     pad = 32 if getattr(eng, "uses_neighbourhood", False) else 0
     cls, conf = _classify(eng, bs, bs.valid & enc.valid, K,
-                          (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled)
-    around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad)
+                          (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled, first)
+    around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad, first)
     mosaic = around.complete(cls, conf, (lambda p: progress(80 + 0.15 * p)) if progress else None, is_cancelled)
     cands, total, small = _regions(mosaic, wanted, src.crs, enc.transform, parsed.min_area_m2, min_pixels, sort, max_count,
                                    is_cancelled, parsed.max_area_m2)
@@ -358,10 +361,11 @@ class _Surroundings:
     """The view's grid continued beyond it in blocks (strips of a quarter of its side), classified only where its regions reach."""
 
     def __init__(self, stack: ModalityStack, window: Window, shape: tuple[int, int], max_grow: float, max_extra: float,
-                 eng, roles: set[str], n_wanted: int, pad: int) -> None:
+                 eng, roles: set[str], n_wanted: int, pad: int, first: Sequence[int] = ()) -> None:
         h, w = shape
         src = stack.primary.src
         self.stack, self.window, self.view, self.eng, self.roles, self.K, self.pad = stack, window, shape, eng, roles, n_wanted, pad
+        self.first = first
         self.fx, self.fy = window.width / w, window.height / h
 
         def room(native: float, f: float, n: int) -> int:  # whole encoded pixels of raster beyond a side, at most max_grow views
@@ -396,7 +400,7 @@ class _Surroundings:
         win = Window(self.window.col_off + pc0 * self.fx, self.window.row_off + pr0 * self.fy,
                      (pc1 - pc0) * self.fx, (pr1 - pr0) * self.fy)
         bs = read_resampled(self.stack, win, (pr1 - pr0, pc1 - pc0), self.roles)
-        cls, conf = _classify(self.eng, bs, bs.valid, self.K, None, is_cancelled)
+        cls, conf = _classify(self.eng, bs, bs.valid, self.K, None, is_cancelled, self.first)
         sl = (slice(r0 - pr0, r1 - pr0), slice(c0 - pc0, c1 - pc0))
         self.blocks[b] = (cls[sl], conf[sl])
 

@@ -144,9 +144,12 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
     if engine == "network":
         from .network import network_available
 
-        possible = [m.concept for m in parsed.concepts if network_available([m.concept], roles)[0]]
+        def can(concept: str) -> bool:
+            return network_available([concept], roles)[0]
     else:
-        possible = [m.concept for m in parsed.concepts if select_rules(m.concept, roles) is not None]
+        def can(concept: str) -> bool:
+            return select_rules(concept, roles) is not None
+    possible = [m.concept for m in parsed.concepts if can(m.concept)]
     cat = catalogue()
     left_out = [t(cat[m.concept]["label"]).lower() for m in parsed.concepts if m.concept not in possible]
     if not possible:
@@ -155,12 +158,18 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
               classes=", ".join(t(cat[m.concept]["label"]).lower() for m in parsed.concepts), bands=", ".join(sorted(roles)) or t("none")),
             t("Give an optical raster (RGB at least; NIR and SWIR for most classes), or name the land covers to extract."))
     notes = list(parsed.notes)
+    # a map's class left out by the prompt that these bands cannot give is not in the map anyway: the exclusion is moot
+    unable = [m for m in parsed.excluded if m.concept in land_cover_map()["concepts"] and not can(m.concept)]
+    if unable:
+        notes.append(t("land-cover map: {classes} cannot be told from these bands, so it cannot be left out either: its pixels "
+                       "may take the map's other classes", classes=", ".join(t(cat[m.concept]["label"]).lower() for m in unable)))
     if left_out and engine == "network":
         notes.append(t("land-cover map: not predicted by the network engine from these bands: {classes} (ENGINE=auto or "
                        "spectral maps more classes)", classes=", ".join(left_out)))
     elif left_out:
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
-    return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes, map_complete=not left_out)
+    return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes, map_complete=not left_out,
+                   excluded=[m for m in parsed.excluded if m not in unable])
 
 
 def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto", pixel_m: Optional[float] = None) -> None:

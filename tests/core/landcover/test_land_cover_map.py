@@ -62,10 +62,8 @@ def test_a_complete_map_has_no_holes_and_merges_regions_under_its_unit(tmp_path)
         assert len(f) > 0
 
 
-def test_the_water_of_a_map_is_the_water_of_a_water_prompt(tmp_path):
-    """ENGINE=auto: a map (or any prompt the network alone cannot give) takes water from the land-cover network, as the
-    prompt 'water' does, instead of the weaker RGB rule (which called most of a dense city water); ENGINE=spectral keeps
-    the rule."""
+def _rgb8(tmp_path) -> str:
+    """The Beirut sample as an 8-bit RGB quick look (no NIR, no SWIR)."""
     with rasterio.open(SAMPLE_S2) as ds:
         prof = ds.profile | {"count": 3, "dtype": "uint8", "nodata": None}
         rgb = ds.read([4, 3, 2]).astype(np.float32)
@@ -73,6 +71,23 @@ def test_the_water_of_a_map_is_the_water_of_a_water_prompt(tmp_path):
     src = str(tmp_path / "rgb8.tif")
     with rasterio.open(src, "w", **prof) as dst:
         dst.write(rgb)
+    return src
+
+
+def test_a_map_class_the_bands_cannot_give_is_not_an_exclusion_that_fails(tmp_path):
+    """'everything except built-up' on RGB: built-up is not in an RGB map anyway; the run says it could not be left out."""
+    r, c, classes = _run(tmp_path, _rgb8(tmp_path), "everything except built-up")
+    assert classes.startswith("1=water") and "built_up" not in classes
+    assert "built-up cannot be told from these bands, so it cannot be left out either" in r.explanation
+    with pytest.raises(ModalityError, match="cannot extract 'built_up'"):  # outside a map the exclusion is needed: refused
+        _run(tmp_path, _rgb8(tmp_path), "water except built-up")
+
+
+def test_the_water_of_a_map_is_the_water_of_a_water_prompt(tmp_path):
+    """ENGINE=auto: a map (or any prompt the network alone cannot give) takes water from the land-cover network, as the
+    prompt 'water' does, instead of the weaker RGB rule (which called most of a dense city water); ENGINE=spectral keeps
+    the rule."""
+    src = _rgb8(tmp_path)
     r_map, c_map, classes = _run(tmp_path, src, "land cover map")
     assert classes.split(";")[0] == "1=water"
     assert "[landnet]" in r_map.explanation and "bundled network landcover_net" in r_map.explanation
@@ -80,6 +95,8 @@ def test_the_water_of_a_map_is_the_water_of_a_water_prompt(tmp_path):
     r_w, c_w, _ = _run(tmp_path, src, "water")
     assert r_w.engine == "network"
     assert ((c_map == 1) == (c_w == 1)).mean() > 0.995
+    r_f, c_f, _ = _run(tmp_path, src, "flooded area")  # the same network water (the rule called 85 % of RGB Paris flooded)
+    assert "[landnet]" in r_f.explanation and ((c_f == 1) == (c_w == 1)).mean() > 0.995
     r_rule, c_rule, _ = _run(tmp_path, src, "land cover map", engine="spectral")
     assert "[landnet]" not in r_rule.explanation and "[rgb]" in r_rule.explanation
     assert (c_rule == 1).mean() > (c_map == 1).mean() + 0.02  # the RGB rule calls 5 % of this city water, the network none
