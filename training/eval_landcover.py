@@ -348,8 +348,10 @@ WORLDCOVER_NAMES = {10: "tree", 20: "shrub", 30: "grass", 40: "crop", 50: "built
                     80: "water", 90: "wetland", 100: "moss"}
 
 
-WORLDCOVER_CONCEPTS = {"forest": (10,), "grassland": (30,), "cropland": (40,), "built_up": (50,), "bare_soil": (60,)}
-"""Catalogue concepts scored against ESA WorldCover classes on the HLS chips."""
+WORLDCOVER_CONCEPTS = {"forest": (10,), "grassland": (30,), "cropland": (40,), "built_up": (50,), "bare_soil": (60,),
+                       "buildings": (50,)}
+"""Catalogue concepts scored against ESA WorldCover classes on the HLS chips (at 30 m 'buildings' is built-up: buildings
+are not separable without height)."""
 
 
 def eval_hls_worldcover(limit: int = 0) -> None:
