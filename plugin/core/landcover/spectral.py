@@ -736,7 +736,7 @@ def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
 def _hint(concept: str) -> str:
     """What bands would let the engine extract a concept (and, for objects such as buildings, the by-example route that
     needs no other bands)."""
-    fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])} - {"classifier"})
+    fams = sorted({d["family"] for d in rules_table()["concepts"].get(concept, {}).get("variants", [])} - {"classifier", "landnet"})
     need = {"optical": t("multispectral bands (green, red, NIR, SWIR)"), "rgb": "RGB", "sar": t("SAR VV/VH (SAR_INPUT)"),
             "height": t("a DSM/nDSM (DSM_INPUT) with optical or RGB bands"), "cloudnet": t("blue, green, red and NIR reflectance"),
             "quality": t("a quality band (SCL, QA_PIXEL, Fmask) in the raster"),

@@ -129,3 +129,11 @@ def test_network_engine_map_keeps_what_it_predicts(tmp_path):
     r, c, classes = _run(tmp_path, SAMPLE_S2, "land cover map", engine="network")
     assert classes == "1=water"
     assert "not predicted by the network engine from these bands: forest / trees" in r.explanation
+
+
+def test_the_fix_for_a_concept_names_bands_not_rule_families():
+    """The network-backed families are not bands to give: water from a panchromatic band asks for RGB, multispectral or SAR."""
+    from terraprompt.plugin.core.landcover.spectral import cannot_extract
+
+    fix = cannot_extract("water", {"pan"}).fix
+    assert "landnet" not in fix and "classifier" not in fix and "RGB" in fix and "SAR" in fix
