@@ -26,7 +26,7 @@ from ..catalog import load_json
 from ..errors import InputError, PromptError
 from ..messages import separator, t as _t
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
-from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
+from ..prompts import ParsedPrompt, concepts, land_cover_map, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource
 from ..stack import BandSet
@@ -199,6 +199,8 @@ class ClassMaps:
     reference: Optional[RasterSource] = None  # or a VectorReference (same interface)
     reference_values: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+    """Classes (indices) that win wherever the engine gives them 0.5, as in a land-cover map (land_cover_map 'first')."""
     from_ids: list[str] = field(default_factory=list)
     """With a reference map, the change-map class each of its classes stands for ('tree cover' → forest), matched
     against prompts; ``from_names`` keep the map's own names for the outputs."""
@@ -237,6 +239,11 @@ class ClassMaps:
             out[-1] = 1.0
             return out
         sc = engine.scores(BandSet(block.bands(which), block.valid))
+        for i in self.first:  # as in a land-cover map: water wherever it reaches 0.5 (green water passes ExG too)
+            won = sc[i] >= 0.5
+            p = sc[i][won]
+            sc[:, won] = np.minimum(sc[:, won], p - 1e-6)
+            sc[i, won] = p
         out[:-1] = sc
         out[-1] = np.where(sc.max(axis=0) >= 0.5, 0.0, 1.0)
         return out
@@ -276,8 +283,9 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     if concepts:
         # index rules, not the land-cover classifier: on the OSCD cities no network trained on, change prompts lost with it
         # ('new buildings' F1 0.37 -> 0.30, precision 0.72 -> 0.61): construction sites read as bare soil to it
+        # water from the land-cover network where the rules' is weak (no SWIR: RGB, RGB+NIR), as a land-cover run takes it
         before_eng, after_eng = (SpectralEngine(concepts, set(roles), Context(cloud_mask=False, reflectance=calibrated,
-                                                                              classifier=False))
+                                                                              classifier=False, network=True))
                                for _ in range(2))
         for eng, which in ((before_eng, "before"), (after_eng, "after")):
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
@@ -288,7 +296,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                          else _t("Land cover AFTER: {rules}", rules=rules))
     else:
         notes.append(_t("Land cover: the land-cover engine maps no class with these bands, so from/to classes are unknown"))
-    maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes)
+    first = [concepts.index(n) for n in land_cover_map()["first"] if n in concepts]
+    maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes, first=first)
     if reference:
         from ..raster import open_raster
         from .reference import VectorReference, is_vector

@@ -46,3 +46,12 @@ def test_taizhou_crop(tmp_path, method, min_acc):
     acc = float(((ch[lab] == 1) == (ref[lab] == 2)).mean())
     assert acc > min_acc, res.summary
     assert "relative normalisation" in res.summary
+
+
+def test_semantic_maps_take_water_as_a_land_cover_run_does(tmp_path):
+    """Without SWIR (this RGB+NIR pair) the from/to water comes from the land-cover network, as extract_landcover's
+    ENGINE=auto takes it, and the unchanged harbour stays water → water."""
+    res = detect_change(ChangeRequest(*HK, output_change=str(tmp_path / "c.tif"), method="cva", classes=True))
+    assert "water: [landnet]" in res.summary and "water: [optical]" not in res.summary
+    m = res.details["matrix_all_m2"] / res.valid_area_m2
+    assert res.from_classes[0] == "water" and m[0, 0] > 0.3  # the sea, about 40 % of the crop
