@@ -410,7 +410,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     area_rows = row_pixel_areas(grid, 0, grid.height)
     tally = AreaTally(K, area_rows)
     fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
-    first = [names.index(n) for n in land_cover_map()["first"] if n in names] if parsed.full_map else []
+    first = [names.index(n) for n in land_cover_map()["first"] if n in names] if parsed.full_map and K > 1 else []
     roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
     height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
 

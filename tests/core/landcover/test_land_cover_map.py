@@ -110,6 +110,7 @@ def test_sar_alone_gives_the_water_class_and_names_the_others(tmp_path):
     assert (c == 1).mean() > 0.05
     assert (c == 0).mean() > 0.3  # an incomplete map is not filled: land is no class, not water
     assert r.details["map_filled_m2"] is None and "took its most likely one" not in r.explanation
+    assert "whatever other class is likelier" not in r.explanation  # one class: no precedence to state
 
 
 def test_no_map_class_from_a_panchromatic_band(tmp_path):
