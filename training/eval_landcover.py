@@ -421,9 +421,14 @@ def eval_hls_worldcover_map(d: Path, ids: list[str], test: set[str]) -> None:
     spec = land_cover_map()
     cases = {"7 bands": (tuple(HLS_ROLES), spec["concepts"]), "RGB": (("red", "green", "blue"), ["water", "forest"]),
              "RGB+NIR": (("red", "green", "blue", "nir"), ["water", "forest"])}
-    modes = {"7 bands": (("unfilled", False, False, False), ("filled", True, True, True)),
-             "RGB": (("index-rule water, likeliest class", False, False, False), ("network water first", False, True, True)),
-             "RGB+NIR": (("index-rule water, likeliest class", False, False, False), ("network water first", False, True, True))}
+    # (name, filled, network water, water first, land-cover classifier)
+    modes = {"7 bands": (("unfilled", False, False, False, True), ("filled", True, True, True, True),
+                         ("index rules only, unfilled", False, False, False, False),
+                         ("index rules only, filled", True, True, True, False)),
+             "RGB": (("index-rule water, likeliest class", False, False, False, True),
+                     ("network water first", False, True, True, True)),
+             "RGB+NIR": (("index-rule water, likeliest class", False, False, False, True),
+                         ("network water first", False, True, True, True))}
     acc: dict = {}
     for i in ids:
         refl, valid, wc = hls_chip(d, i)
@@ -433,9 +438,9 @@ def eval_hls_worldcover_map(d: Path, ids: list[str], test: set[str]) -> None:
             for k, n in enumerate(names):
                 truth[wc == MAP_WORLDCOVER[n]] = k + 1
             scored = valid & (truth > 0)
-            for mode, filled, net, water_first in modes[case]:
+            for mode, filled, net, water_first, classifier in modes[case]:
                 scores = engine_scores("spectral", names, {r: refl[r] for r in roles}, valid,
-                                       Context(pixel_m=30.0, cloud_mask=False, network=net))
+                                       Context(pixel_m=30.0, cloud_mask=False, network=net, classifier=classifier))
                 fill = [k for k, n in enumerate(names) if n in spec["fill_classes"]] if filled else []
                 first = [names.index(n) for n in spec["first"] if n in names] if water_first else []
                 cls = classify_block(scores, len(names), valid, np.zeros_like(valid), fill, first)[0]
