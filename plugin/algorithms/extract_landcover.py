@@ -67,7 +67,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
         p = QgsProcessingParameterEnum("ENGINE", tr("Engine"), options=ENGINES, defaultValue=0)
-        p.setHelp(tr("'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available."))
+        p.setHelp(tr("'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best "
+                     "available, and without SWIR takes water from the network in a run of the indices (a map, several concepts)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where networks run. The explanation reports the device actually used."))
