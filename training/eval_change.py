@@ -354,6 +354,58 @@ def eval_dsifn(methods: list[str], tmp: str) -> dict:
 SCAN_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
+def vhr_building_pair(tmp: str) -> Optional[tuple[str, str, np.ndarray, np.ndarray]]:
+    """A synthetic 0.5 m RGB pair from the held-out Rio tile (never trained on by the building head or the change
+    network): BEFORE with half its buildings erased (seeded choice; filled from the nearest ground, smoothed), AFTER with
+    a 20 x 40 m lawn paved grey. Returns (before, after, new buildings, paved) or None without the data."""
+    from scipy import ndimage
+
+    d = os.path.join(SHARED, "buildings")
+    img_p, inst_p = os.path.join(d, "rio_img52_image.tif"), os.path.join(d, "rio_img52_instances.tif")
+    if not (os.path.isfile(img_p) and os.path.isfile(inst_p)):
+        return None
+    with rasterio.open(img_p) as ds:
+        img, prof = ds.read().astype(np.float32), ds.profile
+    inst = rasterio.open(inst_p).read(1)
+    ids = [int(i) for i in np.unique(inst) if i > 0]
+    new = np.isin(inst, sorted(np.random.default_rng(3).choice(ids, size=len(ids) // 2, replace=False).tolist()))
+    hole = ndimage.binary_dilation(new, iterations=2)
+    near = ndimage.distance_transform_edt(hole, return_distances=False, return_indices=True)
+    before, after = img.copy(), img.copy()
+    for b in range(3):
+        before[b][hole] = ndimage.uniform_filter(img[b][tuple(near)], 7)[hole]
+    paved = np.zeros(inst.shape, bool)
+    paved[330:370, 250:330] = True
+    after[:, paved] = np.array([150.0, 150.0, 145.0])[:, None] + np.random.default_rng(4).normal(0, 4, (3, int(paved.sum())))
+    paths = []
+    for name, arr in (("before", before), ("after", after)):
+        p = os.path.join(tmp, f"rio52_{name}.tif")
+        with rasterio.open(p, "w", **prof) as dst:
+            dst.write(np.clip(arr, 0, 255).astype(prof["dtype"]))
+        paths.append(p)
+    return paths[0], paths[1], new, paved
+
+
+def eval_vhr_buildings(methods: list[str], tmp: str) -> dict:
+    """'new buildings' against 'any change' on the synthetic 0.5 m pair (vhr_building_pair): F1 against the erased
+    buildings, and the share of the paved lawn kept (a change that is no building)."""
+    pair = vhr_building_pair(tmp)
+    if pair is None:
+        print("VHR new buildings: skipped (../shared/data/buildings/rio_img52 not found)")
+        return {}
+    before, after, new, paved = pair
+    print(f"== VHR new buildings, synthetic pair from the held-out Rio tile ({int(new.sum())} px of new buildings, "
+          f"{int(paved.sum())} px of paved lawn)")
+    out = {}
+    for method in [m for m in methods if m in ("network", "cva")]:
+        for prompt in ("any change", "new buildings"):
+            pred = run(before, after, method, tmp, prompt)
+            s = scores(counts(pred, new))
+            out[(method, prompt)] = s
+            print(f"  {method:8s} {prompt:14s} {fmt(s)}  paved lawn kept {np.mean(pred[paved] == 1):.0%}")
+    return out
+
+
 def eval_oscd_thresholds(tmp: str) -> dict:
     """The network's precision, recall and F1 per probability threshold, pooled over the validation cities and over the
     held-out ones: the operating points the Change tab's threshold slider moves between (models/change_net.json)."""
@@ -385,7 +437,7 @@ def eval_oscd_thresholds(tmp: str) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods (default: %(default)s)")
-    ap.add_argument("--sets", default="oscd,oscd_thresholds,oscd_prompts,oscd_rgbn,oscd_landsat,taizhou,dsifn",
+    ap.add_argument("--sets", default="oscd,oscd_thresholds,oscd_prompts,oscd_rgbn,oscd_landsat,taizhou,dsifn,vhr_buildings",
                     help="comma-separated data sets (default: %(default)s)")
     args = ap.parse_args(argv)
     methods = [m for m in args.methods.split(",") if m]
@@ -403,6 +455,8 @@ def main(argv=None) -> int:
             eval_oscd_landsat(methods, tmp)
         if "taizhou" in sets:
             eval_taizhou([m for m in methods], tmp)
+        if "vhr_buildings" in sets:
+            eval_vhr_buildings(methods, tmp)
         if "dsifn" in sets:
             eval_dsifn([m for m in methods if m != "irmad"] + (["irmad"] if "irmad" in methods else []), tmp)
     return 0

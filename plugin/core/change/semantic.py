@@ -25,10 +25,11 @@ from rasterio.windows import Window
 from ..catalog import load_json
 from ..errors import InputError, PromptError
 from ..messages import separator, t as _t
+from ..landcover import buildings_vhr
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from ..prompts import ParsedPrompt, concepts, land_cover_map, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
-from ..raster import Grid, RasterSource
+from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
 from .align import PairBlock
 
@@ -249,21 +250,29 @@ class ClassMaps:
         return out
 
 
-def _mappable(concept: str, roles: set[str]) -> bool:
-    """Whether the land-cover engine has a rule for the concept with these bands."""
-    return concept in supported_concepts() and select_rules(concept, roles, frozenset({"cloudnet"})) is not None
+def _mappable(concept: str, roles: set[str], pixel_m: float = 10.0) -> bool:
+    """Whether the land-cover engine has a rule for the concept with these bands at this pixel size."""
+    unusable = {"cloudnet", "classifier"} | (set() if buildings_vhr.usable(roles, pixel_m)[0] else {"vhrnet"})
+    return concept in supported_concepts() and select_rules(concept, roles, frozenset(unusable)) is not None
 
 
-def semantic_concepts(roles: set[str], spec: Optional[dict] = None) -> list[str]:
-    """Concepts from the catalogue's semantic list the land-cover engine can map with these bands; a refinement the
-    prompt names first (forest for 'deforestation') takes its parent's place when it can be mapped."""
+def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: float = 10.0) -> list[str]:
+    """Concepts from the catalogue's semantic list the land-cover engine can map with these bands; a stand-in takes the
+    place of a class it cannot map (buildings for built-up on a photo); a refinement the prompt names first (forest for
+    'deforestation') takes its parent's place when it can be mapped."""
     cat = catalogue()
-    concepts = [c for c in cat["semantic_classes"] if _mappable(c, roles)]
+    stand_ins = {k: v for k, v in cat.get("stand_ins", {}).items() if not k.startswith("_")}
+    concepts = []
+    for c in cat["semantic_classes"]:
+        if _mappable(c, roles, pixel_m):
+            concepts.append(c)
+        elif c in stand_ins and _mappable(stand_ins[c], roles, pixel_m):
+            concepts.append(stand_ins[c])
     if spec:
         named = [c for side in (spec["from"], spec["to"]) for alt in side[:1] if isinstance(alt, list) for c in alt]
         for child in named:
             parent = cat.get("refinements", {}).get(child)
-            if parent in concepts and _mappable(child, roles):
+            if parent in concepts and _mappable(child, roles, pixel_m):
                 concepts[concepts.index(parent)] = child
     return concepts
 
@@ -276,7 +285,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
     ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
-    concepts = semantic_concepts(set(roles), spec)
+    pixel_m = pixel_size_m(grid) if grid is not None else 10.0
+    concepts = semantic_concepts(set(roles), spec, pixel_m)
     to_names = concepts + [OTHER]
     notes: list[str] = []
     before_eng = after_eng = None
@@ -284,8 +294,9 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         # index rules, not the land-cover classifier: on the OSCD cities no network trained on, change prompts lost with it
         # ('new buildings' F1 0.37 -> 0.30, precision 0.72 -> 0.61): construction sites read as bare soil to it
         # water from the land-cover network where the rules' is weak (no SWIR: RGB, RGB+NIR), as a land-cover run takes it
-        before_eng, after_eng = (SpectralEngine(concepts, set(roles), Context(cloud_mask=False, reflectance=calibrated,
-                                                                              classifier=False, network=True))
+        before_eng, after_eng = (SpectralEngine(concepts, set(roles), Context(pixel_m=pixel_m, cloud_mask=False,
+                                                                              reflectance=calibrated, classifier=False,
+                                                                              network=True))
                                for _ in range(2))
         for eng, which in ((before_eng, "before"), (after_eng, "after")):
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
