@@ -396,14 +396,44 @@ def eval_vhr_buildings(methods: list[str], tmp: str) -> dict:
     before, after, new, paved = pair
     print(f"== VHR new buildings, synthetic pair from the held-out Rio tile ({int(new.sum())} px of new buildings, "
           f"{int(paved.sum())} px of paved lawn)")
-    out = {}
+    out, masks = {}, {}
     for method in [m for m in methods if m in ("network", "cva")]:
         for prompt in ("any change", "new buildings"):
             pred = run(before, after, method, tmp, prompt)
             s = scores(counts(pred, new))
-            out[(method, prompt)] = s
+            out[(method, prompt)], masks[(method, prompt)] = s, pred == 1
             print(f"  {method:8s} {prompt:14s} {fmt(s)}  paved lawn kept {np.mean(pred[paved] == 1):.0%}")
+    if ("cva", "new buildings") in masks:
+        path = os.path.join(ROOT, "out", "eval_change", "vhr_new_buildings.png")
+        draw_vhr(before, after, new, masks[("cva", "any change")], masks[("cva", "new buildings")], path)
+        print(f"  figure: {os.path.relpath(path, ROOT)}")
     return out
+
+
+def draw_vhr(before: str, after: str, truth: np.ndarray, anything: np.ndarray, new: np.ndarray, path: str) -> None:
+    """Before | after | CVA 'any change' | CVA 'new buildings', each result filled over AFTER, the erased buildings outlined."""
+    from PIL import Image, ImageDraw
+    from scipy import ndimage
+
+    imgs = [np.moveaxis(rasterio.open(p).read(), 0, -1).astype(np.uint8) for p in (before, after)]
+    edge = truth & ~ndimage.binary_erosion(truth)
+
+    def over(mask: np.ndarray, colour) -> np.ndarray:
+        a = imgs[1].astype(np.float32)
+        a[mask] = 0.45 * a[mask] + 0.55 * np.array(colour, np.float32)
+        a[edge] = (255, 255, 0)
+        return a.astype(np.uint8)
+
+    panels = [imgs[0], imgs[1], over(anything, (230, 60, 40)), over(new, (230, 60, 40))]
+    h, w = truth.shape
+    canvas = Image.new("RGB", (4 * w + 30, h + 22), "white")
+    draw = ImageDraw.Draw(canvas)
+    for k, (p, title) in enumerate(zip(panels, ("BEFORE (half the roofs erased)", "AFTER (+ a paved lawn)",
+                                                  "CVA: any change", "CVA: new buildings"))):
+        canvas.paste(Image.fromarray(p), (k * (w + 10), 22))
+        draw.text((k * (w + 10) + 4, 5), title, fill="black")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    canvas.save(path)
 
 
 def eval_oscd_thresholds(tmp: str) -> dict:
