@@ -302,3 +302,21 @@ def pytest_terminal_summary(terminalreporter):
     """Name the tests that left QGIS tasks running (the autouse fixture cancelled them)."""
     if LEFTOVER_TASKS:
         terminalreporter.write_line("QGIS tasks left running at the end of a test (cancelled): " + "; ".join(LEFTOVER_TASKS))
+
+
+_EXIT_STATUS = [0]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Keep pytest's exit status for :func:`pytest_unconfigure`."""
+    _EXIT_STATUS[0] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave with pytest's own exit status, skipping the interpreter's teardown of QGIS, Qt and ONNX Runtime objects:
+    on a loaded machine that teardown once segfaulted after every test had passed ('863 passed', then exit 139 in a
+    fresh-clone CI run), which would fail CI for nothing the plugin does. Failures still exit non-zero."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT_STATUS[0])

@@ -213,14 +213,14 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     modality = resolve_modality(src, "auto")
     stack = ModalityStack(make_layer(src, modality))
     roles = stack.roles()
-    parsed = fit_map_to_bands(parsed, roles, engine)
+    shape = tuple(int(v) for v in enc.shape)
+    grid = Grid(src.crs, enc.transform, shape[1], shape[0])
+    parsed = fit_map_to_bands(parsed, roles, engine, pixel_size_m(grid))
     wanted = parsed.names
     ids = wanted + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(engine, ids, roles)
-    shape = tuple(int(v) for v in enc.shape)
-    grid = Grid(src.crs, enc.transform, shape[1], shape[0])
     ctx = replace(scene_context(stack, modality, device), pixel_m=pixel_size_m(grid), network=engine == "auto")
-    first = [wanted.index(n) for n in land_cover_map()["first"] if n in wanted] if parsed.full_map else []
+    first = [wanted.index(n) for n in land_cover_map()["first"] if n in wanted] if parsed.full_map and len(wanted) > 1 else []
     try:
         eng = _make_engine(engine_name, ids, roles, device, ctx)
     except ModalityError as exc:  # the land-cover fix names DSM_INPUT, which this tab does not have

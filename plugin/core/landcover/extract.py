@@ -136,19 +136,29 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
     return "spectral", t("auto: spectral priors ({why})", why=why)
 
 
-def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> ParsedPrompt:
+def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m: Optional[float] = None) -> ParsedPrompt:
     """For a land-cover-map prompt ('everything', 'land cover map'), keep the map's classes that the engine can extract
-    from these bands and note the others; other prompts unchanged (each concept must then be extractable)."""
+    from these bands (a stand-in where a class cannot be but its part can: buildings for built-up on a photo, when
+    ``pixel_m`` is known) and note the others; other prompts unchanged (each concept must then be extractable)."""
     if not parsed.full_map:
         return parsed
+    from . import buildings_vhr
+
     if engine == "network":
         from .network import network_available
 
         def can(concept: str) -> bool:
             return network_available([concept], roles)[0]
     else:
+        head = pixel_m is not None and buildings_vhr.usable(roles, pixel_m)[0]
+
         def can(concept: str) -> bool:
-            return select_rules(concept, roles) is not None
+            return select_rules(concept, roles, frozenset() if head else frozenset({"vhrnet"})) is not None
+    stand_ins = {k: v for k, v in land_cover_map().get("stand_ins", {}).items() if not k.startswith("_")}
+    standing = {m.concept: stand_ins[m.concept] for m in parsed.concepts
+                if not can(m.concept) and m.concept in stand_ins and can(stand_ins[m.concept])}
+    if standing:
+        parsed = replace(parsed, concepts=[replace(m, concept=standing.get(m.concept, m.concept)) for m in parsed.concepts])
     possible = [m.concept for m in parsed.concepts if can(m.concept)]
     cat = catalogue()
     left_out = [t(cat[m.concept]["label"]).lower() for m in parsed.concepts if m.concept not in possible]
@@ -168,6 +178,9 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str) -> Pars
                        "spectral maps more classes)", classes=", ".join(left_out)))
     elif left_out:
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
+    for whole, part in standing.items():
+        notes.append(t("land-cover map: {part} in place of {whole}, which these bands cannot give",
+                       part=t(cat[part]["label"]).lower(), whole=t(cat[whole]["label"]).lower()))
     return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes, map_complete=not left_out,
                    excluded=[m for m in parsed.excluded if m not in unable])
 
@@ -180,7 +193,7 @@ def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto",
     from . import buildings_vhr
     from .clouds import available
 
-    parsed = fit_map_to_bands(parsed, roles, engine)
+    parsed = fit_map_to_bands(parsed, roles, engine, pixel_m)
     names = parsed.names + [m.concept for m in parsed.excluded]
     if choose_engine(engine, names, roles)[0] != "spectral":
         return
@@ -375,7 +388,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     roles = stack.roles()
     cat = catalogue()
     tall = _tall_concepts(parsed, roles, cat)
-    parsed = fit_map_to_bands(parsed, roles, req.engine)
+    parsed = fit_map_to_bands(parsed, roles, req.engine, pixel_size_m(stack.grid))
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)

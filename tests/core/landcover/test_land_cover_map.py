@@ -113,16 +113,24 @@ def test_sar_alone_gives_the_water_class_and_names_the_others(tmp_path):
     assert "whatever other class is likelier" not in r.explanation  # one class: no precedence to state
 
 
-def test_no_map_class_from_a_panchromatic_band(tmp_path):
+def test_a_panchromatic_map_is_its_buildings_or_nothing(tmp_path):
+    """One panchromatic band: at 0.5 m the building head gives buildings (in built-up's place), the only class; at 10 m
+    no map class is possible and the run is refused, leaving nothing."""
     with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")) as ds:
         prof = ds.profile | {"count": 1, "dtype": "uint16"}
         pan = ds.read().mean(axis=0).astype(np.uint16)[None] * 4
     src = str(tmp_path / "pan.tif")
     with rasterio.open(src, "w", **prof) as dst:
         dst.write(pan)
-    out = tmp_path / "classes.tif"
+    r, c, classes = _run(tmp_path, src, "land cover map")
+    assert classes == "1=buildings" and (c == 1).mean() > 0.05
+    coarse = str(tmp_path / "pan10.tif")
+    t = prof["transform"]
+    with rasterio.open(coarse, "w", **(prof | {"transform": rasterio.Affine(t.a * 20, 0, t.c, 0, t.e * 20, t.f)})) as dst:
+        dst.write(pan)
+    out = tmp_path / "classes10.tif"
     with pytest.raises(ModalityError, match="None of the land-cover map's classes"):
-        extract_landcover(ExtractRequest(input=src, prompt="land cover map", output_raster=str(out)))
+        extract_landcover(ExtractRequest(input=coarse, prompt="land cover map", output_raster=str(out)))
     assert not out.exists()
 
 
@@ -138,3 +146,18 @@ def test_the_fix_for_a_concept_names_bands_not_rule_families():
 
     fix = cannot_extract("water", {"pan"}).fix
     assert "landnet" not in fix and "classifier" not in fix and "RGB" in fix and "SAR" in fix
+
+
+def test_a_photo_map_has_buildings_in_place_of_built_up(tmp_path):
+    """0.5 m RGB: no built-up rule, but the building head gives buildings, which take built-up's place in the map; a 10 m
+    RGB quick look gets no such stand-in (the head is made for 0.25-1 m)."""
+    r, c, classes = _run(tmp_path, os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif"), "land cover map")
+    assert "buildings" in classes and "built_up" not in classes
+    assert "land-cover map: buildings in place of built-up, which these bands cannot give" in r.explanation
+    value = {v: int(k) for k, v in (kv.split("=") for kv in classes.split(";"))}
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "rio_buildings_crop_instances.tif")) as ds:
+        roofs = ds.read(1) > 0
+    found = c == value["buildings"]
+    assert found[roofs].mean() > 0.3 and found[~roofs].mean() < 0.2
+    _, _, classes10 = _run(tmp_path, _rgb8(tmp_path), "land cover map")
+    assert "buildings" not in classes10
