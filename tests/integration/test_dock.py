@@ -152,6 +152,9 @@ def test_prompt_checked_against_the_bands_while_typing(tab, project, tmp_path):
     assert not tab.run_button.isEnabled() and not tab.extra_box.isCollapsed()  # where the DSM goes is shown
     tab.prompt_edit.setText("water")
     assert "Water = class 1" in tab.prompt_status.text() and tab.run_button.isEnabled()
+    tab.prompt_edit.setText("land cover map")  # a map names the classes these bands give, and those they cannot
+    text = tab.prompt_status.text()
+    assert "land-cover map: Water, Forest / trees (" in text and "not possible from these bands: grassland" in text, text
     tab.prompt_edit.setText("buildings")
     tab.dsm_combo.setLayer(heights)
     assert wait_for(lambda: "Buildings = class 1" in tab.prompt_status.text(), 5), tab.prompt_status.text()
