@@ -421,10 +421,11 @@ def eval_hls_worldcover_map(d: Path, ids: list[str], test: set[str]) -> None:
     spec = land_cover_map()
     cases = {"7 bands": (tuple(HLS_ROLES), spec["concepts"]), "RGB": (("red", "green", "blue"), ["water", "forest"]),
              "RGB+NIR": (("red", "green", "blue", "nir"), ["water", "forest"])}
-    # (name, filled, network water, water first, land-cover classifier)
-    modes = {"7 bands": (("unfilled", False, False, False, True), ("filled", True, True, True, True),
+    # (name, filled, network water, water first, land-cover classifier); water comes first only where the network gives it
+    # (extract.map_first: not with SWIR)
+    modes = {"7 bands": (("unfilled", False, False, False, True), ("filled", True, True, False, True),
                          ("index rules only, unfilled", False, False, False, False),
-                         ("index rules only, filled", True, True, True, False)),
+                         ("index rules only, filled", True, True, False, False)),
              "RGB": (("index-rule water, likeliest class", False, False, False, True),
                      ("network water first", False, True, True, True)),
              "RGB+NIR": (("index-rule water, likeliest class", False, False, False, True),

@@ -27,7 +27,7 @@ from ..errors import InputError, PromptError
 from ..messages import separator, t as _t
 from ..landcover import buildings_vhr
 from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
-from ..prompts import ParsedPrompt, concepts, land_cover_map, normalise, parse_prompt, parse_size_range
+from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
@@ -307,7 +307,9 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                          else _t("Land cover AFTER: {rules}", rules=rules))
     else:
         notes.append(_t("Land cover: the land-cover engine maps no class with these bands, so from/to classes are unknown"))
-    first = [concepts.index(n) for n in land_cover_map()["first"] if n in concepts]
+    from ..landcover.extract import map_first
+
+    first = map_first(before_eng, concepts) if before_eng is not None else []
     maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes, first=first)
     if reference:
         from ..raster import open_raster

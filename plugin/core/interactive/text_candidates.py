@@ -39,7 +39,7 @@ from scipy import ndimage
 
 from ..errors import InputError, ModalityError
 from ..messages import label_in_text, t
-from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
+from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
 from ..stack import BandSet, ModalityStack, make_layer
@@ -196,7 +196,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     ``max_grow`` (view sides beyond each side) and ``max_extra`` (classified pixels beyond the view, as a multiple
     of the view's) bound the completion of regions cut by the view; ``max_grow=0`` keeps every candidate inside it.
     """
-    from ..landcover.extract import _make_engine, choose_engine, fit_map_to_bands, scene_context
+    from ..landcover.extract import _make_engine, choose_engine, fit_map_to_bands, map_first, scene_context
     from ..raster import pixel_size_m
     from ..modalities import resolve_modality
 
@@ -220,13 +220,13 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     ids = wanted + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(engine, ids, roles)
     ctx = replace(scene_context(stack, modality, device), pixel_m=pixel_size_m(grid), network=engine == "auto")
-    first = [wanted.index(n) for n in land_cover_map()["first"] if n in wanted] if parsed.full_map and len(wanted) > 1 else []
     try:
         eng = _make_engine(engine_name, ids, roles, device, ctx)
     except ModalityError as exc:  # the land-cover fix names DSM_INPUT, which this tab does not have
         raise ModalityError(exc.problem,
                             t("Click a few of them (Enter accepts each), then press Find similar with the accepted ones "
                               "as exemplars to find more; or use the Land cover tab with the bands or DSM it needs.")) from exc
+    first = map_first(eng, wanted) if parsed.full_map else []
     bs = read_resampled(stack, enc.window, shape, eng.needed_roles())
     if progress:
         progress(10.0)
