@@ -102,15 +102,14 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
     """(ok, line) saying which concepts a prompt resolves to, or why it does not (also when the input's bands ``roles``
     at ``pixel_m`` cannot give them with this engine); never waits for the encoder."""
     from ..core.errors import TerraPromptError
-    from ..core.landcover.extract import check_bands_fit, fit_map_to_bands
+    from ..core.landcover.extract import check_bands_fit
     from ..core.prompts import concepts, height_range_text, parse_prompt
 
     try:
         # live feedback: synonyms only until the sentence encoder has loaded in the background
         parsed = parse_prompt(text, wait_for_encoder=False)
         if roles:
-            check_bands_fit(parsed, set(roles), engine, pixel_m)
-            parsed = fit_map_to_bands(parsed, set(roles), engine, pixel_m)  # a map: the classes these bands give
+            parsed = check_bands_fit(parsed, set(roles), engine, pixel_m)  # a map: the classes these bands give
     except TerraPromptError as exc:
         return False, str(exc)
     cat = concepts()

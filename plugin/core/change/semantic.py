@@ -25,8 +25,8 @@ from rasterio.windows import Window
 from ..catalog import load_json
 from ..errors import InputError, PromptError
 from ..messages import separator, t as _t
-from ..landcover import buildings_vhr
-from ..landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
+from ..landcover.extract import give_precedence, map_first
+from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
 from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
@@ -240,20 +240,20 @@ class ClassMaps:
             out[-1] = 1.0
             return out
         sc = engine.scores(BandSet(block.bands(which), block.valid))
-        for i in self.first:  # as in a land-cover map: water wherever it reaches 0.5 (green water passes ExG too)
-            won = sc[i] >= 0.5
-            p = sc[i][won]
-            sc[:, won] = np.minimum(sc[:, won], p - 1e-6)
-            sc[i, won] = p
+        sc = give_precedence(sc, self.first)  # as in a land-cover map: water wherever it reaches 0.5
         out[:-1] = sc
         out[-1] = np.where(sc.max(axis=0) >= 0.5, 0.0, 1.0)
         return out
 
 
+UNUSED_FAMILIES = frozenset({"cloudnet", "classifier"})
+"""Rule families the change maps never use: no cloud network, and the index rules rather than the land-cover classifier."""
+
+
 def _mappable(concept: str, roles: set[str], pixel_m: float = 10.0) -> bool:
     """Whether the land-cover engine has a rule for the concept with these bands at this pixel size."""
-    unusable = {"cloudnet", "classifier"} | (set() if buildings_vhr.usable(roles, pixel_m)[0] else {"vhrnet"})
-    return concept in supported_concepts() and select_rules(concept, roles, frozenset(unusable)) is not None
+    unusable = UNUSED_FAMILIES | head_unusable(roles, pixel_m)
+    return concept in supported_concepts() and select_rules(concept, roles, unusable) is not None
 
 
 def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: float = 10.0) -> list[str]:
@@ -261,13 +261,11 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: flo
     place of a class it cannot map (buildings for built-up on a photo); a refinement the prompt names first (forest for
     'deforestation') takes its parent's place when it can be mapped."""
     cat = catalogue()
-    stand_ins = {k: v for k, v in cat.get("stand_ins", {}).items() if not k.startswith("_")}
     concepts = []
     for c in cat["semantic_classes"]:
-        if _mappable(c, roles, pixel_m):
-            concepts.append(c)
-        elif c in stand_ins and _mappable(stand_ins[c], roles, pixel_m):
-            concepts.append(stand_ins[c])
+        part = c if _mappable(c, roles, pixel_m) else stand_in(c, roles, pixel_m, UNUSED_FAMILIES)
+        if part:
+            concepts.append(part)
     if spec:
         named = [c for side in (spec["from"], spec["to"]) for alt in side[:1] if isinstance(alt, list) for c in alt]
         for child in named:
@@ -307,8 +305,6 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                          else _t("Land cover AFTER: {rules}", rules=rules))
     else:
         notes.append(_t("Land cover: the land-cover engine maps no class with these bands, so from/to classes are unknown"))
-    from ..landcover.extract import map_first
-
     first = map_first(before_eng, concepts) if before_eng is not None else []
     maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes, first=first)
     if reference:

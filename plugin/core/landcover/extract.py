@@ -30,7 +30,7 @@ from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixe
 from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
 from .indices import height_above_ground
-from .spectral import Context, SpectralEngine, cannot_extract, select_rules
+from .spectral import Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -142,21 +142,17 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m
     ``pixel_m`` is known) and note the others; other prompts unchanged (each concept must then be extractable)."""
     if not parsed.full_map:
         return parsed
-    from . import buildings_vhr
-
+    standing: dict[str, str] = {}
     if engine == "network":
         from .network import network_available
 
         def can(concept: str) -> bool:
             return network_available([concept], roles)[0]
     else:
-        head = pixel_m is not None and buildings_vhr.usable(roles, pixel_m)[0]
-
         def can(concept: str) -> bool:
-            return select_rules(concept, roles, frozenset() if head else frozenset({"vhrnet"})) is not None
-    stand_ins = {k: v for k, v in land_cover_map().get("stand_ins", {}).items() if not k.startswith("_")}
-    standing = {m.concept: stand_ins[m.concept] for m in parsed.concepts
-                if not can(m.concept) and m.concept in stand_ins and can(stand_ins[m.concept])}
+            return select_rules(concept, roles, head_unusable(roles, pixel_m)) is not None
+
+        standing = {m.concept: part for m in parsed.concepts for part in [stand_in(m.concept, roles, pixel_m)] if part}
     if standing:
         parsed = replace(parsed, concepts=[replace(m, concept=standing.get(m.concept, m.concept)) for m in parsed.concepts])
     possible = [m.concept for m in parsed.concepts if can(m.concept)]
@@ -194,24 +190,24 @@ def map_first(engine, names: list[str]) -> list[int]:
             if n in names and len(names) > 1 and n in rules and "landnet" in rules[n].families()]
 
 
-def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto", pixel_m: Optional[float] = None) -> None:
-    """Raise the ModalityError a run would raise because the bands cannot give the prompt's concepts, before any pixel is
-    read (the dock says it as the analyst types). Optimistic about the cloud network, which also needs calibrated
+def check_bands_fit(parsed: ParsedPrompt, roles: set[str], engine: str = "auto",
+                    pixel_m: Optional[float] = None) -> ParsedPrompt:
+    """The prompt as a run would take it on these bands (a map: the classes they give), or the ModalityError a run would
+    raise because they cannot give its concepts, before any pixel is read (the dock says it as the analyst types). Optimistic about the cloud network, which also needs calibrated
     10-60 m reflectance: no false alarm, and the run still says so when that fails; ``pixel_m`` (when known) decides
     whether the building head can read an RGB photo."""
-    from . import buildings_vhr
     from .clouds import available
 
     parsed = fit_map_to_bands(parsed, roles, engine, pixel_m)
     names = parsed.names + [m.concept for m in parsed.excluded]
     if choose_engine(engine, names, roles)[0] != "spectral":
-        return
-    cloud_ok = available(roles)[0]
-    unusable = frozenset(f for f, off in (("cloudnet", not cloud_ok),
-                                          ("vhrnet", pixel_m is not None and not buildings_vhr.usable(roles, pixel_m)[0])) if off)
+        return parsed
+    unusable = (frozenset() if available(roles)[0] else frozenset({"cloudnet"})) | (
+        head_unusable(roles, pixel_m) if pixel_m is not None else frozenset())
     for concept in names:
         if select_rules(concept, roles, unusable) is None:
             raise cannot_extract(concept, roles)
+    return parsed
 
 
 def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, context: Optional[Context] = None):
@@ -282,6 +278,20 @@ def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], p
     return np.concatenate(parts)
 
 
+def give_precedence(scores: np.ndarray, first: Sequence[int]) -> np.ndarray:
+    """The (K, h, w) class scores with each ``first`` class above every other wherever it reaches 0.5 (the argmax then
+    takes it, with its own probability); the scores themselves when there is none."""
+    if not len(first):
+        return scores
+    out = scores.copy()
+    for i in first:
+        won = scores[i] >= 0.5
+        p = scores[i][won]
+        out[:, won] = np.minimum(out[:, won], p - np.float32(1e-6))
+        out[i, won] = p
+    return out
+
+
 def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.ndarray, fill: Sequence[int] = (),
                    first: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Class per pixel (the best of the K wanted concepts at probability >= 0.5, 0 otherwise or where an excluded concept
@@ -290,12 +300,9 @@ def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.nda
     likeliest of those unless an excluded concept is likelier: a map has no holes, and its confidence raster shows these
     pixels below 50 %. ``first`` (indices among the K, a map's precedence) win wherever they reach 0.5, whatever else
     does (water over a vegetation index that green water also passes)."""
-    inc = scores[:k]
+    inc = give_precedence(scores[:k], first)
     best = np.argmax(inc, axis=0)
     top = np.take_along_axis(inc, best[None], 0)[0]
-    for i in first:
-        won = inc[i] >= 0.5
-        best[won], top[won] = i, inc[i][won]
     cls = np.where(top >= 0.5, best + 1, 0).astype(np.uint8)
     ex_top = scores[k:].max(axis=0) if len(scores) > k else np.zeros_like(top)
     cls[ex_top >= 0.5] = 0

@@ -167,7 +167,7 @@ class IndexCache:
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
             return self._cache["_lc"][pixel_classifier.class_of_index(name)]
         if name == "net_water":  # the network reads the bands as a 'water' run would (its own brightness normalisation)
-            p = np.clip(self.water_net.scores(self.raw or self.bs)[0], 1e-6, 1.0 - 1e-6)
+            p = np.clip(self.water_net.scores(self.raw if self.raw is not None else self.bs)[0], 1e-6, 1.0 - 1e-6)
             return np.log(p / (1.0 - p)).astype(np.float32)
         if name in ("vhr_buildings", "vhr_buildings_pan"):
             return buildings_vhr.shared(device).log_odds(buildings_vhr.as_rgb(b), self.bs.valid_for(index_roles(name)),
@@ -698,6 +698,21 @@ def landnet_usable(roles: set[str]) -> bool:
     except ImportError:
         return False
     return network_available(["water"], roles, for_auto=True)[0]
+
+
+def head_unusable(roles: set[str], pixel_m: Optional[float]) -> frozenset:
+    """{'vhrnet'} when the building head cannot read these bands at this pixel size (or the size is unknown), else empty."""
+    return frozenset() if pixel_m is not None and buildings_vhr.usable(roles, pixel_m)[0] else frozenset({"vhrnet"})
+
+
+def stand_in(concept: str, roles: set[str], pixel_m: Optional[float], unusable: frozenset = frozenset()) -> Optional[str]:
+    """The part that takes a class's place when the bands cannot give the class but can give the part (concepts.json
+    'stand_ins': buildings for built-up on a 0.25-1 m photo); None otherwise."""
+    part = load_json("concepts.json").get("stand_ins", {}).get(concept)
+    off = unusable | head_unusable(roles, pixel_m)
+    if part and select_rules(concept, roles, off) is None and select_rules(part, roles, off) is not None:
+        return part
+    return None
 
 
 def has_family(concept: str, family: str) -> bool:
