@@ -44,9 +44,12 @@ class TerraPromptProvider(QgsProcessingProvider):
             self.addAlgorithm(cls())
 
     def supportedOutputVectorLayerExtensions(self) -> list[str]:  # noqa: N802
-        """GeoPackage only: its layer metadata carries the explanation and its field names are not cut to 10 characters
-        (so the output pickers offer no format the algorithms would refuse after the run)."""
-        return ["gpkg"]
+        """The formats the core writes polygons to (core.writers.VECTOR_DRIVERS): GeoPackage first and by default (its
+        field names are whole and its layer metadata carries the explanation), then Shapefile, GeoJSON and FlatGeobuf;
+        the pickers offer no format the algorithms would refuse after the run."""
+        from ..core.writers import VECTOR_OUTPUT_EXTENSIONS
+
+        return [e.lstrip(".") for e in VECTOR_OUTPUT_EXTENSIONS]
 
     def supportedOutputRasterLayerExtensions(self) -> list[str]:  # noqa: N802
         """GeoTIFF only (tiled, compressed, with the class colour table)."""

@@ -26,7 +26,7 @@ from shapely.ops import transform as shp_transform, unary_union
 
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid
-from .writers import commit, remove_quietly, temp_path_for
+from .writers import commit, geopackage_for, remove_quietly, temp_path_for, to_vector_format
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -260,7 +260,7 @@ def write_polygons(
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
 ) -> Written:
-    """Write polygons to a GeoPackage atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
+    """Write polygons to a GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
     returns what was written. ``description``: the layer's description, or a function of what was written that gives
     it. ``straight``: the class values whose polygons get right-angled outlines (buildings; :mod:`.outlines`) instead
     of simplified pixel outlines."""
@@ -269,11 +269,12 @@ def write_polygons(
     tol = simplify_pixels * abs(grid.transform.a)
     pixel = pixel_side(grid.transform)
     tmp = temp_path_for(path)
+    gpkg = geopackage_for(tmp)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()
     out = None
     try:
-        out = _GeoPackageLayer(tmp, layer, grid.crs, fields)
+        out = _GeoPackageLayer(gpkg, layer, grid.crs, fields)
         for poly in polygons:
             if poly.value in straight:
                 g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
@@ -297,10 +298,12 @@ def write_polygons(
             written.tiny += poly.pixels <= TINY_PIXELS
         out.close(description(written) if callable(description) else description)
         out = None
+        to_vector_format(gpkg, tmp)
         commit(tmp, path)
     except BaseException:
         if out is not None:
             out.abandon()
+        remove_quietly(gpkg)
         remove_quietly(tmp)
         raise
     return written

@@ -1,4 +1,4 @@
-"""Writers: tiled, compressed GeoTIFFs and GeoPackage polygons, replaced atomically.
+"""Writers: tiled, compressed GeoTIFFs and polygons (GeoPackage, Shapefile, GeoJSON, FlatGeobuf), replaced atomically.
 
 Every output is written to a hidden temporary file next to its destination and
 renamed over it only when complete; on error or cancel the temporary file is
@@ -21,6 +21,10 @@ from .errors import OutputError
 from .messages import t
 
 WRITABLE = "Choose an output in a folder you can write to."
+VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}
+"""Polygon outputs by extension: written as a GeoPackage, then translated to the others (:func:`to_vector_format`)."""
+VECTOR_OUTPUT_EXTENSIONS = tuple(VECTOR_DRIVERS)
+_SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
 from .raster import Grid
 
 
@@ -137,20 +141,66 @@ def _release_folders(tmp: str, keep: bool) -> None:
 
 
 def remove_quietly(path: str) -> None:
-    """Remove a file and its GDAL/SQLite side files, ignoring what is absent (and folders made only for it)."""
-    for p in (path, path + ".aux.xml", path + "-wal", path + "-shm", path + "-journal"):
-        try:
-            os.remove(p)
-        except OSError:
-            pass
+    """Remove a file and its GDAL/SQLite side files (a Shapefile's parts), ignoring what is absent (and folders made
+    only for it)."""
+    for part in file_parts(path):
+        for p in (part, part + ".aux.xml", part + "-wal", part + "-shm", part + "-journal"):
+            try:
+                os.remove(p)
+            except OSError:
+                pass
     _release_folders(os.path.abspath(path), keep=False)
 
 
+def file_parts(path: str) -> list[str]:
+    """The file and, for a Shapefile, its side files (.shx, .dbf, .prj, ... whether they exist or not)."""
+    stem, ext = os.path.splitext(path)
+    return [path] + ([stem + e for e in _SHAPEFILE_PARTS] if ext.lower() == ".shp" else [])
+
+
+def geopackage_for(staged: str) -> str:
+    """Where polygons bound for ``staged`` are written first: itself for a GeoPackage, else a GeoPackage beside it."""
+    return staged if staged.lower().endswith(".gpkg") else staged + ".gpkg"
+
+
+def to_vector_format(gpkg: str, staged: str) -> None:
+    """Translate a finished GeoPackage (from :func:`geopackage_for`) to the format of ``staged``'s extension, then drop
+    it. A Shapefile gets UTF-8 text and field names cut to 10 characters (mean_probability: mean_proba); the
+    GeoJSON keeps the layer's CRS, as QGIS writes it."""
+    if gpkg == staged:
+        return
+    from osgeo import gdal
+
+    ext = os.path.splitext(staged)[1].lower()
+    options = {".shp": ["ENCODING=UTF-8", "RESIZE=YES"], ".geojson": ["RFC7946=NO"]}.get(ext, [])
+    try:
+        gdal.PushErrorHandler("CPLQuietErrorHandler")  # the Shapefile's field-name cuts are warnings, not news
+        try:
+            done = gdal.VectorTranslate(staged, gpkg, format=VECTOR_DRIVERS[ext], layerCreationOptions=options)
+            reason = gdal.GetLastErrorMsg()
+        finally:
+            gdal.PopErrorHandler()
+        if done is None:
+            raise OutputError(t("Cannot write '{name}' ({reason}).", name=os.path.basename(staged), reason=reason),
+                              t("Write a GeoPackage (.gpkg) instead, or check the folder and the disk space."))
+        done = None  # closes it
+    except BaseException:
+        remove_quietly(staged)
+        raise
+    finally:
+        remove_quietly(gpkg)
+
+
 def commit(tmp: str, final: str) -> None:
-    """Move a finished temporary file over the destination (atomic on one filesystem)."""
+    """Move a finished temporary file (a Shapefile with its parts) over the destination (atomic on one filesystem)."""
     if os.path.exists(final + ".aux.xml"):
         remove_quietly(final + ".aux.xml")
-    os.replace(tmp, final)
+    for part in file_parts(final)[1:]:  # parts of an older Shapefile there that this one may not have (.qix, .cpg)
+        if os.path.exists(part):
+            os.remove(part)
+    for src, dst in zip(file_parts(tmp), file_parts(final)):
+        if src == tmp or os.path.exists(src):
+            os.replace(src, dst)
     if os.path.exists(tmp + ".aux.xml"):
         os.replace(tmp + ".aux.xml", final + ".aux.xml")
     # committed into another pending temporary file (a staged output): that one still holds the folders

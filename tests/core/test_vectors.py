@@ -245,3 +245,47 @@ def test_polygonize_reports_progress_and_stops_on_cancel(tmp_path):
 
     with pytest.raises(Cancelled):  # one window, nothing to merge: only the check inside the window can stop it
         list(polygonize(path, window_size=200, is_cancelled=cancel_after_the_first_check))
+
+
+@pytest.mark.parametrize("ext, area_field", [(".shp", "area_m2"), (".geojson", "area_m2"), (".fgb", "area_m2")])
+def test_write_polygons_other_formats_by_extension(tmp_path, ext, area_field):
+    tr = from_origin(500000, 4500000, 10, 10)
+    cls = np.zeros((60, 60), np.uint8)
+    cls[10:30, 10:30] = 1
+    cls[40:50, 40:55] = 2
+    grid = Grid(CRS.from_epsg(32633), tr, 60, 60)
+    src = _class_raster(tmp_path, cls, transform=tr)
+    out = tmp_path / f"poly{ext}"
+    written = write_polygons(str(out), polygonize(src), grid, {1: "water", 2: "forest"}, {"prompt": "wässer"},
+                             extra_fields={"mean_probability": "float"})
+    with fiona.open(str(out)) as fc:
+        assert CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+        feats = sorted(fc, key=lambda f: f["properties"]["class"])
+    assert [f["properties"]["class"] for f in feats] == ["forest", "water"]
+    assert feats[1]["properties"][area_field] == pytest.approx(40000 / 0.9996 ** 2, rel=1e-4)
+    assert feats[1]["properties"]["prompt"] == "wässer"  # UTF-8 text survives the Shapefile's dBase table
+    names = set(feats[0]["properties"])
+    assert ("mean_proba" in names) if ext == ".shp" else ("mean_probability" in names)  # dBase names: 10 characters
+    assert written.features == 2
+    left = sorted(f.name for f in tmp_path.iterdir() if f.name.startswith("poly"))
+    assert left == (["poly.cpg", "poly.dbf", "poly.prj", "poly.shp", "poly.shx"] if ext == ".shp" else [f"poly{ext}"])
+    assert [f for f in tmp_path.iterdir() if f.name.startswith(".")] == []  # no GeoPackage or temporary file left
+
+
+def test_write_polygons_shapefile_abort_keeps_old_shapefile(tmp_path):
+    tr = from_origin(500000, 4500000, 10, 10)
+    cls = np.zeros((20, 20), np.uint8)
+    cls[2:8, 2:8] = 1
+    grid = Grid(CRS.from_epsg(32633), tr, 20, 20)
+    out = str(tmp_path / "poly.shp")
+    write_polygons(out, polygonize(_class_raster(tmp_path, cls, transform=tr)), grid, {1: "water"}, {})
+    before = {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.name.startswith("poly")}
+
+    def broken():
+        yield from polygonize(_class_raster(tmp_path, cls, transform=tr, name="b.tif"))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_polygons(out, broken(), grid, {1: "forest"}, {})
+    assert {f.name: f.read_bytes() for f in tmp_path.iterdir() if f.name.startswith("poly")} == before
+    assert [f for f in tmp_path.iterdir() if f.name.startswith(".")] == []

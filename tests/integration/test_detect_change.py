@@ -48,6 +48,25 @@ def test_processing_run(plugin, tmp_path):
     assert "Changed area" in res["SUMMARY"] and "Method: cva" in res["SUMMARY"]
 
 
+def test_processing_writes_change_polygons_as_a_shapefile(plugin, tmp_path):
+    """The vector output's format follows its extension (the staged output is committed with its side files)."""
+    import fiona
+    import processing
+    from qgis.core import QgsApplication
+
+    provider = QgsApplication.processingRegistry().providerById("terraprompt")
+    assert provider.supportedOutputVectorLayerExtensions() == ["gpkg", "shp", "geojson", "fgb"]
+    pb, pa, _ = write_pair(tmp_path)
+    res = processing.run("terraprompt:detect_change", {
+        "BEFORE": pb, "AFTER": pa, "METHOD": 3, "MIN_AREA_M2": 200, "OUTPUT_CHANGE": str(tmp_path / "c.tif"),
+        "OUTPUT_VECTOR": str(tmp_path / "v.shp")})
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        feats = list(fc)
+    assert feats and all(f["properties"]["method"] == "cva" and f["properties"]["mean_proba"] > 0 for f in feats)
+    assert sorted(f.name for f in tmp_path.iterdir() if f.name.startswith("v.")) == ["v.cpg", "v.dbf", "v.prj", "v.shp", "v.shx"]
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
+
+
 def test_processing_run_with_a_crs_corrected_in_qgis(plugin, tmp_path):
     """BEFORE's file states the wrong UTM zone, corrected on its layer in QGIS: the pair overlaps as drawn and the change
     lies on BEFORE's grid in the layer's CRS (it was refused: the extents do not overlap)."""

@@ -22,8 +22,8 @@ def test_provider_registered(plugin):
 
 
 def test_output_pickers_offer_the_formats_the_algorithms_write(plugin):
-    """The Processing dialogs' file pickers and temporary outputs offer GeoPackage polygons and GeoTIFF rasters only (a
-    Shapefile or PNG picked there was refused after the run)."""
+    """The Processing dialogs' file pickers and temporary outputs offer the polygon formats the core writes (GeoPackage by
+    default, Shapefile, GeoJSON, FlatGeobuf) and GeoTIFF rasters only (a PNG picked there was refused after the run)."""
     from qgis.core import QgsApplication
 
     for alg_id, vector, raster in (("extract_landcover", "OUTPUT_VECTOR", "OUTPUT_RASTER"),
@@ -31,8 +31,9 @@ def test_output_pickers_offer_the_formats_the_algorithms_write(plugin):
                                    ("find_similar", "OUTPUT_VECTOR", None), ("segment_prompts", "OUTPUT_VECTOR", "OUTPUT_RASTER")):
         alg = QgsApplication.processingRegistry().algorithmById(f"terraprompt:{alg_id}")
         v = alg.parameterDefinition(vector)
-        assert v.supportedOutputVectorLayerExtensions() == ["gpkg"] and v.defaultFileExtension() == "gpkg", alg_id
-        assert "gpkg" in v.createFileFilter() and "shp" not in v.createFileFilter()
+        assert v.supportedOutputVectorLayerExtensions() == ["gpkg", "shp", "geojson", "fgb"], alg_id
+        assert v.defaultFileExtension() == "gpkg", alg_id
+        assert "gpkg" in v.createFileFilter() and "shp" in v.createFileFilter() and "kml" not in v.createFileFilter()
         if raster:
             r = alg.parameterDefinition(raster)
             assert r.defaultFileExtension() == "tif" and "png" not in r.createFileFilter(), alg_id

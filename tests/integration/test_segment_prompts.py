@@ -96,6 +96,25 @@ def test_points_and_boxes_in_other_crs(plugin, tmp_path):
         assert iou > 0.8, (oid, iou)
 
 
+def test_objects_written_as_geojson(plugin, tmp_path):
+    import processing
+
+    data, masks = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    from qgis.core import QgsGeometry, QgsPointXY
+
+    x, y = TRANSFORM * (70.5, 55.5)
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(x, y)), [7, 1])
+    res = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "MODEL": "classical",
+                                                         "OUTPUT_VECTOR": str(tmp_path / "obj.geojson")})
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        (feat,) = list(fc)
+        assert "32633" in fc.crs_wkt or "UTM zone 33N" in fc.crs_wkt
+    assert feat["properties"]["object_id"] == 7 and feat["properties"]["model_sha256"]
+    assert feat["properties"]["area_m2"] == pytest.approx(masks[1].sum() * abs(TRANSFORM.a * TRANSFORM.e), rel=0.2)
+
+
 def test_points_on_a_raster_whose_crs_was_set_in_qgis(plugin, tmp_path):
     """A raster file without a CRS, given one on its layer in QGIS, and points in longitude/latitude: the points land on
     the roofs as QGIS draws them and the objects are written in the layer's CRS (the run was refused: no CRS)."""

@@ -31,7 +31,7 @@ from ..raster import RasterSource, check_has_valid_pixels, open_raster
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
-from ..writers import GeoTiffWriter, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
 from ..landcover.extract import row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
@@ -138,7 +138,7 @@ def _checked_outputs(req: ChangeRequest) -> dict[str, Optional[str]]:
         raise OutputError(t("No output was chosen."), t("Choose at least one of the probability, change or polygon outputs."))
     outs = {}
     for key, path, ext in (("prob", req.output_probability, (".tif", ".tiff")), ("change", req.output_change, (".tif", ".tiff")),
-                           ("vector", req.output_vector, (".gpkg",))):
+                           ("vector", req.output_vector, VECTOR_OUTPUT_EXTENSIONS)):
         outs[key] = check_output_path(path, inputs, ext) if path else None
     chosen = [p for p in outs.values() if p]
     if len(set(chosen)) != len(chosen):

@@ -19,7 +19,7 @@ from ..messages import separator, t
 from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
 from ..raster import open_raster
-from ..writers import GeoTiffWriter, check_output_path, remove_quietly
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
 from .engines import load_engine
@@ -98,7 +98,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
     src = open_raster(req.input, layer=req.layers.get(req.input))
-    out_vec = check_output_path(req.output_vector, [req.input], (".gpkg",))
+    out_vec = check_output_path(req.output_vector, [req.input], VECTOR_OUTPUT_EXTENSIONS)
     out_ras = check_output_path(req.output_raster, [req.input], (".tif", ".tiff")) if req.output_raster else None
     if not req.objects:
         raise PromptError(t("There are no prompts."), t("Give a point layer with object_id and positive fields, or boxes with object_id."))

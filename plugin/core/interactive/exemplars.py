@@ -27,7 +27,7 @@ from ..raster import Grid, check_has_valid_pixels, open_raster
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
-from ..writers import GeoTiffWriter, check_output_path
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 
 MODEL_NAME = "exemplar-appearance-v1"
 METHODS = ("auto", "network", "appearance")
@@ -141,7 +141,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
     _check_request(req)
     src = open_raster(req.input, layer=req.layers.get(req.input))
-    out = check_output_path(req.output_vector, [req.input], (".gpkg",))
+    out = check_output_path(req.output_vector, [req.input], VECTOR_OUTPUT_EXTENSIONS)
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)
     stack = ModalityStack(make_layer(src, modality))

@@ -19,7 +19,7 @@ from ..errors import OutputError
 from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..vectors import AreaCalculator
-from ..writers import commit, remove_quietly, temp_path_for
+from ..writers import commit, geopackage_for, remove_quietly, temp_path_for, to_vector_format
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -82,16 +82,20 @@ def _records(objects: Iterable[AcceptedObject]):
 
 
 def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
-    """Write objects to a new GeoPackage atomically (temporary file renamed at the end)."""
+    """Write objects to a new GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (temporary
+    file renamed at the end)."""
     import fiona
 
     tmp = temp_path_for(path)
+    gpkg = geopackage_for(tmp)
     schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
     try:
-        with fiona.open(tmp, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
+        with fiona.open(gpkg, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
             out.writerecords(list(_records(objects)))
+        to_vector_format(gpkg, tmp)
         commit(tmp, path)
     except BaseException:
+        remove_quietly(gpkg)
         remove_quietly(tmp)
         raise
     return path

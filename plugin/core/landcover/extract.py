@@ -27,7 +27,7 @@ from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
 from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
-from ..writers import GeoTiffWriter, check_output_path, class_colormap, with_bounded_gdal_cache
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import filter_by_height, looks_like_dsm
 from .indices import height_above_ground
 from .spectral import Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
@@ -230,7 +230,7 @@ def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:
     """The raster and (optional) vector output paths, checked: right extension, no input overwritten, not one file."""
     inputs = [p for p in (req.input, req.sar_input, req.dsm_input, req.cloud_mask_input) if p]
     out_raster = check_output_path(req.output_raster, inputs, (".tif", ".tiff"))
-    out_vector = check_output_path(req.output_vector, inputs, (".gpkg",)) if req.output_vector else None
+    out_vector = check_output_path(req.output_vector, inputs, VECTOR_OUTPUT_EXTENSIONS) if req.output_vector else None
     if out_vector and os.path.abspath(out_vector) == out_raster:
         raise InputError(t("The raster and vector outputs are the same file."), t("Give them different names."))
     return out_raster, out_vector
