@@ -34,7 +34,7 @@ import numpy as np
 from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import decimal, label_in_text, t
-from ..prompts import concepts
+from ..prompts import concepts as catalogue
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
@@ -405,6 +405,9 @@ class SpectralEngine:
         reads_mask = any(r.families() & MASK_FAMILIES for r in self.rules.values())
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
             any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values()) or reads_mask)
+        if cloud_ok and not (self.use_cloud_mask or reads_mask):  # snow / ice: a cloud mask would take it for cloud
+            self.cloud_why = t("{concepts}: decided by its own rule under clouds too, as a cloud mask takes snow and ice for clouds",
+                               concepts=", ".join(t(catalogue()[c]["label"]) for c in self.concepts))
         self.clouds = None
         self.device_report = None
         if self.use_cloud_mask or reads_mask:
@@ -644,7 +647,7 @@ class SpectralEngine:
             elif len(cr.variants) > 1:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{c}: {s}")
-            caution = concepts().get(c, {}).get("caution")
+            caution = catalogue().get(c, {}).get("caution")
             if caution and "classifier" not in cr.families():  # the cautions are about the index rules
                 lines.append(f"{c}: " + t("caution: {text}", text=t(caution)))
         by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
@@ -735,7 +738,7 @@ def classifier_line(concepts_used: list[str]) -> str:
     """What the land-cover classifier is, and how well the concepts it gave did on chips it never trained on."""
     card = pixel_classifier.load_card()
     held = card.get("spectral_engine_held_out", {})
-    cat = concepts()
+    cat = catalogue()
     scores = ", ".join(f"{label_in_text(t(cat[c]['label']))} {decimal(f'{held[c]:.2f}')}" for c in concepts_used if c in held)
     return t("land-cover classifier: {file} (bundled ONNX MLP, sha256 {sha}…; reflectance, indices and their texture over "
              "90-210 m, trained on ESA WorldCover labels of 30 m HLS chips); held-out IoU against WorldCover: {scores}",

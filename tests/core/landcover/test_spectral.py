@@ -556,3 +556,14 @@ def test_cloud_mask_of_an_extent_is_the_whole_runs(tmp_path):
         ref, got = a.read(1)[:h, :w], b.read(1)
     assert (ref == 255).mean() > 0.1  # clouds are there
     assert np.array_equal(ref, got)
+
+
+def test_snow_alone_says_why_no_cloud_mask_is_applied():
+    """Snow is not cloud-masked (a cloud mask takes it for cloud): the explanation says so instead of 'not masked ()'."""
+    eng = SpectralEngine(["snow_ice"], {"blue", "green", "red", "nir", "swir1", "swir2"},
+                         Context(pixel_m=30, cloud_mask=True, reflectance=True))
+    line = next(l for l in eng.explain() if l.startswith("clouds/shadows"))
+    assert "Snow / ice" in line and "takes snow and ice for clouds" in line and "()" not in line
+    eng = SpectralEngine(["water"], {"blue", "green", "red", "nir", "swir1", "swir2"},
+                         Context(pixel_m=30, cloud_mask=True, reflectance=True))
+    assert eng.use_cloud_mask and "snow" not in eng.cloud_why
