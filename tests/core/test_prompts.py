@@ -287,6 +287,14 @@ def test_parks_and_gardens_are_vegetation():
         assert P.parse_prompt(text, use_encoder=False).names == ["vegetation"], text
 
 
+def test_greenhouses_and_landslides_are_not_what_their_words_suggest():
+    """By meaning 'greenhouses' matched vegetation (0.58) and 'landslides' flooded area (0.58): they are structures and
+    bare ground."""
+    for text, cid in (("greenhouses", "buildings"), ("polytunnels", "buildings"), ("landslides", "bare_soil"),
+                      ("landslide scars", "bare_soil")):
+        assert P.parse_prompt(text, use_encoder=False).names == [cid], text
+
+
 def test_other_languages_and_colour_words_still_match_as_written():
     """Exact-only phrases (other languages, 'green') name their concept when typed, without the encoder."""
     for text, cid in (("wasser", "water"), ("forêts", "forest"), ("green", "vegetation"), ("gebäude und straßen", "buildings")):
