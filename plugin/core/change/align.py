@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 from rasterio.enums import Resampling
@@ -113,6 +114,8 @@ class AlignedPair:
     shift: tuple[int, int] = (0, 0)
     """(dx, dy) co-registration: AFTER's content for BEFORE's pixel (row, col) is read at (row + dy, col + dx)."""
     _sample: Optional[list[PairBlock]] = None
+    _blocks: dict = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
     def family(self) -> str:
@@ -141,24 +144,25 @@ class AlignedPair:
             blk.cloudy = int(valid.sum() - blk.valid.sum())
         return blk
 
-    def _read_date(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
-        """(p, h, w) scaled values of one date on BEFORE's grid and where they are invalid (h, w)."""
+    def _read_date(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
+        """(p, h, w) scaled values of one date on BEFORE's grid (the paired bands, or ``roles``) and where they are
+        invalid (h, w)."""
         if which == "after" and self.shift != (0, 0):
-            return self._read_after_shifted(window)
-        return self._read_unshifted(which, window)
+            return self._read_after_shifted(window, lambda w: self._read_unshifted("after", w, roles), len(roles or self.roles))
+        return self._read_unshifted(which, window, roles)
 
-    def _read_unshifted(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    def _read_unshifted(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`_read_date` without the co-registration shift (BEFORE smoothed to AFTER's detail when it is finer)."""
         if which == "before" and self.smooth > 1:  # read with the context the smoothing needs, then cut it off
             big, crop = padded_window(window, self.smooth, self.grid.width, self.grid.height)
-            vals, bad = self._read_plain("before", big)
+            vals, bad = self._read_plain("before", big, roles)
             return valid_box_mean(vals, bad, self.smooth)[:, crop[0], crop[1]], bad[crop]
-        return self._read_plain(which, window)
+        return self._read_plain(which, window, roles)
 
-    def _read_plain(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    def _read_plain(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
         """One date's scaled values as read (AFTER warped onto BEFORE's grid when the grids differ)."""
         layer = self.before if which == "before" else self.after
-        idx = [layer.modality.roles[r] for r in self.roles]
+        idx = [layer.modality.roles[r] for r in (roles or self.roles)]
         if which == "before" or self.same_grid:
             data = layer.src.read(window=window, bands=idx)
         else:
@@ -193,8 +197,26 @@ class AlignedPair:
         if getattr(masker, "per_pixel", False):
             raw, bad = self._read_quality(which, window)
             return masker.cloudy(raw[0], ~bad)
-        prob = masker.probabilities(blk.bands(which), blk.valid)
+        with self._lock:  # the prefetching reader thread and the caller share the blocks
+            prob = self._cloud_blocks(which, masker).window(int(window.col_off), int(window.row_off), int(window.width),
+                                                            int(window.height))
         return np.argmax(prob, axis=0) > 0
+
+    def _cloud_blocks(self, which: str, masker):
+        """The date's cloud probabilities on fixed wide blocks of BEFORE's grid (landcover.clouds.BlockCache), so a
+        tile's mask does not depend on the tile size: on tiles, a thin last tile (OSCD Nantes' 10 rows) lost 120
+        pixels to false clouds that a whole-raster run keeps."""
+        from ..landcover.clouds import BlockCache
+
+        if which not in self._blocks:
+            roles = [r for r in self.roles if r in masker.bands]
+
+            def reader(w: Window):
+                vals, bad = self._read_date(which, w, roles)
+                return dict(zip(roles, vals)), ~bad
+
+            self._blocks[which] = BlockCache(masker, reader, int(self.grid.width), int(self.grid.height), keep=8)
+        return self._blocks[which]
 
     def _read_quality(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(1, h, w) raw values of one date's quality band on BEFORE's grid (nearest neighbour, co-registered) and where
