@@ -62,6 +62,18 @@ def test_noise_only_differences_give_no_change(tmp_path, name):
         assert any("Noise floor" in line for line in m.notes)
 
 
+def test_irmad_calls_a_gain_alone_no_change(tmp_path):
+    """AFTER = BEFORE x 1.2 (a calibration difference, nothing changed): IR-MAD, invariant to gains, must keep close to
+    nothing (its threshold fell to the median of the no-change chi-square, 48 % called change on an OSCD crop)."""
+    pb, _, _ = write_pair(tmp_path)
+    with rasterio.open(pb) as ds:
+        dn = ds.read().astype(np.float64)
+    pa = write_raster(str(tmp_path / "gain_2022-06-01.tif"), np.clip(dn * 1.2, 0, 65535).astype(np.uint16), descriptions=S2_NAMES)
+    prob, m = _predict(_aligned(pb, pa), "irmad")
+    assert (prob >= 0.5).mean() < 0.01, m.explain()
+    assert any("floor" in line for line in m.notes)
+
+
 def test_noise_cap_is_continuous():
     """The cap is 0 up to half the floor, 0.5 at it and 1 from 1.5 times it."""
     rms = np.array([0.0, 0.5, 1.0, 1.25, 1.5, 10.0], np.float32) * MIN_CHANGE
