@@ -399,7 +399,7 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     pct = 100.0 * area["changed"] / area["valid"] if area["valid"] else 0.0
     lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=number(area["changed"]),
                    ha=number(area["changed"] / 1e4, 2), pct=number(pct, 2), valid_ha=number(area["valid"] / 1e4, 2)))
-    lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=number(area["nodata"] / 1e4, 2)))
+    lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=number(max(area["nodata"], 0.0) / 1e4, 2)))
     lines += [f"  {n}" for n in maps.notes]
     if semantic:
         to_names = [class_label(n) for n in maps.to_names]

@@ -44,7 +44,11 @@ class VectorReference:
                 if field is None:
                     raise InputError(_t("The reference polygons '{name}' have no class field.", name=name),
                                      _t("Add a text field such as 'class' naming the land cover of each polygon."))
-                to_crs = Transformer.from_crs(src.crs_wkt or "EPSG:4326", crs.to_wkt(), always_xy=True)
+                if not src.crs_wkt:  # a Shapefile without its .prj: its coordinates could be anything
+                    raise InputError(_t("The reference polygons '{name}' have no CRS.", name=name),
+                                     _t("Give the file its CRS (a Shapefile's .prj; in QGIS, Layer Properties > Source, then "
+                                        "Export > Save Features As) and run again."))
+                to_crs = Transformer.from_crs(src.crs_wkt, crs.to_wkt(), always_xy=True)
                 feats = [(shape(f["geometry"]), f["properties"][field]) for f in src if f["geometry"]]
         except InputError:
             raise

@@ -13,6 +13,7 @@ change polygons.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from rasterio.windows import Window
 
 from ..catalog import load_json
 from ..errors import InputError, PromptError
-from ..messages import separator, t as _t
+from ..messages import number, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
 from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
@@ -314,12 +315,32 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         ref = (VectorReference(reference, grid.crs) if is_vector(reference)
                else open_raster(reference, expand_palette=False, layer=reference_layer))
         names, values = reference_classes(ref)
+        if grid is not None:
+            covered = reference_coverage(ref, values, grid)
+            if covered == 0.0:
+                raise InputError(_t("The reference map '{name}' does not cover the pair's common area.", name=os.path.basename(reference)),
+                                 _t("Choose a land-cover map of the same place (check the CRS it is in)."))
+            if covered < 0.95:
+                notes.append(_t("the reference map covers {pct} % of the area; elsewhere the BEFORE class is 'other'",
+                                pct=number(100.0 * covered, 1)))
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]
         maps.from_ids = reference_class_ids(names, maps.notes) + [OTHER]
         maps.notes.insert(0, _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
                                 classes=", ".join(names)))
     return maps
+
+
+def reference_coverage(ref, values: list[int], grid: Grid, cells: int = 256) -> float:
+    """Share of the grid's area where the reference map gives one of its classes, read on a coarse copy of the grid
+    (a map of another place, or polygons in another CRS than they say, cover nothing)."""
+    from affine import Affine
+
+    f = max(1, math.ceil(max(grid.width, grid.height) / cells))
+    coarse = Grid(grid.crs, grid.transform * Affine.scale(f), math.ceil(grid.width / f), math.ceil(grid.height / f))
+    data = ref.read_on_grid(coarse, bands=[1], resampling=Resampling.nearest)
+    known = np.isin(np.asarray(data.data)[0], values) & ~np.ma.getmaskarray(data)[0]
+    return float(known.mean())
 
 
 def legend_class_names(path: str) -> dict[int, str]:

@@ -425,6 +425,34 @@ def test_reference_polygons_in_other_crs(tmp_path):
     assert "reference map 'lc.gpkg'" in res.summary
 
 
+def test_reference_map_of_another_place_or_without_crs_is_refused(tmp_path):
+    """A class raster placed elsewhere and polygons without a CRS were taken silently: every BEFORE class was 'other'
+    while the summary said the classes came from the map. Partial cover is said in the summary."""
+    from rasterio.transform import from_origin
+    from shapely.geometry import box, mapping
+
+    pb, pa, truth = write_pair(tmp_path)
+    lc = np.full(truth.shape, 2, np.uint8)
+    far = write_raster(str(tmp_path / "far.tif"), lc, transform=from_origin(600000, 5500000, 10, 10))
+    with rasterio.open(far, "r+") as ds:
+        ds.update_tags(TERRAPROMPT_CLASSES="1=water;2=cropland")
+    with pytest.raises(InputError, match="does not cover the pair's common area"):
+        detect_change(_req(tmp_path, pb, pa, reference_map=far))
+    shp = str(tmp_path / "noprj.shp")
+    with fiona.open(shp, "w", driver="ESRI Shapefile", crs="EPSG:32633",
+                    schema={"geometry": "Polygon", "properties": {"class": "str"}}) as out:
+        out.write({"geometry": mapping(box(500000, 4498400, 502000, 4500000)), "properties": {"class": "cropland"}})
+    os.remove(str(tmp_path / "noprj.prj"))
+    with pytest.raises(InputError, match="have no CRS"):
+        detect_change(_req(tmp_path, pb, pa, reference_map=shp))
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    half = write_raster(str(tmp_path / "half.tif"), np.where(np.arange(truth.shape[1]) < 100, 2, 0)[None].repeat(truth.shape[0], 0).astype(np.uint8), nodata=0)
+    with rasterio.open(half, "r+") as ds:
+        ds.update_tags(TERRAPROMPT_CLASSES="2=cropland")
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=half))
+    assert "the reference map covers 50.0 % of the area" in res.summary
+
+
 def test_classes_only_when_needed(tmp_path):
     """Without prompt, reference map or polygons no land-cover classes are computed; areas and probabilities are unchanged."""
     pb, pa, _ = write_pair(tmp_path)
