@@ -78,22 +78,51 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
     low, high, t = parse_size_range(normalise(text))
     t = re.sub(r"\s*(?:->|=>|→)\s*", " to ", t)  # 'water->land' reads as 'water to land' (a catalogue phrase)
+    # several changes ('new buildings and vegetation loss'): each part a change prompt of its own, or the whole is one
+    # ('forest and grassland to built-up': 'forest' alone names no change)
+    parts = [p for p in _SEVERAL.split(t) if p.strip(" .?!")]
+    singles = [_single_change(p, p.strip(" .?!"), wait_for_encoder) for p in parts] if len(parts) > 1 else []
+    if singles and all(singles):
+        out = _several(singles, text.strip())
+    else:
+        out = _single_change(t, text.strip(), wait_for_encoder)
+    if out is None:
+        raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
+                          _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
+                             prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
+    out.min_area_m2, out.max_area_m2 = low, high
+    return out
+
+
+_SEVERAL = re.compile(r"\s*(?:[;,+&]|\b(?:and|or|plus|as well as|et|ou|und|oder|sowie)\b)\s*")
+"""What joins several changes in one prompt."""
+
+
+def _single_change(t: str, original: str, wait_for_encoder: bool = True) -> Optional[ChangePrompt]:
+    """One change prompt (a catalogue phrase or a land-cover transition), or None when the text names none."""
+    prompts = catalogue()["prompts"]
     full = re.sub(r"\s+", " ", t).strip(" .?!")
     t = _LEAD.sub("", full).strip()
     # a catalogue phrase of several words ('new buildings since 2019') outranks reading land covers; one word
     # ('buildings' in 'demolished buildings') does not
     hit = _catalogue_phrase(t, exact=True) or _catalogue_phrase(full, min_words=2)
-    out = _transition(t, text.strip(), wait_for_encoder) if hit is None else None
+    out = _transition(t, original, wait_for_encoder) if hit is None else None
     hit = hit or (_catalogue_phrase(full) if out is None else None)
-    if out is None and hit is None:
-        raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
-                          _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
-                             prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
-    if out is None:
+    if out is None and hit is not None:
         pid, phrase = hit
-        out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), text.strip(), prompts[pid])
-    out.min_area_m2, out.max_area_m2 = low, high
+        out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), original, prompts[pid])
     return out
+
+
+def _several(parts: list[ChangePrompt], original: str) -> ChangePrompt:
+    """The change prompt keeping what any of its parts keeps ('any change' among them keeps all)."""
+    if any(p.id == "any_change" for p in parts):
+        return next(p for p in parts if p.id == "any_change")
+    unique = list({p.label: p for p in parts}.values())
+    if len(unique) == 1:
+        return unique[0]
+    return ChangePrompt("several", " + ".join(_t(p.label) for p in unique), separator().join(p.via for p in unique), original,
+                        {"parts": [p.spec for p in unique]}, [n for p in unique for n in p.notes])
 
 
 def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Optional[tuple[str, str]]:
@@ -268,7 +297,8 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: flo
         if part:
             concepts.append(part)
     if spec:
-        named = [c for side in (spec["from"], spec["to"]) for alt in side[:1] if isinstance(alt, list) for c in alt]
+        named = [c for one in spec.get("parts", [spec]) for side in (one["from"], one["to"]) for alt in side[:1]
+                 if isinstance(alt, list) for c in alt]
         for child in named:
             parent = cat.get("refinements", {}).get(child)
             if parent in concepts and _mappable(child, roles, pixel_m):
@@ -446,6 +476,10 @@ def _side_mask(spec: list, names: list[str]) -> Optional[np.ndarray]:
 
 def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarray, str]:
     """(K_from, K_to) boolean table of transitions the prompt keeps, and a sentence saying which."""
+    if prompt.id == "several":  # what any part keeps
+        tables = [select_transitions(ChangePrompt("part", prompt.label, "", spec=spec), maps)[0]
+                  for spec in prompt.spec["parts"]]
+        return _kept(np.logical_or.reduce(tables), maps)
     p = prompt.spec or catalogue()["prompts"][prompt.id]
     kf, kt = len(maps.from_names), len(maps.to_names)
     if prompt.id == "any_change":
@@ -475,7 +509,11 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if tm is None:
         kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
         tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
-    table = fm[:, None] & tm[None, :]
+    return _kept(fm[:, None] & tm[None, :], maps)
+
+
+def _kept(table: np.ndarray, maps: ClassMaps) -> tuple[np.ndarray, str]:
+    """The transition table and the sentence naming what it keeps."""
     kept = [f"{class_label(maps.from_names[i])} → {class_label(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
     return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))
 

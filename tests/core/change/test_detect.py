@@ -119,6 +119,25 @@ def test_prompts_select_transitions(tmp_path):
     assert prob[a].max() == 0  # unselected transitions have probability 0
 
 
+def test_a_prompt_naming_two_changes_keeps_both(tmp_path):
+    """'vegetation loss and flooding' kept only one of them, silently; each part is kept now, and a whole that reads as
+    one change ('forest and grassland to built-up') stays one."""
+    p = parse_change_prompt("vegetation loss and flooding larger than 1 ha")
+    assert p.id == "several" and p.label == "vegetation loss + land to water" and p.min_area_m2 == 10000
+    assert parse_change_prompt("deforestation, water to land").id == "several"
+    assert parse_change_prompt("forest and grassland to built-up").id == "transition"
+    assert parse_change_prompt("what changed between 2018 and 2020").id == "any_change"
+    assert parse_change_prompt("any change and new buildings").id == "any_change"
+    pb, pa, truth = write_pair(tmp_path)
+    a = np.zeros_like(truth)
+    a[20:50, 120:150] = True  # vegetation → bare/built
+    b = truth & ~a  # bare → water
+    res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation loss and flooding", output_vector=None))
+    ch = rasterio.open(res.output_change).read(1) == 1
+    assert ch[a].mean() > 0.8 and ch[b].mean() > 0.8
+    assert "vegetation loss + land to water" in res.summary
+
+
 def test_change_prompt_catalogue():
     assert parse_change_prompt("").id == "any_change"
     assert parse_change_prompt("Show me the new buildings").id == "new_buildings"
