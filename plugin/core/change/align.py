@@ -416,8 +416,11 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
     if (dx, dy) == (0, 0):
         return _t("Co-registration: no shift of a whole pixel found (phase correlation of {band} edges, up to {max} px)",
                   band=role, max=MAX_SHIFT)
-    return _t("Co-registration: AFTER was {dx} px right, {dy} px down of BEFORE and is read shifted back (phase correlation "
-              "of {band} edges, peak {ratio} times the next)", dx=dx, dy=dy, band=role, ratio=f"{ratio:.1f}")
+    moves = [_t("{n} px right", n=dx) if dx > 0 else _t("{n} px left", n=-dx) if dx < 0 else "",
+             _t("{n} px down", n=dy) if dy > 0 else _t("{n} px up", n=-dy) if dy < 0 else ""]
+    return _t("Co-registration: AFTER was {shift} of BEFORE and is read shifted back (phase correlation "
+              "of {band} edges, peak {ratio} times the next)", shift=", ".join(m for m in moves if m), band=role,
+              ratio=f"{ratio:.1f}")
 
 
 def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:

@@ -50,3 +50,21 @@ def test_misregistered_after_date_is_read_back_in_place(tmp_path):
         pred = ds.read(1)
     p, t = (pred == 1)[4:-4, 4:-4], (truth & (pred != 255))[4:-4, 4:-4]
     assert 2 * (p & t).sum() / max(p.sum() + t.sum(), 1) > 0.47
+
+
+def test_a_shift_left_and_up_is_said_so(tmp_path):
+    """A shift to the left was reported as '-1 px right'."""
+    from terraprompt.plugin.core.change.align import align_pair
+    from terraprompt.plugin.core.modalities import resolve_modality
+    from terraprompt.plugin.core.raster import open_raster
+
+    d = shared("oscd", "hongkong")
+    with rasterio.open(f"{d}/hongkong_t1.tif") as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    path = str(tmp_path / "hongkong_moved.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(np.roll(data, -1, axis=2))
+        dst.descriptions = desc
+    b, a = open_raster(f"{d}/hongkong_t1.tif"), open_raster(path)
+    pair = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+    assert any(r.startswith("Co-registration: AFTER was 1 px left of BEFORE") for r in pair.report), pair.report
