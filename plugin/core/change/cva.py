@@ -15,7 +15,7 @@ import numpy as np
 from ..messages import decimal, number, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
-from .noise import gate, noise_note, squared_differences
+from .noise import MIN_CHANGE, gate, noise_note, squared_differences
 
 
 def magnitude(diff: np.ndarray) -> np.ndarray:
@@ -41,7 +41,11 @@ class CVA(ChangeMethod):
     def fit(self, blocks: list[PairBlock]) -> None:
         d = np.concatenate([(b.after - b.before)[:, b.valid] for b in blocks], axis=1)
         q25, q75 = np.percentile(d, [25, 75], axis=1)
-        self.scale = np.maximum((q75 - q25) / 1.349, 1e-6)
+        spread = (q75 - q25) / 1.349
+        # a band unchanged (difference exactly 0) on most pixels has no spread: scaled by the noise floor, its few
+        # differences do not outweigh every other band (a 1e-6 floor made magnitudes of a million)
+        self.scale = np.maximum(spread, MIN_CHANGE)
+        flat = int((spread < MIN_CHANGE).sum())
         mags = np.concatenate([self.smoothed(b)[b.valid] for b in blocks])
         self.calib = LogisticCalibration(mags)
         changed = magnitude(d / self.scale[:, None]) > self.calib.center
@@ -49,7 +53,9 @@ class CVA(ChangeMethod):
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
         self.notes = [
             t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
-              bands=d.shape[0], pixels=number(d.shape[1])),
+              bands=d.shape[0], pixels=number(d.shape[1]))
+            + (t("; {n} of them unchanged on most pixels, so scaled by the noise floor {floor}", n=flat, floor=f"{MIN_CHANGE:g}")
+               if flat else ""),
             t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
               value=decimal(f"{self.calib.center:.2f}")),
             t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),

@@ -199,3 +199,19 @@ def test_real_taizhou_crop(tmp_path):
     lab = ref > 0
     acc = ((prob >= 0.5)[lab] == (ref[lab] == 2)).mean()
     assert acc > 0.9
+
+
+def test_cva_on_a_pair_unchanged_on_most_pixels(tmp_path):
+    """Bands whose differences are exactly 0 on most pixels have no robust spread: they are scaled by the noise floor
+    (a 1e-6 floor gave thresholds of a million 'robust standard deviations') and the change is still found."""
+    pb, _, truth = write_pair(tmp_path)
+    with rasterio.open(pb) as ds:
+        dn = ds.read()
+    after = dn.copy()
+    after[:, 20:50, 120:150] = 3000  # one square changes, every other pixel is identical
+    pa = write_raster(str(tmp_path / "same_2022-06-01.tif"), after, descriptions=S2_NAMES)
+    prob, m = _predict(_aligned(pb, pa), "cva")
+    square = np.zeros(prob.shape, bool)
+    square[20:50, 120:150] = True
+    assert (prob[square] >= 0.5).mean() > 0.9 and (prob[~square] >= 0.5).mean() < 0.01
+    assert m.calib.center < 1e4 and "scaled by the noise floor" in m.notes[0]
