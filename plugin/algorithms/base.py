@@ -58,6 +58,19 @@ def layer_path(layer) -> str:
     return src.split("|")[0] if os.path.exists(src.split("|")[0]) else src
 
 
+def source_file(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context) -> str:
+    """The file behind a vector source parameter (a GeoPackage's '|layername=' part stripped), '' when it is no file
+    (a memory or database layer): outputs must never be written over it."""
+    layer = alg.parameterAsVectorLayer(parameters, name, context) if parameters.get(name) else None
+    if layer is None:
+        return ""
+    from qgis.core import QgsProviderRegistry
+
+    path = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path") or ""
+    path = path or layer.source().split("|")[0]
+    return path if os.path.isfile(path) else ""
+
+
 @contextmanager
 def dependencies_needed():
     """Turn a missing Python package into a message that says how to install it (no traceback)."""

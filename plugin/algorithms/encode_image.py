@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -14,6 +13,7 @@ from qgis.core import (
 from ..i18n import tr
 from ..qgis_layers import layer_settings
 from .base import TerraPromptAlgorithm, layer_path
+from .segment_prompts import cache_dir_parameter, cache_dir_value
 
 DEVICES = ["auto", "cpu", "cuda"]
 
@@ -46,9 +46,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where ONNX models run; the report states the device actually used."))
         self.addParameter(p)
-        p = QgsProcessingParameterFile("CACHE_DIR", tr("Cache folder (optional)"), behavior=QgsProcessingParameterFile.Folder, optional=True)
-        p.setHelp(tr("Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics)."))
-        self.addParameter(p)
+        self.addParameter(cache_dir_parameter())
         p = QgsProcessingParameterNumber("CACHE_MB", tr("Cache size cap (MB)"), QgsProcessingParameterNumber.Integer, defaultValue=2048, minValue=16)
         p.setHelp(tr("The least recently used encodings are removed beyond this size."))
         self.addParameter(p)
@@ -66,9 +64,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
             raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
         model = self.parameterAsString(parameters, "MODEL", context) or "bundled"
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
-        from .segment_prompts import embedding_cache_dir
-
-        cache_dir = self.parameterAsFile(parameters, "CACHE_DIR", context) or embedding_cache_dir()
+        cache_dir = cache_dir_value(self, parameters, context)
         cap = self.parameterAsInt(parameters, "CACHE_MB", context) * 1024 * 1024
         res = self.run_core(lambda **kw: encode_raster(layer_path(layer), model, device, cache_dir=cache_dir, cache_max_bytes=cap,
                                                         layer=layer_settings(layer), **kw), feedback)

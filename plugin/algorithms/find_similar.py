@@ -18,8 +18,8 @@ from qgis.core import (
 from ..gui.layers import style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
-from .segment_prompts import embedding_cache_dir, straight_outlines_parameter
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file
+from .segment_prompts import cache_dir_parameter, cache_dir_value, straight_outlines_parameter
 from .outputs import style_when_loaded
 
 
@@ -66,6 +66,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Written to the 'class' field of every object found."))
         self.addParameter(p)
         self.addParameter(straight_outlines_parameter())
+        self.addParameter(cache_dir_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Similar objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage polygons with object_id, class, score, area_m2 and provenance fields."))
         self.addParameter(p)
@@ -100,8 +101,9 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
                              label=self.parameterAsString(parameters, "CLASS", context) or "similar",
                              method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
-                             cache_dir=embedding_cache_dir(),
-                             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context))
+                             cache_dir=cache_dir_value(self, parameters, context),
+                             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
+                             vector_inputs=[f for f in [source_file(self, parameters, "EXEMPLARS", context)] if f])
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)
         style_when_loaded(context, result.output_vector, style_objects, result.summary)

@@ -55,6 +55,11 @@ class TerraPromptProvider(QgsProcessingProvider):
         """GeoTIFF only (tiled, compressed, with the class colour table)."""
         return ["tif", "tiff"]
 
+    def supportsNonFileBasedOutput(self) -> bool:  # noqa: N802
+        """False: the core writes files only, so the output pickers offer no 'Save to GeoPackage…' table URI
+        (ogr:dbname=... table=...), which the algorithms would refuse after the run."""
+        return False
+
     def defaultVectorFileExtension(self, hasGeometry: bool = True) -> str:  # noqa: N802,N803
         return "gpkg"
 

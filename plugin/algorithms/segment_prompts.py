@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -19,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, layer_path
+from .base import TerraPromptAlgorithm, layer_path, source_file
 from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -37,6 +38,19 @@ def embedding_cache_dir():
     return cache_dirs()["embeddings"]
 
 
+def cache_dir_parameter() -> QgsProcessingParameterFile:
+    """CACHE_DIR: where encodings are kept, shared by encode_image, segment_prompts and find_similar (a folder that
+    encode_image filled is read only when the others are given it too)."""
+    p = QgsProcessingParameterFile("CACHE_DIR", tr("Cache folder (optional)"), behavior=QgsProcessingParameterFile.Folder, optional=True)
+    p.setHelp(tr("Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics)."))
+    return p
+
+
+def cache_dir_value(alg, parameters, context):
+    """The CACHE_DIR folder given, else :func:`embedding_cache_dir`."""
+    return alg.parameterAsFile(parameters, "CACHE_DIR", context) or embedding_cache_dir()
+
+
 def straight_outlines_parameter(note: str = "") -> QgsProcessingParameterBoolean:
     """STRAIGHT_OUTLINES: right-angled polygon outlines (buildings), shared by segment_prompts and find_similar."""
     p = QgsProcessingParameterBoolean("STRAIGHT_OUTLINES", tr("Straight outlines (buildings)"), defaultValue=False, optional=True)
@@ -47,9 +61,12 @@ def straight_outlines_parameter(note: str = "") -> QgsProcessingParameterBoolean
 
 
 def _int_field(feature, name: str, layer_name: str) -> int:
-    """An integer attribute, or a QgsProcessingException naming the layer and the field."""
+    """An integer attribute (a whole float such as 2.0 too), or a QgsProcessingException naming the layer and the field
+    (a text or a fraction such as 1.6, which int() cut to 1)."""
     try:
         value = feature[name]
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError(value)
         return int(value)
     except (KeyError, TypeError, ValueError) as exc:
         raise QgsProcessingException(
@@ -100,6 +117,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an "
                      "edge instead of overlapping); an object left with nothing is skipped and named in the report."))
         self.addParameter(p)
+        self.addParameter(cache_dir_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
         self.addParameter(p)
@@ -159,10 +177,11 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             model=self.parameterAsString(parameters, "MODEL", context) or "bundled",
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
-            cache_dir=embedding_cache_dir(),
+            cache_dir=cache_dir_value(self, parameters, context),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
             no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
             layers=settings_by_path(raster),
+            vector_inputs=[f for f in (source_file(self, parameters, n, context) for n in ("POINTS", "BOXES")) if f],
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

@@ -99,3 +99,53 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     inside = [rc for rc in red if view.contains(QgsRectangle(*geom(*rc).bounds))]  # the view widens to the canvas's shape
     assert 3 <= len(inside) < len(red)
     assert found and found[0].featureCount() == len(inside), tab.status.text()
+
+
+def test_similar_objects_are_never_written_over_the_exemplar_layer(plugin, tmp_path):
+    """OUTPUT_VECTOR naming the EXEMPLARS GeoPackage is refused as an input (the run replaced the file, deleting the
+    exemplars), whether the layer is given by file or as 'file|layername=...'."""
+    import fiona
+    import processing
+    from qgis.core import QgsProcessingException
+    from shapely.geometry import mapping
+
+    from core.interactive.test_exemplars import TR, geom, scene
+
+    data, red, _ = scene()
+    src = write_raster(str(tmp_path / "rgb.tif"), data, transform=TR)
+    ex = str(tmp_path / "ex.gpkg")
+    with fiona.open(ex, "w", driver="GPKG", layer="roofs", crs="EPSG:32633",
+                    schema={"geometry": "Polygon", "properties": {"id": "int"}}) as fc:
+        for i, (r, c) in enumerate(red[:2]):
+            fc.write({"geometry": mapping(geom(r, c)), "properties": {"id": i}})
+    for exemplars in (ex, ex + "|layername=roofs"):
+        with pytest.raises(QgsProcessingException, match="is one of the inputs"):
+            processing.run("terraprompt:find_similar", {"INPUT": src, "EXEMPLARS": exemplars, "METHOD": 2, "OUTPUT_VECTOR": ex})
+    assert fiona.listlayers(ex) == ["roofs"] and sorted(p.name for p in tmp_path.iterdir()) == ["ex.gpkg", "rgb.tif"]
+
+
+def test_network_search_reads_the_cache_dir_given(plugin, tmp_path, monkeypatch):
+    """CACHE_DIR (as encode_image's): the network method keeps its encodings there, and a second run finds them all."""
+    import os
+
+    import processing
+    import rasterio
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+    from shapely.geometry import box
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "default"))
+    src = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "rio_buildings_crop_image.tif")
+    with rasterio.open(src) as ds:
+        x0, y0 = ds.transform * (40, 20)
+        x1, y1 = ds.transform * (52, 32)
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "exemplars", "memory")
+    f = QgsFeature()
+    f.setGeometry(QgsGeometry.fromWkt(box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)).wkt))
+    layer.dataProvider().addFeatures([f])
+    cache = tmp_path / "my cache"
+    processing.run("terraprompt:encode_image", {"INPUT": src, "MODEL": "network", "CACHE_DIR": str(cache)})
+    before = sorted(os.listdir(cache))
+    processing.run("terraprompt:find_similar", {"INPUT": src, "EXEMPLARS": layer, "METHOD": 1, "CACHE_DIR": str(cache),
+                                                "OUTPUT_VECTOR": str(tmp_path / "s.gpkg")})
+    assert before and sorted(os.listdir(cache)) == before  # every encoding came from the folder encode_image filled
+    assert not os.path.exists(tmp_path / "default") or not os.listdir(tmp_path / "default")

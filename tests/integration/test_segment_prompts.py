@@ -289,3 +289,92 @@ def test_straight_outlines_square_the_roofs_of_a_real_tile(plugin, tmp_path):
             angles.append(abs(u[0] * v[0] + u[1] * v[1]) / (math.hypot(*u) * math.hypot(*v)))
         squared += max(angles) < 0.02  # right angles (degrees of longitude scaled at the latitude)
     assert squared >= len(ids) - 1
+
+
+def _prompt_file(path, kind, layer, rows):
+    """A GeoPackage layer of prompts: rows of (shapely geometry, properties)."""
+    from shapely.geometry import mapping
+
+    props = {k: "int" for k in rows[0][1]}
+    with fiona.open(path, "w", driver="GPKG", layer=layer, crs="EPSG:32633",
+                    schema={"geometry": kind, "properties": props}) as fc:
+        for g, p in rows:
+            fc.write({"geometry": mapping(g), "properties": p})
+    return path
+
+
+def test_objects_are_never_written_over_the_prompt_layers(plugin, tmp_path):
+    """OUTPUT_VECTOR naming the POINTS or BOXES GeoPackage is refused as an input (the run replaced the file, deleting
+    the prompt layer in it), whether the layer is given by file or as 'file|layername=...'."""
+    import processing
+    from qgis.core import QgsProcessingException
+    from shapely.geometry import Point, box
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    pts = _prompt_file(str(tmp_path / "pts.gpkg"), "Point", "pts", [(Point(*(TRANSFORM * (70.5, 55.5))), {"object_id": 1, "positive": 1})])
+    x0, y1 = TRANSFORM * (37, 177)
+    x1, y0 = TRANSFORM * (68, 223)
+    boxes = _prompt_file(str(tmp_path / "boxes.gpkg"), "Polygon", "boxes", [(box(x0, y0, x1, y1), {"object_id": 2})])
+    for params in ({"POINTS": pts, "OUTPUT_VECTOR": pts}, {"POINTS": pts + "|layername=pts", "OUTPUT_VECTOR": pts},
+                   {"POINTS": pts, "BOXES": boxes, "OUTPUT_VECTOR": boxes},
+                   {"POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg"), "OUTPUT_RASTER": pts}):
+        with pytest.raises(QgsProcessingException, match="is one of the inputs"):
+            processing.run("terraprompt:segment_prompts", {"INPUT": src, "MODEL": "classical", **params})
+    assert fiona.listlayers(pts) == ["pts"] and fiona.listlayers(boxes) == ["boxes"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["boxes.gpkg", "img.tif", "pts.gpkg"]
+    res = processing.run("terraprompt:segment_prompts", {"INPUT": src, "MODEL": "classical", "POINTS": pts + "|layername=pts",
+                                                         "BOXES": boxes, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert res["OBJECTS"] == 2
+
+
+def test_provider_offers_no_database_table_outputs(plugin):
+    """The algorithms write files: the output pickers offer no 'Save to GeoPackage…' table (ogr:dbname=... table=...),
+    which they refused after the run."""
+    from qgis.core import QgsApplication
+
+    assert not QgsApplication.processingRegistry().providerById("terraprompt").supportsNonFileBasedOutput()
+
+
+def test_fractional_ids_are_refused(plugin, tmp_path):
+    """object_id 1.6 or positive 0.4 in a decimal field is refused, naming the layer, field and value (int() cut them to
+    1 and 0 silently); whole values such as 2.0 are taken."""
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY, QgsProcessingException, QgsVectorLayer
+
+    data, masks = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+
+    def layer(rows):
+        lyr = QgsVectorLayer("Point?crs=EPSG:32633&field=object_id:double&field=positive:double", "decimals", "memory")
+        for (r, c), oid, pos in rows:
+            _add(lyr, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (c + 0.5, r + 0.5)))), [oid, pos])
+        return lyr
+
+    for rows, field, value in ((([(55, 70), 1.6, 1.0],), "object_id", "1.6"), (([(55, 70), 1.0, 0.4],), "positive", "0.4")):
+        with pytest.raises(QgsProcessingException, match=f"integer field '{field}' .*has {value}"):
+            processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": layer(rows), "MODEL": "classical",
+                                                           "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert not (tmp_path / "o.gpkg").exists()
+    res = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": layer([[(55, 70), 2.0, 1.0]]), "MODEL": "classical",
+                                                         "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+        assert [f["properties"]["object_id"] for f in fc] == [2]
+
+
+def test_cache_dir_filled_by_encode_image_is_read(plugin, tmp_path):
+    """CACHE_DIR given to encode_image and then to segment_prompts: every encoding comes from that folder (the other
+    algorithms had no CACHE_DIR and always read the default cache)."""
+    import processing
+    from qgis.core import QgsGeometry, QgsPointXY
+
+    data, _ = _scene()
+    src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    cache = tmp_path / "my cache"
+    processing.run("terraprompt:encode_image", {"INPUT": src, "MODEL": "classical", "CACHE_DIR": str(cache)})
+    pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
+    _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
+    out = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "MODEL": "classical",
+                                                         "CACHE_DIR": str(cache), "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
+    assert "1 hits / 0 misses" in out["REPORT"], out["REPORT"]
+    assert os.listdir(os.environ["TERRAPROMPT_CACHE"]) == []  # the default cache was not used

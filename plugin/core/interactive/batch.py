@@ -7,7 +7,7 @@ cut by them. Prompts arrive in the raster's CRS (the algorithm transforms them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
@@ -15,7 +15,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError, PromptError
-from ..messages import separator, t
+from ..messages import number, separator, t
 from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
 from ..raster import open_raster
@@ -24,7 +24,7 @@ from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
 from .engines import load_engine
 from .objects import AcceptedObject, free_of, make_object, mask_to_geometry, write_objects
-from .session import InteractiveSession
+from .session import InteractiveSession, on_raster
 
 
 
@@ -67,6 +67,8 @@ class SegmentRequest:
     no_overlap: bool = False  # each object (in object_id order) leaves out what the objects before it cover
     layers: dict[str, LayerSettings] = field(default_factory=dict)
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
+    vector_inputs: list[str] = field(default_factory=list)
+    """The files of the prompt layers (POINTS, BOXES): an output that would overwrite one is refused."""
 
 
 @dataclass
@@ -98,10 +100,13 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
     src = open_raster(req.input, layer=req.layers.get(req.input))
-    out_vec = check_output_path(req.output_vector, [req.input], VECTOR_OUTPUT_EXTENSIONS)
-    out_ras = check_output_path(req.output_raster, [req.input], (".tif", ".tiff")) if req.output_raster else None
+    inputs = [req.input, *req.vector_inputs]
+    out_vec = check_output_path(req.output_vector, inputs, VECTOR_OUTPUT_EXTENSIONS)
+    out_ras = check_output_path(req.output_raster, inputs, (".tif", ".tiff")) if req.output_raster else None
     if not req.objects:
         raise PromptError(t("There are no prompts."), t("Give a point layer with object_id and positive fields, or boxes with object_id."))
+    if out_ras:
+        _check_raster_ids(req.objects)
     engine, report = load_engine(req.model, req.device)
     modality = None
     try:
@@ -118,10 +123,17 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             cache = None
     accepted: list[AcceptedObject] = []
     skipped: list[str] = []
+    notes: list[str] = []
     objects = sorted(req.objects, key=lambda o: o.object_id)
     for i, obj in enumerate(objects):
         if is_cancelled():
             raise Cancelled()
+        # a negative point off the raster excludes nothing: dropped (a positive one there is refused with the object)
+        kept = [p for p in obj.points if p[2] or on_raster(src, p[0], p[1])]
+        if len(kept) < len(obj.points):
+            notes.append(t("object {id}: {n} negative point(s) outside the raster ignored", id=obj.object_id,
+                           n=len(obj.points) - len(kept)))
+            obj = replace(obj, points=kept)
         if obj.n_positive == 0 and obj.box is None:
             skipped.append(t("object {id}: no positive point and no box", id=obj.object_id))
             continue
@@ -166,8 +178,24 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     progress(100.0)
     hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
     text = (t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report) + hits
-            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "") + ".")
+            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
+            + "".join(separator() + n for n in notes) + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
+
+
+MAX_RASTER_ID = 2 ** 32 - 1
+"""The largest object_id the object id raster (uint32, 0 the background) holds."""
+
+
+def _check_raster_ids(objects: list[PromptObject]) -> None:
+    """Refuse object_id values the object id raster cannot hold (0 is its background, it is uint32), before any work."""
+    bad = sorted({o.object_id for o in objects if not 1 <= o.object_id <= MAX_RASTER_ID})
+    if bad:
+        raise PromptError(
+            t("object_id {ids} cannot be written to the object id raster, whose values run from 1 to {max} (0 is the "
+              "background).", ids=", ".join(str(i) for i in bad[:5]) + ("…" if len(bad) > 5 else ""), max=number(MAX_RASTER_ID)),
+            t("Number the objects from 1 to {max}, or leave the object id raster (OUTPUT_RASTER) out to write the polygons "
+              "alone.", max=number(MAX_RASTER_ID)))
 
 
 def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelled, block: int = 1024) -> GeoTiffWriter:

@@ -164,8 +164,11 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     key = None
     if cache is not None:
         prep = "sar-multilook5-db-zero-fill" if getattr(modality, "family", "") == "sar" else "none"
+        extra = {"prep": prep, **getattr(engine, "cache_extra", {})}
+        if src.user_nodata:  # the nodata values set on the layer in QGIS mask pixels the file leaves valid
+            extra["user_nodata"] = [[float(lo), float(hi)] for lo, hi in src.user_nodata]
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
-                       engine.sha256, {"prep": prep, **getattr(engine, "cache_extra", {})})
+                       engine.sha256, extra)
         feats = cache.get(key)
         if feats is not None and "_valid" in feats:
             valid = feats["_valid"].astype(bool)

@@ -1,6 +1,8 @@
 """Choosing an interactive engine from the MODEL setting: the bundled network, the classical engine or a SAM ONNX pair."""
 from __future__ import annotations
 
+import os
+
 from ..errors import ModelError
 from ..messages import separator, t
 from ..runtime import DeviceReport, numpy_device
@@ -16,7 +18,7 @@ BUNDLED_PREFERS = "network"
 def load_engine(model: str = "bundled", device: str = "auto") -> tuple[object, DeviceReport]:
     """The engine for a model setting ('bundled', 'network', 'classical' or a path to a SAM pair) and the device report."""
     model = (model or "").strip()
-    key = model.lower()
+    key = "network" if _is_bundled_card(model) else model.lower()
     if key in CLASSICAL or (key in BUNDLED and BUNDLED_PREFERS == "classical"):
         from .classical import ClassicalEngine
 
@@ -43,3 +45,16 @@ def load_engine(model: str = "bundled", device: str = "auto") -> tuple[object, D
     enc, dec, sha = find_pair(model)
     engine = SamOnnxEngine(enc, dec, device=device, expected_sha256=sha)
     return engine, engine.report
+
+
+def _is_bundled_card(model: str) -> bool:
+    """Whether the setting is the path of the bundled network's card (models/promptable_net.json), which names its
+    files as the network reads them, not as a SAM card does."""
+    if not model.lower().endswith(".json"):
+        return False
+    from . import network
+
+    try:
+        return os.path.samefile(model, network.CARD)
+    except OSError:
+        return False

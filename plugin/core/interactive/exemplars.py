@@ -20,7 +20,7 @@ from rasterio.features import geometry_mask
 from rasterio.windows import Window, from_bounds
 
 from ..errors import InputError
-from ..messages import number, t
+from ..messages import number, separator, t
 from ..modalities import resolve_modality
 from ..layer_settings import LayerSettings
 from ..raster import Grid, check_has_valid_pixels, open_raster
@@ -57,6 +57,8 @@ class SimilarRequest:
     """Right-angled polygon outlines along each object's main direction (buildings)."""
     layers: dict[str, LayerSettings] = field(default_factory=dict)
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
+    vector_inputs: list[str] = field(default_factory=list)
+    """The file of the exemplar layer: an output that would overwrite it is refused."""
 
 
 @dataclass
@@ -112,10 +114,12 @@ def _check_request(req: SimilarRequest) -> None:
         raise InputError(t("Unknown find-similar method '{name}'.", name=req.method), t("Use auto, network or appearance."))
 
 
-def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list, areas: AreaCalculator) -> tuple[list, list]:
-    """(band features of the valid pixels inside each usable exemplar, its area in m²); refuses fewer than 4 pixels."""
+def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list,
+                    areas: AreaCalculator) -> tuple[list, list, list]:
+    """(band features of the valid pixels inside each usable exemplar, its area in m², the usable exemplars): an exemplar
+    off the raster or on nodata alone is left out; refuses fewer than 4 pixels in all."""
     full = Window(0, 0, src.width, src.height)
-    pixels, ex_areas = [], []
+    pixels, ex_areas, used = [], [], []
     for geom in exemplars:
         if geom is None or geom.is_empty or geom.area == 0:
             continue
@@ -130,10 +134,11 @@ def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list
         if inside.sum() >= 1:
             pixels.append(_features(bs, roles)[:, inside])
             ex_areas.append(areas.area_m2(geom))
+            used.append(geom)
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
-    return pixels, ex_areas
+    return pixels, ex_areas, used
 
 
 def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]] = None,
@@ -141,26 +146,28 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
     _check_request(req)
     src = open_raster(req.input, layer=req.layers.get(req.input))
-    out = check_output_path(req.output_vector, [req.input], VECTOR_OUTPUT_EXTENSIONS)
+    out = check_output_path(req.output_vector, [req.input, *req.vector_inputs], VECTOR_OUTPUT_EXTENSIONS)
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)
     stack = ModalityStack(make_layer(src, modality))
     roles = sorted(modality.roles, key=lambda r: modality.roles[r])
     areas = AreaCalculator(src.crs)
-    pixels, ex_areas = exemplar_pixels(stack, src, roles, req.exemplars, areas)
+    pixels, ex_areas, used = exemplar_pixels(stack, src, roles, req.exemplars, areas)
+    given = sum(1 for g in req.exemplars if g is not None and not g.is_empty and g.area > 0)
+    left_out = t("{n} exemplar(s) off the raster or on nodata left out", n=given - len(used)) if given > len(used) else ""
     area = search_window(src, req.extent)
     engine, why = _network_engine(req.method, src)
     if engine is not None:
-        return _find_with_network(req, engine, src, modality, out, areas, area, progress, is_cancelled)
-    return _find_with_appearance(req, stack, src, modality, roles, pixels, ex_areas, why, out, areas, area, progress,
-                                 is_cancelled)
+        return _find_with_network(req, engine, src, modality, used, left_out, out, areas, area, progress, is_cancelled)
+    return _find_with_appearance(req, stack, src, modality, roles, pixels, ex_areas, why, left_out, out, areas, area,
+                                 progress, is_cancelled)
 
 
 def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modality, roles: list[str], pixels: list,
-                          ex_areas: list, why: str, out: str, areas: AreaCalculator, area: Window, progress,
+                          ex_areas: list, why: str, left_out: str, out: str, areas: AreaCalculator, area: Window, progress,
                           is_cancelled) -> SimilarResult:
     """find_similar by band values: pixels scored against the exemplars' appearance model, regions of exemplar-like
-    size kept as objects."""
+    size kept as objects; ``left_out`` says which exemplars were of no use (empty when all were)."""
     sample = stack.read_sample(Window(0, 0, src.width, src.height), set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
@@ -213,6 +220,8 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
                     threshold=f"{req.threshold:g}", lo=number(lo), hi=number(hi))
         if why:
             summary = t("{why}; {summary}", why=why, summary=summary)
+        if left_out:
+            summary += separator() + left_out
         write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
@@ -262,17 +271,17 @@ def _network_engine(method: str, src) -> tuple[object, str]:
     return engine, ""
 
 
-def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, areas: AreaCalculator, area: Window, progress,
-                       is_cancelled) -> SimilarResult:
+def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, left_out: str, out: str, areas: AreaCalculator,
+                       area: Window, progress, is_cancelled) -> SimilarResult:
     """find_similar with the promptable network (similar_objects.py): masks decoded where the embedding resembles the
-    exemplars."""
+    exemplars ``geoms`` (those with valid pixels on the raster, :func:`exemplar_pixels`); ``left_out`` says which
+    exemplars were of no use (empty when all were)."""
     from ..vectors import Polygon
     from .cache import EmbeddingCache
     from .objects import mask_to_geometry
     from .similar_objects import similar_objects
 
     cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
-    geoms = [g for g in req.exemplars if g is not None and not g.is_empty and g.area > 0]
     found, note, clicks = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
                                           progress=(lambda v: progress(0.9 * v)) if progress else None,
                                           is_cancelled=is_cancelled)
@@ -284,6 +293,8 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, out: str, are
     common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
               "model": engine.name, "model_sha256": engine.sha256, "prompt": f"like {len(geoms)} exemplar(s)"}
     summary = t("{n} exemplar(s); {note}; threshold {threshold}", n=len(geoms), note=note, threshold=f"{req.threshold:g}")
+    if left_out:
+        summary += separator() + left_out
     write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
                    layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     if progress:

@@ -90,6 +90,12 @@ def _anchor(mask: np.ndarray) -> Optional[tuple[float, float]]:
     return float(cols[0] + c + 0.5), float(rows[0] + r + 0.5)
 
 
+def on_raster(source: RasterSource, x: float, y: float) -> bool:
+    """Whether a point (raster-CRS x, y) lies on one of the raster's pixels."""
+    col, row = ~source.transform * (x, y)
+    return 0 <= col < source.width and 0 <= row < source.height
+
+
 def _detect(source: RasterSource):
     """The raster's modality when it can be told (band roles help SAM pick RGB and SAR become dB), else None."""
     try:
@@ -274,7 +280,7 @@ class InteractiveSession:
     def _check_point(self, p: Prompt) -> None:
         """Raise PromptError for a click outside the raster, or a positive click on nodata."""
         col, row = ~self.source.transform * p.coords
-        if not (0 <= col < self.source.width and 0 <= row < self.source.height):
+        if not on_raster(self.source, *p.coords):
             raise PromptError(
                 t("The click at ({x}, {y}) lies outside the raster '{name}'.", x=f"{p.coords[0]:.6g}", y=f"{p.coords[1]:.6g}",
                   name=self.source.path.split("/")[-1]),

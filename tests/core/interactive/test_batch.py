@@ -110,3 +110,77 @@ def test_no_overlap_leaves_out_what_earlier_objects_cover(img, tmp_path):
     assert set(runs[False]) == {1, 2, 3} and runs[False][1].intersection(runs[False][2]).area > 0.9 * runs[False][1].area
     assert set(runs[True]) == {1, 3} and any("object 2" in s and "before it" in s for s in runs[(True, "skipped")])
     assert runs[True][1].equals(runs[False][1]) and runs[True][3].equals(runs[False][3])
+
+
+def test_ids_the_id_raster_cannot_hold_are_refused_before_any_work(img, tmp_path):
+    """object_id 0 (the raster's background), negative or beyond uint32 with OUTPUT_RASTER: refused up front, naming the
+    ids and the range (0 vanished from the raster; -3 and 2**32 crashed in rasterio's cast); the polygons alone take
+    them, and the largest uint32 id is written."""
+    path, masks = img
+    objs = [PromptObject(oid, [(*_xy(55, 70), True)]) for oid in (0, -3, 2 ** 32)] + [PromptObject(5, [(*_xy(150, 170), True)])]
+    with pytest.raises(PromptError, match=r"object_id -3, 0, 4294967296 .* from 1 to 4,294,967,295") as exc:
+        segment_prompts(SegmentRequest(path, objs, str(tmp_path / "o.gpkg"), str(tmp_path / "o.tif"), cache_dir=""))
+    assert "OUTPUT_RASTER" in exc.value.fix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["img.tif"]
+    res = segment_prompts(SegmentRequest(path, objs, str(tmp_path / "o.gpkg"), cache_dir=""))
+    with fiona.open(res.output_vector) as fc:
+        assert sorted(f["properties"]["object_id"] for f in fc) == [-3, 0, 5, 2 ** 32]
+    top = [PromptObject(2 ** 32 - 1, [(*_xy(150, 170), True)])]
+    res = segment_prompts(SegmentRequest(path, top, str(tmp_path / "t.gpkg"), str(tmp_path / "t.tif"), cache_dir=""))
+    with rasterio.open(res.output_raster) as ds:
+        ids = ds.read(1)
+    assert set(np.unique(ids)) == {0, 2 ** 32 - 1} and ((ids > 0) & masks[2]).sum() > 0.8 * masks[2].sum()
+
+
+def test_cached_encoding_is_not_reused_once_the_layer_sets_nodata(tmp_path):
+    """The layer's extra nodata values (Layer Properties > Transparency) are part of the cache key: an encoding made
+    without them was reused after they were set, so the object still covered the pixels now nodata."""
+    from shapely.geometry import shape
+
+    from terraprompt.plugin.core.layer_settings import LayerSettings
+
+    rng = np.random.default_rng(1)
+    data = rng.integers(60, 120, size=(3, 200, 200)).astype(np.uint8)
+    data[:, 50:150, 50:100] = 200
+    data[:, 50:150, 100:150] = 201  # the square's right half: nodata on the layer
+    path = write_raster(str(tmp_path / "sq.tif"), data, crs="EPSG:32633", transform=TRANSFORM)
+    layers = {path: LayerSettings(nodata=((201.0, 201.0),))}
+    objs = [PromptObject(1, [(*_xy(100, 75), True)])]
+    cache = str(tmp_path / "cache")
+
+    def area(name, lay, cache_dir):
+        res = segment_prompts(SegmentRequest(path, objs, str(tmp_path / name), model="classical", cache_dir=cache_dir, layers=lay))
+        with fiona.open(res.output_vector) as fc:
+            return sum(shape(f["geometry"]).area for f in fc), res.report
+
+    fresh, _ = area("a.gpkg", layers, "")
+    whole, _ = area("b.gpkg", {}, cache)
+    assert fresh < 0.6 * whole
+    cached, report = area("c.gpkg", layers, cache)
+    assert cached == pytest.approx(fresh) and "0 hits / 1 misses" in report
+    again, report = area("d.gpkg", layers, cache)
+    assert again == pytest.approx(fresh) and "1 hits / 0 misses" in report
+
+
+def test_negative_points_off_the_raster_are_ignored_with_a_note(tmp_path):
+    """A negative point off the raster (or on nodata) excludes nothing: the object is segmented from its other prompts
+    and the report names the points ignored (the whole object was skipped); a positive point off the raster still
+    costs its object."""
+    data, masks = scene(h=256, w=256)
+    data = data.astype(np.uint8)
+    data[:, :8, :] = 0  # a nodata strip along the top
+    path = write_raster(str(tmp_path / "img.tif"), data, crs="EPSG:32633", transform=TRANSFORM, nodata=0)
+    off = (TRANSFORM * (300, 60))  # 44 pixels east of the raster
+    objs = [PromptObject(1, [(*_xy(55, 70), True), (*off, False), (off[0] + 5, off[1], False)]),
+            PromptObject(2, [(*_xy(150, 170), True), (*_xy(3, 170), False)]),  # negative on nodata
+            PromptObject(3, [(*off, True)])]
+    res = segment_prompts(SegmentRequest(path, objs, str(tmp_path / "o.gpkg"), str(tmp_path / "o.tif"), cache_dir=""))
+    assert res.objects == 2 and "object 1: 2 negative point(s) outside the raster ignored" in res.report, res.report
+    assert len(res.skipped) == 1 and "object 3" in res.skipped[0] and "outside" in res.skipped[0]
+    with fiona.open(res.output_vector) as fc:
+        props = {f["properties"]["object_id"]: f["properties"] for f in fc}
+    assert props[1]["n_negative"] == 0 and props[2]["n_negative"] == 1
+    with rasterio.open(res.output_raster) as ds:
+        ids = ds.read(1)
+    for oid, k in ((1, 1), (2, 2)):
+        assert ((ids == oid) & masks[k]).sum() / ((ids == oid) | masks[k]).sum() > 0.85

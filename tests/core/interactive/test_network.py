@@ -258,6 +258,14 @@ def test_bundled_means_the_network_when_it_verifies():
     assert report.used == "cpu"
 
 
+def test_the_bundled_card_path_means_the_bundled_network():
+    """MODEL set to the bundled card's path (relative too) loads the bundled network (it was read as a SAM card:
+    "cannot be read ('encoder')")."""
+    eng, _ = engines.load_engine(network.CARD, "cpu")
+    assert eng.name == "promptable_net" and eng.sha256 == NetworkEngine(device="cpu").sha256
+    assert engines.load_engine(os.path.relpath(network.CARD), "cpu")[0].name == "promptable_net"
+
+
 def test_guided_snap_pulls_a_blurred_boundary_onto_the_image_edge():
     image = np.zeros((3, 64, 64), np.uint8)
     image[:, :, 30:] = 200  # a vertical edge between columns 29 and 30

@@ -151,6 +151,35 @@ def test_network_search_keeps_to_the_extent(tmp_path):
     assert 0 < counts["left"] < counts["all"], counts
 
 
+def test_exemplars_off_the_raster_are_left_out_and_named(tmp_path):
+    """An exemplar wholly off the raster (a roof shifted 5 km east) is left out by both methods and named in the summary
+    (the network made a prototype of the nearest tile's edge from it: another result, several times slower); with
+    none left on the raster, the run is refused as the appearance method refuses it."""
+    import rasterio
+    from rasterio.features import shapes
+    from shapely.affinity import translate
+    from shapely.geometry import shape
+
+    src = os.path.join(os.path.dirname(__file__), "..", "..", "data", "rio_buildings_crop_image.tif")
+    with rasterio.open(src.replace("_image", "_instances")) as ds:
+        inst = ds.read(1)
+        roof = [shape(g) for g, v in shapes(inst, mask=inst == 5, transform=ds.transform)][0]
+    dx = 5000 if abs(roof.bounds[0]) > 1000 else 0.05  # metres, or degrees
+    away = translate(roof, dx, 0)
+    for method in ("network", "appearance"):
+        one = find_similar(SimilarRequest(src, [roof], str(tmp_path / f"{method}1.gpkg"), method=method, threshold=0.2,
+                                          cache_dir=""))
+        both = find_similar(SimilarRequest(src, [roof, away], str(tmp_path / f"{method}2.gpkg"), method=method,
+                                           threshold=0.2, cache_dir=""))
+        assert "1 exemplar(s) off the raster or on nodata left out" in both.summary, both.summary
+        assert "left out" not in one.summary and both.count == one.count and "1 exemplar(s)" in both.summary
+        if method == "network":
+            assert both.decoded == one.decoded and "1 prototype(s)" in both.summary
+        with pytest.raises(InputError, match="fewer than 4 valid pixels"):
+            find_similar(SimilarRequest(src, [away], str(tmp_path / f"{method}3.gpkg"), method=method, cache_dir=""))
+        assert not (tmp_path / f"{method}3.gpkg").exists()
+
+
 def test_auto_falls_back_to_appearance_when_the_network_does_not_verify(tmp_path, monkeypatch):
     import json
     import shutil
