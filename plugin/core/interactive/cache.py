@@ -31,13 +31,33 @@ def default_cache_dir() -> str:
 
 
 def raster_identity(path: str) -> dict:
-    """What identifies a raster's content cheaply: absolute path, byte size and modification time."""
+    """What identifies a raster's content cheaply: absolute path, byte size, modification time and a digest of a few
+    samples of its bytes (a copy that keeps the old time, as cp -p, rsync -a and unzip make, changes its content)."""
     p = os.path.abspath(path) if os.path.exists(path) else path
     try:
         st = os.stat(p)
-        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns)}
+        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sample": content_sample(p, st.st_size)}
     except OSError:
         return {"path": p, "size": -1, "mtime_ns": -1}
+
+
+SAMPLE_BYTES = 1 << 16
+SAMPLES = 8
+""":func:`content_sample` reads SAMPLES pieces of SAMPLE_BYTES spread over the file (the start holds a GeoTIFF's
+header and its tile offsets, which change when compressed tiles do)."""
+
+
+def content_sample(path: str, size: int) -> str:
+    """A short digest of SAMPLES evenly spread pieces of a file ('' when it cannot be read)."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            for i in range(SAMPLES):
+                f.seek(max(0, (size - SAMPLE_BYTES) * i // max(SAMPLES - 1, 1)))
+                h.update(f.read(SAMPLE_BYTES))
+    except OSError:
+        return ""
+    return h.hexdigest()[:16]
 
 
 def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: str, extra: Optional[dict] = None) -> str:

@@ -28,6 +28,21 @@ def test_key_changes_with_everything(tmp_path):
     assert base != make_key(str(p), [1, 2, 3], (0, 0, 10, 10), (10, 10), "classical", "abc")
 
 
+def test_key_changes_when_a_copy_keeps_the_old_time(tmp_path):
+    """A same-size file copied over the raster with its old modification time (cp -p, rsync -a, unzip) got the old
+    encoding back."""
+    p = tmp_path / "r.tif"
+    p.write_bytes(bytes(300_000))
+    st = os.stat(p)
+    base = make_key(str(p), [1], (0, 0, 10, 10), (10, 10), "network", "abc")
+    data = bytearray(300_000)
+    data[150_000:150_010] = b"0123456789"  # a changed tile in the middle of the file
+    p.write_bytes(bytes(data))
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(p).st_mtime_ns == st.st_mtime_ns and os.stat(p).st_size == st.st_size
+    assert base != make_key(str(p), [1], (0, 0, 10, 10), (10, 10), "network", "abc")
+
+
 def test_hit_miss_and_lru_eviction(tmp_path):
     cache = EmbeddingCache(str(tmp_path), max_bytes=10_000)  # room for two ~4.5 kB entries
     assert cache.get("k1") is None and cache.misses == 1
