@@ -148,8 +148,13 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         res = session.last
         geom = mask_to_geometry(res.mask, res.transform, straight=req.straight, crs=src.crs)
         if geom is None:
-            skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id))
+            skipped.append(t("object {id}: nothing was found at its prompts", id=obj.object_id)
+                           + (t(" (far apart? give each object its own object_id)") if obj.n_positive > 1 else ""))
             continue
+        missed = _positives_outside(geom, obj, pixel_side(src.transform))
+        if missed:
+            notes.append(t("object {id}: {n} of its {m} positive points lie outside its outline (far apart? give each "
+                           "object its own object_id)", id=obj.object_id, n=missed, m=obj.n_positive))
         accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
                                     obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
         progress(100.0 * (i + 1) / len(objects) * 0.9)
@@ -181,6 +186,15 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
+
+
+def _positives_outside(geom, obj: PromptObject, pixel: float) -> int:
+    """How many positive points of an object its outline misses by more than a pixel (prompts of two objects under
+    one object_id, or too far apart for one decoded window)."""
+    from shapely.geometry import Point
+
+    near = geom.buffer(pixel)
+    return sum(1 for x, y, positive in obj.points if positive and not near.contains(Point(x, y)))
 
 
 MAX_RASTER_ID = 2 ** 32 - 1

@@ -184,3 +184,27 @@ def test_negative_points_off_the_raster_are_ignored_with_a_note(tmp_path):
         ids = ds.read(1)
     for oid, k in ((1, 1), (2, 2)):
         assert ((ids == oid) & masks[k]).sum() / ((ids == oid) | masks[k]).sum() > 0.85
+
+
+def test_prompts_of_far_apart_objects_under_one_id_are_pointed_out(tmp_path):
+    """Positive points on two roofs 1024-1550 px apart under one object_id: the network decodes one roof or nothing, and
+    the report said nothing about the other point."""
+    from conftest import ROOT
+
+    with rasterio.open(f"{ROOT}/tests/data/rio_buildings_crop_image.tif") as ds:
+        img, prof = ds.read(), ds.profile
+    inst = rasterio.open(f"{ROOT}/tests/data/rio_buildings_crop_instances.tif").read(1)
+    ids, counts = np.unique(inst[inst > 0], return_counts=True)
+    rr, cc = np.nonzero(inst == ids[np.argmax(counts)])
+    r, c = int(np.median(rr)), int(np.median(cc))
+    prof.update(width=128 * 12, height=128 * 12)
+    path = str(tmp_path / "tiled.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(np.tile(img, (1, 12, 12)))  # the same roof every 128 px
+    tr = prof["transform"]
+    roof = [(*(tr * (c + 0.5 + 128 * i, r + 0.5 + 128 * j)), True) for i, j in ((0, 0), (8, 0), (11, 11))]
+    res = segment_prompts(SegmentRequest(path, [PromptObject(1, roof[:2]), PromptObject(2, [roof[0], roof[2]]),
+                                                PromptObject(3, roof[:1])], str(tmp_path / "o.gpkg"), cache_dir="", model="network"))
+    assert "object 1: 1 of its 2 positive points lie outside its outline" in res.report, res.report
+    assert "object 2: nothing was found at its prompts (far apart?" in res.report or "object 2: 1 of its 2" in res.report, res.report
+    assert "object 3" not in res.report
