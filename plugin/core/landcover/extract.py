@@ -273,8 +273,7 @@ def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], p
     so = np.zeros(bs.valid.shape, np.float32) if so is None else so.astype(np.float32)
     parts = [sc, ex[None], valid[None].astype(np.float32), so[None]]
     if height_is_dsm is not None:  # height above ground, NaN where the DSM has no value
-        hag = height_above_ground(bs.bands["height"], height_is_dsm, pixel_m)
-        parts.append(np.where(bs.valid_for(["height"]), hag, np.nan)[None].astype(np.float32))
+        parts.append(height_above_ground(bs.bands["height"], height_is_dsm, pixel_m, valid=bs.valid_for(["height"]))[None])
     return np.concatenate(parts)
 
 

@@ -129,9 +129,14 @@ def despeckle_db(db: np.ndarray, size: int = 5) -> np.ndarray:
     return out
 
 
-def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 120.0) -> np.ndarray:
-    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~120 m, wider than most buildings)."""
-    h = height.astype(np.float32, copy=False)
+def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 120.0,
+                        valid: Optional[np.ndarray] = None) -> np.ndarray:
+    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~120 m, wider than
+    most buildings); NaN outside ``valid`` (the DSM's nodata, whatever fill value the read gave it: a -9999 fill was
+    taken for the ground and made the whole tile 'buildings' thousands of metres tall)."""
+    h = height.astype(np.float32, copy=True)
+    if valid is not None:
+        h[~valid] = np.nan
     if not is_dsm:
         return h
     from scipy import ndimage

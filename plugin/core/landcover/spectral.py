@@ -149,7 +149,8 @@ class IndexCache:
         if name == "vh_db":
             return ix.despeckle_db(b["vh"])
         if name == "height_above_ground":
-            return ix.height_above_ground(b["height"], bool(self.ctx.height_is_dsm), self.ctx.pixel_m)
+            return ix.height_above_ground(b["height"], bool(self.ctx.height_is_dsm), self.ctx.pixel_m,
+                                          valid=self.bs.valid_for(["height"]))
         if name == "relative_brightness":  # scale-free: the same on reflectance and on stretched 8-bit imagery
             vb = ix.visible_brightness(b["red"], b["green"], b["blue"])
             return vb / np.float32(self.ctx.brightness_reference or 0.1)

@@ -133,3 +133,20 @@ def test_straight_outlines_square_buildings_only(tmp_path):
     r = extract_landcover(ExtractRequest(input=s2, prompt="vegetation", output_raster=str(tmp_path / "v.tif"),
                                          output_vector=str(tmp_path / "v.gpkg"), engine="spectral", straight_outlines=True))
     assert "none of the prompt's concepts takes them (buildings do)" in r.explanation
+
+
+@pytest.mark.parametrize("nodata", [-9999.0, float("nan")])
+def test_dsm_nodata_is_no_height(tmp_path, nodata):
+    """A flat DSM with a few nodata pixels (lidar dropouts, a warp collar): its fill value was read as ground, so the
+    whole tile stood thousands of metres above it as 'buildings'."""
+    from rasterio.transform import from_origin
+
+    dsm = np.full((300, 300), 300.0, np.float32)
+    dsm[::50, ::50] = nodata
+    path = write_raster(str(tmp_path / "dsm.tif"), dsm, crs="EPSG:32616", transform=from_origin(733601, 3725139, 0.5, 0.5),
+                        nodata=nodata)
+    out = str(tmp_path / "b.tif")
+    extract_landcover(ExtractRequest(input=path, prompt="buildings taller than 10 m", output_raster=out, modality="dsm"))
+    with rasterio.open(out) as ds:
+        cls = ds.read(1)
+    assert (cls == 1).sum() == 0 and (cls == 255).sum() == 36
