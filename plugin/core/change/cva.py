@@ -42,9 +42,10 @@ class CVA(ChangeMethod):
         d = np.concatenate([(b.after - b.before)[:, b.valid] for b in blocks], axis=1)
         q25, q75 = np.percentile(d, [25, 75], axis=1)
         spread = (q75 - q25) / 1.349
-        # a band unchanged (difference exactly 0) on most pixels has no spread: scaled by the noise floor, its few
-        # differences do not outweigh every other band (a 1e-6 floor made magnitudes of a million)
-        self.scale = np.maximum(spread, MIN_CHANGE)
+        # a band unchanged (difference exactly 0) on most pixels has no spread: its differences are measured against
+        # 1e-6, so magnitudes and the threshold run into the thousands or millions (said in the summary; a noise-floor
+        # scale instead moved the minimum-error threshold of such degenerate pairs across the changed pixels' level)
+        self.scale = np.maximum(spread, 1e-6)
         flat = int((spread < MIN_CHANGE).sum())
         mags = np.concatenate([self.smoothed(b)[b.valid] for b in blocks])
         self.calib = LogisticCalibration(mags)
@@ -54,8 +55,8 @@ class CVA(ChangeMethod):
         self.notes = [
             t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
               bands=d.shape[0], pixels=number(d.shape[1]))
-            + (t("; {n} of them unchanged on most pixels, so scaled by the noise floor {floor}", n=flat, floor=f"{MIN_CHANGE:g}")
-               if flat else ""),
+            + (t("; {n} of them unchanged on most pixels (no spread), so the magnitudes and the threshold are large numbers",
+                 n=flat) if flat else ""),
             t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
               value=decimal(f"{self.calib.center:.2f}")),
             t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),
