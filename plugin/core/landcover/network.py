@@ -274,12 +274,14 @@ class NetworkEngine:
             cloud = self.card["concepts"].get("cloud")
             self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
             out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
-            if self.sar_fills_optical:  # RGB + SAR: the joint run, SAR alone where the optical bands are nodata
-                hole = bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots)
-                if hole.any():
-                    sar = self.session.run(None, {"bands": x, "available": self.sar_available})[0][0]
-                    out = np.where(hole[None], np.clip(sar[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
-                    self._sar_only = hole
+            if self.sar_fills_optical:  # RGB + SAR: the joint run, each alone where the other is nodata
+                opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
+                for hole, available in ((sar_ok & ~opt_ok, self.sar_available), (opt_ok & ~sar_ok, self.optical_available)):
+                    if hole.any():
+                        alone = self.session.run(None, {"bands": x, "available": available})[0][0]
+                        out = np.where(hole[None], np.clip(alone[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
+                hole = sar_ok & ~opt_ok
+                self._sar_only = hole if hole.any() else None
             return out
         self._cloud = None
         opt = self.session.run(None, {"bands": x, "available": self.optical_available})[0][0]
@@ -350,10 +352,11 @@ class NetworkEngine:
         return self._only(self.sar_slots)
 
     def decidable(self, bs: BandSet) -> np.ndarray:
-        """Pixels the engine decides: all bands valid, or SAR valid when SAR can stand in for missing optical bands."""
+        """Pixels the engine decides: all bands valid, or, when SAR can stand in for missing optical bands, either the
+        optical or the SAR bands valid (a SAR raster covering part of the scene took the rest out of the result)."""
         if not self.sar_fills_optical:
             return bs.valid
-        return bs.valid | (bs.valid_for(self.sar_slots) & ~bs.valid_for(self.optical_slots))
+        return bs.valid | bs.valid_for(self.sar_slots) | bs.valid_for(self.optical_slots)
 
     def sar_only(self, n_wanted: int) -> Optional[np.ndarray]:
         """Pixels of the last :meth:`scores` decided by the SAR-only run (optical nodata), or None."""
