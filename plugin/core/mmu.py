@@ -3,9 +3,13 @@ on a whole land-cover map, small regions merge into their largest neighbour inst
 
 A prompt such as "lakes larger than 1 ha" filters the polygons by their exact
 geodesic area; this applies the same idea to the class raster, so the raster and
-the polygons agree. Each class is sieved on its own (8-connected regions, GDAL's
-streaming sieve, memory independent of the raster size): a small region of that
-class becomes 0; holes inside larger regions are left as they are.
+the polygons agree. Each class is filtered on its own: its 8-connected regions are
+labelled strip by strip and joined across strips (union-find), so memory follows
+the strip and the number of regions, not the raster; a region of that class
+outside the size range becomes 0; holes inside larger regions are left as they are.
+(GDAL's sieve is no such filter: it leaves a small region alone when no neighbour
+is large, and merges small background patches into the class around them, which
+kept the regions inside those patches.)
 """
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ def _row_blocks(height: int, rows: int = BLOCK_ROWS):
 def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: str,
                   is_cancelled: Optional[Callable[[], bool]] = None, max_pixels: int = 0) -> int:
     """Set to 0 every 8-connected region of each class with fewer than ``min_pixels`` or more than ``max_pixels``
-    pixels (0: no maximum); returns the pixels removed."""
+    pixels (0: no maximum); returns the pixels removed. (``scratch`` is unused: kept for the callers.)"""
     if min_pixels < 2 and max_pixels <= 0:
         return 0
     ds = gdal.Open(path, gdal.GA_Update)
@@ -38,42 +42,87 @@ def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: s
         raise OSError(f"cannot open {path} for update")
     band = ds.GetRasterBand(1)
     removed = 0
-    mask_path = os.path.join(scratch, "mmu_mask.tif")
     try:
         for k in classes:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            if min_pixels >= 2:
-                removed += _drop_regions(band, k, min_pixels, mask_path, small=True)
-            if max_pixels > 0:
-                removed += _drop_regions(band, k, max_pixels + 1, mask_path, small=False)
+            removed += _drop_regions(band, k, min_pixels, max_pixels)
         ds.FlushCache()
     finally:
         band = ds = None
-        if os.path.exists(mask_path):
-            os.remove(mask_path)
     return removed
 
 
-def _drop_regions(band, k: int, threshold: int, mask_path: str, small: bool) -> int:
-    """Set to 0 the regions of class ``k`` with fewer (``small``) or at least (not ``small``) ``threshold`` pixels."""
-    w, h = band.XSize, band.YSize
-    mask_ds = gdal.GetDriverByName("GTiff").Create(mask_path, w, h, 1, gdal.GDT_Byte, ["TILED=YES", "COMPRESS=LZW"])
-    mband = mask_ds.GetRasterBand(1)
+_EIGHT = np.ones((3, 3), dtype=bool)
+
+
+def _strip_labels(band, k: int, y: int, n: int, offset: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(class values, labels of the class's 8-connected regions offset to be unique, number of regions) of a strip."""
+    from scipy import ndimage
+
+    cls = band.ReadAsArray(0, y, band.XSize, n)
+    labels, count = ndimage.label(cls == k, structure=_EIGHT)
+    labels = labels.astype(np.int32)
+    labels[labels > 0] += offset
+    return cls, labels, count
+
+
+def _drop_regions(band, k: int, min_pixels: int, max_pixels: int) -> int:
+    """Set to 0 the regions of class ``k`` with fewer than ``min_pixels`` or more than ``max_pixels`` (0: no maximum)
+    pixels: label strips, join labels that touch across strip edges, then clear what is out of range."""
+    h = band.YSize
+    sizes = [np.zeros(1, np.int32)]  # label 0: not the class
+    pairs = []
+    offset, previous = 0, None
     for y, n in _row_blocks(h):
-        mband.WriteArray((band.ReadAsArray(0, y, w, n) == k).astype(np.uint8), 0, y)
-    gdal.SieveFilter(mband, None, mband, int(threshold), 8)  # regions under the threshold take their surroundings' 0
-    removed = 0
+        _, labels, count = _strip_labels(band, k, y, n, offset)
+        sizes.append(np.bincount(labels.ravel(), minlength=offset + count + 1)[offset + 1:].astype(np.int32))
+        if previous is not None:  # 8-connected across the edge: below, below-left and below-right
+            top = labels[0]
+            for shift in (-1, 0, 1):
+                a = previous[max(0, shift):len(previous) + min(0, shift)]
+                b = top[max(0, -shift):len(top) + min(0, -shift)]
+                both = (a > 0) & (b > 0)
+                if both.any():
+                    pairs.append(np.stack([a[both], b[both]], axis=1))
+        previous = labels[-1]
+        offset += count
+    if offset == 0:
+        return 0
+    size = np.concatenate(sizes)
+    parent = np.arange(offset + 1, dtype=np.int32)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    for a, b in np.unique(np.concatenate(pairs), axis=0) if pairs else ():
+        ra, rb = root(int(a)), root(int(b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    while True:  # every label to its root
+        up = parent[parent]
+        if np.array_equal(up, parent):
+            break
+        parent = up
+    total = np.bincount(parent, weights=size, minlength=offset + 1)[parent]
+    drop = total < min_pixels
+    if max_pixels > 0:
+        drop |= total > max_pixels
+    drop[0] = False
+    if not drop.any():
+        return 0
+    removed, offset = 0, 0
     for y, n in _row_blocks(h):
-        cls = band.ReadAsArray(0, y, w, n)
-        kept = mband.ReadAsArray(0, y, w, n) == (0 if small else 1)
-        drop = (cls == k) & kept
-        if drop.any():
-            cls[drop] = 0
+        cls, labels, count = _strip_labels(band, k, y, n, offset)
+        offset += count
+        gone = drop[labels]
+        if gone.any():
+            cls[gone] = 0
             band.WriteArray(cls, 0, y)
-            removed += int(drop.sum())
-    mask_ds = mband = None
-    gdal.GetDriverByName("GTiff").Delete(mask_path)
+            removed += int(gone.sum())
     return removed
 
 

@@ -138,3 +138,29 @@ def test_extract_keeps_only_objects_under_a_maximum(tmp_path):
         areas = [f["properties"]["area_m2"] for f in layer]
     assert len(areas) == 1 and areas[0] < 10_000
     assert "Maximum object area: 10000 m²" in r.explanation
+
+
+def test_every_region_under_the_size_goes_and_regions_across_strips_count_whole(tmp_path, monkeypatch):
+    """GDAL's sieve left regions alone when no neighbour was large ('water larger than 1000 km2' kept every region)
+    and kept a small region inside a small background patch inside a large region; regions crossing strips count
+    whole."""
+    from terraprompt.plugin.core import mmu
+
+    monkeypatch.setattr(mmu, "BLOCK_ROWS", 7)
+    cls = np.zeros((60, 80), np.uint8)
+    cls[2:5, 2:6] = 1  # 12 px
+    cls[20:50, 10:40] = 1  # 900 px, crossing several 7-row strips
+    cls[30:34, 20:24] = 0  # a 16 px background patch inside it ...
+    cls[31:33, 21:23] = 1  # ... holding a 4 px region
+    cls[10:58, 60] = 1  # a 48 px line across strips, joined only diagonally at one strip edge:
+    cls[14, 60], cls[14, 61] = 0, 1  # rows 13 and 15 meet through (14, 61)
+    path = write_raster(str(tmp_path / "cls.tif"), cls[None])
+    assert sieve_classes(path, [1], 10, str(tmp_path)) == 4
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert (after[31:33, 21:23] == 0).all() and (after[2:5, 2:6] == 1).all() and (after[10:58, 60] == 1).sum() == 47
+    assert sieve_classes(path, [1], 2000, str(tmp_path)) == 12 + 884 + 48  # all under the size: all go
+    with rasterio.open(path) as ds:
+        assert not (ds.read(1) == 1).any()
+    path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
+    assert sieve_classes(path, [1], 0, str(tmp_path), max_pixels=100) == 884  # only the large region goes
