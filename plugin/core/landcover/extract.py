@@ -485,6 +485,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             tally.counts, tally.class_conf = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
         areas = {classes[k]: tally.counts[k] for k in classes}
         valid_area = float(tally.counts.sum())
+        if valid_area == 0 and tally.cloud == 0 and req.extent is not None:  # the whole raster was checked before
+            raise InputError(t("The chosen extent holds only nodata pixels of '{name}'.", name=os.path.basename(req.input)),
+                             t("Pick an extent over the raster's data, or leave it empty for the whole layer."))
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class

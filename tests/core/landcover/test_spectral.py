@@ -10,7 +10,7 @@ from rasterio.transform import from_origin
 from rasterio.warp import Resampling, calculate_default_transform, reproject
 
 from conftest import GDAL_S2_10_20M, ROOT, SAMPLE_S2, S2_NAMES, shared, synthetic_s2, write_raster, write_rgba
-from terraprompt.plugin.core.errors import ModalityError
+from terraprompt.plugin.core.errors import InputError, ModalityError
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.landcover.spectral import Context, SpectralEngine, select_rules, supported_concepts
 from terraprompt.plugin.core.prompts import concepts
@@ -567,3 +567,20 @@ def test_snow_alone_says_why_no_cloud_mask_is_applied():
     eng = SpectralEngine(["water"], {"blue", "green", "red", "nir", "swir1", "swir2"},
                          Context(pixel_m=30, cloud_mask=True, reflectance=True))
     assert eng.use_cloud_mask and "snow" not in eng.cloud_why
+
+
+def test_an_extent_over_nodata_alone_is_refused(tmp_path):
+    """An extent whose pixels are all nodata ran 'successfully' to empty outputs (valid area 0 m²)."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    data, _, _ = synthetic_s2(100, 100)
+    data[:, :, :50] = 0
+    path = write_raster(str(tmp_path / "half.tif"), data, descriptions=S2_NAMES, nodata=0)
+    out = tmp_path / "out" / "w.tif"
+    with pytest.raises(InputError, match="holds only nodata pixels"):
+        extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=str(out), engine="spectral",
+                                         extent=(500000, 4500000 - 1000, 500000 + 400, 4500000)))
+    assert not out.parent.exists()
+    res = extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=str(out), engine="spectral",
+                                           extent=(500000 + 600, 4500000 - 1000, 500000 + 1000, 4500000)))
+    assert os.path.exists(res.output_raster)
