@@ -155,6 +155,13 @@ def concepts() -> dict:
     return load_json("concepts.json")["concepts"]
 
 
+def concept_text(concept: str) -> str:
+    """A concept as running text reads it: its label in the current language, lower case ('built-up', 'snow / ice'); the
+    id itself when it is no concept."""
+    c = concepts().get(concept)
+    return _t(c["label"]).lower() if c else concept
+
+
 def land_cover_map() -> dict:
     """What a prompt for a whole land-cover map names ('phrases', 'whole_prompt_only') and wants ('concepts')."""
     return load_json("concepts.json")["land_cover_map"]

@@ -139,9 +139,9 @@ def test_index_and_rule_names_are_translated(lang):
 
 EXPECTED = {
     "fr": ("Compris : Eau (d'après", "Moteur : spectral — moteur spectral choisi par l'analyste", "Surface valide :",
-           "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : water:"),
+           "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : eau:"),
     "de": ("Verstanden: Wasser (aus", "Verfahren: spectral — Spektral-Verfahren vom Analysten gewählt", "Gültige Fläche:",
-           "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: water:"),
+           "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: wasser:"),
     "en": ("Understood: Water (from", "Engine: spectral — spectral engine chosen by the analyst", "Valid area:",
            "Nodata excluded:", "Confidence:", "Areas (% of valid area):", "Rule: water:"),
 }

@@ -99,7 +99,7 @@ def test_processing_land_cover_map(plugin, tmp_path):
     assert "built_up" in classes and "water" not in classes and len(classes) >= 3
     assert "Understood: land-cover map ('everything'): Forest / trees, Grassland" in res["EXPLANATION"]
     # forest, grassland, cropland, built-up and bare soil of 10 m Sentinel-2 reflectance come from the land-cover classifier
-    assert "built_up: [classifier]" in res["EXPLANATION"] and "land-cover classifier: landcover_mlp.onnx" in res["EXPLANATION"]
+    assert "built-up: [classifier]" in res["EXPLANATION"] and "land-cover classifier: landcover_mlp.onnx" in res["EXPLANATION"]
     # every class possible: the map has no holes but where water (left out) is likelier than any land class
     assert "reached no class at 50 % and took its most likely one" in res["EXPLANATION"]
 

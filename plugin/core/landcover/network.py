@@ -20,6 +20,7 @@ from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
 from ..messages import decimal, t
+from ..prompts import concept_text
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
@@ -73,7 +74,8 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
     known = card["concepts"]
     missing = [c for c in concepts if c not in known]
     if missing:
-        return False, t("the network does not predict {missing} (it predicts {known})", missing=", ".join(missing), known=", ".join(known))
+        return False, t("the network does not predict {missing} (it predicts {known})", missing=", ".join(map(concept_text, missing)),
+                        known=", ".join(map(concept_text, known)))
     has_rgb, has_sar = set(RGB) <= roles, "vv" in roles
     if not (has_rgb or has_sar):
         return False, t("the network needs at least red, green and blue bands, or SAR VV")

@@ -34,7 +34,7 @@ import numpy as np
 from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import decimal, label_in_text, t
-from ..prompts import concepts as catalogue
+from ..prompts import concept_text, concepts as catalogue
 from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
@@ -647,10 +647,10 @@ class SpectralEngine:
                                  "image is nodata, {fam} alone where SAR is nodata)", rise=rise, **f)
             elif len(cr.variants) > 1:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
-            lines.append(f"{c}: {s}")
+            lines.append(f"{concept_text(c)}: {s}")
             caution = catalogue().get(c, {}).get("caution")
             if caution and "classifier" not in cr.families():  # the cautions are about the index rules
-                lines.append(f"{c}: " + t("caution: {text}", text=t(caution)))
+                lines.append(f"{concept_text(c)}: " + t("caution: {text}", text=t(caution)))
         by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
         if by_classifier:
             lines.append(classifier_line(by_classifier))
@@ -748,7 +748,7 @@ def classifier_line(concepts_used: list[str]) -> str:
 
 def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
     """The error for a concept no rule can extract from these bands: what is missing and how to get it."""
-    return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept,
+    return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept_text(concept),
                            bands=", ".join(sorted(roles)) or t("none")), _hint(concept))
 
 

@@ -79,7 +79,7 @@ def test_a_map_class_the_bands_cannot_give_is_not_an_exclusion_that_fails(tmp_pa
     r, c, classes = _run(tmp_path, _rgb8(tmp_path), "everything except built-up")
     assert classes.startswith("1=water") and "built_up" not in classes
     assert "built-up cannot be told from these bands, so it cannot be left out either" in r.explanation
-    with pytest.raises(ModalityError, match="cannot extract 'built_up'"):  # outside a map the exclusion is needed: refused
+    with pytest.raises(ModalityError, match="cannot extract 'built-up'"):  # outside a map the exclusion is needed: refused
         _run(tmp_path, _rgb8(tmp_path), "water except built-up")
 
 

@@ -65,7 +65,7 @@ def test_availability_rules():
     ok, why = net.network_available(["vegetation"], {"nir", "swir1"})
     assert not ok and "red, green and blue" in why
     ok, why = net.network_available(["built_up"], RGBN)
-    assert not ok and "built_up" in why
+    assert not ok and "built-up" in why
     assert net.network_available(["cloud"], RGBN)[0]
     assert not net.network_available(["cloud"], RGBN, for_auto=True)[0]
     assert not net.network_available(["cloud"], {"vv", "vh"})[0]

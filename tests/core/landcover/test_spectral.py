@@ -50,7 +50,7 @@ def test_every_catalogue_concept_has_rules():
 def test_missing_bands_give_clear_error():
     with pytest.raises(ModalityError) as err:
         SpectralEngine(["snow_ice"], {"red", "green", "blue"})
-    assert "snow_ice" in err.value.problem and "SWIR" in err.value.fix
+    assert "snow / ice" in err.value.problem and "SWIR" in err.value.fix
 
 
 def test_water_s2_s1_fused_same_grid(flood, tmp_path):
