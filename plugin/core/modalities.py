@@ -473,4 +473,19 @@ def resolve_modality(src: RasterSource, name: str = "auto") -> Modality:
     """The modality to use: detected for 'auto', else the named preset."""
     if not name or name == "auto":
         return detect_modality(src)
-    return with_source_notes(src, from_preset(name, src))
+    m = from_preset(name, src)
+    clash = _described_otherwise(src, m)
+    if clash:
+        m = replace(m, reason=t("{reason}; caution: the band descriptions name other bands ({clash}): check the modality, "
+                                "or choose 'auto'", reason=m.reason, clash=clash))
+    return with_source_notes(src, m)
+
+
+def _described_otherwise(src: RasterSource, m: Modality) -> str:
+    """The roles a preset reads from other bands than the raster's band descriptions name ('red is band 4, read from
+    band 1'), or '' (the roles of the 'rgb' preset on a described Sentinel-2 file read coastal, blue and green)."""
+    if m.name in ("generic", "sar", "dsm"):
+        return ""
+    named = _roles_from_descriptions(src)
+    wrong = [(r, named[r], i) for r, i in m.roles.items() if r in named and named[r] != i]
+    return separator().join(t("{role} is band {named}, read from band {used}", role=r, named=n, used=i) for r, n, i in wrong[:3])

@@ -569,3 +569,14 @@ def test_vrt_of_sentinel1_polarisation_files_is_sar(tmp_path):
     assert m.family == "sar" and (m.roles["vv"], m.roles["vh"]) == (1, 2), m.reason
     assert band_name_in_file_name("LC08_L1TP_022049_20200101_20200113_01_T1_B10.TIF") == ""
     assert band_name_in_file_name("LC08_L2SP_022049_20200101_20200113_02_T1_ST_B10.TIF") == "ST_B10"
+
+
+def test_a_preset_against_the_band_descriptions_is_cautioned(tmp_path):
+    """MODALITY=rgb on a described Sentinel-2 file read coastal, blue and green as red, green and blue without a word
+    (water 0 % at 'high' confidence); a preset the descriptions agree with has no caution."""
+    path = write_raster(str(tmp_path / "s2.tif"), np.full((13, 8, 8), 1000, np.uint16), descriptions=S2_NAMES)
+    src = open_raster(path)
+    m = resolve_modality(src, "rgb")
+    assert "caution: the band descriptions name other bands (red is band 4, read from band 1" in m.reason
+    assert "caution" not in resolve_modality(src, "sentinel2_l1c").reason
+    assert "caution" not in resolve_modality(src, "generic").reason
