@@ -47,10 +47,21 @@ class Layer:
         return read_raw(self.src, self.quality, window, grid=grid, out_shape=out_shape)
 
     def with_mask_file(self, mask: Optional[RasterSource]) -> "Layer":
-        """This layer masked by a product's mask file given on its own (it replaces a band of its own); checked to overlap."""
+        """This layer masked by a product's mask file given on its own (it replaces a band of its own); checked to overlap.
+        The modality's reason says when the file is of no use here (not an optical raster) or covers part of it only."""
         if mask is None:
             return self
         check_overlap(self.src, mask)
+        name = os.path.basename(mask.path)
+        if self.modality.family != "optical":
+            note = t("the cloud mask file '{name}' is not used: clouds are masked on optical images only", name=name)
+            return replace(self, modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
+        covered = overlap_share(self.src, mask)
+        if covered < 0.99:
+            note = t("the cloud mask file '{name}' covers {pct} % of it; elsewhere no clouds are masked", name=name,
+                     pct=f"{100 * covered:.0f}")
+            return replace(self, quality=mask_file(mask), quality_src=mask,
+                           modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
         return replace(self, quality=mask_file(mask), quality_src=mask)
 
 
@@ -193,6 +204,18 @@ def make_layer(src: RasterSource, modality: Modality) -> Layer:
         named, why = quality_band_of(src, set(modality.roles.values()))
         quality = None if why else named
     return Layer(src, modality, fit_scaling(src, modality), quality)
+
+
+def overlap_share(primary: RasterSource, other: RasterSource) -> float:
+    """The share of the primary raster's extent that another raster's extent covers (0..1; 1 when unknown)."""
+    try:
+        b = transform_bounds(other.crs, primary.crs, *other.grid.bounds(), densify_pts=21)
+    except Exception:  # noqa: BLE001 - only a note depends on it
+        return 1.0
+    p = primary.grid.bounds()
+    w, h = min(b[2], p[2]) - max(b[0], p[0]), min(b[3], p[3]) - max(b[1], p[1])
+    area = (p[2] - p[0]) * (p[3] - p[1])
+    return float(max(w, 0) * max(h, 0) / area) if area > 0 else 1.0
 
 
 def check_overlap(primary: RasterSource, other: RasterSource) -> None:

@@ -279,6 +279,24 @@ def test_the_products_mask_file_given_beside_the_bands(tmp_path):
     assert "AFTER: the product's quality band b1 T36SYC" in r.summary and "BEFORE: ukis-csmask" in r.summary
 
 
+def test_a_mask_file_covering_part_or_given_with_sar_is_said(tmp_path):
+    """A mask file over half the scene, or beside a SAR raster, was used (or ignored) without a word."""
+    s2, scl_path, scl = _s2_and_scl_file(tmp_path)
+    with rasterio.open(scl_path) as ds:
+        prof, tr = ds.profile, ds.transform
+    (tmp_path / "half").mkdir()
+    half = str(tmp_path / "half" / "T36SYC_20230612T081609_SCL_20m.tif")
+    with rasterio.open(half, "w", **(prof | {"width": scl.shape[1] // 2})) as dst:
+        dst.write(scl[None, :, : scl.shape[1] // 2])
+    r = extract_landcover(ExtractRequest(input=s2, prompt="water", engine="spectral", output_raster=str(tmp_path / "w.tif"),
+                                         cloud_mask_input=half))
+    assert "the cloud mask file 'T36SYC_20230612T081609_SCL_20m.tif' covers 50 % of it" in r.explanation
+    sar = write_raster(str(tmp_path / "s1.tif"), np.full((2, 40, 40), -12.0, np.float32), crs=prof["crs"], transform=tr,
+                       descriptions=("VV", "VH"))
+    r = extract_landcover(ExtractRequest(input=sar, prompt="water", output_raster=str(tmp_path / "s.tif"), cloud_mask_input=scl_path))
+    assert "is not used: clouds are masked on optical images only" in r.explanation
+
+
 def test_a_mask_file_that_names_no_product_or_was_resampled_is_refused(tmp_path):
     from terraprompt.plugin.core.errors import InputError
 

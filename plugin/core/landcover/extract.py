@@ -169,7 +169,9 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m
     if unable:
         notes.append(t("land-cover map: {classes} cannot be told from these bands, so it cannot be left out either: its pixels "
                        "may take the map's other classes", classes=", ".join(t(cat[m.concept]["label"]).lower() for m in unable)))
-    if left_out and engine == "network":
+    spectral_more = engine == "network" and any(
+        select_rules(m.concept, roles, head_unusable(roles, pixel_m)) is not None for m in parsed.concepts if m.concept not in possible)
+    if left_out and spectral_more:
         notes.append(t("land-cover map: not predicted by the network engine from these bands: {classes} (ENGINE=auto or "
                        "spectral maps more classes)", classes=", ".join(left_out)))
     elif left_out:
