@@ -31,11 +31,12 @@ def _row_blocks(height: int, rows: int = BLOCK_ROWS):
         yield y, min(rows, height - y)
 
 
-def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: str,
-                  is_cancelled: Optional[Callable[[], bool]] = None, max_pixels: int = 0) -> int:
-    """Set to 0 every 8-connected region of each class with fewer than ``min_pixels`` or more than ``max_pixels``
-    pixels (0: no maximum); returns the pixels removed. (``scratch`` is unused: kept for the callers.)"""
-    if min_pixels < 2 and max_pixels <= 0:
+def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancelled: Optional[Callable[[], bool]] = None,
+                  max_size: float = 0, row_area: Optional[np.ndarray] = None) -> int:
+    """Set to 0 every 8-connected region of each class smaller than ``min_size`` or larger than ``max_size`` (0: no
+    maximum), in pixels, or in m² when ``row_area`` gives each row's pixel area (so the raster keeps what the polygons,
+    filtered by their area, keep); returns the pixels removed."""
+    if min_size <= 0 and max_size <= 0:
         return 0
     ds = gdal.Open(path, gdal.GA_Update)
     if ds is None:
@@ -46,7 +47,7 @@ def sieve_classes(path: str, classes: Iterable[int], min_pixels: int, scratch: s
         for k in classes:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, k, min_pixels, max_pixels)
+            removed += _drop_regions(band, k, min_size, max_size, row_area)
         ds.FlushCache()
     finally:
         band = ds = None
@@ -67,16 +68,19 @@ def _strip_labels(band, k: int, y: int, n: int, offset: int) -> tuple[np.ndarray
     return cls, labels, count
 
 
-def _drop_regions(band, k: int, min_pixels: int, max_pixels: int) -> int:
-    """Set to 0 the regions of class ``k`` with fewer than ``min_pixels`` or more than ``max_pixels`` (0: no maximum)
-    pixels: label strips, join labels that touch across strip edges, then clear what is out of range."""
+def _drop_regions(band, k: int, min_size: float, max_size: float, row_area: Optional[np.ndarray] = None) -> int:
+    """Set to 0 the regions of class ``k`` smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
+    pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
+    out of range."""
     h = band.YSize
-    sizes = [np.zeros(1, np.int32)]  # label 0: not the class
+    sizes = [np.zeros(1)]  # label 0: not the class
     pairs = []
     offset, previous = 0, None
     for y, n in _row_blocks(h):
         _, labels, count = _strip_labels(band, k, y, n, offset)
-        sizes.append(np.bincount(labels.ravel(), minlength=offset + count + 1)[offset + 1:].astype(np.int32))
+        weights = None if row_area is None else np.broadcast_to(np.asarray(row_area[y:y + n], float)[:, None], labels.shape)
+        sizes.append(np.bincount(labels.ravel(), weights=None if weights is None else weights.ravel(),
+                                 minlength=offset + count + 1)[offset + 1:].astype(float))
         if previous is not None:  # 8-connected across the edge: below, below-left and below-right
             top = labels[0]
             for shift in (-1, 0, 1):
@@ -108,9 +112,9 @@ def _drop_regions(band, k: int, min_pixels: int, max_pixels: int) -> int:
             break
         parent = up
     total = np.bincount(parent, weights=size, minlength=offset + 1)[parent]
-    drop = total < min_pixels
-    if max_pixels > 0:
-        drop |= total > max_pixels
+    drop = total < min_size
+    if max_size > 0:
+        drop |= total > max_size
     drop[0] = False
     if not drop.any():
         return 0

@@ -49,7 +49,7 @@ def test_a_whole_maps_small_regions_merge_into_their_largest_neighbour(tmp_path)
 
 def test_small_regions_removed_holes_kept(tmp_path):
     path, before = _classes(tmp_path)
-    removed = sieve_classes(path, [1, 2], 10, str(tmp_path))
+    removed = sieve_classes(path, [1, 2], 10)
     with rasterio.open(path) as ds:
         after = ds.read(1)
     assert removed == 3 + 4
@@ -60,13 +60,13 @@ def test_small_regions_removed_holes_kept(tmp_path):
         lab, n = ndimage.label(after == k, structure=np.ones((3, 3)))
         assert n and min(np.bincount(lab.ravel())[1:]) >= 10
     assert list(tmp_path.iterdir()) == [tmp_path / "cls.tif"]  # the scratch mask is gone
-    assert sieve_classes(path, [1, 2], 1, str(tmp_path)) == 0  # a 1-pixel unit changes nothing
+    assert sieve_classes(path, [1, 2], 1) == 0  # a 1-pixel unit changes nothing
 
 
 def test_cancel_between_classes(tmp_path):
     path, _ = _classes(tmp_path)
     with pytest.raises(Cancelled):
-        sieve_classes(path, [1, 2], 10, str(tmp_path), is_cancelled=lambda: True)
+        sieve_classes(path, [1, 2], 10, is_cancelled=lambda: True)
 
 
 def test_area_table(tmp_path):
@@ -103,7 +103,7 @@ def test_extract_raster_follows_the_size_qualifier(tmp_path):
 
 def test_large_regions_removed_with_a_maximum(tmp_path):
     path, before = _classes(tmp_path)
-    removed = sieve_classes(path, [1, 2], 0, str(tmp_path), max_pixels=300)
+    removed = sieve_classes(path, [1, 2], 0, max_size=300)
     with rasterio.open(path) as ds:
         after = ds.read(1)
     assert (after[5:25, 5:25] == 0).all()  # the 396 px region of class 1 (with its hole) is over the maximum
@@ -111,7 +111,7 @@ def test_large_regions_removed_with_a_maximum(tmp_path):
     assert (after[40:55, 60:75] == 2).all() and after[0, 79] == 255  # 225 px of class 2 stay, nodata untouched
     assert removed == int((before == 1).sum()) - 3
     path, _ = _classes(tmp_path)
-    both = sieve_classes(path, [1, 2], 10, str(tmp_path), max_pixels=300)  # a range: 10 <= pixels <= 300
+    both = sieve_classes(path, [1, 2], 10, max_size=300)  # a range: 10 <= pixels <= 300
     with rasterio.open(path) as ds:
         after = ds.read(1)
     assert set(np.unique(after)) == {0, 2, 255} and (after[40:55, 60:75] == 2).all() and both == 396 + 3 + 4
@@ -155,12 +155,28 @@ def test_every_region_under_the_size_goes_and_regions_across_strips_count_whole(
     cls[10:58, 60] = 1  # a 48 px line across strips, joined only diagonally at one strip edge:
     cls[14, 60], cls[14, 61] = 0, 1  # rows 13 and 15 meet through (14, 61)
     path = write_raster(str(tmp_path / "cls.tif"), cls[None])
-    assert sieve_classes(path, [1], 10, str(tmp_path)) == 4
+    assert sieve_classes(path, [1], 10) == 4
     with rasterio.open(path) as ds:
         after = ds.read(1)
     assert (after[31:33, 21:23] == 0).all() and (after[2:5, 2:6] == 1).all() and (after[10:58, 60] == 1).sum() == 47
-    assert sieve_classes(path, [1], 2000, str(tmp_path)) == 12 + 884 + 48  # all under the size: all go
+    assert sieve_classes(path, [1], 2000) == 12 + 884 + 48  # all under the size: all go
     with rasterio.open(path) as ds:
         assert not (ds.read(1) == 1).any()
     path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
-    assert sieve_classes(path, [1], 0, str(tmp_path), max_pixels=100) == 884  # only the large region goes
+    assert sieve_classes(path, [1], 0, max_size=100) == 884  # only the large region goes
+
+
+def test_sizes_in_square_metres_follow_each_rows_pixel_area(tmp_path):
+    """With each row's pixel area the range is in m², as the polygons are filtered (a pixel count from the smallest
+    row's area kept regions the polygons left out: 547,575 against 537,521 m² of cropland in 'smaller than 1 ha')."""
+    cls = np.zeros((40, 40), np.uint8)
+    cls[2:4, 2:7] = 1  # 10 px in rows of 1 m²
+    cls[30:32, 2:7] = 1  # 10 px in rows of 3 m²
+    row_area = np.where(np.arange(40) < 20, 1.0, 3.0)
+    path = write_raster(str(tmp_path / "cls.tif"), cls[None])
+    assert sieve_classes(path, [1], 20.0, row_area=row_area) == 10
+    with rasterio.open(path) as ds:
+        after = ds.read(1)
+    assert not after[2:4, 2:7].any() and after[30:32, 2:7].all()
+    path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
+    assert sieve_classes(path, [1], 0, max_size=20.0, row_area=row_area) == 10  # the 30 m² region is over 20 m²

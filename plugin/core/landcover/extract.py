@@ -5,7 +5,6 @@ This is the one core function behind the Processing algorithm
 """
 from __future__ import annotations
 
-import math
 import os
 import shutil
 import tempfile
@@ -472,13 +471,13 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         # The class raster stays in its temporary file until the polygons are written too, so a cancel
         # or error while polygonising leaves the analyst's previous outputs untouched.
         out.classes.close(commit_now=False)
-        mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
-        max_px = int(math.ceil(parsed.max_area_m2 / float(area_rows.min()))) if parsed.max_area_m2 else 0  # nor a small-enough one
+        # regions measured in m² (each row's pixel area), as the polygons are
         if fill:  # a whole map keeps no holes: small regions merge into their largest neighbour
+            mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
             removed_px = merge_small_regions(out.classes.tmp, mmu_px, NODATA, tmpdir, is_cancelled)
-            removed_px += sieve_classes(out.classes.tmp, classes, 0, tmpdir, is_cancelled, max_px)
+            removed_px += sieve_classes(out.classes.tmp, classes, 0, is_cancelled, parsed.max_area_m2, area_rows)
         else:
-            removed_px = sieve_classes(out.classes.tmp, classes, mmu_px, tmpdir, is_cancelled, max_px)
+            removed_px = sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
         heights = filter_by_height(out.classes.tmp, out.height.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
                                    parsed.max_height_m, is_cancelled) \
             if parsed.has_height else None
