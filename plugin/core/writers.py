@@ -50,6 +50,8 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
         raise OutputError(t("Cannot create the folder '{folder}': '{existing}' is a file.", folder=folder, existing=existing), t(WRITABLE))
     if not os.access(existing, os.W_OK):
         raise OutputError(t("The folder '{folder}' is not writable.", folder=folder), t(WRITABLE))
+    if os.path.isdir(path):
+        raise OutputError(t("The output '{path}' is a folder.", path=path), t("Choose a file name inside it."))
     if os.path.exists(path) and not os.access(path, os.W_OK):
         raise OutputError(t("The file '{path}' exists and is read-only.", path=path), t("Choose another name or make it writable."))
     if extensions and not path.lower().endswith(tuple(extensions)):

@@ -22,7 +22,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -46,8 +46,9 @@ from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import style_change_polygons, threshold_renderer
+from .layers import add_to_group, style_change_polygons, threshold_renderer
 from .richtext import escape
+from .snapshot import check_files
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
@@ -83,7 +84,12 @@ class ChangeTab(QWidget):
         self.rethreshold_task: Optional[CoreTask] = None
         self.temp_dir: Optional[str] = None
         self.last_result = None
-        self.prob_layer: Optional[QgsRasterLayer] = None
+        self.prob_layer_id = ""
+        self.threshold_pending = False
+        self.threshold_timer = QTimer(self)  # a keyboard or wheel move is applied once the slider rests
+        self.threshold_timer.setSingleShot(True)
+        self.threshold_timer.setInterval(400)
+        self.threshold_timer.timeout.connect(self.apply_threshold)
         self.swipe = None
         self.side = None
         self._build()
@@ -348,6 +354,7 @@ class ChangeTab(QWidget):
             raise ValueError(tr("BEFORE and AFTER are the same layer; choose two dates."))
         if self.mask_refusals:
             raise ValueError(" ".join(self.mask_refusals))
+        check_files(before, after, self.reference_combo.currentLayer(), *(c.currentLayer() for c in self.mask_combos))
         self.temp_dir = tempfile.mkdtemp(prefix="change-", dir=QgsProcessingUtils.tempFolder())
         return ChangeRequest(layer_file(before), layer_file(after),
                              output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
@@ -369,18 +376,21 @@ class ChangeTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
+        from .snapshot import rendered, view_rendering
+
         try:
             req = self.build_request()
+            # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
+            canvas = self.iface.mapCanvas() if self.iface is not None else None
+            before = view_rendering(canvas, self.before_combo.currentLayer())
+            after = view_rendering(canvas, self.after_combo.currentLayer())
         except ValueError as exc:
+            if self.temp_dir:
+                shutil.rmtree(self.temp_dir, ignore_errors=True)
+                self.temp_dir = None
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
-        from .snapshot import rendered, view_rendering
-
-        # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
-        canvas = self.iface.mapCanvas() if self.iface is not None else None
-        before = view_rendering(canvas, self.before_combo.currentLayer())
-        after = view_rendering(canvas, self.after_combo.currentLayer())
 
         def work(progress, is_cancelled):
             with rendered(*before, req.before) as req.before, rendered(*after, req.after) as req.after:
@@ -432,38 +442,60 @@ class ChangeTab(QWidget):
         QgsMessageLog.logMessage(result.summary, LOG_TAG, Qgis.Info)
 
     def _add_layers(self, result) -> None:
-        project = QgsProject.instance()
-        self.prob_layer = QgsRasterLayer(result.output_probability, tr("Change probability"), "gdal")
-        if self.prob_layer.isValid():
-            threshold_renderer(self.prob_layer, result.threshold)
-            project.addMapLayer(self.prob_layer)
+        """The run's probability (styled at its threshold) and polygons, at the top of the TerraPrompt group."""
+        label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
+        suffix = f" ({tr(label)})" if label and label != "any change" else ""
+        prob = QgsRasterLayer(result.output_probability, tr("Change probability") + suffix, "gdal")
+        added = []
+        if prob.isValid():
+            threshold_renderer(prob, result.threshold)
+            added.append(prob)
+            self.prob_layer_id = prob.id()
         if result.output_vector:
-            vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=number(result.threshold, 2)), "ogr")
+            vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=number(result.threshold, 2))
+                                 + suffix, "ogr")
             if vec.isValid():
                 style_change_polygons(vec)
-                project.addMapLayer(vec)
+                added.insert(0, vec)
+        add_to_group(added)
+
+    @property
+    def prob_layer(self) -> Optional[QgsRasterLayer]:
+        """The last run's probability layer while it is in the project (None once removed, or a new project)."""
+        return QgsProject.instance().mapLayer(self.prob_layer_id) if self.prob_layer_id else None
 
     def threshold_changed(self, value: int) -> None:
-        """Restyle the probability layer at the new threshold (instant, nothing recomputed)."""
+        """Restyle the probability layer at the new threshold (instant, nothing recomputed); a move by the keyboard, the
+        wheel or a click on the groove also rewrites the change raster, once the slider rests (a drag does on release)."""
         t = value / 100.0
         self.threshold_label.setText(number(t, 2))
-        if self.prob_layer is not None and self.prob_layer.isValid():
-            threshold_renderer(self.prob_layer, t)
+        layer = self.prob_layer
+        if layer is not None and layer.isValid():
+            threshold_renderer(layer, t)
+        if not self.slider.isSliderDown() and self.last_result is not None:
+            self.threshold_timer.start()
 
     def apply_threshold(self) -> Optional[CoreTask]:
-        """Rewrite the change raster from the stored probabilities at the slider's threshold."""
+        """Rewrite the change raster from the stored probabilities at the slider's threshold (a move while one is being
+        rewritten is applied when it ends)."""
         from ..core.change.threshold import rethreshold
 
-        if self.last_result is None or not self.last_result.output_change or self.rethreshold_task is not None:
+        self.threshold_timer.stop()
+        if self.last_result is None or not self.last_result.output_change:
             return None
+        if self.rethreshold_task is not None:
+            self.threshold_pending = True
+            return None
+        self.threshold_pending = False
         res, t = self.last_result, self.threshold
         self.rethreshold_task = CoreTask(tr("TerraPrompt: change threshold"),
                                          lambda progress, is_cancelled: rethreshold(res.output_probability, res.output_change, t,
                                                                                     progress, is_cancelled),
-                                         self._rethresholded)
+                                         lambda counts, error: self._rethresholded(counts, error, t))
         return start_task(self.rethreshold_task)
 
-    def _rethresholded(self, counts, error) -> None:
+    def _rethresholded(self, counts, error, t: float) -> None:
+        """Say what the change raster now holds at the threshold ``t`` it was rewritten with; then apply a later move."""
         self.rethreshold_task = None
         if error is not None:
             self._message(error_message(error), Qgis.Warning)
@@ -472,9 +504,12 @@ class ChangeTab(QWidget):
         share = counts["change"] / max(counts["change"] + counts["no_change"], 1)
         note = tr("Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and "
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
-            t=number(self.threshold, 2), area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
+            t=number(t, 2), area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
             area0=format_area(res.changed_area_m2), t0=number(res.threshold, 2))
         self.summary.setPlainText(note + "\n\n" + res.summary)
+        if self.threshold_pending and abs(t - self.threshold) > 1e-9:
+            self.apply_threshold()
+        self.threshold_pending = False
 
     def _discard_temp(self) -> None:
         if self.temp_dir:

@@ -45,6 +45,7 @@ from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
 from .richtext import escape
+from .snapshot import check_files
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -449,8 +450,13 @@ class LandcoverTab(QWidget):
             self.modality_combo.setItemText(0, modality_labels()["auto"])
             return None
         choice = self.modality_combo.currentData() or "auto"
-        from .snapshot import is_file_raster
+        from .snapshot import is_file_raster, missing_file
 
+        if missing_file(layer):
+            self.bands_label.setText(escape(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the "
+                                               "layer at its new place (Layer Properties > Source), or remove the layer.")
+                                            .format(name=layer.name(), path=missing_file(layer))))
+            return None
         if not is_file_raster(layer):
             self.bands_label.setText(escape(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
                                               "(red, green, blue) at the map's resolution when you run; the extent is the "
@@ -599,7 +605,9 @@ class LandcoverTab(QWidget):
         if not path:
             raise ValueError(tr("No output file is chosen. Pick a .tif file, or choose Temporary layers."))
         root, ext = os.path.splitext(path)
-        if ext.lower() not in (".tif", ".tiff"):
+        if ext.lower() == ".gpkg":  # the polygons' name given: the class raster goes beside it
+            ext = ".tif"
+        elif ext.lower() not in (".tif", ".tiff"):
             root, ext = path, ".tif"
         return root + ext, root + ".gpkg"
 
@@ -614,6 +622,7 @@ class LandcoverTab(QWidget):
             raise ValueError(describe_prompt(self.prompt_edit.text())[1])
         if self.mask_refusal:
             raise ValueError(self.mask_refusal)
+        check_files(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer(), self.mask_combo.currentLayer())
         extent = self.extent_in_layer_crs(layer)
         raster, vector = self.output_paths()
         return ExtractRequest(
@@ -634,19 +643,19 @@ class LandcoverTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
+        from .snapshot import rendered, view_rendering
+
+        layer = self.layer_combo.currentLayer()
         try:
             req = self.build_request()
+            # a web layer's view (the chosen rectangle or the map view; 'layer' would be the whole world for tiles)
+            render, folder = view_rendering(self.iface.mapCanvas(), layer, QgsRectangle(*req.extent) if req.extent else None)
         except ValueError as exc:
             self._discard_temp()
             self._message(str(exc), Qgis.Warning)
             return None
-        layer = self.layer_combo.currentLayer()
         self.request = req
         self.layer_name = layer.name()
-        from .snapshot import rendered, view_rendering
-
-        # a web layer's view (the chosen rectangle or the map view; 'layer' would be the whole world for tiles)
-        render, folder = view_rendering(self.iface.mapCanvas(), layer, QgsRectangle(*req.extent) if req.extent else None)
 
         def work(progress, is_cancelled):
             with rendered(render, folder, req.input) as path:

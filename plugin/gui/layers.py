@@ -154,10 +154,35 @@ def _group(project: QgsProject) -> QgsLayerTreeGroup:
     return group
 
 
+def drop_layers_of(paths, project: Optional[QgsProject] = None) -> int:
+    """Remove the project's layers read from these files (a run has just rewritten them: their styles, legends and
+    explanations are of the run before); returns how many."""
+    project = project or QgsProject.instance()
+    wanted = {os.path.abspath(p) for p in paths if p}
+    gone = [lid for lid, layer in project.mapLayers().items()
+            if os.path.abspath(layer.source().split("|")[0]) in wanted]
+    if gone:
+        project.removeMapLayers(gone)
+    return len(gone)
+
+
+def add_to_group(layers: list, project: Optional[QgsProject] = None) -> None:
+    """Add layers at the top of the project's TerraPrompt group, expanded (the legend shows their classes)."""
+    project = project or QgsProject.instance()
+    group = _group(project)
+    for i, layer in enumerate(layers):
+        project.addMapLayer(layer, False)
+        group.insertLayer(i, layer).setExpanded(True)
+    group.setExpanded(False)  # toggled so the layer tree view hears it and shows the new layers
+    group.setExpanded(True)
+
+
 def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Optional[str] = None,
                       explanation: str = "", name: str = "", project: Optional[QgsProject] = None) -> list:
-    """Load, style and add a class raster (and its polygons) to the project; returns the layers added."""
+    """Load, style and add a class raster (and its polygons) to the project, in place of the layers of an earlier run
+    written to the same files; returns the layers added."""
     project = project or QgsProject.instance()
+    drop_layers_of([raster_path, vector_path], project)
     base = name or os.path.splitext(os.path.basename(raster_path))[0]
     added = []
     raster = QgsRasterLayer(raster_path, tr("{name} (classes)").format(name=base), "gdal")
@@ -172,10 +197,5 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
             style_polygons(vector)
             set_abstract(vector, explanation)
             added.insert(0, vector)
-    group = _group(project)
-    for i, layer in enumerate(added):
-        project.addMapLayer(layer, False)
-        group.insertLayer(i, layer).setExpanded(True)  # legend shows the class colours
-    group.setExpanded(False)  # toggled so the layer tree view hears it and shows the new layers
-    group.setExpanded(True)
+    add_to_group(added, project)
     return added

@@ -35,6 +35,28 @@ def is_file_raster(layer) -> bool:
     return layer.providerType() == "gdal" and is_gdal_source(layer.source().split("|")[0])
 
 
+def missing_file(layer) -> str:
+    """The path of a GDAL raster layer whose file is gone (deleted, moved, an unplugged drive), '' otherwise: such a layer
+    is no web layer to render, and its view on the map may still show what QGIS cached."""
+    if layer is None or layer.providerType() != "gdal":
+        return ""
+    from ..core.raster import is_gdal_source
+
+    path = layer.source().split("|")[0]
+    return "" if is_gdal_source(path) else path
+
+
+def check_files(*layers) -> None:
+    """Raise ValueError naming the first layer whose file is gone, with the fix."""
+    from ..i18n import tr
+
+    for layer in layers:
+        path = missing_file(layer)
+        if path:
+            raise ValueError(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new "
+                                "place (Layer Properties > Source), or remove the layer.").format(name=layer.name(), path=path))
+
+
 def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None) -> tuple[int, int]:
     """(width, height) in pixels of an extent at a resolution, never finer than the layer's finest native resolution
     (tiles at their deepest zoom: zooming in further adds no detail) and the longest side at most MAX_SIDE."""
@@ -78,13 +100,19 @@ def snapshot_work(layer, extent: QgsRectangle, width: int, height: int, folder: 
 
 def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder: Optional[str] = None) -> tuple:
     """(render function, folder) for the map view of ``layer`` (or ``extent``, in the layer's CRS) at the canvas
-    resolution; (None, None) when the layer is a file. The folder is created (a new temporary one unless given)."""
+    resolution; (None, None) when the layer is a file. The folder is created (a new temporary one unless given).
+    Raises ValueError (the message for the analyst) for a layer whose file is gone or a map that shows nothing yet."""
     if is_file_raster(layer) or canvas is None:
         return None, None
+    check_files(layer)
+    from ..i18n import tr
+
     xf = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance())
     view = xf.transformBoundingBox(canvas.extent())
     rect = QgsRectangle(extent) if extent is not None else view
     size = canvas.mapSettings().outputSize()
+    if rect.isEmpty() or view.isEmpty() or size.width() < 1 or size.height() < 1:
+        raise ValueError(tr("The map shows nothing of '{name}' yet. Zoom to the layer, then run again.").format(name=layer.name()))
     upp = max(view.width() / max(size.width(), 1), view.height() / max(size.height(), 1))
     folder = folder or tempfile.mkdtemp(prefix="terraprompt-view-")
     return snapshot_work(layer, rect, *render_size(rect, upp, layer), folder), folder

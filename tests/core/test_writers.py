@@ -80,6 +80,9 @@ def test_check_output_path(tmp_path):
         check_output_path("")
     with pytest.raises(OutputError, match="unsupported extension"):
         check_output_path(str(tmp_path / "o.png"), [], (".tif",))
+    (tmp_path / "adir.tif").mkdir()  # a folder named like a raster: refused before the run, not an IsADirectoryError after it
+    with pytest.raises(OutputError, match="is a folder"):
+        check_output_path(str(tmp_path / "adir.tif"), [], (".tif",))
     # a folder that cannot exist, even for root: its parent is a regular file
     with pytest.raises(OutputError, match="Cannot create the folder"):
         check_output_path(str(inp / "sub" / "o.tif"))

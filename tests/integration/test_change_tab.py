@@ -255,3 +255,45 @@ def test_matrix_rows_label_other_like_the_concepts(plugin):
         assert matrix_rows(res)[1][0] == "Autre → Bâti"
     finally:
         messages.set_language("en")
+
+
+def test_threshold_slider_after_the_results_are_removed_and_moves_by_keyboard(tab, project, tmp_path):
+    """The slider raised 'wrapped C/C++ object has been deleted' once the probability layer was removed; a keyboard or
+    wheel move only restyled the map; two quick releases left the summary and change.tif at the first value."""
+    from qgis.PyQt.QtWidgets import QAbstractSlider
+
+    _picked(tab, project, tmp_path)
+    res = _run_cva(tab, "any change")
+    assert res is not None and tab.prob_layer is not None
+    assert project.layerTreeRoot().findGroup("TerraPrompt").findLayer(tab.prob_layer.id()) is not None
+    prob = rasterio.open(res.output_probability).read(1)
+    tab.slider.triggerAction(QAbstractSlider.SliderPageStepAdd)  # PageUp: 0.50 -> 0.60
+    assert wait_for(lambda: tab.summary.toPlainText().startswith("Threshold 0.60:"), 60)
+    assert wait_for(lambda: tab.rethreshold_task is None, 60)
+    np.testing.assert_array_equal(rasterio.open(res.output_change).read(1) == 1, prob >= 0.6)
+    # two releases while the first rewrite runs: the second is applied after it
+    tab.slider.setValue(20)
+    tab.apply_threshold()
+    tab.slider.setValue(90)
+    tab.apply_threshold()
+    assert wait_for(lambda: tab.summary.toPlainText().startswith("Threshold 0.90:") and tab.rethreshold_task is None, 60)
+    np.testing.assert_array_equal(rasterio.open(res.output_change).read(1) == 1, prob >= 0.9)
+    project.removeMapLayer(tab.prob_layer.id())
+    errors = []
+    hook, sys.excepthook = sys.excepthook, lambda *a: errors.append(a)
+    try:
+        tab.slider.setValue(70)  # no probability layer any more: nothing to restyle, no traceback
+    finally:
+        sys.excepthook = hook
+    assert not errors and tab.prob_layer is None
+    assert wait_for(lambda: tab.rethreshold_task is None, 60)
+
+
+def test_a_date_whose_file_is_gone_is_refused(tab, project, tmp_path):
+    """A layer whose file was deleted after loading was read as a web layer: its cached map view was compared."""
+    b, a, truth = _picked(tab, project, tmp_path)
+    os.remove(b.source())
+    assert tab.run() is None
+    item = tab.iface.messageBar().currentItem()
+    assert item is not None and "no longer exists" in item.text() and "Layer Properties > Source" in item.text()
+    assert tab.temp_dir is None

@@ -271,6 +271,40 @@ def test_drawn_extent_missing_is_reported(tab, project):
     tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
 
 
+def test_a_second_run_to_the_same_file_replaces_the_first_runs_layers(tab, project, tmp_path):
+    """'water' then 'vegetation' to the same File output kept the water layers, now reading the vegetation file with
+    the water legend and explanation."""
+    import shutil
+
+    from qgis.core import QgsRasterLayer
+
+    src = str(tmp_path / "s2.tif")
+    shutil.copy(SAMPLE_S2, src)
+    layer = QgsRasterLayer(src, "s2")
+    project.addMapLayer(layer)
+    tab.layer_combo.setLayer(layer)
+    tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))
+    tab.file_radio.setChecked(True)
+    tab.file_widget.setFilePath(str(tmp_path / "lc.tif"))
+    try:
+        for prompt in ("water", "vegetation"):
+            tab.prompt_edit.setText(prompt)
+            assert tab.run() is not None
+            assert wait_for(lambda: tab.task is None), "the task did not finish"
+    finally:
+        tab.temp_radio.setChecked(True)
+    names = sorted(l.name() for l in project.mapLayers().values())
+    assert names == ["s2", "vegetation (classes)", "vegetation (polygons)"], names
+    # the file is gone from under its layer: the panel and a run say so, instead of reading the map view
+    os.remove(src)
+    tab.layer_combo.setLayer(None)
+    tab.layer_combo.setLayer(layer)
+    assert "no longer exists" in tab.bands_label.text()
+    assert tab.run() is None
+    item = tab.iface.messageBar().currentItem()
+    assert item is not None and "no longer exists" in item.text()
+
+
 def test_cancel_leaves_no_output(tab, project, tmp_path):
     from qgis.core import QgsRasterLayer
 

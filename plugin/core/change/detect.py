@@ -323,7 +323,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             wr.close()
         writers = []
         summary = make_summary(pair, method_name, method_why, method.explain(), threshold, prompt, kept, maps,
-                               tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic)
+                               tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic,
+                               req.min_area_m2 if stage["vector"] else 0.0)
         if stage["vector"]:
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
@@ -376,8 +377,9 @@ def _intersects(a: Window, b: Window) -> bool:
 
 def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], threshold: float, prompt, kept: str,
                  maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
-                 device: DeviceReport, semantic: bool) -> str:
-    """The plain-language summary: alignment, method, threshold, areas and the change matrix."""
+                 device: DeviceReport, semantic: bool, min_area_m2: float = 0.0) -> str:
+    """The plain-language summary: alignment, method, threshold, areas and the change matrix (``min_area_m2``: the
+    request's MIN_AREA_M2)."""
     label = t(prompt.label)
     lines = [t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
              else t("Change: {label}; {kept}", label=label, kept=kept)]
@@ -385,6 +387,9 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     if prompt.min_area_m2 or prompt.max_area_m2:
         lines.append(t("Polygons from the prompt's size: {range}", range=" ".join(
             ([f"≥ {prompt.min_area_m2:g} m²"] if prompt.min_area_m2 else []) + ([f"≤ {prompt.max_area_m2:g} m²"] if prompt.max_area_m2 else []))))
+    if min_area_m2 > prompt.min_area_m2:
+        lines.append(t("Polygons of at least {m2} m² (minimum area, MIN_AREA_M2); the change raster and the areas below keep "
+                       "every changed pixel", m2=number(min_area_m2)))
     if dates[0] or dates[1]:
         lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
     if dates_reversed(dates):

@@ -138,6 +138,16 @@ def test_a_prompt_naming_two_changes_keeps_both(tmp_path):
     assert "vegetation loss + land to water" in res.summary
 
 
+def test_the_minimum_area_is_said_in_the_summary(tmp_path):
+    """MIN_AREA_M2 emptied the polygon layer without a word in the summary."""
+    pb, pa, _ = write_pair(tmp_path)
+    res = detect_change(_req(tmp_path, pb, pa, min_area_m2=1e9))
+    assert "Polygons of at least 1,000,000,000 m² (minimum area, MIN_AREA_M2)" in res.summary
+    with fiona.open(res.output_vector) as fc:
+        assert len(fc) == 0
+    assert "minimum area" not in detect_change(_req(tmp_path, pb, pa, output_vector=None, min_area_m2=500)).summary
+
+
 def test_change_prompt_catalogue():
     assert parse_change_prompt("").id == "any_change"
     assert parse_change_prompt("Show me the new buildings").id == "new_buildings"
