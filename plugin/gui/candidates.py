@@ -141,7 +141,12 @@ class CandidatePanel(QWidget):
         if self.task is not None:
             self.task.detach()
         self.clear()
-        make_session = ctl.session_work()
+        try:
+            make_session = ctl.session_work()
+        except ValueError as exc:  # the layer's file is gone, or the map shows nothing of it yet
+            self.message(str(exc), "warning")
+            self.status(str(exc))
+            return
         crs = ctl.layer.crs()
         straight = ctl.straight
 

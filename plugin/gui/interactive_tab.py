@@ -180,7 +180,12 @@ class InteractiveTab(QWidget):
         out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
         label = self.class_edit.text().strip() or "similar"
         straight = self.straight_check.isChecked()
-        render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
+        try:
+            render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
+        except ValueError as exc:  # the layer's file is gone, or the map shows nothing of it yet
+            self._message(str(exc), "warning")
+            self.status.setText(str(exc))
+            return
         path = layer_path(raster) if render is None else ""
         layers = settings_by_path(raster)
 
@@ -230,8 +235,9 @@ class InteractiveTab(QWidget):
         if path:
             self.model_edit.setText(path)
 
-    def apply_choices(self) -> None:
-        """Hand the dock's choices to the controller and remember them."""
+    def apply_choices(self, keep_session: bool = False) -> None:
+        """Hand the dock's choices to the controller and remember them (``keep_session``: a new model or device waits, so
+        the mask on the map stays the one Enter accepts)."""
         out = self.output_widget.filePath().strip()
         if out and not out.lower().endswith(".gpkg"):
             out += ".gpkg"
@@ -239,7 +245,8 @@ class InteractiveTab(QWidget):
 
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
                                   self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
-                                  embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked())
+                                  embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked(),
+                                  keep_session)
         settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("interactive_no_overlap", "true" if self.overlap_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
@@ -256,9 +263,12 @@ class InteractiveTab(QWidget):
             self.canvas.unsetMapTool(self.tool)
 
     def accept(self):
-        """Accept the current mask (Enter on the map or the Accept button)."""
+        """Accept the current mask (Enter on the map or the Accept button): the mask shown, made with the model and device
+        it was made with; a model or device changed in the dock meanwhile applies afterwards, to the next object."""
+        self.apply_choices(keep_session=True)  # the class, file and outline choices as the dock shows them now
+        oid = self.controller.accept()
         self.apply_choices()
-        return self.controller.accept()
+        return oid
 
     def _message(self, text: str, level: str = "info") -> None:
         """Log every message; warnings and errors also go to the message bar."""
@@ -271,6 +281,8 @@ class InteractiveTab(QWidget):
             self.canvas.unsetMapTool(self.tool)
         self.candidates.shutdown()
         self.controller.shutdown()
+        if self.tool is not None:
+            self.tool.remove()
         if self.similar_task is not None:
             self.similar_task.detach()
             self.similar_task = None

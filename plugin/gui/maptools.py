@@ -22,6 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsMapTool, QgsRubberBand
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
@@ -96,6 +97,11 @@ class PromptMapTool(QgsMapTool):
         self._band.reset(QgsWkbTypes.PolygonGeometry)
         super().deactivate()
 
+    def remove(self) -> None:
+        """Take the box's rubber band off the canvas (the dock closing)."""
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        self.canvas().scene().removeItem(self._band)
+
     def _dragging(self, pos: QPoint, start: Optional[QPoint] = None) -> bool:
         start = start or self._press
         return start is not None and (abs(pos.x() - start.x()) > DRAG_PIXELS or abs(pos.y() - start.y()) > DRAG_PIXELS)
@@ -150,6 +156,7 @@ class PromptController(QObject):
         self.message = message or (lambda text, level="info": None)
         self.preview = MaskPreview(canvas)
         self.layer = None
+        self._watched = None  # the layer whose CRS and source changes reset the session
         self.model = "bundled"
         self.device = "auto"
         self.class_name = "object"
@@ -162,18 +169,22 @@ class PromptController(QObject):
         self.task: Optional[CoreTask] = None
         self._pending: list = []
         self.last_latency_ms = 0.0
-        self.output_layer: Optional[QgsVectorLayer] = None
+        self._output_layer_id = ""  # the objects layer added to the project, looked up by id: the analyst may remove it
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
         self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
-                  straight: bool = False, no_overlap: bool = False) -> None:
-        """Set the raster layer, model and output; a new layer or model drops the current session."""
+                  straight: bool = False, no_overlap: bool = False, keep_session: bool = False) -> None:
+        """Set the raster layer, model and output; a new layer or model drops the current session (``keep_session``: a
+        new layer, model or device is not taken yet, so Enter accepts the mask shown before they apply)."""
+        model, device = model or "bundled", device or "auto"
         if layer is not self.layer or model != self.model or device != self.device:
-            self.reset()
-        self.layer, self.model, self.device = layer, model or "bundled", device or "auto"
+            if not keep_session:
+                self.reset()
+                self._watch(layer)
+                self.layer, self.model, self.device = layer, model, device
         self.class_name = class_name or "object"
         self.output_path = output_path
         self.cache_dir = cache_dir
@@ -183,11 +194,34 @@ class PromptController(QObject):
             if self.session is not None and self.session.last is not None and self.task is None:
                 self._show(self.session.last)  # the dashed outline Accept will write appears or goes
 
+    def _watch(self, layer) -> None:
+        """Follow ``layer``'s CRS and data source (fixed in Layer Properties): a change drops the session, as a new layer does."""
+        if layer is self._watched:
+            return
+        old, self._watched = self._watched, layer
+        if old is not None and not sip.isdeleted(old):
+            for signal in (old.crsChanged, old.dataSourceChanged):
+                try:
+                    signal.disconnect(self._layer_changed)
+                except (TypeError, RuntimeError):  # not connected
+                    pass
+        if layer is not None:
+            layer.crsChanged.connect(self._layer_changed)
+            layer.dataSourceChanged.connect(self._layer_changed)
+
+    def _layer_changed(self) -> None:
+        """The raster's CRS or file changed under the session: what was encoded and clicked no longer holds."""
+        if self.session is None and self.task is None:
+            return
+        self.reset()
+        self.changed.emit(tr("The raster layer changed (CRS or source): its view will be encoded again on the next click."))
+
     def reset(self, keep_snapshots: bool = False) -> None:
         """Forget the session and the preview (the cache keeps the encodings; ``keep_snapshots`` keeps rendered views)."""
         if self.task is not None:
             self.task.detach()
             self.task = None
+            self.changed.emit(tr("Encoding stopped."))
         self.session = None
         if not keep_snapshots:
             self._drop_snapshots()
@@ -207,16 +241,39 @@ class PromptController(QObject):
             return
         p = self._to_raster(pt)
         self._new_view_if_moved(p)
+        if not self._on_layer(QgsRectangle(p, p)):
+            return
+        self.last_accepted = None  # a new prompt: Ctrl+Z no longer takes the accepted object back
         self._submit(("point", p.x(), p.y(), positive))
 
     def _new_view_if_moved(self, p: QgsPointXY) -> None:
-        """A rendered view (web layer) holds only what was on screen: a first click outside it renders the new view."""
+        """A first click of an object away from the encoded window starts a new session at the current view: outside a
+        rendered view (web layer, which holds only what was on screen), or, on a file raster, farther from the window
+        than its size (the analyst panned away: growing the window to cover both places would encode all between)."""
         s = self.session
-        if self.snapshots is None or s is None or self.task is not None or len(s.history) or s.base is not None:
+        if s is None or self.task is not None or len(s.history) or s.base is not None:
             return
-        b = s.source.grid.bounds()
-        if not (b[0] <= p.x() <= b[2] and b[1] <= p.y() <= b[3]):
+        if self.snapshots is not None:
+            b = s.source.grid.bounds()
+            moved = not (b[0] <= p.x() <= b[2] and b[1] <= p.y() <= b[3])
+        else:  # prompts of one object still grow the window, and so does an object the window cuts
+            moved = s.far_from_window(p.x(), p.y())
+        if moved:
             self.reset()
+
+    def _on_layer(self, r: QgsRectangle) -> bool:
+        """Whether a prompt (raster CRS) may touch the raster; a first prompt off the layer's extent is refused before any
+        encoding (the session checks prompts against the raster's pixels once the view is encoded)."""
+        if self.session is not None or self.task is not None:
+            return True
+        ext = self.layer.extent()
+        if ext.isEmpty() or ext.intersects(r) or ext.contains(r.center()):
+            return True
+        text = tr("The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are "
+                  "transformed to the raster's CRS, so check the layer's CRS too.").format(name=self.layer.name())
+        self.message(text, "warning")
+        self.changed.emit(text)
+        return False
 
     def add_box(self, rect: QgsRectangle) -> None:
         """A box in canvas coordinates."""
@@ -224,14 +281,34 @@ class PromptController(QObject):
             return
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
         r = xf.transformBoundingBox(rect)
+        if not self._on_layer(r):
+            return
+        self.last_accepted = None
         self._submit(("box", r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()))
 
     def undo(self) -> None:
-        if self.session is not None and self.task is None:
+        if self.task is not None:
+            if self._pending:  # a prompt still waiting for the encoding: it is dropped, never applied
+                self._pending.pop()
+                self.changed.emit(tr("Prompt undone before it was decoded."))
+            return
+        if self.session is not None:
             if not len(self.session.history) and self.session.base is None and self.last_accepted is not None:
                 self.take_back()
                 return
-            self._decoded(self.session.undo(encode=False))
+            self._step(self.session.undo)
+
+    def _step(self, action) -> None:
+        """Undo or redo and show the result; a decode that fails leaves no mask behind (nothing stale to accept)."""
+        from ..core.errors import TerraPromptError
+
+        try:
+            self._decoded(action(encode=False))
+        except TerraPromptError as exc:
+            self.session.last = None
+            self.preview.clear()
+            self.message(str(exc), "warning")
+            self.changed.emit(str(exc))
 
     def take_back(self) -> Optional[int]:
         """Undo the last Accept: remove its object from the file and put its prompts back (Ctrl+Z right after Enter)."""
@@ -264,7 +341,7 @@ class PromptController(QObject):
 
     def redo(self) -> None:
         if self.session is not None and self.task is None:
-            self._decoded(self.session.redo(encode=False))
+            self._step(self.session.redo)
 
     def clear(self) -> None:
         if self.task is not None:  # encoding under way: drop it and its session (the cache keeps what was encoded)
@@ -272,6 +349,7 @@ class PromptController(QObject):
         if self.session is not None:
             self.session.clear()
         self.origin = None
+        self.last_accepted = None  # Ctrl+Z takes an object back right after Enter only
         self.preview.clear()
         self.changed.emit(tr("Cleared."))
 
@@ -291,7 +369,13 @@ class PromptController(QObject):
 
     def _start_encoding(self) -> None:
         """Encode the raster window under the current view in a QgsTask."""
-        work = self.session_work()
+        try:
+            work = self.session_work()
+        except ValueError as exc:  # the layer's file is gone, or the map shows nothing of it yet
+            self._pending.clear()
+            self.message(str(exc), "warning")
+            self.changed.emit(str(exc))
+            return
         self.changed.emit(tr("Encoding the view…"))
 
         def done(session, error):
@@ -299,7 +383,10 @@ class PromptController(QObject):
                 return
             self.session = session
             self.engine = session.engine
-            self._drain()
+            if self._pending:
+                self._drain()
+            else:  # its prompts were undone meanwhile
+                self._show(None)
 
         self.task = start_task(CoreTask(tr("TerraPrompt: encoding the view"), work, done))
 
@@ -314,7 +401,9 @@ class PromptController(QObject):
         return True
 
     def session_work(self):
-        """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view."""
+        """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view.
+
+        Raises ValueError (the message for the analyst) when the layer's file is gone or the map shows nothing of it."""
         from rasterio.windows import Window
 
         from ..core.interactive.cache import EmbeddingCache
@@ -343,12 +432,9 @@ class PromptController(QObject):
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())
             c1, r1 = inv * (view.xMaximum(), view.yMinimum())
             win = Window(min(c0, c1), min(r0, r1), abs(c1 - c0), abs(r1 - r0))
-            try:
-                from ..core.interactive.encoder import clip_window
+            from ..core.interactive.encoder import clip_window
 
-                win = clip_window(src, win)
-            except Exception:  # view outside the raster: encode the whole raster (clicks outside are refused later)
-                win = Window(0, 0, src.width, src.height)
+            win = clip_window(src, win)  # a view off the raster is refused (InputError), not the whole raster encoded
             cache = EmbeddingCache(cache_dir) if cache_dir != "" else None
             session = InteractiveSession(src, win, engine=engine, cache=cache)
             session.encode()
@@ -453,7 +539,12 @@ class PromptController(QObject):
 
         if res is None or res.empty:
             self.preview.clear()
-            self.changed.emit(tr("No object under the prompts.") if res is not None else tr("No prompts."))
+            if res is not None:
+                self.changed.emit(tr("No object under the prompts."))
+            elif self.session is not None and len(self.session.history):  # negative clicks alone
+                self.changed.emit(tr("No positive prompt: click inside the object or drag a box around it."))
+            else:
+                self.changed.emit(tr("No prompts."))
             return
         geom = mask_to_geometry(res.mask, res.transform)  # the mask the next click edits
         square = (straighten(geom, pixel_side(res.transform), ground_x_scale(self.session.source.crs, geom))
@@ -498,10 +589,16 @@ class PromptController(QObject):
         self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=os.path.basename(self.output_path)))
         return oid
 
+    @property
+    def output_layer(self) -> Optional[QgsVectorLayer]:
+        """The objects layer this controller added to the project, None once the analyst removed it (never a deleted one)."""
+        lyr = self.project.mapLayer(self._output_layer_id) if self._output_layer_id else None
+        return lyr if lyr is not None and not sip.isdeleted(lyr) else None
+
     def _loaded_output_layer(self) -> Optional[QgsVectorLayer]:
         """The project's layer of the objects file, or None when it is not loaded (removed, or another file chosen)."""
         lyr = self.output_layer
-        if lyr is not None and self.project.mapLayer(lyr.id()) is not None and lyr.source().split("|")[0] == self.output_path:
+        if lyr is not None and lyr.source().split("|")[0] == self.output_path:
             return lyr
         return None
 
@@ -516,7 +613,7 @@ class PromptController(QObject):
         if lyr.isValid():
             style_objects(lyr)
             self.project.addMapLayer(lyr)
-            self.output_layer = lyr
+            self._output_layer_id = lyr.id()
 
     def source_label(self) -> str:
         """The 'source' of accepted objects: the raster file, or the layer whose rendered view was segmented."""
@@ -535,4 +632,5 @@ class PromptController(QObject):
     def shutdown(self) -> None:
         """Cancel work and remove canvas items."""
         self.reset()
+        self._watch(None)
         self.preview.remove()

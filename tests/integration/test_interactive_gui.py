@@ -134,7 +134,7 @@ def test_click_outside_raster_is_reported(setup):
     wait_for(lambda: False, 0.2)
     _click(canvas, QPoint(3, 3))
     assert wait_for(lambda: "outside the raster" in tab.status.text(), 30), tab.status.text()
-    assert tab.controller.session is not None and tab.controller.session.last is None
+    assert tab.controller.session is None and tab.controller.task is None  # refused before encoding anything
     assert tab.accept() is None and not (tmp / "accepted.gpkg").exists()
 
 
@@ -262,8 +262,6 @@ def test_ctrl_z_right_after_enter_takes_the_object_back(setup):
 
 def test_no_overlap_keeps_a_second_object_off_the_first(setup):
     """'No overlap': a roof accepted twice is refused the second time, with its prompts kept; unticked, it is added."""
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
     from shapely.geometry import shape
 
     tab, canvas, layer, masks, xf, tmp = setup
@@ -350,3 +348,281 @@ def test_a_raster_is_clicked_in_the_crs_set_on_its_layer(plugin, tmp_path, monke
     assert fill_alpha < 60 and outline == "#ffe600"  # outlined like similar objects, not an opaque random fill
     with fiona.open(str(out)) as fc:
         assert fc.crs_wkt and rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+
+
+@pytest.fixture()
+def slot_errors():
+    """Exceptions raised in Qt slots (QGIS shows each in its Python error dialog), collected."""
+    import traceback
+
+    errors, old = [], sys.excepthook
+    sys.excepthook = lambda kind, value, tb: errors.append("".join(traceback.format_exception(kind, value, tb)))
+    yield errors
+    sys.excepthook = old
+
+
+def _ids(path) -> list:
+    if not os.path.exists(str(path)):
+        return []
+    with fiona.open(str(path), layer="objects") as fc:
+        return [f["properties"]["object_id"] for f in fc]
+
+
+def _keys(canvas, *keys):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    for k in keys:
+        key, mod = k if isinstance(k, tuple) else (k, Qt.NoModifier)
+        QTest.keyClick(canvas, key, mod)
+
+
+def test_enter_after_the_objects_layer_was_removed_writes_the_object_once(setup, slot_errors):
+    """The analyst removes the objects layer from the Layers panel: the next Enter writes the object once, clears the
+    prompts and adds the layer again (it raised on the deleted layer, leaving the prompts, so Enter wrote a copy)."""
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    out = tmp / "accepted.gpkg"
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    _keys(canvas, Qt.Key_Return)
+    QgsProject.instance().removeMapLayer(ctl.output_layer.id())
+    assert ctl.output_layer is None
+    _click(canvas, _screen(canvas, xf, 150, 170))
+    assert wait_for(lambda: ctl.session.last is not None)
+    _keys(canvas, Qt.Key_Return, Qt.Key_Return)  # the second finds nothing left to accept
+    assert not slot_errors, slot_errors[0]
+    assert _ids(out) == [1, 2]
+    assert not len(ctl.session.history) and ctl.preview.band.asGeometry().isEmpty()
+    assert ctl.output_layer is not None and ctl.output_layer.featureCount() == 2  # added to the project again
+    _keys(canvas, (Qt.Key_Z, Qt.ControlModifier))  # taken back through the layer added again
+    assert _ids(out) == [1] and ctl.output_layer.featureCount() == 1
+    assert not slot_errors, slot_errors[0]
+
+
+def test_undo_back_to_a_lone_negative_click_leaves_nothing_to_accept(setup, slot_errors):
+    """Right click first (no object yet), left click on a roof, Ctrl+Z: the negative click alone makes no object, so
+    the preview is cleared and Enter writes nothing (it raised, kept the undone mask and Enter wrote it, n_positive 0)."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 5, 5), Qt.RightButton)
+    assert wait_for(lambda: ctl.session is not None and ctl.task is None)
+    assert "no positive click" in tab.status.text()
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session.last is not None)
+    _keys(canvas, (Qt.Key_Z, Qt.ControlModifier))
+    assert not slot_errors, slot_errors[0]
+    assert ctl.session.last is None and ctl.preview.band.asGeometry().isEmpty()
+    assert "No positive prompt" in tab.status.text(), tab.status.text()
+    _keys(canvas, Qt.Key_Return)
+    assert not (tmp / "accepted.gpkg").exists()
+    _keys(canvas, (Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier))  # redo: the roof again
+    assert ctl.session.last is not None and _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+    assert not slot_errors, slot_errors[0]
+
+
+def test_fixing_the_layer_crs_mid_session_starts_again_in_the_new_crs(setup, tmp_path):
+    """The layer's CRS corrected in Layer Properties while prompting: the session (encoded and clicked in the old CRS) is
+    dropped, and the roof clicked where QGIS now draws it is written in the new CRS (it was written in the old one)."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32634"))
+    assert ctl.session is None and ctl.preview.band.asGeometry().isEmpty()
+    assert "changed" in tab.status.text()
+    xf = QgsCoordinateTransform(layer.crs(), canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    canvas.setExtent(xf.transformBoundingBox(layer.extent()))
+    canvas.refresh()
+    wait_for(lambda: False, 0.2)
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    assert _iou(_mask_on_raster(ctl), masks[1]) > 0.85
+    _keys(canvas, Qt.Key_Return)
+    import rasterio
+
+    with fiona.open(str(tmp / "accepted.gpkg")) as fc:
+        assert rasterio.crs.CRS.from_wkt(fc.crs_wkt).to_epsg() == 32634
+    # a new file behind the layer (Layer Properties > Source) drops the session too
+    _click(canvas, _screen(canvas, xf, 150, 170))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    layer.setDataSource(layer.source(), layer.name(), "gdal")
+    assert ctl.session is None and ctl.preview.band.asGeometry().isEmpty()
+
+
+def test_enter_accepts_the_mask_shown_when_the_model_or_device_was_changed(setup):
+    """A new model typed (or device chosen) in the dock while a mask is shown: Enter writes that mask, made with the
+    engine it was made with, and the new choice applies to the next object (Enter dropped the mask)."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    engine = ctl.engine.label
+    device = tab.device_combo.currentIndex()
+    try:
+        tab.model_edit.setText("network")
+        tab.device_combo.setCurrentIndex(1 if device != 1 else 0)
+        _keys(canvas, Qt.Key_Return)
+        with fiona.open(str(tmp / "accepted.gpkg")) as fc:
+            (feat,) = list(fc)
+        assert feat["properties"]["model"] == engine and feat["properties"]["n_positive"] == 1
+        assert ctl.model == "network" and ctl.session is None  # the next click encodes with the new model
+    finally:
+        tab.device_combo.setCurrentIndex(device)
+        tab.model_edit.setText("classical")
+        tab.apply_choices()
+
+
+def test_ctrl_z_takes_an_object_back_only_right_after_enter(setup):
+    """After Enter then Esc, or Enter then a click on the next object (undone), Ctrl+Z leaves the accepted object in
+    the file (it took it out)."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    out = tmp / "accepted.gpkg"
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    _keys(canvas, Qt.Key_Return, Qt.Key_Escape, (Qt.Key_Z, Qt.ControlModifier))
+    assert _ids(out) == [1]
+    _click(canvas, _screen(canvas, xf, 150, 170))
+    assert wait_for(lambda: ctl.session.last is not None)
+    _keys(canvas, Qt.Key_Return)
+    _click(canvas, _screen(canvas, xf, 200, 50))
+    assert wait_for(lambda: ctl.session.last is not None)
+    _keys(canvas, (Qt.Key_Z, Qt.ControlModifier), (Qt.Key_Z, Qt.ControlModifier))
+    assert _ids(out) == [1, 2] and not len(ctl.session.history)
+
+
+def test_a_click_with_the_raster_out_of_view_is_refused_before_encoding(setup):
+    """The view panned off the raster: a click there says so at once instead of encoding the whole raster first."""
+    from qgis.core import QgsPointXY, QgsRectangle
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    ext = layer.extent()
+    off = QgsRectangle(ext.xMaximum() + 500, ext.yMinimum(), ext.xMaximum() + 500 + ext.width(), ext.yMaximum())
+    canvas.setExtent(xf.transformBoundingBox(off))
+    canvas.refresh()
+    wait_for(lambda: False, 0.2)
+    centre = canvas.getCoordinateTransform().transform(QgsPointXY(canvas.extent().center()))
+    from qgis.PyQt.QtCore import QPoint
+
+    _click(canvas, QPoint(int(centre.x()), int(centre.y())))
+    assert ctl.task is None and ctl.session is None  # nothing encoded
+    assert "outside the raster" in tab.status.text(), tab.status.text()
+
+
+def test_a_click_far_from_the_encoded_window_encodes_the_new_view_only(plugin, tmp_path, monkeypatch):
+    """Accept a roof, pan to the far corner of a large raster, click a roof there: the new view is encoded on its own,
+    not the window grown to cover both places (the whole raster)."""
+    from qgis.core import QgsRectangle
+    from qgis.PyQt.QtCore import Qt
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    n = 2048
+    data = (60 + np.random.default_rng(0).normal(0, 4, (3, n, n))).astype(np.uint8)
+    data[:, 40:70, 50:95] = 200
+    data[:, n - 70:n - 40, n - 95:n - 50] = 200
+    path = write_raster(str(tmp_path / "big.tif"), data, crs="EPSG:32633", transform=TRANSFORM)
+
+    def view(r0, c0, r1, c1):
+        (x0, y1), (x1, y0) = TRANSFORM * (c0, r0), TRANSFORM * (c1, r1)
+        return QgsRectangle(x0, y0, x1, y1)
+
+    with interactive_tab_on_web_canvas(path, "big", "building", "classical", str(tmp_path / "accepted.gpkg"),
+                                       extent=view(0, 0, 256, 256)) as (tab, canvas, layer, xf):
+        tab.start_button.setChecked(True)
+        ctl = tab.controller
+        _click(canvas, _screen(canvas, xf, 55, 70))
+        assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+        assert ctl.session.window.width < 512
+        _keys(canvas, Qt.Key_Return)
+        canvas.setExtent(xf.transformBoundingBox(view(n - 256, n - 256, n, n)))
+        canvas.refresh()
+        wait_for(lambda: False, 0.2)
+        _click(canvas, _screen(canvas, xf, n - 55, n - 70))
+        assert wait_for(lambda: ctl.task is None and ctl.session is not None and ctl.session.last is not None, 300)
+        w = ctl.session.window
+        assert w.width < 512 and w.height < 512 and w.col_off > n - 512, w
+        assert ctl.session.last.mask.sum() == pytest.approx(30 * 45, rel=0.1)
+
+
+def test_undo_while_the_view_is_encoding_drops_the_waiting_click(setup):
+    """Click then Ctrl+Z before the view is encoded: the click is dropped (it was decoded afterwards), and the status
+    no longer says 'Encoding' once the encoding is done."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert ctl.task is not None  # encoding in its task
+    _keys(canvas, (Qt.Key_Z, Qt.ControlModifier))
+    assert wait_for(lambda: ctl.task is None and ctl.session is not None)
+    assert not len(ctl.session.history) and ctl.session.last is None and ctl.preview.band.asGeometry().isEmpty()
+    assert "Encoding" not in tab.status.text(), tab.status.text()
+    _keys(canvas, Qt.Key_Return)
+    assert not (tmp / "accepted.gpkg").exists()
+
+
+def test_switching_the_raster_while_encoding_updates_the_status(setup):
+    """Another raster chosen while the view is encoding: the encoding stops and the status says so (it kept saying
+    'Encoding the view…')."""
+    from qgis.core import QgsProject, QgsRasterLayer
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert ctl.task is not None and "Encoding" in tab.status.text()
+    other = QgsRasterLayer(layer.source(), "copy", "gdal")
+    QgsProject.instance().addMapLayer(other)
+    tab.layer_combo.setLayer(other)
+    assert ctl.task is None and ctl.session is None
+    assert tab.status.text() == "Encoding stopped.", tab.status.text()
+
+
+def test_the_dock_leaves_no_rubber_band_on_the_canvas(plugin, tmp_path, monkeypatch):
+    """Each Interactive tab shut down (dock closed, plugin reloaded) takes all its rubber bands off the canvas."""
+    import qgis.utils
+    from qgis.gui import QgsRubberBand
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
+    from interactive_helpers import scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, _ = scene(h=256, w=256)
+    path = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
+    canvas = qgis.utils.iface.mapCanvas()
+
+    def bands():
+        return sum(isinstance(i, QgsRubberBand) for i in canvas.scene().items())
+
+    before = bands()
+    for _ in range(2):
+        with interactive_tab_on_web_canvas(path, "img", "building", "classical", str(tmp_path / "o.gpkg")) as (tab, cv, _l, xf):
+            tab.start_button.setChecked(True)
+            _click(cv, _screen(cv, xf, 55, 70))
+            assert wait_for(lambda: tab.controller.session is not None and tab.controller.session.last is not None)
+    assert bands() == before
+
+
+def test_a_raster_whose_file_is_gone_is_reported_on_click(setup, slot_errors):
+    """The raster's file deleted while its layer is still in the project: a click says so in the status and the message
+    bar instead of raising."""
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    os.remove(layer.source().split("|")[0])
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert not slot_errors, slot_errors[0]
+    assert ctl.task is None and ctl.session is None
+    assert "no longer exists" in tab.status.text(), tab.status.text()

@@ -113,3 +113,29 @@ def test_refine_with_a_negative_click_then_enter(setup):
     # a prompt that cannot be run is reported and leaves no candidates (unknown words: see the core tests)
     panel = find_in_tab(tab, "water except water")
     assert "excludes everything" in tab.status.text() and panel.list.count() == 0
+
+
+def test_accepting_candidates_after_the_objects_layer_was_removed(setup):
+    """The objects layer removed from the project between two candidate accepts: the second is written once and the
+    layer added again (it raised on the deleted layer)."""
+    import traceback
+
+    from qgis.core import QgsProject
+
+    tab, canvas, masks, xf, tmp = setup
+    errors, hook = [], sys.excepthook
+    sys.excepthook = lambda kind, value, tb: errors.append("".join(traceback.format_exception(kind, value, tb)))
+    try:
+        panel = find_in_tab(tab, "water")
+        assert panel.list.count() == 2
+        panel.list.item(0).setSelected(True)
+        assert panel.accept(panel.selected_rows()) == [1]
+        QgsProject.instance().removeMapLayer(tab.controller.output_layer.id())
+        assert tab.controller.output_layer is None
+        panel.list.item(0).setSelected(True)
+        panel.accept_button.click()
+    finally:
+        sys.excepthook = hook
+    assert not errors, errors[0]
+    assert [p["object_id"] for p in _features(tmp / "accepted.gpkg")] == [1, 2] and panel.list.count() == 0
+    assert tab.controller.output_layer.featureCount() == 2

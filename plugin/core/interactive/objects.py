@@ -171,12 +171,16 @@ def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[Accepted
 
 def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
     """Append objects (geometries in ``crs``) to a GeoPackage layer, creating it on first use (the map tool's Enter); a
-    layer made from a raster in another CRS gets them reprojected into its own CRS (area_m2 is true area either way)."""
+    layer made from a raster in another CRS gets them reprojected into its own CRS (area_m2 is true area either way).
+    A GeoPackage that holds other layers but not this one gets it added beside them (they are left as they are)."""
     import fiona
 
     if not os.path.exists(path):
         return write_objects(path, objects, crs, layer)
     try:
+        if layer not in fiona.listlayers(path):
+            _add_layer(path, objects, crs, layer)
+            return path
         with fiona.open(path, "a", layer=layer) as out:
             missing = [k for k in OBJECT_FIELDS if k not in out.schema["properties"]]
             if missing:
@@ -189,6 +193,29 @@ def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = L
         raise OutputError(t("Cannot append to '{path}': {reason}.", path=path, reason=exc),
                           t("Choose a GeoPackage you can write to, or a new file.")) from exc
     return path
+
+
+def _add_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> None:
+    """Create ``layer`` with these objects in an existing GeoPackage (GDAL adds it in SQLite transactions, the other
+    tables untouched); a failure removes the half-made layer again."""
+    import fiona
+
+    schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
+    try:
+        with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
+            out.writerecords(list(_records(objects)))
+    except BaseException:
+        try:
+            if layer in fiona.listlayers(path):
+                from osgeo import ogr
+
+                ds = ogr.Open(path, 1)
+                if ds is not None:
+                    ds.DeleteLayer(layer)
+                    ds = None
+        except Exception:  # noqa: BLE001 - the first error is the one to report
+            pass
+        raise
 
 
 def remove_object(path: str, object_id: int, layer: str = LAYER) -> int:

@@ -180,14 +180,28 @@ class InteractiveSession:
         return self.run(encode)
 
     def undo(self, encode: bool = True) -> Optional[DecodeResult]:
-        """Undo the last prompt and decode what remains (None when nothing remains)."""
+        """Undo the last prompt and decode what remains (None, and no mask, when no positive click, box or starting mask
+        remains: negative clicks alone make no object)."""
         self.history.undo()
-        return self.run(encode) if len(self.history) or self.base is not None else self._empty()
+        return self.run(encode) if self._has_object() else self._empty()
 
     def redo(self, encode: bool = True) -> Optional[DecodeResult]:
-        """Redo the last undone prompt and decode."""
+        """Redo the last undone prompt and decode (None, and no mask, as for :meth:`undo`)."""
         self.history.redo()
-        return self.run(encode) if len(self.history) or self.base is not None else self._empty()
+        return self.run(encode) if self._has_object() else self._empty()
+
+    def _has_object(self) -> bool:
+        """Whether the prompts make an object: a positive click, a box or a starting mask."""
+        return self.history.n_positive > 0 or self.history.box() is not None or self.base is not None
+
+    def far_from_window(self, x: float, y: float) -> bool:
+        """Whether a point (raster-CRS) lies farther from the current window than the window's size: a prompt there
+        belongs to another place (the view was panned away), better encoded on its own than by growing this window."""
+        col, row = ~self.source.transform * (x, y)
+        w = self.window
+        dx = max(w.col_off - col, col - (w.col_off + w.width), 0.0)
+        dy = max(w.row_off - row, row - (w.row_off + w.height), 0.0)
+        return dx > w.width or dy > w.height
 
     def clear(self) -> None:
         """Forget every prompt and the starting mask (the encoding is kept)."""

@@ -89,3 +89,23 @@ def test_accepted_near_reads_the_file_in_the_raster_crs(tmp_path):
     near = accepted_near(path, box(x0, y0, x1, y1).bounds, geo)  # a roof clicked on a layer in EPSG:4326
     assert len(near) == 1 and near[0].bounds[0] == pytest.approx(to_geo.transform(500000, 4500000)[0], abs=1e-7)
     assert accepted_near(str(tmp_path / "none.gpkg"), (0, 0, 1, 1), utm) == []
+
+
+def test_objects_are_added_beside_the_other_layers_of_a_geopackage(tmp_path):
+    """A GeoPackage chosen for accepted objects that already holds 'roads': an 'objects' layer is added beside it, which
+    later objects are appended to, and 'roads' stays as it was."""
+    path = str(tmp_path / "city.gpkg")
+    utm = CRS.from_epsg(32633)
+    schema = {"geometry": "LineString", "properties": {"name": "str"}}
+    with fiona.open(path, "w", driver="GPKG", layer="roads", crs_wkt=utm.to_wkt(), schema=schema) as out:
+        out.write({"geometry": {"type": "LineString", "coordinates": [(500000, 4499900), (500100, 4499900)]},
+                   "properties": {"name": "main street"}})
+    assert next_object_id(path) == 1
+    append_objects(path, [_roof(utm, 500000, 4500000, 500010, 4500010, 1, "a.tif")], utm)
+    append_objects(path, [_roof(utm, 500020, 4500000, 500030, 4500010, next_object_id(path), "a.tif")], utm)
+    assert sorted(fiona.listlayers(path)) == ["objects", "roads"]
+    with fiona.open(path, layer="objects") as fc:
+        assert [f["properties"]["object_id"] for f in fc] == [1, 2] and CRS.from_wkt(fc.crs_wkt).to_epsg() == 32633
+    with fiona.open(path, layer="roads") as fc:
+        (road,) = list(fc)
+    assert road["properties"]["name"] == "main street" and road["geometry"]["coordinates"][1] == (500100, 4499900)

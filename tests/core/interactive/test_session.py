@@ -179,3 +179,26 @@ def test_decode_without_encoding_stops_at_the_window_and_run_finishes(raster):
     r = s2.add_point(*_xy(150, 170), positive=True, encode=False)
     assert not r.complete and r.empty
     assert _iou(_full(s2.run(), (256, 256), s2.window), masks[2]) > 0.9
+
+
+def test_undo_to_negative_clicks_only_leaves_no_mask(raster):
+    """A negative click first (no object yet: refused but kept), a positive click, then undo: the negative alone makes no
+    object, so nothing is decoded and no mask is left to accept; redo brings the positive back."""
+    src, masks = raster
+    s = InteractiveSession(src, Window(0, 0, 256, 256))
+    with pytest.raises(PromptError, match="no positive click"):
+        s.add_point(*_xy(5, 5), positive=False)
+    r1 = s.add_point(*_xy(60, 70), positive=True)
+    assert _iou(_full(r1, (256, 256), s.window), masks[1]) > 0.9
+    assert s.undo() is None and s.last is None and s.history.n_negative == 1
+    r2 = s.redo()
+    assert r2 is not None and np.array_equal(r2.mask, r1.mask) and s.last is r2
+
+
+def test_far_from_window(raster):
+    """A point more than the window's size away from it (the analyst panned away) is far; a point just outside is not."""
+    src, _ = raster
+    s = InteractiveSession(src, Window(0, 0, 64, 64))
+    assert not s.far_from_window(*_xy(30, 30))  # inside
+    assert not s.far_from_window(*_xy(30, 100))  # 36 px right of the window: the window grows to it
+    assert s.far_from_window(*_xy(30, 200)) and s.far_from_window(*_xy(200, 30))
