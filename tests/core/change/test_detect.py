@@ -103,11 +103,16 @@ def test_methods_through_detect(tmp_path, method):
     assert iou(rasterio.open(res.output_change).read(1) == 1, truth) > 0.8
 
 
-def test_prompts_select_transitions(tmp_path):
+def _squares(tmp_path):
+    """The written pair and its two changed squares: a, vegetation → bare/built (9 ha); b, bare → water."""
     pb, pa, truth = write_pair(tmp_path)
     a = np.zeros_like(truth)
-    a[20:50, 120:150] = True  # vegetation → bare/built
-    b = truth & ~a  # bare → water
+    a[20:50, 120:150] = True
+    return pb, pa, a, truth & ~a
+
+
+def test_prompts_select_transitions(tmp_path):
+    pb, pa, a, b = _squares(tmp_path)
     res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation loss", output_vector=None))
     ch = rasterio.open(res.output_change).read(1) == 1
     assert ch[a].mean() > 0.8 and ch[b].mean() < 0.05
@@ -128,10 +133,7 @@ def test_a_prompt_naming_two_changes_keeps_both(tmp_path):
     assert parse_change_prompt("forest and grassland to built-up").id == "transition"
     assert parse_change_prompt("what changed between 2018 and 2020").id == "any_change"
     assert parse_change_prompt("any change and new buildings").id == "any_change"
-    pb, pa, truth = write_pair(tmp_path)
-    a = np.zeros_like(truth)
-    a[20:50, 120:150] = True  # vegetation → bare/built
-    b = truth & ~a  # bare → water
+    pb, pa, a, b = _squares(tmp_path)
     res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation loss and flooding", output_vector=None))
     ch = rasterio.open(res.output_change).read(1) == 1
     assert ch[a].mean() > 0.8 and ch[b].mean() > 0.8
@@ -206,10 +208,7 @@ def test_change_prompt_phrases_sizes_and_refusals():
 
 
 def test_free_prompt_and_its_size_through_detect(tmp_path):
-    pb, pa, truth = write_pair(tmp_path)
-    a = np.zeros_like(truth)
-    a[20:50, 120:150] = True  # vegetation → bare/built (9 ha)
-    b = truth & ~a
+    pb, pa, a, b = _squares(tmp_path)  # a: 9 ha
     res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation disappeared larger than 5 ha"))
     ch = rasterio.open(res.output_change).read(1) == 1
     assert ch[a].mean() > 0.8 and ch[b].mean() < 0.05
