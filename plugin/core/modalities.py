@@ -151,12 +151,38 @@ def _landsat_roles(src: RasterSource) -> dict[str, int]:
 
 def _is_oli(src: RasterSource) -> bool:
     """Landsat 8/9 OLI band numbering: named so, an 'SR_B6' band (SWIR1; TM/ETM+ band 6 is thermal, 'ST_B6'), B10 and B11
-    without B12 (its two thermal bands), or a file name saying so (LC08/LC09 product ids, 'landsat 8', HLS L30)."""
+    without B12 (its two thermal bands), a file name saying so (LC08/LC09 product ids, 'landsat 8', HLS L30), or, for
+    Collection 2 names that fit both (SR_B2 ... SR_B5), the values (:func:`_oli_by_values`)."""
     descs = [d.strip().lower() for d in src.descriptions]
     named = load_json("modalities.json")["landsat_names"]
     names = [_base(src)] + list(src.band_sources)  # a virtual raster's band files: LC09_L2SP_..._SR_B4.TIF
-    return (any("oli" in d for d in descs) or "sr_b6" in descs or _has_two_thermal_numbers(descs)
-            or any(re.search(named["oli_file_name"], n.lower()) for n in names))
+    if (any("oli" in d for d in descs) or "sr_b6" in descs or _has_two_thermal_numbers(descs)
+            or any(re.search(named["oli_file_name"], n.lower()) for n in names)):
+        return True
+    if any(d.startswith("st_b6") or re.fullmatch(r"(?:band\s*|b)6", d) for d in descs):  # TM/ETM+ thermal band 6
+        return False
+    return _is_collection2(src) and _oli_by_values(src)
+
+
+def _oli_by_values(src: RasterSource) -> bool:
+    """Collection 2 'SR_B3', 'SR_B4', 'SR_B5' without a sensor named: Landsat 8/9 when vegetation shows in NDVI read the
+    OLI way (B5 NIR, B4 red) rather than the TM/ETM+ way (B4 NIR, B3 red). Read the wrong way, the NDVI of vegetation
+    is red against green or SWIR1 against NIR, near or below 0 (an Earth Engine export of SR_B2-SR_B5 named
+    'export_rgbn.tif' was read as TM: vegetation 0 % at 'high' confidence)."""
+    idx = {int(m.group(1)): i for i, d in enumerate(src.descriptions, start=1)
+           for m in [re.fullmatch(r"sr_b(\d{1,2})", d.strip().lower())] if m}
+    if not {3, 4, 5} <= idx.keys():
+        return False
+    data = src.sample(bands=[idx[3], idx[4], idx[5]], max_pixels=250_000)
+    ok = ~np.ma.getmaskarray(data).any(axis=0)
+    v = np.asarray(data.data, dtype=np.float64)[:, ok]
+    if v.shape[1] < 100:
+        return False
+    if np.median(v) > 2.0:  # Collection 2 Level-2 DN: reflectance = DN x 2.75e-5 - 0.2 (Level-1 DN: the offset is near)
+        v = v * 2.75e-5 - 0.2
+    b3, b4, b5 = np.clip(v, 1e-4, None)
+    tm, oli = (b4 - b3) / (b4 + b3), (b5 - b4) / (b5 + b4)
+    return bool(np.percentile(oli, 90) > np.percentile(tm, 90))
 
 
 def _band_numbers(descs: list[str]) -> set[int]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import rasterio
 
 import numpy as np
 import pytest
@@ -580,3 +581,18 @@ def test_a_preset_against_the_band_descriptions_is_cautioned(tmp_path):
     assert "caution: the band descriptions name other bands (red is band 4, read from band 1" in m.reason
     assert "caution" not in resolve_modality(src, "sentinel2_l1c").reason
     assert "caution" not in resolve_modality(src, "generic").reason
+
+
+def test_collection2_names_that_fit_both_sensors_are_told_by_their_values(tmp_path):
+    """SR_B2 ... SR_B5 without a sensor named (an Earth Engine export named 'export_rgbn.tif') were read the TM/ETM+ way
+    on Landsat 9 data: blue as green, red as NIR, NIR as SWIR1 (vegetation 0 % at 'high' confidence). Where vegetation
+    shows in NDVI read the OLI way it is Landsat 8/9, else Landsat 4-7."""
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "hls_chip294_image.tif")) as ds:
+        refl = ds.read([2, 3, 4, 5, 6]).astype(np.float64) / 10000  # blue, green, red, NIR, SWIR1 of a real HLS chip
+    dn = np.clip((refl + 0.2) / 2.75e-5, 1, 65535).astype(np.uint16)  # as Collection 2 Level-2 stores it
+    oli = write_raster(str(tmp_path / "export_rgbn.tif"), dn[:4], descriptions=["SR_B2", "SR_B3", "SR_B4", "SR_B5"])
+    m = detect_modality(open_raster(oli))
+    assert m.name == "landsat89" and m.roles == {"blue": 1, "green": 2, "red": 3, "nir": 4}
+    tm = write_raster(str(tmp_path / "export_tm.tif"), dn[1:], descriptions=["SR_B2", "SR_B3", "SR_B4", "SR_B5"])
+    m = detect_modality(open_raster(tm))  # the same names on green, red, NIR, SWIR1: Landsat 4-7 numbering
+    assert m.name == "landsat457" and m.roles == {"green": 1, "red": 2, "nir": 3, "swir1": 4}
