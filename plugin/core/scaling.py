@@ -122,6 +122,10 @@ def _s2_offset(src: RasterSource) -> Optional[float]:
 S1_AMPLITUDE_DB = 53.4
 """Sentinel-1 GRD (IW) amplitude DN to σ0: σ0 = DN² / A² with A ≈ 470 (the sigmaNought calibration LUT's typical value),
 so σ0 dB ≈ 20·log10(DN) − 53.4: open water (DN 20-60) about −27 to −18 dB, land (DN 150-400) −17 to −9 dB."""
+SAR_DN_MEDIAN = 20.0
+"""Linear SAR values whose median is above this (+13 dB) are uncalibrated DN, not σ0 (land is about 0.03-0.3)."""
+SAR_AMPLITUDE_MAX = 2000.0
+"""Undescribed float DN up to this median are amplitude (GRD: water 20-60, land 150-400), above it intensity (amplitude²)."""
 FOOT_M = 0.3048
 FEET_UNITS = ("ft", "foot", "feet", "us survey foot", "international foot")
 """Band units (GDAL's unit type) of heights in feet, common on US lidar DSMs in State Plane coordinates."""
@@ -263,10 +267,21 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if s.size and (np.percentile(s, 5) < 0):
             return Scaling(kind, 1.0, 0.0, False, t("values already in dB"))
         measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
-        if not src.dtypes[0].startswith("float") and measured.size and float(np.percentile(measured, 50)) > 20:
+        median = float(np.percentile(measured, 50)) if measured.size else 0.0
+        floating = src.dtypes[0].startswith("float")
+        named = src.descriptions[bands[0] - 1].lower() if src.descriptions and bands[0] <= len(src.descriptions) else ""
+        # σ0 above +13 dB at the median is no backscatter: uncalibrated DN (GRD amplitude, SNAP's Amplitude_VV or
+        # Intensity_VV, which read as +17 to +44 dB over water as linear σ0: no water at 'high' confidence)
+        if median > SAR_DN_MEDIAN and (not floating or "amplitude" in named or ("intensity" not in named and median <= SAR_AMPLITUDE_MAX)):
+            why = (t("integer values read as amplitude DN (Sentinel-1 GRD style)") if not floating else
+                   t("values read as amplitude DN (uncalibrated: the median {median} is no σ0)", median=f"{median:.4g}"))
             return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, t(
-                "integer values read as amplitude DN (Sentinel-1 GRD style): dB = 20·log10(DN) − {db}, an approximate "
-                "calibration (calibrate to σ0 for exact values)", db=f"{S1_AMPLITUDE_DB:g}"))
+                "{why}: dB = 20·log10(DN) − {db}, an approximate calibration (calibrate to σ0 for exact values)",
+                why=why, db=f"{S1_AMPLITUDE_DB:g}"))
+        if median > SAR_DN_MEDIAN:
+            return Scaling(kind, 1.0, -S1_AMPLITUDE_DB, True, t(
+                "values read as intensity DN (amplitude², uncalibrated: the median {median} is no σ0): dB = 10·log10(DN) − {db}, "
+                "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
         return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)"))
     if kind == "metres":
         unit = _band_unit(src, bands[0])

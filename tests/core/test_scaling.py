@@ -302,3 +302,25 @@ def test_undescribed_stack_named_as_a_sentinel2_product(tmp_path):
     assert "caution" in note and "1000 DN offset is still in the values" in note and "B02, B03, B04, B08" in note
     no_offset = open_raster(write_raster(str(tmp_path / "stack0.tif"), (dn.astype(np.int32) - 1000).astype(np.uint16)))
     assert "caution" not in fit_scaling(no_offset, detect_modality(no_offset)).note
+
+
+@pytest.mark.parametrize("kind, names", [("amplitude", ("Amplitude_VV", "Amplitude_VH")),
+                                         ("intensity", ("Intensity_VV", "Intensity_VH")), ("amplitude", ("VV", "VH"))])
+def test_float_sar_dn_is_not_read_as_sigma0(tmp_path, kind, names):
+    """SNAP's uncalibrated Amplitude_VV / Intensity_VV (float) were read as linear σ0: +17 to +44 dB over water, no water
+    at 'high' confidence. They are DN: amplitude ≈ 470·√σ0, intensity its square."""
+    import os
+
+    from conftest import ROOT
+
+    with rasterio.open(os.path.join(ROOT, "tests", "data", "sen1floods11_s1_crop.tif")) as ds:
+        db = ds.read().astype(np.float64)
+    amp = 470.0 * np.sqrt(10 ** (db / 10))
+    dn = (amp if kind == "amplitude" else amp ** 2).astype(np.float32)
+    path = write_raster(str(tmp_path / "snap.tif"), dn, descriptions=names)
+    src = open_raster(path)
+    m = detect_modality(src)
+    sc = fit_scaling(src, m)
+    assert m.name == "sar" and f"read as {kind} DN" in sc.note
+    vals, ok = sc.measured(src.read())
+    np.testing.assert_allclose(vals[:, ok], db[:, ok], atol=0.1)  # 20·log10(470) = 53.44
