@@ -136,6 +136,8 @@ S2_PRODUCT_NAME = re.compile(r"(?:^|[_.])(?:S2[A-D]_MSIL(?:1C|2A)|T\d{2}[A-Z]{3}
 """A Sentinel-2 product or band-file name: S2B_MSIL2A_20230612T..., T36SYC_20230612T081609_B04_10m."""
 C2_SCALE, C2_OFFSET = 2.75e-05, -0.2
 """Landsat Collection 2 Level-2 surface reflectance: reflectance = DN x 2.75e-5 - 0.2 (reflectance 0 is DN 7273)."""
+C2_L1_SCALE, C2_L1_OFFSET = 2.0e-05, -0.1
+"""Landsat Collection 2 Level-1 OLI reflectance rescaling (REFLECTANCE_MULT_BAND_x / ADD_BAND_x of every MTL)."""
 C2_DARK_DN = 5000.0
 """Every band's dark objects (2nd percentile) above this: the DN of Collection 2 Level-2 (water and shadows at
 reflectance 0.01-0.05 read 7600-9100); reflectance x 10000 products put them at 0-1500."""
@@ -252,6 +254,16 @@ PERCENT_MAX = 150.0
 little over): as DN / 10000 its brightest land would read as 0.005 and the whole scene as water."""
 
 
+def _level1(src: RasterSource) -> str:
+    """The processing level a Landsat Collection 2 product id in the file (or its band files) names when it is Level-1
+    ('L1TP', 'L1GT', 'L1GS'), else ''."""
+    for name in [os.path.basename(src.path)] + [os.path.basename(b) for b in src.band_sources]:
+        m = re.search(r"_(L1(?:TP|GT|GS))_", name.upper())
+        if m:
+            return m.group(1)
+    return ""
+
+
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
@@ -305,6 +317,10 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                            calibrated=False)
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
         if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > C2_DARK_DN):
+            if _level1(src):  # Level-1 DN: TOA reflectance x sin(sun elevation) = DN x 2e-5 - 0.1 (MTL REFLECTANCE_MULT/ADD)
+                return Scaling(kind, C2_L1_SCALE, C2_L1_OFFSET, False, t(
+                    "Landsat Collection 2 Level-1 (the name says {level}): TOA reflectance = DN × 2e-5 − 0.1, not divided by "
+                    "the sine of the sun elevation (in the product's MTL file)", level=_level1(src)))
             return Scaling(kind, C2_SCALE, C2_OFFSET, False, t("Landsat Collection 2 scale 2.75e-5, offset -0.2"), surface=True)
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, t("values look like 11-bit raw DN (sampled 98th percentile {top} <= {max}), "

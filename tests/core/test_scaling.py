@@ -52,6 +52,18 @@ def test_landsat_c2_scale(tmp_path):
     assert "Collection 2" in sc.note
 
 
+def test_landsat_c2_level1_is_not_read_as_surface_reflectance(tmp_path):
+    """An LC09_L1TP_... stack (TOA DN) was given the Level-2 surface-reflectance rescaling (1.375 x its reflectance
+    - 0.0625, flagged surface)."""
+    refl = np.linspace(0.02, 0.5, 900).reshape(30, 30)
+    data = np.repeat(((refl + 0.1) / 2e-5)[None], 7, axis=0).astype(np.uint16)
+    src = open_raster(write_raster(str(tmp_path / "LC09_L1TP_198030_20230612_20230612_02_T1_stack.tif"), data))
+    m = detect_modality(src)
+    sc = fit_scaling(src, m)
+    assert m.name == "landsat89" and "Level-1 (the name says L1TP)" in sc.note and not sc.surface
+    np.testing.assert_allclose(sc.apply(data[0]), refl, atol=1e-4)
+
+
 def test_sar_linear_to_db(tmp_path):
     rng = np.random.default_rng(0)
     lin = rng.uniform(0.001, 0.5, (2, 40, 40)).astype(np.float32)
