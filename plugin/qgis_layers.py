@@ -19,6 +19,33 @@ def layer_file(layer) -> str:
     return layer.source().split("|")[0] if layer is not None else ""
 
 
+def polygons_file(layer, folder: str) -> str:
+    """A polygon layer as the core reads it: a GeoPackage in ``folder`` holding exactly its features (the chosen layer
+    of a GeoPackage holding several, its filter applied, a memory layer or a model's output), '' for no layer; raises
+    ValueError (the message for the analyst) when it cannot be written. (By its file path the core read the first layer
+    of a GeoPackage, whatever was chosen, and unfiltered.)"""
+    if layer is None:
+        return ""
+    import os
+    import uuid
+
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    sub = os.path.join(folder, uuid.uuid4().hex[:8])  # the layer's own name in the explanations
+    os.makedirs(sub, exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_ " else "_" for c in layer.name()).strip() or "reference"
+    path = os.path.join(sub, f"{name}.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName, options.layerName = "GPKG", "reference"
+    err = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, QgsCoordinateTransformContext(), options)
+    if err[0] != QgsVectorFileWriter.NoError:
+        from .i18n import tr
+
+        raise ValueError(tr("The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a "
+                            "GeoPackage and choose that.").format(name=layer.name(), reason=err[1]))
+    return path
+
+
 def layer_settings(layer) -> Optional[LayerSettings]:
     """The CRS and nodata values set on a file raster layer in QGIS beyond its file's (None when there are none)."""
     if not isinstance(layer, QgsRasterLayer) or layer.providerType() != "gdal":

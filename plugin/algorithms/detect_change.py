@@ -13,11 +13,13 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
+    QgsProcessingUtils,
+    QgsVectorLayer,
 )
 
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
-from ..qgis_layers import settings_by_path
+from ..qgis_layers import polygons_file, settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, layer_path
 from .outputs import style_when_loaded
 
@@ -137,6 +139,12 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         def out(name):
             return self.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else None
 
+        try:
+            reference = (polygons_file(ref, QgsProcessingUtils.tempFolder()) if isinstance(ref, QgsVectorLayer)
+                         else layer_path(ref))
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
         req = ChangeRequest(
             before=layer_path(before), after=layer_path(after),
             output_probability=out("OUTPUT_PROBABILITY") or None, output_change=out("OUTPUT_CHANGE") or None,
@@ -144,7 +152,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             modality=MODALITIES[self.parameterAsEnum(parameters, "MODALITY", context)],
             method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
             prompt=self.parameterAsString(parameters, "PROMPT", context),
-            reference_map=layer_path(ref) or None,
+            reference_map=reference or None,
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
             normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],

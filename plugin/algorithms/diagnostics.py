@@ -1,7 +1,9 @@
 """terraprompt:diagnostics: the copyable environment report (also shown in the dock's Setup tab)."""
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsProcessingOutputString, QgsProcessingParameterFileDestination
+import os
+
+from qgis.core import Qgis, QgsProcessingException, QgsProcessingOutputString, QgsProcessingParameterFileDestination
 
 from ..i18n import tr
 from .base import TerraPromptAlgorithm
@@ -59,6 +61,11 @@ class DiagnosticsAlgorithm(TerraPromptAlgorithm):
         feedback.pushInfo(text)
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context) if parameters.get("OUTPUT") else ""
         if out:
-            with open(out, "w", encoding="utf-8") as fh:
-                fh.write(text + "\n")
+            try:
+                os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+                with open(out, "w", encoding="utf-8") as fh:
+                    fh.write(text + "\n")
+            except OSError as exc:
+                raise QgsProcessingException(tr("The report could not be saved to {path} ({reason}). Choose a file in a "
+                                                "folder you can write to.").format(path=out, reason=exc.strerror or exc)) from exc
         return {"REPORT": text, "OUTPUT": out or None}

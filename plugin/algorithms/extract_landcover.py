@@ -103,7 +103,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         extent = None
         if parameters.get("EXTENT"):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
-            if not r.isNull() and not r.isEmpty():
+            if not r.isNull():  # a line or a point is refused by the core (no area), not taken for the whole raster
                 extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
         out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)
         out_vector = self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context) if parameters.get("OUTPUT_VECTOR") is not None else None

@@ -62,7 +62,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterExtent("EXTENT", tr("Search extent"), optional=True)
         p.setHelp(tr("Search only inside this extent (any CRS); empty: the whole raster."))
         self.addParameter(p)
-        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="similar")
+        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="similar", optional=True)
         p.setHelp(tr("Written to the 'class' field of every object found."))
         self.addParameter(p)
         self.addParameter(straight_outlines_parameter())

@@ -2,6 +2,7 @@
 styles and the run's explanation in their metadata, instead of a grey band and a single symbol."""
 from __future__ import annotations
 
+import os
 from typing import Callable, Optional
 
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
@@ -31,9 +32,19 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 def style_when_loaded(context: QgsProcessingContext, path: Optional[str], style: Callable, explanation: str = "") -> None:
     """Have ``style(layer)`` (and the explanation as the layer's abstract) applied to the output ``path`` if QGIS loads it
     when the run ends."""
-    if not path or not context.willLoadLayerOnCompletion(path):
+    key = _registered(context, path) if path else None
+    if key is None:
         return
     processor = _StyleOnLoad(style, explanation)
     _ALIVE.append(processor)
     del _ALIVE[:-64]
-    context.layerToLoadOnCompletionDetails(path).setPostProcessor(processor)
+    context.layerToLoadOnCompletionDetails(key).setPostProcessor(processor)
+
+
+def _registered(context: QgsProcessingContext, path: str) -> Optional[str]:
+    """The output as Processing registered it to load (the path as the analyst gave it: relative, with '..', or with
+    forward slashes on Windows), matched to the core's normalised absolute path; None when it is not to be loaded."""
+    if context.willLoadLayerOnCompletion(path):
+        return path
+    want = os.path.normcase(os.path.abspath(path))
+    return next((k for k in context.layersToLoadOnCompletion() if os.path.normcase(os.path.abspath(k)) == want), None)

@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..qgis_layers import layer_file, settings_by_path
+from ..qgis_layers import layer_file, polygons_file, settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
@@ -362,12 +362,18 @@ class ChangeTab(QWidget):
                              output_vector=os.path.join(self.temp_dir, "change.gpkg"),
                              method=self.method_combo.currentData(), prompt=self.prompt_edit.text(),
                              min_area_m2=self.min_area_spin.value(),
-                             reference_map=layer_file(self.reference_combo.currentLayer()) or None,
+                             reference_map=self._reference_file() or None,
                              before_cloud_mask=layer_file(self.mask_combos[0].currentLayer()) or None,
                              after_cloud_mask=layer_file(self.mask_combos[1].currentLayer()) or None,
                              device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec(),
                              layers=settings_by_path(before, after, self.reference_combo.currentLayer(),
                                                      *(c.currentLayer() for c in self.mask_combos)))
+
+    def _reference_file(self) -> str:
+        """The reference map as the core reads it: a raster's file, or the chosen polygon layer (its filter applied)
+        copied into the run's folder."""
+        ref = self.reference_combo.currentLayer()
+        return polygons_file(ref, self.temp_dir) if isinstance(ref, QgsVectorLayer) else layer_file(ref)
 
     def run(self) -> Optional[CoreTask]:
         """Start detect_change in a QgsTask; returns the task (None when the choices are not valid)."""

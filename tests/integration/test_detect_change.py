@@ -126,6 +126,50 @@ def test_processing_reference_polygons(plugin, tmp_path):
         assert {f["properties"]["from_class"] for f in fc if f["properties"]["area_m2"] > 5000} == {"farmland"}
 
 
+def test_reference_polygons_of_the_layer_chosen_filtered_or_in_memory(plugin, project, tmp_path, monkeypatch):
+    """REFERENCE_MAP read the first layer of a GeoPackage whatever layer was chosen, ignored the layer's filter and
+    refused memory layers (a model's outputs) as 'the raster ... does not exist'; outputs given by a relative path lost
+    their style when loaded."""
+    import fiona
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsFeature, QgsGeometry, QgsRectangle, QgsVectorLayer
+    from shapely.geometry import box, mapping
+
+    pb, pa, _ = write_pair(tmp_path)
+    gpkg = str(tmp_path / "maps.gpkg")
+    west, east = box(500000, 4498400, 501000, 4500000), box(501000, 4498400, 502000, 4500000)
+    for layer, prefix in (("a_decoy", "DECOY"), ("real_map", "REAL")):
+        with fiona.open(gpkg, "w", driver="GPKG", crs="EPSG:32633", layer=layer,
+                        schema={"geometry": "Polygon", "properties": {"class": "str"}}) as out:
+            out.write({"geometry": mapping(west), "properties": {"class": f"{prefix}_west"}})
+            out.write({"geometry": mapping(east), "properties": {"class": f"{prefix}_east"}})
+    real = QgsVectorLayer(f"{gpkg}|layername=real_map", "real map", "ogr")
+    filtered = QgsVectorLayer(f"{gpkg}|layername=real_map", "east only", "ogr")
+    filtered.setSubsetString("\"class\" = 'REAL_east'")
+    memory = QgsVectorLayer("Polygon?crs=EPSG:32633&field=class:string", "scratch", "memory")
+    feat = QgsFeature(memory.fields())
+    feat.setGeometry(QgsGeometry.fromRect(QgsRectangle(500000, 4498400, 502000, 4500000)))
+    feat.setAttributes(["MEMORY"])
+    memory.dataProvider().addFeatures([feat])
+    for layer in (real, filtered, memory):
+        assert layer.isValid()
+        project.addMapLayer(layer)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    expected = {real.id(): ["REAL_east", "REAL_west", "other"], filtered.id(): ["REAL_east", "other"],
+                memory.id(): ["MEMORY", "other"]}
+    for lid, classes in expected.items():
+        res = processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 3, "REFERENCE_MAP": lid,
+                                                           "OUTPUT_CHANGE": "c.tif", "OUTPUT_VECTOR": "v.gpkg"})
+        with fiona.open(res["OUTPUT_VECTOR"]) as fc:
+            assert {f["properties"]["from_class"] for f in fc} <= set(classes), lid
+        assert f"'{project.mapLayer(lid).name()}.gpkg'" in res["SUMMARY"]
+    processing.runAndLoadResults("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 3,
+                                                               "OUTPUT_CHANGE": "c2.tif", "OUTPUT_VECTOR": "sub/../v2.gpkg"})
+    loaded = next(l for l in project.mapLayers().values() if l.source().split("|")[0].endswith("v2.gpkg"))
+    assert "Changed area" in loaded.metadata().abstract() and loaded.renderer().symbol().color().red() == 230
+
+
 def test_processing_errors_leave_nothing(plugin, tmp_path):
     import processing
     from qgis.core import QgsProcessingException

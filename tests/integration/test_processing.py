@@ -292,3 +292,24 @@ def test_processing_on_a_sar_file_placed_by_gcps(plugin, tmp_path):
         np.testing.assert_array_equal(got, ds_ref.read(1))  # the same file with a geotransform gives the same map
     assert ((got == 1) & water).sum() / ((got == 1) | water).sum() > 0.8
     assert "9 ground control points" in res["EXPLANATION"]
+
+
+def test_diagnostics_report_into_a_new_folder_or_an_unwritable_place(plugin, tmp_path):
+    """OUTPUT in a folder that does not exist yet raised FileNotFoundError with a traceback; a folder is created, and a
+    place that cannot be written gets a clear message."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    out = tmp_path / "new" / "sub" / "diag.txt"
+    res = processing.run("terraprompt:diagnostics", {"OUTPUT": str(out)})
+    assert out.exists() and res["REPORT"].strip() in out.read_text()
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(QgsProcessingException, match="could not be saved"):
+        processing.run("terraprompt:diagnostics", {"OUTPUT": str(tmp_path / "adir")})
+
+
+def test_find_similar_class_may_be_left_empty(plugin):
+    from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+
+    p = QgsApplication.processingRegistry().algorithmById("terraprompt:find_similar").parameterDefinition("CLASS")
+    assert p.flags() & QgsProcessingParameterDefinition.FlagOptional  # '' was refused; the label falls back to 'similar'

@@ -79,7 +79,11 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
     full = Window(0, 0, src.width, src.height)
     if extent is None:
         return full
+    if not (extent[2] > extent[0] and extent[3] > extent[1]):
+        raise InputError(t("The chosen extent has no area."), t("Pick an extent over the raster, or leave it empty for the whole layer."))
     win = window_from_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
+    # snapped to the input's pixels; an extent within one pixel keeps that pixel
+    win = Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
     try:
         win = win.intersection(full)
     except Exception as exc:

@@ -584,3 +584,18 @@ def test_an_extent_over_nodata_alone_is_refused(tmp_path):
     res = extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=str(out), engine="spectral",
                                            extent=(500000 + 600, 4500000 - 1000, 500000 + 1000, 4500000)))
     assert os.path.exists(res.output_raster)
+
+
+def test_an_extent_without_area_is_refused_and_one_inside_a_pixel_keeps_it(tmp_path):
+    """A zero-area extent was taken for the whole raster (Processing) and one inside a single pixel was refused as not
+    overlapping the raster."""
+    data, _, _ = synthetic_s2(40, 40)
+    path = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    with pytest.raises(InputError, match="has no area"):
+        extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=str(tmp_path / "a.tif"), engine="spectral",
+                                         extent=(500100, 4499800, 500100, 4499900)))
+    res = extract_landcover(ExtractRequest(input=path, prompt="water", output_raster=str(tmp_path / "b.tif"), engine="spectral",
+                                           extent=(500101, 4499801, 500104, 4499804)))
+    with rasterio.open(res.output_raster) as ds:
+        assert (ds.width, ds.height) == (1, 1)
+
