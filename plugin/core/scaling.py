@@ -78,10 +78,16 @@ class Scaling:
     def no_measurement(self, data: np.ndarray) -> Optional[np.ndarray]:
         """(rows, cols) True where raw (bands, rows, cols) values are no measurement under this scaling: 0 or less in a
         linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no
-        nodata value). None when every value is a measurement."""
-        if not self.to_db:
-            return None
-        return (np.asarray(data) <= 0).any(axis=0)
+        nodata value), reflectance below REFLECTANCE_FLOOR. None when every value is a measurement."""
+        data = np.asarray(data)
+        if self.to_db:
+            return (data <= 0).any(axis=0)
+        # a fill value nobody declared (MODIS -28672, Landsat Collection 1 / HLS -9999) read as reflectance far below 0:
+        # no surface is that dark (it was classed as water at 96 % confidence); unsigned integers cannot get there
+        if self.kind == "reflectance" and self.calibrated and data.dtype.kind in "if" and self.scale > 0:
+            low = (data < (REFLECTANCE_FLOOR - self.offset) / self.scale).any(axis=0)
+            return low if low.any() else None
+        return None
 
     def apply(self, data: np.ndarray, inplace: bool = False) -> np.ndarray:
         """Physical values (float32) for raw values of any band of this raster (``inplace``: may overwrite float32 data)."""
@@ -122,6 +128,9 @@ def _s2_offset(src: RasterSource) -> Optional[float]:
 S1_AMPLITUDE_DB = 53.4
 """Sentinel-1 GRD (IW) amplitude DN to σ0: σ0 = DN² / A² with A ≈ 470 (the sigmaNought calibration LUT's typical value),
 so σ0 dB ≈ 20·log10(DN) − 53.4: open water (DN 20-60) about −27 to −18 dB, land (DN 150-400) −17 to −9 dB."""
+REFLECTANCE_FLOOR = -0.5
+"""Reflectance below this is an undeclared fill value, not a measurement (surface reflectance dips a little below 0 over
+dark water after atmospheric correction, never to -0.5)."""
 SAR_DN_MEDIAN = 20.0
 """Linear SAR values whose median is above this (+13 dB) are uncalibrated DN, not σ0 (land is about 0.03-0.3)."""
 SAR_AMPLITUDE_MAX = 2000.0

@@ -336,3 +336,16 @@ def test_float_sar_dn_is_not_read_as_sigma0(tmp_path, kind, names):
     assert m.name == "sar" and f"read as {kind} DN" in sc.note
     vals, ok = sc.measured(src.read())
     np.testing.assert_allclose(vals[:, ok], db[:, ok], atol=0.1)  # 20·log10(470) = 53.44
+
+
+def test_an_undeclared_fill_far_below_zero_reflectance_is_no_measurement(tmp_path):
+    """MODIS -28672 (or -9999 of Landsat Collection 1 SR and HLS) written without a nodata tag read as reflectance -2.9
+    and was classed as water at 96 % confidence; slightly negative surface reflectance stays a measurement."""
+    data = np.full((7, 20, 20), 1500, np.int16)
+    data[:, :5] = -28672
+    data[:, 5:7] = -150  # -0.015: over-corrected dark water
+    src = open_raster(write_raster(str(tmp_path / "MOD09A1.A2023161.h17v04.061.tif"), data))
+    m = detect_modality(src)
+    sc = fit_scaling(src, m)
+    _, ok = sc.measured(src.read())
+    assert m.name == "modis" and not ok[:5].any() and ok[5:].all()
