@@ -332,7 +332,8 @@ def _detect_modality(src: RasterSource) -> Modality:
     # descriptions of the others still decide.
     lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}
     if len(lroles) >= 4 and {"red", "nir"} <= lroles.keys():
-        return Modality("landsat457", t("Landsat TM/ETM+"), lroles, presets()["landsat457"]["scaling"],
+        name = "landsat89" if _is_oli(src) else "landsat457"  # the roles follow that numbering: so does the label
+        return Modality(name, t(presets()[name].get("label", name)), lroles, presets()[name]["scaling"],
                         t("Landsat band descriptions"), n)
     for name, p in presets().items():
         if n in p.get("counts", []):

@@ -596,3 +596,12 @@ def test_collection2_names_that_fit_both_sensors_are_told_by_their_values(tmp_pa
     tm = write_raster(str(tmp_path / "export_tm.tif"), dn[1:], descriptions=["SR_B2", "SR_B3", "SR_B4", "SR_B5"])
     m = detect_modality(open_raster(tm))  # the same names on green, red, NIR, SWIR1: Landsat 4-7 numbering
     assert m.name == "landsat457" and m.roles == {"green": 1, "red": 2, "nir": 3, "swir1": 4}
+
+
+def test_landsat8_collection1_sr_bands_are_named_landsat8(tmp_path):
+    """sr_band1 ... sr_band7 of an LC08 Collection 1 product got OLI roles under the label 'Landsat TM/ETM+'."""
+    names = [f"sr_band{i}" for i in range(1, 8)] + ["pixel_qa"]
+    path = write_raster(str(tmp_path / "LC08_L1TP_198030_20190612_20190619_01_T1_sr.tif"),
+                        np.full((8, 8, 8), 1000, np.int16), descriptions=names)
+    m = detect_modality(open_raster(path))
+    assert m.name == "landsat89" and m.roles["nir"] == 5 and m.roles["swir1"] == 6
