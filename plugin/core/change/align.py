@@ -305,8 +305,12 @@ def common_roles(bm: Modality, am: Modality) -> list[str]:
 def valid_box_mean(vals: np.ndarray, bad: np.ndarray, f: int) -> np.ndarray:
     """(p, h, w) mean over f x f valid pixels, twice: the box of a pixel f times coarser and the bilinear tent that put it
     on the finer grid (how a coarser date's detail looks there); invalid pixels do not leak in."""
+    # an even box is half a pixel off centre: the second pass is shifted the other way, so the two cancel (both the
+    # same way moved BEFORE by a whole pixel for 10 m against 20 m, read as a misregistration and as change)
+    back = -1 if f % 2 == 0 else 0
+
     def box2(x: np.ndarray) -> np.ndarray:
-        return ndimage.uniform_filter(ndimage.uniform_filter(x, f, mode="nearest"), f, mode="nearest")
+        return ndimage.uniform_filter(ndimage.uniform_filter(x, f, mode="nearest"), f, mode="nearest", origin=back)
 
     den = np.maximum(box2((~bad).astype(np.float32)), 1e-6)
     return np.stack([box2(np.where(bad, 0, v).astype(np.float32)) / den for v in vals])

@@ -242,3 +242,17 @@ def test_coarser_after_smooths_before_to_its_detail_and_tiles_agree(tmp_path):
     assert np.abs(np.diff(whole.before[i], axis=1)).mean() < 0.5 * np.abs(np.diff(raw[0] / 10000, axis=1)).mean()
     same = align_pair(b, b, resolve_modality(b), resolve_modality(b), cloud_mask=False)
     assert same.smooth == 1 and not any(r.startswith("Detail:") for r in same.report)
+
+
+@pytest.mark.parametrize("f", [2, 3, 4])
+def test_smoothing_to_a_coarser_dates_detail_stays_centred(f):
+    """An even box is half a pixel off centre: twice the same way, BEFORE moved by a whole pixel against an AFTER twice
+    as coarse (reported as a misregistration, and change)."""
+    from terraprompt.plugin.core.change.align import valid_box_mean
+
+    vals = np.zeros((1, 21, 21), np.float32)
+    vals[0, 10, 10] = 1.0
+    out = valid_box_mean(vals, np.zeros((21, 21), bool), f)[0]
+    r, c = np.nonzero(out > 1e-9)
+    w = out[r, c]
+    assert abs((r * w).sum() / w.sum() - 10) < 1e-4 and abs((c * w).sum() / w.sum() - 10) < 1e-4
