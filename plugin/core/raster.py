@@ -242,6 +242,24 @@ def zero_is_fill(nodata: Optional[float], dtypes: Sequence[str]) -> bool:
     return nodata is None and len(dtypes) >= 3 and all(np.dtype(d).kind in "iu" for d in dtypes)
 
 
+def lone_band_zero_fill(ds) -> bool:
+    """True for one unsigned integer band without a nodata value whose 0 stands apart from its values (a panchromatic
+    image's black corners: its darkest measured values are tens of DN, not 1): 0 is the fill there, as in multiband
+    imagery. A class map (few values) or heights touching 0 keep their 0. Read on a decimated sample."""
+    if ds.count != 1 or ds.nodata is not None or np.dtype(ds.dtypes[0]).kind != "u":
+        return False
+    h, w = min(ds.height, 512), min(ds.width, 512)
+    v = ds.read(1, out_shape=(h, w), resampling=Resampling.nearest)
+    measured = v[v > 0]
+    if not (v == 0).any() or measured.size < 100 or np.unique(measured).size < 64:
+        return False
+    return float(np.percentile(measured, 0.1)) >= LONE_BAND_FILL_GAP
+
+
+LONE_BAND_FILL_GAP = 8
+"""The darkest 0.1 % of a lone band's non-zero values must be at least this many DN for its 0 to be fill."""
+
+
 _CONNECTION = re.compile(r"^(/vsi[a-z0-9_]+/|[A-Z][A-Z0-9_]+:)")
 """A GDAL virtual path or a driver's connection string: 'GPKG:file.gpkg:table' (a GeoPackage holding several rasters, as
 QGIS names such layers), 'NETCDF:file.nc:var', 'HDF5:...', 'SENTINEL2_L1C:...', '/vsizip/...' (a Windows drive letter
@@ -411,7 +429,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
     alpha = trailing_alpha_band(ds)
     n = ds.count - (alpha is not None)
     dtypes = tuple(ds.dtypes)[:n]
-    zero_fill = extra.pop("zero_fill", zero_is_fill(ds.nodata, dtypes) and alpha is None)  # a GCP warp says its own
+    zero_fill = extra.pop("zero_fill", (zero_is_fill(ds.nodata, dtypes) or lone_band_zero_fill(ds)) and alpha is None)  # a GCP warp says its own
     sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "open_path" not in extra else ()
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
     named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()

@@ -463,3 +463,18 @@ def test_a_data_mask_band_masks_every_read(tmp_path):
     with rasterio.open(out) as ds:
         cls = ds.read(1)
     assert (cls[:, :40] == 255).all() and (cls[:, 40:] != 255).all()
+
+
+def test_a_lone_bands_black_corners_are_fill_but_a_class_maps_zero_is_not(tmp_path):
+    """A panchromatic tile with black (0) corners and no nodata value: the corners were data (a third of an unchanged
+    pair called change, AFTER given a negative gain); 0 of a class map or of heights touching 0 stays a value."""
+    rng = np.random.default_rng(0)
+    pan = rng.integers(55, 6000, (120, 120)).astype(np.uint16)
+    pan[np.add.outer(np.arange(120), np.arange(120)) < 60] = 0  # a rotated orthophoto's corner
+    src = open_raster(write_raster(str(tmp_path / "pan.tif"), pan))
+    data = src.read()
+    assert np.ma.getmaskarray(data)[0][pan == 0].all() and not np.ma.getmaskarray(data)[0][pan > 0].any()
+    classes = rng.integers(0, 9, (120, 120)).astype(np.uint8)  # Dynamic World labels: 0 is water
+    assert not np.ma.getmaskarray(open_raster(write_raster(str(tmp_path / "dw.tif"), classes)).read()).any()
+    dem = np.clip(rng.normal(30, 20, (120, 120)), 0, None).astype(np.uint16)  # heights at sea level: 0 next to 1, 2 ...
+    assert not np.ma.getmaskarray(open_raster(write_raster(str(tmp_path / "dem.tif"), dem)).read()).any()

@@ -494,6 +494,13 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
     if sel.sum() < max(50, 0.05 * len(pnc)):
         sel = pnc >= np.quantile(pnc, 0.75)
     gain, offset = orthogonal_regression(Y[sel], X[sel])
+    if np.any(gain <= 0):  # brighter where the other date is darker: no linear relation (an undeclared fill, another scene)
+        hist = fit_normalisation(blocks, "histogram", blayer, alayer)
+        hist.note = _t("relative normalisation found no positive gain for {bands} (gains {gains}; an undeclared nodata fill "
+                       "or a different scene?), so AFTER is histogram-matched to BEFORE per band instead",
+                       bands=", ".join(r for r, g in zip(blocks[0].roles, gain) if g <= 0),
+                       gains=", ".join(decimal(f"{g:.2f}") for g in gain)) + why
+        return hist
     return Normalisation("relative", gain=gain, offset=offset,
                          note=_t("relative normalisation: per-band orthogonal regression of BEFORE on AFTER over {pixels} no-change "
                                  "pixels found by IR-MAD (gains {gains})", pixels=int(sel.sum()),

@@ -256,3 +256,16 @@ def test_smoothing_to_a_coarser_dates_detail_stays_centred(f):
     r, c = np.nonzero(out > 1e-9)
     w = out[r, c]
     assert abs((r * w).sum() / w.sum() - 10) < 1e-4 and abs((c * w).sum() / w.sum() - 10) < 1e-4
+
+
+def test_no_positive_gain_falls_back_to_histogram_matching():
+    """Relative normalisation gave AFTER a negative gain (an undeclared fill in opposite corners of the dates): it is
+    replaced by histogram matching, and the summary says why."""
+    from terraprompt.plugin.core.change.align import PairBlock, fit_normalisation
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(100, 1000, (1, 60, 60)).astype(np.float32)
+    y = (1100 - x).astype(np.float32)  # anti-correlated: no linear relation a gain could keep
+    blk = PairBlock(["pan"], x, y, np.ones((60, 60), bool))
+    norm = fit_normalisation([blk], "relative", None, None)
+    assert norm.kind == "histogram" and "no positive gain for pan" in norm.note
