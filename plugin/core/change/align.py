@@ -404,6 +404,12 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     return pair
 
 
+FAR_SHIFT = 24
+"""Shifts beyond the corrected MAX_SHIFT are looked for up to this many pixels, to say so (not undone)."""
+FAR_PEAK_RATIO = 5.0
+"""How clearly such a far shift must stand out (a true one stands out hundreds of times; repeated patterns do not)."""
+
+
 def coregister(pair: AlignedPair, size: int = 512) -> str:
     """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what."""
     from .coregister import MAX_SHIFT, estimate_shift
@@ -418,6 +424,12 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
     dx, dy, ratio = estimate_shift(bv[i], av[i], ~(bbad | abad))
     pair.shift = (dx, dy)
     if (dx, dy) == (0, 0):
+        fx, fy, far = estimate_shift(bv[i], av[i], ~(bbad | abad), reach=FAR_SHIFT)
+        if max(abs(fx), abs(fy)) > MAX_SHIFT and far >= FAR_PEAK_RATIO:  # said, not undone: beyond what is checked here
+            return _t("Co-registration: caution: AFTER looks shifted by {dx}, {dy} px (columns, rows) against BEFORE, more "
+                      "than the {max} px corrected here: changes along edges will be misregistration; co-register the "
+                      "rasters first (phase correlation of {band} edges, peak {ratio} times the next)", dx=fx, dy=fy,
+                      max=MAX_SHIFT, band=role, ratio=f"{far:.1f}")
         return _t("Co-registration: no shift of a whole pixel found (phase correlation of {band} edges, up to {max} px)",
                   band=role, max=MAX_SHIFT)
     moves = [_t("{n} px right", n=dx) if dx > 0 else _t("{n} px left", n=-dx) if dx < 0 else "",

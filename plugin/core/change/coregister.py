@@ -27,9 +27,10 @@ def _edges(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return g * np.outer(np.hanning(h), np.hanning(w))
 
 
-def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray) -> tuple[int, int, float]:
+def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray, reach: int = 0) -> tuple[int, int, float]:
     """(dx, dy, peak ratio): AFTER's content at BEFORE's pixel (row, col) lies at (row + dy, col + dx); (0, 0, ratio)
-    when no shift within MAX_SHIFT stands out."""
+    when no shift within ``reach`` (default MAX_SHIFT) stands out."""
+    reach = reach or MAX_SHIFT
     if valid.sum() < 64 * 64 or min(valid.shape) < 16 * MAX_SHIFT:  # too little, or too thin a strip, to tell
         return 0, 0, 0.0
     a, b = _edges(before, valid), _edges(after, valid)
@@ -38,8 +39,8 @@ def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray) -> 
     r = np.real(np.fft.ifft2(cross / np.maximum(np.abs(cross), 1e-12)))
     h, w = r.shape
     best, best_xy = -np.inf, (0, 0)
-    for dy in range(-MAX_SHIFT, MAX_SHIFT + 1):
-        for dx in range(-MAX_SHIFT, MAX_SHIFT + 1):
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
             v = r[dy % h, dx % w]
             if v > best:
                 best, best_xy = v, (dx, dy)

@@ -68,3 +68,22 @@ def test_a_shift_left_and_up_is_said_so(tmp_path):
     b, a = open_raster(f"{d}/hongkong_t1.tif"), open_raster(path)
     pair = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
     assert any(r.startswith("Co-registration: AFTER was 1 px left of BEFORE") for r in pair.report), pair.report
+
+
+def test_a_shift_beyond_what_is_corrected_is_said(tmp_path):
+    """A 6 px misregistration was reported as 'no shift found' while a fifth of an unchanged pair was called change."""
+    from terraprompt.plugin.core.change.align import align_pair
+    from terraprompt.plugin.core.modalities import resolve_modality
+    from terraprompt.plugin.core.raster import open_raster
+
+    d = shared("oscd", "hongkong")
+    with rasterio.open(f"{d}/hongkong_t1.tif") as src:
+        data, prof, desc = src.read(), src.profile, src.descriptions
+    path = str(tmp_path / "hongkong_moved.tif")
+    with rasterio.open(path, "w", **prof) as dst:
+        dst.write(np.roll(data, 6, axis=2))
+        dst.descriptions = desc
+    b, a = open_raster(f"{d}/hongkong_t1.tif"), open_raster(path)
+    pair = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+    assert pair.shift == (0, 0)
+    assert any("caution: AFTER looks shifted by 6, 0 px" in r for r in pair.report), pair.report
