@@ -52,8 +52,8 @@ def test_misregistered_after_date_is_read_back_in_place(tmp_path):
     assert 2 * (p & t).sum() / max(p.sum() + t.sum(), 1) > 0.47
 
 
-def test_a_shift_left_and_up_is_said_so(tmp_path):
-    """A shift to the left was reported as '-1 px right'."""
+def _hongkong_moved_by(tmp_path, cols: int):
+    """The OSCD Hong Kong first date aligned with itself moved ``cols`` columns (no change): the aligned pair."""
     from terraprompt.plugin.core.change.align import align_pair
     from terraprompt.plugin.core.modalities import resolve_modality
     from terraprompt.plugin.core.raster import open_raster
@@ -63,27 +63,20 @@ def test_a_shift_left_and_up_is_said_so(tmp_path):
         data, prof, desc = src.read(), src.profile, src.descriptions
     path = str(tmp_path / "hongkong_moved.tif")
     with rasterio.open(path, "w", **prof) as dst:
-        dst.write(np.roll(data, -1, axis=2))
+        dst.write(np.roll(data, cols, axis=2))
         dst.descriptions = desc
     b, a = open_raster(f"{d}/hongkong_t1.tif"), open_raster(path)
-    pair = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+    return align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+
+
+def test_a_shift_left_and_up_is_said_so(tmp_path):
+    """A shift to the left was reported as '-1 px right'."""
+    pair = _hongkong_moved_by(tmp_path, -1)
     assert any(r.startswith("Co-registration: AFTER was 1 px left of BEFORE") for r in pair.report), pair.report
 
 
 def test_a_shift_beyond_what_is_corrected_is_said(tmp_path):
     """A 6 px misregistration was reported as 'no shift found' while a fifth of an unchanged pair was called change."""
-    from terraprompt.plugin.core.change.align import align_pair
-    from terraprompt.plugin.core.modalities import resolve_modality
-    from terraprompt.plugin.core.raster import open_raster
-
-    d = shared("oscd", "hongkong")
-    with rasterio.open(f"{d}/hongkong_t1.tif") as src:
-        data, prof, desc = src.read(), src.profile, src.descriptions
-    path = str(tmp_path / "hongkong_moved.tif")
-    with rasterio.open(path, "w", **prof) as dst:
-        dst.write(np.roll(data, 6, axis=2))
-        dst.descriptions = desc
-    b, a = open_raster(f"{d}/hongkong_t1.tif"), open_raster(path)
-    pair = align_pair(b, a, resolve_modality(b), resolve_modality(a), cloud_mask=False)
+    pair = _hongkong_moved_by(tmp_path, 6)
     assert pair.shift == (0, 0)
     assert any("caution: AFTER looks shifted by 6, 0 px" in r for r in pair.report), pair.report
