@@ -39,8 +39,6 @@ from .semantic import OTHER, ClassMaps, build_class_maps, class_label, parse_cha
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
-SEMANTIC_CONTEXT = 2
-"""Pixels of context the land-cover rules need around a tile (5x5 SAR despeckling)."""
 
 
 @dataclass
@@ -265,7 +263,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     writers: list[GeoTiffWriter] = []
     tally = ChangeTally(kf, kt, row_pixel_areas(grid, 0, grid.height))
     semantic = maps.available or maps.reference is not None
-    pad = max(method.context, SEMANTIC_CONTEXT if semantic else 0)
+    pad = max(method.context, maps.context if semantic else 0)
     try:
         prob_w = GeoTiffWriter(prob_path, grid, 1, "float32", PROB_NODATA, descriptions=["change probability"], tags=tags)
         writers.append(prob_w)

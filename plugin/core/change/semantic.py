@@ -35,6 +35,9 @@ from ..stack import BandSet
 from .align import PairBlock
 
 OTHER = "other"
+RULES_CONTEXT = 2
+NETWORK_CONTEXT = 48
+NETWORK_FAMILIES = frozenset({"vhrnet", "landnet"})
 
 
 def catalogue() -> dict:
@@ -240,6 +243,15 @@ class ClassMaps:
     def from_keys(self) -> list[str]:
         """The BEFORE classes as change-map classes (prompts are matched against these)."""
         return self.from_ids or self.from_names
+
+    @property
+    def context(self) -> int:
+        """Pixels of context the maps need around a tile: the index rules a few (5x5 SAR despeckling), the networks
+        (building head, land-cover network water) their receptive field: with 2 px, from/to classes changed with the
+        tile size on a 0.5 m pair."""
+        engines = [e for e in (self.before_engine, self.after_engine) if e is not None]
+        deep = any(r.families() & NETWORK_FAMILIES for e in engines for r in e.rules.values())
+        return NETWORK_CONTEXT if deep else RULES_CONTEXT
 
     @property
     def available(self) -> bool:
