@@ -245,11 +245,14 @@ def zero_is_fill(nodata: Optional[float], dtypes: Sequence[str]) -> bool:
 def lone_band_zero_fill(ds) -> bool:
     """True for one unsigned integer band without a nodata value whose 0 stands apart from its values (a panchromatic
     image's black corners: its darkest measured values are tens of DN, not 1): 0 is the fill there, as in multiband
-    imagery. A class map (few values) or heights touching 0 keep their 0. Read on a decimated sample."""
+    imagery. A class map (few values) or heights touching 0 keep their 0. Read on five small windows."""
     if ds.count != 1 or ds.nodata is not None or np.dtype(ds.dtypes[0]).kind != "u":
         return False
-    h, w = min(ds.height, 512), min(ds.width, 512)
-    v = ds.read(1, out_shape=(h, w), resampling=Resampling.nearest)
+    # the four corners (where an orthophoto's fill is) and the centre, 128 px each: a few blocks of any raster (a
+    # decimated read of a large one without overviews reads every block, at every opening)
+    w, h = min(128, ds.width), min(128, ds.height)
+    v = np.concatenate([ds.read(1, window=Window(int((ds.width - w) * fx), int((ds.height - h) * fy), w, h)).ravel()
+                        for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))])
     measured = v[v > 0]
     if not (v == 0).any() or measured.size < 100 or np.unique(measured).size < 64:
         return False

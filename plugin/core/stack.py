@@ -54,15 +54,17 @@ class Layer:
         check_overlap(self.src, mask)
         name = os.path.basename(mask.path)
         if self.modality.family != "optical":
-            note = t("the cloud mask file '{name}' is not used: clouds are masked on optical images only", name=name)
-            return replace(self, modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
+            return self._noted(t("the cloud mask file '{name}' is not used: clouds are masked on optical images only", name=name))
+        masked = replace(self, quality=mask_file(mask), quality_src=mask)
         covered = overlap_share(self.src, mask)
         if covered < 0.99:
-            note = t("the cloud mask file '{name}' covers {pct} % of it; elsewhere no clouds are masked", name=name,
-                     pct=f"{100 * covered:.0f}")
-            return replace(self, quality=mask_file(mask), quality_src=mask,
-                           modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
-        return replace(self, quality=mask_file(mask), quality_src=mask)
+            return masked._noted(t("the cloud mask file '{name}' covers {pct} % of it; elsewhere no clouds are masked",
+                                   name=name, pct=f"{100 * covered:.0f}"))
+        return masked
+
+    def _noted(self, note: str) -> "Layer":
+        """This layer with a note added to its modality's reason (the explanation's Input line)."""
+        return replace(self, modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
 
 
 @dataclass

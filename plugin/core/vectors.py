@@ -26,7 +26,7 @@ from shapely.ops import transform as shp_transform, unary_union
 
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid
-from .writers import commit, geopackage_for, remove_quietly, temp_path_for, to_vector_format
+from .writers import staged_vector
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -268,44 +268,36 @@ def write_polygons(
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * abs(grid.transform.a)
     pixel = pixel_side(grid.transform)
-    tmp = temp_path_for(path)
-    gpkg = geopackage_for(tmp)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()
-    out = None
-    try:
+    with staged_vector(path) as gpkg:
         out = _GeoPackageLayer(gpkg, layer, grid.crs, fields)
-        for poly in polygons:
-            if poly.value in straight:
-                g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
-            elif tol > 0 and poly.pixels > 2:  # one or two pixels are a rectangle: nothing to simplify
-                g = poly.geom.simplify(tol, preserve_topology=True)
-            else:
-                g = poly.geom
-            if g.is_empty:
-                continue
-            a = areas.area_m2(g, poly.centre)
-            if a < min_area_m2 or (max_area_m2 and a > max_area_m2):
-                continue
-            name = class_names.get(poly.value, str(poly.value))
-            props = dict(common)
-            props.update({"class": name, "class_value": poly.value, "area_m2": round(a, 3),
-                          "confidence": round(poly.confidence, 4), "created_utc": created})
-            props.update(poly.attrs)
-            out.add(g, props)
-            written.areas_m2[name] = written.areas_m2.get(name, 0.0) + a
-            written.features += 1
-            written.tiny += poly.pixels <= TINY_PIXELS
-        out.close(description(written) if callable(description) else description)
-        out = None
-        to_vector_format(gpkg, tmp)
-        commit(tmp, path)
-    except BaseException:
-        if out is not None:
+        try:
+            for poly in polygons:
+                if poly.value in straight:
+                    g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
+                elif tol > 0 and poly.pixels > 2:  # one or two pixels are a rectangle: nothing to simplify
+                    g = poly.geom.simplify(tol, preserve_topology=True)
+                else:
+                    g = poly.geom
+                if g.is_empty:
+                    continue
+                a = areas.area_m2(g, poly.centre)
+                if a < min_area_m2 or (max_area_m2 and a > max_area_m2):
+                    continue
+                name = class_names.get(poly.value, str(poly.value))
+                props = dict(common)
+                props.update({"class": name, "class_value": poly.value, "area_m2": round(a, 3),
+                              "confidence": round(poly.confidence, 4), "created_utc": created})
+                props.update(poly.attrs)
+                out.add(g, props)
+                written.areas_m2[name] = written.areas_m2.get(name, 0.0) + a
+                written.features += 1
+                written.tiny += poly.pixels <= TINY_PIXELS
+        except BaseException:
             out.abandon()
-        remove_quietly(gpkg)
-        remove_quietly(tmp)
-        raise
+            raise
+        out.close(description(written) if callable(description) else description)
     return written
 
 

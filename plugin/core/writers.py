@@ -20,12 +20,13 @@ from rasterio.windows import Window
 from .errors import OutputError
 from .messages import t
 
+from .raster import Grid
+
 WRITABLE = "Choose an output in a folder you can write to."
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}
-"""Polygon outputs by extension: written as a GeoPackage, then translated to the others (:func:`to_vector_format`)."""
+"""Polygon outputs by extension: written as a GeoPackage, then translated to the others (:func:`staged_vector`)."""
 VECTOR_OUTPUT_EXTENSIONS = tuple(VECTOR_DRIVERS)
 _SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd")
-from .raster import Grid
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -160,15 +161,26 @@ def file_parts(path: str) -> list[str]:
     return [path] + ([stem + e for e in _SHAPEFILE_PARTS] if ext.lower() == ".shp" else [])
 
 
-def geopackage_for(staged: str) -> str:
-    """Where polygons bound for ``staged`` are written first: itself for a GeoPackage, else a GeoPackage beside it."""
-    return staged if staged.lower().endswith(".gpkg") else staged + ".gpkg"
+@contextmanager
+def staged_vector(path: str) -> Iterator[str]:
+    """The GeoPackage to write polygons bound for ``path`` into; when the block ends they are translated to the format
+    of ``path``'s extension and moved over it; on an error or a cancel nothing is left behind."""
+    tmp = temp_path_for(path)
+    gpkg = tmp if tmp.lower().endswith(".gpkg") else tmp + ".gpkg"
+    try:
+        yield gpkg
+        _to_vector_format(gpkg, tmp)
+        commit(tmp, path)
+    except BaseException:
+        remove_quietly(gpkg)
+        remove_quietly(tmp)
+        raise
 
 
-def to_vector_format(gpkg: str, staged: str) -> None:
-    """Translate a finished GeoPackage (from :func:`geopackage_for`) to the format of ``staged``'s extension, then drop
-    it. A Shapefile gets UTF-8 text and field names cut to 10 characters (mean_probability: mean_proba); the
-    GeoJSON keeps the layer's CRS, as QGIS writes it."""
+def _to_vector_format(gpkg: str, staged: str) -> None:
+    """Translate a finished GeoPackage to the format of ``staged``'s extension, then drop it. A Shapefile gets UTF-8
+    text and field names cut to 10 characters (mean_probability: mean_proba); the GeoJSON keeps the layer's CRS, as
+    QGIS writes it."""
     if gpkg == staged:
         return
     from osgeo import gdal

@@ -412,7 +412,7 @@ FAR_PEAK_RATIO = 5.0
 
 def coregister(pair: AlignedPair, size: int = 512) -> str:
     """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what."""
-    from .coregister import MAX_SHIFT, estimate_shift
+    from .coregister import MAX_SHIFT, estimate_shifts
 
     w = pair.window
     ww, hh = min(size, int(w.width)), min(size, int(w.height))
@@ -421,10 +421,9 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
     i = pair.roles.index(role)
     bv, bbad = pair._read_unshifted("before", win)
     av, abad = pair._read_unshifted("after", win)
-    dx, dy, ratio = estimate_shift(bv[i], av[i], ~(bbad | abad))
+    (dx, dy, ratio), (fx, fy, far) = estimate_shifts(bv[i], av[i], ~(bbad | abad), (MAX_SHIFT, FAR_SHIFT))
     pair.shift = (dx, dy)
     if (dx, dy) == (0, 0):
-        fx, fy, far = estimate_shift(bv[i], av[i], ~(bbad | abad), reach=FAR_SHIFT)
         if max(abs(fx), abs(fy)) > MAX_SHIFT and far >= FAR_PEAK_RATIO:  # said, not undone: beyond what is checked here
             return _t("Co-registration: caution: AFTER looks shifted by {dx}, {dy} px (columns, rows) against BEFORE, more "
                       "than the {max} px corrected here: changes along edges will be misregistration; co-register the "

@@ -30,13 +30,23 @@ def _edges(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
 def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray, reach: int = 0) -> tuple[int, int, float]:
     """(dx, dy, peak ratio): AFTER's content at BEFORE's pixel (row, col) lies at (row + dy, col + dx); (0, 0, ratio)
     when no shift within ``reach`` (default MAX_SHIFT) stands out."""
-    reach = reach or MAX_SHIFT
+    return estimate_shifts(before, after, valid, (reach or MAX_SHIFT,))[0]
+
+
+def estimate_shifts(before: np.ndarray, after: np.ndarray, valid: np.ndarray, reaches) -> list[tuple[int, int, float]]:
+    """:func:`estimate_shift` for several reaches, from one phase correlation."""
     if valid.sum() < 64 * 64 or min(valid.shape) < 16 * MAX_SHIFT:  # too little, or too thin a strip, to tell
-        return 0, 0, 0.0
+        return [(0, 0, 0.0) for _ in reaches]
     a, b = _edges(before, valid), _edges(after, valid)
     fa, fb = np.fft.fft2(a), np.fft.fft2(b)
     cross = np.conj(fa) * fb
     r = np.real(np.fft.ifft2(cross / np.maximum(np.abs(cross), 1e-12)))
+    return [_peak(r, reach) for reach in reaches]
+
+
+def _peak(r: np.ndarray, reach: int) -> tuple[int, int, float]:
+    """The highest correlation within ``reach`` pixels of no shift and how clearly it stands out; (0, 0, ratio) when
+    not clearly enough."""
     h, w = r.shape
     best, best_xy = -np.inf, (0, 0)
     for dy in range(-reach, reach + 1):

@@ -9,6 +9,7 @@ are removed when the folder grows beyond ``max_bytes``.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import os
 import time
@@ -36,7 +37,8 @@ def raster_identity(path: str) -> dict:
     p = os.path.abspath(path) if os.path.exists(path) else path
     try:
         st = os.stat(p)
-        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "sample": content_sample(p, st.st_size)}
+        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns),
+                "sample": content_sample(p, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns))}
     except OSError:
         return {"path": p, "size": -1, "mtime_ns": -1}
 
@@ -47,8 +49,11 @@ SAMPLES = 8
 header and its tile offsets, which change when compressed tiles do)."""
 
 
-def content_sample(path: str, size: int) -> str:
-    """A short digest of SAMPLES evenly spread pieces of a file ('' when it cannot be read)."""
+@lru_cache(maxsize=64)
+def content_sample(path: str, size: int, mtime_ns: int = 0, ctime_ns: int = 0) -> str:
+    """A short digest of SAMPLES evenly spread pieces of a file ('' when it cannot be read); read once per state of the
+    file (every encoded window of a raster makes a key; ``ctime_ns`` changes with any write, even one that restores the
+    modification time)."""
     h = hashlib.sha256()
     try:
         with open(path, "rb") as f:

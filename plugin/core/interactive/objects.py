@@ -19,7 +19,7 @@ from ..errors import OutputError
 from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..vectors import AreaCalculator
-from ..writers import commit, geopackage_for, remove_quietly, temp_path_for, to_vector_format
+from ..writers import staged_vector
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -84,21 +84,18 @@ def _records(objects: Iterable[AcceptedObject]):
 def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
     """Write objects to a new GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (temporary
     file renamed at the end)."""
+    with staged_vector(path) as gpkg:
+        _write_layer(gpkg, objects, crs, layer)
+    return path
+
+
+def _write_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> None:
+    """Create ``layer`` holding the objects in a GeoPackage (a new file, or one that holds other layers)."""
     import fiona
 
-    tmp = temp_path_for(path)
-    gpkg = geopackage_for(tmp)
     schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
-    try:
-        with fiona.open(gpkg, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
-            out.writerecords(list(_records(objects)))
-        to_vector_format(gpkg, tmp)
-        commit(tmp, path)
-    except BaseException:
-        remove_quietly(gpkg)
-        remove_quietly(tmp)
-        raise
-    return path
+    with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
+        out.writerecords(list(_records(objects)))
 
 
 def without_overlaps(geom: MultiPolygon, others: list, pixel: float) -> Optional[MultiPolygon]:
@@ -200,10 +197,8 @@ def _add_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> Non
     tables untouched); a failure removes the half-made layer again."""
     import fiona
 
-    schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
     try:
-        with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
-            out.writerecords(list(_records(objects)))
+        _write_layer(path, objects, crs, layer)
     except BaseException:
         try:
             if layer in fiona.listlayers(path):

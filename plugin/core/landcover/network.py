@@ -278,12 +278,12 @@ class NetworkEngine:
             out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
             if self.sar_fills_optical:  # RGB + SAR: the joint run, each alone where the other is nodata
                 opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
-                for hole, available in ((sar_ok & ~opt_ok, self.sar_available), (opt_ok & ~sar_ok, self.optical_available)):
+                sar_hole = sar_ok & ~opt_ok
+                for hole, available in ((sar_hole, self.sar_available), (opt_ok & ~sar_ok, self.optical_available)):
                     if hole.any():
                         alone = self.session.run(None, {"bands": x, "available": available})[0][0]
                         out = np.where(hole[None], np.clip(alone[self.index, :h, :w], 0.0, 1.0), out).astype(np.float32)
-                hole = sar_ok & ~opt_ok
-                self._sar_only = hole if hole.any() else None
+                self._sar_only = sar_hole if sar_hole.any() else None
             return out
         self._cloud = None
         opt = self.session.run(None, {"bands": x, "available": self.optical_available})[0][0]
