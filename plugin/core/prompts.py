@@ -46,7 +46,10 @@ _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
              "m^2": 1.0, "sq. m": 1.0, "km2": 1e6, "km²": 1e6, "km^2": 1e6, "sq km": 1e6, "square kilometre": 1e6, "square kilometer": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
              "sq ft": 0.09290304, "sq. ft": 0.09290304, "ft2": 0.09290304, "ft^2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
-             "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11}
+             "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11,
+             "hektar": 10_000.0, "hektare": 10_000.0, "qm": 1.0, "quadratmeter": 1.0, "quadratmetern": 1.0,
+             "quadratkilometer": 1e6, "quadratkilometern": 1e6, "mètres carrés": 1.0, "mètre carré": 1.0, "metres carres": 1.0,
+             "hectárea": 10_000.0, "hectáreas": 10_000.0, "hectarea": 10_000.0, "hectareas": 10_000.0, "metros cuadrados": 1.0}
 
 
 def _words(alternatives: str, symbols: str = "") -> re.Pattern:
@@ -67,9 +70,14 @@ _MAX_SIZE = _words(
 )
 _GROUPED_NUM = r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
 """A number with thousands separators: '10,000', '10 000' (a comma before exactly three digits groups them)."""
-_NUM = r"(" + _GROUPED_NUM + r"|[0-9]+(?:[.,][0-9]+)?)"
-"""A number: grouped thousands, else '1.5' or '1,5' with a decimal point or comma."""
+_DOTTED_NUM = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+|[1-9][0-9]{0,2}(?:\.[0-9]{3}){2,}"
+"""A number grouped by dots as German and French write it: '1.482,20' (a decimal comma after the groups), '1.000.000'."""
+_NUM = r"(?<![0-9])(?<![0-9][.,])(" + _DOTTED_NUM + "|" + _GROUPED_NUM + r"|[0-9]+(?:[.,][0-9]+)?|\.[0-9]+)"
+"""A number: grouped thousands, else '1.5' or '1,5' with a decimal point or comma, or '.5' (never the tail of another number)."""
 _GROUPED = re.compile(_GROUPED_NUM)
+_DOTTED = re.compile(_DOTTED_NUM)
+_AMBIGUOUS = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+"""'1.000': one in English, a thousand in German; refused rather than guessed."""
 _AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True))
 _NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
 STOREY_M = 3.0
@@ -94,9 +102,28 @@ def _between(unit: str) -> re.Pattern:
                       rf"{_NUM}\s*({unit})(?![a-z0-9²³])")
 
 
+_PIXEL_SIZE = re.compile(_NUM + r"\s*(?:px|pixels?|pixel)(?!\w)")
+_BARE_LENGTH_SIZE = re.compile(r"(?<!\w)(?:larger|bigger|wider|smaller|greater)\s+than\s+" + _NUM +
+                               r"\s*(?:m|metres?|meters?|ft|feet|foot)(?![\w^²³])(?!\s*(?:tall|high|in\s+height))")
+"""'larger than 100 m': an area without its square, or a height? Refused rather than read as a height."""
 _AREA_BETWEEN = _between(_AREA_UNIT)
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
-_EXCLUDE = re.compile(r"\b(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|sauf|sans|ohne|außer)\b")
+_EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
+                      r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
+                      r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
+"""What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds')."""
+_NEGATED = re.compile(r"(?<![\w-])non[- ]([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)")
+"""A concept negated inside a word: 'non-water', 'non forest', 'cloud-free', 'snow free'."""
+_NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
+                              r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
+                              r"pas|ni|sans|kein|keine|keinen|nicht|ohne|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
+"""A negation or removal just before a size qualifier ('no objects smaller than 1 ha', 'drop everything under 1 ha'):
+the qualifier then bounds the other side."""
+_TRAILING_MORE = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:more|larger|bigger|greater|above|over|higher|taller|up|"
+                            r"mehr|größer|grösser|darüber|höher|plus|más|mayor)(?!\w)")
+_TRAILING_LESS = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:less|smaller|fewer|below|under|lower|shorter|"
+                            r"weniger|kleiner|darunter|niedriger|moins|menos|menor)(?!\w)")
+"""A qualifier after the quantity: '10 ha or more', '5 ha and above', '500 m2 or less'."""
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or but me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
@@ -188,31 +215,43 @@ def normalise(text: str) -> str:
 
 
 def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units: dict[str, float], lower: re.Pattern,
-                 upper: re.Pattern) -> tuple[float, float, str]:
-    """(minimum, maximum) of the quantities ``number_unit`` finds after a ``lower`` or ``upper`` qualifier (0: none),
-    and the text without those qualified quantities; the nearer qualifier decides ('larger than 1 ha and smaller than 5 ha')."""
-    smallest, largest = 0.0, 0.0
+                 upper: re.Pattern) -> tuple[list[float], list[float], str]:
+    """The minimums and maximums of the quantities ``number_unit`` finds with a ``lower`` or ``upper`` qualifier before
+    them ('larger than 1 ha'; the nearer qualifier decides) or after them ('10 ha or more'), and the text without those
+    qualified quantities. A negation before the qualifier ('no objects smaller than 1 ha') makes it bound the other side."""
+    lows: list[float] = []
+    highs: list[float] = []
     ranges = list(between.finditer(text))
     for m in ranges:  # a range first: 'between 100 m2 and 1 ha'
         a, ua = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         b, ub = m.group(5), m.group(6)
         lo, hi = sorted((_number(a) * units[ua or ub], _number(b) * units[ub]))
-        smallest, largest = max(smallest, lo), (hi if not largest else min(largest, hi))
+        lows.append(lo)
+        highs.append(hi)
     text = _cut(text, [m.span() for m in ranges])
     spans = []
     for m in number_unit.finditer(text):
         start = max(0, m.start() - 25)
         lo, hi = _last_span(lower, text[start : m.start()]), _last_span(upper, text[start : m.start()])
+        after = text[m.end() :]
         if lo is None and hi is None:
+            trailing = _TRAILING_MORE.match(after) or _TRAILING_LESS.match(after)
+            if trailing is None:
+                continue
+            value = _number(m.group(1)) * units[m.group(2)]
+            (lows if trailing.re is _TRAILING_MORE else highs).append(value)
+            spans.append((m.start(), m.end() + trailing.end()))
             continue
         value = _number(m.group(1)) * units[m.group(2)]
-        if hi is not None and (lo is None or hi[1] > lo[1]):
-            largest = value if not largest else min(largest, value)
-            spans.append((start + hi[0], m.end()))
-        else:
-            smallest = max(smallest, value)
-            spans.append((start + lo[0], m.end()))
-    return smallest, largest, _cut(text, spans)
+        is_max = hi is not None and (lo is None or hi[1] > lo[1])
+        q_start = start + (hi if is_max else lo)[0]
+        negation = _NEGATION_BEFORE.search(text[max(0, q_start - 40) : q_start])
+        if negation is not None and all(w in _STOP for w in negation.group(1).split()):
+            is_max = not is_max  # 'no lakes smaller than 1 ha': lakes of at least 1 ha
+            q_start = max(0, q_start - 40) + negation.start()
+        (highs if is_max else lows).append(value)
+        spans.append((q_start, m.end()))
+    return lows, highs, _cut(text, spans)
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
@@ -223,10 +262,28 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _number(text: str) -> float:
-    """'1,5' or '1.5' → 1.5; '10,000' or '10 000' → 10000."""
+    """'1,5' or '1.5' → 1.5; '10,000' or '10 000' → 10000; '1.482,20' → 1482.2; PromptError for '1.000' (1 or 1000?)."""
+    if _DOTTED.fullmatch(text):
+        return float(text.replace(".", "").replace(",", "."))
     if _GROUPED.fullmatch(text):
         return float(text.replace(",", "").replace(" ", ""))
+    if _AMBIGUOUS.fullmatch(text):
+        one, thousand = f"{float(text):g}", text.replace(".", "")
+        raise PromptError(_t("'{number}' in the prompt may be read as {one} or as {thousand}.", number=text, one=one, thousand=thousand),
+                          _t("Write {thousand} for the larger number or {one} for the smaller, without a thousands separator.",
+                             thousand=thousand, one=one))
     return float(text.replace(",", "."))
+
+
+def _one_bound(values: list[float], kind: str) -> float:
+    """The single minimum or maximum a prompt gives (0: none); PromptError when it gives different ones ('water
+    larger than 1 ha, forest larger than 5 ha': one filter applies to every class)."""
+    distinct = sorted(set(values))
+    if len(distinct) > 1:
+        raise PromptError(_t("The prompt gives {kind} {values}; one size or height filter applies to every class of a run.",
+                             kind=_t(kind), values=_t(" and ").join(f"{v:g}" for v in distinct)),
+                          _t("Give one value, or run the classes one at a time with their own size."))
+    return distinct[0] if distinct else 0.0
 
 
 def parse_size_range(text: str) -> tuple[float, float, str]:
@@ -235,7 +292,11 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     'larger than 1 ha', 'at least 500 m2', '> 2 km²' set the minimum; 'smaller than 1 ha', 'at most 500 m2',
     'under 2 ha' the maximum; both may be given ('ponds larger than 100 m2 and smaller than 1 ha'). PromptError when the
     minimum is above the maximum."""
-    low, high, rest = _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    if _PIXEL_SIZE.search(text):
+        raise PromptError(_t("The prompt gives a size in pixels, which depends on the raster's pixel size."),
+                          _t("Give an area in m², ha or km², e.g. 'water larger than 500 m2'."))
+    lows, highs, rest = _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    low, high = _one_bound(lows, "two minimum areas in m²:"), _one_bound(highs, "two maximum areas in m²:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
                              low=f"{low:g}", high=f"{high:g}"),
@@ -248,7 +309,12 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
 
     'taller than 10 m', 'over 5 m tall', 'at least 30 ft' set the minimum; 'lower than 3 m', 'under 2 m' the maximum.
     A length unit (m, metres, ft) is what makes it a height: areas are m², ha ... (parse_size_range)."""
-    low, high, rest = _parse_range(text, _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
+    bare = _BARE_LENGTH_SIZE.search(text)
+    if bare:
+        raise PromptError(_t("'{phrase}' names a length, not an area or a height.", phrase=bare.group(0)),
+                          _t("Write an area with its unit ('larger than 100 m2', '1 ha') or a height ('taller than 10 m')."))
+    lows, highs, rest = _parse_range(text, _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
+    low, high = _one_bound(lows, "two minimum heights in m:"), _one_bound(highs, "two maximum heights in m:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=f"{low:g}", high=f"{high:g}"),
                           _t("Give a minimum height below the maximum, e.g. 'buildings taller than 10 m and lower than 30 m'."))
@@ -262,6 +328,21 @@ def _minus_exclusions(text: str) -> str:
     '5-20 m' keep their hyphens: only a minus after a space and before a letter excludes)."""
     parts = re.split(r"(?:^|(?<=\s))-(?=[^\W\d_])", text)
     return text if len(parts) == 1 else parts[0] + " except " + ", ".join(parts[1:])
+
+
+def _negated_exclusions(text: str) -> str:
+    """Concepts negated inside a word become exclusions: 'non-water' → 'except water', 'cloud-free water' → 'water
+    except cloud' (added to the prompt's exclusions when it has some)."""
+    words = [m.group(1) or m.group(2) for m in _NEGATED.finditer(text)]
+    if not words:
+        return text
+    rest = re.sub(r"\s+", " ", _NEGATED.sub(" ", text)).strip(" ,;()")
+    return rest + (", " if _EXCLUDE.search(rest) else " except ") + ", ".join(words)
+
+
+def has_exclusion(text: str) -> bool:
+    """Whether normalised text excludes or negates something ('except', 'no', 'without', 'non-water', 'cloud-free')."""
+    return bool(_EXCLUDE.search(text) or _NEGATED.search(text))
 
 
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
@@ -566,7 +647,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
     min_area, max_area, t = parse_size_range(t)
     t = re.sub(r"\b(all|everything|anything)\s+but\b", r"\1 except", t)  # 'all but water'
-    t = _minus_exclusions(t)
+    t = _negated_exclusions(_minus_exclusions(t))
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
     map_phrase, include_text = _map_request(include_text)

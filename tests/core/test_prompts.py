@@ -326,3 +326,67 @@ def test_symbols_glued_to_words_and_minus_exclusions(text, names, excluded, area
     assert p.names == names and [m.concept for m in p.excluded] == excluded
     assert (p.min_area_m2, p.max_area_m2) == area and (p.min_height_m, p.max_height_m) == height
     assert not p.notes
+
+
+@pytest.mark.parametrize("text, excluded", [
+    ("vegetation minus cropland", ["cropland"]),
+    ("vegetation apart from cropland", ["cropland"]),
+    ("vegetation excl. cropland", ["cropland"]),
+    ("forest w/o clouds", ["cloud"]),
+    ("vegetation other than cropland", ["cropland"]),
+    ("vegetation with the exception of cropland", ["cropland"]),
+    ("water (cloud free)", ["cloud"]),
+    ("cloud-free water", ["cloud"]),
+    ("vegetación sin cultivos", ["cropland"]),
+])
+def test_more_ways_to_exclude_never_ask_for_the_excluded(text, excluded):
+    p = P.parse_prompt(text)
+    assert [m.concept for m in p.excluded] == excluded
+    assert not set(excluded) & set(p.names)
+
+
+def test_non_concept_is_an_exclusion():
+    p = P.parse_prompt("non-water")
+    assert p.full_map and "water" not in p.names and [m.concept for m in p.excluded] == ["water"]
+    v = P.parse_prompt("non-forest vegetation")
+    assert v.names == ["vegetation"] and [m.concept for m in v.excluded] == ["forest"]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("water, no objects smaller than 1 ha", 10_000.0, 0.0),
+    ("lakes not smaller than 1 ha", 10_000.0, 0.0),
+    ("water, remove polygons below 500 m2", 500.0, 0.0),
+    ("water, drop everything under 1 ha", 10_000.0, 0.0),
+    ("water, no objects larger than 5 ha", 0.0, 50_000.0),
+    ("water except forest smaller than 1 ha", 0.0, 10_000.0),  # a concept between: the qualifier is not negated
+    ("water larger than .5 ha", 5_000.0, 0.0),
+    ("water over 1.482,20 m2", 1_482.2, 0.0),
+    ("water over 1.000.000 m2", 1e6, 0.0),
+    ("water 10 hectares or more", 100_000.0, 0.0),
+    ("lakes of 5 ha or larger", 50_000.0, 0.0),
+    ("lakes 5 ha and above", 50_000.0, 0.0),
+    ("ponds 500 m2 or less", 0.0, 500.0),
+    ("Wald größer als 1 Hektar", 10_000.0, 0.0),
+    ("Wasser über 100 qm", 100.0, 0.0),
+])
+def test_negated_trailing_and_written_sizes(text, low, high):
+    p = P.parse_prompt(text)
+    assert (p.min_area_m2, p.max_area_m2) == (pytest.approx(low), pytest.approx(high))
+    assert not p.notes
+
+
+@pytest.mark.parametrize("text, message", [
+    ("water over 1.000 m²", "may be read as 1 or as 1000"),
+    ("water min 3 pixels", "size in pixels"),
+    ("water bigger than 1 ha, forest bigger than 5 ha", "two minimum areas"),
+    ("water larger than 100 m", "names a length"),
+])
+def test_sizes_that_cannot_be_read_safely_are_refused(text, message):
+    with pytest.raises(PromptError, match=message):
+        P.parse_prompt(text)
+
+
+def test_heights_negated_and_trailing():
+    assert P.parse_prompt("buildings not taller than 10 m").max_height_m == 10.0
+    assert P.parse_prompt("trees 10 m or more").min_height_m == 10.0
+    assert P.parse_prompt("trees larger than 10 m tall").min_height_m == 10.0

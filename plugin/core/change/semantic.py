@@ -28,7 +28,7 @@ from ..errors import InputError, PromptError
 from ..messages import number, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
-from ..prompts import ParsedPrompt, concepts, normalise, parse_prompt, parse_size_range
+from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
@@ -81,6 +81,11 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
     low, high, t = parse_size_range(normalise(text))
     t = re.sub(r"\s*(?:->|=>|→)\s*", " to ", t)  # 'water->land' reads as 'water to land' (a catalogue phrase)
+    t = _NON_SELF_LOSS.sub(r"loss of \g<x>", _NON_SELF_GAIN.sub(r"new \g<x>", t))  # 'forest to non-forest'
+    if has_exclusion(t):
+        raise PromptError(_t("'{prompt}' excludes or negates a change; a change prompt names the change to keep.", prompt=text.strip()),
+                          _t("Name the change to keep ('new buildings', 'forest to built-up') or prompt 'any change'; clouds and "
+                             "nodata are left out of every result."))
     # several changes ('new buildings and vegetation loss'): each part a change prompt of its own, or the whole is one
     # ('forest and grassland to built-up': 'forest' alone names no change)
     parts = [p for p in _SEVERAL.split(t) if p.strip(" .?!")]
@@ -97,6 +102,9 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     return out
 
 
+_NON_SELF_LOSS = re.compile(r"^(?:from\s+)?(?P<x>[^\W\d_][\w -]*?)\s+to\s+non[- ]?(?P=x)$")
+_NON_SELF_GAIN = re.compile(r"^(?:from\s+)?non[- ]?(?P<x>[^\W\d_][\w -]*?)\s+to\s+(?P=x)$")
+"""'forest to non-forest' is the loss of forest; 'non-forest to forest' its gain."""
 _SEVERAL = re.compile(r"\s*(?:[;,+&]|\b(?:and|or|plus|as well as|et|ou|und|oder|sowie)\b)\s*")
 """What joins several changes in one prompt."""
 
@@ -111,10 +119,32 @@ def _single_change(t: str, original: str, wait_for_encoder: bool = True) -> Opti
     hit = _catalogue_phrase(t, exact=True) or _catalogue_phrase(full, min_words=2)
     out = _transition(t, original, wait_for_encoder) if hit is None else None
     hit = hit or (_catalogue_phrase(full) if out is None else None)
+    if out is None and hit is not None and hit[0] == "any_change" and hit[1] != t:
+        out = _changes_of(t.replace(hit[1], " "), original, wait_for_encoder)  # 'forest changes', 'changes in water'
     if out is None and hit is not None:
         pid, phrase = hit
         out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), original, prompts[pid])
     return out
+
+
+def _changes_of(rest: str, original: str, wait_for_encoder: bool = True) -> Optional[ChangePrompt]:
+    """'forest changes': every change from or to the land covers named beside a generic change word (its loss and its
+    gain), or None when the words beside it name none ('all changes since 2019')."""
+    words = [w for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", rest) if w not in _CHANGE_FILLER]
+    parsed = _concepts_of(" ".join(words), wait_for_encoder) if words else None
+    if parsed is None or parsed.full_map:
+        return None
+    notes: list[str] = []
+    classes = _classes_of(parsed, notes)
+    loss = _loss_or_gain("loss", classes, " ".join(words), original, notes)
+    gain = _loss_or_gain("gain", classes, " ".join(words), original, [])
+    what = " + ".join(class_label(c) for c in classes)
+    return ChangePrompt("several", _t("changes of {what}", what=what), _t("land cover '{phrase}' lost or gained", phrase=" ".join(words)),
+                        original, {"parts": [loss.spec, gain.spec]}, notes)
+
+
+_CHANGE_FILLER = frozenset("in of to the all any since between for from over during dans de des du la le les der die das im in von seit".split())
+"""Words around a generic change word that name no land cover ('changes in the water since 2019')."""
 
 
 def _several(parts: list[ChangePrompt], original: str) -> ChangePrompt:

@@ -38,7 +38,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import label_in_text, t
+from ..messages import label_in_text, separator, t
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
@@ -264,6 +264,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     n_grown, n_cut = sum(c.grown for c in cands), sum(c.cut for c in cands)
     summary += t("; {count} completed beyond the view", count=n_grown) if n_grown else ""
     summary += t("; {count} still cut at the search limit", count=n_cut) if n_cut else ""
+    summary += "\n" + separator().join(n[:1].upper() + n[1:] for n in parsed.notes) if parsed.notes else ""  # 'not understood: ...'
     caution = eng.pixel_caution() if hasattr(eng, "pixel_caution") else ""  # e.g. the 10-30 m network on aerial pixels
     summary += "\n" + caution[:1].upper() + caution[1:] if caution else ""
     model = getattr(eng, "model_name", "") or "spectral-priors"

@@ -626,3 +626,27 @@ def test_transition_probability_keeps_the_prompted_transitions_and_tally_counts_
     tally.add(Window(0, 0, 3, 1), np.array([[True, True, False]]), np.array([[True, False, False]]), fr, to)
     assert tally.area == {"valid": 200.0, "changed": 100.0, "nodata": 100.0}
     assert tally.matrix_changed.tolist() == [[0, 100.0], [0, 0]] and tally.matrix_all.tolist() == [[0, 100.0], [0, 100.0]]
+
+
+@pytest.mark.parametrize("text", ["no change", "no new buildings", "all changes except new buildings",
+                                  "everything except vegetation loss", "loss of vegetation except cropland"])
+def test_change_prompts_that_exclude_are_refused_not_inverted(text):
+    from terraprompt.plugin.core.errors import PromptError
+
+    with pytest.raises(PromptError, match="excludes or negates a change"):
+        parse_change_prompt(text)
+
+
+@pytest.mark.parametrize("text", ["forest changes", "changes in water", "changes of forest since 2019"])
+def test_named_land_cover_beside_change_keeps_its_loss_and_gain(text):
+    p = parse_change_prompt(text)
+    assert p.id == "several" and len(p.spec["parts"]) == 2
+    named = {c for part in p.spec["parts"] for side in ("from", "to") for s in part[side] if isinstance(s, list) for c in s}
+    assert named in ({"forest"}, {"water"})
+    assert parse_change_prompt("all changes since 2019").id == "any_change"
+
+
+def test_forest_to_non_forest_is_its_loss():
+    assert parse_change_prompt("forest to non-forest").id == "deforestation"
+    gain = parse_change_prompt("non-forest to forest")
+    assert gain.spec == {"from": ["not_to"], "to": [["forest"]]}

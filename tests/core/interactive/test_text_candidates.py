@@ -115,6 +115,14 @@ def test_exclusion_removes_pixels(session_for):
     assert [m.concept for m in cs.prompt.excluded] == ["flooded_area"] and cs.candidates == []
 
 
+def test_prompt_notes_are_in_the_summary(session_for):
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, _ = session_for()
+    cs = find_candidates(s, "water quickly", engine="spectral")
+    assert cs.prompt.notes and "Not understood: 'quickly'" in cs.summary
+
+
 def test_unknown_prompt_is_a_prompt_error(session_for):
     from terraprompt.plugin.core.errors import PromptError
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
