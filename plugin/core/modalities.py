@@ -104,8 +104,10 @@ def _base(src: RasterSource) -> str:
     return os.path.basename(src.path)
 
 
-_WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:=]?\s*)?(?P<nm>\d{3,4}(\.\d+)?)\s*nm\W*$")
-"""A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm'."""
+_WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:=]?\s*)?(?:(?P<nm>\d{3,4}(\.\d+)?)\s*nm"
+                         r"|(?P<um>\d{1,2}\.\d+)\s*(?:µm|μm|um|micrometers?|micrometres?|microns?))\W*$")
+"""A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm', and in
+micrometres as GDAL's ENVI driver writes them: 'Band 1 (0.4000 Micrometers)'."""
 
 
 def _split_wavelength(desc: str) -> tuple[str, Optional[float]]:
@@ -113,7 +115,10 @@ def _split_wavelength(desc: str) -> tuple[str, Optional[float]]:
     that wavelength in nm (None when it has none)."""
     d = desc.strip().lower()
     qualified = _WAVELENGTH.match(d)
-    return (qualified.group("name").strip(), float(qualified.group("nm"))) if qualified else (d, None)
+    if not qualified:
+        return d, None
+    nm = float(qualified.group("nm")) if qualified.group("nm") else float(qualified.group("um")) * 1000.0
+    return qualified.group("name").strip(), nm
 
 
 def _match_role(desc: str) -> Optional[str]:

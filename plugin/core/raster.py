@@ -146,7 +146,7 @@ class RasterSource:
         want = bands + ([self.validity_band] if self.validity_band else [])  # the data mask comes last, then goes
         try:
             kw = {"out_shape": (len(want), *out_shape), "resampling": resampling} if out_shape is not None else {}
-            data = self.dataset().read(want, window=window, masked=True, **kw)
+            data = read_bands(self.dataset(), want, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
         return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
@@ -190,14 +190,14 @@ class RasterSource:
             if nodata is not None:
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
                                height=grid.height, resampling=resampling, src_nodata=nodata, nodata=nodata) as vrt:
-                    data = vrt.read(bands, window=window, masked=True)
+                    data = read_bands(vrt, bands, window=window, masked=True)
             else:
                 # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
                 # so let the warper mark coverage in an alpha band (it honours internal masks too; a file's own
                 # alpha band is warped as that band).
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
                                height=grid.height, resampling=resampling, add_alpha=self.alpha_band is None) as vrt:
-                    raw = vrt.read(bands + [vrt.count], window=window)
+                    raw = read_bands(vrt, bands + [vrt.count], window=window)
                 alpha = raw[-1] == 0
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
@@ -217,6 +217,18 @@ def _read_error(path: str, exc: Exception) -> InputError:
         t("GDAL cannot read part of '{name}': {reason}.", name=os.path.basename(path), reason=exc),
         t("The file may be corrupt or incomplete (e.g. an interrupted download or copy); re-export or re-download it."),
     )
+
+
+def read_bands(ds, bands: Sequence[int], **kw) -> np.ndarray:
+    """``ds.read(bands, **kw)``; bands of different data types (a virtual raster of Int16 and UInt16 band files), which
+    rasterio refuses to read together, are read one by one into their common type."""
+    types = {ds.dtypes[b - 1] for b in bands}
+    if len(types) <= 1 or any(d.startswith("complex") for d in types):
+        return ds.read(bands, **kw)
+    common = np.result_type(*types)
+    shape = kw.pop("out_shape", None)
+    parts = [ds.read([b], **kw, **({"out_shape": (1, *shape[1:])} if shape is not None else {})).astype(common) for b in bands]
+    return np.ma.concatenate(parts) if kw.get("masked") else np.concatenate(parts)
 
 
 def _to_float(data: np.ma.MaskedArray, is_complex: bool) -> np.ma.MaskedArray:
@@ -515,6 +527,10 @@ def palette_vrt(ds, path: str) -> Optional[str]:
         return None
     if not table:
         return None
+    if len(table) <= 2 or ds.tags(1, "IMAGE_STRUCTURE").get("NBITS") == "1":
+        raise InputError(t("'{name}' has one bit or two colours per pixel: a mask or a classified map, not imagery.",
+                           name=os.path.basename(path)),
+                         t("Choose the image itself; give a cloud mask as the mask file and a class map as the reference map."))
 
     def source(component: int, nodata: str = "") -> str:
         return (f"<ComplexSource><SourceFilename relativeToVRT=\"0\">{escape(path)}</SourceFilename><SourceBand>1</SourceBand>"
@@ -547,9 +563,11 @@ def sample_is_slow(src: RasterSource) -> bool:
 
 
 def check_has_valid_pixels(src: RasterSource) -> None:
-    """Raise when a sample of the raster is entirely nodata."""
+    """Raise when a sample of the raster is entirely nodata (in every band: an empty band 1, a coastal band the run
+    may not use, is no reason to refuse)."""
     sample = src.sample(bands=[1], max_pixels=250_000)
-    if np.ma.getmaskarray(sample).all():
+    if np.ma.getmaskarray(sample).all() and (src.count == 1 or all(
+            np.ma.getmaskarray(src.sample(bands=[b], max_pixels=20_000)).all() for b in range(2, src.count + 1))):
         raise InputError(
             t("The raster '{name}' contains only nodata pixels.", name=os.path.basename(src.path)),
             t("Check its nodata value (Layer Properties > Transparency) or choose another raster."),

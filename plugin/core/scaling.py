@@ -12,6 +12,7 @@ from typing import Optional
 
 import numpy as np
 
+from .errors import InputError
 from .messages import separator, t
 from .modalities import Modality
 from .raster import RasterSource
@@ -233,6 +234,33 @@ def stated_scale_offset(src: RasterSource, bands: list[int]) -> Optional[tuple[f
 
 
 STATED_NOTE = "value × {scale:g} + {offset:g} (the scale and offset stated in the file's metadata)"
+CENTI_DB_MEDIAN = -60.0
+"""A median backscatter below this many dB is no σ0 (land and water lie within about -30 to 0 dB): integers that low
+are hundredths of a dB written without their scale."""
+
+
+def _common_dtype(dtypes: set[str]) -> str:
+    """The data type the bands used share ('int32' for Int16 and UInt16 band files; GDAL's 'complex_int16' as is)."""
+    if any(d.startswith("complex") for d in dtypes):
+        return sorted(dtypes)[0]
+    return np.result_type(*dtypes).name
+
+
+def _check_stated_agree(src: RasterSource, bands: list[int]) -> None:
+    """InputError when the file states different scales or offsets on the bands used: one scaling is applied to all of
+    them, and ignoring the metadata gave 99.8 % vegetation on a NIR band stored x 10."""
+    pairs = {b: (src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
+             for b in bands}
+    if len(set(pairs.values())) > 1:
+        groups: dict[tuple[float, float], list[int]] = {}
+        for b, pair in pairs.items():
+            groups.setdefault(pair, []).append(b)
+        listed = separator().join(t("× {scale:g} + {offset:g} on bands {bands}", scale=sc, offset=of, bands=", ".join(map(str, bs)))
+                                  for (sc, of), bs in groups.items())
+        raise InputError(t("The file states different scales or offsets on the bands used ({bands}); TerraPrompt applies one "
+                           "scaling to all of them.", bands=listed),
+                         t("Write the bands' physical values first (gdal_translate -unscale -ot Float32), or give bands with "
+                           "the same scale and offset."))
 
 
 def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[Scaling]:
@@ -276,19 +304,36 @@ def _level1(src: RasterSource) -> str:
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
-    dtype = src.dtypes[0]
     bands = sorted(set(modality.roles.values())) or [1]
-    stated = _stated_scaling(src, kind, bands)
+    dtype = _common_dtype({src.dtypes[b - 1] for b in bands if b <= len(src.dtypes)} or {src.dtypes[0]})
+    optical = {r for r in modality.roles if not r.startswith("thermal")} & {"red", "green", "blue", "nir", "swir1", "swir2", "pan"}
+    if dtype == "int8" and optical:
+        raise InputError(t("The optical bands are signed 8-bit integers (Int8), which TerraPrompt cannot read as imagery: "
+                           "their values wrap at 127."),
+                         t("Convert them to Byte or to reflectance first, e.g. gdal_translate -ot Byte -scale -128 127 0 255."))
+    reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
+    _check_stated_agree(src, reflective if kind == "reflectance" else bands)
+    stated = _stated_scaling(src, kind, reflective if kind == "reflectance" else bands)
     if stated is not None:
         return stated
     if kind == "sar_db":
         s = src.sample(bands=bands[:1], max_pixels=100_000).compressed()
-        if src.is_complex:
-            return Scaling(kind, 1.0, 0.0, True, t("complex → intensity → dB"))
+        integer = dtype == "complex_int16" or np.dtype(dtype).kind in "iu"
         if s.size and (np.percentile(s, 5) < 0):
+            median_db = float(np.percentile(s, 50))
+            if integer and median_db < CENTI_DB_MEDIAN:  # int16 hundredths of a dB without the scale 0.01 stated
+                return Scaling(kind, 0.01, 0.0, False, t(
+                    "integers read as hundredths of a dB (median {median}: no backscatter is that low in dB); set the band "
+                    "scale 0.01 in the file to say so", median=f"{median_db:g}"))
             return Scaling(kind, 1.0, 0.0, False, t("values already in dB"))
         measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
         median = float(np.percentile(measured, 50)) if measured.size else 0.0
+        if src.is_complex and median > SAR_DN_MEDIAN:  # an uncalibrated SLC: |DN|² is intensity DN
+            return Scaling(kind, 1.0, -S1_AMPLITUDE_DB, True, t(
+                "complex values read as uncalibrated DN (median intensity {median} is no σ0): dB = 10·log10(|DN|²) − {db}, "
+                "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
+        if src.is_complex:
+            return Scaling(kind, 1.0, 0.0, True, t("complex → intensity → dB"))
         floating = src.dtypes[0].startswith("float")
         named = src.descriptions[bands[0] - 1].lower() if src.descriptions and bands[0] <= len(src.descriptions) else ""
         # σ0 above +13 dB at the median is no backscatter: uncalibrated DN (GRD amplitude, SNAP's Amplitude_VV or

@@ -194,12 +194,16 @@ def test_stated_scale_and_offset_win_over_the_inferred_ones(tmp_path, tags):
     assert "metadata" in sc.note and "-0.1" in sc.note
 
 
-def test_stated_scale_that_differs_between_bands_is_not_used(tmp_path):
+def test_stated_scale_that_differs_between_bands_is_refused(tmp_path):
+    """One scaling applies to all bands: ignoring a band's own stated scale misread it (a NIR band stored x 10 gave
+    99.8 % vegetation), so different stated scales are refused with the fix."""
+    from terraprompt.plugin.core.errors import InputError
+
     p = write_raster(str(tmp_path / "s2.tif"), np.full((13, 30, 30), 2500, np.uint16), descriptions=S2_NAMES)
     src = open_raster(_with_scale_offset(p, [1e-4] * 12 + [2e-4], [0.0] * 13))
-    sc = fit_scaling(src, detect_modality(src))
-    assert "metadata" not in sc.note
-    np.testing.assert_allclose(sc.apply(np.array([2500], np.uint16)), [0.25], rtol=1e-6)
+    with pytest.raises(InputError, match="0.0002 \\+ 0 on bands 13") as err:
+        fit_scaling(src, detect_modality(src))
+    assert "-unscale" in err.value.fix
 
 
 def test_stated_scale_giving_no_reflectance_is_not_used(tmp_path):

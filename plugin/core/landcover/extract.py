@@ -241,6 +241,13 @@ def _checked_outputs(req: ExtractRequest) -> tuple[str, Optional[str]]:
     return out_raster, out_vector
 
 
+def _empty_bands(src: RasterSource, modality: Modality, roles: set[str]) -> str:
+    """The bands of the run's roles that hold only nodata ('swir1 (band 11) holds only nodata'), for the refusal."""
+    empty = [f"{r} ({t('band {band}', band=b)})" for r, b in sorted(modality.roles.items())
+             if r in roles and np.ma.getmaskarray(src.sample(bands=[b], max_pixels=50_000)).all()]
+    return t("{bands} hold(s) only nodata", bands=", ".join(empty)) if empty else t("their valid pixels do not meet")
+
+
 def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> ModalityStack:
     """INPUT with the optional SAR and DSM rasters, each read through its own modality, and its cloud mask file."""
     secondaries = []
@@ -493,6 +500,12 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         if valid_area == 0 and tally.cloud == 0 and req.extent is not None:  # the whole raster was checked before
             raise InputError(t("The chosen extent holds only nodata pixels of '{name}'.", name=os.path.basename(req.input)),
                              t("Pick an extent over the raster's data, or leave it empty for the whole layer."))
+        if valid_area == 0 and tally.cloud == 0:  # the raster has data, but no pixel in all the bands this run reads
+            raise InputError(t("No pixel of '{name}' has a value in every band this run reads ({bands}): {empty}.",
+                               name=os.path.basename(req.input), bands=", ".join(sorted(roles_needed)),
+                               empty=_empty_bands(src, modality, roles_needed)),
+                             t("Check the bands' nodata values and the modality (band order), or prompt for what the bands "
+                               "with data can give."))
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
