@@ -18,6 +18,8 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from .raster import cell_size as pixel_side  # noqa: F401 - the side of a square pixel of the same area (map units)
+
 MIN_EDGE_PX = 2.5
 """Edges shorter than this (pixels) after snapping are folded into their neighbours (steps of the pixel staircase)."""
 MIN_IOU = 0.75
@@ -123,11 +125,6 @@ def straight_polygon(poly: Polygon, pixel: float) -> Polygon:
         if score >= fit:
             best, fit = squared, score
     return best
-
-
-def pixel_side(transform) -> float:
-    """The side of a square pixel of the same area (map units), for rotated or sheared grids too."""
-    return math.sqrt(abs(transform.a * transform.e - transform.b * transform.d))
 
 
 def ground_x_scale(crs, geom: BaseGeometry) -> float:

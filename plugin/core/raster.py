@@ -43,10 +43,10 @@ class Grid:
         return self.height, self.width
 
     def bounds(self) -> tuple[float, float, float, float]:
-        """(left, bottom, right, top) in the grid's CRS."""
-        from rasterio.transform import array_bounds
-
-        return tuple(array_bounds(self.height, self.width, self.transform))  # west, south, east, north
+        """(left, bottom, right, top) in the grid's CRS: the box around its four corners (south-up and rotated grids too,
+        whose corners rasterio's array_bounds gives unordered)."""
+        xs, ys = self.transform * (np.array([0, self.width, self.width, 0]), np.array([0, 0, self.height, self.height]))
+        return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())  # west, south, east, north
 
     def window_transform(self, window: Window) -> Affine:
         """Affine transform of a window of this grid."""
@@ -574,10 +574,27 @@ def check_has_valid_pixels(src: RasterSource) -> None:
         )
 
 
+def cell_size(transform: Affine) -> float:
+    """Side of a square with one pixel's area, in CRS units (rotated grids too, where the transform's ``a`` is not it)."""
+    return float(np.sqrt(abs(transform.a * transform.e - transform.b * transform.d)))
+
+
+def pixel_sides(transform: Affine) -> tuple[float, float]:
+    """(width, height) of one pixel in CRS units, whatever the rotation or the sign of the pixel size."""
+    return float(np.hypot(transform.a, transform.d)), float(np.hypot(transform.b, transform.e))
+
+
+def window_of_bounds(left: float, bottom: float, right: float, top: float, transform: Affine) -> Window:
+    """The pixel window around a box in the grid's CRS, for any transform (rasterio's from_bounds refuses a south-up
+    grid's positive y pixel size and misplaces a rotated grid's box)."""
+    cols, rows = ~transform * (np.array([left, right, right, left]), np.array([top, top, bottom, bottom]))
+    return Window(float(cols.min()), float(rows.min()), float(cols.max() - cols.min()), float(rows.max() - rows.min()))
+
+
 def pixel_size_m(grid: Grid) -> float:
     """Approximate ground size (m) of one pixel of a grid (geographic CRS: at the grid's centre latitude)."""
     tr = grid.transform
-    size = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d)))
+    size = cell_size(tr)
     if grid.crs is not None and grid.crs.is_geographic:
         lat = tr.f + tr.e * grid.height / 2
         return size * 111_320.0 * float(np.sqrt(max(np.cos(np.radians(lat)), 1e-3)))

@@ -25,7 +25,7 @@ from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
 
 from .outlines import ground_x_scale, pixel_side, straighten
-from .raster import Grid
+from .raster import Grid, pixel_sides
 from .writers import staged_vector
 
 _GEOD = Geod(ellps="WGS84")
@@ -266,7 +266,7 @@ def write_polygons(
     of simplified pixel outlines."""
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     areas = AreaCalculator(grid.crs)
-    tol = simplify_pixels * abs(grid.transform.a)
+    tol = simplify_pixels * min(pixel_sides(grid.transform))  # degrees: a 10 m pixel at 65°N is 2.4 times wider than tall
     pixel = pixel_side(grid.transform)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()

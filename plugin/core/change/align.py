@@ -20,14 +20,14 @@ from typing import Optional, Sequence
 import numpy as np
 from rasterio.enums import Resampling
 from rasterio.warp import transform_bounds
-from rasterio.windows import Window, from_bounds as window_from_bounds
+from rasterio.windows import Window
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
 from ..messages import decimal, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
-from ..raster import Grid, RasterSource, crs_label
+from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
 from ..stack import Layer, make_layer
 
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
@@ -280,7 +280,7 @@ def common_window(before: RasterSource, after: RasterSource) -> Window:
         _t("Choose two rasters of the same place (check both CRSs in Layer Properties > Information)."))
     if left >= right or bottom >= top:
         raise no_overlap
-    win = window_from_bounds(left, bottom, right, top, transform=before.transform)
+    win = window_of_bounds(left, bottom, right, top, transform=before.transform)
     c0, r0 = max(0, math.floor(win.col_off + 1e-6)), max(0, math.floor(win.row_off + 1e-6))
     c1 = min(before.width, math.ceil(win.col_off + win.width - 1e-6))
     r1 = min(before.height, math.ceil(win.row_off + win.height - 1e-6))
@@ -336,7 +336,7 @@ def pixel_size_in(before: RasterSource, after: RasterSource) -> float:
     try:
         bb = transform_bounds(after.crs, before.crs, l, b, r, t, densify_pts=21)
     except Exception:
-        return abs(before.transform.a)
+        return cell_size(before.transform)
     return math.sqrt(abs((bb[2] - bb[0]) * (bb[3] - bb[1])) / max(after.width * after.height, 1))
 
 
@@ -358,7 +358,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     if identical:
         report.append(_t("Grids: identical, no resampling"))
     else:
-        bpx, apx = abs(before.transform.a), pixel_size_in(before, after)
+        bpx, apx = cell_size(before.transform), pixel_size_in(before, after)
         resampling = Resampling.average if apx < bpx / 1.5 else Resampling.bilinear
         smooth = int(round(apx / bpx)) if apx > 1.5 * bpx else 1
         report.append(_t("Grids: AFTER ({after_crs}, {width}x{height} px) reprojected onto BEFORE's grid ({before_crs}, pixel {pixel}) "

@@ -17,13 +17,13 @@ from typing import Callable, Optional
 
 import numpy as np
 from rasterio.features import geometry_mask
-from rasterio.windows import Window, from_bounds
+from rasterio.windows import Window
 
 from ..errors import InputError
 from ..messages import number, separator, t
 from ..modalities import resolve_modality
 from ..layer_settings import LayerSettings
-from ..raster import Grid, check_has_valid_pixels, open_raster
+from ..raster import Grid, check_has_valid_pixels, open_raster, window_of_bounds
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
@@ -123,7 +123,7 @@ def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list
     for geom in exemplars:
         if geom is None or geom.is_empty or geom.area == 0:
             continue
-        win = from_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
+        win = window_of_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
         win = Window(int(win.col_off) - 1, int(win.row_off) - 1, int(win.width) + 2, int(win.height) + 2)
         try:
             win = win.intersection(full)
@@ -238,7 +238,7 @@ def search_window(src, extent: Optional[tuple]) -> Window:
     if extent is None:
         return Window(0, 0, src.width, src.height)
     try:
-        return clip_window(src, from_bounds(*extent, transform=src.transform))
+        return clip_window(src, window_of_bounds(*extent, transform=src.transform))
     except InputError as exc:
         raise InputError(t("The search extent lies outside the raster."),
                          t("Pan the map over the raster, or search the whole raster.")) from exc

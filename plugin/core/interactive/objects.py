@@ -18,6 +18,7 @@ from shapely.ops import unary_union
 from ..errors import OutputError
 from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
+from ..raster import pixel_sides
 from ..vectors import AreaCalculator
 from ..writers import staged_vector
 
@@ -53,7 +54,7 @@ def mask_to_geometry(mask: np.ndarray, transform, simplify_pixels: float = 0.0, 
     if straight:
         geom = straighten(geom, pixel_side(transform), ground_x_scale(crs, geom))
     elif simplify_pixels > 0:
-        geom = geom.simplify(simplify_pixels * abs(transform.a), preserve_topology=True)
+        geom = geom.simplify(simplify_pixels * min(pixel_sides(transform)), preserve_topology=True)
     if geom.is_empty:
         return None
     if geom.geom_type == "Polygon":

@@ -24,7 +24,7 @@ from rasterio.windows import bounds as window_bounds
 
 from ..errors import Cancelled, InputError
 from ..messages import t
-from ..raster import RasterSource
+from ..raster import RasterSource, cell_size
 from .encoder import EncodedWindow, TILE, encode_window, tile_grid, tile_for
 from .network import STRIDE
 from .objects import mask_to_geometry
@@ -155,10 +155,11 @@ def _core(win: Window, src: RasterSource, size: int) -> tuple[float, float, floa
 
 
 def pixel_area_m2(areas, transform: Affine, shape: tuple[int, int]) -> float:
-    """Ground area (m²) of one pixel of a grid, at its centre."""
-    x0, y0 = transform * (shape[1] / 2, shape[0] / 2)
-    x1, y1 = transform * (shape[1] / 2 + 1, shape[0] / 2 + 1)
-    return float(areas.box_areas_m2(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))[0])
+    """Ground area (m²) of one pixel of a grid, at its centre: a north-up square of the pixel's area (two opposite
+    corners of a rotated pixel span a box of half its area, or none at 45°)."""
+    cx, cy = transform * (shape[1] / 2 + 0.5, shape[0] / 2 + 0.5)
+    h = cell_size(transform) / 2
+    return float(areas.box_areas_m2(np.array([cx - h]), np.array([cy - h]), np.array([cx + h]), np.array([cy + h]))[0])
 
 
 def similar_objects(src: RasterSource, modality, engine, exemplars: list, threshold: float, areas,

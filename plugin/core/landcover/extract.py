@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Optional, Sequence
 
 import numpy as np
-from rasterio.windows import Window, from_bounds as window_from_bounds
+from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
 from ..messages import label_in_text, number, separator, t
@@ -21,7 +21,7 @@ from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..layer_settings import LayerSettings
-from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m
+from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m, window_of_bounds
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
@@ -81,7 +81,7 @@ def _window_for_extent(src: RasterSource, extent) -> Window:
         return full
     if not (extent[2] > extent[0] and extent[3] > extent[1]):
         raise InputError(t("The chosen extent has no area."), t("Pick an extent over the raster, or leave it empty for the whole layer."))
-    win = window_from_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
+    win = window_of_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
     # snapped to the input's pixels; an extent within one pixel keeps that pixel
     win = Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
     try:
