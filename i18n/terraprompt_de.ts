@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="143" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -134,7 +134,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="454" />
+            <location filename="../plugin/gui/change_tab.py" line="464" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -164,7 +164,7 @@
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Change</source>
             <translation>Veränderung</translation>
         </message>
@@ -254,7 +254,7 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="59" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
@@ -354,7 +354,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="246" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -399,7 +399,7 @@
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -474,7 +474,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="225" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -509,7 +509,7 @@
             <translation>Wo die Kodierungen gespeichert werden. Leer: TERRAPROMPT_CACHE, falls gesetzt, sonst der Ordner cache/terraprompt des QGIS-Profils (angezeigt von terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -634,27 +634,27 @@
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="92" />
+            <location filename="../plugin/gui/candidates.py" line="93" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="94" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="95" />
             <source>Find objects</source>
             <translation>Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="95" />
+            <location filename="../plugin/gui/candidates.py" line="96" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -694,32 +694,32 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="139" />
+            <location filename="../plugin/gui/candidates.py" line="138" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="173" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="175" />
+            <location filename="../plugin/gui/candidates.py" line="174" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="181" />
+            <location filename="../plugin/gui/candidates.py" line="180" />
             <source>{n}. {label} · {ha} ha · score {score}</source>
             <translation>{n}. {label} · {ha} ha · Wert {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="184" />
+            <location filename="../plugin/gui/candidates.py" line="183" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="186" />
+            <location filename="../plugin/gui/candidates.py" line="185" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
@@ -729,287 +729,287 @@
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="236" />
+            <location filename="../plugin/gui/candidates.py" line="235" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="59" />
+            <location filename="../plugin/gui/change_tab.py" line="60" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="59" />
+            <location filename="../plugin/gui/change_tab.py" line="60" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>Change vector analysis</source>
             <translation>Change-Vector-Analyse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>SAR log-ratio</source>
             <translation>SAR-Log-Ratio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>Siamese change network</source>
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="107" />
+            <location filename="../plugin/gui/change_tab.py" line="109" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="108" />
+            <location filename="../plugin/gui/change_tab.py" line="110" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="336" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="336" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="122" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="122" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="143" />
+            <location filename="../plugin/gui/change_tab.py" line="145" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="147" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Change polygons smaller than this are left out (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Kleinere Änderungspolygone werden weggelassen (eine Größe in der gesuchten Änderung, z. B. „new buildings larger than 200 m2“, setzt sie ebenfalls; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="163" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="166" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="165" />
+            <location filename="../plugin/gui/change_tab.py" line="167" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="167" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="183" />
+            <location filename="../plugin/gui/change_tab.py" line="184" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="295" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="87" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="197" />
+            <location filename="../plugin/gui/change_tab.py" line="198" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="247" />
+            <location filename="../plugin/gui/change_tab.py" line="253" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="268" />
+            <location filename="../plugin/gui/change_tab.py" line="274" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Wählen Sie eine NACHHER-Rasterebene für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="274" />
+            <location filename="../plugin/gui/change_tab.py" line="280" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="352" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="354" />
+            <location filename="../plugin/gui/change_tab.py" line="364" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="405" />
+            <location filename="../plugin/gui/change_tab.py" line="415" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="669" />
+            <location filename="../plugin/gui/landcover_tab.py" line="705" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="700" />
+            <location filename="../plugin/gui/landcover_tab.py" line="740" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="442" />
+            <location filename="../plugin/gui/change_tab.py" line="452" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="444" />
+            <location filename="../plugin/gui/change_tab.py" line="454" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="461" />
+            <location filename="../plugin/gui/change_tab.py" line="471" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="497" />
+            <location filename="../plugin/gui/change_tab.py" line="507" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="511" />
+            <location filename="../plugin/gui/change_tab.py" line="521" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="17" />
-            <source>{value} km²</source>
-            <translation>{value} km²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="19" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="20" />
+            <location filename="../plugin/gui/chart.py" line="24" />
             <source>{value} m²</source>
             <translation>{value} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="32" />
+            <location filename="../plugin/gui/chart.py" line="28" />
+            <source>{value} km²</source>
+            <translation>{value} km²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="29" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="60" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Fläche je Klasse über die gültigen Pixel der verarbeiteten Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="55" />
+            <location filename="../plugin/gui/chart.py" line="130" />
             <source>No result yet</source>
             <translation>Noch kein Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="78" />
+            <location filename="../plugin/gui/chart.py" line="159" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Land cover</source>
             <translation>Landbedeckung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Settings</source>
             <translation>Einstellungen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Interactive</source>
             <translation>Interaktiv</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Setup</source>
             <translation>Einrichtung</translation>
         </message>
@@ -1019,57 +1019,57 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="86" />
+            <location filename="../plugin/gui/dock.py" line="147" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Dieser Reiter braucht das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie den Reiter Einrichtung und klicken Sie auf „Abhängigkeiten installieren“: Der Reiter öffnet sich, sobald die Installation fertig ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="93" />
+            <location filename="../plugin/gui/dock.py" line="154" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="44" />
+            <location filename="../plugin/gui/interactive_tab.py" line="45" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="47" />
+            <location filename="../plugin/gui/interactive_tab.py" line="48" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="54" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
@@ -1084,92 +1084,102 @@
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="90" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="106" />
+            <source>choose polygons…</source>
+            <translation>Polygone wählen…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="120" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="135" />
+            <location filename="../plugin/gui/interactive_tab.py" line="136" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="170" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
+            <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="209" />
+            <location filename="../plugin/gui/interactive_tab.py" line="215" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="210" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="239" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="239" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1269,202 +1279,207 @@
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="117" />
+            <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
+            <translation>Der Prompt filtert Objekte nach Höhe ({range}), aber weder die Eingabe noch ein DOM liefert Höhen. Wählen Sie ein DOM unter Zusätzliche Layer (oder ein DOM als Eingabe) oder entfernen Sie die Höhe aus dem Prompt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="122" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="127" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="251" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="310" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="318" />
+            <location filename="../plugin/gui/landcover_tab.py" line="320" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="449" />
+            <location filename="../plugin/gui/landcover_tab.py" line="453" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
@@ -1474,77 +1489,77 @@
             <translation>Die Datei des Layers „{name}“ existiert nicht mehr ({path}). Stellen Sie sie wieder her, verweisen Sie den Layer auf ihren neuen Ort (Layereigenschaften &gt; Quelle), oder entfernen Sie den Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="461" />
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="489" />
+            <location filename="../plugin/gui/landcover_tab.py" line="496" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="491" />
+            <location filename="../plugin/gui/landcover_tab.py" line="498" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="508" />
+            <location filename="../plugin/gui/landcover_tab.py" line="515" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="510" />
+            <location filename="../plugin/gui/landcover_tab.py" line="517" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="534" />
+            <location filename="../plugin/gui/landcover_tab.py" line="562" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="566" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="576" />
+            <location filename="../plugin/gui/landcover_tab.py" line="605" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="593" />
+            <location filename="../plugin/gui/landcover_tab.py" line="622" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="635" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="649" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="666" />
+            <location filename="../plugin/gui/landcover_tab.py" line="702" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="671" />
+            <location filename="../plugin/gui/landcover_tab.py" line="707" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="678" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="718" />
+            <location filename="../plugin/gui/landcover_tab.py" line="758" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1684,227 +1699,237 @@
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>Automatic (GPU when available)</source>
             <translation>Automatisch (GPU, falls verfügbar)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>CUDA GPU</source>
             <translation>CUDA-GPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <location filename="../plugin/gui/settings_tab.py" line="33" />
             <source>Requested device: {device}</source>
             <translation>Angefordertes Gerät: {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <location filename="../plugin/gui/settings_tab.py" line="35" />
             <source>onnxruntime (network engines): {report}</source>
             <translation>onnxruntime (Netz-Engines): {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="35" />
+            <location filename="../plugin/gui/settings_tab.py" line="36" />
             <source>torch: {report}</source>
             <translation>torch: {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="36" />
+            <location filename="../plugin/gui/settings_tab.py" line="37" />
             <source>Spectral engine: {report}</source>
             <translation>Spektral-Engine: {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="51" />
+            <location filename="../plugin/gui/settings_tab.py" line="53" />
             <source>Processing</source>
             <translation>Verarbeitung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="57" />
+            <location filename="../plugin/gui/settings_tab.py" line="59" />
             <source>Where networks run by default. The explanation of each run says what was really used.</source>
             <translation>Wo Netze standardmäßig laufen. Die Erklärung jedes Laufs sagt, was tatsächlich verwendet wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="58" />
+            <location filename="../plugin/gui/settings_tab.py" line="60" />
             <source>Default device</source>
             <translation>Standardgerät</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="62" />
+            <location filename="../plugin/gui/settings_tab.py" line="64" />
             <source>Automatic</source>
             <translation>Automatisch</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="63" />
+            <location filename="../plugin/gui/settings_tab.py" line="65" />
             <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
             <translation>CPU-Threads für die Engines; Automatisch verwendet TERRAPROMPT_THREADS, falls gesetzt, sonst alle Kerne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="64" />
+            <location filename="../plugin/gui/settings_tab.py" line="66" />
             <source>CPU threads</source>
             <translation>CPU-Threads</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="76" />
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
             <source> px</source>
             <translation> px</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="70" />
+            <location filename="../plugin/gui/settings_tab.py" line="72" />
             <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
             <translation>Kachelkante in Pixeln; der Speicherbedarf wächst mit ihr, nicht mit der Rastergröße.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="71" />
+            <location filename="../plugin/gui/settings_tab.py" line="73" />
             <source>Tile size</source>
             <translation>Kachelgröße</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="77" />
+            <location filename="../plugin/gui/settings_tab.py" line="79" />
             <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
             <translation>Überlappung zwischen Kacheln, überblendet, damit keine Nähte sichtbar sind; höchstens die halbe Kachelgröße.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <location filename="../plugin/gui/settings_tab.py" line="80" />
             <source>Tile overlap</source>
             <translation>Kachelüberlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="81" />
+            <location filename="../plugin/gui/settings_tab.py" line="83" />
             <source>Devices</source>
             <translation>Geräte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="86" />
+            <location filename="../plugin/gui/settings_tab.py" line="88" />
             <source>Checking the available devices ...</source>
             <translation>Verfügbare Geräte werden geprüft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="88" />
+            <location filename="../plugin/gui/settings_tab.py" line="91" />
             <source>Check devices again</source>
             <translation>Geräte erneut prüfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="142" />
+            <location filename="../plugin/gui/settings_tab.py" line="146" />
             <source>Checking what the runtimes offer…</source>
             <translation>Prüfe, was die Laufzeitumgebungen bieten…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="143" />
+            <location filename="../plugin/gui/settings_tab.py" line="147" />
             <source>TerraPrompt: checking devices</source>
             <translation>TerraPrompt: Geräte werden geprüft</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="150" />
+            <location filename="../plugin/gui/settings_tab.py" line="154" />
             <source>The device check failed: {error}</source>
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="81" />
+            <location filename="../plugin/gui/setup_tab.py" line="85" />
             <source>Install dependencies</source>
             <translation>Abhängigkeiten installieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="70" />
-            <source>From the internet (PyPI; QGIS proxy settings apply)</source>
-            <translation>Aus dem Internet (PyPI; die Proxy-Einstellungen von QGIS gelten)</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="73" />
+            <source>From the internet (PyPI)</source>
+            <translation>Aus dem Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="71" />
-            <source>From an offline wheelhouse (folder or .zip)</source>
-            <translation>Aus einem Offline-Wheelhouse (Ordner oder .zip)</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
+            <translation>Lädt die Pakete von PyPI herunter; die Proxy-Einstellungen von QGIS gelten.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <source>From an offline wheelhouse</source>
+            <translation>Offline-Wheelhouse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <source>A folder or .zip of wheel files, for a computer without internet.</source>
+            <translation>Ein Ordner oder eine .zip-Datei mit Wheel-Dateien, für einen Computer ohne Internet.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Wheelhouse (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
-            <source>Use the CUDA (NVIDIA GPU) build</source>
-            <translation>Die CUDA-Version (NVIDIA-GPU) verwenden</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <source>CUDA build (NVIDIA GPU)</source>
+            <translation>CUDA-Version (NVIDIA-GPU)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="100" />
+            <location filename="../plugin/gui/setup_tab.py" line="107" />
             <source>Diagnostics</source>
             <translation>Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <location filename="../plugin/gui/setup_tab.py" line="109" />
             <source>Copy report</source>
             <translation>Bericht kopieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="126" />
+            <location filename="../plugin/gui/setup_tab.py" line="135" />
             <source>Missing Python packages:</source>
             <translation>Fehlende Python-Pakete:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="129" />
+            <location filename="../plugin/gui/setup_tab.py" line="138" />
             <source>All required Python packages are available.</source>
             <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="132" />
+            <location filename="../plugin/gui/setup_tab.py" line="141" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="143" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="137" />
+            <location filename="../plugin/gui/setup_tab.py" line="146" />
             <source>An NVIDIA driver was found.</source>
             <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="137" />
+            <location filename="../plugin/gui/setup_tab.py" line="146" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="154" />
+            <location filename="../plugin/gui/setup_tab.py" line="163" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="165" />
+            <location filename="../plugin/gui/setup_tab.py" line="174" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="181" />
+            <location filename="../plugin/gui/setup_tab.py" line="190" />
             <source>Installation failed: {error}</source>
             <translation>Installation fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="187" />
+            <location filename="../plugin/gui/setup_tab.py" line="196" />
             <source>Dependencies installed.</source>
             <translation>Abhängigkeiten installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="187" />
+            <location filename="../plugin/gui/setup_tab.py" line="196" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="204" />
+            <location filename="../plugin/gui/setup_tab.py" line="213" />
             <source>Checking the environment…</source>
             <translation>Prüfe die Umgebung…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="205" />
+            <location filename="../plugin/gui/setup_tab.py" line="214" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt: Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="213" />
+            <location filename="../plugin/gui/setup_tab.py" line="222" />
             <source>The diagnostics failed: {error}</source>
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>

@@ -69,7 +69,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="141" />
+            <location filename="../plugin/gui/change_tab.py" line="143" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -134,7 +134,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="454" />
+            <location filename="../plugin/gui/change_tab.py" line="464" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -164,7 +164,7 @@
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Change</source>
             <translation>Changement</translation>
         </message>
@@ -254,7 +254,7 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="58" />
+            <location filename="../plugin/gui/interactive_tab.py" line="59" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
@@ -354,7 +354,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="246" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -399,9 +399,9 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Straight building outlines</source>
-            <translation>Contours rectilignes des bâtiments</translation>
+            <translation>Bâtiments à angles droits</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="87" />
@@ -474,7 +474,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="225" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -509,9 +509,9 @@
             <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Straight outlines (buildings)</source>
-            <translation>Contours rectilignes (bâtiments)</translation>
+            <translation>Contours droits (bâtiments)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
@@ -634,27 +634,27 @@
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="92" />
+            <location filename="../plugin/gui/candidates.py" line="93" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="94" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="95" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="95" />
+            <location filename="../plugin/gui/candidates.py" line="96" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -694,32 +694,32 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="139" />
+            <location filename="../plugin/gui/candidates.py" line="138" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="173" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="175" />
+            <location filename="../plugin/gui/candidates.py" line="174" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="181" />
+            <location filename="../plugin/gui/candidates.py" line="180" />
             <source>{n}. {label} · {ha} ha · score {score}</source>
             <translation>{n}. {label} · {ha} ha · score {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="184" />
+            <location filename="../plugin/gui/candidates.py" line="183" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="186" />
+            <location filename="../plugin/gui/candidates.py" line="185" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
@@ -729,287 +729,287 @@
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="236" />
+            <location filename="../plugin/gui/candidates.py" line="235" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="59" />
+            <location filename="../plugin/gui/change_tab.py" line="60" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="59" />
+            <location filename="../plugin/gui/change_tab.py" line="60" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>Change vector analysis</source>
             <translation>Analyse du vecteur de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>SAR log-ratio</source>
             <translation>Log-ratio SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="60" />
+            <location filename="../plugin/gui/change_tab.py" line="61" />
             <source>Siamese change network</source>
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="107" />
+            <location filename="../plugin/gui/change_tab.py" line="109" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="108" />
+            <location filename="../plugin/gui/change_tab.py" line="110" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="336" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="336" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="116" />
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="122" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="120" />
+            <location filename="../plugin/gui/change_tab.py" line="122" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="143" />
+            <location filename="../plugin/gui/change_tab.py" line="145" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="147" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Change polygons smaller than this are left out (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les polygones de changement plus petits sont écartés (une taille dans le changement recherché, p. ex. « new buildings larger than 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="163" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="166" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="165" />
+            <location filename="../plugin/gui/change_tab.py" line="167" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="167" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="183" />
+            <location filename="../plugin/gui/change_tab.py" line="184" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="295" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="87" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="197" />
+            <location filename="../plugin/gui/change_tab.py" line="198" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="247" />
+            <location filename="../plugin/gui/change_tab.py" line="253" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="268" />
+            <location filename="../plugin/gui/change_tab.py" line="274" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="274" />
+            <location filename="../plugin/gui/change_tab.py" line="280" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="352" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="354" />
+            <location filename="../plugin/gui/change_tab.py" line="364" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="405" />
+            <location filename="../plugin/gui/change_tab.py" line="415" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="669" />
+            <location filename="../plugin/gui/landcover_tab.py" line="705" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="700" />
+            <location filename="../plugin/gui/landcover_tab.py" line="740" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="442" />
+            <location filename="../plugin/gui/change_tab.py" line="452" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="444" />
+            <location filename="../plugin/gui/change_tab.py" line="454" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="461" />
+            <location filename="../plugin/gui/change_tab.py" line="471" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="497" />
+            <location filename="../plugin/gui/change_tab.py" line="507" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="511" />
+            <location filename="../plugin/gui/change_tab.py" line="521" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="17" />
-            <source>{value} km²</source>
-            <translation>{value} km²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="19" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="20" />
+            <location filename="../plugin/gui/chart.py" line="24" />
             <source>{value} m²</source>
             <translation>{value} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="32" />
+            <location filename="../plugin/gui/chart.py" line="28" />
+            <source>{value} km²</source>
+            <translation>{value} km²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="29" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="60" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Surface par classe sur les pixels valides de l'emprise traitée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="55" />
+            <location filename="../plugin/gui/chart.py" line="130" />
             <source>No result yet</source>
             <translation>Pas encore de résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="78" />
+            <location filename="../plugin/gui/chart.py" line="159" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Land cover</source>
             <translation>Occupation du sol</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Settings</source>
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Interactive</source>
             <translation>Interactif</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="31" />
+            <location filename="../plugin/gui/dock.py" line="87" />
             <source>Setup</source>
             <translation>Installation</translation>
         </message>
@@ -1019,57 +1019,57 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="86" />
+            <location filename="../plugin/gui/dock.py" line="147" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Cet onglet a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez l'onglet Installation et cliquez sur « Installer les dépendances » : l'onglet s'ouvre une fois l'installation terminée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="93" />
+            <location filename="../plugin/gui/dock.py" line="154" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="44" />
+            <location filename="../plugin/gui/interactive_tab.py" line="45" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="47" />
+            <location filename="../plugin/gui/interactive_tab.py" line="48" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="53" />
+            <location filename="../plugin/gui/interactive_tab.py" line="54" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="64" />
+            <location filename="../plugin/gui/interactive_tab.py" line="65" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="73" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
@@ -1084,92 +1084,102 @@
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="90" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="106" />
+            <source>choose polygons…</source>
+            <translation>choisir des polygones…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="120" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="135" />
+            <location filename="../plugin/gui/interactive_tab.py" line="136" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="170" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
+            <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="209" />
+            <location filename="../plugin/gui/interactive_tab.py" line="215" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="210" />
+            <location filename="../plugin/gui/interactive_tab.py" line="216" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="239" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="239" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1269,202 +1279,207 @@
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="117" />
+            <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
+            <translation>L'invite filtre les objets par hauteur ({range}), mais ni l'entrée ni un MNS ne donnent de hauteurs. Choisissez un MNS sous Couches supplémentaires (ou un MNS comme entrée), ou retirez la hauteur de l'invite.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="122" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="125" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="127" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="192" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="198" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="207" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Extra layers (optional)</source>
-            <translation>Couches supplémentaires (facultatif)</translation>
+            <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="227" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="231" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="240" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="251" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="266" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="310" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="318" />
+            <location filename="../plugin/gui/landcover_tab.py" line="320" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="449" />
+            <location filename="../plugin/gui/landcover_tab.py" line="453" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
@@ -1474,77 +1489,77 @@
             <translation>Le fichier de la couche « {name} » n'existe plus ({path}). Restaurez-le, indiquez à la couche son nouvel emplacement (Propriétés de la couche &gt; Source), ou retirez la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="461" />
+            <location filename="../plugin/gui/landcover_tab.py" line="465" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="489" />
+            <location filename="../plugin/gui/landcover_tab.py" line="496" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="491" />
+            <location filename="../plugin/gui/landcover_tab.py" line="498" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="508" />
+            <location filename="../plugin/gui/landcover_tab.py" line="515" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="510" />
+            <location filename="../plugin/gui/landcover_tab.py" line="517" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="534" />
+            <location filename="../plugin/gui/landcover_tab.py" line="562" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="566" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="576" />
+            <location filename="../plugin/gui/landcover_tab.py" line="605" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="593" />
+            <location filename="../plugin/gui/landcover_tab.py" line="622" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="635" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="649" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="666" />
+            <location filename="../plugin/gui/landcover_tab.py" line="702" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="671" />
+            <location filename="../plugin/gui/landcover_tab.py" line="707" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="678" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="718" />
+            <location filename="../plugin/gui/landcover_tab.py" line="758" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1684,227 +1699,237 @@
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>Automatic (GPU when available)</source>
             <translation>Automatique (GPU si disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>CPU</source>
             <translation>CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="25" />
+            <location filename="../plugin/gui/settings_tab.py" line="26" />
             <source>CUDA GPU</source>
             <translation>GPU CUDA</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="32" />
+            <location filename="../plugin/gui/settings_tab.py" line="33" />
             <source>Requested device: {device}</source>
             <translation>Périphérique demandé : {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="34" />
+            <location filename="../plugin/gui/settings_tab.py" line="35" />
             <source>onnxruntime (network engines): {report}</source>
             <translation>onnxruntime (moteurs à réseau) : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="35" />
+            <location filename="../plugin/gui/settings_tab.py" line="36" />
             <source>torch: {report}</source>
             <translation>torch : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="36" />
+            <location filename="../plugin/gui/settings_tab.py" line="37" />
             <source>Spectral engine: {report}</source>
             <translation>Moteur spectral : {report}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="51" />
+            <location filename="../plugin/gui/settings_tab.py" line="53" />
             <source>Processing</source>
             <translation>Traitement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="57" />
+            <location filename="../plugin/gui/settings_tab.py" line="59" />
             <source>Where networks run by default. The explanation of each run says what was really used.</source>
             <translation>Où tournent les réseaux par défaut. L'explication de chaque calcul dit ce qui a réellement servi.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="58" />
+            <location filename="../plugin/gui/settings_tab.py" line="60" />
             <source>Default device</source>
             <translation>Périphérique par défaut</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="62" />
+            <location filename="../plugin/gui/settings_tab.py" line="64" />
             <source>Automatic</source>
             <translation>Automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="63" />
+            <location filename="../plugin/gui/settings_tab.py" line="65" />
             <source>CPU threads for engines; Automatic uses TERRAPROMPT_THREADS when set, else all cores.</source>
             <translation>Threads CPU des moteurs ; Automatique utilise TERRAPROMPT_THREADS s'il est défini, sinon tous les cœurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="64" />
+            <location filename="../plugin/gui/settings_tab.py" line="66" />
             <source>CPU threads</source>
             <translation>Threads CPU</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="76" />
+            <location filename="../plugin/gui/settings_tab.py" line="78" />
             <source> px</source>
             <translation> px</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="70" />
+            <location filename="../plugin/gui/settings_tab.py" line="72" />
             <source>Tile edge in pixels; memory use grows with it, not with the raster size.</source>
             <translation>Côté des tuiles en pixels ; la mémoire utilisée croît avec lui, pas avec la taille du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="71" />
+            <location filename="../plugin/gui/settings_tab.py" line="73" />
             <source>Tile size</source>
             <translation>Taille des tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="77" />
+            <location filename="../plugin/gui/settings_tab.py" line="79" />
             <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
             <translation>Recouvrement entre tuiles, fondu pour qu'aucune couture ne se voie ; au plus la moitié de la taille des tuiles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="78" />
+            <location filename="../plugin/gui/settings_tab.py" line="80" />
             <source>Tile overlap</source>
             <translation>Recouvrement des tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="81" />
+            <location filename="../plugin/gui/settings_tab.py" line="83" />
             <source>Devices</source>
             <translation>Périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="86" />
+            <location filename="../plugin/gui/settings_tab.py" line="88" />
             <source>Checking the available devices ...</source>
             <translation>Vérification des périphériques disponibles ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="88" />
+            <location filename="../plugin/gui/settings_tab.py" line="91" />
             <source>Check devices again</source>
-            <translation>Vérifier à nouveau les périphériques</translation>
+            <translation>Revérifier les périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="142" />
+            <location filename="../plugin/gui/settings_tab.py" line="146" />
             <source>Checking what the runtimes offer…</source>
             <translation>Vérification de ce que proposent les moteurs d’exécution…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="143" />
+            <location filename="../plugin/gui/settings_tab.py" line="147" />
             <source>TerraPrompt: checking devices</source>
             <translation>TerraPrompt : vérification des processeurs</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="150" />
+            <location filename="../plugin/gui/settings_tab.py" line="154" />
             <source>The device check failed: {error}</source>
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="81" />
+            <location filename="../plugin/gui/setup_tab.py" line="85" />
             <source>Install dependencies</source>
             <translation>Installer les dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="70" />
-            <source>From the internet (PyPI; QGIS proxy settings apply)</source>
-            <translation>Depuis Internet (PyPI ; les réglages de proxy de QGIS s'appliquent)</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="73" />
+            <source>From the internet (PyPI)</source>
+            <translation>Depuis Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="71" />
-            <source>From an offline wheelhouse (folder or .zip)</source>
-            <translation>Depuis un dépôt de wheels hors ligne (dossier ou .zip)</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
+            <translation>Télécharge les paquets depuis PyPI ; les réglages de proxy de QGIS s'appliquent.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <source>From an offline wheelhouse</source>
+            <translation>Wheels hors ligne</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <source>A folder or .zip of wheel files, for a computer without internet.</source>
+            <translation>Un dossier ou un .zip de fichiers wheel, pour un ordinateur sans Internet.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Dépôt de wheels (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
-            <source>Use the CUDA (NVIDIA GPU) build</source>
-            <translation>Utiliser la version CUDA (GPU NVIDIA)</translation>
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <source>CUDA build (NVIDIA GPU)</source>
+            <translation>Version CUDA (GPU NVIDIA)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="100" />
+            <location filename="../plugin/gui/setup_tab.py" line="107" />
             <source>Diagnostics</source>
             <translation>Diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <location filename="../plugin/gui/setup_tab.py" line="109" />
             <source>Copy report</source>
             <translation>Copier le rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="126" />
+            <location filename="../plugin/gui/setup_tab.py" line="135" />
             <source>Missing Python packages:</source>
             <translation>Paquets Python manquants :</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="129" />
+            <location filename="../plugin/gui/setup_tab.py" line="138" />
             <source>All required Python packages are available.</source>
             <translation>Tous les paquets Python requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="132" />
+            <location filename="../plugin/gui/setup_tab.py" line="141" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="134" />
+            <location filename="../plugin/gui/setup_tab.py" line="143" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="137" />
+            <location filename="../plugin/gui/setup_tab.py" line="146" />
             <source>An NVIDIA driver was found.</source>
             <translation>Un pilote NVIDIA a été trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="137" />
+            <location filename="../plugin/gui/setup_tab.py" line="146" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="154" />
+            <location filename="../plugin/gui/setup_tab.py" line="163" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="165" />
+            <location filename="../plugin/gui/setup_tab.py" line="174" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt : installation des dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="181" />
+            <location filename="../plugin/gui/setup_tab.py" line="190" />
             <source>Installation failed: {error}</source>
             <translation>L'installation a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="187" />
+            <location filename="../plugin/gui/setup_tab.py" line="196" />
             <source>Dependencies installed.</source>
             <translation>Dépendances installées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="187" />
+            <location filename="../plugin/gui/setup_tab.py" line="196" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="204" />
+            <location filename="../plugin/gui/setup_tab.py" line="213" />
             <source>Checking the environment…</source>
             <translation>Vérification de l’environnement…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="205" />
+            <location filename="../plugin/gui/setup_tab.py" line="214" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt : diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="213" />
+            <location filename="../plugin/gui/setup_tab.py" line="222" />
             <source>The diagnostics failed: {error}</source>
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>

@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.messages import number, t as core_t
 from ..i18n import tr
+from .dock import button_grid
 from .tasks import CoreTask, error_message, start_task
 
 
@@ -103,7 +104,6 @@ class CandidatePanel(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.ElideRight)
         layout.addWidget(self.list)
-        buttons = QHBoxLayout()
         self.accept_button = QPushButton(tr("Accept"), self)
         self.accept_button.setToolTip(tr("Write the selected candidates to the objects file."))
         self.reject_button = QPushButton(tr("Reject"), self)
@@ -111,9 +111,8 @@ class CandidatePanel(QWidget):
         self.accept_all_button = QPushButton(tr("Accept all"), self)
         self.refine_button = QPushButton(tr("Refine"), self)
         self.refine_button.setToolTip(tr("Make the selected candidate the current object: click to add or remove parts, Enter accepts."))
-        for b in (self.accept_button, self.reject_button, self.accept_all_button, self.refine_button):
-            buttons.addWidget(b)
-        layout.addLayout(buttons)
+        # two rows of two: one row of four would set the dock's minimum width
+        layout.addLayout(button_grid([self.accept_button, self.reject_button, self.accept_all_button, self.refine_button], 2))
         self.outlines = CandidateOutlines(controller.canvas) if controller.canvas is not None else None
         self.find_button.clicked.connect(self.find)
         self.prompt_edit.returnPressed.connect(self.find)

@@ -45,6 +45,7 @@ from ..qgis_layers import layer_file, polygons_file, settings_by_path
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
+from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import add_to_group, style_change_polygons, threshold_renderer
 from .richtext import escape
@@ -96,7 +97,8 @@ class ChangeTab(QWidget):
         self._restore()
 
     def _build(self) -> None:
-        lay = QVBoxLayout(self)
+        body = scroll_body(self)  # 8 transitions and a summary scroll instead of making QGIS's window taller
+        lay = QVBoxLayout(body)
         form = QFormLayout()
         self.before_combo = QgsMapLayerComboBox(self)
         self.after_combo = QgsMapLayerComboBox(self)
@@ -144,7 +146,8 @@ class ChangeTab(QWidget):
         from ..core.change.semantic import catalogue
 
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))
-        form.addRow(tr("Change of interest"), self.prompt_edit)
+        form.addRow(QLabel(tr("Change of interest"), self))  # the prompt gets the whole width, however narrow the dock
+        form.addRow(self.prompt_edit)
         self.prompt_status = QLabel(self)
         self.prompt_status.setObjectName("changePromptStatus")
         self.prompt_status.setWordWrap(True)
@@ -159,7 +162,6 @@ class ChangeTab(QWidget):
                                          "e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies)."))
         form.addRow(tr("Minimum area"), self.min_area_spin)
         lay.addLayout(form)
-        prow = QHBoxLayout()
         self.show_before = QPushButton(tr("Show before"), self)
         self.show_after = QPushButton(tr("Show after"), self)
         self.swipe_button = QPushButton(tr("Swipe"), self)
@@ -172,8 +174,7 @@ class ChangeTab(QWidget):
                                               "slider to move the line. Click again to leave swipe mode.")),
                        (self.side_button, tr("AFTER in a second map window that pans and zooms with the main map"))):
             b.setToolTip(tip)
-            prow.addWidget(b)
-        lay.addLayout(prow)
+        lay.addLayout(button_grid([self.show_before, self.show_after, self.swipe_button, self.side_button], 2))
         srow = QHBoxLayout()
         srow.addWidget(QLabel(tr("Swipe line"), self))
         self.swipe_slider = QSlider(Qt.Horizontal, self)
@@ -204,14 +205,19 @@ class ChangeTab(QWidget):
         trow.addWidget(self.slider)
         trow.addWidget(self.threshold_label)
         lay.addLayout(trow)
-        lay.addWidget(QLabel(tr("Changed area by transition (before → after)"), self))
-        self.chart = AreaChart(self)
+        chart_title = QLabel(tr("Changed area by transition (before → after)"), self)
+        chart_title.setWordWrap(True)
+        lay.addWidget(chart_title)
+        self.chart = AreaChart(self, labels_above=True)  # 'from → to' labels keep the AFTER class whole
         lay.addWidget(self.chart)
         self.summary = QPlainTextEdit(self)
         self.summary.setReadOnly(True)
+        self.summary.setMinimumHeight(160)  # the tab scrolls: the summary keeps room to be read
         lay.addWidget(self.summary, 1)
+        make_narrow(self)
         self.run_button.clicked.connect(self.run)
         self.prompt_edit.textChanged.connect(self.prompt_changed)
+        self.prompt_edit.returnPressed.connect(self.run_on_enter)
         self.show_before.clicked.connect(lambda: self.preview("before"))
         self.show_after.clicked.connect(lambda: self.preview("after"))
         self.swipe_button.toggled.connect(self.set_swipe)
@@ -318,6 +324,10 @@ class ChangeTab(QWidget):
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
         self.run_button.setEnabled(ok and not self.mask_refusals and self.task is None)
+
+    def run_on_enter(self) -> Optional[CoreTask]:
+        """Enter in the change of interest starts the run when Run is enabled."""
+        return self.run() if self.run_button.isEnabled() else None
 
     def masks_changed(self, *_args) -> None:
         """Say, as soon as a date's cloud mask is chosen, which product it is or why it cannot be one (Run waits)."""

@@ -11,7 +11,17 @@ import traceback
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..i18n import tr
 
@@ -24,6 +34,52 @@ TABS = [
 ]
 
 LOG_TAG = "TerraPrompt"
+
+
+class TabScroll(QScrollArea):
+    """A vertical-only scroll area as wide as its contents need (nothing is ever cut off at the side) and as short as
+    one wishes (the rest scrolls)."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget().minimumSizeHint().width() if self.widget() is not None else 0
+        return QSize(inner + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth(), 80)
+
+
+def scroll_body(tab: QWidget) -> QWidget:
+    """Fill ``tab`` with a vertical-only scroll area and return the widget to build the tab into: a tall tab scrolls
+    instead of making the dock (and QGIS's window) taller, and nothing scrolls sideways."""
+    outer = QVBoxLayout(tab)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = TabScroll(tab)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    body = QWidget(scroll)
+    scroll.setWidget(body)
+    outer.addWidget(scroll)
+    return body
+
+
+def make_narrow(widget: QWidget) -> None:
+    """Let the dock be narrow: combos shrink and elide instead of widening the panel, form labels go above their field
+    when the row does not fit, and a scrolled tab's body keeps thin margins (the tab's frame is its margin)."""
+    scroll = widget.findChild(TabScroll)
+    if scroll is not None and scroll.widget() is not None and scroll.widget().layout() is not None:
+        scroll.widget().layout().setContentsMargins(3, 3, 3, 3)
+    for combo in widget.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(3)
+    for form in widget.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+
+
+def button_grid(buttons: list, columns: int) -> QGridLayout:
+    """Buttons in rows of ``columns`` (a long button row would set the dock's minimum width)."""
+    grid = QGridLayout()
+    grid.setContentsMargins(0, 0, 0, 0)
+    for i, b in enumerate(buttons):
+        grid.addWidget(b, i // columns, i % columns)
+    return grid
 
 
 def _tab_labels() -> list[str]:
@@ -43,11 +99,15 @@ class TerraPromptDock(QgsDockWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         self.tab_widget = QTabWidget(body)
         self.tab_widget.setObjectName("terrapromptTabs")
+        # a narrow dock elides the tab labels (full label in the tooltip) rather than hiding the last tabs behind arrows
+        self.tab_widget.setUsesScrollButtons(False)
+        self.tab_widget.setElideMode(Qt.ElideRight)
         layout.addWidget(self.tab_widget)
         self.setWidget(body)
         self.tabs: dict[str, QWidget] = {}
         for module, cls, label in TABS:
-            self.tab_widget.addTab(self._build_tab(module, cls), tr(label))
+            i = self.tab_widget.addTab(self._build_tab(module, cls), tr(label))
+            self.tab_widget.setTabToolTip(i, tr(label))
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
             settings.settings_changed.connect(self._settings_changed)
@@ -67,6 +127,7 @@ class TerraPromptDock(QgsDockWidget):
             old = self.tab_widget.widget(i)
             self.tab_widget.removeTab(i)
             self.tab_widget.insertTab(i, widget, tr(label))
+            self.tab_widget.setTabToolTip(i, tr(label))
             self.tab_widget.setCurrentIndex(current)
             old.deleteLater()
             if module in self.tabs:

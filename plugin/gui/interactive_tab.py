@@ -27,6 +27,7 @@ from ..qgis_layers import settings_by_path
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
+from .dock import button_grid, make_narrow, scroll_body
 from .tasks import notify
 
 
@@ -37,7 +38,7 @@ class InteractiveTab(QWidget):
         super().__init__(parent)
         self.iface = iface
         self.canvas = iface.mapCanvas() if iface is not None else None
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scroll_body(self))  # narrow and short docks scroll instead of growing
         form = QFormLayout()
         self.layer_combo = QgsMapLayerComboBox(self)
         self.layer_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
@@ -76,18 +77,16 @@ class InteractiveTab(QWidget):
                                          "file cover, so neighbouring roofs share an edge instead of overlapping; an object "
                                          "that lies wholly on accepted ones is not added."))
         self.overlap_check.toggled.connect(lambda _on: self.apply_choices())
-        boxes = QHBoxLayout()
+        boxes = QVBoxLayout()
         boxes.addWidget(self.straight_check)
         boxes.addWidget(self.overlap_check)
-        boxes.addStretch(1)
-        form.addRow("", boxes)
+        form.addRow(boxes)  # both columns: a checkbox does not wrap
         self.output_widget = QgsFileWidget(self)
         self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
         self.output_widget.setFilePath(settings.value("interactive_output", ""))
         form.addRow(tr("Objects file"), self.output_widget)
         layout.addLayout(form)
-        row = QHBoxLayout()
         self.start_button = QPushButton(tr("Prompt on map"), self)
         self.start_button.setCheckable(True)
         self.start_button.setToolTip(tr("Left click: object · right click or Shift+click: not object · drag: box · "
@@ -97,12 +96,15 @@ class InteractiveTab(QWidget):
         self.redo_button = QPushButton(tr("Redo"), self)
         self.clear_button = QPushButton(tr("Clear"), self)
         self.accept_button = QPushButton(tr("Accept"), self)
-        for b in (self.start_button, self.undo_button, self.redo_button, self.clear_button, self.accept_button):
-            row.addWidget(b)
-        layout.addLayout(row)
-        similar = QHBoxLayout()
+        # the mode on a row of its own, then the edits two a row: one row of five set the dock's minimum width
+        layout.addWidget(self.start_button)
+        layout.addLayout(button_grid([self.undo_button, self.redo_button, self.clear_button, self.accept_button], 2))
+        similar = QVBoxLayout()
         self.exemplar_combo = QgsMapLayerComboBox(self)
         self.exemplar_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        # empty until chosen: a polygon layer added later (a land-cover run's) is not taken as exemplars unasked
+        self.exemplar_combo.setAllowEmptyLayer(True, tr("choose polygons…"))
+        self.exemplar_combo.setLayer(None)
         self.exemplar_combo.setToolTip(tr("Polygons of good examples; the selected ones are used (all when none is selected)."))
         self.similar_button = QPushButton(tr("Find similar"), self)
         self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons (the selected ones, else all): "
@@ -112,9 +114,8 @@ class InteractiveTab(QWidget):
         self.in_view_check.setChecked(settings.value("similar_in_view", "true") == "true")
         self.in_view_check.setToolTip(tr("Search the current map view only (about a minute per million pixels with the "
                                          "network on 2 CPU cores); unticked, the whole raster."))
-        similar.addWidget(self.exemplar_combo, 1)
-        similar.addWidget(self.in_view_check)
-        similar.addWidget(self.similar_button)
+        for w in (self.exemplar_combo, self.in_view_check, self.similar_button):  # one above the other: a narrow dock
+            similar.addWidget(w)
         form2 = QFormLayout()
         form2.addRow(tr("Exemplars"), similar)
         layout.addLayout(form2)
@@ -134,6 +135,7 @@ class InteractiveTab(QWidget):
         text_form = QFormLayout()
         text_form.addRow(tr("Text"), self.candidates)
         layout.insertLayout(self.candidates_row, text_form)
+        make_narrow(self)
         self.tool = PromptMapTool(self.canvas) if self.canvas is not None else None
         if self.tool is not None:
             self.tool.pointPrompt.connect(self.controller.add_point)
@@ -167,7 +169,11 @@ class InteractiveTab(QWidget):
 
         raster, vec = self.layer_combo.currentLayer(), self.exemplar_combo.currentLayer()
         if raster is None or vec is None:
-            self._message(tr("Choose a raster and a polygon layer of exemplars."), "warning")
+            text = (tr("Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then "
+                       "click Find similar.") if raster is not None else
+                    tr("Choose a raster and a polygon layer of exemplars."))
+            self._message(text, "warning")
+            self.status.setText(text)
             return
         feats = vec.selectedFeatures() or list(vec.getFeatures())
         xf = QgsCoordinateTransform(vec.crs(), raster.crs(), QgsProject.instance())

@@ -34,7 +34,6 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from ..i18n import tr
 from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
+from .dock import make_narrow, scroll_body
 from .richtext import escape
 from .snapshot import check_files
 from .settings_tab import device_labels
@@ -113,6 +113,10 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
             parsed = check_bands_fit(parsed, set(roles), engine, pixel_m)  # a map: the classes these bands give
     except TerraPromptError as exc:
         return False, str(exc)
+    if roles and parsed.has_height and "height" not in roles:  # a run would refuse it: say so now, Run waits
+        return False, tr("The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. "
+                         "Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt."
+                         ).format(range=height_range_text(parsed))
     cat = concepts()
     if parsed.full_map:  # the bands decide which of the map's classes run, so their values are known only then
         line = tr("Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)").format(
@@ -152,6 +156,11 @@ class LandcoverTab(QWidget):
         self.extent_tool: Optional[QgsMapToolExtent] = None
         self.previous_tool = None
         self.last_result = None
+        self.result_for: Optional[tuple] = None
+        """(input layer id, prompt) of the run the Result box speaks of; another input or prompt clears it."""
+        self.run_for: Optional[tuple] = None
+        self.input_refusal = ""
+        """Why the chosen input cannot be read (its file is gone, its bands cannot be named); Run waits while it is set."""
         self.bands_task: Optional[CoreTask] = None  # the modality of a large raster, read off the main thread
         self.encoder_timer = QTimer(self)
         self.encoder_timer.setInterval(500)
@@ -171,16 +180,8 @@ class LandcoverTab(QWidget):
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        body = QWidget(scroll)
+        body = scroll_body(self)
         layout = QVBoxLayout(body)
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
 
         box = QGroupBox(tr("Input"), body)
         form = QFormLayout(box)
@@ -288,7 +289,7 @@ class LandcoverTab(QWidget):
         self.straight_check.setObjectName("landcoverStraight")
         self.straight_check.setToolTip(tr("Building polygons squared along each building's main direction (right angles), "
                                           "as footprints are drawn; other concepts keep their traced outlines."))
-        form.addRow("", self.straight_check)
+        form.addRow(self.straight_check)  # both columns: a checkbox does not wrap
         layout.addWidget(box)
 
         row = QHBoxLayout()
@@ -304,6 +305,7 @@ class LandcoverTab(QWidget):
         self.progress.setObjectName("landcoverProgress")
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
+        self.progress.setMinimumWidth(40)  # the bar shrinks in a narrow dock, the buttons keep their text
         row.addWidget(self.progress, 1)
         layout.addLayout(row)
 
@@ -332,14 +334,13 @@ class LandcoverTab(QWidget):
 
     def _narrow(self) -> None:
         """Let the dock be narrow: combos shrink and elide instead of widening the panel."""
-        for combo in self.findChildren(QComboBox):
-            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(3)
+        make_narrow(self)
 
     def _connect(self) -> None:
         self.layer_combo.layerChanged.connect(self.layer_changed)
         self.modality_combo.currentIndexChanged.connect(self.layer_changed)
         self.prompt_edit.textChanged.connect(self.prompt_changed)
+        self.prompt_edit.returnPressed.connect(self.run_on_enter)
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
             combo.layerChanged.connect(self._schedule_recheck)
         self.mask_combo.layerChanged.connect(self.mask_changed)
@@ -416,6 +417,8 @@ class LandcoverTab(QWidget):
         self.roles = self._show_modality()
         if self.task is None:
             self.progress.setValue(0)  # the bar spoke of the last run, not of this input
+        self._forget_result()
+        self._update_run_button()
         self._schedule_recheck()
 
     def _schedule_recheck(self, *_args) -> None:
@@ -445,6 +448,7 @@ class LandcoverTab(QWidget):
             self.bands_task = None
         layer = self.layer_combo.currentLayer()
         self.pixel_m = None
+        self.input_refusal = ""
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
             self.modality_combo.setItemText(0, modality_labels()["auto"])
@@ -453,9 +457,9 @@ class LandcoverTab(QWidget):
         from .snapshot import is_file_raster, missing_file
 
         if missing_file(layer):
-            self.bands_label.setText(escape(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the "
-                                               "layer at its new place (Layer Properties > Source), or remove the layer.")
-                                            .format(name=layer.name(), path=missing_file(layer))))
+            self._show_bands_error(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at "
+                                      "its new place (Layer Properties > Source), or remove the layer.")
+                                   .format(name=layer.name(), path=missing_file(layer)))
             return None
         if not is_file_raster(layer):
             self.bands_label.setText(escape(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "
@@ -474,12 +478,15 @@ class LandcoverTab(QWidget):
             return None
         return self._show_bands(modality, choice)
 
-    def _show_bands_error(self, exc: BaseException) -> None:
-        """Show why the input's bands cannot be read or named (in red)."""
+    def _show_bands_error(self, exc) -> None:
+        """Show why the input's bands cannot be read or named (in red, a message or an exception); Run waits for another
+        input or modality."""
         from ..core.errors import TerraPromptError
 
-        text = str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
+        text = exc if isinstance(exc, str) else str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
+        self.input_refusal = text
         self.bands_label.setText(f"<span style='color:#b00020'>{escape(text)}</span>")
+        self._update_run_button()
 
     def _read_bands_in_background(self, src, choice: str, name: str) -> None:
         """Detect the modality of a raster whose statistics take seconds (large, no overviews) in a task, so choosing it
@@ -518,7 +525,28 @@ class LandcoverTab(QWidget):
         self.mask_status.setVisible(bool(line))
         color = "#1b7f3b" if ok else "#b00020"
         self.mask_status.setText(f"<span style='color:{color}'>{escape(line)}</span>" if line else "")
-        self.run_button.setEnabled(getattr(self, "prompt_ok", False) and not self.mask_refusal and self.task is None)
+        self._update_run_button()
+
+    def _update_run_button(self) -> None:
+        """Run is enabled when the prompt fits, the input and cloud mask can be read, and no run is going on."""
+        self.run_button.setEnabled(getattr(self, "prompt_ok", False) and not self.mask_refusal and not self.input_refusal
+                                   and self.task is None)
+
+    def run_on_enter(self) -> Optional[CoreTask]:
+        """Enter in the prompt starts the run when Run is enabled (setDefault works in dialogs only)."""
+        return self.run() if self.run_button.isEnabled() else None
+
+    def _current_key(self) -> tuple:
+        """(input layer id, prompt) as chosen now: what a run would be about."""
+        layer = self.layer_combo.currentLayer()
+        return (layer.id() if layer is not None else "", self.prompt_edit.text().strip())
+
+    def _forget_result(self) -> None:
+        """Clear the Result box when it speaks of another input or prompt than the ones chosen now."""
+        if self.task is None and self.result_for is not None and self.result_for != self._current_key():
+            self.result_for = None
+            self.chart.clear()
+            self.explanation.clear()
 
     def prompt_changed(self, text: str) -> None:
         """Show, as the analyst types, what the prompt resolves to (or why it does not)."""
@@ -528,7 +556,7 @@ class LandcoverTab(QWidget):
         ok, line = describe_prompt(text, roles, self.engine_combo.currentData() or "auto", getattr(self, "pixel_m", None))
         if not ok and roles and describe_prompt(text)[0]:
             self.extra_box.setCollapsed(False)  # the bands are what is missing: show where a DSM or SAR layer goes
-        if ok and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):
+        if ok and roles is None and self.dsm_combo.currentLayer() is None and any(parse_height_range(normalise(text))[:2]):
             # a height range needs heights: show where to give them (a single-band DSM as the input also does)
             self.extra_box.setCollapsed(False)
             line += "; " + tr("choose the DSM below, unless the input itself is a DSM")
@@ -537,7 +565,8 @@ class LandcoverTab(QWidget):
         color = "#1b7f3b" if ok else "#b00020"
         self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
         self.prompt_ok = ok
-        self.run_button.setEnabled(ok and not self.mask_refusal and self.task is None)
+        self._forget_result()
+        self._update_run_button()
 
     def _encoder_check(self) -> None:
         """Refresh the prompt feedback when the background encoder load has finished."""
@@ -618,8 +647,11 @@ class LandcoverTab(QWidget):
         layer = self.layer_combo.currentLayer()
         if layer is None:
             raise ValueError(tr("No raster layer is chosen. Add a raster to the project and pick it under Input."))
+        if self.input_refusal:
+            raise ValueError(self.input_refusal)
         if not self.prompt_ok:
-            raise ValueError(describe_prompt(self.prompt_edit.text())[1])
+            raise ValueError(describe_prompt(self.prompt_edit.text(), self.input_roles(), self.engine_combo.currentData() or "auto",
+                                             getattr(self, "pixel_m", None))[1])
         if self.mask_refusal:
             raise ValueError(self.mask_refusal)
         check_files(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer(), self.mask_combo.currentLayer())
@@ -653,9 +685,13 @@ class LandcoverTab(QWidget):
         except ValueError as exc:
             self._discard_temp()
             self._message(str(exc), Qgis.Warning)
+            self.chart.clear()  # the Result box says why this run was refused, not what another run gave
+            self.explanation.setPlainText(str(exc))
+            self.result_for = self._current_key()
             return None
         self.request = req
         self.layer_name = layer.name()
+        self.run_for = self._current_key()
 
         def work(progress, is_cancelled):
             with rendered(render, folder, req.input) as path:
@@ -682,8 +718,11 @@ class LandcoverTab(QWidget):
         self.progress.setValue(int(value))
 
     def _set_running(self, running: bool) -> None:
-        self.run_button.setEnabled(not running and getattr(self, "prompt_ok", False) and not self.mask_refusal)
         self.cancel_button.setEnabled(running)
+        self.run_button.setEnabled(False)
+        if not running:
+            self.progress.setValue(0)
+            self._update_run_button()
         if not running:
             self.progress.setValue(0)
 
@@ -693,6 +732,7 @@ class LandcoverTab(QWidget):
 
         self.task = None
         self._set_running(False)
+        self.result_for = self.run_for
         if error is not None:
             self._discard_temp()
             self.explanation.setPlainText(error_message(error))

@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from . import settings
+from .dock import make_narrow, scroll_body
 from .tasks import CoreTask, start_task
 
 
@@ -47,8 +48,9 @@ class SettingsTab(QWidget):
         self.iface = iface
         self._report_done = False
         self.report_task: Optional[CoreTask] = None  # the device report, built off the main thread
-        layout = QVBoxLayout(self)
-        box = QGroupBox(tr("Processing"), self)
+        body = scroll_body(self)
+        layout = QVBoxLayout(body)
+        box = QGroupBox(tr("Processing"), body)
         form = QFormLayout(box)
         self.device_combo = QComboBox(box)
         self.device_combo.setObjectName("settingsDevice")
@@ -78,17 +80,19 @@ class SettingsTab(QWidget):
         form.addRow(tr("Tile overlap"), self.overlap_spin)
         layout.addWidget(box)
 
-        report_box = QGroupBox(tr("Devices"), self)
+        report_box = QGroupBox(tr("Devices"), body)
         rl = QVBoxLayout(report_box)
         self.report = QPlainTextEdit(report_box)
         self.report.setObjectName("settingsDeviceReport")
         self.report.setReadOnly(True)
         self.report.setPlaceholderText(tr("Checking the available devices ..."))
+        self.report.setMinimumHeight(120)
         rl.addWidget(self.report)
         self.refresh_button = QPushButton(tr("Check devices again"), report_box)
         self.refresh_button.clicked.connect(self.refresh_report)
         rl.addWidget(self.refresh_button)
         layout.addWidget(report_box, 1)
+        make_narrow(self)
 
         self.load()
         self.device_combo.currentIndexChanged.connect(self.save)

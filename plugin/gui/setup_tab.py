@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from .dock import make_narrow, scroll_body
 from .tasks import CoreTask, error_message, start_task
 
 
@@ -58,7 +59,8 @@ class SetupTab(QWidget):
         self.diag_task = None  # the diagnostics report, built off the main thread
         self._signal = _LineSignal()
         self._signal.line.connect(self._append_log)
-        lay = QVBoxLayout(self)
+        body = scroll_body(self)  # a narrow or short dock scrolls this tab instead of growing
+        lay = QVBoxLayout(body)
 
         self.status = QLabel(self)
         self.status.setObjectName("setupStatus")
@@ -67,32 +69,37 @@ class SetupTab(QWidget):
 
         box = QGroupBox(tr("Install dependencies"), self)
         bl = QVBoxLayout(box)
-        self.from_pypi = QRadioButton(tr("From the internet (PyPI; QGIS proxy settings apply)"), box)
-        self.from_wheelhouse = QRadioButton(tr("From an offline wheelhouse (folder or .zip)"), box)
+        # short labels (a radio button does not wrap: a long one sets the dock's width), the details in tooltips
+        self.from_pypi = QRadioButton(tr("From the internet (PyPI)"), box)
+        self.from_pypi.setToolTip(tr("Download the packages from PyPI; QGIS's proxy settings apply."))
+        self.from_wheelhouse = QRadioButton(tr("From an offline wheelhouse"), box)
+        self.from_wheelhouse.setToolTip(tr("A folder or .zip of wheel files, for a computer without internet."))
         self.from_pypi.setChecked(True)
         self.wheelhouse = QgsFileWidget(box)
         self.wheelhouse.setStorageMode(QgsFileWidget.GetFile)
         self.wheelhouse.setFilter(tr("Wheelhouse (*.zip)"))
         self.wheelhouse.setEnabled(False)
         self.from_wheelhouse.toggled.connect(self.wheelhouse.setEnabled)
-        self.cuda = QCheckBox(tr("Use the CUDA (NVIDIA GPU) build"), box)
+        self.cuda = QCheckBox(tr("CUDA build (NVIDIA GPU)"), box)
         self.cuda.setObjectName("setupCuda")
-        row = QHBoxLayout()
         self.install_btn = QPushButton(tr("Install dependencies"), box)
         self.install_btn.setObjectName("setupInstall")
         self.cancel_btn = QPushButton(tr("Cancel"), box)
         self.cancel_btn.setEnabled(False)
-        row.addWidget(self.install_btn)
-        row.addWidget(self.cancel_btn)
         self.progress = QProgressBar(box)
+        self.progress.setMinimumWidth(40)
+        row = QHBoxLayout()  # the progress beside Cancel, Install on its own line: one row was too wide for a narrow dock
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_btn)
         self.log = QPlainTextEdit(box)
         self.log.setObjectName("setupLog")
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
+        self.log.setMinimumHeight(100)
         for w in (self.from_pypi, self.from_wheelhouse, self.wheelhouse, self.cuda):
             bl.addWidget(w)
+        bl.addWidget(self.install_btn)
         bl.addLayout(row)
-        bl.addWidget(self.progress)
         bl.addWidget(self.log)
         lay.addWidget(box)
 
@@ -106,6 +113,7 @@ class SetupTab(QWidget):
         self.report = QPlainTextEdit(self)
         self.report.setObjectName("setupReport")
         self.report.setReadOnly(True)
+        self.report.setMinimumHeight(120)
         lay.addWidget(self.report)
 
         self.install_btn.clicked.connect(self.install)
@@ -113,6 +121,7 @@ class SetupTab(QWidget):
         self.diag_btn.clicked.connect(self.show_diagnostics)
         self.copy_btn.clicked.connect(lambda: QApplication.clipboard().setText(self.report.toPlainText()))
         self.refresh()
+        make_narrow(self)
 
     def refresh(self) -> list:
         """Re-check the dependencies and show what is missing and what needs it."""
