@@ -36,7 +36,8 @@ class CoreTask(QgsTask):
         """Call the core function; never raises (exceptions are kept for finished())."""
         try:
             self.result = self.fn(progress=self._progress, is_cancelled=self.isCanceled)
-            return not self.isCanceled()
+            # a cancel after the core function's last check comes too late: its outputs are written, so they count
+            return True
         except BaseException as exc:  # noqa: BLE001 - reported on the main thread
             self.error = exc
             self.trace = traceback.format_exc()

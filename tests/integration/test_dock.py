@@ -437,6 +437,24 @@ def test_every_task_runs_with_the_thread_setting(plugin, monkeypatch):
         QgsSettings().setValue("terraprompt/threads", 0)
 
 
+def test_a_cancel_after_the_work_is_done_keeps_the_result(plugin):
+    """A cancel landing after the core function's last check (its outputs committed) must not say nothing was written:
+    the result is handed on (its layers added)."""
+    from terraprompt.plugin.gui.tasks import CoreTask, start_task
+
+    done = []
+    holder = {}
+
+    def work(progress, is_cancelled):
+        holder["task"].cancel()  # the analyst presses Cancel as the outputs are committed
+        return "written"
+
+    holder["task"] = CoreTask("late cancel", work, lambda result, error: done.append((result, error)))
+    start_task(holder["task"])
+    assert wait_for(lambda: done, 30)
+    assert done == [("written", None)]
+
+
 UNLOAD_SCRIPT = r"""
 import os, sys
 sys.path.insert(0, os.path.join(sys.argv[1], "tests"))

@@ -199,7 +199,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
     clicks = 0
     for i, win in enumerate(tiles):
         if is_cancelled and is_cancelled():
-            raise Cancelled(t("Cancelled."))
+            raise Cancelled()
         enc = encode(win)
         emb = enc.features["embedding"]
         sim = protos.cell_similarity(emb)
@@ -216,7 +216,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
             if not (c0 <= nc < c1 and r0 <= nr < r1) or covered[min(int(y), enc.shape[0] - 1), min(int(x), enc.shape[1] - 1)]:
                 continue
             if is_cancelled and is_cancelled():
-                raise Cancelled(t("Cancelled."))
+                raise Cancelled()
             sub, sr, sc = sub_features(enc.features, x, y)
             # the plain threshold: the decoder-score and size cut-offs here were chosen with it
             mask, dscore = engine.decode(sub, np.array([[x - sc, y - sr]], np.float32), np.ones(1, np.float32),

@@ -241,3 +241,18 @@ def test_objects_on_tile_borders_are_returned_once(tmp_path):
     for i, a in enumerate(geoms):
         for b in geoms[i + 1:]:
             assert a.intersection(b).area <= 0.3 * min(a.area, b.area) + 1e-15
+
+
+def test_network_search_cancelled_is_a_cancel_not_a_traceback(tmp_path):
+    import fiona
+    from shapely.geometry import shape
+
+    from terraprompt.plugin.core.errors import Cancelled
+
+    img = shared("buildings", "rio_img56_image.tif")
+    with fiona.open(img.replace("_image.tif", "_footprints.gpkg"), layer="footprints") as fc:
+        exemplars = [shape(f["geometry"]) for f in fc if f["properties"]["area_px"] >= 200][:2]
+    out = tmp_path / "net.gpkg"
+    with pytest.raises(Cancelled):
+        find_similar(SimilarRequest(img, exemplars, str(out), method="network", cache_dir=""), is_cancelled=lambda: True)
+    assert not out.exists()
