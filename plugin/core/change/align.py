@@ -352,8 +352,10 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     roles = common_roles(bmod, amod)
     blayer, alayer = make_layer(before, bmod).with_mask_file(mask_files[0]), make_layer(after, amod).with_mask_file(mask_files[1])
     identical = same_grid(before.grid, after.grid)
-    report = [f"BEFORE: {os.path.basename(before.path)} — {bmod.describe()}; {blayer.scaling.note}",
-              f"AFTER: {os.path.basename(after.path)} — {amod.describe()}; {alayer.scaling.note}"]
+    report = [_t("BEFORE: {name} — {modality}; {scaling}", name=os.path.basename(before.path), modality=bmod.describe(),
+                 scaling=blayer.scaling.note),
+              _t("AFTER: {name} — {modality}; {scaling}", name=os.path.basename(after.path), modality=amod.describe(),
+                 scaling=alayer.scaling.note)]
     resampling, smooth = Resampling.bilinear, 1
     if identical:
         report.append(_t("Grids: identical, no resampling"))

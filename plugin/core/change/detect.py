@@ -23,7 +23,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, OutputError
-from ..messages import number, t
+from ..messages import number, quantity, t
 from ..modalities import resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
@@ -384,7 +384,7 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     lines += [t("Prompt: {note}", note=n) for n in prompt.notes]
     if prompt.min_area_m2 or prompt.max_area_m2:
         lines.append(t("Polygons from the prompt's size: {range}", range=" ".join(
-            ([f"≥ {prompt.min_area_m2:g} m²"] if prompt.min_area_m2 else []) + ([f"≤ {prompt.max_area_m2:g} m²"] if prompt.max_area_m2 else []))))
+            ([f"≥ {quantity(prompt.min_area_m2)} m²"] if prompt.min_area_m2 else []) + ([f"≤ {quantity(prompt.max_area_m2)} m²"] if prompt.max_area_m2 else []))))
     if min_area_m2 > prompt.min_area_m2:
         lines.append(t("Polygons of at least {m2} m² (minimum area, MIN_AREA_M2); the change raster and the areas below keep "
                        "every changed pixel", m2=number(min_area_m2)))

@@ -25,7 +25,7 @@ from rasterio.windows import Window
 
 from ..catalog import load_json
 from ..errors import InputError, PromptError
-from ..messages import number, separator, t as _t
+from ..messages import label_in_text, number, quantity, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
 from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range
@@ -181,7 +181,7 @@ def _concepts_of(phrase: str, wait_for_encoder: bool = True) -> Optional[ParsedP
 def class_label(name: str) -> str:
     """A change-map class as the analyst reads it: the concept's label in lower case ('built-up'), or 'other'."""
     cat = concepts()
-    return _t(cat[name]["label"]).lower() if name in cat else _t(name)
+    return label_in_text(_t(cat[name]["label"])) if name in cat else _t(name)
 
 
 def _classes_of(parsed: ParsedPrompt, notes: list[str]) -> list[str]:
@@ -567,5 +567,5 @@ def describe_change_prompt(text: str) -> tuple[bool, str]:
     except PromptError as exc:
         return False, str(exc)
     line = _t("Will keep: {change}", change=_t(p.label))
-    size = ([f"≥ {p.min_area_m2:g} m²"] if p.min_area_m2 else []) + ([f"≤ {p.max_area_m2:g} m²"] if p.max_area_m2 else [])
+    size = ([f"≥ {quantity(p.min_area_m2)} m²"] if p.min_area_m2 else []) + ([f"≤ {quantity(p.max_area_m2)} m²"] if p.max_area_m2 else [])
     return True, separator().join([line] + ([_t("polygons {range}", range=" ".join(size))] if size else []) + p.notes)

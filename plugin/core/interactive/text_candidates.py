@@ -38,7 +38,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import label_in_text, separator, t
+from ..messages import label_in_text, quantity, separator, t
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
@@ -249,10 +249,10 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     seconds = time.perf_counter() - t0
     cat = catalogue()
     what = ", ".join(label_in_text(t(cat[c]["label"])) for c in wanted)
-    size = (t("; objects ≥ {area} m²", area=f"{parsed.min_area_m2:g}") if parsed.min_area_m2
+    size = (t("; objects ≥ {area} m²", area=quantity(parsed.min_area_m2)) if parsed.min_area_m2
             else t("; regions under {pixels} pixels dropped", pixels=min_pixels))
     if parsed.max_area_m2:
-        size += t("; objects ≤ {area} m²", area=f"{parsed.max_area_m2:g}")
+        size += t("; objects ≤ {area} m²", area=quantity(parsed.max_area_m2))
     if total > len(cands):
         shown = (t("showing the {count} largest of {total}", count=len(cands), total=total) if sort == "area"
                  else t("showing the {count} best scored of {total}", count=len(cands), total=total))

@@ -15,7 +15,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import label_in_text, number, separator, t
+from ..messages import label_in_text, number, quantity, separator, t
 from ..mmu import class_area_table, merge_small_regions, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -160,18 +160,18 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m
         parsed = replace(parsed, concepts=[replace(m, concept=standing.get(m.concept, m.concept)) for m in parsed.concepts])
     possible = [m.concept for m in parsed.concepts if can(m.concept)]
     cat = catalogue()
-    left_out = [t(cat[m.concept]["label"]).lower() for m in parsed.concepts if m.concept not in possible]
+    left_out = [label_in_text(t(cat[m.concept]["label"])) for m in parsed.concepts if m.concept not in possible]
     if not possible:
         raise ModalityError(
             t("None of the land-cover map's classes ({classes}) can be extracted from the bands given ({bands}).",
-              classes=", ".join(t(cat[m.concept]["label"]).lower() for m in parsed.concepts), bands=", ".join(sorted(roles)) or t("none")),
+              classes=", ".join(label_in_text(t(cat[m.concept]["label"])) for m in parsed.concepts), bands=", ".join(sorted(roles)) or t("none")),
             t("Give an optical raster (RGB at least; NIR and SWIR for most classes), or name the land covers to extract."))
     notes = list(parsed.notes)
     # a map's class left out by the prompt that these bands cannot give is not in the map anyway: the exclusion is moot
     unable = [m for m in parsed.excluded if m.concept in land_cover_map()["concepts"] and not can(m.concept)]
     if unable:
         notes.append(t("land-cover map: {classes} cannot be told from these bands, so it cannot be left out either: its pixels "
-                       "may take the map's other classes", classes=", ".join(t(cat[m.concept]["label"]).lower() for m in unable)))
+                       "may take the map's other classes", classes=", ".join(label_in_text(t(cat[m.concept]["label"])) for m in unable)))
     spectral_more = engine == "network" and any(
         select_rules(m.concept, roles, head_unusable(roles, pixel_m)) is not None for m in parsed.concepts if m.concept not in possible)
     if left_out and spectral_more:
@@ -181,7 +181,7 @@ def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m
         notes.append(t("land-cover map: not possible from these bands: {classes}", classes=", ".join(left_out)))
     for whole, part in standing.items():
         notes.append(t("land-cover map: {part} in place of {whole}, which these bands cannot give",
-                       part=t(cat[part]["label"]).lower(), whole=t(cat[whole]["label"]).lower()))
+                       part=label_in_text(t(cat[part]["label"])), whole=label_in_text(t(cat[whole]["label"]))))
     return replace(parsed, concepts=[m for m in parsed.concepts if m.concept in possible], notes=notes, map_complete=not left_out,
                    excluded=[m for m in parsed.excluded if m not in unable])
 
@@ -264,7 +264,7 @@ def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict) -> list[str
     tall = [n for n in parsed.names if cat[n].get("height_filter")]  # the height range applies to what stands above ground
     if parsed.has_height and not tall:
         raise PromptError(t("A height ({range}) applies to {concepts}; the prompt names none of them.", range=height_range_text(parsed),
-                            concepts=", ".join(t(c["label"]).lower() for c in cat.values() if c.get("height_filter"))),
+                            concepts=", ".join(label_in_text(t(c["label"])) for c in cat.values() if c.get("height_filter"))),
                           t("Name buildings, trees, vegetation or built-up with the height, or remove the height from the prompt."))
     if parsed.has_height and "height" not in roles:
         raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
@@ -509,7 +509,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
-        details["map_first"] = [t(cat[names[i]]["label"]).lower() for i in first]
+        details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
         if out_vector:
             common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": engine_name,
@@ -575,7 +575,7 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
             "excluded_concepts": [m.concept for m in parsed.excluded],
             "rules_structured": engine.structured() if hasattr(engine, "structured") else {},
             "areas": area_table(classes, tally.counts, tally.class_conf, valid_area, cat),
-            "straight_outlines": [t(cat[classes[k]]["label"]).lower() for k in sorted(squared)]
+            "straight_outlines": [label_in_text(t(cat[classes[k]]["label"])) for k in sorted(squared)]
             if req.straight_outlines and req.output_vector else None,
             "height_filter": None if heights is None else {
                 "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
@@ -618,18 +618,18 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append(t("Excluded: {concepts}", concepts=", ".join(t(cat[m.concept]["label"]) for m in parsed.excluded)))
     if parsed.min_area_m2 and details.get("map_filled_m2") is not None:
         lines.append(t("Minimum mapping unit: {area} m² (smaller regions merge into their largest neighbour)",
-                       area=f"{parsed.min_area_m2:g}"))
+                       area=quantity(parsed.min_area_m2)))
     elif parsed.min_area_m2:
         lines.append(t("Minimum object area: {area} m² (smaller regions are removed from the raster and the polygons)",
-                       area=f"{parsed.min_area_m2:g}"))
+                       area=quantity(parsed.min_area_m2)))
     if parsed.max_area_m2:
         lines.append(t("Maximum object area: {area} m² (larger regions are removed from the raster and the polygons)",
-                       area=f"{parsed.max_area_m2:g}"))
+                       area=quantity(parsed.max_area_m2)))
     hf = details.get("height_filter")
     if hf:
         lines.append(t("Height: {concepts}: objects whose median height above ground is {range} ({source}; heights from a DSM are "
                        "the DSM minus a ground estimate): {kept} kept, {removed} removed ({none} without height data)",
-                       concepts=", ".join(t(cat[n]["label"]).lower() for n in hf["concepts"]), range=height_range_text(parsed),
+                       concepts=", ".join(label_in_text(t(cat[n]["label"])) for n in hf["concepts"]), range=height_range_text(parsed),
                        source=hf["heights_from"], kept=hf["objects_kept"], removed=hf["objects_removed"],
                        none=hf["objects_without_height"]))
     so = details.get("straight_outlines")
@@ -637,7 +637,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append(t("Polygons: straight outlines for {concepts} (right angles along each object's main direction; a part "
                        "that squaring would change much keeps its traced outline)", concepts=", ".join(so)) if so else
                      t("Polygons: straight outlines were asked for, but none of the prompt's concepts takes them ({concepts} do)",
-                       concepts=", ".join(t(c["label"]).lower() for c in cat.values() if c.get("straight_outlines"))))
+                       concepts=", ".join(label_in_text(t(c["label"])) for c in cat.values() if c.get("straight_outlines"))))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))
