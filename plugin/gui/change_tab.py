@@ -47,7 +47,7 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import add_to_group, style_change_polygons, threshold_renderer
+from .layers import add_to_group, set_abstract, style_change_polygons, threshold_renderer
 from .richtext import escape
 from .snapshot import check_files
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -465,6 +465,7 @@ class ChangeTab(QWidget):
         added = []
         if prob.isValid():
             threshold_renderer(prob, result.threshold)
+            set_abstract(prob, result.summary)  # as the Processing run's layers carry it
             added.append(prob)
             self.prob_layer_id = prob.id()
         if result.output_vector:

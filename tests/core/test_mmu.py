@@ -137,7 +137,7 @@ def test_extract_keeps_only_objects_under_a_maximum(tmp_path):
     with fiona.open(vec) as layer:
         areas = [f["properties"]["area_m2"] for f in layer]
     assert len(areas) == 1 and areas[0] < 10_000
-    assert "Maximum object area: 10000 m²" in r.explanation
+    assert "Maximum object area: 10,000 m²" in r.explanation
 
 
 def test_every_region_under_the_size_goes_and_regions_across_strips_count_whole(tmp_path, monkeypatch):

@@ -168,7 +168,7 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
 def test_prompt_feedback_while_typing(tab):
     tab.prompt_edit.setText("forest to urban larger than 1 ha")
     line = tab.prompt_status.text()
-    assert "Will keep: forest / trees → built-up" in line and "≥ 10000 m²" in line
+    assert "Will keep: forest / trees → built-up" in line and "≥ 10,000 m²" in line
     tab.prompt_edit.setText("grass to crops")
     assert "same change-map class" in tab.prompt_status.text() and not tab.run_button.isEnabled()
     tab.prompt_edit.setText("")
@@ -266,6 +266,7 @@ def test_threshold_slider_after_the_results_are_removed_and_moves_by_keyboard(ta
     res = _run_cva(tab, "any change")
     assert res is not None and tab.prob_layer is not None
     assert project.layerTreeRoot().findGroup("TerraPrompt").findLayer(tab.prob_layer.id()) is not None
+    assert "Changed area" in tab.prob_layer.metadata().abstract()  # the run's summary, as Processing's layers carry it
     prob = rasterio.open(res.output_probability).read(1)
     tab.slider.triggerAction(QAbstractSlider.SliderPageStepAdd)  # PageUp: 0.50 -> 0.60
     assert wait_for(lambda: tab.summary.toPlainText().startswith("Threshold 0.60:"), 60)

@@ -205,6 +205,7 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
             f, to = names.get(poly.value, ("", ""))
             poly.attrs = {"mean_probability": round(poly.confidence, 4),
                           "from_class": f if semantic else "", "to_class": to if semantic else ""}
+            poly.value = 1  # class_value is the change raster's value; from_class / to_class say the transition
             yield poly
 
     def described(written: Written) -> str:

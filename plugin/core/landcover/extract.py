@@ -308,8 +308,8 @@ def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.nda
     """Class per pixel (the best of the K wanted concepts at probability >= 0.5, 0 otherwise or where an excluded concept
     wins, NODATA where invalid or cloudy), its confidence, the valid mask without clouds, and the pixels filled. With
     ``fill`` (indices among the K: a complete land-cover map's filling classes) a pixel no class reaches 0.5 in takes the
-    likeliest of those unless an excluded concept is likelier: a map has no holes, and its confidence raster shows these
-    pixels below 50 %. ``first`` (indices among the K, a map's precedence) win wherever they reach 0.5, whatever else
+    likeliest of those unless an excluded concept is likelier: a map has no holes, and these pixels' confidence is below
+    50 %. ``first`` (indices among the K, a map's precedence) win wherever they reach 0.5, whatever else
     does (water over a vegetation index that green water also passes)."""
     inc = give_precedence(scores[:k], first)
     best = np.argmax(inc, axis=0)
@@ -668,7 +668,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     filled = details.get("map_filled_m2")
     if filled:
         lines.append(t("Land-cover map: {pct} % of the valid area reached no class at 50 % and took its most likely one "
-                       "(confidence below 50 % in the confidence raster)",
+                       "(confidence below 50 %, which lowers the polygons' confidence field there)",
                        pct=number(100.0 * filled / valid_area if valid_area else 0.0, 1)))
     mc = details["mean_confidence"]
     low = details.get("low_confidence_fraction", 0.0)

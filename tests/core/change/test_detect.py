@@ -55,6 +55,7 @@ def test_outputs_on_before_grid_with_attributes(tmp_path):
         assert pr["area_m2"] >= 500 and 0.5 <= pr["mean_probability"] <= 1
         assert pr["method"] == "cva" and pr["date_before"] == "2020-06-01" and pr["date_after"] == "2022-06-01"
         assert pr["from_class"] and pr["to_class"]
+        assert pr["class_value"] == 1 and pr["class"] == "change"  # the change raster's value; from/to say the transition
         c = shape(f["geometry"]).representative_point()
         col, row = (c.x - 500000) / 10, (4500000 - c.y) / 10
         if 20 <= row < 50 and 120 <= col < 150:
@@ -212,7 +213,7 @@ def test_free_prompt_and_its_size_through_detect(tmp_path):
     res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation disappeared larger than 5 ha"))
     ch = rasterio.open(res.output_change).read(1) == 1
     assert ch[a].mean() > 0.8 and ch[b].mean() < 0.05
-    assert "loss of vegetation" in res.summary and "≥ 50000 m²" in res.summary
+    assert "loss of vegetation" in res.summary and "≥ 50,000 m²" in res.summary
     with fiona.open(res.output_vector) as fc:
         assert len(fc) >= 1 and all(f["properties"]["from_class"] == "vegetation" for f in fc)
     res = detect_change(_req(tmp_path, pb, pa, prompt="vegetation disappeared larger than 10 ha"))

@@ -55,7 +55,7 @@ def test_a_complete_map_has_no_holes_and_merges_regions_under_its_unit(tmp_path)
     for k in np.unique(c2[valid]):
         sizes = np.bincount(ndimage.label(c2 == k)[0].ravel())[1:]
         assert sizes.min() * px_m2 >= 5000 * 0.95  # about 10 m pixels: 50 of them at least
-    assert "Minimum mapping unit: 5000 m²" in r2.explanation
+    assert "Minimum mapping unit: 5,000 m²" in r2.explanation
     assert sum(r2.areas_m2.values()) == pytest.approx(r2.valid_area_m2)
     import fiona
     with fiona.open(out_v) as f:

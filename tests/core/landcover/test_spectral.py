@@ -285,7 +285,7 @@ def test_explanation_content_and_details(flood, tmp_path):
     s2, s1, _, _ = flood
     r, _ = _run(tmp_path, input=s2, sar_input=s1, prompt="wooded areas and lakes larger than 1 ha")
     e = r.explanation
-    for s in ("Understood: Forest / trees", "meaning of 'wooded areas'", "Water (from synonym 'lakes'", "Minimum object area: 10000 m²",
+    for s in ("Understood: Forest / trees", "meaning of 'wooded areas'", "Water (from synonym 'lakes'", "Minimum object area: 10,000 m²",
               "Engine: spectral", "NDVI", "MNDWI", "Otsu", "m² =", " ha = ", " %", "Valid area", "Nodata excluded",
               "Clouds/shadows excluded", "Confidence:"):
         assert s in e, s
