@@ -949,17 +949,17 @@
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="471" />
+            <location filename="../plugin/gui/change_tab.py" line="473" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="507" />
+            <location filename="../plugin/gui/change_tab.py" line="512" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="521" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1564,42 +1564,47 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="140" />
+            <location filename="../plugin/gui/layers.py" line="63" />
+            <source>TerraPrompt result style</source>
+            <translation>TerraPrompt-Ergebnisstil</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="154" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="101" />
+            <location filename="../plugin/gui/layers.py" line="115" />
             <source>no change (&lt; {t})</source>
             <translation>keine Veränderung (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="101" />
+            <location filename="../plugin/gui/layers.py" line="115" />
             <source>change (≥ {t})</source>
             <translation>Veränderung (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="116" />
+            <location filename="../plugin/gui/layers.py" line="130" />
             <source>no change</source>
             <translation>keine Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="117" />
+            <location filename="../plugin/gui/layers.py" line="131" />
             <source>change</source>
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="188" />
+            <location filename="../plugin/gui/layers.py" line="202" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="190" />
+            <location filename="../plugin/gui/layers.py" line="204" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="195" />
+            <location filename="../plugin/gui/layers.py" line="210" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -1939,7 +1944,7 @@
             <translation>Die Karte zeigt noch nichts von „{name}“. Zoomen Sie auf den Layer und starten Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/tasks.py" line="89" />
+            <location filename="../plugin/gui/tasks.py" line="90" />
             <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
             <translation>Unerwarteter Fehler: {name}: {text}. Details stehen im TerraPrompt-Protokoll.</translation>
         </message>

@@ -949,17 +949,17 @@
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="471" />
+            <location filename="../plugin/gui/change_tab.py" line="473" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="507" />
+            <location filename="../plugin/gui/change_tab.py" line="512" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="521" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1564,42 +1564,47 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="140" />
+            <location filename="../plugin/gui/layers.py" line="63" />
+            <source>TerraPrompt result style</source>
+            <translation>Style de résultat TerraPrompt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="154" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="101" />
+            <location filename="../plugin/gui/layers.py" line="115" />
             <source>no change (&lt; {t})</source>
             <translation>pas de changement (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="101" />
+            <location filename="../plugin/gui/layers.py" line="115" />
             <source>change (≥ {t})</source>
             <translation>changement (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="116" />
+            <location filename="../plugin/gui/layers.py" line="130" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="117" />
+            <location filename="../plugin/gui/layers.py" line="131" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="188" />
+            <location filename="../plugin/gui/layers.py" line="202" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="190" />
+            <location filename="../plugin/gui/layers.py" line="204" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="195" />
+            <location filename="../plugin/gui/layers.py" line="210" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
@@ -1939,7 +1944,7 @@
             <translation>La carte ne montre encore rien de « {name} ». Zoomez sur la couche, puis relancez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/tasks.py" line="89" />
+            <location filename="../plugin/gui/tasks.py" line="90" />
             <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
             <translation>Erreur inattendue : {name} : {text}. Les détails sont dans le journal TerraPrompt.</translation>
         </message>

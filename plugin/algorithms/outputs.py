@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
 
-from ..gui.layers import set_abstract
+from ..gui.layers import keep_style, set_abstract
 
 _ALIVE: list = []
 """Post-processors QGIS has not called yet: Processing keeps only a pointer, so Python must hold them (the oldest are
@@ -23,6 +23,7 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
         self.style(layer)
+        keep_style(layer)
         if self.explanation:
             set_abstract(layer, self.explanation)
         if self in _ALIVE:

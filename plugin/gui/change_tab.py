@@ -47,7 +47,7 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import add_to_group, set_abstract, style_change_polygons, threshold_renderer
+from .layers import add_to_group, keep_style, set_abstract, style_change_polygons, threshold_renderer
 from .richtext import escape
 from .snapshot import check_files
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -465,6 +465,7 @@ class ChangeTab(QWidget):
         added = []
         if prob.isValid():
             threshold_renderer(prob, result.threshold)
+            keep_style(prob)
             set_abstract(prob, result.summary)  # as the Processing run's layers carry it
             added.append(prob)
             self.prob_layer_id = prob.id()
@@ -473,6 +474,7 @@ class ChangeTab(QWidget):
                                  + suffix, "ogr")
             if vec.isValid():
                 style_change_polygons(vec)
+                keep_style(vec)
                 added.insert(0, vec)
         add_to_group(added)
 
@@ -489,6 +491,8 @@ class ChangeTab(QWidget):
         layer = self.prob_layer
         if layer is not None and layer.isValid():
             threshold_renderer(layer, t)
+            if not self.slider.isSliderDown():
+                keep_style(layer)
         if not self.slider.isSliderDown() and self.last_result is not None:
             self.threshold_timer.start()
 

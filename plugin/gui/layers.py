@@ -51,6 +51,20 @@ def set_abstract(layer, text: str) -> None:
     layer.setMetadata(md)
 
 
+def keep_style(layer) -> None:
+    """Store a result layer's style with its file, so it opens styled from the Browser or in another project: inside a
+    GeoPackage as its default style, else as the .qml QGIS looks for beside the file (not for a vector file whose .qml a
+    raster output of the same name already uses)."""
+    path = layer.source().split("|")[0]
+    if not os.path.isfile(path):
+        return
+    stem, ext = os.path.splitext(path)
+    if isinstance(layer, QgsVectorLayer) and ext.lower() == ".gpkg":
+        layer.saveStyleToDatabase("TerraPrompt", tr("TerraPrompt result style"), True, "")
+    elif isinstance(layer, QgsRasterLayer) or not any(os.path.exists(stem + e) for e in (".tif", ".tiff")):
+        layer.saveNamedStyle(stem + ".qml")
+
+
 def style_class_raster(layer: QgsRasterLayer, classes: dict[int, str]) -> None:
     """Paletted renderer: background transparent, each class value in its concept colour."""
     provider = layer.dataProvider()
@@ -189,12 +203,14 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
     if not raster.isValid():
         raise RuntimeError(tr("QGIS could not open the result raster {path}.").format(path=raster_path))
     style_class_raster(raster, classes)
+    keep_style(raster)
     set_abstract(raster, explanation)
     added.append(raster)
     if vector_path and os.path.exists(vector_path):
         vector = QgsVectorLayer(vector_path, tr("{name} (polygons)").format(name=base), "ogr")
         if vector.isValid():
             style_polygons(vector)
+            keep_style(vector)
             set_abstract(vector, explanation)
             added.insert(0, vector)
     add_to_group(added, project)
