@@ -10,6 +10,7 @@ Features are written through OGR (WKB geometries, typed fields, transactions).
 from __future__ import annotations
 
 import datetime as _dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Collection, Iterator, Optional, Union
 
@@ -26,7 +27,7 @@ from shapely.ops import transform as shp_transform, unary_union
 
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid, pixel_sides
-from .writers import staged_vector
+from .writers import gdal_failures, staged_vector, write_failed
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -124,6 +125,32 @@ def _touch_internal_edges(labels: np.ndarray, win: Window, width: int, height: i
     return ids
 
 
+class Polygons(Iterator[Polygon]):
+    """:func:`polygonize`'s polygons, carrying the run's cancel check and progress on to the writer, whose last phase
+    (translating to a Shapefile ...) then reports and stops too: the polygons get ``share`` of the progress range."""
+
+    def __init__(self, make: Callable[[Optional[Callable[[float], None]]], Iterator[Polygon]],
+                 is_cancelled: Optional[Callable[[], bool]], progress: Optional[Callable[[float], None]]) -> None:
+        self.is_cancelled = is_cancelled
+        self.progress = progress
+        self.share = 1.0
+        self._it = make(self._report if progress is not None else None)
+
+    def _report(self, fraction: float) -> None:
+        self.progress(self.share * fraction)
+
+    def after(self, fraction: float) -> None:
+        """Report ``fraction`` (0..1) of the writer's phase after the polygons (the rest of the progress range)."""
+        if self.progress is not None:
+            self.progress(self.share + (1.0 - self.share) * fraction)
+
+    def __iter__(self) -> "Polygons":
+        return self
+
+    def __next__(self) -> Polygon:
+        return next(self._it)
+
+
 def polygonize(
     class_path: str,
     confidence_path: Optional[str] = None,
@@ -133,13 +160,21 @@ def polygonize(
     is_cancelled: Optional[Callable[[], bool]] = None,
     confidence_scale: float = 1.0,
     progress: Optional[Callable[[float], None]] = None,
-) -> Iterator[Polygon]:
+) -> Polygons:
     """Yield polygons of every class value except background/nodata, merged across windows.
 
     ``confidence_scale`` maps the confidence raster's values to 0..1 (0.01 for a uint8 percent raster); ``progress``
     gets the fraction done (0..1) after each window and after each class's merged objects (a speckled map spends
-    most of a run here).
+    most of a run here). The cancel check and progress travel with the polygons to :func:`write_polygons`.
     """
+    return Polygons(lambda report: _polygonize(class_path, confidence_path, window_size, background, nodata, is_cancelled,
+                                               confidence_scale, report), is_cancelled, progress)
+
+
+def _polygonize(class_path: str, confidence_path: Optional[str], window_size: int, background: int, nodata: int,
+                is_cancelled: Optional[Callable[[], bool]], confidence_scale: float,
+                progress: Optional[Callable[[float], None]]) -> Iterator[Polygon]:
+    """The generator behind :func:`polygonize`."""
     from .errors import Cancelled
 
     pending: dict[int, list[Polygon]] = {}
@@ -259,19 +294,27 @@ def write_polygons(
     extra_fields: Optional[dict] = None,
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
+    is_cancelled: Optional[Callable[[], bool]] = None,
 ) -> Written:
     """Write polygons to a GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
     returns what was written. ``description``: the layer's description, or a function of what was written that gives
     it. ``straight``: the class values whose polygons get right-angled outlines (buildings; :mod:`.outlines`) instead
-    of simplified pixel outlines."""
+    of simplified pixel outlines. ``is_cancelled`` (else that of :func:`polygonize`'s polygons) also stops the last
+    translation to another format, whose progress polygonize's ``progress`` reports. A failed write (a full disk) is an
+    OutputError."""
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * min(pixel_sides(grid.transform))  # degrees: a 10 m pixel at 65°N is 2.4 times wider than tall
     pixel = pixel_side(grid.transform)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()
-    with staged_vector(path) as gpkg:
-        out = _GeoPackageLayer(gpkg, layer, grid.crs, fields)
+    is_cancelled = is_cancelled or getattr(polygons, "is_cancelled", None)
+    translated = not path.lower().endswith(".gpkg")
+    if translated and isinstance(polygons, Polygons):
+        polygons.share = 1.0 - TRANSLATION_SHARE
+    after = polygons.after if isinstance(polygons, Polygons) and translated else None
+    with staged_vector(path, is_cancelled, after) as gpkg:
+        out = _GeoPackageLayer(gpkg, layer, grid.crs, fields, output=path)
         try:
             for poly in polygons:
                 if poly.value in straight:
@@ -301,6 +344,8 @@ def write_polygons(
     return written
 
 
+TRANSLATION_SHARE = 0.25
+"""The part of the polygons' progress range the translation to a Shapefile, GeoJSON or FlatGeobuf gets."""
 TINY_PIXELS = 4
 """Objects of at most this many pixels count as isolated pixels of a per-pixel classification (:class:`Written`)."""
 SPECKLE_MIN_FEATURES = 10_000
@@ -334,30 +379,50 @@ def ten_pixels(pixel_m2: float) -> str:
 
 class _GeoPackageLayer:
     """A new GeoPackage with one MultiPolygon layer, written through OGR in transactions of ``batch`` features (shapely's
-    WKB straight to OGR: several times faster per feature than GeoJSON-like records)."""
+    WKB straight to OGR: several times faster per feature than GeoJSON-like records). A write GDAL or the system
+    refuses (a full disk) is an OutputError naming ``output`` (the file the GeoPackage is bound for)."""
 
     _TYPES = {"str": ("OFTString", "SetFieldString"), "int": ("OFTInteger64", "SetFieldInteger64"),
               "float": ("OFTReal", "SetField")}
     _CAST = {"str": str, "int": int, "float": float}
 
-    def __init__(self, path: str, layer: str, crs, fields: dict[str, str], batch: int = 10000) -> None:
+    def __init__(self, path: str, layer: str, crs, fields: dict[str, str], batch: int = 10000,
+                 output: Optional[str] = None) -> None:
         from osgeo import ogr, osr
 
         self._ogr, self.batch, self.pending = ogr, batch, 0
-        self.ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-        if self.ds is None:
-            raise OSError(f"cannot create the GeoPackage {path}")
-        srs = osr.SpatialReference()
-        srs.ImportFromWkt(crs.to_wkt())
-        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-        self.layer = self.ds.CreateLayer(layer, srs, ogr.wkbMultiPolygon)
-        for name, kind in fields.items():
-            self.layer.CreateField(ogr.FieldDefn(name, getattr(ogr, self._TYPES[kind][0])))
-        self.defn = self.layer.GetLayerDefn()
-        # name -> (index, typed setter, cast): setting by index and type skips OGR's per-call name lookup
-        self.setters = {name: (self.defn.GetFieldIndex(name), getattr(ogr.Feature, self._TYPES[kind][1]), self._CAST[kind])
-                        for name, kind in fields.items()}
-        self.layer.StartTransaction()
+        self.output = output or path
+        self.layer = self.defn = self.ds = None
+        with self._writing():
+            self.ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+            if self.ds is None:
+                raise OSError(f"cannot create the GeoPackage {path}")
+            srs = osr.SpatialReference()
+            srs.ImportFromWkt(crs.to_wkt())
+            srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+            self.layer = self.ds.CreateLayer(layer, srs, ogr.wkbMultiPolygon)
+            if self.layer is None:
+                raise OSError(f"cannot create the layer {layer}")
+            for name, kind in fields.items():
+                self.layer.CreateField(ogr.FieldDefn(name, getattr(ogr, self._TYPES[kind][0])))
+            self.defn = self.layer.GetLayerDefn()
+            # name -> (index, typed setter, cast): setting by index and type skips OGR's per-call name lookup
+            self.setters = {name: (self.defn.GetFieldIndex(name), getattr(ogr.Feature, self._TYPES[kind][1]), self._CAST[kind])
+                            for name, kind in fields.items()}
+            self.layer.StartTransaction()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn what a failed write raises or GDAL only logs (CE_Failure) in the block into an OutputError."""
+        try:
+            with gdal_failures() as failures:
+                yield
+        except (OSError, RuntimeError) as exc:
+            self._drop()
+            raise write_failed(self.output, exc) from exc
+        if failures:
+            self._drop()
+            raise write_failed(self.output, failures[0])
 
     def add(self, geom, props: dict) -> None:
         """Append one feature (a Polygon is stored as a one-part MultiPolygon; None values stay NULL)."""
@@ -370,28 +435,49 @@ class _GeoPackageLayer:
                 set_field(feat, i, cast(v))
         g = ogr.CreateGeometryFromWkb(geom.wkb)
         feat.SetGeometryDirectly(ogr.ForceToMultiPolygon(g) if g.GetGeometryType() == ogr.wkbPolygon else g)
-        if self.layer.CreateFeature(feat) != 0:
+        try:
+            failed = self.layer.CreateFeature(feat) != 0
+        except RuntimeError as exc:  # bindings with exceptions enabled
+            self._drop()
+            raise write_failed(self.output, exc) from exc
+        if failed:
             from osgeo import gdal
 
-            raise OSError(f"GDAL could not write a polygon: {gdal.GetLastErrorMsg()}")
+            self._drop()
+            raise write_failed(self.output, gdal.GetLastErrorMsg() or "CreateFeature failed")
         self.pending += 1
         if self.pending >= self.batch:
-            self.layer.CommitTransaction()
-            self.layer.StartTransaction()
+            with self._writing():
+                self._commit()
+                self.layer.StartTransaction()
             self.pending = 0
+
+    def _commit(self) -> None:
+        """Commit the pending transaction; a refused commit (a full disk) raises OSError."""
+        if self.layer.CommitTransaction() != 0:
+            from osgeo import gdal
+
+            raise OSError(gdal.GetLastErrorMsg() or "the transaction could not be committed")
 
     def close(self, description: str = "") -> None:
         """Commit, store the run's explanation as the layer's description (shown by QGIS and ogrinfo) and close."""
-        self.layer.CommitTransaction()
-        if description:
-            self.layer.SetMetadataItem("DESCRIPTION", description)
-        self.layer = self.defn = None
-        self.ds = None
+        with self._writing():
+            self._commit()
+            if description:
+                self.layer.SetMetadataItem("DESCRIPTION", description)
+            self._drop()  # closes and writes the file
 
     def abandon(self) -> None:
         """Close without committing what is pending (the file is then removed)."""
         try:
-            self.layer.RollbackTransaction()
+            if self.layer is not None:
+                self.layer.RollbackTransaction()
+        except RuntimeError:  # bindings with exceptions enabled: the file goes anyway
+            pass
         finally:
-            self.layer = self.defn = None
-            self.ds = None
+            self._drop()
+
+    def _drop(self) -> None:
+        """Release the layer and close the file."""
+        self.layer = self.defn = None
+        self.ds = None

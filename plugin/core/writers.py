@@ -7,17 +7,18 @@ removed, so an existing output is never half-replaced and inputs are never touch
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 import numpy as np
 import rasterio
 from rasterio.windows import Window
 
-from .errors import OutputError
+from .errors import Cancelled, OutputError
 from .messages import t
 
 from .raster import Grid
@@ -36,6 +37,10 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
+NAME_MAX = 255
+"""The longest file name (bytes) common file systems hold."""
+
+
 def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequence[str] = ()) -> str:
     """Validate an output path: not an input, folder writable, known extension. Returns the absolute path."""
     if not path:
@@ -45,6 +50,10 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
         if src and (os.path.abspath(src) == path or _same_file(src, path)):
             raise OutputError(t("The output '{name}' is one of the inputs.", name=os.path.basename(path)),
                               t("Choose another output file name; inputs are never overwritten."))
+    for src in inputs:
+        if src and _reads_any(input_files(src), file_parts(path)):
+            raise OutputError(t("The output '{name}' is a file the input '{input}' reads.", name=os.path.basename(path),
+                                input=src), t("Choose another output file name; inputs are never overwritten."))
     folder = os.path.dirname(path) or "."
     existing = _nearest_existing(folder)
     if not os.path.isdir(existing):
@@ -58,7 +67,37 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
     if extensions and not path.lower().endswith(tuple(extensions)):
         raise OutputError(t("The output '{name}' has an unsupported extension.", name=os.path.basename(path)),
                           t("Use one of: {choices}.", choices=", ".join(extensions)))
+    if max(len(os.path.basename(p).encode()) for p in file_parts(path)) > NAME_MAX:
+        raise OutputError(t("TerraPrompt cannot write '{name}': the file name is longer than file systems allow ({max} bytes).",
+                            name=os.path.basename(path), max=NAME_MAX), t("Choose a shorter file name."))
     return path
+
+
+def input_files(src: str) -> set[str]:
+    """The files an input reads, absolute: its path, and every file GDAL lists for it (the GeoPackage of a
+    'GPKG:file:table' raster, the file of a 'NETCDF:file:var' one, the sources of a VRT)."""
+    files = {os.path.abspath(src)} if os.path.exists(src) else set()
+    try:
+        from osgeo import gdal
+    except ImportError:  # rasterio wheels without the GDAL bindings: the path alone
+        return files
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # an input GDAL cannot open is reported where it is read
+    try:
+        ds = gdal.OpenEx(src)
+        listed = (ds.GetFileList() if ds is not None else None) or []
+    except RuntimeError:  # bindings with exceptions enabled
+        listed = []
+    finally:
+        ds = None
+        gdal.PopErrorHandler()
+    files.update(os.path.abspath(f) for f in listed if not f.startswith("/vsi"))
+    return files
+
+
+def _reads_any(files: set[str], outputs: Sequence[str]) -> bool:
+    """Whether any of the files an output writes (``outputs``) is one of ``files`` (by path or as the same file)."""
+    outs = [os.path.abspath(o) for o in outputs]
+    return any(o in files for o in outs) or any(_same_file(f, o) for f in files for o in outs if os.path.exists(o))
 
 
 def _nearest_existing(folder: str) -> str:
@@ -100,8 +139,7 @@ def temp_path_for(path: str) -> str:
     is cancelled leaves no empty folder behind, and folders that existed before are never removed.
     """
     folder, name = os.path.split(os.path.abspath(path))
-    stem, ext = os.path.splitext(name)
-    tmp = os.path.join(folder, f".{stem}.tmp-{uuid.uuid4().hex[:8]}{ext}")
+    tmp = os.path.join(folder, temp_name(name))
     with _folders_lock:
         missing = _missing_folders(folder)
         try:
@@ -117,6 +155,24 @@ def temp_path_for(path: str) -> str:
         if mine:
             _pending_folders[tmp] = mine
     return tmp
+
+
+NAME_MAX = 255
+"""The longest file name (bytes) common filesystems (ext4, NTFS, APFS) allow."""
+_SIDE_SUFFIX = len(".gpkg-journal")
+"""Room kept for what is appended to a temporary name (a staged GeoPackage and its SQLite journal, '.aux.xml')."""
+
+
+def temp_name(name: str) -> str:
+    """A unique hidden temporary name for the file ``name`` ('.{stem}.tmp-{8 hex}{ext}'), its stem shortened when the
+    name would pass NAME_MAX bytes with what GDAL and SQLite append, so a name the filesystem allows can be written."""
+    stem, ext = os.path.splitext(name)
+    tag = f".tmp-{uuid.uuid4().hex[:8]}{ext}"
+    room = NAME_MAX - _SIDE_SUFFIX - 1 - len(tag.encode())
+    raw = stem.encode("utf-8", "surrogateescape")
+    if len(raw) > room:
+        stem = raw[:max(room, 1)].decode("utf-8", "ignore") or "o"  # cut on a character boundary
+    return f".{stem}{tag}"
 
 
 def _remove_empty(folders: Sequence[str]) -> None:
@@ -162,14 +218,16 @@ def file_parts(path: str) -> list[str]:
 
 
 @contextmanager
-def staged_vector(path: str) -> Iterator[str]:
+def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
+                  progress: Optional[Callable[[float], None]] = None) -> Iterator[str]:
     """The GeoPackage to write polygons bound for ``path`` into; when the block ends they are translated to the format
-    of ``path``'s extension and moved over it; on an error or a cancel nothing is left behind."""
+    of ``path``'s extension (``progress`` gets its fraction done, 0..1; ``is_cancelled`` stops it) and moved over it;
+    on an error or a cancel nothing is left behind."""
     tmp = temp_path_for(path)
     gpkg = tmp if tmp.lower().endswith(".gpkg") else tmp + ".gpkg"
     try:
         yield gpkg
-        _to_vector_format(gpkg, tmp)
+        _to_vector_format(gpkg, tmp, is_cancelled, progress)
         commit(tmp, path)
     except BaseException:
         remove_quietly(gpkg)
@@ -177,27 +235,26 @@ def staged_vector(path: str) -> Iterator[str]:
         raise
 
 
-def _to_vector_format(gpkg: str, staged: str) -> None:
+def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[], bool]] = None,
+                      progress: Optional[Callable[[float], None]] = None) -> None:
     """Translate a finished GeoPackage to the format of ``staged``'s extension, then drop it. A Shapefile gets UTF-8
     text and field names cut to 10 characters (mean_probability: mean_proba); the GeoJSON keeps the layer's CRS, as
-    QGIS writes it."""
+    QGIS writes it. ``progress`` gets the fraction translated (0..1); a cancel stops it at once (:class:`Cancelled`;
+    :class:`_Translation` runs meanwhile in a worker thread: one polygon with 60 000 holes takes GDAL 45 s to write to a
+    Shapefile); a failed write (a full disk) is an OutputError."""
     if gpkg == staged:
         return
-    from osgeo import gdal
-
     ext = os.path.splitext(staged)[1].lower()
-    options = {".shp": ["ENCODING=UTF-8", "RESIZE=YES"], ".geojson": ["RFC7946=NO"]}.get(ext, [])
     try:
-        gdal.PushErrorHandler("CPLQuietErrorHandler")  # the Shapefile's field-name cuts are warnings, not news
-        try:
-            done = gdal.VectorTranslate(staged, gpkg, format=VECTOR_DRIVERS[ext], layerCreationOptions=options)
-            reason = gdal.GetLastErrorMsg()
-        finally:
-            gdal.PopErrorHandler()
-        if done is None:
-            raise OutputError(t("Cannot write '{name}' ({reason}).", name=os.path.basename(staged), reason=reason),
+        sql = dict(SQLStatement=_shapefile_select(gpkg), SQLDialect="OGRSQL") if ext == ".shp" else {}
+        job = _Translation(gpkg, staged, ext, sql)
+        if is_cancelled is None and progress is None:
+            job.run()
+        else:
+            job.run_watched(is_cancelled or (lambda: False), progress)
+        if job.failures:
+            raise OutputError(t("Cannot write '{name}' ({reason}).", name=shown_name(staged), reason=job.failures[0]),
                               t("Write a GeoPackage (.gpkg) instead, or check the folder and the disk space."))
-        done = None  # closes it
     except BaseException:
         remove_quietly(staged)
         raise
@@ -205,10 +262,163 @@ def _to_vector_format(gpkg: str, staged: str) -> None:
         remove_quietly(gpkg)
 
 
+def _has_epsg(gpkg: str) -> bool:
+    """Whether the GeoPackage's layer CRS has an EPSG code (or no CRS at all)."""
+    from osgeo import ogr
+
+    ds = ogr.Open(gpkg)
+    srs = ds.GetLayer(0).GetSpatialRef() if ds is not None and ds.GetLayerCount() else None
+    if srs is None:
+        return True
+    srs.AutoIdentifyEPSG()
+    return srs.GetAuthorityName(None) == "EPSG" and bool(srs.GetAuthorityCode(None))
+
+
+class _Translation:
+    """One gdal.VectorTranslate of a GeoPackage into ``staged``, run here or in a worker thread that a cancel leaves
+    at once (the worker stops at its next feature and then removes what it wrote)."""
+
+    def __init__(self, gpkg: str, staged: str, ext: str, sql: dict) -> None:
+        self.gpkg, self.staged, self.ext, self.sql = gpkg, staged, ext, sql
+        self.failures: list[str] = []
+        self.fraction = 0.0
+        self.stop = threading.Event()
+
+    def _callback(self, complete: float, _message, _data) -> int:
+        self.fraction = min(max(float(complete), 0.0), 1.0)
+        return 0 if self.stop.is_set() else 1
+
+    def run(self) -> None:
+        """Translate (GDAL's failures collected in :attr:`failures`: a full disk is only logged); a stopped worker
+        removes its files."""
+        from osgeo import gdal
+
+        # a GeoJSON names its CRS only by an EPSG code: without one QGIS reads it as EPSG:4326 (metres as degrees), so
+        # it is then written in EPSG:4326 as RFC 7946 asks
+        geojson = ["RFC7946=NO"] if _has_epsg(self.gpkg) else ["RFC7946=YES"]
+        options = {".shp": ["ENCODING=UTF-8"], ".geojson": geojson}.get(self.ext, [])
+        with gdal_failures() as failures:  # the Shapefile's field-name cuts are warnings, not news
+            try:
+                done = gdal.VectorTranslate(self.staged, self.gpkg, format=VECTOR_DRIVERS[self.ext],
+                                            layerCreationOptions=options, callback=self._callback, **self.sql)
+                if done is None and not failures:
+                    failures.append(gdal.GetLastErrorMsg() or "GDAL VectorTranslate failed")
+                done = None  # closes it (a full disk shows here too)
+            except RuntimeError as exc:  # bindings with exceptions enabled
+                failures.append(str(exc))
+        self.failures = failures
+        if self.stop.is_set():  # cancelled meanwhile: what GDAL wrote after the caller cleaned up goes too
+            remove_quietly(self.staged)
+            remove_quietly(self.gpkg)
+
+    def run_watched(self, is_cancelled: Callable[[], bool], progress: Optional[Callable[[float], None]]) -> None:
+        """:meth:`run` in a worker thread, checking for a cancel and reporting progress ten times a second."""
+        worker = threading.Thread(target=self.run, name="terraprompt-translate", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+            if is_cancelled():
+                self.stop.set()
+                raise Cancelled()
+            if progress is not None:
+                progress(self.fraction)
+        if progress is not None and not self.failures:
+            progress(1.0)
+
+
+SHAPEFILE_TEXT_MAX = 254
+"""The widest text field a dBase file holds (bytes)."""
+
+
+def _shapefile_select(gpkg: str) -> str:
+    """An OGR SQL SELECT of the GeoPackage's layer giving each text and integer field the width of its widest value
+    (bytes; text at most SHAPEFILE_TEXT_MAX): what the Shapefile driver's RESIZE=YES does, but while the features are
+    copied, where a cancel reaches it, rather than in a rewrite of the .dbf when the file closes (4/5 of the time the
+    translation of 46 000 polygons took)."""
+    import pathlib
+    import sqlite3
+    from contextlib import closing
+
+    from osgeo import ogr
+
+    ds = ogr.Open(gpkg)
+    layer = ds.GetLayer(0)
+    name, defn = layer.GetName(), layer.GetLayerDefn()
+    fields = [(defn.GetFieldDefn(i).GetName(), defn.GetFieldDefn(i).GetType()) for i in range(defn.GetFieldCount())]
+    layer = defn = ds = None
+    kinds = {ogr.OFTString: "character", ogr.OFTInteger: "integer", ogr.OFTInteger64: "integer"}
+    sized = [(f, kinds[k]) for f, k in fields if k in kinds]
+    widths: list = []
+    if sized:
+        sizes = ", ".join(f"max(length(CAST({_quoted(f)} AS {'BLOB' if k == 'character' else 'TEXT'})))" for f, k in sized)
+        with closing(sqlite3.connect(pathlib.Path(os.path.abspath(gpkg)).as_uri() + "?mode=ro", uri=True)) as db:
+            widths = list(db.execute(f"SELECT {sizes} FROM {_quoted(name)}").fetchone())
+    width = {f: (k, min(max(int(w or 1), 1), SHAPEFILE_TEXT_MAX)) for (f, k), w in zip(sized, widths)
+             if k == "character" or int(w or 1) <= 9}  # wider integers keep the driver's 64-bit field
+    columns = [f"CAST({_quoted(f)} AS {width[f][0]}({width[f][1]})) AS {_quoted(f)}" if f in width else _quoted(f)
+               for f, _ in fields]
+    return f"SELECT {', '.join(columns) or '*'} FROM {_quoted(name)}"
+
+
+def _quoted(identifier: str) -> str:
+    """An identifier quoted for SQL (OGR SQL and SQLite)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def write_failed(path: str, reason: object) -> OutputError:
+    """The error for an output GDAL or the system could not write (a full disk, mostly), naming it and its folder."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    text = " ".join(str(reason).split()) or "?"
+    return OutputError(t("Cannot write '{name}' ({reason}).", name=shown_name(path),
+                         reason=text if len(text) <= 200 else text[:199] + "…"),
+                       t("Check the folder '{folder}' and the free disk space; the previous output, if any, is unchanged.",
+                         folder=folder))
+
+
+_TEMP_NAME = re.compile(r"^\.(.+)\.tmp-[0-9a-f]{8}(\.[^.]*)?$")
+
+
+def shown_name(path: str) -> str:
+    """The name of the output a (hidden, temporary) file is bound for, as the analyst chose it: '.lc.tmp-1a2b3c4d.gpkg'
+    → 'lc.gpkg' (staged files are named after temporary ones, so the pattern may repeat)."""
+    name = os.path.basename(path)
+    staged = _TEMP_NAME.match(name[:-5]) if name.endswith(".gpkg") else None
+    if staged is not None and staged.group(2):  # a staged GeoPackage: the temporary name + '.gpkg'
+        name = name[:-5]
+    while (m := _TEMP_NAME.match(name)) is not None:
+        name = m.group(1) + (m.group(2) or "")
+    return name
+
+
+@contextmanager
+def gdal_failures() -> Iterator[list[str]]:
+    """Collect the messages of GDAL errors (CE_Failure, CE_Fatal) raised in this thread meanwhile, warnings dropped:
+    GDAL only logs a failed write (a full disk) and still reports success."""
+    failures: list[str] = []
+    try:
+        from osgeo import gdal
+    except ImportError:  # rasterio wheels without the GDAL bindings: nothing to collect
+        yield failures
+        return
+
+    def handler(level: int, _number: int, message: str) -> None:
+        if level >= gdal.CE_Failure:
+            failures.append(message)
+
+    gdal.PushErrorHandler(handler)
+    try:
+        yield failures
+    finally:
+        gdal.PopErrorHandler()
+
+
 def commit(tmp: str, final: str) -> None:
     """Move a finished temporary file (a Shapefile with its parts) over the destination (atomic on one filesystem)."""
     if os.path.exists(final + ".aux.xml"):
         remove_quietly(final + ".aux.xml")
+    style = os.path.splitext(final)[0] + ".qml"  # QGIS's default style of an earlier result: its classes may differ now
+    if os.path.exists(style):
+        remove_quietly(style)
     for part in file_parts(final)[1:]:  # parts of an older Shapefile there that this one may not have (.qix, .cpg)
         if os.path.exists(part):
             os.remove(part)
@@ -250,20 +460,35 @@ class GeoTiffWriter:
             self.ds.update_tags(**{k: str(v) for k, v in tags.items()})
 
     def write(self, window: Window, data: np.ndarray) -> None:
-        """Write (count, h, w) or (h, w) data at a window."""
+        """Write (count, h, w) or (h, w) data at a window; a failed write (a full disk) is an OutputError at once."""
         if data.ndim == 2:
             data = data[None]
-        self.ds.write(data.astype(self.ds.dtypes[0], copy=False), window=window)
+        with self._checked():
+            self.ds.write(data.astype(self.ds.dtypes[0], copy=False), window=window)
 
     def close(self, commit_now: bool = True) -> None:
         """Finish and atomically move the file into place.
 
         With ``commit_now=False`` the finished file stays at :attr:`tmp` (readable, e.g. to polygonise
         it) until :meth:`commit` is called, so a later failure can still leave the old output untouched.
+        A block GDAL could not write (a full disk) is an OutputError; the temporary file is then removed.
         """
-        self.ds.close()
+        with self._checked():
+            self.ds.close()
         if commit_now:
             self.commit()
+
+    @contextmanager
+    def _checked(self) -> Iterator[None]:
+        """Turn GDAL write failures in the block (only logged by GDAL) into an OutputError; the temporary file goes."""
+        try:
+            with gdal_failures() as failures:
+                yield
+        except OSError as exc:  # rasterio's own write errors
+            failures = [str(exc)]
+        if failures:
+            self.abort()
+            raise write_failed(self.path, failures[0])
 
     def commit(self) -> None:
         """Move a closed, finished temporary file over the destination."""

@@ -162,3 +162,15 @@ def test_commit_into_a_staged_temporary_keeps_the_folder_pending(tmp_path):
     remove_quietly(stage)
     assert os.listdir(tmp_path) == []
 
+
+
+def test_commit_drops_the_default_style_of_an_earlier_result(tmp_path):
+    """A .qml QGIS saved beside an earlier result would label the new classes with the old ones."""
+    from terraprompt.plugin.core.writers import commit
+
+    final, tmp = tmp_path / "lc.tif", tmp_path / ".lc.tmp-1.tif"
+    final.write_bytes(b"old")
+    (tmp_path / "lc.qml").write_text("<qgis>1 = water</qgis>")
+    tmp.write_bytes(b"new")
+    commit(str(tmp), str(final))
+    assert final.read_bytes() == b"new" and not (tmp_path / "lc.qml").exists()

@@ -8,16 +8,21 @@ are removed when the folder grows beyond ``max_bytes``.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 from functools import lru_cache
 import json
 import os
+import tempfile
 import time
 import uuid
 from collections import OrderedDict
 from typing import Optional
 
 import numpy as np
+
+from ..errors import OutputError
+from ..messages import t
 
 DEFAULT_MAX_BYTES = 2 * 1024 ** 3
 
@@ -85,7 +90,30 @@ class EmbeddingCache:
         self._memory: "OrderedDict[str, dict]" = OrderedDict()
         self.hits = 0
         self.misses = 0
-        os.makedirs(self.folder, exist_ok=True)
+        self.stored = 0  # entries put() wrote to disk
+        self.failure = ""  # why the last put() (or creating the folder) failed; '' when it did not
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+        except OSError as exc:  # runs go on without reusing encodings; encode_image refuses (check_writable)
+            self.failure = exc.strerror or str(exc)
+
+    def check_writable(self) -> None:
+        """Refuse a cache folder that cannot be created or written (OutputError with the fix): for a run whose whole
+        point is to fill the cache."""
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".probe-", suffix=".tmp", dir=self.folder)
+            try:
+                if os.write(fd, bytes(4096)) < 4096:  # a full disk refuses data (or part of it), not the empty file
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                _remove(probe)
+        except OSError as exc:
+            raise OutputError(t("The cache folder '{folder}' cannot be written ({reason}).", folder=self.folder,
+                                reason=exc.strerror or exc),
+                              t("Choose a CACHE_DIR you can write to, on a disk with free space.")) from exc
 
     def _path(self, key: str) -> str:
         return os.path.join(self.folder, f"{key}.npz")
@@ -110,18 +138,24 @@ class EmbeddingCache:
         self._remember(key, out)
         return out
 
-    def put(self, key: str, features: dict[str, np.ndarray]) -> None:
-        """Store features atomically, then evict the least recently used entries beyond the cap."""
+    def put(self, key: str, features: dict[str, np.ndarray]) -> bool:
+        """Store features atomically, then evict the least recently used entries beyond the cap; returns whether the
+        entry was written (a cache that cannot be written is no error for a run: encodings are just not reused; the
+        reason is kept in :attr:`failure`)."""
         self._remember(key, features)
         tmp = os.path.join(self.folder, f".{key}.{uuid.uuid4().hex[:8]}.tmp.npz")
         try:
             np.savez(tmp, **{k: np.asarray(v) for k, v in features.items()})
             os.replace(tmp, self._path(key))
             _touch(self._path(key))
-        except OSError:
+        except OSError as exc:
             _remove(tmp)
-            return  # a cache that cannot be written is not an error: encoding just is not reused
+            self.failure = exc.strerror or str(exc)
+            return False
+        self.failure = ""
+        self.stored += 1
         self.evict()
+        return True
 
     def _remember(self, key: str, features: dict) -> None:
         """Keep the last few entries in memory too (batch runs revisit the same windows)."""
@@ -135,7 +169,11 @@ class EmbeddingCache:
     def entries(self) -> list[tuple[str, int, float]]:
         """(path, bytes, last use) of every entry, least recently used first."""
         out = []
-        for name in os.listdir(self.folder):
+        try:
+            names = os.listdir(self.folder)
+        except OSError:  # a folder that could not be created holds nothing
+            names = []
+        for name in names:
             if name.endswith(".npz") and not name.startswith("."):
                 p = os.path.join(self.folder, name)
                 try:

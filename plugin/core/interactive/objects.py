@@ -20,7 +20,7 @@ from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
 from ..vectors import AreaCalculator
-from ..writers import staged_vector
+from ..writers import staged_vector, write_failed
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -86,17 +86,22 @@ def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LA
     """Write objects to a new GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (temporary
     file renamed at the end)."""
     with staged_vector(path) as gpkg:
-        _write_layer(gpkg, objects, crs, layer)
+        _write_layer(gpkg, objects, crs, layer, output=path)
     return path
 
 
-def _write_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> None:
-    """Create ``layer`` holding the objects in a GeoPackage (a new file, or one that holds other layers)."""
+def _write_layer(path: str, objects: list[AcceptedObject], crs, layer: str, output: Optional[str] = None) -> None:
+    """Create ``layer`` holding the objects in a GeoPackage (a new file, or one that holds other layers); a write that
+    fails (a full disk) is an OutputError naming ``output`` (the file the GeoPackage is bound for)."""
     import fiona
+    from fiona.errors import FionaError
 
     schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
-    with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
-        out.writerecords(list(_records(objects)))
+    try:
+        with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
+            out.writerecords(list(_records(objects)))
+    except (OSError, RuntimeError, FionaError) as exc:
+        raise write_failed(output or path, exc) from exc
 
 
 def without_overlaps(geom: MultiPolygon, others: list, pixel: float) -> Optional[MultiPolygon]:

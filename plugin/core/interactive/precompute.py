@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..errors import Cancelled
+from ..errors import Cancelled, OutputError
 from ..layer_settings import LayerSettings
 from ..messages import t
 from ..raster import check_has_valid_pixels, open_raster
@@ -35,6 +35,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     is_cancelled = is_cancelled or (lambda: False)
     src = open_raster(path, layer=layer)
     check_has_valid_pixels(src)
+    cache = EmbeddingCache(cache_dir, cache_max_bytes)
+    cache.check_writable()  # the whole point of this run is the cache: refused before the model loads
     engine, report = load_engine(model, device)
     modality = None
     try:
@@ -43,7 +45,6 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         modality = detect_modality(src)
     except Exception:
         modality = None
-    cache = EmbeddingCache(cache_dir, cache_max_bytes)
     tiles = tile_grid(src, tile)
     encoded = cached = 0
     for i, win in enumerate(tiles):
@@ -52,6 +53,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         enc = encode_window(src, win, engine, None, None, cache, modality)
         cached += int(enc.from_cache)
         encoded += int(not enc.from_cache)
+        if encoded > cache.stored:  # encode_window's put() could not write the entry
+            raise _not_stored(cache, cached + cache.stored, len(tiles))
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
@@ -60,3 +63,10 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     if total > cache.max_bytes * 0.95:
         text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
+
+
+def _not_stored(cache: EmbeddingCache, stored: int, tiles: int) -> OutputError:
+    """The error when an encoded tile could not be stored in the cache (a full disk): what was stored stays usable."""
+    return OutputError(t("Only {stored} of {n} tiles could be stored in the cache '{folder}' ({reason}).", stored=stored,
+                         n=tiles, folder=cache.folder, reason=cache.failure or "?"),
+                       t("Free disk space there or choose another CACHE_DIR, then run again: the tiles stored are reused."))

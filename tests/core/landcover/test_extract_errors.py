@@ -158,7 +158,7 @@ def test_unwritable_output_name_too_long(ws):
     """A file name the filesystem refuses (even to root): the writer's own failure is reported cleanly."""
     _, out, s2 = ws
     req = _req(out, s2)
-    req.output_raster = str(out / ("x" * 250 + ".tif"))
+    req.output_raster = str(out / ("x" * 260 + ".tif"))
     _expect(req, OutputError, "cannot write")
 
 
