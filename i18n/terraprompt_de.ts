@@ -19,7 +19,7 @@
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="81" />
+            <location filename="../plugin/algorithms/base.py" line="99" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
@@ -1564,47 +1564,42 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="63" />
-            <source>TerraPrompt result style</source>
-            <translation>TerraPrompt-Ergebnisstil</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/layers.py" line="154" />
+            <location filename="../plugin/gui/layers.py" line="153" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="115" />
+            <location filename="../plugin/gui/layers.py" line="114" />
             <source>no change (&lt; {t})</source>
             <translation>keine Veränderung (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="115" />
+            <location filename="../plugin/gui/layers.py" line="114" />
             <source>change (≥ {t})</source>
             <translation>Veränderung (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="130" />
+            <location filename="../plugin/gui/layers.py" line="129" />
             <source>no change</source>
             <translation>keine Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="131" />
+            <location filename="../plugin/gui/layers.py" line="130" />
             <source>change</source>
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="202" />
+            <location filename="../plugin/gui/layers.py" line="201" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="204" />
+            <location filename="../plugin/gui/layers.py" line="203" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="210" />
+            <location filename="../plugin/gui/layers.py" line="209" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>

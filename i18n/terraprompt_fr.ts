@@ -19,7 +19,7 @@
             <translation>Enregistrez la partie utile en GeoTIFF (clic droit › Exporter › Enregistrer sous, « Image rendue »), ou utilisez le panneau TerraPrompt, qui rend les couches web sur la vue de la carte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="81" />
+            <location filename="../plugin/algorithms/base.py" line="99" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
@@ -1564,47 +1564,42 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="63" />
-            <source>TerraPrompt result style</source>
-            <translation>Style de résultat TerraPrompt</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/layers.py" line="154" />
+            <location filename="../plugin/gui/layers.py" line="153" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="115" />
+            <location filename="../plugin/gui/layers.py" line="114" />
             <source>no change (&lt; {t})</source>
             <translation>pas de changement (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="115" />
+            <location filename="../plugin/gui/layers.py" line="114" />
             <source>change (≥ {t})</source>
             <translation>changement (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="130" />
+            <location filename="../plugin/gui/layers.py" line="129" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="131" />
+            <location filename="../plugin/gui/layers.py" line="130" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="202" />
+            <location filename="../plugin/gui/layers.py" line="201" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="204" />
+            <location filename="../plugin/gui/layers.py" line="203" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="210" />
+            <location filename="../plugin/gui/layers.py" line="209" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>

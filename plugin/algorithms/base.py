@@ -58,6 +58,24 @@ def layer_path(layer) -> str:
     return src.split("|")[0] if os.path.exists(src.split("|")[0]) else src
 
 
+def vector_output(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context) -> str:
+    """A vector output as the core takes it: a file path, or 'file.gpkg|layername=name' for the output widget's 'Save to
+    GeoPackage…' (ogr:dbname='file.gpkg' table="name" (geom)): that layer added to the GeoPackage, its others kept."""
+    value = alg.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else ""
+    if value and value.startswith("ogr:"):
+        from qgis.core import QgsDataSourceUri
+
+        uri = QgsDataSourceUri(value[len("ogr:"):])
+        if uri.database():
+            path = uri.database() + ("|layername=" + uri.table() if uri.table() else "")
+            layers = context.layersToLoadOnCompletion()  # loaded when the run ends by the path QGIS can open
+            if value in layers:
+                layers[path] = layers.pop(value)
+                context.setLayersToLoadOnCompletion(layers)
+            return path
+    return value
+
+
 def source_file(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context) -> str:
     """The file behind a vector source parameter (a GeoPackage's '|layername=' part stripped), '' when it is no file
     (a memory or database layer): outputs must never be written over it."""

@@ -20,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
-from .base import MODALITIES, TerraPromptAlgorithm, layer_path
+from .base import MODALITIES, TerraPromptAlgorithm, layer_path, vector_output
 from .outputs import style_when_loaded
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -137,6 +137,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         amask = self.parameterAsRasterLayer(parameters, "AFTER_CLOUD_MASK", context)
 
         def out(name):
+            if name == "OUTPUT_VECTOR":
+                return vector_output(self, parameters, name, context) or None
             return self.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else None
 
         try:

@@ -17,7 +17,7 @@ from qgis.core import (
 from ..gui.layers import style_class_raster, style_polygons
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path
+from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
 from .outputs import style_when_loaded
 
 ENGINES = ["auto", "spectral", "network"]
@@ -106,7 +106,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
             if not r.isNull():  # a line or a point is refused by the core (no area), not taken for the whole raster
                 extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
         out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)
-        out_vector = self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context) if parameters.get("OUTPUT_VECTOR") is not None else None
+        out_vector = vector_output(self, parameters, "OUTPUT_VECTOR", context)
         req = ExtractRequest(
             input=layer_path(layer),
             prompt=self.parameterAsString(parameters, "PROMPT", context),

@@ -18,7 +18,7 @@ from qgis.core import (
 from ..gui.layers import style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .segment_prompts import cache_dir_parameter, cache_dir_value, straight_outlines_parameter
 from .outputs import style_when_loaded
 
@@ -97,7 +97,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
             extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
         req = SimilarRequest(input=layer_path(layer), exemplars=geoms, extent=extent, layers=settings_by_path(layer),
-                             output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
+                             output_vector=vector_output(self, parameters, "OUTPUT_VECTOR", context),
                              threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
                              label=self.parameterAsString(parameters, "CLASS", context) or "similar",
                              method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],

@@ -47,5 +47,17 @@ def _registered(context: QgsProcessingContext, path: str) -> Optional[str]:
     forward slashes on Windows), matched to the core's normalised absolute path; None when it is not to be loaded."""
     if context.willLoadLayerOnCompletion(path):
         return path
-    want = os.path.normcase(os.path.abspath(path))
-    return next((k for k in context.layersToLoadOnCompletion() if os.path.normcase(os.path.abspath(k)) == want), None)
+    want = _normal(path)
+    return next((k for k in context.layersToLoadOnCompletion() if _normal(k) == want), None)
+
+
+def _normal(key: str) -> str:
+    """An output as a comparable absolute path; 'Save to GeoPackage…' (ogr:dbname='f.gpkg' table="t") as the core's
+    'f.gpkg|layername=t'."""
+    if key.startswith("ogr:"):
+        from qgis.core import QgsDataSourceUri
+
+        uri = QgsDataSourceUri(key[len("ogr:"):])
+        key = uri.database() + ("|layername=" + uri.table() if uri.table() else "")
+    file, _, layer = key.partition("|layername=")
+    return os.path.normcase(os.path.abspath(file)) + ("|" + layer if layer else "")

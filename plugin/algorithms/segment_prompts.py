@@ -20,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, layer_path, source_file
+from .base import TerraPromptAlgorithm, layer_path, source_file, vector_output
 from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -172,7 +172,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         req = SegmentRequest(
             input=layer_path(raster),
             objects=list(objects.values()),
-            output_vector=self.parameterAsOutputLayer(parameters, "OUTPUT_VECTOR", context),
+            output_vector=vector_output(self, parameters, "OUTPUT_VECTOR", context),
             output_raster=out_raster or None,
             model=self.parameterAsString(parameters, "MODEL", context) or "bundled",
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],

@@ -10,6 +10,7 @@ Features are written through OGR (WKB geometries, typed fields, transactions).
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Collection, Iterator, Optional, Union
@@ -27,7 +28,7 @@ from shapely.ops import transform as shp_transform, unary_union
 
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid, pixel_sides
-from .writers import gdal_failures, staged_vector, write_failed
+from .writers import gdal_failures, split_layer, staged_vector, write_failed
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -309,11 +310,13 @@ def write_polygons(
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()
     is_cancelled = is_cancelled or getattr(polygons, "is_cancelled", None)
+    path, named = split_layer(path)  # 'results.gpkg|layername=water': that layer, the file's others kept
+    layer = named or layer
     translated = not path.lower().endswith(".gpkg")
     if translated and isinstance(polygons, Polygons):
         polygons.share = 1.0 - TRANSLATION_SHARE
     after = polygons.after if isinstance(polygons, Polygons) and translated else None
-    with staged_vector(path, is_cancelled, after) as gpkg:
+    with staged_vector(path, is_cancelled, after, keep_layers=named is not None) as gpkg:
         out = _GeoPackageLayer(gpkg, layer, grid.crs, fields, output=path)
         try:
             for poly in polygons:
@@ -394,9 +397,13 @@ class _GeoPackageLayer:
         self.output = output or path
         self.layer = self.defn = self.ds = None
         with self._writing():
-            self.ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+            existing = os.path.exists(path)  # a copy of the GeoPackage a named layer goes into
+            self.ds = ogr.Open(path, 1) if existing else ogr.GetDriverByName("GPKG").CreateDataSource(path)
             if self.ds is None:
                 raise OSError(f"cannot create the GeoPackage {path}")
+            old = next((i for i in range(self.ds.GetLayerCount()) if self.ds.GetLayer(i).GetName() == layer), None)
+            if old is not None:
+                self.ds.DeleteLayer(old)
             srs = osr.SpatialReference()
             srs.ImportFromWkt(crs.to_wkt())
             srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)

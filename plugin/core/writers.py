@@ -41,11 +41,34 @@ NAME_MAX = 255
 """The longest file name (bytes) common file systems hold."""
 
 
+LAYER_SUFFIX = "|layername="
+"""How an output names a layer of a GeoPackage ('results.gpkg|layername=water', QGIS's form): the layer is added to the
+file, or replaces the layer of that name, and the file's other layers are kept."""
+
+
+def split_layer(path: str) -> tuple[str, Optional[str]]:
+    """(file, layer name or None) of an output path that may name a GeoPackage layer."""
+    if LAYER_SUFFIX in path:
+        file, layer = path.split(LAYER_SUFFIX, 1)
+        return file, layer or None
+    return path, None
+
+
 def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequence[str] = ()) -> str:
-    """Validate an output path: not an input, folder writable, known extension. Returns the absolute path."""
+    """Validate an output path: not an input, folder writable, known extension. Returns the absolute path (with the
+    GeoPackage layer it names, if any)."""
     if not path:
         raise OutputError(t("No output path was given."), t("Choose a file name, or a temporary output."))
-    path = os.path.abspath(path)
+    path, layer = split_layer(path)
+    if layer is not None and not path.lower().endswith(".gpkg"):
+        raise OutputError(t("The output '{name}' names a layer, which only a GeoPackage holds.", name=os.path.basename(path)),
+                          t("Choose a .gpkg file, or leave the layer name out."))
+    checked = _checked_file(os.path.abspath(path), inputs, extensions)
+    return checked + LAYER_SUFFIX + layer if layer is not None else checked
+
+
+def _checked_file(path: str, inputs: Sequence[str], extensions: Sequence[str]) -> str:
+    """check_output_path for a plain file path."""
     for src in inputs:
         if src and (os.path.abspath(src) == path or _same_file(src, path)):
             raise OutputError(t("The output '{name}' is one of the inputs.", name=os.path.basename(path)),
@@ -219,13 +242,15 @@ def file_parts(path: str) -> list[str]:
 
 @contextmanager
 def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
-                  progress: Optional[Callable[[float], None]] = None) -> Iterator[str]:
+                  progress: Optional[Callable[[float], None]] = None, keep_layers: bool = False) -> Iterator[str]:
     """The GeoPackage to write polygons bound for ``path`` into; when the block ends they are translated to the format
     of ``path``'s extension (``progress`` gets its fraction done, 0..1; ``is_cancelled`` stops it) and moved over it;
     on an error or a cancel nothing is left behind."""
     tmp = temp_path_for(path)
     gpkg = tmp if tmp.lower().endswith(".gpkg") else tmp + ".gpkg"
     try:
+        if keep_layers and os.path.exists(path):  # a layer added to a GeoPackage: its other layers stay
+            _copy_geopackage(path, gpkg)
         yield gpkg
         _to_vector_format(gpkg, tmp, is_cancelled, progress)
         commit(tmp, path)
@@ -233,6 +258,16 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
         remove_quietly(gpkg)
         remove_quietly(tmp)
         raise
+
+
+def _copy_geopackage(src: str, dst: str) -> None:
+    """Copy a GeoPackage through SQLite's backup API: a consistent copy even while QGIS has it open (in WAL mode, where
+    a plain file copy misses what sits in the -wal file)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as a, closing(sqlite3.connect(dst)) as b:
+        a.backup(b)
 
 
 def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[], bool]] = None,
@@ -419,7 +454,9 @@ def commit(tmp: str, final: str) -> None:
     style = os.path.splitext(final)[0] + ".qml"  # QGIS's default style of an earlier result: its classes may differ now
     if os.path.exists(style):
         remove_quietly(style)
-    for part in file_parts(final)[1:]:  # parts of an older Shapefile there that this one may not have (.qix, .cpg)
+    for part in file_parts(final)[1:] + [final + "-wal", final + "-shm"]:
+        # parts of an older Shapefile there that this one may not have (.qix, .cpg); an older GeoPackage's write-ahead
+        # log, which SQLite would otherwise replay into the new file
         if os.path.exists(part):
             os.remove(part)
     for src, dst in zip(file_parts(tmp), file_parts(final)):

@@ -52,16 +52,15 @@ def set_abstract(layer, text: str) -> None:
 
 
 def keep_style(layer) -> None:
-    """Store a result layer's style with its file, so it opens styled from the Browser or in another project: inside a
-    GeoPackage as its default style, else as the .qml QGIS looks for beside the file (not for a vector file whose .qml a
-    raster output of the same name already uses)."""
+    """Store a result layer's style with its file, so it opens styled from the Browser or in another project: the .qml
+    QGIS looks for beside a raster or a single-layer vector file (not beside a vector file whose .qml a raster output of
+    the same name uses, nor inside a GeoPackage: writing its style table while QGIS holds the file open can wait on
+    SQLite's lock for ever)."""
     path = layer.source().split("|")[0]
-    if not os.path.isfile(path):
-        return
     stem, ext = os.path.splitext(path)
-    if isinstance(layer, QgsVectorLayer) and ext.lower() == ".gpkg":
-        layer.saveStyleToDatabase("TerraPrompt", tr("TerraPrompt result style"), True, "")
-    elif isinstance(layer, QgsRasterLayer) or not any(os.path.exists(stem + e) for e in (".tif", ".tiff")):
+    if not os.path.isfile(path) or ext.lower() == ".gpkg":
+        return
+    if isinstance(layer, QgsRasterLayer) or not any(os.path.exists(stem + e) for e in (".tif", ".tiff")):
         layer.saveNamedStyle(stem + ".qml")
 
 

@@ -59,6 +59,27 @@ def test_outputs_loaded_by_processing_are_styled_as_in_the_dock(plugin, project,
     assert "Understood" in raster.metadata().abstract() and "Understood" in vector.metadata().abstract()
 
 
+def test_save_to_geopackage_adds_a_layer_and_keeps_the_others(plugin, project, tmp_path):
+    """The output widget's 'Save to GeoPackage…' gives ogr:dbname='…' table="…": each run adds its layer to the file
+    (the run was refused with a garbled 'unsupported extension' message), a rerun replaces only its own layer."""
+    import fiona
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer
+
+    data, _, _ = synthetic_s2(80, 100)
+    src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    gpkg = tmp_path / "my results.gpkg"
+    for prompt, table in (("water", "lakes"), ("vegetation", "green"), ("water", "lakes")):
+        processing.runAndLoadResults("terraprompt:extract_landcover", {
+            "INPUT": src, "PROMPT": prompt, "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / f"{table}.tif"),
+            "OUTPUT_VECTOR": f"ogr:dbname='{gpkg}' table=\"{table}\" (geom)"})
+    assert sorted(fiona.listlayers(str(gpkg))) == ["green", "lakes"]
+    with fiona.open(str(gpkg), layer="green") as fc:
+        assert {f["properties"]["class"] for f in fc} == {"vegetation"}
+    loaded = [l for l in project.mapLayers().values() if l.source().startswith(str(gpkg))]
+    assert len(loaded) >= 2 and all(isinstance(l.renderer(), QgsCategorizedSymbolRenderer) for l in loaded)
+
+
 def test_processing_run_synthetic(plugin, tmp_path):
     import processing
 

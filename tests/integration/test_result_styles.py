@@ -15,11 +15,11 @@ def test_class_raster_and_polygons_open_styled_from_their_files(plugin, tmp_path
 
     data, _, _ = synthetic_s2(80, 100)
     s2 = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
-    req = ExtractRequest(s2, "water and vegetation", str(tmp_path / "lc.tif"), str(tmp_path / "lc.gpkg"), engine="spectral")
+    req = ExtractRequest(s2, "water and vegetation", str(tmp_path / "lc.tif"), str(tmp_path / "polygons.fgb"), engine="spectral")
     res = extract_landcover(req)
     project = QgsProject()
     add_result_layers(res.output_raster, res.classes, res.output_vector, res.explanation, project=project)
-    assert os.path.exists(tmp_path / "lc.qml")
+    assert os.path.exists(tmp_path / "lc.qml") and os.path.exists(tmp_path / "polygons.qml")
     raster = QgsRasterLayer(res.output_raster, "fresh", "gdal")  # as the Browser or another project opens it
     labels = {c.value: c.label for c in raster.renderer().classes()}
     assert labels[1] == "Water" and labels[2] == "Vegetation" and len(labels) == 3, labels

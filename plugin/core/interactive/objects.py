@@ -20,7 +20,7 @@ from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
 from ..vectors import AreaCalculator
-from ..writers import staged_vector, write_failed
+from ..writers import split_layer, staged_vector, write_failed
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -85,8 +85,9 @@ def _records(objects: Iterable[AcceptedObject]):
 def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
     """Write objects to a new GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (temporary
     file renamed at the end)."""
-    with staged_vector(path) as gpkg:
-        _write_layer(gpkg, objects, crs, layer, output=path)
+    file, named = split_layer(path)  # 'results.gpkg|layername=roofs': that layer, the file's others kept
+    with staged_vector(file, keep_layers=named is not None) as gpkg:
+        _write_layer(gpkg, objects, crs, named or layer, output=file)
     return path
 
 
