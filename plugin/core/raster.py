@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -23,7 +24,7 @@ from rasterio.transform import Affine
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
-from .errors import InputError
+from .errors import Cancelled, InputError
 from .layer_settings import LayerSettings
 from .messages import t
 
@@ -205,10 +206,55 @@ class RasterSource:
         return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
-        """A decimated read of the whole raster (from overviews when present) for statistics."""
+        """A decimated read of the whole raster (from overviews when present) for statistics; a slow one (a large
+        raster without overviews: minutes for 13 bands of a Sentinel-2 tile) is read in strips, a run's cancel checked
+        between them (:func:`cancellable_reads`)."""
         scale = max(1.0, float(np.sqrt(self.width * self.height / max_pixels)))
         shape = (max(1, int(self.height / scale)), max(1, int(self.width / scale)))
-        return self.read(bands=bands, out_shape=shape, resampling=Resampling.nearest)
+        check = getattr(_READS, "is_cancelled", None)
+        if check is None or not sample_is_slow(self):
+            return self.read(bands=bands, out_shape=shape, resampling=Resampling.nearest)
+        parts = []
+        for i in range(SAMPLE_STRIPS):
+            r0, r1 = self.height * i // SAMPLE_STRIPS, self.height * (i + 1) // SAMPLE_STRIPS
+            h0, h1 = shape[0] * i // SAMPLE_STRIPS, shape[0] * (i + 1) // SAMPLE_STRIPS
+            if h1 <= h0 or r1 <= r0:
+                continue
+            if check():
+                raise Cancelled()
+            parts.append(self.read(Window(0, r0, self.width, r1 - r0), bands, (h1 - h0, shape[1]), Resampling.nearest))
+        return np.ma.concatenate(parts, axis=1)
+
+
+SAMPLE_STRIPS = 16
+"""Strips a slow whole-raster sample is read in, a cancel checked between them."""
+_READS = threading.local()
+
+
+@contextmanager
+def cancellable_reads(is_cancelled: Optional[Callable[[], bool]]) -> Iterator[None]:
+    """While the block runs in this thread, slow whole-raster samples (scene statistics before a run's first tile) stop
+    at ``is_cancelled`` with :class:`Cancelled` (Cancel waited five minutes on a Sentinel-2 tile without overviews)."""
+    previous = getattr(_READS, "is_cancelled", None)
+    _READS.is_cancelled = is_cancelled
+    try:
+        yield
+    finally:
+        _READS.is_cancelled = previous
+
+
+def reads_cancellable(fn: Callable) -> Callable:
+    """Decorator: run a core function taking ``is_cancelled`` inside :func:`cancellable_reads` of it."""
+    import functools
+    import inspect
+
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        with cancellable_reads(signature.bind_partial(*args, **kwargs).arguments.get("is_cancelled")):
+            return fn(*args, **kwargs)
+    return run
 
 
 def _read_error(path: str, exc: Exception) -> InputError:

@@ -27,7 +27,7 @@ from ..messages import number, quantity, t
 from ..modalities import resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
-from ..raster import RasterSource, check_has_valid_pixels, open_raster
+from ..raster import RasterSource, check_has_valid_pixels, open_raster, reads_cancellable
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
@@ -225,6 +225,7 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
 
 
 @with_bounded_gdal_cache
+@reads_cancellable
 def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> ChangeResult:
     """Detect change between two rasters; on any error or cancel, no output is left behind."""

@@ -18,7 +18,7 @@ from ..errors import Cancelled, InputError, PromptError
 from ..messages import number, separator, t
 from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
-from ..raster import open_raster
+from ..raster import open_raster, reads_cancellable
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, tile_for
@@ -94,6 +94,7 @@ def _group_window(src, obj: PromptObject, size: int) -> Window:
     return tile_for(src, cr[:, 0], cr[:, 1], size)
 
 
+@reads_cancellable
 def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], None]] = None,
                     is_cancelled: Optional[Callable[[], bool]] = None) -> SegmentResult:
     """Segment every object of the request and write the polygons (and the object-id raster)."""

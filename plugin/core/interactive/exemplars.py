@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..messages import number, separator, t
 from ..modalities import resolve_modality
 from ..layer_settings import LayerSettings
-from ..raster import Grid, check_has_valid_pixels, open_raster, window_of_bounds
+from ..raster import Grid, check_has_valid_pixels, open_raster, reads_cancellable, window_of_bounds
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, polygonize, write_polygons
@@ -141,6 +141,7 @@ def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list
     return pixels, ex_areas, used
 
 
+@reads_cancellable
 def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]] = None,
                  is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""

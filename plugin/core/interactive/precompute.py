@@ -7,7 +7,7 @@ from typing import Callable, Optional
 from ..errors import Cancelled, OutputError
 from ..layer_settings import LayerSettings
 from ..messages import t
-from ..raster import check_has_valid_pixels, open_raster
+from ..raster import check_has_valid_pixels, open_raster, reads_cancellable
 from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
 from .encoder import TILE, encode_window, tile_grid
 from .engines import load_engine
@@ -24,6 +24,7 @@ class EncodeResult:
     report: str
 
 
+@reads_cancellable
 def encode_raster(path: str, model: str = "classical", device: str = "auto", tile: int = TILE,
                   cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES,
                   layer: Optional[LayerSettings] = None,

@@ -21,7 +21,7 @@ from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..layer_settings import LayerSettings
-from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m, window_of_bounds
+from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m, reads_cancellable, window_of_bounds
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
@@ -403,6 +403,7 @@ def _sink_within(window: Window, run_win: Window, sink: Callable[[Window, np.nda
 
 
 @with_bounded_gdal_cache
+@reads_cancellable
 def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
                       is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
     """Run a land-cover extraction; on any error or cancel, no output is left behind."""
