@@ -170,7 +170,8 @@ def test_landcover_explanation_in_the_chosen_language(s2_scene, tmp_path, lang):
         assert {"fr": "(13 bandes)", "de": "(13 Bänder)"}[lang] in r.explanation, r.explanation
 
 
-def test_change_summary_and_matrix_in_french(tmp_path):
+def _flooded_pair_summary(tmp_path, lang: str, prompt: str) -> str:
+    """The CVA change summary, in ``lang``, of a synthetic pair where part of the forest is flooded."""
     from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
 
     data, water, veg = synthetic_s2(60, 90)
@@ -178,10 +179,13 @@ def test_change_summary_and_matrix_in_french(tmp_path):
     after_water[10:30, 60:80] = True  # part of the forest flooded
     before = write_raster(str(tmp_path / "before.tif"), data)
     after = write_raster(str(tmp_path / "after.tif"), paint_s2(after_water, veg & ~after_water, seed=1))
-    set_language("fr")
-    res = detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
-                                      cloud_mask=False, prompt="land to water"))
-    s = res.summary
+    set_language(lang)
+    return detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
+                                       cloud_mask=False, prompt=prompt)).summary
+
+
+def test_change_summary_and_matrix_in_french(tmp_path):
+    s = _flooded_pair_summary(tmp_path, "fr", "land to water")
     for part in ("Changement : terre vers eau (d'après l'expression « land to water »)", "Méthode : cva — cva choisi par l'analyste",
                  "CVA sur", "Surface changée :", "Matrice de changement", "de \\ vers", "transitions conservées :", " eau"):
         assert part in s, (part, s)
@@ -190,17 +194,7 @@ def test_change_summary_and_matrix_in_french(tmp_path):
 
 
 def test_change_summary_in_german_keeps_noun_capitals_and_localised_sizes(tmp_path):
-    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
-
-    data, water, veg = synthetic_s2(60, 90)
-    after_water = water.copy()
-    after_water[10:30, 60:80] = True
-    before = write_raster(str(tmp_path / "before.tif"), data)
-    after = write_raster(str(tmp_path / "after.tif"), paint_s2(after_water, veg & ~after_water, seed=1))
-    set_language("de")
-    res = detect_change(ChangeRequest(before, after, output_change=str(tmp_path / "change.tif"), method="cva",
-                                      cloud_mask=False, prompt="land to water larger than 1500 m2"))
-    s = res.summary
+    s = _flooded_pair_summary(tmp_path, "de", "land to water larger than 1500 m2")
     assert "VORHER: before.tif" in s and "NACHHER: after.tif" in s and "BEFORE:" not in s, s
     assert " Wasser" in s and " wasser" not in s, s
     assert "1.500 m²" in s and "1500 m²" not in s, s
