@@ -174,3 +174,22 @@ def test_commit_drops_the_default_style_of_an_earlier_result(tmp_path):
     tmp.write_bytes(b"new")
     commit(str(tmp), str(final))
     assert final.read_bytes() == b"new" and not (tmp_path / "lc.qml").exists()
+
+
+def test_a_named_geopackage_layer_keeps_the_files_other_layers(tmp_path):
+    import fiona
+    from shapely.geometry import box
+
+    from terraprompt.plugin.core.vectors import Polygon as Poly, write_polygons
+    from terraprompt.plugin.core.writers import check_output_path
+
+    grid = Grid(CRS.from_epsg(32633), from_origin(500000, 4500000, 10, 10), 100, 100)
+    gpkg = str(tmp_path / "results.gpkg")
+    for layer, cls in (("lakes", "water"), ("green", "vegetation"), ("lakes", "water")):
+        out = check_output_path(f"{gpkg}|layername={layer}", [], (".gpkg",))
+        write_polygons(out, iter([Poly(box(500100, 4499000, 500500, 4499500), 1, 0.9, 2000)]), grid, {1: cls}, {})
+    assert sorted(fiona.listlayers(gpkg)) == ["green", "lakes"]
+    with fiona.open(gpkg, layer="lakes") as fc:
+        assert len(fc) == 1  # replaced, not appended
+    with pytest.raises(OutputError, match="only a GeoPackage"):
+        check_output_path(str(tmp_path / "x.shp") + "|layername=a", [], (".shp",))
