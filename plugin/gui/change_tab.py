@@ -84,6 +84,9 @@ class ChangeTab(QWidget):
         self.task: Optional[CoreTask] = None
         self.rethreshold_task: Optional[CoreTask] = None
         self.temp_dir: Optional[str] = None
+        self.last_result_dir: Optional[str] = None
+        """The folder of the last result's files (kept for the threshold slider until the next result)."""
+        self.run_generation = 0
         self.last_result = None
         self.prob_layer_id = ""
         self.threshold_pending = False
@@ -392,8 +395,11 @@ class ChangeTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
+        from .layers import project_generation
         from .snapshot import rendered, view_rendering
 
+        self.run_generation = project_generation()
+        previous = self.temp_dir  # the last result's files (the slider rewrites them): a refused run keeps them
         try:
             req = self.build_request()
             # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
@@ -401,9 +407,9 @@ class ChangeTab(QWidget):
             before = view_rendering(canvas, self.before_combo.currentLayer())
             after = view_rendering(canvas, self.after_combo.currentLayer())
         except ValueError as exc:
-            if self.temp_dir:
+            if self.temp_dir and self.temp_dir != previous:
                 shutil.rmtree(self.temp_dir, ignore_errors=True)
-                self.temp_dir = None
+            self.temp_dir = previous
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
@@ -416,6 +422,8 @@ class ChangeTab(QWidget):
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        self.threshold_timer.stop()
+        self.slider.setEnabled(False)  # it acts on the last result, which this run replaces
         self.summary.setPlainText(tr("Running ..."))
         self.chart.clear()
         return start_task(self.task)
@@ -436,11 +444,21 @@ class ChangeTab(QWidget):
         self.progress.setValue(0 if error else 100)
         if error is not None:
             self._discard_temp()
+            self.temp_dir = self.last_result_dir
+            self.slider.setEnabled(self.last_result is not None)
             self.summary.setPlainText(error_message(error))
             self._message(tr("Cancelled. No output was written.") if isinstance(error, Cancelled) else error_message(error),
                           Qgis.Info if isinstance(error, Cancelled) else Qgis.Critical)
             return
-        self.last_result = result
+        from .layers import project_generation
+
+        if project_generation() != self.run_generation:  # New / Open project during the run
+            self._discard_temp()
+            self.temp_dir = self.last_result_dir
+            self.slider.setEnabled(self.last_result is not None)
+            self._message(tr("The project was replaced during the run: its layers were not added."), Qgis.Warning)
+            return
+        self.last_result, self.last_result_dir = result, self.temp_dir
         self.summary.setPlainText(result.summary)
         self.chart.set_data(matrix_rows(result), result.valid_area_m2)
         self._add_layers(result)
@@ -512,16 +530,19 @@ class ChangeTab(QWidget):
         self.rethreshold_task = CoreTask(tr("TerraPrompt: change threshold"),
                                          lambda progress, is_cancelled: rethreshold(res.output_probability, res.output_change, t,
                                                                                     progress, is_cancelled),
-                                         lambda counts, error: self._rethresholded(counts, error, t))
+                                         lambda counts, error: self._rethresholded(counts, error, t, res))
         return start_task(self.rethreshold_task)
 
-    def _rethresholded(self, counts, error, t: float) -> None:
-        """Say what the change raster now holds at the threshold ``t`` it was rewritten with; then apply a later move."""
+    def _rethresholded(self, counts, error, t: float, res) -> None:
+        """Say what the change raster of the result ``res`` now holds at the threshold ``t`` it was rewritten with (not
+        when another run's result has replaced it meanwhile); then apply a later move."""
         self.rethreshold_task = None
         if error is not None:
             self._message(error_message(error), Qgis.Warning)
             return
-        res = self.last_result  # keeps the run's threshold: its polygons and chart
+        if res is not self.last_result or self.task is not None:  # a new run started or ended meanwhile
+            self.threshold_pending = False
+            return
         share = counts["change"] / max(counts["change"] + counts["no_change"], 1)
         note = tr("Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and "
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(

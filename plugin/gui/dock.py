@@ -108,6 +108,12 @@ class TerraPromptDock(QgsDockWidget):
         for module, cls, label in TABS:
             i = self.tab_widget.addTab(self._build_tab(module, cls), tr(label))
             self.tab_widget.setTabToolTip(i, tr(label))
+        from qgis.core import QgsProject
+
+        from .layers import project_was_cleared
+
+        QgsProject.instance().cleared.connect(project_was_cleared)
+        QgsProject.instance().cleared.connect(self._project_cleared)
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
             settings.settings_changed.connect(self._settings_changed)
@@ -171,8 +177,23 @@ class TerraPromptDock(QgsDockWidget):
             if callable(apply):
                 apply()
 
+    def _project_cleared(self) -> None:
+        """New or Open project: runs started for the old one are cancelled (their layers would land in the new one)."""
+        for tab in self.tabs.values():
+            if getattr(tab, "task", None) is not None and callable(getattr(tab, "cancel", None)):
+                tab.cancel()
+
     def shutdown(self) -> None:
         """Cancel running tasks and let every tab release what it holds."""
+        from qgis.core import QgsProject
+
+        from .layers import project_was_cleared
+
+        for slot in (project_was_cleared, self._project_cleared):
+            try:
+                QgsProject.instance().cleared.disconnect(slot)
+            except TypeError:  # never connected
+                pass
         for tab in list(self.tabs.values()):
             try:
                 tab.shutdown()

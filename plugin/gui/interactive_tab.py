@@ -183,12 +183,16 @@ class InteractiveTab(QWidget):
             if not g.isEmpty():
                 g.transform(xf)
                 geoms.append(wkt.loads(g.asWkt()))
-        out = os.path.join(tempfile.mkdtemp(prefix="terraprompt-similar-"), "similar.gpkg")
+        from qgis.core import QgsProcessingUtils
+
+        self.similar_dir = tempfile.mkdtemp(prefix="terraprompt-similar-", dir=QgsProcessingUtils.tempFolder())
+        out = os.path.join(self.similar_dir, "similar.gpkg")
         label = self.class_edit.text().strip() or "similar"
         straight = self.straight_check.isChecked()
         try:
             render, folder = view_rendering(self.canvas, raster)  # a web layer: its view, rendered in the task
         except ValueError as exc:  # the layer's file is gone, or the map shows nothing of it yet
+            self._drop_similar_dir()
             self._message(str(exc), "warning")
             self.status.setText(str(exc))
             return
@@ -211,6 +215,9 @@ class InteractiveTab(QWidget):
                 return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
                                                    extent=extent, straight=straight, layers=layers), **kw)
 
+        from .layers import project_generation
+
+        self.similar_generation = project_generation()
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
         self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), work, self._similar_done))
@@ -223,16 +230,28 @@ class InteractiveTab(QWidget):
         self.similar_task = None
         self.similar_button.setEnabled(True)
         if error is not None:
+            self._drop_similar_dir()
             self._message(error_message(error), "warning")
             self.status.setText(error_message(error))
             return
-        from .layers import style_objects
+        from .layers import project_generation, style_objects
 
+        if project_generation() != self.similar_generation:  # New / Open project during the search
+            self.status.setText(tr("The project was replaced during the run: its layers were not added."))
+            return
         layer = QgsVectorLayer(result.output_vector, tr("Similar objects"), "ogr")
         style_objects(layer)
         QgsProject.instance().addMapLayer(layer)
         self.status.setText(result.summary)
         self._message(result.summary)
+
+    def _drop_similar_dir(self) -> None:
+        """Remove the folder of a Find similar run that wrote nothing."""
+        import shutil
+
+        if getattr(self, "similar_dir", None):
+            shutil.rmtree(self.similar_dir, ignore_errors=True)
+            self.similar_dir = None
 
     def browse_model(self) -> None:
         """Pick a SAM ONNX file (either half of the pair) or its card; the pair is checked when the view is encoded."""

@@ -675,8 +675,10 @@ class LandcoverTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
+        from .layers import project_generation
         from .snapshot import rendered, view_rendering
 
+        self.run_generation = project_generation()
         layer = self.layer_combo.currentLayer()
         try:
             req = self.build_request()
@@ -745,7 +747,12 @@ class LandcoverTab(QWidget):
         self.last_result = result
         self.progress.setValue(100)
         self.show_result(result)
-        from .layers import add_result_layers, concept_style
+        from .layers import add_result_layers, concept_style, project_generation
+
+        if project_generation() != self.run_generation:  # New / Open project during the run
+            self._message(tr("The project was replaced during the run: its layers were not added ({path}).").format(
+                path=result.output_raster), Qgis.Warning)
+            return
 
         try:
 

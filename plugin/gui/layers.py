@@ -51,6 +51,21 @@ def set_abstract(layer, text: str) -> None:
     layer.setMetadata(md)
 
 
+_project_generation = [0]
+"""How many times the project was cleared (New / Open project) since the plugin loaded: a run started before then adds
+no layers to the project that replaced its own."""
+
+
+def project_generation() -> int:
+    """The current project's generation (see :data:`_project_generation`)."""
+    return _project_generation[0]
+
+
+def project_was_cleared() -> None:
+    """Slot of QgsProject.cleared: a new project begins."""
+    _project_generation[0] += 1
+
+
 def keep_style(layer) -> None:
     """Store a result layer's style with its file, so it opens styled from the Browser or in another project: the .qml
     QGIS looks for beside a raster or a single-layer vector file (not beside a vector file whose .qml a raster output of

@@ -159,10 +159,11 @@ def test_unknown_prompt_reported(tab, project, tmp_path):
     b, a, _ = _picked(tab, project, tmp_path)
     tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
     tab.prompt_edit.setText("purple elephants")
+    kept = tab.last_result_dir  # an earlier test's result (the dock lives for the session): its files stay
     tab.run()
     assert wait_for(lambda: tab.task is None)
     assert "does not name a change" in tab.summary.toPlainText()
-    assert tab.temp_dir is None
+    assert tab.temp_dir == kept
 
 
 def test_prompt_feedback_while_typing(tab):
@@ -294,7 +295,37 @@ def test_a_date_whose_file_is_gone_is_refused(tab, project, tmp_path):
     """A layer whose file was deleted after loading was read as a web layer: its cached map view was compared."""
     b, a, truth = _picked(tab, project, tmp_path)
     os.remove(b.source())
+    kept = tab.temp_dir
     assert tab.run() is None
     item = tab.iface.messageBar().currentItem()
     assert item is not None and "no longer exists" in item.text() and "Layer Properties > Source" in item.text()
-    assert tab.temp_dir is None
+    assert tab.temp_dir == kept  # no folder made for the refused run
+
+
+def test_a_refused_run_keeps_the_last_results_files_and_the_slider_waits_for_a_run(tab, project, tmp_path):
+    """A run refused before it starts (BEFORE and AFTER the same layer) deleted the previous run's files, which its
+    layers and the threshold slider still read; during a run the slider acted on the old result."""
+    b, a, _ = _picked(tab, project, tmp_path)
+    res = _run_cva(tab, "any change")
+    assert res is not None and tab.slider.isEnabled()
+    tab.after_combo.setLayer(b)
+    assert tab.run() is None  # refused: the same layer twice
+    assert os.path.exists(res.output_probability) and os.path.exists(res.output_vector)
+    assert tab.slider.isEnabled()
+    tab.after_combo.setLayer(a)
+    assert tab.run() is not None
+    assert not tab.slider.isEnabled()  # while the new run replaces the result it acts on
+    assert wait_for(lambda: tab.task is None)
+    assert tab.slider.isEnabled() and tab.last_result is not res
+
+
+def test_a_run_ending_after_new_project_adds_no_layers_to_it(tab, project, tmp_path):
+    from qgis.core import QgsProject
+
+    _picked(tab, project, tmp_path)
+    tab.method_combo.setCurrentIndex(tab.method_combo.findData("cva"))
+    tab.prompt_edit.setText("any change")
+    assert tab.run() is not None
+    QgsProject.instance().clear()  # New project while the run goes on
+    assert wait_for(lambda: tab.task is None)
+    assert not QgsProject.instance().mapLayers(), "the old project's run added layers to the new project"

@@ -149,3 +149,33 @@ def test_network_search_reads_the_cache_dir_given(plugin, tmp_path, monkeypatch)
                                                 "OUTPUT_VECTOR": str(tmp_path / "s.gpkg")})
     assert before and sorted(os.listdir(cache)) == before  # every encoding came from the folder encode_image filled
     assert not os.path.exists(tmp_path / "default") or not os.listdir(tmp_path / "default")
+
+
+def test_a_failed_find_similar_leaves_no_folder(plugin, project, tmp_path):
+    """Each search made a folder in the system /tmp, left behind when the search failed."""
+    import glob
+    import tempfile
+
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingUtils, QgsRasterLayer, QgsVectorLayer
+
+    from conftest import wait_for
+    from core.interactive.test_exemplars import TR, scene
+
+    data, _, _ = scene()
+    raster = QgsRasterLayer(write_raster(str(tmp_path / "rgb.tif"), data, transform=TR), "rgb")
+    vec = QgsVectorLayer("Polygon?crs=EPSG:32633", "far exemplars", "memory")
+    f = QgsFeature()
+    f.setGeometry(QgsGeometry.fromWkt("POLYGON((100 100, 160 100, 160 160, 100 160, 100 100))"))  # far off the raster
+    vec.dataProvider().addFeatures([f])
+    project.addMapLayers([raster, vec])
+    before = set(glob.glob(tempfile.gettempdir() + "/terraprompt-similar-*") + glob.glob(QgsProcessingUtils.tempFolder() + "/terraprompt-similar-*"))
+    plugin.action.setChecked(True)
+    tab = plugin.dock.tab("interactive_tab")
+    tab.layer_combo.setLayer(raster)
+    tab.exemplar_combo.setLayer(vec)
+    tab.model_edit.setText("classical")
+    tab.in_view_check.setChecked(False)
+    tab.similar_button.click()
+    assert wait_for(lambda: tab.similar_task is None, 60)
+    after = set(glob.glob(tempfile.gettempdir() + "/terraprompt-similar-*") + glob.glob(QgsProcessingUtils.tempFolder() + "/terraprompt-similar-*"))
+    assert after == before, tab.status.text()
