@@ -170,13 +170,14 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
                        engine.sha256, extra)
         feats = cache.get(key)
-        if feats is not None and "_valid" in feats:
-            valid = feats["_valid"].astype(bool)
+        stored_valid = None if feats is None else feats.get("_valid", feats.get("valid"))
+        if stored_valid is not None:
             feats = {k: v for k, v in feats.items() if k != "_valid"}
-            return EncodedWindow(window, shape, transform, feats, valid, from_cache=True)
+            return EncodedWindow(window, shape, transform, feats, stored_valid.astype(bool), from_cache=True)
     image, valid = read_window(src, window, bands, shape)
     image, valid = to_physical(image, valid, modality)
     feats = engine.encode(image, valid)
     if cache is not None and key is not None:
-        cache.put(key, {**feats, "_valid": valid})
+        same = "valid" in feats and np.array_equal(feats["valid"], valid)  # the engine's own copy (1 MB a 1024² tile)
+        cache.put(key, feats if same else {**feats, "_valid": valid})
     return EncodedWindow(window, shape, transform, feats, valid, from_cache=False)

@@ -207,7 +207,9 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
         kept = []
 
         def candidates():
-            for poly in polygonize(cls_path, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01):
+            # the polygons take the last fifth of the bar (it stood at 80 % for 90 % of a large raster's run)
+            for poly in polygonize(cls_path, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01,
+                                   progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None):
                 a = areas.area_m2(poly.geom)
                 if lo <= a <= hi:
                     poly.attrs = {"object_id": len(kept) + 1, "score": round(poly.confidence, 4)}

@@ -56,6 +56,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         encoded += int(not enc.from_cache)
         if encoded > cache.stored:  # encode_window's put() could not write the entry
             raise _not_stored(cache, cached + cache.stored, len(tiles))
+        if encoded == 1 and not enc.from_cache:  # one tile's size tells whether the whole raster fits under the cap
+            _check_fits(cache, cache.entries()[-1][1] if cache.entries() else 0, len(tiles))  # the entry just used
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
@@ -64,6 +66,18 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     if total > cache.max_bytes * 0.95:
         text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
+
+
+def _check_fits(cache: EmbeddingCache, entry_bytes: int, tiles: int) -> None:
+    """OutputError when the raster's encodings would not fit under the cache's cap (encoding it all would evict most of
+    what it encodes: a 20000² orthophoto needs about 20 GB, the default cap is 2 GB)."""
+    need = entry_bytes * tiles
+    if entry_bytes > 0 and need > cache.max_bytes:
+        raise OutputError(t("Encoding the whole raster needs about {need} MB of cache ({n} tiles of {mb} MB), more than the "
+                            "cap of {cap} MB: most encodings would be evicted before they are used.", need=f"{need / 1e6:,.0f}",
+                            n=tiles, mb=f"{entry_bytes / 1e6:.1f}", cap=f"{cache.max_bytes / 1e6:,.0f}"),
+                          t("Raise the cache size cap (CACHE_MB) to at least {need} MB, or clip the raster to the part you will "
+                            "prompt on; the map tool also encodes each view when it is first clicked.", need=f"{need / 1e6:,.0f}"))
 
 
 def _not_stored(cache: EmbeddingCache, stored: int, tiles: int) -> OutputError:

@@ -107,3 +107,14 @@ def test_auto_uses_the_appearance_method_on_coarse_pixels(tmp_path):
                                       tiles=TileSpec(128, 16, 2), method="auto", cache_dir=""))
     assert res.decoded == 0 and "too coarse for the promptable network" in res.summary
     assert res.count == len(red)
+
+
+def test_progress_moves_while_the_objects_are_outlined(tmp_path):
+    """The appearance method's bar stood at 80 % while its polygons were made (most of a large raster's run)."""
+    data, red, _ = scene()
+    src = write_raster(str(tmp_path / "rgb.tif"), np.tile(data, (1, 1, 9)), transform=TR)  # wider than one 2048 px window
+    seen = []
+    find_similar(SimilarRequest(src, [geom(*red[0]), geom(*red[4])], str(tmp_path / "similar.gpkg"), method="appearance"),
+                 progress=seen.append)
+    assert any(80 < v < 100 for v in seen), seen
+    assert seen == sorted(seen) and seen[-1] == 100.0

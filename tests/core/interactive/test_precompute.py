@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from rasterio.transform import from_origin
 
 from conftest import write_raster
@@ -43,3 +44,18 @@ def test_precompute_then_batch_hits_cache(tmp_path):
     res = segment_prompts(SegmentRequest(path, [PromptObject(1, [(x, y, True)])], str(tmp_path / "o.gpkg"),
                                          window_size=256, cache_dir=cache))
     assert res.objects == 1 and "0 misses" in res.report
+
+
+def test_a_raster_whose_encodings_exceed_the_cap_is_refused_after_one_tile(tmp_path):
+    """A 20000² orthophoto needs about 20 GB of encodings; under the 2 GB cap the run evicted 90 % of what it encoded and
+    said so only at the end."""
+    from terraprompt.plugin.core.errors import OutputError
+    from terraprompt.plugin.core.interactive.cache import EmbeddingCache
+
+    rng = np.random.default_rng(0)
+    path = write_raster(str(tmp_path / "big.tif"), rng.integers(0, 255, (3, 512, 512)).astype(np.uint8))
+    cache = str(tmp_path / "cache")
+    with pytest.raises(OutputError, match=r"needs about .* MB of cache \(\d+ tiles") as err:
+        encode_raster(path, tile=128, cache_dir=cache, cache_max_bytes=200_000)
+    assert "CACHE_MB" in err.value.fix
+    assert len(EmbeddingCache(cache).entries()) <= 1  # refused after the first tile, not after all of them
