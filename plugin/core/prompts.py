@@ -112,7 +112,7 @@ _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|without|excluding|
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
                       r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
 """What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds')."""
-_NEGATED = re.compile(r"(?<![\w-])non[- ]([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)")
+_NEGATED = re.compile(r"(?<![\w-])non[- ]([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)(?!\s+of(?!\w))")
 """A concept negated inside a word: 'non-water', 'non forest', 'cloud-free', 'snow free'."""
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
                               r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
@@ -333,16 +333,17 @@ def _minus_exclusions(text: str) -> str:
 def _negated_exclusions(text: str) -> str:
     """Concepts negated inside a word become exclusions: 'non-water' → 'except water', 'cloud-free water' → 'water
     except cloud' (added to the prompt's exclusions when it has some)."""
-    words = [m.group(1) or m.group(2) for m in _NEGATED.finditer(text)]
-    if not words:
+    found = [m for m in _NEGATED.finditer(text) if (m.group(1) or m.group(2)) not in _STOP]  # 'on free land' negates nothing
+    if not found:
         return text
-    rest = re.sub(r"\s+", " ", _NEGATED.sub(" ", text)).strip(" ,;()")
+    words = [m.group(1) or m.group(2) for m in found]
+    rest = re.sub(r"\s+", " ", _cut(text, [m.span() for m in found])).strip(" ,;()")
     return rest + (", " if _EXCLUDE.search(rest) else " except ") + ", ".join(words)
 
 
 def has_exclusion(text: str) -> bool:
     """Whether normalised text excludes or negates something ('except', 'no', 'without', 'non-water', 'cloud-free')."""
-    return bool(_EXCLUDE.search(text) or _NEGATED.search(text))
+    return bool(_EXCLUDE.search(text) or any((m.group(1) or m.group(2)) not in _STOP for m in _NEGATED.finditer(text)))
 
 
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:

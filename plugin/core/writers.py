@@ -263,11 +263,16 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
 def _copy_geopackage(src: str, dst: str) -> None:
     """Copy a GeoPackage through SQLite's backup API: a consistent copy even while QGIS has it open (in WAL mode, where
     a plain file copy misses what sits in the -wal file)."""
+    import pathlib
     import sqlite3
     from contextlib import closing
 
-    with closing(sqlite3.connect(f"file:{src}?mode=ro", uri=True)) as a, closing(sqlite3.connect(dst)) as b:
-        a.backup(b)
+    try:
+        uri = pathlib.Path(os.path.abspath(src)).as_uri() + "?mode=ro"  # '%', '#' and '?' in folder names escaped
+        with closing(sqlite3.connect(uri, uri=True)) as a, closing(sqlite3.connect(dst)) as b:
+            a.backup(b)
+    except sqlite3.Error as exc:
+        raise write_failed(src, exc) from exc
 
 
 def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[], bool]] = None,
@@ -447,12 +452,26 @@ def gdal_failures() -> Iterator[list[str]]:
         gdal.PopErrorHandler()
 
 
+STYLE_MARK = "<!-- TerraPrompt result style -->"
+"""The line the plugin appends to a .qml it saves beside a result (only those are replaced or removed with the result;
+an analyst's own .qml of another file of that name is left alone)."""
+
+
+def our_style(path: str) -> bool:
+    """Whether ``path`` is a .qml the plugin saved beside a result."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return STYLE_MARK in f.read()
+    except OSError:
+        return False
+
+
 def commit(tmp: str, final: str) -> None:
     """Move a finished temporary file (a Shapefile with its parts) over the destination (atomic on one filesystem)."""
     if os.path.exists(final + ".aux.xml"):
         remove_quietly(final + ".aux.xml")
-    style = os.path.splitext(final)[0] + ".qml"  # QGIS's default style of an earlier result: its classes may differ now
-    if os.path.exists(style):
+    style = os.path.splitext(final)[0] + ".qml"  # the style saved with an earlier result: its classes may differ now
+    if our_style(style):
         remove_quietly(style)
     for part in file_parts(final)[1:] + [final + "-wal", final + "-shm"]:
         # parts of an older Shapefile there that this one may not have (.qix, .cpg); an older GeoPackage's write-ahead

@@ -67,7 +67,7 @@ def describe_mask(layer) -> tuple[bool, str]:
         from ..core.quality import QualityMasker, identify_mask
         from ..core.raster import open_raster
 
-        q = identify_mask(open_raster(layer_file(layer), layer=layer_settings(layer)))
+        q = identify_mask(open_raster(layer_file(layer), expand_palette=False, layer=layer_settings(layer)))
     except TerraPromptError as exc:
         return False, str(exc)
     except Exception as exc:  # noqa: BLE001 - a file GDAL cannot open (or a package missing) is said, not raised in a Qt slot

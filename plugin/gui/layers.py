@@ -71,12 +71,18 @@ def keep_style(layer) -> None:
     QGIS looks for beside a raster or a single-layer vector file (not beside a vector file whose .qml a raster output of
     the same name uses, nor inside a GeoPackage: writing its style table while QGIS holds the file open can wait on
     SQLite's lock for ever)."""
+    from ..core.writers import STYLE_MARK, our_style
+
     path = layer.source().split("|")[0]
     stem, ext = os.path.splitext(path)
-    if not os.path.isfile(path) or ext.lower() == ".gpkg":
-        return
+    qml = stem + ".qml"
+    if not os.path.isfile(path) or ext.lower() == ".gpkg" or (os.path.exists(qml) and not our_style(qml)):
+        return  # an analyst's own .qml of that name is theirs
     if isinstance(layer, QgsRasterLayer) or not any(os.path.exists(stem + e) for e in (".tif", ".tiff")):
-        layer.saveNamedStyle(stem + ".qml")
+        layer.saveNamedStyle(qml)
+        if os.path.exists(qml):
+            with open(qml, "a", encoding="utf-8") as f:
+                f.write("\n" + STYLE_MARK + "\n")
 
 
 def style_class_raster(layer: QgsRasterLayer, classes: dict[int, str]) -> None:

@@ -212,3 +212,23 @@ def test_geojson_of_a_crs_without_epsg_code_is_written_in_lon_lat(tmp_path):
     data = json.loads(out.read_text())
     x, y = data["features"][0]["geometry"]["coordinates"][0][0]
     assert 10 < x < 11 and 51 < y < 52.5, (x, y)  # longitude, latitude near the raster
+
+
+@pytest.mark.parametrize("folder", ["run #2", "a%20b", "q?x"])
+def test_a_named_layer_goes_into_a_geopackage_in_any_folder(tmp_path, folder):
+    """The GeoPackage holding other layers is copied through SQLite with a URI: '#', '?' and '%' in a folder name cut it
+    (a stray empty file was made beside, nothing copied) or raised a bare sqlite3 error."""
+    import fiona
+    from shapely.geometry import box
+    from terraprompt.plugin.core.raster import Grid
+    from terraprompt.plugin.core.vectors import Polygon as Poly, write_polygons
+
+    d = tmp_path / folder
+    d.mkdir()
+    grid = Grid(CRS.from_epsg(32633), TR, 100, 100)
+    gpkg = str(d / "r.gpkg")
+    for layer in ("a", "b"):
+        write_polygons(f"{gpkg}|layername={layer}", iter([Poly(box(500100, 4999000, 500500, 4999500), 1, 0.9, 2000)]),
+                       grid, {1: "water"}, {})
+    assert sorted(fiona.listlayers(gpkg)) == ["a", "b"]
+    assert sorted(os.listdir(tmp_path)) == [folder]

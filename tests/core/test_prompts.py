@@ -390,3 +390,12 @@ def test_heights_negated_and_trailing():
     assert P.parse_prompt("buildings not taller than 10 m").max_height_m == 10.0
     assert P.parse_prompt("trees 10 m or more").min_height_m == 10.0
     assert P.parse_prompt("trees larger than 10 m tall").min_height_m == 10.0
+
+
+@pytest.mark.parametrize("text, wanted, excluded", [
+    ("water free of vegetation", ["water"], ["vegetation"]),
+    ("buildings on free land", ["buildings"], []),
+])
+def test_free_of_and_free_as_an_adjective(text, wanted, excluded):
+    p = P.parse_prompt(text)
+    assert p.names == wanted and [m.concept for m in p.excluded] == excluded

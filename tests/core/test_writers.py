@@ -168,12 +168,19 @@ def test_commit_drops_the_default_style_of_an_earlier_result(tmp_path):
     """A .qml QGIS saved beside an earlier result would label the new classes with the old ones."""
     from terraprompt.plugin.core.writers import commit
 
+    from terraprompt.plugin.core.writers import STYLE_MARK
+
     final, tmp = tmp_path / "lc.tif", tmp_path / ".lc.tmp-1.tif"
     final.write_bytes(b"old")
-    (tmp_path / "lc.qml").write_text("<qgis>1 = water</qgis>")
+    (tmp_path / "lc.qml").write_text("<qgis>1 = water</qgis>\n" + STYLE_MARK + "\n")
     tmp.write_bytes(b"new")
     commit(str(tmp), str(final))
     assert final.read_bytes() == b"new" and not (tmp_path / "lc.qml").exists()
+    # an analyst's own style of another file of that name (scene.tif's stretch beside an output scene.gpkg) stays
+    (tmp_path / "scene.qml").write_text("<qgis>my stretch</qgis>")
+    (tmp_path / ".scene.tmp-1.gpkg").write_bytes(b"new")
+    commit(str(tmp_path / ".scene.tmp-1.gpkg"), str(tmp_path / "scene.gpkg"))
+    assert (tmp_path / "scene.qml").read_text() == "<qgis>my stretch</qgis>"
 
 
 def test_a_named_geopackage_layer_keeps_the_files_other_layers(tmp_path):

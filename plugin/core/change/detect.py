@@ -237,7 +237,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
     amod = resolve_modality(after, req.modality)
-    masks = tuple(open_raster(p, layer=req.layers.get(p)) if p else None for p in (req.before_cloud_mask, req.after_cloud_mask))
+    masks = tuple(open_raster(p, expand_palette=False, layer=req.layers.get(p)) if p else None
+                  for p in (req.before_cloud_mask, req.after_cloud_mask))
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)

@@ -81,7 +81,7 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
     low, high, t = parse_size_range(normalise(text))
     t = re.sub(r"\s*(?:->|=>|→)\s*", " to ", t)  # 'water->land' reads as 'water to land' (a catalogue phrase)
-    t = _NON_SELF_LOSS.sub(r"loss of \g<x>", _NON_SELF_GAIN.sub(r"new \g<x>", t))  # 'forest to non-forest'
+    t = _non_self(t, wait_for_encoder)  # 'forest to non-forest': its loss
     if has_exclusion(t):
         raise PromptError(_t("'{prompt}' excludes or negates a change; a change prompt names the change to keep.", prompt=text.strip()),
                           _t("Name the change to keep ('new buildings', 'forest to built-up') or prompt 'any change'; clouds and "
@@ -102,9 +102,21 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     return out
 
 
-_NON_SELF_LOSS = re.compile(r"^(?:from\s+)?(?P<x>[^\W\d_][\w -]*?)\s+to\s+non[- ]?(?P=x)$")
-_NON_SELF_GAIN = re.compile(r"^(?:from\s+)?non[- ]?(?P<x>[^\W\d_][\w -]*?)\s+to\s+(?P=x)$")
-"""'forest to non-forest' is the loss of forest; 'non-forest to forest' its gain."""
+_TO_NON = re.compile(r"^(?:from\s+)?(?P<x>.+?)\s+to\s+non[- ]?(?P<y>[^\W\d_]+)(?P<rest>.*)$")
+_NON_TO = re.compile(r"^(?:from\s+)?non[- ]?(?P<y>[^\W\d_]+)\s+to\s+(?P<x>.+?)(?P<rest>(?:\s+(?:since|in|from|between|during|after|before)\b.*)?)$")
+
+
+def _non_self(t: str, wait_for_encoder: bool = True) -> str:
+    """'forest to non-forest (areas) (since 2019)' as 'loss of forest ...', 'non-forest to forest' as 'new forest': a
+    land cover to its own negation (the same concepts on both sides; any other 'non-' stays an exclusion)."""
+    for pattern, kind in ((_TO_NON, "loss of"), (_NON_TO, "new")):
+        m = pattern.match(t)
+        if m is None:
+            continue
+        x, y = _concepts_of(m.group("x"), wait_for_encoder), _concepts_of(m.group("y"), wait_for_encoder)
+        if x is not None and y is not None and {c.concept for c in x.concepts} == {c.concept for c in y.concepts}:
+            return f"{kind} {m.group('x')}{m.group('rest')}"
+    return t
 _SEVERAL = re.compile(r"\s*(?:[;,+&]|\b(?:and|or|plus|as well as|et|ou|und|oder|sowie)\b)\s*")
 """What joins several changes in one prompt."""
 

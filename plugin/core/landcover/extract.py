@@ -255,7 +255,8 @@ def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> 
         if path:
             s = open_raster(path, layer=req.layers.get(path))
             secondaries.append(make_layer(s, resolve_modality(s, name)))
-    mask = open_raster(req.cloud_mask_input, layer=req.layers.get(req.cloud_mask_input)) if req.cloud_mask_input else None
+    mask = open_raster(req.cloud_mask_input, expand_palette=False, layer=req.layers.get(req.cloud_mask_input)) \
+        if req.cloud_mask_input else None  # a mask keeps its values (a paletted or 1-bit mask is no picture)
     return ModalityStack(make_layer(src, modality).with_mask_file(mask), secondaries)
 
 

@@ -647,7 +647,11 @@ def test_named_land_cover_beside_change_keeps_its_loss_and_gain(text):
     assert parse_change_prompt("all changes since 2019").id == "any_change"
 
 
-def test_forest_to_non_forest_is_its_loss():
-    assert parse_change_prompt("forest to non-forest").id == "deforestation"
+@pytest.mark.parametrize("text", ["forest to non-forest", "forests to non-forest", "from forest to non-forest areas",
+                                  "forest to non-forest since 2019"])
+def test_forest_to_non_forest_is_its_loss(text):
+    loss = parse_change_prompt(text)
+    assert loss.id == "deforestation" or loss.spec == {"from": [["forest"]], "to": ["not_from"]}, (loss.id, loss.spec)
     gain = parse_change_prompt("non-forest to forest")
     assert gain.spec == {"from": ["not_to"], "to": [["forest"]]}
+    assert parse_change_prompt("new buildings on free land").id == "new_buildings"

@@ -113,3 +113,17 @@ def test_one_bit_mask_is_not_imagery(tmp_path):
         ds.write_colormap(1, {0: (0, 0, 0, 255), 1: (255, 255, 255, 255)})
     with pytest.raises(InputError, match="mask or a classified map"):
         open_raster(p)
+
+
+def test_a_one_bit_file_given_as_the_cloud_mask_is_judged_as_a_mask(tmp_path):
+    data, _, _ = synthetic_s2(60, 80)
+    s2 = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    p = str(tmp_path / "mask.tif")
+    with rasterio.open(p, "w", driver="GTiff", width=80, height=60, count=1, dtype="uint8", nbits=1, crs="EPSG:32633",
+                       transform=rasterio.transform.from_origin(500000, 4500000, 10, 10)) as ds:
+        ds.write(np.zeros((1, 60, 80), np.uint8))
+        ds.write_colormap(1, {0: (0, 0, 0, 255), 1: (255, 255, 255, 255)})
+    req = ExtractRequest(input=s2, prompt="water", engine="spectral", output_raster=str(tmp_path / "lc.tif"), output_vector="",
+                         cloud_mask_input=p)
+    with pytest.raises(InputError, match="is not a cloud mask TerraPrompt can read"):  # not 'a mask ..., not imagery'
+        extract_landcover(req)
