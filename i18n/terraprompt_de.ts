@@ -494,6 +494,11 @@
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="130" />
+            <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
+            <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/provider.py" line="37" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
@@ -1574,42 +1579,42 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="168" />
+            <location filename="../plugin/gui/layers.py" line="174" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="129" />
+            <location filename="../plugin/gui/layers.py" line="135" />
             <source>no change (&lt; {t})</source>
             <translation>keine Veränderung (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="129" />
+            <location filename="../plugin/gui/layers.py" line="135" />
             <source>change (≥ {t})</source>
             <translation>Veränderung (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="144" />
+            <location filename="../plugin/gui/layers.py" line="150" />
             <source>no change</source>
             <translation>keine Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="145" />
+            <location filename="../plugin/gui/layers.py" line="151" />
             <source>change</source>
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="216" />
+            <location filename="../plugin/gui/layers.py" line="222" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="218" />
+            <location filename="../plugin/gui/layers.py" line="224" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="224" />
+            <location filename="../plugin/gui/layers.py" line="230" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>

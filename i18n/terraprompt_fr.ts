@@ -494,6 +494,11 @@
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/find_similar.py" line="130" />
+            <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
+            <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/provider.py" line="37" />
             <source>TerraPrompt: prompt-driven segmentation and change detection</source>
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
@@ -1574,42 +1579,42 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="168" />
+            <location filename="../plugin/gui/layers.py" line="174" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="129" />
+            <location filename="../plugin/gui/layers.py" line="135" />
             <source>no change (&lt; {t})</source>
             <translation>pas de changement (&lt; {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="129" />
+            <location filename="../plugin/gui/layers.py" line="135" />
             <source>change (≥ {t})</source>
             <translation>changement (≥ {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="144" />
+            <location filename="../plugin/gui/layers.py" line="150" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="145" />
+            <location filename="../plugin/gui/layers.py" line="151" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="216" />
+            <location filename="../plugin/gui/layers.py" line="222" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="218" />
+            <location filename="../plugin/gui/layers.py" line="224" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="224" />
+            <location filename="../plugin/gui/layers.py" line="230" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>

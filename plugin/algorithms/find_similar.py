@@ -104,7 +104,29 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              cache_dir=cache_dir_value(self, parameters, context),
                              straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
                              vector_inputs=[f for f in [source_file(self, parameters, "EXEMPLARS", context)] if f])
+        _say_how_long(layer, extent, req.method, feedback)
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)
         style_when_loaded(context, result.output_vector, style_objects, result.summary)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}
+
+
+SLOW_SEARCH_MPX = 20.0
+"""Above this many million pixels a network search takes over 20 minutes on 2 CPU cores: said before it starts."""
+
+
+def _say_how_long(layer, extent, method: str, feedback) -> None:
+    """Before a large search that may use the network (about a minute per million pixels on 2 CPU cores: a 20000²
+    orthophoto takes hours), say how long it will take and what is faster."""
+    if method == "appearance":
+        return
+    ux, uy = layer.rasterUnitsPerPixelX(), layer.rasterUnitsPerPixelY()
+    if extent is not None and ux > 0 and uy > 0:
+        pixels = (extent[2] - extent[0]) / ux * (extent[3] - extent[1]) / uy
+    else:
+        pixels = float(layer.width()) * float(layer.height())
+    mpx = pixels / 1e6
+    if mpx > SLOW_SEARCH_MPX:
+        feedback.pushInfo(tr("Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of "
+                             "about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or "
+                             "METHOD appearance, for a faster search.").format(mpx=f"{mpx:,.0f}", minutes=f"{mpx:,.0f}"))

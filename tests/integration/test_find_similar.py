@@ -179,3 +179,35 @@ def test_a_failed_find_similar_leaves_no_folder(plugin, project, tmp_path):
     assert wait_for(lambda: tab.similar_task is None, 60)
     after = set(glob.glob(tempfile.gettempdir() + "/terraprompt-similar-*") + glob.glob(QgsProcessingUtils.tempFolder() + "/terraprompt-similar-*"))
     assert after == before, tab.status.text()
+
+
+def test_a_large_network_search_says_how_long_it_will_take(plugin, tmp_path):
+    """A whole 20000² orthophoto took hours with the network method and said nothing of it."""
+    import numpy as np
+    import rasterio
+    from qgis.core import QgsProcessingFeedback, QgsRasterLayer
+
+    from terraprompt.plugin.algorithms.find_similar import _say_how_long
+
+    path = str(tmp_path / "big.tif")
+    with rasterio.open(path, "w", driver="GTiff", width=6000, height=5000, count=1, dtype="uint8", crs="EPSG:32633",
+                       transform=rasterio.transform.from_origin(500000, 4500000, 0.5, 0.5), tiled=True, compress="deflate",
+                       sparse_ok=True) as ds:
+        ds.write(np.zeros((1, 16, 16), np.uint8), window=rasterio.windows.Window(0, 0, 16, 16))
+    layer = QgsRasterLayer(path, "big")
+
+    class Said(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, info):  # noqa: N802
+            self.lines.append(info)
+
+    said = Said()
+    _say_how_long(layer, None, "auto", said)
+    assert said.lines and "30 million pixels" in said.lines[0] and "EXTENT" in said.lines[0]
+    quiet = Said()
+    _say_how_long(layer, (500000, 4497000, 500500, 4497500), "network", quiet)  # a 1000² extent: no note
+    _say_how_long(layer, None, "appearance", quiet)
+    assert not quiet.lines
