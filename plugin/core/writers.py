@@ -320,6 +320,8 @@ class _Translation:
 
     def __init__(self, gpkg: str, staged: str, ext: str, sql: dict) -> None:
         self.gpkg, self.staged, self.ext, self.sql = gpkg, staged, ext, sql
+        with _folders_lock:  # the folders the run made for this output: a stopped worker removes them once empty
+            self.created = list(_pending_folders.get(os.path.abspath(staged), []))
         self.failures: list[str] = []
         self.fraction = 0.0
         self.stop = threading.Event()
@@ -350,6 +352,7 @@ class _Translation:
         if self.stop.is_set():  # cancelled meanwhile: what GDAL wrote after the caller cleaned up goes too
             remove_quietly(self.staged)
             remove_quietly(self.gpkg)
+            _remove_empty(self.created)  # the caller could not remove them while they held these files
 
     def run_watched(self, is_cancelled: Callable[[], bool], progress: Optional[Callable[[float], None]]) -> None:
         """:meth:`run` in a worker thread, checking for a cancel and reporting progress ten times a second."""
