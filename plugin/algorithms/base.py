@@ -62,18 +62,25 @@ def vector_output(alg: QgsProcessingAlgorithm, parameters: dict, name: str, cont
     """A vector output as the core takes it: a file path, or 'file.gpkg|layername=name' for the output widget's 'Save to
     GeoPackage…' (ogr:dbname='file.gpkg' table="name" (geom)): that layer added to the GeoPackage, its others kept."""
     value = alg.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else ""
-    if value and value.startswith("ogr:"):
-        from qgis.core import QgsDataSourceUri
+    path = ogr_uri_path(value)
+    if path != value:
+        layers = context.layersToLoadOnCompletion()  # loaded when the run ends by the path QGIS can open
+        if value in layers:
+            layers[path] = layers.pop(value)
+            context.setLayersToLoadOnCompletion(layers)
+    return path
 
-        uri = QgsDataSourceUri(value[len("ogr:"):])
-        if uri.database():
-            path = uri.database() + ("|layername=" + uri.table() if uri.table() else "")
-            layers = context.layersToLoadOnCompletion()  # loaded when the run ends by the path QGIS can open
-            if value in layers:
-                layers[path] = layers.pop(value)
-                context.setLayersToLoadOnCompletion(layers)
-            return path
-    return value
+
+def ogr_uri_path(value: str) -> str:
+    """'ogr:dbname='file.gpkg' table="name" (geom)' as 'file.gpkg|layername=name'; any other output as it is."""
+    if not value.startswith("ogr:"):
+        return value
+    from qgis.core import QgsDataSourceUri
+
+    uri = QgsDataSourceUri(value[len("ogr:"):])
+    if not uri.database():
+        return value
+    return uri.database() + ("|layername=" + uri.table() if uri.table() else "")
 
 
 def source_file(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context) -> str:

@@ -8,6 +8,7 @@ from typing import Callable, Optional
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
 
 from ..gui.layers import keep_style, set_abstract
+from .base import ogr_uri_path
 
 _ALIVE: list = []
 """Post-processors QGIS has not called yet: Processing keeps only a pointer, so Python must hold them (the oldest are
@@ -54,10 +55,5 @@ def _registered(context: QgsProcessingContext, path: str) -> Optional[str]:
 def _normal(key: str) -> str:
     """An output as a comparable absolute path; 'Save to GeoPackage…' (ogr:dbname='f.gpkg' table="t") as the core's
     'f.gpkg|layername=t'."""
-    if key.startswith("ogr:"):
-        from qgis.core import QgsDataSourceUri
-
-        uri = QgsDataSourceUri(key[len("ogr:"):])
-        key = uri.database() + ("|layername=" + uri.table() if uri.table() else "")
-    file, _, layer = key.partition("|layername=")
+    file, _, layer = ogr_uri_path(key).partition("|layername=")
     return os.path.normcase(os.path.abspath(file)) + ("|" + layer if layer else "")

@@ -233,14 +233,12 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
     for m in number_unit.finditer(text):
         start = max(0, m.start() - 25)
         lo, hi = _last_span(lower, text[start : m.start()]), _last_span(upper, text[start : m.start()])
-        after = text[m.end() :]
         if lo is None and hi is None:
+            after = text[m.end() :]
             trailing = _TRAILING_MORE.match(after) or _TRAILING_LESS.match(after)
-            if trailing is None:
-                continue
-            value = _number(m.group(1)) * units[m.group(2)]
-            (lows if trailing.re is _TRAILING_MORE else highs).append(value)
-            spans.append((m.start(), m.end() + trailing.end()))
+            if trailing is not None:
+                (lows if trailing.re is _TRAILING_MORE else highs).append(_number(m.group(1)) * units[m.group(2)])
+                spans.append((m.start(), m.end() + trailing.end()))
             continue
         value = _number(m.group(1)) * units[m.group(2)]
         is_max = hi is not None and (lo is None or hi[1] > lo[1])
@@ -330,20 +328,25 @@ def _minus_exclusions(text: str) -> str:
     return text if len(parts) == 1 else parts[0] + " except " + ", ".join(parts[1:])
 
 
+def _negations(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(word, span) of each word negated inside a word ('non-water', 'cloud-free'); 'on free land' negates nothing."""
+    found = [(m.group(1) or m.group(2), m.span()) for m in _NEGATED.finditer(text)]
+    return [(w, span) for w, span in found if w not in _STOP]
+
+
 def _negated_exclusions(text: str) -> str:
     """Concepts negated inside a word become exclusions: 'non-water' → 'except water', 'cloud-free water' → 'water
     except cloud' (added to the prompt's exclusions when it has some)."""
-    found = [m for m in _NEGATED.finditer(text) if (m.group(1) or m.group(2)) not in _STOP]  # 'on free land' negates nothing
+    found = _negations(text)
     if not found:
         return text
-    words = [m.group(1) or m.group(2) for m in found]
-    rest = re.sub(r"\s+", " ", _cut(text, [m.span() for m in found])).strip(" ,;()")
-    return rest + (", " if _EXCLUDE.search(rest) else " except ") + ", ".join(words)
+    rest = re.sub(r"\s+", " ", _cut(text, [span for _, span in found])).strip(" ,;()")
+    return rest + (", " if _EXCLUDE.search(rest) else " except ") + ", ".join(w for w, _ in found)
 
 
 def has_exclusion(text: str) -> bool:
     """Whether normalised text excludes or negates something ('except', 'no', 'without', 'non-water', 'cloud-free')."""
-    return bool(_EXCLUDE.search(text) or any((m.group(1) or m.group(2)) not in _STOP for m in _NEGATED.finditer(text)))
+    return bool(_EXCLUDE.search(text) or _negations(text))
 
 
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:

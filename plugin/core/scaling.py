@@ -220,11 +220,16 @@ def _band_unit(src: RasterSource, band: int) -> str:
     return src.units[band - 1].strip().lower() if len(src.units) >= band else ""
 
 
+def _stated_pairs(src: RasterSource, bands: list[int]) -> dict[int, tuple[float, float]]:
+    """(scale, offset) the file states for each band (1, 0 where it states none)."""
+    return {b: (src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
+            for b in bands}
+
+
 def stated_scale_offset(src: RasterSource, bands: list[int]) -> Optional[tuple[float, float]]:
     """The GDAL scale and offset the file states for ``bands`` (physical = raw × scale + offset), when they are set and
     the same on all of them; None otherwise (then the values' size and the modality decide)."""
-    pairs = {(src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
-             for b in bands}
+    pairs = set(_stated_pairs(src, bands).values())
     if len(pairs) != 1:
         return None
     scale, offset = pairs.pop()
@@ -249,8 +254,7 @@ def _common_dtype(dtypes: set[str]) -> str:
 def _check_stated_agree(src: RasterSource, bands: list[int]) -> None:
     """InputError when the file states different scales or offsets on the bands used: one scaling is applied to all of
     them, and ignoring the metadata gave 99.8 % vegetation on a NIR band stored x 10."""
-    pairs = {b: (src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
-             for b in bands}
+    pairs = _stated_pairs(src, bands)
     if len(set(pairs.values())) > 1:
         groups: dict[tuple[float, float], list[int]] = {}
         for b, pair in pairs.items():
@@ -311,9 +315,12 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         raise InputError(t("The optical bands are signed 8-bit integers (Int8), which TerraPrompt cannot read as imagery: "
                            "their values wrap at 127."),
                          t("Convert them to Byte or to reflectance first, e.g. gdal_translate -ot Byte -scale -128 127 0 255."))
+    # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
+    # float reflectance (0-1) read as DN / 10000 or as percent; its own stated scale is no disagreement
     reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
-    _check_stated_agree(src, reflective if kind == "reflectance" else bands)
-    stated = _stated_scaling(src, kind, reflective if kind == "reflectance" else bands)
+    judged = reflective if kind == "reflectance" else bands
+    _check_stated_agree(src, judged)
+    stated = _stated_scaling(src, kind, judged)
     if stated is not None:
         return stated
     if kind == "sar_db":
@@ -354,10 +361,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         if unit in FEET_UNITS:
             return Scaling(kind, FOOT_M, 0.0, False, t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
         return Scaling(kind, 1.0, 0.0, False, t("heights used as metres"))
-    # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
-    # float reflectance (0-1) read as DN / 10000 or as percent
-    reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
-    bands = reflective if kind == "reflectance" else bands
+    bands = judged
     st = band_stats(src, bands, max_pixels=100_000)
     top = float(np.max(st.p98)) if st.p98.size else 1.0
     if kind == "reflectance":

@@ -37,10 +37,6 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-NAME_MAX = 255
-"""The longest file name (bytes) common file systems hold."""
-
-
 LAYER_SUFFIX = "|layername="
 """How an output names a layer of a GeoPackage ('results.gpkg|layername=water', QGIS's form): the layer is added to the
 file, or replaces the layer of that name, and the file's other layers are kept."""
@@ -260,16 +256,22 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
         raise
 
 
+def _read_only(path: str):
+    """A read-only SQLite connection to a GeoPackage (its path as a file URI: '%', '#' and '?' in folder names escaped)."""
+    import pathlib
+    import sqlite3
+
+    return sqlite3.connect(pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro", uri=True)
+
+
 def _copy_geopackage(src: str, dst: str) -> None:
     """Copy a GeoPackage through SQLite's backup API: a consistent copy even while QGIS has it open (in WAL mode, where
     a plain file copy misses what sits in the -wal file)."""
-    import pathlib
     import sqlite3
     from contextlib import closing
 
     try:
-        uri = pathlib.Path(os.path.abspath(src)).as_uri() + "?mode=ro"  # '%', '#' and '?' in folder names escaped
-        with closing(sqlite3.connect(uri, uri=True)) as a, closing(sqlite3.connect(dst)) as b:
+        with closing(_read_only(src)) as a, closing(sqlite3.connect(dst)) as b:
             a.backup(b)
     except sqlite3.Error as exc:
         raise write_failed(src, exc) from exc
@@ -378,8 +380,6 @@ def _shapefile_select(gpkg: str) -> str:
     (bytes; text at most SHAPEFILE_TEXT_MAX): what the Shapefile driver's RESIZE=YES does, but while the features are
     copied, where a cancel reaches it, rather than in a rewrite of the .dbf when the file closes (4/5 of the time the
     translation of 46 000 polygons took)."""
-    import pathlib
-    import sqlite3
     from contextlib import closing
 
     from osgeo import ogr
@@ -394,7 +394,7 @@ def _shapefile_select(gpkg: str) -> str:
     widths: list = []
     if sized:
         sizes = ", ".join(f"max(length(CAST({_quoted(f)} AS {'BLOB' if k == 'character' else 'TEXT'})))" for f, k in sized)
-        with closing(sqlite3.connect(pathlib.Path(os.path.abspath(gpkg)).as_uri() + "?mode=ro", uri=True)) as db:
+        with closing(_read_only(gpkg)) as db:
             widths = list(db.execute(f"SELECT {sizes} FROM {_quoted(name)}").fetchone())
     width = {f: (k, min(max(int(w or 1), 1), SHAPEFILE_TEXT_MAX)) for (f, k), w in zip(sized, widths)
              if k == "character" or int(w or 1) <= 9}  # wider integers keep the driver's 64-bit field

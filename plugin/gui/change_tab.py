@@ -443,9 +443,7 @@ class ChangeTab(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0 if error else 100)
         if error is not None:
-            self._discard_temp()
-            self.temp_dir = self.last_result_dir
-            self.slider.setEnabled(self.last_result is not None)
+            self._drop_run()
             self.summary.setPlainText(error_message(error))
             self._message(tr("Cancelled. No output was written.") if isinstance(error, Cancelled) else error_message(error),
                           Qgis.Info if isinstance(error, Cancelled) else Qgis.Critical)
@@ -453,9 +451,7 @@ class ChangeTab(QWidget):
         from .layers import project_generation
 
         if project_generation() != self.run_generation:  # New / Open project during the run
-            self._discard_temp()
-            self.temp_dir = self.last_result_dir
-            self.slider.setEnabled(self.last_result is not None)
+            self._drop_run()
             self._message(tr("The project was replaced during the run: its layers were not added."), Qgis.Warning)
             return
         self.last_result, self.last_result_dir = result, self.temp_dir
@@ -552,6 +548,12 @@ class ChangeTab(QWidget):
         if self.threshold_pending and abs(t - self.threshold) > 1e-9:
             self.apply_threshold()
         self.threshold_pending = False
+
+    def _drop_run(self) -> None:
+        """A run that gives no result: its folder goes, the last result (its files, the slider) stays."""
+        self._discard_temp()
+        self.temp_dir = self.last_result_dir
+        self.slider.setEnabled(self.last_result is not None)
 
     def _discard_temp(self) -> None:
         if self.temp_dir:

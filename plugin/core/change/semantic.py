@@ -117,6 +117,8 @@ def _non_self(t: str, wait_for_encoder: bool = True) -> str:
         if x is not None and y is not None and {c.concept for c in x.concepts} == {c.concept for c in y.concepts}:
             return f"{kind} {m.group('x')}{m.group('rest')}"
     return t
+
+
 _SEVERAL = re.compile(r"\s*(?:[;,+&]|\b(?:and|or|plus|as well as|et|ou|und|oder|sowie)\b)\s*")
 """What joins several changes in one prompt."""
 

@@ -57,7 +57,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         if encoded > cache.stored:  # encode_window's put() could not write the entry
             raise _not_stored(cache, cached + cache.stored, len(tiles))
         if encoded == 1 and not enc.from_cache:  # one tile's size tells whether the whole raster fits under the cap
-            _check_fits(cache, cache.entries()[-1][1] if cache.entries() else 0, len(tiles))  # the entry just used
+            entries = cache.entries()  # least recently used first: the last is the entry just written
+            _check_fits(cache, entries[-1][1] if entries else 0, len(tiles))
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "

@@ -21,7 +21,8 @@ from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..layer_settings import LayerSettings
-from ..raster import Grid, RasterSource, check_has_valid_pixels, open_raster, pixel_size_m, reads_cancellable, window_of_bounds
+from ..raster import (Grid, RasterSource, cell_size, check_has_valid_pixels, open_raster, pixel_size_m, reads_cancellable,
+                      window_of_bounds)
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
@@ -109,7 +110,7 @@ def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
     Measured on a north-up square of the pixel's map-unit area around its centre: the pixel itself on a north-up grid,
     and still the right size on a rotated or sheared one (the box between its opposite corners is not)."""
     tr = grid.transform
-    half = float(np.sqrt(abs(tr.a * tr.e - tr.b * tr.d))) / 2
+    half = cell_size(tr) / 2
     r = np.arange(row0, row0 + rows, dtype=np.float64) + 0.5
     xc, yc = tr * (np.full_like(r, grid.width // 2 + 0.5), r)
     return AreaCalculator(grid.crs).box_areas_m2(xc - half, yc - half, xc + half, yc + half)
