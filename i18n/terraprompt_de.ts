@@ -19,7 +19,7 @@
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="99" />
+            <location filename="../plugin/algorithms/base.py" line="106" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Kleinere Veränderungspolygone (wahre Fläche in m²) werden in der Polygonausgabe weggelassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="482" />
+            <location filename="../plugin/gui/change_tab.py" line="478" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -934,12 +934,12 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="707" />
+            <location filename="../plugin/gui/landcover_tab.py" line="706" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="742" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -949,27 +949,27 @@
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="470" />
+            <location filename="../plugin/gui/change_tab.py" line="466" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="472" />
+            <location filename="../plugin/gui/change_tab.py" line="468" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="491" />
+            <location filename="../plugin/gui/change_tab.py" line="487" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="530" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="547" />
+            <location filename="../plugin/gui/change_tab.py" line="543" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1494,87 +1494,82 @@
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="56" />
-            <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
-            <translation>Die Datei des Layers „{name}“ existiert nicht mehr ({path}). Stellen Sie sie wieder her, verweisen Sie den Layer auf ihren neuen Ort (Layereigenschaften &gt; Quelle), oder entfernen Sie den Layer.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="464" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="496" />
+            <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="498" />
+            <location filename="../plugin/gui/landcover_tab.py" line="497" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="515" />
+            <location filename="../plugin/gui/landcover_tab.py" line="514" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="517" />
+            <location filename="../plugin/gui/landcover_tab.py" line="516" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="562" />
+            <location filename="../plugin/gui/landcover_tab.py" line="561" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="595" />
+            <location filename="../plugin/gui/landcover_tab.py" line="594" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="605" />
+            <location filename="../plugin/gui/landcover_tab.py" line="604" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="622" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="635" />
+            <location filename="../plugin/gui/landcover_tab.py" line="634" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="649" />
+            <location filename="../plugin/gui/landcover_tab.py" line="648" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="704" />
+            <location filename="../plugin/gui/landcover_tab.py" line="703" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="708" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="716" />
+            <location filename="../plugin/gui/landcover_tab.py" line="715" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="752" />
             <source>The project was replaced during the run: its layers were not added ({path}).</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt ({path}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="765" />
+            <location filename="../plugin/gui/landcover_tab.py" line="764" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1949,7 +1944,12 @@
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="115" />
+            <location filename="../plugin/gui/snapshot.py" line="55" />
+            <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
+            <translation>Die Datei des Layers „{name}“ existiert nicht mehr ({path}). Stellen Sie sie wieder her, verweisen Sie den Layer auf ihren neuen Ort (Layereigenschaften &gt; Quelle), oder entfernen Sie den Layer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/snapshot.py" line="122" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>Die Karte zeigt noch nichts von „{name}“. Zoomen Sie auf den Layer und starten Sie erneut.</translation>
         </message>

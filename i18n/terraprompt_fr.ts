@@ -19,7 +19,7 @@
             <translation>Enregistrez la partie utile en GeoTIFF (clic droit › Exporter › Enregistrer sous, « Image rendue »), ou utilisez le panneau TerraPrompt, qui rend les couches web sur la vue de la carte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="99" />
+            <location filename="../plugin/algorithms/base.py" line="106" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="482" />
+            <location filename="../plugin/gui/change_tab.py" line="478" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -934,12 +934,12 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="707" />
+            <location filename="../plugin/gui/landcover_tab.py" line="706" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="742" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -949,27 +949,27 @@
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="470" />
+            <location filename="../plugin/gui/change_tab.py" line="466" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="472" />
+            <location filename="../plugin/gui/change_tab.py" line="468" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="491" />
+            <location filename="../plugin/gui/change_tab.py" line="487" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="530" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="547" />
+            <location filename="../plugin/gui/change_tab.py" line="543" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1494,87 +1494,82 @@
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="56" />
-            <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
-            <translation>Le fichier de la couche « {name} » n'existe plus ({path}). Restaurez-le, indiquez à la couche son nouvel emplacement (Propriétés de la couche &gt; Source), ou retirez la couche.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="465" />
+            <location filename="../plugin/gui/landcover_tab.py" line="464" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="496" />
+            <location filename="../plugin/gui/landcover_tab.py" line="495" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="498" />
+            <location filename="../plugin/gui/landcover_tab.py" line="497" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="515" />
+            <location filename="../plugin/gui/landcover_tab.py" line="514" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="517" />
+            <location filename="../plugin/gui/landcover_tab.py" line="516" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="562" />
+            <location filename="../plugin/gui/landcover_tab.py" line="561" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="595" />
+            <location filename="../plugin/gui/landcover_tab.py" line="594" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="605" />
+            <location filename="../plugin/gui/landcover_tab.py" line="604" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="622" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="635" />
+            <location filename="../plugin/gui/landcover_tab.py" line="634" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="649" />
+            <location filename="../plugin/gui/landcover_tab.py" line="648" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="704" />
+            <location filename="../plugin/gui/landcover_tab.py" line="703" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="708" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="716" />
+            <location filename="../plugin/gui/landcover_tab.py" line="715" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="752" />
             <source>The project was replaced during the run: its layers were not added ({path}).</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées ({path}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="765" />
+            <location filename="../plugin/gui/landcover_tab.py" line="764" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1949,7 +1944,12 @@
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="115" />
+            <location filename="../plugin/gui/snapshot.py" line="55" />
+            <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
+            <translation>Le fichier de la couche « {name} » n'existe plus ({path}). Restaurez-le, indiquez à la couche son nouvel emplacement (Propriétés de la couche &gt; Source), ou retirez la couche.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/snapshot.py" line="122" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>La carte ne montre encore rien de « {name} ». Zoomez sur la couche, puis relancez.</translation>
         </message>

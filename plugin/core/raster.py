@@ -27,6 +27,7 @@ from rasterio.windows import Window
 from .errors import Cancelled, InputError
 from .layer_settings import LayerSettings
 from .messages import t
+from .sources import container_file, missing_files
 
 
 @dataclass(frozen=True)
@@ -328,8 +329,16 @@ is one letter, so 'C:' is a path)."""
 
 
 def is_gdal_source(path: str) -> bool:
-    """True for an existing file or a GDAL virtual path / connection string (which os.path.exists cannot check)."""
-    return bool(path) and (os.path.exists(path) or bool(_CONNECTION.match(path)))
+    """True for an existing file or a GDAL virtual path / connection string whose file exists (the zip of a '/vsizip/'
+    path, the GeoPackage of 'GPKG:file:table'; a remote one cannot be checked here)."""
+    if not path:
+        return False
+    if os.path.exists(path):
+        return True
+    if not _CONNECTION.match(path):
+        return False
+    local = container_file(path)
+    return local is None or os.path.exists(local)
 
 
 def trailing_alpha_band(ds) -> Optional[int]:
@@ -371,7 +380,14 @@ def _open_raster(path: str, require_crs: bool, expand_palette: bool, crs: Option
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
     if not is_gdal_source(path):
-        raise InputError(t("The raster '{path}' does not exist.", path=path), t("Check the path or pick another layer."))
+        raise InputError(t("The raster '{path}' does not exist.", path=container_file(path) or path),
+                         t("Check the path or pick another layer."))
+    gone = missing_files(path)
+    if gone:
+        raise InputError(t("The virtual raster '{name}' reads '{path}', which no longer exists.",
+                           name=os.path.basename(path), path=gone[0]),
+                         t("Restore that file, or build the virtual raster again where its files are now (Raster > "
+                           "Miscellaneous > Build Virtual Raster)."))
     layer_crs = _layer_crs(path, crs) if crs else None
     try:
         with rasterio.open(path) as ds:

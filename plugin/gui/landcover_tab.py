@@ -454,12 +454,11 @@ class LandcoverTab(QWidget):
             self.modality_combo.setItemText(0, modality_labels()["auto"])
             return None
         choice = self.modality_combo.currentData() or "auto"
-        from .snapshot import is_file_raster, missing_file
+        from .snapshot import is_file_raster, missing_file_message
 
-        if missing_file(layer):
-            self._show_bands_error(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at "
-                                      "its new place (Layer Properties > Source), or remove the layer.")
-                                   .format(name=layer.name(), path=missing_file(layer)))
+        gone = missing_file_message(layer)
+        if gone:
+            self._show_bands_error(gone)
             return None
         if not is_file_raster(layer):
             self.bands_label.setText(escape(tr("{name} is not a file ({provider} layer): the view is rendered as it draws "

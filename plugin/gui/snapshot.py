@@ -41,20 +41,27 @@ def missing_file(layer) -> str:
     if layer is None or layer.providerType() != "gdal":
         return ""
     from ..core.raster import is_gdal_source
+    from ..core.sources import container_file
 
     path = layer.source().split("|")[0]
-    return "" if is_gdal_source(path) else path
+    return "" if is_gdal_source(path) else (container_file(path) or path)
+
+
+def missing_file_message(layer) -> str:
+    """The message for a layer whose file is gone, with the fix ('' when its file is there)."""
+    from ..i18n import tr
+
+    path = missing_file(layer)
+    return tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer "
+              "Properties > Source), or remove the layer.").format(name=layer.name(), path=path) if path else ""
 
 
 def check_files(*layers) -> None:
     """Raise ValueError naming the first layer whose file is gone, with the fix."""
-    from ..i18n import tr
-
     for layer in layers:
-        path = missing_file(layer)
-        if path:
-            raise ValueError(tr("The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new "
-                                "place (Layer Properties > Source), or remove the layer.").format(name=layer.name(), path=path))
+        message = missing_file_message(layer)
+        if message:
+            raise ValueError(message)
 
 
 def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SAMPLE_S2, wait_for, write_raster
+from rasterio.transform import from_origin
 
 
 
@@ -303,6 +304,30 @@ def test_a_second_run_to_the_same_file_replaces_the_first_runs_layers(tab, proje
     assert tab.run() is None
     item = tab.iface.messageBar().currentItem()
     assert item is not None and "no longer exists" in item.text()
+
+
+def test_deleted_geopackage_raster_is_named(tab, project, tmp_path):
+    """A GeoPackage raster table whose file was deleted is reported as a missing file, naming the GeoPackage (it was
+    called corrupt, 're-download it')."""
+    from osgeo import gdal
+    from qgis.core import QgsRasterLayer
+
+    rgb = write_raster(str(tmp_path / "rgb.tif"), (np.indices((3, 40, 40)).sum(0) % 200).astype(np.uint8),
+                       crs="EPSG:32633", transform=from_origin(500000, 4500000, 10, 10))
+    gdal.Translate(str(tmp_path / "img.gpkg"), rgb, format="GPKG", creationOptions=["RASTER_TABLE=ortho"])
+    layer = QgsRasterLayer(f"GPKG:{tmp_path}/img.gpkg:ortho", "ortho")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    tab.layer_combo.setLayer(layer)
+    assert "RGB" in tab.bands_label.text(), tab.bands_label.text()
+    os.remove(tmp_path / "img.gpkg")
+    tab.layer_combo.setLayer(None)
+    tab.layer_combo.setLayer(layer)
+    assert f"no longer exists ({tmp_path}/img.gpkg)" in tab.bands_label.text(), tab.bands_label.text()
+    tab.prompt_edit.setText("water")
+    assert tab.run() is None
+    item = tab.iface.messageBar().currentItem()
+    assert item is not None and "no longer exists" in item.text() and "corrupt" not in item.text()
 
 
 def test_cancel_leaves_no_output(tab, project, tmp_path):

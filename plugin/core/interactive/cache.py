@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import OutputError
 from ..messages import t
+from ..sources import source_files
 
 DEFAULT_MAX_BYTES = 2 * 1024 ** 3
 
@@ -38,14 +39,27 @@ def default_cache_dir() -> str:
 
 def raster_identity(path: str) -> dict:
     """What identifies a raster's content cheaply: absolute path, byte size, modification time and a digest of a few
-    samples of its bytes (a copy that keeps the old time, as cp -p, rsync -a and unzip make, changes its content)."""
+    samples of its bytes (a copy that keeps the old time, as cp -p, rsync -a and unzip make, changes its content), taken
+    from the file that holds it (the GeoPackage of 'GPKG:file:table', the zip of a '/vsizip/' path); a virtual raster's
+    source files add their size and time."""
     p = os.path.abspath(path) if os.path.exists(path) else path
+    files = source_files(p)
+    identity = {"path": p, **_file_state(files[0] if files else p, sample=True)}
+    if len(files) > 1:
+        identity["sources"] = [[f, *_file_state(f).values()] for f in files[1:]]
+    return identity
+
+
+def _file_state(path: str, sample: bool = False) -> dict:
+    """Size and modification time of a file (-1 when it cannot be read), with a content sample when asked."""
     try:
-        st = os.stat(p)
-        return {"path": p, "size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns),
-                "sample": content_sample(p, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns))}
+        st = os.stat(path)
     except OSError:
-        return {"path": p, "size": -1, "mtime_ns": -1}
+        return {"size": -1, "mtime_ns": -1}
+    state = {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns)}
+    if sample:
+        state["sample"] = content_sample(path, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns))
+    return state
 
 
 SAMPLE_BYTES = 1 << 16

@@ -1,0 +1,98 @@
+"""The local files behind a GDAL raster source: the archive of a '/vsizip/' path, the GeoPackage of a 'GPKG:file:table'
+layer, the file of a 'NETCDF:"file":var' variable, the source files of a virtual raster. Used to tell a source whose file
+is gone and to notice that a source's content changed (the encodings cache)."""
+from __future__ import annotations
+
+import os
+import re
+import xml.etree.ElementTree as ET
+from typing import Optional
+
+_ARCHIVE = re.compile(r"^/vsi(zip|tar|gzip|7z|rar)/", re.I)
+_ARCHIVE_NAME = re.compile(r"^(.*?\.(zip|tar|tgz|tar\.gz|gz|7z|rar|kmz))(/|$)", re.I)
+_PREFIX = re.compile(r"^[A-Z][A-Z0-9_]+:")
+_FILE_DRIVERS = {"GPKG", "NETCDF", "HDF5", "HDF4", "HDF4_SDS", "HDF4_EOS", "HDF4_GR", "HDF4_IMAGE", "EOS_GRID",
+                 "EOS_SWATH", "SENTINEL2_L1B", "SENTINEL2_L1C", "SENTINEL2_L2A", "SENTINEL2_L1C_TILE", "GTIFF_DIR",
+                 "NITF_IM", "ZARR", "GRIB"}
+"""Drivers whose connection string starts with a file path (after their name), checked even when the file is missing."""
+
+
+def container_file(path: str) -> Optional[str]:
+    """The local file a GDAL source reads (the path itself for a plain file); None for a remote, in-memory or database
+    source, where there is no file to check."""
+    if path.startswith("/vsi"):
+        match = _ARCHIVE.match(path)
+        return _archive_file(path[match.end():]) if match else None
+    if not _PREFIX.match(path):
+        return path
+    driver = path.split(":", 1)[0].upper()
+    rest = path
+    while _PREFIX.match(rest):
+        rest = rest.split(":", 1)[1]
+    quoted = re.match(r'^"([^"]+)"', rest)
+    if quoted:
+        return quoted.group(1)
+    if rest.startswith("/vsi"):
+        return container_file(rest)
+    parts = rest.split(":")
+    for i in range(len(parts), 0, -1):
+        candidate = ":".join(parts[:i])
+        if candidate and os.path.exists(candidate):
+            return candidate
+    if driver not in _FILE_DRIVERS or not parts[0]:
+        return None
+    drive = len(parts) > 1 and len(parts[0]) == 1  # 'GPKG:C:\\data\\x.gpkg:table'
+    return ":".join(parts[:2]) if drive else parts[0]
+
+
+def _archive_file(rest: str) -> Optional[str]:
+    """The archive file of the part of a '/vsizip/' path after its prefix ('{archive}/member' or 'archive/member')."""
+    if rest.startswith("{"):
+        return container_file(rest[1:].split("}", 1)[0])
+    if rest.startswith("/vsi"):
+        return container_file(rest)
+    parts = rest.split("/")
+    for i in range(len(parts), 0, -1):
+        candidate = "/".join(parts[:i])
+        if candidate and os.path.isfile(candidate):
+            return candidate
+    named = _ARCHIVE_NAME.match(rest)
+    return named.group(1) if named else rest
+
+
+def vrt_sources(path: str) -> list[str]:
+    """The files a virtual raster (.vrt) names as its sources, as paths to check ([] for another file or an unreadable
+    VRT: GDAL reports that when it opens it)."""
+    if not path.lower().endswith(".vrt") or not os.path.isfile(path):
+        return []
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError):
+        return []
+    folder = os.path.dirname(os.path.abspath(path))
+    found = []
+    for node in root.iter("SourceFilename"):
+        name = (node.text or "").strip()
+        if not name:
+            continue
+        if node.get("relativeToVRT", "0") == "1" and not os.path.isabs(name) and not name.startswith("/vsi"):
+            name = os.path.join(folder, name)
+        local = container_file(name)
+        if local and local not in found:
+            found.append(local)
+    return found
+
+
+def missing_files(path: str) -> list[str]:
+    """The local files a source needs that do not exist: its own file or container, else the sources of a VRT."""
+    own = container_file(path)
+    if own is not None and not os.path.exists(own):
+        return [own]
+    return [f for f in vrt_sources(path) if not os.path.exists(f)]
+
+
+def source_files(path: str) -> list[str]:
+    """Every local file a source reads, absolute (its file or container first, then a VRT's sources)."""
+    own = container_file(path)
+    files = [os.path.abspath(own)] if own else []
+    return files + [os.path.abspath(f) for f in vrt_sources(path) if os.path.abspath(f) not in files]
