@@ -13,6 +13,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Optional, Sequence
+from urllib.parse import quote
 
 import numpy as np
 import rasterio
@@ -22,6 +23,7 @@ from .errors import Cancelled, OutputError
 from .messages import t
 
 from .raster import Grid
+from .sources import container_file, source_files
 
 WRITABLE = "Choose an output in a folder you can write to."
 VECTOR_DRIVERS = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".fgb": "FlatGeobuf"}
@@ -95,7 +97,7 @@ def _checked_file(path: str, inputs: Sequence[str], extensions: Sequence[str]) -
 def input_files(src: str) -> set[str]:
     """The files an input reads, absolute: its path, and every file GDAL lists for it (the GeoPackage of a
     'GPKG:file:table' raster, the file of a 'NETCDF:file:var' one, the sources of a VRT)."""
-    files = {os.path.abspath(src)} if os.path.exists(src) else set()
+    files = set(source_files(src))
     try:
         from osgeo import gdal
     except ImportError:  # rasterio wheels without the GDAL bindings: the path alone
@@ -109,7 +111,7 @@ def input_files(src: str) -> set[str]:
     finally:
         ds = None
         gdal.PopErrorHandler()
-    files.update(os.path.abspath(f) for f in listed if not f.startswith("/vsi"))
+    files.update(os.path.abspath(f) for f in map(container_file, listed) if f)
     return files
 
 
@@ -186,6 +188,8 @@ def temp_name(name: str) -> str:
     """A unique hidden temporary name for the file ``name`` ('.{stem}.tmp-{8 hex}{ext}'), its stem shortened when the
     name would pass NAME_MAX bytes with what GDAL and SQLite append, so a name the filesystem allows can be written."""
     stem, ext = os.path.splitext(name)
+    if ext.lower() == ".shp":  # GDAL writes a Shapefile's parts in lower case whatever the case asked ('VEG.SHP')
+        ext = ".shp"
     tag = f".tmp-{uuid.uuid4().hex[:8]}{ext}"
     room = NAME_MAX - _SIDE_SUFFIX - 1 - len(tag.encode())
     raw = stem.encode("utf-8", "surrogateescape")
@@ -231,9 +235,12 @@ def remove_quietly(path: str) -> None:
 
 
 def file_parts(path: str) -> list[str]:
-    """The file and, for a Shapefile, its side files (.shx, .dbf, .prj, ... whether they exist or not)."""
+    """The file and, for a Shapefile, its side files (.shx, .dbf, .prj, ... whether they exist or not), in the case of
+    its extension ('VEG.SHP': 'VEG.DBF')."""
     stem, ext = os.path.splitext(path)
-    return [path] + ([stem + e for e in _SHAPEFILE_PARTS] if ext.lower() == ".shp" else [])
+    if ext.lower() != ".shp":
+        return [path]
+    return [path] + [stem + (e.upper() if ext.isupper() else e) for e in _SHAPEFILE_PARTS]
 
 
 @contextmanager
@@ -455,18 +462,27 @@ def gdal_failures() -> Iterator[list[str]]:
         gdal.PopErrorHandler()
 
 
-STYLE_MARK = "<!-- TerraPrompt result style -->"
-"""The line the plugin appends to a .qml it saves beside a result (only those are replaced or removed with the result;
-an analyst's own .qml of another file of that name is left alone)."""
+STYLE_MARK = "<!-- TerraPrompt result style"
+"""How the line the plugin appends to a .qml it saves beside a result starts (only those are replaced or removed with the
+result; an analyst's own .qml of another file of that name is left alone); :func:`style_mark` names the result's file."""
 
 
-def our_style(path: str) -> bool:
-    """Whether ``path`` is a .qml the plugin saved beside a result."""
+def style_mark(owner: str) -> str:
+    """The line marking a .qml saved for the result file ``owner`` (its name quoted: an XML comment holds no '--')."""
+    return f"{STYLE_MARK} of {quote(os.path.basename(owner), safe='').replace('-', '%2D')} -->"
+
+
+def our_style(path: str, owner: Optional[str] = None) -> bool:
+    """Whether ``path`` is a .qml the plugin saved beside a result (with ``owner``: for that result file; a mark of an
+    older version names no file and is taken for any output but a GeoPackage, which never has one)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            return STYLE_MARK in f.read()
+            text = f.read()
     except OSError:
         return False
+    if owner is None or style_mark(owner) in text:
+        return STYLE_MARK in text
+    return f"{STYLE_MARK} -->" in text and not owner.lower().endswith(".gpkg")
 
 
 def commit(tmp: str, final: str) -> None:
@@ -474,16 +490,19 @@ def commit(tmp: str, final: str) -> None:
     if os.path.exists(final + ".aux.xml"):
         remove_quietly(final + ".aux.xml")
     style = os.path.splitext(final)[0] + ".qml"  # the style saved with an earlier result: its classes may differ now
-    if our_style(style):
+    if our_style(style, owner=final):
         remove_quietly(style)
     for part in file_parts(final)[1:] + [final + "-wal", final + "-shm"]:
         # parts of an older Shapefile there that this one may not have (.qix, .cpg); an older GeoPackage's write-ahead
         # log, which SQLite would otherwise replay into the new file
         if os.path.exists(part):
             os.remove(part)
-    for src, dst in zip(file_parts(tmp), file_parts(final)):
-        if src == tmp or os.path.exists(src):
-            os.replace(src, dst)
+    try:
+        for src, dst in zip(file_parts(tmp), file_parts(final)):
+            if src == tmp or os.path.exists(src):
+                os.replace(src, dst)
+    except OSError as exc:
+        raise OutputError(t("Cannot write '{path}': {reason}.", path=final, reason=exc), t(WRITABLE)) from exc
     if os.path.exists(tmp + ".aux.xml"):
         os.replace(tmp + ".aux.xml", final + ".aux.xml")
     # committed into another pending temporary file (a staged output): that one still holds the folders

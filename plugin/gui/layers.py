@@ -71,7 +71,7 @@ def keep_style(layer) -> None:
     QGIS looks for beside a raster or a single-layer vector file (not beside a vector file whose .qml a raster output of
     the same name uses, nor inside a GeoPackage: writing its style table while QGIS holds the file open can wait on
     SQLite's lock for ever)."""
-    from ..core.writers import STYLE_MARK, our_style
+    from ..core.writers import our_style, style_mark
 
     path = layer.source().split("|")[0]
     stem, ext = os.path.splitext(path)
@@ -82,7 +82,7 @@ def keep_style(layer) -> None:
         layer.saveNamedStyle(qml)
         if os.path.exists(qml):
             with open(qml, "a", encoding="utf-8") as f:
-                f.write("\n" + STYLE_MARK + "\n")
+                f.write("\n" + style_mark(path) + "\n")
 
 
 def style_class_raster(layer: QgsRasterLayer, classes: dict[int, str]) -> None:

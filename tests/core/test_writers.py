@@ -168,11 +168,11 @@ def test_commit_drops_the_default_style_of_an_earlier_result(tmp_path):
     """A .qml QGIS saved beside an earlier result would label the new classes with the old ones."""
     from terraprompt.plugin.core.writers import commit
 
-    from terraprompt.plugin.core.writers import STYLE_MARK
+    from terraprompt.plugin.core.writers import style_mark
 
     final, tmp = tmp_path / "lc.tif", tmp_path / ".lc.tmp-1.tif"
     final.write_bytes(b"old")
-    (tmp_path / "lc.qml").write_text("<qgis>1 = water</qgis>\n" + STYLE_MARK + "\n")
+    (tmp_path / "lc.qml").write_text("<qgis>1 = water</qgis>\n" + style_mark(str(final)) + "\n")
     tmp.write_bytes(b"new")
     commit(str(tmp), str(final))
     assert final.read_bytes() == b"new" and not (tmp_path / "lc.qml").exists()
@@ -181,6 +181,43 @@ def test_commit_drops_the_default_style_of_an_earlier_result(tmp_path):
     (tmp_path / ".scene.tmp-1.gpkg").write_bytes(b"new")
     commit(str(tmp_path / ".scene.tmp-1.gpkg"), str(tmp_path / "scene.gpkg"))
     assert (tmp_path / "scene.qml").read_text() == "<qgis>my stretch</qgis>"
+
+
+def test_commit_keeps_the_style_of_another_result_of_that_name(tmp_path):
+    """beirut.gpkg written after beirut.tif kept the .qml with the class names of beirut.tif only until the GeoPackage's
+    commit removed it (a GeoPackage never has one); a style saved for 'a--b.tif' names it inside an XML comment."""
+    from terraprompt.plugin.core.writers import STYLE_MARK, commit, our_style, style_mark
+
+    qml = tmp_path / "beirut.qml"
+    qml.write_text("<qgis>1 = water</qgis>\n" + style_mark(str(tmp_path / "beirut.tif")) + "\n")
+    (tmp_path / ".beirut.tmp-1.gpkg").write_bytes(b"new")
+    commit(str(tmp_path / ".beirut.tmp-1.gpkg"), str(tmp_path / "beirut.gpkg"))
+    assert qml.exists() and our_style(str(qml), owner=str(tmp_path / "beirut.tif"))
+    (tmp_path / ".beirut.tmp-1.tif").write_bytes(b"new")
+    commit(str(tmp_path / ".beirut.tmp-1.tif"), str(tmp_path / "beirut.tif"))
+    assert not qml.exists()
+    assert "--" not in style_mark("a--b.tif")[4:-3]
+    # a style of an older version (its mark names no file) is still replaced by an output that uses it
+    qml.write_text("<qgis/>\n" + STYLE_MARK + " -->\n")
+    assert our_style(str(qml), owner="beirut.shp") and not our_style(str(qml), owner="beirut.gpkg")
+
+
+def test_upper_case_shapefile_extension(tmp_path):
+    """'VEG.SHP' (GDAL writes a Shapefile's parts in lower case) crashed in commit and left the staged .shp behind."""
+    from shapely.geometry import box
+
+    from terraprompt.plugin.core.vectors import Polygon as Poly, write_polygons
+    from terraprompt.plugin.core.writers import check_output_path
+
+    grid = Grid(CRS.from_epsg(32633), from_origin(500000, 4500000, 10, 10), 100, 100)
+    out = check_output_path(str(tmp_path / "VEG.SHP"), [], (".shp",))
+    write_polygons(out, iter([Poly(box(500100, 4499000, 500500, 4499500), 1, 0.9, 2000)]), grid, {1: "vegetation"}, {})
+    names = sorted(os.listdir(tmp_path))
+    assert "VEG.SHP" in names and "VEG.DBF" in names and not [n for n in names if n.startswith(".")], names
+    import fiona
+
+    with fiona.open(str(tmp_path / "VEG.SHP")) as fc:
+        assert len(fc) == 1
 
 
 def test_a_named_geopackage_layer_keeps_the_files_other_layers(tmp_path):
