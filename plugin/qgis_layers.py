@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsRasterLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsMultiBandColorRenderer, QgsRasterLayer
 
 from .core.layer_settings import LayerSettings  # plain data: the plugin loads before rasterio is installed
 
@@ -55,7 +55,17 @@ def layer_settings(layer) -> Optional[LayerSettings]:
     if layer.crs().isValid() and layer.crs() != provider.crs():
         crs = layer.crs().toWkt(QgsCoordinateReferenceSystem.WKT_PREFERRED_GDAL)
     ranges = {(r.min(), r.max()) for band in range(1, provider.bandCount() + 1) for r in provider.userNoDataValues(band)}
-    return LayerSettings(crs, tuple(sorted(ranges))) if crs or ranges else None
+    drawn = drawn_rgb(layer)
+    return LayerSettings(crs, tuple(sorted(ranges)), drawn) if crs or ranges or drawn else None
+
+
+def drawn_rgb(layer) -> tuple[int, ...]:
+    """The bands a multiband colour renderer draws as red, green, blue when they are bands 1-3 in another order, else ()."""
+    renderer = layer.renderer()
+    if not isinstance(renderer, QgsMultiBandColorRenderer):
+        return ()
+    bands = (renderer.redBand(), renderer.greenBand(), renderer.blueBand())
+    return bands if sorted(bands) == [1, 2, 3] and bands != (1, 2, 3) else ()
 
 
 def settings_by_path(*layers) -> dict[str, LayerSettings]:

@@ -70,8 +70,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD "
                      "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the "
                      "bundled Siamese change network (refused with a clear message when it is not installed or the bands do not "
-                     "fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary "
-                     "says which method ran and why."))
+                     "fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and "
+                     "blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The "
+                     "summary says which method ran and why."))
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
         p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding "

@@ -15,3 +15,6 @@ class LayerSettings:
     nodata: tuple[tuple[float, float], ...] = ()
     """Value ranges (low, high; one value: low == high) that are nodata in every band besides the file's own nodata
     (Layer Properties > Transparency, 'Additional no data value')."""
+    drawn_rgb: tuple[int, ...] = ()
+    """The bands the layer draws as red, green and blue when they are bands 1-3 in another order (Layer Properties >
+    Symbology): a blue, green, red file (OpenCV exports) the analyst set to draw in true colour."""

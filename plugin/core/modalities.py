@@ -375,6 +375,11 @@ def _band_order(src: RasterSource, preset: str) -> Modality:
     and always stay R, G, B."""
     base = from_preset(preset, src, "")
     n, nir = src.count, ", NIR" if preset == "rgbn" else ""
+    if len(src.drawn_rgb) == 3:
+        r, g, b = src.drawn_rgb
+        roles = {"red": r, "green": g, "blue": b, **({"nir": 4} if nir else {})}
+        return replace(base, roles=roles, reason=t("{n} bands, read as the layer draws them (Layer Properties > Symbology): band {r} red, band "
+                                "{g} green, band {b} blue", n=n, r=r, g=g, b=b))
     if n == 3 and src.dtypes[0] == "uint8":
         return replace(base, reason=t("3 bands, 8-bit: R, G, B order"))
     s = src.sample(bands=[1, 3], max_pixels=200_000)

@@ -96,6 +96,8 @@ class RasterSource:
     """True when ``descriptions`` are the band names in ``band_sources`` (the VRT itself describes no band)."""
     user_nodata: tuple[tuple[float, float], ...] = ()
     """Value ranges set as nodata on the layer in QGIS (:class:`LayerSettings`), masked in every band of every read."""
+    drawn_rgb: tuple[int, ...] = ()
+    """Bands 1-3 in the order the layer in QGIS draws them as red, green, blue, when not 1, 2, 3 (:class:`LayerSettings`)."""
     file_crs: str = ""
     """When ``grid.crs`` is the CRS the analyst set on the layer in QGIS instead of the file's: what the file says
     ('none' for a file without one); '' when the grid's CRS is the file's own."""
@@ -372,7 +374,9 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
     ``layer``: what the analyst set on the raster's layer in QGIS (its CRS, nodata values): the raster is read with it,
     as QGIS draws it."""
     src = _open_raster(path, require_crs, expand_palette, layer.crs if layer is not None else None)
-    return replace(src, user_nodata=layer.nodata) if layer is not None and layer.nodata else src
+    if layer is None or not (layer.nodata or layer.drawn_rgb):
+        return src
+    return replace(src, user_nodata=layer.nodata, drawn_rgb=layer.drawn_rgb)
 
 
 def _open_raster(path: str, require_crs: bool, expand_palette: bool, crs: Optional[str]) -> RasterSource:

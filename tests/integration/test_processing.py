@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import S2_NAMES, SAMPLE_S2, run_qgis_process, synthetic_s2, write_raster
+from conftest import ROOT, S2_NAMES, SAMPLE_S2, run_qgis_process, synthetic_s2, write_raster
 
 
 def test_provider_registered(plugin):
@@ -334,3 +334,32 @@ def test_find_similar_class_may_be_left_empty(plugin):
 
     p = QgsApplication.processingRegistry().algorithmById("terraprompt:find_similar").parameterDefinition("CLASS")
     assert p.flags() & QgsProcessingParameterDefinition.FlagOptional  # '' was refused; the label falls back to 'similar'
+
+
+def test_processing_reads_bands_in_the_order_the_layer_draws_them(plugin, tmp_path):
+    """A blue, green, red 8-bit file (an OpenCV export) that the analyst set to draw red = band 3, blue = band 1 is read
+    in that order, as in the correctly ordered file (it was read as red, green, blue without a word)."""
+    import processing
+    from osgeo import gdal
+    from qgis.core import QgsMultiBandColorRenderer, QgsRasterLayer
+
+    from terraprompt.plugin.qgis_layers import layer_settings
+
+    rgb = os.path.join(ROOT, "tests", "data", "rio_buildings_crop_image.tif")
+    bgr = str(tmp_path / "bgr.tif")
+    gdal.Translate(bgr, rgb, bandList=[3, 2, 1])
+    layer = QgsRasterLayer(bgr, "bgr")
+    layer.setRenderer(QgsMultiBandColorRenderer(layer.dataProvider(), 3, 2, 1))
+    assert layer_settings(layer).drawn_rgb == (3, 2, 1)
+
+    def classes(inp, name):
+        res = processing.run("terraprompt:extract_landcover", {
+            "INPUT": inp, "PROMPT": "land cover map", "ENGINE": 1, "OUTPUT_RASTER": str(tmp_path / name)})
+        with rasterio.open(res["OUTPUT_RASTER"]) as ds:
+            return ds.read(1), res["EXPLANATION"]
+
+    want, _ = classes(rgb, "rgb.tif")
+    got, explanation = classes(layer, "bgr_drawn.tif")
+    assert (got == want).all() and "band 3 red, band 2 green, band 1 blue" in explanation
+    plain, explanation = classes(bgr, "bgr_file.tif")  # the file alone says nothing of its order
+    assert (plain != want).any() and "band 3 red" not in explanation
