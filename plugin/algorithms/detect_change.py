@@ -20,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
-from .base import MODALITIES, TerraPromptAlgorithm, layer_path, vector_output
+from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
 from .outputs import style_when_loaded
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -127,7 +127,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         self.addOutput(QgsProcessingOutputString("SUMMARY", tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ..core.change.detect import ChangeRequest, detect_change
+        with dependencies_needed():
+            from ..core.change.detect import ChangeRequest, detect_change
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)

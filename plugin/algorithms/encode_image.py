@@ -5,15 +5,14 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
 
 from ..i18n import tr
 from ..qgis_layers import layer_settings
-from .base import TerraPromptAlgorithm, layer_path
-from .segment_prompts import cache_dir_parameter, cache_dir_value
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path
+from .segment_prompts import cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter
 
 DEVICES = ["auto", "cpu", "cuda"]
 
@@ -47,9 +46,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Where ONNX models run; the report states the device actually used."))
         self.addParameter(p)
         self.addParameter(cache_dir_parameter())
-        p = QgsProcessingParameterNumber("CACHE_MB", tr("Cache size cap (MB)"), QgsProcessingParameterNumber.Integer, defaultValue=2048, minValue=16)
-        p.setHelp(tr("The least recently used encodings are removed beyond this size."))
-        self.addParameter(p)
+        self.addParameter(cache_mb_parameter())
         self.addOutput(QgsProcessingOutputNumber("TILES", tr("Tiles")))
         self.addOutput(QgsProcessingOutputNumber("ENCODED", tr("Tiles encoded now")))
         self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
@@ -57,7 +54,8 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from qgis.core import QgsProcessingException
 
-        from ..core.interactive.precompute import encode_raster
+        with dependencies_needed():
+            from ..core.interactive.precompute import encode_raster
 
         layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
         if layer is None:
@@ -65,7 +63,7 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         model = self.parameterAsString(parameters, "MODEL", context) or "bundled"
         device = DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)]
         cache_dir = cache_dir_value(self, parameters, context)
-        cap = self.parameterAsInt(parameters, "CACHE_MB", context) * 1024 * 1024
+        cap = cache_bytes_value(self, parameters, context)
         res = self.run_core(lambda **kw: encode_raster(layer_path(layer), model, device, cache_dir=cache_dir, cache_max_bytes=cap,
                                                         layer=layer_settings(layer), **kw), feedback)
         feedback.pushInfo(res.report)

@@ -19,7 +19,8 @@ from ..gui.layers import style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
-from .segment_prompts import cache_dir_parameter, cache_dir_value, straight_outlines_parameter
+from .segment_prompts import (cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter,
+                              straight_outlines_parameter)
 from .outputs import style_when_loaded
 
 
@@ -67,6 +68,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         self.addParameter(p)
         self.addParameter(straight_outlines_parameter())
         self.addParameter(cache_dir_parameter())
+        self.addParameter(cache_mb_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Similar objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage polygons with object_id, class, score, area_m2 and provenance fields."))
         self.addParameter(p)
@@ -102,6 +104,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              label=self.parameterAsString(parameters, "CLASS", context) or "similar",
                              method=METHODS[self.parameterAsEnum(parameters, "METHOD", context)],
                              cache_dir=cache_dir_value(self, parameters, context),
+                             cache_max_bytes=cache_bytes_value(self, parameters, context),
                              straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
                              vector_inputs=[f for f in [source_file(self, parameters, "EXEMPLARS", context)] if f])
         _say_how_long(layer, extent, req.method, feedback)

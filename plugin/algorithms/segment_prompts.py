@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -20,7 +21,7 @@ from qgis.core import (
 from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, layer_path, source_file, vector_output
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -49,6 +50,25 @@ def cache_dir_parameter() -> QgsProcessingParameterFile:
 def cache_dir_value(alg, parameters, context):
     """The CACHE_DIR folder given, else :func:`embedding_cache_dir`."""
     return alg.parameterAsFile(parameters, "CACHE_DIR", context) or embedding_cache_dir()
+
+
+def cache_mb_parameter() -> QgsProcessingParameterNumber:
+    """CACHE_MB: the cache folder's size cap, shared by encode_image, segment_prompts and find_similar; kept in the
+    folder, so a cap raised to hold a large raster's encodings is not undone by the next run that gives none."""
+    p = QgsProcessingParameterNumber("CACHE_MB", tr("Cache size cap (MB)"), QgsProcessingParameterNumber.Integer,
+                                     defaultValue=None, optional=True, minValue=16)
+    p.setHelp(tr("The least recently used encodings are removed beyond this size (1 MB = 1024² bytes). A cap given here "
+                 "stays the cache folder's cap for later runs and the map tool; empty: the cap last given for the folder, "
+                 "else 2048 MB."))
+    return p
+
+
+def cache_bytes_value(alg, parameters, context):
+    """CACHE_MB in bytes, None when it is not set (the cache folder's own cap)."""
+    from ..core.interactive.cache import MB
+
+    mb = alg.parameterAsInt(parameters, "CACHE_MB", context)  # 0 when not set (16 at least when it is)
+    return mb * MB if mb > 0 else None
 
 
 def straight_outlines_parameter(note: str = "") -> QgsProcessingParameterBoolean:
@@ -118,6 +138,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
                      "edge instead of overlapping); an object left with nothing is skipped and named in the report."))
         self.addParameter(p)
         self.addParameter(cache_dir_parameter())
+        self.addParameter(cache_mb_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
         self.addParameter(p)
@@ -128,7 +149,8 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ..core.interactive.batch import PromptObject, SegmentRequest, segment_prompts
+        with dependencies_needed():
+            from ..core.interactive.batch import PromptObject, SegmentRequest, segment_prompts
 
         raster = self.parameterAsRasterLayer(parameters, "INPUT", context)
         if raster is None:
@@ -178,6 +200,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
             class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
             cache_dir=cache_dir_value(self, parameters, context),
+            cache_max_bytes=cache_bytes_value(self, parameters, context),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
             no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
             layers=settings_by_path(raster),

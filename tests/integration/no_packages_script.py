@@ -49,6 +49,39 @@ except Exception as exc:  # noqa: BLE001 - reported to the test
 ids = [a.id() for a in QgsApplication.processingRegistry().algorithms() if a.provider() and a.provider().id() == "terraprompt"]
 res["algorithms"] = sorted(ids)
 res["blocked_loaded"] = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+# every algorithm run says which package is missing and where to install it (three raised a ModuleNotFoundError traceback)
+from osgeo import gdal  # noqa: E402  (QGIS's own GDAL bindings, not an installable package)
+from processing.core.Processing import Processing  # noqa: E402
+import processing  # noqa: E402
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer  # noqa: E402
+
+Processing.initialize()
+folder = os.environ["XDG_RUNTIME_DIR"]
+image = os.path.join(folder, "image.tif")
+ds = gdal.GetDriverByName("GTiff").Create(image, 32, 32, 3)
+ds.SetGeoTransform([500000, 10, 0, 4500000, 0, -10])
+ds.SetProjection("EPSG:32633")
+ds = None
+points = QgsVectorLayer("Point?crs=EPSG:32633&field=object_id:integer&field=positive:integer", "points", "memory")
+exemplars = QgsVectorLayer("Polygon?crs=EPSG:32633", "exemplars", "memory")
+point, poly = QgsFeature(points.fields()), QgsFeature(exemplars.fields())
+point.setAttributes([1, 1])
+point.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(500100, 4499900)))
+poly.setGeometry(QgsGeometry.fromWkt("POLYGON((500050 4499950, 500150 4499950, 500150 4499850, 500050 4499950))"))
+points.dataProvider().addFeatures([point])
+exemplars.dataProvider().addFeatures([poly])
+runs = {"extract_landcover": {"INPUT": image, "PROMPT": "water", "OUTPUT_RASTER": "TEMPORARY_OUTPUT"},
+        "detect_change": {"BEFORE": image, "AFTER": image, "OUTPUT_CHANGE": "TEMPORARY_OUTPUT"},
+        "segment_prompts": {"INPUT": image, "POINTS": points, "OUTPUT_VECTOR": "TEMPORARY_OUTPUT"},
+        "find_similar": {"INPUT": image, "EXEMPLARS": exemplars, "OUTPUT_VECTOR": "TEMPORARY_OUTPUT"},
+        "encode_image": {"INPUT": image}}
+res["runs"] = {}
+for name, params in runs.items():
+    try:
+        processing.run(f"terraprompt:{name}", params)
+        res["runs"][name] = "ran"
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        res["runs"][name] = f"{type(exc).__name__}: {exc}"
 # the Setup tab's installation made the packages importable: the tabs that needed them are built in place
 sys.meta_path.remove(blocker)
 try:

@@ -21,6 +21,11 @@ def test_plugin_dock_and_algorithms_load_without_the_installable_packages(tmp_pa
     assert res["loaded"] and "dock_error" not in res, res
     assert len(res["tabs"]) == 5 and "terraprompt:extract_landcover" in res["algorithms"], res
     assert res["blocked_loaded"] == [], res
+    # each algorithm run names the missing package and the Setup tab, without a traceback
+    assert sorted(res["runs"]) == ["detect_change", "encode_image", "extract_landcover", "find_similar", "segment_prompts"], res
+    for name, message in res["runs"].items():
+        assert message.startswith("QgsProcessingException") and "needs the Python package" in message \
+            and "Traceback" not in message, (name, message)
     # the tabs that need the packages (Land cover, Change) say which package and where to install it
     assert set(res["built"]) >= {"setup_tab", "settings_tab"}, res
     assert res["unbuilt_text"] and all("Setup tab" in t and "rasterio" in t for t in res["unbuilt_text"]), res

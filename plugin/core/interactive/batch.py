@@ -62,7 +62,7 @@ class SegmentRequest:
     class_name: str = "object"
     window_size: int = TILE
     cache_dir: Optional[str] = None  # None: the default cache folder; "": no disk cache
-    cache_max_bytes: int = 2 * 1024 ** 3
+    cache_max_bytes: Optional[int] = None  # None: the cap recorded in the cache folder, else the default
     straight: bool = False  # right-angled outlines (buildings) for the polygons and the id raster drawn from them
     no_overlap: bool = False  # each object (in object_id order) leaves out what the objects before it cover
     layers: dict[str, LayerSettings] = field(default_factory=dict)

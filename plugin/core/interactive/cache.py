@@ -4,7 +4,8 @@ Keys hash everything that changes the features: raster identity (absolute path,
 size, mtime), band mapping, window, encoded shape/resolution and the engine's
 name and model hash. Entries are ``.npz`` files written to a temporary name and
 renamed, so a crash never leaves a half entry; the least recently used entries
-are removed when the folder grows beyond ``max_bytes``.
+are removed when the folder grows beyond ``max_bytes``. A cap set explicitly is
+kept in the folder (:data:`CAP_FILE`): users that set none keep to it.
 """
 from __future__ import annotations
 
@@ -25,7 +26,12 @@ from ..errors import OutputError
 from ..messages import t
 from ..sources import source_files
 
-DEFAULT_MAX_BYTES = 2 * 1024 ** 3
+MB = 1024 ** 2
+"""The MB of CACHE_MB and of the cache's reports (1024² bytes: the 2048 MB default is 2 GiB)."""
+DEFAULT_MAX_BYTES = 2048 * MB
+CAP_FILE = "cache-cap.json"
+"""The cap last set explicitly for a cache folder (encode_image's CACHE_MB), kept in it: a later user that sets none
+(segment_prompts, find_similar, the map tool) evicts down to it, not to the default, keeping what was precomputed."""
 
 
 def default_cache_dir() -> str:
@@ -97,9 +103,10 @@ def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: st
 class EmbeddingCache:
     """A folder of ``<key>.npz`` entries with LRU eviction beyond ``max_bytes``."""
 
-    def __init__(self, folder: Optional[str] = None, max_bytes: int = DEFAULT_MAX_BYTES, memory_items: int = 0) -> None:
+    def __init__(self, folder: Optional[str] = None, max_bytes: Optional[int] = None, memory_items: int = 0) -> None:
+        """``max_bytes`` None: the cap recorded in the folder, else :data:`DEFAULT_MAX_BYTES`; a number: the folder's cap
+        from now on (recorded for later users)."""
         self.folder = folder or default_cache_dir()
-        self.max_bytes = int(max_bytes)
         self.memory_items = int(memory_items)
         self._memory: "OrderedDict[str, dict]" = OrderedDict()
         self.hits = 0
@@ -110,6 +117,10 @@ class EmbeddingCache:
             os.makedirs(self.folder, exist_ok=True)
         except OSError as exc:  # runs go on without reusing encodings; encode_image refuses (check_writable)
             self.failure = exc.strerror or str(exc)
+        recorded = recorded_cap(self.folder)
+        self.max_bytes = int(max_bytes) if max_bytes is not None else recorded or DEFAULT_MAX_BYTES
+        if max_bytes is not None and recorded != self.max_bytes and not self.failure:
+            _record_cap(self.folder, self.max_bytes)
 
     def check_writable(self) -> None:
         """Refuse a cache folder that cannot be created or written (OutputError with the fix): for a run whose whole
@@ -222,6 +233,28 @@ class EmbeddingCache:
 
     def __contains__(self, key: str) -> bool:
         return os.path.exists(self._path(key))
+
+
+def recorded_cap(folder: str) -> Optional[int]:
+    """The cap last set explicitly for a cache folder (bytes), None when none was (or it cannot be read)."""
+    try:
+        with open(os.path.join(folder, CAP_FILE), encoding="utf-8") as f:
+            value = int(json.load(f)["max_bytes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return value if value > 0 else None
+
+
+def _record_cap(folder: str, max_bytes: int) -> None:
+    """Keep a cache folder's cap in it (written to a temporary name and renamed); a folder that cannot be written keeps
+    none (its users fall back to the default)."""
+    tmp = os.path.join(folder, f".{CAP_FILE}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"max_bytes": int(max_bytes)}, f)
+        os.replace(tmp, os.path.join(folder, CAP_FILE))
+    except OSError:
+        _remove(tmp)
 
 
 _LAST_STAMP = [0]

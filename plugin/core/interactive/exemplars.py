@@ -52,6 +52,8 @@ class SimilarRequest:
     """(xmin, ymin, xmax, ymax) in the raster's CRS: search only there (the dock's current view); None, everywhere."""
     cache_dir: Optional[str] = None
     """Encodings of the network method: None, the default cache folder; "", none kept on disk."""
+    cache_max_bytes: Optional[int] = None
+    """The cache folder's size cap: None, the cap recorded in the folder (else the default); a number sets it."""
     tiles: TileSpec = field(default_factory=TileSpec)
     straight: bool = False
     """Right-angled polygon outlines along each object's main direction (buildings)."""
@@ -244,7 +246,8 @@ def search_window(src, extent: Optional[tuple]) -> Window:
         return clip_window(src, window_of_bounds(*extent, transform=src.transform))
     except InputError as exc:
         raise InputError(t("The search extent lies outside the raster."),
-                         t("Pan the map over the raster, or search the whole raster.")) from exc
+                         t("Choose an extent over the raster (in the panel: pan the map over it), or search the whole "
+                           "raster.")) from exc
 
 
 def _network_engine(method: str, src) -> tuple[object, str]:
@@ -284,7 +287,7 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, 
     from .objects import mask_to_geometry
     from .similar_objects import similar_objects
 
-    cache = EmbeddingCache(req.cache_dir, memory_items=4) if req.cache_dir != "" else None
+    cache = EmbeddingCache(req.cache_dir, req.cache_max_bytes, memory_items=4) if req.cache_dir != "" else None
     found, note, clicks = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
                                           progress=(lambda v: progress(0.9 * v)) if progress else None,
                                           is_cancelled=is_cancelled)

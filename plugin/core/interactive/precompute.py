@@ -6,9 +6,9 @@ from typing import Callable, Optional
 
 from ..errors import Cancelled, OutputError
 from ..layer_settings import LayerSettings
-from ..messages import t
+from ..messages import number, t
 from ..raster import check_has_valid_pixels, open_raster, reads_cancellable
-from .cache import DEFAULT_MAX_BYTES, EmbeddingCache
+from .cache import MB, EmbeddingCache
 from .encoder import TILE, encode_window, tile_grid
 from .engines import load_engine
 
@@ -26,12 +26,12 @@ class EncodeResult:
 
 @reads_cancellable
 def encode_raster(path: str, model: str = "classical", device: str = "auto", tile: int = TILE,
-                  cache_dir: Optional[str] = None, cache_max_bytes: int = DEFAULT_MAX_BYTES,
+                  cache_dir: Optional[str] = None, cache_max_bytes: Optional[int] = None,
                   layer: Optional[LayerSettings] = None,
                   progress: Optional[Callable[[float], None]] = None,
                   is_cancelled: Optional[Callable[[], bool]] = None) -> EncodeResult:
     """Encode every tile of a raster into the on-disk cache (tiles already there are skipped); ``layer``: what was set
-    on its layer in QGIS (see layer_settings.LayerSettings)."""
+    on its layer in QGIS (see layer_settings.LayerSettings); ``cache_max_bytes`` None: the folder's cap (see EmbeddingCache)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
     src = open_raster(path, layer=layer)
@@ -63,7 +63,7 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     total = cache.size_bytes()
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
              "holds {mb} MB (cap {cap} MB).", n=len(tiles), size=tile, encoded=encoded, cached=cached, engine=engine.label,
-             device=report, folder=cache.folder, mb=f"{total / 1e6:.1f}", cap=f"{cache.max_bytes / 1e6:.0f}")
+             device=report, folder=cache.folder, mb=number(total / MB, 1), cap=number(cache.max_bytes / MB))
     if total > cache.max_bytes * 0.95:
         text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
@@ -71,14 +71,14 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
 
 def _check_fits(cache: EmbeddingCache, entry_bytes: int, tiles: int) -> None:
     """OutputError when the raster's encodings would not fit under the cache's cap (encoding it all would evict most of
-    what it encodes: a 20000² orthophoto needs about 20 GB, the default cap is 2 GB)."""
+    what it encodes: a 20000² orthophoto needs about 20 GB, the default cap is 2048 MB)."""
     need = entry_bytes * tiles
     if entry_bytes > 0 and need > cache.max_bytes:
         raise OutputError(t("Encoding the whole raster needs about {need} MB of cache ({n} tiles of {mb} MB), more than the "
-                            "cap of {cap} MB: most encodings would be evicted before they are used.", need=f"{need / 1e6:,.0f}",
-                            n=tiles, mb=f"{entry_bytes / 1e6:.1f}", cap=f"{cache.max_bytes / 1e6:,.0f}"),
+                            "cap of {cap} MB: most encodings would be evicted before they are used.", need=number(need / MB),
+                            n=tiles, mb=number(entry_bytes / MB, 1), cap=number(cache.max_bytes / MB)),
                           t("Raise the cache size cap (CACHE_MB) to at least {need} MB, or clip the raster to the part you will "
-                            "prompt on; the map tool also encodes each view when it is first clicked.", need=f"{need / 1e6:,.0f}"))
+                            "prompt on; the map tool also encodes each view when it is first clicked.", need=number(need / MB)))
 
 
 def _not_stored(cache: EmbeddingCache, stored: int, tiles: int) -> OutputError:
