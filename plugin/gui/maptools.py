@@ -35,6 +35,22 @@ from .tasks import CoreTask, error_message, start_task
 DRAG_PIXELS = 6
 
 
+def _shows_objects(layer: QgsVectorLayer, path: str) -> bool:
+    """Whether a vector layer shows the 'objects' table of the GeoPackage ``path`` (however its source writes the path:
+    relative, with '..', another case on Windows)."""
+    from qgis.core import QgsProviderRegistry
+
+    if not path or layer.providerType() != "ogr":
+        return False
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    if (parts.get("layerName") or "objects").lower() != "objects" or not parts.get("path"):
+        return False
+    try:
+        return os.path.samefile(parts["path"], path)
+    except OSError:  # a file not (or no longer) there
+        return os.path.normcase(os.path.abspath(parts["path"])) == os.path.normcase(os.path.abspath(path))
+
+
 class PromptMapTool(QgsMapTool):
     """Clicks and boxes on the canvas, reported as signals in canvas (project) coordinates."""
 
@@ -172,6 +188,7 @@ class PromptController(QObject):
         self._output_layer_id = ""  # the objects layer added to the project, looked up by id: the analyst may remove it
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
         self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
+        self._written_fids: list = []  # feature ids the last write added (what Ctrl+Z deletes)
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
 
     # ------------------------------------------------------------- configuration
@@ -313,21 +330,27 @@ class PromptController(QObject):
     def take_back(self) -> Optional[int]:
         """Undo the last Accept: remove its object from the file and put its prompts back (Ctrl+Z right after Enter)."""
         from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import remove_object
+        from ..core.interactive.objects import remove_features, remove_object
 
         last, self.last_accepted = self.last_accepted, None
         if last is None or self.session is None or last["path"] != self.output_path:
             return None
         lyr = self._loaded_output_layer()
         if lyr is not None:  # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
-            request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
-            if not lyr.dataProvider().deleteFeatures([f.id() for f in lyr.getFeatures(request)]):
+            fids = last["fids"]  # the rows written, not every row of that object_id (ids typed by hand may repeat)
+            if not fids:
+                request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
+                fids = [f.id() for f in lyr.getFeatures(request)]
+            if not lyr.dataProvider().deleteFeatures(fids):
                 self.message(tr("Object {id} could not be removed from {file}.").format(
                     id=last["object_id"], file=os.path.basename(last["path"])), "critical")
                 return None
         else:
             try:
-                remove_object(last["path"], last["object_id"])
+                if last["fids"]:
+                    remove_features(last["path"], last["fids"])
+                else:
+                    remove_object(last["path"], last["object_id"])
             except TerraPromptError as exc:
                 self.message(str(exc), "critical")
                 return None
@@ -501,6 +524,13 @@ class PromptController(QObject):
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return []
         self.last_accepted = None  # Ctrl+Z takes back objects accepted on the map only
+        self._written_fids = []
+        busy = self._editing_in_transaction()
+        if busy is not None:  # a second connection would wait on the transaction's lock, then fail
+            self.message(tr("The objects layer '{name}' is being edited in a transaction group (Project Properties > Data "
+                            "Sources): save or stop editing it first, then press Enter again.").format(name=busy.name()),
+                         "warning")
+            return []
         if self.no_overlap:
             objects, dropped = free_of(objects, self.output_path, crs, pixel)
             if dropped:
@@ -509,9 +539,10 @@ class PromptController(QObject):
             if not objects:
                 return []
         try:
-            append_objects(self.output_path, objects, crs)
+            self._written_fids = append_objects(self.output_path, objects, crs)
         except TerraPromptError as exc:
             self.message(str(exc), "critical")
+            self.changed.emit(tr("Not added: {reason}").format(reason=exc.problem))
             return []
         self._refresh_output_layer()
         return objects
@@ -573,7 +604,7 @@ class PromptController(QObject):
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
-        oid = next_object_id(self.output_path)
+        oid = max(next_object_id(self.output_path), self._unsaved_object_id() + 1)
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
                           self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
@@ -581,7 +612,7 @@ class PromptController(QObject):
         if not self.write([obj], src.crs, pixel_side(res.transform)):
             return None  # refused (No overlap) or not written: the message is out, the prompts stay
         self.last_accepted = {"object_id": oid, "path": self.output_path, "prompts": h.prompts, "base": self.session.base,
-                              "origin": self.origin}
+                              "origin": self.origin, "fids": list(self._written_fids)}
         self.session.clear()
         self.origin = None
         self.preview.clear()
@@ -591,23 +622,56 @@ class PromptController(QObject):
 
     @property
     def output_layer(self) -> Optional[QgsVectorLayer]:
-        """The objects layer this controller added to the project, None once the analyst removed it (never a deleted one)."""
+        """The objects layer this controller added to the project, else the project's own layer of the objects file (a
+        saved project reopened); None once the analyst removed it (never a deleted one)."""
         lyr = self.project.mapLayer(self._output_layer_id) if self._output_layer_id else None
-        return lyr if lyr is not None and not sip.isdeleted(lyr) else None
+        if lyr is not None and not sip.isdeleted(lyr):
+            return lyr
+        return next(iter(self._output_layers()), None)
 
     def _loaded_output_layer(self) -> Optional[QgsVectorLayer]:
-        """The project's layer of the objects file, or None when it is not loaded (removed, or another file chosen)."""
-        lyr = self.output_layer
-        if lyr is not None and lyr.source().split("|")[0] == self.output_path:
-            return lyr
-        return None
+        """The project's layer of the objects file (the one this controller added first), or None when it is not loaded
+        (removed, or another file chosen)."""
+        return next(iter(self._output_layers()), None)
+
+    def _editing_in_transaction(self) -> Optional[QgsVectorLayer]:
+        """A layer of the objects file in edit mode while the project groups edits in transactions (it holds the file's
+        lock until saved), else None."""
+        if not self.project.autoTransaction():
+            return None
+        return next((lyr for lyr in self._output_layers() if lyr.isEditable()), None)
+
+    def _unsaved_object_id(self) -> int:
+        """The largest object_id among objects added to a layer of the objects file and not saved yet (0 for none): the
+        next accepted object does not take the id of one drawn by hand."""
+        ids = [0]
+        for lyr in self._output_layers():
+            buffer = lyr.editBuffer() if lyr.isEditable() else None
+            index = lyr.fields().indexOf("object_id")
+            if buffer is None or index < 0:
+                continue
+            for feature in buffer.addedFeatures().values():
+                try:
+                    ids.append(int(feature.attribute(index)))
+                except (TypeError, ValueError):  # NULL or not a number
+                    pass
+        return max(ids)
+
+    def _output_layers(self) -> list:
+        """Every layer of the project that shows the objects file's 'objects' table, the one this controller added
+        first, then unfiltered ones (Ctrl+Z finds the object there): a project saved with it and opened again in a new
+        session holds its own (matched by the file and table, not by the id remembered in memory)."""
+        layers = [lyr for lyr in self.project.mapLayers().values()
+                  if isinstance(lyr, QgsVectorLayer) and not sip.isdeleted(lyr) and _shows_objects(lyr, self.output_path)]
+        return sorted(layers, key=lambda lyr: (lyr.id() != self._output_layer_id, bool(lyr.subsetString())))
 
     def _refresh_output_layer(self) -> None:
-        """Add the output layer to the project on first use, else reload it."""
-        lyr = self._loaded_output_layer()
-        if lyr is not None:
+        """Add the output layer to the project on first use, else reload every layer of the project that shows it."""
+        layers = self._output_layers()
+        for lyr in layers:
             lyr.dataProvider().reloadData()
             lyr.triggerRepaint()
+        if layers:
             return
         lyr = QgsVectorLayer(f"{self.output_path}|layername=objects", os.path.splitext(os.path.basename(self.output_path))[0], "ogr")
         if lyr.isValid():

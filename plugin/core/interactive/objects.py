@@ -20,7 +20,7 @@ from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
 from ..vectors import AreaCalculator
-from ..writers import split_layer, staged_vector, write_failed
+from ..writers import _read_only, split_layer, staged_vector, write_failed
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -76,10 +76,14 @@ def make_object(geometry: MultiPolygon, crs, object_id: int, class_name: str, sc
     return AcceptedObject(geometry, attrs)
 
 
-def _records(objects: Iterable[AcceptedObject]):
+def _records(objects: Iterable[AcceptedObject], fields: Optional[dict[str, Optional[str]]] = None, single: bool = False):
+    """Fiona records of the objects; ``fields``: the layer's field → the object attribute it holds (None: an extra field
+    the analyst added, left empty; default OBJECT_FIELDS); ``single``: one-part geometries as Polygon (a Polygon layer)."""
+    fields = fields if fields is not None else {k: k for k in OBJECT_FIELDS}
     for o in objects:
-        props = {k: o.attrs.get(k) for k in OBJECT_FIELDS}
-        yield {"geometry": mapping(o.geometry), "properties": props}
+        props = {k: o.attrs.get(a) if a is not None else None for k, a in fields.items()}
+        geom = o.geometry.geoms[0] if single and o.geometry.geom_type == "MultiPolygon" else o.geometry
+        yield {"geometry": mapping(geom), "properties": props}
 
 
 def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
@@ -174,42 +178,153 @@ def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[Accepted
     return objects if to_target is None else [AcceptedObject(to_target(o.geometry), o.attrs) for o in objects]
 
 
-def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
+def append_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> list[int]:
     """Append objects (geometries in ``crs``) to a GeoPackage layer, creating it on first use (the map tool's Enter); a
     layer made from a raster in another CRS gets them reprojected into its own CRS (area_m2 is true area either way).
-    A GeoPackage that holds other layers but not this one gets it added beside them (they are left as they are)."""
+    A GeoPackage that holds other layers (or only a raster) but not this one gets it added beside them (they are left as
+    they are); the layer is matched without regard to case. Returns the feature ids written (what a take-back deletes)."""
     import fiona
 
     if not os.path.exists(path):
-        return write_objects(path, objects, crs, layer)
+        write_objects(path, objects, crs, layer)
+        return written_fids(path, layer, 0)
     try:
-        if layer not in fiona.listlayers(path):
+        found = gpkg_tables(path).get(layer.lower())
+        if found is None:
             _add_layer(path, objects, crs, layer)
-            return path
-        with fiona.open(path, "a", layer=layer) as out:
-            missing = [k for k in OBJECT_FIELDS if k not in out.schema["properties"]]
-            if missing:
-                raise OutputError(t("The layer '{layer}' in '{name}' lacks the fields {fields}.", layer=layer, name=os.path.basename(path),
-                                    fields=", ".join(missing)), t("Choose a new GeoPackage for accepted objects."))
-            out.writerecords(list(_records(in_crs(objects, crs, out.crs_wkt))))
+            return written_fids(path, layer, 0)
+        name, kind = found
+        if kind != "features":
+            raise OutputError(t("The table '{layer}' in '{name}' is not a layer of polygons (it is a raster or a table "
+                                "without geometries).", layer=name, name=os.path.basename(path)), _fix(path, name))
+        before = _top_fid(path, name)
+        with fiona.open(path, "a", layer=name) as out:
+            fields = _object_fields(out.schema["properties"], path, name)
+            single = _takes_polygons(out.schema["geometry"], path, name)
+            records = list(_records(_checked_parts(in_crs(objects, crs, out.crs_wkt), single, path, name), fields, single))
+            out.writerecords(records)
     except OutputError:
         raise
     except Exception as exc:
         raise OutputError(t("Cannot append to '{path}': {reason}.", path=path, reason=exc),
                           t("Choose a GeoPackage you can write to, or a new file.")) from exc
-    return path
+    return written_fids(path, name, before)
+
+
+def _fix(path: str, layer: str) -> str:
+    """The fix for an objects layer that cannot take accepted objects."""
+    return t("Choose a new objects file, or rename the layer '{layer}' in '{name}' so that a new one is made.", layer=layer,
+             name=os.path.basename(path))
+
+
+def _type_name(kind: str) -> str:
+    """A fiona field type ('int', 'float', 'str:80') in words."""
+    base = kind.split(":")[0]
+    if base in ("int", "int32", "int64"):
+        return t("integer")
+    if base == "float":
+        return t("decimal number")
+    return t("text") if base == "str" else base
+
+
+_TAKES = {"int": {"int", "int32", "int64", "float", "str"}, "float": {"float", "str"}, "str": {"str"}}
+"""The field types (fiona's) that hold an attribute of each type unchanged: whole numbers fit a decimal or a text field
+too (object_id stored as real or text), decimals and text only their own (an integer area_m2 or class would cut them)."""
+
+
+def _object_fields(schema: dict, path: str, layer: str) -> dict[str, Optional[str]]:
+    """The layer's fields → the object attribute each holds (names matched without regard to case; None for the fields
+    the analyst added); an OutputError when a field is missing or of a type that cannot hold its attribute."""
+    by_lower = {k.lower(): k for k in OBJECT_FIELDS}
+    fields = {f: by_lower.get(f.lower()) for f in schema}
+    missing = [k for k in OBJECT_FIELDS if k not in fields.values()]
+    if missing:
+        raise OutputError(t("The layer '{layer}' in '{name}' lacks the fields {fields}.", layer=layer, name=os.path.basename(path),
+                            fields=", ".join(missing)), t("Choose a new GeoPackage for accepted objects."))
+    bad = [t("'{field}' is {type} ({expected} expected)", field=f, type=_type_name(kind), expected=_type_name(OBJECT_FIELDS[a]))
+           for f, kind in schema.items() if (a := fields[f]) and kind.split(":")[0] not in _TAKES[OBJECT_FIELDS[a]]]
+    if bad:
+        raise OutputError(t("The layer '{layer}' in '{name}' has fields of another type than accepted objects need: {fields}.",
+                            layer=layer, name=os.path.basename(path), fields="; ".join(bad)), _fix(path, layer))
+    return fields
+
+
+def _takes_polygons(geometry: str, path: str, layer: str) -> bool:
+    """Whether the layer holds single polygons (True) or multipolygons or any geometry (False); an OutputError for points,
+    lines or a table without geometries."""
+    kind = str(geometry).replace("3D ", "")
+    if kind in ("MultiPolygon", "Unknown", "Any"):
+        return False
+    if kind == "Polygon":
+        return True
+    raise OutputError(t("The layer '{layer}' in '{name}' holds {type} geometries, but accepted objects are polygons.",
+                        layer=layer, name=os.path.basename(path), type=kind), _fix(path, layer))
+
+
+def _checked_parts(objects: list[AcceptedObject], single: bool, path: str, layer: str) -> list[AcceptedObject]:
+    """The objects, each in one part when the layer holds single polygons (an OutputError naming the first that is not)."""
+    for o in objects if single else ():
+        if len(o.geometry.geoms) > 1:
+            raise OutputError(t("The layer '{layer}' in '{name}' holds single polygons (Polygon), but object {id} has {n} "
+                                "parts.", layer=layer, name=os.path.basename(path), id=o.attrs.get("object_id"),
+                                n=len(o.geometry.geoms)), _fix(path, layer))
+    return objects
+
+
+def gpkg_tables(path: str) -> dict[str, tuple[str, str]]:
+    """The tables of a GeoPackage by lower-case name → (name, data type: 'features', 'tiles', 'attributes' ...), read
+    from gpkg_contents (fiona cannot list a GeoPackage that holds only a raster); OGR's layers when it is no SQLite file."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(_read_only(path)) as db:
+            rows = db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall()
+    except sqlite3.Error:
+        import fiona
+
+        rows = [(name, "features") for name in fiona.listlayers(path)]
+    return {str(name).lower(): (str(name), str(kind)) for name, kind in rows}
+
+
+def _quoted(name: str) -> str:
+    """A table name quoted for SQLite."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _top_fid(path: str, layer: str) -> int:
+    """The largest feature id of a GeoPackage table (0 when it is empty or no GeoPackage): those written after it are ours."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(_read_only(path)) as db:
+            return int(db.execute(f"SELECT MAX(rowid) FROM {_quoted(layer)}").fetchone()[0] or 0)
+    except (sqlite3.Error, TypeError, ValueError):
+        return 0
+
+
+def written_fids(path: str, layer: str, after: int) -> list[int]:
+    """The feature ids of a GeoPackage table above ``after`` (those just written: GeoPackage ids only grow); [] when the
+    file is no GeoPackage."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(_read_only(path)) as db:
+            return [int(r[0]) for r in db.execute(f"SELECT rowid FROM {_quoted(layer)} WHERE rowid > ? ORDER BY rowid", (after,))]
+    except sqlite3.Error:
+        return []
 
 
 def _add_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> None:
     """Create ``layer`` with these objects in an existing GeoPackage (GDAL adds it in SQLite transactions, the other
     tables untouched); a failure removes the half-made layer again."""
-    import fiona
-
     try:
         _write_layer(path, objects, crs, layer)
     except BaseException:
         try:
-            if layer in fiona.listlayers(path):
+            if layer.lower() in gpkg_tables(path):
                 from osgeo import ogr
 
                 ds = ogr.Open(path, 1)
@@ -243,10 +358,36 @@ def remove_object(path: str, object_id: int, layer: str = LAYER) -> int:
         ds = None  # closes and writes the file
 
 
+def remove_features(path: str, fids: Iterable[int], layer: str = LAYER) -> int:
+    """Delete these features (by feature id, as :func:`append_objects` returned them) from a GeoPackage layer: an Accept
+    taken back removes exactly the rows it wrote, whatever object_id others hold; returns how many were deleted."""
+    from osgeo import ogr
+
+    ds = ogr.Open(path, 1)
+    if ds is None:
+        raise OutputError(t("Cannot open '{path}' to take the object back.", path=path),
+                          t("Check that the file exists and is not read-only."))
+    try:
+        lyr = ds.GetLayerByName(layer)
+        if lyr is None:
+            return 0
+        return sum(lyr.DeleteFeature(int(fid)) == ogr.OGRERR_NONE for fid in fids)
+    finally:
+        ds = None  # closes and writes the file
+
+
+def _as_int(value) -> int:
+    """An object_id read from a layer (integer, real or text) as an integer; 0 when it is none."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return 0
+
+
 def next_object_id(path: str, layer: str = LAYER) -> int:
-    """1 + the largest object_id already in a GeoPackage layer (1 when it does not exist). Asked of SQLite directly: reading
-    every feature took 0.5 s an Accept with 20 000 objects."""
-    import pathlib
+    """1 + the largest object_id already in a GeoPackage layer (1 when it does not exist), compared as numbers (an
+    object_id stored as text: '10' > '9'). Asked of SQLite directly: reading every feature took 0.5 s an Accept with
+    20 000 objects."""
     import sqlite3
     from contextlib import closing
 
@@ -255,14 +396,14 @@ def next_object_id(path: str, layer: str = LAYER) -> int:
     if not os.path.exists(path):
         return 1
     try:
-        with closing(sqlite3.connect(pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro", uri=True)) as db:
-            top = db.execute(f'SELECT MAX("object_id") FROM "{layer.replace(chr(34), chr(34) * 2)}"').fetchone()[0]
+        with closing(_read_only(path)) as db:
+            top = db.execute(f'SELECT MAX(CAST("object_id" AS INTEGER)) FROM {_quoted(layer)}').fetchone()[0]
         return int(top or 0) + 1
     except (sqlite3.Error, TypeError, ValueError):  # not a GeoPackage table of that name: read it as OGR does
         pass
     try:
         with fiona.open(path, layer=layer) as src:
-            ids = [f["properties"].get("object_id") or 0 for f in src]
+            ids = [_as_int(f["properties"].get("object_id")) for f in src]
     except Exception:
         return 1
     return (max(ids) if ids else 0) + 1
