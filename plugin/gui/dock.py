@@ -87,6 +87,27 @@ def _tab_labels() -> list[str]:
     return [tr("Land cover"), tr("Settings"), tr("Change"), tr("Interactive"), tr("Setup")]
 
 
+TEMP_PREFIX = "terraprompt-"
+"""Prefix of the folders the tabs make in QGIS's temporary folder for results (Land cover temporary layers, Change,
+Find similar)."""
+
+
+def temporary_results(project) -> list:
+    """The project's layers read from TerraPrompt's folders in QGIS's temporary folder (removed when QGIS closes)."""
+    import os
+
+    from qgis.core import QgsProcessingUtils
+
+    temp = os.path.normcase(os.path.abspath(QgsProcessingUtils.tempFolder()))
+    found = []
+    for layer in project.mapLayers().values():
+        path = os.path.normcase(os.path.abspath(layer.source().split("|")[0])) if layer.source() else ""
+        rel = os.path.relpath(path, temp) if path.startswith(temp + os.sep) else ""
+        if rel.startswith(TEMP_PREFIX):
+            found.append(layer)
+    return sorted(found, key=lambda layer: layer.name())
+
+
 class TerraPromptDock(QgsDockWidget):
     """Dock widget holding the tabs listed in TABS."""
 
@@ -114,6 +135,7 @@ class TerraPromptDock(QgsDockWidget):
 
         QgsProject.instance().cleared.connect(project_was_cleared)
         QgsProject.instance().cleared.connect(self._project_cleared)
+        QgsProject.instance().projectSaved.connect(self.warn_temporary_results)
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
             settings.settings_changed.connect(self._settings_changed)
@@ -178,10 +200,30 @@ class TerraPromptDock(QgsDockWidget):
                 apply()
 
     def _project_cleared(self) -> None:
-        """New or Open project: runs started for the old one are cancelled (their layers would land in the new one)."""
+        """New or Open project: each tab lets go of the old one (``project_cleared``: runs into temporary files are
+        stopped, results shown are forgotten); a tab without that hook has its run cancelled."""
         for tab in self.tabs.values():
-            if getattr(tab, "task", None) is not None and callable(getattr(tab, "cancel", None)):
+            cleared = getattr(tab, "project_cleared", None)
+            if callable(cleared):
+                cleared()
+            elif getattr(tab, "task", None) is not None and callable(getattr(tab, "cancel", None)):
                 tab.cancel()
+
+    def warn_temporary_results(self) -> str:
+        """After the project is saved: warn (message bar) when it holds TerraPrompt results written to QGIS's temporary
+        folder, which QGIS removes when it closes; returns the warning ('' when there is none)."""
+        from qgis.core import QgsProject
+
+        from .tasks import notify
+
+        names = [layer.name() for layer in temporary_results(QgsProject.instance())]
+        if not names:
+            return ""
+        text = tr("{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. "
+                  "To keep them, right-click each layer › Export › Save As…, then save the project again.").format(
+                      n=len(names), names=", ".join(names))
+        notify(self.iface, text, Qgis.Warning)
+        return text
 
     def shutdown(self) -> None:
         """Cancel running tasks and let every tab release what it holds."""
@@ -189,12 +231,16 @@ class TerraPromptDock(QgsDockWidget):
 
         from .layers import project_was_cleared
 
-        for slot in (project_was_cleared, self._project_cleared):
+        for signal, slot in ((QgsProject.instance().cleared, project_was_cleared),
+                             (QgsProject.instance().cleared, self._project_cleared),
+                             (QgsProject.instance().projectSaved, self.warn_temporary_results)):
             try:
-                QgsProject.instance().cleared.disconnect(slot)
+                signal.disconnect(slot)
             except TypeError:  # never connected
                 pass
-        for tab in list(self.tabs.values()):
+        # last tab first: a later tab may hold an earlier one's map tool to give back (the Change tab's swipe, the
+        # Interactive tab's prompt tool), which must be gone by the time that earlier tab lets go of it
+        for tab in [self.tabs[module] for module, _cls, _label in reversed(TABS) if module in self.tabs]:
             try:
                 tab.shutdown()
             except Exception:  # noqa: BLE001 - unload must go on

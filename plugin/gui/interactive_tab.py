@@ -121,6 +121,7 @@ class InteractiveTab(QWidget):
         layout.addLayout(form2)
         self.candidates_row = layout.count()  # the text candidates panel goes here (it needs the controller)
         self.similar_task = None
+        self.similar_stopped = False  # the running search was cancelled because the project was replaced
         self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -218,6 +219,7 @@ class InteractiveTab(QWidget):
         from .layers import project_generation
 
         self.similar_generation = project_generation()
+        self.similar_stopped = False
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
         self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), work, self._similar_done))
@@ -225,25 +227,40 @@ class InteractiveTab(QWidget):
     def _similar_done(self, result, error) -> None:
         from qgis.core import QgsVectorLayer
 
+        from ..core.errors import Cancelled
         from .tasks import error_message
 
         self.similar_task = None
         self.similar_button.setEnabled(True)
         if error is not None:
             self._drop_similar_dir()
+            if isinstance(error, Cancelled) and self.similar_stopped:
+                text = tr("Find similar stopped: the project was replaced (New or Open project).")
+                self._message(text)
+                self.status.setText(text)
+                return
             self._message(error_message(error), "warning")
             self.status.setText(error_message(error))
             return
-        from .layers import project_generation, style_objects
+        from .layers import add_to_group, project_generation, style_objects
 
         if project_generation() != self.similar_generation:  # New / Open project during the search
+            self._drop_similar_dir()  # its only copy of the objects, which no project shows
             self.status.setText(tr("The project was replaced during the run: its layers were not added."))
             return
         layer = QgsVectorLayer(result.output_vector, tr("Similar objects"), "ogr")
         style_objects(layer)
-        QgsProject.instance().addMapLayer(layer)
+        add_to_group([layer])  # with the dock's other results
         self.status.setText(result.summary)
         self._message(result.summary)
+
+    def project_cleared(self) -> None:
+        """New or Open project: a running Find similar stops (its objects would belong to no project), and the status
+        forgets the old project's prompts."""
+        self.status.setText(tr("Choose a raster and press 'Prompt on map'."))
+        if self.similar_task is not None:
+            self.similar_stopped = True
+            self.similar_task.cancel()
 
     def _drop_similar_dir(self) -> None:
         """Remove the folder of a Find similar run that wrote nothing."""
@@ -301,13 +318,16 @@ class InteractiveTab(QWidget):
         notify(self.iface, text, lvl, bar=level != "info")
 
     def shutdown(self) -> None:
-        """Deactivate the tool, cancel encoding and remove canvas items (dock closing or plugin unloading)."""
-        if self.tool is not None and self.canvas is not None and self.canvas.mapTool() is self.tool:
+        """Deactivate the tool, cancel encoding and remove canvas items (dock closing or plugin unloading): the tool
+        leaves the canvas whatever tool is active (the canvas also forgets it as its last tool) and is deleted."""
+        if self.tool is not None and self.canvas is not None:
             self.canvas.unsetMapTool(self.tool)
         self.candidates.shutdown()
         self.controller.shutdown()
         if self.tool is not None:
             self.tool.remove()
+            self.tool.deleteLater()
+            self.tool = None
         if self.similar_task is not None:
             self.similar_task.detach()
             self.similar_task = None

@@ -156,6 +156,8 @@ class LandcoverTab(QWidget):
         self.extent_tool: Optional[QgsMapToolExtent] = None
         self.previous_tool = None
         self.last_result = None
+        self.replaced = False
+        """The running run into temporary layers was stopped because the project was replaced (New or Open project)."""
         self.result_for: Optional[tuple] = None
         """(input layer id, prompt) of the run the Result box speaks of; another input or prompt clears it."""
         self.run_for: Optional[tuple] = None
@@ -678,6 +680,7 @@ class LandcoverTab(QWidget):
         from .snapshot import rendered, view_rendering
 
         self.run_generation = project_generation()
+        self.replaced = False
         layer = self.layer_combo.currentLayer()
         try:
             req = self.build_request()
@@ -715,6 +718,13 @@ class LandcoverTab(QWidget):
             self.explanation.setPlainText(tr("Cancelling ..."))
             self.task.cancel()
 
+    def project_cleared(self) -> None:
+        """New or Open project: a run into temporary layers stops (they would belong to no project); a run into a chosen
+        file goes on and writes it (its layers are not added to the new project)."""
+        if self.task is not None and self.temp_dir is not None:
+            self.replaced = True
+            self.cancel()
+
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))
 
@@ -731,9 +741,20 @@ class LandcoverTab(QWidget):
         """Main thread: add layers, show explanation and chart, or report the failure."""
         from ..core.errors import Cancelled
 
+        from .layers import add_result_layers, concept_style, project_generation
+
         self.task = None
         self._set_running(False)
         self.result_for = self.run_for
+        replaced = project_generation() != self.run_generation  # New / Open project during the run
+        if (error is not None and isinstance(error, Cancelled) and self.replaced) or (error is None and replaced
+                                                                                     and self.temp_dir is not None):
+            self._discard_temp()  # temporary layers of a project that is gone
+            text = tr("Stopped: the project was replaced (New or Open project) during the run. Its temporary layers "
+                      "would belong to no project, so nothing was kept.")
+            self.explanation.setPlainText(text)
+            self._message(text, Qgis.Info)
+            return
         if error is not None:
             self._discard_temp()
             self.explanation.setPlainText(error_message(error))
@@ -746,11 +767,9 @@ class LandcoverTab(QWidget):
         self.last_result = result
         self.progress.setValue(100)
         self.show_result(result)
-        from .layers import add_result_layers, concept_style, project_generation
-
-        if project_generation() != self.run_generation:  # New / Open project during the run
-            self._message(tr("The project was replaced during the run: its layers were not added ({path}).").format(
-                path=result.output_raster), Qgis.Warning)
+        if replaced:
+            self._message(tr("The project was replaced during the run: its files were written ({path}) but not added to "
+                             "the new project.").format(path=result.output_raster), Qgis.Warning)
             return
 
         try:

@@ -18,6 +18,7 @@ from typing import Callable, Optional
 
 from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
 from qgis.gui import QgsMapCanvasItem, QgsMapTool
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QLineF, QObject, QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QPainterPath, QPen, QPolygonF
 
@@ -220,16 +221,20 @@ class SwipeController(QObject):
             self.item.set_fraction(self.fraction)
         self.fraction_changed.emit(self.fraction)
 
-    def stop(self, notify: bool = True) -> None:
-        """Leave swipe mode: remove the item and the map tool, restore the layers' visibility (``stopped`` if notify)."""
+    def stop(self, notify: bool = True, restore_own_tool: bool = True) -> None:
+        """Leave swipe mode: remove the item and the map tool, restore the layers' visibility (``stopped`` if notify).
+
+        The map tool active before swiping comes back, unless it is a TerraPrompt one and ``restore_own_tool`` is False
+        (the plugin unloading: its tools are going away with it)."""
         if self.item is None:
             return
         item, self.item = self.item, None
         item.detach()
         if self.tool is not None:
             if self.canvas.mapTool() is self.tool:
-                if self._previous_tool is not None:
-                    self.canvas.setMapTool(self._previous_tool)
+                previous = self._previous_tool
+                if previous is not None and not sip.isdeleted(previous) and (restore_own_tool or not is_own_tool(previous)):
+                    self.canvas.setMapTool(previous)
                 else:
                     self.canvas.unsetMapTool(self.tool)
             self.tool = None
@@ -250,12 +255,18 @@ class SwipeController(QObject):
             self.stop()
 
     def shutdown(self) -> None:
-        """Stop and disconnect from the project (tab closing, plugin unloading)."""
-        self.stop()
+        """Stop and disconnect from the project (tab closing, plugin unloading): a TerraPrompt map tool active before
+        swiping is not given back to the canvas (it would outlive the plugin)."""
+        self.stop(restore_own_tool=False)
         try:
             self.project.layersWillBeRemoved.disconnect(self._layers_removed)
         except TypeError:
             pass
+
+
+def is_own_tool(tool) -> bool:
+    """Whether a map tool is one of TerraPrompt's (its class comes from this plugin's package)."""
+    return type(tool).__module__.split(".")[0] == __name__.split(".")[0]
 
 
 def match_view(src, dst) -> None:
