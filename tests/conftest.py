@@ -216,6 +216,20 @@ def synthetic_s2(h: int = 200, w: int = 300, seed: int = 0) -> tuple[np.ndarray,
 S2_NAMES = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B10", "B11", "B12"]
 
 
+def changed_areas_m2(path: str, pixel: float = 10.0) -> list[float]:
+    """The area of each whole changed area of a change polygon file in a projected CRS (its polygons of one transition
+    each joined where they touch, corners included), what a minimum area keeps or drops."""
+    import fiona
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    grow = pixel * 0.01
+    with fiona.open(path) as fc:
+        joined = unary_union([shape(f["geometry"]).buffer(grow, join_style=2) for f in fc])
+    parts = getattr(joined, "geoms", [joined]) if not joined.is_empty else []
+    return [p.buffer(-grow, join_style=2).area for p in parts]
+
+
 def find_in_tab(tab, prompt: str):
     """Type a text prompt in the Interactive tab's candidate panel, press Find and wait for the task; returns the panel."""
     from qgis.PyQt.QtCore import Qt

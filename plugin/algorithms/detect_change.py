@@ -111,7 +111,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         self.addParameter(p)
         p = QgsProcessingParameterNumber("MIN_AREA_M2", tr("Minimum polygon area (m²)"), QgsProcessingParameterNumber.Double,
                                          defaultValue=0.0, minValue=0.0)
-        p.setHelp(tr("Change polygons smaller than this (true area in m²) are left out of the polygon output."))
+        p.setHelp(tr("Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left "
+                     "out of the polygon output; a kept area is written as one polygon per transition."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True,
                                                     createByDefault=True)

@@ -36,6 +36,20 @@ def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancell
     """Set to 0 every 8-connected region of each class smaller than ``min_size`` or larger than ``max_size`` (0: no
     maximum), in pixels, or in m² when ``row_area`` gives each row's pixel area (so the raster keeps what the polygons,
     filtered by their area, keep); returns the pixels removed."""
+    return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled)
+
+
+def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[np.ndarray] = None,
+                  nodata: int = 255, is_cancelled: Optional[Callable[[], bool]] = None) -> int:
+    """Set to 0 every 8-connected region of non-zero values (a changed area, whatever transitions make it up) outside
+    the size range, as :func:`sieve_classes` does for one class: a minimum area keeps or drops whole changed areas, not
+    their pieces of one transition each; returns the pixels removed."""
+    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled)
+
+
+def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],
+           is_cancelled: Optional[Callable[[], bool]]) -> int:
+    """Drop the out-of-range regions of each selection (a function of a strip's values → the pixels it holds)."""
     if min_size <= 0 and max_size <= 0:
         return 0
     ds = gdal.Open(path, gdal.GA_Update)
@@ -44,10 +58,10 @@ def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancell
     band = ds.GetRasterBand(1)
     removed = 0
     try:
-        for k in classes:
+        for select in selections:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, k, min_size, max_size, row_area)
+            removed += _drop_regions(band, select, min_size, max_size, row_area)
         ds.FlushCache()
     finally:
         band = ds = None
@@ -57,19 +71,21 @@ def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancell
 _EIGHT = np.ones((3, 3), dtype=bool)
 
 
-def _strip_labels(band, k: int, y: int, n: int, offset: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """(class values, labels of the class's 8-connected regions offset to be unique, number of regions) of a strip."""
+def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: int,
+                  offset: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(values, labels of the selected pixels' 8-connected regions offset to be unique, number of regions) of a strip."""
     from scipy import ndimage
 
     cls = band.ReadAsArray(0, y, band.XSize, n)
-    labels, count = ndimage.label(cls == k, structure=_EIGHT)
+    labels, count = ndimage.label(select(cls), structure=_EIGHT)
     labels = labels.astype(np.int32)
     labels[labels > 0] += offset
     return cls, labels, count
 
 
-def _drop_regions(band, k: int, min_size: float, max_size: float, row_area: Optional[np.ndarray] = None) -> int:
-    """Set to 0 the regions of class ``k`` smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
+def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: float, max_size: float,
+                  row_area: Optional[np.ndarray] = None) -> int:
+    """Set to 0 the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
     pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
     out of range."""
     h = band.YSize
@@ -77,7 +93,7 @@ def _drop_regions(band, k: int, min_size: float, max_size: float, row_area: Opti
     pairs = []
     offset, previous = 0, None
     for y, n in _row_blocks(h):
-        _, labels, count = _strip_labels(band, k, y, n, offset)
+        _, labels, count = _strip_labels(band, select, y, n, offset)
         weights = None if row_area is None else np.broadcast_to(np.asarray(row_area[y:y + n], float)[:, None], labels.shape)
         sizes.append(np.bincount(labels.ravel(), weights=None if weights is None else weights.ravel(),
                                  minlength=offset + count + 1)[offset + 1:].astype(float))
@@ -120,7 +136,7 @@ def _drop_regions(band, k: int, min_size: float, max_size: float, row_area: Opti
         return 0
     removed, offset = 0, 0
     for y, n in _row_blocks(h):
-        cls, labels, count = _strip_labels(band, k, y, n, offset)
+        cls, labels, count = _strip_labels(band, select, y, n, offset)
         offset += count
         gone = drop[labels]
         if gone.any():
