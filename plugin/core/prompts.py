@@ -107,6 +107,8 @@ _BARE_LENGTH_SIZE = re.compile(r"(?<!\w)(?:larger|bigger|wider|smaller|greater)\
                                r"\s*(?:m|metres?|meters?|ft|feet|foot)(?![\w^²³])(?!\s*(?:tall|high|in\s+height))")
 """'larger than 100 m': an area without its square, or a height? Refused rather than read as a height."""
 _AREA_BETWEEN = _between(_AREA_UNIT)
+_NEGATIVE_AREA = re.compile(r"(?<![0-9.,])(?<![0-9] )[-−]\s*" + _NUM + r"\s*(?:" + _AREA_UNIT + r")(?![a-z])")
+"""'larger than -1 ha': a negative area (not the range '1-2 ha'), refused rather than read without its minus."""
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
 _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
@@ -293,6 +295,10 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     if _PIXEL_SIZE.search(text):
         raise PromptError(_t("The prompt gives a size in pixels, which depends on the raster's pixel size."),
                           _t("Give an area in m², ha or km², e.g. 'water larger than 500 m2'."))
+    negative = _NEGATIVE_AREA.search(text)
+    if negative:
+        raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
+                          _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
     lows, highs, rest = _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
     low, high = _one_bound(lows, "two minimum areas in m²:"), _one_bound(highs, "two maximum areas in m²:")
     if high and low > high:

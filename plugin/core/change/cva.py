@@ -32,6 +32,23 @@ def direction_degrees(diff: np.ndarray) -> np.ndarray:
     return np.degrees(np.arccos(np.clip(np.nan_to_num(cos), -1, 1))).astype(np.float32)
 
 
+def _spread_note(identical: bool, flat: int) -> str:
+    """The tail of the fit's note: the dates identical in the sample, or bands without spread (large magnitudes)."""
+    if identical:
+        return t("; the two dates are identical there (every difference is 0)")
+    if flat:
+        return t("; {n} of them unchanged on most pixels (no spread), so the magnitudes and the threshold are large numbers", n=flat)
+    return ""
+
+
+def _threshold_note(calib: LogisticCalibration) -> str:
+    """The threshold line; without variation between the dates there is none to speak of."""
+    if calib.how == t("no variation between the dates in the sample (nothing called change)"):
+        return t("Threshold: none; the dates do not vary in the sample, so nothing is called change")
+    return t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=calib.how,
+             value=decimal(f"{calib.center:.2f}"))
+
+
 class CVA(ChangeMethod):
     """CVA magnitude → probability (logistic centred on the scene's Otsu threshold)."""
 
@@ -52,16 +69,16 @@ class CVA(ChangeMethod):
         changed = magnitude(d / self.scale[:, None]) > self.calib.center
         dirs = direction_degrees(d[:, changed] / self.scale[:, None]) if changed.any() else np.zeros(0)
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
+        identical = not d.any()
         self.notes = [
             t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
-              bands=d.shape[0], pixels=number(d.shape[1]))
-            + (t("; {n} of them unchanged on most pixels (no spread), so the magnitudes and the threshold are large numbers",
-                 n=flat) if flat else ""),
-            t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=self.calib.how,
-              value=decimal(f"{self.calib.center:.2f}")),
-            t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}", dark=f"{1 - bright:.0%}"),
-            noise_note(blocks),
+              bands=d.shape[0], pixels=number(d.shape[1])) + _spread_note(identical, flat),
+            _threshold_note(self.calib),
         ]
+        if dirs.size:  # no direction of no change
+            self.notes.append(t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}",
+                                dark=f"{1 - bright:.0%}"))
+        self.notes.append(noise_note(blocks))
 
     def smoothed(self, block: PairBlock) -> np.ndarray:
         """(h, w) magnitude averaged over 3×3 valid pixels."""

@@ -232,6 +232,7 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
             a, b = _classes_of(x, notes), _classes_of(y, notes)
             a, b = _forest_sides(a, b, notes), _forest_sides(b, a, notes)
             if set(a) & set(b):
+                _refuse_guess(x, y, m.group("x"), m.group("y"), set(a) & set(b), original)
                 raise PromptError(_t("'{prompt}' names the same change-map class on both dates ({cls}).", prompt=original,
                                      cls=", ".join(class_label(c) for c in sorted(set(a) & set(b)))),
                                   _t("Name classes that differ (water, vegetation, forest, built-up, bare soil), or prompt 'any change'."))
@@ -246,6 +247,20 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
             continue
         return _loss_or_gain(kind, _classes_of(parsed, notes), phrase, original, notes)
     return None
+
+
+def _refuse_guess(x: ParsedPrompt, y: ParsedPrompt, x_words: str, y_words: str, same: set[str], original: str) -> None:
+    """PromptError naming the words read as the other side's class only by their meaning ('rural' as built-up in 'rural
+    to urban'): the dates could not be told apart, rather than the prompt naming one class twice."""
+    table = catalogue()["concept_classes"]
+    for side, words, other in ((x, x_words, y_words), (y, y_words, x_words)):
+        guess = next((m for m in side.concepts if m.score < 0.999 and table.get(m.concept) in same), None)
+        if guess is not None:
+            raise PromptError(_t("In '{prompt}', '{words}' cannot be told apart from '{other}': it is read as {cls} only by "
+                                 "its meaning ({score} sure), the class '{other}' names.", prompt=original, words=words,
+                                 other=other, cls=class_label(table[guess.concept]), score=f"{guess.score:.0%}"),
+                              _t("Name that land cover with a word TerraPrompt knows (water, vegetation, cropland, forest, "
+                                 "built-up, bare soil), e.g. 'cropland to built-up', or prompt 'urban expansion' or 'any change'."))
 
 
 def _loss_or_gain(kind: str, classes: list[str], phrase: str, original: str, notes: list[str]) -> ChangePrompt:
@@ -402,13 +417,16 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                else open_raster(reference, expand_palette=False, layer=reference_layer))
         names, values = reference_classes(ref)
         if grid is not None:
-            covered = reference_coverage(ref, values, grid)
-            if covered == 0.0:
+            covered, classified = reference_coverage(ref, values, grid)
+            if classified == 0.0:
                 raise InputError(_t("The reference map '{name}' does not cover the pair's common area.", name=os.path.basename(reference)),
                                  _t("Choose a land-cover map of the same place (check the CRS it is in)."))
             if covered < 0.95:
                 notes.append(_t("the reference map covers {pct} % of the area; elsewhere the BEFORE class is 'other'",
                                 pct=number(100.0 * covered, 1)))
+            if covered - classified >= 0.0005:
+                notes.append(_t("{pct} % of the area is unclassified in the reference map (a value that names no class, "
+                                "such as 0); the BEFORE class is 'other' there", pct=number(100.0 * (covered - classified), 1)))
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]
         maps.from_ids = reference_class_ids(names, maps.notes) + [OTHER]
@@ -417,16 +435,21 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     return maps
 
 
-def reference_coverage(ref, values: list[int], grid: Grid, cells: int = 256) -> float:
-    """Share of the grid's area where the reference map gives one of its classes, read on a coarse copy of the grid
+def reference_coverage(ref, values: list[int], grid: Grid, cells: int = 256) -> tuple[float, float]:
+    """(covered, classified): shares of the grid's area where the reference map has a value (not nodata; polygons:
+    inside one) and where that value is one of its classes (not 0 'unclassified'), read on a coarse copy of the grid
     (a map of another place, or polygons in another CRS than they say, cover nothing)."""
     from affine import Affine
+    from .reference import VectorReference
 
     f = max(1, math.ceil(max(grid.width, grid.height) / cells))
     coarse = Grid(grid.crs, grid.transform * Affine.scale(f), math.ceil(grid.width / f), math.ceil(grid.height / f))
     data = ref.read_on_grid(coarse, bands=[1], resampling=Resampling.nearest)
-    known = np.isin(np.asarray(data.data)[0], values) & ~np.ma.getmaskarray(data)[0]
-    return float(known.mean())
+    vals = np.asarray(data.data)[0]
+    valid = ~np.ma.getmaskarray(data)[0] & np.isfinite(vals)
+    known = np.isin(vals, values) & valid
+    # polygons read 0 outside every polygon: not covered there
+    return float((known if isinstance(ref, VectorReference) else valid).mean()), float(known.mean())
 
 
 def legend_class_names(path: str) -> dict[int, str]:
@@ -535,7 +558,8 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if prompt.id == "several":  # what any part keeps
         tables = [select_transitions(ChangePrompt("part", prompt.label, "", spec=spec), maps)[0]
                   for spec in prompt.spec["parts"]]
-        return _kept(np.logical_or.reduce(tables), maps)
+        notes = [n for spec in prompt.spec["parts"] for n in fallback_notes(spec, maps)]
+        return _kept(np.logical_or.reduce(tables), maps, list(dict.fromkeys(notes)))
     p = prompt.spec or catalogue()["prompts"][prompt.id]
     kf, kt = len(maps.from_names), len(maps.to_names)
     if prompt.id == "any_change":
@@ -565,13 +589,34 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if tm is None:
         kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
         tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
-    return _kept(fm[:, None] & tm[None, :], maps)
+    return _kept(fm[:, None] & tm[None, :], maps, fallback_notes(p, maps))
 
 
-def _kept(table: np.ndarray, maps: ClassMaps) -> tuple[np.ndarray, str]:
-    """The transition table and the sentence naming what it keeps."""
+def _kept(table: np.ndarray, maps: ClassMaps, notes: Optional[list[str]] = None) -> tuple[np.ndarray, str]:
+    """The transition table and the sentence naming what it keeps (and which class stands in for one not mapped)."""
     kept = [f"{class_label(maps.from_names[i])} → {class_label(maps.to_names[j])}" for i, j in zip(*np.nonzero(table))]
-    return table, _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))
+    line = _t("kept transitions: {transitions}", transitions=", ".join(kept) if kept else _t("none"))
+    return table, separator().join([line] + (notes or []))
+
+
+def fallback_notes(spec: dict, maps: ClassMaps) -> list[str]:
+    """Notes for each side of a prompt whose first class cannot be mapped, so that a later alternative stands in
+    ('new buildings' without SWIR: 'other' for built-up), as the catalogue's 'from'/'to' alternatives allow."""
+    notes = []
+    for side, names in ((spec.get("from", []), maps.from_keys), (spec.get("to", []), maps.to_names)):
+        alts = [a for a in side if isinstance(a, list)]
+        used = next((k for k, alt in enumerate(alts) if any(_with_parents([n]) & set(alt) for n in names)), 0)
+        if used == 0:
+            continue
+        wanted = " + ".join(class_label(c) for c in alts[0])
+        if alts[used] == [OTHER]:
+            mapped = ", ".join(class_label(n) for n in names if n != OTHER)
+            notes.append(_t("{wanted} cannot be mapped from these bands; 'other' (everything but {classes}) stands in for it",
+                            wanted=wanted, classes=mapped))
+        else:
+            notes.append(_t("{wanted} cannot be mapped from these bands; {alt} stands in for it", wanted=wanted,
+                            alt=" + ".join(class_label(c) for c in alts[used])))
+    return notes
 
 
 def describe_change_prompt(text: str) -> tuple[bool, str]:
