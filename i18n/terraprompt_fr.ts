@@ -69,97 +69,97 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="146" />
+            <location filename="../plugin/gui/change_tab.py" line="152" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="70" />
-            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR, the network for optical pairs when it is bundled, else CVA. The summary says which method ran and why.</source>
-            <translation>« cva » : analyse du vecteur de changement (amplitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux différences de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de détection de changements fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR, le réseau pour les paires optiques s'il est fourni, sinon CVA. Le résumé indique quelle méthode a été utilisée et pourquoi.</translation>
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The summary says which method ran and why.</source>
+            <translation>« cva » : analyse des vecteurs de changement (magnitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux écarts de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de changement fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR ; pour les paires optiques, le réseau s'il est fourni, si la paire a rouge, vert et bleu et si les deux dates ont des pixels de 15 m ou plus fins (il a perdu face à CVA sur des paires Landsat à 30 m), sinon CVA. Le résumé dit quelle méthode a tourné et pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="76" />
+            <location filename="../plugin/algorithms/detect_change.py" line="77" />
             <source>Change of interest (optional)</source>
             <translation>Changement recherché (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="77" />
+            <location filename="../plugin/algorithms/detect_change.py" line="78" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Quel changement garder : 'any change' (par défaut), 'new buildings' (bâti après le changement, reconstruction comprise), 'urban expansion' (bâti sur un terrain qui ne l'était pas), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water' ; ou des occupations du sol : 'forest to built-up', 'loss of water', 'new vegetation' (classes suivies : eau, végétation, forêt, bâti, sol nu). Une taille ('larger than 1 ha') filtre les polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="83" />
+            <location filename="../plugin/algorithms/detect_change.py" line="84" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="86" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Une carte d'occupation du sol à la date AVANT : un raster de classes (p. ex. issu de « Extraire l'occupation du sol ») ou des polygones avec un champ de classe (« class », « label », « name » ou le premier champ texte), dans n'importe quel SCR. Ses classes deviennent from_class à la place de la carte d'occupation du sol spectrale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <location filename="../plugin/algorithms/detect_change.py" line="90" />
             <source>Radiometric normalisation</source>
             <translation>Normalisation radiométrique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="90" />
+            <location filename="../plugin/algorithms/detect_change.py" line="91" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="94" />
+            <location filename="../plugin/algorithms/detect_change.py" line="95" />
             <source>Mask clouds and shadows</source>
             <translation>Masquer les nuages et leurs ombres</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="95" />
+            <location filename="../plugin/algorithms/detect_change.py" line="96" />
             <source>Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one (SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, red and NIR). The summary says which ran, and why not.</source>
             <translation>Traiter les pixels de nuage et d'ombre de l'une ou l'autre date comme sans données : d'après la bande qualité de la date quand elle en porte une (SCL, QA_PIXEL, Fmask ...), sinon d'après le réseau de nuages ukis-csmask (réflectance optique avec bleu, vert, rouge et PIR). Le résumé dit lequel a tourné, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="100" />
+            <location filename="../plugin/algorithms/detect_change.py" line="101" />
             <source>Cloud mask of BEFORE's product (optional)</source>
             <translation>Masque de nuages du produit AVANT (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="100" />
+            <location filename="../plugin/algorithms/detect_change.py" line="101" />
             <source>Cloud mask of AFTER's product (optional)</source>
             <translation>Masque de nuages du produit APRÈS (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="104" />
             <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="255" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="109" />
+            <location filename="../plugin/algorithms/detect_change.py" line="110" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="111" />
+            <location filename="../plugin/algorithms/detect_change.py" line="112" />
             <source>Minimum polygon area (m²)</source>
             <translation>Surface minimale des polygones (m²)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="113" />
-            <source>Change polygons smaller than this (true area in m²) are left out of the polygon output.</source>
-            <translation>Les polygones de changement plus petits (surface réelle en m²) ne figurent pas dans la sortie polygones.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="114" />
+            <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition.</source>
+            <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="478" />
+            <location filename="../plugin/gui/change_tab.py" line="516" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="117" />
+            <location filename="../plugin/algorithms/detect_change.py" line="119" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
@@ -169,27 +169,27 @@
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="120" />
+            <location filename="../plugin/algorithms/detect_change.py" line="122" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="122" />
+            <location filename="../plugin/algorithms/detect_change.py" line="124" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="124" />
+            <location filename="../plugin/algorithms/detect_change.py" line="126" />
             <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
             <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="126" />
+            <location filename="../plugin/algorithms/detect_change.py" line="128" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="134" />
+            <location filename="../plugin/algorithms/detect_change.py" line="137" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -224,7 +224,7 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="128" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="149" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -234,22 +234,22 @@
             <translation>Le rapport n'a pas pu être enregistré dans {path} ({reason}). Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="28" />
+            <location filename="../plugin/algorithms/encode_image.py" line="27" />
             <source>Precompute interactive encodings of a raster</source>
             <translation>Précalculer les encodages interactifs d'un raster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="31" />
+            <location filename="../plugin/algorithms/encode_image.py" line="30" />
             <source>Encodes the raster on the shared grid of half-overlapping tiles and stores the encodings in the on-disk cache (keyed by the raster's path, size and modification time, the bands, the tile and the model's hash). The map tool and segment_prompts then reuse them; tiles already cached are skipped. The least recently used encodings are evicted when the cache exceeds its size cap.</source>
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="95" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="40" />
+            <location filename="../plugin/algorithms/encode_image.py" line="39" />
             <source>The raster to encode (any GDAL raster with a CRS).</source>
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
@@ -259,37 +259,27 @@
             <translation>Modèle</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="43" />
+            <location filename="../plugin/algorithms/encode_image.py" line="42" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="47" />
+            <location filename="../plugin/algorithms/encode_image.py" line="46" />
             <source>Where ONNX models run; the report states the device actually used.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="50" />
-            <source>Cache size cap (MB)</source>
-            <translation>Taille maximale du cache (Mo)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="51" />
-            <source>The least recently used encodings are removed beyond this size.</source>
-            <translation>Au-delà de cette taille, les encodages les moins récemment utilisés sont supprimés.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="53" />
             <source>Tiles</source>
             <translation>Tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="54" />
+            <location filename="../plugin/algorithms/encode_image.py" line="51" />
             <source>Tiles encoded now</source>
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="135" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -354,7 +344,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="249" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -399,7 +389,7 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -414,87 +404,87 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="36" />
+            <location filename="../plugin/algorithms/find_similar.py" line="37" />
             <source>Find objects similar to exemplars</source>
             <translation>Trouver des objets semblables aux exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="39" />
+            <location filename="../plugin/algorithms/find_similar.py" line="40" />
             <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Donnez deux ou trois bons polygones de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="45" />
+            <location filename="../plugin/algorithms/find_similar.py" line="46" />
             <source>The raster to search (any modality).</source>
             <translation>Le raster à parcourir (toute modalité).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="47" />
+            <location filename="../plugin/algorithms/find_similar.py" line="48" />
             <source>Exemplar polygons</source>
             <translation>Polygones d'exemple</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="49" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="50" />
+            <location filename="../plugin/algorithms/find_similar.py" line="51" />
             <source>Similarity threshold</source>
             <translation>Seuil de similarité</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="51" />
+            <location filename="../plugin/algorithms/find_similar.py" line="52" />
             <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
             <translation>0..1, plus haut trouve moins d'objets, plus proches. network : un objet est gardé quand le cosinus entre ses caractéristiques réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="56" />
+            <location filename="../plugin/algorithms/find_similar.py" line="57" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="62" />
+            <location filename="../plugin/algorithms/find_similar.py" line="63" />
             <source>Search extent</source>
             <translation>Emprise de recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="64" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="112" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="132" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="66" />
+            <location filename="../plugin/algorithms/find_similar.py" line="67" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="242" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="71" />
+            <location filename="../plugin/algorithms/find_similar.py" line="73" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="73" />
+            <location filename="../plugin/algorithms/find_similar.py" line="75" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="86" />
+            <location filename="../plugin/algorithms/find_similar.py" line="88" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="130" />
+            <location filename="../plugin/algorithms/find_similar.py" line="133" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -504,14 +494,24 @@
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="44" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
             <source>Cache folder (optional)</source>
             <translation>Dossier du cache (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="46" />
             <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
             <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="58" />
+            <source>Cache size cap (MB)</source>
+            <translation>Taille maximale du cache (Mo)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <source>The least recently used encodings are removed beyond this size (1 MB = 1024² bytes). A cap given here stays the cache folder's cap for later runs and the map tool; empty: the cap last given for the folder, else 2048 MB.</source>
+            <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="67" />
@@ -519,122 +519,122 @@
             <translation>Contours droits (bâtiments)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="57" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, au lieu du contour tracé au pixel. Une partie que l'équerrage changerait beaucoup (IoU inférieur à 0,75 avec son contour tracé) garde le contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="72" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="84" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="87" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="116" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="98" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="118" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="99" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="101" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="102" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="105" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="125" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="110" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="130" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="113" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="133" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="135" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="116" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="136" />
             <source>No overlaps between objects</source>
             <translation>Aucun chevauchement entre objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="117" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Chaque objet, dans l'ordre des object_id, laisse de côté ce que couvrent les objets précédents (des toits voisins partagent un bord au lieu de se chevaucher) ; un objet à qui il ne reste rien est ignoré et nommé dans le rapport.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="142" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="143" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="124" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="125" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="146" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="127" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="140" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="144" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="166" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="179" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="188" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="211" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="358" />
+            <location filename="../plugin/gui/maptools.py" line="381" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -729,7 +729,7 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="571" />
+            <location filename="../plugin/gui/maptools.py" line="602" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -764,122 +764,127 @@
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="112" />
+            <location filename="../plugin/gui/change_tab.py" line="79" />
+            <source>{n} other transitions</source>
+            <translation>{n} autres transitions</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="118" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="113" />
+            <location filename="../plugin/gui/change_tab.py" line="119" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="339" />
+            <location filename="../plugin/gui/change_tab.py" line="346" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="339" />
+            <location filename="../plugin/gui/change_tab.py" line="346" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="121" />
+            <location filename="../plugin/gui/change_tab.py" line="127" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="123" />
+            <location filename="../plugin/gui/change_tab.py" line="129" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="125" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="154" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="152" />
+            <location filename="../plugin/gui/change_tab.py" line="158" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="163" />
+            <location filename="../plugin/gui/change_tab.py" line="169" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
-            <source>Change polygons smaller than this are left out (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
-            <translation>Les polygones de changement plus petits sont écartés (une taille dans le changement recherché, p. ex. « new buildings larger than 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
+            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
+            <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="166" />
+            <location filename="../plugin/gui/change_tab.py" line="173" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="168" />
+            <location filename="../plugin/gui/change_tab.py" line="175" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="176" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <location filename="../plugin/gui/change_tab.py" line="177" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="172" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
+            <location filename="../plugin/gui/change_tab.py" line="189" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="187" />
+            <location filename="../plugin/gui/change_tab.py" line="194" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="296" />
+            <location filename="../plugin/gui/landcover_tab.py" line="298" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -889,87 +894,92 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="201" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="256" />
+            <location filename="../plugin/gui/change_tab.py" line="263" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="277" />
+            <location filename="../plugin/gui/change_tab.py" line="284" />
             <source>Choose an AFTER raster layer to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="283" />
+            <location filename="../plugin/gui/change_tab.py" line="290" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="365" />
+            <location filename="../plugin/gui/change_tab.py" line="372" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="367" />
+            <location filename="../plugin/gui/change_tab.py" line="374" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="421" />
+            <location filename="../plugin/gui/change_tab.py" line="429" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="706" />
+            <location filename="../plugin/gui/landcover_tab.py" line="709" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="741" />
+            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
+            <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="762" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="240" />
+            <location filename="../plugin/gui/interactive_tab.py" line="249" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="466" />
+            <location filename="../plugin/gui/change_tab.py" line="504" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="468" />
+            <location filename="../plugin/gui/change_tab.py" line="506" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="487" />
+            <location filename="../plugin/gui/change_tab.py" line="525" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="526" />
+            <location filename="../plugin/gui/change_tab.py" line="564" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="543" />
+            <location filename="../plugin/gui/change_tab.py" line="581" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1029,14 +1039,19 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="153" />
+            <location filename="../plugin/gui/dock.py" line="175" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Cet onglet a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez l'onglet Installation et cliquez sur « Installer les dépendances » : l'onglet s'ouvre une fois l'installation terminée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="160" />
+            <location filename="../plugin/gui/dock.py" line="182" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="222" />
+            <source>{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. To keep them, right-click each layer › Export › Save As…, then save the project again.</source>
+            <translation>{n} couche(s) du projet enregistré sont des fichiers temporaires de TerraPrompt, supprimés à la fermeture de QGIS : {names}. Pour les garder, clic droit sur chaque couche › Exporter › Enregistrer sous…, puis enregistrez à nouveau le projet.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="45" />
@@ -1044,7 +1059,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <location filename="../plugin/gui/landcover_tab.py" line="196" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1154,42 +1169,47 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="124" />
+            <location filename="../plugin/gui/interactive_tab.py" line="260" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="136" />
+            <location filename="../plugin/gui/interactive_tab.py" line="137" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="173" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="173" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="222" />
+            <location filename="../plugin/gui/interactive_tab.py" line="224" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="223" />
+            <location filename="../plugin/gui/interactive_tab.py" line="225" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="258" />
+            <location filename="../plugin/gui/interactive_tab.py" line="238" />
+            <source>Find similar stopped: the project was replaced (New or Open project).</source>
+            <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="275" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="258" />
+            <location filename="../plugin/gui/interactive_tab.py" line="275" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1334,242 +1354,242 @@
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="195" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="201" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="202" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="210" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="215" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="218" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="230" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <location filename="../plugin/gui/landcover_tab.py" line="234" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="243" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="254" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="260" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="259" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="261" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="269" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="268" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="285" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="314" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="320" />
+            <location filename="../plugin/gui/landcover_tab.py" line="322" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="453" />
+            <location filename="../plugin/gui/landcover_tab.py" line="455" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="464" />
+            <location filename="../plugin/gui/landcover_tab.py" line="466" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="495" />
+            <location filename="../plugin/gui/landcover_tab.py" line="497" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="499" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="514" />
+            <location filename="../plugin/gui/landcover_tab.py" line="516" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="516" />
+            <location filename="../plugin/gui/landcover_tab.py" line="518" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="561" />
+            <location filename="../plugin/gui/landcover_tab.py" line="563" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="594" />
+            <location filename="../plugin/gui/landcover_tab.py" line="596" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="604" />
+            <location filename="../plugin/gui/landcover_tab.py" line="606" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="621" />
+            <location filename="../plugin/gui/landcover_tab.py" line="623" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="634" />
+            <location filename="../plugin/gui/landcover_tab.py" line="636" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="648" />
+            <location filename="../plugin/gui/landcover_tab.py" line="650" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="703" />
+            <location filename="../plugin/gui/landcover_tab.py" line="706" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="708" />
+            <location filename="../plugin/gui/landcover_tab.py" line="711" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="715" />
+            <location filename="../plugin/gui/landcover_tab.py" line="718" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="752" />
-            <source>The project was replaced during the run: its layers were not added ({path}).</source>
-            <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées ({path}).</translation>
+            <location filename="../plugin/gui/landcover_tab.py" line="771" />
+            <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
+            <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="764" />
+            <location filename="../plugin/gui/landcover_tab.py" line="783" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1614,97 +1634,107 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="217" />
+            <location filename="../plugin/gui/maptools.py" line="234" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="224" />
+            <location filename="../plugin/gui/maptools.py" line="241" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="272" />
+            <location filename="../plugin/gui/maptools.py" line="289" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="293" />
+            <location filename="../plugin/gui/maptools.py" line="310" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="325" />
+            <location filename="../plugin/gui/maptools.py" line="345" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="338" />
+            <location filename="../plugin/gui/maptools.py" line="361" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="354" />
+            <location filename="../plugin/gui/maptools.py" line="377" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="379" />
+            <location filename="../plugin/gui/maptools.py" line="402" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="391" />
+            <location filename="../plugin/gui/maptools.py" line="414" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="493" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="481" />
+            <location filename="../plugin/gui/maptools.py" line="504" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="507" />
+            <location filename="../plugin/gui/maptools.py" line="530" />
+            <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
+            <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="537" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="543" />
+            <location filename="../plugin/gui/maptools.py" line="545" />
+            <source>Not added: {reason}</source>
+            <translation>Non ajouté : {reason}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="574" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="545" />
+            <location filename="../plugin/gui/maptools.py" line="576" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="547" />
+            <location filename="../plugin/gui/maptools.py" line="578" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="555" />
+            <location filename="../plugin/gui/maptools.py" line="586" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="565" />
+            <location filename="../plugin/gui/maptools.py" line="596" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="568" />
+            <location filename="../plugin/gui/maptools.py" line="599" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="589" />
+            <location filename="../plugin/gui/maptools.py" line="620" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>
