@@ -6,6 +6,7 @@ QGIS draws such a layer with these settings; the core reads files, so the adapte
 """
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsMultiBandColorRenderer, QgsRasterLayer
@@ -29,7 +30,7 @@ def polygons_file(layer, folder: str) -> str:
     import os
     import uuid
 
-    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsWkbTypes
 
     sub = os.path.join(folder, uuid.uuid4().hex[:8])  # the layer's own name in the explanations
     os.makedirs(sub, exist_ok=True)
@@ -37,6 +38,8 @@ def polygons_file(layer, folder: str) -> str:
     path = os.path.join(sub, f"{name}.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", "reference"
+    # straight 2D polygons: fiona refused curves (CurvePolygon) as 'cannot be read (10)'; Z and M say nothing of classes
+    options.overrideGeometryType, options.includeZ = QgsWkbTypes.MultiPolygon, False
     err = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, QgsCoordinateTransformContext(), options)
     if err[0] != QgsVectorFileWriter.NoError:
         from .i18n import tr
@@ -44,6 +47,52 @@ def polygons_file(layer, folder: str) -> str:
         raise ValueError(tr("The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a "
                             "GeoPackage and choose that.").format(name=layer.name(), reason=err[1]))
     return path
+
+
+def shapely_polygons(features, xform, layer_name: str) -> tuple[list, int, int]:
+    """(the features' geometries as shapely objects in ``xform``'s destination CRS, how many had no geometry, how many
+    ``xform`` could not place): curves straightened and Z/M dropped on the way (their WKT broke shapely); raises
+    ValueError (the message for the analyst) naming a feature that still cannot be converted."""
+    from qgis.core import QgsCsException, QgsGeometry
+    from shapely import wkb
+
+    geoms, empty, unplaced = [], 0, 0
+    for feat in features:
+        g = QgsGeometry(feat.geometry())
+        if g.isNull() or g.isEmpty():
+            empty += 1
+            continue
+        try:
+            g.transform(xform)
+        except QgsCsException:  # coordinates the layer's CRS cannot hold (UTM metres labelled EPSG:4326)
+            unplaced += 1
+            continue
+        flat = flat_geometry(g)
+        try:
+            geom = wkb.loads(bytes(flat.asWkb()))
+        except Exception as exc:  # shapely raises several types for what it cannot read
+            from .i18n import tr
+
+            raise ValueError(tr("The feature {fid} of '{name}' cannot be converted to a polygon ({reason}). Fix its "
+                                "geometry (Vector > Geometry Tools > Fix Geometries) or leave it out.").format(
+                fid=feat.id(), name=layer_name, reason=exc)) from exc
+        if geom.is_empty or not all(math.isfinite(v) for v in geom.bounds):
+            unplaced += 1  # a transform that gave NaN or infinity instead of raising
+            continue
+        geoms.append(geom)
+    return geoms, empty, unplaced
+
+
+def flat_geometry(geom):
+    """A copy of a QgsGeometry with curves straightened and Z and M dropped: what shapely and GEOS read."""
+    from qgis.core import QgsGeometry, QgsWkbTypes
+
+    out = QgsGeometry(geom)
+    if QgsWkbTypes.isCurvedType(out.wkbType()):
+        out = QgsGeometry(out.constGet().segmentize())
+    out.get().dropZValue()
+    out.get().dropMValue()
+    return out
 
 
 def layer_settings(layer) -> Optional[LayerSettings]:

@@ -17,7 +17,7 @@ from qgis.core import (
 
 from ..gui.layers import style_objects
 from ..i18n import tr
-from ..qgis_layers import settings_by_path
+from ..qgis_layers import settings_by_path, shapely_polygons
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .segment_prompts import (cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter,
                               straight_outlines_parameter)
@@ -76,8 +76,6 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         with dependencies_needed():
-            from shapely import wkt
-
             from ..core.interactive.exemplars import SimilarRequest, find_similar
 
         layer = self.parameterAsRasterLayer(parameters, "INPUT", context)
@@ -87,13 +85,10 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         if source is None:
             raise QgsProcessingException(tr("The exemplar layer could not be opened."))
         xform = QgsCoordinateTransform(source.sourceCrs(), layer.crs(), context.transformContext())
-        geoms = []
-        for feat in source.getFeatures():
-            g = feat.geometry()
-            if g.isNull() or g.isEmpty():
-                continue
-            g.transform(xform)
-            geoms.append(wkt.loads(g.asWkt()))
+        try:
+            geoms, empty, unplaced = shapely_polygons(source.getFeatures(), xform, source.sourceName())
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
         extent = None
         if parameters.get("EXTENT"):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
@@ -106,7 +101,8 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              cache_dir=cache_dir_value(self, parameters, context),
                              cache_max_bytes=cache_bytes_value(self, parameters, context),
                              straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),
-                             vector_inputs=[f for f in [source_file(self, parameters, "EXEMPLARS", context)] if f])
+                             vector_inputs=[f for f in [source_file(self, parameters, "EXEMPLARS", context)] if f],
+                             without_geometry=empty, unplaced=unplaced)
         _say_how_long(layer, extent, req.method, feedback)
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         feedback.pushInfo(result.summary)

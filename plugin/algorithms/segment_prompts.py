@@ -1,8 +1,12 @@
 """terraprompt:segment_prompts: point/box layers (any CRS) → prompts in the raster's CRS → core.segment_prompts."""
 from __future__ import annotations
 
+import math
+
 from qgis.core import (
     QgsCoordinateTransform,
+    QgsCsException,
+    QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -94,6 +98,28 @@ def _int_field(feature, name: str, layer_name: str) -> int:
                 layer_name, name, feature.id(), feature.attribute(name) if name in feature.fields().names() else None)) from exc
 
 
+def _transformed_points(geom, xform) -> list[tuple[float, float]]:
+    """(x, y) of each part of a point geometry in the raster's CRS; NaN for points the layer's CRS cannot place (UTM
+    metres labelled EPSG:4326 raised QgsCsException), which the core reports as outside the raster."""
+    g = QgsGeometry(geom)
+    try:
+        g.transform(xform)
+    except QgsCsException:
+        return [(math.nan, math.nan) for _ in geom.constParts()]
+    return [(part.x(), part.y()) for part in g.constParts()]
+
+
+def _transformed_box(geom, xform) -> tuple[float, float, float, float]:
+    """The bounding box of a polygon in the raster's CRS; NaN when the layer's CRS cannot place it."""
+    g = QgsGeometry(geom)
+    try:
+        g.transform(xform)
+    except QgsCsException:
+        return (math.nan,) * 4
+    r = g.boundingBox()
+    return r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()
+
+
 class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
     """Segment one object per object_id from positive/negative points and optional boxes."""
 
@@ -119,7 +145,8 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS."))
         self.addParameter(p)
         p = QgsProcessingParameterFeatureSource("BOXES", tr("Box prompts (optional)"), [QgsProcessing.TypeVectorPolygon], optional=True)
-        p.setHelp(tr("Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS."))
+        p.setHelp(tr("Polygons with an integer field object_id; the bounding box of each is a box prompt for that object "
+                     "(several polygons of one object_id: their common bounding box, said in the report). Any CRS."))
         self.addParameter(p)
         p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="bundled")
         p.setHelp(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled "
@@ -156,6 +183,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         if raster is None:
             raise QgsProcessingException(tr("The input raster could not be opened. Check that the file exists and GDAL can read it."))
         objects: dict[int, PromptObject] = {}
+        without_geometry: list[int] = []
         points = self.parameterAsSource(parameters, "POINTS", context)
         boxes = self.parameterAsSource(parameters, "BOXES", context)
         if points is None and boxes is None:
@@ -166,30 +194,27 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
                     raise QgsProcessingException(tr("The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).").format(name))
             xform = QgsCoordinateTransform(points.sourceCrs(), raster.crs(), context.transformContext())
             for f in points.getFeatures():
-                if f.geometry().isEmpty():
-                    continue
                 oid = _int_field(f, "object_id", points.sourceName())
+                if f.geometry().isEmpty():
+                    without_geometry.append(oid)
+                    continue
                 pos = _int_field(f, "positive", points.sourceName()) > 0
-                g = f.geometry()
-                g.transform(xform)
-                for part in g.constParts():
-                    objects.setdefault(oid, PromptObject(oid)).points.append((part.x(), part.y(), pos))
+                for x, y in _transformed_points(f.geometry(), xform):
+                    objects.setdefault(oid, PromptObject(oid)).points.append((x, y, pos))
         if boxes is not None:
             if boxes.fields().indexOf("object_id") < 0:
                 raise QgsProcessingException(tr("The box layer has no field 'object_id'. Add an integer field object_id."))
             xform = QgsCoordinateTransform(boxes.sourceCrs(), raster.crs(), context.transformContext())
             for f in boxes.getFeatures():
-                if f.geometry().isEmpty():
-                    continue
                 oid = _int_field(f, "object_id", boxes.sourceName())
-                g = f.geometry()
-                g.transform(xform)
-                r = g.boundingBox()
+                if f.geometry().isEmpty():
+                    without_geometry.append(oid)
+                    continue
+                box = _transformed_box(f.geometry(), xform)
                 obj = objects.setdefault(oid, PromptObject(oid))
-                if obj.box:
-                    r.combineExtentWith(obj.box[0], obj.box[1])
-                    r.combineExtentWith(obj.box[2], obj.box[3])
-                obj.box = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
+                obj.box_parts.append(box)
+                obj.box = (min(b[0] for b in obj.box_parts), min(b[1] for b in obj.box_parts),
+                           max(b[2] for b in obj.box_parts), max(b[3] for b in obj.box_parts))
         out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context) if parameters.get("OUTPUT_RASTER") else None
         req = SegmentRequest(
             input=layer_path(raster),
@@ -205,6 +230,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             no_overlap=self.parameterAsBool(parameters, "NO_OVERLAP", context),
             layers=settings_by_path(raster),
             vector_inputs=[f for f in (source_file(self, parameters, n, context) for n in ("POINTS", "BOXES")) if f],
+            without_geometry=without_geometry,
         )
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:

@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..qgis_layers import settings_by_path
+from ..qgis_layers import settings_by_path, shapely_polygons
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
@@ -161,7 +161,6 @@ class InteractiveTab(QWidget):
         import tempfile
 
         from qgis.core import QgsCoordinateTransform
-        from shapely import wkt
 
         from ..core.interactive.exemplars import SimilarRequest, find_similar
         from ..algorithms.base import layer_path
@@ -178,12 +177,12 @@ class InteractiveTab(QWidget):
             return
         feats = vec.selectedFeatures() or list(vec.getFeatures())
         xf = QgsCoordinateTransform(vec.crs(), raster.crs(), QgsProject.instance())
-        geoms = []
-        for f in feats:
-            g = f.geometry()
-            if not g.isEmpty():
-                g.transform(xf)
-                geoms.append(wkt.loads(g.asWkt()))
+        try:
+            geoms, empty, unplaced = shapely_polygons(feats, xf, vec.name())
+        except ValueError as exc:  # a feature shapely cannot read, named
+            self._message(str(exc), "warning")
+            self.status.setText(str(exc))
+            return
         from qgis.core import QgsProcessingUtils
 
         self.similar_dir = tempfile.mkdtemp(prefix="terraprompt-similar-", dir=QgsProcessingUtils.tempFolder())
@@ -214,7 +213,8 @@ class InteractiveTab(QWidget):
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
                 return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
-                                                   extent=extent, straight=straight, layers=layers), **kw)
+                                                   extent=extent, straight=straight, layers=layers,
+                                                   without_geometry=empty, unplaced=unplaced), **kw)
 
         from .layers import project_generation
 

@@ -25,6 +25,14 @@ def is_vector(path: str) -> bool:
     return path.split("|")[0].lower().endswith(VECTOR_EXTENSIONS)
 
 
+def class_field(fields: dict) -> Optional[str]:
+    """The class field of a polygon map's {name: type} fields: the first of CLASS_FIELDS it has, in their order (a 'name'
+    before 'class' in the layer gave the parcel names), else its first text field."""
+    by_lower = {f.lower(): f for f in fields}
+    return next((by_lower[c] for c in CLASS_FIELDS if c in by_lower), None) or next(
+        (f for f, kind in fields.items() if kind.startswith("str")), None)
+
+
 class VectorReference:
     """Polygons with a class field, reprojected to a CRS once and rasterised per window."""
 
@@ -39,8 +47,7 @@ class VectorReference:
         try:
             with fiona.open(self.path) as src:
                 fields = src.schema["properties"]
-                field = next((f for f in fields if f.lower() in CLASS_FIELDS), None) or next(
-                    (f for f, t in fields.items() if t.startswith("str")), None)
+                field = class_field(fields)
                 if field is None:
                     raise InputError(_t("The reference polygons '{name}' have no class field.", name=name),
                                      _t("Add a text field such as 'class' naming the land cover of each polygon."))

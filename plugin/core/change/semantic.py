@@ -430,8 +430,11 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         maps.reference, maps.reference_values = ref, values
         maps.from_names = names + [OTHER]
         maps.from_ids = reference_class_ids(names, maps.notes) + [OTHER]
-        maps.notes.insert(0, _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
-                                classes=", ".join(names)))
+        field = getattr(ref, "field", None)
+        maps.notes.insert(0, _t("BEFORE classes from the reference map '{name}' (field '{field}'): {classes}",
+                                name=os.path.basename(reference), field=field, classes=", ".join(names)) if field else
+                          _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
+                             classes=", ".join(names)))
     return maps
 
 

@@ -35,6 +35,8 @@ class PromptObject:
     object_id: int
     points: list[tuple[float, float, bool]] = field(default_factory=list)
     box: Optional[tuple[float, float, float, float]] = None
+    box_parts: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """The bounding box of each box feature of this object_id (``box`` is their common bounding box)."""
 
     @property
     def n_positive(self) -> int:
@@ -69,6 +71,8 @@ class SegmentRequest:
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
     vector_inputs: list[str] = field(default_factory=list)
     """The files of the prompt layers (POINTS, BOXES): an output that would overwrite one is refused."""
+    without_geometry: list[int] = field(default_factory=list)
+    """The object_id of each prompt feature that had no geometry (left out; said in the report)."""
 
 
 @dataclass
@@ -104,6 +108,9 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     inputs = [req.input, *req.vector_inputs]
     out_vec = check_output_path(req.output_vector, inputs, VECTOR_OUTPUT_EXTENSIONS)
     out_ras = check_output_path(req.output_raster, inputs, (".tif", ".tiff")) if req.output_raster else None
+    if not req.objects and req.without_geometry:
+        raise PromptError(t("The {n} prompt feature(s) have no geometry.", n=len(req.without_geometry)),
+                          t("Digitise the prompts (or fix the coordinates a CSV was imported with) and run again."))
     if not req.objects:
         raise PromptError(t("There are no prompts."), t("Give a point layer with object_id and positive fields, or boxes with object_id."))
     if out_ras:
@@ -124,11 +131,17 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             cache = None
     accepted: list[AcceptedObject] = []
     skipped: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = [t("{n} prompt feature(s) without geometry left out (object_id {ids})", n=len(req.without_geometry),
+                          ids=", ".join(str(i) for i in sorted(set(req.without_geometry))))] if req.without_geometry else []
     objects = sorted(req.objects, key=lambda o: o.object_id)
     for i, obj in enumerate(objects):
         if is_cancelled():
             raise Cancelled()
+        unplaced = _unplaced(obj)
+        if unplaced:
+            skipped.append(t("object {id}: {reason}", id=obj.object_id, reason=unplaced))
+            continue
+        notes += _spread_notes(src, obj, req.window_size)
         # a negative point off the raster excludes nothing: dropped (a positive one there is refused with the object)
         kept = [p for p in obj.points if p[2] or on_raster(src, p[0], p[1])]
         if len(kept) < len(obj.points):
@@ -187,6 +200,61 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
+
+
+def _unplaced(obj: PromptObject) -> str:
+    """Why an object cannot be placed on the raster ('' when it can): a positive point or its box has coordinates the
+    prompt layer's CRS could not transform (UTM metres in a layer labelled EPSG:4326)."""
+    if any(p[2] and not (np.isfinite(p[0]) and np.isfinite(p[1])) for p in obj.points):
+        return t("a positive point lies outside the raster (check the layer's CRS)")
+    if obj.box is not None and not np.all(np.isfinite(obj.box)):
+        return t("the box lies outside the raster (check the layer's CRS)")
+    return ""
+
+
+def _spread_notes(src, obj: PromptObject, window: int) -> list[str]:
+    """Notes on an object_id whose prompts look like two objects: several box features (merged into their common
+    bounding box), or prompts in groups further apart than half a decode window (one object_id copied onto two roofs
+    gave one object over the whole raster, or nothing)."""
+    notes = []
+    if len(obj.box_parts) > 1:
+        notes.append(t("object {id}: its {n} box features were merged into their common bounding box", id=obj.object_id,
+                       n=len(obj.box_parts)))
+    inv = ~src.transform
+    pieces = [_pixel_box(inv, (x, y, x, y)) for x, y, positive in obj.points if positive]
+    pieces += [_pixel_box(inv, b) for b in (obj.box_parts or ([obj.box] if obj.box else []))]
+    gap = _largest_gap(pieces)
+    if gap > window / 2:
+        notes.append(t("object {id}: its prompts lie {n} pixels apart, more than half a decode window of {window} pixels: two "
+                       "objects under one object_id? Give each object its own object_id", id=obj.object_id,
+                       n=number(gap), window=window))
+    return notes
+
+
+def _pixel_box(inv, box: tuple) -> tuple[float, float, float, float]:
+    """A CRS box (xmin, ymin, xmax, ymax) as (col0, row0, col1, row1) in pixels."""
+    c0, r0 = inv * (box[0], box[1])
+    c1, r1 = inv * (box[2], box[3])
+    return min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)
+
+
+def _largest_gap(boxes: list) -> float:
+    """The longest link needed to join all the pixel boxes (single linkage), in pixels: 0 when they touch one another,
+    large when they form groups far apart."""
+    if len(boxes) < 2:
+        return 0.0
+
+    def dist(a, b) -> float:
+        dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+        dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+        return float(np.hypot(dx, dy))
+
+    joined, largest = {0}, 0.0  # Prim's minimum spanning tree: its longest edge
+    while len(joined) < len(boxes):
+        d, j = min((dist(boxes[i], boxes[k]), k) for i in joined for k in range(len(boxes)) if k not in joined)
+        largest = max(largest, d)
+        joined.add(j)
+    return largest
 
 
 def _positives_outside(geom, obj: PromptObject, pixel: float) -> int:

@@ -61,6 +61,10 @@ class SimilarRequest:
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
     vector_inputs: list[str] = field(default_factory=list)
     """The file of the exemplar layer: an output that would overwrite it is refused."""
+    without_geometry: int = 0
+    """Exemplar features that had no geometry (left out; said in the summary)."""
+    unplaced: int = 0
+    """Exemplar features whose coordinates could not be transformed to the raster's CRS (off the raster, told so)."""
 
 
 @dataclass
@@ -107,6 +111,8 @@ def _features(bs, roles: list[str]) -> np.ndarray:
 
 def _check_request(req: SimilarRequest) -> None:
     """Refuse a request without exemplars, with a threshold outside (0, 1) or an unknown method."""
+    if not req.exemplars and req.unplaced:
+        raise _outside_raster()
     if not req.exemplars:
         raise InputError(t("No exemplar polygons were given."), t("Select two or three good polygons of the objects you want more of."))
     if not 0.0 < req.threshold < 1.0:
@@ -116,14 +122,52 @@ def _check_request(req: SimilarRequest) -> None:
         raise InputError(t("Unknown find-similar method '{name}'.", name=req.method), t("Use auto, network or appearance."))
 
 
+def _outside_raster() -> InputError:
+    """The refusal of exemplars that all lie off the raster (often a layer whose CRS does not fit its coordinates)."""
+    return InputError(t("The exemplar polygons lie outside the raster."),
+                      t("Draw exemplars over the raster; they are transformed to the raster's CRS, so check the layer's CRS too."))
+
+
+def repaired(exemplars: list) -> tuple[list, int]:
+    """(the exemplars with invalid outlines such as a bowtie made valid, how many were repaired): a bowtie's signed
+    area is 0, so it was left out without a word."""
+    from shapely.validation import make_valid
+
+    out, fixed = [], 0
+    for geom in exemplars:
+        if geom is not None and not geom.is_empty and np.all(np.isfinite(geom.bounds)) and not geom.is_valid:
+            try:
+                geom = _polygonal(make_valid(geom))
+                fixed += 1
+            except ValueError:  # GEOS could not repair it: kept as it is
+                pass
+        out.append(geom)
+    return out, fixed
+
+
+def _polygonal(geom):
+    """The polygon parts of a geometry (make_valid may add the lines of a collapsed ring)."""
+    from shapely.geometry import MultiPolygon
+
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in getattr(geom, "geoms", []) if p.geom_type in ("Polygon", "MultiPolygon")]
+    polys = [q for p in parts for q in (p.geoms if p.geom_type == "MultiPolygon" else [p])]
+    return MultiPolygon(polys) if polys else None
+
+
 def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list,
                     areas: AreaCalculator) -> tuple[list, list, list]:
     """(band features of the valid pixels inside each usable exemplar, its area in m², the usable exemplars): an exemplar
     off the raster or on nodata alone is left out; refuses fewer than 4 pixels in all."""
     full = Window(0, 0, src.width, src.height)
     pixels, ex_areas, used = [], [], []
+    overlapping = unplaced = 0
     for geom in exemplars:
         if geom is None or geom.is_empty or geom.area == 0:
+            continue
+        if not all(np.isfinite(geom.bounds)):  # coordinates the layer's CRS could not place
+            unplaced += 1
             continue
         win = window_of_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
         win = Window(int(win.col_off) - 1, int(win.row_off) - 1, int(win.width) + 2, int(win.height) + 2)
@@ -131,12 +175,15 @@ def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list
             win = win.intersection(full)
         except Exception:  # rasterio raises WindowError when they do not overlap
             continue
+        overlapping += 1
         bs = stack.read(win, set(roles))
         inside = ~geometry_mask([geom], out_shape=bs.valid.shape, transform=src.grid.window_transform(win)) & bs.valid
         if inside.sum() >= 1:
             pixels.append(_features(bs, roles)[:, inside])
             ex_areas.append(areas.area_m2(geom))
             used.append(geom)
+    if unplaced and not overlapping:
+        raise _outside_raster()
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
@@ -155,9 +202,13 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     stack = ModalityStack(make_layer(src, modality))
     roles = sorted(modality.roles, key=lambda r: modality.roles[r])
     areas = AreaCalculator(src.crs)
-    pixels, ex_areas, used = exemplar_pixels(stack, src, roles, req.exemplars, areas)
-    given = sum(1 for g in req.exemplars if g is not None and not g.is_empty and g.area > 0)
-    left_out = t("{n} exemplar(s) off the raster or on nodata left out", n=given - len(used)) if given > len(used) else ""
+    exemplars, fixed = repaired(req.exemplars)
+    pixels, ex_areas, used = exemplar_pixels(stack, src, roles, exemplars, areas)
+    given = sum(1 for g in exemplars if g is not None and not g.is_empty and g.area > 0) + req.unplaced
+    left_out = separator().join(note for note in (
+        t("{n} exemplar(s) off the raster or on nodata left out", n=given - len(used)) if given > len(used) else "",
+        t("{n} exemplar feature(s) without geometry left out", n=req.without_geometry) if req.without_geometry else "",
+        t("{n} exemplar(s) with an invalid outline (self-crossing) repaired", n=fixed) if fixed else "") if note)
     area = search_window(src, req.extent)
     engine, why = _network_engine(req.method, src)
     if engine is not None:

@@ -679,3 +679,21 @@ def test_min_area_keeps_whole_changed_areas_of_several_transitions(tmp_path):
     assert len({name for name, _ in block}) == 2, block  # split by transition
     assert 0.8 * 90_000 < sum(a for _, a in block) < 1.2 * 90_000 and max(a for _, a in block) < 60_000, block
     assert "an area is kept whole" in res.summary
+
+
+def test_summary_names_the_reference_field_it_read(tmp_path):
+    """Reference polygons with fields name then class: the classes come from 'class', and the summary says which field
+    (the first field of the layer, parcel names, was used without a word)."""
+    from shapely.geometry import box, mapping
+
+    pb, pa, _ = write_pair(tmp_path)
+    with rasterio.open(pb) as ds:
+        left, bottom, right, top = ds.bounds
+    schema = {"geometry": "Polygon", "properties": {"name": "str", "class": "str"}}
+    path = str(tmp_path / "reference.gpkg")
+    with fiona.open(path, "w", driver="GPKG", crs="EPSG:32633", schema=schema) as fc:
+        middle = (left + right) / 2
+        fc.write({"geometry": mapping(box(left, bottom, middle, top)), "properties": {"name": "Parcel A", "class": "forest"}})
+        fc.write({"geometry": mapping(box(middle, bottom, right, top)), "properties": {"name": "Parcel B", "class": "water"}})
+    res = detect_change(_req(tmp_path, pb, pa, reference_map=path, output_probability=None, output_change=None))
+    assert "BEFORE classes from the reference map 'reference.gpkg' (field 'class'): forest, water" in res.summary
