@@ -3,7 +3,7 @@ on a whole land-cover map, small regions merge into their largest neighbour inst
 
 A prompt such as "lakes larger than 1 ha" filters the polygons by their exact
 geodesic area; this applies the same idea to the class raster, so the raster and
-the polygons agree. Each class is filtered on its own: its 8-connected regions are
+the polygons agree. Each class is filtered on its own: its 4-connected regions are
 labelled strip by strip and joined across strips (union-find), so memory follows
 the strip and the number of regions, not the raster; a region of that class
 outside the size range becomes 0; holes inside larger regions are left as they are.
@@ -33,10 +33,11 @@ def _row_blocks(height: int, rows: int = BLOCK_ROWS):
 
 def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancelled: Optional[Callable[[], bool]] = None,
                   max_size: float = 0, row_area: Optional[np.ndarray] = None) -> int:
-    """Set to 0 every 8-connected region of each class smaller than ``min_size`` or larger than ``max_size`` (0: no
-    maximum), in pixels, or in m² when ``row_area`` gives each row's pixel area (so the raster keeps what the polygons,
-    filtered by their area, keep); returns the pixels removed."""
-    return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled)
+    """Set to 0 every 4-connected region of each class (a polygon's pixels: raster and polygons keep the same regions;
+    8-connected regions kept pixels touching a large region at a corner whose own polygons were under the size) smaller
+    than ``min_size`` or larger than ``max_size`` (0: no maximum), in pixels, or in m² when ``row_area`` gives each
+    row's pixel area (as the polygons' area); returns the pixels removed."""
+    return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled, 4)
 
 
 def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[np.ndarray] = None,
@@ -44,12 +45,13 @@ def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Opt
     """Set to 0 every 8-connected region of non-zero values (a changed area, whatever transitions make it up) outside
     the size range, as :func:`sieve_classes` does for one class: a minimum area keeps or drops whole changed areas, not
     their pieces of one transition each; returns the pixels removed."""
-    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled)
+    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled, 8)
 
 
 def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],
-           is_cancelled: Optional[Callable[[], bool]]) -> int:
-    """Drop the out-of-range regions of each selection (a function of a strip's values → the pixels it holds)."""
+           is_cancelled: Optional[Callable[[], bool]], connectivity: int) -> int:
+    """Drop the out-of-range regions (``connectivity`` 4 or 8) of each selection (a function of a strip's values → the
+    pixels it holds)."""
     if min_size <= 0 and max_size <= 0:
         return 0
     ds = gdal.Open(path, gdal.GA_Update)
@@ -61,7 +63,7 @@ def _sieve(path: str, selections: list, min_size: float, max_size: float, row_ar
         for select in selections:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, select, min_size, max_size, row_area)
+            removed += _drop_regions(band, select, min_size, max_size, row_area, connectivity)
         ds.FlushCache()
     finally:
         band = ds = None
@@ -69,22 +71,23 @@ def _sieve(path: str, selections: list, min_size: float, max_size: float, row_ar
 
 
 _EIGHT = np.ones((3, 3), dtype=bool)
+_STRUCTURE = {8: _EIGHT, 4: np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)}
 
 
-def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: int,
-                  offset: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """(values, labels of the selected pixels' 8-connected regions offset to be unique, number of regions) of a strip."""
+def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: int, offset: int,
+                  connectivity: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
+    """(values, labels of the selected pixels' regions offset to be unique, number of regions) of a strip."""
     from scipy import ndimage
 
     cls = band.ReadAsArray(0, y, band.XSize, n)
-    labels, count = ndimage.label(select(cls), structure=_EIGHT)
+    labels, count = ndimage.label(select(cls), structure=_STRUCTURE[connectivity])
     labels = labels.astype(np.int32)
     labels[labels > 0] += offset
     return cls, labels, count
 
 
 def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: float, max_size: float,
-                  row_area: Optional[np.ndarray] = None) -> int:
+                  row_area: Optional[np.ndarray] = None, connectivity: int = 8) -> int:
     """Set to 0 the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
     pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
     out of range."""
@@ -93,13 +96,13 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
     pairs = []
     offset, previous = 0, None
     for y, n in _row_blocks(h):
-        _, labels, count = _strip_labels(band, select, y, n, offset)
+        _, labels, count = _strip_labels(band, select, y, n, offset, connectivity)
         weights = None if row_area is None else np.broadcast_to(np.asarray(row_area[y:y + n], float)[:, None], labels.shape)
         sizes.append(np.bincount(labels.ravel(), weights=None if weights is None else weights.ravel(),
                                  minlength=offset + count + 1)[offset + 1:].astype(float))
-        if previous is not None:  # 8-connected across the edge: below, below-left and below-right
+        if previous is not None:  # connected across the edge: below (and below-left, below-right when 8-connected)
             top = labels[0]
-            for shift in (-1, 0, 1):
+            for shift in ((-1, 0, 1) if connectivity == 8 else (0,)):
                 a = previous[max(0, shift):len(previous) + min(0, shift)]
                 b = top[max(0, -shift):len(top) + min(0, -shift)]
                 both = (a > 0) & (b > 0)
@@ -136,7 +139,7 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
         return 0
     removed, offset = 0, 0
     for y, n in _row_blocks(h):
-        cls, labels, count = _strip_labels(band, select, y, n, offset)
+        cls, labels, count = _strip_labels(band, select, y, n, offset, connectivity)
         offset += count
         gone = drop[labels]
         if gone.any():

@@ -9,7 +9,7 @@ from scipy import ndimage
 
 from conftest import S2_NAMES, paint_s2, write_raster
 from terraprompt.plugin.core.errors import Cancelled
-from terraprompt.plugin.core.mmu import class_area_table, merge_small_regions, sieve_classes
+from terraprompt.plugin.core.mmu import class_area_table, merge_small_regions, sieve_changed, sieve_classes
 
 
 def _classes(tmp_path):
@@ -101,6 +101,29 @@ def test_extract_raster_follows_the_size_qualifier(tmp_path):
     assert "removed from the raster" in r.explanation
 
 
+def test_polygons_keep_what_the_sieved_raster_keeps(tmp_path):
+    """Two 1 ha ponds touching at a corner: the raster (8-connected regions) kept them as one 2 ha region for 'water
+    larger than 1.5 ha' while the polygons (4-connected) dropped both (OSCD Beihai 'built-up larger than 0.1 ha':
+    22.8 ha of the raster had no polygon). Regions are 4-connected in both now: both go, or both stay."""
+    import fiona
+
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    water = np.zeros((80, 80), dtype=bool)
+    water[20:30, 20:30] = water[30:40, 30:40] = True  # 100 px each, touching at one corner
+    src = write_raster(str(tmp_path / "s2.tif"), paint_s2(water, np.zeros_like(water)),
+                       transform=from_origin(500000, 4500000, 10, 10), descriptions=S2_NAMES)
+    for size, kept in (("1.5 ha", False), ("0.5 ha", True)):
+        r = extract_landcover(ExtractRequest(input=src, prompt=f"water larger than {size}", engine="spectral",
+                                             output_raster=str(tmp_path / f"{kept}.tif"),
+                                             output_vector=str(tmp_path / f"{kept}.gpkg")))
+        with rasterio.open(r.output_raster) as ds:
+            assert ((ds.read(1) == 1) == (water if kept else False)).all(), size
+        with fiona.open(r.output_vector) as fc:
+            areas = [f["properties"]["area_m2"] for f in fc]
+        assert len(areas) == (2 if kept else 0) and sum(areas) == pytest.approx(r.areas_m2["water"], rel=0.01), size
+
+
 def test_large_regions_removed_with_a_maximum(tmp_path):
     path, before = _classes(tmp_path)
     removed = sieve_classes(path, [1, 2], 0, max_size=300)
@@ -155,15 +178,20 @@ def test_every_region_under_the_size_goes_and_regions_across_strips_count_whole(
     cls[10:58, 60] = 1  # a 48 px line across strips, joined only diagonally at one strip edge:
     cls[14, 60], cls[14, 61] = 0, 1  # rows 13 and 15 meet through (14, 61)
     path = write_raster(str(tmp_path / "cls.tif"), cls[None])
-    assert sieve_classes(path, [1], 10) == 4
+    changed = write_raster(str(tmp_path / "changed.tif"), cls[None])
+    assert sieve_classes(path, [1], 10) == 4 + 4 + 1  # 4-connected, as polygons: the line's top 4 px and (14, 61) go
     with rasterio.open(path) as ds:
         after = ds.read(1)
-    assert (after[31:33, 21:23] == 0).all() and (after[2:5, 2:6] == 1).all() and (after[10:58, 60] == 1).sum() == 47
-    assert sieve_classes(path, [1], 2000) == 12 + 884 + 48  # all under the size: all go
+    assert (after[31:33, 21:23] == 0).all() and (after[2:5, 2:6] == 1).all() and (after[15:58, 60] == 1).all()
+    assert sieve_classes(path, [1], 2000) == 12 + 884 + 43  # all under the size: all go
     with rasterio.open(path) as ds:
         assert not (ds.read(1) == 1).any()
     path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
     assert sieve_classes(path, [1], 0, max_size=100) == 884  # only the large region goes
+    # changed areas are 8-connected: the line joined diagonally across a strip edge counts whole (48 px)
+    assert sieve_changed(changed, 10) == 4
+    with rasterio.open(changed) as ds:
+        assert (ds.read(1)[10:58, 60:62] == 1).sum() == 48
 
 
 def test_sizes_in_square_metres_follow_each_rows_pixel_area(tmp_path):
@@ -180,3 +208,21 @@ def test_sizes_in_square_metres_follow_each_rows_pixel_area(tmp_path):
     assert not after[2:4, 2:7].any() and after[30:32, 2:7].all()
     path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
     assert sieve_classes(path, [1], 0, max_size=20.0, row_area=row_area) == 10  # the 30 m² region is over 20 m²
+
+
+def test_an_extent_with_a_size_says_regions_are_measured_inside_it(tmp_path):
+    """An EXTENT cuts regions at its border; with a size in the prompt the explanation says they are measured inside it
+    (it said only that the extent gets the whole run's classes: a 1.06 ha region cut to 0.92 ha was dropped)."""
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    water = np.zeros((80, 80), dtype=bool)
+    water[10:40, 10:40] = True
+    src = write_raster(str(tmp_path / "s2.tif"), paint_s2(water, np.zeros_like(water)),
+                       transform=from_origin(500000, 4500000, 10, 10), descriptions=S2_NAMES)
+    extent = (500000, 4499400, 500300, 4500000)
+    sized = extract_landcover(ExtractRequest(input=src, prompt="water larger than 1 ha", extent=extent,
+                                             output_raster=str(tmp_path / "a.tif"), engine="spectral"))
+    plain = extract_landcover(ExtractRequest(input=src, prompt="water", extent=extent,
+                                             output_raster=str(tmp_path / "b.tif"), engine="spectral"))
+    assert "region sizes are measured inside the extent" in sized.explanation
+    assert "region sizes are measured inside the extent" not in plain.explanation

@@ -526,8 +526,9 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                 hint = speckle_hint(written, pixel_m2, parsed)
                 return explanation + "\n" + hint if hint else explanation
 
-            written = write_polygons(out_vector, polys, grid, classes, common, min_area_m2=0.0 if fill else parsed.min_area_m2,
-                                     max_area_m2=parsed.max_area_m2, description=described, straight=squared)
+            # no size filter here: the raster was sieved (8-connected regions, m² by row), the polygons follow it (their
+            # 4-connected pieces, filtered again, left out parts of regions the raster keeps)
+            written = write_polygons(out_vector, polys, grid, classes, common, description=described, straight=squared)
             details["vector_areas_m2"] = written.areas_m2
             explanation = described(written)  # the layer's description and the run's explanation say the same
         out.classes.commit()
@@ -569,7 +570,10 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
             "engine_why": engine_why, "clouds_explained": bool(getattr(engine, "explains_clouds", False)),
             "rules": engine.explain() + ([t(
                 "scene statistics (thresholds, brightness) fitted on a sample of the whole raster, so the extent gets "
-                "the classes a run over the whole raster gives there")] if req.extent is not None else []),
+                "the classes a run over the whole raster gives there")] if req.extent is not None else []) + ([t(
+                "region sizes are measured inside the extent: a region its border cuts counts only its part inside "
+                "(a whole-raster run may keep or drop it otherwise)")]
+                if req.extent is not None and (parsed.min_area_m2 or parsed.max_area_m2) else []),
             "parsed": parsed, "modality": modality,
             "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
             "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),

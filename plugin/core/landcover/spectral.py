@@ -63,6 +63,10 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "vhr_buildings_pan": "building head log-odds (panchromatic)", "net_water": "land-cover network water log-odds"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
+CLOUD_MASKED_FAMILIES = {"optical", "rgb", "height", "classifier", "landnet"}
+"""Rule families whose concepts the cloud mask blinds under clouds (the land-cover classifier's built-up, bare soil,
+cropland ... alone went unmasked: 64-98 % of 'built-up' and 'bare soil' on a cloud chip lay on reference cloud); not the
+VHR building head (0.25-1 m aerial images, finer than the cloud network knows)."""
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
 CLOUD_INDICES = {"csmask_cloud": 1, "csmask_shadow": 2, "qa_cloud": 1, "qa_shadow": 2}
 """Indices that are a cloud mask's probability planes (1 cloud, 2 shadow)."""
@@ -405,7 +409,7 @@ class SpectralEngine:
             self.rules[c] = r
         reads_mask = any(r.families() & MASK_FAMILIES for r in self.rules.values())
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
-            any(r.cloud_masked and r.families() & {"optical", "rgb", "height"} for r in self.rules.values()) or reads_mask)
+            any(r.cloud_masked and r.families() & CLOUD_MASKED_FAMILIES for r in self.rules.values()) or reads_mask)
         if cloud_ok and not (self.use_cloud_mask or reads_mask):  # snow / ice: a cloud mask would take it for cloud
             self.cloud_why = t("{concepts}: decided by its own rule under clouds too, as a cloud mask takes snow and ice for clouds",
                                concepts=", ".join(t(catalogue()[c]["label"]) for c in self.concepts))

@@ -137,3 +137,23 @@ def test_a_damaged_model_file_stops_the_run_with_the_fix_and_leaves_nothing(tmp_
                                          output_vector=str(tmp_path / "b.gpkg")))
     assert "sha256" in err.value.problem and "Reinstall the plugin to restore models/landcover_mlp.onnx" in err.value.fix
     assert sorted(os.listdir(tmp_path)) == []
+
+
+@pytest.mark.parametrize("prompt", ["built-up areas", "bare soil"])
+def test_classifier_concepts_alone_are_cloud_masked(tmp_path, prompt):
+    """Concepts the classifier decides, prompted alone, ignored the cloud mask (built-up and bare soil on a cloud chip lay
+    64-98 % on reference cloud, with 'decided by its own rule under clouds too'): pixels the product's Fmask calls cloud
+    are left out of them, as of a land-cover map."""
+    with rasterio.open(CHIP) as ds:
+        profile, data = ds.profile, ds.read()
+    data[7, 30:70, 40:100] |= 2  # Fmask bit 1: cloud
+    cloudy = str(tmp_path / "cloudy.tif")
+    with rasterio.open(cloudy, "w", **profile) as ds:
+        ds.write(data)
+        ds.descriptions = tuple(rasterio.open(CHIP).descriptions)
+    res = extract_landcover(ExtractRequest(input=cloudy, prompt=prompt, output_raster=str(tmp_path / "c.tif")))
+    assert "[classifier]" in res.explanation
+    with rasterio.open(res.output_raster) as ds:
+        cls = ds.read(1)
+    assert (cls[30:70, 40:100] == ds.nodata).all() and res.details["cloud_excluded_m2"] >= 40 * 60 * 900 * 0.99
+    assert "decided by its own rule under clouds" not in res.explanation
