@@ -224,7 +224,7 @@
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="149" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
             <source>Report</source>
             <translation>Bericht</translation>
         </message>
@@ -244,7 +244,7 @@
             <translation>Kodiert das Raster auf dem gemeinsamen Gitter halb überlappender Kacheln und legt die Kodierungen im Festplatten-Cache ab (Schlüssel: Pfad, Größe und Änderungszeit des Rasters, die Bänder, die Kachel und der Hash des Modells). Das Kartenwerkzeug und segment_prompts verwenden sie dann wieder; bereits zwischengespeicherte Kacheln werden übersprungen. Die am längsten nicht verwendeten Kodierungen werden entfernt, wenn der Cache seine Größengrenze überschreitet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="141" />
             <source>Input raster</source>
             <translation>Eingaberaster</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Jetzt kodierte Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="184" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
@@ -454,7 +454,7 @@
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="132" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="159" />
             <source>Class label</source>
             <translation>Klassenbezeichnung</translation>
         </message>
@@ -479,12 +479,12 @@
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="88" />
+            <location filename="../plugin/algorithms/find_similar.py" line="86" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="133" />
+            <location filename="../plugin/algorithms/find_similar.py" line="129" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
@@ -494,22 +494,22 @@
             <translation>TerraPrompt: anweisungsgesteuerte Segmentierung und Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="49" />
             <source>Cache folder (optional)</source>
             <translation>Cache-Ordner (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="46" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="50" />
             <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
             <translation>Wo die Kodierungen gespeichert werden. Leer: TERRAPROMPT_CACHE, falls gesetzt, sonst der Ordner cache/terraprompt des QGIS-Profils (angezeigt von terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="58" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
             <source>Cache size cap (MB)</source>
             <translation>Maximale Cache-Größe (MB)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="64" />
             <source>The least recently used encodings are removed beyond this size (1 MB = 1024² bytes). A cap given here stays the cache folder's cap for later runs and the map tool; empty: the cap last given for the folder, else 2048 MB.</source>
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
@@ -519,122 +519,122 @@
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden, statt des pixelgenauen Umrisses. Ein Teil, den das Begradigen stark verändern würde (IoU unter 0,75 mit seinem Umriss), behält den pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>Der Layer „{0}“ benötigt ein Ganzzahlfeld „{1}“ (Objekt {2} hat {3!r}). Fügen Sie das Feld hinzu und füllen Sie es.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="130" />
             <source>Segment objects from point and box prompts</source>
             <translation>Objekte aus Punkt- und Rechteck-Anweisungen segmentieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="133" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Stapelversion des interaktiven Kartenwerkzeugs: jede object_id des Layers POINTS (positive=1 im Objekt, positive=0 auf dem, was ausgeschlossen werden soll) und des optionalen Layers BOXES (sein umschließendes Rechteck) wird zu einem Polygon mit object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source und created_utc. Die Anweisungen dürfen in jedem KBS vorliegen. Kodierungen werden auf der Festplatte zwischengespeichert, daher ist ein erneuter Lauf auf demselben Raster schnell.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="116" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="142" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>Das zu segmentierende Bild: jedes von GDAL lesbare Raster mit KBS (einkanalig, RGB, multispektral, SAR, DOM).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="118" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="144" />
             <source>Point prompts</source>
             <translation>Punkt-Anweisungen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
             <source>Box prompts (optional)</source>
             <translation>Rechteck-Anweisungen (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
-            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
-            <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes Polygons ist eine Rechteck-Anweisung für dieses Objekt. Beliebiges KBS.</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object (several polygons of one object_id: their common bounding box, said in the report). Any CRS.</source>
+            <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes ist ein Rechteck-Prompt für dieses Objekt (mehrere Polygone einer object_id: ihr gemeinsames Rechteck, im Bericht genannt). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="125" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="152" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine, ohne Modelldatei) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="130" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="133" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="135" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Das Objekt-ID-Raster wird aus denselben Polygonen gezeichnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="136" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
             <source>No overlaps between objects</source>
             <translation>Keine Überlappung zwischen Objekten</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="164" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Jedes Objekt lässt in der Reihenfolge der object_id aus, was die Objekte davor bedecken (benachbarte Dächer teilen eine Kante, statt sich zu überlappen); ein Objekt, von dem nichts bleibt, wird übersprungen und im Bericht genannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="142" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
             <source>Objects</source>
             <translation>Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="143" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="170" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
             <source>Object id raster (optional)</source>
             <translation>Objekt-ID-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="146" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="175" />
             <source>Objects segmented</source>
             <translation>Segmentierte Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="190" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="166" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="179" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="206" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="211" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="237" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
         </message>
@@ -1179,12 +1179,12 @@
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="173" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="173" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
@@ -2014,9 +2014,14 @@
             <translation>Einrichtung öffnen</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="44" />
+            <location filename="../plugin/qgis_layers.py" line="47" />
             <source>The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a GeoPackage and choose that.</source>
             <translation>Die Polygone von „{name}“ konnten nicht gelesen werden ({reason}). Prüfen Sie den Layer, oder speichern Sie ihn als GeoPackage und wählen Sie dieses.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="76" />
+            <source>The feature {fid} of '{name}' cannot be converted to a polygon ({reason}). Fix its geometry (Vector &gt; Geometry Tools &gt; Fix Geometries) or leave it out.</source>
+            <translation>Das Objekt {fid} von „{name}“ lässt sich nicht in ein Polygon umwandeln ({reason}). Reparieren Sie seine Geometrie (Vektor &gt; Geometriewerkzeuge &gt; Geometrien reparieren) oder lassen Sie es weg.</translation>
         </message>
     </context>
 </TS>

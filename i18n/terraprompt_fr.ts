@@ -224,7 +224,7 @@
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="149" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
@@ -244,7 +244,7 @@
             <translation>Encode le raster sur la grille commune de tuiles se chevauchant de moitié et enregistre les encodages dans le cache sur disque (indexé par le chemin, la taille et la date de modification du raster, les bandes, la tuile et l'empreinte du modèle). L'outil cartographique et segment_prompts les réutilisent ensuite ; les tuiles déjà en cache sont sautées. Les encodages les moins récemment utilisés sont supprimés quand le cache dépasse sa taille maximale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="115" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="141" />
             <source>Input raster</source>
             <translation>Raster en entrée</translation>
         </message>
@@ -279,7 +279,7 @@
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="184" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
@@ -454,7 +454,7 @@
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="132" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="159" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
@@ -479,12 +479,12 @@
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="88" />
+            <location filename="../plugin/algorithms/find_similar.py" line="86" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="133" />
+            <location filename="../plugin/algorithms/find_similar.py" line="129" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -494,22 +494,22 @@
             <translation>TerraPrompt : segmentation et détection de changements guidées par des consignes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="45" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="49" />
             <source>Cache folder (optional)</source>
             <translation>Dossier du cache (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="46" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="50" />
             <source>Where encodings are stored. Empty: TERRAPROMPT_CACHE when set, else the QGIS profile's cache/terraprompt folder (shown by terraprompt:diagnostics).</source>
             <translation>Où les encodages sont enregistrés. Vide : TERRAPROMPT_CACHE s'il est défini, sinon le dossier cache/terraprompt du profil QGIS (indiqué par terraprompt:diagnostics).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="58" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="62" />
             <source>Cache size cap (MB)</source>
             <translation>Taille maximale du cache (Mo)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="60" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="64" />
             <source>The least recently used encodings are removed beyond this size (1 MB = 1024² bytes). A cap given here stays the cache folder's cap for later runs and the map tool; empty: the cap last given for the folder, else 2048 MB.</source>
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
@@ -519,122 +519,122 @@
             <translation>Contours droits (bâtiments)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="77" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="81" />
             <source>Right-angled polygon edges along each object's main direction, as roofs are drawn, instead of the traced pixel outline. A part that squaring would change much (IoU below 0.75 with its traced outline) keeps the traced one.</source>
             <translation>Bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits, au lieu du contour tracé au pixel. Une partie que l'équerrage changerait beaucoup (IoU inférieur à 0,75 avec son contour tracé) garde le contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="92" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="96" />
             <source>The layer '{0}' needs an integer field '{1}' (feature {2} has {3!r}). Add the field and fill it.</source>
             <translation>La couche « {0} » doit avoir un champ entier « {1} » (l'entité {2} a {3!r}). Ajoutez le champ et remplissez-le.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="104" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="130" />
             <source>Segment objects from point and box prompts</source>
             <translation>Segmenter des objets à partir de points et de rectangles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="107" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="133" />
             <source>Batch version of the interactive map tool: every object_id of the POINTS layer (positive=1 inside the object, positive=0 on what must be left out) and of the optional BOXES layer (its bounding box) becomes one polygon with object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source and created_utc. Prompts may be in any CRS. Encodings are cached on disk, so re-running on the same raster is fast.</source>
             <translation>Version par lots de l'outil cartographique interactif : chaque object_id de la couche POINTS (positive=1 dans l'objet, positive=0 sur ce qui doit être exclu) et de la couche facultative BOXES (son rectangle englobant) devient un polygone avec object_id, class, area_m2, score, n_positive, n_negative, prompt_type, model, model_sha256, source et created_utc. Les consignes peuvent être dans n'importe quel SCR. Les encodages sont mis en cache sur disque : relancer sur le même raster est rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="116" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="142" />
             <source>The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM).</source>
             <translation>L'image à segmenter : tout raster lisible par GDAL avec un SCR (une bande, RVB, multispectral, SAR, MNS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="118" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="144" />
             <source>Point prompts</source>
             <translation>Points de consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="119" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="121" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="122" />
-            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object. Any CRS.</source>
-            <translation>Polygones avec un champ entier object_id ; le rectangle englobant de chacun sert de consigne pour cet objet. N'importe quel SCR.</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object (several polygons of one object_id: their common bounding box, said in the report). Any CRS.</source>
+            <translation>Polygones avec un champ entier object_id ; l'emprise de chacun est une invite rectangle pour cet objet (plusieurs polygones d'un même object_id : leur emprise commune, signalée dans le rapport). Tout SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="125" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="152" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="130" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="133" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="135" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="136" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
             <source>No overlaps between objects</source>
             <translation>Aucun chevauchement entre objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="137" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="164" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Chaque objet, dans l'ordre des object_id, laisse de côté ce que couvrent les objets précédents (des toits voisins partagent un bord au lieu de se chevaucher) ; un objet à qui il ne reste rien est ignoré et nommé dans le rapport.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="142" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="143" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="170" />
             <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
             <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
             <source>Object id raster (optional)</source>
             <translation>Raster des identifiants d'objets (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="146" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="175" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="190" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="166" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="179" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="206" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="211" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="237" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
@@ -1179,12 +1179,12 @@
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="173" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="173" />
+            <location filename="../plugin/gui/interactive_tab.py" line="172" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
@@ -2014,9 +2014,14 @@
             <translation>Ouvrir Installation</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="44" />
+            <location filename="../plugin/qgis_layers.py" line="47" />
             <source>The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a GeoPackage and choose that.</source>
             <translation>Les polygones de « {name} » n'ont pas pu être lus ({reason}). Vérifiez la couche, ou enregistrez-la en GeoPackage et choisissez celui-ci.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="76" />
+            <source>The feature {fid} of '{name}' cannot be converted to a polygon ({reason}). Fix its geometry (Vector &gt; Geometry Tools &gt; Fix Geometries) or leave it out.</source>
+            <translation>L'entité {fid} de « {name} » ne peut pas être convertie en polygone ({reason}). Réparez sa géométrie (Vecteur &gt; Outils de géométrie &gt; Réparer les géométries) ou laissez-la de côté.</translation>
         </message>
     </context>
 </TS>
