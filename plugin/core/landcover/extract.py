@@ -568,6 +568,7 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
             "mean_confidence": tally.conf_sum / max(tally.conf_n, 1),
             "low_confidence_fraction": tally.low_conf / max(tally.conf_n, 1),
             "engine_why": engine_why, "clouds_explained": bool(getattr(engine, "explains_clouds", False)),
+            "shadows_excluded": bool(getattr(engine, "excludes_shadows", True)),
             "rules": engine.explain() + ([t(
                 "scene statistics (thresholds, brightness) fitted on a sample of the whole raster, so the extent gets "
                 "the classes a run over the whole raster gives there")] if req.extent is not None else []) + ([t(
@@ -663,7 +664,9 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     lines.append(t("Valid area: {m2} m² = {ha} ha", m2=number(valid_area), ha=number(valid_area / 1e4, 2)))
     lines.append(t("Nodata excluded: {m2} m²", m2=number(details["nodata_m2"])))
     if cloud or details.get("clouds_explained"):  # decided on data: the rule lines are translated text
-        lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2)))
+        lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2))
+                     if details.get("shadows_excluded", True) else
+                     t("Clouds excluded (not their shadows): {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2)))
     sar_only = details.get("sar_only_m2", 0.0)
     if sar_only or details.get("sar_fused"):
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0

@@ -404,6 +404,12 @@ class NetworkEngine:
                  hi=f"{hi:g}")
 
     @property
+    def excludes_shadows(self) -> bool:
+        """Whether shadows are excluded with the clouds (the product's quality band); the network's own output is cloud
+        only."""
+        return self.qa_masker is not None
+
+    @property
     def explains_clouds(self) -> bool:
         """Whether :meth:`explain` has a clouds/shadows line (the product's quality band masks the clouds)."""
         return bool(self.masks_clouds and self.qa_masker is not None)

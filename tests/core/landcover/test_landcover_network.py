@@ -433,3 +433,17 @@ def test_landsat7_slc_off_gaps_leave_no_water_along_them(tmp_path):
             cls[name] = ds.read(1)[~gaps]
     assert (cls["gaps"] == 1).sum() <= (cls["plain"] == 1).sum() + 20
     assert abs(int((cls["gaps"] == 2).sum()) - int((cls["plain"] == 2).sum())) < 0.01 * (cls["plain"] == 2).sum()
+
+
+def test_network_cloud_line_says_shadows_are_not_excluded(tmp_path):
+    """The network's own cloud output masks clouds, not their shadows: the explanation said 'Clouds/shadows excluded'."""
+    from conftest import S2_NAMES, synthetic_s2, write_raster
+    from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
+
+    data, _, _ = synthetic_s2(160, 200)
+    data[:, 20:90, 120:190] = 6500  # a thick bright cloud over the bare land and the forest
+    src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
+    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", engine="network",
+                                           output_raster=str(tmp_path / "w.tif")))
+    assert res.details["cloud_excluded_m2"] > 0
+    assert "Clouds excluded (not their shadows)" in res.explanation and "Clouds/shadows excluded" not in res.explanation
