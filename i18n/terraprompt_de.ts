@@ -464,7 +464,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -639,22 +639,22 @@
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="103" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="95" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Find objects</source>
             <translation>Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="96" />
+            <location filename="../plugin/gui/candidates.py" line="106" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
@@ -664,32 +664,32 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="108" />
+            <location filename="../plugin/gui/candidates.py" line="118" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="109" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Reject</source>
             <translation>Verwerfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="110" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Drop the selected candidates.</source>
             <translation>Verwirft die ausgewählten Kandidaten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="111" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Accept all</source>
             <translation>Alle übernehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="112" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="113" />
+            <location filename="../plugin/gui/candidates.py" line="123" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
@@ -699,44 +699,69 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="138" />
+            <location filename="../plugin/gui/candidates.py" line="150" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="173" />
+            <location filename="../plugin/gui/candidates.py" line="177" />
+            <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
+            <translation>Der Raster-Layer oder das Projekt hat sich während der Suche geändert: Ihre Kandidaten wurden verworfen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="189" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="190" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="180" />
-            <source>{n}. {label} · {ha} ha · score {score}</source>
-            <translation>{n}. {label} · {ha} ha · Wert {score}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="183" />
-            <source>cut at the search limit</source>
-            <translation>an der Suchgrenze abgeschnitten</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="185" />
-            <source>completed beyond the view</source>
-            <translation>über die Ansicht hinaus vervollständigt</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="602" />
+            <location filename="../plugin/gui/maptools.py" line="604" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="235" />
+            <location filename="../plugin/gui/candidates.py" line="280" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="313" />
+            <source>being refined on the map: Enter writes it, Esc puts it back</source>
+            <translation>wird auf der Karte verfeinert: Enter schreibt es, Esc legt es zurück</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="341" />
+            <source>Find objects stopped.</source>
+            <translation>Objektsuche angehalten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="24" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="29" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="374" />
+            <source>{n}. {label} · {area} · score {score}</source>
+            <translation>{n}. {label} · {area} · Wert {score}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="377" />
+            <source>cut at the search limit</source>
+            <translation>an der Suchgrenze abgeschnitten</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="379" />
+            <source>completed beyond the view</source>
+            <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="60" />
@@ -954,7 +979,7 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="249" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
@@ -984,19 +1009,9 @@
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="24" />
-            <source>{value} m²</source>
-            <translation>{value} m²</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/chart.py" line="28" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="29" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
         </message>
         <message>
             <location filename="../plugin/gui/chart.py" line="60" />
@@ -1169,47 +1184,47 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="260" />
+            <location filename="../plugin/gui/interactive_tab.py" line="262" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="137" />
+            <location filename="../plugin/gui/interactive_tab.py" line="139" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="174" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="174" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="224" />
+            <location filename="../plugin/gui/interactive_tab.py" line="226" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="225" />
+            <location filename="../plugin/gui/interactive_tab.py" line="227" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="238" />
+            <location filename="../plugin/gui/interactive_tab.py" line="240" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
@@ -1694,47 +1709,47 @@
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="537" />
+            <location filename="../plugin/gui/maptools.py" line="539" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="545" />
+            <location filename="../plugin/gui/maptools.py" line="547" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="574" />
+            <location filename="../plugin/gui/maptools.py" line="576" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="578" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="578" />
+            <location filename="../plugin/gui/maptools.py" line="580" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="586" />
+            <location filename="../plugin/gui/maptools.py" line="588" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="596" />
+            <location filename="../plugin/gui/maptools.py" line="598" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="599" />
+            <location filename="../plugin/gui/maptools.py" line="601" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="620" />
+            <location filename="../plugin/gui/maptools.py" line="622" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

@@ -464,7 +464,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -639,22 +639,22 @@
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="93" />
+            <location filename="../plugin/gui/candidates.py" line="103" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="94" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="95" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="96" />
+            <location filename="../plugin/gui/candidates.py" line="106" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
@@ -664,32 +664,32 @@
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="108" />
+            <location filename="../plugin/gui/candidates.py" line="118" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Écrit les candidats sélectionnés dans le fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="109" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Reject</source>
             <translation>Rejeter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="110" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Drop the selected candidates.</source>
             <translation>Écarte les candidats sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="111" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Accept all</source>
             <translation>Tout accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="112" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="113" />
+            <location filename="../plugin/gui/candidates.py" line="123" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
@@ -699,44 +699,69 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="138" />
+            <location filename="../plugin/gui/candidates.py" line="150" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="173" />
+            <location filename="../plugin/gui/candidates.py" line="177" />
+            <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
+            <translation>La couche raster ou le projet a changé pendant la recherche : ses candidats ont été abandonnés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="189" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="174" />
+            <location filename="../plugin/gui/candidates.py" line="190" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="180" />
-            <source>{n}. {label} · {ha} ha · score {score}</source>
-            <translation>{n}. {label} · {ha} ha · score {score}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="183" />
-            <source>cut at the search limit</source>
-            <translation>coupé à la limite de la recherche</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="185" />
-            <source>completed beyond the view</source>
-            <translation>complété au-delà de la vue</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="602" />
+            <location filename="../plugin/gui/maptools.py" line="604" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="235" />
+            <location filename="../plugin/gui/candidates.py" line="280" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="313" />
+            <source>being refined on the map: Enter writes it, Esc puts it back</source>
+            <translation>en cours d'affinage sur la carte : Entrée l'écrit, Échap le remet</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="341" />
+            <source>Find objects stopped.</source>
+            <translation>Recherche d'objets arrêtée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="24" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="29" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="374" />
+            <source>{n}. {label} · {area} · score {score}</source>
+            <translation>{n}. {label} · {area} · score {score}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="377" />
+            <source>cut at the search limit</source>
+            <translation>coupé à la limite de la recherche</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="379" />
+            <source>completed beyond the view</source>
+            <translation>complété au-delà de la vue</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="60" />
@@ -954,7 +979,7 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="249" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
@@ -984,19 +1009,9 @@
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="24" />
-            <source>{value} m²</source>
-            <translation>{value} m²</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/chart.py" line="28" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="29" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
         </message>
         <message>
             <location filename="../plugin/gui/chart.py" line="60" />
@@ -1169,47 +1184,47 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="260" />
+            <location filename="../plugin/gui/interactive_tab.py" line="262" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="137" />
+            <location filename="../plugin/gui/interactive_tab.py" line="139" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="174" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="172" />
+            <location filename="../plugin/gui/interactive_tab.py" line="174" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="224" />
+            <location filename="../plugin/gui/interactive_tab.py" line="226" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="225" />
+            <location filename="../plugin/gui/interactive_tab.py" line="227" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="238" />
+            <location filename="../plugin/gui/interactive_tab.py" line="240" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
@@ -1694,47 +1709,47 @@
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="537" />
+            <location filename="../plugin/gui/maptools.py" line="539" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="545" />
+            <location filename="../plugin/gui/maptools.py" line="547" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="574" />
+            <location filename="../plugin/gui/maptools.py" line="576" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="578" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="578" />
+            <location filename="../plugin/gui/maptools.py" line="580" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="586" />
+            <location filename="../plugin/gui/maptools.py" line="588" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="596" />
+            <location filename="../plugin/gui/maptools.py" line="598" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="599" />
+            <location filename="../plugin/gui/maptools.py" line="601" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="620" />
+            <location filename="../plugin/gui/maptools.py" line="622" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

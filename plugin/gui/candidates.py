@@ -3,8 +3,9 @@
 Thin: the search (encode the view, run the land-cover concepts on it, connected
 regions → candidates) is core/interactive/text_candidates.find_candidates in a
 QgsTask; accepting writes through the PromptController; refining hands the
-candidate's mask to the controller's session as the starting mask for clicks.
-Candidates cut by the view are completed beyond it by the search and say so in the list.
+candidate's mask to the controller's session as the starting mask for clicks (its row stays, flagged, until Enter
+writes it; Esc or another Refine puts it back). Candidates cut by the view are completed beyond it by the search and say
+so in the list.
 """
 from __future__ import annotations
 
@@ -48,15 +49,20 @@ class CandidateOutlines:
         self.selected.setWidth(3)
 
     @staticmethod
-    def _fill(band, wkts: list[str], crs) -> None:
+    def _fill(band, geoms: list[QgsGeometry], crs) -> None:
         band.reset(QgsWkbTypes.PolygonGeometry)
-        for w in wkts:
-            band.addGeometry(QgsGeometry.fromWkt(w), crs, False)
+        for g in geoms:
+            band.addGeometry(g, crs, False)
         band.updatePosition()
         band.update()
 
-    def show(self, wkts: list[str], selected: list[str], crs) -> None:
-        self._fill(self.all, wkts, crs)
+    def show(self, geoms: list[QgsGeometry], selected: list[QgsGeometry], crs) -> None:
+        """Draw every candidate and the selected ones."""
+        self._fill(self.all, geoms, crs)
+        self._fill(self.selected, selected, crs)
+
+    def show_selected(self, selected: list[QgsGeometry], crs) -> None:
+        """Redraw the selected ones only (a selection change: the dashed outlines of all stay as they are)."""
         self._fill(self.selected, selected, crs)
 
     def clear(self) -> None:
@@ -84,8 +90,12 @@ class CandidatePanel(QWidget):
         self.task: Optional[CoreTask] = None
         self.cset = None
         self.session = None  # the encoded session the candidates were found on
-        self.items: list = []  # (candidate, wkt) in list order
+        self.items: list = []  # (candidate, QgsGeometry drawn and written) in list order
         self.crs = None
+        self.straight = False  # whether the geometries in items are straightened
+        self.source = ""  # the 'source' of accepted candidates: the raster file, or '<layer> (rendered view)'
+        self.refining = None  # the candidate being refined on the map (its row stays, flagged, until Enter writes it)
+        self._refine_origin: Optional[dict] = None  # the controller's origin while it refines that candidate
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -120,13 +130,15 @@ class CandidatePanel(QWidget):
         self.accept_all_button.clicked.connect(lambda: self.accept(list(range(len(self.items)))))
         self.reject_button.clicked.connect(lambda: self.reject(self.selected_rows()))
         self.refine_button.clicked.connect(self.refine)
-        self.list.itemSelectionChanged.connect(self._redraw)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        controller.changed.connect(self._refine_ended)  # Enter, Esc, another object or raster end a refine
         self._update_buttons()
 
     # ------------------------------------------------------------- search
     def find(self) -> None:
         """Encode the view and find the prompt's candidates in a QgsTask."""
         from ..core.interactive.text_candidates import find_candidates
+        from .layers import project_generation
 
         self.before_run()
         ctl = self.controller
@@ -137,8 +149,6 @@ class CandidatePanel(QWidget):
         if not prompt:
             self.message(tr("Type what to find, e.g. 'water' or 'trees'."), "warning")
             return
-        if self.task is not None:
-            self.task.detach()
         self.clear()
         try:
             make_session = ctl.session_work()
@@ -146,14 +156,15 @@ class CandidatePanel(QWidget):
             self.message(str(exc), "warning")
             self.status(str(exc))
             return
-        crs = ctl.layer.crs()
+        layer, generation = ctl.layer, project_generation()
+        crs = layer.crs()
         straight = ctl.straight
 
         def work(progress, is_cancelled):
             session = make_session(lambda p: progress(0.3 * p), is_cancelled)
             cset = find_candidates(session, prompt, progress=lambda p: progress(30 + 0.65 * p), is_cancelled=is_cancelled)
-            wkts = [c.geometry(straight, session.source.crs).wkt for c in cset.candidates]
-            return session, cset, wkts
+            geoms = [to_qgis(c.geometry(straight, session.source.crs)) for c in cset.candidates]
+            return session, cset, geoms
 
         def done(result, error):
             self.task = None
@@ -162,12 +173,17 @@ class CandidatePanel(QWidget):
                 self.message(error_message(error), "warning")
                 self.status(error_message(error))
                 return
-            session, cset, wkts = result
+            if ctl.layer is not layer or project_generation() != generation:  # its session belongs to neither
+                self.status(tr("The raster layer or the project changed during the search: its candidates were dropped."))
+                return
+            session, cset, geoms = result
             ctl.adopt(session)
-            self.cset, self.crs, self.session = cset, crs, session
-            self.items = list(zip(cset.candidates, wkts))
+            self.cset, self.crs, self.session, self.straight = cset, crs, session, straight
+            self.source = ctl.source_label()  # a web layer's rendering is a temporary file: its layer is named
+            self.items = list(zip(cset.candidates, geoms))
             self._fill_list()
             self.status(cset.summary)
+            self.sync_straight()  # Straight outlines ticked while the search ran
 
         self.find_button.setEnabled(False)
         self.status(tr("Finding '{prompt}' in the view…").format(prompt=prompt))
@@ -177,55 +193,84 @@ class CandidatePanel(QWidget):
     def _fill_list(self) -> None:
         self.list.clear()
         for cand, _ in self.items:
-            text = tr("{n}. {label} · {ha} ha · score {score}").format(
-                n=cand.candidate_id, label=core_t(cand.label), ha=number(cand.area_m2 / 1e4, 2), score=number(cand.score, 2))
-            if cand.cut:
-                text += " · " + tr("cut at the search limit")
-            elif cand.grown:
-                text += " · " + tr("completed beyond the view")
+            text = row_text(cand)
             QListWidgetItem(text, self.list).setToolTip(text)
         self._redraw()
 
     def selected_rows(self) -> list[int]:
         """Rows of the selected candidates, in list order."""
-        return sorted(self.list.row(i) for i in self.list.selectedItems())
+        return sorted(ix.row() for ix in self.list.selectionModel().selectedRows())
+
+    def _drawn(self) -> list[QgsGeometry]:
+        """The outlines of the listed candidates (not the one being refined: the map's preview shows it)."""
+        return [g for cand, g in self.items if cand is not self.refining]
 
     def _redraw(self) -> None:
+        """Draw every candidate and the selected ones."""
         if self.outlines is not None:
-            sel = set(self.selected_rows())
-            self.outlines.show([w for _, w in self.items], [w for k, (_, w) in enumerate(self.items) if k in sel], self.crs)
+            self.outlines.show(self._drawn(), [self.items[r][1] for r in self.selected_rows()], self.crs)
+        self._update_buttons()
+
+    def _selection_changed(self) -> None:
+        if self.outlines is not None:
+            self.outlines.show_selected([self.items[r][1] for r in self.selected_rows()], self.crs)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        n_sel = len(self.list.selectedItems())
+        n_sel = len(self.selected_rows())
         self.accept_button.setEnabled(n_sel > 0)
         self.reject_button.setEnabled(n_sel > 0)
         self.refine_button.setEnabled(n_sel == 1)
-        self.accept_all_button.setEnabled(bool(self.items))
+        self.accept_all_button.setEnabled(any(cand is not self.refining for cand, _ in self.items))
 
     def _drop(self, rows: list[int]) -> None:
-        for r in sorted(rows, reverse=True):
-            del self.items[r]
-            self.list.takeItem(r)
+        """Remove these rows; the list's signals wait, so the outlines are redrawn once (not once per row)."""
+        self.list.blockSignals(True)
+        try:
+            for r in sorted(rows, reverse=True):
+                if self.items[r][0] is self.refining:
+                    self.refining = self._refine_origin = None
+                del self.items[r]
+                self.list.takeItem(r)
+        finally:
+            self.list.blockSignals(False)
+        self._redraw()
+
+    def sync_straight(self) -> None:
+        """Outline the candidates again when Straight outlines changed since they were drawn: Accept writes what the map
+        shows."""
+        if not self.items or self.session is None or self.controller.straight == self.straight:
+            return
+        self.straight = self.controller.straight
+        crs = self.session.source.crs
+        self.items = [(cand, to_qgis(cand.geometry(self.straight, crs))) for cand, _ in self.items]
         self._redraw()
 
     # ------------------------------------------------------------- actions
     def accept(self, rows: list[int]) -> list[int]:
         """Write the candidates of these rows to the objects file; returns the object ids written."""
+        from shapely import wkb
+
         from ..core.interactive.objects import next_object_id
         from ..core.interactive.text_candidates import candidate_object
         from ..core.outlines import pixel_side
 
         ctl = self.controller
-        if not rows or self.cset is None:
+        if self.cset is None:
             return []
-        self.before_run()
+        self.before_run()  # the dock's choices (a new model ends a refine, Straight outlines redraw)
+        self._refine_ended()
+        rows = [r for r in rows if self.items[r][0] is not self.refining]  # Enter on the map writes that one
+        if not rows:
+            return []
+        self.sync_straight()
         if not ctl.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return []
-        first = next_object_id(ctl.output_path)
+        first = max(next_object_id(ctl.output_path), ctl._unsaved_object_id() + 1)  # not the id of an unsaved drawn one
         src = self.session.source
-        objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, src.path, ctl.straight)
+        objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, self.source, self.straight,
+                                 wkb.loads(bytes(self.items[r][1].asWkb())))
                 for k, r in enumerate(rows)]
         written = ctl.write(objs, src.crs, pixel_side(src.transform))
         if not written:
@@ -237,14 +282,14 @@ class CandidatePanel(QWidget):
 
     def reject(self, rows: list[int]) -> None:
         """Drop the candidates of these rows."""
-        self._drop(rows)
+        self._drop([r for r in rows if self.items[r][0] is not self.refining])
 
     def refine(self) -> None:
-        """Make the selected candidate the current object for clicks (Enter accepts it)."""
+        """Make the selected candidate the current object for clicks (Enter accepts it; its row stays until then)."""
         from ..core.interactive.text_candidates import origin, refine_base
 
         rows = self.selected_rows()
-        if len(rows) != 1 or self.cset is None:
+        if len(rows) != 1 or self.cset is None or self.controller.layer is None:
             return
         cand = self.items[rows[0]][0]
         self.start_tool()
@@ -253,11 +298,50 @@ class CandidatePanel(QWidget):
         # a candidate completed beyond the view enlarges the session's window to the whole object (encoded here)
         mask, transform, window = refine_base(self.cset, cand, self.session.source)
         self.controller.refine(mask, transform, window, cand.score, origin(self.cset, cand))
-        self._drop(rows)
+        self._refine_ended()  # the candidate refined before, if any, is back in the list
+        if self.controller.origin is not None:
+            self.refining, self._refine_origin = cand, self.controller.origin
+            self._flag(rows[0], True)
+
+    def _flag(self, row: int, refining: bool) -> None:
+        """Mark a row as being refined on the map (not selectable, not drawn), or put it back."""
+        item = self.list.item(row)
+        text = row_text(self.items[row][0])
+        if refining:
+            item.setSelected(False)
+            item.setFlags(item.flags() & ~Qt.ItemIsSelectable)
+            text += " · " + tr("being refined on the map: Enter writes it, Esc puts it back")
+        else:
+            item.setFlags(item.flags() | Qt.ItemIsSelectable)
+        item.setText(text)
+        item.setToolTip(text)
+        self._redraw()
+
+    def _refine_ended(self, *_args) -> None:
+        """The refined candidate's row goes when Enter wrote it, and is back in the list when the refine ended otherwise
+        (Esc, another Refine, another raster or session)."""
+        if self.refining is None or self.controller.origin is self._refine_origin:
+            return
+        cand, origin = self.refining, self._refine_origin
+        self.refining = self._refine_origin = None
+        row = next((k for k, (c, _) in enumerate(self.items) if c is cand), None)
+        if row is None:
+            return
+        last = self.controller.last_accepted
+        if last is not None and last.get("origin") is origin:
+            self._drop([row])
+        else:
+            self._flag(row, False)
 
     def clear(self) -> None:
-        """Forget the candidates (a new search, another raster)."""
+        """Forget the candidates and stop a search (a new search, another raster, another project)."""
+        if self.task is not None:  # its candidates would belong to what was there before
+            self.task.detach()
+            self.task = None
+            self.status(tr("Find objects stopped."))
+        self.find_button.setEnabled(True)
         self.cset = self.session = None
+        self.refining = self._refine_origin = None
         self.items = []
         self.list.clear()
         if self.outlines is not None:
@@ -266,9 +350,31 @@ class CandidatePanel(QWidget):
 
     def shutdown(self) -> None:
         """Cancel the search and remove the outlines."""
-        if self.task is not None:
-            self.task.detach()
-            self.task = None
         self.clear()
         if self.outlines is not None:
             self.outlines.remove()
+
+
+def to_qgis(geom) -> QgsGeometry:
+    """A shapely geometry as a QgsGeometry, through WKB (exact: what is drawn is what Accept writes)."""
+    g = QgsGeometry()
+    g.fromWkb(geom.wkb)
+    return g
+
+
+def area_text(m2: float) -> str:
+    """A candidate's area as the list shows it: m² below 0.1 ha (small objects would read 0.00 ha), else ha."""
+    if m2 < 1000:
+        return tr("{value} m²").format(value=number(m2))
+    return tr("{value} ha").format(value=number(m2 / 1e4, 2))
+
+
+def row_text(cand) -> str:
+    """A candidate's line in the list: number, concept, area, score, and whether it was completed beyond the view."""
+    text = tr("{n}. {label} · {area} · score {score}").format(
+        n=cand.candidate_id, label=core_t(cand.label), area=area_text(cand.area_m2), score=number(cand.score, 2))
+    if cand.cut:
+        text += " · " + tr("cut at the search limit")
+    elif cand.grown:
+        text += " · " + tr("completed beyond the view")
+    return text

@@ -133,6 +133,8 @@ class InteractiveTab(QWidget):
 
         self.candidates = CandidatePanel(self.controller, self._message, self.status.setText, self.apply_choices,
                                          lambda: self.start_button.setChecked(True), self)
+        # after the tab's own slot (apply_choices), so the controller has the new choice when candidates are redrawn
+        self.straight_check.toggled.connect(lambda _on: self.candidates.sync_straight())
         text_form = QFormLayout()
         text_form.addRow(tr("Text"), self.candidates)
         layout.insertLayout(self.candidates_row, text_form)

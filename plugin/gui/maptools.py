@@ -518,7 +518,7 @@ class PromptController(QObject):
         """Append objects (the map's accepted one or text candidates, in ``crs``; ``pixel``: the raster's pixel side, for
         No overlap) to the output GeoPackage; returns those written ([] and a message when none is)."""
         from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import append_objects, free_of
+        from ..core.interactive.objects import AcceptedObject, append_objects, free_of
 
         if not self.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
@@ -532,8 +532,10 @@ class PromptController(QObject):
                          "warning")
             return []
         if self.no_overlap:
+            ids = sorted(o.attrs["object_id"] for o in objects)
             objects, dropped = free_of(objects, self.output_path, crs, pixel)
-            if dropped:
+            if dropped:  # the ids run on without those left out (1, 2, 3: not 1, 3, 4)
+                objects = [AcceptedObject(o.geometry, dict(o.attrs, object_id=i)) for o, i in zip(objects, ids)]
                 self.message(tr("{n} object(s) lie on objects accepted before and were not added (untick No overlap to add "
                                 "them anyway).").format(n=len(dropped)), "warning")
             if not objects:

@@ -93,7 +93,7 @@ def test_refine_with_a_negative_click_then_enter(setup):
     panel.list.item(0).setSelected(True)
     QTest.mouseClick(panel.refine_button, Qt.LeftButton)
     ctl = tab.controller
-    assert canvas.mapTool() is tab.tool and panel.list.count() == 0
+    assert canvas.mapTool() is tab.tool and panel.list.count() == 1  # kept, marked, until Enter writes it
     got = _on_raster(ctl)
     assert (got & masks["lake+pond"]).sum() / (got | masks["lake+pond"]).sum() > 0.95 and ctl.session.prompt_type() == "text"
     assert not ctl.preview.band.asGeometry().isEmpty()

@@ -282,12 +282,14 @@ def rules_sha256() -> str:
     return hashlib.sha256(json.dumps(load_json("spectral_rules.json"), sort_keys=True).encode()).hexdigest()
 
 
-def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, source: str, straight: bool = False):
-    """An accepted candidate as an object with the interactive attributes (class = concept, prompt_type 'text')."""
+def candidate_object(cset: CandidateSet, cand: Candidate, object_id: int, crs, source: str, straight: bool = False,
+                     geometry=None):
+    """An accepted candidate as an object with the interactive attributes (class = concept, prompt_type 'text');
+    ``geometry``: its outline as already drawn (``cand.geometry(straight, crs)``), so what is written is what was shown."""
     from .objects import make_object
 
-    return make_object(cand.geometry(straight, crs), crs, object_id, cand.concept, cand.score, 0, 0, "text", cset.model,
-                       cset.model_sha256, source)
+    geom = geometry if geometry is not None else cand.geometry(straight, crs)
+    return make_object(geom, crs, object_id, cand.concept, cand.score, 0, 0, "text", cset.model, cset.model_sha256, source)
 
 
 def refine_base(cset: CandidateSet, cand: Candidate, source) -> tuple[np.ndarray, Affine, Window]:
