@@ -90,17 +90,27 @@ class ChangeResult:
     details: dict = field(default_factory=dict)
 
 
+_ACQUISITION_KEY = re.compile(r"ACQUI|SENS|DATATAKE|ACQ_|START|CAPTURE|OBSERV|IMAGING|SCENE_CENTER")
+_NOT_ACQUISITION_KEY = re.compile(r"TIFFTAG_DATETIME|PROCESS|GENERAT|CREAT|PRODUC|EXPORT|MODIF|PUBLI|INGEST|ARCHIV")
+"""Tag keys of when a file was written, not sensed: TIFFTAG_DATETIME is the time a program saved the file."""
+
+
 def guess_date(src: RasterSource) -> str:
-    """Acquisition date (YYYY-MM-DD) from metadata, the file name or an OSCD-style dates.txt; '' if unknown."""
-    for key, val in src.tags.items():
-        if re.search(r"DATE|TIME", key.upper()):
-            m = re.search(r"(\d{4})[-:/]?(\d{2})[-:/]?(\d{2})", str(val))
-            if m:
-                return _iso(*m.groups())
+    """Acquisition date (YYYY-MM-DD) from an acquisition tag, the file name, another date tag or an OSCD-style dates.txt
+    ('' if unknown); the time a file was saved or processed is no acquisition date (an export stamp of 2024 made a
+    2016 → 2018 pair read 'AFTER is older than BEFORE')."""
+    dated = [(key.upper(), val) for key, val in src.tags.items()
+             if re.search(r"DATE|TIME", key.upper()) and not _NOT_ACQUISITION_KEY.search(key.upper())]
+    found = _tag_date([v for k, v in dated if _ACQUISITION_KEY.search(k)])
+    if found:
+        return found
     name = os.path.basename(src.path)
     m = re.search(r"(?<!\d)(19\d{2}|20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name)
     if m:
         return _iso(*m.groups())
+    found = _tag_date([v for k, v in dated if not _ACQUISITION_KEY.search(k)])
+    if found:
+        return found
     folder = os.path.dirname(src.path)
     t = re.search(r"_t([12])\.", name)
     dates = os.path.join(folder, "dates.txt")
@@ -110,6 +120,15 @@ def guess_date(src: RasterSource) -> str:
                 m = re.match(rf"\s*date_{t.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
                 if m:
                     return _iso(*m.groups())
+    return ""
+
+
+def _tag_date(values: list) -> str:
+    """The first date (YYYY-MM-DD) among tag values, '' for none."""
+    for val in values:
+        m = re.search(r"(\d{4})[-:/]?(\d{2})[-:/]?(\d{2})", str(val))
+        if m and _iso(*m.groups()):
+            return _iso(*m.groups())
     return ""
 
 

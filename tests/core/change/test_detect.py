@@ -697,3 +697,19 @@ def test_summary_names_the_reference_field_it_read(tmp_path):
         fc.write({"geometry": mapping(box(middle, bottom, right, top)), "properties": {"name": "Parcel B", "class": "water"}})
     res = detect_change(_req(tmp_path, pb, pa, reference_map=path, output_probability=None, output_change=None))
     assert "BEFORE classes from the reference map 'reference.gpkg' (field 'class'): forest, water" in res.summary
+
+
+def test_an_export_time_stamp_is_no_acquisition_date(tmp_path):
+    """A TIFFTAG_DATETIME export stamp (2024) overrode the sensing date in the file name (2016), and the pair read
+    'AFTER is older than BEFORE'; an acquisition tag still wins over the name, a processing date does not."""
+    def dated(name, **tags):
+        p = write_raster(str(tmp_path / name), np.ones((1, 4, 4), np.uint8))
+        with rasterio.open(p, "r+") as ds:
+            ds.update_tags(**tags)
+        return guess_date(open_raster(p))
+
+    assert dated("S2A_MSIL1C_20161209T030112_beihai.tif", TIFFTAG_DATETIME="2024:05:03 10:11:12") == "2016-12-09"
+    assert dated("S2B_MSIL1C_20180309T030539_b.tif", PROCESSING_DATE="2024-05-02") == "2018-03-09"
+    assert dated("scene_20190704.tif", ACQUISITION_DATE="2019-07-05") == "2019-07-05"
+    assert dated("nodate.tif", TIFFTAG_DATETIME="2024:05:03 10:11:12") == ""
+    assert dated("other.tif", DATE="2020-01-02") == "2020-01-02"
