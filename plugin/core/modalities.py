@@ -526,3 +526,122 @@ def _described_otherwise(src: RasterSource, m: Modality) -> str:
     named = _roles_from_descriptions(src)
     wrong = [(r, named[r], i) for r, i in m.roles.items() if r in named and named[r] != i]
     return separator().join(t("{role} is band {named}, read from band {used}", role=r, named=n, used=i) for r, n, i in wrong[:3])
+
+
+SLOTS = {"input": ("INPUT", "optical"), "sar": ("SAR_INPUT", "sar"), "dsm": ("DSM_INPUT", "height")}
+"""extract_landcover's inputs: key → (its Processing parameter, the family it takes)."""
+
+_SAR_IN_NAME = re.compile(r"(?<![a-z0-9])(s1[abcd]?|sentinel-?1[abcd]?|sar|grdh|sigma0|gamma0|beta0|backscatter)(?![a-z0-9])")
+"""Words that say SAR in a file name ('s1_band1.tif', 'S1A_IW_GRDH_...', 'sigma0_vv.tif'), besides a polarisation."""
+
+
+def looks_like(src: RasterSource) -> tuple[str, str]:
+    """The family a raster clearly holds ('sar', 'height' or 'optical') and why ('band VV'), whatever input it was given
+    as; ('', '') when nothing says so clearly (an undescribed one-band file: heights and backscatter differ only by value;
+    undescribed bands read as R, G, B by their count)."""
+    if src.is_complex:
+        return "sar", t("complex data type")
+    descs = [d.strip() for d in src.descriptions]
+    pols = [d for d in descs if _match_role(d) in ("vv", "vh", "hh", "hv")]
+    if pols and src.count <= 4:
+        return "sar", t("band {band}", band=pols[0]) if len(pols) == 1 else t("bands {bands}", bands=", ".join(pols))
+    heights = [d for d in descs if _match_role(d) == "height"]
+    if heights and src.count == 1:
+        return "height", t("band {band}", band=heights[0])
+    if src.count >= 3:
+        try:
+            m = _detect_modality(src)
+        except ModalityError:
+            m = None
+        described = [r for r in _roles_from_descriptions(src) if r not in ("vv", "vh", "hh", "hv", "height")]
+        if m is not None and m.family == "optical" and (len(described) >= 3 or m.name in ("landsat89", "landsat457", "modis")):
+            return "optical", f"{m.label}, {m.reason}"  # named bands, not a guess from the band count and values
+    return _family_in_name(src)
+
+
+def _family_in_name(src: RasterSource) -> tuple[str, str]:
+    """('sar' or 'height', why) when the file name says SAR ('vv', 's1', 'sar') or heights ('dsm', 'dem', 'ndsm') and
+    not both; ('', '') otherwise."""
+    name = _base(src).rsplit(".", 1)[0].lower()
+    sar = _POLARISATION_IN_NAME.findall(name) + _SAR_IN_NAME.findall(name)
+    height = sorted(set(re.findall(r"[^\W\d_]+", name)) & set(load_json("modalities.json")["single_band_names"]["height"]))
+    if sar and not height:
+        return "sar", t("the file name says '{word}'", word=sar[0])
+    if height and not sar:
+        return "height", t("the file name says '{word}'", word=height[0])
+    return "", ""
+
+
+def slot_modality(slot: str, inputs: dict[str, RasterSource], primary: Modality) -> Modality:
+    """The modality of a secondary input of extract_landcover ('sar': SAR_INPUT, 'dsm': DSM_INPUT; ``inputs`` holds every
+    given input by key, INPUT as 'input', read as ``primary``), read as its slot says. Refused, naming the slot and the
+    likely swap, when the file clearly holds another family (a VV band given as DSM, a 'dsm' file as SAR: read as metres
+    or amplitude they made 51.6 % 'buildings' and fake water); an ambiguous one-band file is read as its slot says."""
+    src, (param, family) = inputs[slot], SLOTS[slot]
+    found, why = looks_like(src)
+    if found and found != family:
+        raise ModalityError(_looks_like_problem(src, param, found, why), _slot_fix(slot, found, inputs, primary))
+    _check_slot_bands(src, slot)
+    m = with_source_notes(src, from_preset(slot, src, t("given as {slot}", slot=param)))
+    return m if found else _slot_caution(src, m, slot)
+
+
+def _looks_like_problem(src: RasterSource, param: str, found: str, why: str) -> str:
+    """'… given as DSM_INPUT looks like SAR (band VV).'"""
+    if found == "sar":
+        return t("'{name}' given as {slot} looks like SAR ({why}).", name=_base(src), slot=param, why=why)
+    if found == "height":
+        return t("'{name}' given as {slot} looks like heights, a DSM or nDSM ({why}).", name=_base(src), slot=param, why=why)
+    return t("'{name}' given as {slot} looks like an optical image ({why}).", name=_base(src), slot=param, why=why)
+
+
+def _slot_fix(slot: str, found: str, inputs: dict[str, RasterSource], primary: Modality) -> str:
+    """The fix for an input in the wrong slot: the swap when another input looks like what this slot takes, else the slot
+    that takes what it holds."""
+    order = list(SLOTS)
+    for other in order:
+        if other == slot or other not in inputs or SLOTS[other][1] != found:
+            continue
+        other_family = primary.family if other == "input" else looks_like(inputs[other])[0]
+        if other_family == SLOTS[slot][1]:
+            first, second = sorted((slot, other), key=order.index)
+            give = {slot: inputs[other], other: inputs[slot]}
+            return t("{first} and {second} look swapped: give '{a}' as {first} and '{b}' as {second}.", first=SLOTS[first][0],
+                     second=SLOTS[second][0], a=_base(give[first]), b=_base(give[second]))
+    if found == "optical":
+        if os.path.abspath(inputs[slot].path) == os.path.abspath(inputs["input"].path):
+            if slot == "sar":
+                return t("SAR_INPUT takes a SAR raster (VV[, VH]) of the same place as INPUT: give one, or leave it empty.")
+            return t("DSM_INPUT takes a one-band DSM or nDSM of the same place as INPUT: give one, or leave it empty.")
+        if slot == "sar":
+            return t("Give the optical image as INPUT; SAR_INPUT takes a SAR raster (VV[, VH]) of the same place.")
+        return t("Give the optical image as INPUT; DSM_INPUT takes a one-band DSM or nDSM of the same place.")
+    if found == "sar":
+        return t("Give it as SAR_INPUT (the SAR box in the dock).")
+    return t("Give it as DSM_INPUT (the DSM box in the dock).")
+
+
+def _check_slot_bands(src: RasterSource, slot: str) -> None:
+    """Refuses a SAR_INPUT of more than 2 bands (complex SAR aside) and a DSM_INPUT of more than one, naming the slot."""
+    if slot == "sar" and src.count > 2 and not src.is_complex:
+        raise ModalityError(t("SAR_INPUT takes 1 or 2 bands (VV[, VH]); '{name}' has {count}.", name=_base(src), count=src.count),
+                            t("Give a SAR raster of the same place as SAR_INPUT, or split its VV and VH bands out with "
+                              "Raster > Extraction."))
+    if slot == "dsm" and src.count != 1:
+        raise ModalityError(t("DSM_INPUT takes one band of heights; '{name}' has {count}.", name=_base(src), count=src.count),
+                            t("Give a one-band DSM or nDSM as DSM_INPUT, or pick its height band with Raster > Extraction."))
+
+
+def _slot_caution(src: RasterSource, m: Modality, slot: str) -> Modality:
+    """A DSM_INPUT whose values look like SAR backscatter in dB, with nothing else to say what it holds, is read as
+    heights with a caution in its explanation line."""
+    if slot != "dsm":
+        return m
+    try:
+        detected = _detect_modality(src)
+    except ModalityError:
+        return m
+    if detected.family != "sar":
+        return m
+    caution = t("caution: its values look like SAR backscatter ({why}): if it is SAR, give it as SAR_INPUT", why=detected.reason)
+    return replace(m, reason=m.reason + separator() + caution)

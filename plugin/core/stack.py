@@ -62,6 +62,19 @@ class Layer:
                                    name=name, pct=f"{100 * covered:.0f}"))
         return masked
 
+    def with_coverage(self, primary: RasterSource) -> "Layer":
+        """This secondary layer with a note when it is SAR or a DSM covering part of the primary raster only: the run
+        decides the rest from the other bands (the explanation's Input line says how much it covers)."""
+        family = self.modality.family
+        covered = overlap_share(primary, self.src)
+        if covered >= 0.99 or family not in ("sar", "height"):
+            return self
+        pct = f"{100 * covered:.0f}"
+        return self._noted(t("SAR covers {pct} % of the input raster; elsewhere the classes come from the other bands, without SAR",
+                             pct=pct) if family == "sar" else
+                           t("the DSM covers {pct} % of the input raster; elsewhere the classes come from the other bands, "
+                             "without heights", pct=pct))
+
     def _noted(self, note: str) -> "Layer":
         """This layer with a note added to its modality's reason (the explanation's Input line)."""
         return replace(self, modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
@@ -73,6 +86,8 @@ class BandSet:
 
     bands: dict[str, np.ndarray]
     valid: np.ndarray
+    """Where every role read is valid; an engine decides a pixel from the roles covering it (:meth:`valid_for`): a SAR
+    raster or a DSM covering part of INPUT leaves the rest to the other bands."""
     role_valid: dict[str, np.ndarray] = field(default_factory=dict)
     """Validity of each role's own layer (``valid`` is their intersection); empty when all roles share ``valid``."""
 
@@ -102,8 +117,9 @@ class ModalityStack:
         self.primary = primary
         self.secondaries = list(secondaries or [])
         self._lock = threading.Lock()  # one reader at a time: GDAL datasets are not safe to read from two threads
-        for layer in self.secondaries:
+        for k, layer in enumerate(self.secondaries):
             check_overlap(primary.src, layer.src)
+            self.secondaries[k] = layer.with_coverage(primary.src)
 
     @property
     def grid(self) -> Grid:

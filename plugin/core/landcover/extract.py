@@ -250,12 +250,15 @@ def _empty_bands(src: RasterSource, modality: Modality, roles: set[str]) -> str:
 
 
 def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> ModalityStack:
-    """INPUT with the optional SAR and DSM rasters, each read through its own modality, and its cloud mask file."""
-    secondaries = []
+    """INPUT with the optional SAR and DSM rasters, each read through its own modality (refused when it clearly holds
+    another kind of data than its slot takes), and its cloud mask file."""
+    from ..modalities import slot_modality
+
+    inputs = {"input": src}
     for path, name in ((req.sar_input, "sar"), (req.dsm_input, "dsm")):
         if path:
-            s = open_raster(path, layer=req.layers.get(path))
-            secondaries.append(make_layer(s, resolve_modality(s, name)))
+            inputs[name] = open_raster(path, layer=req.layers.get(path))
+    secondaries = [make_layer(s, slot_modality(name, inputs, modality)) for name, s in inputs.items() if name != "input"]
     mask = open_raster(req.cloud_mask_input, expand_palette=False, layer=req.layers.get(req.cloud_mask_input)) \
         if req.cloud_mask_input else None  # a mask keeps its values (a paletted or 1-bit mask is no picture)
     return ModalityStack(make_layer(src, modality).with_mask_file(mask), secondaries)

@@ -134,6 +134,11 @@ pixels, 0 % from 5 m blocks). Vegetation stays at the pixels: from 5 m blocks 52
 at the pixels 25-31 %."""
 
 
+def _absent(opt_ok: np.ndarray, cloudy: Optional[np.ndarray]) -> np.ndarray:
+    """Where the optical view is missing: its bands nodata, or the quality band says cloud or shadow."""
+    return ~opt_ok if cloudy is None or cloudy.shape != opt_ok.shape else ~opt_ok | cloudy
+
+
 class NetworkEngine:
     """Probabilities for water / vegetation / cloud from the bundled ONNX network."""
 
@@ -174,7 +179,13 @@ class NetworkEngine:
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads (and the quality band when it masks the clouds)."""
-        return set(self.used) | ({QA_ROLE} if self.qa_masker is not None and self.masks_clouds else set())
+        return set(self.used) | ({QA_ROLE} if self.uses_quality else set())
+
+    @property
+    def uses_quality(self) -> bool:
+        """Whether the product's quality band is read: it masks the clouds, or SAR decides alone under its clouds and
+        shadows (optical and SAR fused)."""
+        return self.qa_masker is not None and (self.masks_clouds or (self.own_clouds and self.sar_fills_optical))
 
     @property
     def normalises_brightness(self) -> bool:
@@ -188,7 +199,7 @@ class NetworkEngine:
         if not self.normalises_brightness:
             return
         vis = (sample.bands["blue"] + sample.bands["green"] + sample.bands["red"]) / 3.0
-        v = vis[sample.valid & np.isfinite(vis)]
+        v = vis[sample.valid_for(RGB) & np.isfinite(vis)]
         med = float(np.median(v)) if v.size else 0.0
         if med > 1e-4:
             self.gain = float(self.card["rgb_normalisation"]["target"]) / med
@@ -242,10 +253,10 @@ class NetworkEngine:
                          {r: v for r, v in bs.role_valid.items() if r != QA_ROLE})
         f = self.coarsen
         if f == 1:
-            return self._scores(bs)
+            return self._scores(bs, self._qa_cloudy)
         h, w = bs.valid.shape
         fine = [c not in COARSE_CONCEPTS for c in self.concepts]
-        native = self._scores(bs) if any(fine) else None
+        native = self._scores(bs, self._qa_cloudy) if any(fine) else None
         cloud, sar_only = (self._cloud, self._sar_only) if native is not None else (None, None)
         bands, role_valid = {}, {}
         for role, band in bs.bands.items():
@@ -253,7 +264,8 @@ class NetworkEngine:
             if role in bs.role_valid:
                 role_valid[role] = valid
         valid = block_any(bs.valid, f)
-        out = np.clip(block_upsample(self._scores(BandSet(bands, valid, role_valid)), f, h, w), 0.0, 1.0)
+        cloudy = None if self._qa_cloudy is None else block_any(self._qa_cloudy, f)
+        out = np.clip(block_upsample(self._scores(BandSet(bands, valid, role_valid), cloudy), f, h, w), 0.0, 1.0)
         if native is not None:
             out[fine] = native[fine]
         else:
@@ -262,12 +274,15 @@ class NetworkEngine:
         self._cloud, self._sar_only = cloud, sar_only
         return out
 
-    def _scores(self, bs: BandSet) -> np.ndarray:
+    def _scores(self, bs: BandSet, cloudy: Optional[np.ndarray] = None) -> np.ndarray:
         """:meth:`scores` on the network's own pixels.
 
         With optical and SAR slots and only SAR-capable concepts (water), the optical-only and the SAR-only outputs
-        are fused per pixel (:meth:`fuse`); SAR alone decides where the optical bands are nodata.
+        are fused per pixel (:meth:`fuse`); SAR alone decides where the optical bands are nodata or the product's
+        quality band (``cloudy``, on these pixels) says cloud or shadow; the optical bands alone where SAR is nodata.
         """
+        if not (self.sar_fills_optical and self.uses_quality):
+            cloudy = None
         h, w = bs.valid.shape
         x = self.prepare(bs)
         self._sar_only = None
@@ -276,9 +291,9 @@ class NetworkEngine:
             cloud = self.card["concepts"].get("cloud")
             self._cloud = raw[int(cloud), :h, :w] if cloud is not None and self.masks_clouds else None
             out = np.clip(raw[self.index, :h, :w], 0.0, 1.0).astype(np.float32, copy=False)
-            if self.sar_fills_optical:  # RGB + SAR: the joint run, each alone where the other is nodata
+            if self.optical_slots and self.sar_slots:  # the joint run; each alone where the other is nodata (or cloudy)
                 opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
-                sar_hole = sar_ok & ~opt_ok
+                sar_hole = sar_ok & _absent(opt_ok, cloudy) if self.sar_fills_optical else np.zeros_like(sar_ok)
                 for hole, available in ((sar_hole, self.sar_available), (opt_ok & ~sar_ok, self.optical_available)):
                     if hole.any():
                         alone = self.session.run(None, {"bands": x, "available": available})[0][0]
@@ -292,7 +307,7 @@ class NetworkEngine:
         out = self.fuse(p_opt, p_sar, opt[int(self.card["concepts"]["cloud"]), :h, :w])
         opt_ok, sar_ok = bs.valid_for(self.optical_slots), bs.valid_for(self.sar_slots)
         out = np.where(opt_ok & ~sar_ok, p_opt, out)
-        hole = sar_ok & ~opt_ok
+        hole = sar_ok & _absent(opt_ok, cloudy)
         out = np.where(hole, p_sar, out).astype(np.float32)
         self._sar_only = hole if hole.any() else None
         return out
@@ -354,11 +369,16 @@ class NetworkEngine:
         return self._only(self.sar_slots)
 
     def decidable(self, bs: BandSet) -> np.ndarray:
-        """Pixels the engine decides: all bands valid, or, when SAR can stand in for missing optical bands, either the
-        optical or the SAR bands valid (a SAR raster covering part of the scene took the rest out of the result)."""
-        if not self.sar_fills_optical:
+        """Pixels the engine decides: where the bands it reads are valid; with optical and SAR, where the optical bands
+        are (SAR covering part of the scene took the rest out of the result), or SAR when it can stand in for them. A DSM
+        read for a height filter does not limit it."""
+        if not bs.role_valid:
             return bs.valid
-        return bs.valid | bs.valid_for(self.sar_slots) | bs.valid_for(self.optical_slots)
+        opt = bs.valid_for(self.optical_slots) if self.optical_slots else None
+        sar = bs.valid_for(self.sar_slots) if self.sar_slots else None
+        if opt is None or sar is None:
+            return opt if sar is None else sar
+        return opt | sar if self.sar_fills_optical else opt
 
     def sar_only(self, n_wanted: int) -> Optional[np.ndarray]:
         """Pixels of the last :meth:`scores` decided by the SAR-only run (optical nodata), or None."""
@@ -374,6 +394,8 @@ class NetworkEngine:
         claims; None when not masking."""
         if self._qa_cloudy is not None and self.masks_clouds:
             cloudy = self._qa_cloudy
+        elif self._qa_cloudy is not None and self.uses_quality:  # fused: cloudy pixels without SAR only
+            cloudy = self._qa_cloudy & ~bs.valid_for(self.sar_slots)
         elif self._cloud is None or self._cloud.shape != bs.valid.shape:
             return None
         else:
@@ -412,7 +434,7 @@ class NetworkEngine:
     @property
     def explains_clouds(self) -> bool:
         """Whether :meth:`explain` has a clouds/shadows line (the product's quality band masks the clouds)."""
-        return bool(self.masks_clouds and self.qa_masker is not None)
+        return self.uses_quality
 
     def explain(self) -> list[str]:
         """What the network is, which bands it used and how well it did on held-out data."""
@@ -430,6 +452,9 @@ class NetworkEngine:
             if self.min_cloud_pixels > 1:
                 lines.append(t("clouds: on these fine pixels, regions under {area} m² that the network calls cloud are kept as "
                                "ground (bright roofs, not clouds)", area=f"{MIN_CLOUD_M2:,.0f}"))
+        elif self.uses_quality:
+            lines.append(t("clouds/shadows: {model}; SAR decides alone under those pixels, and where SAR has no data they are "
+                           "excluded where the network finds none of the concepts", model=self.qa_masker.describe()))
         if self.late_fusion:
             lines.append(t("optical and SAR fused late: the network runs on the optical bands alone and on SAR alone, and their "
                            "log-odds are summed per pixel, SAR weighted {w} under a clear sky and rising to 1 (optical to 0) with "

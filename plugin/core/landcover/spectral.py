@@ -70,6 +70,9 @@ VHR building head (0.25-1 m aerial images, finer than the cloud network knows)."
 """Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
 CLOUD_INDICES = {"csmask_cloud": 1, "csmask_shadow": 2, "qa_cloud": 1, "qa_shadow": 2}
 """Indices that are a cloud mask's probability planes (1 cloud, 2 shadow)."""
+PARTIAL_ROLES = (frozenset({"height"}), frozenset({"vv", "vh"}))
+"""Bands of the rasters that may cover part of INPUT (DSM_INPUT, SAR_INPUT): where they have no data, a concept whose
+rules read them is decided by its rules without them (SAR fused with optical evidence already leaves it to the optical)."""
 
 
 def rules_table() -> dict:
@@ -407,6 +410,15 @@ class SpectralEngine:
             if r is None:
                 raise cannot_extract(c, roles)
             self.rules[c] = r
+        alone = not (roles - frozenset().union(*PARTIAL_ROLES) - {QA_ROLE})  # INPUT itself is SAR or a DSM
+        self.fallbacks: dict[str, dict[tuple, Optional[ConceptRules]]] = {
+            c: {} if alone else {gone: select_rules(c, roles - frozenset().union(*gone), unusable)
+                                 for gone in _subsets(partial_groups(cr))}
+            for c, cr in self.rules.items()}
+        """Per concept, its rules where some partial rasters it reads have no data (keyed by those rasters' bands), or None
+        when nothing decides it there."""
+        self._fell_back: set[tuple[str, tuple]] = set()
+        """The (concept, rasters without data) whose fallback rules were used: the explanation says them."""
         reads_mask = any(r.families() & MASK_FAMILIES for r in self.rules.values())
         self.use_cloud_mask = cloud_ok and self.ctx.cloud_mask and (
             any(r.cloud_masked and r.families() & CLOUD_MASKED_FAMILIES for r in self.rules.values()) or reads_mask)
@@ -435,17 +447,21 @@ class SpectralEngine:
     def _uses(self, index: str) -> bool:
         """True when a selected rule reads the named index."""
         return any(index in (getattr(term, "index", None), *(a.index for a in getattr(term, "alternatives", ())))
-                   for cr in self.rules.values() for v in cr.variants for term in v.terms())
+                   for cr in self.all_rules() for v in cr.variants for term in v.terms())
+
+    def all_rules(self) -> list[ConceptRules]:
+        """The concepts' rules and those used where a partial DSM or SAR raster has no data (fitted alike)."""
+        return [*self.rules.values(), *(fb for fbs in self.fallbacks.values() for fb in fbs.values() if fb is not None)]
 
     @property
     def uses_neighbourhood(self) -> bool:
         """True when a rule reads more than its own pixel (the land-cover classifier's texture, the building head, the
         land-cover network)."""
-        return any(cr.families() & {"classifier", "vhrnet", "landnet"} for cr in self.rules.values())
+        return any(cr.families() & {"classifier", "vhrnet", "landnet"} for cr in self.all_rules())
 
     def needed_roles(self) -> set[str]:
         """Bands to read for all rules (and the cloud network)."""
-        out = {r for cr in self.rules.values() for v in cr.variants for t in v.terms() for r in t.needs()}
+        out = {r for cr in self.all_rules() for v in cr.variants for t in v.terms() for r in t.needs()}
         if self.clouds is not None:
             out |= set(self.clouds.bands)
         if self.water_net is not None:
@@ -466,7 +482,8 @@ class SpectralEngine:
             self.ctx.rgb_stretch = buildings_vhr.stretch_of(buildings_vhr.as_rgb(sample.bands),
                                                             sample.valid_for(index_roles(head_index)))
         if {"red", "green", "blue"} <= set(sample.bands) and self.ctx.brightness_reference is None:
-            vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"], sample.bands["blue"])[sample.valid]
+            vb = ix.visible_brightness(sample.bands["red"], sample.bands["green"],
+                                       sample.bands["blue"])[sample.valid_for(["red", "green", "blue"])]
             vb = vb[np.isfinite(vb)]
             self.ctx.brightness_reference = float(np.median(vb)) if vb.size else None
         if (not self.ctx.reflectance and self.ctx.pixel_m < BALANCE_MAX_PIXEL_M and self._uses("exg")
@@ -475,7 +492,7 @@ class SpectralEngine:
             self.ctx.colour_balance = ix.bright_surface_balance(sample.bands["red"][v], sample.bands["green"][v],
                                                                 sample.bands["blue"][v])
         cache = IndexCache(sample, self.ctx, None)
-        for cr in self.rules.values():
+        for cr in self.all_rules():
             for v in cr.variants:
                 for t in v.terms():
                     if t.otsu is not None and t.index not in CLOUD_INDICES:
@@ -544,13 +561,49 @@ class SpectralEngine:
         return z.astype(np.float32, copy=False), (blind if blind is not None and blind.any() else None)
 
     def decidable(self, bs: BandSet) -> np.ndarray:
-        """Pixels the engine decides: all bands valid, or, when every concept fuses SAR, optical or SAR valid."""
-        if not self.rules or not all(cr.fused for cr in self.rules.values()):
+        """Pixels the engine decides: those where every concept is decided by the bands covering them (a concept fused
+        with SAR where the optical or the SAR bands are valid; one reading a partial DSM or SAR raster by its rules
+        without it where that raster has no data; the others where the input's bands are valid)."""
+        if not self.rules or not bs.role_valid:
             return bs.valid
-        out = bs.valid.copy()
-        for cr in self.rules.values():
-            out |= bs.valid_for(cr.roles_of(True)) | bs.valid_for(cr.roles_of(False))
+        base = _base_valid(bs)
+        out = np.ones(bs.valid.shape, dtype=bool)
+        for c, cr in self.rules.items():
+            ok = _covered(cr, bs, base)
+            for where, fb in self._fallback_areas(c, bs):
+                ok = np.where(where, False if fb is None else _covered(fb, bs, base), ok)
+            out &= ok
         return out
+
+    def _fallback_areas(self, concept: str, bs: BandSet) -> list[tuple[np.ndarray, Optional[ConceptRules]]]:
+        """(pixels, rules) for each set of partial rasters the concept reads that have no data exactly there."""
+        groups = partial_groups(self.rules[concept])
+        if not groups or not bs.role_valid:
+            return []
+        missing = {g: ~bs.valid_for(g) for g in groups}
+        out = []
+        for gone, fb in self.fallbacks[concept].items():
+            where = np.logical_and.reduce([missing[g] if g in gone else ~missing[g] for g in groups])
+            if where.any():
+                out.append((where, fb))
+                self._fell_back.add((concept, gone))
+        return out
+
+    def _fall_back(self, concept: str, cache: IndexCache, cloud, shadow, z: np.ndarray, blind: Optional[np.ndarray],
+                   sar_only: Optional[np.ndarray]) -> tuple[np.ndarray, Optional[np.ndarray], Optional[np.ndarray]]:
+        """A concept's logit, blind and SAR-only pixels with its rules without a partial raster where that has no data."""
+        for where, fb in self._fallback_areas(concept, cache.bs):
+            if fb is None:  # nothing decides it there: decidable() leaves these pixels out
+                continue
+            self._last_sar_only = None
+            zf, bf = self._concept_logit(fb, cache, cloud, shadow)
+            z = np.where(where, zf, z)
+            if bf is not None or blind is not None:
+                blind = np.where(where, False if bf is None else bf, False if blind is None else blind)
+            if self._last_sar_only is not None or sar_only is not None:
+                sar_only = np.where(where, False if self._last_sar_only is None else self._last_sar_only,
+                                    False if sar_only is None else sar_only)
+        return z, blind, sar_only
 
     def sar_only(self, n_wanted: int) -> Optional[np.ndarray]:
         """Pixels of the last :meth:`scores` where SAR decided alone (optical nodata or cloud), or None."""
@@ -611,10 +664,11 @@ class SpectralEngine:
         for k, c in enumerate(self.concepts):
             self._last_sar_only = None
             z, blind = self._concept_logit(self.rules[c], cache, cloud, shadow)
-            if blind is not None:
+            z, blind, sar_only = self._fall_back(c, cache, cloud, shadow, z, blind, self._last_sar_only)
+            if blind is not None and blind.any():
                 self._blind[k] = blind
-            if self._last_sar_only is not None:
-                self._sar_only[k] = self._last_sar_only
+            if sar_only is not None:
+                self._sar_only[k] = sar_only
             out[k] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return out
 
@@ -652,6 +706,7 @@ class SpectralEngine:
             elif len(cr.variants) > 1:
                 s += " " + t("(weights {weights})", weights=", ".join(f"{v.family} {cr.weights.get(v.family, 1.0):g}" for v in cr.variants))
             lines.append(f"{concept_text(c)}: {s}")
+            lines += self._fallback_lines(c)
             caution = catalogue().get(c, {}).get("caution")
             if caution and "classifier" not in cr.families():  # the cautions are about the index rules
                 lines.append(f"{concept_text(c)}: " + t("caution: {text}", text=t(caution)))
@@ -682,6 +737,20 @@ class SpectralEngine:
             lines.append(t("clouds/shadows: {detail}", detail=t("not masked ({why})", why=self.cloud_why)))
         return lines
 
+    def _fallback_lines(self, concept: str) -> list[str]:
+        """How a concept is decided where a partial DSM or SAR raster it reads has no data (one line per case)."""
+        lines = []
+        for gone, fb in self.fallbacks.get(concept, {}).items():
+            if (concept, gone) not in self._fell_back:
+                continue
+            where = _no_data_words(gone)
+            if fb is None:
+                lines.append(f"{concept_text(concept)}: " + t("{where}: no rule without it, so those pixels are nodata", where=where))
+            else:
+                lines.append(f"{concept_text(concept)}: " + t("{where}: {rule}", where=where,
+                                                              rule=t(" fused with ").join(v.describe() for v in fb.variants)))
+        return lines
+
     @property
     def explains_clouds(self) -> bool:
         """Whether :meth:`explain` has a clouds/shadows line (the explanation then gives the cloud-excluded area, even 0)."""
@@ -693,6 +762,41 @@ class SpectralEngine:
                      "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
                     for v in cr.variants]
                 for c, cr in self.rules.items()}
+
+
+def partial_groups(cr: ConceptRules) -> list[frozenset]:
+    """The bands of partial rasters (DSM, SAR) a concept's rules read, by raster; SAR fused with optical evidence is left
+    out (the fusion lets the optical decide alone where SAR has no data)."""
+    used = cr.roles_of(True) | cr.roles_of(False)
+    return [g & used for g in PARTIAL_ROLES if g & used and not (cr.fused and g & cr.roles_of(True))]
+
+
+def _subsets(groups: list[frozenset]) -> list[tuple]:
+    """The non-empty subsets of the groups, as tuples."""
+    return [tuple(g for i, g in enumerate(groups) if m >> i & 1) for m in range(1, 2 ** len(groups))]
+
+
+def _base_valid(bs: BandSet) -> np.ndarray:
+    """Where the bands read, other than the partial rasters' (DSM, SAR) and the quality band, are valid."""
+    roles = [r for r in bs.role_valid if r != QA_ROLE and not any(r in g for g in PARTIAL_ROLES)]
+    return bs.valid_for(roles) if roles else np.ones(bs.valid.shape, dtype=bool)
+
+
+def _covered(cr: ConceptRules, bs: BandSet, base: np.ndarray) -> np.ndarray:
+    """Where a concept's rules have the bands they read: optical or SAR when fused, else the input's bands and the
+    partial rasters' the rules read."""
+    if cr.fused:
+        return bs.valid_for(cr.roles_of(False)) | bs.valid_for(cr.roles_of(True))
+    partial = [r for g in partial_groups(cr) for r in g]
+    return base & bs.valid_for(partial) if partial else base
+
+
+def _no_data_words(gone: tuple) -> str:
+    """'where the DSM has no data', 'where SAR has no data' or both, for the rule lines."""
+    dsm, sar = any("height" in g for g in gone), any(not {"height"} & g for g in gone)
+    if dsm and sar:
+        return t("where neither the DSM nor SAR has data")
+    return t("where the DSM has no data") if dsm else t("where SAR has no data")
 
 
 def landnet_usable(roles: set[str]) -> bool:
