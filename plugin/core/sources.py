@@ -91,6 +91,21 @@ def missing_files(path: str) -> list[str]:
     return [f for f in vrt_sources(path) if not os.path.exists(f)]
 
 
+SIDECARS = (".msk", ".MSK", ".aux.xml")
+"""Files GDAL reads beside a raster that change what is read: a per-dataset mask and the PAM file (nodata, scale and
+offset, georeferencing set on a read-only dataset); overviews (.ovr) only change how a reduced read is resampled."""
+
+
+def sidecar_files(path: str) -> list[str]:
+    """The existing sidecars (:data:`SIDECARS`) of a local file, absolute."""
+    found = []
+    for suffix in SIDECARS:
+        candidate = os.path.abspath(path + suffix)
+        if os.path.isfile(candidate) and candidate not in found:
+            found.append(candidate)
+    return found
+
+
 def source_files(path: str) -> list[str]:
     """Every local file a source reads, absolute (its file or container first, then a VRT's sources)."""
     own = container_file(path)

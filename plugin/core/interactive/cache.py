@@ -1,11 +1,13 @@
 """On-disk cache of encoded windows ("embeddings"), reused across sessions, with a size cap and LRU eviction.
 
 Keys hash everything that changes the features: raster identity (absolute path,
-size, mtime), band mapping, window, encoded shape/resolution and the engine's
+size, modification and change time, inode, a content sample, its mask and PAM
+sidecars), band mapping, window, encoded shape/resolution and the engine's
 name and model hash. Entries are ``.npz`` files written to a temporary name and
-renamed, so a crash never leaves a half entry; the least recently used entries
-are removed when the folder grows beyond ``max_bytes``. A cap set explicitly is
-kept in the folder (:data:`CAP_FILE`): users that set none keep to it.
+renamed, so a crash never leaves a half entry (temporary files of killed runs go
+after an hour; an entry that cannot be read is a miss and is removed); the least
+recently used entries are removed when the folder grows beyond ``max_bytes``.
+A cap set explicitly is kept in the folder (:data:`CAP_FILE`): users that set none keep to it.
 """
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from functools import lru_cache
 import json
 import os
 import tempfile
+import math
 import time
 import uuid
+import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from typing import Optional
 
@@ -24,7 +28,7 @@ import numpy as np
 
 from ..errors import OutputError
 from ..messages import t
-from ..sources import source_files
+from ..sources import sidecar_files, source_files
 
 MB = 1024 ** 2
 """The MB of CACHE_MB and of the cache's reports (1024² bytes: the 2048 MB default is 2 GiB)."""
@@ -32,6 +36,14 @@ DEFAULT_MAX_BYTES = 2048 * MB
 CAP_FILE = "cache-cap.json"
 """The cap last set explicitly for a cache folder (encode_image's CACHE_MB), kept in it: a later user that sets none
 (segment_prompts, find_similar, the map tool) evicts down to it, not to the default, keeping what was precomputed."""
+CAP_RANGE = (4096, 2 ** 53)
+"""Recorded caps outside this range (bytes) are ignored as damaged (CACHE_MB is at least 16 MB)."""
+TEMP_MAX_AGE_S = 3600
+"""Hidden temporary files (of runs killed while writing an entry) older than this are removed when evicting."""
+FUTURE_SLACK_NS = 60 * 10 ** 9
+"""Entries last used farther in the future than this (a folder synced from a machine whose clock runs ahead) have no
+known last use here: they come first in LRU order (a use here stamps them now); counted as newest they were never
+evicted and every entry just written went instead."""
 
 
 def default_cache_dir() -> str:
@@ -45,27 +57,79 @@ def default_cache_dir() -> str:
 
 def raster_identity(path: str) -> dict:
     """What identifies a raster's content cheaply: absolute path, byte size, modification time and a digest of a few
-    samples of its bytes (a copy that keeps the old time, as cp -p, rsync -a and unzip make, changes its content), taken
-    from the file that holds it (the GeoPackage of 'GPKG:file:table', the zip of a '/vsizip/' path); a virtual raster's
-    source files add their size and time."""
+    samples of its bytes (a copy that keeps the old time, as cp -p, rsync -a and unzip make, changes its content),
+    change time and inode (a file rewritten or replaced with its old size and time), taken from the file that holds it
+    (the GeoPackage of 'GPKG:file:table', the zip of a '/vsizip/' path), with its mask (.msk) and what its .aux.xml sets
+    beyond statistics (a mask or nodata added later); a virtual raster's source files add their size and times."""
     p = os.path.abspath(path) if os.path.exists(path) else path
     files = source_files(p)
-    identity = {"path": p, **_file_state(files[0] if files else p, sample=True)}
+    main = files[0] if files else p
+    identity = {"path": p, **_file_state(main, sample=True)}
+    sidecars = {f: _sidecar_state(f) for f in sidecar_files(main)}
+    sidecars = {f: state for f, state in sidecars.items() if state}
+    if sidecars:
+        identity["sidecars"] = sidecars
     if len(files) > 1:
         identity["sources"] = [[f, *_file_state(f).values()] for f in files[1:]]
     return identity
 
 
 def _file_state(path: str, sample: bool = False) -> dict:
-    """Size and modification time of a file (-1 when it cannot be read), with a content sample when asked."""
+    """Size, modification and change time and inode of a file (size and time -1 when it cannot be read), with a content
+    sample when asked (the change time also changes when a tool restores the modification time after writing)."""
     try:
         st = os.stat(path)
     except OSError:
         return {"size": -1, "mtime_ns": -1}
-    state = {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns)}
+    state = {"size": int(st.st_size), "mtime_ns": int(st.st_mtime_ns), "ctime_ns": int(st.st_ctime_ns),
+             "ino": int(st.st_ino)}
     if sample:
         state["sample"] = content_sample(path, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns))
     return state
+
+
+def _sidecar_state(path: str) -> Optional[dict]:
+    """What a sidecar changes in the read: a mask's file state; for an .aux.xml, a digest of what it sets beyond the
+    statistics and histograms QGIS and GDAL store there now and then (None when it sets nothing else)."""
+    if not path.endswith(".aux.xml"):
+        return _file_state(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    digest = pam_digest(path, int(st.st_size), int(st.st_mtime_ns), int(st.st_ctime_ns))
+    return {"pam": digest} if digest else None
+
+
+PAM_MAX_BYTES = 16 * 1024 ** 2
+
+
+@lru_cache(maxsize=64)
+def pam_digest(path: str, size: int, mtime_ns: int = 0, ctime_ns: int = 0) -> str:
+    """A short digest of a GDAL .aux.xml without its statistics and histograms ('' when nothing else is left; a file
+    that is no XML is digested whole); read once per state of the file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(PAM_MAX_BYTES)
+    except OSError:
+        return ""
+    try:
+        root = ET.fromstring(data)
+    except Exception:  # not XML (or damaged): any change of it counts
+        return hashlib.sha256(data).hexdigest()[:16]
+    if _only_statistics(root):
+        return ""
+    return hashlib.sha256(ET.tostring(root)).hexdigest()[:16]
+
+
+def _only_statistics(elem) -> bool:
+    """Strip statistics and histograms from a PAM element (in place); True when nothing that changes a read is left."""
+    for child in list(elem):
+        key = (child.get("key") or "").upper()
+        statistics = child.tag == "Histograms" or (child.tag == "MDI" and key.startswith("STATISTICS_"))
+        if statistics or _only_statistics(child):
+            elem.remove(child)
+    return len(elem) == 0 and not (elem.text or "").strip() and elem.tag in ("PAMDataset", "PAMRasterBand", "Metadata")
 
 
 SAMPLE_BYTES = 1 << 16
@@ -112,15 +176,19 @@ class EmbeddingCache:
         self.hits = 0
         self.misses = 0
         self.stored = 0  # entries put() wrote to disk
+        self.used: set[str] = set()  # keys read or written through this object (see kept)
+        self.last_stored = ""  # the key put() wrote last
         self.failure = ""  # why the last put() (or creating the folder) failed; '' when it did not
         try:
             os.makedirs(self.folder, exist_ok=True)
         except OSError as exc:  # runs go on without reusing encodings; encode_image refuses (check_writable)
             self.failure = exc.strerror or str(exc)
-        recorded = recorded_cap(self.folder)
-        self.max_bytes = int(max_bytes) if max_bytes is not None else recorded or DEFAULT_MAX_BYTES
-        if max_bytes is not None and recorded != self.max_bytes and not self.failure:
-            _record_cap(self.folder, self.max_bytes)
+        if max_bytes is None:
+            self.max_bytes = recorded_cap(self.folder) or DEFAULT_MAX_BYTES
+        else:
+            self.max_bytes = int(max_bytes)
+            if not self.failure and recorded_cap(self.folder) != self.max_bytes:  # a damaged record is replaced
+                _record_cap(self.folder, self.max_bytes)
 
     def check_writable(self) -> None:
         """Refuse a cache folder that cannot be created or written (OutputError with the fix): for a run whose whole
@@ -151,15 +219,16 @@ class EmbeddingCache:
             return dict(self._memory[key])
         p = self._path(key)
         try:
-            with np.load(p, allow_pickle=False) as z:
+            with open(p, "rb") as f, np.load(f, allow_pickle=False) as z:  # closed when no zip: removable on Windows
                 out = {k: z[k] for k in z.files}
-        except (OSError, ValueError, EOFError):
+        except Exception:  # missing, truncated, bad CRC, not a zip (a crash, a full disk, a sync tool): encoded again
             self.misses += 1
             if os.path.exists(p):  # unreadable entry: drop it
                 _remove(p)
             return None
         _touch(p)
         self.hits += 1
+        self.used.add(key)
         self._remember(key, out)
         return out
 
@@ -179,7 +248,9 @@ class EmbeddingCache:
             return False
         self.failure = ""
         self.stored += 1
-        self.evict()
+        self.used.add(key)
+        self.last_stored = key
+        self.evict(keep=key)
         return True
 
     def _remember(self, key: str, features: dict) -> None:
@@ -191,8 +262,19 @@ class EmbeddingCache:
         while len(self._memory) > self.memory_items:
             self._memory.popitem(last=False)
 
+    def kept(self) -> int:
+        """How many of the entries read or written through this object are still in the folder."""
+        return sum(1 for key in self.used if key in self)
+
+    def entry_bytes(self, key: str) -> int:
+        """The size of an entry on disk (0 when it is not there)."""
+        try:
+            return int(os.path.getsize(self._path(key)))
+        except OSError:
+            return 0
+
     def entries(self) -> list[tuple[str, int, float]]:
-        """(path, bytes, last use) of every entry, least recently used first."""
+        """(path, bytes, last use) of every entry, least recently used first (those last used in the future first)."""
         out = []
         try:
             names = os.listdir(self.folder)
@@ -206,43 +288,70 @@ class EmbeddingCache:
                 except OSError:
                     continue
                 out.append((p, int(st.st_size), st.st_mtime_ns))
-        return sorted(out, key=lambda e: e[2])
+        limit = time.time_ns() + FUTURE_SLACK_NS
+        return sorted(out, key=lambda e: (e[2] <= limit, e[2]))
 
     def size_bytes(self) -> int:
         """Total size of the entries."""
         return sum(e[1] for e in self.entries())
 
-    def evict(self) -> int:
-        """Remove least recently used entries until the folder fits ``max_bytes``; returns how many went."""
+    def evict(self, keep: str = "") -> int:
+        """Remove least recently used entries until the folder fits ``max_bytes`` (never the entry of ``keep``, just
+        written), and temporary files of killed runs; returns how many entries went."""
+        self._remove_stale_temporaries()
         entries = self.entries()
         total = sum(e[1] for e in entries)
         removed = 0
+        kept = self._path(keep) if keep else ""
         for p, size, _ in entries:
             if total <= self.max_bytes:
                 break
+            if p == kept:
+                continue
             _remove(p)
             total -= size
             removed += 1
         return removed
 
     def clear(self) -> None:
-        """Remove every entry."""
+        """Remove every entry (and temporary files of killed runs)."""
         self._memory.clear()
+        self._remove_stale_temporaries()
         for p, _, _ in self.entries():
             _remove(p)
+
+    def _remove_stale_temporaries(self) -> None:
+        """Remove hidden temporary files older than :data:`TEMP_MAX_AGE_S` (left by runs killed while writing)."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        now = time.time()
+        for name in names:
+            if name.startswith(".") and (name.endswith(".tmp.npz") or name.endswith(".tmp")):
+                p = os.path.join(self.folder, name)
+                try:
+                    if abs(now - os.stat(p).st_mtime) > TEMP_MAX_AGE_S:
+                        _remove(p)
+                except OSError:
+                    continue
 
     def __contains__(self, key: str) -> bool:
         return os.path.exists(self._path(key))
 
 
 def recorded_cap(folder: str) -> Optional[int]:
-    """The cap last set explicitly for a cache folder (bytes), None when none was (or it cannot be read)."""
+    """The cap last set explicitly for a cache folder (bytes), None when none was, or when what is recorded cannot be
+    read or is no sensible cap (true, Infinity, 1e999, outside :data:`CAP_RANGE`)."""
     try:
         with open(os.path.join(folder, CAP_FILE), encoding="utf-8") as f:
-            value = int(json.load(f)["max_bytes"])
-    except (OSError, ValueError, KeyError, TypeError):
+            value = json.loads(f.read(4096))["max_bytes"]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return None
+        value = int(value)
+    except Exception:  # unreadable, not JSON, nested too deep, no max_bytes: no recorded cap
         return None
-    return value if value > 0 else None
+    return value if CAP_RANGE[0] <= value <= CAP_RANGE[1] else None
 
 
 def _record_cap(folder: str, max_bytes: int) -> None:

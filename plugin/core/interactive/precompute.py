@@ -57,14 +57,17 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
         if encoded > cache.stored:  # encode_window's put() could not write the entry
             raise _not_stored(cache, cached + cache.stored, len(tiles))
         if encoded == 1 and not enc.from_cache:  # one tile's size tells whether the whole raster fits under the cap
-            entries = cache.entries()  # least recently used first: the last is the entry just written
-            _check_fits(cache, entries[-1][1] if entries else 0, len(tiles))
+            _check_fits(cache, cache.entry_bytes(cache.last_stored), len(tiles))
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
              "holds {mb} MB (cap {cap} MB).", n=len(tiles), size=tile, encoded=encoded, cached=cached, engine=engine.label,
              device=report, folder=cache.folder, mb=number(total / MB, 1), cap=number(cache.max_bytes / MB))
-    if total > cache.max_bytes * 0.95:
+    kept = cache.kept()
+    if kept < len(tiles):  # evicted meanwhile (another run sharing the folder)
+        text += " " + t("Only {kept} of the {n} tiles are still in the cache: the others were evicted; raise the cap "
+                        "(CACHE_MB) or run again.", kept=kept, n=len(tiles))
+    elif total > cache.max_bytes * 0.95:
         text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
 
