@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -83,6 +83,8 @@ def read_raw(src, q: QualityBand, window, grid=None, out_shape: Optional[tuple[i
     """A quality band's raw values (NaN without data) and where it has data: a window of its raster, resampled to
     ``out_shape`` or warped onto another ``grid``, always by nearest neighbour (classes and bits are never averaged)."""
     bands = q.read_bands()
+    if getattr(src, "zero_fill", False):  # a code 0 is the band's value (SCL no data, Fmask clear), not imagery's collar fill
+        src = replace(src, zero_fill=False)
     if grid is not None:
         data = src.read_on_grid(grid, window=window, bands=bands, resampling=Resampling.nearest)
     else:
@@ -240,3 +242,29 @@ class QualityMasker:
         """Pixels the band calls cloud or cloud shadow."""
         cloud, shadow, _ = decode(self.quality, raw, valid)
         return cloud | shadow
+
+
+PARTIAL_ROLES = frozenset({"vv", "vh", "height"})
+"""Bands of the other rasters (SAR_INPUT, DSM_INPUT), which a product's fill codes say nothing about."""
+
+
+def fill_codes(q: QualityBand, raw: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Pixels whose quality band holds one of the product's fill codes (SCL 0 no data and 1 saturated or defective, HLS
+    Fmask 255, Landsat fill bit): the product has no usable value there. Not where the quality band itself has no value
+    (a mask file covering part of INPUT leaves the rest clear, as before)."""
+    return decode(q, raw)[2] & np.isfinite(raw) & valid
+
+
+def drop_fill(bs, q: Optional[QualityBand]):
+    """The BandSet with the product's fill pixels made nodata in INPUT's bands (SAR and DSM bands keep their data: SAR
+    fused with the optical evidence may decide there alone); the BandSet itself when there are none."""
+    if q is None or ROLE not in bs.bands:
+        return bs
+    fill = fill_codes(q, bs.bands[ROLE], bs.valid_for([ROLE]))
+    if not fill.any():
+        return bs
+    role_valid = dict(bs.role_valid)
+    for role in bs.bands:
+        if role != ROLE and role not in PARTIAL_ROLES:
+            role_valid[role] = role_valid.get(role, bs.valid) & ~fill
+    return replace(bs, valid=bs.valid & ~fill, role_valid=role_valid)

@@ -113,6 +113,16 @@ def torch_device(device: str = "auto") -> DeviceReport:
     return DeviceReport(device, "cpu", "torch", t("cpu asked for") if device == "cpu" else t("no CUDA device"), threads)
 
 
+def combined_report(requested: str, parts: list[tuple[str, DeviceReport]]) -> DeviceReport:
+    """One report for a run computed by several runtimes (numpy rules and bundled ONNX models): each part's device,
+    runtime and why, so a model on the GPU and rules on the CPU are both said."""
+    used = list(dict.fromkeys(r.used for _, r in parts))
+    backends = list(dict.fromkeys(r.backend for _, r in parts))
+    reason = separator().join(t("{what}: {used} via {backend} [{reason}]", what=what, used=r.used, backend=r.backend,
+                                reason=r.reason) for what, r in parts)
+    return DeviceReport(requested, " + ".join(used), " + ".join(backends), reason, max(r.threads for _, r in parts))
+
+
 def numpy_device(device: str = "auto") -> DeviceReport:
     """The report for engines that run in numpy on the CPU whatever is asked."""
     why = t("numpy engine runs on the CPU") + (" " + t("(cuda was asked for; this engine has no GPU path)") if device == "cuda" else "")

@@ -116,8 +116,9 @@ def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
     return AreaCalculator(grid.crs).box_areas_m2(xc - half, yc - half, xc + half, yc + half)
 
 
-def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[str, str]:
-    """Resolve ENGINE=auto to a real engine and say why."""
+def choose_engine(engine: str, concepts: list[str], roles: set[str], reflectance: bool = True) -> tuple[str, str]:
+    """Resolve ENGINE=auto to a real engine and say why; ``reflectance`` False (8-bit DN) keeps auto off the network when
+    it would read the values as they are (with SWIR)."""
     if engine == "network":
         from .network import network_available
 
@@ -133,11 +134,34 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str]) -> tuple[st
         ok, why = network_available(concepts, roles, for_auto=True)
     except ImportError:
         ok, why = False, t("no network engine in this installation")
+    if ok and not reflectance:
+        from .network import reads_values_as_given, uncalibrated_why
+
+        if reads_values_as_given(roles):
+            return "spectral", t("auto: spectral priors ({why})", why=uncalibrated_why())
     if ok:
         cat = catalogue()
         labels = ", ".join(label_in_text(t(cat[c]["label"])) if c in cat else c for c in concepts)
         return "network", t("auto: the bundled network covers {concepts} with these bands", concepts=labels)
     return "spectral", t("auto: spectral priors ({why})", why=why)
+
+
+def synonyms_sufficed(parsed: ParsedPrompt) -> ParsedPrompt:
+    """The prompt with its matching method said as 'exact synonyms' when the sentence encoder, already loaded by an
+    earlier prompt, was not needed: matching on synonyms alone gives the same concepts and notes."""
+    from ..prompts import encoder_ready
+
+    if not encoder_ready():  # the method already says the encoder was not used
+        return parsed
+    try:
+        plain = parse_prompt(parsed.text, use_encoder=False)
+    except PromptError:
+        return parsed
+    unknown = t("not understood: {phrases}", phrases="")  # a phrase no synonym names went to the encoder
+    same = (plain.names == parsed.names and [m.concept for m in plain.excluded] == [m.concept for m in parsed.excluded]
+            and plain.notes == parsed.notes and not any(n.startswith(unknown) for n in plain.notes))
+    return replace(parsed, method=t("exact synonyms (every phrase is a known synonym; the sentence encoder was not "
+                                    "needed)")) if same else parsed
 
 
 def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m: Optional[float] = None) -> ParsedPrompt:
@@ -221,7 +245,8 @@ def _make_engine(name: str, concepts: list[str], roles: set[str], device: str, c
         from .network import NetworkEngine
 
         return NetworkEngine(concepts, roles, device, pixel_m=context.pixel_m if context is not None else None,
-                             quality=context.quality if context is not None else None)
+                             quality=context.quality if context is not None else None,
+                             reflectance=context.reflectance if context is not None else True)
     return SpectralEngine(concepts, roles, context)
 
 
@@ -343,6 +368,7 @@ class AreaTally:
         self.k, self.area_rows = k, area_rows
         self.counts = np.zeros(k + 1, dtype=np.float64)  # area m² per class (0 = background)
         self.class_conf = np.zeros((k + 1, 2), dtype=np.float64)  # confidence sum and pixel count per class
+        self.class_low = np.zeros(k + 1, dtype=np.float64)  # pixels below 65 % confidence per class
         self.nodata = self.cloud = self.sar_only = self.filled = 0.0
         self.conf_sum = self.conf_n = self.low_conf = 0.0
 
@@ -365,6 +391,7 @@ class AreaTally:
         self.low_conf += float((cv < 0.65).sum())
         self.class_conf[:, 0] += np.bincount(kv, cv, k + 1)[:k + 1]
         self.class_conf[:, 1] += np.bincount(kv, None, k + 1)[:k + 1]
+        self.class_low += np.bincount(kv[cv < 0.65], None, k + 1)[:k + 1]
 
 
 class _Writers:
@@ -412,7 +439,7 @@ def _sink_within(window: Window, run_win: Window, sink: Callable[[Window, np.nda
 def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], None]] = None,
                       is_cancelled: Optional[Callable[[], bool]] = None) -> ExtractResult:
     """Run a land-cover extraction; on any error or cancel, no output is left behind."""
-    parsed: ParsedPrompt = parse_prompt(req.prompt)
+    parsed: ParsedPrompt = synonyms_sufficed(parse_prompt(req.prompt))
     src = open_raster(req.input, layer=req.layers.get(req.input))
     out_raster, out_vector = _checked_outputs(req)
     check_has_valid_pixels(src)
@@ -424,7 +451,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     parsed = fit_map_to_bands(parsed, roles, req.engine, pixel_size_m(stack.grid))
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
-    engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles)
+    engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles, stack.primary.scaling.reflectance)
     window = _window_for_extent(src, req.extent)
     # Scene statistics (thresholds, brightness gain, DSM or nDSM) come from the whole raster, not the extent: an extent
     # then gets the classes the whole run gives there (fitted on a quadrant, the RGB network's vegetation IoU with the
@@ -501,6 +528,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         removed_px += heights.removed_px if heights else 0
         if removed_px:
             tally.counts, tally.class_conf = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
+            tally.class_low = low_confidence_counts(out.classes.tmp, out.confidence.path, K)
         areas = {classes[k]: tally.counts[k] for k in classes}
         valid_area = float(tally.counts.sum())
         if valid_area == 0 and tally.cloud == 0 and req.extent is not None:  # the whole raster was checked before
@@ -570,6 +598,7 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
                 getattr(cr, "fused", False) for cr in getattr(engine, "rules", {}).values()),
             "mean_confidence": tally.conf_sum / max(tally.conf_n, 1),
             "low_confidence_fraction": tally.low_conf / max(tally.conf_n, 1),
+            **class_confidence(tally),
             "engine_why": engine_why, "clouds_explained": bool(getattr(engine, "explains_clouds", False)),
             "shadows_excluded": bool(getattr(engine, "excludes_shadows", True)),
             "rules": engine.explain() + ([t(
@@ -592,6 +621,31 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
                 "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
                 "concepts": tall, "objects_kept": heights.kept, "objects_removed": heights.removed,
                 "objects_without_height": heights.no_height}}
+
+
+def low_confidence_counts(path: str, confidence_path: str, k: int, rows: int = 512) -> np.ndarray:
+    """Pixels below 65 % confidence per class 0..k, read back from a class raster and its confidence (0..100) once
+    regions were removed."""
+    import rasterio
+
+    out = np.zeros(k + 1, dtype=np.float64)
+    with rasterio.open(path) as ds, rasterio.open(confidence_path) as cds:
+        for y in range(0, ds.height, rows):
+            w = Window(0, y, ds.width, min(rows, ds.height - y))
+            cls, conf = ds.read(1, window=w), cds.read(1, window=w)
+            low = (cls <= k) & (conf < 65)
+            out += np.bincount(cls[low].astype(np.int64), None, k + 1)[:k + 1]
+    return out
+
+
+def class_confidence(tally: AreaTally) -> dict:
+    """Confidence over the pixels of the prompted classes (class 1..K) and over the background (class 0): the verdict is
+    the classes', as background pixels far from any class (often most of the scene) are near 100 % sure."""
+    conf, low = tally.class_conf, tally.class_low
+    n = float(conf[1:, 1].sum())
+    return {"class_pixels": n, "class_mean_confidence": float(conf[1:, 0].sum()) / n if n else None,
+            "class_low_confidence_fraction": float(low[1:].sum()) / n if n else None,
+            "background_mean_confidence": float(conf[0, 0] / conf[0, 1]) if conf[0, 1] else None}
 
 
 def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarray, valid_area: float, cat: dict) -> list[dict]:
@@ -683,11 +737,25 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append(t("Land-cover map: {pct} % of the valid area reached no class at 50 % and took its most likely one "
                        "(confidence below 50 %, which lowers the polygons' confidence field there)",
                        pct=number(100.0 * filled / valid_area if valid_area else 0.0, 1)))
-    mc = details["mean_confidence"]
-    low = details.get("low_confidence_fraction", 0.0)
-    verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
-    fields = dict(verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}")
-    lines.append(t("Confidence: {verdict} — mean {mean}, {low} of valid pixels below 65 %; prompt matched by meaning, "
-                   "check the concept above", **fields) if any(m.score < 0.99 for m in parsed.concepts)
-                 else t("Confidence: {verdict} — mean {mean}, {low} of valid pixels below 65 %", **fields))
+    lines.append(confidence_line(parsed, details))
     return "\n".join(lines)
+
+
+def confidence_line(parsed: ParsedPrompt, details: dict) -> str:
+    """The confidence verdict, on the pixels of the prompted classes (the background, near 100 % far from any class,
+    would make a rare class's run read 'high'), with the background's mean beside it."""
+    mc, low = details.get("class_mean_confidence"), details.get("class_low_confidence_fraction")
+    bg = details.get("background_mean_confidence")
+    if mc is None:  # no pixel took a class: only the background can be said
+        mc, low = details["mean_confidence"], details.get("low_confidence_fraction", 0.0)
+        line = t("Confidence: no pixel took a prompted class — mean {mean} over the valid pixels, {low} below 65 %",
+                 mean=f"{mc:.0%}", low=f"{low:.0%}")
+    else:
+        verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
+        line = t("Confidence: {verdict} — mean {mean} over the pixels of the prompted classes, {low} of them below 65 %",
+                 verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}")
+        if bg is not None:
+            line += separator() + t("background (no class): mean {mean}", mean=f"{bg:.0%}")
+    if any(m.score < 0.99 for m in parsed.concepts):
+        line += separator() + t("prompt matched by meaning, check the concept above")
+    return line

@@ -21,7 +21,7 @@ from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
 from ..messages import decimal, t
 from ..prompts import concept_text
-from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
+from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker, drop_fill
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
 from ..stack import BandSet
@@ -95,6 +95,23 @@ def network_available(concepts: list[str], roles: set[str], for_auto: bool = Fal
     return True, t("bands used: {bands}", bands=", ".join(used))
 
 
+def reads_values_as_given(roles: set[str], card_path: str = CARD_FILE) -> bool:
+    """Whether the network would read the optical bands as they are: with SWIR it normalises no brightness
+    (:meth:`NetworkEngine.fit`), so values that are not calibrated reflectance (8-bit DN) reach it unlike anything it
+    was trained on (8-bit Landsat-7 Taizhou: 99.8 % water, the spectral rules after dark-object subtraction 1.8 %)."""
+    try:
+        card = load_card(card_path)
+    except ModelError:
+        return False
+    return "swir1" in usable_slots(card, roles)
+
+
+def uncalibrated_why() -> str:
+    """Why the network's figures do not hold on uncalibrated values with SWIR (engine line and caution)."""
+    return t("the optical values are not calibrated reflectance, and with SWIR the network reads them as they are (its "
+             "brightness is normalised only without SWIR); it was trained and scored on calibrated reflectance")
+
+
 def mode_key(slots: list[str]) -> str:
     """The evaluated band subset (model card metrics key) closest to the slots used."""
     s = set(slots)
@@ -148,7 +165,7 @@ class NetworkEngine:
 
     def __init__(self, concepts: list[str], roles: set[str], device: str = "auto",
                  model_path: str = MODEL_FILE, card_path: str = CARD_FILE, pixel_m: Optional[float] = None,
-                 quality: Optional[QualityBand] = None, own_clouds: bool = True) -> None:
+                 quality: Optional[QualityBand] = None, own_clouds: bool = True, reflectance: bool = True) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
             raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
@@ -174,12 +191,14 @@ class NetworkEngine:
         """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
         self._qa_cloudy: Optional[np.ndarray] = None
         self.own_clouds = own_clouds
+        self.reflectance = reflectance
+        """False when the optical values are not calibrated reflectance (8-bit DN): a caution when SWIR is read as given."""
         """False when another engine masks the clouds (the spectral engine reading this network's water): its cloud
         output is then not used."""
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads (and the quality band when it masks the clouds)."""
-        return set(self.used) | ({QA_ROLE} if self.uses_quality else set())
+        return set(self.used) | ({QA_ROLE} if self.qa_masker is not None else set())  # also for its fill codes
 
     @property
     def uses_quality(self) -> bool:
@@ -246,6 +265,7 @@ class NetworkEngine:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order; the COARSE_CONCEPTS from :attr:`coarsen` blocks
         when the pixels are finer than the network's trained range (interpolated back between block centres)."""
         self._qa_cloudy = None
+        bs = drop_fill(bs, self.qa_masker.quality if self.qa_masker is not None else None)  # product fill: nodata
         if QA_ROLE in bs.bands:  # decoded at the pixels; the network never sees it
             if self.qa_masker is not None:
                 self._qa_cloudy = self.qa_masker.cloudy(bs.bands[QA_ROLE], bs.valid_for([QA_ROLE]))
@@ -372,6 +392,7 @@ class NetworkEngine:
         """Pixels the engine decides: where the bands it reads are valid; with optical and SAR, where the optical bands
         are (SAR covering part of the scene took the rest out of the result), or SAR when it can stand in for them. A DSM
         read for a height filter does not limit it."""
+        bs = drop_fill(bs, self.qa_masker.quality if self.qa_masker is not None else None)
         if not bs.role_valid:
             return bs.valid
         opt = bs.valid_for(self.optical_slots) if self.optical_slots else None
@@ -465,6 +486,9 @@ class NetworkEngine:
         metric = _metric_line(self.card, self.used)
         if metric:
             lines.append(metric)
+        if not self.reflectance and "swir1" in self.used:
+            lines.append(t("caution: {why}, so these figures do not hold here: compare with ENGINE=spectral, which subtracts "
+                           "each band's dark object first", why=uncalibrated_why()))
         caution = self.pixel_caution()
         if caution:
             lines.append(caution)

@@ -35,7 +35,8 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import decimal, label_in_text, t
 from ..prompts import concept_text, concepts as catalogue
-from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker
+from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker, drop_fill
+from ..runtime import DeviceReport, combined_report, numpy_device
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
 from .height import looks_like_dsm
@@ -111,6 +112,11 @@ class Context:
     a 'water' prompt alone would get the network, so a map or a multi-concept prompt gets the same water."""
 
 
+def model_device(device: str) -> str:
+    """The device of the bundled models' sessions (land-cover classifier, building head): CUDA only when asked."""
+    return "cuda" if device == "cuda" else "cpu"
+
+
 BALANCE_MAX_PIXEL_M = 5.0
 """Uncalibrated RGB with pixels finer than this (aerial orthophotos, pan-sharpened VHR) gets the bright-surface colour
 balance for ExG: there the colour is a camera rendering and bright surfaces are mostly grey roofs and roads (SpaceNet
@@ -168,7 +174,7 @@ class IndexCache:
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
         if name in CLOUD_INDICES:
             return self.cloud_probabilities()[CLOUD_INDICES[name]]
-        device = "cuda" if self.ctx.device == "cuda" else "cpu"  # the bundled models' sessions: CUDA only when asked
+        device = model_device(self.ctx.device)
         if pixel_classifier.class_of_index(name):
             if "_lc" not in self._cache:
                 clf = pixel_classifier.shared(device)
@@ -198,6 +204,8 @@ class Term:
     optional: bool = False
     min_eta: float = 0.0
     how: str = "fixed"
+    reads: Optional[tuple[str, ...]] = None
+    """The bands the index's model really reads, when they differ from the catalogue's (the cloud network: 4 or 6 bands)."""
 
     @classmethod
     def from_json(cls, d: dict) -> "Term":
@@ -223,14 +231,14 @@ class Term:
 
     def describe(self) -> str:
         name = t(DISPLAY.get(self.index, self.index))  # index names and rule names are catalogue keys (i18n/core_*.json)
-        bands = ", ".join(self.needs())
+        bands = ", ".join(self.reads or self.needs())
         how = t("fixed") if self.how == "fixed" else self.how
         return f"{name} {'>' if self.above else '<'} {decimal(f'{self.t:.3g}')} ({how}; {bands})"
 
     def as_dict(self, role: str) -> dict:
         """The term as data (dock, layer metadata)."""
         return {"index": self.index, "op": ">" if self.above else "<", "threshold": self.t, "how": self.how,
-                "bands": list(self.needs()), "role": role}
+                "bands": list(self.reads or self.needs()), "role": role}
 
 
 @dataclass
@@ -426,7 +434,6 @@ class SpectralEngine:
             self.cloud_why = t("{concepts}: decided by its own rule under clouds too, as a cloud mask takes snow and ice for clouds",
                                concepts=", ".join(t(catalogue()[c]["label"]) for c in self.concepts))
         self.clouds = None
-        self.device_report = None
         if self.use_cloud_mask or reads_mask:
             if self.ctx.quality is not None:
                 self.clouds = QualityMasker(self.ctx.quality)
@@ -434,7 +441,9 @@ class SpectralEngine:
                 from .clouds import CloudMasker
 
                 self.clouds = CloudMasker(roles, self.ctx.pixel_m, self.ctx.product_level, self.ctx.device)
-                self.device_report = self.clouds.device_report
+                for term in (x for cr in self.all_rules() for v in cr.variants for x in v.terms()):
+                    if getattr(term, "index", None) in ("csmask_cloud", "csmask_shadow"):
+                        term.reads = tuple(self.clouds.bands)  # the model the cloud network picked for these bands
         self.water_net = None
         if self._uses("net_water"):
             from .network import NetworkEngine
@@ -443,6 +452,32 @@ class SpectralEngine:
         self._last_cache: Optional[IndexCache] = None
         self.dark: dict[str, float] = {}
         """Dark-object values subtracted from uncalibrated optical bands (fitted in :meth:`fit`)."""
+
+    @property
+    def device_report(self) -> DeviceReport:
+        """Where this run computes: the index rules in numpy on the CPU, and each bundled ONNX model its rules read (cloud
+        network, land-cover classifier, building head, land-cover network) on the device its session opened on."""
+        parts = [(t("index rules"), numpy_device(self.ctx.device))]
+        if self.clouds is not None and getattr(self.clouds, "device_report", None) is not None:
+            parts.append((t("cloud network"), self.clouds.device_report))
+        device = model_device(self.ctx.device)
+        if any("classifier" in cr.families() for cr in self.all_rules()):
+            parts.append((t("land-cover classifier"), self._on_auto(pixel_classifier.shared(device).device_report)))
+        if self._uses("vhr_buildings") or self._uses("vhr_buildings_pan"):
+            parts.append((t("building head"), self._on_auto(buildings_vhr.shared(device).device_report)))
+        if self.water_net is not None:
+            parts.append((t("land-cover network"), self.water_net.device_report))
+        if len(parts) == 1:
+            return parts[0][1]
+        rules = parts[0][1]
+        parts[0] = (parts[0][0], replace(rules, reason=t("no GPU path")))
+        return combined_report(self.ctx.device, parts)
+
+    def _on_auto(self, report: DeviceReport) -> DeviceReport:
+        """A bundled model's report as DEVICE=auto gets it: its session was opened on the CPU (:func:`model_device`)."""
+        if self.ctx.device != "auto":
+            return report
+        return replace(report, requested="auto", reason=t("DEVICE=auto runs this model on the CPU; DEVICE=cuda asks for the GPU"))
 
     def _uses(self, index: str) -> bool:
         """True when a selected rule reads the named index."""
@@ -464,12 +499,15 @@ class SpectralEngine:
         out = {r for cr in self.all_rules() for v in cr.variants for t in v.terms() for r in t.needs()}
         if self.clouds is not None:
             out |= set(self.clouds.bands)
+        if self.ctx.quality is not None:  # its fill codes make pixels nodata, also where it masks no clouds
+            out.add(QA_ROLE)
         if self.water_net is not None:
             out |= self.water_net.needed_roles()
         return out
 
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
+        sample = drop_fill(sample, self.ctx.quality)  # the product's no-data pixels are no scene
         if self.water_net is not None:
             self.water_net.fit(sample)  # on the bands as read, as a 'water' run fits it
         self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
@@ -564,6 +602,7 @@ class SpectralEngine:
         """Pixels the engine decides: those where every concept is decided by the bands covering them (a concept fused
         with SAR where the optical or the SAR bands are valid; one reading a partial DSM or SAR raster by its rules
         without it where that raster has no data; the others where the input's bands are valid)."""
+        bs = drop_fill(bs, self.ctx.quality)
         if not self.rules or not bs.role_valid:
             return bs.valid
         base = _base_valid(bs)
@@ -653,6 +692,7 @@ class SpectralEngine:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
         self._tile = None
+        bs = drop_fill(bs, self.ctx.quality)  # the product's fill codes (no data, defective) are nodata
         raw = bs
         if self.dark:
             bs = subtract_dark_objects(bs, self.dark)
@@ -714,9 +754,11 @@ class SpectralEngine:
         if by_classifier:
             lines.append(classifier_line(by_classifier))
         elif self.classifier_why and any(has_family(c, "classifier") for c in self.concepts):
-            lines.append(t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
+            by_head = all("vhrnet" in self.rules[c].families() for c in self.concepts if has_family(c, "classifier"))
+            lines.append(t("land-cover classifier: not used ({why}); the building head instead", why=self.classifier_why) if by_head
+                         else t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
         if any("vhrnet" in self.rules[c].families() for c in self.concepts):
-            lines.append(building_head_line())
+            lines.append(building_head_line(pan=self._uses("vhr_buildings_pan")))
         if self.water_net is not None:
             lines += self.water_net.explain()
         if self.dark:
@@ -832,10 +874,19 @@ def has_family(concept: str, family: str) -> bool:
     return any(v["family"] == family for v in rules_table()["concepts"].get(concept, {}).get("variants", []))
 
 
-def building_head_line() -> str:
-    """What the building head is, and how it did on the building tile it never trained on."""
+def building_head_line(pan: bool = False) -> str:
+    """What the building head is, what it read (red, green, blue, or a panchromatic band as grey), and how it did on the
+    building tile it never trained on."""
     card = buildings_vhr.load_card()
     m = card.get("metrics", {}).get("held_out", {})
+    if pan:
+        return t("building head: {file} (bundled ONNX on the promptable network's encoder, sha256 {sha}…; the panchromatic "
+                 "band read as grey red, green and blue at 0.5 m, trained on two 0.5 m building tiles of Rio de Janeiro and "
+                 "Atlanta); on a red, green, blue tile it never saw ({tile}) pixel IoU {iou} (precision {p}, recall {r}), {found} "
+                 "buildings found: candidates to check, not a survey",
+                 file=card["file"], sha=card["sha256"][:12], tile=m.get("tile", "?"), iou=decimal(f"{m.get('iou', 0):.2f}"),
+                 p=decimal(f"{m.get('precision', 0):.2f}"), r=decimal(f"{m.get('recall', 0):.2f}"),
+                 found=m.get("buildings_found", "?"))
     return t("building head: {file} (bundled ONNX on the promptable network's encoder, sha256 {sha}…; red, green, blue read "
              "at 0.5 m, trained on two 0.5 m building tiles of Rio de Janeiro and Atlanta); on a tile it never saw ({tile}) "
              "pixel IoU {iou} (precision {p}, recall {r}), {found} buildings found: candidates to check, not a survey",
