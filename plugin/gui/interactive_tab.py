@@ -70,13 +70,13 @@ class InteractiveTab(QWidget):
                                           "along each object's main direction, as roofs are drawn (dashed in the preview; "
                                           "clicks still edit the mask). A part that squaring would change much keeps its "
                                           "traced outline."))
-        self.straight_check.toggled.connect(lambda _on: self.apply_choices())
+        self.straight_check.toggled.connect(lambda _on: self.apply_choices(keep_session=self._object_under_way()))
         self.overlap_check = QCheckBox(tr("No overlap"), self)
         self.overlap_check.setChecked(settings.value("interactive_no_overlap", "false") == "true")
         self.overlap_check.setToolTip(tr("Accepted objects and text candidates leave out what objects already in the objects "
                                          "file cover, so neighbouring roofs share an edge instead of overlapping; an object "
                                          "that lies wholly on accepted ones is not added."))
-        self.overlap_check.toggled.connect(lambda _on: self.apply_choices())
+        self.overlap_check.toggled.connect(lambda _on: self.apply_choices(keep_session=self._object_under_way()))
         boxes = QVBoxLayout()
         boxes.addWidget(self.straight_check)
         boxes.addWidget(self.overlap_check)
@@ -147,11 +147,16 @@ class InteractiveTab(QWidget):
             self.tool.redoRequested.connect(self.controller.redo)
             self.tool.acceptRequested.connect(self.accept)
             self.tool.clearRequested.connect(self.controller.clear)
+            self.tool.clearRequested.connect(self._apply_waiting_engine)  # after the clear: Esc lets a new model apply
             self.tool.deactivated.connect(lambda: self.start_button.setChecked(False))
         self.start_button.toggled.connect(self._toggle_tool)
         self.undo_button.clicked.connect(self.controller.undo)
         self.redo_button.clicked.connect(self.controller.redo)
         self.clear_button.clicked.connect(self.controller.clear)
+        self.clear_button.clicked.connect(self._apply_waiting_engine)
+        self.model_edit.editingFinished.connect(self._engine_chosen)
+        self.model_edit.completer().activated.connect(lambda _text: self._engine_chosen())
+        self.device_combo.currentIndexChanged.connect(lambda _i: self._engine_chosen())
         self.accept_button.clicked.connect(self.accept)
         self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
         self.layer_combo.layerChanged.connect(lambda _l: self.candidates.clear())
@@ -278,6 +283,7 @@ class InteractiveTab(QWidget):
                                               tr("ONNX models or model cards (*.onnx *.json)"))
         if path:
             self.model_edit.setText(path)
+            self._engine_chosen()
 
     def apply_choices(self, keep_session: bool = False) -> None:
         """Hand the dock's choices to the controller and remember them (``keep_session``: a new model or device waits, so
@@ -297,6 +303,47 @@ class InteractiveTab(QWidget):
         settings.set_value("interactive_class", self.class_edit.text().strip())
         settings.set_value("interactive_output", out)
 
+    def _chosen_engine(self) -> tuple[str, str]:
+        """The model and device the dock shows now."""
+        return self.model_edit.text().strip() or "bundled", self.device_combo.currentData() or "auto"
+
+    def _engine_waiting(self) -> bool:
+        """Whether the dock shows another model or device than the prompts are decoded with."""
+        return self._chosen_engine() != (self.controller.model, self.controller.device)
+
+    def _object_under_way(self) -> bool:
+        """Whether a mask is shown (or being made) that Enter would accept with the engine it was made with."""
+        ctl = self.controller
+        return ctl.task is not None or (ctl.session is not None and ctl.session.last is not None)
+
+    def _engine_note(self) -> str:
+        """'Model X on Y' for the status line (a path by its file name)."""
+        import os
+
+        model, _device = self._chosen_engine()
+        name = os.path.basename(model) if os.sep in model or "/" in model else model
+        return tr("Model {model} on {device}").format(model=name, device=self.device_combo.currentText())
+
+    def _engine_chosen(self) -> None:
+        """A model or device chosen in the dock: taken at once (the next click encodes the view with it), or, while a
+        mask is shown, after Enter (to the next object) or Esc."""
+        if not self._engine_waiting():
+            return
+        waiting = self._object_under_way()
+        self.apply_choices(keep_session=waiting)
+        if waiting:
+            self.status.setText(tr("{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).")
+                                .format(engine=self._engine_note()))
+        else:
+            self.status.setText(tr("{engine}: the next click encodes the view with it.").format(engine=self._engine_note()))
+
+    def _apply_waiting_engine(self) -> None:
+        """After Esc or Clear: a model or device chosen while the mask was shown applies now."""
+        if self._engine_waiting() and not self._object_under_way():
+            self.apply_choices()
+            self.status.setText(tr("Cleared.") + " " + tr("{engine}: the next click encodes the view with it.")
+                                .format(engine=self._engine_note()))
+
     def _toggle_tool(self, on: bool) -> None:
         if self.tool is None:
             return
@@ -311,7 +358,11 @@ class InteractiveTab(QWidget):
         it was made with; a model or device changed in the dock meanwhile applies afterwards, to the next object."""
         self.apply_choices(keep_session=True)  # the class, file and outline choices as the dock shows them now
         oid = self.controller.accept()
+        changed = self._engine_waiting()
         self.apply_choices()
+        if changed:
+            self.status.setText(self.status.text() + " " + tr("{engine}: the next click encodes the view with it.")
+                                .format(engine=self._engine_note()))
         return oid
 
     def _message(self, text: str, level: str = "info") -> None:

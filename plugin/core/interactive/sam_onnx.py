@@ -11,22 +11,26 @@ Decoder inputs: ``image_embeddings`` (or ``image_embed``), ``point_coords``
 0 negative, 2/3 box corners, -1 padding), ``mask_input`` ``[1, 1, 256, 256]``,
 ``has_mask_input`` ``[1]``, optionally ``orig_im_size`` ``[2]`` and any further
 encoder outputs by name. Outputs: ``masks`` (logits), ``iou_predictions``,
-optionally ``low_res_masks``. Every file is checked (it loads, the names and
-ranks fit, its sha256 matches the model card when one is given) and a
-:class:`ModelError` says what does not fit.
+optionally ``low_res_masks`` (``masks`` may be boolean, thresholded in the
+graph). Every file is checked (it loads, the names and ranks fit, its sha256
+matches the model card when one is given) and a :class:`ModelError` says what
+does not fit. A file whose weights lie in external data files (``.onnx.data``,
+as every export over 2 GB) is hashed with them, so re-exported weights change
+the model hash, the cache key and the card check.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 from typing import Optional
 
 import numpy as np
 from scipy import ndimage
 
 from ..errors import ModelError
-from ..messages import t
+from ..messages import separator, t
 from ..modelcards import file_sha256
 from ..runtime import onnx_session, too_new_for_runtime
 
@@ -34,6 +38,17 @@ PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
 DECODER_REQUIRED = ("point_coords", "point_labels", "mask_input", "has_mask_input")
 EMBEDDING_NAMES = ("image_embeddings", "image_embed")
+IMAGE_TYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(double)": np.float64,
+               "tensor(uint8)": np.uint8}
+"""Encoder image input types fed as the model declares (uint8: 0-255 RGB, rounded, not normalised)."""
+CARD_ROLES = {"encoder": "encoder", "image_encoder": "encoder", "decoder": "decoder", "mask_decoder": "decoder",
+              "prompt_decoder": "decoder"}
+"""Model card sha256 keys, under 'sha256' or flat as '<key>_sha256', and the file of the pair each names."""
+_LOCATION = re.compile(rb"\x0a\x08location\x12")
+"""How a tensor's external data 'location' entry is encoded in the .onnx protobuf (key field, then the value field)."""
+CARD_FIX = ("Give 'sha256' as an object with the sha256 of each file: 'encoder' and 'decoder' (or 'image_encoder' and "
+            "'mask_decoder', or flat 'encoder_sha256' and 'decoder_sha256'), and the file name of each weights file "
+            "(.onnx.data) beside them.")
 
 
 def _role(role: str) -> str:
@@ -70,24 +85,63 @@ class SamOnnxEngine:
                  expected_sha256: Optional[dict] = None, label: Optional[str] = None) -> None:
         self.encoder_path = encoder_path
         self.decoder_path = decoder_path
-        self.encoder_sha256 = file_sha256(encoder_path) if os.path.isfile(encoder_path) else ""
-        self.decoder_sha256 = file_sha256(decoder_path) if os.path.isfile(decoder_path) else ""
-        for role, want in (expected_sha256 or {}).items():
-            got = {"encoder": self.encoder_sha256, "decoder": self.decoder_sha256}.get(role)
-            if got is not None and want and got.lower() != str(want).lower():
-                raise ModelError(t("The SAM {role} does not match its model card (sha256 {got}… instead of {want}…).",
-                                   role=_role(role), got=got[:12], want=str(want)[:12]),
-                                 t("The file was changed or corrupted; download it again or update the model card."))
+        self.hashes = {role: _file_hashes(p) for role, p in (("encoder", encoder_path), ("decoder", decoder_path))}
+        self.encoder_sha256 = _folded(*self.hashes["encoder"])
+        self.decoder_sha256 = _folded(*self.hashes["decoder"])
+        unchecked = self._check_card(expected_sha256) if expected_sha256 is not None else []
         self.enc, self.report = _open(encoder_path, "encoder", device)
         self.dec, _ = _open(decoder_path, "decoder", device)
+        if unchecked:
+            self.report.reason += separator() + t("the model card gives no sha256 for {files}: not checked",
+                                                  files=", ".join(unchecked))
         self._label = label or os.path.splitext(os.path.basename(encoder_path))[0].replace("_encoder", "").replace(".encoder", "")
         self._check_encoder()
         self._check_decoder()
 
+    def _check_card(self, expected: dict) -> list[str]:
+        """Check the pair (and the weights files beside it) against a model card's sha256 entries (roles 'encoder' /
+        'decoder' and file names); the names of the files the card does not check."""
+        expected = {k: str(v).strip().lower() for k, v in expected.items() if v}
+        paths = {"encoder": self.encoder_path, "decoder": self.decoder_path}
+        data_names = {name for role in paths for name, _ in self.hashes[role][1]}
+        unknown = [k for k in expected if k not in paths and k not in data_names]
+        if unknown:
+            raise ModelError(t("The model card gives a sha256 for '{key}', which is neither file of the pair nor their "
+                               "weights ({files}).", key=unknown[0],
+                               files=", ".join([os.path.basename(p) for p in paths.values()] + sorted(data_names))),
+                             t(CARD_FIX))
+        unchecked = []
+        for role, path in paths.items():
+            own, data = self.hashes[role]
+            for name, sha in data:
+                want = expected.get(name)
+                if want and want != sha:
+                    raise ModelError(t("The weights file '{name}' of the SAM {role} does not match its model card "
+                                       "(sha256 {got}… instead of {want}…).", name=name, role=_role(role), got=sha[:12],
+                                       want=want[:12]),
+                                     t("The file was changed or corrupted; download it again or update the model card."))
+            want = expected.get(role)
+            if not want:
+                unchecked += [os.path.basename(path)] + [n for n, _ in data if not expected.get(n)]
+                continue
+            if want == _folded(own, data):
+                continue
+            if want != own:
+                raise ModelError(t("The SAM {role} does not match its model card (sha256 {got}… instead of {want}…).",
+                                   role=_role(role), got=own[:12], want=want[:12]),
+                                 t("The file was changed or corrupted; download it again or update the model card."))
+            for name, sha in data:
+                if not expected.get(name):
+                    raise ModelError(t("The SAM {role} '{model}' keeps its weights in '{name}', which its model card does "
+                                       "not check.", role=_role(role), model=os.path.basename(path), name=name),
+                                     t("Add \"{name}\": \"{sha}\" under 'sha256' in the model card (the sha256 of that "
+                                       "file), so that re-exported weights are noticed.", name=name, sha=sha))
+        return unchecked
+
     # ------------------------------------------------------------- identity
     @property
     def sha256(self) -> str:
-        """One hash for the pair (sha256 of both files' hashes)."""
+        """One hash for the pair (sha256 of both files' hashes, each with its external weights folded in)."""
         return hashlib.sha256((self.encoder_sha256 + self.decoder_sha256).encode()).hexdigest()
 
     @property
@@ -123,6 +177,11 @@ class SamOnnxEngine:
             raise ModelError(t("The SAM encoder '{name}' takes an input of shape {shape}; [1, 3, S, S] or [H, W, 3] is expected.",
                                name=name, shape=shape), t("Export the encoder with SAM's or SAM 2's ONNX exporter."))
         self.enc_input = ins[0].name
+        self.enc_type = IMAGE_TYPES.get(ins[0].type)
+        if self.enc_type is None:
+            raise ModelError(t("The SAM encoder '{name}' takes a {type} image; float32, float16 or uint8 is expected.",
+                               name=name, type=ins[0].type),
+                             t("Export the encoder with SAM's or SAM 2's ONNX exporter (float32 image input)."))
         self.enc_outputs = [o.name for o in self.enc.get_outputs()]
         if not any(n in self.enc_outputs for n in EMBEDDING_NAMES) and len(self.enc_outputs) != 1:
             raise ModelError(t("The SAM encoder '{name}' has no 'image_embeddings' output (it has {outputs}).",
@@ -152,6 +211,8 @@ class SamOnnxEngine:
             raise ModelError(t("The SAM decoder '{name}' takes point_coords of shape {shape}; [1, N, 2] is expected.",
                                name=name, shape=ins["point_coords"].shape),
                              t("Export the decoder with dynamic point count (SAM's exporter does)."))
+        n = ins["point_coords"].shape[1]
+        self.max_points = n if isinstance(n, int) and n > 0 else None  # exported with a fixed point count: padded to it
         self.dec_inputs = ins
         self.dec_outputs = outs
 
@@ -180,13 +241,15 @@ class SamOnnxEngine:
         """Run the image encoder once; the outputs (embeddings) are the features."""
         h, w = image.shape[-2:]
         hwc, scale = self._prepare(np.asarray(image, np.float32), np.asarray(valid, bool))
+        if self.enc_type == np.uint8:  # a graph taking 8-bit RGB normalises inside: 0-255, rounded
+            hwc = np.clip(np.round(hwc), 0, 255)
         if self.layout == "nchw":
             x = np.zeros((self.size, self.size, 3), dtype=np.float32)
-            x[: hwc.shape[0], : hwc.shape[1]] = (hwc - PIXEL_MEAN) / PIXEL_STD
+            x[: hwc.shape[0], : hwc.shape[1]] = hwc if self.enc_type == np.uint8 else (hwc - PIXEL_MEAN) / PIXEL_STD
             feed = x.transpose(2, 0, 1)[None]
         else:
             feed = hwc
-        outs = self.enc.run(None, {self.enc_input: feed.astype(np.float32)})
+        outs = self._run("encoder", {self.enc_input: feed.astype(self.enc_type)})
         feats = {name: np.asarray(v) for name, v in zip(self.enc_outputs, outs)}
         feats["_orig_hw"] = np.array([h, w], dtype=np.int64)
         feats["_resized_hw"] = np.array(hwc.shape[:2], dtype=np.int64)
@@ -204,9 +267,7 @@ class SamOnnxEngine:
             b = np.asarray(box, dtype=np.float64).reshape(2, 2) * scale
             pts = np.vstack([pts, b])
             lbl = np.concatenate([lbl, [2.0, 3.0]])
-        else:
-            pts = np.vstack([pts, [[0.0, 0.0]]])
-            lbl = np.concatenate([lbl, [-1.0]])
+        pts, lbl = self._pad(pts, lbl, box is None)
         feed = {}
         for name, meta in self.dec_inputs.items():
             if name == "point_coords":
@@ -227,13 +288,43 @@ class SamOnnxEngine:
                 raise ModelError(t("The SAM decoder needs '{name}', which the encoder did not produce.", name=name),
                                  t("Use a matching encoder/decoder pair."))
             feed[name] = np.asarray(v, dtype=_np_type(meta.type))
-        outs = dict(zip(self.dec_outputs, self.dec.run(None, feed)))
+        outs = dict(zip(self.dec_outputs, self._run("decoder", feed)))
         masks = np.asarray(outs["masks"])
         ious = np.asarray(outs["iou_predictions"]).reshape(-1)
         masks = masks.reshape(-1, *masks.shape[-2:])
         best = int(np.argmax(ious)) if ious.size == masks.shape[0] else 0
-        logits = self._to_window(masks[best].astype(np.float32), f)
+        logits = masks[best].astype(np.float32)
+        if masks.dtype == np.bool_ or np.issubdtype(masks.dtype, np.integer):  # thresholded in the graph: 0/1
+            logits = np.where(logits > 0, 1.0, -1.0).astype(np.float32)  # > 0 after resizing is 0/1 > 0.5
+        logits = self._to_window(logits, f)
         return logits > 0.0, float(np.clip(ious[best] if ious.size else 0.0, 0.0, 1.0))
+
+    def _pad(self, pts: np.ndarray, lbl: np.ndarray, pad: bool) -> tuple[np.ndarray, np.ndarray]:
+        """The prompts as the decoder takes them: a padding point (label -1) without a box, as SAM's exporter expects,
+        or exactly the decoder's fixed point count (padded with label -1; ModelError when the prompts need more)."""
+        n = self.max_points
+        if n is None:
+            if pad:
+                pts, lbl = np.vstack([pts, [[0.0, 0.0]]]), np.concatenate([lbl, [-1.0]])
+            return pts, lbl
+        if len(pts) > n:
+            raise ModelError(t("The SAM decoder '{name}' was exported for exactly {n} points; these prompts need {k} "
+                               "(a box counts as two).", name=os.path.basename(self.decoder_path), n=n, k=len(pts)),
+                             t("Give at most {n} points, or export the decoder with a dynamic point count (SAM's "
+                               "exporter does).", n=n))
+        extra = n - len(pts)
+        return (np.vstack([pts, np.zeros((extra, 2))]), np.concatenate([lbl, np.full(extra, -1.0)]))
+
+    def _run(self, role: str, feed: dict) -> list:
+        """Run the encoder or decoder; an onnxruntime failure becomes a ModelError naming the file and the fix."""
+        session, path = (self.enc, self.encoder_path) if role == "encoder" else (self.dec, self.decoder_path)
+        try:
+            return session.run(None, feed)
+        except Exception as exc:  # onnxruntime raises its own InvalidArgument/Fail/RuntimeException types
+            raise ModelError(t("The SAM {role} '{name}' failed to run ({reason}).", role=_role(role),
+                               name=os.path.basename(path), reason=(str(exc).strip().splitlines() or [""])[0][:200]),
+                             t("Export the pair again with SAM's or SAM 2's ONNX exporter (float32 image, dynamic point "
+                               "count), or choose another model.")) from exc
 
     def _to_window(self, logits: np.ndarray, f: dict) -> np.ndarray:
         """Bring decoder logits to the encoded window's shape (low-res padded square → crop → resize)."""
@@ -253,8 +344,122 @@ def _np_type(onnx_type: str):
             "tensor(int32)": np.int32, "tensor(float16)": np.float16}.get(onnx_type, np.float32)
 
 
-def find_pair(path: str) -> tuple[str, str, dict]:
-    """(encoder, decoder, expected sha256) from a model card (.json), one .onnx of the pair, or a folder."""
+def external_data_files(path: str) -> list[str]:
+    """Relative paths of the files holding a model's external data (weights beside the .onnx, as exports over 2 GB
+    keep them), from the tensors' 'location' entries; [] when the weights are inside the file."""
+    if not os.path.isfile(path):
+        return []
+    locations = _scan_locations(path)
+    if locations:
+        try:
+            import onnx  # exact when installed; the byte scan otherwise (QGIS installs often lack onnx)
+        except ImportError:
+            pass
+        else:
+            try:
+                locations = _onnx_locations(onnx.load(path, load_external_data=False).graph)
+            except Exception:  # noqa: BLE001 - a file onnx cannot parse: the scan stands, onnxruntime says what is wrong
+                pass
+    folder = os.path.dirname(os.path.abspath(path))
+    return sorted(loc for loc in locations if os.path.isfile(os.path.join(folder, loc)))
+
+
+def _onnx_locations(graph) -> set[str]:
+    """The 'location' of every tensor stored as external data in a graph and its subgraphs."""
+    from onnx import TensorProto
+
+    found = set()
+    tensors = list(graph.initializer)
+    for node in graph.node:
+        for attr in node.attribute:
+            tensors += ([attr.t] if attr.HasField("t") else []) + list(attr.tensors)
+            for sub in ([attr.g] if attr.HasField("g") else []) + list(attr.graphs):
+                found |= _onnx_locations(sub)
+    for tensor in tensors:
+        if tensor.data_location == TensorProto.EXTERNAL:
+            found |= {e.value for e in tensor.external_data if e.key == "location"}
+    return found
+
+
+def _scan_locations(path: str) -> set[str]:
+    """The external data 'location' values found in the file's bytes (read in 1 MiB chunks, overlapping)."""
+    found, tail = set(), b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            buf = tail + chunk
+            for m in _LOCATION.finditer(buf):
+                size, shift, i = 0, 0, m.end()
+                while i < len(buf) and shift < 28:  # the value's length, a protobuf varint
+                    size |= (buf[i] & 0x7F) << shift
+                    shift += 7
+                    i += 1
+                    if not buf[i - 1] & 0x80:
+                        break
+                if 0 < size < 4096 and i + size <= len(buf):
+                    try:
+                        found.add(buf[i:i + size].decode("utf-8"))
+                    except UnicodeDecodeError:
+                        pass
+            tail = buf[-4200:]
+    return found
+
+
+def _file_hashes(path: str) -> tuple[str, list[tuple[str, str]]]:
+    """sha256 of a model file and of each of its external data files (relative path, sha256); empty when missing."""
+    if not os.path.isfile(path):
+        return "", []
+    folder = os.path.dirname(os.path.abspath(path))
+    return file_sha256(path), [(loc, file_sha256(os.path.join(folder, loc))) for loc in external_data_files(path)]
+
+
+def _folded(own: str, data: list[tuple[str, str]]) -> str:
+    """One hash for a model file and its external data: the file's sha256 alone when it keeps its weights inside."""
+    if not data:
+        return own
+    return hashlib.sha256("\n".join([own] + [f"{name}:{sha}" for name, sha in data]).encode()).hexdigest()
+
+
+def card_hashes(card: dict, name: str, encoder: str, decoder: str) -> dict:
+    """A model card's sha256 entries as {'encoder' | 'decoder' | weights file name: lower-case hex}; ModelError naming
+    the card when they are not one 64-digit hash per file."""
+    sha = card.get("sha256")
+    if sha is None:
+        sha = {}
+    if not isinstance(sha, dict):
+        raise ModelError(t("The model card '{name}' gives 'sha256' as a single value; one sha256 per file is expected.",
+                           name=name), t(CARD_FIX))
+    items = list(sha.items()) + [(k[: -len("_sha256")], v) for k, v in card.items() if k.lower().endswith("_sha256")]
+    files = {os.path.basename(encoder).lower(): "encoder", os.path.basename(decoder).lower(): "decoder"}
+    out: dict = {}
+    for key, value in items:
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9a-fA-F]{64}", value.strip()):
+            raise ModelError(t("The model card '{name}' gives '{key}' a sha256 that is not 64 hexadecimal digits ({value}).",
+                               name=name, key=key, value=str(value)[:70]), t(CARD_FIX))
+        role = CARD_ROLES.get(str(key).lower()) or files.get(str(key).lower(), str(key))
+        if out.get(role, value.strip().lower()) != value.strip().lower():
+            raise ModelError(t("The model card '{name}' gives two different sha256 for the {role}.", name=name,
+                               role=_role(role) if role in ("encoder", "decoder") else role), t(CARD_FIX))
+        out[role] = value.strip().lower()
+    return out
+
+
+def _partner(folder: str, name: str, i: int, word: str) -> str:
+    """The other file of the pair: ``name`` with the word at ``i`` replaced in the same case (SAM_Encoder →
+    SAM_Decoder), or the file in the folder whose name matches that whatever its case."""
+    old = name[i:i + 7]
+    new = word.upper() if old.isupper() else word.capitalize() if old[:1].isupper() else word
+    path = os.path.join(folder, name[:i] + new + name[i + 7:])
+    if not os.path.exists(path) and os.path.isdir(folder):
+        same = [n for n in sorted(os.listdir(folder)) if n.lower() == os.path.basename(path).lower()]
+        if same:
+            return os.path.join(folder, same[0])
+    return path
+
+
+def find_pair(path: str) -> tuple[str, str, Optional[dict]]:
+    """(encoder, decoder, expected sha256) from a model card (.json), one .onnx of the pair, or a folder (None: no card)."""
     if os.path.isdir(path):
         onnx = sorted(n for n in os.listdir(path) if n.endswith(".onnx"))
         enc = [n for n in onnx if "encoder" in n.lower()]
@@ -262,7 +467,7 @@ def find_pair(path: str) -> tuple[str, str, dict]:
         if len(enc) != 1 or len(dec) != 1:
             raise ModelError(t("The folder '{path}' does not hold exactly one *encoder*.onnx and one *decoder*.onnx.", path=path),
                              t("Point MODEL to the encoder file, or to a model card (.json) naming both files."))
-        return os.path.join(path, enc[0]), os.path.join(path, dec[0]), {}
+        return os.path.join(path, enc[0]), os.path.join(path, dec[0]), None
     if not os.path.exists(path):
         raise ModelError(t("The model '{path}' does not exist.", path=path),
                          t("Choose 'classical', or a SAM encoder/decoder .onnx pair or its model card."))
@@ -272,17 +477,16 @@ def find_pair(path: str) -> tuple[str, str, dict]:
                 card = json.load(fh)
             folder = os.path.dirname(os.path.abspath(path))
             enc, dec = os.path.join(folder, card["encoder"]), os.path.join(folder, card["decoder"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            sha = card_hashes(card, os.path.basename(path), enc, dec)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(t("The model card '{name}' cannot be read ({reason}).", name=os.path.basename(path), reason=exc),
                              t("A card is JSON with 'encoder', 'decoder' (file names next to it) and optionally 'sha256': {encoder, decoder}.")) from exc
-        return enc, dec, dict(card.get("sha256") or {})
+        return enc, dec, sha
     folder, name = os.path.split(os.path.abspath(path))
     low = name.lower()
     if "encoder" in low:
-        i = low.index("encoder")
-        return path, os.path.join(folder, name[:i] + "decoder" + name[i + 7:]), {}
+        return path, _partner(folder, name, low.index("encoder"), "decoder"), None
     if "decoder" in low:
-        i = low.index("decoder")
-        return os.path.join(folder, name[:i] + "encoder" + name[i + 7:]), path, {}
+        return _partner(folder, name, low.index("decoder"), "encoder"), path, None
     raise ModelError(t("Cannot tell whether '{name}' is a SAM encoder or decoder.", name=name),
                      t("Name the files *encoder*.onnx / *decoder*.onnx, or give a model card (.json) naming both."))
