@@ -464,7 +464,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="258" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -979,7 +979,7 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="256" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
@@ -1184,7 +1184,7 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="262" />
+            <location filename="../plugin/gui/interactive_tab.py" line="267" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
@@ -1194,39 +1194,59 @@
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="174" />
+            <location filename="../plugin/gui/interactive_tab.py" line="179" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="174" />
+            <location filename="../plugin/gui/interactive_tab.py" line="179" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="226" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="227" />
+            <location filename="../plugin/gui/interactive_tab.py" line="232" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="240" />
+            <location filename="../plugin/gui/interactive_tab.py" line="245" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="325" />
+            <source>Model {model} on {device}</source>
+            <translation>Modell {model} auf {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="335" />
+            <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
+            <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="364" />
+            <source>{engine}: the next click encodes the view with it.</source>
+            <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="377" />
+            <source>Cleared.</source>
+            <translation>Geleert.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="74" />
@@ -1677,11 +1697,6 @@
             <location filename="../plugin/gui/maptools.py" line="361" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="377" />
-            <source>Cleared.</source>
-            <translation>Geleert.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="402" />

@@ -464,7 +464,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="258" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -979,7 +979,7 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="256" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
@@ -1184,7 +1184,7 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="262" />
+            <location filename="../plugin/gui/interactive_tab.py" line="267" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
@@ -1194,39 +1194,59 @@
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="174" />
+            <location filename="../plugin/gui/interactive_tab.py" line="179" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="174" />
+            <location filename="../plugin/gui/interactive_tab.py" line="179" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="226" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="227" />
+            <location filename="../plugin/gui/interactive_tab.py" line="232" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="240" />
+            <location filename="../plugin/gui/interactive_tab.py" line="245" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="325" />
+            <source>Model {model} on {device}</source>
+            <translation>Modèle {model} sur {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="335" />
+            <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
+            <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="364" />
+            <source>{engine}: the next click encodes the view with it.</source>
+            <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="377" />
+            <source>Cleared.</source>
+            <translation>Effacé.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="74" />
@@ -1677,11 +1697,6 @@
             <location filename="../plugin/gui/maptools.py" line="361" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="377" />
-            <source>Cleared.</source>
-            <translation>Effacé.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="402" />
