@@ -139,6 +139,18 @@ SAR_AMPLITUDE_MAX = 2000.0
 FOOT_M = 0.3048
 FEET_UNITS = ("ft", "foot", "feet", "us survey foot", "international foot")
 """Band units (GDAL's unit type) of heights in feet, common on US lidar DSMs in State Plane coordinates."""
+US_SURVEY_FOOT_M = 1200.0 / 3937.0
+LENGTH_UNITS = {
+    **{u: 1.0 for u in ("m", "metre", "metres", "meter", "meters", "metre (m)", "meter (m)")},
+    **{u: 0.01 for u in ("cm", "centimetre", "centimetres", "centimeter", "centimeters")},
+    **{u: 0.001 for u in ("mm", "millimetre", "millimetres", "millimeter", "millimeters")},
+    **{u: 0.1 for u in ("dm", "decimetre", "decimetres", "decimeter", "decimeters")},
+    **{u: FOOT_M for u in ("ft", "foot", "feet", "international foot", "international feet", "ft (intl)")},
+    **{u: US_SURVEY_FOOT_M for u in ("us survey foot", "us survey feet", "us-ft", "us ft", "ftus", "survey foot",
+                                     "foot_us", "us_survey_foot")},
+}
+"""Band units (GDAL's unit type, lower case) of heights and their length in metres: a DSM in integer centimetres
+whose unit says 'cm' was read as metres (3 m sheds 'taller than 10 m')."""
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
@@ -220,6 +232,14 @@ def _band_unit(src: RasterSource, band: int) -> str:
     return src.units[band - 1].strip().lower() if len(src.units) >= band else ""
 
 
+def _unknown_unit(unit: str) -> str:
+    """A caution for a band unit that is no length unit of LENGTH_UNITS ('' when unset or known)."""
+    if not unit or unit in LENGTH_UNITS:
+        return ""
+    return separator() + t("caution: the band's unit '{unit}' is no length unit TerraPrompt knows, the heights are read as "
+                           "metres: set the unit (m, cm, mm, ft) or the scale in the file if they are not", unit=unit)
+
+
 def _stated_pairs(src: RasterSource, bands: list[int]) -> dict[int, tuple[float, float]]:
     """(scale, offset) the file states for each band (1, 0 where it states none)."""
     return {b: (src.scales[b - 1] if b <= len(src.scales) else 1.0, src.offsets[b - 1] if b <= len(src.offsets) else 0.0)
@@ -277,10 +297,14 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     note = t(STATED_NOTE, scale=scale, offset=offset)
     if kind == "metres":
         unit = _band_unit(src, bands[0])
+        to_m = LENGTH_UNITS.get(unit, 1.0)
         if unit in FEET_UNITS:
-            return Scaling(kind, scale * FOOT_M, offset * FOOT_M, False,
+            return Scaling(kind, scale * to_m, offset * to_m, False,
                            t("heights in feet (the band's unit is '{unit}'), {note}, converted to metres", unit=unit, note=note))
-        return Scaling(kind, scale, offset, False, t("heights in metres = {note}", note=note))
+        if to_m != 1.0:
+            return Scaling(kind, scale * to_m, offset * to_m, False, t(
+                "heights in {unit} (the band's unit), {note}, converted to metres", unit=unit, note=note))
+        return Scaling(kind, scale, offset, False, t("heights in metres = {note}", note=note) + _unknown_unit(unit))
     s = src.sample(bands=bands[:1] if kind == "sar_db" else bands, max_pixels=100_000).compressed()
     if not s.size:
         return None
@@ -358,9 +382,13 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)"))
     if kind == "metres":
         unit = _band_unit(src, bands[0])
+        to_m = LENGTH_UNITS.get(unit, 1.0)
         if unit in FEET_UNITS:
-            return Scaling(kind, FOOT_M, 0.0, False, t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
-        return Scaling(kind, 1.0, 0.0, False, t("heights used as metres"))
+            return Scaling(kind, to_m, 0.0, False, t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
+        if to_m != 1.0:
+            return Scaling(kind, to_m, 0.0, False, t("heights in {unit} (the band's unit) converted to metres (× {factor:g})",
+                                                     unit=unit, factor=to_m))
+        return Scaling(kind, 1.0, 0.0, False, t("heights used as metres") + _unknown_unit(unit))
     bands = judged
     st = band_stats(src, bands, max_pixels=100_000)
     top = float(np.max(st.p98)) if st.p98.size else 1.0

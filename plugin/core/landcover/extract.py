@@ -28,8 +28,8 @@ from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
 from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
-from .height import filter_by_height, looks_like_dsm
-from .indices import height_above_ground
+from .height import HeightReading, filter_by_height, read_heights
+from .indices import ground_window_px, height_above_ground
 from .spectral import Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
@@ -459,9 +459,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     scene = Window(0, 0, src.width, src.height)
     ctx = scene_context(stack, modality, req.device)
     ctx.network = req.engine == "auto"  # water then comes from the network, as a 'water' prompt alone gets it
-    if parsed.has_height:  # one DSM-or-nDSM decision for the height filter and the spectral rules
+    reading = None
+    if "height" in roles:  # one DSM-or-nDSM decision for the height filter and the spectral rules, on local lows
         hs = stack.read_sample(scene, {"height"})
-        ctx.height_is_dsm = looks_like_dsm(hs.bands["height"][hs.valid_for(["height"])])
+        reading = read_heights(np.where(hs.valid_for(["height"]), hs.bands["height"], np.nan))
+        ctx.height_is_dsm = reading.is_dsm
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, ctx)
     engine.fit(stack.read_sample(scene, engine.needed_roles()))
     run_win = _tiled_span(window, src, req.tiles)  # the extent with the whole run's tiles around it
@@ -542,6 +544,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                                "with data can give."))
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
+        details["heights"] = heights_details(reading, ctx.pixel_m)
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
         details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
@@ -665,6 +668,31 @@ def _sure(score: float) -> str:
     return t("certain") if score >= 0.99 else t("fairly sure") if score >= 0.6 else t("unsure")
 
 
+def heights_details(reading: Optional[HeightReading], pixel_m: float) -> Optional[dict]:
+    """How the height layer was read (DSM or nDSM, why, the ground window, undeclared voids), for the explanation."""
+    if reading is None:
+        return None
+    b, size = ground_window_px(pixel_m)
+    return {"read_as": "DSM" if reading.is_dsm else "nDSM", "why": reading.why, "voids": list(reading.voids),
+            "ground_window_m": round(size * b * pixel_m, 1), "ground_cell_m": round(b * pixel_m, 2)}
+
+
+def heights_lines(hd: Optional[dict]) -> list[str]:
+    """The explanation's line on the heights: read as a DSM (ground subtracted, how) or as an nDSM (used as is), and why."""
+    if not hd:
+        return []
+    if hd["read_as"] == "DSM":
+        line = t("Heights: the height layer was read as a DSM ({why}); heights above ground = DSM minus the ground, the lowest "
+                 "surface within {window} m (a grey opening of {cell} m cell medians, one-cell pits and spikes removed first)",
+                 why=hd["why"], window=f"{hd['ground_window_m']:g}", cell=f"{hd['ground_cell_m']:g}")
+    else:
+        line = t("Heights: the height layer was read as an nDSM, heights above ground used as they are ({why})", why=hd["why"])
+    if hd["voids"]:
+        line += separator() + t("caution: values {values} are fill values, not heights, and were treated as no height: set "
+                                "them as the layer's nodata", values=", ".join(f"{v:g}" for v in hd["voids"]))
+    return [line]
+
+
 def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
     """The plain-language explanation of a run: concepts, engine and rules, areas, exclusions, confidence."""
     cat = catalogue()
@@ -697,6 +725,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                        concepts=", ".join(label_in_text(t(cat[n]["label"])) for n in hf["concepts"]), range=height_range_text(parsed),
                        source=hf["heights_from"], kept=hf["objects_kept"], removed=hf["objects_removed"],
                        none=hf["objects_without_height"]))
+    lines += heights_lines(details.get("heights"))
     so = details.get("straight_outlines")
     if so is not None:
         lines.append(t("Polygons: straight outlines for {concepts} (right angles along each object's main direction; a part "

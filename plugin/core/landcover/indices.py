@@ -6,6 +6,7 @@ BSI (Rikimaru 2002), NDSI (Hall 1995), NBR (Key & Benson 2006), ExG (Woebbecke 1
 """
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import numpy as np
@@ -129,20 +130,69 @@ def despeckle_db(db: np.ndarray, size: int = 5) -> np.ndarray:
     return out
 
 
+GROUND_CELL_M = 1.0
+"""The ground is estimated on cells of about this size (the median of each cell's pixels): one-pixel pits and spikes
+vanish, and the 120 m window stays 120 m at 0.1 m pixels (a 201-pixel cap made 30 m roofs the 'ground')."""
+VOID_M = -1000.0
+"""Heights at or below this are fill values (-9999, -32767, -3.4e38), not ground: no land is below -430 m."""
+
+
+def void_heights(height: np.ndarray) -> np.ndarray:
+    """True where a height is an undeclared fill value (at or below VOID_M), not a measurement."""
+    return np.asarray(height) <= VOID_M
+
+
+def _cell_medians(h: np.ndarray, b: int) -> np.ndarray:
+    """Median of the finite values of each b x b cell (NaN where a cell has none)."""
+    if b <= 1:
+        return h
+    rows, cols = -(-h.shape[0] // b) * b, -(-h.shape[1] // b) * b
+    padded = np.full((rows, cols), np.nan, np.float32)
+    padded[:h.shape[0], :h.shape[1]] = h
+    cells = padded.reshape(rows // b, b, cols // b, b).transpose(0, 2, 1, 3).reshape(rows // b, cols // b, b * b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells
+        return np.nanmedian(cells, axis=2).astype(np.float32)
+
+
+def ground_window_px(pixel_m: float, ground_window_m: float = 120.0) -> tuple[int, int]:
+    """(cell size in pixels, opening window in cells) of the ground estimate."""
+    b = max(1, int(round(GROUND_CELL_M / max(pixel_m, 1e-3))))
+    return b, int(max(3, round(ground_window_m / (b * max(pixel_m, 1e-3)))))
+
+
+def ground_estimate(h: np.ndarray, pixel_m: float, ground_window_m: float = 120.0) -> np.ndarray:
+    """The ground under a DSM (NaN where it has no value): cell medians (~1 m), a 3 x 3 median against pits and spikes,
+    then a grey opening over ``ground_window_m`` (wider than most buildings), back on the pixel grid."""
+    from scipy import ndimage
+
+    b, size = ground_window_px(pixel_m, ground_window_m)
+    coarse = _cell_medians(h, b)
+    known = np.isfinite(coarse)
+    if not known.any():
+        return np.full(h.shape, np.nan, np.float32)
+    filled = np.where(known, coarse, np.nanmax(coarse)).astype(np.float32)
+    filled = ndimage.median_filter(filled, size=3, mode="nearest")  # pits and spikes of one cell
+    pad = size // 2 + 1  # a plane continues past the raster edge (odd reflection), a building only mirrors (even)
+    padded = np.maximum(np.pad(filled, pad, mode="reflect", reflect_type="odd"), np.pad(filled, pad, mode="reflect"))
+    ground = ndimage.grey_opening(padded, size=(size, size), mode="nearest")[pad:-pad, pad:-pad]
+    if b == 1:
+        return ground
+    rr = (np.arange(h.shape[0], dtype=np.float32) + 0.5) / b - 0.5
+    cc = (np.arange(h.shape[1], dtype=np.float32) + 0.5) / b - 0.5
+    coords = np.meshgrid(rr, cc, indexing="ij")
+    return ndimage.map_coordinates(ground, coords, order=1, mode="nearest").astype(np.float32)
+
+
 def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground_window_m: float = 120.0,
                         valid: Optional[np.ndarray] = None) -> np.ndarray:
-    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (grey opening over ~120 m, wider than
-    most buildings); NaN outside ``valid`` (the DSM's nodata, whatever fill value the read gave it: a -9999 fill was
-    taken for the ground and made the whole tile 'buildings' thousands of metres tall)."""
+    """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (ground_estimate: robust to pits and
+    voids); NaN outside ``valid`` (the DSM's nodata, whatever fill value the read gave it: a -9999 fill was taken for
+    the ground and made the whole tile 'buildings' thousands of metres tall) and on undeclared fills (void_heights)."""
     h = height.astype(np.float32, copy=True)
     if valid is not None:
         h[~valid] = np.nan
+    h[void_heights(h)] = np.nan
     if not is_dsm:
         return h
-    from scipy import ndimage
-
-    size = int(max(3, min(201, round(ground_window_m / max(pixel_m, 1e-3)))))
-    filled = np.where(np.isfinite(h), h, np.nanmax(h) if np.isfinite(h).any() else 0.0)
-    ground = ndimage.grey_opening(filled, size=(size, size), mode="nearest")
-    out = (h - ground).astype(np.float32)
-    return out
+    return (h - ground_estimate(h, pixel_m, ground_window_m)).astype(np.float32)
