@@ -291,6 +291,23 @@ def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, 
             win.hide()
 
 
+@contextlib.contextmanager
+def lakes_tab(tmp_path, monkeypatch):
+    """The Interactive tab (classical engine) on the lakes scene of tests/core/interactive/test_text_candidates (a
+    13-band 10 m raster in EPSG:32633 on a canvas in EPSG:3857); yields (tab, canvas, layer, masks, xf), accepted
+    objects go to tmp_path/accepted.gpkg."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "core", "interactive"))
+    from test_text_candidates import s2_scene
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data, masks = s2_scene()
+    path = write_raster(str(tmp_path / "s2.tif"), data, transform=from_origin(500000, 4500000, 10, 10),
+                        descriptions=S2_NAMES)
+    with interactive_tab_on_web_canvas(path, "s2", "object", "classical", str(tmp_path / "accepted.gpkg")) as (
+            tab, canvas, layer, xf):
+        yield tab, canvas, layer, masks, xf
+
+
 def run_qgis_process(tmp_path, algorithm: str, params: list[str], locale: str = "", timeout: float = 180):
     """Run an algorithm with the real qgis_process.bin, the plugin from this tree and a fresh profile; returns (process, results)."""
     import json

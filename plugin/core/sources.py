@@ -35,10 +35,9 @@ def container_file(path: str) -> Optional[str]:
     if rest.startswith("/vsi"):
         return container_file(rest)
     parts = rest.split(":")
-    for i in range(len(parts), 0, -1):
-        candidate = ":".join(parts[:i])
-        if candidate and os.path.exists(candidate):
-            return candidate
+    found = _longest_prefix(parts, ":", os.path.exists)
+    if found:
+        return found
     if driver not in _FILE_DRIVERS or not parts[0]:
         return None
     drive = len(parts) > 1 and len(parts[0]) == 1  # 'GPKG:C:\\data\\x.gpkg:table'
@@ -51,13 +50,21 @@ def _archive_file(rest: str) -> Optional[str]:
         return container_file(rest[1:].split("}", 1)[0])
     if rest.startswith("/vsi"):
         return container_file(rest)
-    parts = rest.split("/")
-    for i in range(len(parts), 0, -1):
-        candidate = "/".join(parts[:i])
-        if candidate and os.path.isfile(candidate):
-            return candidate
+    found = _longest_prefix(rest.split("/"), "/", os.path.isfile)
+    if found:
+        return found
     named = _ARCHIVE_NAME.match(rest)
     return named.group(1) if named else rest
+
+
+def _longest_prefix(parts: list[str], sep: str, exists) -> Optional[str]:
+    """The longest leading run of ``parts`` joined by ``sep`` for which ``exists`` holds (a file inside a connection
+    string or an archive path), None for none."""
+    for i in range(len(parts), 0, -1):
+        candidate = sep.join(parts[:i])
+        if candidate and exists(candidate):
+            return candidate
+    return None
 
 
 def vrt_sources(path: str) -> list[str]:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, find_in_tab, interactive_tab_on_web_canvas, paint_s2, wait_for, write_raster
+from conftest import S2_NAMES, find_in_tab, interactive_tab_on_web_canvas, lakes_tab, paint_s2, wait_for, write_raster
 
 TRANSFORM = from_origin(500000, 4500000, 10, 10)
 
@@ -20,13 +20,7 @@ TRANSFORM = from_origin(500000, 4500000, 10, 10)
 @pytest.fixture()
 def setup(plugin, tmp_path, monkeypatch):
     """The lakes scene of test_interactive_text (two water candidates: lake+pond, small lake) and the Interactive tab."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
-    from test_text_candidates import s2_scene
-
-    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
-    data, _ = s2_scene()
-    path = write_raster(str(tmp_path / "s2.tif"), data, transform=TRANSFORM, descriptions=S2_NAMES)
-    with interactive_tab_on_web_canvas(path, "s2", "object", "classical", str(tmp_path / "accepted.gpkg")) as (tab, canvas, layer, xf):
+    with lakes_tab(tmp_path, monkeypatch) as (tab, canvas, layer, _, xf):
         yield tab, canvas, layer, xf, tmp_path
 
 

@@ -1,7 +1,6 @@
 """Text in the Interactive tab on a real QgsMapCanvas (offscreen, canvas CRS ≠ raster CRS): find, accept, reject, refine."""
 from __future__ import annotations
 
-import os
 import sys
 
 import fiona
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, find_in_tab, interactive_tab_on_web_canvas, wait_for, write_raster
+from conftest import find_in_tab, lakes_tab, wait_for
 
 TRANSFORM = from_origin(500000, 4500000, 10, 10)
 
@@ -17,13 +16,7 @@ TRANSFORM = from_origin(500000, 4500000, 10, 10)
 @pytest.fixture()
 def setup(plugin, tmp_path, monkeypatch):
     """A 13-band scene with lakes in EPSG:32633 on a canvas in EPSG:3857, and the Interactive tab."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
-    from test_text_candidates import s2_scene
-
-    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
-    data, masks = s2_scene()
-    path = write_raster(str(tmp_path / "s2.tif"), data, transform=TRANSFORM, descriptions=S2_NAMES)
-    with interactive_tab_on_web_canvas(path, "s2", "object", "classical", str(tmp_path / "accepted.gpkg")) as (tab, canvas, _, xf):
+    with lakes_tab(tmp_path, monkeypatch) as (tab, canvas, _, masks, xf):
         yield tab, canvas, masks, xf, tmp_path
 
 

@@ -338,29 +338,23 @@ def _add_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> Non
 
 def remove_object(path: str, object_id: int, layer: str = LAYER) -> int:
     """Delete the features with this object_id from a GeoPackage layer (an accepted object taken back); returns how many."""
-    from osgeo import ogr
-
-    ds = ogr.Open(path, 1)
-    if ds is None:
-        raise OutputError(t("Cannot open '{path}' to take the object back.", path=path),
-                          t("Check that the file exists and is not read-only."))
-    try:
-        lyr = ds.GetLayerByName(layer)
-        if lyr is None:
-            return 0
+    def of_object(lyr) -> list[int]:
         lyr.SetAttributeFilter(f"object_id = {int(object_id)}")
         fids = [f.GetFID() for f in lyr]
         lyr.SetAttributeFilter(None)
-        for fid in fids:
-            lyr.DeleteFeature(fid)
-        return len(fids)
-    finally:
-        ds = None  # closes and writes the file
+        return fids
+
+    return _delete_features(path, layer, of_object)
 
 
 def remove_features(path: str, fids: Iterable[int], layer: str = LAYER) -> int:
     """Delete these features (by feature id, as :func:`append_objects` returned them) from a GeoPackage layer: an Accept
     taken back removes exactly the rows it wrote, whatever object_id others hold; returns how many were deleted."""
+    return _delete_features(path, layer, lambda lyr: [int(fid) for fid in fids])
+
+
+def _delete_features(path: str, layer: str, pick) -> int:
+    """Open a GeoPackage for update and delete the features ``pick(ogr_layer)`` names; returns how many were deleted."""
     from osgeo import ogr
 
     ds = ogr.Open(path, 1)
@@ -371,7 +365,7 @@ def remove_features(path: str, fids: Iterable[int], layer: str = LAYER) -> int:
         lyr = ds.GetLayerByName(layer)
         if lyr is None:
             return 0
-        return sum(lyr.DeleteFeature(int(fid)) == ogr.OGRERR_NONE for fid in fids)
+        return sum(lyr.DeleteFeature(fid) == ogr.OGRERR_NONE for fid in pick(lyr))
     finally:
         ds = None  # closes and writes the file
 
