@@ -308,6 +308,17 @@ def lakes_tab(tmp_path, monkeypatch):
         yield tab, canvas, layer, masks, xf
 
 
+def similar_tab(plugin, raster, exemplars):
+    """The dock's Interactive tab set for Find similar with the classical engine over the whole raster."""
+    plugin.action.setChecked(True)
+    tab = plugin.dock.tab("interactive_tab")
+    tab.layer_combo.setLayer(raster)
+    tab.exemplar_combo.setLayer(exemplars)
+    tab.model_edit.setText("classical")
+    tab.in_view_check.setChecked(False)
+    return tab
+
+
 def run_qgis_process(tmp_path, algorithm: str, params: list[str], locale: str = "", timeout: float = 180):
     """Run an algorithm with the real qgis_process.bin, the plugin from this tree and a fresh profile; returns (process, results)."""
     import json

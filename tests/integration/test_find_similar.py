@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_raster
+from conftest import similar_tab, write_raster
 
 
 def test_find_similar_with_exemplars_in_wgs84(plugin, tmp_path):
@@ -169,12 +169,7 @@ def test_a_failed_find_similar_leaves_no_folder(plugin, project, tmp_path):
     vec.dataProvider().addFeatures([f])
     project.addMapLayers([raster, vec])
     before = set(glob.glob(tempfile.gettempdir() + "/terraprompt-similar-*") + glob.glob(QgsProcessingUtils.tempFolder() + "/terraprompt-similar-*"))
-    plugin.action.setChecked(True)
-    tab = plugin.dock.tab("interactive_tab")
-    tab.layer_combo.setLayer(raster)
-    tab.exemplar_combo.setLayer(vec)
-    tab.model_edit.setText("classical")
-    tab.in_view_check.setChecked(False)
+    tab = similar_tab(plugin, raster, vec)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
     after = set(glob.glob(tempfile.gettempdir() + "/terraprompt-similar-*") + glob.glob(QgsProcessingUtils.tempFolder() + "/terraprompt-similar-*"))

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 from rasterio.transform import from_origin
 
-from conftest import ROOT, S2_NAMES, synthetic_s2, wait_for, write_raster
+from conftest import ROOT, S2_NAMES, similar_tab, synthetic_s2, wait_for, write_raster
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "interactive"))
@@ -62,12 +62,7 @@ def _similar_setup(plugin, project, tmp_path):
         feats.append(f)
     vec.dataProvider().addFeatures(feats)
     project.addMapLayer(vec)
-    plugin.action.setChecked(True)
-    tab = plugin.dock.tab("interactive_tab")
-    tab.layer_combo.setLayer(raster)
-    tab.exemplar_combo.setLayer(vec)
-    tab.model_edit.setText("classical")
-    tab.in_view_check.setChecked(False)
+    tab = similar_tab(plugin, raster, vec)
     return tab
 
 

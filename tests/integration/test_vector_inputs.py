@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import write_raster
+from conftest import similar_tab, write_raster
 
 SP_TR = from_origin(500000, 4500000, 0.5, 0.5)
 
@@ -113,12 +113,7 @@ def test_dock_find_similar_takes_z_exemplars(plugin, project, tmp_path):
     raster = QgsRasterLayer(write_raster(str(tmp_path / "rgb.tif"), data, transform=TR), "rgb")
     vec = _layer("PolygonZ?crs=EPSG:32633", [(w, []) for w in _roofs("PolygonZ")])
     project.addMapLayers([raster, vec])
-    plugin.action.setChecked(True)
-    tab = plugin.dock.tab("interactive_tab")
-    tab.layer_combo.setLayer(raster)
-    tab.exemplar_combo.setLayer(vec)
-    tab.model_edit.setText("classical")
-    tab.in_view_check.setChecked(False)
+    tab = similar_tab(plugin, raster, vec)
     tab.similar_button.click()  # raised WKTReadingError out of the click
     assert wait_for(lambda: tab.similar_task is None, 60)
     found = [lyr for lyr in project.mapLayers().values() if lyr.name() == "Similar objects"]
