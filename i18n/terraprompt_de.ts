@@ -194,32 +194,32 @@
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="37" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="60" />
             <source>Diagnostics report</source>
             <translation>Diagnosebericht</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="40" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="63" />
             <source>Tools</source>
             <translation>Werkzeuge</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="46" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
             <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
             <translation>Gibt die Versionen von QGIS, Python, GDAL und PROJ aus, jede Abhängigkeit mit Version und Pfad, die onnxruntime-Provider (und den beim letzten Lauf verwendeten), die CUDA-Verfügbarkeit für torch, Cache-Größen und Modell-Prüfsummen. Hängen Sie ihn an Fehlerberichte an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="54" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
             <source>Report file (optional)</source>
             <translation>Berichtsdatei (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="54" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
             <source>Text files (*.txt)</source>
             <translation>Textdateien (*.txt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="55" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="78" />
             <source>Also save the report to this text file.</source>
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Bericht</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="92" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Der Bericht konnte nicht unter {path} gespeichert werden ({reason}). Wählen Sie eine Datei in einem Ordner, in den Sie schreiben dürfen.</translation>
         </message>
@@ -464,7 +464,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="258" />
+            <location filename="../plugin/gui/interactive_tab.py" line="263" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -514,7 +514,7 @@
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="101" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -914,7 +914,7 @@
             <translation>Ausführen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="87" />
+            <location filename="../plugin/gui/setup_tab.py" line="90" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
@@ -964,22 +964,22 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="758" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="762" />
+            <location filename="../plugin/gui/landcover_tab.py" line="767" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="256" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
@@ -1049,7 +1049,7 @@
             <translation>Einrichtung</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
+            <location filename="../plugin/plugin.py" line="67" />
             <source>TerraPrompt</source>
             <translation>TerraPrompt</translation>
         </message>
@@ -1089,157 +1089,157 @@
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="90" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="92" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="106" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>choose polygons…</source>
             <translation>Polygone wählen…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="116" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="118" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="120" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="267" />
+            <location filename="../plugin/gui/interactive_tab.py" line="272" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="139" />
+            <location filename="../plugin/gui/interactive_tab.py" line="142" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="179" />
+            <location filename="../plugin/gui/interactive_tab.py" line="184" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="179" />
+            <location filename="../plugin/gui/interactive_tab.py" line="184" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="231" />
+            <location filename="../plugin/gui/interactive_tab.py" line="236" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="232" />
+            <location filename="../plugin/gui/interactive_tab.py" line="237" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="245" />
+            <location filename="../plugin/gui/interactive_tab.py" line="250" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="325" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="335" />
+            <location filename="../plugin/gui/interactive_tab.py" line="350" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="364" />
+            <location filename="../plugin/gui/interactive_tab.py" line="379" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
@@ -1544,87 +1544,87 @@
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="455" />
+            <location filename="../plugin/gui/landcover_tab.py" line="460" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="471" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="499" />
+            <location filename="../plugin/gui/landcover_tab.py" line="504" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="516" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="596" />
+            <location filename="../plugin/gui/landcover_tab.py" line="601" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="611" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="623" />
+            <location filename="../plugin/gui/landcover_tab.py" line="628" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="636" />
+            <location filename="../plugin/gui/landcover_tab.py" line="641" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="650" />
+            <location filename="../plugin/gui/landcover_tab.py" line="655" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="706" />
+            <location filename="../plugin/gui/landcover_tab.py" line="711" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="711" />
+            <location filename="../plugin/gui/landcover_tab.py" line="716" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="718" />
+            <location filename="../plugin/gui/landcover_tab.py" line="723" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="771" />
+            <location filename="../plugin/gui/landcover_tab.py" line="776" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="783" />
+            <location filename="../plugin/gui/landcover_tab.py" line="788" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1889,117 +1889,142 @@
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="85" />
+            <location filename="../plugin/gui/setup_tab.py" line="88" />
             <source>Install dependencies</source>
             <translation>Abhängigkeiten installieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="73" />
+            <location filename="../plugin/gui/setup_tab.py" line="76" />
             <source>From the internet (PyPI)</source>
             <translation>Aus dem Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <location filename="../plugin/gui/setup_tab.py" line="77" />
             <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
             <translation>Lädt die Pakete von PyPI herunter; die Proxy-Einstellungen von QGIS gelten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>From an offline wheelhouse</source>
             <translation>Offline-Wheelhouse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
             <source>A folder or .zip of wheel files, for a computer without internet.</source>
             <translation>Ein Ordner oder eine .zip-Datei mit Wheel-Dateien, für einen Computer ohne Internet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="80" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Wheelhouse (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="86" />
             <source>CUDA build (NVIDIA GPU)</source>
             <translation>CUDA-Version (NVIDIA-GPU)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="107" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <source>Delete old dependency folders</source>
+            <translation>Alte Abhängigkeitsordner löschen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="104" />
+            <source>Folders installed for the Python of an earlier QGIS version. Keep them if another QGIS version still uses this profile.</source>
+            <translation>Ordner, die für das Python einer früheren QGIS-Version installiert wurden. Behalten Sie sie, wenn eine andere QGIS-Version dieses Profil noch nutzt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="116" />
             <source>Diagnostics</source>
             <translation>Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="109" />
+            <location filename="../plugin/gui/setup_tab.py" line="118" />
             <source>Copy report</source>
             <translation>Bericht kopieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="135" />
+            <location filename="../plugin/gui/setup_tab.py" line="145" />
             <source>Missing Python packages:</source>
             <translation>Fehlende Python-Pakete:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="138" />
+            <location filename="../plugin/gui/setup_tab.py" line="148" />
             <source>All required Python packages are available.</source>
             <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="141" />
+            <location filename="../plugin/gui/setup_tab.py" line="151" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="143" />
+            <location filename="../plugin/gui/setup_tab.py" line="155" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="146" />
+            <location filename="../plugin/gui/setup_tab.py" line="157" />
+            <source>A dependency folder for another Python version is no longer used ({path}).</source>
+            <translation>Ein Abhängigkeitsordner für eine andere Python-Version wird nicht mehr verwendet ({path}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>An NVIDIA driver was found.</source>
             <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="146" />
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="163" />
+            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <source>Old dependency folders deleted.</source>
+            <translation>Alte Abhängigkeitsordner gelöscht.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <source>Could not delete: {paths}</source>
+            <translation>Löschen nicht möglich: {paths}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="190" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="174" />
+            <location filename="../plugin/gui/setup_tab.py" line="204" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="190" />
+            <location filename="../plugin/gui/setup_tab.py" line="220" />
             <source>Installation failed: {error}</source>
             <translation>Installation fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="196" />
+            <location filename="../plugin/gui/setup_tab.py" line="226" />
             <source>Dependencies installed.</source>
             <translation>Abhängigkeiten installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="196" />
+            <location filename="../plugin/gui/setup_tab.py" line="226" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="213" />
+            <location filename="../plugin/gui/setup_tab.py" line="243" />
             <source>Checking the environment…</source>
             <translation>Prüfe die Umgebung…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="214" />
+            <location filename="../plugin/gui/setup_tab.py" line="244" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt: Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="222" />
+            <location filename="../plugin/gui/setup_tab.py" line="252" />
             <source>The diagnostics failed: {error}</source>
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>
@@ -2019,27 +2044,27 @@
             <translation>Unerwarteter Fehler: {name}: {text}. Details stehen im TerraPrompt-Protokoll.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="42" />
+            <location filename="../plugin/plugin.py" line="46" />
             <source>Show or hide the TerraPrompt panel</source>
             <translation>TerraPrompt-Bedienfeld ein- oder ausblenden</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="104" />
+            <location filename="../plugin/plugin.py" line="111" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="57" />
+            <location filename="../plugin/plugin.py" line="61" />
             <source>missing {names}: some engines are unavailable.</source>
             <translation>fehlende Pakete: {names}; einige Engines sind nicht verfügbar.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="59" />
+            <location filename="../plugin/plugin.py" line="63" />
             <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
             <translation>Das Python von QGIS hat sich seit der Installation der Abhängigkeiten geändert: installieren Sie sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="64" />
+            <location filename="../plugin/plugin.py" line="68" />
             <source>Open Setup</source>
             <translation>Einrichtung öffnen</translation>
         </message>

@@ -194,32 +194,32 @@
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="37" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="60" />
             <source>Diagnostics report</source>
             <translation>Rapport de diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="40" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="63" />
             <source>Tools</source>
             <translation>Outils</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="46" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
             <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
             <translation>Affiche les versions de QGIS, Python, GDAL et PROJ, chaque dépendance avec sa version et son chemin, les fournisseurs onnxruntime (et celui utilisé par le dernier calcul), la disponibilité de CUDA pour torch, la taille des caches et les sommes de contrôle des modèles. Joignez-le aux rapports de bogue.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="54" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
             <source>Report file (optional)</source>
             <translation>Fichier de rapport (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="54" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
             <source>Text files (*.txt)</source>
             <translation>Fichiers texte (*.txt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="55" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="78" />
             <source>Also save the report to this text file.</source>
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="92" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Le rapport n'a pas pu être enregistré dans {path} ({reason}). Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
         </message>
@@ -464,7 +464,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="258" />
+            <location filename="../plugin/gui/interactive_tab.py" line="263" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -514,7 +514,7 @@
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours droits (bâtiments)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="101" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -914,7 +914,7 @@
             <translation>Lancer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="87" />
+            <location filename="../plugin/gui/setup_tab.py" line="90" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
@@ -964,22 +964,22 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="758" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="762" />
+            <location filename="../plugin/gui/landcover_tab.py" line="767" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="256" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
@@ -1049,7 +1049,7 @@
             <translation>Installation</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
+            <location filename="../plugin/plugin.py" line="67" />
             <source>TerraPrompt</source>
             <translation>TerraPrompt</translation>
         </message>
@@ -1089,157 +1089,157 @@
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="65" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="74" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="86" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="90" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="92" />
+            <location filename="../plugin/gui/interactive_tab.py" line="95" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="106" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>choose polygons…</source>
             <translation>choisir des polygones…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="116" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="118" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="120" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="267" />
+            <location filename="../plugin/gui/interactive_tab.py" line="272" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="139" />
+            <location filename="../plugin/gui/interactive_tab.py" line="142" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="179" />
+            <location filename="../plugin/gui/interactive_tab.py" line="184" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="179" />
+            <location filename="../plugin/gui/interactive_tab.py" line="184" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="231" />
+            <location filename="../plugin/gui/interactive_tab.py" line="236" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="232" />
+            <location filename="../plugin/gui/interactive_tab.py" line="237" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="245" />
+            <location filename="../plugin/gui/interactive_tab.py" line="250" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="325" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="335" />
+            <location filename="../plugin/gui/interactive_tab.py" line="350" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="364" />
+            <location filename="../plugin/gui/interactive_tab.py" line="379" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
@@ -1544,87 +1544,87 @@
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="455" />
+            <location filename="../plugin/gui/landcover_tab.py" line="460" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="466" />
+            <location filename="../plugin/gui/landcover_tab.py" line="471" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="497" />
+            <location filename="../plugin/gui/landcover_tab.py" line="502" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="499" />
+            <location filename="../plugin/gui/landcover_tab.py" line="504" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="516" />
+            <location filename="../plugin/gui/landcover_tab.py" line="521" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="518" />
+            <location filename="../plugin/gui/landcover_tab.py" line="523" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="596" />
+            <location filename="../plugin/gui/landcover_tab.py" line="601" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="606" />
+            <location filename="../plugin/gui/landcover_tab.py" line="611" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="623" />
+            <location filename="../plugin/gui/landcover_tab.py" line="628" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="636" />
+            <location filename="../plugin/gui/landcover_tab.py" line="641" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="650" />
+            <location filename="../plugin/gui/landcover_tab.py" line="655" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="706" />
+            <location filename="../plugin/gui/landcover_tab.py" line="711" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="711" />
+            <location filename="../plugin/gui/landcover_tab.py" line="716" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="718" />
+            <location filename="../plugin/gui/landcover_tab.py" line="723" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="771" />
+            <location filename="../plugin/gui/landcover_tab.py" line="776" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="783" />
+            <location filename="../plugin/gui/landcover_tab.py" line="788" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1889,117 +1889,142 @@
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="85" />
+            <location filename="../plugin/gui/setup_tab.py" line="88" />
             <source>Install dependencies</source>
             <translation>Installer les dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="73" />
+            <location filename="../plugin/gui/setup_tab.py" line="76" />
             <source>From the internet (PyPI)</source>
             <translation>Depuis Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="74" />
+            <location filename="../plugin/gui/setup_tab.py" line="77" />
             <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
             <translation>Télécharge les paquets depuis PyPI ; les réglages de proxy de QGIS s'appliquent.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="75" />
+            <location filename="../plugin/gui/setup_tab.py" line="78" />
             <source>From an offline wheelhouse</source>
             <translation>Wheels hors ligne</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <location filename="../plugin/gui/setup_tab.py" line="79" />
             <source>A folder or .zip of wheel files, for a computer without internet.</source>
             <translation>Un dossier ou un .zip de fichiers wheel, pour un ordinateur sans Internet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="80" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Dépôt de wheels (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="86" />
             <source>CUDA build (NVIDIA GPU)</source>
             <translation>Version CUDA (GPU NVIDIA)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="107" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <source>Delete old dependency folders</source>
+            <translation>Supprimer les anciens dossiers de dépendances</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="104" />
+            <source>Folders installed for the Python of an earlier QGIS version. Keep them if another QGIS version still uses this profile.</source>
+            <translation>Dossiers installés pour le Python d'une version antérieure de QGIS. Gardez-les si une autre version de QGIS utilise encore ce profil.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="116" />
             <source>Diagnostics</source>
             <translation>Diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="109" />
+            <location filename="../plugin/gui/setup_tab.py" line="118" />
             <source>Copy report</source>
             <translation>Copier le rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="135" />
+            <location filename="../plugin/gui/setup_tab.py" line="145" />
             <source>Missing Python packages:</source>
             <translation>Paquets Python manquants :</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="138" />
+            <location filename="../plugin/gui/setup_tab.py" line="148" />
             <source>All required Python packages are available.</source>
             <translation>Tous les paquets Python requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="141" />
+            <location filename="../plugin/gui/setup_tab.py" line="151" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="143" />
+            <location filename="../plugin/gui/setup_tab.py" line="155" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="146" />
+            <location filename="../plugin/gui/setup_tab.py" line="157" />
+            <source>A dependency folder for another Python version is no longer used ({path}).</source>
+            <translation>Un dossier de dépendances pour une autre version de Python n'est plus utilisé ({path}).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>An NVIDIA driver was found.</source>
             <translation>Un pilote NVIDIA a été trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="146" />
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="163" />
+            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <source>Old dependency folders deleted.</source>
+            <translation>Anciens dossiers de dépendances supprimés.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <source>Could not delete: {paths}</source>
+            <translation>Suppression impossible : {paths}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="190" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="174" />
+            <location filename="../plugin/gui/setup_tab.py" line="204" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt : installation des dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="190" />
+            <location filename="../plugin/gui/setup_tab.py" line="220" />
             <source>Installation failed: {error}</source>
             <translation>L'installation a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="196" />
+            <location filename="../plugin/gui/setup_tab.py" line="226" />
             <source>Dependencies installed.</source>
             <translation>Dépendances installées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="196" />
+            <location filename="../plugin/gui/setup_tab.py" line="226" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="213" />
+            <location filename="../plugin/gui/setup_tab.py" line="243" />
             <source>Checking the environment…</source>
             <translation>Vérification de l’environnement…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="214" />
+            <location filename="../plugin/gui/setup_tab.py" line="244" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt : diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="222" />
+            <location filename="../plugin/gui/setup_tab.py" line="252" />
             <source>The diagnostics failed: {error}</source>
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>
@@ -2019,27 +2044,27 @@
             <translation>Erreur inattendue : {name} : {text}. Les détails sont dans le journal TerraPrompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="42" />
+            <location filename="../plugin/plugin.py" line="46" />
             <source>Show or hide the TerraPrompt panel</source>
             <translation>Afficher ou masquer le panneau TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="104" />
+            <location filename="../plugin/plugin.py" line="111" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="57" />
+            <location filename="../plugin/plugin.py" line="61" />
             <source>missing {names}: some engines are unavailable.</source>
             <translation>paquets manquants : {names} ; certains moteurs ne sont pas disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="59" />
+            <location filename="../plugin/plugin.py" line="63" />
             <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
             <translation>Le Python de QGIS a changé depuis l'installation des dépendances : réinstallez-les.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="64" />
+            <location filename="../plugin/plugin.py" line="68" />
             <source>Open Setup</source>
             <translation>Ouvrir Installation</translation>
         </message>

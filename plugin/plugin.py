@@ -21,7 +21,11 @@ class TerraPromptPlugin:
         install_translator(PLUGIN_DIR)
 
     def initProcessing(self) -> None:  # noqa: N802
-        """Register the Processing provider (also called by qgis_process)."""
+        """Register the Processing provider (also called by qgis_process) and apply the CPU thread setting, so
+        Processing runs use it before the dock was ever opened."""
+        from .gui import settings
+
+        settings.apply_threads()
         if self.provider is None:
             from .algorithms.provider import TerraPromptProvider
 
@@ -46,17 +50,17 @@ class TerraPromptPlugin:
         self.announce_missing_dependencies()
 
     def announce_missing_dependencies(self) -> str:
-        """Say in the message bar what is missing (or stale after a QGIS upgrade), with a button to the Setup tab."""
+        """Say in the message bar what is missing, with a button to the Setup tab (after a QGIS upgrade, that QGIS's Python
+        changed; a folder left by another Python alone is no reason to warn: nothing needs installing)."""
         from .bootstrap import STATE
         from .core import deps
 
         missing = deps.missing()
-        if not missing and not STATE.get("stale"):
+        if not missing:
             return ""
-        if missing:
-            text = tr("missing {names}: some engines are unavailable.").format(names=", ".join(m.name for m in missing))
-        else:
-            text = tr("QGIS's Python changed since the dependencies were installed: install them again.")
+        text = tr("missing {names}: some engines are unavailable.").format(names=", ".join(m.name for m in missing))
+        if STATE.get("stale"):
+            text = tr("QGIS's Python changed since the dependencies were installed: install them again.") + " " + text
         from qgis.PyQt.QtWidgets import QPushButton
 
         bar = self.iface.messageBar()
@@ -94,7 +98,10 @@ class TerraPromptPlugin:
             self.action.setChecked(visible)
 
     def unload(self) -> None:
-        """Remove everything initGui/initProcessing added."""
+        """Remove everything initGui/initProcessing added (TERRAPROMPT_THREADS back to the analyst's own value)."""
+        from .gui import settings
+
+        settings.restore_threads()
         if self.dock is not None:
             self.dock.shutdown()
             self.iface.removeDockWidget(self.dock)

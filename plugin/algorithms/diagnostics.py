@@ -10,16 +10,39 @@ from .base import TerraPromptAlgorithm
 
 
 def qgis_report() -> str:
-    """core.diagnostics.report filled in with what only QGIS knows (version, profile, caches)."""
+    """core.diagnostics.report filled in with what only QGIS knows (version, profile, the cache folder really used and
+    its cap)."""
     from ..bootstrap import profile_dir
     from ..core.diagnostics import report
 
-    return report(qgis_version=f"{Qgis.QGIS_VERSION} ({Qgis.QGIS_RELEASE_NAME})", profile_dir=profile_dir(),
-                  cache_dirs=cache_dirs())
+    folder = embeddings_cache_in_use()
+    text = report(qgis_version=f"{Qgis.QGIS_VERSION} ({Qgis.QGIS_RELEASE_NAME})", profile_dir=profile_dir(),
+                  cache_dirs={"embeddings": folder})
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  embeddings: "):
+            lines.insert(i + 1, f"  embeddings cap: {cache_cap_text(folder)}")
+            break
+    return "\n".join(lines)
+
+
+def embeddings_cache_in_use() -> str:
+    """The encodings folder the map tool and Processing really use (TERRAPROMPT_CACHE when set, else the profile's)."""
+    return os.environ.get("TERRAPROMPT_CACHE") or cache_dirs()["embeddings"]
+
+
+def cache_cap_text(folder: str) -> str:
+    """'2048 MB (default)' or '500 MB (set for this folder)': the size the encodings cache is trimmed to."""
+    try:
+        from ..core.interactive.cache import DEFAULT_MAX_BYTES, MB, recorded_cap
+    except ImportError as exc:  # numpy missing: the report must still be built
+        return f"unknown ({type(exc).__name__})"
+    cap = recorded_cap(folder)
+    return f"{(cap or DEFAULT_MAX_BYTES) / MB:.0f} MB ({'set for this folder' if cap else 'default'})"
 
 
 def cache_dirs() -> dict:
-    """TerraPrompt's cache folders inside the QGIS profile."""
+    """TerraPrompt's cache folders inside the QGIS profile (TERRAPROMPT_CACHE may put the encodings elsewhere)."""
     import os
 
     from ..bootstrap import profile_dir

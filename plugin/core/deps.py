@@ -82,11 +82,30 @@ def activate_private_site(profile_dir: str) -> list[str]:
 
 
 def stale_private_folders(profile_dir: str) -> list[str]:
-    """Private folders made for another Python (e.g. before a QGIS upgrade)."""
+    """Private folders made for another Python (e.g. before a QGIS upgrade); the installer's '<tag>.old-*' leftovers
+    are not (see leftover_private_folders)."""
     root = private_root(profile_dir)
     if not os.path.isdir(root):
         return []
-    return sorted(os.path.join(root, d) for d in os.listdir(root) if d != python_tag() and not d.startswith("."))
+    return sorted(os.path.join(root, d) for d in os.listdir(root)
+                  if d != python_tag() and not d.startswith(".") and ".old-" not in d)
+
+
+def leftover_private_folders(profile_dir: str) -> list[str]:
+    """Replaced private folders ('<tag>.old-*') the installer could not finish deleting."""
+    root = private_root(profile_dir)
+    if not os.path.isdir(root):
+        return []
+    return sorted(os.path.join(root, d) for d in os.listdir(root) if ".old-" in d)
+
+
+def remove_old_private_folders(profile_dir: str) -> list[str]:
+    """Delete the stale folders of other Pythons and the installer's leftovers; returns those that could not be deleted."""
+    import shutil
+
+    for path in stale_private_folders(profile_dir) + leftover_private_folders(profile_dir):
+        shutil.rmtree(path, ignore_errors=True)
+    return stale_private_folders(profile_dir) + leftover_private_folders(profile_dir)
 
 
 def package_table() -> list[dict]:

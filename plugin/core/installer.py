@@ -5,9 +5,11 @@
   fails with a clear conflict instead of installing.
 * Sources: PyPI (pip honours the system proxy and PIP_* settings), or an offline
   wheelhouse folder or .zip (air-gapped sites).
-* Everything is installed into a fresh staging folder that replaces the private
-  folder only when pip succeeded, so a broken wheelhouse or a cancel leaves the
-  previous working state intact.
+* The private folder is copied (hard links where possible) into a staging folder,
+  pip adds the new packages there (seeing the earlier ones as installed), and the
+  staging folder replaces the private folder only when pip succeeded, so earlier
+  packages are kept and a broken wheelhouse or a cancel leaves the previous
+  working state intact.
 Only the standard library is imported here: it must work before anything is installed.
 """
 from __future__ import annotations
@@ -122,7 +124,24 @@ def plan_install(profile_dir: str, packages: Optional[list[str]] = None, wheelho
         if not (os.path.isdir(wheelhouse) or zipfile.is_zipfile(wheelhouse)):
             raise InstallError(t("'{path}' is neither a folder nor a .zip file.", path=wheelhouse),
                                t("Choose the folder or .zip made by 'make wheelhouse'."))
+    if use_cuda and packages is None:
+        blocked = cpu_onnxruntime_blocks_cuda()
+        if blocked:
+            notes.append(blocked)
     return InstallPlan(python_command(), deps.private_prefix(profile_dir), list(pkgs), qgis_constraints(), wheelhouse, use_cuda, proxy, notes)
+
+
+def cpu_onnxruntime_blocks_cuda() -> str:
+    """Why the CUDA build of onnxruntime is not installed: a CPU onnxruntime is already there ('' when it is not)."""
+    pkg = next((p for p in deps.package_table() if p["import"] == "onnxruntime"), None)
+    if pkg is None or "pip_cuda" not in pkg:
+        return ""
+    st = deps.check(pkg)
+    if not st.ok or deps._dist_version(pkg["pip_cuda"]):
+        return ""
+    return t("onnxruntime (CPU build) is already available from {path}, so the CUDA build is not installed over it. To "
+             "use an NVIDIA GPU, remove it first (pip uninstall onnxruntime, or delete it from the private folder), then "
+             "install again with 'CUDA build' ticked.", path=st.path)
 
 
 def _pip_base(plan: InstallPlan, wheel_dir: Optional[str]) -> list[str]:
@@ -149,16 +168,28 @@ def pip_command(plan: InstallPlan, staging: str, constraints_file: str, wheel_di
     return cmd + plan.packages
 
 
-def _subprocess_env(exclude: str) -> dict:
-    """Environment for pip: QGIS's sys.path as PYTHONPATH (so provided packages count as installed), minus the private folder."""
+def _subprocess_env(exclude: str, staging: Optional[str] = None) -> dict:
+    """Environment for pip: the staging site folders (earlier private packages count as installed) and QGIS's sys.path
+    as PYTHONPATH (so provided packages count as installed), minus the private folder being replaced."""
     env = dict(os.environ)
     paths = [p for p in sys.path if p and os.path.isdir(p) and not os.path.abspath(p).startswith(os.path.abspath(exclude))]
-    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env["PYTHONPATH"] = os.pathsep.join((deps.site_dirs(staging) if staging else []) + paths)
     env.pop("PYTHONHOME", None)
     env["PIP_NO_INPUT"] = "1"
     return env
 
 
+_CREDENTIALS = re.compile(r"(://[^/\s:@]*):[^/\s@]*@")
+
+
+def mask_secrets(text: str) -> str:
+    """Hide the password of URLs such as --proxy http://user:password@host:port before the text is logged."""
+    return _CREDENTIALS.sub(r"\1:****@", text)
+
+
+_NETWORK = re.compile(r"ProxyError|NewConnectionError|Name or service not known|Temporary failure in name resolution|"
+                      r"getaddrinfo failed|Failed to establish a new connection|Network is unreachable|Connection refused|"
+                      r"Cannot connect to proxy|ConnectTimeoutError|Read timed out")
 _MISSING = re.compile(r"No matching distribution found for ([^\s]+)")
 _WRONG_PLATFORM = re.compile(r"is not a supported wheel on this platform|none of the wheels")
 
@@ -166,6 +197,11 @@ _WRONG_PLATFORM = re.compile(r"is not a supported wheel on this platform|none of
 def explain_pip_failure(output: str, plan: InstallPlan) -> InstallError:
     """Turn pip's output into a message naming the problem and the fix."""
     m = _MISSING.search(output)
+    if not plan.wheelhouse and _NETWORK.search(output):
+        where = t("the proxy {proxy}", proxy=mask_secrets(plan.proxy)) if plan.proxy else t("the package index (PyPI)")
+        return InstallError(t("pip could not connect to {where}: a proxy or network problem, not a missing package.", where=where),
+                            t("Check the proxy in QGIS's Settings > Options > Network (host, port, user, password) and the "
+                              "internet connection, or install from a wheelhouse. The previous installation is unchanged."))
     if m and plan.wheelhouse:
         return InstallError(t("The wheelhouse has no wheel of {package} for this QGIS (Python {python}).", package=m.group(1),
                               python=deps.python_tag()),
@@ -206,25 +242,22 @@ def run_install(plan: InstallPlan, on_line: Optional[Callable[[str], None]] = No
         cons = os.path.join(work, "constraints.txt")
         with open(cons, "w") as fh:
             fh.write("\n".join(plan.constraints) + "\n")
+        _copy_prefix(plan.prefix, staging)
         cmd = pip_command(plan, staging, cons, wheel_dir)
         if on_line:
-            on_line("$ " + " ".join(cmd))
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=_subprocess_env(plan.prefix))
+            on_line(mask_secrets("$ " + " ".join(cmd)))
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=_subprocess_env(plan.prefix, staging))
         lines: list[str] = []
         steps = 0
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(line.rstrip())
+        for line in _lines_until_cancelled(proc, is_cancelled):
+            lines.append(mask_secrets(line.rstrip()))
             if on_line:
-                on_line(line.rstrip())
+                on_line(lines[-1])
             if line.startswith(("Collecting", "Processing", "Downloading", "Installing", "Successfully")):
                 steps += 1
                 if progress:
                     progress(min(95.0, 5.0 + steps * 6.0))
-            if is_cancelled is not None and is_cancelled():
-                proc.kill()
-                proc.wait()
-                raise Cancelled()
         rc = proc.wait()
         if rc != 0:
             raise explain_pip_failure("\n".join(lines), plan)
@@ -236,6 +269,52 @@ def run_install(plan: InstallPlan, on_line: Optional[Callable[[str], None]] = No
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _lines_until_cancelled(proc: subprocess.Popen, is_cancelled: Optional[Callable[[], bool]]):
+    """pip's output lines, read in a thread so that Cancel kills pip at once, not at its next line (a stalled proxy
+    keeps pip silent for its socket timeout, a big wheel for minutes)."""
+    import queue
+    import threading
+
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    while True:
+        if is_cancelled is not None and is_cancelled():
+            proc.kill()
+            proc.wait()
+            raise Cancelled()
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if line is None:
+            return
+        yield line
+
+
+def _copy_prefix(prefix: str, staging: str) -> None:
+    """Start the staging folder from the current private folder, so an install adds to the earlier packages.
+
+    Hard links keep this fast for big packages (torch); pip removes a file before it writes a new version of it, so the
+    private folder in use is never changed through a link. Copies where links are not possible."""
+    if not os.path.isdir(prefix):
+        return
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(prefix, staging, symlinks=True, copy_function=link_or_copy)
+
+
 def _swap_in(staging: str, prefix: str) -> None:
     """Replace the private folder with the staging folder (old one removed only after the move)."""
     if not os.path.isdir(staging):
@@ -245,8 +324,10 @@ def _swap_in(staging: str, prefix: str) -> None:
         old = f"{prefix}.old-{uuid.uuid4().hex[:6]}"
         os.replace(prefix, old)
     os.replace(staging, prefix)
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
+    for leftover in [old] + [os.path.join(os.path.dirname(prefix), d) for d in os.listdir(os.path.dirname(prefix))
+                             if d.startswith(os.path.basename(prefix) + ".old-")]:
+        if leftover and os.path.exists(leftover):  # also what an earlier swap could not finish deleting
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def build_wheelhouse(dest: str, requirements: list[str], constraints: list[str], python: Optional[list[str]] = None) -> list[str]:

@@ -60,6 +60,9 @@ class InteractiveTab(QWidget):
         self.device_combo = QComboBox(self)
         for key, label in device_labels().items():
             self.device_combo.addItem(label, key)
+        self._followed_device = str(settings.value("device") or "auto")  # the Settings tab's default, followed when it changes
+        own = self.device_combo.findData(str(settings.value("interactive_device", "") or self._followed_device))
+        self.device_combo.setCurrentIndex(max(0, own))
         form.addRow(tr("Device"), self.device_combo)
         self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
         self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
@@ -156,6 +159,8 @@ class InteractiveTab(QWidget):
         self.clear_button.clicked.connect(self._apply_waiting_engine)
         self.model_edit.editingFinished.connect(self._engine_chosen)
         self.model_edit.completer().activated.connect(lambda _text: self._engine_chosen())
+        self.device_combo.currentIndexChanged.connect(
+            lambda _i: settings.set_value("interactive_device", self.device_combo.currentData()))
         self.device_combo.currentIndexChanged.connect(lambda _i: self._engine_chosen())
         self.accept_button.clicked.connect(self.accept)
         self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
@@ -302,6 +307,16 @@ class InteractiveTab(QWidget):
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
         settings.set_value("interactive_output", out)
+
+    def apply_settings(self) -> None:
+        """Follow the Settings tab's default device when it changed (the device chosen here is kept otherwise)."""
+        device = str(settings.value("device") or "auto")
+        if device == self._followed_device:
+            return
+        self._followed_device = device
+        i = self.device_combo.findData(device)
+        if i >= 0:
+            self.device_combo.setCurrentIndex(i)  # remembered and handed to the map tool like a choice made here
 
     def _chosen_engine(self) -> tuple[str, str]:
         """The model and device the dock shows now."""

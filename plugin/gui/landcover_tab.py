@@ -404,9 +404,14 @@ class LandcoverTab(QWidget):
         settings.set_value("landcover/layer", layer_file(self.layer_combo.currentLayer()))
 
     def apply_settings(self) -> None:
-        """Follow the default device chosen in the Settings tab."""
+        """Follow the default device chosen in the Settings tab when it changed (a device chosen here is kept when only
+        another setting, e.g. the thread count, changed)."""
+        device = str(settings.value("device"))
+        if device == getattr(self, "_followed_device", None):
+            return
+        self._followed_device = device
         self.device_combo.blockSignals(True)
-        self._select(self.device_combo, settings.value("device"))
+        self._select(self.device_combo, device)
         self.device_combo.blockSignals(False)
 
     # ------------------------------------------------------------ reactions

@@ -13,15 +13,21 @@ PREFIX = "terraprompt/"
 DEFAULTS = {"device": "auto", "threads": 0, "tile_size": 512, "tile_overlap": 64}
 """threads 0 = automatic (TERRAPROMPT_THREADS when set, else all cores)."""
 _ENV_THREADS = os.environ.get("TERRAPROMPT_THREADS")
+"""The analyst's own TERRAPROMPT_THREADS, read before the plugin set it (restore_threads puts it back at unload, so a
+plugin reload reads the analyst's value again, not the plugin's)."""
 
 
 def value(key: str, default=None, type_=None):
-    """Read ``terraprompt/<key>`` (default from DEFAULTS when not given)."""
+    """Read ``terraprompt/<key>`` (default from DEFAULTS when not given); a value that is not a ``type_`` (e.g. 'auto'
+    or '' typed in QGIS's Advanced settings editor) reads as the default instead of breaking every tab and task."""
     if default is None:
         default = DEFAULTS.get(key)
     s = QgsSettings()
     if type_ is not None:
-        return s.value(PREFIX + key, default, type=type_)
+        try:
+            return s.value(PREFIX + key, default, type=type_)
+        except (TypeError, ValueError):
+            return default
     return s.value(PREFIX + key, default)
 
 
@@ -52,3 +58,11 @@ def apply_threads() -> int:
     else:
         os.environ.pop("TERRAPROMPT_THREADS", None)
     return default_threads()
+
+
+def restore_threads() -> None:
+    """Put TERRAPROMPT_THREADS back as it was before the plugin loaded (called at unload)."""
+    if _ENV_THREADS is not None:
+        os.environ["TERRAPROMPT_THREADS"] = _ENV_THREADS
+    else:
+        os.environ.pop("TERRAPROMPT_THREADS", None)

@@ -34,7 +34,10 @@ class _LineSignal(QObject):
 
 
 def qgis_proxy_url() -> str:
-    """The proxy configured in QGIS's network settings as a pip --proxy URL ('' when none)."""
+    """The proxy configured in QGIS's network settings as a pip --proxy URL ('' when none); user and password are
+    percent-encoded (a domain user CORP\\jdoe or a password with @ : / would otherwise break the URL)."""
+    from urllib.parse import quote
+
     s = QgsSettings()
     if str(s.value("proxy/proxyEnabled", "false")).lower() != "true":
         return ""
@@ -42,7 +45,7 @@ def qgis_proxy_url() -> str:
     if not host:
         return ""
     user, pwd = s.value("proxy/proxyUser", ""), s.value("proxy/proxyPassword", "")
-    auth = f"{user}:{pwd}@" if user else ""
+    auth = f"{quote(str(user), safe='')}:{quote(str(pwd or ''), safe='')}@" if user else ""
     return f"http://{auth}{host}" + (f":{port}" if port else "")
 
 
@@ -96,9 +99,15 @@ class SetupTab(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
         self.log.setMinimumHeight(100)
+        self.clean_btn = QPushButton(tr("Delete old dependency folders"), box)
+        self.clean_btn.setObjectName("setupDeleteStale")
+        self.clean_btn.setToolTip(tr("Folders installed for the Python of an earlier QGIS version. Keep them if another "
+                                     "QGIS version still uses this profile."))
+        self.clean_btn.setVisible(False)
         for w in (self.from_pypi, self.from_wheelhouse, self.wheelhouse, self.cuda):
             bl.addWidget(w)
         bl.addWidget(self.install_btn)
+        bl.addWidget(self.clean_btn)
         bl.addLayout(row)
         bl.addWidget(self.log)
         lay.addWidget(box)
@@ -118,6 +127,7 @@ class SetupTab(QWidget):
 
         self.install_btn.clicked.connect(self.install)
         self.cancel_btn.clicked.connect(self.cancel)
+        self.clean_btn.clicked.connect(self.delete_stale)
         self.diag_btn.clicked.connect(self.show_diagnostics)
         self.copy_btn.clicked.connect(lambda: QApplication.clipboard().setText(self.report.toPlainText()))
         self.refresh()
@@ -125,7 +135,7 @@ class SetupTab(QWidget):
 
     def refresh(self) -> list:
         """Re-check the dependencies and show what is missing and what needs it."""
-        from ..bootstrap import STATE
+        from ..bootstrap import profile_dir
         from ..core import deps
 
         statuses = deps.check_all()
@@ -139,13 +149,30 @@ class SetupTab(QWidget):
         for st in deps.missing(statuses, include_optional=True):
             if st.optional:
                 lines.append("• " + tr("{name} (optional) is not installed — needed for: {what}").format(name=st.name, what=", ".join(st.needed_for)))
-        for stale in STATE.get("stale", []):
-            lines.append(tr("A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.").format(path=stale))
+        stale = deps.stale_private_folders(profile_dir())
+        for path in stale:
+            if missing:
+                lines.append(tr("A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.").format(path=path))
+            else:
+                lines.append(tr("A dependency folder for another Python version is no longer used ({path}).").format(path=path))
+        self.clean_btn.setVisible(bool(stale) and not missing)
         driver = deps.nvidia_driver_present()
         self.cuda.setEnabled(driver)
         self.cuda.setToolTip(tr("An NVIDIA driver was found.") if driver else tr("No NVIDIA driver was found: the CPU build will be installed."))
         self.status.setText("\n".join(lines))
         return missing
+
+    def delete_stale(self) -> list:
+        """Delete the dependency folders of other Pythons (and the installer's leftovers); returns what could not be."""
+        from ..bootstrap import STATE, profile_dir
+        from ..core import deps
+
+        left = deps.remove_old_private_folders(profile_dir())
+        STATE["stale"] = deps.stale_private_folders(profile_dir())
+        self._append_log(tr("Old dependency folders deleted.") if not left
+                         else tr("Could not delete: {paths}").format(paths=", ".join(left)))
+        self.refresh()
+        return left
 
     def install(self) -> None:
         """Plan and start the pip install in a QgsTask."""
@@ -161,6 +188,9 @@ class SetupTab(QWidget):
             return
         if not plan.packages:
             self._append_log(tr("Nothing to install: every required package is available."))
+            if plan.cuda:  # why the CUDA build asked for is not installed
+                for note in plan.notes[1:]:
+                    self._append_log(note)
             return
         self.log.clear()
         self._append_log(plan.describe())
