@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="152" />
+            <location filename="../plugin/gui/change_tab.py" line="157" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Geänderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="516" />
+            <location filename="../plugin/gui/change_tab.py" line="536" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -794,117 +794,117 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="123" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="124" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="346" />
+            <location filename="../plugin/gui/change_tab.py" line="365" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="346" />
+            <location filename="../plugin/gui/change_tab.py" line="365" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="127" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <location filename="../plugin/gui/change_tab.py" line="134" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="131" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="131" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="154" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="174" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <location filename="../plugin/gui/change_tab.py" line="175" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Änderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="173" />
+            <location filename="../plugin/gui/change_tab.py" line="178" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="175" />
+            <location filename="../plugin/gui/change_tab.py" line="180" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="176" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="177" />
+            <location filename="../plugin/gui/change_tab.py" line="182" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="179" />
+            <location filename="../plugin/gui/change_tab.py" line="184" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="189" />
+            <location filename="../plugin/gui/change_tab.py" line="194" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="194" />
+            <location filename="../plugin/gui/change_tab.py" line="199" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
@@ -919,47 +919,47 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="223" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <location filename="../plugin/gui/change_tab.py" line="268" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="284" />
-            <source>Choose an AFTER raster layer to show side by side.</source>
-            <translation>Wählen Sie eine NACHHER-Rasterebene für die Ansicht nebeneinander.</translation>
+            <location filename="../plugin/gui/change_tab.py" line="289" />
+            <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
+            <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="290" />
+            <location filename="../plugin/gui/change_tab.py" line="295" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="372" />
+            <location filename="../plugin/gui/change_tab.py" line="391" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="374" />
+            <location filename="../plugin/gui/change_tab.py" line="393" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="429" />
+            <location filename="../plugin/gui/change_tab.py" line="448" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
@@ -984,27 +984,27 @@
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="504" />
+            <location filename="../plugin/gui/change_tab.py" line="524" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="506" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="525" />
+            <location filename="../plugin/gui/change_tab.py" line="545" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="564" />
+            <location filename="../plugin/gui/change_tab.py" line="585" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="581" />
+            <location filename="../plugin/gui/change_tab.py" line="602" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1654,17 +1654,17 @@
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="222" />
+            <location filename="../plugin/gui/layers.py" line="254" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="224" />
+            <location filename="../plugin/gui/layers.py" line="256" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="230" />
+            <location filename="../plugin/gui/layers.py" line="262" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>

@@ -69,7 +69,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="152" />
+            <location filename="../plugin/gui/change_tab.py" line="157" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="516" />
+            <location filename="../plugin/gui/change_tab.py" line="536" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -794,117 +794,117 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="118" />
+            <location filename="../plugin/gui/change_tab.py" line="123" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="119" />
+            <location filename="../plugin/gui/change_tab.py" line="124" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="346" />
+            <location filename="../plugin/gui/change_tab.py" line="365" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="346" />
+            <location filename="../plugin/gui/change_tab.py" line="365" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="127" />
+            <location filename="../plugin/gui/change_tab.py" line="132" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="129" />
+            <location filename="../plugin/gui/change_tab.py" line="134" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="131" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="131" />
+            <location filename="../plugin/gui/change_tab.py" line="136" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="154" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="169" />
+            <location filename="../plugin/gui/change_tab.py" line="174" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="170" />
+            <location filename="../plugin/gui/change_tab.py" line="175" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="173" />
+            <location filename="../plugin/gui/change_tab.py" line="178" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="175" />
+            <location filename="../plugin/gui/change_tab.py" line="180" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="176" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="177" />
+            <location filename="../plugin/gui/change_tab.py" line="182" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="179" />
+            <location filename="../plugin/gui/change_tab.py" line="184" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="189" />
+            <location filename="../plugin/gui/change_tab.py" line="194" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="194" />
+            <location filename="../plugin/gui/change_tab.py" line="199" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
@@ -919,47 +919,47 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="223" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="263" />
+            <location filename="../plugin/gui/change_tab.py" line="268" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="284" />
-            <source>Choose an AFTER raster layer to show side by side.</source>
-            <translation>Choisissez une couche raster APRÈS à afficher côte à côte.</translation>
+            <location filename="../plugin/gui/change_tab.py" line="289" />
+            <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
+            <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="290" />
+            <location filename="../plugin/gui/change_tab.py" line="295" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="372" />
+            <location filename="../plugin/gui/change_tab.py" line="391" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="374" />
+            <location filename="../plugin/gui/change_tab.py" line="393" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="429" />
+            <location filename="../plugin/gui/change_tab.py" line="448" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
@@ -984,27 +984,27 @@
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="504" />
+            <location filename="../plugin/gui/change_tab.py" line="524" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="506" />
+            <location filename="../plugin/gui/change_tab.py" line="526" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="525" />
+            <location filename="../plugin/gui/change_tab.py" line="545" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="564" />
+            <location filename="../plugin/gui/change_tab.py" line="585" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="581" />
+            <location filename="../plugin/gui/change_tab.py" line="602" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1654,17 +1654,17 @@
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="222" />
+            <location filename="../plugin/gui/layers.py" line="254" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="224" />
+            <location filename="../plugin/gui/layers.py" line="256" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="230" />
+            <location filename="../plugin/gui/layers.py" line="262" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>

@@ -102,6 +102,8 @@ class ChangeTab(QWidget):
         self.threshold_timer.timeout.connect(self.apply_threshold)
         self.swipe = None
         self.side = None
+        self.preview_groups: list = []
+        """Layer-tree groups Show before / Show after checked (they were unchecked), unchecked when the other date shows."""
         self._build()
         self._restore()
 
@@ -113,6 +115,9 @@ class ChangeTab(QWidget):
         self.after_combo = QgsMapLayerComboBox(self)
         for combo in (self.before_combo, self.after_combo):
             combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            combo.setAllowEmptyLayer(True)  # a removed date leaves the choice empty, not a neighbouring layer
+            combo.model().rowsAboutToBeRemoved.connect(
+                lambda _parent, first, last, c=combo: self._date_leaving(c, first, last))
         self.before_combo.setObjectName("terrapromptChangeBefore")
         self.after_combo.setObjectName("terrapromptChangeAfter")
         self.before_combo.setToolTip(tr("The earlier image; its grid is the grid of the results"))
@@ -279,16 +284,22 @@ class ChangeTab(QWidget):
             if self.side is not None:
                 self.side.stop()
             return
-        after = self.after_combo.currentLayer()
-        if canvas is None or after is None:
-            self._message(tr("Choose an AFTER raster layer to show side by side."), Qgis.Warning)
-            self.side_button.setChecked(False)
+        before, after = self.before_combo.currentLayer(), self.after_combo.currentLayer()
+        if canvas is None or after is None or (before is not None and before.id() == after.id()):
+            self._message(tr("Choose an AFTER raster layer, other than BEFORE, to show side by side."), Qgis.Warning)
+            self.side_button.setChecked(False)  # closes an open second map
             return
         if self.side is None:
             self.side = SideBySide(canvas)
             self.side.closed.connect(self._side_closed)
         self.side.title = tr("After: {name}").format(name=after.name())
         self.side.start(after)
+
+    def _date_leaving(self, combo: QgsMapLayerComboBox, first: int, last: int) -> None:
+        """The chosen date is leaving the project: the choice becomes empty (QGIS would pick a neighbouring layer)."""
+        if 0 < combo.currentIndex() and first <= combo.currentIndex() <= last:
+            combo.setLayer(None)  # says layerChanged (swipe and side by side stop) but leaves no row current
+            combo.setCurrentIndex(0)  # the empty row, which stays
 
     def _side_closed(self) -> None:
         self.side_button.blockSignals(True)
@@ -317,13 +328,21 @@ class ChangeTab(QWidget):
         """Flicker between the dates: make one visible and hide the other in the layer tree (leaves swipe mode)."""
         if self.swipe is not None and self.swipe.active:
             self.swipe.stop()
+        from .swipe import ancestors, restore_groups, show_with_parents
+
         root = QgsProject.instance().layerTreeRoot()
         shown, hidden = (self.before_combo, self.after_combo) if which == "before" else (self.after_combo, self.before_combo)
+        turned, keep = [], []
         for combo, visible in ((shown, True), (hidden, False)):
             layer = combo.currentLayer()
             node = root.findLayer(layer.id()) if layer is not None else None
-            if node is not None:
-                node.setItemVisibilityChecked(visible)
+            if node is not None and visible:
+                keep = ancestors(node)
+                turned = show_with_parents(node)  # its unchecked groups too: the date is drawn
+            elif node is not None:
+                node.setItemVisibilityChecked(False)
+        restore_groups(root, self.preview_groups, keep)  # the groups checked for the other date are unchecked again
+        self.preview_groups = turned + [g for g in self.preview_groups if any(g is k for k in keep)]
 
     def prompt_changed(self, text: str) -> None:
         """Say, as the analyst types, which change the prompt keeps (or why it is refused)."""
@@ -457,6 +476,7 @@ class ChangeTab(QWidget):
         for view in (self.swipe, self.side):
             if view is not None:
                 view.stop()
+        self.preview_groups = []
         if self.temp_dir == self.last_result_dir:
             self.temp_dir = None
         self.last_result, self.last_result_dir, self.prob_layer_id = None, None, ""
@@ -528,7 +548,8 @@ class ChangeTab(QWidget):
                 style_change_polygons(vec)
                 keep_style(vec)
                 added.insert(0, vec)
-        add_to_group(added)
+        dates = (self.before_combo.currentLayer(), self.after_combo.currentLayer())
+        add_to_group(added, above=[layer.id() for layer in dates if layer is not None])
 
     @property
     def prob_layer(self) -> Optional[QgsRasterLayer]:

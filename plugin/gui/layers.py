@@ -200,10 +200,42 @@ def drop_layers_of(paths, project: Optional[QgsProject] = None) -> int:
     return len(gone)
 
 
-def add_to_group(layers: list, project: Optional[QgsProject] = None) -> None:
-    """Add layers at the top of the project's TerraPrompt group, expanded (the legend shows their classes)."""
+def _tree_path(node) -> list[int]:
+    """A layer-tree node's position from the root (child indices): a smaller path is higher in the tree."""
+    path = []
+    while node.parent() is not None:
+        path.insert(0, node.parent().children().index(node))
+        node = node.parent()
+    return path
+
+
+def _raise_above(group: QgsLayerTreeGroup, layer_ids, project: QgsProject) -> QgsLayerTreeGroup:
+    """The TerraPrompt group moved to the top level just above the highest of these layers when it lies below it (the
+    results drawn over the dates); returns the group now in the tree."""
+    root = project.layerTreeRoot()
+    nodes = [root.findLayer(i) for i in layer_ids if i]
+    nodes = [n for n in nodes if n is not None and _tree_path(group) != _tree_path(n)[:len(_tree_path(group))]]
+    if not nodes:
+        return group
+    top = min(nodes, key=_tree_path)
+    if _tree_path(group) < _tree_path(top):
+        return group
+    anchor = top
+    while anchor.parent() is not root:
+        anchor = anchor.parent()
+    moved = group.clone()
+    root.insertChildNode(root.children().index(anchor), moved)  # inserted before removal: its layers stay in the project
+    group.parent().removeChildNode(group)
+    return moved
+
+
+def add_to_group(layers: list, project: Optional[QgsProject] = None, above=()) -> None:
+    """Add layers at the top of the project's TerraPrompt group, expanded (the legend shows their classes); the group is
+    first moved above the layers of ids ``above`` when it lies below them."""
     project = project or QgsProject.instance()
     group = _group(project)
+    if above:
+        group = _raise_above(group, above, project)
     for i, layer in enumerate(layers):
         project.addMapLayer(layer, False)
         group.insertLayer(i, layer).setExpanded(True)

@@ -16,11 +16,49 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from qgis.core import QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
+from qgis.core import QgsLayerTree, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRectangle
 from qgis.gui import QgsMapCanvasItem, QgsMapTool
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QLineF, QObject, QPointF, QRectF, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QPainterPath, QPen, QPolygonF
+
+
+def show_with_parents(node) -> list:
+    """Check a layer-tree node and its parent groups (a date in an unchecked group is drawn); returns the groups it
+    turned on, for :func:`restore_groups`."""
+    turned = []
+    parent = node.parent()
+    while parent is not None:
+        if not parent.itemVisibilityChecked():
+            turned.append(parent)
+        parent = parent.parent()
+    node.setItemVisibilityCheckedParentRecursive(True)
+    return turned
+
+
+def restore_groups(root, groups, keep=()) -> None:
+    """Uncheck again the groups :func:`show_with_parents` turned on that are still in the tree, except those in keep."""
+    live = []
+
+    def walk(group) -> None:
+        for child in group.children():
+            if QgsLayerTree.isGroup(child):
+                live.append(child)
+                walk(child)
+
+    walk(root)
+    for group in groups:
+        if any(group is g for g in live) and not any(group is k for k in keep):
+            group.setItemVisibilityChecked(False)
+
+
+def ancestors(node) -> list:
+    """A layer-tree node's parent groups, nearest first."""
+    out = []
+    while node is not None and node.parent() is not None:
+        node = node.parent()
+        out.append(node)
+    return out
 
 
 class SwipeItem(QgsMapCanvasItem):
@@ -178,6 +216,8 @@ class SwipeController(QObject):
         self.tool: Optional[SwipeMapTool] = None
         self._previous_tool = None
         self._visibility: dict[str, bool] = {}
+        self._groups: list = []
+        """The groups checked to show BEFORE (they were unchecked), unchecked again when swiping stops."""
         self._ids: tuple = ()
         self.fraction = 0.5
         self.project.layersWillBeRemoved.connect(self._layers_removed)
@@ -199,6 +239,8 @@ class SwipeController(QObject):
             if node is not None:
                 self._visibility[layer.id()] = node.itemVisibilityChecked()
                 node.setItemVisibilityChecked(visible)
+                if visible:
+                    self._groups = show_with_parents(node)
         self.item = SwipeItem(self.canvas, after, self._overlays)
         self.item.set_fraction(self.fraction)
         if with_tool:
@@ -244,7 +286,8 @@ class SwipeController(QObject):
             node = root.findLayer(layer_id)
             if node is not None:
                 node.setItemVisibilityChecked(visible)
-        self._visibility = {}
+        restore_groups(root, self._groups)
+        self._visibility, self._groups = {}, []
         self.canvas.refresh()
         if notify:
             self.stopped.emit()
