@@ -171,15 +171,24 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
                            "object its own object_id)", id=obj.object_id, n=missed, m=obj.n_positive))
         accepted.append(make_object(geom, src.crs, obj.object_id, req.class_name, res.score, obj.n_positive,
                                     obj.n_negative, obj.prompt_type(), engine.label, engine.sha256, req.input))
+        notes += _parts_notes(geom, obj, pixel_side(src.transform))
         progress(100.0 * (i + 1) / len(objects) * 0.9)
+    if is_cancelled():  # a cancel during the last object
+        raise Cancelled()
     if req.no_overlap:  # in object_id order: each leaves out what the objects before it cover
         accepted, dropped = free_of(accepted, "", src.crs, pixel_side(src.transform))
         skipped += [t("object {id}: it lies on objects before it", id=o.attrs["object_id"]) for o in dropped]
+        if is_cancelled():
+            raise Cancelled()
+    elif out_ras:
+        notes += _overlap_notes(accepted, pixel_side(src.transform))
     if not accepted:
         raise PromptError(t("No object could be segmented: {reasons}.", reasons=separator().join(skipped[:5]) + ("…" if len(skipped) > 5 else "")),
                           t("Put the points inside the raster on valid pixels (check the layers' CRS) and mark them positive=1."))
     # the id raster first, kept in its temporary file until the polygons are written too: a cancel or error
     # leaves no output (and no folder made for them) behind
+    if is_cancelled():
+        raise Cancelled()
     writer = _write_id_raster(out_ras, src.grid, accepted, is_cancelled) if out_ras else None
     try:
         write_objects(out_vec, accepted, src.crs)
@@ -238,22 +247,30 @@ def _pixel_box(inv, box: tuple) -> tuple[float, float, float, float]:
     return min(c0, c1), min(r0, r1), max(c0, c1), max(r0, r1)
 
 
-def _largest_gap(boxes: list) -> float:
+def _largest_gap(boxes: list, most: int = 2000) -> float:
     """The longest link needed to join all the pixel boxes (single linkage), in pixels: 0 when they touch one another,
-    large when they form groups far apart."""
-    if len(boxes) < 2:
+    large when they form groups far apart (Prim's minimum spanning tree in numpy, O(n²); above ``most`` boxes, on an
+    evenly spaced sample of them)."""
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    if len(b) > most:
+        b = b[np.linspace(0, len(b) - 1, most).astype(int)]
+    if len(b) < 2:
         return 0.0
 
-    def dist(a, b) -> float:
-        dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
-        dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
-        return float(np.hypot(dx, dy))
+    def dist(k: int, rest: np.ndarray) -> np.ndarray:
+        dx = np.maximum(0.0, np.maximum(b[k, 0], b[rest, 0]) - np.minimum(b[k, 2], b[rest, 2]))
+        dy = np.maximum(0.0, np.maximum(b[k, 1], b[rest, 1]) - np.minimum(b[k, 3], b[rest, 3]))
+        return np.hypot(dx, dy)
 
-    joined, largest = {0}, 0.0  # Prim's minimum spanning tree: its longest edge
-    while len(joined) < len(boxes):
-        d, j = min((dist(boxes[i], boxes[k]), k) for i in joined for k in range(len(boxes)) if k not in joined)
-        largest = max(largest, d)
-        joined.add(j)
+    rest = np.arange(1, len(b))  # the boxes not joined yet, and their distance to the joined ones
+    near = dist(0, rest)
+    largest = 0.0
+    while len(rest):
+        j = int(np.argmin(near))
+        largest = max(largest, float(near[j]))
+        k = rest[j]
+        rest, near = np.delete(rest, j), np.delete(near, j)
+        near = np.minimum(near, dist(k, rest))
     return largest
 
 
@@ -264,6 +281,41 @@ def _positives_outside(geom, obj: PromptObject, pixel: float) -> int:
 
     near = geom.buffer(pixel)
     return sum(1 for x, y, positive in obj.points if positive and not near.contains(Point(x, y)))
+
+
+def _parts_notes(geom, obj: PromptObject, pixel: float) -> list[str]:
+    """A note when an object's outline has several separate parts that each hold positive points (roofs closer than half
+    a decode window given one object_id are decoded as one multipart object)."""
+    from shapely.geometry import MultiPoint
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    positives = [(x, y) for x, y, positive in obj.points if positive]
+    if len(parts) < 2 or len(positives) < 2:
+        return []
+    pts = MultiPoint(positives)
+    held = sum(1 for part in parts if part.buffer(pixel).intersects(pts))
+    if held < 2:
+        return []
+    return [t("object {id}: {n} separate parts hold its positive points: several objects under one object_id? Give each "
+              "its own object_id", id=obj.object_id, n=held)]
+
+
+def _overlap_notes(objects: list[AcceptedObject], pixel: float) -> list[str]:
+    """A note on how many objects overlap (by at least a pixel) when they are not made free of overlaps: in the id
+    raster the lower object_id keeps their shared pixels."""
+    from ..vectors import _spatial_index
+
+    geoms = [o.geometry for o in objects]
+    query = _spatial_index(geoms)
+    overlapping: set[int] = set()
+    for k, g in enumerate(geoms):
+        for j in query(g):
+            if j > k and g.intersection(geoms[j]).area >= pixel * pixel:
+                overlapping.update((k, j))
+    if not overlapping:
+        return []
+    return [t("{n} objects overlap; in the id raster their shared pixels go to the lower object_id (tick No overlaps "
+              "between objects, NO_OVERLAP, to remove the overlaps)", n=len(overlapping))]
 
 
 MAX_RASTER_ID = 2 ** 32 - 1
@@ -289,7 +341,8 @@ def _write_id_raster(path: str, grid, objects: list[AcceptedObject], is_cancelle
     try:
         from shapely.geometry import box as shp_box
 
-        bounds = [(o.geometry.bounds, o) for o in objects]
+        # drawn from the highest object_id down: where objects overlap, the lower object_id wins (as with NO_OVERLAP)
+        bounds = [(o.geometry.bounds, o) for o in sorted(objects, key=lambda o: -o.attrs["object_id"])]
         for r0 in range(0, grid.height, block):
             for c0 in range(0, grid.width, block):
                 if is_cancelled():

@@ -47,7 +47,7 @@ def test_objects_written_with_attributes_and_raster(img, tmp_path):
         assert ds.crs.to_epsg() == 32633 and ds.transform == TRANSFORM and ds.shape == (256, 256)
     inter = ((ids == 3) & masks[2]).sum() / ((ids == 3) | masks[2]).sum()
     assert inter > 0.85
-    assert ((ids == 9) & masks[1]).sum() > 0.8 * masks[1].sum()
+    assert ((ids == 7) & masks[1]).sum() > 0.8 * masks[1].sum()  # 7 and 9 on one roof: the lower id keeps it
     # second run: every window comes from the cache
     res2 = segment_prompts(SegmentRequest(path, objs[:1], str(tmp_path / "o2.gpkg"), cache_dir=str(tmp_path / "cache")))
     assert "0 misses" in res2.report
