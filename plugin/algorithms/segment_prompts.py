@@ -213,8 +213,10 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
                 box = _transformed_box(f.geometry(), xform)
                 obj = objects.setdefault(oid, PromptObject(oid))
                 obj.box_parts.append(box)
-                obj.box = (min(b[0] for b in obj.box_parts), min(b[1] for b in obj.box_parts),
-                           max(b[2] for b in obj.box_parts), max(b[3] for b in obj.box_parts))
+                # boxes that could be placed (a box in a wrong CRS is NaN: the merge must not depend on feature order)
+                placed = [b for b in obj.box_parts if all(math.isfinite(v) for v in b)] or [box]
+                obj.box = (min(b[0] for b in placed), min(b[1] for b in placed),
+                           max(b[2] for b in placed), max(b[3] for b in placed))
         out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context) if parameters.get("OUTPUT_RASTER") else None
         req = SegmentRequest(
             input=layer_path(raster),

@@ -42,10 +42,11 @@ def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancell
 
 def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[np.ndarray] = None,
                   nodata: int = 255, is_cancelled: Optional[Callable[[], bool]] = None) -> int:
-    """Set to 0 every 8-connected region of non-zero values (a changed area, whatever transitions make it up) outside
+    """Set to 0 every 4-connected region of non-zero values (a changed area, whatever transitions make it up; 4-connected
+    as its polygons are, so no polygon stands for a region joined to another only at a corner) outside
     the size range, as :func:`sieve_classes` does for one class: a minimum area keeps or drops whole changed areas, not
     their pieces of one transition each; returns the pixels removed."""
-    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled, 8)
+    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled, 4)
 
 
 def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import Optional
 
 _ARCHIVE = re.compile(r"^/vsi(zip|tar|gzip|7z|rar)/", re.I)
@@ -69,14 +70,25 @@ def _longest_prefix(parts: list[str], sep: str, exists) -> Optional[str]:
 
 def vrt_sources(path: str) -> list[str]:
     """The files a virtual raster (.vrt) names as its sources, as paths to check ([] for another file or an unreadable
-    VRT: GDAL reports that when it opens it)."""
-    if not path.lower().endswith(".vrt") or not os.path.isfile(path):
+    VRT: GDAL reports that when it opens it); parsed once per state of the VRT file (a mosaic of thousands of tiles is
+    asked for every encoded window's cache key)."""
+    if not path.lower().endswith(".vrt"):
         return []
+    try:
+        st = os.stat(path)
+    except OSError:
+        return []
+    return list(_parsed_vrt_sources(os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+
+
+@lru_cache(maxsize=32)
+def _parsed_vrt_sources(path: str, size: int, mtime_ns: int, ctime_ns: int) -> tuple[str, ...]:
+    """:func:`vrt_sources` of one state of a VRT file (its size and times are the cache key)."""
     try:
         root = ET.parse(path).getroot()
     except (ET.ParseError, OSError):
-        return []
-    folder = os.path.dirname(os.path.abspath(path))
+        return ()
+    folder = os.path.dirname(path)
     found = []
     for node in root.iter("SourceFilename"):
         name = (node.text or "").strip()
@@ -87,7 +99,7 @@ def vrt_sources(path: str) -> list[str]:
         local = container_file(name)
         if local and local not in found:
             found.append(local)
-    return found
+    return tuple(found)
 
 
 def missing_files(path: str) -> list[str]:

@@ -369,6 +369,9 @@ class LandcoverTab(QWidget):
         self._select(self.extent_combo, settings.value("landcover/extent", "layer"))
         self.straight_check.setChecked(str(settings.value("landcover/straight", "false")) == "true")
         self.apply_settings()
+        own = settings.value("landcover/device", "")
+        if own:  # this tab's own choice (the Settings tab's default device is only followed when it changes)
+            self._select(self.device_combo, own)
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
         (self.file_radio if to_file else self.temp_radio).setChecked(True)
         self.file_widget.setFilePath(str(settings.value("landcover/output_path", "")))
@@ -396,7 +399,7 @@ class LandcoverTab(QWidget):
         settings.set_value("landcover/prompt", self.prompt_edit.text())
         settings.set_value("landcover/modality", self.modality_combo.currentData())
         settings.set_value("landcover/engine", self.engine_combo.currentData())
-        settings.set_value("device", self.device_combo.currentData())
+        settings.set_value("landcover/device", self.device_combo.currentData())  # not the Settings tab's default device
         settings.set_value("landcover/extent", self.extent_combo.currentData())
         settings.set_value("landcover/output_mode", "temporary" if self.temp_radio.isChecked() else "file")
         settings.set_value("landcover/output_path", self.file_widget.filePath())

@@ -188,10 +188,15 @@ def test_every_region_under_the_size_goes_and_regions_across_strips_count_whole(
         assert not (ds.read(1) == 1).any()
     path = write_raster(str(tmp_path / "cls2.tif"), cls[None])
     assert sieve_classes(path, [1], 0, max_size=100) == 884  # only the large region goes
-    # changed areas are 8-connected: the line joined diagonally across a strip edge counts whole (48 px)
-    assert sieve_changed(changed, 10) == 4
+    # changed areas are 4-connected too, whatever transitions make them up (values 1 and 2 here)
+    with rasterio.open(changed, "r+") as ds:
+        both = ds.read(1)
+        both[20:50, 25:40][both[20:50, 25:40] == 1] = 2  # the large region's right half another transition
+        ds.write(both, 1)
+    assert sieve_changed(changed, 10) == 4 + 4 + 1
     with rasterio.open(changed) as ds:
-        assert (ds.read(1)[10:58, 60:62] == 1).sum() == 48
+        after = ds.read(1)
+    assert (after[15:58, 60] == 1).all() and (after[20:50, 10:40] > 0).sum() == 884
 
 
 def test_sizes_in_square_metres_follow_each_rows_pixel_area(tmp_path):

@@ -52,7 +52,7 @@ def test_replaced_geopackage_table_changes_the_identity(tmp_path):
                    creationOptions=["RASTER_TABLE=ortho", "TILE_FORMAT=PNG"])
     src = f"GPKG:{tmp_path}/img.gpkg:ortho"
     before = raster_identity(src)
-    assert before["size"] > 0 and before["sample"]
+    assert before["tiles"] > 0 and before["sample"]
     os.remove(tmp_path / "img.gpkg")
     _tif(tmp_path / "b.tif", 90)
     gdal.Translate(str(tmp_path / "img.gpkg"), str(tmp_path / "b.tif"), format="GPKG",
@@ -100,3 +100,22 @@ def test_deleted_container_is_not_a_source(tmp_path):
     with pytest.raises(InputError, match=f"'{tmp_path}/img.gpkg' does not exist"):
         open_raster(src)
     assert is_gdal_source("/vsicurl/https://example.org/a.tif")  # remote: cannot be checked here
+
+
+def test_objects_written_beside_a_geopackage_raster_keep_its_identity(tmp_path):
+    """The Interactive tab may write its objects layer into the GeoPackage that holds the raster: the raster's identity
+    (its table's state) stays, so its encodings are not voided at every Enter (the whole file's state changed)."""
+    from rasterio.crs import CRS
+    from shapely.geometry import MultiPolygon, box
+
+    from terraprompt.plugin.core.interactive.objects import append_objects, make_object
+
+    _tif(tmp_path / "a.tif", 0)
+    gdal.Translate(str(tmp_path / "scene.gpkg"), str(tmp_path / "a.tif"), format="GPKG",
+                   creationOptions=["RASTER_TABLE=scene", "TILE_FORMAT=PNG"])
+    src = f"GPKG:{tmp_path}/scene.gpkg:scene"
+    before = raster_identity(src)
+    obj = make_object(MultiPolygon([box(500010, 4499380, 500050, 4499420)]), CRS.from_epsg(32633), 1, "roof", 1.0, 1, 0,
+                      "points", "classical", "0" * 64, src)
+    append_objects(str(tmp_path / "scene.gpkg"), [obj], CRS.from_epsg(32633))
+    assert raster_identity(src) == before

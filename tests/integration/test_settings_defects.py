@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 import pytest
 
 KEYS = ("terraprompt/threads", "terraprompt/tile_size", "terraprompt/tile_overlap", "terraprompt/device",
-        "terraprompt/interactive_device", "proxy/proxyEnabled", "proxy/proxyHost", "proxy/proxyPort", "proxy/proxyUser",
+        "terraprompt/interactive_device", "terraprompt/landcover/device", "proxy/proxyEnabled", "proxy/proxyHost",
+        "proxy/proxyPort", "proxy/proxyUser",
         "proxy/proxyPassword")
 
 
@@ -107,6 +108,19 @@ def test_interactive_tab_follows_default_device_and_remembers_its_own(plugin, sa
     assert lc.device_combo.currentData() == "cuda" and it.device_combo.currentData() == "cuda"
     st.device_combo.setCurrentIndex(st.device_combo.findData("auto"))  # a new default reaches both tabs
     assert lc.device_combo.currentData() == "auto" and it.device_combo.currentData() == "auto"
+
+
+def test_land_cover_device_choice_is_not_the_default_device(plugin, saved_settings):
+    """The Land cover tab saved its device as the Settings tab's default device: choosing CPU there changed the default
+    the other tabs start from in the next session."""
+    from terraprompt.plugin.gui import settings
+
+    dock = _dock(plugin)
+    st, lc = dock.tab("settings_tab"), dock.tab("landcover_tab")
+    st.device_combo.setCurrentIndex(st.device_combo.findData("auto"))
+    lc.device_combo.setCurrentIndex(lc.device_combo.findData("cpu"))
+    lc.save_settings()
+    assert str(settings.value("device")) == "auto" and str(settings.value("landcover/device")) == "cpu"
 
 
 def test_diagnostics_report_the_cache_in_use_and_its_cap(plugin, tmp_path, monkeypatch):

@@ -220,3 +220,21 @@ def test_reference_polygons_curved_and_name_before_class(plugin, tmp_path):
     ref = VectorReference(polygons_file(lyr, str(tmp_path)), CRS.from_epsg(32633))
     assert ref.field == "class"
     assert ref.tags["TERRAPROMPT_CLASSES"] == "1=forest;2=water"
+
+
+def test_a_box_that_cannot_be_placed_does_not_void_the_others_of_its_object(plugin, tmp_path):
+    """Two boxes of one object_id, the first in coordinates its CRS cannot place (NaN): the merged box was NaN when that
+    feature came first (the object skipped as 'outside the raster') and the good box when it came second."""
+    import processing
+    from pyproj import Transformer
+
+    src = _sp_scene(tmp_path)
+    to_ll = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+    (a0, a1), (b0, b1) = (to_ll.transform(*_xy(c, r)) for c, r in ((40, 30), (100, 80)))
+    bad = "Polygon((500010 4499990, 500020 4499990, 500020 4499980, 500010 4499990))"  # metres labelled as degrees
+    good = f"Polygon(({a0} {a1}, {b0} {a1}, {b0} {b1}, {a0} {b1}, {a0} {a1}))"
+    for order in ((bad, good), (good, bad)):
+        boxes = _layer("Polygon?crs=EPSG:4326&field=object_id:integer", [(order[0], [1]), (order[1], [1])])
+        res = processing.run("terraprompt:segment_prompts", {"INPUT": src, "BOXES": boxes, "MODEL": "classical",
+                                                             "OUTPUT_VECTOR": str(tmp_path / f"o{order[0] == bad}.gpkg")})
+        assert res["OBJECTS"] == 1, res["REPORT"]

@@ -64,7 +64,8 @@ def raster_identity(path: str) -> dict:
     p = os.path.abspath(path) if os.path.exists(path) else path
     files = source_files(p)
     main = files[0] if files else p
-    identity = {"path": p, **_file_state(main, sample=True)}
+    table = gpkg_table_state(p, main)
+    identity = {"path": p, **(table if table is not None else _file_state(main, sample=True))}
     sidecars = {f: _sidecar_state(f) for f in sidecar_files(main)}
     sidecars = {f: state for f, state in sidecars.items() if state}
     if sidecars:
@@ -72,6 +73,40 @@ def raster_identity(path: str) -> dict:
     if len(files) > 1:
         identity["sources"] = [[f, *_file_state(f).values()] for f in files[1:]]
     return identity
+
+
+def gpkg_table_state(path: str, gpkg: str) -> Optional[dict]:
+    """For a 'GPKG:file:table' raster: the state of its own table (its gpkg_contents change time, tile count and highest
+    tile id, and a digest of a few tiles), which objects or other layers written into the same GeoPackage leave alone
+    (the whole file's state voided every encoding at each Enter into an objects layer beside the raster); None for other
+    sources or when the table cannot be read (the file's state is used then)."""
+    import hashlib
+    import sqlite3
+    from contextlib import closing
+
+    from ..writers import _read_only
+
+    prefix = f"GPKG:{gpkg}:"
+    if not path.startswith(prefix) or not os.path.isfile(gpkg):
+        return None
+    table = path[len(prefix):]
+    try:
+        with closing(_read_only(gpkg)) as db:
+            changed = db.execute("SELECT last_change FROM gpkg_contents WHERE table_name = ?", (table,)).fetchone()
+            if changed is None:
+                return None
+            quoted = '"' + table.replace('"', '""') + '"'
+            count, top = db.execute(f"SELECT count(*), max(id) FROM {quoted}").fetchone()
+            digest = hashlib.sha256()
+            for k in range(SAMPLES):
+                row = db.execute(f"SELECT tile_data FROM {quoted} ORDER BY id LIMIT 1 OFFSET ?",
+                                 (int(count or 0) * k // SAMPLES,)).fetchone()
+                if row is not None and row[0] is not None:
+                    digest.update(bytes(row[0]))
+    except sqlite3.Error:
+        return None
+    return {"table": table, "last_change": str(changed[0]), "tiles": int(count or 0), "top": int(top or 0),
+            "sample": digest.hexdigest()[:16]}
 
 
 def _file_state(path: str, sample: bool = False) -> dict:

@@ -560,8 +560,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                 hint = speckle_hint(written, pixel_m2, parsed)
                 return explanation + "\n" + hint if hint else explanation
 
-            # no size filter here: the raster was sieved (8-connected regions, m² by row), the polygons follow it (their
-            # 4-connected pieces, filtered again, left out parts of regions the raster keeps)
+            # no size filter here: the raster was sieved (4-connected regions, as polygons are, m² by row) and the
+            # polygons follow it (filtered again by their own area, one at the size's edge could differ)
             written = write_polygons(out_vector, polys, grid, classes, common, description=described, straight=squared)
             details["vector_areas_m2"] = written.areas_m2
             explanation = described(written)  # the layer's description and the run's explanation say the same

@@ -22,7 +22,7 @@ from .indices import void_heights
 DSM_GROUND_M = 2.0
 """An nDSM has its ground near 0 m: when the 5th percentile of the heights is further than this from 0, it is a DSM."""
 NDSM_GROUND_M = 1.0
-"""An nDSM's ground is near 0 m everywhere: when the median of the local lows (5th percentile of each 64 x 64 block)
+"""An nDSM's ground is near 0 m everywhere: when the median of the local lows (1st percentile of each 64 x 64 block)
 is further than this from 0, it is a DSM of low ground (a coast rising from 0.3 m to 6 m has a 5th percentile under
 DSM_GROUND_M and was taken for an nDSM: its raised ground became 'buildings')."""
 LOCAL_BLOCK_PX = 64
@@ -39,17 +39,18 @@ class HeightReading:
 
 
 def _local_lows(h: np.ndarray) -> np.ndarray:
-    """5th percentile of the finite values of each LOCAL_BLOCK_PX block of a 2-D array (one value for 1-D input)."""
+    """1st percentile of the finite values of each LOCAL_BLOCK_PX block of a 2-D array (one value for 1-D input): a
+    canopy height model with a few gaps keeps lows of 0 m in its forest blocks, a DSM of low ground keeps its elevation."""
     if h.ndim != 2:
         f = h[np.isfinite(h)]
-        return np.array([np.percentile(f, 5)]) if f.size else np.array([])
+        return np.array([np.percentile(f, 1)]) if f.size else np.array([])
     lows = []
     for r in range(0, h.shape[0], LOCAL_BLOCK_PX):
         for c in range(0, h.shape[1], LOCAL_BLOCK_PX):
             f = h[r:r + LOCAL_BLOCK_PX, c:c + LOCAL_BLOCK_PX]
             f = f[np.isfinite(f)]
             if f.size >= 16:
-                lows.append(np.percentile(f, 5))
+                lows.append(np.percentile(f, 1))
     return np.asarray(lows, np.float64)
 
 

@@ -118,3 +118,15 @@ def test_raster_edges_on_a_slope_are_ground():
     dsm = (300.0 + 0.1 * xx * 0.5 + 0.04 * yy * 0.5).astype(np.float32)  # 10 % and 4 % slopes, 0.5 m pixels
     hag = height_above_ground(dsm, True, 0.5)
     assert np.nanmax(np.abs(hag)) < 0.5, "the uphill raster edge became 'buildings'"
+
+
+def test_a_canopy_height_model_with_few_gaps_stays_an_ndsm():
+    """An nDSM whose forest blocks hold only 3 % gaps at 0 m: the local lows were taken at the 5th percentile, the canopy
+    itself, and the CHM was read as a DSM (its canopy then subtracted as 'ground')."""
+    rng = np.random.default_rng(0)
+    h = np.zeros((1024, 1024), np.float32)
+    h[:, :614] = rng.uniform(12, 25, (1024, 614))
+    gaps = rng.random((1024, 614)) < 0.03
+    h[:, :614][gaps] = rng.uniform(0, 1, gaps.sum())
+    h[:, 614:] = rng.uniform(0, 0.5, (1024, 410))
+    assert not read_heights(h).is_dsm
