@@ -319,6 +319,37 @@ def similar_tab(plugin, raster, exemplars):
     return tab
 
 
+def change_tab_session(plugin):
+    """The dock's Change tab (a generator for a fixture): afterwards its swipe and side-by-side views are stopped and
+    a running task is cancelled."""
+    plugin.action.setChecked(True)
+    tab = plugin.dock.tab("change_tab")
+    assert tab is not None, "the Change tab is not in the dock"
+    yield tab
+    for view in (tab.swipe, tab.side):
+        if view is not None:
+            view.stop()
+    if tab.task is not None:
+        tab.cancel()
+        wait_for(lambda: tab.task is None, 60)
+
+
+def change_pair_layers(project, tmp_path, add_to_tree: bool = True):
+    """The synthetic change pair of tests/core/change/change_pairs as BEFORE and AFTER layers of the project;
+    returns (before, after, truth)."""
+    from qgis.core import QgsRasterLayer
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "core", "change"))
+    from change_pairs import write_pair
+
+    pb, pa, truth = write_pair(tmp_path)
+    b, a = QgsRasterLayer(pb, "before"), QgsRasterLayer(pa, "after")
+    assert b.isValid() and a.isValid()
+    project.addMapLayer(b, add_to_tree)
+    project.addMapLayer(a, add_to_tree)
+    return b, a, truth
+
+
 def run_qgis_process(tmp_path, algorithm: str, params: list[str], locale: str = "", timeout: float = 180):
     """Run an algorithm with the real qgis_process.bin, the plugin from this tree and a fresh profile; returns (process, results)."""
     import json

@@ -37,7 +37,7 @@ def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancell
     8-connected regions kept pixels touching a large region at a corner whose own polygons were under the size) smaller
     than ``min_size`` or larger than ``max_size`` (0: no maximum), in pixels, or in m² when ``row_area`` gives each
     row's pixel area (as the polygons' area); returns the pixels removed."""
-    return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled, 4)
+    return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled)
 
 
 def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[np.ndarray] = None,
@@ -46,12 +46,12 @@ def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Opt
     as its polygons are, so no polygon stands for a region joined to another only at a corner) outside
     the size range, as :func:`sieve_classes` does for one class: a minimum area keeps or drops whole changed areas, not
     their pieces of one transition each; returns the pixels removed."""
-    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled, 4)
+    return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled)
 
 
 def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],
-           is_cancelled: Optional[Callable[[], bool]], connectivity: int) -> int:
-    """Drop the out-of-range regions (``connectivity`` 4 or 8) of each selection (a function of a strip's values → the
+           is_cancelled: Optional[Callable[[], bool]]) -> int:
+    """Drop the out-of-range 4-connected regions of each selection (a function of a strip's values → the
     pixels it holds)."""
     if min_size <= 0 and max_size <= 0:
         return 0
@@ -64,31 +64,31 @@ def _sieve(path: str, selections: list, min_size: float, max_size: float, row_ar
         for select in selections:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, select, min_size, max_size, row_area, connectivity)
+            removed += _drop_regions(band, select, min_size, max_size, row_area)
         ds.FlushCache()
     finally:
         band = ds = None
     return removed
 
 
-_EIGHT = np.ones((3, 3), dtype=bool)
-_STRUCTURE = {8: _EIGHT, 4: np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)}
+_FOUR = np.array([[0, 1, 0], [1, 1, 1], [0, 1, 0]], dtype=bool)
+"""4-connected regions, as polygons are: the raster and the polygons keep the same regions."""
 
 
-def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: int, offset: int,
-                  connectivity: int = 8) -> tuple[np.ndarray, np.ndarray, int]:
+def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: int,
+                  offset: int) -> tuple[np.ndarray, np.ndarray, int]:
     """(values, labels of the selected pixels' regions offset to be unique, number of regions) of a strip."""
     from scipy import ndimage
 
     cls = band.ReadAsArray(0, y, band.XSize, n)
-    labels, count = ndimage.label(select(cls), structure=_STRUCTURE[connectivity])
+    labels, count = ndimage.label(select(cls), structure=_FOUR)
     labels = labels.astype(np.int32)
     labels[labels > 0] += offset
     return cls, labels, count
 
 
 def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: float, max_size: float,
-                  row_area: Optional[np.ndarray] = None, connectivity: int = 8) -> int:
+                  row_area: Optional[np.ndarray] = None) -> int:
     """Set to 0 the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
     pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
     out of range."""
@@ -97,18 +97,14 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
     pairs = []
     offset, previous = 0, None
     for y, n in _row_blocks(h):
-        _, labels, count = _strip_labels(band, select, y, n, offset, connectivity)
+        _, labels, count = _strip_labels(band, select, y, n, offset)
         weights = None if row_area is None else np.broadcast_to(np.asarray(row_area[y:y + n], float)[:, None], labels.shape)
         sizes.append(np.bincount(labels.ravel(), weights=None if weights is None else weights.ravel(),
                                  minlength=offset + count + 1)[offset + 1:].astype(float))
-        if previous is not None:  # connected across the edge: below (and below-left, below-right when 8-connected)
-            top = labels[0]
-            for shift in ((-1, 0, 1) if connectivity == 8 else (0,)):
-                a = previous[max(0, shift):len(previous) + min(0, shift)]
-                b = top[max(0, -shift):len(top) + min(0, -shift)]
-                both = (a > 0) & (b > 0)
-                if both.any():
-                    pairs.append(np.stack([a[both], b[both]], axis=1))
+        if previous is not None:  # connected across the strip edge: the pixel right below
+            both = (previous > 0) & (labels[0] > 0)
+            if both.any():
+                pairs.append(np.stack([previous[both], labels[0][both]], axis=1))
         previous = labels[-1]
         offset += count
     if offset == 0:
@@ -140,7 +136,7 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
         return 0
     removed, offset = 0, 0
     for y, n in _row_blocks(h):
-        cls, labels, count = _strip_labels(band, select, y, n, offset, connectivity)
+        cls, labels, count = _strip_labels(band, select, y, n, offset)
         offset += count
         gone = drop[labels]
         if gone.any():

@@ -251,7 +251,6 @@ class CandidatePanel(QWidget):
         """Write the candidates of these rows to the objects file; returns the object ids written."""
         from shapely import wkb
 
-        from ..core.interactive.objects import next_object_id
         from ..core.interactive.text_candidates import candidate_object
         from ..core.outlines import pixel_side
 
@@ -267,7 +266,7 @@ class CandidatePanel(QWidget):
         if not ctl.output_path:
             self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
             return []
-        first = max(next_object_id(ctl.output_path), ctl._unsaved_object_id() + 1)  # not the id of an unsaved drawn one
+        first = ctl.next_object_id()  # not the id of an unsaved drawn one
         src = self.session.source
         objs = [candidate_object(self.cset, self.items[r][0], first + k, src.crs, self.source, self.straight,
                                  wkb.loads(bytes(self.items[r][1].asWkb())))

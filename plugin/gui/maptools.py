@@ -591,7 +591,7 @@ class PromptController(QObject):
     # ------------------------------------------------------------- accept
     def accept(self) -> Optional[int]:
         """Append the current mask to the output GeoPackage; returns the object_id written."""
-        from ..core.interactive.objects import make_object, mask_to_geometry, next_object_id
+        from ..core.interactive.objects import make_object, mask_to_geometry
         from ..core.outlines import pixel_side
 
         if self.task is not None:
@@ -606,7 +606,7 @@ class PromptController(QObject):
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
-        oid = max(next_object_id(self.output_path), self._unsaved_object_id() + 1)
+        oid = self.next_object_id()
         o = self.origin if self.session.base is not None and self.origin else None
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
                           self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
@@ -642,6 +642,13 @@ class PromptController(QObject):
         if not self.project.autoTransaction():
             return None
         return next((lyr for lyr in self._output_layers() if lyr.isEditable()), None)
+
+    def next_object_id(self) -> int:
+        """The object_id the next accepted object gets: after those in the objects file and those drawn by hand in a
+        layer of it and not saved yet."""
+        from ..core.interactive.objects import next_object_id
+
+        return max(next_object_id(self.output_path), self._unsaved_object_id() + 1)
 
     def _unsaved_object_id(self) -> int:
         """The largest object_id among objects added to a layer of the objects file and not saved yet (0 for none): the

@@ -26,12 +26,7 @@ from qgis.PyQt.QtGui import QColor, QPainterPath, QPen, QPolygonF
 def show_with_parents(node) -> list:
     """Check a layer-tree node and its parent groups (a date in an unchecked group is drawn); returns the groups it
     turned on, for :func:`restore_groups`."""
-    turned = []
-    parent = node.parent()
-    while parent is not None:
-        if not parent.itemVisibilityChecked():
-            turned.append(parent)
-        parent = parent.parent()
+    turned = [group for group in ancestors(node) if not group.itemVisibilityChecked()]
     node.setItemVisibilityCheckedParentRecursive(True)
     return turned
 

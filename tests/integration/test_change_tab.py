@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import rasterio
 
-from conftest import ROOT, changed_areas_m2, wait_for
+from conftest import ROOT, change_pair_layers, change_tab_session, changed_areas_m2, wait_for
 
 
 def settings_value(key):
@@ -18,29 +18,16 @@ def settings_value(key):
     return settings.value(key)
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
-from change_pairs import iou, write_pair  # noqa: E402
+from change_pairs import iou  # noqa: E402
 
 
 @pytest.fixture()
 def tab(plugin, project):
-    plugin.action.setChecked(True)
-    t = plugin.dock.tab("change_tab")
-    assert t is not None, "the Change tab is not in the dock"
-    yield t
-    if t.task is not None:
-        t.cancel()
-        wait_for(lambda: t.task is None, 60)
+    yield from change_tab_session(plugin)
 
 
 def _layers(project, tmp_path):
-    from qgis.core import QgsRasterLayer
-
-    pb, pa, truth = write_pair(tmp_path)
-    b, a = QgsRasterLayer(pb, "before"), QgsRasterLayer(pa, "after")
-    assert b.isValid() and a.isValid()
-    project.addMapLayer(b)
-    project.addMapLayer(a)
-    return b, a, truth
+    return change_pair_layers(project, tmp_path)
 
 
 def _picked(tab, project, tmp_path, same: bool = False):

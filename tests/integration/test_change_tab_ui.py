@@ -2,40 +2,18 @@
 removed AFTER while side by side is open."""
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
 
-from conftest import ROOT, wait_for
-
-sys.path.insert(0, os.path.join(ROOT, "tests", "core", "change"))
-from change_pairs import write_pair  # noqa: E402
+from conftest import change_pair_layers, change_tab_session, wait_for
 
 
 @pytest.fixture()
 def tab(plugin, project):
-    plugin.action.setChecked(True)
-    t = plugin.dock.tab("change_tab")
-    assert t is not None, "the Change tab is not in the dock"
-    yield t
-    for view in (t.swipe, t.side):
-        if view is not None:
-            view.stop()
-    if t.task is not None:
-        t.cancel()
-        wait_for(lambda: t.task is None, 60)
+    yield from change_tab_session(plugin)
 
 
 def _dates(project, tmp_path, add_to_tree: bool = True):
-    from qgis.core import QgsRasterLayer
-
-    pb, pa, _ = write_pair(tmp_path)
-    b, a = QgsRasterLayer(pb, "before"), QgsRasterLayer(pa, "after")
-    assert b.isValid() and a.isValid()
-    project.addMapLayer(b, add_to_tree)
-    project.addMapLayer(a, add_to_tree)
-    return b, a
+    return change_pair_layers(project, tmp_path, add_to_tree)[:2]
 
 
 def test_change_results_above_dates_when_group_is_lower(tab, project, tmp_path):

@@ -80,22 +80,32 @@ def gpkg_table_state(path: str, gpkg: str) -> Optional[dict]:
     tile id, and a digest of a few tiles), which objects or other layers written into the same GeoPackage leave alone
     (the whole file's state voided every encoding at each Enter into an objects layer beside the raster); None for other
     sources or when the table cannot be read (the file's state is used then)."""
+    prefix = f"GPKG:{gpkg}:"
+    if not path.startswith(prefix):
+        return None
+    try:
+        st = os.stat(gpkg)
+    except OSError:
+        return None
+    state = _table_state(gpkg, path[len(prefix):], st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return dict(state) if state is not None else None
+
+
+@lru_cache(maxsize=64)
+def _table_state(gpkg: str, table: str, size: int, mtime_ns: int, ctime_ns: int) -> Optional[dict]:
+    """:func:`gpkg_table_state` read once per state of the GeoPackage file (every encoded window makes a key)."""
     import hashlib
     import sqlite3
     from contextlib import closing
 
-    from ..writers import _read_only
+    from ..writers import _quoted, _read_only
 
-    prefix = f"GPKG:{gpkg}:"
-    if not path.startswith(prefix) or not os.path.isfile(gpkg):
-        return None
-    table = path[len(prefix):]
     try:
         with closing(_read_only(gpkg)) as db:
             changed = db.execute("SELECT last_change FROM gpkg_contents WHERE table_name = ?", (table,)).fetchone()
             if changed is None:
                 return None
-            quoted = '"' + table.replace('"', '""') + '"'
+            quoted = _quoted(table)
             count, top = db.execute(f"SELECT count(*), max(id) FROM {quoted}").fetchone()
             digest = hashlib.sha256()
             for k in range(SAMPLES):

@@ -20,7 +20,7 @@ from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
 from ..vectors import AreaCalculator
-from ..writers import _read_only, split_layer, staged_vector, write_failed
+from ..writers import _quoted, _read_only, split_layer, staged_vector, write_failed
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -285,11 +285,6 @@ def gpkg_tables(path: str) -> dict[str, tuple[str, str]]:
 
         rows = [(name, "features") for name in fiona.listlayers(path)]
     return {str(name).lower(): (str(name), str(kind)) for name, kind in rows}
-
-
-def _quoted(name: str) -> str:
-    """A table name quoted for SQLite."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _top_fid(path: str, layer: str) -> int:

@@ -191,10 +191,10 @@ class NetworkEngine:
         """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
         self._qa_cloudy: Optional[np.ndarray] = None
         self.own_clouds = own_clouds
-        self.reflectance = reflectance
-        """False when the optical values are not calibrated reflectance (8-bit DN): a caution when SWIR is read as given."""
         """False when another engine masks the clouds (the spectral engine reading this network's water): its cloud
         output is then not used."""
+        self.reflectance = reflectance
+        """False when the optical values are not calibrated reflectance (8-bit DN): a caution when SWIR is read as given."""
 
     def needed_roles(self) -> set[str]:
         """Bands the network reads (and the quality band when it masks the clouds)."""

@@ -64,11 +64,11 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "vhr_buildings_pan": "building head log-odds (panchromatic)", "net_water": "land-cover network water log-odds"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
+"""Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
 CLOUD_MASKED_FAMILIES = {"optical", "rgb", "height", "classifier", "landnet"}
 """Rule families whose concepts the cloud mask blinds under clouds (the land-cover classifier's built-up, bare soil,
 cropland ... alone went unmasked: 64-98 % of 'built-up' and 'bare soil' on a cloud chip lay on reference cloud); not the
 VHR building head (0.25-1 m aerial images, finer than the cloud network knows)."""
-"""Rule families read from a cloud mask (the network's or the product's quality band), not from indices."""
 CLOUD_INDICES = {"csmask_cloud": 1, "csmask_shadow": 2, "qa_cloud": 1, "qa_shadow": 2}
 """Indices that are a cloud mask's probability planes (1 cloud, 2 shadow)."""
 PARTIAL_ROLES = (frozenset({"height"}), frozenset({"vv", "vh"}))

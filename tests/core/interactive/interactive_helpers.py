@@ -32,3 +32,18 @@ def scene(h: int = 256, w: int = 256, bands: int = 3, seed: int = 0, objects=Non
 
 
 TRANSFORM = from_origin(500000, 4500000, 0.5, 0.5)
+
+
+def pixel_centre(r: float, c: float) -> tuple[float, float]:
+    """Map coordinates (EPSG:32633) of the centre of pixel (row, col) on TRANSFORM."""
+    return TRANSFORM * (c + 0.5, r + 0.5)
+
+
+def scene_file(tmp_path) -> tuple[str, list]:
+    """The 256² scene written as an 8-bit GeoTIFF on TRANSFORM in EPSG:32633; returns (path, object masks)."""
+    import numpy as np
+
+    from conftest import write_raster
+
+    data, masks = scene(h=256, w=256)
+    return write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM), masks

@@ -9,19 +9,17 @@ import pytest
 import rasterio
 
 from conftest import write_raster
-from interactive_helpers import TRANSFORM, scene
+from interactive_helpers import TRANSFORM, pixel_centre, scene, scene_file
 from terraprompt.plugin.core.errors import Cancelled
 from terraprompt.plugin.core.interactive.batch import PromptObject, SegmentRequest, _largest_gap, segment_prompts
 
 
-def _xy(r, c):
-    return TRANSFORM * (c + 0.5, r + 0.5)
+_xy = pixel_centre
 
 
 @pytest.fixture
 def img(tmp_path):
-    data, masks = scene(h=256, w=256)
-    return write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM), masks
+    return scene_file(tmp_path)
 
 
 def test_largest_gap_is_fast_and_matches_a_minimum_spanning_tree():
