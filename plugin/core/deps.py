@@ -81,6 +81,10 @@ def activate_private_site(profile_dir: str) -> list[str]:
     return added
 
 
+OLD_MARK = ".old-"
+"""What follows a private folder's name once the installer replaced it ('<tag>.old-<hex>', deleted after the swap)."""
+
+
 def stale_private_folders(profile_dir: str) -> list[str]:
     """Private folders made for another Python (e.g. before a QGIS upgrade); the installer's '<tag>.old-*' leftovers
     are not (see leftover_private_folders)."""
@@ -88,15 +92,21 @@ def stale_private_folders(profile_dir: str) -> list[str]:
     if not os.path.isdir(root):
         return []
     return sorted(os.path.join(root, d) for d in os.listdir(root)
-                  if d != python_tag() and not d.startswith(".") and ".old-" not in d)
+                  if d != python_tag() and not d.startswith(".") and OLD_MARK not in d)
+
+
+def replaced_folders(root: str, name: str = "") -> list[str]:
+    """The folders in ``root`` that the installer replaced ('<name>.old-*'; of any name when ``name`` is empty): what a
+    swap could not finish deleting, or has yet to delete."""
+    if not os.path.isdir(root):
+        return []
+    return sorted(os.path.join(root, d) for d in os.listdir(root)
+                  if (d.startswith(name + OLD_MARK) if name else OLD_MARK in d))
 
 
 def leftover_private_folders(profile_dir: str) -> list[str]:
     """Replaced private folders ('<tag>.old-*') the installer could not finish deleting."""
-    root = private_root(profile_dir)
-    if not os.path.isdir(root):
-        return []
-    return sorted(os.path.join(root, d) for d in os.listdir(root) if ".old-" in d)
+    return replaced_folders(private_root(profile_dir))
 
 
 def remove_old_private_folders(profile_dir: str) -> list[str]:

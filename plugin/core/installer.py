@@ -321,11 +321,10 @@ def _swap_in(staging: str, prefix: str) -> None:
         os.makedirs(staging)
     old = None
     if os.path.exists(prefix):
-        old = f"{prefix}.old-{uuid.uuid4().hex[:6]}"
+        old = f"{prefix}{deps.OLD_MARK}{uuid.uuid4().hex[:6]}"
         os.replace(prefix, old)
     os.replace(staging, prefix)
-    for leftover in [old] + [os.path.join(os.path.dirname(prefix), d) for d in os.listdir(os.path.dirname(prefix))
-                             if d.startswith(os.path.basename(prefix) + ".old-")]:
+    for leftover in [old] + deps.replaced_folders(os.path.dirname(prefix), os.path.basename(prefix)):
         if leftover and os.path.exists(leftover):  # also what an earlier swap could not finish deleting
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -28,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.messages import number, t as core_t
 from ..i18n import tr
+from .chart import format_area
 from .dock import button_grid
 from .tasks import CoreTask, error_message, start_task
 
@@ -138,7 +139,6 @@ class CandidatePanel(QWidget):
     def find(self) -> None:
         """Encode the view and find the prompt's candidates in a QgsTask."""
         from ..core.interactive.text_candidates import find_candidates
-        from .layers import project_generation
 
         self.before_run()
         ctl = self.controller
@@ -156,7 +156,7 @@ class CandidatePanel(QWidget):
             self.message(str(exc), "warning")
             self.status(str(exc))
             return
-        layer, generation = ctl.layer, project_generation()
+        layer = ctl.layer
         crs = layer.crs()
         straight = ctl.straight
 
@@ -173,7 +173,7 @@ class CandidatePanel(QWidget):
                 self.message(error_message(error), "warning")
                 self.status(error_message(error))
                 return
-            if ctl.layer is not layer or project_generation() != generation:  # its session belongs to neither
+            if ctl.layer is not layer or task.project_replaced():  # its session belongs to neither
                 self.status(tr("The raster layer or the project changed during the search: its candidates were dropped."))
                 return
             session, cset, geoms = result
@@ -187,7 +187,8 @@ class CandidatePanel(QWidget):
 
         self.find_button.setEnabled(False)
         self.status(tr("Finding '{prompt}' in the view…").format(prompt=prompt))
-        self.task = start_task(CoreTask(tr("TerraPrompt: find objects"), work, done))
+        task = CoreTask(tr("TerraPrompt: find objects"), work, done)
+        self.task = start_task(task)
 
     # ------------------------------------------------------------- list and canvas
     def _fill_list(self) -> None:
@@ -362,10 +363,9 @@ def to_qgis(geom) -> QgsGeometry:
 
 
 def area_text(m2: float) -> str:
-    """A candidate's area as the list shows it: m² below 0.1 ha (small objects would read 0.00 ha), else ha."""
-    if m2 < 1000:
-        return tr("{value} m²").format(value=number(m2))
-    return tr("{value} ha").format(value=number(m2 / 1e4, 2))
+    """A candidate's area as the list shows it: m² below 0.1 ha (small objects would read 0.00 ha), else ha with two
+    decimals."""
+    return format_area(m2, "m2" if m2 < 1000 else "ha", decimals=2)
 
 
 def row_text(cand) -> str:

@@ -90,9 +90,6 @@ class ChangeTab(QWidget):
         self.temp_dir: Optional[str] = None
         self.last_result_dir: Optional[str] = None
         """The folder of the last result's files (kept for the threshold slider until the next result)."""
-        self.run_generation = 0
-        self.replaced = False
-        """The running run was stopped because the project was replaced (New or Open project)."""
         self.last_result = None
         self.prob_layer_id = ""
         self.threshold_pending = False
@@ -421,11 +418,8 @@ class ChangeTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
-        from .layers import project_generation
         from .snapshot import rendered, view_rendering
 
-        self.run_generation = project_generation()
-        self.replaced = False
         previous = self.temp_dir  # the last result's files (the slider rewrites them): a refused run keeps them
         try:
             req = self.build_request()
@@ -466,8 +460,7 @@ class ChangeTab(QWidget):
         (summary, chart, threshold slider): its layers went with the old project. Its files stay where a saved project
         reads them (QGIS removes its temporary folder when it closes)."""
         if self.task is not None:
-            self.replaced = True
-            self.cancel()
+            self.task.stop_for_new_project(self.cancel)
         if self.rethreshold_task is not None:
             task, self.rethreshold_task = self.rethreshold_task, None
             task.detach()
@@ -489,11 +482,11 @@ class ChangeTab(QWidget):
         from ..core.change.detect import dates_reversed
         from ..core.errors import Cancelled
 
-        self.task = None
+        task, self.task = self.task, None
         self.run_button.setEnabled(self.prompt_ok and not self.mask_refusals)
         self.cancel_button.setEnabled(False)
         self.progress.setValue(0 if error else 100)
-        if error is not None and isinstance(error, Cancelled) and self.replaced:
+        if task.stopped_by_new_project(error):
             self._drop_run()
             text = tr("Stopped: the project was replaced (New or Open project) during the run. Its temporary layers "
                       "would belong to no project, so nothing was kept.")
@@ -506,9 +499,7 @@ class ChangeTab(QWidget):
             self._message(tr("Cancelled. No output was written.") if isinstance(error, Cancelled) else error_message(error),
                           Qgis.Info if isinstance(error, Cancelled) else Qgis.Critical)
             return
-        from .layers import project_generation
-
-        if project_generation() != self.run_generation:  # New / Open project during the run
+        if task.project_replaced():  # New / Open project during the run
             self._drop_run()
             self._message(tr("The project was replaced during the run: its layers were not added."), Qgis.Warning)
             return

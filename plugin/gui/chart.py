@@ -1,6 +1,8 @@
 """A small horizontal bar chart of areas per concept, drawn with QPainter (no matplotlib)."""
 from __future__ import annotations
 
+from typing import Optional
+
 from qgis.PyQt.QtCore import QEvent, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from qgis.PyQt.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -16,14 +18,16 @@ def area_unit(m2: float) -> str:
     return "km2" if m2 >= 1e7 else "ha" if m2 >= 1e4 else "m2"
 
 
-def format_area(m2: float, unit: str = "") -> str:
+def format_area(m2: float, unit: str = "", decimals: Optional[int] = None) -> str:
     """Area in ``unit`` ('km2', 'ha', 'm2'; by default the one read best for this area), numbers written as the plugin's
-    language does; below one unit two decimals, so a small row of a chart in km² still reads."""
+    language does; in km² or ha ``decimals``, by default two below one unit (so a small row of a chart in km² still
+    reads), else one; m² are whole."""
     unit = unit or area_unit(m2)
     if unit == "m2":
         return tr("{value} m²").format(value=number(m2))
     value = m2 / (1e6 if unit == "km2" else 1e4)
-    decimals = 2 if 0 < value < 1 else 1
+    if decimals is None:
+        decimals = 2 if 0 < value < 1 else 1
     if unit == "km2":
         return tr("{value} km²").format(value=number(value, decimals))
     return tr("{value} ha").format(value=number(value, decimals))

@@ -124,7 +124,6 @@ class InteractiveTab(QWidget):
         layout.addLayout(form2)
         self.candidates_row = layout.count()  # the text candidates panel goes here (it needs the controller)
         self.similar_task = None
-        self.similar_stopped = False  # the running search was cancelled because the project was replaced
         self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -228,10 +227,6 @@ class InteractiveTab(QWidget):
                                                    extent=extent, straight=straight, layers=layers,
                                                    without_geometry=empty, unplaced=unplaced), **kw)
 
-        from .layers import project_generation
-
-        self.similar_generation = project_generation()
-        self.similar_stopped = False
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
         self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), work, self._similar_done))
@@ -239,14 +234,13 @@ class InteractiveTab(QWidget):
     def _similar_done(self, result, error) -> None:
         from qgis.core import QgsVectorLayer
 
-        from ..core.errors import Cancelled
         from .tasks import error_message
 
-        self.similar_task = None
+        task, self.similar_task = self.similar_task, None
         self.similar_button.setEnabled(True)
         if error is not None:
             self._drop_similar_dir()
-            if isinstance(error, Cancelled) and self.similar_stopped:
+            if task.stopped_by_new_project(error):
                 text = tr("Find similar stopped: the project was replaced (New or Open project).")
                 self._message(text)
                 self.status.setText(text)
@@ -254,9 +248,9 @@ class InteractiveTab(QWidget):
             self._message(error_message(error), "warning")
             self.status.setText(error_message(error))
             return
-        from .layers import add_to_group, project_generation, style_objects
+        from .layers import add_to_group, style_objects
 
-        if project_generation() != self.similar_generation:  # New / Open project during the search
+        if task.project_replaced():  # New / Open project during the search
             self._drop_similar_dir()  # its only copy of the objects, which no project shows
             self.status.setText(tr("The project was replaced during the run: its layers were not added."))
             return
@@ -271,8 +265,7 @@ class InteractiveTab(QWidget):
         forgets the old project's prompts."""
         self.status.setText(tr("Choose a raster and press 'Prompt on map'."))
         if self.similar_task is not None:
-            self.similar_stopped = True
-            self.similar_task.cancel()
+            self.similar_task.stop_for_new_project()
 
     def _drop_similar_dir(self) -> None:
         """Remove the folder of a Find similar run that wrote nothing."""

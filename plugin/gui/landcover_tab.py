@@ -156,8 +156,6 @@ class LandcoverTab(QWidget):
         self.extent_tool: Optional[QgsMapToolExtent] = None
         self.previous_tool = None
         self.last_result = None
-        self.replaced = False
-        """The running run into temporary layers was stopped because the project was replaced (New or Open project)."""
         self.result_for: Optional[tuple] = None
         """(input layer id, prompt) of the run the Result box speaks of; another input or prompt clears it."""
         self.run_for: Optional[tuple] = None
@@ -684,11 +682,8 @@ class LandcoverTab(QWidget):
         if self.task is not None:
             return self.task
         self.save_settings()
-        from .layers import project_generation
         from .snapshot import rendered, view_rendering
 
-        self.run_generation = project_generation()
-        self.replaced = False
         layer = self.layer_combo.currentLayer()
         try:
             req = self.build_request()
@@ -730,8 +725,7 @@ class LandcoverTab(QWidget):
         """New or Open project: a run into temporary layers stops (they would belong to no project); a run into a chosen
         file goes on and writes it (its layers are not added to the new project)."""
         if self.task is not None and self.temp_dir is not None:
-            self.replaced = True
-            self.cancel()
+            self.task.stop_for_new_project(self.cancel)
 
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))
@@ -749,14 +743,13 @@ class LandcoverTab(QWidget):
         """Main thread: add layers, show explanation and chart, or report the failure."""
         from ..core.errors import Cancelled
 
-        from .layers import add_result_layers, concept_style, project_generation
+        from .layers import add_result_layers, concept_style
 
-        self.task = None
+        task, self.task = self.task, None
         self._set_running(False)
         self.result_for = self.run_for
-        replaced = project_generation() != self.run_generation  # New / Open project during the run
-        if (error is not None and isinstance(error, Cancelled) and self.replaced) or (error is None and replaced
-                                                                                     and self.temp_dir is not None):
+        replaced = task.project_replaced()  # New / Open project during the run
+        if task.stopped_by_new_project(error) or (error is None and replaced and self.temp_dir is not None):
             self._discard_temp()  # temporary layers of a project that is gone
             text = tr("Stopped: the project was replaced (New or Open project) during the run. Its temporary layers "
                       "would belong to no project, so nothing was kept.")

@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
 
 from ..i18n import tr
+from .layers import project_generation
 
 LOG_TAG = "TerraPrompt"
 
@@ -31,6 +32,26 @@ class CoreTask(QgsTask):
         self.result: Any = None
         self.error: Optional[BaseException] = None
         self.trace = ""
+        self.generation = project_generation()
+        """The project the task started in (see layers.project_generation)."""
+        self.stopped_for_new_project = False
+        """Cancelled by :meth:`stop_for_new_project`."""
+
+    def project_replaced(self) -> bool:
+        """Whether New or Open project replaced the project the task started in: its results belong to no project."""
+        return project_generation() != self.generation
+
+    def stop_for_new_project(self, cancel: Optional[Callable[[], None]] = None) -> None:
+        """Cancel because New or Open project replaced the task's project, so that the tab says so rather than
+        'Cancelled' (``cancel``: the tab's own Cancel, which also updates its panel; by default the task's)."""
+        self.stopped_for_new_project = True
+        (cancel or self.cancel)()
+
+    def stopped_by_new_project(self, error: Optional[BaseException]) -> bool:
+        """Whether ``error`` (the outcome on_done got) is the cancel that :meth:`stop_for_new_project` asked for."""
+        from ..core.errors import Cancelled
+
+        return self.stopped_for_new_project and isinstance(error, Cancelled)
 
     def run(self) -> bool:  # worker thread: no widgets here
         """Call the core function; never raises (exceptions are kept for finished())."""

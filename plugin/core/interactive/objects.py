@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import numpy as np
 from rasterio.features import shapes
@@ -129,15 +130,17 @@ def free_of(objects: list[AcceptedObject], path: str, crs, pixel: float) -> tupl
     areas = AreaCalculator(crs)
     kept: list[AcceptedObject] = []
     dropped: list[AcceptedObject] = []
-    for o in objects:
-        # the file's objects around this one (its own box: the box of them all read thousands of objects from a full
-        # file for ten candidates, 1.3 s on the GUI thread)
-        in_file = accepted_near(path, o.geometry.bounds, crs)
-        geom = without_overlaps(o.geometry, in_file + [k.geometry for k in kept], pixel)
-        if geom is None:
-            dropped.append(o)
-        else:
-            kept.append(o if geom is o.geometry else AcceptedObject(geom, dict(o.attrs, area_m2=round(areas.area_m2(geom), 3))))
+    with _objects_near(path, crs) as near:  # the file opened once for all the objects
+        for o in objects:
+            # the file's objects around this one (its own box: the box of them all read thousands of objects from a
+            # full file for ten candidates, 1.3 s on the GUI thread)
+            geom = without_overlaps(o.geometry, near(o.geometry.bounds) + [k.geometry for k in kept], pixel)
+            if geom is None:
+                dropped.append(o)
+            elif geom is o.geometry:
+                kept.append(o)
+            else:
+                kept.append(AcceptedObject(geom, dict(o.attrs, area_m2=round(areas.area_m2(geom), 3))))
     return kept, dropped
 
 
@@ -157,19 +160,43 @@ def _reprojector(source_wkt: str, target_wkt: str):
 
 def accepted_near(path: str, bounds: tuple[float, float, float, float], crs, layer: str = LAYER) -> list:
     """The geometries (in ``crs``) of the objects in a GeoPackage layer whose bounding boxes meet ``bounds`` (in ``crs``)."""
-    import fiona
-    from shapely.geometry import box
+    with _objects_near(path, crs, layer) as near:
+        return near(bounds)
 
-    if not path or not os.path.exists(path):
-        return []
-    try:
-        with fiona.open(path, layer=layer) as src:
+
+@contextmanager
+def _objects_near(path: str, crs, layer: str = LAYER) -> Iterator[Callable[[tuple], list]]:
+    """:func:`accepted_near` for many boxes with the file opened once: yields ``bounds`` → geometries (in ``crs``); no
+    file, or one that cannot be read, has none (an unreadable file is reported when the object is appended)."""
+    import fiona
+
+    src = None
+    if path and os.path.exists(path):
+        try:
+            src = fiona.open(path, layer=layer)
             to_file, back = _reprojector(crs.to_wkt(), src.crs_wkt), _reprojector(src.crs_wkt, crs.to_wkt())
+        except Exception:  # noqa: BLE001 - see above
+            if src is not None:
+                src.close()
+            src = None
+    if src is None:
+        yield lambda bounds: []
+        return
+
+    def near(bounds: tuple) -> list:
+        from shapely.geometry import box
+
+        try:
             query = (to_file(box(*bounds)) if to_file else box(*bounds)).bounds
             found = [shape(f["geometry"]) for f in src.filter(bbox=query) if f["geometry"] is not None]
-    except Exception:  # noqa: BLE001 - an unreadable file is reported when the object is appended
-        return []
-    return [back(g) for g in found] if back else found
+        except Exception:  # noqa: BLE001 - see above
+            return []
+        return [back(g) for g in found] if back else found
+
+    try:
+        yield near
+    finally:
+        src.close()
 
 
 def in_crs(objects: list[AcceptedObject], crs, target_wkt: str) -> list[AcceptedObject]:
