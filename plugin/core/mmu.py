@@ -192,20 +192,25 @@ def merge_small_regions(path: str, min_pixels: int, nodata: int, scratch: str,
     return changed
 
 
-def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Area (m²) per class 0..n and (confidence sum, pixel count) per class, read back from a class raster and its confidence (0..100)."""
+def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray,
+                     low_below: int = 65) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Area (m²) per class 0..n, (confidence sum, pixel count) per class and pixels below ``low_below`` % confidence per
+    class, read back in one pass from a class raster and its confidence (0..100)."""
     ds, cds = gdal.Open(path), gdal.Open(confidence_path)
     band, cband = ds.GetRasterBand(1), cds.GetRasterBand(1)
     w, h = ds.RasterXSize, ds.RasterYSize
     counts = np.zeros(n_classes + 1, dtype=np.float64)
     conf = np.zeros((n_classes + 1, 2), dtype=np.float64)
+    low = np.zeros(n_classes + 1, dtype=np.float64)
     for y, n in _row_blocks(h):
         cls = band.ReadAsArray(0, y, w, n)
-        c = cband.ReadAsArray(0, y, w, n).astype(np.float64) / 100.0
+        raw = cband.ReadAsArray(0, y, w, n)
+        c = raw.astype(np.float64) / 100.0
         ra = np.broadcast_to(row_areas[y:y + n][:, None], cls.shape)
         ok = cls <= n_classes
         idx = cls[ok].astype(np.int64)
         counts += np.bincount(idx, weights=ra[ok], minlength=n_classes + 1)
         conf[:, 0] += np.bincount(idx, weights=c[ok], minlength=n_classes + 1)
         conf[:, 1] += np.bincount(idx, minlength=n_classes + 1)
-    return counts, conf
+        low += np.bincount(cls[ok & (raw < low_below)].astype(np.int64), minlength=n_classes + 1)
+    return counts, conf, low

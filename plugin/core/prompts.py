@@ -167,6 +167,9 @@ class ParsedPrompt:
     map_complete: bool = False
     """A land-cover-map prompt whose every wanted class the run can extract: each valid pixel then takes its most likely
     class, as on a land-cover product (set by the run, not by parsing)."""
+    asked_encoder: bool = False
+    """A phrase no synonym names was sent to the sentence encoder (matching by meaning); False when synonyms alone
+    matched every phrase, or the encoder was not to be used."""
 
     @property
     def has_height(self) -> bool:
@@ -587,8 +590,9 @@ def _clean_phrase(phrase: str) -> str:
     return " ".join(words)
 
 
-def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[ConceptMatch], list[str]]:
-    """Concepts named in one part (wanted or excluded) of a prompt, and the phrases left unmatched."""
+def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[ConceptMatch], list[str], bool]:
+    """Concepts named in one part (wanted or excluded) of a prompt, the phrases left unmatched, and whether the sentence
+    encoder was asked (a phrase no synonym names)."""
     found: dict[str, ConceptMatch] = {}
     leftovers: list[tuple[str, int]] = []
     modifiers: list[str] = []
@@ -633,9 +637,9 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
                     cid = cids[i]
                     if cid not in found:
                         found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position)
-            return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers
+            return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers, True
     unmatched = [p for p, _ in leftovers] + modifiers
-    return sorted(found.values(), key=lambda m: m.position), unmatched
+    return sorted(found.values(), key=lambda m: m.position), unmatched, bool(leftovers and use_encoder)
 
 
 def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = True) -> ParsedPrompt:
@@ -664,13 +668,14 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if not map_phrase and exclude_text.strip() and not _content(include_text):
         map_phrase = text.strip()  # only exclusions ('not water', 'no clouds'): the whole map without them
     # the encoder is loaded only when a phrase is not a known synonym (synonym-only prompts never wait for it)
-    wanted, unmatched = _match_part(include_text, 0, use_encoder) if include_text.strip() else ([], [])
+    wanted, unmatched, asked = _match_part(include_text, 0, use_encoder) if include_text.strip() else ([], [], False)
     if map_phrase and wanted:  # 'forest land cover', 'urban land use': the phrase only qualifies what is named
         map_phrase = ""
     elif map_phrase:
         wanted = [ConceptMatch(c, 1.0, _t("land-cover map ('{phrase}')", phrase=map_phrase), i)
                   for i, c in enumerate(land_cover_map()["concepts"])]
-    excluded, unmatched_ex = _match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip() else ([], [])
+    excluded, unmatched_ex, asked_ex = (_match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip()
+                                        else ([], [], False))
     if not use_encoder:
         method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():
@@ -709,7 +714,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                           _t("TerraPrompt cannot tell these apart: remove the exclusion or name another land cover."))
     wanted = kept
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
-                        full_map=bool(map_phrase))
+                        full_map=bool(map_phrase), asked_encoder=asked or asked_ex)
 
 
 def height_range_text(parsed: ParsedPrompt) -> str:

@@ -268,3 +268,18 @@ def drop_fill(bs, q: Optional[QualityBand]):
         if role != ROLE and role not in PARTIAL_ROLES:
             role_valid[role] = role_valid.get(role, bs.valid) & ~fill
     return replace(bs, valid=bs.valid & ~fill, role_valid=role_valid)
+
+
+class FillDrop:
+    """:func:`drop_fill` for one engine, once per band set: its scores and decidable read the same tile, whose fill codes
+    are then decoded once (the last band set and its result are kept)."""
+
+    def __init__(self) -> None:
+        self._last: Optional[tuple] = None
+
+    def __call__(self, bs, q: Optional[QualityBand]):
+        """:func:`drop_fill` of ``bs``; the kept result when ``bs`` and ``q`` are the last call's."""
+        last = self._last
+        if last is None or last[0] is not bs or last[1] is not q:
+            last = self._last = (bs, q, drop_fill(bs, q))
+        return last[2]

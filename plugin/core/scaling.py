@@ -287,6 +287,25 @@ def _check_stated_agree(src: RasterSource, bands: list[int]) -> None:
                            "the same scale and offset."))
 
 
+def _height_scaling(src: RasterSource, band: int, scale: float = 1.0, offset: float = 0.0,
+                    note: Optional[str] = None) -> Scaling:
+    """Heights in metres from the band's length unit (feet, centimetres ... converted) after the file's stated scale and
+    offset (``note`` says them; None when the file states none)."""
+    unit = _band_unit(src, band)
+    to_m = LENGTH_UNITS.get(unit, 1.0)
+    if unit in FEET_UNITS:
+        why = (t("heights in feet (the band's unit is '{unit}'), {note}, converted to metres", unit=unit, note=note)
+               if note is not None else t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
+    elif to_m != 1.0:
+        why = (t("heights in {unit} (the band's unit), {note}, converted to metres", unit=unit, note=note)
+               if note is not None else t("heights in {unit} (the band's unit) converted to metres (× {factor:g})",
+                                          unit=unit, factor=to_m))
+    else:
+        why = (t("heights in metres = {note}", note=note) if note is not None else t("heights used as metres")) \
+              + _unknown_unit(unit)
+    return Scaling("metres", scale * to_m, offset * to_m, False, why)
+
+
 def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[Scaling]:
     """The scaling the file's own scale/offset metadata give, when they give physical values of the modality's kind:
     reflectance within 0-3, dB (negative 5th percentile), or heights; None otherwise."""
@@ -296,15 +315,7 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     scale, offset = stated
     note = t(STATED_NOTE, scale=scale, offset=offset)
     if kind == "metres":
-        unit = _band_unit(src, bands[0])
-        to_m = LENGTH_UNITS.get(unit, 1.0)
-        if unit in FEET_UNITS:
-            return Scaling(kind, scale * to_m, offset * to_m, False,
-                           t("heights in feet (the band's unit is '{unit}'), {note}, converted to metres", unit=unit, note=note))
-        if to_m != 1.0:
-            return Scaling(kind, scale * to_m, offset * to_m, False, t(
-                "heights in {unit} (the band's unit), {note}, converted to metres", unit=unit, note=note))
-        return Scaling(kind, scale, offset, False, t("heights in metres = {note}", note=note) + _unknown_unit(unit))
+        return _height_scaling(src, bands[0], scale, offset, note)
     s = src.sample(bands=bands[:1] if kind == "sar_db" else bands, max_pixels=100_000).compressed()
     if not s.size:
         return None
@@ -381,14 +392,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                 "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
         return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)"))
     if kind == "metres":
-        unit = _band_unit(src, bands[0])
-        to_m = LENGTH_UNITS.get(unit, 1.0)
-        if unit in FEET_UNITS:
-            return Scaling(kind, to_m, 0.0, False, t("heights in feet (the band's unit is '{unit}') converted to metres", unit=unit))
-        if to_m != 1.0:
-            return Scaling(kind, to_m, 0.0, False, t("heights in {unit} (the band's unit) converted to metres (× {factor:g})",
-                                                     unit=unit, factor=to_m))
-        return Scaling(kind, 1.0, 0.0, False, t("heights used as metres") + _unknown_unit(unit))
+        return _height_scaling(src, bands[0])
     bands = judged
     st = band_stats(src, bands, max_pixels=100_000)
     top = float(np.max(st.p98)) if st.p98.size else 1.0

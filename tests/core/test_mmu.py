@@ -72,9 +72,23 @@ def test_cancel_between_classes(tmp_path):
 def test_area_table(tmp_path):
     path, cls = _classes(tmp_path)
     conf = write_raster(str(tmp_path / "conf.tif"), np.full((1, 60, 80), 80, np.uint8))
-    counts, cc = class_area_table(path, conf, 2, np.full(60, 4.0))
+    counts, cc, low = class_area_table(path, conf, 2, np.full(60, 4.0))
     assert counts.tolist() == [4.0 * (cls == k).sum() for k in range(3)]
     assert np.allclose(cc[:, 0] / cc[:, 1], 0.8)
+    assert low.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_area_table_counts_low_confidence_in_the_same_pass(tmp_path):
+    """Pixels below 65 % confidence per class, as the run's summary counted them (65 itself is not low; nodata never)."""
+    path, cls = _classes(tmp_path)
+    c = np.full((60, 80), 80, np.uint8)
+    c[:, :20] = 64
+    c[:, 20:40] = 65
+    c[0, 79] = 10  # under the nodata class pixel
+    conf = write_raster(str(tmp_path / "conf.tif"), c[None])
+    _, cc, low = class_area_table(path, conf, 2, np.full(60, 4.0))
+    assert low.tolist() == [float(((cls == k) & (c < 65)).sum()) for k in range(3)]
+    assert low[1] == ((cls[:, :20] == 1).sum()) > 0 and low.sum() == (cls[:, :20] <= 2).sum()
 
 
 def test_extract_raster_follows_the_size_qualifier(tmp_path):

@@ -399,3 +399,12 @@ def test_heights_negated_and_trailing():
 def test_free_of_and_free_as_an_adjective(text, wanted, excluded):
     p = P.parse_prompt(text)
     assert p.names == wanted and [m.concept for m in p.excluded] == excluded
+
+
+def test_parsed_prompt_says_whether_it_asked_the_encoder():
+    """ParsedPrompt.asked_encoder: a phrase no synonym names went to the sentence encoder (what the summary's 'the
+    sentence encoder was not needed' rests on, without parsing the prompt again)."""
+    assert not P.parse_prompt("lakes and forests").asked_encoder
+    assert not P.parse_prompt("water and banana spaceship", use_encoder=False).asked_encoder
+    assert P.parse_prompt("water and banana spaceship").asked_encoder
+    assert P.parse_prompt("water except banana spaceship").asked_encoder  # also in the excluded part

@@ -11,7 +11,7 @@ from conftest import shared, write_raster
 from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
 from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 from terraprompt.plugin.core.modalities import detect_modality
-from terraprompt.plugin.core.quality import QualityBand, decode, find_quality_band
+from terraprompt.plugin.core.quality import FillDrop, QualityBand, decode, drop_fill, find_quality_band
 from terraprompt.plugin.core.raster import open_raster
 
 HLS_TRANSFORM = from_origin(500000, 4500000, 30, 30)
@@ -26,6 +26,22 @@ def test_scl_classes():
     assert cloud.tolist() == [False, False, False, False, False, True, True, True, False]
     assert shadow.tolist() == [False, False, True, False, False, False, False, False, False]
     assert fill.tolist() == [True, True] + [False] * 7  # 1: saturated or defective pixels carry no usable value
+
+
+def test_fill_drop_decodes_a_band_set_once():
+    """FillDrop: drop_fill's result, kept for the same band set (an engine's scores and decidable read one tile)."""
+    from terraprompt.plugin.core.stack import BandSet
+
+    scl = np.array([[0, 4, 4], [1, 8, 4]], np.float32)
+    bs = BandSet({"qa": scl, "red": np.ones((2, 3), np.float32), "vv": np.ones((2, 3), np.float32)}, np.ones((2, 3), bool))
+    q, drop = QualityBand(1, "SCL", "scl"), FillDrop()
+    out = drop(bs, q)
+    ref = drop_fill(bs, q)
+    assert out.valid.tolist() == ref.valid.tolist() == [[False, True, True], [False, True, True]]
+    assert out.role_valid.keys() == ref.role_valid.keys() == {"red"}  # SAR keeps its data
+    assert drop(bs, q) is out and drop(bs, None) is bs
+    other = BandSet(dict(bs.bands), bs.valid.copy())
+    assert drop(other, q) is not out and drop(other, q).valid.tolist() == out.valid.tolist()
 
 
 def test_landsat_collection2_qa_pixel_bits():

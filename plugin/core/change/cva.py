@@ -43,7 +43,7 @@ def _spread_note(identical: bool, flat: int) -> str:
 
 def _threshold_note(calib: LogisticCalibration) -> str:
     """The threshold line; without variation between the dates there is none to speak of."""
-    if calib.how == t("no variation between the dates in the sample (nothing called change)"):
+    if calib.no_variation:
         return t("Threshold: none; the dates do not vary in the sample, so nothing is called change")
     return t("Threshold: {how} on the 3x3-mean magnitude → {value} (robust standard deviations)", how=calib.how,
              value=decimal(f"{calib.center:.2f}"))

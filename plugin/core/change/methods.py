@@ -66,6 +66,8 @@ class LogisticCalibration:
                                 _t("Use larger rasters or check their nodata."))
         t = kittler_illingworth(s)
         self.how = _t("minimum-error (Kittler-Illingworth)")
+        self.no_variation = False
+        """The dates do not vary in the sample: the threshold lies above every score (nothing called change)."""
         med = float(np.median(s))
         if not np.isfinite(t) or t <= med:
             t = otsu(s)
@@ -77,10 +79,12 @@ class LogisticCalibration:
         if t <= med or spread <= 1e-6 * max(1.0, abs(med)):
             t = float(s.max()) + max(1.0, abs(med))
             self.how = _t("no variation between the dates in the sample (nothing called change)")
+            self.no_variation = True
             med = t - 1.0
         if t < floor:
             t = floor
             self.how = _t("{how}, raised to the method's floor {floor}", how=self.how, floor=f"{floor:g}")
+            self.no_variation = False  # a threshold at the floor is one to speak of
         self.center = float(t)
         self.scale = max((t - med) / math.log(19.0), 1e-9)
         self.median = med

@@ -349,7 +349,11 @@ def external_data_files(path: str) -> list[str]:
     keep them), from the tensors' 'location' entries; [] when the weights are inside the file."""
     if not os.path.isfile(path):
         return []
-    locations = _scan_locations(path)
+    return _located_files(path, _scan_locations(path))
+
+
+def _located_files(path: str, locations: set[str]) -> list[str]:
+    """The scanned 'location' values of a model file (exact from onnx when installed) that name files beside it."""
     if locations:
         try:
             import onnx  # exact when installed; the byte scan otherwise (QGIS installs often lack onnx)
@@ -381,11 +385,14 @@ def _onnx_locations(graph) -> set[str]:
     return found
 
 
-def _scan_locations(path: str) -> set[str]:
-    """The external data 'location' values found in the file's bytes (read in 1 MiB chunks, overlapping)."""
+def _scan_locations(path: str, digest=None) -> set[str]:
+    """The external data 'location' values found in the file's bytes (read in 1 MiB chunks, overlapping); ``digest`` (a
+    hashlib object) is fed the same bytes, so the file's hash needs no second read."""
     found, tail = set(), b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if digest is not None:
+                digest.update(chunk)
             buf = tail + chunk
             for m in _LOCATION.finditer(buf):
                 size, shift, i = 0, 0, m.end()
@@ -408,8 +415,10 @@ def _file_hashes(path: str) -> tuple[str, list[tuple[str, str]]]:
     """sha256 of a model file and of each of its external data files (relative path, sha256); empty when missing."""
     if not os.path.isfile(path):
         return "", []
+    digest = hashlib.sha256()
+    data = _located_files(path, _scan_locations(path, digest))  # one read of the model file: hashed while scanned
     folder = os.path.dirname(os.path.abspath(path))
-    return file_sha256(path), [(loc, file_sha256(os.path.join(folder, loc))) for loc in external_data_files(path)]
+    return digest.hexdigest(), [(loc, file_sha256(os.path.join(folder, loc))) for loc in data]
 
 
 def _folded(own: str, data: list[tuple[str, str]]) -> str:

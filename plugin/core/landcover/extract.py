@@ -148,20 +148,16 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str], reflectance
 
 def synonyms_sufficed(parsed: ParsedPrompt) -> ParsedPrompt:
     """The prompt with its matching method said as 'exact synonyms' when the sentence encoder, already loaded by an
-    earlier prompt, was not needed: matching on synonyms alone gives the same concepts and notes."""
+    earlier prompt, was not needed: no phrase went to it and every phrase was understood."""
     from ..prompts import encoder_ready
 
     if not encoder_ready():  # the method already says the encoder was not used
         return parsed
-    try:
-        plain = parse_prompt(parsed.text, use_encoder=False)
-    except PromptError:
+    unknown = t("not understood: {phrases}", phrases="")  # a word beside a synonym that no synonym names
+    if parsed.asked_encoder or any(n.startswith(unknown) for n in parsed.notes):
         return parsed
-    unknown = t("not understood: {phrases}", phrases="")  # a phrase no synonym names went to the encoder
-    same = (plain.names == parsed.names and [m.concept for m in plain.excluded] == [m.concept for m in parsed.excluded]
-            and plain.notes == parsed.notes and not any(n.startswith(unknown) for n in plain.notes))
     return replace(parsed, method=t("exact synonyms (every phrase is a known synonym; the sentence encoder was not "
-                                    "needed)")) if same else parsed
+                                    "needed)"))
 
 
 def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m: Optional[float] = None) -> ParsedPrompt:
@@ -529,8 +525,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             if parsed.has_height else None
         removed_px += heights.removed_px if heights else 0
         if removed_px:
-            tally.counts, tally.class_conf = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
-            tally.class_low = low_confidence_counts(out.classes.tmp, out.confidence.path, K)
+            tally.counts, tally.class_conf, tally.class_low = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
         areas = {classes[k]: tally.counts[k] for k in classes}
         valid_area = float(tally.counts.sum())
         if valid_area == 0 and tally.cloud == 0 and req.extent is not None:  # the whole raster was checked before
@@ -624,21 +619,6 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
                 "min_m": parsed.min_height_m, "max_m": parsed.max_height_m, "heights_from": "DSM" if ctx.height_is_dsm else "nDSM",
                 "concepts": tall, "objects_kept": heights.kept, "objects_removed": heights.removed,
                 "objects_without_height": heights.no_height}}
-
-
-def low_confidence_counts(path: str, confidence_path: str, k: int, rows: int = 512) -> np.ndarray:
-    """Pixels below 65 % confidence per class 0..k, read back from a class raster and its confidence (0..100) once
-    regions were removed."""
-    import rasterio
-
-    out = np.zeros(k + 1, dtype=np.float64)
-    with rasterio.open(path) as ds, rasterio.open(confidence_path) as cds:
-        for y in range(0, ds.height, rows):
-            w = Window(0, y, ds.width, min(rows, ds.height - y))
-            cls, conf = ds.read(1, window=w), cds.read(1, window=w)
-            low = (cls <= k) & (conf < 65)
-            out += np.bincount(cls[low].astype(np.int64), None, k + 1)[:k + 1]
-    return out
 
 
 def class_confidence(tally: AreaTally) -> dict:

@@ -21,7 +21,7 @@ from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
 from ..messages import decimal, t
 from ..prompts import concept_text
-from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker, drop_fill
+from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
 from ..runtime import DeviceReport
 from ..stack import BandSet
@@ -190,6 +190,7 @@ class NetworkEngine:
         self.qa_masker = QualityMasker(quality) if quality is not None else None
         """The product's quality band, which masks clouds and shadows instead of the network's cloud output."""
         self._qa_cloudy: Optional[np.ndarray] = None
+        self._drop_fill = FillDrop()
         self.own_clouds = own_clouds
         """False when another engine masks the clouds (the spectral engine reading this network's water): its cloud
         output is then not used."""
@@ -261,11 +262,16 @@ class NetworkEngine:
             return 1
         return max(1, math.ceil(self.finest_m / self.pixel_m - 1e-9))
 
+    def _without_fill(self, bs: BandSet) -> BandSet:
+        """The tile's bands with the product's fill pixels made nodata (:func:`~..quality.drop_fill`), decoded once per
+        tile (:meth:`scores` and :meth:`decidable` read the same one)."""
+        return self._drop_fill(bs, self.qa_masker.quality if self.qa_masker is not None else None)
+
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order; the COARSE_CONCEPTS from :attr:`coarsen` blocks
         when the pixels are finer than the network's trained range (interpolated back between block centres)."""
         self._qa_cloudy = None
-        bs = drop_fill(bs, self.qa_masker.quality if self.qa_masker is not None else None)  # product fill: nodata
+        bs = self._without_fill(bs)  # product fill: nodata
         if QA_ROLE in bs.bands:  # decoded at the pixels; the network never sees it
             if self.qa_masker is not None:
                 self._qa_cloudy = self.qa_masker.cloudy(bs.bands[QA_ROLE], bs.valid_for([QA_ROLE]))
@@ -392,7 +398,7 @@ class NetworkEngine:
         """Pixels the engine decides: where the bands it reads are valid; with optical and SAR, where the optical bands
         are (SAR covering part of the scene took the rest out of the result), or SAR when it can stand in for them. A DSM
         read for a height filter does not limit it."""
-        bs = drop_fill(bs, self.qa_masker.quality if self.qa_masker is not None else None)
+        bs = self._without_fill(bs)
         if not bs.role_valid:
             return bs.valid
         opt = bs.valid_for(self.optical_slots) if self.optical_slots else None

@@ -35,7 +35,7 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import decimal, label_in_text, t
 from ..prompts import concept_text, concepts as catalogue
-from ..quality import ROLE as QA_ROLE, QualityBand, QualityMasker, drop_fill
+from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
 from ..runtime import DeviceReport, combined_report, numpy_device
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
@@ -396,6 +396,7 @@ class SpectralEngine:
         self.roles = set(roles)
         # without a scene context (e.g. a teacher on arrays) the cloud network is not run
         self.ctx = replace(context) if context is not None else Context(cloud_mask=False)  # fit() fills scene facts in
+        self._drop_fill = FillDrop()
         cloud_ok, self.cloud_why = cloud_available(roles)
         if self.ctx.quality is not None:  # the product's own mask: any pixel size, also on uncalibrated values
             roles, cloud_ok, self.cloud_why = roles | {QA_ROLE}, True, ""
@@ -505,9 +506,14 @@ class SpectralEngine:
             out |= self.water_net.needed_roles()
         return out
 
+    def _without_fill(self, bs: BandSet) -> BandSet:
+        """The bands with the product's fill pixels made nodata (:func:`~..quality.drop_fill`): the sample in :meth:`fit`,
+        each tile once (:meth:`scores` and :meth:`decidable` read the same one)."""
+        return self._drop_fill(bs, self.ctx.quality)
+
     def fit(self, sample: BandSet) -> None:
         """Fit every scene-adaptive threshold on a decimated sample of the scene."""
-        sample = drop_fill(sample, self.ctx.quality)  # the product's no-data pixels are no scene
+        sample = self._without_fill(sample)  # the product's no-data pixels are no scene
         if self.water_net is not None:
             self.water_net.fit(sample)  # on the bands as read, as a 'water' run fits it
         self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
@@ -602,7 +608,7 @@ class SpectralEngine:
         """Pixels the engine decides: those where every concept is decided by the bands covering them (a concept fused
         with SAR where the optical or the SAR bands are valid; one reading a partial DSM or SAR raster by its rules
         without it where that raster has no data; the others where the input's bands are valid)."""
-        bs = drop_fill(bs, self.ctx.quality)
+        bs = self._without_fill(bs)
         if not self.rules or not bs.role_valid:
             return bs.valid
         base = _base_valid(bs)
@@ -692,7 +698,7 @@ class SpectralEngine:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
         self._tile = None
-        bs = drop_fill(bs, self.ctx.quality)  # the product's fill codes (no data, defective) are nodata
+        bs = self._without_fill(bs)  # the product's fill codes (no data, defective) are nodata
         raw = bs
         if self.dark:
             bs = subtract_dark_objects(bs, self.dark)
