@@ -20,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
-from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
+from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output, with_area_note
 from .outputs import style_when_loaded
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -166,10 +166,11 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             layers=settings_by_path(before, after, ref, bmask, amask),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
-        feedback.pushInfo(result.summary)
+        summary = with_area_note(result.summary, before)
+        feedback.pushInfo(summary)
         threshold = result.threshold
-        style_when_loaded(context, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), result.summary)
-        style_when_loaded(context, result.output_change, style_change_raster, result.summary)
-        style_when_loaded(context, result.output_vector, style_change_polygons, result.summary)
+        style_when_loaded(context, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), summary)
+        style_when_loaded(context, result.output_change, style_change_raster, summary)
+        style_when_loaded(context, result.output_vector, style_change_polygons, summary)
         return {"OUTPUT_PROBABILITY": result.output_probability, "OUTPUT_CHANGE": result.output_change,
-                "OUTPUT_VECTOR": result.output_vector, "SUMMARY": result.summary}
+                "OUTPUT_VECTOR": result.output_vector, "SUMMARY": summary}

@@ -25,7 +25,7 @@ from qgis.core import (
 from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output, with_area_note
 from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -169,7 +169,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
         p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
         self.addParameter(p)
-        p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Object id raster (optional)"), optional=True, createByDefault=False)
+        p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Object id raster"), optional=True, createByDefault=False)
         p.setHelp(tr("GeoTIFF on the input's grid with the object_id of each pixel, 0 for background."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputNumber("OBJECTS", tr("Objects segmented")))
@@ -237,9 +237,10 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:
             feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
-        feedback.pushInfo(result.report)
-        style_when_loaded(context, result.output_vector, style_objects, result.report)
+        report = with_area_note(result.report, raster)
+        feedback.pushInfo(report)
+        style_when_loaded(context, result.output_vector, style_objects, report)
         ids = result.object_ids
-        style_when_loaded(context, result.output_raster, lambda lyr: style_object_ids(lyr, ids), result.report)
+        style_when_loaded(context, result.output_raster, lambda lyr: style_object_ids(lyr, ids), report)
         return {"OUTPUT_VECTOR": result.output_vector, "OUTPUT_RASTER": result.output_raster,
-                "OBJECTS": result.objects, "REPORT": result.report}
+                "OBJECTS": result.objects, "REPORT": report}

@@ -474,6 +474,9 @@ def _single_band(src: RasterSource) -> Modality:
         role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
         return Modality("sar", t("SAR (single band)"), {role: 1}, {"kind": "sar_db"},
                         t("the file name names the polarisation '{pol}'", pol=pol.group(1).upper()), 1)
+    band = _single_band_role(src)
+    if band:
+        return band
     named = _single_band_named(src)  # a name or unit outranks the value test below (a flat nDSM, a 0-1 pan)
     if not named and src.dtypes[0].startswith("float") and (
             med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
@@ -490,6 +493,32 @@ def _single_band(src: RasterSource) -> Modality:
     if kind == "panchromatic":
         return Modality("generic", t("Single band (panchromatic)"), {"pan": 1}, {"kind": "range"}, why, 1)
     return Modality("dsm", t("DSM / nDSM (height)"), {"height": 1}, {"kind": "metres"}, why, 1)
+
+
+def _single_band_role(src: RasterSource) -> Optional[Modality]:
+    """One band named as a Sentinel-2 band (B04, B8A) or a Landsat Collection 2 band (SR_B4, in a file whose product
+    name says the satellite: SR_B4 is red on Landsat 8/9, NIR on 4-7) by its description or its product file name
+    (T31UFQ_..._B04_10m.jp2): that band's role and its product's scaling, so that it pairs with the same band of another
+    date (read as panchromatic, it was paired with Sentinel-2's coastal band)."""
+    from .raster import band_name_in_file_name
+
+    said = (src.descriptions[0].strip() if src.descriptions else "") or band_name_in_file_name(_base(src))
+    why = t("the band is named '{band}'", band=said)
+    if _S2_BAND_NAME.fullmatch(said.lower()):
+        role = _match_role(said)
+        if role is None:
+            return None
+        roles = {role: 1, "nir": 1} if role == "nir08" else {role: 1}  # B8A: the one NIR band at 865 nm, as in stacks
+        return Modality("sentinel2_l2a", t("Sentinel-2 band {band}", band=said.upper()), roles,
+                        dict(presets()["sentinel2_l2a"]["scaling"]), why, 1)
+    if re.fullmatch(r"sr_b\d", said.lower()) and re.match(r"l[cote]0[4-9]_", _base(src).lower()):
+        named = replace(src, descriptions=(said,))
+        roles = _landsat_roles(named)
+        if len(roles) != 1:
+            return None
+        name = "landsat89" if _is_oli(named) else "landsat457"
+        return Modality(name, t("Landsat band {band}", band=said.upper()), roles, dict(presets()[name]["scaling"]), why, 1)
+    return None
 
 
 def _single_band_named(src: RasterSource) -> Optional[tuple[str, str]]:

@@ -198,9 +198,11 @@ class RasterSource:
             else:
                 # No nodata value: a fill value would mask real pixels equal to it (a DSM at sea level),
                 # so let the warper mark coverage in an alpha band (it honours internal masks too; a file's own
-                # alpha band is warped as that band).
+                # alpha band is warped as that band). Where 0 in every band is fill, the warper leaves it out of the
+                # resampling kernel: blended into the pixels along a collar it made them dark data (false change).
+                fill = dict(src_nodata=0, UNIFIED_SRC_NODATA="YES") if self.zero_fill else {}
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
-                               height=grid.height, resampling=resampling, add_alpha=self.alpha_band is None) as vrt:
+                               height=grid.height, resampling=resampling, add_alpha=self.alpha_band is None, **fill) as vrt:
                     raw = read_bands(vrt, bands + [vrt.count], window=window)
                 alpha = raw[-1] == 0
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))

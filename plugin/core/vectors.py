@@ -4,7 +4,8 @@ A class raster is polygonised window by window. Objects wholly inside a window
 are emitted at once; objects touching an internal window edge are kept aside
 and unioned with their neighbours at the end, so an object spanning tiles
 becomes one feature. Areas are true areas on the WGS 84 ellipsoid in square metres,
-whatever the CRS (objects up to a few km through the map's local area scale).
+whatever the CRS (objects up to a few km through the map's local area scale); on a local
+grid that cannot be placed on the Earth (LOCAL_CS), flat areas in its unit converted to m².
 Features are written through OGR (WKB geometries, typed fields, transactions).
 """
 from __future__ import annotations
@@ -26,6 +27,8 @@ from shapely.geometry.polygon import orient
 from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
 
+from .errors import InputError
+from .messages import t
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid, pixel_sides
 from .writers import gdal_failures, split_layer, staged_vector, write_failed
@@ -46,21 +49,71 @@ class Polygon:
     """The centroid of its pixels in the raster CRS, when the polygoniser knows it (saves computing it for the area)."""
 
 
+def linear_unit(pcrs: PCRS) -> tuple[str, Optional[float]]:
+    """(name, metres per unit) of a CRS's first axis unit; the factor None unless it is a known length."""
+    axes = (pcrs.to_json_dict().get("coordinate_system") or {}).get("axis") or []
+    unit = axes[0].get("unit", "metre") if axes else "unknown"
+    if unit == "metre":
+        return "metre", 1.0
+    if not isinstance(unit, dict):
+        return str(unit), None
+    name, factor = str(unit.get("name", "unknown")), float(unit.get("conversion_factor") or 0.0)
+    return name, factor if unit.get("type") == "LinearUnit" and name.lower() != "unknown" and factor > 0 else None
+
+
+def local_grid_m2(pcrs: PCRS) -> tuple[str, float]:
+    """(unit name, m² per squared unit) of a CRS that cannot be placed on the Earth (a local or engineering grid, LOCAL_CS,
+    as drone and survey software write), whose areas are planar; an InputError when its unit is not a known length."""
+    name, factor = linear_unit(pcrs)
+    if factor is None:
+        raise InputError(t("The raster's CRS ('{name}') is a local grid whose unit ('{unit}') is not a known length, so "
+                           "areas cannot be given in square metres.", name=pcrs.name, unit=name),
+                         t("Assign the raster a projected CRS in metres (Layer Properties > Source, or Raster > Projections "
+                           "> Assign Projection) and run again."))
+    return name, factor * factor
+
+
 class AreaCalculator:
-    """Geodesic area (m²) of geometries given in some CRS."""
+    """Geodesic area (m²) of geometries given in some CRS; planar, in the CRS's own unit converted to m², for a local
+    grid that cannot be placed on the Earth (:attr:`note` then says so)."""
 
     def __init__(self, crs) -> None:
         pcrs = PCRS.from_user_input(crs.to_wkt() if hasattr(crs, "to_wkt") else crs)
         self._geographic = pcrs.is_geographic
-        self._to_lonlat = None if self._geographic and pcrs.equals(PCRS.from_epsg(4326)) else Transformer.from_crs(pcrs, "EPSG:4326", always_xy=True)
+        self._to_lonlat, self._planar_m2, self._unit = None, None, ""
+        if not (self._geographic and pcrs.equals(PCRS.from_epsg(4326))):
+            try:
+                if pcrs.is_engineering:
+                    raise ValueError("a local grid")
+                self._to_lonlat = Transformer.from_crs(pcrs, "EPSG:4326", always_xy=True)
+            except Exception:  # noqa: BLE001 - pyproj raises ProjError or CRSError: no way onto the ellipsoid
+                self._unit, self._planar_m2 = local_grid_m2(pcrs)
         # the area scale of a map is smooth: bilinear between lattice points 0.001° or 1000 units apart it is within 1e-6
         self._cell, self._local_span = (0.001, 0.05) if self._geographic else (1000.0, 5000.0)
         self._scales: dict[tuple[int, int], float] = {}
+
+    @property
+    def planar(self) -> bool:
+        """True when the CRS is a local grid: areas are planar in its own unit, converted to m²."""
+        return self._planar_m2 is not None
+
+    @property
+    def note(self) -> str:
+        """The explanation's line when areas are planar (a local grid), else ''."""
+        if not self.planar:
+            return ""
+        if self._unit == "metre":
+            return t("Areas: the raster's CRS is a local grid, not placed on the Earth: areas are measured flat in the "
+                     "raster's own metre grid, not on the ellipsoid")
+        return t("Areas: the raster's CRS is a local grid, not placed on the Earth: areas are measured flat in the raster's "
+                 "own grid, its unit ({unit}) converted to metres, not on the ellipsoid", unit=self._unit)
 
     def box_areas_m2(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> np.ndarray:
         """True areas (m²) of many axis-aligned boxes of this CRS (e.g. one pixel per row), vectorised."""
         xs = np.stack([x0, x1, x1, x0], axis=-1).astype(np.float64)
         ys = np.stack([y0, y0, y1, y1], axis=-1).astype(np.float64)
+        if self.planar:
+            return np.abs((xs[:, 1] - xs[:, 0]) * (ys[:, 2] - ys[:, 1])) * self._planar_m2
         if self._to_lonlat is not None:
             xs, ys = self._to_lonlat.transform(xs, ys)
         out = np.empty(xs.shape[0], dtype=np.float64)
@@ -76,6 +129,8 @@ class AreaCalculator:
         the pixels they came from. Larger objects are measured on the ellipsoid, their edges taken as geodesics
         (:meth:`outline_area_m2`)."""
         planar = float(geom.area)
+        if self.planar:
+            return planar * self._planar_m2
         if planar > self._local_span ** 2 or geom.is_empty:
             return self.outline_area_m2(geom)
         if centre is None:
@@ -101,12 +156,23 @@ class AreaCalculator:
         return f
 
     def outline_area_m2(self, geom) -> float:
-        """True area of a geometry in square metres, its outline measured on the WGS 84 ellipsoid."""
+        """True area of a geometry in square metres, its outline measured on the WGS 84 ellipsoid (planar on a local grid)."""
+        if self.planar:
+            return float(geom.area) * self._planar_m2
         g = geom if self._to_lonlat is None else shp_transform(self._to_lonlat.transform, geom)
         # pyproj signs ring areas by orientation: holes must run opposite to their shell or they are added
         parts = list(g.geoms) if hasattr(g, "geoms") else [g]
         return float(sum(abs(_GEOD.geometry_area_perimeter(orient(p, 1.0))[0]) if p.geom_type == "Polygon"
                          else abs(_GEOD.geometry_area_perimeter(p)[0]) for p in parts))
+
+
+def area_note(crs) -> str:
+    """The line saying areas are planar when ``crs`` is a local grid (:attr:`AreaCalculator.note`), else '' (also for a
+    grid whose unit is refused: the run says that)."""
+    try:
+        return AreaCalculator(crs).note
+    except InputError:
+        return ""
 
 
 def _touch_internal_edges(labels: np.ndarray, win: Window, width: int, height: int) -> set[int]:
@@ -316,7 +382,7 @@ def write_polygons(
     if translated and isinstance(polygons, Polygons):
         polygons.share = 1.0 - TRANSLATION_SHARE
     after = polygons.after if isinstance(polygons, Polygons) and translated else None
-    with staged_vector(path, is_cancelled, after, keep_layers=named is not None) as gpkg:
+    with staged_vector(path, is_cancelled, after, keep_layers=named is not None, notes=written.notes) as gpkg:
         out = _GeoPackageLayer(gpkg, layer, grid.crs, fields, output=path)
         try:
             for poly in polygons:
@@ -357,11 +423,13 @@ SPECKLE_MIN_FEATURES = 10_000
 
 @dataclass
 class Written:
-    """What :func:`write_polygons` wrote: area (m²) per class name, features, and features of at most TINY_PIXELS."""
+    """What :func:`write_polygons` wrote: area (m²) per class name, features, features of at most TINY_PIXELS, and what
+    the output format lost, in words (a Shapefile's text cut), once the file is written."""
 
     areas_m2: dict[str, float] = field(default_factory=dict)
     features: int = 0
     tiny: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def speckled(self) -> bool:

@@ -245,18 +245,22 @@ def file_parts(path: str) -> list[str]:
 
 @contextmanager
 def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
-                  progress: Optional[Callable[[float], None]] = None, keep_layers: bool = False) -> Iterator[str]:
+                  progress: Optional[Callable[[float], None]] = None, keep_layers: bool = False,
+                  notes: Optional[list[str]] = None) -> Iterator[str]:
     """The GeoPackage to write polygons bound for ``path`` into; when the block ends they are translated to the format
     of ``path``'s extension (``progress`` gets its fraction done, 0..1; ``is_cancelled`` stops it) and moved over it;
-    on an error or a cancel nothing is left behind."""
+    on an error or a cancel nothing is left behind. What the format lost (a Shapefile's text cut to 254 bytes) is
+    added to ``notes``, for the run's explanation."""
     tmp = temp_path_for(path)
     gpkg = tmp if tmp.lower().endswith(".gpkg") else tmp + ".gpkg"
     try:
         if keep_layers and os.path.exists(path):  # a layer added to a GeoPackage: its other layers stay
             _copy_geopackage(path, gpkg)
         yield gpkg
-        _to_vector_format(gpkg, tmp, is_cancelled, progress)
+        lost = _to_vector_format(gpkg, tmp, is_cancelled, progress)
         commit(tmp, path)
+        if notes is not None:
+            notes.extend(lost)
     except BaseException:
         remove_quietly(gpkg)
         remove_quietly(tmp)
@@ -285,17 +289,25 @@ def _copy_geopackage(src: str, dst: str) -> None:
 
 
 def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[], bool]] = None,
-                      progress: Optional[Callable[[float], None]] = None) -> None:
+                      progress: Optional[Callable[[float], None]] = None) -> list[str]:
     """Translate a finished GeoPackage to the format of ``staged``'s extension, then drop it. A Shapefile gets UTF-8
     text and field names cut to 10 characters (mean_probability: mean_proba); the GeoJSON keeps the layer's CRS, as
     QGIS writes it. ``progress`` gets the fraction translated (0..1); a cancel stops it at once (:class:`Cancelled`;
     :class:`_Translation` runs meanwhile in a worker thread: one polygon with 60 000 holes takes GDAL 45 s to write to a
-    Shapefile); a failed write (a full disk) is an OutputError."""
+    Shapefile); a failed write (a full disk) is an OutputError. Returns what the format lost, in words (text cut)."""
     if gpkg == staged:
-        return
+        return []
     ext = os.path.splitext(staged)[1].lower()
+    lost: list[str] = []
     try:
-        sql = dict(SQLStatement=_shapefile_select(gpkg), SQLDialect="OGRSQL") if ext == ".shp" else {}
+        if ext == ".shp":
+            select, cut = _shapefile_select(gpkg)
+            sql = dict(SQLStatement=select, SQLDialect="OGRSQL")
+            lost = [t("Shapefile: the text of the field '{field}' is cut to {max} bytes in '{name}' (its longest value has "
+                      "{n}); write a GeoPackage (.gpkg) to keep it whole", field=f, max=SHAPEFILE_TEXT_MAX,
+                      name=shown_name(staged), n=n) for f, n in cut]
+        else:
+            sql = {}
         job = _Translation(gpkg, staged, ext, sql)
         if is_cancelled is None and progress is None:
             job.run()
@@ -309,6 +321,7 @@ def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[]
         raise
     finally:
         remove_quietly(gpkg)
+    return lost
 
 
 def _has_epsg(gpkg: str) -> bool:
@@ -382,11 +395,11 @@ SHAPEFILE_TEXT_MAX = 254
 """The widest text field a dBase file holds (bytes)."""
 
 
-def _shapefile_select(gpkg: str) -> str:
+def _shapefile_select(gpkg: str) -> tuple[str, list[tuple[str, int]]]:
     """An OGR SQL SELECT of the GeoPackage's layer giving each text and integer field the width of its widest value
     (bytes; text at most SHAPEFILE_TEXT_MAX): what the Shapefile driver's RESIZE=YES does, but while the features are
     copied, where a cancel reaches it, rather than in a rewrite of the .dbf when the file closes (4/5 of the time the
-    translation of 46 000 polygons took)."""
+    translation of 46 000 polygons took); and the (text field, bytes of its widest value) cut to SHAPEFILE_TEXT_MAX."""
     from contextlib import closing
 
     from osgeo import ogr
@@ -407,7 +420,8 @@ def _shapefile_select(gpkg: str) -> str:
              if k == "character" or int(w or 1) <= 9}  # wider integers keep the driver's 64-bit field
     columns = [f"CAST({_quoted(f)} AS {width[f][0]}({width[f][1]})) AS {_quoted(f)}" if f in width else _quoted(f)
                for f, _ in fields]
-    return f"SELECT {', '.join(columns) or '*'} FROM {_quoted(name)}"
+    cut = [(f, int(w)) for (f, k), w in zip(sized, widths) if k == "character" and int(w or 0) > SHAPEFILE_TEXT_MAX]
+    return f"SELECT {', '.join(columns) or '*'} FROM {_quoted(name)}", cut
 
 
 def _quoted(identifier: str) -> str:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 import numpy as np
+from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.warp import transform_bounds
 from rasterio.windows import Window
-from scipy import ndimage
 
 from ..errors import InputError, ModalityError
 from ..messages import decimal, number, separator, t as _t
@@ -110,7 +110,8 @@ class AlignedPair:
     """[masker for BEFORE, masker for AFTER] when clouds are masked: a QualityMasker (the product's quality band), a
     CloudMasker (ukis-csmask), or None for a date that cannot be masked."""
     smooth: int = 1
-    """BEFORE pixels per AFTER pixel side when AFTER is coarser: BEFORE is low-passed to AFTER's detail (1: as read)."""
+    """BEFORE pixels per AFTER pixel side when AFTER is coarser: BEFORE is then read through AFTER's grid
+    (:func:`degrade_like`) to AFTER's detail (1: as read)."""
     shift: tuple[int, int] = (0, 0)
     """(dx, dy) co-registration: AFTER's content for BEFORE's pixel (row, col) is read at (row + dy, col + dx)."""
     _sample: Optional[list[PairBlock]] = None
@@ -152,11 +153,13 @@ class AlignedPair:
         return self._read_unshifted(which, window, roles)
 
     def _read_unshifted(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`_read_date` without the co-registration shift (BEFORE smoothed to AFTER's detail when it is finer)."""
-        if which == "before" and self.smooth > 1:  # read with the context the smoothing needs, then cut it off
-            big, crop = padded_window(window, self.smooth, self.grid.width, self.grid.height)
+        """:meth:`_read_date` without the co-registration shift (BEFORE degraded to AFTER's detail when it is finer)."""
+        if which == "before" and self.smooth > 1:  # read with the context the degrading needs, then cut it off
+            big, crop = padded_window(window, 3 * self.smooth + 2, self.grid.width, self.grid.height)
             vals, bad = self._read_plain("before", big, roles)
-            return valid_box_mean(vals, bad, self.smooth)[:, crop[0], crop[1]], bad[crop]
+            vals, bad = degrade_like(vals, bad, self.grid.window_transform(big), self.grid.crs, self.after.src.grid,
+                                     self.resampling)
+            return vals[:, crop[0], crop[1]], bad[crop]
         return self._read_plain(which, window, roles)
 
     def _read_plain(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -266,7 +269,7 @@ def common_window(before: RasterSource, after: RasterSource) -> Window:
     """The window of BEFORE's grid covered by AFTER; raise when they do not overlap."""
     bname, aname = os.path.basename(before.path), os.path.basename(after.path)
     try:
-        b = transform_bounds(after.crs, before.crs, *after.grid.bounds(), densify_pts=21)
+        b = bounds_in(after, before.crs)
     except Exception as exc:  # pyproj/GDAL raise several types
         raise InputError(_t("'{after}' cannot be reprojected to the CRS of '{before}' ({reason}).", after=aname, before=bname, reason=exc),
                          _t("Reproject one of them in QGIS first (Raster > Projections > Warp).")) from exc
@@ -289,6 +292,14 @@ def common_window(before: RasterSource, after: RasterSource) -> Window:
     return Window(c0, r0, c1 - c0, r1 - r0)
 
 
+def bounds_in(src: RasterSource, crs) -> tuple[float, float, float, float]:
+    """A raster's bounds in a CRS: as they are when it is the raster's own (two dates in one engineering CRS, which
+    PROJ cannot transform at all, need no transforming)."""
+    if src.crs == crs:
+        return src.grid.bounds()
+    return transform_bounds(src.crs, crs, *src.grid.bounds(), densify_pts=21)
+
+
 def common_roles(bm: Modality, am: Modality) -> list[str]:
     """Roles both rasters have, surface bands first, in BEFORE's band order; raise when none."""
     shared = [r for r, _ in sorted(bm.roles.items(), key=lambda kv: kv[1]) if r in am.roles]
@@ -298,22 +309,63 @@ def common_roles(bm: Modality, am: Modality) -> list[str]:
         raise ModalityError(
             _t("BEFORE ({before}) and AFTER ({after}) share no band role, so nothing can be compared.",
                before=bm.describe(), after=am.describe()),
-            _t("Choose rasters with common bands (e.g. red, green, blue, NIR), or set MODALITY so the band roles match."))
+            _t("Choose two rasters that share bands (e.g. red, green, blue, NIR) and name them so that TerraPrompt "
+               "recognises them: band descriptions such as B04, SR_B4 or red, or the product's own file names. The "
+               "modality 'generic' (Processing) pairs bands by position, right only for files with the same bands in the "
+               "same order."))
     return roles
 
 
-def valid_box_mean(vals: np.ndarray, bad: np.ndarray, f: int) -> np.ndarray:
-    """(p, h, w) mean over f x f valid pixels, twice: the box of a pixel f times coarser and the bilinear tent that put it
-    on the finer grid (how a coarser date's detail looks there); invalid pixels do not leak in."""
-    # an even box is half a pixel off centre: the second pass is shifted the other way, so the two cancel (both the
-    # same way moved BEFORE by a whole pixel for 10 m against 20 m, read as a misregistration and as change)
-    back = -1 if f % 2 == 0 else 0
+def positional_clash(before: RasterSource, after: RasterSource, bmod: Modality, amod: Modality, roles: list[str]) -> str:
+    """Where bands paired by position ('generic': band1 with band1) are described as different bands ('b5 B05 (rededge1)
+    with b5 SR_B5 (nir)'), up to three; '' when they are not, or when either file does not describe them."""
+    from ..modalities import detect_modality
 
-    def box2(x: np.ndarray) -> np.ndarray:
-        return ndimage.uniform_filter(ndimage.uniform_filter(x, f, mode="nearest"), f, mode="nearest", origin=back)
+    if not (bmod.name == "generic" and amod.name == "generic"):
+        return ""
+    try:
+        said = [{i: r for r, i in detect_modality(src).roles.items()} for src in (before, after)]
+    except ModalityError:
+        return ""
+    wrong = []
+    for role in roles:
+        i, j = bmod.roles[role], amod.roles[role]
+        rb, ra = said[0].get(i), said[1].get(j)
+        described = before.descriptions[i - 1].strip() and after.descriptions[j - 1].strip()
+        if described and rb and ra and rb != ra and not {rb, ra} <= {"nir", "nir08"}:
+            wrong.append(_t("b{i} {before} ({brole}) with b{j} {after} ({arole})", i=i, before=before.descriptions[i - 1],
+                            brole=rb, j=j, after=after.descriptions[j - 1], arole=ra))
+    return separator().join(wrong[:3]) + (" …" if len(wrong) > 3 else "")
 
-    den = np.maximum(box2((~bad).astype(np.float32)), 1e-6)
-    return np.stack([box2(np.where(bad, 0, v).astype(np.float32)) / den for v in vals])
+
+def degrade_like(vals: np.ndarray, bad: np.ndarray, transform, crs, coarse: Grid,
+                 resampling: Resampling) -> tuple[np.ndarray, np.ndarray]:
+    """(p, h, w) values of BEFORE (at ``transform``, ``crs``) taken along AFTER's path: averaged onto AFTER's coarser
+    grid, then warped back with AFTER's resampling, and where that leaves no value. Both dates then carry the same blur
+    and aliasing (a box filter on BEFORE's own grid differed from AFTER's, and CVA called 2-10 % of unchanged ground
+    change); invalid pixels do not leak in."""
+    from rasterio.transform import array_bounds
+    from rasterio.warp import reproject
+
+    h, w = vals.shape[1:]
+    bounds = array_bounds(h, w, transform)
+    l, b, r, t = bounds if coarse.crs == crs else transform_bounds(crs, coarse.crs, *bounds, densify_pts=21)
+    win = window_of_bounds(l, b, r, t, coarse.transform)
+    c0, r0 = max(0, math.floor(win.col_off)), max(0, math.floor(win.row_off))  # AFTER has no pixel off its grid
+    c1 = min(coarse.width, math.ceil(win.col_off + win.width))
+    r1 = min(coarse.height, math.ceil(win.row_off + win.height))
+    if c1 <= c0 or r1 <= r0:
+        return np.zeros_like(vals, np.float32), np.ones_like(bad)
+    mid_transform = coarse.transform * Affine.translation(c0, r0)
+    src = np.where(bad[None], np.nan, vals).astype(np.float32)
+    mid = np.full((vals.shape[0], r1 - r0, c1 - c0), np.nan, np.float32)
+    reproject(src, mid, src_transform=transform, src_crs=crs, dst_transform=mid_transform, dst_crs=coarse.crs,
+              resampling=Resampling.average, src_nodata=np.nan, dst_nodata=np.nan)
+    out = np.full_like(src, np.nan)
+    reproject(mid, out, src_transform=mid_transform, src_crs=coarse.crs, dst_transform=transform, dst_crs=crs,
+              resampling=resampling, src_nodata=np.nan, dst_nodata=np.nan)
+    lost = ~np.isfinite(out).all(axis=0)
+    return np.where(lost[None], 0, out).astype(np.float32), bad | lost
 
 
 def padded_window(window: Window, pad: int, width: int, height: int) -> tuple[Window, tuple[slice, slice]]:
@@ -332,9 +384,8 @@ def same_grid(a: Grid, b: Grid) -> bool:
 
 def pixel_size_in(before: RasterSource, after: RasterSource) -> float:
     """AFTER's pixel size expressed in BEFORE's CRS units (approximate, at the centre)."""
-    l, b, r, t = after.grid.bounds()
     try:
-        bb = transform_bounds(after.crs, before.crs, l, b, r, t, densify_pts=21)
+        bb = bounds_in(after, before.crs)
     except Exception:
         return cell_size(before.transform)
     return math.sqrt(abs((bb[2] - bb[0]) * (bb[3] - bb[1])) / max(after.width * after.height, 1))
@@ -368,17 +419,25 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
                          before_crs=crs_label(before.crs), pixel=f"{bpx:.6g}", resampling=resampling.name))
     full = window.width == before.width and window.height == before.height
     share = 100.0 * window.width * window.height / (before.width * before.height)
-    report.append(_t("Common extent: all of BEFORE") if full else
+    report.append(_t("Common extent: AFTER's bounding box covers all of BEFORE") if full else
                   _t("Common extent: {width}x{height} px of BEFORE ({share} %); outside it the outputs are nodata",
                      width=int(window.width), height=int(window.height), share=f"{share:.0f}"))
+    extent = len(report) - 1
     dropped = [r for r in bmod.roles if r in amod.roles and r not in roles]
     report.append(_t("Bands paired by role: {bands} (left out: {dropped})", bands=", ".join(roles), dropped=", ".join(dropped))
                   if dropped else _t("Bands paired by role: {bands}", bands=", ".join(roles)))
+    clash = positional_clash(before, after, bmod, amod, roles)
+    if clash:
+        report.append(_t("Caution: bands are paired by position (modality 'generic'), but the band descriptions name "
+                         "different bands: {pairs}; their differences are no change: choose the modality 'auto' (bands "
+                         "paired by what their descriptions name) or compare files with the same bands in the same order",
+                         pairs=clash))
     pair = AlignedPair(blayer, alayer, before.grid, window, roles, identical, resampling, report=report)
     if not identical and smooth > 1:
         pair.smooth = smooth
-        report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is smoothed to AFTER's detail (mean over "
-                         "{factor}x{factor} pixels, twice) and finer detail is not called change", factor=smooth))
+        report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is averaged onto AFTER's pixels and "
+                         "resampled back as AFTER is ({resampling}): both dates carry the same detail, and finer detail is "
+                         "not called change", factor=smooth, resampling=resampling.name))
     if pair.family != "sar":  # speckle has no edges to line up; the log-ratio's 5x5 mean absorbs small shifts
         report.append(coregister(pair))
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
@@ -398,12 +457,24 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     else:
         report.append(_t("Clouds: not masked ({why})", why=why))
     n_valid = sum(int(b.valid.sum()) for b in raw)
+    report[extent] += data_share_note(raw)
     if n_valid == 0:
         raise InputError(_t("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap)."),
                          _t("Check the nodata values of both rasters, or choose rasters that overlap with data."))
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def data_share_note(raw: list[PairBlock]) -> str:
+    """The tail of the extent line when part of the common extent has no data on one date (a scene's collar inside
+    AFTER's bounding box): how much of it has data on both, from the sample; '' when (nearly) all of it has."""
+    total = sum(b.valid.size for b in raw)
+    with_data = sum(int(b.valid.sum()) + b.cloudy for b in raw)
+    share = 100.0 * with_data / max(total, 1)
+    if share >= 99.5:
+        return ""
+    return _t("; data on both dates in {share} % of it (sample)", share=number(share, 0))
 
 
 FAR_SHIFT = 24

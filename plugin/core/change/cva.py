@@ -15,7 +15,11 @@ import numpy as np
 from ..messages import decimal, number, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
-from .noise import MIN_CHANGE, gate, noise_note, squared_differences
+from .noise import gate, noise_note, squared_differences
+
+
+SPREAD_FLOOR = 1e-6
+"""A band's difference spread is at least this (a band unchanged on most pixels has none): what the summary calls flat."""
 
 
 def magnitude(diff: np.ndarray) -> np.ndarray:
@@ -62,8 +66,8 @@ class CVA(ChangeMethod):
         # a band unchanged (difference exactly 0) on most pixels has no spread: its differences are measured against
         # 1e-6, so magnitudes and the threshold run into the thousands or millions (said in the summary; a noise-floor
         # scale instead moved the minimum-error threshold of such degenerate pairs across the changed pixels' level)
-        self.scale = np.maximum(spread, 1e-6)
-        flat = int((spread < MIN_CHANGE).sum())
+        self.scale = np.maximum(spread, SPREAD_FLOOR)
+        flat = int((spread < SPREAD_FLOOR).sum())  # only these inflate: a spread of 0.003 is small, not absent
         mags = np.concatenate([self.smoothed(b)[b.valid] for b in blocks])
         self.calib = LogisticCalibration(mags)
         changed = magnitude(d / self.scale[:, None]) > self.calib.center

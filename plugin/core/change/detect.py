@@ -105,9 +105,9 @@ def guess_date(src: RasterSource) -> str:
     if found:
         return found
     name = os.path.basename(src.path)
-    m = re.search(r"(?<!\d)(19\d{2}|20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name)
-    if m:
-        return _iso(*m.groups())
+    found = _name_date(name)
+    if found:
+        return found
     found = _tag_date([v for k, v in dated if not _ACQUISITION_KEY.search(k)])
     if found:
         return found
@@ -120,6 +120,28 @@ def guess_date(src: RasterSource) -> str:
                 m = re.match(rf"\s*date_{t.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
                 if m:
                     return _iso(*m.groups())
+    return ""
+
+
+_DAY_OF_YEAR_NAMES = (
+    re.compile(r"HLS\.[LS]30\.T\w{5}\.(\d{4})(\d{3})T\d{6}", re.I),  # HLS.L30.T30TXQ.2015259T105619
+    re.compile(r"(?<![A-Za-z0-9])L[COTEM]\d{7}(\d{4})(\d{3})[A-Z]{3}\d{2}"),  # Landsat scene id LC81990292019045LGN00
+)
+"""Product names that give the acquisition as year and day of year (only these: any 7 digits are no date)."""
+
+
+def _name_date(name: str) -> str:
+    """The acquisition date in a file name: a product name's year and day of year, else the first valid YYYYMMDD
+    (an invalid one, such as 2003-13-45, does not stop the search); '' for none."""
+    for pattern in _DAY_OF_YEAR_NAMES:
+        m = pattern.search(name)
+        if m and 1 <= int(m.group(2)) <= 366:
+            day = _dt.date(int(m.group(1)), 1, 1) + _dt.timedelta(days=int(m.group(2)) - 1)
+            if day.year == int(m.group(1)):
+                return day.isoformat()
+    for m in re.finditer(r"(?<!\d)(19\d{2}|20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name):
+        if _iso(*m.groups()):
+            return _iso(*m.groups())
     return ""
 
 

@@ -439,6 +439,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     src = open_raster(req.input, layer=req.layers.get(req.input))
     out_raster, out_vector = _checked_outputs(req)
     check_has_valid_pixels(src)
+    areas_note = AreaCalculator(src.crs).note  # a local grid's areas are planar (said once); one of unknown unit refused
     modality = resolve_modality(src, req.modality)
     stack = _input_stack(req, src, modality)
     roles = stack.roles()
@@ -470,6 +471,13 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
     classes = {i + 1: n for i, n in enumerate(names)}
     K = len(names)
+    # all that can fail before the tiles comes before any output (a CRS whose areas cannot be measured leaves nothing)
+    area_rows = row_pixel_areas(grid, 0, grid.height)
+    tally = AreaTally(K, area_rows)
+    fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
+    first = map_first(engine, names) if parsed.full_map else []
+    roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
+    height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
     tmpdir = tempfile.mkdtemp(prefix="terraprompt-")
     try:
         out = _Writers(out_raster, grid, tmpdir, req.tiles.stride, classes, [(k, tuple(cat[n]["color"])) for k, n in classes.items()],
@@ -478,12 +486,6 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
-    area_rows = row_pixel_areas(grid, 0, grid.height)
-    tally = AreaTally(K, area_rows)
-    fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
-    first = map_first(engine, names) if parsed.full_map else []
-    roles_needed = engine.needed_roles() | ({"height"} if parsed.has_height else set())
-    height_is_dsm = bool(ctx.height_is_dsm) if parsed.has_height else None
 
     def process(wins):
         return [engine_block(engine, w, reader.get(w), K, height_is_dsm, ctx.pixel_m) for w in wins]
@@ -515,9 +517,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         out.classes.close(commit_now=False)
         # regions measured in m² (each row's pixel area), as the polygons are
         if fill:  # a whole map keeps no holes: small regions merge into their largest neighbour
-            mmu_px = int(parsed.min_area_m2 // float(area_rows.max())) if parsed.min_area_m2 else 0  # never drops a large-enough region
+            # GDAL merges regions of fewer pixels than this, each surely under the minimum (never a large-enough one) ...
+            mmu_px = int(np.ceil(parsed.min_area_m2 / float(area_rows.max()))) if parsed.min_area_m2 else 0
             removed_px = merge_small_regions(out.classes.tmp, mmu_px, NODATA, tmpdir, is_cancelled)
-            removed_px += sieve_classes(out.classes.tmp, classes, 0, is_cancelled, parsed.max_area_m2, area_rows)
+            # ... and a region still under it in m² (rows of smaller pixels: a geographic CRS) is dropped, as are those too large
+            removed_px += sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
         else:
             removed_px = sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
         heights = filter_by_height(out.classes.tmp, out.height.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,
@@ -540,6 +544,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["heights"] = heights_details(reading, ctx.pixel_m)
+        details["areas_note"] = areas_note
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
         details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
         explanation = explain(parsed, engine_name, details, areas, valid_area, device)
@@ -552,8 +557,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             pixel_m2 = float(np.median(area_rows))
 
             def described(written: Written) -> str:
-                hint = speckle_hint(written, pixel_m2, parsed)
-                return explanation + "\n" + hint if hint else explanation
+                return "\n".join(line for line in (explanation, speckle_hint(written, pixel_m2, parsed), *written.notes) if line)
 
             # no size filter here: the raster was sieved (4-connected regions, as polygons are, m² by row) and the
             # polygons follow it (filtered again by their own area, one at the size's edge could differ)
@@ -728,6 +732,8 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append("  " + (t("{label}: {m2} m² = {ha} ha = {pct} % (mean confidence {conf})", conf=f"{c:.0%}", **fields)
                              if c is not None else t("{label}: {m2} m² = {ha} ha = {pct} %", **fields)))
     lines.append(t("Valid area: {m2} m² = {ha} ha", m2=number(valid_area), ha=number(valid_area / 1e4, 2)))
+    if details.get("areas_note"):
+        lines.append(details["areas_note"])
     lines.append(t("Nodata excluded: {m2} m²", m2=number(details["nodata_m2"])))
     if cloud or details.get("clouds_explained"):  # decided on data: the rule lines are translated text
         lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2))

@@ -219,8 +219,8 @@ def test_landsat_pair_compares_surface_bands_not_thermal(tmp_path):
 
 
 def test_coarser_after_smooths_before_to_its_detail_and_tiles_agree(tmp_path):
-    """BEFORE at 10 m, AFTER at 30 m: BEFORE is low-passed to 30 m detail (reported), and a window read in two halves
-    equals the window read whole (the smoothing reads its own context)."""
+    """BEFORE at 10 m, AFTER at 30 m: BEFORE is degraded to 30 m detail (reported), and a window read in two halves
+    equals the window read whole (the degrading reads its own context)."""
     from conftest import SAMPLE_S2
 
     with rasterio.open(SAMPLE_S2) as s:  # the sample averaged to 30 m in UTM, as a Landsat-like AFTER
@@ -236,26 +236,14 @@ def test_coarser_after_smooths_before_to_its_detail_and_tiles_agree(tmp_path):
     assert pair.smooth >= 2 and any(r.startswith("Detail:") for r in pair.report), pair.report
     whole = pair.read_raw(Window(100, 100, 80, 60))
     left, right = pair.read_raw(Window(100, 100, 40, 60)), pair.read_raw(Window(140, 100, 40, 60))
-    assert np.allclose(np.concatenate([left.before, right.before], axis=2), whole.before, atol=1e-6)
+    # BEFORE goes through AFTER's grid and back (GDAL warps of each window's own extent): windows agree to 1e-4
+    # reflectance (1 DN of a Sentinel-2 band; the change noise floor is 0.005)
+    assert np.allclose(np.concatenate([left.before, right.before], axis=2), whole.before, atol=1e-4)
     raw = b.read(window=Window(100, 100, 80, 60), bands=[resolve_modality(b).roles["red"]]).astype(np.float32)
     i = pair.roles.index("red")
     assert np.abs(np.diff(whole.before[i], axis=1)).mean() < 0.5 * np.abs(np.diff(raw[0] / 10000, axis=1)).mean()
     same = align_pair(b, b, resolve_modality(b), resolve_modality(b), cloud_mask=False)
     assert same.smooth == 1 and not any(r.startswith("Detail:") for r in same.report)
-
-
-@pytest.mark.parametrize("f", [2, 3, 4])
-def test_smoothing_to_a_coarser_dates_detail_stays_centred(f):
-    """An even box is half a pixel off centre: twice the same way, BEFORE moved by a whole pixel against an AFTER twice
-    as coarse (reported as a misregistration, and change)."""
-    from terraprompt.plugin.core.change.align import valid_box_mean
-
-    vals = np.zeros((1, 21, 21), np.float32)
-    vals[0, 10, 10] = 1.0
-    out = valid_box_mean(vals, np.zeros((21, 21), bool), f)[0]
-    r, c = np.nonzero(out > 1e-9)
-    w = out[r, c]
-    assert abs((r * w).sum() / w.sum() - 10) < 1e-4 and abs((c * w).sum() / w.sum() - 10) < 1e-4
 
 
 def test_no_positive_gain_falls_back_to_histogram_matching():
