@@ -13,6 +13,7 @@ from typing import Optional
 
 from qgis.core import (
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
     QgsPointXY,
@@ -64,7 +65,6 @@ class PromptMapTool(QgsMapTool):
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
         self._press: Optional[QPoint] = None
-        self._press_map: Optional[QgsPointXY] = None
         self._band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
         self._band.setColor(QColor(255, 200, 0, 60))
         self._band.setStrokeColor(QColor(255, 160, 0))
@@ -72,26 +72,29 @@ class PromptMapTool(QgsMapTool):
 
     def canvasPressEvent(self, e) -> None:  # noqa: N802
         self._press = e.pos()
-        self._press_map = self.toMapCoordinates(e.pos())
 
     def canvasMoveEvent(self, e) -> None:  # noqa: N802
         if self._press is None or e.buttons() != Qt.LeftButton or not self._dragging(e.pos()):
             return
-        self._band.setToGeometry(QgsGeometry.fromRect(QgsRectangle(self._press_map, self.toMapCoordinates(e.pos()))), None)
+        self._band.setToGeometry(self._box(self._press, e.pos()), None)
 
     def canvasReleaseEvent(self, e) -> None:  # noqa: N802
         if self._press is None:
             return
-        start, start_map = self._press, self._press_map
-        self._press = self._press_map = None
+        start, self._press = self._press, None
         self._band.reset(QgsWkbTypes.PolygonGeometry)
-        end_map = self.toMapCoordinates(e.pos())
         if e.button() == Qt.LeftButton and self._dragging(e.pos(), start):
-            self.boxPrompt.emit(QgsRectangle(start_map, end_map))
+            self.boxPrompt.emit(self._box(start, e.pos()).boundingBox())
             return
         negative = e.button() == Qt.RightButton or bool(e.modifiers() & Qt.ShiftModifier)
         if e.button() in (Qt.LeftButton, Qt.RightButton):
-            self.pointPrompt.emit(end_map, not negative)
+            self.pointPrompt.emit(self.toMapCoordinates(e.pos()), not negative)
+
+    def _box(self, start: QPoint, end: QPoint) -> QgsGeometry:
+        """The box dragged on screen as a map polygon: its four screen corners in map coordinates (on a rotated map
+        it is turned; the box prompt is its map bounding box)."""
+        corners = [(start.x(), start.y()), (end.x(), start.y()), (end.x(), end.y()), (start.x(), end.y())]
+        return QgsGeometry.fromPolygonXY([[self.toMapCoordinates(QPoint(x, y)) for x, y in corners]])
 
     def keyPressEvent(self, e) -> None:  # noqa: N802
         ctrl = bool(e.modifiers() & Qt.ControlModifier)
@@ -190,6 +193,8 @@ class PromptController(QObject):
         self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
         self._written_fids: list = []  # feature ids the last write added (what Ctrl+Z deletes)
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
+        self._note = ""  # said once with the next result shown (a tiny box taken as a click)
+        canvas.destinationCrsChanged.connect(self._redraw)
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
@@ -247,34 +252,55 @@ class PromptController(QObject):
         self._pending.clear()
         self.preview.clear()
 
+    def _redraw(self) -> None:
+        """The project (canvas) CRS changed: draw the current mask again (its rubber bands hold the old CRS's
+        coordinates)."""
+        s = self.session
+        if s is not None and self.task is None and s.last is not None and not s.last.empty:
+            self._show(s.last)
+
     # ------------------------------------------------------------- prompts
-    def _to_raster(self, pt: QgsPointXY) -> QgsPointXY:
+    def _to_raster(self, rect: QgsRectangle) -> Optional[QgsRectangle]:
+        """A point or box in canvas coordinates in the raster's CRS; None where it has none (space beside the globe of
+        an orthographic or world projection)."""
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
-        return xf.transform(pt)
+        try:
+            if rect.isEmpty():
+                p = xf.transform(rect.center())
+                r = QgsRectangle(p, p)
+            else:
+                r = xf.transformBoundingBox(rect)
+        except QgsCsException:
+            return None
+        return r if r.isFinite() else None
 
     def add_point(self, pt: QgsPointXY, positive: bool) -> None:
         """A click in canvas coordinates."""
         if not self._ready():
             return
-        p = self._to_raster(pt)
-        self._new_view_if_moved(p)
-        if not self._on_layer(QgsRectangle(p, p)):
+        r = self._to_raster(QgsRectangle(pt, pt))
+        if r is None:
+            self._refuse_outside()
+            return
+        self._new_view_if_moved(r)
+        if not self._on_layer(r):
             return
         self.last_accepted = None  # a new prompt: Ctrl+Z no longer takes the accepted object back
+        p = r.center()
         self._submit(("point", p.x(), p.y(), positive))
 
-    def _new_view_if_moved(self, p: QgsPointXY) -> None:
-        """A first click of an object away from the encoded window starts a new session at the current view: outside a
-        rendered view (web layer, which holds only what was on screen), or, on a file raster, farther from the window
-        than its size (the analyst panned away: growing the window to cover both places would encode all between)."""
+    def _new_view_if_moved(self, r: QgsRectangle) -> None:
+        """A first click or box of an object away from the encoded window starts a new session at the current view:
+        outside a rendered view (web layer, which holds only what was on screen), or, on a file raster, farther from the
+        window than its size (the analyst panned away: growing the window to cover both places would encode all between)."""
         s = self.session
         if s is None or self.task is not None or len(s.history) or s.base is not None:
             return
         if self.snapshots is not None:
             b = s.source.grid.bounds()
-            moved = not (b[0] <= p.x() <= b[2] and b[1] <= p.y() <= b[3])
+            moved = not (b[0] <= r.xMinimum() and r.xMaximum() <= b[2] and b[1] <= r.yMinimum() and r.yMaximum() <= b[3])
         else:  # prompts of one object still grow the window, and so does an object the window cuts
-            moved = s.far_from_window(p.x(), p.y())
+            moved = s.far_from_window(r.center().x(), r.center().y())
         if moved:
             self.reset()
 
@@ -286,18 +312,25 @@ class PromptController(QObject):
         ext = self.layer.extent()
         if ext.isEmpty() or ext.intersects(r) or ext.contains(r.center()):
             return True
+        self._refuse_outside()
+        return False
+
+    def _refuse_outside(self) -> None:
+        """Say that the prompt lies outside the raster (or has no place in its CRS), with the fix."""
         text = tr("The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are "
                   "transformed to the raster's CRS, so check the layer's CRS too.").format(name=self.layer.name())
         self.message(text, "warning")
         self.changed.emit(text)
-        return False
 
     def add_box(self, rect: QgsRectangle) -> None:
         """A box in canvas coordinates."""
         if not self._ready():
             return
-        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
-        r = xf.transformBoundingBox(rect)
+        r = self._to_raster(rect)
+        if r is None:
+            self._refuse_outside()
+            return
+        self._new_view_if_moved(r)
         if not self._on_layer(r):
             return
         self.last_accepted = None
@@ -384,6 +417,7 @@ class PromptController(QObject):
 
     def _submit(self, prompt: tuple) -> None:
         """Decode now when the view is encoded, else queue it behind the encoding task."""
+        self._note = ""
         self._pending.append(prompt)
         if self.session is None and self.task is None:
             self._start_encoding()
@@ -434,19 +468,28 @@ class PromptController(QObject):
         from ..core.interactive.session import InteractiveSession
         from ..core.raster import open_raster
 
-        from .snapshot import view_rendering
+        from .snapshot import MAX_SIDE, view_rendering
 
         layer = self.layer
         path = layer_file(layer)
         overrides = layer_settings(layer)
         xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
-        view = xf.transformBoundingBox(self.canvas.extent())
+        try:
+            view = xf.transformBoundingBox(self.canvas.extent())
+        except QgsCsException:  # a view of the whole globe (space in its corners) in an orthographic projection
+            raise ValueError(tr("The map view cannot be placed in the raster's CRS (it shows space beside the globe). "
+                                "Zoom in on the raster, then click again.")) from None
         model, device, cache_dir = self.model, self.device, self.cache_dir
-        # a web (or other non-file) layer: the view as it draws, at screen resolution
+        # a web (or other non-file) layer: the view as it draws, at screen resolution, and (rendered only when an object
+        # touches the view's edge) three times the view around it
         render, folder = view_rendering(self.canvas, layer, folder=self.snapshots)
+        wide = None
         if render is not None:
             self.snapshots = folder
             cache_dir = ""  # a rendering is encoded once: nothing worth caching
+            around = QgsRectangle(view)
+            around.scale(3.0)
+            wide, _ = view_rendering(self.canvas, layer, extent=around, folder=folder, max_side=3 * MAX_SIDE)
 
         def work(progress, is_cancelled):
             src = open_raster(render()) if render is not None else open_raster(path, layer=overrides)
@@ -459,7 +502,8 @@ class PromptController(QObject):
 
             win = clip_window(src, win)  # a view off the raster is refused (InputError), not the whole raster encoded
             cache = EmbeddingCache(cache_dir) if cache_dir != "" else None
-            session = InteractiveSession(src, win, engine=engine, cache=cache)
+            session = InteractiveSession(src, win, engine=engine, cache=cache, rendered=render is not None,
+                                         widen=(lambda: open_raster(wide())) if wide is not None else None)
             session.encode()
             return session
 
@@ -468,6 +512,8 @@ class PromptController(QObject):
     def adopt(self, session) -> None:
         """Use an encoded session made elsewhere (the text search encodes the view itself); prompts start afresh."""
         self.reset(keep_snapshots=True)  # the session may read a rendered view
+        if self.snapshots is not None and os.path.dirname(session.source.path) == self.snapshots:
+            session.rendered = True  # its edges are the map view's: an object they cut is flagged
         self.session = session
         self.engine = session.engine
         self.origin = None
@@ -554,6 +600,9 @@ class PromptController(QObject):
 
         while self._pending and self.task is None:
             kind, *args = self._pending.pop(0)
+            if kind == "box" and self.session.tiny_box(*args):  # a click that moved a few screen pixels on a zoomed-in map
+                kind, args = "point", [(args[0] + args[2]) / 2, (args[1] + args[3]) / 2, True]
+                self._note = tr("The box spans less than 2 raster pixels: it was taken as a click at its centre.")
             t0 = time.perf_counter()
             try:
                 add = self.session.add_point if kind == "point" else self.session.add_box
@@ -585,8 +634,18 @@ class PromptController(QObject):
         self.preview.show(geom.wkt if geom is not None else None, self.layer.crs(),
                           square.wkt if square is not None and not square.is_empty else None)
         h = self.session.history
-        self.changed.emit(tr("score {score} · {pos} positive, {neg} negative · {ms} ms").format(
-            score=number(res.score, 2), pos=h.n_positive, neg=h.n_negative, ms=number(self.last_latency_ms)))
+        notes = [tr("score {score} · {pos} positive, {neg} negative · {ms} ms").format(
+            score=number(res.score, 2), pos=h.n_positive, neg=h.n_negative, ms=number(self.last_latency_ms))]
+        if self._note:
+            notes.insert(0, self._note)
+            if res.complete:  # said until the whole object is shown
+                self._note = ""
+        if res.cut_by_view:
+            cut = tr("The object is cut by the map view (only the part on the rendered view is outlined): zoom out so "
+                     "the whole object shows and click again.")
+            self.message(cut, "warning")
+            notes.append(cut)
+        self.changed.emit(" · ".join(notes))
 
     # ------------------------------------------------------------- accept
     def accept(self) -> Optional[int]:
@@ -706,4 +765,8 @@ class PromptController(QObject):
         """Cancel work and remove canvas items."""
         self.reset()
         self._watch(None)
+        try:
+            self.canvas.destinationCrsChanged.disconnect(self._redraw)
+        except (TypeError, RuntimeError):  # not connected, or the canvas is gone
+            pass
         self.preview.remove()

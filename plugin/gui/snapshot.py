@@ -64,14 +64,14 @@ def check_files(*layers) -> None:
             raise ValueError(message)
 
 
-def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None) -> tuple[int, int]:
+def render_size(extent: QgsRectangle, units_per_pixel: float, layer=None, max_side: int = MAX_SIDE) -> tuple[int, int]:
     """(width, height) in pixels of an extent at a resolution, never finer than the layer's finest native resolution
-    (tiles at their deepest zoom: zooming in further adds no detail) and the longest side at most MAX_SIDE."""
+    (tiles at their deepest zoom: zooming in further adds no detail) and the longest side at most ``max_side``."""
     native = [r for r in (layer.dataProvider().nativeResolutions() if layer is not None else []) if r > 0]
     if native:
         units_per_pixel = max(units_per_pixel, min(native))
     w, h = extent.width() / units_per_pixel, extent.height() / units_per_pixel
-    k = max(1.0, max(w, h) / MAX_SIDE)
+    k = max(1.0, max(w, h) / max_side)
     return max(1, int(round(w / k))), max(1, int(round(h / k)))
 
 
@@ -105,9 +105,11 @@ def snapshot_work(layer, extent: QgsRectangle, width: int, height: int, folder: 
     return work
 
 
-def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder: Optional[str] = None) -> tuple:
+def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder: Optional[str] = None,
+                   max_side: int = MAX_SIDE) -> tuple:
     """(render function, folder) for the map view of ``layer`` (or ``extent``, in the layer's CRS) at the canvas
-    resolution; (None, None) when the layer is a file. The folder is created (a new temporary one unless given).
+    resolution (the longest side at most ``max_side`` pixels); (None, None) when the layer is a file. The folder is
+    created (a new temporary one unless given).
     Raises ValueError (the message for the analyst) for a layer whose file is gone or a map that shows nothing yet."""
     if is_file_raster(layer) or canvas is None:
         return None, None
@@ -122,7 +124,7 @@ def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder:
         raise ValueError(tr("The map shows nothing of '{name}' yet. Zoom to the layer, then run again.").format(name=layer.name()))
     upp = max(view.width() / max(size.width(), 1), view.height() / max(size.height(), 1))
     folder = folder or tempfile.mkdtemp(prefix="terraprompt-view-")
-    return snapshot_work(layer, rect, *render_size(rect, upp, layer), folder), folder
+    return snapshot_work(layer, rect, *render_size(rect, upp, layer, max_side), folder), folder
 
 
 @contextmanager

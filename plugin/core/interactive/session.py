@@ -20,7 +20,7 @@ so this works for every engine; undo/redo step through the clicks as usual.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from rasterio.transform import Affine
@@ -45,6 +45,8 @@ class DecodeResult:
     grown: int = 0
     complete: bool = True
     """False when the window has to grow (be encoded) before the mask is whole: call ``run()`` to finish it."""
+    cut_by_view: bool = False
+    """True when the mask touches the edge of a rendered view (a web layer) that could not be widened: it is cut."""
 
     @property
     def empty(self) -> bool:
@@ -111,7 +113,8 @@ class InteractiveSession:
 
     def __init__(self, source: RasterSource, window: Optional[Window] = None, resolution: Optional[float] = None,
                  engine=None, cache: Optional[EmbeddingCache] = None, bands: Optional[Sequence[int]] = None,
-                 modality=None, grow: bool = True, max_grow: int = 4, max_window: int = 16384) -> None:
+                 modality=None, grow: bool = True, max_grow: int = 4, max_window: int = 16384,
+                 rendered: bool = False, widen: Optional[Callable[[], RasterSource]] = None) -> None:
         if engine is None:
             from .classical import ClassicalEngine
 
@@ -128,6 +131,11 @@ class InteractiveSession:
         self.grow = grow
         self.max_grow = max_grow
         self.max_window = max_window
+        self.rendered = rendered or widen is not None
+        """The source is a rendered view (a web layer): its edges are the map view's, not the data's."""
+        self.widen = widen
+        """For a rendered view (a web layer, whose edges are the map view's, not the data's): a function rendering a
+        larger extent around it, called once (in a task) when a mask touches the rendering's edge."""
         self.history = PromptHistory()
         self.encoded: Optional[EncodedWindow] = None
         self.last: Optional[DecodeResult] = None
@@ -169,6 +177,7 @@ class InteractiveSession:
         """Add a click (raster-CRS coordinates) and decode (without encoding a new window when ``encode`` is False)."""
         p = Prompt.point(x, y, positive)
         self._check_point(p)
+        self._check_spread(p)
         self.history.add(p)
         return self.run(encode)
 
@@ -176,6 +185,7 @@ class InteractiveSession:
         """Add (or replace) the box prompt and decode (without encoding a new window when ``encode`` is False)."""
         p = Prompt.box(xmin, ymin, xmax, ymax)
         self._check_box(p)
+        self._check_spread(p)
         self.history.add(p)
         return self.run(encode)
 
@@ -193,6 +203,11 @@ class InteractiveSession:
     def _has_object(self) -> bool:
         """Whether the prompts make an object: a positive click, a box or a starting mask."""
         return self.history.n_positive > 0 or self.history.box() is not None or self.base is not None
+
+    def tiny_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> bool:
+        """Whether a box (raster-CRS) spans less than 2 raster pixels each way: too small to outline anything, a click."""
+        a, e = self.source.transform.a, self.source.transform.e
+        return abs(xmax - xmin) < 2 * abs(a) and abs(ymax - ymin) < 2 * abs(e)
 
     def far_from_window(self, x: float, y: float) -> bool:
         """Whether a point (raster-CRS) lies farther from the current window than the window's size: a prompt there
@@ -253,6 +268,16 @@ class InteractiveSession:
                 mask, score, added = self._edit_base(enc, px, labels, bx)
             done = DecodeResult(mask, float(score), enc.transform, enc.window, grown)
             sides = self._cut_sides(added)
+            if self.grow and self._view_cut(added):  # cut by the rendered view: widened (in a task), else flagged
+                if self.widen is None or grown >= self.max_grow:
+                    done.cut_by_view = True
+                elif not encode:
+                    done.complete = False
+                    break
+                else:
+                    self._widen()
+                    grown += 1
+                    continue
             if not sides or not self.grow or grown >= self.max_grow or not self._grow(sides):
                 break
             grown += 1
@@ -325,8 +350,21 @@ class InteractiveSession:
         if x1 <= b[0] or x0 >= b[2] or y1 <= b[1] or y0 >= b[3]:
             raise PromptError(t("The box lies outside the raster."), t("Drag the box over the raster; check the layer's CRS."))
 
-    def _include_prompts(self, points: np.ndarray, box) -> None:
-        """Grow the window so every prompt is inside it (with a margin)."""
+    def _check_spread(self, p: Prompt) -> None:
+        """Raise PromptError when the window holding the prompts and ``p`` would be wider than ``max_window`` pixels
+        (prompts of two places: encoding all between them would take long and blur the object)."""
+        pts = [q.coords for q in self.history.points()]
+        box = self.history.box()
+        if p.kind == "box":
+            box = p
+        else:
+            pts.append(p.coords)
+        xy = np.array(pts, dtype=np.float64).reshape(-1, 2)
+        self._include_prompts(xy, box.coords if box is not None else None, apply=False)
+
+    def _include_prompts(self, points: np.ndarray, box, apply: bool = True) -> None:
+        """Grow the window so every prompt is inside it (with a margin); PromptError when it would be wider than
+        ``max_window`` pixels (``apply`` False: only check)."""
         xy = points
         if box is not None:
             xy = np.vstack([xy, [[box[0], box[1]], [box[2], box[3]]]])
@@ -344,8 +382,14 @@ class InteractiveSession:
         r0 = min(w.row_off, rows.min() - margin)
         c1 = max(w.col_off + w.width, cols.max() + margin)
         r1 = max(w.row_off + w.height, rows.max() + margin)
-        if (c0, r0, c1, r1) != (w.col_off, w.row_off, w.col_off + w.width, w.row_off + w.height):
-            self.set_window(Window(c0, r0, c1 - c0, r1 - r0))
+        new = clip_window(self.source, Window(c0, r0, c1 - c0, r1 - r0))
+        if max(new.width, new.height) > max(self.max_window, w.width, w.height):
+            raise PromptError(
+                t("The prompts lie too far apart to be encoded together ({size} pixels across, at most {most}).",
+                  size=int(max(new.width, new.height)), most=self.max_window),
+                t("Finish the current object first (Enter accepts it, Esc clears it), then prompt the next one."))
+        if apply and new != w:
+            self.window = new
 
     def _cut_sides(self, mask: np.ndarray) -> set[str]:
         """Sides of the encoded window the mask touches where the raster goes on."""
@@ -362,6 +406,32 @@ class InteractiveSession:
         if mask[:, -1].any() and w.col_off + w.width < src.width:
             sides.add("right")
         return sides
+
+    def _view_cut(self, mask: np.ndarray) -> bool:
+        """Whether the mask touches an edge of the window that is an edge of a rendered view (a web layer's rendering
+        ends where the map view did, not where the data does)."""
+        if not self.rendered or not mask.any():
+            return False
+        w, src = self.window, self.source
+        return bool((mask[0].any() and w.row_off <= 0) or (mask[-1].any() and w.row_off + w.height >= src.height)
+                    or (mask[:, 0].any() and w.col_off <= 0) or (mask[:, -1].any() and w.col_off + w.width >= src.width))
+
+    def _widen(self) -> None:
+        """Take the larger rendering around the view (once) and put the window on the same ground in it."""
+        widen, self.widen = self.widen, None
+        x0, y0, x1, y1 = self._window_bounds()
+        src = widen()
+        inv = ~src.transform
+        c0, r0 = inv * (x0, y1)
+        c1, r1 = inv * (x1, y0)
+        self.source, self.encoded = src, None
+        self.window = clip_window(src, Window(min(c0, c1), min(r0, r1), abs(c1 - c0), abs(r1 - r0)))
+
+    def _window_bounds(self) -> tuple[float, float, float, float]:
+        """(xmin, ymin, xmax, ymax) of the current window in raster-CRS."""
+        w, tr = self.window, self.source.transform
+        xs, ys = zip(*(tr * (c, r) for c in (w.col_off, w.col_off + w.width) for r in (w.row_off, w.row_off + w.height)))
+        return min(xs), min(ys), max(xs), max(ys)
 
     def _grow(self, sides: set[str]) -> bool:
         """Extend the window by half its size on each cut side; False when it cannot grow any more."""
