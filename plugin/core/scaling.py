@@ -79,10 +79,15 @@ class Scaling:
     def no_measurement(self, data: np.ndarray) -> Optional[np.ndarray]:
         """(rows, cols) True where raw (bands, rows, cols) values are no measurement under this scaling: 0 or less in a
         linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no
-        nodata value), reflectance below REFLECTANCE_FLOOR. None when every value is a measurement."""
+        nodata value), exactly 0 in every band of SAR already in dB (0 dB in VV and VH at once is no backscatter: the
+        fill of a GEE export or a warp collar), reflectance below REFLECTANCE_FLOOR. None when every value is a
+        measurement."""
         data = np.asarray(data)
         if self.to_db:
             return (data <= 0).any(axis=0)
+        if self.kind == "sar_db":  # exactly 0 in every band of dB values: an undeclared fill (GEE unmask(0), a warp collar)
+            zero = (data == 0).all(axis=0)
+            return zero if zero.any() else None
         # a fill value nobody declared (MODIS -28672, Landsat Collection 1 / HLS -9999) read as reflectance far below 0:
         # no surface is that dark (it was classed as water at 96 % confidence); unsigned integers cannot get there
         if self.kind == "reflectance" and self.calibrated and data.dtype.kind in "if" and self.scale > 0:
@@ -134,6 +139,16 @@ REFLECTANCE_FLOOR = -0.5
 dark water after atmospheric correction, never to -0.5)."""
 SAR_DN_MEDIAN = 20.0
 """Linear SAR values whose median is above this (+13 dB) are uncalibrated DN, not σ0 (land is about 0.03-0.3)."""
+AMPLITUDE_NAME = re.compile(r"(?<![a-z])amp(?:litude)?(?![a-z])|_rtc\d+_[a-z]_[gs]a[a-z]{4}(?![a-z])")
+"""A band description or file name that says amplitude (√σ0, or its DN): 'Amplitude_VV', 's1_amp.tif', an ASF HyP3 RTC
+product in amplitude scale ('..._RTC30_G_gauned_...': gamma0, amplitude)."""
+INTENSITY_NAME = re.compile(r"intensity|power|sigma0|gamma0|beta0")
+"""A band description that says the values are intensity (σ0 itself), which no file name overrules."""
+SAR_CO_DB_MAX = -3.0
+SAR_POL_GAP_DB = 4.0
+"""Linear values read as intensity whose median co-polarised dB is above SAR_CO_DB_MAX, or only SAR_POL_GAP_DB above the
+cross-polarised one (σ0 medians: VV about -15 to -5 dB, 6-10 dB above VH), look like amplitude read as intensity,
+which halves every dB value (VV -11.6 / VH -19.1 dB read as -5.8 / -9.6)."""
 SAR_AMPLITUDE_MAX = 2000.0
 """Undescribed float DN up to this median are amplitude (GRD: water 20-60, land 150-400), above it intensity (amplitude²)."""
 FOOT_M = 0.3048
@@ -340,6 +355,55 @@ def _level1(src: RasterSource) -> str:
     return ""
 
 
+def _amplitude_named(src: RasterSource, bands: list[int]) -> str:
+    """'description' or 'name' when the SAR bands' descriptions or the file names say amplitude, '' when neither does
+    (or a description says intensity)."""
+    descs = [src.descriptions[b - 1].lower() for b in bands if b <= len(src.descriptions)]
+    if any(INTENSITY_NAME.search(d) for d in descs):
+        return ""
+    if any(AMPLITUDE_NAME.search(d) for d in descs):
+        return "description"
+    names = [os.path.basename(src.path)] + [os.path.basename(b) for b in src.band_sources]
+    return "name" if any(AMPLITUDE_NAME.search(n.lower()) for n in names) else ""
+
+
+def _intensity_caution(sample: np.ma.MaskedArray, bands: list[int], modality: Modality) -> str:
+    """A caution when linear values read as intensity give medians σ0 does not have (amplitude read as intensity: every
+    dB value halved, see SAR_POL_GAP_DB); '' when they look like σ0 or cannot be judged. ``sample``: ``bands`` sampled."""
+    co = modality.roles.get("vv", modality.roles.get("hh"))
+    cross = modality.roles.get("vh", modality.roles.get("hv"))
+    if co not in bands:
+        return ""
+    rows = [bands.index(b) for b in (co, cross) if b in bands]
+    vals = np.asarray(sample.data, dtype=np.float64)[rows]
+    ok = ~np.ma.getmaskarray(sample)[rows].any(axis=0) & (vals > 0).all(axis=0) & np.isfinite(vals).all(axis=0)
+    if ok.sum() < 100:
+        return ""
+    med = np.median(10.0 * np.log10(vals[:, ok]), axis=1)
+    co_name = "VV" if "vv" in modality.roles else "HH"
+    cross_name = "VH" if "vh" in modality.roles else "HV"
+    if len(rows) == 2 and med[0] - med[1] < SAR_POL_GAP_DB:
+        finding = t("the median {co} and {cross} read {co_db} and {cross_db} dB, only {gap} dB apart (σ0: usually 6-10 dB)",
+                    co=co_name, cross=cross_name, co_db=f"{med[0]:.1f}", cross_db=f"{med[1]:.1f}", gap=f"{med[0] - med[1]:.1f}")
+    elif med[0] > SAR_CO_DB_MAX:
+        finding = t("the median {co} reads {co_db} dB (σ0: usually -15 to -5 dB)", co=co_name, co_db=f"{med[0]:.1f}")
+    else:
+        return ""
+    return separator() + t("caution: {finding}: if these values are amplitudes (√σ0), reading them as intensity halves every "
+                           "dB value; name the bands Amplitude_VV, Amplitude_VH (or put _amp_ in the file name) so that "
+                           "they are converted with 20·log10", finding=finding)
+
+
+def _db_fill_note(sample: np.ma.MaskedArray) -> str:
+    """What the explanation says when a sample of dB values (bands, rows, cols) holds pixels exactly 0 in every SAR band
+    ('' when none): an undeclared fill, left out as nodata (:meth:`Scaling.no_measurement`)."""
+    zero = ~np.ma.getmaskarray(sample).any(axis=0) & (np.asarray(sample.data) == 0).all(axis=0)
+    if not zero.any():
+        return ""
+    return separator() + t("0 in every band ({pct} % of a sample) is an undeclared fill, not 0 dB: nodata",
+                           pct=f"{100.0 * zero.mean():.1f}")
+
+
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
@@ -359,15 +423,18 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     if stated is not None:
         return stated
     if kind == "sar_db":
-        s = src.sample(bands=bands[:1], max_pixels=100_000).compressed()
+        sample = src.sample(bands=bands, max_pixels=100_000)  # all SAR bands: their common 0 fill, their medians
+        s = sample[0].compressed()
         integer = dtype == "complex_int16" or np.dtype(dtype).kind in "iu"
-        if s.size and (np.percentile(s, 5) < 0):
+        signed = s[s != 0] if not src.is_complex else s  # an undeclared 0 fill of dB values is no measurement
+        if signed.size and (np.percentile(signed, 5) < 0):
+            s = signed
             median_db = float(np.percentile(s, 50))
             if integer and median_db < CENTI_DB_MEDIAN:  # int16 hundredths of a dB without the scale 0.01 stated
                 return Scaling(kind, 0.01, 0.0, False, t(
                     "integers read as hundredths of a dB (median {median}: no backscatter is that low in dB); set the band "
                     "scale 0.01 in the file to say so", median=f"{median_db:g}"))
-            return Scaling(kind, 1.0, 0.0, False, t("values already in dB"))
+            return Scaling(kind, 1.0, 0.0, False, t("values already in dB") + _db_fill_note(sample))
         measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
         median = float(np.percentile(measured, 50)) if measured.size else 0.0
         if src.is_complex and median > SAR_DN_MEDIAN:  # an uncalibrated SLC: |DN|² is intensity DN
@@ -378,9 +445,10 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 1.0, 0.0, True, t("complex → intensity → dB"))
         floating = src.dtypes[0].startswith("float")
         named = src.descriptions[bands[0] - 1].lower() if src.descriptions and bands[0] <= len(src.descriptions) else ""
+        amplitude = _amplitude_named(src, bands)
         # σ0 above +13 dB at the median is no backscatter: uncalibrated DN (GRD amplitude, SNAP's Amplitude_VV or
         # Intensity_VV, which read as +17 to +44 dB over water as linear σ0: no water at 'high' confidence)
-        if median > SAR_DN_MEDIAN and (not floating or "amplitude" in named or ("intensity" not in named and median <= SAR_AMPLITUDE_MAX)):
+        if median > SAR_DN_MEDIAN and (not floating or amplitude or ("intensity" not in named and median <= SAR_AMPLITUDE_MAX)):
             why = (t("integer values read as amplitude DN (Sentinel-1 GRD style)") if not floating else
                    t("values read as amplitude DN (uncalibrated: the median {median} is no σ0)", median=f"{median:.4g}"))
             return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, t(
@@ -390,7 +458,10 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 1.0, -S1_AMPLITUDE_DB, True, t(
                 "values read as intensity DN (amplitude², uncalibrated: the median {median} is no σ0): dB = 10·log10(DN) − {db}, "
                 "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
-        return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)"))
+        if amplitude:  # calibrated amplitude (√σ0): 10·log10 would halve every dB value (water read as land)
+            return Scaling(kind, 2.0, 0.0, True, t("amplitude → dB (20·log10): the band descriptions say amplitude")
+                           if amplitude == "description" else t("amplitude → dB (20·log10): the file name says amplitude"))
+        return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)") + _intensity_caution(sample, bands, modality))
     if kind == "metres":
         return _height_scaling(src, bands[0])
     bands = judged
