@@ -17,7 +17,7 @@ from .catalog import load_json
 from .errors import ModalityError
 from .messages import separator, t
 from .quality import names_quality, quality_band_of
-from .raster import RasterSource, crs_label
+from .raster import RasterSource, crs_label, few_values
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
                     "vhr_multispectral", "modis", "multispectral5"]
@@ -104,10 +104,10 @@ def _base(src: RasterSource) -> str:
     return os.path.basename(src.path)
 
 
-_WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:=]?\s*)?(?:(?P<nm>\d{3,4}(\.\d+)?)\s*nm"
-                         r"|(?P<um>\d{1,2}\.\d+)\s*(?:µm|μm|um|micrometers?|micrometres?|microns?))\W*$")
-"""A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm', and in
-micrometres as GDAL's ENVI driver writes them: 'Band 1 (0.4000 Micrometers)'."""
+_WAVELENGTH = re.compile(r"^(?P<name>.*?)[\s,;:(\[_-]*(central\s+wavelength\s*[:=]?\s*)?(?:(?P<nm>\d{3,4}(\.\d+)?)\s*"
+                         r"(?:nm|nanomet(?:er|re)s?)|(?P<um>\d{1,2}\.\d+)\s*(?:µm|μm|um|micromet(?:er|re)s?|microns?))\W*$")
+"""A trailing wavelength qualifier: 'B4, central wavelength 665 nm', 'B4 (665 nm)', 'red_665nm', '842 nm', and as GDAL's
+ENVI driver writes them: '431.66 Nanometers', 'Band 1 (0.4000 Micrometers)'."""
 
 
 def _split_wavelength(desc: str) -> tuple[str, Optional[float]]:
@@ -123,18 +123,25 @@ def _split_wavelength(desc: str) -> tuple[str, Optional[float]]:
 
 def _match_role(desc: str) -> Optional[str]:
     """The role a band description names (its name, else its wavelength), or None."""
+    return _role_and_offset(desc)[0]
+
+
+def _role_and_offset(desc: str) -> tuple[Optional[str], float]:
+    """The role a band description names and, when only its wavelength names it, how far (nm) that wavelength lies from
+    the centre of the role's range (-1 for a role named by name; (None, -1) for none)."""
     table = load_json("modalities.json")
     d = desc.strip().lower()
     if not d:
-        return None
+        return None, -1.0
     name, nm = _split_wavelength(d)
     for candidate in ([name, d] if name and name != d else [d]):
         for role, patterns in table["description_patterns"].items():
             if not role.startswith("_") and any(re.fullmatch(pat, candidate) for pat in patterns):
-                return role
+                return role, -1.0
     if nm is not None:
-        return next((role for lo, hi, role in table["wavelength_roles_nm"] if lo <= nm < hi), None)
-    return None
+        return next(((role, abs(nm - (lo + hi) / 2)) for lo, hi, role in table["wavelength_roles_nm"] if lo <= nm < hi),
+                    (None, -1.0))
+    return None, -1.0
 
 
 def _landsat_roles(src: RasterSource) -> dict[str, int]:
@@ -246,11 +253,14 @@ def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
         airbus = load_json("modalities.json")["airbus_band_numbers"]
         return {airbus[d]: i for i, d in enumerate(descs, start=1) if d in airbus}
     roles: dict[str, int] = {}
+    offsets: dict[str, float] = {}
     for i, desc in enumerate(src.descriptions, start=1):
-        role = _match_role(desc)
-        if role is None or role in roles:
+        role, offset = _role_and_offset(desc)
+        # a name keeps its first band; of bands only a wavelength names (a hyperspectral cube: ten in a range), the one
+        # nearest the centre of the role's range
+        if role is None or (role in roles and (offsets[role] < 0 or offset >= offsets[role])):
             continue
-        roles[role] = i
+        roles[role], offsets[role] = i, offset
     if "nir08" in roles and "nir" not in roles:  # a Sentinel-2 20 m stack (B8A only), a sensor's one NIR band at 865 nm
         roles["nir"] = roles["nir08"]
     return roles
@@ -307,8 +317,37 @@ def quality_bands(src: RasterSource, modality: Modality) -> list[str]:
     return [f"b{i} {d.strip()}" for i, d in enumerate(src.descriptions, start=1) if i not in used and names_quality(d, patterns)]
 
 
+def _placeholder(desc: str, index: int) -> bool:
+    """True for a description that only numbers its own band ('Band 4' on band 4, as GDAL, ENVI and ArcGIS fill them)."""
+    m = re.fullmatch(r"band[\s_#:-]*0*(\d+)", desc.strip().lower())
+    return m is not None and int(m.group(1)) == index
+
+
+def _landsat_placeholders(src: RasterSource) -> bool:
+    """Whether 'Band 1' ... 'Band N' may be Landsat band numbers here: the file name says Landsat, the band count is a
+    Landsat stack's (6 to 8) or a band is described as thermal."""
+    names = [_base(src)] + list(src.band_sources)
+    pattern = load_json("modalities.json")["landsat_names"]["file_name"]
+    return (any(re.search(pattern, n.lower()) for n in names) or 6 <= src.count <= 8
+            or any(re.search(r"temperature|thermal", d.lower()) for d in src.descriptions))
+
+
+def _described(src: RasterSource) -> RasterSource:
+    """The raster with what its band descriptions really say: a placeholder ('Band 4' on band 4) read as no description
+    unless Landsat numbering may be meant (:func:`_landsat_placeholders`; a 13-band Sentinel-2 chip described 'Band 1' ...
+    'Band 13' was read as Landsat 4-7, water IoU 0.47 instead of 0.85), and a band's wavelength from its metadata
+    (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none."""
+    waves = src.wavelengths or ("",) * src.count
+    keep = not any(waves) and _landsat_placeholders(src)
+    descs = tuple("" if not keep and _placeholder(d, i) else d for i, d in enumerate(src.descriptions, start=1))
+    descs = tuple(d if not w or _split_wavelength(d)[1] is not None else f"{d} ({w})" if d else w
+                  for d, w in zip(descs, waves))
+    return src if descs == src.descriptions else replace(src, descriptions=descs)
+
+
 def _detect_modality(src: RasterSource) -> Modality:
-    """The modality from descriptions, band count, dtype and values."""
+    """The modality from descriptions (:func:`_described`), band count, dtype and values."""
+    src = _described(src)
     n = src.count
     if src.is_complex:
         return Modality("sar", t("SAR (complex → intensity)"), {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"},
@@ -465,6 +504,8 @@ _POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
 def _single_band(src: RasterSource) -> Modality:
     """One band: SAR when its file name names a polarisation; height or panchromatic when its name or unit says so; SAR
     when its values look like backscatter; else by its data type (unsigned integer: panchromatic)."""
+    if getattr(src, "class_map", ""):
+        raise _class_map_refusal(src, src.class_map)
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
     if s.size == 0:
         raise ModalityError(t("'{name}' has one band with no valid pixels.", name=_base(src)), t("Check the nodata value."))
@@ -490,9 +531,20 @@ def _single_band(src: RasterSource) -> Modality:
                                       "float or signed values); choose the 'dsm' modality if it holds heights")
     else:
         kind, why = "height", t("one band with height-like values")
+    few = few_values(s) if kind == "panchromatic" and not named else ""
+    if few:  # a class map or a building id raster (0 and 1 ... 17) is no panchromatic image
+        raise _class_map_refusal(src, few)
     if kind == "panchromatic":
         return Modality("generic", t("Single band (panchromatic)"), {"pan": 1}, {"kind": "range"}, why, 1)
     return Modality("dsm", t("DSM / nDSM (height)"), {"height": 1}, {"kind": "metres"}, why, 1)
+
+
+def _class_map_refusal(src: RasterSource, why: str) -> ModalityError:
+    """The refusal of a class map or id raster read as the image (see :func:`~.raster.class_map_error`)."""
+    from .raster import class_map_error
+
+    err = class_map_error(src.path, why)
+    return ModalityError(err.problem, err.fix)
 
 
 def _single_band_role(src: RasterSource) -> Optional[Modality]:
@@ -552,7 +604,7 @@ def _described_otherwise(src: RasterSource, m: Modality) -> str:
     band 1'), or '' (the roles of the 'rgb' preset on a described Sentinel-2 file read coastal, blue and green)."""
     if m.name in ("generic", "sar", "dsm"):
         return ""
-    named = _roles_from_descriptions(src)
+    named = _roles_from_descriptions(_described(src))
     wrong = [(r, named[r], i) for r, i in m.roles.items() if r in named and named[r] != i]
     return separator().join(t("{role} is band {named}, read from band {used}", role=r, named=n, used=i) for r, n, i in wrong[:3])
 
@@ -570,6 +622,7 @@ def looks_like(src: RasterSource) -> tuple[str, str]:
     undescribed bands read as R, G, B by their count)."""
     if src.is_complex:
         return "sar", t("complex data type")
+    src = _described(src)
     descs = [d.strip() for d in src.descriptions]
     pols = [d for d in descs if _match_role(d) in ("vv", "vh", "hh", "hv")]
     if pols and src.count <= 4:

@@ -101,6 +101,12 @@ class RasterSource:
     file_crs: str = ""
     """When ``grid.crs`` is the CRS the analyst set on the layer in QGIS instead of the file's: what the file says
     ('none' for a file without one); '' when the grid's CRS is the file's own."""
+    wavelengths: tuple[str, ...] = ()
+    """Each band's centre wavelength from its metadata ('wavelength' and 'wavelength_units' items, as GDAL's ENVI driver
+    gives them: '431.66 Nanometers'), '' where it has none."""
+    class_map: str = ""
+    """Why a one-band raster is a class map or id raster rather than imagery (TerraPrompt's class list, GDAL category
+    names, a raster attribute table), '' when its metadata says nothing of the kind (:func:`class_map_evidence`)."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -348,10 +354,13 @@ def is_gdal_source(path: str) -> bool:
 def trailing_alpha_band(ds) -> Optional[int]:
     """The 1-based index of the last band when it is a coverage band, else None.
 
-    GDAL must call it alpha and its values must be only 0 and full scale: GDAL also calls the fourth band of any 8-bit
-    four-band GeoTIFF written without PHOTOMETRIC alpha, which is then an RGBN file's near-infrared band."""
+    GDAL must call it alpha. In a PNG or WebP that is always so; in a GeoTIFF its values must be 0 and full scale, a
+    soft (anti-aliased) edge aside (at most 1 % of its opaque values in between): GDAL also calls the fourth band of any
+    8-bit four-band GeoTIFF written without PHOTOMETRIC alpha, which is then an RGBN file's near-infrared band."""
     if ds.count < 2 or ds.colorinterp[-1] != ColorInterp.alpha:
         return None
+    if ds.driver in ALPHA_DRIVERS:
+        return ds.count
     kind = np.dtype(ds.dtypes[-1])
     if kind.kind not in "iu":
         return None
@@ -366,7 +375,16 @@ def trailing_alpha_band(ds) -> Optional[int]:
         scale = max(1.0, (ds.width * ds.height / 65536) ** 0.5)
         shape = (max(1, int(ds.height / scale)), max(1, int(ds.width / scale)))
         sample = ds.read(ds.count, out_shape=shape, resampling=Resampling.nearest)
-    return ds.count if np.isin(sample, (0, np.iinfo(kind).max)).all() else None
+    full = np.iinfo(kind).max
+    between = int(((sample != 0) & (sample != full)).sum())
+    return ds.count if between <= SOFT_ALPHA_SHARE * int((sample != 0).sum()) else None
+
+
+ALPHA_DRIVERS = ("PNG", "WEBP")
+"""Formats whose last band, when GDAL calls it alpha, is always coverage (a PNG's fourth channel is its alpha)."""
+SOFT_ALPHA_SHARE = 0.01
+"""An alpha band's values between 0 and full scale (its anti-aliased edge) may be at most this share of its non-zero
+values; a near-infrared band GDAL calls alpha has them nearly everywhere."""
 
 
 def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True,
@@ -535,8 +553,48 @@ def _source(ds, path: str, **extra) -> RasterSource:
         alpha_band=alpha,
         zero_fill=zero_fill,
         validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
+        wavelengths=tuple(band_wavelength(ds.tags(i)) for i in range(1, n + 1)),
+        class_map=class_map_evidence(ds, path) if n == 1 and "open_path" not in extra else "",  # a palette: palette_vrt
         **extra,
     )
+
+
+def band_wavelength(items: dict) -> str:
+    """A band's centre wavelength from its metadata items ('wavelength' = '431.66', 'wavelength_units' = 'Nanometers'),
+    as '431.66 Nanometers'; without a unit, values from 100 up are nanometres, smaller ones micrometres; '' when none."""
+    low = {k.lower(): str(v).strip() for k, v in items.items()}
+    value = low.get("wavelength", "") or low.get("central_wavelength", "")
+    try:
+        number = float(value)
+    except ValueError:
+        return ""
+    unit = low.get("wavelength_units", "") or low.get("wavelength_unit", "")
+    return f"{value} {unit or ('nm' if number >= 100 else 'micrometers')}"
+
+
+def class_map_evidence(ds, path: str) -> str:
+    """Why a one-band raster is a class map or an id raster, not imagery, by its metadata: TerraPrompt's class list
+    (TERRAPROMPT_CLASSES, its land-cover maps), GDAL category names, a raster attribute table; '' when none says so."""
+    if ds.count != 1:
+        return ""
+    if "TERRAPROMPT_CLASSES" in ds.tags():
+        return t("it carries TerraPrompt's class list (TERRAPROMPT_CLASSES)")
+    try:
+        from osgeo import gdal
+
+        g = gdal.Open(path)
+        band = g.GetRasterBand(1) if g is not None else None
+        if band is None:
+            return ""
+        band.GetMetadata()  # GDAL's GeoTIFF driver reads the .aux.xml (names, table) on a first metadata call only
+        if any((name or "").strip() for name in band.GetCategoryNames() or []):
+            return t("its band has category names")
+        rat = band.GetDefaultRAT()
+        if rat is not None and rat.GetRowCount() > 0:
+            return t("it has a raster attribute table")
+    except Exception:  # noqa: BLE001 - metadata only: a raster GDAL opens through rasterio alone says nothing here
+        return ""
+    return ""
 
 
 _VALIDITY = re.compile(r"data.?mask")
@@ -599,6 +657,9 @@ def palette_vrt(ds, path: str) -> Optional[str]:
         raise InputError(t("'{name}' has one bit or two colours per pixel: a mask or a classified map, not imagery.",
                            name=os.path.basename(path)),
                          t("Choose the image itself; give a cloud mask as the mask file and a class map as the reference map."))
+    why = class_map_evidence(ds, path) or _few_palette_values(ds)
+    if why:
+        raise class_map_error(path, why)
 
     def source(component: int, nodata: str = "") -> str:
         return (f"<ComplexSource><SourceFilename relativeToVRT=\"0\">{escape(path)}</SourceFilename><SourceBand>1</SourceBand>"
@@ -617,6 +678,41 @@ def palette_vrt(ds, path: str) -> Optional[str]:
     geo = ", ".join(repr(float(v)) for v in ds.transform.to_gdal())
     return (f"<VRTDataset rasterXSize=\"{ds.width}\" rasterYSize=\"{ds.height}\">{srs}<GeoTransform>{geo}</GeoTransform>"
             f"{bands}{mask}</VRTDataset>")
+
+
+CLASS_MAP_MAX_VALUES = 32
+"""A band of palette indices (or an unsigned one-band raster) holding at most this many distinct values in a sample of
+thousands of pixels is a class map or an id raster: a paletted photo uses hundreds of its colours."""
+
+
+def _few_palette_values(ds) -> str:
+    """Why a paletted band is a class map by its values (:func:`few_values` of the four corners and the centre, 128 px
+    each: a few blocks, read at every opening), else ''."""
+    w, h = min(128, ds.width), min(128, ds.height)
+    corners = {(int((ds.width - w) * fx), int((ds.height - h) * fy)) for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))}
+    v = np.concatenate([ds.read(1, window=Window(x, y, w, h)).ravel() for x, y in sorted(corners)])  # a small one: once
+    return few_values(v[v != ds.nodata] if ds.nodata is not None else v)
+
+
+def few_values(values: np.ndarray) -> str:
+    """'its N pixels sampled hold only K distinct values' for a sample of thousands of pixels holding 2 to
+    CLASS_MAP_MAX_VALUES values that are small codes or sparse ones (a class map, a building id raster), else '' (a
+    dense run of grey levels is a uniform scene; one value: a blank tile, refused by its spread before a run,
+    :func:`check_band_spread`)."""
+    kept = np.unique(values)
+    distinct = kept.size
+    if values.size < 1024 or not 2 <= distinct <= CLASS_MAP_MAX_VALUES:
+        return ""
+    if kept.max() > CLASS_MAP_MAX_VALUES and 2 * distinct > float(kept.max()) - float(kept.min()) + 1:
+        return ""  # a dense run of grey levels (a pan tile of calm sea, snow, desert): an image of a uniform scene
+    return t("its {n} pixels sampled hold only {k} distinct values", n=values.size, k=distinct)
+
+
+def class_map_error(path: str, why: str) -> InputError:
+    """The refusal of a class map or id raster given as the image to read."""
+    return InputError(t("'{name}' is a classified map or an id raster, not imagery: {why}.", name=os.path.basename(path), why=why),
+                      t("Give it as REFERENCE_MAP (the pre-change land-cover map of Detect change between two dates), or "
+                        "choose the image it was made from."))
 
 
 SLOW_SAMPLE_PIXELS = 30_000_000
@@ -640,6 +736,35 @@ def check_has_valid_pixels(src: RasterSource) -> None:
             t("The raster '{name}' contains only nodata pixels.", name=os.path.basename(src.path)),
             t("Check its nodata value (Layer Properties > Transparency) or choose another raster."),
         )
+
+
+SPREAD_MIN_PIXELS = 64
+"""A band holding one value is refused only when the sample holds at least this many of its valid pixels (a 1 x 1
+raster has no spread by definition)."""
+
+
+def check_band_spread(src: RasterSource, roles: dict[str, int]) -> None:
+    """Raise, naming each band and its value, when a band a role reads holds one value in every valid pixel of a sample
+    (a band lost in an export, all 0 without a nodata value, or a blank tile): read as data, it decided the classes
+    without a word (SWIR1 all 0 lowered the water IoU of a Sentinel-2 chip from 0.85 to 0.62). An all-zero band is
+    refused as such, not taken as nodata: 0 in only some bands is a value where 0 in every band is the fill."""
+    if not roles:
+        return
+    bands = sorted(set(roles.values()))
+    sample = src.sample(bands=bands, max_pixels=50_000)
+    flat = {}
+    for k, b in enumerate(bands):
+        v = sample[k].compressed()
+        if v.size >= SPREAD_MIN_PIXELS and float(v.min()) == float(v.max()):
+            flat[b] = float(v[0])
+    if not flat:
+        return
+    said = ", ".join(t("{role} (band {band}) = {value}", role=r, band=b, value=f"{flat[b]:g}")
+                     for r, b in sorted(roles.items(), key=lambda rb: rb[1]) if b in flat)
+    raise InputError(t("In '{name}', {bands} in every pixel sampled: a band of one value carries no image.",
+                       name=os.path.basename(src.path), bands=said),
+                     t("Check the band in QGIS: a band lost in an export or a blank tile holds one value. Export the raster "
+                       "again with its data, or choose another raster (or a modality that does not read that band)."))
 
 
 def cell_size(transform: Affine) -> float:

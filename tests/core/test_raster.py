@@ -387,11 +387,11 @@ def test_paletted_image_is_read_as_rgb_through_its_colour_table(tmp_path):
     from terraprompt.plugin.core.modalities import detect_modality
 
     rng = np.random.default_rng(0)
-    index = rng.integers(0, 4, (30, 50)).astype(np.uint8)
+    index = rng.integers(10, 74, (30, 50)).astype(np.uint8)  # a photo's palette: many colours (few: a class map)
     index[0, :5] = 9
     index[1, :5] = 7
-    table = {0: (10, 120, 30, 255), 1: (200, 40, 40, 255), 2: (20, 40, 220, 255), 3: (250, 250, 250, 255),
-             7: (0, 0, 0, 0), 9: (90, 90, 90, 255)}
+    table = {k: (3 * k, 250 - 3 * k, (7 * k) % 256, 255) for k in range(10, 74)}
+    table.update({7: (0, 0, 0, 0), 9: (90, 90, 90, 255)})
     src = open_raster(_paletted(str(tmp_path / "p.tif"), index, table, nodata=9))
     assert src.palette_expanded and src.count == 3 and src.dtypes == ("uint8",) * 3
     assert src.descriptions == ("Red", "Green", "Blue") and src.path.endswith("p.tif")
@@ -410,7 +410,7 @@ def test_paletted_image_is_read_as_rgb_through_its_colour_table(tmp_path):
     classes = open_raster(src.path, expand_palette=False)
     assert not classes.palette_expanded and classes.count == 1 and np.array_equal(classes.read()[0].data[ok], index[ok])
     # a palette without transparent entries or nodata: no mask at all
-    plain = open_raster(_paletted(str(tmp_path / "q.tif"), index % 4, {k: table[k] for k in range(4)}))
+    plain = open_raster(_paletted(str(tmp_path / "q.tif"), np.maximum(index, 10), {k: table[k] for k in range(10, 74)}))
     assert not np.ma.getmaskarray(plain.read()).any()
     # a one-band grey image is not touched
     grey = open_raster(write_raster(str(tmp_path / "g.tif"), index[None] * 50, crs=UTM, transform=TR))

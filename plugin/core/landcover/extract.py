@@ -21,8 +21,8 @@ from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..layer_settings import LayerSettings
-from ..raster import (Grid, RasterSource, cell_size, check_has_valid_pixels, open_raster, pixel_size_m, reads_cancellable,
-                      window_of_bounds)
+from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, open_raster, pixel_size_m,
+                      reads_cancellable, window_of_bounds)
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, covering_tiles, run_tiled
@@ -298,8 +298,21 @@ def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict) -> list[str
     return tall
 
 
+MAY_BE_FLAT = frozenset({"height", "vv", "vh", "hh", "hv", "cirrus", "watervapour", "thermal", "thermal2"})
+"""Roles whose band may hold one value over a whole scene (a DSM of flat ground, SAR of calm water, Sentinel-2's cirrus
+band zeroed in surface-reflectance exports): not refused by :func:`check_band_spread`."""
+
+
 def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], pixel_m: float) -> np.ndarray:
-    """One tile's engine output as a stack: K + E concept scores, cloud, valid, SAR-only (and height above ground)."""
+    """One tile's engine output as a stack: K + E concept scores, cloud, valid, SAR-only (and height above ground). A tile
+    without a valid pixel in any layer is not run through the engine (all invalid: a mostly empty mosaic of 60000² px ran
+    the engine on each of its empty tiles, an hour)."""
+    if not bs.valid.any() and not any(v.any() for v in bs.role_valid.values()):
+        planes = len(engine.concepts) + 3 + (height_is_dsm is not None)
+        out = np.zeros((planes, *bs.valid.shape), np.float32)
+        if height_is_dsm is not None:
+            out[-1] = np.nan
+        return out
     if hasattr(engine, "set_tile"):
         engine.set_tile(w)
     sc = engine.scores(bs)
@@ -462,6 +475,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         reading = read_heights(np.where(hs.valid_for(["height"]), hs.bands["height"], np.nan))
         ctx.height_is_dsm = reading.is_dsm
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, ctx)
+    check_band_spread(src, {r: b for r, b in modality.roles.items() if r in engine.needed_roles() and r not in MAY_BE_FLAT})
     engine.fit(stack.read_sample(scene, engine.needed_roles()))
     run_win = _tiled_span(window, src, req.tiles)  # the extent with the whole run's tiles around it
     if hasattr(engine, "attach_scene"):
