@@ -35,8 +35,8 @@ bench-core:
 bench-polygons:
 	$(ENV) $(PY) benchmarks/polygons.py
 
-package:
-	$(PY) scripts/package.py
+package:  # standard library only: works in a fresh clone, before `make setup`
+	python3 scripts/package.py
 
 wheelhouse:
 	$(PY) scripts/wheelhouse.py

@@ -9,17 +9,17 @@
             <translation>Segmentierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="52" />
+            <location filename="../plugin/algorithms/base.py" line="61" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>„{name}“ ist ein {provider}-Layer, keine Datei: Verarbeitungsalgorithmen lesen Rasterdateien.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="52" />
+            <location filename="../plugin/algorithms/base.py" line="61" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="106" />
+            <location filename="../plugin/algorithms/base.py" line="115" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
@@ -69,7 +69,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="154" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -134,7 +134,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="255" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Geänderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="536" />
+            <location filename="../plugin/gui/change_tab.py" line="527" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -210,8 +210,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="77" />
-            <source>Report file (optional)</source>
-            <translation>Berichtsdatei (optional)</translation>
+            <source>Report file</source>
+            <translation>Berichtsdatei</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="77" />
@@ -344,7 +344,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="249" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -389,7 +389,7 @@
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -435,21 +435,21 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
-            <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
-            <translation>0..1, höher findet weniger, ähnlichere Objekte. network: Ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzwerkmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: Ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht.</translation>
+            <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="57" />
+            <location filename="../plugin/algorithms/find_similar.py" line="59" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist und die Pixel 1,25 m oder feiner sind; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="65" />
             <source>Search extent</source>
             <translation>Suchausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="64" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
@@ -459,32 +459,32 @@
             <translation>Klassenbezeichnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="67" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="263" />
+            <location filename="../plugin/gui/interactive_tab.py" line="257" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="73" />
+            <location filename="../plugin/algorithms/find_similar.py" line="75" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="75" />
+            <location filename="../plugin/algorithms/find_similar.py" line="77" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="86" />
+            <location filename="../plugin/algorithms/find_similar.py" line="88" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="129" />
+            <location filename="../plugin/algorithms/find_similar.py" line="132" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
@@ -605,8 +605,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
-            <source>Object id raster (optional)</source>
-            <translation>Objekt-ID-Raster (optional)</translation>
+            <source>Object id raster</source>
+            <translation>Objekt-ID-Raster</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
@@ -634,27 +634,27 @@
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="237" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="239" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="103" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="106" />
             <source>Find objects</source>
             <translation>Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="107" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
@@ -664,37 +664,37 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="118" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="119" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Reject</source>
             <translation>Verwerfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="120" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Drop the selected candidates.</source>
             <translation>Verwirft die ausgewählten Kandidaten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="121" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Accept all</source>
             <translation>Alle übernehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="122" />
+            <location filename="../plugin/gui/candidates.py" line="123" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="123" />
+            <location filename="../plugin/gui/candidates.py" line="124" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="381" />
+            <location filename="../plugin/gui/maptools.py" line="414" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -719,7 +719,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="604" />
+            <location filename="../plugin/gui/maptools.py" line="663" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -739,27 +739,17 @@
             <translation>Objektsuche angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="24" />
-            <source>{value} m²</source>
-            <translation>{value} m²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="29" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="374" />
+            <location filename="../plugin/gui/candidates.py" line="373" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · Wert {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="377" />
+            <location filename="../plugin/gui/candidates.py" line="376" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="379" />
+            <location filename="../plugin/gui/candidates.py" line="378" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
@@ -794,237 +784,247 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="123" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="124" />
+            <location filename="../plugin/gui/change_tab.py" line="121" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="365" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="365" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="129" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="136" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="136" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="156" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="163" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="175" />
+            <location filename="../plugin/gui/change_tab.py" line="172" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Änderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="175" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="180" />
+            <location filename="../plugin/gui/change_tab.py" line="177" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="178" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="194" />
+            <location filename="../plugin/gui/change_tab.py" line="191" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="196" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="90" />
+            <location filename="../plugin/gui/setup_tab.py" line="104" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="210" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="223" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="268" />
+            <location filename="../plugin/gui/change_tab.py" line="265" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="289" />
+            <location filename="../plugin/gui/change_tab.py" line="286" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="292" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="388" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="393" />
+            <location filename="../plugin/gui/change_tab.py" line="390" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="448" />
+            <location filename="../plugin/gui/change_tab.py" line="442" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="714" />
+            <location filename="../plugin/gui/landcover_tab.py" line="712" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="758" />
+            <location filename="../plugin/gui/landcover_tab.py" line="754" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="767" />
+            <location filename="../plugin/gui/landcover_tab.py" line="763" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="261" />
+            <location filename="../plugin/gui/interactive_tab.py" line="255" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="524" />
+            <location filename="../plugin/gui/change_tab.py" line="515" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="526" />
+            <location filename="../plugin/gui/change_tab.py" line="517" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="545" />
+            <location filename="../plugin/gui/change_tab.py" line="536" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="585" />
+            <location filename="../plugin/gui/change_tab.py" line="576" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="602" />
+            <location filename="../plugin/gui/change_tab.py" line="593" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="28" />
+            <location filename="../plugin/gui/chart.py" line="27" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="32" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="60" />
+            <location filename="../plugin/gui/chart.py" line="33" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="64" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Fläche je Klasse über die gültigen Pixel der verarbeiteten Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="130" />
+            <location filename="../plugin/gui/chart.py" line="134" />
             <source>No result yet</source>
             <translation>Noch kein Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="159" />
+            <location filename="../plugin/gui/chart.py" line="163" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
@@ -1049,7 +1049,7 @@
             <translation>Einrichtung</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="67" />
+            <location filename="../plugin/plugin.py" line="69" />
             <source>TerraPrompt</source>
             <translation>TerraPrompt</translation>
         </message>
@@ -1074,7 +1074,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1184,67 +1184,67 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="272" />
+            <location filename="../plugin/gui/interactive_tab.py" line="266" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="142" />
+            <location filename="../plugin/gui/interactive_tab.py" line="141" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="184" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="184" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="236" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="237" />
+            <location filename="../plugin/gui/interactive_tab.py" line="232" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="250" />
+            <location filename="../plugin/gui/interactive_tab.py" line="244" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="280" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="280" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="340" />
+            <location filename="../plugin/gui/interactive_tab.py" line="333" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="350" />
+            <location filename="../plugin/gui/interactive_tab.py" line="343" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="379" />
+            <location filename="../plugin/gui/interactive_tab.py" line="372" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="377" />
+            <location filename="../plugin/gui/maptools.py" line="410" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
@@ -1389,242 +1389,242 @@
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="218" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="234" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="259" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="261" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="314" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="320" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="460" />
+            <location filename="../plugin/gui/landcover_tab.py" line="461" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="502" />
+            <location filename="../plugin/gui/landcover_tab.py" line="503" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="504" />
+            <location filename="../plugin/gui/landcover_tab.py" line="505" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="521" />
+            <location filename="../plugin/gui/landcover_tab.py" line="522" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="523" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="568" />
+            <location filename="../plugin/gui/landcover_tab.py" line="569" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="601" />
+            <location filename="../plugin/gui/landcover_tab.py" line="602" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="611" />
+            <location filename="../plugin/gui/landcover_tab.py" line="612" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="628" />
+            <location filename="../plugin/gui/landcover_tab.py" line="629" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="641" />
+            <location filename="../plugin/gui/landcover_tab.py" line="642" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="655" />
+            <location filename="../plugin/gui/landcover_tab.py" line="656" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="711" />
+            <location filename="../plugin/gui/landcover_tab.py" line="709" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="716" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="723" />
+            <location filename="../plugin/gui/landcover_tab.py" line="721" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="776" />
+            <location filename="../plugin/gui/landcover_tab.py" line="772" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="788" />
+            <location filename="../plugin/gui/landcover_tab.py" line="784" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1669,102 +1669,117 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="234" />
+            <location filename="../plugin/gui/maptools.py" line="239" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="246" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="289" />
+            <location filename="../plugin/gui/maptools.py" line="320" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="310" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="345" />
+            <location filename="../plugin/gui/maptools.py" line="378" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="361" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="402" />
+            <location filename="../plugin/gui/maptools.py" line="436" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="414" />
+            <location filename="../plugin/gui/maptools.py" line="448" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="493" />
+            <location filename="../plugin/gui/maptools.py" line="480" />
+            <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
+            <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="539" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="504" />
+            <location filename="../plugin/gui/maptools.py" line="550" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="530" />
+            <location filename="../plugin/gui/maptools.py" line="576" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="539" />
+            <location filename="../plugin/gui/maptools.py" line="585" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="547" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="605" />
+            <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
+            <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="625" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="578" />
+            <location filename="../plugin/gui/maptools.py" line="627" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="580" />
+            <location filename="../plugin/gui/maptools.py" line="629" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="588" />
+            <location filename="../plugin/gui/maptools.py" line="637" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="598" />
+            <location filename="../plugin/gui/maptools.py" line="644" />
+            <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
+            <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="657" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="601" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="622" />
+            <location filename="../plugin/gui/maptools.py" line="681" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>
@@ -1889,142 +1904,162 @@
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="88" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
             <source>Install dependencies</source>
             <translation>Abhängigkeiten installieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>From the internet (PyPI)</source>
             <translation>Aus dem Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <location filename="../plugin/gui/setup_tab.py" line="81" />
             <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
             <translation>Lädt die Pakete von PyPI herunter; die Proxy-Einstellungen von QGIS gelten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
+            <location filename="../plugin/gui/setup_tab.py" line="82" />
             <source>From an offline wheelhouse</source>
             <translation>Offline-Wheelhouse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>A folder or .zip of wheel files, for a computer without internet.</source>
             <translation>Ein Ordner oder eine .zip-Datei mit Wheel-Dateien, für einen Computer ohne Internet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="87" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Wheelhouse (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="86" />
+            <location filename="../plugin/gui/setup_tab.py" line="92" />
+            <source>Folder…</source>
+            <translation>Ordner…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="93" />
+            <source>Choose a folder of wheel files instead of a .zip.</source>
+            <translation>Einen Ordner mit Wheel-Dateien statt einer .zip wählen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="100" />
             <source>CUDA build (NVIDIA GPU)</source>
             <translation>CUDA-Version (NVIDIA-GPU)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <location filename="../plugin/gui/setup_tab.py" line="116" />
             <source>Delete old dependency folders</source>
             <translation>Alte Abhängigkeitsordner löschen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="104" />
+            <location filename="../plugin/gui/setup_tab.py" line="118" />
             <source>Folders installed for the Python of an earlier QGIS version. Keep them if another QGIS version still uses this profile.</source>
             <translation>Ordner, die für das Python einer früheren QGIS-Version installiert wurden. Behalten Sie sie, wenn eine andere QGIS-Version dieses Profil noch nutzt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="116" />
+            <location filename="../plugin/gui/setup_tab.py" line="132" />
             <source>Diagnostics</source>
             <translation>Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="118" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>Copy report</source>
             <translation>Bericht kopieren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="145" />
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>Missing Python packages:</source>
             <translation>Fehlende Python-Pakete:</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="148" />
+            <location filename="../plugin/gui/setup_tab.py" line="164" />
             <source>All required Python packages are available.</source>
             <translation>Alle benötigten Python-Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="151" />
+            <location filename="../plugin/gui/setup_tab.py" line="167" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (optional) ist nicht installiert — benötigt für: {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="155" />
+            <location filename="../plugin/gui/setup_tab.py" line="171" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version existiert ({path}): QGIS wurde aktualisiert; installieren Sie die Abhängigkeiten erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="157" />
+            <location filename="../plugin/gui/setup_tab.py" line="173" />
             <source>A dependency folder for another Python version is no longer used ({path}).</source>
             <translation>Ein Abhängigkeitsordner für eine andere Python-Version wird nicht mehr verwendet ({path}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
             <source>An NVIDIA driver was found.</source>
             <translation>Ein NVIDIA-Treiber wurde gefunden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Kein NVIDIA-Treiber gefunden: die CPU-Version wird installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <location filename="../plugin/gui/setup_tab.py" line="188" />
             <source>Old dependency folders deleted.</source>
             <translation>Alte Abhängigkeitsordner gelöscht.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <location filename="../plugin/gui/setup_tab.py" line="188" />
             <source>Could not delete: {paths}</source>
             <translation>Löschen nicht möglich: {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="190" />
+            <location filename="../plugin/gui/setup_tab.py" line="201" />
+            <source>Choose the wheelhouse first: the .zip or folder made by 'make wheelhouse' (or choose 'From the internet (PyPI)').</source>
+            <translation>Wählen Sie zuerst das Wheelhouse: die .zip oder den Ordner, den „make wheelhouse“ erstellt (oder wählen Sie „Aus dem Internet (PyPI)“).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="211" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Nichts zu installieren: alle benötigten Pakete sind vorhanden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="204" />
+            <location filename="../plugin/gui/setup_tab.py" line="225" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt: Abhängigkeiten werden installiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="220" />
+            <location filename="../plugin/gui/setup_tab.py" line="233" />
+            <source>Wheelhouse folder</source>
+            <translation>Wheelhouse-Ordner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="250" />
             <source>Installation failed: {error}</source>
             <translation>Installation fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="226" />
+            <location filename="../plugin/gui/setup_tab.py" line="256" />
             <source>Dependencies installed.</source>
             <translation>Abhängigkeiten installiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="226" />
+            <location filename="../plugin/gui/setup_tab.py" line="256" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installiert, aber es fehlen noch: {names}. Starten Sie QGIS neu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="243" />
+            <location filename="../plugin/gui/setup_tab.py" line="273" />
             <source>Checking the environment…</source>
             <translation>Prüfe die Umgebung…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="244" />
+            <location filename="../plugin/gui/setup_tab.py" line="274" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt: Diagnose</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="252" />
+            <location filename="../plugin/gui/setup_tab.py" line="282" />
             <source>The diagnostics failed: {error}</source>
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>
@@ -2034,37 +2069,37 @@
             <translation>Die Datei des Layers „{name}“ existiert nicht mehr ({path}). Stellen Sie sie wieder her, verweisen Sie den Layer auf ihren neuen Ort (Layereigenschaften &gt; Quelle), oder entfernen Sie den Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="122" />
+            <location filename="../plugin/gui/snapshot.py" line="124" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>Die Karte zeigt noch nichts von „{name}“. Zoomen Sie auf den Layer und starten Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/tasks.py" line="90" />
+            <location filename="../plugin/gui/tasks.py" line="111" />
             <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
             <translation>Unerwarteter Fehler: {name}: {text}. Details stehen im TerraPrompt-Protokoll.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="46" />
+            <location filename="../plugin/plugin.py" line="47" />
             <source>Show or hide the TerraPrompt panel</source>
             <translation>TerraPrompt-Bedienfeld ein- oder ausblenden</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="111" />
+            <location filename="../plugin/plugin.py" line="128" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="61" />
+            <location filename="../plugin/plugin.py" line="63" />
             <source>missing {names}: some engines are unavailable.</source>
             <translation>fehlende Pakete: {names}; einige Engines sind nicht verfügbar.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
+            <location filename="../plugin/plugin.py" line="65" />
             <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
             <translation>Das Python von QGIS hat sich seit der Installation der Abhängigkeiten geändert: installieren Sie sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="68" />
+            <location filename="../plugin/plugin.py" line="70" />
             <source>Open Setup</source>
             <translation>Einrichtung öffnen</translation>
         </message>

@@ -9,17 +9,17 @@
             <translation>Segmentation</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="52" />
+            <location filename="../plugin/algorithms/base.py" line="61" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>« {name} » est une couche {provider}, pas un fichier : les algorithmes de traitement lisent des fichiers raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="52" />
+            <location filename="../plugin/algorithms/base.py" line="61" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Enregistrez la partie utile en GeoTIFF (clic droit › Exporter › Enregistrer sous, « Image rendue »), ou utilisez le panneau TerraPrompt, qui rend les couches web sur la vue de la carte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="106" />
+            <location filename="../plugin/algorithms/base.py" line="115" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
@@ -69,7 +69,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="154" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -134,7 +134,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="255" />
+            <location filename="../plugin/gui/landcover_tab.py" line="253" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -154,7 +154,7 @@
             <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="536" />
+            <location filename="../plugin/gui/change_tab.py" line="527" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -210,8 +210,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="77" />
-            <source>Report file (optional)</source>
-            <translation>Fichier de rapport (facultatif)</translation>
+            <source>Report file</source>
+            <translation>Fichier du rapport</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="77" />
@@ -344,7 +344,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="249" />
+            <location filename="../plugin/gui/landcover_tab.py" line="247" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -389,7 +389,7 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -435,21 +435,21 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
-            <source>0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it.</source>
-            <translation>0..1, plus haut trouve moins d'objets, plus proches. network : un objet est gardé quand le cosinus entre ses caractéristiques réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint.</translation>
+            <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="57" />
+            <location filename="../plugin/algorithms/find_similar.py" line="59" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="63" />
+            <location filename="../plugin/algorithms/find_similar.py" line="65" />
             <source>Search extent</source>
             <translation>Emprise de recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="64" />
+            <location filename="../plugin/algorithms/find_similar.py" line="66" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
@@ -459,32 +459,32 @@
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="67" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="263" />
+            <location filename="../plugin/gui/interactive_tab.py" line="257" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="73" />
+            <location filename="../plugin/algorithms/find_similar.py" line="75" />
             <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
             <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="75" />
+            <location filename="../plugin/algorithms/find_similar.py" line="77" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="86" />
+            <location filename="../plugin/algorithms/find_similar.py" line="88" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="129" />
+            <location filename="../plugin/algorithms/find_similar.py" line="132" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -605,8 +605,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
-            <source>Object id raster (optional)</source>
-            <translation>Raster des identifiants d'objets (facultatif)</translation>
+            <source>Object id raster</source>
+            <translation>Raster des identifiants d'objets</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
@@ -634,27 +634,27 @@
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="237" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="239" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="103" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="106" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="107" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
@@ -664,37 +664,37 @@
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="118" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Écrit les candidats sélectionnés dans le fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="119" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Reject</source>
             <translation>Rejeter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="120" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Drop the selected candidates.</source>
             <translation>Écarte les candidats sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="121" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Accept all</source>
             <translation>Tout accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="122" />
+            <location filename="../plugin/gui/candidates.py" line="123" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="123" />
+            <location filename="../plugin/gui/candidates.py" line="124" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="381" />
+            <location filename="../plugin/gui/maptools.py" line="414" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -719,7 +719,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="604" />
+            <location filename="../plugin/gui/maptools.py" line="663" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -739,27 +739,17 @@
             <translation>Recherche d'objets arrêtée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="24" />
-            <source>{value} m²</source>
-            <translation>{value} m²</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/chart.py" line="29" />
-            <source>{value} ha</source>
-            <translation>{value} ha</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/candidates.py" line="374" />
+            <location filename="../plugin/gui/candidates.py" line="373" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · score {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="377" />
+            <location filename="../plugin/gui/candidates.py" line="376" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="379" />
+            <location filename="../plugin/gui/candidates.py" line="378" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
@@ -794,237 +784,247 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="123" />
+            <location filename="../plugin/gui/change_tab.py" line="120" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="124" />
+            <location filename="../plugin/gui/change_tab.py" line="121" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="365" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="365" />
+            <location filename="../plugin/gui/change_tab.py" line="362" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="132" />
+            <location filename="../plugin/gui/change_tab.py" line="129" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="134" />
+            <location filename="../plugin/gui/change_tab.py" line="131" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="136" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="136" />
+            <location filename="../plugin/gui/change_tab.py" line="133" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="156" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="163" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="174" />
+            <location filename="../plugin/gui/change_tab.py" line="171" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="175" />
+            <location filename="../plugin/gui/change_tab.py" line="172" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="178" />
+            <location filename="../plugin/gui/change_tab.py" line="175" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="180" />
+            <location filename="../plugin/gui/change_tab.py" line="177" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="181" />
+            <location filename="../plugin/gui/change_tab.py" line="178" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
+            <location filename="../plugin/gui/change_tab.py" line="179" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="181" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="183" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="194" />
+            <location filename="../plugin/gui/change_tab.py" line="191" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="196" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="90" />
+            <location filename="../plugin/gui/setup_tab.py" line="104" />
             <source>Cancel</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="210" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="223" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="268" />
+            <location filename="../plugin/gui/change_tab.py" line="265" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="289" />
+            <location filename="../plugin/gui/change_tab.py" line="286" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="295" />
+            <location filename="../plugin/gui/change_tab.py" line="292" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="388" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="393" />
+            <location filename="../plugin/gui/change_tab.py" line="390" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="448" />
+            <location filename="../plugin/gui/change_tab.py" line="442" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="714" />
+            <location filename="../plugin/gui/landcover_tab.py" line="712" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="758" />
+            <location filename="../plugin/gui/landcover_tab.py" line="754" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="767" />
+            <location filename="../plugin/gui/landcover_tab.py" line="763" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="261" />
+            <location filename="../plugin/gui/interactive_tab.py" line="255" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="524" />
+            <location filename="../plugin/gui/change_tab.py" line="515" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="526" />
+            <location filename="../plugin/gui/change_tab.py" line="517" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="545" />
+            <location filename="../plugin/gui/change_tab.py" line="536" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="585" />
+            <location filename="../plugin/gui/change_tab.py" line="576" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="602" />
+            <location filename="../plugin/gui/change_tab.py" line="593" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="28" />
+            <location filename="../plugin/gui/chart.py" line="27" />
+            <source>{value} m²</source>
+            <translation>{value} m²</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="32" />
             <source>{value} km²</source>
             <translation>{value} km²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="60" />
+            <location filename="../plugin/gui/chart.py" line="33" />
+            <source>{value} ha</source>
+            <translation>{value} ha</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/chart.py" line="64" />
             <source>Area per class over the valid pixels of the processed extent</source>
             <translation>Surface par classe sur les pixels valides de l'emprise traitée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="130" />
+            <location filename="../plugin/gui/chart.py" line="134" />
             <source>No result yet</source>
             <translation>Pas encore de résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/chart.py" line="159" />
+            <location filename="../plugin/gui/chart.py" line="163" />
             <source>{area} ({percent} %)</source>
             <translation>{area} ({percent} %)</translation>
         </message>
@@ -1049,7 +1049,7 @@
             <translation>Installation</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="67" />
+            <location filename="../plugin/plugin.py" line="69" />
             <source>TerraPrompt</source>
             <translation>TerraPrompt</translation>
         </message>
@@ -1074,7 +1074,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="196" />
+            <location filename="../plugin/gui/landcover_tab.py" line="194" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1184,67 +1184,67 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="272" />
+            <location filename="../plugin/gui/interactive_tab.py" line="266" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="142" />
+            <location filename="../plugin/gui/interactive_tab.py" line="141" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="184" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="184" />
+            <location filename="../plugin/gui/interactive_tab.py" line="183" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="236" />
+            <location filename="../plugin/gui/interactive_tab.py" line="231" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="237" />
+            <location filename="../plugin/gui/interactive_tab.py" line="232" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="250" />
+            <location filename="../plugin/gui/interactive_tab.py" line="244" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="280" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="280" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="340" />
+            <location filename="../plugin/gui/interactive_tab.py" line="333" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="350" />
+            <location filename="../plugin/gui/interactive_tab.py" line="343" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="379" />
+            <location filename="../plugin/gui/interactive_tab.py" line="372" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="377" />
+            <location filename="../plugin/gui/maptools.py" line="410" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
@@ -1389,242 +1389,242 @@
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="195" />
+            <location filename="../plugin/gui/landcover_tab.py" line="193" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="201" />
+            <location filename="../plugin/gui/landcover_tab.py" line="199" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="202" />
+            <location filename="../plugin/gui/landcover_tab.py" line="200" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="210" />
+            <location filename="../plugin/gui/landcover_tab.py" line="208" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="211" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="212" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="215" />
+            <location filename="../plugin/gui/landcover_tab.py" line="213" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="214" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="218" />
+            <location filename="../plugin/gui/landcover_tab.py" line="216" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="230" />
+            <location filename="../plugin/gui/landcover_tab.py" line="228" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="234" />
+            <location filename="../plugin/gui/landcover_tab.py" line="232" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="243" />
+            <location filename="../plugin/gui/landcover_tab.py" line="241" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="254" />
+            <location filename="../plugin/gui/landcover_tab.py" line="252" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="259" />
+            <location filename="../plugin/gui/landcover_tab.py" line="257" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="260" />
+            <location filename="../plugin/gui/landcover_tab.py" line="258" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="261" />
+            <location filename="../plugin/gui/landcover_tab.py" line="259" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="263" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="267" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="314" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="320" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="460" />
+            <location filename="../plugin/gui/landcover_tab.py" line="461" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="471" />
+            <location filename="../plugin/gui/landcover_tab.py" line="472" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="502" />
+            <location filename="../plugin/gui/landcover_tab.py" line="503" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="504" />
+            <location filename="../plugin/gui/landcover_tab.py" line="505" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="521" />
+            <location filename="../plugin/gui/landcover_tab.py" line="522" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="523" />
+            <location filename="../plugin/gui/landcover_tab.py" line="524" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="568" />
+            <location filename="../plugin/gui/landcover_tab.py" line="569" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="601" />
+            <location filename="../plugin/gui/landcover_tab.py" line="602" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="611" />
+            <location filename="../plugin/gui/landcover_tab.py" line="612" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="628" />
+            <location filename="../plugin/gui/landcover_tab.py" line="629" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="641" />
+            <location filename="../plugin/gui/landcover_tab.py" line="642" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="655" />
+            <location filename="../plugin/gui/landcover_tab.py" line="656" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="711" />
+            <location filename="../plugin/gui/landcover_tab.py" line="709" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="716" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="723" />
+            <location filename="../plugin/gui/landcover_tab.py" line="721" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="776" />
+            <location filename="../plugin/gui/landcover_tab.py" line="772" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="788" />
+            <location filename="../plugin/gui/landcover_tab.py" line="784" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1669,102 +1669,117 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="234" />
+            <location filename="../plugin/gui/maptools.py" line="239" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="246" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="289" />
+            <location filename="../plugin/gui/maptools.py" line="320" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="310" />
+            <location filename="../plugin/gui/maptools.py" line="343" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="345" />
+            <location filename="../plugin/gui/maptools.py" line="378" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="361" />
+            <location filename="../plugin/gui/maptools.py" line="394" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="402" />
+            <location filename="../plugin/gui/maptools.py" line="436" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="414" />
+            <location filename="../plugin/gui/maptools.py" line="448" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="493" />
+            <location filename="../plugin/gui/maptools.py" line="480" />
+            <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
+            <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="539" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="504" />
+            <location filename="../plugin/gui/maptools.py" line="550" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="530" />
+            <location filename="../plugin/gui/maptools.py" line="576" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="539" />
+            <location filename="../plugin/gui/maptools.py" line="585" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="547" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="605" />
+            <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
+            <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="625" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="578" />
+            <location filename="../plugin/gui/maptools.py" line="627" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="580" />
+            <location filename="../plugin/gui/maptools.py" line="629" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="588" />
+            <location filename="../plugin/gui/maptools.py" line="637" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="598" />
+            <location filename="../plugin/gui/maptools.py" line="644" />
+            <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
+            <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="657" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="601" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="622" />
+            <location filename="../plugin/gui/maptools.py" line="681" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>
@@ -1889,142 +1904,162 @@
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="88" />
+            <location filename="../plugin/gui/setup_tab.py" line="102" />
             <source>Install dependencies</source>
             <translation>Installer les dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="76" />
+            <location filename="../plugin/gui/setup_tab.py" line="80" />
             <source>From the internet (PyPI)</source>
             <translation>Depuis Internet (PyPI)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="77" />
+            <location filename="../plugin/gui/setup_tab.py" line="81" />
             <source>Download the packages from PyPI; QGIS's proxy settings apply.</source>
             <translation>Télécharge les paquets depuis PyPI ; les réglages de proxy de QGIS s'appliquent.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="78" />
+            <location filename="../plugin/gui/setup_tab.py" line="82" />
             <source>From an offline wheelhouse</source>
             <translation>Wheels hors ligne</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="79" />
+            <location filename="../plugin/gui/setup_tab.py" line="83" />
             <source>A folder or .zip of wheel files, for a computer without internet.</source>
             <translation>Un dossier ou un .zip de fichiers wheel, pour un ordinateur sans Internet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="83" />
+            <location filename="../plugin/gui/setup_tab.py" line="87" />
             <source>Wheelhouse (*.zip)</source>
             <translation>Dépôt de wheels (*.zip)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="86" />
+            <location filename="../plugin/gui/setup_tab.py" line="92" />
+            <source>Folder…</source>
+            <translation>Dossier…</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="93" />
+            <source>Choose a folder of wheel files instead of a .zip.</source>
+            <translation>Choisir un dossier de fichiers wheel au lieu d'un .zip.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="100" />
             <source>CUDA build (NVIDIA GPU)</source>
             <translation>Version CUDA (GPU NVIDIA)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="102" />
+            <location filename="../plugin/gui/setup_tab.py" line="116" />
             <source>Delete old dependency folders</source>
             <translation>Supprimer les anciens dossiers de dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="104" />
+            <location filename="../plugin/gui/setup_tab.py" line="118" />
             <source>Folders installed for the Python of an earlier QGIS version. Keep them if another QGIS version still uses this profile.</source>
             <translation>Dossiers installés pour le Python d'une version antérieure de QGIS. Gardez-les si une autre version de QGIS utilise encore ce profil.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="116" />
+            <location filename="../plugin/gui/setup_tab.py" line="132" />
             <source>Diagnostics</source>
             <translation>Diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="118" />
+            <location filename="../plugin/gui/setup_tab.py" line="134" />
             <source>Copy report</source>
             <translation>Copier le rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="145" />
+            <location filename="../plugin/gui/setup_tab.py" line="161" />
             <source>Missing Python packages:</source>
             <translation>Paquets Python manquants :</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="148" />
+            <location filename="../plugin/gui/setup_tab.py" line="164" />
             <source>All required Python packages are available.</source>
             <translation>Tous les paquets Python requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="151" />
+            <location filename="../plugin/gui/setup_tab.py" line="167" />
             <source>{name} (optional) is not installed — needed for: {what}</source>
             <translation>{name} (facultatif) n'est pas installé — nécessaire pour : {what}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="155" />
+            <location filename="../plugin/gui/setup_tab.py" line="171" />
             <source>A dependency folder for another Python version exists ({path}): QGIS was upgraded; install the dependencies again.</source>
             <translation>Un dossier de dépendances pour une autre version de Python existe ({path}) : QGIS a été mis à jour ; réinstallez les dépendances.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="157" />
+            <location filename="../plugin/gui/setup_tab.py" line="173" />
             <source>A dependency folder for another Python version is no longer used ({path}).</source>
             <translation>Un dossier de dépendances pour une autre version de Python n'est plus utilisé ({path}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
             <source>An NVIDIA driver was found.</source>
             <translation>Un pilote NVIDIA a été trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="161" />
+            <location filename="../plugin/gui/setup_tab.py" line="177" />
             <source>No NVIDIA driver was found: the CPU build will be installed.</source>
             <translation>Aucun pilote NVIDIA trouvé : la version CPU sera installée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <location filename="../plugin/gui/setup_tab.py" line="188" />
             <source>Old dependency folders deleted.</source>
             <translation>Anciens dossiers de dépendances supprimés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="172" />
+            <location filename="../plugin/gui/setup_tab.py" line="188" />
             <source>Could not delete: {paths}</source>
             <translation>Suppression impossible : {paths}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="190" />
+            <location filename="../plugin/gui/setup_tab.py" line="201" />
+            <source>Choose the wheelhouse first: the .zip or folder made by 'make wheelhouse' (or choose 'From the internet (PyPI)').</source>
+            <translation>Choisissez d'abord le wheelhouse : le .zip ou le dossier créé par « make wheelhouse » (ou choisissez « Depuis Internet (PyPI) »).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="211" />
             <source>Nothing to install: every required package is available.</source>
             <translation>Rien à installer : tous les paquets requis sont disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="204" />
+            <location filename="../plugin/gui/setup_tab.py" line="225" />
             <source>TerraPrompt: installing dependencies</source>
             <translation>TerraPrompt : installation des dépendances</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="220" />
+            <location filename="../plugin/gui/setup_tab.py" line="233" />
+            <source>Wheelhouse folder</source>
+            <translation>Dossier du wheelhouse</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/setup_tab.py" line="250" />
             <source>Installation failed: {error}</source>
             <translation>L'installation a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="226" />
+            <location filename="../plugin/gui/setup_tab.py" line="256" />
             <source>Dependencies installed.</source>
             <translation>Dépendances installées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="226" />
+            <location filename="../plugin/gui/setup_tab.py" line="256" />
             <source>Installed, but still missing: {names}. Restart QGIS.</source>
             <translation>Installé, mais il manque encore : {names}. Redémarrez QGIS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="243" />
+            <location filename="../plugin/gui/setup_tab.py" line="273" />
             <source>Checking the environment…</source>
             <translation>Vérification de l’environnement…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="244" />
+            <location filename="../plugin/gui/setup_tab.py" line="274" />
             <source>TerraPrompt: diagnostics</source>
             <translation>TerraPrompt : diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/setup_tab.py" line="252" />
+            <location filename="../plugin/gui/setup_tab.py" line="282" />
             <source>The diagnostics failed: {error}</source>
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>
@@ -2034,37 +2069,37 @@
             <translation>Le fichier de la couche « {name} » n'existe plus ({path}). Restaurez-le, indiquez à la couche son nouvel emplacement (Propriétés de la couche &gt; Source), ou retirez la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="122" />
+            <location filename="../plugin/gui/snapshot.py" line="124" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>La carte ne montre encore rien de « {name} ». Zoomez sur la couche, puis relancez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/tasks.py" line="90" />
+            <location filename="../plugin/gui/tasks.py" line="111" />
             <source>Unexpected error: {name}: {text}. Details are in the TerraPrompt log.</source>
             <translation>Erreur inattendue : {name} : {text}. Les détails sont dans le journal TerraPrompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="46" />
+            <location filename="../plugin/plugin.py" line="47" />
             <source>Show or hide the TerraPrompt panel</source>
             <translation>Afficher ou masquer le panneau TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="111" />
+            <location filename="../plugin/plugin.py" line="128" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="61" />
+            <location filename="../plugin/plugin.py" line="63" />
             <source>missing {names}: some engines are unavailable.</source>
             <translation>paquets manquants : {names} ; certains moteurs ne sont pas disponibles.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="63" />
+            <location filename="../plugin/plugin.py" line="65" />
             <source>QGIS's Python changed since the dependencies were installed: install them again.</source>
             <translation>Le Python de QGIS a changé depuis l'installation des dépendances : réinstallez-les.</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="68" />
+            <location filename="../plugin/plugin.py" line="70" />
             <source>Open Setup</source>
             <translation>Ouvrir Installation</translation>
         </message>

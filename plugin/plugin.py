@@ -18,6 +18,7 @@ class TerraPromptPlugin:
         self.provider = None
         self.action = None
         self.dock = None
+        self.missing_item = None  # the message bar's 'missing ...' item, removed once the Setup tab installed them
         install_translator(PLUGIN_DIR)
 
     def initProcessing(self) -> None:  # noqa: N802
@@ -55,6 +56,7 @@ class TerraPromptPlugin:
         from .bootstrap import STATE
         from .core import deps
 
+        self.clear_missing_message()
         missing = deps.missing()
         if not missing:
             return ""
@@ -71,7 +73,18 @@ class TerraPromptPlugin:
         from qgis.core import Qgis
 
         bar.pushWidget(item, Qgis.Warning)
+        self.missing_item = item
         return text
+
+    def clear_missing_message(self) -> None:
+        """Remove the 'missing ...' message (stale once the Setup tab installed the packages; gone if closed)."""
+        item, self.missing_item = self.missing_item, None
+        if item is None or self.iface is None:
+            return
+        from qgis.PyQt import sip
+
+        if not sip.isdeleted(item):
+            self.iface.messageBar().popWidget(item)
 
     def open_setup(self) -> None:
         """Show the dock on its Setup tab."""
@@ -91,6 +104,9 @@ class TerraPromptPlugin:
             self.dock = TerraPromptDock(self.iface)
             self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._dock_visibility)
+            setup = self.dock.tab("setup_tab")
+            if setup is not None:
+                setup.installed.connect(self.clear_missing_message)
         self.dock.setVisible(visible)
 
     def _dock_visibility(self, visible: bool) -> None:
@@ -102,6 +118,7 @@ class TerraPromptPlugin:
         from .gui import settings
 
         settings.restore_threads()
+        self.clear_missing_message()
         if self.dock is not None:
             self.dock.shutdown()
             self.iface.removeDockWidget(self.dock)

@@ -5,12 +5,15 @@ that has none of TerraPrompt's Python packages yet.
 """
 from __future__ import annotations
 
+import os
+
 from qgis.core import QgsSettings
 from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QCheckBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -18,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -83,6 +87,16 @@ class SetupTab(QWidget):
         self.wheelhouse.setFilter(tr("Wheelhouse (*.zip)"))
         self.wheelhouse.setEnabled(False)
         self.from_wheelhouse.toggled.connect(self.wheelhouse.setEnabled)
+        self.wheelhouse_folder = QToolButton(box)  # the file dialog picks a .zip; this one a folder of wheels
+        self.wheelhouse_folder.setObjectName("setupWheelhouseFolder")
+        self.wheelhouse_folder.setText(tr("Folder…"))
+        self.wheelhouse_folder.setToolTip(tr("Choose a folder of wheel files instead of a .zip."))
+        self.wheelhouse_folder.setEnabled(False)
+        self.from_wheelhouse.toggled.connect(self.wheelhouse_folder.setEnabled)
+        self.wheelhouse_folder.clicked.connect(self.choose_wheelhouse_folder)
+        wrow = QHBoxLayout()
+        wrow.addWidget(self.wheelhouse, 1)
+        wrow.addWidget(self.wheelhouse_folder)
         self.cuda = QCheckBox(tr("CUDA build (NVIDIA GPU)"), box)
         self.cuda.setObjectName("setupCuda")
         self.install_btn = QPushButton(tr("Install dependencies"), box)
@@ -104,8 +118,10 @@ class SetupTab(QWidget):
         self.clean_btn.setToolTip(tr("Folders installed for the Python of an earlier QGIS version. Keep them if another "
                                      "QGIS version still uses this profile."))
         self.clean_btn.setVisible(False)
-        for w in (self.from_pypi, self.from_wheelhouse, self.wheelhouse, self.cuda):
-            bl.addWidget(w)
+        bl.addWidget(self.from_pypi)
+        bl.addWidget(self.from_wheelhouse)
+        bl.addLayout(wrow)
+        bl.addWidget(self.cuda)
         bl.addWidget(self.install_btn)
         bl.addWidget(self.clean_btn)
         bl.addLayout(row)
@@ -180,9 +196,14 @@ class SetupTab(QWidget):
         from ..core import installer
         from ..core.errors import TerraPromptError
 
-        wheelhouse = self.wheelhouse.filePath() if self.from_wheelhouse.isChecked() else None
+        wheelhouse = self.wheelhouse.filePath().strip() if self.from_wheelhouse.isChecked() else None
+        if wheelhouse == "":  # offline chosen but no wheelhouse: never fall back to PyPI
+            self._append_log(tr("Choose the wheelhouse first: the .zip or folder made by 'make wheelhouse' (or "
+                                "choose 'From the internet (PyPI)')."))
+            self.wheelhouse.setFocus()
+            return
         try:
-            plan = installer.plan_install(profile_dir(), wheelhouse=wheelhouse or None, cuda=self.cuda.isChecked(), proxy=qgis_proxy_url() or None)
+            plan = installer.plan_install(profile_dir(), wheelhouse=wheelhouse, cuda=self.cuda.isChecked(), proxy=qgis_proxy_url() or None)
         except TerraPromptError as exc:
             self._append_log(str(exc))
             return
@@ -204,6 +225,15 @@ class SetupTab(QWidget):
         self.task = CoreTask(tr("TerraPrompt: installing dependencies"), work, self._done)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
         start_task(self.task)
+
+    def choose_wheelhouse_folder(self) -> str:
+        """Pick a folder of wheels as the wheelhouse (the file widget's dialog only picks a .zip); '' when cancelled."""
+        start = self.wheelhouse.filePath().strip()  # a folder, or the folder of a .zip chosen before
+        start = start if os.path.isdir(start) else os.path.dirname(start)
+        path = QFileDialog.getExistingDirectory(self, tr("Wheelhouse folder"), start)
+        if path:
+            self.wheelhouse.setFilePath(path)
+        return path
 
     def cancel(self) -> None:
         if self.task is not None:
