@@ -436,7 +436,7 @@
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
             <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
-            <translation type="unfinished" />
+            <translation>0..1, höher behält ähnlichere Treffer (meist weniger). network: ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht, und eine Region, die größer als der Größenbereich ist (bei niedrigem Schwellenwert verschmolzene Objekte), wird bei höheren Wahrscheinlichkeiten geteilt, bis ihre Teile hineinpassen; Regionen, die sich nicht teilen lassen, werden weggelassen und in der Zusammenfassung gezählt.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />

@@ -436,7 +436,7 @@
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
             <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
-            <translation type="unfinished" />
+            <translation>0..1, plus élevé garde des correspondances plus proches (en général moins nombreuses). network : un objet est gardé quand le cosinus entre ses caractéristiques du réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint, et une région plus grande que la plage de tailles (des objets fusionnés à un seuil bas) est recoupée à des probabilités plus élevées jusqu'à ce que ses parties y entrent ; les régions qui ne peuvent pas être recoupées sont écartées et comptées dans le résumé.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />

@@ -49,9 +49,11 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Polygons of good examples, in any CRS; use 'Selected features only' for a selection."))
         self.addParameter(p)
         p = QgsProcessingParameterNumber("THRESHOLD", tr("Similarity threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
-        p.setHelp(tr("0..1, higher finds fewer, closer matches. network: an object is kept when the cosine between its "
-                     "network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a "
-                     "candidate when its probability of looking like the exemplars reaches it."))
+        p.setHelp(tr("0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between "
+                     "its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to "
+                     "a candidate when its probability of looking like the exemplars reaches it, and a region larger than "
+                     "the size range (objects merged at a low threshold) is cut at higher probabilities until its parts "
+                     "fit; regions that cannot be cut are left out and counted in the summary."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
         p.setHelp(tr("network: places whose promptable-network features resemble the exemplars are clicked and "

@@ -5,7 +5,11 @@ of the physical band values, one diagonal Gaussian) against a background model
 fitted on a sample of the whole scene. Every pixel gets the posterior probability
 of "looks like the exemplars" (log-likelihood ratio through a logistic), streamed
 tile by tile; pixels above THRESHOLD form candidate objects, which are merged
-across tiles and kept when their area is close to the exemplars' (shape prior).
+across tiles and kept when their area is close to the exemplars' (shape prior);
+a region too large for that (objects merged at a low THRESHOLD) is cut at higher
+probabilities until its parts fit (:class:`Regions`). Objects lying on the
+exemplars are the exemplars themselves and are left out, as the network method
+leaves them out.
 """
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 import numpy as np
+import rasterio
 from rasterio.features import geometry_mask
+from scipy import ndimage
 from rasterio.windows import Window
 
 from ..errors import InputError
@@ -156,18 +162,28 @@ def _polygonal(geom):
     return MultiPolygon(polys) if polys else None
 
 
+def footprint(src):
+    """The raster's outline in its CRS (its four corners: rotated grids too)."""
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    xs, ys = src.transform * (np.array([0, src.width, src.width, 0]), np.array([0, 0, src.height, src.height]))
+    return ShapelyPolygon(list(zip(xs, ys)))
+
+
 def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list,
                     areas: AreaCalculator) -> tuple[list, list, list]:
-    """(band features of the valid pixels inside each usable exemplar, its area in m², the usable exemplars): an exemplar
-    off the raster or on nodata alone is left out; refuses fewer than 4 pixels in all."""
+    """(band features of the valid pixels inside each usable exemplar, the area in m² of its part on valid pixels of the
+    raster, the usable exemplars): an exemplar off the raster or on nodata alone is left out, and a part of one off the
+    raster or on nodata does not widen the size range; refuses exemplars all off the raster, or fewer than 4 pixels."""
     full = Window(0, 0, src.width, src.height)
+    foot = footprint(src)
     pixels, ex_areas, used = [], [], []
-    overlapping = unplaced = 0
+    overlapping = placed = 0
     for geom in exemplars:
         if geom is None or geom.is_empty or geom.area == 0:
             continue
-        if not all(np.isfinite(geom.bounds)):  # coordinates the layer's CRS could not place
-            unplaced += 1
+        placed += 1
+        if not all(np.isfinite(geom.bounds)) or not geom.intersects(foot):  # unplaced, or off the raster
             continue
         win = window_of_bounds(*geom.bounds, transform=src.transform).round_offsets().round_lengths()
         win = Window(int(win.col_off) - 1, int(win.row_off) - 1, int(win.width) + 2, int(win.height) + 2)
@@ -177,17 +193,24 @@ def exemplar_pixels(stack: ModalityStack, src, roles: list[str], exemplars: list
             continue
         overlapping += 1
         bs = stack.read(win, set(roles))
-        inside = ~geometry_mask([geom], out_shape=bs.valid.shape, transform=src.grid.window_transform(win)) & bs.valid
+        covered = ~geometry_mask([geom], out_shape=bs.valid.shape, transform=src.grid.window_transform(win))
+        inside = covered & bs.valid
         if inside.sum() >= 1:
             pixels.append(_features(bs, roles)[:, inside])
-            ex_areas.append(areas.area_m2(geom))
+            ex_areas.append(on_raster_area_m2(geom, foot, areas) * inside.sum() / max(1, covered.sum()))
             used.append(geom)
-    if unplaced and not overlapping:
+    if placed and not overlapping:
         raise _outside_raster()
     if not pixels or sum(p.shape[1] for p in pixels) < 4:
         raise InputError(t("The exemplar polygons cover fewer than 4 valid pixels of the raster."),
                          t("Draw exemplars over the raster, each at least a few pixels large."))
     return pixels, ex_areas, used
+
+
+def on_raster_area_m2(geom, foot, areas: AreaCalculator) -> float:
+    """The area (m²) of an exemplar's part on the raster (``foot``, :func:`footprint`): a part drawn off the raster
+    widened the size range (60-1,626 m² became 60-40,923 m²)."""
+    return areas.area_m2(geom if foot.contains(geom) else geom.intersection(foot))
 
 
 @reads_cancellable
@@ -212,21 +235,25 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
     area = search_window(src, req.extent)
     engine, why = _network_engine(req.method, src)
     if engine is not None:
-        return _find_with_network(req, engine, src, modality, used, left_out, out, areas, area, progress, is_cancelled)
+        return _find_with_network(req, engine, src, modality, used, left_out, out, areas, area, progress, is_cancelled,
+                                  ex_areas)
     return _find_with_appearance(req, stack, src, modality, roles, pixels, ex_areas, why, left_out, out, areas, area,
-                                 progress, is_cancelled)
+                                 progress, is_cancelled, used)
 
 
 def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modality, roles: list[str], pixels: list,
                           ex_areas: list, why: str, left_out: str, out: str, areas: AreaCalculator, area: Window, progress,
-                          is_cancelled) -> SimilarResult:
+                          is_cancelled, exemplars: tuple = ()) -> SimilarResult:
     """find_similar by band values: pixels scored against the exemplars' appearance model, regions of exemplar-like
-    size kept as objects; ``left_out`` says which exemplars were of no use (empty when all were)."""
+    size kept as objects (:class:`Regions`); ``left_out`` says which exemplars were of no use (empty when all were),
+    ``exemplars`` (those used) are not returned as objects."""
     sample = stack.read_sample(Window(0, 0, src.width, src.height), set(roles))
     background = _features(sample, roles)[:, sample.valid]
     model = fit_appearance(np.concatenate(pixels, axis=1), background, roles)
+    lo, hi = AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)
+    padded = padded_window(src, area, hi, areas)
 
-    grid = Grid(src.crs, src.grid.window_transform(area), int(area.width), int(area.height))
+    grid = Grid(src.crs, src.grid.window_transform(padded), int(padded.width), int(padded.height))
     tmp = tempfile.mkdtemp(prefix="terraprompt-similar-")
     cls_path, conf_path = os.path.join(tmp, "match.tif"), os.path.join(tmp, "score.tif")
     try:
@@ -236,7 +263,7 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
         def process(wins):
             res = []
             for w in wins:
-                bs = stack.read(Window(w.col_off + area.col_off, w.row_off + area.row_off, w.width, w.height), set(roles))
+                bs = stack.read(Window(w.col_off + padded.col_off, w.row_off + padded.row_off, w.width, w.height), set(roles))
                 res.append(np.stack([model.probability(_features(bs, roles)), bs.valid.astype(np.float32)]))
             return res
 
@@ -256,18 +283,10 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
             cls_w.abort()
             conf_w.abort()
             raise
-        lo, hi = AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)
-        kept = []
-
-        def candidates():
-            # the polygons take the last fifth of the bar (it stood at 80 % for 90 % of a large raster's run)
-            for poly in polygonize(cls_path, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01,
-                                   progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None):
-                a = areas.area_m2(poly.geom)
-                if lo <= a <= hi:
-                    poly.attrs = {"object_id": len(kept) + 1, "score": round(poly.confidence, 4)}
-                    kept.append(a)
-                    yield poly
+        # the polygons take the last fifth of the bar (it stood at 80 % for 90 % of a large raster's run)
+        polys = polygonize(cls_path, conf_path, is_cancelled=is_cancelled, confidence_scale=0.01,
+                           progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None)
+        regions = Regions(polys, conf_path, grid, src, padded, area, req.threshold, lo, hi, areas, exemplars)
 
         common = {"source": os.path.basename(req.input), "modality": modality.name, "engine": "exemplars",
                   "model": MODEL_NAME, "model_sha256": "", "prompt": f"like {len(ex_areas)} exemplar(s)"}
@@ -278,13 +297,175 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
             summary = t("{why}; {summary}", why=why, summary=summary)
         if left_out:
             summary += separator() + left_out
-        write_polygons(out, candidates(), grid, {1: req.label}, common, layer="similar", description=summary,
+        write_polygons(out, regions, grid, {1: req.label}, common, layer="similar",
+                       description=lambda written: summary + regions.note(),
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(100.0)
-    return SimilarResult(out, len(kept), t("Found {n} similar object(s).", n=len(kept)) + " " + summary)
+    return SimilarResult(out, regions.kept, t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note())
+
+
+MARGIN_MAX = 1024
+"""Most native pixels the appearance method reads around a search extent to see its objects whole."""
+SPLIT_STEP = 5
+"""Probability steps (percent) at which a region larger than the size range is cut again."""
+SPLIT_MAX_PIXELS = 1 << 24
+"""A region whose bounding box holds more pixels is left out uncut (memory)."""
+MAX_OVERLAP = 0.3
+"""An object sharing more than this fraction of its area with the exemplars is one of them (left out, as the network
+method leaves them out)."""
+
+
+def pixel_area(src, areas: AreaCalculator) -> float:
+    """Ground area (m²) of the raster's centre pixel."""
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    c, r = src.width // 2, src.height // 2
+    xs, ys = src.transform * (np.array([c, c + 1, c + 1, c]), np.array([r, r, r + 1, r + 1]))
+    return areas.area_m2(ShapelyPolygon(list(zip(xs, ys))))
+
+
+def padded_window(src, area: Window, hi: float, areas: AreaCalculator) -> Window:
+    """The search window grown by twice the side of the largest object kept (at most MARGIN_MAX pixels), inside the
+    raster: objects crossing an extent's edge are seen whole, not cut there (a 209 m² roof came back as 385 m²)."""
+    full = Window(0, 0, src.width, src.height)
+    if (area.col_off, area.row_off, area.width, area.height) == (0, 0, src.width, src.height):
+        return full
+    m = int(min(MARGIN_MAX, np.ceil(2 * np.sqrt(hi / max(pixel_area(src, areas), 1e-12)))))
+    return Window(area.col_off - m, area.row_off - m, area.width + 2 * m, area.height + 2 * m).intersection(full)
+
+
+class Regions:
+    """The appearance method's objects from the polygons of pixels above THRESHOLD: regions within the size range [lo,
+    hi] m² are kept; a larger one (several objects merged at a low threshold) is cut at higher probabilities, every
+    SPLIT_STEP percent, until its parts fit, and the parts that fit are kept. Regions reaching an edge of the padded
+    window where the raster goes on are never kept whole (their size is unknown), nor are those outside the search
+    window ``area`` or lying on the exemplars. Iterates :class:`Polygon` objects with object_id and score."""
+
+    def __init__(self, polys, conf_path: str, grid: Grid, src, padded: Window, area: Window, threshold: float,
+                 lo: float, hi: float, areas: AreaCalculator, exemplars) -> None:
+        from shapely.geometry import Polygon as ShapelyPolygon
+        from shapely.ops import unary_union
+        from shapely.prepared import prep
+
+        self.polys, self.conf_path, self.grid, self.lo, self.hi, self.areas = polys, conf_path, grid, lo, hi, areas
+        self.is_cancelled = getattr(polys, "is_cancelled", None)
+        self.levels = [v for v in range((int(threshold * 100) // SPLIT_STEP + 1) * SPLIT_STEP, 100, SPLIT_STEP)]
+        # which edges of the padded window the raster goes on past (top, bottom, left, right)
+        self.open = (padded.row_off > 0, padded.row_off + padded.height < src.height,
+                     padded.col_off > 0, padded.col_off + padded.width < src.width)
+        c0, r0 = area.col_off - padded.col_off, area.row_off - padded.row_off
+        xs, ys = grid.transform * (np.array([c0, c0 + area.width, c0 + area.width, c0]),
+                                   np.array([r0, r0, r0 + area.height, r0 + area.height]))
+        self.view = None if area == padded else prep(ShapelyPolygon(list(zip(xs, ys))))
+        self.taken = unary_union(list(exemplars)) if len(exemplars) else None
+        self.kept = self.too_large = self.on_exemplars = 0
+        self._it = self._objects()
+
+    def __iter__(self) -> "Regions":
+        return self
+
+    def __next__(self):
+        return next(self._it)
+
+    def note(self) -> str:
+        """What the summary adds: regions left out as too large, objects left out as exemplars."""
+        notes = []
+        if self.too_large:
+            notes.append(t("{n} region(s) larger than {hi} m² left out (a higher THRESHOLD may part merged ones)",
+                           n=self.too_large, hi=number(self.hi)))
+        if self.on_exemplars:
+            notes.append(t("{n} object(s) on the exemplars left out", n=self.on_exemplars))
+        return "".join(separator() + n for n in notes)
+
+    def _objects(self):
+        with rasterio.open(self.conf_path) as conf:
+            for poly in self.polys:
+                a = self.areas.area_m2(poly.geom, poly.centre)
+                win, edges = self._bbox(poly.geom)
+                if a > self.hi:
+                    parts = list(self._split(poly, conf, win, edges, a / max(poly.pixels, 1)))
+                    if not parts and (self.view is None or self.view.intersects(poly.geom)):
+                        self.too_large += 1
+                    for part in parts:
+                        yield from self._keep(part)
+                elif a >= self.lo and not any(edges):
+                    yield from self._keep(poly)
+
+    def _bbox(self, geom) -> tuple[Window, tuple]:
+        """(the grid window around a polygon, which of its edges (top, bottom, left, right) lie on an open edge)."""
+        w = window_of_bounds(*geom.bounds, transform=self.grid.transform).round_offsets().round_lengths()
+        w = w.intersection(Window(0, 0, self.grid.width, self.grid.height))
+        edges = (self.open[0] and w.row_off == 0, self.open[1] and w.row_off + w.height >= self.grid.height,
+                 self.open[2] and w.col_off == 0, self.open[3] and w.col_off + w.width >= self.grid.width)
+        return w, edges
+
+    def _keep(self, poly):
+        """Yield the object when it lies in the search window and not on the exemplars."""
+        g = poly.geom
+        if self.view is not None and not self.view.intersects(g):
+            return
+        if self.taken is not None and g.intersects(self.taken) and g.intersection(self.taken).area > MAX_OVERLAP * g.area:
+            self.on_exemplars += 1
+            return
+        self.kept += 1
+        poly.attrs = {"object_id": self.kept, "score": round(poly.confidence, 4)}
+        yield poly
+
+    def _split(self, poly, conf, win: Window, edges: tuple, px_area: float):
+        """The parts of a too-large region that fit the size range when cut at higher probabilities."""
+        from rasterio.features import shapes
+        from shapely.geometry import shape
+
+        from ..errors import Cancelled
+        from ..vectors import Polygon
+
+        if win.width * win.height > SPLIT_MAX_PIXELS:
+            return
+        if self.is_cancelled is not None and self.is_cancelled():
+            raise Cancelled()
+        score = conf.read(1, window=win)
+        wtr = self.grid.window_transform(win)
+        pending = ~geometry_mask([poly.geom], out_shape=score.shape, transform=wtr)
+        parts = np.zeros(score.shape, np.int32)
+        n = 0
+        for level in self.levels:
+            lab, k = ndimage.label(pending & (score >= level))
+            if k == 0:
+                break
+            size = np.bincount(lab.ravel(), minlength=k + 1).astype(np.float64) * px_area
+            size[0] = 0
+            cut = _edge_labels(lab, edges, k)
+            fits = (size >= self.lo) & (size <= self.hi) & ~cut
+            fits[0] = False
+            ids = np.flatnonzero(fits)
+            relabel = np.zeros(k + 1, np.int32)
+            relabel[ids] = np.arange(n + 1, n + 1 + len(ids))
+            parts = np.where(relabel[lab] > 0, relabel[lab], parts)
+            n += len(ids)
+            pending = (size > self.hi)[lab]
+            if not pending.any():
+                break
+        if n == 0:
+            return
+        count = np.bincount(parts.ravel(), minlength=n + 1)
+        total = np.bincount(parts.ravel(), weights=score.ravel().astype(np.float64), minlength=n + 1)
+        for geom, v in shapes(parts, mask=parts > 0, connectivity=4, transform=wtr):
+            g, v = shape(geom), int(v)
+            if self.lo <= self.areas.area_m2(g) <= self.hi:
+                yield Polygon(g, 1, float(total[v] / count[v]) / 100.0, int(count[v]))
+
+
+def _edge_labels(lab: np.ndarray, edges: tuple, k: int) -> np.ndarray:
+    """(k + 1,) bool: which labels touch the open edges (top, bottom, left, right) of a labelled window."""
+    out = np.zeros(k + 1, bool)
+    for flag, line in zip(edges, (lab[0], lab[-1], lab[:, 0], lab[:, -1])):
+        if flag:
+            out[line] = True
+    out[0] = False
+    return out
 
 
 def search_window(src, extent: Optional[tuple]) -> Window:
@@ -329,10 +510,10 @@ def _network_engine(method: str, src) -> tuple[object, str]:
 
 
 def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, left_out: str, out: str, areas: AreaCalculator,
-                       area: Window, progress, is_cancelled) -> SimilarResult:
+                       area: Window, progress, is_cancelled, ex_areas: Optional[list] = None) -> SimilarResult:
     """find_similar with the promptable network (similar_objects.py): masks decoded where the embedding resembles the
-    exemplars ``geoms`` (those with valid pixels on the raster, :func:`exemplar_pixels`); ``left_out`` says which
-    exemplars were of no use (empty when all were)."""
+    exemplars ``geoms`` (those with valid pixels on the raster, :func:`exemplar_pixels`, ``ex_areas`` the areas of their
+    parts on valid pixels); ``left_out`` says which exemplars were of no use (empty when all were)."""
     from ..vectors import Polygon
     from .cache import EmbeddingCache
     from .objects import mask_to_geometry
@@ -341,7 +522,7 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, 
     cache = EmbeddingCache(req.cache_dir, req.cache_max_bytes, memory_items=4) if req.cache_dir != "" else None
     found, note, clicks = similar_objects(src, modality, engine, geoms, req.threshold, areas, cache=cache, area=area,
                                           progress=(lambda v: progress(0.9 * v)) if progress else None,
-                                          is_cancelled=is_cancelled)
+                                          is_cancelled=is_cancelled, exemplar_areas=ex_areas)
     polys = []
     for mask, transform, score in found:
         g = mask_to_geometry(mask, transform)

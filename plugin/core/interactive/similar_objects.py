@@ -23,7 +23,7 @@ from rasterio.windows import Window
 from rasterio.windows import bounds as window_bounds
 
 from ..errors import Cancelled, InputError
-from ..messages import t
+from ..messages import number, t
 from ..raster import RasterSource, cell_size
 from .encoder import EncodedWindow, TILE, encode_window, tile_grid, tile_for
 from .network import STRIDE
@@ -40,6 +40,8 @@ STEP_RANGE = (4, 16)
 SUB = 512
 """Side (encoded pixels) of the part of a tile around a click that the click is decoded on: the largest decoder ROI
 (112 px grown twice by 1.8, 363 px) fits, and the decode's arrays stay small (a 1024-px tile: 16 ms a click, 8 ms here)."""
+PROGRESS_EVERY = 20
+"""Progress is reported every this many clicks of a tile (a click takes 8-16 ms)."""
 MIN_DECODER_SCORE = 0.84
 """Decoder score a mask needs when the model card gives none (``find_similar.min_decoder_score``)."""
 
@@ -165,20 +167,25 @@ def pixel_area_m2(areas, transform: Affine, shape: tuple[int, int]) -> float:
 def similar_objects(src: RasterSource, modality, engine, exemplars: list, threshold: float, areas,
                     cache=None, size: int = TILE, area: Optional[Window] = None,
                     progress: Optional[Callable[[float], None]] = None,
-                    is_cancelled: Optional[Callable[[], bool]] = None) -> tuple[list[tuple[np.ndarray, Affine, float]], str, int]:
+                    is_cancelled: Optional[Callable[[], bool]] = None,
+                    exemplar_areas: Optional[list] = None) -> tuple[list[tuple[np.ndarray, Affine, float]], str, int]:
     """([(mask, transform, similarity)], note, clicks decoded) of objects resembling the exemplars (shapely, raster CRS)
     over the raster, each mask cut to its bounding box; ``areas`` is the raster's AreaCalculator; with an ``area``
-    (native-pixel window), only objects clicked inside it."""
+    (native-pixel window), only objects clicked inside it. The size range comes from ``exemplar_areas`` (m², of their
+    parts on valid pixels: :func:`.exemplars.exemplar_pixels`), else from the exemplars' parts on the raster."""
+    from .exemplars import footprint, on_raster_area_m2
+
     def encode(win: Window) -> EncodedWindow:
         return encode_window(src, win, engine, cache=cache, modality=modality)
 
     cells, ex_areas, diams = [], [], []
+    foot = footprint(src)
     for geom in exemplars:
         x0, y0, x1, y1 = geom.bounds
         cols, rows = ~src.transform * (np.array([x0, x1]), np.array([y1, y0]))
         enc = encode(tile_for(src, np.asarray(cols), np.asarray(rows), size))
         cells.append(exemplar_cells(enc, geom))
-        ex_areas.append(areas.area_m2(geom))
+        ex_areas.append(on_raster_area_m2(geom, foot, areas))
         px = ~geometry_mask([geom], out_shape=enc.shape, transform=enc.transform)
         diams.append(2.0 * np.sqrt(max(px.sum(), 1) / np.pi))
     if not cells:
@@ -193,6 +200,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
     protos = fit_prototypes(cells, bg, float(np.median(diams)))
     step = int(np.clip(round(protos.diameter_px / 3), *STEP_RANGE))
     min_ds = float(getattr(engine, "card", {}).get("find_similar", {}).get("min_decoder_score", MIN_DECODER_SCORE))
+    ex_areas = list(exemplar_areas) if exemplar_areas else ex_areas
     lo, hi = AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)
     found: list[tuple[np.ndarray, Affine, float]] = []
     kept_geoms: list = []
@@ -211,7 +219,10 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
         covered = np.zeros(enc.shape, bool)
         cands = []
         earlier = [g for g in kept_geoms if _boxes_meet(g.bounds, window_bounds(win, src.transform))]
-        for x, y in click_points(sim, cell_valid, step):
+        points = click_points(sim, cell_valid, step)
+        for k, (x, y) in enumerate(points):
+            if progress and k % PROGRESS_EVERY == PROGRESS_EVERY - 1:  # a one-tile search sat at 0 % for 70 s
+                progress(100.0 * (i + k / len(points)) / len(tiles))
             nc, nr = win.col_off + x * fx, win.row_off + y * fy
             if not (c0 <= nc < c1 and r0 <= nr < r1) or covered[min(int(y), enc.shape[0] - 1), min(int(x), enc.shape[1] - 1)]:
                 continue
@@ -250,7 +261,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
         if progress:
             progress(100.0 * (i + 1) / len(tiles))
     note = t("promptable-network features: {n} prototype(s), clicks every {step} px where a cell's cosine reaches {cos} "
-             "({clicks} decoded over {tiles} tile(s)), masks with decoder score >= {score} and object cosine >= {threshold} "
-             "kept", n=len(exemplars), step=step, cos=f"{CLICK_MIN_COS:g}", clicks=clicks, tiles=len(tiles),
-             score=f"{min_ds:g}", threshold=f"{threshold:g}")
+             "({clicks} decoded over {tiles} tile(s)), masks with decoder score >= {score}, object cosine >= {threshold} "
+             "and an area between {lo} and {hi} m² kept", n=len(exemplars), step=step, cos=f"{CLICK_MIN_COS:g}",
+             clicks=clicks, tiles=len(tiles), score=f"{min_ds:g}", threshold=f"{threshold:g}", lo=number(lo), hi=number(hi))
     return found, note, clicks
