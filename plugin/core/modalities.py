@@ -79,11 +79,14 @@ def from_preset(name: str, src: RasterSource, reason: Optional[str] = None) -> M
     if name == "generic":
         roles = {f"band{i}": i for i in range(1, src.count + 1)}
     elif name == "sar":
-        if src.count > 2 and not src.is_complex:
+        if src.count > SAR_STACK_MAX and not src.is_complex:
             raise ModalityError(
-                t("The SAR preset expects 1 or 2 bands (VV[, VH]); '{name}' has {count}.", name=_base(src), count=src.count),
+                t("The SAR preset reads 1 to 4 bands (VV[, VH], then bands it leaves out); '{name}' has {count}.", name=_base(src), count=src.count),
                 t("Choose 'generic', or split the bands with Raster > Extraction."))
         roles = _roles_from_descriptions(src) or {r: i + 1 for i, r in enumerate(roles_list[: src.count])}
+        caution = _left_out_caution(src, roles) if not src.is_complex else ""
+        reason += separator() + caution if caution else ""
+        return _as_co_cross(Modality(name, t(p["label"]), roles, dict(p["scaling"]), reason, src.count))
     elif name == "dsm":
         if src.count != 1:
             raise ModalityError(t("The DSM preset expects 1 band; '{name}' has {count}.", name=_base(src), count=src.count),
@@ -97,6 +100,45 @@ def from_preset(name: str, src: RasterSource, reason: Optional[str] = None) -> M
                 t("Choose the modality that matches the file, or 'auto'."))
         roles = {r: i + 1 for i, r in enumerate(roles_list)}
     return Modality(name, t(p["label"]), roles, dict(p["scaling"]), reason, src.count)
+
+
+SAR_STACK_MAX = 4
+"""Bands a SAR stack may have: VV, VH and what exports add after them (VV−VH or VV/VH, an angle): those are left out."""
+
+
+def _left_out_caution(src: RasterSource, roles: dict[str, int]) -> str:
+    """What a SAR stack of more than VV and VH says of the bands no role reads ('caution: band 3 left out …')."""
+    rest = ", ".join(str(b) for b in range(1, src.count + 1) if b not in roles.values())
+    if not rest:
+        return ""
+    read = ", ".join(f"b{i} {r.upper()}" for r, i in sorted(roles.items(), key=lambda kv: kv[1]))
+    return t("caution: {n} bands: read as {read}; band(s) {rest} left out (e.g. a VV−VH ratio of a colour composite); set "
+             "band descriptions (VV, VH) if the bands are in another order", n=src.count, read=read, rest=rest)
+
+
+_CO_CROSS = {"hh": "vv", "hv": "vh"}
+"""HH and HV (ALOS-2, RADARSAT, NISAR) are co- and cross-polarised as VV and VH are: the SAR rules read them in their place."""
+
+
+def _as_co_cross(m: Modality) -> Modality:
+    """A SAR modality whose HH / HV bands are read as the co- / cross-polarised bands the engines take (VV's and VH's
+    roles and rules), said in its reason; its label names the real polarisations and ``extra['polarisations']`` maps
+    each role to the polarisation read (a change pair of HH/HV and VV/VH is still no pair, :func:`polarisations`)."""
+    moved = {r: _CO_CROSS[r] for r in m.roles if r in _CO_CROSS and _CO_CROSS[r] not in m.roles}
+    if not moved:
+        return m
+    pols = ", ".join(r.upper() for r, _ in sorted(m.roles.items(), key=lambda kv: kv[1]))
+    said = separator().join(t("HH read as the co-polarised band (VV's rules)") if r == "hh" else
+                            t("HV read as the cross-polarised band (VH's rules)") for r in moved)
+    roles = {moved.get(r, r): i for r, i in m.roles.items()}
+    return replace(m, label=t("SAR ({polarisations})", polarisations=pols), roles=roles, reason=m.reason + separator() + said,
+                   extra={**m.extra, "polarisations": {v: k for k, v in moved.items()}})
+
+
+def polarisations(m: Modality) -> dict[str, str]:
+    """The polarisation each SAR role of a modality holds: role → 'vv', 'vh', 'hh' or 'hv' (HH read in VV's role: 'hh')."""
+    read_as = m.extra.get("polarisations", {})
+    return {r: read_as.get(r, r) for r in m.roles if r in ("vv", "vh", "hh", "hv")}
 
 
 def _base(src: RasterSource) -> str:
@@ -355,7 +397,7 @@ def _detect_modality(src: RasterSource) -> Modality:
     named = _roles_from_descriptions(src)
     named_count = sum(1 for d in src.descriptions if d.strip())
     if any(k in named for k in ("vv", "vh", "hh", "hv")) and n <= 4:
-        return Modality("sar", t("SAR"), named, {"kind": "sar_db"}, t("band descriptions name polarisations"), n)
+        return _as_co_cross(Modality("sar", t("SAR"), named, {"kind": "sar_db"}, t("band descriptions name polarisations"), n))
     if "height" in named and n == 1:
         return Modality("dsm", t("DSM / nDSM (height)"), named, {"kind": "metres"}, t("band description names a height"), n)
     landsat_why = t("Landsat Collection 2 band names") if _is_collection2(src) else _landsat_numbered(src)
@@ -379,6 +421,9 @@ def _detect_modality(src: RasterSource) -> Modality:
         name = "landsat89" if _is_oli(src) else "landsat457"  # the roles follow that numbering: so does the label
         return Modality(name, t(presets()[name].get("label", name)), lroles, presets()[name]["scaling"],
                         t("Landsat band descriptions"), n)
+    db_stack = _db_stack(src) if named_count == 0 else None
+    if db_stack is not None:
+        return db_stack
     for name, p in presets().items():
         if n in p.get("counts", []):
             if n in (3, 4):
@@ -398,6 +443,33 @@ def _detect_modality(src: RasterSource) -> Modality:
     raise ModalityError(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
+
+
+DB_STACK_MEDIAN_MAX = -3.0
+"""Bands 1 and 2 of an undescribed float stack read as dB backscatter need medians below this (σ0 medians: VV about -15
+to -5 dB, VH 6-10 dB lower): standardised bands (z-scores, medians near 0) stay imagery."""
+
+
+def _looks_like_db(values: np.ndarray) -> bool:
+    """Values (one band's, valid) that look like backscatter in dB, as the one-band test reads them (a 99th percentile
+    below 10) with a median below DB_STACK_MEDIAN_MAX."""
+    return values.size > 0 and float(np.median(values)) < DB_STACK_MEDIAN_MAX and float(np.percentile(values, 99)) < 10
+
+
+def _db_stack(src: RasterSource) -> Optional[Modality]:
+    """Three or four undescribed float bands whose bands 1 and 2 look like backscatter in dB (:func:`_looks_like_db`;
+    no reflectance or colour is negative): SAR VV, VH, the other bands left out and said (a GEE / SNAP colour composite
+    VV, VH, VV−VH read as RGB called 95.5 % of a chip water); None otherwise."""
+    if src.count not in (3, 4) or not all(d.startswith("float") for d in src.dtypes):
+        return None
+    s = src.sample(bands=[1, 2], max_pixels=100_000)
+    ok = ~np.ma.getmaskarray(s).any(axis=0)
+    v = np.asarray(s.data)[:, ok & ~(np.asarray(s.data) == 0).all(axis=0)]  # an undeclared 0 fill is no value
+    if v.shape[1] < 100 or not (_looks_like_db(v[0]) and _looks_like_db(v[1])):
+        return None
+    roles = {"vv": 1, "vh": 2}
+    why = t("{n} float bands without descriptions, bands 1 and 2 with backscatter-like values in dB (negative)", n=src.count)
+    return Modality("sar", t("SAR"), roles, {"kind": "sar_db"}, why + separator() + _left_out_caution(src, roles), src.count)
 
 
 BLUE_RANGE_RATIO = 0.8
@@ -497,6 +569,10 @@ def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...]
     return "rgb", t("RGB"), dict(table["rgb"]["scaling"])
 
 
+CROSS_POL_MEDIAN_DB = -17.0
+"""An undescribed one-band dB raster with a median below this is more likely cross-polarised (VH: -28 to -15 dB; VV
+about -15 to -5 dB over land): read as VV it made 97 % of a chip water."""
+
 _POLARISATION_IN_NAME = re.compile(r"(?<![a-z])(vv|vh|hh|hv)(?![a-z])")
 """A polarisation named in a file name ('s1a-iw-grd-vv-...', 'scene_VH.tif'); HH/HV are read as VV/VH (co-/cross-pol)."""
 
@@ -512,16 +588,19 @@ def _single_band(src: RasterSource) -> Modality:
     med = float(np.median(s))
     pol = _POLARISATION_IN_NAME.search(_base(src).lower())
     if pol:  # e.g. a Sentinel-1 GRD measurement file 's1a-iw-grd-vv-...tiff' (uint16 amplitude): not a DSM
-        role = pol.group(1) if pol.group(1) in ("vv", "vh") else "vv"
-        return Modality("sar", t("SAR (single band)"), {role: 1}, {"kind": "sar_db"},
-                        t("the file name names the polarisation '{pol}'", pol=pol.group(1).upper()), 1)
+        return _as_co_cross(Modality("sar", t("SAR (single band)"), {pol.group(1): 1}, {"kind": "sar_db"},
+                                     t("the file name names the polarisation '{pol}'", pol=pol.group(1).upper()), 1))
     band = _single_band_role(src)
     if band:
         return band
     named = _single_band_named(src)  # a name or unit outranks the value test below (a flat nDSM, a 0-1 pan)
     if not named and src.dtypes[0].startswith("float") and (
             med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
-        return Modality("sar", t("SAR (single band)"), {"vv": 1}, {"kind": "sar_db"}, t("one float band with backscatter-like values"), 1)
+        why = t("one float band with backscatter-like values")
+        if med < CROSS_POL_MEDIAN_DB:
+            why += separator() + t("caution: read as VV, but its median {median} dB looks like cross-pol VH: name the band VH "
+                                   "if it is", median=f"{med:.1f}")
+        return Modality("sar", t("SAR (single band)"), {"vv": 1}, {"kind": "sar_db"}, why, 1)
     if named:
         kind, why = named
     elif src.dtypes[0] == "uint8":

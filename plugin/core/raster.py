@@ -76,6 +76,9 @@ class RasterSource:
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
     """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill`)."""
+    db_zero_fill: bool = False
+    """0 in every band is the fill of SAR in dB (see :func:`db_zero_fill`): kept out of the warper's resampling kernel in
+    :meth:`read_on_grid`; reads leave it to the SAR scaling, which masks it and says so (``Scaling.no_measurement``)."""
     validity_band: Optional[int] = None
     """A band described as the data mask ('dataMask' of openEO / Sentinel Hub exports: 1 data, 0 none): every read is
     masked where it is 0 (where it is below 1 after resampling). It stays one of the bands (no role reads it)."""
@@ -206,7 +209,7 @@ class RasterSource:
                 # so let the warper mark coverage in an alpha band (it honours internal masks too; a file's own
                 # alpha band is warped as that band). Where 0 in every band is fill, the warper leaves it out of the
                 # resampling kernel: blended into the pixels along a collar it made them dark data (false change).
-                fill = dict(src_nodata=0, UNIFIED_SRC_NODATA="YES") if self.zero_fill else {}
+                fill = dict(src_nodata=0, UNIFIED_SRC_NODATA="YES") if self.zero_fill or self.db_zero_fill else {}
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
                                height=grid.height, resampling=resampling, add_alpha=self.alpha_band is None, **fill) as vrt:
                     raw = read_bands(vrt, bands + [vrt.count], window=window)
@@ -330,6 +333,30 @@ def lone_band_zero_fill(ds) -> bool:
 
 LONE_BAND_FILL_GAP = 8
 """The darkest 0.1 % of a lone band's non-zero values must be at least this many DN for its 0 to be fill."""
+
+
+def _five_windows(ds, bands: Sequence[int]) -> np.ndarray:
+    """(bands, pixels) of the four corners (where a collar is) and the centre, 128 px each: a few blocks of any raster."""
+    w, h = min(128, ds.width), min(128, ds.height)
+    return np.concatenate([ds.read(list(bands), window=Window(int((ds.width - w) * fx), int((ds.height - h) * fy), w, h))
+                           .reshape(len(bands), -1) for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))], axis=1)
+
+
+def db_zero_fill(ds, dtypes: Sequence[str]) -> bool:
+    """True for two to four float bands without a nodata value that look like SAR backscatter in dB (in every band, a
+    negative median and a 99th percentile below 10 dB, as the modality's backscatter test reads them) and hold pixels 0
+    in every band: 0 dB in VV and VH at once is no backscatter but the fill of a GEE export or of gdalwarp's collar
+    (without -dstnodata), to be kept out of the resampling kernel as integer imagery's 0 is (bilinear onto another grid,
+    it blended into the edge pixels: change F1 0.806 instead of 0.852). One float band stays as it is: heights below
+    sea level are negative too, and 0 m is a height. Read on five small windows."""
+    if ds.nodata is not None or not 2 <= len(dtypes) <= 4 or not all(d.startswith("float") for d in dtypes):
+        return False
+    v = _five_windows(ds, range(1, len(dtypes) + 1))
+    fill = (v == 0).all(axis=0)
+    measured = v[:, ~fill & np.isfinite(v).all(axis=0)]
+    if not fill.any() or measured.shape[1] < 100:
+        return False
+    return bool((np.median(measured, axis=1) < 0).all() and (np.percentile(measured, 99, axis=1) < 10).all())
 
 
 _CONNECTION = re.compile(r"^(/vsi[a-z0-9_]+/|[A-Z][A-Z0-9_]+:)")
@@ -552,6 +579,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
         overviews=tuple(ds.overviews(1)),
         alpha_band=alpha,
         zero_fill=zero_fill,
+        db_zero_fill=alpha is None and not zero_fill and "open_path" not in extra and db_zero_fill(ds, dtypes),
         validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
         wavelengths=tuple(band_wavelength(ds.tags(i)) for i in range(1, n + 1)),
         class_map=class_map_evidence(ds, path) if n == 1 and "open_path" not in extra else "",  # a palette: palette_vrt

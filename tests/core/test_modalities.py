@@ -83,7 +83,7 @@ def test_overrides(tmp_path):
         from_preset("sentinel2_l1c", src5)
     with pytest.raises(ModalityError, match="Unknown modality"):
         resolve_modality(src5, "hyperspectral")
-    with pytest.raises(ModalityError, match="1 or 2 bands"):
+    with pytest.raises(ModalityError, match="1 to 4 bands"):
         resolve_modality(src5, "sar")
     with pytest.raises(ModalityError, match="expects 1 band"):
         resolve_modality(src5, "dsm")

@@ -22,18 +22,18 @@ from typing import Callable, Optional
 import numpy as np
 from rasterio.windows import Window
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, ModalityError, OutputError
 from ..messages import number, quantity, t
 from ..mmu import sieve_changed
-from ..modalities import resolve_modality
+from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
-from ..raster import RasterSource, check_has_valid_pixels, open_raster, reads_cancellable
+from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, open_raster, reads_cancellable
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
-from ..landcover.extract import row_pixel_areas
+from ..landcover.extract import MAY_BE_FLAT, row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
 from .semantic import OTHER, ClassMaps, build_class_maps, class_label, parse_change_prompt, select_transitions
@@ -282,6 +282,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
     amod = resolve_modality(after, req.modality)
+    check_polarisations(bmod, amod)
     masks = tuple(open_raster(p, expand_palette=False, layer=req.layers.get(p)) if p else None
                   for p in (req.before_cloud_mask, req.after_cloud_mask))
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
@@ -289,6 +290,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     method = make_method(method_name, req.device)
     sample = pair.sample()
     method.fit(sample)
+    check_read_bands(before, after, bmod, amod, getattr(method, "used", None) or pair.roles)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec,
                              req.layers.get(req.reference_map or ""))
@@ -402,6 +404,28 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                         tally.area["valid"], list(maps.from_names), list(maps.to_names), tally.matrix_changed, device, dates,
                         {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": tally.matrix_all,
                          "nodata_m2": tally.area["nodata"], "prompt": prompt, "transitions": kept})
+
+
+def check_polarisations(bmod: Modality, amod: Modality) -> None:
+    """Refuse a SAR pair whose dates share no polarisation (HH/HV against VV/VH: HH and HV are read in VV's and VH's
+    roles, but backscatter of another polarisation differs by several dB everywhere, no change)."""
+    bpol, apol = polarisations(bmod), polarisations(amod)
+    shared = [r for r in bpol if r in apol]
+    if not shared or any(bpol[r] == apol[r] for r in shared):
+        return
+    said = lambda pol: ", ".join(p.upper() for p in pol.values())  # noqa: E731
+    raise ModalityError(t("BEFORE holds {before} and AFTER {after}: backscatter of different polarisations cannot be compared.",
+                          before=said(bpol), after=said(apol)),
+                        t("Choose two SAR rasters of the same polarisations (both VV/VH or both HH/HV)."))
+
+
+def check_read_bands(before: RasterSource, after: RasterSource, bmod: Modality, amod: Modality, roles) -> None:
+    """Refuse, before any output is written, a band the change method reads that holds one value on either date
+    (:func:`~..raster.check_band_spread`; a constant NIR on one date passed without a word); roles that may be flat over a
+    scene (SAR over calm water, cirrus) are not checked."""
+    checked = [r for r in roles if r not in MAY_BE_FLAT]
+    for src, m in ((before, bmod), (after, amod)):
+        check_band_spread(src, {r: m.roles[r] for r in checked if r in m.roles})
 
 
 def needs_classes(req: ChangeRequest, prompt) -> bool:

@@ -7,6 +7,7 @@ are in pixel coordinates (col, row) of the encoded window.
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -18,7 +19,7 @@ from rasterio.windows import Window
 from ..errors import InputError
 from ..messages import t
 from ..raster import RasterSource
-from .cache import EmbeddingCache, make_key
+from .cache import EmbeddingCache, make_key, raster_identity
 
 
 @dataclass
@@ -130,15 +131,23 @@ def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: 
     return np.asarray(data.data, dtype=np.float32), valid
 
 
-def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5) -> tuple[np.ndarray, np.ndarray]:
+def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5,
+                scaling=None) -> tuple[np.ndarray, np.ndarray]:
     """(values engines can compare, valid): SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB,
-    its linear values of 0 (the zero fill of Sentinel-1 GRD swath borders) made invalid; others are kept."""
+    its values that are no measurement made invalid; others are kept. ``scaling`` is the raster's
+    :class:`~..scaling.Scaling` (:func:`sar_scaling`), read as land cover and change read it (calibrated amplitude by
+    20·log10, DN calibrated, 0 in every band of dB values a fill); without it, values with a negative 5th percentile are
+    dB and others linear intensity, whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out."""
     if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
         return image, valid
     from scipy import ndimage
 
     lin = image.astype(np.float32)
-    if np.percentile(lin[:, valid], 5) < 0:  # given in dB: back to intensity for the multilook average
+    if scaling is not None:
+        empty = scaling.no_measurement(lin)
+        valid = valid if empty is None else valid & ~empty
+        lin = np.power(10.0, scaling.apply(lin) / 10.0, dtype=np.float32)  # intensity for the multilook average
+    elif np.percentile(lin[:, valid], 5) < 0:  # given in dB: back to intensity for the multilook average
         lin = np.power(10.0, lin / 10.0, dtype=np.float32)
     else:
         valid = valid & (lin > 0).all(axis=0)
@@ -147,6 +156,25 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
     for b in range(lin.shape[0]):
         out[b] = ndimage.uniform_filter(np.where(valid, lin[b], 0), looks) / np.maximum(w, 1e-6)
     return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32), valid
+
+
+_SCALINGS: dict = {}
+"""Fitted SAR scalings by raster and roles: every tile of a precomputed raster is read the same way (fitted once)."""
+
+
+def sar_scaling(src: RasterSource, modality):
+    """The Scaling land cover and change use for a SAR raster (:func:`~..scaling.fit_scaling`), None for other modalities."""
+    if getattr(modality, "family", "") != "sar":
+        return None
+    from ..scaling import fit_scaling
+
+    key = (json.dumps(raster_identity(src.path), sort_keys=True, default=str), src.nodata, src.user_nodata,
+           tuple(sorted(modality.roles.items())))
+    if key not in _SCALINGS:
+        if len(_SCALINGS) > 16:
+            _SCALINGS.clear()
+        _SCALINGS[key] = fit_scaling(src, modality)
+    return _SCALINGS[key]
 
 
 def encode_window(src: RasterSource, window: Window, engine, resolution: Optional[float] = None,
@@ -162,8 +190,10 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     bands = list(bands) if bands else engine.select_bands(src.count, modality)
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
+    scaling = sar_scaling(src, modality)
     if cache is not None:
-        prep = "sar-multilook5-db-zero-fill" if getattr(modality, "family", "") == "sar" else "none"
+        prep = (f"sar-multilook5-db-scaling-{scaling.scale:g}-{scaling.offset:g}-{int(scaling.to_db)}" if scaling is not None
+                else "none")
         extra = {"prep": prep, **getattr(engine, "cache_extra", {})}
         if src.user_nodata:  # the nodata values set on the layer in QGIS mask pixels the file leaves valid
             extra["user_nodata"] = [[float(lo), float(hi)] for lo, hi in src.user_nodata]
@@ -175,7 +205,7 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
             feats = {k: v for k, v in feats.items() if k != "_valid"}
             return EncodedWindow(window, shape, transform, feats, stored_valid.astype(bool), from_cache=True)
     image, valid = read_window(src, window, bands, shape)
-    image, valid = to_physical(image, valid, modality)
+    image, valid = to_physical(image, valid, modality, scaling=scaling)
     feats = engine.encode(image, valid)
     if cache is not None and key is not None:
         same = "valid" in feats and np.array_equal(feats["valid"], valid)  # the engine's own copy (1 MB a 1024² tile)
