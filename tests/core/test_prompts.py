@@ -219,7 +219,7 @@ def test_ranges_storeys_and_other_languages(text, area, height):
 
 def test_qualifiers_are_whole_words():
     # 'über' inside 'überschwemmung' and 'over' inside 'cover' are no size qualifiers
-    # (a quantity then left without a qualifier is refused rather than dropped: tests/core/test_prompts_promptfix.py)
+    # (a quantity then left without a qualifier is refused rather than dropped: tests/core/test_prompts_analyst_phrases.py)
     with pytest.raises(PromptError, match="does not say whether it is the least or the greatest"):
         P.parse_prompt("überschwemmung 1 ha", use_encoder=False)
     assert P.parse_prompt("überschwemmung", use_encoder=False).names == ["flooded_area"]
