@@ -414,10 +414,11 @@ SOFT_ALPHA_SHARE = 0.01
 values; a near-infrared band GDAL calls alpha has them nearly everywhere."""
 
 
-def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True,
+def open_raster(path: str, require_crs: bool = True, expand_palette: "bool | str" = True,
                 layer: Optional[LayerSettings] = None) -> RasterSource:
     """Open and inspect a raster; raise :class:`InputError` with a fix when it cannot be used. A paletted one-band image
-    is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values).
+    is read as red, green, blue through its colour table unless ``expand_palette`` is False (class maps keep values);
+    a paletted class map is refused unless it is "always" (the interactive tools click regions of any paletted raster).
     ``layer``: what the analyst set on the raster's layer in QGIS (its CRS, nodata values): the raster is read with it,
     as QGIS draws it."""
     src = _open_raster(path, require_crs, expand_palette, layer.crs if layer is not None else None)
@@ -426,7 +427,7 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: bool = True
     return replace(src, user_nodata=layer.nodata, drawn_rgb=layer.drawn_rgb)
 
 
-def _open_raster(path: str, require_crs: bool, expand_palette: bool, crs: Optional[str]) -> RasterSource:
+def _open_raster(path: str, require_crs: bool, expand_palette: "bool | str", crs: Optional[str]) -> RasterSource:
     """open_raster in the layer's CRS ``crs`` (None: the file's)."""
     if not path:
         raise InputError(t("No input raster was given."), t("Choose a raster layer or file."))
@@ -457,7 +458,7 @@ def _open_raster(path: str, require_crs: bool, expand_palette: bool, crs: Option
             unplaced = ds.transform.is_identity and layer_crs is not None  # a layer CRS needs the file's geotransform
             if ds.crs is None and ((require_crs and layer_crs is None) or unplaced):
                 raise _no_crs_error(ds, path)
-            vrt = palette_vrt(ds, path) if expand_palette else None
+            vrt = palette_vrt(ds, path, refuse_class_map=expand_palette != "always") if expand_palette else None
             if vrt is None:
                 return _in_layer_crs(_source(ds, path), layer_crs, ds.crs)
             own = ds.crs
@@ -669,10 +670,12 @@ def band_name_in_file_name(name: str) -> str:
     return ""
 
 
-def palette_vrt(ds, path: str) -> Optional[str]:
+def palette_vrt(ds, path: str, refuse_class_map: bool = True) -> Optional[str]:
     """For one band of palette indices (an 8-bit colour-table GeoTIFF, GIF or PNG export), a VRT (XML text GDAL opens
     directly) reading it through its colour table as red, green and blue; its nodata index and transparent colours
-    become the mask. None for any other raster: the index values themselves mean nothing to the engines."""
+    become the mask. None for any other raster: the index values themselves mean nothing to the engines. A mask or a
+    class map (few colours) is refused unless ``refuse_class_map`` is False: clicking its regions is a valid
+    interactive use, while land cover and change need imagery."""
     if ds.count != 1 or ds.colorinterp[0] != ColorInterp.palette:
         return None
     try:
@@ -681,11 +684,11 @@ def palette_vrt(ds, path: str) -> Optional[str]:
         return None
     if not table:
         return None
-    if len(table) <= 2 or ds.tags(1, "IMAGE_STRUCTURE").get("NBITS") == "1":
+    if refuse_class_map and (len(table) <= 2 or ds.tags(1, "IMAGE_STRUCTURE").get("NBITS") == "1"):
         raise InputError(t("'{name}' has one bit or two colours per pixel: a mask or a classified map, not imagery.",
                            name=os.path.basename(path)),
                          t("Choose the image itself; give a cloud mask as the mask file and a class map as the reference map."))
-    why = class_map_evidence(ds, path) or _few_palette_values(ds)
+    why = (class_map_evidence(ds, path) or _few_palette_values(ds)) if refuse_class_map else ""
     if why:
         raise class_map_error(path, why)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from typing import Optional
 
 from qgis.core import (
@@ -194,6 +195,7 @@ class PromptController(QObject):
         self._written_fids: list = []  # feature ids the last write added (what Ctrl+Z deletes)
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
         self._note = ""  # said once with the next result shown (a tiny box taken as a click)
+        self._bands_for = None  # weak reference to the session whose bands the status said (once per encoded view)
         canvas.destinationCrsChanged.connect(self._redraw)
 
     # ------------------------------------------------------------- configuration
@@ -492,7 +494,7 @@ class PromptController(QObject):
             wide, _ = view_rendering(self.canvas, layer, extent=around, folder=folder, max_side=3 * MAX_SIDE)
 
         def work(progress, is_cancelled):
-            src = open_raster(render()) if render is not None else open_raster(path, layer=overrides)
+            src = open_raster(render()) if render is not None else open_raster(path, expand_palette="always", layer=overrides)
             engine, _ = load_engine(model, device)
             inv = ~src.transform
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())
@@ -640,6 +642,12 @@ class PromptController(QObject):
             notes.insert(0, self._note)
             if res.complete:  # said until the whole object is shown
                 self._note = ""
+        if self._bands_for is None or self._bands_for() is not self.session:  # which bands the engine reads: once a view
+            from ..core.interactive.encoder import bands_line
+
+            s = self.session
+            notes.append(bands_line(s.source, s.engine, s.modality, s.bands))
+            self._bands_for = weakref.ref(s)
         if res.cut_by_view:
             cut = tr("The object is cut by the map view (only the part on the rendered view is outlined): zoom out so "
                      "the whole object shows and click again.")

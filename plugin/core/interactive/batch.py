@@ -21,7 +21,7 @@ from ..layer_settings import LayerSettings
 from ..raster import open_raster, reads_cancellable
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
 from .cache import EmbeddingCache
-from .encoder import TILE, tile_for
+from .encoder import TILE, bands_line, tile_for
 from .engines import load_engine
 from .objects import AcceptedObject, free_of, make_object, mask_to_geometry, write_objects
 from .session import InteractiveSession, on_raster
@@ -104,7 +104,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     """Segment every object of the request and write the polygons (and the object-id raster)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
-    src = open_raster(req.input, layer=req.layers.get(req.input))
+    src = open_raster(req.input, expand_palette="always", layer=req.layers.get(req.input))  # a class map's regions too
     inputs = [req.input, *req.vector_inputs]
     out_vec = check_output_path(req.output_vector, inputs, VECTOR_OUTPUT_EXTENSIONS)
     out_ras = check_output_path(req.output_raster, inputs, (".tif", ".tiff")) if req.output_raster else None
@@ -206,6 +206,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
     progress(100.0)
     hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
     text = (t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report) + hits
+            + separator() + bands_line(src, engine, modality)  # which bands the engine read (the network: three)
             + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))

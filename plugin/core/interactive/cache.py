@@ -168,10 +168,13 @@ def pam_digest(path: str, size: int, mtime_ns: int = 0, ctime_ns: int = 0) -> st
 
 
 def _only_statistics(elem) -> bool:
-    """Strip statistics and histograms from a PAM element (in place); True when nothing that changes a read is left."""
+    """Strip statistics, histograms and band descriptions from a PAM element (in place); True when nothing that changes
+    a read is left. QGIS writes a band's <Description> there when it opens a raster: the bands chosen from the
+    descriptions are in the key already, and keeping it made every encoding terraprompt:encode_image precomputed a miss."""
     for child in list(elem):
         key = (child.get("key") or "").upper()
-        statistics = child.tag == "Histograms" or (child.tag == "MDI" and key.startswith("STATISTICS_"))
+        statistics = (child.tag == "Histograms" or (child.tag == "Description" and elem.tag == "PAMRasterBand")
+                      or (child.tag == "MDI" and key.startswith("STATISTICS_")))
         if statistics or _only_statistics(child):
             elem.remove(child)
     return len(elem) == 0 and not (elem.text or "").strip() and elem.tag in ("PAMDataset", "PAMRasterBand", "Metadata")

@@ -23,6 +23,8 @@ from scipy import ndimage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from .encoder import fill_nodata
+
 ENGINE_VERSION = "classical-geodesic-4"
 
 
@@ -77,11 +79,12 @@ class ClassicalEngine:
             image = image[None]
         c, h, w = image.shape
         valid = np.asarray(valid, dtype=bool) & np.isfinite(image).all(axis=0)
-        feats = normalise_bands(image, valid)
+        # a hole takes its surroundings' values: its zeros were an edge around it that stopped the growth (a DSM roof
+        # with a 12 x 12 px hole: IoU 0.99 -> 0.43); it stays outside every superpixel
+        feats = fill_nodata(normalise_bands(image, valid), valid)
         if self.smooth > 0:
             feats = np.stack([ndimage.gaussian_filter(b, self.smooth) for b in feats])
         grad = gradient_magnitude(feats)
-        grad[~valid] = grad.max() if grad.size else 0
         markers = np.zeros((h, w), dtype=np.int32)
         s = self.step
         ys, xs = np.mgrid[s // 2:h:s, s // 2:w:s]

@@ -18,7 +18,7 @@ from rasterio.windows import Window
 
 from ..errors import InputError
 from ..messages import t
-from ..raster import RasterSource
+from ..raster import Grid, RasterSource, pixel_size_m
 from .cache import EmbeddingCache, make_key, raster_identity
 
 
@@ -114,7 +114,6 @@ def working_resolution(src: RasterSource, engine) -> Optional[float]:
     gsd = getattr(engine, "working_gsd_m", None)
     if not gsd:
         return None
-    from ..raster import pixel_size_m
 
     native_m = pixel_size_m(src.grid)
     if not native_m > 0 or 0.9 * gsd <= native_m <= 1.1 * gsd or native_m > UPSAMPLE_UP_TO * gsd:
@@ -131,13 +130,48 @@ def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: 
     return np.asarray(data.data, dtype=np.float32), valid
 
 
+def fill_nodata(image: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """``image`` (bands, rows, cols) with each invalid or non-finite pixel set to its nearest valid pixel's values (0
+    where none is valid): engines read their neighbourhood, and a nodata hole left as 0 (or as the strongest gradient)
+    is an edge that cut roofs at it (network IoU 0.94 -> 0.47 with a 12 x 12 px hole); the hole stays invalid."""
+    from scipy import ndimage
+
+    ok = np.asarray(valid, bool) & np.isfinite(image).all(axis=0)
+    if ok.all():
+        return image
+    if not ok.any():
+        return np.zeros_like(image)
+    idx = ndimage.distance_transform_edt(~ok, return_distances=False, return_indices=True)
+    return image[:, idx[0], idx[1]]
+
+
+GROUND_WINDOW_M = 120.0
+"""Width of the ground estimate taken off a DSM before encoding (landcover.indices.ground_estimate, as land cover's
+nDSM): wider than most buildings."""
+
+
+def above_ground(image: np.ndarray, valid: np.ndarray, pixel_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """(heights above a local ground estimate, valid) of a one-band DSM window: the network stretches a window's values
+    between percentiles, and on sloping ground the relief took the range (one click per roof on 30 % slope: mean IoU
+    0.88 flat, 0.69 sloped); an nDSM keeps its values (its ground is 0). Undeclared fills (landcover.indices.void_heights)
+    become invalid."""
+    from ..landcover.indices import height_above_ground
+
+    h = height_above_ground(image[0], True, pixel_m, GROUND_WINDOW_M, valid)
+    ok = np.asarray(valid, bool) & np.isfinite(h)
+    return np.where(ok, h, 0)[None].astype(np.float32), ok
+
+
 def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5,
-                scaling=None) -> tuple[np.ndarray, np.ndarray]:
+                scaling=None, pixel_m: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
     """(values engines can compare, valid): SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB,
-    its values that are no measurement made invalid; others are kept. ``scaling`` is the raster's
+    its values that are no measurement made invalid; a DSM is taken as heights above its local ground
+    (:func:`above_ground`, given the pixel size ``pixel_m``); others are kept. ``scaling`` is the raster's
     :class:`~..scaling.Scaling` (:func:`sar_scaling`), read as land cover and change read it (calibrated amplitude by
     20·log10, DN calibrated, 0 in every band of dB values a fill); without it, values with a negative 5th percentile are
     dB and others linear intensity, whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out."""
+    if getattr(modality, "family", "") == "height" and pixel_m and image.shape[0] == 1 and valid.any():
+        return above_ground(image, valid, pixel_m)
     if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
         return image, valid
     from scipy import ndimage
@@ -158,6 +192,10 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
     return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32), valid
 
 
+PREP_VERSION = 2
+"""Part of the cache key: how engines prepare a window (2: nodata holes filled with the nearest valid values,
+:func:`fill_nodata`; before, they were edges)."""
+
 _SCALINGS: dict = {}
 """Fitted SAR scalings by raster and roles: every tile of a precomputed raster is read the same way (fitted once)."""
 
@@ -177,6 +215,37 @@ def sar_scaling(src: RasterSource, modality):
     return _SCALINGS[key]
 
 
+def _band_numbers(bands: Sequence[int]) -> str:
+    """'4, 3, 2', or '1-13' for a run of four or more bands in order."""
+    b = [int(v) for v in bands]
+    if len(b) >= 4 and b == list(range(b[0], b[0] + len(b))):
+        return f"{b[0]}-{b[-1]}"
+    return ", ".join(str(v) for v in b)
+
+
+def bands_line(src: RasterSource, engine, modality=None, bands: Optional[Sequence[int]] = None) -> str:
+    """Which bands ``engine`` reads of ``src`` and as what, for reports and the status ('bands 4, 3, 2 as red, green,
+    blue (Sentinel-2 (13 bands))'; 'unrecognised band layout: bands 1, 2, 1 used as they are'): the network sees three
+    bands whatever the raster holds, and nothing said which."""
+    bands = list(bands) if bands else engine.select_bands(src.count, modality)
+    three = hasattr(engine, "shown_bands")  # an engine that sees three bands as red, green, blue
+    shown = list(engine.shown_bands(bands)) if three else bands
+    numbers = _band_numbers(shown)
+    if modality is None:
+        return t("unrecognised band layout: bands {bands} used as they are", bands=numbers)
+    if three and len(set(shown)) == 1:
+        return t("band {band} as grey ({modality})", band=shown[0], modality=modality.label)
+    if not three or len(shown) != 3:
+        return (t("band {band} ({modality})", band=shown[0], modality=modality.label) if len(shown) == 1
+                else t("bands {bands} ({modality})", bands=numbers, modality=modality.label))
+    by_band = {b: r for r, b in modality.roles.items()}
+    roles = [by_band.get(b, "") for b in shown]
+    if roles == ["red", "green", "blue"] or not all(roles):
+        return t("bands {bands} as red, green, blue ({modality})", bands=numbers, modality=modality.label)
+    named = ", ".join(r.upper() if modality.family == "sar" else r for r in roles)
+    return t("bands {bands} ({roles}) as red, green, blue ({modality})", bands=numbers, roles=named, modality=modality.label)
+
+
 def encode_window(src: RasterSource, window: Window, engine, resolution: Optional[float] = None,
                   bands: Optional[Sequence[int]] = None, cache: Optional[EmbeddingCache] = None,
                   modality=None) -> EncodedWindow:
@@ -191,10 +260,12 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
     scaling = sar_scaling(src, modality)
+    # an engine that stretches each window's values (the network) sees a DSM as heights above its ground
+    ground = getattr(engine, "above_ground", False) and getattr(modality, "family", "") == "height"
     if cache is not None:
         prep = (f"sar-multilook5-db-scaling-{scaling.scale:g}-{scaling.offset:g}-{int(scaling.to_db)}" if scaling is not None
-                else "none")
-        extra = {"prep": prep, **getattr(engine, "cache_extra", {})}
+                else f"above-ground-{GROUND_WINDOW_M:g}m" if ground else "none")
+        extra = {"prep": prep, "prep_version": PREP_VERSION, **getattr(engine, "cache_extra", {})}
         if src.user_nodata:  # the nodata values set on the layer in QGIS mask pixels the file leaves valid
             extra["user_nodata"] = [[float(lo), float(hi)] for lo, hi in src.user_nodata]
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
@@ -205,7 +276,8 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
             feats = {k: v for k, v in feats.items() if k != "_valid"}
             return EncodedWindow(window, shape, transform, feats, stored_valid.astype(bool), from_cache=True)
     image, valid = read_window(src, window, bands, shape)
-    image, valid = to_physical(image, valid, modality, scaling=scaling)
+    pixel_m = pixel_size_m(Grid(src.crs, transform, shape[1], shape[0])) if ground else None
+    image, valid = to_physical(image, valid, modality, scaling=scaling, pixel_m=pixel_m)
     feats = engine.encode(image, valid)
     if cache is not None and key is not None:
         same = "valid" in feats and np.array_equal(feats["valid"], valid)  # the engine's own copy (1 MB a 1024² tile)

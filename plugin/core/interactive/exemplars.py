@@ -218,7 +218,7 @@ def find_similar(req: SimilarRequest, progress: Optional[Callable[[float], None]
                  is_cancelled: Optional[Callable[[], bool]] = None) -> SimilarResult:
     """Write polygons of objects similar to the exemplars; nothing is left behind on error or cancel."""
     _check_request(req)
-    src = open_raster(req.input, layer=req.layers.get(req.input))
+    src = open_raster(req.input, expand_palette="always", layer=req.layers.get(req.input))  # a class map: its regions by colour
     out = check_output_path(req.output_vector, [req.input, *req.vector_inputs], VECTOR_OUTPUT_EXTENSIONS)
     check_has_valid_pixels(src)
     modality = resolve_modality(src, req.modality)

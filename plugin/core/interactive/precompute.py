@@ -9,7 +9,7 @@ from ..layer_settings import LayerSettings
 from ..messages import number, t
 from ..raster import check_has_valid_pixels, open_raster, reads_cancellable
 from .cache import MB, EmbeddingCache
-from .encoder import TILE, encode_window, tile_grid
+from .encoder import TILE, bands_line, encode_window, tile_grid
 from .engines import load_engine
 
 
@@ -34,7 +34,7 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     on its layer in QGIS (see layer_settings.LayerSettings); ``cache_max_bytes`` None: the folder's cap (see EmbeddingCache)."""
     progress = progress or (lambda v: None)
     is_cancelled = is_cancelled or (lambda: False)
-    src = open_raster(path, layer=layer)
+    src = open_raster(path, expand_palette="always", layer=layer)
     check_has_valid_pixels(src)
     cache = EmbeddingCache(cache_dir, cache_max_bytes)
     cache.check_writable()  # the whole point of this run is the cache: refused before the model loads
@@ -63,6 +63,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
              "holds {mb} MB (cap {cap} MB).", n=len(tiles), size=tile, encoded=encoded, cached=cached, engine=engine.label,
              device=report, folder=cache.folder, mb=number(total / MB, 1), cap=number(cache.max_bytes / MB))
+    bands = bands_line(src, engine, modality)  # which bands the engine read (the network: three)
+    text += " " + bands[:1].upper() + bands[1:] + "."
     kept = cache.kept()
     if kept < len(tiles):  # evicted meanwhile (another run sharing the folder)
         text += " " + t("Only {kept} of the {n} tiles are still in the cache: the others were evicted; raise the cap "

@@ -186,6 +186,19 @@ def _pixel_areas(grid: Grid) -> np.ndarray:
     return row_pixel_areas(grid, 0, grid.height)
 
 
+def text_modality(src):
+    """The raster's modality for a text search; ModalityError with a fix the Interactive tab allows when none fits (the
+    detection's fix, 'choose the modality by hand', names a choice the tab does not have)."""
+    from ..modalities import resolve_modality
+
+    try:
+        return resolve_modality(src, "auto")
+    except ModalityError as exc:
+        raise ModalityError(exc.problem,
+                            t("Set band descriptions in the file (such as B02/B03/B04/B08 or red/green/blue/nir), or use the "
+                              "Land cover tab, where the modality can be chosen.")) from exc
+
+
 def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_pixels: int = MIN_PIXELS,
                     sort: str = "area", engine: str = "auto", device: str = "auto",
                     progress: Optional[Callable[[float], None]] = None,
@@ -198,7 +211,6 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     """
     from ..landcover.extract import _make_engine, choose_engine, fit_map_to_bands, map_first, scene_context
     from ..raster import pixel_size_m
-    from ..modalities import resolve_modality
 
     if sort not in SORT_KEYS:
         raise InputError(t("Unknown sort key '{name}'.", name=sort), t("Use one of {choices}.", choices=", ".join(SORT_KEYS)))
@@ -208,9 +220,9 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
         raise InputError(t("Text candidates cannot filter objects by height ({range}).", range=height_range_text(parsed)),
                          t("Use the Land cover tab (or terraprompt:extract_landcover) with a DSM or nDSM, or remove the height "
                            "from the prompt."))
-    enc = session.encode()
     src = session.source
-    modality = resolve_modality(src, "auto")
+    modality = text_modality(src)  # before encoding the view: a raster no modality fits is refused at once
+    enc = session.encode()
     stack = ModalityStack(make_layer(src, modality))
     roles = stack.roles()
     shape = tuple(int(v) for v in enc.shape)
