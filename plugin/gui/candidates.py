@@ -138,7 +138,7 @@ class CandidatePanel(QWidget):
     # ------------------------------------------------------------- search
     def find(self) -> None:
         """Encode the view and find the prompt's candidates in a QgsTask."""
-        from ..core.interactive.text_candidates import find_candidates
+        from ..core.interactive.text_candidates import find_candidates, text_modality
 
         self.before_run()
         ctl = self.controller
@@ -151,7 +151,7 @@ class CandidatePanel(QWidget):
             return
         self.clear()
         try:
-            make_session = ctl.session_work()
+            make_session = ctl.session_work(check=text_modality)  # refused before the view is encoded
         except ValueError as exc:  # the layer's file is gone, or the map shows nothing of it yet
             self.message(str(exc), "warning")
             self.status(str(exc))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 import weakref
-from typing import Optional
+from typing import Callable, Optional
 
 from qgis.core import (
     QgsCoordinateTransform,
@@ -459,8 +459,9 @@ class PromptController(QObject):
         self.changed.emit(error_message(error))
         return True
 
-    def session_work(self):
-        """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view.
+    def session_work(self, check: Optional[Callable] = None):
+        """A task function (progress, is_cancelled) → encoded InteractiveSession of the raster window under the current view
+        (``check``: called with the opened raster before anything is encoded, e.g. a text search's modality check).
 
         Raises ValueError (the message for the analyst) when the layer's file is gone or the map shows nothing of it."""
         from rasterio.windows import Window
@@ -495,6 +496,8 @@ class PromptController(QObject):
 
         def work(progress, is_cancelled):
             src = open_raster(render()) if render is not None else open_raster(path, expand_palette="always", layer=overrides)
+            if check is not None:
+                check(src)
             engine, _ = load_engine(model, device)
             inv = ~src.transform
             c0, r0 = inv * (view.xMinimum(), view.yMaximum())

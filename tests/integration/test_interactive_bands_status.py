@@ -42,3 +42,24 @@ def test_map_tool_clicks_a_region_of_a_paletted_class_map(plugin, tmp_path, monk
             tab.status.text()
         res = ctl.session.last
         assert res.mask.sum() > 0.8 * 60 * 80 and "bands 1, 2, 3 (" in tab.status.text(), tab.status.text()
+
+
+def test_text_search_on_an_undescribed_layout_is_refused_before_the_view_is_encoded(plugin, tmp_path, monkeypatch):
+    """'Find objects' on an undescribed 2-band raster: the tab's fix (band descriptions or the Land cover tab), given
+    before anything is encoded (the view was encoded first, then refused)."""
+    from rasterio.transform import from_origin
+
+    from conftest import find_in_tab, write_raster
+
+    from terraprompt.plugin.core.interactive.session import InteractiveSession
+
+    encoded = []
+    real = InteractiveSession.encode
+    monkeypatch.setattr(InteractiveSession, "encode", lambda self, *a, **k: (encoded.append(1), real(self, *a, **k))[1])
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    data = (np.random.default_rng(1).random((2, 64, 64)) * 3000).astype(np.uint16)
+    path = write_raster(str(tmp_path / "nir_red.tif"), data, transform=from_origin(500000, 4500000, 10, 10))
+    with interactive_tab_on_web_canvas(path, "nir_red", "object", "classical", str(tmp_path / "o.gpkg")) as (tab, *_):
+        find_in_tab(tab, "vegetation")
+        assert "Land cover tab" in tab.status.text(), tab.status.text()
+    assert not encoded
