@@ -134,7 +134,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -344,7 +344,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="327" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -389,7 +389,7 @@
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="368" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="414" />
+            <location filename="../plugin/gui/maptools.py" line="416" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -719,7 +719,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="663" />
+            <location filename="../plugin/gui/maptools.py" line="674" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -899,7 +899,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="296" />
+            <location filename="../plugin/gui/landcover_tab.py" line="376" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -954,17 +954,17 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="865" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="754" />
+            <location filename="../plugin/gui/landcover_tab.py" line="907" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="763" />
+            <location filename="../plugin/gui/landcover_tab.py" line="916" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -1074,7 +1074,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <location filename="../plugin/gui/landcover_tab.py" line="269" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1244,7 +1244,7 @@
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="410" />
+            <location filename="../plugin/gui/maptools.py" line="412" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
@@ -1359,272 +1359,307 @@
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
+            <translation>Der SAR-Layer ist die Eingabe selbst. Wählen Sie ein SAR-Raster (VV/VH) desselben Ortes oder lassen Sie SAR leer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
+            <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="275" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="308" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="332" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="259" />
+            <location filename="../plugin/gui/landcover_tab.py" line="339" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="261" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="347" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="268" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="367" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="370" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="392" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="320" />
+            <location filename="../plugin/gui/landcover_tab.py" line="400" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="461" />
+            <location filename="../plugin/gui/landcover_tab.py" line="575" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="472" />
+            <location filename="../plugin/gui/landcover_tab.py" line="586" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="503" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="505" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="637" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <location filename="../plugin/gui/landcover_tab.py" line="639" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="569" />
+            <location filename="../plugin/gui/landcover_tab.py" line="684" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="602" />
+            <location filename="../plugin/gui/landcover_tab.py" line="717" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="612" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="629" />
+            <location filename="../plugin/gui/landcover_tab.py" line="744" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="642" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="656" />
+            <location filename="../plugin/gui/landcover_tab.py" line="776" />
+            <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
+            <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="791" />
+            <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
+            <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="793" />
+            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
+            <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="803" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="816" />
+            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
+            <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="714" />
+            <location filename="../plugin/gui/landcover_tab.py" line="867" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="721" />
+            <location filename="../plugin/gui/landcover_tab.py" line="874" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="772" />
+            <location filename="../plugin/gui/landcover_tab.py" line="925" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="784" />
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
+            <source>{prompt} on {layer}</source>
+            <translation>{prompt} auf {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="937" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1654,132 +1689,132 @@
             <translation>Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="254" />
+            <location filename="../plugin/gui/layers.py" line="310" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="256" />
-            <source>QGIS could not open the result raster {path}.</source>
-            <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/layers.py" line="262" />
+            <location filename="../plugin/gui/layers.py" line="318" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="239" />
+            <location filename="../plugin/gui/layers.py" line="312" />
+            <source>QGIS could not open the result raster {path}.</source>
+            <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="241" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="248" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="320" />
+            <location filename="../plugin/gui/maptools.py" line="322" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="343" />
+            <location filename="../plugin/gui/maptools.py" line="345" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="378" />
+            <location filename="../plugin/gui/maptools.py" line="380" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="394" />
+            <location filename="../plugin/gui/maptools.py" line="396" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="436" />
+            <location filename="../plugin/gui/maptools.py" line="438" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="448" />
+            <location filename="../plugin/gui/maptools.py" line="450" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="480" />
+            <location filename="../plugin/gui/maptools.py" line="483" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="539" />
+            <location filename="../plugin/gui/maptools.py" line="544" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="550" />
+            <location filename="../plugin/gui/maptools.py" line="555" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="585" />
+            <location filename="../plugin/gui/maptools.py" line="590" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="598" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="605" />
+            <location filename="../plugin/gui/maptools.py" line="610" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="625" />
+            <location filename="../plugin/gui/maptools.py" line="630" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="627" />
+            <location filename="../plugin/gui/maptools.py" line="632" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="629" />
+            <location filename="../plugin/gui/maptools.py" line="634" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="637" />
+            <location filename="../plugin/gui/maptools.py" line="642" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="644" />
+            <location filename="../plugin/gui/maptools.py" line="655" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="657" />
+            <location filename="../plugin/gui/maptools.py" line="668" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="671" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="681" />
+            <location filename="../plugin/gui/maptools.py" line="692" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

@@ -134,7 +134,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="253" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -344,7 +344,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="247" />
+            <location filename="../plugin/gui/landcover_tab.py" line="327" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -389,7 +389,7 @@
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="368" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -694,7 +694,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="414" />
+            <location filename="../plugin/gui/maptools.py" line="416" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -719,7 +719,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="663" />
+            <location filename="../plugin/gui/maptools.py" line="674" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -899,7 +899,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="296" />
+            <location filename="../plugin/gui/landcover_tab.py" line="376" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -954,17 +954,17 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="865" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="754" />
+            <location filename="../plugin/gui/landcover_tab.py" line="907" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="763" />
+            <location filename="../plugin/gui/landcover_tab.py" line="916" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -1074,7 +1074,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="194" />
+            <location filename="../plugin/gui/landcover_tab.py" line="269" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1244,7 +1244,7 @@
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="410" />
+            <location filename="../plugin/gui/maptools.py" line="412" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
@@ -1359,272 +1359,307 @@
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="190" />
+            <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
+            <translation>La couche SAR est l'entrée elle-même. Choisissez un raster SAR (VV/VH) du même lieu, ou laissez SAR vide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="191" />
+            <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
+            <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="261" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="193" />
+            <location filename="../plugin/gui/landcover_tab.py" line="268" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="199" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="200" />
+            <location filename="../plugin/gui/landcover_tab.py" line="275" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="211" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="212" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="213" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="214" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="216" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="228" />
+            <location filename="../plugin/gui/landcover_tab.py" line="308" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="232" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="241" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="252" />
+            <location filename="../plugin/gui/landcover_tab.py" line="332" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="257" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="258" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="259" />
+            <location filename="../plugin/gui/landcover_tab.py" line="339" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="261" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="267" />
+            <location filename="../plugin/gui/landcover_tab.py" line="347" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="268" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="367" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="370" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="392" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="320" />
+            <location filename="../plugin/gui/landcover_tab.py" line="400" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="461" />
+            <location filename="../plugin/gui/landcover_tab.py" line="575" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="472" />
+            <location filename="../plugin/gui/landcover_tab.py" line="586" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="503" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="505" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="522" />
+            <location filename="../plugin/gui/landcover_tab.py" line="637" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="524" />
+            <location filename="../plugin/gui/landcover_tab.py" line="639" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="569" />
+            <location filename="../plugin/gui/landcover_tab.py" line="684" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="602" />
+            <location filename="../plugin/gui/landcover_tab.py" line="717" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="612" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="629" />
+            <location filename="../plugin/gui/landcover_tab.py" line="744" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="642" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="656" />
+            <location filename="../plugin/gui/landcover_tab.py" line="776" />
+            <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
+            <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="791" />
+            <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
+            <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="793" />
+            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
+            <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="803" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="709" />
+            <location filename="../plugin/gui/landcover_tab.py" line="816" />
+            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
+            <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="714" />
+            <location filename="../plugin/gui/landcover_tab.py" line="867" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="721" />
+            <location filename="../plugin/gui/landcover_tab.py" line="874" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="772" />
+            <location filename="../plugin/gui/landcover_tab.py" line="925" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="784" />
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
+            <source>{prompt} on {layer}</source>
+            <translation>{prompt} sur {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="937" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1654,132 +1689,132 @@
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="254" />
+            <location filename="../plugin/gui/layers.py" line="310" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="256" />
-            <source>QGIS could not open the result raster {path}.</source>
-            <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/layers.py" line="262" />
+            <location filename="../plugin/gui/layers.py" line="318" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="239" />
+            <location filename="../plugin/gui/layers.py" line="312" />
+            <source>QGIS could not open the result raster {path}.</source>
+            <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="241" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="246" />
+            <location filename="../plugin/gui/maptools.py" line="248" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="320" />
+            <location filename="../plugin/gui/maptools.py" line="322" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="343" />
+            <location filename="../plugin/gui/maptools.py" line="345" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="378" />
+            <location filename="../plugin/gui/maptools.py" line="380" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="394" />
+            <location filename="../plugin/gui/maptools.py" line="396" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="436" />
+            <location filename="../plugin/gui/maptools.py" line="438" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="448" />
+            <location filename="../plugin/gui/maptools.py" line="450" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="480" />
+            <location filename="../plugin/gui/maptools.py" line="483" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="539" />
+            <location filename="../plugin/gui/maptools.py" line="544" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="550" />
+            <location filename="../plugin/gui/maptools.py" line="555" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="576" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="585" />
+            <location filename="../plugin/gui/maptools.py" line="590" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="598" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="605" />
+            <location filename="../plugin/gui/maptools.py" line="610" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="625" />
+            <location filename="../plugin/gui/maptools.py" line="630" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="627" />
+            <location filename="../plugin/gui/maptools.py" line="632" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="629" />
+            <location filename="../plugin/gui/maptools.py" line="634" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="637" />
+            <location filename="../plugin/gui/maptools.py" line="642" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="644" />
+            <location filename="../plugin/gui/maptools.py" line="655" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="657" />
+            <location filename="../plugin/gui/maptools.py" line="668" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="671" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="681" />
+            <location filename="../plugin/gui/maptools.py" line="692" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

@@ -45,7 +45,7 @@ from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
 from .richtext import escape
-from .snapshot import check_files
+from .snapshot import check_files, is_file_raster
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -144,6 +144,68 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
     return True, line
 
 
+OWN_LAYER = "landcover"
+"""The polygons' layer in a GeoPackage TerraPrompt writes whole (core.vectors.write_polygons' default)."""
+VECTOR_EXTENSIONS = (".shp", ".geojson", ".fgb")
+"""Polygon formats an output name may give: the class raster goes beside it as .tif (the core writes these by extension)."""
+
+
+def gpkg_tables(path: str) -> Optional[list]:
+    """The tables (vector, raster, attribute) a GeoPackage holds, from its gpkg_contents; None when the file is missing
+    or is not a GeoPackage SQLite reads."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not os.path.isfile(path):
+        return None
+    try:
+        con = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
+        try:
+            return [row[0] for row in con.execute("SELECT table_name FROM gpkg_contents")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def prompt_layer_name(prompt: str) -> str:
+    """A GeoPackage layer name made of a prompt ('landcover_lakes_and_rivers'), for polygons written into an analyst's
+    GeoPackage beside its other layers."""
+    import re
+
+    slug = re.sub(r"\W+", "_", prompt.lower()).strip("_")[:40]
+    return f"{OWN_LAYER}_{slug}" if slug else OWN_LAYER
+
+
+def describe_slot(slot: str, layer, input_layer, modality=None) -> str:
+    """Why a layer chosen as SAR ('sar') or DSM ('dsm') cannot be fused with the input ('' when it can, or when only the
+    run can tell): the input itself, no overlap, or clearly another kind of raster (``modality``: the input's, when
+    known). Reads headers, and the slot raster's small sample only when that is quick."""
+    from ..core.errors import TerraPromptError
+
+    if layer is None or input_layer is None or not is_file_raster(input_layer):
+        return ""
+    if layer.id() == input_layer.id() or os.path.abspath(layer_file(layer)) == os.path.abspath(layer_file(input_layer)):
+        if slot == "sar":
+            return tr("The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.")
+        return tr("The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.")
+    try:
+        from ..core.modalities import slot_modality
+        from ..core.raster import open_raster, sample_is_slow
+        from ..core.stack import check_overlap
+
+        primary = open_raster(layer_file(input_layer), layer=layer_settings(input_layer))
+        other = open_raster(layer_file(layer), layer=layer_settings(layer))
+        check_overlap(primary, other)
+        if modality is not None and not sample_is_slow(other):
+            slot_modality(slot, {"input": primary, slot: other}, modality)
+    except TerraPromptError as exc:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - a file the run will name better (or a package missing): the run says it
+        return ""
+    return ""
+
+
 class LandcoverTab(QWidget):
     """Prompt-driven land-cover extraction for the chosen raster."""
 
@@ -164,6 +226,17 @@ class LandcoverTab(QWidget):
         self.input_refusal = ""
         """Why the chosen input cannot be read (its file is gone, its bands cannot be named); Run waits while it is set."""
         self.bands_task: Optional[CoreTask] = None  # the modality of a large raster, read off the main thread
+        self.input_modality = None  # the input's modality once read (the SAR / DSM checks use it)
+        self.slot_refusal = ""
+        """Why the chosen SAR or DSM layer cannot be fused with the input; Run waits while it is set."""
+        self.output_note = ""  # what the done message adds about where the polygons went
+        self.chosen: dict = {}
+        """Id of the layer each layer combo last announced (layerChanged): a combo whose layer is removed from the project
+        moves to a neighbour without announcing it (QGIS 3.22), so this says which slot lost its layer."""
+        self.input_timer = QTimer(self)
+        self.input_timer.setSingleShot(True)
+        self.input_timer.setInterval(0)
+        self.input_timer.timeout.connect(self.layer_changed)
         self.encoder_timer = QTimer(self)
         self.encoder_timer.setInterval(500)
         self.encoder_timer.timeout.connect(self._encoder_check)
@@ -214,6 +287,11 @@ class LandcoverTab(QWidget):
         form.addRow(tr("SAR"), self.sar_combo)
         self.dsm_combo = self._optional_layer_combo(self.extra_box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
         form.addRow(tr("DSM"), self.dsm_combo)
+        self.slot_status = QLabel(self.extra_box)
+        self.slot_status.setObjectName("landcoverSlotStatus")
+        self.slot_status.setWordWrap(True)
+        self.slot_status.setVisible(False)
+        form.addRow(self.slot_status)
         self.mask_combo = self._optional_layer_combo(self.extra_box, "landcoverCloudMask", cloud_mask_tip())
         form.addRow(tr("Cloud mask"), self.mask_combo)
         self.mask_status = QLabel(self.extra_box)
@@ -346,6 +424,10 @@ class LandcoverTab(QWidget):
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
             combo.layerChanged.connect(self._schedule_recheck)
         self.mask_combo.layerChanged.connect(self.mask_changed)
+        for combo in (self.layer_combo, self.sar_combo, self.dsm_combo, self.mask_combo):
+            self.chosen[combo] = combo.currentLayer().id() if combo.currentLayer() is not None else ""
+            combo.layerChanged.connect(lambda layer, c=combo: self.chosen.__setitem__(c, layer.id() if layer is not None else ""))
+        QgsProject.instance().layersWillBeRemoved.connect(self._layers_removed)
         self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
         self.draw_button.clicked.connect(self.start_drawing)
@@ -424,6 +506,8 @@ class LandcoverTab(QWidget):
 
     def layer_changed(self, *_args) -> None:
         """Detect (or apply the chosen) modality, show the band mapping, and check the prompt against the bands."""
+        layer = self.layer_combo.currentLayer()
+        self.chosen[self.layer_combo] = layer.id() if layer is not None else ""
         self.roles = self._show_modality()
         if self.task is None:
             self.progress.setValue(0)  # the bar spoke of the last run, not of this input
@@ -431,13 +515,40 @@ class LandcoverTab(QWidget):
         self._update_run_button()
         self._schedule_recheck()
 
+    def _layers_removed(self, ids) -> None:
+        """Layers leave the project: an optional slot (SAR, DSM, cloud mask) whose layer goes is emptied, not left on the
+        neighbour its combo moves to unannounced; the input's bands are read again for the layer the combo shows now."""
+        ids = set(ids)
+        for combo in (self.sar_combo, self.dsm_combo, self.mask_combo):
+            if self.chosen.get(combo) and self.chosen[combo] in ids:
+                self.chosen[combo] = ""
+                combo.setLayer(None)
+        if self.chosen.get(self.layer_combo) and self.chosen[self.layer_combo] in ids:
+            self.input_timer.start()  # once the layers are gone and the combo has moved
+
     def _schedule_recheck(self, *_args) -> None:
         """Check the prompt against the bands once the event loop is back (see recheck_timer)."""
         self.recheck_timer.start()
 
     def _recheck_prompt(self) -> None:
-        """Check the prompt again against the bands (after a layer, SAR, DSM or engine change)."""
+        """Check the SAR and DSM layers and the prompt again against the bands (after a layer, SAR, DSM or engine
+        change)."""
+        self.check_slots()
         self.prompt_changed(self.prompt_edit.text())
+
+    def check_slots(self) -> None:
+        """Say at once when the SAR or DSM layer cannot be fused with the input (the input itself, another place, another
+        kind of raster); Run waits for another choice, as for the cloud mask."""
+        input_layer = None if self.input_refusal else self.layer_combo.currentLayer()  # an unreadable input is said above
+        lines = [line for line in (describe_slot("sar", self.sar_combo.currentLayer(), input_layer, self.input_modality),
+                                   describe_slot("dsm", self.dsm_combo.currentLayer(), input_layer, self.input_modality))
+                 if line]
+        self.slot_refusal = " ".join(lines)
+        self.slot_status.setVisible(bool(lines))
+        self.slot_status.setText(f"<span style='color:#b00020'>{escape(self.slot_refusal)}</span>" if lines else "")
+        if lines:
+            self.extra_box.setCollapsed(False)
+        self._update_run_button()
 
     def input_roles(self) -> Optional[set]:
         """The band roles a run would have: the input's, SAR and heights when those layers are chosen (None: unknown)."""
@@ -459,6 +570,7 @@ class LandcoverTab(QWidget):
         layer = self.layer_combo.currentLayer()
         self.pixel_m = None
         self.input_refusal = ""
+        self.input_modality = None
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
             self.modality_combo.setItemText(0, modality_labels()["auto"])
@@ -520,6 +632,7 @@ class LandcoverTab(QWidget):
 
     def _show_bands(self, modality, choice: str) -> set:
         """Show a modality and its band mapping; its band roles."""
+        self.input_modality = modality
         if choice == "auto":
             self.modality_combo.setItemText(0, tr("Auto: {label}").format(label=modality.label))
         bands = ", ".join(f"{role}={i}" for role, i in sorted(modality.roles.items(), key=lambda kv: kv[1]))
@@ -537,9 +650,9 @@ class LandcoverTab(QWidget):
         self._update_run_button()
 
     def _update_run_button(self) -> None:
-        """Run is enabled when the prompt fits, the input and cloud mask can be read, and no run is going on."""
+        """Run is enabled when the prompt fits, the input, SAR, DSM and cloud mask can be used, and no run is going on."""
         self.run_button.setEnabled(getattr(self, "prompt_ok", False) and not self.mask_refusal and not self.input_refusal
-                                   and self.task is None)
+                                   and not self.slot_refusal and self.task is None)
 
     def run_on_enter(self) -> Optional[CoreTask]:
         """Enter in the prompt starts the run when Run is enabled (setDefault works in dialogs only)."""
@@ -635,7 +748,9 @@ class LandcoverTab(QWidget):
         return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
 
     def output_paths(self) -> tuple[str, str]:
-        """(class raster, polygons) paths: a fresh temporary folder or next to the chosen file."""
+        """(class raster, polygons) paths: a fresh temporary folder or next to the chosen file. Polygons going to an
+        existing GeoPackage that holds other layers are written into it as a layer of their own, the others kept."""
+        self.output_note = ""
         if self.temp_radio.isChecked():
             self.temp_dir = tempfile.mkdtemp(prefix="terraprompt-", dir=QgsProcessingUtils.tempFolder())
             return os.path.join(self.temp_dir, "landcover.tif"), os.path.join(self.temp_dir, "landcover.gpkg")
@@ -643,11 +758,41 @@ class LandcoverTab(QWidget):
         if not path:
             raise ValueError(tr("No output file is chosen. Pick a .tif file, or choose Temporary layers."))
         root, ext = os.path.splitext(path)
+        if ext.lower() in VECTOR_EXTENSIONS:  # the polygons' file given in a format of its own: the raster goes beside it
+            return root + ".tif", path
         if ext.lower() == ".gpkg":  # the polygons' name given: the class raster goes beside it
             ext = ".tif"
         elif ext.lower() not in (".tif", ".tiff"):
             root, ext = path, ".tif"
-        return root + ext, root + ".gpkg"
+        return root + ext, self._polygons_path(root + ".gpkg")
+
+    def _polygons_path(self, gpkg: str) -> str:
+        """The polygons' output in ``gpkg``: the file itself, or a layer of it named after the prompt when the file holds
+        other layers (writing the whole file would delete them)."""
+        others = [name for name in gpkg_tables(gpkg) or [] if name != OWN_LAYER]
+        if not others:
+            return gpkg
+        layer = prompt_layer_name(self.prompt_edit.text())
+        self.output_note = tr("The polygons were written into {file} as its layer '{layer}'; the file's other layers "
+                              "were kept.").format(file=os.path.basename(gpkg), layer=layer)
+        return f"{gpkg}|layername={layer}"
+
+    def _check_outputs_free(self, *paths: str) -> None:
+        """Refuse outputs that a project layer other than an earlier TerraPrompt result reads: the run would overwrite
+        the analyst's data (and its layer would be replaced)."""
+        from .layers import foreign_layers_of
+
+        if self.temp_radio.isChecked():
+            return
+        foreign = foreign_layers_of(paths)
+        if foreign:
+            layer = foreign[0]
+            if layer.id() == self._current_key()[0]:
+                raise ValueError(tr("The output {file} is the input raster; inputs are never overwritten. Choose another "
+                                    "output file name.").format(file=os.path.basename(layer.source().split("|")[0])))
+            raise ValueError(tr("The output {file} is the file of the layer '{layer}' in the project, which is not a "
+                                "TerraPrompt result: the run would overwrite it. Choose another output file name.").format(
+                file=os.path.basename(layer.source().split("|")[0]), layer=layer.name()))
 
     def build_request(self):
         """The ExtractRequest for the current choices (raises ValueError with a message for the analyst)."""
@@ -663,9 +808,15 @@ class LandcoverTab(QWidget):
                                              getattr(self, "pixel_m", None))[1])
         if self.mask_refusal:
             raise ValueError(self.mask_refusal)
+        if self.slot_refusal:
+            raise ValueError(self.slot_refusal)
         check_files(layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer(), self.mask_combo.currentLayer())
         extent = self.extent_in_layer_crs(layer)
+        if extent is not None and is_file_raster(layer) and not QgsRectangle(*extent).intersects(layer.extent()):
+            raise ValueError(tr("The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, "
+                                "or Whole layer.").format(name=layer.name()))
         raster, vector = self.output_paths()
+        self._check_outputs_free(raster, vector)
         return ExtractRequest(
             input=layer_file(layer), prompt=self.prompt_edit.text(), output_raster=raster, output_vector=vector,
             modality=self.modality_combo.currentData(),
@@ -778,13 +929,14 @@ class LandcoverTab(QWidget):
         try:
 
             add_result_layers(result.output_raster, result.classes, result.output_vector, result.explanation,
-                              name=self.request.prompt)
+                              name=tr("{prompt} on {layer}").format(prompt=self.request.prompt, layer=self.layer_name))
         except Exception as exc:  # noqa: BLE001 - the files exist; say why they were not added
             self._message(error_message(exc), Qgis.Critical)
             return
         total = sum(result.areas_m2.values())
-        self._message(tr("Land cover done: {classes} ({area} classified).").format(
-            classes=", ".join(concept_style(c)[0] for c in result.classes.values()), area=_fmt_area(total)), Qgis.Success)
+        done = tr("Land cover done: {classes} ({area} classified).").format(
+            classes=", ".join(concept_style(c)[0] for c in result.classes.values()), area=_fmt_area(total))
+        self._message(f"{done} {self.output_note}" if self.output_note else done, Qgis.Success)
         QgsMessageLog.logMessage(result.explanation, LOG_TAG, Qgis.Info)
 
     def show_result(self, result) -> None:
@@ -810,6 +962,11 @@ class LandcoverTab(QWidget):
     def shutdown(self) -> None:
         """Cancel a running task (its outputs are removed) and release the map tool."""
         self.encoder_timer.stop()
+        self.input_timer.stop()
+        try:
+            QgsProject.instance().layersWillBeRemoved.disconnect(self._layers_removed)
+        except TypeError:  # never connected
+            pass
         if self.bands_task is not None:
             self.bands_task.detach()
             self.bands_task = None

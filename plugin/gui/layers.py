@@ -188,13 +188,55 @@ def _group(project: QgsProject) -> QgsLayerTreeGroup:
     return group
 
 
-def drop_layers_of(paths, project: Optional[QgsProject] = None) -> int:
-    """Remove the project's layers read from these files (a run has just rewritten them: their styles, legends and
-    explanations are of the run before); returns how many."""
+RESULT_PROPERTY = "terraprompt/result"
+"""Custom property set on every layer TerraPrompt adds (add_to_group): an earlier result, which a run to the same file
+may replace; any other layer is the analyst's."""
+
+
+def is_result(layer, project: Optional[QgsProject] = None) -> bool:
+    """Whether a project layer is an earlier TerraPrompt result (marked, or in the TerraPrompt group)."""
+    if layer.customProperty(RESULT_PROPERTY, False) in (True, "true", 1, "1"):
+        return True
+    group = (project or QgsProject.instance()).layerTreeRoot().findGroup(GROUP_NAME)
+    return group is not None and group.findLayer(layer.id()) is not None
+
+
+def _source_key(source: str) -> tuple[str, Optional[str]]:
+    """(absolute file, GeoPackage layer name or None) a layer source or an output path names."""
+    parts = source.split("|")
+    name = next((p.split("=", 1)[1] for p in parts[1:] if p.startswith("layername=")), None)
+    return os.path.abspath(parts[0]), name
+
+
+def _reads(layer, path: str) -> bool:
+    """Whether a layer reads this output path (its file, or, for 'x.gpkg|layername=y', that layer of the file)."""
+    file, name = _source_key(path)
+    lfile, lname = _source_key(layer.source())
+    if lfile != file and not (os.path.exists(lfile) and os.path.exists(file) and os.path.samefile(lfile, file)):
+        return False
+    return name is None or lname is None or lname == name
+
+
+def layers_of(paths, project: Optional[QgsProject] = None) -> list:
+    """The project's layers that read these output paths."""
     project = project or QgsProject.instance()
-    wanted = {os.path.abspath(p) for p in paths if p}
-    gone = [lid for lid, layer in project.mapLayers().items()
-            if os.path.abspath(layer.source().split("|")[0]) in wanted]
+    wanted = [p for p in paths if p]
+    return [layer for layer in project.mapLayers().values() if any(_reads(layer, p) for p in wanted)]
+
+
+def foreign_layers_of(paths, project: Optional[QgsProject] = None) -> list:
+    """The project's layers reading these output paths that are not earlier TerraPrompt results (the analyst's data: a
+    run must not overwrite them)."""
+    project = project or QgsProject.instance()
+    return [layer for layer in layers_of(paths, project) if not is_result(layer, project)]
+
+
+def drop_layers_of(paths, project: Optional[QgsProject] = None) -> int:
+    """Remove the project's earlier TerraPrompt results read from these outputs (a run has just rewritten them: their
+    styles, legends and explanations are of the run before); the analyst's own layers are never removed. Returns how
+    many."""
+    project = project or QgsProject.instance()
+    gone = [layer.id() for layer in layers_of(paths, project) if is_result(layer, project)]
     if gone:
         project.removeMapLayers(gone)
     return len(gone)
@@ -237,10 +279,23 @@ def add_to_group(layers: list, project: Optional[QgsProject] = None, above=()) -
     if above:
         group = _raise_above(group, above, project)
     for i, layer in enumerate(layers):
+        layer.setCustomProperty(RESULT_PROPERTY, True)
         project.addMapLayer(layer, False)
         group.insertLayer(i, layer).setExpanded(True)
     group.setExpanded(False)  # toggled so the layer tree view hears it and shows the new layers
     group.setExpanded(True)
+
+
+def free_name(base: str, patterns, project: Optional[QgsProject] = None) -> str:
+    """``base``, or 'base #2', 'base #3' ... when a project layer already has one of the names ``patterns`` (each with a
+    {name} field) make of it: runs never give two layers the same name."""
+    project = project or QgsProject.instance()
+    taken = {layer.name() for layer in project.mapLayers().values()}
+    name, n = base, 1
+    while any(p.format(name=name) in taken for p in patterns):
+        n += 1
+        name = f"{base} #{n}"
+    return name
 
 
 def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Optional[str] = None,
@@ -249,7 +304,8 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
     written to the same files; returns the layers added."""
     project = project or QgsProject.instance()
     drop_layers_of([raster_path, vector_path], project)
-    base = name or os.path.splitext(os.path.basename(raster_path))[0]
+    base = free_name(name or os.path.splitext(os.path.basename(raster_path))[0],
+                     (tr("{name} (classes)"), tr("{name} (polygons)")), project)
     added = []
     raster = QgsRasterLayer(raster_path, tr("{name} (classes)").format(name=base), "gdal")
     if not raster.isValid():
@@ -258,7 +314,7 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
     keep_style(raster)
     set_abstract(raster, explanation)
     added.append(raster)
-    if vector_path and os.path.exists(vector_path):
+    if vector_path and os.path.exists(vector_path.split("|")[0]):  # a file, or a layer of a GeoPackage
         vector = QgsVectorLayer(vector_path, tr("{name} (polygons)").format(name=base), "ogr")
         if vector.isValid():
             style_polygons(vector)

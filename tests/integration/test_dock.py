@@ -295,7 +295,7 @@ def test_a_second_run_to_the_same_file_replaces_the_first_runs_layers(tab, proje
     finally:
         tab.temp_radio.setChecked(True)
     names = sorted(l.name() for l in project.mapLayers().values())
-    assert names == ["s2", "vegetation (classes)", "vegetation (polygons)"], names
+    assert names == ["s2", "vegetation on s2 (classes)", "vegetation on s2 (polygons)"], names
     # the file is gone from under its layer: the panel and a run say so, instead of reading the map view
     os.remove(src)
     tab.layer_combo.setLayer(None)
@@ -366,7 +366,7 @@ def test_cancel_leaves_no_output(tab, project, tmp_path):
 
 
 def test_failed_run_reports_and_adds_nothing(tab, project, tmp_path):
-    """Output path equal to the input: the core refuses, the panel says why, nothing is added or written."""
+    """Output path equal to the input: refused before any work, the panel says why, nothing is added or written."""
     layer = _sample_layer(project)
     tab.layer_combo.setLayer(layer)
     tab.prompt_edit.setText("water")
@@ -374,8 +374,7 @@ def test_failed_run_reports_and_adds_nothing(tab, project, tmp_path):
     tab.file_widget.setFilePath(SAMPLE_S2)
     before = os.path.getmtime(SAMPLE_S2)
     try:
-        assert tab.run() is not None
-        assert wait_for(lambda: tab.task is None)
+        assert tab.run() is None and tab.task is None
     finally:
         tab.temp_radio.setChecked(True)
     assert tab.last_result is None or tab.last_result.output_raster != SAMPLE_S2

@@ -188,8 +188,13 @@ def test_height_prompt_without_heights_blocks_run(landcover, project, tmp_path):
     wait_for(lambda: False, 0.1)
     assert "#b00020" in tab.prompt_status.text() and "height" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled() and not tab.extra_box.isCollapsed()
+    import rasterio
+
     heights = np.linspace(0, 30, 64 * 64, dtype=np.float32).reshape(64, 64)
-    dsm = _layer(project, write_raster(str(tmp_path / "ndsm.tif"), heights, descriptions=["nDSM"]), "ndsm")
+    with rasterio.open(SAMPLE_S2) as ds:  # heights of the same place (a DSM elsewhere is refused when chosen)
+        crs, transform = ds.crs, ds.transform
+    dsm = _layer(project, write_raster(str(tmp_path / "ndsm.tif"), heights, crs=crs, transform=transform,
+                                       descriptions=["nDSM"]), "ndsm")
     tab.dsm_combo.setLayer(dsm)
     wait_for(lambda: "#1b7f3b" in tab.prompt_status.text(), 5)
     assert tab.run_button.isEnabled(), tab.prompt_status.text()
