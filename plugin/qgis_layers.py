@@ -20,33 +20,76 @@ def layer_file(layer) -> str:
     return layer.source().split("|")[0] if layer is not None else ""
 
 
-def polygons_file(layer, folder: str) -> str:
+def polygons_file(layer, folder: str, feedback=None) -> str:
     """A polygon layer as the core reads it: a GeoPackage in ``folder`` holding exactly its features (the chosen layer
     of a GeoPackage holding several, its filter applied, a memory layer or a model's output), '' for no layer; raises
     ValueError (the message for the analyst) when it cannot be written. (By its file path the core read the first layer
     of a GeoPackage, whatever was chosen, and unfiltered.)"""
     if layer is None:
         return ""
+    path = polygons_path(layer.name(), folder)
+    write_polygons(layer, path, feedback)
+    return path
+
+
+def polygons_path(name: str, folder: str) -> str:
+    """Where :func:`polygons_file` copies a polygon layer named ``name``: a GeoPackage of that name in a fresh sub-folder
+    of ``folder`` (the layer's own name in the explanations)."""
     import os
     import uuid
 
+    sub = os.path.join(folder, uuid.uuid4().hex[:8])
+    os.makedirs(sub, exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip() or "reference"
+    return os.path.join(sub, f"{name}.gpkg")
+
+
+def write_polygons(layer, path: str, feedback=None) -> None:
+    """Copy a polygon layer's features into the GeoPackage ``path`` as 2D multipolygons (``feedback``: a QgsFeedback
+    whose cancel stops the copy); raises ValueError (the message for the analyst) when it cannot be written."""
     from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter, QgsWkbTypes
 
-    sub = os.path.join(folder, uuid.uuid4().hex[:8])  # the layer's own name in the explanations
-    os.makedirs(sub, exist_ok=True)
-    name = "".join(c if c.isalnum() or c in "-_ " else "_" for c in layer.name()).strip() or "reference"
-    path = os.path.join(sub, f"{name}.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName, options.layerName = "GPKG", "reference"
     # straight 2D polygons: fiona refused curves (CurvePolygon) as 'cannot be read (10)'; Z and M say nothing of classes
     options.overrideGeometryType, options.includeZ = QgsWkbTypes.MultiPolygon, False
+    options.feedback = feedback
     err = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, QgsCoordinateTransformContext(), options)
+    if err[0] == QgsVectorFileWriter.Canceled:
+        from .core.errors import Cancelled
+
+        raise Cancelled()
     if err[0] != QgsVectorFileWriter.NoError:
         from .i18n import tr
 
         raise ValueError(tr("The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a "
                             "GeoPackage and choose that.").format(name=layer.name(), reason=err[1]))
-    return path
+
+
+def detached_polygons(layer):
+    """A polygon layer taken on the main thread so that a task can copy it (:func:`write_polygons`) in its own thread: a
+    callable giving, there, a layer with the same features: a file or database layer opened again from its source with
+    its filter and CRS, a memory layer or one with unsaved edits copied into a memory layer now (None for no layer)."""
+    if layer is None:
+        return None
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    if layer.providerType() == "memory" or layer.isModified():  # its features live only in this layer object
+        copy = layer.materialize(QgsFeatureRequest())
+        copy.setName(layer.name())
+        return lambda: copy
+    source, name, provider = layer.source(), layer.name(), layer.providerType()
+    subset, crs = layer.subsetString(), layer.crs()
+
+    def reopen():
+        out = QgsVectorLayer(source, name, provider)
+        if subset:
+            out.setSubsetString(subset)
+        if crs.isValid():
+            out.setCrs(crs)
+        return out
+
+    return reopen
 
 
 def shapely_polygons(features, xform, layer_name: str) -> tuple[list, int, int]:

@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..qgis_layers import layer_file, polygons_file, settings_by_path
+from ..qgis_layers import detached_polygons, layer_file, polygons_path, settings_by_path, write_polygons
 from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
@@ -49,6 +49,7 @@ from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import add_to_group, keep_style, set_abstract, style_change_polygons, threshold_renderer
 from .richtext import escape
+from .slots import empty_removed, track_choices
 from .snapshot import check_files
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -79,6 +80,31 @@ def matrix_rows(result, limit: int = 8) -> list[tuple[str, float, QColor]]:
     return rows[:limit - 1] + [(tr("{n} other transitions").format(n=len(rest)), sum(r[1] for r in rest), QColor(150, 150, 150))]
 
 
+def copy_reference(opener, path: str, progress, is_cancelled) -> None:
+    """Write the polygon reference map (``opener``: from qgis_layers.detached_polygons) to ``path`` in the task's thread
+    (300,000 polygons froze QGIS for 7 s on the main thread): its progress is the run's first 10 %, a cancel stops it."""
+    from qgis.core import QgsFeedback
+
+    from ..core.errors import Cancelled, InputError
+
+    if is_cancelled():
+        raise Cancelled()
+    feedback = QgsFeedback()
+
+    def step(value: float) -> None:
+        progress(value / 10.0)
+        if is_cancelled():
+            feedback.cancel()
+
+    feedback.progressChanged.connect(step)
+    try:
+        write_polygons(opener(), path, feedback)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    if is_cancelled():
+        raise Cancelled()
+
+
 class ChangeTab(QWidget):
     """The dock's Change tab."""
 
@@ -99,6 +125,8 @@ class ChangeTab(QWidget):
         self.threshold_timer.timeout.connect(self.apply_threshold)
         self.swipe = None
         self.side = None
+        self.reference_copy = None
+        """(opener, path) of a polygon reference map the next run's task copies (see copy_reference), else None."""
         self.preview_groups: list = []
         """Layer-tree groups Show before / Show after checked (they were unchecked), unchecked when the other date shows."""
         self._build()
@@ -240,6 +268,10 @@ class ChangeTab(QWidget):
         self.after_combo.layerChanged.connect(self._layers_changed)
         for combo in self.mask_combos:
             combo.layerChanged.connect(self.masks_changed)
+        self.chosen: dict = {}
+        """The layer id each optional picker (reference map, cloud masks) holds: one leaving the project empties it."""
+        track_choices(self.chosen, self.optional_combos())
+        QgsProject.instance().layersWillBeRemoved.connect(self._layers_removed)
         self.slider.valueChanged.connect(self.threshold_changed)
         self.slider.sliderReleased.connect(self.apply_threshold)
 
@@ -297,6 +329,16 @@ class ChangeTab(QWidget):
         if 0 < combo.currentIndex() and first <= combo.currentIndex() <= last:
             combo.setLayer(None)  # says layerChanged (swipe and side by side stop) but leaves no row current
             combo.setCurrentIndex(0)  # the empty row, which stays
+
+    def optional_combos(self) -> list:
+        """The optional layer pickers: reference map and the dates' cloud masks."""
+        return [self.reference_combo, *self.mask_combos]
+
+    def _layers_removed(self, ids) -> None:
+        """Layers leave the project: an optional picker whose layer goes is emptied (QGIS would move it to a neighbouring
+        layer unannounced), and what depends on it (the cloud masks' status, Run) is said again."""
+        if empty_removed(self.chosen, self.optional_combos(), ids):
+            self.masks_changed()
 
     def _side_closed(self) -> None:
         self.side_button.blockSignals(True)
@@ -406,10 +448,15 @@ class ChangeTab(QWidget):
                                                      *(c.currentLayer() for c in self.mask_combos)))
 
     def _reference_file(self) -> str:
-        """The reference map as the core reads it: a raster's file, or the chosen polygon layer (its filter applied)
-        copied into the run's folder."""
+        """The reference map as the core reads it: a raster's file, or the GeoPackage in the run's folder the task copies
+        the chosen polygon layer (its filter applied) into (only what the copy needs is taken here, on the main thread)."""
         ref = self.reference_combo.currentLayer()
-        return polygons_file(ref, self.temp_dir) if isinstance(ref, QgsVectorLayer) else layer_file(ref)
+        self.reference_copy = None
+        if not isinstance(ref, QgsVectorLayer):
+            return layer_file(ref)
+        path = polygons_path(ref.name(), self.temp_dir)
+        self.reference_copy = (detached_polygons(ref), path)
+        return path
 
     def run(self) -> Optional[CoreTask]:
         """Start detect_change in a QgsTask; returns the task (None when the choices are not valid)."""
@@ -434,8 +481,13 @@ class ChangeTab(QWidget):
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
+        copy, self.reference_copy = self.reference_copy, None
 
         def work(progress, is_cancelled):
+            if copy is not None:
+                copy_reference(*copy, progress, is_cancelled)
+                progress_of_run = progress
+                progress = lambda value: progress_of_run(10.0 + 0.9 * value)  # noqa: E731 - after the copy's 10 %
             with rendered(*before, req.before) as req.before, rendered(*after, req.after) as req.after:
                 return detect_change(req, progress, is_cancelled)
 
@@ -616,6 +668,10 @@ class ChangeTab(QWidget):
 
     def shutdown(self) -> None:
         """Leave swipe mode, cancel running tasks (their outputs are removed)."""
+        try:
+            QgsProject.instance().layersWillBeRemoved.disconnect(self._layers_removed)
+        except TypeError:  # never connected
+            pass
         if self.swipe is not None:
             self.swipe.shutdown()
             self.swipe = None

@@ -45,6 +45,7 @@ from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
 from .richtext import escape
+from .slots import empty_removed, track_choices
 from .snapshot import check_files, is_file_raster
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -424,9 +425,7 @@ class LandcoverTab(QWidget):
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
             combo.layerChanged.connect(self._schedule_recheck)
         self.mask_combo.layerChanged.connect(self.mask_changed)
-        for combo in (self.layer_combo, self.sar_combo, self.dsm_combo, self.mask_combo):
-            self.chosen[combo] = combo.currentLayer().id() if combo.currentLayer() is not None else ""
-            combo.layerChanged.connect(lambda layer, c=combo: self.chosen.__setitem__(c, layer.id() if layer is not None else ""))
+        track_choices(self.chosen, (self.layer_combo, self.sar_combo, self.dsm_combo, self.mask_combo))
         QgsProject.instance().layersWillBeRemoved.connect(self._layers_removed)
         self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
@@ -518,11 +517,7 @@ class LandcoverTab(QWidget):
     def _layers_removed(self, ids) -> None:
         """Layers leave the project: an optional slot (SAR, DSM, cloud mask) whose layer goes is emptied, not left on the
         neighbour its combo moves to unannounced; the input's bands are read again for the layer the combo shows now."""
-        ids = set(ids)
-        for combo in (self.sar_combo, self.dsm_combo, self.mask_combo):
-            if self.chosen.get(combo) and self.chosen[combo] in ids:
-                self.chosen[combo] = ""
-                combo.setLayer(None)
+        empty_removed(self.chosen, (self.sar_combo, self.dsm_combo, self.mask_combo), ids)
         if self.chosen.get(self.layer_combo) and self.chosen[self.layer_combo] in ids:
             self.input_timer.start()  # once the layers are gone and the combo has moved
 
