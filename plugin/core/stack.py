@@ -224,18 +224,18 @@ def make_layer(src: RasterSource, modality: Modality) -> Layer:
     return Layer(src, modality, fit_scaling(src, modality), quality)
 
 
-def bounds_in_primary(primary: RasterSource, other: RasterSource) -> tuple[float, float, float, float]:
-    """Another raster's bounds in the primary raster's CRS: as they are when the two CRSs are the same (a local grid,
-    LOCAL_CS, which PROJ cannot transform even to itself), else transformed."""
-    if other.crs == primary.crs:
-        return tuple(other.grid.bounds())
-    return transform_bounds(other.crs, primary.crs, *other.grid.bounds(), densify_pts=21)
+def bounds_in(src: RasterSource, crs) -> tuple[float, float, float, float]:
+    """A raster's bounds in a CRS: as they are when it is the raster's own (a local grid, LOCAL_CS, which PROJ cannot
+    transform even to itself), else transformed."""
+    if src.crs == crs:
+        return tuple(src.grid.bounds())
+    return transform_bounds(src.crs, crs, *src.grid.bounds(), densify_pts=21)
 
 
 def overlap_share(primary: RasterSource, other: RasterSource) -> float:
     """The share of the primary raster's extent that another raster's extent covers (0..1; 1 when unknown)."""
     try:
-        b = bounds_in_primary(primary, other)
+        b = bounds_in(other, primary.crs)
     except Exception:  # noqa: BLE001 - only a note depends on it
         return 1.0
     p = primary.grid.bounds()
@@ -251,7 +251,7 @@ def check_overlap(primary: RasterSource, other: RasterSource) -> None:
         raise InputError(t("'{name}' has no CRS, so it cannot be reprojected onto the input's grid.", name=name),
                          t("Assign its CRS in QGIS and run again."))
     try:
-        b = bounds_in_primary(primary, other)
+        b = bounds_in(other, primary.crs)
     except (CRSError, Exception) as exc:  # pyproj/GDAL raise several types
         raise InputError(t("'{name}' cannot be reprojected to the input's CRS ({reason}).", name=name, reason=exc),
                          t("Reproject it in QGIS first (Raster > Projections > Warp).")) from exc

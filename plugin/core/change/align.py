@@ -28,7 +28,7 @@ from ..messages import decimal, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
-from ..stack import Layer, make_layer
+from ..stack import Layer, bounds_in, make_layer
 
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
 """Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
@@ -290,14 +290,6 @@ def common_window(before: RasterSource, after: RasterSource) -> Window:
     if c1 - c0 < 1 or r1 - r0 < 1:
         raise no_overlap
     return Window(c0, r0, c1 - c0, r1 - r0)
-
-
-def bounds_in(src: RasterSource, crs) -> tuple[float, float, float, float]:
-    """A raster's bounds in a CRS: as they are when it is the raster's own (two dates in one engineering CRS, which
-    PROJ cannot transform at all, need no transforming)."""
-    if src.crs == crs:
-        return src.grid.bounds()
-    return transform_bounds(src.crs, crs, *src.grid.bounds(), densify_pts=21)
 
 
 def common_roles(bm: Modality, am: Modality) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -197,6 +198,7 @@ PREP_VERSION = 2
 :func:`fill_nodata`; before, they were edges)."""
 
 _SCALINGS: dict = {}
+_SCALINGS_LOCK = threading.Lock()
 """Fitted SAR scalings by raster and roles: every tile of a precomputed raster is read the same way (fitted once)."""
 
 
@@ -208,11 +210,16 @@ def sar_scaling(src: RasterSource, modality):
 
     key = (json.dumps(raster_identity(src.path), sort_keys=True, default=str), src.nodata, src.user_nodata,
            tuple(sorted(modality.roles.items())))
-    if key not in _SCALINGS:
+    with _SCALINGS_LOCK:
+        known = _SCALINGS.get(key)
+    if known is not None:
+        return known
+    scaling = fit_scaling(src, modality)
+    with _SCALINGS_LOCK:  # encodings run in task threads
         if len(_SCALINGS) > 16:
             _SCALINGS.clear()
-        _SCALINGS[key] = fit_scaling(src, modality)
-    return _SCALINGS[key]
+        _SCALINGS[key] = scaling
+    return scaling
 
 
 def _band_numbers(bands: Sequence[int]) -> str:
