@@ -19,10 +19,8 @@ from typing import Callable, Collection, Iterator, Optional, Union
 import numpy as np
 import rasterio
 from pyproj import CRS as PCRS, Geod, Transformer
-from rasterio.features import shapes
 from rasterio.windows import Window
 from scipy import ndimage
-from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
@@ -275,12 +273,10 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
                         rows, cols = np.array(ndimage.center_of_mass(ones, labels, idx)).reshape(-1, 2).T
                         cx, cy = wtr * (cols + 0.5, rows + 0.5)
                         edge = _touch_internal_edges(labels, win, width, height)
-                        for k, (geom, lab) in enumerate(shapes(labels.astype(np.int32), mask=labels > 0, connectivity=4,
-                                                                transform=wtr)):
+                        for k, (geom, lab) in enumerate(_shapes(labels, wtr)):
                             if k % 4096 == 4095 and is_cancelled is not None and is_cancelled():
                                 raise Cancelled()  # a speckled window holds 100 000s of polygons
-                            lab = int(lab)
-                            poly = Polygon(shape(geom), int(value), float(means[lab - 1]), int(counts[lab - 1]),
+                            poly = Polygon(geom, int(value), float(means[lab - 1]), int(counts[lab - 1]),
                                            centre=(float(cx[lab - 1]), float(cy[lab - 1])))
                             if lab in edge:
                                 pending.setdefault(int(value), []).append(poly)
@@ -312,6 +308,29 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
         for i, g in enumerate(geoms):
             px = int(pixels[i]) or 1
             yield Polygon(g, value, float(weighted[i] / px), px)
+
+
+def _shapes(labels: np.ndarray, transform) -> Iterator[tuple[object, int]]:
+    """(shapely geometry, label) of each 4-connected region of ``labels`` > 0, as rasterio's ``shapes`` gives them, but
+    through GDAL's own bindings, which release the GIL while polygonising: rasterio 1.3 holds it for the whole window,
+    and a speckled window then froze QGIS's interface for seconds while a task polygonised."""
+    from osgeo import gdal, ogr
+    from shapely import wkb
+
+    h, w = labels.shape
+    mem = gdal.GetDriverByName("MEM")
+    src = mem.Create("", w, h, 1, gdal.GDT_Int32)
+    src.SetGeoTransform(transform.to_gdal())
+    src.GetRasterBand(1).WriteArray(labels.astype(np.int32, copy=False))
+    mask = mem.Create("", w, h, 1, gdal.GDT_Byte)
+    mask.GetRasterBand(1).WriteArray((labels > 0).view(np.uint8))
+    ds = ogr.GetDriverByName("Memory").CreateDataSource("")
+    layer = ds.CreateLayer("shapes")
+    layer.CreateField(ogr.FieldDefn("label", ogr.OFTInteger))
+    if gdal.Polygonize(src.GetRasterBand(1), mask.GetRasterBand(1), layer, 0, []) != 0:
+        raise RuntimeError(gdal.GetLastErrorMsg() or "GDAL could not polygonise a window")
+    for feat in layer:
+        yield wkb.loads(bytes(feat.GetGeometryRef().ExportToWkb())), feat.GetFieldAsInteger(0)
 
 
 def _spatial_index(geoms: list) -> Callable[[object], list[int]]:
