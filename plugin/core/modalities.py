@@ -24,6 +24,10 @@ MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "land
 """The modality names offered to analysts (Processing enum order: new ones go at the end, so saved models keep theirs)."""
 
 
+class ChooseByHand(ModalityError):
+    """No modality fits the bands; the fix is to choose one by hand (a tool without that choice words its own fix)."""
+
+
 @dataclass
 class Modality:
     """Band roles of one raster: ``roles[role] = band index (1-based)``."""
@@ -440,7 +444,7 @@ def _detect_modality(src: RasterSource) -> Modality:
         return Modality("sar", t("SAR"), {"vv": 1, "vh": 2}, {"kind": "sar_db"},
                         t("the file name names the polarisations '{first}', '{second}' (read as VV, VH)", first=pols[0].upper(),
                           second=pols[1].upper()), n)
-    raise ModalityError(
+    raise ChooseByHand(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
 
@@ -581,10 +585,13 @@ def _single_band(src: RasterSource) -> Modality:
     """One band: SAR when its file name names a polarisation; height or panchromatic when its name or unit says so; SAR
     when its values look like backscatter; else by its data type (unsigned integer: panchromatic)."""
     if getattr(src, "class_map", ""):
-        raise _class_map_refusal(src, src.class_map)
+        return _class_map_read(src, src.class_map)
     s = src.sample(bands=[1], max_pixels=100_000).compressed()
     if s.size == 0:
         raise ModalityError(t("'{name}' has one band with no valid pixels.", name=_base(src)), t("Check the nodata value."))
+    tabled = few_values(s) if getattr(src, "attribute_table", False) else ""  # a table alone: ArcGIS gives DSMs one too
+    if tabled:
+        return _class_map_read(src, t("it has a raster attribute table, and {why}", why=tabled))
     med = float(np.median(s))
     pol = _POLARISATION_IN_NAME.search(_base(src).lower())
     if pol:  # e.g. a Sentinel-1 GRD measurement file 's1a-iw-grd-vv-...tiff' (uint16 amplitude): not a DSM
@@ -612,10 +619,19 @@ def _single_band(src: RasterSource) -> Modality:
         kind, why = "height", t("one band with height-like values")
     few = few_values(s) if kind == "panchromatic" and not named else ""
     if few:  # a class map or a building id raster (0 and 1 ... 17) is no panchromatic image
-        raise _class_map_refusal(src, few)
+        return _class_map_read(src, few)
     if kind == "panchromatic":
         return Modality("generic", t("Single band (panchromatic)"), {"pan": 1}, {"kind": "range"}, why, 1)
     return Modality("dsm", t("DSM / nDSM (height)"), {"height": 1}, {"kind": "metres"}, why, 1)
+
+
+def _class_map_read(src: RasterSource, why: str) -> Modality:
+    """A class map's modality for the interactive tools (one band, its regions clicked: ``src.class_map_ok``); else its
+    refusal (:func:`_class_map_refusal`)."""
+    if not getattr(src, "class_map_ok", False):
+        raise _class_map_refusal(src, why)
+    return Modality("generic", t("Single band (class map)"), {"pan": 1}, {"kind": "range"},
+                    t("a class map or an id raster ({why}), read as a one-band image", why=why), 1)
 
 
 def _class_map_refusal(src: RasterSource, why: str) -> ModalityError:

@@ -109,7 +109,13 @@ class RasterSource:
     gives them: '431.66 Nanometers'), '' where it has none."""
     class_map: str = ""
     """Why a one-band raster is a class map or id raster rather than imagery (TerraPrompt's class list, GDAL category
-    names, a raster attribute table), '' when its metadata says nothing of the kind (:func:`class_map_evidence`)."""
+    names), '' when its metadata says nothing of the kind (:func:`class_map_evidence`)."""
+    attribute_table: bool = False
+    """Whether its one band has a raster attribute table: ArcGIS attaches one to many integer rasters (DSMs, pan
+    included), so it marks a class map only together with few values (:func:`few_values`)."""
+    class_map_ok: bool = False
+    """Opened for the interactive tools (``expand_palette="always"``): a class map is read as a one-band image (its
+    regions clicked), not refused."""
     _local: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     def dataset(self):
@@ -338,8 +344,10 @@ LONE_BAND_FILL_GAP = 8
 def _five_windows(ds, bands: Sequence[int]) -> np.ndarray:
     """(bands, pixels) of the four corners (where a collar is) and the centre, 128 px each: a few blocks of any raster."""
     w, h = min(128, ds.width), min(128, ds.height)
-    return np.concatenate([ds.read(list(bands), window=Window(int((ds.width - w) * fx), int((ds.height - h) * fy), w, h))
-                           .reshape(len(bands), -1) for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))], axis=1)
+    origins = dict.fromkeys((int((ds.width - w) * fx), int((ds.height - h) * fy))
+                            for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)))  # a small raster: read once
+    return np.concatenate([ds.read(list(bands), window=Window(x, y, w, h)).reshape(len(bands), -1) for x, y in origins],
+                          axis=1)
 
 
 def db_zero_fill(ds, dtypes: Sequence[str]) -> bool:
@@ -422,6 +430,8 @@ def open_raster(path: str, require_crs: bool = True, expand_palette: "bool | str
     ``layer``: what the analyst set on the raster's layer in QGIS (its CRS, nodata values): the raster is read with it,
     as QGIS draws it."""
     src = _open_raster(path, require_crs, expand_palette, layer.crs if layer is not None else None)
+    if expand_palette == "always":
+        src = replace(src, class_map_ok=True)
     if layer is None or not (layer.nodata or layer.drawn_rgb):
         return src
     return replace(src, user_nodata=layer.nodata, drawn_rgb=layer.drawn_rgb)
@@ -563,6 +573,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
     named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()
     descriptions = named if any(named) else descriptions
+    # a palette: palette_vrt says
+    evidence, table = _class_map_metadata(ds, path) if n == 1 and "open_path" not in extra else ("", False)
     return RasterSource(
         path=path,
         grid=Grid(ds.crs or CRS.from_epsg(4326), ds.transform, ds.width, ds.height),
@@ -583,7 +595,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
         db_zero_fill=alpha is None and not zero_fill and "open_path" not in extra and db_zero_fill(ds, dtypes),
         validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
         wavelengths=tuple(band_wavelength(ds.tags(i)) for i in range(1, n + 1)),
-        class_map=class_map_evidence(ds, path) if n == 1 and "open_path" not in extra else "",  # a palette: palette_vrt
+        class_map=evidence,
+        attribute_table=table,
         **extra,
     )
 
@@ -603,27 +616,31 @@ def band_wavelength(items: dict) -> str:
 
 def class_map_evidence(ds, path: str) -> str:
     """Why a one-band raster is a class map or an id raster, not imagery, by its metadata: TerraPrompt's class list
-    (TERRAPROMPT_CLASSES, its land-cover maps), GDAL category names, a raster attribute table; '' when none says so."""
+    (TERRAPROMPT_CLASSES, its land-cover maps), GDAL category names; '' when none says so (a raster attribute table
+    alone does not: :func:`_class_map_metadata`)."""
+    return _class_map_metadata(ds, path)[0]
+
+
+def _class_map_metadata(ds, path: str) -> tuple[str, bool]:
+    """(:func:`class_map_evidence`, whether its one band has a raster attribute table)."""
     if ds.count != 1:
-        return ""
+        return "", False
     if "TERRAPROMPT_CLASSES" in ds.tags():
-        return t("it carries TerraPrompt's class list (TERRAPROMPT_CLASSES)")
+        return t("it carries TerraPrompt's class list (TERRAPROMPT_CLASSES)"), False
     try:
         from osgeo import gdal
 
         g = gdal.Open(path)
         band = g.GetRasterBand(1) if g is not None else None
         if band is None:
-            return ""
+            return "", False
         band.GetMetadata()  # GDAL's GeoTIFF driver reads the .aux.xml (names, table) on a first metadata call only
         if any((name or "").strip() for name in band.GetCategoryNames() or []):
-            return t("its band has category names")
+            return t("its band has category names"), False
         rat = band.GetDefaultRAT()
-        if rat is not None and rat.GetRowCount() > 0:
-            return t("it has a raster attribute table")
+        return "", bool(rat is not None and rat.GetRowCount() > 0)
     except Exception:  # noqa: BLE001 - metadata only: a raster GDAL opens through rasterio alone says nothing here
-        return ""
-    return ""
+        return "", False
 
 
 _VALIDITY = re.compile(r"data.?mask")
@@ -716,26 +733,33 @@ CLASS_MAP_MAX_VALUES = 32
 thousands of pixels is a class map or an id raster: a paletted photo uses hundreds of its colours."""
 
 
+DENSE_RUN_MIN_VALUES = 12
+"""A dense run of at least this many grey levels, none holding half the pixels, is imagery even with small values (a
+dark scene); fewer are class codes (0-6)."""
+
+
 def _few_palette_values(ds) -> str:
     """Why a paletted band is a class map by its values (:func:`few_values` of the four corners and the centre, 128 px
     each: a few blocks, read at every opening), else ''."""
-    w, h = min(128, ds.width), min(128, ds.height)
-    corners = {(int((ds.width - w) * fx), int((ds.height - h) * fy)) for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))}
-    v = np.concatenate([ds.read(1, window=Window(x, y, w, h)).ravel() for x, y in sorted(corners)])  # a small one: once
+    v = _five_windows(ds, [1])[0]
     return few_values(v[v != ds.nodata] if ds.nodata is not None else v)
 
 
 def few_values(values: np.ndarray) -> str:
     """'its N pixels sampled hold only K distinct values' for a sample of thousands of pixels holding 2 to
     CLASS_MAP_MAX_VALUES values that are small codes or sparse ones (a class map, a building id raster), else '' (a
-    dense run of grey levels is a uniform scene; one value: a blank tile, refused by its spread before a run,
+    dense run of grey levels is a uniform or dark scene; one value: a blank tile, refused by its spread before a run,
     :func:`check_band_spread`)."""
-    kept = np.unique(values)
+    kept, counts = np.unique(values, return_counts=True)
     distinct = kept.size
     if values.size < 1024 or not 2 <= distinct <= CLASS_MAP_MAX_VALUES:
         return ""
-    if kept.max() > CLASS_MAP_MAX_VALUES and 2 * distinct > float(kept.max()) - float(kept.min()) + 1:
-        return ""  # a dense run of grey levels (a pan tile of calm sea, snow, desert): an image of a uniform scene
+    if 2 * distinct > float(kept.max()) - float(kept.min()) + 1 and (
+            kept.max() > CLASS_MAP_MAX_VALUES
+            or distinct >= DENSE_RUN_MIN_VALUES and counts.max() <= values.size / 2):
+        # a dense run of grey levels: an image of a uniform scene (calm sea, snow, desert) or a dark one (shadow,
+        # water, night: 2 to 28), whatever its maximum; not small codes (0-6) nor ids on a background (0 and 1 ... 17)
+        return ""
     return t("its {n} pixels sampled hold only {k} distinct values", n=values.size, k=distinct)
 
 

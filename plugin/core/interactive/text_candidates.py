@@ -188,12 +188,12 @@ def _pixel_areas(grid: Grid) -> np.ndarray:
 
 def text_modality(src):
     """The raster's modality for a text search; ModalityError with a fix the Interactive tab allows when none fits (the
-    detection's fix, 'choose the modality by hand', names a choice the tab does not have)."""
-    from ..modalities import resolve_modality
+    detection's fix, 'choose the modality by hand', names a choice the tab does not have); other refusals as they are."""
+    from ..modalities import ChooseByHand, resolve_modality
 
     try:
         return resolve_modality(src, "auto")
-    except ModalityError as exc:
+    except ChooseByHand as exc:
         raise ModalityError(exc.problem,
                             t("Set band descriptions in the file (such as B02/B03/B04/B08 or red/green/blue/nir), or use the "
                               "Land cover tab, where the modality can be chosen.")) from exc
