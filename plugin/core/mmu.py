@@ -49,8 +49,68 @@ def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Opt
     return _sieve(path, [lambda cls: (cls != 0) & (cls != nodata)], min_size, max_size, row_area, is_cancelled)
 
 
+_HOLE = 254
+"""Marks a map region under the minimum while it merges into its neighbours (classes are 1..K, nodata 255)."""
+
+
+def merge_undersized(path: str, classes: Iterable[int], min_size: float, row_area: np.ndarray, nodata: int,
+                     is_cancelled: Optional[Callable[[], bool]] = None) -> int:
+    """Merge each 4-connected region of ``classes`` still under ``min_size`` m² (smaller pixels: a geographic CRS) into
+    the classified regions around it, grown into it pixel by pixel: a land-cover map keeps no hole and no region under
+    the minimum (one with no classified neighbour is cleared to 0); returns the pixels changed."""
+    marked = _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, 0, row_area, is_cancelled, _HOLE)
+    if marked:
+        ds = gdal.Open(path, gdal.GA_Update)
+        try:
+            _grow_into_holes(ds.GetRasterBand(1), nodata, is_cancelled)
+            ds.FlushCache()
+        finally:
+            ds = None
+    return marked
+
+
+def _grow_into_holes(band, nodata: int, is_cancelled: Optional[Callable[[], bool]]) -> None:
+    """Give each _HOLE pixel the class of a 4-neighbour already classified, pass after pass, until none changes; the
+    holes no class reaches become 0."""
+    h, w = band.YSize, band.XSize
+    changed = True
+    while changed:
+        if is_cancelled and is_cancelled():
+            raise Cancelled()
+        changed = False
+        for y, n in _row_blocks(h):
+            y0, y1 = max(0, y - 1), min(h, y + n + 1)
+            a = band.ReadAsArray(0, y0, w, y1 - y0)
+            if not (a[y - y0:y - y0 + n] == _HOLE).any():
+                continue
+            grown = _grow_once(a, nodata)[y - y0:y - y0 + n]
+            if (grown != a[y - y0:y - y0 + n]).any():
+                band.WriteArray(grown, 0, y)
+                changed = True
+    for y, n in _row_blocks(h):
+        a = band.ReadAsArray(0, y, w, n)
+        if (a == _HOLE).any():
+            a[a == _HOLE] = 0
+            band.WriteArray(a, 0, y)
+
+
+def _grow_once(a: np.ndarray, nodata: int) -> np.ndarray:
+    """``a`` with each _HOLE pixel beside a classified pixel (not 0, nodata or a hole) given that pixel's class."""
+    out = a.copy()
+    classified = (a != _HOLE) & (a != nodata) & (a != 0)
+    for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+        src = np.zeros_like(classified)
+        val = np.zeros_like(a)
+        ys, yd = (slice(0, a.shape[0] - dy), slice(dy, None)) if dy >= 0 else (slice(-dy, None), slice(0, a.shape[0] + dy))
+        xs, xd = (slice(0, a.shape[1] - dx), slice(dx, None)) if dx >= 0 else (slice(-dx, None), slice(0, a.shape[1] + dx))
+        src[yd, xd], val[yd, xd] = classified[ys, xs], a[ys, xs]
+        take = (out == _HOLE) & src
+        out[take] = val[take]
+    return out
+
+
 def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],
-           is_cancelled: Optional[Callable[[], bool]]) -> int:
+           is_cancelled: Optional[Callable[[], bool]], to: int = 0) -> int:
     """Drop the out-of-range 4-connected regions of each selection (a function of a strip's values → the
     pixels it holds)."""
     if min_size <= 0 and max_size <= 0:
@@ -64,7 +124,7 @@ def _sieve(path: str, selections: list, min_size: float, max_size: float, row_ar
         for select in selections:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, select, min_size, max_size, row_area)
+            removed += _drop_regions(band, select, min_size, max_size, row_area, to)
         ds.FlushCache()
     finally:
         band = ds = None
@@ -88,8 +148,8 @@ def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: i
 
 
 def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: float, max_size: float,
-                  row_area: Optional[np.ndarray] = None) -> int:
-    """Set to 0 the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
+                  row_area: Optional[np.ndarray] = None, to: int = 0) -> int:
+    """Set to ``to`` (0) the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
     pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
     out of range."""
     h = band.YSize
@@ -140,7 +200,7 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
         offset += count
         gone = drop[labels]
         if gone.any():
-            cls[gone] = 0
+            cls[gone] = to
             band.WriteArray(cls, 0, y)
             removed += int(gone.sum())
     return removed

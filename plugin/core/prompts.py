@@ -143,6 +143,13 @@ _LEFT_NUMBER = re.compile(r"(?<![\w.,-])[0-9]+(?:[.,][0-9]+)*(?:\s*[^\W\d_][^\W_
 _FREE_NUMBER = re.compile(r"(?:1[89]|20)[0-9]{2}(?:'?s)?|[0-9]+(?:st|nd|rd|th|\s+(?:years?|months?|weeks?|days?|decades?|ans?|"
                           r"mois|jahren?|monaten?|años?|meses))")
 """Numbers that are no size: a year ('since 2019', 'the 1990s'), an ordinal, a duration ('in the last 5 years')."""
+_QUANTITY_UNIT = re.compile(r"(?:[kcm]?m|ft|yds?|mi|ha|ac|ares?|l)(?:[0-9²³]|\^[0-9])?\.?|(?:square|sq|cubic|cu|quadrat|hect|hekt|acre"
+                            r"|yard|mile|(?:kilo|centi|milli)?met(?:re|er|ro)|mètre|feet|foot|lit(?:re|er)|gallon|floor|stor(?:ey|ie|y)"
+                            r"|étage|stockwerk|geschoss)[^\W\d_]*(?:[.^][0-9a-z]*)?")
+"""A unit of area, length or volume after a leftover number ('5 m', '1 km', '1 m3', '2 hectars'): a size that could not be read."""
+_LEFT_QUALIFIED = re.compile(r"(?:" + "|".join(p.pattern for p in (_SIZE, _MAX_SIZE, _TALLER, _LOWER)) + r")\s*$")
+"""A size or height qualifier just before a leftover number ('larger than 5 football pitches')."""
+_NUMBER_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bnor\b|\bnoch\b|\bni\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or but me my our us please show find extract map
 detect get give display highlight mark select outline identify locate where which that this these those there is are be
@@ -330,16 +337,25 @@ def _refuse_scientific(text: str) -> None:
                           _t("Write the number in full, e.g. 'water larger than 10000 m2' or 'larger than 1 ha'."))
 
 
+def _is_quantity(rest: str, m: re.Match) -> bool:
+    """Whether a leftover number is a size or height that was not read: a unit after it ('5 m', '1 km', '1 m3') or a
+    size qualifier before it ('larger than 5 football pitches'); 'block 7', '3D', 'top 5', 'Sentinel 2' are none."""
+    if _FREE_NUMBER.fullmatch(m.group(0)) or _FREE_NUMBER.match(m.group(0) + " "):
+        return False
+    word = re.sub(r"^[0-9.,]+\s*", "", m.group(0))
+    return bool(_QUANTITY_UNIT.fullmatch(word)) or bool(_LEFT_QUALIFIED.search(rest[: m.start()]))
+
+
 def _refuse_numbers_left(rest: str) -> None:
     """PromptError for a quantity the size and height parsers did not read ('water 500 m2' without 'larger than', 'bigger
-    thn 1 ha'): dropped, the run kept every size."""
+    thn 1 ha'): dropped, the run kept every size. Other numbers are left for the 'not understood' note ('level 1 water')."""
     bare = _NUMBER_UNIT.search(rest)
     if bare:
         raise PromptError(_t("'{size}' in the prompt does not say whether it is the least or the greatest size.", size=bare.group(0).strip()),
                           _t("Write 'larger than {size}' to keep objects of at least that size or 'smaller than {size}' for at "
                              "most that size.", size=bare.group(0).strip()))
     for m in _LEFT_NUMBER.finditer(rest):
-        if not _FREE_NUMBER.fullmatch(m.group(0)) and not _FREE_NUMBER.match(m.group(0) + " "):
+        if _is_quantity(rest, m):
             raise PromptError(_t("TerraPrompt cannot read '{phrase}' in the prompt as a size or a height.", phrase=m.group(0).strip()),
                               _t("Write a size as 'larger than 1 ha' or 'smaller than 500 m2' (units: m2, ha, km2, acres, sq ft), a "
                                  "height as 'taller than 10 m', or leave the number out to keep every size."))
@@ -704,6 +720,19 @@ def _refuse_alone(parsed_matches: list[ConceptMatch]) -> None:
                                  example=cat[m.concept]["synonyms"][1], other=concept_text(beside["concept"])))
 
 
+def _free_at(text: str, m: re.Match) -> bool:
+    """Whether the number at m is a year, an ordinal or a duration ('2019', '2nd', '5 years')."""
+    free = _FREE_NUMBER.match(text, m.start())
+    return bool(free and free.end() >= m.end())
+
+
+def _words_and_numbers(text: str) -> str:
+    """The words left beside a concept for the 'not understood' note, numbers that are no year, ordinal or duration
+    included ('level 1', 'top 5 largest', '3d'; not '2019', '2nd', '5 years')."""
+    return " ".join(m.group(0) for m in _NUMBER_WORD.finditer(text)
+                    if (_content(m.group(0)) if not re.search(r"[0-9]", m.group(0)) else not _free_at(text, m)))
+
+
 def _clean_phrase(phrase: str) -> str:
     """A phrase for the encoder: words only, leading stop words ('show me all the ...') dropped."""
     words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", phrase)
@@ -742,8 +771,10 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
             found.setdefault(fuzzy.concept, fuzzy)
         elif left and not spans:
             leftovers.append((_clean_phrase(phrase), offset + start))
-        elif left:
-            modifiers.append(left)
+        elif left or re.search(r"[0-9]", "".join(rest)):
+            words = _words_and_numbers("".join(rest))
+            if words:
+                modifiers.append(words)
     unmatched: list[str] = []
     if leftovers and use_encoder:
         sims = concept_similarities([p for p, _ in leftovers])

@@ -16,7 +16,7 @@ from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
 from ..messages import label_in_text, number, quantity, separator, t
-from ..mmu import class_area_table, merge_small_regions, sieve_classes
+from ..mmu import class_area_table, merge_small_regions, merge_undersized, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
@@ -530,7 +530,10 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             # GDAL merges regions of fewer pixels than this, each surely under the minimum (never a large-enough one) ...
             mmu_px = int(np.ceil(parsed.min_area_m2 / float(area_rows.max()))) if parsed.min_area_m2 else 0
             removed_px = merge_small_regions(out.classes.tmp, mmu_px, NODATA, tmpdir, is_cancelled)
-            # ... and a region still under it in m² (rows of smaller pixels: a geographic CRS) is dropped, as are those too large
+            # ... and a region still under it in m² (rows of smaller pixels: a geographic CRS) merges into its neighbours
+            if parsed.min_area_m2:
+                removed_px += merge_undersized(out.classes.tmp, classes, parsed.min_area_m2, area_rows, NODATA, is_cancelled)
+            # ... and those too large are dropped
             removed_px += sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
         else:
             removed_px = sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
