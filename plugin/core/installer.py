@@ -109,6 +109,13 @@ def default_packages(cuda: bool = False, include_optional: bool = False) -> list
     return names
 
 
+def required_packages(cuda: bool = False) -> list[str]:
+    """pip requirement names of every dependency default_packages asks for when it is missing, installed here or not:
+    what `make wheelhouse` downloads, so an offline install finds each one."""
+    return [pkg.get("pip_cuda", pkg["pip"]) if cuda else pkg["pip"]
+            for pkg in deps.package_table() if not pkg["provided_by_qgis"] and not pkg.get("optional")]
+
+
 def plan_install(profile_dir: str, packages: Optional[list[str]] = None, wheelhouse: Optional[str] = None,
                  cuda: Optional[bool] = None, proxy: Optional[str] = None) -> InstallPlan:
     """Decide what to install; CPU by default, CUDA only when asked (and say if a driver is present)."""

@@ -753,8 +753,8 @@ class LandcoverTab(QWidget):
         if not path:
             raise ValueError(tr("No output file is chosen. Pick a .tif file, or choose Temporary layers."))
         root, ext = os.path.splitext(path)
-        if ext.lower() in VECTOR_EXTENSIONS:  # the polygons' file given in a format of its own: the raster goes beside it
-            return root + ".tif", path
+        if ext.lower() in VECTOR_EXTENSIONS:  # the polygons' file given in a format of its own: the raster goes beside it,
+            return root + "_classes.tif", path  # named apart so each keeps its own <stem>.qml style
         if ext.lower() == ".gpkg":  # the polygons' name given: the class raster goes beside it
             ext = ".tif"
         elif ext.lower() not in (".tif", ".tiff"):

@@ -200,10 +200,33 @@ def test_a_removed_input_shows_the_bands_of_the_layer_now_chosen(tab, project, t
 
 @pytest.mark.parametrize("ext", [".shp", ".geojson", ".fgb"])
 def test_a_polygon_format_output_names_both_files(tab, tmp_path, ext):
-    """water.shp gave water.shp.tif and water.shp.gpkg."""
+    """water.shp gave water.shp.tif and water.shp.gpkg; then water.tif, whose water.qml left the polygons unstyled."""
     tab.file_radio.setChecked(True)
     tab.file_widget.setFilePath(str(tmp_path / f"water{ext}"))
-    assert tab.output_paths() == (str(tmp_path / "water.tif"), str(tmp_path / f"water{ext}"))
+    assert tab.output_paths() == (str(tmp_path / "water_classes.tif"), str(tmp_path / f"water{ext}"))
+
+
+@pytest.mark.parametrize("ext", [".shp", ".geojson"])
+def test_polygons_in_their_own_format_keep_their_style(tab, project, tmp_path, ext):
+    """The raster and polygons shared a stem, so the one water.qml was the raster's: the polygons reopened unstyled."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsPalettedRasterRenderer, QgsRasterLayer, QgsVectorLayer
+
+    tab.layer_combo.setLayer(_s2(project, tmp_path))
+    tab.prompt_edit.setText("water and vegetation")
+    tab.file_radio.setChecked(True)
+    out = tmp_path / "out"
+    out.mkdir()
+    tab.file_widget.setFilePath(str(out / f"water{ext}"))
+    _spin()
+    _run(tab)
+    raster_path, vector_path = tab.last_result.output_raster, tab.last_result.output_vector
+    assert os.path.isfile(vector_path) and vector_path.endswith(ext)
+    polygons = QgsVectorLayer(vector_path, "reopened", "ogr")
+    msg, ok = polygons.loadDefaultStyle()
+    assert ok, (msg, sorted(os.listdir(out)))
+    assert isinstance(polygons.renderer(), QgsCategorizedSymbolRenderer)
+    raster = QgsRasterLayer(raster_path, "reopened")
+    assert isinstance(raster.renderer(), QgsPalettedRasterRenderer), sorted(os.listdir(out))
 
 
 def test_sar_and_dsm_are_checked_when_chosen(tab, project, tmp_path):

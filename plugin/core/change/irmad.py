@@ -64,7 +64,7 @@ def fit_irmad(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-
     n, p = x.shape
     if n < 4 * p + 10:
         raise ModalityError(t("IR-MAD needs more valid pixels in common ({n} found for {p} bands).", n=n, p=p),
-                            t("Use larger rasters, fewer bands, or METHOD=cva."))
+                            t("Use larger rasters, fewer bands, or the method 'cva'."))
     w = np.ones(n)
     rho_old = np.zeros(p)
     converged = False

@@ -115,11 +115,11 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
         if fam != "sar":
             raise ModalityError(_t("The log-ratio method is for SAR intensity pairs; these rasters are {family} ({roles}).",
                                    family=fam, roles=", ".join(pair.roles)),
-                                _t("Choose METHOD=auto, irmad or cva, or set MODALITY=sar if the bands are backscatter."))
+                                _t("Choose the method 'auto', 'irmad' or 'cva', or the modality 'sar' if the bands are backscatter."))
         return "logratio", _t("log-ratio chosen by the analyst")
     if method in ("irmad", "cva"):
         if method == "irmad" and len(pair.roles) < 2:
-            raise ModalityError(_t("IR-MAD needs at least 2 common bands; these rasters share 1."), _t("Choose METHOD=cva or auto."))
+            raise ModalityError(_t("IR-MAD needs at least 2 common bands; these rasters share 1."), _t("Choose the method 'cva' or 'auto'."))
         return method, _t("{method} chosen by the analyst", method=method)
     if method != "auto":
         raise ModalityError(_t("Unknown change method '{name}'.", name=method),

@@ -53,7 +53,7 @@ def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FIL
     """Raise ModelError (no runtime/model/card) or ModalityError (bands) when METHOD=network cannot run; else say which bands."""
     if importlib.util.find_spec("onnxruntime") is None:
         raise ModelError(t("The change network needs onnxruntime, which is not installed."),
-                         t("Install the plugin's dependencies (Settings tab), or choose METHOD=auto, irmad or cva."))
+                         t("Install the plugin's dependencies (Settings tab), or choose the method 'auto', 'irmad' or 'cva'."))
     if not os.path.exists(model_path):
         raise ModelError(t("The change network file '{name}' is missing.", name=os.path.basename(model_path)), t(REBUILD))
     card = load_card(card_path)
@@ -61,7 +61,7 @@ def check_network(roles, model_path: str = MODEL_FILE, card_path: str = CARD_FIL
     if not slots:
         raise ModalityError(t("The change network needs red, green and blue on both dates; the pair shares {roles}.",
                               roles=", ".join(roles)),
-                            t("Choose METHOD=auto, irmad or cva, or set MODALITY so the bands get their roles."))
+                            t("Choose the method 'auto', 'irmad' or 'cva', or a modality that gives the bands their roles."))
     return t("band subset {name}: {bands}", name=name, bands=", ".join(slots))
 
 
@@ -144,7 +144,7 @@ class NetworkChange(ChangeMethod):
         self.subset, self.used = band_subset(self.card, roles)
         if not self.used:
             raise ModalityError(t("The change network needs red, green and blue on both dates; the pair shares {roles}.",
-                                  roles=", ".join(roles)), t("Choose METHOD=auto, irmad or cva."))
+                                  roles=", ".join(roles)), t("Choose the method 'auto', 'irmad' or 'cva'."))
         self.mean = np.zeros((2, len(self.slots)), np.float32)
         self.std = np.ones((2, len(self.slots)), np.float32)
         for d, which in enumerate(("before", "after")):

@@ -124,7 +124,7 @@ def choose_engine(engine: str, concepts: list[str], roles: set[str], reflectance
 
         ok, why = network_available(concepts, roles)
         if not ok:
-            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
+            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose the engine 'spectral' or 'auto'."))
         return "network", t("network engine chosen by the analyst")
     if engine == "spectral":
         return "spectral", t("spectral engine chosen by the analyst")

@@ -168,7 +168,7 @@ class NetworkEngine:
                  quality: Optional[QualityBand] = None, own_clouds: bool = True, reflectance: bool = True) -> None:
         ok, why = network_available(concepts, roles, model_path=model_path, card_path=card_path)
         if not ok:
-            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose ENGINE=spectral or auto."))
+            raise ModalityError(t("The network engine cannot run: {why}.", why=why), t("Choose the engine 'spectral' or 'auto'."))
         card = load_card(card_path)
         self.session, self.device_report = modelcards.open_verified(model_path, card, device, t(REBUILD), t("network"))
         self.card = card
