@@ -88,7 +88,7 @@ def test_height_applies_to_what_stands_above_ground_only(tmp_path):
     assert (cls == 2).sum() > 1000, "the lake (height 0) is not removed by the buildings' height"
     assert r.details["height_filter"]["concepts"] == ["buildings"]
     with pytest.raises(PromptError, match="applies to"):
-        _run(tmp_path, s2, dp, "lakes deeper than 2 m taller than 2 m", "lakes")
+        _run(tmp_path, s2, dp, "lakes taller than 2 m", "lakes")  # (a depth, "deeper than 2 m", is refused as unread)
 
 
 def test_height_without_heights_is_refused_and_leaves_nothing(tmp_path):
