@@ -523,14 +523,12 @@ def test_a_click_with_the_raster_out_of_view_is_refused_before_encoding(setup):
     assert "outside the raster" in tab.status.text(), tab.status.text()
 
 
-def test_a_click_far_from_the_encoded_window_encodes_the_new_view_only(plugin, tmp_path, monkeypatch):
-    """Accept a roof, pan to the far corner of a large raster, click a roof there: the new view is encoded on its own,
-    not the window grown to cover both places (the whole raster)."""
-    from qgis.core import QgsRectangle
-    from qgis.PyQt.QtCore import Qt
 
-    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
-    n = 2048
+def roofs_in_far_corners(tmp_path, n: int):
+    """A grey n x n RGB raster with a bright 30 x 45 px roof near its top-left and its bottom-right corner; returns its
+    path and view(r0, c0, r1, c1), the QgsRectangle of those rows and columns."""
+    from qgis.core import QgsRectangle
+
     data = (60 + np.random.default_rng(0).normal(0, 4, (3, n, n))).astype(np.uint8)
     data[:, 40:70, 50:95] = 200
     data[:, n - 70:n - 40, n - 95:n - 50] = 200
@@ -540,6 +538,16 @@ def test_a_click_far_from_the_encoded_window_encodes_the_new_view_only(plugin, t
         (x0, y1), (x1, y0) = TRANSFORM * (c0, r0), TRANSFORM * (c1, r1)
         return QgsRectangle(x0, y0, x1, y1)
 
+    return path, view
+
+def test_a_click_far_from_the_encoded_window_encodes_the_new_view_only(plugin, tmp_path, monkeypatch):
+    """Accept a roof, pan to the far corner of a large raster, click a roof there: the new view is encoded on its own,
+    not the window grown to cover both places (the whole raster)."""
+    from qgis.PyQt.QtCore import Qt
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    n = 2048
+    path, view = roofs_in_far_corners(tmp_path, n)
     with interactive_tab_on_web_canvas(path, "big", "building", "classical", str(tmp_path / "accepted.gpkg"),
                                        extent=view(0, 0, 256, 256)) as (tab, canvas, layer, xf):
         tab.start_button.setChecked(True)

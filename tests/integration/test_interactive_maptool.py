@@ -2,11 +2,11 @@
 after panning, space beside the globe, a project CRS change, a box smaller than a pixel."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from conftest import interactive_tab_on_web_canvas, wait_for, write_raster
-from test_interactive_gui import TRANSFORM, _click, _drag, _iou, _mask_on_raster, _screen, setup, slot_errors  # noqa: F401
+from conftest import interactive_tab_on_web_canvas, wait_for
+from test_interactive_gui import (TRANSFORM, _click, _drag, _iou, _mask_on_raster, _screen, roofs_in_far_corners,  # noqa: F401
+                                  setup, slot_errors)
 from test_web_layer import TRANSFORM as WEB, _click_pixel, _quarter, _tiles
 
 
@@ -110,21 +110,12 @@ def test_a_box_on_a_rotated_map_is_the_box_seen_on_screen(setup):
 def test_a_box_far_from_the_encoded_window_encodes_the_new_view_only(plugin, tmp_path, monkeypatch):
     """Accept a roof, pan to the far corner of the raster and drag a box around a roof there: the new view is encoded
     on its own, as a click does (the window grew over everything between, encoded coarser)."""
-    from qgis.core import QgsRectangle
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtTest import QTest
 
     monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
     n = 1024
-    data = (60 + np.random.default_rng(0).normal(0, 4, (3, n, n))).astype(np.uint8)
-    data[:, 40:70, 50:95] = 200
-    data[:, n - 70:n - 40, n - 95:n - 50] = 200
-    path = write_raster(str(tmp_path / "big.tif"), data, crs="EPSG:32633", transform=TRANSFORM)
-
-    def view(r0, c0, r1, c1):
-        (x0, y1), (x1, y0) = TRANSFORM * (c0, r0), TRANSFORM * (c1, r1)
-        return QgsRectangle(x0, y0, x1, y1)
-
+    path, view = roofs_in_far_corners(tmp_path, n)
     with interactive_tab_on_web_canvas(path, "big", "building", "classical", str(tmp_path / "accepted.gpkg"),
                                        extent=view(0, 0, 256, 256)) as (tab, canvas, layer, xf):
         tab.start_button.setChecked(True)
