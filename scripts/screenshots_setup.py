@@ -20,11 +20,14 @@ SIZE = (1400, 900)
 
 
 def wheelhouse() -> str:
-    """A local onnxruntime wheelhouse (reused from the tests, or downloaded once)."""
+    """A local wheelhouse of what a stock QGIS here lacks, onnxruntime and ukis-csmask (reused from the tests, or
+    downloaded once)."""
     wh = os.path.join(ROOT, ".qgis", "wheelhouse-onnxruntime")
-    if not any(f.startswith("onnxruntime-") for f in (os.listdir(wh) if os.path.isdir(wh) else [])):
-        subprocess.run([os.path.join(ROOT, ".venv", "bin", "pip"), "download", "-q", "--only-binary=:all:", "-d", wh,
-                        "-c", os.path.join(ROOT, "constraints.txt"), "onnxruntime==1.31.1"], check=True)
+    have = os.listdir(wh) if os.path.isdir(wh) else []
+    for prefix, requirement in (("onnxruntime-", "onnxruntime==1.31.1"), ("ukis_csmask-", "ukis-csmask==1.0.0")):
+        if not any(f.startswith(prefix) for f in have):
+            subprocess.run([os.path.join(ROOT, ".venv", "bin", "pip"), "download", "-q", "--only-binary=:all:", "-d", wh,
+                            "-c", os.path.join(ROOT, "constraints.txt"), requirement], check=True)
     return wh
 
 
