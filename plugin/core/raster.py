@@ -806,6 +806,8 @@ def check_band_spread(src: RasterSource, roles: dict[str, int]) -> None:
     if not roles:
         return
     bands = sorted(set(roles.values()))
+    if _all_vary_in_windows(src, bands):  # the usual case, told from a few blocks
+        return
     sample = src.sample(bands=bands, max_pixels=50_000)
     flat = {}
     for k, b in enumerate(bands):
@@ -820,6 +822,24 @@ def check_band_spread(src: RasterSource, roles: dict[str, int]) -> None:
                        name=os.path.basename(src.path), bands=said),
                      t("Check the band in QGIS: a band lost in an export or a blank tile holds one value. Export the raster "
                        "again with its data, or choose another raster (or a modality that does not read that band)."))
+
+
+def _all_vary_in_windows(src: RasterSource, bands: Sequence[int]) -> bool:
+    """Whether every band's valid pixels hold two values in the four corners and the centre (128 px each, the bands read
+    together as a run reads them): then none is of one value, told without the whole-raster sample (seconds on a large
+    raster without overviews)."""
+    w, h = min(128, src.width), min(128, src.height)
+    seen: dict[int, set] = {b: set() for b in bands}
+    for fx, fy in dict.fromkeys(((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))):
+        block = src.read(Window(int((src.width - w) * fx), int((src.height - h) * fy), w, h), list(bands))
+        for k, b in enumerate(bands):
+            if len(seen[b]) < 2:
+                v = block[k].compressed()
+                if v.size:
+                    seen[b].update((float(v.min()), float(v.max())))
+        if all(len(v) >= 2 for v in seen.values()):
+            return True
+    return False
 
 
 def cell_size(transform: Affine) -> float:
