@@ -11,11 +11,13 @@ from scipy import ndimage
 
 
 def fill_nearest(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """``band`` with each invalid (or non-finite) pixel set to its nearest valid pixel's value; 0 where none is valid."""
-    ok = np.asarray(valid, bool) & np.isfinite(band)
+    """``band`` (rows, cols), or a stack (bands, rows, cols), with each invalid (or non-finite) pixel set to its nearest
+    valid pixel's value(s); 0 where none is valid."""
+    finite = np.isfinite(band) if band.ndim == 2 else np.isfinite(band).all(axis=0)
+    ok = np.asarray(valid, bool) & finite
     if ok.all():
         return band
     if not ok.any():
         return np.zeros_like(band)
     idx = ndimage.distance_transform_edt(~ok, return_distances=False, return_indices=True)
-    return band[idx[0], idx[1]]
+    return band[..., idx[0], idx[1]]

@@ -131,21 +131,6 @@ def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: 
     return np.asarray(data.data, dtype=np.float32), valid
 
 
-def fill_nodata(image: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """``image`` (bands, rows, cols) with each invalid or non-finite pixel set to its nearest valid pixel's values (0
-    where none is valid): engines read their neighbourhood, and a nodata hole left as 0 (or as the strongest gradient)
-    is an edge that cut roofs at it (network IoU 0.94 -> 0.47 with a 12 x 12 px hole); the hole stays invalid."""
-    from scipy import ndimage
-
-    ok = np.asarray(valid, bool) & np.isfinite(image).all(axis=0)
-    if ok.all():
-        return image
-    if not ok.any():
-        return np.zeros_like(image)
-    idx = ndimage.distance_transform_edt(~ok, return_distances=False, return_indices=True)
-    return image[:, idx[0], idx[1]]
-
-
 GROUND_WINDOW_M = 120.0
 """Width of the ground estimate taken off a DSM before encoding (landcover.indices.ground_estimate, as land cover's
 nDSM): wider than most buildings."""
@@ -195,7 +180,7 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
 
 PREP_VERSION = 2
 """Part of the cache key: how engines prepare a window (2: nodata holes filled with the nearest valid values,
-:func:`fill_nodata`; before, they were edges)."""
+:func:`~..gapfill.fill_nearest`; before, they were edges)."""
 
 _SCALINGS: dict = {}
 _SCALINGS_LOCK = threading.Lock()

@@ -25,7 +25,7 @@ from ..errors import ModelError
 from ..messages import t
 from ..modelcards import load_card
 from ..resample import interp_matrix
-from .encoder import fill_nodata
+from ..gapfill import fill_nearest
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 CARD = os.path.join(PLUGIN_DIR, "models", "promptable_net.json")
@@ -252,7 +252,7 @@ class NetworkEngine:
         if image.ndim == 2:
             image = image[None]
         valid = np.asarray(valid, bool) & np.isfinite(image).all(axis=0)
-        img = fill_nodata(normalise_image(image, valid), valid)  # a hole left 0 is an edge that cut objects at it
+        img = fill_nearest(normalise_image(image, valid), valid)  # a hole left 0 is an edge that cut objects at it
         out = {"embedding": self._embed(img), "image": np.round(img * 255).astype(np.uint8), "valid": valid}
         if self.mirror:  # the mirror padded on its own right, like any window
             out["embedding_mirror"] = self._embed(img[:, :, ::-1])

@@ -10,7 +10,8 @@ from rasterio.windows import Window
 from terraprompt.plugin.core.interactive import encoder
 from terraprompt.plugin.core.interactive.cache import EmbeddingCache
 from terraprompt.plugin.core.interactive.classical import ClassicalEngine
-from terraprompt.plugin.core.interactive.encoder import encode_window, fill_nodata
+from terraprompt.plugin.core.gapfill import fill_nearest
+from terraprompt.plugin.core.interactive.encoder import encode_window
 from terraprompt.plugin.core.interactive.network import NetworkEngine
 from terraprompt.plugin.core.raster import open_raster
 
@@ -75,14 +76,15 @@ def test_hole_in_a_real_roof_layout(make):
     assert _iou(mask & ~hole, roof & ~hole) > 0.85
 
 
-def test_fill_nodata_takes_the_nearest_valid_value():
+def test_fill_nearest_fills_a_band_stack_from_the_nearest_valid_pixel():
     image = np.arange(12, dtype=np.float32).reshape(1, 3, 4)
     valid = np.ones((3, 4), bool)
     valid[1, 1] = False
     image[0, 2, 3] = np.nan
-    out = fill_nodata(image, valid)
+    out = fill_nearest(image, valid)
     assert np.isfinite(out).all() and out[0, 1, 1] in (1, 4, 6, 9) and out[0, 2, 3] in (7, 10)
-    assert fill_nodata(image[:, :1], np.ones((1, 4), bool)) is not None
+    row = image[:, :1]
+    assert fill_nearest(row, np.ones((1, 4), bool)) is row  # all valid and finite: unchanged
 
 
 def test_cache_key_names_the_preparation(tmp_path, monkeypatch):
