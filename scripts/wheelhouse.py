@@ -13,12 +13,6 @@ sys.path.insert(0, ROOT)
 from plugin.core import deps, installer  # noqa: E402
 
 
-def requirements() -> list[str]:
-    """Every package the Setup tab installs when it is missing (installer.required_packages, from
-    models/dependencies.json), not only those missing here: the offline install asks for each one."""
-    return installer.required_packages()
-
-
 def pins() -> list[str]:
     """The versions requirements-plugin.txt pins (the tested venv's), given to pip as constraints."""
     return [l.strip() for l in open(os.path.join(ROOT, "requirements-plugin.txt")) if l.strip() and not l.startswith("#")]
@@ -28,7 +22,7 @@ def main() -> None:
     tag = deps.python_tag()
     dest = os.path.join(ROOT, "dist", f"terraprompt-wheelhouse-{tag}")
     shutil.rmtree(dest, ignore_errors=True)
-    wheels = installer.build_wheelhouse(dest, requirements(), installer.qgis_constraints() + pins())
+    wheels = installer.build_wheelhouse(dest, installer.required_packages(), installer.qgis_constraints() + pins())
     zpath = shutil.make_archive(dest, "zip", os.path.dirname(dest), os.path.basename(dest))
     print(f"{len(wheels)} wheels for {tag} in {dest}")
     for w in wheels:

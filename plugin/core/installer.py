@@ -326,14 +326,11 @@ def _swap_in(staging: str, prefix: str) -> None:
     """Replace the private folder with the staging folder (old one removed only after the move)."""
     if not os.path.isdir(staging):
         os.makedirs(staging)
-    old = None
     if os.path.exists(prefix):
-        old = f"{prefix}{deps.OLD_MARK}{uuid.uuid4().hex[:6]}"
-        os.replace(prefix, old)
+        os.replace(prefix, f"{prefix}{deps.OLD_MARK}{uuid.uuid4().hex[:6]}")
     os.replace(staging, prefix)
-    for leftover in [old] + deps.replaced_folders(os.path.dirname(prefix), os.path.basename(prefix)):
-        if leftover and os.path.exists(leftover):  # also what an earlier swap could not finish deleting
-            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in deps.replaced_folders(os.path.dirname(prefix), os.path.basename(prefix)):
+        shutil.rmtree(leftover, ignore_errors=True)  # this swap's old folder, and what an earlier one could not delete
 
 
 def build_wheelhouse(dest: str, requirements: list[str], constraints: list[str], python: Optional[list[str]] = None) -> list[str]:

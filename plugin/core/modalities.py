@@ -441,9 +441,10 @@ def _detect_modality(src: RasterSource) -> Modality:
         return _single_band(src)
     pols = _POLARISATION_IN_NAME.findall(_base(src).lower())
     if n == 2 and len(pols) == 2 and pols[0] != pols[1]:  # 's1_vv_vh.tif': integer amplitude of two polarisations
-        return Modality("sar", t("SAR"), {"vv": 1, "vh": 2}, {"kind": "sar_db"},
-                        t("the file name names the polarisations '{first}', '{second}' (read as VV, VH)", first=pols[0].upper(),
-                          second=pols[1].upper()), n)
+        roles = {"hh": 1, "hv": 2} if set(pols) == {"hh", "hv"} else {"vv": 1, "vh": 2}  # HH/HV: said, as read in VV's/VH's roles
+        return _as_co_cross(Modality("sar", t("SAR"), roles, {"kind": "sar_db"},
+                                     t("the file name names the polarisations '{first}', '{second}' (read as VV, VH)",
+                                       first=pols[0].upper(), second=pols[1].upper()), n))
     raise ChooseByHand(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))

@@ -343,11 +343,17 @@ LONE_BAND_FILL_GAP = 8
 
 def _five_windows(ds, bands: Sequence[int]) -> np.ndarray:
     """(bands, pixels) of the four corners (where a collar is) and the centre, 128 px each: a few blocks of any raster."""
-    w, h = min(128, ds.width), min(128, ds.height)
-    origins = dict.fromkeys((int((ds.width - w) * fx), int((ds.height - h) * fy))
-                            for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)))  # a small raster: read once
-    return np.concatenate([ds.read(list(bands), window=Window(x, y, w, h)).reshape(len(bands), -1) for x, y in origins],
-                          axis=1)
+    return np.concatenate([ds.read(list(bands), window=win).reshape(len(bands), -1)
+                           for win in five_windows(ds.width, ds.height)], axis=1)
+
+
+def five_windows(width: int, height: int) -> list[Window]:
+    """The four corners (where a collar is) and the centre of a raster, 128 px each, each once (a small raster's
+    coincide)."""
+    w, h = min(128, width), min(128, height)
+    origins = dict.fromkeys((int((width - w) * fx), int((height - h) * fy))
+                            for fx, fy in ((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5)))
+    return [Window(x, y, w, h) for x, y in origins]
 
 
 def db_zero_fill(ds, dtypes: Sequence[str]) -> bool:
@@ -828,10 +834,9 @@ def _all_vary_in_windows(src: RasterSource, bands: Sequence[int]) -> bool:
     """Whether every band's valid pixels hold two values in the four corners and the centre (128 px each, the bands read
     together as a run reads them): then none is of one value, told without the whole-raster sample (seconds on a large
     raster without overviews)."""
-    w, h = min(128, src.width), min(128, src.height)
     seen: dict[int, set] = {b: set() for b in bands}
-    for fx, fy in dict.fromkeys(((0, 0), (1, 0), (0, 1), (1, 1), (0.5, 0.5))):
-        block = src.read(Window(int((src.width - w) * fx), int((src.height - h) * fy), w, h), list(bands))
+    for win in five_windows(src.width, src.height):
+        block = src.read(win, list(bands))
         for k, b in enumerate(bands):
             if len(seen[b]) < 2:
                 v = block[k].compressed()

@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import InputError
 from .messages import separator, t
-from .modalities import Modality
+from .modalities import Modality, polarisations
 from .raster import RasterSource
 
 
@@ -380,8 +380,9 @@ def _intensity_caution(sample: np.ma.MaskedArray, bands: list[int], modality: Mo
     if ok.sum() < 100:
         return ""
     med = np.median(10.0 * np.log10(vals[:, ok]), axis=1)
-    co_name = "VV" if "vv" in modality.roles else "HH"
-    cross_name = "VH" if "vh" in modality.roles else "HV"
+    named = polarisations(modality)  # HH/HV are read in VV's/VH's roles
+    co_name = named.get("vv", named.get("hh", "vv")).upper()
+    cross_name = named.get("vh", named.get("hv", "vh")).upper()
     if len(rows) == 2 and med[0] - med[1] < SAR_POL_GAP_DB:
         finding = t("the median {co} and {cross} read {co_db} and {cross_db} dB, only {gap} dB apart (σ0: usually 6-10 dB)",
                     co=co_name, cross=cross_name, co_db=f"{med[0]:.1f}", cross_db=f"{med[1]:.1f}", gap=f"{med[0] - med[1]:.1f}")

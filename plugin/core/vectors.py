@@ -273,7 +273,7 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
                         rows, cols = np.array(ndimage.center_of_mass(ones, labels, idx)).reshape(-1, 2).T
                         cx, cy = wtr * (cols + 0.5, rows + 0.5)
                         edge = _touch_internal_edges(labels, win, width, height)
-                        for k, (geom, lab) in enumerate(_shapes(labels, wtr)):
+                        for k, (geom, lab) in enumerate(region_shapes(labels, wtr)):
                             if k % 4096 == 4095 and is_cancelled is not None and is_cancelled():
                                 raise Cancelled()  # a speckled window holds 100 000s of polygons
                             poly = Polygon(geom, int(value), float(means[lab - 1]), int(counts[lab - 1]),
@@ -310,7 +310,7 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
             yield Polygon(g, value, float(weighted[i] / px), px)
 
 
-def _shapes(labels: np.ndarray, transform) -> Iterator[tuple[object, int]]:
+def region_shapes(labels: np.ndarray, transform) -> Iterator[tuple[object, int]]:
     """(shapely geometry, label) of each 4-connected region of ``labels`` > 0, as rasterio's ``shapes`` gives them, but
     through GDAL's own bindings, which release the GIL while polygonising: rasterio 1.3 holds it for the whole window,
     and a speckled window then froze QGIS's interface for seconds while a task polygonised."""

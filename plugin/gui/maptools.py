@@ -516,9 +516,7 @@ class PromptController(QObject):
 
     def adopt(self, session) -> None:
         """Use an encoded session made elsewhere (the text search encodes the view itself); prompts start afresh."""
-        self.reset(keep_snapshots=True)  # the session may read a rendered view
-        if self.snapshots is not None and os.path.dirname(session.source.path) == self.snapshots:
-            session.rendered = True  # its edges are the map view's: an object they cut is flagged
+        self.reset(keep_snapshots=True)  # the session may read a rendered view (session_work marked it rendered)
         self.session = session
         self.engine = session.engine
         self.origin = None

@@ -80,6 +80,16 @@ def test_an_hv_file_name_is_read_as_cross_pol(tmp_path):
     assert m.roles == {"vh": 1} and "HV read as the cross-polarised band" in m.reason
 
 
+def test_an_hh_hv_pair_named_by_its_file_name_keeps_its_polarisations(tmp_path):
+    """Two undescribed integer bands in 's1_hh_hv.tif': read in VV's/VH's roles, but known as HH/HV (they were called
+    VV/VH, so such a date could be compared with a VV/VH one)."""
+    from terraprompt.plugin.core.modalities import polarisations
+
+    amp = np.random.default_rng(0).integers(50, 500, (2, 64, 64)).astype(np.uint16)
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "s1_hh_hv.tif"), amp)))
+    assert m.roles == {"vv": 1, "vh": 2} and polarisations(m) == {"vv": "hh", "vh": "hv"} and m.label == "SAR (HH, HV)"
+
+
 def test_hh_hv_as_sar_input_are_read_not_left_unused(tmp_path):
     from conftest import S2_NAMES, synthetic_s2
 

@@ -32,7 +32,7 @@ from ..layer_settings import LayerSettings
 from ..raster import Grid, check_has_valid_pixels, open_raster, reads_cancellable, window_of_bounds
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
-from ..vectors import AreaCalculator, polygonize, write_polygons
+from ..vectors import AreaCalculator, region_shapes, polygonize, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 
 MODEL_NAME = "exemplar-appearance-v1"
@@ -416,9 +416,6 @@ class Regions:
 
     def _split(self, poly, conf, win: Window, edges: tuple, px_area: float):
         """The parts of a too-large region that fit the size range when cut at higher probabilities."""
-        from rasterio.features import shapes
-        from shapely.geometry import shape
-
         from ..errors import Cancelled
         from ..vectors import Polygon
 
@@ -452,8 +449,8 @@ class Regions:
             return
         count = np.bincount(parts.ravel(), minlength=n + 1)
         total = np.bincount(parts.ravel(), weights=score.ravel().astype(np.float64), minlength=n + 1)
-        for geom, v in shapes(parts, mask=parts > 0, connectivity=4, transform=wtr):
-            g, v = shape(geom), int(v)
+        for g, v in region_shapes(parts, wtr):  # GDAL's polygonizing, which lets the interface run (vectors.region_shapes)
+            v = int(v)
             if self.lo <= self.areas.area_m2(g) <= self.hi:
                 yield Polygon(g, 1, float(total[v] / count[v]) / 100.0, int(count[v]))
 
