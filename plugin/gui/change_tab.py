@@ -49,7 +49,7 @@ from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import add_to_group, keep_style, set_abstract, style_change_polygons, threshold_renderer
 from .richtext import escape
-from .slots import empty_removed, track_choices
+from .slots import empty_when_removed
 from .snapshot import check_files
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
@@ -141,8 +141,6 @@ class ChangeTab(QWidget):
         for combo in (self.before_combo, self.after_combo):
             combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
             combo.setAllowEmptyLayer(True)  # a removed date leaves the choice empty, not a neighbouring layer
-            combo.model().rowsAboutToBeRemoved.connect(
-                lambda _parent, first, last, c=combo: self._date_leaving(c, first, last))
         self.before_combo.setObjectName("terrapromptChangeBefore")
         self.after_combo.setObjectName("terrapromptChangeAfter")
         self.before_combo.setToolTip(tr("The earlier image; its grid is the grid of the results"))
@@ -268,10 +266,9 @@ class ChangeTab(QWidget):
         self.after_combo.layerChanged.connect(self._layers_changed)
         for combo in self.mask_combos:
             combo.layerChanged.connect(self.masks_changed)
-        self.chosen: dict = {}
-        """The layer id each optional picker (reference map, cloud masks) holds: one leaving the project empties it."""
-        track_choices(self.chosen, self.optional_combos())
-        QgsProject.instance().layersWillBeRemoved.connect(self._layers_removed)
+        # a picker whose layer leaves the project is emptied (QGIS would move it to a neighbouring layer unannounced):
+        # it says layerChanged(None), so swipe and side by side stop, and the cloud masks' status and Run are said again
+        empty_when_removed(self.before_combo, self.after_combo, *self.optional_combos())
         self.slider.valueChanged.connect(self.threshold_changed)
         self.slider.sliderReleased.connect(self.apply_threshold)
 
@@ -324,21 +321,9 @@ class ChangeTab(QWidget):
         self.side.title = tr("After: {name}").format(name=after.name())
         self.side.start(after)
 
-    def _date_leaving(self, combo: QgsMapLayerComboBox, first: int, last: int) -> None:
-        """The chosen date is leaving the project: the choice becomes empty (QGIS would pick a neighbouring layer)."""
-        if 0 < combo.currentIndex() and first <= combo.currentIndex() <= last:
-            combo.setLayer(None)  # says layerChanged (swipe and side by side stop) but leaves no row current
-            combo.setCurrentIndex(0)  # the empty row, which stays
-
     def optional_combos(self) -> list:
         """The optional layer pickers: reference map and the dates' cloud masks."""
         return [self.reference_combo, *self.mask_combos]
-
-    def _layers_removed(self, ids) -> None:
-        """Layers leave the project: an optional picker whose layer goes is emptied (QGIS would move it to a neighbouring
-        layer unannounced), and what depends on it (the cloud masks' status, Run) is said again."""
-        if empty_removed(self.chosen, self.optional_combos(), ids):
-            self.masks_changed()
 
     def _side_closed(self) -> None:
         self.side_button.blockSignals(True)
@@ -443,7 +428,7 @@ class ChangeTab(QWidget):
                              reference_map=self._reference_file() or None,
                              before_cloud_mask=layer_file(self.mask_combos[0].currentLayer()) or None,
                              after_cloud_mask=layer_file(self.mask_combos[1].currentLayer()) or None,
-                             device=settings.value("device", "auto") or "auto", tiles=settings.tile_spec(),
+                             device=settings.default_device(), tiles=settings.tile_spec(),
                              layers=settings_by_path(before, after, self.reference_combo.currentLayer(),
                                                      *(c.currentLayer() for c in self.mask_combos)))
 
@@ -668,10 +653,6 @@ class ChangeTab(QWidget):
 
     def shutdown(self) -> None:
         """Leave swipe mode, cancel running tasks (their outputs are removed)."""
-        try:
-            QgsProject.instance().layersWillBeRemoved.disconnect(self._layers_removed)
-        except TypeError:  # never connected
-            pass
         if self.swipe is not None:
             self.swipe.shutdown()
             self.swipe = None

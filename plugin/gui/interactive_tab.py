@@ -60,9 +60,7 @@ class InteractiveTab(QWidget):
         self.device_combo = QComboBox(self)
         for key, label in device_labels().items():
             self.device_combo.addItem(label, key)
-        self._followed_device = str(settings.value("device") or "auto")  # the Settings tab's default, followed when it changes
-        own = self.device_combo.findData(str(settings.value("interactive_device", "") or self._followed_device))
-        self.device_combo.setCurrentIndex(max(0, own))
+        self.device = settings.DeviceChoice(self.device_combo, "interactive_device")
         form.addRow(tr("Device"), self.device_combo)
         self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
         self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
@@ -302,14 +300,9 @@ class InteractiveTab(QWidget):
         settings.set_value("interactive_output", out)
 
     def apply_settings(self) -> None:
-        """Follow the Settings tab's default device when it changed (the device chosen here is kept otherwise)."""
-        device = str(settings.value("device") or "auto")
-        if device == self._followed_device:
-            return
-        self._followed_device = device
-        i = self.device_combo.findData(device)
-        if i >= 0:
-            self.device_combo.setCurrentIndex(i)  # remembered and handed to the map tool like a choice made here
+        """Follow the Settings tab's default device when it changed (the device chosen here is kept otherwise); it is
+        remembered and handed to the map tool like a choice made here."""
+        self.device.follow()
 
     def _chosen_engine(self) -> tuple[str, str]:
         """The model and device the dock shows now."""

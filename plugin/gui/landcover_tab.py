@@ -45,7 +45,7 @@ from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
 from .richtext import escape
-from .slots import empty_removed, track_choices
+from .slots import empty_when_removed, on_removed
 from .snapshot import check_files, is_file_raster
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -207,6 +207,19 @@ def describe_slot(slot: str, layer, input_layer, modality=None) -> str:
     return ""
 
 
+def file_state(layer) -> Optional[tuple]:
+    """What a check reading a layer's file depends on: its id, source, settings in QGIS and the file's modification time
+    and size (None for no layer; no time or size for a source that is not a file)."""
+    if layer is None:
+        return None
+    try:
+        stat = os.stat(layer_file(layer))
+        written = (stat.st_mtime_ns, stat.st_size)
+    except (OSError, ValueError):
+        written = None
+    return layer.id(), layer.source(), layer_settings(layer), written
+
+
 class LandcoverTab(QWidget):
     """Prompt-driven land-cover extraction for the chosen raster."""
 
@@ -230,10 +243,9 @@ class LandcoverTab(QWidget):
         self.input_modality = None  # the input's modality once read (the SAR / DSM checks use it)
         self.slot_refusal = ""
         """Why the chosen SAR or DSM layer cannot be fused with the input; Run waits while it is set."""
+        self.slots_checked: Optional[tuple] = None
+        """(what the SAR / DSM check depends on, its lines): a recheck with nothing changed opens no raster."""
         self.output_note = ""  # what the done message adds about where the polygons went
-        self.chosen: dict = {}
-        """Id of the layer each layer combo last announced (layerChanged): a combo whose layer is removed from the project
-        moves to a neighbour without announcing it (QGIS 3.22), so this says which slot lost its layer."""
         self.input_timer = QTimer(self)
         self.input_timer.setSingleShot(True)
         self.input_timer.setInterval(0)
@@ -425,8 +437,11 @@ class LandcoverTab(QWidget):
         for combo in (self.sar_combo, self.dsm_combo):  # extra bands may make the prompt possible (or the engine choice)
             combo.layerChanged.connect(self._schedule_recheck)
         self.mask_combo.layerChanged.connect(self.mask_changed)
-        track_choices(self.chosen, (self.layer_combo, self.sar_combo, self.dsm_combo, self.mask_combo))
-        QgsProject.instance().layersWillBeRemoved.connect(self._layers_removed)
+        # a layer leaving the project: an optional slot (SAR, DSM, cloud mask) whose layer goes is emptied, not left on
+        # the neighbour its combo moves to unannounced (QGIS 3.22); the input's bands are read again for the layer the
+        # combo shows once the layers are gone and the combo has moved
+        empty_when_removed(self.sar_combo, self.dsm_combo, self.mask_combo)
+        on_removed(self.layer_combo, lambda _combo: self.input_timer.start())
         self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
         self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
         self.draw_button.clicked.connect(self.start_drawing)
@@ -449,10 +464,7 @@ class LandcoverTab(QWidget):
         self._select(self.engine_combo, settings.value("landcover/engine", "auto"))
         self._select(self.extent_combo, settings.value("landcover/extent", "layer"))
         self.straight_check.setChecked(str(settings.value("landcover/straight", "false")) == "true")
-        self.apply_settings()
-        own = settings.value("landcover/device", "")
-        if own:  # this tab's own choice (the Settings tab's default device is only followed when it changes)
-            self._select(self.device_combo, own)
+        self.device = settings.DeviceChoice(self.device_combo, "landcover/device")
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
         (self.file_radio if to_file else self.temp_radio).setChecked(True)
         self.file_widget.setFilePath(str(settings.value("landcover/output_path", "")))
@@ -489,14 +501,8 @@ class LandcoverTab(QWidget):
 
     def apply_settings(self) -> None:
         """Follow the default device chosen in the Settings tab when it changed (a device chosen here is kept when only
-        another setting, e.g. the thread count, changed)."""
-        device = str(settings.value("device"))
-        if device == getattr(self, "_followed_device", None):
-            return
-        self._followed_device = device
-        self.device_combo.blockSignals(True)
-        self._select(self.device_combo, device)
-        self.device_combo.blockSignals(False)
+        another setting, e.g. the thread count, changed); it is remembered like a choice made here."""
+        self.device.follow()
 
     # ------------------------------------------------------------ reactions
     def showEvent(self, event) -> None:  # noqa: N802
@@ -505,21 +511,12 @@ class LandcoverTab(QWidget):
 
     def layer_changed(self, *_args) -> None:
         """Detect (or apply the chosen) modality, show the band mapping, and check the prompt against the bands."""
-        layer = self.layer_combo.currentLayer()
-        self.chosen[self.layer_combo] = layer.id() if layer is not None else ""
         self.roles = self._show_modality()
         if self.task is None:
             self.progress.setValue(0)  # the bar spoke of the last run, not of this input
         self._forget_result()
         self._update_run_button()
         self._schedule_recheck()
-
-    def _layers_removed(self, ids) -> None:
-        """Layers leave the project: an optional slot (SAR, DSM, cloud mask) whose layer goes is emptied, not left on the
-        neighbour its combo moves to unannounced; the input's bands are read again for the layer the combo shows now."""
-        empty_removed(self.chosen, (self.sar_combo, self.dsm_combo, self.mask_combo), ids)
-        if self.chosen.get(self.layer_combo) and self.chosen[self.layer_combo] in ids:
-            self.input_timer.start()  # once the layers are gone and the combo has moved
 
     def _schedule_recheck(self, *_args) -> None:
         """Check the prompt against the bands once the event loop is back (see recheck_timer)."""
@@ -535,9 +532,14 @@ class LandcoverTab(QWidget):
         """Say at once when the SAR or DSM layer cannot be fused with the input (the input itself, another place, another
         kind of raster); Run waits for another choice, as for the cloud mask."""
         input_layer = None if self.input_refusal else self.layer_combo.currentLayer()  # an unreadable input is said above
-        lines = [line for line in (describe_slot("sar", self.sar_combo.currentLayer(), input_layer, self.input_modality),
-                                   describe_slot("dsm", self.dsm_combo.currentLayer(), input_layer, self.input_modality))
-                 if line]
+        sar, dsm = self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()
+        modality = self.input_modality
+        key = (file_state(input_layer), file_state(sar), file_state(dsm), self.modality_combo.currentData(),
+               None if modality is None else (modality.name, tuple(sorted(modality.roles.items()))))
+        if self.slots_checked is None or self.slots_checked[0] != key:  # the headers are read on the GUI thread
+            self.slots_checked = key, [line for line in (describe_slot("sar", sar, input_layer, modality),
+                                                         describe_slot("dsm", dsm, input_layer, modality)) if line]
+        lines = self.slots_checked[1]
         self.slot_refusal = " ".join(lines)
         self.slot_status.setVisible(bool(lines))
         self.slot_status.setText(f"<span style='color:#b00020'>{escape(self.slot_refusal)}</span>" if lines else "")
@@ -958,10 +960,6 @@ class LandcoverTab(QWidget):
         """Cancel a running task (its outputs are removed) and release the map tool."""
         self.encoder_timer.stop()
         self.input_timer.stop()
-        try:
-            QgsProject.instance().layersWillBeRemoved.disconnect(self._layers_removed)
-        except TypeError:  # never connected
-            pass
         if self.bands_task is not None:
             self.bands_task.detach()
             self.bands_task = None

@@ -1,7 +1,7 @@
 """TerraPrompt's persistent choices in QgsSettings (prefix ``terraprompt/``).
 
 One place for keys and defaults, so every tab reads the same device, thread
-count and tile size.
+count and tile size, and follows the default device the same way (DeviceChoice).
 """
 from __future__ import annotations
 
@@ -34,6 +34,36 @@ def value(key: str, default=None, type_=None):
 def set_value(key: str, val) -> None:
     """Write ``terraprompt/<key>``."""
     QgsSettings().setValue(PREFIX + key, val)
+
+
+def default_device() -> str:
+    """The Settings tab's default device ('auto' when none is saved): what a tab without a device choice of its own uses."""
+    return str(value("device") or "auto")
+
+
+class DeviceChoice:
+    """A tab's device combo that follows the Settings tab's default device unless a device is chosen in the tab: it
+    starts on the tab's saved choice (``own_key``) or the default, and takes the default again only when that changes
+    (a device chosen in the tab is kept when another setting, e.g. the thread count, changed)."""
+
+    def __init__(self, combo, own_key: str) -> None:
+        self.combo = combo
+        self.followed = default_device()
+        self._select(str(value(own_key, "") or self.followed))
+
+    def follow(self) -> bool:
+        """Select the default device when it changed since last followed (the combo says currentIndexChanged, so the
+        tab remembers and uses it like a choice made there); whether it changed."""
+        device = default_device()
+        if device == self.followed:
+            return False
+        self.followed = device
+        self._select(device)
+        return True
+
+    def _select(self, device: str) -> None:
+        """Show ``device`` (the first entry, 'auto', for a value the combo does not offer)."""
+        self.combo.setCurrentIndex(max(0, self.combo.findData(device)))
 
 
 def tile_spec():

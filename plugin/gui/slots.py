@@ -1,32 +1,33 @@
 """Layer pickers whose chosen layer leaves the project.
 
 In QGIS 3.22 a QgsMapLayerComboBox whose layer is removed moves to a neighbouring row and says currentIndexChanged but
-not layerChanged: an optional slot (cloud mask, SAR, DSM, reference map) would silently hold another layer, and the tab
-would still speak of the removed one. The tabs remember the id each combo holds and empty the slot instead.
+not layerChanged: a slot (a date, cloud mask, SAR, DSM, reference map) would silently hold another layer, and the tab
+would still speak of the removed one. The tabs hear of it from the combo's own list, just before the layer's row goes
+(rowsAboutToBeRemoved: the row is still the current one then, however the layer was chosen), and empty the slot instead.
 """
 from __future__ import annotations
 
-
-def layer_id(layer) -> str:
-    """A layer's id, '' for none."""
-    return layer.id() if layer is not None else ""
+from typing import Callable
 
 
-def track_choices(chosen: dict, combos) -> None:
-    """Remember in ``chosen`` (combo → layer id) the layer each combo holds, kept up to date as the analyst picks."""
+def on_removed(combo, then: Callable[[object], None]) -> None:
+    """Call ``then(combo)`` when the layer ``combo`` holds is about to leave its list (removed from the project), before
+    the combo moves to a neighbouring layer unannounced."""
+    def leaving(_parent, first: int, last: int) -> None:
+        if combo.currentLayer() is not None and first <= combo.currentIndex() <= last:
+            then(combo)
+
+    combo.model().rowsAboutToBeRemoved.connect(leaving)
+
+
+def empty(combo) -> None:
+    """Empty a layer combo: it says layerChanged(None), so the tab's dependent state follows, and shows its empty row."""
+    combo.setLayer(None)  # leaves no row current
+    if combo.allowEmptyLayer():
+        combo.setCurrentIndex(0)  # the empty row, which stays when the layer's row goes (no second layerChanged)
+
+
+def empty_when_removed(*combos) -> None:
+    """Empty each of ``combos`` when its chosen layer leaves the project, instead of letting it hold a neighbour."""
     for combo in combos:
-        chosen[combo] = layer_id(combo.currentLayer())
-        combo.layerChanged.connect(lambda layer, c=combo: chosen.__setitem__(c, layer_id(layer)))
-
-
-def empty_removed(chosen: dict, combos, ids) -> list:
-    """Empty those of ``combos`` whose chosen layer is among the removed ``ids`` (layersWillBeRemoved): they say
-    layerChanged(None), so the tab's dependent state follows; returns the combos emptied."""
-    ids = set(ids)
-    emptied = []
-    for combo in combos:
-        if chosen.get(combo) and chosen[combo] in ids:
-            chosen[combo] = ""
-            combo.setLayer(None)
-            emptied.append(combo)
-    return emptied
+        on_removed(combo, empty)
