@@ -16,14 +16,8 @@ def qgis_report() -> str:
     from ..core.diagnostics import report
 
     folder = embeddings_cache_in_use()
-    text = report(qgis_version=f"{Qgis.QGIS_VERSION} ({Qgis.QGIS_RELEASE_NAME})", profile_dir=profile_dir(),
-                  cache_dirs={"embeddings": folder})
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("  embeddings: "):
-            lines.insert(i + 1, f"  embeddings cap: {cache_cap_text(folder)}")
-            break
-    return "\n".join(lines)
+    return report(qgis_version=f"{Qgis.QGIS_VERSION} ({Qgis.QGIS_RELEASE_NAME})", profile_dir=profile_dir(),
+                  cache_dirs={"embeddings": folder}, cache_caps={"embeddings": cache_cap_text(folder)})
 
 
 def embeddings_cache_in_use() -> str:

@@ -73,8 +73,10 @@ def _gdal_proj() -> tuple[str, str]:
     return gdal_v, proj_v
 
 
-def report(qgis_version: str = "", profile_dir: Optional[str] = None, cache_dirs: Optional[dict[str, str]] = None) -> str:
-    """The full diagnostics report as plain text."""
+def report(qgis_version: str = "", profile_dir: Optional[str] = None, cache_dirs: Optional[dict[str, str]] = None,
+           cache_caps: Optional[dict[str, str]] = None) -> str:
+    """The full diagnostics report as plain text; ``cache_caps`` gives, by cache name, the size a cache is trimmed to
+    (a line under that cache's folder)."""
     from .runtime import LAST_REPORT
 
     gdal_v, proj_v = _gdal_proj()
@@ -112,6 +114,8 @@ def report(qgis_version: str = "", profile_dir: Optional[str] = None, cache_dirs
         lines += ["", "Caches:"]
         for name, path in cache_dirs.items():
             lines.append(f"  {name}: {path} ({folder_size(path) / 1e6:.1f} MB)")
+            if cache_caps and name in cache_caps:
+                lines.append(f"  {name} cap: {cache_caps[name]}")
     lines += ["", "Models:"]
     checks = model_checks()
     if not checks:

@@ -252,10 +252,14 @@ def merge_small_regions(path: str, min_pixels: int, nodata: int, scratch: str,
     return changed
 
 
+LOW_CONFIDENCE = 0.65
+"""A pixel below this confidence is a low-confidence one in a run's summary (overall and per class)."""
+
+
 def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray,
-                     low_below: int = 65) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Area (m²) per class 0..n, (confidence sum, pixel count) per class and pixels below ``low_below`` % confidence per
-    class, read back in one pass from a class raster and its confidence (0..100)."""
+                     low_below: float = LOW_CONFIDENCE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Area (m²) per class 0..n, (confidence sum, pixel count) per class and pixels below ``low_below`` confidence (0..1)
+    per class, read back in one pass from a class raster and its confidence (0..100)."""
     ds, cds = gdal.Open(path), gdal.Open(confidence_path)
     band, cband = ds.GetRasterBand(1), cds.GetRasterBand(1)
     w, h = ds.RasterXSize, ds.RasterYSize
@@ -272,5 +276,5 @@ def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas:
         counts += np.bincount(idx, weights=ra[ok], minlength=n_classes + 1)
         conf[:, 0] += np.bincount(idx, weights=c[ok], minlength=n_classes + 1)
         conf[:, 1] += np.bincount(idx, minlength=n_classes + 1)
-        low += np.bincount(cls[ok & (raw < low_below)].astype(np.int64), minlength=n_classes + 1)
+        low += np.bincount(cls[ok & (raw < round(100 * low_below))].astype(np.int64), minlength=n_classes + 1)
     return counts, conf, low

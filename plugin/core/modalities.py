@@ -17,7 +17,7 @@ from .catalog import load_json
 from .errors import ModalityError
 from .messages import separator, t
 from .quality import names_quality, quality_band_of
-from .raster import RasterSource, crs_label, few_values
+from .raster import RasterSource, crs_label, few_values, looks_like_db
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
                     "vhr_multispectral", "modis", "multispectral5"]
@@ -455,22 +455,16 @@ DB_STACK_MEDIAN_MAX = -3.0
 to -5 dB, VH 6-10 dB lower): standardised bands (z-scores, medians near 0) stay imagery."""
 
 
-def _looks_like_db(values: np.ndarray) -> bool:
-    """Values (one band's, valid) that look like backscatter in dB, as the one-band test reads them (a 99th percentile
-    below 10) with a median below DB_STACK_MEDIAN_MAX."""
-    return values.size > 0 and float(np.median(values)) < DB_STACK_MEDIAN_MAX and float(np.percentile(values, 99)) < 10
-
-
 def _db_stack(src: RasterSource) -> Optional[Modality]:
-    """Three or four undescribed float bands whose bands 1 and 2 look like backscatter in dB (:func:`_looks_like_db`;
-    no reflectance or colour is negative): SAR VV, VH, the other bands left out and said (a GEE / SNAP colour composite
-    VV, VH, VV−VH read as RGB called 95.5 % of a chip water); None otherwise."""
+    """Three or four undescribed float bands whose bands 1 and 2 look like backscatter in dB (:func:`looks_like_db`, a
+    median below DB_STACK_MEDIAN_MAX; no reflectance or colour is negative): SAR VV, VH, the other bands left out and
+    said (a GEE / SNAP colour composite VV, VH, VV−VH read as RGB called 95.5 % of a chip water); None otherwise."""
     if src.count not in (3, 4) or not all(d.startswith("float") for d in src.dtypes):
         return None
     s = src.sample(bands=[1, 2], max_pixels=100_000)
     ok = ~np.ma.getmaskarray(s).any(axis=0)
     v = np.asarray(s.data)[:, ok & ~(np.asarray(s.data) == 0).all(axis=0)]  # an undeclared 0 fill is no value
-    if v.shape[1] < 100 or not (_looks_like_db(v[0]) and _looks_like_db(v[1])):
+    if v.shape[1] < 100 or not (looks_like_db(v[0], DB_STACK_MEDIAN_MAX) and looks_like_db(v[1], DB_STACK_MEDIAN_MAX)):
         return None
     roles = {"vv": 1, "vh": 2}
     why = t("{n} float bands without descriptions, bands 1 and 2 with backscatter-like values in dB (negative)", n=src.count)
@@ -603,7 +597,7 @@ def _single_band(src: RasterSource) -> Modality:
         return band
     named = _single_band_named(src)  # a name or unit outranks the value test below (a flat nDSM, a 0-1 pan)
     if not named and src.dtypes[0].startswith("float") and (
-            med < 0 and float(np.percentile(s, 99)) < 10 or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
+            looks_like_db(s) or 0 <= float(np.percentile(s, 99)) < 1.5 and med < 0.5):
         why = t("one float band with backscatter-like values")
         if med < CROSS_POL_MEDIAN_DB:
             why += separator() + t("caution: read as VV, but its median {median} dB looks like cross-pol VH: name the band VH "

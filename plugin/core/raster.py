@@ -356,9 +356,20 @@ def five_windows(width: int, height: int) -> list[Window]:
     return [Window(x, y, w, h) for x, y in origins]
 
 
+DB_P99_MAX = 10.0
+"""Backscatter in dB has its 99th percentile below this (a few bright targets reach some dB); heights, reflectance and
+digital numbers go above it."""
+
+
+def looks_like_db(values: np.ndarray, median_max: float = 0.0) -> bool:
+    """Whether one band's valid values look like SAR backscatter in dB (a median below ``median_max``, a 99th percentile
+    below :data:`DB_P99_MAX`): the one test the modality detection and :func:`db_zero_fill` read dB by."""
+    return values.size > 0 and float(np.median(values)) < median_max and float(np.percentile(values, 99)) < DB_P99_MAX
+
+
 def db_zero_fill(ds, dtypes: Sequence[str]) -> bool:
-    """True for two to four float bands without a nodata value that look like SAR backscatter in dB (in every band, a
-    negative median and a 99th percentile below 10 dB, as the modality's backscatter test reads them) and hold pixels 0
+    """True for two to four float bands without a nodata value that look like SAR backscatter in dB in every band
+    (:func:`looks_like_db`, as the modality's backscatter test reads them) and hold pixels 0
     in every band: 0 dB in VV and VH at once is no backscatter but the fill of a GEE export or of gdalwarp's collar
     (without -dstnodata), to be kept out of the resampling kernel as integer imagery's 0 is (bilinear onto another grid,
     it blended into the edge pixels: change F1 0.806 instead of 0.852). One float band stays as it is: heights below
@@ -370,7 +381,7 @@ def db_zero_fill(ds, dtypes: Sequence[str]) -> bool:
     measured = v[:, ~fill & np.isfinite(v).all(axis=0)]
     if not fill.any() or measured.shape[1] < 100:
         return False
-    return bool((np.median(measured, axis=1) < 0).all() and (np.percentile(measured, 99, axis=1) < 10).all())
+    return all(looks_like_db(band) for band in measured)
 
 
 _CONNECTION = re.compile(r"^(/vsi[a-z0-9_]+/|[A-Z][A-Z0-9_]+:)")

@@ -202,10 +202,12 @@ def content_sample(path: str, size: int, mtime_ns: int = 0, ctime_ns: int = 0) -
     return h.hexdigest()[:16]
 
 
-def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: str, extra: Optional[dict] = None) -> str:
-    """The cache key (hex sha256) of one encoded window."""
+def make_key(path: str, bands, window, shape, engine_name: str, model_sha256: str, extra: Optional[dict] = None,
+             identity: Optional[dict] = None) -> str:
+    """The cache key (hex sha256) of one encoded window; ``identity``: the raster's :func:`raster_identity` when the
+    caller has it already."""
     doc = {
-        "raster": raster_identity(path), "bands": [int(b) for b in bands],
+        "raster": raster_identity(path) if identity is None else identity, "bands": [int(b) for b in bands],
         "window": [int(v) for v in window], "shape": [int(v) for v in shape],
         "engine": engine_name, "model": model_sha256, "extra": extra or {},
     }

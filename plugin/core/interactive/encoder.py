@@ -187,13 +187,16 @@ _SCALINGS_LOCK = threading.Lock()
 """Fitted SAR scalings by raster and roles: every tile of a precomputed raster is read the same way (fitted once)."""
 
 
-def sar_scaling(src: RasterSource, modality):
-    """The Scaling land cover and change use for a SAR raster (:func:`~..scaling.fit_scaling`), None for other modalities."""
+def sar_scaling(src: RasterSource, modality, identity: Optional[dict] = None):
+    """The Scaling land cover and change use for a SAR raster (:func:`~..scaling.fit_scaling`), None for other modalities;
+    ``identity``: the raster's :func:`~.cache.raster_identity` when the caller has it already."""
     if getattr(modality, "family", "") != "sar":
         return None
     from ..scaling import fit_scaling
 
-    key = (json.dumps(raster_identity(src.path), sort_keys=True, default=str), src.nodata, src.user_nodata,
+    if identity is None:
+        identity = raster_identity(src.path)
+    key = (json.dumps(identity, sort_keys=True, default=str), src.nodata, src.user_nodata,
            tuple(sorted(modality.roles.items())))
     with _SCALINGS_LOCK:
         known = _SCALINGS.get(key)
@@ -251,7 +254,8 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     bands = list(bands) if bands else engine.select_bands(src.count, modality)
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
-    scaling = sar_scaling(src, modality)
+    identity = raster_identity(src.path) if cache is not None else None  # read once for the scaling and the cache key
+    scaling = sar_scaling(src, modality, identity)
     # an engine that stretches each window's values (the network) sees a DSM as heights above its ground
     ground = getattr(engine, "above_ground", False) and getattr(modality, "family", "") == "height"
     if cache is not None:
@@ -261,7 +265,7 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
         if src.user_nodata:  # the nodata values set on the layer in QGIS mask pixels the file leaves valid
             extra["user_nodata"] = [[float(lo), float(hi)] for lo, hi in src.user_nodata]
         key = make_key(src.path, bands, (window.col_off, window.row_off, window.width, window.height), shape, engine.name,
-                       engine.sha256, extra)
+                       engine.sha256, extra, identity)
         feats = cache.get(key)
         stored_valid = None if feats is None else feats.get("_valid", feats.get("valid"))
         if stored_valid is not None:

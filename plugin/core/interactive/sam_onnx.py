@@ -85,7 +85,7 @@ class SamOnnxEngine:
                  expected_sha256: Optional[dict] = None, label: Optional[str] = None) -> None:
         self.encoder_path = encoder_path
         self.decoder_path = decoder_path
-        self.hashes = {role: _file_hashes(p) for role, p in (("encoder", encoder_path), ("decoder", decoder_path))}
+        self.hashes = {role: _file_hashes(p, role) for role, p in (("encoder", encoder_path), ("decoder", decoder_path))}
         self.encoder_sha256 = _folded(*self.hashes["encoder"])
         self.decoder_sha256 = _folded(*self.hashes["decoder"])
         unchecked = self._check_card(expected_sha256) if expected_sha256 is not None else []
@@ -344,16 +344,9 @@ def _np_type(onnx_type: str):
             "tensor(int32)": np.int32, "tensor(float16)": np.float16}.get(onnx_type, np.float32)
 
 
-def external_data_files(path: str) -> list[str]:
-    """Relative paths of the files holding a model's external data (weights beside the .onnx, as exports over 2 GB
-    keep them), from the tensors' 'location' entries; [] when the weights are inside the file."""
-    if not os.path.isfile(path):
-        return []
-    return _located_files(path, _scan_locations(path))
-
-
-def _located_files(path: str, locations: set[str]) -> list[str]:
-    """The scanned 'location' values of a model file (exact from onnx when installed) that name files beside it."""
+def _data_locations(path: str, locations: set[str]) -> list[str]:
+    """The external data files a model file names (relative paths, as exports over 2 GB keep their weights beside the
+    .onnx): its scanned 'location' values, exact from onnx when installed; [] when the weights are inside the file."""
     if locations:
         try:
             import onnx  # exact when installed; the byte scan otherwise (QGIS installs often lack onnx)
@@ -364,8 +357,7 @@ def _located_files(path: str, locations: set[str]) -> list[str]:
                 locations = _onnx_locations(onnx.load(path, load_external_data=False).graph)
             except Exception:  # noqa: BLE001 - a file onnx cannot parse: the scan stands, onnxruntime says what is wrong
                 pass
-    folder = os.path.dirname(os.path.abspath(path))
-    return sorted(loc for loc in locations if os.path.isfile(os.path.join(folder, loc)))
+    return sorted(locations)
 
 
 def _onnx_locations(graph) -> set[str]:
@@ -411,13 +403,21 @@ def _scan_locations(path: str, digest=None) -> set[str]:
     return found
 
 
-def _file_hashes(path: str) -> tuple[str, list[tuple[str, str]]]:
-    """sha256 of a model file and of each of its external data files (relative path, sha256); empty when missing."""
+def _file_hashes(path: str, role: str) -> tuple[str, list[tuple[str, str]]]:
+    """sha256 of a model file and of each of its external data files (relative path, sha256); empty when the model file
+    is missing; a ModelError naming the data file that is not beside it (onnxruntime's own error was cut off before
+    the file's name and called the model invalid)."""
     if not os.path.isfile(path):
         return "", []
     digest = hashlib.sha256()
-    data = _located_files(path, _scan_locations(path, digest))  # one read of the model file: hashed while scanned
+    data = _data_locations(path, _scan_locations(path, digest))  # one read of the model file: hashed while scanned
     folder = os.path.dirname(os.path.abspath(path))
+    missing = [loc for loc in data if not os.path.isfile(os.path.join(folder, loc))]
+    if missing:
+        raise ModelError(t("The SAM {role} '{name}' keeps its weights in '{data}', which is not in its folder ({folder}).",
+                           role=_role(role), name=os.path.basename(path), data=missing[0], folder=folder),
+                         t("Put '{data}' beside '{name}' (download or copy it together with the .onnx file), or export "
+                           "the model again.", data=missing[0], name=os.path.basename(path)))
     return digest.hexdigest(), [(loc, file_sha256(os.path.join(folder, loc))) for loc in data]
 
 

@@ -16,7 +16,7 @@ from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
 from ..messages import label_in_text, number, quantity, separator, t
-from ..mmu import class_area_table, merge_small_regions, merge_undersized, sieve_classes
+from ..mmu import LOW_CONFIDENCE, class_area_table, merge_small_regions, merge_undersized, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
@@ -373,7 +373,7 @@ class AreaTally:
         self.k, self.area_rows = k, area_rows
         self.counts = np.zeros(k + 1, dtype=np.float64)  # area m² per class (0 = background)
         self.class_conf = np.zeros((k + 1, 2), dtype=np.float64)  # confidence sum and pixel count per class
-        self.class_low = np.zeros(k + 1, dtype=np.float64)  # pixels below 65 % confidence per class
+        self.class_low = np.zeros(k + 1, dtype=np.float64)  # pixels below LOW_CONFIDENCE per class
         self.nodata = self.cloud = self.sar_only = self.filled = 0.0
         self.conf_sum = self.conf_n = self.low_conf = 0.0
 
@@ -393,10 +393,10 @@ class AreaTally:
         cv, kv = conf[valid], cls[valid]
         self.conf_sum += float(cv.sum())
         self.conf_n += float(cv.size)
-        self.low_conf += float((cv < 0.65).sum())
+        self.low_conf += float((cv < LOW_CONFIDENCE).sum())
         self.class_conf[:, 0] += np.bincount(kv, cv, k + 1)[:k + 1]
         self.class_conf[:, 1] += np.bincount(kv, None, k + 1)[:k + 1]
-        self.class_low += np.bincount(kv[cv < 0.65], None, k + 1)[:k + 1]
+        self.class_low += np.bincount(kv[cv < LOW_CONFIDENCE], None, k + 1)[:k + 1]
 
 
 class _Writers:
@@ -774,14 +774,15 @@ def confidence_line(parsed: ParsedPrompt, details: dict) -> str:
     would make a rare class's run read 'high'), with the background's mean beside it."""
     mc, low = details.get("class_mean_confidence"), details.get("class_low_confidence_fraction")
     bg = details.get("background_mean_confidence")
+    low_threshold = f"{100 * LOW_CONFIDENCE:.0f} %"
     if mc is None:  # no pixel took a class: only the background can be said
         mc, low = details["mean_confidence"], details.get("low_confidence_fraction", 0.0)
-        line = t("Confidence: no pixel took a prompted class — mean {mean} over the valid pixels, {low} below 65 %",
-                 mean=f"{mc:.0%}", low=f"{low:.0%}")
+        line = t("Confidence: no pixel took a prompted class — mean {mean} over the valid pixels, {low} below {threshold}",
+                 mean=f"{mc:.0%}", low=f"{low:.0%}", threshold=low_threshold)
     else:
         verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
-        line = t("Confidence: {verdict} — mean {mean} over the pixels of the prompted classes, {low} of them below 65 %",
-                 verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}")
+        line = t("Confidence: {verdict} — mean {mean} over the pixels of the prompted classes, {low} of them below "
+                 "{threshold}", verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}", threshold=low_threshold)
         if bg is not None:
             line += separator() + t("background (no class): mean {mean}", mean=f"{bg:.0%}")
     if any(m.score < 0.99 for m in parsed.concepts):

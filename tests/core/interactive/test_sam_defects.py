@@ -114,9 +114,26 @@ def test_reexported_external_weights_change_the_model_hash_and_the_cache_key(tmp
 
 def test_external_data_files_are_found(tmp_path):
     enc = external_encoder(str(tmp_path / "big_encoder.onnx"), 1.0)
-    assert sam_onnx.external_data_files(enc) == ["big_encoder.onnx.data"]
+    dec = decoder(str(tmp_path / "big_decoder.onnx"))
+    assert [n for n, _ in SamOnnxEngine(enc, dec, "cpu").hashes["encoder"][1]] == ["big_encoder.onnx.data"]
     assert sam_onnx._scan_locations(enc) == {"big_encoder.onnx.data"}  # the scan used where onnx is not installed
-    assert sam_onnx.external_data_files(decoder(str(tmp_path / "big_decoder.onnx"))) == []
+    assert sam_onnx._scan_locations(dec) == set()
+
+
+def test_a_missing_external_weights_file_is_named_with_the_fix(tmp_path):
+    """onnxruntime called the encoder 'not a valid ONNX model', its message cut off before the missing file's name."""
+    enc = external_encoder(str(tmp_path / "big_encoder.onnx"), 1.0)
+    decoder(str(tmp_path / "big_decoder.onnx"))
+    os.remove(enc + ".data")
+    with pytest.raises(ModelError, match="keeps its weights in 'big_encoder.onnx.data', which is not in its folder") as err:
+        load_engine(enc, "cpu")
+    assert "Put 'big_encoder.onnx.data' beside 'big_encoder.onnx'" in str(err.value)
+    assert "not a valid ONNX model" not in str(err.value)
+    card = tmp_path / "card.json"  # with a card, not a sha256 mismatch (the weights' hash was left out of the file's)
+    card.write_text(json.dumps({"encoder": "big_encoder.onnx", "decoder": "big_decoder.onnx",
+                                "sha256": {"encoder": "0" * 64, "decoder": "0" * 64}}))
+    with pytest.raises(ModelError, match="keeps its weights in 'big_encoder.onnx.data', which is not in its folder"):
+        load_engine(str(card), "cpu")
 
 
 def test_model_card_checks_the_external_weights(tmp_path):
