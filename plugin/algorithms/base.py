@@ -41,15 +41,6 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
 
 
-def with_area_note(text: str, layer) -> str:
-    """A run's report with the line saying its areas are planar when the raster layer's CRS is a local grid (LOCAL_CS)."""
-    with dependencies_needed():
-        from ..core.vectors import area_note
-
-    note = area_note(layer.crs().toWkt()) if layer is not None and layer.crs().isValid() else ""
-    return f"{text}\n{note}" if note and note not in text else text
-
-
 def layer_path(layer) -> str:
     """The file path of a raster layer's source (strips GDAL open options such as '|layername'); a raster layer that is
     not a file (web tiles, WMS ...) is refused with the fix (the dock renders such layers, Processing needs files)."""

@@ -20,7 +20,7 @@ from qgis.core import (
 from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
-from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output, with_area_note
+from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
 from .outputs import style_when_loaded
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
@@ -166,7 +166,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             layers=settings_by_path(before, after, ref, bmask, amask),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
-        summary = with_area_note(result.summary, before)
+        summary = result.summary
         feedback.pushInfo(summary)
         threshold = result.threshold
         style_when_loaded(context, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), summary)

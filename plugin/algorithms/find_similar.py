@@ -18,7 +18,7 @@ from qgis.core import (
 from ..gui.layers import style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path, shapely_polygons
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output, with_area_note
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .segment_prompts import (cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter,
                               straight_outlines_parameter)
 from .outputs import style_when_loaded
@@ -107,7 +107,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
                              without_geometry=empty, unplaced=unplaced)
         _say_how_long(layer, extent, req.method, feedback)
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
-        summary = with_area_note(result.summary, layer)
+        summary = result.summary
         feedback.pushInfo(summary)
         style_when_loaded(context, result.output_vector, style_objects, summary)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}

@@ -25,7 +25,7 @@ from qgis.core import (
 from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
-from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output, with_area_note
+from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .outputs import style_when_loaded
 
 DEVICES = ["auto", "cpu", "cuda"]
@@ -237,7 +237,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         result = self.run_core(lambda **kw: segment_prompts(req, **kw), feedback)
         for msg in result.skipped:
             feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
-        report = with_area_note(result.report, raster)
+        report = result.report
         feedback.pushInfo(report)
         style_when_loaded(context, result.output_vector, style_objects, report)
         ids = result.object_ids

@@ -25,7 +25,7 @@ from shapely.geometry.polygon import orient
 from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
 
-from .errors import InputError
+from .errors import Cancelled, InputError
 from .messages import t
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid, pixel_sides
@@ -173,6 +173,23 @@ def area_note(crs) -> str:
         return ""
 
 
+def with_area_note(text: str, crs) -> str:
+    """A run's summary with, on a line of its own, the one saying its areas are planar when ``crs`` is a local grid
+    (LOCAL_CS; :func:`area_note`): every summary of areas says it, in the panel as in Processing."""
+    note = area_note(crs)
+    return f"{text}\n{note}" if note else text
+
+
+def pixel_area_m2(areas: AreaCalculator, transform, shape: tuple[int, int]) -> float:
+    """Ground area (m²) of the centre pixel of a grid of ``shape`` (rows, columns): its outline, a parallelogram on a
+    rotated grid, measured by ``areas``."""
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    r, c = shape[0] // 2, shape[1] // 2
+    xs, ys = transform * (np.array([c, c + 1, c + 1, c], dtype=np.float64), np.array([r, r, r + 1, r + 1], dtype=np.float64))
+    return areas.area_m2(ShapelyPolygon(list(zip(xs, ys))))
+
+
 def _touch_internal_edges(labels: np.ndarray, win: Window, width: int, height: int) -> set[int]:
     """Labels of components touching a window edge that is not the raster's edge."""
     ids: set[int] = set()
@@ -240,8 +257,6 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
                 is_cancelled: Optional[Callable[[], bool]], confidence_scale: float,
                 progress: Optional[Callable[[float], None]]) -> Iterator[Polygon]:
     """The generator behind :func:`polygonize`."""
-    from .errors import Cancelled
-
     pending: dict[int, list[Polygon]] = {}
     with rasterio.open(class_path) as ds:
         width, height, tr = ds.width, ds.height, ds.transform
@@ -273,7 +288,7 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
                         rows, cols = np.array(ndimage.center_of_mass(ones, labels, idx)).reshape(-1, 2).T
                         cx, cy = wtr * (cols + 0.5, rows + 0.5)
                         edge = _touch_internal_edges(labels, win, width, height)
-                        for k, (geom, lab) in enumerate(region_shapes(labels, wtr)):
+                        for k, (geom, lab) in enumerate(region_shapes(labels, wtr, is_cancelled)):
                             if k % 4096 == 4095 and is_cancelled is not None and is_cancelled():
                                 raise Cancelled()  # a speckled window holds 100 000s of polygons
                             poly = Polygon(geom, int(value), float(means[lab - 1]), int(counts[lab - 1]),
@@ -310,10 +325,12 @@ def _polygonize(class_path: str, confidence_path: Optional[str], window_size: in
             yield Polygon(g, value, float(weighted[i] / px), px)
 
 
-def region_shapes(labels: np.ndarray, transform) -> Iterator[tuple[object, int]]:
+def region_shapes(labels: np.ndarray, transform,
+                  is_cancelled: Optional[Callable[[], bool]] = None) -> Iterator[tuple[object, int]]:
     """(shapely geometry, label) of each 4-connected region of ``labels`` > 0, as rasterio's ``shapes`` gives them, but
     through GDAL's own bindings, which release the GIL while polygonising: rasterio 1.3 holds it for the whole window,
-    and a speckled window then froze QGIS's interface for seconds while a task polygonised."""
+    and a speckled window then froze QGIS's interface for seconds while a task polygonised. ``is_cancelled`` is asked
+    on every row GDAL polygonises (a speckled 2048² window takes seconds): true, GDAL stops and Cancelled is raised."""
     from osgeo import gdal, ogr
     from shapely import wkb
 
@@ -327,7 +344,27 @@ def region_shapes(labels: np.ndarray, transform) -> Iterator[tuple[object, int]]
     ds = ogr.GetDriverByName("Memory").CreateDataSource("")
     layer = ds.CreateLayer("shapes")
     layer.CreateField(ogr.FieldDefn("label", ogr.OFTInteger))
-    if gdal.Polygonize(src.GetRasterBand(1), mask.GetRasterBand(1), layer, 0, []) != 0:
+    stopped: list[bool] = []
+
+    def go_on(_done: float, _message, _data) -> int:
+        """GDAL's progress callback: 0 (stop) once the run is cancelled."""
+        if is_cancelled():
+            stopped.append(True)
+            return 0
+        return 1
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # a stop is GDAL's error 'User terminated': not for the log
+    try:
+        failed = gdal.Polygonize(src.GetRasterBand(1), mask.GetRasterBand(1), layer, 0, [],
+                                 callback=go_on if is_cancelled is not None else None) != 0
+    except RuntimeError:  # bindings with exceptions enabled: a stop is an error too
+        if not stopped:
+            raise
+    finally:
+        gdal.PopErrorHandler()
+    if stopped:
+        raise Cancelled()
+    if failed:
         raise RuntimeError(gdal.GetLastErrorMsg() or "GDAL could not polygonise a window")
     for feat in layer:
         yield wkb.loads(bytes(feat.GetGeometryRef().ExportToWkb())), feat.GetFieldAsInteger(0)

@@ -31,7 +31,7 @@ from ..layer_settings import LayerSettings
 from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, open_raster, reads_cancellable
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
-from ..vectors import TINY_PIXELS, Written, polygonize, ten_pixels, write_polygons
+from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
 from ..landcover.extract import MAY_BE_FLAT, row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
@@ -476,6 +476,9 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     lines.append(t("Changed area: {m2} m² = {ha} ha = {pct} % of {valid_ha} ha compared", m2=number(area["changed"]),
                    ha=number(area["changed"] / 1e4, 2), pct=number(pct, 2), valid_ha=number(area["valid"] / 1e4, 2)))
     lines.append(t("Nodata (outside the common extent or masked): {ha} ha", ha=number(max(area["nodata"], 0.0) / 1e4, 2)))
+    planar = area_note(pair.grid.crs)  # a local grid's areas are measured flat: said with the areas
+    if planar:
+        lines.append(planar)
     lines += [f"  {n}" for n in maps.notes]
     if semantic:
         to_names = [class_label(n) for n in maps.to_names]

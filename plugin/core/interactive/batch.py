@@ -19,6 +19,7 @@ from ..messages import number, separator, t
 from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
 from ..raster import open_raster, reads_cancellable
+from ..vectors import with_area_note
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
 from .cache import EmbeddingCache
 from .encoder import TILE, bands_line, tile_for
@@ -209,6 +210,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             + separator() + bands_line(src, engine, modality)  # which bands the engine read (the network: three)
             + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
+    text = with_area_note(text, src.crs)  # a local grid's areas are measured flat
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
 
 

@@ -32,7 +32,7 @@ from ..layer_settings import LayerSettings
 from ..raster import Grid, check_has_valid_pixels, open_raster, reads_cancellable, window_of_bounds
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
-from ..vectors import AreaCalculator, region_shapes, polygonize, write_polygons
+from ..vectors import AreaCalculator, pixel_area_m2, polygonize, region_shapes, with_area_note, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 
 MODEL_NAME = "exemplar-appearance-v1"
@@ -298,13 +298,14 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
         if left_out:
             summary += separator() + left_out
         write_polygons(out, regions, grid, {1: req.label}, common, layer="similar",
-                       description=lambda written: summary + regions.note(),
+                       description=lambda written: with_area_note(summary + regions.note(), src.crs),
                        extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(100.0)
-    return SimilarResult(out, regions.kept, t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note())
+    return SimilarResult(out, regions.kept, with_area_note(
+        t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note(), src.crs))
 
 
 MARGIN_MAX = 1024
@@ -318,22 +319,14 @@ MAX_OVERLAP = 0.3
 method leaves them out)."""
 
 
-def pixel_area(src, areas: AreaCalculator) -> float:
-    """Ground area (m²) of the raster's centre pixel."""
-    from shapely.geometry import Polygon as ShapelyPolygon
-
-    c, r = src.width // 2, src.height // 2
-    xs, ys = src.transform * (np.array([c, c + 1, c + 1, c]), np.array([r, r, r + 1, r + 1]))
-    return areas.area_m2(ShapelyPolygon(list(zip(xs, ys))))
-
-
 def padded_window(src, area: Window, hi: float, areas: AreaCalculator) -> Window:
     """The search window grown by twice the side of the largest object kept (at most MARGIN_MAX pixels), inside the
     raster: objects crossing an extent's edge are seen whole, not cut there (a 209 m² roof came back as 385 m²)."""
     full = Window(0, 0, src.width, src.height)
     if (area.col_off, area.row_off, area.width, area.height) == (0, 0, src.width, src.height):
         return full
-    m = int(min(MARGIN_MAX, np.ceil(2 * np.sqrt(hi / max(pixel_area(src, areas), 1e-12)))))
+    pixel = pixel_area_m2(areas, src.transform, (src.height, src.width))
+    m = int(min(MARGIN_MAX, np.ceil(2 * np.sqrt(hi / max(pixel, 1e-12)))))
     return Window(area.col_off - m, area.row_off - m, area.width + 2 * m, area.height + 2 * m).intersection(full)
 
 
@@ -449,7 +442,7 @@ class Regions:
             return
         count = np.bincount(parts.ravel(), minlength=n + 1)
         total = np.bincount(parts.ravel(), weights=score.ravel().astype(np.float64), minlength=n + 1)
-        for g, v in region_shapes(parts, wtr):  # GDAL's polygonizing, which lets the interface run (vectors.region_shapes)
+        for g, v in region_shapes(parts, wtr, self.is_cancelled):  # GDAL's: the interface runs meanwhile, a cancel stops it
             v = int(v)
             if self.lo <= self.areas.area_m2(g) <= self.hi:
                 yield Polygon(g, 1, float(total[v] / count[v]) / 100.0, int(count[v]))
@@ -530,8 +523,10 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, 
     summary = t("{n} exemplar(s); {note}; threshold {threshold}", n=len(geoms), note=note, threshold=f"{req.threshold:g}")
     if left_out:
         summary += separator() + left_out
-    write_polygons(out, iter(polys), src.grid, {1: req.label}, common,
-                   layer="similar", description=summary, extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
+    write_polygons(out, iter(polys), src.grid, {1: req.label}, common, layer="similar",
+                   description=with_area_note(summary, src.crs), extra_fields={"object_id": "int", "score": "float"},
+                   straight={1} if req.straight else ())
     if progress:
         progress(100.0)
-    return SimilarResult(out, len(polys), t("Found {n} similar object(s).", n=len(polys)) + " " + summary, clicks)
+    found_text = t("Found {n} similar object(s).", n=len(polys)) + " " + summary
+    return SimilarResult(out, len(polys), with_area_note(found_text, src.crs), clicks)

@@ -24,7 +24,8 @@ from rasterio.windows import bounds as window_bounds
 
 from ..errors import Cancelled, InputError
 from ..messages import number, t
-from ..raster import RasterSource, cell_size
+from ..raster import RasterSource
+from ..vectors import pixel_area_m2
 from .encoder import EncodedWindow, TILE, encode_window, tile_grid, tile_for
 from .network import STRIDE
 from .objects import mask_to_geometry
@@ -154,14 +155,6 @@ def _core(win: Window, src: RasterSource, size: int) -> tuple[float, float, floa
     c1 = src.width if win.col_off + win.width >= src.width else win.col_off + 3 * q
     r1 = src.height if win.row_off + win.height >= src.height else win.row_off + 3 * q
     return c0, r0, c1, r1
-
-
-def pixel_area_m2(areas, transform: Affine, shape: tuple[int, int]) -> float:
-    """Ground area (m²) of one pixel of a grid, at its centre: a north-up square of the pixel's area (two opposite
-    corners of a rotated pixel span a box of half its area, or none at 45°)."""
-    cx, cy = transform * (shape[1] / 2 + 0.5, shape[0] / 2 + 0.5)
-    h = cell_size(transform) / 2
-    return float(areas.box_areas_m2(np.array([cx - h]), np.array([cy - h]), np.array([cx + h]), np.array([cy + h]))[0])
 
 
 def similar_objects(src: RasterSource, modality, engine, exemplars: list, threshold: float, areas,
