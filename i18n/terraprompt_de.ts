@@ -4,22 +4,32 @@
     <context>
         <name>TerraPrompt</name>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="23" />
+            <location filename="../plugin/algorithms/base.py" line="35" />
             <source>Segmentation</source>
             <translation>Segmentierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="61" />
+            <location filename="../plugin/algorithms/base.py" line="62" />
+            <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
+            <translation>{label} ({name}): {value!r} ist weder ein Rasterlayer noch eine lesbare Rasterdatei. Wählen Sie ein Raster oder lassen Sie das Feld leer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="65" />
+            <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
+            <translation>{label} ({name}): {value!r} ist keine Zahl. Geben Sie eine Zahl an oder lassen Sie das Feld leer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="107" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>„{name}“ ist ein {provider}-Layer, keine Datei: Verarbeitungsalgorithmen lesen Rasterdateien.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="61" />
+            <location filename="../plugin/algorithms/base.py" line="107" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="115" />
+            <location filename="../plugin/algorithms/base.py" line="172" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
@@ -59,7 +69,7 @@
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>Modality (band roles)</source>
             <translation>Modalität (Bandrollen)</translation>
         </message>
@@ -69,7 +79,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
+            <location filename="../plugin/gui/change_tab.py" line="180" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -134,7 +144,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="346" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -154,7 +164,7 @@
             <translation>Geänderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="579" />
+            <location filename="../plugin/gui/change_tab.py" line="564" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
@@ -194,32 +204,37 @@
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="60" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="55" />
+            <source>The report is a text file: '{path}' is not a .txt or .log file. Give a file name ending in .txt or .log, or leave the report file empty.</source>
+            <translation>Der Bericht ist eine Textdatei: „{path}“ ist keine .txt- oder .log-Datei. Geben Sie einen Dateinamen mit der Endung .txt oder .log an oder lassen Sie die Berichtsdatei leer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="66" />
             <source>Diagnostics report</source>
             <translation>Diagnosebericht</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="63" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
             <source>Tools</source>
             <translation>Werkzeuge</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="75" />
             <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
             <translation>Gibt die Versionen von QGIS, Python, GDAL und PROJ aus, jede Abhängigkeit mit Version und Pfad, die onnxruntime-Provider (und den beim letzten Lauf verwendeten), die CUDA-Verfügbarkeit für torch, Cache-Größen und Modell-Prüfsummen. Hängen Sie ihn an Fehlerberichte an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="83" />
             <source>Report file</source>
             <translation>Berichtsdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="83" />
             <source>Text files (*.txt)</source>
             <translation>Textdateien (*.txt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="78" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="84" />
             <source>Also save the report to this text file.</source>
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
@@ -229,7 +244,7 @@
             <translation>Bericht</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="92" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="100" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Der Bericht konnte nicht unter {path} gespeichert werden ({reason}). Wählen Sie eine Datei in einem Ordner, in den Sie schreiben dürfen.</translation>
         </message>
@@ -305,101 +320,101 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
-            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben.</translation>
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. Default (PROMPT left out): 'water'.</source>
+            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben. Standard (PROMPT weggelassen): 'water'.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>Cloud mask of the product (optional)</source>
             <translation>Wolkenmaske des Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available, and without SWIR takes water from the network in a run of the indices (a map, several concepts).</source>
             <translation>„spectral“ nutzt Indizes mit an die Szene angepassten Schwellen; „network“ das mitgelieferte Modell; „auto“ wählt das beste verfügbare und nimmt ohne SWIR das Wasser in einem Indexlauf (eine Karte, mehrere Konzepte) vom Netz.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet); sie erhält die Klassen, die ein Lauf über das ganze Raster dort ergibt (die Schwellen werden am ganzen Raster angepasst). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="83" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="85" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="381" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="87" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel, wie Grundrisse gezeichnet werden) statt pixelgenauer Umrisse; andere Begriffe behalten ihre. Für DOMs/nDOMs und sehr hoch aufgelöste Bilder: bei 10-30 m sind Gebäude Blöcke bebauter Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="92" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
         </message>
@@ -464,7 +479,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="257" />
+            <location filename="../plugin/gui/interactive_tab.py" line="255" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -484,7 +499,7 @@
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="132" />
+            <location filename="../plugin/algorithms/find_similar.py" line="137" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
@@ -514,7 +529,7 @@
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -659,7 +674,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -719,7 +734,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="674" />
+            <location filename="../plugin/gui/maptools.py" line="672" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -784,122 +799,122 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="146" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="147" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="404" />
+            <location filename="../plugin/gui/change_tab.py" line="389" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="404" />
+            <location filename="../plugin/gui/change_tab.py" line="389" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="155" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="157" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="182" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="197" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="200" />
+            <location filename="../plugin/gui/change_tab.py" line="198" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Änderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="201" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="205" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="224" />
+            <location filename="../plugin/gui/change_tab.py" line="222" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <location filename="../plugin/gui/landcover_tab.py" line="389" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -909,92 +924,92 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="238" />
+            <location filename="../plugin/gui/change_tab.py" line="236" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="243" />
+            <location filename="../plugin/gui/change_tab.py" line="241" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="297" />
+            <location filename="../plugin/gui/change_tab.py" line="294" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="318" />
+            <location filename="../plugin/gui/change_tab.py" line="315" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="324" />
+            <location filename="../plugin/gui/change_tab.py" line="321" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="430" />
+            <location filename="../plugin/gui/change_tab.py" line="415" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="432" />
+            <location filename="../plugin/gui/change_tab.py" line="417" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="494" />
+            <location filename="../plugin/gui/change_tab.py" line="479" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="860" />
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="902" />
+            <location filename="../plugin/gui/landcover_tab.py" line="904" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="911" />
+            <location filename="../plugin/gui/landcover_tab.py" line="913" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="255" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="552" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="569" />
+            <location filename="../plugin/gui/change_tab.py" line="554" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="588" />
+            <location filename="../plugin/gui/change_tab.py" line="573" />
             <source>Change polygons (threshold {t})</source>
             <translation>Veränderungspolygone (Schwelle {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="628" />
+            <location filename="../plugin/gui/change_tab.py" line="613" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="645" />
+            <location filename="../plugin/gui/change_tab.py" line="630" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1074,7 +1089,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1089,157 +1104,157 @@
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="75" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="100" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
             <source>choose polygons…</source>
             <translation>Polygone wählen…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
+            <location filename="../plugin/gui/interactive_tab.py" line="114" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="118" />
+            <location filename="../plugin/gui/interactive_tab.py" line="116" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="121" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="266" />
+            <location filename="../plugin/gui/interactive_tab.py" line="264" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="141" />
+            <location filename="../plugin/gui/interactive_tab.py" line="139" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="181" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="181" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="231" />
+            <location filename="../plugin/gui/interactive_tab.py" line="229" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="232" />
+            <location filename="../plugin/gui/interactive_tab.py" line="230" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="244" />
+            <location filename="../plugin/gui/interactive_tab.py" line="242" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="280" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="280" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="333" />
+            <location filename="../plugin/gui/interactive_tab.py" line="326" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="343" />
+            <location filename="../plugin/gui/interactive_tab.py" line="336" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="372" />
+            <location filename="../plugin/gui/interactive_tab.py" line="365" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
@@ -1399,267 +1414,267 @@
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="281" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="275" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="276" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="299" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="300" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="301" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="302" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="309" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="309" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="313" />
+            <location filename="../plugin/gui/landcover_tab.py" line="325" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="339" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="352" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="354" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
+            <location filename="../plugin/gui/landcover_tab.py" line="358" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
+            <location filename="../plugin/gui/landcover_tab.py" line="360" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="349" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="352" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="375" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="376" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="365" />
+            <location filename="../plugin/gui/landcover_tab.py" line="377" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="368" />
+            <location filename="../plugin/gui/landcover_tab.py" line="380" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <location filename="../plugin/gui/landcover_tab.py" line="405" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="401" />
+            <location filename="../plugin/gui/landcover_tab.py" line="413" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="570" />
+            <location filename="../plugin/gui/landcover_tab.py" line="572" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="581" />
+            <location filename="../plugin/gui/landcover_tab.py" line="583" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="612" />
+            <location filename="../plugin/gui/landcover_tab.py" line="614" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="614" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="632" />
+            <location filename="../plugin/gui/landcover_tab.py" line="634" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="634" />
+            <location filename="../plugin/gui/landcover_tab.py" line="636" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="679" />
+            <location filename="../plugin/gui/landcover_tab.py" line="681" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="722" />
+            <location filename="../plugin/gui/landcover_tab.py" line="724" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="739" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="754" />
+            <location filename="../plugin/gui/landcover_tab.py" line="756" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="771" />
+            <location filename="../plugin/gui/landcover_tab.py" line="773" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="786" />
+            <location filename="../plugin/gui/landcover_tab.py" line="788" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="788" />
+            <location filename="../plugin/gui/landcover_tab.py" line="790" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="798" />
+            <location filename="../plugin/gui/landcover_tab.py" line="800" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="813" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="857" />
+            <location filename="../plugin/gui/landcover_tab.py" line="859" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="864" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="869" />
+            <location filename="../plugin/gui/landcover_tab.py" line="871" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="920" />
+            <location filename="../plugin/gui/landcover_tab.py" line="922" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="926" />
+            <location filename="../plugin/gui/landcover_tab.py" line="928" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="932" />
+            <location filename="../plugin/gui/landcover_tab.py" line="934" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1749,72 +1764,72 @@
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="544" />
+            <location filename="../plugin/gui/maptools.py" line="542" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="555" />
+            <location filename="../plugin/gui/maptools.py" line="553" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="579" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="590" />
+            <location filename="../plugin/gui/maptools.py" line="588" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="598" />
+            <location filename="../plugin/gui/maptools.py" line="596" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="610" />
+            <location filename="../plugin/gui/maptools.py" line="608" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="630" />
+            <location filename="../plugin/gui/maptools.py" line="628" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="632" />
+            <location filename="../plugin/gui/maptools.py" line="630" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="634" />
+            <location filename="../plugin/gui/maptools.py" line="632" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="642" />
+            <location filename="../plugin/gui/maptools.py" line="640" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="655" />
+            <location filename="../plugin/gui/maptools.py" line="653" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="668" />
+            <location filename="../plugin/gui/maptools.py" line="666" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="671" />
+            <location filename="../plugin/gui/maptools.py" line="669" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="692" />
+            <location filename="../plugin/gui/maptools.py" line="690" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

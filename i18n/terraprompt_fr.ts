@@ -4,22 +4,32 @@
     <context>
         <name>TerraPrompt</name>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="23" />
+            <location filename="../plugin/algorithms/base.py" line="35" />
             <source>Segmentation</source>
             <translation>Segmentation</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="61" />
+            <location filename="../plugin/algorithms/base.py" line="62" />
+            <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
+            <translation>{label} ({name}) : {value!r} n'est ni une couche raster ni un fichier raster lisible. Choisissez un raster, ou laissez vide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="65" />
+            <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
+            <translation>{label} ({name}) : {value!r} n'est pas un nombre. Donnez un nombre, ou laissez vide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="107" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>« {name} » est une couche {provider}, pas un fichier : les algorithmes de traitement lisent des fichiers raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="61" />
+            <location filename="../plugin/algorithms/base.py" line="107" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Enregistrez la partie utile en GeoTIFF (clic droit › Exporter › Enregistrer sous, « Image rendue »), ou utilisez le panneau TerraPrompt, qui rend les couches web sur la vue de la carte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="115" />
+            <location filename="../plugin/algorithms/base.py" line="172" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
@@ -59,7 +69,7 @@
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
             <source>Modality (band roles)</source>
             <translation>Modalité (rôles des bandes)</translation>
         </message>
@@ -69,7 +79,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
+            <location filename="../plugin/gui/change_tab.py" line="180" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -134,7 +144,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="346" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -154,7 +164,7 @@
             <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="579" />
+            <location filename="../plugin/gui/change_tab.py" line="564" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
@@ -194,32 +204,37 @@
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="60" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="55" />
+            <source>The report is a text file: '{path}' is not a .txt or .log file. Give a file name ending in .txt or .log, or leave the report file empty.</source>
+            <translation>Le rapport est un fichier texte : « {path} » n'est pas un fichier .txt ou .log. Donnez un nom de fichier finissant par .txt ou .log, ou laissez le fichier du rapport vide.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/diagnostics.py" line="66" />
             <source>Diagnostics report</source>
             <translation>Rapport de diagnostic</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="63" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
             <source>Tools</source>
             <translation>Outils</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="69" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="75" />
             <source>Prints QGIS, Python, GDAL and PROJ versions, every dependency with version and path, the onnxruntime providers (and the one used by the last run), torch CUDA availability, cache sizes and model checksums. Attach it to bug reports.</source>
             <translation>Affiche les versions de QGIS, Python, GDAL et PROJ, chaque dépendance avec sa version et son chemin, les fournisseurs onnxruntime (et celui utilisé par le dernier calcul), la disponibilité de CUDA pour torch, la taille des caches et les sommes de contrôle des modèles. Joignez-le aux rapports de bogue.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="83" />
             <source>Report file</source>
             <translation>Fichier du rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="77" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="83" />
             <source>Text files (*.txt)</source>
             <translation>Fichiers texte (*.txt)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="78" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="84" />
             <source>Also save the report to this text file.</source>
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
@@ -229,7 +244,7 @@
             <translation>Rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="92" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="100" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Le rapport n'a pas pu être enregistré dans {path} ({reason}). Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
         </message>
@@ -305,101 +320,101 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
-            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent.</translation>
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. Default (PROMPT left out): 'water'.</source>
+            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent. Par défaut (PROMPT omis) : 'water'.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="57" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>Raster SAR (facultatif, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="60" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>Raster MNS / MNSn (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
             <source>Heights of the same place; reprojected onto the input's grid.</source>
             <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
             <source>Cloud mask of the product (optional)</source>
             <translation>Masque de nuages du produit (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="70" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available, and without SWIR takes water from the network in a run of the indices (a map, several concepts).</source>
             <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible et, sans SWIR, prend l'eau du réseau dans un calcul par indices (une carte, plusieurs concepts).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="76" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée) ; elle reçoit les classes qu'un calcul sur tout le raster y donne (les seuils sont ajustés sur tout le raster). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="80" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
             <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
             <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="83" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="85" />
             <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
             <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="381" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="87" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits, comme on dessine les emprises) au lieu des contours tracés au pixel ; les autres concepts gardent les leurs. Pour les MNS/MNSn et les images à très haute résolution : à 10-30 m, les bâtiments sont des blocs de pixels bâtis.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="92" />
             <source>Explanation</source>
             <translation>Explication</translation>
         </message>
@@ -464,7 +479,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="257" />
+            <location filename="../plugin/gui/interactive_tab.py" line="255" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -484,7 +499,7 @@
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="132" />
+            <location filename="../plugin/algorithms/find_similar.py" line="137" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -514,7 +529,7 @@
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours droits (bâtiments)</translation>
         </message>
@@ -659,7 +674,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -719,7 +734,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="674" />
+            <location filename="../plugin/gui/maptools.py" line="672" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -784,122 +799,122 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="146" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="147" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="404" />
+            <location filename="../plugin/gui/change_tab.py" line="389" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="404" />
+            <location filename="../plugin/gui/change_tab.py" line="389" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="155" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="157" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="159" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="182" />
             <source>any change, new buildings, vegetation loss, water to land ...</source>
             <translation>en anglais : any change, new buildings, vegetation loss, water to land ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="197" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="200" />
+            <location filename="../plugin/gui/change_tab.py" line="198" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="201" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="205" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="224" />
+            <location filename="../plugin/gui/change_tab.py" line="222" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <location filename="../plugin/gui/landcover_tab.py" line="389" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -909,92 +924,92 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="238" />
+            <location filename="../plugin/gui/change_tab.py" line="236" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="243" />
+            <location filename="../plugin/gui/change_tab.py" line="241" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="297" />
+            <location filename="../plugin/gui/change_tab.py" line="294" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="318" />
+            <location filename="../plugin/gui/change_tab.py" line="315" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="324" />
+            <location filename="../plugin/gui/change_tab.py" line="321" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="430" />
+            <location filename="../plugin/gui/change_tab.py" line="415" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="432" />
+            <location filename="../plugin/gui/change_tab.py" line="417" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="494" />
+            <location filename="../plugin/gui/change_tab.py" line="479" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="860" />
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="902" />
+            <location filename="../plugin/gui/landcover_tab.py" line="904" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="911" />
+            <location filename="../plugin/gui/landcover_tab.py" line="913" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="255" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="552" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="569" />
+            <location filename="../plugin/gui/change_tab.py" line="554" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="588" />
+            <location filename="../plugin/gui/change_tab.py" line="573" />
             <source>Change polygons (threshold {t})</source>
             <translation>Polygones de changement (seuil {t})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="628" />
+            <location filename="../plugin/gui/change_tab.py" line="613" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="645" />
+            <location filename="../plugin/gui/change_tab.py" line="630" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1074,7 +1089,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="282" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1089,157 +1104,157 @@
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="75" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="87" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="95" />
+            <location filename="../plugin/gui/interactive_tab.py" line="93" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="100" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
             <source>choose polygons…</source>
             <translation>choisir des polygones…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="109" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="113" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
+            <location filename="../plugin/gui/interactive_tab.py" line="114" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="118" />
+            <location filename="../plugin/gui/interactive_tab.py" line="116" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="121" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="266" />
+            <location filename="../plugin/gui/interactive_tab.py" line="264" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="141" />
+            <location filename="../plugin/gui/interactive_tab.py" line="139" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="181" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="183" />
+            <location filename="../plugin/gui/interactive_tab.py" line="181" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="231" />
+            <location filename="../plugin/gui/interactive_tab.py" line="229" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="232" />
+            <location filename="../plugin/gui/interactive_tab.py" line="230" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="244" />
+            <location filename="../plugin/gui/interactive_tab.py" line="242" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="280" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="280" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="333" />
+            <location filename="../plugin/gui/interactive_tab.py" line="326" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="343" />
+            <location filename="../plugin/gui/interactive_tab.py" line="336" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="372" />
+            <location filename="../plugin/gui/interactive_tab.py" line="365" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
@@ -1399,267 +1414,267 @@
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="262" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="281" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="275" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="276" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="299" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="300" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="301" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="302" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="309" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="309" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="313" />
+            <location filename="../plugin/gui/landcover_tab.py" line="325" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="339" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="352" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="354" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
+            <location filename="../plugin/gui/landcover_tab.py" line="358" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
+            <location filename="../plugin/gui/landcover_tab.py" line="360" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="349" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="352" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
             <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="375" />
             <source>GeoTIFF (*.tif *.tiff)</source>
             <translation>GeoTIFF (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="376" />
             <source>Class raster to write (polygons go next to it as .gpkg)</source>
             <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="365" />
+            <location filename="../plugin/gui/landcover_tab.py" line="377" />
             <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
             <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="368" />
+            <location filename="../plugin/gui/landcover_tab.py" line="380" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="393" />
+            <location filename="../plugin/gui/landcover_tab.py" line="405" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="401" />
+            <location filename="../plugin/gui/landcover_tab.py" line="413" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="570" />
+            <location filename="../plugin/gui/landcover_tab.py" line="572" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="581" />
+            <location filename="../plugin/gui/landcover_tab.py" line="583" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="612" />
+            <location filename="../plugin/gui/landcover_tab.py" line="614" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="614" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="632" />
+            <location filename="../plugin/gui/landcover_tab.py" line="634" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="634" />
+            <location filename="../plugin/gui/landcover_tab.py" line="636" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="679" />
+            <location filename="../plugin/gui/landcover_tab.py" line="681" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="722" />
+            <location filename="../plugin/gui/landcover_tab.py" line="724" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="739" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="754" />
+            <location filename="../plugin/gui/landcover_tab.py" line="756" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="771" />
+            <location filename="../plugin/gui/landcover_tab.py" line="773" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="786" />
+            <location filename="../plugin/gui/landcover_tab.py" line="788" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="788" />
+            <location filename="../plugin/gui/landcover_tab.py" line="790" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="798" />
+            <location filename="../plugin/gui/landcover_tab.py" line="800" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="813" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="857" />
+            <location filename="../plugin/gui/landcover_tab.py" line="859" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="864" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="869" />
+            <location filename="../plugin/gui/landcover_tab.py" line="871" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="920" />
+            <location filename="../plugin/gui/landcover_tab.py" line="922" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="926" />
+            <location filename="../plugin/gui/landcover_tab.py" line="928" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="932" />
+            <location filename="../plugin/gui/landcover_tab.py" line="934" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1749,72 +1764,72 @@
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="544" />
+            <location filename="../plugin/gui/maptools.py" line="542" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="555" />
+            <location filename="../plugin/gui/maptools.py" line="553" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="579" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="590" />
+            <location filename="../plugin/gui/maptools.py" line="588" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="598" />
+            <location filename="../plugin/gui/maptools.py" line="596" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="610" />
+            <location filename="../plugin/gui/maptools.py" line="608" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="630" />
+            <location filename="../plugin/gui/maptools.py" line="628" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="632" />
+            <location filename="../plugin/gui/maptools.py" line="630" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="634" />
+            <location filename="../plugin/gui/maptools.py" line="632" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="642" />
+            <location filename="../plugin/gui/maptools.py" line="640" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="655" />
+            <location filename="../plugin/gui/maptools.py" line="653" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="668" />
+            <location filename="../plugin/gui/maptools.py" line="666" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="671" />
+            <location filename="../plugin/gui/maptools.py" line="669" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="692" />
+            <location filename="../plugin/gui/maptools.py" line="690" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

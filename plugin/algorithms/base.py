@@ -1,14 +1,26 @@
 """Shared helpers for TerraPrompt algorithms: feedback bridging and error translation."""
 from __future__ import annotations
 
+import configparser
 import os
 from contextlib import contextmanager
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProperty,
+)
+from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
 from .provider import ICON
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
               "vhr_multispectral", "modis", "multispectral5"]
@@ -31,6 +43,29 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802
         return type(self)()
 
+    def helpUrl(self) -> str:  # noqa: N802
+        """The README's section on the Processing algorithms (the dialog's Help button)."""
+        return readme_url("processing-algorithms")
+
+    def checkParameterValues(self, parameters: dict, context: QgsProcessingContext) -> tuple[bool, str]:  # noqa: N802
+        """QGIS's checks, then what QGIS 3.22 lets through and the run would ignore without a word: an optional raster
+        given a value that opens no raster (SAR_INPUT=12345 ran without SAR), a number given a text (CACHE_MB='abc')."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        for p in self.parameterDefinitions():
+            value = parameters.get(p.name())
+            if value is None or value == "" or isinstance(value, QgsProperty):
+                continue
+            if (isinstance(p, QgsProcessingParameterRasterLayer) and p.flags() & p.FlagOptional
+                    and self.parameterAsRasterLayer(parameters, p.name(), context) is None):
+                return False, tr("{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. "
+                                 "Choose a raster, or leave it empty.").format(label=p.description(), name=p.name(), value=value)
+            if isinstance(p, QgsProcessingParameterNumber) and isinstance(value, str) and not _is_number(value):
+                return False, tr("{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.").format(
+                    label=p.description(), name=p.name(), value=value)
+        return True, ""
+
     def run_core(self, fn, feedback: QgsProcessingFeedback):
         """Call a core function with progress/cancel wired to feedback; errors become QgsProcessingException."""
         from ..core.errors import TerraPromptError
@@ -39,6 +74,26 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
             return fn(progress=feedback.setProgress, is_cancelled=feedback.isCanceled)
         except TerraPromptError as exc:
             raise QgsProcessingException(str(exc)) from exc
+
+
+def _is_number(text: str) -> bool:
+    """Whether a parameter's text reads as a number ('16', ' 2.5 ')."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def readme_url(section: str) -> str:
+    """The URL of a README section: on the plugin's homepage (or repository) named in metadata.txt, else the README.md
+    shipped with the plugin."""
+    meta = configparser.ConfigParser(interpolation=None, strict=False)
+    meta.read(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8")
+    site = meta.get("general", "homepage", fallback="") or meta.get("general", "repository", fallback="")
+    if site.strip():
+        return f"{site.strip().rstrip('/')}#{section}"
+    return QUrl.fromLocalFile(os.path.join(PLUGIN_DIR, "README.md")).toString() + f"#{section}"
 
 
 def layer_path(layer) -> str:
@@ -60,15 +115,26 @@ def layer_path(layer) -> str:
 
 def vector_output(alg: QgsProcessingAlgorithm, parameters: dict, name: str, context) -> str:
     """A vector output as the core takes it: a file path, or 'file.gpkg|layername=name' for the output widget's 'Save to
-    GeoPackage…' (ogr:dbname='file.gpkg' table="name" (geom)): that layer added to the GeoPackage, its others kept."""
+    GeoPackage…' (ogr:dbname='file.gpkg' table="name" (geom)): that layer added to the GeoPackage, its others kept; a
+    temporary GeoPackage for 'memory:'."""
     value = alg.parameterAsOutputLayer(parameters, name, context) if parameters.get(name) is not None else ""
-    path = ogr_uri_path(value)
+    path = memory_as_file(value, name) or ogr_uri_path(value)
     if path != value:
         layers = context.layersToLoadOnCompletion()  # loaded when the run ends by the path QGIS can open
         if value in layers:
             layers[path] = layers.pop(value)
             context.setLayersToLoadOnCompletion(layers)
     return path
+
+
+def memory_as_file(value: str, name: str) -> str:
+    """A temporary GeoPackage for a 'memory:' or 'memory:name' output (the core writes files; scripts and models pass
+    'memory:' to native algorithms all the time), as TEMPORARY_OUTPUT gives; '' for any other output."""
+    if not value.lower().startswith("memory:"):
+        return ""
+    from qgis.core import QgsProcessingUtils
+
+    return QgsProcessingUtils.generateTempFilename(name + ".gpkg")
 
 
 def ogr_uri_path(value: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from qgis.core import Qgis, QgsProcessingException, QgsProcessingOutputString, QgsProcessingParameterFileDestination
 
@@ -44,6 +45,17 @@ def cache_dirs() -> dict:
     return {"embeddings": os.path.join(profile_dir(), "cache", "terraprompt")}
 
 
+REPORT_EXTENSIONS = (".txt", ".log")
+
+
+def check_report_file(path: str) -> None:
+    """Refuse a report file that is no plain text file: 'memory:' or another URI (it made a file named 'memory:') or an
+    extension such as .gpkg (the text went into a file named like a GeoPackage)."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", path) or not path.lower().endswith(REPORT_EXTENSIONS):
+        raise QgsProcessingException(tr("The report is a text file: '{path}' is not a .txt or .log file. Give a file name "
+                                        "ending in .txt or .log, or leave the report file empty.").format(path=path))
+
+
 class DiagnosticsAlgorithm(TerraPromptAlgorithm):
     """Write the diagnostics report: versions, dependencies, devices, caches, model checksums."""
 
@@ -74,9 +86,11 @@ class DiagnosticsAlgorithm(TerraPromptAlgorithm):
         self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context) if parameters.get("OUTPUT") else ""
+        if out:
+            check_report_file(out)
         text = qgis_report()
         feedback.pushInfo(text)
-        out = self.parameterAsFileOutput(parameters, "OUTPUT", context) if parameters.get("OUTPUT") else ""
         if out:
             try:
                 os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)

@@ -49,7 +49,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', "
                      "'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), "
                      "'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). "
-                     "'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow."))
+                     "'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. "
+                     "Default (PROMPT left out): 'water'."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("MODALITY", tr("Modality (band roles)"), options=MODALITIES, defaultValue=0)
         p.setHelp(tr("How to read the bands. 'auto' detects it from band descriptions, band count and values."))

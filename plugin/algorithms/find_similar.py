@@ -94,6 +94,11 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         extent = None
         if parameters.get("EXTENT"):
             r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+            if r.isNull() or r.width() <= 0 or r.height() <= 0:  # a point or a line: no area (not 'outside the raster')
+                from ..core.messages import t
+
+                raise QgsProcessingException(t("The chosen extent has no area.") + " " +
+                                             t("Pick an extent over the raster, or leave it empty for the whole layer."))
             extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
         req = SimilarRequest(input=layer_path(layer), exemplars=geoms, extent=extent, layers=settings_by_path(layer),
                              output_vector=vector_output(self, parameters, "OUTPUT_VECTOR", context),

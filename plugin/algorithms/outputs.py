@@ -23,10 +23,16 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         self.style, self.explanation = style, explanation
 
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802
+        # a rerun to the file of a layer already in the project reuses that layer, whose provider still holds the
+        # replaced file: the new data is read before styling (else old pixels under the new legend, old categories)
+        layer.reload()
+        if hasattr(layer, "updateExtents"):
+            layer.updateExtents()
         self.style(layer)
         keep_style(layer)
         if self.explanation:
             set_abstract(layer, self.explanation)
+        layer.triggerRepaint()
         if self in _ALIVE:
             _ALIVE.remove(self)
 

@@ -57,6 +57,9 @@ def check_output_path(path: str, inputs: Sequence[str] = (), extensions: Sequenc
     GeoPackage layer it names, if any)."""
     if not path:
         raise OutputError(t("No output path was given."), t("Choose a file name, or a temporary output."))
+    if path.lower().startswith("memory:"):
+        raise OutputError(t("The output '{name}' is a temporary memory layer, which TerraPrompt cannot write: it writes files.",
+                            name=path), t("Use TEMPORARY_OUTPUT (a temporary file) or give a file name."))
     path, layer = split_layer(path)
     if layer is not None and not path.lower().endswith(".gpkg"):
         raise OutputError(t("The output '{name}' names a layer, which only a GeoPackage holds.", name=os.path.basename(path)),

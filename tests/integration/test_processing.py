@@ -324,9 +324,9 @@ def test_diagnostics_report_into_a_new_folder_or_an_unwritable_place(plugin, tmp
     out = tmp_path / "new" / "sub" / "diag.txt"
     res = processing.run("terraprompt:diagnostics", {"OUTPUT": str(out)})
     assert out.exists() and res["REPORT"].strip() in out.read_text()
-    (tmp_path / "adir").mkdir()
+    (tmp_path / "adir.txt").mkdir()
     with pytest.raises(QgsProcessingException, match="could not be saved"):
-        processing.run("terraprompt:diagnostics", {"OUTPUT": str(tmp_path / "adir")})
+        processing.run("terraprompt:diagnostics", {"OUTPUT": str(tmp_path / "adir.txt")})
 
 
 def test_find_similar_class_may_be_left_empty(plugin):
