@@ -19,7 +19,8 @@ from rasterio.windows import Window
 
 from ..errors import InputError
 from ..messages import t
-from ..raster import Grid, RasterSource, pixel_size_m
+from ..raster import Grid, RasterSource, cell_size, pixel_size_m
+from ..scaling import REFLECTANCE_FLOOR, fit_scaling
 from .cache import EmbeddingCache, make_key, raster_identity
 
 
@@ -88,8 +89,9 @@ def tile_for(src: RasterSource, cols, rows, size: int = TILE) -> Window:
 
 
 def encoded_shape(src: RasterSource, window: Window, resolution: Optional[float], max_side: int) -> tuple[int, int]:
-    """(rows, cols) of the encoded grid: the window at ``resolution`` (CRS units per pixel), at most ``max_side``."""
-    native = abs(src.transform.a)
+    """(rows, cols) of the encoded grid: the window at ``resolution`` (CRS units per pixel, as
+    :func:`~..raster.cell_size`: rotated grids too), at most ``max_side``."""
+    native = cell_size(src.transform)
     factor = 1.0 if not resolution else max(float(resolution) / native, 1e-9)
     h, w = window.height / factor, window.width / factor
     shrink = max(1.0, max(h, w) / max_side)
@@ -120,7 +122,7 @@ def working_resolution(src: RasterSource, engine) -> Optional[float]:
     if not native_m > 0 or 0.9 * gsd <= native_m <= 1.1 * gsd or native_m > UPSAMPLE_UP_TO * gsd:
         return None
     target_m = min(gsd, DOWNSAMPLE_AT_MOST * native_m) if native_m < gsd else gsd
-    return abs(src.transform.a) * target_m / native_m
+    return cell_size(src.transform) * target_m / native_m  # a 90° rotated grid's ``a`` is 0 (it was encoded natively)
 
 
 def read_window(src: RasterSource, window: Window, bands: Sequence[int], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -152,14 +154,17 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
                 scaling=None, pixel_m: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
     """(values engines can compare, valid): SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB,
     its values that are no measurement made invalid; a DSM is taken as heights above its local ground
-    (:func:`above_ground`, given the pixel size ``pixel_m``); others are kept. ``scaling`` is the raster's
-    :class:`~..scaling.Scaling` (:func:`sar_scaling`), read as land cover and change read it (calibrated amplitude by
-    20·log10, DN calibrated, 0 in every band of dB values a fill); without it, values with a negative 5th percentile are
-    dB and others linear intensity, whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out."""
+    (:func:`above_ground`, given the pixel size ``pixel_m``); others are kept, the values their ``scaling`` reads as no
+    measurement made invalid (an undeclared -9999 fill: stretched with the rest, it flattened the image the network saw).
+    ``scaling`` is the raster's :class:`~..scaling.Scaling` (:func:`raster_scaling`), read as land cover and change read it
+    (calibrated amplitude by 20·log10, DN calibrated, 0 in every band of dB values a fill, reflectance below
+    REFLECTANCE_FLOOR a fill); without it, SAR values with a negative 5th percentile are dB and others linear intensity,
+    whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out."""
     if getattr(modality, "family", "") == "height" and pixel_m and image.shape[0] == 1 and valid.any():
         return above_ground(image, valid, pixel_m)
     if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
-        return image, valid
+        empty = scaling.no_measurement(image) if scaling is not None and valid.any() else None
+        return image, valid if empty is None else valid & ~empty
     from scipy import ndimage
 
     lin = image.astype(np.float32)
@@ -184,30 +189,44 @@ PREP_VERSION = 2
 
 _SCALINGS: dict = {}
 _SCALINGS_LOCK = threading.Lock()
-"""Fitted SAR scalings by raster and roles: every tile of a precomputed raster is read the same way (fitted once)."""
+"""Fitted scalings (or None) by raster and modality: every tile of a precomputed raster is read the same way (fitted once)."""
 
 
-def sar_scaling(src: RasterSource, modality, identity: Optional[dict] = None):
-    """The Scaling land cover and change use for a SAR raster (:func:`~..scaling.fit_scaling`), None for other modalities;
-    ``identity``: the raster's :func:`~.cache.raster_identity` when the caller has it already."""
-    if getattr(modality, "family", "") != "sar":
+def raster_scaling(src: RasterSource, modality, identity: Optional[dict] = None):
+    """The Scaling land cover and change use (:func:`~..scaling.fit_scaling`) for a SAR raster, and for an optical one
+    whose data type can hold values it reads as no measurement (reflectance below REFLECTANCE_FLOOR: an undeclared fill
+    in signed or float bands); None otherwise. ``identity``: the raster's :func:`~.cache.raster_identity` when the
+    caller has it already."""
+    family = getattr(modality, "family", "")
+    if family != "sar" and (family != "optical" or modality.scaling.get("kind") != "reflectance"):
         return None
-    from ..scaling import fit_scaling
-
     if identity is None:
         identity = raster_identity(src.path)
-    key = (json.dumps(identity, sort_keys=True, default=str), src.nodata, src.user_nodata,
+    key = (json.dumps(identity, sort_keys=True, default=str), src.nodata, src.user_nodata, modality.name,
            tuple(sorted(modality.roles.items())))
     with _SCALINGS_LOCK:
-        known = _SCALINGS.get(key)
-    if known is not None:
-        return known
-    scaling = fit_scaling(src, modality)
+        if key in _SCALINGS:
+            return _SCALINGS[key]
+    scaling = fit_scaling(src, modality) if family == "sar" else _fill_scaling(src, modality)
     with _SCALINGS_LOCK:  # encodings run in task threads
         if len(_SCALINGS) > 16:
             _SCALINGS.clear()
         _SCALINGS[key] = scaling
     return scaling
+
+
+def _fill_scaling(src: RasterSource, modality):
+    """The optical raster's Scaling when some value of its data type is no measurement under it, else None (unsigned
+    bands never reach the floor: their encodings, and cache keys, stay as they were)."""
+    if src.is_complex:
+        return None
+    try:
+        scaling = fit_scaling(src, modality)
+    except InputError:  # bands land cover refuses (Int8, disagreeing stated scales): the network stretches them as they are
+        return None
+    dtypes = [np.dtype(d) for d in src.dtypes]
+    lowest = min(float(np.finfo(d).min if d.kind == "f" else np.iinfo(d).min) for d in dtypes)
+    return scaling if scaling.no_measurement(np.full((1, 1, 1), lowest, np.float32)) is not None else None
 
 
 def _band_numbers(bands: Sequence[int]) -> str:
@@ -255,12 +274,14 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
     transform = src.grid.window_transform(window) * Affine.scale(window.width / shape[1], window.height / shape[0])
     key = None
     identity = raster_identity(src.path) if cache is not None else None  # read once for the scaling and the cache key
-    scaling = sar_scaling(src, modality, identity)
+    scaling = raster_scaling(src, modality, identity)
     # an engine that stretches each window's values (the network) sees a DSM as heights above its ground
     ground = getattr(engine, "above_ground", False) and getattr(modality, "family", "") == "height"
+    sar = scaling is not None and modality.family == "sar"
     if cache is not None:
-        prep = (f"sar-multilook5-db-scaling-{scaling.scale:g}-{scaling.offset:g}-{int(scaling.to_db)}" if scaling is not None
-                else f"above-ground-{GROUND_WINDOW_M:g}m" if ground else "none")
+        prep = (f"sar-multilook5-db-scaling-{scaling.scale:g}-{scaling.offset:g}-{int(scaling.to_db)}" if sar
+                else f"fill-below-reflectance-{REFLECTANCE_FLOOR:g}-scaling-{scaling.scale:g}-{scaling.offset:g}"
+                if scaling is not None else f"above-ground-{GROUND_WINDOW_M:g}m" if ground else "none")
         extra = {"prep": prep, "prep_version": PREP_VERSION, **getattr(engine, "cache_extra", {})}
         if src.user_nodata:  # the nodata values set on the layer in QGIS mask pixels the file leaves valid
             extra["user_nodata"] = [[float(lo), float(hi)] for lo, hi in src.user_nodata]

@@ -28,9 +28,9 @@ from rasterio.windows import Window
 
 from ..errors import PromptError
 from ..messages import t
-from ..raster import RasterSource
+from ..raster import RasterSource, window_of_bounds
 from .cache import EmbeddingCache
-from .encoder import EncodedWindow, clip_window, encode_window
+from .encoder import EncodedWindow, clip_window, encode_window, raster_scaling
 from .prompts import Prompt, PromptHistory
 
 
@@ -140,7 +140,6 @@ class InteractiveSession:
         self.encoded: Optional[EncodedWindow] = None
         self.last: Optional[DecodeResult] = None
         self.base: Optional[BaseMask] = None
-        self._scaling = None  # the SAR scaling, fitted on the first click that needs it (see _no_measurement)
 
     # ------------------------------------------------------------- encoding
     def needs_encoding(self) -> bool:
@@ -205,9 +204,10 @@ class InteractiveSession:
         return self.history.n_positive > 0 or self.history.box() is not None or self.base is not None
 
     def tiny_box(self, xmin: float, ymin: float, xmax: float, ymax: float) -> bool:
-        """Whether a box (raster-CRS) spans less than 2 raster pixels each way: too small to outline anything, a click."""
-        a, e = self.source.transform.a, self.source.transform.e
-        return abs(xmax - xmin) < 2 * abs(a) and abs(ymax - ymin) < 2 * abs(e)
+        """Whether a box (raster-CRS) spans less than 2 raster pixels each way: too small to outline anything, a click
+        (counted in pixels, so on rotated grids too: a 90° grid's ``a`` and ``e`` are 0)."""
+        span = window_of_bounds(min(xmin, xmax), min(ymin, ymax), max(xmin, xmax), max(ymin, ymax), self.source.transform)
+        return span.width < 2 and span.height < 2
 
     def far_from_window(self, x: float, y: float) -> bool:
         """Whether a point (raster-CRS) lies farther from the current window than the window's size: a prompt there
@@ -332,15 +332,11 @@ class InteractiveSession:
                     t("Click on valid image pixels inside the object."))
 
     def _no_measurement(self, raw: np.ndarray) -> bool:
-        """True when raw values of a SAR raster read in linear units are no measurement (0: the zero fill of GRD swath
-        borders, which the encoder leaves out too)."""
-        if getattr(self.modality, "family", "") != "sar":
-            return False
-        if self._scaling is None:
-            from ..scaling import fit_scaling
-
-            self._scaling = fit_scaling(self.source, self.modality)
-        empty = self._scaling.no_measurement(raw)
+        """True when raw values are no measurement under the raster's scaling (:func:`~.encoder.raster_scaling`, fitted
+        once per raster), which the encoder leaves out too: 0 in SAR read in linear units (the zero fill of GRD swath
+        borders), reflectance below REFLECTANCE_FLOOR (an undeclared -9999 fill)."""
+        scaling = raster_scaling(self.source, self.modality)
+        empty = None if scaling is None else scaling.no_measurement(raw)
         return bool(empty is not None and empty.all())
 
     def _check_box(self, p: Prompt) -> None:
