@@ -840,8 +840,8 @@
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="182" />
-            <source>any change, new buildings, vegetation loss, water to land ...</source>
-            <translation>auf Englisch: any change, new buildings, vegetation loss, water to land ...</translation>
+            <source>e.g. any change, new buildings, vegetation loss, water to land</source>
+            <translation>z. B. neue Gebäude, Vegetationsverlust, Entwaldung, Überschwemmung</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="186" />
@@ -1102,6 +1102,11 @@
             <location filename="../plugin/gui/interactive_tab.py" line="54" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="292" />
+            <source>object</source>
+            <translation>Objekt</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="66" />

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import os
 
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
 from .core import messages
 
@@ -17,8 +18,11 @@ def tr(text: str) -> str:
 
 
 def plugin_language() -> str:
-    """The two-letter language of the QGIS locale ('locale/userLocale', else the system's)."""
-    locale = QSettings().value("locale/userLocale", "") or QLocale.system().name()
+    """The two-letter language QGIS itself uses: 'locale/userLocale' when 'locale/overrideFlag' is set, else the system's
+    (QGIS keeps userLocale when the analyst unticks "Override system locale", and then follows the system)."""
+    settings = QgsSettings()
+    override = settings.value("locale/overrideFlag", False, bool)
+    locale = (settings.value("locale/userLocale", "") if override else "") or QLocale.system().name()
     return str(locale)[:2]
 
 

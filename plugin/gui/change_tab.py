@@ -179,7 +179,7 @@ class ChangeTab(QWidget):
             self.method_combo.addItem(label, key)
         form.addRow(tr("Method"), self.method_combo)
         self.prompt_edit = QLineEdit(self)
-        self.prompt_edit.setPlaceholderText(tr("any change, new buildings, vegetation loss, water to land ..."))
+        self.prompt_edit.setPlaceholderText(tr("e.g. any change, new buildings, vegetation loss, water to land"))
         from ..core.change.semantic import catalogue
 
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))

@@ -62,7 +62,7 @@ class InteractiveTab(QWidget):
             self.device_combo.addItem(label, key)
         self.device = settings.DeviceChoice(self.device_combo, "interactive_device")
         form.addRow(tr("Device"), self.device_combo)
-        self.class_edit = QLineEdit(settings.value("interactive_class", "object"), self)
+        self.class_edit = QLineEdit(settings.value("interactive_class", tr("object")), self)
         self.class_edit.setToolTip(tr("Label written to the 'class' attribute of accepted objects."))
         form.addRow(tr("Class"), self.class_edit)
         self.straight_check = QCheckBox(tr("Straight outlines (buildings)"), self)
@@ -290,7 +290,7 @@ class InteractiveTab(QWidget):
         from ..algorithms.segment_prompts import embedding_cache_dir
 
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
-                                  self.device_combo.currentData(), self.class_edit.text().strip() or "object", out,
+                                  self.device_combo.currentData(), self.class_edit.text().strip() or tr("object"), out,
                                   embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked(),
                                   keep_session)
         settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")

@@ -50,8 +50,8 @@ def test_empty_and_unknown_prompts_in_french():
     assert err.problem == "La consigne est vide." and err.fix.startswith("Saisissez ce qu'il faut extraire")
     err = _error(PromptError, parse_prompt, "zzqx blorp", use_encoder=False)
     assert err.problem == "« zzqx blorp » ne désigne aucune occupation du sol connue de TerraPrompt."
-    # the concept names stay English: they are the words the prompt parser matches
-    assert err.fix.startswith("Essayez l'un de ceux-ci : ") and "water, vegetation" in err.fix, err.fix
+    # the labels of the language: each is an exact phrase the prompt parser matches
+    assert err.fix.startswith("Essayez l'un de ceux-ci : ") and "eau, végétation, forêt / arbres, prairie" in err.fix, err.fix
     assert "Try one of" not in err.fix
 
 

@@ -171,7 +171,7 @@ def test_size_ranges(text, low, high):
 
 
 def test_minimum_above_maximum_is_refused():
-    with pytest.raises(PromptError, match="larger than 50000 m² and smaller than 10000 m²"):
+    with pytest.raises(PromptError, match="larger than 50,000 m² and smaller than 10,000 m²"):
         P.parse_prompt("lakes larger than 5 ha and smaller than 1 ha")
 
 

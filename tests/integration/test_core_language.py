@@ -14,9 +14,10 @@ def test_processing_explanation_follows_the_plugin_language(plugin, tmp_path):
     data, _, _ = synthetic_s2(60, 90)
     src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
     settings = QSettings()
-    old = settings.value("locale/userLocale", "")
+    old, old_flag = settings.value("locale/userLocale", ""), settings.value("locale/overrideFlag", False, bool)
     try:
         settings.setValue("locale/userLocale", "fr_FR")
+        settings.setValue("locale/overrideFlag", True)  # QGIS uses userLocale only with "Override system locale" ticked
         remove_translator()
         assert install_translator(ROOT) == "fr" and messages.language() == "fr"
         res = processing.run("terraprompt:extract_landcover", {"INPUT": src, "PROMPT": "lakes and vegetation",
@@ -28,6 +29,7 @@ def test_processing_explanation_follows_the_plugin_language(plugin, tmp_path):
         assert messages.language() == "en"
     finally:
         settings.setValue("locale/userLocale", old)
+        settings.setValue("locale/overrideFlag", old_flag)
         remove_translator()
         install_translator(ROOT)  # back to the session's language (English in the test profile)
     assert messages.language() == "en"
@@ -47,9 +49,10 @@ def test_processing_error_follows_the_plugin_language(plugin, tmp_path):
     nine = write_raster(str(tmp_path / "nine.tif"), np.full((9, 40, 40), 900, np.uint16))
     params = {"INPUT": nine, "PROMPT": "water", "OUTPUT_RASTER": str(tmp_path / "lc.tif")}
     settings = QSettings()
-    old = settings.value("locale/userLocale", "")
+    old, old_flag = settings.value("locale/userLocale", ""), settings.value("locale/overrideFlag", False, bool)
     try:
         settings.setValue("locale/userLocale", "fr_FR")
+        settings.setValue("locale/overrideFlag", True)  # QGIS uses userLocale only with "Override system locale" ticked
         remove_translator()
         assert install_translator(ROOT) == "fr"
         with pytest.raises(QgsProcessingException) as info:
@@ -59,6 +62,7 @@ def test_processing_error_follows_the_plugin_language(plugin, tmp_path):
         assert "Choisissez la modalité à la main" in text and "fits no modality" not in text, text
     finally:
         settings.setValue("locale/userLocale", old)
+        settings.setValue("locale/overrideFlag", old_flag)
         remove_translator()
         install_translator(ROOT)
     assert messages.language() == "en"

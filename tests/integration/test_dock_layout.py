@@ -22,7 +22,8 @@ def dock_in(plugin, project):
     from terraprompt.plugin.i18n import install_translator, remove_translator
 
     settings = QSettings()
-    old = settings.value("locale/userLocale", "")
+    old, old_flag = settings.value("locale/userLocale", ""), settings.value("locale/overrideFlag", False, bool)
+    settings.setValue("locale/overrideFlag", True)  # QGIS uses userLocale only with "Override system locale" ticked
     docks = []
 
     def build(lang: str):
@@ -38,6 +39,7 @@ def dock_in(plugin, project):
         d.deleteLater()
     remove_translator()
     settings.setValue("locale/userLocale", old)
+    settings.setValue("locale/overrideFlag", old_flag)
     install_translator(ROOT)
 
 

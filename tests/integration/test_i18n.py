@@ -108,9 +108,10 @@ def test_plugin_installs_translator_for_the_qgis_locale(qgis_app_session):
     from terraprompt.plugin.i18n import install_translator, remove_translator, tr
 
     settings = QSettings()
-    old = settings.value("locale/userLocale", "")
+    old, old_flag = settings.value("locale/userLocale", ""), settings.value("locale/overrideFlag", False, bool)
     remove_translator()
     try:
+        settings.setValue("locale/overrideFlag", True)  # QGIS uses userLocale only with "Override system locale" ticked
         settings.setValue("locale/userLocale", "de_DE")
         assert install_translator(ROOT) == "de"
         assert tr("Land cover") == "Landbedeckung"
@@ -122,3 +123,4 @@ def test_plugin_installs_translator_for_the_qgis_locale(qgis_app_session):
     finally:
         remove_translator()
         settings.setValue("locale/userLocale", old)
+        settings.setValue("locale/overrideFlag", old_flag)

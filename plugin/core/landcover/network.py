@@ -19,7 +19,7 @@ from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
 from ..gapfill import fill_nearest
-from ..messages import decimal, t
+from ..messages import decimal, number, t
 from ..prompts import concept_text
 from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
 from ..resample import block_any, block_upsample, drop_small_regions, valid_block_mean
@@ -467,7 +467,7 @@ class NetworkEngine:
         """What the network is, which bands it used and how well it did on held-out data."""
         missing = [s for s in self.slots if s not in self.used]
         lines = [t("{concepts}: bundled network {model} (ONNX, sha256 {sha}…, {architecture}); class = highest probability ≥ 0.5",
-                   concepts=", ".join(self.concepts), model=self.model_name, sha=self.model_sha256[:12],
+                   concepts=", ".join(concept_text(c) for c in self.concepts), model=self.model_name, sha=self.model_sha256[:12],
                    architecture=self.card.get("architecture", "U-Net"))]
         lines.append(t("network inputs: {inputs}; not given (masked as unavailable): {missing}", inputs=", ".join(self.used),
                        missing=", ".join(missing)) if missing else t("network inputs: {inputs}", inputs=", ".join(self.used)))
@@ -478,7 +478,7 @@ class NetworkEngine:
             lines.append(t("clouds: pixels the network calls cloud (probability ≥ 0.5) are excluded from the other concepts"))
             if self.min_cloud_pixels > 1:
                 lines.append(t("clouds: on these fine pixels, regions under {area} m² that the network calls cloud are kept as "
-                               "ground (bright roofs, not clouds)", area=f"{MIN_CLOUD_M2:,.0f}"))
+                               "ground (bright roofs, not clouds)", area=number(MIN_CLOUD_M2)))
         elif self.uses_quality:
             lines.append(t("clouds/shadows: {model}; SAR decides alone under those pixels, and where SAR has no data they are "
                            "excluded where the network finds none of the concepts", model=self.qa_masker.describe()))
@@ -486,7 +486,7 @@ class NetworkEngine:
             lines.append(t("optical and SAR fused late: the network runs on the optical bands alone and on SAR alone, and their "
                            "log-odds are summed per pixel, SAR weighted {w} under a clear sky and rising to 1 (optical to 0) with "
                            "the network's cloud probability; where the optical image is nodata SAR decides alone",
-                           w=f"{self.sar_weight:.2f}"))
+                           w=decimal(f"{self.sar_weight:.2f}")))
         elif self.sar_fills_optical:
             lines.append(t("where the optical image is nodata, the network's SAR-only output (optical slots marked unavailable) decides"))
         metric = _metric_line(self.card, self.used)
