@@ -261,13 +261,42 @@ def drop_fill(bs, q: Optional[QualityBand]):
     if q is None or ROLE not in bs.bands:
         return bs
     fill = fill_codes(q, bs.bands[ROLE], bs.valid_for([ROLE]))
-    if not fill.any():
-        return bs
+    return without_input(bs, fill) if fill.any() else bs
+
+
+def without_input(bs, gone: np.ndarray):
+    """The BandSet with INPUT's bands made nodata at the ``gone`` pixels (SAR and DSM bands keep their data)."""
     role_valid = dict(bs.role_valid)
     for role in bs.bands:
         if role != ROLE and role not in PARTIAL_ROLES:
-            role_valid[role] = role_valid.get(role, bs.valid) & ~fill
-    return replace(bs, valid=bs.valid & ~fill, role_valid=role_valid)
+            role_valid[role] = role_valid.get(role, bs.valid) & ~gone
+    return replace(bs, valid=bs.valid & ~gone, role_valid=role_valid)
+
+
+def saturation_level(dtype: str) -> Optional[float]:
+    """The largest value an integer data type holds (255 for 8-bit), where a clipped or stretched band saturates; None
+    for floating-point bands, which have no such ceiling."""
+    kind = np.dtype(dtype).kind
+    return float(np.iinfo(np.dtype(dtype)).max) if kind in "ui" else None
+
+
+def saturated(bs, levels: dict[str, float]) -> np.ndarray:
+    """Pixels at their saturation level in every band of ``levels`` (role -> the level's value as read), where those
+    bands are valid: no measurement (an 8-bit true-colour product clips bright surfaces at 255 in every band)."""
+    roles = [r for r in levels if r in bs.bands]
+    if not roles:
+        return np.zeros(bs.valid.shape, bool)
+    out = bs.valid_for(roles)
+    for r in roles:
+        out &= bs.bands[r] == np.float32(levels[r])
+    return out
+
+
+def drop_saturated(bs, levels: dict[str, float]):
+    """The BandSet with the pixels saturated in every band of ``levels`` made nodata in INPUT's bands (as the product's
+    fill codes are: :func:`drop_fill`), and those pixels."""
+    sat = saturated(bs, levels)
+    return (without_input(bs, sat) if sat.any() else bs), sat
 
 
 class FillDrop:

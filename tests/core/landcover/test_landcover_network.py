@@ -436,14 +436,20 @@ def test_landsat7_slc_off_gaps_leave_no_water_along_them(tmp_path):
 
 
 def test_network_cloud_line_says_shadows_are_not_excluded(tmp_path):
-    """The network's own cloud output masks clouds, not their shadows: the explanation said 'Clouds/shadows excluded'."""
+    """The network's own cloud output masks clouds, not their shadows: the explanation said 'Clouds/shadows excluded'.
+    Where ukis-csmask can read the bands, its cloud shadows are taken out of the water, and the line says so."""
     from conftest import S2_NAMES, synthetic_s2, write_raster
     from terraprompt.plugin.core.landcover.extract import ExtractRequest, extract_landcover
 
     data, _, _ = synthetic_s2(160, 200)
     data[:, 20:90, 120:190] = 6500  # a thick bright cloud over the bare land and the forest
     src = write_raster(str(tmp_path / "s2.tif"), data, descriptions=S2_NAMES)
-    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", engine="network",
+    rgb = write_raster(str(tmp_path / "rgb.tif"), data[[3, 2, 1]], descriptions=["B04", "B03", "B02"])
+    res = extract_landcover(ExtractRequest(input=rgb, prompt="water and vegetation", engine="network",
                                            output_raster=str(tmp_path / "w.tif")))
     assert res.details["cloud_excluded_m2"] > 0
     assert "Clouds excluded (not their shadows)" in res.explanation and "Clouds/shadows excluded" not in res.explanation
+    res = extract_landcover(ExtractRequest(input=src, prompt="water and vegetation", engine="network",
+                                           output_raster=str(tmp_path / "w13.tif")))
+    assert res.details["cloud_excluded_m2"] > 0 and "Rule: cloud shadows: ukis-csmask" in res.explanation
+    assert "Clouds/shadows excluded" in res.explanation and "not their shadows" not in res.explanation
