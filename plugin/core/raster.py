@@ -66,6 +66,9 @@ class RasterSource:
     descriptions: tuple[str, ...]
     nodata: Optional[float]
     tags: dict = field(default_factory=dict)
+    band_tags: tuple[dict, ...] = ()
+    """Each band's own metadata items (default domain): product-band writers put BOA_ADD_OFFSET or PROCESSING_BASELINE
+    there rather than on the dataset."""
     units: tuple[str, ...] = ()
     """Each band's unit as GDAL reports it ('' when unset), e.g. 'm' on many DSMs."""
     scales: tuple[float, ...] = ()
@@ -602,6 +605,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
         names_from_sources=any(named),
         nodata=ds.nodata,
         tags=dict(ds.tags()),
+        band_tags=tuple(dict(ds.tags(i)) for i in range(1, n + 1)),
         units=tuple(u or "" for u in ds.units)[:n],
         scales=tuple(float(v) for v in ds.scales)[:n],
         offsets=tuple(float(v) for v in ds.offsets)[:n],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
@@ -111,10 +111,11 @@ class Scaling:
 
 
 def _s2_offset(src: RasterSource) -> Optional[float]:
-    """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from metadata; None when the metadata
-    state neither the offset nor the baseline (then it may be inferred, see :func:`_s2_offset_inferred`)."""
+    """The L1C/L2A radiometric offset (DN) that processing baseline 04.00+ adds, from the dataset's or the bands' metadata;
+    None when they state neither the offset nor the baseline (then it may be inferred, see :func:`_s2_offset_inferred`)."""
     stated = None
-    for key, val in src.tags.items():
+    items = [kv for tags in (src.tags, *src.band_tags) for kv in tags.items()]
+    for key, val in items:
         k = key.upper()
         if re.search(r"(BOA|RADIO)_ADD_OFFSET", k):
             try:
@@ -187,58 +188,107 @@ S2_DARK_MARGIN = 100.0
 """Without metadata the offset is inferred only when every band's dark objects (0.1th percentile) are at or above
 1000 DN and the scene has a signature of reflectance near 0 read just above 1000: the cirrus band (B10, near 0 under
 a clear sky) with its median under 1000 + S2_CIRRUS_MARGIN, or, without B10, the darkest band's dark objects (water and
-shadows in NIR/SWIR) under 1000 + S2_DARK_MARGIN. A scene whose darkest values are all 0.10-0.11 is unlikely."""
+shadows) under 1000 + S2_DARK_MARGIN in a NIR or SWIR band, where water reads 0 (Abu Dhabi's old-baseline desert
+crops read 1034-1100 DN in red but 1217 or more in NIR), or the haze signature (S2_HAZE_MARGIN)."""
 S2_CIRRUS_MARGIN = 300.0
+S2_HAZE_MARGIN = 600.0
+"""Top-of-atmosphere (L1C) dark objects read above 0: water and shadows in NIR at 0.02-0.06 (the old-baseline OSCD
+scenes: 0.03-0.09). With the offset, the darkest band's dark objects under 1000 + S2_HAZE_MARGIN together with blue's at
+or above 1000 + S2_RAYLEIGH_BLUE (the air's scattering alone makes blue at least 0.06 at the top of the atmosphere) are
+the offset's signature: no old-baseline 300-pixel crop of the OSCD cities (Abu Dhabi's bright desert included: blue
+under 1540 DN) has it, while it catches 78 of their 142 crops with 1000 DN added."""
+S2_RAYLEIGH_BLUE = 600.0
 S2_DN_TOP_MAX = 20000.0
 """The offset caution of undescribed stacks: a 98th percentile up to reflectance 2 in Sentinel-2 DN still looks like
 Sentinel-2 DN (16-bit photos spread over 0-65535 do not)."""
+S2_DN_MAX_WITHOUT_OFFSET = 4095.0
+"""A 3-band 12-bit photo (0-4095 in UInt16) of a bright scene, with no pixel under 1000, gets no offset caution: an RGB
+of Sentinel-2 DN with the offset reaches beyond 4095 (bright land and clouds above reflectance 0.31)."""
 
 
-def _s2_name_hint(src: RasterSource) -> str:
-    """Why the file name or tags point to processing baseline 04.00+ ('' when they do not)."""
+def _s2_like(modality: Modality, bands: list[int]) -> bool:
+    """Whether the bands read can be Sentinel-2 bands: a Sentinel-2 modality, or four or more bands with NIR (a 3-band
+    RGB photo is none)."""
+    return modality.name.startswith("sentinel2") or (len(bands) >= 4 and "nir" in modality.roles)
+
+
+def _s2_name_hint(src: RasterSource) -> tuple[Optional[bool], str]:
+    """Whether the file name or tags say processing baseline 04.00+ (True, with why), an older one (False) or nothing
+    (None)."""
     text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()] + list(src.band_sources))
     m = re.search(r"_N(\d{2})(\d{2})_", text)
     if m:
-        return t("processing baseline {baseline} in the name", baseline=f"{m.group(1)}.{m.group(2)}") if int(m.group(1)) >= 4 else ""
+        if int(m.group(1)) < 4:
+            return False, ""
+        return True, t("processing baseline {baseline} in the name", baseline=f"{m.group(1)}.{m.group(2)}")
     dates = re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)
-    if dates and min(dates) >= S2_OFFSET_SINCE:
-        return t("sensed {date}, after baseline 04.00 started", date=f"{min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}")
-    return ""
+    if not dates:
+        return None, ""
+    if min(dates) < S2_OFFSET_SINCE:
+        return False, ""
+    return True, t("sensed {date}, after baseline 04.00 started", date=f"{min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}")
 
 
-def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], cirrus: int | None) -> tuple[float, str]:
-    """The baseline 04.00 offset (DN) and why, for a Sentinel-2 raster whose metadata do not state it."""
-    if st.p01 is None or not st.p01.size or src.dtypes[0].startswith("float"):
+def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], roles: dict[str, int]) -> tuple[float, str]:
+    """The baseline 04.00 offset (DN) and why, for a Sentinel-2 raster whose metadata do not state it (``roles``: the
+    modality's role → band, for the cirrus, blue and infrared bands)."""
+    if not _above_offset(src, st):
         return 0.0, ""
     dark = float(np.min(st.p01))
-    if dark < S2_OFFSET_DN:
-        return 0.0, ""  # values below 1000 DN: no offset (or it was already removed)
-    hint = _s2_name_hint(src)
-    if hint:
-        return -S2_OFFSET_DN, hint
+    named, hint = _s2_name_hint(src)
+    if named is not None:
+        return (-S2_OFFSET_DN, hint) if named else (0.0, "")
+    cirrus, blue = roles.get("cirrus"), roles.get("blue")
     if cirrus in bands:
         c = float(st.p50[bands.index(cirrus)])
         if c < S2_OFFSET_DN + S2_CIRRUS_MARGIN:
             return -S2_OFFSET_DN, t("the cirrus band B10, near 0 under a clear sky, reads {value} and no band goes below 1000 DN",
                                     value=f"{c:.0f}")
         return 0.0, ""
-    if dark < S2_OFFSET_DN + S2_DARK_MARGIN:
+    infrared = [float(st.p01[bands.index(roles[r])]) for r in ("nir", "nir08", "swir1", "swir2") if roles.get(r) in bands]
+    if infrared and min(infrared) < S2_OFFSET_DN + S2_DARK_MARGIN:
         return -S2_OFFSET_DN, t("every band's darkest values sit just above {dn} DN ({dark})", dn=f"{S2_OFFSET_DN:g}",
                                 dark=f"{dark:.0f}")
+    haze = float(st.p01[bands.index(blue)]) if blue in bands else 0.0
+    if dark < S2_OFFSET_DN + S2_HAZE_MARGIN and haze >= S2_OFFSET_DN + S2_RAYLEIGH_BLUE:
+        return -S2_OFFSET_DN, t("the darkest band's dark objects read {dark} DN and blue's {blue} DN: 0.1 above what the "
+                                "top of the atmosphere gives", dark=f"{dark:.0f}", blue=f"{haze:.0f}")
     return 0.0, ""
 
 
-def _s2_dn_scaling(src: RasterSource, kind: str, st: BandStats, bands: list[int], cirrus: int | None,
+def _above_offset(src: RasterSource, st: BandStats) -> bool:
+    """Whether integer bands have no dark objects (0.1th percentile) below 1000 DN in any band: what the baseline 04.00
+    offset leaves, and what a bright scene without it may look like."""
+    return (st.p01 is not None and bool(st.p01.size) and not src.dtypes[0].startswith("float")
+            and float(np.min(st.p01)) >= S2_OFFSET_DN)
+
+
+def _offset_caution(fix: str) -> str:
+    """The caution for Sentinel-2 DN whose every band stays at or above 1000 DN with no offset stated or inferred:
+    baseline 04.00+ DN that kept their offset look alike (every index flattened), and the values alone cannot tell;
+    ``fix`` says how to state it."""
+    return separator() + t("caution: no pixel is darker than {dn} DN in any band: if these are Sentinel-2 bands of processing "
+                           "baseline 04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: "
+                           "{fix}", dn=f"{S2_OFFSET_DN:g}", fix=fix)
+
+
+STATE_OFFSET_FIX = ("set BOA_ADD_OFFSET=-1000 in the file's tags (or the band scale 0.0001 and offset -0.1), or give it its "
+                    "product name (S2B_MSIL2A_…), so that it is removed")
+
+
+def _s2_dn_scaling(src: RasterSource, kind: str, st: BandStats, bands: list[int], roles: dict[str, int],
                    lead: str = "") -> Scaling:
     """Sentinel-2 DN as reflectance (DN / 10000), less the baseline 04.00 offset the metadata state or the name or
     values give; ``lead`` starts the note, followed by ': ' (why these are Sentinel-2 DN)."""
     stated = _s2_offset(src)
-    off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, cirrus)
+    off, why = (stated, "") if stated is not None else _s2_offset_inferred(src, st, bands, roles)
     note = t("reflectance = DN / 10000 with offset {offset} DN", offset=f"{off:g}") if off else t("reflectance = DN / 10000")
     if lead:
         note = f"{lead}: {note}"
     if why:
         note += " " + t("(inferred: {why}; no offset in the metadata)", why=why)
+    elif stated is None and not off and _above_offset(src, st) and _s2_name_hint(src)[0] is None:
+        note += _offset_caution(t(STATE_OFFSET_FIX))
     return Scaling(kind, 1e-4, off * 1e-4, False, note)
 
 
@@ -340,6 +390,17 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     return Scaling(kind, scale, offset, False, t("reflectance = {note}", note=note)) if np.percentile(phys, 98) <= 3.0 else None
 
 
+def _stated_offset_caution(src: RasterSource, modality: Modality, bands: list[int], sc: Scaling) -> Scaling:
+    """The stated scaling, with the offset caution when it is scale 1e-4 and offset exactly 0 on integer bands that can be
+    Sentinel-2 bands and stay at or above 1000 DN (a baseline 04.00+ file that states its scale but not its offset)."""
+    if sc.kind != "reflectance" or sc.offset != 0.0 or not np.isclose(sc.scale, 1e-4) or not _s2_like(modality, bands):
+        return sc
+    if not _above_offset(src, band_stats(src, bands, max_pixels=100_000)):
+        return sc
+    return replace(sc, note=sc.note + _offset_caution(t("set the band offset -0.1 in the file (or BOA_ADD_OFFSET=-1000 in its "
+                                                         "tags) so that it is removed")))
+
+
 PERCENT_MAX = 150.0
 """A float reflectance raster whose 98th percentile is above 3 and at most this holds percent (0-100, bright clouds a
 little over): as DN / 10000 its brightest land would read as 0.005 and the whole scene as water."""
@@ -353,6 +414,18 @@ def _level1(src: RasterSource) -> str:
         if m:
             return m.group(1)
     return ""
+
+
+C2_ASSUMED = ("assumed: read as Level-2 surface reflectance from the values alone (the name says neither L2SP nor L1TP); "
+              "if this is Level-1, set the band scale 2e-5 and offset -0.1 in the file, or keep L1TP in its name")
+
+
+def _level2(src: RasterSource) -> bool:
+    """Whether the file names a Landsat Collection 2 Level-2 product ('L2SP', 'L2SR' in its name or its band files' names)
+    or its bands are described as surface reflectance ('SR_B4'): the Level-2 scaling is then no assumption."""
+    names = [os.path.basename(src.path)] + [os.path.basename(b) for b in src.band_sources]
+    return (any(re.search(r"_L2S[PR]_", n.upper()) for n in names)
+            or any(d.strip().upper().startswith("SR_B") for d in src.descriptions))
 
 
 def _amplitude_named(src: RasterSource, bands: list[int]) -> str:
@@ -422,7 +495,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     _check_stated_agree(src, judged)
     stated = _stated_scaling(src, kind, judged)
     if stated is not None:
-        return stated
+        return _stated_offset_caution(src, modality, judged, stated)
     if kind == "sar_db":
         sample = src.sample(bands=bands, max_pixels=100_000)  # all SAR bands: their common 0 fill, their medians
         s = sample[0].compressed()
@@ -483,13 +556,16 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                 return Scaling(kind, C2_L1_SCALE, C2_L1_OFFSET, False, t(
                     "Landsat Collection 2 Level-1 (the name says {level}): TOA reflectance = DN × 2e-5 − 0.1, not divided by "
                     "the sine of the sun elevation (in the product's MTL file)", level=_level1(src)))
-            return Scaling(kind, C2_SCALE, C2_OFFSET, False, t("Landsat Collection 2 scale 2.75e-5, offset -0.2"), surface=True)
+            note = t("Landsat Collection 2 scale 2.75e-5, offset -0.2")
+            if not _level2(src):
+                note += separator() + t(C2_ASSUMED)
+            return Scaling(kind, C2_SCALE, C2_OFFSET, False, note, surface=True)
         if modality.name == "vhr_multispectral" and not dtype.startswith("float") and 0 < top <= VHR_RAW_DN_MAX:
             return Scaling(kind, 1.0 / top, 0.0, False, t("values look like 11-bit raw DN (sampled 98th percentile {top} <= {max}), "
                                                           "scaled by it (not calibrated reflectance)", top=f"{top:g}",
                                                           max=f"{VHR_RAW_DN_MAX:g}"), calibrated=False)
         if modality.name.startswith("sentinel2"):
-            return _s2_dn_scaling(src, kind, st, bands, modality.roles.get("cirrus"))
+            return _s2_dn_scaling(src, kind, st, bands, modality.roles)
         return Scaling(kind, 1e-4, 0.0, False, t("reflectance = DN / 10000"))
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
@@ -500,20 +576,20 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         # divided by its 98th percentile, the offset of 7273 DN would flatten every index (vegetation was lost)
         return Scaling(kind, C2_SCALE, C2_OFFSET, False, t(
             "values look like Landsat Collection 2 Level-2 DN (every band's dark objects above {dn}): reflectance = DN x 2.75e-5 "
-            "- 0.2; choose a modality or set band descriptions if not", dn=f"{C2_DARK_DN:g}"), surface=True)
+            "- 0.2; choose a modality or set band descriptions if not", dn=f"{C2_DARK_DN:g}")
+            + ("" if _level2(src) else separator() + t(C2_ASSUMED)), surface=True)
     if integer_optical and S2_PRODUCT_NAME.search(os.path.basename(src.path)):
         # an undescribed stack named as a Sentinel-2 product (S2B_MSIL2A_..., T36SYC_20230612T081609_...): its DN are
         # reflectance x 10000, with the baseline 04.00 offset when the metadata, the name or the values say so
-        return _s2_dn_scaling(src, kind, st, bands, None, t("the file is named as a Sentinel-2 product"))
+        return _s2_dn_scaling(src, kind, st, bands, modality.roles, t("the file is named as a Sentinel-2 product"))
     if dtype.startswith("float") and top <= 3.0:
         return Scaling(kind, 1.0, 0.0, False, t("values used as they are (0–1)"), as_is=True)
     top = top if top > 0 else 1.0
     note = t("values scaled by the sampled 98th percentile ({top})", top=f"{top:g}")
-    if integer_optical and st.p01 is not None and st.p01.size and S2_OFFSET_DN <= float(np.min(st.p01)) and top <= S2_DN_TOP_MAX:
+    s2_like = _s2_like(modality, bands) or top > S2_DN_MAX_WITHOUT_OFFSET
+    if integer_optical and s2_like and _above_offset(src, st) and top <= S2_DN_TOP_MAX:
         # an undescribed Sentinel-2 stack of baseline 04.00+ keeps its 1000 DN offset here (it flattens the indices);
         # the values alone cannot prove it (a bright desert without offset looks alike), so the analyst is told
-        note += separator() + t("caution: no pixel is darker than {dn} DN in any band: if these are Sentinel-2 bands of processing baseline "
-                         "04.00 or later (since 25 January 2022), their 1000 DN offset is still in the values: give the file its "
-                         "product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, B08) so that it is removed",
-                         dn=f"{S2_OFFSET_DN:g}")
+        note += _offset_caution(t("give the file its product name (S2B_MSIL2A_…) or set band descriptions (B02, B03, B04, "
+                                  "B08) so that it is removed"))
     return Scaling(kind, 1.0 / top, 0.0, False, note, calibrated=False)
