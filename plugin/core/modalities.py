@@ -18,6 +18,7 @@ from .errors import ModalityError
 from .messages import separator, t
 from .quality import names_quality, quality_band_of
 from .raster import RasterSource, crs_label, few_values, looks_like_db
+from .sources import source_folders
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
                     "vhr_multispectral", "modis", "multispectral5"]
@@ -190,10 +191,11 @@ def _role_and_offset(desc: str) -> tuple[Optional[str], float]:
     return None, -1.0
 
 
-def _landsat_roles(src: RasterSource) -> dict[str, int]:
-    """Roles from Landsat-style descriptions ('band 5 reflectance', 'ETM+ B7 SWIR2')."""
+def _landsat_roles(src: RasterSource, oli: Optional[bool] = None) -> dict[str, int]:
+    """Roles from Landsat-style descriptions ('band 5 reflectance', 'ETM+ B7 SWIR2'), numbered as OLI's or TM/ETM+'s as
+    ``oli`` says (None: as :func:`_is_oli` finds)."""
     table = load_json("modalities.json")["landsat_band_numbers"]
-    numbers = table["oli"] if _is_oli(src) else table["tm_etm"]
+    numbers = table["oli"] if (_is_oli(src) if oli is None else oli) else table["tm_etm"]
     roles: dict[str, int] = {}
     for i, desc in enumerate(src.descriptions, start=1):
         d = desc.lower()
@@ -223,12 +225,13 @@ def _is_oli(src: RasterSource) -> bool:
 
 
 def _oli_by_values(src: RasterSource) -> bool:
-    """Collection 2 'SR_B3', 'SR_B4', 'SR_B5' without a sensor named: Landsat 8/9 when vegetation shows in NDVI read the
-    OLI way (B5 NIR, B4 red) rather than the TM/ETM+ way (B4 NIR, B3 red). Read the wrong way, the NDVI of vegetation
-    is red against green or SWIR1 against NIR, near or below 0 (an Earth Engine export of SR_B2-SR_B5 named
-    'export_rgbn.tif' was read as TM: vegetation 0 % at 'high' confidence)."""
-    idx = {int(m.group(1)): i for i, d in enumerate(src.descriptions, start=1)
-           for m in [re.fullmatch(r"sr_b(\d{1,2})", d.strip().lower())] if m}
+    """Collection 2 'SR_B3', 'SR_B4', 'SR_B5' (or bare 'B3', 'B4', 'B5') without a sensor named: Landsat 8/9 when
+    vegetation shows in NDVI read the OLI way (B5 NIR, B4 red) rather than the TM/ETM+ way (B4 NIR, B3 red). Read the
+    wrong way, the NDVI of vegetation is red against green or SWIR1 against NIR, near or below 0 (an Earth Engine export
+    of SR_B2-SR_B5 named 'export_rgbn.tif' was read as TM: vegetation 0 % at 'high' confidence)."""
+    pattern = load_json("modalities.json")["landsat_names"]["band_name"]
+    idx = {int(m.groups()[-1]): i for i, d in enumerate(src.descriptions, start=1)
+           for m in [re.fullmatch("(?:sr_)?" + pattern, d.strip().lower())] if m}
     if not {3, 4, 5} <= idx.keys():
         return False
     data = src.sample(bands=[idx[3], idx[4], idx[5]], max_pixels=250_000)
@@ -381,14 +384,41 @@ def _landsat_placeholders(src: RasterSource) -> bool:
 def _described(src: RasterSource) -> RasterSource:
     """The raster with what its band descriptions really say: a placeholder ('Band 4' on band 4) read as no description
     unless Landsat numbering may be meant (:func:`_landsat_placeholders`; a 13-band Sentinel-2 chip described 'Band 1' ...
-    'Band 13' was read as Landsat 4-7, water IoU 0.47 instead of 0.85), and a band's wavelength from its metadata
-    (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none."""
+    'Band 13' was read as Landsat 4-7, water IoU 0.47 instead of 0.85), a band's wavelength from its metadata
+    (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none, and a virtual raster of
+    bare Sentinel-2 band files (:func:`_bare_s2_band_files`) described by them."""
+    bare = _bare_s2_band_files(src)
+    if bare:
+        src = replace(src, descriptions=bare, names_from_sources=True)
     waves = src.wavelengths or ("",) * src.count
     keep = not any(waves) and _landsat_placeholders(src)
     descs = tuple("" if not keep and _placeholder(d, i) else d for i, d in enumerate(src.descriptions, start=1))
     descs = tuple(d if not w or _split_wavelength(d)[1] is not None else f"{d} ({w})" if d else w
                   for d, w in zip(descs, waves))
     return src if descs == src.descriptions else replace(src, descriptions=descs)
+
+
+def _bare_s2_band_files(src: RasterSource) -> tuple[str, ...]:
+    """The band names of an undescribed virtual raster whose every band reads a file named only by a Sentinel-2 band
+    ('B02.tif' ... 'B8A.tif', 'SCL.tif': Earth Search's .../S2B_33UVP_20230612_0_L2A/B04.tif stacked with
+    gdalbuildvrt -separate, read as undescribed RGB + NIR scaled by its 98th percentile: vegetation 15.7 % -> 4.6 %);
+    () for any other raster."""
+    if any(d.strip() for d in src.descriptions) or len(src.band_sources) != src.count:
+        return ()
+    pattern = load_json("modalities.json")["sentinel2_band_files"]["bare_file_name"]
+    found = [re.fullmatch(pattern, f, re.I) for f in src.band_sources]
+    return tuple(m.group(1).upper() for m in found) if found and all(found) else ()
+
+
+def _source_names_why(src: RasterSource) -> str:
+    """Why the bands were named by a virtual raster's source file names, with the Sentinel-2 product id the folders of
+    those files give (Earth Search keeps it there: .../S2B_33UVP_20230612_0_L2A/B04.tif)."""
+    pattern = load_json("modalities.json")["sentinel2_band_files"]["folder_product"]
+    products = [f for f in source_folders(src.path) if re.fullmatch(pattern, f, re.I)]
+    if products:
+        return t("band names in the virtual raster's source file names, of the Sentinel-2 product {product} (their folder)",
+                 product=products[0])
+    return t("band names in the virtual raster's source file names")
 
 
 def _detect_modality(src: RasterSource) -> Modality:
@@ -416,8 +446,9 @@ def _detect_modality(src: RasterSource) -> Modality:
         return Modality("modis", t(p["label"]), modis, dict(p["scaling"]), modis_why, n)
     if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
         name, label, scaling = _optical_family(named, n, src.descriptions)
-        why = t("band names in the virtual raster's source file names") if src.names_from_sources else t("band descriptions")
-        return Modality(name, label, named, scaling, why, n)
+        why = _source_names_why(src) if src.names_from_sources else t("band descriptions")
+        m = Modality(name, label, named, scaling, why, n)
+        return _sentinel2_checked(src, m) if name.startswith("sentinel2") else m
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
     # descriptions of the others still decide.
     lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}
@@ -448,6 +479,54 @@ def _detect_modality(src: RasterSource) -> Modality:
     raise ChooseByHand(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
+
+
+LANDSAT_L2_NUMBERS = {1, 2, 3, 4, 5, 6, 7, 10, 11}
+"""The band numbers of a Landsat Collection 2 Level-2 stack (reflective and thermal; no pan B8, cirrus B9 or B12)."""
+
+
+S2_DARK_REFLECTANCE_MAX = 0.3
+"""A Sentinel-2 reading whose every band's dark objects (2nd percentile) read above this reflectance is unlikely: water
+and shadows read 0-0.15 in NIR and SWIR (the baseline 04.00 offset included)."""
+
+
+def _sentinel2_checked(src: RasterSource, m: Modality) -> Modality:
+    """A Sentinel-2 reading of band descriptions checked against the values. Bare band numbers ('B1' ... 'B7') whose
+    every band's dark objects (2nd percentile) are above C2_DARK_DN are Landsat Collection 2 DN, read with Landsat
+    numbering (read as Sentinel-2 DN / 10000, dark objects at reflectance above 0.5 and B5-B7 as red edge: a clipped
+    'OUTPUT.tif' in a model read so had water 3.9 % -> 44 %); a reading without NIR whose median or every band's dark
+    objects read as implausible reflectance (above 1, above S2_DARK_REFLECTANCE_MAX) gets a caution naming MODALITY."""
+    from .scaling import C2_DARK_DN, C2_MAX_DN
+
+    descs = [d.strip().lower() for d in src.descriptions if d.strip()]
+    pattern = load_json("modalities.json")["landsat_names"]["band_name"]
+    bare = all(re.fullmatch(pattern, d) for d in descs) and _band_numbers(descs) <= LANDSAT_L2_NUMBERS
+    if src.dtypes[0].startswith("float") or not (bare or "nir" not in m.roles):  # a plain S2 reading: no extra read
+        return m
+    data = src.sample(bands=sorted(set(m.roles.values())), max_pixels=100_000)
+    ok = ~np.ma.getmaskarray(data).any(axis=0)
+    v = np.asarray(data.data, dtype=np.float64)[:, ok]
+    if v.shape[1] < 100:
+        return m
+    p2 = float(np.percentile(v, 2, axis=1).min())
+    if bare and p2 > C2_DARK_DN and float(np.percentile(v, 98, axis=1).max()) <= C2_MAX_DN:
+        oli = _oli_by_values(src)
+        roles = _landsat_roles(src, oli)
+        if {"red", "nir"} <= roles.keys():
+            name = "landsat89" if oli else "landsat457"
+            return Modality(name, t(presets()[name]["label"]), roles, dict(presets()[name]["scaling"]), t(
+                "band numbers read as Landsat's, not Sentinel-2's: every band's dark objects are above {dn} DN, as in Landsat "
+                "Collection 2 DN (as Sentinel-2 DN they would be reflectance above 0.5); set MODALITY if not",
+                dn=f"{C2_DARK_DN:g}"), m.band_count)
+    scale = float(m.scaling.get("scale", 1e-4))
+    median, dark = float(np.median(v)) * scale, p2 * scale
+    if "nir" in m.roles or (median <= 1.0 and dark <= S2_DARK_REFLECTANCE_MAX):
+        return m
+    why = (t("the median reads as reflectance {median}, above 1", median=f"{median:.2f}") if median > 1.0 else
+           t("even the darkest pixels of every band read as reflectance {dark} or more", dark=f"{dark:.2f}"))
+    return replace(m, reason=m.reason + separator() + t(
+        "caution: the band names fit Sentinel-2, but there is no NIR band and {why}; if these are Landsat bands, set MODALITY "
+        "to 'landsat89' or 'landsat457' (a file name saying Landsat is lost in a model's temporary outputs)", why=why))
 
 
 DB_STACK_MEDIAN_MAX = -3.0

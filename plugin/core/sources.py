@@ -102,6 +102,12 @@ def _parsed_vrt_sources(path: str, size: int, mtime_ns: int, ctime_ns: int) -> t
     return tuple(found)
 
 
+def source_folders(path: str) -> list[str]:
+    """The names of the folders holding a virtual raster's source files, once each ([] for another raster): products
+    that name their band files only by band keep their id there (Earth Search: .../S2B_33UVP_20230612_0_L2A/B04.tif)."""
+    return list(dict.fromkeys(os.path.basename(os.path.dirname(os.path.abspath(f))) for f in vrt_sources(path)))
+
+
 def missing_files(path: str) -> list[str]:
     """The local files a source needs that do not exist: its own file or container, else the sources of a VRT."""
     own = container_file(path)

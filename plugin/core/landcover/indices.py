@@ -114,6 +114,24 @@ def bright_surface_balance(red: np.ndarray, green: np.ndarray, blue: np.ndarray)
     return float(gains[0]), float(gains[1]), float(gains[2])
 
 
+CLIPPED_SHARE = 0.001
+"""A band is taken as clipped at its maximum when at least this share of the pixels sit there (a stretched 8-bit RGB of a
+bright scene: 35 % of OSCD Abu Dhabi has a band at 255)."""
+
+
+def clip_levels(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> Optional[tuple[float, float, float]]:
+    """The value (red, green, blue) at which each band of an uncalibrated image is clipped (its maximum, where at least
+    CLIPPED_SHARE of the pixels pile up; inf for a band that is not clipped), or None when no band is: a clipped band
+    skews the chromatic coordinates, so bright surfaces with red at 255 pass ExG as green."""
+    levels = []
+    for band in (red, green, blue):
+        v = np.asarray(band, np.float64)
+        v = v[np.isfinite(v)]
+        top = float(v.max()) if v.size else np.inf
+        levels.append(top if v.size and (v >= top).mean() >= CLIPPED_SHARE else np.inf)
+    return None if all(np.isinf(x) for x in levels) else (levels[0], levels[1], levels[2])
+
+
 def visible_brightness(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
     """Mean visible reflectance (clouds, sand and snow are bright; water, forest and asphalt dark)."""
     return ((red + green + blue) / 3.0).astype(np.float32)

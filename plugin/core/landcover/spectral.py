@@ -47,6 +47,10 @@ CLOUDNET_PIXEL_M = (5.0, 120.0)
 """Pixel sizes (m) the cloud network is run on (trained on Sentinel-2/Landsat at ~30 m; a tile is averaged x1-x8)."""
 SHADOW_TRUST = 2.0
 """Logit from which an optical decision is kept under a cloud shadow (the index is 2 softness units past its threshold)."""
+SHADOW_REACH_M = 5000.0
+"""The cloud network's cloud shadow is kept only this close to a cloud pixel it finds: a shadow falls h / tan(sun
+elevation) from its cloud, about 5 km for a 2 km high cloud under a sun 22 degrees high (without it dark fields of the
+cloud-free Sen1Floods11 chip were 0.8 % 'cloud shadow')."""
 MIN_BIMODALITY = 0.7
 """Otsu's effectiveness (between-class / total variance) below which the sample is not two classes: the default threshold is used."""
 
@@ -58,9 +62,11 @@ DISPLAY = {"mndwi": "MNDWI", "ndwi": "NDWI", "awei_sh": "AWEIsh", "ndvi": "NDVI"
            "vv_db": "VV dB (5x5 despeckled)", "vh_db": "VH dB (5x5 despeckled)", "height_above_ground": "height above ground (m)",
            "csmask_cloud": "ukis-csmask cloud probability", "csmask_shadow": "ukis-csmask shadow probability",
            "qa_cloud": "quality band: cloud", "qa_shadow": "quality band: cloud shadow",
-           "lc_tree": "classifier log-odds of trees", "lc_grassland": "classifier log-odds of grassland",
-           "lc_cropland": "classifier log-odds of cropland", "lc_built_up": "classifier log-odds of built-up",
-           "lc_bare": "classifier log-odds of bare ground", "vhr_buildings": "building head log-odds",
+           "lc_tree": "classifier log-odds of trees over the likeliest other class",
+           "lc_grassland": "classifier log-odds of grassland over the likeliest other class",
+           "lc_cropland": "classifier log-odds of cropland over the likeliest other class",
+           "lc_built_up": "classifier log-odds of built-up over the likeliest other class",
+           "lc_bare": "classifier log-odds of bare ground over the likeliest other class", "vhr_buildings": "building head log-odds",
            "vhr_buildings_pan": "building head log-odds (panchromatic)", "net_water": "land-cover network water log-odds"}
 """Names of the indices in explanations."""
 MASK_FAMILIES = {"cloudnet", "quality"}
@@ -101,6 +107,9 @@ class Context:
     """Median visible brightness of the scene (fitted), the reference of scale-free RGB indices."""
     colour_balance: Optional[tuple[float, float, float]] = None
     """Gains (red, green, blue) that neutralise an uncalibrated image's colour cast for ExG (fitted; None: none)."""
+    clipped: Optional[tuple[float, float, float]] = None
+    """Values (red, green, blue, as read) at which an uncalibrated image's bands are clipped: ExG there is its minimum, not
+    vegetation (fitted; None: none)."""
     quality: Optional[QualityBand] = None
     """The product's cloud-mask band, used instead of the cloud network (read under the role 'qa')."""
     classifier: bool = True
@@ -117,6 +126,8 @@ def model_device(device: str) -> str:
     return "cuda" if device == "cuda" else "cpu"
 
 
+CLASSIFIER_FINE_M = 20.0
+"""Pixels finer than this are outside the land-cover classifier's training (30 m HLS): the explanation says so."""
 BALANCE_MAX_PIXEL_M = 5.0
 """Uncalibrated RGB with pixels finer than this (aerial orthophotos, pan-sharpened VHR) gets the bright-surface colour
 balance for ExG: there the colour is a camera rendering and bright surfaces are mostly grey roofs and roads (SpaceNet
@@ -132,6 +143,8 @@ class IndexCache:
         self.bs, self.ctx, self.clouds, self.tile_clouds = bs, ctx, clouds, tile_clouds
         self.water_net, self.raw = water_net, raw
         """The fitted land-cover network for 'net_water', and the bands as read (before any dark-object subtraction)."""
+        self.near_cloud: Optional[np.ndarray] = None
+        """Pixels within SHADOW_REACH_M of a cloud the network finds (set by the engine when a rule reads its shadow)."""
         self._cache: dict[str, np.ndarray] = {}
 
     def __call__(self, name: str) -> np.ndarray:
@@ -167,11 +180,18 @@ class IndexCache:
         if name == "relative_brightness":  # scale-free: the same on reflectance and on stretched 8-bit imagery
             vb = ix.visible_brightness(b["red"], b["green"], b["blue"])
             return vb / np.float32(self.ctx.brightness_reference or 0.1)
-        if name == "exg" and self.ctx.colour_balance is not None:
-            gr, gg, gb = (np.float32(g) for g in self.ctx.colour_balance)
-            return ix.exg(b["red"] * gr, b["green"] * gg, b["blue"] * gb)
+        if name == "exg":
+            gains = self.ctx.colour_balance or (1.0, 1.0, 1.0)
+            out = ix.exg(*(b[r] * np.float32(g) for r, g in zip(("red", "green", "blue"), gains)))
+            if self.ctx.clipped is not None:  # a clipped band's chromatic coordinate is wrong: a bright surface, no vegetation
+                raw = (self.raw if self.raw is not None else self.bs).bands
+                at_top = [raw[r] >= np.float32(c) for r, c in zip(("red", "green", "blue"), self.ctx.clipped)]
+                out[np.logical_or.reduce(at_top)] = np.float32(-1.0)  # ExG's minimum: also 'not vegetation' for buildings
+            return out
         if name == "rgb_water":
             return ix.rgb_water(b["red"], b["green"], b["blue"], self.ctx.brightness_reference or 0.1)
+        if name == "csmask_shadow" and self.near_cloud is not None:  # no shadow far from any cloud
+            return np.where(self.near_cloud, self.cloud_probabilities()[2], np.float32(0.0))
         if name in CLOUD_INDICES:
             return self.cloud_probabilities()[CLOUD_INDICES[name]]
         device = model_device(self.ctx.device)
@@ -179,7 +199,7 @@ class IndexCache:
             if "_lc" not in self._cache:
                 clf = pixel_classifier.shared(device)
                 self._cache["_lc"] = clf.log_odds(b, self.bs.valid_for(pixel_classifier.ROLES), self.ctx.pixel_m)
-            return self._cache["_lc"][pixel_classifier.class_of_index(name)]
+            return class_margin(self._cache["_lc"], pixel_classifier.class_of_index(name))
         if name == "net_water":  # the network reads the bands as a 'water' run would (its own brightness normalisation)
             p = np.clip(self.water_net.scores(self.raw if self.raw is not None else self.bs)[0], 1e-6, 1.0 - 1e-6)
             return np.log(p / (1.0 - p)).astype(np.float32)
@@ -190,6 +210,14 @@ class IndexCache:
             return b[name].astype(np.float32, copy=False)
         fn = getattr(ix, name)
         return fn(*[b[r] for r in index_roles(name)])
+
+
+def class_margin(log_odds: dict[str, np.ndarray], name: str) -> np.ndarray:
+    """A class's log-odds minus the largest other class's: above 0 exactly where the classifier's argmax is this class, so
+    separate one-concept prompts (forest, grassland ...) cannot claim the same pixel, as a map's classes cannot (with the
+    former cut, log-odds above -0.5, 'forest' and 'grassland' shared 21.5 % of a Landsat 7 scene)."""
+    others = np.maximum.reduce([z for c, z in log_odds.items() if c != name])
+    return (log_odds[name] - others).astype(np.float32)
 
 
 @dataclass
@@ -247,19 +275,24 @@ class AnyOf:
 
     alternatives: list[Term]
     optional: bool = False
+    floor: Optional[float] = None
+    """Lowest logit of the requirement (a small negative one: where it fails the concept stays just under 0.5, so it is
+    not marked alone, yet a filled land-cover map without the class it leaves out still files the pixel here)."""
     otsu = None  # no scene-adaptive threshold of its own
 
     @classmethod
     def from_json(cls, d: dict) -> "AnyOf":
-        return cls([Term.from_json(x) for x in d["any_of"]], bool(d.get("optional", False)))
+        return cls([Term.from_json(x) for x in d["any_of"]], bool(d.get("optional", False)),
+                   float(d["floor"]) if "floor" in d else None)
 
     def needs(self) -> tuple[str, ...]:
         """Bands of all alternatives (the requirement is used only when all are present)."""
         return tuple(dict.fromkeys(r for a in self.alternatives for r in a.needs()))
 
     def logit(self, cache: IndexCache) -> np.ndarray:
-        """Soft OR: the largest logit of the alternatives."""
-        return np.maximum.reduce([a.logit(cache) for a in self.alternatives])
+        """Soft OR: the largest logit of the alternatives (not below ``floor``)."""
+        z = np.maximum.reduce([a.logit(cache) for a in self.alternatives])
+        return z if self.floor is None else np.maximum(z, np.float32(self.floor))
 
     def describe(self) -> str:
         """'(term or term)' for the explanation."""
@@ -516,6 +549,10 @@ class SpectralEngine:
         sample = self._without_fill(sample)  # the product's no-data pixels are no scene
         if self.water_net is not None:
             self.water_net.fit(sample)  # on the bands as read, as a 'water' run fits it
+        raw = sample
+        if not self.ctx.reflectance and self._uses("exg") and self.ctx.clipped is None:
+            v = sample.valid_for(["red", "green", "blue"])
+            self.ctx.clipped = ix.clip_levels(*(sample.bands[r][v] for r in ("red", "green", "blue")))
         self.dark = fit_dark_objects(sample) if needs_dark_objects(set(sample.bands), self.ctx.reflectance) else {}
         if self.dark:
             sample = subtract_dark_objects(sample, self.dark)
@@ -535,7 +572,7 @@ class SpectralEngine:
             v = sample.valid_for(["red", "green", "blue"])
             self.ctx.colour_balance = ix.bright_surface_balance(sample.bands["red"][v], sample.bands["green"][v],
                                                                 sample.bands["blue"][v])
-        cache = IndexCache(sample, self.ctx, None)
+        cache = IndexCache(sample, self.ctx, None, raw=raw)
         for cr in self.all_rules():
             for v in cr.variants:
                 for t in v.terms():
@@ -694,15 +731,32 @@ class SpectralEngine:
         c0, r0 = self._origin
         return blocks.window(int(w.col_off) + c0, int(w.row_off) + r0, int(w.width), int(w.height))
 
+    def _cloud_surroundings(self, shape) -> Optional[tuple[np.ndarray, int, int]]:
+        """Cloud probabilities of the scene blocks around the next tile, SHADOW_REACH_M on each side (within the raster),
+        and the tile's row and column in them; None when no scene is attached."""
+        blocks, w = getattr(self, "_blocks", None), getattr(self, "_tile", None)
+        if blocks is None or w is None or (int(w.height), int(w.width)) != tuple(shape):
+            return None
+        reach = int(np.ceil(SHADOW_REACH_M / max(self.ctx.pixel_m, 1e-3)))
+        col, row = int(w.col_off) + self._origin[0], int(w.row_off) + self._origin[1]
+        x0, y0 = max(0, col - reach), max(0, row - reach)
+        x1, y1 = min(blocks.width, col + int(w.width) + reach), min(blocks.height, row + int(w.height) + reach)
+        return blocks.window(x0, y0, x1 - x0, y1 - y0), row - y0, col - x0
+
     def scores(self, bs: BandSet) -> np.ndarray:
         """(K, h, w) probabilities in [0, 1] for the concepts, in order."""
         tile_clouds = self._tile_clouds(bs.valid.shape) if self.clouds is not None else None
+        around = self._cloud_surroundings(bs.valid.shape) if self._uses("csmask_shadow") else None
         self._tile = None
         bs = self._without_fill(bs)  # the product's fill codes (no data, defective) are nodata
         raw = bs
         if self.dark:
             bs = subtract_dark_objects(bs, self.dark)
         cache = IndexCache(bs, self.ctx, self.clouds, tile_clouds, self.water_net, raw)
+        if self._uses("csmask_shadow") and self.clouds is not None:
+            p, r0, c0 = around if around is not None else (cache.cloud_probabilities(), 0, 0)
+            h, w = bs.valid.shape
+            cache.near_cloud = near_clouds(p, SHADOW_REACH_M / max(self.ctx.pixel_m, 1e-3))[r0:r0 + h, c0:c0 + w]
         cloud, shadow = self.cloud_classes(cache)
         out = np.empty((len(self.concepts), *bs.valid.shape), dtype=np.float32)
         self._blind: dict[int, np.ndarray] = {}
@@ -756,9 +810,15 @@ class SpectralEngine:
             caution = catalogue().get(c, {}).get("caution")
             if caution and "classifier" not in cr.families():  # the cautions are about the index rules
                 lines.append(f"{concept_text(c)}: " + t("caution: {text}", text=t(caution)))
+            rule_caution = rules_table()["concepts"][c].get("caution")  # about the rule whatever family decides it
+            if rule_caution:
+                lines.append(f"{concept_text(c)}: " + t("caution: {text}", text=t(rule_caution)))
         by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
         if by_classifier:
             lines.append(classifier_line(by_classifier))
+            outside = classifier_outside_training(self.ctx)
+            if outside:
+                lines.append(outside)
         elif self.classifier_why and any(has_family(c, "classifier") for c in self.concepts):
             by_head = all("vhrnet" in self.rules[c].families() for c in self.concepts if has_family(c, "classifier"))
             lines.append(t("land-cover classifier: not used ({why}); the building head instead", why=self.classifier_why) if by_head
@@ -776,6 +836,15 @@ class SpectralEngine:
             lines.append(t("optical values: {detail}", detail=t("not calibrated reflectance, so the excess-green index (ExG) uses the bands "
                                                           "balanced to make the scene's bright surfaces grey: gains red {r}, green "
                                                           "{g}, blue {b}", **dict(zip("rgb", (f"{g:.3g}" for g in self.ctx.colour_balance))))))
+        if self._uses("csmask_shadow") and self.clouds is not None:
+            lines.append(t("cloud shadow: only within {km} km of a cloud the network finds (a shadow falls about that far from "
+                           "its cloud at most: clouds up to 2 km high, sun 22 degrees high or more); dark ground far from any "
+                           "cloud is not shadow", km=f"{SHADOW_REACH_M / 1000:g}"))
+        if self.ctx.clipped is not None:
+            clipped = ", ".join(r for r, c in zip(("red", "green", "blue"), self.ctx.clipped) if np.isfinite(c))
+            lines.append(t("optical values: {detail}", detail=t(
+                "{bands} clipped at the image's largest value: pixels with a band there count as not vegetation in the "
+                "excess-green index (ExG), as a clipped band skews their colour", bands=clipped)))
         if self.clouds is not None and self.use_cloud_mask:
             sar = any("sar" in r.families() for r in self.rules.values())
             lines.append(t("clouds/shadows: {detail}", detail=(
@@ -810,6 +879,24 @@ class SpectralEngine:
                      "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
                     for v in cr.variants]
                 for c, cr in self.rules.items()}
+
+
+def near_clouds(probabilities: np.ndarray, reach_px: float) -> np.ndarray:
+    """Pixels within ``reach_px`` of a pixel whose likeliest class is cloud ((3, h, w) clear/cloud/shadow probabilities),
+    the distance taken on cells of up to 8 x 8 pixels (a cell holding a cloud pixel counts as cloud)."""
+    from scipy import ndimage
+
+    cloud = np.argmax(probabilities, axis=0) == 1
+    h, w = cloud.shape
+    if not cloud.any():
+        return np.zeros((h, w), dtype=bool)
+    step = int(max(1, min(8, reach_px // 50)))
+    rows, cols = -(-h // step) * step, -(-w // step) * step
+    padded = np.zeros((rows, cols), dtype=bool)
+    padded[:h, :w] = cloud
+    cells = padded.reshape(rows // step, step, cols // step, step).any(axis=(1, 3))
+    near = ndimage.distance_transform_edt(~cells) * step <= reach_px
+    return np.repeat(np.repeat(near, step, axis=0), step, axis=1)[:h, :w]
 
 
 def partial_groups(cr: ConceptRules) -> list[frozenset]:
@@ -900,21 +987,58 @@ def building_head_line(pan: bool = False) -> str:
              p=decimal(f"{m.get('precision', 0):.2f}"), r=decimal(f"{m.get('recall', 0):.2f}"), found=m.get("buildings_found", "?"))
 
 
+def _measured_as(concept: str, held: dict) -> Optional[str]:
+    """The concept whose held-out score is this concept's: itself, or one whose classifier rule is the same (buildings at
+    10-30 m are built-up's pixels), else None."""
+    if concept in held:
+        return concept
+    rules = rules_table()["concepts"]
+    mine = [{k: v[k] for k in ("evidence", "requires") if k in v} for v in rules.get(concept, {}).get("variants", [])
+            if v["family"] == "classifier"]
+    for other in held:
+        theirs = [{k: v[k] for k in ("evidence", "requires") if k in v} for v in rules.get(other, {}).get("variants", [])
+                  if v["family"] == "classifier"]
+        if mine and mine == theirs:
+            return other
+    return None
+
+
 def classifier_line(concepts_used: list[str]) -> str:
     """What the land-cover classifier is, and how well the concepts it gave did on chips it never trained on."""
     card = pixel_classifier.load_card()
     held = card.get("spectral_engine_held_out", {})
     cat = catalogue()
-    scores = ", ".join(f"{label_in_text(t(cat[c]['label']))} {decimal(f'{held[c]:.2f}')}" for c in concepts_used if c in held)
+    measured = {c: m for c in concepts_used for m in [_measured_as(c, held)] if m}
+    scores = ", ".join(f"{label_in_text(t(cat[c]['label']))} {decimal(f'{held[m]:.2f}')}" for c, m in measured.items())
     return t("land-cover classifier: {file} (bundled ONNX MLP, sha256 {sha}…; reflectance, indices and their texture over "
              "90-210 m, trained on ESA WorldCover labels of 30 m HLS chips); held-out IoU against WorldCover: {scores}",
              file=card["file"], sha=card["sha256"][:12], scores=scores or t("not measured"))
 
 
+def classifier_outside_training(ctx: Context) -> str:
+    """A caution when the land-cover classifier (trained on 30 m surface reflectance) reads finer pixels or top-of-atmosphere
+    values (Sentinel-2 L1C at 10 m: OSCD Mumbai's dense settlement and landfill 22 % cropland, Abu Dhabi's city blocks
+    74 % bare soil), else ''."""
+    finer, toa = ctx.pixel_m < CLASSIFIER_FINE_M, ctx.product_level == "l1c"
+    if not (finer or toa):
+        return ""
+    what = (t("{size} m top-of-atmosphere reflectance", size=f"{ctx.pixel_m:.2g}") if finer and toa
+            else t("{size} m pixels", size=f"{ctx.pixel_m:.2g}") if finer else t("top-of-atmosphere reflectance"))
+    return t("land-cover classifier: caution: it was trained on 30 m surface reflectance (HLS chips) and reads {what} here, "
+             "outside its training: dense city cores and landfills have come out as cropland or bare soil on such scenes, so "
+             "check the classes against the image", what=what)
+
+
 def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
-    """The error for a concept no rule can extract from these bands: what is missing and how to get it."""
+    """The error for a concept no rule can extract from these bands: what is missing and how to get it (for one band read
+    as panchromatic, e.g. a SAR amplitude or a DSM whose file name a model's clip step lost: the MODALITY that reads it)."""
+    fix = _hint(concept)
+    if set(roles) == {"pan"}:
+        said = {"vv": t("If the band is SAR backscatter (VV or VH), set MODALITY to 'sar' or describe the band as VV."),
+                "height": t("If the band holds heights, set MODALITY to 'dsm' or describe the band as DSM.")}
+        fix = " ".join([s for role, s in said.items() if select_rules(concept, frozenset({role}), frozenset())] + [fix])
     return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept_text(concept),
-                           bands=", ".join(sorted(roles)) or t("none")), _hint(concept))
+                           bands=", ".join(sorted(roles)) or t("none")), fix)
 
 
 def _hint(concept: str) -> str:
