@@ -18,8 +18,15 @@ def tr(text: str) -> str:
 
 
 def plugin_language() -> str:
-    """The two-letter language QGIS itself uses: 'locale/userLocale' when 'locale/overrideFlag' is set, else the system's
-    (QGIS keeps userLocale when the analyst unticks "Override system locale", and then follows the system)."""
+    """The two-letter language QGIS itself uses: the translation QGIS loaded (``qgis --lang de``, or the Options'
+    choice), else 'locale/userLocale' when 'locale/overrideFlag' is set, else the system's (QGIS keeps userLocale when the
+    analyst unticks "Override system locale", and then follows the system; qgis_process and scripts load no translation)."""
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    loaded = app.translation() if isinstance(app, QgsApplication) else ""
+    if loaded:
+        return str(loaded)[:2]
     settings = QgsSettings()
     override = settings.value("locale/overrideFlag", False, bool)
     locale = (settings.value("locale/userLocale", "") if override else "") or QLocale.system().name()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import configparser
+import math
 import os
 from contextlib import contextmanager
 
@@ -77,12 +78,11 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
 
 
 def _is_number(text: str) -> bool:
-    """Whether a parameter's text reads as a number ('16', ' 2.5 ')."""
+    """Whether a parameter's text reads as a finite number ('16', ' 2.5 '; not 'nan' or 'inf', which QGIS then ignores)."""
     try:
-        float(text)
+        return math.isfinite(float(text))
     except ValueError:
         return False
-    return True
 
 
 def readme_url(section: str) -> str:

@@ -114,7 +114,7 @@ def test_prompt_feedback_while_typing(tab):
     tab.prompt_edit.setText("ponds larger than 100 m2 and smaller than 1 ha")
     assert "at least 100 m²" in tab.prompt_status.text() and "at most 10,000 m²" in tab.prompt_status.text()
     tab.prompt_edit.setText("ponds larger than 5 ha and smaller than 1 ha")
-    assert "larger than 50000 m² and smaller than 10000 m²" in tab.prompt_status.text()
+    assert "larger than 50,000 m² and smaller than 10,000 m²" in tab.prompt_status.text()
     assert not tab.run_button.isEnabled()
     tab.extra_box.setCollapsed(True)
     tab.prompt_edit.setText("buildings taller than 10 m")

@@ -38,3 +38,27 @@ def test_user_locale_counts_only_with_the_override_flag(qgis_app_session):
             else:
                 settings.setValue(key, value)
         install_translator(ROOT)  # back to the session's language
+
+
+def test_the_translation_qgis_loaded_wins(qgis_app_session):
+    """``qgis --lang de`` loads German without touching the override flag: the panel was in the system's language."""
+    from qgis.core import QgsApplication, QgsSettings
+    from qgis.PyQt.QtCore import QLocale
+
+    from terraprompt.plugin.i18n import plugin_language
+
+    other = "de" if QLocale.system().name()[:2] != "de" else "fr"
+    settings = QgsSettings()
+    old = settings.value("locale/overrideFlag")
+    settings.setValue("locale/overrideFlag", False)
+    try:
+        QgsApplication.setTranslation(other)
+        assert plugin_language() == other
+        QgsApplication.setTranslation("")
+        assert plugin_language() == QLocale.system().name()[:2]
+    finally:
+        QgsApplication.setTranslation("")
+        if old is None:
+            settings.remove("locale/overrideFlag")
+        else:
+            settings.setValue("locale/overrideFlag", old)

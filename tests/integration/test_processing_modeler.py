@@ -130,8 +130,9 @@ def test_values_that_would_be_ignored_are_refused_by_the_check(plugin, s2):
     assert not ok and "AFTER_CLOUD_MASK" in message
     enc = reg.algorithmById("terraprompt:encode_image")
     assert enc.checkParameterValues({"INPUT": s2, "CACHE_MB": "64"}, context)[0]
-    ok, message = enc.checkParameterValues({"INPUT": s2, "CACHE_MB": "abc"}, context)
-    assert not ok and "CACHE_MB" in message and "number" in message
+    for text in ("abc", "nan"):  # 'nan' passed float() and was then ignored as 'abc' was
+        ok, message = enc.checkParameterValues({"INPUT": s2, "CACHE_MB": text}, context)
+        assert not ok and "CACHE_MB" in message and "number" in message
 
 
 def test_prompt_help_names_its_default(plugin):

@@ -394,13 +394,28 @@ def _scan_locations(path: str, digest=None) -> set[str]:
                     i += 1
                     if not buf[i - 1] & 0x80:
                         break
-                if 0 < size < 4096 and i + size <= len(buf):
+                if 0 < size < 4096 and i + size <= len(buf) and _in_external_data(buf, m.start(), i + size - m.start()):
                     try:
                         found.add(buf[i:i + size].decode("utf-8"))
                     except UnicodeDecodeError:
                         pass
             tail = buf[-4200:]
     return found
+
+
+def _in_external_data(buf: bytes, start: int, entry_len: int) -> bool:
+    """Whether the 'location' entry at ``start`` (``entry_len`` bytes) is a tensor's external_data field (field 13, length-
+    delimited: tag 0x6a, then the entry's length as a varint), not the same bytes inside names (a node whose input is
+    called 'location', followed by its output, reads alike)."""
+    varint = bytearray()
+    n = entry_len
+    while True:
+        varint.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            break
+    head = start - len(varint) - 1
+    return head >= 0 and buf[head] == 0x6A and buf[head + 1:start] == bytes(varint)
 
 
 def _file_hashes(path: str, role: str) -> tuple[str, list[tuple[str, str]]]:

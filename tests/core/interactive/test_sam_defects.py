@@ -136,6 +136,27 @@ def test_a_missing_external_weights_file_is_named_with_the_fix(tmp_path):
         load_engine(str(card), "cpu")
 
 
+def location_named_encoder(path: str) -> str:
+    """A SAM-style encoder with its weights inside, one of whose tensors is called 'location': a node's input 'location'
+    followed by its output is encoded with the same bytes as an external-data entry."""
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 1024, 1024])
+    nodes = [helper.make_node("AveragePool", ["image"], ["location"], kernel_shape=[64, 64], strides=[64, 64]),
+             helper.make_node("Identity", ["location"], ["image_embeddings"])]
+    out = helper.make_tensor_value_info("image_embeddings", TensorProto.FLOAT, [1, 3, 16, 16])
+    return _save(helper.make_graph(nodes, "enc", [x], [out]), path)
+
+
+def test_a_tensor_called_location_is_no_external_weights_file_without_onnx(tmp_path, monkeypatch):
+    """Where onnx is not installed (many QGIS installs) the byte scan read the output name after an input called
+    'location' as a weights file and refused a valid model."""
+    enc = location_named_encoder(str(tmp_path / "enc.onnx"))
+    dec = decoder(str(tmp_path / "dec.onnx"))
+    assert sam_onnx._scan_locations(enc) == set()
+    monkeypatch.setitem(__import__("sys").modules, "onnx", None)  # import onnx raises ImportError: the scan alone
+    eng = SamOnnxEngine(enc, dec, "cpu")
+    assert eng.hashes["encoder"][1] == []
+
+
 def test_model_card_checks_the_external_weights(tmp_path):
     enc = external_encoder(str(tmp_path / "big_encoder.onnx"), 1.0)
     dec = decoder(str(tmp_path / "big_decoder.onnx"))
