@@ -4,17 +4,17 @@
     <context>
         <name>TerraPrompt</name>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="35" />
+            <location filename="../plugin/algorithms/base.py" line="36" />
             <source>Segmentation</source>
             <translation>Segmentierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="62" />
+            <location filename="../plugin/algorithms/base.py" line="63" />
             <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
             <translation>{label} ({name}): {value!r} ist weder ein Rasterlayer noch eine lesbare Rasterdatei. Wählen Sie ein Raster oder lassen Sie das Feld leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="65" />
+            <location filename="../plugin/algorithms/base.py" line="66" />
             <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
             <translation>{label} ({name}): {value!r} ist keine Zahl. Geben Sie eine Zahl an oder lassen Sie das Feld leer.</translation>
         </message>
@@ -269,7 +269,7 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="59" />
+            <location filename="../plugin/gui/interactive_tab.py" line="60" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
@@ -479,7 +479,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="255" />
+            <location filename="../plugin/gui/interactive_tab.py" line="259" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -529,7 +529,7 @@
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -587,6 +587,11 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>object</source>
+            <translation>Objekt</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
@@ -656,7 +661,7 @@
         <message>
             <location filename="../plugin/gui/candidates.py" line="104" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
-            <translation>z. B. lakes larger than 1 ha, trees, buildings</translation>
+            <translation>z. B. Seen größer als 1 ha, Bäume, Gebäude</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="105" />
@@ -674,7 +679,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -709,14 +714,14 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="416" />
+            <location filename="../plugin/gui/maptools.py" line="436" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="150" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
-            <translation>Geben Sie ein, was gesucht wird, z. B. „water“ oder „trees“.</translation>
+            <translation>Geben Sie ein, was gesucht wird, z. B. „Wasser“ oder „Bäume“.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="177" />
@@ -734,7 +739,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="672" />
+            <location filename="../plugin/gui/maptools.py" line="700" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -984,7 +989,7 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="257" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
@@ -1104,169 +1109,174 @@
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="292" />
-            <source>object</source>
-            <translation>Objekt</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <source>Choose model file</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="71" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="90" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>choose polygons…</source>
             <translation>Polygone wählen…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="114" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
+            <location filename="../plugin/gui/interactive_tab.py" line="117" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="121" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="264" />
+            <location filename="../plugin/gui/interactive_tab.py" line="268" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="139" />
+            <location filename="../plugin/gui/interactive_tab.py" line="141" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="185" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="185" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="229" />
+            <location filename="../plugin/gui/interactive_tab.py" line="233" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="234" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="242" />
+            <location filename="../plugin/gui/interactive_tab.py" line="246" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="326" />
+            <location filename="../plugin/gui/interactive_tab.py" line="330" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="336" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="365" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="412" />
+            <location filename="../plugin/gui/maptools.py" line="432" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="75" />
@@ -1724,117 +1734,117 @@
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="261" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="248" />
+            <location filename="../plugin/gui/maptools.py" line="268" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="322" />
+            <location filename="../plugin/gui/maptools.py" line="342" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="345" />
+            <location filename="../plugin/gui/maptools.py" line="365" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="380" />
+            <location filename="../plugin/gui/maptools.py" line="400" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="396" />
+            <location filename="../plugin/gui/maptools.py" line="416" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="438" />
+            <location filename="../plugin/gui/maptools.py" line="458" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="450" />
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="483" />
+            <location filename="../plugin/gui/maptools.py" line="503" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="542" />
+            <location filename="../plugin/gui/maptools.py" line="570" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="553" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="579" />
+            <location filename="../plugin/gui/maptools.py" line="607" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="588" />
+            <location filename="../plugin/gui/maptools.py" line="616" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="596" />
+            <location filename="../plugin/gui/maptools.py" line="624" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="608" />
+            <location filename="../plugin/gui/maptools.py" line="636" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="628" />
+            <location filename="../plugin/gui/maptools.py" line="656" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="630" />
+            <location filename="../plugin/gui/maptools.py" line="658" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="632" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="640" />
+            <location filename="../plugin/gui/maptools.py" line="668" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="653" />
+            <location filename="../plugin/gui/maptools.py" line="681" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="666" />
+            <location filename="../plugin/gui/maptools.py" line="694" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="669" />
+            <location filename="../plugin/gui/maptools.py" line="697" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="690" />
+            <location filename="../plugin/gui/maptools.py" line="718" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

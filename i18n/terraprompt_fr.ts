@@ -4,17 +4,17 @@
     <context>
         <name>TerraPrompt</name>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="35" />
+            <location filename="../plugin/algorithms/base.py" line="36" />
             <source>Segmentation</source>
             <translation>Segmentation</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="62" />
+            <location filename="../plugin/algorithms/base.py" line="63" />
             <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
             <translation>{label} ({name}) : {value!r} n'est ni une couche raster ni un fichier raster lisible. Choisissez un raster, ou laissez vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="65" />
+            <location filename="../plugin/algorithms/base.py" line="66" />
             <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
             <translation>{label} ({name}) : {value!r} n'est pas un nombre. Donnez un nombre, ou laissez vide.</translation>
         </message>
@@ -269,7 +269,7 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="59" />
+            <location filename="../plugin/gui/interactive_tab.py" line="60" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
@@ -479,7 +479,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="255" />
+            <location filename="../plugin/gui/interactive_tab.py" line="259" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -529,7 +529,7 @@
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours droits (bâtiments)</translation>
         </message>
@@ -587,6 +587,11 @@
             <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>object</source>
+            <translation>objet</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
@@ -656,7 +661,7 @@
         <message>
             <location filename="../plugin/gui/candidates.py" line="104" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
-            <translation>p. ex. lakes larger than 1 ha, trees, buildings</translation>
+            <translation>p. ex. lacs de plus de 1 ha, arbres, bâtiments</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="105" />
@@ -674,7 +679,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -709,14 +714,14 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="416" />
+            <location filename="../plugin/gui/maptools.py" line="436" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="150" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
-            <translation>Tapez ce qu'il faut trouver, p. ex. « water » ou « trees ».</translation>
+            <translation>Tapez ce qu'il faut trouver, p. ex. « eau » ou « arbres ».</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="177" />
@@ -734,7 +739,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="672" />
+            <location filename="../plugin/gui/maptools.py" line="700" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -984,7 +989,7 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="257" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
@@ -1104,169 +1109,174 @@
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="292" />
-            <source>object</source>
-            <translation>objet</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <source>Choose model file</source>
+            <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <location filename="../plugin/gui/interactive_tab.py" line="67" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="71" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="75" />
+            <location filename="../plugin/gui/interactive_tab.py" line="76" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="78" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="87" />
+            <location filename="../plugin/gui/interactive_tab.py" line="88" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="90" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="91" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="93" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="97" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <location filename="../plugin/gui/interactive_tab.py" line="108" />
             <source>choose polygons…</source>
             <translation>choisir des polygones…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="109" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="111" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="114" />
+            <location filename="../plugin/gui/interactive_tab.py" line="115" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
+            <location filename="../plugin/gui/interactive_tab.py" line="117" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="121" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="264" />
+            <location filename="../plugin/gui/interactive_tab.py" line="268" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="139" />
+            <location filename="../plugin/gui/interactive_tab.py" line="141" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="185" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="181" />
+            <location filename="../plugin/gui/interactive_tab.py" line="185" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="229" />
+            <location filename="../plugin/gui/interactive_tab.py" line="233" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="230" />
+            <location filename="../plugin/gui/interactive_tab.py" line="234" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="242" />
+            <location filename="../plugin/gui/interactive_tab.py" line="246" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="282" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="326" />
+            <location filename="../plugin/gui/interactive_tab.py" line="330" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="336" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="365" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="412" />
+            <location filename="../plugin/gui/maptools.py" line="432" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
+            <translation type="unfinished" />
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="75" />
@@ -1724,117 +1734,117 @@
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="261" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="248" />
+            <location filename="../plugin/gui/maptools.py" line="268" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="322" />
+            <location filename="../plugin/gui/maptools.py" line="342" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="345" />
+            <location filename="../plugin/gui/maptools.py" line="365" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="380" />
+            <location filename="../plugin/gui/maptools.py" line="400" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="396" />
+            <location filename="../plugin/gui/maptools.py" line="416" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="438" />
+            <location filename="../plugin/gui/maptools.py" line="458" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="450" />
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="483" />
+            <location filename="../plugin/gui/maptools.py" line="503" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="542" />
+            <location filename="../plugin/gui/maptools.py" line="570" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="553" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="579" />
+            <location filename="../plugin/gui/maptools.py" line="607" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="588" />
+            <location filename="../plugin/gui/maptools.py" line="616" />
             <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="596" />
+            <location filename="../plugin/gui/maptools.py" line="624" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="608" />
+            <location filename="../plugin/gui/maptools.py" line="636" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="628" />
+            <location filename="../plugin/gui/maptools.py" line="656" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="630" />
+            <location filename="../plugin/gui/maptools.py" line="658" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="632" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="640" />
+            <location filename="../plugin/gui/maptools.py" line="668" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="653" />
+            <location filename="../plugin/gui/maptools.py" line="681" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="666" />
+            <location filename="../plugin/gui/maptools.py" line="694" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="669" />
+            <location filename="../plugin/gui/maptools.py" line="697" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="690" />
+            <location filename="../plugin/gui/maptools.py" line="718" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

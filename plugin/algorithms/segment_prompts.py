@@ -156,7 +156,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU."))
         self.addParameter(p)
-        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue="object", optional=True)
+        p = QgsProcessingParameterString("CLASS", tr("Class label"), defaultValue=tr("object"), optional=True)  # a saved model keeps its value
         p.setHelp(tr("Free label written to the 'class' attribute of every object (e.g. building, tree, field)."))
         self.addParameter(p)
         self.addParameter(straight_outlines_parameter(tr("The object id raster is drawn from the same polygons.")))
@@ -225,7 +225,7 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             output_raster=out_raster or None,
             model=self.parameterAsString(parameters, "MODEL", context) or "bundled",
             device=DEVICES[self.parameterAsEnum(parameters, "DEVICE", context)],
-            class_name=self.parameterAsString(parameters, "CLASS", context) or "object",
+            class_name=self.parameterAsString(parameters, "CLASS", context) or tr("object"),
             cache_dir=cache_dir_value(self, parameters, context),
             cache_max_bytes=cache_bytes_value(self, parameters, context),
             straight=self.parameterAsBool(parameters, "STRAIGHT_OUTLINES", context),

@@ -138,9 +138,9 @@ def test_index_and_rule_names_are_translated(lang):
 
 
 EXPECTED = {
-    "fr": ("Compris : Eau (d'après", "Moteur : spectral — moteur spectral choisi par l'analyste", "Surface valide :",
+    "fr": ("Compris : Eau (d'après", "Moteur : « spectral » — moteur spectral choisi par l'analyste", "Surface valide :",
            "Pixels sans données exclus :", "Confiance :", "Surfaces (% de la surface valide) :", "Règle : eau:"),
-    "de": ("Verstanden: Wasser (aus", "Verfahren: spectral — Spektral-Verfahren vom Analysten gewählt", "Gültige Fläche:",
+    "de": ("Verstanden: Wasser (aus", "Verfahren: „spectral“ — Spektral-Verfahren vom Analysten gewählt", "Gültige Fläche:",
            "NoData ausgeschlossen:", "Konfidenz:", "Flächen (% der gültigen Fläche):", "Regel: Wasser:"),
     "en": ("Understood: Water (from", "Engine: spectral — spectral engine chosen by the analyst", "Valid area:",
            "Nodata excluded:", "Confidence:", "Areas (% of valid area):", "Rule: water:"),
@@ -186,7 +186,7 @@ def _flooded_pair_summary(tmp_path, lang: str, prompt: str) -> str:
 
 def test_change_summary_and_matrix_in_french(tmp_path):
     s = _flooded_pair_summary(tmp_path, "fr", "land to water")
-    for part in ("Changement : terre vers eau (d'après l'expression « land to water »)", "Méthode : cva — cva choisi par l'analyste",
+    for part in ("Changement : terre vers eau (d'après l'expression « land to water »)", "Méthode : « cva » — méthode « cva » choisie par l'analyste",
                  "CVA sur", "Surface changée :", "Matrice de changement", "de \\ vers", "transitions conservées :", " eau"):
         assert part in s, (part, s)
     assert "Changed area" not in s and "Method:" not in s

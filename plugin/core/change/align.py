@@ -408,7 +408,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         smooth = int(round(apx / bpx)) if apx > 1.5 * bpx else 1
         report.append(_t("Grids: AFTER ({after_crs}, {width}x{height} px) reprojected onto BEFORE's grid ({before_crs}, pixel {pixel}) "
                          "with {resampling} resampling", after_crs=crs_label(after.crs), width=after.width, height=after.height,
-                         before_crs=crs_label(before.crs), pixel=f"{bpx:.6g}", resampling=resampling.name))
+                         before_crs=crs_label(before.crs), pixel=decimal(f"{bpx:.6g}"), resampling=resampling_text(resampling)))
     full = window.width == before.width and window.height == before.height
     share = 100.0 * window.width * window.height / (before.width * before.height)
     report.append(_t("Common extent: AFTER's bounding box covers all of BEFORE") if full else
@@ -429,7 +429,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         pair.smooth = smooth
         report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is averaged onto AFTER's pixels and "
                          "resampled back as AFTER is ({resampling}): both dates carry the same detail, and finer detail is "
-                         "not called change", factor=smooth, resampling=resampling.name))
+                         "not called change", factor=smooth, resampling=resampling_text(resampling)))
     if pair.family != "sar":  # speckle has no edges to line up; the log-ratio's 5x5 mean absorbs small shifts
         report.append(coregister(pair))
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
@@ -443,7 +443,7 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
                              "sample)", model=bm.describe(), pct=pct))
         else:
             said = [_t("{date}: {model}", date=d, model=m.describe() if m is not None else _t("not masked ({why})", why=why))
-                    for d, m in (("BEFORE", bm), ("AFTER", am))]
+                    for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am))]
             report.append(_t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
                              dates=separator().join(said), pct=pct))
     else:
@@ -456,6 +456,12 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def resampling_text(resampling: Resampling) -> str:
+    """How AFTER is resampled, in the summary's language ('bilinear', 'bilinéaire')."""
+    return {Resampling.bilinear: _t("bilinear"), Resampling.average: _t("average"),
+            Resampling.nearest: _t("nearest neighbour")}.get(resampling, resampling.name)
 
 
 def data_share_note(raw: list[PairBlock]) -> str:
@@ -493,14 +499,14 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
             return _t("Co-registration: caution: AFTER looks shifted by {dx}, {dy} px (columns, rows) against BEFORE, more "
                       "than the {max} px corrected here: changes along edges will be misregistration; co-register the "
                       "rasters first (phase correlation of {band} edges, peak {ratio} times the next)", dx=fx, dy=fy,
-                      max=MAX_SHIFT, band=role, ratio=f"{far:.1f}")
+                      max=MAX_SHIFT, band=role, ratio=decimal(f"{far:.1f}"))
         return _t("Co-registration: no shift of a whole pixel found (phase correlation of {band} edges, up to {max} px)",
                   band=role, max=MAX_SHIFT)
     moves = [_t("{n} px right", n=dx) if dx > 0 else _t("{n} px left", n=-dx) if dx < 0 else "",
              _t("{n} px down", n=dy) if dy > 0 else _t("{n} px up", n=-dy) if dy < 0 else ""]
     return _t("Co-registration: AFTER was {shift} of BEFORE and is read shifted back (phase correlation "
               "of {band} edges, peak {ratio} times the next)", shift=", ".join(m for m in moves if m), band=role,
-              ratio=f"{ratio:.1f}")
+              ratio=decimal(f"{ratio:.1f}"))
 
 
 def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
@@ -620,7 +626,7 @@ def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optio
         "{date}'s dark objects read {gaps} above the other date's in every band: the 1000 DN offset of Sentinel-2 processing "
         "baseline 04.00+ is still in {date}'s values, so AFTER is shifted by {shift} (set BOA_ADD_OFFSET=-1000 in that "
         "file's tags, or the band scale 0.0001 and offset -0.1, to remove it at the source)",
-        date=date, gaps=", ".join(decimal(f"{abs(g):.3f}") for g in gap), shift=decimal(f"{shift:+.1f}")))
+        date=_t(date), gaps=", ".join(decimal(f"{abs(g):.3f}") for g in gap), shift=decimal(f"{shift:+.1f}")))
 
 
 def _strictly_increasing(q: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..messages import decimal, number, t
+from ..messages import decimal, number, percent, t
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note, squared_differences
@@ -75,13 +75,15 @@ class CVA(ChangeMethod):
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
         identical = not d.any()
         self.notes = [
-            t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
-              bands=d.shape[0], pixels=number(d.shape[1])) + _spread_note(identical, flat),
+            (t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
+               bands=d.shape[0], pixels=number(d.shape[1])) if d.shape[0] > 1 else
+             t("CVA on 1 band (differences standardised by their robust spread), fitted on {pixels} sample pixels",
+               pixels=number(d.shape[1]))) + _spread_note(identical, flat),
             _threshold_note(self.calib),
         ]
         if dirs.size:  # no direction of no change
-            self.notes.append(t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=f"{bright:.0%}",
-                                dark=f"{1 - bright:.0%}"))
+            self.notes.append(t("Direction: {bright} of changed sample pixels brighten, {dark} darken", bright=percent(bright),
+                                dark=percent(1 - bright)))
         self.notes.append(noise_note(blocks))
 
     def smoothed(self, block: PairBlock) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, OutputError
-from ..messages import number, quantity, t
+from ..messages import decimal, number, quantity, t
 from ..mmu import sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
@@ -36,7 +36,7 @@ from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 from ..landcover.extract import MAY_BE_FLAT, row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
-from .semantic import OTHER, ClassMaps, build_class_maps, class_label, parse_change_prompt, select_transitions
+from .semantic import OTHER, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt, select_transitions
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
@@ -184,9 +184,9 @@ def _checked_outputs(req: ChangeRequest) -> dict[str, Optional[str]]:
     if len(set(chosen)) != len(chosen):
         raise OutputError(t("Two outputs have the same file name."), t("Give each output its own name."))
     if req.min_area_m2 < 0:
-        raise InputError(t("MIN_AREA_M2 is negative ({value}).", value=f"{req.min_area_m2:g}"), t("Use 0 or a positive area in square metres."))
+        raise InputError(t("MIN_AREA_M2 is negative ({value}).", value=decimal(f"{req.min_area_m2:g}")), t("Use 0 or a positive area in square metres."))
     if req.threshold is not None and not 0 <= req.threshold <= 1:
-        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=f"{req.threshold:g}"),
+        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=decimal(f"{req.threshold:g}")),
                          t("Choose a probability between 0 and 1, or leave it empty."))
     return outs
 
@@ -465,8 +465,8 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
         lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
     if dates_reversed(dates):
         lines.append(t("Caution: AFTER ({after}) is older than BEFORE ({before}); 'from' and 'to' classes and prompts such as "
-                       "'new buildings' follow the order given: swap BEFORE and AFTER if that is not meant.",
-                       before=dates[0], after=dates[1]))
+                       "{example} follow the order given: swap BEFORE and AFTER if that is not meant.",
+                       before=dates[0], after=dates[1], example=examples("new buildings")))
     lines += [t("Alignment: {note}", note=r) for r in pair.report]
     lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]

@@ -14,7 +14,7 @@ from scipy import ndimage
 from rasterio.windows import Window
 
 from ..errors import ModalityError
-from ..messages import t as _t
+from ..messages import decimal, separator, t as _t
 from ..thresholds import kittler_illingworth, otsu
 from .align import AlignedPair, PairBlock, padded_window
 
@@ -83,7 +83,7 @@ class LogisticCalibration:
             med = t - 1.0
         if t < floor:
             t = floor
-            self.how = _t("{how}, raised to the method's floor {floor}", how=self.how, floor=f"{floor:g}")
+            self.how = _t("{how}, raised to the method's floor {floor}", how=self.how, floor=decimal(f"{floor:g}"))
             self.no_variation = False  # a threshold at the floor is one to speak of
         self.center = float(t)
         self.scale = max((t - med) / math.log(19.0), 1e-9)
@@ -134,7 +134,7 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
         ok, why = auto_prefers_network(pair.roles, coarser)
         if ok:
             return "network", _t("auto: optical pair → the bundled change network ({why})", why=why)
-        not_network = "; " + _t("not the change network: {why}", why=why) if why else ""
+        not_network = separator() + _t("not the change network: {why}", why=why) if why else ""
     else:
         not_network = ""
     return "cva", _t("auto: optical/generic pair with {n} common band(s) → change vector analysis on normalised radiometry "

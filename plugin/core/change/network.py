@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..messages import number, separator, t
+from ..messages import decimal, number, separator, t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -86,7 +86,7 @@ def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FI
     limit = card.get("auto_max_pixel_m")
     if limit and pixel_m > limit:
         why = card.get("auto_max_pixel_m_why", "")
-        return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=f"{pixel_m:.3g}", limit=f"{limit:g}",
+        return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=decimal(f"{pixel_m:.3g}"), limit=decimal(f"{limit:g}"),
                         why=t(why) if why else "")
     # decided on the card's own (English) verdict, which is data; the analyst reads its translation
     return verdict.startswith(AUTO_USES_NETWORK), t("band subset {name}: {verdict}", name=name, verdict=t(verdict) if verdict else "")

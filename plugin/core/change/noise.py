@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..messages import t
+from ..messages import decimal, percent, t
 from .align import PairBlock
 from .methods import smooth_valid
 
@@ -61,4 +61,4 @@ def noise_note(blocks: list[PairBlock]) -> str:
     n = sum(int(b.valid.sum()) for b in blocks)
     low = sum(int((rms_difference(b)[b.valid] < MIN_CHANGE).sum()) for b in blocks)
     return t("Noise floor: pixels whose differences (RMS over the bands, 3x3 mean) are under {floor} are not change: "
-             "{share} of the sample", floor=f"{MIN_CHANGE:g}", share=f"{low / n if n else 0.0:.1%}")
+             "{share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=percent(low / n if n else 0.0, 1))

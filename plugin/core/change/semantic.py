@@ -25,7 +25,7 @@ from rasterio.windows import Window
 
 from ..catalog import load_json
 from ..errors import InputError, PromptError
-from ..messages import label_in_text, number, quantity, separator, t as _t
+from ..messages import I18N_DIR, catalogue as translations, label_in_text, number, percent, quantity, quoted, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
 from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range
@@ -43,6 +43,26 @@ NETWORK_FAMILIES = frozenset({"vhrnet", "landnet"})
 def catalogue() -> dict:
     """The change-prompt catalogue (models/change_prompts.json)."""
     return load_json("change_prompts.json")
+
+
+def phrases(prompt: dict) -> list[str]:
+    """A catalogue prompt's synonyms and its label as each translation writes it ('expansion urbaine',
+    'siedlungserweiterung'): a label the panel shows, typed back, gives its own change."""
+    langs = sorted(f[5:-5] for f in os.listdir(I18N_DIR) if f.startswith("core_") and f.endswith(".json")) \
+        if os.path.isdir(I18N_DIR) else []
+    labels = [normalise(translations(lang).get(prompt["label"], prompt["label"])) for lang in langs]
+    return list(dict.fromkeys(prompt["synonyms"] + labels))
+
+
+def examples(*prompts: str) -> str:
+    """Example change prompts in the panel's language and its quotation marks (« forêt vers bâti »), each one that
+    TerraPrompt reads back as written."""
+    return ", ".join(quoted(_t(p)) for p in prompts)
+
+
+def any_change() -> str:
+    """The 'any change' prompt as the panel's language writes it, quoted."""
+    return quoted(_t("any change"))
 
 
 @dataclass
@@ -84,8 +104,8 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     t = _non_self(t, wait_for_encoder)  # 'forest to non-forest': its loss
     if has_exclusion(t):
         raise PromptError(_t("'{prompt}' excludes or negates a change; a change prompt names the change to keep.", prompt=text.strip()),
-                          _t("Name the change to keep ('new buildings', 'forest to built-up') or prompt 'any change'; clouds and "
-                             "nodata are left out of every result."))
+                          _t("Name the change to keep ({examples}) or prompt {any}; clouds and nodata are left out of every "
+                             "result.", examples=examples("new buildings", "forest to built-up"), any=any_change()))
     # several changes ('new buildings and vegetation loss'): each part a change prompt of its own, or the whole is one
     # ('forest and grassland to built-up': 'forest' alone names no change)
     parts = [p for p in _SEVERAL.split(t) if p.strip(" .?!")]
@@ -96,8 +116,8 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
         out = _single_change(t, text.strip(), wait_for_encoder)
     if out is None:
         raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows.", prompt=text.strip()),
-                          _t("Try one of: {prompts}; or name land covers: 'forest to built-up', 'loss of water', 'new vegetation'.",
-                             prompts=", ".join(f"'{p['label']}'" for p in prompts.values())))
+                          _t("Try one of: {prompts}; or name land covers: {examples}.", prompts=examples(*(p["label"] for p in prompts.values())),
+                             examples=examples("forest to built-up", "loss of water", "new vegetation")))
     out.min_area_m2, out.max_area_m2 = low, high
     return out
 
@@ -176,7 +196,7 @@ def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Opt
     """(prompt id, phrase) of the longest catalogue phrase in the text (or equal to it), with at least ``min_words`` words."""
     best: Optional[tuple[str, str]] = None
     for pid, p in catalogue()["prompts"].items():
-        for syn in p["synonyms"]:
+        for syn in phrases(p):
             if len(syn.split()) < min_words or (best is not None and len(syn) <= len(best[1])):
                 continue
             if (syn == text) if exact else re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", text):
@@ -208,9 +228,9 @@ def _classes_of(parsed: ParsedPrompt, notes: list[str]) -> list[str]:
             follow = sorted({class_label(c) for c in table.values()})
             raise PromptError(_t("'{concept}' cannot be followed between two dates: the change maps know {classes}.",
                                  concept=class_label(m.concept), classes=", ".join(follow)),
-                              _t("Name one of those classes, or prompt 'any change'."))
+                              _t("Name one of those classes, or prompt {any}.", any=any_change()))
         if m.score < 0.999:
-            notes.append(_t("{via} → '{concept}' ({score} sure)", via=m.via, concept=class_label(m.concept), score=f"{m.score:.0%}"))
+            notes.append(_t("{via} → '{concept}' ({score} sure)", via=m.via, concept=class_label(m.concept), score=percent(m.score)))
         if cls != m.concept:
             notes.append(_t("'{concept}' is followed as '{cls}' (the change maps do not separate them)",
                             concept=class_label(m.concept), cls=class_label(cls)))
@@ -235,7 +255,8 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
                 _refuse_guess(x, y, m.group("x"), m.group("y"), set(a) & set(b), original)
                 raise PromptError(_t("'{prompt}' names the same change-map class on both dates ({cls}).", prompt=original,
                                      cls=", ".join(class_label(c) for c in sorted(set(a) & set(b)))),
-                                  _t("Name classes that differ (water, vegetation, forest, built-up, bare soil), or prompt 'any change'."))
+                                  _t("Name classes that differ (water, vegetation, forest, built-up, bare soil), or prompt {any}.",
+                                     any=any_change()))
             label = f"{' + '.join(class_label(c) for c in a)} → {' + '.join(class_label(c) for c in b)}"
             return ChangePrompt("transition", label, _t("land covers '{before}' → '{after}'", before=m.group("x"), after=m.group("y")),
                                 original, {"from": [a], "to": [b]}, notes)
@@ -258,9 +279,10 @@ def _refuse_guess(x: ParsedPrompt, y: ParsedPrompt, x_words: str, y_words: str, 
         if guess is not None:
             raise PromptError(_t("In '{prompt}', '{words}' cannot be told apart from '{other}': it is read as {cls} only by "
                                  "its meaning ({score} sure), the class '{other}' names.", prompt=original, words=words,
-                                 other=other, cls=class_label(table[guess.concept]), score=f"{guess.score:.0%}"),
+                                 other=other, cls=class_label(table[guess.concept]), score=percent(guess.score)),
                               _t("Name that land cover with a word TerraPrompt knows (water, vegetation, cropland, forest, "
-                                 "built-up, bare soil), e.g. 'cropland to built-up', or prompt 'urban expansion' or 'any change'."))
+                                 "built-up, bare soil), e.g. {example}, or prompt {urban} or {any}.",
+                                 example=examples("cropland to built-up"), urban=examples("urban expansion"), any=any_change()))
 
 
 def _loss_or_gain(kind: str, classes: list[str], phrase: str, original: str, notes: list[str]) -> ChangePrompt:
@@ -570,7 +592,7 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if not maps.available and maps.reference is None:
         raise PromptError(_t("The prompt '{label}' needs land-cover classes, but none can be mapped from these bands.", label=_t(prompt.label)),
                           _t("Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, "
-                             "or prompt 'any change'."))
+                             "or prompt {any}.", any=any_change()))
     fm, tm = _side_mask(p["from"], maps.from_keys), _side_mask(p["to"], maps.to_names)
     for mask, spec in ((fm, p["from"]), (tm, p["to"])):
         if mask is not None and not mask.any() and spec is p["from"] and maps.reference is not None:
@@ -578,12 +600,13 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
                                  "names it ({classes}).", label=_t(prompt.label), cls=class_label(spec[0][0]),
                                  classes=", ".join(maps.from_names[:-1])),
                               _t("Name the reference map's classes (a polygon map with a class field, or the raster tag "
-                                 "TERRAPROMPT_CLASSES such as '1=water;2=forest'), or prompt 'any change'."))
+                                 "TERRAPROMPT_CLASSES such as {tag}), or prompt {any}.", tag=quoted("1=water;2=forest"),
+                                 any=any_change()))
         if mask is not None and not mask.any():
             raise PromptError(_t("The prompt '{label}' needs the class '{cls}', which cannot be mapped from these bands.",
                                  label=_t(prompt.label), cls=class_label(spec[0][0])),
                               _t("Use rasters with the bands that show it (e.g. NIR for vegetation), give a REFERENCE_MAP, "
-                                 "or prompt 'any change'."))
+                                 "or prompt {any}.", any=any_change()))
     # the other side of a loss or gain: any class that is not the kept one nor refines it (forest to grassland is
     # deforestation; cropland to forest is no vegetation loss)
     if fm is None:

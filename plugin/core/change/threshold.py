@@ -12,7 +12,7 @@ import rasterio
 from rasterio.windows import Window
 
 from ..errors import Cancelled, InputError
-from ..messages import t
+from ..messages import decimal, t
 from ..raster import Grid
 from ..writers import GeoTiffWriter, check_output_path
 
@@ -24,7 +24,7 @@ CHANGE_COLORS = {0: (230, 230, 230, 0), 1: (230, 30, 30, 255), 255: (0, 0, 0, 0)
 def threshold_change(probability: np.ndarray, threshold: float, valid: Optional[np.ndarray] = None) -> np.ndarray:
     """uint8 change map: 1 where probability ≥ threshold, 0 below, 255 where invalid (NaN, < 0 or masked)."""
     if not 0.0 <= threshold <= 1.0:
-        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=f"{threshold:g}"),
+        raise InputError(t("The threshold {threshold} is outside 0..1.", threshold=decimal(f"{threshold:g}")),
                          t("Choose a probability between 0 and 1."))
     p = np.asarray(probability, dtype=np.float32)
     ok = np.isfinite(p) & (p >= 0)
