@@ -385,11 +385,7 @@ def _described(src: RasterSource) -> RasterSource:
     """The raster with what its band descriptions really say: a placeholder ('Band 4' on band 4) read as no description
     unless Landsat numbering may be meant (:func:`_landsat_placeholders`; a 13-band Sentinel-2 chip described 'Band 1' ...
     'Band 13' was read as Landsat 4-7, water IoU 0.47 instead of 0.85), a band's wavelength from its metadata
-    (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none, and a virtual raster of
-    bare Sentinel-2 band files (:func:`_bare_s2_band_files`) described by them."""
-    bare = _bare_s2_band_files(src)
-    if bare:
-        src = replace(src, descriptions=bare, names_from_sources=True)
+    (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none."""
     waves = src.wavelengths or ("",) * src.count
     keep = not any(waves) and _landsat_placeholders(src)
     descs = tuple("" if not keep and _placeholder(d, i) else d for i, d in enumerate(src.descriptions, start=1))
@@ -398,26 +394,39 @@ def _described(src: RasterSource) -> RasterSource:
     return src if descs == src.descriptions else replace(src, descriptions=descs)
 
 
-def _bare_s2_band_files(src: RasterSource) -> tuple[str, ...]:
-    """The band names of an undescribed virtual raster whose every band reads a file named only by a Sentinel-2 band
-    ('B02.tif' ... 'B8A.tif', 'SCL.tif': Earth Search's .../S2B_33UVP_20230612_0_L2A/B04.tif stacked with
-    gdalbuildvrt -separate, read as undescribed RGB + NIR scaled by its 98th percentile: vegetation 15.7 % -> 4.6 %);
-    () for any other raster."""
-    if any(d.strip() for d in src.descriptions) or len(src.band_sources) != src.count:
-        return ()
-    pattern = load_json("modalities.json")["sentinel2_band_files"]["bare_file_name"]
-    found = [re.fullmatch(pattern, f, re.I) for f in src.band_sources]
-    return tuple(m.group(1).upper() for m in found) if found and all(found) else ()
+@dataclass(frozen=True)
+class S2ProductName:
+    """What the names around a raster say of its Sentinel-2 product (:func:`s2_product_name`)."""
+
+    folder_product: str = ""
+    """The product id its band files' folder is named by ('S2B_33UVP_20230612_0_L2A', Earth Search), '' when none."""
+    baseline: str = ""
+    """The processing baseline a product name gives ('05.09' from '_N0509_'), '' when none."""
+    date: str = ""
+    """The earliest sensing date ('YYYYMMDD') a product name or the folder's product id gives, '' when none."""
+
+
+def s2_product_name(src: RasterSource) -> S2ProductName:
+    """The Sentinel-2 product id, processing baseline and sensing date given by the raster's file name, its tags, a
+    virtual raster's source files and their folders (Earth Search keeps the id, with its date and without a time, in the
+    folder: .../S2B_33UVP_20230612_0_L2A/B04.tif): one reading for the offset's scaling and the modality's why."""
+    folders = source_folders(src.path)
+    pattern = load_json("modalities.json")["sentinel2_band_files"]["folder_product"]
+    products = [m for m in (re.fullmatch(pattern, f, re.I) for f in folders) if m]
+    text = " ".join([_base(src)] + [str(v) for v in src.tags.values()] + list(src.band_sources) + folders)
+    baseline = re.search(r"_N(\d{2})(\d{2})_", text)
+    dates = re.findall(r"(?<!\d)(20\d{6})T\d{6}", text) + [m.group(1) for m in products]
+    return S2ProductName(products[0].group(0) if products else "",
+                         f"{baseline.group(1)}.{baseline.group(2)}" if baseline else "", min(dates, default=""))
 
 
 def _source_names_why(src: RasterSource) -> str:
     """Why the bands were named by a virtual raster's source file names, with the Sentinel-2 product id the folders of
-    those files give (Earth Search keeps it there: .../S2B_33UVP_20230612_0_L2A/B04.tif)."""
-    pattern = load_json("modalities.json")["sentinel2_band_files"]["folder_product"]
-    products = [f for f in source_folders(src.path) if re.fullmatch(pattern, f, re.I)]
-    if products:
+    those files give (:func:`s2_product_name`)."""
+    product = s2_product_name(src).folder_product
+    if product:
         return t("band names in the virtual raster's source file names, of the Sentinel-2 product {product} (their folder)",
-                 product=products[0])
+                 product=product)
     return t("band names in the virtual raster's source file names")
 
 

@@ -591,7 +591,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
     zero_fill = extra.pop("zero_fill", (zero_is_fill(ds.nodata, dtypes) or lone_band_zero_fill(ds)) and alpha is None)  # a GCP warp says its own
     sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "open_path" not in extra else ()
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
-    named = tuple(band_name_in_file_name(f) for f in sources) if sources and not any(descriptions) else ()
+    named = band_names_in_file_names(sources) if sources and not any(descriptions) else ()
     descriptions = named if any(named) else descriptions
     # a palette: palette_vrt says
     evidence, table = _class_map_metadata(ds, path) if n == 1 and "open_path" not in extra else ("", False)
@@ -697,6 +697,12 @@ Virtual Raster, gdalbuildvrt -separate) has no band descriptions, and the band n
 used instead."""
 
 
+_BARE_S2_BAND_FILE = re.compile(r"^(B(?:0[1-9]|8A|1[0-2])|SCL)\.(?:tiff?|jp2)$", re.I)
+"""A file named only by its Sentinel-2 band (Earth Search COGs: .../S2B_33UVP_20230612_0_L2A/B04.tif ... SCL.tif;
+two-digit names only: 'B4.tif' is also Landsat's). It names its band only when every band of the virtual raster reads
+such a file: a bare 'B10.tif' beside other files may be Landsat's thermal band, not Sentinel-2's cirrus."""
+
+
 def band_name_in_file_name(name: str) -> str:
     """The band a product file's name gives ('B04' for T31UFQ_20230612T105031_B04_10m.jp2, 'SR_B4' for a Landsat
     Collection 2 file, 'VV' for a Sentinel-1 measurement file, 'SCL' / 'QA_PIXEL' for the products' cloud masks), ''
@@ -706,6 +712,17 @@ def band_name_in_file_name(name: str) -> str:
         if m:
             return m.group(1).upper()
     return ""
+
+
+def band_names_in_file_names(names: Sequence[str]) -> tuple[str, ...]:
+    """The band each of a virtual raster's source files names, '' where one names none: product file names
+    (:func:`band_name_in_file_name`), or, when every file is named only by a Sentinel-2 band (:data:`_BARE_S2_BAND_FILE`,
+    Earth Search's B02.tif ... SCL.tif), those bands (read as an undescribed RGB + NIR scaled by its 98th percentile,
+    vegetation 15.7 % -> 4.6 %; their SCL band was no cloud mask, 58 ha of cloud read as land)."""
+    bare = [_BARE_S2_BAND_FILE.fullmatch(n) for n in names]
+    if bare and all(bare):
+        return tuple(m.group(1).upper() for m in bare)
+    return tuple(band_name_in_file_name(n) for n in names)
 
 
 def palette_vrt(ds, path: str, refuse_class_map: bool = True) -> Optional[str]:

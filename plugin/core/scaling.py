@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import InputError
 from .messages import separator, t
-from .modalities import Modality, polarisations
+from .modalities import Modality, polarisations, s2_product_name
 from .raster import RasterSource
 
 
@@ -213,20 +213,23 @@ def _s2_like(modality: Modality, bands: list[int]) -> bool:
 
 
 def _s2_name_hint(src: RasterSource) -> tuple[Optional[bool], str]:
-    """Whether the file name or tags say processing baseline 04.00+ (True, with why), an older one (False) or nothing
-    (None)."""
-    text = " ".join([os.path.basename(src.path)] + [str(v) for v in src.tags.values()] + list(src.band_sources))
-    m = re.search(r"_N(\d{2})(\d{2})_", text)
-    if m:
-        if int(m.group(1)) < 4:
+    """Whether the product name (:func:`s2_product_name`: the file name, tags, band files or their folder) says
+    processing baseline 04.00+ (True, with why), an older one (False) or nothing (None). An Earth Search product id
+    (.../S2B_33UVP_20230612_0_L2A/B04.tif) says an older baseline by its date; a later date says nothing, as Earth
+    Search removed the offset from most of its files of baseline 04.00 or later but not from all (its STAC items'
+    earthsearch:boa_offset_applied, itself wrong on some)."""
+    named = s2_product_name(src)
+    if named.baseline:
+        if int(named.baseline[:2]) < 4:
             return False, ""
-        return True, t("processing baseline {baseline} in the name", baseline=f"{m.group(1)}.{m.group(2)}")
-    dates = re.findall(r"(?<!\d)(20\d{6})T\d{6}", text)
-    if not dates:
+        return True, t("processing baseline {baseline} in the name", baseline=named.baseline)
+    if not named.date:
         return None, ""
-    if min(dates) < S2_OFFSET_SINCE:
+    if named.date < S2_OFFSET_SINCE:
         return False, ""
-    return True, t("sensed {date}, after baseline 04.00 started", date=f"{min(dates)[:4]}-{min(dates)[4:6]}-{min(dates)[6:]}")
+    if named.folder_product:  # Earth Search removed the offset from most of its baseline 04.00+ files, not from all
+        return None, ""
+    return True, t("sensed {date}, after baseline 04.00 started", date=f"{named.date[:4]}-{named.date[4:6]}-{named.date[6:]}")
 
 
 def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], roles: dict[str, int]) -> tuple[float, str]:
@@ -248,7 +251,7 @@ def _s2_offset_inferred(src: RasterSource, st: BandStats, bands: list[int], role
     infrared = [float(st.p01[bands.index(roles[r])]) for r in ("nir", "nir08", "swir1", "swir2") if roles.get(r) in bands]
     if infrared and min(infrared) < S2_OFFSET_DN + S2_DARK_MARGIN:
         return -S2_OFFSET_DN, t("every band's darkest values sit just above {dn} DN ({dark})", dn=f"{S2_OFFSET_DN:g}",
-                                dark=f"{dark:.0f}")
+                                dark=f"{min(infrared):.0f}")  # the infrared band's, tested: a visible band's can be darker
     haze = float(st.p01[bands.index(blue)]) if blue in bands else 0.0
     if dark < S2_OFFSET_DN + S2_HAZE_MARGIN and haze >= S2_OFFSET_DN + S2_RAYLEIGH_BLUE:
         return -S2_OFFSET_DN, t("the darkest band's dark objects read {dark} DN and blue's {blue} DN: 0.1 above what the "
@@ -272,6 +275,11 @@ def _offset_caution(fix: str) -> str:
                            "{fix}", dn=f"{S2_OFFSET_DN:g}", fix=fix)
 
 
+EARTH_SEARCH_FIX = ("Earth Search removed it from most of its files of that baseline, not from all (its STAC item's "
+                    "earthsearch:boa_offset_applied says which, though not always rightly): if it is still in these, set "
+                    "BOA_ADD_OFFSET=-1000 in the virtual raster's tags (or the band scale 0.0001 and offset -0.1) so that it "
+                    "is removed")
+"""The offset caution's fix for band files in a folder named by an Earth Search product id (:func:`_s2_name_hint`)."""
 STATE_OFFSET_FIX = ("set BOA_ADD_OFFSET=-1000 in the file's tags (or the band scale 0.0001 and offset -0.1), or give it its "
                     "product name (S2B_MSIL2A_…), so that it is removed")
 
@@ -288,7 +296,7 @@ def _s2_dn_scaling(src: RasterSource, kind: str, st: BandStats, bands: list[int]
     if why:
         note += " " + t("(inferred: {why}; no offset in the metadata)", why=why)
     elif stated is None and not off and _above_offset(src, st) and _s2_name_hint(src)[0] is None:
-        note += _offset_caution(t(STATE_OFFSET_FIX))
+        note += _offset_caution(t(EARTH_SEARCH_FIX if s2_product_name(src).folder_product else STATE_OFFSET_FIX))
     return Scaling(kind, 1e-4, off * 1e-4, False, note)
 
 
