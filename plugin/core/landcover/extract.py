@@ -15,7 +15,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import label_in_text, number, quantity, separator, t
+from ..messages import label_in_text, number, percent, quantity, separator, t
 from ..mmu import LOW_CONFIDENCE, class_area_table, merge_small_regions, merge_undersized, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -31,7 +31,7 @@ from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixe
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import HeightReading, filter_by_height, read_heights
 from .indices import ground_window_px, height_above_ground
-from .spectral import SHADOW_REACH_M, Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
+from .spectral import SHADOW_REACH_M, CloudReach, Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -359,29 +359,16 @@ class NetworkShadows:
             return bs.bands, bs.valid
 
         self.masker = masker
-        self._size = (int(stack.grid.width), int(stack.grid.height))
-        self._blocks = BlockCache(masker, reader, *self._size)
+        self._blocks = BlockCache(masker, reader, int(stack.grid.width), int(stack.grid.height))
+        self._reach = CloudReach(self._blocks)
         self._origin = (int(run_win.col_off), int(run_win.row_off))
 
     def window(self, w: Window) -> np.ndarray:
         """The shadow pixels (shadow the likeliest of clear, cloud and shadow, within SHADOW_REACH_M of a cloud) of a
         tile's window within the run's span."""
-        from scipy.ndimage import distance_transform_edt
-
-        f, pixel_m = self.masker.factor, self.masker.pixel_m
-        reach = int(np.ceil(SHADOW_REACH_M / pixel_m))
-        c0, r0 = int(w.col_off) + self._origin[0], int(w.row_off) + self._origin[1]
-        x0, y0 = max(0, c0 - reach), max(0, r0 - reach)
-        x1, y1 = min(self._size[0], c0 + int(w.width) + reach), min(self._size[1], r0 + int(w.height) + reach)
-        cls = np.argmax(self._blocks.window(x0, y0, x1 - x0, y1 - y0), axis=0)
-        inner = (slice(r0 - y0, r0 - y0 + int(w.height)), slice(c0 - x0, c0 - x0 + int(w.width)))
-        shadow = cls[inner] == 2
-        cloud = (cls == 1)[::f, ::f]  # the network's own ~30 m cells
-        if not shadow.any() or not cloud.any():
-            return np.zeros(shadow.shape, bool)
-        near = distance_transform_edt(~cloud, sampling=f * pixel_m) <= SHADOW_REACH_M
-        near = np.repeat(np.repeat(near, f, 0), f, 1)[: y1 - y0, : x1 - x0]
-        return shadow & near[inner]
+        col, row, width, height = int(w.col_off) + self._origin[0], int(w.row_off) + self._origin[1], int(w.width), int(w.height)
+        shadow = np.argmax(self._blocks.window(col, row, width, height), axis=0) == 2
+        return shadow & self._reach.window(col, row, width, height) if shadow.any() else shadow
 
     @staticmethod
     def exclude(concepts: list[str], scores: np.ndarray, excluded: np.ndarray, shadow: np.ndarray,
@@ -829,7 +816,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                        labels=", ".join(t(cat[m.concept]["label"]) for m in parsed.concepts))
     else:
         understood = separator().join(t("{label} (from {via}, {score} sure: {certainty})", label=t(cat[m.concept]["label"]), via=m.via,
-                                 score=f"{m.score:.0%}", certainty=_sure(m.score)) for m in parsed.concepts)
+                                 score=percent(m.score), certainty=_sure(m.score)) for m in parsed.concepts)
     lines = [t("Understood: {concepts}", concepts=understood)]
     if getattr(parsed, "method", None):
         lines.append(t("Prompt matching: {method}", method=parsed.method))
@@ -874,7 +861,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         pct = 100.0 * a / valid_area if valid_area else 0.0
         c = conf_by.get(name)
         fields = dict(label=t(cat[name]["label"]), m2=number(a), ha=number(a / 1e4, 2), pct=number(pct, 1))
-        lines.append("  " + (t("{label}: {m2} m² = {ha} ha = {pct} % (mean confidence {conf})", conf=f"{c:.0%}", **fields)
+        lines.append("  " + (t("{label}: {m2} m² = {ha} ha = {pct} % (mean confidence {conf})", conf=percent(c), **fields)
                              if c is not None else t("{label}: {m2} m² = {ha} ha = {pct} %", **fields)))
     lines.append(t("Valid area: {m2} m² = {ha} ha", m2=number(valid_area), ha=number(valid_area / 1e4, 2)))
     if details.get("areas_note"):
@@ -941,17 +928,17 @@ def confidence_line(parsed: ParsedPrompt, details: dict) -> str:
     would make a rare class's run read 'high'), with the background's mean beside it."""
     mc, low = details.get("class_mean_confidence"), details.get("class_low_confidence_fraction")
     bg = details.get("background_mean_confidence")
-    low_threshold = f"{100 * LOW_CONFIDENCE:.0f} %"
+    low_threshold = percent(LOW_CONFIDENCE)
     if mc is None:  # no pixel took a class: only the background can be said
         mc, low = details["mean_confidence"], details.get("low_confidence_fraction", 0.0)
         line = t("Confidence: no pixel took a prompted class — mean {mean} over the valid pixels, {low} below {threshold}",
-                 mean=f"{mc:.0%}", low=f"{low:.0%}", threshold=low_threshold)
+                 mean=percent(mc), low=percent(low), threshold=low_threshold)
     else:
         verdict = t("high") if mc >= 0.85 and low < 0.1 else t("moderate") if mc >= 0.7 else t("low")
         line = t("Confidence: {verdict} — mean {mean} over the pixels of the prompted classes, {low} of them below "
-                 "{threshold}", verdict=verdict, mean=f"{mc:.0%}", low=f"{low:.0%}", threshold=low_threshold)
+                 "{threshold}", verdict=verdict, mean=percent(mc), low=percent(low), threshold=low_threshold)
         if bg is not None:
-            line += separator() + t("background (no class): mean {mean}", mean=f"{bg:.0%}")
+            line += separator() + t("background (no class): mean {mean}", mean=percent(bg))
     if any(m.score < 0.99 for m in parsed.concepts):
         line += separator() + t("prompt matched by meaning, check the concept above")
     return line

@@ -74,6 +74,40 @@ def test_network_water_left_out_of_the_shadows_of_paris_clouds(tmp_path):
     assert any(l.startswith("Rule: cloud shadows: ukis-csmask") for l in res.explanation.splitlines())
 
 
+def test_water_near_paris_clouds_outside_their_shadows_stays_water(tmp_path, monkeypatch):
+    """OSCD Paris t2 lies within 5 km of its clouds: the network's water outside ukis-csmask's shadows (the Seine and its
+    basins, 10137 of its 13108 water pixels) stays water; only water in those shadows is taken out."""
+    from rasterio.windows import Window
+    from scipy.ndimage import distance_transform_edt
+
+    from terraprompt.plugin.core.landcover import extract
+    from terraprompt.plugin.core.landcover.spectral import SHADOW_REACH_M
+
+    paris = shared("oscd", "paris", "paris_t2.tif")
+    _, water = _run(tmp_path, paris, "water")
+    made = []
+
+    class NoShadows(extract.NetworkShadows):  # the same run with nothing taken out of the shadows
+        def __init__(self, *args) -> None:
+            super().__init__(*args)
+            made.append(self)
+
+        def window(self, w: Window) -> np.ndarray:
+            return np.zeros((int(w.height), int(w.width)), bool)
+
+    monkeypatch.setattr(extract, "NetworkShadows", NoShadows)
+    _, unremoved = _run(tmp_path, paris, "water", name="unremoved.tif")
+    h, w = water.shape
+    likeliest = np.argmax(made[0]._blocks.window(0, 0, w, h), axis=0)  # ukis-csmask's clear, cloud, shadow
+    cloud = likeliest == 1
+    near = distance_transform_edt(~cloud) * 10.0 <= SHADOW_REACH_M
+    shadow = (likeliest == 2) & near
+    kept = (unremoved == 1) & near & ~shadow & ~cloud  # water next to a cloud, not in its shadow
+    assert cloud.any() and kept.sum() > 0.5 * (unremoved == 1).sum()
+    assert (water[kept] == 1).all()
+    assert shadow[(unremoved == 1) & (water != 1)].all()  # what was taken out lay in the shadows
+
+
 def test_dark_water_far_from_any_cloud_is_not_shadow(tmp_path):
     """The cloudless Sen1Floods11 chip: ukis-csmask calls some flood water shadow; with no cloud near, it stays water."""
     s2 = shared("sen1floods11", "Spain_7370579_top_S2Hand.tif")
