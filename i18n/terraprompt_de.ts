@@ -711,7 +711,7 @@
         <message>
             <location filename="../plugin/gui/candidates.py" line="124" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
-            <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; Eingabe übernimmt.</translation>
+            <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="436" />
@@ -751,7 +751,7 @@
         <message>
             <location filename="../plugin/gui/candidates.py" line="313" />
             <source>being refined on the map: Enter writes it, Esc puts it back</source>
-            <translation>wird auf der Karte verfeinert: Enter schreibt es, Esc legt es zurück</translation>
+            <translation>wird auf der Karte verfeinert: die Eingabetaste schreibt es, Esc legt es zurück</translation>
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="341" />
@@ -1111,7 +1111,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Choose model file</source>
-            <translation type="unfinished" />
+            <translation>Modelldatei wählen</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="67" />
@@ -1156,7 +1156,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
-            <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach Eingabe nimmt Strg+Z das Objekt zurück) · Eingabe: annehmen · Esc: leeren</translation>
+            <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach der Eingabetaste nimmt Strg+Z das Objekt zurück) · Eingabetaste: annehmen · Esc: leeren</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="97" />
@@ -1261,7 +1261,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
-            <translation>{engine}: gilt nach Enter für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
+            <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="384" />
@@ -1276,7 +1276,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="373" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
-            <translation type="unfinished" />
+            <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="75" />
@@ -1791,7 +1791,7 @@
         <message>
             <location filename="../plugin/gui/maptools.py" line="607" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
-            <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut Enter.</translation>
+            <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut die Eingabetaste.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/maptools.py" line="616" />

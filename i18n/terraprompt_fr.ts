@@ -1111,7 +1111,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Choose model file</source>
-            <translation type="unfinished" />
+            <translation>Choisir le fichier du modèle</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="67" />
@@ -1276,7 +1276,7 @@
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="373" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
-            <translation type="unfinished" />
+            <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="75" />

@@ -478,8 +478,8 @@ class ChangeTab(QWidget):
 
         self.task = CoreTask(tr("TerraPrompt: change detection"), work, self._finished)
         self.task.progressChanged.connect(lambda v: self.progress.setValue(int(v)))
+        self.cancel_button.setEnabled(True)  # before Run goes off: Qt moves the focus of a disabled Run on to Cancel
         self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
         self.threshold_timer.stop()
         self.slider.setEnabled(False)  # it acts on the last result, which this run replaces
         self.summary.setPlainText(tr("Running ..."))

@@ -52,6 +52,7 @@ class InteractiveTab(QWidget):
         self.model_button = QToolButton(self)
         self.model_button.setText("…")
         self.model_button.setToolTip(tr("Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card."))
+        self.model_button.setAccessibleName(tr("Choose model file"))  # a screen reader would say "…"
         self.model_button.clicked.connect(self.browse_model)
         model_row = QHBoxLayout()
         model_row.addWidget(self.model_edit)
@@ -117,6 +118,7 @@ class InteractiveTab(QWidget):
                                          "network on 2 CPU cores); unticked, the whole raster."))
         for w in (self.exemplar_combo, self.in_view_check, self.similar_button):  # one above the other: a narrow dock
             similar.addWidget(w)
+        QWidget.setTabOrder(self.in_view_check, self.similar_button)  # Tab follows the screen, not the creation order
         form2 = QFormLayout()
         form2.addRow(tr("Exemplars"), similar)
         layout.addLayout(form2)
@@ -148,7 +150,7 @@ class InteractiveTab(QWidget):
             self.tool.acceptRequested.connect(self.accept)
             self.tool.clearRequested.connect(self.controller.clear)
             self.tool.clearRequested.connect(self._apply_waiting_engine)  # after the clear: Esc lets a new model apply
-            self.tool.deactivated.connect(lambda: self.start_button.setChecked(False))
+            self.tool.deactivated.connect(lambda: self._tool_left())  # a bound method here crashed later teardowns (PyQt)
         self.start_button.toggled.connect(self._toggle_tool)
         self.undo_button.clicked.connect(self.controller.undo)
         self.redo_button.clicked.connect(self.controller.redo)
@@ -160,6 +162,8 @@ class InteractiveTab(QWidget):
             lambda _i: settings.set_value("interactive_device", self.device_combo.currentData()))
         self.device_combo.currentIndexChanged.connect(lambda _i: self._engine_chosen())
         self.accept_button.clicked.connect(self.accept)
+        for button in (self.undo_button, self.redo_button, self.clear_button, self.accept_button):
+            button.clicked.connect(self._focus_map)  # after the button's own slots
         self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
         self.layer_combo.layerChanged.connect(lambda _l: self.candidates.clear())
         self.similar_button.clicked.connect(self.find_similar)
@@ -351,8 +355,23 @@ class InteractiveTab(QWidget):
         if on:
             self.apply_choices()
             self.canvas.setMapTool(self.tool)
+            self._focus_map()
         elif self.canvas.mapTool() is self.tool:
             self.canvas.unsetMapTool(self.tool)
+
+    def _focus_map(self) -> None:
+        """Give the map the keyboard focus while Prompt on map is on: Enter, Esc and Ctrl+Z then act on the prompts
+        after a dock button was pressed (the button would keep the focus and take the keys)."""
+        if self.tool is not None and self.canvas.mapTool() is self.tool:
+            self.canvas.setFocus()
+
+    def _tool_left(self) -> None:
+        """Another map tool (or the button) ended Prompt on map: a mask under way stays, and the status says how to
+        finish it (Enter and Esc reach the prompts only while the tool is active)."""
+        self.start_button.setChecked(False)
+        if self._object_under_way():
+            self.status.setText(tr("Prompt on map is off: the object on the map stays. Accept or Clear it here, or press "
+                                   "'Prompt on map' again to use Enter and Esc."))
 
     def accept(self):
         """Accept the current mask (Enter on the map or the Accept button): the mask shown, made with the model and device

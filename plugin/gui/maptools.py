@@ -25,7 +25,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsMapTool, QgsRubberBand
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QObject, QPoint, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QEvent, QObject, QPoint, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 
 from ..core.messages import number
@@ -97,13 +97,19 @@ class PromptMapTool(QgsMapTool):
         corners = [(start.x(), start.y()), (end.x(), start.y()), (end.x(), end.y()), (start.x(), end.y())]
         return QgsGeometry.fromPolygonXY([[self.toMapCoordinates(QPoint(x, y)) for x, y in corners]])
 
+    @staticmethod
+    def _edit_key(e) -> Optional[str]:
+        """'undo' for Ctrl+Z, 'redo' for Ctrl+Shift+Z or Ctrl+Y, else None."""
+        if not e.modifiers() & Qt.ControlModifier:
+            return None
+        if e.key() == Qt.Key_Z:
+            return "redo" if e.modifiers() & Qt.ShiftModifier else "undo"
+        return "redo" if e.key() == Qt.Key_Y else None
+
     def keyPressEvent(self, e) -> None:  # noqa: N802
-        ctrl = bool(e.modifiers() & Qt.ControlModifier)
-        shift = bool(e.modifiers() & Qt.ShiftModifier)
-        if ctrl and e.key() == Qt.Key_Z:
-            (self.redoRequested if shift else self.undoRequested).emit()
-        elif ctrl and e.key() == Qt.Key_Y:
-            self.redoRequested.emit()
+        edit = self._edit_key(e)
+        if edit is not None:
+            (self.undoRequested if edit == "undo" else self.redoRequested).emit()
         elif e.key() in (Qt.Key_Return, Qt.Key_Enter):
             self.acceptRequested.emit()
         elif e.key() == Qt.Key_Escape:
@@ -113,12 +119,26 @@ class PromptMapTool(QgsMapTool):
             return
         e.accept()
 
+    def eventFilter(self, watched, e) -> bool:  # noqa: N802
+        """Claim Ctrl+Z, Ctrl+Shift+Z and Ctrl+Y on the canvas (their shortcut override accepted) while the tool is
+        active: QGIS's Edit > Undo / Redo hold the same shortcuts and would undo a vector layer's edits instead."""
+        if e.type() == QEvent.ShortcutOverride and self._edit_key(e) is not None:
+            e.accept()
+            return True
+        return False
+
+    def activate(self) -> None:
+        self.canvas().installEventFilter(self)
+        super().activate()
+
     def deactivate(self) -> None:
+        self.canvas().removeEventFilter(self)
         self._band.reset(QgsWkbTypes.PolygonGeometry)
         super().deactivate()
 
     def remove(self) -> None:
         """Take the box's rubber band off the canvas (the dock closing)."""
+        self.canvas().removeEventFilter(self)
         self._band.reset(QgsWkbTypes.PolygonGeometry)
         self.canvas().scene().removeItem(self._band)
 
@@ -179,7 +199,7 @@ class PromptController(QObject):
         self._watched = None  # the layer whose CRS and source changes reset the session
         self.model = "bundled"
         self.device = "auto"
-        self.class_name = "object"
+        self.class_name = tr("object")  # as the Interactive tab writes it, in the analyst's language
         self.output_path = ""
         self.straight = False  # right-angled outlines (buildings) for accepted polygons, previewed as a dashed line
         self.no_overlap = False  # accepted objects leave out what objects already in the file cover
@@ -209,7 +229,7 @@ class PromptController(QObject):
                 self.reset()
                 self._watch(layer)
                 self.layer, self.model, self.device = layer, model, device
-        self.class_name = class_name or "object"
+        self.class_name = class_name or tr("object")
         self.output_path = output_path
         self.cache_dir = cache_dir
         self.no_overlap = no_overlap
@@ -515,11 +535,19 @@ class PromptController(QObject):
         return work
 
     def adopt(self, session) -> None:
-        """Use an encoded session made elsewhere (the text search encodes the view itself); prompts start afresh."""
+        """Use an encoded session made elsewhere (the text search encodes the view itself); an object under way (a mask
+        shown, not accepted yet) goes on in it, so Enter still accepts it, Esc clears it and Ctrl+Z undoes its prompts."""
+        old, origin = self.session, self.origin
+        kept = (old is not None and self.task is None and old.last is not None and not old.last.empty
+                and (len(old.history) or old.base is not None))
         self.reset(keep_snapshots=True)  # the session may read a rendered view (session_work marked it rendered)
         self.session = session
         self.engine = session.engine
         self.origin = None
+        if kept:  # its mask and prompts lie in the raster's CRS: the next click decodes them on this session's grid
+            session.history.restore(old.history.prompts)
+            session.base, session.last, self.origin = old.base, old.last, origin
+            self._show(session.last)
 
     def refine(self, mask, transform, window, score: float, origin: dict) -> None:
         """Make a mask (a text candidate on the session's grid) the current object; clicks then edit it, Enter accepts it.
