@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional, Union
 
 from .messages import separator, t
 
@@ -16,18 +16,58 @@ DEVICE_CHOICES = ["auto", "cpu", "cuda"]
 LAST_REPORT: dict = {}
 """The device report of the last run, by backend ('onnxruntime', 'torch', 'numpy'), for diagnostics."""
 
+Said = Union[str, Callable[[], str]]
+"""A piece of a report's reason: text as it is (a device name), or a function that says it in the current language."""
+
+
+class _Text(str):
+    """A reason as read, with the pieces it was said from (so that ``dataclasses.replace`` copies the pieces)."""
+
+    pieces: list
+
+
+class _Reason:
+    """The ``reason`` of a :class:`DeviceReport`: kept as pieces (:data:`Said`) and put into the current language each
+    time it is read, because reports live on with the sessions cached for later runs, which may be in another language."""
+
+    def __get__(self, report: Optional["DeviceReport"], owner: type) -> str:
+        if report is None:  # class access (dataclass asks for a default): none
+            raise AttributeError("reason")
+        said = _Text("".join(p if isinstance(p, str) else p() for p in report._pieces))
+        said.pieces = report._pieces
+        return said
+
+    def __set__(self, report: "DeviceReport", value: Said) -> None:
+        if isinstance(value, _Text):  # a copy (dataclasses.replace)
+            report._pieces = list(value.pieces)
+            return
+        pieces = getattr(report, "_pieces", None)
+        if pieces is not None and isinstance(value, str):
+            said = self.__get__(report, type(report))
+            if value.startswith(said):  # ``report.reason += more`` (or the same text again): the pieces so far are kept
+                report._pieces = pieces + ([value[len(said):]] if len(value) > len(said) else [])
+                return
+        report._pieces = [value]
+
 
 @dataclass
 class DeviceReport:
-    """What was asked for, what runs, and why."""
+    """What was asked for, what runs, and why (the why in the language of each reading)."""
 
     requested: str
     used: str
     backend: str
-    reason: str
+    reason: Said = _Reason()
     threads: int
 
+    def add(self, said: Callable[[], str]) -> None:
+        """Append a part to the reason (after the language's separator), said in the language of each reading."""
+        self._pieces = self._pieces + [separator, said]
+
     def __str__(self) -> str:
+        if self.threads == 1:
+            return t("{used} via {backend} ({reason}; {threads} CPU thread)", used=self.used, backend=self.backend,
+                     reason=self.reason, threads=self.threads)
         return t("{used} via {backend} ({reason}; {threads} CPU threads)", used=self.used, backend=self.backend, reason=self.reason,
                  threads=self.threads)
 
@@ -46,14 +86,14 @@ def onnx_providers(device: str = "auto") -> tuple[list[str], DeviceReport]:
     try:
         import onnxruntime as ort
     except ImportError:
-        return [], DeviceReport(device, "none", "onnxruntime", t("onnxruntime is not installed"), threads)
+        return [], DeviceReport(device, "none", "onnxruntime", lambda: t("onnxruntime is not installed"), threads)
     available = ort.get_available_providers()
     has_cuda = "CUDAExecutionProvider" in available
     if device == "cuda" and not has_cuda:
-        return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", t("cuda asked for, but CUDAExecutionProvider is not available in this onnxruntime build"), threads)
+        return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", lambda: t("cuda asked for, but CUDAExecutionProvider is not available in this onnxruntime build"), threads)
     if device in ("cuda", "auto") and has_cuda:
-        return ["CUDAExecutionProvider", "CPUExecutionProvider"], DeviceReport(device, "cuda", "onnxruntime", t("CUDAExecutionProvider available"), threads)
-    why = t("cpu asked for") if device == "cpu" else t("no CUDA provider available")
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"], DeviceReport(device, "cuda", "onnxruntime", lambda: t("CUDAExecutionProvider available"), threads)
+    why = (lambda: t("cpu asked for")) if device == "cpu" else (lambda: t("no CUDA provider available"))
     return ["CPUExecutionProvider"], DeviceReport(device, "cpu", "onnxruntime", why, threads)
 
 
@@ -73,7 +113,8 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     used = sess.get_providers()[0]
     report.used = "cuda" if used == "CUDAExecutionProvider" else "cpu"
     report.threads = opts.intra_op_num_threads
-    report.reason += separator() + t("session providers: {providers}", providers=", ".join(sess.get_providers()))
+    providers = ", ".join(sess.get_providers())
+    report.add(lambda: t("session providers: {providers}", providers=providers))
     LAST_REPORT["onnxruntime"] = report
     return sess, report
 
@@ -104,13 +145,14 @@ def torch_device(device: str = "auto") -> DeviceReport:
     try:
         import torch
     except ImportError:
-        return DeviceReport(device, "none", "torch", t("torch is not installed"), threads)
+        return DeviceReport(device, "none", "torch", lambda: t("torch is not installed"), threads)
     cuda = torch.cuda.is_available()
     if device == "cuda" and not cuda:
-        return DeviceReport(device, "cpu", "torch", t("cuda asked for, but torch sees no CUDA device"), threads)
+        return DeviceReport(device, "cpu", "torch", lambda: t("cuda asked for, but torch sees no CUDA device"), threads)
     if device in ("cuda", "auto") and cuda:
         return DeviceReport(device, "cuda", "torch", torch.cuda.get_device_name(0), threads)
-    return DeviceReport(device, "cpu", "torch", t("cpu asked for") if device == "cpu" else t("no CUDA device"), threads)
+    why = (lambda: t("cpu asked for")) if device == "cpu" else (lambda: t("no CUDA device"))
+    return DeviceReport(device, "cpu", "torch", why, threads)
 
 
 def combined_report(requested: str, parts: list[tuple[str, DeviceReport]]) -> DeviceReport:
@@ -118,12 +160,16 @@ def combined_report(requested: str, parts: list[tuple[str, DeviceReport]]) -> De
     runtime and why, so a model on the GPU and rules on the CPU are both said."""
     used = list(dict.fromkeys(r.used for _, r in parts))
     backends = list(dict.fromkeys(r.backend for _, r in parts))
-    reason = separator().join(t("{what}: {used} via {backend} [{reason}]", what=what, used=r.used, backend=r.backend,
-                                reason=r.reason) for what, r in parts)
+    def reason() -> str:
+        return separator().join(t("{what}: {used} via {backend} [{reason}]", what=what, used=r.used, backend=r.backend,
+                                  reason=r.reason) for what, r in parts)
+
     return DeviceReport(requested, " + ".join(used), " + ".join(backends), reason, max(r.threads for _, r in parts))
 
 
 def numpy_device(device: str = "auto") -> DeviceReport:
     """The report for engines that run in numpy on the CPU whatever is asked."""
-    why = t("numpy engine runs on the CPU") + (" " + t("(cuda was asked for; this engine has no GPU path)") if device == "cuda" else "")
+    def why() -> str:
+        return t("numpy engine runs on the CPU") + (" " + t("(cuda was asked for; this engine has no GPU path)") if device == "cuda" else "")
+
     return DeviceReport(device, "cpu", "numpy", why, default_threads())

@@ -164,7 +164,7 @@ def test_change_pair_with_the_offset_left_in_one_date_is_shifted(tmp_path):
         with rasterio.open(out) as ds:
             maps[after] = ds.read(1) == 1
         summaries[after] = res.summary
-    assert "1000 DN offset of Sentinel-2" in summaries["t2o"] and "shifted by -0.1" in summaries["t2o"]
+    assert "1000 DN offset of Sentinel-2" in summaries["t2o"] and "so AFTER is shifted by -0.1" in summaries["t2o"]
     assert "1000 DN offset of Sentinel-2" not in summaries["t2"]
     assert maps["t2"].any()
     np.testing.assert_array_equal(maps["t2o"], maps["t2"])

@@ -80,6 +80,15 @@ class Normalisation:
     q_after: Optional[np.ndarray] = None
     q_before: Optional[np.ndarray] = None
     note: str = field(default_factory=lambda: _t("no radiometric normalisation"))
+    before_offset: Optional[np.ndarray] = None
+    """Per-role shift of BEFORE's values: the Sentinel-2 baseline 04.00 offset left in BEFORE (:func:`_kept_offset`) is
+    taken out of BEFORE itself, since the rules of from→to prompts read both dates' reflectance as it is."""
+
+    def apply_before(self, before: np.ndarray) -> np.ndarray:
+        """BEFORE block (p, h, w) with :attr:`before_offset` taken out (the block itself when there is none)."""
+        if self.before_offset is None:
+            return before
+        return (before + self.before_offset[:, None, None].astype(np.float32)).astype(np.float32)
 
     def apply(self, after: np.ndarray) -> np.ndarray:
         """Normalised copy of a (p, h, w) AFTER block."""
@@ -238,6 +247,7 @@ class AlignedPair:
     def read(self, window: Window) -> PairBlock:
         """Paired, scaled and normalised values for a window of BEFORE's grid."""
         blk = self.read_raw(window)
+        blk.before = self.norm.apply_before(blk.before)
         blk.after = self.norm.apply(blk.after)
         return blk
 
@@ -249,7 +259,8 @@ class AlignedPair:
 
     def sample(self, max_pixels: int = 400_000) -> list[PairBlock]:
         """Normalised sample blocks (for fitting methods and thresholds)."""
-        return [PairBlock(b.roles, b.before, self.norm.apply(b.after), b.valid) for b in self.sample_raw(max_pixels)]
+        return [PairBlock(b.roles, self.norm.apply_before(b.before), self.norm.apply(b.after), b.valid)
+                for b in self.sample_raw(max_pixels)]
 
 
 def sample_windows(window: Window, max_pixels: int, block: int = 128, seed: int = 0) -> list[Window]:
@@ -603,7 +614,7 @@ def _dn_without_offset(layer: Layer) -> bool:
 
 
 def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optional[Normalisation]:
-    """The normalisation that takes the Sentinel-2 baseline 04.00 offset (0.1) out of the comparison when the sample
+    """The normalisation that takes the Sentinel-2 baseline 04.00 offset (0.1) out of the date that holds it when the sample
     shows its signature, a uniform dark-object gap of about 0.1 in every band between the dates (:data:`OFFSET_GAP`),
     and the brighter date was read as DN / 10000 without an offset; None otherwise. Left in, it adds 0.1 to every band of
     every pixel of one date (CVA found 0.6 % changed instead of 6.6 % on a Nantes pair)."""
@@ -616,17 +627,19 @@ def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optio
     gap = np.percentile(Y, 0.5, axis=0) - np.percentile(X, 0.5, axis=0)
     lo, hi = OFFSET_GAP
     if np.all((gap >= lo) & (gap <= hi)) and _dn_without_offset(alayer):
-        date, shift = "AFTER", -0.1
+        date = "AFTER"
     elif np.all((-gap >= lo) & (-gap <= hi)) and _dn_without_offset(blayer):
-        date, shift = "BEFORE", 0.1
+        date = "BEFORE"
     else:
         return None
-    n = gap.size
-    return Normalisation("relative", gain=np.ones(n), offset=np.full(n, shift), note=_t(
-        "{date}'s dark objects read {gaps} above the other date's in every band: the 1000 DN offset of Sentinel-2 processing "
-        "baseline 04.00+ is still in {date}'s values, so AFTER is shifted by {shift} (set BOA_ADD_OFFSET=-1000 in that "
-        "file's tags, or the band scale 0.0001 and offset -0.1, to remove it at the source)",
-        date=_t(date), gaps=", ".join(decimal(f"{abs(g):.3f}") for g in gap), shift=decimal(f"{shift:+.1f}")))
+    shift = np.full(gap.size, -0.1)
+    note = _t("{date}'s dark objects read {gaps} above the other date's in every band: the 1000 DN offset of Sentinel-2 "
+              "processing baseline 04.00+ is still in {date}'s values, so {date} is shifted by {shift} (set "
+              "BOA_ADD_OFFSET=-1000 in that file's tags, or the band scale 0.0001 and offset -0.1, to remove it at the "
+              "source)", date=_t(date), gaps=", ".join(decimal(f"{abs(g):.3f}") for g in gap), shift=decimal("-0.1"))
+    if date == "BEFORE":  # AFTER is left as read: shifting it too would make both dates 0.1 too bright
+        return Normalisation("none", before_offset=shift, note=note)
+    return Normalisation("relative", gain=np.ones(gap.size), offset=shift, note=note)
 
 
 def _strictly_increasing(q: np.ndarray) -> np.ndarray:

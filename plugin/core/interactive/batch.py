@@ -206,9 +206,13 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             raise
     progress(100.0)
     hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
-    text = (t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report) + hits
+    done = (t("{n} object segmented with {engine} on {device}", n=1, engine=engine.label, device=report) if len(accepted) == 1
+            else t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report))
+    left = (t("; {n} object skipped: {reasons}", n=1, reasons=skipped[0]) if len(skipped) == 1
+            else t("; {n} objects skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)))
+    text = (done + hits
             + separator() + bands_line(src, engine, modality)  # which bands the engine read (the network: three)
-            + (t("; {n} skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)) if skipped else "")
+            + (left if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
     text = with_area_note(text, src.crs)  # a local grid's areas are measured flat
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from ..errors import ModelError
-from ..messages import separator, t
+from ..messages import t
 from ..runtime import DeviceReport, numpy_device
 
 BUNDLED = ("", "bundled", "default")
@@ -38,7 +38,8 @@ def load_engine(model: str = "bundled", device: str = "auto") -> tuple[object, D
             from .classical import ClassicalEngine
 
             report = numpy_device(device)
-            report.reason += separator() + t("bundled network unavailable, classical engine used instead: {error}", error=exc)
+            error = str(exc)
+            report.add(lambda: t("bundled network unavailable, classical engine used instead: {error}", error=error))
             return ClassicalEngine(), report
     from .sam_onnx import SamOnnxEngine, find_pair
 

@@ -60,9 +60,10 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
             _check_fits(cache, cache.entry_bytes(cache.last_stored), len(tiles))
         progress(100.0 * (i + 1) / len(tiles))
     total = cache.size_bytes()
-    text = t("{n} tiles of {size} px: {encoded} encoded, {cached} already cached, with {engine} on {device}; cache {folder} "
-             "holds {mb} MB (cap {cap} MB).", n=len(tiles), size=tile, encoded=encoded, cached=cached, engine=engine.label,
-             device=report, folder=cache.folder, mb=number(total / MB, 1), cap=number(cache.max_bytes / MB))
+    counted = t("{n} tile", n=len(tiles)) if len(tiles) == 1 else t("{n} tiles", n=len(tiles))
+    text = t("{tiles} of {size} px (newly encoded: {encoded}, already cached: {cached}), with {engine} on {device}; cache "
+             "{folder} holds {mb} MB (cap {cap} MB).", tiles=counted, size=tile, encoded=encoded, cached=cached,
+             engine=engine.label, device=report, folder=cache.folder, mb=number(total / MB, 1), cap=number(cache.max_bytes / MB))
     bands = bands_line(src, engine, modality)  # which bands the engine read (the network: three)
     text += " " + bands[:1].upper() + bands[1:] + "."
     kept = cache.kept()

@@ -30,7 +30,7 @@ import numpy as np
 from scipy import ndimage
 
 from ..errors import ModelError
-from ..messages import separator, t
+from ..messages import t
 from ..modelcards import file_sha256
 from ..runtime import onnx_session, too_new_for_runtime
 
@@ -92,8 +92,8 @@ class SamOnnxEngine:
         self.enc, self.report = _open(encoder_path, "encoder", device)
         self.dec, _ = _open(decoder_path, "decoder", device)
         if unchecked:
-            self.report.reason += separator() + t("the model card gives no sha256 for {files}: not checked",
-                                                  files=", ".join(unchecked))
+            files = ", ".join(unchecked)
+            self.report.add(lambda: t("the model card gives no sha256 for {files}: not checked", files=files))
         self._label = label or os.path.splitext(os.path.basename(encoder_path))[0].replace("_encoder", "").replace(".encoder", "")
         self._check_encoder()
         self._check_decoder()

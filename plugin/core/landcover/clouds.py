@@ -132,7 +132,9 @@ class BlockCache:
         self.keep = keep
         self._blocks: "dict[tuple[int, int], np.ndarray]" = {}
 
-    def _get(self, by: int, bx: int) -> np.ndarray:
+    def cells(self, by: int, bx: int) -> np.ndarray:
+        """(3, h, w) float16 probabilities of block (by, bx) at the network's resolution (one cell per ``factor``
+        source pixels), computed on first use and kept in the LRU."""
         key = (by, bx)
         if key in self._blocks:
             self._blocks[key] = self._blocks.pop(key)  # most recently used last
@@ -156,7 +158,7 @@ class BlockCache:
         f, B = self.masker.factor, self.block
         for by in range(row_off // B, (row_off + height - 1) // B + 1):
             for bx in range(col_off // B, (col_off + width - 1) // B + 1):
-                small = self._get(by, bx)
+                small = self.cells(by, bx)
                 r0, c0 = by * B, bx * B
                 y0, y1 = max(row_off, r0), min(row_off + height, r0 + B)
                 x0, x1 = max(col_off, c0), min(col_off + width, c0 + B)

@@ -947,7 +947,7 @@ class CloudReach:
         S, out = self.size, np.zeros((y1 - y0, x1 - x0), dtype=bool)
         for by in range(y0 // S, (y1 - 1) // S + 1):
             for bx in range(x0 // S, (x1 - 1) // S + 1):
-                c = self._kept(self._cloud, (by, bx), lambda: np.argmax(self.blocks._get(by, bx), axis=0) == 1,
+                c = self._kept(self._cloud, (by, bx), lambda: np.argmax(self.blocks.cells(by, bx), axis=0) == 1,
                                self.keep * 4)
                 r0, c0 = by * S, bx * S
                 ya, yb, xa, xb = max(y0, r0), min(y1, r0 + c.shape[0]), max(x0, c0), min(x1, c0 + c.shape[1])
