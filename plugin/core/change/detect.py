@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import glob
+import math
 import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
@@ -36,7 +37,8 @@ from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 from ..landcover.extract import MAY_BE_FLAT, row_pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
-from .semantic import OTHER, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt, select_transitions
+from .semantic import (OTHER, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt, prompt_accuracy,
+                       select_transitions, share_cautions)
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
@@ -363,16 +365,18 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
         scale = 0.85 if stage["vector"] else 0.98
         with Prefetcher(pair.read) as reader:  # the next tile is read while the method runs on this one
-            run_tiled(grid.width, grid.height, process, sink, req.tiles,
+            run_tiled(grid.width, grid.height, process, sink, on_stride(req.tiles, getattr(method, "stride", 1)),
                       progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled,
                       prefetch=lambda wins: reader.ahead([padded_window(w, pad, grid.width, grid.height)[0]
                                                           for w in wins if _intersects(w, win)]))
         for wr in writers:
             wr.close()
         writers = []
-        summary = make_summary(pair, method_name, method_why, method.explain(), threshold, prompt, kept, maps,
+        own = prompt_accuracy(prompt, method_name, getattr(method, "subset", None))  # the prompt's own held-out figure
+        notes = method.explain() + ([own] if own else [])
+        summary = make_summary(pair, method_name, method_why, notes, threshold, prompt, kept, maps,
                                tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic,
-                               req.min_area_m2 if stage["vector"] else 0.0)
+                               req.min_area_m2 if stage["vector"] else 0.0, share_cautions(maps, table, tally.matrix_all))
         if stage["vector"]:
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
@@ -404,6 +408,15 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                         tally.area["valid"], list(maps.from_names), list(maps.to_names), tally.matrix_changed, device, dates,
                         {"report": pair.report, "method_notes": method.explain(), "matrix_all_m2": tally.matrix_all,
                          "nodata_m2": tally.area["nodata"], "prompt": prompt, "transitions": kept})
+
+
+def on_stride(tiles: TileSpec, stride: int) -> TileSpec:
+    """The tiles with their size rounded up and their overlap down to multiples of the method's stride (the network's 8),
+    so every tile starts on the stride's grid and the result does not depend on the tile size (Bercy with 100 px tiles:
+    26 % of the kept pixels differed from 512 px tiles)."""
+    if stride <= 1:
+        return tiles
+    return replace(tiles, size=stride * math.ceil(tiles.size / stride), overlap=stride * (tiles.overlap // stride))
 
 
 def check_polarisations(bmod: Modality, amod: Modality) -> None:
@@ -448,9 +461,9 @@ def _intersects(a: Window, b: Window) -> bool:
 
 def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], threshold: float, prompt, kept: str,
                  maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
-                 device: DeviceReport, semantic: bool, min_area_m2: float = 0.0) -> str:
+                 device: DeviceReport, semantic: bool, min_area_m2: float = 0.0, cautions: tuple = ()) -> str:
     """The plain-language summary: alignment, method, threshold, areas and the change matrix (``min_area_m2``: the
-    request's MIN_AREA_M2)."""
+    request's MIN_AREA_M2; ``cautions``: from the dates' class shares, said before the matrix)."""
     label = t(prompt.label)
     lines = [t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
              else t("Change: {label}; {kept}", label=label, kept=kept)]
@@ -480,6 +493,7 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
     if planar:
         lines.append(planar)
     lines += [f"  {n}" for n in maps.notes]
+    lines += [t("Caution: {note}", note=n) for n in cautions]
     if semantic:
         to_names = [class_label(n) for n in maps.to_names]
         lines.append(t("Change matrix (changed area in ha, rows = BEFORE class, columns = AFTER class):"))

@@ -231,7 +231,10 @@ def _classes_of(parsed: ParsedPrompt, notes: list[str]) -> list[str]:
                               _t("Name one of those classes, or prompt {any}.", any=any_change()))
         if m.score < 0.999:
             notes.append(_t("{via} → '{concept}' ({score} sure)", via=m.via, concept=class_label(m.concept), score=percent(m.score)))
-        if cls != m.concept:
+        own = catalogue()["class_notes"].get(m.concept)
+        if own:
+            notes.append(_t(own))
+        elif cls != m.concept:
             notes.append(_t("'{concept}' is followed as '{cls}' (the change maps do not separate them)",
                             concept=class_label(m.concept), cls=class_label(cls)))
         if cls not in out:
@@ -421,6 +424,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                                                                               network=True))
                                for _ in range(2))
         for eng, which in ((before_eng, "before"), (after_eng, "after")):
+            include_left_out(eng)
             bands = {r: np.concatenate([b.bands(which)[r][b.valid] for b in sample])[None] for r in roles}
             valid = np.ones_like(next(iter(bands.values())), dtype=bool)
             eng.fit(BandSet(bands, valid))
@@ -458,6 +462,18 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
                           _t("BEFORE classes from the reference map '{name}': {classes}", name=os.path.basename(reference),
                              classes=", ".join(names)))
     return maps
+
+
+def include_left_out(engine: SpectralEngine) -> None:
+    """Drop the requirements that leave pixels to a class the change maps do not have (bare soil's 'not sand', a
+    floored any_of): the change maps file sand under bare soil, as a filled land-cover map does and as a 'sand' prompt
+    is followed (since bare soil left sand out, 'sand to built-up' kept 0.03 ha of Abu Dhabi's desert construction)."""
+    for cr in engine.all_rules():
+        for v in cr.variants:
+            kept = [r for r in v.requires if getattr(r, "floor", None) is None]
+            if len(kept) < len(v.requires):
+                v.requires = kept
+                v.name = catalogue()["rule_names"].get(cr.concept, v.name)
 
 
 def reference_coverage(ref, values: list[int], grid: Grid, cells: int = 256) -> tuple[float, float]:
@@ -643,6 +659,51 @@ def fallback_notes(spec: dict, maps: ClassMaps) -> list[str]:
             notes.append(_t("{wanted} cannot be mapped from these bands; {alt} stands in for it", wanted=wanted,
                             alt=" + ".join(class_label(c) for c in alts[used])))
     return notes
+
+
+BUILT_UP_MOST = 0.5
+"""BEFORE built-up share above which 'urban expansion' is cautioned (OSCD Abu Dhabi 76 %, mostly desert to the
+Land cover tab's map, Aguas Claras 69 %, Bordeaux 59 %: 'urban growth' recall 0.10, 0.03, 0.07 against 'new buildings'
+0.45, 0.12, 0.27; the other seven cities 18-43 %)."""
+WATER_RATIO = 3.0
+"""One date's water share this many times the other's (and at least 5 %) is cautioned (OSCD Bercy 36 % in November
+against 5.5 % in August: street shadows; the other nine cities within a factor of 2)."""
+
+
+def share_cautions(maps: ClassMaps, table: np.ndarray, all_m2: np.ndarray) -> list[str]:
+    """Cautions read from both dates' class shares (``all_m2``: area per from→to class pair over the compared area):
+    built-up covering most of BEFORE where the prompt drops built-up → built-up, and water on one date many times the
+    other's."""
+    total = float(all_m2.sum())
+    if maps.reference is not None or not maps.available or total <= 0:
+        return []
+    names, out = maps.to_names, []
+    before, after = all_m2.sum(axis=1) / total, all_m2.sum(axis=0) / total
+    if "built_up" in names:
+        b = names.index("built_up")
+        if table[:, b].any() and not table[b, b] and before[b] >= BUILT_UP_MOST:
+            out.append(_t("built-up covers {pct} of BEFORE: bare ground and sand that the index rule reads as built-up "
+                          "are not kept when built on (construction on open land is dropped); {new} keeps them, or give "
+                          "a REFERENCE_MAP of BEFORE (such as the Land cover tab's map of that date)",
+                          pct=percent(before[b]), new=examples("new buildings")))
+    if "water" in names:
+        w = names.index("water")
+        hi, lo = max(before[w], after[w]), min(before[w], after[w])
+        if hi >= 0.05 and hi >= WATER_RATIO * max(lo, 1e-3):
+            out.append(_t("water covers {before} of BEFORE and {after} of AFTER: unless the water itself changed (a flood, "
+                          "a drained lake), dark street shadows or haze read as water on one date (winter cities), and "
+                          "changes from or to water are doubtful", before=percent(before[w], 1), after=percent(after[w], 1)))
+    return out
+
+
+def prompt_accuracy(prompt: ChangePrompt, method: str, subset: Optional[str]) -> str:
+    """The prompt's own held-out figure (the catalogue's 'held_out', measured as the README's table says) when this run's
+    method and bands are the ones it was measured with, so that 'urban expansion' does not borrow any change's; '' else."""
+    held = (prompt.spec or {}).get("held_out") or catalogue()["prompts"].get(prompt.id, {}).get("held_out")
+    if not held or held["method"] != method or held["subset"] != subset:
+        return ""
+    return _t("'{label}' itself: pooled F1 {f1} (precision {p}, recall {r}) on held-out OSCD cities (urban-change labels)",
+              label=_t(prompt.label), f1=number(held["F1"], 2), p=number(held["P"], 2), r=number(held["R"], 2))
 
 
 def describe_change_prompt(text: str) -> tuple[bool, str]:
