@@ -269,7 +269,7 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="60" />
+            <location filename="../plugin/gui/interactive_tab.py" line="61" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
@@ -479,7 +479,7 @@
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="259" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
@@ -529,7 +529,7 @@
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -679,7 +679,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="100" />
+            <location filename="../plugin/gui/interactive_tab.py" line="102" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -979,17 +979,17 @@
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="904" />
+            <location filename="../plugin/gui/landcover_tab.py" line="913" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="913" />
+            <location filename="../plugin/gui/landcover_tab.py" line="922" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="257" />
+            <location filename="../plugin/gui/interactive_tab.py" line="259" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
@@ -1074,22 +1074,22 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="175" />
+            <location filename="../plugin/gui/dock.py" line="179" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Dieser Reiter braucht das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie den Reiter Einrichtung und klicken Sie auf „Abhängigkeiten installieren“: Der Reiter öffnet sich, sobald die Installation fertig ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="182" />
+            <location filename="../plugin/gui/dock.py" line="186" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="222" />
+            <location filename="../plugin/gui/dock.py" line="233" />
             <source>{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. To keep them, right-click each layer › Export › Save As…, then save the project again.</source>
             <translation>{n} Layer des gespeicherten Projekts sind temporäre TerraPrompt-Dateien, die beim Schließen von QGIS entfernt werden: {names}. Um sie zu behalten: Rechtsklick auf jeden Layer › Exportieren › Speichern als…, dann das Projekt erneut speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
@@ -1099,172 +1099,177 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="48" />
+            <location filename="../plugin/gui/interactive_tab.py" line="49" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="54" />
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
             <source>Choose model file</source>
             <translation>Modelldatei wählen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="71" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="90" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="92" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach der Eingabetaste nimmt Strg+Z das Objekt zurück) · Eingabetaste: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="101" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>choose polygons…</source>
             <translation>Polygone wählen…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="114" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="117" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="117" />
+            <location filename="../plugin/gui/interactive_tab.py" line="119" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="125" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="268" />
+            <location filename="../plugin/gui/interactive_tab.py" line="270" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="141" />
+            <location filename="../plugin/gui/interactive_tab.py" line="143" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="185" />
+            <location filename="../plugin/gui/interactive_tab.py" line="187" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="185" />
+            <location filename="../plugin/gui/interactive_tab.py" line="187" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="235" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="234" />
+            <location filename="../plugin/gui/interactive_tab.py" line="236" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="246" />
+            <location filename="../plugin/gui/interactive_tab.py" line="248" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="276" />
+            <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
+            <translation>Neues Projekt: Die Objektdatei wurde geleert, damit hier angenommene Objekte nicht in die Datei des vorigen Projekts gelangen. Wählen Sie eine Objektdatei und drücken Sie dann „Auf der Karte zeigen“.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="330" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="340" />
+            <location filename="../plugin/gui/interactive_tab.py" line="350" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
@@ -1274,7 +1279,7 @@
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="383" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
@@ -1679,17 +1684,22 @@
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="922" />
+            <location filename="../plugin/gui/landcover_tab.py" line="881" />
+            <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
+            <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="928" />
+            <location filename="../plugin/gui/landcover_tab.py" line="937" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="934" />
+            <location filename="../plugin/gui/landcover_tab.py" line="943" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

@@ -269,7 +269,7 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="60" />
+            <location filename="../plugin/gui/interactive_tab.py" line="61" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
@@ -479,7 +479,7 @@
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="259" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
@@ -529,7 +529,7 @@
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours droits (bâtiments)</translation>
         </message>
@@ -679,7 +679,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="100" />
+            <location filename="../plugin/gui/interactive_tab.py" line="102" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -979,17 +979,17 @@
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="904" />
+            <location filename="../plugin/gui/landcover_tab.py" line="913" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="913" />
+            <location filename="../plugin/gui/landcover_tab.py" line="922" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="257" />
+            <location filename="../plugin/gui/interactive_tab.py" line="259" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
@@ -1074,22 +1074,22 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="175" />
+            <location filename="../plugin/gui/dock.py" line="179" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Cet onglet a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez l'onglet Installation et cliquez sur « Installer les dépendances » : l'onglet s'ouvre une fois l'installation terminée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="182" />
+            <location filename="../plugin/gui/dock.py" line="186" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="222" />
+            <location filename="../plugin/gui/dock.py" line="233" />
             <source>{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. To keep them, right-click each layer › Export › Save As…, then save the project again.</source>
             <translation>{n} couche(s) du projet enregistré sont des fichiers temporaires de TerraPrompt, supprimés à la fermeture de QGIS : {names}. Pour les garder, clic droit sur chaque couche › Exporter › Enregistrer sous…, puis enregistrez à nouveau le projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="45" />
+            <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
@@ -1099,172 +1099,177 @@
             <translation>Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="48" />
+            <location filename="../plugin/gui/interactive_tab.py" line="49" />
             <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
             <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="54" />
+            <location filename="../plugin/gui/interactive_tab.py" line="55" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
             <source>Choose model file</source>
             <translation>Choisir le fichier du modèle</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="67" />
+            <location filename="../plugin/gui/interactive_tab.py" line="68" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="69" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="71" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="76" />
+            <location filename="../plugin/gui/interactive_tab.py" line="77" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="78" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="88" />
+            <location filename="../plugin/gui/interactive_tab.py" line="89" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="90" />
+            <location filename="../plugin/gui/interactive_tab.py" line="92" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="92" />
+            <location filename="../plugin/gui/interactive_tab.py" line="94" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="97" />
+            <location filename="../plugin/gui/interactive_tab.py" line="99" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="99" />
+            <location filename="../plugin/gui/interactive_tab.py" line="101" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="108" />
+            <location filename="../plugin/gui/interactive_tab.py" line="110" />
             <source>choose polygons…</source>
             <translation>choisir des polygones…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="110" />
+            <location filename="../plugin/gui/interactive_tab.py" line="112" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="111" />
+            <location filename="../plugin/gui/interactive_tab.py" line="113" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="114" />
             <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
             <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="117" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="117" />
+            <location filename="../plugin/gui/interactive_tab.py" line="119" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="123" />
+            <location filename="../plugin/gui/interactive_tab.py" line="125" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="268" />
+            <location filename="../plugin/gui/interactive_tab.py" line="270" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="141" />
+            <location filename="../plugin/gui/interactive_tab.py" line="143" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="185" />
+            <location filename="../plugin/gui/interactive_tab.py" line="187" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="185" />
+            <location filename="../plugin/gui/interactive_tab.py" line="187" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="233" />
+            <location filename="../plugin/gui/interactive_tab.py" line="235" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="234" />
+            <location filename="../plugin/gui/interactive_tab.py" line="236" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="246" />
+            <location filename="../plugin/gui/interactive_tab.py" line="248" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="276" />
+            <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
+            <translation>Nouveau projet : le fichier des objets a été vidé, pour que les objets acceptés ici n'aillent pas dans le fichier du projet précédent. Choisissez un fichier d'objets, puis appuyez sur « Désigner sur la carte ».</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="282" />
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="330" />
+            <location filename="../plugin/gui/interactive_tab.py" line="340" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="340" />
+            <location filename="../plugin/gui/interactive_tab.py" line="350" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
@@ -1274,7 +1279,7 @@
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="383" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
@@ -1679,17 +1684,22 @@
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="922" />
+            <location filename="../plugin/gui/landcover_tab.py" line="881" />
+            <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
+            <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="928" />
+            <location filename="../plugin/gui/landcover_tab.py" line="937" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="934" />
+            <location filename="../plugin/gui/landcover_tab.py" line="943" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

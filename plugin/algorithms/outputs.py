@@ -7,7 +7,7 @@ from typing import Callable, Optional
 
 from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
 
-from ..gui.layers import keep_style, set_abstract
+from ..gui.layers import RESULT_PROPERTY, keep_style, set_abstract
 from .base import ogr_uri_path
 
 _ALIVE: list = []
@@ -30,6 +30,9 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
             layer.updateExtents()
         self.style(layer)
         keep_style(layer)
+        # marked as the dock marks its own: the save warning names it when it is a temporary file, and the dock may
+        # rerun to its file (it is a result, not the analyst's data)
+        layer.setCustomProperty(RESULT_PROPERTY, True)
         if self.explanation:
             set_abstract(layer, self.explanation)
         layer.triggerRepaint()

@@ -80,14 +80,16 @@ class Scaling:
         """(rows, cols) True where raw (bands, rows, cols) values are no measurement under this scaling: 0 or less in a
         linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no
         nodata value), exactly 0 in every band of SAR already in dB (0 dB in VV and VH at once is no backscatter: the
-        fill of a GEE export or a warp collar), reflectance below REFLECTANCE_FLOOR. None when every value is a
-        measurement."""
+        fill of a GEE export or a warp collar) or below SAR_DB_FLOOR in any band (an undeclared -9999 fill), reflectance
+        below REFLECTANCE_FLOOR. None when every value is a measurement."""
         data = np.asarray(data)
         if self.to_db:
             return (data <= 0).any(axis=0)
         if self.kind == "sar_db":  # exactly 0 in every band of dB values: an undeclared fill (GEE unmask(0), a warp collar)
-            zero = (data == 0).all(axis=0)
-            return zero if zero.any() else None
+            empty = (data == 0).all(axis=0)
+            if data.dtype.kind in "if" and self.scale > 0:  # below SAR_DB_FLOOR: an undeclared -9999 fill, no backscatter
+                empty |= (data < (SAR_DB_FLOOR - self.offset) / self.scale).any(axis=0)
+            return empty if empty.any() else None
         # a fill value nobody declared (MODIS -28672, Landsat Collection 1 / HLS -9999) read as reflectance far below 0:
         # no surface is that dark (it was classed as water at 96 % confidence); unsigned integers cannot get there
         if self.kind == "reflectance" and self.calibrated and data.dtype.kind in "if" and self.scale > 0:
@@ -138,6 +140,10 @@ so σ0 dB ≈ 20·log10(DN) − 53.4: open water (DN 20-60) about −27 to −18
 REFLECTANCE_FLOOR = -0.5
 """Reflectance below this is an undeclared fill value, not a measurement (surface reflectance dips a little below 0 over
 dark water after atmospheric correction, never to -0.5)."""
+SAR_DB_FLOOR = -60.0
+"""SAR dB below this is an undeclared fill value (-9999, -32768), not backscatter: the sensors' noise floor is about
+-25 dB, terrain shadow -40 dB, and linear σ0 is read no lower than 1e-6 (-60 dB). An undeclared -9999 border was read as
+a 9,990 dB change that lifted the log-ratio threshold to 24 dB (a flood pair kept the border, F1 0.167 against 0.769)."""
 SAR_DN_MEDIAN = 20.0
 """Linear SAR values whose median is above this (+13 dB) are uncalibrated DN, not σ0 (land is about 0.03-0.3)."""
 AMPLITUDE_NAME = re.compile(r"(?<![a-z])amp(?:litude)?(?![a-z])|_rtc\d+_[a-z]_[gs]a[a-z]{4}(?![a-z])")
@@ -394,7 +400,8 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
         return None
     phys = s.astype(np.float64) * scale + offset
     if kind == "sar_db":
-        return Scaling(kind, scale, offset, False, t("dB = {note}", note=note)) if np.percentile(phys, 5) < 0 else None
+        phys = phys[phys >= SAR_DB_FLOOR]  # an undeclared fill (-9999) is neither dB nor linear
+        return Scaling(kind, scale, offset, False, t("dB = {note}", note=note)) if phys.size and np.percentile(phys, 5) < 0 else None
     return Scaling(kind, scale, offset, False, t("reflectance = {note}", note=note)) if np.percentile(phys, 98) <= 3.0 else None
 
 
@@ -486,6 +493,21 @@ def _db_fill_note(sample: np.ma.MaskedArray) -> str:
                            pct=f"{100.0 * zero.mean():.1f}")
 
 
+def _low_fill_note(sample: np.ma.MaskedArray, floor: float, floor_text: str) -> str:
+    """What the explanation says when a sample of SAR values (bands, rows, cols) holds pixels below ``floor`` (raw
+    units, said as ``floor_text``) in some band ('' when none): an undeclared fill such as -9999, left out as nodata
+    (:meth:`Scaling.no_measurement`)."""
+    vals = np.asarray(sample.data, dtype=np.float64)
+    ok = ~np.ma.getmaskarray(sample).any(axis=0)
+    with np.errstate(invalid="ignore"):
+        low = ok & (vals < floor).any(axis=0)
+    if not low.any():
+        return ""
+    return separator() + t("values below {floor} ({pct} % of a sample, e.g. {value}) are an undeclared fill, not "
+                           "backscatter: nodata", floor=floor_text, pct=f"{100.0 * low.mean():.1f}",
+                           value=f"{float(np.min(vals[:, low])):g}")
+
+
 def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
@@ -509,14 +531,17 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         s = sample[0].compressed()
         integer = dtype == "complex_int16" or np.dtype(dtype).kind in "iu"
         signed = s[s != 0] if not src.is_complex else s  # an undeclared 0 fill of dB values is no measurement
-        if signed.size and (np.percentile(signed, 5) < 0):
-            s = signed
-            median_db = float(np.percentile(s, 50))
-            if integer and median_db < CENTI_DB_MEDIAN:  # int16 hundredths of a dB without the scale 0.01 stated
-                return Scaling(kind, 0.01, 0.0, False, t(
-                    "integers read as hundredths of a dB (median {median}: no backscatter is that low in dB); set the band "
-                    "scale 0.01 in the file to say so", median=f"{median_db:g}"))
-            return Scaling(kind, 1.0, 0.0, False, t("values already in dB") + _db_fill_note(sample))
+        # values below SAR_DB_FLOOR are neither dB nor linear: an undeclared fill (-9999) decides nothing
+        plausible = signed[signed >= SAR_DB_FLOOR] if not src.is_complex else s
+        median_db = float(np.percentile(signed, 50)) if signed.size else 0.0
+        if integer and not src.is_complex and median_db < CENTI_DB_MEDIAN:  # int16 hundredths of a dB, no scale 0.01 stated
+            return Scaling(kind, 0.01, 0.0, False, t(
+                "integers read as hundredths of a dB (median {median}: no backscatter is that low in dB); set the band "
+                "scale 0.01 in the file to say so", median=f"{median_db:g}")
+                + _low_fill_note(sample, 100.0 * SAR_DB_FLOOR, f"{100.0 * SAR_DB_FLOOR:g} ({SAR_DB_FLOOR:g} dB)"))
+        if plausible.size and (np.percentile(plausible, 5) < 0):
+            return Scaling(kind, 1.0, 0.0, False, t("values already in dB") + _db_fill_note(sample)
+                           + _low_fill_note(sample, SAR_DB_FLOOR, f"{SAR_DB_FLOOR:g} dB"))
         measured = s[s > 0]  # the zero fill of swath borders is no measurement (Scaling.no_measurement)
         median = float(np.percentile(measured, 50)) if measured.size else 0.0
         if src.is_complex and median > SAR_DN_MEDIAN:  # an uncalibrated SLC: |DN|² is intensity DN
@@ -525,6 +550,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                 "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
         if src.is_complex:
             return Scaling(kind, 1.0, 0.0, True, t("complex → intensity → dB"))
+        negative = _low_fill_note(sample, 0.0, "0")  # linear values below 0: an undeclared fill (Scaling.no_measurement)
         floating = src.dtypes[0].startswith("float")
         named = src.descriptions[bands[0] - 1].lower() if src.descriptions and bands[0] <= len(src.descriptions) else ""
         amplitude = _amplitude_named(src, bands)
@@ -535,15 +561,18 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
                    t("values read as amplitude DN (uncalibrated: the median {median} is no σ0)", median=f"{median:.4g}"))
             return Scaling(kind, 2.0, -S1_AMPLITUDE_DB, True, t(
                 "{why}: dB = 20·log10(DN) − {db}, an approximate calibration (calibrate to σ0 for exact values)",
-                why=why, db=f"{S1_AMPLITUDE_DB:g}"))
+                why=why, db=f"{S1_AMPLITUDE_DB:g}") + negative)
         if median > SAR_DN_MEDIAN:
             return Scaling(kind, 1.0, -S1_AMPLITUDE_DB, True, t(
                 "values read as intensity DN (amplitude², uncalibrated: the median {median} is no σ0): dB = 10·log10(DN) − {db}, "
-                "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}"))
+                "an approximate calibration (calibrate to σ0 for exact values)", median=f"{median:.4g}", db=f"{S1_AMPLITUDE_DB:g}")
+                + negative)
         if amplitude:  # calibrated amplitude (√σ0): 10·log10 would halve every dB value (water read as land)
-            return Scaling(kind, 2.0, 0.0, True, t("amplitude → dB (20·log10): the band descriptions say amplitude")
+            return Scaling(kind, 2.0, 0.0, True, (t("amplitude → dB (20·log10): the band descriptions say amplitude")
                            if amplitude == "description" else t("amplitude → dB (20·log10): the file name says amplitude"))
-        return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)") + _intensity_caution(sample, bands, modality))
+                           + negative)
+        return Scaling(kind, 1.0, 0.0, True, t("linear intensity → dB (10·log10)") + negative
+                       + _intensity_caution(sample, bands, modality))
     if kind == "metres":
         return _height_scaling(src, bands[0])
     bands = judged

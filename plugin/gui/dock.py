@@ -93,17 +93,20 @@ Find similar)."""
 
 
 def temporary_results(project) -> list:
-    """The project's layers read from TerraPrompt's folders in QGIS's temporary folder (removed when QGIS closes)."""
+    """The project's TerraPrompt results read from QGIS's temporary folder (removed when QGIS closes): the dock's, in
+    its folders there, and the marked results of Processing runs to temporary outputs."""
     import os
 
     from qgis.core import QgsProcessingUtils
+
+    from .layers import is_result
 
     temp = os.path.normcase(os.path.abspath(QgsProcessingUtils.tempFolder()))
     found = []
     for layer in project.mapLayers().values():
         path = os.path.normcase(os.path.abspath(layer.source().split("|")[0])) if layer.source() else ""
         rel = os.path.relpath(path, temp) if path.startswith(temp + os.sep) else ""
-        if rel.startswith(TEMP_PREFIX):
+        if rel and (rel.startswith(TEMP_PREFIX) or is_result(layer, project)):
             found.append(layer)
     return sorted(found, key=lambda layer: layer.name())
 
@@ -135,6 +138,7 @@ class TerraPromptDock(QgsDockWidget):
 
         QgsProject.instance().cleared.connect(project_was_cleared)
         QgsProject.instance().cleared.connect(self._project_cleared)
+        QgsProject.instance().readProject.connect(self._project_read)
         QgsProject.instance().projectSaved.connect(self.warn_temporary_results)
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
@@ -209,6 +213,13 @@ class TerraPromptDock(QgsDockWidget):
             elif getattr(tab, "task", None) is not None and callable(getattr(tab, "cancel", None)):
                 tab.cancel()
 
+    def _project_read(self, *_args) -> None:
+        """A project was opened: each tab with a ``project_read`` hook takes up its layers (its first readable raster)."""
+        for tab in self.tabs.values():
+            read = getattr(tab, "project_read", None)
+            if callable(read):
+                read()
+
     def warn_temporary_results(self) -> str:
         """After the project is saved: warn (message bar) when it holds TerraPrompt results written to QGIS's temporary
         folder, which QGIS removes when it closes; returns the warning ('' when there is none)."""
@@ -233,6 +244,7 @@ class TerraPromptDock(QgsDockWidget):
 
         for signal, slot in ((QgsProject.instance().cleared, project_was_cleared),
                              (QgsProject.instance().cleared, self._project_cleared),
+                             (QgsProject.instance().readProject, self._project_read),
                              (QgsProject.instance().projectSaved, self.warn_temporary_results)):
             try:
                 signal.disconnect(slot)

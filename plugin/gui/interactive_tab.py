@@ -28,6 +28,7 @@ from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
 from .dock import button_grid, make_narrow, scroll_body
+from .slots import pick_valid_layer
 from .tasks import notify
 
 
@@ -86,7 +87,8 @@ class InteractiveTab(QWidget):
         self.output_widget = QgsFileWidget(self)
         self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
-        self.output_widget.setFilePath(settings.value("interactive_output", ""))
+        # empty at first: an objects file belongs to the project it was chosen in (objects accepted in another project
+        # would go into it), so the analyst chooses it in each project
         form.addRow(tr("Objects file"), self.output_widget)
         layout.addLayout(form)
         self.start_button = QPushButton(tr("Prompt on map"), self)
@@ -268,6 +270,15 @@ class InteractiveTab(QWidget):
         self.status.setText(tr("Choose a raster and press 'Prompt on map'."))
         if self.similar_task is not None:
             self.similar_task.stop_for_new_project()
+        if self.output_widget.filePath().strip():  # the old project's file: objects accepted here would go into it
+            self.output_widget.setFilePath("")
+            self.apply_choices(keep_session=True)  # the controller lets go of it too
+            self.status.setText(tr("New project: the objects file was emptied, so that objects accepted here do not go "
+                                   "into the previous project's file. Choose an objects file, then press 'Prompt on map'."))
+
+    def project_read(self) -> None:
+        """A project was opened: the raster is its first one QGIS could open, unless a readable one is chosen."""
+        pick_valid_layer(self.layer_combo)
 
     def _drop_similar_dir(self) -> None:
         """Remove the folder of a Find similar run that wrote nothing."""
@@ -301,7 +312,6 @@ class InteractiveTab(QWidget):
         settings.set_value("interactive_no_overlap", "true" if self.overlap_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
-        settings.set_value("interactive_output", out)
 
     def apply_settings(self) -> None:
         """Follow the Settings tab's default device when it changed (the device chosen here is kept otherwise); it is

@@ -45,7 +45,7 @@ from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
 from .richtext import escape
-from .slots import empty_when_removed, on_removed
+from .slots import empty_when_removed, on_removed, pick_valid_layer
 from .snapshot import check_files, is_file_raster
 from .settings_tab import device_labels
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -467,7 +467,8 @@ class LandcoverTab(QWidget):
         self.device = settings.DeviceChoice(self.device_combo, "landcover/device")
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
         (self.file_radio if to_file else self.temp_radio).setChecked(True)
-        self.file_widget.setFilePath(str(settings.value("landcover/output_path", "")))
+        # the output file is not restored: it belongs to the project it was chosen in (another project's run would
+        # overwrite that project's results), so the analyst chooses it in each project
         self._output_mode_changed()
         self._extent_mode_changed()
         source = str(settings.value("landcover/layer", ""))
@@ -479,8 +480,8 @@ class LandcoverTab(QWidget):
             self._pick_first_layer()
 
     def _pick_first_layer(self) -> None:
-        if self.layer_combo.currentLayer() is None and self.layer_combo.count() > 1:
-            self.layer_combo.setCurrentIndex(1)
+        """Show the first raster QGIS could open when the input shows none or a broken one."""
+        pick_valid_layer(self.layer_combo)
 
     @staticmethod
     def _select(combo: QComboBox, key) -> None:
@@ -495,7 +496,6 @@ class LandcoverTab(QWidget):
         settings.set_value("landcover/device", self.device_combo.currentData())  # not the Settings tab's default device
         settings.set_value("landcover/extent", self.extent_combo.currentData())
         settings.set_value("landcover/output_mode", "temporary" if self.temp_radio.isChecked() else "file")
-        settings.set_value("landcover/output_path", self.file_widget.filePath())
         settings.set_value("landcover/straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("landcover/layer", layer_file(self.layer_combo.currentLayer()))
 
@@ -876,6 +876,15 @@ class LandcoverTab(QWidget):
         file goes on and writes it (its layers are not added to the new project)."""
         if self.task is not None and self.temp_dir is not None:
             self.task.stop_for_new_project(self.cancel)
+        if self.file_widget.filePath().strip():  # the old project's file: a run here would overwrite its results
+            self.file_widget.setFilePath("")
+            self.explanation.setPlainText(tr("New project: the output file was emptied, so that a run here does not "
+                                             "overwrite the previous project's results. Choose an output file, or "
+                                             "Temporary layers."))
+
+    def project_read(self) -> None:
+        """A project was opened: the input is its first raster QGIS could open, unless a readable one is chosen."""
+        self._pick_first_layer()
 
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))

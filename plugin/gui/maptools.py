@@ -771,12 +771,16 @@ class PromptController(QObject):
         return sorted(layers, key=lambda lyr: (lyr.id() != self._output_layer_id, bool(lyr.subsetString())))
 
     def _refresh_output_layer(self) -> None:
-        """Add the output layer to the project on first use, else reload every layer of the project that shows it."""
+        """Add the output layer to the project on first use, else reload every layer of the project that shows it; a
+        layer the project could not open (its file was gone, and Accept has written it again) reads the file anew."""
         layers = self._output_layers()
         for lyr in layers:
-            lyr.dataProvider().reloadData()
+            if lyr.isValid():
+                lyr.dataProvider().reloadData()
+            else:  # reloadData cannot revive it: its data source is set again (its saved style comes back with it)
+                lyr.setDataSource(lyr.source(), lyr.name(), lyr.providerType())
             lyr.triggerRepaint()
-        if layers:
+        if any(lyr.isValid() for lyr in layers):
             return
         lyr = QgsVectorLayer(f"{self.output_path}|layername=objects", os.path.splitext(os.path.basename(self.output_path))[0], "ogr")
         if lyr.isValid():

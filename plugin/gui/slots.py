@@ -31,3 +31,16 @@ def empty_when_removed(*combos) -> None:
     """Empty each of ``combos`` when its chosen layer leaves the project, instead of letting it hold a neighbour."""
     for combo in combos:
         on_removed(combo, empty)
+
+
+def pick_valid_layer(combo) -> None:
+    """Have ``combo`` show the first layer of its list that QGIS could open, when it shows none or a broken one (a
+    project opened whose temporary files are gone): every tab picks its input the same way."""
+    current = combo.currentLayer()
+    if current is not None and current.isValid():
+        return
+    for row in range(combo.count()):
+        layer = combo.layer(row)
+        if layer is not None and layer.isValid():
+            combo.setLayer(layer)
+            return

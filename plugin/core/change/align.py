@@ -15,7 +15,7 @@ import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from affine import Affine
@@ -125,6 +125,8 @@ class AlignedPair:
     """(dx, dy) co-registration: AFTER's content for BEFORE's pixel (row, col) is read at (row + dy, col + dx)."""
     _sample: Optional[list[PairBlock]] = None
     _blocks: dict = field(default_factory=dict)
+    _masked: Optional["MaskedTally"] = None
+    """What the cloud masking took out of the blocks read so far, and the report line it keeps up to date."""
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
     @property
@@ -152,6 +154,10 @@ class AlignedPair:
             for which in ("before", "after"):
                 blk.valid = blk.valid & ~self.cloudy(blk, which, window)
             blk.cloudy = int(valid.sum() - blk.valid.sum())
+        if self._masked is not None:
+            with self._lock:
+                self._masked.add(window, valid, valid & ~blk.valid)
+                self._masked.say(self.report)
         return blk
 
     def _read_date(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -209,25 +215,43 @@ class AlignedPair:
         if getattr(masker, "per_pixel", False):
             raw, bad = self._read_quality(which, window)
             return masker.cloudy(raw[0], ~bad)
-        with self._lock:  # the prefetching reader thread and the caller share the blocks
-            prob = self._cloud_blocks(which, masker).window(int(window.col_off), int(window.row_off), int(window.width),
-                                                            int(window.height))
-        return np.argmax(prob, axis=0) > 0
+
+        def masked(w: Window) -> tuple[np.ndarray, np.ndarray]:
+            args = (int(w.col_off), int(w.row_off), int(w.width), int(w.height))
+            with self._lock:  # the prefetching reader thread and the caller share the blocks
+                blocks, reach = self._cloud_blocks(which, masker)
+                cls = np.argmax(blocks.window(*args), axis=0)
+                shadow = cls == 2
+                if shadow.any():
+                    shadow &= reach.window(*args)
+            return (cls == 1) | shadow, np.zeros(cls.shape, bool)
+
+        if which == "after" and self.shift != (0, 0):  # masked on AFTER's own pixels, then moved as AFTER's values are
+            def plane(w: Window) -> tuple[np.ndarray, np.ndarray]:
+                hit, bad = masked(w)
+                return hit[None], bad
+
+            return self._read_after_shifted(window, plane, 1)[0][0] > 0
+        return masked(window)[0]
 
     def _cloud_blocks(self, which: str, masker):
         """The date's cloud probabilities on fixed wide blocks of BEFORE's grid (landcover.clouds.BlockCache), so a
-        tile's mask does not depend on the tile size: on tiles, a thin last tile (OSCD Nantes' 10 rows) lost 120
-        pixels to false clouds that a whole-raster run keeps."""
+        tile's mask does not depend on the tile size (on tiles, a thin last tile, OSCD Nantes' 10 rows, lost 120
+        pixels to false clouds that a whole-raster run keeps), and where they lie within SHADOW_REACH_M of a cloud
+        (landcover.spectral.CloudReach: a shadow with no cloud near is dark ground, as in land cover). AFTER is masked
+        unshifted: the co-registration's off-grid fill read as dark ground, a false shadow strip along the edge."""
         from ..landcover.clouds import BlockCache
+        from ..landcover.spectral import CloudReach
 
         if which not in self._blocks:
             roles = [r for r in self.roles if r in masker.bands]
 
             def reader(w: Window):
-                vals, bad = self._read_date(which, w, roles)
+                vals, bad = self._read_unshifted(which, w, roles)
                 return dict(zip(roles, vals)), ~bad
 
-            self._blocks[which] = BlockCache(masker, reader, int(self.grid.width), int(self.grid.height), keep=8)
+            blocks = BlockCache(masker, reader, int(self.grid.width), int(self.grid.height), keep=8)
+            self._blocks[which] = (blocks, CloudReach(blocks))
         return self._blocks[which]
 
     def _read_quality(self, which: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
@@ -264,16 +288,60 @@ class AlignedPair:
 
 
 def sample_windows(window: Window, max_pixels: int, block: int = 128, seed: int = 0) -> list[Window]:
-    """The whole window when small, else up to max_pixels/block² random block windows inside it."""
+    """The whole window when small, else up to max_pixels/block² random block windows inside it; the last block of a
+    row or column ends on the window's edge (whole blocks from the origin never sampled the last w % block columns and
+    h % block rows, so no fit saw them)."""
     c0, r0, w, h = int(window.col_off), int(window.row_off), int(window.width), int(window.height)
     if w * h <= max_pixels:
         return [Window(c0, r0, w, h)]
     bw, bh = min(block, w), min(block, h)
-    cols, rows = w // bw, h // bh
+    cols, rows = -(-w // bw), -(-h // bh)
     n = max(1, min(cols * rows, max_pixels // (bw * bh)))
     rng = np.random.default_rng(seed)
     picks = rng.choice(cols * rows, size=n, replace=False)
-    return [Window(c0 + int(k % cols) * bw, r0 + int(k // cols) * bh, bw, bh) for k in sorted(picks)]
+    return [Window(c0 + min(int(k % cols) * bw, w - bw), r0 + min(int(k // cols) * bh, h - bh), bw, bh) for k in sorted(picks)]
+
+
+class MaskedTally:
+    """Pixels with data on both dates and those the cloud masking took out, counted once each over every block read
+    (on cells of the grid that a block holds whole: the run's tiles overlap), and the report line that states the share."""
+
+    CELL = 16
+
+    def __init__(self, width: int, height: int, line: int, say: Callable[[str], str]) -> None:
+        self.width, self.height, self.line, self.say_share = width, height, line, say
+        self.counted = np.zeros((-(-height // self.CELL), -(-width // self.CELL)), bool)
+        self.data = self.masked = 0
+
+    def _cells(self, start: int, length: int, size: int) -> tuple[int, int]:
+        """The cells [first, end) of one axis that a span of the grid holds whole (the grid's thinner last cell included)."""
+        c = self.CELL
+        end = -(-size // c) if start + length >= size else (start + length) // c
+        return -(-start // c), end
+
+    def add(self, window: Window, data: np.ndarray, masked: np.ndarray) -> None:
+        """Count a block's pixels with data on both dates and the masked ones, in the cells not counted before."""
+        c, r0, c0 = self.CELL, int(window.row_off), int(window.col_off)
+        y0, y1 = self._cells(r0, data.shape[0], self.height)
+        x0, x1 = self._cells(c0, data.shape[1], self.width)
+        if y1 <= y0 or x1 <= x0:
+            return
+        new = ~self.counted[y0:y1, x0:x1]
+        if not new.any():
+            return
+        sums = []
+        for arr in (data, masked):
+            cut = np.zeros(((y1 - y0) * c, (x1 - x0) * c), np.int32)
+            part = arr[y0 * c - r0:min(y1 * c, self.height) - r0, x0 * c - c0:min(x1 * c, self.width) - c0]
+            cut[:part.shape[0], :part.shape[1]] = part
+            sums.append(cut.reshape(y1 - y0, c, x1 - x0, c).sum(axis=(1, 3)))
+        self.data += int(sums[0][new].sum())
+        self.masked += int(sums[1][new].sum())
+        self.counted[y0:y1, x0:x1] = True
+
+    def say(self, report: list[str]) -> None:
+        """Rewrite the report's cloud line with the share masked so far."""
+        report[self.line] = self.say_share(number(100.0 * self.masked / max(self.data, 1), 1))
 
 
 def common_window(before: RasterSource, after: RasterSource) -> Window:
@@ -441,24 +509,14 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         report.append(_t("Detail: AFTER's pixels are {factor} times BEFORE's, so BEFORE is averaged onto AFTER's pixels and "
                          "resampled back as AFTER is ({resampling}): both dates carry the same detail, and finer detail is "
                          "not called change", factor=smooth, resampling=resampling_text(resampling)))
-    if pair.family != "sar":  # speckle has no edges to line up; the log-ratio's 5x5 mean absorbs small shifts
-        report.append(coregister(pair))
+    report.append(coregister(pair))
     pair.clouds, why = cloud_maskers(pair, bmod, amod, device) if cloud_mask else (None, _t("not asked for"))
-    raw = pair.sample_raw()
     if pair.clouds:
-        cloudy = sum(b.cloudy for b in raw)
-        pct = number(100.0 * cloudy / max(cloudy + sum(int(b.valid.sum()) for b in raw), 1), 1)
-        bm, am = pair.clouds
-        if bm is not None and am is not None and bm.describe() == am.describe():
-            report.append(_t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of the "
-                             "sample)", model=bm.describe(), pct=pct))
-        else:
-            said = [_t("{date}: {model}", date=d, model=m.describe() if m is not None else _t("not masked ({why})", why=why))
-                    for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am))]
-            report.append(_t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the sample)",
-                             dates=separator().join(said), pct=pct))
+        report.append("")
+        pair._masked = MaskedTally(int(pair.grid.width), int(pair.grid.height), len(report) - 1, clouds_line(pair.clouds, why))
     else:
         report.append(_t("Clouds: not masked ({why})", why=why))
+    raw = pair.sample_raw()
     n_valid = sum(int(b.valid.sum()) for b in raw)
     report[extent] += data_share_note(raw)
     if n_valid == 0:
@@ -467,6 +525,27 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
+    """The report's cloud line for a share masked ('1,2'): which masker each date had, and that cloud and shadow pixels
+    of either date are nodata."""
+    def model(m) -> str:
+        if m is None:
+            return _t("not masked ({why})", why=why)
+        if getattr(m, "per_pixel", False):
+            return m.describe()
+        from ..landcover.spectral import SHADOW_REACH_M
+
+        return _t("{model}, its shadows within {km} km of its clouds", model=m.describe(), km=number(SHADOW_REACH_M / 1000.0))
+
+    bm, am = maskers
+    if bm is not None and am is not None and bm.describe() == am.describe():
+        return lambda pct: _t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of "
+                              "the pixels with data on both dates)", model=model(bm), pct=pct)
+    said = separator().join(_t("{date}: {model}", date=d, model=model(m)) for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am)))
+    return lambda pct: _t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the pixels with "
+                          "data on both dates)", dates=said, pct=pct)
 
 
 def resampling_text(resampling: Resampling) -> str:
@@ -493,17 +572,24 @@ FAR_PEAK_RATIO = 5.0
 
 
 def coregister(pair: AlignedPair, size: int = 512) -> str:
-    """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what."""
-    from .coregister import MAX_SHIFT, estimate_shifts
+    """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what.
+    A SAR pair is lined up on its co-polarised band, despeckled, in dB (speckle alone has no edges to line up, but
+    fields and parcels do: a 1 px shift called 14.5 % of an unchanged Sen1Floods11 chip change)."""
+    from .coregister import MAX_SHIFT, despeckled_db, estimate_shifts
 
     w = pair.window
     ww, hh = min(size, int(w.width)), min(size, int(w.height))
     win = Window(int(w.col_off) + (int(w.width) - ww) // 2, int(w.row_off) + (int(w.height) - hh) // 2, ww, hh)
-    role = next((r for r in ("nir", "red", "green") if r in pair.roles), pair.roles[0])
+    sar = pair.family == "sar"
+    role = next((r for r in (("vv", "hh") if sar else ("nir", "red", "green")) if r in pair.roles), pair.roles[0])
     i = pair.roles.index(role)
     bv, bbad = pair._read_unshifted("before", win)
     av, abad = pair._read_unshifted("after", win)
-    (dx, dy, ratio), (fx, fy, far) = estimate_shifts(bv[i], av[i], ~(bbad | abad), (MAX_SHIFT, FAR_SHIFT))
+    valid = ~(bbad | abad)
+    b, a = (despeckled_db(bv[i], valid), despeckled_db(av[i], valid)) if sar else (bv[i], av[i])
+    (dx, dy, ratio), (fx, fy, far) = estimate_shifts(b, a, valid, (MAX_SHIFT, FAR_SHIFT))
+    if sar:
+        role = _t("{band} (despeckled, in dB)", band=role)
     pair.shift = (dx, dy)
     if (dx, dy) == (0, 0):
         if max(abs(fx), abs(fy)) > MAX_SHIFT and far >= FAR_PEAK_RATIO:  # said, not undone: beyond what is checked here

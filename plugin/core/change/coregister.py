@@ -27,6 +27,13 @@ def _edges(band: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return g * np.outer(np.hanning(h), np.hanning(w))
 
 
+def despeckled_db(db: np.ndarray, valid: np.ndarray, size: int = 5) -> np.ndarray:
+    """A SAR band in dB averaged over ``size`` x ``size`` pixels in linear power (invalid pixels at the band's median), so
+    edges of fields and parcels stand out of the speckle."""
+    x = np.where(valid, db, np.median(db[valid]) if valid.any() else 0.0).astype(np.float64)
+    return 10.0 * np.log10(np.maximum(ndimage.uniform_filter(10.0 ** (x / 10.0), size), 1e-12))
+
+
 def estimate_shift(before: np.ndarray, after: np.ndarray, valid: np.ndarray, reach: int = 0) -> tuple[int, int, float]:
     """(dx, dy, peak ratio): AFTER's content at BEFORE's pixel (row, col) lies at (row + dy, col + dx); (0, 0, ratio)
     when no shift within ``reach`` (default MAX_SHIFT) stands out."""

@@ -290,6 +290,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)
+    if method_name == "logratio":  # HH/HV are read in VV's/VH's roles: the notes name what the pair holds
+        method.polarisations = polarisations(bmod)
     sample = pair.sample()
     method.fit(sample)
     check_read_bands(before, after, bmod, amod, getattr(method, "used", None) or pair.roles)

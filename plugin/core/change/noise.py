@@ -60,5 +60,9 @@ def noise_note(blocks: list[PairBlock]) -> str:
     """The explanation line of the floor: its value and the share of the sample's valid pixels within it."""
     n = sum(int(b.valid.sum()) for b in blocks)
     low = sum(int((rms_difference(b)[b.valid] < MIN_CHANGE).sum()) for b in blocks)
+    share = percent(low / n if n else 0.0, 1)
+    if blocks and set(blocks[0].roles) & {"vv", "vh", "hh", "hv"}:  # SAR pairs differ in dB, not in reflectance
+        return t("Noise floor: pixels whose differences (RMS over the polarisations, 3x3 mean) are under {floor} dB are "
+                 "not change: {share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=share)
     return t("Noise floor: pixels whose differences (RMS over the bands, 3x3 mean) are under {floor} are not change: "
-             "{share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=percent(low / n if n else 0.0, 1))
+             "{share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=share)
