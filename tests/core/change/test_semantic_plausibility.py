@@ -1,6 +1,7 @@
 """Change maps and summaries on real OSCD pairs: sand is bare soil in the change maps (as the prompt note says), 'urban
-expansion' says when built-up covers most of BEFORE, a winter date's street-shadow 'water' is cautioned, 'new road(s)'
-read alike, the network's result does not depend on the tile size, and a prompt quotes its own held-out figure."""
+expansion' says when built-up covers most of BEFORE, a winter date's street-shadow 'water' is cautioned (optical pairs,
+prompts that do not ask for water), 'new road(s)' read alike, the network's result does not depend on the tile size, and
+a prompt quotes its own held-out figure."""
 from __future__ import annotations
 
 import numpy as np
@@ -42,8 +43,9 @@ def test_urban_expansion_says_built_up_covers_most_of_before(tmp_path):
 
 
 def test_water_many_times_the_other_date_is_cautioned(tmp_path):
-    # Bercy: November street shadows read as water (36 % of BEFORE against 5.5 % in August)
-    res, _ = _run(tmp_path, "bercy", "water to land")
+    # Bercy: November street shadows read as water (36 % of BEFORE against 5.5 % in August): construction sites were
+    # water → built-up
+    res, _ = _run(tmp_path, "bercy", "new buildings")
     assert any(ln.startswith("Caution: water covers") for ln in res.summary.splitlines()), res.summary
 
 
@@ -80,3 +82,26 @@ def test_network_result_does_not_depend_on_tile_size(tmp_path):
         ca, cb = sa.read(1), sb.read(1)
     assert (ca == 1).sum() > 100
     assert (ca != cb).sum() <= 2, int((ca != cb).sum())
+
+
+@pytest.mark.parametrize("kept", [np.s_[[1, 2, 3, 4], 0], np.s_[0, [1, 2, 3, 4]], np.s_[0, :]])
+def test_water_caution_quiet_when_the_prompt_asks_for_water(kept):
+    # 'flooding', 'water to land', 'loss of water': a big difference in water is what the prompt looks for (the caution
+    # blamed street shadows and haze on every flood pair)
+    names = ["water", "vegetation", "built_up", "bare_soil", "other"]
+    table = np.zeros((5, 5), bool)
+    table[kept] = True
+    flood = np.diag([1.0, 45.0, 20.0, 5.0, 9.0])
+    flood[1, 0] = 20.0  # water 1 % BEFORE, 21 % AFTER
+    assert semantic.share_cautions(ClassMaps(list(names), list(names)), table, flood) == []
+
+
+def test_water_caution_optical_only():
+    # SAR pairs: street shadows and haze do not apply (the caution came with every SAR flood run)
+    names = ["water", "other"]
+    table = np.ones((2, 2), bool)  # any change: not a water prompt
+    flood = np.array([[0.3, 0.0], [28.0, 71.7]])
+    assert [c.split(":")[0] for c in semantic.share_cautions(ClassMaps(list(names), list(names)), table, flood)] == [
+        "water covers 0.3% of BEFORE and 28.3% of AFTER"]
+    sar = ClassMaps(list(names), list(names), sar_offsets=np.zeros(2))
+    assert semantic.share_cautions(sar, table, flood) == []
