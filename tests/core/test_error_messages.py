@@ -67,7 +67,7 @@ def test_band_count_and_threshold_errors_in_german(tmp_path):
                            "das passt zu keiner Modalität."), err.problem
     assert err.fix.startswith("Wählen Sie die Modalität von Hand (z. B. „generic“)")
     err = _error(InputError, threshold_change, np.zeros((2, 2), np.float32), 1.5)
-    assert (err.problem, err.fix) == ("Der Schwellenwert 1.5 liegt außerhalb von 0..1.",
+    assert (err.problem, err.fix) == ("Der Schwellenwert 1,5 liegt außerhalb von 0..1.",
                                       "Wählen Sie eine Wahrscheinlichkeit zwischen 0 und 1.")
     assert str(Cancelled()) == "Abgebrochen. Es wurde keine Ausgabe geschrieben."
 
