@@ -8,6 +8,7 @@ layer calls :func:`set_language` once with the locale its Qt translator uses.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from typing import Optional
@@ -96,6 +97,16 @@ def quantity(value: float) -> str:
     if float(value).is_integer():
         return number(value)
     return number(value, 2 if abs(value) >= 1 else 4).rstrip("0").rstrip(".,")  # 9.999 → '10', not '10.'
+
+
+def measure(value: float) -> str:
+    """A pixel size or length to two significant digits, never in e-notation (1000 → '1,000', 0.04 → '0.04', 0.3 → '0.3')."""
+    v = abs(float(value))
+    if v == 0 or v >= 10:
+        return number(round(value))
+    digits = max(0, 1 - int(math.floor(math.log10(v))))
+    text = f"{value:.{digits}f}"
+    return decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def percent(fraction: float, decimals: int = 0) -> str:

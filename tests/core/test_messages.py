@@ -301,7 +301,8 @@ def test_change_network_card_verdicts_are_translated(lang):
     from terraprompt.plugin.core.change.network import load_card
 
     card = load_card()
-    texts = [v for v in card.get("auto_subsets", {}).values() if v] + [card.get("auto_max_pixel_m_why", "")]
+    texts = ([v for v in card.get("auto_subsets", {}).values() if v] + [card.get("auto_max_pixel_m_why", "")]
+             + [v for v in card.get("auto_min_pixel_m_why", {}).values() if v])
     cat = _catalogue(lang)
     assert not [x for x in texts if x and x not in cat], f"change_net.json verdicts missing from core_{lang}.json"
 

@@ -24,7 +24,7 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError
-from ..messages import decimal, number, separator, t as _t
+from ..messages import decimal, measure, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
@@ -575,7 +575,7 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
     """Find and set the pair's whole-pixel co-registration shift from a central window; the report line says what.
     A SAR pair is lined up on its co-polarised band, despeckled, in dB (speckle alone has no edges to line up, but
     fields and parcels do: a 1 px shift called 14.5 % of an unchanged Sen1Floods11 chip change)."""
-    from .coregister import MAX_SHIFT, despeckled_db, estimate_shifts
+    from .coregister import MAX_SHIFT, MIN_PEAK_RATIO, despeckled_db, estimate_shifts
 
     w = pair.window
     ww, hh = min(size, int(w.width)), min(size, int(w.height))
@@ -597,6 +597,10 @@ def coregister(pair: AlignedPair, size: int = 512) -> str:
                       "than the {max} px corrected here: changes along edges will be misregistration; co-register the "
                       "rasters first (phase correlation of {band} edges, peak {ratio} times the next)", dx=fx, dy=fy,
                       max=MAX_SHIFT, band=role, ratio=decimal(f"{far:.1f}"))
+        if ratio < MIN_PEAK_RATIO:  # no offset stands out, not even none: the dates were not compared
+            return _t("Co-registration: could not be measured: the dates' {band} edges do not correlate clearly (peak {ratio} "
+                      "times the next, {min} needed), so a shift of the rasters would go unnoticed; check by eye that the dates "
+                      "line up", band=role, ratio=decimal(f"{ratio:.1f}"), min=decimal(f"{MIN_PEAK_RATIO:.1f}"))
         return _t("Co-registration: no shift of a whole pixel found (phase correlation of {band} edges, up to {max} px)",
                   band=role, max=MAX_SHIFT)
     moves = [_t("{n} px right", n=dx) if dx > 0 else _t("{n} px left", n=-dx) if dx < 0 else "",
@@ -617,8 +621,10 @@ def cloud_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str
 
 
 def _network_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: str) -> tuple[Optional[list], str]:
-    """ukis-csmask for both dates when both are optical reflectance with the bands it needs, else (None, why)."""
+    """ukis-csmask for both dates when both are optical reflectance with the bands it needs at the 5-120 m pixels it is
+    made for (as land cover), else (None, why)."""
     from ..landcover.clouds import CloudMasker, available
+    from ..landcover.spectral import CLOUDNET_PIXEL_M
     from ..raster import pixel_size_m
 
     ok, why = available(set(pair.roles))
@@ -628,6 +634,9 @@ def _network_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: 
         if layer.scaling.kind != "reflectance" or not layer.scaling.calibrated:
             return None, _t("the values are not calibrated reflectance")
     px = pixel_size_m(pair.grid)
+    if not (CLOUDNET_PIXEL_M[0] <= px <= CLOUDNET_PIXEL_M[1]):
+        return None, _t("the pixels are {size} m; the network is made for {lo}-{hi} m satellite imagery", size=measure(px),
+                        lo=measure(CLOUDNET_PIXEL_M[0]), hi=measure(CLOUDNET_PIXEL_M[1]))
     try:
         return [CloudMasker(set(pair.roles), px, "l2a" if m.name == "sentinel2_l2a" else "l1c", device) for m in (bmod, amod)], ""
     except Exception as exc:  # noqa: BLE001 - a missing/broken model only disables masking, and says so

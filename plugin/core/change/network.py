@@ -20,7 +20,7 @@ import numpy as np
 from .. import modelcards
 from ..catalog import MODELS_DIR
 from ..errors import ModalityError, ModelError
-from ..messages import decimal, number, separator, t
+from ..messages import measure, number, separator, t
 from ..runtime import DeviceReport
 from .align import PairBlock, in_helper_thread
 from .methods import ChangeMethod
@@ -76,7 +76,8 @@ def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD
 def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FILE,
                          card_path: str = CARD_FILE) -> tuple[bool, str]:
     """Whether METHOD=auto should use the network for these bands and the coarser date's pixel size ``pixel_m`` (the
-    card's ``auto_subsets`` and ``auto_max_pixel_m``, set from held-out scores); with the reason."""
+    card's ``auto_subsets``, ``auto_max_pixel_m`` and per-subset ``auto_min_pixel_m``, set from held-out scores); with
+    the reason."""
     ok, _ = network_available(roles, model_path, card_path)
     if not ok:
         return False, ""
@@ -86,8 +87,13 @@ def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FI
     limit = card.get("auto_max_pixel_m")
     if limit and pixel_m > limit:
         why = card.get("auto_max_pixel_m_why", "")
-        return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=decimal(f"{pixel_m:.3g}"), limit=decimal(f"{limit:g}"),
+        return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=measure(pixel_m), limit=measure(limit),
                         why=t(why) if why else "")
+    low = card.get("auto_min_pixel_m", {}).get(name)
+    if low and 0 < pixel_m < low:
+        why = card.get("auto_min_pixel_m_why", {}).get(name, "")
+        return False, t("{pixel} m pixels are finer than the {low} m the network's band subset {name} was trained on ({why})",
+                        pixel=measure(pixel_m), low=measure(low), name=name, why=t(why) if why else "")
     # decided on the card's own (English) verdict, which is data; the analyst reads its translation
     return verdict.startswith(AUTO_USES_NETWORK), t("band subset {name}: {verdict}", name=name, verdict=t(verdict) if verdict else "")
 

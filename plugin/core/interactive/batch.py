@@ -22,7 +22,7 @@ from ..raster import open_raster, reads_cancellable
 from ..vectors import with_area_note
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
 from .cache import EmbeddingCache
-from .encoder import TILE, bands_line, tile_for
+from .encoder import TILE, bands_line, scale_caution, tile_for
 from .engines import load_engine
 from .objects import AcceptedObject, free_of, make_object, mask_to_geometry, write_objects
 from .session import InteractiveSession, on_raster
@@ -212,6 +212,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             else t("; {n} objects skipped: {reasons}", n=len(skipped), reasons=separator().join(skipped)))
     text = (done + hits
             + separator() + bands_line(src, engine, modality)  # which bands the engine read (the network: three)
+            + "".join(separator() + c for c in [scale_caution(src, engine)] if c)
             + (left if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
     text = with_area_note(text, src.crs)  # a local grid's areas are measured flat

@@ -15,7 +15,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..messages import t
+from ..messages import measure, t
 from ..resample import block_mean
 
 SIX = ("blue", "green", "red", "nir", "swir1", "swir2")
@@ -90,8 +90,8 @@ class CloudMasker:
     def describe(self) -> str:
         """One line for explanations."""
         return t("ukis-csmask {version} ({n} bands: {bands}; {pixel} m pixels averaged x{factor} to ~{coarse} m)",
-                 version=self.model_version, n=len(self.bands), bands=", ".join(self.bands), pixel=f"{self.pixel_m:.0f}",
-                 factor=self.factor, coarse=f"{self.pixel_m * self.factor:.0f}")
+                 version=self.model_version, n=len(self.bands), bands=", ".join(self.bands), pixel=measure(self.pixel_m),
+                 factor=self.factor, coarse=measure(self.pixel_m * self.factor))
 
     def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
         """(3, h, w) probabilities of clear, cloud and shadow for one tile."""

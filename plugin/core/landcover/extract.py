@@ -15,7 +15,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
-from ..messages import label_in_text, number, percent, quantity, separator, t
+from ..messages import label_in_text, measure, number, percent, quantity, separator, t
 from ..mmu import LOW_CONFIDENCE, class_area_table, merge_small_regions, merge_undersized, sieve_classes
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
@@ -638,6 +638,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         # or error while polygonising leaves the analyst's previous outputs untouched.
         out.classes.close(commit_now=False)
         # regions measured in m² (each row's pixel area), as the polygons are
+        size_note = size_against_pixels(parsed.min_area_m2, parsed.max_area_m2, float(area_rows.min()), float(tally.counts.sum()))
         if fill:  # a whole map keeps no holes: small regions merge into their largest neighbour
             # GDAL merges regions of fewer pixels than this, each surely under the minimum (never a large-enough one) ...
             mmu_px = int(np.ceil(parsed.min_area_m2 / float(area_rows.max()))) if parsed.min_area_m2 else 0
@@ -673,6 +674,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
         details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
         details["saturated_m2"] = tally.saturated
+        details["size_note"] = size_note
         details["saturation_value"] = max(saturation_level(src.dtypes[b - 1]) or 0 for r, b in modality.roles.items()
                                           if r in levels) if levels else None
         if shadows is not None:  # the network's water is taken out of ukis-csmask's cloud shadows
@@ -808,6 +810,24 @@ def heights_lines(hd: Optional[dict]) -> list[str]:
     return [line]
 
 
+def size_against_pixels(min_m2: float, max_m2: float, pixel_m2: float, valid_m2: float) -> str:
+    """Why a size range empties the map or does nothing, measured against one pixel (the smallest, m²) and the valid area
+    before the size filter: a maximum under one pixel or a minimum over the valid area keeps nothing, a minimum of one
+    pixel or less removes nothing; '' otherwise."""
+    if max_m2 and max_m2 < pixel_m2:
+        return t("Size: caution: the maximum object area ({area} m²) is smaller than one pixel ({pixel} m²), so no region "
+                 "can be kept and the map is empty; give a maximum of at least one pixel, or use finer pixels",
+                 area=quantity(max_m2), pixel=measure(pixel_m2))
+    if min_m2 and valid_m2 and min_m2 > valid_m2:
+        return t("Size: caution: the minimum area ({area} m²) is larger than the whole valid area of the raster ({valid} m²), "
+                 "so no region can reach it and the map is empty; give a smaller minimum, or a larger raster or extent",
+                 area=quantity(min_m2), valid=measure(valid_m2))
+    if min_m2 and min_m2 <= pixel_m2:
+        return t("Size: the minimum area ({area} m²) is no larger than one pixel ({pixel} m²), so it removes nothing",
+                 area=quantity(min_m2), pixel=measure(pixel_m2))
+    return ""
+
+
 def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, float], valid_area: float, device) -> str:
     """The plain-language explanation of a run: concepts, engine and rules, areas, exclusions, confidence."""
     cat = catalogue()
@@ -833,6 +853,8 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
     if parsed.max_area_m2:
         lines.append(t("Maximum object area: {area} m² (larger regions are removed from the raster and the polygons)",
                        area=quantity(parsed.max_area_m2)))
+    if details.get("size_note"):
+        lines.append(details["size_note"])
     hf = details.get("height_filter")
     if hf:
         lines.append(t("Height: {concepts}: objects whose median height above ground is {range} ({source}; heights from a DSM are "

@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import deps
 from ..catalog import MODELS_DIR, load_json
-from ..messages import t
+from ..messages import measure, t
 
 ROLES = ("blue", "green", "red", "nir", "swir1", "swir2")
 TRAINED_PIXEL_M = 30.0
@@ -76,7 +76,7 @@ def usable(roles: set[str], pixel_m: float, reflectance: bool) -> tuple[bool, st
         return False, t("the land-cover classifier needs the Python package(s) {packages} (Setup tab)", packages=", ".join(absent))
     if not (PIXEL_M[0] <= pixel_m <= PIXEL_M[1]):
         return False, t("the land-cover classifier is made for {lo}-{hi} m pixels, these are {size} m",
-                        lo=f"{PIXEL_M[0]:g}", hi=f"{PIXEL_M[1]:g}", size=f"{pixel_m:.3g}")
+                        lo=measure(PIXEL_M[0]), hi=measure(PIXEL_M[1]), size=measure(pixel_m))
     return True, ""
 
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..catalog import load_json
 from ..errors import ModalityError
-from ..messages import decimal, label_in_text, t
+from ..messages import decimal, label_in_text, measure, t
 from ..prompts import concept_text, concepts as catalogue
 from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
 from ..runtime import DeviceReport, combined_report, numpy_device
@@ -452,8 +452,8 @@ class SpectralEngine:
             cloud_ok, self.cloud_why = False, t("the optical values are not calibrated reflectance")
         elif cloud_ok and not (CLOUDNET_PIXEL_M[0] <= self.ctx.pixel_m <= CLOUDNET_PIXEL_M[1]):
             cloud_ok, self.cloud_why = False, t("the pixels are {size} m; the network is made for {lo}-{hi} m satellite imagery",
-                                                size=f"{self.ctx.pixel_m:.3g}", lo=f"{CLOUDNET_PIXEL_M[0]:g}",
-                                                hi=f"{CLOUDNET_PIXEL_M[1]:g}")
+                                                size=measure(self.ctx.pixel_m), lo=measure(CLOUDNET_PIXEL_M[0]),
+                                                hi=measure(CLOUDNET_PIXEL_M[1]))
         classifier_ok, self.classifier_why = pixel_classifier.usable(roles, self.ctx.pixel_m, self.ctx.reflectance)
         if not self.ctx.classifier:
             classifier_ok, self.classifier_why = False, ""
@@ -833,6 +833,11 @@ class SpectralEngine:
             by_head = all("vhrnet" in self.rules[c].families() for c in self.concepts if has_family(c, "classifier"))
             lines.append(t("land-cover classifier: not used ({why}); the building head instead", why=self.classifier_why) if by_head
                          else t("land-cover classifier: not used ({why}); index rules instead", why=self.classifier_why))
+            if not by_head and self.ctx.reflectance and self.ctx.product_level == "l1c":
+                lines.append(t("index rules: caution: they read top-of-atmosphere reflectance here; their fixed "
+                               "thresholds are set for surface reflectance, and haze brightens forest past them (a Sentinel-2 "
+                               "L1C scene averaged to 100 m came out grassland where it was forest at 30 m), so check the "
+                               "classes against the image or use L2A"))
         if any("vhrnet" in self.rules[c].families() for c in self.concepts):
             lines.append(building_head_line(pan=self._uses("vhr_buildings_pan")))
         if self.water_net is not None:
