@@ -117,6 +117,23 @@ class CloudMasker:
         return prob
 
 
+def paste_cells(out: np.ndarray, cells, factor: int, block: int, col_off: int, row_off: int) -> np.ndarray:
+    """Fill ``out`` (..., height, width), a window of the scene grid, from per-block arrays at the cloud network's cells
+    (``cells(by, bx)`` -> (..., block / factor, block / factor)), each pixel taking its cell's value."""
+    height, width = out.shape[-2:]
+    f, B = factor, block
+    for by in range(row_off // B, (row_off + height - 1) // B + 1):
+        for bx in range(col_off // B, (col_off + width - 1) // B + 1):
+            small = cells(by, bx)
+            r0, c0 = by * B, bx * B
+            y0, y1 = max(row_off, r0), min(row_off + height, r0 + B)
+            x0, x1 = max(col_off, c0), min(col_off + width, c0 + B)
+            ys = ((np.arange(y0, y1) - r0) // f).clip(0, small.shape[-2] - 1)
+            xs = ((np.arange(x0, x1) - c0) // f).clip(0, small.shape[-1] - 1)
+            out[..., y0 - row_off:y1 - row_off, x0 - col_off:x1 - col_off] = small[..., ys, :][..., xs]
+    return out
+
+
 class BlockCache:
     """Cloud probabilities on a fixed grid of blocks of the scene, so every tile sees the same wide context.
 
@@ -155,14 +172,4 @@ class BlockCache:
     def window(self, col_off: int, row_off: int, width: int, height: int) -> np.ndarray:
         """(3, height, width) probabilities for a window of the scene grid."""
         out = np.empty((3, height, width), dtype=np.float32)
-        f, B = self.masker.factor, self.block
-        for by in range(row_off // B, (row_off + height - 1) // B + 1):
-            for bx in range(col_off // B, (col_off + width - 1) // B + 1):
-                small = self.cells(by, bx)
-                r0, c0 = by * B, bx * B
-                y0, y1 = max(row_off, r0), min(row_off + height, r0 + B)
-                x0, x1 = max(col_off, c0), min(col_off + width, c0 + B)
-                ys = ((np.arange(y0, y1) - r0) // f).clip(0, small.shape[1] - 1)
-                xs = ((np.arange(x0, x1) - c0) // f).clip(0, small.shape[2] - 1)
-                out[:, y0 - row_off:y1 - row_off, x0 - col_off:x1 - col_off] = small[:, ys][:, :, xs]
-        return out
+        return paste_cells(out, self.cells, self.masker.factor, self.block, col_off, row_off)

@@ -39,6 +39,7 @@ from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
 from ..runtime import DeviceReport, combined_report, numpy_device
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
+from .clouds import paste_cells
 from .height import looks_like_dsm
 from .dark_objects import DARK_PERCENTILE, fit_dark_objects, needs_dark_objects, subtract_dark_objects
 from ..thresholds import threshold_in_range
@@ -974,17 +975,7 @@ class CloudReach:
     def window(self, col_off: int, row_off: int, width: int, height: int) -> np.ndarray:
         """(height, width) pixels of a window of the scene's grid within reach of a cloud."""
         out = np.zeros((height, width), dtype=bool)
-        f, B = self.f, self.blocks.block
-        for by in range(row_off // B, (row_off + height - 1) // B + 1):
-            for bx in range(col_off // B, (col_off + width - 1) // B + 1):
-                near = self._near_block(by, bx)
-                r0, c0 = by * B, bx * B
-                y0, y1 = max(row_off, r0), min(row_off + height, r0 + B)
-                x0, x1 = max(col_off, c0), min(col_off + width, c0 + B)
-                ys = ((np.arange(y0, y1) - r0) // f).clip(0, near.shape[0] - 1)
-                xs = ((np.arange(x0, x1) - c0) // f).clip(0, near.shape[1] - 1)
-                out[y0 - row_off:y1 - row_off, x0 - col_off:x1 - col_off] = near[ys][:, xs]
-        return out
+        return paste_cells(out, self._near_block, self.f, self.blocks.block, col_off, row_off)
 
 
 def partial_groups(cr: ConceptRules) -> list[frozenset]:
