@@ -219,7 +219,7 @@ def test_encode_image_then_segment_prompts_uses_cache(plugin, tmp_path, monkeypa
     src = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
     cache = tmp_path / "cache"
     res = processing.run("terraprompt:encode_image", {"INPUT": src, "CACHE_DIR": str(cache)})
-    assert res["TILES"] == 1 and res["ENCODED"] == 1 and "1 encoded" in res["REPORT"]
+    assert res["TILES"] == 1 and res["ENCODED"] == 1 and "newly encoded: 1" in res["REPORT"]
     res = processing.run("terraprompt:encode_image", {"INPUT": src, "CACHE_DIR": str(cache)})
     assert res["ENCODED"] == 0
     monkeypatch.setenv("TERRAPROMPT_CACHE", str(cache))
