@@ -11,6 +11,7 @@ import json
 import math
 import os
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "i18n")
@@ -100,13 +101,16 @@ def quantity(value: float) -> str:
 
 
 def measure(value: float) -> str:
-    """A pixel size or length to two significant digits, never in e-notation (1000 → '1,000', 0.04 → '0.04', 0.3 → '0.3')."""
-    v = abs(float(value))
-    if v == 0 or v >= 10:
-        return number(round(value))
-    digits = max(0, 1 - int(math.floor(math.log10(v))))
-    text = f"{value:.{digits}f}"
-    return decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+    """A pixel size, length or area for a sentence, never in e-notation, halves rounded up: below 10 to two significant
+    digits, from 10 on to the whole number (0.04 → '0.04', 0.125 → '0.13', 2.5 → '2.5', 12.5 → '13', 62550 → '62,550')."""
+    exact = Decimal(repr(float(value)))  # the float as written (12.5, 0.125), not its binary expansion
+    v = abs(exact)
+    digits = 0 if v == 0 or v >= 10 else max(0, 1 - int(math.floor(math.log10(v))))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if digits == 0:
+        return number(int(rounded))
+    text = format(rounded, "f")
+    return decimal(text.rstrip("0").rstrip("."))
 
 
 def percent(fraction: float, decimals: int = 0) -> str:

@@ -140,6 +140,7 @@ class TerraPromptDock(QgsDockWidget):
         QgsProject.instance().cleared.connect(self._project_cleared)
         QgsProject.instance().readProject.connect(self._project_read)
         QgsProject.instance().projectSaved.connect(self.warn_temporary_results)
+        self.visibilityChanged.connect(self._visibility_changed)
         settings = self.tabs.get("settings_tab")
         if settings is not None and hasattr(settings, "settings_changed"):
             settings.settings_changed.connect(self._settings_changed)
@@ -202,6 +203,16 @@ class TerraPromptDock(QgsDockWidget):
             apply = getattr(tab, "apply_settings", None)
             if callable(apply):
                 apply()
+
+    def _visibility_changed(self, visible: bool) -> None:
+        """The dock closed or hidden (its X, the toolbar button, another dock tabbed over it): each tab with a
+        ``dock_hidden`` hook lets go of what acts on the map unseen (Prompt on map's keys and clicks)."""
+        if visible:
+            return
+        for tab in self.tabs.values():
+            hidden = getattr(tab, "dock_hidden", None)
+            if callable(hidden):
+                hidden()
 
     def _project_cleared(self) -> None:
         """New or Open project: each tab lets go of the old one (``project_cleared``: runs into temporary files are

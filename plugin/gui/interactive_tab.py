@@ -153,6 +153,7 @@ class InteractiveTab(QWidget):
             self.tool.clearRequested.connect(self.controller.clear)
             self.tool.clearRequested.connect(self._apply_waiting_engine)  # after the clear: Esc lets a new model apply
             self.tool.deactivated.connect(lambda: self._tool_left())  # a bound method here crashed later teardowns (PyQt)
+            self.tool.activated.connect(lambda: self._tool_back())
         self.start_button.toggled.connect(self._toggle_tool)
         self.undo_button.clicked.connect(self.controller.undo)
         self.redo_button.clicked.connect(self.controller.redo)
@@ -380,8 +381,25 @@ class InteractiveTab(QWidget):
         finish it (Enter and Esc reach the prompts only while the tool is active)."""
         self.start_button.setChecked(False)
         if self._object_under_way():
-            self.status.setText(tr("Prompt on map is off: the object on the map stays. Accept or Clear it here, or press "
-                                   "'Prompt on map' again to use Enter and Esc."))
+            self.status.setText(self._off_note())
+
+    def _off_note(self) -> str:
+        return tr("Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' "
+                  "again to use Enter and Esc.")
+
+    def _tool_back(self) -> None:
+        """The prompt tool is the map tool again (the button, or a tool giving the map back: Land cover's 'Draw extent',
+        the Change tab's swipe): the button shows it on, and the status no longer says it is off."""
+        self.start_button.blockSignals(True)
+        self.start_button.setChecked(True)
+        self.start_button.blockSignals(False)
+        if self.status.text() == self._off_note():
+            self.status.setText(tr("Prompt on map is on: Enter accepts the object on the map, Esc clears it."))
+
+    def dock_hidden(self) -> None:
+        """The dock was closed or hidden: Prompt on map goes off, so Ctrl+Z, Enter and clicks are QGIS's again; a mask
+        under way stays."""
+        self.start_button.setChecked(False)
 
     def accept(self):
         """Accept the current mask (Enter on the map or the Accept button): the mask shown, made with the model and device

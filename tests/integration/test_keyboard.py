@@ -186,9 +186,92 @@ def test_another_map_tool_keeps_the_mask_and_says_how_to_finish_it(setup):
     assert not tab.start_button.isChecked() and not ctl.preview.band.asGeometry().isEmpty()
     assert "Prompt on map" in tab.status.text() and "Accept" in tab.status.text()
     tab.start_button.setChecked(True)  # back: Enter accepts the mask kept
+    assert canvas.mapTool() is tab.tool and "is off" not in tab.status.text()
     _press(Qt.Key_Return)
     assert _objects(out) == 1
     canvas.unsetMapTool(pan)
+
+
+def _undo_action(canvas):
+    """QGIS's Edit > Undo (a main-window action with Ctrl+Z) undoing the edits of a memory layer with 3 unsaved
+    features: (action, layer); remove both with _drop_undo."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtGui import QKeySequence
+    from qgis.PyQt.QtWidgets import QAction
+
+    edits = QgsVectorLayer("Point?crs=EPSG:3857&field=name:string", "my edits", "memory")
+    QgsProject.instance().addMapLayer(edits)
+    edits.startEditing()
+    for i in range(3):
+        f = QgsFeature(edits.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(i, i)))
+        edits.addFeature(f)
+    undo = QAction("&Undo", canvas.window())
+    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo.triggered.connect(edits.undoStack().undo)
+    canvas.window().addAction(undo)
+    return undo, edits
+
+
+def _drop_undo(canvas, undo, edits) -> None:
+    from qgis.core import QgsProject
+
+    canvas.window().removeAction(undo)
+    edits.rollBack()
+    QgsProject.instance().removeMapLayer(edits.id())
+
+
+def test_a_tool_giving_the_map_back_shows_prompt_on_map_on(plugin, setup):
+    """Land cover's 'Draw extent' gave the prompt tool back with the button off and the status saying 'Prompt on map is
+    off', while Ctrl+Z undid prompts; pressing the button then never turned it on (QGIS deactivated the active tool)."""
+    from qgis.core import QgsRectangle
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, xf, out = setup
+    ctl = tab.controller
+    _click(canvas, xf, 55, 70)
+    assert wait_for(lambda: _mask(ctl))
+    landcover = plugin.dock.tab("landcover_tab")
+    landcover.start_drawing()
+    assert canvas.mapTool() is not tab.tool and not tab.start_button.isChecked()
+    assert "is off" in tab.status.text()
+    landcover.set_drawn_extent(QgsRectangle(0, 0, 100, 100))
+    assert canvas.mapTool() is tab.tool
+    assert tab.start_button.isChecked() and "is off" not in tab.status.text(), tab.status.text()
+    tab.start_button.setChecked(False)  # the button works both ways again
+    assert canvas.mapTool() is not tab.tool
+    tab.start_button.setChecked(True)
+    assert canvas.mapTool() is tab.tool and tab.start_button.isChecked()
+    _press(Qt.Key_Return)
+    assert _objects(out) == 1
+
+
+def test_closing_the_dock_turns_prompt_on_map_off(plugin, setup):
+    """With the dock closed the prompt tool stayed active: Ctrl+Z undid hidden prompts instead of QGIS's Undo."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, xf, out = setup
+    ctl = tab.controller
+    undo, edits = _undo_action(canvas)
+    try:
+        _click(canvas, xf, 55, 70)
+        assert wait_for(lambda: _mask(ctl))
+        plugin.dock.close()
+        assert not plugin.dock.isVisible()
+        assert canvas.mapTool() is not tab.tool and not tab.start_button.isChecked()
+        canvas.setFocus()
+        _press(Qt.Key_Z, Qt.ControlModifier)
+        assert (ctl.session.history.n_positive, edits.featureCount()) == (1, 2)
+        _press(Qt.Key_Return)
+        assert _objects(out) == 0
+        plugin.action.setChecked(True)  # open again: the mask under way is still there to accept
+        assert plugin.dock.isVisible() and "is off" in tab.status.text()
+        tab.start_button.setChecked(True)
+        _press(Qt.Key_Return)
+        assert _objects(out) == 1
+    finally:
+        plugin.action.setChecked(True)
+        _drop_undo(canvas, undo, edits)
 
 
 def test_a_text_search_keeps_the_object_under_way(plugin, tmp_path, monkeypatch):
