@@ -533,7 +533,9 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         signed = s[s != 0] if not src.is_complex else s  # an undeclared 0 fill of dB values is no measurement
         # values below SAR_DB_FLOOR are neither dB nor linear: an undeclared fill (-9999) decides nothing
         plausible = signed[signed >= SAR_DB_FLOOR] if not src.is_complex else s
-        median_db = float(np.percentile(signed, 50)) if signed.size else 0.0
+        # nor below 100·SAR_DB_FLOOR as hundredths of a dB: a -9999 fill over half the sample decides nothing either
+        centi = signed[signed >= 100.0 * SAR_DB_FLOOR] if not src.is_complex else s
+        median_db = float(np.percentile(centi, 50)) if centi.size else 0.0
         if integer and not src.is_complex and median_db < CENTI_DB_MEDIAN:  # int16 hundredths of a dB, no scale 0.01 stated
             return Scaling(kind, 0.01, 0.0, False, t(
                 "integers read as hundredths of a dB (median {median}: no backscatter is that low in dB); set the band "

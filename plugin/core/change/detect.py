@@ -297,7 +297,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_read_bands(before, after, bmod, amod, getattr(method, "used", None) or pair.roles)
     threshold = float(req.threshold) if req.threshold is not None else 0.5
     maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec,
-                             req.layers.get(req.reference_map or ""))
+                             req.layers.get(req.reference_map or ""), getattr(method, "tiles", None))
             if needs_classes(req, prompt) else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)

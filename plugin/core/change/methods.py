@@ -131,7 +131,7 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
         from .network import auto_prefers_network
 
         coarser = max(pixel_size_m(pair.before.src.grid), pixel_size_m(pair.after.src.grid))
-        ok, why = auto_prefers_network(pair.roles, coarser)
+        ok, why = auto_prefers_network(pair.roles, coarser, grid_m=pixel_size_m(pair.grid))  # the network runs on BEFORE's grid
         if ok:
             return "network", _t("auto: optical pair → the bundled change network ({why})", why=why)
         not_network = separator() + _t("not the change network: {why}", why=why) if why else ""

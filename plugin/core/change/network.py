@@ -74,10 +74,12 @@ def network_available(roles, model_path: str = MODEL_FILE, card_path: str = CARD
 
 
 def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FILE,
-                         card_path: str = CARD_FILE) -> tuple[bool, str]:
-    """Whether METHOD=auto should use the network for these bands and the coarser date's pixel size ``pixel_m`` (the
-    card's ``auto_subsets``, ``auto_max_pixel_m`` and per-subset ``auto_min_pixel_m``, set from held-out scores); with
-    the reason."""
+                         card_path: str = CARD_FILE, grid_m: Optional[float] = None) -> tuple[bool, str]:
+    """Whether METHOD=auto should use the network for these bands, the coarser date's pixel size ``pixel_m`` and the
+    pixel size ``grid_m`` of the grid the network runs on (BEFORE's; ``pixel_m`` when None): the card's
+    ``auto_subsets``, ``auto_max_pixel_m`` (against ``pixel_m``) and per-subset ``auto_min_pixel_m`` (against
+    ``grid_m``: a 10 m AFTER resampled onto 3 m BEFORE pixels is what that limit measured), set from held-out scores;
+    with the reason."""
     ok, _ = network_available(roles, model_path, card_path)
     if not ok:
         return False, ""
@@ -90,10 +92,11 @@ def auto_prefers_network(roles, pixel_m: float = 0.0, model_path: str = MODEL_FI
         return False, t("{pixel} m pixels are coarser than the network's {limit} m ({why})", pixel=measure(pixel_m), limit=measure(limit),
                         why=t(why) if why else "")
     low = card.get("auto_min_pixel_m", {}).get(name)
-    if low and 0 < pixel_m < low:
+    run_m = pixel_m if grid_m is None else grid_m
+    if low and 0 < run_m < low:
         why = card.get("auto_min_pixel_m_why", {}).get(name, "")
         return False, t("{pixel} m pixels are finer than the {low} m the network's band subset {name} was trained on ({why})",
-                        pixel=measure(pixel_m), low=measure(low), name=name, why=t(why) if why else "")
+                        pixel=measure(run_m), low=measure(low), name=name, why=t(why) if why else "")
     # decided on the card's own (English) verdict, which is data; the analyst reads its translation
     return verdict.startswith(AUTO_USES_NETWORK), t("band subset {name}: {verdict}", name=name, verdict=t(verdict) if verdict else "")
 

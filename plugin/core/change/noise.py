@@ -5,7 +5,7 @@ pair that differs only by rounding, compression or resampling noise they still
 split that noise into "change" (IR-MAD called half of a rounding-only OSCD pair
 changed). A pixel whose root-mean-square difference over the bands (3x3 mean)
 is below MIN_CHANGE, in the pair's physical units (reflectance 0-1, or 0-1 for
-scaled DN), cannot reach probability 0.5.
+scaled DN), or below MIN_CHANGE_DB for a SAR pair (dB), cannot reach probability 0.5.
 """
 from __future__ import annotations
 
@@ -22,6 +22,18 @@ MIN_CHANGE = 0.005
 of 8-bit data (rounding and 1-2 DN jitter stay below it; the smallest per-band robust spread of the differences
 over the 10 OSCD city pairs is 0.006, and 0.02 % of their labelled change pixels are below it, 0.1 % below 1.5 times
 it)."""
+
+
+MIN_CHANGE_DB = 0.5
+"""Smallest RMS difference over the polarisations (dB) that can be change on a SAR pair: half the log-ratio's 1 dB
+floor. Rounding to 0.1 dB moves a pixel by 0.03 dB RMS (CVA called 1 % of such a pair changed under the reflectance
+floor, which means nothing in dB); unfiltered speckle alone moves pixels by several dB, so the floor never bites on it."""
+SAR_ROLES = frozenset({"vv", "vh", "hh", "hv"})
+
+
+def change_floor(block: PairBlock) -> float:
+    """The noise floor in the block's units: MIN_CHANGE_DB (dB) for a SAR pair, else MIN_CHANGE (reflectance)."""
+    return MIN_CHANGE_DB if set(block.roles) & SAR_ROLES else MIN_CHANGE
 
 
 def squared_differences(block: PairBlock, scale: Optional[np.ndarray] = None) -> tuple[np.ndarray, Optional[np.ndarray]]:
@@ -46,23 +58,23 @@ def rms_difference(block: PairBlock, mean_square: Optional[np.ndarray] = None) -
     return smooth_valid(np.sqrt(msq), block.valid)
 
 
-def noise_cap(rms: np.ndarray) -> np.ndarray:
+def noise_cap(rms: np.ndarray, floor: float = MIN_CHANGE) -> np.ndarray:
     """Highest probability a pixel may have: 0 up to half the floor, 0.5 at it, 1 from 1.5 times it (continuous)."""
-    return np.clip(rms / np.float32(MIN_CHANGE) - np.float32(0.5), 0.0, 1.0).astype(np.float32)
+    return np.clip(rms / np.float32(floor) - np.float32(0.5), 0.0, 1.0).astype(np.float32)
 
 
 def gate(probability: np.ndarray, block: PairBlock, mean_square: Optional[np.ndarray] = None) -> np.ndarray:
     """The probability capped by :func:`noise_cap` of the block's differences."""
-    return np.minimum(probability, noise_cap(rms_difference(block, mean_square))).astype(np.float32)
+    return np.minimum(probability, noise_cap(rms_difference(block, mean_square), change_floor(block))).astype(np.float32)
 
 
 def noise_note(blocks: list[PairBlock]) -> str:
     """The explanation line of the floor: its value and the share of the sample's valid pixels within it."""
     n = sum(int(b.valid.sum()) for b in blocks)
-    low = sum(int((rms_difference(b)[b.valid] < MIN_CHANGE).sum()) for b in blocks)
+    low = sum(int((rms_difference(b)[b.valid] < change_floor(b)).sum()) for b in blocks)
     share = percent(low / n if n else 0.0, 1)
-    if blocks and set(blocks[0].roles) & {"vv", "vh", "hh", "hv"}:  # SAR pairs differ in dB, not in reflectance
+    if blocks and set(blocks[0].roles) & SAR_ROLES:  # SAR pairs differ in dB, not in reflectance
         return t("Noise floor: pixels whose differences (RMS over the polarisations, 3x3 mean) are under {floor} dB are "
-                 "not change: {share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=share)
+                 "not change: {share} of the sample", floor=decimal(f"{MIN_CHANGE_DB:g}"), share=share)
     return t("Noise floor: pixels whose differences (RMS over the bands, 3x3 mean) are under {floor} are not change: "
              "{share} of the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=share)

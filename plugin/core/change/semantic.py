@@ -33,7 +33,7 @@ from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
 from .align import PairBlock
-from .logratio import OFFSET_MIN_DB, no_change_mode, signed_log_ratios
+from .logratio import TileLogRatios, scene_offsets, signed_log_ratios
 
 OTHER = "other"
 RULES_CONTEXT = 2
@@ -334,8 +334,10 @@ class ClassMaps:
     """With a reference map, the change-map class each of its classes stands for ('tree cover' → forest), matched
     against prompts; ``from_names`` keep the map's own names for the outputs."""
     sar_offsets: Optional[np.ndarray] = None
-    """SAR pairs: per polarisation dB of the scene-wide log-ratio offset (the no-change mode, 0 below OFFSET_MIN_DB),
-    so that darkening is measured as the log-ratio measures it; None for other pairs (no flood water is added)."""
+    """SAR pairs: per polarisation dB of the scene-wide log-ratio offset (logratio.scene_offsets), so that darkening is
+    measured as the log-ratio measures it; None for other pairs (no flood water is added)."""
+    log_ratios: Optional[TileLogRatios] = None
+    """SAR pairs: each tile's signed log-ratios less ``sar_offsets`` (the log-ratio method's own, when it runs)."""
 
     @property
     def from_keys(self) -> list[str]:
@@ -359,8 +361,8 @@ class ClassMaps:
     def scores(self, block: PairBlock, grid: Grid, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(K_from, h, w) and (K_to, h, w) class scores for a block (argmax gives the class)."""
         before_darker = after_darker = None
-        if self.sar_offsets is not None and "water" in self.to_names:
-            d = signed_log_ratios(block, self.sar_offsets).mean(axis=0)
+        if self.log_ratios is not None and "water" in self.to_names:
+            d = self.log_ratios(block).mean(axis=0)
             before_darker, after_darker = d >= FLOOD_STEP_DB, d <= -FLOOD_STEP_DB
         return (self._side(block, "before", grid, window, before_darker),
                 self._side(block, "after", grid, window, after_darker))
@@ -429,12 +431,14 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: flo
 
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
                      grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None,
-                     reference_layer: Optional[LayerSettings] = None) -> ClassMaps:
+                     reference_layer: Optional[LayerSettings] = None,
+                     log_ratios: Optional[TileLogRatios] = None) -> ClassMaps:
     """Fit per-date land-cover engines on the sample (and read the reference map's classes; ``reference_layer``: what
     was set on its raster layer in QGIS, see layer_settings.LayerSettings).
 
     ``calibrated``: the optical values are reflectance; when not, the engines subtract dark objects first.
-    ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps."""
+    ``spec``: the change prompt's from/to, whose finer classes (forest) replace their parent in the maps.
+    ``log_ratios``: the fitted log-ratio method's tiles (SAR), shared rather than computed again."""
     pixel_m = pixel_size_m(grid) if grid is not None else 10.0
     concepts = semantic_concepts(set(roles), spec, pixel_m)
     to_names = concepts + [OTHER]
@@ -461,7 +465,10 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     first = map_first(before_eng, concepts) if before_eng is not None else []
     maps = ClassMaps(list(to_names), to_names, before_eng, after_eng, notes=notes, first=first)
     if set(roles) <= SAR_ROLES and "water" in concepts and sample:  # a SAR pair (not SAR stacked with optical bands)
-        maps.sar_offsets = sar_offsets(sample)
+        if log_ratios is None:
+            log_ratios = TileLogRatios(sar_offsets(sample))
+        maps.log_ratios = log_ratios
+        maps.sar_offsets = log_ratios.offsets if log_ratios.offsets is not None else np.zeros(len(roles))
         notes.append(_t("water on the darker date also where the backscatter fell by {step} dB or more to within {margin} "
                         "dB of that date's water threshold (shallow or partly flooded ground)",
                         step=number(FLOOD_STEP_DB, 0), margin=number(FLOOD_MARGIN_DB, 0)))
@@ -495,10 +502,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
 
 
 def sar_offsets(sample: list[PairBlock]) -> np.ndarray:
-    """Per polarisation dB of the scene-wide log-ratio offset (0 below OFFSET_MIN_DB), as the log-ratio method removes it."""
-    signed = np.concatenate([signed_log_ratios(b)[:, b.valid] for b in sample], axis=1)
-    modes = np.array([no_change_mode(v) for v in signed])
-    return np.where(np.abs(modes) >= OFFSET_MIN_DB, modes, 0.0)
+    """Per polarisation dB of the scene-wide log-ratio offset, as the log-ratio method removes it (logratio.scene_offsets)."""
+    return scene_offsets(np.concatenate([signed_log_ratios(b)[:, b.valid] for b in sample], axis=1))[1]
 
 
 def include_left_out(engine: SpectralEngine) -> None:
