@@ -100,17 +100,18 @@ def quantity(value: float) -> str:
     return number(value, 2 if abs(value) >= 1 else 4).rstrip("0").rstrip(".,")  # 9.999 → '10', not '10.'
 
 
-def measure(value: float) -> str:
+def measure(value: float, localised: bool = True) -> str:
     """A pixel size, length or area for a sentence, never in e-notation, halves rounded up: below 10 to two significant
-    digits, from 10 on to the whole number (0.04 → '0.04', 0.125 → '0.13', 2.5 → '2.5', 12.5 → '13', 62550 → '62,550')."""
+    digits, from 10 on to the whole number (0.04 → '0.04', 0.125 → '0.13', 2.5 → '2.5', 12.5 → '13', 62550 → '62,550');
+    ``localised=False``: as the prompt parser reads it, whatever the language (no grouping, a decimal point: '62550')."""
     exact = Decimal(repr(float(value)))  # the float as written (12.5, 0.125), not its binary expansion
     v = abs(exact)
     digits = 0 if v == 0 or v >= 10 else max(0, 1 - int(math.floor(math.log10(v))))
     rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     if digits == 0:
-        return number(int(rounded))
-    text = format(rounded, "f")
-    return decimal(text.rstrip("0").rstrip("."))
+        return number(int(rounded)) if localised else str(int(rounded))
+    text = format(rounded, "f").rstrip("0").rstrip(".")
+    return decimal(text) if localised else text
 
 
 def percent(fraction: float, decimals: int = 0) -> str:

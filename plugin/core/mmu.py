@@ -14,7 +14,7 @@ kept the regions inside those patches.)
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Optional, Union
 
 import numpy as np
 from osgeo import gdal
@@ -25,6 +25,65 @@ BLOCK_ROWS = 1024
 MERGE_PASSES = 8
 
 
+class PixelAreas:
+    """Geodesic area (m²) of each pixel of a grid: one value per row where a row's pixels have equal area (lon/lat,
+    Mercator, UTM-size extents), else a coarse lattice interpolated bilinearly per pixel (polar stereographic, LAEA,
+    Albers, rotated grids, where the area varies along a row)."""
+
+    def __init__(self, rows: Optional[np.ndarray] = None, lattice: Optional[np.ndarray] = None,
+                 lattice_rows: Optional[np.ndarray] = None, lattice_cols: Optional[np.ndarray] = None) -> None:
+        self.rows = None if rows is None else np.asarray(rows, dtype=np.float64)
+        self.lattice = None if lattice is None else np.asarray(lattice, dtype=np.float64)
+        self._ry, self._cx = lattice_rows, lattice_cols  # the lattice nodes' pixel coordinates (row / column centres)
+
+    @property
+    def per_row(self) -> bool:
+        """True when one value per row gives every pixel's area."""
+        return self.lattice is None
+
+    def block(self, y: int, n: int, x0: int = 0, w: int = 1) -> np.ndarray:
+        """Pixel areas of rows y..y+n, columns x0..x0+w: shape (n, 1) per row (broadcasts over the columns) or (n, w)."""
+        if self.per_row:
+            return self.rows[y:y + n, None]
+        cols = _lerp_weights(self._cx, np.arange(x0, x0 + w, dtype=np.float64) + 0.5)
+        by_col = self.lattice[:, cols[0]] * (1 - cols[2]) + self.lattice[:, cols[1]] * cols[2]  # lattice rows x columns
+        i0, i1, f = _lerp_weights(self._ry, np.arange(y, y + n, dtype=np.float64) + 0.5)
+        return by_col[i0] * (1 - f)[:, None] + by_col[i1] * f[:, None]
+
+    def weighted(self, mask: np.ndarray, y: int, x0: int = 0) -> float:
+        """Area (m²) of the pixels ``mask`` (a block whose top-left pixel is row y, column x0) holds."""
+        if self.per_row:
+            return float(mask.sum(axis=1) @ self.rows[y:y + mask.shape[0]])
+        return float(self.block(y, mask.shape[0], x0, mask.shape[1])[mask].sum())
+
+    def weights(self, shape: tuple[int, int], y: int, x0: int = 0) -> np.ndarray:
+        """The pixel areas of a block of ``shape`` at row y, column x0, broadcast to that shape (read-only)."""
+        return np.broadcast_to(self.block(y, shape[0], x0, shape[1]), shape)
+
+    def values(self) -> np.ndarray:
+        """The measured areas (each row's, or the lattice's): for the smallest, largest and typical pixel."""
+        return self.rows if self.per_row else self.lattice.ravel()
+
+
+def _lerp_weights(nodes: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(left node, right node, fraction) of linear interpolation between increasing ``nodes`` at ``at`` (clamped)."""
+    if len(nodes) == 1:
+        z = np.zeros(len(at), dtype=np.intp)
+        return z, z, np.zeros(len(at))
+    i0 = np.clip(np.searchsorted(nodes, at, side="right") - 1, 0, len(nodes) - 2)
+    f = np.clip((at - nodes[i0]) / (nodes[i0 + 1] - nodes[i0]), 0.0, 1.0)
+    return i0, i0 + 1, f
+
+
+AreasLike = Union[PixelAreas, np.ndarray]
+"""Pixel areas as :class:`PixelAreas` or as one value per row (a 1-D array)."""
+
+
+def as_pixel_areas(areas: AreasLike) -> PixelAreas:
+    """``areas`` as :class:`PixelAreas` (a 1-D array: one area per row)."""
+    return areas if isinstance(areas, PixelAreas) else PixelAreas(rows=areas)
+
+
 def _row_blocks(height: int, rows: int = BLOCK_ROWS):
     """(row offset, row count) of the horizontal strips covering ``height`` rows."""
     for y in range(0, height, rows):
@@ -32,15 +91,15 @@ def _row_blocks(height: int, rows: int = BLOCK_ROWS):
 
 
 def sieve_classes(path: str, classes: Iterable[int], min_size: float, is_cancelled: Optional[Callable[[], bool]] = None,
-                  max_size: float = 0, row_area: Optional[np.ndarray] = None) -> int:
+                  max_size: float = 0, row_area: Optional[AreasLike] = None) -> int:
     """Set to 0 every 4-connected region of each class (a polygon's pixels: raster and polygons keep the same regions;
     8-connected regions kept pixels touching a large region at a corner whose own polygons were under the size) smaller
-    than ``min_size`` or larger than ``max_size`` (0: no maximum), in pixels, or in m² when ``row_area`` gives each
-    row's pixel area (as the polygons' area); returns the pixels removed."""
+    than ``min_size`` or larger than ``max_size`` (0: no maximum), in pixels, or in m² when ``row_area`` gives the
+    pixel areas (as the polygons' area); returns the pixels removed."""
     return _sieve(path, [lambda cls, k=k: cls == k for k in classes], min_size, max_size, row_area, is_cancelled)
 
 
-def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[np.ndarray] = None,
+def sieve_changed(path: str, min_size: float, max_size: float = 0, row_area: Optional[AreasLike] = None,
                   nodata: int = 255, is_cancelled: Optional[Callable[[], bool]] = None) -> int:
     """Set to 0 every 4-connected region of non-zero values (a changed area, whatever transitions make it up; 4-connected
     as its polygons are, so no polygon stands for a region joined to another only at a corner) outside
@@ -53,7 +112,7 @@ _HOLE = 254
 """Marks a map region under the minimum while it merges into its neighbours (classes are 1..K, nodata 255)."""
 
 
-def merge_undersized(path: str, classes: Iterable[int], min_size: float, row_area: np.ndarray, nodata: int,
+def merge_undersized(path: str, classes: Iterable[int], min_size: float, row_area: AreasLike, nodata: int,
                      is_cancelled: Optional[Callable[[], bool]] = None) -> int:
     """Merge each 4-connected region of ``classes`` still under ``min_size`` m² (smaller pixels: a geographic CRS) into
     the classified regions around it, grown into it pixel by pixel: a land-cover map keeps no hole and no region under
@@ -109,7 +168,7 @@ def _grow_once(a: np.ndarray, nodata: int) -> np.ndarray:
     return out
 
 
-def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[np.ndarray],
+def _sieve(path: str, selections: list, min_size: float, max_size: float, row_area: Optional[AreasLike],
            is_cancelled: Optional[Callable[[], bool]], to: int = 0) -> int:
     """Drop the out-of-range 4-connected regions of each selection (a function of a strip's values → the
     pixels it holds)."""
@@ -120,11 +179,12 @@ def _sieve(path: str, selections: list, min_size: float, max_size: float, row_ar
         raise OSError(f"cannot open {path} for update")
     band = ds.GetRasterBand(1)
     removed = 0
+    areas = None if row_area is None else as_pixel_areas(row_area)
     try:
         for select in selections:
             if is_cancelled and is_cancelled():
                 raise Cancelled()
-            removed += _drop_regions(band, select, min_size, max_size, row_area, to)
+            removed += _drop_regions(band, select, min_size, max_size, areas, to)
         ds.FlushCache()
     finally:
         band = ds = None
@@ -148,9 +208,9 @@ def _strip_labels(band, select: Callable[[np.ndarray], np.ndarray], y: int, n: i
 
 
 def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: float, max_size: float,
-                  row_area: Optional[np.ndarray] = None, to: int = 0) -> int:
+                  areas: Optional[PixelAreas] = None, to: int = 0) -> int:
     """Set to ``to`` (0) the regions of the pixels ``select`` picks smaller than ``min_size`` or larger than ``max_size`` (0: no maximum), in
-    pixels or, with ``row_area``, in m²: label strips, join labels that touch across strip edges, then clear what is
+    pixels or, with ``areas``, in m²: label strips, join labels that touch across strip edges, then clear what is
     out of range."""
     h = band.YSize
     sizes = [np.zeros(1)]  # label 0: not the class
@@ -158,7 +218,7 @@ def _drop_regions(band, select: Callable[[np.ndarray], np.ndarray], min_size: fl
     offset, previous = 0, None
     for y, n in _row_blocks(h):
         _, labels, count = _strip_labels(band, select, y, n, offset)
-        weights = None if row_area is None else np.broadcast_to(np.asarray(row_area[y:y + n], float)[:, None], labels.shape)
+        weights = None if areas is None else areas.weights(labels.shape, y)
         sizes.append(np.bincount(labels.ravel(), weights=None if weights is None else weights.ravel(),
                                  minlength=offset + count + 1)[offset + 1:].astype(float))
         if previous is not None:  # connected across the strip edge: the pixel right below
@@ -256,7 +316,7 @@ LOW_CONFIDENCE = 0.65
 """A pixel below this confidence is a low-confidence one in a run's summary (overall and per class)."""
 
 
-def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: np.ndarray,
+def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas: AreasLike,
                      low_below: float = LOW_CONFIDENCE) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Area (m²) per class 0..n, (confidence sum, pixel count) per class and pixels below ``low_below`` confidence (0..1)
     per class, read back in one pass from a class raster and its confidence (0..100)."""
@@ -266,11 +326,12 @@ def class_area_table(path: str, confidence_path: str, n_classes: int, row_areas:
     counts = np.zeros(n_classes + 1, dtype=np.float64)
     conf = np.zeros((n_classes + 1, 2), dtype=np.float64)
     low = np.zeros(n_classes + 1, dtype=np.float64)
+    areas = as_pixel_areas(row_areas)
     for y, n in _row_blocks(h):
         cls = band.ReadAsArray(0, y, w, n)
         raw = cband.ReadAsArray(0, y, w, n)
         c = raw.astype(np.float64) / 100.0
-        ra = np.broadcast_to(row_areas[y:y + n][:, None], cls.shape)
+        ra = areas.weights(cls.shape, y)
         ok = cls <= n_classes
         idx = cls[ok].astype(np.int64)
         counts += np.bincount(idx, weights=ra[ok], minlength=n_classes + 1)

@@ -11,7 +11,6 @@ Features are written through OGR (WKB geometries, typed fields, transactions).
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
 
 from .errors import Cancelled, InputError
-from .messages import t
+from .messages import measure, t
 from .outlines import ground_x_scale, pixel_side, straighten
 from .raster import Grid, pixel_sides
 from .writers import gdal_failures, split_layer, staged_vector, write_failed
@@ -545,16 +544,7 @@ class Written:
 def ten_pixels(pixel_m2: float) -> str:
     """About ten pixels' area as a prompt would say it: '0.1 ha' for 10 m pixels, '2.5 m2' for 0.5 m pixels."""
     ten = 10 * pixel_m2
-    return f"{_plain(ten / 1e4)} ha" if ten >= 1000 else f"{_plain(ten)} m2"
-
-
-def _plain(value: float) -> str:
-    """A positive number to two significant digits as the prompt parser reads it: no e-notation, no grouping (1000, 0.00009)."""
-    if value <= 0:
-        return "0"
-    digits = 1 - int(math.floor(math.log10(value)))
-    text = f"{round(value, digits):.{max(0, digits)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{measure(ten / 1e4, localised=False)} ha" if ten >= 1000 else f"{measure(ten, localised=False)} m2"
 
 
 def _keep_crs(ds, layer: str, srs) -> None:

@@ -52,6 +52,6 @@ def test_cache_mb_of_encode_image_is_kept_by_segment_prompts(plugin, tmp_path, m
     out = processing.run("terraprompt:segment_prompts", {"INPUT": b, "POINTS": _one_click(*(TRANSFORM * (70, 55))),
                                                          "MODEL": "classical", "CACHE_DIR": cache,
                                                          "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
-    assert "1 misses" in out["REPORT"], out["REPORT"]  # a new entry was stored, with eviction after it
+    assert "newly encoded: 1)" in out["REPORT"], out["REPORT"]  # a new entry was stored, with eviction after it
     assert all(os.path.exists(p) for p in big)
     assert "(cap 6,000 MB)" in res["REPORT"], res["REPORT"]  # was 'cap 6291 MB'

@@ -226,7 +226,7 @@ def test_encode_image_then_segment_prompts_uses_cache(plugin, tmp_path, monkeypa
     pts = _memory_layer("Point", "EPSG:32633", ["object_id", "positive"])
     _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
     out = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
-    assert "0 misses" in out["REPORT"]
+    assert "newly encoded: 0)" in out["REPORT"]
 
 
 def test_default_cache_is_the_profile_folder_diagnostics_reports(plugin, tmp_path, monkeypatch):
@@ -376,5 +376,5 @@ def test_cache_dir_filled_by_encode_image_is_read(plugin, tmp_path):
     _add(pts, QgsGeometry.fromPointXY(QgsPointXY(*(TRANSFORM * (70, 55)))), [1, 1])
     out = processing.run("terraprompt:segment_prompts", {"INPUT": src, "POINTS": pts, "MODEL": "classical",
                                                          "CACHE_DIR": str(cache), "OUTPUT_VECTOR": str(tmp_path / "o.gpkg")})
-    assert "1 hits / 0 misses" in out["REPORT"], out["REPORT"]
+    assert "already cached: 1, newly encoded: 0)" in out["REPORT"], out["REPORT"]
     assert os.listdir(os.environ["TERRAPROMPT_CACHE"]) == []  # the default cache was not used

@@ -25,7 +25,7 @@ from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, OutputError
 from ..messages import decimal, number, quantity, t
-from ..mmu import sieve_changed
+from ..mmu import AreasLike, as_pixel_areas, sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
@@ -34,7 +34,7 @@ from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
-from ..landcover.extract import MAY_BE_FLAT, row_pixel_areas
+from ..landcover.extract import MAY_BE_FLAT, pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
 from .semantic import (OTHER, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt, prompt_accuracy,
@@ -209,8 +209,8 @@ def transition_probability(block: np.ndarray, table: np.ndarray, semantic: bool)
 class ChangeTally:
     """Valid, changed and nodata areas (m²) and the from→to matrices of all and of changed pixels, added block by block."""
 
-    def __init__(self, kf: int, kt: int, area_rows: np.ndarray) -> None:
-        self.kf, self.kt, self.area_rows = kf, kt, area_rows
+    def __init__(self, kf: int, kt: int, area_rows: AreasLike) -> None:
+        self.kf, self.kt, self.area_rows = kf, kt, as_pixel_areas(area_rows)
         self.matrix_all = np.zeros((kf, kt))
         self.matrix_changed = np.zeros((kf, kt))
         self.area = {"valid": 0.0, "changed": 0.0, "nodata": 0.0}
@@ -218,11 +218,11 @@ class ChangeTally:
     def add(self, w: Window, valid: np.ndarray, changed: np.ndarray, fr: Optional[np.ndarray], to: Optional[np.ndarray]) -> None:
         """Count one block (``fr``/``to`` None: every pixel is other → other)."""
         kf, kt = self.kf, self.kt
-        rows = self.area_rows[int(w.row_off): int(w.row_off + w.height)]
-        a_valid = float(valid.sum(axis=1) @ rows)  # pixel area varies by row only
-        a_changed = float(changed.sum(axis=1) @ rows)
+        y, x, areas = int(w.row_off), int(w.col_off), self.area_rows
+        a_valid = areas.weighted(valid, y, x)
+        a_changed = areas.weighted(changed, y, x)
         if fr is not None:
-            ra = np.broadcast_to(rows[:, None], valid.shape)
+            ra = areas.weights(valid.shape, y, x)
             code_all = fr * kt + to
             self.matrix_all += np.bincount(code_all[valid], ra[valid], kf * kt).reshape(kf, kt)
             self.matrix_changed += np.bincount(code_all[changed], ra[changed], kf * kt).reshape(kf, kt)
@@ -231,17 +231,17 @@ class ChangeTally:
             self.matrix_changed[kf - 1, kt - 1] += a_changed
         self.area["valid"] += a_valid
         self.area["changed"] += a_changed
-        self.area["nodata"] += float(rows.sum()) * int(w.width) - a_valid
+        self.area["nodata"] += areas.weighted(np.ones(valid.shape, dtype=bool), y, x) - a_valid
 
 
 def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: ClassMaps, semantic: bool, common: dict,
                            min_area_m2: float, max_area_m2: float, summary: str, is_cancelled,
                            progress: Optional[Callable[[float], None]] = None, prompt_text: str = "any change",
-                           pixel_m2: float = 0.0, row_areas: Optional[np.ndarray] = None) -> str:
+                           pixel_m2: float = 0.0, row_areas: Optional[AreasLike] = None) -> str:
     """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability
     (``progress``: the fraction done, 0..1); returns the summary, with advice when most polygons are isolated pixels
     (also the layer's description; ``prompt_text`` and ``pixel_m2`` make its example). The size range applies to whole
-    changed areas (``row_areas``: each row's pixel area in m²), which are then split by transition: a 16 ha change made
+    changed areas (``row_areas``: the pixel areas in m²), which are then split by transition: a 16 ha change made
     of 566 transition pieces, each under a 5,000 m² minimum, was dropped whole."""
     if min_area_m2 > 0 or max_area_m2 > 0:
         sieve_changed(codes, min_area_m2, max_area_m2, row_areas, CHANGE_NODATA, is_cancelled)
@@ -315,7 +315,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     prob_path = stage["prob"] or os.path.join(tmpdir, "probability.tif")
     codes_path = os.path.join(tmpdir, "transitions.tif")
     writers: list[GeoTiffWriter] = []
-    tally = ChangeTally(kf, kt, row_pixel_areas(grid, 0, grid.height))
+    tally = ChangeTally(kf, kt, pixel_areas(grid))
     semantic = maps.available or maps.reference is not None
     pad = max(method.context, maps.context if semantic else 0)
     try:
@@ -388,7 +388,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             summary = _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
                                              max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary,
                                              is_cancelled, (lambda f: progress(87.0 + 13.0 * f)) if progress else None,
-                                             req.prompt.strip() or "any change", float(np.median(tally.area_rows)),
+                                             req.prompt.strip() or "any change", float(np.median(tally.area_rows.values())),
                                              tally.area_rows)
         for key in ("prob", "change", "vector"):
             if stage[key]:

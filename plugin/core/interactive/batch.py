@@ -205,7 +205,8 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             remove_quietly(out_vec)
             raise
     progress(100.0)
-    hits = t(", cache {hits} hits / {misses} misses", hits=cache.hits, misses=cache.misses) if cache is not None else ""
+    hits = (t(", encodings (already cached: {hits}, newly encoded: {misses})", hits=cache.hits, misses=cache.misses)
+            if cache is not None else "")
     done = (t("{n} object segmented with {engine} on {device}", n=1, engine=engine.label, device=report) if len(accepted) == 1
             else t("{n} objects segmented with {engine} on {device}", n=len(accepted), engine=engine.label, device=report))
     left = (t("; {n} object skipped: {reasons}", n=1, reasons=skipped[0]) if len(skipped) == 1

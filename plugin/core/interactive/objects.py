@@ -20,8 +20,8 @@ from ..errors import OutputError
 from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
-from ..vectors import AreaCalculator
-from ..writers import _quoted, _read_only, split_layer, staged_vector, write_failed
+from ..vectors import AreaCalculator, _GeoPackageLayer
+from ..writers import _quoted, _read_only, gdal_failures, split_layer, staged_vector
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -98,16 +98,19 @@ def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LA
 
 def _write_layer(path: str, objects: list[AcceptedObject], crs, layer: str, output: Optional[str] = None) -> None:
     """Create ``layer`` holding the objects in a GeoPackage (a new file, or one that holds other layers); a write that
-    fails (a full disk) is an OutputError naming ``output`` (the file the GeoPackage is bound for)."""
-    import fiona
-    from fiona.errors import FionaError
-
-    schema = {"geometry": "MultiPolygon", "properties": dict(OBJECT_FIELDS)}
-    try:
-        with fiona.open(path, "w", driver="GPKG", layer=layer, crs_wkt=crs.to_wkt(), schema=schema) as out:
-            out.writerecords(list(_records(objects)))
-    except (OSError, RuntimeError, FionaError) as exc:
-        raise write_failed(output or path, exc) from exc
+    fails (a full disk) is an OutputError naming ``output`` (the file the GeoPackage is bound for). Written through
+    OGR as the polygons are (:class:`..vectors._GeoPackageLayer`): fiona creates the table inside its first transaction,
+    which a failed write rolls back, and its close then printed GDAL's 'no such table: main.objects'."""
+    # what GDAL logs closing a rolled-back layer (its triggers made again) is no news: the write's own error is raised
+    with gdal_failures():
+        out = _GeoPackageLayer(path, layer, crs, OBJECT_FIELDS, output=output)
+        try:
+            for o in objects:
+                out.add(o.geometry, o.attrs)
+        except BaseException:
+            out.abandon()
+            raise
+        out.close()
 
 
 def without_overlaps(geom: MultiPolygon, others: list, pixel: float) -> Optional[MultiPolygon]:

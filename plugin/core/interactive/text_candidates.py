@@ -180,10 +180,10 @@ def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_can
 
 
 def _pixel_areas(grid: Grid) -> np.ndarray:
-    """Geodesic area (m²) of one pixel per row of the encoded grid."""
-    from ..landcover.extract import row_pixel_areas
+    """Geodesic area (m²) of each pixel of the encoded grid, as an array of the grid's shape (read-only)."""
+    from ..landcover.extract import pixel_areas
 
-    return row_pixel_areas(grid, 0, grid.height)
+    return pixel_areas(grid).weights((grid.height, grid.width), 0)
 
 
 def text_modality(src):
@@ -506,7 +506,7 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
     cat = catalogue()
     hm, wm = mo.cls.shape
     h, w = mo.view
-    row_area = _pixel_areas(Grid(crs, transform * Affine.translation(mo.col0, mo.row0), wm, hm))
+    pixel_area = _pixel_areas(Grid(crs, transform * Affine.translation(mo.col0, mo.row0), wm, hm)).ravel()
     vr, vc = mo.view_slices()
     found = []
     small = 0
@@ -522,7 +522,7 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
         sel = flat > 0
         idx = flat[sel]
         pixels = np.bincount(idx, minlength=n + 1)
-        area = np.bincount(idx, weights=row_area[np.flatnonzero(sel) // wm], minlength=n + 1)  # row of each pixel
+        area = np.bincount(idx, weights=pixel_area[sel], minlength=n + 1)
         score = np.bincount(idx, weights=mo.conf.ravel()[sel], minlength=n + 1) / np.maximum(pixels, 1)
         in_view = np.zeros(n + 1, dtype=bool)
         in_view[np.unique(lab[vr, vc])] = True  # regions only in the surroundings are not candidates

@@ -16,7 +16,8 @@ from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, PromptError
 from ..messages import label_in_text, measure, number, percent, quantity, separator, t
-from ..mmu import LOW_CONFIDENCE, class_area_table, merge_small_regions, merge_undersized, sieve_classes
+from ..mmu import (LOW_CONFIDENCE, AreasLike, PixelAreas, as_pixel_areas, class_area_table, merge_small_regions,
+                   merge_undersized, sieve_classes)
 from ..modalities import Modality, resolve_modality
 from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
@@ -106,15 +107,47 @@ def _tiled_span(window: Window, src: RasterSource, spec: TileSpec) -> Window:
 
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
-    """Geodesic area (m²) of one pixel in each row of a grid (pixels of a row have equal area).
+    """Geodesic area (m²) of one pixel in each row of a grid, at its centre column (all of the row where its pixels
+    have equal area: :func:`pixel_areas`)."""
+    r = np.arange(row0, row0 + rows, dtype=np.float64) + 0.5
+    return _pixel_box_areas(grid, AreaCalculator(grid.crs), np.full_like(r, grid.width // 2 + 0.5), r)
+
+
+def _pixel_box_areas(grid: Grid, areas: AreaCalculator, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Geodesic area (m²) of the pixels centred at (cols, rows) (pixel coordinates).
 
     Measured on a north-up square of the pixel's map-unit area around its centre: the pixel itself on a north-up grid,
     and still the right size on a rotated or sheared one (the box between its opposite corners is not)."""
-    tr = grid.transform
-    half = cell_size(tr) / 2
-    r = np.arange(row0, row0 + rows, dtype=np.float64) + 0.5
-    xc, yc = tr * (np.full_like(r, grid.width // 2 + 0.5), r)
-    return AreaCalculator(grid.crs).box_areas_m2(xc - half, yc - half, xc + half, yc + half)
+    half = cell_size(grid.transform) / 2
+    xc, yc = grid.transform * (cols, rows)
+    return areas.box_areas_m2(xc - half, yc - half, xc + half, yc + half)
+
+
+ROW_AREA_SPREAD = 1e-3
+"""Above this relative spread of the pixel area along a row (its two ends and centre, on the first, middle and last
+rows) one area per row is not enough: a lattice of pixel areas is interpolated per pixel (a pole-centred 20 km EPSG:3413
+grid was 6.4 % off with one area per row)."""
+
+AREA_LATTICE_NODES = 65
+"""Lattice nodes along each side of a grid whose pixel area varies along its rows: bilinear between them the area scale
+of a pole-centred 20 km polar stereographic grid (134 km between nodes) is within 1e-4."""
+
+
+def pixel_areas(grid: Grid) -> PixelAreas:
+    """Geodesic area (m²) of every pixel of a grid: one value per row where a row's pixels have (nearly) equal area, else
+    a coarse lattice of pixel areas interpolated per pixel."""
+    calc = AreaCalculator(grid.crs)
+    h, w = grid.height, grid.width
+    ends = np.array([0.5, w // 2 + 0.5, w - 0.5])
+    probe_rows = np.repeat([0.5, h // 2 + 0.5, h - 0.5], 3)
+    probe = _pixel_box_areas(grid, calc, np.tile(ends, 3), probe_rows).reshape(3, 3)
+    if np.all(probe.max(axis=1) <= probe.min(axis=1) * (1 + ROW_AREA_SPREAD)):
+        return PixelAreas(rows=row_pixel_areas(grid, 0, h))
+    ry = np.linspace(0.5, h - 0.5, min(h, AREA_LATTICE_NODES))
+    cx = np.linspace(0.5, w - 0.5, min(w, AREA_LATTICE_NODES))
+    yy, xx = np.meshgrid(ry, cx, indexing="ij")
+    lattice = _pixel_box_areas(grid, calc, xx.ravel(), yy.ravel()).reshape(len(ry), len(cx))
+    return PixelAreas(lattice=lattice, lattice_rows=ry, lattice_cols=cx)
 
 
 NETWORK_WATER = ("flooded_area",)
@@ -467,8 +500,8 @@ def classify_block(scores: np.ndarray, k: int, valid: np.ndarray, cloudy: np.nda
 class AreaTally:
     """Areas (m²) per class, of nodata, clouds and SAR-only pixels, and confidence sums, added block by block."""
 
-    def __init__(self, k: int, area_rows: np.ndarray) -> None:
-        self.k, self.area_rows = k, area_rows
+    def __init__(self, k: int, area_rows: AreasLike) -> None:
+        self.k, self.area_rows = k, as_pixel_areas(area_rows)
         self.counts = np.zeros(k + 1, dtype=np.float64)  # area m² per class (0 = background)
         self.class_conf = np.zeros((k + 1, 2), dtype=np.float64)  # confidence sum and pixel count per class
         self.class_low = np.zeros(k + 1, dtype=np.float64)  # pixels below LOW_CONFIDENCE per class
@@ -481,18 +514,19 @@ class AreaTally:
         took their most likely class below 0.5, ``saturated`` the invalid pixels saturated in every band, not counted as
         nodata)."""
         k = self.k
-        rows = self.area_rows[int(w.row_off): int(w.row_off + w.height)]
-        # one pass per sum: class areas by row-weighted bincount (pixel area varies by row only)
-        self.counts += np.bincount(cls.ravel(), np.broadcast_to(rows[:, None], cls.shape).ravel(), NODATA + 1)[:k + 1]
+        y, x = int(w.row_off), int(w.col_off)
+        areas = self.area_rows
+        # one pass per sum: class areas by area-weighted bincount
+        self.counts += np.bincount(cls.ravel(), areas.weights(cls.shape, y, x).ravel(), NODATA + 1)[:k + 1]
         gone = ~valid & ~cloudy
         if saturated is not None:
-            self.saturated += float((gone & saturated).sum(axis=1) @ rows)
+            self.saturated += areas.weighted(gone & saturated, y, x)
             gone &= ~saturated
-        self.nodata += float(gone.sum(axis=1) @ rows)
-        self.cloud += float(cloudy.sum(axis=1) @ rows)
-        self.sar_only += float((sar_only & valid).sum(axis=1) @ rows)
+        self.nodata += areas.weighted(gone, y, x)
+        self.cloud += areas.weighted(cloudy, y, x)
+        self.sar_only += areas.weighted(sar_only & valid, y, x)
         if filled is not None:
-            self.filled += float(filled.sum(axis=1) @ rows)
+            self.filled += areas.weighted(filled, y, x)
         cv, kv = conf[valid], cls[valid]
         self.conf_sum += float(cv.sum())
         self.conf_n += float(cv.size)
@@ -589,7 +623,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     classes = {i + 1: n for i, n in enumerate(names)}
     K = len(names)
     # all that can fail before the tiles comes before any output (a CRS whose areas cannot be measured leaves nothing)
-    area_rows = row_pixel_areas(grid, 0, grid.height)
+    area_rows = pixel_areas(grid)
     tally = AreaTally(K, area_rows)
     fill = [i for i, n in enumerate(names) if n in land_cover_map()["fill_classes"]] if parsed.map_complete else []
     first = map_first(engine, names) if parsed.full_map else []
@@ -638,10 +672,11 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         # or error while polygonising leaves the analyst's previous outputs untouched.
         out.classes.close(commit_now=False)
         # regions measured in m² (each row's pixel area), as the polygons are
-        size_note = size_against_pixels(parsed.min_area_m2, parsed.max_area_m2, float(area_rows.min()), float(tally.counts.sum()))
+        size_note = size_against_pixels(parsed.min_area_m2, parsed.max_area_m2, float(area_rows.values().min()),
+                                        float(tally.counts.sum()))
         if fill:  # a whole map keeps no holes: small regions merge into their largest neighbour
             # GDAL merges regions of fewer pixels than this, each surely under the minimum (never a large-enough one) ...
-            mmu_px = int(np.ceil(parsed.min_area_m2 / float(area_rows.max()))) if parsed.min_area_m2 else 0
+            mmu_px = int(np.ceil(parsed.min_area_m2 / float(area_rows.values().max()))) if parsed.min_area_m2 else 0
             removed_px = merge_small_regions(out.classes.tmp, mmu_px, NODATA, tmpdir, is_cancelled)
             # ... and a region still under it in m² (rows of smaller pixels: a geographic CRS) merges into its neighbours
             if parsed.min_area_m2:
@@ -658,6 +693,14 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             tally.counts, tally.class_conf, tally.class_low = class_area_table(out.classes.tmp, out.confidence.path, K, area_rows)
         areas = {classes[k]: tally.counts[k] for k in classes}
         valid_area = float(tally.counts.sum())
+        top = max(saturation_level(src.dtypes[b - 1]) or 0 for r, b in modality.roles.items() if r in levels) \
+            if levels else None
+        if valid_area == 0 and tally.cloud == 0 and tally.saturated > 0:  # no measurement anywhere: nothing to classify
+            raise InputError(t("Every pixel of '{name}' this run reads is saturated (at {value}, the data type's largest "
+                               "value, in every band): there is no measurement to classify.",
+                               name=os.path.basename(req.input), value=f"{top or 0:g}"),
+                             t("Choose a raster (or an extent) with unsaturated pixels, or export the image again without "
+                               "clipping or stretching its values to the data type's largest value."))
         if valid_area == 0 and tally.cloud == 0 and req.extent is not None:  # the whole raster was checked before
             raise InputError(t("The chosen extent holds only nodata pixels of '{name}'.", name=os.path.basename(req.input)),
                              t("Pick an extent over the raster's data, or leave it empty for the whole layer."))
@@ -675,8 +718,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
         details["saturated_m2"] = tally.saturated
         details["size_note"] = size_note
-        details["saturation_value"] = max(saturation_level(src.dtypes[b - 1]) or 0 for r, b in modality.roles.items()
-                                          if r in levels) if levels else None
+        details["saturation_value"] = top
         if shadows is not None:  # the network's water is taken out of ukis-csmask's cloud shadows
             details["shadows_excluded"] = True
             details["rules"].append(shadows.describe())
@@ -687,7 +729,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
                       "model_sha256": getattr(engine, "model_sha256", ""), "prompt": parsed.text}
             polys = polygonize(out.classes.tmp, out.confidence.path, is_cancelled=is_cancelled, confidence_scale=0.01,
                                progress=(lambda f: progress(80.0 + 20.0 * f)) if progress else None)
-            pixel_m2 = float(np.median(area_rows))
+            pixel_m2 = float(np.median(area_rows.values()))
 
             def described(written: Written) -> str:
                 return "\n".join(line for line in (explanation, speckle_hint(written, pixel_m2, parsed), *written.notes) if line)

@@ -48,7 +48,7 @@ def test_objects_written_with_attributes_and_raster(img, tmp_path):
     assert ((ids == 7) & masks[1]).sum() > 0.8 * masks[1].sum()  # 7 and 9 on one roof: the lower id keeps it
     # second run: every window comes from the cache
     res2 = segment_prompts(SegmentRequest(path, objs[:1], str(tmp_path / "o2.gpkg"), cache_dir=str(tmp_path / "cache")))
-    assert "0 misses" in res2.report
+    assert "newly encoded: 0)" in res2.report
 
 
 def test_all_prompts_invalid_raises_and_leaves_nothing(img, tmp_path):
@@ -155,9 +155,9 @@ def test_cached_encoding_is_not_reused_once_the_layer_sets_nodata(tmp_path):
     whole, _ = area("b.gpkg", {}, cache)
     assert fresh < 0.6 * whole
     cached, report = area("c.gpkg", layers, cache)
-    assert cached == pytest.approx(fresh) and "0 hits / 1 misses" in report
+    assert cached == pytest.approx(fresh) and "already cached: 0, newly encoded: 1)" in report
     again, report = area("d.gpkg", layers, cache)
-    assert again == pytest.approx(fresh) and "1 hits / 0 misses" in report
+    assert again == pytest.approx(fresh) and "already cached: 1, newly encoded: 0)" in report
 
 
 def test_negative_points_off_the_raster_are_ignored_with_a_note(tmp_path):

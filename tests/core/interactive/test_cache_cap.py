@@ -43,7 +43,7 @@ def test_a_cap_set_by_encode_raster_is_kept_by_segment_prompts_and_reported_in_m
     x, y = TR * (75, 55)
     out = segment_prompts(SegmentRequest(other, [PromptObject(1, [(x, y, True)])], str(tmp_path / "o.gpkg"),
                                          window_size=256, cache_dir=cache))
-    assert out.objects == 1 and "1 misses" in out.report  # it encoded (and stored) a new entry
+    assert out.objects == 1 and "newly encoded: 1)" in out.report  # it encoded (and stored) a new entry
     assert all(os.path.exists(p) for p in big)  # nothing of the 2.5 GB precomputed was evicted
     fresh = EmbeddingCache(cache)  # as the map tool and find_similar make it
     assert fresh.max_bytes == 6000 * MB
