@@ -653,10 +653,10 @@ class _GeoPackageLayer:
             with gdal_failures() as failures:
                 yield
         except (OSError, RuntimeError) as exc:
-            self._drop()
+            self._discard()
             raise write_failed(self.output, exc) from exc
         if failures:
-            self._drop()
+            self._discard()
             raise write_failed(self.output, failures[0])
 
     def add(self, geom, props: dict) -> None:
@@ -673,13 +673,14 @@ class _GeoPackageLayer:
         try:
             failed = self.layer.CreateFeature(feat) != 0
         except RuntimeError as exc:  # bindings with exceptions enabled
-            self._drop()
+            self._discard()
             raise write_failed(self.output, exc) from exc
         if failed:
             from osgeo import gdal
 
-            self._drop()
-            raise write_failed(self.output, gdal.GetLastErrorMsg() or "CreateFeature failed")
+            message = gdal.GetLastErrorMsg()
+            self._discard()
+            raise write_failed(self.output, message or "CreateFeature failed")
         self.pending += 1
         if self.pending >= self.batch:
             with self._writing():
@@ -703,13 +704,21 @@ class _GeoPackageLayer:
             self._drop()  # closes and writes the file
 
     def abandon(self) -> None:
-        """Close without committing what is pending (the file is then removed)."""
+        """Close without committing what is pending (the file is then removed); what GDAL logs while closing a rolled-back
+        layer is kept off stderr (see _discard)."""
         try:
-            if self.layer is not None:
-                self.layer.RollbackTransaction()
+            with gdal_failures():
+                if self.layer is not None:
+                    self.layer.RollbackTransaction()
         except RuntimeError:  # bindings with exceptions enabled: the file goes anyway
             pass
         finally:
+            self._discard()
+
+    def _discard(self) -> None:
+        """Release a failed or abandoned layer: what GDAL logs while closing it (on a full disk, the rolled-back layer's
+        R-tree triggers 'already exist') stays off stderr, as the write's own error says what happened."""
+        with gdal_failures():
             self._drop()
 
     def _drop(self) -> None:
