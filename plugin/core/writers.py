@@ -256,11 +256,23 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
     added to ``notes``, for the run's explanation."""
     tmp = temp_path_for(path)
     gpkg = tmp if tmp.lower().endswith(".gpkg") else tmp + ".gpkg"
+    lock = _geopackage_lock(path) if keep_layers else None
+    held = False
     try:
+        if lock is not None:
+            _acquire(lock, is_cancelled)
+            held = True
+        copied = None
         if keep_layers and os.path.exists(path):  # a layer added to a GeoPackage: its other layers stay
+            copied = _file_state(path)
             _copy_geopackage(path, gpkg)
         yield gpkg
         lost = _to_vector_format(gpkg, tmp, is_cancelled, progress)
+        if copied is not None and _file_state(path) != copied:
+            raise OutputError(t("'{name}' changed while this run wrote its layer into a copy of it (another program, or a layer "
+                                "of it saved in QGIS): replacing it would lose that change, so nothing was written.",
+                                name=os.path.basename(path)),
+                              t("Run again once the other writes to that GeoPackage are done, or write to another file."))
         commit(tmp, path)
         if notes is not None:
             notes.extend(lost)
@@ -268,6 +280,40 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
         remove_quietly(gpkg)
         remove_quietly(tmp)
         raise
+    finally:
+        if held:
+            lock.release()
+
+
+_LOCKS_GUARD = threading.Lock()
+_GEOPACKAGE_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _geopackage_lock(path: str) -> threading.Lock:
+    """One lock per GeoPackage file in this process: two runs adding layers to one file at once each copied it, added their
+    layer and renamed the copy over it, so the first run's layer was lost without a word."""
+    key = os.path.normcase(os.path.realpath(path))
+    with _LOCKS_GUARD:
+        return _GEOPACKAGE_LOCKS.setdefault(key, threading.Lock())
+
+
+def _acquire(lock: threading.Lock, is_cancelled: Optional[Callable[[], bool]]) -> None:
+    """Wait for ``lock`` (another run writing into the same GeoPackage), stopping on a cancel."""
+    while not lock.acquire(timeout=0.2):
+        if is_cancelled is not None and is_cancelled():
+            raise Cancelled()
+
+
+def _file_state(path: str) -> tuple:
+    """Size and modification time of a GeoPackage and of its write-ahead log (QGIS saves edits there first)."""
+    out = []
+    for p in (path, path + "-wal"):
+        try:
+            st = os.stat(p)
+            out.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return tuple(out)
 
 
 def _read_only(path: str):
