@@ -3,10 +3,7 @@ the prompt parser, and a raster read saturated throughout refused with the reaso
 from __future__ import annotations
 
 import os
-import resource
-import signal
 import sqlite3
-from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -15,6 +12,7 @@ from rasterio.transform import from_origin
 from shapely.geometry import MultiPolygon, box
 
 from conftest import synthetic_s2, write_raster
+from test_output_safety import file_size_limit
 from terraprompt.plugin.core.errors import InputError, OutputError
 from terraprompt.plugin.core.interactive.objects import OBJECT_FIELDS, AcceptedObject, append_objects, write_objects
 from terraprompt.plugin.core.messages import measure, set_language
@@ -25,19 +23,6 @@ def english():
     set_language("en")
     yield
     set_language("en")
-
-
-@contextmanager
-def file_size_limit(nbytes: int):
-    """Writes past ``nbytes`` in any file fail (EFBIG) while the block runs: a full disk, without mounting one."""
-    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, handler)
 
 
 def _objects(n: int, first: int = 0) -> list[AcceptedObject]:

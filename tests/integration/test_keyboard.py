@@ -90,7 +90,6 @@ def _objects(path: str) -> int:
 def test_ctrl_z_on_the_map_undoes_prompts_not_the_edits_of_a_layer(setup):
     """QGIS's Edit > Undo / Redo are main-window actions with Ctrl+Z / Ctrl+Shift+Z, enabled while a vector layer in edit
     mode can undo: while the prompt tool is active the keys act on the prompts only."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
     from qgis.gui import QgsMapToolPan
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtGui import QKeySequence
@@ -98,20 +97,11 @@ def test_ctrl_z_on_the_map_undoes_prompts_not_the_edits_of_a_layer(setup):
 
     tab, canvas, xf, out = setup
     ctl, win = tab.controller, canvas.window()
-    edits = QgsVectorLayer("Point?crs=EPSG:3857&field=name:string", "my edits", "memory")
-    QgsProject.instance().addMapLayer(edits)
-    edits.startEditing()
-    for i in range(3):
-        f = QgsFeature(edits.fields())
-        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(i, i)))
-        edits.addFeature(f)
-    undo, redo = QAction("&Undo", win), QAction("&Redo", win)
-    undo.setShortcut(QKeySequence("Ctrl+Z"))
+    undo, edits = _undo_action(canvas)
+    redo = QAction("&Redo", win)
     redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
-    undo.triggered.connect(edits.undoStack().undo)
     redo.triggered.connect(edits.undoStack().redo)
-    for action in (undo, redo):
-        win.addAction(action)
+    win.addAction(redo)
     try:
         _click(canvas, xf, 55, 70)
         assert wait_for(lambda: _mask(ctl))
@@ -137,10 +127,8 @@ def test_ctrl_z_on_the_map_undoes_prompts_not_the_edits_of_a_layer(setup):
         assert (ctl.session.history.n_positive, edits.featureCount()) == (2, 2)
         canvas.unsetMapTool(pan)
     finally:
-        for action in (undo, redo):
-            win.removeAction(action)
-        edits.rollBack()
-        QgsProject.instance().removeMapLayer(edits.id())
+        win.removeAction(redo)
+        _drop_undo(canvas, undo, edits)
 
 
 def test_dock_buttons_give_the_keys_back_to_the_map(setup):
