@@ -193,7 +193,7 @@ def test_encode_stops_when_the_cache_fills_up(tmp_path):
     img = write_raster(str(tmp_path / "a.tif"), np.random.default_rng(0).integers(0, 255, (3, 64, 64)).astype(np.uint8),
                        transform=TR)
     cache = tmp_path / "cache"
-    with file_size_limit(4500), pytest.raises(OutputError, match="Only 0 of 1 tiles could be stored in the cache"):
+    with file_size_limit(4500), pytest.raises(OutputError, match="stored in the cache .*: 0 of 1 "):
         encode_raster(img, tile=64, cache_dir=str(cache))
     assert os.listdir(cache) == []
 

@@ -68,8 +68,8 @@ def encode_raster(path: str, model: str = "classical", device: str = "auto", til
     text += " " + bands[:1].upper() + bands[1:] + "."
     kept = cache.kept()
     if kept < len(tiles):  # evicted meanwhile (another run sharing the folder)
-        text += " " + t("Only {kept} of the {n} tiles are still in the cache: the others were evicted; raise the cap "
-                        "(CACHE_MB) or run again.", kept=kept, n=len(tiles))
+        text += " " + t("Tiles still in the cache: {kept} of {n}; the others were evicted: raise the cap (CACHE_MB) or "
+                        "run again.", kept=kept, n=len(tiles))
     elif total > cache.max_bytes * 0.95:
         text += " " + t("The cache is full: the oldest encodings were evicted; raise the cap to keep the whole raster.")
     return EncodeResult(len(tiles), encoded, cached, cache.folder, text)
@@ -89,6 +89,6 @@ def _check_fits(cache: EmbeddingCache, entry_bytes: int, tiles: int) -> None:
 
 def _not_stored(cache: EmbeddingCache, stored: int, tiles: int) -> OutputError:
     """The error when an encoded tile could not be stored in the cache (a full disk): what was stored stays usable."""
-    return OutputError(t("Only {stored} of {n} tiles could be stored in the cache '{folder}' ({reason}).", stored=stored,
+    return OutputError(t("Tiles stored in the cache '{folder}': {stored} of {n} ({reason}).", stored=stored,
                          n=tiles, folder=cache.folder, reason=cache.failure or "?"),
                        t("Free disk space there or choose another CACHE_DIR, then run again: the tiles stored are reused."))

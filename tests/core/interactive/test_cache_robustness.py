@@ -169,7 +169,7 @@ def test_encode_raster_says_when_its_tiles_are_not_kept(tmp_path):
 
     res = encode_raster(path, tile=128, cache_dir=folder, progress=evicted_by_another_run)
     assert res.encoded == res.tiles
-    assert f"Only 0 of the {res.tiles} tiles are still in the cache" in res.report, res.report
+    assert f"Tiles still in the cache: 0 of {res.tiles}" in res.report, res.report
     kept = encode_raster(path, tile=128, cache_dir=folder)
     assert "still in the cache" not in kept.report, kept.report
 
