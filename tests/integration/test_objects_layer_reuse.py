@@ -83,12 +83,8 @@ def test_enter_and_ctrl_z_use_the_projects_own_objects_layer(plugin, tmp_path, m
         assert "taken back" in tab.status.text()
 
 
-@contextmanager
-def _prompting(tmp_path, monkeypatch):
-    """The Interactive tab prompting (classical engine) on a 256² scene, its objects file holding yesterday's object 1;
-    yields (tab, canvas, objects file, accept) where accept() clicks a roof and presses Enter."""
-    from qgis.PyQt.QtCore import Qt
-    from qgis.PyQt.QtTest import QTest
+def scene_with_objects(tmp_path) -> tuple[str, str]:
+    """A 256² scene of roofs (img.tif, UTM 33N, 0.5 m) and its objects file holding yesterday's object 1: (raster, file)."""
     from rasterio.crs import CRS
     from shapely.geometry import MultiPolygon, box
 
@@ -97,12 +93,23 @@ def _prompting(tmp_path, monkeypatch):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
     from interactive_helpers import scene
 
-    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
     data, _ = scene(h=256, w=256)
     path = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=TRANSFORM)
     out = str(tmp_path / "objects.gpkg")
     write_objects(out, [make_object(MultiPolygon([box(500010, 4499980, 500020, 4499990)]), CRS.from_epsg(32633), 1,
                                     "building", 1.0, 1, 0, "points", "classical", "0" * 64, path)], CRS.from_epsg(32633))
+    return path, out
+
+
+@contextmanager
+def _prompting(tmp_path, monkeypatch):
+    """The Interactive tab prompting (classical engine) on a 256² scene, its objects file holding yesterday's object 1;
+    yields (tab, canvas, objects file, accept) where accept() clicks a roof and presses Enter."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
+    path, out = scene_with_objects(tmp_path)
     with interactive_tab_on_web_canvas(path, "img", "building", "classical", out) as (tab, canvas, layer, xf):
         tab.start_button.setChecked(True)
         ctl = tab.controller

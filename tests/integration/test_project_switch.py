@@ -124,28 +124,15 @@ def test_processing_results_are_marked_named_on_save_and_accepted_as_outputs(plu
 def test_objects_accepted_after_the_objects_file_was_deleted_are_shown(plugin, tmp_path, monkeypatch):
     """A saved project reopened after its objects file was deleted: its 'objects' layer is invalid; Enter writes the
     file again and that layer now shows the object (it stayed invalid and no layer of the new file was added)."""
-    import sys
-
     from qgis.core import QgsProject, QgsVectorLayer
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtTest import QTest
-    from rasterio.crs import CRS
-    from rasterio.transform import from_origin
-    from shapely.geometry import MultiPolygon, box
 
-    from conftest import interactive_tab_on_web_canvas, wait_for, write_raster
-    from terraprompt.plugin.core.interactive.objects import make_object, write_objects
-
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "core", "interactive"))
-    from interactive_helpers import scene
+    from conftest import interactive_tab_on_web_canvas, wait_for
+    from test_objects_layer_reuse import TRANSFORM, scene_with_objects
 
     monkeypatch.setenv("TERRAPROMPT_CACHE", str(tmp_path / "cache"))
-    transform = from_origin(500000, 4500000, 0.5, 0.5)
-    data, _ = scene(h=256, w=256)
-    path = write_raster(str(tmp_path / "img.tif"), data.astype(np.uint8), crs="EPSG:32633", transform=transform)
-    out = str(tmp_path / "objects.gpkg")
-    write_objects(out, [make_object(MultiPolygon([box(500010, 4499980, 500020, 4499990)]), CRS.from_epsg(32633), 1,
-                                    "building", 1.0, 1, 0, "points", "classical", "0" * 64, path)], CRS.from_epsg(32633))
+    path, out = scene_with_objects(tmp_path)
     with interactive_tab_on_web_canvas(path, "img", "building", "classical", out) as (tab, canvas, _layer, xf):
         project = QgsProject.instance()
         project.addMapLayer(QgsVectorLayer(out + "|layername=objects", "objects", "ogr"))
@@ -160,7 +147,7 @@ def test_objects_accepted_after_the_objects_file_was_deleted_are_shown(plugin, t
         tab.output_widget.setFilePath(out)
         tab.start_button.setChecked(True)
         ctl = tab.controller
-        x, y = transform * (70.5, 55.5)
+        x, y = TRANSFORM * (70.5, 55.5)
         from qgis.core import QgsPointXY
         from qgis.PyQt.QtCore import QPoint
 
