@@ -155,16 +155,15 @@ def gpkg_tables(path: str) -> Optional[list]:
     """The tables (vector, raster, attribute) a GeoPackage holds, from its gpkg_contents; None when the file is missing
     or is not a GeoPackage SQLite reads."""
     import sqlite3
-    from urllib.parse import quote
+    from contextlib import closing
+
+    from ..core.writers import _read_only
 
     if not os.path.isfile(path):
         return None
     try:
-        con = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
-        try:
+        with closing(_read_only(path)) as con:
             return [row[0] for row in con.execute("SELECT table_name FROM gpkg_contents")]
-        finally:
-            con.close()
     except sqlite3.Error:
         return None
 
