@@ -30,6 +30,8 @@ from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
 from ..stack import Layer, bounds_in, make_layer
 
+SAR_ROLES = frozenset({"vv", "vh", "hh", "hv"})
+"""The roles of SAR polarisations (HH and HV are read in VV's and VH's roles, but kept by name where they are)."""
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
 """Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
 
@@ -68,6 +70,12 @@ class PairBlock:
         """Valid pixels as (n, p) float64 matrices for both dates."""
         v = self.valid
         return self.before[:, v].T.astype(np.float64), self.after[:, v].T.astype(np.float64)
+
+
+def sample_pixels(blocks: Sequence[PairBlock]) -> tuple[np.ndarray, np.ndarray]:
+    """The blocks' valid pixels as (n, p) float64 matrices for both dates (:meth:`PairBlock.pixels`, read once each)."""
+    pairs = [b.pixels() for b in blocks]
+    return np.concatenate([x for x, _ in pairs]), np.concatenate([y for _, y in pairs])
 
 
 @dataclass
@@ -132,7 +140,7 @@ class AlignedPair:
     @property
     def family(self) -> str:
         """'sar' when the paired bands are polarisations, 'optical', or 'generic'."""
-        if set(self.roles) & {"vv", "vh", "hh", "hv"}:
+        if set(self.roles) & SAR_ROLES:
             return "sar"
         if set(self.roles) & {"red", "green", "blue", "nir"}:
             return "optical"
@@ -666,8 +674,7 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
     if kind == "none":
         kept = _kept_offset(blocks, blayer, alayer) if why else None
         return kept or Normalisation("none", note=_t("no radiometric normalisation") + why)
-    X = np.concatenate([b.pixels()[0] for b in blocks])
-    Y = np.concatenate([b.pixels()[1] for b in blocks])
+    X, Y = sample_pixels(blocks)
     if kind == "histogram":
         qs = np.linspace(0, 100, 257)
         qa = np.percentile(Y, qs, axis=0).T
@@ -715,8 +722,7 @@ def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optio
     every pixel of one date (CVA found 0.6 % changed instead of 6.6 % on a Nantes pair)."""
     if not blocks or not (blayer.scaling.kind == alayer.scaling.kind == "reflectance"):
         return None
-    X = np.concatenate([b.pixels()[0] for b in blocks])
-    Y = np.concatenate([b.pixels()[1] for b in blocks])
+    X, Y = sample_pixels(blocks)
     if len(X) < 100:
         return None
     gap = np.percentile(Y, 0.5, axis=0) - np.percentile(X, 0.5, axis=0)

@@ -22,7 +22,7 @@ from scipy.stats import chi2
 
 from ..errors import ModalityError
 from ..messages import decimal, number, t
-from .align import PairBlock
+from .align import PairBlock, sample_pixels
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note
 
@@ -116,8 +116,7 @@ class IRMAD(ChangeMethod):
     context = 1
 
     def fit(self, blocks: list[PairBlock]) -> None:
-        x = np.concatenate([b.pixels()[0] for b in blocks])
-        y = np.concatenate([b.pixels()[1] for b in blocks])
+        x, y = sample_pixels(blocks)
         self.model = fit_irmad(x, y)
         # Chi-square probabilities saturate on real scenes (the no-change core the weights converge
         # on is tighter than the rest of the unchanged pixels), so the probability is a logistic of

@@ -14,7 +14,7 @@ from typing import Optional
 import numpy as np
 
 from ..messages import decimal, percent, t
-from .align import PairBlock
+from .align import SAR_ROLES, PairBlock
 from .methods import smooth_valid
 
 MIN_CHANGE = 0.005
@@ -28,7 +28,6 @@ MIN_CHANGE_DB = 0.5
 """Smallest RMS difference over the polarisations (dB) that can be change on a SAR pair: half the log-ratio's 1 dB
 floor. Rounding to 0.1 dB moves a pixel by 0.03 dB RMS (CVA called 1 % of such a pair changed under the reflectance
 floor, which means nothing in dB); unfiltered speckle alone moves pixels by several dB, so the floor never bites on it."""
-SAR_ROLES = frozenset({"vv", "vh", "hh", "hv"})
 
 
 def change_floor(block: PairBlock) -> float:

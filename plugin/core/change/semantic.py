@@ -13,6 +13,7 @@ change polygons.
 """
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -28,18 +29,17 @@ from ..errors import InputError, PromptError
 from ..messages import I18N_DIR, catalogue as translations, label_in_text, number, percent, quantity, quoted, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
-from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range
+from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range, whole_words
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
-from .align import PairBlock
+from .align import SAR_ROLES, PairBlock
 from .logratio import TileLogRatios, scene_offsets, signed_log_ratios
 
 OTHER = "other"
 RULES_CONTEXT = 2
 NETWORK_CONTEXT = 48
 NETWORK_FAMILIES = frozenset({"vhrnet", "landnet"})
-SAR_ROLES = frozenset({"vv", "vh", "hh", "hv"})
 FLOOD_STEP_DB = 3.0
 """SAR: a pixel whose speckle-filtered backscatter fell by this much (dB, the scene-wide offset removed) and ends within
 FLOOD_MARGIN_DB of the darker date's water threshold is water on that date: shallow or partly flooded ground darkens
@@ -56,12 +56,18 @@ def catalogue() -> dict:
     return load_json("change_prompts.json")
 
 
+@functools.lru_cache(maxsize=1)
+def _languages() -> tuple[str, ...]:
+    """The languages with a core catalogue, listed once (every parse reads them for each catalogue prompt)."""
+    if not os.path.isdir(I18N_DIR):
+        return ()
+    return tuple(sorted(f[5:-5] for f in os.listdir(I18N_DIR) if f.startswith("core_") and f.endswith(".json")))
+
+
 def phrases(prompt: dict) -> list[str]:
     """A catalogue prompt's synonyms and its label as each translation writes it ('expansion urbaine',
     'siedlungserweiterung'): a label the panel shows, typed back, gives its own change."""
-    langs = sorted(f[5:-5] for f in os.listdir(I18N_DIR) if f.startswith("core_") and f.endswith(".json")) \
-        if os.path.isdir(I18N_DIR) else []
-    labels = [normalise(translations(lang).get(prompt["label"], prompt["label"])) for lang in langs]
+    labels = [normalise(translations(lang).get(prompt["label"], prompt["label"])) for lang in _languages()]
     return list(dict.fromkeys(prompt["synonyms"] + labels))
 
 
@@ -210,7 +216,7 @@ def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Opt
         for syn in phrases(p):
             if len(syn.split()) < min_words or (best is not None and len(syn) <= len(best[1])):
                 continue
-            if (syn == text) if exact else re.search(rf"(?<![\w-]){re.escape(syn)}(?![\w-])", text):
+            if (syn == text) if exact else whole_words(syn).search(text):
                 best = (pid, syn)
     return best
 
