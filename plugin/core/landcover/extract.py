@@ -32,7 +32,8 @@ from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixe
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import HeightReading, filter_by_height, read_heights
 from .indices import ground_window_px, height_above_ground
-from .spectral import SHADOW_REACH_M, CloudReach, Context, SpectralEngine, cannot_extract, head_unusable, select_rules, stand_in
+from .spectral import (SHADOW_REACH_M, CloudReach, Context, SpectralEngine, cannot_extract, head_unusable, scene_blocks,
+                       select_rules, stand_in)
 
 ENGINE_CHOICES = ["auto", "spectral", "network"]
 NODATA = 255
@@ -355,11 +356,11 @@ def engine_block(engine, w: Window, bs, k: int, height_is_dsm: Optional[bool], p
     the engine on each of its empty tiles, an hour)."""
     sat = np.zeros((1, *bs.valid.shape), np.float32) if saturated is None else saturated[None].astype(np.float32)
     if not bs.valid.any() and not any(v.any() for v in bs.role_valid.values()):
-        planes = len(engine.concepts) + 3 + (height_is_dsm is not None)
-        out = np.zeros((planes, *bs.valid.shape), np.float32)
+        out = np.zeros((len(engine.concepts) + 4 + (height_is_dsm is not None), *bs.valid.shape), np.float32)
+        out[len(engine.concepts) + 1] = sat[0]  # scores, excluded, saturated, valid, SAR-only (, height)
         if height_is_dsm is not None:
             out[-1] = np.nan
-        return np.concatenate([out[:-2 - (height_is_dsm is not None)], sat, out[-2 - (height_is_dsm is not None):]])
+        return out
     if hasattr(engine, "set_tile"):
         engine.set_tile(w)
     sc = engine.scores(bs)
@@ -383,16 +384,8 @@ class NetworkShadows:
     network's water lay in those shadows; cloud chips, 52 % and 90 % in the reference shadows)."""
 
     def __init__(self, masker, stack: ModalityStack, run_win: Window) -> None:
-        from .clouds import BlockCache
-
-        roles = set(masker.bands)
-
-        def reader(w: Window):
-            bs = stack.read(w, roles)
-            return bs.bands, bs.valid
-
         self.masker = masker
-        self._blocks = BlockCache(masker, reader, int(stack.grid.width), int(stack.grid.height))
+        self._blocks = scene_blocks(masker, stack)
         self._reach = CloudReach(self._blocks)
         self._origin = (int(run_win.col_off), int(run_win.row_off))
 
@@ -681,8 +674,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             # ... and a region still under it in m² (rows of smaller pixels: a geographic CRS) merges into its neighbours
             if parsed.min_area_m2:
                 removed_px += merge_undersized(out.classes.tmp, classes, parsed.min_area_m2, area_rows, NODATA, is_cancelled)
-            # ... and those too large are dropped
-            removed_px += sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
+            # ... and those too large are dropped (none is left under the minimum to drop)
+            removed_px += sieve_classes(out.classes.tmp, classes, 0, is_cancelled, parsed.max_area_m2, area_rows)
         else:
             removed_px = sieve_classes(out.classes.tmp, classes, parsed.min_area_m2, is_cancelled, parsed.max_area_m2, area_rows)
         heights = filter_by_height(out.classes.tmp, out.height.path, [k for k, n in classes.items() if n in tall], parsed.min_height_m,

@@ -724,16 +724,8 @@ class SpectralEngine:
         """
         if self.clouds is None or getattr(self.clouds, "per_pixel", False):
             return
-        from .clouds import BlockCache
-
-        roles = set(self.clouds.bands)
         self._origin = (int(window.col_off), int(window.row_off))
-
-        def reader(w):
-            bs = stack.read(w, roles)
-            return bs.bands, bs.valid
-
-        self._blocks = BlockCache(self.clouds, reader, int(stack.grid.width), int(stack.grid.height))
+        self._blocks = scene_blocks(self.clouds, stack)
         self._reach = CloudReach(self._blocks)
         self._tile = None
 
@@ -895,6 +887,19 @@ class SpectralEngine:
                      "terms": [t.as_dict("evidence" if t in v.evidence else "requires") for t in v.terms()]}
                     for v in cr.variants]
                 for c, cr in self.rules.items()}
+
+
+def scene_blocks(masker, stack):
+    """A :class:`~.clouds.BlockCache` of the cloud network ``masker`` over the whole grid of ``stack`` (its bands as read)."""
+    from .clouds import BlockCache
+
+    roles = set(masker.bands)
+
+    def reader(w):
+        bs = stack.read(w, roles)
+        return bs.bands, bs.valid
+
+    return BlockCache(masker, reader, int(stack.grid.width), int(stack.grid.height))
 
 
 def near_clouds(probabilities: np.ndarray, reach_px: float) -> np.ndarray:
@@ -1072,14 +1077,13 @@ def _measured_as(concept: str, held: dict) -> Optional[str]:
     if concept in held:
         return concept
     rules = rules_table()["concepts"]
-    mine = [{k: v[k] for k in ("evidence", "requires") if k in v} for v in rules.get(concept, {}).get("variants", [])
-            if v["family"] == "classifier"]
-    for other in held:
-        theirs = [{k: v[k] for k in ("evidence", "requires") if k in v} for v in rules.get(other, {}).get("variants", [])
-                  if v["family"] == "classifier"]
-        if mine and mine == theirs:
-            return other
-    return None
+
+    def classifier_rule(c: str) -> list[dict]:
+        return [{k: v[k] for k in ("evidence", "requires") if k in v} for v in rules.get(c, {}).get("variants", [])
+                if v["family"] == "classifier"]
+
+    mine = classifier_rule(concept)
+    return next((other for other in held if mine and mine == classifier_rule(other)), None)
 
 
 def classifier_line(concepts_used: list[str]) -> str:
