@@ -5,9 +5,8 @@ import os
 
 from qgis.core import QgsApplication
 
+from .core.catalog import PLUGIN_ROOT
 from .i18n import install_translator, remove_translator, tr
-
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class TerraPromptPlugin:
@@ -19,7 +18,7 @@ class TerraPromptPlugin:
         self.action = None
         self.dock = None
         self.missing_item = None  # the message bar's 'missing ...' item, removed once the Setup tab installed them
-        install_translator(PLUGIN_DIR)
+        install_translator(PLUGIN_ROOT)
 
     def initProcessing(self) -> None:  # noqa: N802
         """Register the Processing provider (also called by qgis_process) and apply the CPU thread setting, so
@@ -41,7 +40,7 @@ class TerraPromptPlugin:
         from qgis.PyQt.QtGui import QIcon
         from qgis.PyQt.QtWidgets import QAction
 
-        self.action = QAction(QIcon(os.path.join(PLUGIN_DIR, "resources", "icon.png")), tr("TerraPrompt"), self.iface.mainWindow())
+        self.action = QAction(QIcon(os.path.join(PLUGIN_ROOT, "resources", "icon.png")), tr("TerraPrompt"), self.iface.mainWindow())
         self.action.setObjectName("terrapromptToggleDock")
         self.action.setCheckable(True)
         self.action.setToolTip(tr("Show or hide the TerraPrompt panel"))

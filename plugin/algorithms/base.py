@@ -18,10 +18,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QIcon
 
+from ..core.catalog import PLUGIN_ROOT
 from ..i18n import tr
 from .provider import ICON
 
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
               "vhr_multispectral", "modis", "multispectral5"]
@@ -89,11 +89,11 @@ def readme_url(section: str) -> str:
     """The URL of a README section: on the plugin's homepage (or repository) named in metadata.txt, else the README.md
     shipped with the plugin."""
     meta = configparser.ConfigParser(interpolation=None, strict=False)
-    meta.read(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8")
+    meta.read(os.path.join(PLUGIN_ROOT, "metadata.txt"), encoding="utf-8")
     site = meta.get("general", "homepage", fallback="") or meta.get("general", "repository", fallback="")
     if site.strip():
         return f"{site.strip().rstrip('/')}#{section}"
-    return QUrl.fromLocalFile(os.path.join(PLUGIN_DIR, "README.md")).toString() + f"#{section}"
+    return QUrl.fromLocalFile(os.path.join(PLUGIN_ROOT, "README.md")).toString() + f"#{section}"
 
 
 def layer_path(layer) -> str:

@@ -685,14 +685,22 @@ def _plain_letters(word: str) -> list[str]:
     return [unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in (german, word)]
 
 
+@functools.lru_cache(maxsize=1)
+def _spelling_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(one-word synonym → concept, spelling → synonym, also as written without accents or umlauts), built once: the
+    catalogue is read-only at run time."""
+    written = {syn: cid for cid, c in concepts().items() for syn in written_phrases(c) if " " not in syn and len(syn) >= 4}
+    table = {plain: syn for syn in written for plain in _plain_letters(syn) if plain != syn}
+    table.update({syn: syn for syn in written})
+    return written, table
+
+
 def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
     """A misspelt synonym ('watr', 'forrest', 'rivr', 'Gebaeude'): the closest synonym of a word, also as written without
     accents or umlauts, by edit ratio >= SPELLING_CUTOFF."""
     import difflib
 
-    written = {syn: cid for cid, c in concepts().items() for syn in written_phrases(c) if " " not in syn and len(syn) >= 4}
-    table = {plain: syn for syn in written for plain in _plain_letters(syn) if plain != syn}
-    table.update({syn: syn for syn in written})
+    written, table = _spelling_tables()
     best: Optional[ConceptMatch] = None
     for w in words.split():
         if len(w) < 4 or _extends_synonym(w, written):

@@ -324,6 +324,22 @@ def _read_only(path: str):
     return sqlite3.connect(pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro", uri=True)
 
 
+def gpkg_tables(path: str) -> dict[str, tuple[str, str]]:
+    """The tables of a GeoPackage by lower-case name → (name, data type: 'features', 'tiles', 'attributes' ...), read
+    from gpkg_contents (fiona cannot list a GeoPackage that holds only a raster); OGR's layers when it is no SQLite file."""
+    import sqlite3
+    from contextlib import closing
+
+    try:
+        with closing(_read_only(path)) as db:
+            rows = db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall()
+    except sqlite3.Error:
+        import fiona
+
+        rows = [(name, "features") for name in fiona.listlayers(path)]
+    return {str(name).lower(): (str(name), str(kind)) for name, kind in rows}
+
+
 def _copy_geopackage(src: str, dst: str) -> None:
     """Copy a GeoPackage through SQLite's backup API: a consistent copy even while QGIS has it open (in WAL mode, where
     a plain file copy misses what sits in the -wal file)."""

@@ -151,23 +151,6 @@ VECTOR_EXTENSIONS = (".shp", ".geojson", ".fgb")
 """Polygon formats an output name may give: the class raster goes beside it as .tif (the core writes these by extension)."""
 
 
-def gpkg_tables(path: str) -> Optional[list]:
-    """The tables (vector, raster, attribute) a GeoPackage holds, from its gpkg_contents; None when the file is missing
-    or is not a GeoPackage SQLite reads."""
-    import sqlite3
-    from contextlib import closing
-
-    from ..core.writers import _read_only
-
-    if not os.path.isfile(path):
-        return None
-    try:
-        with closing(_read_only(path)) as con:
-            return [row[0] for row in con.execute("SELECT table_name FROM gpkg_contents")]
-    except sqlite3.Error:
-        return None
-
-
 def prompt_layer_name(prompt: str) -> str:
     """A GeoPackage layer name made of a prompt ('landcover_lakes_and_rivers'), for polygons written into an analyst's
     GeoPackage beside its other layers."""
@@ -765,7 +748,13 @@ class LandcoverTab(QWidget):
     def _polygons_path(self, gpkg: str) -> str:
         """The polygons' output in ``gpkg``: the file itself, or a layer of it named after the prompt when the file holds
         other layers (writing the whole file would delete them)."""
-        others = [name for name in gpkg_tables(gpkg) or [] if name != OWN_LAYER]
+        from ..core.writers import gpkg_tables
+
+        try:
+            tables = gpkg_tables(gpkg).values() if os.path.isfile(gpkg) else ()
+        except (OSError, ValueError):  # no GeoPackage: the output check names the problem
+            tables = ()
+        others = [name for name, _ in tables if name != OWN_LAYER]
         if not others:
             return gpkg
         layer = prompt_layer_name(self.prompt_edit.text())

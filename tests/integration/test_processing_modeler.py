@@ -158,5 +158,5 @@ def test_help_button_opens_the_readme_section(plugin, tmp_path, monkeypatch):
         alg = QgsApplication.processingRegistry().algorithmById(f"terraprompt:{name}")
         assert alg.helpUrl() == homepage.rstrip("/") + "#processing-algorithms", name
     (tmp_path / "metadata.txt").write_text("[general]\nname=TerraPrompt\nhomepage=\n", encoding="utf-8")
-    monkeypatch.setattr(base, "PLUGIN_DIR", str(tmp_path))
+    monkeypatch.setattr(base, "PLUGIN_ROOT", str(tmp_path))
     assert base.readme_url("processing-algorithms") == f"file://{tmp_path}/README.md#processing-algorithms"

@@ -21,14 +21,14 @@ from typing import Optional
 
 import numpy as np
 
+from ..catalog import MODELS_DIR
 from ..errors import ModelError
 from ..messages import t
 from ..modelcards import load_card
 from ..resample import interp_matrix
 from ..gapfill import fill_nearest
 
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-CARD = os.path.join(PLUGIN_DIR, "models", "promptable_net.json")
+CARD = os.path.join(MODELS_DIR, "promptable_net.json")
 FIX = "Reinstall the plugin (the bundled promptable network ships in models/), or choose MODEL=classical."
 STRIDE = 4
 BASE_ROI = 112.0

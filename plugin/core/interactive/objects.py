@@ -21,7 +21,7 @@ from ..messages import t
 from ..outlines import ground_x_scale, pixel_side, straighten
 from ..raster import pixel_sides
 from ..vectors import AreaCalculator, _GeoPackageLayer
-from ..writers import _quoted, _read_only, gdal_failures, split_layer, staged_vector
+from ..writers import _quoted, _read_only, gdal_failures, gpkg_tables, split_layer, staged_vector
 
 OBJECT_FIELDS = {
     "object_id": "int", "class": "str", "area_m2": "float", "score": "float", "n_positive": "int",
@@ -299,22 +299,6 @@ def _checked_parts(objects: list[AcceptedObject], single: bool, path: str, layer
                                 "parts.", layer=layer, name=os.path.basename(path), id=o.attrs.get("object_id"),
                                 n=len(o.geometry.geoms)), _fix(path, layer))
     return objects
-
-
-def gpkg_tables(path: str) -> dict[str, tuple[str, str]]:
-    """The tables of a GeoPackage by lower-case name → (name, data type: 'features', 'tiles', 'attributes' ...), read
-    from gpkg_contents (fiona cannot list a GeoPackage that holds only a raster); OGR's layers when it is no SQLite file."""
-    import sqlite3
-    from contextlib import closing
-
-    try:
-        with closing(_read_only(path)) as db:
-            rows = db.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall()
-    except sqlite3.Error:
-        import fiona
-
-        rows = [(name, "features") for name in fiona.listlayers(path)]
-    return {str(name).lower(): (str(name), str(kind)) for name, kind in rows}
 
 
 def _top_fid(path: str, layer: str) -> int:
