@@ -4,6 +4,7 @@ from __future__ import annotations
 import configparser
 import math
 import os
+import sys
 from contextlib import contextmanager
 
 from qgis.core import (
@@ -49,8 +50,14 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
         return readme_url("processing-algorithms")
 
     def checkParameterValues(self, parameters: dict, context: QgsProcessingContext) -> tuple[bool, str]:  # noqa: N802
-        """QGIS's checks, then what QGIS 3.22 lets through and the run would ignore without a word: an optional raster
-        given a value that opens no raster (SAR_INPUT=12345 ran without SAR), a number given a text (CACHE_MB='abc')."""
+        """A number out of its parameter's range, said with the range (QGIS 3.22 says only 'Incorrect parameter value for
+        MIN_AREA_M2'); QGIS's checks; then what QGIS 3.22 lets through and the run would ignore without a word: an
+        optional raster given a value that opens no raster (SAR_INPUT=12345 ran without SAR), a number given a text
+        (CACHE_MB='abc')."""
+        for p in self.parameterDefinitions():
+            message = _out_of_range(p, parameters.get(p.name()))
+            if message:
+                return False, message
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
@@ -77,8 +84,28 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
 
 
-def _is_number(text: str) -> bool:
-    """Whether a parameter's text reads as a finite number ('16', ' 2.5 '; not 'nan' or 'inf', which QGIS then ignores)."""
+def _out_of_range(p, value) -> str:
+    """What is wrong with a number parameter's value outside the parameter's minimum and maximum, and the fix ('' when it
+    is in range, not a number, or not given)."""
+    if (not isinstance(p, QgsProcessingParameterNumber) or isinstance(value, bool)
+            or not isinstance(value, (int, float, str)) or not _is_number(value)):
+        return ""
+    number, low, high = float(value), p.minimum(), p.maximum()
+    has_low, has_high = low > -sys.float_info.max, high < sys.float_info.max  # unbounded: ±DBL_MAX
+    if (not has_low or number >= low) and (not has_high or number <= high):
+        return ""
+    fields = dict(label=p.description(), name=p.name(), value=f"{number:g}", min=f"{low:g}", max=f"{high:g}")
+    if has_low and has_high:
+        return tr("{label} ({name}): {value} is outside the allowed range, {min} to {max}. Give a value from {min} to "
+                  "{max}.").format(**fields)
+    if has_low:
+        return tr("{label} ({name}): {value} is below the minimum, {min}. Give a value of {min} or more.").format(**fields)
+    return tr("{label} ({name}): {value} is above the maximum, {max}. Give a value of {max} or less.").format(**fields)
+
+
+def _is_number(text) -> bool:
+    """Whether a parameter's value (a text, or a number) reads as a finite number ('16', ' 2.5 '; not 'nan' or 'inf',
+    which QGIS then ignores)."""
     try:
         return math.isfinite(float(text))
     except ValueError:

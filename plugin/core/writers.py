@@ -357,9 +357,10 @@ def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[]
                       progress: Optional[Callable[[float], None]] = None) -> list[str]:
     """Translate a finished GeoPackage to the format of ``staged``'s extension, then drop it. A Shapefile gets UTF-8
     text and field names cut to 10 characters (mean_probability: mean_proba); the GeoJSON keeps the layer's CRS, as
-    QGIS writes it. ``progress`` gets the fraction translated (0..1); a cancel stops it at once (:class:`Cancelled`;
-    :class:`_Translation` runs meanwhile in a worker thread: one polygon with 60 000 holes takes GDAL 45 s to write to a
-    Shapefile); a failed write (a full disk) is an OutputError. Returns what the format lost, in words (text cut)."""
+    QGIS writes it (else EPSG:4326: :func:`_geojson_options`). ``progress`` gets the fraction translated (0..1); a cancel
+    stops it at once (:class:`Cancelled`; :class:`_Translation` runs meanwhile in a worker thread: one polygon with
+    60 000 holes takes GDAL 45 s to write to a Shapefile); a failed write (a full disk) is an OutputError. Returns what
+    the format lost, in words (text cut; an empty GeoJSON's fields)."""
     if gpkg == staged:
         return []
     ext = os.path.splitext(staged)[1].lower()
@@ -373,6 +374,10 @@ def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[]
                       name=shown_name(staged), n=n) for f, n in cut]
         else:
             sql = {}
+        if ext == ".geojson" and _is_empty(gpkg):  # GeoJSON has no schema: fields come from the features' properties
+            lost = [t("GeoJSON: '{name}' holds no polygons, and an empty GeoJSON keeps neither the fields (area_m2, class "
+                      "...) nor the geometry type, so a later step that reads a field fails; write a GeoPackage (.gpkg) "
+                      "or FlatGeobuf (.fgb) to keep them", name=shown_name(staged))]
         job = _Translation(gpkg, staged, ext, sql)
         if is_cancelled is None and progress is None:
             job.run()
@@ -387,6 +392,25 @@ def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[]
     finally:
         remove_quietly(gpkg)
     return lost
+
+
+def _is_empty(gpkg: str) -> bool:
+    """Whether the GeoPackage's layer holds no features."""
+    from osgeo import ogr
+
+    ds = ogr.Open(gpkg)
+    return ds is not None and ds.GetLayerCount() > 0 and ds.GetLayer(0).GetFeatureCount() == 0
+
+
+def _geojson_options(gpkg: str) -> dict:
+    """gdal.VectorTranslate's options for a GeoJSON. It names its CRS only by an EPSG code: without one QGIS reads it as
+    EPSG:4326 (metres as degrees), so it is then written in EPSG:4326 as RFC 7946 asks, reprojected and cut at the
+    antimeridian here rather than by the driver, which turns one-part MultiPolygons into Polygons; MultiPolygons either
+    way, as in the other formats."""
+    if _has_epsg(gpkg):
+        return dict(geometryType="MULTIPOLYGON", layerCreationOptions=["RFC7946=NO"])
+    return dict(geometryType="MULTIPOLYGON", dstSRS="EPSG:4326", reproject=True, options=["-wrapdateline"],
+                layerCreationOptions=["RFC7946=YES", "WRAPDATELINE=NO"])
 
 
 def _has_epsg(gpkg: str) -> bool:
@@ -422,14 +446,12 @@ class _Translation:
         removes its files."""
         from osgeo import gdal
 
-        # a GeoJSON names its CRS only by an EPSG code: without one QGIS reads it as EPSG:4326 (metres as degrees), so
-        # it is then written in EPSG:4326 as RFC 7946 asks
-        geojson = ["RFC7946=NO"] if _has_epsg(self.gpkg) else ["RFC7946=YES"]
-        options = {".shp": ["ENCODING=UTF-8"], ".geojson": geojson}.get(self.ext, [])
+        options = (dict(layerCreationOptions=["ENCODING=UTF-8"]) if self.ext == ".shp" else
+                   _geojson_options(self.gpkg) if self.ext == ".geojson" else {})
         with gdal_failures() as failures:  # the Shapefile's field-name cuts are warnings, not news
             try:
                 done = gdal.VectorTranslate(self.staged, self.gpkg, format=VECTOR_DRIVERS[self.ext],
-                                            layerCreationOptions=options, callback=self._callback, **self.sql)
+                                            callback=self._callback, **options, **self.sql)
                 if done is None and not failures:
                     failures.append(gdal.GetLastErrorMsg() or "GDAL VectorTranslate failed")
                 done = None  # closes it (a full disk shows here too)

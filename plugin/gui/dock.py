@@ -139,6 +139,7 @@ class TerraPromptDock(QgsDockWidget):
         QgsProject.instance().cleared.connect(project_was_cleared)
         QgsProject.instance().cleared.connect(self._project_cleared)
         QgsProject.instance().readProject.connect(self._project_read)
+        QgsProject.instance().writeProject.connect(self._project_writing)
         QgsProject.instance().projectSaved.connect(self.warn_temporary_results)
         self.visibilityChanged.connect(self._visibility_changed)
         settings = self.tabs.get("settings_tab")
@@ -225,11 +226,20 @@ class TerraPromptDock(QgsDockWidget):
                 tab.cancel()
 
     def _project_read(self, *_args) -> None:
-        """A project was opened: each tab with a ``project_read`` hook takes up its layers (its first readable raster)."""
+        """A project was opened: each tab with a ``project_read`` hook takes up its layers (its first readable raster)
+        and the files chosen in that project (kept in its file)."""
         for tab in self.tabs.values():
             read = getattr(tab, "project_read", None)
             if callable(read):
                 read()
+
+    def _project_writing(self, *_args) -> None:
+        """The project is being saved (its new file name already set): each tab with a ``project_writing`` hook keeps
+        its files in it, relative to where it is saved (a file chosen before the first save, or before Save As)."""
+        for tab in self.tabs.values():
+            writing = getattr(tab, "project_writing", None)
+            if callable(writing):
+                writing()
 
     def warn_temporary_results(self) -> str:
         """After the project is saved: warn (message bar) when it holds TerraPrompt results written to QGIS's temporary
@@ -256,6 +266,7 @@ class TerraPromptDock(QgsDockWidget):
         for signal, slot in ((QgsProject.instance().cleared, project_was_cleared),
                              (QgsProject.instance().cleared, self._project_cleared),
                              (QgsProject.instance().readProject, self._project_read),
+                             (QgsProject.instance().writeProject, self._project_writing),
                              (QgsProject.instance().projectSaved, self.warn_temporary_results)):
             try:
                 signal.disconnect(slot)

@@ -87,8 +87,10 @@ class InteractiveTab(QWidget):
         self.output_widget = QgsFileWidget(self)
         self.output_widget.setStorageMode(QgsFileWidget.SaveFile)
         self.output_widget.setFilter(tr("GeoPackage (*.gpkg)"))
-        # empty at first: an objects file belongs to the project it was chosen in (objects accepted in another project
-        # would go into it), so the analyst chooses it in each project
+        # an objects file belongs to the project it was chosen in (objects accepted in another project would go into
+        # it): it is kept in that project's file and comes back with it alone
+        self.objects_file = settings.ProjectFile(self.output_widget, "interactive/objects")
+        self.objects_file.restore()
         form.addRow(tr("Objects file"), self.output_widget)
         layout.addLayout(form)
         self.start_button = QPushButton(tr("Prompt on map"), self)
@@ -272,14 +274,25 @@ class InteractiveTab(QWidget):
         if self.similar_task is not None:
             self.similar_task.stop_for_new_project()
         if self.output_widget.filePath().strip():  # the old project's file: objects accepted here would go into it
-            self.output_widget.setFilePath("")
+            self.objects_file.show("")
             self.apply_choices(keep_session=True)  # the controller lets go of it too
             self.status.setText(tr("New project: the objects file was emptied, so that objects accepted here do not go "
                                    "into the previous project's file. Choose an objects file, then press 'Prompt on map'."))
 
     def project_read(self) -> None:
-        """A project was opened: the raster is its first one QGIS could open, unless a readable one is chosen."""
+        """A project was opened: the raster is its first one QGIS could open, unless a readable one is chosen, and the
+        objects file is the one chosen in that project (kept in its file) when its folder is still there (a file gone
+        since is written anew by the next Accept, as any objects file not yet there)."""
         pick_valid_layer(self.layer_combo)
+        path = self.objects_file.restore()
+        if path:
+            self.apply_choices(keep_session=True)  # the controller takes it up too
+            self.status.setText(tr("This project's objects file is chosen again: {file}. Press 'Prompt on map' to add "
+                                   "objects to it.").format(file=path))
+
+    def project_writing(self) -> None:
+        """The project is being saved: its objects file is kept in it relative to where it is saved."""
+        self.objects_file.store()
 
     def _drop_similar_dir(self) -> None:
         """Remove the folder of a Find similar run that wrote nothing."""

@@ -358,6 +358,7 @@ class LandcoverTab(QWidget):
         self.file_widget.setDialogTitle(tr("Class raster to write (polygons go next to it as .gpkg)"))
         self.file_widget.setToolTip(tr("The class raster; polygons are written next to it with the .gpkg extension."))
         frow.addWidget(self.file_widget, 1)
+        self.output_file = settings.ProjectFile(self.file_widget, "landcover/output")
         out.addLayout(frow)
         form.addRow(tr("Output"), out)
         self.straight_check = QCheckBox(tr("Straight building outlines"), box)
@@ -449,8 +450,9 @@ class LandcoverTab(QWidget):
         self.device = settings.DeviceChoice(self.device_combo, "landcover/device")
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"
         (self.file_radio if to_file else self.temp_radio).setChecked(True)
-        # the output file is not restored: it belongs to the project it was chosen in (another project's run would
-        # overwrite that project's results), so the analyst chooses it in each project
+        # the output file is not a QGIS setting: it belongs to the project it was chosen in (another project's run would
+        # overwrite that project's results), so it is kept in that project's file and comes back with it alone
+        self.output_file.restore()
         self._output_mode_changed()
         self._extent_mode_changed()
         source = str(settings.value("landcover/layer", ""))
@@ -865,14 +867,22 @@ class LandcoverTab(QWidget):
         if self.task is not None and self.temp_dir is not None:
             self.task.stop_for_new_project(self.cancel)
         if self.file_widget.filePath().strip():  # the old project's file: a run here would overwrite its results
-            self.file_widget.setFilePath("")
+            self.output_file.show("")
             self.explanation.setPlainText(tr("New project: the output file was emptied, so that a run here does not "
                                              "overwrite the previous project's results. Choose an output file, or "
                                              "Temporary layers."))
 
     def project_read(self) -> None:
-        """A project was opened: the input is its first raster QGIS could open, unless a readable one is chosen."""
+        """A project was opened: the input is its first raster QGIS could open, unless a readable one is chosen, and the
+        output file is the one chosen in that project (kept in its file) when its folder is still there."""
         self._pick_first_layer()
+        path = self.output_file.restore()
+        if path:
+            self.explanation.setPlainText(tr("This project's output file is chosen again: {file}").format(file=path))
+
+    def project_writing(self) -> None:
+        """The project is being saved: its output file is kept in it relative to where it is saved."""
+        self.output_file.store()
 
     def _progress(self, value: float) -> None:
         self.progress.setValue(int(value))

@@ -1,4 +1,5 @@
-"""TerraPrompt's persistent choices in QgsSettings (prefix ``terraprompt/``).
+"""TerraPrompt's persistent choices in QgsSettings (prefix ``terraprompt/``), and the files chosen for one project in
+that project's file (scope ``terraprompt``, ProjectFile).
 
 One place for keys and defaults, so every tab reads the same device, thread
 count and tile size, and follows the default device the same way (DeviceChoice).
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import QgsSettings
+from qgis.core import QgsProject, QgsSettings
 
 PREFIX = "terraprompt/"
 DEFAULTS = {"device": "auto", "threads": 0, "tile_size": 512, "tile_overlap": 64}
@@ -64,6 +65,84 @@ class DeviceChoice:
     def _select(self, device: str) -> None:
         """Show ``device`` (the first entry, 'auto', for a value the combo does not offer)."""
         self.combo.setCurrentIndex(max(0, self.combo.findData(device)))
+
+
+PROJECT_SCOPE = "terraprompt"
+"""Scope of the entries TerraPrompt keeps in the project file (QgsProject.writeEntry): the output and objects files
+chosen in that project, which belong to it alone."""
+
+
+def project_relative(path: str, folder: str) -> str:
+    """``path`` relative to ``folder`` when it lies inside it (a moved project folder keeps it), else absolute."""
+    path = os.path.abspath(path)
+    if not folder:
+        return path
+    folder = os.path.abspath(folder)
+    try:
+        inside = os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive (Windows)
+        inside = False
+    return os.path.relpath(path, folder) if inside else path
+
+
+def project_file_path(key: str) -> str:
+    """The absolute path the opened project's file keeps under ``key``; '' when it keeps none, the project was never
+    saved (nothing of it can be opened again), or the path's folder is gone."""
+    project = QgsProject.instance()
+    value, _found = project.readEntry(PROJECT_SCOPE, key, "")
+    if not value or not project.fileName():
+        return ""
+    # an absolute value stays as it is; a project in a database (no folder) keeps absolute ones only
+    path = os.path.normpath(os.path.join(project.absolutePath(), value))
+    return path if os.path.isabs(path) and os.path.isdir(os.path.dirname(path)) else ""
+
+
+def set_project_file_path(key: str, path: str) -> None:
+    """Keep ``path`` under ``key`` in the project (saved with it): relative to the project's folder when inside it, else
+    absolute; an empty path removes the entry."""
+    project = QgsProject.instance()
+    if not path:
+        project.removeEntry(PROJECT_SCOPE, key)
+        return
+    project.writeEntry(PROJECT_SCOPE, key, project_relative(path, project.absolutePath()))
+
+
+class ProjectFile:
+    """A file widget whose path belongs to the opened project: kept in the project file under ``key`` when the analyst
+    chooses it, shown again when that project is opened, never shown in another project."""
+
+    def __init__(self, widget, key: str) -> None:
+        self.widget = widget
+        self.key = key
+        self._showing = False
+        widget.fileChanged.connect(self._chosen)
+
+    def _chosen(self, path: str) -> None:
+        """The analyst chose (or emptied) the path: the project keeps it."""
+        if not self._showing:
+            set_project_file_path(self.key, path.strip())
+
+    def show(self, path: str) -> None:
+        """Show ``path`` without writing it into the project (none for a new project, its own for an opened one)."""
+        self._showing = True
+        try:
+            self.widget.setFilePath(path)
+        finally:
+            self._showing = False
+
+    def restore(self) -> str:
+        """Show the path the opened project keeps, when it keeps one whose folder exists; that path ('' when none)."""
+        path = project_file_path(self.key)
+        if path:
+            self.show(path)
+        return path
+
+    def store(self) -> None:
+        """Write the shown path again as the project is being saved (relative to where it is saved now); an entry whose
+        folder could not be found when the project was opened is kept."""
+        path = self.widget.filePath().strip()
+        if path:
+            set_project_file_path(self.key, path)
 
 
 def tile_spec():

@@ -212,7 +212,7 @@ def test_geojson_of_a_crs_without_epsg_code_is_written_in_lon_lat(tmp_path):
     out = tmp_path / "objects.geojson"
     write_polygons(str(out), iter([Poly(box(300100, 5699000, 300500, 5699500), 1, 0.9, 2000)]), grid, {1: "water"}, {})
     data = json.loads(out.read_text())
-    x, y = data["features"][0]["geometry"]["coordinates"][0][0]
+    x, y = data["features"][0]["geometry"]["coordinates"][0][0][0]
     assert 10 < x < 11 and 51 < y < 52.5, (x, y)  # longitude, latitude near the raster
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError, OutputError
-from ..messages import decimal, number, quantity, t
+from ..messages import decimal, measure, number, quantity, t
 from ..mmu import AreasLike, as_pixel_areas, sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
@@ -37,8 +37,8 @@ from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 from ..landcover.extract import MAY_BE_FLAT, pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
-from .semantic import (OTHER, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt, prompt_accuracy,
-                       select_transitions, share_cautions)
+from .semantic import (OTHER, ChangePrompt, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt,
+                       prompt_accuracy, select_transitions, share_cautions)
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
@@ -193,6 +193,25 @@ def _checked_outputs(req: ChangeRequest) -> dict[str, Optional[str]]:
     return outs
 
 
+def check_size_range(req: ChangeRequest, prompt: ChangePrompt) -> None:
+    """Refuse, before any work, polygons with a MIN_AREA_M2 above the prompt's maximum: none could be kept (the prompt's own
+    minimum is never above its maximum: the prompt parser refuses that)."""
+    if not req.output_vector or not prompt.max_area_m2 or req.min_area_m2 <= prompt.max_area_m2:
+        return
+    raise InputError(t("The minimum area MIN_AREA_M2 ({minimum} m²) is larger than the prompt's maximum ({maximum} m²): "
+                       "no polygon could be kept.", minimum=quantity(req.min_area_m2), maximum=quantity(prompt.max_area_m2)),
+                     t("Lower MIN_AREA_M2 (the Change tab's Minimum area) to at most {maximum} m², or 0 for no minimum, or "
+                       "raise the maximum in the prompt.", maximum=quantity(prompt.max_area_m2)))
+
+
+def check_maximum_over_pixel(req: ChangeRequest, prompt: ChangePrompt, pixel_m2: float) -> None:
+    """Refuse, before the method runs, polygons with a prompt's maximum under one pixel (the smallest, m²): none could be kept."""
+    if req.output_vector and 0 < prompt.max_area_m2 < pixel_m2:
+        raise InputError(t("The prompt's maximum area ({area} m²) is smaller than one pixel ({pixel} m²): no polygon could be "
+                           "kept.", area=quantity(prompt.max_area_m2), pixel=measure(pixel_m2)),
+                         t("Give a maximum of at least one pixel in the prompt, or leave the size out."))
+
+
 def transition_probability(block: np.ndarray, table: np.ndarray, semantic: bool) -> tuple[np.ndarray, Optional[np.ndarray],
                                                                                          Optional[np.ndarray]]:
     """The change probability kept by the prompt's transitions (``table[from, to]``), with the from/to class per pixel
@@ -280,6 +299,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     before = open_raster(req.before, layer=req.layers.get(req.before))
     after = open_raster(req.after, layer=req.layers.get(req.after))
     outs = _checked_outputs(req)
+    check_size_range(req, prompt)
     check_has_valid_pixels(before)
     check_has_valid_pixels(after)
     bmod = resolve_modality(before, req.modality)
@@ -288,6 +308,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     masks = tuple(open_raster(p, expand_palette=False, layer=req.layers.get(p)) if p else None
                   for p in (req.before_cloud_mask, req.after_cloud_mask))
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
+    check_maximum_over_pixel(req, prompt, float(pixel_areas(pair.grid).values().min()))
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)
     if method_name == "logratio":  # HH/HV are read in VV's/VH's roles: the notes name what the pair holds

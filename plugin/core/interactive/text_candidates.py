@@ -38,7 +38,7 @@ from rasterio.windows import Window
 from scipy import ndimage
 
 from ..errors import InputError, ModalityError
-from ..messages import label_in_text, quantity, separator, t
+from ..messages import label_in_text, measure, quantity, separator, t
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, parse_prompt
 from ..quality import ROLE as QA_ROLE
 from ..raster import Grid
@@ -47,7 +47,8 @@ from ..tiling import TileSpec, run_tiled
 
 MAX_CANDIDATES = 200
 MIN_PIXELS = 16
-"""Regions smaller than this many encoded pixels are noise, unless the prompt gives its own size."""
+"""Regions smaller than this many encoded pixels are noise, unless the prompt gives its own size (a minimum or a maximum:
+then its range alone decides, down to one pixel; 'water smaller than 200 m2' on 79 m² pixels found nothing)."""
 SORT_KEYS = ("area", "score")
 MAX_GROW = 2.0
 """Regions cut by the view are completed at most this many view sides beyond each of its sides."""
@@ -186,6 +187,15 @@ def _pixel_areas(grid: Grid) -> np.ndarray:
     return pixel_areas(grid).weights((grid.height, grid.width), 0)
 
 
+def check_maximum_reachable(max_area_m2: float, pixel_m2: float) -> None:
+    """Refuse, before classifying, a prompt's maximum area under one pixel of the encoded view: no region could be kept."""
+    if 0 < max_area_m2 < pixel_m2:
+        raise InputError(t("The prompt's maximum area ({area} m²) is smaller than one pixel of the view ({pixel} m²): no "
+                           "object can be found.", area=quantity(max_area_m2), pixel=measure(pixel_m2)),
+                         t("Give a maximum of at least one pixel, or zoom in: a smaller view is searched at finer pixels, "
+                           "down to the raster's own."))
+
+
 def text_modality(src):
     """The raster's modality for a text search; ModalityError with a fix the Interactive tab allows when none fits (the
     detection's fix, 'choose the modality by hand', names a choice the tab does not have); other refusals as they are."""
@@ -228,6 +238,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     shape = tuple(int(v) for v in enc.shape)
     grid = Grid(src.crs, enc.transform, shape[1], shape[0])
     parsed = fit_map_to_bands(parsed, roles, engine, pixel_size_m(grid))
+    check_maximum_reachable(parsed.max_area_m2, float(_pixel_areas(grid).min()))
     wanted = parsed.names
     ids = wanted + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(engine, ids, roles)
@@ -262,7 +273,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     cat = catalogue()
     what = ", ".join(label_in_text(t(cat[c]["label"])) for c in wanted)
     size = (t("; objects ≥ {area} m²", area=quantity(parsed.min_area_m2)) if parsed.min_area_m2
-            else t("; regions under {pixels} pixels dropped", pixels=min_pixels))
+            else "" if parsed.max_area_m2 else t("; regions under {pixels} pixels dropped", pixels=min_pixels))
     if parsed.max_area_m2:
         size += t("; objects ≤ {area} m²", area=quantity(parsed.max_area_m2))
     if total > len(cands):
@@ -527,7 +538,7 @@ def _regions(mo: _Mosaic, wanted: list[str], crs, transform: Affine, min_area_m2
         in_view = np.zeros(n + 1, dtype=bool)
         in_view[np.unique(lab[vr, vc])] = True  # regions only in the surroundings are not candidates
         in_view[0] = False
-        ok = in_view & (pixels >= (1 if min_area_m2 > 0 else min_pixels)) & (area >= min_area_m2)
+        ok = in_view & (pixels >= (1 if min_area_m2 > 0 or max_area_m2 > 0 else min_pixels)) & (area >= min_area_m2)
         if max_area_m2:
             ok &= area <= max_area_m2
         small += int((in_view & ~ok).sum())
