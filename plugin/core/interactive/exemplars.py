@@ -32,7 +32,7 @@ from ..layer_settings import LayerSettings
 from ..raster import Grid, check_has_valid_pixels, open_raster, reads_cancellable, window_of_bounds
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
-from ..vectors import AreaCalculator, pixel_area_m2, polygonize, region_shapes, with_area_note, write_polygons
+from ..vectors import AreaCalculator, Written, pixel_area_m2, polygonize, region_shapes, with_area_note, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
 
 MODEL_NAME = "exemplar-appearance-v1"
@@ -297,15 +297,23 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
             summary = t("{why}; {summary}", why=why, summary=summary)
         if left_out:
             summary += separator() + left_out
-        write_polygons(out, regions, grid, {1: req.label}, common, layer="similar",
-                       description=lambda written: with_area_note(summary + regions.note(), src.crs),
-                       extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else ())
+        # straight outlines keep the size range (else their traced outline) and do not overlap
+        written = write_polygons(out, regions, grid, {1: req.label}, common, layer="similar",
+                                 description=lambda w: with_area_note(summary + regions.note() + _straight_note(w), src.crs),
+                                 extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else (),
+                                 straight_range=(lo, hi))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(100.0)
     return SimilarResult(out, regions.kept, with_area_note(
-        t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note(), src.crs))
+        t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note() + _straight_note(written), src.crs))
+
+
+def _straight_note(written: Written) -> str:
+    """What keeping straight outlines in the size range and apart changed, as the summary's last parts."""
+    note = written.straight_note()
+    return "".join(separator() + line for line in note.splitlines())
 
 
 MARGIN_MAX = 1024
@@ -523,10 +531,12 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, 
     summary = t("{n} exemplar(s); {note}; threshold {threshold}", n=len(geoms), note=note, threshold=f"{req.threshold:g}")
     if left_out:
         summary += separator() + left_out
-    write_polygons(out, iter(polys), src.grid, {1: req.label}, common, layer="similar",
-                   description=with_area_note(summary, src.crs), extra_fields={"object_id": "int", "score": "float"},
-                   straight={1} if req.straight else ())
+    size_range = (AREA_RANGE[0] * min(ex_areas), AREA_RANGE[1] * max(ex_areas)) if ex_areas else (0.0, 0.0)
+    written = write_polygons(out, iter(polys), src.grid, {1: req.label}, common, layer="similar",
+                             description=lambda w: with_area_note(summary + _straight_note(w), src.crs),
+                             extra_fields={"object_id": "int", "score": "float"}, straight={1} if req.straight else (),
+                             straight_range=size_range)
     if progress:
         progress(100.0)
-    found_text = t("Found {n} similar object(s).", n=len(polys)) + " " + summary
+    found_text = t("Found {n} similar object(s).", n=len(polys)) + " " + summary + _straight_note(written)
     return SimilarResult(out, len(polys), with_area_note(found_text, src.crs), clicks)

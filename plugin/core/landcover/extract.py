@@ -595,6 +595,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     scene = Window(0, 0, src.width, src.height)
     ctx = scene_context(stack, modality, req.device)
     ctx.network = req.engine == "auto"  # water then comes from the network, as a 'water' prompt alone gets it
+    ctx.extent_px = (int(window.height), int(window.width))
     reading = None
     if "height" in roles:  # one DSM-or-nDSM decision for the height filter and the spectral rules, on local lows
         hs = stack.read_sample(scene, {"height"})
@@ -725,11 +726,14 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             pixel_m2 = float(np.median(area_rows.values()))
 
             def described(written: Written) -> str:
-                return "\n".join(line for line in (explanation, speckle_hint(written, pixel_m2, parsed), *written.notes) if line)
+                return "\n".join(line for line in (explanation, speckle_hint(written, pixel_m2, parsed), written.straight_note(),
+                                                    *written.notes) if line)
 
             # no size filter here: the raster was sieved (4-connected regions, as polygons are, m² by row) and the
-            # polygons follow it (filtered again by their own area, one at the size's edge could differ)
-            written = write_polygons(out_vector, polys, grid, classes, common, description=described, straight=squared)
+            # polygons follow it (filtered again by their own area, one at the size's edge could differ); a straight
+            # outline must keep the size range (else it keeps its traced outline, the pixels' area)
+            written = write_polygons(out_vector, polys, grid, classes, common, description=described, straight=squared,
+                                     straight_range=(parsed.min_area_m2 or 0.0, parsed.max_area_m2 or 0.0))
             details["vector_areas_m2"] = written.areas_m2
             explanation = described(written)  # the layer's description and the run's explanation say the same
         out.classes.commit()

@@ -133,6 +133,8 @@ class Context:
     rgb_stretch: Optional[tuple] = None
     """(1st, 99th) percentiles of red, green, blue in the scene (fitted), the building head's stretch."""
     network: bool = False
+    extent_px: Optional[tuple[int, int]] = None
+    """(height, width) in pixels of the run's extent (None: not known), which the classifier's texture windows need."""
     """Whether water may come from the bundled land-cover network (rule family 'landnet'): set for ENGINE=auto runs, where
     a 'water' prompt alone would get the network, so a map or a multi-concept prompt gets the same water."""
 
@@ -819,9 +821,7 @@ class SpectralEngine:
         by_classifier = [c for c in self.concepts if "classifier" in self.rules[c].families()]
         if by_classifier:
             lines.append(classifier_line(by_classifier))
-            outside = classifier_outside_training(self.ctx)
-            if outside:
-                lines.append(outside)
+            lines += [c for c in (classifier_outside_training(self.ctx), texture_caution(self.ctx)) if c]
         elif self.classifier_why and any(has_family(c, "classifier") for c in self.concepts):
             by_head = all("vhrnet" in self.rules[c].families() for c in self.concepts if has_family(c, "classifier"))
             lines.append(t("land-cover classifier: not used ({why}); the building head instead", why=self.classifier_why) if by_head
@@ -1110,6 +1110,11 @@ def classifier_outside_training(ctx: Context) -> str:
     return t("land-cover classifier: caution: it was trained on 30 m surface reflectance (HLS chips) and reads {what} here, "
              "outside its training: dense city cores and landfills have come out as cropland or bare soil on such scenes, so "
              "check the classes against the image", what=what)
+
+
+def texture_caution(ctx: Context) -> str:
+    """The land-cover classifier's caution when the run's extent is narrower than its texture window, else ''."""
+    return pixel_classifier.texture_caution(*ctx.extent_px, ctx.pixel_m) if ctx.extent_px else ""
 
 
 def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
