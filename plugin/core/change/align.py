@@ -682,8 +682,15 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
         for i in range(qa.shape[0]):
             qa[i] = _strictly_increasing(qa[i])
         return Normalisation("histogram", q_after=qa, q_before=qb, note=_t("AFTER histogram-matched to BEFORE per band") + why)
-    from .irmad import fit_irmad, no_change_probability
+    from .irmad import fit_irmad, min_fit_pixels, no_change_probability
 
+    need = min_fit_pixels(X.shape[1])
+    if X.shape[0] < need:  # IR-MAD cannot find the no-change pixels: said, not refused (the method may run on this)
+        hist = fit_normalisation(blocks, "histogram", blayer, alayer)
+        hist.note = _t("relative normalisation needs {need} px with data on both dates for IR-MAD to find the no-change "
+                       "pixels, and the rasters overlap on {n} px, so AFTER is histogram-matched to BEFORE per band instead "
+                       "(set NORMALISATION to none to compare the values as read)", need=need, n=X.shape[0]) + why
+        return hist
     model = fit_irmad(X, Y)
     pnc = no_change_probability(model, X, Y)
     sel = pnc > 0.9

@@ -23,7 +23,7 @@ from scipy.stats import chi2
 from ..errors import ModalityError
 from ..messages import decimal, number, t
 from .align import PairBlock, sample_pixels
-from .methods import ChangeMethod, LogisticCalibration, smooth_valid
+from .methods import ChangeMethod, LogisticCalibration, check_scene_sample, smooth_valid
 from .noise import gate, noise_note
 
 
@@ -59,10 +59,15 @@ def _weighted_cov(z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return m, c
 
 
+def min_fit_pixels(bands: int) -> int:
+    """Fewest pixels IR-MAD's canonical correlations are fitted on for this many bands."""
+    return 4 * bands + 10
+
+
 def fit_irmad(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-4, reg: float = 1e-6) -> IRMADModel:
     """Fit IR-MAD on (n, p) samples of both dates (regularised for near-singular bands)."""
     n, p = x.shape
-    if n < 4 * p + 10:
+    if n < min_fit_pixels(p):
         raise ModalityError(t("IR-MAD needs more valid pixels in common ({n} found for {p} bands).", n=n, p=p),
                             t("Use larger rasters, fewer bands, or the method 'cva'."))
     w = np.ones(n)
@@ -117,6 +122,7 @@ class IRMAD(ChangeMethod):
 
     def fit(self, blocks: list[PairBlock]) -> None:
         x, y = sample_pixels(blocks)
+        check_scene_sample(x.shape[0])  # before the fit, whose own minimum would point at CVA, refused here too
         self.model = fit_irmad(x, y)
         # Chi-square probabilities saturate on real scenes (the no-change core the weights converge
         # on is tighter than the rest of the unchanged pixels), so the probability is a logistic of

@@ -55,15 +55,31 @@ def smooth_valid(x: np.ndarray, valid: np.ndarray, size: int = 3) -> np.ndarray:
     return np.where(den > 0, num / np.maximum(den, 1e-6), 0).astype(np.float32)
 
 
+MIN_SCENE_PIXELS = 1024
+"""Fewest sample pixels with data on both dates that a scene-adaptive threshold is fitted on (32x32 px). The thresholds
+read a 256-bin histogram, 4 pixels a bin on average here, and a change mode of 2 % holds some 20 pixels. On fewer, a
+unimodal sample is split in two: a 1-px-wide overlap of 60 px had 29 called change that the 60x60 run of the same
+pixels calls unchanged (CVA)."""
+
+
+def check_scene_sample(n: int) -> None:
+    """Refuse a sample of n pixels with data on both dates that is too small for a scene-adaptive change threshold."""
+    if n < MIN_SCENE_PIXELS:
+        raise ModalityError(_t("The rasters overlap on {n} px with data on both dates: too few to fit a scene-adaptive "
+                               "change threshold ({min} px needed; fitted on fewer, it calls unchanged pixels change).",
+                               n=n, min=MIN_SCENE_PIXELS),
+                            _t("Use rasters that overlap on at least {min} px with data on both dates (e.g. {side}x{side} px), "
+                               "or the method 'network' (red, green and blue bands), whose threshold does not depend on "
+                               "the scene.", min=MIN_SCENE_PIXELS, side=math.isqrt(MIN_SCENE_PIXELS)))
+
+
 class LogisticCalibration:
     """Score → probability: 0.5 at the scene's minimum-error threshold, 0.05 at the sample median."""
 
     def __init__(self, scores: np.ndarray, floor: float = 0.0) -> None:
         """``floor``: the smallest score that can be change whatever the scene (e.g. a log-ratio within speckle)."""
         s = scores[np.isfinite(scores)]
-        if s.size < 16:
-            raise ModalityError(_t("Too few valid pixels in common to fit a change threshold."),
-                                _t("Use larger rasters or check their nodata."))
+        check_scene_sample(s.size)
         t = kittler_illingworth(s)
         self.how = _t("minimum-error (Kittler-Illingworth)")
         self.no_variation = False
