@@ -541,7 +541,7 @@ def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
     def model(m) -> str:
         if m is None:
             return _t("not masked ({why})", why=why)
-        if getattr(m, "per_pixel", False):
+        if getattr(m, "per_pixel", False) or getattr(m, "skipped", None):  # a product's mask; a network not run
             return m.describe()
         from ..landcover.spectral import SHADOW_REACH_M
 
@@ -551,9 +551,11 @@ def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
     if bm is not None and am is not None and bm.describe() == am.describe():
         return lambda pct: _t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of "
                               "the pixels with data on both dates)", model=model(bm), pct=pct)
-    said = separator().join(_t("{date}: {model}", date=d, model=model(m)) for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am)))
+    def said() -> str:  # when the line is written: a masker knows only after the run whether it ran
+        return separator().join(_t("{date}: {model}", date=d, model=model(m)) for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am)))
+
     return lambda pct: _t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the pixels with "
-                          "data on both dates)", dates=said, pct=pct)
+                          "data on both dates)", dates=said(), pct=pct)
 
 
 def resampling_text(resampling: Resampling) -> str:

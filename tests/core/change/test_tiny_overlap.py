@@ -114,3 +114,16 @@ def test_tiny_rgb_pair_with_cva_is_not_told_to_use_cva(tmp_path):
         _run(tmp_path, pb, pa, "cva")
     text = str(err.value)
     assert "IR-MAD" not in text and "'cva'" not in text and "16 px" in text, text
+
+
+def test_a_cloud_network_not_run_is_said_without_its_shadow_reach(tmp_path):
+    """A 40 x 40 px pair (under the cloud network's 16 cells): the clouds line says the network was not run, and does
+    not go on about its shadows within 5 km of its clouds."""
+    from terraprompt.plugin.core.landcover.clouds import csmask_dir
+
+    if csmask_dir() is None:
+        pytest.skip("ukis-csmask not installed")
+    b, a = _oscd(tmp_path, shift=0, h=40, w=40)
+    r = detect_change(ChangeRequest(b, a, str(tmp_path / "out" / "p.tif"), str(tmp_path / "out" / "c.tif"), method="cva"))
+    line = next(l for l in r.summary.splitlines() if "Clouds:" in l)
+    assert "not run on this 40 x 40 px raster" in line and "its shadows within" not in line, line
