@@ -285,6 +285,11 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
             lock.release()
 
 
+def with_format_notes(text: str, notes: Iterable[str]) -> str:
+    """A run's summary with what its vector format lost (:func:`staged_vector`'s notes), each on a line of its own."""
+    return "\n".join(line for line in (text, *notes) if line)
+
+
 _LOCKS_GUARD = threading.Lock()
 _GEOPACKAGE_LOCKS: dict[str, threading.Lock] = {}
 

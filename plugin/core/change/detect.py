@@ -33,7 +33,8 @@ from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, op
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
-from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for, with_bounded_gdal_cache
+from ..writers import (GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for,
+                       with_bounded_gdal_cache, with_format_notes)
 from ..landcover.extract import MAY_BE_FLAT, pixel_areas
 from .align import AlignedPair, align_pair, padded_window
 from .methods import choose_method, make_method
@@ -259,7 +260,8 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
                            pixel_m2: float = 0.0, row_areas: Optional[AreasLike] = None) -> str:
     """Polygons of the transition-code raster (1 + from * K_to + to) with their from/to classes and mean probability
     (``progress``: the fraction done, 0..1); returns the summary, with advice when most polygons are isolated pixels
-    (also the layer's description; ``prompt_text`` and ``pixel_m2`` make its example). The size range applies to whole
+    (also the layer's description; ``prompt_text`` and ``pixel_m2`` make its example) and what the output format lost
+    (a Shapefile's text cut, an empty GeoJSON's fields; known once the file is written). The size range applies to whole
     changed areas (``row_areas``: the pixel areas in m²), which are then split by transition: a 16 ha change made
     of 566 transition pieces, each under a 5,000 m² minimum, was dropped whole."""
     if min_area_m2 > 0 or max_area_m2 > 0:
@@ -287,7 +289,7 @@ def _write_change_polygons(path: str, codes: str, prob_path: str, grid, maps: Cl
     written = write_polygons(path, polys(), grid, {v: "change" for v in names}, common, layer="change", description=described,
                              extra_fields={"mean_probability": "float", "from_class": "str", "to_class": "str",
                                            "method": "str", "date_before": "str", "date_after": "str"})
-    return described(written)
+    return with_format_notes(described(written), written.notes)  # what a Shapefile or an empty GeoJSON lost
 
 
 @with_bounded_gdal_cache

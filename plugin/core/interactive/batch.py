@@ -20,7 +20,7 @@ from ..outlines import pixel_side
 from ..layer_settings import LayerSettings
 from ..raster import open_raster, reads_cancellable
 from ..vectors import with_area_note
-from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, remove_quietly, with_format_notes
 from .cache import EmbeddingCache
 from .encoder import TILE, bands_line, scale_caution, tile_for
 from .engines import load_engine
@@ -192,7 +192,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
         raise Cancelled()
     writer = _write_id_raster(out_ras, src.grid, accepted, is_cancelled) if out_ras else None
     try:
-        write_objects(out_vec, accepted, src.crs)
+        lost = write_objects(out_vec, accepted, src.crs)  # what a Shapefile or GeoJSON lost, in words
     except BaseException:
         if writer is not None:
             writer.abort()
@@ -216,7 +216,7 @@ def segment_prompts(req: SegmentRequest, progress: Optional[Callable[[float], No
             + "".join(separator() + c for c in [scale_caution(src, engine)] if c)
             + (left if skipped else "")
             + "".join(separator() + n for n in notes) + ".")
-    text = with_area_note(text, src.crs)  # a local grid's areas are measured flat
+    text = with_format_notes(with_area_note(text, src.crs), lost)  # a local grid's areas are measured flat; a format's losses
     return SegmentResult(out_vec, out_ras, len(accepted), skipped, text, tuple(int(o.attrs["object_id"]) for o in accepted))
 
 

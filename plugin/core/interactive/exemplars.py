@@ -33,7 +33,7 @@ from ..raster import Grid, check_has_valid_pixels, open_raster, reads_cancellabl
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled
 from ..vectors import AreaCalculator, Written, pixel_area_m2, polygonize, region_shapes, with_area_note, write_polygons
-from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path
+from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, with_format_notes
 
 MODEL_NAME = "exemplar-appearance-v1"
 METHODS = ("auto", "network", "appearance")
@@ -306,8 +306,9 @@ def _find_with_appearance(req: SimilarRequest, stack: ModalityStack, src, modali
         shutil.rmtree(tmp, ignore_errors=True)
     if progress:
         progress(100.0)
-    return SimilarResult(out, regions.kept, with_area_note(
-        t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note() + _straight_note(written), src.crs))
+    return SimilarResult(out, regions.kept, with_format_notes(with_area_note(
+        t("Found {n} similar object(s).", n=regions.kept) + " " + summary + regions.note() + _straight_note(written), src.crs),
+        written.notes))
 
 
 def _straight_note(written: Written) -> str:
@@ -539,4 +540,4 @@ def _find_with_network(req: SimilarRequest, engine, src, modality, geoms: list, 
     if progress:
         progress(100.0)
     found_text = t("Found {n} similar object(s).", n=len(polys)) + " " + summary + _straight_note(written)
-    return SimilarResult(out, len(polys), with_area_note(found_text, src.crs), clicks)
+    return SimilarResult(out, len(polys), with_format_notes(with_area_note(found_text, src.crs), written.notes), clicks)

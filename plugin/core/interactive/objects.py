@@ -87,13 +87,15 @@ def _records(objects: Iterable[AcceptedObject], fields: Optional[dict[str, Optio
         yield {"geometry": mapping(geom), "properties": props}
 
 
-def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> str:
+def write_objects(path: str, objects: list[AcceptedObject], crs, layer: str = LAYER) -> list[str]:
     """Write objects to a new GeoPackage (or a Shapefile, GeoJSON, FlatGeobuf by the extension) atomically (temporary
-    file renamed at the end)."""
+    file renamed at the end); returns what the format lost, in words (a Shapefile's text cut), for the run's summary
+    (:func:`..writers.with_format_notes`)."""
     file, named = split_layer(path)  # 'results.gpkg|layername=roofs': that layer, the file's others kept
-    with staged_vector(file, keep_layers=named is not None) as gpkg:
+    lost: list[str] = []
+    with staged_vector(file, keep_layers=named is not None, notes=lost) as gpkg:
         _write_layer(gpkg, objects, crs, named or layer, output=file)
-    return path
+    return lost
 
 
 def _write_layer(path: str, objects: list[AcceptedObject], crs, layer: str, output: Optional[str] = None) -> None:
