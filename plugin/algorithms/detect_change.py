@@ -17,11 +17,12 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..gui.layers import style_change_polygons, style_change_raster, threshold_renderer
+from ..core.messages import number
+from ..gui.layers import short_name, style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
-from .outputs import style_when_loaded
+from .outputs import result_names, style_output
 
 METHODS = ["auto", "network", "irmad", "cva", "logratio"]
 DEVICES = ["auto", "cpu", "cuda"]
@@ -169,8 +170,20 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         summary = result.summary
         feedback.pushInfo(summary)
         threshold = result.threshold
-        style_when_loaded(context, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), summary)
-        style_when_loaded(context, result.output_change, style_change_raster, summary)
-        style_when_loaded(context, result.output_vector, style_change_polygons, summary)
+        names = result_names(context, _result_name(result, before, after), (
+            tr("{name} (change probability)"), tr("{name} (change)"),
+            tr("{name} (change polygons, threshold {t})").format(name="{name}", t=number(threshold, 2))))
+        style_output(context, feedback, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), summary,
+                     names[0])
+        style_output(context, feedback, result.output_change, style_change_raster, summary, names[1])
+        style_output(context, feedback, result.output_vector, style_change_polygons, summary, names[2])
         return {"OUTPUT_PROBABILITY": result.output_probability, "OUTPUT_CHANGE": result.output_change,
                 "OUTPUT_VECTOR": result.output_vector, "SUMMARY": summary}
+
+
+def _result_name(result, before, after) -> str:
+    """'BEFORE → AFTER' (the dates' layer names, shortened), after the understood prompt unless it is 'any change' (the
+    change tab's names)."""
+    pair = " → ".join(short_name(layer.name()) for layer in (before, after))
+    label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
+    return tr("{prompt} on {layer}").format(prompt=tr(label), layer=pair) if label and label != "any change" else pair

@@ -18,7 +18,7 @@ from ..gui.layers import style_class_raster, style_polygons
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
-from .outputs import style_when_loaded
+from .outputs import result_names, style_output
 
 ENGINES = ["auto", "spectral", "network"]
 DEVICES = ["auto", "cpu", "cuda"]
@@ -126,6 +126,9 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         result = self.run_core(lambda **kw: extract_landcover(req, **kw), feedback)
         feedback.pushInfo(result.explanation)
         classes = result.classes
-        style_when_loaded(context, result.output_raster, lambda lyr: style_class_raster(lyr, classes), result.explanation)
-        style_when_loaded(context, result.output_vector, style_polygons, result.explanation)
+        names = result_names(context, tr("{prompt} on {layer}").format(prompt=req.prompt, layer=layer.name()),
+                             (tr("{name} (classes)"), tr("{name} (polygons)")))
+        style_output(context, feedback, result.output_raster, lambda lyr: style_class_raster(lyr, classes),
+                     result.explanation, names[0])
+        style_output(context, feedback, result.output_vector, style_polygons, result.explanation, names[1])
         return {"OUTPUT_RASTER": result.output_raster, "OUTPUT_VECTOR": result.output_vector, "EXPLANATION": result.explanation}

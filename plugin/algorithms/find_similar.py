@@ -21,7 +21,7 @@ from ..qgis_layers import settings_by_path, shapely_polygons
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .segment_prompts import (cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter,
                               straight_outlines_parameter)
-from .outputs import style_when_loaded
+from .outputs import result_names, style_output
 
 
 METHODS = ["auto", "network", "appearance"]
@@ -114,7 +114,9 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         result = self.run_core(lambda **kw: find_similar(req, **kw), feedback)
         summary = result.summary
         feedback.pushInfo(summary)
-        style_when_loaded(context, result.output_vector, style_objects, summary)
+        pattern = tr("{name} (similar objects)")
+        name = result_names(context, tr("{prompt} on {layer}").format(prompt=req.label, layer=layer.name()), (pattern,))[0]
+        style_output(context, feedback, result.output_vector, style_objects, summary, name)
         return {"OUTPUT_VECTOR": result.output_vector, "COUNT": result.count}
 
 

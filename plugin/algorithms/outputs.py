@@ -1,14 +1,27 @@
-"""Outputs that QGIS loads when a Processing run ends (the toolbox dialog, batch runs, runAndLoadResults) get the dock's
-styles and the run's explanation in their metadata, instead of a grey band and a single symbol."""
+"""Processing outputs get the dock's styles, instead of a grey band and a single symbol: saved with each file when the run
+ends, whether or not QGIS loads it (a script, a model, qgis_process), and applied with the run's explanation as metadata
+to the layers QGIS loads (the toolbox dialog, batch runs, runAndLoadResults), named after the prompt and the input."""
 from __future__ import annotations
 
 import os
 from typing import Callable, Optional
 
-from qgis.core import QgsProcessingContext, QgsProcessingLayerPostProcessorInterface
+from qgis.core import (
+    QgsPalettedRasterRenderer,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRasterLayer,
+    QgsVectorLayer,
+)
 
-from ..gui.layers import RESULT_PROPERTY, keep_style, set_abstract
+from ..core.writers import VECTOR_OUTPUT_EXTENSIONS, gpkg_tables, write_class_names
+from ..gui.layers import RESULT_PROPERTY, free_name, keep_style, layers_of, set_abstract
+from ..i18n import tr
 from .base import ogr_uri_path
+
+STYLE_DESCRIPTION = "TerraPrompt result style"
+"""Description of the default style saved in a GeoPackage output's style table."""
 
 _ALIVE: list = []
 """Post-processors QGIS has not called yet: Processing keeps only a pointer, so Python must hold them (the oldest are
@@ -40,16 +53,86 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
             _ALIVE.remove(self)
 
 
-def style_when_loaded(context: QgsProcessingContext, path: Optional[str], style: Callable, explanation: str = "") -> None:
+def style_output(context: QgsProcessingContext, feedback: QgsProcessingFeedback, path: Optional[str], style: Callable,
+                 explanation: str = "", name: str = "") -> None:
+    """Save ``style(layer)`` with the output file ``path`` now, and have it applied (with the explanation as the layer's
+    abstract, and ``name`` as its name) if QGIS loads the output when the run ends."""
+    if not path:
+        return
+    note = style_file(path, style, context.project())
+    if note:
+        feedback.pushWarning(note)
+    style_when_loaded(context, path, style, explanation, name)
+
+
+def style_file(path: str, style: Callable, project=None) -> str:
+    """Store ``style`` with an output file as a layer loaded from it would (a script, a model or qgis_process loads none):
+    the .qml beside the file, the default style of a GeoPackage the run wrote, and a class raster's class names as GDAL
+    category names (for software without the .qml). Returns a note when the style could not be kept, else ''."""
+    file = path.split("|")[0]
+    vector = file.lower().endswith(VECTOR_OUTPUT_EXTENSIONS)
+    layer = QgsVectorLayer(path, "", "ogr") if vector else QgsRasterLayer(file, "", "gdal")
+    if not layer.isValid():
+        return ""
+    style(layer)
+    if file.lower().endswith(".gpkg"):
+        note = _style_in_geopackage(layer, path, project)
+    else:
+        note = keep_style(layer)
+    names = _class_names(layer)
+    del layer  # GDAL's handle closed before the category names are written beside the file
+    if names:
+        write_class_names(file, names)
+    return note
+
+
+def _style_in_geopackage(layer: QgsVectorLayer, path: str, project) -> str:
+    """Save the layer's style as the default of its table in a GeoPackage the run wrote as a whole ('out.gpkg', one table;
+    not a table added to the analyst's GeoPackage with 'Save to GeoPackage…', whose tables are left as they are), unless a
+    layer of the project reads that GeoPackage (writing its style table while QGIS holds it open can wait on SQLite's
+    lock for ever; the project keeps that layer's style); returns a note when GDAL refused it."""
+    if "|" in path or layers_of([path], project):
+        return ""
+    tables = [name for key, (name, _) in gpkg_tables(path).items() if key != "layer_styles"]
+    if len(tables) != 1:
+        return ""
+    error = layer.saveStyleToDatabase(tables[0], STYLE_DESCRIPTION, True, "")
+    if not error:
+        return ""
+    return tr("The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this "
+              "project.").format(file=os.path.basename(path), error=error)
+
+
+def style_when_loaded(context: QgsProcessingContext, path: Optional[str], style: Callable, explanation: str = "",
+                      name: str = "") -> None:
     """Have ``style(layer)`` (and the explanation as the layer's abstract) applied to the output ``path`` if QGIS loads it
-    when the run ends."""
+    when the run ends, and ``name`` given to the layer unless the analyst's Processing options name layers after their
+    files."""
     key = _registered(context, path) if path else None
     if key is None:
         return
     processor = _StyleOnLoad(style, explanation)
     _ALIVE.append(processor)
     del _ALIVE[:-64]
-    context.layerToLoadOnCompletionDetails(key).setPostProcessor(processor)
+    details = context.layerToLoadOnCompletionDetails(key)
+    details.setPostProcessor(processor)
+    if name:
+        details.name = name
+
+
+def result_names(context: QgsProcessingContext, base: str, patterns) -> list[str]:
+    """The names of a run's outputs (``patterns`` with a {name} field) after ``base``, '<prompt> on <input>', numbered as
+    the dock numbers its results when a layer of the project already has one of them."""
+    free = free_name(base, patterns, context.project())
+    return [pattern.format(name=free) for pattern in patterns]
+
+
+def _class_names(layer) -> dict[int, str]:
+    """The class labels of a paletted raster's legend by value (empty for any other layer)."""
+    renderer = layer.renderer() if isinstance(layer, QgsRasterLayer) else None
+    if not isinstance(renderer, QgsPalettedRasterRenderer):
+        return {}
+    return {int(c.value): c.label for c in renderer.classes()}
 
 
 def _registered(context: QgsProcessingContext, path: str) -> Optional[str]:

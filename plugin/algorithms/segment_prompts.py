@@ -26,7 +26,7 @@ from ..gui.layers import style_object_ids, style_objects
 from ..i18n import tr
 from ..qgis_layers import settings_by_path
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
-from .outputs import style_when_loaded
+from .outputs import result_names, style_output
 
 DEVICES = ["auto", "cpu", "cuda"]
 
@@ -239,8 +239,10 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
             feedback.reportError(tr("Skipped {0}").format(msg), fatalError=False)
         report = result.report
         feedback.pushInfo(report)
-        style_when_loaded(context, result.output_vector, style_objects, report)
+        names = result_names(context, tr("{prompt} on {layer}").format(prompt=req.class_name, layer=raster.name()),
+                             (tr("{name} (objects)"), tr("{name} (object ids)")))
+        style_output(context, feedback, result.output_vector, style_objects, report, names[0])
         ids = result.object_ids
-        style_when_loaded(context, result.output_raster, lambda lyr: style_object_ids(lyr, ids), report)
+        style_output(context, feedback, result.output_raster, lambda lyr: style_object_ids(lyr, ids), report, names[1])
         return {"OUTPUT_VECTOR": result.output_vector, "OUTPUT_RASTER": result.output_raster,
                 "OBJECTS": result.objects, "REPORT": report}

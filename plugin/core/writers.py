@@ -687,11 +687,34 @@ class GeoTiffWriter:
 
 
 def class_colormap(colors: Iterable[tuple[int, tuple[int, int, int]]]) -> dict:
-    """A GDAL colour table: value → RGBA, background transparent-grey, nodata black."""
+    """A GDAL colour table: value → RGBA, background light grey, nodata black. A GeoTIFF palette keeps no alpha: the
+    background is opaque there, and transparent through the .qml saved beside the file (class 0 is a class, "none of the
+    prompted classes", not nodata: 255 is the nodata value)."""
     cmap = {0: (230, 230, 230, 0), 255: (0, 0, 0, 0)}
     for value, rgb in colors:
         cmap[int(value)] = (*rgb, 255)
     return cmap
+
+
+def write_class_names(path: str, names: dict[int, str]) -> bool:
+    """Name the classes of a finished single-band class raster for any GDAL-based software (GDAL category names, kept by
+    a GeoTIFF in its .aux.xml), so it shows 'Water' rather than '1' without the .qml; False when there is nothing to write
+    or GDAL cannot (values above 255, which a category list indexed by value cannot hold; no GDAL bindings)."""
+    if not names or min(names) < 0 or max(names) > 255:
+        return False
+    try:
+        from osgeo import gdal
+    except ImportError:
+        return False
+    categories = [names.get(value, "") for value in range(max(names) + 1)]
+    with gdal_failures() as failures:
+        try:
+            ds = gdal.Open(path)  # read-only: the names go to the .aux.xml on closing, the pixels stay as they are
+            ok = ds is not None and ds.GetRasterBand(1).SetCategoryNames(categories) == gdal.CE_None
+            ds = None
+        except RuntimeError:  # GDAL in exceptions mode
+            return False
+    return ok and not failures
 
 
 def temp_dir() -> str:

@@ -47,7 +47,8 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import add_to_group, keep_style, set_abstract, style_change_polygons, threshold_renderer
+from .layers import (add_to_group, free_name, keep_style, set_abstract, short_name, style_change_polygons,
+                     threshold_renderer)
 from .richtext import escape
 from .slots import empty_when_removed
 from .snapshot import check_files
@@ -118,6 +119,7 @@ class ChangeTab(QWidget):
         """The folder of the last result's files (kept for the threshold slider until the next result)."""
         self.last_result = None
         self.prob_layer_id = ""
+        self.run_dates: list[tuple[str, str]] = []  # (id, name) of the running run's BEFORE and AFTER layers
         self.threshold_pending = False
         self.threshold_timer = QTimer(self)  # a keyboard or wheel move is applied once the slider rests
         self.threshold_timer.setSingleShot(True)
@@ -466,6 +468,8 @@ class ChangeTab(QWidget):
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
+        self.run_dates = [(layer.id(), layer.name()) for layer in (self.before_combo.currentLayer(),
+                                                                    self.after_combo.currentLayer()) if layer]
         copy, self.reference_copy = self.reference_copy, None
 
         def work(progress, is_cancelled):
@@ -558,10 +562,12 @@ class ChangeTab(QWidget):
         QgsMessageLog.logMessage(result.summary, LOG_TAG, Qgis.Info)
 
     def _add_layers(self, result) -> None:
-        """The run's probability (styled at its threshold) and polygons, at the top of the TerraPrompt group."""
-        label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
-        suffix = f" ({tr(label)})" if label and label != "any change" else ""
-        prob = QgsRasterLayer(result.output_probability, tr("Change probability") + suffix, "gdal")
+        """The run's probability (styled at its threshold) and polygons, at the top of the TerraPrompt group, above the
+        dates, named after them (and the prompt), numbered when a name is taken."""
+        probability, polygons = tr("{name} (change probability)"), tr("{name} (change polygons, threshold {t})")
+        polygons = polygons.replace("{t}", number(result.threshold, 2))
+        name = free_name(self._result_name(result, [date for _, date in self.run_dates]), (probability, polygons))
+        prob = QgsRasterLayer(result.output_probability, probability.format(name=name), "gdal")
         added = []
         if prob.isValid():
             threshold_renderer(prob, result.threshold)
@@ -570,14 +576,19 @@ class ChangeTab(QWidget):
             added.append(prob)
             self.prob_layer_id = prob.id()
         if result.output_vector:
-            vec = QgsVectorLayer(result.output_vector, tr("Change polygons (threshold {t})").format(t=number(result.threshold, 2))
-                                 + suffix, "ogr")
+            vec = QgsVectorLayer(result.output_vector, polygons.format(name=name), "ogr")
             if vec.isValid():
                 style_change_polygons(vec)
                 keep_style(vec)
                 added.insert(0, vec)
-        dates = (self.before_combo.currentLayer(), self.after_combo.currentLayer())
-        add_to_group(added, above=[layer.id() for layer in dates if layer is not None])
+        add_to_group(added, above=[layer_id for layer_id, _ in self.run_dates])
+
+    @staticmethod
+    def _result_name(result, dates: list[str]) -> str:
+        """'BEFORE → AFTER' (the run's dates' layer names, shortened), after the prompt unless it is 'any change'."""
+        pair = " → ".join(short_name(name) for name in dates)
+        label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
+        return tr("{prompt} on {layer}").format(prompt=tr(label), layer=pair) if label and label != "any change" else pair
 
     @property
     def prob_layer(self) -> Optional[QgsRasterLayer]:

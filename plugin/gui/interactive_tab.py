@@ -128,6 +128,7 @@ class InteractiveTab(QWidget):
         layout.addLayout(form2)
         self.candidates_row = layout.count()  # the text candidates panel goes here (it needs the controller)
         self.similar_task = None
+        self.similar_for = ("", "")  # (raster id, name of the results) of the running Find similar
         self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
@@ -234,6 +235,8 @@ class InteractiveTab(QWidget):
                                                    extent=extent, straight=straight, layers=layers,
                                                    without_geometry=empty, unplaced=unplaced), **kw)
 
+        self.similar_for = (raster.id(), tr("{prompt} on {layer}").format(prompt=self.class_edit.text().strip() or vec.name(),
+                                                                       layer=raster.name()))
         self.similar_button.setEnabled(False)
         self.status.setText(tr("Finding objects similar to {n} exemplar(s)…").format(n=len(geoms)))
         self.similar_task = start_task(CoreTask(tr("TerraPrompt: find similar"), work, self._similar_done))
@@ -255,15 +258,17 @@ class InteractiveTab(QWidget):
             self._message(error_message(error), "warning")
             self.status.setText(error_message(error))
             return
-        from .layers import add_to_group, style_objects
+        from .layers import add_to_group, free_name, style_objects
 
         if task.project_replaced():  # New / Open project during the search
             self._drop_similar_dir()  # its only copy of the objects, which no project shows
             self.status.setText(tr("The project was replaced during the run: its layers were not added."))
             return
-        layer = QgsVectorLayer(result.output_vector, tr("Similar objects"), "ogr")
+        raster_id, name = self.similar_for
+        pattern = tr("{name} (similar objects)")
+        layer = QgsVectorLayer(result.output_vector, pattern.format(name=free_name(name, (pattern,))), "ogr")
         style_objects(layer)
-        add_to_group([layer])  # with the dock's other results
+        add_to_group([layer], above=[raster_id])  # with the dock's other results, over the raster searched
         self.status.setText(result.summary)
         self._message(result.summary)
 

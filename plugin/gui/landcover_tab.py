@@ -838,6 +838,7 @@ class LandcoverTab(QWidget):
             return None
         self.request = req
         self.layer_name = layer.name()
+        self.input_ids = [lyr.id() for lyr in (layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()) if lyr]
         self.run_for = self._current_key()
 
         def work(progress, is_cancelled):
@@ -931,16 +932,16 @@ class LandcoverTab(QWidget):
             return
 
         try:
-
-            add_result_layers(result.output_raster, result.classes, result.output_vector, result.explanation,
-                              name=tr("{prompt} on {layer}").format(prompt=self.request.prompt, layer=self.layer_name))
+            notes = add_result_layers(result.output_raster, result.classes, result.output_vector, result.explanation,
+                                      name=tr("{prompt} on {layer}").format(prompt=self.request.prompt, layer=self.layer_name),
+                                      above=self.input_ids)  # drawn over the rasters it was computed on
         except Exception as exc:  # noqa: BLE001 - the files exist; say why they were not added
             self._message(error_message(exc), Qgis.Critical)
             return
         total = sum(result.areas_m2.values())
         done = tr("Land cover done: {classes} ({area} classified).").format(
             classes=", ".join(concept_style(c)[0] for c in result.classes.values()), area=_fmt_area(total))
-        self._message(f"{done} {self.output_note}" if self.output_note else done, Qgis.Success)
+        self._message(" ".join(t for t in (done, self.output_note, *notes) if t), Qgis.Warning if notes else Qgis.Success)
         QgsMessageLog.logMessage(result.explanation, LOG_TAG, Qgis.Info)
 
     def show_result(self, result) -> None:

@@ -8,6 +8,7 @@ each layer's metadata abstract, so it travels with the project.
 """
 from __future__ import annotations
 
+import glob
 import os
 from typing import Optional
 
@@ -66,23 +67,49 @@ def project_was_cleared() -> None:
     _project_generation[0] += 1
 
 
-def keep_style(layer) -> None:
+def keep_style(layer) -> str:
     """Store a result layer's style with its file, so it opens styled from the Browser or in another project: the .qml
-    QGIS looks for beside a raster or a single-layer vector file (not beside a vector file whose .qml a raster output of
-    the same name uses, nor inside a GeoPackage: writing its style table while QGIS holds the file open can wait on
-    SQLite's lock for ever)."""
+    QGIS looks for beside a raster or a single-layer vector file (not inside a GeoPackage: writing its style table while
+    QGIS holds the file open can wait on SQLite's lock for ever). An analyst's own .qml of that name is left alone, and
+    so is the .qml of another result of the same name (``out.tif`` and ``out.shp``), or the one a raster of the same name
+    reads: then the returned note says the style was not kept (else '')."""
     from ..core.writers import our_style, style_mark
 
     path = layer.source().split("|")[0]
     stem, ext = os.path.splitext(path)
     qml = stem + ".qml"
-    if not os.path.isfile(path) or ext.lower() == ".gpkg" or (os.path.exists(qml) and not our_style(qml)):
-        return  # an analyst's own .qml of that name is theirs
-    if isinstance(layer, QgsRasterLayer) or not any(os.path.exists(stem + e) for e in (".tif", ".tiff")):
-        layer.saveNamedStyle(qml)
-        if os.path.exists(qml):
-            with open(qml, "a", encoding="utf-8") as f:
-                f.write("\n" + style_mark(path) + "\n")
+    if not os.path.isfile(path) or ext.lower() == ".gpkg":
+        return ""
+    if os.path.exists(qml) and not our_style(qml, owner=path):
+        if not our_style(qml):
+            return ""  # an analyst's own .qml of that name is theirs
+        other = _style_owner(qml, path)
+        if other is not None:
+            return _style_not_kept(path, qml, other)
+    raster = next((stem + e for e in (".tif", ".tiff") if os.path.exists(stem + e)), None)
+    if not isinstance(layer, QgsRasterLayer) and raster is not None:
+        return _style_not_kept(path, qml, raster)
+    layer.saveNamedStyle(qml)
+    if os.path.exists(qml):
+        with open(qml, "a", encoding="utf-8") as f:
+            f.write("\n" + style_mark(path) + "\n")
+    return ""
+
+
+def _style_owner(qml: str, path: str) -> Optional[str]:
+    """The other file of the same name whose TerraPrompt style ``qml`` is (None when that result is gone)."""
+    from ..core.writers import our_style
+
+    stem = os.path.splitext(path)[0]
+    others = sorted(f for f in glob.glob(glob.escape(stem) + ".*") if f not in (path, qml))
+    return next((f for f in others if our_style(qml, owner=f)), None)
+
+
+def _style_not_kept(path: str, qml: str, other: str) -> str:
+    """The note of a result written without its .qml, which is another file's."""
+    return tr("The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same "
+              "name. Give the output another name to keep its classes and colours with the file.").format(
+        file=os.path.basename(path), qml=os.path.basename(qml), other=os.path.basename(other))
 
 
 def style_class_raster(layer: QgsRasterLayer, classes: dict[int, str]) -> None:
@@ -129,16 +156,21 @@ def style_polygons(layer: QgsVectorLayer, field: str = "class") -> None:
 
 def threshold_renderer(layer: QgsRasterLayer, threshold: float) -> None:
     """Show probabilities at or above the threshold in red, the rest transparent (no recomputation)."""
+    from ..core.messages import number
+
     shader_fn = QgsColorRampShader(0.0, 1.0)
     shader_fn.setColorRampType(QgsColorRampShader.Discrete)
-    below = max(0.0, threshold - 1e-6)
-    shader_fn.setColorRampItemList([
-        QgsColorRampShader.ColorRampItem(below, QColor(0, 0, 0, 0), tr("no change (< {t})").format(t=f"{threshold:.2f}")),
-        QgsColorRampShader.ColorRampItem(1.0, QColor(230, 30, 30, 200), tr("change (≥ {t})").format(t=f"{threshold:.2f}")),
+    below, t = max(0.0, threshold - 1e-6), number(threshold, 2)
+    shader_fn.setColorRampItemList([  # the change map's own words, so both legends say the same
+        QgsColorRampShader.ColorRampItem(below, QColor(0, 0, 0, 0), f"{tr('no change')} (< {t})"),
+        QgsColorRampShader.ColorRampItem(1.0, QColor(230, 30, 30, 200), f"{tr('change')} (≥ {t})"),
     ])
     shader = QgsRasterShader()
     shader.setRasterShaderFunction(shader_fn)
-    layer.setRenderer(QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader))
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+    renderer.setClassificationMin(0.0)  # saved in the .qml: without them the Symbology panel reads 'nan'
+    renderer.setClassificationMax(1.0)
+    layer.setRenderer(renderer)
     layer.triggerRepaint()
 
 
@@ -298,10 +330,17 @@ def free_name(base: str, patterns, project: Optional[QgsProject] = None) -> str:
     return name
 
 
+def short_name(name: str, limit: int = 24) -> str:
+    """A layer's name cut to ``limit`` characters with an ellipsis (to name a result after it)."""
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
 def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Optional[str] = None,
-                      explanation: str = "", name: str = "", project: Optional[QgsProject] = None) -> list:
+                      explanation: str = "", name: str = "", project: Optional[QgsProject] = None,
+                      above=()) -> list[str]:
     """Load, style and add a class raster (and its polygons) to the project, in place of the layers of an earlier run
-    written to the same files; returns the layers added."""
+    written to the same files, drawn above the layers of ids ``above`` (the run's inputs); returns notes for the
+    analyst (a style that could not be kept with its file)."""
     project = project or QgsProject.instance()
     drop_layers_of([raster_path, vector_path], project)
     base = free_name(name or os.path.splitext(os.path.basename(raster_path))[0],
@@ -311,15 +350,15 @@ def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Op
     if not raster.isValid():
         raise RuntimeError(tr("QGIS could not open the result raster {path}.").format(path=raster_path))
     style_class_raster(raster, classes)
-    keep_style(raster)
+    notes = [keep_style(raster)]
     set_abstract(raster, explanation)
     added.append(raster)
     if vector_path and os.path.exists(vector_path.split("|")[0]):  # a file, or a layer of a GeoPackage
         vector = QgsVectorLayer(vector_path, tr("{name} (polygons)").format(name=base), "ogr")
         if vector.isValid():
             style_polygons(vector)
-            keep_style(vector)
+            notes.append(keep_style(vector))
             set_abstract(vector, explanation)
             added.insert(0, vector)
-    add_to_group(added, project)
-    return added
+    add_to_group(added, project, above=above)
+    return [note for note in notes if note]

@@ -53,7 +53,8 @@ def test_run_threshold_and_chart(tab, project, tmp_path):
     assert res is not None and "Changed area" in tab.summary.toPlainText()
     assert tab.chart.rows and tab.slider.isEnabled()
     names = [l.name() for l in project.mapLayers().values()]
-    assert "Change probability" in names and f"Change polygons (threshold {res.threshold:.2f})" in names
+    assert "before → after (change probability)" in names
+    assert f"before → after (change polygons, threshold {res.threshold:.2f})" in names
     before = rasterio.open(res.output_change).read(1)
     assert iou(before == 1, truth) > 0.8
     prob = rasterio.open(res.output_probability).read(1)

@@ -64,7 +64,7 @@ def test_processing_writes_change_polygons_as_a_shapefile(plugin, tmp_path):
     with fiona.open(res["OUTPUT_VECTOR"]) as fc:
         feats = list(fc)
     assert feats and all(f["properties"]["method"] == "cva" and f["properties"]["mean_proba"] > 0 for f in feats)
-    assert sorted(f.name for f in tmp_path.iterdir() if f.name.startswith("v.")) == ["v.cpg", "v.dbf", "v.prj", "v.shp", "v.shx"]
+    assert sorted(f.name for f in tmp_path.iterdir() if f.name.startswith("v.")) == ["v.cpg", "v.dbf", "v.prj", "v.qml", "v.shp", "v.shx"]
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
 
 

@@ -81,7 +81,7 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     tab.in_view_check.setChecked(False)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
-    found = [l for l in project.mapLayers().values() if l.name() == "Similar objects"]
+    found = [l for l in project.mapLayers().values() if l.name().endswith("on rgb (similar objects)")]
     assert found and found[0].featureCount() == len(red) - 2, tab.status.text()  # not the two exemplars
     # in view: the canvas shows the top rows of the raster (in another CRS), so the roofs of those rows only
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsRectangle
@@ -94,7 +94,7 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     tab.in_view_check.setChecked(True)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
-    found = [l for l in project.mapLayers().values() if l.name() == "Similar objects"]
+    found = [l for l in project.mapLayers().values() if l.name().endswith("on rgb (similar objects)")]
     view = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), raster.crs(), project).transformBoundingBox(canvas.extent())
     inside = [rc for rc in red if view.contains(QgsRectangle(*geom(*rc).bounds))]  # the view widens to the canvas's shape
     assert 3 <= len(inside) < len(red)

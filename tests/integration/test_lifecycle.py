@@ -114,7 +114,7 @@ def test_saving_a_project_with_temporary_results_warns(plugin, project, tmp_path
     tab = _similar_setup(plugin, project, tmp_path)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
-    similar = project.mapLayersByName("Similar objects")
+    similar = [layer for layer in project.mapLayers().values() if layer.name().endswith("on rgb (similar objects)")]
     assert similar, tab.status.text()
     group = project.layerTreeRoot().findGroup(GROUP_NAME)
     assert group is not None and group.findLayer(similar[0].id()) is not None
@@ -123,8 +123,9 @@ def test_saving_a_project_with_temporary_results_warns(plugin, project, tmp_path
     assert project.write(str(tmp_path / "analysis.qgz"))
     warning = [t for t in _bar_texts(plugin.iface) if "temporary" in t]
     assert len(warning) == 1, _bar_texts(plugin.iface)
-    assert warning[0].startswith("3 layer(s)") and "Similar objects" in warning[0] and "Change probability" in warning[0]
-    assert "Save As" in warning[0] and "before" not in warning[0].split(":", 1)[1]  # the analyst's own files are not named
+    assert warning[0].startswith("3 layer(s)") and "(similar objects)" in warning[0] and "(change probability)" in warning[0]
+    listed = {name.strip() for name in warning[0].split(":", 1)[1].split(". To keep")[0].split(",")}
+    assert "Save As" in warning[0] and not {"before", "after", "rgb"} & listed  # the analyst's own files are not named
 
 
 def test_new_project_lets_a_file_run_finish_and_stops_a_temporary_one(plugin, project, tmp_path):

@@ -95,7 +95,7 @@ def test_extract_landcover_on_a_local_grid_through_processing(plugin, tmp_path):
     res = processing.run("terraprompt:extract_landcover", {"INPUT": src, "PROMPT": "water", "ENGINE": 1,
                                                            "OUTPUT_RASTER": str(out / "w.tif"), "OUTPUT_VECTOR": str(out / "w.gpkg")})
     assert res["EXPLANATION"].count(NOTE) == 1
-    assert sorted(p.name for p in out.iterdir()) == ["w.gpkg", "w.tif"]
+    assert sorted(p.name for p in out.iterdir()) == ["w.gpkg", "w.qml", "w.tif", "w.tif.aux.xml"]
 
 
 def test_no_output_parameter_is_named_optional(plugin):

@@ -116,7 +116,7 @@ def test_dock_find_similar_takes_z_exemplars(plugin, project, tmp_path):
     tab = similar_tab(plugin, raster, vec)
     tab.similar_button.click()  # raised WKTReadingError out of the click
     assert wait_for(lambda: tab.similar_task is None, 60)
-    found = [lyr for lyr in project.mapLayers().values() if lyr.name() == "Similar objects"]
+    found = [lyr for lyr in project.mapLayers().values() if lyr.name().endswith("on rgb (similar objects)")]
     assert found and found[0].featureCount() == len(red) - 2, tab.status.text()  # not the exemplars
 
 
