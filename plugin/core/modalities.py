@@ -104,7 +104,20 @@ def from_preset(name: str, src: RasterSource, reason: Optional[str] = None) -> M
                   name=_base(src), count=src.count),
                 t("Choose the modality that matches the file, or 'auto'."))
         roles = {r: i + 1 for i, r in enumerate(roles_list)}
+        reason += _many_more_bands(src, t(p["label"]), len(roles_list))
     return Modality(name, t(p["label"]), roles, dict(p["scaling"]), reason, src.count)
+
+
+def _many_more_bands(src: RasterSource, preset: str, n: int) -> str:
+    """The caution of a preset reading bands 1 to n of a raster of at least twice as many ('' otherwise): a 200-band cube
+    read as Sentinel-2 L2A reads its bands 1-12 (420-532 nm) as coastal ... SWIR2."""
+    if src.count < 2 * n:
+        return ""
+    return separator() + t(
+        "caution: '{name}' has {count} bands, the {preset} preset reads bands 1-{n} only, in its band order, and leaves "
+        "out bands {first}-{count}; if the file is another sensor's (a hyperspectral cube), choose 'auto' and give the bands "
+        "their wavelengths, or extract the preset's bands with Raster > Extraction", name=_base(src), count=src.count,
+        preset=preset, n=n, first=n + 1)
 
 
 SAR_STACK_MAX = 4
@@ -174,21 +187,41 @@ def _match_role(desc: str) -> Optional[str]:
 
 
 def _role_and_offset(desc: str) -> tuple[Optional[str], float]:
-    """The role a band description names and, when only its wavelength names it, how far (nm) that wavelength lies from
-    the centre of the role's range (-1 for a role named by name; (None, -1) for none)."""
+    """The role a band description names and its rank among bands naming the same role (lower wins): -2 for a plain name
+    ('green'), -1 for a looser one ('green i'), else how far (nm) its wavelength lies from the centre of the role's range;
+    (None, -1) for none. A wavelength far outside the named role's range overrules the name ('SWIR1 (1210 nm)')."""
     table = load_json("modalities.json")
     d = desc.strip().lower()
     if not d:
         return None, -1.0
     name, nm = _split_wavelength(d)
-    for candidate in ([name, d] if name and name != d else [d]):
-        for role, patterns in table["description_patterns"].items():
-            if not role.startswith("_") and any(re.fullmatch(pat, candidate) for pat in patterns):
-                return role, -1.0
+    role, rank = _named_role([name, d] if name and name != d else [d])
+    if role is not None and not _wavelength_overrules(role, nm):
+        return role, rank
     if nm is not None:
         return next(((role, abs(nm - (lo + hi) / 2)) for lo, hi, role in table["wavelength_roles_nm"] if lo <= nm < hi),
                     (None, -1.0))
     return None, -1.0
+
+
+def _named_role(candidates: list[str]) -> tuple[Optional[str], float]:
+    """The role the first matching description pattern names, ranked -2 for a plain name and -1 for a pattern with a
+    wildcard ('.*\\bgreen\\b.*': SuperDove's 'Green I' at 531 nm yields to its 'Green' at 565 nm); (None, -1) for none."""
+    for candidate in candidates:
+        for role, patterns in load_json("modalities.json")["description_patterns"].items():
+            hit = next((pat for pat in patterns if re.fullmatch(pat, candidate)), None) if not role.startswith("_") else None
+            if hit is not None:
+                return role, -1.0 if ".*" in hit else -2.0
+    return None, -1.0
+
+
+def _wavelength_overrules(role: str, nm: Optional[float]) -> bool:
+    """Whether a description's wavelength lies more than the tolerance outside the range of the role its name names
+    (WorldView-3's 'SWIR1 (1210 nm)' is no 1.6 µm SWIR1 band)."""
+    table = load_json("modalities.json")
+    ranges = [(lo, hi) for lo, hi, r in table["wavelength_roles_nm"] if r == role]
+    tolerance = table["name_wavelength"]["tolerance_nm"]
+    return nm is not None and bool(ranges) and all(nm < lo - tolerance or nm >= hi + tolerance for lo, hi in ranges)
 
 
 def _landsat_roles(src: RasterSource, oli: Optional[bool] = None) -> dict[str, int]:
@@ -297,22 +330,49 @@ def _is_collection2(src: RasterSource) -> bool:
 
 def _roles_from_descriptions(src: RasterSource) -> dict[str, int]:
     """Roles named by the band descriptions (empty when they name fewer than all bands)."""
+    return _roles_and_ranks(src)[0]
+
+
+MANY_BANDS = 20
+"""More bands than any multispectral sensor's stack (Sentinel-2: 13, WorldView-3: 16): a hyperspectral or many-band cube,
+whose roles come from wavelengths (:func:`_many_band_cube`)."""
+
+
+def _roles_and_ranks(src: RasterSource) -> tuple[dict[str, int], dict[str, float]]:
+    """Roles named by the band descriptions and each one's rank (:func:`_role_and_offset`: below 0 named, else read from
+    its wavelength). Bands an ENVI bad-band list flags are never read; of bands only a wavelength names (a hyperspectral
+    cube: ten in a range), the one nearest the centre of the role's range is read; in a many-band cube, the cirrus role
+    comes only from a band named so (any band at 1340-1410 nm lies in the water absorption, as no surface band does)."""
     descs = [d.strip().lower() for d in src.descriptions]
     if "b0" in descs:  # SPOT / Pléiades numbering: B0 is blue (B1 is not Sentinel-2's coastal band there)
         airbus = load_json("modalities.json")["airbus_band_numbers"]
-        return {airbus[d]: i for i, d in enumerate(descs, start=1) if d in airbus}
+        return {airbus[d]: i for i, d in enumerate(descs, start=1) if d in airbus}, {}
+    wv3 = _worldview3_swir(src.descriptions)
     roles: dict[str, int] = {}
-    offsets: dict[str, float] = {}
+    ranks: dict[str, float] = {}
     for i, desc in enumerate(src.descriptions, start=1):
-        role, offset = _role_and_offset(desc)
-        # a name keeps its first band; of bands only a wavelength names (a hyperspectral cube: ten in a range), the one
-        # nearest the centre of the role's range
-        if role is None or (role in roles and (offsets[role] < 0 or offset >= offsets[role])):
+        if i in src.bad_bands:
             continue
-        roles[role], offsets[role] = i, offset
+        role, rank = (wv3[i] or None, -2.0) if i in wv3 else _role_and_offset(desc)
+        if role is None or (role in roles and rank >= ranks[role]):  # ties keep the first band
+            continue
+        roles[role], ranks[role] = i, rank
+    if src.count > MANY_BANDS and ranks.get("cirrus", -1.0) >= 0:
+        del roles["cirrus"], ranks["cirrus"]
     if "nir08" in roles and "nir" not in roles:  # a Sentinel-2 20 m stack (B8A only), a sensor's one NIR band at 865 nm
-        roles["nir"] = roles["nir08"]
-    return roles
+        roles["nir"], ranks["nir"] = roles["nir08"], ranks["nir08"]
+    return roles, ranks
+
+
+def _worldview3_swir(descriptions: tuple[str, ...]) -> dict[int, str]:
+    """WorldView-3's SWIR bands named without a wavelength ('SWIR1' ... 'SWIR8', told by a SWIR3 ... SWIR8 name): band →
+    role ('swir1' for SWIR3 at 1.66 µm, 'swir2' for SWIR6 at 2.2 µm, '' for the others); {} for other namings."""
+    table = load_json("modalities.json")["worldview3_swir"]
+    names = [_split_wavelength(d) for d in descriptions]
+    if not any(re.fullmatch(table["marker"], name) for name, _ in names):
+        return {}
+    return {i: table["roles"].get(m.group(1), "") for i, (name, nm) in enumerate(names, start=1)
+            for m in [re.fullmatch(table["band"], name)] if m and nm is None}
 
 
 def detect_modality(src: RasterSource) -> Modality:
@@ -388,10 +448,29 @@ def _described(src: RasterSource) -> RasterSource:
     (GDAL's ENVI driver: 'wavelength', 'wavelength_units') added where its description gives none."""
     waves = src.wavelengths or ("",) * src.count
     keep = not any(waves) and _landsat_placeholders(src)
-    descs = tuple("" if not keep and _placeholder(d, i) else d for i, d in enumerate(src.descriptions, start=1))
+    descs = tuple("" if not keep and _placeholder(d, i) else _unstacked(d) for i, d in enumerate(src.descriptions, start=1))
     descs = tuple(d if not w or _split_wavelength(d)[1] is not None else f"{d} ({w})" if d else w
                   for d, w in zip(descs, waves))
+    if all(_BARE_NM.fullmatch(d.strip()) for d in descs):  # '665.3' on every band: wavelengths in nm
+        descs = tuple(f"{d.strip()} nm" for d in descs)
     return src if descs == src.descriptions else replace(src, descriptions=descs)
+
+
+_BARE_NM = re.compile(r"\d{3,4}(\.\d+)?")
+"""A description that is only a number of 3-4 digits: a wavelength in nm when every band has one ('665.3')."""
+
+
+def _unstacked(desc: str) -> str:
+    """A band name without the date or image id a time stack or Earth Engine's toBands() puts around it
+    ('20150912T025546_20150912T025546_T49QHE_B8A' → 'B8A', 'B01_20150912' → 'B01'); unchanged otherwise and where the
+    prefix names a Landsat product (it says the sensor)."""
+    table = load_json("modalities.json")
+    d = desc.strip()
+    for key in ("prefix", "suffix"):
+        m = re.fullmatch(table["stacked_band_names"][key], d.lower())
+        if m and not (key == "prefix" and re.search(table["landsat_names"]["file_name"], m.group("prefix"))):
+            return d[m.start("band"):m.end("band")]
+    return desc
 
 
 @dataclass(frozen=True)
@@ -431,14 +510,52 @@ def _source_names_why(src: RasterSource) -> str:
 
 
 def _detect_modality(src: RasterSource) -> Modality:
-    """The modality from descriptions (:func:`_described`), band count, dtype and values."""
+    """The modality from descriptions (:func:`_described`), band count, dtype and values; of a time stack whose band names
+    repeat (two dates of B01 ... B12), the first date's, the bands left out said."""
     src = _described(src)
+    k = _first_date_bands(src)
+    if not k:
+        return _detect_bands(src)
+    m = _detect_bands(_first_bands(src, k))
+    return replace(m, band_count=src.count, reason=m.reason + separator() + t(
+        "caution: bands {first}-{last} repeat the names of bands 1-{k} (a time stack of another date): only bands 1-{k} are "
+        "read, bands {first}-{last} are left out; to use another date, extract its bands with Raster > Extraction",
+        first=k + 1, last=src.count, k=k))
+
+
+def _first_date_bands(src: RasterSource) -> int:
+    """How many bands come before the first band whose description repeats an earlier band's name (a time stack: 'B01'
+    ... 'B12' twice); 0 when none repeats (a wavelength alone may repeat: overlapping detectors of a cube)."""
+    seen: set[str] = set()
+    for i, desc in enumerate(src.descriptions):
+        d = desc.strip().lower()
+        if d in seen and i >= 3 and _split_wavelength(d)[0] and _match_role(d):
+            return i
+        seen.add(d)
+    return 0
+
+
+def _first_bands(src: RasterSource, k: int) -> RasterSource:
+    """The raster seen as its first ``k`` bands (band indices unchanged)."""
+    return replace(src, count=k, dtypes=src.dtypes[:k], descriptions=src.descriptions[:k], band_tags=src.band_tags[:k],
+                   units=src.units[:k], scales=src.scales[:k], offsets=src.offsets[:k], band_sources=src.band_sources[:k],
+                   wavelengths=src.wavelengths[:k], bad_bands=tuple(b for b in src.bad_bands if b <= k))
+
+
+def _sentinel2_numbered(descs: list[str]) -> bool:
+    """Band names only Sentinel-2 numbering has, among lower-case descriptions: B8A, or B12 (Landsat has no band 12)."""
+    return "b8a" in descs or 12 in _band_numbers(descs)
+
+
+def _detect_bands(src: RasterSource) -> Modality:
+    """The modality of described bands (:func:`_detect_modality`), by descriptions, band count, dtype and values."""
     n = src.count
     if src.is_complex:
         return Modality("sar", t("SAR (complex → intensity)"), {"vv": 1} if n == 1 else {"vv": 1, "vh": 2}, {"kind": "sar_db"},
                         t("complex data type"), n)
-    named = _roles_from_descriptions(src)
+    named, ranks = _roles_and_ranks(src)
     named_count = sum(1 for d in src.descriptions if d.strip())
+    s2_numbered = _sentinel2_numbered([d.strip().lower() for d in src.descriptions])
     if any(k in named for k in ("vv", "vh", "hh", "hv")) and n <= 4:
         return _as_co_cross(Modality("sar", t("SAR"), named, {"kind": "sar_db"}, t("band descriptions name polarisations"), n))
     if "height" in named and n == 1:
@@ -453,14 +570,19 @@ def _detect_modality(src: RasterSource) -> Modality:
     if modis:
         p = presets()["modis"]
         return Modality("modis", t(p["label"]), modis, dict(p["scaling"]), modis_why, n)
-    if named_count == n and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
+    if (named_count == n or s2_numbered) and len(named) >= 3 and named.keys() & {"red", "green", "blue", "nir"}:
+        if n > MANY_BANDS and all(r >= 0 for r in ranks.values()):
+            return _many_band_cube(src, named)
         name, label, scaling = _optical_family(named, n, src.descriptions)
         why = _source_names_why(src) if src.names_from_sources else t("band descriptions")
+        undescribed = ", ".join(str(i) for i, d in enumerate(src.descriptions, start=1) if not d.strip())
+        if undescribed:  # Sentinel-2 band names and a band written without one (an index band of an export)
+            why += separator() + t("band(s) {bands} without a description left out", bands=undescribed)
         m = Modality(name, label, named, scaling, why, n)
         return _sentinel2_checked(src, m) if name.startswith("sentinel2") else m
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
-    # descriptions of the others still decide.
-    lroles = _landsat_roles(src) if named_count >= max(4, n - 1) else {}
+    # descriptions of the others still decide (not names only Sentinel-2 has: B8A, B12).
+    lroles = _landsat_roles(src) if named_count >= max(4, n - 1) and not s2_numbered else {}
     if len(lroles) >= 4 and {"red", "nir"} <= lroles.keys():
         name = "landsat89" if _is_oli(src) else "landsat457"  # the roles follow that numbering: so does the label
         return Modality(name, t(presets()[name].get("label", name)), lroles, presets()[name]["scaling"],
@@ -485,9 +607,26 @@ def _detect_modality(src: RasterSource) -> Modality:
         return _as_co_cross(Modality("sar", t("SAR"), roles, {"kind": "sar_db"},
                                      t("the file name names the polarisations '{first}', '{second}' (read as VV, VH)",
                                        first=pols[0].upper(), second=pols[1].upper()), n))
+    if n > MANY_BANDS:
+        raise ChooseByHand(
+            t("'{name}' has {n} bands without band descriptions or wavelengths TerraPrompt recognises, which fits no modality.",
+              name=_base(src), n=n),
+            t("Give each band its centre wavelength (band metadata 'wavelength' with 'wavelength_units', or "
+              "'CENTRAL_WAVELENGTH_UM'; an ENVI header's 'wavelength' list; descriptions such as '665 nm'), or extract the "
+              "bands you need with Raster > Extraction."))
     raise ChooseByHand(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
         t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
+
+
+def _many_band_cube(src: RasterSource, roles: dict[str, int]) -> Modality:
+    """A hyperspectral or many-band cube whose roles only wavelengths give, labelled as such. It is read as Sentinel-2 L2A
+    bands are (reflectance, DN / 10000 for integers; surface reflectance, whatever band lies in the cirrus absorption)."""
+    why = t("band wavelengths: each role read from the band nearest the centre of its range")
+    if src.bad_bands:
+        why += separator() + t("{n} band(s) the ENVI bad-band list (bbl) flags left out", n=len(src.bad_bands))
+    return Modality("sentinel2_l2a", t("Hyperspectral / many-band ({n} bands, roles by wavelength)", n=src.count), roles,
+                    dict(presets()["sentinel2_l2a"]["scaling"]), why, src.count)
 
 
 LANDSAT_L2_NUMBERS = {1, 2, 3, 4, 5, 6, 7, 10, 11}
@@ -641,8 +780,8 @@ def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...]
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
         return name, t("Sentinel-2 ({n} bands)", n=n), dict(table[name]["scaling"])
     s2_only = {"rededge2", "rededge3", "nir08", "watervapour", "cirrus", "swir1", "swir2"}
-    if ("yellow" in named and "swir1" not in named) or ("rededge1" in named and not named.keys() & s2_only):
-        # a yellow band (WorldView-2/3, PlanetScope SuperDove) or one red-edge band without SWIR (Pléiades Neo, RapidEye):
+    if "yellow" in named or ("rededge1" in named and not named.keys() & s2_only):
+        # a yellow band (WorldView-2/3 with its SWIR bands, PlanetScope SuperDove) or one red-edge band without SWIR (Pléiades Neo, RapidEye):
         # not Sentinel-2, whose processing-baseline offset must not be inferred for them
         return ("vhr_multispectral", t("Multispectral VHR ({n} bands, WorldView / PlanetScope / Pléiades Neo style)", n=n),
                 dict(table["vhr_multispectral"]["scaling"]))

@@ -109,7 +109,11 @@ class RasterSource:
     ('none' for a file without one); '' when the grid's CRS is the file's own."""
     wavelengths: tuple[str, ...] = ()
     """Each band's centre wavelength from its metadata ('wavelength' and 'wavelength_units' items, as GDAL's ENVI driver
-    gives them: '431.66 Nanometers'), '' where it has none."""
+    gives them: '431.66 Nanometers'; 'CENTRAL_WAVELENGTH_UM', also in the band's IMAGERY domain; the dataset's ENVI-domain
+    'wavelength' list), '' where it has none."""
+    bad_bands: tuple[int, ...] = ()
+    """The bands (1-based) an ENVI bad-band list ('bbl' in the ENVI metadata domain) flags 0: detector noise or absorption,
+    never read for a role."""
     class_map: str = ""
     """Why a one-band raster is a class map or id raster rather than imagery (TerraPrompt's class list, GDAL category
     names), '' when its metadata says nothing of the kind (:func:`class_map_evidence`)."""
@@ -615,7 +619,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
         zero_fill=zero_fill,
         db_zero_fill=alpha is None and not zero_fill and "open_path" not in extra and db_zero_fill(ds, dtypes),
         validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
-        wavelengths=tuple(band_wavelength(ds.tags(i)) for i in range(1, n + 1)),
+        wavelengths=band_wavelengths(ds, n),
+        bad_bands=envi_bad_bands(ds, n),
         class_map=evidence,
         attribute_table=table,
         **extra,
@@ -623,16 +628,67 @@ def _source(ds, path: str, **extra) -> RasterSource:
 
 
 def band_wavelength(items: dict) -> str:
-    """A band's centre wavelength from its metadata items ('wavelength' = '431.66', 'wavelength_units' = 'Nanometers'),
-    as '431.66 Nanometers'; without a unit, values from 100 up are nanometres, smaller ones micrometres; '' when none."""
+    """A band's centre wavelength from its metadata items ('wavelength' = '431.66', 'wavelength_units' = 'Nanometers';
+    'CENTRAL_WAVELENGTH_UM' = '0.665', GDAL's IMAGERY domain), as '431.66 Nanometers'; without a unit, values from 100 up
+    are nanometres, smaller ones micrometres; '' when none."""
     low = {k.lower(): str(v).strip() for k, v in items.items()}
     value = low.get("wavelength", "") or low.get("central_wavelength", "")
+    unit = low.get("wavelength_units", "") or low.get("wavelength_unit", "")
+    if not value and low.get("central_wavelength_um", ""):
+        value, unit = low["central_wavelength_um"], "micrometers"
     try:
         number = float(value)
     except ValueError:
         return ""
-    unit = low.get("wavelength_units", "") or low.get("wavelength_unit", "")
     return f"{value} {unit or ('nm' if number >= 100 else 'micrometers')}"
+
+
+def band_wavelengths(ds, n: int) -> tuple[str, ...]:
+    """Each band's centre wavelength (:func:`band_wavelength` of its default and IMAGERY metadata domains), else from the
+    dataset's ENVI-domain 'wavelength' list (a GeoTIFF written by the EnMAP-Box or gdal_translate from ENVI); '' where none."""
+    own = tuple(band_wavelength({**_band_tags(ds, i, "IMAGERY"), **ds.tags(i)}) for i in range(1, n + 1))
+    envi = _envi_tags(ds)
+    listed = _envi_list(envi.get("wavelength", ""), n)
+    if any(own) or not listed:
+        return own
+    unit = envi.get("wavelength_units", "") or envi.get("wavelength units", "")
+    return tuple(band_wavelength({"wavelength": v, "wavelength_units": unit}) for v in listed)
+
+
+def envi_bad_bands(ds, n: int) -> tuple[int, ...]:
+    """The bands (1-based) the ENVI bad-band list ('bbl' = '{1, 1, 0, ...}' in the ENVI metadata domain) flags 0."""
+    listed = _envi_list(_envi_tags(ds).get("bbl", ""), n)
+    return tuple(i for i, v in enumerate(listed, start=1) if _number(v) == 0.0)
+
+
+def _band_tags(ds, band: int, domain: str) -> dict:
+    """A band's metadata items in a domain ({} when it has none)."""
+    try:
+        return dict(ds.tags(band, ns=domain))
+    except Exception:  # noqa: BLE001 - a driver without that domain: no items
+        return {}
+
+
+def _envi_tags(ds) -> dict:
+    """The dataset's ENVI metadata domain, keys in lower case ({} when none)."""
+    try:
+        return {k.lower(): str(v) for k, v in ds.tags(ns="ENVI").items()}
+    except Exception:  # noqa: BLE001 - a driver without that domain: no items
+        return {}
+
+
+def _envi_list(value: str, n: int) -> list[str]:
+    """The items of an ENVI list ('{420.0, 430.2, ...}') when it has one per band, else []."""
+    items = [v.strip() for v in value.strip().strip("{}").split(",") if v.strip()]
+    return items if len(items) == n else []
+
+
+def _number(value: str) -> Optional[float]:
+    """A float from text, None when it is none."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def class_map_evidence(ds, path: str) -> str:

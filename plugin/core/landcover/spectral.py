@@ -1126,7 +1126,19 @@ def cannot_extract(concept: str, roles: set[str]) -> ModalityError:
                 "height": t("If the band holds heights, set MODALITY to 'dsm' or describe the band as DSM.")}
         fix = " ".join([s for role, s in said.items() if select_rules(concept, frozenset({role}), frozenset())] + [fix])
     return ModalityError(t("The spectral engine cannot extract '{concept}' from the bands given ({bands}).", concept=concept_text(concept),
-                           bands=", ".join(sorted(roles)) or t("none")), fix)
+                           bands=band_list(roles)), fix)
+
+
+def band_list(roles: set[str], shown: int = 12) -> str:
+    """Band roles as a message names them: sorted naturally (band2 before band10), the first ``shown`` and how many more
+    (a 200-band cube read as 'generic' listed all 200 in one message)."""
+    import re
+
+    names = sorted(roles, key=lambda r: [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", r)])
+    if not names:
+        return t("none")
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (t(" and {n} more", n=more) if more > 0 else "")
 
 
 def _hint(concept: str) -> str:
