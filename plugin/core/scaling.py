@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 import numpy as np
+import rasterio
+from rasterio.errors import RasterioError
 
 from .errors import InputError
 from .messages import separator, t
@@ -338,6 +340,30 @@ def stated_scale_offset(src: RasterSource, bands: list[int]) -> Optional[tuple[f
 
 
 STATED_NOTE = "value × {scale:g} + {offset:g} (the scale and offset stated in the file's metadata)"
+ENVI_FACTOR_NOTE = "value × {scale:g} (1 / the reflectance scale factor {factor:g} stated in the ENVI header)"
+
+
+def envi_reflectance_scale_factor(src: RasterSource) -> Optional[float]:
+    """The ENVI header's 'reflectance scale factor' (reflectance = value / factor; GDAL's ENVI metadata domain), None when
+    the file states none, or 1, or no usable number (an int16 cube of reflectance x 1000 was read as DN / 10000)."""
+    try:
+        with rasterio.open(src.open_path or src.path) as ds:
+            value = ds.tags(ns="ENVI").get("reflectance_scale_factor")
+    except (RasterioError, OSError):  # a source GDAL opens in other ways (a QGIS provider's URI): no ENVI header
+        return None
+    try:
+        factor = float(str(value).strip("{} "))
+    except ValueError:
+        return None
+    return factor if np.isfinite(factor) and factor > 0 and factor != 1.0 else None
+
+
+def height_band_scaling(src: RasterSource, band: int) -> Scaling:
+    """Heights in metres of one band of a multi-band raster (a DSM or nDSM band appended to an optical stack): its own
+    stated scale and length unit, never the reflectance scaling of the other bands."""
+    return _stated_scaling(src, "metres", [band]) or _height_scaling(src, band)
+
+
 CENTI_DB_MEDIAN = -60.0
 """A median backscatter below this many dB is no σ0 (land and water lie within about -30 to 0 dB): integers that low
 are hundredths of a dB written without their scale."""
@@ -389,10 +415,13 @@ def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[
     """The scaling the file's own scale/offset metadata give, when they give physical values of the modality's kind:
     reflectance within 0-3, dB (negative 5th percentile), or heights; None otherwise."""
     stated = stated_scale_offset(src, bands)
+    note = t(STATED_NOTE, scale=stated[0], offset=stated[1]) if stated is not None else ""
+    factor = envi_reflectance_scale_factor(src) if stated is None and kind == "reflectance" else None
+    if factor is not None:  # stated in the ENVI header as 'data gain values' are (which GDAL gives as the band scale)
+        stated, note = (1.0 / factor, 0.0), t(ENVI_FACTOR_NOTE, scale=1.0 / factor, factor=factor)
     if stated is None or kind not in ("reflectance", "sar_db", "metres") or src.is_complex:
         return None
     scale, offset = stated
-    note = t(STATED_NOTE, scale=scale, offset=offset)
     if kind == "metres":
         return _height_scaling(src, bands[0], scale, offset, note)
     s = src.sample(bands=bands[:1] if kind == "sar_db" else bands, max_pixels=100_000).compressed()
@@ -512,16 +541,19 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     """Choose the scaling for a raster from its modality, dtype and sampled values (the file's own scale/offset first)."""
     kind = modality.scaling.get("kind", "range")
     bands = sorted(set(modality.roles.values())) or [1]
-    dtype = _common_dtype({src.dtypes[b - 1] for b in bands if b <= len(src.dtypes)} or {src.dtypes[0]})
+    # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
+    # float reflectance (0-1) read as DN / 10000 or as percent; its own stated scale is no disagreement. A height band
+    # of an optical raster (a DEM or nDSM appended to it) is read in metres apart (height_band_scaling): a DEM of
+    # 50-500 m made a whole 0-1 reflectance stack read as DN / 10000 (100 % water)
+    apart = {b for r, b in modality.roles.items() if r == "height"}
+    reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")} - apart) or bands
+    judged = reflective if kind == "reflectance" else (sorted(set(bands) - apart) or bands)
+    dtype = _common_dtype({src.dtypes[b - 1] for b in judged if b <= len(src.dtypes)} or {src.dtypes[0]})
     optical = {r for r in modality.roles if not r.startswith("thermal")} & {"red", "green", "blue", "nir", "swir1", "swir2", "pan"}
     if dtype == "int8" and optical:
         raise InputError(t("The optical bands are signed 8-bit integers (Int8), which TerraPrompt cannot read as imagery: "
                            "their values wrap at 127."),
                          t("Convert them to Byte or to reflectance first, e.g. gdal_translate -ot Byte -scale -128 127 0 255."))
-    # the value range is judged on the reflective bands: a thermal band in kelvin (about 300) or degrees Celsius made
-    # float reflectance (0-1) read as DN / 10000 or as percent; its own stated scale is no disagreement
-    reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")}) or bands
-    judged = reflective if kind == "reflectance" else bands
     _check_stated_agree(src, judged)
     stated = _stated_scaling(src, kind, judged)
     if stated is not None:

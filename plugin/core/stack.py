@@ -7,6 +7,7 @@ another CRS, pixel size or extent as long as they overlap the primary.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import os
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,11 @@ from .messages import t
 from .modalities import Modality
 from .quality import ROLE as QA_ROLE, QualityBand, mask_file, quality_band_of, read_raw
 from .raster import Grid, RasterSource
-from .scaling import Scaling, fit_scaling
+from .scaling import Scaling, fit_scaling, height_band_scaling
+
+TERRAIN_DESCRIPTION = re.compile(r"(?<![a-z])(?:dem|dtm|dgm|mnt|elevation|terrain|srtm|copdem)(?![a-z])")
+"""A band description that names terrain elevation (a DEM: bare ground, above sea level), not the heights of objects
+above ground a DSM or nDSM gives: 'DEM', 'elevation' (Copernicus DEM and SRTM bands of Earth Engine exports)."""
 
 
 @dataclass
@@ -36,6 +41,54 @@ class Layer:
     """The product's cloud-mask band (SCL, QA_PIXEL, Fmask ...) when an optical raster carries one, or the mask file given."""
     quality_src: Optional[RasterSource] = None
     """The raster holding ``quality`` when it is a mask file of its own (read onto the grid), not one of this raster's bands."""
+    own_scaling: dict[int, Scaling] = field(default_factory=dict)
+    """Bands read with a scaling of their own instead of ``scaling``, and valid on their own: the height band of an
+    optical raster, in metres (reflectance scaling made an nDSM's 15 m buildings 0.0015 m)."""
+
+    def measured(self, data: np.ma.MaskedArray, bands: list[int]) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
+        """(physical values, valid, own validity by band) of a masked read of ``bands``: the layer's scaling on its
+        bands, whose validity ``valid`` is; a band of ``own_scaling`` is scaled and made valid on its own."""
+        apart = [i for i, b in enumerate(bands) if b in self.own_scaling]
+        if not apart:
+            arr, valid = self.scaling.measured(data)
+            return arr, valid, {}
+        out = np.empty(data.shape, np.float32)
+        kept = [i for i in range(len(bands)) if i not in apart]
+        valid = np.ones(data.shape[1:], bool)
+        if kept:
+            arr, valid = self.scaling.measured(data[kept])
+            out[kept] = arr
+        own: dict[int, np.ndarray] = {}
+        for i in apart:
+            arr, own[bands[i]] = self.own_scaling[bands[i]].measured(data[i:i + 1])
+            out[i] = arr[0]
+        return out, valid, own
+
+    def bands_to_read(self, bands: list[int]) -> list[int]:
+        """``bands`` and, when all of them are read apart (``own_scaling``) and 0 in every band read is the raster's
+        fill (``zero_fill``), one of its other role bands: an nDSM's 0 m ground read alone was masked as that fill."""
+        others = sorted(set(self.modality.roles.values()) - set(self.own_scaling))
+        if not self.src.zero_fill or not others or not set(bands) <= set(self.own_scaling):
+            return bands
+        return sorted({*bands, others[0]})
+
+    def with_heights_apart(self) -> "Layer":
+        """This optical layer with its height band read apart, in metres, and said on the Input line; a band described
+        as terrain elevation (:data:`TERRAIN_DESCRIPTION`) is left out: its heights above local lows are the relief of
+        the ground (hills read as buildings and trees), not objects. Other layers as they are."""
+        band = self.modality.roles.get("height")
+        if band is None or set(self.modality.roles) == {"height"}:  # a DSM of its own is read in metres already
+            return self
+        desc = self.src.descriptions[band - 1].strip() if band <= len(self.src.descriptions) else ""
+        if TERRAIN_DESCRIPTION.search(desc.lower()):
+            roles = {r: b for r, b in self.modality.roles.items() if r != "height"}
+            return replace(self, modality=replace(self.modality, roles=roles))._noted(t(
+                "band {band} ('{name}') is terrain elevation (a DEM), not the height of objects above ground: not used; "
+                "give a DSM or nDSM (DSM_INPUT) for heights", band=band, name=desc))
+        own = height_band_scaling(self.src, band)
+        return replace(self, own_scaling={**self.own_scaling, band: own})._noted(t(
+            "band {band} ('{name}') read as heights apart from the other bands: {how}", band=band, name=desc or f"b{band}",
+            how=own.note))
 
     def read_quality(self, window: Window, grid: Optional[Grid] = None,
                      out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -114,8 +167,8 @@ class ModalityStack:
     """Rasters on the primary's grid; :meth:`read` returns a :class:`BandSet` per window."""
 
     def __init__(self, primary: Layer, secondaries: Optional[list[Layer]] = None) -> None:
-        self.primary = primary
-        self.secondaries = list(secondaries or [])
+        self.primary = primary.with_heights_apart()
+        self.secondaries = [layer.with_heights_apart() for layer in secondaries or []]
         self._lock = threading.Lock()  # one reader at a time: GDAL datasets are not safe to read from two threads
         for k, layer in enumerate(self.secondaries):
             check_overlap(primary.src, layer.src)
@@ -155,17 +208,18 @@ class ModalityStack:
             want = {r: b for r, b in layer.modality.roles.items() if (roles is None or r in roles) and r not in bands}
             if not want:
                 continue
-            idx = sorted(set(want.values()))
+            idx = layer.bands_to_read(sorted(set(want.values())))
             with self._lock:
                 if k == 0:
                     data = layer.src.read(window=window, bands=idx)
                 else:
                     data = layer.src.read_on_grid(self.grid, window=window, bands=idx)
-            arr, layer_valid = layer.scaling.measured(data)
+            arr, layer_valid, own_valid = layer.measured(data, idx)
             valid &= layer_valid
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
-                role_valid[role] = layer_valid
+                role_valid[role] = own_valid.get(b, layer_valid)
+                valid &= role_valid[role]
         if roles is not None and QA_ROLE in roles and self.quality is not None:
             bands[QA_ROLE], role_valid[QA_ROLE] = self._read_quality(window)
         return BandSet(bands, valid, role_valid)

@@ -26,6 +26,10 @@ from scipy.sparse.csgraph import dijkstra
 from ..gapfill import fill_nearest
 
 ENGINE_VERSION = "classical-geodesic-4"
+SURFACE_ROLES = frozenset({"coastal", "blue", "green", "yellow", "red", "rededge1", "rededge2", "rededge3", "nir", "nir08",
+                           "swir1", "swir2", "pan"})
+"""The roles of bands that see the surface, which the engine grows regions on when the modality names them (not the
+atmosphere's water vapour and cirrus bands, thermal, quality or height bands, nor a stack's other extra bands)."""
 
 
 class ClassicalEngine:
@@ -66,7 +70,13 @@ class ClassicalEngine:
         return f"classical ({ENGINE_VERSION})"
 
     def select_bands(self, count: int, modality=None) -> list[int]:
-        """All bands (up to ``max_bands``): the classical engine is multiband by nature."""
+        """All bands when there are at most ``max_bands`` (the engine is multiband by nature); of more, the surface bands
+        the modality names (:data:`SURFACE_ROLES`, in band order), as the network engine takes red, green and blue by
+        role: the first 16 bands of a 200-band cube are 420-573 nm, blue and green only. Else the first ``max_bands``."""
+        roles = getattr(modality, "roles", None) or {}
+        named = sorted({b for r, b in roles.items() if r in SURFACE_ROLES and 1 <= b <= count})
+        if count > self.max_bands and named:
+            return named[:self.max_bands]
         return list(range(1, min(count, self.max_bands) + 1))
 
     # ------------------------------------------------------------------ encode
