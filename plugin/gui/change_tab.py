@@ -47,8 +47,8 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import (add_to_group, free_name, keep_style, set_abstract, short_name, style_change_polygons,
-                     threshold_renderer)
+from .layers import (REST_GREY, add_to_group, free_name, keep_style, set_abstract, short_name,
+                     style_change_polygons, threshold_renderer)
 from .richtext import escape
 from .slots import empty_when_removed
 from .snapshot import check_files
@@ -66,19 +66,19 @@ def method_labels() -> dict[str, str]:
 def matrix_rows(result, limit: int = 8) -> list[tuple[str, float, QColor]]:
     """The largest from → to transitions of a result as chart rows (label, m², colour of the 'to' class), the rest summed
     in one last row (the bars add up to the changed area: 8 of Taizhou's 25 transitions left 5 % out without a word)."""
-    from .layers import concept_style
+    from .layers import concept_style, transition_label
 
     rows = []
     m = result.matrix_m2
     for i, f in enumerate(result.from_classes):
         for j, t in enumerate(result.to_classes):
             if m[i, j] > 0:
-                rows.append((f"{concept_style(f)[0]} → {concept_style(t)[0]}", float(m[i, j]), concept_style(t)[1]))
+                rows.append((transition_label(f, t), float(m[i, j]), concept_style(t)[1]))
     rows.sort(key=lambda r: -r[1])
     if len(rows) <= limit:
         return rows
     rest = rows[limit - 1:]
-    return rows[:limit - 1] + [(tr("{n} other transitions").format(n=len(rest)), sum(r[1] for r in rest), QColor(150, 150, 150))]
+    return rows[:limit - 1] + [(tr("{n} other transitions").format(n=len(rest)), sum(r[1] for r in rest), QColor(*REST_GREY))]
 
 
 def copy_reference(opener, path: str, progress, is_cancelled) -> None:

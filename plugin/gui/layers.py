@@ -3,8 +3,9 @@
 Class rasters get a paletted renderer (concept colours from models/concepts.json,
 falling back to the file's colour table), polygons a categorised renderer with
 translucent fills outlined in the class colour; change probabilities show in red
-from the threshold up, change polygons in translucent red. The explanation becomes
-each layer's metadata abstract, so it travels with the project.
+from the threshold up, change polygons by from → to transition (in translucent red
+when the run knew no land covers). The explanation becomes each layer's metadata
+abstract, so it travels with the project.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import Optional
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsColorRampShader,
+    QgsFeatureRequest,
     QgsFillSymbol,
     QgsLayerTreeGroup,
     QgsPalettedRasterRenderer,
@@ -185,12 +187,67 @@ def style_change_raster(layer: QgsRasterLayer) -> None:
     layer.triggerRepaint()
 
 
-def style_change_polygons(layer: QgsVectorLayer) -> None:
-    """Change polygons: translucent red fill, red outline."""
-    symbol = QgsFillSymbol.createSimple({"color": f"{CHANGE_RED[0]},{CHANGE_RED[1]},{CHANGE_RED[2]},60",
-                                         "outline_color": f"{CHANGE_RED[0]},{CHANGE_RED[1]},{CHANGE_RED[2]},255"})
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+TRANSITION_EXPRESSION = "\"from_class\" || ' → ' || \"to_class\""
+"""The change polygons' transition, 'water → built_up' (the fields fit a Shapefile's 10 characters)."""
+
+MAX_TRANSITIONS = 12
+"""Legend entries of the change polygons at most: the largest transitions, the last entry sums the rest."""
+
+REST_GREY = (150, 150, 150)
+"""The colour of the transitions summed in one entry (the Change tab's chart, the change polygons' legend)."""
+
+
+def transition_label(before: str, after: str) -> str:
+    """'Water → Built-up': a from → to transition in the labels of the land-cover legend."""
+    return f"{concept_style(before)[0]} → {concept_style(after)[0]}"
+
+
+def _fill(fill: QColor, alpha: int, outline: QColor, width: str, stroke: str = "solid") -> QgsFillSymbol:
+    """A fill of colour ``fill`` at opacity ``alpha`` (0..255) with an opaque ``outline`` ``width`` mm wide."""
+    return QgsFillSymbol.createSimple({
+        "color": f"{fill.red()},{fill.green()},{fill.blue()},{alpha}",
+        "outline_color": f"{outline.red()},{outline.green()},{outline.blue()},255",
+        "outline_width": width, "outline_width_unit": "MM", "outline_style": stroke})
+
+
+def style_change_polygons(layer: QgsVectorLayer, limit: int = MAX_TRANSITIONS) -> None:
+    """Change polygons: one category per from → to transition when the run knew the land covers (a prompt, a reference
+    map), filled translucent in the 'to' class colour and outlined in the 'from' class colour, so two transitions to the
+    same class still differ on the map (the ``limit`` largest by area, the rest in one grey entry); else translucent
+    red."""
+    pairs = _transitions(layer)
+    if not pairs:
+        red = QColor(*CHANGE_RED)
+        layer.setRenderer(QgsSingleSymbolRenderer(_fill(red, 60, red, "0.26")))
+    else:
+        shown = pairs if len(pairs) <= limit else pairs[:limit - 1]
+        categories = [QgsRendererCategory(f"{before} → {after}", _fill(concept_style(after)[1], 90,
+                                                                       concept_style(before)[1], "0.5"),
+                                          transition_label(before, after)) for before, after in shown]
+        if len(shown) < len(pairs):  # the category of value '' draws every transition not listed; dashed, apart from
+            grey = QColor(*REST_GREY)  # the transitions to 'other' (filled in its grey)
+            categories.append(QgsRendererCategory("", _fill(grey, 40, grey, "0.5", "dash"),
+                                                  tr("{n} other transitions").format(n=len(pairs) - len(shown))))
+        layer.setRenderer(QgsCategorizedSymbolRenderer(TRANSITION_EXPRESSION, categories))
     layer.triggerRepaint()
+
+
+def _transitions(layer: QgsVectorLayer) -> list[tuple[str, str]]:
+    """The (from, to) classes of the change polygons, largest total area first; empty when the run knew no classes
+    (the fields empty or missing)."""
+    fields = layer.fields()
+    wanted = [fields.indexOf(name) for name in ("from_class", "to_class", "area_m2")]
+    if min(wanted[:2]) < 0:
+        return []
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request.setSubsetOfAttributes([i for i in wanted if i >= 0])
+    totals: dict[tuple[str, str], float] = {}
+    for feature in layer.getFeatures(request):
+        pair = (feature[wanted[0]], feature[wanted[1]])
+        if all(isinstance(v, str) and v for v in pair):
+            area = feature[wanted[2]] if wanted[2] >= 0 else None
+            totals[pair] = totals.get(pair, 0.0) + (float(area) if isinstance(area, (int, float)) else 1.0)
+    return sorted(totals, key=lambda pair: (-totals[pair], pair))
 
 
 def style_objects(layer: QgsVectorLayer) -> None:

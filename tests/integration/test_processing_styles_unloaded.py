@@ -74,7 +74,7 @@ def test_change_outputs_without_loading_keep_a_fixed_probability_ramp(plugin, pr
     assert (probability.classificationMin(), probability.classificationMax()) == (0.0, 1.0)  # not 'nan' in Symbology
     change = {int(c.value): c for c in layers[1].renderer().classes()}
     assert sorted(change) == [0, 1] and change[0].color.alpha() == 0
-    assert layers[2].renderer().type() == "singleSymbol"
+    assert layers[2].renderer().type() == "categorizedSymbol"  # by from → to transition: the pair knows land covers
     assert os.path.exists(tmp_path / "v.qml")
 
 
