@@ -188,13 +188,18 @@ class AlignedPair:
     def _read_plain(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
         """One date's scaled values as read (AFTER warped onto BEFORE's grid when the grids differ)."""
         layer = self.before if which == "before" else self.after
-        idx = [layer.modality.roles[r] for r in (roles or self.roles)]
+        wanted = [layer.modality.roles[r] for r in (roles or self.roles)]
+        idx = layer.bands_to_read(wanted)
         if which == "before" or self.same_grid:
             data = layer.src.read(window=window, bands=idx)
         else:
             data = layer.src.read_on_grid(self.grid, window=window, bands=idx, resampling=self.resampling)
-        vals, ok = layer.scaling.measured(data, inplace=True)  # a fresh array from this read
+        vals, ok, own = layer.measured(data, idx)  # a height band in metres, valid on its own (Layer.own_scaling)
+        if idx != wanted:
+            vals = vals[[idx.index(b) for b in wanted]]
         bad = ~ok
+        for valid in own.values():
+            bad |= ~valid
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad
@@ -479,13 +484,14 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         raise InputError(_t("Unknown normalisation '{name}'.", name=normalisation),
                          _t("Use one of: {choices}.", choices=", ".join(NORMALISATION_CHOICES)))
     window = common_window(before, after)
-    roles = common_roles(bmod, amod)
-    blayer, alayer = make_layer(before, bmod).with_mask_file(mask_files[0]), make_layer(after, amod).with_mask_file(mask_files[1])
+    (blayer, bheights), (alayer, aheights) = (heights_apart(make_layer(src, m).with_mask_file(f))
+                                              for src, m, f in ((before, bmod, mask_files[0]), (after, amod, mask_files[1])))
+    roles = common_roles(blayer.modality, alayer.modality)
     identical = same_grid(before.grid, after.grid)
     report = [_t("BEFORE: {name} — {modality}; {scaling}", name=os.path.basename(before.path), modality=bmod.describe(),
-                 scaling=blayer.scaling.note),
+                 scaling=blayer.scaling.note) + bheights,
               _t("AFTER: {name} — {modality}; {scaling}", name=os.path.basename(after.path), modality=amod.describe(),
-                 scaling=alayer.scaling.note)]
+                 scaling=alayer.scaling.note) + aheights]
     resampling, smooth = Resampling.bilinear, 1
     if identical:
         report.append(_t("Grids: identical, no resampling"))
@@ -533,6 +539,22 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def heights_apart(layer: Layer) -> tuple[Layer, str]:
+    """A date's layer with its height band compared in metres or, described as terrain elevation, left out, as land
+    cover reads it (:meth:`Layer.with_heights_apart`), and the words its report line ends with ('' without one): the
+    reflectance scaling read an nDSM's 15 m as 0.0015, and a DEM's relief is the same ground on both dates, no change."""
+    band = layer.modality.roles.get("height")
+    apart = layer.with_heights_apart()
+    if band is None or apart is layer:
+        return layer, ""
+    desc = layer.src.descriptions[band - 1].strip() if band <= len(layer.src.descriptions) else ""
+    if "height" not in apart.modality.roles:
+        return apart, separator() + _t("band {band} ('{name}') is terrain elevation (a DEM), not the height of objects "
+                                       "above ground: not compared", band=band, name=desc)
+    return apart, separator() + _t("band {band} ('{name}') read as heights apart from the other bands: {how}", band=band,
+                                   name=desc or f"b{band}", how=apart.own_scaling[band].note)
 
 
 def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
@@ -731,8 +753,9 @@ def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optio
     every pixel of one date (CVA found 0.6 % changed instead of 6.6 % on a Nantes pair)."""
     if not blocks or not (blayer.scaling.kind == alayer.scaling.kind == "reflectance"):
         return None
-    X, Y = sample_pixels(blocks)
-    if len(X) < 100:
+    cols = reflectance_columns(blocks[0].roles, blayer, alayer)  # a height band in metres has no such offset
+    X, Y = (v[:, cols] for v in sample_pixels(blocks))
+    if len(X) < 100 or not cols:
         return None
     gap = np.percentile(Y, 0.5, axis=0) - np.percentile(X, 0.5, axis=0)
     lo, hi = OFFSET_GAP
@@ -742,14 +765,22 @@ def _kept_offset(blocks: list[PairBlock], blayer: Layer, alayer: Layer) -> Optio
         date = "BEFORE"
     else:
         return None
-    shift = np.full(gap.size, -0.1)
+    shift = np.zeros(len(blocks[0].roles))
+    shift[cols] = -0.1
     note = _t("{date}'s dark objects read {gaps} above the other date's in every band: the 1000 DN offset of Sentinel-2 "
               "processing baseline 04.00+ is still in {date}'s values, so {date} is shifted by {shift} (set "
               "BOA_ADD_OFFSET=-1000 in that file's tags, or the band scale 0.0001 and offset -0.1, to remove it at the "
               "source)", date=_t(date), gaps=", ".join(decimal(f"{abs(g):.3f}") for g in gap), shift=decimal("-0.1"))
     if date == "BEFORE":  # AFTER is left as read: shifting it too would make both dates 0.1 too bright
         return Normalisation("none", before_offset=shift, note=note)
-    return Normalisation("relative", gain=np.ones(gap.size), offset=shift, note=note)
+    return Normalisation("relative", gain=np.ones(shift.size), offset=shift, note=note)
+
+
+def reflectance_columns(roles: Sequence[str], blayer: Layer, alayer: Layer) -> list[int]:
+    """The indices of the paired roles both dates read with their reflectance scaling (not a height band read apart in
+    metres, :attr:`Layer.own_scaling`)."""
+    return [i for i, r in enumerate(roles)
+            if all(layer.modality.roles[r] not in layer.own_scaling for layer in (blayer, alayer))]
 
 
 def _strictly_increasing(q: np.ndarray) -> np.ndarray:

@@ -25,6 +25,14 @@ def is_vector(path: str) -> bool:
     return path.split("|")[0].lower().endswith(VECTOR_EXTENSIONS)
 
 
+def split_layer(path: str) -> tuple[str, Optional[str]]:
+    """(file, layer name) of a polygon map's source as QGIS writes it ('lc.gpkg|layername=b'); no layer name: None (the
+    first layer)."""
+    file, *options = path.split("|")
+    layer = next((o.strip().split("=", 1)[1] for o in options if o.strip().lower().startswith("layername=")), None)
+    return file, layer
+
+
 def class_field(fields: dict) -> Optional[str]:
     """The class field of a polygon map's {name: type} fields: the first of CLASS_FIELDS it has, in their order (a 'name'
     before 'class' in the layer gave the parcel names), else its first text field."""
@@ -42,10 +50,10 @@ class VectorReference:
         from shapely.geometry import mapping, shape
         from shapely.ops import transform as shp_transform
 
-        self.path = path.split("|")[0]
+        self.path, layer = split_layer(path)
         name = os.path.basename(self.path)
         try:
-            with fiona.open(self.path) as src:
+            with fiona.open(self.path, layer=layer) as src:
                 fields = src.schema["properties"]
                 field = class_field(fields)
                 if field is None:

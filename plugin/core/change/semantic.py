@@ -379,10 +379,11 @@ class ClassMaps:
         if which == "before" and self.reference is not None:
             data = self.reference.read_on_grid(grid, window=window, bands=[1], resampling=Resampling.nearest)
             vals = np.asarray(data.data)[0]
+            covered = ~np.ma.getmaskarray(data)[0]  # outside the map (or nodata) the read fills 0, which may be a class
             known = np.zeros(shape, dtype=bool)
             out = np.zeros((len(self.from_names), *shape), dtype=np.float32)
             for k, v in enumerate(self.reference_values):
-                hit = vals == v
+                hit = (vals == v) & covered
                 out[k][hit] = 1.0
                 known |= hit
             out[-1][~known] = 1.0
@@ -484,7 +485,7 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
 
         ref = (VectorReference(reference, grid.crs) if is_vector(reference)
                else open_raster(reference, expand_palette=False, layer=reference_layer))
-        names, values = reference_classes(ref)
+        names, values = reference_classes(ref, grid, notes)
         if grid is not None:
             covered, classified = reference_coverage(ref, values, grid)
             if classified == 0.0:
@@ -541,14 +542,41 @@ def reference_coverage(ref, values: list[int], grid: Grid, cells: int = 256) -> 
     return float((known if isinstance(ref, VectorReference) else valid).mean()), float(known.mean())
 
 
-def legend_class_names(path: str) -> dict[int, str]:
-    """Class names of a published land-cover map recognised by its file name (models/legends.json: ESA WorldCover,
-    Dynamic World, Esri LULC); empty when the name is none of them."""
+def _legends() -> list[dict]:
+    """The published legends of models/legends.json (the entries with a file name)."""
+    return [v for v in load_json("legends.json").values() if isinstance(v, dict) and "file_name" in v]
+
+
+def legend_by_name(path: str) -> Optional[dict]:
+    """The legend of a published land-cover map recognised by its file name (ESA WorldCover, Dynamic World, Esri LULC,
+    CORINE), or None."""
     name = os.path.basename(path).lower()
-    for key, legend in load_json("legends.json").items():
-        if not key.startswith("_") and re.search(legend["file_name"], name):
-            return {int(v): n for v, n in legend["classes"].items()}
-    return {}
+    return next((legend for legend in _legends() if re.search(legend["file_name"], name)), None)
+
+
+def legend_by_values(values: list[int]) -> Optional[dict]:
+    """The legend whose codes hold every one of a map's class values (three at least: 10 and 20 alone could be any
+    map's; fill 0/255 left out), among those whose codes are distinctive ('by_values': WorldCover's 10..100, CORINE's
+    111..523), or None."""
+    if len(set(values)) < 3:
+        return None
+    return next((legend for legend in _legends()
+                 if legend.get("by_values") and {str(v) for v in values} <= set(legend["classes"])), None)
+
+
+def legend_concepts() -> dict[str, str]:
+    """{lower-case class name: concept} for the classes of every published legend that stand for a concept."""
+    return {legend["classes"][v].lower(): c for legend in _legends() for v, c in legend.get("concepts", {}).items()}
+
+
+def _reference_names() -> dict:
+    """Reference class names that are fill, and words that make a class name vegetation (models/legends.json)."""
+    return load_json("legends.json")["reference_names"]
+
+
+def is_fill_name(name: str) -> bool:
+    """Whether a reference class name means no class ('No data', 'NoData', 'Unclassified', 'Background')."""
+    return re.sub(r"[\s_-]+", " ", name.lower()).strip(" .") in _reference_names()["fill"]
 
 
 def gdal_class_names(path: str) -> dict[int, str]:
@@ -578,43 +606,109 @@ def gdal_class_names(path: str) -> dict[int, str]:
     return out
 
 
+MEANING_SURE = 0.75
+"""Least sentence-encoder score at which a reference class name is read by its meaning alone: a map's legend is written
+as meant, so spelling guesses are never taken ('Terres arables' read as 'arbres', forest) and weak meanings are left
+unread ('Peat bogs' 0.58 water, 'Artificial surfaces' 0.60 roads, 'Terre arable' 0.70 before it became a phrase)."""
+MAX_LISTED = 8
+"""Reference class names listed in the 'not read' note before the rest are counted."""
+CONTINUOUS_VALUES = 50
+"""Distinct integer values above which a reference raster is taken for a continuous one (NDVI x 10000: 8180 values; a
+CORINE map has 44 classes)."""
+
+
+def name_class(name: str, table: dict[str, str]) -> Optional[str]:
+    """The change-map class a reference class name stands for, or None: a published legend's name as the legend reads
+    it, a wetland as vegetation, else the name read as a prompt when every concept it names was matched by a phrase or
+    surely by meaning and all give one class ('No data' names the whole land-cover list: none)."""
+    low = name.lower()
+    concept = legend_concepts().get(low)
+    if concept is None and any(whole_words(w).search(low) for w in _reference_names()["vegetation"]):
+        concept = "vegetation"
+    if concept is not None:
+        return table.get(concept)
+    parsed = _concepts_of(low)
+    if parsed is None or parsed.full_map:
+        return None
+    if not all(m.kind == "synonym" or (m.kind == "meaning" and m.score >= MEANING_SURE) for m in parsed.concepts):
+        return None
+    classes = {table.get(m.concept) for m in parsed.concepts}
+    return classes.pop() if len(classes) == 1 else None
+
+
+def listed(names: list[str]) -> str:
+    """Names joined for a note, the ones past MAX_LISTED counted."""
+    shown = ", ".join(names[:MAX_LISTED])
+    return shown if len(names) <= MAX_LISTED else _t("{names} and {n} more", names=shown, n=len(names) - MAX_LISTED)
+
+
 def reference_class_ids(names: list[str], notes: list[str]) -> list[str]:
-    """The change-map class each reference class name stands for ('tree cover' → forest, 'Cropland' → vegetation, as
-    prompts are read), or the name itself when it names none ('class 10'); a note lists the readings."""
+    """The change-map class each reference class name stands for ('tree cover' → forest, 'Cropland' → vegetation), or
+    the name itself when it names none ('class 10'); notes list the readings and the names not read."""
     table = {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
-    out, read = [], []
-    for name in names:
-        parsed = _concepts_of(name.lower())
-        cls = next((table[m.concept] for m in parsed.concepts if m.concept in table), None) if parsed else None
-        out.append(cls or name)
-        if cls:
-            read.append(f"{name} → {class_label(cls)}")
+    classes = [name_class(name, table) for name in names]
+    read = [f"{name} → {class_label(cls)}" for name, cls in zip(names, classes) if cls]
+    unread = [name for name, cls in zip(names, classes) if not cls]
     if read:
         notes.append(_t("reference classes read as change-map classes: {pairs}", pairs=", ".join(read)))
-    return out
+    if unread:
+        notes.append(_t("not read as a change-map class (each counts as a class of its own): {names}", names=listed(unread)))
+    return [cls or name for name, cls in zip(names, classes)]
 
 
-def reference_classes(ref: RasterSource, max_classes: int = 14) -> tuple[list[str], list[int]]:
-    """Class names and values of a reference land-cover raster (TERRAPROMPT_CLASSES tag, else sampled values)."""
+def area_values(ref: RasterSource, grid: Grid, block: int = 2048, enough: int = 1000) -> np.ndarray:
+    """The distinct values the reference raster holds on the pair's grid (nodata left out), read window by window at the
+    grid's resolution: a sample of the whole file missed the classes of a small area in a large map. Stops past
+    ``enough`` values (a continuous raster)."""
+    found = np.zeros(0, np.float64)
+    for row in range(0, grid.height, block):
+        for col in range(0, grid.width, block):
+            window = Window(col, row, min(block, grid.width - col), min(block, grid.height - row))
+            data = ref.read_on_grid(grid, window=window, bands=[1], resampling=Resampling.nearest).compressed()
+            found = np.union1d(found, data[np.isfinite(data)])
+            if found.size > enough:
+                return found
+    return found
+
+
+def reference_classes(ref: RasterSource, grid: Optional[Grid] = None, notes: Optional[list[str]] = None,
+                      max_classes: int = 14) -> tuple[list[str], list[int]]:
+    """Class names and values of a reference land-cover map (TERRAPROMPT_CLASSES tag, else the values it holds on the
+    pair's grid, or in a sample of the whole file without a grid), fill names ('No data') left out; ``notes`` gets the
+    legend read from the values alone."""
     tag = ref.tags.get("TERRAPROMPT_CLASSES", "")
     pairs: list[tuple[int, str]] = []
+    name = os.path.basename(ref.path)
     if tag:
         for item in tag.split(";"):
             if "=" in item:
                 v, n = item.split("=", 1)
-                if v.strip().isdigit():
+                if v.strip().isdigit() and not is_fill_name(n.strip()):
                     pairs.append((int(v), n.strip()))
     else:
-        s = ref.sample(bands=[1], max_pixels=250_000).compressed()
+        s = area_values(ref, grid) if grid is not None else ref.sample(bands=[1], max_pixels=250_000).compressed()
         if s.size and not np.allclose(s, np.round(s)):
-            raise InputError(_t("The reference map '{name}' has fractional values; it must be a class raster.", name=os.path.basename(ref.path)),
+            raise InputError(_t("The reference map '{name}' has fractional values; it must be a class raster.", name=name),
                              _t("Use a land-cover map with integer class values (e.g. the output of extract_landcover)."))
-        named = {**legend_class_names(ref.path), **gdal_class_names(ref.path)}
+        values = sorted({int(v) for v in np.round(s)})
+        if len(values) > CONTINUOUS_VALUES:
+            raise InputError(_t("The reference map '{name}' has {n} distinct values: it looks like a continuous raster (NDVI, "
+                                "a DEM), not a land-cover map.", name=name, n=len(values) if len(values) <= 1000 else "> 1000"),
+                             _t("Choose a land-cover class raster (e.g. the output of extract_landcover), or classify this "
+                                "one into a few classes first (Raster > Reclassify by table)."))
+        own = gdal_class_names(ref.path)
+        legend = legend_by_name(ref.path)
+        if legend is None and not own:
+            legend = legend_by_values([v for v in values if v not in (0, 255)])
+            if legend is not None and notes is not None:
+                notes.append(_t("the reference map's class values are all codes of {legend}: its classes are named so",
+                                legend=legend["label"]))
+        named = {**({int(v): n for v, n in legend["classes"].items()} if legend else {}), **own}
+        fill = {v for v, n in named.items() if is_fill_name(n)}
         # 0 and 255 are fill in most class rasters, unless the map names them (Dynamic World's water is 0)
-        vals = [int(v) for v in np.unique(s) if int(v) not in (0, 255) or int(v) in named]
-        pairs = [(v, named.get(v) or f"class {v}") for v in vals]
+        pairs = [(v, named.get(v) or f"class {v}") for v in values if (v not in (0, 255) or v in named) and v not in fill]
     if not pairs:
-        raise InputError(_t("The reference map '{name}' holds no class values.", name=os.path.basename(ref.path)),
+        raise InputError(_t("The reference map '{name}' holds no class values.", name=name),
                          _t("Choose a land-cover class raster."))
     if len(pairs) > max_classes:
         raise InputError(_t("The reference map has {n} classes; at most {max} are supported.", n=len(pairs), max=max_classes),
@@ -657,6 +751,7 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         raise PromptError(_t("The prompt '{label}' needs land-cover classes, but none can be mapped from these bands.", label=_t(prompt.label)),
                           _t("Use rasters with red/NIR (vegetation) or green/SWIR/NIR (water) bands, give a REFERENCE_MAP, "
                              "or prompt {any}.", any=any_change()))
+    _refuse_unread_reference(prompt, p, maps)
     fm, tm = _side_mask(p["from"], maps.from_keys), _side_mask(p["to"], maps.to_names)
     for mask, spec in ((fm, p["from"]), (tm, p["to"])):
         if mask is not None and not mask.any() and spec is p["from"] and maps.reference is not None:
@@ -680,6 +775,24 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
         tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
     return _kept(fm[:, None] & tm[None, :], maps, fallback_notes(p, maps))
+
+
+def _refuse_unread_reference(prompt: ChangePrompt, spec: dict, maps: ClassMaps) -> None:
+    """PromptError for a gain prompt ('urban expansion': from anything that is not built-up) on a reference map none of
+    whose classes is read as a change-map class: every class, built-up ones too, would count as 'not built-up'."""
+    if maps.reference is None or spec["from"] != ["not_to"]:
+        return
+    classes = {v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    if any(k in classes for k in maps.from_keys[:-1]):
+        return
+    wanted = next((alt for alt in spec["to"] if isinstance(alt, list)), [OTHER])
+    cls = " + ".join(class_label(c) for c in wanted)
+    raise PromptError(_t("The prompt '{label}' keeps changes from every BEFORE class that is not {cls}, and no class of the "
+                         "reference map is read as a change-map class ({classes}): {cls} → {cls} would be kept as new.",
+                         label=_t(prompt.label), cls=cls, classes=listed(maps.from_names[:-1])),
+                      _t("Name the reference map's classes (a polygon map with a class field, GDAL category names, or the "
+                         "raster tag TERRAPROMPT_CLASSES such as {tag}; ESA WorldCover, Dynamic World, Esri and CORINE maps "
+                         "are named by their file name), or prompt {any}.", tag=quoted("1=water;2=forest"), any=any_change()))
 
 
 def _kept(table: np.ndarray, maps: ClassMaps, notes: Optional[list[str]] = None) -> tuple[np.ndarray, str]:

@@ -177,7 +177,8 @@ def above_ground(image: np.ndarray, valid: np.ndarray, pixel_m: float) -> tuple[
 
 
 def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int = 5,
-                scaling=None, pixel_m: Optional[float] = None) -> tuple[np.ndarray, np.ndarray]:
+                scaling=None, pixel_m: Optional[float] = None,
+                measured: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(values engines can compare, valid): SAR is despeckled (``looks`` x ``looks`` boxcar on intensity) and put in dB,
     its values that are no measurement made invalid; a DSM is taken as heights above its local ground
     (:func:`above_ground`, given the pixel size ``pixel_m``); others are kept, the values their ``scaling`` reads as no
@@ -185,11 +186,13 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
     ``scaling`` is the raster's :class:`~..scaling.Scaling` (:func:`raster_scaling`), read as land cover and change read it
     (calibrated amplitude by 20·log10, DN calibrated, 0 in every band of dB values a fill, reflectance below
     REFLECTANCE_FLOOR a fill); without it, SAR values with a negative 5th percentile are dB and others linear intensity,
-    whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out."""
+    whose 0 (the zero fill of Sentinel-1 GRD swath borders) is left out. ``measured``: the rows the scaling judges (None:
+    all; a height band of an optical stack is in metres, and a DSM below -0.5 m is no reflectance fill)."""
     if getattr(modality, "family", "") == "height" and pixel_m and image.shape[0] == 1 and valid.any():
         return above_ground(image, valid, pixel_m)
     if modality is None or getattr(modality, "family", "") != "sar" or not valid.any():
-        empty = scaling.no_measurement(image) if scaling is not None and valid.any() else None
+        rows = image if measured is None else image[list(measured)]
+        empty = scaling.no_measurement(rows) if scaling is not None and valid.any() and len(rows) else None
         return image, valid if empty is None else valid & ~empty
     from scipy import ndimage
 
@@ -209,9 +212,10 @@ def to_physical(image: np.ndarray, valid: np.ndarray, modality=None, looks: int 
     return (10.0 * np.log10(np.maximum(out, 1e-6))).astype(np.float32), valid
 
 
-PREP_VERSION = 2
+PREP_VERSION = 3
 """Part of the cache key: how engines prepare a window (2: nodata holes filled with the nearest valid values,
-:func:`~..gapfill.fill_nearest`; before, they were edges)."""
+:func:`~..gapfill.fill_nearest`; before, they were edges; 3: a height band of an optical stack is not judged as
+reflectance)."""
 
 _SCALINGS: dict = {}
 _SCALINGS_LOCK = threading.Lock()
@@ -320,7 +324,9 @@ def encode_window(src: RasterSource, window: Window, engine, resolution: Optiona
             return EncodedWindow(window, shape, transform, feats, stored_valid.astype(bool), from_cache=True)
     image, valid = read_window(src, window, bands, shape)
     pixel_m = pixel_size_m(Grid(src.crs, transform, shape[1], shape[0])) if ground else None
-    image, valid = to_physical(image, valid, modality, scaling=scaling, pixel_m=pixel_m)
+    heights = {b for r, b in (getattr(modality, "roles", None) or {}).items() if r == "height"}
+    measured = [i for i, b in enumerate(bands) if b not in heights] if heights and not ground else None
+    image, valid = to_physical(image, valid, modality, scaling=scaling, pixel_m=pixel_m, measured=measured)
     feats = engine.encode(image, valid)
     if cache is not None and key is not None:
         same = "valid" in feats and np.array_equal(feats["valid"], valid)  # the engine's own copy (1 MB a 1024² tile)

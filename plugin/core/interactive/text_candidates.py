@@ -129,10 +129,13 @@ def read_resampled(stack: ModalityStack, window: Window, shape: tuple[int, int],
         return stack.read(window, roles)
     layer = stack.primary
     want = {r: b for r, b in layer.modality.roles.items() if r in roles}
-    idx = sorted(set(want.values()))
+    idx = layer.bands_to_read(sorted(set(want.values())))
     data = layer.src.read(window=window, bands=idx, out_shape=tuple(shape))
-    arr, valid = layer.scaling.measured(data)
-    bands, role_valid = {r: arr[idx.index(b)] for r, b in want.items()}, {}
+    arr, valid, own = layer.measured(data, idx)  # a height band in metres, valid on its own, as ModalityStack.read
+    bands = {r: arr[idx.index(b)] for r, b in want.items()}
+    role_valid = {r: own.get(b, valid) for r, b in want.items()} if own else {}
+    for v in own.values():
+        valid = valid & v
     if QA_ROLE in roles and layer.quality is not None:  # raw classes or bits: nearest neighbour, never averaged
         bands[QA_ROLE], role_valid[QA_ROLE] = layer.read_quality(window, out_shape=tuple(shape))
     return BandSet(bands, valid, role_valid)

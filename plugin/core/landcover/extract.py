@@ -330,17 +330,35 @@ def _input_stack(req: ExtractRequest, src: RasterSource, modality: Modality) -> 
     return ModalityStack(make_layer(src, modality).with_mask_file(mask), secondaries)
 
 
-def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict) -> list[str]:
-    """The prompt's concepts a height range applies to; refuses a height range with none of them or without heights."""
+def _tall_concepts(parsed: ParsedPrompt, roles: set[str], cat: dict, terrain: str = "") -> list[str]:
+    """The prompt's concepts a height range applies to; refuses a height range with none of them or without heights
+    (``terrain``: the words for INPUT's height band left out as terrain elevation, :func:`_terrain_band`)."""
     tall = [n for n in parsed.names if cat[n].get("height_filter")]  # the height range applies to what stands above ground
     if parsed.has_height and not tall:
         raise PromptError(t("A height ({range}) applies to {concepts}; the prompt names none of them.", range=height_range_text(parsed),
                             concepts=", ".join(label_in_text(t(c["label"])) for c in cat.values() if c.get("height_filter"))),
                           t("Name buildings, trees, vegetation or built-up with the height, or remove the height from the prompt."))
+    if parsed.has_height and "height" not in roles and terrain:
+        raise InputError(t("The prompt filters objects by height ({range}), but no heights are given: {band} is terrain "
+                           "elevation (a DEM), not the height of objects above ground, so it is not used as heights.",
+                           range=height_range_text(parsed), band=terrain),
+                         t("Give a DSM or nDSM of the same place as DSM_INPUT (the DSM box in the dock); if {band} holds the "
+                           "surface with its buildings and trees, describe it as 'DSM'; or remove the height from the prompt.",
+                           band=terrain))
     if parsed.has_height and "height" not in roles:
         raise InputError(t("The prompt filters objects by height ({range}), but no heights are given.", range=height_range_text(parsed)),
                          t("Give a DSM or nDSM of the same place (DSM_INPUT; the DSM box in the dock), or remove the height from the prompt."))
     return tall
+
+
+def _terrain_band(stack: ModalityStack, modality: Modality) -> str:
+    """The words for INPUT's height band ("band 15 ('DEM')") when the stack left it out as terrain elevation
+    (:meth:`~..stack.Layer.with_heights_apart`), else ''."""
+    band = modality.roles.get("height")
+    if band is None or "height" in stack.primary.modality.roles:
+        return ""
+    desc = stack.primary.src.descriptions[band - 1].strip() if band <= len(stack.primary.src.descriptions) else ""
+    return t("band {band} ('{name}')", band=band, name=desc)
 
 
 MAY_BE_FLAT = frozenset({"height", "vv", "vh", "hh", "hv", "cirrus", "watervapour", "thermal", "thermal2"})
@@ -444,7 +462,8 @@ def saturation_levels(stack: ModalityStack, roles: set[str]) -> dict[str, float]
         top = saturation_level(dtype)
         if top is None:
             return {}
-        levels[role] = float(layer.scaling.apply(np.full((1, 1, 1), top, dtype=dtype))[0, 0, 0])
+        scaling = layer.own_scaling.get(b, layer.scaling)  # a height band in metres (Layer.own_scaling)
+        levels[role] = float(scaling.apply(np.full((1, 1, 1), top, dtype=dtype))[0, 0, 0])
     return levels
 
 
@@ -583,7 +602,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     stack = _input_stack(req, src, modality)
     roles = stack.roles()
     cat = catalogue()
-    tall = _tall_concepts(parsed, roles, cat)
+    tall = _tall_concepts(parsed, roles, cat, _terrain_band(stack, modality))
     parsed = fit_map_to_bands(parsed, roles, req.engine, pixel_size_m(stack.grid))
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
