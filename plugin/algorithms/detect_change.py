@@ -130,7 +130,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         with dependencies_needed():
-            from ..core.change.detect import ChangeRequest, detect_change
+            from ..core.change.detect import ChangeRequest, dates_reversed, detect_change
 
         before = self.parameterAsRasterLayer(parameters, "BEFORE", context)
         after = self.parameterAsRasterLayer(parameters, "AFTER", context)
@@ -168,6 +168,8 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)
         summary = result.summary
+        if dates_reversed(result.dates):  # the summary's first line says it: a warning, not lost in the info
+            feedback.pushWarning(summary.splitlines()[0])
         feedback.pushInfo(summary)
         threshold = result.threshold
         names = result_names(context, _result_name(result, before, after), (

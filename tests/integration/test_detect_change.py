@@ -197,3 +197,29 @@ def test_qgis_process_bin(tmp_path):
     b = np.zeros_like(truth)
     b[100:130, 165:195] = True
     assert ch[b].mean() > 0.8 and ch[truth & ~b].mean() < 0.05
+
+
+def test_processing_warns_when_after_is_older_than_before(plugin, tmp_path):
+    """A swapped pair (AFTER dated before BEFORE) turns new buildings into demolitions: Processing's log warns, not only
+    an info line inside the long summary."""
+    import shutil
+
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):  # noqa: N802
+            self.warnings.append(text)
+
+    pb, pa, _ = write_pair(tmp_path)
+    before, after = str(tmp_path / "scene_20200601.tif"), str(tmp_path / "scene_20190601.tif")
+    shutil.copy(pb, before)
+    shutil.copy(pa, after)
+    feedback = Warnings()
+    processing.run("terraprompt:detect_change", {"BEFORE": before, "AFTER": after, "METHOD": 3,
+                                                 "OUTPUT_CHANGE": str(tmp_path / "c.tif")}, feedback=feedback)
+    assert any("2019-06-01" in w and "2020-06-01" in w for w in feedback.warnings), feedback.warnings

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
+import rasterio
 from rasterio.windows import Window
 
+from ..catalog import load_json
 from ..errors import InputError, ModalityError, OutputError
 from ..messages import decimal, measure, number, quantity, t
 from ..mmu import AreasLike, as_pixel_areas, sieve_changed
-from ..modalities import Modality, polarisations, resolve_modality
+from ..modalities import Modality, polarisations, resolve_modality, s2_product_name
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
 from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, open_raster, reads_cancellable
@@ -93,36 +95,77 @@ class ChangeResult:
     details: dict = field(default_factory=dict)
 
 
-_ACQUISITION_KEY = re.compile(r"ACQUI|SENS|DATATAKE|ACQ_|START|CAPTURE|OBSERV|IMAGING|SCENE_CENTER")
-_NOT_ACQUISITION_KEY = re.compile(r"TIFFTAG_DATETIME|PROCESS|GENERAT|CREAT|PRODUC|EXPORT|MODIF|PUBLI|INGEST|ARCHIV")
-"""Tag keys of when a file was written, not sensed: TIFFTAG_DATETIME is the time a program saved the file."""
+_ACQUISITION_KEY = re.compile(r"ACQUI|SENS|DATATAKE|ACQ_|START|CAPTURE|OBSERV|IMAGING|SCENE_CENTER|DATETIME_?ORIGINAL")
+_NOT_ACQUISITION_KEY = re.compile(r"TIFFTAG_DATETIME|^(EXIF_)?DATETIME$|FILE_DATE|#UNITS|PROCESS|GENERAT|CREAT|PRODUCTION|"
+                                  r"PRODUCT_URI|EXPORT|MODIF|PUBLI|INGEST|ARCHIV")
+"""Tag keys of when a file was written, not sensed: TIFFTAG_DATETIME and (EXIF_)DATETIME are the time a program saved
+the file, FILE_DATE a Landsat product's processing time, '#units' a netCDF variable's 'days since 1970-01-01'."""
+FIRST_YEAR = 1972
+"""No earth observation image is older than Landsat 1 (1972): an earlier year is an epoch or a placeholder (1900, 0001)."""
+SEASON_MONTHS = 3
+"""Dates at least this many months apart in the year are in different seasons (March and August, 5)."""
+
+
+@dataclass(frozen=True)
+class AcquisitionDate:
+    """A raster's acquisition date (YYYY-MM-DD, '' if unknown) and, when unknown, why a date it holds was not read."""
+
+    date: str = ""
+    note: str = ""
 
 
 def guess_date(src: RasterSource) -> str:
-    """Acquisition date (YYYY-MM-DD) from an acquisition tag, the file name, another date tag or an OSCD-style dates.txt
-    ('' if unknown); the time a file was saved or processed is no acquisition date (an export stamp of 2024 made a
-    2016 → 2018 pair read 'AFTER is older than BEFORE')."""
-    dated = [(key.upper(), val) for key, val in src.tags.items()
-             if re.search(r"DATE|TIME", key.upper()) and not _NOT_ACQUISITION_KEY.search(key.upper())]
-    found = _tag_date([v for k, v in dated if _ACQUISITION_KEY.search(k)])
-    if found:
-        return found
+    """Acquisition date (YYYY-MM-DD) of a raster, '' if unknown (:func:`read_date`)."""
+    return read_date(src).date
+
+
+def read_date(src: RasterSource) -> AcquisitionDate:
+    """The acquisition date from an acquisition tag (default and IMAGERY domains), a netCDF time, the file name, a
+    Sentinel-2 product id around the file (:func:`s2_product_name`), a product-named parent folder, another date tag or an
+    OSCD-style dates.txt; the time a file was saved or processed is no acquisition date (an export stamp of 2024 made a
+    2016 → 2018 pair read 'AFTER is older than BEFORE'), and a file name holding several dates gives none."""
+    tags = _dated_tags(src)
+    acquired = [v for k, v in tags if _ACQUISITION_KEY.search(k)]
+    other = [v for k, v in tags if not _ACQUISITION_KEY.search(k)]
     name = os.path.basename(src.path)
-    found = _name_date(name)
-    if found:
-        return found
-    found = _tag_date([v for k, v in dated if not _ACQUISITION_KEY.search(k)])
-    if found:
-        return found
-    folder = os.path.dirname(src.path)
-    t = re.search(r"_t([12])\.", name)
-    dates = os.path.join(folder, "dates.txt")
-    if t and os.path.exists(dates):
-        with open(dates, encoding="utf-8", errors="ignore") as fh:
-            for line in fh:
-                m = re.match(rf"\s*date_{t.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
-                if m:
-                    return _iso(*m.groups())
+    named, several = _name_date(name)
+    readers = (lambda: _tag_date(acquired), lambda: _netcdf_date(src.tags), lambda: named,
+               lambda: _iso_compact(s2_product_name(src).date), lambda: _folder_date(src.path), lambda: _tag_date(other),
+               lambda: _oscd_date(src.path))
+    date = next(filter(None, (read() for read in readers)), "")
+    if date or not several:
+        return AcquisitionDate(date)
+    return AcquisitionDate("", t("the file name {name} holds several dates ({dates}) and no product name says which is the "
+                                 "acquisition: date unknown", name=name, dates=", ".join(several)))
+
+
+def _dated_tags(src: RasterSource) -> list[tuple[str, object]]:
+    """The tags (default and IMAGERY domains, keys in upper case) that may hold the acquisition: keys naming a date, a
+    time or a start (DATATAKE_1_DATATAKE_SENSING_START), not the time a file was written (:data:`_NOT_ACQUISITION_KEY`)."""
+    keys = [(str(k).upper(), v) for k, v in {**_imagery_tags(src.path), **src.tags}.items()]
+    return [(k, v) for k, v in keys if re.search(r"DATE|TIME|START$", k) and not _NOT_ACQUISITION_KEY.search(k)]
+
+
+def _imagery_tags(path: str) -> dict:
+    """The dataset's IMAGERY metadata domain (ACQUISITIONDATETIME of Maxar, Pleiades, SPOT and Landsat products), {} when none."""
+    try:
+        with rasterio.open(path) as ds:
+            return dict(ds.tags(ns="IMAGERY"))
+    except (rasterio.errors.RasterioError, ValueError):  # a driver or layer source without that domain: no items
+        return {}
+
+
+def _oscd_date(path: str) -> str:
+    """The date an OSCD-style dates.txt beside '<name>_t1.tif' / '_t2.tif' gives, '' for none."""
+    t_ = re.search(r"_t([12])\.", os.path.basename(path))
+    dates = os.path.join(os.path.dirname(path), "dates.txt")
+    if not (t_ and os.path.exists(dates)):
+        return ""
+    with open(dates, encoding="utf-8", errors="ignore") as fh:
+        for line in fh:
+            m = re.match(rf"\s*date_{t_.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
+            if m:
+                return _iso(*m.groups())
     return ""
 
 
@@ -131,30 +174,93 @@ _DAY_OF_YEAR_NAMES = (
     re.compile(r"(?<![A-Za-z0-9])L[COTEM]\d{7}(\d{4})(\d{3})[A-Z]{3}\d{2}"),  # Landsat scene id LC81990292019045LGN00
 )
 """Product names that give the acquisition as year and day of year (only these: any 7 digits are no date)."""
+_PRODUCT_NAMES = (
+    re.compile(r"(?<![A-Za-z0-9])L[COTEM]0\d_L\w{3}_\d{6}_(\d{4})(\d{2})(\d{2})_"),  # Landsat LC08_L2SP_193027_20200412_
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})T\d{6}"),  # Sentinel-1/2 _20200101T103321_ (the sensing time comes first)
+    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})_\d{6}(?!\d)"),  # Planet 20200101_103321
+)
+"""Product names whose date is the acquisition, whatever other dates (processing, export) the name holds."""
 
 
-def _name_date(name: str) -> str:
-    """The acquisition date in a file name: a product name's year and day of year, else the first valid YYYYMMDD
-    (an invalid one, such as 2003-13-45, does not stop the search); '' for none."""
+def _product_date(name: str) -> str:
+    """The acquisition date a product name gives (:data:`_DAY_OF_YEAR_NAMES`, :data:`_PRODUCT_NAMES`), '' for none."""
     for pattern in _DAY_OF_YEAR_NAMES:
         m = pattern.search(name)
         if m and 1 <= int(m.group(2)) <= 366:
             day = _dt.date(int(m.group(1)), 1, 1) + _dt.timedelta(days=int(m.group(2)) - 1)
             if day.year == int(m.group(1)):
-                return day.isoformat()
-    for m in re.finditer(r"(?<!\d)(19\d{2}|20\d{2})[-_]?(\d{2})[-_]?(\d{2})(?!\d)", name):
-        if _iso(*m.groups()):
-            return _iso(*m.groups())
+                return _iso(str(day.year), str(day.month), str(day.day))
+    for pattern in _PRODUCT_NAMES:
+        for m in pattern.finditer(name):
+            if _iso(*m.groups()):
+                return _iso(*m.groups())
+    return ""
+
+
+def _name_date(name: str) -> tuple[str, list[str]]:
+    """The acquisition date in a file name: a product name's (:func:`_product_date`), else its only valid date
+    (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD; an invalid one such as 2003-13-45, a future one or one before 1972 is none);
+    ('', the dates) when it holds several (an export stamp beside the acquisition)."""
+    found = _product_date(name)
+    if found:
+        return found, []
+    dates = list(dict.fromkeys(filter(None, (_iso(m.group(1), m.group(3), m.group(4)) for m in
+                                             re.finditer(r"(?<!\d)(\d{4})([-_]?)(\d{2})\2(\d{2})(?!\d)", name)))))
+    return (dates[0], []) if len(dates) == 1 else ("", dates)
+
+
+def _folder_date(path: str) -> str:
+    """The acquisition date a product-named parent folder gives (…/LC08_L2SP_193027_20200412_…/SR_B4.tif, a .SAFE's
+    GRANULE/…/IMG_DATA, Earth Search's …/S2B_33UVP_20230612_0_L2A/B04.tif), '' for none."""
+    earth_search = load_json("modalities.json")["sentinel2_band_files"]["folder_product"]  # S2B_33UVP_20230612_0_L2A
+    folder = os.path.dirname(os.path.abspath(path))
+    for _ in range(4):
+        m = re.fullmatch(earth_search, os.path.basename(folder), re.I)
+        found = _product_date(os.path.basename(folder)) or (_iso_compact(m.group(1)) if m else "")
+        if found:
+            return found
+        folder = os.path.dirname(folder)
     return ""
 
 
 def _tag_date(values: list) -> str:
-    """The first date (YYYY-MM-DD) among tag values, '' for none."""
+    """The first date (YYYY-MM-DD) among tag values, '' for none: Unix timestamps of 10 (s) or 13 (ms) digits are read
+    as such, a netCDF 'days since 1970-01-01' is no date."""
     for val in values:
-        m = re.search(r"(\d{4})[-:/]?(\d{2})[-:/]?(\d{2})", str(val))
-        if m and _iso(*m.groups()):
-            return _iso(*m.groups())
+        text = str(val).strip()
+        if re.search(r"\bsince\b", text, re.I):
+            continue
+        if re.fullmatch(r"\d{10}|\d{13}", text):
+            found = _epoch_date(int(text) / (1000 if len(text) == 13 else 1))
+        else:
+            m = re.search(r"(?<!\d)(\d{4})([-:/]?)(\d{2})\2(\d{2})(?!\d)", text)
+            found = _iso(m.group(1), m.group(3), m.group(4)) if m else ""
+        if found:
+            return found
     return ""
+
+
+def _epoch_date(seconds: float) -> str:
+    """The UTC date of a Unix timestamp, '' when implausible."""
+    try:
+        day = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).date()
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return _iso(str(day.year), str(day.month), str(day.day))
+
+
+def _netcdf_date(tags: dict) -> str:
+    """The date of a netCDF's one time step ('NETCDF_DIM_time_VALUES' = '{18262}', 'time#units' = 'days since
+    1970-01-01'), '' for none or several."""
+    units = re.match(r"\s*(days|hours|minutes|seconds) since (\d{4})-(\d{1,2})-(\d{1,2})", str(tags.get("time#units", "")))
+    value = re.fullmatch(r"\{?\s*(-?\d+(\.\d*)?)\s*\}?", str(tags.get("NETCDF_DIM_time_VALUES", "")).strip())
+    if not (units and value):
+        return ""
+    try:
+        day = _dt.datetime(*map(int, units.group(2, 3, 4))) + _dt.timedelta(**{units.group(1): float(value.group(1))})
+    except (OverflowError, ValueError):
+        return ""
+    return _iso(str(day.year), str(day.month), str(day.day))
 
 
 def dates_reversed(dates: tuple[str, str]) -> bool:
@@ -162,11 +268,26 @@ def dates_reversed(dates: tuple[str, str]) -> bool:
     return bool(dates[0] and dates[1] and dates[1] < dates[0])
 
 
+def months_apart(dates: tuple[str, str]) -> int:
+    """How many months apart in the year both known dates are (0 to 6; March and August: 5), 0 when one is unknown."""
+    if not (dates[0] and dates[1]):
+        return 0
+    gap = abs(int(dates[0][5:7]) - int(dates[1][5:7]))
+    return min(gap, 12 - gap)
+
+
 def _iso(y: str, m: str, d: str) -> str:
+    """The ISO date of year, month and day, '' when invalid, before :data:`FIRST_YEAR` or in the future."""
     try:
-        return _dt.date(int(y), int(m), int(d)).isoformat()
+        day = _dt.date(int(y), int(m), int(d))
     except ValueError:
         return ""
+    return day.isoformat() if FIRST_YEAR <= day.year and day <= _dt.date.today() else ""
+
+
+def _iso_compact(yyyymmdd: str) -> str:
+    """The ISO date of 'YYYYMMDD', '' when empty or invalid."""
+    return _iso(yyyymmdd[:4], yyyymmdd[4:6], yyyymmdd[6:]) if len(yyyymmdd) == 8 else ""
 
 
 def _stage(path: Optional[str]) -> Optional[str]:
@@ -324,7 +445,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
             if needs_classes(req, prompt) else no_class_maps())
     table, kept = select_transitions(prompt, maps)
     device = getattr(method, "device_report", None) or numpy_device(req.device)
-    dates = (guess_date(before), guess_date(after))
+    read = (read_date(before), read_date(after))
+    dates = (read[0].date, read[1].date)
     if progress:
         progress(2.0)
 
@@ -401,13 +523,15 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         notes = method.explain() + ([own] if own else [])
         summary = make_summary(pair, method_name, method_why, notes, threshold, prompt, kept, maps,
                                tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic,
-                               req.min_area_m2 if stage["vector"] else 0.0, share_cautions(maps, table, tally.matrix_all))
+                               req.min_area_m2 if stage["vector"] else 0.0, share_cautions(maps, table, tally.matrix_all),
+                               tuple(r.note for r in read if r.note))
         if stage["vector"]:
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
                       "model": getattr(method, "model_name", f"{method_name} (unsupervised, fitted on this pair)"),
                       "model_sha256": getattr(method, "model_sha256", ""),
-                      "prompt": prompt.label, "method": method_name, "date_before": dates[0], "date_after": dates[1]}
+                      "prompt": prompt.label, "method": method_name,
+                      "date_before": dates[0] or None, "date_after": dates[1] or None}  # unknown: NULL
             summary = _write_change_polygons(stage["vector"], codes_path, prob_path, grid, maps, semantic, common,
                                              max(req.min_area_m2, prompt.min_area_m2), prompt.max_area_m2, summary,
                                              is_cancelled, (lambda f: progress(87.0 + 13.0 * f)) if progress else None,
@@ -484,14 +608,26 @@ def _intersects(a: Window, b: Window) -> bool:
             and a.row_off < b.row_off + b.height and b.row_off < a.row_off + a.height)
 
 
+def date_order_caution(dates: tuple[str, str]) -> list[str]:
+    """The caution line, when AFTER is older than BEFORE, that the run followed the order given ([] otherwise)."""
+    if not dates_reversed(dates):
+        return []
+    return [t("Caution: AFTER ({after}) is older than BEFORE ({before}); 'from' and 'to' classes and prompts such as "
+              "{example} follow the order given: swap BEFORE and AFTER if that is not meant.",
+              before=dates[0], after=dates[1], example=examples("new buildings"))]
+
+
 def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], threshold: float, prompt, kept: str,
                  maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
-                 device: DeviceReport, semantic: bool, min_area_m2: float = 0.0, cautions: tuple = ()) -> str:
+                 device: DeviceReport, semantic: bool, min_area_m2: float = 0.0, cautions: tuple = (),
+                 date_notes: tuple = ()) -> str:
     """The plain-language summary: alignment, method, threshold, areas and the change matrix (``min_area_m2``: the
-    request's MIN_AREA_M2; ``cautions``: from the dates' class shares, said before the matrix)."""
+    request's MIN_AREA_M2; ``cautions``: from the dates' class shares, said before the matrix; ``date_notes``: why a
+    date is unknown); swapped dates are its first line."""
     label = t(prompt.label)
-    lines = [t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
-             else t("Change: {label}; {kept}", label=label, kept=kept)]
+    lines = date_order_caution(dates)
+    lines.append(t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
+                 else t("Change: {label}; {kept}", label=label, kept=kept))
     lines += [t("Prompt: {note}", note=n) for n in prompt.notes]
     if prompt.min_area_m2 or prompt.max_area_m2:
         lines.append(t("Polygons from the prompt's size: {range}", range=" ".join(
@@ -501,10 +637,12 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
                        "by transition); the change raster and the areas below keep every changed pixel", m2=number(min_area_m2)))
     if dates[0] or dates[1]:
         lines.append(t("Dates: {before} → {after}", before=dates[0] or t("unknown"), after=dates[1] or t("unknown")))
-    if dates_reversed(dates):
-        lines.append(t("Caution: AFTER ({after}) is older than BEFORE ({before}); 'from' and 'to' classes and prompts such as "
-                       "{example} follow the order given: swap BEFORE and AFTER if that is not meant.",
-                       before=dates[0], after=dates[1], example=examples("new buildings")))
+    lines += [t("Dates: {note}", note=n) for n in date_notes]
+    if months_apart(dates) >= SEASON_MONTHS:
+        lines.append(t("Caution: BEFORE ({before}) and AFTER ({after}) are {months} months apart in the year: vegetation, "
+                       "crops, water and snow change with the season, so part of this change may be seasonal; compare "
+                       "images of the same time of year where you can.", before=dates[0], after=dates[1],
+                       months=months_apart(dates)))
     lines += [t("Alignment: {note}", note=r) for r in pair.report]
     lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]
