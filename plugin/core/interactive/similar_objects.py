@@ -33,8 +33,9 @@ from .objects import mask_to_geometry
 AREA_RANGE = (0.25, 4.0)
 """Objects keep an area between these multiples of the smallest / largest exemplar."""
 MAX_OVERLAP = 0.3
-"""A mask sharing more than this fraction of its own area with the exemplars, or of the smaller one's area with a kept
-object, is a duplicate (a share of the later mask alone let a larger mask over 43 % of a smaller one through)."""
+"""A mask sharing more than this fraction of its own area with the exemplars and the objects kept, or of the smaller one's
+area with one kept object, is a duplicate (a share of the later mask alone let a larger mask over 43 % of a smaller one
+through)."""
 CLICK_MIN_COS = 0.2
 """Cells less similar than this to every prototype are not clicked (about half the clicks, F1 unchanged)."""
 STEP_RANGE = (4, 16)
@@ -252,7 +253,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
                 continue
             covered[mr:mr + mask.shape[0], mc:mc + mask.shape[1]] |= mask
             cands.append((dscore, s, mask, mr, mc))
-        # a mask mostly on the exemplars is one of them: their own outlines are not returned again
+        # a mask mostly on the exemplars or the objects kept is one of them: their outlines are not returned again
         taken = ~geometry_mask(exemplars, out_shape=enc.shape, transform=enc.transform, all_touched=False)
         here: list[tuple[np.ndarray, int, int, int]] = []  # the masks kept in this tile: (mask, row, col, pixels)
         for dscore, s, mask, mr, mc in sorted(cands, key=lambda c: -c[0]):
@@ -268,6 +269,7 @@ def similar_objects(src: RasterSource, modality, engine, exemplars: list, thresh
                                        and is_duplicate(geom.intersection(g).area, geom.area, g.area) for g in earlier):
                     continue
                 kept_geoms.append(geom)
+            taken[mr:mr + mask.shape[0], mc:mc + mask.shape[1]] |= mask
             here.append((mask, mr, mc, n))
             found.append((mask, transform, round(float(np.clip(s, 0, 1)), 4)))
         if progress:

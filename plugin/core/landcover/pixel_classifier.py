@@ -81,13 +81,13 @@ def usable(roles: set[str], pixel_m: float, reflectance: bool) -> tuple[bool, st
 
 
 def texture_caution(height: int, width: int, pixel_m: float) -> str:
-    """A caution when a raster, or its valid area's bounding box (``height`` x ``width`` px), is narrower than the
+    """A caution when the run's extent (``height`` x ``width`` px) is narrower than the
     classifier's widest texture window (210 m: a 1 x 1 px Sentinel-2 raster came out forest with a mean confidence of
     93 %, its texture read from one pixel), else ''."""
     k = window_px(7, pixel_m)
     if min(height, width) >= k:
         return ""
-    return t("land-cover classifier: caution: the valid area is only {width} x {height} px ({size} m pixels), narrower than "
+    return t("land-cover classifier: caution: the extent is only {width} x {height} px ({size} m pixels), narrower than "
              "the {window} px ({ground} m) window its texture features read, so it classifies with little or no texture "
              "and its confidence overstates it; use a larger extent", width=width, height=height, size=measure(pixel_m),
              window=k, ground=measure(7 * TRAINED_PIXEL_M))

@@ -133,10 +133,10 @@ class Context:
     rgb_stretch: Optional[tuple] = None
     """(1st, 99th) percentiles of red, green, blue in the scene (fitted), the building head's stretch."""
     network: bool = False
-    extent_px: Optional[tuple[int, int]] = None
-    """(height, width) in pixels of the run's extent (None: not known), which the classifier's texture windows need."""
     """Whether water may come from the bundled land-cover network (rule family 'landnet'): set for ENGINE=auto runs, where
     a 'water' prompt alone would get the network, so a map or a multi-concept prompt gets the same water."""
+    extent_px: Optional[tuple[int, int]] = None
+    """(height, width) in pixels of the run's extent (None: not known), which the classifier's texture windows need."""
 
 
 def model_device(device: str) -> str:
