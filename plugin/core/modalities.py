@@ -452,13 +452,21 @@ def _described(src: RasterSource) -> RasterSource:
     descs = tuple("" if not keep and _placeholder(d, i) else _unstacked(d) for i, d in enumerate(src.descriptions, start=1))
     descs = tuple(d if not w or _split_wavelength(d)[1] is not None else f"{d} ({w})" if d else w
                   for d, w in zip(descs, waves))
-    if all(_BARE_NM.fullmatch(d.strip()) for d in descs):  # '665.3' on every band: wavelengths in nm
+    if _bare_wavelengths(descs):  # '665.3' on every band: wavelengths in nm
         descs = tuple(f"{d.strip()} nm" for d in descs)
     return src if descs == src.descriptions else replace(src, descriptions=descs)
 
 
 _BARE_NM = re.compile(r"\d{3,4}(\.\d+)?")
 """A description that is only a number of 3-4 digits: a wavelength in nm when every band has one ('665.3')."""
+BARE_NM_BELOW = 1000.0
+"""A list of bare wavelengths holds a visible or NIR band below this (nm); years ('2020', '2021': a time stack) hold
+none, and read as nm they were SWIR2 (a two-date float stack was read as SAR without VV)."""
+
+
+def _bare_wavelengths(descs: tuple[str, ...]) -> bool:
+    """Whether every description is a bare number of 3-4 digits and one of them lies below BARE_NM_BELOW nm."""
+    return all(_BARE_NM.fullmatch(d.strip()) for d in descs) and min(float(d) for d in descs) < BARE_NM_BELOW
 
 
 def _unstacked(desc: str) -> str:

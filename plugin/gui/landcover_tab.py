@@ -756,7 +756,7 @@ class LandcoverTab(QWidget):
             tables = gpkg_tables(gpkg).values() if os.path.isfile(gpkg) else ()
         except (OSError, ValueError):  # no GeoPackage: the output check names the problem
             tables = ()
-        others = [name for name, _ in tables if name != OWN_LAYER]
+        others = [name for name, _ in tables if name not in (OWN_LAYER, "layer_styles")]  # QGIS's saved styles: ours
         if not others:
             return gpkg
         layer = prompt_layer_name(self.prompt_edit.text())

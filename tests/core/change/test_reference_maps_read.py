@@ -119,7 +119,7 @@ def test_gain_prompt_refused_when_no_reference_class_is_read():
 @pytest.mark.parametrize("file, values, first", [
     ("CLC2018_L3.tif", [112, 211, 311], "Discontinuous urban fabric"),
     ("my_map.tif", [112, 211, 311], "Discontinuous urban fabric"),
-    ("landcover.tif", [10, 40, 80], "tree cover"),
+    ("ESA_WorldCover_10m_2021.tif", [10, 40, 80], "tree cover"),
 ])
 def test_published_legends_by_name_and_by_codes(tmp_path, file, values, first):
     lc = np.full((20, 20), values[2], np.uint16)
@@ -128,6 +128,13 @@ def test_published_legends_by_name_and_by_codes(tmp_path, file, values, first):
     maps = build_class_maps([], [], reference=path, grid=_grid(20, 20))
     assert maps.from_names[0] == first
     assert maps.from_ids[:3] in (["built_up", "vegetation", "forest"], ["forest", "vegetation", "water"])
+
+
+def test_an_own_map_coded_in_tens_is_not_taken_for_worldcover(tmp_path):
+    lc = np.full((20, 20), 30, np.uint16)
+    lc[:5], lc[5:10] = 10, 20
+    path = write_raster(str(tmp_path / "my_map.tif"), lc)
+    assert build_class_maps([], [], reference=path, grid=_grid(20, 20)).from_names[:3] == ["class 10", "class 20", "class 30"]
 
 
 def test_dynamic_world_codes_are_not_guessed_from_values(tmp_path):
