@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from rasterio.transform import from_origin
 from rasterio.windows import Window
 
 from conftest import S2_NAMES, synthetic_s2, write_raster
