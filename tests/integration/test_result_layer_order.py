@@ -2,7 +2,6 @@
 TerraPrompt group after an earlier run, and a result never takes over the .qml another result of the same name keeps."""
 from __future__ import annotations
 
-
 import pytest
 from rasterio.transform import from_origin
 
