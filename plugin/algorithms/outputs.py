@@ -15,7 +15,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.writers import VECTOR_OUTPUT_EXTENSIONS, gpkg_tables, write_class_names
 from ..gui.layers import RESULT_PROPERTY, free_name, keep_style, layers_of, set_abstract
 from ..i18n import tr
 from .base import ogr_uri_path
@@ -69,6 +68,8 @@ def style_file(path: str, style: Callable, project=None) -> str:
     """Store ``style`` with an output file as a layer loaded from it would (a script, a model or qgis_process loads none):
     the .qml beside the file, the default style of a GeoPackage the run wrote, and a class raster's class names as GDAL
     category names (for software without the .qml). Returns a note when the style could not be kept, else ''."""
+    from ..core.writers import VECTOR_OUTPUT_EXTENSIONS, write_class_names  # rasterio: not needed to load the plugin
+
     file = path.split("|")[0]
     vector = file.lower().endswith(VECTOR_OUTPUT_EXTENSIONS)
     layer = QgsVectorLayer(path, "", "ogr") if vector else QgsRasterLayer(file, "", "gdal")
@@ -91,6 +92,8 @@ def _style_in_geopackage(layer: QgsVectorLayer, path: str, project) -> str:
     not a table added to the analyst's GeoPackage with 'Save to GeoPackage…', whose tables are left as they are), unless a
     layer of the project reads that GeoPackage (writing its style table while QGIS holds it open can wait on SQLite's
     lock for ever; the project keeps that layer's style); returns a note when GDAL refused it."""
+    from ..core.writers import gpkg_tables
+
     if "|" in path or layers_of([path], project):
         return ""
     tables = [name for key, (name, _) in gpkg_tables(path).items() if key != "layer_styles"]

@@ -98,5 +98,5 @@ def test_cancel_into_a_new_folder_leaves_no_folder(plugin, tmp_path, s2):
         processing.run("terraprompt:extract_landcover", params, feedback=CancelAfterFirstTile())
     assert not new.exists() and sorted(os.listdir(tmp_path)) == ["in", "out"]
     res = processing.run("terraprompt:extract_landcover", params)
-    assert res["OUTPUT_RASTER"] == str(new / "a" / "lc.tif") and os.listdir(new / "a") == ["lc.tif"]
+    assert res["OUTPUT_RASTER"] == str(new / "a" / "lc.tif") and sorted(os.listdir(new / "a")) == ["lc.qml", "lc.tif", "lc.tif.aux.xml"]
     assert os.listdir(new / "b" / "c") == ["lc.gpkg"]
