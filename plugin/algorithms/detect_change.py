@@ -18,7 +18,7 @@ from qgis.core import (
 )
 
 from ..core.messages import number
-from ..gui.layers import short_name, style_change_polygons, style_change_raster, threshold_renderer
+from ..gui.layers import change_result_name, style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
 from ..qgis_layers import polygons_file, settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
@@ -172,7 +172,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             feedback.pushWarning(summary.splitlines()[0])
         feedback.pushInfo(summary)
         threshold = result.threshold
-        names = result_names(context, _result_name(result, before, after), (
+        names = result_names(context, change_result_name(result, [before.name(), after.name()]), (
             tr("{name} (change probability)"), tr("{name} (change)"),
             tr("{name} (change polygons, threshold {t})").format(name="{name}", t=number(threshold, 2))))
         style_output(context, feedback, result.output_probability, lambda lyr: threshold_renderer(lyr, threshold), summary,
@@ -181,11 +181,3 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         style_output(context, feedback, result.output_vector, style_change_polygons, summary, names[2])
         return {"OUTPUT_PROBABILITY": result.output_probability, "OUTPUT_CHANGE": result.output_change,
                 "OUTPUT_VECTOR": result.output_vector, "SUMMARY": summary}
-
-
-def _result_name(result, before, after) -> str:
-    """'BEFORE → AFTER' (the dates' layer names, shortened), after the understood prompt unless it is 'any change' (the
-    change tab's names)."""
-    pair = " → ".join(short_name(layer.name()) for layer in (before, after))
-    label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
-    return tr("{prompt} on {layer}").format(prompt=tr(label), layer=pair) if label and label != "any change" else pair

@@ -40,8 +40,7 @@ class _StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         layer.reload()
         if hasattr(layer, "updateExtents"):
             layer.updateExtents()
-        self.style(layer)
-        keep_style(layer)
+        self.style(layer)  # its file already keeps this style (style_output saved it when the run ended)
         # marked as the dock marks its own: the save warning names it when it is a temporary file, and the dock may
         # rerun to its file (it is a result, not the analyst's data)
         layer.setCustomProperty(RESULT_PROPERTY, True)

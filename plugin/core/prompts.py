@@ -451,6 +451,14 @@ def _refuse_fraction(text: str) -> None:
                           _t("Write it as a decimal number, e.g. 'larger than 0.5 ha' for half a hectare."))
 
 
+def _refuse_unread_numbers(text: str) -> None:
+    """PromptError for a number written in a form a size or height is not read from: scientific notation, a fraction,
+    or '1,500' in a prompt whose comma is a decimal mark."""
+    _refuse_scientific(text)
+    _refuse_fraction(text)
+    _refuse_comma_thousands(text)
+
+
 def _is_quantity(rest: str, m: re.Match) -> bool:
     """Whether a leftover number is a size or height that was not read: a unit after it ('5 m', '1 km', '1 m3') or a
     size qualifier before it ('larger than 5 football pitches'); 'block 7', '3D', 'top 5', 'Sentinel 2' are none."""
@@ -493,9 +501,7 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
         if not _AFTER_AREA.search(text[: negative.start()]):  # '1 ha - 5 ha' is a range
             raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
                               _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
-    _refuse_scientific(text)
-    _refuse_fraction(text)
-    _refuse_comma_thousands(text)
+    _refuse_unread_numbers(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _AREA_WORD_NUMBER), _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
     if any(h <= 0 for h in highs):
         raise PromptError(_t("The prompt sets a maximum area of 0 m²: no object is that small."),
@@ -518,9 +524,7 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
     if bare:
         raise PromptError(_t("'{phrase}' names a length, not an area or a height.", phrase=bare.group(0)),
                           _t("Write an area with its unit ('larger than 100 m2', '1 ha') or a height ('taller than 10 m')."))
-    _refuse_scientific(text)
-    _refuse_fraction(text)
-    _refuse_comma_thousands(text)
+    _refuse_unread_numbers(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _LENGTH_WORD_NUMBER), _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
     if any(h <= 0 for h in highs):
         raise PromptError(_t("The prompt sets a maximum height of 0 m: every object is taller."),

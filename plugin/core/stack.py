@@ -72,6 +72,10 @@ class Layer:
             return bands
         return sorted({*bands, others[0]})
 
+    def band_description(self, band: int) -> str:
+        """The description the raster gives a band ('' when none)."""
+        return self.src.descriptions[band - 1].strip() if band <= len(self.src.descriptions) else ""
+
     def with_heights_apart(self) -> "Layer":
         """This optical layer with its height band read apart, in metres, and said on the Input line; a band described
         as terrain elevation (:data:`TERRAIN_DESCRIPTION`) is left out: its heights above local lows are the relief of
@@ -79,7 +83,7 @@ class Layer:
         band = self.modality.roles.get("height")
         if band is None or set(self.modality.roles) == {"height"}:  # a DSM of its own is read in metres already
             return self
-        desc = self.src.descriptions[band - 1].strip() if band <= len(self.src.descriptions) else ""
+        desc = self.band_description(band)
         if TERRAIN_DESCRIPTION.search(desc.lower()):
             roles = {r: b for r, b in self.modality.roles.items() if r != "height"}
             return replace(self, modality=replace(self.modality, roles=roles))._noted(t(
@@ -219,7 +223,8 @@ class ModalityStack:
             for role, b in want.items():
                 bands[role] = arr[idx.index(b)]
                 role_valid[role] = own_valid.get(b, layer_valid)
-                valid &= role_valid[role]
+            for own in own_valid.values():  # a band read apart (Layer.own_scaling) is valid on its own
+                valid &= own
         if roles is not None and QA_ROLE in roles and self.quality is not None:
             bands[QA_ROLE], role_valid[QA_ROLE] = self._read_quality(window)
         return BandSet(bands, valid, role_valid)

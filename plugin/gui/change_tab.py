@@ -47,7 +47,7 @@ from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
-from .layers import (REST_GREY, add_to_group, free_name, keep_style, set_abstract, short_name,
+from .layers import (REST_GREY, add_to_group, change_result_name, free_name, keep_style, set_abstract,
                      style_change_polygons, threshold_renderer)
 from .richtext import escape
 from .slots import empty_when_removed
@@ -566,7 +566,7 @@ class ChangeTab(QWidget):
         dates, named after them (and the prompt), numbered when a name is taken."""
         probability, polygons = tr("{name} (change probability)"), tr("{name} (change polygons, threshold {t})")
         polygons = polygons.replace("{t}", number(result.threshold, 2))
-        name = free_name(self._result_name(result, [date for _, date in self.run_dates]), (probability, polygons))
+        name = free_name(change_result_name(result, [date for _, date in self.run_dates]), (probability, polygons))
         prob = QgsRasterLayer(result.output_probability, probability.format(name=name), "gdal")
         added = []
         if prob.isValid():
@@ -582,13 +582,6 @@ class ChangeTab(QWidget):
                 keep_style(vec)
                 added.insert(0, vec)
         add_to_group(added, above=[layer_id for layer_id, _ in self.run_dates])
-
-    @staticmethod
-    def _result_name(result, dates: list[str]) -> str:
-        """'BEFORE → AFTER' (the run's dates' layer names, shortened), after the prompt unless it is 'any change'."""
-        pair = " → ".join(short_name(name) for name in dates)
-        label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
-        return tr("{prompt} on {layer}").format(prompt=tr(label), layer=pair) if label and label != "any change" else pair
 
     @property
     def prob_layer(self) -> Optional[QgsRasterLayer]:

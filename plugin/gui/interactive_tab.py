@@ -402,6 +402,7 @@ class InteractiveTab(QWidget):
             self.status.setText(self._off_note())
 
     def _off_note(self) -> str:
+        """The status shown while Prompt on map is off with an object under way."""
         return tr("Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' "
                   "again to use Enter and Esc.")
 

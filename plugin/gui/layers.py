@@ -392,6 +392,14 @@ def short_name(name: str, limit: int = 24) -> str:
     return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
 
 
+def change_result_name(result, dates: list[str]) -> str:
+    """'BEFORE → AFTER' (the run's dates' layer names, shortened), after the understood prompt unless it is 'any change'
+    (the Change tab's and the Processing algorithm's result names)."""
+    pair = " → ".join(short_name(name) for name in dates)
+    label = result.details["prompt"].label if result.details.get("prompt") is not None else ""
+    return tr("{prompt} on {layer}").format(prompt=tr(label), layer=pair) if label and label != "any change" else pair
+
+
 def add_result_layers(raster_path: str, classes: dict[int, str], vector_path: Optional[str] = None,
                       explanation: str = "", name: str = "", project: Optional[QgsProject] = None,
                       above=()) -> list[str]:

@@ -5,18 +5,20 @@ from __future__ import annotations
 import ast
 import inspect
 import os
+import sys
 import time
 
 import numpy as np
 from rasterio.crs import CRS
-from rasterio.transform import Affine, from_origin
+from rasterio.transform import from_origin
 from shapely.geometry import Polygon, box
 
 from conftest import write_raster
 from terraprompt.plugin.core.raster import Grid
 from terraprompt.plugin.core.vectors import polygonize, write_polygons
 
-CROP = os.path.join(os.path.dirname(__file__), "..", "data", "rio_buildings_crop_image.tif")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "interactive"))
+from similar_fakes import find_similar  # noqa: E402  (the fakes the duplicate tests share)
 
 
 def _roofs_in_a_forest(path: str, n: int) -> tuple:
@@ -58,18 +60,6 @@ def test_a_large_polygon_is_filed_in_pieces_of_few_points():
         assert max(x1 - x0, y1 - y0) <= 64.0 or points <= vectors.PIECE_POINTS, (p.bounds, points)
 
 
-class _Prototypes:
-    """Every cell and mask resembles the exemplars."""
-
-    diameter_px = 12.0
-
-    def cell_similarity(self, emb: np.ndarray) -> np.ndarray:
-        return np.ones(emb.shape[1:], np.float32)
-
-    def mask_similarity(self, emb: np.ndarray, cells: np.ndarray) -> float:
-        return 0.9
-
-
 class _Engine:
     """Two 200-pixel roofs (rows 20-29, cols 20-39 and 60-79) and a 320-pixel mask between them (rows 20-29, cols
     34-65), 60 pixels over each: 30 % of each roof (not more), but 37.5 % of itself lies on objects kept."""
@@ -93,29 +83,7 @@ class _Engine:
 def test_a_mask_mostly_over_the_objects_kept_is_a_duplicate(monkeypatch):
     """The pairwise rule (on the smaller object) replaced the share of the mask over every object kept: a mask 37.5 %
     over two kept roofs, 30 % of each, came back as a third, overlapping object."""
-    from terraprompt.plugin.core.interactive import similar_objects as so
-    from terraprompt.plugin.core.interactive.encoder import EncodedWindow
-    from terraprompt.plugin.core.modalities import resolve_modality
-    from terraprompt.plugin.core.raster import open_raster
-    from terraprompt.plugin.core.vectors import AreaCalculator
-
-    src = open_raster(CROP)
-
-    def encode(src_, win, engine, cache=None, modality=None):
-        h, w = int(win.height), int(win.width)
-        cells = (-(-h // so.STRIDE), -(-w // so.STRIDE))
-        return EncodedWindow(win, (h, w), src.transform * Affine.translation(win.col_off, win.row_off),
-                             {"embedding": np.zeros((4,) + cells, np.float32), "image": np.zeros((3, h, w), np.float32),
-                              "valid": np.ones((h, w), bool)}, np.ones((h, w), bool))
-
-    monkeypatch.setattr(so, "encode_window", encode)
-    monkeypatch.setattr(so, "fit_prototypes", lambda cells, bg, diameter: _Prototypes())
-    monkeypatch.setattr(so, "click_points", lambda sim, valid, step: np.array([[22, 25], [75, 25], [50, 25]], np.float32))
-    x0, y0 = src.transform * (100, 120)
-    x1, y1 = src.transform * (110, 110)
-    exemplar = box(x0, y0, x1, y1)  # far from the roofs
-    found, _, clicks = so.similar_objects(src, resolve_modality(src), _Engine(), [exemplar], 0.5,
-                                          AreaCalculator(src.crs), exemplar_areas=[40.0])
+    found, clicks = find_similar(monkeypatch, _Engine(), [[22, 25], [75, 25], [50, 25]])
     assert clicks == 3
     assert [int(m.sum()) for m, _, _ in found] == [200, 200], [int(m.sum()) for m, _, _ in found]
 

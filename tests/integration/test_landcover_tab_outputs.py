@@ -11,25 +11,14 @@ import pytest
 from rasterio.transform import from_origin
 
 from conftest import S2_NAMES, synthetic_s2, wait_for, write_raster
+from dock_helpers import landcover_tab
 
 
 @pytest.fixture()
 def tab(plugin, project):
     """The Land cover tab, on temporary output and the whole layer, its slots empty."""
-    plugin.action.setChecked(True)
-    t = plugin.dock.tab("landcover_tab")
-    t.temp_radio.setChecked(True)
-    t.extent_combo.setCurrentIndex(t.extent_combo.findData("layer"))
-    t.modality_combo.setCurrentIndex(0)
-    t.engine_combo.setCurrentIndex(t.engine_combo.findData("spectral"))
-    yield t
-    if t.task is not None:
-        t.cancel()
-        wait_for(lambda: t.task is None, 60)
-    for combo in (t.sar_combo, t.dsm_combo, t.mask_combo):
-        combo.setLayer(None)
-    t.temp_radio.setChecked(True)
-    t.engine_combo.setCurrentIndex(0)
+    with landcover_tab(plugin) as t:
+        yield t
 
 
 def _add(project, path: str, name: str):

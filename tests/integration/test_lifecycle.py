@@ -48,19 +48,12 @@ def _run_change(tab, before, after):
 
 def _similar_setup(plugin, project, tmp_path):
     """The Interactive tab with an RGB raster and two selected exemplar roofs (classical method, whole raster)."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
-
-    from core.interactive.test_exemplars import TR, geom, scene
+    from core.interactive.test_exemplars import TR, scene
+    from dock_helpers import exemplar_layer
 
     data, red, _ = scene()
     raster = _raster(project, str(tmp_path / "rgb.tif"), "rgb", data, transform=TR)
-    vec = QgsVectorLayer("Polygon?crs=EPSG:32633", "exemplars", "memory")
-    feats = []
-    for r, c in red[:2]:
-        f = QgsFeature()
-        f.setGeometry(QgsGeometry.fromWkt(geom(r, c).wkt))
-        feats.append(f)
-    vec.dataProvider().addFeatures(feats)
+    vec = exemplar_layer("exemplars", red)
     project.addMapLayer(vec)
     tab = similar_tab(plugin, raster, vec)
     return tab

@@ -35,29 +35,24 @@ def test_change_tab_runs_named_after_their_dates_and_numbered(change_tab, projec
 def test_change_result_name_keeps_the_prompt_and_shortens_long_dates(plugin):
     from types import SimpleNamespace
 
-    from terraprompt.plugin.gui.change_tab import ChangeTab
+    from terraprompt.plugin.gui.layers import change_result_name
 
     prompt = SimpleNamespace(details={"prompt": SimpleNamespace(label="new buildings")})
-    name = ChangeTab._result_name(prompt, ["S2A_MSIL2A_20180501_T31UDQ_clipped", "2020"])
+    name = change_result_name(prompt, ["S2A_MSIL2A_20180501_T31UDQ_clipped", "2020"])
     assert name == "new buildings on S2A_MSIL2A_20180501_T31… → 2020", name
-    assert ChangeTab._result_name(SimpleNamespace(details={}), ["a", "b"]) == "a → b"
+    assert change_result_name(SimpleNamespace(details={}), ["a", "b"]) == "a → b"
 
 
 def test_find_similar_runs_named_after_exemplars_and_raster_and_numbered(plugin, project, tmp_path):
     """Two runs gave two layers named 'Similar objects'."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsRasterLayer, QgsVectorLayer
+    from qgis.core import QgsRasterLayer
 
-    from core.interactive.test_exemplars import TR, geom, scene
+    from core.interactive.test_exemplars import TR, scene
+    from dock_helpers import exemplar_layer
 
     data, red, _ = scene()
     raster = QgsRasterLayer(write_raster(str(tmp_path / "rgb.tif"), data, transform=TR), "rgb")
-    vec = QgsVectorLayer("Polygon?crs=EPSG:32633", "roofs", "memory")
-    feats = []
-    for r, c in red[:2]:
-        f = QgsFeature()
-        f.setGeometry(QgsGeometry.fromWkt(geom(r, c).wkt))
-        feats.append(f)
-    vec.dataProvider().addFeatures(feats)
+    vec = exemplar_layer("roofs", red)
     project.addMapLayers([raster, vec])
     tab = similar_tab(plugin, raster, vec)
     for label in ("", "red roof"):

@@ -6,23 +6,14 @@ import pytest
 from rasterio.transform import from_origin
 
 from conftest import S2_NAMES, similar_tab, synthetic_s2, wait_for, write_raster
+from dock_helpers import exemplar_layer, landcover_tab
 
 
 @pytest.fixture()
 def tab(plugin, project):
     """The Land cover tab, on temporary output, the whole layer and the spectral engine."""
-    plugin.action.setChecked(True)
-    t = plugin.dock.tab("landcover_tab")
-    t.temp_radio.setChecked(True)
-    t.extent_combo.setCurrentIndex(t.extent_combo.findData("layer"))
-    t.modality_combo.setCurrentIndex(0)
-    t.engine_combo.setCurrentIndex(t.engine_combo.findData("spectral"))
-    yield t
-    if t.task is not None:
-        t.cancel()
-        wait_for(lambda: t.task is None, 60)
-    t.temp_radio.setChecked(True)
-    t.engine_combo.setCurrentIndex(0)
+    with landcover_tab(plugin) as t:
+        yield t
 
 
 def _s2(project, tmp_path, name: str):
@@ -67,21 +58,15 @@ def test_land_cover_result_drawn_above_a_raster_added_after_the_group(tab, proje
 
 
 def test_find_similar_result_drawn_above_its_raster(plugin, project, tmp_path):
-    from qgis.core import QgsFeature, QgsGeometry, QgsRasterLayer, QgsVectorLayer
+    from qgis.core import QgsRasterLayer, QgsVectorLayer
 
-    from core.interactive.test_exemplars import TR, geom, scene
+    from core.interactive.test_exemplars import TR, scene
     from terraprompt.plugin.gui.layers import add_to_group
 
     add_to_group([QgsVectorLayer("Point?crs=EPSG:32633", "earlier result", "memory")], project)
     data, red, _ = scene()
     raster = QgsRasterLayer(write_raster(str(tmp_path / "rgb.tif"), data, transform=TR), "rgb")
-    vec = QgsVectorLayer("Polygon?crs=EPSG:32633", "exemplars", "memory")
-    feats = []
-    for r, c in red[:2]:
-        f = QgsFeature()
-        f.setGeometry(QgsGeometry.fromWkt(geom(r, c).wkt))
-        feats.append(f)
-    vec.dataProvider().addFeatures(feats)
+    vec = exemplar_layer("exemplars", red)
     project.addMapLayers([raster, vec])  # added after the group: above it
     tab = similar_tab(plugin, raster, vec)
     tab.similar_button.click()

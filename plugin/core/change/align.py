@@ -549,7 +549,7 @@ def heights_apart(layer: Layer) -> tuple[Layer, str]:
     apart = layer.with_heights_apart()
     if band is None or apart is layer:
         return layer, ""
-    desc = layer.src.descriptions[band - 1].strip() if band <= len(layer.src.descriptions) else ""
+    desc = layer.band_description(band)
     if "height" not in apart.modality.roles:
         return apart, separator() + _t("band {band} ('{name}') is terrain elevation (a DEM), not the height of objects "
                                        "above ground: not compared", band=band, name=desc)

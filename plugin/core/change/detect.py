@@ -189,7 +189,7 @@ def _product_date(name: str) -> str:
         if m and 1 <= int(m.group(2)) <= 366:
             day = _dt.date(int(m.group(1)), 1, 1) + _dt.timedelta(days=int(m.group(2)) - 1)
             if day.year == int(m.group(1)):
-                return _iso(str(day.year), str(day.month), str(day.day))
+                return _plausible(day)
     for pattern in _PRODUCT_NAMES:
         for m in pattern.finditer(name):
             if _iso(*m.groups()):
@@ -246,7 +246,7 @@ def _epoch_date(seconds: float) -> str:
         day = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).date()
     except (OverflowError, OSError, ValueError):
         return ""
-    return _iso(str(day.year), str(day.month), str(day.day))
+    return _plausible(day)
 
 
 def _netcdf_date(tags: dict) -> str:
@@ -260,7 +260,7 @@ def _netcdf_date(tags: dict) -> str:
         day = _dt.datetime(*map(int, units.group(2, 3, 4))) + _dt.timedelta(**{units.group(1): float(value.group(1))})
     except (OverflowError, ValueError):
         return ""
-    return _iso(str(day.year), str(day.month), str(day.day))
+    return _plausible(day.date())
 
 
 def dates_reversed(dates: tuple[str, str]) -> bool:
@@ -282,6 +282,11 @@ def _iso(y: str, m: str, d: str) -> str:
         day = _dt.date(int(y), int(m), int(d))
     except ValueError:
         return ""
+    return _plausible(day)
+
+
+def _plausible(day: _dt.date) -> str:
+    """The ISO date of a day, '' before :data:`FIRST_YEAR` or in the future."""
     return day.isoformat() if FIRST_YEAR <= day.year and day <= _dt.date.today() else ""
 
 
@@ -431,7 +436,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     masks = tuple(open_raster(p, expand_palette=False, layer=req.layers.get(p)) if p else None
                   for p in (req.before_cloud_mask, req.after_cloud_mask))
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
-    check_maximum_over_pixel(req, prompt, float(pixel_areas(pair.grid).values().min()))
+    areas = pixel_areas(pair.grid)  # geodesic, computed once: the size check and the tally
+    check_maximum_over_pixel(req, prompt, float(areas.values().min()))
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)
     if method_name == "logratio":  # HH/HV are read in VV's/VH's roles: the notes name what the pair holds
@@ -460,7 +466,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     prob_path = stage["prob"] or os.path.join(tmpdir, "probability.tif")
     codes_path = os.path.join(tmpdir, "transitions.tif")
     writers: list[GeoTiffWriter] = []
-    tally = ChangeTally(kf, kt, pixel_areas(grid))
+    tally = ChangeTally(kf, kt, areas)
     semantic = maps.available or maps.reference is not None
     pad = max(method.context, maps.context if semantic else 0)
     try:

@@ -56,6 +56,11 @@ def catalogue() -> dict:
     return load_json("change_prompts.json")
 
 
+def concept_classes() -> dict[str, str]:
+    """{concept: change-map class} of the catalogue (cropland → vegetation), its comment keys left out."""
+    return {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+
+
 @functools.lru_cache(maxsize=1)
 def _languages() -> tuple[str, ...]:
     """The languages with a core catalogue, listed once (every parse reads them for each catalogue prompt)."""
@@ -237,7 +242,7 @@ def class_label(name: str) -> str:
 
 def _classes_of(parsed: ParsedPrompt, notes: list[str]) -> list[str]:
     """Change-map classes of the concepts a side names (cropland → vegetation, with a note); PromptError when one has none."""
-    table = {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    table = concept_classes()
     out = []
     for m in parsed.concepts:
         cls = table.get(m.concept)
@@ -645,7 +650,7 @@ def listed(names: list[str]) -> str:
 def reference_class_ids(names: list[str], notes: list[str]) -> list[str]:
     """The change-map class each reference class name stands for ('tree cover' → forest, 'Cropland' → vegetation), or
     the name itself when it names none ('class 10'); notes list the readings and the names not read."""
-    table = {k: v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    table = concept_classes()
     classes = [name_class(name, table) for name in names]
     read = [f"{name} → {class_label(cls)}" for name, cls in zip(names, classes) if cls]
     unread = [name for name, cls in zip(names, classes) if not cls]
@@ -782,7 +787,7 @@ def _refuse_unread_reference(prompt: ChangePrompt, spec: dict, maps: ClassMaps) 
     whose classes is read as a change-map class: every class, built-up ones too, would count as 'not built-up'."""
     if maps.reference is None or spec["from"] != ["not_to"]:
         return
-    classes = {v for k, v in catalogue()["concept_classes"].items() if not k.startswith("_")}
+    classes = set(concept_classes().values())
     if any(k in classes for k in maps.from_keys[:-1]):
         return
     wanted = next((alt for alt in spec["to"] if isinstance(alt, list)), [OTHER])

@@ -357,8 +357,7 @@ def _terrain_band(stack: ModalityStack, modality: Modality) -> str:
     band = modality.roles.get("height")
     if band is None or "height" in stack.primary.modality.roles:
         return ""
-    desc = stack.primary.src.descriptions[band - 1].strip() if band <= len(stack.primary.src.descriptions) else ""
-    return t("band {band} ('{name}')", band=band, name=desc)
+    return t("band {band} ('{name}')", band=band, name=stack.primary.band_description(band))
 
 
 MAY_BE_FLAT = frozenset({"height", "vv", "vh", "hh", "hv", "cirrus", "watervapour", "thermal", "thermal2"})
