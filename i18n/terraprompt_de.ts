@@ -101,7 +101,7 @@
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="71" />
             <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The summary says which method ran and why.</source>
-            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenadaptive Schwelle); „irmad“: iterativ umgewichtetes MAD (Nielsen 2007), unempfindlich gegen Verstärkungs- und Versatzunterschiede; „logratio“: SAR-Intensitäts-Log-Ratio; „network“: das mitgelieferte siamesische Änderungsnetz (mit klarer Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR; für optische Paare das Netz, wenn es mitgeliefert ist, das Paar Rot, Grün und Blau hat und beide Daten Pixel von 15 m oder feiner haben (auf 30-m-Landsat-Paaren verlor es gegen CVA), sonst CVA. Die Zusammenfassung sagt, welche Methode lief und warum.</translation>
+            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenadaptive Schwelle); „irmad“: iterativ umgewichtetes MAD (Nielsen 2007), unempfindlich gegen Verstärkungs- und Versatzunterschiede; „logratio“: SAR-Intensitäts-Log-Ratio; „network“: das mitgelieferte siamesische Veränderungsnetz (mit klarer Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR; für optische Paare das Netz, wenn es mitgeliefert ist, das Paar Rot, Grün und Blau hat und beide Daten Pixel von 15 m oder feiner haben (auf 30-m-Landsat-Paaren verlor es gegen CVA), sonst CVA. Die Zusammenfassung sagt, welche Methode lief und warum.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="78" />
@@ -111,7 +111,7 @@
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="79" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
-            <translation>Welche Änderung behalten: 'any change' (Standard), 'new buildings' (nach der Änderung bebaut, Neubau an bebauter Stelle inbegriffen), 'urban expansion' (Bebauung auf zuvor unbebautem Land), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; oder Landbedeckungen: 'forest to built-up', 'loss of water', 'new vegetation' (verfolgte Klassen: Wasser, Vegetation, Wald, bebaut, offener Boden). Eine Größe ('larger than 1 ha') filtert die Polygone.</translation>
+            <translation>Welche Veränderung behalten: 'any change' (Standard), 'new buildings' (nach der Veränderung bebaut, Neubau an bebauter Stelle inbegriffen), 'urban expansion' (Bebauung auf zuvor unbebautem Land), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; oder Landbedeckungen: 'forest to built-up', 'loss of water', 'new vegetation' (verfolgte Klassen: Wasser, Vegetation, Wald, bebaut, offener Boden). Eine Größe ('larger than 1 ha') filtert die Polygone.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="85" />
@@ -224,7 +224,7 @@
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="173" />
+            <location filename="../plugin/algorithms/detect_change.py" line="175" />
             <source>{name} (change)</source>
             <translation>{name} (Veränderung)</translation>
         </message>
@@ -232,11 +232,6 @@
             <location filename="../plugin/gui/change_tab.py" line="567" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="935" />
-            <source>{prompt} on {layer}</source>
-            <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="55" />
@@ -454,12 +449,17 @@
             <translation>Erklärung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="349" />
+            <location filename="../plugin/gui/layers.py" line="400" />
+            <source>{prompt} on {layer}</source>
+            <translation>{prompt} auf {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="414" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="357" />
+            <location filename="../plugin/gui/layers.py" line="422" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -554,7 +554,7 @@
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="102" />
+            <location filename="../plugin/algorithms/outputs.py" line="104" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Der Stil von {file} konnte nicht darin gespeichert werden ({error}): Außerhalb dieses Projekts wird sie mit einem einzigen Symbol geöffnet.</translation>
         </message>
@@ -864,7 +864,7 @@
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="81" />
+            <location filename="../plugin/gui/layers.py" line="229" />
             <source>{n} other transitions</source>
             <translation>{n} weitere Übergänge</translation>
         </message>
@@ -891,7 +891,7 @@
         <message>
             <location filename="../plugin/gui/change_tab.py" line="157" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
-            <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Änderung</translation>
+            <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Veränderung</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="159" />
@@ -926,7 +926,7 @@
         <message>
             <location filename="../plugin/gui/change_tab.py" line="200" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
-            <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Änderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
+            <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Veränderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="203" />
@@ -1069,12 +1069,12 @@
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="624" />
+            <location filename="../plugin/gui/change_tab.py" line="617" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="641" />
+            <location filename="../plugin/gui/change_tab.py" line="634" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1334,7 +1334,7 @@
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="430" />
+            <location filename="../plugin/gui/interactive_tab.py" line="431" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
@@ -1344,12 +1344,12 @@
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="405" />
+            <location filename="../plugin/gui/interactive_tab.py" line="406" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="415" />
+            <location filename="../plugin/gui/interactive_tab.py" line="416" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
@@ -1774,27 +1774,27 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="110" />
+            <location filename="../plugin/gui/layers.py" line="112" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Der Stil von {file} wurde nicht daneben gespeichert: {qml} ist der Stil, den QGIS für {other} liest, eine Datei gleichen Namens. Geben Sie der Ausgabe einen anderen Namen, damit ihre Klassen und Farben mit der Datei erhalten bleiben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="206" />
+            <location filename="../plugin/gui/layers.py" line="263" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="182" />
+            <location filename="../plugin/gui/layers.py" line="184" />
             <source>no change</source>
             <translation>keine Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="183" />
+            <location filename="../plugin/gui/layers.py" line="185" />
             <source>change</source>
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="351" />
+            <location filename="../plugin/gui/layers.py" line="416" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>

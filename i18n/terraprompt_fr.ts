@@ -224,7 +224,7 @@
             <translation>{name} (probabilité de changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="173" />
+            <location filename="../plugin/algorithms/detect_change.py" line="175" />
             <source>{name} (change)</source>
             <translation>{name} (changement)</translation>
         </message>
@@ -232,11 +232,6 @@
             <location filename="../plugin/gui/change_tab.py" line="567" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="935" />
-            <source>{prompt} on {layer}</source>
-            <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="55" />
@@ -454,12 +449,17 @@
             <translation>Explication</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="349" />
+            <location filename="../plugin/gui/layers.py" line="400" />
+            <source>{prompt} on {layer}</source>
+            <translation>{prompt} sur {layer}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="414" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="357" />
+            <location filename="../plugin/gui/layers.py" line="422" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
@@ -554,7 +554,7 @@
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="102" />
+            <location filename="../plugin/algorithms/outputs.py" line="104" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Le style de {file} n'a pas pu y être enregistré ({error}) : hors de ce projet, il s'ouvre avec un symbole unique.</translation>
         </message>
@@ -864,7 +864,7 @@
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="81" />
+            <location filename="../plugin/gui/layers.py" line="229" />
             <source>{n} other transitions</source>
             <translation>{n} autres transitions</translation>
         </message>
@@ -1069,12 +1069,12 @@
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="624" />
+            <location filename="../plugin/gui/change_tab.py" line="617" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="641" />
+            <location filename="../plugin/gui/change_tab.py" line="634" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1334,7 +1334,7 @@
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="430" />
+            <location filename="../plugin/gui/interactive_tab.py" line="431" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
@@ -1344,12 +1344,12 @@
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="405" />
+            <location filename="../plugin/gui/interactive_tab.py" line="406" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="415" />
+            <location filename="../plugin/gui/interactive_tab.py" line="416" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
@@ -1774,27 +1774,27 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="110" />
+            <location filename="../plugin/gui/layers.py" line="112" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Le style de {file} n'a pas été enregistré à côté de lui : {qml} est le style que QGIS lit pour {other}, un fichier du même nom. Donnez un autre nom à la sortie pour garder ses classes et ses couleurs avec le fichier.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="206" />
+            <location filename="../plugin/gui/layers.py" line="263" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="182" />
+            <location filename="../plugin/gui/layers.py" line="184" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="183" />
+            <location filename="../plugin/gui/layers.py" line="185" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="351" />
+            <location filename="../plugin/gui/layers.py" line="416" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
