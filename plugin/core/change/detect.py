@@ -10,25 +10,21 @@ moved into place together at the end; on error or cancel nothing is left.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import glob
 import math
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
-import rasterio
 from rasterio.windows import Window
 
-from ..catalog import load_json
 from ..errors import InputError, ModalityError, OutputError
 from ..messages import decimal, measure, number, quantity, t
 from ..mmu import AreasLike, as_pixel_areas, sieve_changed
-from ..modalities import Modality, polarisations, resolve_modality, s2_product_name
+from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
 from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, open_raster, reads_cancellable
@@ -39,6 +35,7 @@ from ..writers import (GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_pat
                        with_bounded_gdal_cache, with_format_notes)
 from ..landcover.extract import MAY_BE_FLAT, pixel_areas
 from .align import AlignedPair, align_pair, padded_window
+from .dates import guess_date, read_date  # noqa: F401 - tests import guess_date from here
 from .methods import choose_method, make_method
 from .semantic import (OTHER, ChangePrompt, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt,
                        prompt_accuracy, select_transitions, share_cautions)
@@ -95,172 +92,8 @@ class ChangeResult:
     details: dict = field(default_factory=dict)
 
 
-_ACQUISITION_KEY = re.compile(r"ACQUI|SENS|DATATAKE|ACQ_|START|CAPTURE|OBSERV|IMAGING|SCENE_CENTER|DATETIME_?ORIGINAL")
-_NOT_ACQUISITION_KEY = re.compile(r"TIFFTAG_DATETIME|^(EXIF_)?DATETIME$|FILE_DATE|#UNITS|PROCESS|GENERAT|CREAT|PRODUCTION|"
-                                  r"PRODUCT_URI|EXPORT|MODIF|PUBLI|INGEST|ARCHIV")
-"""Tag keys of when a file was written, not sensed: TIFFTAG_DATETIME and (EXIF_)DATETIME are the time a program saved
-the file, FILE_DATE a Landsat product's processing time, '#units' a netCDF variable's 'days since 1970-01-01'."""
-FIRST_YEAR = 1972
-"""No earth observation image is older than Landsat 1 (1972): an earlier year is an epoch or a placeholder (1900, 0001)."""
 SEASON_MONTHS = 3
 """Dates at least this many months apart in the year are in different seasons (March and August, 5)."""
-
-
-@dataclass(frozen=True)
-class AcquisitionDate:
-    """A raster's acquisition date (YYYY-MM-DD, '' if unknown) and, when unknown, why a date it holds was not read."""
-
-    date: str = ""
-    note: str = ""
-
-
-def guess_date(src: RasterSource) -> str:
-    """Acquisition date (YYYY-MM-DD) of a raster, '' if unknown (:func:`read_date`)."""
-    return read_date(src).date
-
-
-def read_date(src: RasterSource) -> AcquisitionDate:
-    """The acquisition date from an acquisition tag (default and IMAGERY domains), a netCDF time, the file name, a
-    Sentinel-2 product id around the file (:func:`s2_product_name`), a product-named parent folder, another date tag or an
-    OSCD-style dates.txt; the time a file was saved or processed is no acquisition date (an export stamp of 2024 made a
-    2016 → 2018 pair read 'AFTER is older than BEFORE'), and a file name holding several dates gives none."""
-    tags = _dated_tags(src)
-    acquired = [v for k, v in tags if _ACQUISITION_KEY.search(k)]
-    other = [v for k, v in tags if not _ACQUISITION_KEY.search(k)]
-    name = os.path.basename(src.path)
-    named, several = _name_date(name)
-    readers = (lambda: _tag_date(acquired), lambda: _netcdf_date(src.tags), lambda: named,
-               lambda: _iso_compact(s2_product_name(src).date), lambda: _folder_date(src.path), lambda: _tag_date(other),
-               lambda: _oscd_date(src.path))
-    date = next(filter(None, (read() for read in readers)), "")
-    if date or not several:
-        return AcquisitionDate(date)
-    return AcquisitionDate("", t("the file name {name} holds several dates ({dates}) and no product name says which is the "
-                                 "acquisition: date unknown", name=name, dates=", ".join(several)))
-
-
-def _dated_tags(src: RasterSource) -> list[tuple[str, object]]:
-    """The tags (default and IMAGERY domains, keys in upper case) that may hold the acquisition: keys naming a date, a
-    time or a start (DATATAKE_1_DATATAKE_SENSING_START), not the time a file was written (:data:`_NOT_ACQUISITION_KEY`)."""
-    keys = [(str(k).upper(), v) for k, v in {**_imagery_tags(src.path), **src.tags}.items()]
-    return [(k, v) for k, v in keys if re.search(r"DATE|TIME|START$", k) and not _NOT_ACQUISITION_KEY.search(k)]
-
-
-def _imagery_tags(path: str) -> dict:
-    """The dataset's IMAGERY metadata domain (ACQUISITIONDATETIME of Maxar, Pleiades, SPOT and Landsat products), {} when none."""
-    try:
-        with rasterio.open(path) as ds:
-            return dict(ds.tags(ns="IMAGERY"))
-    except (rasterio.errors.RasterioError, ValueError):  # a driver or layer source without that domain: no items
-        return {}
-
-
-def _oscd_date(path: str) -> str:
-    """The date an OSCD-style dates.txt beside '<name>_t1.tif' / '_t2.tif' gives, '' for none."""
-    t_ = re.search(r"_t([12])\.", os.path.basename(path))
-    dates = os.path.join(os.path.dirname(path), "dates.txt")
-    if not (t_ and os.path.exists(dates)):
-        return ""
-    with open(dates, encoding="utf-8", errors="ignore") as fh:
-        for line in fh:
-            m = re.match(rf"\s*date_{t_.group(1)}\s*:\s*(\d{{4}})(\d{{2}})(\d{{2}})", line)
-            if m:
-                return _iso(*m.groups())
-    return ""
-
-
-_DAY_OF_YEAR_NAMES = (
-    re.compile(r"HLS\.[LS]30\.T\w{5}\.(\d{4})(\d{3})T\d{6}", re.I),  # HLS.L30.T30TXQ.2015259T105619
-    re.compile(r"(?<![A-Za-z0-9])L[COTEM]\d{7}(\d{4})(\d{3})[A-Z]{3}\d{2}"),  # Landsat scene id LC81990292019045LGN00
-)
-"""Product names that give the acquisition as year and day of year (only these: any 7 digits are no date)."""
-_PRODUCT_NAMES = (
-    re.compile(r"(?<![A-Za-z0-9])L[COTEM]0\d_L\w{3}_\d{6}_(\d{4})(\d{2})(\d{2})_"),  # Landsat LC08_L2SP_193027_20200412_
-    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})T\d{6}"),  # Sentinel-1/2 _20200101T103321_ (the sensing time comes first)
-    re.compile(r"(?<!\d)(\d{4})(\d{2})(\d{2})_\d{6}(?!\d)"),  # Planet 20200101_103321
-)
-"""Product names whose date is the acquisition, whatever other dates (processing, export) the name holds."""
-
-
-def _product_date(name: str) -> str:
-    """The acquisition date a product name gives (:data:`_DAY_OF_YEAR_NAMES`, :data:`_PRODUCT_NAMES`), '' for none."""
-    for pattern in _DAY_OF_YEAR_NAMES:
-        m = pattern.search(name)
-        if m and 1 <= int(m.group(2)) <= 366:
-            day = _dt.date(int(m.group(1)), 1, 1) + _dt.timedelta(days=int(m.group(2)) - 1)
-            if day.year == int(m.group(1)):
-                return _plausible(day)
-    for pattern in _PRODUCT_NAMES:
-        for m in pattern.finditer(name):
-            if _iso(*m.groups()):
-                return _iso(*m.groups())
-    return ""
-
-
-def _name_date(name: str) -> tuple[str, list[str]]:
-    """The acquisition date in a file name: a product name's (:func:`_product_date`), else its only valid date
-    (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD; an invalid one such as 2003-13-45, a future one or one before 1972 is none);
-    ('', the dates) when it holds several (an export stamp beside the acquisition)."""
-    found = _product_date(name)
-    if found:
-        return found, []
-    dates = list(dict.fromkeys(filter(None, (_iso(m.group(1), m.group(3), m.group(4)) for m in
-                                             re.finditer(r"(?<!\d)(\d{4})([-_]?)(\d{2})\2(\d{2})(?!\d)", name)))))
-    return (dates[0], []) if len(dates) == 1 else ("", dates)
-
-
-def _folder_date(path: str) -> str:
-    """The acquisition date a product-named parent folder gives (…/LC08_L2SP_193027_20200412_…/SR_B4.tif, a .SAFE's
-    GRANULE/…/IMG_DATA, Earth Search's …/S2B_33UVP_20230612_0_L2A/B04.tif), '' for none."""
-    earth_search = load_json("modalities.json")["sentinel2_band_files"]["folder_product"]  # S2B_33UVP_20230612_0_L2A
-    folder = os.path.dirname(os.path.abspath(path))
-    for _ in range(4):
-        m = re.fullmatch(earth_search, os.path.basename(folder), re.I)
-        found = _product_date(os.path.basename(folder)) or (_iso_compact(m.group(1)) if m else "")
-        if found:
-            return found
-        folder = os.path.dirname(folder)
-    return ""
-
-
-def _tag_date(values: list) -> str:
-    """The first date (YYYY-MM-DD) among tag values, '' for none: Unix timestamps of 10 (s) or 13 (ms) digits are read
-    as such, a netCDF 'days since 1970-01-01' is no date."""
-    for val in values:
-        text = str(val).strip()
-        if re.search(r"\bsince\b", text, re.I):
-            continue
-        if re.fullmatch(r"\d{10}|\d{13}", text):
-            found = _epoch_date(int(text) / (1000 if len(text) == 13 else 1))
-        else:
-            m = re.search(r"(?<!\d)(\d{4})([-:/]?)(\d{2})\2(\d{2})(?!\d)", text)
-            found = _iso(m.group(1), m.group(3), m.group(4)) if m else ""
-        if found:
-            return found
-    return ""
-
-
-def _epoch_date(seconds: float) -> str:
-    """The UTC date of a Unix timestamp, '' when implausible."""
-    try:
-        day = _dt.datetime.fromtimestamp(seconds, _dt.timezone.utc).date()
-    except (OverflowError, OSError, ValueError):
-        return ""
-    return _plausible(day)
-
-
-def _netcdf_date(tags: dict) -> str:
-    """The date of a netCDF's one time step ('NETCDF_DIM_time_VALUES' = '{18262}', 'time#units' = 'days since
-    1970-01-01'), '' for none or several."""
-    units = re.match(r"\s*(days|hours|minutes|seconds) since (\d{4})-(\d{1,2})-(\d{1,2})", str(tags.get("time#units", "")))
-    value = re.fullmatch(r"\{?\s*(-?\d+(\.\d*)?)\s*\}?", str(tags.get("NETCDF_DIM_time_VALUES", "")).strip())
-    if not (units and value):
-        return ""
-    try:
-        day = _dt.datetime(*map(int, units.group(2, 3, 4))) + _dt.timedelta(**{units.group(1): float(value.group(1))})
-    except (OverflowError, ValueError):
-        return ""
-    return _plausible(day.date())
 
 
 def dates_reversed(dates: tuple[str, str]) -> bool:
@@ -274,25 +107,6 @@ def months_apart(dates: tuple[str, str]) -> int:
         return 0
     gap = abs(int(dates[0][5:7]) - int(dates[1][5:7]))
     return min(gap, 12 - gap)
-
-
-def _iso(y: str, m: str, d: str) -> str:
-    """The ISO date of year, month and day, '' when invalid, before :data:`FIRST_YEAR` or in the future."""
-    try:
-        day = _dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return ""
-    return _plausible(day)
-
-
-def _plausible(day: _dt.date) -> str:
-    """The ISO date of a day, '' before :data:`FIRST_YEAR` or in the future."""
-    return day.isoformat() if FIRST_YEAR <= day.year and day <= _dt.date.today() else ""
-
-
-def _iso_compact(yyyymmdd: str) -> str:
-    """The ISO date of 'YYYYMMDD', '' when empty or invalid."""
-    return _iso(yyyymmdd[:4], yyyymmdd[4:6], yyyymmdd[6:]) if len(yyyymmdd) == 8 else ""
 
 
 def _stage(path: Optional[str]) -> Optional[str]:

@@ -1,6 +1,7 @@
 """Acquisition dates of a change pair: epochs and timestamps are no dates, a file name's export stamp or pixel offsets
-are no acquisition, the keys GDAL gives Sentinel-2, Maxar and Landsat products are read, swapped or seasonal dates are
-cautioned and unknown dates are NULL in the polygons."""
+are no acquisition, the keys GDAL gives Sentinel-2, Maxar, Landsat and Earth Engine products are read, so are day-first
+dates and month words in names and tags (a day and month that read both ways give none, with a note), swapped or
+seasonal dates are cautioned and unknown dates are NULL in the polygons."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,9 @@ import rasterio
 
 from change_pairs import change_pair
 from conftest import S2_NAMES, write_raster
-from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change, guess_date
+from terraprompt.plugin.core.catalog import load_json
+from terraprompt.plugin.core.change.dates import guess_date, read_date
+from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
 from terraprompt.plugin.core.raster import open_raster
 from terraprompt.plugin.core.tiling import TileSpec
 
@@ -109,3 +112,80 @@ def test_a_name_of_several_dates_says_why_its_date_is_unknown(tmp_path):
     assert res.dates == ("", "2017-08-29")
     assert "older than BEFORE" not in res.summary
     assert "holds several dates (2024-03-01, 2016-11-30)" in res.summary
+
+
+@pytest.mark.parametrize("tags, date", [
+    ({"system:time_start": "1528185600000"}, "2018-06-05"),  # GDAL splits it: {'system': 'time_start=1528185600000'}
+    ({"system:time_start": "805680000000"}, "1995-07-14"),  # Earth Engine milliseconds of 12 digits (before 2001)
+    ({"system:time_end": "1528185600000"}, "2018-06-05"),  # the only time: read as another date tag
+])
+def test_earth_engine_times_are_read(tmp_path, tags, date):
+    assert _dated(tmp_path, "ee_export.tif", **tags) == date
+
+
+def test_an_earth_engine_end_time_yields_to_the_name(tmp_path):
+    assert _dated(tmp_path, "composite_2018-06-01.tif", **{"system:time_end": "1530403200000"}) == "2018-06-01"
+
+
+@pytest.mark.parametrize("name, date", [
+    ("scene_25-06-2018.tif", "2018-06-25"),
+    ("scene_25.06.2018.tif", "2018-06-25"),
+    ("25_06_2018.tif", "2018-06-25"),
+    ("scene_06-06-2018.tif", "2018-06-06"),  # day and month alike: either reading
+    ("scene_06-25-2018.tif", "2018-06-25"),  # only the month-first reading is a date
+    ("S2_2018Jun05.tif", "2018-06-05"),
+    ("05Jun2018.tif", "2018-06-05"),
+    ("05_June_2018.tif", "2018-06-05"),
+    ("scene 5 juin 2018.tif", "2018-06-05"),
+    ("12_März_2019.tif", "2019-03-12"),
+    ("June 5, 2018.tif", "2018-06-05"),
+    ("B4_3_2018.tif", ""),  # a band number is no day
+    ("augmented_2018.tif", ""),  # 'aug' inside a word is no month
+    ("clip_2024-03-01_05Jun2018.tif", ""),  # several dates
+])
+def test_day_first_and_month_word_names_are_read(tmp_path, name, date):
+    assert _dated(tmp_path, name) == date
+
+
+def _read(tmp_path, name: str, **tags):
+    """read_date of a small raster of that name with these tags."""
+    path = write_raster(str(tmp_path / name), np.ones((1, 4, 4), np.uint8))
+    if tags:
+        with rasterio.open(path, "r+") as ds:
+            ds.update_tags(**tags)
+    return read_date(open_raster(path))
+
+
+def test_a_name_whose_day_and_month_read_both_ways_says_why_and_how_to_fix(tmp_path):
+    read = _read(tmp_path, "scene_05-06-2018.tif")
+    assert read.date == ""
+    assert "holds 05-06-2018, which reads as 2018-06-05 (day first) or 2018-05-06 (month first)" in read.note
+    assert "rename the file with its date written YYYY-MM-DD" in read.note
+
+
+@pytest.mark.parametrize("value, date", [("25/06/2018", "2018-06-25"), ("06/06/2018", "2018-06-06"),
+                                         ("06/25/2018 10:20:30", "2018-06-25"), ("05-JUN-2018", "2018-06-05")])
+def test_a_day_month_tag_is_read_when_unambiguous(tmp_path, value, date):
+    assert _dated(tmp_path, "scene.tif", ACQUISITION_DATE=value) == date
+
+
+def test_a_tag_whose_day_and_month_read_both_ways_says_why_and_how_to_fix(tmp_path):
+    read = _read(tmp_path, "scene.tif", ACQUISITION_DATE="05/06/2018")
+    assert read.date == ""
+    assert "ACQUISITION_DATE = 05/06/2018 reads as 2018-06-05 (day first) or 2018-05-06 (month first)" in read.note
+    assert "YYYY-MM-DD" in read.note
+
+
+def test_an_ambiguous_name_date_is_said_in_the_summary(tmp_path):
+    res = _run(tmp_path, *_pair(tmp_path, "before_05-06-2018.tif", "after_2019-06-20.tif"))
+    assert res.dates == ("", "2019-06-20")
+    assert "Dates: the file name before_05-06-2018.tif holds 05-06-2018, which reads as" in res.summary
+
+
+def test_no_month_word_names_two_months():
+    months = {}
+    for language, names in load_json("month_names.json").items():
+        for number, forms in enumerate(names if not language.startswith("_") else []):
+            for word in forms:
+                assert months.setdefault(word, number) == number, word
+    assert len(months) > 40

@@ -1,5 +1,6 @@
-"""Acquisition dates in product names that give year and day of year (HLS, Landsat scene ids), and a file name whose
-first date-like group is no date (2003-13-45) but holds a valid one later."""
+"""Acquisition dates in product names that give year and day of year (HLS, Landsat scene ids) or a month abbreviation
+(Maxar/DigitalGlobe catalogue names), and a file name whose first date-like group is no date (2003-13-45) but holds a
+valid one later."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,6 +19,11 @@ from terraprompt.plugin.core.raster import open_raster
     ("taizhou_2003-13-45_2003-02-06.tif", "2003-02-06"),
     ("img_119038_2019045.tif", ""),  # seven digits outside those product names are no date
     ("LC81990292019400LGN00.tif", ""),  # no day 400
+    ("18JUN05104521-M1BS-058123456010_01_P001.tif", "2018-06-05"),  # Maxar YYMMMDDhhmmss-product
+    ("20AUG15104521-P2AS-058123456010_01_P001_20240301.tif", "2020-08-15"),  # the product decides over an export stamp
+    ("99DEC05104521-S2AS-058123456010_01_P001.tif", "1999-12-05"),
+    ("20AUG15104521_mosaic.tif", ""),  # no product after it: two digits and a month are no date
+    ("18XYZ05104521-M1BS-058123456010_01_P001.tif", ""),  # no month
 ])
 def test_dates_in_product_names(tmp_path, name, date):
     path = write_raster(str(tmp_path / name), np.ones((1, 4, 4), np.uint8))
