@@ -103,7 +103,8 @@ _TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+leas
                  r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über|ab", r">=?|≥")
 _LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to"
                 r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter", r"<=?|≤")
-_HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe)\b")
+_HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe"
+                           r"|above\s+(?:the\s+)?ground(?:\s+level)?|über\s+(?:dem\s+)?boden|au-dessus\s+du\s+sol)\b")
 
 
 def _between(unit: str) -> re.Pattern:
@@ -120,11 +121,29 @@ _BARE_LENGTH_SIZE = re.compile(r"(?<!\w)(?:larger|bigger|wider|smaller|greater)\
 _DIMENSIONS = re.compile(_NUM + r"\s*(?:m|ft)?\s*[x×*]\s*" + _NUM + r"\s*(?:m|metres?|meters?|ft|feet|foot)(?![\w^²³])")
 """'10 x 10 m': two lengths, not an area or a height (it was read as taller than 10 m)."""
 _AREA_BETWEEN = _between(_AREA_UNIT)
-_NEGATIVE_AREA = re.compile(r"(?<![0-9.,])(?<![0-9] )[-−]\s*" + _NUM + r"\s*(?:" + _AREA_UNIT + r")(?![a-z])")
-"""'larger than -1 ha': a negative area (not the range '1-2 ha'), refused rather than read without its minus."""
+
+
+def _negative(unit: str, unit_end: str) -> re.Pattern:
+    """A minus before a quantity, its unit after it ('-1 ha', '− 2 m') or a range after it ('-1 to 5 ha', 'between -2 and
+    5 m'); not the ranges '1-2 ha' or '2 - 5 m' (a number before the minus) nor a hyphen in a name ('Sentinel-2 and 10 m')."""
+    quantity = r"\s*(?:" + unit + r")" + unit_end
+    return re.compile(r"(?<![0-9.,])(?<![0-9] )(?:(?<!\w)-|[−–‐])\s*" + _NUM + r"(?:" + quantity + r"|(?=\s*(?:to|and|et|à|und|bis|-|–)\s*"
+                      + r"[-−–‐]?\s*[0-9.,]+" + quantity + r"))")
+
+
+_NEGATIVE_AREA = _negative(_AREA_UNIT, r"(?![a-z])")
+"""'larger than -1 ha', 'from -1 to 5 ha': a negative area, refused rather than read without its minus."""
 _AFTER_AREA = re.compile(_NUM + r"\s*(?:" + _AREA_UNIT + r")\s*$")
 """An area just before a minus: '1 ha - 5 ha' is a range, not a negative area."""
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
+_NEGATIVE_HEIGHT = _negative(_LENGTH_UNIT, r"(?![a-z0-9²³^])")
+"""'lower than -2 m', 'taller than −2 m', '-2 to 5 m': a negative height, refused rather than read without its minus."""
+_AFTER_LENGTH = re.compile(_NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s*$")
+"""A height just before a minus: '2 m - 5 m' is a range, not a negative height."""
+_BELOW_GROUND = re.compile(_NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s+(?:(?:below|under|beneath|underneath)\s+(?:the\s+)?"
+                           r"(?:ground|surface|terrain)|underground|unter\s+(?:dem\s+)?(?:boden|gelände|grund)|unter\s+"
+                           r"(?:der\s+)?(?:oberfläche|erde)|sous\s+(?:le\s+)?(?:sol|terrain)|au-dessous\s+du\s+sol)(?!\w)")
+"""'2 m below ground': a height under the ground, which the heights above ground of an nDSM never filter."""
 _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|neither|weder|ni|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
                       r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
@@ -135,12 +154,20 @@ _NEGATED = re.compile(r"(?<![\w-])(?:non[- ]|nicht-)([^\W\d_]+(?:-[^\W\d_]+)?)|(
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
                               r"discard|discarding|delete|skip|skipping|omit|omitting|leave\s+out|filter\s+out|get\s+rid\s+of|"
                               r"except(?:\s+for)?|but\s+not|other\s+than|apart\s+from|aside\s+from|excl\.?|minus|"
+                              r"nothing|none|nichts|rien|aucun|aucune|aucuns|aucunes|"
                               r"pas|ni|neither|nor|weder|noch|sans|sauf|hors|excepté|mais\s+pas|kein|keine|keinen|nicht|ohne|außer|"
                               r"ausgenommen|abgesehen\s+von|entferne|ignoriere)((?:\s+[^\W\d_]+){0,3}?)\s*$")
 """A negation, removal or exclusion just before a size qualifier ('no objects smaller than 1 ha', 'drop everything under
-1 ha', 'except areas smaller than 1 ha'): the qualifier then bounds the other side."""
+1 ha', 'except areas smaller than 1 ha', 'nothing smaller than 1 ha', 'rien de plus petit que 1 ha', 'nichts unter 1 ha'):
+the qualifier then bounds the other side."""
+_NOTHING = re.compile(r"(?<!\w)(?:nothing|none|nichts|rien|aucun(?:e|s|es)?|keine?[nmrs]?)(?!\w)"
+                      r"(?!\s+(?:but|except|other\s+than|als|außer|que|d'autre|sauf)(?!\w))")
+"""A negation that starts no excluded part ('nothing', 'none', 'nichts', 'rien', 'aucune', 'keine'): before a size
+qualifier it negates the size, or TerraPrompt refuses the size (:func:`_negated_bound`); 'nothing but water' negates
+nothing."""
 _SIZE_WORDS = set("""small little tiny big large ones one those petit petits petite petites grand grands grande grandes celles
-ceux celle celui klein kleine kleinen kleines groß große großen jene solche""".split())
+ceux celle celui objet objets klein kleine kleinen kleines groß große großen jene solche fläche flächen objekt objekte gebiet
+gebiete""".split())
 """Words that may stand between a negation and its qualifier besides stop words ('without small ones under 1000 m2',
 'sauf celles de moins de 1 ha')."""
 _PLAIN_NEGATIONS = {"no", "not", "pas", "kein", "keine", "keinen", "nicht"}
@@ -305,13 +332,15 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
     """The minimums and maximums of the quantities ``number_unit`` finds with a ``lower`` or ``upper`` qualifier before
     them ('larger than 1 ha'; the nearer qualifier decides) or after them ('10 ha or more'), and the text without those
     qualified quantities. A negation before the qualifier ('no objects smaller than 1 ha', 'except areas under 1 ha', 'no
-    lakes smaller than 1 ha' at the start) makes it bound the other side; PromptError for a bound in the excluded part of
-    a prompt whose wanted part has one (:func:`_refuse_bound_excluded`)."""
+    lakes smaller than 1 ha' at the start, 'nothing smaller than 1 ha') makes it bound the other side (:func:`_negated_bound`);
+    PromptError for a negated range (:func:`_refuse_negated_range`) and for a bound in the excluded part of a prompt whose
+    wanted part has one (:func:`_refuse_bound_excluded`)."""
     lows: list[float] = []
     highs: list[float] = []
     ranges = list(between.finditer(text))
     placed, removed = [], 0
     for m in ranges:  # a range first: 'between 100 m2 and 1 ha'
+        _refuse_negated_range(text, m)
         a, ua = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         b, ub = m.group(5), m.group(6)
         lo, hi = sorted((_number(a) * units[ua or ub], _number(b) * units[ub]))
@@ -327,27 +356,79 @@ def _parse_range(text: str, number_unit: re.Pattern, between: re.Pattern, units:
         if lo is None and hi is None:
             after = text[m.end() :]
             trailing = _TRAILING_MORE.match(after) or _TRAILING_LESS.match(after)
-            if trailing is not None:
-                (lows if trailing.re is _TRAILING_MORE else highs).append(_number(m.group(1)) * units[m.group(2)])
-                spans.append((m.start(), m.end() + trailing.end()))
-            continue
-        value = _number(m.group(1)) * units[m.group(2)]
-        is_max = hi is not None and (lo is None or hi[1] > lo[1])
-        q_start = start + (hi if is_max else lo)[0]
-        w_start = max(0, q_start - 40)
-        negation = _NEGATION_BEFORE.search(text[w_start:q_start])
-        words = negation.group(1).split() if negation is not None else []
-        if negation is not None and all(w in _STOP or w in _SIZE_WORDS for w in words):
-            is_max = not is_max  # 'no objects smaller than 1 ha', 'except areas under 1 ha': objects of at least 1 ha
-            q_start = w_start + negation.start()
-        elif (negation is not None and text[w_start + negation.start() : w_start + negation.start(1)] in _PLAIN_NEGATIONS
-              and not _content(text[: w_start + negation.start()]) and _names_concept(" ".join(words))):
-            is_max = not is_max  # 'no lakes smaller than 1 ha': lakes of at least 1 ha (the negation word goes, the lakes stay)
-            spans.append((w_start + negation.start(), w_start + negation.start(1)))
-        (highs if is_max else lows).append(value)
-        spans.append((q_start, m.end()))
+            if trailing is None:
+                continue
+            is_max, q_start, end = trailing.re is _TRAILING_LESS, m.start(), m.end() + trailing.end()  # '10 ha or more'
+        else:
+            is_max = hi is not None and (lo is None or hi[1] > lo[1])
+            q_start, end = start + (hi if is_max else lo)[0], m.end()
+        flip, q_start, negation_word = _negated_bound(text, q_start, m.end())
+        if negation_word is not None:
+            spans.append(negation_word)
+        (highs if is_max != flip else lows).append(_number(m.group(1)) * units[m.group(2)])
+        spans.append((q_start, end))
     _refuse_bound_excluded(text, sorted(placed + spans))
     return lows, highs, _cut(text, spans)
+
+
+def _negation_before(text: str, pos: int) -> tuple[Optional[re.Match], int, list[str]]:
+    """The negation that ends at ``pos`` (before a qualifier or range) within 40 characters, where that window starts, and
+    the words between the negation and ``pos``."""
+    w_start = max(0, pos - 40)
+    negation = _NEGATION_BEFORE.search(text[w_start:pos])
+    return negation, w_start, (negation.group(1).split() if negation is not None else [])
+
+
+def _negates_concept(text: str, negation: re.Match, w_start: int, words: list[str]) -> bool:
+    """Whether a plain negation at the start of a prompt negates the size of the concept it names ('no lakes smaller than
+    1 ha'), not the concept."""
+    return (text[w_start + negation.start() : w_start + negation.start(1)] in _PLAIN_NEGATIONS
+            and not _content(text[: w_start + negation.start()]) and _names_concept(" ".join(words)))
+
+
+def _nothing_before(text: str, w_start: int, pos: int) -> Optional[re.Match]:
+    """'nothing', 'nichts', 'rien' ... in the clause before ``pos`` (from ``w_start``, after the last comma or stop)."""
+    clause = text[w_start:pos]
+    cut = max(clause.rfind(c) for c in ",;:.()") + 1
+    return _NOTHING.search(text, w_start + cut, pos)
+
+
+def _negated_bound(text: str, q_start: int, end: int) -> tuple[bool, int, Optional[tuple[int, int]]]:
+    """Whether a negation before the qualified quantity at ``q_start``:``end`` makes it bound the other side, where the
+    qualified quantity then starts, and the span of a negation word to cut alone ('no' in 'no lakes smaller than 1 ha', the
+    lakes stay).
+    'no objects smaller than 1 ha', 'except areas under 1 ha', 'nothing smaller than 1 ha': objects of at least 1 ha;
+    PromptError for 'nothing', 'nichts', 'rien' ... before the qualifier with other words between ('nothing green smaller
+    than 1 ha'), which would otherwise be read as the opposite bound."""
+    negation, w_start, words = _negation_before(text, q_start)
+    if negation is not None and all(w in _STOP or w in _SIZE_WORDS for w in words):
+        return True, w_start + negation.start(), None  # the negation, its words and the qualifier go together
+    if negation is not None and _negates_concept(text, negation, w_start, words):
+        return True, q_start, (w_start + negation.start(), w_start + negation.start(1))
+    nothing = _nothing_before(text, w_start, q_start)
+    if nothing is not None:
+        raise PromptError(_t("In '{phrase}', TerraPrompt cannot tell whether '{word}' negates the size or the words after it, "
+                             "and could read the opposite bound.", phrase=text[nothing.start() : end].strip(), word=nothing.group(0)),
+                          _t("Write what to keep without '{word}', e.g. 'water larger than 1 ha' for 'water, nothing smaller than "
+                             "1 ha', 'trees taller than 5 m' for 'trees, nothing lower than 5 m'.", word=nothing.group(0)))
+    return False, q_start, None
+
+
+def _refuse_negated_range(text: str, m: re.Match) -> None:
+    """PromptError for a negated range ('no objects between 1 and 5 ha', 'nothing from 2 to 5 m', 'no lakes between 1 and
+    5 ha'): a run keeps one range of sizes or heights, not everything outside one (it kept the range itself)."""
+    negation, w_start, words = _negation_before(text, m.start())
+    nothing = _nothing_before(text, w_start, m.start())
+    if negation is not None and (all(w in _STOP or w in _SIZE_WORDS for w in words) or _negates_concept(text, negation, w_start, words)):
+        start = w_start + negation.start()
+    elif nothing is not None:
+        start = nothing.start()
+    else:
+        return
+    raise PromptError(_t("'{phrase}' asks for every size or height outside a range; a run keeps objects inside one range only.",
+                         phrase=text[start : m.end()].strip()),
+                      _t("Give the sizes or heights to keep, e.g. 'smaller than 1 ha' or 'larger than 5 ha' (one run each), "
+                         "or 'between 1 and 5 ha' without the negation."))
 
 
 def _names_concept(words: str) -> bool:
@@ -477,8 +558,9 @@ def _refuse_numbers_left(rest: str) -> None:
                           _t("Write 'larger than {size}' to keep objects of at least that size or 'smaller than {size}' for at "
                              "most that size.", size=bare.group(0).strip()))
     height = _HEIGHT_LEFT.search(rest)
-    if height:
-        raise PromptError(_t("'{phrase}' in the prompt is a height, and this prompt filters by area only.", phrase=height.group(0).strip()),
+    height_text = height.group(0).strip() if height else _negative_quantity(rest, _NEGATIVE_HEIGHT, _AFTER_LENGTH)  # '-10 m'
+    if height_text:
+        raise PromptError(_t("'{phrase}' in the prompt is a height, and this prompt filters by area only.", phrase=height_text),
                           _t("Leave the height out (heights filter land-cover prompts, with a DSM or nDSM), or give an area, "
                              "e.g. 'larger than 200 m2'."))
     for m in _LEFT_NUMBER.finditer(rest):
@@ -497,10 +579,10 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     if _PIXEL_SIZE.search(text):
         raise PromptError(_t("The prompt gives a size in pixels, which depends on the raster's pixel size."),
                           _t("Give an area in m², ha or km², e.g. 'water larger than 500 m2'."))
-    for negative in _NEGATIVE_AREA.finditer(text):
-        if not _AFTER_AREA.search(text[: negative.start()]):  # '1 ha - 5 ha' is a range
-            raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative.group(0)),
-                              _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
+    negative = _negative_quantity(text, _NEGATIVE_AREA, _AFTER_AREA)
+    if negative:
+        raise PromptError(_t("The prompt gives a negative area ('{phrase}'); an area is never below 0.", phrase=negative),
+                          _t("Give a positive area, e.g. 'water larger than 1 ha', or leave the size out to keep every size."))
     _refuse_unread_numbers(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _AREA_WORD_NUMBER), _NUMBER_UNIT, _AREA_BETWEEN, _UNITS_M2, _SIZE, _MAX_SIZE)
     if any(h <= 0 for h in highs):
@@ -515,6 +597,29 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
     return low, high, rest
 
 
+def _negative_quantity(text: str, negative: re.Pattern, after: re.Pattern) -> str:
+    """The first negative quantity ``negative`` finds ('-2 m', '− 1 ha', '-1' in 'from -1 to 5 ha') that is not the
+    second end of a range (``after``: a quantity just before the minus, '1 ha - 5 ha'), or ''."""
+    for m in negative.finditer(text):
+        if not after.search(text[: m.start()]):
+            return m.group(0).strip()
+    return ""
+
+
+def _refuse_negative_height(text: str) -> None:
+    """PromptError for a negative height ('lower than -2 m', '− 2 m', '2 m below ground'): heights are read above the ground,
+    where the buildings, trees and vegetation a height filters stand at 0 m or higher (the minus was dropped: 'lower than
+    -2 m' kept buildings up to 2 m)."""
+    negative = _negative_quantity(text, _NEGATIVE_HEIGHT, _AFTER_LENGTH)
+    below = _BELOW_GROUND.search(text)
+    if negative or below:
+        raise PromptError(_t("The prompt gives a height below the ground ('{phrase}'); heights are read above the ground, where "
+                             "buildings, trees and vegetation stand at 0 m or higher.",
+                             phrase=negative or below.group(0).strip()),
+                          _t("Give a height above 0 m, e.g. 'buildings lower than 2 m' or 'trees taller than 5 m', or leave the "
+                             "height out to keep every height."))
+
+
 def parse_height_range(text: str) -> tuple[float, float, str]:
     """(minimum, maximum) height above ground in metres from height qualifiers (0: none), and the text without them.
 
@@ -524,6 +629,7 @@ def parse_height_range(text: str) -> tuple[float, float, str]:
     if bare:
         raise PromptError(_t("'{phrase}' names a length, not an area or a height.", phrase=bare.group(0)),
                           _t("Write an area with its unit ('larger than 100 m2', '1 ha') or a height ('taller than 10 m')."))
+    _refuse_negative_height(text)
     _refuse_unread_numbers(text)
     lows, highs, rest = _parse_range(_spelled_numbers(text, _LENGTH_WORD_NUMBER), _NUMBER_LENGTH, _LENGTH_BETWEEN, _UNITS_M, _TALLER, _LOWER)
     if any(h <= 0 for h in highs):
