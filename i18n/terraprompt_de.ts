@@ -49,142 +49,142 @@
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="39" />
-            <source>Detect change between two dates</source>
-            <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="34" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, the coarser date's pixels are 15 m or finer and BEFORE's pixels are 8 m or coarser (0.5 m or coarser when the pair has only red, green and blue), the pixel sizes it was trained and tested on; else CVA. The summary says which method ran and why.</source>
+            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenadaptive Schwelle); „irmad“: iterativ umgewichtetes MAD (Nielsen 2007), unempfindlich gegen Verstärkungs- und Versatzunterschiede; „logratio“: SAR-Intensitäts-Log-Ratio; „network“: das mitgelieferte siamesische Veränderungsnetz (mit klarer Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR; für optische Paare das Netz, wenn es mitgeliefert ist, das Paar Rot, Grün und Blau hat, die Pixel des gröberen Datums 15 m oder feiner und die Pixel von VORHER 8 m oder gröber sind (0,5 m oder gröber, wenn das Paar nur Rot, Grün und Blau hat), die Pixelgrößen, auf denen es trainiert und getestet wurde; sonst CVA. Die Zusammenfassung sagt, welche Methode lief und warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="42" />
-            <source>Change detection</source>
-            <translation>Veränderungserkennung</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="48" />
-            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
-            <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert (sind die Pixel von NACHHER gröber, wird VORHER auf deren Detailgrad geglättet), Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert. Methoden: das mitgelieferte siamesische Veränderungsnetz (network), Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="60" />
-            <source>Before (earlier raster)</source>
-            <translation>Vorher (früheres Raster)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="61" />
-            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
-            <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="63" />
-            <source>After (later raster)</source>
-            <translation>Nachher (späteres Raster)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="64" />
-            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
-            <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
-            <source>Modality (band roles)</source>
-            <translation>Modalität (Bandrollen)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
-            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
-            <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
-            <source>Method</source>
-            <translation>Methode</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
-            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The summary says which method ran and why.</source>
-            <translation>„cva“: Change-Vector-Analyse (Betrag, szenenadaptive Schwelle); „irmad“: iterativ umgewichtetes MAD (Nielsen 2007), unempfindlich gegen Verstärkungs- und Versatzunterschiede; „logratio“: SAR-Intensitäts-Log-Ratio; „network“: das mitgelieferte siamesische Veränderungsnetz (mit klarer Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR; für optische Paare das Netz, wenn es mitgeliefert ist, das Paar Rot, Grün und Blau hat und beide Daten Pixel von 15 m oder feiner haben (auf 30-m-Landsat-Paaren verlor es gegen CVA), sonst CVA. Die Zusammenfassung sagt, welche Methode lief und warum.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="78" />
-            <source>Change of interest (optional)</source>
-            <translation>Gesuchte Veränderung (optional)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="79" />
+            <location filename="../plugin/algorithms/detect_change.py" line="45" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Welche Veränderung behalten: 'any change' (Standard), 'new buildings' (nach der Veränderung bebaut, Neubau an bebauter Stelle inbegriffen), 'urban expansion' (Bebauung auf zuvor unbebautem Land), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; oder Landbedeckungen: 'forest to built-up', 'loss of water', 'new vegetation' (verfolgte Klassen: Wasser, Vegetation, Wald, bebaut, offener Boden). Eine Größe ('larger than 1 ha') filtert die Polygone.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="59" />
+            <source>Detect change between two dates</source>
+            <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <source>Change detection</source>
+            <translation>Veränderungserkennung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised where the dates are not calibrated alike. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
+            <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert (sind die Pixel von NACHHER gröber, wird VORHER auf deren Detailgrad geglättet), Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert, wo die Daten nicht gleich kalibriert sind. Methoden: das mitgelieferte siamesische Veränderungsnetz (network), Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <source>Before (earlier raster)</source>
+            <translation>Vorher (früheres Raster)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
+            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
+            <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <source>After (later raster)</source>
+            <translation>Nachher (späteres Raster)</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
+            <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
+            <source>Modality (band roles)</source>
+            <translation>Modalität (Bandrollen)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
+            <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <source>Method</source>
+            <translation>Methode</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="94" />
+            <source>Change of interest (optional)</source>
+            <translation>Gesuchte Veränderung (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="97" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Landbedeckungskarte vor der Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <location filename="../plugin/algorithms/detect_change.py" line="99" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Eine Landbedeckungskarte des VORHER-Zeitpunkts: ein Klassenraster (z. B. aus „Landbedeckung extrahieren“) oder Polygone mit einem Klassenfeld („class“, „label“, „name“ oder das erste Textfeld), in beliebigem KBS. Ihre Klassen werden anstelle der spektralen Landbedeckungskarte zu from_class.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <location filename="../plugin/algorithms/detect_change.py" line="103" />
             <source>Radiometric normalisation</source>
             <translation>Radiometrische Normalisierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="92" />
-            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
-            <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none für SAR, sonst relative.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="104" />
+            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none when both dates are calibrated in the same physical unit (reflectance, SAR dB, heights in metres; a Sentinel-2 offset left in one date is still taken out), else relative (e.g. 8-bit or uncalibrated DN).</source>
+            <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none, wenn beide Daten in derselben physikalischen Einheit kalibriert sind (Reflexion, SAR-dB, Höhen in Metern; ein in einem Datum verbliebener Sentinel-2-Versatz wird dennoch entfernt), sonst relative (z. B. 8-Bit- oder unkalibrierte DN).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="96" />
+            <location filename="../plugin/algorithms/detect_change.py" line="110" />
             <source>Mask clouds and shadows</source>
             <translation>Wolken und Wolkenschatten maskieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one (SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, red and NIR). The summary says which ran, and why not.</source>
             <translation>Wolken- und Schattenpixel beider Zeitpunkte als NoData behandeln: aus dem Qualitätsband des Zeitpunkts, wenn er eines hat (SCL, QA_PIXEL, Fmask ...), sonst aus dem ukis-csmask-Wolkennetz (optische Reflektanz mit Blau, Grün, Rot und NIR). Die Zusammenfassung sagt, welches lief, und sonst warum nicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="102" />
+            <location filename="../plugin/algorithms/detect_change.py" line="116" />
             <source>Cloud mask of BEFORE's product (optional)</source>
             <translation>Wolkenmaske des VORHER-Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="102" />
+            <location filename="../plugin/algorithms/detect_change.py" line="116" />
             <source>Cloud mask of AFTER's product (optional)</source>
             <translation>Wolkenmaske des NACHHER-Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <location filename="../plugin/algorithms/detect_change.py" line="119" />
             <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="344" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="111" />
+            <location filename="../plugin/algorithms/detect_change.py" line="125" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="113" />
-            <source>Minimum polygon area (m²)</source>
-            <translation>Minimale Polygonfläche (m²)</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="127" />
+            <source>Minimum changed area (m², all transitions together)</source>
+            <translation>Minimale veränderte Fläche (m², alle Übergänge zusammen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="115" />
-            <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition.</source>
-            <translation>Geänderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition, and these polygons can each be smaller.</source>
+            <translation>Veränderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben, und jedes dieser Polygone kann kleiner sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="118" />
+            <location filename="../plugin/algorithms/detect_change.py" line="133" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="120" />
+            <location filename="../plugin/algorithms/detect_change.py" line="135" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
@@ -194,42 +194,42 @@
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="123" />
-            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
-            <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung, 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change (change probability 0.5 or more; reclassify the change probability for another cut), 255 nodata (outside the common extent or masked).</source>
+            <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung (Veränderungswahrscheinlichkeit 0,5 oder mehr; für eine andere Schwelle die Veränderungswahrscheinlichkeit neu klassifizieren), 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="125" />
+            <location filename="../plugin/algorithms/detect_change.py" line="141" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="127" />
-            <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
-            <translation>GeoPackage-Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="143" />
+            <source>Polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <location filename="../plugin/algorithms/detect_change.py" line="147" />
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <location filename="../plugin/algorithms/detect_change.py" line="156" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="570" />
             <source>{name} (change probability)</source>
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="175" />
+            <location filename="../plugin/algorithms/detect_change.py" line="193" />
             <source>{name} (change)</source>
             <translation>{name} (Veränderung)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="570" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
         </message>
@@ -260,21 +260,21 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="83" />
-            <source>Text files (*.txt)</source>
-            <translation>Textdateien (*.txt)</translation>
+            <source>Text files (*.txt *.log)</source>
+            <translation>Textdateien (*.txt *.log)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="84" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="85" />
             <source>Also save the report to this text file.</source>
             <translation>Den Bericht zusätzlich in dieser Textdatei speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="180" />
             <source>Report</source>
             <translation>Bericht</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="100" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="101" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Der Bericht konnte nicht unter {path} gespeichert werden ({reason}). Wählen Sie eine Datei in einem Ordner, in den Sie schreiben dürfen.</translation>
         </message>
@@ -299,154 +299,164 @@
             <translation>Das zu kodierende Raster (jedes von GDAL lesbare Raster mit KBS).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <location filename="../plugin/gui/interactive_tab.py" line="62" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="42" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
-            <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte (.json).</translation>
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded (the report says so); 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
+            <translation>„bundled“: das promptfähige Netz, oder die klassische Engine, wenn das Netz nicht geladen werden kann (der Bericht sagt es); „network“: nur das promptfähige Netz (ein Fehler, wenn es nicht geladen werden kann); „classical“: die mitgelieferte Regionenwachstums-Engine; oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="46" />
+            <location filename="../plugin/algorithms/encode_image.py" line="48" />
             <source>Where ONNX models run; the report states the device actually used.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="50" />
+            <location filename="../plugin/algorithms/encode_image.py" line="52" />
             <source>Tiles</source>
             <translation>Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <location filename="../plugin/algorithms/encode_image.py" line="53" />
             <source>Tiles encoded now</source>
             <translation>Jetzt kodierte Kacheln</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="184" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="188" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das Eingaberaster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="29" />
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need a DSM or nDSM raster: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
+            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen ein DOM- oder nDOM-Raster: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="37" />
+            <source>'spectral': index rules with scene-adaptive thresholds and the bundled land-cover classifier, for every concept the bands allow; 'network': the bundled segmentation network, which predicts water, vegetation and cloud only (other concepts are refused, and a 'land cover map' then holds water alone); 'auto': the network only when every concept asked for is water or vegetation and the network does better with these bands (the explanation says why), else the indices, which without SWIR take water from the network.</source>
+            <translation>„spectral“: Indexregeln mit szenenadaptiven Schwellen und der mitgelieferte Landbedeckungsklassifikator, für jedes Konzept, das die Bänder erlauben; „network“: das mitgelieferte Segmentierungsnetz, das nur Wasser, Vegetation und Wolken vorhersagt (andere Konzepte werden abgelehnt, und eine 'land cover map' enthält dann nur Wasser); „auto“: das Netz nur, wenn jedes verlangte Konzept Wasser oder Vegetation ist und das Netz mit diesen Bändern besser abschneidet (die Erklärung sagt, warum), sonst die Indizes, die ohne SWIR das Wasser vom Netz nehmen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>Extract land cover from a prompt</source>
             <translation>Landbedeckung aus einer Anweisung extrahieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="37" />
-            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
-            <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata or cloud/cloud-shadow pixels) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Geben Sie ein, was extrahiert werden soll (z. B. „Seen und Flüsse“, „Vegetation außer Gras größer als 1 ha“), und erhalten Sie ein Klassenraster auf dem Raster der Eingabe (0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten oder Wolken-/Wolkenschattenpixel) und Polygone mit area_m2 und confidence. Funktioniert mit Sentinel-2-, Landsat-, RGB-, RGBN-, SAR- und DOM-Rastern, einzeln oder gestapelt. Die Ausgabe EXPLANATION sagt, was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Das zu segmentierende Raster: jedes von GDAL lesbare Raster mit KBS (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="48" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>Prompt</source>
             <translation>Anweisung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. Default (PROMPT left out): 'water'.</source>
-            <translation>Freitext, der Landbedeckungen nennt, z. B. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (Größenangaben filtern die Rasterregionen und Polygone nach Fläche), 'buildings taller than 10 m' (Höhenangaben brauchen DSM_INPUT: Objekte werden nach ihrer mittleren Höhe über Grund (Median) behalten). 'land cover map' oder 'everything except water' ergeben eine vollständige Landbedeckungskarte der Klassen, die die Bänder erlauben. Standard (PROMPT weggelassen): 'water'.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <source>Default: 'water' (the field is filled with it); an empty prompt is refused.</source>
+            <translation>Standard: 'water' (das Feld ist damit gefüllt); eine leere Anweisung wird abgelehnt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Wie die Bänder zu lesen sind. „auto“ erkennt sie aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>SAR-Raster (optional, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Ein Raster im Stil von Sentinel-1 desselben Ortes; auf das Raster der Eingabe reprojiziert und fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>DOM-/nDOM-Raster (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
-            <source>Heights of the same place; reprojected onto the input's grid.</source>
-            <translation>Höhen desselben Ortes; auf das Raster der Eingabe reprojiziert.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <source>Heights of the same place (a DSM or an nDSM, told apart from the values; metres unless the band's unit names another length, e.g. cm or ft); reprojected onto the input's grid.</source>
+            <translation>Höhen desselben Ortes (ein DOM oder ein nDOM, anhand der Werte unterschieden; Meter, sofern die Einheit des Bandes keine andere Länge nennt, z. B. cm oder ft); auf das Raster der Eingabe reprojiziert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
             <source>Cloud mask of the product (optional)</source>
             <translation>Wolkenmaske des Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="79" />
             <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
-            <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available, and without SWIR takes water from the network in a run of the indices (a map, several concepts).</source>
-            <translation>„spectral“ nutzt Indizes mit an die Szene angepassten Schwellen; „network“ das mitgelieferte Modell; „auto“ wählt das beste verfügbare und nimmt ohne SWIR das Wasser in einem Indexlauf (eine Karte, mehrere Konzepte) vom Netz.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
             <source>Extent (optional)</source>
             <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln der Eingabe ausgerichtet); sie erhält die Klassen, die ein Lauf über das ganze Raster dort ergibt (die Schwellen werden am ganzen Raster angepasst). Leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="94" />
             <source>Class raster</source>
             <translation>Klassenraster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
-            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
-            <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="95" />
+            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata or cloud/cloud-shadow pixels (masked; the explanation gives both areas).</source>
+            <translation>uint8-GeoTIFF auf dem Raster der Eingabe: 0 Hintergrund, 1..K die Konzepte in der Reihenfolge der Anweisung, 255 keine Daten oder Wolken-/Wolkenschattenpixel (maskiert; die Erklärung nennt beide Flächen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="98" />
             <source>Polygons</source>
             <translation>Polygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="85" />
-            <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
-            <translation>GeoPackage-Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="99" />
+            <source>Polygons (merged across tiles) with class, area_m2, confidence and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="104" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel, wie Grundrisse gezeichnet werden) statt pixelgenauer Umrisse; andere Begriffe behalten ihre. Für DOMs/nDOMs und sehr hoch aufgelöste Bilder: bei 10-30 m sind Gebäude Blöcke bebauter Pixel.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="92" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="108" />
             <source>Explanation</source>
             <translation>Erklärung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="115" />
+            <source>{label} ({name}) is empty. Type what to extract, e.g. 'water' or 'vegetation except grass'.</source>
+            <translation>{label} ({name}) ist leer. Geben Sie ein, was extrahiert werden soll, z. B. „Wasser“ oder „Vegetation außer Gras“.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/layers.py" line="400" />
@@ -470,8 +480,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="40" />
-            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
-            <translation>Geben Sie zwei oder drei gute Polygone dessen an, wovon Sie mehr möchten (z. B. Dächer); TerraPrompt lernt, wie sie sich vom Rest der Szene abheben, und liefert jedes Objekt, das ihnen ähnelt und ähnlich groß ist, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
+            <source>Give one or more good polygons (two or three work best) of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Geben Sie ein oder mehrere gute Polygone (zwei oder drei wirken am besten) dessen an, wovon Sie mehr möchten (z. B. Dächer); TerraPrompt lernt, wie sie sich vom Rest der Szene abheben, und liefert jedes Objekt, das ihnen ähnelt und ähnlich groß ist, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="46" />
@@ -495,8 +505,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
-            <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
-            <translation>0..1, höher behält ähnlichere Treffer (meist weniger). network: ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht, und eine Region, die größer als der Größenbereich ist (bei niedrigem Schwellenwert verschmolzene Objekte), wird bei höheren Wahrscheinlichkeiten geteilt, bis ihre Teile hineinpassen; Regionen, die sich nicht teilen lassen, werden weggelassen und in der Zusammenfassung gezählt.</translation>
+            <source>0.01-0.99, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
+            <translation>0,01-0,99, höher behält ähnlichere Treffer (meist weniger). network: ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht, und eine Region, die größer als der Größenbereich ist (bei niedrigem Schwellenwert verschmolzene Objekte), wird bei höheren Wahrscheinlichkeiten geteilt, bis ihre Teile hineinpassen; Regionen, die sich nicht teilen lassen, werden weggelassen und in der Zusammenfassung gezählt.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />
@@ -514,7 +524,7 @@
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="159" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
             <source>Class label</source>
             <translation>Klassenbezeichnung</translation>
         </message>
@@ -530,26 +540,26 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="75" />
-            <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
-            <translation>GeoPackage-Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben.</translation>
+            <source>Polygons with object_id, class, score, area_m2 and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="77" />
+            <location filename="../plugin/algorithms/find_similar.py" line="78" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="88" />
+            <location filename="../plugin/algorithms/find_similar.py" line="89" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="268" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>{name} (similar objects)</source>
             <translation>{name} (ähnliche Objekte)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="139" />
+            <location filename="../plugin/algorithms/find_similar.py" line="140" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
@@ -584,7 +594,7 @@
             <translation>Die am längsten nicht benutzten Kodierungen werden über dieser Größe entfernt (1 MB = 1024² Byte). Eine hier angegebene Obergrenze bleibt die des Cache-Ordners für spätere Läufe und das Kartenwerkzeug; leer: die zuletzt für den Ordner angegebene, sonst 2048 MB.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Straight outlines (buildings)</source>
             <translation>Gerade Umrisse (Gebäude)</translation>
         </message>
@@ -615,31 +625,31 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="144" />
-            <source>Point prompts</source>
-            <translation>Punkt-Anweisungen</translation>
+            <source>Point prompts (optional if BOXES is given)</source>
+            <translation>Punkt-Anweisungen (optional, wenn BOXES angegeben ist)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="146" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Punkte mit den Ganzzahlfeldern object_id (welches Objekt) und positive (1 im Objekt, 0 außerhalb). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
             <source>Box prompts (optional)</source>
             <translation>Rechteck-Anweisungen (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="149" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object (several polygons of one object_id: their common bounding box, said in the report). Any CRS.</source>
             <translation>Polygone mit einem Ganzzahlfeld object_id; das umschließende Rechteck jedes ist ein Rechteck-Prompt für dieses Objekt (mehrere Polygone einer object_id: ihr gemeinsames Rechteck, im Bericht genannt). Beliebiges KBS.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="152" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
-            <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine, ohne Modelldatei) oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="153" />
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded (the report says so); 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine, no model file; or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
+            <translation>„bundled“: das promptfähige Netz, oder die klassische Engine, wenn das Netz nicht geladen werden kann (der Bericht sagt es); „network“: nur das promptfähige Netz (ein Fehler, wenn es nicht geladen werden kann); „classical“: die mitgelieferte Regionenwachstums-Engine, ohne Modelldatei; oder der Pfad zu einer SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei (das Gegenstück wird durch Tauschen von „encoder“/„decoder“ im Namen gefunden), ein Ordner mit dem Paar oder eine Modellkarte (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
@@ -649,77 +659,77 @@
             <translation>Objekt</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Freie Bezeichnung, die in das Attribut „class“ jedes Objekts geschrieben wird (z. B. Gebäude, Baum, Feld).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="165" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Das Objekt-ID-Raster wird aus denselben Polygonen gezeichnet.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="166" />
             <source>No overlaps between objects</source>
             <translation>Keine Überlappung zwischen Objekten</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="164" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="167" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Jedes Objekt lässt in der Reihenfolge der object_id aus, was die Objekte davor bedecken (benachbarte Dächer teilen eine Kante, statt sich zu überlappen); ein Objekt, von dem nichts bleibt, wird übersprungen und im Bericht genannt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
             <source>Objects</source>
             <translation>Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="170" />
-            <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
-            <translation>GeoPackage mit einem (Multi-)Polygon je object_id im KBS des Rasters.</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
+            <source>One (multi)polygon per object_id, in the raster's CRS. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Ein (Multi-)Polygon je object_id im KBS des Rasters. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
             <source>Object id raster</source>
             <translation>Objekt-ID-Raster</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="177" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF auf dem Raster der Eingabe mit der object_id jedes Pixels, 0 für den Hintergrund.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="175" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="179" />
             <source>Objects segmented</source>
             <translation>Segmentierte Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="190" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Geben Sie einen POINTS-Layer (object_id, positive) und/oder einen BOXES-Layer (object_id) an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="198" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>Der Punktlayer hat kein Feld „{0}“. Fügen Sie die Ganzzahlfelder object_id und positive (1/0) hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="206" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="210" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>Der Rechtecklayer hat kein Feld „object_id“. Fügen Sie ein Ganzzahlfeld object_id hinzu.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="239" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="243" />
             <source>Skipped {0}</source>
             <translation>Übersprungen: {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="242" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="246" />
             <source>{name} (objects)</source>
             <translation>{name} (Objekte)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="242" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="246" />
             <source>{name} (object ids)</source>
             <translation>{name} (Objekt-IDs)</translation>
         </message>
@@ -744,7 +754,7 @@
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="104" />
+            <location filename="../plugin/gui/interactive_tab.py" line="106" />
             <source>Accept</source>
             <translation>Annehmen</translation>
         </message>
@@ -770,11 +780,16 @@
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="123" />
+            <source>Write every listed candidate to the objects file.</source>
+            <translation>Alle Kandidaten der Liste in die Objektdatei schreiben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="124" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="124" />
+            <location filename="../plugin/gui/candidates.py" line="125" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
@@ -784,22 +799,22 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="150" />
+            <location filename="../plugin/gui/candidates.py" line="151" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „Wasser“ oder „Bäume“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="177" />
+            <location filename="../plugin/gui/candidates.py" line="178" />
             <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
             <translation>Der Raster-Layer oder das Projekt hat sich während der Suche geändert: Ihre Kandidaten wurden verworfen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="189" />
+            <location filename="../plugin/gui/candidates.py" line="190" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="190" />
+            <location filename="../plugin/gui/candidates.py" line="191" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
@@ -809,57 +824,57 @@
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="280" />
+            <location filename="../plugin/gui/candidates.py" line="281" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="313" />
+            <location filename="../plugin/gui/candidates.py" line="314" />
             <source>being refined on the map: Enter writes it, Esc puts it back</source>
             <translation>wird auf der Karte verfeinert: die Eingabetaste schreibt es, Esc legt es zurück</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="341" />
+            <location filename="../plugin/gui/candidates.py" line="342" />
             <source>Find objects stopped.</source>
             <translation>Objektsuche angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="373" />
+            <location filename="../plugin/gui/candidates.py" line="374" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · Wert {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="376" />
+            <location filename="../plugin/gui/candidates.py" line="377" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="378" />
+            <location filename="../plugin/gui/candidates.py" line="379" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="63" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="63" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>Change vector analysis</source>
             <translation>Change-Vector-Analyse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>SAR log-ratio</source>
             <translation>SAR-Log-Ratio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>Siamese change network</source>
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
@@ -869,122 +884,122 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="150" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="394" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="394" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="158" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>z. B. neue Gebäude, Vegetationsverlust, Entwaldung, Überschwemmung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="191" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="202" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="200" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Veränderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="206" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="210" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="212" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="222" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="224" />
+            <location filename="../plugin/gui/change_tab.py" line="227" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="372" />
+            <location filename="../plugin/gui/landcover_tab.py" line="391" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -994,87 +1009,87 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="238" />
+            <location filename="../plugin/gui/change_tab.py" line="241" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="243" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="251" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="296" />
+            <location filename="../plugin/gui/change_tab.py" line="299" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="317" />
+            <location filename="../plugin/gui/change_tab.py" line="320" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="323" />
+            <location filename="../plugin/gui/change_tab.py" line="326" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="417" />
+            <location filename="../plugin/gui/change_tab.py" line="420" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="419" />
+            <location filename="../plugin/gui/change_tab.py" line="422" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="483" />
+            <location filename="../plugin/gui/change_tab.py" line="486" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="853" />
+            <location filename="../plugin/gui/landcover_tab.py" line="872" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="912" />
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="921" />
+            <location filename="../plugin/gui/landcover_tab.py" line="940" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="265" />
+            <location filename="../plugin/gui/interactive_tab.py" line="274" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="556" />
+            <location filename="../plugin/gui/change_tab.py" line="559" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="558" />
+            <location filename="../plugin/gui/change_tab.py" line="561" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="617" />
+            <location filename="../plugin/gui/change_tab.py" line="620" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="634" />
+            <location filename="../plugin/gui/change_tab.py" line="637" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1154,187 +1169,212 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="49" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
-            <translation>„bundled“ (die Standard-Engine des Plugins), „network“ (das mitgelieferte promptfähige Netz), „classical“ (die mitgelieferte Regionenwachstums-Engine) oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded; 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
+            <translation>„bundled“: das promptfähige Netz, oder die klassische Engine, wenn das Netz nicht geladen werden kann; „network“: nur das promptfähige Netz (ein Fehler, wenn es nicht geladen werden kann); „classical“: die mitgelieferte Regionenwachstums-Engine; oder der Pfad zu einem SAM-/SAM-2-ONNX-Encoder/Decoder-Paar oder seiner Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Wählen Sie eine SAM-/SAM-2-ONNX-Encoder- oder -Decoder-Datei oder ihre Modellkarte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <location filename="../plugin/gui/interactive_tab.py" line="57" />
             <source>Choose model file</source>
             <translation>Modelldatei wählen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <source>Where the networks run. The classical engine always runs on the CPU.</source>
+            <translation>Wo die Netze laufen. Die klassische Engine läuft immer auf der CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Bezeichnung, die in das Attribut „class“ der angenommenen Objekte geschrieben wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="71" />
             <source>Class</source>
             <translation>Klasse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Übernommene Objekte, Textkandidaten und „Ähnliche finden“ erhalten rechtwinklige Polygonkanten entlang der Hauptrichtung jedes Objekts, so wie Dächer gezeichnet werden (in der Vorschau gestrichelt; Klicks bearbeiten weiterhin die Maske). Ein Teil, den das Begradigen stark verändern würde, behält seinen pixelgenauen Umriss.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>No overlap</source>
             <translation>Keine Überlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Übernommene Objekte und Textkandidaten lassen aus, was Objekte in der Objektdatei schon bedecken, sodass benachbarte Dächer eine Kante teilen, statt sich zu überlappen; ein Objekt, das ganz auf übernommenen liegt, wird nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Objects file</source>
             <translation>Objektdatei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Prompt on map</source>
             <translation>Auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Linksklick: Objekt · Rechtsklick oder Umschalt+Klick: kein Objekt · Ziehen: Rechteck · Strg+Z / Strg+Umschalt+Z: Rückgängig / Wiederholen (direkt nach der Eingabetaste nimmt Strg+Z das Objekt zurück) · Eingabetaste: annehmen · Esc: leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="103" />
             <source>Undo</source>
             <translation>Rückgängig</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="102" />
+            <location filename="../plugin/gui/interactive_tab.py" line="104" />
             <source>Redo</source>
             <translation>Wiederholen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="103" />
+            <location filename="../plugin/gui/interactive_tab.py" line="105" />
             <source>Clear</source>
             <translation>Leeren</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Take back the last click or box; right after Accept, the accepted object (Ctrl+Z).</source>
+            <translation>Den letzten Klick oder das letzte Rechteck zurücknehmen; direkt nach Annehmen das angenommene Objekt (Strg+Z).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Put back the click or box taken back last (Ctrl+Shift+Z).</source>
+            <translation>Den zuletzt zurückgenommenen Klick oder das Rechteck wiederherstellen (Strg+Umschalt+Z).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Forget the clicks and boxes of the current object (Esc).</source>
+            <translation>Die Klicks und Rechtecke des aktuellen Objekts verwerfen (Esc).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Write the current object to the objects file (Enter).</source>
+            <translation>Das aktuelle Objekt in die Objektdatei schreiben (Eingabetaste).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="120" />
             <source>choose polygons…</source>
             <translation>Polygone wählen…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="114" />
+            <location filename="../plugin/gui/interactive_tab.py" line="122" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygone guter Beispiele; die ausgewählten werden verwendet (alle, wenn keines ausgewählt ist).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Find similar</source>
             <translation>Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
-            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
-            <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert; mit Modell = classical Pixel ähnlicher Farbe.</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
+            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented (on pixels of 1.25 m or finer); on coarser pixels (e.g. Sentinel-2), or with Model = classical, pixels of alike band values.</source>
+            <translation>Objekte finden, die den Beispielpolygonen ähneln (den ausgewählten, sonst allen): Stellen, die das interaktive Netzwerk als ähnlich sieht, werden angeklickt und segmentiert (bei Pixeln von 1,25 m oder feiner); bei gröberen Pixeln (z. B. Sentinel-2) oder mit Modell = classical Pixel mit ähnlichen Bandwerten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="128" />
             <source>In view</source>
             <translation>In der Ansicht</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="121" />
+            <location filename="../plugin/gui/interactive_tab.py" line="130" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Nur in der aktuellen Kartenansicht suchen (etwa eine Minute je Million Pixel mit dem Netzwerk auf 2 CPU-Kernen); abgewählt: das ganze Raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="127" />
+            <location filename="../plugin/gui/interactive_tab.py" line="136" />
             <source>Exemplars</source>
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="146" />
+            <location filename="../plugin/gui/interactive_tab.py" line="155" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="200" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="200" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="241" />
+            <location filename="../plugin/gui/interactive_tab.py" line="250" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="242" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="254" />
+            <location filename="../plugin/gui/interactive_tab.py" line="263" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="284" />
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Neues Projekt: Die Objektdatei wurde geleert, damit hier angenommene Objekte nicht in die Datei des vorigen Projekts gelangen. Wählen Sie eine Objektdatei und drücken Sie dann „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="295" />
+            <location filename="../plugin/gui/interactive_tab.py" line="304" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Die Objektdatei dieses Projekts ist wieder gewählt: {file}. Drücken Sie „Auf der Karte zeigen“, um ihr Objekte hinzuzufügen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="312" />
+            <location filename="../plugin/gui/interactive_tab.py" line="321" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="312" />
+            <location filename="../plugin/gui/interactive_tab.py" line="321" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="359" />
+            <location filename="../plugin/gui/interactive_tab.py" line="368" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="369" />
+            <location filename="../plugin/gui/interactive_tab.py" line="378" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="431" />
+            <location filename="../plugin/gui/interactive_tab.py" line="440" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
@@ -1344,432 +1384,437 @@
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="406" />
+            <location filename="../plugin/gui/interactive_tab.py" line="415" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="416" />
+            <location filename="../plugin/gui/interactive_tab.py" line="425" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="76" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Die Wolkenmaske kann nicht gelesen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="77" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Wolken und Schatten aus {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="81" />
+            <location filename="../plugin/gui/landcover_tab.py" line="82" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei (z. B. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), mit nächstem Nachbarn auf das Raster gelesen. Leer: ein Qualitätsband des Rasters selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="119" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>Der Prompt filtert Objekte nach Höhe ({range}), aber weder die Eingabe noch ein DOM liefert Höhen. Wählen Sie ein DOM unter Zusätzliche Layer (oder ein DOM als Eingabe) oder entfernen Sie die Höhe aus dem Prompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="124" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="134" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="136" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="140" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="142" />
+            <location filename="../plugin/gui/landcover_tab.py" line="143" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="173" />
+            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
+            <translation>Das Klassenraster (.tif), mit den Polygonen daneben als .gpkg; oder eine Polygondatei ({formats}), mit dem Klassenraster daneben (name.tif für name.gpkg, name_classes.tif für die anderen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <source>Class raster (*.tif *.tiff)</source>
+            <translation>Klassenraster (*.tif *.tiff)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <source>Polygons, the class raster next to them</source>
+            <translation>Polygone, das Klassenraster daneben</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>Der SAR-Layer ist die Eingabe selbst. Wählen Sie ein SAR-Raster (VV/VH) desselben Ortes oder lassen Sie SAR leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="174" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="277" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="295" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="297" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="298" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="305" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="303" />
+            <location filename="../plugin/gui/landcover_tab.py" line="317" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="307" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="316" />
+            <location filename="../plugin/gui/landcover_tab.py" line="331" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="327" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="332" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="349" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
+            <translation>Der zu verarbeitende Teil des Layers, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Klassen, die ein Lauf über den ganzen Layer dort ergibt (die Schwellen werden am ganzen Layer angepasst).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="355" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="359" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="345" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
-            <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
-            <translation>Das Klassenraster in diese Datei schreiben und die Polygone daneben (.gpkg).</translation>
+            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <source>Class raster or polygon file to write (the other goes next to it)</source>
+            <translation>Zu schreibendes Klassenraster oder Polygondatei (das andere kommt daneben)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
-            <source>GeoTIFF (*.tif *.tiff)</source>
-            <translation>GeoTIFF (*.tif *.tiff)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="358" />
-            <source>Class raster to write (polygons go next to it as .gpkg)</source>
-            <translation>Zu schreibendes Klassenraster (die Polygone kommen daneben als .gpkg)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="359" />
-            <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
-            <translation>Das Klassenraster; die Polygone werden daneben mit der Endung .gpkg geschrieben.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="382" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="366" />
+            <location filename="../plugin/gui/landcover_tab.py" line="385" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="388" />
+            <location filename="../plugin/gui/landcover_tab.py" line="407" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="396" />
+            <location filename="../plugin/gui/landcover_tab.py" line="415" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="556" />
+            <location filename="../plugin/gui/landcover_tab.py" line="575" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="567" />
+            <location filename="../plugin/gui/landcover_tab.py" line="586" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="598" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="600" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="618" />
+            <location filename="../plugin/gui/landcover_tab.py" line="637" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="639" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="665" />
+            <location filename="../plugin/gui/landcover_tab.py" line="684" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="698" />
+            <location filename="../plugin/gui/landcover_tab.py" line="717" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="708" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="725" />
+            <location filename="../plugin/gui/landcover_tab.py" line="744" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="740" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="763" />
+            <location filename="../plugin/gui/landcover_tab.py" line="782" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="778" />
+            <location filename="../plugin/gui/landcover_tab.py" line="797" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="780" />
+            <location filename="../plugin/gui/landcover_tab.py" line="799" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="790" />
+            <location filename="../plugin/gui/landcover_tab.py" line="809" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="803" />
+            <location filename="../plugin/gui/landcover_tab.py" line="822" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="850" />
+            <location filename="../plugin/gui/landcover_tab.py" line="869" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="855" />
+            <location filename="../plugin/gui/landcover_tab.py" line="874" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="881" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="872" />
+            <location filename="../plugin/gui/landcover_tab.py" line="891" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="882" />
+            <location filename="../plugin/gui/landcover_tab.py" line="901" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Die Ausgabedatei dieses Projekts ist wieder gewählt: {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="930" />
+            <location filename="../plugin/gui/landcover_tab.py" line="949" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="942" />
+            <location filename="../plugin/gui/landcover_tab.py" line="961" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

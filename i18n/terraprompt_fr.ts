@@ -49,142 +49,142 @@
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="39" />
-            <source>Detect change between two dates</source>
-            <translation>Détecter les changements entre deux dates</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="34" />
+            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, the coarser date's pixels are 15 m or finer and BEFORE's pixels are 8 m or coarser (0.5 m or coarser when the pair has only red, green and blue), the pixel sizes it was trained and tested on; else CVA. The summary says which method ran and why.</source>
+            <translation>« cva » : analyse des vecteurs de changement (magnitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux écarts de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de changement fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR ; pour les paires optiques, le réseau s'il est fourni, si la paire a rouge, vert et bleu, si les pixels de la date la plus grossière font 15 m ou moins et ceux d'AVANT 8 m ou plus (0,5 m ou plus quand la paire n'a que rouge, vert et bleu), les tailles de pixel sur lesquelles il a été entraîné et testé ; sinon CVA. Le résumé dit quelle méthode a tourné et pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="42" />
-            <source>Change detection</source>
-            <translation>Détection de changements</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="48" />
-            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
-            <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune (quand les pixels d'APRÈS sont plus grossiers, AVANT est lissé à leur niveau de détail), les bandes sont appariées par rôle et la radiométrie est normalisée. Méthodes : le réseau siamois de changement fourni (network), analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="60" />
-            <source>Before (earlier raster)</source>
-            <translation>Avant (raster antérieur)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="61" />
-            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
-            <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="63" />
-            <source>After (later raster)</source>
-            <translation>Après (raster postérieur)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="64" />
-            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
-            <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="55" />
-            <source>Modality (band roles)</source>
-            <translation>Modalité (rôles des bandes)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
-            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
-            <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/change_tab.py" line="182" />
-            <source>Method</source>
-            <translation>Méthode</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="71" />
-            <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The summary says which method ran and why.</source>
-            <translation>« cva » : analyse des vecteurs de changement (magnitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux écarts de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de changement fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR ; pour les paires optiques, le réseau s'il est fourni, si la paire a rouge, vert et bleu et si les deux dates ont des pixels de 15 m ou plus fins (il a perdu face à CVA sur des paires Landsat à 30 m), sinon CVA. Le résumé dit quelle méthode a tourné et pourquoi.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="78" />
-            <source>Change of interest (optional)</source>
-            <translation>Changement recherché (facultatif)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="79" />
+            <location filename="../plugin/algorithms/detect_change.py" line="45" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Quel changement garder : 'any change' (par défaut), 'new buildings' (bâti après le changement, reconstruction comprise), 'urban expansion' (bâti sur un terrain qui ne l'était pas), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water' ; ou des occupations du sol : 'forest to built-up', 'loss of water', 'new vegetation' (classes suivies : eau, végétation, forêt, bâti, sol nu). Une taille ('larger than 1 ha') filtre les polygones.</translation>
         </message>
         <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="59" />
+            <source>Detect change between two dates</source>
+            <translation>Détecter les changements entre deux dates</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <source>Change detection</source>
+            <translation>Détection de changements</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised where the dates are not calibrated alike. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
+            <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune (quand les pixels d'APRÈS sont plus grossiers, AVANT est lissé à leur niveau de détail), les bandes sont appariées par rôle et la radiométrie est normalisée là où les dates ne sont pas calibrées de la même façon. Méthodes : le réseau siamois de changement fourni (network), analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <source>Before (earlier raster)</source>
+            <translation>Avant (raster antérieur)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
+            <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
+            <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <source>After (later raster)</source>
+            <translation>Après (raster postérieur)</translation>
+        </message>
+        <message>
             <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
+            <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="68" />
+            <source>Modality (band roles)</source>
+            <translation>Modalité (rôles des bandes)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
+            <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <source>Method</source>
+            <translation>Méthode</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="94" />
+            <source>Change of interest (optional)</source>
+            <translation>Changement recherché (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="97" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="87" />
+            <location filename="../plugin/algorithms/detect_change.py" line="99" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Une carte d'occupation du sol à la date AVANT : un raster de classes (p. ex. issu de « Extraire l'occupation du sol ») ou des polygones avec un champ de classe (« class », « label », « name » ou le premier champ texte), dans n'importe quel SCR. Ses classes deviennent from_class à la place de la carte d'occupation du sol spectrale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="91" />
+            <location filename="../plugin/algorithms/detect_change.py" line="103" />
             <source>Radiometric normalisation</source>
             <translation>Normalisation radiométrique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="92" />
-            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative.</source>
-            <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none pour le SAR, sinon relative.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="104" />
+            <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none when both dates are calibrated in the same physical unit (reflectance, SAR dB, heights in metres; a Sentinel-2 offset left in one date is still taken out), else relative (e.g. 8-bit or uncalibrated DN).</source>
+            <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none quand les deux dates sont calibrées dans la même unité physique (réflectance, dB SAR, hauteurs en mètres ; un décalage Sentinel-2 resté dans une date est tout de même retiré), sinon relative (p. ex. 8 bits ou CN non calibrés).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="96" />
+            <location filename="../plugin/algorithms/detect_change.py" line="110" />
             <source>Mask clouds and shadows</source>
             <translation>Masquer les nuages et leurs ombres</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one (SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, red and NIR). The summary says which ran, and why not.</source>
             <translation>Traiter les pixels de nuage et d'ombre de l'une ou l'autre date comme sans données : d'après la bande qualité de la date quand elle en porte une (SCL, QA_PIXEL, Fmask ...), sinon d'après le réseau de nuages ukis-csmask (réflectance optique avec bleu, vert, rouge et PIR). Le résumé dit lequel a tourné, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="102" />
+            <location filename="../plugin/algorithms/detect_change.py" line="116" />
             <source>Cloud mask of BEFORE's product (optional)</source>
             <translation>Masque de nuages du produit AVANT (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="102" />
+            <location filename="../plugin/algorithms/detect_change.py" line="116" />
             <source>Cloud mask of AFTER's product (optional)</source>
             <translation>Masque de nuages du produit APRÈS (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="105" />
+            <location filename="../plugin/algorithms/detect_change.py" line="119" />
             <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="344" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="111" />
+            <location filename="../plugin/algorithms/detect_change.py" line="125" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="113" />
-            <source>Minimum polygon area (m²)</source>
-            <translation>Surface minimale des polygones (m²)</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="127" />
+            <source>Minimum changed area (m², all transitions together)</source>
+            <translation>Surface changée minimale (m², toutes transitions ensemble)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="115" />
-            <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition.</source>
-            <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition, and these polygons can each be smaller.</source>
+            <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition, et chacun de ces polygones peut être plus petit.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="118" />
+            <location filename="../plugin/algorithms/detect_change.py" line="133" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="120" />
+            <location filename="../plugin/algorithms/detect_change.py" line="135" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
@@ -194,42 +194,42 @@
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="123" />
-            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked).</source>
-            <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement, 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change (change probability 0.5 or more; reclassify the change probability for another cut), 255 nodata (outside the common extent or masked).</source>
+            <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement (probabilité de changement de 0,5 ou plus ; reclassez la probabilité de changement pour un autre seuil), 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="125" />
+            <location filename="../plugin/algorithms/detect_change.py" line="141" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="127" />
-            <source>GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known.</source>
-            <translation>Polygones GeoPackage avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues.</translation>
+            <location filename="../plugin/algorithms/detect_change.py" line="143" />
+            <source>Polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygones avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <location filename="../plugin/algorithms/detect_change.py" line="147" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <location filename="../plugin/algorithms/detect_change.py" line="156" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="570" />
             <source>{name} (change probability)</source>
             <translation>{name} (probabilité de changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="175" />
+            <location filename="../plugin/algorithms/detect_change.py" line="193" />
             <source>{name} (change)</source>
             <translation>{name} (changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="567" />
+            <location filename="../plugin/gui/change_tab.py" line="570" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
         </message>
@@ -260,21 +260,21 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/diagnostics.py" line="83" />
-            <source>Text files (*.txt)</source>
-            <translation>Fichiers texte (*.txt)</translation>
+            <source>Text files (*.txt *.log)</source>
+            <translation>Fichiers texte (*.txt *.log)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="84" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="85" />
             <source>Also save the report to this text file.</source>
             <translation>Enregistrer aussi le rapport dans ce fichier texte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="180" />
             <source>Report</source>
             <translation>Rapport</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/diagnostics.py" line="100" />
+            <location filename="../plugin/algorithms/diagnostics.py" line="101" />
             <source>The report could not be saved to {path} ({reason}). Choose a file in a folder you can write to.</source>
             <translation>Le rapport n'a pas pu être enregistré dans {path} ({reason}). Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
         </message>
@@ -299,154 +299,164 @@
             <translation>Le raster à encoder (tout raster lisible par GDAL avec un SCR).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="61" />
+            <location filename="../plugin/gui/interactive_tab.py" line="62" />
             <source>Model</source>
             <translation>Modèle</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/encode_image.py" line="42" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
-            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded (the report says so); 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json).</source>
+            <translation>« bundled » : le réseau promptable, ou le moteur classique quand le réseau ne peut pas être chargé (le rapport le dit) ; « network » : le réseau promptable seul (une erreur s'il ne peut pas être chargé) ; « classical » : le moteur fourni de croissance de régions ; ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="46" />
+            <location filename="../plugin/algorithms/encode_image.py" line="48" />
             <source>Where ONNX models run; the report states the device actually used.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="50" />
+            <location filename="../plugin/algorithms/encode_image.py" line="52" />
             <source>Tiles</source>
             <translation>Tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/encode_image.py" line="51" />
+            <location filename="../plugin/algorithms/encode_image.py" line="53" />
             <source>Tiles encoded now</source>
             <translation>Tuiles encodées maintenant</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="184" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="188" />
             <source>The input raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster en entrée n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="34" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="29" />
+            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need a DSM or nDSM raster: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.</source>
+            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent un raster MNS ou MNSn : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="37" />
+            <source>'spectral': index rules with scene-adaptive thresholds and the bundled land-cover classifier, for every concept the bands allow; 'network': the bundled segmentation network, which predicts water, vegetation and cloud only (other concepts are refused, and a 'land cover map' then holds water alone); 'auto': the network only when every concept asked for is water or vegetation and the network does better with these bands (the explanation says why), else the indices, which without SWIR take water from the network.</source>
+            <translation>« spectral » : des règles d'indices à seuils adaptés à la scène et le classificateur d'occupation du sol fourni, pour chaque concept que les bandes permettent ; « network » : le réseau de segmentation fourni, qui ne prédit que l'eau, la végétation et les nuages (les autres concepts sont refusés, et une 'land cover map' ne contient alors que l'eau) ; « auto » : le réseau seulement quand chaque concept demandé est l'eau ou la végétation et que le réseau fait mieux avec ces bandes (l'explication dit pourquoi), sinon les indices, qui sans SWIR prennent l'eau du réseau.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="51" />
             <source>Extract land cover from a prompt</source>
             <translation>Extraire l'occupation du sol à partir d'une consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="37" />
-            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
-            <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="54" />
+            <source>Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata or cloud/cloud-shadow pixels) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class.</source>
+            <translation>Tapez ce qu'il faut extraire (p. ex. « lacs et rivières », « végétation sauf herbe de plus de 1 ha ») et obtenez un raster de classes sur la grille de l'entrée (0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée ou pixels de nuage/d'ombre de nuage) et des polygones avec area_m2 et confidence. Fonctionne sur des rasters Sentinel-2, Landsat, RVB, RVB+PIR, SAR et MNS, seuls ou empilés. La sortie EXPLANATION dit ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="46" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="63" />
             <source>The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...).</source>
             <translation>Le raster à segmenter : tout raster lisible par GDAL avec un SCR (GeoTIFF, VRT, JP2, ...).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="48" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
             <source>Prompt</source>
             <translation>Consigne</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="49" />
-            <source>Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. Default (PROMPT left out): 'water'.</source>
-            <translation>Texte libre nommant des occupations du sol, p. ex. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', 'ponds smaller than 1 ha' (les qualificatifs de taille filtrent les régions du raster et les polygones par surface), 'buildings taller than 10 m' (les qualificatifs de hauteur nécessitent DSM_INPUT : les objets sont gardés selon leur hauteur médiane au-dessus du sol). 'land cover map' ou 'everything except water' donnent une carte d'occupation du sol complète des classes que les bandes permettent. Par défaut (PROMPT omis) : 'water'.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="66" />
+            <source>Default: 'water' (the field is filled with it); an empty prompt is refused.</source>
+            <translation>Par défaut : 'water' (le champ en est rempli) ; une consigne vide est refusée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="56" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="69" />
             <source>How to read the bands. 'auto' detects it from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes. « auto » la détecte d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="58" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
             <source>SAR raster (optional, VV/VH)</source>
             <translation>Raster SAR (facultatif, VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="59" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="72" />
             <source>A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused.</source>
             <translation>Un raster de type Sentinel-1 du même lieu ; reprojeté sur la grille de l'entrée et fusionné.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="61" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="74" />
             <source>DSM / nDSM raster (optional)</source>
             <translation>Raster MNS / MNSn (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="62" />
-            <source>Heights of the same place; reprojected onto the input's grid.</source>
-            <translation>Hauteurs du même lieu ; reprojetées sur la grille de l'entrée.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <source>Heights of the same place (a DSM or an nDSM, told apart from the values; metres unless the band's unit names another length, e.g. cm or ft); reprojected onto the input's grid.</source>
+            <translation>Hauteurs du même lieu (un MNS ou un MNSn, distingués d'après les valeurs ; en mètres sauf si l'unité de la bande nomme une autre longueur, p. ex. cm ou ft) ; reprojetées sur la grille de l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="64" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
             <source>Cloud mask of the product (optional)</source>
             <translation>Masque de nuages du produit (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="65" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="79" />
             <source>The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto the input's grid). Empty: a quality band of the input itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="71" />
-            <source>'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best available, and without SWIR takes water from the network in a run of the indices (a map, several concepts).</source>
-            <translation>« spectral » utilise des indices avec des seuils adaptés à la scène ; « network » le modèle fourni ; « auto » choisit le meilleur disponible et, sans SWIR, prend l'eau du réseau dans un calcul par indices (une carte, plusieurs concepts).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="75" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="77" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
             <source>Extent (optional)</source>
             <translation>Emprise (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="78" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
             <source>Process only this extent (snapped to the input's pixels); it gets the classes a run over the whole raster gives there (thresholds are fitted on the whole raster). Empty: the whole raster.</source>
             <translation>Ne traiter que cette emprise (calée sur les pixels de l'entrée) ; elle reçoit les classes qu'un calcul sur tout le raster y donne (les seuils sont ajustés sur tout le raster). Vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="81" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="94" />
             <source>Class raster</source>
             <translation>Raster de classes</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="82" />
-            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata.</source>
-            <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="95" />
+            <source>uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata or cloud/cloud-shadow pixels (masked; the explanation gives both areas).</source>
+            <translation>GeoTIFF uint8 sur la grille de l'entrée : 0 fond, 1..K les concepts dans l'ordre de la consigne, 255 sans donnée ou pixels de nuage/d'ombre de nuage (masqués ; l'explication donne les deux surfaces).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="84" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="98" />
             <source>Polygons</source>
             <translation>Polygones</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="85" />
-            <source>GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields.</source>
-            <translation>Polygones GeoPackage (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance.</translation>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="99" />
+            <source>Polygons (merged across tiles) with class, area_m2, confidence and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygones (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="383" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="104" />
             <source>Building polygons squared along each building's main direction (right angles, as footprints are drawn) instead of traced pixel outlines; other concepts keep theirs. For DSMs/nDSMs and very-high-resolution images: at 10-30 m buildings are blocks of built-up pixels.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits, comme on dessine les emprises) au lieu des contours tracés au pixel ; les autres concepts gardent les leurs. Pour les MNS/MNSn et les images à très haute résolution : à 10-30 m, les bâtiments sont des blocs de pixels bâtis.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="92" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="108" />
             <source>Explanation</source>
             <translation>Explication</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/extract_landcover.py" line="115" />
+            <source>{label} ({name}) is empty. Type what to extract, e.g. 'water' or 'vegetation except grass'.</source>
+            <translation>{label} ({name}) est vide. Tapez ce qu'il faut extraire, p. ex. « eau » ou « végétation sauf herbe ».</translation>
         </message>
         <message>
             <location filename="../plugin/gui/layers.py" line="400" />
@@ -470,8 +480,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="40" />
-            <source>Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
-            <translation>Donnez deux ou trois bons polygones de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
+            <source>Give one or more good polygons (two or three work best) of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
+            <translation>Donnez un ou plusieurs bons polygones (deux ou trois donnent les meilleurs résultats) de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="46" />
@@ -495,8 +505,8 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="52" />
-            <source>0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
-            <translation>0..1, plus élevé garde des correspondances plus proches (en général moins nombreuses). network : un objet est gardé quand le cosinus entre ses caractéristiques du réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint, et une région plus grande que la plage de tailles (des objets fusionnés à un seuil bas) est recoupée à des probabilités plus élevées jusqu'à ce que ses parties y entrent ; les régions qui ne peuvent pas être recoupées sont écartées et comptées dans le résumé.</translation>
+            <source>0.01-0.99, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
+            <translation>0,01-0,99, plus élevé garde des correspondances plus proches (en général moins nombreuses). network : un objet est gardé quand le cosinus entre ses caractéristiques du réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint, et une région plus grande que la plage de tailles (des objets fusionnés à un seuil bas) est recoupée à des probabilités plus élevées jusqu'à ce que ses parties y entrent ; les régions qui ne peuvent pas être recoupées sont écartées et comptées dans le résumé.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="59" />
@@ -514,7 +524,7 @@
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="159" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
             <source>Class label</source>
             <translation>Étiquette de classe</translation>
         </message>
@@ -530,26 +540,26 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/find_similar.py" line="75" />
-            <source>GeoPackage polygons with object_id, class, score, area_m2 and provenance fields.</source>
-            <translation>Polygones GeoPackage avec les champs object_id, class, score, area_m2 et de provenance.</translation>
+            <source>Polygons with object_id, class, score, area_m2 and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Polygones avec les champs object_id, class, score, area_m2 et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="77" />
+            <location filename="../plugin/algorithms/find_similar.py" line="78" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="88" />
+            <location filename="../plugin/algorithms/find_similar.py" line="89" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="268" />
+            <location filename="../plugin/gui/interactive_tab.py" line="277" />
             <source>{name} (similar objects)</source>
             <translation>{name} (objets semblables)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="139" />
+            <location filename="../plugin/algorithms/find_similar.py" line="140" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -584,7 +594,7 @@
             <translation>Les encodages utilisés le moins récemment sont supprimés au-delà de cette taille (1 Mo = 1024² octets). Un plafond donné ici reste celui du dossier de cache pour les exécutions suivantes et l'outil de carte ; vide : le dernier plafond donné pour ce dossier, sinon 2048 Mo.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="70" />
+            <location filename="../plugin/gui/interactive_tab.py" line="72" />
             <source>Straight outlines (buildings)</source>
             <translation>Contours droits (bâtiments)</translation>
         </message>
@@ -615,31 +625,31 @@
         </message>
         <message>
             <location filename="../plugin/algorithms/segment_prompts.py" line="144" />
-            <source>Point prompts</source>
-            <translation>Points de consigne</translation>
+            <source>Point prompts (optional if BOXES is given)</source>
+            <translation>Points de consigne (facultatifs si BOXES est donné)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="145" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="146" />
             <source>Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS.</source>
             <translation>Points avec les champs entiers object_id (quel objet) et positive (1 dans l'objet, 0 en dehors). N'importe quel SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="147" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
             <source>Box prompts (optional)</source>
             <translation>Rectangles de consigne (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="148" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="149" />
             <source>Polygons with an integer field object_id; the bounding box of each is a box prompt for that object (several polygons of one object_id: their common bounding box, said in the report). Any CRS.</source>
             <translation>Polygones avec un champ entier object_id ; l'emprise de chacun est une invite rectangle pour cet objet (plusieurs polygones d'un même object_id : leur emprise commune, signalée dans le rapport). Tout SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="152" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
-            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions, sans fichier de modèle) ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="153" />
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded (the report says so); 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine, no model file; or the path to a SAM / SAM 2 ONNX encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json).</source>
+            <translation>« bundled » : le réseau promptable, ou le moteur classique quand le réseau ne peut pas être chargé (le rapport le dit) ; « network » : le réseau promptable seul (une erreur s'il ne peut pas être chargé) ; « classical » : le moteur fourni de croissance de régions, sans fichier de modèle ; ou le chemin d'un fichier encodeur ou décodeur ONNX SAM / SAM 2 (son partenaire est trouvé en échangeant « encoder »/« decoder » dans le nom), un dossier contenant la paire, ou une fiche de modèle (.json).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="157" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
             <source>Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU.</source>
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
@@ -649,77 +659,77 @@
             <translation>objet</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="160" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
             <source>Free label written to the 'class' attribute of every object (e.g. building, tree, field).</source>
             <translation>Étiquette libre écrite dans l'attribut « class » de chaque objet (p. ex. bâtiment, arbre, champ).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="162" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="165" />
             <source>The object id raster is drawn from the same polygons.</source>
             <translation>Le raster des identifiants d'objet est dessiné à partir des mêmes polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="163" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="166" />
             <source>No overlaps between objects</source>
             <translation>Aucun chevauchement entre objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="164" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="167" />
             <source>Each object, in object_id order, leaves out what the objects before it cover (neighbouring roofs share an edge instead of overlapping); an object left with nothing is skipped and named in the report.</source>
             <translation>Chaque objet, dans l'ordre des object_id, laisse de côté ce que couvrent les objets précédents (des toits voisins partagent un bord au lieu de se chevaucher) ; un objet à qui il ne reste rien est ignoré et nommé dans le rapport.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="169" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
             <source>Objects</source>
             <translation>Objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="170" />
-            <source>GeoPackage with one (multi)polygon per object_id, in the raster's CRS.</source>
-            <translation>GeoPackage avec un (multi)polygone par object_id, dans le SCR du raster.</translation>
+            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
+            <source>One (multi)polygon per object_id, in the raster's CRS. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
+            <translation>Un (multi)polygone par object_id, dans le SCR du raster. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="172" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="176" />
             <source>Object id raster</source>
             <translation>Raster des identifiants d'objets</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="173" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="177" />
             <source>GeoTIFF on the input's grid with the object_id of each pixel, 0 for background.</source>
             <translation>GeoTIFF sur la grille de l'entrée avec l'object_id de chaque pixel, 0 pour le fond.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="175" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="179" />
             <source>Objects segmented</source>
             <translation>Objets segmentés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="190" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
             <source>Give a POINTS layer (object_id, positive) and/or a BOXES layer (object_id).</source>
             <translation>Fournissez une couche POINTS (object_id, positive) et/ou une couche BOXES (object_id).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="194" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="198" />
             <source>The point layer has no field '{0}'. Add integer fields object_id and positive (1/0).</source>
             <translation>La couche de points n'a pas de champ « {0} ». Ajoutez les champs entiers object_id et positive (1/0).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="206" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="210" />
             <source>The box layer has no field 'object_id'. Add an integer field object_id.</source>
             <translation>La couche de rectangles n'a pas de champ « object_id ». Ajoutez un champ entier object_id.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="239" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="243" />
             <source>Skipped {0}</source>
             <translation>Ignoré : {0}</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="242" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="246" />
             <source>{name} (objects)</source>
             <translation>{name} (objets)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/segment_prompts.py" line="242" />
+            <location filename="../plugin/algorithms/segment_prompts.py" line="246" />
             <source>{name} (object ids)</source>
             <translation>{name} (identifiants d'objets)</translation>
         </message>
@@ -744,7 +754,7 @@
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="104" />
+            <location filename="../plugin/gui/interactive_tab.py" line="106" />
             <source>Accept</source>
             <translation>Accepter</translation>
         </message>
@@ -770,11 +780,16 @@
         </message>
         <message>
             <location filename="../plugin/gui/candidates.py" line="123" />
+            <source>Write every listed candidate to the objects file.</source>
+            <translation>Écrire tous les candidats de la liste dans le fichier des objets.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/candidates.py" line="124" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="124" />
+            <location filename="../plugin/gui/candidates.py" line="125" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
@@ -784,22 +799,22 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="150" />
+            <location filename="../plugin/gui/candidates.py" line="151" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Tapez ce qu'il faut trouver, p. ex. « eau » ou « arbres ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="177" />
+            <location filename="../plugin/gui/candidates.py" line="178" />
             <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
             <translation>La couche raster ou le projet a changé pendant la recherche : ses candidats ont été abandonnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="189" />
+            <location filename="../plugin/gui/candidates.py" line="190" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="190" />
+            <location filename="../plugin/gui/candidates.py" line="191" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
@@ -809,57 +824,57 @@
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="280" />
+            <location filename="../plugin/gui/candidates.py" line="281" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="313" />
+            <location filename="../plugin/gui/candidates.py" line="314" />
             <source>being refined on the map: Enter writes it, Esc puts it back</source>
             <translation>en cours d'affinage sur la carte : Entrée l'écrit, Échap le remet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="341" />
+            <location filename="../plugin/gui/candidates.py" line="342" />
             <source>Find objects stopped.</source>
             <translation>Recherche d'objets arrêtée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="373" />
+            <location filename="../plugin/gui/candidates.py" line="374" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · score {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="376" />
+            <location filename="../plugin/gui/candidates.py" line="377" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="378" />
+            <location filename="../plugin/gui/candidates.py" line="379" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="63" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="62" />
+            <location filename="../plugin/gui/change_tab.py" line="63" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>Change vector analysis</source>
             <translation>Analyse du vecteur de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>SAR log-ratio</source>
             <translation>Log-ratio SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="64" />
             <source>Siamese change network</source>
             <translation>Réseau siamois de détection de changements</translation>
         </message>
@@ -869,122 +884,122 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="148" />
+            <location filename="../plugin/gui/change_tab.py" line="149" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="150" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="394" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="391" />
+            <location filename="../plugin/gui/change_tab.py" line="394" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="157" />
+            <location filename="../plugin/gui/change_tab.py" line="158" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="159" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="161" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>p. ex. tout changement, nouveaux bâtiments, perte de végétation, inondation</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="191" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="199" />
+            <location filename="../plugin/gui/change_tab.py" line="202" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="200" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="206" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="210" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="212" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="211" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="222" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="224" />
+            <location filename="../plugin/gui/change_tab.py" line="227" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="372" />
+            <location filename="../plugin/gui/landcover_tab.py" line="391" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -994,87 +1009,87 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="238" />
+            <location filename="../plugin/gui/change_tab.py" line="241" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="243" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="251" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="296" />
+            <location filename="../plugin/gui/change_tab.py" line="299" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="317" />
+            <location filename="../plugin/gui/change_tab.py" line="320" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="323" />
+            <location filename="../plugin/gui/change_tab.py" line="326" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="417" />
+            <location filename="../plugin/gui/change_tab.py" line="420" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="419" />
+            <location filename="../plugin/gui/change_tab.py" line="422" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="483" />
+            <location filename="../plugin/gui/change_tab.py" line="486" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="853" />
+            <location filename="../plugin/gui/landcover_tab.py" line="872" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="912" />
+            <location filename="../plugin/gui/landcover_tab.py" line="931" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="921" />
+            <location filename="../plugin/gui/landcover_tab.py" line="940" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="265" />
+            <location filename="../plugin/gui/interactive_tab.py" line="274" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="556" />
+            <location filename="../plugin/gui/change_tab.py" line="559" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="558" />
+            <location filename="../plugin/gui/change_tab.py" line="561" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="617" />
+            <location filename="../plugin/gui/change_tab.py" line="620" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="634" />
+            <location filename="../plugin/gui/change_tab.py" line="637" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1154,187 +1169,212 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
         <message>
             <location filename="../plugin/gui/interactive_tab.py" line="49" />
-            <source>'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
-            <translation>« bundled » (le moteur par défaut de l'extension), « network » (le réseau promptable fourni), « classical » (le moteur fourni de croissance de régions) ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
+            <source>'bundled': the promptable network, or the classical engine when the network cannot be loaded; 'network': the promptable network only (an error when it cannot be loaded); 'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card.</source>
+            <translation>« bundled » : le réseau promptable, ou le moteur classique quand le réseau ne peut pas être chargé ; « network » : le réseau promptable seul (une erreur s'il ne peut pas être chargé) ; « classical » : le moteur fourni de croissance de régions ; ou le chemin d'une paire encodeur/décodeur ONNX SAM / SAM 2 ou de sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="55" />
+            <location filename="../plugin/gui/interactive_tab.py" line="56" />
             <source>Choose a SAM / SAM 2 ONNX encoder or decoder file, or its model card.</source>
             <translation>Choisissez un fichier ONNX encodeur ou décodeur SAM / SAM 2, ou sa fiche de modèle.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="56" />
+            <location filename="../plugin/gui/interactive_tab.py" line="57" />
             <source>Choose model file</source>
             <translation>Choisir le fichier du modèle</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="68" />
+            <location filename="../plugin/gui/interactive_tab.py" line="66" />
+            <source>Where the networks run. The classical engine always runs on the CPU.</source>
+            <translation>Où tournent les réseaux. Le moteur classique tourne toujours sur le CPU.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="70" />
             <source>Label written to the 'class' attribute of accepted objects.</source>
             <translation>Étiquette écrite dans l'attribut « class » des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="69" />
+            <location filename="../plugin/gui/interactive_tab.py" line="71" />
             <source>Class</source>
             <translation>Classe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="72" />
+            <location filename="../plugin/gui/interactive_tab.py" line="74" />
             <source>Accepted objects, text candidates and Find similar get right-angled polygon edges along each object's main direction, as roofs are drawn (dashed in the preview; clicks still edit the mask). A part that squaring would change much keeps its traced outline.</source>
             <translation>Les objets acceptés, les candidats du texte et Trouver similaires reçoivent des bords de polygone à angles droits selon la direction principale de chaque objet, comme on dessine les toits (en tirets dans l'aperçu ; les clics modifient toujours le masque). Une partie que l'équerrage changerait beaucoup garde son contour tracé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="77" />
+            <location filename="../plugin/gui/interactive_tab.py" line="79" />
             <source>No overlap</source>
             <translation>Sans chevauchement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="79" />
+            <location filename="../plugin/gui/interactive_tab.py" line="81" />
             <source>Accepted objects and text candidates leave out what objects already in the objects file cover, so neighbouring roofs share an edge instead of overlapping; an object that lies wholly on accepted ones is not added.</source>
             <translation>Les objets acceptés et les candidats du texte laissent de côté ce que couvrent les objets déjà dans le fichier d'objets : des toits voisins partagent un bord au lieu de se chevaucher ; un objet entièrement posé sur des objets acceptés n'est pas ajouté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="89" />
+            <location filename="../plugin/gui/interactive_tab.py" line="91" />
             <source>GeoPackage (*.gpkg)</source>
             <translation>GeoPackage (*.gpkg)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="94" />
+            <location filename="../plugin/gui/interactive_tab.py" line="96" />
             <source>Objects file</source>
             <translation>Fichier des objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="96" />
+            <location filename="../plugin/gui/interactive_tab.py" line="98" />
             <source>Prompt on map</source>
             <translation>Désigner sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="98" />
+            <location filename="../plugin/gui/interactive_tab.py" line="100" />
             <source>Left click: object · right click or Shift+click: not object · drag: box · Ctrl+Z / Ctrl+Shift+Z: undo / redo (right after Enter, Ctrl+Z takes the object back) · Enter: accept · Esc: clear</source>
             <translation>Clic gauche : objet · clic droit ou Maj+clic : pas l'objet · glisser : rectangle · Ctrl+Z / Ctrl+Maj+Z : annuler / rétablir (juste après Entrée, Ctrl+Z reprend l'objet) · Entrée : accepter · Échap : effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="101" />
+            <location filename="../plugin/gui/interactive_tab.py" line="103" />
             <source>Undo</source>
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="102" />
+            <location filename="../plugin/gui/interactive_tab.py" line="104" />
             <source>Redo</source>
             <translation>Rétablir</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="103" />
+            <location filename="../plugin/gui/interactive_tab.py" line="105" />
             <source>Clear</source>
             <translation>Effacer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="112" />
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Take back the last click or box; right after Accept, the accepted object (Ctrl+Z).</source>
+            <translation>Annuler le dernier clic ou rectangle ; juste après Accepter, l'objet accepté (Ctrl+Z).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Put back the click or box taken back last (Ctrl+Shift+Z).</source>
+            <translation>Remettre le dernier clic ou rectangle annulé (Ctrl+Maj+Z).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Forget the clicks and boxes of the current object (Esc).</source>
+            <translation>Oublier les clics et les rectangles de l'objet en cours (Échap).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="107" />
+            <source>Write the current object to the objects file (Enter).</source>
+            <translation>Écrire l'objet en cours dans le fichier des objets (Entrée).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="120" />
             <source>choose polygons…</source>
             <translation>choisir des polygones…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="114" />
+            <location filename="../plugin/gui/interactive_tab.py" line="122" />
             <source>Polygons of good examples; the selected ones are used (all when none is selected).</source>
             <translation>Polygones de bons exemples ; les sélectionnés sont utilisés (tous si aucun n'est sélectionné).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="115" />
+            <location filename="../plugin/gui/interactive_tab.py" line="123" />
             <source>Find similar</source>
             <translation>Trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="116" />
-            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented; with Model = classical, pixels of alike colour.</source>
-            <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés ; avec Modèle = classical, les pixels de couleur semblable.</translation>
+            <location filename="../plugin/gui/interactive_tab.py" line="124" />
+            <source>Find objects that look like the exemplar polygons (the selected ones, else all): places that the promptable network sees alike are clicked and segmented (on pixels of 1.25 m or finer); on coarser pixels (e.g. Sentinel-2), or with Model = classical, pixels of alike band values.</source>
+            <translation>Trouver les objets qui ressemblent aux polygones d'exemple (les sélectionnés, sinon tous) : les endroits que le réseau interactif voit semblables sont cliqués et segmentés (sur des pixels de 1,25 m ou moins) ; sur des pixels plus grossiers (p. ex. Sentinel-2), ou avec Modèle = classical, les pixels aux valeurs de bandes semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="119" />
+            <location filename="../plugin/gui/interactive_tab.py" line="128" />
             <source>In view</source>
             <translation>Dans la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="121" />
+            <location filename="../plugin/gui/interactive_tab.py" line="130" />
             <source>Search the current map view only (about a minute per million pixels with the network on 2 CPU cores); unticked, the whole raster.</source>
             <translation>Chercher seulement dans la vue actuelle de la carte (environ une minute par million de pixels avec le réseau sur 2 cœurs) ; décoché : tout le raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="127" />
+            <location filename="../plugin/gui/interactive_tab.py" line="136" />
             <source>Exemplars</source>
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="287" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="146" />
+            <location filename="../plugin/gui/interactive_tab.py" line="155" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="200" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="191" />
+            <location filename="../plugin/gui/interactive_tab.py" line="200" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="241" />
+            <location filename="../plugin/gui/interactive_tab.py" line="250" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="242" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="254" />
+            <location filename="../plugin/gui/interactive_tab.py" line="263" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="284" />
+            <location filename="../plugin/gui/interactive_tab.py" line="293" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Nouveau projet : le fichier des objets a été vidé, pour que les objets acceptés ici n'aillent pas dans le fichier du projet précédent. Choisissez un fichier d'objets, puis appuyez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="295" />
+            <location filename="../plugin/gui/interactive_tab.py" line="304" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Le fichier des objets de ce projet est de nouveau choisi : {file}. Appuyez sur « Désigner sur la carte » pour y ajouter des objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="312" />
+            <location filename="../plugin/gui/interactive_tab.py" line="321" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="312" />
+            <location filename="../plugin/gui/interactive_tab.py" line="321" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="359" />
+            <location filename="../plugin/gui/interactive_tab.py" line="368" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="369" />
+            <location filename="../plugin/gui/interactive_tab.py" line="378" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="431" />
+            <location filename="../plugin/gui/interactive_tab.py" line="440" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
@@ -1344,432 +1384,437 @@
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="406" />
+            <location filename="../plugin/gui/interactive_tab.py" line="415" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="416" />
+            <location filename="../plugin/gui/interactive_tab.py" line="425" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="76" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Le masque de nuages ne peut pas être lu : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="77" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Nuages et ombres d'après {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="81" />
+            <location filename="../plugin/gui/landcover_tab.py" line="82" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part (p. ex. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), lu au plus proche voisin sur la grille du raster. Vide : une bande qualité du raster lui-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="94" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="100" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="119" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>L'invite filtre les objets par hauteur ({range}), mais ni l'entrée ni un MNS ne donnent de hauteurs. Choisissez un MNS sous Couches supplémentaires (ou un MNS comme entrée), ou retirez la hauteur de l'invite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="124" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="129" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="134" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="136" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="140" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="142" />
+            <location filename="../plugin/gui/landcover_tab.py" line="143" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="173" />
+            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
+            <translation>Le raster de classes (.tif), avec les polygones à côté en .gpkg ; ou un fichier de polygones ({formats}), avec le raster de classes à côté (nom.tif pour nom.gpkg, nom_classes.tif pour les autres).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <source>Class raster (*.tif *.tiff)</source>
+            <translation>Raster de classes (*.tif *.tiff)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <source>Polygons, the class raster next to them</source>
+            <translation>Polygones, le raster de classes à côté</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>La couche SAR est l'entrée elle-même. Choisissez un raster SAR (VV/VH) du même lieu, ou laissez SAR vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="174" />
+            <location filename="../plugin/gui/landcover_tab.py" line="188" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="256" />
+            <location filename="../plugin/gui/landcover_tab.py" line="270" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="263" />
+            <location filename="../plugin/gui/landcover_tab.py" line="277" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="269" />
+            <location filename="../plugin/gui/landcover_tab.py" line="283" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="284" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="281" />
+            <location filename="../plugin/gui/landcover_tab.py" line="295" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="282" />
+            <location filename="../plugin/gui/landcover_tab.py" line="296" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="297" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="298" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="305" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="303" />
+            <location filename="../plugin/gui/landcover_tab.py" line="317" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="307" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="316" />
+            <location filename="../plugin/gui/landcover_tab.py" line="331" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="327" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="332" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="349" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="350" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
+            <translation>La partie de la couche à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit les classes qu'un calcul sur toute la couche y donne (les seuils sont ajustés sur toute la couche).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="355" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="359" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="345" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
-            <source>Write the class raster to this file and the polygons next to it (.gpkg).</source>
-            <translation>Écrire le raster de classes dans ce fichier et les polygones à côté (.gpkg).</translation>
+            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <source>Class raster or polygon file to write (the other goes next to it)</source>
+            <translation>Raster de classes ou fichier de polygones à écrire (l'autre va à côté)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
-            <source>GeoTIFF (*.tif *.tiff)</source>
-            <translation>GeoTIFF (*.tif *.tiff)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="358" />
-            <source>Class raster to write (polygons go next to it as .gpkg)</source>
-            <translation>Raster de classes à écrire (les polygones vont à côté en .gpkg)</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="359" />
-            <source>The class raster; polygons are written next to it with the .gpkg extension.</source>
-            <translation>Le raster de classes ; les polygones sont écrits à côté avec l'extension .gpkg.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="382" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="366" />
+            <location filename="../plugin/gui/landcover_tab.py" line="385" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="388" />
+            <location filename="../plugin/gui/landcover_tab.py" line="407" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="396" />
+            <location filename="../plugin/gui/landcover_tab.py" line="415" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="556" />
+            <location filename="../plugin/gui/landcover_tab.py" line="575" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="567" />
+            <location filename="../plugin/gui/landcover_tab.py" line="586" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="598" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="600" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="618" />
+            <location filename="../plugin/gui/landcover_tab.py" line="637" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="620" />
+            <location filename="../plugin/gui/landcover_tab.py" line="639" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="665" />
+            <location filename="../plugin/gui/landcover_tab.py" line="684" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="698" />
+            <location filename="../plugin/gui/landcover_tab.py" line="717" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="708" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="725" />
+            <location filename="../plugin/gui/landcover_tab.py" line="744" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="740" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="763" />
+            <location filename="../plugin/gui/landcover_tab.py" line="782" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="778" />
+            <location filename="../plugin/gui/landcover_tab.py" line="797" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="780" />
+            <location filename="../plugin/gui/landcover_tab.py" line="799" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="790" />
+            <location filename="../plugin/gui/landcover_tab.py" line="809" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="803" />
+            <location filename="../plugin/gui/landcover_tab.py" line="822" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="850" />
+            <location filename="../plugin/gui/landcover_tab.py" line="869" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="855" />
+            <location filename="../plugin/gui/landcover_tab.py" line="874" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="881" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="872" />
+            <location filename="../plugin/gui/landcover_tab.py" line="891" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="882" />
+            <location filename="../plugin/gui/landcover_tab.py" line="901" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Le fichier de sortie de ce projet est de nouveau choisi : {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="930" />
+            <location filename="../plugin/gui/landcover_tab.py" line="949" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="942" />
+            <location filename="../plugin/gui/landcover_tab.py" line="961" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

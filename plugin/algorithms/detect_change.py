@@ -29,6 +29,26 @@ DEVICES = ["auto", "cpu", "cuda"]
 NORMALISATIONS = ["auto", "none", "histogram", "relative"]
 
 
+def method_help() -> str:
+    """What each METHOD does and when 'auto' picks which (Processing help and the dock's Method tooltip)."""
+    return tr("'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD "
+              "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the "
+              "bundled Siamese change network (refused with a clear message when it is not installed or the bands do not "
+              "fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and "
+              "blue, the coarser date's pixels are 15 m or finer and BEFORE's pixels are 8 m or coarser (0.5 m or "
+              "coarser when the pair has only red, green and blue), the pixel sizes it was trained and tested on; else "
+              "CVA. The summary says which method ran and why.")
+
+
+def prompt_help() -> str:
+    """The change prompts understood (Processing PROMPT help and the dock's change-of-interest tooltip)."""
+    return tr("Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding "
+              "included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', "
+              "'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', "
+              "'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') "
+              "filters the polygons.")
+
+
 class DetectChangeAlgorithm(TerraPromptAlgorithm):
     """Detect what changed between two rasters of a place: probability, binary change, from→to polygons."""
 
@@ -48,8 +68,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         return tr(
             "Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band "
             "count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, "
-            "BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised. Methods: the bundled "
-            "Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); "
+            "BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised where the dates are "
+            "not calibrated alike. Methods: the bundled Siamese change network (network), change vector analysis (cva), "
+            "IR-MAD (irmad), SAR log-ratio (logratio); "
             "'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster "
             "(0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes "
             "before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', "
@@ -68,19 +89,10 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("METHOD", tr("Method"), options=METHODS, defaultValue=0)
-        p.setHelp(tr("'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD "
-                     "(Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the "
-                     "bundled Siamese change network (refused with a clear message when it is not installed or the bands do not "
-                     "fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and "
-                     "blue, and both dates have pixels of 15 m or finer (it lost to CVA on 30 m Landsat pairs), else CVA. The "
-                     "summary says which method ran and why."))
+        p.setHelp(method_help())
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Change of interest (optional)"), defaultValue="", optional=True)
-        p.setHelp(tr("Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding "
-                     "included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', "
-                     "'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', "
-                     "'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') "
-                     "filters the polygons."))
+        p.setHelp(prompt_help())
         self.addParameter(p)
         p = QgsProcessingParameterMapLayer("REFERENCE_MAP", tr("Pre-change land-cover map (optional)"), optional=True,
                                            types=[QgsProcessing.TypeRaster, QgsProcessing.TypeVectorPolygon])
@@ -90,7 +102,9 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         self.addParameter(p)
         p = QgsProcessingParameterEnum("NORMALISATION", tr("Radiometric normalisation"), options=NORMALISATIONS, defaultValue=0)
         p.setHelp(tr("How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds "
-                     "unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none for SAR, else relative."))
+                     "unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none when both "
+                     "dates are calibrated in the same physical unit (reflectance, SAR dB, heights in metres; a Sentinel-2 "
+                     "offset left in one date is still taken out), else relative (e.g. 8-bit or uncalibrated DN)."))
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
         p = QgsProcessingParameterBoolean("MASK_CLOUDS", tr("Mask clouds and shadows"), defaultValue=True)
@@ -110,21 +124,25 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where networks run. The classical methods run on the CPU; the summary reports the device actually used."))
         self.addParameter(p)
-        p = QgsProcessingParameterNumber("MIN_AREA_M2", tr("Minimum polygon area (m²)"), QgsProcessingParameterNumber.Double,
-                                         defaultValue=0.0, minValue=0.0)
+        p = QgsProcessingParameterNumber("MIN_AREA_M2", tr("Minimum changed area (m², all transitions together)"),
+                                         QgsProcessingParameterNumber.Double, defaultValue=0.0, minValue=0.0)
         p.setHelp(tr("Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left "
-                     "out of the polygon output; a kept area is written as one polygon per transition."))
+                     "out of the polygon output; a kept area is written as one polygon per transition, and these polygons can "
+                     "each be smaller."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True,
                                                     createByDefault=True)
         p.setHelp(tr("float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_CHANGE", tr("Change"))
-        p.setHelp(tr("uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change, 255 nodata (outside the common extent or masked)."))
+        p.setHelp(tr("uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change (change probability 0.5 or more; "
+                     "reclassify the change probability for another cut), 255 nodata (outside the common extent or masked)."))
         self.addParameter(p)
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Change polygons"), QgsProcessing.TypeVectorPolygon,
                                                     optional=True, createByDefault=True)
-        p.setHelp(tr("GeoPackage polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known."))
+        p.setHelp(tr("Polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known. "
+                     "GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field "
+                     "names to 10 characters)."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputString("SUMMARY", tr("Summary")))
 

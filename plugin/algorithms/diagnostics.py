@@ -80,7 +80,8 @@ class DiagnosticsAlgorithm(TerraPromptAlgorithm):
         return super().flags() | self.FlagNoThreading
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        p = QgsProcessingParameterFileDestination("OUTPUT", tr("Report file"), fileFilter=tr("Text files (*.txt)"), optional=True, createByDefault=False)
+        p = QgsProcessingParameterFileDestination("OUTPUT", tr("Report file"), fileFilter=tr("Text files (*.txt *.log)"),
+                                                  optional=True, createByDefault=False)
         p.setHelp(tr("Also save the report to this text file."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputString("REPORT", tr("Report")))

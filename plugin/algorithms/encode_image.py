@@ -39,8 +39,10 @@ class EncodeImageAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("The raster to encode (any GDAL raster with a CRS)."))
         self.addParameter(p)
         p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="bundled")
-        p.setHelp(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled "
-                     "region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair or its model card (.json)."))
+        p.setHelp(tr("'bundled': the promptable network, or the classical engine when the network cannot be loaded (the "
+                     "report says so); 'network': the promptable network only (an error when it cannot be loaded); "
+                     "'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX encoder/decoder "
+                     "pair or its model card (.json)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where ONNX models run; the report states the device actually used."))

@@ -24,6 +24,23 @@ ENGINES = ["auto", "spectral", "network"]
 DEVICES = ["auto", "cpu", "cuda"]
 
 
+def prompt_help() -> str:
+    """What a land-cover prompt can say (Processing PROMPT help and the dock's prompt tooltip)."""
+    return tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than "
+              "1 ha', 'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), 'buildings "
+              "taller than 10 m' (height qualifiers need a DSM or nDSM raster: objects are kept by their median height above "
+              "ground). 'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow.")
+
+
+def engine_help() -> str:
+    """What each ENGINE can extract (Processing ENGINE help and the dock's Engine tooltip)."""
+    return tr("'spectral': index rules with scene-adaptive thresholds and the bundled land-cover classifier, for every concept "
+              "the bands allow; 'network': the bundled segmentation network, which predicts water, vegetation and cloud "
+              "only (other concepts are refused, and a 'land cover map' then holds water alone); 'auto': the network only "
+              "when every concept asked for is water or vegetation and the network does better with these bands (the "
+              "explanation says why), else the indices, which without SWIR take water from the network.")
+
+
 class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
     """Extract land-cover concepts named in a free-text prompt as a class raster and polygons."""
 
@@ -36,8 +53,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
     def shortHelpString(self) -> str:  # noqa: N802
         return tr(
             "Type what to extract (e.g. 'lakes and rivers', 'vegetation except grass larger than 1 ha') and get a class "
-            "raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata) and polygons with "
-            "area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. "
+            "raster on the input's grid (0 background, 1..K the concepts in prompt order, 255 nodata or cloud/cloud-shadow "
+            "pixels) and polygons with area_m2 and confidence. Works on Sentinel-2, Landsat, RGB, RGBN, SAR and DSM rasters, alone or stacked. "
             "The EXPLANATION output says what was understood, which engine, bands and thresholds were used, and the area per class."
         )
 
@@ -46,11 +63,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("The raster to segment: any GDAL raster with a CRS (GeoTIFF, VRT, JP2, ...)."))
         self.addParameter(p)
         p = QgsProcessingParameterString("PROMPT", tr("Prompt"), defaultValue="water")
-        p.setHelp(tr("Free text naming land covers, e.g. 'lakes and rivers', 'all vegetation but not grass', 'built-up larger than 1 ha', "
-                     "'ponds smaller than 1 ha' (size qualifiers filter the raster regions and polygons by area), "
-                     "'buildings taller than 10 m' (height qualifiers need DSM_INPUT: objects are kept by their median height above ground). "
-                     "'land cover map' or 'everything except water' give a whole land-cover map of the classes the bands allow. "
-                     "Default (PROMPT left out): 'water'."))
+        p.setHelp(prompt_help() + " " + tr("Default: 'water' (the field is filled with it); an empty prompt is refused."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("MODALITY", tr("Modality (band roles)"), options=MODALITIES, defaultValue=0)
         p.setHelp(tr("How to read the bands. 'auto' detects it from band descriptions, band count and values."))
@@ -59,7 +72,8 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("A Sentinel-1 style raster of the same place; reprojected onto the input's grid and fused."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterLayer("DSM_INPUT", tr("DSM / nDSM raster (optional)"), optional=True)
-        p.setHelp(tr("Heights of the same place; reprojected onto the input's grid."))
+        p.setHelp(tr("Heights of the same place (a DSM or an nDSM, told apart from the values; metres unless the band's unit "
+                     "names another length, e.g. cm or ft); reprojected onto the input's grid."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterLayer("CLOUD_MASK", tr("Cloud mask of the product (optional)"), optional=True)
         p.setHelp(tr("The product's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat "
@@ -68,8 +82,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         p.setFlags(p.flags() | p.FlagAdvanced)
         self.addParameter(p)
         p = QgsProcessingParameterEnum("ENGINE", tr("Engine"), options=ENGINES, defaultValue=0)
-        p.setHelp(tr("'spectral' uses indices with scene-adaptive thresholds; 'network' the bundled model; 'auto' picks the best "
-                     "available, and without SWIR takes water from the network in a run of the indices (a map, several concepts)."))
+        p.setHelp(engine_help())
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where networks run. The explanation reports the device actually used."))
@@ -79,10 +92,13 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
                      "gives there (thresholds are fitted on the whole raster). Empty: the whole raster."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Class raster"))
-        p.setHelp(tr("uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata."))
+        p.setHelp(tr("uint8 GeoTIFF on the input's grid: 0 background, 1..K concepts in prompt order, 255 nodata or "
+                     "cloud/cloud-shadow pixels (masked; the explanation gives both areas)."))
         self.addParameter(p)
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Polygons"), QgsProcessing.TypeVectorPolygon, optional=True, createByDefault=True)
-        p.setHelp(tr("GeoPackage polygons (merged across tiles) with class, area_m2, confidence and provenance fields."))
+        p.setHelp(tr("Polygons (merged across tiles) with class, area_m2, confidence and provenance fields. GeoPackage by "
+                     "default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 "
+                     "characters)."))
         self.addParameter(p)
         p = QgsProcessingParameterBoolean("STRAIGHT_OUTLINES", tr("Straight building outlines"), defaultValue=False, optional=True)
         p.setHelp(tr("Building polygons squared along each building's main direction (right angles, as footprints are drawn) "
@@ -90,6 +106,15 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
                      "images: at 10-30 m buildings are blocks of built-up pixels."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputString("EXPLANATION", tr("Explanation")))
+
+    def checkParameterValues(self, parameters: dict, context) -> tuple[bool, str]:  # noqa: N802
+        """An empty PROMPT (the dialog's field cleared) refused with the fix, where QGIS 3.22 says only 'Incorrect parameter
+        value for PROMPT'; then the shared checks."""
+        prompt = parameters.get("PROMPT")
+        if isinstance(prompt, str) and not prompt.strip():
+            return False, tr("{label} ({name}) is empty. Type what to extract, e.g. 'water' or 'vegetation except grass'.").format(
+                label=self.parameterDefinition("PROMPT").description(), name="PROMPT")
+        return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         with dependencies_needed():

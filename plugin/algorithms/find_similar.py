@@ -37,9 +37,9 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         return tr("Find objects similar to exemplars")
 
     def shortHelpString(self) -> str:  # noqa: N802
-        return tr("Give two or three good polygons of what you want more of (e.g. roofs); TerraPrompt learns what "
-                  "they look like against the rest of the scene and returns every object that looks alike and has a "
-                  "similar size, with a score. Tick 'Selected features only' to use the selected polygons.")
+        return tr("Give one or more good polygons (two or three work best) of what you want more of (e.g. roofs); "
+                  "TerraPrompt learns what they look like against the rest of the scene and returns every object that "
+                  "looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
@@ -49,7 +49,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         p.setHelp(tr("Polygons of good examples, in any CRS; use 'Selected features only' for a selection."))
         self.addParameter(p)
         p = QgsProcessingParameterNumber("THRESHOLD", tr("Similarity threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
-        p.setHelp(tr("0..1, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between "
+        p.setHelp(tr("0.01-0.99, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between "
                      "its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to "
                      "a candidate when its probability of looking like the exemplars reaches it, and a region larger than "
                      "the size range (objects merged at a low threshold) is cut at higher probabilities until its parts "
@@ -72,7 +72,8 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
         self.addParameter(cache_dir_parameter())
         self.addParameter(cache_mb_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Similar objects"), QgsProcessing.TypeVectorPolygon)
-        p.setHelp(tr("GeoPackage polygons with object_id, class, score, area_m2 and provenance fields."))
+        p.setHelp(tr("Polygons with object_id, class, score, area_m2 and provenance fields. GeoPackage by default; .shp, "
+                     ".geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters)."))
         self.addParameter(p)
         self.addOutput(QgsProcessingOutputNumber("COUNT", tr("Objects found")))
 

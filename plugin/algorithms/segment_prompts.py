@@ -141,7 +141,8 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         p = QgsProcessingParameterRasterLayer("INPUT", tr("Input raster"))
         p.setHelp(tr("The image to segment: any GDAL raster with a CRS (single band, RGB, multispectral, SAR, DSM)."))
         self.addParameter(p)
-        p = QgsProcessingParameterFeatureSource("POINTS", tr("Point prompts"), [QgsProcessing.TypeVectorPoint], optional=True)
+        p = QgsProcessingParameterFeatureSource("POINTS", tr("Point prompts (optional if BOXES is given)"),
+                                                [QgsProcessing.TypeVectorPoint], optional=True)
         p.setHelp(tr("Points with integer fields object_id (which object) and positive (1 inside the object, 0 outside). Any CRS."))
         self.addParameter(p)
         p = QgsProcessingParameterFeatureSource("BOXES", tr("Box prompts (optional)"), [QgsProcessing.TypeVectorPolygon], optional=True)
@@ -149,9 +150,11 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
                      "(several polygons of one object_id: their common bounding box, said in the report). Any CRS."))
         self.addParameter(p)
         p = QgsProcessingParameterString("MODEL", tr("Model"), defaultValue="bundled")
-        p.setHelp(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' (the bundled "
-                     "region-growing engine, no model file) or the path to a SAM / SAM 2 ONNX encoder or decoder file "
-                     "(its partner is found by swapping 'encoder'/'decoder' in the name), a folder holding the pair, or a model card (.json)."))
+        p.setHelp(tr("'bundled': the promptable network, or the classical engine when the network cannot be loaded (the "
+                     "report says so); 'network': the promptable network only (an error when it cannot be loaded); "
+                     "'classical': the bundled region-growing engine, no model file; or the path to a SAM / SAM 2 ONNX "
+                     "encoder or decoder file (its partner is found by swapping 'encoder'/'decoder' in the name), a folder "
+                     "holding the pair, or a model card (.json)."))
         self.addParameter(p)
         p = QgsProcessingParameterEnum("DEVICE", tr("Device"), options=DEVICES, defaultValue=0)
         p.setHelp(tr("Where ONNX models run; the report states the device actually used. The classical engine always runs on the CPU."))
@@ -167,7 +170,8 @@ class SegmentPromptsAlgorithm(TerraPromptAlgorithm):
         self.addParameter(cache_dir_parameter())
         self.addParameter(cache_mb_parameter())
         p = QgsProcessingParameterVectorDestination("OUTPUT_VECTOR", tr("Objects"), QgsProcessing.TypeVectorPolygon)
-        p.setHelp(tr("GeoPackage with one (multi)polygon per object_id, in the raster's CRS."))
+        p.setHelp(tr("One (multi)polygon per object_id, in the raster's CRS. GeoPackage by default; .shp, .geojson and .fgb "
+                     "also work, with their limits (a Shapefile cuts field names to 10 characters)."))
         self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_RASTER", tr("Object id raster"), optional=True, createByDefault=False)
         p.setHelp(tr("GeoTIFF on the input's grid with the object_id of each pixel, 0 for background."))

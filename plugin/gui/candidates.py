@@ -120,6 +120,7 @@ class CandidatePanel(QWidget):
         self.reject_button = QPushButton(tr("Reject"), self)
         self.reject_button.setToolTip(tr("Drop the selected candidates."))
         self.accept_all_button = QPushButton(tr("Accept all"), self)
+        self.accept_all_button.setToolTip(tr("Write every listed candidate to the objects file."))
         self.refine_button = QPushButton(tr("Refine"), self)
         self.refine_button.setToolTip(tr("Make the selected candidate the current object: click to add or remove parts, Enter accepts."))
         # two rows of two: one row of four would set the dock's minimum width

@@ -40,6 +40,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms.detect_change import method_help, prompt_help
 from ..i18n import tr
 from ..qgis_layers import detached_polygons, layer_file, polygons_path, settings_by_path, write_polygons
 from . import settings
@@ -179,9 +180,11 @@ class ChangeTab(QWidget):
         self.method_combo = QComboBox(self)
         for key, label in method_labels().items():
             self.method_combo.addItem(label, key)
+        self.method_combo.setToolTip(method_help())
         form.addRow(tr("Method"), self.method_combo)
         self.prompt_edit = QLineEdit(self)
         self.prompt_edit.setPlaceholderText(tr("e.g. any change, new buildings, vegetation loss, water to land"))
+        self.prompt_edit.setToolTip(prompt_help())
         from ..core.change.semantic import catalogue
 
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))

@@ -46,9 +46,10 @@ class InteractiveTab(QWidget):
         self.layer_combo.setToolTip(tr("The raster to segment; prompts in any project CRS are transformed to its CRS."))
         form.addRow(tr("Raster"), self.layer_combo)
         self.model_edit = QLineEdit(settings.value("interactive_model", "bundled"), self)
-        self.model_edit.setToolTip(tr("'bundled' (the plugin's default engine), 'network' (the bundled promptable network), 'classical' "
-                                       "(the bundled region-growing engine) or the path to a SAM / SAM 2 ONNX encoder/decoder pair "
-                                       "or its model card."))
+        self.model_edit.setToolTip(tr("'bundled': the promptable network, or the classical engine when the network cannot be "
+                                       "loaded; 'network': the promptable network only (an error when it cannot be loaded); "
+                                       "'classical': the bundled region-growing engine; or the path to a SAM / SAM 2 ONNX "
+                                       "encoder/decoder pair or its model card."))
         self.model_edit.setCompleter(QCompleter(["bundled", "network", "classical"], self))
         self.model_button = QToolButton(self)
         self.model_button.setText("…")
@@ -62,6 +63,7 @@ class InteractiveTab(QWidget):
         self.device_combo = QComboBox(self)
         for key, label in device_labels().items():
             self.device_combo.addItem(label, key)
+        self.device_combo.setToolTip(tr("Where the networks run. The classical engine always runs on the CPU."))
         self.device = settings.DeviceChoice(self.device_combo, "interactive_device")
         form.addRow(tr("Device"), self.device_combo)
         self.class_edit = QLineEdit(settings.value("interactive_class", tr("object")), self)
@@ -102,6 +104,12 @@ class InteractiveTab(QWidget):
         self.redo_button = QPushButton(tr("Redo"), self)
         self.clear_button = QPushButton(tr("Clear"), self)
         self.accept_button = QPushButton(tr("Accept"), self)
+        for button, tip in ((self.undo_button, tr("Take back the last click or box; right after Accept, the accepted "
+                                                  "object (Ctrl+Z).")),
+                            (self.redo_button, tr("Put back the click or box taken back last (Ctrl+Shift+Z).")),
+                            (self.clear_button, tr("Forget the clicks and boxes of the current object (Esc).")),
+                            (self.accept_button, tr("Write the current object to the objects file (Enter)."))):
+            button.setToolTip(tip)
         # the mode on a row of its own, then the edits two a row: one row of five set the dock's minimum width
         layout.addWidget(self.start_button)
         layout.addLayout(button_grid([self.undo_button, self.redo_button, self.clear_button, self.accept_button], 2))
@@ -114,8 +122,9 @@ class InteractiveTab(QWidget):
         self.exemplar_combo.setToolTip(tr("Polygons of good examples; the selected ones are used (all when none is selected)."))
         self.similar_button = QPushButton(tr("Find similar"), self)
         self.similar_button.setToolTip(tr("Find objects that look like the exemplar polygons (the selected ones, else all): "
-                                          "places that the promptable network sees alike are clicked and segmented; "
-                                          "with Model = classical, pixels of alike colour."))
+                                          "places that the promptable network sees alike are clicked and segmented (on "
+                                          "pixels of 1.25 m or finer); on coarser pixels (e.g. Sentinel-2), or with "
+                                          "Model = classical, pixels of alike band values."))
         self.in_view_check = QCheckBox(tr("In view"), self)
         self.in_view_check.setChecked(settings.value("similar_in_view", "true") == "true")
         self.in_view_check.setToolTip(tr("Search the current map view only (about a minute per million pixels with the "

@@ -38,6 +38,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms.extract_landcover import engine_help, prompt_help
 from ..core.messages import number, t as core_t
 from ..i18n import tr
 from ..qgis_layers import layer_file, layer_settings, settings_by_path
@@ -149,6 +150,19 @@ OWN_LAYER = "landcover"
 """The polygons' layer in a GeoPackage TerraPrompt writes whole (core.vectors.write_polygons' default)."""
 VECTOR_EXTENSIONS = (".shp", ".geojson", ".fgb")
 """Polygon formats an output name may give: the class raster goes beside it as .tif (the core writes these by extension)."""
+
+
+def output_file_tip() -> str:
+    """Tooltip of the File output: which file is the class raster and which the polygons, as output_paths decides."""
+    return tr("The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class "
+              "raster next to it (name.tif for name.gpkg, name_classes.tif for the others).").format(
+        formats=", ".join((".gpkg",) + VECTOR_EXTENSIONS))
+
+
+def output_file_filter() -> str:
+    """The File output's dialog filter: a class raster, or a polygon file in a format output_paths takes."""
+    polygons = " ".join("*" + ext for ext in (".gpkg",) + VECTOR_EXTENSIONS)
+    return tr("Class raster (*.tif *.tiff)") + ";;" + tr("Polygons, the class raster next to them") + f" ({polygons})"
 
 
 def prompt_layer_name(prompt: str) -> str:
@@ -306,6 +320,7 @@ class LandcoverTab(QWidget):
         self.prompt_edit.setObjectName("landcoverPrompt")
         self.prompt_edit.setPlaceholderText(tr("e.g. lakes and rivers, vegetation except grass larger than 1 ha"))
         self.prompt_edit.setClearButtonEnabled(True)
+        self.prompt_edit.setToolTip(prompt_help())
         pl.addWidget(self.prompt_edit)
         self.prompt_status = QLabel(box)
         self.prompt_status.setObjectName("landcoverPromptStatus")
@@ -319,6 +334,7 @@ class LandcoverTab(QWidget):
         self.engine_combo.setObjectName("landcoverEngine")
         for key, label in engine_labels().items():
             self.engine_combo.addItem(label, key)
+        self.engine_combo.setToolTip(engine_help())
         form.addRow(tr("Engine"), self.engine_combo)
         self.device_combo = QComboBox(box)
         self.device_combo.setObjectName("landcoverDevice")
@@ -332,6 +348,9 @@ class LandcoverTab(QWidget):
         self.extent_combo.addItem(tr("Whole layer"), "layer")
         self.extent_combo.addItem(tr("Current map view"), "canvas")
         self.extent_combo.addItem(tr("Drawn rectangle"), "drawn")
+        self.extent_combo.setToolTip(tr("The part of the layer to process, snapped to its pixels: the whole layer, the current "
+                                        "map view or a rectangle drawn with Draw. A part gets the classes a run over the "
+                                        "whole layer gives there (thresholds are fitted on the whole layer)."))
         row.addWidget(self.extent_combo, 1)
         self.draw_button = QPushButton(tr("Draw"), box)
         self.draw_button.setObjectName("landcoverDraw")
@@ -343,7 +362,7 @@ class LandcoverTab(QWidget):
         self.temp_radio.setToolTip(tr("Write to a temporary folder; the layers last until QGIS closes unless you save them."))
         self.temp_radio.setObjectName("landcoverTemporary")
         self.file_radio = QRadioButton(tr("File"), box)
-        self.file_radio.setToolTip(tr("Write the class raster to this file and the polygons next to it (.gpkg)."))
+        self.file_radio.setToolTip(output_file_tip())
         self.file_radio.setObjectName("landcoverToFile")
         self.output_group = QButtonGroup(self)
         self.output_group.addButton(self.temp_radio)
@@ -354,9 +373,9 @@ class LandcoverTab(QWidget):
         self.file_widget = QgsFileWidget(box)
         self.file_widget.setObjectName("landcoverOutputFile")
         self.file_widget.setStorageMode(QgsFileWidget.SaveFile)
-        self.file_widget.setFilter(tr("GeoTIFF (*.tif *.tiff)"))
-        self.file_widget.setDialogTitle(tr("Class raster to write (polygons go next to it as .gpkg)"))
-        self.file_widget.setToolTip(tr("The class raster; polygons are written next to it with the .gpkg extension."))
+        self.file_widget.setFilter(output_file_filter())
+        self.file_widget.setDialogTitle(tr("Class raster or polygon file to write (the other goes next to it)"))
+        self.file_widget.setToolTip(output_file_tip())
         frow.addWidget(self.file_widget, 1)
         self.output_file = settings.ProjectFile(self.file_widget, "landcover/output")
         out.addLayout(frow)

@@ -41,7 +41,8 @@ def test_negative_min_area_names_the_parameter_its_minimum_and_the_fix(plugin, t
     with pytest.raises(QgsProcessingException) as err:
         processing.run("terraprompt:detect_change", {"BEFORE": pb, "AFTER": pa, "METHOD": 3, "MIN_AREA_M2": -5,
                                                      "OUTPUT_CHANGE": str(out / "c.tif"), "OUTPUT_VECTOR": str(out / "v.gpkg")})
-    assert "Minimum polygon area (m²) (MIN_AREA_M2): -5 is below the minimum, 0. Give a value of 0 or more." in str(err.value)
+    assert ("Minimum changed area (m², all transitions together) (MIN_AREA_M2): -5 is below the minimum, 0. Give a value "
+            "of 0 or more.") in str(err.value)
     assert os.listdir(out) == []
 
 
