@@ -49,47 +49,47 @@
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="34" />
+            <location filename="../plugin/algorithms/detect_change.py" line="35" />
             <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, the coarser date's pixels are 15 m or finer and BEFORE's pixels are 8 m or coarser (0.5 m or coarser when the pair has only red, green and blue), the pixel sizes it was trained and tested on; else CVA. The summary says which method ran and why.</source>
             <translation>„cva“: Change-Vector-Analyse (Betrag, szenenadaptive Schwelle); „irmad“: iterativ umgewichtetes MAD (Nielsen 2007), unempfindlich gegen Verstärkungs- und Versatzunterschiede; „logratio“: SAR-Intensitäts-Log-Ratio; „network“: das mitgelieferte siamesische Veränderungsnetz (mit klarer Meldung abgelehnt, wenn es nicht installiert ist oder die Bänder nicht passen); „auto“: Log-Ratio für SAR; für optische Paare das Netz, wenn es mitgeliefert ist, das Paar Rot, Grün und Blau hat, die Pixel des gröberen Datums 15 m oder feiner und die Pixel von VORHER 8 m oder gröber sind (0,5 m oder gröber, wenn das Paar nur Rot, Grün und Blau hat), die Pixelgrößen, auf denen es trainiert und getestet wurde; sonst CVA. Die Zusammenfassung sagt, welche Methode lief und warum.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="45" />
+            <location filename="../plugin/algorithms/detect_change.py" line="46" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Welche Veränderung behalten: 'any change' (Standard), 'new buildings' (nach der Veränderung bebaut, Neubau an bebauter Stelle inbegriffen), 'urban expansion' (Bebauung auf zuvor unbebautem Land), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; oder Landbedeckungen: 'forest to built-up', 'loss of water', 'new vegetation' (verfolgte Klassen: Wasser, Vegetation, Wald, bebaut, offener Boden). Eine Größe ('larger than 1 ha') filtert die Polygone.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="59" />
+            <location filename="../plugin/algorithms/detect_change.py" line="60" />
             <source>Detect change between two dates</source>
             <translation>Veränderungen zwischen zwei Zeitpunkten erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/algorithms/detect_change.py" line="63" />
             <source>Change detection</source>
             <translation>Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <location filename="../plugin/algorithms/detect_change.py" line="69" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised where the dates are not calibrated alike. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Vergleicht ein VORHER- und ein NACHHER-Raster desselben Ortes. Sie dürfen sich in KBS, Pixelgröße, Ausdehnung, Bandanzahl oder Sensor unterscheiden: NACHHER wird über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert (sind die Pixel von NACHHER gröber, wird VORHER auf deren Detailgrad geglättet), Bänder werden nach Rolle gepaart und die Radiometrie wird normalisiert, wo die Daten nicht gleich kalibriert sind. Methoden: das mitgelieferte siamesische Veränderungsnetz (network), Change-Vector-Analyse (cva), IR-MAD (irmad), SAR-Log-Ratio (logratio); „auto“ wählt eine aus und begründet die Wahl. Die Ausgaben liegen auf dem Raster von VORHER: eine Veränderungswahrscheinlichkeit (0..1), ein Veränderungsraster (0 keine Veränderung, 1 Veränderung, 255 keine Daten) und Polygone mit area_m2, mean_probability und den Landbedeckungsklassen vorher und nachher (from_class, to_class). Eine Anweisung wie „neue Gebäude“, „Vegetationsverlust“, „Wasser zu Land“, „Entwaldung“ oder „jede Veränderung“ behält nur diese Art von Veränderung. SUMMARY gibt die veränderte Fläche und die Veränderungsmatrix an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
             <source>Before (earlier raster)</source>
             <translation>Vorher (früheres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="82" />
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>Das frühere Bild. Sein Raster (KBS, Pixelgröße, Ausdehnung) ist das Raster aller Ausgaben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <location filename="../plugin/algorithms/detect_change.py" line="85" />
             <source>After (later raster)</source>
             <translation>Nachher (späteres Raster)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="86" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>Das spätere Bild desselben Ortes; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert und neu abgetastet. Ein anderer Sensor ist möglich, wenn die Bänder dieselben Rollen haben (z. B. Sentinel-2, dann Landsat).</translation>
         </message>
@@ -99,92 +99,102 @@
             <translation>Modalität (Bandrollen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <location filename="../plugin/algorithms/detect_change.py" line="90" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="94" />
+            <location filename="../plugin/algorithms/detect_change.py" line="95" />
             <source>Change of interest (optional)</source>
             <translation>Gesuchte Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Landbedeckungskarte vor der Veränderung (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="100" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Eine Landbedeckungskarte des VORHER-Zeitpunkts: ein Klassenraster (z. B. aus „Landbedeckung extrahieren“) oder Polygone mit einem Klassenfeld („class“, „label“, „name“ oder das erste Textfeld), in beliebigem KBS. Ihre Klassen werden anstelle der spektralen Landbedeckungskarte zu from_class.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="104" />
             <source>Radiometric normalisation</source>
             <translation>Radiometrische Normalisierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="104" />
+            <location filename="../plugin/algorithms/detect_change.py" line="105" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none when both dates are calibrated in the same physical unit (reflectance, SAR dB, heights in metres; a Sentinel-2 offset left in one date is still taken out), else relative (e.g. 8-bit or uncalibrated DN).</source>
             <translation>Wie die Radiometrie von NACHHER an VORHER angepasst wird: „relative“ passt je Band eine Gerade an die Pixel an, die IR-MAD als unverändert findet; „histogram“ gleicht Histogramme an; „none“ vergleicht die Werte unverändert; „auto“: none, wenn beide Daten in derselben physikalischen Einheit kalibriert sind (Reflexion, SAR-dB, Höhen in Metern; ein in einem Datum verbliebener Sentinel-2-Versatz wird dennoch entfernt), sonst relative (z. B. 8-Bit- oder unkalibrierte DN).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Mask clouds and shadows</source>
             <translation>Wolken und Wolkenschatten maskieren</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="111" />
+            <location filename="../plugin/algorithms/detect_change.py" line="112" />
             <source>Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one (SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, red and NIR). The summary says which ran, and why not.</source>
             <translation>Wolken- und Schattenpixel beider Zeitpunkte als NoData behandeln: aus dem Qualitätsband des Zeitpunkts, wenn er eines hat (SCL, QA_PIXEL, Fmask ...), sonst aus dem ukis-csmask-Wolkennetz (optische Reflektanz mit Blau, Grün, Rot und NIR). Die Zusammenfassung sagt, welches lief, und sonst warum nicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>Cloud mask of BEFORE's product (optional)</source>
             <translation>Wolkenmaske des VORHER-Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>Cloud mask of AFTER's product (optional)</source>
             <translation>Wolkenmaske des NACHHER-Produkts (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="119" />
+            <location filename="../plugin/algorithms/detect_change.py" line="120" />
             <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="339" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="125" />
+            <location filename="../plugin/algorithms/detect_change.py" line="126" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Wo Netze laufen. Die klassischen Methoden laufen auf der CPU; die Zusammenfassung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="127" />
+            <location filename="../plugin/algorithms/detect_change.py" line="128" />
             <source>Minimum changed area (m², all transitions together)</source>
             <translation>Minimale veränderte Fläche (m², alle Übergänge zusammen)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <location filename="../plugin/algorithms/detect_change.py" line="130" />
             <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition, and these polygons can each be smaller.</source>
             <translation>Veränderte Flächen, die kleiner sind (wahre Fläche in m² der ganzen Fläche, alle ihre Übergänge zusammen), fehlen in der Polygonausgabe; eine behaltene Fläche wird als ein Polygon je Übergang geschrieben, und jedes dieser Polygone kann kleiner sein.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="133" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
+            <source>Extent (optional)</source>
+            <translation>Ausdehnung (optional)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="135" />
+            <source>Process only this extent (snapped to BEFORE's pixels; the outputs cover it alone, on BEFORE's grid); it gets the change a run over the whole pair gives there (co-registration, normalisation, cloud masks and thresholds are fitted on the whole area both dates cover). Empty: all of BEFORE.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="139" />
             <source>Change probability</source>
             <translation>Veränderungswahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="135" />
+            <location filename="../plugin/algorithms/detect_change.py" line="141" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
@@ -194,42 +204,42 @@
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <location filename="../plugin/algorithms/detect_change.py" line="144" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change (change probability 0.5 or more; reclassify the change probability for another cut), 255 nodata (outside the common extent or masked).</source>
             <translation>uint8-GeoTIFF auf dem Raster von VORHER: 0 keine Veränderung, 1 Veränderung (Veränderungswahrscheinlichkeit 0,5 oder mehr; für eine andere Schwelle die Veränderungswahrscheinlichkeit neu klassifizieren), 255 keine Daten (außerhalb der gemeinsamen Ausdehnung oder maskiert).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="141" />
+            <location filename="../plugin/algorithms/detect_change.py" line="147" />
             <source>Change polygons</source>
             <translation>Veränderungspolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="143" />
+            <location filename="../plugin/algorithms/detect_change.py" line="149" />
             <source>Polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
             <translation>Polygone mit area_m2, mean_probability, from_class, to_class, Methode, Modell und den Daten, falls bekannt. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="147" />
+            <location filename="../plugin/algorithms/detect_change.py" line="153" />
             <source>Summary</source>
             <translation>Zusammenfassung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="156" />
+            <location filename="../plugin/algorithms/detect_change.py" line="162" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="570" />
+            <location filename="../plugin/gui/change_tab.py" line="582" />
             <source>{name} (change probability)</source>
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="193" />
+            <location filename="../plugin/algorithms/detect_change.py" line="204" />
             <source>{name} (change)</source>
             <translation>{name} (Veränderung)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="570" />
+            <location filename="../plugin/gui/change_tab.py" line="582" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
         </message>
@@ -399,7 +409,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -407,11 +417,6 @@
             <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Wo Netze laufen. Die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
-            <source>Extent (optional)</source>
-            <translation>Ausdehnung (optional)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
@@ -439,7 +444,7 @@
             <translation>Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <location filename="../plugin/gui/landcover_tab.py" line="367" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -854,27 +859,27 @@
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="65" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatisch (passend zu den Bändern)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="65" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>Change vector analysis</source>
             <translation>Change-Vector-Analyse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>SAR log-ratio</source>
             <translation>SAR-Log-Ratio</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>Siamese change network</source>
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
@@ -884,122 +889,132 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="151" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="152" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="394" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="394" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="188" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>z. B. neue Gebäude, Vegetationsverlust, Entwaldung, Überschwemmung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="191" />
+            <location filename="../plugin/gui/change_tab.py" line="193" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="205" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Veränderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <source>Extent</source>
+            <translation>Ausdehnung</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="210" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="212" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="222" />
+            <location filename="../plugin/gui/change_tab.py" line="228" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="227" />
+            <location filename="../plugin/gui/change_tab.py" line="233" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="391" />
+            <location filename="../plugin/gui/landcover_tab.py" line="375" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -1009,62 +1024,62 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="241" />
+            <location filename="../plugin/gui/change_tab.py" line="247" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="246" />
+            <location filename="../plugin/gui/change_tab.py" line="252" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="251" />
+            <location filename="../plugin/gui/change_tab.py" line="257" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="299" />
+            <location filename="../plugin/gui/change_tab.py" line="307" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="320" />
+            <location filename="../plugin/gui/change_tab.py" line="328" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="334" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="420" />
+            <location filename="../plugin/gui/change_tab.py" line="429" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="422" />
+            <location filename="../plugin/gui/change_tab.py" line="431" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="486" />
+            <location filename="../plugin/gui/change_tab.py" line="498" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="872" />
+            <location filename="../plugin/gui/landcover_tab.py" line="809" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="931" />
+            <location filename="../plugin/gui/landcover_tab.py" line="868" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="940" />
+            <location filename="../plugin/gui/landcover_tab.py" line="877" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -1074,22 +1089,22 @@
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="559" />
+            <location filename="../plugin/gui/change_tab.py" line="571" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="561" />
+            <location filename="../plugin/gui/change_tab.py" line="573" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="620" />
+            <location filename="../plugin/gui/change_tab.py" line="632" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="637" />
+            <location filename="../plugin/gui/change_tab.py" line="649" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1164,12 +1179,52 @@
             <translation>{n} Layer des gespeicherten Projekts sind temporäre TerraPrompt-Dateien, die beim Schließen von QGIS entfernt werden: {names}. Um sie zu behalten: Rechtsklick auf jeden Layer › Exportieren › Speichern als…, dann das Projekt erneut speichern.</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/extent.py" line="31" />
+            <source>Whole layer</source>
+            <translation>Ganzer Layer</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="32" />
+            <source>Current map view</source>
+            <translation>Aktueller Kartenausschnitt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="33" />
+            <source>Drawn rectangle</source>
+            <translation>Gezeichnetes Rechteck</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="36" />
+            <source>Draw</source>
+            <translation>Zeichnen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="38" />
+            <source>Drag a rectangle on the map to process only that area.</source>
+            <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="61" />
+            <source>Drag a rectangle on the map to set the extent.</source>
+            <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="71" />
+            <source>Redraw</source>
+            <translation>Neu zeichnen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="87" />
+            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
+            <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1394,427 +1449,382 @@
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="75" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Die Wolkenmaske kann nicht gelesen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="76" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Wolken und Schatten aus {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="82" />
+            <location filename="../plugin/gui/landcover_tab.py" line="81" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei (z. B. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), mit nächstem Nachbarn auf das Raster gelesen. Leer: ein Qualitätsband des Rasters selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="119" />
+            <location filename="../plugin/gui/landcover_tab.py" line="118" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>Der Prompt filtert Objekte nach Höhe ({range}), aber weder die Eingabe noch ein DOM liefert Höhen. Wählen Sie ein DOM unter Zusätzliche Layer (oder ein DOM als Eingabe) oder entfernen Sie die Höhe aus dem Prompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="124" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="128" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="134" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="141" />
+            <location filename="../plugin/gui/landcover_tab.py" line="140" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="143" />
+            <location filename="../plugin/gui/landcover_tab.py" line="142" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <location filename="../plugin/gui/landcover_tab.py" line="156" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Das Klassenraster (.tif), mit den Polygonen daneben als .gpkg; oder eine Polygondatei ({formats}), mit dem Klassenraster daneben (name.tif für name.gpkg, name_classes.tif für die anderen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Klassenraster (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygone, das Klassenraster daneben</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>Der SAR-Layer ist die Eingabe selbst. Wählen Sie ein SAR-Raster (VV/VH) desselben Ortes oder lassen Sie SAR leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="295" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="296" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="293" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="305" />
+            <location filename="../plugin/gui/landcover_tab.py" line="300" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="317" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="321" />
+            <location filename="../plugin/gui/landcover_tab.py" line="316" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="331" />
+            <location filename="../plugin/gui/landcover_tab.py" line="326" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
-            <source>Whole layer</source>
-            <translation>Ganzer Layer</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="349" />
-            <source>Current map view</source>
-            <translation>Aktueller Kartenausschnitt</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="350" />
-            <source>Drawn rectangle</source>
-            <translation>Gezeichnetes Rechteck</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>Der zu verarbeitende Teil des Layers, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Klassen, die ein Lauf über den ganzen Layer dort ergibt (die Schwellen werden am ganzen Layer angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
-            <source>Draw</source>
-            <translation>Zeichnen</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
-            <source>Drag a rectangle on the map to process only that area.</source>
-            <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="359" />
-            <source>Extent</source>
-            <translation>Ausdehnung</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="346" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Zu schreibendes Klassenraster oder Polygondatei (das andere kommt daneben)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="382" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="385" />
+            <location filename="../plugin/gui/landcover_tab.py" line="369" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="407" />
+            <location filename="../plugin/gui/landcover_tab.py" line="391" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="415" />
+            <location filename="../plugin/gui/landcover_tab.py" line="399" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="575" />
+            <location filename="../plugin/gui/landcover_tab.py" line="557" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="586" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="599" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="619" />
+            <location filename="../plugin/gui/landcover_tab.py" line="601" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="637" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="639" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="684" />
+            <location filename="../plugin/gui/landcover_tab.py" line="666" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="717" />
-            <source>Drag a rectangle on the map to set the extent.</source>
-            <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="727" />
-            <source>Redraw</source>
-            <translation>Neu zeichnen</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="744" />
-            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
-            <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <location filename="../plugin/gui/landcover_tab.py" line="696" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="782" />
+            <location filename="../plugin/gui/landcover_tab.py" line="719" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="797" />
+            <location filename="../plugin/gui/landcover_tab.py" line="734" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="799" />
+            <location filename="../plugin/gui/landcover_tab.py" line="736" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="809" />
+            <location filename="../plugin/gui/landcover_tab.py" line="746" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="822" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="869" />
+            <location filename="../plugin/gui/landcover_tab.py" line="806" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="874" />
+            <location filename="../plugin/gui/landcover_tab.py" line="811" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="881" />
+            <location filename="../plugin/gui/landcover_tab.py" line="818" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="891" />
+            <location filename="../plugin/gui/landcover_tab.py" line="828" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="901" />
+            <location filename="../plugin/gui/landcover_tab.py" line="838" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Die Ausgabedatei dieses Projekts ist wieder gewählt: {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="949" />
+            <location filename="../plugin/gui/landcover_tab.py" line="886" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="961" />
+            <location filename="../plugin/gui/landcover_tab.py" line="898" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -2040,41 +2050,41 @@
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="79" />
-            <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
-            <translation>Überlappung zwischen Kacheln, überblendet, damit keine Nähte sichtbar sind; höchstens die halbe Kachelgröße.</translation>
+            <source>Overlap between tiles, blended so no seams show: at least {min} px (with less, networks and texture rules change classes along tile borders), at most half the tile size.</source>
+            <translation>Überlappung zwischen Kacheln, überblendet, damit keine Nahtstellen sichtbar werden: mindestens {min} px (darunter ändern Netze und Texturregeln die Klassen entlang der Kachelränder), höchstens die halbe Kachelgröße.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="80" />
+            <location filename="../plugin/gui/settings_tab.py" line="82" />
             <source>Tile overlap</source>
             <translation>Kachelüberlappung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <location filename="../plugin/gui/settings_tab.py" line="85" />
             <source>Devices</source>
             <translation>Geräte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="88" />
+            <location filename="../plugin/gui/settings_tab.py" line="90" />
             <source>Checking the available devices ...</source>
             <translation>Verfügbare Geräte werden geprüft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="91" />
+            <location filename="../plugin/gui/settings_tab.py" line="93" />
             <source>Check devices again</source>
             <translation>Geräte erneut prüfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="146" />
+            <location filename="../plugin/gui/settings_tab.py" line="148" />
             <source>Checking what the runtimes offer…</source>
             <translation>Prüfe, was die Laufzeitumgebungen bieten…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="147" />
+            <location filename="../plugin/gui/settings_tab.py" line="149" />
             <source>TerraPrompt: checking devices</source>
             <translation>TerraPrompt: Geräte werden geprüft</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="154" />
+            <location filename="../plugin/gui/settings_tab.py" line="156" />
             <source>The device check failed: {error}</source>
             <translation>Die Geräteprüfung ist fehlgeschlagen: {error}</translation>
         </message>

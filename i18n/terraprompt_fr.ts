@@ -49,47 +49,47 @@
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="34" />
+            <location filename="../plugin/algorithms/detect_change.py" line="35" />
             <source>'cva': change vector analysis (magnitude, scene-adaptive threshold); 'irmad': iteratively re-weighted MAD (Nielsen 2007), invariant to gain/offset differences; 'logratio': SAR intensity log-ratio; 'network': the bundled Siamese change network (refused with a clear message when it is not installed or the bands do not fit); 'auto': log-ratio for SAR; for optical pairs the network when it is bundled, the pair has red, green and blue, the coarser date's pixels are 15 m or finer and BEFORE's pixels are 8 m or coarser (0.5 m or coarser when the pair has only red, green and blue), the pixel sizes it was trained and tested on; else CVA. The summary says which method ran and why.</source>
             <translation>« cva » : analyse des vecteurs de changement (magnitude, seuil adapté à la scène) ; « irmad » : MAD itérativement repondéré (Nielsen 2007), insensible aux écarts de gain et de décalage ; « logratio » : log-ratio d'intensité SAR ; « network » : le réseau siamois de changement fourni (refusé avec un message clair s'il n'est pas installé ou si les bandes ne conviennent pas) ; « auto » : log-ratio pour le SAR ; pour les paires optiques, le réseau s'il est fourni, si la paire a rouge, vert et bleu, si les pixels de la date la plus grossière font 15 m ou moins et ceux d'AVANT 8 m ou plus (0,5 m ou plus quand la paire n'a que rouge, vert et bleu), les tailles de pixel sur lesquelles il a été entraîné et testé ; sinon CVA. Le résumé dit quelle méthode a tourné et pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="45" />
+            <location filename="../plugin/algorithms/detect_change.py" line="46" />
             <source>Which change to keep: 'any change' (default), 'new buildings' (built-up after the change, rebuilding included), 'urban expansion' (built-up on land that was not), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water'; or land covers: 'forest to built-up', 'loss of water', 'new vegetation' (classes followed: water, vegetation, forest, built-up, bare soil). A size ('larger than 1 ha') filters the polygons.</source>
             <translation>Quel changement garder : 'any change' (par défaut), 'new buildings' (bâti après le changement, reconstruction comprise), 'urban expansion' (bâti sur un terrain qui ne l'était pas), 'vegetation loss', 'vegetation gain', 'deforestation', 'water to land', 'land to water' ; ou des occupations du sol : 'forest to built-up', 'loss of water', 'new vegetation' (classes suivies : eau, végétation, forêt, bâti, sol nu). Une taille ('larger than 1 ha') filtre les polygones.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="59" />
+            <location filename="../plugin/algorithms/detect_change.py" line="60" />
             <source>Detect change between two dates</source>
             <translation>Détecter les changements entre deux dates</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="62" />
+            <location filename="../plugin/algorithms/detect_change.py" line="63" />
             <source>Change detection</source>
             <translation>Détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="68" />
+            <location filename="../plugin/algorithms/detect_change.py" line="69" />
             <source>Compares a BEFORE and an AFTER raster of the same place. They may differ in CRS, pixel size, extent, band count or sensor: AFTER is reprojected onto BEFORE's grid over the common extent (when AFTER's pixels are coarser, BEFORE is smoothed to their detail), bands are paired by role and radiometry is normalised where the dates are not calibrated alike. Methods: the bundled Siamese change network (network), change vector analysis (cva), IR-MAD (irmad), SAR log-ratio (logratio); 'auto' picks one and says why. Outputs are on BEFORE's grid: a change probability (0..1), a change raster (0 no change, 1 change, 255 nodata) and polygons with area_m2, mean_probability and the land-cover classes before and after (from_class, to_class). A prompt such as 'new buildings', 'vegetation loss', 'water to land', 'deforestation' or 'any change' keeps only that kind of change. SUMMARY gives the changed area and the change matrix.</source>
             <translation>Compare un raster AVANT et un raster APRÈS du même lieu. Ils peuvent différer par le SCR, la taille de pixel, l'emprise, le nombre de bandes ou le capteur : APRÈS est reprojeté sur la grille d'AVANT sur l'emprise commune (quand les pixels d'APRÈS sont plus grossiers, AVANT est lissé à leur niveau de détail), les bandes sont appariées par rôle et la radiométrie est normalisée là où les dates ne sont pas calibrées de la même façon. Méthodes : le réseau siamois de changement fourni (network), analyse du vecteur de changement (cva), IR-MAD (irmad), log-ratio SAR (logratio) ; « auto » en choisit une et dit pourquoi. Les sorties sont sur la grille d'AVANT : une probabilité de changement (0..1), un raster de changement (0 pas de changement, 1 changement, 255 sans donnée) et des polygones avec area_m2, mean_probability et les classes d'occupation du sol avant et après (from_class, to_class). Une consigne comme « nouveaux bâtiments », « perte de végétation », « eau devenue terre », « déforestation » ou « tout changement » ne garde que ce type de changement. SUMMARY donne la surface changée et la matrice de changement.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="81" />
+            <location filename="../plugin/algorithms/detect_change.py" line="82" />
             <source>Before (earlier raster)</source>
             <translation>Avant (raster antérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="82" />
+            <location filename="../plugin/algorithms/detect_change.py" line="83" />
             <source>The earlier image. Its grid (CRS, pixel size, extent) is the grid of every output.</source>
             <translation>L'image antérieure. Sa grille (SCR, taille de pixel, emprise) est celle de toutes les sorties.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="84" />
+            <location filename="../plugin/algorithms/detect_change.py" line="85" />
             <source>After (later raster)</source>
             <translation>Après (raster postérieur)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="85" />
+            <location filename="../plugin/algorithms/detect_change.py" line="86" />
             <source>The later image of the same place; reprojected and resampled onto BEFORE's grid over the common extent. Another sensor is fine when the bands share roles (e.g. Sentinel-2 then Landsat).</source>
             <translation>L'image postérieure du même lieu ; reprojetée et rééchantillonnée sur la grille d'AVANT sur l'emprise commune. Un autre capteur convient si les bandes ont les mêmes rôles (p. ex. Sentinel-2 puis Landsat).</translation>
         </message>
@@ -99,92 +99,102 @@
             <translation>Modalité (rôles des bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="89" />
+            <location filename="../plugin/algorithms/detect_change.py" line="90" />
             <source>How to read the bands of both rasters. 'auto' detects each from band descriptions, band count and values.</source>
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="184" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="94" />
+            <location filename="../plugin/algorithms/detect_change.py" line="95" />
             <source>Change of interest (optional)</source>
             <translation>Changement recherché (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="97" />
+            <location filename="../plugin/algorithms/detect_change.py" line="98" />
             <source>Pre-change land-cover map (optional)</source>
             <translation>Carte d'occupation du sol avant le changement (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="99" />
+            <location filename="../plugin/algorithms/detect_change.py" line="100" />
             <source>A land-cover map of the BEFORE date: a class raster (e.g. from 'Extract land cover') or polygons with a class field ('class', 'label', 'name' or the first text field), in any CRS. Its classes become from_class instead of the spectral land-cover map.</source>
             <translation>Une carte d'occupation du sol à la date AVANT : un raster de classes (p. ex. issu de « Extraire l'occupation du sol ») ou des polygones avec un champ de classe (« class », « label », « name » ou le premier champ texte), dans n'importe quel SCR. Ses classes deviennent from_class à la place de la carte d'occupation du sol spectrale.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="103" />
+            <location filename="../plugin/algorithms/detect_change.py" line="104" />
             <source>Radiometric normalisation</source>
             <translation>Normalisation radiométrique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="104" />
+            <location filename="../plugin/algorithms/detect_change.py" line="105" />
             <source>How AFTER's radiometry is matched to BEFORE: 'relative' fits a line per band on the pixels IR-MAD finds unchanged; 'histogram' matches histograms; 'none' compares values as they are; 'auto': none when both dates are calibrated in the same physical unit (reflectance, SAR dB, heights in metres; a Sentinel-2 offset left in one date is still taken out), else relative (e.g. 8-bit or uncalibrated DN).</source>
             <translation>Comment la radiométrie d'APRÈS est ajustée à celle d'AVANT : « relative » ajuste une droite par bande sur les pixels qu'IR-MAD trouve inchangés ; « histogram » apparie les histogrammes ; « none » compare les valeurs telles quelles ; « auto » : none quand les deux dates sont calibrées dans la même unité physique (réflectance, dB SAR, hauteurs en mètres ; un décalage Sentinel-2 resté dans une date est tout de même retiré), sinon relative (p. ex. 8 bits ou CN non calibrés).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="110" />
+            <location filename="../plugin/algorithms/detect_change.py" line="111" />
             <source>Mask clouds and shadows</source>
             <translation>Masquer les nuages et leurs ombres</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="111" />
+            <location filename="../plugin/algorithms/detect_change.py" line="112" />
             <source>Treat cloud and shadow pixels of either date as nodata: from the date's own quality band when it carries one (SCL, QA_PIXEL, Fmask ...), else from the ukis-csmask cloud network (optical reflectance with blue, green, red and NIR). The summary says which ran, and why not.</source>
             <translation>Traiter les pixels de nuage et d'ombre de l'une ou l'autre date comme sans données : d'après la bande qualité de la date quand elle en porte une (SCL, QA_PIXEL, Fmask ...), sinon d'après le réseau de nuages ukis-csmask (réflectance optique avec bleu, vert, rouge et PIR). Le résumé dit lequel a tourné, et sinon pourquoi.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>Cloud mask of BEFORE's product (optional)</source>
             <translation>Masque de nuages du produit AVANT (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="116" />
+            <location filename="../plugin/algorithms/detect_change.py" line="117" />
             <source>Cloud mask of AFTER's product (optional)</source>
             <translation>Masque de nuages du produit APRÈS (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="119" />
+            <location filename="../plugin/algorithms/detect_change.py" line="120" />
             <source>The date's cloud mask delivered as a file of its own, e.g. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF or HLS ....Fmask.tif (read by nearest neighbour onto BEFORE's grid). Empty: a quality band of the date's raster, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="339" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="125" />
+            <location filename="../plugin/algorithms/detect_change.py" line="126" />
             <source>Where networks run. The classical methods run on the CPU; the summary reports the device actually used.</source>
             <translation>Où tournent les réseaux. Les méthodes classiques tournent sur le CPU ; le résumé indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="127" />
+            <location filename="../plugin/algorithms/detect_change.py" line="128" />
             <source>Minimum changed area (m², all transitions together)</source>
             <translation>Surface changée minimale (m², toutes transitions ensemble)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="129" />
+            <location filename="../plugin/algorithms/detect_change.py" line="130" />
             <source>Changed areas smaller than this (true area in m² of the whole area, all its transitions together) are left out of the polygon output; a kept area is written as one polygon per transition, and these polygons can each be smaller.</source>
             <translation>Les zones changées plus petites (surface réelle en m² de toute la zone, toutes ses transitions ensemble) ne figurent pas dans la sortie polygones ; une zone gardée est écrite en un polygone par transition, et chacun de ces polygones peut être plus petit.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="133" />
+            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
+            <source>Extent (optional)</source>
+            <translation>Emprise (facultatif)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="135" />
+            <source>Process only this extent (snapped to BEFORE's pixels; the outputs cover it alone, on BEFORE's grid); it gets the change a run over the whole pair gives there (co-registration, normalisation, cloud masks and thresholds are fitted on the whole area both dates cover). Empty: all of BEFORE.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/detect_change.py" line="139" />
             <source>Change probability</source>
             <translation>Probabilité de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="135" />
+            <location filename="../plugin/algorithms/detect_change.py" line="141" />
             <source>float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata.</source>
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
@@ -194,42 +204,42 @@
             <translation>Changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="138" />
+            <location filename="../plugin/algorithms/detect_change.py" line="144" />
             <source>uint8 GeoTIFF on BEFORE's grid: 0 no change, 1 change (change probability 0.5 or more; reclassify the change probability for another cut), 255 nodata (outside the common extent or masked).</source>
             <translation>GeoTIFF uint8 sur la grille d'AVANT : 0 pas de changement, 1 changement (probabilité de changement de 0,5 ou plus ; reclassez la probabilité de changement pour un autre seuil), 255 sans donnée (hors de l'emprise commune ou masqué).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="141" />
+            <location filename="../plugin/algorithms/detect_change.py" line="147" />
             <source>Change polygons</source>
             <translation>Polygones de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="143" />
+            <location filename="../plugin/algorithms/detect_change.py" line="149" />
             <source>Polygons with area_m2, mean_probability, from_class, to_class, method, model and the dates when known. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
             <translation>Polygones avec area_m2, mean_probability, from_class, to_class, la méthode, le modèle et les dates si elles sont connues. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="147" />
+            <location filename="../plugin/algorithms/detect_change.py" line="153" />
             <source>Summary</source>
             <translation>Résumé</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="156" />
+            <location filename="../plugin/algorithms/detect_change.py" line="162" />
             <source>The BEFORE or AFTER raster could not be opened. Check that the file exists and GDAL can read it.</source>
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="570" />
+            <location filename="../plugin/gui/change_tab.py" line="582" />
             <source>{name} (change probability)</source>
             <translation>{name} (probabilité de changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/detect_change.py" line="193" />
+            <location filename="../plugin/algorithms/detect_change.py" line="204" />
             <source>{name} (change)</source>
             <translation>{name} (changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="570" />
+            <location filename="../plugin/gui/change_tab.py" line="582" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
         </message>
@@ -399,7 +409,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -407,11 +417,6 @@
             <location filename="../plugin/algorithms/extract_landcover.py" line="88" />
             <source>Where networks run. The explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux. L'explication indique le périphérique réellement utilisé.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/algorithms/extract_landcover.py" line="90" />
-            <source>Extent (optional)</source>
-            <translation>Emprise (facultatif)</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/extract_landcover.py" line="91" />
@@ -439,7 +444,7 @@
             <translation>Polygones (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="383" />
+            <location filename="../plugin/gui/landcover_tab.py" line="367" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -854,27 +859,27 @@
             <translation>complété au-delà de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="65" />
             <source>Automatic (best for the bands)</source>
             <translation>Automatique (la plus adaptée aux bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="63" />
+            <location filename="../plugin/gui/change_tab.py" line="65" />
             <source>IR-MAD (Nielsen 2007)</source>
             <translation>IR-MAD (Nielsen 2007)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>Change vector analysis</source>
             <translation>Analyse du vecteur de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>SAR log-ratio</source>
             <translation>Log-ratio SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="64" />
+            <location filename="../plugin/gui/change_tab.py" line="66" />
             <source>Siamese change network</source>
             <translation>Réseau siamois de détection de changements</translation>
         </message>
@@ -884,122 +889,132 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="149" />
+            <location filename="../plugin/gui/change_tab.py" line="151" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="150" />
+            <location filename="../plugin/gui/change_tab.py" line="152" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="394" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="394" />
+            <location filename="../plugin/gui/change_tab.py" line="402" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="158" />
+            <location filename="../plugin/gui/change_tab.py" line="160" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="162" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="164" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="188" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>p. ex. tout changement, nouveaux bâtiments, perte de végétation, inondation</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="191" />
+            <location filename="../plugin/gui/change_tab.py" line="193" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="205" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <source>Extent</source>
+            <translation>Emprise</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="210" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="212" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="222" />
+            <location filename="../plugin/gui/change_tab.py" line="228" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="227" />
+            <location filename="../plugin/gui/change_tab.py" line="233" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="391" />
+            <location filename="../plugin/gui/landcover_tab.py" line="375" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -1009,62 +1024,62 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="241" />
+            <location filename="../plugin/gui/change_tab.py" line="247" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="246" />
+            <location filename="../plugin/gui/change_tab.py" line="252" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="251" />
+            <location filename="../plugin/gui/change_tab.py" line="257" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="299" />
+            <location filename="../plugin/gui/change_tab.py" line="307" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="320" />
+            <location filename="../plugin/gui/change_tab.py" line="328" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="326" />
+            <location filename="../plugin/gui/change_tab.py" line="334" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="420" />
+            <location filename="../plugin/gui/change_tab.py" line="429" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="422" />
+            <location filename="../plugin/gui/change_tab.py" line="431" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="486" />
+            <location filename="../plugin/gui/change_tab.py" line="498" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="872" />
+            <location filename="../plugin/gui/landcover_tab.py" line="809" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="931" />
+            <location filename="../plugin/gui/landcover_tab.py" line="868" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="940" />
+            <location filename="../plugin/gui/landcover_tab.py" line="877" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -1074,22 +1089,22 @@
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="559" />
+            <location filename="../plugin/gui/change_tab.py" line="571" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="561" />
+            <location filename="../plugin/gui/change_tab.py" line="573" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="620" />
+            <location filename="../plugin/gui/change_tab.py" line="632" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="637" />
+            <location filename="../plugin/gui/change_tab.py" line="649" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1164,12 +1179,52 @@
             <translation>{n} couche(s) du projet enregistré sont des fichiers temporaires de TerraPrompt, supprimés à la fermeture de QGIS : {names}. Pour les garder, clic droit sur chaque couche › Exporter › Enregistrer sous…, puis enregistrez à nouveau le projet.</translation>
         </message>
         <message>
+            <location filename="../plugin/gui/extent.py" line="31" />
+            <source>Whole layer</source>
+            <translation>Toute la couche</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="32" />
+            <source>Current map view</source>
+            <translation>Vue actuelle de la carte</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="33" />
+            <source>Drawn rectangle</source>
+            <translation>Rectangle dessiné</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="36" />
+            <source>Draw</source>
+            <translation>Dessiner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="38" />
+            <source>Drag a rectangle on the map to process only that area.</source>
+            <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="61" />
+            <source>Drag a rectangle on the map to set the extent.</source>
+            <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="71" />
+            <source>Redraw</source>
+            <translation>Redessiner</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="87" />
+            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
+            <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
+        </message>
+        <message>
             <location filename="../plugin/gui/interactive_tab.py" line="46" />
             <source>The raster to segment; prompts in any project CRS are transformed to its CRS.</source>
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1394,427 +1449,382 @@
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="75" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Le masque de nuages ne peut pas être lu : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="77" />
+            <location filename="../plugin/gui/landcover_tab.py" line="76" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Nuages et ombres d'après {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="82" />
+            <location filename="../plugin/gui/landcover_tab.py" line="81" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part (p. ex. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), lu au plus proche voisin sur la grille du raster. Vide : une bande qualité du raster lui-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="94" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="100" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="119" />
+            <location filename="../plugin/gui/landcover_tab.py" line="118" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>L'invite filtre les objets par hauteur ({range}), mais ni l'entrée ni un MNS ne donnent de hauteurs. Choisissez un MNS sous Couches supplémentaires (ou un MNS comme entrée), ou retirez la hauteur de l'invite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="124" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="129" />
+            <location filename="../plugin/gui/landcover_tab.py" line="128" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="134" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="141" />
+            <location filename="../plugin/gui/landcover_tab.py" line="140" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="143" />
+            <location filename="../plugin/gui/landcover_tab.py" line="142" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="157" />
+            <location filename="../plugin/gui/landcover_tab.py" line="156" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Le raster de classes (.tif), avec les polygones à côté en .gpkg ; ou un fichier de polygones ({formats}), avec le raster de classes à côté (nom.tif pour nom.gpkg, nom_classes.tif pour les autres).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Raster de classes (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="165" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygones, le raster de classes à côté</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>La couche SAR est l'entrée elle-même. Choisissez un raster SAR (VV/VH) du même lieu, ou laissez SAR vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="188" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="270" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="283" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="284" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="295" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="296" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="293" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="305" />
+            <location filename="../plugin/gui/landcover_tab.py" line="300" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="317" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="321" />
+            <location filename="../plugin/gui/landcover_tab.py" line="316" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="331" />
+            <location filename="../plugin/gui/landcover_tab.py" line="326" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="338" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
-            <source>Whole layer</source>
-            <translation>Toute la couche</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="349" />
-            <source>Current map view</source>
-            <translation>Vue actuelle de la carte</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="350" />
-            <source>Drawn rectangle</source>
-            <translation>Rectangle dessiné</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="351" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>La partie de la couche à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit les classes qu'un calcul sur toute la couche y donne (les seuils sont ajustés sur toute la couche).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="355" />
-            <source>Draw</source>
-            <translation>Dessiner</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
-            <source>Drag a rectangle on the map to process only that area.</source>
-            <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="359" />
-            <source>Extent</source>
-            <translation>Emprise</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="346" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="348" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="377" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Raster de classes ou fichier de polygones à écrire (l'autre va à côté)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="382" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="385" />
+            <location filename="../plugin/gui/landcover_tab.py" line="369" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="407" />
+            <location filename="../plugin/gui/landcover_tab.py" line="391" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="415" />
+            <location filename="../plugin/gui/landcover_tab.py" line="399" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="575" />
+            <location filename="../plugin/gui/landcover_tab.py" line="557" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="586" />
+            <location filename="../plugin/gui/landcover_tab.py" line="568" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="599" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="619" />
+            <location filename="../plugin/gui/landcover_tab.py" line="601" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="637" />
+            <location filename="../plugin/gui/landcover_tab.py" line="619" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="639" />
+            <location filename="../plugin/gui/landcover_tab.py" line="621" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="684" />
+            <location filename="../plugin/gui/landcover_tab.py" line="666" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="717" />
-            <source>Drag a rectangle on the map to set the extent.</source>
-            <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="727" />
-            <source>Redraw</source>
-            <translation>Redessiner</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="744" />
-            <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
-            <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <location filename="../plugin/gui/landcover_tab.py" line="696" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="782" />
+            <location filename="../plugin/gui/landcover_tab.py" line="719" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="797" />
+            <location filename="../plugin/gui/landcover_tab.py" line="734" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="799" />
+            <location filename="../plugin/gui/landcover_tab.py" line="736" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="809" />
+            <location filename="../plugin/gui/landcover_tab.py" line="746" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="822" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="869" />
+            <location filename="../plugin/gui/landcover_tab.py" line="806" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="874" />
+            <location filename="../plugin/gui/landcover_tab.py" line="811" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="881" />
+            <location filename="../plugin/gui/landcover_tab.py" line="818" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="891" />
+            <location filename="../plugin/gui/landcover_tab.py" line="828" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="901" />
+            <location filename="../plugin/gui/landcover_tab.py" line="838" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Le fichier de sortie de ce projet est de nouveau choisi : {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="949" />
+            <location filename="../plugin/gui/landcover_tab.py" line="886" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="961" />
+            <location filename="../plugin/gui/landcover_tab.py" line="898" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -2040,41 +2050,41 @@
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="79" />
-            <source>Overlap between tiles, blended so no seams show; at most half the tile size.</source>
-            <translation>Recouvrement entre tuiles, fondu pour qu'aucune couture ne se voie ; au plus la moitié de la taille des tuiles.</translation>
+            <source>Overlap between tiles, blended so no seams show: at least {min} px (with less, networks and texture rules change classes along tile borders), at most half the tile size.</source>
+            <translation>Chevauchement entre tuiles, fondu pour qu'aucune couture ne se voie : au moins {min} px (en dessous, les réseaux et les règles de texture changent les classes le long des bords des tuiles), au plus la moitié de la taille des tuiles.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="80" />
+            <location filename="../plugin/gui/settings_tab.py" line="82" />
             <source>Tile overlap</source>
             <translation>Recouvrement des tuiles</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="83" />
+            <location filename="../plugin/gui/settings_tab.py" line="85" />
             <source>Devices</source>
             <translation>Périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="88" />
+            <location filename="../plugin/gui/settings_tab.py" line="90" />
             <source>Checking the available devices ...</source>
             <translation>Vérification des périphériques disponibles ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="91" />
+            <location filename="../plugin/gui/settings_tab.py" line="93" />
             <source>Check devices again</source>
             <translation>Revérifier les périphériques</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="146" />
+            <location filename="../plugin/gui/settings_tab.py" line="148" />
             <source>Checking what the runtimes offer…</source>
             <translation>Vérification de ce que proposent les moteurs d’exécution…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="147" />
+            <location filename="../plugin/gui/settings_tab.py" line="149" />
             <source>TerraPrompt: checking devices</source>
             <translation>TerraPrompt : vérification des processeurs</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/settings_tab.py" line="154" />
+            <location filename="../plugin/gui/settings_tab.py" line="156" />
             <source>The device check failed: {error}</source>
             <translation>La vérification des périphériques a échoué : {error}</translation>
         </message>

@@ -73,10 +73,12 @@ class SettingsTab(QWidget):
         form.addRow(tr("Tile size"), self.tile_spin)
         self.overlap_spin = QSpinBox(box)
         self.overlap_spin.setObjectName("settingsTileOverlap")
-        self.overlap_spin.setRange(0, 2048)
+        self.overlap_spin.setRange(settings.MIN_TILE_OVERLAP, 2048)
         self.overlap_spin.setSingleStep(8)
         self.overlap_spin.setSuffix(tr(" px"))
-        self.overlap_spin.setToolTip(tr("Overlap between tiles, blended so no seams show; at most half the tile size."))
+        self.overlap_spin.setToolTip(tr("Overlap between tiles, blended so no seams show: at least {min} px (with less, "
+                                        "networks and texture rules change classes along tile borders), at most half the "
+                                        "tile size.").format(min=settings.MIN_TILE_OVERLAP))
         form.addRow(tr("Tile overlap"), self.overlap_spin)
         layout.addWidget(box)
 

@@ -5,9 +5,15 @@ by the land-cover prompt parser, the land-cover engine that extract_landcover
 would choose (auto: bundled network or spectral priors) runs on exactly the
 session's encoded window (the view at the session resolution, read resampled
 to the encoded grid) with its thresholds fitted on the whole raster as
-extract_landcover fits them (so they do not change as the view moves), every
-pixel gets the best wanted concept (probability ≥ 0.5, excluded concepts and
-clouds removed, nodata never), and each
+extract_landcover fits them (so they do not change as the view moves), and
+its clouds and cloud shadows taken as extract_landcover takes them: from the
+cloud network run in fixed blocks of the whole raster (on the encoded grid's
+pixels, continued to the raster's edges), shadows reached from clouds outside
+the view too, and the network engine's water taken out of ukis-csmask's
+shadows (when the view is at the raster's own pixels; on a coarser grid the
+cloud network reads other cells, so a coarse view's classes follow the Land
+cover tab's only approximately). Every pixel gets the best wanted concept (probability ≥ 0.5, excluded
+concepts and clouds removed, nodata never), and each
 4-connected region of one concept becomes a candidate: a mask on the encoded
 grid (kept as its bounding-box crop), its concept, true area and mean
 confidence. Regions smaller than the prompt's size qualifier (or a few pixels)
@@ -155,9 +161,52 @@ def classify(scores: np.ndarray, n_wanted: int, cloudy: Optional[np.ndarray], va
     return cls, top.astype(np.float32)
 
 
+class _EncodedScene:
+    """The whole raster on the encoded grid's pixels (the encoded window's grid continued to the raster's edges; the
+    raster's own grid when the view is at its resolution), read resampled: what the cloud network's scene blocks are
+    made on, so the view and its surroundings take clouds and shadows from one layout of the whole raster, whatever
+    the view (a stack for :func:`~..landcover.spectral.scene_blocks`)."""
+
+    def __init__(self, stack: ModalityStack, window: Window, shape: tuple[int, int]) -> None:
+        src = stack.primary.src
+        self.stack = stack
+        self.fx, self.fy = window.width / shape[1], window.height / shape[0]
+        self.col0 = int(np.floor(window.col_off / self.fx + 1e-6))  # the view's first pixel on this grid
+        self.row0 = int(np.floor(window.row_off / self.fy + 1e-6))
+        self.x0, self.y0 = window.col_off - self.col0 * self.fx, window.row_off - self.row0 * self.fy  # raster px of 0, 0
+        width = int(np.floor((src.width - self.x0) / self.fx + 1e-6))
+        height = int(np.floor((src.height - self.y0) / self.fy + 1e-6))
+        transform = src.transform * Affine.translation(self.x0, self.y0) * Affine.scale(self.fx, self.fy)
+        self.grid = Grid(src.crs, transform, width, height)
+        self.native = self.fx == self.fy == 1.0
+        """The encoded grid is the raster's own (the view at the raster's resolution)."""
+
+    def read(self, window: Window, roles: set[str]) -> BandSet:
+        """Physical values by role of a window of this grid."""
+        native = Window(self.x0 + window.col_off * self.fx, self.y0 + window.row_off * self.fy,
+                        window.width * self.fx, window.height * self.fy)
+        return read_resampled(self.stack, native, (int(window.height), int(window.width)), roles)
+
+
+def _attach_scene(eng, ctx, roles: set[str], scene: _EncodedScene):
+    """Give a fitted engine the scene's cloud blocks (spectral rules) and return the network engine's cloud shadows
+    (or None), as extract_landcover sets them up for a run over the whole raster. Shadows only at the raster's own
+    pixels: on a coarser encoded grid ukis-csmask reads other cells than extract_landcover's (20 m pixels: 20 m cells,
+    not 30 m) and took 59 % of the network's water in Beihai for shadow (the run at 10 m, 11 %)."""
+    from ..landcover.extract import network_shadows
+
+    whole = Window(0, 0, scene.grid.width, scene.grid.height)
+    if hasattr(eng, "attach_scene"):
+        eng.attach_scene(scene, whole)
+    return network_shadows(eng, ctx, roles, scene, whole) if scene.native else None
+
+
 def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_cancelled=None,
-              first: Sequence[int] = ()) -> tuple[np.ndarray, np.ndarray]:
-    """(class, confidence) of every pixel of a BandSet with a fitted engine, tile by tile."""
+              first: Sequence[int] = (), at: tuple[int, int] = (0, 0), shadows=None) -> tuple[np.ndarray, np.ndarray]:
+    """(class, confidence) of every pixel of a BandSet with a fitted engine, tile by tile, as extract_landcover's tiles
+    (``at``: the BandSet's first (row, col) on the attached scene's grid, where its clouds and ``shadows`` are taken)."""
+    from ..landcover.extract import engine_block
+
     h, w = valid.shape
     cls = np.zeros((h, w), dtype=np.uint8)
     conf = np.zeros((h, w), dtype=np.float32)
@@ -168,15 +217,13 @@ def _classify(eng, bs: BandSet, valid: np.ndarray, K: int, progress=None, is_can
             sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
             tile = BandSet({r: a[sl] for r, a in bs.bands.items()}, bs.valid[sl],
                            {r: a[sl] for r, a in getattr(bs, "role_valid", {}).items()})
-            sc = eng.scores(tile)
-            ex = eng.excluded(tile, sc, K) if hasattr(eng, "excluded") else None
-            ex = np.zeros(tile.valid.shape, np.float32) if ex is None else ex.astype(np.float32)
-            out.append(np.concatenate([sc, ex[None]]))
+            on_scene = Window(int(win.col_off) + at[1], int(win.row_off) + at[0], int(win.width), int(win.height))
+            out.append(engine_block(eng, on_scene, tile, K, None, 0.0, None, shadows))  # scores, excluded, 3 more
         return out
 
     def sink(win, block):
         sl = (slice(int(win.row_off), int(win.row_off + win.height)), slice(int(win.col_off), int(win.col_off + win.width)))
-        c, t = classify(block[:-1], K, block[-1] >= 0.5, valid[sl], first)
+        c, t = classify(block[:-4], K, block[-4] >= 0.5, valid[sl], first)
         cls[sl], conf[sl] = c, t
 
     run_tiled(w, h, process, sink, TileSpec(size=1024, overlap=32), progress=progress, is_cancelled=is_cancelled)
@@ -259,14 +306,18 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     # thresholds and brightness from the whole raster, as extract_landcover fits them: the same prompt gives the same
     # classes in the Land cover tab and here, whatever the view
     eng.fit(stack.read_sample(Window(0, 0, src.width, src.height), eng.needed_roles()))
+    scene = _EncodedScene(stack, enc.window, shape)
+    shadows = _attach_scene(eng, ctx, roles, scene)
     K = len(wanted)
     h, w = shape
     # networks (the land-cover network, the classifier's texture, the building head) see context around each block;
     # index rules are per pixel
     pad = 32 if getattr(eng, "uses_neighbourhood", False) else 0
     cls, conf = _classify(eng, bs, bs.valid & enc.valid, K,
-                          (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled, first)
-    around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad, first)
+                          (lambda p: progress(10 + 0.7 * p)) if progress else None, is_cancelled, first,
+                          (scene.row0, scene.col0), shadows)
+    around = _Surroundings(stack, enc.window, shape, max_grow, max_extra, eng, eng.needed_roles(), K, pad, first,
+                           scene, shadows)
     mosaic = around.complete(cls, conf, (lambda p: progress(80 + 0.15 * p)) if progress else None, is_cancelled)
     cands, total, small = _regions(mosaic, wanted, src.crs, enc.transform, parsed.min_area_m2, min_pixels, sort, max_count,
                                    is_cancelled, parsed.max_area_m2)
@@ -296,7 +347,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     model = getattr(eng, "model_name", "") or "spectral-priors"
     return CandidateSet(parsed, cands, total, engine_name, model, getattr(eng, "model_sha256", "") or rules_sha256(), enc.window,
                         enc.transform, shape, seconds, summary, small,
-                        {"engine_why": engine_why, "rules": eng.explain()})
+                        {"engine_why": engine_why, "rules": eng.explain() + ([shadows.describe()] if shadows else [])})
 
 
 def rules_sha256() -> str:
@@ -390,11 +441,14 @@ class _Surroundings:
     """The view's grid continued beyond it in blocks (strips of a quarter of its side), classified only where its regions reach."""
 
     def __init__(self, stack: ModalityStack, window: Window, shape: tuple[int, int], max_grow: float, max_extra: float,
-                 eng, roles: set[str], n_wanted: int, pad: int, first: Sequence[int] = ()) -> None:
+                 eng, roles: set[str], n_wanted: int, pad: int, first: Sequence[int], scene: _EncodedScene,
+                 shadows) -> None:
         h, w = shape
         src = stack.primary.src
         self.stack, self.window, self.view, self.eng, self.roles, self.K, self.pad = stack, window, shape, eng, roles, n_wanted, pad
         self.first = first
+        self.scene = scene  # where its blocks take clouds and shadows
+        self.shadows = shadows
         self.fx, self.fy = window.width / w, window.height / h
 
         def room(native: float, f: float, n: int) -> int:  # whole encoded pixels of raster beyond a side, at most max_grow views
@@ -429,7 +483,8 @@ class _Surroundings:
         win = Window(self.window.col_off + pc0 * self.fx, self.window.row_off + pr0 * self.fy,
                      (pc1 - pc0) * self.fx, (pr1 - pr0) * self.fy)
         bs = read_resampled(self.stack, win, (pr1 - pr0, pc1 - pc0), self.roles)
-        cls, conf = _classify(self.eng, bs, bs.valid, self.K, None, is_cancelled, self.first)
+        cls, conf = _classify(self.eng, bs, bs.valid, self.K, None, is_cancelled, self.first,
+                              (self.scene.row0 + pr0, self.scene.col0 + pc0), self.shadows)
         sl = (slice(r0 - pr0, r1 - pr0), slice(c0 - pc0, c1 - pc0))
         self.blocks[b] = (cls[sl], conf[sl])
 
