@@ -186,7 +186,7 @@
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="135" />
             <source>Process only this extent (snapped to BEFORE's pixels; the outputs cover it alone, on BEFORE's grid); it gets the change a run over the whole pair gives there (co-registration, normalisation, cloud masks and thresholds are fitted on the whole area both dates cover). Empty: all of BEFORE.</source>
-            <translation type="unfinished" />
+            <translation>Nur diese Ausdehnung verarbeiten (an den Pixeln von VORHER ausgerichtet; die Ausgaben decken nur sie ab, auf dem Raster von VORHER); sie erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (Koregistrierung, Normalisierung, Wolkenmasken und Schwellen werden auf dem ganzen Bereich angepasst, den beide Daten abdecken). Leer: ganz VORHER.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="139" />
@@ -961,7 +961,7 @@
         <message>
             <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
-            <translation type="unfinished" />
+            <translation>Der zu verarbeitende Teil von VORHER, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (die Schwellen werden am ganzen Paar angepasst).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="214" />
@@ -2269,7 +2269,7 @@
             <translation>TerraPrompt-Bedienfeld ein- oder ausblenden</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="127" />
+            <location filename="../plugin/plugin.py" line="129" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>

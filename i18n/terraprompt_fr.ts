@@ -186,7 +186,7 @@
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="135" />
             <source>Process only this extent (snapped to BEFORE's pixels; the outputs cover it alone, on BEFORE's grid); it gets the change a run over the whole pair gives there (co-registration, normalisation, cloud masks and thresholds are fitted on the whole area both dates cover). Empty: all of BEFORE.</source>
-            <translation type="unfinished" />
+            <translation>Ne traiter que cette emprise (calée sur les pixels d'AVANT ; les sorties ne couvrent qu'elle, sur la grille d'AVANT) ; elle reçoit le changement qu'un calcul sur toute la paire y donne (le recalage, la normalisation, les masques de nuages et les seuils sont ajustés sur toute la zone que couvrent les deux dates). Vide : tout AVANT.</translation>
         </message>
         <message>
             <location filename="../plugin/algorithms/detect_change.py" line="139" />
@@ -961,7 +961,7 @@
         <message>
             <location filename="../plugin/gui/change_tab.py" line="209" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
-            <translation type="unfinished" />
+            <translation>La partie d'AVANT à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit le changement qu'un calcul sur toute la paire y donne (les seuils sont ajustés sur toute la paire).</translation>
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="214" />
@@ -2269,7 +2269,7 @@
             <translation>Afficher ou masquer le panneau TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/plugin.py" line="127" />
+            <location filename="../plugin/plugin.py" line="129" />
             <source>&amp;TerraPrompt</source>
             <translation>&amp;TerraPrompt</translation>
         </message>

@@ -7,6 +7,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterMapLayer,
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
@@ -130,6 +131,11 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
                      "out of the polygon output; a kept area is written as one polygon per transition, and these polygons can "
                      "each be smaller."))
         self.addParameter(p)
+        p = QgsProcessingParameterExtent("EXTENT", tr("Extent (optional)"), optional=True)
+        p.setHelp(tr("Process only this extent (snapped to BEFORE's pixels; the outputs cover it alone, on BEFORE's grid); it "
+                     "gets the change a run over the whole pair gives there (co-registration, normalisation, cloud masks and "
+                     "thresholds are fitted on the whole area both dates cover). Empty: all of BEFORE."))
+        self.addParameter(p)
         p = QgsProcessingParameterRasterDestination("OUTPUT_PROBABILITY", tr("Change probability"), optional=True,
                                                     createByDefault=True)
         p.setHelp(tr("float32 GeoTIFF on BEFORE's grid: change probability 0..1 (only the prompted change), -1 = nodata."))
@@ -157,6 +163,11 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         ref = self.parameterAsLayer(parameters, "REFERENCE_MAP", context)
         bmask = self.parameterAsRasterLayer(parameters, "BEFORE_CLOUD_MASK", context)
         amask = self.parameterAsRasterLayer(parameters, "AFTER_CLOUD_MASK", context)
+        extent = None
+        if parameters.get("EXTENT"):
+            r = self.parameterAsExtent(parameters, "EXTENT", context, before.crs())
+            if not r.isNull():  # a line or a point is refused by the core (no area), not taken for the whole raster
+                extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
 
         def out(name):
             if name == "OUTPUT_VECTOR":
@@ -181,7 +192,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
             min_area_m2=self.parameterAsDouble(parameters, "MIN_AREA_M2", context),
             normalisation=NORMALISATIONS[self.parameterAsEnum(parameters, "NORMALISATION", context)],
             cloud_mask=self.parameterAsBoolean(parameters, "MASK_CLOUDS", context),
-            before_cloud_mask=layer_path(bmask) or None, after_cloud_mask=layer_path(amask) or None,
+            before_cloud_mask=layer_path(bmask) or None, after_cloud_mask=layer_path(amask) or None, extent=extent,
             layers=settings_by_path(before, after, ref, bmask, amask),
         )
         result = self.run_core(lambda **kw: detect_change(req, **kw), feedback)

@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsProject,
     QgsRasterLayer,
+    QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.gui import QgsMapLayerComboBox
@@ -47,6 +48,7 @@ from . import settings
 from ..core.messages import number
 from .chart import AreaChart, format_area
 from .dock import button_grid, make_narrow, scroll_body
+from .extent import ExtentChoice
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import (REST_GREY, add_to_group, change_result_name, free_name, keep_style, set_abstract,
                      style_change_polygons, threshold_renderer)
@@ -107,7 +109,7 @@ def copy_reference(opener, path: str, progress, is_cancelled) -> None:
         raise Cancelled()
 
 
-class ChangeTab(QWidget):
+class ChangeTab(ExtentChoice, QWidget):
     """The dock's Change tab."""
 
     def __init__(self, iface, parent=None) -> None:
@@ -204,6 +206,10 @@ class ChangeTab(QWidget):
                                          "the polygons (a size in the change of interest, e.g. 'new buildings larger than "
                                          "200 m2', also sets it; the larger one applies)."))
         form.addRow(tr("Minimum area"), self.min_area_spin)
+        form.addRow(tr("Extent"), self.extent_row(self, "change", tr(
+            "The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle "
+            "drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the "
+            "whole pair).")))
         lay.addLayout(form)
         self.show_before = QPushButton(tr("Show before"), self)
         self.show_after = QPushButton(tr("Show after"), self)
@@ -283,6 +289,8 @@ class ChangeTab(QWidget):
         self.prompt_edit.setText(settings.value("change/prompt", "") or "")
         self.prompt_changed(self.prompt_edit.text())
         self.min_area_spin.setValue(float(settings.value("change/min_area", 0.0) or 0.0))
+        self.select_extent_mode(settings.value("change/extent", "layer"))
+        self._extent_mode_changed()
 
     def set_swipe(self, on: bool) -> None:
         """Enter or leave swipe mode on the map canvas (BEFORE left of the line, AFTER right)."""
@@ -406,6 +414,7 @@ class ChangeTab(QWidget):
         settings.set_value("change/method", self.method_combo.currentData())
         settings.set_value("change/prompt", self.prompt_edit.text())
         settings.set_value("change/min_area", self.min_area_spin.value())
+        settings.set_value("change/extent", self.extent_combo.currentData())
 
     @property
     def threshold(self) -> float:
@@ -423,6 +432,7 @@ class ChangeTab(QWidget):
         if self.mask_refusals:
             raise ValueError(" ".join(self.mask_refusals))
         check_files(before, after, self.reference_combo.currentLayer(), *(c.currentLayer() for c in self.mask_combos))
+        extent = self.extent_in_layer_crs(before)
         self.temp_dir = tempfile.mkdtemp(prefix="terraprompt-change-", dir=QgsProcessingUtils.tempFolder())
         return ChangeRequest(layer_file(before), layer_file(after),
                              output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
@@ -433,7 +443,7 @@ class ChangeTab(QWidget):
                              reference_map=self._reference_file() or None,
                              before_cloud_mask=layer_file(self.mask_combos[0].currentLayer()) or None,
                              after_cloud_mask=layer_file(self.mask_combos[1].currentLayer()) or None,
-                             device=settings.default_device(), tiles=settings.tile_spec(),
+                             device=settings.default_device(), tiles=settings.tile_spec(), extent=extent,
                              layers=settings_by_path(before, after, self.reference_combo.currentLayer(),
                                                      *(c.currentLayer() for c in self.mask_combos)))
 
@@ -462,7 +472,9 @@ class ChangeTab(QWidget):
             req = self.build_request()
             # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
             canvas = self.iface.mapCanvas() if self.iface is not None else None
-            before = view_rendering(canvas, self.before_combo.currentLayer())
+            before = view_rendering(canvas, self.before_combo.currentLayer(), QgsRectangle(*req.extent) if req.extent else None)
+            if before[0] is not None:  # a web BEFORE is rendered over the extent alone
+                req.extent = None
             after = view_rendering(canvas, self.after_combo.currentLayer())
         except ValueError as exc:
             if self.temp_dir and self.temp_dir != previous:
@@ -672,5 +684,6 @@ class ChangeTab(QWidget):
                 setattr(self, name, None)
                 task.detach()
                 task.waitForFinished(10000)
+        self.release_extent_tool()
         if self.last_result is None:
             self._discard_temp()

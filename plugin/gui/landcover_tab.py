@@ -12,14 +12,13 @@ from typing import Optional
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateTransform,
     QgsMapLayerProxyModel,
     QgsMessageLog,
     QgsProcessingUtils,
     QgsProject,
     QgsRectangle,
 )
-from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox, QgsMapToolExtent
+from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
@@ -45,6 +44,7 @@ from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
+from .extent import ExtentChoice
 from .richtext import escape
 from .slots import empty_when_removed, on_removed, pick_valid_layer
 from .snapshot import check_files, is_file_raster
@@ -55,7 +55,6 @@ NON_FILE_PROVIDERS = ["wms", "wcs", "arcgismapserver", "postgresraster", "virtua
 RENDERED_PROVIDERS = ("wms", "arcgismapserver")
 """Web imagery (XYZ, WMS/WMTS, ArcGIS MapServer) may be the input: its view is rendered as RGB (gui/snapshot.py); SAR and
 DSM inputs must be files with values."""
-EXTENT_MODES = ["layer", "canvas", "drawn"]
 
 
 def describe_mask(layer) -> tuple[bool, str]:
@@ -216,7 +215,7 @@ def file_state(layer) -> Optional[tuple]:
     return layer.id(), layer.source(), layer_settings(layer), written
 
 
-class LandcoverTab(QWidget):
+class LandcoverTab(ExtentChoice, QWidget):
     """Prompt-driven land-cover extraction for the chosen raster."""
 
     def __init__(self, iface, parent=None) -> None:
@@ -225,10 +224,6 @@ class LandcoverTab(QWidget):
         self.task: Optional[CoreTask] = None
         self.roles: Optional[set] = None  # the input's band roles (layer_changed)
         self.temp_dir: Optional[str] = None
-        self.drawn_extent: Optional[QgsRectangle] = None
-        self.drawn_crs = None
-        self.extent_tool: Optional[QgsMapToolExtent] = None
-        self.previous_tool = None
         self.last_result = None
         self.result_for: Optional[tuple] = None
         """(input layer id, prompt) of the run the Result box speaks of; another input or prompt clears it."""
@@ -342,21 +337,10 @@ class LandcoverTab(QWidget):
             self.device_combo.addItem(label, key)
         self.device_combo.setToolTip(tr("Where networks run; the explanation reports the device actually used."))
         form.addRow(tr("Device"), self.device_combo)
-        row = QHBoxLayout()
-        self.extent_combo = QComboBox(box)
-        self.extent_combo.setObjectName("landcoverExtent")
-        self.extent_combo.addItem(tr("Whole layer"), "layer")
-        self.extent_combo.addItem(tr("Current map view"), "canvas")
-        self.extent_combo.addItem(tr("Drawn rectangle"), "drawn")
-        self.extent_combo.setToolTip(tr("The part of the layer to process, snapped to its pixels: the whole layer, the current "
-                                        "map view or a rectangle drawn with Draw. A part gets the classes a run over the "
-                                        "whole layer gives there (thresholds are fitted on the whole layer)."))
-        row.addWidget(self.extent_combo, 1)
-        self.draw_button = QPushButton(tr("Draw"), box)
-        self.draw_button.setObjectName("landcoverDraw")
-        self.draw_button.setToolTip(tr("Drag a rectangle on the map to process only that area."))
-        row.addWidget(self.draw_button)
-        form.addRow(tr("Extent"), row)
+        form.addRow(tr("Extent"), self.extent_row(box, "landcover", tr(
+            "The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle "
+            "drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the "
+            "whole layer).")))
         out = QVBoxLayout()
         self.temp_radio = QRadioButton(tr("Temporary layers"), box)
         self.temp_radio.setToolTip(tr("Write to a temporary folder; the layers last until QGIS closes unless you save them."))
@@ -445,8 +429,6 @@ class LandcoverTab(QWidget):
         empty_when_removed(self.sar_combo, self.dsm_combo, self.mask_combo)
         on_removed(self.layer_combo, lambda _combo: self.input_timer.start())
         self.engine_combo.currentIndexChanged.connect(self._schedule_recheck)
-        self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
-        self.draw_button.clicked.connect(self.start_drawing)
         self.temp_radio.toggled.connect(self._output_mode_changed)
         self.run_button.clicked.connect(self.run)
         self.cancel_button.clicked.connect(self.cancel)
@@ -698,55 +680,10 @@ class LandcoverTab(QWidget):
             self.encoder_timer.stop()
             self.prompt_changed(self.prompt_edit.text())
 
-    def _extent_mode_changed(self, *_args) -> None:
-        self.draw_button.setEnabled(self.extent_combo.currentData() == "drawn")
-
     def _output_mode_changed(self, *_args) -> None:
         self.file_widget.setEnabled(self.file_radio.isChecked())
 
-    def start_drawing(self) -> None:
-        """Let the analyst drag a rectangle on the map canvas."""
-        canvas = self.iface.mapCanvas()
-        if self.extent_tool is None:
-            self.extent_tool = QgsMapToolExtent(canvas)
-            self.extent_tool.extentChanged.connect(self.set_drawn_extent)
-        tool = canvas.mapTool()
-        if tool is not self.extent_tool:
-            self.previous_tool = tool
-        canvas.setMapTool(self.extent_tool)
-        self._message(tr("Drag a rectangle on the map to set the extent."), Qgis.Info)
-
-    def set_drawn_extent(self, rect: QgsRectangle) -> None:
-        """Keep a drawn rectangle (in the canvas CRS) and give the previous map tool back."""
-        canvas = self.iface.mapCanvas()
-        if rect is None or rect.isEmpty():
-            return
-        self.drawn_extent = QgsRectangle(rect)
-        self.drawn_crs = canvas.mapSettings().destinationCrs()
-        self._select(self.extent_combo, "drawn")
-        self.draw_button.setText(tr("Redraw"))
-        if self.previous_tool is not None and canvas.mapTool() is self.extent_tool:
-            canvas.setMapTool(self.previous_tool)
-        elif canvas.mapTool() is self.extent_tool:
-            canvas.unsetMapTool(self.extent_tool)
-
     # ------------------------------------------------------------------ run
-    def extent_in_layer_crs(self, layer) -> Optional[tuple[float, float, float, float]]:
-        """The chosen extent in the layer's CRS, None for the whole layer."""
-        mode = self.extent_combo.currentData()
-        if mode == "layer":
-            return None
-        if mode == "canvas":
-            canvas = self.iface.mapCanvas()
-            rect, crs = canvas.extent(), canvas.mapSettings().destinationCrs()
-        else:
-            if self.drawn_extent is None:
-                raise ValueError(tr("No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent."))
-            rect, crs = self.drawn_extent, self.drawn_crs
-        if crs is not None and crs.isValid() and crs != layer.crs():
-            rect = QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()).transformBoundingBox(rect)
-        return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
-
     def output_paths(self) -> tuple[str, str]:
         """(class raster, polygons) paths: a fresh temporary folder or next to the chosen file. Polygons going to an
         existing GeoPackage that holds other layers are written into it as a layer of their own, the others kept."""
@@ -995,12 +932,7 @@ class LandcoverTab(QWidget):
             task.detach()
             task.waitForFinished(10000)
             self._discard_temp()
-        if self.extent_tool is not None:
-            canvas = self.iface.mapCanvas()
-            if canvas.mapTool() is self.extent_tool:
-                canvas.unsetMapTool(self.extent_tool)
-            self.extent_tool.deleteLater()
-            self.extent_tool = None
+        self.release_extent_tool()
 
 
 def _fmt_area(m2: float) -> str:

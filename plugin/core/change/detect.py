@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 from rasterio.windows import Window
@@ -27,14 +27,14 @@ from ..mmu import AreasLike, as_pixel_areas, sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
-from ..raster import RasterSource, check_band_spread, check_has_valid_pixels, open_raster, reads_cancellable
+from ..raster import Grid, RasterSource, check_band_spread, check_has_valid_pixels, crs_label, open_raster, reads_cancellable
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled
 from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
 from ..writers import (GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for,
                        with_bounded_gdal_cache, with_format_notes)
-from ..landcover.extract import MAY_BE_FLAT, pixel_areas
-from .align import AlignedPair, align_pair, padded_window
+from ..landcover.extract import MAY_BE_FLAT, _sink_within, _tiled_span, _window_for_extent, pixel_areas
+from .align import AlignedPair, align_pair, common_window, padded_window
 from .dates import guess_date, read_date  # noqa: F401 - tests import guess_date from here
 from .methods import choose_method, make_method
 from .semantic import (OTHER, ChangePrompt, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt,
@@ -42,6 +42,9 @@ from .semantic import (OTHER, ChangePrompt, ClassMaps, build_class_maps, class_l
 from .threshold import CHANGE_COLORS, CHANGE_NODATA, PROB_NODATA, threshold_change
 
 SOURCE = "TerraPrompt"
+DEFAULT_THRESHOLD = 0.5
+"""The change probability at which a pixel counts as changed when the request sets no threshold (the methods calibrate
+their scores so that the scene-adaptive threshold falls there)."""
 
 
 @dataclass
@@ -70,6 +73,9 @@ class ChangeRequest:
     tiles: TileSpec = field(default_factory=lambda: TileSpec(512, 0, 1))
     layers: dict[str, LayerSettings] = field(default_factory=dict)
     """What the analyst set in QGIS on input layers that their files do not say (CRS, nodata), by file path."""
+    extent: Optional[tuple[float, float, float, float]] = None
+    """xmin, ymin, xmax, ymax in BEFORE's CRS: the outputs cover only this part of BEFORE (snapped to its pixels); the
+    scene fits (co-registration, normalisation, cloud masks, the method, the threshold) stay those of the whole pair."""
 
 
 @dataclass
@@ -249,8 +255,10 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     check_polarisations(bmod, amod)
     masks = tuple(open_raster(p, expand_palette=False, layer=req.layers.get(p)) if p else None
                   for p in (req.before_cloud_mask, req.after_cloud_mask))
-    pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)
-    areas = pixel_areas(pair.grid)  # geodesic, computed once: the size check and the tally
+    window = extent_window(before, common_window(before, after), req.extent)  # the outputs' part of BEFORE's grid
+    pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)  # fitted on all of it
+    grid = Grid(pair.grid.crs, pair.grid.window_transform(window), int(window.width), int(window.height))
+    areas = pixel_areas(grid)  # geodesic, computed once: the size check and the tally
     check_maximum_over_pixel(req, prompt, float(areas.values().min()))
     method_name, method_why = choose_method(req.method, pair)
     method = make_method(method_name, req.device)
@@ -259,7 +267,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     sample = pair.sample()
     method.fit(sample)
     check_read_bands(before, after, bmod, amod, getattr(method, "used", None) or pair.roles)
-    threshold = float(req.threshold) if req.threshold is not None else 0.5
+    threshold = float(req.threshold) if req.threshold is not None else DEFAULT_THRESHOLD
     maps = (build_class_maps(pair.roles, sample, req.reference_map, pair.grid, pair.reflectance, prompt.spec,
                              req.layers.get(req.reference_map or ""), getattr(method, "tiles", None))
             if needs_classes(req, prompt) else no_class_maps())
@@ -270,7 +278,14 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
     if progress:
         progress(2.0)
 
-    grid, win = pair.grid, pair.window
+    full, shared = pair.grid, pair.window
+    tiles = on_stride(req.tiles, getattr(method, "stride", 1))
+    span = _tiled_span(window, full, tiles)  # the whole run's tiles over the window: its pixels are the whole run's
+
+    def on_full(w: Window) -> Window:
+        """A tile of the span as a window of BEFORE's whole grid."""
+        return Window(w.col_off + span.col_off, w.row_off + span.row_off, w.width, w.height)
+
     kf, kt = len(maps.from_names), len(maps.to_names)
     tags = {"TERRAPROMPT_METHOD": method_name, "TERRAPROMPT_THRESHOLD": f"{threshold:.4f}", "TERRAPROMPT_PROMPT": prompt.label,
             "TERRAPROMPT_BEFORE": os.path.basename(req.before), "TERRAPROMPT_AFTER": os.path.basename(req.after),
@@ -298,19 +313,19 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
         def process(wins):
             res = []
-            for w in wins:
+            for w in map(on_full, wins):
                 out = np.zeros((2 + (kf + kt if semantic else 0), int(w.height), int(w.width)), dtype=np.float32)
-                if not _intersects(w, win):
+                if not _intersects(w, shared):
                     res.append(out)
                     continue
-                big, crop = padded_window(w, pad, grid.width, grid.height)
+                big, crop = padded_window(w, pad, full.width, full.height)
                 blk = reader.get(big)
                 valid = blk.valid[crop]
                 if valid.any():
                     out[0] = np.where(valid, method.probability(blk)[crop], 0)
                     out[1] = valid
                     if semantic:
-                        fs, ts = maps.scores(blk, grid, big)
+                        fs, ts = maps.scores(blk, full, big)
                         out[2:2 + kf], out[2 + kf:] = fs[(slice(None),) + crop], ts[(slice(None),) + crop]
                 res.append(out)
             return res
@@ -332,10 +347,10 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
         scale = 0.85 if stage["vector"] else 0.98
         with Prefetcher(pair.read) as reader:  # the next tile is read while the method runs on this one
-            run_tiled(grid.width, grid.height, process, sink, on_stride(req.tiles, getattr(method, "stride", 1)),
+            run_tiled(int(span.width), int(span.height), process, _sink_within(window, span, sink), tiles,
                       progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled,
-                      prefetch=lambda wins: reader.ahead([padded_window(w, pad, grid.width, grid.height)[0]
-                                                          for w in wins if _intersects(w, win)]))
+                      prefetch=lambda wins: reader.ahead([padded_window(w, pad, full.width, full.height)[0]
+                                                          for w in map(on_full, wins) if _intersects(w, shared)]))
         for wr in writers:
             wr.close()
         writers = []
@@ -344,7 +359,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         summary = make_summary(pair, method_name, method_why, notes, threshold, prompt, kept, maps,
                                tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic,
                                req.min_area_m2 if stage["vector"] else 0.0, share_cautions(maps, table, tally.matrix_all),
-                               tuple(r.note for r in read if r.note))
+                               tuple(r.note for r in read if r.note), extent_lines(pair, window, req.extent))
         if stage["vector"]:
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
@@ -423,6 +438,49 @@ def no_class_maps() -> ClassMaps:
                                                 "polygon output needs them); every changed pixel counts as other → other")])
 
 
+def extent_window(before: RasterSource, common: Window, extent: Optional[tuple[float, float, float, float]]) -> Window:
+    """The window of BEFORE's grid the outputs cover: the extent snapped to BEFORE's pixels, or all of BEFORE; an extent
+    with no area, or off the area both dates cover (``common``), refused."""
+    if extent is None:
+        return Window(0, 0, before.width, before.height)
+    try:
+        window = _window_for_extent(before, extent)  # an extent with no area is refused there
+    except InputError:
+        if not (extent[2] > extent[0] and extent[3] > extent[1]):
+            raise
+        window = None  # off BEFORE: said below with the area both dates cover
+    if window is None or not _intersects(window, common):
+        raise InputError(t("The chosen extent ({extent}) does not overlap the area BEFORE and AFTER both cover ({common}).",
+                           extent=bounds_text(extent, before.grid), common=bounds_text(window_bounds(before.grid, common), before.grid)),
+                         t("Pick an extent inside the area both dates cover, or leave the extent empty for the whole pair."))
+    return window
+
+
+def window_bounds(grid: Grid, window: Window) -> tuple[float, float, float, float]:
+    """xmin, ymin, xmax, ymax of a window of a grid, in the grid's CRS."""
+    return Grid(grid.crs, grid.window_transform(window), int(window.width), int(window.height)).bounds()
+
+
+def bounds_text(bounds: tuple[float, float, float, float], grid: Grid) -> str:
+    """Bounds in the grid's CRS as the analyst reads them ('x 500000 to 501000, y 4499000 to 4500000 in EPSG:32633')."""
+    x0, y0, x1, y1 = (decimal(f"{v:.10g}") for v in bounds)
+    return t("x {xmin} to {xmax}, y {ymin} to {ymax} in {crs}", xmin=x0, xmax=x1, ymin=y0, ymax=y1, crs=crs_label(grid.crs))
+
+
+def extent_lines(pair: AlignedPair, window: Window, extent) -> list[str]:
+    """The summary's line on an extent (none for the whole pair): which part of BEFORE, and that the scene was fitted on
+    the whole pair."""
+    if extent is None:
+        return []
+    share = 100.0 * window.width * window.height / (pair.grid.width * pair.grid.height)
+    return [t("Extent: {width}x{height} px of BEFORE ({share} %), columns {col0}-{col1}, rows {row0}-{row1}; co-registration, "
+              "radiometric normalisation, cloud masks, the method's statistics and the change threshold were fitted on the "
+              "whole pair, so the extent gets the change a run over the whole pair gives there; the areas and the change "
+              "matrix below are the extent's", width=int(window.width), height=int(window.height), share=number(share, 1),
+              col0=int(window.col_off), col1=int(window.col_off + window.width) - 1, row0=int(window.row_off),
+              row1=int(window.row_off + window.height) - 1)]
+
+
 def _intersects(a: Window, b: Window) -> bool:
     return (a.col_off < b.col_off + b.width and b.col_off < a.col_off + a.width
             and a.row_off < b.row_off + b.height and b.row_off < a.row_off + a.height)
@@ -440,10 +498,10 @@ def date_order_caution(dates: tuple[str, str]) -> list[str]:
 def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], threshold: float, prompt, kept: str,
                  maps: ClassMaps, changed: np.ndarray, all_: np.ndarray, area: dict, dates: tuple[str, str],
                  device: DeviceReport, semantic: bool, min_area_m2: float = 0.0, cautions: tuple = (),
-                 date_notes: tuple = ()) -> str:
+                 date_notes: tuple = (), extent: Sequence[str] = ()) -> str:
     """The plain-language summary: alignment, method, threshold, areas and the change matrix (``min_area_m2``: the
     request's MIN_AREA_M2; ``cautions``: from the dates' class shares, said before the matrix; ``date_notes``: why a
-    date is unknown); swapped dates are its first line."""
+    date is unknown; ``extent``: the lines on an extent, after the alignment); swapped dates are its first line."""
     label = t(prompt.label)
     lines = date_order_caution(dates)
     lines.append(t("Change: {label} (from {via}); {kept}", label=label, via=prompt.via, kept=kept) if prompt.text
@@ -464,6 +522,7 @@ def make_summary(pair: AlignedPair, method: str, why: str, notes: list[str], thr
                        "images of the same time of year where you can.", before=dates[0], after=dates[1],
                        months=months_apart(dates)))
     lines += [t("Alignment: {note}", note=r) for r in pair.report]
+    lines += list(extent)
     lines.append(t("Method: {method} — {why}", method=method, why=why))
     lines += [f"  {n}" for n in notes]
     lines.append(t("Change threshold on the probability: {threshold}", threshold=number(threshold, 2)))

@@ -1,0 +1,101 @@
+"""The Extent choice the Land cover and Change tabs share: Whole layer, Current map view or a rectangle drawn with Draw.
+
+A mixin for a tab with ``iface`` and ``_message(text, level)``: :meth:`ExtentChoice.extent_row` builds the row (the
+tab keeps ``extent_combo``, ``draw_button``, ``drawn_extent`` and ``extent_tool``), :meth:`ExtentChoice.extent_in_layer_crs`
+gives the chosen extent in a layer's CRS, :meth:`ExtentChoice.release_extent_tool` gives the map tool back.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from qgis.core import Qgis, QgsCoordinateTransform, QgsProject, QgsRectangle
+from qgis.gui import QgsMapToolExtent
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QPushButton
+
+from ..i18n import tr
+
+
+class ExtentChoice:
+    """The Extent row of a tab and the extent it names."""
+
+    def extent_row(self, parent, name: str, tip: str) -> QHBoxLayout:
+        """The combo (Whole layer / Current map view / Drawn rectangle, ``tip`` its tooltip) and the Draw button; their
+        object names start with ``name`` ('landcover': landcoverExtent, landcoverDraw)."""
+        self.drawn_extent: Optional[QgsRectangle] = None
+        self.drawn_crs = None
+        self.extent_tool: Optional[QgsMapToolExtent] = None
+        self.previous_tool = None
+        row = QHBoxLayout()
+        self.extent_combo = QComboBox(parent)
+        self.extent_combo.setObjectName(f"{name}Extent")
+        self.extent_combo.addItem(tr("Whole layer"), "layer")
+        self.extent_combo.addItem(tr("Current map view"), "canvas")
+        self.extent_combo.addItem(tr("Drawn rectangle"), "drawn")
+        self.extent_combo.setToolTip(tip)
+        row.addWidget(self.extent_combo, 1)
+        self.draw_button = QPushButton(tr("Draw"), parent)
+        self.draw_button.setObjectName(f"{name}Draw")
+        self.draw_button.setToolTip(tr("Drag a rectangle on the map to process only that area."))
+        row.addWidget(self.draw_button)
+        self.extent_combo.currentIndexChanged.connect(self._extent_mode_changed)
+        self.draw_button.clicked.connect(self.start_drawing)
+        return row
+
+    def select_extent_mode(self, mode) -> None:
+        """Show an extent mode by key (the first, Whole layer, for an unknown one)."""
+        self.extent_combo.setCurrentIndex(max(0, self.extent_combo.findData(str(mode))))
+
+    def _extent_mode_changed(self, *_args) -> None:
+        self.draw_button.setEnabled(self.extent_combo.currentData() == "drawn")
+
+    def start_drawing(self) -> None:
+        """Let the analyst drag a rectangle on the map canvas."""
+        canvas = self.iface.mapCanvas()
+        if self.extent_tool is None:
+            self.extent_tool = QgsMapToolExtent(canvas)
+            self.extent_tool.extentChanged.connect(self.set_drawn_extent)
+        tool = canvas.mapTool()
+        if tool is not self.extent_tool:
+            self.previous_tool = tool
+        canvas.setMapTool(self.extent_tool)
+        self._message(tr("Drag a rectangle on the map to set the extent."), Qgis.Info)
+
+    def set_drawn_extent(self, rect: QgsRectangle) -> None:
+        """Keep a drawn rectangle (in the canvas CRS) and give the previous map tool back."""
+        canvas = self.iface.mapCanvas()
+        if rect is None or rect.isEmpty():
+            return
+        self.drawn_extent = QgsRectangle(rect)
+        self.drawn_crs = canvas.mapSettings().destinationCrs()
+        self.select_extent_mode("drawn")
+        self.draw_button.setText(tr("Redraw"))
+        if self.previous_tool is not None and canvas.mapTool() is self.extent_tool:
+            canvas.setMapTool(self.previous_tool)
+        elif canvas.mapTool() is self.extent_tool:
+            canvas.unsetMapTool(self.extent_tool)
+
+    def extent_in_layer_crs(self, layer) -> Optional[tuple[float, float, float, float]]:
+        """The chosen extent in the layer's CRS, None for the whole layer."""
+        mode = self.extent_combo.currentData()
+        if mode == "layer":
+            return None
+        if mode == "canvas":
+            canvas = self.iface.mapCanvas()
+            rect, crs = canvas.extent(), canvas.mapSettings().destinationCrs()
+        else:
+            if self.drawn_extent is None:
+                raise ValueError(tr("No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent."))
+            rect, crs = self.drawn_extent, self.drawn_crs
+        if crs is not None and crs.isValid() and crs != layer.crs():
+            rect = QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()).transformBoundingBox(rect)
+        return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+
+    def release_extent_tool(self) -> None:
+        """Take the Draw map tool off the canvas and delete it (the tab is closing)."""
+        if self.extent_tool is None:
+            return
+        canvas = self.iface.mapCanvas()
+        if canvas.mapTool() is self.extent_tool:
+            canvas.unsetMapTool(self.extent_tool)
+        self.extent_tool.deleteLater()
+        self.extent_tool = None
