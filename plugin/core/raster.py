@@ -971,3 +971,23 @@ def pixel_size_m(grid: Grid) -> float:
 
 WEB_MERCATOR = (3857, 900913, 3395)
 """Mercator CRSs (web tiles are rendered in EPSG:3857): a map metre is cos(latitude) ground metres."""
+
+def window_for_extent(src: RasterSource, extent: Optional[Sequence[float]]) -> Window:
+    """The pixel window (snapped to INPUT's grid) of an extent, or the whole raster."""
+    full = Window(0, 0, src.width, src.height)
+    if extent is None:
+        return full
+    if not (extent[2] > extent[0] and extent[3] > extent[1]):
+        raise InputError(t("The chosen extent has no area."), t("Pick an extent over the raster, or leave it empty for the whole layer."))
+    win = window_of_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
+    # snapped to the input's pixels; an extent within one pixel keeps that pixel
+    win = Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
+    try:
+        win = win.intersection(full)
+    except Exception as exc:
+        raise InputError(t("The chosen extent does not overlap the input raster."),
+                         t("Pick an extent over the raster, or leave it empty for the whole layer.")) from exc
+    if win.width < 1 or win.height < 1:
+        raise InputError(t("The chosen extent does not overlap the input raster."),
+                         t("Pick an extent over the raster, or leave it empty for the whole layer."))
+    return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))

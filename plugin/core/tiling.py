@@ -167,3 +167,28 @@ def run_tiled(
                 if progress is not None:
                     progress(100.0 * done / total)
     return done
+
+
+def tiled_span(window: Window, width: int, height: int, spec: TileSpec) -> Window:
+    """The window to tile for an extent: the tiles of the whole raster (width x height) that cover it, so the engines see the context and
+    the tile layout of a whole run there (the extent's own result is cut out of it)."""
+    c0, c1 = covering_tiles(int(window.col_off), int(window.col_off + window.width), width, spec)
+    r0, r1 = covering_tiles(int(window.row_off), int(window.row_off + window.height), height, spec)
+    return Window(c0, r0, c1 - c0, r1 - r0)
+
+
+def sink_within(window: Window, run_win: Window, sink: Callable[[Window, np.ndarray], None]) -> Callable[[Window, np.ndarray], None]:
+    """A sink for the tiles of ``run_win`` that passes on only their part inside ``window``, on window's grid."""
+    if run_win == window:
+        return sink
+    dx, dy = int(window.col_off - run_win.col_off), int(window.row_off - run_win.row_off)
+    width, height = int(window.width), int(window.height)
+
+    def sink_extent(w: Window, block: np.ndarray) -> None:
+        c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
+        c1, r1 = min(int(w.col_off + w.width), dx + width), min(int(w.row_off + w.height), dy + height)
+        if c1 > c0 and r1 > r0:
+            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0),
+                 block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)])
+
+    return sink_extent

@@ -27,15 +27,16 @@ from ..mmu import AreasLike, as_pixel_areas, sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
-from ..raster import Grid, RasterSource, check_band_spread, check_has_valid_pixels, crs_label, open_raster, reads_cancellable
+from ..raster import (Grid, RasterSource, check_band_spread, check_has_valid_pixels, crs_label, open_raster, reads_cancellable,
+                      window_for_extent)
 from ..runtime import DeviceReport, numpy_device
-from ..tiling import TileSpec, run_tiled
+from ..tiling import TileSpec, run_tiled, sink_within, tiled_span
 from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
 from ..writers import (GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, commit, remove_quietly, temp_path_for,
                        with_bounded_gdal_cache, with_format_notes)
-from ..landcover.extract import MAY_BE_FLAT, _sink_within, _tiled_span, _window_for_extent, pixel_areas
+from ..landcover.extract import MAY_BE_FLAT, pixel_areas
 from .align import AlignedPair, align_pair, common_window, padded_window
-from .dates import guess_date, read_date  # noqa: F401 - tests import guess_date from here
+from .dates import read_date
 from .methods import choose_method, make_method
 from .semantic import (OTHER, ChangePrompt, ClassMaps, build_class_maps, class_label, examples, parse_change_prompt,
                        prompt_accuracy, select_transitions, share_cautions)
@@ -280,7 +281,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
     full, shared = pair.grid, pair.window
     tiles = on_stride(req.tiles, getattr(method, "stride", 1))
-    span = _tiled_span(window, full, tiles)  # the whole run's tiles over the window: its pixels are the whole run's
+    span = tiled_span(window, full.width, full.height, tiles)  # the whole run's tiles over the window: its pixels are the whole run's
 
     def on_full(w: Window) -> Window:
         """A tile of the span as a window of BEFORE's whole grid."""
@@ -347,7 +348,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
 
         scale = 0.85 if stage["vector"] else 0.98
         with Prefetcher(pair.read) as reader:  # the next tile is read while the method runs on this one
-            run_tiled(int(span.width), int(span.height), process, _sink_within(window, span, sink), tiles,
+            run_tiled(int(span.width), int(span.height), process, sink_within(window, span, sink), tiles,
                       progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled,
                       prefetch=lambda wins: reader.ahead([padded_window(w, pad, full.width, full.height)[0]
                                                           for w in map(on_full, wins) if _intersects(w, shared)]))
@@ -444,7 +445,7 @@ def extent_window(before: RasterSource, common: Window, extent: Optional[tuple[f
     if extent is None:
         return Window(0, 0, before.width, before.height)
     try:
-        window = _window_for_extent(before, extent)  # an extent with no area is refused there
+        window = window_for_extent(before, extent)  # an extent with no area is refused there
     except InputError:
         if not (extent[2] > extent[0] and extent[3] > extent[1]):
             raise

@@ -24,10 +24,10 @@ from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, la
 from ..quality import ROLE as QA_ROLE, drop_saturated, saturation_level
 from ..layer_settings import LayerSettings
 from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, open_raster, pixel_size_m,
-                      reads_cancellable, window_of_bounds)
+                      reads_cancellable, window_for_extent)
 from ..runtime import DeviceReport, numpy_device
 from ..stack import ModalityStack, make_layer
-from ..tiling import TileSpec, covering_tiles, run_tiled
+from ..tiling import TileSpec, run_tiled, sink_within, tiled_span
 from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
 from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
 from .height import HeightReading, filter_by_height, read_heights
@@ -78,33 +78,8 @@ class ExtractResult:
     details: dict = field(default_factory=dict)
 
 
-def _window_for_extent(src: RasterSource, extent) -> Window:
-    """The pixel window (snapped to INPUT's grid) of an extent, or the whole raster."""
-    full = Window(0, 0, src.width, src.height)
-    if extent is None:
-        return full
-    if not (extent[2] > extent[0] and extent[3] > extent[1]):
-        raise InputError(t("The chosen extent has no area."), t("Pick an extent over the raster, or leave it empty for the whole layer."))
-    win = window_of_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
-    # snapped to the input's pixels; an extent within one pixel keeps that pixel
-    win = Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
-    try:
-        win = win.intersection(full)
-    except Exception as exc:
-        raise InputError(t("The chosen extent does not overlap the input raster."),
-                         t("Pick an extent over the raster, or leave it empty for the whole layer.")) from exc
-    if win.width < 1 or win.height < 1:
-        raise InputError(t("The chosen extent does not overlap the input raster."),
-                         t("Pick an extent over the raster, or leave it empty for the whole layer."))
-    return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))
 
 
-def _tiled_span(window: Window, src: RasterSource, spec: TileSpec) -> Window:
-    """The window to tile for an extent: the whole raster's tiles that cover it, so the engines see the context and
-    the tile layout of a whole run there (the extent's own result is cut out of it)."""
-    c0, c1 = covering_tiles(int(window.col_off), int(window.col_off + window.width), src.width, spec)
-    r0, r1 = covering_tiles(int(window.row_off), int(window.row_off + window.height), src.height, spec)
-    return Window(c0, r0, c1 - c0, r1 - r0)
 
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
@@ -570,21 +545,6 @@ class _Writers:
                 wr.abort()
 
 
-def _sink_within(window: Window, run_win: Window, sink: Callable[[Window, np.ndarray], None]) -> Callable[[Window, np.ndarray], None]:
-    """A sink for the tiles of ``run_win`` that passes on only their part inside ``window``, on window's grid."""
-    if run_win == window:
-        return sink
-    dx, dy = int(window.col_off - run_win.col_off), int(window.row_off - run_win.row_off)
-    width, height = int(window.width), int(window.height)
-
-    def sink_extent(w: Window, block: np.ndarray) -> None:
-        c0, r0 = max(int(w.col_off), dx), max(int(w.row_off), dy)
-        c1, r1 = min(int(w.col_off + w.width), dx + width), min(int(w.row_off + w.height), dy + height)
-        if c1 > c0 and r1 > r0:
-            sink(Window(c0 - dx, r0 - dy, c1 - c0, r1 - r0),
-                 block[:, r0 - int(w.row_off):r1 - int(w.row_off), c0 - int(w.col_off):c1 - int(w.col_off)])
-
-    return sink_extent
 
 
 @with_bounded_gdal_cache
@@ -606,7 +566,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     names = parsed.names
     wanted_ids = names + [m.concept for m in parsed.excluded]
     engine_name, engine_why = choose_engine(req.engine, wanted_ids, roles, stack.primary.scaling.reflectance)
-    window = _window_for_extent(src, req.extent)
+    window = window_for_extent(src, req.extent)
     # Scene statistics (thresholds, brightness gain, DSM or nDSM) come from the whole raster, not the extent: an extent
     # then gets the classes the whole run gives there (fitted on a quadrant, the RGB network's vegetation IoU with the
     # whole run fell to 0.36 on a Sen1Floods11 chip).
@@ -625,7 +585,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     # measurement: nodata for the scene statistics and the tiles, counted apart
     levels = saturation_levels(stack, engine.needed_roles())
     engine.fit(drop_saturated(stack.read_sample(scene, engine.needed_roles()), levels)[0])
-    run_win = _tiled_span(window, src, req.tiles)  # the extent with the whole run's tiles around it
+    run_win = tiled_span(window, src.width, src.height, req.tiles)  # the extent with the whole run's tiles around it
     if hasattr(engine, "attach_scene"):
         engine.attach_scene(stack, run_win)
     shadows = network_shadows(engine, ctx, roles, stack, run_win)
@@ -674,7 +634,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
 
     try:
         with Prefetcher(read) as reader:  # the next tile is read while the engine runs on this one
-            run_tiled(int(run_win.width), int(run_win.height), process, _sink_within(window, run_win, sink), req.tiles,
+            run_tiled(int(run_win.width), int(run_win.height), process, sink_within(window, run_win, sink), req.tiles,
                       progress=(lambda p: progress(p * (0.8 if out_vector else 1.0))) if progress else None,
                       is_cancelled=is_cancelled, prefetch=reader.ahead)
         out.confidence.close()

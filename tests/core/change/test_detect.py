@@ -12,7 +12,8 @@ from rasterio.windows import Window
 
 from change_pairs import iou, write_pair
 from conftest import S2_NAMES, shared, write_raster
-from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change, guess_date
+from terraprompt.plugin.core.change.dates import guess_date
+from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
 from terraprompt.plugin.core.change.semantic import parse_change_prompt
 from terraprompt.plugin.core.change.threshold import rethreshold, threshold_change
 from terraprompt.plugin.core.errors import Cancelled, InputError, OutputError, PromptError

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import write_raster
-from terraprompt.plugin.core.change.detect import guess_date
+from terraprompt.plugin.core.change.dates import guess_date
 from terraprompt.plugin.core.raster import open_raster
 
 
