@@ -3,9 +3,11 @@
 The package ships U-Nets (EfficientNet-B4 encoder) for 6 bands (blue, green,
 red, NIR, SWIR 1.6 µm, SWIR 2.2 µm) and 4 bands (blue, green, red, NIR), each
 for L1C (top of atmosphere) and L2A (surface) reflectance, trained at ~30 m on
-fixed 256 x 256 inputs. A tile is averaged down to ~30 m, padded to 256 x 256
-windows, normalised with the model card's statistics, run, and the class
-probabilities (clear, cloud, shadow) are brought back to the tile's pixels.
+fixed 256 x 256 inputs. A tile is averaged down to ~30 m, cut into blocks of
+BLOCK cells, each run in a 256 x 256 window with MARGIN cells of real context
+on its internal sides (padded where the raster is smaller), normalised with the
+model card's statistics, and the class probabilities (clear, cloud, shadow) of
+each block's own cells are brought back to the tile's pixels.
 """
 from __future__ import annotations
 
@@ -29,6 +31,19 @@ and the rest of the window is mirrored padding, a pattern the network was never 
 3-96 px) windows of 3-16 cells took 40-95 % of clear pixels for cloud on 6 of the 8 scenes (Beihai 7-8 px: 31/49 and
 40/64 px), while the same pixels in wider crops were clear. Thinner blocks of a larger raster are read with real context
 from their neighbour; a raster thinner than this is not masked (:func:`too_small`), and the rule line says so."""
+MARGIN = 12
+"""Cells of context a block is read with on each internal side (its window is SIZE cells, its own cells BLOCK). The
+network's output near a window's edge differs from the same cell's output deep inside a window: on the ukis-csmask
+test chips (Sentinel-2, Landsat 5, 512 cells), the class changed at 4.3 / 10.5 % of cells on the edge, 1.8 / 5.3 % 4
+cells in, 0.9 / 2.9 % 12 cells in and 0.7 / 2.5 % 16 cells in. Blocks run with no margin changed class across their
+borders at 19 / 36 % of pixels (3.8 / 6.0 % across other rows; a Beihai shadow ended on a border row); with 12 cells,
+3.7 / 6.3 %. 12 keeps 3 blocks on 683 cells (a 2048 px Sentinel-2 raster), as with no margin."""
+BLOCK = SIZE - 2 * MARGIN
+NARROW_CELLS = 96
+"""Cells a side under which a raster, though over MIN_CELLS, gets false cloud or shadow, and :meth:`CloudMasker.describe`
+cautions. Strips of 29 clear-to-cloudy OSCD and Sen1Floods11 scenes (4 positions, both axes) against the whole-raster
+run on the same pixels: the share masked only in the strip was over 2 % on 8, 4, 1 and 1 scenes at 16, 32, 64 and 80
+cells (up to 9-13 % at 32-64 cells on Beirut; a 43-cell Sen1Floods11 crop 12 %), and on none at 96 or 128 cells."""
 
 
 def csmask_dir() -> Optional[str]:
@@ -95,14 +110,16 @@ class CloudMasker:
         self.product_level = product_level
         self.skipped: Optional[tuple[int, int]] = None
         """(width, height) px of a raster too thin for the network (fewer than MIN_CELLS cells a side), left unmasked."""
+        self.narrow: Optional[tuple[int, int]] = None
+        """(width, height) px of a raster masked with fewer than NARROW_CELLS cells on a side."""
 
     def describe(self) -> str:
-        """One line for explanations (with a caution when a raster was too small to mask)."""
+        """One line for explanations (with a caution when a raster was too small to mask, or narrow)."""
         line = t("ukis-csmask {version} ({n} bands: {bands}; {pixel} m pixels averaged x{factor} to ~{coarse} m)",
                  version=self.model_version, n=len(self.bands), bands=", ".join(self.bands), pixel=measure(self.pixel_m),
                  factor=self.factor, coarse=measure(self.pixel_m * self.factor))
         if self.skipped is None:
-            return line
+            return line + self._narrow_caution()
         w, h = self.skipped
         return line + "; " + t(
             "caution: not run on this {width} x {height} px raster ({cols} x {rows} cells of ~{coarse} m), under the {min} "
@@ -110,6 +127,24 @@ class CloudMasker:
             "so check the image for them or use a larger extent",
             width=w, height=h, cols=-(-w // self.factor), rows=-(-h // self.factor), coarse=measure(self.pixel_m * self.factor),
             min=MIN_CELLS)
+
+    def _narrow_caution(self) -> str:
+        """The caution for a raster under NARROW_CELLS cells on a side (empty when none was)."""
+        if self.narrow is None:
+            return ""
+        w, h = self.narrow
+        f, coarse = self.factor, measure(self.pixel_m * self.factor)
+        if -(-w // f) <= -(-h // f):
+            text = t("caution: this raster is only {px} px ({cells} cells of ~{coarse} m) wide, under the {min} cells a "
+                     "side the network needs not to take clear ground near the raster's edges for cloud or shadow: "
+                     "check the mask, or run on the whole raster with an EXTENT, or use the product's cloud mask band",
+                     px=w, cells=-(-w // f), coarse=coarse, min=NARROW_CELLS)
+        else:
+            text = t("caution: this raster is only {px} px ({cells} cells of ~{coarse} m) high, under the {min} cells a "
+                     "side the network needs not to take clear ground near the raster's edges for cloud or shadow: "
+                     "check the mask, or run on the whole raster with an EXTENT, or use the product's cloud mask band",
+                     px=h, cells=-(-h // f), coarse=coarse, min=NARROW_CELLS)
+        return "; " + text
 
     def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
         """(3, h, w) probabilities of clear, cloud and shadow for one tile."""
@@ -119,29 +154,39 @@ class CloudMasker:
             return all_clear(h, w)
         f = self.factor
         hh, ww = -(-h // f), -(-w // f)
+        if too_narrow(w, h, f):
+            self.narrow = (w, h)
         x = np.empty((len(self.bands), hh, ww), dtype=np.float32)
         for i, b in enumerate(self.bands):
             a = np.where(valid, np.nan_to_num(bands[b], nan=0.0), 0.0).astype(np.float32)
             x[i] = block_mean(a, f, hh, ww)
         x = (x - self.mean) / self.std
         prob = np.zeros((3, hh, ww), dtype=np.float32)
-        for y0 in range(0, hh, SIZE):
-            for x0 in range(0, ww, SIZE):
-                ya, xa = context_start(y0, hh), context_start(x0, ww)  # a thin last chunk read with its neighbour's cells
-                chunk = x[:, ya:y0 + SIZE, xa:x0 + SIZE]
-                ch, cw = chunk.shape[1:]
-                pad = np.pad(chunk, ((0, 0), (0, SIZE - ch), (0, SIZE - cw)), mode="reflect" if min(ch, cw) > 1 else "edge")
-                logits = self.session.run(None, {self.input_name: pad[None]})[0][0]
-                e = np.exp(logits - logits.max(axis=0, keepdims=True))
-                prob[:, y0:ya + ch, x0:xa + cw] = (e / e.sum(axis=0, keepdims=True))[:, y0 - ya:ch, x0 - xa:cw]
+        for ya, y0, y1 in window_runs(hh):
+            for xa, x0, x1 in window_runs(ww):
+                p = self._window(x[:, ya:ya + SIZE, xa:xa + SIZE])
+                prob[:, y0:y1, x0:x1] = p[:, y0 - ya:y1 - ya, x0 - xa:x1 - xa]
         if f > 1:
             prob = np.repeat(np.repeat(prob, f, axis=1), f, axis=2)[:, :h, :w]
         return prob
+
+    def _window(self, chunk: np.ndarray) -> np.ndarray:
+        """(3, h, w) probabilities of one normalised chunk of at most SIZE x SIZE cells (padded to SIZE for the run)."""
+        ch, cw = chunk.shape[1:]
+        pad = np.pad(chunk, ((0, 0), (0, SIZE - ch), (0, SIZE - cw)), mode="reflect" if min(ch, cw) > 1 else "edge")
+        logits = self.session.run(None, {self.input_name: pad[None]})[0][0][:, :ch, :cw]
+        e = np.exp(logits - logits.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
 
 
 def too_small(width: int, height: int, factor: int) -> bool:
     """Whether a raster of ``width`` x ``height`` px gives the network fewer than MIN_CELLS cells a side."""
     return min(-(-width // factor), -(-height // factor)) < MIN_CELLS
+
+
+def too_narrow(width: int, height: int, factor: int) -> bool:
+    """Whether a raster of ``width`` x ``height`` px gives the network fewer than NARROW_CELLS cells on a side."""
+    return min(-(-width // factor), -(-height // factor)) < NARROW_CELLS
 
 
 def all_clear(height: int, width: int) -> np.ndarray:
@@ -151,13 +196,24 @@ def all_clear(height: int, width: int) -> np.ndarray:
     return prob
 
 
-def context_start(start: int, total: int, size: int = SIZE) -> int:
-    """Where to start reading a window of ``size`` (cells or pixels) that begins at ``start`` of ``total``: earlier, to a
-    full window ending on the edge, when the rest holds fewer than MIN_CELLS cells and there is room before it."""
-    rest = total - start
-    if start == 0 or rest >= size or -(-rest * SIZE // size) >= MIN_CELLS:
-        return start
-    return max(0, total - size)
+def window_start(start: int, total: int) -> int:
+    """First cell of the SIZE-cell window that holds the block starting at cell ``start`` of ``total``: MARGIN cells
+    before it, moved to stay inside the raster (so a block on the raster's edge, or a thin last block, is read with
+    more real context, and every window of a raster of MIN_CELLS cells or more has at least that many)."""
+    return max(0, min(start - MARGIN, total - SIZE))
+
+
+def window_runs(total: int) -> list[tuple[int, int, int]]:
+    """(window start, first cell, end cell) of the network runs along an axis of ``total`` cells: one per block of
+    BLOCK cells, blocks whose windows coincide (a raster of BLOCK to SIZE cells) sharing one run."""
+    runs: list[tuple[int, int, int]] = []
+    for start in range(0, total, BLOCK):
+        a, end = window_start(start, total), min(total, start + BLOCK)
+        if runs and runs[-1][0] == a:
+            runs[-1] = (a, runs[-1][1], end)
+        else:
+            runs.append((a, start, end))
+    return runs
 
 
 def paste_cells(out: np.ndarray, cells, factor: int, block: int, col_off: int, row_off: int) -> np.ndarray:
@@ -177,51 +233,55 @@ def paste_cells(out: np.ndarray, cells, factor: int, block: int, col_off: int, r
     return out
 
 
-def aligned_start(start: int, total: int, block: int, factor: int) -> int:
-    """:func:`context_start` for a block of ``block`` source pixels, moved to a multiple of ``factor`` pixels."""
-    return -(-context_start(start, total, block) // factor) * factor
-
-
 class BlockCache:
     """Cloud probabilities on a fixed grid of blocks of the scene, so every tile sees the same wide context.
 
-    A block is SIZE x factor source pixels (one network window at ~30 m, 7.7 km for Sentinel-2); a tile takes
-    its probabilities from the blocks it overlaps, whatever the tile size. Blocks are kept (as float16 at the
-    network's resolution) in a small LRU, which holds a few block rows of a raster of any width. A last block under
-    MIN_CELLS cells a side is read with its neighbour's pixels up to a whole block (a strip's 6-cell last block took
-    clear sky for cloud); a raster under MIN_CELLS cells a side is left unmasked.
+    A block is BLOCK x factor source pixels (7 km for Sentinel-2); it is run in a window of SIZE x factor pixels (one
+    network window at ~30 m) with MARGIN cells of its neighbours around it, and keeps its own cells, so a block border
+    is no seam in the masks. A tile takes its probabilities from the blocks it overlaps, whatever the tile size or the
+    extent. Windows are kept (as float16 at the network's resolution) in a small LRU, which holds a few block rows of a
+    raster of any width; blocks that share a window (a raster of BLOCK to SIZE cells) share one run. A raster under
+    MIN_CELLS cells a side is left unmasked.
     """
 
     def __init__(self, masker: CloudMasker, reader, width: int, height: int, keep: int = 96) -> None:
         self.masker, self.reader = masker, reader
         self.width, self.height = width, height
-        self.block = SIZE * masker.factor
+        self.block = BLOCK * masker.factor
         self.keep = keep
-        self._blocks: "dict[tuple[int, int], np.ndarray]" = {}
+        self._windows: "dict[tuple[int, int], np.ndarray]" = {}
 
     def cells(self, by: int, bx: int) -> np.ndarray:
         """(3, h, w) float16 probabilities of block (by, bx) at the network's resolution (one cell per ``factor``
-        source pixels), computed on first use and kept in the LRU."""
-        key = (by, bx)
-        if key in self._blocks:
-            self._blocks[key] = self._blocks.pop(key)  # most recently used last
-            return self._blocks[key]
-        from rasterio.windows import Window
-
-        f, B = self.masker.factor, self.block
-        r0, c0 = by * B, bx * B
-        h, w = min(B, self.height - r0), min(B, self.width - c0)
+        source pixels), cut from its window's run."""
+        f = self.masker.factor
+        rows, cols = -(-self.height // f), -(-self.width // f)
+        r0, c0 = by * BLOCK, bx * BLOCK
+        h, w = min(BLOCK, rows - r0), min(BLOCK, cols - c0)
         if too_small(self.width, self.height, f):  # no real context to read: not masked, and the caution names the raster
             self.masker.skipped = (self.width, self.height)
-            small = all_clear(-(-h // f), -(-w // f)).astype(np.float16)
-        else:  # a thin last block is read with its neighbour's pixels (from a multiple of f, so the cells line up)
-            ra, ca = aligned_start(r0, self.height, B, f), aligned_start(c0, self.width, B, f)
-            bands, valid = self.reader(Window(ca, ra, c0 + w - ca, r0 + h - ra))
-            p = self.masker.probabilities(bands, valid)[:, r0 - ra:, c0 - ca:]  # (3, h, w) at source resolution
-            small = p[:, ::f, ::f].astype(np.float16) if f > 1 else p.astype(np.float16)
-        self._blocks[key] = small
-        while len(self._blocks) > self.keep:
-            self._blocks.pop(next(iter(self._blocks)))
+            return all_clear(h, w).astype(np.float16)
+        ra, ca = window_start(r0, rows), window_start(c0, cols)
+        return self._window(ra, ca)[:, r0 - ra:r0 - ra + h, c0 - ca:c0 - ca + w]
+
+    def _window(self, ra: int, ca: int) -> np.ndarray:
+        """(3, h, w) float16 probabilities of the SIZE-cell window (cut to the raster) starting at cell (ra, ca),
+        computed on first use and kept in the LRU."""
+        key = (ra, ca)
+        if key in self._windows:
+            self._windows[key] = self._windows.pop(key)  # most recently used last
+            return self._windows[key]
+        from rasterio.windows import Window
+
+        f = self.masker.factor
+        y, x = ra * f, ca * f
+        bands, valid = self.reader(Window(x, y, min(SIZE * f, self.width - x), min(SIZE * f, self.height - y)))
+        p = self.masker.probabilities(bands, valid)  # (3, h, w) at source resolution
+        if too_narrow(self.width, self.height, f):  # the caution names the raster, not its window
+            self.masker.narrow = (self.width, self.height)
+        self._windows[key] = small = (p[:, ::f, ::f] if f > 1 else p).astype(np.float16)
+        while len(self._windows) > self.keep:
+            self._windows.pop(next(iter(self._windows)))
         return small
 
     def window(self, col_off: int, row_off: int, width: int, height: int) -> np.ndarray:

@@ -54,7 +54,7 @@ def test_normal_raster_runs_the_network():
     bands = _crop(BEIHAI, 100, 100, 64, 64)
     m = _masker()
     p = _blocks(m, bands)
-    assert m.skipped is None and "caution" not in m.describe()
+    assert m.skipped is None and "not run" not in m.describe()  # 22 cells: run (and cautioned as narrow)
     assert p[0].min() < 1.0 and int((p.argmax(axis=0) != 0).sum()) == 0
 
 
@@ -65,10 +65,11 @@ def test_thin_last_block_reads_neighbour_context():
     assert int((p[:, :, 768:].argmax(axis=0) != 0).sum()) == 0
 
 
-def test_context_start():
-    assert clouds.context_start(0, 3) == 0
-    assert clouds.context_start(256, 300) == 256  # 44 cells: enough
-    assert clouds.context_start(256, 262) == 6  # 6 cells: a full window ending on the edge
+def test_window_start():
+    assert clouds.window_start(0, 3) == 0
+    assert clouds.window_start(clouds.BLOCK, 1000) == clouds.BLOCK - clouds.MARGIN  # MARGIN cells of context before
+    assert clouds.window_start(clouds.BLOCK, 300) == 44  # a last block: a full window ending on the edge
+    assert clouds.window_start(clouds.BLOCK, 262) == 6  # a thin last block: a full window ending on the edge
 
 
 @pytest.mark.parametrize("h,w,cautioned", [(1, 1, True), (1, 50, True), (20, 20, True), (21, 21, False), (64, 64, False)])
