@@ -328,6 +328,9 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                     if semantic:
                         fs, ts = maps.scores(blk, full, big)
                         out[2:2 + kf], out[2 + kf:] = fs[(slice(None),) + crop], ts[(slice(None),) + crop]
+                        against = maps.against_height(blk, fs, ts)  # built-up → built-up whose height moved the other way
+                        if against is not None:
+                            out[0][against[crop]] = 0
                 res.append(out)
             return res
 

@@ -177,6 +177,8 @@ class NetworkChange(ChangeMethod):
         metric = held_out_f1(self.card, self.subset)
         if metric:
             self.notes.append(metric)
+        self.notes.append(t("the network was trained on urban change (buildings, roads) in OSCD cities and often misses other "
+                            "change: for water, vegetation or floods choose the method 'cva' or 'irmad'"))
         points = operating_points(self.card, self.subset)
         if points:
             self.notes.append(points)

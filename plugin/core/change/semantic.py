@@ -349,6 +349,11 @@ class ClassMaps:
     measured as the log-ratio measures it; None for other pairs (no flood water is added)."""
     log_ratios: Optional[TileLogRatios] = None
     """SAR pairs: each tile's signed log-ratios less ``sar_offsets`` (the log-ratio method's own, when it runs)."""
+    height_sign: int = 0
+    """Height pairs: +1 when the prompt gains built-up (built-up → built-up kept only where the height rose), -1 when it
+    loses built-up (kept only where it fell: a building lowered), 0 otherwise."""
+    height_offset: float = 0.0
+    """The median AFTER − BEFORE height difference of the sample (the dates' vertical offset), the level of no change."""
 
     @property
     def from_keys(self) -> list[str]:
@@ -368,6 +373,21 @@ class ClassMaps:
     def available(self) -> bool:
         """True when at least one real class (not only 'other') exists on both sides."""
         return len(self.to_names) > 1
+
+    def built_up_index(self, names: list[str]) -> Optional[int]:
+        """The index of the built-up class (buildings refine it) among ``names``, or None."""
+        return next((i for i, n in enumerate(names) if "built_up" in _with_parents([n])), None)
+
+    def against_height(self, block: PairBlock, from_scores: np.ndarray, to_scores: np.ndarray) -> Optional[np.ndarray]:
+        """(h, w) pixels built-up on both dates whose height moved against the prompt (fell for a gain, rose for a loss),
+        or None when the prompt or the pair has no height direction."""
+        b, a = self.built_up_index(self.from_keys), self.built_up_index(self.to_names)
+        if not self.height_sign or b is None or a is None:
+            return None
+        i = block.roles.index("height")
+        rise = (block.after[i] - block.before[i] - np.float32(self.height_offset)) * self.height_sign
+        both = (np.argmax(from_scores, axis=0) == b) & (np.argmax(to_scores, axis=0) == a)
+        return both & ~(rise > 0)
 
     def scores(self, block: PairBlock, grid: Grid, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(K_from, h, w) and (K_to, h, w) class scores for a block (argmax gives the class)."""
@@ -441,6 +461,20 @@ def semantic_concepts(roles: set[str], spec: Optional[dict] = None, pixel_m: flo
     return concepts
 
 
+def height_direction(spec: Optional[dict]) -> int:
+    """+1 for a prompt that gains built-up ('new buildings', 'urban expansion'), -1 for one that loses it ('demolished
+    buildings'), 0 for any other (several changes in one prompt included)."""
+    if not spec or "parts" in spec:
+        return 0
+    to_alt = next((alt for alt in spec.get("to", []) if isinstance(alt, list)), [])
+    from_alt = next((alt for alt in spec.get("from", []) if isinstance(alt, list)), [])
+    if "built_up" in _with_parents(to_alt) and spec.get("from") in (["*"], ["not_to"]):
+        return 1
+    if "built_up" in _with_parents(from_alt) and spec.get("to") == ["not_from"]:
+        return -1
+    return 0
+
+
 def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optional[str] = None,
                      grid: Optional[Grid] = None, calibrated: bool = True, spec: Optional[dict] = None,
                      reference_layer: Optional[LayerSettings] = None,
@@ -484,6 +518,10 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
         notes.append(_t("water on the darker date also where the backscatter fell by {step} dB or more to within {margin} "
                         "dB of that date's water threshold (shallow or partly flooded ground)",
                         step=number(FLOOD_STEP_DB, 0), margin=number(FLOOD_MARGIN_DB, 0)))
+    if "height" in roles and sample:
+        maps.height_sign = height_direction(spec)
+        i = roles.index("height")
+        maps.height_offset = float(np.median(np.concatenate([(b.after[i] - b.before[i])[b.valid] for b in sample])))
     if reference:
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
@@ -779,7 +817,21 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
     if tm is None:
         kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
         tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
-    return _kept(fm[:, None] & tm[None, :], maps, fallback_notes(p, maps))
+    table = fm[:, None] & tm[None, :]
+    b, a = maps.built_up_index(maps.from_keys), maps.built_up_index(maps.to_names)
+    if maps.height_sign < 0 and b is not None and a is not None:
+        table[b, a] = True  # a building lowered is a loss of built-up too
+    return _kept(table, maps, fallback_notes(p, maps) + height_notes(maps, table))
+
+
+def height_notes(maps: ClassMaps, table: np.ndarray) -> list[str]:
+    """The note saying that built-up → built-up is kept only where the height moved the prompt's way ([] else)."""
+    b, a = maps.built_up_index(maps.from_keys), maps.built_up_index(maps.to_names)
+    if not maps.height_sign or b is None or a is None or not table[b, a]:
+        return []
+    pair = f"{class_label(maps.from_names[b])} → {class_label(maps.to_names[a])}"
+    return [_t("{pair} only where the height rose", pair=pair) if maps.height_sign > 0
+            else _t("{pair} only where the height fell (a building lowered)", pair=pair)]
 
 
 def _refuse_unread_reference(prompt: ChangePrompt, spec: dict, maps: ClassMaps) -> None:

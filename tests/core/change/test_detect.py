@@ -180,7 +180,7 @@ def test_fire_clearing_drainage_and_erosion_prompts(text, cid):
     ("farmland converted to housing", [["vegetation"]], [["built_up"]]),
     ("cropland to forest", [["other"]], [["forest"]]),  # with forest mapped, the rest of the vegetation is 'other'
     ("where did the trees disappear?", [["forest"]], ["not_from"]),
-    ("demolished buildings", [["built_up"]], ["not_from"]),
+    ("buildings removed", [["built_up"]], ["not_from"]),  # 'demolished buildings' is a catalogue phrase, same from/to
     ("loss of water", [["water"]], ["not_from"]),
     ("new sand", ["not_to"], [["bare_soil"]]),
     ("de forêt vers bâti", [["forest"]], [["built_up"]]),
