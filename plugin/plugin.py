@@ -113,7 +113,9 @@ class TerraPromptPlugin:
             self.action.setChecked(visible)
 
     def unload(self) -> None:
-        """Remove everything initGui/initProcessing added (TERRAPROMPT_THREADS back to the analyst's own value)."""
+        """Remove everything initGui/initProcessing added (TERRAPROMPT_THREADS back to the analyst's own value) and release
+        the loaded models (sentence encoder, ONNX sessions), which a reload would otherwise keep besides its own."""
+        from .core import prompts, runtime
         from .gui import settings
 
         settings.restore_threads()
@@ -131,4 +133,6 @@ class TerraPromptPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        prompts.release_encoder()
+        runtime.release_models()
         remove_translator()

@@ -4,6 +4,8 @@ to the layers QGIS loads (the toolbox dialog, batch runs, runAndLoadResults), na
 from __future__ import annotations
 
 import os
+import sqlite3
+from contextlib import closing
 from typing import Callable, Optional
 
 from qgis.core import (
@@ -98,11 +100,23 @@ def _style_in_geopackage(layer: QgsVectorLayer, path: str, project) -> str:
     tables = [name for key, (name, _) in gpkg_tables(path).items() if key != "layer_styles"]
     if len(tables) != 1:
         return ""
-    error = layer.saveStyleToDatabase(tables[0], STYLE_DESCRIPTION, True, "")
+    try:
+        _forget_style(path, tables[0])
+        error = layer.saveStyleToDatabase(tables[0], STYLE_DESCRIPTION, True, "")
+    except sqlite3.Error as exc:
+        error = str(exc)
     if not error:
         return ""
     return tr("The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this "
               "project.").format(file=os.path.basename(path), error=error)
+
+
+def _forget_style(path: str, table: str) -> None:
+    """Delete the style stored under the table's name in a GeoPackage (a file styled before): QGIS 3.22's
+    saveStyleToDatabase waits for ever when it has to replace a style of the same name, and writes a new one at once."""
+    with closing(sqlite3.connect(path, timeout=10)) as db, db:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone():
+            db.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND stylename = ?", (table, table))
 
 
 def style_when_loaded(context: QgsProcessingContext, path: Optional[str], style: Callable, explanation: str = "",

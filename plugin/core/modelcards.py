@@ -13,6 +13,7 @@ from typing import Sequence
 
 from .errors import ModelError
 from .messages import t
+from .runtime import cached, cached_session, too_new_for_runtime
 
 
 def file_sha256(path: str) -> str:
@@ -22,6 +23,11 @@ def file_sha256(path: str) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def cached_sha256(path: str) -> str:
+    """:func:`file_sha256`, read again only when the file changed on disk (a model is hashed once, not on every run)."""
+    return cached("sha256", path, lambda: file_sha256(path))
 
 
 def load_card(card_path: str, required: Sequence[str] = ("sha256",), fix: str = "") -> dict:
@@ -47,7 +53,7 @@ def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
     name = os.path.basename(model_path)
     if not os.path.isfile(model_path):
         raise ModelError(t("The model file '{name}' is missing.", name=name), fix)
-    digest = file_sha256(model_path)
+    digest = cached_sha256(model_path)
     if digest != expected:
         raise ModelError(t("The model file '{name}' is corrupt or does not match its model card "
                            "(sha256 {got}… instead of {want}…).", name=name, got=digest[:12], want=expected[:12]), fix)
@@ -55,12 +61,11 @@ def check_sha256(model_path: str, expected: str, fix: str = "") -> str:
 
 
 def open_verified(model_path: str, card: dict, device: str, fix: str = "", what: str = "model"):
-    """An onnxruntime session (and its device report) for a model whose sha256 matches its card."""
-    from .runtime import onnx_session, too_new_for_runtime
-
+    """An onnxruntime session (and its device report) for a model whose sha256 matches its card; both made once per state
+    of the file and kept for later runs (:func:`runtime.cached_session`)."""
     check_sha256(model_path, card["sha256"], fix)
     try:
-        return onnx_session(model_path, device)
+        return cached_session(model_path, device)
     except Exception as exc:  # onnxruntime raises its own exception types
         newer = too_new_for_runtime(exc)
         if newer:

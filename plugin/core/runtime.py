@@ -5,16 +5,24 @@ actually runs, and why (e.g. "cuda asked, CUDAExecutionProvider not available").
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import sys
+import threading
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
+from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from .messages import separator, t
 
 DEVICE_CHOICES = ["auto", "cpu", "cuda"]
 LAST_REPORT: dict = {}
 """The device report of the last run, by backend ('onnxruntime', 'torch', 'numpy'), for diagnostics."""
+
+_MODELS: dict = {}
+"""Loaded models kept for later runs (ONNX sessions, model file hashes), by (kind, file state, rest): see :func:`cached`."""
+_MODELS_LOCK = threading.Lock()
+T = TypeVar("T")
 
 Said = Union[str, Callable[[], str]]
 """A piece of a report's reason: text as it is (a device name), or a function that says it in the current language."""
@@ -117,6 +125,56 @@ def onnx_session(model_path: str, device: str = "auto", threads: Optional[int] =
     report.add(lambda: t("session providers: {providers}", providers=providers))
     LAST_REPORT["onnxruntime"] = report
     return sess, report
+
+
+def file_state(path: str) -> tuple:
+    """(absolute path, size, mtime_ns, ctime_ns, inode) of a file: what changes when the file is replaced or rewritten."""
+    st = os.stat(path)
+    return os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def cached(kind: str, path: str, make: Callable[[], T], *rest, one_file: bool = False) -> T:
+    """``make()`` once per kind, state of the file at ``path`` and ``rest``, kept until :func:`release_models`; what was
+    made from an older state of the same file (a model replaced on disk) is dropped, and with ``one_file`` what was made
+    from any other file of this kind (models of hundreds of MB: only the last one used stays in memory)."""
+    state = file_state(path)
+    key = (kind, state, rest)
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            return _MODELS[key]
+    made = make()
+    with _MODELS_LOCK:
+        for old in [k for k in _MODELS if k[0] == kind and k[1] != state and (one_file or k[1][0] == state[0])]:
+            del _MODELS[old]
+        return _MODELS.setdefault(key, made)
+
+
+def cached_session(model_path: str, device: str = "auto", threads: Optional[int] = None, data_files: Sequence[str] = (),
+                   kind: str = "onnx session", one_file: bool = False):
+    """:func:`onnx_session` made once per state of the model file (and of the external ``data_files`` it keeps its weights
+    in), device, providers and threads (kept as :func:`cached` keeps it), and a copy of its report the caller may add to."""
+    threads = threads or default_threads()
+    providers, _ = onnx_providers(device)
+    data = tuple(file_state(f) for f in data_files)
+    sess, report = cached(kind, model_path, lambda: onnx_session(model_path, device, threads), device, tuple(providers),
+                          threads, data, one_file=one_file)
+    LAST_REPORT["onnxruntime"] = report
+    return sess, dataclasses.replace(report)
+
+
+def release_models() -> None:
+    """Drop every loaded model kept for later runs (at plugin unload): the ONNX sessions and hashes cached here, the
+    cloud network's sessions and the shared land-cover classifier and building head."""
+    with _MODELS_LOCK:
+        _MODELS.clear()
+    package = __name__.rsplit(".", 1)[0]
+    clouds = sys.modules.get(package + ".landcover.clouds")
+    if clouds is not None:
+        clouds._SESSIONS.clear()
+    for name in ("pixel_classifier", "buildings_vhr"):
+        module = sys.modules.get(f"{package}.landcover.{name}")
+        if module is not None:
+            module.shared.cache_clear()
 
 
 def too_new_for_runtime(exc: Exception) -> Optional[str]:

@@ -21,6 +21,7 @@ from qgis.core import (
     QgsLayerTreeGroup,
     QgsPalettedRasterRenderer,
     QgsProject,
+    QgsProviderRegistry,
     QgsRasterLayer,
     QgsRasterShader,
     QgsRendererCategory,
@@ -236,18 +237,38 @@ def _transitions(layer: QgsVectorLayer) -> list[tuple[str, str]]:
     """The (from, to) classes of the change polygons, largest total area first; empty when the run knew no classes
     (the fields empty or missing)."""
     fields = layer.fields()
-    wanted = [fields.indexOf(name) for name in ("from_class", "to_class", "area_m2")]
-    if min(wanted[:2]) < 0:
+    if fields.indexOf("from_class") < 0 or fields.indexOf("to_class") < 0:
         return []
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
-    request.setSubsetOfAttributes([i for i in wanted if i >= 0])
+    names = ["from_class", "to_class"] + (["area_m2"] if fields.indexOf("area_m2") >= 0 else [])
     totals: dict[tuple[str, str], float] = {}
-    for feature in layer.getFeatures(request):
-        pair = (feature[wanted[0]], feature[wanted[1]])
+    for row in _rows(layer, names):
+        pair = row[:2]
         if all(isinstance(v, str) and v for v in pair):
-            area = feature[wanted[2]] if wanted[2] >= 0 else None
+            area = row[2] if len(row) > 2 else None
             totals[pair] = totals.get(pair, 0.0) + (float(area) if isinstance(area, (int, float)) else 1.0)
     return sorted(totals, key=lambda pair: (-totals[pair], pair))
+
+
+def _rows(layer: QgsVectorLayer, names: list[str]) -> list[tuple]:
+    """The values of the fields ``names`` of each feature; a file is read with OGR and closed at once (the provider's
+    reading left it in QGIS's connection pool for about a minute: on Windows a rerun could not replace the file)."""
+    if layer.providerType() != "ogr":
+        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+        request.setSubsetOfAttributes(names, layer.fields())
+        return [tuple(feature[name] for name in names) for feature in layer.getFeatures(request)]
+    from osgeo import ogr
+
+    uri = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    dataset = ogr.Open(uri["path"])
+    if dataset is None:
+        return []
+    table = dataset.GetLayerByName(uri["layerName"]) if uri.get("layerName") else dataset.GetLayer(int(uri.get("layerId") or 0))
+    if layer.subsetString():
+        table.SetAttributeFilter(layer.subsetString())
+    table.SetIgnoredFields(["OGR_GEOMETRY"])
+    rows = [tuple(feature.GetField(name) for name in names) for feature in table]
+    table = dataset = None  # GDAL closes the file with the last reference to its dataset
+    return rows
 
 
 def style_objects(layer: QgsVectorLayer) -> None:

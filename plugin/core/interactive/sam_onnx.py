@@ -24,15 +24,15 @@ import hashlib
 import json
 import os
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 import numpy as np
 from scipy import ndimage
 
 from ..errors import ModelError
 from ..messages import t
-from ..modelcards import file_sha256
-from ..runtime import onnx_session, too_new_for_runtime
+from ..modelcards import cached_sha256, file_sha256  # noqa: F401 - the tests import file_sha256 from here
+from ..runtime import cached, cached_session, too_new_for_runtime
 
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)
 PIXEL_STD = np.array([58.395, 57.12, 57.375], dtype=np.float32)
@@ -56,14 +56,16 @@ def _role(role: str) -> str:
     return t("encoder") if role == "encoder" else t("decoder")
 
 
-def _open(path: str, role: str, device: str):
-    """An onnxruntime session for one file of the pair, or a ModelError naming the file and the fix."""
+def _open(path: str, role: str, device: str, data: Sequence[str] = ()):
+    """An onnxruntime session for one file of the pair (made once per state of the file and of its external ``data`` files;
+    the last pair used is kept for later runs), or a ModelError naming the file and the fix."""
     name = os.path.basename(path)
     if not os.path.isfile(path):
         raise ModelError(t("The SAM {role} '{path}' does not exist.", role=_role(role), path=path),
                          t("Choose the encoder/decoder .onnx pair exported from SAM or SAM 2."))
     try:
-        return onnx_session(path, device)
+        folder = os.path.dirname(os.path.abspath(path))
+        return cached_session(path, device, data_files=[os.path.join(folder, d) for d in data], kind=f"SAM {role}", one_file=True)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf/InvalidGraph types
         newer = too_new_for_runtime(exc)
         if newer:
@@ -89,8 +91,8 @@ class SamOnnxEngine:
         self.encoder_sha256 = _folded(*self.hashes["encoder"])
         self.decoder_sha256 = _folded(*self.hashes["decoder"])
         unchecked = self._check_card(expected_sha256) if expected_sha256 is not None else []
-        self.enc, self.report = _open(encoder_path, "encoder", device)
-        self.dec, _ = _open(decoder_path, "decoder", device)
+        self.enc, self.report = _open(encoder_path, "encoder", device, [d for d, _ in self.hashes["encoder"][1]])
+        self.dec, _ = _open(decoder_path, "decoder", device, [d for d, _ in self.hashes["decoder"][1]])
         if unchecked:
             files = ", ".join(unchecked)
             self.report.add(lambda: t("the model card gives no sha256 for {files}: not checked", files=files))
@@ -418,14 +420,20 @@ def _in_external_data(buf: bytes, start: int, entry_len: int) -> bool:
     return head >= 0 and buf[head] == 0x6A and buf[head + 1:start] == bytes(varint)
 
 
+def _scanned(path: str) -> tuple[str, list[str]]:
+    """sha256 of a model file and the external data files it names, from one read of the file."""
+    digest = hashlib.sha256()
+    data = _data_locations(path, _scan_locations(path, digest))
+    return digest.hexdigest(), data
+
+
 def _file_hashes(path: str, role: str) -> tuple[str, list[tuple[str, str]]]:
-    """sha256 of a model file and of each of its external data files (relative path, sha256); empty when the model file
-    is missing; a ModelError naming the data file that is not beside it (onnxruntime's own error was cut off before
-    the file's name and called the model invalid)."""
+    """sha256 of a model file and of each of its external data files (relative path, sha256), each file read again only
+    when it changed on disk; empty when the model file is missing; a ModelError naming the data file that is not beside
+    it (onnxruntime's own error was cut off before the file's name and called the model invalid)."""
     if not os.path.isfile(path):
         return "", []
-    digest = hashlib.sha256()
-    data = _data_locations(path, _scan_locations(path, digest))  # one read of the model file: hashed while scanned
+    own, data = cached("onnx scan", path, lambda: _scanned(path))
     folder = os.path.dirname(os.path.abspath(path))
     missing = [loc for loc in data if not os.path.isfile(os.path.join(folder, loc))]
     if missing:
@@ -433,7 +441,7 @@ def _file_hashes(path: str, role: str) -> tuple[str, list[tuple[str, str]]]:
                            role=_role(role), name=os.path.basename(path), data=missing[0], folder=folder),
                          t("Put '{data}' beside '{name}' (download or copy it together with the .onnx file), or export "
                            "the model again.", data=missing[0], name=os.path.basename(path)))
-    return digest.hexdigest(), [(loc, file_sha256(os.path.join(folder, loc))) for loc in data]
+    return own, [(loc, cached_sha256(os.path.join(folder, loc))) for loc in data]
 
 
 def _folded(own: str, data: list[tuple[str, str]]) -> str:
