@@ -358,6 +358,25 @@ def envi_reflectance_scale_factor(src: RasterSource) -> Optional[float]:
     return factor if np.isfinite(factor) and factor > 0 and factor != 1.0 else None
 
 
+SAR_POLARISATIONS = ("vv", "vh", "hh", "hv")
+"""The roles of SAR bands; in a stack that also holds optical bands they are read apart (:func:`sar_bands_scaling`)."""
+
+
+def _optical(modality: Modality) -> bool:
+    """Whether a modality holds optical bands (red, green, blue or NIR) besides whatever else."""
+    return bool({"red", "green", "blue", "nir"} & set(modality.roles))
+
+
+def sar_bands_scaling(src: RasterSource, modality: Modality) -> Optional[Scaling]:
+    """The SAR bands' own scaling (dB, or linear → dB) when a raster stacks them with optical bands (Sentinel-2 bands
+    then Sentinel-1 VV and VH in one file), never the reflectance scaling of the other bands (VV / 10000 in dB, or
+    negative dB taken for a reflectance fill); None when the raster holds no such mix."""
+    sar = {r: b for r, b in modality.roles.items() if r in SAR_POLARISATIONS}
+    if not sar or not _optical(modality):
+        return None
+    return fit_scaling(src, replace(modality, roles=sar, scaling={"kind": "sar_db"}))
+
+
 def height_band_scaling(src: RasterSource, band: int) -> Scaling:
     """Heights in metres of one band of a multi-band raster (a DSM or nDSM band appended to an optical stack): its own
     stated scale and length unit, never the reflectance scaling of the other bands."""
@@ -545,7 +564,7 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
     # float reflectance (0-1) read as DN / 10000 or as percent; its own stated scale is no disagreement. A height band
     # of an optical raster (a DEM or nDSM appended to it) is read in metres apart (height_band_scaling): a DEM of
     # 50-500 m made a whole 0-1 reflectance stack read as DN / 10000 (100 % water)
-    apart = {b for r, b in modality.roles.items() if r == "height"}
+    apart = {b for r, b in modality.roles.items() if r == "height" or (r in SAR_POLARISATIONS and _optical(modality))}
     reflective = sorted({b for r, b in modality.roles.items() if not r.startswith("thermal")} - apart) or bands
     judged = reflective if kind == "reflectance" else (sorted(set(bands) - apart) or bands)
     dtype = _common_dtype({src.dtypes[b - 1] for b in judged if b <= len(src.dtypes)} or {src.dtypes[0]})

@@ -23,7 +23,7 @@ from .messages import t
 from .modalities import Modality
 from .quality import ROLE as QA_ROLE, QualityBand, mask_file, quality_band_of, read_raw
 from .raster import Grid, RasterSource
-from .scaling import Scaling, fit_scaling, height_band_scaling
+from .scaling import SAR_POLARISATIONS, Scaling, fit_scaling, height_band_scaling, sar_bands_scaling
 
 TERRAIN_DESCRIPTION = re.compile(r"(?<![a-z])(?:dem|dtm|dgm|mnt|elevation|terrain|srtm|copdem)(?![a-z])")
 """A band description that names terrain elevation (a DEM: bare ground, above sea level), not the heights of objects
@@ -43,7 +43,8 @@ class Layer:
     """The raster holding ``quality`` when it is a mask file of its own (read onto the grid), not one of this raster's bands."""
     own_scaling: dict[int, Scaling] = field(default_factory=dict)
     """Bands read with a scaling of their own instead of ``scaling``, and valid on their own: the height band of an
-    optical raster, in metres (reflectance scaling made an nDSM's 15 m buildings 0.0015 m)."""
+    optical raster, in metres (reflectance scaling made an nDSM's 15 m buildings 0.0015 m), or its SAR bands, in dB
+    (divided by 10000, or negative dB taken for a reflectance fill)."""
 
     def measured(self, data: np.ma.MaskedArray, bands: list[int]) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
         """(physical values, valid, own validity by band) of a masked read of ``bands``: the layer's scaling on its
@@ -59,9 +60,11 @@ class Layer:
             arr, valid = self.scaling.measured(data[kept])
             out[kept] = arr
         own: dict[int, np.ndarray] = {}
-        for i in apart:
-            arr, own[bands[i]] = self.own_scaling[bands[i]].measured(data[i:i + 1])
-            out[i] = arr[0]
+        for sc in {id(self.own_scaling[bands[i]]): self.own_scaling[bands[i]] for i in apart}.values():
+            rows = [i for i in apart if self.own_scaling[bands[i]] is sc]  # bands sharing a scaling share its validity
+            arr, ok = sc.measured(data[rows])
+            out[rows] = arr
+            own.update({bands[i]: ok for i in rows})
         return out, valid, own
 
     def bands_to_read(self, bands: list[int]) -> list[int]:
@@ -93,6 +96,15 @@ class Layer:
         return replace(self, own_scaling={**self.own_scaling, band: own})._noted(t(
             "band {band} ('{name}') read as heights apart from the other bands: {how}", band=band, name=desc or f"b{band}",
             how=own.note))
+
+    def with_sar_apart(self) -> "Layer":
+        """This layer with the SAR bands of an optical stack (Sentinel-2 bands then VV and VH in one file) read apart,
+        in dB and valid on their own (:func:`sar_bands_scaling`), and said on the Input line; other layers as they are."""
+        own = sar_bands_scaling(self.src, self.modality)
+        if own is None:
+            return self
+        bands = sorted(b for r, b in self.modality.roles.items() if r in SAR_POLARISATIONS)
+        return replace(self, own_scaling={**self.own_scaling, **{b: own for b in bands}})._noted(sar_apart_note(bands, own))
 
     def read_quality(self, window: Window, grid: Optional[Grid] = None,
                      out_shape: Optional[tuple[int, int]] = None) -> tuple[np.ndarray, np.ndarray]:
@@ -135,6 +147,12 @@ class Layer:
     def _noted(self, note: str) -> "Layer":
         """This layer with a note added to its modality's reason (the explanation's Input line)."""
         return replace(self, modality=replace(self.modality, reason=f"{self.modality.reason}; {note}"))
+
+
+def sar_apart_note(bands: list[int], scaling: Scaling) -> str:
+    """What the Input line says of SAR bands read apart from an optical stack's bands (:meth:`Layer.with_sar_apart`)."""
+    return t("bands {bands} (SAR) read apart from the optical bands: {how}", bands=", ".join(f"b{b}" for b in bands),
+             how=scaling.note)
 
 
 @dataclass

@@ -24,14 +24,19 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError
+from ..landcover.height import HeightReading, read_heights
+from ..landcover.indices import void_heights
 from ..messages import decimal, measure, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker
 from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
-from ..stack import Layer, bounds_in, make_layer
+from ..scaling import Scaling
+from ..stack import Layer, bounds_in, make_layer, sar_apart_note
 
 SAR_ROLES = frozenset({"vv", "vh", "hh", "hv"})
 """The roles of SAR polarisations (HH and HV are read in VV's and VH's roles, but kept by name where they are)."""
+OPTICAL_ROLES = frozenset({"red", "green", "blue", "nir"})
+"""Roles that make a pair optical, whatever else it holds."""
 NORMALISATION_CHOICES = ["auto", "none", "histogram", "relative"]
 """Radiometric normalisation of AFTER onto BEFORE (Processing enum order)."""
 
@@ -139,12 +144,18 @@ class AlignedPair:
 
     @property
     def family(self) -> str:
-        """'sar' when the paired bands are polarisations, 'optical', or 'generic'."""
+        """'sar' when the paired bands are polarisations, 'optical' (also with polarisations beside: a stack of optical
+        and SAR bands is compared as optical, never by a log-ratio of reflectance), or 'generic'."""
+        if set(self.roles) & OPTICAL_ROLES:
+            return "optical"
         if set(self.roles) & SAR_ROLES:
             return "sar"
-        if set(self.roles) & {"red", "green", "blue", "nir"}:
-            return "optical"
         return "generic"
+
+    @property
+    def mixed(self) -> bool:
+        """True when the paired bands hold optical bands and SAR polarisations (a stacked file per date)."""
+        return bool(set(self.roles) & OPTICAL_ROLES) and bool(set(self.roles) & SAR_ROLES)
 
     @property
     def reflectance(self) -> bool:
@@ -200,6 +211,8 @@ class AlignedPair:
         bad = ~ok
         for valid in own.values():
             bad |= ~valid
+        if "height" in (roles or self.roles):  # an undeclared fill (-9999) is no height: it read as a 10 km drop
+            bad |= void_heights(vals[list(roles or self.roles).index("height")])
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad
@@ -484,9 +497,11 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         raise InputError(_t("Unknown normalisation '{name}'.", name=normalisation),
                          _t("Use one of: {choices}.", choices=", ".join(NORMALISATION_CHOICES)))
     window = common_window(before, after)
-    (blayer, bheights), (alayer, aheights) = (heights_apart(make_layer(src, m).with_mask_file(f))
+    (blayer, bheights), (alayer, aheights) = (bands_apart(make_layer(src, m).with_mask_file(f))
                                               for src, m, f in ((before, bmod, mask_files[0]), (after, amod, mask_files[1])))
     roles = common_roles(blayer.modality, alayer.modality)
+    if "height" in roles:
+        bheights, aheights = same_height_kind(blayer, alayer, bheights, aheights)
     identical = same_grid(before.grid, after.grid)
     report = [_t("BEFORE: {name} — {modality}; {scaling}", name=os.path.basename(before.path), modality=bmod.describe(),
                  scaling=blayer.scaling.note) + bheights,
@@ -533,12 +548,163 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
     raw = pair.sample_raw()
     n_valid = sum(int(b.valid.sum()) for b in raw)
     report[extent] += data_share_note(raw)
+    check_invalid_bands(pair, raw)
+    order = band_order_note(pair, raw)
+    if order:
+        report.insert(extent + 2, order)
+        if pair._masked is not None:
+            pair._masked.line += 1
     if n_valid == 0:
         raise InputError(_t("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap)."),
                          _t("Check the nodata values of both rasters, or choose rasters that overlap with data."))
     pair.norm = fit_normalisation(raw, normalisation, blayer, alayer)
     report.append(_t("Radiometry: {note}", note=pair.norm.note))
     return pair
+
+
+def bands_apart(layer: Layer) -> tuple[Layer, str]:
+    """A date's layer with its height band (:func:`heights_apart`) and the SAR bands of an optical stack read apart
+    (:meth:`Layer.with_sar_apart`: dB, never the reflectance scaling), and the words its report line ends with."""
+    layer, said = heights_apart(layer)
+    apart = layer.with_sar_apart()
+    if apart is layer:
+        return layer, said
+    bands = sorted(b for b, sc in apart.own_scaling.items() if sc.kind == "sar_db")
+    return apart, said + separator() + sar_apart_note(bands, apart.own_scaling[bands[0]])
+
+
+def height_reading(layer: Layer) -> tuple[HeightReading, str]:
+    """How land cover would read a date's heights (DSM or nDSM, :func:`read_heights` on a sample in metres) and the
+    caution its report line ends with when undeclared fill values (at or below VOID_M) were found ('' when none)."""
+    band = layer.modality.roles["height"]
+    data = layer.src.sample(bands=[band], max_pixels=250_000)
+    vals, ok, own = layer.measured(data, [band])
+    reading = read_heights(np.where(ok & own.get(band, ok), vals[0], np.nan))
+    if not reading.voids:
+        return reading, ""
+    return reading, separator() + _t("caution: values {values} are fill values, not heights, and were treated as no height: "
+                                     "set them as the layer's nodata", values=", ".join(f"{v:g}" for v in reading.voids))
+
+
+def same_height_kind(blayer: Layer, alayer: Layer, bsaid: str, asaid: str) -> tuple[str, str]:
+    """Both dates' report tails with their fill cautions; refuse a DSM compared with an nDSM (every pixel would differ by
+    the ground's elevation)."""
+    (bread, bvoid), (aread, avoid) = height_reading(blayer), height_reading(alayer)
+    if bread.is_dsm != aread.is_dsm:
+        kinds = {True: _t("a DSM"), False: _t("an nDSM")}
+        raise ModalityError(
+            _t("BEFORE '{before}' reads as {bkind} ({bwhy}) and AFTER '{after}' as {akind} ({awhy}): their heights differ "
+               "by the ground's elevation everywhere, which is no change.", before=os.path.basename(blayer.src.path),
+               bkind=kinds[bread.is_dsm], bwhy=bread.why, after=os.path.basename(alayer.src.path),
+               akind=kinds[aread.is_dsm], awhy=aread.why),
+            _t("Give both dates as DSMs (elevations) or both as nDSMs (heights above ground: a DSM minus a terrain model of "
+               "the same place)."))
+    return bsaid + bvoid, asaid + avoid
+
+
+INVALID_SHARE = 0.05
+"""When fewer than this share of the sample's pixels with a value on both dates are valid, the band whose values its
+scaling calls no measurement is named (the overlap message sent analysts to the extent)."""
+
+
+def check_invalid_bands(pair: AlignedPair, raw: list[PairBlock]) -> None:
+    """Refuse, naming the band, when nearly every sample pixel with a value on both dates is lost because one band's
+    values are no measurement under its date's scaling (negative dB read as reflectance, an undeclared fill)."""
+    total = sum(b.valid.size for b in raw)
+    if sum(int(b.valid.sum()) + b.cloudy for b in raw) >= INVALID_SHARE * total:
+        return
+    for which, layer in (("before", pair.before), ("after", pair.after)):
+        worst, share = _worst_band(pair, which, layer)
+        if worst is not None:
+            raise ModalityError(
+                _t("Band {band} ('{name}', {role}) of {date} '{file}' is no measurement on {pct} % of its pixels as read "
+                   "({scaling}), so almost no pixel is valid on both dates.", band=layer.modality.roles[worst],
+                   name=layer.band_description(layer.modality.roles[worst]) or "-", role=worst, date=_t(which.upper()),
+                   file=os.path.basename(layer.src.path), pct=number(100 * share, 0),
+                   scaling=layer.own_scaling.get(layer.modality.roles[worst], layer.scaling).note),
+                _t("Check that band's values and nodata (an undeclared fill value such as -9999), or leave it out of the "
+                   "file; a band of another kind (SAR in dB, heights) needs a band description that names it (VV, VH, "
+                   "DSM)."))
+
+
+def _worst_band(pair: AlignedPair, which: str, layer: Layer) -> tuple[Optional[str], float]:
+    """The paired role whose values, read alone, are no measurement on most of the pixels with a value of the first
+    256x256 px of the common extent, and that share; (None, 0) when no band is so on more than half of them."""
+    w = pair.window
+    win = Window(int(w.col_off), int(w.row_off), min(256, int(w.width)), min(256, int(w.height)))
+    best, share = None, 0.0
+    for role in pair.roles:
+        band = layer.modality.roles[role]
+        data = layer.src.read(window=win, bands=[band]) if which == "before" or pair.same_grid else \
+            layer.src.read_on_grid(pair.grid, window=win, bands=[band], resampling=pair.resampling)
+        has = ~np.ma.getmaskarray(data)[0]
+        if not has.any():
+            continue
+        vals, ok, own = layer.measured(data, [band])
+        lost = has & ~(ok & own.get(band, ok) & np.isfinite(vals[0]))
+        part = float(lost.sum() / has.sum())
+        if part > max(share, 0.5):
+            best, share = role, part
+    return best, share
+
+
+ORDER_GAIN = 0.005
+"""How much better another pairing of the bands must fit (:func:`_pairing_misfit`) than the positional one for the
+summary to say the band order may differ: on the 10 OSCD city pairs and Taizhou the positional pairing is the best one
+(gain 0), while swapping two bands of AFTER, or rotating three, gained 0.009 to 0.05 and was found on every pair."""
+ORDER_PIXELS = 50_000
+"""Sample pixels the band-order check reads at most (a few milliseconds)."""
+
+
+def _pairing_misfit(cb: np.ndarray, ca: np.ndarray, cross: np.ndarray, perm: list[int]) -> float:
+    """How badly AFTER's bands ``perm`` fit BEFORE's bands: the difference of the two dates' band-to-band correlations
+    less the mean correlation of each band with its partner across the dates."""
+    return float(np.abs(cb - ca[np.ix_(perm, perm)]).mean() - cross[np.arange(len(perm)), perm].mean())
+
+
+def better_pairing(X: np.ndarray, Y: np.ndarray) -> tuple[list[int], float]:
+    """The pairing of AFTER's columns with BEFORE's that fits best, found by swapping pairs from the positional one, and
+    how much better it fits (0 when the positional one is best)."""
+    p = X.shape[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cb, ca = np.nan_to_num(np.corrcoef(X.T)), np.nan_to_num(np.corrcoef(Y.T))
+        cross = np.nan_to_num(np.corrcoef(X.T, Y.T)[:p, p:])
+    perm = list(range(p))
+    start = best = _pairing_misfit(cb, ca, cross, perm)
+    improved = True
+    while improved:
+        improved = False
+        for i in range(p):
+            for j in range(i + 1, p):
+                q = perm.copy()
+                q[i], q[j] = q[j], q[i]
+                misfit = _pairing_misfit(cb, ca, cross, q)
+                if misfit < best - 1e-9:
+                    perm, best, improved = q, misfit, True
+    return perm, start - best
+
+
+def band_order_note(pair: AlignedPair, raw: list[PairBlock]) -> str:
+    """A caution when a date's paired bands are not all described (paired by position or by their values) and another
+    pairing of the bands fits the two dates clearly better (:data:`ORDER_GAIN`): the files may hold their bands in
+    different orders; '' otherwise."""
+    described = [all(layer.band_description(layer.modality.roles[r]) for r in pair.roles) for layer in (pair.before, pair.after)]
+    if all(described) or len(pair.roles) < 3:
+        return ""
+    X, Y = sample_pixels(raw)
+    if len(X) < 100:
+        return ""
+    step = max(1, len(X) // ORDER_PIXELS)
+    perm, gain = better_pairing(X[::step], Y[::step])
+    if gain <= ORDER_GAIN:
+        return ""
+    broles, aroles = pair.before.modality.roles, pair.after.modality.roles
+    moved = [_t("BEFORE {role} (b{band}) with AFTER b{better} rather than b{paired}", role=r, band=broles[r],
+                better=aroles[pair.roles[perm[i]]], paired=aroles[r]) for i, r in enumerate(pair.roles) if perm[i] != i]
+    return _t("Caution: band order: the bands fit the other date clearly better paired otherwise ({pairs}); the files may "
+              "hold their bands in different orders, and bands paired wrongly differ everywhere: describe the bands (B02, "
+              "B03 ... or blue, green ...) so that they are paired by name, or write both dates with the same bands in the "
+              "same order", pairs=separator().join(moved[:3]) + (" …" if len(moved) > 3 else ""))
 
 
 def heights_apart(layer: Layer) -> tuple[Layer, str]:
@@ -675,15 +841,24 @@ def _network_maskers(pair: AlignedPair, bmod: Modality, amod: Modality, device: 
         return None, _t("the cloud network could not start ({error})", error=exc)
 
 
-def _auto_normalisation(blayer: Layer, alayer: Layer) -> str:
+def paired_scaling(layer: Layer, roles: Sequence[str]) -> Scaling:
+    """The scaling a date's paired bands are read with: their own when every one of them is read apart with one (the SAR
+    bands of an optical stack paired with a SAR file), else the layer's."""
+    own = {id(layer.own_scaling.get(layer.modality.roles[r])): layer.own_scaling.get(layer.modality.roles[r]) for r in roles}
+    sc = next(iter(own.values()), None)
+    return sc if len(own) == 1 and sc is not None else layer.scaling
+
+
+def _auto_normalisation(blayer: Layer, alayer: Layer, roles: Sequence[str] = ()) -> str:
     """'none' when both dates are in physical units (reflectance, dB, metres), else 'relative'.
 
     Measured (make eval-change): on calibrated Sentinel-2 TOA pairs (OSCD) normalising costs F1
     (0.27 → 0.22 for CVA); on 8-bit DN pairs (Landsat Taizhou) it is decisive (kappa −0.04 → 0.98).
     """
     physical = ("reflectance", "sar_db", "metres")
-    rescaled = not (blayer.scaling.calibrated and alayer.scaling.calibrated)
-    if blayer.scaling.kind in physical and alayer.scaling.kind == blayer.scaling.kind and not rescaled:
+    bsc, asc = paired_scaling(blayer, roles), paired_scaling(alayer, roles)
+    rescaled = not (bsc.calibrated and asc.calibrated)
+    if bsc.kind in physical and asc.kind == bsc.kind and not rescaled:
         return "none"
     return "relative"
 
@@ -692,7 +867,7 @@ def fit_normalisation(blocks: list[PairBlock], kind: str, blayer: Layer, alayer:
     """Fit AFTER → BEFORE radiometric normalisation on sample blocks."""
     why = ""
     if kind == "auto":
-        kind = _auto_normalisation(blayer, alayer)
+        kind = _auto_normalisation(blayer, alayer, blocks[0].roles if blocks else ())
         why = " " + (_t("(auto: both dates are in physical units)") if kind == "none"
                      else _t("(auto: values are not calibrated alike, so gains and offsets differ)"))
     if kind == "none":

@@ -16,7 +16,7 @@ from rasterio.windows import Window
 from ..errors import ModalityError
 from ..messages import decimal, separator, t as _t
 from ..thresholds import kittler_illingworth, otsu
-from .align import AlignedPair, PairBlock, padded_window
+from .align import SAR_ROLES, AlignedPair, PairBlock, padded_window
 
 METHOD_CHOICES = ["auto", "network", "irmad", "cva", "logratio"]
 """Methods offered to analysts (Processing enum order)."""
@@ -121,7 +121,22 @@ def window_probability(pair: AlignedPair, method: ChangeMethod, window: Window) 
 
 
 def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
-    """Resolve METHOD (auto → a real method) and say why; refuse what cannot run on these bands."""
+    """Resolve METHOD (auto → a real method) and say why, with the units compared when the pair stacks optical and SAR
+    bands; refuse what cannot run on these bands."""
+    name, why = _resolved(method, pair)
+    return name, why + (separator() + mixed_units(pair) if pair.mixed else "")
+
+
+def mixed_units(pair: AlignedPair) -> str:
+    """What a pair of optical and SAR bands compares in which unit."""
+    optical = [r for r in pair.roles if r not in SAR_ROLES]
+    return _t("compared: {optical} as {unit} and {sar} in dB, each band's differences standardised by its own spread",
+              optical=", ".join(optical), unit=_t("reflectance") if pair.reflectance else _t("scaled values"),
+              sar=", ".join(r for r in pair.roles if r in SAR_ROLES))
+
+
+def _resolved(method: str, pair: AlignedPair) -> tuple[str, str]:
+    """METHOD resolved (auto → a real method) and why; refuse what cannot run on these bands."""
     fam = pair.family
     if method == "network":
         from .network import check_network
@@ -142,6 +157,9 @@ def choose_method(method: str, pair: AlignedPair) -> tuple[str, str]:
                             _t("Use one of: {choices}.", choices=", ".join(METHOD_CHOICES)))
     if fam == "sar":
         return "logratio", _t("auto: SAR backscatter pair → log-ratio")
+    if pair.mixed:  # the network reads no SAR band, the log-ratio no reflectance
+        return "cva", _t("auto: optical and SAR bands → change vector analysis (the change network reads no SAR band, the "
+                         "log-ratio no reflectance)")
     if fam == "optical":
         from ..raster import pixel_size_m
         from .network import auto_prefers_network

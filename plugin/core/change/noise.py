@@ -5,7 +5,9 @@ pair that differs only by rounding, compression or resampling noise they still
 split that noise into "change" (IR-MAD called half of a rounding-only OSCD pair
 changed). A pixel whose root-mean-square difference over the bands (3x3 mean)
 is below MIN_CHANGE, in the pair's physical units (reflectance 0-1, or 0-1 for
-scaled DN), or below MIN_CHANGE_DB for a SAR pair (dB), cannot reach probability 0.5.
+scaled DN; metres for heights), or below MIN_CHANGE_DB for a SAR pair (dB), cannot reach probability 0.5. A stack of
+optical bands and SAR polarisations has a floor per unit: the dB floor on the polarisations, the other on the rest; a pixel
+under both cannot be change.
 """
 from __future__ import annotations
 
@@ -33,6 +35,18 @@ floor, which means nothing in dB); unfiltered speckle alone moves pixels by seve
 def change_floor(block: PairBlock) -> float:
     """The noise floor in the block's units: MIN_CHANGE_DB (dB) for a SAR pair, else MIN_CHANGE (reflectance)."""
     return MIN_CHANGE_DB if set(block.roles) & SAR_ROLES else MIN_CHANGE
+
+
+def unit_groups(roles: list[str]) -> list[tuple[list[int], float]]:
+    """The columns of each unit and its floor: the polarisations (dB) and the other bands, one group when all share one."""
+    sar = [i for i, r in enumerate(roles) if r in SAR_ROLES]
+    rest = [i for i, r in enumerate(roles) if r not in SAR_ROLES]
+    return [(cols, floor) for cols, floor in ((rest, MIN_CHANGE), (sar, MIN_CHANGE_DB)) if cols]
+
+
+def _columns(block: PairBlock, cols: list[int]) -> PairBlock:
+    """The block with some of its bands only."""
+    return PairBlock([block.roles[i] for i in cols], block.before[cols], block.after[cols], block.valid)
 
 
 def squared_differences(block: PairBlock, scale: Optional[np.ndarray] = None) -> tuple[np.ndarray, Optional[np.ndarray]]:
@@ -63,15 +77,38 @@ def noise_cap(rms: np.ndarray, floor: float = MIN_CHANGE) -> np.ndarray:
 
 
 def gate(probability: np.ndarray, block: PairBlock, mean_square: Optional[np.ndarray] = None) -> np.ndarray:
-    """The probability capped by :func:`noise_cap` of the block's differences."""
-    return np.minimum(probability, noise_cap(rms_difference(block, mean_square), change_floor(block))).astype(np.float32)
+    """The probability capped by :func:`noise_cap` of the block's differences (per unit: the highest cap of any unit)."""
+    groups = unit_groups(block.roles)
+    if len(groups) == 1:
+        return np.minimum(probability, noise_cap(rms_difference(block, mean_square), change_floor(block))).astype(np.float32)
+    cap = np.max([noise_cap(rms_difference(_columns(block, cols)), floor) for cols, floor in groups], axis=0)
+    return np.minimum(probability, cap).astype(np.float32)
+
+
+def _under_floor(block: PairBlock) -> np.ndarray:
+    """Valid pixels whose differences are under the floor of every unit."""
+    under = block.valid.copy()
+    for cols, floor in unit_groups(block.roles):
+        under &= rms_difference(_columns(block, cols)) < floor
+    return under
 
 
 def noise_note(blocks: list[PairBlock]) -> str:
     """The explanation line of the floor: its value and the share of the sample's valid pixels within it."""
     n = sum(int(b.valid.sum()) for b in blocks)
-    low = sum(int((rms_difference(b)[b.valid] < change_floor(b)).sum()) for b in blocks)
+    low = sum(int(_under_floor(b).sum()) for b in blocks)
     share = percent(low / n if n else 0.0, 1)
+    roles = blocks[0].roles if blocks else []
+    if len(unit_groups(roles)) > 1:  # a stack of optical and SAR bands: a floor per unit
+        sar = ", ".join(r for r in roles if r in SAR_ROLES)
+        rest = ", ".join(r for r in roles if r not in SAR_ROLES)
+        return t("Noise floor, per unit: pixels whose differences (RMS over the bands of a unit, 3x3 mean) are under {floor} "
+                 "on {bands} and under {floor_db} dB on {polarisations} are not change: {share} of the sample",
+                 floor=decimal(f"{MIN_CHANGE:g}"), bands=rest, floor_db=decimal(f"{MIN_CHANGE_DB:g}"), polarisations=sar,
+                 share=share)
+    if roles == ["height"]:  # heights differ in metres
+        return t("Noise floor: pixels whose height differences (3x3 mean) are under {floor} m are not change: {share} of "
+                 "the sample", floor=decimal(f"{MIN_CHANGE:g}"), share=share)
     if blocks and set(blocks[0].roles) & SAR_ROLES:  # SAR pairs differ in dB, not in reflectance
         return t("Noise floor: pixels whose differences (RMS over the polarisations, 3x3 mean) are under {floor} dB are "
                  "not change: {share} of the sample", floor=decimal(f"{MIN_CHANGE_DB:g}"), share=share)
