@@ -464,17 +464,17 @@
             <translation>{label} ({name}) ist leer. Geben Sie ein, was extrahiert werden soll, z. B. „Wasser“ oder „Vegetation außer Gras“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="400" />
+            <location filename="../plugin/gui/layers.py" line="421" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="414" />
+            <location filename="../plugin/gui/layers.py" line="435" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="422" />
+            <location filename="../plugin/gui/layers.py" line="443" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -569,7 +569,7 @@
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="104" />
+            <location filename="../plugin/algorithms/outputs.py" line="110" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Der Stil von {file} konnte nicht darin gespeichert werden ({error}): Außerhalb dieses Projekts wird sie mit einem einzigen Symbol geöffnet.</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="236" />
             <source>object</source>
             <translation>Objekt</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="436" />
+            <location filename="../plugin/gui/maptools.py" line="526" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="700" />
+            <location filename="../plugin/gui/maptools.py" line="801" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -884,7 +884,7 @@
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="229" />
+            <location filename="../plugin/gui/layers.py" line="230" />
             <source>{n} other transitions</source>
             <translation>{n} weitere Übergänge</translation>
         </message>
@@ -1364,7 +1364,7 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
@@ -1419,32 +1419,42 @@
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="368" />
-            <source>Model {model} on {device}</source>
-            <translation>Modell {model} auf {device}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <location filename="../plugin/gui/interactive_tab.py" line="422" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="440" />
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <source>Raster '{name}': the next click encodes its view.</source>
+            <translation>Raster „{name}“: Der nächste Klick kodiert seine Ansicht.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <source>Raster '{name}'</source>
+            <translation>Raster „{name}“</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="412" />
+            <source>Model {model} on {device}</source>
+            <translation>Modell {model} auf {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="485" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="432" />
+            <location filename="../plugin/gui/maptools.py" line="522" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="415" />
+            <location filename="../plugin/gui/interactive_tab.py" line="460" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="425" />
+            <location filename="../plugin/gui/interactive_tab.py" line="470" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
@@ -1829,142 +1839,202 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="112" />
+            <location filename="../plugin/gui/layers.py" line="113" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Der Stil von {file} wurde nicht daneben gespeichert: {qml} ist der Stil, den QGIS für {other} liest, eine Datei gleichen Namens. Geben Sie der Ausgabe einen anderen Namen, damit ihre Klassen und Farben mit der Datei erhalten bleiben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="263" />
+            <location filename="../plugin/gui/layers.py" line="284" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="184" />
+            <location filename="../plugin/gui/layers.py" line="185" />
             <source>no change</source>
             <translation>keine Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="185" />
+            <location filename="../plugin/gui/layers.py" line="186" />
             <source>change</source>
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="416" />
+            <location filename="../plugin/gui/layers.py" line="437" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="261" />
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>another raster was chosen</source>
+            <translation>ein anderes Raster wurde gewählt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>another model or device was chosen</source>
+            <translation>ein anderes Modell oder Gerät wurde gewählt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="264" />
+            <source>the raster layer changed (CRS or source)</source>
+            <translation>der Raster-Layer hat sich geändert (KBS oder Quelle)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="265" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="268" />
+            <location filename="../plugin/gui/maptools.py" line="278" />
+            <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
+            <translation>Objekt {id} bleibt in {file}: Strg+Z nimmt ein Objekt nur zurück, bis ein anderes Raster oder Modell gewählt wird (löschen Sie es stattdessen im Objekt-Layer).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="282" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
+            <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben: {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>The object under way on '{name}' was dropped: {reason}.</source>
+            <translation>Das begonnene Objekt auf „{name}“ wurde verworfen: {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="315" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="342" />
+            <location filename="../plugin/gui/maptools.py" line="391" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="365" />
+            <location filename="../plugin/gui/maptools.py" line="419" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="400" />
+            <location filename="../plugin/gui/maptools.py" line="453" />
+            <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
+            <translation>Objekt {id} wurde zu {file} hinzugefügt, nicht zur jetzt gewählten Objektdatei: Wählen Sie {file} erneut, um es mit Strg+Z zurückzunehmen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="416" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="458" />
+            <location filename="../plugin/gui/maptools.py" line="489" />
+            <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
+            <translation>Objekt {id} war bereits aus {file} gelöscht (in seinem Layer): Seine Eingaben sind wieder auf der Karte, zum Bearbeiten und erneuten Drücken der Eingabetaste.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="499" />
+            <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
+            <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="505" />
+            <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
+            <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ enthält ungespeicherte Änderungen daran. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="548" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="560" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="503" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="570" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="671" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="607" />
+            <location filename="../plugin/gui/maptools.py" line="697" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="616" />
-            <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
-            <translation>{n} Objekt(e) liegen auf bereits übernommenen Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="624" />
+            <location filename="../plugin/gui/maptools.py" line="712" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="636" />
+            <location filename="../plugin/gui/maptools.py" line="716" />
+            <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
+            <translation>Aus der Kandidatenliste angenommene Objekte werden mit Strg+Z nicht zurückgenommen: Entfernen Sie sie im Objekt-Layer (Bearbeitungsstatus umschalten, auswählen, Ausgewähltes löschen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="722" />
+            <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
+            <translation>{n} Objekt(e) liegen auf in {file} gespeicherten Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="726" />
+            <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
+            <translation>Keine Überlappung liest die gespeicherte Datei: Speichern Sie die Änderungen des Layers „{name}“, damit sie berücksichtigt werden.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="737" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="656" />
+            <location filename="../plugin/gui/maptools.py" line="757" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="658" />
+            <location filename="../plugin/gui/maptools.py" line="759" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="761" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="668" />
+            <location filename="../plugin/gui/maptools.py" line="769" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="681" />
+            <location filename="../plugin/gui/maptools.py" line="782" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="694" />
+            <location filename="../plugin/gui/maptools.py" line="795" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="697" />
+            <location filename="../plugin/gui/maptools.py" line="798" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="718" />
+            <location filename="../plugin/gui/maptools.py" line="820" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>

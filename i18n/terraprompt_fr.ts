@@ -464,17 +464,17 @@
             <translation>{label} ({name}) est vide. Tapez ce qu'il faut extraire, p. ex. « eau » ou « végétation sauf herbe ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="400" />
+            <location filename="../plugin/gui/layers.py" line="421" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="414" />
+            <location filename="../plugin/gui/layers.py" line="435" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="422" />
+            <location filename="../plugin/gui/layers.py" line="443" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
@@ -569,7 +569,7 @@
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="104" />
+            <location filename="../plugin/algorithms/outputs.py" line="110" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Le style de {file} n'a pas pu y être enregistré ({error}) : hors de ce projet, il s'ouvre avec un symbole unique.</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="236" />
             <source>object</source>
             <translation>objet</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="436" />
+            <location filename="../plugin/gui/maptools.py" line="526" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="700" />
+            <location filename="../plugin/gui/maptools.py" line="801" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -884,7 +884,7 @@
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="229" />
+            <location filename="../plugin/gui/layers.py" line="230" />
             <source>{n} other transitions</source>
             <translation>{n} autres transitions</translation>
         </message>
@@ -1364,7 +1364,7 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="287" />
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
@@ -1419,32 +1419,42 @@
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="368" />
-            <source>Model {model} on {device}</source>
-            <translation>Modèle {model} sur {device}</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <location filename="../plugin/gui/interactive_tab.py" line="422" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="440" />
+            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <source>Raster '{name}': the next click encodes its view.</source>
+            <translation>Raster « {name} » : le prochain clic encode sa vue.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <source>Raster '{name}'</source>
+            <translation>Raster « {name} »</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="412" />
+            <source>Model {model} on {device}</source>
+            <translation>Modèle {model} sur {device}</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="485" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="432" />
+            <location filename="../plugin/gui/maptools.py" line="522" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="415" />
+            <location filename="../plugin/gui/interactive_tab.py" line="460" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="425" />
+            <location filename="../plugin/gui/interactive_tab.py" line="470" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
@@ -1829,142 +1839,202 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="112" />
+            <location filename="../plugin/gui/layers.py" line="113" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Le style de {file} n'a pas été enregistré à côté de lui : {qml} est le style que QGIS lit pour {other}, un fichier du même nom. Donnez un autre nom à la sortie pour garder ses classes et ses couleurs avec le fichier.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="263" />
+            <location filename="../plugin/gui/layers.py" line="284" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="184" />
+            <location filename="../plugin/gui/layers.py" line="185" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="185" />
+            <location filename="../plugin/gui/layers.py" line="186" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="416" />
+            <location filename="../plugin/gui/layers.py" line="437" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="261" />
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>another raster was chosen</source>
+            <translation>un autre raster a été choisi</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="232" />
+            <source>another model or device was chosen</source>
+            <translation>un autre modèle ou appareil a été choisi</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="264" />
+            <source>the raster layer changed (CRS or source)</source>
+            <translation>la couche raster a changé (SCR ou source)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="265" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="268" />
+            <location filename="../plugin/gui/maptools.py" line="278" />
+            <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
+            <translation>L'objet {id} reste dans {file} : Ctrl+Z ne reprend un objet que tant qu'aucun autre raster ni modèle n'est choisi (supprimez-le plutôt dans la couche d'objets).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="282" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
+            <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté : {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="285" />
+            <source>The object under way on '{name}' was dropped: {reason}.</source>
+            <translation>L'objet en cours sur « {name} » a été abandonné : {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="315" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="342" />
+            <location filename="../plugin/gui/maptools.py" line="391" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="365" />
+            <location filename="../plugin/gui/maptools.py" line="419" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="400" />
+            <location filename="../plugin/gui/maptools.py" line="453" />
+            <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
+            <translation>L'objet {id} a été ajouté à {file}, pas au fichier des objets choisi maintenant : choisissez de nouveau {file} pour le reprendre avec Ctrl+Z.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="470" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="416" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="458" />
+            <location filename="../plugin/gui/maptools.py" line="489" />
+            <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
+            <translation>L'objet {id} avait déjà été supprimé de {file} (dans sa couche) : ses invites sont de retour sur la carte, pour le modifier et appuyer de nouveau sur Entrée.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="499" />
+            <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
+            <translation>L'objet {id} n'a pas été repris : la couche « {name} » est en cours d'édition dans un groupe de transactions. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="505" />
+            <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
+            <translation>L'objet {id} n'a pas été repris : la couche « {name} » en contient des modifications non enregistrées. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="548" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="560" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="503" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="570" />
+            <location filename="../plugin/gui/maptools.py" line="660" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="671" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="607" />
+            <location filename="../plugin/gui/maptools.py" line="697" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="616" />
-            <source>{n} object(s) lie on objects accepted before and were not added (untick No overlap to add them anyway).</source>
-            <translation>{n} objet(s) posé(s) sur des objets déjà acceptés n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="624" />
+            <location filename="../plugin/gui/maptools.py" line="712" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="636" />
+            <location filename="../plugin/gui/maptools.py" line="716" />
+            <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
+            <translation>Les objets acceptés depuis la liste des candidats ne sont pas repris avec Ctrl+Z : supprimez-les dans la couche d'objets (Basculer en mode édition, sélectionnez-les, Supprimer la sélection).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="722" />
+            <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
+            <translation>{n} objet(s) posé(s) sur des objets enregistrés dans {file} n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="726" />
+            <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
+            <translation>Sans chevauchement lit le fichier enregistré : enregistrez les modifications de la couche « {name} » pour qu'il en tienne compte.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="737" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="656" />
+            <location filename="../plugin/gui/maptools.py" line="757" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="658" />
+            <location filename="../plugin/gui/maptools.py" line="759" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="761" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="668" />
+            <location filename="../plugin/gui/maptools.py" line="769" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="681" />
+            <location filename="../plugin/gui/maptools.py" line="782" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="694" />
+            <location filename="../plugin/gui/maptools.py" line="795" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="697" />
+            <location filename="../plugin/gui/maptools.py" line="798" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="718" />
+            <location filename="../plugin/gui/maptools.py" line="820" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>

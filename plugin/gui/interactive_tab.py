@@ -179,7 +179,7 @@ class InteractiveTab(QWidget):
         self.accept_button.clicked.connect(self.accept)
         for button in (self.undo_button, self.redo_button, self.clear_button, self.accept_button):
             button.clicked.connect(self._focus_map)  # after the button's own slots
-        self.layer_combo.layerChanged.connect(lambda _l: self.apply_choices())
+        self.layer_combo.layerChanged.connect(lambda _l: self._raster_chosen())
         self.layer_combo.layerChanged.connect(lambda _l: self.candidates.clear())
         self.similar_button.clicked.connect(self.find_similar)
 
@@ -327,19 +327,63 @@ class InteractiveTab(QWidget):
     def apply_choices(self, keep_session: bool = False) -> None:
         """Hand the dock's choices to the controller and remember them (``keep_session``: a new model or device waits, so
         the mask on the map stays the one Enter accepts)."""
-        out = self.output_widget.filePath().strip()
-        if out and not out.lower().endswith(".gpkg"):
-            out += ".gpkg"
         from ..algorithms.segment_prompts import embedding_cache_dir
 
         self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
-                                  self.device_combo.currentData(), self.class_edit.text().strip() or tr("object"), out,
+                                  self.device_combo.currentData(), self.class_edit.text().strip() or tr("object"),
+                                  self._objects_path(),
                                   embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked(),
                                   keep_session)
         settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("interactive_no_overlap", "true" if self.overlap_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
+
+    def _objects_path(self) -> str:
+        """The objects file chosen, as a full path ending in '.gpkg': a name or relative path typed is taken from the
+        project's folder (the home folder while the project is unsaved), not from the folder QGIS was started in."""
+        import os
+
+        out = os.path.expanduser(self.output_widget.filePath().strip())
+        if not out:
+            return ""
+        if not out.lower().endswith(".gpkg"):
+            out += ".gpkg"
+        if os.path.isabs(out):
+            return out
+        return os.path.join(QgsProject.instance().absolutePath() or os.path.expanduser("~"), out)
+
+    def _raster_chosen(self) -> None:
+        """Another raster chosen: an object on the map stays on its raster until Enter or Esc, as a new model does (one
+        whose raster leaves the project is dropped, and said so), and the status says what the next click does."""
+        ctl, layer = self.controller, self.layer_combo.currentLayer()
+        if layer is ctl.layer:
+            return
+        old = ctl.layer
+        # an object shown or being completed: not the first encoding of a view (stopped, and said, as before)
+        shown = ctl.session is not None and (ctl.task is not None or ctl.session.last is not None)
+        # the raster being removed from the project has left the list already
+        listed = old is not None and any(self.layer_combo.layer(i) is old for i in range(self.layer_combo.count()))
+        before = self.status.text()
+        self.apply_choices(keep_session=shown and listed)
+        if shown and listed:
+            self.status.setText(tr("{engine}: applies after Enter, to the next object (Esc clears the mask and applies it "
+                                   "now).").format(engine=self._waiting_note()))
+        elif self.status.text() == before:  # the controller said nothing (no object dropped, no encoding stopped)
+            self.status.setText(tr("Raster '{name}': the next click encodes its view.").format(name=layer.name())
+                                if layer is not None else tr("Choose a raster and press 'Prompt on map'."))
+
+    def _raster_waiting(self) -> bool:
+        """Whether the dock shows another raster than the object on the map is prompted on."""
+        return self.layer_combo.currentLayer() is not self.controller.layer
+
+    def _waiting_note(self) -> str:
+        """What applies to the next object, for the status line: 'Model X on Y', 'Raster 'Z'' or both."""
+        notes = [self._engine_note()] if self._engine_waiting() else []
+        layer = self.layer_combo.currentLayer()
+        if self._raster_waiting() and layer is not None:
+            notes.append(tr("Raster '{name}'").format(name=layer.name()))
+        return ", ".join(notes)
 
     def apply_settings(self) -> None:
         """Follow the Settings tab's default device when it changed (the device chosen here is kept otherwise); it is
@@ -381,11 +425,12 @@ class InteractiveTab(QWidget):
             self.status.setText(tr("{engine}: the next click encodes the view with it.").format(engine=self._engine_note()))
 
     def _apply_waiting_engine(self) -> None:
-        """After Esc or Clear: a model or device chosen while the mask was shown applies now."""
-        if self._engine_waiting() and not self._object_under_way():
+        """After Esc or Clear: a raster, model or device chosen while the mask was shown applies now."""
+        if (self._engine_waiting() or self._raster_waiting()) and not self._object_under_way():
+            note = self._waiting_note()
             self.apply_choices()
             self.status.setText(tr("Cleared.") + " " + tr("{engine}: the next click encodes the view with it.")
-                                .format(engine=self._engine_note()))
+                                .format(engine=note))
 
     def _toggle_tool(self, on: bool) -> None:
         if self.tool is None:
@@ -434,11 +479,11 @@ class InteractiveTab(QWidget):
         it was made with; a model or device changed in the dock meanwhile applies afterwards, to the next object."""
         self.apply_choices(keep_session=True)  # the class, file and outline choices as the dock shows them now
         oid = self.controller.accept()
-        changed = self._engine_waiting()
-        self.apply_choices()
-        if changed:
+        note = self._waiting_note()
+        self.apply_choices(keep_session=self._object_under_way())  # an object refused stays, with what it was made on
+        if note and oid is not None:
             self.status.setText(self.status.text() + " " + tr("{engine}: the next click encodes the view with it.")
-                                .format(engine=self._engine_note()))
+                                .format(engine=note))
         return oid
 
     def _message(self, text: str, level: str = "info") -> None:

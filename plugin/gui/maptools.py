@@ -212,6 +212,9 @@ class PromptController(QObject):
         self._output_layer_id = ""  # the objects layer added to the project, looked up by id: the analyst may remove it
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
         self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
+        self._taken_back: Optional[dict] = None  # the accepted object Ctrl+Z took out of its file, now on the map again
+        self._no_take_back = ""  # why Ctrl+Z cannot take back the object accepted last (said when it is pressed)
+        self._named_in_full: set = set()  # objects files whose full path a status has shown
         self._written_fids: list = []  # feature ids the last write added (what Ctrl+Z deletes)
         self.snapshots: Optional[str] = None  # temporary folder of rendered views of a layer that is not a file
         self._note = ""  # said once with the next result shown (a tiny box taken as a click)
@@ -226,7 +229,8 @@ class PromptController(QObject):
         model, device = model or "bundled", device or "auto"
         if layer is not self.layer or model != self.model or device != self.device:
             if not keep_session:
-                self.reset()
+                self._start_again(tr("another raster was chosen") if layer is not self.layer
+                                  else tr("another model or device was chosen"))
                 self._watch(layer)
                 self.layer, self.model, self.device = layer, model, device
         self.class_name = class_name or tr("object")
@@ -257,8 +261,51 @@ class PromptController(QObject):
         """The raster's CRS or file changed under the session: what was encoded and clicked no longer holds."""
         if self.session is None and self.task is None:
             return
+        if not self._start_again(tr("the raster layer changed (CRS or source)")):
+            self.changed.emit(tr("The raster layer changed (CRS or source): its view will be encoded again on the next "
+                                 "click."))
+
+    def _start_again(self, reason: str) -> bool:
+        """Drop the session (a new raster, model or device applies now) and say what that dropped (True when said): the
+        object on the map, one taken back by Ctrl+Z going back into its file as it was accepted; the object accepted
+        last can no longer be taken back."""
+        s, back, last, note = self.session, self._taken_back, self.last_accepted, self._no_take_back
+        shown = s is not None and s.last is not None and not s.last.empty
+        name = self.layer.name() if self.layer is not None and not sip.isdeleted(self.layer) else ""
         self.reset()
-        self.changed.emit(tr("The raster layer changed (CRS or source): its view will be encoded again on the next click."))
+        self._no_take_back = note  # still why Ctrl+Z takes nothing back
+        if last is not None:
+            self._no_take_back = tr("Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster "
+                                    "or model is chosen (delete it in the objects layer instead).").format(
+                id=last["object_id"], file=os.path.basename(last["path"]))
+        if back is not None and self._put_back(back):
+            text = tr("Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.").format(
+                id=back["object_id"], file=os.path.basename(back["path"]), reason=reason)
+        elif shown:
+            text = tr("The object under way on '{name}' was dropped: {reason}.").format(name=name, reason=reason)
+        else:
+            return False
+        self._say(text)
+        return True
+
+    def _put_back(self, back: dict) -> bool:
+        """Write an object taken back by Ctrl+Z into its file again, as it was accepted (False, said, when it cannot be)."""
+        from ..core.errors import TerraPromptError
+        from ..core.interactive.objects import append_objects
+
+        try:
+            append_objects(back["path"], [back["object"]], back["crs"])
+        except TerraPromptError as exc:
+            self.message(str(exc), "critical")
+            return False
+        if back["path"] == self.output_path:
+            self._refresh_output_layer()
+        return True
+
+    def _say(self, text: str, level: str = "warning") -> None:
+        """Put a message in the message bar (warnings) and the same text in the status line."""
+        self.message(text, level)
+        self.changed.emit(text)
 
     def reset(self, keep_snapshots: bool = False) -> None:
         """Forget the session and the preview (the cache keeps the encodings; ``keep_snapshots`` keeps rendered views)."""
@@ -271,6 +318,8 @@ class PromptController(QObject):
             self._drop_snapshots()
         self.origin = None
         self.last_accepted = None
+        self._taken_back = None
+        self._no_take_back = ""
         self._pending.clear()
         self.preview.clear()
 
@@ -307,7 +356,7 @@ class PromptController(QObject):
         self._new_view_if_moved(r)
         if not self._on_layer(r):
             return
-        self.last_accepted = None  # a new prompt: Ctrl+Z no longer takes the accepted object back
+        self._forget_accepted()  # a new prompt: Ctrl+Z no longer takes the accepted object back
         p = r.center()
         self._submit(("point", p.x(), p.y(), positive))
 
@@ -355,8 +404,13 @@ class PromptController(QObject):
         self._new_view_if_moved(r)
         if not self._on_layer(r):
             return
-        self.last_accepted = None
+        self._forget_accepted()
         self._submit(("box", r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum()))
+
+    def _forget_accepted(self) -> None:
+        """The object accepted last is no longer Ctrl+Z's to take back (a new prompt, Esc)."""
+        self.last_accepted = None
+        self._no_take_back = ""
 
     def undo(self) -> None:
         if self.task is not None:
@@ -364,11 +418,14 @@ class PromptController(QObject):
                 self._pending.pop()
                 self.changed.emit(tr("Prompt undone before it was decoded."))
             return
-        if self.session is not None:
-            if not len(self.session.history) and self.session.base is None and self.last_accepted is not None:
-                self.take_back()
-                return
-            self._step(self.session.undo)
+        s = self.session
+        editing = s is not None and (len(s.history) or s.base is not None)
+        if not editing and self.last_accepted is not None:
+            self.take_back()
+        elif not editing and self._no_take_back:  # said, not silent: the analyst expects the object back
+            self._say(self._no_take_back)
+        elif s is not None:
+            self._step(s.undo)
 
     def _step(self, action) -> None:
         """Undo or redo and show the result; a decode that fails leaves no mask behind (nothing stale to accept)."""
@@ -383,39 +440,71 @@ class PromptController(QObject):
             self.changed.emit(str(exc))
 
     def take_back(self) -> Optional[int]:
-        """Undo the last Accept: remove its object from the file and put its prompts back (Ctrl+Z right after Enter)."""
+        """Undo the last Accept: remove its object from the file and put its prompts back (Ctrl+Z right after Enter); an
+        object deleted in QGIS since is already out, and one with unsaved edits in a layer of the file is left to them."""
         from ..core.errors import TerraPromptError
-        from ..core.interactive.objects import remove_features, remove_object
+        from ..core.interactive.objects import remove_features, remove_object, stored_fids
 
-        last, self.last_accepted = self.last_accepted, None
-        if last is None or self.session is None or last["path"] != self.output_path:
+        last = self.last_accepted
+        if last is None or self.session is None:
+            return None
+        name = os.path.basename(last["path"])
+        if last["path"] != self.output_path:  # kept: choosing that file again lets Ctrl+Z take it back
+            self._say(tr("Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take "
+                         "it back with Ctrl+Z.").format(id=last["object_id"], file=name))
             return None
         lyr = self._loaded_output_layer()
-        if lyr is not None:  # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
-            fids = last["fids"]  # the rows written, not every row of that object_id (ids typed by hand may repeat)
-            if not fids:
-                request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
-                fids = [f.id() for f in lyr.getFeatures(request)]
-            if not lyr.dataProvider().deleteFeatures(fids):
-                self.message(tr("Object {id} could not be removed from {file}.").format(
-                    id=last["object_id"], file=os.path.basename(last["path"])), "critical")
-                return None
-        else:
-            try:
-                if last["fids"]:
-                    remove_features(last["path"], last["fids"])
-                else:
-                    remove_object(last["path"], last["object_id"])
-            except TerraPromptError as exc:
-                self.message(str(exc), "critical")
-                return None
+        fids = last["fids"]  # the rows written, not every row of that object_id (ids typed by hand may repeat)
+        if lyr is not None and not fids:
+            request = QgsFeatureRequest().setFilterExpression(f'"object_id" = {int(last["object_id"])}')
+            fids = [f.id() for f in lyr.getFeatures(request)]
+        refusal = self._edits_in_the_way(fids, last["object_id"])
+        if refusal:  # kept: Ctrl+Z takes it back once the edits are saved
+            self._say(refusal)
+            return None
+        self.last_accepted = None
+        try:
+            if lyr is not None:  # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
+                fids = stored_fids(last["path"], fids)  # those deleted in QGIS (and saved) since are out already
+                if fids and not lyr.dataProvider().deleteFeatures(fids):
+                    self._say(tr("Object {id} could not be removed from {file}.").format(id=last["object_id"], file=name),
+                              "critical")
+                    return None
+                removed = len(fids)
+            else:
+                removed = (remove_features(last["path"], last["fids"]) if last["fids"]
+                           else remove_object(last["path"], last["object_id"]))
+        except TerraPromptError as exc:
+            self._say(str(exc), "critical")
+            return None
         self._refresh_output_layer()
         self.session.history.restore(last["prompts"])
         self.session.base, self.origin = last["base"], last["origin"]
+        self._taken_back = last if removed else None
         self._decoded(self.session.run(encode=False))
-        self.changed.emit(tr("Object {id} taken back from {file}: edit it and press Enter again.").format(
-            id=last["object_id"], file=os.path.basename(last["path"])))
+        if removed:
+            self.changed.emit(tr("Object {id} taken back from {file}: edit it and press Enter again.").format(
+                id=last["object_id"], file=name))
+        else:
+            self._say(tr("Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to "
+                         "edit and press Enter again.").format(id=last["object_id"], file=name), "info")
         return last["object_id"]
+
+    def _edits_in_the_way(self, fids: list, object_id: int) -> str:
+        """Why a take-back of these rows must wait ('' when it need not): a layer of the objects file holds unsaved edits
+        of them (deleting beside its edit buffer would lose the edit, or make Save Edits fail on a row gone), or is
+        edited in a transaction group (it holds the file's lock)."""
+        busy = self._editing_in_transaction()
+        if busy is not None:
+            return tr("Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or "
+                      "stop editing '{name}' first, then press Ctrl+Z again.").format(id=object_id, name=busy.name())
+        for lyr in self._output_layers():
+            buffer = lyr.editBuffer() if lyr.isEditable() else None
+            if buffer is not None and any(buffer.isFeatureDeleted(f) or buffer.isFeatureAttributesChanged(f)
+                                          or buffer.isFeatureGeometryChanged(f) for f in fids):
+                return tr("Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop "
+                          "editing '{name}' first, then press Ctrl+Z again.").format(id=object_id, name=lyr.name())
+        return ""
 
     def redo(self) -> None:
         if self.session is not None and self.task is None:
@@ -427,7 +516,8 @@ class PromptController(QObject):
         if self.session is not None:
             self.session.clear()
         self.origin = None
-        self.last_accepted = None  # Ctrl+Z takes an object back right after Enter only
+        self._forget_accepted()  # Ctrl+Z takes an object back right after Enter only
+        self._taken_back = None  # Esc drops an object taken back, as any other
         self.preview.clear()
         self.changed.emit(tr("Cleared."))
 
@@ -537,7 +627,7 @@ class PromptController(QObject):
     def adopt(self, session) -> None:
         """Use an encoded session made elsewhere (the text search encodes the view itself); an object under way (a mask
         shown, not accepted yet) goes on in it, so Enter still accepts it, Esc clears it and Ctrl+Z undoes its prompts."""
-        old, origin = self.session, self.origin
+        old, origin, back = self.session, self.origin, self._taken_back
         kept = (old is not None and self.task is None and old.last is not None and not old.last.empty
                 and (len(old.history) or old.base is not None))
         self.reset(keep_snapshots=True)  # the session may read a rendered view (session_work marked it rendered)
@@ -546,7 +636,7 @@ class PromptController(QObject):
         self.origin = None
         if kept:  # its mask and prompts lie in the raster's CRS: the next click decodes them on this session's grid
             session.history.restore(old.history.prompts)
-            session.base, session.last, self.origin = old.base, old.last, origin
+            session.base, session.last, self.origin, self._taken_back = old.base, old.last, origin, back
             self._show(session.last)
 
     def refine(self, mask, transform, window, score: float, origin: dict) -> None:
@@ -591,30 +681,28 @@ class PromptController(QObject):
         self._show(res)
         return False
 
-    def write(self, objects: list, crs, pixel: float) -> list:
-        """Append objects (the map's accepted one or text candidates, in ``crs``; ``pixel``: the raster's pixel side, for
-        No overlap) to the output GeoPackage; returns those written ([] and a message when none is)."""
+    def write(self, objects: list, crs, pixel: float, on_map: bool = False) -> list:
+        """Append objects (the map's accepted one, ``on_map``, or text candidates, in ``crs``; ``pixel``: the raster's
+        pixel side, for No overlap) to the output GeoPackage; returns those written ([] and a message when none is)."""
         from ..core.errors import TerraPromptError
         from ..core.interactive.objects import AcceptedObject, append_objects, free_of
 
         if not self.output_path:
-            self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
+            self._say(tr("Choose the GeoPackage for accepted objects in the dock."))
             return []
-        self.last_accepted = None  # Ctrl+Z takes back objects accepted on the map only
+        self._forget_accepted()  # Ctrl+Z takes back objects accepted on the map only
         self._written_fids = []
         busy = self._editing_in_transaction()
         if busy is not None:  # a second connection would wait on the transaction's lock, then fail
-            self.message(tr("The objects layer '{name}' is being edited in a transaction group (Project Properties > Data "
-                            "Sources): save or stop editing it first, then press Enter again.").format(name=busy.name()),
-                         "warning")
+            self._say(tr("The objects layer '{name}' is being edited in a transaction group (Project Properties > Data "
+                         "Sources): save or stop editing it first, then press Enter again.").format(name=busy.name()))
             return []
         if self.no_overlap:
             ids = sorted(o.attrs["object_id"] for o in objects)
             objects, dropped = free_of(objects, self.output_path, crs, pixel)
             if dropped:  # the ids run on without those left out (1, 2, 3: not 1, 3, 4)
                 objects = [AcceptedObject(o.geometry, dict(o.attrs, object_id=i)) for o, i in zip(objects, ids)]
-                self.message(tr("{n} object(s) lie on objects accepted before and were not added (untick No overlap to add "
-                                "them anyway).").format(n=len(dropped)), "warning")
+                self._say(self._overlap_refusal(len(dropped)))
             if not objects:
                 return []
         try:
@@ -624,7 +712,20 @@ class PromptController(QObject):
             self.changed.emit(tr("Not added: {reason}").format(reason=exc.problem))
             return []
         self._refresh_output_layer()
+        if not on_map:
+            self._no_take_back = tr("Objects accepted from the candidate list are not taken back with Ctrl+Z: remove "
+                                    "them in the objects layer (Toggle Editing, select them, Delete Selected).")
         return objects
+
+    def _overlap_refusal(self, n: int) -> str:
+        """What No overlap says of objects it left out: it reads the saved file, so unsaved edits of its layer are named."""
+        text = tr("{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them "
+                  "anyway).").format(n=n, file=os.path.basename(self.output_path))
+        edited = next((lyr for lyr in self._output_layers() if lyr.isEditable() and lyr.isModified()), None)
+        if edited is not None:
+            text += " " + tr("No overlap reads the saved file: save the edits of the layer '{name}' for it to follow "
+                             "them.").format(name=edited.name())
+        return text
 
     def _drain(self) -> None:
         from ..core.errors import TerraPromptError
@@ -691,32 +792,55 @@ class PromptController(QObject):
         from ..core.outlines import pixel_side
 
         if self.task is not None:
-            self.message(tr("Still encoding: press Enter again when the object is shown."), "warning")
+            self._say(tr("Still encoding: press Enter again when the object is shown."))
             return None
         if self.session is None or self.session.last is None or self.session.last.empty:
-            self.message(tr("Nothing to accept: click inside an object first."), "warning")
+            self._say(tr("Nothing to accept: click inside an object first."))
             return None
         if not self.output_path:
-            self.message(tr("Choose the GeoPackage for accepted objects in the dock."), "warning")
+            self._say(tr("Choose the GeoPackage for accepted objects in the dock."))
             return None
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
         oid = self.next_object_id()
-        o = self.origin if self.session.base is not None and self.origin else None
+        o, (model, sha256) = self._origin(), self._made_by()
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
-                          self.session.prompt_type(), f"{o['model']} + {self.engine.label}" if o else self.engine.label,
-                          self.engine.sha256, self.source_label())
-        if not self.write([obj], src.crs, pixel_side(res.transform)):
+                          self.session.prompt_type(), model, sha256, self.source_label())
+        written = self.write([obj], src.crs, pixel_side(res.transform), on_map=True)
+        if not written:
             return None  # refused (No overlap) or not written: the message is out, the prompts stay
         self.last_accepted = {"object_id": oid, "path": self.output_path, "prompts": h.prompts, "base": self.session.base,
-                              "origin": self.origin, "fids": list(self._written_fids)}
+                              "origin": self.origin, "fids": list(self._written_fids), "object": written[0], "crs": src.crs}
+        self._taken_back = None
         self.session.clear()
         self.origin = None
         self.preview.clear()
         self.accepted.emit(oid)
-        self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=os.path.basename(self.output_path)))
+        self.changed.emit(tr("Object {id} added to {file}.").format(id=oid, file=self._file_named()))
         return oid
+
+    def _origin(self) -> Optional[dict]:
+        """What the object on the map keeps from the text candidate it refines (class, model, model_sha256), else None."""
+        return self.origin if self.session.base is not None and self.origin else None
+
+    def _made_by(self) -> tuple[str, str]:
+        """The 'model' and 'model_sha256' of the object on the map: the models that made its outline, a refined text
+        candidate's own when no click edited it (the promptable network left its outline as it was)."""
+        o = self._origin()
+        if o is None:
+            return self.engine.label, self.engine.sha256
+        if not len(self.session.history):
+            return o["model"], o.get("model_sha256") or self.engine.sha256
+        return f"{o['model']} + {self.engine.label}", self.engine.sha256
+
+    def _file_named(self) -> str:
+        """The objects file for a status line: its full path the first time (a typed name shows where it went), then
+        its name."""
+        if self.output_path in self._named_in_full:
+            return os.path.basename(self.output_path)
+        self._named_in_full.add(self.output_path)
+        return self.output_path
 
     @property
     def output_layer(self) -> Optional[QgsVectorLayer]:

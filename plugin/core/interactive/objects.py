@@ -328,6 +328,24 @@ def written_fids(path: str, layer: str, after: int) -> list[int]:
         return []
 
 
+def stored_fids(path: str, fids: Iterable[int], layer: str = LAYER) -> list[int]:
+    """Those of these feature ids that a GeoPackage table still holds (the others were deleted since, e.g. in QGIS); all
+    of them when the file cannot be read as a GeoPackage (the delete then says what is wrong)."""
+    import sqlite3
+    from contextlib import closing
+
+    fids = [int(f) for f in fids]
+    if not fids:
+        return []
+    try:
+        with closing(_read_only(path)) as db:
+            marks = ", ".join("?" * len(fids))
+            found = {int(r[0]) for r in db.execute(f"SELECT rowid FROM {_quoted(layer)} WHERE rowid IN ({marks})", fids)}
+    except sqlite3.Error:
+        return fids
+    return [f for f in fids if f in found]
+
+
 def _add_layer(path: str, objects: list[AcceptedObject], crs, layer: str) -> None:
     """Create ``layer`` with these objects in an existing GeoPackage (GDAL adds it in SQLite transactions, the other
     tables untouched); a failure removes the half-made layer again."""
