@@ -243,6 +243,22 @@ def find_in_tab(tab, prompt: str):
 
 
 @contextlib.contextmanager
+def kept_settings(keys):
+    """QgsSettings of these keys restored on exit (the QGIS profile is shared by the test session)."""
+    from qgis.core import QgsSettings
+
+    s = QgsSettings()
+    before = {k: s.value(k) for k in keys if s.contains(k)}
+    try:
+        yield s
+    finally:
+        for k in keys:
+            s.remove(k)
+        for k, v in before.items():
+            s.setValue(k, v)
+
+
+@contextlib.contextmanager
 def interactive_tab_on_web_canvas(path: str, name: str, label: str, model: str, output: str, provider: str = "gdal", extent=None,
                                   crs: str = ""):
     """The Interactive tab on the real canvas in EPSG:3857 over a raster in another CRS; yields (tab, canvas, layer, xf), restores the canvas.

@@ -83,13 +83,13 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     assert wait_for(lambda: tab.similar_task is None, 60)
     found = [l for l in project.mapLayers().values() if l.name().endswith("on rgb (similar objects)")]
     assert found and found[0].featureCount() == len(red) - 2, tab.status.text()  # not the two exemplars
-    # in view: the canvas shows the top rows of the raster (in another CRS), so the roofs of those rows only
+    # in view: the canvas shows the top-left of the raster (in another CRS), so the roofs there only
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsRectangle
 
     canvas = tab.iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     xf = QgsCoordinateTransform(raster.crs(), canvas.mapSettings().destinationCrs(), project)
-    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(*(TR * (0, 60)), *(TR * (300, 0)))))
+    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(*(TR * (0, 130)), *(TR * (130, 0)))))  # a part of the raster for any canvas shape
     project.removeMapLayer(found[0].id())
     tab.in_view_check.setChecked(True)
     tab.similar_button.click()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from conftest import S2_NAMES, change_pair_layers, synthetic_s2, wait_for, write_raster
+from conftest import S2_NAMES, change_pair_layers, kept_settings, synthetic_s2, wait_for, write_raster
 
 DEVICE_KEYS = ("terraprompt/device", "terraprompt/interactive_device", "terraprompt/landcover/device")
 
@@ -122,15 +122,8 @@ def test_pickers_chosen_in_code_are_emptied_when_their_layer_leaves(landcover, p
 @pytest.fixture()
 def device_settings(plugin):
     """The device settings restored after the test."""
-    from qgis.core import QgsSettings
-
-    s = QgsSettings()
-    before = {k: s.value(k) for k in DEVICE_KEYS if s.contains(k)}
-    yield s
-    for k in DEVICE_KEYS:
-        s.remove(k)
-    for k, v in before.items():
-        s.setValue(k, v)
+    with kept_settings(DEVICE_KEYS) as s:
+        yield s
 
 
 def test_a_followed_default_device_is_remembered_by_every_tab(plugin, device_settings):

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import kept_settings
+
 KEYS = ("terraprompt/threads", "terraprompt/tile_size", "terraprompt/tile_overlap", "terraprompt/device",
         "terraprompt/interactive_device", "terraprompt/landcover/device", "proxy/proxyEnabled", "proxy/proxyHost",
         "proxy/proxyPort", "proxy/proxyUser",
@@ -17,16 +19,9 @@ KEYS = ("terraprompt/threads", "terraprompt/tile_size", "terraprompt/tile_overla
 @pytest.fixture
 def saved_settings(plugin):
     """QgsSettings restored after the test (the QGIS profile is shared by the session)."""
-    from qgis.core import QgsSettings
-
-    s = QgsSettings()
-    before = {k: s.value(k) for k in KEYS if s.contains(k)}
     env = os.environ.get("TERRAPROMPT_THREADS")
-    yield s
-    for k in KEYS:
-        s.remove(k)
-    for k, v in before.items():
-        s.setValue(k, v)
+    with kept_settings(KEYS) as s:
+        yield s
     if env is None:
         os.environ.pop("TERRAPROMPT_THREADS", None)
     else:

@@ -5,21 +5,16 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import kept_settings
+
 KEYS = ("terraprompt/tile_size", "terraprompt/tile_overlap")
 
 
 @pytest.fixture
 def saved_settings(plugin):
     """QgsSettings restored after the test (the QGIS profile is shared by the session)."""
-    from qgis.core import QgsSettings
-
-    s = QgsSettings()
-    before = {k: s.value(k) for k in KEYS if s.contains(k)}
-    yield s
-    for k in KEYS:
-        s.remove(k)
-    for k, v in before.items():
-        s.setValue(k, v)
+    with kept_settings(KEYS) as s:
+        yield s
 
 
 def test_overlap_below_the_minimum_is_clamped_not_used(plugin, saved_settings):
