@@ -972,6 +972,7 @@ def pixel_size_m(grid: Grid) -> float:
 WEB_MERCATOR = (3857, 900913, 3395)
 """Mercator CRSs (web tiles are rendered in EPSG:3857): a map metre is cos(latitude) ground metres."""
 
+
 def window_for_extent(src: RasterSource, extent: Optional[Sequence[float]]) -> Window:
     """The pixel window (snapped to INPUT's grid) of an extent, or the whole raster."""
     full = Window(0, 0, src.width, src.height)
