@@ -51,12 +51,13 @@ class Modality:
 
     @property
     def family(self) -> str:
-        """'optical', 'sar', 'height' or 'generic': an optical raster with a height band is optical (its cloud-mask band
-        is then found), a raster of heights alone is 'height'."""
-        if self.has("vv") or self.has("vh") or self.has("hh") or self.has("hv"):
-            return "sar"
+        """'optical', 'sar', 'height' or 'generic': an optical raster with a height band or SAR bands (Sentinel-2 bands
+        then VV and VH in one file) is optical (its cloud-mask band is then found; its SAR bands are read apart,
+        :meth:`~.stack.Layer.with_sar_apart`), a raster of heights alone is 'height'."""
         if self.has("red") or self.has("green") or self.has("nir"):
             return "optical"
+        if self.has("vv") or self.has("vh") or self.has("hh") or self.has("hv"):
+            return "sar"
         if self.has("height"):
             return "height"
         return "generic"

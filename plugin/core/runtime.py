@@ -149,28 +149,33 @@ def cached(kind: str, path: str, make: Callable[[], T], *rest, one_file: bool = 
         return _MODELS.setdefault(key, made)
 
 
-def cached_session(model_path: str, device: str = "auto", threads: Optional[int] = None, data_files: Sequence[str] = (),
+def shared_session(model_path: str, device: str = "auto", threads: Optional[int] = None, data_files: Sequence[str] = (),
                    kind: str = "onnx session", one_file: bool = False):
     """:func:`onnx_session` made once per state of the model file (and of the external ``data_files`` it keeps its weights
-    in), device, providers and threads (kept as :func:`cached` keeps it), and a copy of its report the caller may add to."""
+    in), device, providers and threads (kept as :func:`cached` keeps it), with the cached report itself: read it, never
+    add to it (:func:`cached_session` gives a copy to add to)."""
     threads = threads or default_threads()
     providers, _ = onnx_providers(device)
     data = tuple(file_state(f) for f in data_files)
     sess, report = cached(kind, model_path, lambda: onnx_session(model_path, device, threads), device, tuple(providers),
                           threads, data, one_file=one_file)
     LAST_REPORT["onnxruntime"] = report
+    return sess, report
+
+
+def cached_session(model_path: str, device: str = "auto", threads: Optional[int] = None, data_files: Sequence[str] = (),
+                   kind: str = "onnx session", one_file: bool = False):
+    """:func:`shared_session` with a copy of its report the caller may add to."""
+    sess, report = shared_session(model_path, device, threads, data_files, kind, one_file)
     return sess, dataclasses.replace(report)
 
 
 def release_models() -> None:
-    """Drop every loaded model kept for later runs (at plugin unload): the ONNX sessions and hashes cached here, the
-    cloud network's sessions and the shared land-cover classifier and building head."""
+    """Drop every loaded model kept for later runs (at plugin unload): the ONNX sessions (the cloud network's among them)
+    and hashes cached here, and the shared land-cover classifier and building head."""
     with _MODELS_LOCK:
         _MODELS.clear()
     package = __name__.rsplit(".", 1)[0]
-    clouds = sys.modules.get(package + ".landcover.clouds")
-    if clouds is not None:
-        clouds._SESSIONS.clear()
     for name in ("pixel_classifier", "buildings_vhr"):
         module = sys.modules.get(f"{package}.landcover.{name}")
         if module is not None:

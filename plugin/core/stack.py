@@ -189,7 +189,7 @@ class ModalityStack:
     """Rasters on the primary's grid; :meth:`read` returns a :class:`BandSet` per window."""
 
     def __init__(self, primary: Layer, secondaries: Optional[list[Layer]] = None) -> None:
-        self.primary = primary.with_heights_apart()
+        self.primary = primary.with_heights_apart().with_sar_apart()  # an S2 + VV/VH stack: its SAR bands read in dB
         self.secondaries = [layer.with_heights_apart() for layer in secondaries or []]
         self._lock = threading.Lock()  # one reader at a time: GDAL datasets are not safe to read from two threads
         for k, layer in enumerate(self.secondaries):

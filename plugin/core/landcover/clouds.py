@@ -78,15 +78,12 @@ def available(roles: set[str]) -> tuple[bool, str]:
     return True, ""
 
 
-_SESSIONS: dict = {}
-
-
 class CloudMasker:
     """Cloud / shadow probabilities for tiles of a reflectance stack."""
 
     def __init__(self, roles: set[str], pixel_m: float, product_level: str = "l1c", device: str = "auto",
                  threads: Optional[int] = None) -> None:
-        from ..runtime import onnx_session
+        from ..runtime import shared_session
 
         bands = csmask_bands(roles)
         if bands is None or csmask_dir() is None:
@@ -100,10 +97,8 @@ class CloudMasker:
         self.mean = np.asarray(stats["img"][0], dtype=np.float32)[:, None, None]
         self.std = np.asarray(stats["img"][1], dtype=np.float32)[:, None, None]
         self.model_version = card["model"]["version"]
-        key = (path, device, threads)
-        if key not in _SESSIONS:
-            _SESSIONS[key] = onnx_session(path, device, threads)
-        self.session, self.device_report = _SESSIONS[key]
+        # one session per state of the model file, device, providers and threads, until runtime.release_models()
+        self.session, self.device_report = shared_session(path, device, threads, kind="cloud network")
         self.input_name = self.session.get_inputs()[0].name
         self.factor = int(max(1, min(8, round(TARGET_M / max(pixel_m, 1e-3)))))
         self.pixel_m = pixel_m
@@ -113,13 +108,14 @@ class CloudMasker:
         self.narrow: Optional[tuple[int, int]] = None
         """(width, height) px of a raster masked with fewer than NARROW_CELLS cells on a side."""
 
-    def describe(self) -> str:
-        """One line for explanations (with a caution when a raster was too small to mask, or narrow)."""
+    def describe(self, caution: bool = True) -> str:
+        """One line for explanations (with a caution when a raster was too small to mask, or narrow unless ``caution`` is
+        False: :meth:`narrow_caution`)."""
         line = t("ukis-csmask {version} ({n} bands: {bands}; {pixel} m pixels averaged x{factor} to ~{coarse} m)",
                  version=self.model_version, n=len(self.bands), bands=", ".join(self.bands), pixel=measure(self.pixel_m),
                  factor=self.factor, coarse=measure(self.pixel_m * self.factor))
         if self.skipped is None:
-            return line + self._narrow_caution()
+            return line + ("; " + self.narrow_caution() if caution and self.narrow else "")
         w, h = self.skipped
         return line + "; " + t(
             "caution: not run on this {width} x {height} px raster ({cols} x {rows} cells of ~{coarse} m), under the {min} "
@@ -128,7 +124,7 @@ class CloudMasker:
             width=w, height=h, cols=-(-w // self.factor), rows=-(-h // self.factor), coarse=measure(self.pixel_m * self.factor),
             min=MIN_CELLS)
 
-    def _narrow_caution(self) -> str:
+    def narrow_caution(self) -> str:
         """The caution for a raster under NARROW_CELLS cells on a side (empty when none was)."""
         if self.narrow is None:
             return ""
@@ -144,7 +140,7 @@ class CloudMasker:
                      "side the network needs not to take clear ground near the raster's edges for cloud or shadow: "
                      "check the mask, or run on the whole raster with an EXTENT, or use the product's cloud mask band",
                      px=h, cells=-(-h // f), coarse=coarse, min=NARROW_CELLS)
-        return "; " + text
+        return text
 
     def probabilities(self, bands: dict[str, np.ndarray], valid: np.ndarray) -> np.ndarray:
         """(3, h, w) probabilities of clear, cloud and shadow for one tile."""

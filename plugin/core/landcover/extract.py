@@ -26,6 +26,7 @@ from ..layer_settings import LayerSettings
 from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, open_raster, pixel_size_m,
                       reads_cancellable, window_for_extent)
 from ..runtime import DeviceReport, numpy_device
+from ..scaling import SAR_POLARISATIONS
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled, sink_within, tiled_span
 from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
@@ -76,10 +77,6 @@ class ExtractResult:
     device: DeviceReport
     modality: str
     details: dict = field(default_factory=dict)
-
-
-
-
 
 
 def row_pixel_areas(grid: Grid, row0: int, rows: int) -> np.ndarray:
@@ -426,11 +423,12 @@ def network_shadows(engine, ctx: Context, roles: set[str], stack: ModalityStack,
 
 def saturation_levels(stack: ModalityStack, roles: set[str]) -> dict[str, float]:
     """INPUT's bands this run reads (role -> the value, as read, of their data type's largest value, where a clipped
-    band saturates); empty when one of them is floating-point (no ceiling)."""
+    band saturates); empty when one of them is floating-point (no ceiling). SAR bands stacked with the optical ones
+    (read apart, in dB) are left out, as SAR_INPUT's bands are: saturation is the clipping of the optical bands."""
     layer = stack.primary
     levels = {}
     for role, b in layer.modality.roles.items():
-        if role not in roles or role == QA_ROLE:
+        if role not in roles or role == QA_ROLE or (role in SAR_POLARISATIONS and b in layer.own_scaling):
             continue
         dtype = layer.src.dtypes[b - 1]
         top = saturation_level(dtype)
@@ -543,8 +541,6 @@ class _Writers:
         for wr in (self.classes, self.confidence, self.height):
             if wr is not None:
                 wr.abort()
-
-
 
 
 @with_bounded_gdal_cache
