@@ -229,7 +229,7 @@
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="582" />
+            <location filename="../plugin/gui/change_tab.py" line="589" />
             <source>{name} (change probability)</source>
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (Veränderung)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="582" />
+            <location filename="../plugin/gui/change_tab.py" line="589" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
         </message>
@@ -464,17 +464,17 @@
             <translation>{label} ({name}) ist leer. Geben Sie ein, was extrahiert werden soll, z. B. „Wasser“ oder „Vegetation außer Gras“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="421" />
+            <location filename="../plugin/gui/layers.py" line="423" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="435" />
+            <location filename="../plugin/gui/layers.py" line="437" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="443" />
+            <location filename="../plugin/gui/layers.py" line="445" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -559,7 +559,7 @@
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="279" />
             <source>{name} (similar objects)</source>
             <translation>{name} (ähnliche Objekte)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="236" />
+            <location filename="../plugin/gui/maptools.py" line="241" />
             <source>object</source>
             <translation>Objekt</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="526" />
+            <location filename="../plugin/gui/maptools.py" line="559" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="801" />
+            <location filename="../plugin/gui/maptools.py" line="834" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -899,12 +899,12 @@
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="403" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="403" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
@@ -960,56 +960,56 @@
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="209" />
-            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
-            <translation>Der zu verarbeitende Teil von VORHER, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (die Schwellen werden am ganzen Paar angepasst).</translation>
+            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
+            <translation>Der zu verarbeitende Teil von VORHER, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (die Schwellen werden am ganzen Paar angepasst). Ein Web-Layer (XYZ, WMS …) wird nur über die Ausdehnung gerendert; ist er VORHER, werden die Schwellen dann an der Ausdehnung angepasst.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="216" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="228" />
+            <location filename="../plugin/gui/change_tab.py" line="229" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="233" />
+            <location filename="../plugin/gui/change_tab.py" line="234" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
@@ -1024,47 +1024,52 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="247" />
+            <location filename="../plugin/gui/change_tab.py" line="248" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="252" />
+            <location filename="../plugin/gui/change_tab.py" line="253" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="257" />
+            <location filename="../plugin/gui/change_tab.py" line="258" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="307" />
+            <location filename="../plugin/gui/change_tab.py" line="308" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="328" />
+            <location filename="../plugin/gui/change_tab.py" line="329" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="334" />
+            <location filename="../plugin/gui/change_tab.py" line="335" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="429" />
+            <location filename="../plugin/gui/change_tab.py" line="430" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="431" />
+            <location filename="../plugin/gui/change_tab.py" line="432" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="498" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
+            <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="505" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
@@ -1084,27 +1089,27 @@
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="274" />
+            <location filename="../plugin/gui/interactive_tab.py" line="276" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="571" />
+            <location filename="../plugin/gui/change_tab.py" line="578" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="573" />
+            <location filename="../plugin/gui/change_tab.py" line="580" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="632" />
+            <location filename="../plugin/gui/change_tab.py" line="639" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="649" />
+            <location filename="../plugin/gui/change_tab.py" line="656" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1364,7 +1369,7 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
@@ -1374,87 +1379,92 @@
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="200" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="200" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="250" />
+            <location filename="../plugin/gui/interactive_tab.py" line="252" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="263" />
+            <location filename="../plugin/gui/interactive_tab.py" line="265" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="293" />
+            <location filename="../plugin/gui/interactive_tab.py" line="295" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Neues Projekt: Die Objektdatei wurde geleert, damit hier angenommene Objekte nicht in die Datei des vorigen Projekts gelangen. Wählen Sie eine Objektdatei und drücken Sie dann „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="304" />
+            <location filename="../plugin/gui/interactive_tab.py" line="306" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Die Objektdatei dieses Projekts ist wieder gewählt: {file}. Drücken Sie „Auf der Karte zeigen“, um ihr Objekte hinzuzufügen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="321" />
+            <location filename="../plugin/gui/interactive_tab.py" line="323" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="321" />
+            <location filename="../plugin/gui/interactive_tab.py" line="323" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="422" />
+            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <source>the raster was removed from the project</source>
+            <translation>das Raster wurde aus dem Projekt entfernt</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="434" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster „{name}“: Der nächste Klick kodiert seine Ansicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="397" />
             <source>Raster '{name}'</source>
             <translation>Raster „{name}“</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="412" />
+            <location filename="../plugin/gui/interactive_tab.py" line="424" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="485" />
+            <location filename="../plugin/gui/interactive_tab.py" line="505" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="522" />
+            <location filename="../plugin/gui/maptools.py" line="555" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="460" />
+            <location filename="../plugin/gui/interactive_tab.py" line="480" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="470" />
+            <location filename="../plugin/gui/interactive_tab.py" line="490" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
@@ -1799,11 +1809,6 @@
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
-            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
-            <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="806" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
@@ -1844,7 +1849,7 @@
             <translation>Der Stil von {file} wurde nicht daneben gespeichert: {qml} ist der Stil, den QGIS für {other} liest, eine Datei gleichen Namens. Geben Sie der Ausgabe einen anderen Namen, damit ihre Klassen und Farben mit der Datei erhalten bleiben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="284" />
+            <location filename="../plugin/gui/layers.py" line="286" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
@@ -1859,184 +1864,204 @@
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="437" />
+            <location filename="../plugin/gui/layers.py" line="439" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="237" />
             <source>another raster was chosen</source>
             <translation>ein anderes Raster wurde gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="237" />
             <source>another model or device was chosen</source>
             <translation>ein anderes Modell oder Gerät wurde gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="264" />
+            <location filename="../plugin/gui/maptools.py" line="270" />
             <source>the raster layer changed (CRS or source)</source>
             <translation>der Raster-Layer hat sich geändert (KBS oder Quelle)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="265" />
+            <location filename="../plugin/gui/maptools.py" line="271" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="284" />
             <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
             <translation>Objekt {id} bleibt in {file}: Strg+Z nimmt ein Objekt nur zurück, bis ein anderes Raster oder Modell gewählt wird (löschen Sie es stattdessen im Objekt-Layer).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="282" />
-            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
-            <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben: {reason}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="291" />
             <source>The object under way on '{name}' was dropped: {reason}.</source>
             <translation>Das begonnene Objekt auf „{name}“ wurde verworfen: {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="315" />
+            <location filename="../plugin/gui/maptools.py" line="307" />
+            <source>Object {id}, taken back with Ctrl+Z, goes back into {file} as it was accepted once the layer '{name}' is saved or stops editing (it is edited in a transaction group): {reason}.</source>
+            <translation>Objekt {id}, mit Strg+Z zurückgenommen, wird so, wie es angenommen worden war, wieder in {file} geschrieben, sobald der Layer „{name}“ gespeichert oder seine Bearbeitung beendet wird (er wird in einer Transaktionsgruppe bearbeitet): {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="312" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
+            <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben: {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="321" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted.</source>
+            <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="348" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="391" />
+            <location filename="../plugin/gui/maptools.py" line="424" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="419" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="453" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
             <translation>Objekt {id} wurde zu {file} hinzugefügt, nicht zur jetzt gewählten Objektdatei: Wählen Sie {file} erneut, um es mit Strg+Z zurückzunehmen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="502" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="486" />
+            <location filename="../plugin/gui/maptools.py" line="519" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="489" />
+            <location filename="../plugin/gui/maptools.py" line="522" />
             <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
             <translation>Objekt {id} war bereits aus {file} gelöscht (in seinem Layer): Seine Eingaben sind wieder auf der Karte, zum Bearbeiten und erneuten Drücken der Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="499" />
+            <location filename="../plugin/gui/maptools.py" line="532" />
             <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="505" />
+            <location filename="../plugin/gui/maptools.py" line="538" />
             <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ enthält ungespeicherte Änderungen daran. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="548" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="560" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="626" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="693" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="671" />
+            <location filename="../plugin/gui/maptools.py" line="704" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="697" />
+            <location filename="../plugin/gui/maptools.py" line="730" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="712" />
+            <location filename="../plugin/gui/maptools.py" line="745" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="716" />
+            <location filename="../plugin/gui/maptools.py" line="749" />
             <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
             <translation>Aus der Kandidatenliste angenommene Objekte werden mit Strg+Z nicht zurückgenommen: Entfernen Sie sie im Objekt-Layer (Bearbeitungsstatus umschalten, auswählen, Ausgewähltes löschen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="722" />
+            <location filename="../plugin/gui/maptools.py" line="755" />
             <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf in {file} gespeicherten Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="726" />
+            <location filename="../plugin/gui/maptools.py" line="759" />
             <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
             <translation>Keine Überlappung liest die gespeicherte Datei: Speichern Sie die Änderungen des Layers „{name}“, damit sie berücksichtigt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="737" />
+            <location filename="../plugin/gui/maptools.py" line="770" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="757" />
+            <location filename="../plugin/gui/maptools.py" line="790" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="759" />
+            <location filename="../plugin/gui/maptools.py" line="792" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="761" />
+            <location filename="../plugin/gui/maptools.py" line="794" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="769" />
+            <location filename="../plugin/gui/maptools.py" line="802" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="782" />
+            <location filename="../plugin/gui/maptools.py" line="815" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="795" />
+            <location filename="../plugin/gui/maptools.py" line="828" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="798" />
+            <location filename="../plugin/gui/maptools.py" line="831" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="820" />
+            <location filename="../plugin/gui/maptools.py" line="854" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="973" />
+            <source>TerraPrompt was closed</source>
+            <translation>TerraPrompt wurde geschlossen</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="976" />
+            <source>Object {id}, taken back with Ctrl+Z, could not be put back into {file}: its layer is still edited in a transaction group. Open TerraPrompt again and digitise it anew.</source>
+            <translation>Objekt {id}, mit Strg+Z zurückgenommen, konnte nicht wieder in {file} geschrieben werden: Sein Layer wird noch in einer Transaktionsgruppe bearbeitet. Öffnen Sie TerraPrompt erneut und digitalisieren Sie es neu.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="26" />

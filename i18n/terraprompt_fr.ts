@@ -229,7 +229,7 @@
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="582" />
+            <location filename="../plugin/gui/change_tab.py" line="589" />
             <source>{name} (change probability)</source>
             <translation>{name} (probabilité de changement)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="582" />
+            <location filename="../plugin/gui/change_tab.py" line="589" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
         </message>
@@ -464,17 +464,17 @@
             <translation>{label} ({name}) est vide. Tapez ce qu'il faut extraire, p. ex. « eau » ou « végétation sauf herbe ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="421" />
+            <location filename="../plugin/gui/layers.py" line="423" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="435" />
+            <location filename="../plugin/gui/layers.py" line="437" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="443" />
+            <location filename="../plugin/gui/layers.py" line="445" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
@@ -559,7 +559,7 @@
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="277" />
+            <location filename="../plugin/gui/interactive_tab.py" line="279" />
             <source>{name} (similar objects)</source>
             <translation>{name} (objets semblables)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="236" />
+            <location filename="../plugin/gui/maptools.py" line="241" />
             <source>object</source>
             <translation>objet</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="526" />
+            <location filename="../plugin/gui/maptools.py" line="559" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="801" />
+            <location filename="../plugin/gui/maptools.py" line="834" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -899,12 +899,12 @@
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="403" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="402" />
+            <location filename="../plugin/gui/change_tab.py" line="403" />
             <source>After</source>
             <translation>Après</translation>
         </message>
@@ -960,56 +960,56 @@
         </message>
         <message>
             <location filename="../plugin/gui/change_tab.py" line="209" />
-            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair).</source>
-            <translation>La partie d'AVANT à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit le changement qu'un calcul sur toute la paire y donne (les seuils sont ajustés sur toute la paire).</translation>
+            <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
+            <translation>La partie d'AVANT à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit le changement qu'un calcul sur toute la paire y donne (les seuils sont ajustés sur toute la paire). Une couche web (XYZ, WMS …) est rendue sur l'étendue seule ; si c'est AVANT, les seuils sont alors ajustés sur l'étendue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="216" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="218" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="220" />
+            <location filename="../plugin/gui/change_tab.py" line="221" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="228" />
+            <location filename="../plugin/gui/change_tab.py" line="229" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="233" />
+            <location filename="../plugin/gui/change_tab.py" line="234" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
@@ -1024,47 +1024,52 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="247" />
+            <location filename="../plugin/gui/change_tab.py" line="248" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="252" />
+            <location filename="../plugin/gui/change_tab.py" line="253" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="257" />
+            <location filename="../plugin/gui/change_tab.py" line="258" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="307" />
+            <location filename="../plugin/gui/change_tab.py" line="308" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="328" />
+            <location filename="../plugin/gui/change_tab.py" line="329" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="334" />
+            <location filename="../plugin/gui/change_tab.py" line="335" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="429" />
+            <location filename="../plugin/gui/change_tab.py" line="430" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="431" />
+            <location filename="../plugin/gui/change_tab.py" line="432" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="498" />
+            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
+            <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/change_tab.py" line="505" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
@@ -1084,27 +1089,27 @@
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="274" />
+            <location filename="../plugin/gui/interactive_tab.py" line="276" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="571" />
+            <location filename="../plugin/gui/change_tab.py" line="578" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="573" />
+            <location filename="../plugin/gui/change_tab.py" line="580" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="632" />
+            <location filename="../plugin/gui/change_tab.py" line="639" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="649" />
+            <location filename="../plugin/gui/change_tab.py" line="656" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1364,7 +1369,7 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
@@ -1374,87 +1379,92 @@
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="200" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="200" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="250" />
+            <location filename="../plugin/gui/interactive_tab.py" line="252" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="253" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="263" />
+            <location filename="../plugin/gui/interactive_tab.py" line="265" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="293" />
+            <location filename="../plugin/gui/interactive_tab.py" line="295" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Nouveau projet : le fichier des objets a été vidé, pour que les objets acceptés ici n'aillent pas dans le fichier du projet précédent. Choisissez un fichier d'objets, puis appuyez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="304" />
+            <location filename="../plugin/gui/interactive_tab.py" line="306" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Le fichier des objets de ce projet est de nouveau choisi : {file}. Appuyez sur « Désigner sur la carte » pour y ajouter des objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="321" />
+            <location filename="../plugin/gui/interactive_tab.py" line="323" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="321" />
+            <location filename="../plugin/gui/interactive_tab.py" line="323" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="422" />
+            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <source>the raster was removed from the project</source>
+            <translation>le raster a été retiré du projet</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="434" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="373" />
+            <location filename="../plugin/gui/interactive_tab.py" line="385" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster « {name} » : le prochain clic encode sa vue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="397" />
             <source>Raster '{name}'</source>
             <translation>Raster « {name} »</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="412" />
+            <location filename="../plugin/gui/interactive_tab.py" line="424" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="485" />
+            <location filename="../plugin/gui/interactive_tab.py" line="505" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="522" />
+            <location filename="../plugin/gui/maptools.py" line="555" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="460" />
+            <location filename="../plugin/gui/interactive_tab.py" line="480" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="470" />
+            <location filename="../plugin/gui/interactive_tab.py" line="490" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
@@ -1799,11 +1809,6 @@
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
-            <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
-            <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="806" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
@@ -1844,7 +1849,7 @@
             <translation>Le style de {file} n'a pas été enregistré à côté de lui : {qml} est le style que QGIS lit pour {other}, un fichier du même nom. Donnez un autre nom à la sortie pour garder ses classes et ses couleurs avec le fichier.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="284" />
+            <location filename="../plugin/gui/layers.py" line="286" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
@@ -1859,184 +1864,204 @@
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="437" />
+            <location filename="../plugin/gui/layers.py" line="439" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="237" />
             <source>another raster was chosen</source>
             <translation>un autre raster a été choisi</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="232" />
+            <location filename="../plugin/gui/maptools.py" line="237" />
             <source>another model or device was chosen</source>
             <translation>un autre modèle ou appareil a été choisi</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="264" />
+            <location filename="../plugin/gui/maptools.py" line="270" />
             <source>the raster layer changed (CRS or source)</source>
             <translation>la couche raster a changé (SCR ou source)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="265" />
+            <location filename="../plugin/gui/maptools.py" line="271" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="278" />
+            <location filename="../plugin/gui/maptools.py" line="284" />
             <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
             <translation>L'objet {id} reste dans {file} : Ctrl+Z ne reprend un objet que tant qu'aucun autre raster ni modèle n'est choisi (supprimez-le plutôt dans la couche d'objets).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="282" />
-            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
-            <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté : {reason}.</translation>
-        </message>
-        <message>
-            <location filename="../plugin/gui/maptools.py" line="285" />
+            <location filename="../plugin/gui/maptools.py" line="291" />
             <source>The object under way on '{name}' was dropped: {reason}.</source>
             <translation>L'objet en cours sur « {name} » a été abandonné : {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="315" />
+            <location filename="../plugin/gui/maptools.py" line="307" />
+            <source>Object {id}, taken back with Ctrl+Z, goes back into {file} as it was accepted once the layer '{name}' is saved or stops editing (it is edited in a transaction group): {reason}.</source>
+            <translation>L'objet {id}, repris avec Ctrl+Z, retournera dans {file} tel qu'il avait été accepté dès que la couche « {name} » sera enregistrée ou que son édition sera arrêtée (elle est en cours d'édition dans un groupe de transactions) : {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="312" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
+            <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté : {reason}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="321" />
+            <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted.</source>
+            <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="348" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="391" />
+            <location filename="../plugin/gui/maptools.py" line="424" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="419" />
+            <location filename="../plugin/gui/maptools.py" line="452" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="453" />
+            <location filename="../plugin/gui/maptools.py" line="486" />
             <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
             <translation>L'objet {id} a été ajouté à {file}, pas au fichier des objets choisi maintenant : choisissez de nouveau {file} pour le reprendre avec Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="470" />
+            <location filename="../plugin/gui/maptools.py" line="502" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="486" />
+            <location filename="../plugin/gui/maptools.py" line="519" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="489" />
+            <location filename="../plugin/gui/maptools.py" line="522" />
             <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
             <translation>L'objet {id} avait déjà été supprimé de {file} (dans sa couche) : ses invites sont de retour sur la carte, pour le modifier et appuyer de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="499" />
+            <location filename="../plugin/gui/maptools.py" line="532" />
             <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>L'objet {id} n'a pas été repris : la couche « {name} » est en cours d'édition dans un groupe de transactions. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="505" />
+            <location filename="../plugin/gui/maptools.py" line="538" />
             <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>L'objet {id} n'a pas été repris : la couche « {name} » en contient des modifications non enregistrées. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="548" />
+            <location filename="../plugin/gui/maptools.py" line="581" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="560" />
+            <location filename="../plugin/gui/maptools.py" line="593" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="626" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="660" />
+            <location filename="../plugin/gui/maptools.py" line="693" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="671" />
+            <location filename="../plugin/gui/maptools.py" line="704" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="697" />
+            <location filename="../plugin/gui/maptools.py" line="730" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="712" />
+            <location filename="../plugin/gui/maptools.py" line="745" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="716" />
+            <location filename="../plugin/gui/maptools.py" line="749" />
             <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
             <translation>Les objets acceptés depuis la liste des candidats ne sont pas repris avec Ctrl+Z : supprimez-les dans la couche d'objets (Basculer en mode édition, sélectionnez-les, Supprimer la sélection).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="722" />
+            <location filename="../plugin/gui/maptools.py" line="755" />
             <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets enregistrés dans {file} n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="726" />
+            <location filename="../plugin/gui/maptools.py" line="759" />
             <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
             <translation>Sans chevauchement lit le fichier enregistré : enregistrez les modifications de la couche « {name} » pour qu'il en tienne compte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="737" />
+            <location filename="../plugin/gui/maptools.py" line="770" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="757" />
+            <location filename="../plugin/gui/maptools.py" line="790" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="759" />
+            <location filename="../plugin/gui/maptools.py" line="792" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="761" />
+            <location filename="../plugin/gui/maptools.py" line="794" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="769" />
+            <location filename="../plugin/gui/maptools.py" line="802" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="782" />
+            <location filename="../plugin/gui/maptools.py" line="815" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="795" />
+            <location filename="../plugin/gui/maptools.py" line="828" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="798" />
+            <location filename="../plugin/gui/maptools.py" line="831" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="820" />
+            <location filename="../plugin/gui/maptools.py" line="854" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="973" />
+            <source>TerraPrompt was closed</source>
+            <translation>TerraPrompt a été fermé</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/maptools.py" line="976" />
+            <source>Object {id}, taken back with Ctrl+Z, could not be put back into {file}: its layer is still edited in a transaction group. Open TerraPrompt again and digitise it anew.</source>
+            <translation>L'objet {id}, repris avec Ctrl+Z, n'a pas pu être remis dans {file} : sa couche est encore en cours d'édition dans un groupe de transactions. Rouvrez TerraPrompt et numérisez-le de nouveau.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/settings_tab.py" line="26" />

@@ -54,7 +54,7 @@ from .layers import (REST_GREY, add_to_group, change_result_name, free_name, kee
                      style_change_polygons, threshold_renderer)
 from .richtext import escape
 from .slots import empty_when_removed
-from .snapshot import check_files
+from .snapshot import check_files, is_file_raster
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
 
 METHODS = ["auto", "irmad", "cva", "logratio", "network"]
@@ -209,7 +209,8 @@ class ChangeTab(ExtentChoice, QWidget):
         form.addRow(tr("Extent"), self.extent_row(self, "change", tr(
             "The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle "
             "drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the "
-            "whole pair).")))
+            "whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then "
+            "fitted on the extent.")))
         lay.addLayout(form)
         self.show_before = QPushButton(tr("Show before"), self)
         self.show_after = QPushButton(tr("Show after"), self)
@@ -433,6 +434,9 @@ class ChangeTab(ExtentChoice, QWidget):
             raise ValueError(" ".join(self.mask_refusals))
         check_files(before, after, self.reference_combo.currentLayer(), *(c.currentLayer() for c in self.mask_combos))
         extent = self.extent_in_layer_crs(before)
+        if extent is not None and is_file_raster(before) and not QgsRectangle(*extent).intersects(before.extent()):
+            raise ValueError(tr("The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, "
+                                "or Whole layer.").format(name=before.name()))
         self.temp_dir = tempfile.mkdtemp(prefix="terraprompt-change-", dir=QgsProcessingUtils.tempFolder())
         return ChangeRequest(layer_file(before), layer_file(after),
                              output_probability=os.path.join(self.temp_dir, "change_probability.tif"),
@@ -472,10 +476,13 @@ class ChangeTab(ExtentChoice, QWidget):
             req = self.build_request()
             # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
             canvas = self.iface.mapCanvas() if self.iface is not None else None
+            after_layer = self.after_combo.currentLayer()
+            # a web AFTER over the same extent as BEFORE (in AFTER's CRS), not over the view: the common extent stays whole
+            after_extent = self.extent_in_layer_crs(after_layer) if req.extent else None
             before = view_rendering(canvas, self.before_combo.currentLayer(), QgsRectangle(*req.extent) if req.extent else None)
             if before[0] is not None:  # a web BEFORE is rendered over the extent alone
                 req.extent = None
-            after = view_rendering(canvas, self.after_combo.currentLayer())
+            after = view_rendering(canvas, after_layer, QgsRectangle(*after_extent) if after_extent else None)
         except ValueError as exc:
             if self.temp_dir and self.temp_dir != previous:
                 shutil.rmtree(self.temp_dir, ignore_errors=True)

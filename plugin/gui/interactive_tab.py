@@ -160,6 +160,7 @@ class InteractiveTab(QWidget):
             self.tool.pointPrompt.connect(self.controller.add_point)
             self.tool.boxPrompt.connect(self.controller.add_box)
             self.tool.undoRequested.connect(self.controller.undo)
+            self.tool.undoRequested.connect(self._undone)  # after the undo: one that leaves no object lets a raster apply
             self.tool.redoRequested.connect(self.controller.redo)
             self.tool.acceptRequested.connect(self.accept)
             self.tool.clearRequested.connect(self.controller.clear)
@@ -168,6 +169,7 @@ class InteractiveTab(QWidget):
             self.tool.activated.connect(lambda: self._tool_back())
         self.start_button.toggled.connect(self._toggle_tool)
         self.undo_button.clicked.connect(self.controller.undo)
+        self.undo_button.clicked.connect(self._undone)
         self.redo_button.clicked.connect(self.controller.redo)
         self.clear_button.clicked.connect(self.controller.clear)
         self.clear_button.clicked.connect(self._apply_waiting_engine)
@@ -324,24 +326,33 @@ class InteractiveTab(QWidget):
             self.model_edit.setText(path)
             self._engine_chosen()
 
-    def apply_choices(self, keep_session: bool = False) -> None:
+    def apply_choices(self, keep_session: bool = False, reason: str = "") -> bool:
         """Hand the dock's choices to the controller and remember them (``keep_session``: a new model or device waits, so
-        the mask on the map stays the one Enter accepts)."""
+        the mask on the map stays the one Enter accepts; ``reason``: why an object under way is dropped, when not that
+        another raster or model was chosen). True when the controller said what that dropped or stopped."""
         from ..algorithms.segment_prompts import embedding_cache_dir
 
-        self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
-                                  self.device_combo.currentData(), self.class_edit.text().strip() or tr("object"),
-                                  self._objects_path(),
-                                  embedding_cache_dir(), self.straight_check.isChecked(), self.overlap_check.isChecked(),
-                                  keep_session)
+        said = self.controller.configure(self.layer_combo.currentLayer(), self.model_edit.text().strip() or "bundled",
+                                         self.device_combo.currentData(), self.class_edit.text().strip() or tr("object"),
+                                         self._objects_path(), embedding_cache_dir(), self.straight_check.isChecked(),
+                                         self.overlap_check.isChecked(), keep_session, reason)
         settings.set_value("interactive_straight", "true" if self.straight_check.isChecked() else "false")
         settings.set_value("interactive_no_overlap", "true" if self.overlap_check.isChecked() else "false")
         settings.set_value("interactive_model", self.model_edit.text().strip())
         settings.set_value("interactive_class", self.class_edit.text().strip())
+        return said
 
     def _objects_path(self) -> str:
         """The objects file chosen, as a full path ending in '.gpkg': a name or relative path typed is taken from the
-        project's folder (the home folder while the project is unsaved), not from the folder QGIS was started in."""
+        project's folder (the home folder while the project is unsaved), not from the folder QGIS was started in. The
+        field then shows that full path, so saving the project later does not move the objects to another file."""
+        path = self._resolved_objects_path()
+        if path != self.output_widget.filePath().strip():
+            self.output_widget.setFilePath(path)  # the project keeps it too
+        return path
+
+    def _resolved_objects_path(self) -> str:
+        """The full path of the objects file the field names ('' for none)."""
         import os
 
         out = os.path.expanduser(self.output_widget.filePath().strip())
@@ -364,12 +375,13 @@ class InteractiveTab(QWidget):
         shown = ctl.session is not None and (ctl.task is not None or ctl.session.last is not None)
         # the raster being removed from the project has left the list already
         listed = old is not None and any(self.layer_combo.layer(i) is old for i in range(self.layer_combo.count()))
-        before = self.status.text()
-        self.apply_choices(keep_session=shown and listed)
+        said = self.apply_choices(keep_session=shown and listed,
+                                  reason=tr("the raster was removed from the project") if old is not None and not listed
+                                  else "")
         if shown and listed:
             self.status.setText(tr("{engine}: applies after Enter, to the next object (Esc clears the mask and applies it "
                                    "now).").format(engine=self._waiting_note()))
-        elif self.status.text() == before:  # the controller said nothing (no object dropped, no encoding stopped)
+        elif not said:  # the controller said nothing (no object dropped, no encoding stopped)
             self.status.setText(tr("Raster '{name}': the next click encodes its view.").format(name=layer.name())
                                 if layer is not None else tr("Choose a raster and press 'Prompt on map'."))
 
@@ -426,11 +438,19 @@ class InteractiveTab(QWidget):
 
     def _apply_waiting_engine(self) -> None:
         """After Esc or Clear: a raster, model or device chosen while the mask was shown applies now."""
+        self._apply_waiting(tr("Cleared."))
+
+    def _undone(self) -> None:
+        """After Ctrl+Z or Undo: when it left no object under way, a raster, model or device chosen while the mask was
+        shown applies now, as after Esc (the next object would be prompted on the raster left)."""
+        self._apply_waiting(self.status.text())
+
+    def _apply_waiting(self, said: str) -> None:
+        """With no object under way, apply the raster, model or device waiting; the status keeps ``said`` and adds it."""
         if (self._engine_waiting() or self._raster_waiting()) and not self._object_under_way():
             note = self._waiting_note()
             self.apply_choices()
-            self.status.setText(tr("Cleared.") + " " + tr("{engine}: the next click encodes the view with it.")
-                                .format(engine=note))
+            self.status.setText(said + " " + tr("{engine}: the next click encodes the view with it.").format(engine=note))
 
     def _toggle_tool(self, on: bool) -> None:
         if self.tool is None:

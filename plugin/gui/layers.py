@@ -263,6 +263,8 @@ def _rows(layer: QgsVectorLayer, names: list[str]) -> list[tuple]:
     if dataset is None:
         return []
     table = dataset.GetLayerByName(uri["layerName"]) if uri.get("layerName") else dataset.GetLayer(int(uri.get("layerId") or 0))
+    if table is None:  # a table the file no longer holds
+        return []
     if layer.subsetString():
         table.SetAttributeFilter(layer.subsetString())
     table.SetIgnoredFields(["OGR_GEOMETRY"])

@@ -213,6 +213,7 @@ class PromptController(QObject):
         self.origin: Optional[dict] = None  # class/model of a refined text candidate
         self.last_accepted: Optional[dict] = None  # what Ctrl+Z right after Enter takes back: object_id, file, prompts
         self._taken_back: Optional[dict] = None  # the accepted object Ctrl+Z took out of its file, now on the map again
+        self._waiting: list = []  # taken-back objects to put back once their file's transaction group stops editing
         self._no_take_back = ""  # why Ctrl+Z cannot take back the object accepted last (said when it is pressed)
         self._named_in_full: set = set()  # objects files whose full path a status has shown
         self._written_fids: list = []  # feature ids the last write added (what Ctrl+Z deletes)
@@ -223,14 +224,18 @@ class PromptController(QObject):
 
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
-                  straight: bool = False, no_overlap: bool = False, keep_session: bool = False) -> None:
+                  straight: bool = False, no_overlap: bool = False, keep_session: bool = False, reason: str = "") -> bool:
         """Set the raster layer, model and output; a new layer or model drops the current session (``keep_session``: a
-        new layer, model or device is not taken yet, so Enter accepts the mask shown before they apply)."""
+        new layer, model or device is not taken yet, so Enter accepts the mask shown before they apply; ``reason``: why
+        the session is dropped, when not that another raster or model was chosen). True when the status was given what
+        that dropped or stopped."""
         model, device = model or "bundled", device or "auto"
+        said = False
         if layer is not self.layer or model != self.model or device != self.device:
             if not keep_session:
-                self._start_again(tr("another raster was chosen") if layer is not self.layer
-                                  else tr("another model or device was chosen"))
+                stopped = self.task is not None  # reset says 'Encoding stopped.'
+                said = self._start_again(reason or (tr("another raster was chosen") if layer is not self.layer
+                                                    else tr("another model or device was chosen"))) or stopped
                 self._watch(layer)
                 self.layer, self.model, self.device = layer, model, device
         self.class_name = class_name or tr("object")
@@ -241,6 +246,7 @@ class PromptController(QObject):
             self.straight = straight
             if self.session is not None and self.session.last is not None and self.task is None:
                 self._show(self.session.last)  # the dashed outline Accept will write appears or goes
+        return said
 
     def _watch(self, layer) -> None:
         """Follow ``layer``'s CRS and data source (fixed in Layer Properties): a change drops the session, as a new layer does."""
@@ -278,9 +284,9 @@ class PromptController(QObject):
             self._no_take_back = tr("Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster "
                                     "or model is chosen (delete it in the objects layer instead).").format(
                 id=last["object_id"], file=os.path.basename(last["path"]))
-        if back is not None and self._put_back(back):
-            text = tr("Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.").format(
-                id=back["object_id"], file=os.path.basename(back["path"]), reason=reason)
+        put = self._put_back(back, reason) if back is not None else ""
+        if put:
+            text = put
         elif shown:
             text = tr("The object under way on '{name}' was dropped: {reason}.").format(name=name, reason=reason)
         else:
@@ -288,8 +294,35 @@ class PromptController(QObject):
         self._say(text)
         return True
 
-    def _put_back(self, back: dict) -> bool:
-        """Write an object taken back by Ctrl+Z into its file again, as it was accepted (False, said, when it cannot be)."""
+    def _put_back(self, back: dict, reason: str) -> str:
+        """Write an object taken back by Ctrl+Z into its file again, as it was accepted, and say why (``reason``); what to
+        say of it ('' when it cannot be written, said). While a layer of that file is edited in a transaction group (it
+        holds the file's lock: a second connection would wait, then fail) the object is kept and written once that layer
+        stops editing."""
+        oid, file = back["object_id"], os.path.basename(back["path"])
+        busy = self._editing_in_transaction(back["path"])
+        if busy is not None:
+            self._waiting.append(back)
+            busy.editingStopped.connect(self._put_back_waiting)
+            return tr("Object {id}, taken back with Ctrl+Z, goes back into {file} as it was accepted once the layer "
+                      "'{name}' is saved or stops editing (it is edited in a transaction group): {reason}.").format(
+                id=oid, file=file, name=busy.name(), reason=reason)
+        if not self._write_back(back):
+            return ""
+        return tr("Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.").format(
+            id=oid, file=file, reason=reason)
+
+    def _put_back_waiting(self) -> None:
+        """A layer stopped editing: the taken-back objects kept for its file go back into it, and the status says so."""
+        ready = [b for b in self._waiting if self._editing_in_transaction(b["path"]) is None]
+        self._waiting = [b for b in self._waiting if all(b is not r for r in ready)]
+        for back in ready:
+            if self._write_back(back):
+                self._say(tr("Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted.")
+                          .format(id=back["object_id"], file=os.path.basename(back["path"])), "info")
+
+    def _write_back(self, back: dict) -> bool:
+        """Append a taken-back object to its file (False, said, when it cannot be)."""
         from ..core.errors import TerraPromptError
         from ..core.interactive.objects import append_objects
 
@@ -462,7 +495,6 @@ class PromptController(QObject):
         if refusal:  # kept: Ctrl+Z takes it back once the edits are saved
             self._say(refusal)
             return None
-        self.last_accepted = None
         try:
             if lyr is not None:  # through the layer QGIS has open: a second connection to the GeoPackage would find it locked
                 fids = stored_fids(last["path"], fids)  # those deleted in QGIS (and saved) since are out already
@@ -477,6 +509,7 @@ class PromptController(QObject):
         except TerraPromptError as exc:
             self._say(str(exc), "critical")
             return None
+        self.last_accepted = None  # out of the file: a delete that failed is tried again by the next Ctrl+Z
         self._refresh_output_layer()
         self.session.history.restore(last["prompts"])
         self.session.base, self.origin = last["base"], last["origin"]
@@ -803,7 +836,8 @@ class PromptController(QObject):
         res, h = self.session.last, self.session.history
         src = self.session.source
         geom = mask_to_geometry(res.mask, res.transform, straight=self.straight, crs=src.crs)
-        oid = self.next_object_id()
+        back = self._taken_back  # an object taken back keeps its object_id (no other object took it meanwhile)
+        oid = back["object_id"] if back is not None and back["path"] == self.output_path else self.next_object_id()
         o, (model, sha256) = self._origin(), self._made_by()
         obj = make_object(geom, src.crs, oid, o["class"] if o else self.class_name, res.score, h.n_positive, h.n_negative,
                           self.session.prompt_type(), model, sha256, self.source_label())
@@ -856,19 +890,25 @@ class PromptController(QObject):
         (removed, or another file chosen)."""
         return next(iter(self._output_layers()), None)
 
-    def _editing_in_transaction(self) -> Optional[QgsVectorLayer]:
-        """A layer of the objects file in edit mode while the project groups edits in transactions (it holds the file's
-        lock until saved), else None."""
+    def _editing_in_transaction(self, path: str = "") -> Optional[QgsVectorLayer]:
+        """A layer of the objects file (or of ``path``) in edit mode while the project groups edits in transactions (it
+        holds the file's lock until saved), else None."""
         if not self.project.autoTransaction():
             return None
-        return next((lyr for lyr in self._output_layers() if lyr.isEditable()), None)
+        return next((lyr for lyr in self._output_layers(path) if lyr.isEditable()), None)
 
     def next_object_id(self) -> int:
-        """The object_id the next accepted object gets: after those in the objects file and those drawn by hand in a
-        layer of it and not saved yet."""
+        """The object_id the next accepted object gets: after those in the objects file, those drawn by hand in a
+        layer of it and not saved yet, and one taken back with Ctrl+Z (it goes back into the file with its id)."""
         from ..core.interactive.objects import next_object_id
 
-        return max(next_object_id(self.output_path), self._unsaved_object_id() + 1)
+        return max(next_object_id(self.output_path), self._unsaved_object_id() + 1, self._reserved_id() + 1)
+
+    def _reserved_id(self) -> int:
+        """The largest object_id of the objects taken back with Ctrl+Z from the objects file chosen now and not written
+        again (0 for none): no other object gets it, so putting them back never repeats an id."""
+        backs = self._waiting + ([self._taken_back] if self._taken_back is not None else [])
+        return max([0] + [b["object_id"] for b in backs if b["path"] == self.output_path])
 
     def _unsaved_object_id(self) -> int:
         """The largest object_id among objects added to a layer of the objects file and not saved yet (0 for none): the
@@ -886,12 +926,13 @@ class PromptController(QObject):
                     pass
         return max(ids)
 
-    def _output_layers(self) -> list:
-        """Every layer of the project that shows the objects file's 'objects' table, the one this controller added
-        first, then unfiltered ones (Ctrl+Z finds the object there): a project saved with it and opened again in a new
-        session holds its own (matched by the file and table, not by the id remembered in memory)."""
+    def _output_layers(self, path: str = "") -> list:
+        """Every layer of the project that shows the objects file's (or ``path``'s) 'objects' table, the one this
+        controller added first, then unfiltered ones (Ctrl+Z finds the object there): a project saved with it and opened
+        again in a new session holds its own (matched by the file and table, not by the id remembered in memory)."""
+        path = path or self.output_path
         layers = [lyr for lyr in self.project.mapLayers().values()
-                  if isinstance(lyr, QgsVectorLayer) and not sip.isdeleted(lyr) and _shows_objects(lyr, self.output_path)]
+                  if isinstance(lyr, QgsVectorLayer) and not sip.isdeleted(lyr) and _shows_objects(lyr, path)]
         return sorted(layers, key=lambda lyr: (lyr.id() != self._output_layer_id, bool(lyr.subsetString())))
 
     def _refresh_output_layer(self) -> None:
@@ -927,8 +968,14 @@ class PromptController(QObject):
             self.snapshots = None
 
     def shutdown(self) -> None:
-        """Cancel work and remove canvas items."""
-        self.reset()
+        """Cancel work and remove canvas items; an object taken back with Ctrl+Z goes back into its file, as when another
+        raster is chosen (one kept for a layer edited in a transaction group, when that layer stopped editing)."""
+        self._start_again(tr("TerraPrompt was closed"))
+        self._put_back_waiting()
+        for back in self._waiting:  # its file is still locked: said, with what to redo
+            self.message(tr("Object {id}, taken back with Ctrl+Z, could not be put back into {file}: its layer is still "
+                            "edited in a transaction group. Open TerraPrompt again and digitise it anew.").format(
+                id=back["object_id"], file=os.path.basename(back["path"])), "critical")
         self._watch(None)
         try:
             self.canvas.destinationCrsChanged.disconnect(self._redraw)

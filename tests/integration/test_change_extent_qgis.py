@@ -115,3 +115,80 @@ def test_change_tab_runs_a_drawn_rectangle(tab, project, tmp_path):
     finally:
         tab.select_extent_mode("layer")
         tab.save_settings()
+
+
+def _drawn(tab, project, b, rect) -> None:
+    """Choose a rectangle (in BEFORE's CRS) drawn on a WGS 84 map as the Change tab's extent."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform
+
+    wgs = QgsCoordinateReferenceSystem("EPSG:4326")
+    tab.drawn_extent = QgsCoordinateTransform(b.crs(), wgs, project).transformBoundingBox(rect)
+    tab.drawn_crs = wgs
+    tab.select_extent_mode("drawn")
+
+
+def test_change_tab_refuses_an_extent_off_before_at_once(tab, project, tmp_path, monkeypatch):
+    """A rectangle beside BEFORE: refused before the task starts, as the Land cover tab does (the task failed later)."""
+    from qgis.core import QgsRectangle
+
+    b, a, _ = change_pair_layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    said = []
+    monkeypatch.setattr(tab, "_message", lambda text, level: said.append(text))
+    try:
+        _drawn(tab, project, b, QgsRectangle(LEFT + 50000, BOTTOM, RIGHT + 50000, TOP))
+        assert tab.run() is None and tab.task is None
+        assert said and "does not overlap before" in said[-1], said
+    finally:
+        tab.select_extent_mode("layer")
+        tab.save_settings()
+
+
+def test_change_tab_renders_a_web_after_over_the_chosen_extent(tab, project, tmp_path, monkeypatch):
+    """AFTER as a web layer (its rendering stubbed): it is rendered over the chosen extent in AFTER's CRS, not over the
+    map view (a rectangle reaching past the view lost its part there)."""
+    from qgis.core import QgsCoordinateTransform, QgsRectangle
+
+    from terraprompt.plugin.gui import snapshot
+
+    b, a, _ = change_pair_layers(project, tmp_path)
+    tab.before_combo.setLayer(b)
+    tab.after_combo.setLayer(a)
+    asked = {}
+
+    def view_rendering(canvas, layer, extent=None, **kwargs):
+        asked[layer.name()] = extent
+        if layer is a:  # stop the run there: only the extents asked for matter
+            raise ValueError("stub")
+        return None, None
+
+    monkeypatch.setattr(snapshot, "view_rendering", view_rendering)
+    try:
+        rect = QgsRectangle(LEFT, BOTTOM, RIGHT, TOP)
+        _drawn(tab, project, b, rect)
+        assert tab.run() is None
+        want = QgsCoordinateTransform(tab.drawn_crs, a.crs(), project).transformBoundingBox(tab.drawn_extent)
+        got = asked["after"]
+        assert got is not None and got.toString(1) == want.toString(1), (got, want)
+    finally:
+        tab.select_extent_mode("layer")
+        tab.save_settings()
+
+
+def test_change_tab_extent_tooltip_names_the_web_case(tab):
+    assert "A web layer (XYZ, WMS …) is rendered over the extent alone" in tab.extent_combo.toolTip()
+
+
+def test_change_classes_of_a_table_the_file_lacks_are_none(tmp_path):
+    """A vector layer whose table is not in its GeoPackage: no rows (an AttributeError on None came)."""
+    from qgis.core import QgsVectorLayer
+
+    from osgeo import ogr
+
+    from terraprompt.plugin.gui.layers import _rows
+
+    path = str(tmp_path / "t.gpkg")
+    ogr.GetDriverByName("GPKG").CreateDataSource(path).CreateLayer("changes")
+    layer = QgsVectorLayer(f"{path}|layername=gone", "gone", "ogr")
+    assert layer.providerType() == "ogr" and _rows(layer, ["from_class", "to_class"]) == []

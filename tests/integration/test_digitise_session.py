@@ -293,3 +293,188 @@ def test_an_objects_file_typed_as_a_name_goes_into_the_project_folder(setup, mon
     assert _ids(where) == [1, 2] and not (tmp / "cwd" / "typed.gpkg").exists()
     assert tab.status.text() == "Object 2 added to typed.gpkg."
     assert tab.controller.output_layer.source().startswith(str(where))
+
+
+def _candidate(ctl, oid=None):
+    """An object as the candidate list's Accept writes it (id from next_object_id unless given); True when written."""
+    from shapely.geometry import MultiPolygon, box
+
+    from terraprompt.plugin.core.interactive.objects import make_object
+
+    x, y = 500000 + 200 * 0.5, 4500000 - 5 * 0.5
+    crs = ctl.session.source.crs
+    obj = make_object(MultiPolygon([box(x, y - 2, x + 2, y)]), crs, oid or ctl.next_object_id(), "shed", 1.0, 0, 0,
+                      "text", "m", "0" * 64, "img.tif")
+    return bool(ctl.write([obj], crs, 0.5))
+
+
+def test_a_taken_back_object_put_back_after_candidates_keeps_a_unique_id(setup, slot_errors):
+    """Ctrl+Z took object 1 back, candidates were accepted, then the raster's CRS was fixed: object 1 goes back with its
+    id and the candidate did not take it (the file held [1, 1])."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    _accept_roofs(tab, canvas, xf, (55, 70))
+    _undo(canvas)
+    assert _ids(out) == [] and ctl.next_object_id() == 2
+    assert _candidate(ctl) and _ids(out) == [2]
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32634"))  # Layer Properties > Source: CRS fixed
+    assert sorted(_ids(out)) == [1, 2] and "put back into accepted.gpkg" in tab.status.text()
+    assert not slot_errors, slot_errors[0]
+
+
+def test_an_object_taken_back_and_accepted_again_keeps_its_id_after_candidates(setup, slot_errors):
+    """Ctrl+Z, a candidate accepted, then Enter on the object taken back: it is written with its own id."""
+    from qgis.PyQt.QtCore import Qt
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    _accept_roofs(tab, canvas, xf, (55, 70))
+    _undo(canvas)
+    assert _candidate(ctl)
+    _keys(canvas, Qt.Key_Return)
+    assert _classes(out) == {1: "building", 2: "shed"}
+    assert not slot_errors, slot_errors[0]
+
+
+def test_a_taken_back_object_waits_while_its_layer_is_edited_in_a_transaction_group(setup, slot_errors):
+    """Ctrl+Z, then the objects layer is edited in a transaction group, then the raster's CRS is fixed: no 15 s freeze
+    on the file's lock and no lost object; the status says it waits, and it is written once editing stops."""
+    import time
+
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsProject
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    project = QgsProject.instance()
+    _accept_roofs(tab, canvas, xf, (55, 70))
+    _undo(canvas)
+    said = _messages(ctl)
+    project.setAutoTransaction(True)
+    objects = ctl.output_layer
+    try:
+        assert objects.startEditing()
+        f = QgsFeature(objects.fields())
+        f["object_id"] = 99
+        assert objects.addFeature(f)  # in a transaction: written at once, the file's lock held
+        t0 = time.time()
+        layer.setCrs(QgsCoordinateReferenceSystem("EPSG:32634"))
+        assert time.time() - t0 < 5
+        assert not [m for m in said if m[0] == "critical"], said
+        assert "once the layer 'accepted' is saved or stops editing" in tab.status.text(), tab.status.text()
+        assert ctl.next_object_id() == 100  # 1 stays reserved (and 99 is in the edit)
+        assert objects.rollBack()
+    finally:
+        project.setAutoTransaction(False)
+    assert _ids(out) == [1], _ids(out)
+    assert "was put back into accepted.gpkg" in tab.status.text(), tab.status.text()
+    assert not slot_errors, slot_errors[0]
+
+
+def test_a_name_typed_in_an_unsaved_project_stays_one_file_once_the_project_is_saved(setup, monkeypatch):
+    """'typed' in an unsaved project goes to ~/typed.gpkg and the field shows that path; after Save As, the next object
+    goes into the same file (it went to the project's folder, as object 1 again)."""
+    from qgis.core import QgsProject
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    for folder in ("home", "project"):
+        (tmp / folder).mkdir()
+    monkeypatch.setenv("HOME", str(tmp / "home"))
+    project = QgsProject.instance()
+    where = tmp / "home" / "typed.gpkg"
+    try:
+        tab.output_widget.setFilePath("typed")
+        _accept_roofs(tab, canvas, xf, (55, 70))
+        assert tab.output_widget.filePath() == str(where)
+        project.setFileName(str(tmp / "project" / "p.qgz"))  # Save As
+        tab.project_writing()
+        _accept_roofs(tab, canvas, xf, (150, 170))
+    finally:
+        project.setFileName("")
+    assert _ids(where) == [1, 2] and not (tmp / "project" / "typed.gpkg").exists()
+
+
+def test_ctrl_z_back_to_no_prompts_applies_the_raster_chosen_meanwhile(setup, slot_errors):
+    """A raster chosen while a mask is shown, then Ctrl+Z takes the only click back: the new raster applies, as after
+    Esc (the next object was prompted on the old raster while the dock showed the new one)."""
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    other = _other_raster(layer)
+    tab.layer_combo.setLayer(other)
+    assert ctl.layer is layer
+    _undo(canvas)
+    assert ctl.layer is other
+    assert tab.status.text() == "No prompts. Raster 'other': the next click encodes the view with it.", tab.status.text()
+    assert not slot_errors, slot_errors[0]
+
+
+def test_the_undo_button_back_to_no_prompts_applies_the_raster_chosen_meanwhile(setup, slot_errors):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.session is not None and ctl.session.last is not None)
+    tab.layer_combo.setLayer(_other_raster(layer))
+    QTest.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert ctl.layer is tab.layer_combo.currentLayer()
+    assert not slot_errors, slot_errors[0]
+
+
+def test_a_taken_back_object_goes_back_into_the_file_when_the_dock_closes(setup, slot_errors):
+    """Ctrl+Z took object 1 back, then TerraPrompt closes (unload, dock destroyed): the object is written back (it was
+    dropped)."""
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    _accept_roofs(tab, canvas, xf, (55, 70))
+    _undo(canvas)
+    assert _ids(out) == []
+    ctl.shutdown()
+    assert _ids(out) == [1]
+    assert not slot_errors, slot_errors[0]
+
+
+def test_a_take_back_that_failed_is_tried_again_by_the_next_ctrl_z(setup, monkeypatch, slot_errors):
+    """The delete of a take-back fails (said, critical): the next Ctrl+Z tries again and takes the object back (it said
+    nothing more: the object was no longer Ctrl+Z's)."""
+    from terraprompt.plugin.core.errors import OutputError
+    from terraprompt.plugin.core.interactive import objects as core_objects
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    _accept_roofs(tab, canvas, xf, (55, 70))
+    stored = core_objects.stored_fids
+
+    def locked(*args):
+        raise OutputError("The file is locked.", "Close it elsewhere.")
+
+    monkeypatch.setattr(core_objects, "stored_fids", locked)
+    said = _messages(ctl)
+    _undo(canvas)
+    assert _ids(out) == [1] and said and said[-1][0] == "critical"
+    monkeypatch.setattr(core_objects, "stored_fids", stored)
+    _undo(canvas)
+    assert _ids(out) == [] and "taken back" in tab.status.text(), tab.status.text()
+    assert not slot_errors, slot_errors[0]
+
+
+def test_removing_the_raster_of_an_object_under_way_says_so_and_keeps_the_status(setup, slot_errors):
+    """The raster of the mask shown is removed from the project: the status says it was removed (it said another raster
+    was chosen), and a status the controller repeats word for word is not overwritten."""
+    from qgis.core import QgsProject
+
+    tab, canvas, layer, masks, xf, tmp = setup
+    ctl = tab.controller
+    _other_raster(layer)
+    _click(canvas, _screen(canvas, xf, 55, 70))
+    assert wait_for(lambda: ctl.task is None and ctl.session is not None and ctl.session.last is not None)
+    text = "The object under way on 'img' was dropped: the raster was removed from the project."
+    tab.status.setText(text)  # as a first drop said it: the controller says it again now
+    QgsProject.instance().removeMapLayer(layer.id())
+    assert tab.status.text() == text, tab.status.text()
+    assert ctl.session is None
+    assert not slot_errors, slot_errors[0]
