@@ -124,11 +124,18 @@ _AREA_BETWEEN = _between(_AREA_UNIT)
 
 
 def _negative(unit: str, unit_end: str) -> re.Pattern:
-    """A minus before a quantity, its unit after it ('-1 ha', '− 2 m') or a range after it ('-1 to 5 ha', 'between -2 and
-    5 m'); not the ranges '1-2 ha' or '2 - 5 m' (a number before the minus) nor a hyphen in a name ('Sentinel-2 and 10 m')."""
+    """A dash or minus before a quantity, its unit after it ('-1 ha', '− 2 m') or a range after it ('-1 to 5 ha', 'between
+    -2 and 5 m'); not the ranges '1-2 ha' or '2 - 5 m' (a number before the minus) nor a hyphen in a name ('Sentinel-2 and
+    10 m'). Group 'gap': the spaces after the dash, which :func:`_negative_quantity` weighs."""
     quantity = r"\s*(?:" + unit + r")" + unit_end
-    return re.compile(r"(?<![0-9.,])(?<![0-9] )(?:(?<!\w)-|[−–‐])\s*" + _NUM + r"(?:" + quantity + r"|(?=\s*(?:to|and|et|à|und|bis|-|–)\s*"
-                      + r"[-−–‐]?\s*[0-9.,]+" + quantity + r"))")
+    return re.compile(r"(?<![0-9.,])(?<![0-9] )(?:(?<!\w)[-–‐]|−)(?P<gap>\s*)" + _NUM + r"(?:" + quantity
+                      + r"|(?=\s*(?:to|and|et|à|und|bis|-|–)\s*[-−–‐]?\s*[0-9.,]+" + quantity + r"))")
+
+
+_MINUS_AFTER = re.compile(r"(?:" + "|".join(f"(?:{p.pattern})" for p in (_SIZE, _MAX_SIZE, _TALLER, _LOWER))
+                          + r"|(?<!\w)(?:between|from|entre|de|zwischen|von))\s*$")
+"""A comparator or range word just before a spaced dash, which makes it a minus ('lower than - 2 m', 'from - 1 to 5 ha');
+after any other word a spaced dash is punctuation ('buildings - 10 m or more', 'lakes – 2 ha or larger')."""
 
 
 _NEGATIVE_AREA = _negative(_AREA_UNIT, r"(?![a-z])")
@@ -598,10 +605,13 @@ def parse_size_range(text: str) -> tuple[float, float, str]:
 
 
 def _negative_quantity(text: str, negative: re.Pattern, after: re.Pattern) -> str:
-    """The first negative quantity ``negative`` finds ('-2 m', '− 1 ha', '-1' in 'from -1 to 5 ha') that is not the
-    second end of a range (``after``: a quantity just before the minus, '1 ha - 5 ha'), or ''."""
+    """The first negative quantity ``negative`` finds that is not the second end of a range (``after``: a quantity just
+    before the minus, '1 ha - 5 ha'), or ''. A minus sign '−' or a dash touching the number is a minus ('-2 m', '− 1 ha',
+    '-1' in 'from -1 to 5 ha'); a spaced dash only after a comparator or range word (:data:`_MINUS_AFTER`)."""
     for m in negative.finditer(text):
-        if not after.search(text[: m.start()]):
+        before = text[: m.start()]
+        is_minus = m.group(0).startswith("−") or not m.group("gap") or _MINUS_AFTER.search(before)
+        if is_minus and not after.search(before):
             return m.group(0).strip()
     return ""
 
@@ -717,6 +727,8 @@ def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]
 
 _ENCODER_LOCK = threading.Lock()
 _ENCODER: dict = {}
+_ENCODER_GENERATION = [0]
+"""How many times :func:`release_encoder` ran: a preload started before a release stores nothing after it."""
 
 
 def encoder_model_path() -> Optional[str]:
@@ -779,9 +791,12 @@ def _cached_embeddings(model, path: str, texts: list[str]) -> np.ndarray:
     return emb
 
 
-def load_encoder() -> Optional[dict]:
-    """The cached encoder and concept embeddings (loaded on first use, offline), or None when unavailable."""
+def load_encoder(generation: Optional[int] = None) -> Optional[dict]:
+    """The cached encoder and concept embeddings (loaded on first use, offline), or None when unavailable; None without
+    loading when ``generation`` (a preload's) is older than the last :func:`release_encoder`."""
     with _ENCODER_LOCK:
+        if generation is not None and generation != _ENCODER_GENERATION[0]:
+            return None
         if "state" in _ENCODER:
             return _ENCODER["state"]
         state = None
@@ -825,11 +840,13 @@ def release_encoder() -> None:
     (+50-120 MB a reload)."""
     with _ENCODER_LOCK:
         _ENCODER.clear()
+        _ENCODER_GENERATION[0] += 1
 
 
 def preload_encoder() -> threading.Thread:
-    """Load the encoder in a background thread (call at plugin start so the first prompt does not wait)."""
-    th = threading.Thread(target=load_encoder, name="terraprompt-encoder", daemon=True)
+    """Load the encoder in a background thread (call at plugin start so the first prompt does not wait); a
+    :func:`release_encoder` before the thread gets to it wins (the unloaded plugin keeps no encoder)."""
+    th = threading.Thread(target=load_encoder, args=(_ENCODER_GENERATION[0],), name="terraprompt-encoder", daemon=True)
     th.start()
     return th
 

@@ -124,6 +124,35 @@ def test_negative_areas_are_refused(text, phrase):
     assert err.value.problem == f"The prompt gives a negative area ('{phrase}'); an area is never below 0."
 
 
+@pytest.mark.parametrize("text, phrase", [
+    ("buildings lower than - 2 m", "- 2 m"),
+    ("buildings < - 2 m", "- 2 m"),
+    ("buildings between - 2 and 5 m", "- 2"),
+    ("trees –5 m", "–5 m"),
+    ("buildings − 10 m or more", "− 10 m"),
+])
+def test_spaced_dash_after_a_comparator_is_a_minus(text, phrase):
+    """A dash touching the number, the minus sign '−', or a spaced dash right after a comparator or range word is a minus."""
+    with pytest.raises(PromptError) as err:
+        P.parse_prompt(text, use_encoder=False)
+    assert f"('{phrase}')" in err.value.problem
+
+
+@pytest.mark.parametrize("text, area, height", [
+    ("buildings - 10 m or more", (0.0, 0.0), (10.0, 0.0)),
+    ("trees – 5 m or taller", (0.0, 0.0), (5.0, 0.0)),
+    ("trees - 2 to 5 m", (0.0, 0.0), (2.0, 5.0)),
+    ("lakes – 2 ha or larger", (20_000.0, 0.0), (0.0, 0.0)),
+    ("water – 1 to 5 ha", (10_000.0, 50_000.0), (0.0, 0.0)),
+    ("water from sentinel–2 larger than 1 ha", (10_000.0, 0.0), (0.0, 0.0)),
+])
+def test_spaced_dash_after_a_word_is_punctuation(text, area, height):
+    """'buildings - 10 m or more': a hyphen or en dash spaced from the number after a word separates, it is no minus (these
+    were refused as negative heights and areas)."""
+    p = P.parse_prompt(text, use_encoder=False)
+    assert ((p.min_area_m2, p.max_area_m2), (p.min_height_m, p.max_height_m)) == (area, height)
+
+
 @pytest.mark.parametrize("text, message", [
     ("new buildings lower than -10 m", "'-10 m' in the prompt is a height, and this prompt filters by area only"),
     ("new buildings -10 m", "'-10 m' in the prompt is a height"),

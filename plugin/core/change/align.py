@@ -65,6 +65,8 @@ class PairBlock:
     valid: np.ndarray
     cloudy: int = 0
     """Pixels with data on both dates that the cloud masking took out of ``valid``."""
+    window: Optional[Window] = None
+    """The window of BEFORE's grid the block was read from (:meth:`AlignedPair.read_raw`)."""
 
     def bands(self, which: str) -> dict[str, np.ndarray]:
         """role → band of one date ('before' or 'after')."""
@@ -167,7 +169,7 @@ class AlignedPair:
         later = in_helper_thread(self._read_date, "after", window)
         bv, bbad = self._read_date("before", window)
         av, abad = later.result()
-        blk = PairBlock(list(self.roles), bv, av, ~(bbad | abad))
+        blk = PairBlock(list(self.roles), bv, av, ~(bbad | abad), window=window)
         valid = blk.valid
         if self.clouds and valid.any():
             for which in ("before", "after"):
@@ -608,13 +610,19 @@ scaling calls no measurement is named (the overlap message sent analysts to the 
 
 
 def check_invalid_bands(pair: AlignedPair, raw: list[PairBlock]) -> None:
-    """Refuse, naming the band, when nearly every sample pixel with a value on both dates is lost because one band's
-    values are no measurement under its date's scaling (negative dB read as reflectance, an undeclared fill)."""
-    total = sum(b.valid.size for b in raw)
-    if sum(int(b.valid.sum()) + b.cloudy for b in raw) >= INVALID_SHARE * total:
+    """Refuse, naming the band, when nearly every sample pixel with a value on both dates (nodata on either date left
+    out) is lost because one band's values are no measurement under its date's scaling (negative dB read as reflectance,
+    an undeclared fill)."""
+    kept = sum(int(b.valid.sum()) + b.cloudy for b in raw)
+    if kept >= INVALID_SHARE * sum(b.valid.size for b in raw):  # enough even counting nodata: nothing to read again
+        return
+    windows = [b.window for b in raw]
+    losses = {which: _band_losses(pair, which, windows) for which in ("before", "after")}
+    total = int(np.logical_and.reduce([has for date in losses.values() for has, _ in date.values()]).sum())
+    if kept >= INVALID_SHARE * total:
         return
     for which, layer in (("before", pair.before), ("after", pair.after)):
-        worst, share = _worst_band(pair, which, layer)
+        worst, share = _worst_band(losses[which])
         if worst is not None:
             raise ModalityError(
                 _t("Band {band} ('{name}', {role}) of {date} '{file}' is no measurement on {pct} % of its pixels as read "
@@ -627,21 +635,32 @@ def check_invalid_bands(pair: AlignedPair, raw: list[PairBlock]) -> None:
                    "DSM)."))
 
 
-def _worst_band(pair: AlignedPair, which: str, layer: Layer) -> tuple[Optional[str], float]:
-    """The paired role whose values, read alone, are no measurement on most of the pixels with a value of the first
-    256x256 px of the common extent, and that share; (None, 0) when no band is so on more than half of them."""
-    w = pair.window
-    win = Window(int(w.col_off), int(w.row_off), min(256, int(w.width)), min(256, int(w.height)))
-    best, share = None, 0.0
+def _band_losses(pair: AlignedPair, which: str, windows: list[Window]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """role → (where the band has a value, where that value is no measurement), one date's paired bands each read alone
+    on the sample ``windows``, flattened."""
+    layer = pair.before if which == "before" else pair.after
+    out = {}
     for role in pair.roles:
         band = layer.modality.roles[role]
-        data = layer.src.read(window=win, bands=[band]) if which == "before" or pair.same_grid else \
-            layer.src.read_on_grid(pair.grid, window=win, bands=[band], resampling=pair.resampling)
-        has = ~np.ma.getmaskarray(data)[0]
+        has, lost = [], []
+        for win in windows:
+            data = layer.src.read(window=win, bands=[band]) if which == "before" or pair.same_grid else \
+                layer.src.read_on_grid(pair.grid, window=win, bands=[band], resampling=pair.resampling)
+            there = ~np.ma.getmaskarray(data)[0]
+            vals, ok, own = layer.measured(data, [band])
+            has.append(there.ravel())
+            lost.append((there & ~(ok & own.get(band, ok) & np.isfinite(vals[0]))).ravel())
+        out[role] = (np.concatenate(has), np.concatenate(lost))
+    return out
+
+
+def _worst_band(losses: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Optional[str], float]:
+    """The role whose values are no measurement on most of the sample pixels where it has a value (:func:`_band_losses`),
+    and that share; (None, 0) when no band is so on more than half of them."""
+    best, share = None, 0.0
+    for role, (has, lost) in losses.items():
         if not has.any():
             continue
-        vals, ok, own = layer.measured(data, [band])
-        lost = has & ~(ok & own.get(band, ok) & np.isfinite(vals[0]))
         part = float(lost.sum() / has.sum())
         if part > max(share, 0.5):
             best, share = role, part
@@ -726,24 +745,35 @@ def heights_apart(layer: Layer) -> tuple[Layer, str]:
 def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
     """The report's cloud line for a share masked ('1,2'): which masker each date had, and that cloud and shadow pixels
     of either date are nodata."""
+    def network(m) -> bool:
+        """Whether a date's clouds were masked by the cloud network: not by a product's mask, nor left unmasked on a raster
+        too small for the network."""
+        return m is not None and not getattr(m, "per_pixel", False) and not getattr(m, "skipped", None)
+
     def model(m) -> str:
         if m is None:
             return _t("not masked ({why})", why=why)
-        if getattr(m, "per_pixel", False) or getattr(m, "skipped", None):  # a product's mask; a network not run
+        if not network(m):
             return m.describe()
         from ..landcover.spectral import SHADOW_REACH_M
 
-        return _t("{model}, its shadows within {km} km of its clouds", model=m.describe(), km=number(SHADOW_REACH_M / 1000.0))
+        return _t("{model}, its shadows within {km} km of its clouds", model=m.describe(caution=False),
+                  km=number(SHADOW_REACH_M / 1000.0))
+
+    def cautions() -> str:
+        """The networks' narrow-raster cautions, each a sentence of its own after the line ('' when none)."""
+        said = dict.fromkeys(m.narrow_caution() for m in maskers if network(m) and m.narrow)
+        return "".join(". " + c[:1].upper() + c[1:] for c in said)
 
     bm, am = maskers
     if bm is not None and am is not None and bm.describe() == am.describe():
         return lambda pct: _t("Clouds: {model} on both dates; cloud and shadow pixels of either date are nodata ({pct} % of "
-                              "the pixels with data on both dates)", model=model(bm), pct=pct)
+                              "the pixels with data on both dates)", model=model(bm), pct=pct) + cautions()
     def said() -> str:  # when the line is written: a masker knows only after the run whether it ran
         return separator().join(_t("{date}: {model}", date=d, model=model(m)) for d, m in ((_t("BEFORE"), bm), (_t("AFTER"), am)))
 
     return lambda pct: _t("Clouds: {dates}; cloud and shadow pixels of either date are nodata ({pct} % of the pixels with "
-                          "data on both dates)", dates=said(), pct=pct)
+                          "data on both dates)", dates=said(), pct=pct) + cautions()
 
 
 def resampling_text(resampling: Resampling) -> str:

@@ -13,11 +13,11 @@ geoid against ellipsoid heights) is no change.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..messages import decimal, number, percent, t
-from dataclasses import replace
-
 from .align import PairBlock
 from .methods import ChangeMethod, LogisticCalibration, smooth_valid
 from .noise import gate, noise_note, squared_differences

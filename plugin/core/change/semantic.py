@@ -35,6 +35,7 @@ from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
 from .align import SAR_ROLES, PairBlock
 from .logratio import TileLogRatios, scene_offsets, signed_log_ratios
+from .noise import MIN_CHANGE_M
 
 OTHER = "other"
 RULES_CONTEXT = 2
@@ -350,8 +351,9 @@ class ClassMaps:
     log_ratios: Optional[TileLogRatios] = None
     """SAR pairs: each tile's signed log-ratios less ``sar_offsets`` (the log-ratio method's own, when it runs)."""
     height_sign: int = 0
-    """Height pairs: +1 when the prompt gains built-up (built-up → built-up kept only where the height rose), -1 when it
-    loses built-up (kept only where it fell: a building lowered), 0 otherwise."""
+    """Height pairs: +1 when the prompt gains built-up (built-up → built-up kept only where the height rose by more than
+    the noise floor MIN_CHANGE_M), -1 when it loses built-up (kept only where it fell by more: a building lowered), 0
+    otherwise."""
     height_offset: float = 0.0
     """The median AFTER − BEFORE height difference of the sample (the dates' vertical offset), the level of no change."""
 
@@ -379,7 +381,8 @@ class ClassMaps:
         return next((i for i, n in enumerate(names) if "built_up" in _with_parents([n])), None)
 
     def against_height(self, block: PairBlock, from_scores: np.ndarray, to_scores: np.ndarray) -> Optional[np.ndarray]:
-        """(h, w) pixels built-up on both dates whose height moved against the prompt (fell for a gain, rose for a loss),
+        """(h, w) pixels built-up on both dates whose height did not move the prompt's way by more than the height noise
+        floor MIN_CHANGE_M (for a gain: fell, or moved within ± the floor, where noise alone would decide the direction),
         or None when the prompt or the pair has no height direction."""
         b, a = self.built_up_index(self.from_keys), self.built_up_index(self.to_names)
         if not self.height_sign or b is None or a is None:
@@ -387,7 +390,7 @@ class ClassMaps:
         i = block.roles.index("height")
         rise = (block.after[i] - block.before[i] - np.float32(self.height_offset)) * self.height_sign
         both = (np.argmax(from_scores, axis=0) == b) & (np.argmax(to_scores, axis=0) == a)
-        return both & ~(rise > 0)
+        return both & ~(rise > np.float32(MIN_CHANGE_M))
 
     def scores(self, block: PairBlock, grid: Grid, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """(K_from, h, w) and (K_to, h, w) class scores for a block (argmax gives the class)."""
@@ -521,7 +524,8 @@ def build_class_maps(roles: list[str], sample: list[PairBlock], reference: Optio
     if "height" in roles and sample:
         maps.height_sign = height_direction(spec)
         i = roles.index("height")
-        maps.height_offset = float(np.median(np.concatenate([(b.after[i] - b.before[i])[b.valid] for b in sample])))
+        diffs = np.concatenate([(b.after[i] - b.before[i])[b.valid] for b in sample])
+        maps.height_offset = float(np.median(diffs)) if diffs.size else 0.0  # no valid pixel: no offset (not NaN)
     if reference:
         from ..raster import open_raster
         from .reference import VectorReference, is_vector
@@ -830,8 +834,9 @@ def height_notes(maps: ClassMaps, table: np.ndarray) -> list[str]:
     if not maps.height_sign or b is None or a is None or not table[b, a]:
         return []
     pair = f"{class_label(maps.from_names[b])} → {class_label(maps.to_names[a])}"
-    return [_t("{pair} only where the height rose", pair=pair) if maps.height_sign > 0
-            else _t("{pair} only where the height fell (a building lowered)", pair=pair)]
+    floor = number(MIN_CHANGE_M, 1)
+    return [_t("{pair} only where the height rose by more than {floor} m", pair=pair, floor=floor) if maps.height_sign > 0
+            else _t("{pair} only where the height fell by more than {floor} m (a building lowered)", pair=pair, floor=floor)]
 
 
 def _refuse_unread_reference(prompt: ChangePrompt, spec: dict, maps: ClassMaps) -> None:

@@ -122,3 +122,49 @@ def test_built_up_to_built_up_follows_the_height(tmp_path, prompt, kept, dropped
         changed = ds.read(1) == 1
     assert changed[kept][2:-2, 2:-2].all() and not changed[dropped].any()  # a height loss was a 'new building'
     assert "only where the height" in res.summary
+
+
+def _built_up_maps(sign: int):
+    """ClassMaps with built-up on both dates and the prompt's height direction ``sign``; (from, to) scores of all built-up."""
+    from terraprompt.plugin.core.change.semantic import ClassMaps
+
+    maps = ClassMaps(["built_up", "other"], ["built_up", "other"], None, None, height_sign=sign)
+    scores = np.zeros((2, 1, 4), np.float32)
+    scores[0] = 1.0
+    return maps, scores
+
+
+@pytest.mark.parametrize("sign", [1, -1], ids=["gain", "loss"])
+def test_height_noise_does_not_decide_the_direction(sign):
+    """Rises of +0.2 m and falls of -0.2 m are noise (within ± MIN_CHANGE_M): neither a new nor a lowered building; +3 m
+    and -3 m are."""
+    maps, scores = _built_up_maps(sign)
+    before = np.full((1, 1, 4), 50.0, np.float32)
+    after = before + np.array([0.2, -0.2, 3.0, -3.0], np.float32)[None, None, :]
+    against = maps.against_height(PairBlock(["height"], before, after, np.ones((1, 4), bool)), scores, scores)
+    assert against.tolist() == [[True, True, sign < 0, sign > 0]]
+
+
+def test_an_empty_sample_gives_no_nan_height_offset(recwarn):
+    """No valid pixel in the sample: the height offset is 0 (the median of nothing was NaN, and a NaN offset made every
+    built-up → built-up pixel go against the prompt)."""
+    from terraprompt.plugin.core.change.semantic import build_class_maps
+
+    block = PairBlock(["height"], np.ones((1, 8, 8), np.float32), np.ones((1, 8, 8), np.float32), np.zeros((8, 8), bool))
+    maps = build_class_maps(["height"], [block], spec={"to": ["buildings"], "from": []})
+    assert maps.height_offset == 0.0
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_height_pairs_have_a_floor_in_metres():
+    """A height band's floor is MIN_CHANGE_M (0.005, a reflectance number, was no floor in metres): 0.2 m of noise cannot
+    be change, 1 m can; a stacked optical band keeps the reflectance floor."""
+    before = np.full((1, 9, 9), 50.0, np.float32)
+    block = PairBlock(["height"], before, before + np.float32(0.2), np.ones((9, 9), bool))
+    assert (gate(np.ones((9, 9), np.float32), block) == 0).all()
+    block = PairBlock(["height"], before, before + np.float32(1.0), np.ones((9, 9), bool))
+    assert (gate(np.ones((9, 9), np.float32), block) == 1).all()
+    from terraprompt.plugin.core.change.noise import MIN_CHANGE, MIN_CHANGE_M, unit_groups
+
+    assert MIN_CHANGE_M == 0.5 and unit_groups(["height"]) == [([0], MIN_CHANGE_M)]
+    assert unit_groups(["red", "nir", "height"]) == [([0, 1], MIN_CHANGE), ([2], MIN_CHANGE_M)]

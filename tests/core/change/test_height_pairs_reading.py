@@ -56,4 +56,4 @@ def test_noise_floor_of_a_height_pair_is_in_metres(tmp_path):
     after = _heights(2, 100.0)
     after[NEW] += 10.0
     res, _ = _run(tmp_path, _write(tmp_path, "dsm_2018.tif", _heights(1, 100.0)), _write(tmp_path, "dsm_2021.tif", after))
-    assert "under 0.005 m are not change" in res.summary
+    assert "under 0.5 m are not change" in res.summary

@@ -6,8 +6,8 @@ import pytest
 import rasterio
 
 from conftest import S2_NAMES, synthetic_s2, write_raster
-from plugin.core.change.detect import ChangeRequest, detect_change
-from plugin.core.errors import ModalityError
+from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+from terraprompt.plugin.core.errors import ModalityError
 
 H, W = 96, 128
 OPTICAL = (slice(10, 40), slice(10, 40))
@@ -62,6 +62,53 @@ def test_band_that_makes_every_pixel_invalid_is_named(tmp_path):
     with pytest.raises(ModalityError) as err:
         detect_change(ChangeRequest(before=pb, after=pa, method="cva", output_change=str(tmp_path / "c.tif"), cloud_mask=False))
     assert "Band 8 ('B08', nir)" in str(err.value)
+
+
+FOUR = ["B02", "B03", "B04", "B08"]
+
+
+def _four_band_pair(tmp_path, size: int, edit) -> tuple[str, str]:
+    """A described 4-band reflectance pair (size x size px, nodata 0 declared), BEFORE changed in place by ``edit``."""
+    s2, _, _ = synthetic_s2(size, size, 3)
+    refl = s2[[1, 2, 3, 7]].astype(np.float32) / 10000
+    after = refl.copy()
+    edit(refl, after)
+    pb = write_raster(str(tmp_path / "b_2020-06-01.tif"), refl, nodata=0.0, descriptions=FOUR)
+    pa = write_raster(str(tmp_path / "a_2020-07-01.tif"), after, nodata=0.0, descriptions=FOUR)
+    return pb, pa
+
+
+def test_an_undeclared_fill_in_one_corner_does_not_refuse_the_pair(tmp_path):
+    """Mostly declared nodata (a swath edge) and a -9999 fill in BEFORE's NIR in the top-left corner: the valid share is
+    taken of the pixels with a value on both dates (not of the nodata too), and the pair runs as it did before the check
+    (it was refused, naming B08 from the first 256x256 px)."""
+    def edit(before: np.ndarray, after: np.ndarray) -> None:
+        """Keep data in the top-left 40x40 px and a 12-px strip on the right; fill BEFORE's NIR in the corner."""
+        for date in (before, after):
+            data = np.zeros(date.shape[1:], bool)
+            data[:40, :40] = data[:, -12:] = True
+            date[:, ~data] = 0.0
+        before[3, :40, :40] = -9999.0
+
+    pb, pa = _four_band_pair(tmp_path, 300, edit)
+    res = detect_change(ChangeRequest(before=pb, after=pa, method="cva", output_change=str(tmp_path / "c.tif"), cloud_mask=False))
+    assert res.method == "cva"
+
+
+def test_the_band_named_is_the_one_the_sample_loses(tmp_path):
+    """B04 is a fill everywhere but the top-left 256x256 px, where B08 is: the sample names B04 (82 % lost), where the
+    first 256x256 px alone named B08."""
+    def edit(before: np.ndarray, after: np.ndarray) -> None:
+        """Fill BEFORE's red outside the top-left 256x256 px and its NIR inside them."""
+        corner = np.zeros(before.shape[1:], bool)
+        corner[:256, :256] = True
+        before[2, ~corner] = -9999.0
+        before[3, corner] = -9999.0
+
+    pb, pa = _four_band_pair(tmp_path, 600, edit)
+    with pytest.raises(ModalityError) as err:
+        detect_change(ChangeRequest(before=pb, after=pa, method="cva", output_change=str(tmp_path / "c.tif"), cloud_mask=False))
+    assert "Band 3 ('B04', red)" in str(err.value) and "on 82 % of its pixels" in str(err.value)
 
 
 def _undescribed_pair(tmp_path, order: list[int]) -> tuple[str, str]:
