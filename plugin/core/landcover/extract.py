@@ -403,7 +403,8 @@ class NetworkShadows:
         """The rule line."""
         return t("cloud shadows: {model}, within {reach} km of its clouds; water is excluded from them (the network's own "
                  "cloud output has no shadow class), and a shadow pixel no other concept claims is excluded",
-                 model=self.masker.describe(), reach=number(SHADOW_REACH_M / 1000.0))
+                 model=self.masker.describe(caution=False), reach=number(SHADOW_REACH_M / 1000.0)) + (
+            "; " + self.masker.narrow_caution() if self.masker.narrow else "")
 
 
 def network_shadows(engine, ctx: Context, roles: set[str], stack: ModalityStack, run_win: Window) -> Optional[NetworkShadows]:

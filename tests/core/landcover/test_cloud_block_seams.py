@@ -124,3 +124,6 @@ def test_narrow_crop_caution_reaches_the_explanation(tmp_path):
     r = extract_landcover(ExtractRequest(input=str(src), prompt="water", output_raster=str(tmp_path / "o.tif"),
                                          engine="spectral"))
     assert "only 128 px (43 cells of ~27 m) wide" in r.explanation and "EXTENT" in r.explanation, r.explanation
+    # after the whole cloud line, not inside it (it split '... m); caution: ...; cloudy pixels are excluded ...')
+    line = next(ln for ln in r.explanation.splitlines() if "only 128 px" in ln)
+    assert line.index("cloudy pixels are excluded") < line.index("caution: this raster is only"), line
