@@ -113,10 +113,13 @@ def _style_in_geopackage(layer: QgsVectorLayer, path: str, project) -> str:
 
 def _forget_style(path: str, table: str) -> None:
     """Delete the style stored under the table's name in a GeoPackage (a file styled before): QGIS 3.22's
-    saveStyleToDatabase waits for ever when it has to replace a style of the same name, and writes a new one at once."""
+    saveStyleToDatabase waits for ever when it has to replace a style of the same name, and writes a new one at once;
+    the table's other styles are kept, none of them its default any more (QGIS unsets only one, of the same geometry
+    column, so the new style could share the default with another)."""
     with closing(sqlite3.connect(path, timeout=10)) as db, db:
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'layer_styles'").fetchone():
             db.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND stylename = ?", (table, table))
+            db.execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ? AND useAsDefault", (table,))
 
 
 def style_when_loaded(context: QgsProcessingContext, path: Optional[str], style: Callable, explanation: str = "",

@@ -6,6 +6,7 @@ actually runs, and why (e.g. "cuda asked, CUDAExecutionProvider not available").
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import sys
@@ -21,6 +22,12 @@ LAST_REPORT: dict = {}
 
 _MODELS: dict = {}
 """Loaded models kept for later runs (ONNX sessions, model file hashes), by (kind, file state, rest): see :func:`cached`."""
+_USED: dict = {}
+"""When each model of :data:`_MODELS` was last asked for (a number from :data:`_ASKED`), by the same key."""
+_BUILDS: dict = {}
+"""The models being made (a :class:`_Build` each), by the key of :data:`_MODELS`."""
+_ASKED = itertools.count(1)
+"""Numbers the requests to :func:`cached` in the order they came (read under :data:`_MODELS_LOCK`)."""
 _MODELS_LOCK = threading.Lock()
 T = TypeVar("T")
 
@@ -133,20 +140,59 @@ def file_state(path: str) -> tuple:
     return os.path.abspath(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
+class _Build:
+    """A model being made for one key: its callers take ``lock`` in turn (the first makes it, the others find it made)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.callers = 0
+        self.asked = 0
+        """The latest request among the callers (a number from :data:`_ASKED`)."""
+        self.done = False
+        self.made = None
+
+
 def cached(kind: str, path: str, make: Callable[[], T], *rest, one_file: bool = False) -> T:
     """``make()`` once per kind, state of the file at ``path`` and ``rest``, kept until :func:`release_models`; what was
-    made from an older state of the same file (a model replaced on disk) is dropped, and with ``one_file`` what was made
-    from any other file of this kind (models of hundreds of MB: only the last one used stays in memory)."""
+    made from an older state of the same file (a model replaced on disk) is dropped, and with ``one_file`` every other
+    model of this kind (models of hundreds of MB: only the last one used stays in memory). Concurrent callers of one key
+    share one ``make()``; callers of other keys do not wait for it."""
     state = file_state(path)
     key = (kind, state, rest)
     with _MODELS_LOCK:
+        asked = next(_ASKED)
         if key in _MODELS:
+            _USED[key] = asked
             return _MODELS[key]
-    made = make()
-    with _MODELS_LOCK:
-        for old in [k for k in _MODELS if k[0] == kind and k[1] != state and (one_file or k[1][0] == state[0])]:
-            del _MODELS[old]
-        return _MODELS.setdefault(key, made)
+        build = _BUILDS.setdefault(key, _Build())
+        build.callers += 1
+        build.asked = asked
+    try:
+        with build.lock:
+            if not build.done:
+                build.made = make()
+                build.done = True
+                with _MODELS_LOCK:
+                    _keep(key, build.made, build.asked, one_file)
+            return build.made
+    finally:
+        with _MODELS_LOCK:
+            build.callers -= 1
+            if not build.callers:
+                del _BUILDS[key]
+
+
+def _keep(key: tuple, made: object, asked: int, one_file: bool) -> None:
+    """Keep ``made`` for ``key`` in place of the models it replaces, unless one of those was asked for after ``asked``
+    (a newer model file, or with ``one_file`` another model used since: ``made`` is the stale one and is not kept)."""
+    kind, state, _ = key
+    replaced = [k for k in _MODELS if k[0] == kind and k != key and (one_file or (k[1][0] == state[0] and k[1] != state))]
+    if any(_USED[k] > asked for k in replaced):
+        return
+    for k in replaced:
+        del _MODELS[k], _USED[k]
+    _MODELS[key] = made
+    _USED[key] = asked
 
 
 def shared_session(model_path: str, device: str = "auto", threads: Optional[int] = None, data_files: Sequence[str] = (),
@@ -175,6 +221,7 @@ def release_models() -> None:
     and hashes cached here, and the shared land-cover classifier and building head."""
     with _MODELS_LOCK:
         _MODELS.clear()
+        _USED.clear()
     package = __name__.rsplit(".", 1)[0]
     for name in ("pixel_classifier", "buildings_vhr"):
         module = sys.modules.get(f"{package}.landcover.{name}")

@@ -1,12 +1,18 @@
 """ONNX sessions and model hashes are made once per state of the model file (probe 'longsession', finding 2: 23 sessions
-and as many sha256 reads for 35 Processing runs), made again when the file is replaced, and released at plugin unload."""
+and as many sha256 reads for 35 Processing runs), made again when the file is replaced, and released at plugin unload;
+concurrent runs share one build (review 'core', defects 2 and 3)."""
 from __future__ import annotations
 
 import os
 import shutil
 import sys
+import threading
+import time
 
+import numpy as np
+import onnx
 import pytest
+from onnx import TensorProto, helper, numpy_helper
 
 from terraprompt.plugin.core import modelcards, runtime
 from terraprompt.plugin.core.errors import ModelError
@@ -102,3 +108,109 @@ def test_only_the_last_sam_pair_used_stays_loaded(tmp_path, reads):
     assert sam_onnx.SamOnnxEngine(*second, "cpu").enc is b.enc
     assert sam_onnx.SamOnnxEngine(*first, "cpu").enc is not a.enc
     assert open_verified(bundled, {"sha256": file_sha256(bundled)}, "cpu")[0] is kept
+
+
+def _slow_builds(seconds: float = 0.3):
+    """A model builder that takes ``seconds`` and the list of the models it built."""
+    built: list[object] = []
+
+    def make() -> object:
+        time.sleep(seconds)
+        built.append(object())
+        return built[-1]
+
+    return make, built
+
+
+def _replaced(path) -> None:
+    """The file's state changed as a new copy of the model would change it (a later mtime)."""
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def test_concurrent_runs_asking_for_one_model_build_it_once(tmp_path, reads):
+    path = tmp_path / "m.onnx"
+    path.write_bytes(b"x" * 10)
+    make, built = _slow_builds()
+    start = threading.Barrier(4)
+    got: list[object] = []
+
+    def run() -> None:
+        start.wait()
+        got.append(runtime.cached("demo", str(path), make))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1, f"{len(built)} builds for 4 concurrent callers of one model"
+    assert got == built * 4
+
+
+def test_a_slow_build_does_not_hold_up_other_models(tmp_path, reads):
+    slow, other = tmp_path / "slow.onnx", tmp_path / "other.onnx"
+    slow.write_bytes(b"x")
+    other.write_bytes(b"y")
+    go = threading.Event()
+    builder = threading.Thread(target=runtime.cached, args=("demo", str(slow), lambda: go.wait(10)))
+    builder.start()
+    quick = threading.Thread(target=runtime.cached, args=("demo", str(other), object))
+    quick.start()
+    quick.join(5)
+    waited = quick.is_alive()
+    go.set()
+    builder.join()
+    assert not waited, "a model waited for the build of another one"
+
+
+def test_a_stale_build_does_not_evict_the_model_of_the_current_file(tmp_path, reads):
+    path = tmp_path / "m.onnx"
+    path.write_bytes(b"x" * 10)
+    asked, go = threading.Event(), threading.Event()
+
+    def old() -> str:
+        asked.set()
+        go.wait(10)
+        return "old"
+
+    stale = threading.Thread(target=runtime.cached, args=("k", str(path), old))
+    stale.start()
+    asked.wait(10)  # the slow run read the old state of the file
+    _replaced(path)
+    assert runtime.cached("k", str(path), lambda: "new") == "new"
+    go.set()
+    stale.join()
+    assert [v for k, v in runtime._MODELS.items() if k[0] == "k"] == ["new"]
+    assert runtime.cached("k", str(path), lambda: "built again") == "new"
+
+
+def _external_encoder(path: str, weight: float) -> str:
+    """A SAM-style encoder whose weights lie in '<name>.data' beside it (embeddings = pooled image x ``weight``)."""
+    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 1024, 1024])
+    w = numpy_helper.from_array(np.full((1, 3, 16, 16), weight, np.float32), "W")
+    nodes = [helper.make_node("AveragePool", ["image"], ["p"], kernel_shape=[64, 64], strides=[64, 64]),
+             helper.make_node("Mul", ["p", "W"], ["image_embeddings"])]
+    out = helper.make_tensor_value_info("image_embeddings", TensorProto.FLOAT, [1, 3, 16, 16])
+    model = helper.make_model(helper.make_graph(nodes, "enc", [x], [out], initializer=[w]),
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                    location=os.path.basename(path) + ".data", size_threshold=0)
+    return path
+
+
+def test_a_sam_session_whose_weights_file_changed_is_dropped(tmp_path, reads):
+    """Re-exported weights (.onnx.data) under an unchanged .onnx: the new session replaces the old one in memory."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    enc = _external_encoder(str(tmp_path / "a" / "big_encoder.onnx"), 1.0)
+    new_weights = _external_encoder(str(tmp_path / "b" / "big_encoder.onnx"), 2.0) + ".data"
+    dec = decoder(str(tmp_path / "big_decoder.onnx"))
+    first = sam_onnx.SamOnnxEngine(enc, dec, "cpu")
+    shutil.copyfile(new_weights, enc + ".data")
+    second = sam_onnx.SamOnnxEngine(enc, dec, "cpu")
+    assert second.enc is not first.enc and second.encoder_sha256 != first.encoder_sha256
+    assert [v[0] for k, v in runtime._MODELS.items() if k[0] == "SAM encoder"] == [second.enc]
+    image = np.ones((1, 3, 1024, 1024), np.float32)
+    assert float(second.enc.run(None, {"image": image})[0].max()) == 2.0
