@@ -426,7 +426,8 @@ def _refuse_negated_range(text: str, m: re.Match) -> None:
     5 ha'): a run keeps one range of sizes or heights, not everything outside one (it kept the range itself)."""
     negation, w_start, words = _negation_before(text, m.start())
     nothing = _nothing_before(text, w_start, m.start())
-    if negation is not None and (all(w in _STOP or w in _SIZE_WORDS for w in words) or _negates_concept(text, negation, w_start, words)):
+    if negation is not None and (all(w in _STOP or w in _SIZE_WORDS for w in words)
+                                 or _negates_concept(text, negation, w_start, words)):
         start = w_start + negation.start()
     elif nothing is not None:
         start = nothing.start()

@@ -2,16 +2,17 @@
 
 Nothing here pretends: the report says which device was asked for, which one
 actually runs, and why (e.g. "cuda asked, CUDAExecutionProvider not available").
+Loaded models (ONNX sessions, model file hashes) are kept for later runs until
+the plugin unloads (:func:`cached`, :func:`release_models`).
 """
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import re
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, TypeVar, Union
 
 from .messages import separator, t
@@ -213,7 +214,7 @@ def cached_session(model_path: str, device: str = "auto", threads: Optional[int]
                    kind: str = "onnx session", one_file: bool = False):
     """:func:`shared_session` with a copy of its report the caller may add to."""
     sess, report = shared_session(model_path, device, threads, data_files, kind, one_file)
-    return sess, dataclasses.replace(report)
+    return sess, replace(report)
 
 
 def release_models() -> None:

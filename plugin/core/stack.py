@@ -48,7 +48,8 @@ class Layer:
 
     def measured(self, data: np.ma.MaskedArray, bands: list[int]) -> tuple[np.ndarray, np.ndarray, dict[int, np.ndarray]]:
         """(physical values, valid, own validity by band) of a masked read of ``bands``: the layer's scaling on its
-        bands, whose validity ``valid`` is; a band of ``own_scaling`` is scaled and made valid on its own."""
+        bands, whose validity ``valid`` is; a band of ``own_scaling`` is scaled and made valid on its own (bands sharing
+        one scaling, the SAR bands of an optical stack, together)."""
         apart = [i for i, b in enumerate(bands) if b in self.own_scaling]
         if not apart:
             arr, valid = self.scaling.measured(data)

@@ -170,8 +170,8 @@ def run_tiled(
 
 
 def tiled_span(window: Window, width: int, height: int, spec: TileSpec) -> Window:
-    """The window to tile for an extent: the tiles of the whole raster (width x height) that cover it, so the engines see the context and
-    the tile layout of a whole run there (the extent's own result is cut out of it)."""
+    """The window to tile for an extent: the tiles of the whole raster (width x height) that cover it, so the engines see
+    the context and the tile layout of a whole run there (the extent's own result is cut out of it)."""
     c0, c1 = covering_tiles(int(window.col_off), int(window.col_off + window.width), width, spec)
     r0, r1 = covering_tiles(int(window.row_off), int(window.row_off + window.height), height, spec)
     return Window(c0, r0, c1 - c0, r1 - r0)

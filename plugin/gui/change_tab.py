@@ -474,7 +474,8 @@ class ChangeTab(ExtentChoice, QWidget):
         previous = self.temp_dir  # the last result's files (the slider rewrites them): a refused run keeps them
         try:
             req = self.build_request()
-            # a date that is a web layer (XYZ, WMS ...) is its map view, rendered in the task; files are used as they are
+            # a date that is a web layer (XYZ, WMS ...) is its map view (or the extent), rendered in the task; files are
+            # used as they are
             canvas = self.iface.mapCanvas() if self.iface is not None else None
             after_layer = self.after_combo.currentLayer()
             # a web AFTER over the same extent as BEFORE (in AFTER's CRS), not over the view: the common extent stays whole

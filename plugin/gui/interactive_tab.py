@@ -164,7 +164,7 @@ class InteractiveTab(QWidget):
             self.tool.redoRequested.connect(self.controller.redo)
             self.tool.acceptRequested.connect(self.accept)
             self.tool.clearRequested.connect(self.controller.clear)
-            self.tool.clearRequested.connect(self._apply_waiting_engine)  # after the clear: Esc lets a new model apply
+            self.tool.clearRequested.connect(self._cleared)  # after the clear: Esc lets a new raster or model apply
             self.tool.deactivated.connect(lambda: self._tool_left())  # a bound method here crashed later teardowns (PyQt)
             self.tool.activated.connect(lambda: self._tool_back())
         self.start_button.toggled.connect(self._toggle_tool)
@@ -172,7 +172,7 @@ class InteractiveTab(QWidget):
         self.undo_button.clicked.connect(self._undone)
         self.redo_button.clicked.connect(self.controller.redo)
         self.clear_button.clicked.connect(self.controller.clear)
-        self.clear_button.clicked.connect(self._apply_waiting_engine)
+        self.clear_button.clicked.connect(self._cleared)
         self.model_edit.editingFinished.connect(self._engine_chosen)
         self.model_edit.completer().activated.connect(lambda _text: self._engine_chosen())
         self.device_combo.currentIndexChanged.connect(
@@ -436,7 +436,7 @@ class InteractiveTab(QWidget):
         else:
             self.status.setText(tr("{engine}: the next click encodes the view with it.").format(engine=self._engine_note()))
 
-    def _apply_waiting_engine(self) -> None:
+    def _cleared(self) -> None:
         """After Esc or Clear: a raster, model or device chosen while the mask was shown applies now."""
         self._apply_waiting(tr("Cleared."))
 
@@ -495,8 +495,9 @@ class InteractiveTab(QWidget):
         self.start_button.setChecked(False)
 
     def accept(self):
-        """Accept the current mask (Enter on the map or the Accept button): the mask shown, made with the model and device
-        it was made with; a model or device changed in the dock meanwhile applies afterwards, to the next object."""
+        """Accept the current mask (Enter on the map or the Accept button): the mask shown, made with the raster, model and
+        device it was made with; a raster, model or device chosen in the dock meanwhile applies afterwards, to the next
+        object (a refused object stays, with what it was made on)."""
         self.apply_choices(keep_session=True)  # the class, file and outline choices as the dock shows them now
         oid = self.controller.accept()
         note = self._waiting_note()

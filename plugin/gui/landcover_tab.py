@@ -446,7 +446,7 @@ class LandcoverTab(ExtentChoice, QWidget):
         self.prompt_edit.setText(str(settings.value("landcover/prompt", "water and vegetation")))
         self._select(self.modality_combo, settings.value("landcover/modality", "auto"))
         self._select(self.engine_combo, settings.value("landcover/engine", "auto"))
-        self._select(self.extent_combo, settings.value("landcover/extent", "layer"))
+        self.select_extent_mode(settings.value("landcover/extent", "layer"))
         self.straight_check.setChecked(str(settings.value("landcover/straight", "false")) == "true")
         self.device = settings.DeviceChoice(self.device_combo, "landcover/device")
         to_file = str(settings.value("landcover/output_mode", "temporary")) == "file"

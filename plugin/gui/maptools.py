@@ -225,10 +225,10 @@ class PromptController(QObject):
     # ------------------------------------------------------------- configuration
     def configure(self, layer, model: str, device: str, class_name: str, output_path: str, cache_dir: Optional[str] = None,
                   straight: bool = False, no_overlap: bool = False, keep_session: bool = False, reason: str = "") -> bool:
-        """Set the raster layer, model and output; a new layer or model drops the current session (``keep_session``: a
-        new layer, model or device is not taken yet, so Enter accepts the mask shown before they apply; ``reason``: why
-        the session is dropped, when not that another raster or model was chosen). True when the status was given what
-        that dropped or stopped."""
+        """Set the raster layer, model and output; a new layer, model or device drops the current session
+        (``keep_session``: a new layer, model or device is not taken yet, so Enter accepts the mask shown before they
+        apply; ``reason``: why the session is dropped, when not that another raster, model or device was chosen). True
+        when the status was given what that dropped or stopped."""
         model, device = model or "bundled", device or "auto"
         said = False
         if layer is not self.layer or model != self.model or device != self.device:
@@ -295,10 +295,10 @@ class PromptController(QObject):
         return True
 
     def _put_back(self, back: dict, reason: str) -> str:
-        """Write an object taken back by Ctrl+Z into its file again, as it was accepted, and say why (``reason``); what to
-        say of it ('' when it cannot be written, said). While a layer of that file is edited in a transaction group (it
-        holds the file's lock: a second connection would wait, then fail) the object is kept and written once that layer
-        stops editing."""
+        """Write an object taken back by Ctrl+Z into its file again, as it was accepted; returns what to say of it, with
+        ``reason`` ('' when it cannot be written: the error is said). While a layer of that file is edited in a
+        transaction group (it holds the file's lock: a second connection would wait, then fail) the object is kept and
+        written once that layer stops editing."""
         oid, file = back["object_id"], os.path.basename(back["path"])
         busy = self._editing_in_transaction(back["path"])
         if busy is not None:
@@ -336,7 +336,7 @@ class PromptController(QObject):
         return True
 
     def _say(self, text: str, level: str = "warning") -> None:
-        """Put a message in the message bar (warnings) and the same text in the status line."""
+        """Say ``text`` through ``message`` at ``level`` (a warning by default) and in the status line."""
         self.message(text, level)
         self.changed.emit(text)
 

@@ -3,8 +3,6 @@ with an object under way, what the status line says when Enter or Ctrl+Z does no
 candidate, and an objects file typed as a bare name."""
 from __future__ import annotations
 
-import os
-
 import fiona
 import pytest
 
@@ -215,7 +213,7 @@ def test_ctrl_z_after_another_objects_file_was_chosen_says_which_file(setup):
     """Enter, another objects file chosen, Ctrl+Z: nothing is taken back from either file, and the status says to choose
     the first file again (nothing was said); with it chosen again, Ctrl+Z takes the object back."""
     tab, canvas, layer, masks, xf, tmp = setup
-    ctl, out = tab.controller, tmp / "accepted.gpkg"
+    out = tmp / "accepted.gpkg"
     _accept_roofs(tab, canvas, xf, (55, 70))
     tab.output_widget.setFilePath(str(tmp / "other.gpkg"))
     tab.apply_choices(keep_session=True)

@@ -89,17 +89,19 @@ def test_interactive_tab_finds_similar_to_selected(plugin, project, tmp_path):
     canvas = tab.iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     xf = QgsCoordinateTransform(raster.crs(), canvas.mapSettings().destinationCrs(), project)
-    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(*(TR * (0, 130)), *(TR * (130, 0)))))  # a part of the raster for any canvas shape
+    canvas.setExtent(xf.transformBoundingBox(QgsRectangle(*(TR * (0, 130)), *(TR * (130, 0)))))
     project.removeMapLayer(found[0].id())
     tab.in_view_check.setChecked(True)
     tab.similar_button.click()
     assert wait_for(lambda: tab.similar_task is None, 60)
     found = [l for l in project.mapLayers().values() if l.name().endswith("on rgb (similar objects)")]
     view = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), raster.crs(), project).transformBoundingBox(canvas.extent())
-    inside = [rc for rc in red if view.contains(QgsRectangle(*geom(*rc).bounds))]  # the view widens to the canvas's shape
-    assert 3 <= len(inside) < len(red)
-    others = [rc for rc in inside if rc not in (red[0], red[4])]
-    assert found and found[0].featureCount() == len(others), tab.status.text()
+    # the view widens to the canvas's shape (earlier tests change the window): its edge may cut a row of roofs
+    others = [rc for rc in red if rc not in (red[0], red[4])]
+    inside = [rc for rc in others if view.contains(QgsRectangle(*geom(*rc).bounds))]
+    touched = [rc for rc in others if view.intersects(QgsRectangle(*geom(*rc).bounds))]
+    assert inside and len(touched) < len(others), (inside, touched)
+    assert found and len(inside) <= found[0].featureCount() <= len(touched), tab.status.text()
 
 
 def test_similar_objects_are_never_written_over_the_exemplar_layer(plugin, tmp_path):

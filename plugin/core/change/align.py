@@ -201,7 +201,8 @@ class AlignedPair:
     def _read_plain(self, which: str, window: Window, roles: Optional[Sequence[str]] = None) -> tuple[np.ndarray, np.ndarray]:
         """One date's scaled values as read (AFTER warped onto BEFORE's grid when the grids differ)."""
         layer = self.before if which == "before" else self.after
-        wanted = [layer.modality.roles[r] for r in (roles or self.roles)]
+        paired = list(roles or self.roles)
+        wanted = [layer.modality.roles[r] for r in paired]
         idx = layer.bands_to_read(wanted)
         if which == "before" or self.same_grid:
             data = layer.src.read(window=window, bands=idx)
@@ -213,8 +214,8 @@ class AlignedPair:
         bad = ~ok
         for valid in own.values():
             bad |= ~valid
-        if "height" in (roles or self.roles):  # an undeclared fill (-9999) is no height: it read as a 10 km drop
-            bad |= void_heights(vals[list(roles or self.roles).index("height")])
+        if "height" in paired:  # an undeclared fill (-9999) is no height: it read as a 10 km drop
+            bad |= void_heights(vals[paired.index("height")])
         if not all(np.dtype(d).kind in "iub" for d in layer.src.dtypes):  # scaled integers are finite already
             bad |= ~np.isfinite(vals).all(axis=0)
         return vals, bad
@@ -745,7 +746,7 @@ def heights_apart(layer: Layer) -> tuple[Layer, str]:
 def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
     """The report's cloud line for a share masked ('1,2'): which masker each date had, and that cloud and shadow pixels
     of either date are nodata."""
-    def network(m) -> bool:
+    def by_network(m) -> bool:
         """Whether a date's clouds were masked by the cloud network: not by a product's mask, nor left unmasked on a raster
         too small for the network."""
         return m is not None and not getattr(m, "per_pixel", False) and not getattr(m, "skipped", None)
@@ -753,7 +754,7 @@ def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
     def model(m) -> str:
         if m is None:
             return _t("not masked ({why})", why=why)
-        if not network(m):
+        if not by_network(m):
             return m.describe()
         from ..landcover.spectral import SHADOW_REACH_M
 
@@ -762,7 +763,7 @@ def clouds_line(maskers: list, why: str) -> Callable[[str], str]:
 
     def cautions() -> str:
         """The networks' narrow-raster cautions, each a sentence of its own after the line ('' when none)."""
-        said = dict.fromkeys(m.narrow_caution() for m in maskers if network(m) and m.narrow)
+        said = dict.fromkeys(m.narrow_caution() for m in maskers if by_network(m) and m.narrow)
         return "".join(". " + c[:1].upper() + c[1:] for c in said)
 
     bm, am = maskers
@@ -880,7 +881,8 @@ def paired_scaling(layer: Layer, roles: Sequence[str]) -> Scaling:
 
 
 def _auto_normalisation(blayer: Layer, alayer: Layer, roles: Sequence[str] = ()) -> str:
-    """'none' when both dates are in physical units (reflectance, dB, metres), else 'relative'.
+    """'none' when both dates' paired ``roles`` are in the same physical units (reflectance, dB, metres;
+    :func:`paired_scaling`), else 'relative'.
 
     Measured (make eval-change): on calibrated Sentinel-2 TOA pairs (OSCD) normalising costs F1
     (0.27 → 0.22 for CVA); on 8-bit DN pairs (Landsat Taizhou) it is decisive (kappa −0.04 → 0.98).

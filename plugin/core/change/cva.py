@@ -118,8 +118,9 @@ class CVA(ChangeMethod):
         changed = magnitude(d / self.scale[:, None]) > self.calib.center
         dirs = direction_degrees(d[:, changed] / self.scale[:, None]) if changed.any() else np.zeros(0)
         bright = float((dirs < 90).mean()) if dirs.size else 0.0
-        identical, shifted = not d.any(), bool(_offset_note(roles, self.offsets))
-        self.notes = _offset_note(roles, self.offsets) + [
+        offset = _offset_note(roles, self.offsets)
+        identical, shifted = not d.any(), bool(offset)
+        self.notes = offset + [
             (t("CVA on {bands} bands (differences standardised by their robust spread), fitted on {pixels} sample pixels",
                bands=d.shape[0], pixels=number(d.shape[1])) if d.shape[0] > 1 else
              t("CVA on 1 band (differences standardised by their robust spread), fitted on {pixels} sample pixels",

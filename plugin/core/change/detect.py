@@ -258,7 +258,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                   for p in (req.before_cloud_mask, req.after_cloud_mask))
     window = extent_window(before, common_window(before, after), req.extent)  # the outputs' part of BEFORE's grid
     pair = align_pair(before, after, bmod, amod, req.normalisation, req.cloud_mask, req.device, masks)  # fitted on all of it
-    grid = Grid(pair.grid.crs, pair.grid.window_transform(window), int(window.width), int(window.height))
+    grid = window_grid(pair.grid, window)
     areas = pixel_areas(grid)  # geodesic, computed once: the size check and the tally
     check_maximum_over_pixel(req, prompt, float(areas.values().min()))
     method_name, method_why = choose_method(req.method, pair)
@@ -455,14 +455,15 @@ def extent_window(before: RasterSource, common: Window, extent: Optional[tuple[f
         window = None  # off BEFORE: said below with the area both dates cover
     if window is None or not _intersects(window, common):
         raise InputError(t("The chosen extent ({extent}) does not overlap the area BEFORE and AFTER both cover ({common}).",
-                           extent=bounds_text(extent, before.grid), common=bounds_text(window_bounds(before.grid, common), before.grid)),
+                           extent=bounds_text(extent, before.grid),
+                           common=bounds_text(window_grid(before.grid, common).bounds(), before.grid)),
                          t("Pick an extent inside the area both dates cover, or leave the extent empty for the whole pair."))
     return window
 
 
-def window_bounds(grid: Grid, window: Window) -> tuple[float, float, float, float]:
-    """xmin, ymin, xmax, ymax of a window of a grid, in the grid's CRS."""
-    return Grid(grid.crs, grid.window_transform(window), int(window.width), int(window.height)).bounds()
+def window_grid(grid: Grid, window: Window) -> Grid:
+    """The grid of a window of a grid (its part of the grid, same CRS and pixels)."""
+    return Grid(grid.crs, grid.window_transform(window), int(window.width), int(window.height))
 
 
 def bounds_text(bounds: tuple[float, float, float, float], grid: Grid) -> str:
@@ -471,7 +472,7 @@ def bounds_text(bounds: tuple[float, float, float, float], grid: Grid) -> str:
     return t("x {xmin} to {xmax}, y {ymin} to {ymax} in {crs}", xmin=x0, xmax=x1, ymin=y0, ymax=y1, crs=crs_label(grid.crs))
 
 
-def extent_lines(pair: AlignedPair, window: Window, extent) -> list[str]:
+def extent_lines(pair: AlignedPair, window: Window, extent: Optional[tuple[float, float, float, float]]) -> list[str]:
     """The summary's line on an extent (none for the whole pair): which part of BEFORE, and that the scene was fitted on
     the whole pair."""
     if extent is None:

@@ -112,7 +112,7 @@ def noise_note(blocks: list[PairBlock]) -> str:
     if roles == ["height"]:  # heights differ in metres
         return t("Noise floor: pixels whose height differences (3x3 mean) are under {floor} m are not change: {share} of "
                  "the sample", floor=decimal(f"{MIN_CHANGE_M:g}"), share=share)
-    if blocks and set(blocks[0].roles) & SAR_ROLES:  # SAR pairs differ in dB, not in reflectance
+    if set(roles) & SAR_ROLES:  # SAR pairs differ in dB, not in reflectance
         return t("Noise floor: pixels whose differences (RMS over the polarisations, 3x3 mean) are under {floor} dB are "
                  "not change: {share} of the sample", floor=decimal(f"{MIN_CHANGE_DB:g}"), share=share)
     return t("Noise floor: pixels whose differences (RMS over the bands, 3x3 mean) are under {floor} are not change: "

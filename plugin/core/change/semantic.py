@@ -376,20 +376,23 @@ class ClassMaps:
         """True when at least one real class (not only 'other') exists on both sides."""
         return len(self.to_names) > 1
 
-    def built_up_index(self, names: list[str]) -> Optional[int]:
-        """The index of the built-up class (buildings refine it) among ``names``, or None."""
-        return next((i for i, n in enumerate(names) if "built_up" in _with_parents([n])), None)
+    @property
+    def built_up_cell(self) -> Optional[tuple[int, int]]:
+        """(BEFORE, AFTER) indices of the built-up class (buildings refine it), or None when a date has none."""
+        b, a = (next((i for i, n in enumerate(names) if "built_up" in _with_parents([n])), None)
+                for names in (self.from_keys, self.to_names))
+        return None if b is None or a is None else (b, a)
 
     def against_height(self, block: PairBlock, from_scores: np.ndarray, to_scores: np.ndarray) -> Optional[np.ndarray]:
         """(h, w) pixels built-up on both dates whose height did not move the prompt's way by more than the height noise
         floor MIN_CHANGE_M (for a gain: fell, or moved within ± the floor, where noise alone would decide the direction),
         or None when the prompt or the pair has no height direction."""
-        b, a = self.built_up_index(self.from_keys), self.built_up_index(self.to_names)
-        if not self.height_sign or b is None or a is None:
+        cell = self.built_up_cell
+        if not self.height_sign or cell is None:
             return None
         i = block.roles.index("height")
         rise = (block.after[i] - block.before[i] - np.float32(self.height_offset)) * self.height_sign
-        both = (np.argmax(from_scores, axis=0) == b) & (np.argmax(to_scores, axis=0) == a)
+        both = (np.argmax(from_scores, axis=0) == cell[0]) & (np.argmax(to_scores, axis=0) == cell[1])
         return both & ~(rise > np.float32(MIN_CHANGE_M))
 
     def scores(self, block: PairBlock, grid: Grid, window: Window) -> tuple[np.ndarray, np.ndarray]:
@@ -822,17 +825,18 @@ def select_transitions(prompt: ChangePrompt, maps: ClassMaps) -> tuple[np.ndarra
         kept_from = {maps.from_keys[i] for i in np.nonzero(fm)[0]}
         tm = np.array([not (_with_parents([n]) & kept_from) for n in maps.to_names])
     table = fm[:, None] & tm[None, :]
-    b, a = maps.built_up_index(maps.from_keys), maps.built_up_index(maps.to_names)
-    if maps.height_sign < 0 and b is not None and a is not None:
-        table[b, a] = True  # a building lowered is a loss of built-up too
+    cell = maps.built_up_cell
+    if maps.height_sign < 0 and cell is not None:
+        table[cell] = True  # a building lowered is a loss of built-up too
     return _kept(table, maps, fallback_notes(p, maps) + height_notes(maps, table))
 
 
 def height_notes(maps: ClassMaps, table: np.ndarray) -> list[str]:
     """The note saying that built-up → built-up is kept only where the height moved the prompt's way ([] else)."""
-    b, a = maps.built_up_index(maps.from_keys), maps.built_up_index(maps.to_names)
-    if not maps.height_sign or b is None or a is None or not table[b, a]:
+    cell = maps.built_up_cell
+    if not maps.height_sign or cell is None or not table[cell]:
         return []
+    b, a = cell
     pair = f"{class_label(maps.from_names[b])} → {class_label(maps.to_names[a])}"
     floor = number(MIN_CHANGE_M, 1)
     return [_t("{pair} only where the height rose by more than {floor} m", pair=pair, floor=floor) if maps.height_sign > 0

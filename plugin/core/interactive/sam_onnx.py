@@ -31,7 +31,7 @@ from scipy import ndimage
 
 from ..errors import ModelError
 from ..messages import t
-from ..modelcards import cached_sha256, file_sha256  # noqa: F401 - the tests import file_sha256 from here
+from ..modelcards import cached_sha256
 from ..runtime import cached, cached_session, too_new_for_runtime
 
 PIXEL_MEAN = np.array([123.675, 116.28, 103.53], dtype=np.float32)

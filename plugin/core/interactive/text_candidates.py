@@ -12,9 +12,9 @@ pixels, continued to the raster's edges), shadows reached from clouds outside
 the view too, and the network engine's water taken out of ukis-csmask's
 shadows (when the view is at the raster's own pixels; on a coarser grid the
 cloud network reads other cells, so a coarse view's classes follow the Land
-cover tab's only approximately). Every pixel gets the best wanted concept (probability ≥ 0.5, excluded
-concepts and clouds removed, nodata never), and each
-4-connected region of one concept becomes a candidate: a mask on the encoded
+cover tab's only approximately). Every pixel gets the best wanted concept
+(probability ≥ 0.5, excluded concepts and clouds removed, nodata never), and
+each 4-connected region of one concept becomes a candidate: a mask on the encoded
 grid (kept as its bounding-box crop), its concept, true area and mean
 confidence. Regions smaller than the prompt's size qualifier (or a few pixels)
 are dropped; the largest (or best scored) ``max_count`` are kept.

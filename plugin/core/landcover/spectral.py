@@ -855,12 +855,13 @@ class SpectralEngine:
                 "excess-green index (ExG), as a clipped band skews their colour", bands=clipped)))
         if self.clouds is not None and self.use_cloud_mask:
             sar = any("sar" in r.families() for r in self.rules.values())
-            narrow = getattr(self.clouds, "narrow_caution", None)  # the cloud network's, after the whole line
-            model = self.clouds.describe(caution=False) if narrow else self.clouds.describe()
-            caution = narrow() if narrow else ""
+            narrow_caution = getattr(self.clouds, "narrow_caution", None)  # the cloud network's, after the whole line
+            model = self.clouds.describe(caution=False) if narrow_caution else self.clouds.describe()
+            caution = narrow_caution() if narrow_caution else ""
             lines.append(t("clouds/shadows: {detail}", detail=(
                 t("{model}; cloudy pixels are excluded from the other concepts (SAR still decides under clouds)", model=model)
-                if sar else t("{model}; cloudy pixels are excluded from the other concepts", model=model))) + ("; " + caution if caution else ""))
+                if sar else t("{model}; cloudy pixels are excluded from the other concepts", model=model)))
+                + ("; " + caution if caution else ""))
         elif self.ctx.cloud_mask:
             lines.append(t("clouds/shadows: {detail}", detail=t("not masked ({why})", why=self.cloud_why)))
         return lines

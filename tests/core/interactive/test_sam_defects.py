@@ -18,8 +18,9 @@ from terraprompt.plugin.core.errors import ModelError
 from terraprompt.plugin.core.interactive import sam_onnx
 from terraprompt.plugin.core.interactive.cache import EmbeddingCache
 from terraprompt.plugin.core.interactive.engines import load_engine
-from terraprompt.plugin.core.interactive.sam_onnx import SamOnnxEngine, file_sha256, find_pair
+from terraprompt.plugin.core.interactive.sam_onnx import SamOnnxEngine, find_pair
 from terraprompt.plugin.core.interactive.session import InteractiveSession
+from terraprompt.plugin.core.modelcards import file_sha256
 from terraprompt.plugin.core.raster import open_raster
 
 

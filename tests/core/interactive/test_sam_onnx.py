@@ -12,8 +12,9 @@ from interactive_helpers import TRANSFORM, scene
 from tiny_sam import R, S, decoder, encoder
 from terraprompt.plugin.core.errors import ModelError
 from terraprompt.plugin.core.interactive.engines import load_engine
-from terraprompt.plugin.core.interactive.sam_onnx import SamOnnxEngine, file_sha256, find_pair
+from terraprompt.plugin.core.interactive.sam_onnx import SamOnnxEngine, find_pair
 from terraprompt.plugin.core.interactive.session import InteractiveSession
+from terraprompt.plugin.core.modelcards import file_sha256
 from terraprompt.plugin.core.raster import open_raster
 
 
