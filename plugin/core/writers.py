@@ -430,6 +430,10 @@ def _has_epsg(gpkg: str) -> bool:
     return srs.GetAuthorityName(None) == "EPSG" and bool(srs.GetAuthorityCode(None))
 
 
+POLL_S = 0.1
+"""Seconds between a translation's cancel checks and progress reports."""
+
+
 class _Translation:
     """One gdal.VectorTranslate of a GeoPackage into ``staged``, run here or in a worker thread that a cancel leaves
     at once (the worker stops at its next feature and then removes what it wrote)."""
@@ -469,11 +473,11 @@ class _Translation:
             _remove_empty(self.created)  # the caller could not remove them while they held these files
 
     def run_watched(self, is_cancelled: Callable[[], bool], progress: Optional[Callable[[float], None]]) -> None:
-        """:meth:`run` in a worker thread, checking for a cancel and reporting progress ten times a second."""
+        """:meth:`run` in a worker thread, checking for a cancel and reporting progress every :data:`POLL_S`."""
         worker = threading.Thread(target=self.run, name="terraprompt-translate", daemon=True)
         worker.start()
         while worker.is_alive():
-            worker.join(0.1)
+            worker.join(POLL_S)
             if is_cancelled():
                 self.stop.set()
                 raise Cancelled()

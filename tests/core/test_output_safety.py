@@ -106,7 +106,10 @@ def test_shapefile_translation_stops_on_cancel(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["cls.tif"]
 
 
-def test_shapefile_translation_reports_progress(tmp_path):
+def test_shapefile_translation_reports_progress(tmp_path, monkeypatch):
+    from terraprompt.plugin.core import writers
+
+    monkeypatch.setattr(writers, "POLL_S", 0.001)  # a fast machine translated it within one 0.1 s report
     seen = []
     grid = Grid(CRS.from_epsg(32633), TR, 300, 300)
     write_polygons(str(tmp_path / "lc.shp"), polygonize(_speckle(tmp_path), progress=seen.append), grid, {1: "x"}, {})
