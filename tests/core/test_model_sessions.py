@@ -10,9 +10,7 @@ import threading
 import time
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
 
 from terraprompt.plugin.core import modelcards, runtime
 from terraprompt.plugin.core.errors import ModelError
@@ -20,6 +18,7 @@ from terraprompt.plugin.core.interactive import sam_onnx
 from terraprompt.plugin.core.modelcards import file_sha256, open_verified
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "interactive"))
+from test_sam_defects import external_encoder  # noqa: E402
 from tiny_sam import decoder, encoder  # noqa: E402
 
 
@@ -185,27 +184,12 @@ def test_a_stale_build_does_not_evict_the_model_of_the_current_file(tmp_path, re
     assert runtime.cached("k", str(path), lambda: "built again") == "new"
 
 
-def _external_encoder(path: str, weight: float) -> str:
-    """A SAM-style encoder whose weights lie in '<name>.data' beside it (embeddings = pooled image x ``weight``)."""
-    x = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 1024, 1024])
-    w = numpy_helper.from_array(np.full((1, 3, 16, 16), weight, np.float32), "W")
-    nodes = [helper.make_node("AveragePool", ["image"], ["p"], kernel_shape=[64, 64], strides=[64, 64]),
-             helper.make_node("Mul", ["p", "W"], ["image_embeddings"])]
-    out = helper.make_tensor_value_info("image_embeddings", TensorProto.FLOAT, [1, 3, 16, 16])
-    model = helper.make_model(helper.make_graph(nodes, "enc", [x], [out], initializer=[w]),
-                              opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
-                    location=os.path.basename(path) + ".data", size_threshold=0)
-    return path
-
-
 def test_a_sam_session_whose_weights_file_changed_is_dropped(tmp_path, reads):
     """Re-exported weights (.onnx.data) under an unchanged .onnx: the new session replaces the old one in memory."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    enc = _external_encoder(str(tmp_path / "a" / "big_encoder.onnx"), 1.0)
-    new_weights = _external_encoder(str(tmp_path / "b" / "big_encoder.onnx"), 2.0) + ".data"
+    enc = external_encoder(str(tmp_path / "a" / "big_encoder.onnx"), 1.0)
+    new_weights = external_encoder(str(tmp_path / "b" / "big_encoder.onnx"), 2.0) + ".data"
     dec = decoder(str(tmp_path / "big_decoder.onnx"))
     first = sam_onnx.SamOnnxEngine(enc, dec, "cpu")
     shutil.copyfile(new_weights, enc + ".data")
