@@ -169,6 +169,9 @@ def _resolved(method: str, pair: AlignedPair) -> tuple[str, str]:
         if ok:
             return "network", _t("auto: optical pair → the bundled change network ({why})", why=why)
         not_network = separator() + _t("not the change network: {why}", why=why) if why else ""
+    elif list(pair.roles) == ["height"]:
+        return "cva", _t("auto: height pair → change vector analysis in metres (the vertical offset between the dates "
+                         "removed, differences under the height noise floor not change)")
     else:
         not_network = ""
     return "cva", _t("auto: optical/generic pair with {n} common band(s) → change vector analysis on normalised radiometry "

@@ -805,7 +805,9 @@ class SpectralEngine:
                     s += " " + t("(sum of log-odds: {fam} x {a} + SAR x {w} under a clear sky{rise}; SAR alone where the optical "
                                  "image is nodata or cloudy, {fam} alone where SAR is nodata)", rise=rise, **f)
                 else:
-                    rise = "" if w0 >= 1.0 else t(" (no cloud network here)")
+                    # a caller that masks clouds itself (change detection: nodata of either date) runs the rules without
+                    rise = "" if w0 >= 1.0 else t(" (no cloud network here)") if self.ctx.cloud_mask else t(
+                        " (clouds not masked by these rules)")
                     s += " " + t("(sum of log-odds: {fam} x {a} + SAR x {w} under a clear sky{rise}; SAR alone where the optical "
                                  "image is nodata, {fam} alone where SAR is nodata)", rise=rise, **f)
             elif len(cr.variants) > 1:

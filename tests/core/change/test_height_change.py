@@ -168,3 +168,15 @@ def test_height_pairs_have_a_floor_in_metres():
 
     assert MIN_CHANGE_M == 0.5 and unit_groups(["height"]) == [([0], MIN_CHANGE_M)]
     assert unit_groups(["red", "nir", "height"]) == [([0, 1], MIN_CHANGE), ([2], MIN_CHANGE_M)]
+
+
+def test_auto_on_a_height_pair_gives_a_height_reason(tmp_path):
+    """METHOD auto on a DSM pair said 'change vector analysis on normalised radiometry (measured best on OSCD and
+    Taizhou)' beside 'no radiometric normalisation' (probe 'smoke', finding 1)."""
+    from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+
+    before, after, _ = _dsm_pair(45.0)
+    res = detect_change(ChangeRequest(_write_dsm(tmp_path / "b.tif", before), _write_dsm(tmp_path / "a.tif", after),
+                                      output_change=str(tmp_path / "change.tif")))
+    line = next(ln for ln in res.summary.splitlines() if ln.startswith("Method:"))
+    assert "height pair" in line and "radiometry" not in line, line

@@ -81,3 +81,16 @@ def test_other_concepts_keep_the_intersection():
     bands, role_valid, _ = _scene()
     _, ok, _ = _water(bands, role_valid, ("water", "vegetation"))
     assert not ok[:, :96].any() and ok[:, 96:].all()
+
+
+def test_fusion_line_says_who_masks_clouds():
+    """Without the cloud network's context (a change run masks clouds itself as nodata of either date) the fusion line
+    said '(no cloud network here)' under an Alignment line saying the cloud network ran (probe 'smoke', finding 2)."""
+    roles = {"blue", "green", "red", "nir", "swir1", "swir2", "vv", "vh"}
+
+    def line(cloud_mask: bool) -> str:
+        eng = SpectralEngine(["water"], roles, Context(pixel_m=10.0, cloud_mask=cloud_mask))
+        return next(ln for ln in eng.explain() if "log-odds" in ln)
+
+    assert "(clouds not masked by these rules)" in line(False) and "no cloud network here" not in line(False)
+    assert "(clouds not masked by these rules)" not in line(True)
