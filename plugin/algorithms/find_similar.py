@@ -1,6 +1,8 @@
 """terraprompt:find_similar: exemplar polygons (any CRS; selected features with the toolbox's checkbox) → similar objects."""
 from __future__ import annotations
 
+from typing import Optional
+
 from qgis.core import (
     QgsCoordinateTransform,
     QgsProcessing,
@@ -13,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorDestination,
+    QgsRasterLayer,
 )
 
 from ..gui.layers import style_objects
@@ -130,13 +133,19 @@ def _say_how_long(layer, extent, method: str, feedback) -> None:
     orthophoto takes hours), say how long it will take and what is faster."""
     if method == "appearance":
         return
-    ux, uy = layer.rasterUnitsPerPixelX(), layer.rasterUnitsPerPixelY()
-    if extent is not None and ux > 0 and uy > 0:
-        pixels = (extent[2] - extent[0]) / ux * (extent[3] - extent[1]) / uy
-    else:
-        pixels = float(layer.width()) * float(layer.height())
-    mpx = pixels / 1e6
+    mpx = searched_pixels(layer, extent) / 1e6
     if mpx > SLOW_SEARCH_MPX:
         feedback.pushInfo(tr("Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of "
                              "about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or "
                              "METHOD appearance, for a faster search.").format(mpx=f"{mpx:,.0f}", minutes=f"{mpx:,.0f}"))
+
+
+def searched_pixels(layer: QgsRasterLayer, extent: Optional[tuple[float, float, float, float]]) -> float:
+    """The pixels a search covers: the extent clipped to the raster (the window searched), or the whole raster."""
+    ux, uy = layer.rasterUnitsPerPixelX(), layer.rasterUnitsPerPixelY()
+    if extent is None or ux <= 0 or uy <= 0:
+        return float(layer.width()) * float(layer.height())
+    box = layer.extent()
+    width = min(extent[2], box.xMaximum()) - max(extent[0], box.xMinimum())
+    height = min(extent[3], box.yMaximum()) - max(extent[1], box.yMinimum())
+    return max(width, 0.0) / ux * max(height, 0.0) / uy

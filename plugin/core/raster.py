@@ -26,7 +26,7 @@ from rasterio.windows import Window
 
 from .errors import Cancelled, InputError
 from .layer_settings import LayerSettings
-from .messages import t
+from .messages import number, separator, t
 from .sources import container_file, missing_files
 
 
@@ -980,9 +980,7 @@ def window_for_extent(src: RasterSource, extent: Optional[Sequence[float]]) -> W
         return full
     if not (extent[2] > extent[0] and extent[3] > extent[1]):
         raise InputError(t("The chosen extent has no area."), t("Pick an extent over the raster, or leave it empty for the whole layer."))
-    win = window_of_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
-    # snapped to the input's pixels; an extent within one pixel keeps that pixel
-    win = Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
+    win = _snapped_window(src, extent)
     try:
         win = win.intersection(full)
     except Exception as exc:
@@ -992,3 +990,31 @@ def window_for_extent(src: RasterSource, extent: Optional[Sequence[float]]) -> W
         raise InputError(t("The chosen extent does not overlap the input raster."),
                          t("Pick an extent over the raster, or leave it empty for the whole layer."))
     return Window(int(win.col_off), int(win.row_off), int(win.width), int(win.height))
+
+
+def _snapped_window(src: RasterSource, extent: Sequence[float]) -> Window:
+    """The pixel window of an extent with area snapped to the raster's pixels (as gdal_translate -projwin), not clipped
+    to the raster; an extent within one pixel keeps that pixel."""
+    win = window_of_bounds(*extent, transform=src.transform).round_offsets().round_lengths()
+    return Window(win.col_off, win.row_off, max(1, int(win.width)), max(1, int(win.height)))
+
+
+def extent_clipped(src: RasterSource, extent: Optional[Sequence[float]]) -> bool:
+    """Whether the raster's pixels under an extent with area reach past the raster (the window was clipped to it)."""
+    if extent is None:
+        return False
+    win = _snapped_window(src, extent)
+    return win.col_off < 0 or win.row_off < 0 or win.col_off + win.width > src.width or win.row_off + win.height > src.height
+
+
+def window_text(window: Window, width: int, height: int, raster: str, clipped: bool = False) -> str:
+    """An extent's window as the analyst reads it ('50x100 px of BEFORE (7.7 %), columns 0-49, rows 100-199') of a
+    ``width`` x ``height`` raster, saying when the extent reached past the raster and was clipped to it."""
+    share = 100.0 * window.width * window.height / (width * height)
+    text = t("{width}x{height} px of {raster} ({share} %), columns {col0}-{col1}, rows {row0}-{row1}",
+             width=int(window.width), height=int(window.height), raster=raster, share=number(share, 1),
+             col0=int(window.col_off), col1=int(window.col_off + window.width) - 1, row0=int(window.row_off),
+             row1=int(window.row_off + window.height) - 1)
+    if clipped:
+        text += separator() + t("the chosen extent reaches past the raster and was clipped to it")
+    return text

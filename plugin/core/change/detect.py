@@ -27,8 +27,8 @@ from ..mmu import AreasLike, as_pixel_areas, sieve_changed
 from ..modalities import Modality, polarisations, resolve_modality
 from ..prefetch import Prefetcher
 from ..layer_settings import LayerSettings
-from ..raster import (Grid, RasterSource, check_band_spread, check_has_valid_pixels, crs_label, open_raster, reads_cancellable,
-                      window_for_extent)
+from ..raster import (Grid, RasterSource, check_band_spread, check_has_valid_pixels, crs_label, extent_clipped, open_raster,
+                      reads_cancellable, window_for_extent, window_text)
 from ..runtime import DeviceReport, numpy_device
 from ..tiling import TileSpec, run_tiled, sink_within, tiled_span
 from ..vectors import TINY_PIXELS, Written, area_note, polygonize, ten_pixels, write_polygons
@@ -355,6 +355,7 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
                       progress=(lambda p: progress(2.0 + p * scale)) if progress else None, is_cancelled=is_cancelled,
                       prefetch=lambda wins: reader.ahead([padded_window(w, pad, full.width, full.height)[0]
                                                           for w in map(on_full, wins) if _intersects(w, shared)]))
+        check_compared(tally.area["valid"], req.extent)
         for wr in writers:
             wr.close()
         writers = []
@@ -363,7 +364,8 @@ def detect_change(req: ChangeRequest, progress: Optional[Callable[[float], None]
         summary = make_summary(pair, method_name, method_why, notes, threshold, prompt, kept, maps,
                                tally.matrix_changed, tally.matrix_all, tally.area, dates, device, semantic,
                                req.min_area_m2 if stage["vector"] else 0.0, share_cautions(maps, table, tally.matrix_all),
-                               tuple(r.note for r in read if r.note), extent_lines(pair, window, req.extent))
+                               tuple(r.note for r in read if r.note),
+                               extent_lines(pair, window if req.extent else None, extent_clipped(before, req.extent)))
         if stage["vector"]:
             common = {"source": f"{os.path.basename(req.before)} → {os.path.basename(req.after)}", "modality": bmod.name,
                       "engine": method_name,
@@ -461,6 +463,20 @@ def extent_window(before: RasterSource, common: Window, extent: Optional[tuple[f
     return window
 
 
+def check_compared(valid_m2: float, extent: Optional[tuple[float, float, float, float]]) -> None:
+    """Refuse, before any output is put in place, a run that compared no pixel (nodata or masked on one date or the
+    other everywhere in the extent, or in the whole pair): its summary said '0.00 % of 0.00 ha compared'."""
+    if valid_m2 > 0:
+        return
+    if extent is not None:
+        raise InputError(t("The chosen extent holds no pixel with data on both dates: every pixel is nodata (or masked as "
+                           "cloud) in BEFORE or in AFTER."),
+                         t("Pick an extent over the data both dates cover, or leave it empty for the whole pair."))
+    raise InputError(t("BEFORE and AFTER have no pixel with data on both dates: every pixel is nodata (or masked as cloud) "
+                       "in one or the other."),
+                     t("Check the nodata values (and cloud masks) of both rasters, or choose rasters that overlap with data."))
+
+
 def window_grid(grid: Grid, window: Window) -> Grid:
     """The grid of a window of a grid (its part of the grid, same CRS and pixels)."""
     return Grid(grid.crs, grid.window_transform(window), int(window.width), int(window.height))
@@ -472,18 +488,15 @@ def bounds_text(bounds: tuple[float, float, float, float], grid: Grid) -> str:
     return t("x {xmin} to {xmax}, y {ymin} to {ymax} in {crs}", xmin=x0, xmax=x1, ymin=y0, ymax=y1, crs=crs_label(grid.crs))
 
 
-def extent_lines(pair: AlignedPair, window: Window, extent: Optional[tuple[float, float, float, float]]) -> list[str]:
-    """The summary's line on an extent (none for the whole pair): which part of BEFORE, and that the scene was fitted on
-    the whole pair."""
-    if extent is None:
+def extent_lines(pair: AlignedPair, window: Optional[Window], clipped: bool) -> list[str]:
+    """The summary's line on an extent (``window``; None for the whole pair): which part of BEFORE, whether the extent
+    was clipped to BEFORE, and that the scene was fitted on the whole pair."""
+    if window is None:
         return []
-    share = 100.0 * window.width * window.height / (pair.grid.width * pair.grid.height)
-    return [t("Extent: {width}x{height} px of BEFORE ({share} %), columns {col0}-{col1}, rows {row0}-{row1}; co-registration, "
-              "radiometric normalisation, cloud masks, the method's statistics and the change threshold were fitted on the "
-              "whole pair, so the extent gets the change a run over the whole pair gives there; the areas and the change "
-              "matrix below are the extent's", width=int(window.width), height=int(window.height), share=number(share, 1),
-              col0=int(window.col_off), col1=int(window.col_off + window.width) - 1, row0=int(window.row_off),
-              row1=int(window.row_off + window.height) - 1)]
+    return [t("Extent: {window}; co-registration, radiometric normalisation, cloud masks, the method's statistics and the "
+              "change threshold were fitted on the whole pair, so the extent gets the change a run over the whole pair "
+              "gives there; the areas and the change matrix below are the extent's",
+              window=window_text(window, pair.grid.width, pair.grid.height, t("BEFORE"), clipped))]
 
 
 def _intersects(a: Window, b: Window) -> bool:

@@ -23,8 +23,8 @@ from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..quality import ROLE as QA_ROLE, drop_saturated, saturation_level
 from ..layer_settings import LayerSettings
-from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, open_raster, pixel_size_m,
-                      reads_cancellable, window_for_extent)
+from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, extent_clipped, open_raster,
+                      pixel_size_m, reads_cancellable, window_for_extent, window_text)
 from ..runtime import DeviceReport, numpy_device
 from ..scaling import SAR_POLARISATIONS
 from ..stack import ModalityStack, make_layer
@@ -682,6 +682,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
         squared = straight_values(req, classes, cat)
         details = _details(req, parsed, engine, engine_why, modality, stack, tally, classes, cat, heights, tall, ctx, squared)
         details["heights"] = heights_details(reading, ctx.pixel_m)
+        details["extent"] = window_text(window, src.width, src.height, os.path.basename(req.input),
+                                        extent_clipped(src, req.extent)) if req.extent is not None else None
         details["areas_note"] = areas_note
         details["map_filled_m2"] = tally.filled if fill else None  # a whole map: the area that took its likeliest class
         details["map_first"] = [label_in_text(t(cat[names[i]]["label"])) for i in first]
@@ -883,6 +885,8 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
                        "that squaring would change much keeps its traced outline)", concepts=", ".join(so)) if so else
                      t("Polygons: straight outlines were asked for, but none of the prompt's concepts takes them ({concepts} do)",
                        concepts=", ".join(label_in_text(t(c["label"])) for c in cat.values() if c.get("straight_outlines"))))
+    if details.get("extent"):
+        lines.append(t("Extent: {window}", window=details["extent"]))
     lines.append(t("Engine: {engine} — {why}", engine=engine, why=details["engine_why"]))
     for s in details["stack"]:
         lines.append(t("Input: {input}", input=s))
