@@ -53,6 +53,9 @@ _UNITS_M2 = {"m2": 1.0, "m²": 1.0, "sqm": 1.0, "sq m": 1.0, "square meters": 1.
              "sq mi": 2_589_988.11, "mi2": 2_589_988.11, "mi^2": 2_589_988.11, "mi²": 2_589_988.11, "square miles": 2_589_988.11, "square mile": 2_589_988.11,
              "hektar": 10_000.0, "hektare": 10_000.0, "qm": 1.0, "quadratmeter": 1.0, "quadratmetern": 1.0,
              "quadratkilometer": 1e6, "quadratkilometern": 1e6, "mètres carrés": 1.0, "mètre carré": 1.0, "metres carres": 1.0,
+             "metre carre": 1.0, "m carrés": 1.0, "m carré": 1.0, "kilomètres carrés": 1e6, "kilomètre carré": 1e6,
+             "kilometres carres": 1e6, "kilometre carre": 1e6, "km carrés": 1e6, "metro cuadrado": 1.0,
+             "kilómetros cuadrados": 1e6, "kilómetro cuadrado": 1e6,
              "hectárea": 10_000.0, "hectáreas": 10_000.0, "hectarea": 10_000.0, "hectareas": 10_000.0, "metros cuadrados": 1.0}
 
 
@@ -65,13 +68,13 @@ def _words(alternatives: str, symbols: str = "") -> re.Pattern:
 _SIZE = _words(
     r"(?:larger|bigger|greater|more|wider)\s+th[ae]n|at\s+least|minimum(?:\s+of)?|min\.?|over|above|exceeding|exceeds?"
     r"|in\s+excess\s+of|(?:mayor(?:es)?|más|mas|maior(?:es)?)\s+(?:de|que|do\s+que|a)"
-    r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|supérieur(?:e|s|es)?\s+à"
-    r"|à\s+partir\s+de|(?:größer|grösser|mehr)\s+als|mindestens|über|ab", r">=?|≥",
+    r"|plus\s+(?:grand(?:e|s|es)?\s+)?(?:de|que|qu|d(?='))|au\s+moins|supérieur(?:e|s|es)?\s+à"
+    r"|à\s+partir\s+de|(?:größer|grösser|groesser|mehr)\s+als|mindestens|über|ueber|ab", r">=?|≥",
 )
 _MAX_SIZE = _words(
     r"(?:smaller|less|fewer|narrower|tinier)\s+th[ae]n|(?:menor(?:es)?|menos)\s+(?:de|que|do\s+que|a)|at\s+most|maximum(?:\s+of)?|max\.?|under|below|up\s+to"
-    r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu)|au\s+plus|inférieur(?:e|s|es)?\s+à"
-    r"|(?:kleiner|weniger)\s+als|höchstens|unter", r"<=?|≤",
+    r"|(?:plus\s+petit(?:e|s|es)?|moins)\s+(?:de|que|qu|d(?='))|au\s+plus|inférieur(?:e|s|es)?\s+à"
+    r"|(?:kleiner|weniger)\s+als|höchstens|hoechstens|unter", r"<=?|≤",
 )
 _GROUPED_NUM = (r"[1-9][0-9]{0,2}(?: [0-9]{3})+,[0-9]+|[1-9][0-9]{0,2}(?:[, ][0-9]{3})+(?:\.[0-9]+)?"
                 r"|[1-9][0-9]{0,2}(?:['’_][0-9]{3})+(?:\.[0-9]+)?")
@@ -93,16 +96,19 @@ _AREA_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M2), key=len, reverse
 _NUMBER_UNIT = re.compile(_NUM + r"\s*(" + _AREA_UNIT + r")(?![a-z])")
 STOREY_M = 3.0
 """Height of one storey ('buildings with more than 5 floors' = taller than 15 m)."""
-_UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "mètres": 1.0,
+_UNITS_M = {"m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "mètres": 1.0, "mètre": 1.0,
             "ft": 0.3048, "foot": 0.3048, "feet": 0.3048, "floor": STOREY_M, "floors": STOREY_M, "storey": STOREY_M,
-            "storeys": STOREY_M, "story": STOREY_M, "stories": STOREY_M, "étages": STOREY_M, "stockwerke": STOREY_M,
-            "geschosse": STOREY_M}
+            "storeys": STOREY_M, "story": STOREY_M, "stories": STOREY_M, "étages": STOREY_M, "étage": STOREY_M,
+            "stockwerke": STOREY_M, "stockwerken": STOREY_M, "geschosse": STOREY_M, "geschossen": STOREY_M}
 _LENGTH_UNIT = "|".join(sorted((re.escape(u) for u in _UNITS_M), key=len, reverse=True))
-_NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")(?![a-z0-9²³^])")
+_LENGTH_END = r"(?![^\W_]|[²³^])(?!\s*(?:carr|cuadrad|quadrat))"
+"""What ends a length unit: no letter (an accented one included: 'm' is no unit in 'mètre') and no 'carré', 'cuadrado',
+'Quadrat' after it ('200 mètres carrés' is an area, it was read as a height of 200 m)."""
+_NUMBER_LENGTH = re.compile(_NUM + r"\s*(" + _LENGTH_UNIT + r")" + _LENGTH_END)
 _TALLER = _words(r"(?:taller|higher|greater|more|larger|bigger)\s+than|at\s+least|minimum(?:\s+of)?|over|above"
-                 r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu)|au\s+moins|(?:höher|mehr)\s+als|mindestens|über|ab", r">=?|≥")
+                 r"|plus\s+(?:haut(?:e|s|es)?\s+)?(?:de|que|qu|d(?='))|au\s+moins|(?:höher|hoeher|mehr)\s+als|mindestens|über|ueber|ab", r">=?|≥")
 _LOWER = _words(r"(?:shorter|lower|smaller|less|fewer)\s+than|at\s+most|maximum(?:\s+of)?|under|below|up\s+to"
-                r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu)|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|unter", r"<=?|≤")
+                r"|(?:plus\s+bas(?:se|ses)?|moins)\s+(?:de|que|qu|d(?='))|au\s+plus|(?:niedriger|weniger)\s+als|höchstens|hoechstens|unter", r"<=?|≤")
 _HEIGHT_WORDS = re.compile(r"\b(?:tall|high|in\s+height|of\s+height|height|heights|haut(?:e|s|es)?|hoch|hohe"
                            r"|above\s+(?:the\s+)?ground(?:\s+level)?|über\s+(?:dem\s+)?boden|au-dessus\s+du\s+sol)\b")
 
@@ -111,7 +117,7 @@ def _between(unit: str) -> re.Pattern:
     """'between 100 m2 and 1 ha', 'from 1 to 5 ha', 'entre 1 et 5 ha', '5-20 m': groups (a, unit a, b, unit b) or (.., a, unit a, b, unit b)."""
     lead, sep = r"(?:between|from|entre|de|zwischen|von)", r"(?:and|to|et|à|und|bis|-|–)"
     return re.compile(rf"(?:\b{lead}\s+{_NUM}\s*(?:({unit})\s+)?{sep}\s*|\b{_NUM}\s*(?:({unit})\s*)?(?:-|–|\bto\b)\s*)"
-                      rf"{_NUM}\s*({unit})(?![a-z0-9²³^])")
+                      rf"{_NUM}\s*({unit})" + _LENGTH_END)
 
 
 _PIXEL_SIZE = re.compile(_NUM + r"\s*(?:px|pixels?|pixel)(?!\w)")
@@ -143,7 +149,7 @@ _NEGATIVE_AREA = _negative(_AREA_UNIT, r"(?![a-z])")
 _AFTER_AREA = re.compile(_NUM + r"\s*(?:" + _AREA_UNIT + r")\s*$")
 """An area just before a minus: '1 ha - 5 ha' is a range, not a negative area."""
 _LENGTH_BETWEEN = _between(_LENGTH_UNIT)
-_NEGATIVE_HEIGHT = _negative(_LENGTH_UNIT, r"(?![a-z0-9²³^])")
+_NEGATIVE_HEIGHT = _negative(_LENGTH_UNIT, _LENGTH_END)
 """'lower than -2 m', 'taller than −2 m', '-2 to 5 m': a negative height, refused rather than read without its minus."""
 _AFTER_LENGTH = re.compile(_NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s*$")
 """A height just before a minus: '2 m - 5 m' is a range, not a negative height."""
@@ -153,9 +159,16 @@ _BELOW_GROUND = re.compile(_NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s+(?:(?:below|u
 """'2 m below ground': a height under the ground, which the heights above ground of an nDSM never filter."""
 _EXCLUDE = re.compile(r"(?<!\w)(?:except(?:\s+for)?|but\s+not|neither|weder|ni|without|excluding|exclude|not|no|minus|apart\s+from|aside\s+from"
                       r"|other\s+than|excl\.|excl|w/o|free\s+of|leave\s+out|leaving\s+out|omit|omitting|with\s+the\s+exception\s+of"
-                      r"|sauf|sans|hors|à\s+l'exception\s+d[eu']|ohne|außer|ausgenommen|sin|excepto|salvo|menos)(?!\w)")
+                      r"|sauf|sans|hors|hormis|excepté(?:e|s|es)?|mais\s+pas|pas|à\s+l['’]exception(?:\s+(?:des|de|du))?"
+                      r"|ohne|außer|ausser|ausgenommen|aber\s+nicht|nicht|kein(?:e[nmrs]?)?"
+                      r"|pero\s+no|sin|excepto|salvo|menos)(?!\w)")
 """What starts the excluded part of a prompt ('water except shadows', 'vegetation minus cropland', 'forest w/o clouds',
-'neither water nor forest')."""
+'neither water nor forest', "pas d'eau", 'kein Wasser', 'agua pero no nubes'): each language's negations exclude as 'no'
+and 'but not' do."""
+_NEGATION_WORD = re.compile(r"(?<!\w)(?:no|not|never|none|pas|jamais|rien|aucun(?:e|s|es)?|nicht|nie|niemals|nichts"
+                            r"|kein(?:e[nmrs]?)?|nunca|nada|ningún|ninguna|ninguno)(?!\w)")
+"""A negation in any language the prompts are read in: left in a part of a prompt TerraPrompt did not understand, it
+would leave out nothing, and the run would keep what it negates (:func:`_refuse_unread_negation`)."""
 _NEGATED = re.compile(r"(?<![\w-])(?:non[- ]|nicht-)([^\W\d_]+(?:-[^\W\d_]+)?)|(?<![\w-])([^\W\d_]+)[- ]free(?!\w)(?!\s+of(?!\w))")
 """A concept negated inside a word: 'non-water', 'non forest', 'Nicht-Wasser', 'cloud-free', 'snow free'."""
 _NEGATION_BEFORE = re.compile(r"(?<!\w)(?:no|not|never|remove|removing|drop|dropping|ignore|ignoring|exclude|excluding|without|"
@@ -186,14 +199,18 @@ _COMMA_DECIMAL_WORDS = re.compile(r"(?<!\w)(?:de|des|du|les|la|le|et|ou|sauf|san
                                   r"|ohne|ab|über|unter|mindestens|höchstens|zwischen|que|con|sin|más|menos)(?!\w)")
 """Words of a prompt written in French, German or Spanish, which write a decimal comma ('1,500 ha' is 1.5 ha there)."""
 _TRAILING_MORE = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:more|larger|bigger|greater|above|over|higher|taller|up|"
-                            r"mehr|größer|grösser|darüber|höher|plus|más|mayor)(?!\w)|^\s*(?:minimum|min\.?|at\s+least)(?!\w)"
+                            r"mehr|größer|grösser|groesser|darüber|höher|hoeher|plus|más|mayor)(?!\w)|^\s*(?:minimum|min\.?|at\s+least)(?!\w)"
                             r"|^\+(?=\s*(?:$|[,;.)]|(?:and|or|und|oder|et|ou)\b))")
 _TRAILING_LESS = re.compile(r"^\s*(?:or|and|oder|und|ou|et|o|y)\s+(?:less|smaller|fewer|below|under|lower|shorter|"
                             r"weniger|kleiner|darunter|niedriger|moins|menos|menor)(?!\w)|^\s*(?:maximum|max\.?|at\s+most)(?!\w)")
 """A qualifier after the quantity: '10 ha or more', '5 ha and above', '2 ha+', '1 ha minimum', '500 m2 or less'."""
 _NUMBER_WORDS = {"half a": 0.5, "half an": 0.5, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100}
-"""Numbers written as words before a unit ('larger than one hectare', 'half a hectare'): read as digits."""
+                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50, "hundred": 100,
+                 "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "dix": 10,
+                 "ein": 1, "eine": 1, "einem": 1, "einen": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "zehn": 10,
+                 "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "diez": 10}
+"""Numbers written as words before a unit ('larger than one hectare', 'half a hectare', "plus d'un hectare", 'mindestens
+zwei Hektar', 'más de una hectárea'): read as digits."""
 _SCIENTIFIC = re.compile(r"(?<![\w.,])[0-9]+(?:[.,][0-9]+)?(?:e[-+]?|\s*[x×*]\s*10\^[-+]?|\^[-+]?)[0-9]+(?![0-9])")
 """'1e4 m2', '1x10^4', '10^4', '10⁴' (:func:`normalise` writes it '10^4'): scientific notation, refused (it was read as 4 m²
 or 104 m²)."""
@@ -212,7 +229,7 @@ _LEFT_QUALIFIED = re.compile(r"(?:" + "|".join(p.pattern for p in (_SIZE, _MAX_S
 """A size or height qualifier just before a leftover number ('larger than 5 football pitches')."""
 _HEIGHT_LEFT = re.compile(r"(?:" + _words(r"(?:taller|higher|shorter|lower)\s+than|plus\s+(?:haut|bas)[a-z]*\s+(?:de|que|qu)"
                                            r"|(?:höher|niedriger)\s+als").pattern + r")\s*" + _NUM + r"\s*(?:" + _LENGTH_UNIT
-                          + r")(?![a-z0-9²³^])|" + _NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s+(?:tall|high|in\s+height|hoch|haut(?:e|s|es)?)(?!\w)")
+                          + r")" + _LENGTH_END + "|" + _NUM + r"\s*(?:" + _LENGTH_UNIT + r")\s+(?:tall|high|in\s+height|hoch|haut(?:e|s|es)?)(?!\w)")
 """A height left in a prompt that filters by area only ('new buildings taller than 10 m' as a change prompt)."""
 _NUMBER_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\bor\b|\bnor\b|\bnoch\b|\bni\b|\bas\s+well\s+as\b|\bplus\b|\bet\b|\bund\b|\boder\b|\bou\b)\s*")
@@ -235,7 +252,8 @@ class ConceptMatch:
     kind: str = "synonym"
     """How it was matched: 'synonym', 'spelling' (a spelling guess), 'meaning' (the sentence encoder) or 'map'."""
     phrase: str = ""
-    """The catalogue phrase a synonym match found ('lakes'); empty for the other kinds."""
+    """The catalogue phrase a synonym match found ('lakes'), the word a spelling guess read ('forets'); empty for the
+    other kinds."""
 
 
 @dataclass
@@ -515,7 +533,7 @@ def _one_bound(values: list[float], kind: str) -> float:
 _AREA_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
                                + r")\s+(?=(?:" + _AREA_UNIT + r")(?![a-z]))")
 _LENGTH_WORD_NUMBER = re.compile(r"(?<!\w)(" + "|".join(w for w in _NUMBER_WORDS if w not in ("a", "an", "half a", "half an"))
-                                 + r")\s+(?=(?:" + _LENGTH_UNIT + r")(?![a-z0-9²³^]))")
+                                 + r")\s+(?=(?:" + _LENGTH_UNIT + r")" + _LENGTH_END + ")")
 
 
 def _spelled_numbers(text: str, pattern: re.Pattern) -> str:
@@ -680,8 +698,9 @@ def _negated_exclusions(text: str) -> str:
 
 
 def has_exclusion(text: str) -> bool:
-    """Whether normalised text excludes or negates something ('except', 'no', 'without', 'non-water', 'cloud-free')."""
-    return bool(_EXCLUDE.search(text) or _negations(text))
+    """Whether normalised text excludes or negates something ('except', 'no', 'without', 'non-water', 'cloud-free', 'pas',
+    'kein', 'jamais')."""
+    return bool(_EXCLUDE.search(text) or _negations(text) or _NEGATION_WORD.search(text))
 
 
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
@@ -703,14 +722,23 @@ def written_phrases(concept: dict) -> list[str]:
     return [*concept["synonyms"], *concept.get("exact_only", [])]
 
 
-def _synonym_hits(text: str) -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
-    """Synonym matches (first occurrence per concept) and all character spans synonyms cover."""
+def _at_phrase_end(text: str, m: re.Match, before: str, words_before: list[str]) -> bool:
+    """Whether a phrase that names its concept only at the end of its phrase stands there, after one of ``words_before``
+    or first in its part of the prompt (``before``: the part's text before the phrase): 'Wald am See', 'Wald und See',
+    'See', not 'see forests', 'buildings you can see' nor 'roads and see'."""
+    previous = re.findall(r"[^\W\d_]+|[,;:]", before + text[: m.start()])
+    return not _content(text[m.end():]) and (not previous or previous[-1] in words_before)
+
+
+def _synonym_hits(text: str, before: str = "") -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
+    """Synonym matches (first occurrence per concept) and all character spans synonyms cover; ``before``: the text of its
+    part of the prompt before it (what a phrase end-only stands after)."""
     hits: list[tuple[int, int, str, str]] = []
     for cid, c in concepts().items():
-        end_only = c.get("phrase_end_only", [])
+        end_only = c.get("phrase_end_only", {})
         for syn in written_phrases(c) + c.get("beside", {}).get("phrases", []):
             for m in whole_words(syn).finditer(text):
-                if syn not in end_only or not _content(text[m.end():]):  # 'Wald am See', not 'see forests'
+                if syn not in end_only or _at_phrase_end(text, m, before, end_only[syn]):
                     hits.append((m.start(), m.end(), cid, syn))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
     taken: list[tuple[int, int]] = []
@@ -932,6 +960,12 @@ def _plain_letters(word: str) -> list[str]:
     return [unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in (german, word)]
 
 
+@functools.lru_cache(maxsize=8192)
+def spellings(phrase: str) -> tuple[str, ...]:
+    """A phrase as written and as typed without accents or umlauts: 'neue gebäude', 'neue gebaeude', 'neue gebaude'."""
+    return tuple(dict.fromkeys([phrase, *_plain_letters(phrase)]))
+
+
 @functools.lru_cache(maxsize=1)
 def _spelling_tables() -> tuple[dict[str, str], dict[str, str]]:
     """(one-word synonym → concept, spelling → synonym, also as written without accents or umlauts), built once: the
@@ -950,13 +984,13 @@ def _fuzzy_synonym(words: str) -> Optional[ConceptMatch]:
     written, table = _spelling_tables()
     best: Optional[ConceptMatch] = None
     for w in words.split():
-        if len(w) < 4 or _extends_synonym(w, written):
+        if len(w) < 4 or (w not in table and _extends_synonym(w, written)):  # 'walder' is 'wälder', not more 'wald'
             continue
         for key in difflib.get_close_matches(w, table, n=1, cutoff=SPELLING_CUTOFF):
             r, syn = difflib.SequenceMatcher(None, w, key).ratio(), table[key]
             if best is None or r > best.score:
                 best = ConceptMatch(written[syn], round(r, 2), _t("spelling close to '{phrase}' ('{word}')", phrase=syn, word=w),
-                                    kind="spelling")
+                                    kind="spelling", phrase=w)
     return best
 
 
@@ -1044,7 +1078,7 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
         if not phrase.strip():
             continue
         refused_phrase(phrase)
-        matches, spans = _synonym_hits(phrase)
+        matches, spans = _synonym_hits(phrase, text[:start])
         _refuse_negated(phrase, matches)
         rest = list(phrase)
         for s, e in spans:
@@ -1059,6 +1093,9 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
             _refuse_negated(phrase, [fuzzy])
             fuzzy.position = offset + start
             found.setdefault(fuzzy.concept, fuzzy)
+            others = " ".join(w for w in left.split() if w != fuzzy.phrase)  # 'brulees' in 'forets brulees': said, not dropped
+            if others:
+                modifiers.append(others)
         elif left and not spans and _written_only(left):
             unwritten.append(_clean_phrase(phrase))
         elif left and not spans:
@@ -1126,6 +1163,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     excluded, unmatched_ex, asked_ex = (_match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip()
                                         else ([], [], False))
     _refuse_alone(wanted + excluded)
+    _refuse_unread_negation(text, unmatched + unmatched_ex)
     notes = []
     if unmatched or unmatched_ex:
         notes.append(_t("not understood: {phrases}", phrases=", ".join(quoted(p) for p in unmatched + unmatched_ex)))
@@ -1136,7 +1174,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     else:
         method = synonyms_method(wanted + excluded, notes)
     if not wanted:
-        close = closest_concepts(include_text or t) if use_encoder and not _written_only(include_text or t) else []
+        close = closest_concepts(include_text or t) if use_encoder and _english(include_text or t) else []
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
         if close:
@@ -1165,6 +1203,23 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     wanted = kept
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
                         full_map=bool(map_phrase), asked_encoder=asked or asked_ex)
+
+
+def _english(text: str) -> bool:
+    """Whether text may be English, which the sentence encoder reads: no accented letters ('Flüsse') and no French,
+    German or Spanish grammar words ('mapa de cobertura'); its closest concepts are noise otherwise."""
+    return not _written_only(text) and not _COMMA_DECIMAL_WORDS.search(text)
+
+
+def _refuse_unread_negation(text: str, unread: list[str]) -> None:
+    """PromptError for a negation among the words not understood ('jamais', 'nie', 'not' in 'water except not clouds'):
+    what it negates would be kept, the opposite of the prompt."""
+    for phrase in unread:
+        m = _NEGATION_WORD.search(phrase)
+        if m:
+            raise PromptError(_t("In '{prompt}', TerraPrompt cannot tell what '{word}' negates: the run would keep what the "
+                                 "prompt leaves out.", prompt=text.strip(), word=m.group(0)),
+                              _t("Write what to leave out after 'except' or 'no', e.g. 'water except clouds' or 'no clouds'."))
 
 
 def synonyms_method(matches: list[ConceptMatch], notes: list[str]) -> str:

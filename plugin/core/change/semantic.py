@@ -29,7 +29,7 @@ from ..errors import InputError, PromptError
 from ..messages import I18N_DIR, catalogue as translations, label_in_text, number, percent, quantity, quoted, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
-from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range, whole_words
+from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range, spellings, whole_words
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
@@ -216,10 +216,11 @@ def _several(parts: list[ChangePrompt], original: str) -> ChangePrompt:
 
 
 def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Optional[tuple[str, str]]:
-    """(prompt id, phrase) of the longest catalogue phrase in the text (or equal to it), with at least ``min_words`` words."""
+    """(prompt id, phrase) of the longest catalogue phrase in the text (or equal to it), with at least ``min_words`` words,
+    also as typed without accents or umlauts ('nouveaux batiments', 'neue gebaeude')."""
     best: Optional[tuple[str, str]] = None
     for pid, p in catalogue()["prompts"].items():
-        for syn in phrases(p):
+        for syn in (form for phrase in phrases(p) for form in spellings(phrase)):
             if len(syn.split()) < min_words or (best is not None and len(syn) <= len(best[1])):
                 continue
             if (syn == text) if exact else whole_words(syn).search(text):
