@@ -104,7 +104,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="185" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="339" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -199,7 +199,7 @@
             <translation>float32-GeoTIFF auf dem Raster von VORHER: Veränderungswahrscheinlichkeit 0..1 (nur die gesuchte Veränderung), -1 = keine Daten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Change</source>
             <translation>Veränderung</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="589" />
+            <location filename="../plugin/gui/change_tab.py" line="587" />
             <source>{name} (change probability)</source>
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (Veränderung)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="589" />
+            <location filename="../plugin/gui/change_tab.py" line="587" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="328" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="367" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -479,52 +479,52 @@
             <translation>{name} (Polygone)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="37" />
+            <location filename="../plugin/algorithms/find_similar.py" line="40" />
             <source>Find objects similar to exemplars</source>
             <translation>Objekte ähnlich den Beispielen finden</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="40" />
+            <location filename="../plugin/algorithms/find_similar.py" line="43" />
             <source>Give one or more good polygons (two or three work best) of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Geben Sie ein oder mehrere gute Polygone (zwei oder drei wirken am besten) dessen an, wovon Sie mehr möchten (z. B. Dächer); TerraPrompt lernt, wie sie sich vom Rest der Szene abheben, und liefert jedes Objekt, das ihnen ähnelt und ähnlich groß ist, mit einer Bewertung. Aktivieren Sie „Nur gewählte Objekte“, um die ausgewählten Polygone zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="46" />
+            <location filename="../plugin/algorithms/find_similar.py" line="49" />
             <source>The raster to search (any modality).</source>
             <translation>Der zu durchsuchende Raster (beliebige Modalität).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="51" />
             <source>Exemplar polygons</source>
             <translation>Beispielpolygone</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="49" />
+            <location filename="../plugin/algorithms/find_similar.py" line="52" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygone guter Beispiele in beliebigem KBS; für eine Auswahl „Nur gewählte Objekte“ verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="51" />
+            <location filename="../plugin/algorithms/find_similar.py" line="54" />
             <source>Similarity threshold</source>
             <translation>Ähnlichkeitsschwelle</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="52" />
+            <location filename="../plugin/algorithms/find_similar.py" line="55" />
             <source>0.01-0.99, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
             <translation>0,01-0,99, höher behält ähnlichere Treffer (meist weniger). network: ein Objekt wird behalten, wenn der Kosinus zwischen seinen Netzmerkmalen und denen des nächsten Beispiels diesen Wert erreicht; appearance: ein Pixel gehört zu einem Kandidaten, wenn seine Wahrscheinlichkeit, den Beispielen zu ähneln, ihn erreicht, und eine Region, die größer als der Größenbereich ist (bei niedrigem Schwellenwert verschmolzene Objekte), wird bei höheren Wahrscheinlichkeiten geteilt, bis ihre Teile hineinpassen; Regionen, die sich nicht teilen lassen, werden weggelassen und in der Zusammenfassung gezählt.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="59" />
+            <location filename="../plugin/algorithms/find_similar.py" line="62" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network: Stellen, deren Merkmale im interaktiven Netzwerk den Beispielen ähneln, werden wie ein Klick im Reiter Interaktiv angeklickt und segmentiert, und die Masken, bei denen das Netzwerk sicher ist und die den Beispielen ähneln, werden behalten (auto nutzt es, wenn das mitgelieferte Netzwerk installiert ist und die Pixel 1,25 m oder feiner sind; etwa eine Minute je Million Pixel auf 2 CPU-Kernen); appearance: Pixel, deren Bandwerte denen der Beispiele ähneln (schnell; für Objekte, die sich allein durch die Farbe unterscheiden).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="65" />
+            <location filename="../plugin/algorithms/find_similar.py" line="68" />
             <source>Search extent</source>
             <translation>Suchausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="66" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Nur innerhalb dieser Ausdehnung suchen (beliebiges KBS); leer: das ganze Raster.</translation>
         </message>
@@ -534,37 +534,37 @@
             <translation>Klassenbezeichnung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="69" />
+            <location filename="../plugin/algorithms/find_similar.py" line="72" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Wird in das Feld „class“ jedes gefundenen Objekts geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="74" />
+            <location filename="../plugin/algorithms/find_similar.py" line="77" />
             <source>Similar objects</source>
             <translation>Ähnliche Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="75" />
+            <location filename="../plugin/algorithms/find_similar.py" line="78" />
             <source>Polygons with object_id, class, score, area_m2 and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
             <translation>Polygone mit den Feldern object_id, class, score, area_m2 und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="78" />
+            <location filename="../plugin/algorithms/find_similar.py" line="81" />
             <source>Objects found</source>
             <translation>Gefundene Objekte</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="89" />
+            <location filename="../plugin/algorithms/find_similar.py" line="92" />
             <source>The exemplar layer could not be opened.</source>
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="279" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>{name} (similar objects)</source>
             <translation>{name} (ähnliche Objekte)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="140" />
+            <location filename="../plugin/algorithms/find_similar.py" line="138" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
@@ -739,22 +739,22 @@
             <translation>{name} (Objekt-IDs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="102" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>z. B. Seen größer als 1 ha, Bäume, Gebäude</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="103" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Landbedeckungen, die in der Ansicht gesucht werden; jede zusammenhängende Region wird ein Kandidatenobjekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>Find objects</source>
             <translation>Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Wendet die Landbedeckungskonzepte auf die Ansicht an und listet die Regionen als Kandidaten auf.</translation>
         </message>
@@ -764,37 +764,37 @@
             <translation>Annehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="119" />
+            <location filename="../plugin/gui/candidates.py" line="116" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Schreibt die ausgewählten Kandidaten in die Objektdatei.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="120" />
+            <location filename="../plugin/gui/candidates.py" line="117" />
             <source>Reject</source>
             <translation>Verwerfen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="121" />
+            <location filename="../plugin/gui/candidates.py" line="118" />
             <source>Drop the selected candidates.</source>
             <translation>Verwirft die ausgewählten Kandidaten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="122" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Accept all</source>
             <translation>Alle übernehmen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="123" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Write every listed candidate to the objects file.</source>
             <translation>Alle Kandidaten der Liste in die Objektdatei schreiben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="124" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Refine</source>
             <translation>Verfeinern</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="125" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
@@ -804,22 +804,22 @@
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="151" />
+            <location filename="../plugin/gui/candidates.py" line="148" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Geben Sie ein, was gesucht wird, z. B. „Wasser“ oder „Bäume“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="178" />
+            <location filename="../plugin/gui/candidates.py" line="175" />
             <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
             <translation>Der Raster-Layer oder das Projekt hat sich während der Suche geändert: Ihre Kandidaten wurden verworfen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="190" />
+            <location filename="../plugin/gui/candidates.py" line="187" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Suche nach „{prompt}“ in der Ansicht…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="191" />
+            <location filename="../plugin/gui/candidates.py" line="188" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
@@ -829,32 +829,32 @@
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="281" />
+            <location filename="../plugin/gui/candidates.py" line="278" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} Objekt(e) zur Objektdatei hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="314" />
+            <location filename="../plugin/gui/candidates.py" line="311" />
             <source>being refined on the map: Enter writes it, Esc puts it back</source>
             <translation>wird auf der Karte verfeinert: die Eingabetaste schreibt es, Esc legt es zurück</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="342" />
+            <location filename="../plugin/gui/candidates.py" line="339" />
             <source>Find objects stopped.</source>
             <translation>Objektsuche angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="374" />
+            <location filename="../plugin/gui/candidates.py" line="371" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · Wert {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="377" />
+            <location filename="../plugin/gui/candidates.py" line="374" />
             <source>cut at the search limit</source>
             <translation>an der Suchgrenze abgeschnitten</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="379" />
+            <location filename="../plugin/gui/candidates.py" line="376" />
             <source>completed beyond the view</source>
             <translation>über die Ansicht hinaus vervollständigt</translation>
         </message>
@@ -899,12 +899,12 @@
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="400" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="400" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
@@ -929,92 +929,92 @@
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="187" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>z. B. neue Gebäude, Vegetationsverlust, Entwaldung, Überschwemmung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="193" />
+            <location filename="../plugin/gui/change_tab.py" line="192" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <location filename="../plugin/gui/change_tab.py" line="202" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Veränderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/change_tab.py" line="206" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
             <translation>Der zu verarbeitende Teil von VORHER, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (die Schwellen werden am ganzen Paar angepasst). Ein Web-Layer (XYZ, WMS …) wird nur über die Ausdehnung gerendert; ist er VORHER, werden die Schwellen dann an der Ausdehnung angepasst.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="216" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="217" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="229" />
+            <location filename="../plugin/gui/change_tab.py" line="227" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="234" />
+            <location filename="../plugin/gui/change_tab.py" line="232" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="375" />
+            <location filename="../plugin/gui/landcover_tab.py" line="370" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -1024,92 +1024,92 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="253" />
+            <location filename="../plugin/gui/change_tab.py" line="251" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="258" />
+            <location filename="../plugin/gui/change_tab.py" line="256" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="308" />
+            <location filename="../plugin/gui/change_tab.py" line="306" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="329" />
+            <location filename="../plugin/gui/change_tab.py" line="327" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="335" />
+            <location filename="../plugin/gui/change_tab.py" line="333" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="430" />
+            <location filename="../plugin/gui/change_tab.py" line="426" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="432" />
+            <location filename="../plugin/gui/change_tab.py" line="428" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <location filename="../plugin/gui/landcover_tab.py" line="752" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="505" />
+            <location filename="../plugin/gui/change_tab.py" line="502" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="809" />
+            <location filename="../plugin/gui/landcover_tab.py" line="802" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="868" />
+            <location filename="../plugin/gui/landcover_tab.py" line="861" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="877" />
+            <location filename="../plugin/gui/landcover_tab.py" line="870" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="276" />
+            <location filename="../plugin/gui/interactive_tab.py" line="275" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="578" />
+            <location filename="../plugin/gui/change_tab.py" line="575" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="580" />
+            <location filename="../plugin/gui/change_tab.py" line="578" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="639" />
+            <location filename="../plugin/gui/change_tab.py" line="637" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="656" />
+            <location filename="../plugin/gui/change_tab.py" line="654" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1144,22 +1144,22 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Land cover</source>
             <translation>Landbedeckung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Settings</source>
             <translation>Einstellungen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Interactive</source>
             <translation>Interaktiv</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Setup</source>
             <translation>Einrichtung</translation>
         </message>
@@ -1169,19 +1169,24 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="181" />
+            <location filename="../plugin/gui/dock.py" line="217" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Dieser Reiter braucht das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie den Reiter Einrichtung und klicken Sie auf „Abhängigkeiten installieren“: Der Reiter öffnet sich, sobald die Installation fertig ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="188" />
+            <location filename="../plugin/gui/dock.py" line="224" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Dieser Reiter konnte nicht geladen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="254" />
-            <source>{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. To keep them, right-click each layer › Export › Save As…, then save the project again.</source>
-            <translation>{n} Layer des gespeicherten Projekts sind temporäre TerraPrompt-Dateien, die beim Schließen von QGIS entfernt werden: {names}. Um sie zu behalten: Rechtsklick auf jeden Layer › Exportieren › Speichern als…, dann das Projekt erneut speichern.</translation>
+            <location filename="../plugin/gui/dock.py" line="291" />
+            <source>Right-click › Export › Save As… each of the {n} TerraPrompt temporary layer(s), then save the project again: QGIS deletes them when it closes.</source>
+            <translation>Rechtsklick › Exportieren › Speichern als… auf jeden der {n} temporären TerraPrompt-Layer, dann das Projekt erneut speichern: QGIS löscht sie beim Schließen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="293" />
+            <source>TerraPrompt temporary layers in the saved project: {names}</source>
+            <translation>Temporäre TerraPrompt-Layer im gespeicherten Projekt: {names}</translation>
         </message>
         <message>
             <location filename="../plugin/gui/extent.py" line="31" />
@@ -1229,7 +1234,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1369,82 +1374,82 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="155" />
+            <location filename="../plugin/gui/interactive_tab.py" line="154" />
             <source>Text</source>
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="202" />
+            <location filename="../plugin/gui/interactive_tab.py" line="201" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="202" />
+            <location filename="../plugin/gui/interactive_tab.py" line="201" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="252" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="252" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="265" />
+            <location filename="../plugin/gui/interactive_tab.py" line="264" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="295" />
+            <location filename="../plugin/gui/interactive_tab.py" line="294" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Neues Projekt: Die Objektdatei wurde geleert, damit hier angenommene Objekte nicht in die Datei des vorigen Projekts gelangen. Wählen Sie eine Objektdatei und drücken Sie dann „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="306" />
+            <location filename="../plugin/gui/interactive_tab.py" line="305" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Die Objektdatei dieses Projekts ist wieder gewählt: {file}. Drücken Sie „Auf der Karte zeigen“, um ihr Objekte hinzuzufügen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="323" />
+            <location filename="../plugin/gui/interactive_tab.py" line="322" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="323" />
+            <location filename="../plugin/gui/interactive_tab.py" line="322" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <location filename="../plugin/gui/interactive_tab.py" line="377" />
             <source>the raster was removed from the project</source>
             <translation>das Raster wurde aus dem Projekt entfernt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="434" />
+            <location filename="../plugin/gui/interactive_tab.py" line="433" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster „{name}“: Der nächste Klick kodiert seine Ansicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="397" />
+            <location filename="../plugin/gui/interactive_tab.py" line="396" />
             <source>Raster '{name}'</source>
             <translation>Raster „{name}“</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="424" />
+            <location filename="../plugin/gui/interactive_tab.py" line="423" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
@@ -1459,387 +1464,387 @@
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="480" />
+            <location filename="../plugin/gui/interactive_tab.py" line="479" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="490" />
+            <location filename="../plugin/gui/interactive_tab.py" line="489" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="74" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Die Wolkenmaske kann nicht gelesen werden: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="75" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Wolken und Schatten aus {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="81" />
+            <location filename="../plugin/gui/landcover_tab.py" line="80" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Die Wolkenmaske des Produkts als eigene Datei (z. B. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), mit nächstem Nachbarn auf das Raster gelesen. Leer: ein Qualitätsband des Rasters selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Detect automatically</source>
             <translation>Automatisch erkennen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>RGB</source>
             <translation>RGB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>RGB + NIR</source>
             <translation>RGB + NIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>DSM / nDSM (heights)</source>
             <translation>DOM / nDOM (Höhen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Generic N-band</source>
             <translation>Generisch, N Bänder</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (Bänder 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="117" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>Der Prompt filtert Objekte nach Höhe ({range}), aber weder die Eingabe noch ein DOM liefert Höhen. Wählen Sie ein DOM unter Zusätzliche Layer (oder ein DOM als Eingabe) oder entfernen Sie die Höhe aus dem Prompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="122" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="134" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="136" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="140" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="142" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="156" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Das Klassenraster (.tif), mit den Polygonen daneben als .gpkg; oder eine Polygondatei ({formats}), mit dem Klassenraster daneben (name.tif für name.gpkg, name_classes.tif für die anderen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Klassenraster (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygone, das Klassenraster daneben</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="185" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>Der SAR-Layer ist die Eingabe selbst. Wählen Sie ein SAR-Raster (VV/VH) desselben Ortes oder lassen Sie SAR leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="264" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="277" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="285" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="293" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="300" />
+            <location filename="../plugin/gui/landcover_tab.py" line="297" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="308" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="316" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="326" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>Der zu verarbeitende Teil des Layers, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Klassen, die ein Lauf über den ganzen Layer dort ergibt (die Schwellen werden am ganzen Layer angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="345" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Zu schreibendes Klassenraster oder Polygondatei (das andere kommt daneben)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="366" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="391" />
+            <location filename="../plugin/gui/landcover_tab.py" line="386" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="399" />
+            <location filename="../plugin/gui/landcover_tab.py" line="394" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="557" />
+            <location filename="../plugin/gui/landcover_tab.py" line="553" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="568" />
+            <location filename="../plugin/gui/landcover_tab.py" line="563" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="599" />
+            <location filename="../plugin/gui/landcover_tab.py" line="594" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="601" />
+            <location filename="../plugin/gui/landcover_tab.py" line="596" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="619" />
+            <location filename="../plugin/gui/landcover_tab.py" line="614" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="621" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="666" />
+            <location filename="../plugin/gui/landcover_tab.py" line="660" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="696" />
+            <location filename="../plugin/gui/landcover_tab.py" line="689" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="719" />
+            <location filename="../plugin/gui/landcover_tab.py" line="712" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="734" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="736" />
+            <location filename="../plugin/gui/landcover_tab.py" line="729" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="746" />
+            <location filename="../plugin/gui/landcover_tab.py" line="739" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="806" />
+            <location filename="../plugin/gui/landcover_tab.py" line="799" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="804" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="818" />
+            <location filename="../plugin/gui/landcover_tab.py" line="811" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="828" />
+            <location filename="../plugin/gui/landcover_tab.py" line="821" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="838" />
+            <location filename="../plugin/gui/landcover_tab.py" line="831" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Die Ausgabedatei dieses Projekts ist wieder gewählt: {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="886" />
+            <location filename="../plugin/gui/landcover_tab.py" line="879" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="898" />
+            <location filename="../plugin/gui/landcover_tab.py" line="891" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

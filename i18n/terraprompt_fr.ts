@@ -104,7 +104,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="186" />
+            <location filename="../plugin/gui/change_tab.py" line="185" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="339" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -199,7 +199,7 @@
             <translation>GeoTIFF float32 sur la grille d'AVANT : probabilité de changement 0..1 (seulement le changement demandé), -1 = sans donnée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Change</source>
             <translation>Changement</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="589" />
+            <location filename="../plugin/gui/change_tab.py" line="587" />
             <source>{name} (change probability)</source>
             <translation>{name} (probabilité de changement)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="589" />
+            <location filename="../plugin/gui/change_tab.py" line="587" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="328" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygones (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="367" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -479,52 +479,52 @@
             <translation>{name} (polygones)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="37" />
+            <location filename="../plugin/algorithms/find_similar.py" line="40" />
             <source>Find objects similar to exemplars</source>
             <translation>Trouver des objets semblables aux exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="40" />
+            <location filename="../plugin/algorithms/find_similar.py" line="43" />
             <source>Give one or more good polygons (two or three work best) of what you want more of (e.g. roofs); TerraPrompt learns what they look like against the rest of the scene and returns every object that looks alike and has a similar size, with a score. Tick 'Selected features only' to use the selected polygons.</source>
             <translation>Donnez un ou plusieurs bons polygones (deux ou trois donnent les meilleurs résultats) de ce que vous voulez trouver (p. ex. des toits) ; TerraPrompt apprend à quoi ils ressemblent par rapport au reste de la scène et renvoie chaque objet qui leur ressemble et a une taille semblable, avec un score. Cochez « Entités sélectionnées uniquement » pour utiliser les polygones sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="46" />
+            <location filename="../plugin/algorithms/find_similar.py" line="49" />
             <source>The raster to search (any modality).</source>
             <translation>Le raster à parcourir (toute modalité).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="48" />
+            <location filename="../plugin/algorithms/find_similar.py" line="51" />
             <source>Exemplar polygons</source>
             <translation>Polygones d'exemple</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="49" />
+            <location filename="../plugin/algorithms/find_similar.py" line="52" />
             <source>Polygons of good examples, in any CRS; use 'Selected features only' for a selection.</source>
             <translation>Polygones de bons exemples, dans n'importe quel SCR ; utilisez « Entités sélectionnées uniquement » pour une sélection.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="51" />
+            <location filename="../plugin/algorithms/find_similar.py" line="54" />
             <source>Similarity threshold</source>
             <translation>Seuil de similarité</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="52" />
+            <location filename="../plugin/algorithms/find_similar.py" line="55" />
             <source>0.01-0.99, higher keeps closer matches (usually fewer). network: an object is kept when the cosine between its network features and the nearest exemplar's reaches this value; appearance: a pixel belongs to a candidate when its probability of looking like the exemplars reaches it, and a region larger than the size range (objects merged at a low threshold) is cut at higher probabilities until its parts fit; regions that cannot be cut are left out and counted in the summary.</source>
             <translation>0,01-0,99, plus élevé garde des correspondances plus proches (en général moins nombreuses). network : un objet est gardé quand le cosinus entre ses caractéristiques du réseau et celles de l'exemple le plus proche atteint cette valeur ; appearance : un pixel appartient à un candidat quand sa probabilité de ressembler aux exemples l'atteint, et une région plus grande que la plage de tailles (des objets fusionnés à un seuil bas) est recoupée à des probabilités plus élevées jusqu'à ce que ses parties y entrent ; les régions qui ne peuvent pas être recoupées sont écartées et comptées dans le résumé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="59" />
+            <location filename="../plugin/algorithms/find_similar.py" line="62" />
             <source>network: places whose promptable-network features resemble the exemplars are clicked and segmented like a click in the Interactive tab, and the masks the network is sure of that resemble the exemplars are kept (auto uses it when the bundled network is installed and the pixels are 1.25 m or finer; about a minute per million pixels on 2 CPU cores); appearance: pixels whose band values resemble the exemplars' (fast; for objects told apart by colour alone).</source>
             <translation>network : les endroits dont les caractéristiques du réseau interactif ressemblent aux exemples sont cliqués et segmentés comme un clic dans l'onglet Interactif, et les masques dont le réseau est sûr et qui ressemblent aux exemples sont gardés (auto l'utilise quand le réseau fourni est installé et que les pixels font 1,25 m ou moins ; environ une minute par million de pixels sur 2 cœurs) ; appearance : les pixels dont les valeurs de bandes ressemblent à celles des exemples (rapide ; pour des objets qui se distinguent par leur seule couleur).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="65" />
+            <location filename="../plugin/algorithms/find_similar.py" line="68" />
             <source>Search extent</source>
             <translation>Emprise de recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="66" />
+            <location filename="../plugin/algorithms/find_similar.py" line="69" />
             <source>Search only inside this extent (any CRS); empty: the whole raster.</source>
             <translation>Chercher seulement dans cette emprise (tout SCR) ; vide : tout le raster.</translation>
         </message>
@@ -534,37 +534,37 @@
             <translation>Étiquette de classe</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="69" />
+            <location filename="../plugin/algorithms/find_similar.py" line="72" />
             <source>Written to the 'class' field of every object found.</source>
             <translation>Écrit dans le champ « class » de chaque objet trouvé.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="74" />
+            <location filename="../plugin/algorithms/find_similar.py" line="77" />
             <source>Similar objects</source>
             <translation>Objets semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="75" />
+            <location filename="../plugin/algorithms/find_similar.py" line="78" />
             <source>Polygons with object_id, class, score, area_m2 and provenance fields. GeoPackage by default; .shp, .geojson and .fgb also work, with their limits (a Shapefile cuts field names to 10 characters).</source>
             <translation>Polygones avec les champs object_id, class, score, area_m2 et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="78" />
+            <location filename="../plugin/algorithms/find_similar.py" line="81" />
             <source>Objects found</source>
             <translation>Objets trouvés</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="89" />
+            <location filename="../plugin/algorithms/find_similar.py" line="92" />
             <source>The exemplar layer could not be opened.</source>
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="279" />
+            <location filename="../plugin/gui/interactive_tab.py" line="278" />
             <source>{name} (similar objects)</source>
             <translation>{name} (objets semblables)</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/find_similar.py" line="140" />
+            <location filename="../plugin/algorithms/find_similar.py" line="138" />
             <source>Searching {mpx} million pixels: with the network method (METHOD network, or auto on pixels of about 1.25 m or finer) that takes about {minutes} minutes on 2 CPU cores. Give an EXTENT, or METHOD appearance, for a faster search.</source>
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
@@ -739,22 +739,22 @@
             <translation>{name} (identifiants d'objets)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="104" />
+            <location filename="../plugin/gui/candidates.py" line="102" />
             <source>e.g. lakes larger than 1 ha, trees, buildings</source>
             <translation>p. ex. lacs de plus de 1 ha, arbres, bâtiments</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="105" />
+            <location filename="../plugin/gui/candidates.py" line="103" />
             <source>Land covers to find in the view; every connected region becomes a candidate object.</source>
             <translation>Occupations du sol à chercher dans la vue ; chaque région connexe devient un objet candidat.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="106" />
+            <location filename="../plugin/gui/candidates.py" line="104" />
             <source>Find objects</source>
             <translation>Trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="107" />
+            <location filename="../plugin/gui/candidates.py" line="105" />
             <source>Run the land-cover concepts on the view and list the regions as candidates.</source>
             <translation>Applique les concepts d'occupation du sol à la vue et liste les régions comme candidats.</translation>
         </message>
@@ -764,37 +764,37 @@
             <translation>Accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="119" />
+            <location filename="../plugin/gui/candidates.py" line="116" />
             <source>Write the selected candidates to the objects file.</source>
             <translation>Écrit les candidats sélectionnés dans le fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="120" />
+            <location filename="../plugin/gui/candidates.py" line="117" />
             <source>Reject</source>
             <translation>Rejeter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="121" />
+            <location filename="../plugin/gui/candidates.py" line="118" />
             <source>Drop the selected candidates.</source>
             <translation>Écarte les candidats sélectionnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="122" />
+            <location filename="../plugin/gui/candidates.py" line="119" />
             <source>Accept all</source>
             <translation>Tout accepter</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="123" />
+            <location filename="../plugin/gui/candidates.py" line="120" />
             <source>Write every listed candidate to the objects file.</source>
             <translation>Écrire tous les candidats de la liste dans le fichier des objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="124" />
+            <location filename="../plugin/gui/candidates.py" line="121" />
             <source>Refine</source>
             <translation>Affiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="125" />
+            <location filename="../plugin/gui/candidates.py" line="122" />
             <source>Make the selected candidate the current object: click to add or remove parts, Enter accepts.</source>
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
@@ -804,22 +804,22 @@
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="151" />
+            <location filename="../plugin/gui/candidates.py" line="148" />
             <source>Type what to find, e.g. 'water' or 'trees'.</source>
             <translation>Tapez ce qu'il faut trouver, p. ex. « eau » ou « arbres ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="178" />
+            <location filename="../plugin/gui/candidates.py" line="175" />
             <source>The raster layer or the project changed during the search: its candidates were dropped.</source>
             <translation>La couche raster ou le projet a changé pendant la recherche : ses candidats ont été abandonnés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="190" />
+            <location filename="../plugin/gui/candidates.py" line="187" />
             <source>Finding '{prompt}' in the view…</source>
             <translation>Recherche de « {prompt} » dans la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="191" />
+            <location filename="../plugin/gui/candidates.py" line="188" />
             <source>TerraPrompt: find objects</source>
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
@@ -829,32 +829,32 @@
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="281" />
+            <location filename="../plugin/gui/candidates.py" line="278" />
             <source>{n} object(s) added to the objects file.</source>
             <translation>{n} objet(s) ajouté(s) au fichier d'objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="314" />
+            <location filename="../plugin/gui/candidates.py" line="311" />
             <source>being refined on the map: Enter writes it, Esc puts it back</source>
             <translation>en cours d'affinage sur la carte : Entrée l'écrit, Échap le remet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="342" />
+            <location filename="../plugin/gui/candidates.py" line="339" />
             <source>Find objects stopped.</source>
             <translation>Recherche d'objets arrêtée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="374" />
+            <location filename="../plugin/gui/candidates.py" line="371" />
             <source>{n}. {label} · {area} · score {score}</source>
             <translation>{n}. {label} · {area} · score {score}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="377" />
+            <location filename="../plugin/gui/candidates.py" line="374" />
             <source>cut at the search limit</source>
             <translation>coupé à la limite de la recherche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/candidates.py" line="379" />
+            <location filename="../plugin/gui/candidates.py" line="376" />
             <source>completed beyond the view</source>
             <translation>complété au-delà de la vue</translation>
         </message>
@@ -899,12 +899,12 @@
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="400" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="403" />
+            <location filename="../plugin/gui/change_tab.py" line="400" />
             <source>After</source>
             <translation>Après</translation>
         </message>
@@ -929,92 +929,92 @@
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="188" />
+            <location filename="../plugin/gui/change_tab.py" line="187" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>p. ex. tout changement, nouveaux bâtiments, perte de végétation, inondation</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="193" />
+            <location filename="../plugin/gui/change_tab.py" line="192" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="204" />
+            <location filename="../plugin/gui/change_tab.py" line="202" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="205" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="208" />
+            <location filename="../plugin/gui/change_tab.py" line="206" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="209" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
             <translation>La partie d'AVANT à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit le changement qu'un calcul sur toute la paire y donne (les seuils sont ajustés sur toute la paire). Une couche web (XYZ, WMS …) est rendue sur l'étendue seule ; si c'est AVANT, les seuils sont alors ajustés sur l'étendue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="213" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="216" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="217" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="217" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="221" />
+            <location filename="../plugin/gui/change_tab.py" line="219" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="229" />
+            <location filename="../plugin/gui/change_tab.py" line="227" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="234" />
+            <location filename="../plugin/gui/change_tab.py" line="232" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="375" />
+            <location filename="../plugin/gui/landcover_tab.py" line="370" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -1024,92 +1024,92 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="248" />
+            <location filename="../plugin/gui/change_tab.py" line="246" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="253" />
+            <location filename="../plugin/gui/change_tab.py" line="251" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="258" />
+            <location filename="../plugin/gui/change_tab.py" line="256" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="308" />
+            <location filename="../plugin/gui/change_tab.py" line="306" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="329" />
+            <location filename="../plugin/gui/change_tab.py" line="327" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="335" />
+            <location filename="../plugin/gui/change_tab.py" line="333" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="430" />
+            <location filename="../plugin/gui/change_tab.py" line="426" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="432" />
+            <location filename="../plugin/gui/change_tab.py" line="428" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="759" />
+            <location filename="../plugin/gui/landcover_tab.py" line="752" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="505" />
+            <location filename="../plugin/gui/change_tab.py" line="502" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="809" />
+            <location filename="../plugin/gui/landcover_tab.py" line="802" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="868" />
+            <location filename="../plugin/gui/landcover_tab.py" line="861" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="877" />
+            <location filename="../plugin/gui/landcover_tab.py" line="870" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="276" />
+            <location filename="../plugin/gui/interactive_tab.py" line="275" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="578" />
+            <location filename="../plugin/gui/change_tab.py" line="575" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="580" />
+            <location filename="../plugin/gui/change_tab.py" line="578" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="639" />
+            <location filename="../plugin/gui/change_tab.py" line="637" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="656" />
+            <location filename="../plugin/gui/change_tab.py" line="654" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1144,22 +1144,22 @@
             <translation>{area} ({percent} %)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Land cover</source>
             <translation>Occupation du sol</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Settings</source>
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Interactive</source>
             <translation>Interactif</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="87" />
+            <location filename="../plugin/gui/dock.py" line="122" />
             <source>Setup</source>
             <translation>Installation</translation>
         </message>
@@ -1169,19 +1169,24 @@
             <translation>TerraPrompt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="181" />
+            <location filename="../plugin/gui/dock.py" line="217" />
             <source>This tab needs the Python package '{name}', which is not installed in this QGIS. Open the Setup tab and click 'Install dependencies': the tab opens when the installation is done.</source>
             <translation>Cet onglet a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez l'onglet Installation et cliquez sur « Installer les dépendances » : l'onglet s'ouvre une fois l'installation terminée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="188" />
+            <location filename="../plugin/gui/dock.py" line="224" />
             <source>This tab could not be loaded: {error}</source>
             <translation>Cet onglet n'a pas pu être chargé : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/dock.py" line="254" />
-            <source>{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. To keep them, right-click each layer › Export › Save As…, then save the project again.</source>
-            <translation>{n} couche(s) du projet enregistré sont des fichiers temporaires de TerraPrompt, supprimés à la fermeture de QGIS : {names}. Pour les garder, clic droit sur chaque couche › Exporter › Enregistrer sous…, puis enregistrez à nouveau le projet.</translation>
+            <location filename="../plugin/gui/dock.py" line="291" />
+            <source>Right-click › Export › Save As… each of the {n} TerraPrompt temporary layer(s), then save the project again: QGIS deletes them when it closes.</source>
+            <translation>Clic droit › Exporter › Enregistrer sous… sur chacune des {n} couche(s) temporaire(s) de TerraPrompt, puis enregistrez à nouveau le projet : QGIS les supprime à sa fermeture.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/dock.py" line="293" />
+            <source>TerraPrompt temporary layers in the saved project: {names}</source>
+            <translation>Couches temporaires de TerraPrompt dans le projet enregistré : {names}</translation>
         </message>
         <message>
             <location filename="../plugin/gui/extent.py" line="31" />
@@ -1229,7 +1234,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1369,82 +1374,82 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="155" />
+            <location filename="../plugin/gui/interactive_tab.py" line="154" />
             <source>Text</source>
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="202" />
+            <location filename="../plugin/gui/interactive_tab.py" line="201" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="202" />
+            <location filename="../plugin/gui/interactive_tab.py" line="201" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="252" />
+            <location filename="../plugin/gui/interactive_tab.py" line="251" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="253" />
+            <location filename="../plugin/gui/interactive_tab.py" line="252" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="265" />
+            <location filename="../plugin/gui/interactive_tab.py" line="264" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="295" />
+            <location filename="../plugin/gui/interactive_tab.py" line="294" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Nouveau projet : le fichier des objets a été vidé, pour que les objets acceptés ici n'aillent pas dans le fichier du projet précédent. Choisissez un fichier d'objets, puis appuyez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="306" />
+            <location filename="../plugin/gui/interactive_tab.py" line="305" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Le fichier des objets de ce projet est de nouveau choisi : {file}. Appuyez sur « Désigner sur la carte » pour y ajouter des objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="323" />
+            <location filename="../plugin/gui/interactive_tab.py" line="322" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="323" />
+            <location filename="../plugin/gui/interactive_tab.py" line="322" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="378" />
+            <location filename="../plugin/gui/interactive_tab.py" line="377" />
             <source>the raster was removed from the project</source>
             <translation>le raster a été retiré du projet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="434" />
+            <location filename="../plugin/gui/interactive_tab.py" line="433" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="385" />
+            <location filename="../plugin/gui/interactive_tab.py" line="384" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster « {name} » : le prochain clic encode sa vue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="397" />
+            <location filename="../plugin/gui/interactive_tab.py" line="396" />
             <source>Raster '{name}'</source>
             <translation>Raster « {name} »</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="424" />
+            <location filename="../plugin/gui/interactive_tab.py" line="423" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
@@ -1459,387 +1464,387 @@
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="480" />
+            <location filename="../plugin/gui/interactive_tab.py" line="479" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="490" />
+            <location filename="../plugin/gui/interactive_tab.py" line="489" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="75" />
+            <location filename="../plugin/gui/landcover_tab.py" line="74" />
             <source>The cloud mask cannot be read: {error}</source>
             <translation>Le masque de nuages ne peut pas être lu : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="76" />
+            <location filename="../plugin/gui/landcover_tab.py" line="75" />
             <source>Clouds and shadows from {mask}</source>
             <translation>Nuages et ombres d'après {mask}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="81" />
+            <location filename="../plugin/gui/landcover_tab.py" line="80" />
             <source>The product's cloud mask delivered as a file of its own (e.g. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), read by nearest neighbour onto the raster's grid. Empty: a quality band of the raster itself, else the ukis-csmask cloud network.</source>
             <translation>Le masque de nuages du produit livré dans un fichier à part (p. ex. ..._SCL_20m.jp2, ..._QA_PIXEL.TIF, ....Fmask.tif), lu au plus proche voisin sur la grille du raster. Vide : une bande qualité du raster lui-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Detect automatically</source>
             <translation>Détection automatique</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Sentinel-2 L1C</source>
             <translation>Sentinel-2 L1C</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="89" />
+            <location filename="../plugin/gui/landcover_tab.py" line="88" />
             <source>Sentinel-2 L2A</source>
             <translation>Sentinel-2 L2A</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Landsat 8/9 OLI</source>
             <translation>Landsat 8/9 OLI</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>Landsat 4-7 TM/ETM+</source>
             <translation>Landsat 4-7 TM/ETM+</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="90" />
+            <location filename="../plugin/gui/landcover_tab.py" line="89" />
             <source>RGB</source>
             <translation>RVB</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>RGB + NIR</source>
             <translation>RVB + PIR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>SAR (VV/VH)</source>
             <translation>SAR (VV/VH)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>DSM / nDSM (heights)</source>
             <translation>MNS / MNSn (hauteurs)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="91" />
+            <location filename="../plugin/gui/landcover_tab.py" line="90" />
             <source>Generic N-band</source>
             <translation>Générique à N bandes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
             <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="92" />
+            <location filename="../plugin/gui/landcover_tab.py" line="91" />
             <source>MODIS (bands 1-7)</source>
             <translation>MODIS (bandes 1-7)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <location filename="../plugin/gui/landcover_tab.py" line="92" />
             <source>5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)</source>
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="98" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="118" />
+            <location filename="../plugin/gui/landcover_tab.py" line="117" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>L'invite filtre les objets par hauteur ({range}), mais ni l'entrée ni un MNS ne donnent de hauteurs. Choisissez un MNS sous Couches supplémentaires (ou un MNS comme entrée), ou retirez la hauteur de l'invite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="123" />
+            <location filename="../plugin/gui/landcover_tab.py" line="122" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="128" />
+            <location filename="../plugin/gui/landcover_tab.py" line="127" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="132" />
+            <location filename="../plugin/gui/landcover_tab.py" line="131" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="134" />
+            <location filename="../plugin/gui/landcover_tab.py" line="133" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="136" />
+            <location filename="../plugin/gui/landcover_tab.py" line="135" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="138" />
+            <location filename="../plugin/gui/landcover_tab.py" line="137" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="140" />
+            <location filename="../plugin/gui/landcover_tab.py" line="139" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="142" />
+            <location filename="../plugin/gui/landcover_tab.py" line="141" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="156" />
+            <location filename="../plugin/gui/landcover_tab.py" line="155" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Le raster de classes (.tif), avec les polygones à côté en .gpkg ; ou un fichier de polygones ({formats}), avec le raster de classes à côté (nom.tif pour nom.gpkg, nom_classes.tif pour les autres).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Raster de classes (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="164" />
+            <location filename="../plugin/gui/landcover_tab.py" line="163" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygones, le raster de classes à côté</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="185" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>La couche SAR est l'entrée elle-même. Choisissez un raster SAR (VV/VH) du même lieu, ou laissez SAR vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="187" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="264" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="271" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="277" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="287" />
+            <location filename="../plugin/gui/landcover_tab.py" line="285" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="288" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="293" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="300" />
+            <location filename="../plugin/gui/landcover_tab.py" line="297" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="308" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="316" />
+            <location filename="../plugin/gui/landcover_tab.py" line="312" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="326" />
+            <location filename="../plugin/gui/landcover_tab.py" line="321" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="338" />
+            <location filename="../plugin/gui/landcover_tab.py" line="333" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>La partie de la couche à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit les classes qu'un calcul sur toute la couche y donne (les seuils sont ajustés sur toute la couche).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="345" />
+            <location filename="../plugin/gui/landcover_tab.py" line="340" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="346" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="348" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="356" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Raster de classes ou fichier de polygones à écrire (l'autre va à côté)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="366" />
+            <location filename="../plugin/gui/landcover_tab.py" line="361" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="369" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="391" />
+            <location filename="../plugin/gui/landcover_tab.py" line="386" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="399" />
+            <location filename="../plugin/gui/landcover_tab.py" line="394" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="557" />
+            <location filename="../plugin/gui/landcover_tab.py" line="553" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="568" />
+            <location filename="../plugin/gui/landcover_tab.py" line="563" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="599" />
+            <location filename="../plugin/gui/landcover_tab.py" line="594" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="601" />
+            <location filename="../plugin/gui/landcover_tab.py" line="596" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="619" />
+            <location filename="../plugin/gui/landcover_tab.py" line="614" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="621" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="666" />
+            <location filename="../plugin/gui/landcover_tab.py" line="660" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="696" />
+            <location filename="../plugin/gui/landcover_tab.py" line="689" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="719" />
+            <location filename="../plugin/gui/landcover_tab.py" line="712" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="734" />
+            <location filename="../plugin/gui/landcover_tab.py" line="727" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="736" />
+            <location filename="../plugin/gui/landcover_tab.py" line="729" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="746" />
+            <location filename="../plugin/gui/landcover_tab.py" line="739" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="806" />
+            <location filename="../plugin/gui/landcover_tab.py" line="799" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="804" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="818" />
+            <location filename="../plugin/gui/landcover_tab.py" line="811" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="828" />
+            <location filename="../plugin/gui/landcover_tab.py" line="821" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="838" />
+            <location filename="../plugin/gui/landcover_tab.py" line="831" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Le fichier de sortie de ce projet est de nouveau choisi : {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="886" />
+            <location filename="../plugin/gui/landcover_tab.py" line="879" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="898" />
+            <location filename="../plugin/gui/landcover_tab.py" line="891" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

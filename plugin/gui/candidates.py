@@ -17,7 +17,6 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -99,15 +98,13 @@ class CandidatePanel(QWidget):
         self._refine_origin: Optional[dict] = None  # the controller's origin while it refines that candidate
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
         self.prompt_edit = QLineEdit(self)
         self.prompt_edit.setPlaceholderText(tr("e.g. lakes larger than 1 ha, trees, buildings"))
         self.prompt_edit.setToolTip(tr("Land covers to find in the view; every connected region becomes a candidate object."))
         self.find_button = QPushButton(tr("Find objects"), self)
         self.find_button.setToolTip(tr("Run the land-cover concepts on the view and list the regions as candidates."))
-        row.addWidget(self.prompt_edit, 1)
-        row.addWidget(self.find_button)
-        layout.addLayout(row)
+        layout.addWidget(self.prompt_edit)  # the prompt the whole width, its button below: side by side, a narrow dock
+        layout.addWidget(self.find_button)  # left the prompt too narrow to read
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.list.setMaximumHeight(140)

@@ -52,7 +52,7 @@ from .extent import ExtentChoice
 from .landcover_tab import NON_FILE_PROVIDERS, cloud_mask_tip, describe_mask
 from .layers import (REST_GREY, add_to_group, change_result_name, free_name, keep_style, set_abstract,
                      style_change_polygons, threshold_renderer)
-from .richtext import escape
+from .richtext import StatusLabel, status_html
 from .slots import empty_when_removed
 from .snapshot import check_files, is_file_raster
 from .tasks import LOG_TAG, CoreTask, error_message, notify, start_task
@@ -171,11 +171,10 @@ class ChangeTab(ExtentChoice, QWidget):
             combo.setToolTip(cloud_mask_tip())
             form.addRow(label, combo)
             self.mask_combos.append(combo)
-        self.mask_status = QLabel(self)
+        self.mask_status = StatusLabel(self)
         self.mask_status.setObjectName("changeCloudMaskStatus")
-        self.mask_status.setWordWrap(True)
         self.mask_status.setVisible(False)
-        form.addRow("", self.mask_status)
+        form.addRow(self.mask_status)  # both columns, as the prompt's status
         self.prompt_ok = True
         self.mask_refusals: list[str] = []
         """Why chosen cloud masks cannot be used (empty when they fit); Run waits while there are any."""
@@ -192,10 +191,9 @@ class ChangeTab(ExtentChoice, QWidget):
         self.prompt_edit.setCompleter(QCompleter([p["label"] for p in catalogue()["prompts"].values()], self))
         form.addRow(QLabel(tr("Change of interest"), self))  # the prompt gets the whole width, however narrow the dock
         form.addRow(self.prompt_edit)
-        self.prompt_status = QLabel(self)
+        self.prompt_status = StatusLabel(self)
         self.prompt_status.setObjectName("changePromptStatus")
-        self.prompt_status.setWordWrap(True)
-        form.addRow("", self.prompt_status)
+        form.addRow(self.prompt_status)  # the whole width, as the prompt
         self.min_area_spin = QDoubleSpinBox(self)  # as MIN_AREA_M2: changed objects smaller than this are not polygons
         self.min_area_spin.setRange(0.0, 1e9)
         self.min_area_spin.setDecimals(0)
@@ -387,8 +385,7 @@ class ChangeTab(ExtentChoice, QWidget):
         from ..core.change.semantic import describe_change_prompt
 
         ok, line = describe_change_prompt(text)
-        color = "#1b7f3b" if ok else "#b00020"
-        self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
+        self.prompt_status.setText(status_html(line, ok, self.prompt_status))
         self.prompt_ok = ok
         self.run_button.setEnabled(ok and not self.mask_refusals and self.task is None)
 
@@ -405,8 +402,7 @@ class ChangeTab(ExtentChoice, QWidget):
             if not ok:
                 self.mask_refusals.append(line)
             if line:
-                color = "#1b7f3b" if ok else "#b00020"
-                said.append(f"<span style='color:{color}'>{escape(date + ': ' + line)}</span>")
+                said.append(status_html(date + ": " + line, ok, self.mask_status))
         self.mask_status.setText("<br>".join(said))
         self.mask_status.setVisible(bool(said))
         self.run_button.setEnabled(self.prompt_ok and not self.mask_refusals and self.task is None)
@@ -576,7 +572,8 @@ class ChangeTab(ExtentChoice, QWidget):
         self.slider.blockSignals(False)
         self.threshold_label.setText(number(result.threshold, 2))
         self.slider.setEnabled(True)
-        done = tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2), method=result.method)
+        done = tr("Change done: {area} changed ({method}).").format(area=format_area(result.changed_area_m2),
+                                                                 method=method_labels().get(result.method, result.method))
         if dates_reversed(result.dates):
             self._message(done + " " + tr("AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.").format(
                 before=result.dates[0], after=result.dates[1]), Qgis.Warning)

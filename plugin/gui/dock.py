@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 
-from qgis.core import Qgis, QgsMessageLog
+from qgis.core import Qgis, QgsApplication, QgsMessageLog
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtWidgets import (
@@ -18,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QGridLayout,
     QLabel,
     QScrollArea,
+    QTabBar,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -33,16 +34,49 @@ TABS = [
     ("setup_tab", "SetupTab", "Setup"),
 ]
 
+TAB_ICONS = {
+    "landcover_tab": "/mIconRaster.svg", "interactive_tab": "/mActionCapturePolygon.svg",
+    "change_tab": "/propertyicons/temporal.svg", "settings_tab": "/mActionOptions.svg", "setup_tab": "/propertyicons/plugin.svg",
+}
+"""QGIS theme icons of the tabs: a narrow dock elides the labels alike ('Se…' for Settings and Setup), the icons tell
+the tabs apart."""
+
 LOG_TAG = "TerraPrompt"
+
+
+WRAP_BELOW = 50
+"""Width, in average characters of the dock's font, under which form labels go above their fields (about 350 px):
+beside them, a label column as wide as 'Wolkenmaske nachher' leaves the layer pickers a few letters."""
 
 
 class TabScroll(QScrollArea):
     """A vertical-only scroll area as wide as its contents need (nothing is ever cut off at the side) and as short as
-    one wishes (the rest scrolls)."""
+    one wishes (the rest scrolls); narrow, its forms put their labels above the fields."""
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         inner = self.widget().minimumSizeHint().width() if self.widget() is not None else 0
         return QSize(inner + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth(), 80)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Labels above the fields when the tab is narrow, beside them (rows too long wrapped) when it is wide."""
+        narrow = self.width() < WRAP_BELOW * self.fontMetrics().averageCharWidth()
+        policy = QFormLayout.WrapAllRows if narrow else QFormLayout.WrapLongRows
+        for form in (self.widget().findChildren(QFormLayout) if self.widget() is not None else []):
+            if form.rowWrapPolicy() != policy:
+                form.setRowWrapPolicy(policy)
+        super().resizeEvent(event)
+
+
+class DockTabBar(QTabBar):
+    """A tab bar whose tabs may shrink to their icon and an ellipsis (Qt keeps two letters): a narrow dock shows every
+    tab, each told apart by its icon, the full label in the tooltip."""
+
+    def minimumTabSizeHint(self, index: int) -> QSize:  # noqa: N802
+        """The tab's icon, an ellipsis and the style's margins."""
+        hint = super().minimumTabSizeHint(index)
+        text = self.tabText(index)
+        kept = self.fontMetrics().horizontalAdvance(text[:2]) if len(text) > 3 else 0
+        return QSize(hint.width() - kept, hint.height())
 
 
 def scroll_body(tab: QWidget) -> QWidget:
@@ -62,7 +96,8 @@ def scroll_body(tab: QWidget) -> QWidget:
 
 def make_narrow(widget: QWidget) -> None:
     """Let the dock be narrow: combos shrink and elide instead of widening the panel, form labels go above their field
-    when the row does not fit, and a scrolled tab's body keeps thin margins (the tab's frame is its margin)."""
+    when the row does not fit (all of them in a narrow tab, see TabScroll), and a scrolled tab's body keeps thin margins
+    (the tab's frame is its margin)."""
     scroll = widget.findChild(TabScroll)
     if scroll is not None and scroll.widget() is not None and scroll.widget().layout() is not None:
         scroll.widget().layout().setContentsMargins(3, 3, 3, 3)
@@ -123,6 +158,7 @@ class TerraPromptDock(QgsDockWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         self.tab_widget = QTabWidget(body)
         self.tab_widget.setObjectName("terrapromptTabs")
+        self.tab_widget.setTabBar(DockTabBar(self.tab_widget))
         # a narrow dock elides the tab labels (full label in the tooltip) rather than hiding the last tabs behind arrows
         self.tab_widget.setUsesScrollButtons(False)
         self.tab_widget.setElideMode(Qt.ElideRight)
@@ -130,7 +166,7 @@ class TerraPromptDock(QgsDockWidget):
         self.setWidget(body)
         self.tabs: dict[str, QWidget] = {}
         for module, cls, label in TABS:
-            i = self.tab_widget.addTab(self._build_tab(module, cls), tr(label))
+            i = self.tab_widget.addTab(self._build_tab(module, cls), QgsApplication.getThemeIcon(TAB_ICONS[module]), tr(label))
             self.tab_widget.setTabToolTip(i, tr(label))
         from qgis.core import QgsProject
 
@@ -160,7 +196,7 @@ class TerraPromptDock(QgsDockWidget):
             widget = self._build_tab(module, cls)
             old = self.tab_widget.widget(i)
             self.tab_widget.removeTab(i)
-            self.tab_widget.insertTab(i, widget, tr(label))
+            self.tab_widget.insertTab(i, widget, QgsApplication.getThemeIcon(TAB_ICONS[module]), tr(label))
             self.tab_widget.setTabToolTip(i, tr(label))
             self.tab_widget.setCurrentIndex(current)
             old.deleteLater()
@@ -242,8 +278,9 @@ class TerraPromptDock(QgsDockWidget):
                 writing()
 
     def warn_temporary_results(self) -> str:
-        """After the project is saved: warn (message bar) when it holds TerraPrompt results written to QGIS's temporary
-        folder, which QGIS removes when it closes; returns the warning ('' when there is none)."""
+        """After the project is saved: warn, until closed, when it holds TerraPrompt results written to QGIS's temporary
+        folder, which QGIS removes when it closes: the fix first and short in the message bar, the layers' names under
+        its 'more' and in the log; returns the warning ('' when there is none)."""
         from qgis.core import QgsProject
 
         from .tasks import notify
@@ -251,10 +288,10 @@ class TerraPromptDock(QgsDockWidget):
         names = [layer.name() for layer in temporary_results(QgsProject.instance())]
         if not names:
             return ""
-        text = tr("{n} layer(s) of the saved project are TerraPrompt temporary files, removed when QGIS closes: {names}. "
-                  "To keep them, right-click each layer › Export › Save As…, then save the project again.").format(
-                      n=len(names), names=", ".join(names))
-        notify(self.iface, text, Qgis.Warning)
+        text = tr("Right-click › Export › Save As… each of the {n} TerraPrompt temporary layer(s), then save the project "
+                  "again: QGIS deletes them when it closes.").format(n=len(names))
+        details = tr("TerraPrompt temporary layers in the saved project: {names}").format(names=", ".join(names))
+        notify(self.iface, text, Qgis.Warning, duration=0, details=details)
         return text
 
     def shutdown(self) -> None:

@@ -14,7 +14,6 @@ from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QToolButton,
@@ -28,6 +27,7 @@ from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
 from .dock import button_grid, make_narrow, scroll_body
+from .richtext import StatusLabel
 from .slots import pick_valid_layer
 from .tasks import notify
 
@@ -138,8 +138,7 @@ class InteractiveTab(QWidget):
         self.candidates_row = layout.count()  # the text candidates panel goes here (it needs the controller)
         self.similar_task = None
         self.similar_for = ("", "")  # (raster id, name of the results) of the running Find similar
-        self.status = QLabel(tr("Choose a raster and press 'Prompt on map'."), self)
-        self.status.setWordWrap(True)
+        self.status = StatusLabel(self, tr("Choose a raster and press 'Prompt on map'."))
         layout.addWidget(self.status)
         layout.addStretch(1)
 

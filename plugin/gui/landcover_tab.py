@@ -27,7 +27,6 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QProgressBar,
@@ -38,14 +37,14 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..algorithms.extract_landcover import engine_help, prompt_help
-from ..core.messages import number, t as core_t
+from ..core.messages import number, percent, t as core_t
 from ..i18n import tr
 from ..qgis_layers import layer_file, layer_settings, settings_by_path
 from . import settings
 from .chart import AreaChart
 from .dock import make_narrow, scroll_body
 from .extent import ExtentChoice
-from .richtext import escape
+from .richtext import StatusLabel, escape, status_html
 from .slots import empty_when_removed, on_removed, pick_valid_layer
 from .snapshot import check_files, is_file_raster
 from .settings_tab import device_labels
@@ -129,7 +128,7 @@ def describe_prompt(text: str, roles: Optional[set] = None, engine: str = "auto"
             if getattr(m, "kind", "") == "spelling":  # a spelling guess, not the encoder: say which word it took
                 part += f" ({m.via})"
             elif m.score < 0.999:
-                part += " " + tr("(by meaning, {score} sure)").format(score=f"{m.score:.0%}")
+                part += " " + tr("(by meaning, {score} sure)").format(score=percent(m.score))
             parts.append(part)
         line = tr("Will extract: {concepts}").format(concepts=", ".join(parts))
     if parsed.excluded:
@@ -277,9 +276,8 @@ class LandcoverTab(ExtentChoice, QWidget):
             self.modality_combo.addItem(label, key)
         self.modality_combo.setToolTip(tr("How to read the bands; detected automatically, override it when the guess is wrong."))
         form.addRow(tr("Modality"), self.modality_combo)
-        self.bands_label = QLabel(box)
+        self.bands_label = StatusLabel(box)
         self.bands_label.setObjectName("landcoverBands")
-        self.bands_label.setWordWrap(True)
         self.bands_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form.addRow(self.bands_label)
         layout.addWidget(box)
@@ -291,16 +289,14 @@ class LandcoverTab(ExtentChoice, QWidget):
         form.addRow(tr("SAR"), self.sar_combo)
         self.dsm_combo = self._optional_layer_combo(self.extra_box, "landcoverDsm", tr("Heights (DSM / nDSM) of the same place, fused with the input."))
         form.addRow(tr("DSM"), self.dsm_combo)
-        self.slot_status = QLabel(self.extra_box)
+        self.slot_status = StatusLabel(self.extra_box)
         self.slot_status.setObjectName("landcoverSlotStatus")
-        self.slot_status.setWordWrap(True)
         self.slot_status.setVisible(False)
         form.addRow(self.slot_status)
         self.mask_combo = self._optional_layer_combo(self.extra_box, "landcoverCloudMask", cloud_mask_tip())
         form.addRow(tr("Cloud mask"), self.mask_combo)
-        self.mask_status = QLabel(self.extra_box)
+        self.mask_status = StatusLabel(self.extra_box)
         self.mask_status.setObjectName("landcoverCloudMaskStatus")
-        self.mask_status.setWordWrap(True)
         self.mask_status.setVisible(False)
         self.mask_refusal = ""
         """Why the chosen cloud mask cannot be used ('' when none is chosen or it fits); Run waits while it is set."""
@@ -317,9 +313,8 @@ class LandcoverTab(ExtentChoice, QWidget):
         self.prompt_edit.setClearButtonEnabled(True)
         self.prompt_edit.setToolTip(prompt_help())
         pl.addWidget(self.prompt_edit)
-        self.prompt_status = QLabel(box)
+        self.prompt_status = StatusLabel(box)
         self.prompt_status.setObjectName("landcoverPromptStatus")
-        self.prompt_status.setWordWrap(True)
         pl.addWidget(self.prompt_status)
         layout.addWidget(box)
 
@@ -527,7 +522,7 @@ class LandcoverTab(ExtentChoice, QWidget):
         lines = self.slots_checked[1]
         self.slot_refusal = " ".join(lines)
         self.slot_status.setVisible(bool(lines))
-        self.slot_status.setText(f"<span style='color:#b00020'>{escape(self.slot_refusal)}</span>" if lines else "")
+        self.slot_status.setText(status_html(self.slot_refusal, False, self.slot_status) if lines else "")
         if lines:
             self.extra_box.setCollapsed(False)
         self._update_run_button()
@@ -553,9 +548,9 @@ class LandcoverTab(ExtentChoice, QWidget):
         self.pixel_m = None
         self.input_refusal = ""
         self.input_modality = None
+        self.modality_combo.setItemText(0, modality_labels()["auto"])  # 'Auto: …' comes back once the bands are read
         if layer is None:
             self.bands_label.setText(tr("Choose a raster layer."))
-            self.modality_combo.setItemText(0, modality_labels()["auto"])
             return None
         choice = self.modality_combo.currentData() or "auto"
         from .snapshot import is_file_raster, missing_file_message
@@ -588,7 +583,7 @@ class LandcoverTab(ExtentChoice, QWidget):
 
         text = exc if isinstance(exc, str) else str(exc) if isinstance(exc, TerraPromptError) else error_message(exc)
         self.input_refusal = text
-        self.bands_label.setText(f"<span style='color:#b00020'>{escape(text)}</span>")
+        self.bands_label.setText(status_html(text, False, self.bands_label))
         self._update_run_button()
 
     def _read_bands_in_background(self, src, choice: str, name: str) -> None:
@@ -627,8 +622,7 @@ class LandcoverTab(ExtentChoice, QWidget):
         ok, line = describe_mask(layer)
         self.mask_refusal = "" if ok else line
         self.mask_status.setVisible(bool(line))
-        color = "#1b7f3b" if ok else "#b00020"
-        self.mask_status.setText(f"<span style='color:{color}'>{escape(line)}</span>" if line else "")
+        self.mask_status.setText(status_html(line, ok, self.mask_status) if line else "")
         self._update_run_button()
 
     def _update_run_button(self) -> None:
@@ -666,8 +660,7 @@ class LandcoverTab(ExtentChoice, QWidget):
             line += "; " + tr("choose the DSM below, unless the input itself is a DSM")
         if not encoder_ready() and not self.encoder_timer.isActive():
             self.encoder_timer.start()  # say it again once matching by meaning is available
-        color = "#1b7f3b" if ok else "#b00020"
-        self.prompt_status.setText(f"<span style='color:{color}'>{escape(line)}</span>")
+        self.prompt_status.setText(status_html(line, ok, self.prompt_status))
         self.prompt_ok = ok
         self._forget_result()
         self._update_run_button()

@@ -112,12 +112,19 @@ def error_message(error: BaseException) -> str:
         name=type(error).__name__, text=error)
 
 
-def notify(iface, text: str, level=Qgis.Info, bar: bool = True) -> None:
-    """Log a message under the TerraPrompt tag and, when asked, show it in the message bar."""
-    QgsMessageLog.logMessage(text, LOG_TAG, level)
+def notify(iface, text: str, level=Qgis.Info, bar: bool = True, duration: Optional[int] = None, details: str = "") -> None:
+    """Log a message (and its ``details``) under the TerraPrompt tag and, when asked, show it in the message bar for
+    ``duration`` seconds (0: until closed; by default until closed when critical, else 8), the details behind the bar's
+    'more'."""
+    QgsMessageLog.logMessage(f"{text}\n{details}" if details else text, LOG_TAG, level)
     if not bar or iface is None:
         return
+    if duration is None:
+        duration = 0 if level == Qgis.Critical else 8
     try:
-        iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=0 if level == Qgis.Critical else 8)
+        if details:
+            iface.messageBar().pushMessage(tr("TerraPrompt"), text, details, level=level, duration=duration)
+        else:
+            iface.messageBar().pushMessage(tr("TerraPrompt"), text, level=level, duration=duration)
     except Exception:  # noqa: BLE001 - a missing bar must not hide the log entry
         pass

@@ -64,6 +64,42 @@ def test_every_tab_can_be_narrow(dock_in, lang):
         assert scroll.widget().minimumSizeHint().width() <= NARROW, (name, scroll.widget().minimumSizeHint())
 
 
+LONG_NAME = "S2B_MSIL2A_20230714T082609_N0509_R021_T36SYC_20230714T111111"
+"""A Sentinel-2 product name: one 'word' of 60 characters, wider than a narrow dock."""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_long_names_in_statuses_keep_the_tabs_narrow(dock_in, project, tmp_path, lang):
+    """Before: a status naming a layer or file like a Sentinel-2 product (the Interactive tab's 'Raster '…': the next
+    click encodes its view', a refused cloud mask) made the tab 375-719 px wide in a 300 px dock: the word-wrapped label
+    kept its longest word whole, and what lay right of the dock's edge (buttons, the ends of the text) was cut off."""
+    import shutil
+
+    from qgis.core import QgsRasterLayer
+    from qgis.PyQt.QtWidgets import QScrollArea
+
+    dock = dock_in(lang)
+    mask = str(tmp_path / f"{LONG_NAME}_stack.tif")  # not a product mask: refused, its file name said
+    shutil.copy(SAMPLE_S2, mask)
+    raster = _layer(project, SAMPLE_S2, LONG_NAME)
+    not_a_mask = QgsRasterLayer(mask, "not a mask")
+    project.addMapLayer(not_a_mask)
+    interactive, landcover, change = (dock.tab(m) for m in ("interactive_tab", "landcover_tab", "change_tab"))
+    interactive.layer_combo.setLayer(raster)
+    landcover.extra_box.setCollapsed(False)
+    landcover.mask_combo.setLayer(not_a_mask)
+    change.mask_combos[0].setLayer(not_a_mask)
+    wait_for(lambda: False, 0.2)
+    said = {"interactive_tab": interactive.status, "landcover_tab": landcover.mask_status, "change_tab": change.mask_status}
+    for name, label in said.items():
+        assert LONG_NAME in label.text() and label.isVisibleTo(dock.tab(name)), (name, label.text())
+        body = dock.tab(name).findChild(QScrollArea).widget()
+        assert body.minimumSizeHint().width() <= NARROW, (name, body.minimumSizeHint(), label.text())
+    assert dock.widget().minimumSizeHint().width() <= NARROW
+    if lang == "en":  # what the label says is left as set: the break opportunities are in the display only
+        assert interactive.status.text() == f"Raster '{LONG_NAME}': the next click encodes its view."
+
+
 def test_change_tab_scrolls_with_a_full_chart(dock_in):
     """Before: the Change tab needed 625 px of height empty and 779 px with 8 transitions, making QGIS's window taller
     and squeezing the summary to 71 px."""
@@ -198,7 +234,9 @@ def test_height_prompt_without_heights_blocks_run(landcover, project, tmp_path):
     dsm = _layer(project, write_raster(str(tmp_path / "ndsm.tif"), heights, crs=crs, transform=transform,
                                        descriptions=["nDSM"]), "ndsm")
     tab.dsm_combo.setLayer(dsm)
-    wait_for(lambda: "#1b7f3b" in tab.prompt_status.text(), 5)
+    from terraprompt.plugin.gui.richtext import status_color
+
+    wait_for(lambda: status_color(True, tab.prompt_status.palette()) in tab.prompt_status.text(), 5)
     assert tab.run_button.isEnabled(), tab.prompt_status.text()
     tab.dsm_combo.setLayer(None)
     wait_for(lambda: not tab.run_button.isEnabled(), 5)

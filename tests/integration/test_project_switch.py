@@ -111,7 +111,7 @@ def test_processing_results_are_marked_named_on_save_and_accepted_as_outputs(plu
     temporary = temporary_results(project)
     assert len(temporary) == 2 and not any("proc_lc" in lyr.source() for lyr in temporary)
     warning = plugin.dock.warn_temporary_results()
-    assert warning.startswith("2 layer(s)")
+    assert warning.startswith("Right-click › Export › Save As… each of the 2 TerraPrompt temporary layer(s)")
     assert foreign_layers_of([str(tmp_path / "proc_lc.tif")], project) == []
     landcover = plugin.dock.tab("landcover_tab")
     landcover.file_radio.setChecked(True)
