@@ -159,7 +159,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="329" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -954,7 +954,7 @@
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
@@ -1014,7 +1014,7 @@
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="370" />
+            <location filename="../plugin/gui/landcover_tab.py" line="371" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -1064,7 +1064,7 @@
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="752" />
+            <location filename="../plugin/gui/landcover_tab.py" line="753" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
@@ -1074,17 +1074,17 @@
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="802" />
+            <location filename="../plugin/gui/landcover_tab.py" line="803" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="861" />
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="870" />
+            <location filename="../plugin/gui/landcover_tab.py" line="871" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
@@ -1234,7 +1234,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1540,8 +1540,8 @@
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="91" />
-            <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
-            <translation>Multispektral, sehr hochauflösend (WorldView, SuperDove, Pléiades Neo: 8 Bänder)</translation>
+            <source>Multispectral VHR (WorldView 8-band order)</source>
+            <translation>Multispektral VHR (WorldView-8-Band-Reihenfolge)</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="91" />
@@ -1554,297 +1554,302 @@
             <translation>5-Kanal-Multispektral (B, G, R, Red Edge, NIR: RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <source>PlanetScope SuperDove (8 bands)</source>
+            <translation>PlanetScope SuperDove (8 Bänder)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Automatic (best available)</source>
             <translation>Automatisch (beste verfügbare)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Spectral indices</source>
             <translation>Spektralindizes</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Network (bundled model)</source>
             <translation>Netz (mitgeliefertes Modell)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="117" />
+            <location filename="../plugin/gui/landcover_tab.py" line="118" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>Der Prompt filtert Objekte nach Höhe ({range}), aber weder die Eingabe noch ein DOM liefert Höhen. Wählen Sie ein DOM unter Zusätzliche Layer (oder ein DOM als Eingabe) oder entfernen Sie die Höhe aus dem Prompt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="122" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extrahiert eine Landbedeckungskarte: {concepts} (die Klassen, die diese Bänder erlauben; Werte in der Legende des Ergebnisses)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="127" />
+            <location filename="../plugin/gui/landcover_tab.py" line="128" />
             <source>{label} = class {value}</source>
             <translation>{label} = Klasse {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
             <source>(by meaning, {score} sure)</source>
             <translation>(nach Bedeutung, {score} sicher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="134" />
             <source>Will extract: {concepts}</source>
             <translation>Wird extrahiert: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>excluding: {concepts}</source>
             <translation>ausgenommen: {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
             <source>objects of at least {area} m²</source>
             <translation>Objekte ab {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="140" />
             <source>objects of at most {area} m²</source>
             <translation>Objekte bis {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="141" />
+            <location filename="../plugin/gui/landcover_tab.py" line="142" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>Höhe über Grund {range} (braucht ein DOM)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="155" />
+            <location filename="../plugin/gui/landcover_tab.py" line="156" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Das Klassenraster (.tif), mit den Polygonen daneben als .gpkg; oder eine Polygondatei ({formats}), mit dem Klassenraster daneben (name.tif für name.gpkg, name_classes.tif für die anderen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Klassenraster (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygone, das Klassenraster daneben</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>Der SAR-Layer ist die Eingabe selbst. Wählen Sie ein SAR-Raster (VV/VH) desselben Ortes oder lassen Sie SAR leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="298" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="308" />
+            <location filename="../plugin/gui/landcover_tab.py" line="309" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="313" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="321" />
+            <location filename="../plugin/gui/landcover_tab.py" line="322" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>Der zu verarbeitende Teil des Layers, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Klassen, die ein Lauf über den ganzen Layer dort ergibt (die Schwellen werden am ganzen Layer angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="342" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="344" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Zu schreibendes Klassenraster oder Polygondatei (das andere kommt daneben)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="365" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="386" />
+            <location filename="../plugin/gui/landcover_tab.py" line="387" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="394" />
+            <location filename="../plugin/gui/landcover_tab.py" line="395" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="553" />
+            <location filename="../plugin/gui/landcover_tab.py" line="554" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="564" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="594" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="596" />
+            <location filename="../plugin/gui/landcover_tab.py" line="597" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="614" />
+            <location filename="../plugin/gui/landcover_tab.py" line="615" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="616" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="660" />
+            <location filename="../plugin/gui/landcover_tab.py" line="661" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="689" />
+            <location filename="../plugin/gui/landcover_tab.py" line="690" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="713" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="727" />
+            <location filename="../plugin/gui/landcover_tab.py" line="728" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="729" />
+            <location filename="../plugin/gui/landcover_tab.py" line="730" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="739" />
+            <location filename="../plugin/gui/landcover_tab.py" line="740" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="799" />
+            <location filename="../plugin/gui/landcover_tab.py" line="800" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="804" />
+            <location filename="../plugin/gui/landcover_tab.py" line="805" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="812" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="821" />
+            <location filename="../plugin/gui/landcover_tab.py" line="822" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="831" />
+            <location filename="../plugin/gui/landcover_tab.py" line="832" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Die Ausgabedatei dieses Projekts ist wieder gewählt: {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="879" />
+            <location filename="../plugin/gui/landcover_tab.py" line="880" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="891" />
+            <location filename="../plugin/gui/landcover_tab.py" line="892" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>

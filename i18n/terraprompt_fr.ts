@@ -159,7 +159,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="328" />
+            <location filename="../plugin/gui/landcover_tab.py" line="329" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygones (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -954,7 +954,7 @@
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
@@ -1014,7 +1014,7 @@
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="370" />
+            <location filename="../plugin/gui/landcover_tab.py" line="371" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -1064,7 +1064,7 @@
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="752" />
+            <location filename="../plugin/gui/landcover_tab.py" line="753" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
@@ -1074,17 +1074,17 @@
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="802" />
+            <location filename="../plugin/gui/landcover_tab.py" line="803" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="861" />
+            <location filename="../plugin/gui/landcover_tab.py" line="862" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="870" />
+            <location filename="../plugin/gui/landcover_tab.py" line="871" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
@@ -1234,7 +1234,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1540,8 +1540,8 @@
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="91" />
-            <source>Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)</source>
-            <translation>Multispectral THR (WorldView, SuperDove, Pléiades Neo : 8 bandes)</translation>
+            <source>Multispectral VHR (WorldView 8-band order)</source>
+            <translation>Multispectral THR (ordre WorldView à 8 bandes)</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="91" />
@@ -1554,297 +1554,302 @@
             <translation>Multispectral 5 bandes (B, V, R, red edge, PIR : RapidEye, MicaSense)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="93" />
+            <source>PlanetScope SuperDove (8 bands)</source>
+            <translation>PlanetScope SuperDove (8 bandes)</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Automatic (best available)</source>
             <translation>Automatique (le meilleur disponible)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Spectral indices</source>
             <translation>Indices spectraux</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="98" />
+            <location filename="../plugin/gui/landcover_tab.py" line="99" />
             <source>Network (bundled model)</source>
             <translation>Réseau (modèle fourni)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="117" />
+            <location filename="../plugin/gui/landcover_tab.py" line="118" />
             <source>The prompt filters objects by height ({range}), but neither the input nor a DSM gives heights. Choose a DSM under Extra layers (or a DSM as the input), or remove the height from the prompt.</source>
             <translation>L'invite filtre les objets par hauteur ({range}), mais ni l'entrée ni un MNS ne donnent de hauteurs. Choisissez un MNS sous Couches supplémentaires (ou un MNS comme entrée), ou retirez la hauteur de l'invite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="122" />
+            <location filename="../plugin/gui/landcover_tab.py" line="123" />
             <source>Will extract a land-cover map: {concepts} (the classes these bands allow; values in the result's legend)</source>
             <translation>Extraira une carte d'occupation du sol : {concepts} (les classes que ces bandes permettent ; valeurs dans la légende du résultat)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="127" />
+            <location filename="../plugin/gui/landcover_tab.py" line="128" />
             <source>{label} = class {value}</source>
             <translation>{label} = classe {value}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="131" />
+            <location filename="../plugin/gui/landcover_tab.py" line="132" />
             <source>(by meaning, {score} sure)</source>
             <translation>(par le sens, sûr à {score})</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="133" />
+            <location filename="../plugin/gui/landcover_tab.py" line="134" />
             <source>Will extract: {concepts}</source>
             <translation>Sera extrait : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="135" />
+            <location filename="../plugin/gui/landcover_tab.py" line="136" />
             <source>excluding: {concepts}</source>
             <translation>sauf : {concepts}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="137" />
+            <location filename="../plugin/gui/landcover_tab.py" line="138" />
             <source>objects of at least {area} m²</source>
             <translation>objets d'au moins {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="139" />
+            <location filename="../plugin/gui/landcover_tab.py" line="140" />
             <source>objects of at most {area} m²</source>
             <translation>objets d'au plus {area} m²</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="141" />
+            <location filename="../plugin/gui/landcover_tab.py" line="142" />
             <source>height above ground {range} (needs a DSM)</source>
             <translation>hauteur au-dessus du sol {range} (nécessite un MNS)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="155" />
+            <location filename="../plugin/gui/landcover_tab.py" line="156" />
             <source>The class raster (.tif), with the polygons next to it as .gpkg; or a polygon file ({formats}), with the class raster next to it (name.tif for name.gpkg, name_classes.tif for the others).</source>
             <translation>Le raster de classes (.tif), avec les polygones à côté en .gpkg ; ou un fichier de polygones ({formats}), avec le raster de classes à côté (nom.tif pour nom.gpkg, nom_classes.tif pour les autres).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Class raster (*.tif *.tiff)</source>
             <translation>Raster de classes (*.tif *.tiff)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="163" />
+            <location filename="../plugin/gui/landcover_tab.py" line="164" />
             <source>Polygons, the class raster next to them</source>
             <translation>Polygones, le raster de classes à côté</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="185" />
+            <location filename="../plugin/gui/landcover_tab.py" line="186" />
             <source>The SAR layer is the input itself. Choose a SAR raster (VV/VH) of the same place, or leave SAR empty.</source>
             <translation>La couche SAR est l'entrée elle-même. Choisissez un raster SAR (VV/VH) du même lieu, ou laissez SAR vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="186" />
+            <location filename="../plugin/gui/landcover_tab.py" line="187" />
             <source>The DSM layer is the input itself. Choose a DSM or nDSM of the same place, or leave DSM empty.</source>
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="264" />
+            <location filename="../plugin/gui/landcover_tab.py" line="265" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="271" />
+            <location filename="../plugin/gui/landcover_tab.py" line="272" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="277" />
+            <location filename="../plugin/gui/landcover_tab.py" line="278" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="285" />
+            <location filename="../plugin/gui/landcover_tab.py" line="286" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="288" />
+            <location filename="../plugin/gui/landcover_tab.py" line="289" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="297" />
+            <location filename="../plugin/gui/landcover_tab.py" line="298" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="308" />
+            <location filename="../plugin/gui/landcover_tab.py" line="309" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="312" />
+            <location filename="../plugin/gui/landcover_tab.py" line="313" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="321" />
+            <location filename="../plugin/gui/landcover_tab.py" line="322" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="333" />
+            <location filename="../plugin/gui/landcover_tab.py" line="334" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>La partie de la couche à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit les classes qu'un calcul sur toute la couche y donne (les seuils sont ajustés sur toute la couche).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="340" />
+            <location filename="../plugin/gui/landcover_tab.py" line="341" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="342" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="343" />
+            <location filename="../plugin/gui/landcover_tab.py" line="344" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="356" />
+            <location filename="../plugin/gui/landcover_tab.py" line="357" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Raster de classes ou fichier de polygones à écrire (l'autre va à côté)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="361" />
+            <location filename="../plugin/gui/landcover_tab.py" line="362" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="364" />
+            <location filename="../plugin/gui/landcover_tab.py" line="365" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="386" />
+            <location filename="../plugin/gui/landcover_tab.py" line="387" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="394" />
+            <location filename="../plugin/gui/landcover_tab.py" line="395" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="553" />
+            <location filename="../plugin/gui/landcover_tab.py" line="554" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="563" />
+            <location filename="../plugin/gui/landcover_tab.py" line="564" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="594" />
+            <location filename="../plugin/gui/landcover_tab.py" line="595" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="596" />
+            <location filename="../plugin/gui/landcover_tab.py" line="597" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="614" />
+            <location filename="../plugin/gui/landcover_tab.py" line="615" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="616" />
+            <location filename="../plugin/gui/landcover_tab.py" line="617" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="660" />
+            <location filename="../plugin/gui/landcover_tab.py" line="661" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="689" />
+            <location filename="../plugin/gui/landcover_tab.py" line="690" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="712" />
+            <location filename="../plugin/gui/landcover_tab.py" line="713" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="727" />
+            <location filename="../plugin/gui/landcover_tab.py" line="728" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="729" />
+            <location filename="../plugin/gui/landcover_tab.py" line="730" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="739" />
+            <location filename="../plugin/gui/landcover_tab.py" line="740" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="799" />
+            <location filename="../plugin/gui/landcover_tab.py" line="800" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="804" />
+            <location filename="../plugin/gui/landcover_tab.py" line="805" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="811" />
+            <location filename="../plugin/gui/landcover_tab.py" line="812" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="821" />
+            <location filename="../plugin/gui/landcover_tab.py" line="822" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="831" />
+            <location filename="../plugin/gui/landcover_tab.py" line="832" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Le fichier de sortie de ce projet est de nouveau choisi : {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="879" />
+            <location filename="../plugin/gui/landcover_tab.py" line="880" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="891" />
+            <location filename="../plugin/gui/landcover_tab.py" line="892" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>

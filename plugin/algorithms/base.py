@@ -25,7 +25,7 @@ from .provider import ICON
 
 
 MODALITIES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
-              "vhr_multispectral", "modis", "multispectral5"]
+              "vhr_multispectral", "modis", "multispectral5", "superdove8"]
 """The MODALITY enum of the algorithms: core.modalities.MODALITY_CHOICES, written out because the algorithms load before the
 core's dependencies may be installed (tests/integration check that the two agree)."""
 

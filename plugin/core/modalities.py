@@ -21,7 +21,7 @@ from .raster import RasterSource, crs_label, few_values, looks_like_db
 from .sources import source_folders
 
 MODALITY_CHOICES = ["auto", "sentinel2_l1c", "sentinel2_l2a", "landsat89", "landsat457", "rgb", "rgbn", "sar", "dsm", "generic",
-                    "vhr_multispectral", "modis", "multispectral5"]
+                    "vhr_multispectral", "modis", "multispectral5", "superdove8"]
 """The modality names offered to analysts (Processing enum order: new ones go at the end, so saved models keep theirs)."""
 
 
@@ -105,7 +105,7 @@ def from_preset(name: str, src: RasterSource, reason: Optional[str] = None) -> M
                 t("The {preset} preset needs {n} bands; '{name}' has {count}.", preset=t(p["label"]), n=len(roles_list),
                   name=_base(src), count=src.count),
                 t("Choose the modality that matches the file, or 'auto'."))
-        roles = {r: i + 1 for i, r in enumerate(roles_list)}
+        roles = {r: i + 1 for i, r in enumerate(roles_list) if r}  # '': a band the preset leaves out
         reason += _many_more_bands(src, t(p["label"]), len(roles_list))
     return Modality(name, t(p["label"]), roles, dict(p["scaling"]), reason, src.count)
 
@@ -269,16 +269,60 @@ def _oli_by_values(src: RasterSource) -> bool:
            for m in [re.fullmatch("(?:sr_)?" + pattern, d.strip().lower())] if m}
     if not {3, 4, 5} <= idx.keys():
         return False
-    data = src.sample(bands=[idx[3], idx[4], idx[5]], max_pixels=250_000)
-    ok = ~np.ma.getmaskarray(data).any(axis=0)
-    v = np.asarray(data.data, dtype=np.float64)[:, ok]
-    if v.shape[1] < 100:
+    v = _reflectance_sample(src, [idx[3], idx[4], idx[5]], 250_000)
+    if v is None:
         return False
-    if np.median(v) > 2.0:  # Collection 2 Level-2 DN: reflectance = DN x 2.75e-5 - 0.2 (Level-1 DN: the offset is near)
-        v = v * 2.75e-5 - 0.2
     b3, b4, b5 = np.clip(v, 1e-4, None)
     tm, oli = (b4 - b3) / (b4 + b3), (b5 - b4) / (b5 + b4)
     return bool(np.percentile(oli, 90) > np.percentile(tm, 90))
+
+
+def _reflectance_sample(src: RasterSource, bands: list[int], max_pixels: int = 100_000) -> Optional[np.ndarray]:
+    """Sampled values of some bands (bands × pixels valid in all) brought near reflectance to compare bands: as they are
+    when their median is at most 2, Landsat Collection 2 Level-2 DN (DN x 2.75e-5 - 0.2) when every band's dark objects
+    are above C2_DARK_DN, else DN / 10000 (Sentinel-2, HLS); None with fewer than 100 valid pixels."""
+    from .scaling import C2_DARK_DN
+
+    data = src.sample(bands=bands, max_pixels=max_pixels)
+    ok = ~np.ma.getmaskarray(data).any(axis=0)
+    v = np.asarray(data.data, dtype=np.float64)[:, ok]
+    if v.shape[1] < 100:
+        return None
+    if np.median(v) <= 2.0:
+        return v
+    if float(np.percentile(v, 2, axis=1).min()) > C2_DARK_DN:
+        return v * 2.75e-5 - 0.2
+    return v * 1e-4
+
+
+VEGETATION_NDVI_MIN = 0.4
+"""The NIR and red bands of a reading show vegetation when the 90th percentile of their NDVI reaches this (green
+vegetation: 0.5-0.9); read from other bands (red against green, red edge against red of another sensor) it stays lower."""
+SWIR_NIR_MAX = 0.9
+"""Where NIR and red show vegetation, the SWIR2 band's median reflectance is below this fraction of the NIR band's (at
+most 0.75 on the 161 of 203 HLS Landsat chips that show vegetation; SWIR1 reaches 1.2 over sparse vegetation): a 'SWIR2'
+band as bright as 'NIR' is another band (a red edge or NIR band of a sensor with another band order)."""
+
+
+def _swir_over_nir(src: RasterSource, red: int, nir: int, swirs: list[int]) -> Optional[tuple[bool, float]]:
+    """Whether a reading's bands ``nir`` and ``red`` show vegetation (the 90th percentile of their NDVI reaches
+    VEGETATION_NDVI_MIN) and, over the top decile of that NDVI, the brightest of its ``swirs`` bands' median over the NIR
+    band's median (give SWIR2 alone: SWIR1 is as bright as NIR over sparse vegetation); None when too few pixels are
+    valid."""
+    v = _reflectance_sample(src, [red, nir, *swirs])
+    if v is None:
+        return None
+    v = np.clip(v, 1e-4, None)
+    ndvi = (v[1] - v[0]) / (v[1] + v[0])
+    cut = float(np.percentile(ndvi, 90))
+    veg = v[:, ndvi >= cut]
+    return cut >= VEGETATION_NDVI_MIN, float(np.median(veg[2:], axis=1).max() / np.median(veg[1]))
+
+
+def _landsat_fits(src: RasterSource, red: int, nir: int, swirs: list[int]) -> bool:
+    """Whether bands read as Landsat's show vegetation in their NIR and red bands and SWIR bands darker than NIR there."""
+    found = _swir_over_nir(src, red, nir, swirs)
+    return found is not None and found[0] and found[1] < SWIR_NIR_MAX
 
 
 def _band_numbers(descs: list[str]) -> set[int]:
@@ -588,6 +632,7 @@ def _detect_bands(src: RasterSource) -> Modality:
         undescribed = ", ".join(str(i) for i, d in enumerate(src.descriptions, start=1) if not d.strip())
         if undescribed:  # Sentinel-2 band names and a band written without one (an index band of an export)
             why += separator() + t("band(s) {bands} without a description left out", bands=undescribed)
+        why += _unread_notes(src, named)
         m = Modality(name, label, named, scaling, why, n)
         return _sentinel2_checked(src, m) if name.startswith("sentinel2") else m
     # Landsat stacks often carry an undescribed extra band (e.g. a QA or empty band): the numbered
@@ -608,7 +653,8 @@ def _detect_bands(src: RasterSource) -> Modality:
                 return _five_band_order(src, name)
             if n == 2 and not src.dtypes[0].startswith("float"):
                 break
-            return from_preset(name, src, t("{n} bands", n=n))
+            m = from_preset(name, src, t("{n} bands", n=n))
+            return _landsat_count_checked(src, m) if name.startswith("landsat") else m
     if n == 1:
         return _single_band(src)
     pols = _POLARISATION_IN_NAME.findall(_base(src).lower())
@@ -626,7 +672,53 @@ def _detect_bands(src: RasterSource) -> Modality:
               "bands you need with Raster > Extraction."))
     raise ChooseByHand(
         t("'{name}' has {n} bands without band descriptions TerraPrompt recognises, which fits no modality.", name=_base(src), n=n),
-        t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir."))
+        _choose_by_hand_fix(src))
+
+
+def _choose_by_hand_fix(src: RasterSource) -> str:
+    """The fix of undescribed bands that fit no modality, by band count: the preset that reads such files, or the band
+    descriptions to set ('generic' reads no concept: water and vegetation need named bands)."""
+    if src.count == 8:
+        return t("Choose the modality 'vhr_multispectral' if the bands are in WorldView's order (coastal, blue, green, yellow, "
+                 "red, red edge, NIR1, NIR2), or 'superdove8' if they are in PlanetScope SuperDove's order (coastal blue, blue, "
+                 "green I, green, yellow, red, red edge, NIR), or set band descriptions.")
+    if src.count == 2:
+        return t("Choose the modality 'sar' if the bands are SAR backscatter (VV, then VH), or describe the bands as VV and VH.")
+    return t("Choose the modality by hand (e.g. 'generic'), or set band descriptions such as B02/B03/B04/B08 or red/green/blue/nir.")
+
+
+def _landsat_count_checked(src: RasterSource, m: Modality) -> Modality:
+    """Six or seven undescribed bands read as Landsat by their count, checked by values: refused when the bands read as
+    NIR and red show vegetation and a 'SWIR' band is as bright as NIR there; a caution when they show none and a 'SWIR'
+    band is as bright as NIR (a Pléiades Neo product, deep blue ... red edge, NIR, was read so: NIR as SWIR2, vegetation 0 %)."""
+    found = _swir_over_nir(src, m.roles["red"], m.roles["nir"], [m.roles["swir2"]])
+    if found is None or found[1] < SWIR_NIR_MAX:
+        return m
+    said = t("band {swir2} (read as SWIR2) is not darker than band {nir} (read as NIR) where that band is brightest against "
+             "red (ratio {ratio}), as Landsat's SWIR2 band is", swir2=m.roles["swir2"], nir=m.roles["nir"],
+             ratio=f"{found[1]:.2f}")
+    if found[0]:
+        raise ChooseByHand(t("'{name}' has {n} undescribed bands, which their count reads as {label}, but its values do not "
+                             "fit: {why}.", name=_base(src), n=src.count, label=m.label, why=said),
+                           t("Set band descriptions (e.g. blue, green, red, rededge, nir), or choose the modality that "
+                             "matches the file by hand."))
+    return replace(m, reason=m.reason + separator() + t(
+        "caution: read as {label} by the band count alone, and {why}: set band descriptions or choose MODALITY if these are "
+        "another sensor's bands", label=m.label, why=said))
+
+
+def _unread_notes(src: RasterSource, named: dict[str, int]) -> str:
+    """What the reason says of described bands: those no role reads because their description names none ('band 2 "foo"
+    not recognised, left out'; quality bands are said apart) and a NIR2 band read as NIR (WorldView's 860-1040 nm band)."""
+    patterns = load_json("modalities.json")["quality_bands"]["patterns"]
+    unknown = [(i, d.strip()) for i, d in enumerate(src.descriptions, start=1)
+               if d.strip() and i not in named.values() and i != src.validity_band and not names_quality(d, patterns)
+               and _match_role(d) is None]
+    notes = [t("band {band} \"{name}\" not recognised, left out", band=i, name=d) for i, d in unknown]
+    nir = named.get("nir")
+    if nir is not None and nir == named.get("nir08") and not _sentinel2_named(src.descriptions):
+        notes.append(t("band {band} \"{name}\" (a NIR band beyond 850 nm) read as NIR", band=nir, name=src.descriptions[nir - 1].strip()))
+    return "".join(separator() + note for note in notes)
 
 
 def _many_band_cube(src: RasterSource, roles: dict[str, int]) -> Modality:
@@ -659,8 +751,14 @@ def _sentinel2_checked(src: RasterSource, m: Modality) -> Modality:
     descs = [d.strip().lower() for d in src.descriptions if d.strip()]
     pattern = load_json("modalities.json")["landsat_names"]["band_name"]
     bare = all(re.fullmatch(pattern, d) for d in descs) and _band_numbers(descs) <= LANDSAT_L2_NUMBERS
-    if src.dtypes[0].startswith("float") or not (bare or "nir" not in m.roles):  # a plain S2 reading: no extra read
+    floating = src.dtypes[0].startswith("float")
+    if not bare and (floating or "nir" in m.roles):  # a plain S2 reading: no extra read
         return m
+    landsat = _landsat_by_values(src, m) if bare else None
+    if landsat is not None:
+        return landsat
+    if floating:
+        return _bare_caution(m, descs)
     data = src.sample(bands=sorted(set(m.roles.values())), max_pixels=100_000)
     ok = ~np.ma.getmaskarray(data).any(axis=0)
     v = np.asarray(data.data, dtype=np.float64)[:, ok]
@@ -679,12 +777,41 @@ def _sentinel2_checked(src: RasterSource, m: Modality) -> Modality:
     scale = float(m.scaling.get("scale", 1e-4))
     median, dark = float(np.median(v)) * scale, p2 * scale
     if "nir" in m.roles or (median <= 1.0 and dark <= S2_DARK_REFLECTANCE_MAX):
-        return m
+        return _bare_caution(m, descs) if bare else m
     why = (t("the median reads as reflectance {median}, above 1", median=f"{median:.2f}") if median > 1.0 else
            t("even the darkest pixels of every band read as reflectance {dark} or more", dark=f"{dark:.2f}"))
     return replace(m, reason=m.reason + separator() + t(
         "caution: the band names fit Sentinel-2, but there is no NIR band and {why}; if these are Landsat bands, set MODALITY "
         "to 'landsat89' or 'landsat457' (a file name saying Landsat is lost in a model's temporary outputs)", why=why))
+
+
+def _landsat_by_values(src: RasterSource, m: Modality) -> Optional[Modality]:
+    """Bare band numbers B1 ... B7 without B8 or B8A (an Earth Engine export of HLS L30 or Landsat B1-B7, a clipped
+    'OUTPUT.tif') read as Landsat 8/9 OLI or 4-7 TM/ETM+ where that numbering's NIR and red bands show vegetation and its
+    SWIR bands are darker than NIR there (read as Sentinel-2, B5-B7 are red edge, brightening towards NIR: vegetation
+    fell from 30 % to 14 %, with no NIR or SWIR band); None when the values do not say so."""
+    pattern = load_json("modalities.json")["landsat_names"]["band_name"]
+    idx = {int(g.group(2)): i for i, d in enumerate(src.descriptions, start=1)
+           for g in [re.fullmatch(pattern, d.strip().lower())] if g}
+    for oli, red, nir in ((True, 4, 5), (False, 3, 4)):
+        if not ({red, nir, 7} <= idx.keys() and _landsat_fits(src, idx[red], idx[nir], [idx[7]])):
+            continue
+        roles = _landsat_roles(src, oli)
+        name = "landsat89" if oli else "landsat457"
+        return Modality(name, t(presets()[name]["label"]), roles, dict(presets()[name]["scaling"]), t(
+            "band numbers read as Landsat's, not Sentinel-2's: over vegetation, B7 is darker than B{nir}, as SWIR2 is than NIR "
+            "(Sentinel-2's B7 is red edge, brighter than its B5); set MODALITY if not", nir=nir), m.band_count)
+    return None
+
+
+def _bare_caution(m: Modality, descs: list[str]) -> Modality:
+    """A Sentinel-2 reading of bare band numbers with B5, B6 or B7 but no B8 or B8A, with a caution naming MODALITY: such
+    bands may be Landsat's (B5 NIR, B6-B7 SWIR), which the values did not confirm (:func:`_landsat_by_values`)."""
+    if not _band_numbers(descs) & {5, 6, 7}:
+        return m
+    return replace(m, reason=m.reason + separator() + t(
+        "caution: bare band numbers without B8 or B8A are read as Sentinel-2's (B5-B7 red edge, no NIR or SWIR band); if "
+        "they are Landsat bands (B5 NIR, B6 and B7 SWIR), set MODALITY to 'landsat89' or 'landsat457'"))
 
 
 DB_STACK_MEDIAN_MAX = -3.0
@@ -727,6 +854,11 @@ def _band_order(src: RasterSource, preset: str) -> Modality:
         roles = {"red": r, "green": g, "blue": b, **({"nir": 4} if nir else {})}
         return replace(base, roles=roles, reason=t("{n} bands, read as the layer draws them (Layer Properties > Symbology): band {r} red, band "
                                 "{g} green, band {b} blue", n=n, r=r, g=g, b=b))
+    if len(src.colour_order) == 3:  # drawn 1-2-3 by QGIS 3.22 all the same: the file's own declaration decides
+        r, g, b = src.colour_order
+        roles = {"red": r, "green": g, "blue": b, **({"nir": 4} if nir else {})}
+        return replace(base, roles=roles, reason=t("{n} bands, in the order their colour interpretation declares (GDAL): band "
+                                                   "{r} red, band {g} green, band {b} blue", n=n, r=r, g=g, b=b))
     if n == 3 and src.dtypes[0] == "uint8":
         return replace(base, reason=t("3 bands, 8-bit: R, G, B order"))
     s = src.sample(bands=[1, 3], max_pixels=200_000)
@@ -795,7 +927,7 @@ def _optical_family(named: dict[str, int], n: int, descriptions: tuple[str, ...]
         # not Sentinel-2, whose processing-baseline offset must not be inferred for them
         return ("vhr_multispectral", t("Multispectral VHR ({n} bands, WorldView / PlanetScope / Pléiades Neo style)", n=n),
                 dict(table["vhr_multispectral"]["scaling"]))
-    if named.keys() & {"rededge1", "rededge2", "nir08", "watervapour", "cirrus"}:
+    if named.keys() & {"rededge1", "rededge2", "rededge3", "watervapour", "cirrus"}:  # not 'nir08': WorldView's NIR2 too
         name = "sentinel2_l1c" if "cirrus" in named else "sentinel2_l2a"
         return name, t("Sentinel-2 ({n} bands)", n=n), dict(table[name]["scaling"])
     if "swir1" in named:

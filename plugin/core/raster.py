@@ -104,6 +104,9 @@ class RasterSource:
     """Value ranges set as nodata on the layer in QGIS (:class:`LayerSettings`), masked in every band of every read."""
     drawn_rgb: tuple[int, ...] = ()
     """Bands 1-3 in the order the layer in QGIS draws them as red, green, blue, when not 1, 2, 3 (:class:`LayerSettings`)."""
+    colour_order: tuple[int, ...] = ()
+    """Bands 1-3 in the order the file's GDAL colour interpretation declares red, green, blue, when it declares them in
+    another order than 1, 2, 3 (a blue, green, red file tagged so: :func:`declared_rgb`); () otherwise."""
     file_crs: str = ""
     """When ``grid.crs`` is the CRS the analyst set on the layer in QGIS instead of the file's: what the file says
     ('none' for a file without one); '' when the grid's CRS is the file's own."""
@@ -623,8 +626,19 @@ def _source(ds, path: str, **extra) -> RasterSource:
         bad_bands=envi_bad_bands(ds, n),
         class_map=evidence,
         attribute_table=table,
+        colour_order=declared_rgb(ds.colorinterp[:n]),
         **extra,
     )
+
+
+def declared_rgb(interp) -> tuple[int, ...]:
+    """The bands GDAL's colour interpretation declares red, green and blue, when bands 1-3 are those three in another
+    order than 1, 2, 3 and any further band is not one of them (a NIR band is 'undefined'); () otherwise."""
+    first = tuple(interp[:3])
+    colours = (ColorInterp.red, ColorInterp.green, ColorInterp.blue)
+    if len(interp) not in (3, 4) or set(first) != set(colours) or first == colours or any(c in colours for c in interp[3:]):
+        return ()
+    return tuple(first.index(c) + 1 for c in colours)
 
 
 def band_wavelength(items: dict) -> str:

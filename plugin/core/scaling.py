@@ -175,6 +175,26 @@ LENGTH_UNITS = {
 }
 """Band units (GDAL's unit type, lower case) of heights and their length in metres: a DSM in integer centimetres
 whose unit says 'cm' was read as metres (3 m sheds 'taller than 10 m')."""
+STRETCH_CLIP_SHARE = 0.01
+"""An 8-bit band with at least this share of its pixels at 0 and at 255 was clipped by a contrast stretch (a 2-98 %
+stretch clips 2 % at each end); linear 8-bit products (NAIP, aerial and drone photos) have under 1 % at either end (at
+most 0.8 % at 0 on the shared building and tree tiles)."""
+
+
+def _stretch_caution(src: RasterSource, bands: list[int]) -> str:
+    """The caution of 8-bit bands that are all clipped at both ends (:data:`STRETCH_CLIP_SHARE`): a display product
+    stretched band by band ('visual' or 'display' RGB/RGBN), whose colour ratios the rules cannot trust (forest read 3.7
+    times too large); '' otherwise."""
+    sample = src.sample(bands=bands, max_pixels=100_000)
+    for band in sample:
+        v = band.compressed()
+        if v.size < 100 or min(float(np.mean(v == 0)), float(np.mean(v == 255))) < STRETCH_CLIP_SHARE:
+            return ""
+    return separator() + t("caution: every band has {share} % or more of its pixels at 0 and at 255: this looks like a "
+                           "contrast-stretched display product, whose stretch changes the colour ratios the rules read; use "
+                           "the analytic (16-bit) product", share=f"{100 * STRETCH_CLIP_SHARE:g}")
+
+
 VHR_RAW_DN_MAX = 2047.0
 """WorldView-2/3 and similar deliver 11-bit raw DN (0-2047); surface-reflectance products (PlanetScope, Maxar SR) are
 reflectance x 10000, whose 98th percentile over land is well above 2047 (vegetation NIR 0.3-0.5)."""
@@ -638,8 +658,8 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
             return Scaling(kind, 0.01, 0.0, False, t("values look like reflectance in percent (sampled 98th percentile {top} <= "
                                                      "{max}): divided by 100", top=f"{top:.3g}", max=f"{PERCENT_MAX:g}"))
         if dtype == "uint8":
-            return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit DN scaled to 0–1 (not calibrated reflectance)"),
-                           calibrated=False)
+            return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit DN scaled to 0–1 (not calibrated reflectance)")
+                           + _stretch_caution(src, bands), calibrated=False)
         # Collection 2 Level-2: reflectance 0 is DN 7273, so even the darkest 2 % stay far above DN/10000 values
         if modality.name.startswith("landsat") and (top > 20000 or float(np.min(st.p2)) > C2_DARK_DN):
             if _level1(src):  # Level-1 DN: TOA reflectance x sin(sun elevation) = DN x 2e-5 - 0.1 (MTL REFLECTANCE_MULT/ADD)
@@ -659,7 +679,8 @@ def fit_scaling(src: RasterSource, modality: Modality) -> Scaling:
         return Scaling(kind, 1e-4, 0.0, False, t("reflectance = DN / 10000"))
     # 'range': bring to roughly 0–1 by dtype or by the sampled 98th percentile
     if dtype == "uint8":
-        return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit values scaled to 0–1"), calibrated=False)
+        return Scaling(kind, 1.0 / 255.0, 0.0, False, t("8-bit values scaled to 0–1") + _stretch_caution(src, bands),
+                       calibrated=False)
     integer_optical = bool({"red", "green", "blue", "nir"} & set(modality.roles)) and not dtype.startswith("float")
     if integer_optical and st.p2.size and float(np.min(st.p2)) > C2_DARK_DN and top <= C2_MAX_DN:
         # an undescribed RGB / RGBN stack of Landsat Collection 2 Level-2 bands (e.g. a virtual raster of SR_B2-SR_B5):

@@ -88,8 +88,9 @@ def modality_labels() -> dict[str, str]:
         "auto": tr("Detect automatically"), "sentinel2_l1c": tr("Sentinel-2 L1C"), "sentinel2_l2a": tr("Sentinel-2 L2A"),
         "landsat89": tr("Landsat 8/9 OLI"), "landsat457": tr("Landsat 4-7 TM/ETM+"), "rgb": tr("RGB"),
         "rgbn": tr("RGB + NIR"), "sar": tr("SAR (VV/VH)"), "dsm": tr("DSM / nDSM (heights)"), "generic": tr("Generic N-band"),
-        "vhr_multispectral": tr("Multispectral VHR (WorldView, SuperDove, Pléiades Neo: 8 bands)"), "modis": tr("MODIS (bands 1-7)"),
+        "vhr_multispectral": tr("Multispectral VHR (WorldView 8-band order)"), "modis": tr("MODIS (bands 1-7)"),
         "multispectral5": tr("5-band multispectral (B, G, R, red edge, NIR: RapidEye, MicaSense)"),
+        "superdove8": tr("PlanetScope SuperDove (8 bands)"),
     }
 
 

@@ -26,6 +26,14 @@ def _chip() -> np.ndarray:
         return ds.read(list(range(1, 8))).astype(np.float64) / 10000
 
 
+def _sentinel2_b1_b7() -> np.ndarray:
+    """Sentinel-2 B1 ... B7 made from the chip: coastal, blue, green, red, and red edge 1-3 between red and NIR (brighter
+    towards NIR over vegetation, as Sentinel-2's are; the chip's own B7 is Landsat's SWIR2, darker than NIR)."""
+    c = _chip()
+    red, nir = c[3], c[4]
+    return np.stack([c[0], c[1], c[2], red, 0.7 * red + 0.3 * nir, 0.3 * red + 0.7 * nir, 0.1 * red + 0.9 * nir])
+
+
 def _write(tmp_path, dn: np.ndarray, descriptions: list[str], name: str = "OUTPUT.tif") -> str:
     return write_raster(str(tmp_path / name), np.clip(np.round(dn), 1, 65535).astype(np.uint16), descriptions=descriptions)
 
@@ -52,11 +60,12 @@ def test_bare_numbers_of_a_tm_stack_on_collection2_dn_are_read_with_tm_numbering
     assert (m.roles["blue"], m.roles["red"], m.roles["nir"], m.roles["swir1"], m.roles["swir2"]) == (1, 3, 4, 5, 6)
 
 
-def test_bare_numbers_on_sentinel2_dn_stay_sentinel2_without_caution(tmp_path):
-    """Sentinel-2 DN (reflectance x 10000) described B1 ... B7: dark objects near 0, read as Sentinel-2 as before."""
-    m = detect_modality(open_raster(_write(tmp_path, _chip() * 10000, BARE)))
-    assert m.name.startswith("sentinel2") and "rededge1" in m.roles, m.describe()
-    assert "caution" not in m.reason
+def test_bare_numbers_on_sentinel2_dn_stay_sentinel2_with_a_caution_on_the_missing_nir(tmp_path):
+    """Sentinel-2 DN (reflectance x 10000) described B1 ... B7: dark objects near 0 and red edge brighter towards NIR, read
+    as Sentinel-2 as before; with no B8 or B8A the stack has no NIR, which the reason says with the fix."""
+    m = detect_modality(open_raster(_write(tmp_path, _sentinel2_b1_b7() * 10000, BARE)))
+    assert m.name.startswith("sentinel2") and "rededge1" in m.roles and "nir" not in m.roles, m.describe()
+    assert "without B8 or B8A" in m.reason and "set MODALITY to 'landsat89' or 'landsat457'" in m.reason
 
 
 @pytest.mark.parametrize("case, said", [("dark", "even the darkest pixels of every band read as reflectance"),
@@ -64,10 +73,11 @@ def test_bare_numbers_on_sentinel2_dn_stay_sentinel2_without_caution(tmp_path):
 def test_a_sentinel2_reading_without_nir_and_implausible_values_is_cautioned(tmp_path, case, said):
     """Bare numbers whose values fit neither reading (a band's dark objects just under 5000 DN, as Level-1 DN give; or a
     median above reflectance 1 with some dark pixels): still read as Sentinel-2, but with a caution naming MODALITY."""
-    refl = _chip()
+    refl = _sentinel2_b1_b7()
     if case == "dark":
         dn = (refl + 0.1) / 2e-5  # Collection 2 Level-1 DN
-        dn[6] = np.minimum(dn[6], 4800 + refl[6] * 5e4)
+        dark = refl[6] <= np.percentile(refl[6], 3)  # band 7's dark objects just under 5000 DN, its vegetation kept
+        dn[6][dark] = 4900
     else:
         dn = refl * 10000 + 11000
         dn[:, :4, :] = 500  # a dark strip: dark objects below 5000 DN in every band

@@ -361,5 +361,13 @@ def test_processing_reads_bands_in_the_order_the_layer_draws_them(plugin, tmp_pa
     want, _ = classes(rgb, "rgb.tif")
     got, explanation = classes(layer, "bgr_drawn.tif")
     assert (got == want).all() and "band 3 red, band 2 green, band 1 blue" in explanation
-    plain, explanation = classes(bgr, "bgr_file.tif")  # the file alone says nothing of its order
+    declared, _ = classes(bgr, "bgr_file.tif")  # gdal_translate kept each band's colour: the file says blue, green, red
+    assert (declared == want).all()
+    bare = str(tmp_path / "bgr_bare.tif")
+    gdal.Translate(bare, bgr)
+    ds = gdal.Open(bare, gdal.GA_Update)
+    for i in (1, 2, 3):
+        ds.GetRasterBand(i).SetColorInterpretation(gdal.GCI_Undefined)
+    ds = None
+    plain, explanation = classes(bare, "bgr_bare_out.tif")  # the file alone says nothing of its order
     assert (plain != want).any() and "band 3 red" not in explanation
