@@ -281,6 +281,9 @@ class ParsedPrompt:
     asked_encoder: bool = False
     """A phrase no synonym names was sent to the sentence encoder (matching by meaning); False when synonyms alone
     matched every phrase, or the encoder was not to be used."""
+    unread: list[str] = field(default_factory=list)
+    """The words the prompt left unread, as the 'not understood' note names them, its place qualifiers last ('in the
+    north')."""
 
     @property
     def has_height(self) -> bool:
@@ -703,6 +706,65 @@ def has_exclusion(text: str) -> bool:
     return bool(_EXCLUDE.search(text) or _negations(text) or _NEGATION_WORD.search(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _place_words() -> "re.Pattern[str]":
+    """The catalogue's place words ('near', 'in the north', 'près de', 'im Norden'; models/concepts.json) as one pattern,
+    'within ... of' ('within 1 km of') first; none before a number ('around 1 ha' is a size)."""
+    phrases = sorted(load_json("concepts.json")["place_qualifiers"], key=len, reverse=True)
+    words = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in phrases)
+    return re.compile(r"(?<![\w-])(?:within\s+(?!the\s+(?:last|past|next|previous)(?!\w))[^,;]{1,30}?\s+(?:of|from)|" + words
+                      + r")(?![\w-])(?!\s*[0-9])")
+
+
+_PLACE_NEXT = re.compile(r"\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+"""A word after a place word, which may name the place ('the', 'river' in 'near the river')."""
+_PLACE_END = re.compile("|".join(p.pattern for p in (_SPLIT, _SIZE, _MAX_SIZE, _TALLER, _LOWER, _EXCLUDE)))
+"""What a place qualifier ends before: a conjunction, a size or height qualifier, a negation."""
+
+
+def place_spans(text: str, stop: Optional[re.Pattern] = None, taken: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each place qualifier of a normalised prompt: a place word and the words after it, up to a number,
+    punctuation, a conjunction, a size or height qualifier, a negation, another place word, a span of ``taken`` (a land
+    cover named there) or a word ``stop`` matches; its trailing stop words left out ('near' of 'near the river' when
+    'river' is read as water)."""
+    spans: list[tuple[int, int]] = []
+    for m in _place_words().finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        end = pos = m.end()
+        while (w := _PLACE_NEXT.match(text, pos)) is not None:
+            at = w.start(1)
+            if (any(a <= at < b for a, b in taken) or _PLACE_END.match(text, at) or _place_words().match(text, at)
+                    or (stop is not None and stop.match(text, at))):
+                break
+            pos = w.end()
+            end = pos if w.group(1) not in _STOP else end
+        spans.append((m.start(), end))
+    return spans
+
+
+def cut_places(text: str, stop: Optional[re.Pattern] = None, taken: tuple[tuple[int, int], ...] = ()) -> tuple[list[str], str]:
+    """The place qualifiers of a normalised prompt ('in the north'; see :func:`place_spans`) and the prompt without them."""
+    spans = place_spans(text, stop, tuple(taken))
+    return [text[a:b] for a, b in spans], _cut(text, spans)
+
+
+def unread_note(unread: list[str], place_fix: str) -> list[str]:
+    """The 'not understood' note naming the words a prompt left unread ([] when none); where a place qualifier is among
+    them, with ``place_fix`` (TerraPrompt does not filter by place: which EXTENT to set)."""
+    if not unread:
+        return []
+    phrases = ", ".join(quoted(p) for p in unread)
+    if any(_place_words().search(p) for p in unread):
+        return [_t("not understood: {phrases}; TerraPrompt does not filter by place: {fix}", phrases=phrases, fix=place_fix)]
+    return [_t("not understood: {phrases}", phrases=phrases)]
+
+
+def names_land_cover(text: str) -> bool:
+    """Whether a catalogue synonym names a land cover in the text ('water' in 'water and')."""
+    return bool(_synonym_hits(text)[0])
+
+
 def _last_span(pattern: re.Pattern, text: str) -> Optional[tuple[int, int]]:
     """(start, end) of the last match of ``pattern`` in ``text``, or None."""
     spans = [m.span() for m in pattern.finditer(text)]
@@ -1043,7 +1105,7 @@ def _free_at(text: str, m: re.Match) -> bool:
     return bool(free and free.end() >= m.end())
 
 
-def _words_and_numbers(text: str) -> str:
+def words_and_numbers(text: str) -> str:
     """The words left beside a concept for the 'not understood' note, numbers that are no year, ordinal or duration
     included ('level 1', 'top 5 largest', '3d'; not '2019', '2nd', '5 years')."""
     return " ".join(m.group(0) for m in _NUMBER_WORD.finditer(text)
@@ -1062,6 +1124,31 @@ def _written_only(text: str) -> bool:
     """Whether text has Latin letters with accents or umlauts ('grünland', 'prés'): French or German the English sentence
     encoder reads as noise (it matched 'Grünland' to cropland and vegetation), so such words are matched only as written."""
     return any(not ch.isascii() and ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN") for ch in text)
+
+
+_TAIL = re.compile(r"\s+(?:on|in|at|by|with|for|of|over|under|across|behind|beyond|among|upon|onto|from)\s+")
+"""A preposition that may start the words qualifying a phrase matched by meaning ('on the moon' of 'skyscrapers on the moon')."""
+
+
+def _without_tails(phrases: list[str]) -> tuple[list[str], Optional[np.ndarray], list[str]]:
+    """Phrases to match by meaning, their concept similarities (None without an encoder) and the tails left unread: the
+    words after a preposition ('on the moon' of 'skyscrapers on the moon', buildings 0.58) where the phrase names a concept
+    and the words before it name the same one at least as closely alone ('skyscrapers', 0.77): they added nothing, and are
+    said rather than dropped."""
+    heads = [_TAIL.split(p, maxsplit=1)[0] for p in phrases]
+    asked = [h for p, h in zip(phrases, heads) if h != p and _content(h)]
+    sims = concept_similarities(phrases + asked)
+    if sims is None:
+        return phrases, None, []
+    out, rows, tails, k = list(phrases), sims[: len(phrases)].copy(), [], len(phrases)
+    for i, head in enumerate(heads):
+        if head == phrases[i] or not _content(head):
+            continue
+        row, k = sims[k], k + 1
+        if rows[i].max() >= MATCH_THRESHOLD and np.argmax(row) == np.argmax(rows[i]) and row.max() >= rows[i].max():
+            tails.append(phrases[i][len(head):].strip())
+            out[i], rows[i] = head, row
+    return out, rows, tails
 
 
 def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[ConceptMatch], list[str], bool]:
@@ -1101,15 +1188,15 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
         elif left and not spans:
             leftovers.append((_clean_phrase(phrase), offset + start))
         elif left or re.search(r"[0-9]", "".join(rest)):
-            words = _words_and_numbers("".join(rest))
+            words = words_and_numbers("".join(rest))
             if words:
                 modifiers.append(words)
     unmatched: list[str] = []
     if leftovers and use_encoder:
-        sims = concept_similarities([p for p, _ in leftovers])
+        phrases, sims, tails = _without_tails([p for p, _ in leftovers])
         if sims is not None:
             cids = load_encoder()["concepts"]
-            for (phrase, position), row in zip(leftovers, sims):
+            for phrase, (whole, position), row in zip(phrases, leftovers, sims):
                 order = np.argsort(-row)
                 best = float(row[order[0]])
                 if best < MATCH_THRESHOLD:
@@ -1122,8 +1209,8 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
                     cid = cids[i]
                     if cid not in found:
                         found[cid] = ConceptMatch(cid, s, _t("meaning of '{phrase}'", phrase=phrase), position, "meaning")
-                        _refuse_negated(phrase, [found[cid]])
-            return sorted(found.values(), key=lambda m: m.position), unmatched + unwritten + modifiers, True
+                        _refuse_negated(whole, [found[cid]])
+            return sorted(found.values(), key=lambda m: m.position), unmatched + unwritten + modifiers + tails, True
     unmatched = [p for p, _ in leftovers] + unwritten + modifiers
     return sorted(found.values(), key=lambda m: m.position), unmatched, bool(leftovers and use_encoder)
 
@@ -1143,7 +1230,8 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     if len(text) > MAX_PROMPT_CHARS:
         raise PromptError(_t("The prompt is {n} characters long.", n=len(text)),
                           _t("Keep it under {max} characters: name the land covers, e.g. 'lakes and rivers'.", max=MAX_PROMPT_CHARS))
-    t = normalise(text)
+    typed = normalise(text)
+    places, t = cut_places(typed, taken=_synonym_hits(typed)[1])  # 'forest in the north': said, not read as a land cover
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
     min_area, max_area, t = parse_size_range(t)
     t = re.sub(r"\b(all|everything|anything)\s+but\b", r"\1 except", t)  # 'all but water'
@@ -1164,9 +1252,8 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                                         else ([], [], False))
     _refuse_alone(wanted + excluded)
     _refuse_unread_negation(text, unmatched + unmatched_ex)
-    notes = []
-    if unmatched or unmatched_ex:
-        notes.append(_t("not understood: {phrases}", phrases=", ".join(quoted(p) for p in unmatched + unmatched_ex)))
+    unread = unmatched + unmatched_ex + places
+    notes = unread_note(unread, _t("set EXTENT (the Land cover tab's Extent) to the area"))
     if not use_encoder:
         method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():
@@ -1202,7 +1289,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
                           _t("TerraPrompt cannot tell these apart: remove the exclusion or name another land cover."))
     wanted = kept
     return ParsedPrompt(text.strip(), wanted, excluded, min_area, method, notes, max_area, min_height, max_height,
-                        full_map=bool(map_phrase), asked_encoder=asked or asked_ex)
+                        full_map=bool(map_phrase), asked_encoder=asked or asked_ex, unread=unread)
 
 
 def _english(text: str) -> bool:

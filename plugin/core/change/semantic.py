@@ -29,7 +29,8 @@ from ..errors import InputError, PromptError
 from ..messages import I18N_DIR, catalogue as translations, label_in_text, number, percent, quantity, quoted, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
-from ..prompts import ParsedPrompt, concepts, has_exclusion, normalise, parse_prompt, parse_size_range, spellings, whole_words
+from ..prompts import (ParsedPrompt, concepts, cut_places, has_exclusion, names_land_cover, normalise, parse_prompt, parse_size_range,
+                       spellings, unread_note, whole_words, words_and_numbers)
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
@@ -101,6 +102,8 @@ class ChangePrompt:
     notes: list[str] = field(default_factory=list)
     min_area_m2: float = 0.0
     max_area_m2: float = 0.0
+    unread: list[str] = field(default_factory=list)
+    """The words left over once the change, its sizes and dates are read ('moon' in 'new buildings on the moon')."""
 
 
 _FROM_TO = re.compile(r"^(?:(?:changes?|conversion|transitions?)\s+)?(?:from|de|von)?\s*(?P<x>.+?)\s+"
@@ -122,7 +125,8 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
     prompts = catalogue()["prompts"]
     if text is None or not text.strip():
         return ChangePrompt("any_change", prompts["any_change"]["label"], _t("no prompt given"), "", prompts["any_change"])
-    low, high, t = parse_size_range(normalise(text))
+    places, t = cut_places(normalise(text), _PLACE_STOP)  # before the sizes: 'within 1 km of the coast'
+    low, high, t = parse_size_range(t)
     t = re.sub(r"\s*(?:->|=>|→)\s*", " to ", t)  # 'water->land' reads as 'water to land' (a catalogue phrase)
     t = _non_self(t, wait_for_encoder)  # 'forest to non-forest': its loss
     if has_exclusion(t):
@@ -142,7 +146,16 @@ def parse_change_prompt(text: Optional[str], wait_for_encoder: bool = True) -> C
                           _t("Try one of: {prompts}; or name land covers: {examples}.", prompts=examples(*(p["label"] for p in prompts.values())),
                              examples=examples("forest to built-up", "loss of water", "new vegetation")))
     out.min_area_m2, out.max_area_m2 = low, high
+    out.notes += unread_note(out.unread + places, _t("set EXTENT (the Change tab's Extent) to the area"))
     return out
+
+
+_PLACE_STOP = re.compile(r"(?:to|into|converted|turned|changed|became|becomes|replaced|vers|zu|since|between|from|during|after|"
+                         r"before|until|over|in|depuis|entre|pendant|seit|zwischen|während|desde|durante|loss|losses|lost|removed|"
+                         r"removal|demolished|disappeared|disappears?|vanished|decline|decrease|verlust|gains?|growth|expansion|"
+                         r"increase|appeared|appearing|changes?)(?!\w)")
+"""Words that end a place qualifier in a change prompt: the change's own ('forest near the river to built-up', 'forest
+near the river lost') and its dates ('near the river since 2019')."""
 
 
 _TO_NON = re.compile(r"^(?:from\s+)?(?P<x>.+?)\s+to\s+non[- ]?(?P<y>[^\W\d_]+)(?P<rest>.*)$")
@@ -180,8 +193,32 @@ def _single_change(t: str, original: str, wait_for_encoder: bool = True) -> Opti
         out = _changes_of(t.replace(hit[1], " "), original, wait_for_encoder)  # 'forest changes', 'changes in water'
     if out is None and hit is not None:
         pid, phrase = hit
-        out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), original, prompts[pid])
+        rest, found = whole_words(phrase).subn(" ", t, count=1)
+        rest = rest if found else whole_words(phrase).sub(" ", full, count=1)  # 'what changed ...': its lead is the phrase's
+        if phrase in prompts[pid].get("alone", []) and names_land_cover(rest):
+            return None  # 'water and buildings': land covers, no change
+        out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), original, prompts[pid],
+                           unread=_unread(rest))
+        whole, alone = (_synonyms_of(t), _synonyms_of(phrase)) if out.unread else (None, None)
+        if whole is not None and alone is not None and set(whole.names) == set(alone.names):  # 'flooded crops': one land cover
+            out.unread = [w for w in _unread("", whole) if w not in _unread("", alone)]
     return out
+
+
+def _synonyms_of(text: str) -> Optional[ParsedPrompt]:
+    """The land covers a text names by synonyms (never waiting for the encoder), or None when it names none."""
+    try:
+        return parse_prompt(text, use_encoder=False)
+    except PromptError:
+        return None
+
+
+def _unread(rest: str, *sides: ParsedPrompt) -> list[str]:
+    """The words of a change prompt left over beside its change (``rest``) or in the land covers it names (``sides``), as
+    the land-cover parser's 'not understood' note lists them, dates left out ('since 2019', 'in the last 5 years')."""
+    phrases = [words_and_numbers(rest)] + [p for side in sides for p in side.unread]
+    kept = [" ".join(w for w in p.split() if w not in _DATE_WORDS) for p in phrases]
+    return [p for p in kept if p]
 
 
 def _changes_of(rest: str, original: str, wait_for_encoder: bool = True) -> Optional[ChangePrompt]:
@@ -197,22 +234,30 @@ def _changes_of(rest: str, original: str, wait_for_encoder: bool = True) -> Opti
     gain = _loss_or_gain("gain", classes, " ".join(words), original, [])
     what = " + ".join(class_label(c) for c in classes)
     return ChangePrompt("several", _t("changes of {what}", what=what), _t("land cover '{phrase}' lost or gained", phrase=" ".join(words)),
-                        original, {"parts": [loss.spec, gain.spec]}, notes)
+                        original, {"parts": [loss.spec, gain.spec]}, notes, unread=_unread("", parsed))
 
 
-_CHANGE_FILLER = frozenset("in of to the all any since between for from over during dans de des du la le les der die das im in von seit".split())
+_DATE_WORDS = frozenset("""since between over during after before until last past recent recently year years month months decade
+decades ago depuis entre pendant après avant dernières derniers années seit zwischen während nach vor letzten jahren desde durante
+después antes últimos años""".split())
+"""The words of a change prompt's dates ('since 2019', 'in the last 5 years'; their years and durations are no size), never
+left unread."""
+_CHANGE_FILLER = _DATE_WORDS | frozenset("in of to the all any for from dans de des du la le les der die das im von".split())
 """Words around a generic change word that name no land cover ('changes in the water since 2019')."""
 
 
 def _several(parts: list[ChangePrompt], original: str) -> ChangePrompt:
     """The change prompt keeping what any of its parts keeps ('any change' among them keeps all)."""
-    if any(p.id == "any_change" for p in parts):
-        return next(p for p in parts if p.id == "any_change")
     unique = list({p.label: p for p in parts}.values())
-    if len(unique) == 1:
-        return unique[0]
-    return ChangePrompt("several", " + ".join(_t(p.label) for p in unique), separator().join(p.via for p in unique), original,
-                        {"parts": [p.spec for p in unique]}, [n for p in unique for n in p.notes])
+    if any(p.id == "any_change" for p in parts):
+        out = next(p for p in parts if p.id == "any_change")
+    elif len(unique) == 1:
+        out = unique[0]
+    else:
+        out = ChangePrompt("several", " + ".join(_t(p.label) for p in unique), separator().join(p.via for p in unique), original,
+                           {"parts": [p.spec for p in unique]}, [n for p in unique for n in p.notes])
+    out.unread = list(dict.fromkeys(w for p in parts for w in p.unread))  # what any part left unread
+    return out
 
 
 def _catalogue_phrase(text: str, exact: bool = False, min_words: int = 1) -> Optional[tuple[str, str]]:
@@ -274,7 +319,7 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
         x, y = _concepts_of(m.group("x"), wait_for_encoder), _concepts_of(m.group("y"), wait_for_encoder)
         if x is not None and y is not None and x.full_map != y.full_map:  # 'forest to anything', 'anything to water'
             kind, side, phrase = ("loss", x, m.group("x")) if y.full_map else ("gain", y, m.group("y"))
-            return _loss_or_gain(kind, _classes_of(side, notes), phrase, original, notes)
+            return _loss_or_gain(kind, _classes_of(side, notes), phrase, original, notes, _unread("", x, y))
         if x is not None and y is not None and not x.full_map:  # both land covers ('everything to everything': any change)
             a, b = _classes_of(x, notes), _classes_of(y, notes)
             a, b = _forest_sides(a, b, notes), _forest_sides(b, a, notes)
@@ -286,14 +331,14 @@ def _transition(t: str, original: str, wait_for_encoder: bool = True) -> Optiona
                                      any=any_change()))
             label = f"{' + '.join(class_label(c) for c in a)} → {' + '.join(class_label(c) for c in b)}"
             return ChangePrompt("transition", label, _t("land covers '{before}' → '{after}'", before=m.group("x"), after=m.group("y")),
-                                original, {"from": [a], "to": [b]}, notes)
+                                original, {"from": [a], "to": [b]}, notes, unread=_unread("", x, y))
     for pattern, kind in ((_LOSS, "loss"), (_GAIN, "gain")):
         m = pattern.match(t)
         phrase = m and (m.group("x") or m.group("y"))
         parsed = _concepts_of(phrase, wait_for_encoder) if phrase else None
         if parsed is None:
             continue
-        return _loss_or_gain(kind, _classes_of(parsed, notes), phrase, original, notes)
+        return _loss_or_gain(kind, _classes_of(parsed, notes), phrase, original, notes, _unread("", parsed))
     return None
 
 
@@ -312,14 +357,16 @@ def _refuse_guess(x: ParsedPrompt, y: ParsedPrompt, x_words: str, y_words: str, 
                                  example=examples("cropland to built-up"), urban=examples("urban expansion"), any=any_change()))
 
 
-def _loss_or_gain(kind: str, classes: list[str], phrase: str, original: str, notes: list[str]) -> ChangePrompt:
-    """The change prompt keeping the loss ('from' the classes to anything else) or the gain of change-map classes."""
+def _loss_or_gain(kind: str, classes: list[str], phrase: str, original: str, notes: list[str],
+                  unread: Optional[list[str]] = None) -> ChangePrompt:
+    """The change prompt keeping the loss ('from' the classes to anything else) or the gain of change-map classes
+    (``unread``: the words its land covers left unread)."""
     what = " + ".join(class_label(c) for c in classes)
     if kind == "loss":
         return ChangePrompt("transition", _t("loss of {what}", what=what), _t("land cover '{phrase}' lost", phrase=phrase),
-                            original, {"from": [classes], "to": ["not_from"]}, notes)
+                            original, {"from": [classes], "to": ["not_from"]}, notes, unread=list(unread or []))
     return ChangePrompt("transition", _t("new {what}", what=what), _t("land cover '{phrase}' gained", phrase=phrase),
-                        original, {"from": ["not_to"], "to": [classes]}, notes)
+                        original, {"from": ["not_to"], "to": [classes]}, notes, unread=list(unread or []))
 
 
 def _forest_sides(side: list[str], other: list[str], notes: list[str]) -> list[str]:
