@@ -1215,7 +1215,8 @@ def _match_part(text: str, offset: int, use_encoder: bool) -> tuple[list[Concept
     return sorted(found.values(), key=lambda m: m.position), unmatched, bool(leftovers and use_encoder)
 
 
-def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = True) -> ParsedPrompt:
+def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = True,
+                 place_fix: Optional[str] = None) -> ParsedPrompt:
     """Parse a prompt; raise :class:`PromptError` when it is empty or names no known concept confidently.
 
     ``wait_for_encoder=False`` (for live feedback while typing) never waits for the encoder to load: until it
@@ -1253,7 +1254,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     _refuse_alone(wanted + excluded)
     _refuse_unread_negation(text, unmatched + unmatched_ex)
     unread = unmatched + unmatched_ex + places
-    notes = unread_note(unread, _t("set EXTENT (the Land cover tab's Extent) to the area"))
+    notes = unread_note(unread, place_fix or _t("set EXTENT (the Land cover tab's Extent) to the area"))
     if not use_encoder:
         method = _t("exact synonyms only (sentence encoder not used or still loading)")
     elif encoder_ready():

@@ -275,7 +275,7 @@ def find_candidates(session, prompt: str, max_count: int = MAX_CANDIDATES, min_p
     if sort not in SORT_KEYS:
         raise InputError(t("Unknown sort key '{name}'.", name=sort), t("Use one of {choices}.", choices=", ".join(SORT_KEYS)))
     t0 = time.perf_counter()
-    parsed = parse_prompt(prompt)
+    parsed = parse_prompt(prompt, place_fix=t("pan or zoom the map to the area (Find objects searches the map view)"))
     if parsed.has_height:
         raise InputError(t("Text candidates cannot filter objects by height ({range}).", range=height_range_text(parsed)),
                          t("Use the Land cover tab (or terraprompt:extract_landcover) with a DSM or nDSM, or remove the height "

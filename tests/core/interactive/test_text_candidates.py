@@ -123,6 +123,16 @@ def test_prompt_notes_are_in_the_summary(session_for):
     assert cs.prompt.notes and "Not understood: 'quickly'" in cs.summary
 
 
+def test_a_place_in_the_prompt_is_said_with_the_fix_of_this_tool(session_for):
+    """Find objects searches the map view: a place ('in the north') gets that fix, not the Land cover tab's Extent."""
+    from terraprompt.plugin.core.interactive.text_candidates import find_candidates
+
+    s, _ = session_for()
+    cs = find_candidates(s, "water in the north", engine="spectral")
+    assert "'in the north'" in cs.summary and "Find objects searches the map view" in cs.summary
+    assert "Land cover tab" not in cs.summary
+
+
 def test_unknown_prompt_is_a_prompt_error(session_for):
     from terraprompt.plugin.core.errors import PromptError
     from terraprompt.plugin.core.interactive.text_candidates import find_candidates
