@@ -104,7 +104,7 @@
             <translation>Wie die Bänder beider Raster zu lesen sind. „auto“ erkennt jede aus Bandbeschreibungen, Bandanzahl und Werten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="185" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Method</source>
             <translation>Methode</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>Die Wolkenmaske des Zeitpunkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster von BEFORE gelesen). Leer: ein Qualitätsband des Rasters des Zeitpunkts, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>Device</source>
             <translation>Gerät</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Das VORHER- oder NACHHER-Raster konnte nicht geöffnet werden. Prüfen Sie, ob die Datei existiert und GDAL sie lesen kann.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="587" />
+            <location filename="../plugin/gui/change_tab.py" line="591" />
             <source>{name} (change probability)</source>
             <translation>{name} (Veränderungswahrscheinlichkeit)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (Veränderung)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="587" />
+            <location filename="../plugin/gui/change_tab.py" line="591" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (Veränderungspolygone, Schwelle {t})</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Die Wolkenmaske des Produkts als eigene Datei, z. B. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF oder HLS ....Fmask.tif (mit nächstem Nachbarn auf das Raster der Eingabe gelesen). Leer: ein Qualitätsband der Eingabe selbst, sonst das ukis-csmask-Wolkennetz.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="329" />
+            <location filename="../plugin/gui/landcover_tab.py" line="330" />
             <source>Engine</source>
             <translation>Engine</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygone (über Kachelgrenzen zusammengeführt) mit den Feldern class, area_m2, confidence und Herkunftsangaben. Standardmäßig GeoPackage; .shp, .geojson und .fgb gehen auch, mit ihren Grenzen (ein Shapefile kürzt Feldnamen auf 10 Zeichen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Straight building outlines</source>
             <translation>Gerade Gebäudeumrisse</translation>
         </message>
@@ -559,7 +559,7 @@
             <translation>Der Beispiel-Layer konnte nicht geöffnet werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="288" />
             <source>{name} (similar objects)</source>
             <translation>{name} (ähnliche Objekte)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Wo ONNX-Modelle laufen; der Bericht nennt das tatsächlich verwendete Gerät. Die klassische Engine läuft immer auf der CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="286" />
             <source>object</source>
             <translation>Objekt</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Macht den ausgewählten Kandidaten zum aktuellen Objekt: klicken, um Teile hinzuzufügen oder zu entfernen; die Eingabetaste übernimmt es.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="559" />
+            <location filename="../plugin/gui/maptools.py" line="604" />
             <source>Choose a raster layer first.</source>
             <translation>Wählen Sie zuerst einen Rasterlayer.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt: Objekte finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="834" />
+            <location filename="../plugin/gui/maptools.py" line="878" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Wählen Sie im Bedienfeld das GeoPackage für angenommene Objekte.</translation>
         </message>
@@ -889,132 +889,132 @@
             <translation>{n} weitere Übergänge</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="151" />
+            <location filename="../plugin/gui/change_tab.py" line="152" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>Das frühere Bild; sein Raster ist das Raster der Ergebnisse</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="152" />
+            <location filename="../plugin/gui/change_tab.py" line="153" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>Das spätere Bild; über die gemeinsame Ausdehnung auf das Raster von VORHER reprojiziert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="400" />
+            <location filename="../plugin/gui/change_tab.py" line="401" />
             <source>Before</source>
             <translation>Vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="400" />
+            <location filename="../plugin/gui/change_tab.py" line="401" />
             <source>After</source>
             <translation>Nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Optionale Landbedeckungskarte des VORHER-Datums (Klassenraster oder Polygone mit Klassenfeld): ihre Klassen werden zu den „von“-Klassen der Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Reference map</source>
             <translation>Referenzkarte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>Before cloud mask</source>
             <translation>Wolkenmaske vorher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>After cloud mask</source>
             <translation>Wolkenmaske nachher</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="187" />
+            <location filename="../plugin/gui/change_tab.py" line="188" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>z. B. neue Gebäude, Vegetationsverlust, Entwaldung, Überschwemmung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="192" />
+            <location filename="../plugin/gui/change_tab.py" line="193" />
             <source>Change of interest</source>
             <translation>Gesuchte Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>none</source>
             <translation>keine</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Geänderte Flächen, die kleiner sind (alle ihre Übergänge zusammen), fehlen in den Polygonen (eine Größe in der gesuchten Veränderung, z. B. „neue Gebäude größer als 200 m2“, setzt sie auch; die größere gilt).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>Minimum area</source>
             <translation>Mindestfläche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>Extent</source>
             <translation>Ausdehnung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
             <translation>Der zu verarbeitende Teil von VORHER, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Veränderung, die ein Lauf über das ganze Paar dort ergibt (die Schwellen werden am ganzen Paar angepasst). Ein Web-Layer (XYZ, WMS …) wird nur über die Ausdehnung gerendert; ist er VORHER, werden die Schwellen dann an der Ausdehnung angepasst.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show before</source>
             <translation>Vorher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show after</source>
             <translation>Nachher zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Swipe</source>
             <translation>Wischen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="217" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Side by side</source>
             <translation>Nebeneinander</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Nur den VORHER-Layer auf der Karte zeigen (im Wechsel, um die Zeitpunkte zu vergleichen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Nur den NACHHER-Layer auf der Karte zeigen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>VORHER links einer Linie, NACHHER rechts davon; ziehen Sie auf der Karte oder bewegen Sie den Schieberegler, um die Linie zu verschieben. Erneut klicken, um den Wischmodus zu verlassen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>NACHHER in einem zweiten Kartenfenster, das mit der Hauptkarte verschoben und gezoomt wird</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="227" />
+            <location filename="../plugin/gui/change_tab.py" line="228" />
             <source>Swipe line</source>
             <translation>Wischlinie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="232" />
+            <location filename="../plugin/gui/change_tab.py" line="233" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position der Wischlinie auf der Karte, vom linken Rand aus</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="372" />
             <source>Run</source>
             <translation>Ausführen</translation>
         </message>
@@ -1024,92 +1024,92 @@
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="246" />
+            <location filename="../plugin/gui/change_tab.py" line="247" />
             <source>Threshold</source>
             <translation>Schwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="251" />
+            <location filename="../plugin/gui/change_tab.py" line="252" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Veränderungswahrscheinlichkeit, ab der ein Pixel als verändert gilt; Verschieben rechnet nicht neu</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="256" />
+            <location filename="../plugin/gui/change_tab.py" line="257" />
             <source>Changed area by transition (before → after)</source>
             <translation>Veränderte Fläche je Übergang (vorher → nachher)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="306" />
+            <location filename="../plugin/gui/change_tab.py" line="307" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Wählen Sie eine VORHER- und eine NACHHER-Rasterebene (zwei verschiedene Ebenen) zum Wischen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="327" />
+            <location filename="../plugin/gui/change_tab.py" line="328" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Wählen Sie einen NACHHER-Rasterlayer, der nicht der VORHER-Layer ist, für die Ansicht nebeneinander.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="333" />
+            <location filename="../plugin/gui/change_tab.py" line="334" />
             <source>After: {name}</source>
             <translation>Nachher: {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="426" />
+            <location filename="../plugin/gui/change_tab.py" line="427" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Wählen Sie einen VORHER- und einen NACHHER-Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="428" />
+            <location filename="../plugin/gui/change_tab.py" line="429" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>VORHER und NACHHER sind derselbe Layer; wählen Sie zwei Zeitpunkte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="754" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>Die gewählte Ausdehnung überlappt {name} nicht. Wählen Sie eine Kartenansicht oder ein Rechteck über dem Raster oder Ganzer Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="502" />
+            <location filename="../plugin/gui/change_tab.py" line="504" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt: Veränderungserkennung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="803" />
+            <location filename="../plugin/gui/landcover_tab.py" line="805" />
             <source>Running ...</source>
             <translation>Läuft ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="864" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Angehalten: Das Projekt wurde während des Laufs ersetzt (Neues oder Projekt öffnen). Seine temporären Layer gehörten zu keinem Projekt, daher wurde nichts behalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="871" />
+            <location filename="../plugin/gui/landcover_tab.py" line="873" />
             <source>Cancelled. No output was written.</source>
             <translation>Abgebrochen. Es wurde keine Ausgabe geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="285" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: seine Layer wurden nicht hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="575" />
+            <location filename="../plugin/gui/change_tab.py" line="577" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Veränderungserkennung abgeschlossen: veränderte Fläche {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="578" />
+            <location filename="../plugin/gui/change_tab.py" line="580" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>NACHHER ({after}) ist älter als VORHER ({before}): tauschen Sie sie, wenn das nicht gemeint ist.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="637" />
+            <location filename="../plugin/gui/change_tab.py" line="641" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt: Veränderungsschwellenwert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="654" />
+            <location filename="../plugin/gui/change_tab.py" line="658" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Schwelle {t}: {area} geändert ({pct} % der verglichenen Fläche; {area0} bei {t0}). Die Veränderungspolygone und das Diagramm behalten die Schwelle des Laufs, {t0}: erneut ausführen, um sie neu zu berechnen.</translation>
         </message>
@@ -1189,42 +1189,47 @@
             <translation>Temporäre TerraPrompt-Layer im gespeicherten Projekt: {names}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="31" />
+            <location filename="../plugin/gui/extent.py" line="30" />
+            <source>The map is rotated {angle}°: the current map view was taken as its bounding box, {ratio}× the area the map shows, and the results cover all of that box. Set the map rotation to 0°, or draw a rectangle, to process just what you see.</source>
+            <translation>Die Karte ist um {angle}° gedreht: Die aktuelle Kartenansicht wurde als ihr umschließendes Rechteck genommen, {ratio}× die angezeigte Fläche, und die Ergebnisse decken dieses ganze Rechteck ab. Setzen Sie die Kartendrehung auf 0° oder zeichnen Sie ein Rechteck, um nur das Sichtbare zu verarbeiten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="68" />
             <source>Whole layer</source>
             <translation>Ganzer Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="32" />
+            <location filename="../plugin/gui/extent.py" line="69" />
             <source>Current map view</source>
             <translation>Aktueller Kartenausschnitt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="33" />
+            <location filename="../plugin/gui/extent.py" line="70" />
             <source>Drawn rectangle</source>
             <translation>Gezeichnetes Rechteck</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="36" />
+            <location filename="../plugin/gui/extent.py" line="73" />
             <source>Draw</source>
             <translation>Zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="38" />
+            <location filename="../plugin/gui/extent.py" line="75" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um nur diesen Bereich zu verarbeiten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="61" />
+            <location filename="../plugin/gui/extent.py" line="100" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Ziehen Sie ein Rechteck auf der Karte, um die Ausdehnung festzulegen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="71" />
+            <location filename="../plugin/gui/extent.py" line="110" />
             <source>Redraw</source>
             <translation>Neu zeichnen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="87" />
+            <location filename="../plugin/gui/extent.py" line="126" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Es wurde noch kein Rechteck gezeichnet. Klicken Sie auf Zeichnen und ziehen Sie ein Rechteck auf der Karte, oder wählen Sie eine andere Ausdehnung.</translation>
         </message>
@@ -1234,7 +1239,7 @@
             <translation>Das zu segmentierende Raster; Anweisungen in beliebigem Projekt-KBS werden in sein KBS transformiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1374,7 +1379,7 @@
             <translation>Beispiele</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Wählen Sie ein Raster und klicken Sie auf „Auf der Karte zeigen“.</translation>
         </message>
@@ -1384,94 +1389,99 @@
             <translation>Text</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="201" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Wählen Sie unter Beispiele den Polygonlayer mit Beispielen (gute Beispiele für das Gesuchte) und klicken Sie dann auf Ähnliche finden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="201" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Wählen Sie einen Raster und einen Polygon-Layer mit Beispielen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Suche nach Objekten ähnlich {n} Beispiel(en)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="252" />
+            <location filename="../plugin/gui/interactive_tab.py" line="262" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt: Ähnliche finden</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="264" />
+            <location filename="../plugin/gui/interactive_tab.py" line="274" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Ähnliche Objekte suchen angehalten: Das Projekt wurde ersetzt (Neues oder Projekt öffnen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="294" />
+            <location filename="../plugin/gui/interactive_tab.py" line="304" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Neues Projekt: Die Objektdatei wurde geleert, damit hier angenommene Objekte nicht in die Datei des vorigen Projekts gelangen. Wählen Sie eine Objektdatei und drücken Sie dann „Auf der Karte zeigen“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="305" />
+            <location filename="../plugin/gui/interactive_tab.py" line="315" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Die Objektdatei dieses Projekts ist wieder gewählt: {file}. Drücken Sie „Auf der Karte zeigen“, um ihr Objekte hinzuzufügen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="322" />
+            <location filename="../plugin/gui/interactive_tab.py" line="332" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>SAM-/SAM-2-ONNX-Modell</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="322" />
+            <location filename="../plugin/gui/interactive_tab.py" line="332" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>ONNX-Modelle oder Modellkarten (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="377" />
+            <location filename="../plugin/gui/interactive_tab.py" line="387" />
             <source>the raster was removed from the project</source>
             <translation>das Raster wurde aus dem Projekt entfernt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="433" />
+            <location filename="../plugin/gui/interactive_tab.py" line="443" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine}: gilt nach der Eingabetaste für das nächste Objekt (Esc löscht die Maske und wendet es sofort an).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster „{name}“: Der nächste Klick kodiert seine Ansicht.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="396" />
+            <location filename="../plugin/gui/interactive_tab.py" line="406" />
             <source>Raster '{name}'</source>
             <translation>Raster „{name}“</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="423" />
+            <location filename="../plugin/gui/interactive_tab.py" line="433" />
             <source>Model {model} on {device}</source>
             <translation>Modell {model} auf {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="505" />
+            <location filename="../plugin/gui/interactive_tab.py" line="515" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine}: Der nächste Klick kodiert die Ansicht damit.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="555" />
+            <location filename="../plugin/gui/maptools.py" line="600" />
             <source>Cleared.</source>
             <translation>Geleert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="479" />
+            <location filename="../plugin/gui/interactive_tab.py" line="489" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Auf der Karte zeigen ist aus: Das Objekt bleibt auf der Karte. Nehmen Sie es hier an oder leeren Sie es (Annehmen, Leeren), oder drücken Sie erneut „Auf der Karte zeigen“, um Eingabetaste und Esc zu verwenden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="489" />
+            <location filename="../plugin/gui/interactive_tab.py" line="499" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Auf der Karte zeigen ist an: Die Eingabetaste nimmt das Objekt auf der Karte an, Esc leert es.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="556" />
+            <source>Kept {kept} of the {n} objects found: {dropped} lay outside the rotated map view (the search covered the view's bounding box) and were dropped.</source>
+            <translation>{kept} der {n} gefundenen Objekte behalten: {dropped} lagen außerhalb der gedrehten Kartenansicht (die Suche umfasste ihr umschließendes Rechteck) und wurden verworfen.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="74" />
@@ -1644,212 +1654,212 @@
             <translation>Der DOM-Layer ist die Eingabe selbst. Wählen Sie ein DOM oder nDOM desselben Ortes oder lassen Sie DOM leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="266" />
             <source>Input</source>
             <translation>Eingabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Das zu segmentierende Raster (nur Rasterlayer werden angeboten).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Wie die Bänder zu lesen sind; automatisch erkannt, bei falscher Erkennung hier ändern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="280" />
             <source>Modality</source>
             <translation>Modalität</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Extra layers (optional)</source>
             <translation>Zusätzliche Layer (optional)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Ein SAR-Raster (VV/VH) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Höhen (DOM / nDOM) desselben Ortes, mit der Eingabe fusioniert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="293" />
             <source>DSM</source>
             <translation>DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="299" />
             <source>Cloud mask</source>
             <translation>Wolkenmaske</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="309" />
+            <location filename="../plugin/gui/landcover_tab.py" line="310" />
             <source>What to extract</source>
             <translation>Was extrahiert werden soll</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="313" />
+            <location filename="../plugin/gui/landcover_tab.py" line="314" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>z. B. Seen und Flüsse, Vegetation außer Gras größer als 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="323" />
             <source>Options</source>
             <translation>Optionen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Wo Netze laufen; die Erklärung nennt das tatsächlich verwendete Gerät.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>Der zu verarbeitende Teil des Layers, an seinen Pixeln ausgerichtet: der ganze Layer, die aktuelle Kartenansicht oder ein mit Zeichnen gezogenes Rechteck. Ein Teil erhält die Klassen, die ein Lauf über den ganzen Layer dort ergibt (die Schwellen werden am ganzen Layer angepasst).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="342" />
             <source>Temporary layers</source>
             <translation>Temporäre Layer</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>In einen temporären Ordner schreiben; die Layer bleiben bis zum Schließen von QGIS erhalten, sofern Sie sie nicht speichern.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>File</source>
             <translation>Datei</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
+            <location filename="../plugin/gui/landcover_tab.py" line="358" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Zu schreibendes Klassenraster oder Polygondatei (das andere kommt daneben)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Output</source>
             <translation>Ausgabe</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="365" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Gebäudepolygone entlang der Hauptrichtung jedes Gebäudes begradigt (rechte Winkel), wie Grundrisse gezeichnet werden; andere Begriffe behalten ihre pixelgenauen Umrisse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="387" />
+            <location filename="../plugin/gui/landcover_tab.py" line="388" />
             <source>Result</source>
             <translation>Ergebnis</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="395" />
+            <location filename="../plugin/gui/landcover_tab.py" line="396" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Nach einem Lauf: was verstanden wurde, welche Engine, Bänder und Schwellenwerte verwendet wurden und die Fläche je Klasse.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="554" />
+            <location filename="../plugin/gui/landcover_tab.py" line="555" />
             <source>Choose a raster layer.</source>
             <translation>Wählen Sie einen Rasterlayer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="565" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} ist keine Datei ({provider}-Layer): die Ansicht wird beim Start so gerendert, wie sie gezeichnet wird (Rot, Grün, Blau), in der Auflösung der Karte; die Ausdehnung ist die Kartenansicht oder ein gezeichnetes Rechteck.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="595" />
+            <location filename="../plugin/gui/landcover_tab.py" line="596" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Die Bänder von {name} werden gelesen (ein großes Raster ohne Übersichten; sie zu erstellen, Raster › Sonstige › Übersichten erstellen (Pyramiden), beschleunigt dies)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="597" />
+            <location filename="../plugin/gui/landcover_tab.py" line="598" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt: Bänder von {name} werden gelesen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="615" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>Auto: {label}</source>
             <translation>Auto: {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="618" />
             <source>Bands: {bands}</source>
             <translation>Bänder: {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="661" />
+            <location filename="../plugin/gui/landcover_tab.py" line="662" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>wählen Sie unten das DOM, außer die Eingabe ist selbst ein DOM</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="690" />
+            <location filename="../plugin/gui/landcover_tab.py" line="691" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Keine Ausgabedatei gewählt. Wählen Sie eine .tif-Datei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="713" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Die Polygone wurden in {file} als dessen Layer „{layer}“ geschrieben; die anderen Layer der Datei blieben erhalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="728" />
+            <location filename="../plugin/gui/landcover_tab.py" line="729" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="730" />
+            <location filename="../plugin/gui/landcover_tab.py" line="731" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="740" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="800" />
+            <location filename="../plugin/gui/landcover_tab.py" line="802" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt: {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="805" />
+            <location filename="../plugin/gui/landcover_tab.py" line="807" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Landbedeckung gestartet: „{prompt}“ auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="812" />
+            <location filename="../plugin/gui/landcover_tab.py" line="814" />
             <source>Cancelling ...</source>
             <translation>Wird abgebrochen ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="822" />
+            <location filename="../plugin/gui/landcover_tab.py" line="824" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Neues Projekt: Die Ausgabedatei wurde geleert, damit ein Lauf hier die Ergebnisse des vorigen Projekts nicht überschreibt. Wählen Sie eine Ausgabedatei oder Temporäre Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="832" />
+            <location filename="../plugin/gui/landcover_tab.py" line="834" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Die Ausgabedatei dieses Projekts ist wieder gewählt: {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="880" />
+            <location filename="../plugin/gui/landcover_tab.py" line="882" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Das Projekt wurde während des Laufs ersetzt: Seine Dateien wurden geschrieben ({path}), aber nicht zum neuen Projekt hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="892" />
+            <location filename="../plugin/gui/landcover_tab.py" line="894" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
@@ -1879,197 +1889,197 @@
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="237" />
+            <location filename="../plugin/gui/maptools.py" line="282" />
             <source>another raster was chosen</source>
             <translation>ein anderes Raster wurde gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="237" />
+            <location filename="../plugin/gui/maptools.py" line="282" />
             <source>another model or device was chosen</source>
             <translation>ein anderes Modell oder Gerät wurde gewählt</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="270" />
+            <location filename="../plugin/gui/maptools.py" line="315" />
             <source>the raster layer changed (CRS or source)</source>
             <translation>der Raster-Layer hat sich geändert (KBS oder Quelle)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="271" />
+            <location filename="../plugin/gui/maptools.py" line="316" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>Der Rasterlayer hat sich geändert (KBS oder Quelle): seine Ansicht wird beim nächsten Klick neu kodiert.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="284" />
+            <location filename="../plugin/gui/maptools.py" line="329" />
             <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
             <translation>Objekt {id} bleibt in {file}: Strg+Z nimmt ein Objekt nur zurück, bis ein anderes Raster oder Modell gewählt wird (löschen Sie es stattdessen im Objekt-Layer).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="291" />
+            <location filename="../plugin/gui/maptools.py" line="336" />
             <source>The object under way on '{name}' was dropped: {reason}.</source>
             <translation>Das begonnene Objekt auf „{name}“ wurde verworfen: {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="307" />
+            <location filename="../plugin/gui/maptools.py" line="352" />
             <source>Object {id}, taken back with Ctrl+Z, goes back into {file} as it was accepted once the layer '{name}' is saved or stops editing (it is edited in a transaction group): {reason}.</source>
             <translation>Objekt {id}, mit Strg+Z zurückgenommen, wird so, wie es angenommen worden war, wieder in {file} geschrieben, sobald der Layer „{name}“ gespeichert oder seine Bearbeitung beendet wird (er wird in einer Transaktionsgruppe bearbeitet): {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="312" />
+            <location filename="../plugin/gui/maptools.py" line="357" />
             <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
             <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben: {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="321" />
+            <location filename="../plugin/gui/maptools.py" line="366" />
             <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted.</source>
             <translation>Objekt {id}, mit Strg+Z zurückgenommen, wurde so, wie es angenommen worden war, wieder in {file} geschrieben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="348" />
+            <location filename="../plugin/gui/maptools.py" line="393" />
             <source>Encoding stopped.</source>
             <translation>Kodierung angehalten.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="424" />
+            <location filename="../plugin/gui/maptools.py" line="469" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>Die Eingabe liegt außerhalb des Rasters „{name}“. Verschieben Sie die Ansicht auf das Raster und klicken Sie darin; Eingaben werden in das KBS des Rasters transformiert, prüfen Sie also auch das KBS des Layers.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="452" />
+            <location filename="../plugin/gui/maptools.py" line="497" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Eingabe rückgängig gemacht, bevor sie dekodiert wurde.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="486" />
+            <location filename="../plugin/gui/maptools.py" line="531" />
             <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
             <translation>Objekt {id} wurde zu {file} hinzugefügt, nicht zur jetzt gewählten Objektdatei: Wählen Sie {file} erneut, um es mit Strg+Z zurückzunehmen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="502" />
+            <location filename="../plugin/gui/maptools.py" line="547" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>Objekt {id} konnte nicht aus {file} entfernt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="519" />
+            <location filename="../plugin/gui/maptools.py" line="564" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objekt {id} aus {file} zurückgenommen: bearbeiten Sie es und drücken Sie erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="522" />
+            <location filename="../plugin/gui/maptools.py" line="567" />
             <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
             <translation>Objekt {id} war bereits aus {file} gelöscht (in seinem Layer): Seine Eingaben sind wieder auf der Karte, zum Bearbeiten und erneuten Drücken der Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="532" />
+            <location filename="../plugin/gui/maptools.py" line="577" />
             <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="538" />
+            <location filename="../plugin/gui/maptools.py" line="583" />
             <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>Objekt {id} wurde nicht zurückgenommen: Der Layer „{name}“ enthält ungespeicherte Änderungen daran. Speichern oder beenden Sie zuerst die Bearbeitung von „{name}“ und drücken Sie dann erneut Strg+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="626" />
             <source>Encoding the view…</source>
             <translation>Ansicht wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="638" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt: Ansicht wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="626" />
+            <location filename="../plugin/gui/maptools.py" line="670" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>Die Kartenansicht lässt sich nicht im KBS des Rasters darstellen (sie zeigt den Raum neben dem Globus). Zoomen Sie auf das Raster und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="693" />
+            <location filename="../plugin/gui/maptools.py" line="737" />
             <source>Encoding the whole object…</source>
             <translation>Das ganze Objekt wird kodiert…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="704" />
+            <location filename="../plugin/gui/maptools.py" line="748" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt: Objekt wird kodiert</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="730" />
+            <location filename="../plugin/gui/maptools.py" line="774" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>Der Objekt-Layer „{name}“ wird in einer Transaktionsgruppe bearbeitet (Projekteigenschaften &gt; Datenquellen): Speichern oder beenden Sie die Bearbeitung zuerst und drücken Sie dann erneut die Eingabetaste.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="745" />
+            <location filename="../plugin/gui/maptools.py" line="789" />
             <source>Not added: {reason}</source>
             <translation>Nicht hinzugefügt: {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="749" />
+            <location filename="../plugin/gui/maptools.py" line="793" />
             <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
             <translation>Aus der Kandidatenliste angenommene Objekte werden mit Strg+Z nicht zurückgenommen: Entfernen Sie sie im Objekt-Layer (Bearbeitungsstatus umschalten, auswählen, Ausgewähltes löschen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="755" />
+            <location filename="../plugin/gui/maptools.py" line="799" />
             <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} Objekt(e) liegen auf in {file} gespeicherten Objekten und wurden nicht hinzugefügt (Keine Überlappung abwählen, um sie trotzdem hinzuzufügen).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="759" />
+            <location filename="../plugin/gui/maptools.py" line="803" />
             <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
             <translation>Keine Überlappung liest die gespeicherte Datei: Speichern Sie die Änderungen des Layers „{name}“, damit sie berücksichtigt werden.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="770" />
+            <location filename="../plugin/gui/maptools.py" line="814" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Das Rechteck umfasst weniger als 2 Rasterpixel: Es wurde als Klick in seiner Mitte genommen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="790" />
+            <location filename="../plugin/gui/maptools.py" line="834" />
             <source>No object under the prompts.</source>
             <translation>Kein Objekt unter den Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="792" />
+            <location filename="../plugin/gui/maptools.py" line="836" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Keine positive Eingabe: klicken Sie in das Objekt oder ziehen Sie einen Rahmen darum.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="794" />
+            <location filename="../plugin/gui/maptools.py" line="838" />
             <source>No prompts.</source>
             <translation>Keine Anweisungen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="802" />
+            <location filename="../plugin/gui/maptools.py" line="846" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>Score {score} · {pos} positiv, {neg} negativ · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="815" />
+            <location filename="../plugin/gui/maptools.py" line="859" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>Das Objekt wird von der Kartenansicht abgeschnitten (nur der sichtbare Teil ist umrissen): Zoomen Sie heraus, bis das ganze Objekt sichtbar ist, und klicken Sie erneut.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="828" />
+            <location filename="../plugin/gui/maptools.py" line="872" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Kodierung läuft noch: Drücken Sie erneut die Eingabetaste, sobald das Objekt angezeigt wird.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="831" />
+            <location filename="../plugin/gui/maptools.py" line="875" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Nichts anzunehmen: klicken Sie zuerst in ein Objekt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="854" />
+            <location filename="../plugin/gui/maptools.py" line="898" />
             <source>Object {id} added to {file}.</source>
             <translation>Objekt {id} zu {file} hinzugefügt.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="973" />
+            <location filename="../plugin/gui/maptools.py" line="1017" />
             <source>TerraPrompt was closed</source>
             <translation>TerraPrompt wurde geschlossen</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="976" />
+            <location filename="../plugin/gui/maptools.py" line="1020" />
             <source>Object {id}, taken back with Ctrl+Z, could not be put back into {file}: its layer is still edited in a transaction group. Open TerraPrompt again and digitise it anew.</source>
             <translation>Objekt {id}, mit Strg+Z zurückgenommen, konnte nicht wieder in {file} geschrieben werden: Sein Layer wird noch in einer Transaktionsgruppe bearbeitet. Öffnen Sie TerraPrompt erneut und digitalisieren Sie es neu.</translation>
         </message>
@@ -2354,12 +2364,12 @@
             <translation>Die Diagnose ist fehlgeschlagen: {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="55" />
+            <location filename="../plugin/gui/snapshot.py" line="57" />
             <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
             <translation>Die Datei des Layers „{name}“ existiert nicht mehr ({path}). Stellen Sie sie wieder her, verweisen Sie den Layer auf ihren neuen Ort (Layereigenschaften &gt; Quelle), oder entfernen Sie den Layer.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="124" />
+            <location filename="../plugin/gui/snapshot.py" line="125" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>Die Karte zeigt noch nichts von „{name}“. Zoomen Sie auf den Layer und starten Sie erneut.</translation>
         </message>
@@ -2394,14 +2404,24 @@
             <translation>Einrichtung öffnen</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="65" />
+            <location filename="../plugin/qgis_layers.py" line="71" />
             <source>The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a GeoPackage and choose that.</source>
             <translation>Die Polygone von „{name}“ konnten nicht gelesen werden ({reason}). Prüfen Sie den Layer, oder speichern Sie ihn als GeoPackage und wählen Sie dieses.</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="119" />
+            <location filename="../plugin/qgis_layers.py" line="125" />
             <source>The feature {fid} of '{name}' cannot be converted to a polygon ({reason}). Fix its geometry (Vector &gt; Geometry Tools &gt; Fix Geometries) or leave it out.</source>
             <translation>Das Objekt {fid} von „{name}“ lässt sich nicht in ein Polygon umwandeln ({reason}). Reparieren Sie seine Geometrie (Vektor &gt; Geometriewerkzeuge &gt; Geometrien reparieren) oder lassen Sie es weg.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="223" />
+            <source>The extent crosses the antimeridian (180°) and '{name}' lies on both sides of it, so the extent is not one rectangle of the raster. Choose an extent on one side of 180°, or Whole layer.</source>
+            <translation>Die Ausdehnung überquert den Antimeridian (180°) und '{name}' liegt auf beiden Seiten davon, daher ist die Ausdehnung kein einzelnes Rechteck des Rasters. Wählen Sie eine Ausdehnung auf einer Seite von 180° oder Ganzer Layer.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="247" />
+            <source>The extent cannot be placed in the CRS of '{layer}' ({reason}). Give the extent in the raster's CRS.</source>
+            <translation>Die Ausdehnung lässt sich nicht in das KBS von '{layer}' übertragen ({reason}). Geben Sie die Ausdehnung im KBS des Rasters an.</translation>
         </message>
     </context>
 </TS>

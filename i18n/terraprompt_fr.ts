@@ -104,7 +104,7 @@
             <translation>Comment lire les bandes des deux rasters. « auto » détecte chacune d'après les descriptions de bandes, le nombre de bandes et les valeurs.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="185" />
+            <location filename="../plugin/gui/change_tab.py" line="186" />
             <source>Method</source>
             <translation>Méthode</translation>
         </message>
@@ -159,7 +159,7 @@
             <translation>Le masque de nuages de la date livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de BEFORE). Vide : une bande qualité du raster de la date, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="335" />
+            <location filename="../plugin/gui/landcover_tab.py" line="336" />
             <source>Device</source>
             <translation>Périphérique</translation>
         </message>
@@ -229,7 +229,7 @@
             <translation>Le raster AVANT ou APRÈS n'a pas pu être ouvert. Vérifiez que le fichier existe et que GDAL sait le lire.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="587" />
+            <location filename="../plugin/gui/change_tab.py" line="591" />
             <source>{name} (change probability)</source>
             <translation>{name} (probabilité de changement)</translation>
         </message>
@@ -239,7 +239,7 @@
             <translation>{name} (changement)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="587" />
+            <location filename="../plugin/gui/change_tab.py" line="591" />
             <source>{name} (change polygons, threshold {t})</source>
             <translation>{name} (polygones de changement, seuil {t})</translation>
         </message>
@@ -409,7 +409,7 @@
             <translation>Le masque de nuages du produit livré dans un fichier à part, p. ex. Sentinel-2 T..._SCL_20m.jp2, Landsat ..._QA_PIXEL.TIF ou HLS ....Fmask.tif (lu au plus proche voisin sur la grille de l'entrée). Vide : une bande qualité de l'entrée elle-même, sinon le réseau de nuages ukis-csmask.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="329" />
+            <location filename="../plugin/gui/landcover_tab.py" line="330" />
             <source>Engine</source>
             <translation>Moteur</translation>
         </message>
@@ -444,7 +444,7 @@
             <translation>Polygones (fusionnés entre les tuiles) avec les champs class, area_m2, confidence et de provenance. GeoPackage par défaut ; .shp, .geojson et .fgb fonctionnent aussi, avec leurs limites (un Shapefile coupe les noms de champs à 10 caractères).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="363" />
+            <location filename="../plugin/gui/landcover_tab.py" line="364" />
             <source>Straight building outlines</source>
             <translation>Bâtiments à angles droits</translation>
         </message>
@@ -559,7 +559,7 @@
             <translation>La couche d'exemples n'a pas pu être ouverte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="278" />
+            <location filename="../plugin/gui/interactive_tab.py" line="288" />
             <source>{name} (similar objects)</source>
             <translation>{name} (objets semblables)</translation>
         </message>
@@ -659,7 +659,7 @@
             <translation>Où tournent les modèles ONNX ; le rapport indique le périphérique réellement utilisé. Le moteur classique tourne toujours sur le CPU.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="241" />
+            <location filename="../plugin/gui/maptools.py" line="286" />
             <source>object</source>
             <translation>objet</translation>
         </message>
@@ -799,7 +799,7 @@
             <translation>Fait du candidat sélectionné l'objet courant : cliquez pour ajouter ou retirer des parties, Entrée l'accepte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="559" />
+            <location filename="../plugin/gui/maptools.py" line="604" />
             <source>Choose a raster layer first.</source>
             <translation>Choisissez d'abord une couche raster.</translation>
         </message>
@@ -824,7 +824,7 @@
             <translation>TerraPrompt : trouver les objets</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="834" />
+            <location filename="../plugin/gui/maptools.py" line="878" />
             <source>Choose the GeoPackage for accepted objects in the dock.</source>
             <translation>Choisissez dans le panneau le GeoPackage des objets acceptés.</translation>
         </message>
@@ -889,132 +889,132 @@
             <translation>{n} autres transitions</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="151" />
+            <location filename="../plugin/gui/change_tab.py" line="152" />
             <source>The earlier image; its grid is the grid of the results</source>
             <translation>L'image antérieure ; sa grille est celle des résultats</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="152" />
+            <location filename="../plugin/gui/change_tab.py" line="153" />
             <source>The later image; reprojected onto BEFORE's grid over the common extent</source>
             <translation>L'image postérieure ; reprojetée sur la grille d'AVANT sur l'emprise commune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="400" />
+            <location filename="../plugin/gui/change_tab.py" line="401" />
             <source>Before</source>
             <translation>Avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="400" />
+            <location filename="../plugin/gui/change_tab.py" line="401" />
             <source>After</source>
             <translation>Après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="160" />
+            <location filename="../plugin/gui/change_tab.py" line="161" />
             <source>Optional land-cover map of the BEFORE date (class raster or polygons with a class field): its classes become the 'from' classes of the change</source>
             <translation>Carte d'occupation du sol facultative de la date AVANT (raster de classes ou polygones avec un champ de classe) : ses classes deviennent les classes « de » du changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="162" />
+            <location filename="../plugin/gui/change_tab.py" line="163" />
             <source>Reference map</source>
             <translation>Carte de référence</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>Before cloud mask</source>
             <translation>Masque de nuages avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="164" />
+            <location filename="../plugin/gui/change_tab.py" line="165" />
             <source>After cloud mask</source>
             <translation>Masque de nuages après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="187" />
+            <location filename="../plugin/gui/change_tab.py" line="188" />
             <source>e.g. any change, new buildings, vegetation loss, water to land</source>
             <translation>p. ex. tout changement, nouveaux bâtiments, perte de végétation, inondation</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="192" />
+            <location filename="../plugin/gui/change_tab.py" line="193" />
             <source>Change of interest</source>
             <translation>Changement recherché</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="202" />
+            <location filename="../plugin/gui/change_tab.py" line="203" />
             <source>none</source>
             <translation>aucune</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="203" />
+            <location filename="../plugin/gui/change_tab.py" line="204" />
             <source>Changed areas smaller than this (all their transitions together) are left out of the polygons (a size in the change of interest, e.g. 'new buildings larger than 200 m2', also sets it; the larger one applies).</source>
             <translation>Les zones changées plus petites (toutes leurs transitions ensemble) ne figurent pas dans les polygones (une taille dans le changement recherché, p. ex. « nouveaux bâtiments de plus de 200 m2 », la fixe aussi ; la plus grande s'applique).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="206" />
+            <location filename="../plugin/gui/change_tab.py" line="207" />
             <source>Minimum area</source>
             <translation>Surface minimale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>Extent</source>
             <translation>Emprise</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="207" />
+            <location filename="../plugin/gui/change_tab.py" line="208" />
             <source>The part of BEFORE to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the change a run over the whole pair gives there (thresholds are fitted on the whole pair). A web layer (XYZ, WMS …) is rendered over the extent alone; as BEFORE, the thresholds are then fitted on the extent.</source>
             <translation>La partie d'AVANT à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit le changement qu'un calcul sur toute la paire y donne (les seuils sont ajustés sur toute la paire). Une couche web (XYZ, WMS …) est rendue sur l'étendue seule ; si c'est AVANT, les seuils sont alors ajustés sur l'étendue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="213" />
+            <location filename="../plugin/gui/change_tab.py" line="214" />
             <source>Show before</source>
             <translation>Afficher avant</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="214" />
+            <location filename="../plugin/gui/change_tab.py" line="215" />
             <source>Show after</source>
             <translation>Afficher après</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="215" />
+            <location filename="../plugin/gui/change_tab.py" line="216" />
             <source>Swipe</source>
             <translation>Balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="217" />
+            <location filename="../plugin/gui/change_tab.py" line="218" />
             <source>Side by side</source>
             <translation>Côte à côte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the BEFORE layer on the map (flicker to compare the dates)</source>
             <translation>Afficher uniquement la couche AVANT sur la carte (alterner pour comparer les dates)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>Show only the AFTER layer on the map</source>
             <translation>Afficher uniquement la couche APRÈS sur la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>BEFORE left of a line, AFTER right of it; drag on the map or move the slider to move the line. Click again to leave swipe mode.</source>
             <translation>AVANT à gauche d'une ligne, APRÈS à droite ; faites glisser sur la carte ou déplacez le curseur pour déplacer la ligne. Cliquez de nouveau pour quitter le mode balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="219" />
+            <location filename="../plugin/gui/change_tab.py" line="220" />
             <source>AFTER in a second map window that pans and zooms with the main map</source>
             <translation>APRÈS dans une seconde fenêtre de carte qui se déplace et zoome avec la carte principale</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="227" />
+            <location filename="../plugin/gui/change_tab.py" line="228" />
             <source>Swipe line</source>
             <translation>Ligne de balayage</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="232" />
+            <location filename="../plugin/gui/change_tab.py" line="233" />
             <source>Position of the swipe line across the map, from the left edge</source>
             <translation>Position de la ligne de balayage sur la carte, depuis le bord gauche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="371" />
+            <location filename="../plugin/gui/landcover_tab.py" line="372" />
             <source>Run</source>
             <translation>Lancer</translation>
         </message>
@@ -1024,92 +1024,92 @@
             <translation>Annuler</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="246" />
+            <location filename="../plugin/gui/change_tab.py" line="247" />
             <source>Threshold</source>
             <translation>Seuil</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="251" />
+            <location filename="../plugin/gui/change_tab.py" line="252" />
             <source>Change probability at which a pixel counts as changed; moving it does not recompute</source>
             <translation>Probabilité de changement à partir de laquelle un pixel est considéré comme changé ; le déplacer ne relance pas le calcul</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="256" />
+            <location filename="../plugin/gui/change_tab.py" line="257" />
             <source>Changed area by transition (before → after)</source>
             <translation>Surface changée par transition (avant → après)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="306" />
+            <location filename="../plugin/gui/change_tab.py" line="307" />
             <source>Choose a BEFORE and an AFTER raster layer (two different layers) to swipe.</source>
             <translation>Choisissez une couche raster AVANT et une couche APRÈS (deux couches différentes) pour le balayage.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="327" />
+            <location filename="../plugin/gui/change_tab.py" line="328" />
             <source>Choose an AFTER raster layer, other than BEFORE, to show side by side.</source>
             <translation>Choisissez une couche raster APRÈS, autre que AVANT, pour l'afficher côte à côte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="333" />
+            <location filename="../plugin/gui/change_tab.py" line="334" />
             <source>After: {name}</source>
             <translation>Après : {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="426" />
+            <location filename="../plugin/gui/change_tab.py" line="427" />
             <source>Choose a BEFORE and an AFTER raster layer.</source>
             <translation>Choisissez une couche raster AVANT et une couche raster APRÈS.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="428" />
+            <location filename="../plugin/gui/change_tab.py" line="429" />
             <source>BEFORE and AFTER are the same layer; choose two dates.</source>
             <translation>AVANT et APRÈS sont la même couche ; choisissez deux dates.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="753" />
+            <location filename="../plugin/gui/landcover_tab.py" line="754" />
             <source>The chosen extent does not overlap {name}. Choose a map view or a rectangle over the raster, or Whole layer.</source>
             <translation>L'emprise choisie ne recouvre pas {name}. Choisissez une vue de la carte ou un rectangle sur le raster, ou Toute la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="502" />
+            <location filename="../plugin/gui/change_tab.py" line="504" />
             <source>TerraPrompt: change detection</source>
             <translation>TerraPrompt : détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="803" />
+            <location filename="../plugin/gui/landcover_tab.py" line="805" />
             <source>Running ...</source>
             <translation>Calcul en cours ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="862" />
+            <location filename="../plugin/gui/landcover_tab.py" line="864" />
             <source>Stopped: the project was replaced (New or Open project) during the run. Its temporary layers would belong to no project, so nothing was kept.</source>
             <translation>Arrêté : le projet a été remplacé (Nouveau ou Ouvrir un projet) pendant le calcul. Ses couches temporaires n'appartiendraient à aucun projet, rien n'a donc été gardé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="871" />
+            <location filename="../plugin/gui/landcover_tab.py" line="873" />
             <source>Cancelled. No output was written.</source>
             <translation>Annulé. Aucune sortie n'a été écrite.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="275" />
+            <location filename="../plugin/gui/interactive_tab.py" line="285" />
             <source>The project was replaced during the run: its layers were not added.</source>
             <translation>Le projet a été remplacé pendant le traitement : ses couches n'ont pas été ajoutées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="575" />
+            <location filename="../plugin/gui/change_tab.py" line="577" />
             <source>Change done: {area} changed ({method}).</source>
             <translation>Détection de changements terminée : surface changée {area} ({method}).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="578" />
+            <location filename="../plugin/gui/change_tab.py" line="580" />
             <source>AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.</source>
             <translation>APRÈS ({after}) est plus ancien qu'AVANT ({before}) : échangez-les si ce n'est pas voulu.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="637" />
+            <location filename="../plugin/gui/change_tab.py" line="641" />
             <source>TerraPrompt: change threshold</source>
             <translation>TerraPrompt : seuil de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/change_tab.py" line="654" />
+            <location filename="../plugin/gui/change_tab.py" line="658" />
             <source>Threshold {t}: {area} changed ({pct} % of the compared area; {area0} at {t0}). The change polygons and the chart keep the run's threshold {t0}: run again to redo them.</source>
             <translation>Seuil {t} : {area} changés ({pct} % de la surface comparée ; {area0} à {t0}). Les polygones de changement et le graphique gardent le seuil du calcul, {t0} : relancez pour les refaire.</translation>
         </message>
@@ -1189,42 +1189,47 @@
             <translation>Couches temporaires de TerraPrompt dans le projet enregistré : {names}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="31" />
+            <location filename="../plugin/gui/extent.py" line="30" />
+            <source>The map is rotated {angle}°: the current map view was taken as its bounding box, {ratio}× the area the map shows, and the results cover all of that box. Set the map rotation to 0°, or draw a rectangle, to process just what you see.</source>
+            <translation>La carte est tournée de {angle}° : la vue courante a été prise comme son rectangle englobant, {ratio}× la surface affichée, et les résultats couvrent tout ce rectangle. Remettez la rotation de la carte à 0°, ou dessinez un rectangle, pour ne traiter que ce que vous voyez.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/extent.py" line="68" />
             <source>Whole layer</source>
             <translation>Toute la couche</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="32" />
+            <location filename="../plugin/gui/extent.py" line="69" />
             <source>Current map view</source>
             <translation>Vue actuelle de la carte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="33" />
+            <location filename="../plugin/gui/extent.py" line="70" />
             <source>Drawn rectangle</source>
             <translation>Rectangle dessiné</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="36" />
+            <location filename="../plugin/gui/extent.py" line="73" />
             <source>Draw</source>
             <translation>Dessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="38" />
+            <location filename="../plugin/gui/extent.py" line="75" />
             <source>Drag a rectangle on the map to process only that area.</source>
             <translation>Tracez un rectangle sur la carte pour ne traiter que cette zone.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="61" />
+            <location filename="../plugin/gui/extent.py" line="100" />
             <source>Drag a rectangle on the map to set the extent.</source>
             <translation>Tracez un rectangle sur la carte pour définir l'emprise.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="71" />
+            <location filename="../plugin/gui/extent.py" line="110" />
             <source>Redraw</source>
             <translation>Redessiner</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/extent.py" line="87" />
+            <location filename="../plugin/gui/extent.py" line="126" />
             <source>No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent.</source>
             <translation>Aucun rectangle n'a encore été dessiné. Cliquez sur Dessiner et tracez un rectangle sur la carte, ou choisissez une autre emprise.</translation>
         </message>
@@ -1234,7 +1239,7 @@
             <translation>Le raster à segmenter ; les consignes, dans n'importe quel SCR du projet, sont transformées dans son SCR.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="273" />
+            <location filename="../plugin/gui/landcover_tab.py" line="274" />
             <source>Raster</source>
             <translation>Raster</translation>
         </message>
@@ -1374,7 +1379,7 @@
             <translation>Exemples</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>Choose a raster and press 'Prompt on map'.</source>
             <translation>Choisissez un raster et cliquez sur « Désigner sur la carte ».</translation>
         </message>
@@ -1384,94 +1389,99 @@
             <translation>Texte</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="201" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose the polygon layer of exemplars under Exemplars (good examples of what to find), then click Find similar.</source>
             <translation>Choisissez la couche de polygones d'exemples sous Exemples (de bons exemples de ce qu'il faut trouver), puis cliquez sur Trouver des semblables.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="201" />
+            <location filename="../plugin/gui/interactive_tab.py" line="202" />
             <source>Choose a raster and a polygon layer of exemplars.</source>
             <translation>Choisissez un raster et une couche de polygones d'exemple.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="251" />
+            <location filename="../plugin/gui/interactive_tab.py" line="261" />
             <source>Finding objects similar to {n} exemplar(s)…</source>
             <translation>Recherche d'objets semblables à {n} exemple(s)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="252" />
+            <location filename="../plugin/gui/interactive_tab.py" line="262" />
             <source>TerraPrompt: find similar</source>
             <translation>TerraPrompt : trouver des semblables</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="264" />
+            <location filename="../plugin/gui/interactive_tab.py" line="274" />
             <source>Find similar stopped: the project was replaced (New or Open project).</source>
             <translation>Recherche d'objets similaires arrêtée : le projet a été remplacé (Nouveau ou Ouvrir un projet).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="294" />
+            <location filename="../plugin/gui/interactive_tab.py" line="304" />
             <source>New project: the objects file was emptied, so that objects accepted here do not go into the previous project's file. Choose an objects file, then press 'Prompt on map'.</source>
             <translation>Nouveau projet : le fichier des objets a été vidé, pour que les objets acceptés ici n'aillent pas dans le fichier du projet précédent. Choisissez un fichier d'objets, puis appuyez sur « Désigner sur la carte ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="305" />
+            <location filename="../plugin/gui/interactive_tab.py" line="315" />
             <source>This project's objects file is chosen again: {file}. Press 'Prompt on map' to add objects to it.</source>
             <translation>Le fichier des objets de ce projet est de nouveau choisi : {file}. Appuyez sur « Désigner sur la carte » pour y ajouter des objets.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="322" />
+            <location filename="../plugin/gui/interactive_tab.py" line="332" />
             <source>SAM / SAM 2 ONNX model</source>
             <translation>Modèle ONNX SAM / SAM 2</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="322" />
+            <location filename="../plugin/gui/interactive_tab.py" line="332" />
             <source>ONNX models or model cards (*.onnx *.json)</source>
             <translation>Modèles ONNX ou fiches de modèle (*.onnx *.json)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="377" />
+            <location filename="../plugin/gui/interactive_tab.py" line="387" />
             <source>the raster was removed from the project</source>
             <translation>le raster a été retiré du projet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="433" />
+            <location filename="../plugin/gui/interactive_tab.py" line="443" />
             <source>{engine}: applies after Enter, to the next object (Esc clears the mask and applies it now).</source>
             <translation>{engine} : s'applique après Entrée, à l'objet suivant (Échap efface le masque et l'applique tout de suite).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="384" />
+            <location filename="../plugin/gui/interactive_tab.py" line="394" />
             <source>Raster '{name}': the next click encodes its view.</source>
             <translation>Raster « {name} » : le prochain clic encode sa vue.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="396" />
+            <location filename="../plugin/gui/interactive_tab.py" line="406" />
             <source>Raster '{name}'</source>
             <translation>Raster « {name} »</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="423" />
+            <location filename="../plugin/gui/interactive_tab.py" line="433" />
             <source>Model {model} on {device}</source>
             <translation>Modèle {model} sur {device}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="505" />
+            <location filename="../plugin/gui/interactive_tab.py" line="515" />
             <source>{engine}: the next click encodes the view with it.</source>
             <translation>{engine} : le prochain clic encode la vue avec lui.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="555" />
+            <location filename="../plugin/gui/maptools.py" line="600" />
             <source>Cleared.</source>
             <translation>Effacé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="479" />
+            <location filename="../plugin/gui/interactive_tab.py" line="489" />
             <source>Prompt on map is off: the object on the map stays. Accept or Clear it here, or press 'Prompt on map' again to use Enter and Esc.</source>
             <translation>Désigner sur la carte est désactivé : l'objet reste sur la carte. Acceptez-le ou effacez-le ici (Accepter, Effacer), ou appuyez de nouveau sur « Désigner sur la carte » pour utiliser Entrée et Échap.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/interactive_tab.py" line="489" />
+            <location filename="../plugin/gui/interactive_tab.py" line="499" />
             <source>Prompt on map is on: Enter accepts the object on the map, Esc clears it.</source>
             <translation>Désigner sur la carte est activé : Entrée accepte l'objet sur la carte, Échap l'efface.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/interactive_tab.py" line="556" />
+            <source>Kept {kept} of the {n} objects found: {dropped} lay outside the rotated map view (the search covered the view's bounding box) and were dropped.</source>
+            <translation>{kept} des {n} objets trouvés conservés : {dropped} se trouvaient hors de la vue pivotée de la carte (la recherche a couvert son rectangle englobant) et ont été écartés.</translation>
         </message>
         <message>
             <location filename="../plugin/gui/landcover_tab.py" line="74" />
@@ -1644,212 +1654,212 @@
             <translation>La couche MNS est l'entrée elle-même. Choisissez un MNS ou nMNS du même lieu, ou laissez MNS vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="265" />
+            <location filename="../plugin/gui/landcover_tab.py" line="266" />
             <source>Input</source>
             <translation>Entrée</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="272" />
+            <location filename="../plugin/gui/landcover_tab.py" line="273" />
             <source>The raster to segment (only raster layers are offered).</source>
             <translation>Le raster à segmenter (seules les couches raster sont proposées).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="278" />
+            <location filename="../plugin/gui/landcover_tab.py" line="279" />
             <source>How to read the bands; detected automatically, override it when the guess is wrong.</source>
             <translation>Comment lire les bandes ; détecté automatiquement, à corriger si la détection se trompe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="279" />
+            <location filename="../plugin/gui/landcover_tab.py" line="280" />
             <source>Modality</source>
             <translation>Modalité</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="286" />
+            <location filename="../plugin/gui/landcover_tab.py" line="287" />
             <source>Extra layers (optional)</source>
             <translation>Autres couches (facultatif)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="289" />
+            <location filename="../plugin/gui/landcover_tab.py" line="290" />
             <source>A SAR raster (VV/VH) of the same place, fused with the input.</source>
             <translation>Un raster SAR (VV/VH) du même lieu, fusionné avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="290" />
+            <location filename="../plugin/gui/landcover_tab.py" line="291" />
             <source>SAR</source>
             <translation>SAR</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="291" />
+            <location filename="../plugin/gui/landcover_tab.py" line="292" />
             <source>Heights (DSM / nDSM) of the same place, fused with the input.</source>
             <translation>Hauteurs (MNS / MNSn) du même lieu, fusionnées avec l'entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="292" />
+            <location filename="../plugin/gui/landcover_tab.py" line="293" />
             <source>DSM</source>
             <translation>MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="298" />
+            <location filename="../plugin/gui/landcover_tab.py" line="299" />
             <source>Cloud mask</source>
             <translation>Masque de nuages</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="309" />
+            <location filename="../plugin/gui/landcover_tab.py" line="310" />
             <source>What to extract</source>
             <translation>Quoi extraire</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="313" />
+            <location filename="../plugin/gui/landcover_tab.py" line="314" />
             <source>e.g. lakes and rivers, vegetation except grass larger than 1 ha</source>
             <translation>p. ex. lacs et rivières, végétation sauf herbe de plus de 1 ha</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="322" />
+            <location filename="../plugin/gui/landcover_tab.py" line="323" />
             <source>Options</source>
             <translation>Options</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="334" />
+            <location filename="../plugin/gui/landcover_tab.py" line="335" />
             <source>Where networks run; the explanation reports the device actually used.</source>
             <translation>Où tournent les réseaux ; l'explication indique le périphérique réellement utilisé.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="336" />
+            <location filename="../plugin/gui/landcover_tab.py" line="337" />
             <source>The part of the layer to process, snapped to its pixels: the whole layer, the current map view or a rectangle drawn with Draw. A part gets the classes a run over the whole layer gives there (thresholds are fitted on the whole layer).</source>
             <translation>La partie de la couche à traiter, calée sur ses pixels : toute la couche, la vue actuelle de la carte ou un rectangle tracé avec Dessiner. Une partie reçoit les classes qu'un calcul sur toute la couche y donne (les seuils sont ajustés sur toute la couche).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="341" />
+            <location filename="../plugin/gui/landcover_tab.py" line="342" />
             <source>Temporary layers</source>
             <translation>Couches temporaires</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="342" />
+            <location filename="../plugin/gui/landcover_tab.py" line="343" />
             <source>Write to a temporary folder; the layers last until QGIS closes unless you save them.</source>
             <translation>Écrire dans un dossier temporaire ; les couches durent jusqu'à la fermeture de QGIS, sauf si vous les enregistrez.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="344" />
+            <location filename="../plugin/gui/landcover_tab.py" line="345" />
             <source>File</source>
             <translation>Fichier</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="357" />
+            <location filename="../plugin/gui/landcover_tab.py" line="358" />
             <source>Class raster or polygon file to write (the other goes next to it)</source>
             <translation>Raster de classes ou fichier de polygones à écrire (l'autre va à côté)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="362" />
+            <location filename="../plugin/gui/landcover_tab.py" line="363" />
             <source>Output</source>
             <translation>Sortie</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="365" />
+            <location filename="../plugin/gui/landcover_tab.py" line="366" />
             <source>Building polygons squared along each building's main direction (right angles), as footprints are drawn; other concepts keep their traced outlines.</source>
             <translation>Polygones des bâtiments mis d'équerre selon la direction principale de chaque bâtiment (angles droits), comme on dessine les emprises ; les autres concepts gardent leurs contours tracés.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="387" />
+            <location filename="../plugin/gui/landcover_tab.py" line="388" />
             <source>Result</source>
             <translation>Résultat</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="395" />
+            <location filename="../plugin/gui/landcover_tab.py" line="396" />
             <source>After a run: what was understood, which engine, bands and thresholds were used, and the area per class.</source>
             <translation>Après un calcul : ce qui a été compris, quels moteur, bandes et seuils ont servi, et la surface par classe.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="554" />
+            <location filename="../plugin/gui/landcover_tab.py" line="555" />
             <source>Choose a raster layer.</source>
             <translation>Choisissez une couche raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="564" />
+            <location filename="../plugin/gui/landcover_tab.py" line="565" />
             <source>{name} is not a file ({provider} layer): the view is rendered as it draws (red, green, blue) at the map's resolution when you run; the extent is the map view or a drawn rectangle.</source>
             <translation>{name} n'est pas un fichier (couche {provider}) : la vue est rendue telle qu'elle s'affiche (rouge, vert, bleu) à la résolution de la carte au lancement ; l'emprise est la vue de la carte ou un rectangle dessiné.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="595" />
+            <location filename="../plugin/gui/landcover_tab.py" line="596" />
             <source>Reading the bands of {name} (a large raster without overviews; building them, Raster › Miscellaneous › Build Overviews, makes this faster)…</source>
             <translation>Lecture des bandes de {name} (un grand raster sans aperçus ; les construire, Raster › Divers › Construire les aperçus (pyramides), accélère cette étape)…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="597" />
+            <location filename="../plugin/gui/landcover_tab.py" line="598" />
             <source>TerraPrompt: reading the bands of {name}</source>
             <translation>TerraPrompt : lecture des bandes de {name}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="615" />
+            <location filename="../plugin/gui/landcover_tab.py" line="616" />
             <source>Auto: {label}</source>
             <translation>Auto : {label}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="617" />
+            <location filename="../plugin/gui/landcover_tab.py" line="618" />
             <source>Bands: {bands}</source>
             <translation>Bandes : {bands}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="661" />
+            <location filename="../plugin/gui/landcover_tab.py" line="662" />
             <source>choose the DSM below, unless the input itself is a DSM</source>
             <translation>choisissez le MNS ci-dessous, sauf si l'entrée est elle-même un MNS</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="690" />
+            <location filename="../plugin/gui/landcover_tab.py" line="691" />
             <source>No output file is chosen. Pick a .tif file, or choose Temporary layers.</source>
             <translation>Aucun fichier de sortie n'est choisi. Choisissez un fichier .tif, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="713" />
+            <location filename="../plugin/gui/landcover_tab.py" line="714" />
             <source>The polygons were written into {file} as its layer '{layer}'; the file's other layers were kept.</source>
             <translation>Les polygones ont été écrits dans {file} comme sa couche « {layer} » ; les autres couches du fichier ont été conservées.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="728" />
+            <location filename="../plugin/gui/landcover_tab.py" line="729" />
             <source>The output {file} is the input raster; inputs are never overwritten. Choose another output file name.</source>
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="730" />
+            <location filename="../plugin/gui/landcover_tab.py" line="731" />
             <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
             <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="740" />
+            <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="800" />
+            <location filename="../plugin/gui/landcover_tab.py" line="802" />
             <source>TerraPrompt: {prompt}</source>
             <translation>TerraPrompt : {prompt}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="805" />
+            <location filename="../plugin/gui/landcover_tab.py" line="807" />
             <source>Land cover started: '{prompt}' on {layer}</source>
             <translation>Occupation du sol lancée : « {prompt} » sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="812" />
+            <location filename="../plugin/gui/landcover_tab.py" line="814" />
             <source>Cancelling ...</source>
             <translation>Annulation ...</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="822" />
+            <location filename="../plugin/gui/landcover_tab.py" line="824" />
             <source>New project: the output file was emptied, so that a run here does not overwrite the previous project's results. Choose an output file, or Temporary layers.</source>
             <translation>Nouveau projet : le fichier de sortie a été vidé, pour qu'un calcul ici n'écrase pas les résultats du projet précédent. Choisissez un fichier de sortie, ou Couches temporaires.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="832" />
+            <location filename="../plugin/gui/landcover_tab.py" line="834" />
             <source>This project's output file is chosen again: {file}</source>
             <translation>Le fichier de sortie de ce projet est de nouveau choisi : {file}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="880" />
+            <location filename="../plugin/gui/landcover_tab.py" line="882" />
             <source>The project was replaced during the run: its files were written ({path}) but not added to the new project.</source>
             <translation>Le projet a été remplacé pendant le calcul : ses fichiers ont été écrits ({path}) mais pas ajoutés au nouveau projet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="892" />
+            <location filename="../plugin/gui/landcover_tab.py" line="894" />
             <source>Land cover done: {classes} ({area} classified).</source>
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
@@ -1879,197 +1889,197 @@
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="237" />
+            <location filename="../plugin/gui/maptools.py" line="282" />
             <source>another raster was chosen</source>
             <translation>un autre raster a été choisi</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="237" />
+            <location filename="../plugin/gui/maptools.py" line="282" />
             <source>another model or device was chosen</source>
             <translation>un autre modèle ou appareil a été choisi</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="270" />
+            <location filename="../plugin/gui/maptools.py" line="315" />
             <source>the raster layer changed (CRS or source)</source>
             <translation>la couche raster a changé (SCR ou source)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="271" />
+            <location filename="../plugin/gui/maptools.py" line="316" />
             <source>The raster layer changed (CRS or source): its view will be encoded again on the next click.</source>
             <translation>La couche raster a changé (SCR ou source) : sa vue sera encodée à nouveau au prochain clic.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="284" />
+            <location filename="../plugin/gui/maptools.py" line="329" />
             <source>Object {id} stays in {file}: Ctrl+Z takes an object back only until another raster or model is chosen (delete it in the objects layer instead).</source>
             <translation>L'objet {id} reste dans {file} : Ctrl+Z ne reprend un objet que tant qu'aucun autre raster ni modèle n'est choisi (supprimez-le plutôt dans la couche d'objets).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="291" />
+            <location filename="../plugin/gui/maptools.py" line="336" />
             <source>The object under way on '{name}' was dropped: {reason}.</source>
             <translation>L'objet en cours sur « {name} » a été abandonné : {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="307" />
+            <location filename="../plugin/gui/maptools.py" line="352" />
             <source>Object {id}, taken back with Ctrl+Z, goes back into {file} as it was accepted once the layer '{name}' is saved or stops editing (it is edited in a transaction group): {reason}.</source>
             <translation>L'objet {id}, repris avec Ctrl+Z, retournera dans {file} tel qu'il avait été accepté dès que la couche « {name} » sera enregistrée ou que son édition sera arrêtée (elle est en cours d'édition dans un groupe de transactions) : {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="312" />
+            <location filename="../plugin/gui/maptools.py" line="357" />
             <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted: {reason}.</source>
             <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté : {reason}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="321" />
+            <location filename="../plugin/gui/maptools.py" line="366" />
             <source>Object {id}, taken back with Ctrl+Z, was put back into {file} as it was accepted.</source>
             <translation>L'objet {id}, repris avec Ctrl+Z, a été remis dans {file} tel qu'il avait été accepté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="348" />
+            <location filename="../plugin/gui/maptools.py" line="393" />
             <source>Encoding stopped.</source>
             <translation>Encodage arrêté.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="424" />
+            <location filename="../plugin/gui/maptools.py" line="469" />
             <source>The prompt lies outside the raster '{name}'. Pan to the raster and prompt inside it; prompts are transformed to the raster's CRS, so check the layer's CRS too.</source>
             <translation>L'invite est hors du raster « {name} ». Déplacez la vue sur le raster et cliquez à l'intérieur ; les invites sont transformées dans le SCR du raster, vérifiez donc aussi le SCR de la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="452" />
+            <location filename="../plugin/gui/maptools.py" line="497" />
             <source>Prompt undone before it was decoded.</source>
             <translation>Invite annulée avant d'être décodée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="486" />
+            <location filename="../plugin/gui/maptools.py" line="531" />
             <source>Object {id} was added to {file}, not to the objects file chosen now: choose {file} again to take it back with Ctrl+Z.</source>
             <translation>L'objet {id} a été ajouté à {file}, pas au fichier des objets choisi maintenant : choisissez de nouveau {file} pour le reprendre avec Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="502" />
+            <location filename="../plugin/gui/maptools.py" line="547" />
             <source>Object {id} could not be removed from {file}.</source>
             <translation>L'objet {id} n'a pas pu être retiré de {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="519" />
+            <location filename="../plugin/gui/maptools.py" line="564" />
             <source>Object {id} taken back from {file}: edit it and press Enter again.</source>
             <translation>Objet {id} repris de {file} : modifiez-le et appuyez de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="522" />
+            <location filename="../plugin/gui/maptools.py" line="567" />
             <source>Object {id} was already deleted from {file} (in its layer): its prompts are back on the map, to edit and press Enter again.</source>
             <translation>L'objet {id} avait déjà été supprimé de {file} (dans sa couche) : ses invites sont de retour sur la carte, pour le modifier et appuyer de nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="532" />
+            <location filename="../plugin/gui/maptools.py" line="577" />
             <source>Object {id} was not taken back: the layer '{name}' is being edited in a transaction group. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>L'objet {id} n'a pas été repris : la couche « {name} » est en cours d'édition dans un groupe de transactions. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="538" />
+            <location filename="../plugin/gui/maptools.py" line="583" />
             <source>Object {id} was not taken back: the layer '{name}' holds unsaved edits of it. Save or stop editing '{name}' first, then press Ctrl+Z again.</source>
             <translation>L'objet {id} n'a pas été repris : la couche « {name} » en contient des modifications non enregistrées. Enregistrez ou arrêtez l'édition de « {name} », puis appuyez de nouveau sur Ctrl+Z.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="581" />
+            <location filename="../plugin/gui/maptools.py" line="626" />
             <source>Encoding the view…</source>
             <translation>Encodage de la vue…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="593" />
+            <location filename="../plugin/gui/maptools.py" line="638" />
             <source>TerraPrompt: encoding the view</source>
             <translation>TerraPrompt : encodage de la vue</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="626" />
+            <location filename="../plugin/gui/maptools.py" line="670" />
             <source>The map view cannot be placed in the raster's CRS (it shows space beside the globe). Zoom in on the raster, then click again.</source>
             <translation>La vue de la carte ne peut pas être placée dans le SCR du raster (elle montre l'espace à côté du globe). Zoomez sur le raster, puis cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="693" />
+            <location filename="../plugin/gui/maptools.py" line="737" />
             <source>Encoding the whole object…</source>
             <translation>Encodage de l'objet entier…</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="704" />
+            <location filename="../plugin/gui/maptools.py" line="748" />
             <source>TerraPrompt: encoding the object</source>
             <translation>TerraPrompt : encodage de l'objet</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="730" />
+            <location filename="../plugin/gui/maptools.py" line="774" />
             <source>The objects layer '{name}' is being edited in a transaction group (Project Properties &gt; Data Sources): save or stop editing it first, then press Enter again.</source>
             <translation>La couche d'objets « {name} » est en cours d'édition dans un groupe de transactions (Propriétés du projet &gt; Sources de données) : enregistrez ou arrêtez son édition, puis appuyez à nouveau sur Entrée.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="745" />
+            <location filename="../plugin/gui/maptools.py" line="789" />
             <source>Not added: {reason}</source>
             <translation>Non ajouté : {reason}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="749" />
+            <location filename="../plugin/gui/maptools.py" line="793" />
             <source>Objects accepted from the candidate list are not taken back with Ctrl+Z: remove them in the objects layer (Toggle Editing, select them, Delete Selected).</source>
             <translation>Les objets acceptés depuis la liste des candidats ne sont pas repris avec Ctrl+Z : supprimez-les dans la couche d'objets (Basculer en mode édition, sélectionnez-les, Supprimer la sélection).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="755" />
+            <location filename="../plugin/gui/maptools.py" line="799" />
             <source>{n} object(s) lie on objects saved in {file} and were not added (untick No overlap to add them anyway).</source>
             <translation>{n} objet(s) posé(s) sur des objets enregistrés dans {file} n'ont pas été ajoutés (décochez Sans chevauchement pour les ajouter quand même).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="759" />
+            <location filename="../plugin/gui/maptools.py" line="803" />
             <source>No overlap reads the saved file: save the edits of the layer '{name}' for it to follow them.</source>
             <translation>Sans chevauchement lit le fichier enregistré : enregistrez les modifications de la couche « {name} » pour qu'il en tienne compte.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="770" />
+            <location filename="../plugin/gui/maptools.py" line="814" />
             <source>The box spans less than 2 raster pixels: it was taken as a click at its centre.</source>
             <translation>Le rectangle couvre moins de 2 pixels du raster : il a été pris comme un clic en son centre.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="790" />
+            <location filename="../plugin/gui/maptools.py" line="834" />
             <source>No object under the prompts.</source>
             <translation>Aucun objet sous les consignes.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="792" />
+            <location filename="../plugin/gui/maptools.py" line="836" />
             <source>No positive prompt: click inside the object or drag a box around it.</source>
             <translation>Aucune invite positive : cliquez dans l'objet ou tracez un rectangle autour.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="794" />
+            <location filename="../plugin/gui/maptools.py" line="838" />
             <source>No prompts.</source>
             <translation>Aucune consigne.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="802" />
+            <location filename="../plugin/gui/maptools.py" line="846" />
             <source>score {score} · {pos} positive, {neg} negative · {ms} ms</source>
             <translation>score {score} · {pos} positifs, {neg} négatifs · {ms} ms</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="815" />
+            <location filename="../plugin/gui/maptools.py" line="859" />
             <source>The object is cut by the map view (only the part on the rendered view is outlined): zoom out so the whole object shows and click again.</source>
             <translation>L'objet est coupé par la vue de la carte (seule la partie visible est délimitée) : dézoomez pour que l'objet entier soit visible et cliquez à nouveau.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="828" />
+            <location filename="../plugin/gui/maptools.py" line="872" />
             <source>Still encoding: press Enter again when the object is shown.</source>
             <translation>Encodage en cours : appuyez de nouveau sur Entrée quand l'objet est affiché.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="831" />
+            <location filename="../plugin/gui/maptools.py" line="875" />
             <source>Nothing to accept: click inside an object first.</source>
             <translation>Rien à accepter : cliquez d'abord dans un objet.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="854" />
+            <location filename="../plugin/gui/maptools.py" line="898" />
             <source>Object {id} added to {file}.</source>
             <translation>Objet {id} ajouté à {file}.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="973" />
+            <location filename="../plugin/gui/maptools.py" line="1017" />
             <source>TerraPrompt was closed</source>
             <translation>TerraPrompt a été fermé</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/maptools.py" line="976" />
+            <location filename="../plugin/gui/maptools.py" line="1020" />
             <source>Object {id}, taken back with Ctrl+Z, could not be put back into {file}: its layer is still edited in a transaction group. Open TerraPrompt again and digitise it anew.</source>
             <translation>L'objet {id}, repris avec Ctrl+Z, n'a pas pu être remis dans {file} : sa couche est encore en cours d'édition dans un groupe de transactions. Rouvrez TerraPrompt et numérisez-le de nouveau.</translation>
         </message>
@@ -2354,12 +2364,12 @@
             <translation>Le diagnostic a échoué : {error}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="55" />
+            <location filename="../plugin/gui/snapshot.py" line="57" />
             <source>The file of layer '{name}' no longer exists ({path}). Restore it, point the layer at its new place (Layer Properties &gt; Source), or remove the layer.</source>
             <translation>Le fichier de la couche « {name} » n'existe plus ({path}). Restaurez-le, indiquez à la couche son nouvel emplacement (Propriétés de la couche &gt; Source), ou retirez la couche.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/snapshot.py" line="124" />
+            <location filename="../plugin/gui/snapshot.py" line="125" />
             <source>The map shows nothing of '{name}' yet. Zoom to the layer, then run again.</source>
             <translation>La carte ne montre encore rien de « {name} ». Zoomez sur la couche, puis relancez.</translation>
         </message>
@@ -2394,14 +2404,24 @@
             <translation>Ouvrir Installation</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="65" />
+            <location filename="../plugin/qgis_layers.py" line="71" />
             <source>The polygons of '{name}' could not be read ({reason}). Check the layer, or save it as a GeoPackage and choose that.</source>
             <translation>Les polygones de « {name} » n'ont pas pu être lus ({reason}). Vérifiez la couche, ou enregistrez-la en GeoPackage et choisissez celui-ci.</translation>
         </message>
         <message>
-            <location filename="../plugin/qgis_layers.py" line="119" />
+            <location filename="../plugin/qgis_layers.py" line="125" />
             <source>The feature {fid} of '{name}' cannot be converted to a polygon ({reason}). Fix its geometry (Vector &gt; Geometry Tools &gt; Fix Geometries) or leave it out.</source>
             <translation>L'entité {fid} de « {name} » ne peut pas être convertie en polygone ({reason}). Réparez sa géométrie (Vecteur &gt; Outils de géométrie &gt; Réparer les géométries) ou laissez-la de côté.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="223" />
+            <source>The extent crosses the antimeridian (180°) and '{name}' lies on both sides of it, so the extent is not one rectangle of the raster. Choose an extent on one side of 180°, or Whole layer.</source>
+            <translation>L'emprise traverse l'antiméridien (180°) et '{name}' s'étend des deux côtés : l'emprise n'est pas un seul rectangle du raster. Choisissez une emprise d'un seul côté de 180°, ou Couche entière.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/qgis_layers.py" line="247" />
+            <source>The extent cannot be placed in the CRS of '{layer}' ({reason}). Give the extent in the raster's CRS.</source>
+            <translation>L'emprise ne peut pas être placée dans le SCR de '{layer}' ({reason}). Indiquez l'emprise dans le SCR du raster.</translation>
         </message>
     </context>
 </TS>

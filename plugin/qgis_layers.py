@@ -9,7 +9,13 @@ from __future__ import annotations
 import math
 from typing import Optional
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsMultiBandColorRenderer, QgsRasterLayer
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsMultiBandColorRenderer,
+    QgsRasterLayer,
+    QgsRectangle,
+)
 
 from .core.layer_settings import LayerSettings  # plain data: the plugin loads before rasterio is installed
 
@@ -168,3 +174,75 @@ def settings_by_path(*layers) -> dict[str, LayerSettings]:
         if settings is not None:
             out[layer_file(layer)] = settings
     return out
+
+
+def box_in_layer_crs(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, layer, context) -> QgsRectangle:
+    """``rect`` (in ``crs``) as a box in ``layer``'s CRS (``context``: a QgsProject or QgsCoordinateTransformContext):
+    latitudes of a geographic ``crs`` past the poles clamped to ±90°, and, for a geographic layer, a box crossing the
+    antimeridian kept whole with its longitudes unwrapped into the layer's own range (179.95..180.05 over a raster of
+    179.9..180.1, where a plain transform gives the whole world). Raises ValueError (the message for the analyst) when
+    the box cannot be one rectangle of the layer, QgsCsException when it cannot be transformed."""
+    target = layer.crs()
+    if crs is None or not crs.isValid() or not target.isValid() or crs == target:
+        return QgsRectangle(rect)
+    rect = clamp_latitudes(rect, crs)
+    xf = QgsCoordinateTransform(crs, target, context)
+    plain = xf.transformBoundingBox(rect)
+    if not target.isGeographic():
+        return plain
+    x0, x1, crossed = plain.xMinimum(), plain.xMaximum(), False
+    if plain.width() > 180.0:  # points on both sides of 180°: the world, or a small box across the antimeridian
+        wrapped = xf.transformBoundingBox(rect, QgsCoordinateTransform.ForwardTransform, True)
+        if wrapped.xMinimum() > wrapped.xMaximum() and wrapped.xMaximum() + 360.0 - wrapped.xMinimum() <= 180.0:
+            x0, x1, crossed = wrapped.xMinimum(), wrapped.xMaximum() + 360.0, True
+    shift = longitude_shift(x0, x1, layer.extent(), crossed, layer.name())
+    return QgsRectangle(x0 + shift, plain.yMinimum(), x1 + shift, plain.yMaximum())
+
+
+def clamp_latitudes(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> QgsRectangle:
+    """A box of a geographic CRS with its latitudes cut to ±90° (a map view past the pole), other boxes as they are."""
+    if not crs.isGeographic():
+        return QgsRectangle(rect)
+    y0, y1 = max(rect.yMinimum(), -90.0), min(rect.yMaximum(), 90.0)
+    return QgsRectangle(rect.xMinimum(), y0, rect.xMaximum(), y1) if y0 < y1 else QgsRectangle(rect)
+
+
+def longitude_shift(x0: float, x1: float, extent: QgsRectangle, crossed: bool, name: str) -> float:
+    """The multiple of 360° that puts the longitudes x0..x1 over ``extent`` (the layer's, named ``name``): 0 for a box
+    already over it that does not cross the antimeridian, or for one over nothing of it. Raises ValueError when the box
+    lies over the layer in two places (a layer on both sides of 180°)."""
+    def overlaps(shift: float) -> bool:
+        return min(x1 + shift, extent.xMaximum()) > max(x0 + shift, extent.xMinimum())
+
+    if not crossed and overlaps(0.0):
+        return 0.0
+    hits = [shift for shift in (0.0, 360.0, -360.0) if overlaps(shift)]
+    if len(hits) > 1:
+        from .i18n import tr
+
+        raise ValueError(tr("The extent crosses the antimeridian (180°) and '{name}' lies on both sides of it, so the "
+                            "extent is not one rectangle of the raster. Choose an extent on one side of 180°, or Whole "
+                            "layer.").format(name=name))
+    return hits[0] if hits else 0.0
+
+
+def extent_parameter(alg, parameters: dict, name: str, context, layer) -> QgsRectangle:
+    """A Processing extent parameter in ``layer``'s CRS (:func:`box_in_layer_crs`: across the antimeridian and past the
+    poles too); an extent given without a CRS is taken in the layer's CRS, as QGIS does. Raises QgsProcessingException
+    with the message for the analyst."""
+    from qgis.core import QgsCsException, QgsProcessingException
+
+    given = alg.parameterAsExtent(parameters, name, context)
+    in_layer = alg.parameterAsExtent(parameters, name, context, layer.crs())
+    if given.isNull() or in_layer == given:  # no CRS given, or the layer's: nothing transformed
+        return in_layer
+    try:
+        return box_in_layer_crs(given, alg.parameterAsExtentCrs(parameters, name, context), layer,
+                                context.transformContext())
+    except ValueError as exc:
+        raise QgsProcessingException(str(exc)) from exc
+    except QgsCsException as exc:
+        from .i18n import tr
+
+        raise QgsProcessingException(tr("The extent cannot be placed in the CRS of '{layer}' ({reason}). Give the extent "
+                                        "in the raster's CRS.").format(layer=layer.name(), reason=exc)) from exc

@@ -21,7 +21,7 @@ from qgis.core import (
 from ..core.messages import number
 from ..gui.layers import change_result_name, style_change_polygons, style_change_raster, threshold_renderer
 from ..i18n import tr
-from ..qgis_layers import polygons_file, settings_by_path
+from ..qgis_layers import extent_parameter, polygons_file, settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
 from .outputs import result_names, style_output
 
@@ -165,7 +165,7 @@ class DetectChangeAlgorithm(TerraPromptAlgorithm):
         amask = self.parameterAsRasterLayer(parameters, "AFTER_CLOUD_MASK", context)
         extent = None
         if parameters.get("EXTENT"):
-            r = self.parameterAsExtent(parameters, "EXTENT", context, before.crs())
+            r = extent_parameter(self, parameters, "EXTENT", context, before)  # across 180° too
             if not r.isNull():  # a line or a point is refused by the core (no area), not taken for the whole raster
                 extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
 

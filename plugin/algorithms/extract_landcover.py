@@ -16,7 +16,7 @@ from qgis.core import (
 
 from ..gui.layers import style_class_raster, style_polygons
 from ..i18n import tr
-from ..qgis_layers import settings_by_path
+from ..qgis_layers import extent_parameter, settings_by_path
 from .base import MODALITIES, TerraPromptAlgorithm, dependencies_needed, layer_path, vector_output
 from .outputs import result_names, style_output
 
@@ -128,7 +128,7 @@ class ExtractLandcoverAlgorithm(TerraPromptAlgorithm):
         mask = self.parameterAsRasterLayer(parameters, "CLOUD_MASK", context)
         extent = None
         if parameters.get("EXTENT"):
-            r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+            r = extent_parameter(self, parameters, "EXTENT", context, layer)  # across 180° too
             if not r.isNull():  # a line or a point is refused by the core (no area), not taken for the whole raster
                 extent = (r.xMinimum(), r.yMinimum(), r.xMaximum(), r.yMaximum())
         out_raster = self.parameterAsOutputLayer(parameters, "OUTPUT_RASTER", context)

@@ -20,7 +20,7 @@ from qgis.core import (
 
 from ..gui.layers import style_objects
 from ..i18n import tr
-from ..qgis_layers import settings_by_path, shapely_polygons
+from ..qgis_layers import extent_parameter, settings_by_path, shapely_polygons
 from .base import TerraPromptAlgorithm, dependencies_needed, layer_path, source_file, vector_output
 from .segment_prompts import (cache_bytes_value, cache_dir_parameter, cache_dir_value, cache_mb_parameter,
                               straight_outlines_parameter)
@@ -97,7 +97,7 @@ class FindSimilarAlgorithm(TerraPromptAlgorithm):
             raise QgsProcessingException(str(exc)) from exc
         extent = None
         if parameters.get("EXTENT"):
-            r = self.parameterAsExtent(parameters, "EXTENT", context, layer.crs())
+            r = extent_parameter(self, parameters, "EXTENT", context, layer)  # across 180° too
             if r.isNull() or r.width() <= 0 or r.height() <= 0:  # a point or a line: no area (not 'outside the raster')
                 from ..core.messages import t
 

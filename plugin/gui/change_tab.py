@@ -123,6 +123,7 @@ class ChangeTab(ExtentChoice, QWidget):
         self.last_result = None
         self.prob_layer_id = ""
         self.run_dates: list[tuple[str, str]] = []  # (id, name) of the running run's BEFORE and AFTER layers
+        self.view_line = ""  # what the run's summary adds about its extent (a rotated map's view)
         self.threshold_pending = False
         self.threshold_timer = QTimer(self)  # a keyboard or wheel move is applied once the slider rests
         self.threshold_timer.setSingleShot(True)
@@ -487,6 +488,7 @@ class ChangeTab(ExtentChoice, QWidget):
             self._message(str(exc), Qgis.Warning)
             return None
         self.request = req
+        self.view_line = self.view_note()
         self.run_dates = [(layer.id(), layer.name()) for layer in (self.before_combo.currentLayer(),
                                                                     self.after_combo.currentLayer()) if layer]
         copy, self.reference_copy = self.reference_copy, None
@@ -505,7 +507,7 @@ class ChangeTab(ExtentChoice, QWidget):
         self.run_button.setEnabled(False)
         self.threshold_timer.stop()
         self.slider.setEnabled(False)  # it acts on the last result, which this run replaces
-        self.summary.setPlainText(tr("Running ..."))
+        self.summary.setPlainText("\n\n".join(t for t in (tr("Running ..."), self.view_line) if t))
         self.chart.clear()
         return start_task(self.task)
 
@@ -564,7 +566,7 @@ class ChangeTab(ExtentChoice, QWidget):
             self._message(tr("The project was replaced during the run: its layers were not added."), Qgis.Warning)
             return
         self.last_result, self.last_result_dir = result, self.temp_dir
-        self.summary.setPlainText(result.summary)
+        self.summary.setPlainText("\n\n".join(t for t in (self.view_line, result.summary) if t))
         self.chart.set_data(matrix_rows(result), result.valid_area_m2)
         self._add_layers(result)
         self.slider.blockSignals(True)
@@ -577,6 +579,8 @@ class ChangeTab(ExtentChoice, QWidget):
         if dates_reversed(result.dates):
             self._message(done + " " + tr("AFTER ({after}) is older than BEFORE ({before}): swap them if that is not meant.").format(
                 before=result.dates[0], after=result.dates[1]), Qgis.Warning)
+        elif self.view_line:
+            self._message(done + " " + self.view_line, Qgis.Warning)
         else:
             self._message(done, Qgis.Success)
         QgsMessageLog.logMessage(result.summary, LOG_TAG, Qgis.Info)
@@ -655,7 +659,7 @@ class ChangeTab(ExtentChoice, QWidget):
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
             t=number(t, 2), area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
             area0=format_area(res.changed_area_m2), t0=number(res.threshold, 2))
-        self.summary.setPlainText(note + "\n\n" + res.summary)
+        self.summary.setPlainText("\n\n".join(t for t in (note, self.view_line, res.summary) if t))
         if self.threshold_pending and abs(t - self.threshold) > 1e-9:
             self.apply_threshold()
         self.threshold_pending = False

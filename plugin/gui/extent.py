@@ -2,17 +2,54 @@
 
 A mixin for a tab with ``iface`` and ``_message(text, level)``: :meth:`ExtentChoice.extent_row` builds the row (the
 tab keeps ``extent_combo``, ``draw_button``, ``drawn_extent`` and ``extent_tool``), :meth:`ExtentChoice.extent_in_layer_crs`
-gives the chosen extent in a layer's CRS, :meth:`ExtentChoice.release_extent_tool` gives the map tool back.
+gives the chosen extent in a layer's CRS, :meth:`ExtentChoice.view_note` says what a rotated map view covers,
+:meth:`ExtentChoice.release_extent_tool` gives the map tool back.
 """
 from __future__ import annotations
 
 from typing import Optional
 
-from qgis.core import Qgis, QgsCoordinateTransform, QgsProject, QgsRectangle
-from qgis.gui import QgsMapToolExtent
+from qgis.core import Qgis, QgsGeometry, QgsPointXY, QgsProject, QgsRectangle
 from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QPushButton
 
+from ..core.messages import number
 from ..i18n import tr
+from ..qgis_layers import box_in_layer_crs
+
+
+def rotation_note(canvas) -> str:
+    """On a rotated map, the line saying that its view's extent is the bounding box of the turned view and how much larger
+    it is than what the map shows ('' on a map that is not rotated)."""
+    rotation = canvas.rotation()
+    if not rotation:
+        return ""
+    settings = canvas.mapSettings()
+    corners = [QgsPointXY(p) for p in settings.visiblePolygon()]
+    visible = QgsGeometry.fromPolygonXY([corners]).area() if len(corners) >= 3 else 0.0
+    ratio = settings.visibleExtent().area() / visible if visible > 0 else 1.0
+    return tr("The map is rotated {angle}°: the current map view was taken as its bounding box, {ratio}× the area the map "
+              "shows, and the results cover all of that box. Set the map rotation to 0°, or draw a rectangle, to process "
+              "just what you see.").format(angle=number(rotation, 0 if rotation == round(rotation) else 1),
+                                            ratio=number(ratio, 1))
+
+
+def visible_polygon(canvas, layer) -> Optional[QgsGeometry]:
+    """On a rotated map, the turned view the map shows, in the layer's CRS (its sides densified); None on a map that is
+    not rotated (its view is its extent) or where the view cannot be placed in that CRS."""
+    from qgis.core import QgsCoordinateTransform, QgsCsException
+
+    if not canvas.rotation():
+        return None
+    corners = [QgsPointXY(p) for p in canvas.mapSettings().visiblePolygon()]
+    if len(corners) < 3:
+        return None
+    polygon = QgsGeometry.fromPolygonXY([corners]).densifyByCount(16)
+    crs = canvas.mapSettings().destinationCrs()
+    try:
+        polygon.transform(QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()))
+    except QgsCsException:
+        return None
+    return polygon if polygon.isGeosValid() else None
 
 
 class ExtentChoice:
@@ -23,7 +60,7 @@ class ExtentChoice:
         object names start with ``name`` ('landcover': landcoverExtent, landcoverDraw)."""
         self.drawn_extent: Optional[QgsRectangle] = None
         self.drawn_crs = None
-        self.extent_tool: Optional[QgsMapToolExtent] = None
+        self.extent_tool = None  # an ExtentMapTool once Draw is clicked
         self.previous_tool = None
         row = QHBoxLayout()
         self.extent_combo = QComboBox(parent)
@@ -50,9 +87,11 @@ class ExtentChoice:
 
     def start_drawing(self) -> None:
         """Let the analyst drag a rectangle on the map canvas."""
+        from .maptools import ExtentMapTool
+
         canvas = self.iface.mapCanvas()
         if self.extent_tool is None:
-            self.extent_tool = QgsMapToolExtent(canvas)
+            self.extent_tool = ExtentMapTool(canvas)
             self.extent_tool.extentChanged.connect(self.set_drawn_extent)
         tool = canvas.mapTool()
         if tool is not self.extent_tool:
@@ -86,9 +125,15 @@ class ExtentChoice:
             if self.drawn_extent is None:
                 raise ValueError(tr("No rectangle has been drawn yet. Click Draw and drag a rectangle on the map, or choose another extent."))
             rect, crs = self.drawn_extent, self.drawn_crs
-        if crs is not None and crs.isValid() and crs != layer.crs():
-            rect = QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()).transformBoundingBox(rect)
+        rect = box_in_layer_crs(rect, crs, layer, QgsProject.instance())  # across 180° and past the poles too
         return rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum()
+
+    def view_note(self) -> str:
+        """What the chosen extent covers beyond what the map shows: on a rotated map, 'Current map view' is its bounding
+        box ('' otherwise)."""
+        if self.extent_combo.currentData() != "canvas":
+            return ""
+        return rotation_note(self.iface.mapCanvas())
 
     def release_extent_tool(self) -> None:
         """Take the Draw map tool off the canvas and delete it (the tab is closing)."""
@@ -97,5 +142,6 @@ class ExtentChoice:
         canvas = self.iface.mapCanvas()
         if canvas.mapTool() is self.extent_tool:
             canvas.unsetMapTool(self.extent_tool)
+        self.extent_tool.remove()
         self.extent_tool.deleteLater()
         self.extent_tool = None

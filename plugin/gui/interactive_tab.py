@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..qgis_layers import settings_by_path, shapely_polygons
+from ..qgis_layers import box_in_layer_crs, settings_by_path, shapely_polygons
 from . import settings
 from .maptools import PromptController, PromptMapTool
 from .settings_tab import device_labels
@@ -193,6 +193,7 @@ class InteractiveTab(QWidget):
 
         from ..core.interactive.exemplars import SimilarRequest, find_similar
         from ..algorithms.base import layer_path
+        from .extent import visible_polygon
         from .snapshot import rendered, view_rendering
         from .tasks import CoreTask, start_task
 
@@ -233,17 +234,26 @@ class InteractiveTab(QWidget):
         method = "appearance" if (self.model_edit.text().strip() or "bundled") == "classical" else "auto"
         cache_dir = embedding_cache_dir()
         settings.set_value("similar_in_view", "true" if self.in_view_check.isChecked() else "false")
-        extent = None
-        if render is None and self.in_view_check.isChecked() and self.canvas is not None:
-            view = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), raster.crs(),
-                                          QgsProject.instance()).transformBoundingBox(self.canvas.extent())
-            extent = (view.xMinimum(), view.yMinimum(), view.xMaximum(), view.yMaximum())
+        extent, visible = None, None
+        if self.in_view_check.isChecked() and self.canvas is not None:
+            visible = visible_polygon(self.canvas, raster)  # a rotated map: its objects off the turned view are dropped
+            if render is None:
+                try:  # across 180° and past the poles too
+                    view = box_in_layer_crs(self.canvas.extent(), self.canvas.mapSettings().destinationCrs(), raster,
+                                            QgsProject.instance())
+                except ValueError as exc:  # a view on both sides of a world raster's 180°
+                    self._drop_similar_dir()
+                    self._message(str(exc), "warning")
+                    self.status.setText(str(exc))
+                    return
+                extent = (view.xMinimum(), view.yMinimum(), view.xMaximum(), view.yMaximum())
 
         def work(**kw):
             with rendered(render, folder, path) as raster_file:
-                return find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
-                                                   extent=extent, straight=straight, layers=layers,
-                                                   without_geometry=empty, unplaced=unplaced), **kw)
+                result = find_similar(SimilarRequest(raster_file, geoms, out, label=label, method=method, cache_dir=cache_dir,
+                                                     extent=extent, straight=straight, layers=layers,
+                                                     without_geometry=empty, unplaced=unplaced), **kw)
+            return within_view(result, visible)
 
         self.similar_for = (raster.id(), tr("{prompt} on {layer}").format(prompt=self.class_edit.text().strip() or vec.name(),
                                                                        layer=raster.name()))
@@ -525,3 +535,24 @@ class InteractiveTab(QWidget):
         if self.similar_task is not None:
             self.similar_task.detach()
             self.similar_task = None
+
+
+def within_view(result, visible):
+    """A Find similar result with its objects whose centroid lies outside ``visible`` (a rotated map's turned view, in
+    the raster's CRS: the search covered its bounding box) deleted from its file and said in its summary; the result as
+    it is for None."""
+    if visible is None or not result.count:
+        return result
+    from dataclasses import replace
+
+    from qgis.core import QgsVectorLayer
+
+    layer = QgsVectorLayer(result.output_vector, "similar", "ogr")
+    found = list(layer.getFeatures())
+    outside = [f.id() for f in found if not visible.contains(f.geometry().centroid())]
+    if not outside or not layer.dataProvider().deleteFeatures(outside):
+        return result
+    kept = len(found) - len(outside)
+    note = tr("Kept {kept} of the {n} objects found: {dropped} lay outside the rotated map view (the search covered the "
+              "view's bounding box) and were dropped.").format(kept=kept, n=len(found), dropped=len(outside))
+    return replace(result, count=kept, summary=note + " " + result.summary)

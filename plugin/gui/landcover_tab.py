@@ -237,6 +237,7 @@ class LandcoverTab(ExtentChoice, QWidget):
         self.slots_checked: Optional[tuple] = None
         """(what the SAR / DSM check depends on, its lines): a recheck with nothing changed opens no raster."""
         self.output_note = ""  # what the done message adds about where the polygons went
+        self.view_line = ""  # what the run's explanation adds about its extent (a rotated map's view)
         self.input_timer = QTimer(self)
         self.input_timer.setSingleShot(True)
         self.input_timer.setInterval(0)
@@ -787,6 +788,7 @@ class LandcoverTab(ExtentChoice, QWidget):
             self.result_for = self._current_key()
             return None
         self.request = req
+        self.view_line = self.view_note()
         self.layer_name = layer.name()
         self.input_ids = [lyr.id() for lyr in (layer, self.sar_combo.currentLayer(), self.dsm_combo.currentLayer()) if lyr]
         self.run_for = self._current_key()
@@ -800,7 +802,7 @@ class LandcoverTab(ExtentChoice, QWidget):
         self.task = CoreTask(tr("TerraPrompt: {prompt}").format(prompt=req.prompt), work, self._finished)
         self.task.progressChanged.connect(self._progress)
         self._set_running(True)
-        self.explanation.setPlainText(tr("Running ..."))
+        self.explanation.setPlainText("\n\n".join(t for t in (tr("Running ..."), self.view_line) if t))
         self.chart.clear()
         QgsMessageLog.logMessage(tr("Land cover started: '{prompt}' on {layer}").format(prompt=req.prompt, layer=req.input), LOG_TAG, Qgis.Info)
         return start_task(self.task)
@@ -891,14 +893,15 @@ class LandcoverTab(ExtentChoice, QWidget):
         total = sum(result.areas_m2.values())
         done = tr("Land cover done: {classes} ({area} classified).").format(
             classes=", ".join(concept_style(c)[0] for c in result.classes.values()), area=_fmt_area(total))
-        self._message(" ".join(t for t in (done, self.output_note, *notes) if t), Qgis.Warning if notes else Qgis.Success)
+        self._message(" ".join(t for t in (done, self.view_line, self.output_note, *notes) if t),
+                      Qgis.Warning if notes or self.view_line else Qgis.Success)
         QgsMessageLog.logMessage(result.explanation, LOG_TAG, Qgis.Info)
 
     def show_result(self, result) -> None:
         """Fill the explanation box and the area chart."""
         from .layers import concept_style
 
-        self.explanation.setPlainText(result.explanation)
+        self.explanation.setPlainText("\n\n".join(t for t in (self.view_line, result.explanation) if t))
         rows = []
         for _value, concept in sorted(result.classes.items()):
             label, color = concept_style(concept)

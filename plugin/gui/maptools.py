@@ -30,11 +30,65 @@ from qgis.PyQt.QtGui import QColor
 
 from ..core.messages import number
 from ..i18n import tr
-from ..qgis_layers import layer_file, layer_settings
+from ..qgis_layers import box_in_layer_crs, layer_file, layer_settings
 from .layers import style_objects
 from .tasks import CoreTask, error_message, start_task
 
 DRAG_PIXELS = 6
+
+
+def screen_box(tool: QgsMapTool, start: QPoint, end: QPoint) -> QgsGeometry:
+    """The box dragged on screen from ``start`` to ``end`` as a map polygon: its four screen corners in map coordinates
+    (on a rotated map it is turned; the box a tool reports is its map bounding box)."""
+    corners = [(start.x(), start.y()), (end.x(), start.y()), (end.x(), end.y()), (start.x(), end.y())]
+    return QgsGeometry.fromPolygonXY([[tool.toMapCoordinates(QPoint(x, y)) for x, y in corners]])
+
+
+def drag_band(canvas) -> QgsRubberBand:
+    """The rubber band that shows a box being dragged."""
+    band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+    band.setColor(QColor(255, 200, 0, 60))
+    band.setStrokeColor(QColor(255, 160, 0))
+    band.setWidth(1)
+    return band
+
+
+class ExtentMapTool(QgsMapTool):
+    """Draw for an extent: a rectangle dragged on the map, reported as the map bounding box of the box seen on screen
+    (on a rotated map too, as the prompt tool's boxes; QGIS's extent tool took the two pressed corners as opposite
+    corners of a map rectangle there, which cut off part of what was dragged)."""
+
+    extentChanged = pyqtSignal(QgsRectangle)  # noqa: N815
+
+    def __init__(self, canvas) -> None:
+        super().__init__(canvas)
+        self._press: Optional[QPoint] = None
+        self._band = drag_band(canvas)
+
+    def canvasPressEvent(self, e) -> None:  # noqa: N802
+        self._press = e.pos() if e.button() == Qt.LeftButton else None
+
+    def canvasMoveEvent(self, e) -> None:  # noqa: N802
+        if self._press is not None and e.buttons() & Qt.LeftButton:
+            self._band.setToGeometry(screen_box(self, self._press, e.pos()), None)
+
+    def canvasReleaseEvent(self, e) -> None:  # noqa: N802
+        if self._press is None:
+            return
+        start, self._press = self._press, None
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        if start != e.pos():
+            self.extentChanged.emit(screen_box(self, start, e.pos()).boundingBox())
+
+    def deactivate(self) -> None:
+        self._press = None
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        super().deactivate()
+
+    def remove(self) -> None:
+        """Take the rubber band off the canvas (the tab closing)."""
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        self.canvas().scene().removeItem(self._band)
 
 
 def _shows_objects(layer: QgsVectorLayer, path: str) -> bool:
@@ -66,10 +120,7 @@ class PromptMapTool(QgsMapTool):
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
         self._press: Optional[QPoint] = None
-        self._band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
-        self._band.setColor(QColor(255, 200, 0, 60))
-        self._band.setStrokeColor(QColor(255, 160, 0))
-        self._band.setWidth(1)
+        self._band = drag_band(canvas)
 
     def canvasPressEvent(self, e) -> None:  # noqa: N802
         self._press = e.pos()
@@ -77,7 +128,7 @@ class PromptMapTool(QgsMapTool):
     def canvasMoveEvent(self, e) -> None:  # noqa: N802
         if self._press is None or e.buttons() != Qt.LeftButton or not self._dragging(e.pos()):
             return
-        self._band.setToGeometry(self._box(self._press, e.pos()), None)
+        self._band.setToGeometry(screen_box(self, self._press, e.pos()), None)
 
     def canvasReleaseEvent(self, e) -> None:  # noqa: N802
         if self._press is None:
@@ -85,17 +136,11 @@ class PromptMapTool(QgsMapTool):
         start, self._press = self._press, None
         self._band.reset(QgsWkbTypes.PolygonGeometry)
         if e.button() == Qt.LeftButton and self._dragging(e.pos(), start):
-            self.boxPrompt.emit(self._box(start, e.pos()).boundingBox())
+            self.boxPrompt.emit(screen_box(self, start, e.pos()).boundingBox())
             return
         negative = e.button() == Qt.RightButton or bool(e.modifiers() & Qt.ShiftModifier)
         if e.button() in (Qt.LeftButton, Qt.RightButton):
             self.pointPrompt.emit(self.toMapCoordinates(e.pos()), not negative)
-
-    def _box(self, start: QPoint, end: QPoint) -> QgsGeometry:
-        """The box dragged on screen as a map polygon: its four screen corners in map coordinates (on a rotated map
-        it is turned; the box prompt is its map bounding box)."""
-        corners = [(start.x(), start.y()), (end.x(), start.y()), (end.x(), end.y()), (start.x(), end.y())]
-        return QgsGeometry.fromPolygonXY([[self.toMapCoordinates(QPoint(x, y)) for x, y in corners]])
 
     @staticmethod
     def _edit_key(e) -> Optional[str]:
@@ -619,9 +664,8 @@ class PromptController(QObject):
         layer = self.layer
         path = layer_file(layer)
         overrides = layer_settings(layer)
-        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), layer.crs(), self.project)
-        try:
-            view = xf.transformBoundingBox(self.canvas.extent())
+        try:  # across 180° and past the poles too; ValueError: a view on both sides of a world raster's 180°
+            view = box_in_layer_crs(self.canvas.extent(), self.canvas.mapSettings().destinationCrs(), layer, self.project)
         except QgsCsException:  # a view of the whole globe (space in its corners) in an orthographic projection
             raise ValueError(tr("The map view cannot be placed in the raster's CRS (it shows space beside the globe). "
                                 "Zoom in on the raster, then click again.")) from None

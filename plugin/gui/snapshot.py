@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from typing import Callable, Iterator, Optional
 
 from qgis.core import (
-    QgsCoordinateTransform,
     QgsCoordinateTransformContext,
+    QgsMapSettings,
     QgsProject,
     QgsRasterFileWriter,
     QgsRasterPipe,
     QgsRectangle,
 )
+
+from ..qgis_layers import box_in_layer_crs
 
 MAX_SIDE = 2048
 """Longest side of a rendering in pixels (the canvas resolution is coarsened beyond it)."""
@@ -116,15 +118,25 @@ def view_rendering(canvas, layer, extent: Optional[QgsRectangle] = None, folder:
     check_files(layer)
     from ..i18n import tr
 
-    xf = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance())
-    view = xf.transformBoundingBox(canvas.extent())
+    view = box_in_layer_crs(canvas.extent(), canvas.mapSettings().destinationCrs(), layer, QgsProject.instance())
     rect = QgsRectangle(extent) if extent is not None else view
     size = canvas.mapSettings().outputSize()
     if rect.isEmpty() or view.isEmpty() or size.width() < 1 or size.height() < 1:
         raise ValueError(tr("The map shows nothing of '{name}' yet. Zoom to the layer, then run again.").format(name=layer.name()))
-    upp = max(view.width() / max(size.width(), 1), view.height() / max(size.height(), 1))
+    upp = layer_units_per_pixel(canvas, layer)
     folder = folder or tempfile.mkdtemp(prefix="terraprompt-view-")
     return snapshot_work(layer, rect, *render_size(rect, upp, layer, max_side), folder), folder
+
+
+def layer_units_per_pixel(canvas, layer) -> float:
+    """The map's resolution in the layer's CRS: the view as if unrotated (the same centre, scale and screen size) over
+    the screen's pixels. (A rotated map's extent is the bounding box of the turned view: over the screen's pixels it
+    gave a resolution up to twice as coarse as the map's.)"""
+    settings = QgsMapSettings(canvas.mapSettings())
+    settings.setRotation(0.0)
+    box = box_in_layer_crs(settings.visibleExtent(), settings.destinationCrs(), layer, QgsProject.instance())
+    size = settings.outputSize()
+    return max(box.width() / max(size.width(), 1), box.height() / max(size.height(), 1))
 
 
 @contextmanager

@@ -113,12 +113,18 @@ def test_saving_a_project_with_temporary_results_warns(plugin, project, tmp_path
     assert group is not None and group.findLayer(similar[0].id()) is not None
     _run_change(plugin.dock.tab("change_tab"), *_change_pair(project, tmp_path))
     plugin.iface.messageBar().clearWidgets()
+    from qgis.core import QgsApplication
+
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(text))
     assert project.write(str(tmp_path / "analysis.qgz"))
     warning = [t for t in _bar_texts(plugin.iface) if "temporary" in t]
     assert len(warning) == 1, _bar_texts(plugin.iface)
-    assert warning[0].startswith("3 layer(s)") and "(similar objects)" in warning[0] and "(change probability)" in warning[0]
-    listed = {name.strip() for name in warning[0].split(":", 1)[1].split(". To keep")[0].split(",")}
-    assert "Save As" in warning[0] and not {"before", "after", "rgb"} & listed  # the analyst's own files are not named
+    assert warning[0].startswith("Right-click › Export › Save As… each of the 3 TerraPrompt temporary layer(s)"), warning
+    details = next(entry for entry in logged if "TerraPrompt temporary layers in the saved project:" in entry)
+    listed = {name.strip() for name in details.split("saved project:", 1)[1].split(",")}
+    assert any("(similar objects)" in n for n in listed) and any("(change probability)" in n for n in listed), listed
+    assert not {"before", "after", "rgb"} & listed  # the analyst's own files are not named
 
 
 def test_new_project_lets_a_file_run_finish_and_stops_a_temporary_one(plugin, project, tmp_path):
