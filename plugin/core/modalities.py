@@ -319,6 +319,24 @@ def _swir_over_nir(src: RasterSource, red: int, nir: int, swirs: list[int]) -> O
     return cut >= VEGETATION_NDVI_MIN, float(np.median(veg[2:], axis=1).max() / np.median(veg[1]))
 
 
+def _vegetation_elsewhere(src: RasterSource) -> bool:
+    """Whether two bands of the file show vegetation as red and NIR do: the 90th percentile of band j's NDVI against band
+    i (i > 1, j > i) reaches VEGETATION_NDVI_MIN, and band i - 1 is brighter than band i there, as green is than red over
+    leaves (bare soil, brighter band after band, does not pass)."""
+    v = _reflectance_sample(src, list(range(1, src.count + 1)))
+    if v is None:
+        return False
+    v = np.clip(v, 1e-4, None)
+    for i in range(1, len(v)):
+        for j in range(i + 1, len(v)):
+            ndvi = (v[j] - v[i]) / (v[j] + v[i])
+            cut = float(np.percentile(ndvi, 90))
+            top = ndvi >= cut
+            if cut >= VEGETATION_NDVI_MIN and np.median(v[i - 1, top]) > np.median(v[i, top]):
+                return True
+    return False
+
+
 def _landsat_fits(src: RasterSource, red: int, nir: int, swirs: list[int]) -> bool:
     """Whether bands read as Landsat's show vegetation in their NIR and red bands and SWIR bands darker than NIR there."""
     found = _swir_over_nir(src, red, nir, swirs)
@@ -689,10 +707,13 @@ def _choose_by_hand_fix(src: RasterSource) -> str:
 
 def _landsat_count_checked(src: RasterSource, m: Modality) -> Modality:
     """Six or seven undescribed bands read as Landsat by their count, checked by values: refused when the bands read as
-    NIR and red show vegetation and a 'SWIR' band is as bright as NIR there; a caution when they show none and a 'SWIR'
-    band is as bright as NIR (a Pléiades Neo product, deep blue ... red edge, NIR, was read so: NIR as SWIR2, vegetation 0 %)."""
+    NIR and red show vegetation and a 'SWIR' band is as bright as NIR there; a caution when they show none while other
+    bands do (:func:`_vegetation_elsewhere`; a Pléiades Neo product, deep blue ... red edge, NIR, was read so: NIR as
+    SWIR2, vegetation 0 %). Genuine Landsat bands of a scene without vegetation (bare soil, towns, water: SWIR2 at or
+    above NIR) get none: of 203 undescribed HLS chips, 21 had one, 5 (six bands) and 6 (seven bands) have, 4 of them with
+    NIR at 0; of 54 Sentinel-2 crops written as 6 or 7 undescribed bands, 38 keep it."""
     found = _swir_over_nir(src, m.roles["red"], m.roles["nir"], [m.roles["swir2"]])
-    if found is None or found[1] < SWIR_NIR_MAX:
+    if found is None or found[1] < SWIR_NIR_MAX or not (found[0] or _vegetation_elsewhere(src)):
         return m
     said = t("band {swir2} (read as SWIR2) is not darker than band {nir} (read as NIR) where that band is brightest against "
              "red (ratio {ratio}), as Landsat's SWIR2 band is", swir2=m.roles["swir2"], nir=m.roles["nir"],
@@ -806,12 +827,14 @@ def _landsat_by_values(src: RasterSource, m: Modality) -> Optional[Modality]:
 
 def _bare_caution(m: Modality, descs: list[str]) -> Modality:
     """A Sentinel-2 reading of bare band numbers with B5, B6 or B7 but no B8 or B8A, with a caution naming MODALITY: such
-    bands may be Landsat's (B5 NIR, B6-B7 SWIR), which the values did not confirm (:func:`_landsat_by_values`)."""
+    bands may be Landsat's (Landsat 8/9: B5 NIR, B6-B7 SWIR; Landsat 4-7: B4 NIR, B5 and B7 SWIR), which the values did
+    not confirm (:func:`_landsat_by_values`)."""
     if not _band_numbers(descs) & {5, 6, 7}:
         return m
     return replace(m, reason=m.reason + separator() + t(
         "caution: bare band numbers without B8 or B8A are read as Sentinel-2's (B5-B7 red edge, no NIR or SWIR band); if "
-        "they are Landsat bands (B5 NIR, B6 and B7 SWIR), set MODALITY to 'landsat89' or 'landsat457'"))
+        "they are Landsat bands (Landsat 8/9: B5 NIR, B6 and B7 SWIR; Landsat 4-7: B4 NIR, B5 and B7 SWIR), set MODALITY to "
+        "'landsat89' or 'landsat457'"))
 
 
 DB_STACK_MEDIAN_MAX = -3.0

@@ -706,14 +706,30 @@ def has_exclusion(text: str) -> bool:
     return bool(_EXCLUDE.search(text) or _negations(text) or _NEGATION_WORD.search(text))
 
 
+DATE_WORDS = frozenset("""since between over during after before until within last past recent recently year years month months
+decade decades ago depuis entre pendant après avant dernières derniers années seit zwischen während nach vor letzten jahren desde durante
+después antes últimos años""".split())
+"""The words of a prompt's dates ('since 2019', 'in the last 5 years', 'within a year'; their years and durations are no
+size): they end a place qualifier, and a change prompt never leaves them unread."""
+_SPELLED = "|".join(w.replace(" ", r"\s+") for w in sorted(_NUMBER_WORDS, key=len, reverse=True))
+_BEFORE_NUMBER = (r"(?!\s*(?:[0-9]|(?:" + _SPELLED + r")\s+(?:" + _AREA_UNIT + "|" + _LENGTH_UNIT + r")(?![^\W\d_])))")
+"""Not before a number, in digits or words before a unit: 'around 1 ha', 'around one hectare', 'around a hectare' are sizes."""
+_BEFORE_DATE = (r"(?!\s+(?:(?:the\s+)?(?:last|past|next|previous|recent)|(?:(?:" + _SPELLED + r")\s+)?(?:few\s+)?"
+                r"(?:years?|months?|weeks?|days?|decades?))(?!\w))")
+"""Not before a date: 'within the last 5 years', 'within a year' say when, not where."""
+
+
 @functools.lru_cache(maxsize=1)
 def _place_words() -> "re.Pattern[str]":
     """The catalogue's place words ('near', 'in the north', 'près de', 'im Norden'; models/concepts.json) as one pattern,
-    'within ... of' ('within 1 km of') first; none before a number ('around 1 ha' is a size)."""
-    phrases = sorted(load_json("concepts.json")["place_qualifiers"], key=len, reverse=True)
-    words = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]") for p in phrases)
-    return re.compile(r"(?<![\w-])(?:within\s+(?!the\s+(?:last|past|next|previous)(?!\w))[^,;]{1,30}?\s+(?:of|from)|" + words
-                      + r")(?![\w-])(?!\s*[0-9])")
+    'within ... of' ('within 1 km of') first; those of 'place_or_size' ('around', 'within') none before a number ('around
+    1 ha', 'around one hectare' are sizes), 'within' none before a date ('within the last 5 years', 'within a year')."""
+    spec = load_json("concepts.json")
+    guarded = set(spec["place_or_size"])
+    words = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]")
+                     + (_BEFORE_NUMBER if p in guarded else "") + (_BEFORE_DATE if p == "within" else "")
+                     for p in sorted(spec["place_qualifiers"], key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:within" + _BEFORE_DATE + r"\s+[^,;]{1,30}?\s+(?:of|from)|" + words + r")(?![\w-])")
 
 
 _PLACE_NEXT = re.compile(r"\s+([^\W\d_]+(?:['’-][^\W\d_]+)*)")
@@ -724,9 +740,9 @@ _PLACE_END = re.compile("|".join(p.pattern for p in (_SPLIT, _SIZE, _MAX_SIZE, _
 
 def place_spans(text: str, stop: Optional[re.Pattern] = None, taken: tuple[tuple[int, int], ...] = ()) -> list[tuple[int, int]]:
     """(start, end) of each place qualifier of a normalised prompt: a place word and the words after it, up to a number,
-    punctuation, a conjunction, a size or height qualifier, a negation, another place word, a span of ``taken`` (a land
-    cover named there) or a word ``stop`` matches; its trailing stop words left out ('near' of 'near the river' when
-    'river' is read as water)."""
+    punctuation, a conjunction, a size or height qualifier, a negation, a date word ('since', 'last'), another place word,
+    a span of ``taken`` (a land cover named there) or a word ``stop`` matches; its trailing stop words left out ('near' of
+    'near the river' when 'river' is read as water)."""
     spans: list[tuple[int, int]] = []
     for m in _place_words().finditer(text):
         if spans and m.start() < spans[-1][1]:
@@ -735,7 +751,7 @@ def place_spans(text: str, stop: Optional[re.Pattern] = None, taken: tuple[tuple
         while (w := _PLACE_NEXT.match(text, pos)) is not None:
             at = w.start(1)
             if (any(a <= at < b for a, b in taken) or _PLACE_END.match(text, at) or _place_words().match(text, at)
-                    or (stop is not None and stop.match(text, at))):
+                    or w.group(1) in DATE_WORDS or (stop is not None and stop.match(text, at))):
                 break
             pos = w.end()
             end = pos if w.group(1) not in _STOP else end
@@ -784,12 +800,22 @@ def written_phrases(concept: dict) -> list[str]:
     return [*concept["synonyms"], *concept.get("exact_only", [])]
 
 
+@functools.lru_cache(maxsize=1)
+def _exact_only_ends() -> frozenset[str]:
+    """The last words of the catalogue's exact-only phrases ('wald', 'wiesen', 'boden' of 'offener boden')."""
+    return frozenset(p.split()[-1] for c in concepts().values() for p in c.get("exact_only", []))
+
+
 def _at_phrase_end(text: str, m: re.Match, before: str, words_before: list[str]) -> bool:
-    """Whether a phrase that names its concept only at the end of its phrase stands there, after one of ``words_before``
-    or first in its part of the prompt (``before``: the part's text before the phrase): 'Wald am See', 'Wald und See',
-    'See', not 'see forests', 'buildings you can see' nor 'roads and see'."""
-    previous = re.findall(r"[^\W\d_]+|[,;:]", before + text[: m.start()])
-    return not _content(text[m.end():]) and (not previous or previous[-1] in words_before)
+    """Whether a phrase that names its concept only at the end of its phrase stands there, after one of ``words_before``,
+    after a list separator that follows an exact-only phrase ('Wald, See', 'Wald / See', 'Wald, Wiesen; See') or first in
+    its part of the prompt (``before``: the part's text before the phrase): 'Wald am See', 'Wald und See', 'See', not 'see
+    forests', 'buildings you can see', 'roads and see' nor 'roads, see'."""
+    previous = re.findall(r"[^\W\d_]+|[,;:/&+]", before + text[: m.start()])
+    if _content(text[m.end():]):
+        return False
+    listed = len(previous) > 1 and previous[-1] in ",;/&+" and previous[-2] in _exact_only_ends()
+    return not previous or previous[-1] in words_before or listed
 
 
 def _synonym_hits(text: str, before: str = "") -> tuple[list[ConceptMatch], list[tuple[int, int]]]:
@@ -1235,7 +1261,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     places, t = cut_places(typed, taken=_synonym_hits(typed)[1])  # 'forest in the north': said, not read as a land cover
     min_height, max_height, t = parse_height_range(t)  # first: 'over 10 m' is a height, 'over 1 ha' an area
     min_area, max_area, t = parse_size_range(t)
-    t = re.sub(r"\b(all|everything|anything)\s+but\b", r"\1 except", t)  # 'all but water'
+    t = re.sub(r"\b(all|everything|anything)\s+but\b(?!\s+not\b)", r"\1 except", t)  # 'all but water'; 'but not' excludes
     t = _negated_exclusions(_minus_exclusions(t))
     ex = _EXCLUDE.search(t)
     include_text, exclude_text = (t[: ex.start()], t[ex.end() :]) if ex else (t, "")
@@ -1252,7 +1278,7 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     excluded, unmatched_ex, asked_ex = (_match_part(exclude_text, len(include_text), use_encoder) if exclude_text.strip()
                                         else ([], [], False))
     _refuse_alone(wanted + excluded)
-    _refuse_unread_negation(text, unmatched + unmatched_ex)
+    _refuse_unread_negation(text, typed, unmatched + unmatched_ex)
     unread = unmatched + unmatched_ex + places
     notes = unread_note(unread, place_fix or _t("set EXTENT (the Land cover tab's Extent) to the area"))
     if not use_encoder:
@@ -1262,7 +1288,11 @@ def parse_prompt(text: str, use_encoder: bool = True, wait_for_encoder: bool = T
     else:
         method = synonyms_method(wanted + excluded, notes)
     if not wanted:
-        close = closest_concepts(include_text or t) if use_encoder and _english(include_text or t) else []
+        rest = include_text or t
+        words_left = re.search(r"\w", rest) is not None
+        if places and not words_left:
+            _refuse_only_places(text, places, place_fix or _t("set EXTENT (the Land cover tab's Extent) to the area"))
+        close = closest_concepts(rest) if use_encoder and words_left and _english(rest) else []
         enc = use_encoder and load_encoder() is not None
         cat = concepts()
         if close:
@@ -1299,12 +1329,28 @@ def _english(text: str) -> bool:
     return not _written_only(text) and not _COMMA_DECIMAL_WORDS.search(text)
 
 
-def _refuse_unread_negation(text: str, unread: list[str]) -> None:
-    """PromptError for a negation among the words not understood ('jamais', 'nie', 'not' in 'water except not clouds'):
-    what it negates would be kept, the opposite of the prompt."""
+def _refuse_only_places(text: str, places: list[str], place_fix: str) -> None:
+    """PromptError for a prompt that names a place and no land cover ('near the coast', 'in the north'): TerraPrompt does
+    not filter by place, and the words left name nothing to extract."""
+    raise PromptError(_t("'{prompt}' names only a place ({places}), and no land cover to extract there.", prompt=text.strip(),
+                         places=", ".join(quoted(p) for p in places)),
+                      _t("Name a land cover, e.g. '{example}'. TerraPrompt does not filter by place: {fix}.",
+                         example=f"{example_phrase('water')} {places[0]}", fix=place_fix))
+
+
+def _negates_land_cover(typed: str, word: str) -> bool:
+    """Whether a negation word of a normalised prompt has a land cover after it in its phrase ('jamais d'eau', 'not
+    clouds'), not 'never dries' or 'no data'."""
+    return any(names_land_cover(_SPLIT.split(typed[m.end():], maxsplit=1)[0]) for m in whole_words(word).finditer(typed))
+
+
+def _refuse_unread_negation(text: str, typed: str, unread: list[str]) -> None:
+    """PromptError for a negation among the words not understood with a land cover after it ('jamais d'eau', 'nie Wasser',
+    'not' in 'water except not clouds'): what it negates would be kept, the opposite of the prompt. One that negates no
+    land cover ('water that never dries', 'everything except no data') stays in the 'not understood' note."""
     for phrase in unread:
         m = _NEGATION_WORD.search(phrase)
-        if m:
+        if m and _negates_land_cover(typed, m.group(0)):
             raise PromptError(_t("In '{prompt}', TerraPrompt cannot tell what '{word}' negates: the run would keep what the "
                                  "prompt leaves out.", prompt=text.strip(), word=m.group(0)),
                               _t("Write what to leave out after 'except' or 'no', e.g. 'water except clouds' or 'no clouds'."))

@@ -161,3 +161,19 @@ def test_the_dock_writes_a_percentage_as_the_language_does(qgis_app_session, mon
     messages.set_language("fr")
     ok, line = describe_prompt("herbe")
     assert ok and "65\u00a0%" in line.replace(" ", "\u00a0").replace("\u202f", "\u00a0")
+
+
+@pytest.mark.parametrize("prompt, names", [
+    ("Wald, See", ["forest", "water"]), ("Wald / See", ["forest", "water"]), ("Wald; See", ["forest", "water"]),
+    ("Wald, Wiesen, See", ["forest", "grassland", "water"]),
+])
+def test_see_after_a_list_separator_of_german_words_is_water(prompt, names):
+    """'Wald, See' gave forest only ('see' not understood): a separator after a German word counts as 'und' does."""
+    p = P.parse_prompt(prompt, use_encoder=False)
+    assert p.names == names and not p.notes
+
+
+@pytest.mark.parametrize("prompt", ["roads, see", "forest / see"])
+def test_see_after_a_separator_of_english_words_stays_unread(prompt):
+    """After an English word, 'see' is still the English verb, not a lake."""
+    assert "water" not in P.parse_prompt(prompt, use_encoder=False).names

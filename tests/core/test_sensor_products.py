@@ -51,7 +51,25 @@ def test_bare_b1_b7_of_sentinel2_stay_sentinel2_with_a_caution(tmp_path):
     """Real Sentinel-2 B1-B7 (red edge brightening towards NIR) stay Sentinel-2, with a caution naming MODALITY."""
     m = detect_modality(open_raster(_u16(tmp_path / "OUTPUT.tif", _oscd(1, 2, 3, 4, 5, 6, 7), BARE)))
     assert m.name.startswith("sentinel2") and m.roles["rededge3"] == 7, m.describe()
-    assert "caution" in m.reason and "'landsat89' or 'landsat457'" in m.reason
+    assert "caution" in m.reason and ("(Landsat 8/9: B5 NIR, B6 and B7 SWIR; Landsat 4-7: B4 NIR, B5 and B7 SWIR), set "
+                                      "MODALITY to 'landsat89' or 'landsat457'") in m.reason, m.reason
+
+
+def test_bare_tm_numbers_get_both_landsat_numberings(tmp_path):
+    """ETM+ bands named B1-B5, B7 (no B6) were told 'B5 NIR, B6 and B7 SWIR', Landsat 8's numbering: both are said."""
+    m = detect_modality(open_raster(_u16(tmp_path / "OUTPUT.tif", _oscd(1, 2, 3, 4, 5, 7), ["B1", "B2", "B3", "B4", "B5", "B7"])))
+    assert m.name.startswith("sentinel2"), m.describe()
+    assert "Landsat 4-7: B4 NIR, B5 and B7 SWIR" in m.reason and "(B5 NIR, B6 and B7 SWIR)" not in m.reason, m.reason
+
+
+@pytest.mark.parametrize("bands, name", [(slice(0, 7), "landsat89"), (slice(1, 7), "landsat457")])
+def test_undescribed_landsat_bands_without_vegetation_get_no_caution(tmp_path, bands, name):
+    """A real HLS chip without vegetation (SWIR2 as bright as NIR over bare ground), written without descriptions, is read as
+    Landsat by its band count; it was told its SWIR2 band was not darker than NIR, as if another sensor's."""
+    with rasterio.open(shared("hls_water_chips", "images", "057_hls.tif")) as ds:
+        data = ds.read()[bands]
+    m = detect_modality(open_raster(write_raster(str(tmp_path / "chip.tif"), data)))
+    assert m.name == name and "caution" not in m.reason, m.reason
 
 
 def test_undescribed_six_bands_of_another_sensor_get_a_caution(tmp_path):

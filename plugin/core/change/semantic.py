@@ -29,8 +29,8 @@ from ..errors import InputError, PromptError
 from ..messages import I18N_DIR, catalogue as translations, label_in_text, number, percent, quantity, quoted, separator, t as _t
 from ..landcover.extract import give_precedence, map_first
 from ..landcover.spectral import Context, SpectralEngine, head_unusable, select_rules, stand_in, supported_concepts
-from ..prompts import (ParsedPrompt, concepts, cut_places, has_exclusion, names_land_cover, normalise, parse_prompt, parse_size_range,
-                       spellings, unread_note, whole_words, words_and_numbers)
+from ..prompts import (DATE_WORDS, ParsedPrompt, concepts, cut_places, has_exclusion, names_land_cover, normalise, parse_prompt,
+                       parse_size_range, spellings, unread_note, whole_words, words_and_numbers)
 from ..layer_settings import LayerSettings
 from ..raster import Grid, RasterSource, pixel_size_m
 from ..stack import BandSet
@@ -193,16 +193,28 @@ def _single_change(t: str, original: str, wait_for_encoder: bool = True) -> Opti
         out = _changes_of(t.replace(hit[1], " "), original, wait_for_encoder)  # 'forest changes', 'changes in water'
     if out is None and hit is not None:
         pid, phrase = hit
+        at = whole_words(phrase).search(t)
         rest, found = whole_words(phrase).subn(" ", t, count=1)
         rest = rest if found else whole_words(phrase).sub(" ", full, count=1)  # 'what changed ...': its lead is the phrase's
-        if phrase in prompts[pid].get("alone", []) and names_land_cover(rest):
-            return None  # 'water and buildings': land covers, no change
+        if phrase in prompts[pid].get("alone", []) and at is not None and names_land_cover(t[: at.start()]):
+            _refuse_named_before(original, phrase, pid)  # 'water and buildings': land covers, no change
         out = ChangePrompt(pid, prompts[pid]["label"], _t("phrase '{phrase}'", phrase=phrase), original, prompts[pid],
                            unread=_unread(rest))
         whole, alone = (_synonyms_of(t), _synonyms_of(phrase)) if out.unread else (None, None)
         if whole is not None and alone is not None and set(whole.names) == set(alone.names):  # 'flooded crops': one land cover
             out.unread = [w for w in _unread("", whole) if w not in _unread("", alone)]
     return out
+
+
+def _refuse_named_before(original: str, phrase: str, pid: str) -> None:
+    """PromptError for a land cover named before a catalogue phrase that is a land cover's name ('water and buildings',
+    'shadows of buildings'): land covers side by side, no change; the phrase first ('buildings', 'buildings in forest',
+    'buildings, roads') is the change, the land covers after it said as unread."""
+    raise PromptError(_t("'{prompt}' does not name a change TerraPrompt knows: '{phrase}' is read as '{change}' only when no "
+                         "other land cover is named before it.", prompt=original, phrase=phrase,
+                         change=_t(catalogue()["prompts"][pid]["label"])),
+                      _t("Name the change to keep, e.g. {examples}, or prompt {any}.",
+                         examples=examples("new buildings", "forest to built-up"), any=any_change()))
 
 
 def _synonyms_of(text: str) -> Optional[ParsedPrompt]:
@@ -217,7 +229,7 @@ def _unread(rest: str, *sides: ParsedPrompt) -> list[str]:
     """The words of a change prompt left over beside its change (``rest``) or in the land covers it names (``sides``), as
     the land-cover parser's 'not understood' note lists them, dates left out ('since 2019', 'in the last 5 years')."""
     phrases = [words_and_numbers(rest)] + [p for side in sides for p in side.unread]
-    kept = [" ".join(w for w in p.split() if w not in _DATE_WORDS) for p in phrases]
+    kept = [" ".join(w for w in p.split() if w not in DATE_WORDS) for p in phrases]
     return [p for p in kept if p]
 
 
@@ -237,12 +249,7 @@ def _changes_of(rest: str, original: str, wait_for_encoder: bool = True) -> Opti
                         original, {"parts": [loss.spec, gain.spec]}, notes, unread=_unread("", parsed))
 
 
-_DATE_WORDS = frozenset("""since between over during after before until last past recent recently year years month months decade
-decades ago depuis entre pendant après avant dernières derniers années seit zwischen während nach vor letzten jahren desde durante
-después antes últimos años""".split())
-"""The words of a change prompt's dates ('since 2019', 'in the last 5 years'; their years and durations are no size), never
-left unread."""
-_CHANGE_FILLER = _DATE_WORDS | frozenset("in of to the all any for from dans de des du la le les der die das im von".split())
+_CHANGE_FILLER = DATE_WORDS | frozenset("in of to the all any for from dans de des du la le les der die das im von".split())
 """Words around a generic change word that name no land cover ('changes in the water since 2019')."""
 
 

@@ -10,7 +10,7 @@ from rasterio.windows import Window, bounds
 
 from change_pairs import change_pair
 from conftest import S2_NAMES, write_raster
-from terraprompt.plugin.core.change.detect import ChangeRequest, detect_change
+from terraprompt.plugin.core.change.detect import ChangeRequest, check_compared, detect_change
 from terraprompt.plugin.core.errors import InputError
 from terraprompt.plugin.core.tiling import TileSpec
 
@@ -56,13 +56,25 @@ def test_an_extent_partly_off_before_is_said_to_be_clipped(tmp_path):
 
 
 def test_a_pair_whose_data_do_not_meet_is_refused_without_an_extent(tmp_path):
-    """Without an extent, BEFORE with data on its left half only and AFTER on its right half only: refused (no summary
-    of 0 ha compared)."""
+    """Without an extent, BEFORE with data on its left half only and AFTER on its right half only: refused by the pairing's
+    sample (no summary of 0 ha compared), before check_compared."""
     before, after, _ = change_pair()
     before[:, :, 100:] = 0
     after[:, :, :100] = 0
     pb = write_raster(str(tmp_path / "before.tif"), before, nodata=0, descriptions=S2_NAMES)
     pa = write_raster(str(tmp_path / "after.tif"), after, nodata=0, descriptions=S2_NAMES)
-    with pytest.raises(InputError, match="no valid pixel in common|no pixel with data on both dates"):
+    with pytest.raises(InputError, match="BEFORE and AFTER have no valid pixel in common"):
         detect_change(_request(tmp_path, pb, pa, None))
     assert not (tmp_path / "change.tif").exists() and not (tmp_path / "change.gpkg").exists()
+
+
+def test_a_run_that_compared_nothing_without_an_extent_names_both_rasters():
+    """check_compared without an extent (the run's own tally, where the pairing's sample found pixels the tiles did not)
+    says that BEFORE and AFTER share no pixel with data, not the extent's message."""
+    with pytest.raises(InputError) as err:
+        check_compared(0.0, None)
+    assert err.value.problem == ("BEFORE and AFTER have no pixel with data on both dates: every pixel is nodata (or masked "
+                                 "as cloud) in one or the other.")
+    assert err.value.fix == ("Check the nodata values (and cloud masks) of both rasters, or choose rasters that overlap "
+                             "with data.")
+    check_compared(1.0, None)  # a run that compared something passes

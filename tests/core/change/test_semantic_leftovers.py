@@ -20,6 +20,31 @@ def test_land_covers_without_a_change_are_refused(text):
     assert "does not name a change TerraPrompt knows" in str(exc.value) and "'forest to built-up'" in str(exc.value)
 
 
+@pytest.mark.parametrize("text", ["water and buildings", "shadows of buildings", "water buildings"])
+def test_a_land_cover_before_buildings_is_refused_saying_why(text):
+    """The refusal says that 'buildings' is new buildings only with no other land cover before it."""
+    with pytest.raises(PromptError) as exc:
+        parse_change_prompt(text)
+    assert ("'buildings' is read as 'new buildings' only when no other land cover is named before it." in str(exc.value)
+            and "Name the change to keep, e.g. 'new buildings', 'forest to built-up', or prompt 'any change'." in str(exc.value))
+
+
+@pytest.mark.parametrize("text, unread", [
+    ("buildings in forest", "forest"), ("buildings on farmland", "farmland"), ("buildings replacing forest", "replacing forest"),
+    ("buildings, roads", "roads"),
+])
+def test_buildings_with_a_land_cover_after_them_are_new_buildings(text, unread):
+    """'buildings in forest' ran as new buildings before and was refused: the land cover after it is named as unread."""
+    p = parse_change_prompt(text)
+    assert p.id == "new_buildings" and p.notes == [f"not understood: '{unread}'"]
+
+
+def test_around_a_spelled_size_is_read():
+    """'around one hectare' was a place: the 1 ha was dropped and the note asked for EXTENT."""
+    p = parse_change_prompt("new buildings larger than around one hectare")
+    assert p.id == "new_buildings" and p.min_area_m2 == 10_000 and p.notes == []
+
+
 def test_buildings_alone_stays_new_buildings():
     """The catalogue's bare 'buildings' is still new buildings, with a place beside it too."""
     assert parse_change_prompt("buildings").id == "new_buildings"
@@ -73,7 +98,9 @@ def test_meaning_match_says_its_tail():
 @pytest.mark.parametrize("text", ["new buildings since 2019", "new buildings in the last 5 years", "deforestation since 2019",
                                   "what changed between 2018 and 2020", "forest in 2018 to cropland in 2022", "flooded crops",
                                   "vegetation loss and flooding larger than 1 ha", "urban growth", "nouveaux bâtiments",
-                                  "forest to non-forest since 2019", "demolished buildings"])
+                                  "forest to non-forest since 2019", "demolished buildings",
+                                  "deforestation within the last 5 years", "new buildings within the past 3 years",
+                                  "new buildings within a year"])
 def test_prompts_read_whole_have_no_note(text):
     """Dates and the catalogue's own phrases leave nothing unread."""
     assert not [n for n in parse_change_prompt(text).notes if n.startswith("not understood")]
