@@ -9,42 +9,47 @@
             <translation>Segmentierung</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="70" />
+            <location filename="../plugin/algorithms/base.py" line="74" />
             <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
             <translation>{label} ({name}): {value!r} ist weder ein Rasterlayer noch eine lesbare Rasterdatei. Wählen Sie ein Raster oder lassen Sie das Feld leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="73" />
+            <location filename="../plugin/algorithms/base.py" line="77" />
             <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
             <translation>{label} ({name}): {value!r} ist keine Zahl. Geben Sie eine Zahl an oder lassen Sie das Feld leer.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="731" />
+            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
+            <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="122" />
             <source>{label} ({name}): {value} is outside the allowed range, {min} to {max}. Give a value from {min} to {max}.</source>
             <translation>{label} ({name}): {value} liegt außerhalb des zulässigen Bereichs von {min} bis {max}. Geben Sie einen Wert von {min} bis {max} an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="102" />
+            <location filename="../plugin/algorithms/base.py" line="125" />
             <source>{label} ({name}): {value} is below the minimum, {min}. Give a value of {min} or more.</source>
             <translation>{label} ({name}): {value} liegt unter dem Minimum {min}. Geben Sie einen Wert von {min} oder mehr an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="103" />
+            <location filename="../plugin/algorithms/base.py" line="126" />
             <source>{label} ({name}): {value} is above the maximum, {max}. Give a value of {max} or less.</source>
             <translation>{label} ({name}): {value} liegt über dem Maximum {max}. Geben Sie einen Wert von {max} oder weniger an.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="134" />
+            <location filename="../plugin/algorithms/base.py" line="157" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>„{name}“ ist ein {provider}-Layer, keine Datei: Verarbeitungsalgorithmen lesen Rasterdateien.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="134" />
+            <location filename="../plugin/algorithms/base.py" line="157" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Speichern Sie den benötigten Teil als GeoTIFF (Rechtsklick › Exportieren › Speichern als, „Gerendertes Bild“) oder verwenden Sie das TerraPrompt-Panel, das Web-Layer über der Kartenansicht rendert.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="199" />
+            <location filename="../plugin/algorithms/base.py" line="222" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt benötigt das Python-Paket „{name}“, das in diesem QGIS nicht installiert ist. Öffnen Sie das TerraPrompt-Bedienfeld, Reiter Einrichtung, und klicken Sie auf „Abhängigkeiten installieren“ (siehe README, Installation in QGIS).</translation>
         </message>
@@ -464,17 +469,17 @@
             <translation>{label} ({name}) ist leer. Geben Sie ein, was extrahiert werden soll, z. B. „Wasser“ oder „Vegetation außer Gras“.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="423" />
+            <location filename="../plugin/gui/layers.py" line="442" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} auf {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="437" />
+            <location filename="../plugin/gui/layers.py" line="456" />
             <source>{name} (classes)</source>
             <translation>{name} (Klassen)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="445" />
+            <location filename="../plugin/gui/layers.py" line="464" />
             <source>{name} (polygons)</source>
             <translation>{name} (Polygone)</translation>
         </message>
@@ -569,7 +574,17 @@
             <translation>Suche über {mpx} Millionen Pixel: mit der Netz-Methode (METHOD network, oder auto bei Pixeln von etwa 1,25 m oder feiner) dauert das etwa {minutes} Minuten auf 2 CPU-Kernen. Geben Sie eine EXTENT oder METHOD appearance an, um schneller zu suchen.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="110" />
+            <location filename="../plugin/algorithms/outputs.py" line="90" />
+            <source>The class names of {file} could not be written beside it ({file}.aux.xml): software other than QGIS shows class numbers. Check the free disk space.</source>
+            <translation>Die Klassennamen von {file} konnten nicht daneben geschrieben werden ({file}.aux.xml): Andere Software als QGIS zeigt Klassennummern. Prüfen Sie den freien Speicherplatz.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/outputs.py" line="117" />
+            <source>The style of {file} could not be saved in it: the disk of {folder} is full. It opens with a single symbol outside this project; free disk space and run again to keep it.</source>
+            <translation>Der Stil von {file} konnte nicht darin gespeichert werden: Der Datenträger von {folder} ist voll. Außerhalb dieses Projekts öffnet es sich mit einem einzigen Symbol; geben Sie Speicherplatz frei und starten Sie erneut, um ihn zu behalten.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/outputs.py" line="120" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Der Stil von {file} konnte nicht darin gespeichert werden ({error}): Außerhalb dieses Projekts wird sie mit einem einzigen Symbol geöffnet.</translation>
         </message>
@@ -884,7 +899,7 @@
             <translation>Siamesisches Veränderungsnetz</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="230" />
+            <location filename="../plugin/gui/layers.py" line="249" />
             <source>{n} other transitions</source>
             <translation>{n} weitere Übergänge</translation>
         </message>
@@ -1819,11 +1834,6 @@
             <translation>Die Ausgabe {file} ist das Eingaberaster; Eingaben werden nie überschrieben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="731" />
-            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
-            <translation>Die Ausgabe {file} ist die Datei des Layers „{layer}“ im Projekt, der kein TerraPrompt-Ergebnis ist: Der Lauf würde sie überschreiben. Wählen Sie einen anderen Ausgabedateinamen.</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Kein Rasterlayer gewählt. Fügen Sie dem Projekt ein Raster hinzu und wählen Sie es unter Eingabe.</translation>
@@ -1864,27 +1874,32 @@
             <translation>Landbedeckung fertig: {classes} ({area} klassifiziert).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="113" />
+            <location filename="../plugin/gui/layers.py" line="115" />
+            <source>The style of {file} could not be saved beside it ({error}): it opens with QGIS's default style outside this project. Check the free disk space.</source>
+            <translation>Der Stil von {file} konnte nicht daneben gespeichert werden ({error}): Außerhalb dieses Projekts öffnet es sich mit dem Standardstil von QGIS. Prüfen Sie den freien Speicherplatz.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="132" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Der Stil von {file} wurde nicht daneben gespeichert: {qml} ist der Stil, den QGIS für {other} liest, eine Datei gleichen Namens. Geben Sie der Ausgabe einen anderen Namen, damit ihre Klassen und Farben mit der Datei erhalten bleiben.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="286" />
+            <location filename="../plugin/gui/layers.py" line="305" />
             <source>Background</source>
             <translation>Hintergrund</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="185" />
+            <location filename="../plugin/gui/layers.py" line="204" />
             <source>no change</source>
             <translation>keine Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="186" />
+            <location filename="../plugin/gui/layers.py" line="205" />
             <source>change</source>
             <translation>Veränderung</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="439" />
+            <location filename="../plugin/gui/layers.py" line="458" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS konnte das Ergebnisraster {path} nicht öffnen.</translation>
         </message>

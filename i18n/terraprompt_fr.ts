@@ -9,42 +9,47 @@
             <translation>Segmentation</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="70" />
+            <location filename="../plugin/algorithms/base.py" line="74" />
             <source>{label} ({name}): {value!r} is not a raster layer or a raster file that can be opened. Choose a raster, or leave it empty.</source>
             <translation>{label} ({name}) : {value!r} n'est ni une couche raster ni un fichier raster lisible. Choisissez un raster, ou laissez vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="73" />
+            <location filename="../plugin/algorithms/base.py" line="77" />
             <source>{label} ({name}): {value!r} is not a number. Give a number, or leave it empty.</source>
             <translation>{label} ({name}) : {value!r} n'est pas un nombre. Donnez un nombre, ou laissez vide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="99" />
+            <location filename="../plugin/gui/landcover_tab.py" line="731" />
+            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
+            <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/base.py" line="122" />
             <source>{label} ({name}): {value} is outside the allowed range, {min} to {max}. Give a value from {min} to {max}.</source>
             <translation>{label} ({name}) : {value} est hors de la plage autorisée, de {min} à {max}. Donnez une valeur de {min} à {max}.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="102" />
+            <location filename="../plugin/algorithms/base.py" line="125" />
             <source>{label} ({name}): {value} is below the minimum, {min}. Give a value of {min} or more.</source>
             <translation>{label} ({name}) : {value} est sous le minimum, {min}. Donnez une valeur de {min} ou plus.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="103" />
+            <location filename="../plugin/algorithms/base.py" line="126" />
             <source>{label} ({name}): {value} is above the maximum, {max}. Give a value of {max} or less.</source>
             <translation>{label} ({name}) : {value} est au-dessus du maximum, {max}. Donnez une valeur de {max} ou moins.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="134" />
+            <location filename="../plugin/algorithms/base.py" line="157" />
             <source>'{name}' is a {provider} layer, not a file: Processing algorithms read raster files.</source>
             <translation>« {name} » est une couche {provider}, pas un fichier : les algorithmes de traitement lisent des fichiers raster.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="134" />
+            <location filename="../plugin/algorithms/base.py" line="157" />
             <source>Save the part you need as a GeoTIFF (right-click › Export › Save As, 'Rendered image'), or use the TerraPrompt panel, which renders web layers over the map view.</source>
             <translation>Enregistrez la partie utile en GeoTIFF (clic droit › Exporter › Enregistrer sous, « Image rendue »), ou utilisez le panneau TerraPrompt, qui rend les couches web sur la vue de la carte.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/base.py" line="199" />
+            <location filename="../plugin/algorithms/base.py" line="222" />
             <source>TerraPrompt needs the Python package '{name}', which is not installed in this QGIS. Open the TerraPrompt panel, tab Setup, and click 'Install dependencies' (see README, Installing in QGIS).</source>
             <translation>TerraPrompt a besoin du paquet Python « {name} », qui n'est pas installé dans ce QGIS. Ouvrez le panneau TerraPrompt, onglet Installation, et cliquez sur « Installer les dépendances » (voir le README, Installation dans QGIS).</translation>
         </message>
@@ -464,17 +469,17 @@
             <translation>{label} ({name}) est vide. Tapez ce qu'il faut extraire, p. ex. « eau » ou « végétation sauf herbe ».</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="423" />
+            <location filename="../plugin/gui/layers.py" line="442" />
             <source>{prompt} on {layer}</source>
             <translation>{prompt} sur {layer}</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="437" />
+            <location filename="../plugin/gui/layers.py" line="456" />
             <source>{name} (classes)</source>
             <translation>{name} (classes)</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="445" />
+            <location filename="../plugin/gui/layers.py" line="464" />
             <source>{name} (polygons)</source>
             <translation>{name} (polygones)</translation>
         </message>
@@ -569,7 +574,17 @@
             <translation>Recherche sur {mpx} millions de pixels : avec la méthode réseau (METHOD network, ou auto sur des pixels d'environ 1,25 m ou plus fins) cela prend environ {minutes} minutes sur 2 cœurs CPU. Donnez une EXTENT, ou METHOD appearance, pour une recherche plus rapide.</translation>
         </message>
         <message>
-            <location filename="../plugin/algorithms/outputs.py" line="110" />
+            <location filename="../plugin/algorithms/outputs.py" line="90" />
+            <source>The class names of {file} could not be written beside it ({file}.aux.xml): software other than QGIS shows class numbers. Check the free disk space.</source>
+            <translation>Les noms des classes de {file} n'ont pas pu être écrits à côté ({file}.aux.xml) : les logiciels autres que QGIS affichent les numéros de classe. Vérifiez l'espace disque libre.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/outputs.py" line="117" />
+            <source>The style of {file} could not be saved in it: the disk of {folder} is full. It opens with a single symbol outside this project; free disk space and run again to keep it.</source>
+            <translation>Le style de {file} n'a pas pu y être enregistré : le disque de {folder} est plein. Hors de ce projet il s'ouvre avec un symbole unique ; libérez de l'espace disque et relancez pour le conserver.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/algorithms/outputs.py" line="120" />
             <source>The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this project.</source>
             <translation>Le style de {file} n'a pas pu y être enregistré ({error}) : hors de ce projet, il s'ouvre avec un symbole unique.</translation>
         </message>
@@ -884,7 +899,7 @@
             <translation>Réseau siamois de détection de changements</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="230" />
+            <location filename="../plugin/gui/layers.py" line="249" />
             <source>{n} other transitions</source>
             <translation>{n} autres transitions</translation>
         </message>
@@ -1819,11 +1834,6 @@
             <translation>La sortie {file} est le raster d'entrée ; les entrées ne sont jamais écrasées. Choisissez un autre nom de fichier de sortie.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/landcover_tab.py" line="731" />
-            <source>The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the run would overwrite it. Choose another output file name.</source>
-            <translation>La sortie {file} est le fichier de la couche « {layer} » du projet, qui n'est pas un résultat TerraPrompt : le calcul l'écraserait. Choisissez un autre nom de fichier de sortie.</translation>
-        </message>
-        <message>
             <location filename="../plugin/gui/landcover_tab.py" line="741" />
             <source>No raster layer is chosen. Add a raster to the project and pick it under Input.</source>
             <translation>Aucune couche raster n'est choisie. Ajoutez un raster au projet et choisissez-le sous Entrée.</translation>
@@ -1864,27 +1874,32 @@
             <translation>Occupation du sol terminée : {classes} ({area} classés).</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="113" />
+            <location filename="../plugin/gui/layers.py" line="115" />
+            <source>The style of {file} could not be saved beside it ({error}): it opens with QGIS's default style outside this project. Check the free disk space.</source>
+            <translation>Le style de {file} n'a pas pu être enregistré à côté ({error}) : il s'ouvre avec le style par défaut de QGIS hors de ce projet. Vérifiez l'espace disque libre.</translation>
+        </message>
+        <message>
+            <location filename="../plugin/gui/layers.py" line="132" />
             <source>The style of {file} was not saved beside it: {qml} is the style QGIS reads for {other}, a file of the same name. Give the output another name to keep its classes and colours with the file.</source>
             <translation>Le style de {file} n'a pas été enregistré à côté de lui : {qml} est le style que QGIS lit pour {other}, un fichier du même nom. Donnez un autre nom à la sortie pour garder ses classes et ses couleurs avec le fichier.</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="286" />
+            <location filename="../plugin/gui/layers.py" line="305" />
             <source>Background</source>
             <translation>Fond</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="185" />
+            <location filename="../plugin/gui/layers.py" line="204" />
             <source>no change</source>
             <translation>pas de changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="186" />
+            <location filename="../plugin/gui/layers.py" line="205" />
             <source>change</source>
             <translation>changement</translation>
         </message>
         <message>
-            <location filename="../plugin/gui/layers.py" line="439" />
+            <location filename="../plugin/gui/layers.py" line="458" />
             <source>QGIS could not open the result raster {path}.</source>
             <translation>QGIS n'a pas pu ouvrir le raster résultat {path}.</translation>
         </message>

@@ -61,6 +61,10 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
         ok, message = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, message
+        for p in self.destinationParameterDefinitions():
+            message = _overwrites_project_data(parameters.get(p.name()), context)
+            if message:
+                return False, message
         for p in self.parameterDefinitions():
             value = parameters.get(p.name())
             if value is None or value == "" or isinstance(value, QgsProperty):
@@ -82,6 +86,25 @@ class TerraPromptAlgorithm(QgsProcessingAlgorithm):
             return fn(progress=feedback.setProgress, is_cancelled=feedback.isCanceled)
         except TerraPromptError as exc:
             raise QgsProcessingException(str(exc)) from exc
+
+
+def _overwrites_project_data(value, context: QgsProcessingContext) -> str:
+    """What is wrong with an output file that a layer of the project reads which is not an earlier TerraPrompt result (the
+    analyst's data, which the run would overwrite), with the fix, as the dock refuses it; '' otherwise."""
+    from qgis.core import QgsProcessingOutputLayerDefinition
+
+    from ..gui.layers import foreign_layers_of
+
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink.staticValue() if value.sink.propertyType() == QgsProperty.StaticProperty else ""
+    if not isinstance(value, str) or not value or value == "TEMPORARY_OUTPUT" or value.lower().startswith("memory:"):
+        return ""
+    foreign = foreign_layers_of([ogr_uri_path(value)], context.project())
+    if not foreign:
+        return ""
+    return tr("The output {file} is the file of the layer '{layer}' in the project, which is not a TerraPrompt result: the "
+              "run would overwrite it. Choose another output file name.").format(
+        file=os.path.basename(foreign[0].source().split("|")[0]), layer=foreign[0].name())
 
 
 def _out_of_range(p, value) -> str:

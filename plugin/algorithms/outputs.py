@@ -4,6 +4,7 @@ to the layers QGIS loads (the toolbox dialog, batch runs, runAndLoadResults), na
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from typing import Callable, Optional
@@ -83,8 +84,12 @@ def style_file(path: str, style: Callable, project=None) -> str:
         note = keep_style(layer)
     names = _class_names(layer)
     del layer  # GDAL's handle closed before the category names are written beside the file
-    if names:
-        write_class_names(file, names)
+    if file.lower().endswith(".gpkg") and "|" not in path:  # a GeoPackage the run wrote whole, not the analyst's
+        _journal_deleted(file)
+    if names and not write_class_names(file, names):
+        note = "\n".join(n for n in (note, tr("The class names of {file} could not be written beside it ({file}.aux.xml): "
+                                                "software other than QGIS shows class numbers. Check the free disk space.")
+                                      .format(file=os.path.basename(file))) if n)
     return note
 
 
@@ -107,8 +112,28 @@ def _style_in_geopackage(layer: QgsVectorLayer, path: str, project) -> str:
         error = str(exc)
     if not error:
         return ""
+    folder = os.path.dirname(os.path.abspath(path))
+    if shutil.disk_usage(folder).free < FULL_DISK_BYTES:  # SQLite's 'disk is full' reaches QGIS's message as a missing table
+        return tr("The style of {file} could not be saved in it: the disk of {folder} is full. It opens with a single symbol "
+                  "outside this project; free disk space and run again to keep it.").format(
+            file=os.path.basename(path), folder=folder)
     return tr("The style of {file} could not be saved in it ({error}): it opens with a single symbol outside this "
               "project.").format(file=os.path.basename(path), error=error)
+
+
+FULL_DISK_BYTES = 1024 * 1024
+"""Free space under which a failed style save is put down to a full disk (a style table takes a few pages)."""
+
+
+def _journal_deleted(path: str) -> None:
+    """Put a GeoPackage the run wrote back in SQLite's rollback-journal mode once QGIS has saved its style there (QGIS
+    opens it in WAL mode, whose -wal and -shm files a full disk left beside the finished output); left as it is while
+    another connection holds it."""
+    try:
+        with closing(sqlite3.connect(path, timeout=1)) as db:
+            db.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error:
+        pass
 
 
 def _forget_style(path: str, table: str) -> None:

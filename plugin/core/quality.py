@@ -280,6 +280,16 @@ def saturation_level(dtype: str) -> Optional[float]:
     return float(np.iinfo(np.dtype(dtype)).max) if kind in "ui" else None
 
 
+def saturated_raw(values: np.ndarray, dtypes: list[str]) -> np.ndarray:
+    """Pixels of (bands, rows, cols) raw values, read from bands of ``dtypes``, at their data type's largest value
+    (:func:`saturation_level`) in every band: no measurement, as :func:`saturated` tells them from a band set; none when
+    a band is floating-point (no ceiling) or none is given."""
+    tops = [saturation_level(d) for d in dtypes]
+    if not tops or None in tops:
+        return np.zeros(values.shape[1:], bool)
+    return np.all([values[i] == np.float32(top) for i, top in enumerate(tops)], axis=0)
+
+
 def saturated(bs, levels: dict[str, float]) -> np.ndarray:
     """Pixels at their saturation level in every band of ``levels`` (role -> the level's value as read), where those
     bands are valid: no measurement (an 8-bit true-colour product clips bright surfaces at 255 in every band)."""

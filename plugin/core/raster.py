@@ -78,7 +78,10 @@ class RasterSource:
     is_complex: bool = False
     overviews: tuple[int, ...] = ()
     zero_fill: bool = False
-    """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill`)."""
+    """Pixels that are 0 in every band read are nodata (see :func:`zero_is_fill` and :func:`float_zero_fill`)."""
+    zero_fill_bands: tuple[int, ...] = ()
+    """Bands (1-based) of a zero-fill product whose 0 alone is nodata (:func:`product_zero_bands`): Sentinel-2 and Landsat
+    store no measurement as 0, so a band at 0 where its footprint ends (a swath edge's SWIR) is no value."""
     db_zero_fill: bool = False
     """0 in every band is the fill of SAR in dB (see :func:`db_zero_fill`): kept out of the warper's resampling kernel in
     :meth:`read_on_grid`; reads leave it to the SAR scaling, which masks it and says so (``Scaling.no_measurement``)."""
@@ -178,7 +181,7 @@ class RasterSource:
             data = read_bands(self.dataset(), want, window=window, masked=True, **kw)
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
+        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)), bands)
 
     def _mask_validity(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
         """The bands of a read made with the data-mask band appended, masked where that band says no data."""
@@ -187,13 +190,17 @@ class RasterSource:
         none = ~(np.asarray(data.data[-1]) >= 0.999) | np.ma.getmaskarray(data)[-1]
         return np.ma.MaskedArray(data.data[:-1], mask=np.ma.getmaskarray(data)[:-1] | none[None])
 
-    def _mask_fill(self, data: np.ma.MaskedArray) -> np.ma.MaskedArray:
-        """Mask the values set as nodata on the layer in QGIS, and the pixels that are 0 in every band of the read when
-        the raster uses 0 as fill."""
+    def _mask_fill(self, data: np.ma.MaskedArray, bands: Sequence[int]) -> np.ma.MaskedArray:
+        """Mask the values set as nodata on the layer in QGIS, the pixels that are 0 in every band of the read when
+        the raster uses 0 as fill, and 0 in each of ``bands`` (the bands read) that :attr:`zero_fill_bands` holds."""
         if not self.user_nodata and not self.zero_fill:
             return data
         values = np.asarray(data.data)
         fill = (values == 0).all(axis=0)[None] if self.zero_fill else None  # one plane, broadcast over the bands
+        own = [k for k, b in enumerate(bands) if b in self.zero_fill_bands]
+        if own:
+            fill = np.broadcast_to(fill, values.shape).copy()
+            fill[own] |= values[own] == 0
         for low, high in self.user_nodata:
             hit = (values >= np.float32(low)) & (values <= np.float32(high))
             fill = hit if fill is None else fill | hit
@@ -207,15 +214,14 @@ class RasterSource:
         resampling: Resampling = Resampling.bilinear,
     ) -> np.ma.MaskedArray:
         """Read bands reprojected/resampled onto another grid (a window of it), masked outside."""
-        bands = list(bands) if bands else list(range(1, self.count + 1))
+        wanted = list(bands) if bands else list(range(1, self.count + 1))
         window = window or Window(0, 0, grid.width, grid.height)
         try:
             ds = self.dataset()
             nodata = ds.nodata
             if nodata is None and len(self.user_nodata) == 1 and self.user_nodata[0][0] == self.user_nodata[0][1]:
                 nodata = self.user_nodata[0][0]  # one value set in QGIS: the warper leaves it out of the resampling
-            if self.validity_band:
-                bands = bands + [self.validity_band]
+            bands = wanted + ([self.validity_band] if self.validity_band else [])
             if nodata is not None:
                 with WarpedVRT(ds, src_crs=self.crs, crs=grid.crs, transform=grid.transform, width=grid.width,
                                height=grid.height, resampling=resampling, src_nodata=nodata, nodata=nodata) as vrt:
@@ -233,7 +239,7 @@ class RasterSource:
                 data = np.ma.MaskedArray(raw[:-1], mask=np.broadcast_to(alpha, raw[:-1].shape))
         except (RasterioIOError, CPLE_BaseError) as exc:
             raise _read_error(self.path, exc) from exc
-        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)))
+        return self._mask_fill(self._mask_validity(_to_float(data, self.is_complex)), wanted)
 
     def sample(self, bands: Optional[Sequence[int]] = None, max_pixels: int = 1_000_000) -> np.ma.MaskedArray:
         """A decimated read of the whole raster (from overviews when present) for statistics; a slow one (a large
@@ -328,6 +334,66 @@ def zero_is_fill(nodata: Optional[float], dtypes: Sequence[str]) -> bool:
     """True for multiband integer imagery without a nodata value: 0 in every band is then the fill of collars and
     mosaic gaps (the Sentinel-2 NO_DATA value, the Landsat fill, black borders of 8-bit exports), not a measurement."""
     return nodata is None and len(dtypes) >= 3 and all(np.dtype(d).kind in "iu" for d in dtypes)
+
+
+FLOAT_ZERO_FILL_SHARE = 0.005
+"""Share of a sample that must be 0.0 in every band for float reflectance without a nodata value to take it as fill
+(:func:`float_zero_fill`). No float raster of three bands or more in ../shared/data holds a pixel 0.0 in every band
+(0 % of each); SLC-off stripes written as 0.0 (gdal_translate -ot Float32, a GEE unmask(0)) covered 23 %."""
+DECLARED_ZERO_SHARE = 0.01
+"""Share of a sample 0 in every band (and not the declared nodata value) above which :func:`fill_note` cautions."""
+
+
+def zero_share(ds, count: int) -> float:
+    """The share of the pixels of :func:`five_windows` that are 0 in every one of ``count`` bands and not the declared
+    nodata value (0 when no pixel is left)."""
+    v = _five_windows(ds, range(1, count + 1))
+    data = np.ones(v.shape[1], bool) if ds.nodata is None else ~(v == ds.nodata).any(axis=0)
+    return float(((v == 0).all(axis=0) & data).sum()) / max(int(data.sum()), 1)
+
+
+def float_zero_fill(ds, dtypes: Sequence[str]) -> bool:
+    """True for three float bands or more without a nodata value whose pixels are 0.0 in every band in at least
+    FLOAT_ZERO_FILL_SHARE of a sample: the fill of stripes and collars written as float (no surface reflects exactly
+    nothing in every band), nodata as integer imagery's 0 is (:func:`zero_is_fill`). Read on five small windows."""
+    if ds.nodata is not None or len(dtypes) < 3 or not all(np.dtype(d).kind == "f" for d in dtypes):
+        return False
+    return zero_share(ds, len(dtypes)) >= FLOAT_ZERO_FILL_SHARE
+
+
+_PRODUCT_BAND = re.compile(r"(?:SR_)?B(?:0?[1-9]|1[0-2]|8A)", re.I)
+"""Band descriptions of Sentinel-2 (B01 ... B12, B8A) and Landsat (B1 ... B11, SR_B1 ...) products, also as a virtual
+raster's source file names give them (:func:`band_names_in_file_names`)."""
+
+
+def product_zero_bands(dtypes: Sequence[str], descriptions: Sequence[str], zero_fill: bool) -> tuple[int, ...]:
+    """The bands (1-based) whose 0 alone is nodata: the unsigned 16-bit bands a zero-fill raster's descriptions name
+    as Sentinel-2 or Landsat bands, whose products write no measurement as 0 (at a swath edge the SWIR and 60 m bands
+    end before the others: MNDWI with SWIR1 = 0 read as water). Other rasters keep 0 in some bands as a value (HLS'
+    signed reflectance holds 0 in one band on up to 0.5 % of its pixels, 8-bit colours hold pure red)."""
+    if not zero_fill:
+        return ()
+    return tuple(i for i, (d, desc) in enumerate(zip(dtypes, descriptions), start=1)
+                 if d == "uint16" and _PRODUCT_BAND.fullmatch(desc.strip()))
+
+
+def fill_note(src: "RasterSource") -> str:
+    """What the explanation says of a fill nobody declared ('' when nothing): float 0.0 in every band taken as nodata
+    (:func:`float_zero_fill`), or 0 in every band on more than DECLARED_ZERO_SHARE of a sample although the declared
+    nodata value is another (SLC-off stripes of 0 under a declared -9999: read as data)."""
+    float_bands = all(np.dtype(d).kind == "f" for d in src.dtypes)
+    if src.count < 3 or not (src.nodata is not None or (src.zero_fill and float_bands)):
+        return ""
+    share = 100.0 * zero_share(src.dataset(), src.count)
+    if src.nodata is None:
+        return separator() + t("0.0 in every band ({pct} % of a sample) is an undeclared fill, not reflectance: nodata",
+                               pct=number(share, 1))
+    if share <= 100.0 * DECLARED_ZERO_SHARE:
+        return ""
+    return separator() + t("caution: {pct} % of a sample is 0 in every band, but the nodata value declared is {nodata}: "
+                           "those pixels (stripes, collars) are read as data; if they are gaps, set 0 as the nodata value "
+                           "(Layer Properties > Transparency, or gdal_translate -a_nodata 0)",
+                           pct=number(share, 1), nodata=f"{src.nodata:g}")
 
 
 def lone_band_zero_fill(ds) -> bool:
@@ -595,7 +661,8 @@ def _source(ds, path: str, **extra) -> RasterSource:
     alpha = trailing_alpha_band(ds)
     n = ds.count - (alpha is not None)
     dtypes = tuple(ds.dtypes)[:n]
-    zero_fill = extra.pop("zero_fill", (zero_is_fill(ds.nodata, dtypes) or lone_band_zero_fill(ds)) and alpha is None)  # a GCP warp says its own
+    zero_fill = extra.pop("zero_fill", (zero_is_fill(ds.nodata, dtypes) or lone_band_zero_fill(ds)
+                                        or (float_zero_fill(ds, dtypes) and not db_zero_fill(ds, dtypes))) and alpha is None)  # a GCP warp says its own
     sources = vrt_band_sources(path, n) if ds.driver == "VRT" and "open_path" not in extra else ()
     descriptions = tuple(d or "" for d in ds.descriptions)[:n]
     named = band_names_in_file_names(sources) if sources and not any(descriptions) else ()
@@ -620,6 +687,7 @@ def _source(ds, path: str, **extra) -> RasterSource:
         overviews=tuple(ds.overviews(1)),
         alpha_band=alpha,
         zero_fill=zero_fill,
+        zero_fill_bands=product_zero_bands(dtypes, descriptions, zero_fill),
         db_zero_fill=alpha is None and not zero_fill and "open_path" not in extra and db_zero_fill(ds, dtypes),
         validity_band=next((i for i, d in enumerate(descriptions, start=1) if _VALIDITY.fullmatch(d.strip().lower())), None),
         wavelengths=band_wavelengths(ds, n),
@@ -910,9 +978,11 @@ def check_band_spread(src: RasterSource, roles: dict[str, int]) -> None:
     """Raise, naming each band and its value, when a band a role reads holds one value in every valid pixel of a sample
     (a band lost in an export, all 0 without a nodata value, or a blank tile): read as data, it decided the classes
     without a word (SWIR1 all 0 lowered the water IoU of a Sentinel-2 chip from 0.85 to 0.62). An all-zero band is
-    refused as such, not taken as nodata: 0 in only some bands is a value where 0 in every band is the fill."""
+    refused as such, not taken as nodata: 0 in only some bands is a value where 0 in every band is the fill (a product
+    band's own 0 fill, :attr:`RasterSource.zero_fill_bands`, is read here as the value it is: a band lost whole)."""
     if not roles:
         return
+    src = replace(src, zero_fill_bands=())
     bands = sorted(set(roles.values()))
     if _all_vary_in_windows(src, bands):  # the usual case, told from a few blocks
         return

@@ -264,16 +264,21 @@ def staged_vector(path: str, is_cancelled: Optional[Callable[[], bool]] = None,
             held = True
         copied = None
         if keep_layers and os.path.exists(path):  # a layer added to a GeoPackage: its other layers stay
-            copied = _file_state(path)
-            _copy_geopackage(path, gpkg)
+            with _held_for_writing(path, is_cancelled):
+                copied = _file_state(path)
+                _copy_geopackage(path, gpkg)
         yield gpkg
         lost = _to_vector_format(gpkg, tmp, is_cancelled, progress)
-        if copied is not None and _file_state(path) != copied:
-            raise OutputError(t("'{name}' changed while this run wrote its layer into a copy of it (another program, or a layer "
-                                "of it saved in QGIS): replacing it would lose that change, so nothing was written.",
-                                name=os.path.basename(path)),
-                              t("Run again once the other writes to that GeoPackage are done, or write to another file."))
-        commit(tmp, path)
+        if copied is None:
+            commit(tmp, path)
+        else:
+            with _held_for_writing(path, is_cancelled):  # no other program's write pending while the copy replaces it
+                if _file_state(path) != copied:
+                    raise OutputError(t("'{name}' changed while this run wrote its layer into a copy of it (another program, "
+                                        "or a layer of it saved in QGIS): replacing it would lose that change, so nothing "
+                                        "was written.", name=os.path.basename(path)),
+                                      t("Run again once the other writes to that GeoPackage are done, or write to another file."))
+                commit(tmp, path)
         if notes is not None:
             notes.extend(lost)
     except BaseException:
@@ -310,15 +315,60 @@ def _acquire(lock: threading.Lock, is_cancelled: Optional[Callable[[], bool]]) -
 
 
 def _file_state(path: str) -> tuple:
-    """Size and modification time of a GeoPackage and of its write-ahead log (QGIS saves edits there first)."""
+    """Size and modification time of a GeoPackage and of its write-ahead log (QGIS saves edits there first; an empty one,
+    which SQLite creates and deletes as connections open and close, holds no change)."""
     out = []
     for p in (path, path + "-wal"):
         try:
             st = os.stat(p)
-            out.append((st.st_size, st.st_mtime_ns))
+            out.append((st.st_size, st.st_mtime_ns) if st.st_size or p == path else None)
         except OSError:
             out.append(None)
     return tuple(out)
+
+
+LOCK_WAIT_S = 5.0
+"""Seconds a run waits for another program's write to a GeoPackage it adds a layer to, before it refuses."""
+
+
+@contextmanager
+def _held_for_writing(path: str, is_cancelled: Optional[Callable[[], bool]] = None) -> Iterator[None]:
+    """A connection holding SQLite's write lock on a GeoPackage (BEGIN IMMEDIATE, nothing written; released on leaving):
+    another program's pending write transaction, or one that holds the file exclusively, would be lost when the file is
+    replaced, so it is waited for (LOCK_WAIT_S; a cancel stops the wait), then refused."""
+    import pathlib
+    import sqlite3
+    import time
+
+    db = sqlite3.connect(pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=rw", uri=True, timeout=POLL_S,
+                         isolation_level=None)
+    try:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while not _began(db, path):
+            if is_cancelled is not None and is_cancelled():
+                raise Cancelled()
+            if time.monotonic() > deadline:
+                raise OutputError(t("'{name}' is locked by another program (an edit or a transaction not finished there): "
+                                    "adding this layer now would lose that program's change.", name=os.path.basename(path)),
+                                  t("Save or close the layer in that program, then run again, or write to another file."))
+        yield
+    finally:
+        db.close()  # rolls the (empty) transaction back
+
+
+def _began(db, path: str) -> bool:
+    """Whether BEGIN IMMEDIATE took the write lock (False: another connection holds it, or the whole file)."""
+    import sqlite3
+
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise write_failed(path, exc) from exc
+    except sqlite3.Error as exc:
+        raise write_failed(path, exc) from exc
+    return True
 
 
 def _read_only(path: str):
@@ -346,8 +396,9 @@ def gpkg_tables(path: str) -> dict[str, tuple[str, str]]:
 
 
 def _copy_geopackage(src: str, dst: str) -> None:
-    """Copy a GeoPackage through SQLite's backup API: a consistent copy even while QGIS has it open (in WAL mode, where
-    a plain file copy misses what sits in the -wal file)."""
+    """Copy a GeoPackage through SQLite's backup API, its write lock held (:func:`_held_for_writing`: no other writer can
+    then keep the copy waiting): a consistent copy even while QGIS has it open (in WAL mode, where a plain file copy misses
+    what sits in the -wal file). SQLite copies from no connection in a write transaction: another one reads it."""
     import sqlite3
     from contextlib import closing
 
@@ -391,12 +442,36 @@ def _to_vector_format(gpkg: str, staged: str, is_cancelled: Optional[Callable[[]
         if job.failures:
             raise OutputError(t("Cannot write '{name}' ({reason}).", name=shown_name(staged), reason=job.failures[0]),
                               t("Write a GeoPackage (.gpkg) instead, or check the folder and the disk space."))
+        _check_read_back(gpkg, staged)
     except BaseException:
         remove_quietly(staged)
         raise
     finally:
         remove_quietly(gpkg)
     return lost
+
+
+def _check_read_back(gpkg: str, staged: str) -> None:
+    """Refuse a translated file that does not read back with all the GeoPackage's features: GDAL's GeoJSON driver reports
+    no failed write (a full disk), so a file cut short would otherwise replace the previous output."""
+    want, got = _feature_count(gpkg), _feature_count(staged)
+    if got != want:
+        raise write_failed(staged, t("only {got} of its {want} features read back from the file written: the disk may be "
+                                     "full", got=max(got, 0), want=want))
+
+
+def _feature_count(path: str) -> int:
+    """The features of a vector file's first layer, counted by reading them; -1 when it cannot be read."""
+    from osgeo import ogr
+
+    with gdal_failures():  # an unreadable file is the answer, not news on stderr
+        try:
+            ds = ogr.Open(path)
+            count = ds.GetLayer(0).GetFeatureCount(force=1) if ds is not None and ds.GetLayerCount() else -1
+        except RuntimeError:  # bindings with exceptions enabled
+            count = -1
+        ds = None
+    return count
 
 
 def _is_empty(gpkg: str) -> bool:
@@ -526,13 +601,40 @@ def _quoted(identifier: str) -> str:
 
 
 def write_failed(path: str, reason: object) -> OutputError:
-    """The error for an output GDAL or the system could not write (a full disk, mostly), naming it and its folder."""
+    """The error for an output GDAL or the system could not write (a full disk, mostly), naming it and its folder (or
+    saying the folder was removed)."""
     folder = os.path.dirname(os.path.abspath(path)) or "."
-    text = " ".join(str(reason).split()) or "?"
-    return OutputError(t("Cannot write '{name}' ({reason}).", name=shown_name(path),
-                         reason=text if len(text) <= 200 else text[:199] + "…"),
+    gone = folder_removed([path])
+    if gone is not None:
+        return gone
+    return OutputError(t("Cannot write '{name}' ({reason}).", name=shown_name(path), reason=_short(reason)),
                        t("Check the folder '{folder}' and the free disk space; the previous output, if any, is unchanged.",
                          folder=folder))
+
+
+def folder_removed(paths: Iterable[Optional[str]]) -> Optional[OutputError]:
+    """The error for outputs whose folder was removed during the run (a raw OSError on a hidden temporary file there
+    otherwise); None when every folder is there."""
+    for path in filter(None, paths):
+        folder = os.path.dirname(os.path.abspath(split_layer(path)[0]))
+        if not os.path.isdir(folder):
+            return OutputError(t("The output folder '{folder}' was removed during the run.", folder=folder),
+                               t("Create it again or choose another folder, then run again; nothing was written."))
+    return None
+
+
+def scratch_failed(reason: object) -> OutputError:
+    """The error for TerraPrompt's own temporary files (under TMPDIR) that could not be written: a full temporary disk."""
+    return OutputError(t("Cannot write TerraPrompt's temporary files in '{folder}' ({reason}).", folder=temp_dir(),
+                         reason=_short(reason)),
+                       t("Free disk space there, or set the TMPDIR environment variable to a folder on a disk with space "
+                         "and restart QGIS; the outputs are unchanged."))
+
+
+def _short(reason: object) -> str:
+    """A failure's text on one line, at most 200 characters."""
+    text = " ".join(str(reason).split()) or "?"
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 _TEMP_NAME = re.compile(r"^\.(.+)\.tmp-[0-9a-f]{8}(\.[^.]*)?$")
@@ -624,8 +726,8 @@ class GeoTiffWriter:
 
     def __init__(self, path: str, grid: Grid, count: int, dtype: str, nodata: Optional[float] = None,
                  block: int = 256, colormap: Optional[dict] = None, descriptions: Sequence[str] = (),
-                 tags: Optional[dict] = None) -> None:
-        self.path = path
+                 tags: Optional[dict] = None, scratch: bool = False) -> None:
+        self.path, self.scratch = path, scratch  # scratch: a file of the run's own, under TMPDIR, never committed
         self.tmp = temp_path_for(path)
         block = block if block % 16 == 0 and block >= 16 else 256
         profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=count, dtype=dtype,
@@ -639,6 +741,8 @@ class GeoTiffWriter:
             self.ds = rasterio.open(self.tmp, "w", **profile)
         except Exception as exc:
             remove_quietly(self.tmp)
+            if scratch:
+                raise scratch_failed(exc) from exc
             raise OutputError(t("Cannot write '{path}': {reason}.", path=path, reason=exc), t(WRITABLE)) from exc
         if colormap:
             self.ds.write_colormap(1, colormap)
@@ -676,7 +780,7 @@ class GeoTiffWriter:
             failures = [str(exc)]
         if failures:
             self.abort()
-            raise write_failed(self.path, failures[0])
+            raise scratch_failed(failures[0]) if self.scratch else write_failed(self.path, failures[0])
 
     def commit(self) -> None:
         """Move a closed, finished temporary file over the destination."""
@@ -703,7 +807,8 @@ def class_colormap(colors: Iterable[tuple[int, tuple[int, int, int]]]) -> dict:
 def write_class_names(path: str, names: dict[int, str]) -> bool:
     """Name the classes of a finished single-band class raster for any GDAL-based software (GDAL category names, kept by
     a GeoTIFF in its .aux.xml), so it shows 'Water' rather than '1' without the .qml; False when there is nothing to write
-    or GDAL cannot (values above 255, which a category list indexed by value cannot hold; no GDAL bindings)."""
+    or GDAL cannot (values above 255, which a category list indexed by value cannot hold; no GDAL bindings; a failed write,
+    a full disk: the .aux.xml it left is removed)."""
     if not names or min(names) < 0 or max(names) > 255:
         return False
     try:
@@ -717,8 +822,22 @@ def write_class_names(path: str, names: dict[int, str]) -> bool:
             ok = ds is not None and ds.GetRasterBand(1).SetCategoryNames(categories) == gdal.CE_None
             ds = None
         except RuntimeError:  # GDAL in exceptions mode
-            return False
-    return ok and not failures
+            ok = False
+    if ok and not failures and _category_names(path) == categories:  # GDAL reports no failed .aux.xml write (a full disk)
+        return True
+    remove_quietly(path + ".aux.xml")  # written only now (commit removed the older one): empty or cut short
+    return False
+
+
+def _category_names(path: str) -> list[str]:
+    """The category names a raster's .aux.xml holds, read back (empty when it is missing, empty or cut short)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.parse(path + ".aux.xml").getroot()
+    except (OSError, ET.ParseError):
+        return []
+    return [c.text or "" for c in root.iterfind("./PAMRasterBand/CategoryNames/Category")]
 
 
 def temp_dir() -> str:

@@ -30,6 +30,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtXml import QDomDocument
 
 from ..i18n import tr
 
@@ -76,14 +77,14 @@ def keep_style(layer) -> str:
     QGIS holds the file open can wait on SQLite's lock for ever). An analyst's own .qml of that name is left alone, and
     so is the .qml of another result of the same name (``out.tif`` and ``out.shp``), or the one a raster of the same name
     reads: then the returned note says the style was not kept (else '')."""
-    from ..core.writers import our_style, style_mark
+    from ..core.writers import our_style
 
     path = layer.source().split("|")[0]
     stem, ext = os.path.splitext(path)
     qml = stem + ".qml"
     if not os.path.isfile(path) or ext.lower() == ".gpkg":
         return ""
-    if os.path.exists(qml) and not our_style(qml, owner=path):
+    if os.path.exists(qml) and os.path.getsize(qml) > 0 and not our_style(qml, owner=path):  # an empty one is no style
         if not our_style(qml):
             return ""  # an analyst's own .qml of that name is theirs
         other = _style_owner(qml, path)
@@ -92,10 +93,28 @@ def keep_style(layer) -> str:
     raster = next((stem + e for e in (".tif", ".tiff") if os.path.exists(stem + e)), None)
     if not isinstance(layer, QgsRasterLayer) and raster is not None:
         return _style_not_kept(path, qml, raster)
-    layer.saveNamedStyle(qml)
-    if os.path.exists(qml):
-        with open(qml, "a", encoding="utf-8") as f:
-            f.write("\n" + style_mark(path) + "\n")
+    return _save_style(layer, path, qml)
+
+
+def _save_style(layer, path: str, qml: str) -> str:
+    """Write the layer's style, marked as the result's, to ``qml`` through a temporary file renamed over it (QGIS's
+    saveNamedStyle does not check its writes: a full disk left an empty .qml); returns a note when it failed, else ''."""
+    from ..core.writers import remove_quietly, style_mark, temp_name
+
+    doc = QDomDocument()
+    error = layer.exportNamedStyle(doc)
+    tmp = os.path.join(os.path.dirname(qml), temp_name(os.path.basename(qml)))
+    try:
+        if error:
+            raise OSError(error)
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(doc.toString(2) + "\n" + style_mark(path) + "\n")
+        os.replace(tmp, qml)
+    except OSError as exc:
+        remove_quietly(tmp)
+        return tr("The style of {file} could not be saved beside it ({error}): it opens with QGIS's default style outside "
+                  "this project. Check the free disk space.").format(file=os.path.basename(path),
+                                                                      error=exc.strerror or str(exc))
     return ""
 
 

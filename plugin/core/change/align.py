@@ -24,11 +24,12 @@ from rasterio.warp import transform_bounds
 from rasterio.windows import Window
 
 from ..errors import InputError, ModalityError
+from ..landcover.clouds import mostly_cloud_caution
 from ..landcover.height import HeightReading, read_heights
 from ..landcover.indices import void_heights
 from ..messages import decimal, measure, number, separator, t as _t
 from ..modalities import Modality
-from ..quality import QualityMasker
+from ..quality import QualityMasker, saturated_raw
 from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
 from ..scaling import Scaling
 from ..stack import Layer, bounds_in, make_layer, sar_apart_note
@@ -209,9 +210,11 @@ class AlignedPair:
         else:
             data = layer.src.read_on_grid(self.grid, window=window, bands=idx, resampling=self.resampling)
         vals, ok, own = layer.measured(data, idx)  # a height band in metres, valid on its own (Layer.own_scaling)
+        # at the data type's largest value in every band: no measurement (an undeclared 65535 fill), as in land cover
+        rows = [idx.index(b) for r, b in zip(paired, wanted) if not (r in SAR_ROLES and b in layer.own_scaling)]
+        bad = ~ok | saturated_raw(np.asarray(data.data)[rows], [layer.src.dtypes[idx[k] - 1] for k in rows])
         if idx != wanted:
             vals = vals[[idx.index(b) for b in wanted]]
-        bad = ~ok
         for valid in own.values():
             bad |= ~valid
         if "height" in paired:  # an undeclared fill (-9999) is no height: it read as a 10 km drop
@@ -370,7 +373,8 @@ class MaskedTally:
 
     def say(self, report: list[str]) -> None:
         """Rewrite the report's cloud line with the share masked so far."""
-        report[self.line] = self.say_share(number(100.0 * self.masked / max(self.data, 1), 1))
+        caution = mostly_cloud_caution(self.masked, self.data - self.masked)
+        report[self.line] = self.say_share(number(100.0 * self.masked / max(self.data, 1), 1)) + (". " + caution if caution else "")
 
 
 def common_window(before: RasterSource, after: RasterSource) -> Window:
@@ -557,6 +561,13 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         report.insert(extent + 2, order)
         if pair._masked is not None:
             pair._masked.line += 1
+    cloudy = sum(b.cloudy for b in raw)
+    if n_valid == 0 and cloudy:
+        raise InputError(_t("The cloud masking took out all {n} pixels sampled that have data on both BEFORE and AFTER: "
+                            "no clear pixel is left to compare.", n=number(cloudy)),
+                         _t("Check both images for clouds, and for a fill value read as data (stripes or collars at the data "
+                            "type's largest value look like cloud): declare it as the nodata value, turn MASK_CLOUDS off "
+                            "for clear images, or give each date's product cloud mask."))
     if n_valid == 0:
         raise InputError(_t("BEFORE and AFTER have no valid pixel in common (all nodata where they overlap)."),
                          _t("Check the nodata values of both rasters, or choose rasters that overlap with data."))

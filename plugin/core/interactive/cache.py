@@ -20,6 +20,7 @@ import tempfile
 import math
 import time
 import uuid
+import zipfile
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from typing import Optional
@@ -289,7 +290,7 @@ class EmbeddingCache:
         self._remember(key, features)
         tmp = os.path.join(self.folder, f".{key}.{uuid.uuid4().hex[:8]}.tmp.npz")
         try:
-            np.savez(tmp, **{k: np.asarray(v) for k, v in features.items()})
+            _write_npz(tmp, features)
             os.replace(tmp, self._path(key))
             _touch(self._path(key))
         except OSError as exc:
@@ -434,3 +435,12 @@ def _remove(path: str) -> None:
         os.remove(path)
     except OSError:
         pass
+
+
+def _write_npz(path: str, features: dict) -> None:
+    """Write arrays as np.savez does (np.load reads them), the archive closed here even when a write fails (a full disk):
+    np.savez left it half-closed, and its finaliser printed 'Exception ignored in ZipFile.__del__' with a traceback."""
+    with open(path, "wb") as f, zipfile.ZipFile(f, "w", allowZip64=True) as z:
+        for name, value in features.items():
+            with z.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asarray(value), allow_pickle=False)

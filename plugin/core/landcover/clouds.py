@@ -17,8 +17,9 @@ from typing import Optional
 
 import numpy as np
 
-from ..messages import measure, t
-from ..resample import block_mean
+from ..gapfill import fill_nearest
+from ..messages import measure, number, t
+from ..resample import valid_block_mean
 
 SIX = ("blue", "green", "red", "nir", "swir1", "swir2")
 FOUR = ("blue", "green", "red", "nir")
@@ -152,10 +153,7 @@ class CloudMasker:
         hh, ww = -(-h // f), -(-w // f)
         if too_narrow(w, h, f):
             self.narrow = (w, h)
-        x = np.empty((len(self.bands), hh, ww), dtype=np.float32)
-        for i, b in enumerate(self.bands):
-            a = np.where(valid, np.nan_to_num(bands[b], nan=0.0), 0.0).astype(np.float32)
-            x[i] = block_mean(a, f, hh, ww)
+        x = cell_means([bands[b] for b in self.bands], valid, f)
         x = (x - self.mean) / self.std
         prob = np.zeros((3, hh, ww), dtype=np.float32)
         for ya, y0, y1 in window_runs(hh):
@@ -173,6 +171,30 @@ class CloudMasker:
         logits = self.session.run(None, {self.input_name: pad[None]})[0][0][:, :ch, :cw]
         e = np.exp(logits - logits.max(axis=0, keepdims=True))
         return e / e.sum(axis=0, keepdims=True)
+
+
+MOSTLY_CLOUD_SHARE = 0.9
+"""Share of the area with data called cloud or shadow above which the explanation cautions (:func:`mostly_cloud_caution`)."""
+
+
+def mostly_cloud_caution(cloudy: float, clear: float) -> str:
+    """A caution when clouds and shadows (``cloudy``) cover more than MOSTLY_CLOUD_SHARE of the area with data (``cloudy``
+    + ``clear``, any unit), else '': a fill read as data (a stripe of 65535) took a whole clear scene for cloud."""
+    if cloudy <= MOSTLY_CLOUD_SHARE * (cloudy + clear):
+        return ""
+    return t("Caution: clouds and shadows cover {pct} % of the area with data: check the image, as a fill value read as "
+             "data (stripes or collars at 0 or at the data type's largest value) can look like cloud to the network; "
+             "declare it as the nodata value, or turn the cloud masking off for a clear image",
+             pct=number(100.0 * cloudy / (cloudy + clear), 1))
+
+
+def cell_means(bands: list[np.ndarray], valid: np.ndarray, factor: int) -> np.ndarray:
+    """(bands, cells) means of each ``factor`` x ``factor`` cell over its valid pixels, a cell without any taking its
+    nearest such cell's means: nodata read as 0 reflectance is dark like shadow, and averaged into the cells along
+    declared SLC-off stripes it made 11 % of a Sen1Floods11 scene cloud or shadow (1.7 ha without the stripes, 90 ha with)."""
+    cells = [valid_block_mean(band, valid, factor) for band in bands]
+    has = cells[0][1]
+    return fill_nearest(np.stack([c[0] for c in cells]), has).astype(np.float32)
 
 
 def too_small(width: int, height: int, factor: int) -> bool:

@@ -23,14 +23,16 @@ from ..prefetch import Prefetcher
 from ..prompts import ParsedPrompt, concepts as catalogue, height_range_text, land_cover_map, parse_prompt
 from ..quality import ROLE as QA_ROLE, drop_saturated, saturation_level
 from ..layer_settings import LayerSettings
-from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, extent_clipped, open_raster,
-                      pixel_size_m, reads_cancellable, window_for_extent, window_text)
+from ..raster import (Grid, RasterSource, cell_size, check_band_spread, check_has_valid_pixels, extent_clipped, fill_note,
+                      open_raster, pixel_size_m, reads_cancellable, window_for_extent, window_text)
 from ..runtime import DeviceReport, numpy_device
 from ..scaling import SAR_POLARISATIONS
 from ..stack import ModalityStack, make_layer
 from ..tiling import TileSpec, run_tiled, sink_within, tiled_span
 from ..vectors import TINY_PIXELS, AreaCalculator, Written, polygonize, ten_pixels, write_polygons
-from ..writers import GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, with_bounded_gdal_cache
+from ..writers import (GeoTiffWriter, VECTOR_OUTPUT_EXTENSIONS, check_output_path, class_colormap, folder_removed,
+                       with_bounded_gdal_cache)
+from .clouds import mostly_cloud_caution
 from .height import HeightReading, filter_by_height, read_heights
 from .indices import ground_window_px, height_above_ground
 from .spectral import (SHADOW_REACH_M, CloudReach, Context, SpectralEngine, cannot_extract, head_unusable, scene_blocks,
@@ -372,9 +374,9 @@ class NetworkShadows:
     clouds (cloud only): its water is taken out of them, as the spectral rules' is (OSCD Paris t2: 23 % of the
     network's water lay in those shadows; cloud chips, 52 % and 90 % in the reference shadows)."""
 
-    def __init__(self, masker, stack: ModalityStack, run_win: Window) -> None:
+    def __init__(self, masker, stack: ModalityStack, run_win: Window, levels: Optional[dict[str, float]] = None) -> None:
         self.masker = masker
-        self._blocks = scene_blocks(masker, stack)
+        self._blocks = scene_blocks(masker, stack, levels)  # saturated pixels are nodata to the cloud network too
         self._reach = CloudReach(self._blocks)
         self._origin = (int(run_win.col_off), int(run_win.row_off))
 
@@ -407,9 +409,11 @@ class NetworkShadows:
             "; " + self.masker.narrow_caution() if self.masker.narrow else "")
 
 
-def network_shadows(engine, ctx: Context, roles: set[str], stack: ModalityStack, run_win: Window) -> Optional[NetworkShadows]:
+def network_shadows(engine, ctx: Context, roles: set[str], stack: ModalityStack, run_win: Window,
+                    levels: Optional[dict[str, float]] = None) -> Optional[NetworkShadows]:
     """The cloud shadows for a network run whose water its own cloud output masks (no product quality band, no SAR),
-    when ukis-csmask can read these bands (calibrated reflectance, 5-120 m pixels); None otherwise."""
+    when ukis-csmask can read these bands (calibrated reflectance, 5-120 m pixels); None otherwise. ``levels``: the
+    run's saturation levels (:func:`saturation_levels`), nodata to the cloud network."""
     from .clouds import CloudMasker, available
     from .spectral import CLOUDNET_PIXEL_M
 
@@ -419,7 +423,7 @@ def network_shadows(engine, ctx: Context, roles: set[str], stack: ModalityStack,
         return None
     if not (CLOUDNET_PIXEL_M[0] <= ctx.pixel_m <= CLOUDNET_PIXEL_M[1]):
         return None
-    return NetworkShadows(CloudMasker(roles, ctx.pixel_m, ctx.product_level, ctx.device), stack, run_win)
+    return NetworkShadows(CloudMasker(roles, ctx.pixel_m, ctx.product_level, ctx.device), stack, run_win, levels)
 
 
 def saturation_levels(stack: ModalityStack, roles: set[str]) -> dict[str, float]:
@@ -530,9 +534,11 @@ class _Writers:
         try:
             self.classes = GeoTiffWriter(out_raster, grid, 1, "uint8", NODATA, block=block, colormap=class_colormap(colors),
                                          descriptions=["class"], tags=tags)
-            self.confidence = GeoTiffWriter(os.path.join(tmpdir, "confidence.tif"), grid, 1, "uint8", None, block=block)
+            self.confidence = GeoTiffWriter(os.path.join(tmpdir, "confidence.tif"), grid, 1, "uint8", None, block=block,
+                                            scratch=True)
             if height:  # height above ground per pixel, for the object filter after the tiles
-                self.height = GeoTiffWriter(os.path.join(tmpdir, "height.tif"), grid, 1, "float32", None, block=block)
+                self.height = GeoTiffWriter(os.path.join(tmpdir, "height.tif"), grid, 1, "float32", None, block=block,
+                                            scratch=True)
         except BaseException:
             self.abort()
             raise
@@ -584,8 +590,8 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     engine.fit(drop_saturated(stack.read_sample(scene, engine.needed_roles()), levels)[0])
     run_win = tiled_span(window, src.width, src.height, req.tiles)  # the extent with the whole run's tiles around it
     if hasattr(engine, "attach_scene"):
-        engine.attach_scene(stack, run_win)
-    shadows = network_shadows(engine, ctx, roles, stack, run_win)
+        engine.attach_scene(stack, run_win, levels)
+    shadows = network_shadows(engine, ctx, roles, stack, run_win, levels)
     device = getattr(engine, "device_report", None) or numpy_device(req.device)
 
     grid = Grid(src.crs, src.grid.window_transform(window), int(window.width), int(window.height))
@@ -714,6 +720,12 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
             details["vector_areas_m2"] = written.areas_m2
             explanation = described(written)  # the layer's description and the run's explanation say the same
         out.classes.commit()
+    except OSError as exc:  # RasterioIOError too: a hidden temporary file gone with its folder is news of the folder
+        out.abort()
+        gone = folder_removed([out_raster, out_vector])
+        if gone is None:
+            raise
+        raise gone from exc
     except BaseException:
         out.abort()
         raise
@@ -759,7 +771,7 @@ def _details(req: ExtractRequest, parsed: ParsedPrompt, engine, engine_why: str,
                 "(a whole-raster run may keep or drop it otherwise)")]
                 if req.extent is not None and (parsed.min_area_m2 or parsed.max_area_m2) else []),
             "parsed": parsed, "modality": modality,
-            "stack": [l.modality.describe() + f"; {l.scaling.note}" for l in stack.layers],
+            "stack": [l.modality.describe() + f"; {l.scaling.note}" + fill_note(l.src) for l in stack.layers],
             "prompt_method": parsed.method, "prompt_notes": list(parsed.notes),
             "concepts_understood": [{"concept": m.concept, "label": t(cat[m.concept]["label"]), "score": m.score, "via": m.via}
                                     for m in parsed.concepts],
@@ -912,6 +924,7 @@ def explain(parsed: ParsedPrompt, engine: str, details: dict, areas: dict[str, f
         lines.append(t("Clouds/shadows excluded: {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2))
                      if details.get("shadows_excluded", True) else
                      t("Clouds excluded (not their shadows): {m2} m² = {ha} ha", m2=number(cloud), ha=number(cloud / 1e4, 2)))
+        lines += [c for c in [mostly_cloud_caution(cloud, valid_area)] if c]
     sar_only = details.get("sar_only_m2", 0.0)
     if sar_only or details.get("sar_fused"):
         pct = 100.0 * sar_only / valid_area if valid_area else 0.0

@@ -35,7 +35,7 @@ from ..catalog import load_json
 from ..errors import ModalityError
 from ..messages import decimal, label_in_text, measure, t
 from ..prompts import concept_text, concepts as catalogue
-from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker
+from ..quality import ROLE as QA_ROLE, FillDrop, QualityBand, QualityMasker, drop_saturated
 from ..runtime import DeviceReport, combined_report, numpy_device
 from ..stack import BandSet
 from . import buildings_vhr, indices as ix, pixel_classifier
@@ -718,16 +718,17 @@ class SpectralEngine:
         c = np.argmax(p, axis=0)
         return c == 1, c == 2
 
-    def attach_scene(self, stack, window) -> None:
+    def attach_scene(self, stack, window, levels: Optional[dict[str, float]] = None) -> None:
         """Let the cloud network see the scene in fixed wide blocks of the whole raster's grid (same result whatever the
         tile size, and whatever extent is processed).
 
-        ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window in it.
+        ``window`` is the processed part of the stack's grid; :meth:`set_tile` then names each tile's window in it;
+        ``levels``: the saturation levels the run leaves out as nodata (:func:`scene_blocks`).
         """
         if self.clouds is None or getattr(self.clouds, "per_pixel", False):
             return
         self._origin = (int(window.col_off), int(window.row_off))
-        self._blocks = scene_blocks(self.clouds, stack)
+        self._blocks = scene_blocks(self.clouds, stack, levels)
         self._reach = CloudReach(self._blocks)
         self._tile = None
 
@@ -895,14 +896,16 @@ class SpectralEngine:
                 for c, cr in self.rules.items()}
 
 
-def scene_blocks(masker, stack):
-    """A :class:`~.clouds.BlockCache` of the cloud network ``masker`` over the whole grid of ``stack`` (its bands as read)."""
+def scene_blocks(masker, stack, levels: Optional[dict[str, float]] = None):
+    """A :class:`~.clouds.BlockCache` of the cloud network ``masker`` over the whole grid of ``stack`` (its bands as read),
+    the pixels saturated in every band of ``levels`` left out as nodata (:func:`~..quality.drop_saturated`): an
+    undeclared fill at the data type's largest value (65535) read as bright cloud over the whole scene."""
     from .clouds import BlockCache
 
     roles = set(masker.bands)
 
     def reader(w):
-        bs = stack.read(w, roles)
+        bs = drop_saturated(stack.read(w, roles), levels or {})[0]
         return bs.bands, bs.valid
 
     return BlockCache(masker, reader, int(stack.grid.width), int(stack.grid.height))
