@@ -17,7 +17,7 @@ from osgeo import gdal
 
 from ..errors import Cancelled
 from ..messages import t
-from .indices import void_heights
+from .indices import local_lows, void_heights, zero_is_void
 
 DSM_GROUND_M = 2.0
 """An nDSM has its ground near 0 m: when the 5th percentile of the heights is further than this from 0, it is a DSM."""
@@ -25,7 +25,6 @@ NDSM_GROUND_M = 1.0
 """An nDSM's ground is near 0 m everywhere: when the median of the local lows (1st percentile of each 64 x 64 block)
 is further than this from 0, it is a DSM of low ground (a coast rising from 0.3 m to 6 m has a 5th percentile under
 DSM_GROUND_M and was taken for an nDSM: its raised ground became 'buildings')."""
-LOCAL_BLOCK_PX = 64
 
 
 @dataclass
@@ -35,29 +34,13 @@ class HeightReading:
     is_dsm: bool
     why: str
     voids: tuple[float, ...] = ()
-    """Undeclared fill values found (at or below VOID_M), treated as no height."""
-
-
-def _local_lows(h: np.ndarray) -> np.ndarray:
-    """1st percentile of the finite values of each LOCAL_BLOCK_PX block of a 2-D array (one value for 1-D input): a
-    canopy height model with a few gaps keeps lows of 0 m in its forest blocks, a DSM of low ground keeps its elevation."""
-    if h.ndim != 2:
-        f = h[np.isfinite(h)]
-        return np.array([np.percentile(f, 1)]) if f.size else np.array([])
-    lows = []
-    for r in range(0, h.shape[0], LOCAL_BLOCK_PX):
-        for c in range(0, h.shape[1], LOCAL_BLOCK_PX):
-            f = h[r:r + LOCAL_BLOCK_PX, c:c + LOCAL_BLOCK_PX]
-            f = f[np.isfinite(f)]
-            if f.size >= 16:
-                lows.append(np.percentile(f, 1))
-    return np.asarray(lows, np.float64)
+    """Undeclared fill values found (at or below VOID_M, or exactly 0 m in a DSM of high ground), treated as no height."""
 
 
 def read_heights(heights: np.ndarray) -> HeightReading:
     """Decide DSM or nDSM from a sample (2-D keeps the local lows; NaN = no value) and say why, for the explanation."""
     h = np.asarray(heights, np.float32)
-    void = void_heights(h)
+    void = void_heights(h, zero_is_void(h))  # a 0 m collar of a DSM of high ground is said like a -9999 fill
     voids = tuple(sorted({float(v) for v in np.unique(h[void])[:5]}))
     h = np.where(void, np.nan, h)
     f = h[np.isfinite(h)]
@@ -67,7 +50,7 @@ def read_heights(heights: np.ndarray) -> HeightReading:
     if abs(p5) > DSM_GROUND_M:
         return HeightReading(True, t("its lowest values (5th percentile {p5} m) are far from 0 m: elevations, not heights "
                                      "above ground", p5=f"{p5:.1f}"), voids)
-    lows = _local_lows(h)
+    lows = local_lows(h)
     ground = float(np.median(np.abs(lows))) if lows.size else 0.0
     if ground > NDSM_GROUND_M:
         return HeightReading(True, t("its local lows are {ground} m from 0 m in most places (5th percentile {p5} m): low "

@@ -153,11 +153,45 @@ GROUND_CELL_M = 1.0
 vanish, and the 120 m window stays 120 m at 0.1 m pixels (a 201-pixel cap made 30 m roofs the 'ground')."""
 VOID_M = -1000.0
 """Heights at or below this are fill values (-9999, -32767, -3.4e38), not ground: no land is below -430 m."""
+ZERO_VOID_M = 50.0
+"""Exactly 0 m in a DSM whose local lows lie more than this above 0 m is a fill (a warp collar, a hole filled with 0),
+not ground: a 0 hole in a DSM of 210 m ground became the ground there, and everything within the ground window
+'buildings' (x 3.2)."""
+LOCAL_BLOCK_PX = 64
 
 
-def void_heights(height: np.ndarray) -> np.ndarray:
-    """True where a height is an undeclared fill value (at or below VOID_M), not a measurement."""
-    return np.asarray(height) <= VOID_M
+def local_lows(h: np.ndarray) -> np.ndarray:
+    """1st percentile of the finite values of each LOCAL_BLOCK_PX block of a 2-D array (one value for 1-D input): a
+    canopy height model with a few gaps keeps lows of 0 m in its forest blocks, a DSM of low ground keeps its elevation."""
+    if h.ndim != 2:
+        f = h[np.isfinite(h)]
+        return np.array([np.percentile(f, 1)]) if f.size else np.array([])
+    lows = []
+    for r in range(0, h.shape[0], LOCAL_BLOCK_PX):
+        for c in range(0, h.shape[1], LOCAL_BLOCK_PX):
+            f = h[r:r + LOCAL_BLOCK_PX, c:c + LOCAL_BLOCK_PX]
+            f = f[np.isfinite(f)]
+            if f.size >= 16:
+                lows.append(np.percentile(f, 1))
+    return np.asarray(lows, np.float64)
+
+
+def zero_is_void(height: np.ndarray) -> bool:
+    """True when heights of exactly 0 m are fill values: some are there, and the median local low of the others (at
+    or below VOID_M left out) lies more than ZERO_VOID_M above 0 m (a DSM whose ground is far above sea level)."""
+    h = np.asarray(height, np.float32)
+    zero = h == 0
+    if not zero.any():
+        return False
+    lows = local_lows(np.where(zero | (h <= VOID_M), np.nan, h))
+    return bool(lows.size) and float(np.median(lows)) > ZERO_VOID_M
+
+
+def void_heights(height: np.ndarray, zero_void: bool = False) -> np.ndarray:
+    """True where a height is an undeclared fill value (at or below VOID_M; exactly 0 m too when ``zero_void``,
+    :func:`zero_is_void`), not a measurement."""
+    h = np.asarray(height)
+    return (h <= VOID_M) | (h == 0) if zero_void else h <= VOID_M
 
 
 def _cell_medians(h: np.ndarray, b: int) -> np.ndarray:
@@ -206,11 +240,12 @@ def height_above_ground(height: np.ndarray, is_dsm: bool, pixel_m: float, ground
                         valid: Optional[np.ndarray] = None) -> np.ndarray:
     """Height above ground in metres: nDSM as is, or DSM minus a ground estimate (ground_estimate: robust to pits and
     voids); NaN outside ``valid`` (the DSM's nodata, whatever fill value the read gave it: a -9999 fill was taken for
-    the ground and made the whole tile 'buildings' thousands of metres tall) and on undeclared fills (void_heights)."""
+    the ground and made the whole tile 'buildings' thousands of metres tall) and on undeclared fills (void_heights; in a
+    DSM, exactly 0 m too where :func:`zero_is_void`)."""
     h = height.astype(np.float32, copy=True)
     if valid is not None:
         h[~valid] = np.nan
-    h[void_heights(h)] = np.nan
+    h[void_heights(h, is_dsm and zero_is_void(h))] = np.nan
     if not is_dsm:
         return h
     return (h - ground_estimate(h, pixel_m, ground_window_m)).astype(np.float32)

@@ -40,27 +40,37 @@ def window_px(ground_px_at_30m: int, pixel_m: float) -> int:
     return max(1, k + (k % 2 == 0))
 
 
-def _local_std(x: np.ndarray, k: int) -> np.ndarray:
+def _valid_mean(x: np.ndarray, weight: Optional[np.ndarray], k: int) -> np.ndarray:
+    """The k x k window mean of ``x`` over the pixels of weight 1 only (normalised convolution; every pixel when
+    ``weight`` is None; 0 where a window holds none)."""
     from scipy import ndimage
 
-    m = ndimage.uniform_filter(x, k, mode="reflect")
-    m2 = ndimage.uniform_filter(x * x, k, mode="reflect")
+    if weight is None:
+        return ndimage.uniform_filter(x, k, mode="reflect")
+    w = ndimage.uniform_filter(weight, k, mode="reflect")
+    s = ndimage.uniform_filter(x * weight, k, mode="reflect")
+    return np.divide(s, w, out=np.zeros_like(s), where=w > 1e-6)
+
+
+def _local_std(x: np.ndarray, k: int, weight: Optional[np.ndarray] = None) -> np.ndarray:
+    """The k x k window standard deviation of ``x`` over the pixels of weight 1 only (every pixel when None)."""
+    m = _valid_mean(x, weight, k)
+    m2 = _valid_mean(x * x, weight, k)
     return np.sqrt(np.maximum(m2 - m * m, 0.0))
 
 
 def features(bands: dict[str, np.ndarray], valid: np.ndarray, pixel_m: float) -> np.ndarray:
-    """(20, h, w) float32 features: the six reflectances, five indices and texture of NDVI, brightness and NDBI."""
-    from scipy import ndimage
-
+    """(20, h, w) float32 features: the six reflectances, five indices and texture of NDVI, brightness and NDBI; the
+    texture reads valid pixels only (a gap filled with the tile's mean read as texture and shifted the window means:
+    9.5 % of the pixels next to SLC-off stripes changed class)."""
     b, g, r, n, s1, s2 = (np.clip(np.nan_to_num(np.asarray(bands[k], np.float32)), -0.05, 1.5) for k in ROLES)
-    if not valid.all() and valid.any():  # nodata would read as texture: filled with the valid mean of each band
-        b, g, r, n, s1, s2 = (np.where(valid, x, np.float32(x[valid].mean())) for x in (b, g, r, n, s1, s2))
+    weight = None if valid.all() or not valid.any() else valid.astype(np.float32)
     ndvi, ndbi = _nd(n, r), _nd(s1, n)
     bright = (b + g + r) / np.float32(3)
     out = [b, g, r, n, s1, s2, ndvi, ndbi, _nd(g, s1), _nd(s1 + r, n + b), _nd(s2, s1)]
     k3, k5, k7 = (window_px(k, pixel_m) for k in (3, 5, 7))
     for x in (ndvi, bright, ndbi):
-        out += [_local_std(x, k3), _local_std(x, k5), ndimage.uniform_filter(x, k7, mode="reflect")]
+        out += [_local_std(x, k3, weight), _local_std(x, k5, weight), _valid_mean(x, weight, k7)]
     return np.stack(out).astype(np.float32, copy=False)
 
 
