@@ -12,7 +12,9 @@ from typing import Optional
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsMultiBandColorRenderer,
+    QgsPointXY,
     QgsRasterLayer,
     QgsRectangle,
 )
@@ -180,8 +182,9 @@ def box_in_layer_crs(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, laye
     """``rect`` (in ``crs``) as a box in ``layer``'s CRS (``context``: a QgsProject or QgsCoordinateTransformContext):
     latitudes of a geographic ``crs`` past the poles clamped to ±90°, and, for a geographic layer, a box crossing the
     antimeridian kept whole with its longitudes unwrapped into the layer's own range (179.95..180.05 over a raster of
-    179.9..180.1, where a plain transform gives the whole world). Raises ValueError (the message for the analyst) when
-    the box cannot be one rectangle of the layer, QgsCsException when it cannot be transformed."""
+    179.9..180.1, where a plain transform gives the whole world), and a box of a projected ``crs`` reaching past both
+    edges of its world (a zoomed-out world map) taken over the layer's whole width. Raises ValueError (the message for
+    the analyst) when the box cannot be one rectangle of the layer, QgsCsException when it cannot be transformed."""
     target = layer.crs()
     if crs is None or not crs.isValid() or not target.isValid() or crs == target:
         return QgsRectangle(rect)
@@ -190,6 +193,9 @@ def box_in_layer_crs(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, laye
     plain = xf.transformBoundingBox(rect)
     if not target.isGeographic():
         return plain
+    if wider_than_world(rect, xf):  # a zoomed-out world map: PROJ wraps the samples past its edges, losing its sides
+        extent = layer.extent()
+        return QgsRectangle(extent.xMinimum(), plain.yMinimum(), extent.xMaximum(), plain.yMaximum())
     x0, x1, crossed = plain.xMinimum(), plain.xMaximum(), False
     if plain.width() > 180.0:  # points on both sides of 180°: the world, or a small box across the antimeridian
         wrapped = xf.transformBoundingBox(rect, QgsCoordinateTransform.ForwardTransform, True)
@@ -197,6 +203,40 @@ def box_in_layer_crs(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem, laye
             x0, x1, crossed = wrapped.xMinimum(), wrapped.xMaximum() + 360.0, True
     shift = longitude_shift(x0, x1, layer.extent(), crossed, layer.name())
     return QgsRectangle(x0 + shift, plain.yMinimum(), x1 + shift, plain.yMaximum())
+
+
+def wider_than_world(rect: QgsRectangle, xf: QgsCoordinateTransform) -> bool:
+    """Whether a box of a projected CRS reaches past both sides of the world it maps (x beyond its edges, which PROJ
+    wraps onto the other side, as in Mercator): the box then shows every longitude. Taken along the box's middle row: a
+    point there that comes back from its longitude elsewhere (by a world's width) lies past an edge; one that cannot be
+    transformed (Robinson past its edges, space beside an orthographic globe) says nothing, and the box is kept."""
+    if xf.sourceCrs().isGeographic():
+        return False
+    y = rect.center().y()
+    for x in (rect.xMinimum(), rect.xMaximum()):
+        try:
+            back = xf.transform(xf.transform(QgsPointXY(x, y)), QgsCoordinateTransform.ReverseTransform)
+        except QgsCsException:
+            return False
+        if not math.isfinite(back.x()) or abs(back.x() - x) <= 1e-3 * rect.width():
+            return False
+    return True
+
+
+def point_in_layer_crs(point: QgsPointXY, crs: QgsCoordinateReferenceSystem, layer, context) -> QgsPointXY:
+    """``point`` (in ``crs``) in ``layer``'s CRS, for a geographic layer moved by 360° onto the layer's own longitudes
+    where that puts it over the layer (a click at 180.02° on a raster of 179.9..180.1, which a plain transform gives as
+    -179.98°). Raises QgsCsException when it cannot be transformed."""
+    target = layer.crs()
+    if crs is None or not crs.isValid() or not target.isValid() or crs == target:
+        return QgsPointXY(point)
+    p = QgsCoordinateTransform(crs, target, context).transform(point)
+    extent = layer.extent()
+    if target.isGeographic() and not extent.xMinimum() <= p.x() <= extent.xMaximum():
+        for shift in (360.0, -360.0):
+            if extent.xMinimum() <= p.x() + shift <= extent.xMaximum():
+                return QgsPointXY(p.x() + shift, p.y())
+    return p
 
 
 def clamp_latitudes(rect: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> QgsRectangle:

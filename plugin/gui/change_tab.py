@@ -124,6 +124,7 @@ class ChangeTab(ExtentChoice, QWidget):
         self.prob_layer_id = ""
         self.run_dates: list[tuple[str, str]] = []  # (id, name) of the running run's BEFORE and AFTER layers
         self.view_line = ""  # what the run's summary adds about its extent (a rotated map's view)
+        self.result_view_line = ""  # the view_line of the run that gave last_result (the threshold summary repeats it)
         self.threshold_pending = False
         self.threshold_timer = QTimer(self)  # a keyboard or wheel move is applied once the slider rests
         self.threshold_timer.setSingleShot(True)
@@ -534,7 +535,7 @@ class ChangeTab(ExtentChoice, QWidget):
         self.preview_groups = []
         if self.temp_dir == self.last_result_dir:
             self.temp_dir = None
-        self.last_result, self.last_result_dir, self.prob_layer_id = None, None, ""
+        self.last_result, self.last_result_dir, self.prob_layer_id, self.result_view_line = None, None, "", ""
         self.slider.setEnabled(False)
         if self.task is None:
             self.summary.clear()
@@ -565,7 +566,7 @@ class ChangeTab(ExtentChoice, QWidget):
             self._drop_run()
             self._message(tr("The project was replaced during the run: its layers were not added."), Qgis.Warning)
             return
-        self.last_result, self.last_result_dir = result, self.temp_dir
+        self.last_result, self.last_result_dir, self.result_view_line = result, self.temp_dir, self.view_line
         self.summary.setPlainText("\n\n".join(t for t in (self.view_line, result.summary) if t))
         self.chart.set_data(matrix_rows(result), result.valid_area_m2)
         self._add_layers(result)
@@ -659,7 +660,7 @@ class ChangeTab(ExtentChoice, QWidget):
                   "the chart keep the run's threshold {t0}: run again to redo them.").format(
             t=number(t, 2), area=format_area(share * res.valid_area_m2), pct=number(100 * share, 2),
             area0=format_area(res.changed_area_m2), t0=number(res.threshold, 2))
-        self.summary.setPlainText("\n\n".join(t for t in (note, self.view_line, res.summary) if t))
+        self.summary.setPlainText("\n\n".join(t for t in (note, self.result_view_line, res.summary) if t))
         if self.threshold_pending and abs(t - self.threshold) > 1e-9:
             self.apply_threshold()
         self.threshold_pending = False

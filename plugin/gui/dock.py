@@ -45,7 +45,8 @@ LOG_TAG = "TerraPrompt"
 
 
 WRAP_BELOW = 50
-"""Width, in average characters of the dock's font, under which form labels go above their fields (about 350 px):
+"""Width, in average characters of the dock's font, under which form labels go above their fields: 350 px with a 9 or
+10 point font (7 px a character, DejaVu Sans at 96-100 dpi), 450 px with the 12 point font of Qt without a desktop;
 beside them, a label column as wide as 'Wolkenmaske nachher' leaves the layer pickers a few letters."""
 
 
@@ -152,6 +153,7 @@ class TerraPromptDock(QgsDockWidget):
     def __init__(self, iface, parent=None) -> None:
         super().__init__(tr("TerraPrompt"), parent or (iface.mainWindow() if iface is not None else None))
         self.iface = iface
+        self.temporary_warning = ""  # the text of the last temporary-layers warning pushed to the message bar
         self.setObjectName("TerraPromptDock")
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -279,8 +281,9 @@ class TerraPromptDock(QgsDockWidget):
 
     def warn_temporary_results(self) -> str:
         """After the project is saved: warn, until closed, when it holds TerraPrompt results written to QGIS's temporary
-        folder, which QGIS removes when it closes: the fix first and short in the message bar, the layers' names under
-        its 'more' and in the log; returns the warning ('' when there is none)."""
+        folder, which QGIS removes when it closes: the fix first and short in the message bar (replacing the warning of
+        an earlier save, so saving often does not pile them up), the layers' names under its 'more' and in the log;
+        returns the warning ('' when there is none)."""
         from qgis.core import QgsProject
 
         from .tasks import notify
@@ -291,8 +294,19 @@ class TerraPromptDock(QgsDockWidget):
         text = tr("Right-click › Export › Save As… each of the {n} TerraPrompt temporary layer(s), then save the project "
                   "again: QGIS deletes them when it closes.").format(n=len(names))
         details = tr("TerraPrompt temporary layers in the saved project: {names}").format(names=", ".join(names))
+        self._pop_temporary_warning()
         notify(self.iface, text, Qgis.Warning, duration=0, details=details)
+        self.temporary_warning = text
         return text
+
+    def _pop_temporary_warning(self) -> None:
+        """Take the temporary-layers warning of an earlier save off the message bar (if the analyst has not closed it)."""
+        if self.iface is None or not self.temporary_warning:
+            return
+        bar = self.iface.messageBar()
+        for item in bar.items():
+            if item.text() == self.temporary_warning:
+                bar.popWidget(item)
 
     def shutdown(self) -> None:
         """Cancel running tasks and let every tab release what it holds."""

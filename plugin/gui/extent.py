@@ -14,42 +14,71 @@ from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QPushButton
 
 from ..core.messages import number
 from ..i18n import tr
-from ..qgis_layers import box_in_layer_crs
+from ..qgis_layers import box_in_layer_crs, longitude_shift
+
+
+BOX_LARGER = 1.01
+"""How much larger than the turned view its bounding box must be to be worth a word: at 90°, 180° and 270° (and within
+a few tenths of a degree of them on a squarish map) the box is the view."""
+
+
+def bounding_ratio(canvas) -> float:
+    """How many times the area the map shows its view's extent (the bounding box of a rotated view) covers: 1.0 on a map
+    that is not rotated, or turned by a multiple of 90°."""
+    if not canvas.rotation():
+        return 1.0
+    settings = canvas.mapSettings()
+    corners = [QgsPointXY(p) for p in settings.visiblePolygon()]
+    visible = QgsGeometry.fromPolygonXY([corners]).area() if len(corners) >= 3 else 0.0
+    return settings.visibleExtent().area() / visible if visible > 0 else 1.0
 
 
 def rotation_note(canvas) -> str:
     """On a rotated map, the line saying that its view's extent is the bounding box of the turned view and how much larger
-    it is than what the map shows ('' on a map that is not rotated)."""
-    rotation = canvas.rotation()
-    if not rotation:
+    it is than what the map shows ('' where the box is the view: a map not rotated, or turned by a multiple of 90°)."""
+    ratio = bounding_ratio(canvas)
+    if ratio < BOX_LARGER:
         return ""
-    settings = canvas.mapSettings()
-    corners = [QgsPointXY(p) for p in settings.visiblePolygon()]
-    visible = QgsGeometry.fromPolygonXY([corners]).area() if len(corners) >= 3 else 0.0
-    ratio = settings.visibleExtent().area() / visible if visible > 0 else 1.0
+    rotation = canvas.rotation()
     return tr("The map is rotated {angle}°: the current map view was taken as its bounding box, {ratio}× the area the map "
               "shows, and the results cover all of that box. Set the map rotation to 0°, or draw a rectangle, to process "
               "just what you see.").format(angle=number(rotation, 0 if rotation == round(rotation) else 1),
-                                            ratio=number(ratio, 1))
+                                            ratio=number(ratio, 1 if ratio >= 1.1 else 2))
 
 
 def visible_polygon(canvas, layer) -> Optional[QgsGeometry]:
-    """On a rotated map, the turned view the map shows, in the layer's CRS (its sides densified); None on a map that is
-    not rotated (its view is its extent) or where the view cannot be placed in that CRS."""
+    """On a rotated map, the turned view the map shows, in the layer's CRS (its sides densified; across the antimeridian
+    in the layer's own longitudes); None where the view is its extent (a map not rotated, or turned by a multiple of 90°)
+    or where the view cannot be placed in that CRS."""
     from qgis.core import QgsCoordinateTransform, QgsCsException
 
-    if not canvas.rotation():
+    if bounding_ratio(canvas) < BOX_LARGER:
         return None
     corners = [QgsPointXY(p) for p in canvas.mapSettings().visiblePolygon()]
-    if len(corners) < 3:
-        return None
     polygon = QgsGeometry.fromPolygonXY([corners]).densifyByCount(16)
     crs = canvas.mapSettings().destinationCrs()
     try:
         polygon.transform(QgsCoordinateTransform(crs, layer.crs(), QgsProject.instance()))
-    except QgsCsException:
+        if layer.crs().isGeographic():
+            polygon = unwrapped(polygon, layer)
+    except (QgsCsException, ValueError):  # ValueError: a view on both sides of a world raster's 180°
         return None
     return polygon if polygon.isGeosValid() else None
+
+
+def unwrapped(polygon: QgsGeometry, layer) -> QgsGeometry:
+    """A polygon in a geographic layer's CRS with each longitude within 180° of the one before (a ring across the
+    antimeridian, which a transform wraps to both ends of the world, made whole) and moved over the layer's own
+    longitudes. Raises ValueError when it lies over the layer on both sides of 180°."""
+    ring = []
+    for p in polygon.asPolygon()[0]:
+        x = p.x() if not ring else p.x() + 360.0 * round((ring[-1].x() - p.x()) / 360.0)
+        ring.append(QgsPointXY(x, p.y()))
+    out = QgsGeometry.fromPolygonXY([ring])
+    box = out.boundingBox()
+    crossed = box.xMinimum() < -180.0 or box.xMaximum() > 180.0
+    out.translate(longitude_shift(box.xMinimum(), box.xMaximum(), layer.extent(), crossed, layer.name()), 0.0)
+    return out
 
 
 class ExtentChoice:

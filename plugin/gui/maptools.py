@@ -13,7 +13,6 @@ import weakref
 from typing import Callable, Optional
 
 from qgis.core import (
-    QgsCoordinateTransform,
     QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
@@ -30,7 +29,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..core.messages import number
 from ..i18n import tr
-from ..qgis_layers import box_in_layer_crs, layer_file, layer_settings
+from ..qgis_layers import box_in_layer_crs, layer_file, layer_settings, point_in_layer_crs
 from .layers import style_objects
 from .tasks import CoreTask, error_message, start_task
 
@@ -54,9 +53,9 @@ def drag_band(canvas) -> QgsRubberBand:
 
 
 class ExtentMapTool(QgsMapTool):
-    """Draw for an extent: a rectangle dragged on the map, reported as the map bounding box of the box seen on screen
-    (on a rotated map too, as the prompt tool's boxes; QGIS's extent tool took the two pressed corners as opposite
-    corners of a map rectangle there, which cut off part of what was dragged)."""
+    """Draw for an extent: a rectangle dragged on the map with any mouse button (as QGIS's extent tool), reported as the
+    map bounding box of the box seen on screen (on a rotated map too, as the prompt tool's boxes; QGIS's extent tool took
+    the two pressed corners as opposite corners of a map rectangle there, which cut off part of what was dragged)."""
 
     extentChanged = pyqtSignal(QgsRectangle)  # noqa: N815
 
@@ -66,10 +65,10 @@ class ExtentMapTool(QgsMapTool):
         self._band = drag_band(canvas)
 
     def canvasPressEvent(self, e) -> None:  # noqa: N802
-        self._press = e.pos() if e.button() == Qt.LeftButton else None
+        self._press = e.pos()
 
     def canvasMoveEvent(self, e) -> None:  # noqa: N802
-        if self._press is not None and e.buttons() & Qt.LeftButton:
+        if self._press is not None:
             self._band.setToGeometry(screen_box(self, self._press, e.pos()), None)
 
     def canvasReleaseEvent(self, e) -> None:  # noqa: N802
@@ -410,15 +409,17 @@ class PromptController(QObject):
 
     # ------------------------------------------------------------- prompts
     def _to_raster(self, rect: QgsRectangle) -> Optional[QgsRectangle]:
-        """A point or box in canvas coordinates in the raster's CRS; None where it has none (space beside the globe of
-        an orthographic or world projection)."""
-        xf = QgsCoordinateTransform(self.canvas.mapSettings().destinationCrs(), self.layer.crs(), self.project)
+        """A point or box in canvas coordinates in the raster's CRS, across the antimeridian in the raster's own
+        longitudes as the encoded view is; None where it has none (space beside the globe of an orthographic or world
+        projection). Raises ValueError (the message for the analyst) for a box across 180° over a raster on both sides
+        of it."""
+        crs = self.canvas.mapSettings().destinationCrs()
         try:
             if rect.isEmpty():
-                p = xf.transform(rect.center())
+                p = point_in_layer_crs(rect.center(), crs, self.layer, self.project)
                 r = QgsRectangle(p, p)
             else:
-                r = xf.transformBoundingBox(rect)
+                r = box_in_layer_crs(rect, crs, self.layer, self.project)
         except QgsCsException:
             return None
         return r if r.isFinite() else None
@@ -475,7 +476,12 @@ class PromptController(QObject):
         """A box in canvas coordinates."""
         if not self._ready():
             return
-        r = self._to_raster(rect)
+        try:
+            r = self._to_raster(rect)
+        except ValueError as exc:  # across 180° over a world raster: as the view's encoding would say
+            self.message(str(exc), "warning")
+            self.changed.emit(str(exc))
+            return
         if r is None:
             self._refuse_outside()
             return

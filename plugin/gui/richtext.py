@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from qgis.PyQt.QtGui import QColor, QPalette
-from qgis.PyQt.QtWidgets import QLabel, QWidget
+from qgis.PyQt.QtGui import QClipboard, QColor, QPalette
+from qgis.PyQt.QtWidgets import QApplication, QLabel, QWidget
 
 BREAK = "\u200b"
 """A zero-width space: where a word may wrap, drawn as nothing."""
@@ -77,7 +77,8 @@ def status_html(text: str, ok: bool, widget: QWidget) -> str:
 
 class StatusLabel(QLabel):
     """A word-wrapped status line that never makes the dock wider: it may be narrower than its longest word, and long
-    words (layer and file names, paths) wrap after _ / \\ and .; ``text()`` gives back the text as set."""
+    words (layer and file names, paths) wrap after _ / \\ and .; ``text()`` gives back the text as set, and so does a
+    copy of a selectable one's text (Ctrl+C, its menu's Copy, the X11 selection)."""
 
     def __init__(self, parent: QWidget, text: str = "") -> None:
         super().__init__(parent)
@@ -85,6 +86,15 @@ class StatusLabel(QLabel):
         self.setMinimumWidth(1)  # else the layout keeps the width of the longest word, beyond the dock's edge
         self._text = ""
         self.setText(text)
+        QApplication.clipboard().changed.connect(self._copied)
+
+    def _copied(self, mode: QClipboard.Mode) -> None:
+        """Text copied from this label: put it back on the clipboard without its break opportunities (a path or layer
+        name pasted elsewhere would not match)."""
+        clipboard = QApplication.clipboard()
+        copied = clipboard.text(mode)
+        if BREAK in copied and self.hasSelectedText() and copied == self.selectedText():
+            clipboard.setText(copied.replace(BREAK, ""), mode)
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         """Show ``text`` (plain or rich) with break opportunities in its long words."""

@@ -231,3 +231,109 @@ def test_geographic_view_past_the_pole_still_shows_the_raster(landcover, project
     landcover.select_extent_mode("drawn")
     ext = landcover.extent_in_layer_crs(layer)
     assert QgsRectangle(*ext).intersects(layer.extent()), ext
+
+
+@pytest.mark.parametrize("rotation", [90.0, 180.0, 270.0, -90.0])
+def test_map_turned_by_a_right_angle_is_not_said_to_be_a_bounding_box(landcover, canvas, project, tmp_path, rotation):
+    """At 90°, 180° and 270° the view's bounding box is the view, yet the note said the results covered '1.0× the area'
+    the map shows (the done message a Warning), and Find similar's 'In view' filtered for nothing."""
+    from qgis.core import QgsRasterLayer, QgsRectangle
+
+    from terraprompt.plugin.gui.extent import rotation_note, visible_polygon
+
+    layer = QgsRasterLayer(_scene(str(tmp_path / "utm.tif"), "EPSG:32633", from_origin(500000, 4500000, 10, 10)), "utm")
+    project.addMapLayer(layer)
+    _show(canvas, layer, "EPSG:32633", QgsRectangle(500600, 4498600, 501400, 4499400), rotation=rotation)
+    landcover.select_extent_mode("canvas")
+    assert rotation_note(canvas) == "" and landcover.view_note() == ""
+    assert visible_polygon(canvas, layer) is None
+    canvas.setRotation(rotation + 30.0)
+    assert "bounding box" in rotation_note(canvas) and visible_polygon(canvas, layer) is not None
+
+
+def test_rotated_view_across_the_antimeridian_keeps_find_similar_in_view(canvas, project, tmp_path):
+    """A 30° rotated EPSG:3832 view over lon 179.95-180.05: the turned view in EPSG:4326 wrapped to both ends of the
+    world, was invalid and given as None, so 'In view' kept every object of the bounding box, unsaid."""
+    from qgis.core import QgsGeometry, QgsPointXY
+
+    from terraprompt.plugin.gui.extent import visible_polygon
+
+    layer, box = _antimeridian_layer(project, tmp_path)
+    _show(canvas, layer, "EPSG:3832", box, rotation=30.0)
+    visible = visible_polygon(canvas, layer)
+    assert visible is not None
+    inside = [visible.contains(QgsGeometry.fromPointXY(QgsPointXY(lon, -16.1))) for lon in (179.99, 180.0, 180.01)]
+    assert all(inside), visible.boundingBox().toString(3)
+    assert visible.boundingBox().center().x() == pytest.approx(180.0, abs=0.01)  # in the raster's longitudes, whole
+    assert visible.boundingBox().width() < 1.0, visible.boundingBox().toString(3)
+
+
+def test_prompts_across_the_antimeridian_land_where_the_view_is_encoded(canvas, project, tmp_path):
+    """On an EPSG:3832 map over lon 179.95-180.05 the view was encoded over the raster's 179.93-180.07, but a click at
+    180.02° was refused as outside the raster (-179.98°) and a box over 179.99-180.01 became a box of the whole world."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsRectangle
+
+    from terraprompt.plugin.gui.maptools import PromptController
+
+    layer, box = _antimeridian_layer(project, tmp_path)
+    _show(canvas, layer, "EPSG:3832", box)
+    said = []
+    ctl = PromptController(canvas, project, lambda text, level="info": said.append(text))
+    try:
+        ctl.layer = layer
+        xf = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem("EPSG:3832"), project)
+        click = xf.transform(QgsPointXY(-179.98, -16.1))
+        point = ctl._to_raster(QgsRectangle(click, click))
+        assert point.center().x() == pytest.approx(180.02, abs=1e-6) and ctl._on_layer(point), said
+        drawn = ctl._to_raster(QgsRectangle(xf.transform(QgsPointXY(179.99, -16.12)), xf.transform(QgsPointXY(-179.99, -16.08))))
+        assert drawn.xMinimum() == pytest.approx(179.99, abs=1e-6) and drawn.xMaximum() == pytest.approx(180.01, abs=1e-6)
+    finally:
+        ctl.shutdown()
+
+
+@pytest.mark.parametrize("button", ["LeftButton", "RightButton", "MiddleButton"])
+def test_draw_takes_a_drag_with_any_button_as_qgis_does(landcover, canvas, project, tmp_path, button):
+    """QGIS's extent tool takes a drag with any mouse button; Draw took only the left one, and after a right drag it
+    stayed the map tool with nothing said."""
+    from qgis.core import QgsApplication, QgsRasterLayer, QgsRectangle
+    from qgis.gui import QgsMapMouseEvent, QgsMapToolExtent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    layer = QgsRasterLayer(_scene(str(tmp_path / "utm.tif"), "EPSG:32633", from_origin(500000, 4500000, 10, 10)), "utm")
+    project.addMapLayer(layer)
+    _show(canvas, layer, "EPSG:32633", QgsRectangle(500600, 4498600, 501400, 4499400))
+    btn = getattr(Qt, button)
+
+    def drag(tool) -> list:
+        got = []
+        tool.extentChanged.connect(lambda r: got.append(QgsRectangle(r)))
+        a, b = QPoint(50, 100), QPoint(200, 300)
+        tool.canvasPressEvent(QgsMapMouseEvent(canvas, QEvent.MouseButtonPress, a, btn, btn))
+        tool.canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.MouseMove, b, Qt.NoButton, btn))
+        tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, b, btn, Qt.NoButton))
+        QgsApplication.processEvents()
+        return [r.toString(3) for r in got]
+
+    landcover.layer_combo.setLayer(layer)
+    landcover.start_drawing()
+    tool = canvas.mapTool()
+    assert drag(tool) == drag(QgsMapToolExtent(canvas))
+    assert landcover.extent_combo.currentData() == "drawn" and canvas.mapTool() is not tool
+
+
+@pytest.mark.parametrize("crs, half", [("EPSG:3857", 2.5e7), ("EPSG:3857", 4e7), ("EPSG:8857", 1.75e7)])
+def test_zoomed_out_world_map_view_keeps_the_raster_edges(landcover, canvas, project, tmp_path, crs, half):
+    """A world map zoomed out past its edges (EPSG:3857 x ±2.5e7) was taken as lon -178.75..178.75 of a world raster:
+    PROJ wraps the samples past ±180°, and the raster's edge columns the map shows were left out."""
+    from qgis.core import QgsRasterLayer, QgsRectangle
+
+    world = QgsRasterLayer(_scene(str(tmp_path / "world.tif"), "EPSG:4326", from_origin(-180, 90, 1.8, 0.9)), "world")
+    project.addMapLayer(world)
+    _show(canvas, world, crs, QgsRectangle(-half, -half / 4, half, half / 4))
+    landcover.layer_combo.setLayer(world)
+    landcover.select_extent_mode("canvas")
+    ext = landcover.extent_in_layer_crs(world)
+    assert ext[0] == pytest.approx(-180.0) and ext[2] == pytest.approx(180.0), ext
+    _show(canvas, world, crs, QgsRectangle(-1e7, -2e6, 1e7, 2e6))  # within the world: as the map shows it
+    ext = landcover.extent_in_layer_crs(world)
+    assert -180.0 < ext[0] < -60.0 and 60.0 < ext[2] < 180.0, ext

@@ -253,3 +253,58 @@ def test_change_done_names_the_method_as_the_combo_does(change_tab, plugin, proj
     assert wait_for(lambda: change_tab.task is None), "the task did not finish"
     said = [w.text() for w in bar.items()]
     assert any(f"({method_labels()['cva']})" in s for s in said) and not any("(cva)" in s for s in said), said
+
+
+def test_temporary_layers_warning_is_replaced_on_each_save(plugin, project, monkeypatch):
+    """Each save pushed another copy of the temporary-layers warning, each staying until closed: three saves, three
+    warnings to close."""
+    from terraprompt.plugin.gui import dock as dock_module
+
+    class Layer:
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def name(self) -> str:
+            return self._name
+
+    layers = [Layer("water land cover (classes)")]
+    monkeypatch.setattr(dock_module, "temporary_results", lambda project: list(layers))
+    plugin.action.setChecked(True)
+    bar = plugin.iface.messageBar()
+    bar.clearWidgets()
+    try:
+        texts = [plugin.dock.warn_temporary_results() for _ in range(2)]
+        layers.append(Layer("change polygons"))  # a third save, with another temporary result: its own count
+        texts.append(plugin.dock.warn_temporary_results())
+        wait_for(lambda: False, 0.2)
+        shown = [item.text() for item in bar.items()]
+        assert shown.count(texts[-1]) == 1 and texts[0] not in shown, shown
+    finally:
+        bar.clearWidgets()
+
+
+def test_copying_a_status_gives_its_text_without_break_opportunities(qgis_app_session):
+    """Ctrl+C on a selected refusal copied '/\u200bdata/\u200bsentinel_\u200b2/...': the invisible break opportunities
+    came along, and the pasted path matched no file."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+    from qgis.PyQt.QtWidgets import QApplication, QWidget
+
+    from terraprompt.plugin.gui.richtext import BREAK, StatusLabel, status_html
+
+    window = QWidget()
+    label = StatusLabel(window)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)  # as the Land cover tab's bands label
+    text = "Cannot read /data/sentinel_2/S2A_MSIL2A_20230601T101031_N0509.tif"
+    label.setText(status_html(text, False, label))
+    window.show()
+    wait_for(lambda: False, 0.05)
+    label.setSelection(0, 60)
+    assert BREAK in label.selectedText()  # what Qt selects: the text as shown
+    label.setFocus()
+    QTest.keyClick(label, Qt.Key_C, Qt.ControlModifier)
+    copied = QApplication.clipboard().text()
+    assert copied and BREAK not in copied and text.startswith(copied), repr(copied)
+    QApplication.clipboard().setText("elsewhere\u200b")  # copied from another widget: left as it is
+    assert QApplication.clipboard().text() == "elsewhere\u200b"
+    window.deleteLater()
