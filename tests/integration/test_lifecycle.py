@@ -142,6 +142,7 @@ def test_new_project_lets_a_file_run_finish_and_stops_a_temporary_one(plugin, pr
         project.addMapLayer(layer)
         tab.layer_combo.setLayer(layer)
         tab.prompt_edit.setText("water")
+        tab.extent_combo.setCurrentIndex(tab.extent_combo.findData("layer"))  # not an earlier test's map view
         (tab.file_radio if mode == "file" else tab.temp_radio).setChecked(True)
         tab.file_widget.setFilePath(str(tmp_path / "out" / "water.tif"))
         os.makedirs(tmp_path / "out", exist_ok=True)
