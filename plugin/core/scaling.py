@@ -15,6 +15,7 @@ import rasterio
 from rasterio.errors import RasterioError
 
 from .errors import InputError
+from .landcover.indices import void_heights, zero_is_void
 from .messages import separator, t
 from .modalities import Modality, polarisations, s2_product_name
 from .raster import RasterSource
@@ -62,6 +63,11 @@ class Scaling:
     """Float values in 0–1 used as they are, with no kind stated: taken as reflectance-like."""
     surface: bool = False
     """Surface (Level-2) reflectance by its scaling (Landsat Collection 2): the cloud network's L2A models fit."""
+    zero_void: bool = False
+    """Heights of exactly 0 m are a fill, not a measurement (landcover.indices.zero_is_void on a sample of the band)."""
+    fills: tuple[float, ...] = ()
+    """Undeclared fill values (metres) found in that sample (landcover.indices.void_heights): no measurement, said in
+    the explanation's Heights line."""
 
     @property
     def reflectance(self) -> bool:
@@ -83,8 +89,12 @@ class Scaling:
         linear SAR band read as dB (the log of nothing; the zero fill of Sentinel-1 GRD swath borders, which carry no
         nodata value), exactly 0 in every band of SAR already in dB (0 dB in VV and VH at once is no backscatter: the
         fill of a GEE export or a warp collar) or below SAR_DB_FLOOR in any band (an undeclared -9999 fill), reflectance
-        below REFLECTANCE_FLOOR. None when every value is a measurement."""
+        below REFLECTANCE_FLOOR, heights that are an undeclared fill (landcover.indices.void_heights: -9999, and 0 m
+        when ``zero_void``). None when every value is a measurement."""
         data = np.asarray(data)
+        if self.kind == "metres":  # an undeclared fill (-9999, or 0 m in a DSM of high ground): no height, nodata
+            empty = void_heights(self.apply(data), self.zero_void).any(axis=0)
+            return empty if empty.any() else None
         if self.to_db:
             return (data <= 0).any(axis=0)
         if self.kind == "sar_db":  # exactly 0 in every band of dB values: an undeclared fill (GEE unmask(0), a warp collar)
@@ -447,7 +457,19 @@ def _height_scaling(src: RasterSource, band: int, scale: float = 1.0, offset: fl
     else:
         why = (t("heights in metres = {note}", note=note) if note is not None else t("heights used as metres")) \
               + _unknown_unit(unit)
-    return Scaling("metres", scale * to_m, offset * to_m, False, why)
+    scale, offset = scale * to_m, offset * to_m
+    zero_void, fills = _height_fills(src, band, scale, offset)
+    return Scaling("metres", scale, offset, False, why, zero_void=zero_void, fills=fills)
+
+
+def _height_fills(src: RasterSource, band: int, scale: float, offset: float) -> tuple[bool, tuple[float, ...]]:
+    """(whether exactly 0 m is a fill, up to five undeclared fill values in metres) of a decimated read of the band in
+    metres (:func:`zero_is_void`, :func:`void_heights`; the declared nodata is no such fill)."""
+    sample = src.sample(bands=[band], max_pixels=100_000)[0]
+    metres = np.asarray(sample.data, np.float32) * np.float32(scale) + np.float32(offset)
+    metres[np.ma.getmaskarray(sample)] = np.nan
+    zero_void = zero_is_void(metres)
+    return zero_void, tuple(float(v) for v in np.unique(metres[void_heights(metres, zero_void)])[:5])
 
 
 def _stated_scaling(src: RasterSource, kind: str, bands: list[int]) -> Optional[Scaling]:

@@ -592,8 +592,8 @@ def height_reading(layer: Layer) -> tuple[HeightReading, str]:
     caution its report line ends with when undeclared fill values (at or below VOID_M) were found ('' when none)."""
     band = layer.modality.roles["height"]
     data = layer.src.sample(bands=[band], max_pixels=250_000)
-    vals, ok, own = layer.measured(data, [band])
-    reading = read_heights(np.where(ok & own.get(band, ok), vals[0], np.nan))
+    vals = layer.measured(data, [band])[0]
+    reading = read_heights(np.where(~np.ma.getmaskarray(data)[0], vals[0], np.nan))  # undeclared fills kept: said
     if not reading.voids:
         return reading, ""
     return reading, separator() + _t("caution: values {values} are fill values, not heights, and were treated as no height: "

@@ -581,6 +581,7 @@ def extract_landcover(req: ExtractRequest, progress: Optional[Callable[[float], 
     if "height" in roles:  # one DSM-or-nDSM decision for the height filter and the spectral rules, on local lows
         hs = stack.read_sample(scene, {"height"})
         reading = read_heights(np.where(hs.valid_for(["height"]), hs.bands["height"], np.nan))
+        reading = replace(reading, voids=tuple(sorted({*reading.voids, *height_fills(stack)})))
         ctx.height_is_dsm = reading.is_dsm
     engine = _make_engine(engine_name, wanted_ids, roles, req.device, ctx)
     check_band_spread(src, {r: b for r, b in modality.roles.items() if r in engine.needed_roles() and r not in MAY_BE_FLAT})
@@ -811,6 +812,13 @@ def area_table(classes: dict[int, str], counts: np.ndarray, class_conf: np.ndarr
 def _sure(score: float) -> str:
     """Words for a match score."""
     return t("certain") if score >= 0.99 else t("fairly sure") if score >= 0.6 else t("unsure")
+
+
+def height_fills(stack: ModalityStack) -> tuple[float, ...]:
+    """The undeclared fill values its scaling found in the height band (Scaling.fills): nodata in every read, so the
+    sample read for the DSM-or-nDSM decision no longer holds them, but the Heights line still says them."""
+    layer = next(k for k in stack.layers if "height" in k.modality.roles)
+    return layer.own_scaling.get(layer.modality.roles["height"], layer.scaling).fills
 
 
 def heights_details(reading: Optional[HeightReading], pixel_m: float) -> Optional[dict]:
