@@ -30,7 +30,7 @@ from ..landcover.indices import void_heights
 from ..messages import decimal, measure, number, separator, t as _t
 from ..modalities import Modality
 from ..quality import QualityMasker, saturated_raw
-from ..raster import Grid, RasterSource, cell_size, crs_label, window_of_bounds
+from ..raster import Grid, RasterSource, cell_size, crs_label, fill_note, window_of_bounds
 from ..scaling import Scaling
 from ..stack import Layer, bounds_in, make_layer, sar_apart_note
 
@@ -511,9 +511,9 @@ def align_pair(before: RasterSource, after: RasterSource, bmod: Modality, amod: 
         bheights, aheights = same_height_kind(blayer, alayer, bheights, aheights)
     identical = same_grid(before.grid, after.grid)
     report = [_t("BEFORE: {name} — {modality}; {scaling}", name=os.path.basename(before.path), modality=bmod.describe(),
-                 scaling=blayer.scaling.note) + bheights,
+                 scaling=blayer.scaling.note) + bheights + fill_note(before),
               _t("AFTER: {name} — {modality}; {scaling}", name=os.path.basename(after.path), modality=amod.describe(),
-                 scaling=alayer.scaling.note) + aheights]
+                 scaling=alayer.scaling.note) + aheights + fill_note(after)]
     resampling, smooth = Resampling.bilinear, 1
     if identical:
         report.append(_t("Grids: identical, no resampling"))

@@ -56,3 +56,18 @@ def test_refusal_names_the_cloud_masking(tmp_path, monkeypatch):
         align_pair(b, a, resolve_modality(b, "auto"), resolve_modality(a, "auto"))
     assert "cloud masking took out all" in str(err.value)  # was 'no valid pixel in common ... Check the nodata values'
     assert "no valid pixel in common" not in str(err.value)
+
+
+def test_zero_stripes_beside_a_declared_nodata_are_cautioned_in_the_change_report(tmp_path):
+    """BEFORE declares nodata -9999 but has stripes of 0 in every band (SLC-off under a declared fill): its report line
+    cautions, as the land-cover explanation does (the change summary said nothing)."""
+    data, _, _ = synthetic_s2(160, 160)
+    striped = data.astype(np.int32).copy()
+    striped[:, :, 20:40] = 0
+    b = open_raster(write_raster(str(tmp_path / "b.tif"), striped.astype(np.int16), descriptions=S2_NAMES, nodata=-9999))
+    a = open_raster(write_raster(str(tmp_path / "a.tif"), data.astype(np.int16), descriptions=S2_NAMES, nodata=-9999))
+    pair = align_pair(b, a, resolve_modality(b, "auto"), resolve_modality(a, "auto"), cloud_mask=False)
+    before_line = next(line for line in pair.report if line.startswith("BEFORE:"))
+    after_line = next(line for line in pair.report if line.startswith("AFTER:"))
+    assert "nodata value declared is -9999" in before_line
+    assert "nodata value declared" not in after_line
