@@ -52,12 +52,8 @@ def drag_band(canvas) -> QgsRubberBand:
     return band
 
 
-class ExtentMapTool(QgsMapTool):
-    """Draw for an extent: a rectangle dragged on the map with any mouse button (as QGIS's extent tool), reported as the
-    map bounding box of the box seen on screen (on a rotated map too, as the prompt tool's boxes; QGIS's extent tool took
-    the two pressed corners as opposite corners of a map rectangle there, which cut off part of what was dragged)."""
-
-    extentChanged = pyqtSignal(QgsRectangle)  # noqa: N815
+class DragBoxTool(QgsMapTool):
+    """A map tool that drags a box from where the mouse was pressed, drawn as a rubber band on the canvas."""
 
     def __init__(self, canvas) -> None:
         super().__init__(canvas)
@@ -66,6 +62,19 @@ class ExtentMapTool(QgsMapTool):
 
     def canvasPressEvent(self, e) -> None:  # noqa: N802
         self._press = e.pos()
+
+    def remove(self) -> None:
+        """Take the box's rubber band off the canvas (the tab or dock closing)."""
+        self._band.reset(QgsWkbTypes.PolygonGeometry)
+        self.canvas().scene().removeItem(self._band)
+
+
+class ExtentMapTool(DragBoxTool):
+    """Draw for an extent: a rectangle dragged on the map with any mouse button (as QGIS's extent tool), reported as the
+    map bounding box of the box seen on screen (on a rotated map too, as the prompt tool's boxes; QGIS's extent tool took
+    the two pressed corners as opposite corners of a map rectangle there, which cut off part of what was dragged)."""
+
+    extentChanged = pyqtSignal(QgsRectangle)  # noqa: N815
 
     def canvasMoveEvent(self, e) -> None:  # noqa: N802
         if self._press is not None:
@@ -84,11 +93,6 @@ class ExtentMapTool(QgsMapTool):
         self._band.reset(QgsWkbTypes.PolygonGeometry)
         super().deactivate()
 
-    def remove(self) -> None:
-        """Take the rubber band off the canvas (the tab closing)."""
-        self._band.reset(QgsWkbTypes.PolygonGeometry)
-        self.canvas().scene().removeItem(self._band)
-
 
 def _shows_objects(layer: QgsVectorLayer, path: str) -> bool:
     """Whether a vector layer shows the 'objects' table of the GeoPackage ``path`` (however its source writes the path:
@@ -106,7 +110,7 @@ def _shows_objects(layer: QgsVectorLayer, path: str) -> bool:
         return os.path.normcase(os.path.abspath(parts["path"])) == os.path.normcase(os.path.abspath(path))
 
 
-class PromptMapTool(QgsMapTool):
+class PromptMapTool(DragBoxTool):
     """Clicks and boxes on the canvas, reported as signals in canvas (project) coordinates."""
 
     pointPrompt = pyqtSignal(QgsPointXY, bool)  # noqa: N815
@@ -115,14 +119,6 @@ class PromptMapTool(QgsMapTool):
     redoRequested = pyqtSignal()  # noqa: N815
     acceptRequested = pyqtSignal()  # noqa: N815
     clearRequested = pyqtSignal()  # noqa: N815
-
-    def __init__(self, canvas) -> None:
-        super().__init__(canvas)
-        self._press: Optional[QPoint] = None
-        self._band = drag_band(canvas)
-
-    def canvasPressEvent(self, e) -> None:  # noqa: N802
-        self._press = e.pos()
 
     def canvasMoveEvent(self, e) -> None:  # noqa: N802
         if self._press is None or e.buttons() != Qt.LeftButton or not self._dragging(e.pos()):
@@ -181,10 +177,9 @@ class PromptMapTool(QgsMapTool):
         super().deactivate()
 
     def remove(self) -> None:
-        """Take the box's rubber band off the canvas (the dock closing)."""
+        """Take the box's rubber band off the canvas and stop filtering its keys (the dock closing)."""
         self.canvas().removeEventFilter(self)
-        self._band.reset(QgsWkbTypes.PolygonGeometry)
-        self.canvas().scene().removeItem(self._band)
+        super().remove()
 
     def _dragging(self, pos: QPoint, start: Optional[QPoint] = None) -> bool:
         start = start or self._press
